@@ -1,0 +1,181 @@
+import { z } from 'zod';
+
+const seconds = (d: number) => z.number().int().min(0).default(d);
+const readings = (d: number) => z.number().int().min(1).default(d);
+
+/** Debounce of one rule: see hysteresis.ts. */
+const debounce = (r: number, s: number, c: number) =>
+  z
+    .object({ raiseAfterReadings: readings(r), raiseAfterSeconds: seconds(s), clearAfterReadings: readings(c) })
+    .strict()
+    .prefault({});
+
+const rulesSchema = z
+  .object({
+    lowStock: z
+      .object({
+        debounce: debounce(3, 600, 2),
+        /** Clear only above reorder point + this many bottles, so noise cannot flap it. */
+        clearMargin: z.number().min(0).default(0.5),
+      })
+      .strict()
+      .prefault({}),
+    outOfStock: z
+      .object({
+        debounce: debounce(2, 300, 2),
+        /** At or below this many bottle units the location is out (fill models never read exactly 0). */
+        emptyAt: z.number().min(0).default(0.1),
+        clearMargin: z.number().min(0).default(0.5),
+      })
+      .strict()
+      .prefault({}),
+    deviceOffline: z
+      .object({ afterSeconds: seconds(300) })
+      .strict()
+      .prefault({}),
+    cameraStale: z
+      .object({
+        /** No frame for this long makes a camera stale. */
+        noFrameForSeconds: seconds(120),
+        debounce: debounce(2, 180, 1),
+      })
+      .strict()
+      .prefault({}),
+    outboxBacklog: z
+      .object({ depth: z.number().int().min(1).default(500), debounce: debounce(3, 900, 2) })
+      .strict()
+      .prefault({}),
+    forecastStockout: z
+      .object({ withinDays: z.number().min(0).default(3), debounce: debounce(1, 0, 1) })
+      .strict()
+      .prefault({}),
+    unexplainedLoss: z
+      .object({ thresholdUnits: z.number().min(0).default(2), debounce: debounce(1, 0, 1) })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
+const smsSchema = z
+  .object({
+    /** `log`: the embedded default, every SMS goes to the notifications table and the log only. */
+    provider: z.enum(['log', 'sns', 'twilio']).default('log'),
+    sns: z
+      .object({
+        region: z.string().min(1).default('us-east-1'),
+        /** Only for a stand-in such as moto; production uses the AWS default endpoint. */
+        endpoint: z.url().optional(),
+        senderId: z.string().max(11).optional(),
+      })
+      .strict()
+      .prefault({}),
+    twilio: z
+      .object({
+        accountSid: z
+          .string()
+          .regex(/^AC[0-9a-fA-F]{32}$/, 'expected a Twilio account SID (AC…)')
+          .optional(),
+        authToken: z.string().min(1).optional(),
+        from: z.string().optional().describe('E.164 sender number, or use messagingServiceSid'),
+        messagingServiceSid: z
+          .string()
+          .regex(/^MG[0-9a-fA-F]{32}$/)
+          .optional(),
+        baseUrl: z.url().optional().describe('a Twilio-compatible API host, for a stand-in'),
+        inboundUrl: z.url().optional().describe('public URL of POST /api/v1/notifications/inbound/twilio: replies "OK" acknowledge'),
+      })
+      .strict()
+      .prefault({}),
+    /** The most SMS one phone number receives per hour; the rest wait in the outbox. */
+    perNumberPerHour: z.number().int().min(1).default(12),
+    defaultCountry: z.string().length(2).default('US'),
+  })
+  .strict()
+  .prefault({})
+  .refine(
+    (s) => s.provider !== 'twilio' || (s.twilio.accountSid && s.twilio.authToken && (s.twilio.from || s.twilio.messagingServiceSid)),
+    {
+      message: 'twilio needs accountSid, authToken and from or messagingServiceSid',
+      path: ['twilio'],
+    },
+  );
+
+const notifySchema = z
+  .object({
+    sms: smsSchema,
+    email: z
+      .object({
+        /** smtp://user:pass@host:587 or smtps://…; absent: e-mail goes to the log channel. */
+        smtpUrl: z
+          .string()
+          .regex(/^smtps?:\/\//, 'expected smtp:// or smtps://')
+          .optional(),
+        from: z.string().min(3).default('SmartStock <alerts@smartstock.local>'),
+      })
+      .strict()
+      .prefault({}),
+    push: z
+      .object({
+        subject: z
+          .string()
+          .regex(/^(mailto:|https:)/)
+          .default('mailto:alerts@smartstock.local'),
+      })
+      .strict()
+      .prefault({}),
+    retry: z
+      .object({
+        maxAttempts: z.number().int().min(1).default(6),
+        initialDelaySeconds: z.number().min(0).default(30),
+        maxDelaySeconds: z.number().min(1).default(3600),
+      })
+      .strict()
+      .prefault({}),
+    breaker: z
+      .object({ consecutiveFailures: z.number().int().min(1).default(3), halfOpenAfterSeconds: z.number().min(0).default(60) })
+      .strict()
+      .prefault({}),
+    workerIntervalMs: z.number().int().min(50).default(2000),
+    batchSize: z.number().int().min(1).max(500).default(50),
+  })
+  .strict()
+  .prefault({});
+
+/** The `alerts` section of the cloud config. */
+export const alertsConfigSchema = z
+  .object({
+    rules: rulesSchema,
+    /** Unacknowledged this long, an alert escalates to the venue's owners. */
+    escalateAfterSeconds: seconds(1800),
+    /** How often the engine looks for breaches due by duration (device offline) and for escalations. */
+    tickSeconds: z.number().int().min(1).default(30),
+    /** Local hour (venue time zone) of the daily summary. */
+    dailySummaryHour: z.number().int().min(0).max(23).default(9),
+    notify: notifySchema,
+  })
+  .strict();
+
+export type AlertsConfig = z.infer<typeof alertsConfigSchema>;
+export type RulesConfig = AlertsConfig['rules'];
+export type NotifyConfig = AlertsConfig['notify'];
+
+/** Environment variables for the secrets and switches, merged into CLOUD_ENV. */
+export const ALERTS_ENV = {
+  SMS_PROVIDER: 'alerts.notify.sms.provider',
+  AWS_REGION: 'alerts.notify.sms.sns.region',
+  SNS_ENDPOINT: 'alerts.notify.sms.sns.endpoint',
+  TWILIO_ACCOUNT_SID: 'alerts.notify.sms.twilio.accountSid',
+  TWILIO_AUTH_TOKEN: 'alerts.notify.sms.twilio.authToken',
+  TWILIO_FROM: 'alerts.notify.sms.twilio.from',
+  TWILIO_MESSAGING_SERVICE_SID: 'alerts.notify.sms.twilio.messagingServiceSid',
+  TWILIO_INBOUND_URL: 'alerts.notify.sms.twilio.inboundUrl',
+  SMTP_URL: 'alerts.notify.email.smtpUrl',
+  SMTP_FROM: 'alerts.notify.email.from',
+  VAPID_SUBJECT: 'alerts.notify.push.subject',
+} as const;
+
+/** The defaults, for tests and for wiring before the config is loaded. */
+export function defaultAlertsConfig(): AlertsConfig {
+  return alertsConfigSchema.parse({});
+}

@@ -1,0 +1,59 @@
+import type { Queryable } from '../db/types.js';
+
+/** The names an alert's text needs, read from the core's catalogue tables. */
+export interface AlertContext {
+  venueName: string;
+  timezone: string;
+  locationName?: string | undefined;
+  itemName?: string | undefined;
+  bottleSizeMl?: number | undefined;
+  unit?: string | undefined;
+  supplier?: string | undefined;
+  deviceName?: string | undefined;
+}
+
+export class AlertContextRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async describe(
+    orgId: string,
+    s: {
+      venueId: string;
+      itemId?: string | null | undefined;
+      locationId?: string | null | undefined;
+      deviceId?: string | null | undefined;
+    },
+  ): Promise<AlertContext> {
+    const { rows } = await this.db.query<{
+      venueName: string;
+      timezone: string;
+      locationName: string | null;
+      itemName: string | null;
+      bottleSizeMl: number | null;
+      unit: string | null;
+      supplier: string | null;
+      deviceName: string | null;
+    }>(
+      `SELECT v.name AS "venueName", v.timezone, l.name AS "locationName", i.name AS "itemName",
+              i.bottle_size_ml AS "bottleSizeMl", i.unit, i.supplier, d.name AS "deviceName"
+       FROM venues v
+       LEFT JOIN locations l ON l.org_id = v.org_id AND l.id = $3
+       LEFT JOIN items i ON i.org_id = v.org_id AND i.id = $4
+       LEFT JOIN devices d ON d.org_id = v.org_id AND d.id = $5
+       WHERE v.org_id = $1 AND v.id = $2`,
+      [orgId, s.venueId, s.locationId ?? null, s.itemId ?? null, s.deviceId ?? null],
+    );
+    const r = rows[0];
+    if (!r) return { venueName: 'Unknown venue', timezone: 'UTC' };
+    return {
+      venueName: r.venueName,
+      timezone: r.timezone,
+      locationName: r.locationName ?? undefined,
+      itemName: r.itemName ?? undefined,
+      bottleSizeMl: r.bottleSizeMl ?? undefined,
+      unit: r.unit ?? undefined,
+      supplier: r.supplier ?? undefined,
+      deviceName: r.deviceName ?? undefined,
+    };
+  }
+}

@@ -1,0 +1,236 @@
+import type { Logger } from '@smartstock/protocol/runtime';
+import type { Db, Queryable } from '../db/types.js';
+import { AlertRepository, type Alert, type AlertFilter } from './alert.repository.js';
+import type { AlertsConfig } from './config.js';
+import { AlertContextRepository } from './context.repository.js';
+import { LiveEventRepository } from '../repositories/live-event.repository.js';
+import { due, IDLE, step, type ConditionState, type Step, type Verdict } from './hysteresis.js';
+import { alertText, escalationText, type AlertFacts, type OrderSuggestion } from './messages.js';
+import {
+  RULES,
+  type CameraReading,
+  type DeviceReading,
+  type ForecastReading,
+  type LossReading,
+  type OutboxReading,
+  type ReadingOf,
+  type RuleName,
+  type StockReading,
+  type Subject,
+} from './rules.js';
+
+/** What the notifier is handed, inside the transaction that changed the alert. */
+export interface AlertNotice {
+  kind: 'alert' | 'escalation';
+  alert: Alert;
+  text: string;
+}
+
+export interface AlertEngineDeps {
+  db: Db;
+  config: AlertsConfig;
+  logger: Logger;
+  now?: () => Date;
+  /** Writes the outbox rows for a raised or escalated alert, in the same transaction: notifier.enqueueAlert. */
+  notify?: (tx: Queryable, notice: AlertNotice) => Promise<void>;
+  /** After commit, for every alert that changed: the live WebSocket push. */
+  onChange?: (alert: Alert) => void;
+  /** From ordering, once it exists; the text mentions an order only when this returns one. */
+  orderSuggestion?: (orgId: string, itemId: string, locationId: string) => Promise<OrderSuggestion | undefined>;
+}
+
+/** Hysteresis state plus what is needed to raise later from the tick alone. */
+type Stored = ConditionState & { subject?: Subject; facts?: AlertFacts };
+
+export type AlertEngine = ReturnType<typeof createAlertEngine>;
+
+/**
+ * Turns readings into alerts: one open alert per (rule, subject), raised and
+ * cleared through hysteresis, stock judged only on trusted readings. Every
+ * change and its outbox rows commit together, so a crash neither loses an
+ * alert's message nor sends it for an alert that was rolled back.
+ */
+export function createAlertEngine(deps: AlertEngineDeps) {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.logger.child({ module: 'alerts:engine' });
+  const rules = deps.config.rules;
+
+  async function evaluate<N extends RuleName>(name: N, r: ReadingOf[N], facts: AlertFacts): Promise<Alert[]> {
+    const rule = RULES[name];
+    const verdict: Verdict = rule.classify(r, rules);
+    const subject = rule.subject(r);
+    const changed = await deps.db.transaction(async (tx) => {
+      const repo = new AlertRepository(tx);
+      const prev: Stored = ((await repo.lockCondition(r.orgId, name, subject.key)) as Stored | undefined) ?? IDLE;
+      if (prev === IDLE && verdict === 'clear') return [];
+      const s = step(prev, verdict, r.at, rule.hysteresis(rules));
+      return apply(tx, repo, { orgId: r.orgId, venueId: r.venueId, rule: name, subject, facts: { ...prev.facts, ...facts } }, s);
+    });
+    publish(changed);
+    return changed;
+  }
+
+  async function apply(
+    tx: Queryable,
+    repo: AlertRepository,
+    c: { orgId: string; venueId: string; rule: RuleName; subject: Subject; facts: AlertFacts },
+    s: Step,
+  ): Promise<Alert[]> {
+    const at = now();
+    const state: Stored = s.state === IDLE ? IDLE : { ...s.state, subject: c.subject, facts: c.facts };
+    await repo.saveCondition({
+      orgId: c.orgId,
+      venueId: c.venueId,
+      rule: c.rule,
+      subjectKey: c.subject.key,
+      state,
+      raiseAt: s.raiseAt,
+      at,
+    });
+    if (s.action === 'raise') {
+      const facts = { ...c.facts };
+      if (c.subject.itemId && c.subject.locationId && deps.orderSuggestion && c.rule !== 'unexplained_loss') {
+        const o = await deps.orderSuggestion(c.orgId, c.subject.itemId, c.subject.locationId);
+        if (o) facts.order = o;
+      }
+      const ctx = await new AlertContextRepository(tx).describe(c.orgId, { venueId: c.venueId, ...c.subject });
+      const text = alertText(c.rule, facts, ctx);
+      const alert = await repo.raise({
+        orgId: c.orgId,
+        venueId: c.venueId,
+        rule: c.rule,
+        subject: c.subject,
+        severity: RULES[c.rule].severity,
+        message: text,
+        details: { ...facts },
+        at,
+      });
+      if (!alert) return [];
+      log.info({ alertId: alert.id, rule: c.rule, subject: c.subject.key }, 'alert raised');
+      await announce(tx, alert);
+      await deps.notify?.(tx, { kind: 'alert', alert, text });
+      return [alert];
+    }
+    if (s.action === 'resolve') {
+      const open = await repo.findOpen(c.orgId, c.rule, c.subject.key);
+      const alert = open && (await repo.transition(c.orgId, open.id, 'resolved', at, null, 'condition cleared'));
+      if (!alert) return [];
+      log.info({ alertId: alert.id, rule: c.rule }, 'alert resolved: condition cleared');
+      await announce(tx, alert);
+      return [alert];
+    }
+    return [];
+  }
+
+  /** The dashboard's live view of a change, committed with it (the core's live_events). */
+  async function announce(tx: Queryable, a: Alert): Promise<void> {
+    const { details: _details, ...view } = a;
+    await new LiveEventRepository(tx).append(a.orgId, a.venueId, 'alert', view);
+  }
+
+  function publish(alerts: Alert[]): void {
+    for (const a of alerts) {
+      try {
+        deps.onChange?.(a);
+      } catch (e) {
+        log.warn({ err: e, alertId: a.id }, 'onChange listener failed');
+      }
+    }
+  }
+
+  async function byPerson(
+    orgId: string,
+    alertId: string,
+    to: 'acknowledged' | 'resolved',
+    userId: string | null,
+    note?: string,
+  ): Promise<Alert | undefined> {
+    const a = await deps.db.transaction(async (tx) => {
+      const changed = await new AlertRepository(tx).transition(orgId, alertId, to, now(), userId, note ?? null);
+      if (changed) await announce(tx, changed);
+      return changed;
+    });
+    if (a) publish([a]);
+    return a;
+  }
+
+  /** A camera at this location that is stale, or on its way to being so, makes its counts untrustworthy. */
+  async function locationHasStaleCamera(orgId: string, locationId: string): Promise<boolean> {
+    const { rows } = await deps.db.query(
+      `SELECT 1 FROM alert_conditions WHERE org_id = $1 AND rule = 'camera_stale' AND state->'subject'->>'locationId' = $2 LIMIT 1`,
+      [orgId, locationId],
+    );
+    return rows.length > 0;
+  }
+
+  return {
+    /** A stock level changed (ingest or a manual transaction). Untrusted readings are ignored entirely. */
+    async stockLevel(r: StockReading): Promise<Alert[]> {
+      if (!r.trusted || (await locationHasStaleCamera(r.orgId, r.locationId))) {
+        log.debug({ itemId: r.itemId, locationId: r.locationId }, 'untrusted stock reading not judged');
+        return [];
+      }
+      const facts = { level: r.level, reorderPoint: r.reorderPoint };
+      return [...(await evaluate('out_of_stock', r, facts)), ...(await evaluate('low_stock', r, facts))];
+    },
+    /** A device's status message or last will. */
+    deviceStatus: (r: DeviceReading) => evaluate('device_offline', r, { deviceId: r.deviceId, since: r.at.toISOString() }),
+    /** One camera's health, from the device's status message. */
+    cameraStatus: (r: CameraReading) =>
+      evaluate('camera_stale', r, { deviceId: r.deviceId, cameraId: r.cameraId, lastFrameAt: r.lastFrameAt?.toISOString() ?? null }),
+    /** The device's reported outbox depth, from its status message. */
+    outboxDepth: (r: OutboxReading) => evaluate('outbox_backlog', r, { deviceId: r.deviceId, depth: r.depth }),
+    forecast: (r: ForecastReading) => evaluate('forecast_stockout', r, r.daysUntilStockout === null ? {} : { days: r.daysUntilStockout }),
+    loss: (r: LossReading) => evaluate('unexplained_loss', r, { units: r.unexplainedUnits }),
+
+    /** Periodic: raises breaches that lasted long enough with no new reading, and escalates unacknowledged alerts. */
+    async tick(): Promise<Alert[]> {
+      const at = now();
+      const changed: Alert[] = [];
+      for (const c of await new AlertRepository(deps.db).dueConditions(at)) {
+        const hysteresis = RULES[c.rule].hysteresis(rules);
+        const out = await deps.db.transaction(async (tx) => {
+          const repo = new AlertRepository(tx);
+          const prev = (await repo.lockCondition(c.orgId, c.rule, c.subjectKey)) as Stored | undefined;
+          if (!prev?.subject) return [];
+          return apply(
+            tx,
+            repo,
+            { orgId: c.orgId, venueId: c.venueId, rule: c.rule, subject: prev.subject, facts: prev.facts ?? {} },
+            due(prev, at, hysteresis),
+          );
+        });
+        changed.push(...out);
+      }
+      const after = deps.config.escalateAfterSeconds;
+      for (const a of await new AlertRepository(deps.db).unacknowledgedSince(new Date(at.getTime() - after * 1000))) {
+        const esc = await deps.db.transaction(async (tx) => {
+          const e = await new AlertRepository(tx).transition(
+            a.orgId,
+            a.id,
+            'escalated',
+            at,
+            null,
+            `unacknowledged for ${Math.round(after / 60)} min`,
+          );
+          if (!e) return undefined;
+          await announce(tx, e);
+          await deps.notify?.(tx, { kind: 'escalation', alert: e, text: escalationText(e.message, Math.round(after / 60)) });
+          return e;
+        });
+        if (esc) changed.push(esc);
+      }
+      publish(changed);
+      return changed;
+    },
+
+    /** A person has seen it: escalation stops. Undefined when absent, foreign, or not open. */
+    acknowledge: (orgId: string, alertId: string, userId: string | null, note?: string) =>
+      byPerson(orgId, alertId, 'acknowledged', userId, note),
+    /** A person closes it by hand; the condition must clear before the same alert can be raised again. */
+    resolve: (orgId: string, alertId: string, userId: string | null, note?: string) => byPerson(orgId, alertId, 'resolved', userId, note),
+    list: (orgId: string, f?: AlertFilter) => new AlertRepository(deps.db).list(orgId, f),
+    get: (orgId: string, id: string) => new AlertRepository(deps.db).get(orgId, id),
+    history: (orgId: string, id: string) => new AlertRepository(deps.db).history(orgId, id),
+  };
+}

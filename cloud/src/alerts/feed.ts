@@ -1,0 +1,82 @@
+import type { DeviceStatus } from '@smartstock/protocol';
+import type { Logger } from '@smartstock/protocol/runtime';
+import type { Db } from '../db/types.js';
+import type { AlertEngine } from './engine.js';
+
+/** A stock level as the core presents it (inventory.service present()): what it appends as a live 'stock' event. */
+export interface StockLevelEvent {
+  itemId: string;
+  locationId: string;
+  /** numeric columns may arrive as strings from pg */
+  level: number | string;
+  reorderPoint: number | string;
+  updatedAt?: Date | string | null;
+}
+
+/**
+ * Where the core's events enter the alert engine, after they commit. Each
+ * method looks up what it needs and never throws: an alert problem is logged
+ * and must not fail (and so redeliver) an ingest batch or an HTTP request.
+ */
+export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now: () => Date = () => new Date()) {
+  const log = logger.child({ module: 'alerts:feed' });
+  const guard = async (what: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+    } catch (e) {
+      log.error({ err: e, what }, 'alert evaluation failed');
+    }
+  };
+
+  return {
+    /**
+     * Levels recomputed from trusted observations or a person's count. The
+     * core computes levels only from trusted counts, so these are trusted;
+     * the engine still vetoes a location whose camera is going stale.
+     */
+    stockLevels: (orgId: string, venueId: string, levels: StockLevelEvent[]) =>
+      guard('stock', async () => {
+        for (const l of levels) {
+          const at = l.updatedAt ? new Date(l.updatedAt) : now();
+          await engine.stockLevel({
+            orgId,
+            venueId,
+            itemId: l.itemId,
+            locationId: l.locationId,
+            level: Number(l.level),
+            reorderPoint: Number(l.reorderPoint),
+            trusted: true,
+            at,
+          });
+        }
+      }),
+
+    /** A device's retained status or last will: online/offline, each camera's health, its outbox depth. */
+    deviceStatus: (deviceId: string, s: DeviceStatus) =>
+      guard('device', async () => {
+        const { rows } = await db.query<{ orgId: string; venueId: string }>(
+          'SELECT org_id AS "orgId", venue_id AS "venueId" FROM devices WHERE id = $1',
+          [deviceId],
+        );
+        const d = rows[0];
+        if (!d) return;
+        // The device's clock may be off; judge freshness by when the cloud heard it.
+        const at = now();
+        await engine.deviceStatus({ ...d, deviceId, online: s.state === 'online', at });
+        if (s.state !== 'online') return;
+        const cams = await db.query<{ id: string; locationId: string }>(
+          'SELECT id, location_id AS "locationId" FROM cameras WHERE device_id = $1',
+          [deviceId],
+        );
+        const where = new Map(cams.rows.map((c) => [c.id, c.locationId]));
+        const skew = at.getTime() - Date.parse(s.at);
+        for (const c of s.cameras) {
+          const lastFrameAt = c.lastFrameAt ? new Date(Date.parse(c.lastFrameAt) + skew) : null;
+          await engine.cameraStatus({ ...d, deviceId, cameraId: c.id, locationId: where.get(c.id), lastFrameAt, state: c.state, at });
+        }
+        await engine.outboxDepth({ ...d, deviceId, depth: s.outbox.depth, at });
+      }),
+  };
+}
+
+export type AlertFeed = ReturnType<typeof createAlertFeed>;

@@ -1,0 +1,72 @@
+import type { AlertContext } from './context.repository.js';
+import type { RuleName } from './rules.js';
+
+/**
+ * The words a manager reads on a phone: short, specific, the place first.
+ * Pure, so every wording is tested without a database.
+ */
+export interface OrderSuggestion {
+  quantity: number;
+  /** "case", "bottle" … */
+  unit: string;
+  supplier: string;
+}
+
+export interface AlertFacts {
+  level?: number;
+  reorderPoint?: number;
+  deviceId?: string;
+  cameraId?: string;
+  since?: string;
+  lastFrameAt?: string | null;
+  depth?: number;
+  days?: number;
+  units?: number;
+  order?: OrderSuggestion;
+}
+
+const num = (n: number) => String(Math.round(n * 10) / 10);
+const plural = (n: number, word: string) => `${num(n)} ${word}${Math.round(n * 10) / 10 === 1 ? '' : 's'}`;
+
+function itemLabel(c: AlertContext): string {
+  const name = c.itemName ?? 'An item';
+  return c.bottleSizeMl ? `${name} ${c.bottleSizeMl} ml` : name;
+}
+
+function place(c: AlertContext): string {
+  return c.locationName ?? c.venueName;
+}
+
+function clock(iso: string | undefined | null, tz: string): string {
+  if (!iso) return 'unknown';
+  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: tz }).format(new Date(iso));
+}
+
+function order(o: OrderSuggestion | undefined): string {
+  return o ? ` Order suggested: ${plural(o.quantity, o.unit)} from ${o.supplier}.` : '';
+}
+
+export function alertText(rule: RuleName, f: AlertFacts, c: AlertContext): string {
+  const unit = c.unit ?? 'bottle';
+  const device = c.deviceName ?? f.deviceId ?? 'a device';
+  switch (rule) {
+    case 'low_stock':
+      return `${place(c)}: ${itemLabel(c)} at ${plural(f.level ?? 0, unit)} (reorder at ${num(f.reorderPoint ?? 0)}).${order(f.order)}`;
+    case 'out_of_stock':
+      return `${place(c)}: ${itemLabel(c)} is out (${plural(Math.max(0, f.level ?? 0), unit)} left).${order(f.order)}`;
+    case 'forecast_stockout':
+      return `${place(c)}: ${itemLabel(c)} runs out in about ${plural(f.days ?? 0, 'day')} at the current pace.${order(f.order)}`;
+    case 'unexplained_loss':
+      return `${place(c)}: ${plural(f.units ?? 0, unit)} of ${itemLabel(c)} gone without a sale, waste or transfer on record.`;
+    case 'device_offline':
+      return `${c.venueName}: device ${device} offline since ${clock(f.since, c.timezone)}. Its camera counts are paused until it returns.`;
+    case 'camera_stale':
+      return `${place(c)}: camera ${f.cameraId ?? '?'} on ${device} has sent no frame since ${clock(f.lastFrameAt, c.timezone)}; its counts are not trusted until it recovers.`;
+    case 'outbox_backlog':
+      return `${c.venueName}: device ${device} has ${f.depth ?? 0} observations waiting to upload; check its network.`;
+  }
+}
+
+export function escalationText(message: string, minutes: number): string {
+  return `Unacknowledged for ${minutes} min: ${message}`;
+}

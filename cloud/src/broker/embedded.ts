@@ -1,0 +1,122 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough, Duplex } from 'node:stream';
+import { createServer, type Server, type TLSSocket } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { Aedes, type Client } from 'aedes';
+import { TOPICS } from '@smartstock/protocol';
+import { ensureCa, issueServerCertificate, writeSecret, CA_FILES } from '@smartstock/provisioning/pki';
+import type { Logger } from '@smartstock/protocol/runtime';
+import { brokerRules, type Identity } from './rules.js';
+
+export interface EmbeddedBrokerOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  /** names the server certificate is valid for, besides localhost */
+  hostnames: string[];
+  logger: Logger;
+  /** refuses a connection outright, e.g. a revoked device */
+  isRefused?: (deviceId: string) => Promise<boolean>;
+}
+export interface EmbeddedBroker {
+  url: string;
+  port: number;
+  pkiDir: string;
+  caCertPath: string;
+  /** an in-process connection for the cloud's own client: no socket, no certificate, full rights */
+  connectInternal(): Duplex;
+  close(): Promise<void>;
+}
+
+/**
+ * aedes inside the cloud process, on TLS with the local CA that provisioning
+ * uses. A client is who its certificate's CN says, and may only use its own
+ * topic subtree: the rule AWS IoT's per-thing policy enforces in production.
+ */
+export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const log = o.logger.child({ module: 'broker' });
+  const pkiDir = join(o.dataDir, 'pki');
+  const ca = ensureCa(pkiDir);
+  const serverCert = join(pkiDir, 'broker.crt');
+  const serverKey = join(pkiDir, 'broker.key');
+  if (!existsSync(serverCert) || !existsSync(serverKey)) {
+    mkdirSync(pkiDir, { recursive: true });
+    const issued = issueServerCertificate(ca, ['localhost', '127.0.0.1', '::1', ...o.hostnames]);
+    writeSecret(serverKey, issued.keyPem);
+    writeFileSync(serverCert, issued.certPem);
+  }
+
+  const identities = new WeakMap<Client, Identity>();
+  const internal = new WeakSet<object>();
+  const rules = brokerRules((c) => identities.get(c));
+  const aedes = await Aedes.createBroker({
+    id: 'smartstock-embedded',
+    authenticate(client, _u, _p, done) {
+      const fail = (why: string) => {
+        log.warn({ clientId: client.id, why }, 'connection refused');
+        const err = Object.assign(new Error(why), { returnCode: 5 as const });
+        done(err, false);
+      };
+      if (internal.has(client.conn)) {
+        identities.set(client, { kind: 'cloud' });
+        return done(null, true);
+      }
+      const cn = (client.conn as TLSSocket).getPeerCertificate?.()?.subject?.CN;
+      const deviceId = Array.isArray(cn) ? undefined : cn;
+      if (!deviceId) return fail('no client certificate CN');
+      if (client.id !== deviceId) return fail(`client id ${client.id} is not the certificate's thing name`);
+      void (o.isRefused?.(deviceId) ?? Promise.resolve(false)).then(
+        (refused) => {
+          if (refused) return fail('device is revoked');
+          identities.set(client, { kind: 'device', deviceId });
+          done(null, true);
+        },
+        () => fail('device check failed'),
+      );
+    },
+    authorizePublish: rules.authorizePublish,
+    authorizeSubscribe: rules.authorizeSubscribe,
+  });
+  aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'client error'));
+
+  const server: Server = createServer(
+    {
+      key: readFileSync(serverKey),
+      cert: readFileSync(serverCert),
+      ca: ca.certPem,
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (socket) => aedes.handle(socket),
+  );
+  server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake refused'));
+  await new Promise<void>((res, rej) => server.once('error', rej).listen(o.port, o.host, () => res()));
+  const port = (server.address() as AddressInfo).port;
+  const url = `mqtts://${o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host}:${port}`;
+  log.info({ url, topics: TOPICS.all('obs') }, 'embedded broker listening');
+
+  return {
+    url,
+    port,
+    pkiDir,
+    caCertPath: join(pkiDir, CA_FILES.cert),
+    connectInternal() {
+      // generous buffers: aedes and mqtt.js each wait for 'drain' while the other waits for its ack,
+      // which with the default 16 KB deadlocks under a burst (aedes then drops the client after drainTimeout)
+      const toBroker = new PassThrough({ highWaterMark: 64 * 1024 * 1024 });
+      const toClient = new PassThrough({ highWaterMark: 64 * 1024 * 1024 });
+      const brokerSide = Duplex.from({ readable: toBroker, writable: toClient });
+      const clientSide = Duplex.from({ readable: toClient, writable: toBroker });
+      internal.add(brokerSide);
+      aedes.handle(brokerSide);
+      return clientSide;
+    },
+    async close() {
+      // aedes first: it disconnects every client, so the server's close does not wait on open sockets
+      const closed = new Promise<void>((res) => server.close(() => res()));
+      await new Promise<void>((res) => aedes.close(() => res()));
+      await closed;
+    },
+  };
+}

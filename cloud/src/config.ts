@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { loadConfig, type LoadConfigOptions } from '@smartstock/protocol/runtime';
+import { alertsConfigSchema, ALERTS_ENV } from './alerts/config.js';
+
+const section = <T extends z.ZodRawShape>(shape: T) =>
+  z
+    .object(shape)
+    .strict()
+    .prefault({} as never);
+
+/** Every setting of the cloud service; validated once at start-up. */
+export const cloudConfigSchema = z
+  .object({
+    http: section({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      /** behind a load balancer: trust X-Forwarded-For for rate limits and logs */
+      trustProxy: z.boolean().default(false),
+    }),
+    database: section({
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+        .optional()
+        .describe('PostgreSQL in production; absent means embedded PGlite under dataDir'),
+      /** embedded PGlite in memory: tests and throwaway demos */
+      memory: z.boolean().default(false),
+    }),
+    dataDir: z.string().min(1).default('./data'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    alerts: alertsConfigSchema.prefault({}),
+    auth: section({
+      jwtSecret: z
+        .string()
+        .min(32, 'use at least 32 characters')
+        .optional()
+        .describe('shared by all instances; absent: generated once into dataDir'),
+      accessTokenTtlSeconds: z.number().int().min(30).max(86_400).default(900),
+      refreshTokenTtlDays: z.number().int().min(1).max(365).default(30),
+      argon2: section({
+        memoryCost: z.number().int().min(8).default(19_456),
+        timeCost: z.number().int().min(1).default(2),
+      }),
+      loginRateLimit: section({
+        max: z.number().int().min(1).default(10),
+        windowSeconds: z.number().int().min(1).default(60),
+      }),
+    }),
+    owner: section({
+      email: z.email().optional(),
+      password: z.string().min(12, 'use at least 12 characters').optional(),
+      name: z.string().min(1).max(200).default('Owner'),
+      organisation: z.string().min(1).max(200).default('My Bar'),
+    }),
+    broker: section({
+      url: z
+        .string()
+        .regex(/^(mqtts?|wss?):\/\//, 'expected an mqtt://, mqtts:// or wss:// URL')
+        .optional()
+        .describe('an external broker; absent: the embedded aedes broker'),
+      clientId: z.string().min(1).max(128).optional().describe('stable per instance so its session survives a restart'),
+      sharedGroup: z
+        .string()
+        .regex(/^[a-zA-Z0-9_-]{1,64}$/)
+        .default('smartstock-cloud'),
+      caFile: z.string().optional(),
+      certFile: z.string().optional(),
+      keyFile: z.string().optional(),
+      embedded: section({
+        host: z.string().min(1).default('0.0.0.0'),
+        port: z.number().int().min(0).max(65535).default(8883),
+        hostnames: z.array(z.string().min(1)).default([]),
+      }),
+    }),
+    redis: section({
+      url: z
+        .string()
+        .regex(/^rediss?:\/\//, 'expected a redis:// URL')
+        .optional(),
+    }),
+    rateLimit: section({
+      max: z.number().int().min(1).default(600),
+      windowSeconds: z.number().int().min(1).default(60),
+    }),
+    snapshotTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
+    vision: section({
+      modelDir: z.string().min(1).optional().describe('the bottle models for the photo endpoints; absent: the committed ones'),
+      threads: z.number().int().min(1).max(16).default(1),
+      maxQueue: z.number().int().min(1).max(1000).default(8).describe('photos waiting before new ones get 503'),
+    }),
+  })
+  .strict();
+
+export type CloudConfig = z.infer<typeof cloudConfigSchema>;
+/** What callers (tests, the demo) may pass: every section optional, defaults filled in by parseCloudConfig. */
+export type CloudConfigInput = z.input<typeof cloudConfigSchema>;
+
+/** Environment variables the cloud reads, and the key each sets. */
+export const CLOUD_ENV = {
+  HOST: 'http.host',
+  PORT: 'http.port',
+  TRUST_PROXY: 'http.trustProxy',
+  DATABASE_URL: 'database.url',
+  DATA_DIR: 'dataDir',
+  LOG_LEVEL: 'logLevel',
+  SMARTSTOCK_JWT_SECRET: 'auth.jwtSecret',
+  SMARTSTOCK_OWNER_EMAIL: 'owner.email',
+  SMARTSTOCK_OWNER_PASSWORD: 'owner.password',
+  SMARTSTOCK_OWNER_NAME: 'owner.name',
+  SMARTSTOCK_ORGANISATION: 'owner.organisation',
+  MQTT_URL: 'broker.url',
+  MQTT_CLIENT_ID: 'broker.clientId',
+  MQTT_SHARED_GROUP: 'broker.sharedGroup',
+  MQTT_CA_FILE: 'broker.caFile',
+  MQTT_CERT_FILE: 'broker.certFile',
+  MQTT_KEY_FILE: 'broker.keyFile',
+  BROKER_HOST: 'broker.embedded.host',
+  BROKER_PORT: 'broker.embedded.port',
+  REDIS_URL: 'redis.url',
+  VISION_MODEL_DIR: 'vision.modelDir',
+  VISION_THREADS: 'vision.threads',
+  ...ALERTS_ENV,
+} as const;
+
+export function loadCloudConfig(opts: Omit<LoadConfigOptions, 'env'> = {}): CloudConfig {
+  return loadConfig(cloudConfigSchema, { ...opts, env: CLOUD_ENV });
+}
+
+/** Fills defaults into a partial config (tests, the demo); throws on a bad value. */
+export function parseCloudConfig(input: CloudConfigInput): CloudConfig {
+  return cloudConfigSchema.parse(input);
+}

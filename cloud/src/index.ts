@@ -1,0 +1,3 @@
+export { startCloud, type RunningCloud } from './server.js';
+export { loadCloudConfig, cloudConfigSchema, type CloudConfig } from './config.js';
+export { buildApp } from './app.js';

@@ -1,0 +1,48 @@
+import { decodeConfigAck, decodeDeviceStatus, formatDecodeError, parseTopic } from '@smartstock/protocol';
+import type { Logger } from '@smartstock/protocol/runtime';
+import type { DeviceService } from '../services/device.service.js';
+import type { ObservationService } from '../services/observation.service.js';
+
+export interface IngestServices {
+  observations: ObservationService;
+  devices: DeviceService;
+}
+
+/**
+ * Routes one MQTT message to the service for its topic. Anything that does not
+ * parse, names another device, or comes from an unknown one goes to
+ * dead_letters with the reason; only a database failure throws (and is retried).
+ */
+export function dispatcher(s: IngestServices, log: Logger) {
+  const dead = (topic: string, deviceId: string | null, payload: Uint8Array, reason: string) => {
+    log.debug({ topic, reason }, 'dead letter');
+    return s.observations.dead(topic, deviceId, null, payload, reason);
+  };
+  return async function dispatch(topic: string, payload: Uint8Array): Promise<void> {
+    const t = parseTopic(topic);
+    if (!t) return void (await dead(topic, null, payload, 'not a SmartStock v1 topic'));
+    if (t.kind === 'obs') {
+      const out = await s.observations.recordBatch(t.deviceId, topic, payload);
+      if ('stored' in out) log.debug({ deviceId: t.deviceId, ...out }, 'batch stored');
+      return;
+    }
+    if (t.kind === 'status') {
+      if (payload.byteLength === 0) return; // a cleared retained message
+      const d = decodeDeviceStatus(payload);
+      if (!d.ok) return void (await dead(topic, t.deviceId, payload, `invalid status: ${formatDecodeError(d.error)}`));
+      if (d.value.deviceId !== t.deviceId)
+        return void (await dead(topic, t.deviceId, payload, `device mismatch: payload says ${d.value.deviceId}`));
+      if (!(await s.devices.recordStatus(t.deviceId, d.value))) await dead(topic, t.deviceId, payload, 'unknown device');
+      return;
+    }
+    if (t.kind === 'config/ack') {
+      const d = decodeConfigAck(payload);
+      if (!d.ok) return void (await dead(topic, t.deviceId, payload, `invalid config ack: ${formatDecodeError(d.error)}`));
+      if (d.value.deviceId !== t.deviceId)
+        return void (await dead(topic, t.deviceId, payload, `device mismatch: payload says ${d.value.deviceId}`));
+      if (!(await s.devices.recordAck(t.deviceId, d.value))) await dead(topic, t.deviceId, payload, 'unknown device');
+      return;
+    }
+    await dead(topic, t.deviceId, payload, `unexpected topic kind ${t.kind} from a device`);
+  };
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { connect, MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
+import { TOPICS, decodeSnapshot, type TopicKind } from '@smartstock/protocol';
+import type { Logger } from '@smartstock/protocol/runtime';
+import type { DeviceLink } from '../services/device.service.js';
+import { dispatcher, type IngestServices } from './dispatch.js';
+import type { SnapshotAnswer } from '../services/device.service.js';
+import { pgCode } from '../errors.js';
+
+export interface IngestOptions {
+  /** an external broker (mqtt://, mqtts://); absent: connectInternal to the embedded one */
+  url?: string | undefined;
+  connectInternal?: (() => Duplex) | undefined;
+  clientId: string;
+  /** MQTT 5 shared-subscription group: several instances split one stream of messages */
+  sharedGroup?: string | undefined;
+  tls?: { ca?: string; cert?: string; key?: string } | undefined;
+  services: IngestServices;
+  logger: Logger;
+}
+export interface IngestLink extends DeviceLink {
+  client: MqttClient;
+  stop(): Promise<void>;
+}
+
+const INGEST_KINDS: TopicKind[] = ['obs', 'status', 'config/ack'];
+
+/**
+ * The cloud's MQTT client. Each QoS 1 message is acknowledged only after the
+ * service that handles it has committed (handleMessage's callback sends the
+ * PUBACK), so a crash or a database outage means redelivery, never loss.
+ */
+export async function startIngest(o: IngestOptions): Promise<IngestLink> {
+  const log = o.logger.child({ module: 'ingest' });
+  const external = !!o.url;
+  const opts: IClientOptions = {
+    clientId: o.clientId,
+    clean: false,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+    ...(external ? { protocolVersion: 5, properties: { sessionExpiryInterval: 3600 } } : { protocolVersion: 4 }),
+    ...(o.tls ?? {}),
+  };
+  const client = o.url ? connect(o.url, opts) : new MqttClient(() => o.connectInternal!(), opts);
+  let stopping = false;
+  const snapshots = new Map<string, (answer: SnapshotAnswer) => void>();
+  const dispatch = dispatcher(o.services, log);
+
+  client.handleMessage = (packet: IPublishPacket, done: (err?: Error) => void) => {
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    if (packet.topic.endsWith('/snapshot')) {
+      const d = decodeSnapshot(payload);
+      if (d.ok)
+        snapshots.get(d.value.header.requestId)?.(
+          d.value.header.status === 'ok' && d.value.jpeg
+            ? { jpeg: d.value.jpeg }
+            : { error: d.value.header.error ?? 'the device sent no picture' },
+        );
+      return done();
+    }
+    void (async () => {
+      for (let attempt = 0; !stopping; attempt++) {
+        try {
+          await dispatch(packet.topic, payload);
+          return done();
+        } catch (e) {
+          // a message the database itself rejects (bad data, SQLSTATE 22/23) would block the stream forever: dead-letter it
+          const code = pgCode(e);
+          if (attempt >= 2 && code && /^2[23]/.test(code)) {
+            const dead = await o.services.observations
+              .dead(packet.topic, null, null, payload, `rejected by the database: SQLSTATE ${code}`)
+              .then(
+                () => true,
+                () => false,
+              );
+            if (dead) return done();
+          }
+          // otherwise the database is unreachable or failing: hold the ack and retry; the broker keeps the message
+          log.error({ err: (e as Error).message, topic: packet.topic, attempt }, 'ingest failed, retrying');
+          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+        }
+      }
+    })();
+  };
+  client.on('error', (e) => {
+    // a forced end aborts what was in flight: expected while stopping, not worth a warning
+    if (!stopping) log.warn({ err: e.message }, 'mqtt error');
+  });
+  client.on('reconnect', () => log.debug('mqtt reconnecting'));
+
+  await new Promise<void>((res, rej) => {
+    client.once('connect', () => res());
+    client.once('error', rej);
+  });
+  const filters = INGEST_KINDS.map((k) => (external && o.sharedGroup ? TOPICS.shared(o.sharedGroup, k) : TOPICS.all(k)));
+  // snapshot replies go to the instance that asked, so every instance sees them (QoS 0, small)
+  await client.subscribeAsync({
+    ...Object.fromEntries(filters.map((t) => [t, { qos: 1 as const }])),
+    [TOPICS.all('snapshot')]: { qos: 0 as const },
+  });
+  log.info({ filters, external }, 'ingest subscribed');
+
+  return {
+    client,
+    async publish(topic, payload, p) {
+      await client.publishAsync(topic, payload, { qos: p.qos, retain: p.retain });
+    },
+    async requestSnapshot(deviceId, cameraId, timeoutMs) {
+      const requestId = randomUUID();
+      const got = new Promise<SnapshotAnswer | undefined>((res) => {
+        const timer = setTimeout(() => res(undefined), timeoutMs);
+        snapshots.set(requestId, (answer) => {
+          clearTimeout(timer);
+          res(answer);
+        });
+      });
+      await client.publishAsync(TOPICS.snapshotRequest(deviceId), JSON.stringify({ v: 1, requestId, cameraId }), { qos: 0 });
+      try {
+        return await got;
+      } finally {
+        snapshots.delete(requestId);
+      }
+    },
+    async stop() {
+      stopping = true;
+      await client.endAsync(true);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { Queryable } from '../db/types.js';
+
+export const TRANSACTION_TYPES = ['SALE', 'RECEIVE', 'WASTE', 'ADJUSTMENT', 'COUNT'] as const;
+export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+
+export interface Transaction {
+  id: string;
+  itemId: string;
+  locationId: string;
+  type: TransactionType;
+  quantity: number;
+  before: number | null;
+  after: number | null;
+  userId: string | null;
+  reason: string | null;
+  sourceType: string | null;
+  sourceId: string | null;
+  at: Date;
+}
+export type NewTransaction = Omit<Transaction, 'id' | 'at'> & { at?: Date };
+
+const COLS = `id, item_id AS "itemId", location_id AS "locationId", type, quantity, before, after, user_id AS "userId", reason,
+  source_type AS "sourceType", source_id AS "sourceId", at`;
+
+/** The stock ledger: every movement that is not a camera observation. */
+export class TransactionRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async insert(orgId: string, t: NewTransaction): Promise<Transaction> {
+    const { rows } = await this.db.query<Transaction>(
+      `INSERT INTO transactions (org_id, item_id, location_id, type, quantity, before, after, user_id, reason, source_type, source_id, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12, now())) RETURNING ${COLS}`,
+      [orgId, t.itemId, t.locationId, t.type, t.quantity, t.before, t.after, t.userId, t.reason, t.sourceType, t.sourceId, t.at ?? null],
+    );
+    return rows[0]!;
+  }
+
+  async history(orgId: string, itemId: string, from: Date, to: Date, limit = 5000): Promise<Transaction[]> {
+    const { rows } = await this.db.query<Transaction>(
+      `SELECT ${COLS} FROM transactions WHERE org_id = $1 AND item_id = $2 AND at >= $3 AND at < $4 ORDER BY at LIMIT $5`,
+      [orgId, itemId, from, to, limit],
+    );
+    return rows;
+  }
+}

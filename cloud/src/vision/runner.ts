@@ -1,0 +1,111 @@
+import { Worker } from 'node:worker_threads';
+import type { FrameAnalysis } from '@smartstock/models';
+import type { Logger } from '@smartstock/protocol/runtime';
+import { AppError } from '../errors.js';
+
+export interface VisionRequest {
+  id: number;
+  image: Uint8Array;
+}
+export type VisionReply =
+  | { id: number; ok: true; analysis: FrameAnalysis; versions: Record<string, string> }
+  | { id: number; ok: false; error: string; badImage: boolean };
+
+export interface VisionResult {
+  analysis: FrameAnalysis;
+  versions: Record<string, string>;
+}
+
+export interface VisionRunnerOptions {
+  logger: Logger;
+  /** photos waiting or in work before new ones get 503 */
+  maxQueue: number;
+  threads: number;
+  modelDir?: string | undefined;
+}
+
+/** Under tsx the worker is TypeScript source: register tsx inside the thread first. */
+function spawnWorker(url: URL, workerData: unknown): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
+  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/**
+ * One worker thread running the bottle models, started on the first photo and
+ * restarted after a crash. A bounded queue: a burst of photos gets a clear 503
+ * instead of growing memory without limit.
+ */
+export class VisionRunner {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(r: VisionResult): void; reject(e: Error): void }>();
+  private readonly log: Logger;
+
+  constructor(private readonly o: VisionRunnerOptions) {
+    this.log = o.logger.child({ module: 'vision' });
+  }
+
+  /** Throws the 503 a new photo would get now. */
+  assertRoom(): void {
+    if (this.pending.size >= this.o.maxQueue)
+      throw new AppError(503, 'vision_busy', `${this.pending.size} photos are already being analysed; try again shortly`);
+  }
+
+  analyze(image: Uint8Array): Promise<VisionResult> {
+    try {
+      this.assertRoom();
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+    const w = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise<VisionResult>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      w.postMessage({ id, image } satisfies VisionRequest);
+    });
+  }
+
+  get queued(): number {
+    return this.pending.size;
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    this.failAll(new AppError(503, 'vision_stopped', 'the service is stopping'));
+    await w?.terminate();
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const w = spawnWorker(new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), {
+      threads: this.o.threads,
+      modelDir: this.o.modelDir,
+    });
+    w.unref();
+    w.on('message', (r: VisionReply) => {
+      const p = this.pending.get(r.id);
+      if (!p) return;
+      this.pending.delete(r.id);
+      if (r.ok) p.resolve({ analysis: r.analysis, versions: r.versions });
+      else if (r.badImage) p.reject(new AppError(400, 'invalid_image', r.error, 'image'));
+      else p.reject(new AppError(500, 'vision_failed', `the bottle models failed: ${r.error}`));
+    });
+    const gone = (why: string) => {
+      if (this.worker !== w) return;
+      this.worker = undefined;
+      this.log.error({ why }, 'vision worker stopped; the next photo starts a new one');
+      this.failAll(new AppError(500, 'vision_failed', `the vision worker stopped: ${why}`));
+    };
+    w.on('error', (e) => gone(e.message));
+    w.on('exit', (code) => gone(`exit ${code}`));
+    this.worker = w;
+    return w;
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+}

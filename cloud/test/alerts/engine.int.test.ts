@@ -1,0 +1,4 @@
+import { describeAlertEngine } from './engine.suite.js';
+import { pgFactory } from '../support/db.js';
+
+describeAlertEngine(pgFactory);

@@ -1,0 +1,4 @@
+import { describeAlertEngine } from './engine.suite.js';
+import { pgliteFactory } from '../support/db.js';
+
+describeAlertEngine(pgliteFactory);

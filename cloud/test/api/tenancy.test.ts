@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { build, type TestCloud } from '../support/cloud.js';
+import { VisionJobRepository } from '../../src/vision/job.repository.js';
+
+/**
+ * Walks every route in the OpenAPI document that takes an id, as the owner of
+ * organisation A with organisation B's ids: each must answer 404, exactly as
+ * for an id that does not exist. A new route without a sample here fails the test.
+ */
+describe('tenancy: another organisation’s ids are 404 on every route', () => {
+  let t: TestCloud;
+  let b: Awaited<ReturnType<TestCloud['otherOrg']>>;
+  const B_DEVICE = 'other-org-edge';
+  let bAlert: string;
+  let bNotification: string;
+  let bJob: string;
+  let bOwner: string;
+  beforeAll(async () => {
+    t = await build();
+    b = await t.otherOrg();
+    expect(
+      (await t.api('POST', '/api/v1/devices', { token: b.token, body: { id: B_DEVICE, venueId: b.demo.venueId, name: 'B' } })).status,
+    ).toBe(201);
+    // an alert of B's (three counts under the reorder point) and a dead-lettered message of B's
+    for (let i = 0; i < 3; i++) {
+      await t.api('POST', `/api/v1/inventory/items/${b.demo.items['TITOS-750']}/adjust`, {
+        token: b.token,
+        body: { locationId: b.demo.locations.mainBar, type: 'COUNT', quantity: 1 },
+      });
+    }
+    bAlert = (await t.api('GET', '/api/v1/alerts', { token: b.token })).body[0].id;
+    const { rows } = await t.cloud.db.query<{ id: string }>(
+      `INSERT INTO notifications (org_id, channel, recipient, body, status) VALUES ($1, 'sms', '+15125550100', 'x', 'dead') RETURNING id`,
+      [b.demo.orgId],
+    );
+    bNotification = rows[0]!.id;
+    // a shelf-photo job of B's (its row alone: no photo needs analysing for this)
+    bOwner = ((await t.api('GET', '/api/v1/auth/me', { token: b.token })).body as { id: string }).id;
+    bJob = (await new VisionJobRepository(t.cloud.db).create(b.demo.orgId, null, [])).id;
+  });
+  afterAll(() => t?.close());
+
+  const bodies = (): Record<string, unknown> => ({
+    'PATCH /api/v1/venues/{id}': { name: 'Renamed' },
+    'POST /api/v1/venues/{id}/locations': { name: 'Sneaky' },
+    'PATCH /api/v1/inventory/locations/{id}': { name: 'Renamed' },
+    'PATCH /api/v1/inventory/items/{id}': { name: 'Renamed' },
+    'POST /api/v1/inventory/items/{id}/adjust': { locationId: b.demo.locations.mainBar, type: 'COUNT', quantity: 1 },
+    'PUT /api/v1/devices/{id}/cameras': { cameras: [] },
+    'POST /api/v1/devices/{id}/snapshot': { cameraId: 'cam-1' },
+    'POST /api/v1/alerts/{id}/acknowledge': {},
+    'POST /api/v1/alerts/{id}/resolve': {},
+    'PUT /api/v1/notifications/settings/{id}': { channels: ['log'] },
+    'POST /api/v1/notifications/{id}/retry': {},
+    'PATCH /api/v1/users/{id}': { role: 'manager' },
+  });
+  const idFor = (path: string) => {
+    if (path.startsWith('/api/v1/devices/')) return B_DEVICE;
+    if (path.startsWith('/api/v1/venues/')) return b.demo.venueId;
+    if (path.startsWith('/api/v1/inventory/locations/')) return b.demo.locations.mainBar;
+    if (path.startsWith('/api/v1/inventory/items/')) return b.demo.items['TITOS-750']!;
+    if (path.startsWith('/api/v1/alerts/')) return bAlert;
+    if (path.startsWith('/api/v1/notifications/settings/')) return b.demo.venueId;
+    if (path.startsWith('/api/v1/notifications/')) return bNotification;
+    if (path.startsWith('/api/v1/vision/processing-status/')) return bJob;
+    if (path.startsWith('/api/v1/users/')) return bOwner;
+    throw new Error(`no id of organisation B for ${path}: add one to the tenancy test`);
+  };
+
+  it('answers 404 for every id-taking route', async () => {
+    const doc = (await t.api('GET', '/docs/json')).body as { paths: Record<string, Record<string, unknown>> };
+    const walked: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      if (!path.includes('{id}')) continue;
+      for (const method of Object.keys(ops).map((m) => m.toUpperCase())) {
+        const key = `${method} ${path}`;
+        const needsBody = ['POST', 'PUT', 'PATCH'].includes(method) && !path.endsWith('/revoke');
+        const body = bodies()[key];
+        if (needsBody && body === undefined) throw new Error(`no sample body for ${key}: add one to the tenancy test`);
+        const r = await t.api(method, path.replace('{id}', idFor(path)), { token: t.ownerToken, body });
+        expect(r.status, key).toBe(404);
+        expect(r.body.error.code, key).toBe('not_found');
+        walked.push(key);
+      }
+    }
+    expect(walked.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it('refuses B’s ids inside request bodies and query strings', async () => {
+    const a = t.demo;
+    const cases: [string, string, unknown][] = [
+      [
+        'POST',
+        `/api/v1/inventory/items/${a.items['TITOS-750']}/adjust`,
+        { locationId: b.demo.locations.mainBar, type: 'COUNT', quantity: 3 },
+      ],
+      ['POST', '/api/v1/inventory/locations', { venueId: b.demo.venueId, name: 'Sneaky' }],
+      ['POST', '/api/v1/devices', { id: 'sneaky-edge', venueId: b.demo.venueId, name: 'x' }],
+      [
+        'POST',
+        '/api/v1/inventory/items',
+        { sku: 'X-1', name: 'X', locations: [{ locationId: b.demo.locations.mainBar, parLevel: 1, reorderPoint: 1 }] },
+      ],
+      ['POST', '/api/v1/inventory/scan', { barcode: '619947000020', action: 'COUNT', quantity: 1, locationId: b.demo.locations.mainBar }],
+    ];
+    for (const [method, path, body] of cases) {
+      const r = await t.api(method, path, { token: t.ownerToken, body });
+      expect(r.status, `${method} ${path}`).toBe(404);
+    }
+    await t.api('POST', '/api/v1/devices', { token: t.ownerToken, body: { id: 'a-edge', venueId: a.venueId, name: 'A' } });
+    const cams = await t.api('PUT', '/api/v1/devices/a-edge/cameras', {
+      token: t.ownerToken,
+      body: {
+        cameras: [
+          {
+            id: 'c',
+            locationId: a.locations.mainBar,
+            url: 'rtsp://x/y',
+            slots: [
+              {
+                id: 's',
+                itemId: b.demo.items['TITOS-750'],
+                polygon: [
+                  [0, 0],
+                  [1, 0],
+                  [1, 1],
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    expect(cams.status).toBe(404);
+    // lists never show B's rows
+    const items = await t.api('GET', `/api/v1/inventory/items?locationId=${b.demo.locations.mainBar}`, { token: t.ownerToken });
+    expect(items.body.items).toEqual([]);
+    const devices = await t.api('GET', '/api/v1/devices', { token: t.ownerToken });
+    expect(devices.body.map((d: { id: string }) => d.id)).not.toContain(B_DEVICE);
+    // the live socket for B's venue
+    const ws = new WebSocket(`${t.cloud.url.replace('http', 'ws')}/api/v1/live?token=${t.ownerToken}&venueId=${b.demo.venueId}`);
+    expect(await new Promise((r) => ws.once('unexpected-response', (_q, res) => r(res.statusCode)))).toBe(404);
+  });
+});

@@ -1,0 +1,27 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { loadCloudConfig } from '../src/config.js';
+
+describe('cloud config', () => {
+  it('defaults to the embedded database and loopback', () => {
+    const c = loadCloudConfig({ environment: {} });
+    expect(c).toMatchObject({ http: { host: '127.0.0.1', port: 8080 }, dataDir: './data', database: {} });
+  });
+
+  it('reads the environment', () => {
+    const c = loadCloudConfig({ environment: { PORT: '9123', DATABASE_URL: 'postgres://u@h/db' } });
+    expect(c.http.port).toBe(9123);
+    expect(c.database.url).toBe('postgres://u@h/db');
+  });
+
+  it('a bad value prints one line naming the key and exits 2', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: new URL('..', import.meta.url),
+      env: { ...process.env, PORT: 'eighty', DATABASE_URL: '' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^config error: http\.port: .*number.*\(from env PORT\)/);
+  });
+});

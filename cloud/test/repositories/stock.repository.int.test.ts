@@ -1,0 +1,4 @@
+import { describeStockRepositories } from './stock.repository.suite.js';
+import { pgFactory } from '../support/db.js';
+
+describeStockRepositories(pgFactory);

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { openDb, migrate, type Db } from '../../src/db/index.js';
+
+export type DbFactory = { name: string; open: () => Promise<Db>; dispose: (db: Db) => Promise<void> };
+
+/** A fresh in-memory PGlite: what `npm test` runs every repository test on. */
+export const pgliteFactory: DbFactory = {
+  name: 'PGlite',
+  open: async () => {
+    const db = await openDb({ dataDir: 'memory://' });
+    await migrate(db);
+    return db;
+  },
+  dispose: (db) => db.close(),
+};
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The machine's PostgreSQL, in a schema of its own so parallel suites never meet. */
+export const pgFactory: DbFactory = {
+  name: 'PostgreSQL',
+  open: async () => {
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const db = await openDb({ url: TEST_DATABASE_URL, schema });
+    (db as Db & { testSchema?: string }).testSchema = schema;
+    await migrate(db);
+    return db;
+  },
+  dispose: async (db) => {
+    const schema = (db as Db & { testSchema?: string }).testSchema;
+    if (schema) await db.exec(`DROP SCHEMA ${schema} CASCADE`);
+    await db.close();
+  },
+};

@@ -1,0 +1,136 @@
+/** The photo endpoints through real HTTP, with the real bottle models in the worker thread. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeScene, renderScene, type RenderedScene } from '@smartstock/models';
+import { build, type TestCloud } from '../support/cloud.js';
+import { waitFor } from '../support/device.js';
+
+const DEV = 'vision-edge-1';
+const half = (left: boolean) =>
+  (left
+    ? [
+        [0, 0],
+        [0.5, 0],
+        [0.5, 1],
+        [0, 1],
+      ]
+    : [
+        [0.5, 0],
+        [1, 0],
+        [1, 1],
+        [0.5, 1],
+      ]) as [number, number][];
+
+describe('vision photo endpoints', () => {
+  let t: TestCloud;
+  let shelf: RenderedScene;
+
+  const post = async (path: string, body: Buffer | string, type: string, token = t.ownerToken) => {
+    const res = await fetch(`${t.cloud.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': type },
+      body,
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const poll = async (jobId: string, token = t.ownerToken) =>
+    waitFor(async () => {
+      const r = await t.api('GET', `/api/v1/vision/processing-status/${jobId}`, { token });
+      return r.body.status === 'done' || r.body.status === 'failed' ? r.body : undefined;
+    }, 100);
+
+  beforeAll(async () => {
+    t = await build();
+    shelf = await renderScene(makeScene({ seed: 3_100_001, width: 960, height: 540 }));
+  });
+  afterAll(async () => t?.close());
+
+  it('detect-bottles: one photo in, bottles with boxes inside the picture and fills out', async () => {
+    const r = await post('/api/v1/vision/detect-bottles', shelf.jpeg, 'image/jpeg');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ width: 960, height: 540 });
+    expect(Object.keys(r.body.modelVersions).length).toBeGreaterThan(0);
+    const truth = shelf.bottles.filter((b) => !b.ignore).length;
+    expect(r.body.bottles.length).toBeGreaterThan(truth / 2);
+    for (const b of r.body.bottles) {
+      expect(b.box.x).toBeGreaterThanOrEqual(0);
+      expect(b.box.x + b.box.w).toBeLessThanOrEqual(961);
+      expect(b.fill === null || (b.fill >= 0 && b.fill <= 1)).toBe(true);
+    }
+  });
+
+  it('refuses what is not a photo, naming it', async () => {
+    const junk = await post('/api/v1/vision/detect-bottles', Buffer.from('GIF89a not a shelf at all'), 'image/jpeg');
+    expect(junk.status).toBe(400);
+    expect(junk.body.error).toMatchObject({ code: 'invalid_image', field: 'image' });
+    const broken = await post('/api/v1/vision/detect-bottles', Buffer.concat([shelf.jpeg.subarray(0, 200)]), 'image/jpeg');
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.message).toMatch(/cannot decode image/);
+    const text = await post('/api/v1/vision/detect-bottles', 'hello', 'text/plain');
+    expect(text.status).toBe(415);
+    const noSlots = await post(
+      '/api/v1/vision/analyze-shelf',
+      JSON.stringify({ image: shelf.jpeg.toString('base64') }),
+      'application/json',
+    );
+    expect(noSlots.status).toBe(400);
+    expect(noSlots.body.error.message).toMatch(/slots/);
+  });
+
+  it('analyze-shelf: a job that counts each slot as the edge agent would', async () => {
+    const body = {
+      image: shelf.jpeg.toString('base64'),
+      slots: [
+        { id: 'left', polygon: half(true) },
+        { id: 'right', polygon: half(false) },
+      ],
+    };
+    const r = await post('/api/v1/vision/analyze-shelf', JSON.stringify(body), 'application/json');
+    expect(r.status).toBe(202);
+    const job = await poll(r.body.jobId);
+    expect(job.status).toBe('done');
+    const { slots, bottles, bottlesOutsideSlots } = job.result;
+    expect(slots.map((s: { slotId: string }) => s.slotId)).toEqual(['left', 'right']);
+    // the two halves cover the picture: every bottle is in one of them
+    expect(slots[0].count + slots[1].count).toBe(bottles.length);
+    expect(bottlesOutsideSlots).toBe(0);
+    for (const s of slots) {
+      expect(s.fills).toHaveLength(s.count);
+      expect(s.units).toBeLessThanOrEqual(s.count + 1e-9);
+    }
+  });
+
+  it("analyze-shelf with a device camera's saved slots; another organisation cannot see the job", async () => {
+    expect(
+      (await t.api('POST', '/api/v1/devices', { token: t.ownerToken, body: { id: DEV, venueId: t.demo.venueId, name: 'Back bar' } }))
+        .status,
+    ).toBe(201);
+    const cameras = [
+      {
+        id: 'back-bar',
+        locationId: t.demo.locations.mainBar,
+        url: 'rtsp://10.0.0.9/stream1',
+        slots: [{ id: 'whole', itemId: t.demo.items['TITOS-750'], polygon: half(true).map(([x, y]) => [x * 2, y]) }],
+      },
+    ];
+    expect((await t.api('PUT', `/api/v1/devices/${DEV}/cameras`, { token: t.ownerToken, body: { cameras } })).status).toBe(200);
+    const r = await post(
+      '/api/v1/vision/analyze-shelf',
+      JSON.stringify({ image: shelf.jpeg.toString('base64'), deviceId: DEV, cameraId: 'back-bar' }),
+      'application/json',
+    );
+    expect(r.status).toBe(202);
+    const job = await poll(r.body.jobId);
+    expect(job.result.slots[0]).toMatchObject({ slotId: 'whole', itemId: t.demo.items['TITOS-750'] });
+    expect(job.result.slots[0].count).toBe(job.result.bottles.length);
+
+    const other = await t.otherOrg();
+    expect((await t.api('GET', `/api/v1/vision/processing-status/${r.body.jobId}`, { token: other.token })).status).toBe(404);
+    const theirs = await post(
+      '/api/v1/vision/analyze-shelf',
+      JSON.stringify({ image: shelf.jpeg.toString('base64'), deviceId: DEV, cameraId: 'back-bar' }),
+      'application/json',
+      other.token,
+    );
+    expect(theirs.status).toBe(404);
+  });
+});

@@ -1,0 +1,192 @@
+// The typed client of the Cloud API (/api/v1). One fetch wrapper: bearer token,
+// one refresh on 401, the cloud's error envelope turned into ApiError, and writes
+// refused while offline (nothing destructive is queued for later).
+import type {
+  Adjustment,
+  Alert,
+  AlertState,
+  Camera,
+  Device,
+  History,
+  Item,
+  ItemLocation,
+  Location,
+  Notification,
+  NotificationSettings,
+  Role,
+  User,
+  NotificationSettingsInput,
+  Session,
+  StockLevel,
+  Venue,
+} from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly requestId?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface TokenSource {
+  accessToken(): string | undefined;
+  /** asks for a new access token; false when the session is over */
+  refresh(): Promise<boolean>;
+}
+
+export interface Freshness {
+  /** set when the answer came from the service worker's cache */
+  offlineSince?: string;
+}
+
+export class Api {
+  /** the last read served from cache while offline, for the "last updated" banner */
+  onFreshness: (f: Freshness) => void = () => undefined;
+
+  constructor(
+    private readonly tokens: TokenSource,
+    private readonly base = '/api/v1',
+  ) {}
+
+  private async raw(method: string, path: string, body?: unknown, retry = true): Promise<Response> {
+    if (method !== 'GET' && typeof navigator !== 'undefined' && navigator.onLine === false)
+      throw new ApiError(0, 'offline', 'You are offline: nothing was changed. Try again when the connection is back.');
+    const headers: Record<string, string> = {};
+    const token = this.tokens.accessToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError(0, 'network', 'Cannot reach SmartStock: check the connection.');
+    }
+    if (res.status === 401 && retry && token && (await this.tokens.refresh())) return this.raw(method, path, body, false);
+    if (!res.ok) throw await toError(res);
+    if (method === 'GET') {
+      const offline = res.headers.get('x-smartstock-offline');
+      const fetchedAt = res.headers.get('x-smartstock-fetched-at');
+      this.onFreshness(offline && fetchedAt ? { offlineSince: fetchedAt } : {});
+    }
+    return res;
+  }
+
+  async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.raw(method, path, body);
+    return res.status === 204 ? (undefined as T) : ((await res.json()) as T);
+  }
+
+  login(email: string, password: string) {
+    return this.json<Session>('POST', '/auth/login', { email, password });
+  }
+  refresh(refreshToken: string) {
+    return this.json<Session>('POST', '/auth/refresh', { refreshToken });
+  }
+  logout(refreshToken: string) {
+    return this.json<void>('POST', '/auth/logout', { refreshToken });
+  }
+  venues() {
+    return this.json<Venue[]>('GET', '/venues');
+  }
+  locations(venueId: string) {
+    return this.json<Location[]>('GET', `/venues/${venueId}/locations`);
+  }
+  stock(locationId: string) {
+    return this.json<{ location: Location; levels: StockLevel[] }>('GET', `/inventory/locations/${locationId}/stock`);
+  }
+  items(f: { q?: string; category?: string; locationId?: string; cursor?: string; limit?: number } = {}) {
+    const qs = new URLSearchParams(Object.entries(f).filter(([, v]) => v !== undefined && v !== '') as [string, string][]);
+    return this.json<{ items: Item[]; nextCursor: string | null }>('GET', `/inventory/items${qs.size ? `?${qs}` : ''}`);
+  }
+  item(id: string) {
+    return this.json<Item>('GET', `/inventory/items/${id}`);
+  }
+  setStockSettings(id: string, s: Omit<ItemLocation, 'itemId'>) {
+    return this.json<Item>('PATCH', `/inventory/items/${id}`, { locations: [s] });
+  }
+  adjust(id: string, a: Adjustment) {
+    return this.json<{ stock: StockLevel }>('POST', `/inventory/items/${id}/adjust`, a);
+  }
+  history(id: string, from: Date, to: Date) {
+    const qs = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+    return this.json<History>('GET', `/inventory/items/${id}/history?${qs}`);
+  }
+  scan(barcode: string) {
+    return this.json<{ item: Item }>('POST', '/inventory/scan', { barcode, action: 'lookup' });
+  }
+  devices(venueId?: string) {
+    return this.json<Device[]>('GET', `/devices${venueId ? `?venueId=${venueId}` : ''}`);
+  }
+  device(id: string) {
+    return this.json<Device & { cameras: Camera[] }>('GET', `/devices/${encodeURIComponent(id)}`);
+  }
+  saveCameras(id: string, cameras: Camera[]) {
+    return this.json<Device & { configRevision: number }>('PUT', `/devices/${encodeURIComponent(id)}/cameras`, { cameras });
+  }
+  changePassword(password: string) {
+    return this.json<void>('POST', '/auth/password', { password });
+  }
+  users() {
+    return this.json<User[]>('GET', '/users');
+  }
+  invite(u: { email: string; name: string; password: string; role: Role }) {
+    return this.json<User>('POST', '/users', u);
+  }
+  setRole(id: string, role: Role) {
+    return this.json<User>('PATCH', `/users/${id}`, { role });
+  }
+  removeUser(id: string) {
+    return this.json<void>('DELETE', `/users/${id}`);
+  }
+  alerts(venueId: string, states?: AlertState[], limit = 100) {
+    const qs = new URLSearchParams({ venueId, limit: String(limit) });
+    if (states?.length) qs.set('state', states.join(','));
+    return this.json<Alert[]>('GET', `/alerts?${qs}`);
+  }
+  acknowledge(id: string) {
+    return this.json<Alert>('POST', `/alerts/${id}/acknowledge`, {});
+  }
+  resolve(id: string) {
+    return this.json<Alert>('POST', `/alerts/${id}/resolve`, {});
+  }
+  notifications(venueId: string, limit = 50) {
+    return this.json<Notification[]>('GET', `/notifications?${new URLSearchParams({ venueId, limit: String(limit) })}`);
+  }
+  failedNotifications(venueId: string) {
+    return this.json<Notification[]>('GET', `/notifications/failed?${new URLSearchParams({ venueId })}`);
+  }
+  retryNotification(id: string) {
+    return this.json<Notification>('POST', `/notifications/${id}/retry`, {});
+  }
+  notificationSettings() {
+    return this.json<NotificationSettings[]>('GET', '/notifications/settings');
+  }
+  saveNotificationSettings(venueId: string, s: NotificationSettingsInput) {
+    return this.json<NotificationSettings>('PUT', `/notifications/settings/${venueId}`, s);
+  }
+  async snapshot(id: string, cameraId: string): Promise<Blob> {
+    return (await this.raw('POST', `/devices/${encodeURIComponent(id)}/snapshot`, { cameraId })).blob();
+  }
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  let body: { error?: { code?: string; message?: string; field?: string; requestId?: string } } = {};
+  try {
+    body = (await res.json()) as typeof body;
+  } catch {
+    /* a proxy's HTML page: fall back to the status text */
+  }
+  const e = body.error ?? {};
+  return new ApiError(
+    res.status,
+    e.code ?? 'http_' + res.status,
+    e.message ?? (res.statusText || `HTTP ${res.status}`),
+    e.field,
+    e.requestId,
+  );
+}

@@ -1,0 +1,40 @@
+// Wires the session, the venue state and the live socket together once.
+import { Auth } from './auth.svelte';
+import { LiveSocket } from './live.svelte';
+import { VenueState } from './venue.svelte';
+import { AlertsState } from './alerts.svelte';
+import { handleError } from './toasts.svelte';
+
+export const auth = new Auth();
+export const venue = new VenueState(auth.api);
+export const alerts = new AlertsState(auth.api);
+export const live = new LiveSocket(
+  () => auth.token(),
+  (m) => {
+    venue.apply(m);
+    alerts.apply(m);
+  },
+  () => auth.refresh(),
+);
+
+/** after sign-in or a reload with a saved session */
+export async function startSession(): Promise<void> {
+  await venue.load();
+  if (venue.venueId) {
+    live.start(venue.venueId);
+    await alerts.load(venue.venueId).catch((e: unknown) => handleError(e, 'Loading alerts'));
+  }
+}
+
+export async function switchVenue(id: string): Promise<void> {
+  await venue.select(id);
+  live.start(id);
+  await alerts.load(id).catch((e: unknown) => handleError(e, 'Loading alerts'));
+}
+
+export async function endSession(): Promise<void> {
+  live.stop();
+  // the next person on this phone must not see this session's cached levels offline
+  if ('caches' in globalThis) await caches.delete('smartstock-data-v1').catch(() => undefined);
+  await auth.signOut();
+}

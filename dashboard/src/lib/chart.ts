@@ -1,0 +1,55 @@
+// Level-over-time chart. Loaded with import() from the item page only, so uPlot
+// is not part of the first load.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { History } from './types';
+
+/** one x axis (seconds) for both series; a series is null where it has no point */
+export function toSeries(h: History): [number[], (number | null)[], (number | null)[]] {
+  const pts = new Map<number, [number | null, number | null]>();
+  for (const o of h.observations) {
+    if (!o.trusted) continue;
+    const t = Math.round(Date.parse(o.at) / 1000);
+    pts.set(t, [o.units, pts.get(t)?.[1] ?? null]);
+  }
+  for (const t of h.transactions) {
+    if (t.after === null) continue;
+    const s = Math.round(Date.parse(t.at) / 1000);
+    pts.set(s, [pts.get(s)?.[0] ?? null, t.after]);
+  }
+  const xs = [...pts.keys()].sort((a, b) => a - b);
+  return [xs, xs.map((x) => pts.get(x)![0]), xs.map((x) => pts.get(x)![1])];
+}
+
+/** the period is fixed to the one asked for (a single point would otherwise stretch the axis over years) */
+export function drawLevelChart(
+  el: HTMLElement,
+  h: History,
+  width: number,
+  period: { from: Date; to: Date; parLevel?: number },
+): () => void {
+  const data = toSeries(h);
+  const top = Math.max(1, period.parLevel ?? 0, ...data[1].map((v) => v ?? 0), ...data[2].map((v) => v ?? 0)) * 1.15;
+  const axis = { stroke: '#a3b0bd', grid: { stroke: '#2c3744' }, ticks: { stroke: '#2c3744' } };
+  const plot = new uPlot(
+    {
+      width,
+      height: 260,
+      scales: { x: { time: true, range: () => [period.from.getTime() / 1000, period.to.getTime() / 1000] }, y: { range: () => [0, top] } },
+      axes: [axis, { ...axis, label: 'bottles' }],
+      series: [
+        {},
+        { label: 'Camera', stroke: '#f0b35a', width: 2, spanGaps: true, points: { size: 4 } },
+        { label: 'Counts & movements', stroke: '#79b8ff', width: 2, spanGaps: true, points: { size: 6 } },
+      ],
+    },
+    data,
+    el,
+  );
+  const ro = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height: 260 }));
+  ro.observe(el);
+  return () => {
+    ro.disconnect();
+    plot.destroy();
+  };
+}

@@ -1,0 +1,67 @@
+// The one live WebSocket per venue. It reconnects with backoff and resumes from
+// the last cursor it saw, so no event is missed across a drop (the cloud replays
+// everything after the cursor).
+import type { LiveMessage } from './types';
+
+export type LiveState = 'connecting' | 'open' | 'closed';
+
+export class LiveSocket {
+  state = $state<LiveState>('closed');
+  private ws: WebSocket | undefined;
+  private cursor: number | undefined;
+  private stopped = true;
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly token: () => string | undefined,
+    private readonly onMessage: (m: LiveMessage) => void,
+    private readonly refresh: () => Promise<boolean>,
+  ) {}
+
+  /** cursor 0 on a fresh start replays recent history, which fills the shelf view before the next observation */
+  start(venueId: string, cursor = 0): void {
+    this.stop();
+    this.stopped = false;
+    this.cursor = cursor;
+    this.open(venueId);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.ws?.close();
+    this.ws = undefined;
+    this.state = 'closed';
+  }
+
+  private open(venueId: string): void {
+    const token = this.token();
+    if (!token) return;
+    const proto = location.protocol === 'https:' ? 'wss' : 'ws';
+    const qs = new URLSearchParams({ token, venueId });
+    if (this.cursor !== undefined) qs.set('cursor', String(this.cursor));
+    this.state = 'connecting';
+    const ws = (this.ws = new WebSocket(`${proto}://${location.host}/api/v1/live?${qs}`));
+    ws.onopen = () => {
+      this.state = 'open';
+      this.attempt = 0;
+    };
+    ws.onmessage = (ev) => {
+      try {
+        const m = JSON.parse(String(ev.data)) as LiveMessage;
+        if (typeof m.cursor === 'number') this.cursor = Math.max(this.cursor ?? 0, m.cursor);
+        this.onMessage(m);
+      } catch {
+        /* a message this version does not understand is skipped, not fatal */
+      }
+    };
+    ws.onclose = () => {
+      if (this.ws !== ws || this.stopped) return;
+      this.state = 'closed';
+      const delay = Math.min(30_000, 500 * 2 ** this.attempt++);
+      // the access token may have expired while connected: refresh before retrying
+      this.timer = setTimeout(() => void this.refresh().finally(() => !this.stopped && this.open(venueId)), delay);
+    };
+  }
+}

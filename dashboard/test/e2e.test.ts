@@ -1,0 +1,251 @@
+// End to end: real Chromium against the real cloud (PGlite, embedded TLS broker)
+// and a simulated device publishing over MQTT with its own certificate.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
+import { DEV, OWNER, startStack, type Stack } from './support/stack';
+
+const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const BARTENDER = { email: 'bea@anchor.test', password: 'a long bartender password' };
+
+describe('dashboard end to end', () => {
+  let s: Stack;
+  let browser: Browser;
+  let page: Page;
+  let ownerToken: string;
+
+  const shot = (name: string, p: Page = page) => p.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+  const signIn = async (p: Page, who: { email: string; password: string }) => {
+    await p.goto(s.url + '/#/');
+    await p.getByLabel('Email').fill(who.email);
+    await p.getByLabel('Password').fill(who.password);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('navigation', { name: 'Main' }).waitFor();
+  };
+  const axe = async (p: Page) => {
+    await p.addScriptTag({ content: axeSource });
+    const r = await p.evaluate(async () => {
+      const res = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+      return res.violations.map((v: any) => ({
+        id: v.id,
+        impact: v.impact,
+        nodes: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 3),
+      }));
+    });
+    return (r as { id: string; impact: string; nodes: string[] }[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  };
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    s = await startStack();
+    ownerToken = await s.login(OWNER.email, OWNER.password);
+    expect((await s.api('POST', '/api/v1/users', { ...BARTENDER, name: 'Bea Bartender', role: 'bartender' }, ownerToken)).status).toBe(201);
+    // Bea has signed in before (the first-password step is alerts.test.ts's subject)
+    await s.cloud.db.query('UPDATE users SET must_change_password = false WHERE email = $1', [BARTENDER.email]);
+    expect((await s.api('POST', '/api/v1/devices', { id: DEV, venueId: s.demo.venueId, name: 'Back bar edge' }, ownerToken)).status).toBe(
+      201,
+    );
+    // three slots around bottles the synthetic frame really shows
+    const { width: W, height: H, bottles } = s.device.frame;
+    const seen = bottles.filter((b) => !b.ignore).slice(0, 3);
+    const slots = seen.map((b, i) => {
+      const [x, y, w, h] = b.box;
+      const r = (v: number) => Math.min(1, Math.max(0, Math.round(v * 1000) / 1000));
+      const [x0, y0, x1, y1] = [r((x - 4) / W), r((y - 4) / H), r((x + w + 4) / W), r((y + h + 4) / H)];
+      return {
+        id: `slot-${i + 1}`,
+        itemId: s.demo.items[['TITOS-750', 'JAMESON-750', 'GREYGOOSE-750'][i]!],
+        polygon: [
+          [x0, y0],
+          [x1, y0],
+          [x1, y1],
+          [x0, y1],
+        ],
+      };
+    });
+    const cams = [{ id: 'cam-1', name: 'Back bar left', locationId: s.demo.locations.mainBar, url: 'rtsp://10.0.0.5/stream1', slots }];
+    expect((await s.api('PUT', `/api/v1/devices/${DEV}/cameras`, { cameras: cams }, ownerToken)).status).toBe(200);
+    await s.device.serve();
+    await s.device.observe([
+      { slotId: 'slot-1', sku: 'TITOS-750', fills: [1, 0.4] },
+      { slotId: 'slot-2', sku: 'JAMESON-750', fills: [0.8] },
+      { slotId: 'slot-3', sku: 'GREYGOOSE-750', fills: [1], state: 'occluded' },
+    ]);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    page.setDefaultTimeout(20_000);
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  }, 60_000);
+
+  it('signs in and shows the venue overview', async () => {
+    await signIn(page, OWNER);
+    await page.getByRole('heading', { name: 'The Anchor' }).waitFor();
+    await page.getByRole('heading', { name: /Main Bar/ }).waitFor();
+    await page.getByText('1/1').waitFor();
+    await shot('01-overview');
+    expect(await axe(page)).toEqual([]);
+  });
+
+  it('updates the live shelf when the device publishes an observation', async () => {
+    await page.goto(`${s.url}/#/shelves/${DEV}/cam-1`);
+    const slot1 = page.locator('[data-slot="slot-1"]');
+    await expect.poll(() => slot1.getByTestId('count').textContent(), { timeout: 20_000 }).toBe('2');
+    await page.getByRole('img', { name: /Latest frame/ }).waitFor();
+    await page.locator('[data-slot="slot-3"]').getByText('Occluded').waitFor();
+    await shot('02-shelf-before');
+    const t0 = Date.now();
+    await s.device.observe([{ slotId: 'slot-1', sku: 'TITOS-750', fills: [1, 1, 1, 0.25] }]);
+    await expect.poll(() => slot1.getByTestId('count').textContent(), { timeout: 5_000, interval: 25 }).toBe('4');
+    console.log(`observation → shelf view: ${Date.now() - t0} ms`);
+    await shot('03-shelf-after');
+    expect(await axe(page)).toEqual([]);
+  });
+
+  it('adjusts a count with a reason, and a low level shows on the overview', async () => {
+    const lowList = page.getByRole('list', { name: 'Running low at Main Bar' });
+    await page.goto(`${s.url}/#/`);
+    await lowList.waitFor();
+    expect(await lowList.getByRole('link', { name: "Tito's Handmade Vodka" }).count()).toBe(0);
+    await page.goto(`${s.url}/#/items`);
+    await page.getByLabel('Search').fill('tito');
+    await page.getByRole('button', { name: "Count or adjust Tito's Handmade Vodka" }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('radio', { name: 'count' }).check();
+    await dialog.getByLabel(/Counted level/).fill('1');
+    await dialog.getByLabel(/Reason/).fill('end-of-night count');
+    await shot('04-adjust-dialog');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/Tito's Handmade Vodka: now 1\.00 at Main Bar/).waitFor();
+    const tx = await s.cloud.db.query<{ reason: string; after: number }>(`SELECT reason, after FROM transactions ORDER BY at DESC LIMIT 1`);
+    expect(tx.rows[0]).toMatchObject({ reason: 'end-of-night count' });
+    expect(Number(tx.rows[0]!.after)).toBe(1);
+    await page.goto(`${s.url}/#/`);
+    await lowList.getByRole('link', { name: "Tito's Handmade Vodka" }).waitFor();
+    await shot('05-overview-low');
+  });
+
+  it('runs a typed command after confirmation', async () => {
+    await page.getByRole('textbox', { name: 'Command' }).fill('received 2 cases of Tito’s at Main Bar');
+    await page.getByRole('button', { name: 'Go' }).click();
+    await page.getByText("Receive 24 bottles (2 cases × 12) of Tito's Handmade Vodka at Main Bar").waitFor();
+    await shot('06-command');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    // 1 counted + 24 received
+    await page.getByText("Tito's Handmade Vodka: now 25.00", { exact: true }).waitFor();
+  });
+
+  it('edits slots on the snapshot and shows the device ack', async () => {
+    await page.goto(`${s.url}/#/devices`);
+    await page.getByText('rev 1 applied').waitFor();
+    await shot('07-devices');
+    await page.getByRole('link', { name: 'Edit slots' }).click();
+    const canvas = page.getByTestId('slot-canvas');
+    await page.getByRole('img', { name: /Latest frame/ }).waitFor();
+    const box = (await canvas.boundingBox())!;
+    for (const [x, y] of [
+      [0.8, 0.55],
+      [0.95, 0.55],
+      [0.95, 0.9],
+      [0.8, 0.9],
+    ])
+      await canvas.click({ position: { x: x! * box.width, y: y! * box.height } });
+    await page.getByRole('button', { name: /Close slot/ }).click();
+    await page.getByRole('listitem').filter({ hasText: 'slot-4' }).getByLabel('Item').selectOption({ label: 'Aperol' });
+    await page.getByRole('button', { name: 'Save and send to device' }).click();
+    await page.getByTestId('ack').getByText('Device applied revision 2.').waitFor();
+    // the same drawing by keyboard: arrows move the cursor, Enter adds a corner
+    await canvas.focus();
+    for (const k of ['Enter', 'ArrowRight', 'ArrowRight', 'Enter', 'ArrowDown', 'ArrowDown', 'Enter']) await page.keyboard.press(k);
+    await page.getByRole('button', { name: 'Close slot (3 points)' }).waitFor();
+    await shot('08-slot-editor');
+    const dev = await s.api('GET', `/api/v1/devices/${DEV}`, undefined, ownerToken);
+    expect(dev.body.cameras[0].slots.map((x: { id: string }) => x.id)).toEqual(['slot-1', 'slot-2', 'slot-3', 'slot-4']);
+  });
+
+  it('the item page draws the level chart', async () => {
+    await page.goto(`${s.url}/#/items/${s.demo.items['JAMESON-750']}`);
+    await page.locator('.chart canvas').waitFor();
+    await shot('09-item');
+  });
+
+  it('a bartender can count but cannot edit items', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const p = await ctx.newPage();
+    await signIn(p, BARTENDER);
+    await p.goto(`${s.url}/#/items`);
+    await p.getByRole('button', { name: /Count or adjust Tito/ }).waitFor();
+    expect(await p.getByRole('spinbutton', { name: /Par level of/ }).count()).toBe(0);
+    await shot('10-bartender-items', p);
+    const token = await s.login(BARTENDER.email, BARTENDER.password);
+    const r = await s.api('PATCH', `/api/v1/inventory/items/${s.demo.items['TITOS-750']}`, { name: 'Renamed' }, token);
+    expect(r.status).toBe(403);
+    await ctx.close();
+  });
+
+  it('opens offline with the last known levels and a "last updated" banner, and refuses changes', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const p = await ctx.newPage();
+    await signIn(p, OWNER);
+    await p.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    // a second load runs under the service worker, which keeps the shell and the levels it fetched
+    await p.reload();
+    await p.getByRole('heading', { name: 'The Anchor' }).waitFor();
+    await expect.poll(() => p.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+    await p.getByRole('list', { name: 'Running low at Main Bar' }).waitFor();
+    await p.reload();
+    await p.getByRole('list', { name: 'Running low at Main Bar' }).waitFor();
+    // the items page too, so it can be opened offline
+    await p.goto(`${s.url}/#/items`);
+    await p.getByRole('button', { name: /Count or adjust Jameson/ }).waitFor();
+    await p.goto(`${s.url}/#/`);
+    await ctx.setOffline(true);
+    await p.reload();
+    await p.getByText(/Offline\./).waitFor();
+    await p.getByText(/Showing levels last updated/).waitFor();
+    await p.getByRole('list', { name: 'Running low at Main Bar' }).getByRole('link', { name: 'Jameson Irish Whiskey' }).waitFor();
+    await shot('12-offline', p);
+    await p.goto(`${s.url}/#/items`);
+    await p.getByRole('button', { name: /Count or adjust Jameson/ }).click();
+    await p
+      .getByRole('dialog')
+      .getByLabel(/Counted level/)
+      .fill('3');
+    await p.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await p.getByText(/You are offline: nothing was changed/).waitFor();
+    await ctx.close();
+  }, 90_000);
+
+  it('works on a 360 px phone without sideways scrolling or serious axe findings', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const p = await ctx.newPage();
+    await signIn(p, OWNER);
+    for (const [name, hash] of [
+      ['overview', '#/'],
+      ['items', '#/items'],
+      ['shelf', `#/shelves/${DEV}/cam-1`],
+      ['devices', '#/devices'],
+    ] as const) {
+      await p.goto(`${s.url}/${hash}`);
+      await p.getByRole('heading', { level: 1 }).first().waitFor();
+      if (name === 'shelf') await p.locator('[data-slot="slot-1"]').getByTestId('count').waitFor();
+      if (name === 'items')
+        await p
+          .getByRole('button', { name: /Count or adjust/ })
+          .first()
+          .waitFor();
+      await shot(`11-phone-${name}`, p);
+      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, name).toBeLessThanOrEqual(1);
+      expect(await axe(p), name).toEqual([]);
+    }
+    await ctx.close();
+  });
+});

@@ -1,0 +1,180 @@
+import type { CameraConfig, CameraHealth } from '@smartstock/protocol';
+import { redactUrl, type Logger } from '@smartstock/protocol/runtime';
+import type { AgentConfig } from '../config/schema.js';
+import type { EventBus } from '../bus.js';
+import type { Metrics } from '../health/metrics.js';
+import { ffmpegArgs } from './ffmpeg-args.js';
+import { JpegSplitter } from './jpeg-splitter.js';
+import { spawnFfmpeg, stopProcess, type FfmpegChild } from './process.js';
+import { StderrRing, summariseFfmpegFailure } from './stderr-ring.js';
+import {
+  cameraState,
+  decide,
+  enterBackoff,
+  enterRunning,
+  initialWatchState,
+  onFrame,
+  type WatchOptions,
+  type WatchState,
+} from './watchdog.js';
+
+export interface CameraDeps {
+  runtime: AgentConfig['camera'];
+  ffmpegPath: string;
+  bus: EventBus;
+  metrics: Metrics;
+  log: Logger;
+  /** Called when the camera's state or reason changes (status is published on change). */
+  onStateChange: (h: CameraHealth) => void;
+  now?: () => number;
+}
+
+/** One camera: one ffmpeg child, supervised by the pure watchdog in watchdog.ts. */
+export class Camera {
+  private state: WatchState = initialWatchState();
+  private child: FfmpegChild | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly stderr = new StderrRing(100);
+  private readonly opts: WatchOptions;
+  private readonly now: () => number;
+  private restarts = 0;
+  private frameTimes: number[] = [];
+  private lastFrame: { jpeg: Buffer; at: number } | null = null;
+  private lastReported = '';
+  /** Which transport an `auto` camera tries next; the one that worked is kept. */
+  private autoTransport: 'tcp' | 'udp' = 'tcp';
+  dropped = 0;
+
+  constructor(
+    readonly config: CameraConfig,
+    private readonly d: CameraDeps,
+  ) {
+    this.now = d.now ?? Date.now;
+    const r = d.runtime;
+    this.opts = {
+      staleAfterMs: r.staleAfterSeconds * 1000,
+      backoffMinMs: r.backoffMinMs,
+      backoffMaxMs: r.backoffMaxMs,
+      failAfterAttempts: r.failAfterAttempts,
+    };
+  }
+
+  get id(): string {
+    return this.config.id;
+  }
+
+  start(): void {
+    if (!this.config.enabled) {
+      this.report();
+      return;
+    }
+    this.state = enterRunning(this.state, this.now());
+    this.spawn();
+    const every = Math.max(100, Math.min(1000, this.opts.staleAfterMs / 4));
+    this.timer = setInterval(() => void this.tick(), every);
+    this.report();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.state = { ...this.state, phase: 'stopped' };
+    const child = this.child;
+    this.child = null;
+    if (child) await stopProcess(child, this.d.runtime.stopGraceMs);
+  }
+
+  latestFrame(): { jpeg: Buffer; at: number } | null {
+    return this.lastFrame;
+  }
+
+  health(): CameraHealth {
+    const now = this.now();
+    const { state, reason } = cameraState(this.state, now, this.opts);
+    const recent = this.frameTimes.filter((t) => now - t <= 60_000);
+    const fps = recent.length >= 2 ? (recent.length - 1) / ((recent.at(-1)! - recent[0]!) / 1000) : 0;
+    return {
+      id: this.id,
+      state,
+      ...(reason ? { reason: reason.slice(0, 500) } : {}),
+      fps: Number.isFinite(fps) ? Math.round(fps * 1000) / 1000 : 0,
+      lastFrameAt: this.state.lastFrameAt === null ? null : new Date(this.state.lastFrameAt).toISOString(),
+      restarts: this.restarts,
+      droppedFrames: this.dropped,
+    };
+  }
+
+  private async tick(): Promise<void> {
+    const now = this.now();
+    const d = decide(this.state, now, this.opts);
+    if (d.action === 'start') {
+      this.state = enterRunning(this.state, now);
+      this.spawn();
+    } else if (d.action === 'restart' || d.action === 'backoff') {
+      const streamed = this.state.lastFrameAt !== null && this.state.startedAt !== null && this.state.lastFrameAt >= this.state.startedAt;
+      this.state = enterBackoff(this.state, now, d);
+      this.restarts += 1;
+      this.d.metrics.cameraRestarts.inc({ camera: this.id });
+      // `auto`: a run that never produced a frame tries the other transport next; one that streamed keeps it.
+      if (this.config.transport === 'auto' && !streamed) this.autoTransport = this.autoTransport === 'tcp' ? 'udp' : 'tcp';
+      this.d.log.warn({ reason: d.reason, retryInMs: d.delayMs, stderr: this.stderr.snapshot().slice(-20) }, 'camera restarting');
+      const child = this.child;
+      this.child = null;
+      if (child) await stopProcess(child, this.d.runtime.stopGraceMs);
+    }
+    this.report();
+  }
+
+  private spawn(): void {
+    const transport = this.config.transport === 'auto' ? this.autoTransport : this.config.transport;
+    const args = ffmpegArgs({
+      url: this.config.url,
+      transport,
+      sampleEverySeconds: this.config.sampleEverySeconds,
+      keyframesOnly: this.d.runtime.keyframesOnly,
+      maxWidth: this.d.runtime.maxWidth,
+    });
+    this.d.log.info({ stream: redactUrl(this.config.url), transport }, 'starting ffmpeg');
+    this.stderr.clear();
+    const child = spawnFfmpeg(this.d.ffmpegPath, args);
+    this.child = child;
+    const splitter = new JpegSplitter();
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (const jpeg of splitter.push(chunk)) this.onJpeg(jpeg);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      for (const line of this.stderr.push(chunk)) this.d.log.debug({ ffmpeg: line }, 'ffmpeg');
+    });
+    child.on('error', (err) => {
+      if (this.child !== child) return;
+      this.state = { ...this.state, exited: { at: this.now(), code: null, summary: `cannot run ffmpeg: ${err.message}` } };
+    });
+    child.on('exit', (code) => {
+      if (this.child !== child) return; // we killed it on purpose
+      const summary = summariseFfmpegFailure(this.stderr.snapshot(), code);
+      this.state = { ...this.state, exited: { at: this.now(), code, summary } };
+      void this.tick(); // react now, not at the next interval
+    });
+  }
+
+  private onJpeg(jpeg: Buffer): void {
+    const at = this.now();
+    this.state = onFrame(this.state, at);
+    this.lastFrame = { jpeg, at };
+    this.frameTimes.push(at);
+    if (this.frameTimes.length > 64) this.frameTimes.shift();
+    this.d.metrics.frames.inc({ camera: this.id });
+    this.d.bus.emit('frame', { cameraId: this.id, jpeg, at });
+    this.report();
+  }
+
+  private report(): void {
+    const h = this.health();
+    const key = `${h.state}|${h.reason ?? ''}`;
+    if (key === this.lastReported) return;
+    this.lastReported = key;
+    this.d.metrics.setCameraState(this.id, h.state);
+    this.d.log.info({ state: h.state, reason: h.reason }, 'camera state');
+    this.d.onStateChange(h);
+  }
+}

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export interface FfmpegInput {
+  url: string;
+  transport: 'tcp' | 'udp';
+  sampleEverySeconds: number;
+  keyframesOnly: boolean;
+  maxWidth: number;
+}
+
+/**
+ * ffmpeg arguments for one camera: decode as little as possible (keyframes
+ * only when asked), sample with the fps filter, and write JPEGs to stdout.
+ * file:// sources loop at their native rate, which stands in for a live
+ * camera in the demo and the benchmark.
+ */
+export function ffmpegArgs(i: FfmpegInput): string[] {
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'warning'];
+  if (i.keyframesOnly) args.push('-skip_frame', 'nokey');
+  if (i.url.startsWith('file://')) {
+    args.push('-stream_loop', '-1', '-re', '-i', fileURLToPath(i.url));
+  } else {
+    args.push('-rtsp_transport', i.transport, '-i', i.url);
+  }
+  const filters = [`fps=1/${i.sampleEverySeconds}`];
+  if (i.maxWidth > 0) filters.push(`scale='min(${i.maxWidth},iw)':-2`);
+  args.push('-an', '-sn', '-dn', '-vf', filters.join(','), '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2pipe', 'pipe:1');
+  return args;
+}
+
+/** The system ffmpeg when there is one (current codecs), else the npm static build. */
+export function findFfmpeg(configured?: string): string {
+  if (configured) return configured;
+  for (const p of ['/usr/bin/ffmpeg', '/usr/local/bin/ffmpeg']) if (existsSync(p)) return p;
+  const require = createRequire(import.meta.url);
+  return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+}

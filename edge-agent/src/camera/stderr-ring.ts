@@ -1,0 +1,54 @@
+import { redactUrl } from '@smartstock/protocol/runtime';
+
+/** The last N lines ffmpeg wrote, credentials already redacted, for the failure summary (frigate LogPipe). */
+export class StderrRing {
+  private readonly lines: string[] = [];
+  private partial = '';
+
+  constructor(private readonly size = 100) {}
+
+  push(chunk: Buffer | string): string[] {
+    const text = this.partial + chunk.toString();
+    const parts = text.split(/\r?\n|\r/);
+    this.partial = parts.pop() ?? '';
+    const added: string[] = [];
+    for (const p of parts) {
+      if (!p.trim()) continue;
+      const line = redactUrl(p);
+      this.lines.push(line);
+      added.push(line);
+      if (this.lines.length > this.size) this.lines.shift();
+    }
+    return added;
+  }
+
+  snapshot(): string[] {
+    return this.partial.trim() ? [...this.lines, redactUrl(this.partial)] : [...this.lines];
+  }
+
+  clear(): void {
+    this.lines.length = 0;
+    this.partial = '';
+  }
+}
+
+const PATTERNS: [RegExp, string][] = [
+  [/401|unauthori[sz]ed|authenticat/i, 'auth failed: check the camera user and password'],
+  [/404|not found|no such file/i, 'stream not found (404): check the camera path'],
+  [/connection refused/i, 'connection refused: camera offline or wrong port'],
+  [/no route to host|network is unreachable|host is down/i, 'camera unreachable on the network'],
+  [/timed? ?out|timeout/i, 'timed out talking to the camera'],
+  // before the codec rule: a camera's "461 Unsupported transport" is not a codec problem
+  [/461|unsupported transport/i, 'transport refused: try transport udp or tcp'],
+  [
+    /unsupported|decoder .* not found|could not find codec|invalid data found|codec not currently supported/i,
+    'codec: stream format not supported',
+  ],
+];
+
+/** One plain sentence for the technician, from ffmpeg's last lines. */
+export function summariseFfmpegFailure(lines: readonly string[], exitCode: number | null): string {
+  for (const [re, what] of PATTERNS) if (lines.some((l) => re.test(l))) return what;
+  const last = lines.at(-1);
+  return last ? `ffmpeg exited (${exitCode ?? 'signal'}): ${last.slice(0, 200)}` : `ffmpeg exited (${exitCode ?? 'signal'})`;
+}

@@ -1,0 +1,89 @@
+import type { CameraHealth } from '@smartstock/protocol';
+import { backoffDelay } from '../backoff.js';
+
+/**
+ * The camera supervisor's brain, kept pure so it can be tested with a fake
+ * clock (frigate CameraWatchdog, minus the untested 275-line run()).
+ * camera.ts owns the process and feeds this what happened.
+ */
+export interface WatchState {
+  phase: 'stopped' | 'running' | 'backoff';
+  /** When the current ffmpeg was spawned. */
+  startedAt: number | null;
+  /** The last frame from any run; survives restarts so "stale" can be told from "connecting". */
+  lastFrameAt: number | null;
+  /** Set by the shell when the running ffmpeg exits on its own. */
+  exited: { at: number; code: number | null; summary: string } | null;
+  /** Consecutive runs that ended without a single frame. */
+  attempts: number;
+  backoffUntil: number;
+  /** Why the last run ended, in plain words. */
+  reason: string | null;
+}
+
+export interface WatchOptions {
+  staleAfterMs: number;
+  backoffMinMs: number;
+  backoffMaxMs: number;
+  failAfterAttempts: number;
+  random?: () => number;
+}
+
+export type Decision =
+  | { action: 'ok' }
+  | { action: 'start' }
+  /** Kill the running ffmpeg (it is hung), then wait delayMs. */
+  | { action: 'restart'; reason: string; delayMs: number }
+  /** ffmpeg is gone already: wait delayMs before the next start. */
+  | { action: 'backoff'; reason: string; delayMs: number };
+
+export function initialWatchState(): WatchState {
+  return { phase: 'stopped', startedAt: null, lastFrameAt: null, exited: null, attempts: 0, backoffUntil: 0, reason: null };
+}
+
+export function decide(s: WatchState, now: number, o: WatchOptions): Decision {
+  if (s.phase === 'stopped') return { action: 'ok' };
+  if (s.phase === 'backoff') return now >= s.backoffUntil ? { action: 'start' } : { action: 'ok' };
+  const streamedThisRun = s.lastFrameAt !== null && s.startedAt !== null && s.lastFrameAt >= s.startedAt;
+  // A run that produced frames resets the ladder: the next try comes after the shortest wait.
+  const attempt = streamedThisRun ? 0 : s.attempts;
+  const delayMs = backoffDelay(attempt, o.backoffMinMs, o.backoffMaxMs, o.random);
+  if (s.exited) return { action: 'backoff', reason: s.exited.summary, delayMs };
+  const since = Math.max(s.startedAt ?? now, s.lastFrameAt ?? 0);
+  if (now - since > o.staleAfterMs) {
+    return { action: 'restart', reason: `no frame for ${Math.round((now - since) / 1000)} s`, delayMs };
+  }
+  return { action: 'ok' };
+}
+
+/** The state after the shell carried out a restart or backoff decision. */
+export function enterBackoff(s: WatchState, now: number, d: { reason: string; delayMs: number }): WatchState {
+  const streamedThisRun = s.lastFrameAt !== null && s.startedAt !== null && s.lastFrameAt >= s.startedAt;
+  return {
+    ...s,
+    phase: 'backoff',
+    exited: null,
+    startedAt: null,
+    attempts: streamedThisRun ? 1 : s.attempts + 1,
+    backoffUntil: now + d.delayMs,
+    reason: d.reason,
+  };
+}
+
+export function enterRunning(s: WatchState, now: number): WatchState {
+  return { ...s, phase: 'running', startedAt: now, exited: null };
+}
+
+export function onFrame(s: WatchState, now: number): WatchState {
+  return { ...s, lastFrameAt: now, attempts: 0, reason: null };
+}
+
+/** What status and /metrics say about the camera right now. */
+export function cameraState(s: WatchState, now: number, o: WatchOptions): Pick<CameraHealth, 'state' | 'reason'> {
+  if (s.phase === 'stopped') return { state: 'disabled' };
+  if (s.lastFrameAt !== null && now - s.lastFrameAt <= o.staleAfterMs && s.phase === 'running') return { state: 'streaming' };
+  const reason = s.reason ?? undefined;
+  if (s.attempts >= o.failAfterAttempts) return { state: 'failed', reason: reason ?? 'no frames' };
+  if (s.lastFrameAt !== null) return { state: 'stale', reason: reason ?? 'no recent frame' };
+  return reason ? { state: 'connecting', reason } : { state: 'connecting' };
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { DEVICE_ID_PATTERN, cameraListSchema } from '@smartstock/protocol';
+import { DEFAULT_FULL_ABOVE } from '@smartstock/models';
+
+/**
+ * The agent's one config file. Every section is strict so a typo'd key is an
+ * error naming it rather than a silently ignored setting (frigate extra=forbid).
+ * `cameras` is the starting point only: the cloud's retained config replaces it
+ * at run time and the last applied revision is kept in the outbox database.
+ */
+const file = z.string().min(1, 'expected a file path');
+
+export const mqttSchema = z
+  .object({
+    url: z.string().regex(/^(mqtts?|tls|ssl):\/\/.+/, 'expected an mqtts:// (or mqtt://) URL'),
+    caFile: file.optional().describe('the broker CA bundle (AmazonRootCA1.pem for AWS IoT)'),
+    certFile: file.optional().describe('the device certificate; its CN is the thing name'),
+    keyFile: file.optional().describe('the device private key; never logged'),
+    maxPublishesPerSecond: z.number().positive().max(100).default(10),
+    statusIntervalSeconds: z.number().positive().default(60),
+    keepaliveSeconds: z.number().int().min(5).max(1200).default(30),
+    reconnectMinMs: z.number().int().positive().default(1000),
+    reconnectMaxMs: z.number().int().positive().default(60_000),
+    maxInflight: z.number().int().min(1).max(100).default(10),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.url.startsWith('mqtts') || m.url.startsWith('tls') || m.url.startsWith('ssl')) {
+      for (const k of ['caFile', 'certFile', 'keyFile'] as const)
+        if (!m[k]) ctx.addIssue({ code: 'custom', path: [k], message: `required for mutual TLS (${m.url.split(':')[0]}://)` });
+    }
+    if (m.reconnectMaxMs < m.reconnectMinMs)
+      ctx.addIssue({ code: 'custom', path: ['reconnectMaxMs'], message: 'must be at least reconnectMinMs' });
+  });
+
+export const outboxSchema = z
+  .object({
+    maxRows: z.number().int().min(100).default(2_000_000),
+    maxMegabytes: z.number().positive().default(1024),
+    /** FULL: every commit fsyncs the WAL, so a committed row survives power loss. NORMAL trades that for speed. */
+    synchronous: z.enum(['full', 'normal']).default('full'),
+    readBatch: z.number().int().min(1).max(10_000).default(2000),
+  })
+  .strict();
+
+export const cameraRuntimeSchema = z
+  .object({
+    ffmpegPath: file.optional(),
+    staleAfterSeconds: z.number().positive().default(20),
+    backoffMinMs: z.number().int().positive().default(1000),
+    backoffMaxMs: z.number().int().positive().default(60_000),
+    /** Consecutive attempts without a frame before a camera shows `failed`. */
+    failAfterAttempts: z.number().int().min(1).default(3),
+    /** Decode only keyframes (-skip_frame nokey): far less CPU; frames still sampled at the camera's rate. */
+    keyframesOnly: z.boolean().default(true),
+    /** Longest side of the sampled JPEG; 0 keeps the camera's size. */
+    maxWidth: z.number().int().min(0).default(1280),
+    stopGraceMs: z.number().int().positive().default(3000),
+  })
+  .strict();
+
+export const visionSchema = z
+  .object({
+    detector: z.enum(['onnx']).default('onnx'),
+    modelDir: file.optional(),
+    threads: z.number().int().min(1).max(64).optional(),
+    scoreThreshold: z.number().min(0).max(1).optional(),
+    queueSize: z.number().int().min(1).max(256).default(16),
+  })
+  .strict();
+
+export const shelfSchema = z
+  .object({
+    /** A slot's count changes only after this many consistent readings. */
+    consistentReadings: z.number().int().min(1).default(3),
+    /** A reading whose mean detection score is below this is treated as occluded. */
+    occlusionScore: z.number().min(0).max(1).default(0.45),
+    /** A drop of more than this fraction of the slot's bottles in one reading looks like someone in front. */
+    occlusionDropFraction: z.number().min(0).max(1).default(0.5),
+    /** An occluded-looking reading is accepted only after this many in a row (a real clear-out). */
+    occlusionHoldReadings: z.number().int().min(1).default(10),
+    heartbeatSeconds: z.number().positive().default(300),
+    /** Units move by at least this much before an observation is emitted for a fill change. */
+    unitsEpsilon: z.number().min(0).default(0.1),
+    /** A bottle at or above this fill counts as a full unit. */
+    fullAbove: z.number().min(0).max(1).default(DEFAULT_FULL_ABOVE),
+  })
+  .strict();
+
+export const healthSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    host: z
+      .string()
+      .refine((h) => h === 'localhost' || h === '::1' || h.startsWith('127.'), 'health listens on loopback only')
+      .default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(9464),
+  })
+  .strict();
+
+export const agentConfigSchema = z
+  .object({
+    deviceId: z.string().regex(DEVICE_ID_PATTERN, 'expected the thing name: 1-128 of [a-zA-Z0-9:_-]'),
+    dataDir: file.describe('where the outbox database lives'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+    mqtt: mqttSchema,
+    outbox: outboxSchema.default(outboxSchema.parse({})),
+    camera: cameraRuntimeSchema.default(cameraRuntimeSchema.parse({})),
+    vision: visionSchema.default(visionSchema.parse({})),
+    shelf: shelfSchema.default(shelfSchema.parse({})),
+    health: healthSchema.default(healthSchema.parse({})),
+    cameras: cameraListSchema.default([]),
+  })
+  .strict();
+
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+/** What callers pass: defaults may be left out. */
+export type AgentConfigInput = z.input<typeof agentConfigSchema>;

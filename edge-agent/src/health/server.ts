@@ -1,0 +1,57 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '@smartstock/protocol/runtime';
+import type { Metrics } from './metrics.js';
+
+export interface HealthDeps {
+  host: string;
+  port: number;
+  metrics: Metrics;
+  /** Ready = the outbox takes writes and at least one camera streams. */
+  ready: () => { ready: boolean; checks: Record<string, boolean> };
+  log: Logger;
+}
+
+/** /healthz and /metrics on loopback only: a technician's curl and a local Prometheus agent, nothing from outside. */
+export class HealthServer {
+  private server: Server | null = null;
+
+  constructor(private readonly d: HealthDeps) {}
+
+  async start(): Promise<void> {
+    const server = (this.server = createServer((req, res) => {
+      void (async () => {
+        if (req.url === '/healthz') {
+          const r = this.d.ready();
+          res.writeHead(r.ready ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ status: r.ready ? 'ok' : 'not ready', checks: r.checks }));
+        } else if (req.url === '/metrics') {
+          res.writeHead(200, { 'content-type': this.d.metrics.registry.contentType });
+          res.end(await this.d.metrics.registry.metrics());
+        } else {
+          res.writeHead(404).end();
+        }
+      })().catch((err: Error) => {
+        this.d.log.error({ err }, 'health request failed');
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    }));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.d.port, this.d.host, () => resolve());
+    });
+    this.d.log.info({ listen: this.url }, 'health listening');
+  }
+
+  get url(): string {
+    const a = this.server?.address() as AddressInfo | null;
+    return a ? `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}` : '';
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = null;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}

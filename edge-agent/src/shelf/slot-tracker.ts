@@ -1,0 +1,108 @@
+import { unitsOf, type BottleDetection } from '@smartstock/models';
+import type { AgentConfig } from '../config/schema.js';
+
+export interface SlotValue {
+  count: number;
+  fills: (number | null)[];
+  units: number;
+  confidence: number;
+  state: 'ok' | 'occluded' | 'stale';
+}
+
+type Rules = AgentConfig['shelf'];
+
+/**
+ * One slot's count over time. A new count is believed only after
+ * `consistentReadings` readings agree (Frigate's state classification habit).
+ * A reading that looks like someone standing in front (low scores, or most
+ * bottles vanishing at once) holds the last good value and marks it occluded;
+ * it is believed only if it persists for `occlusionHoldReadings`.
+ */
+export class SlotTracker {
+  private stable: SlotValue | null = null;
+  private candidate: { count: number; n: number; suspect: boolean } | null = null;
+  private fillHistory: (number | null)[][] = [];
+  private readonly recentAgree: boolean[] = [];
+
+  constructor(private readonly rules: Rules) {}
+
+  get value(): SlotValue | null {
+    return this.stable;
+  }
+
+  /** Feeds one reading; returns the value when it changed enough to report. */
+  read(bottles: readonly BottleDetection[]): SlotValue | null {
+    const r = this.rules;
+    const count = bottles.length;
+    const meanScore = count ? bottles.reduce((s, b) => s + b.score, 0) / count : 1;
+    const prev = this.stable;
+    const bigDrop = prev !== null && prev.count > 1 && prev.count - count > prev.count * r.occlusionDropFraction;
+    const suspect = meanScore < r.occlusionScore || bigDrop;
+    const fills = bottles.map((b) => b.fill);
+
+    if (prev && count === prev.count && !suspect) {
+      this.candidate = null;
+      this.agree(true);
+      this.pushFills(fills);
+      return this.update({ ...this.valueOf(count, meanScore), state: 'ok' });
+    }
+    this.agree(false);
+    this.candidate =
+      this.candidate && this.candidate.count === count ? { count, n: this.candidate.n + 1, suspect } : { count, n: 1, suspect };
+    const needed = suspect ? r.occlusionHoldReadings : r.consistentReadings;
+    if (this.candidate.n >= needed) {
+      this.candidate = null;
+      this.fillHistory = [];
+      this.pushFills(fills);
+      return this.update({ ...this.valueOf(count, meanScore), state: 'ok' });
+    }
+    if (prev && suspect && prev.state !== 'occluded') return this.update({ ...prev, state: 'occluded' });
+    return null;
+  }
+
+  /** The camera stopped delivering: keep the value, say it is stale. */
+  markStale(): SlotValue | null {
+    if (!this.stable || this.stable.state === 'stale') return null;
+    return this.update({ ...this.stable, state: 'stale' });
+  }
+
+  private pushFills(fills: (number | null)[]): void {
+    this.fillHistory.push(fills);
+    if (this.fillHistory.length > this.rules.consistentReadings) this.fillHistory.shift();
+  }
+
+  private agree(ok: boolean): void {
+    this.recentAgree.push(ok);
+    if (this.recentAgree.length > 10) this.recentAgree.shift();
+  }
+
+  /** Fills averaged per bottle over the recent readings that agreed on the count. */
+  private valueOf(count: number, meanScore: number): Omit<SlotValue, 'state'> {
+    const fills: (number | null)[] = [];
+    for (let i = 0; i < count; i++) {
+      const seen = this.fillHistory.map((f) => f[i]).filter((v): v is number => typeof v === 'number');
+      fills.push(seen.length ? round(seen.reduce((a, b) => a + b, 0) / seen.length, 3) : null);
+    }
+    // units = full bottles + the open bottles' fill; an opaque bottle (null) counts as one unit.
+    const units = unitsOf(fills, this.rules.fullAbove);
+    const agreement = this.recentAgree.length ? this.recentAgree.filter(Boolean).length / this.recentAgree.length : 1;
+    return { count, fills, units: round(units, 3), confidence: round(Math.min(1, Math.max(0, meanScore * (0.5 + agreement / 2))), 3) };
+  }
+
+  private update(next: SlotValue): SlotValue | null {
+    const prev = this.stable;
+    this.stable = next;
+    const changed =
+      !prev || prev.count !== next.count || prev.state !== next.state || Math.abs(prev.units - next.units) >= this.rules.unitsEpsilon;
+    if (!changed) {
+      this.stable = { ...next, units: prev.units, fills: prev.fills }; // report-worthy drift accumulates from the last report
+      return null;
+    }
+    return next;
+  }
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

@@ -1,0 +1,92 @@
+import type { BottleVision } from '@smartstock/models';
+import type { Logger } from '@smartstock/protocol/runtime';
+import type { EventBus, Frame } from '../bus.js';
+import type { Metrics } from '../health/metrics.js';
+
+export interface VisionWorkerDeps {
+  vision: BottleVision;
+  bus: EventBus;
+  metrics: Metrics;
+  log: Logger;
+  /** Frames waiting, across all cameras; beyond it the oldest camera's frame is dropped. */
+  queueSize: number;
+  onDropped: (cameraId: string) => void;
+}
+
+const OWNER = 'vision';
+
+/**
+ * One shared vision session fed by every camera. At most one frame waits per
+ * camera: a newer frame replaces it (latest frame wins) and the replaced one is
+ * counted as dropped, so a slow model never builds a backlog of old pictures.
+ */
+export class VisionWorker {
+  private readonly pending = new Map<string, Frame>();
+  private busy = false;
+  private stopped = false;
+  private idle: Promise<void> = Promise.resolve();
+  private readonly timings: number[] = [];
+
+  constructor(private readonly d: VisionWorkerDeps) {}
+
+  start(): void {
+    this.d.bus.on('frame', OWNER, (f) => this.submit(f));
+  }
+
+  submit(frame: Frame): void {
+    if (this.stopped) return;
+    if (this.pending.has(frame.cameraId)) this.drop(frame.cameraId);
+    else if (this.pending.size >= this.d.queueSize) {
+      const oldest = this.pending.keys().next().value!;
+      this.pending.delete(oldest);
+      this.drop(oldest);
+    }
+    this.pending.delete(frame.cameraId); // re-insert at the back: round-robin between cameras
+    this.pending.set(frame.cameraId, frame);
+    if (!this.busy) this.idle = this.run();
+  }
+
+  /** Inference time per frame over the last few hundred frames. */
+  inferenceMs(): { p50: number; p99: number } {
+    if (!this.timings.length) return { p50: 0, p99: 0 };
+    const s = [...this.timings].sort((a, b) => a - b);
+    const q = (p: number) => Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))]! * 10) / 10;
+    return { p50: q(0.5), p99: q(0.99) };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.d.bus.removeListeners(OWNER);
+    this.pending.clear();
+    await this.idle;
+  }
+
+  private drop(cameraId: string): void {
+    this.d.metrics.framesDropped.inc({ camera: cameraId });
+    this.d.onDropped(cameraId);
+  }
+
+  private async run(): Promise<void> {
+    this.busy = true;
+    try {
+      while (!this.stopped && this.pending.size) {
+        const [cameraId, frame] = this.pending.entries().next().value!;
+        this.pending.delete(cameraId);
+        const t0 = performance.now();
+        try {
+          const analysis = await this.d.vision.analyze(frame.jpeg);
+          const ms = performance.now() - t0;
+          this.timings.push(ms);
+          if (this.timings.length > 500) this.timings.shift();
+          this.d.metrics.inferenceSeconds.observe(ms / 1000);
+          this.d.bus.emit('analysis', { cameraId, at: frame.at, analysis });
+        } catch (err) {
+          // A corrupt frame or a model error costs one frame, never the agent.
+          this.d.log.warn({ err: (err as Error).message, camera: cameraId }, 'frame not analysed');
+        }
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { JpegSplitter } from '../../src/camera/jpeg-splitter.js';
+import { StderrRing, summariseFfmpegFailure } from '../../src/camera/stderr-ring.js';
+
+const jpeg = (n: number) => Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.alloc(n, n), Buffer.from([0xff, 0x00, 0xff, 0xd9])]);
+
+describe('JpegSplitter', () => {
+  it('cuts frames on SOI/EOI however the bytes are chunked', () => {
+    const frames = [jpeg(10), jpeg(300), jpeg(7)];
+    const all = Buffer.concat([Buffer.from('junk'), ...frames]);
+    for (const size of [1, 3, 64, all.length]) {
+      const s = new JpegSplitter();
+      const out: Buffer[] = [];
+      for (let i = 0; i < all.length; i += size) out.push(...s.push(all.subarray(i, i + size)));
+      expect(out).toEqual(frames);
+    }
+  });
+});
+
+describe('ffmpeg stderr', () => {
+  it('keeps the last 100 lines with credentials redacted', () => {
+    const r = new StderrRing(100);
+    for (let i = 0; i < 150; i++) r.push(`line ${i}\n`);
+    r.push('[rtsp @ 0x1] method DESCRIBE failed: 401 Unauthorized rtsp://admin:hunter2@10.0.0.5/s1\n');
+    const lines = r.snapshot();
+    expect(lines).toHaveLength(100);
+    expect(lines.join('\n')).not.toContain('hunter2');
+    expect(summariseFfmpegFailure(lines, 1)).toMatch(/^auth failed/);
+  });
+
+  it('summarises 404 and codec failures', () => {
+    expect(summariseFfmpegFailure(['method DESCRIBE failed: 404 Not Found'], 1)).toMatch(/404/);
+    expect(summariseFfmpegFailure(['Invalid data found when processing input'], 1)).toMatch(/^codec/);
+    expect(summariseFfmpegFailure(['something odd'], 3)).toBe('ffmpeg exited (3): something odd');
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cameraState,
+  decide,
+  enterBackoff,
+  enterRunning,
+  initialWatchState,
+  onFrame,
+  type WatchOptions,
+} from '../../src/camera/watchdog.js';
+
+const o: WatchOptions = { staleAfterMs: 20_000, backoffMinMs: 1000, backoffMaxMs: 60_000, failAfterAttempts: 3, random: () => 1 };
+
+describe('camera watchdog', () => {
+  it('is connecting until the first frame, then streaming', () => {
+    let s = enterRunning(initialWatchState(), 0);
+    expect(cameraState(s, 1000, o).state).toBe('connecting');
+    s = onFrame(s, 2000);
+    expect(decide(s, 3000, o)).toEqual({ action: 'ok' });
+    expect(cameraState(s, 3000, o).state).toBe('streaming');
+  });
+
+  it('restarts a camera with no frame for staleAfter, and shows it stale', () => {
+    let s = onFrame(enterRunning(initialWatchState(), 0), 1000);
+    expect(decide(s, 21_000, o).action).toBe('ok');
+    const d = decide(s, 21_001, o);
+    expect(d).toMatchObject({ action: 'restart', reason: 'no frame for 20 s', delayMs: 1000 });
+    s = enterBackoff(s, 21_001, d as { reason: string; delayMs: number });
+    expect(cameraState(s, 21_001, o)).toEqual({ state: 'stale', reason: 'no frame for 20 s' });
+    expect(decide(s, 22_000, o).action).toBe('ok');
+    expect(decide(s, 22_001, o).action).toBe('start');
+  });
+
+  it('backs off exponentially to the cap while runs produce nothing, then shows failed', () => {
+    let s = enterRunning(initialWatchState(), 0);
+    let now = 0;
+    const delays: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      s = { ...s, exited: { at: now, code: 1, summary: 'auth failed: check the camera user and password' } };
+      const d = decide(s, now, o);
+      expect(d.action).toBe('backoff');
+      delays.push((d as { delayMs: number }).delayMs);
+      s = enterBackoff(s, now, d as { reason: string; delayMs: number });
+      now = s.backoffUntil;
+      expect(decide(s, now, o).action).toBe('start');
+      s = enterRunning(s, now);
+    }
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
+    expect(cameraState({ ...s, phase: 'backoff' }, now, o)).toEqual({
+      state: 'failed',
+      reason: 'auth failed: check the camera user and password',
+    });
+  });
+
+  it('jitters the delay between half and all of it', () => {
+    const s = { ...enterRunning(initialWatchState(), 0), attempts: 3, exited: { at: 0, code: 1, summary: 'x' } };
+    expect(decide(s, 0, { ...o, random: () => 0 })).toMatchObject({ delayMs: 4000 });
+    expect(decide(s, 0, { ...o, random: () => 1 })).toMatchObject({ delayMs: 8000 });
+  });
+
+  it('resets the ladder after a run that streamed', () => {
+    let s = { ...enterRunning(initialWatchState(), 0), attempts: 5 };
+    s = onFrame(s, 10);
+    s = { ...s, exited: { at: 100, code: 0, summary: 'ffmpeg exited (0)' } };
+    expect(decide(s, 100, o)).toMatchObject({ action: 'backoff', delayMs: 1000 });
+    expect(cameraState(enterBackoff(s, 100, { reason: 'x', delayMs: 1000 }), 100, o).state).toBe('stale');
+  });
+});

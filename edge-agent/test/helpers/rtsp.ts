@@ -1,0 +1,143 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RtspServer } from 'rtsp-streaming-server';
+import { findFfmpeg } from '../../src/camera/ffmpeg-args.js';
+
+export const ffmpeg = findFfmpeg();
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+/** A short H.264 test clip with a keyframe every second, like a camera's GOP. */
+export function makeTestVideo(seconds = 6): string {
+  const out = join(mkdtempSync(join(tmpdir(), 'ss-video-')), 'test.mp4');
+  const r = spawnSync(ffmpeg, [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=320x240:rate=10:duration=${seconds}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '10',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
+  if (r.status !== 0) throw new Error(`ffmpeg could not make the test video: ${r.stderr.toString()}`);
+  return out;
+}
+
+/** Turns a folder of JPEG frames (frame-0000.jpg …) into an H.264 clip at `fps`. */
+export function videoFromFrames(pattern: string, fps: number, out: string): string {
+  const r = spawnSync(ffmpeg, [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-framerate',
+    String(fps),
+    '-i',
+    pattern,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    String(Math.max(1, Math.round(fps))),
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
+  if (r.status !== 0) throw new Error(`ffmpeg could not make the video: ${r.stderr.toString()}`);
+  return out;
+}
+
+export interface Publisher {
+  url: string;
+  stop(): Promise<void>;
+  start(): void;
+}
+
+/** ffmpeg publishing a looping file to an RTSP URL (ANNOUNCE), or serving one TCP reader itself (`listen`). */
+export function publishLoop(video: string, url: string, listen = false): Publisher {
+  let child: ChildProcess | null = null;
+  const start = () => {
+    child = spawn(
+      ffmpeg,
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-re',
+        '-stream_loop',
+        '-1',
+        '-i',
+        video,
+        '-c',
+        'copy',
+        '-f',
+        'rtsp',
+        ...(listen ? ['-rtsp_flags', 'listen'] : ['-rtsp_transport', 'udp']),
+        url,
+      ],
+      { stdio: process.env.PUBLOG ? 'inherit' : 'ignore' },
+    );
+  };
+  start();
+  return {
+    url,
+    start,
+    async stop() {
+      const c = child;
+      child = null;
+      if (!c || c.exitCode !== null) return;
+      const done = new Promise((r) => c.once('exit', r));
+      // SIGINT lets ffmpeg send TEARDOWN, so the server frees the mount for the next publisher.
+      c.kill('SIGINT');
+      const t = setTimeout(() => c.kill('SIGKILL'), 3000);
+      await done;
+      clearTimeout(t);
+    },
+  };
+}
+
+export interface RtspRelay {
+  publishUrl: string;
+  readUrl: string;
+  stop(): Promise<void>;
+}
+
+/** The npm RTSP server: ffmpeg publishes to it, readers get RTP over UDP. */
+export async function startRtspServer(mount = '/shelf'): Promise<RtspRelay> {
+  const serverPort = await freePort();
+  const clientPort = await freePort();
+  const rtpPortStart = 20_000 + Math.floor(Math.random() * 20_000) * 2;
+  const server = new RtspServer({ serverPort, clientPort, rtpPortStart, rtpPortCount: 200 });
+  await server.start();
+  return {
+    publishUrl: `rtsp://127.0.0.1:${serverPort}${mount}`,
+    readUrl: `rtsp://127.0.0.1:${clientPort}${mount}`,
+    async stop() {
+      const closeable = (s: unknown) => (s as { server?: { close(cb: () => void): void } }).server;
+      // close() stops new connections; RTSP sessions of killed ffmpegs end on their own.
+      for (const s of [closeable(server.ClientServer), closeable(server.PublishServer)]) s?.close(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * npm run eval:vision — the models on images training never saw:
+ *   synthetic `normal` and `hard` splits from seeds 1,000,000+ and 2,000,000+ (training uses < 200,000),
+ *   the real photos' held-out splits (valid + test) when /work/shared/datasets is present,
+ *   and per-frame latency at 1 and 2 threads beside bare onnxruntime.
+ * Options: --count N (images per synthetic split, default 150), --model-dir DIR, --no-latency.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MODEL_DIR, loadBottleVision, makeScene, renderScene, type BottleVision, type Split } from '../src/index.js';
+import { averagePrecision, mapRange, operatingPoint, type ImageResult } from '../src/eval/metrics.js';
+import { latencyTable, measureLatency } from './latency.js';
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '150' },
+    'model-dir': { type: 'string', default: DEFAULT_MODEL_DIR },
+    'no-latency': { type: 'boolean', default: false },
+    real: { type: 'string', default: process.env.SMARTSTOCK_REAL_DATA ?? '/work/shared/datasets/beverage3-bottle-can' },
+  },
+});
+const count = Number(values.count);
+const modelDir = values['model-dir'];
+const FIRST_SEED: Record<Split, number> = { normal: 1_000_000, hard: 2_000_000 };
+
+async function syntheticSplit(vision: BottleVision, split: Split): Promise<ImageResult[]> {
+  const out: ImageResult[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = await renderScene(makeScene({ seed: FIRST_SEED[split] + i, split, width: 640, height: 360 }));
+    const a = await vision.analyze(r.jpeg);
+    out.push({
+      truth: r.bottles.map((b) => ({
+        x: b.box[0],
+        y: b.box[1],
+        w: b.box[2],
+        h: b.box[3],
+        ignore: b.ignore,
+        fill: b.fill,
+        fillObservable: b.fillObservable,
+        opaque: b.glass === 'opaque',
+      })),
+      preds: a.bottles.map((d) => ({ ...d.box, score: d.score, fill: d.fill })),
+    });
+  }
+  return out;
+}
+
+interface Coco {
+  images: { id: number; file_name: string; split?: string }[];
+  annotations: { image_id: number; category_id: number; bbox: [number, number, number, number] }[];
+  categories: { id: number; name: string }[];
+}
+
+async function realSplit(vision: BottleVision, dir: string): Promise<ImageResult[]> {
+  const coco = JSON.parse(await readFile(join(dir, 'annotations.coco.json'), 'utf8')) as Coco;
+  const bottle = coco.categories.find((c) => c.name === 'bottle')?.id;
+  const out: ImageResult[] = [];
+  for (const im of coco.images.filter((i) => i.split === 'valid' || i.split === 'test')) {
+    const a = await vision.analyze(await readFile(join(dir, im.file_name)));
+    const truth = coco.annotations
+      .filter((x) => x.image_id === im.id && x.category_id === bottle)
+      .map((x) => ({ x: x.bbox[0], y: x.bbox[1], w: x.bbox[2], h: x.bbox[3] }));
+    out.push({ truth, preds: a.bottles.map((d) => ({ ...d.box, score: d.score })) });
+  }
+  return out;
+}
+
+const f = (n: number, d = 3): string => (Number.isNaN(n) ? 'n/a' : n.toFixed(d));
+
+const detMeta = JSON.parse(await readFile(join(modelDir, 'detector.json'), 'utf8')) as { version: string; scoreThreshold: number };
+const threshold = detMeta.scoreThreshold;
+const vision = await loadBottleVision({ modelDir, threads: 1, scoreThreshold: 0.05 });
+console.log(`## models: vision evaluation (${JSON.stringify(vision.versions)}, operating threshold ${threshold})\n`);
+console.log(
+  '| set | images | bottles | mAP@0.5 | mAP@0.5:0.95 | precision | recall | fill MAE (points) | fills given / observable | opaque called not observable |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+const rows: [string, ImageResult[], boolean][] = [];
+for (const split of ['normal', 'hard'] as const)
+  rows.push([`synthetic ${split} (seeds ${FIRST_SEED[split]}+)`, await syntheticSplit(vision, split), true]);
+if (existsSync(join(values.real, 'annotations.coco.json')))
+  rows.push(['real photos, Beverage3 valid+test (bottle only; cans count as false alarms)', await realSplit(vision, values.real), false]);
+else console.error(`(real photos not found at ${values.real}: skipped)`);
+for (const [name, res, synth] of rows) {
+  const op = operatingPoint(res, threshold);
+  const n = res.reduce((s, r) => s + r.truth.filter((t) => !t.ignore).length, 0);
+  console.log(
+    `| ${name} | ${res.length} | ${n} | ${f(averagePrecision(res, 0.5))} | ${f(mapRange(res))} | ${f(op.precision)} | ${f(op.recall)} | ${synth ? f(op.fillMae, 1) : 'n/a'} | ${synth ? f(op.fillCoverage, 2) : 'n/a'} | ${synth ? `${f(op.opaqueNotObservable, 2)} of ${op.opaqueCount}` : 'n/a'} |`,
+  );
+}
+await vision.close();
+if (!values['no-latency']) {
+  console.log('\n## models: per-frame latency (720p JPEG in, detections with fill out; median of 30)\n');
+  console.log(latencyTable([await measureLatency(1, 30, modelDir), await measureLatency(2, 30, modelDir)]));
+}

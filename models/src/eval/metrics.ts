@@ -1,0 +1,156 @@
+/** Detection and fill metrics: COCO-style AP (101-point), precision/recall, fill error. */
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface TruthBox extends Box {
+  ignore?: boolean;
+  fill?: number;
+  fillObservable?: boolean;
+  opaque?: boolean;
+}
+
+export interface PredBox extends Box {
+  score: number;
+  fill?: number | null;
+}
+
+export interface ImageResult {
+  truth: TruthBox[];
+  preds: PredBox[];
+}
+
+export function boxIou(a: Box, b: Box): number {
+  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
+  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+  const inter = ix * iy;
+  const union = a.w * a.h + b.w * b.h - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+export interface Match {
+  score: number;
+  /** true positive, false positive, or dropped (matched an ignored truth box) */
+  kind: 'tp' | 'fp' | 'ignored';
+  truth?: TruthBox;
+  pred: PredBox;
+}
+
+/** Greedy matching by descending score, as COCO does; ignored truths absorb detections without counting. */
+export function matchImage(r: ImageResult, iouThreshold: number): { matches: Match[]; positives: number } {
+  const used = new Set<number>();
+  const preds = [...r.preds].sort((a, b) => b.score - a.score);
+  const matches: Match[] = [];
+  for (const p of preds) {
+    let best = -1;
+    let bestIou = iouThreshold;
+    let bestIgnored = -1;
+    r.truth.forEach((t, i) => {
+      const v = boxIou(p, t);
+      if (t.ignore) {
+        if (v >= iouThreshold && bestIgnored < 0) bestIgnored = i;
+        return;
+      }
+      if (!used.has(i) && v >= bestIou) {
+        bestIou = v;
+        best = i;
+      }
+    });
+    if (best >= 0) {
+      used.add(best);
+      matches.push({ score: p.score, kind: 'tp', truth: r.truth[best], pred: p });
+    } else matches.push({ score: p.score, kind: bestIgnored >= 0 ? 'ignored' : 'fp', pred: p });
+  }
+  return { matches, positives: r.truth.filter((t) => !t.ignore).length };
+}
+
+/** Average precision over all images at one IoU threshold (101-point interpolation). */
+export function averagePrecision(results: ImageResult[], iouThreshold: number): number {
+  const all: Match[] = [];
+  let positives = 0;
+  for (const r of results) {
+    const m = matchImage(r, iouThreshold);
+    all.push(...m.matches.filter((x) => x.kind !== 'ignored'));
+    positives += m.positives;
+  }
+  if (positives === 0) return NaN;
+  all.sort((a, b) => b.score - a.score);
+  const prec: number[] = [];
+  const rec: number[] = [];
+  let tp = 0;
+  all.forEach((m, i) => {
+    if (m.kind === 'tp') tp++;
+    prec.push(tp / (i + 1));
+    rec.push(tp / positives);
+  });
+  for (let i = prec.length - 2; i >= 0; i--) prec[i] = Math.max(prec[i]!, prec[i + 1]!);
+  let sum = 0;
+  for (let k = 0; k <= 100; k++) {
+    const r = k / 100;
+    const idx = rec.findIndex((x) => x >= r);
+    sum += idx >= 0 ? prec[idx]! : 0;
+  }
+  return sum / 101;
+}
+
+export function mapRange(results: ImageResult[]): number {
+  let s = 0;
+  for (let k = 0; k < 10; k++) s += averagePrecision(results, 0.5 + 0.05 * k);
+  return s / 10;
+}
+
+export interface OperatingPoint {
+  precision: number;
+  recall: number;
+  /** mean |fill error| in points (0-100) over matched, observable bottles the model gave a fill */
+  fillMae: number;
+  fillCount: number;
+  /** share of matched observable bottles that got a fill at all */
+  fillCoverage: number;
+  /** share of matched opaque bottles called not observable (fill null) */
+  opaqueNotObservable: number;
+  opaqueCount: number;
+}
+
+export function operatingPoint(results: ImageResult[], threshold: number, iouThreshold = 0.5): OperatingPoint {
+  let tp = 0;
+  let fp = 0;
+  let positives = 0;
+  let errSum = 0;
+  let errN = 0;
+  let obs = 0;
+  let opaque = 0;
+  let opaqueNull = 0;
+  for (const r of results) {
+    const m = matchImage({ truth: r.truth, preds: r.preds.filter((p) => p.score >= threshold) }, iouThreshold);
+    positives += m.positives;
+    for (const x of m.matches) {
+      if (x.kind === 'fp') fp++;
+      if (x.kind !== 'tp' || !x.truth) continue;
+      tp++;
+      if (x.truth.opaque) {
+        opaque++;
+        if (x.pred.fill === null || x.pred.fill === undefined) opaqueNull++;
+      } else if (x.truth.fillObservable && x.truth.fill !== undefined) {
+        obs++;
+        if (typeof x.pred.fill === 'number') {
+          errSum += Math.abs(x.pred.fill - x.truth.fill) * 100;
+          errN++;
+        }
+      }
+    }
+  }
+  return {
+    precision: tp + fp > 0 ? tp / (tp + fp) : NaN,
+    recall: positives > 0 ? tp / positives : NaN,
+    fillMae: errN > 0 ? errSum / errN : NaN,
+    fillCount: errN,
+    fillCoverage: obs > 0 ? errN / obs : NaN,
+    opaqueNotObservable: opaque > 0 ? opaqueNull / opaque : NaN,
+    opaqueCount: opaque,
+  };
+}

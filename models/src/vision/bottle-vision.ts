@@ -1,0 +1,139 @@
+/** loadBottleVision: the detector and the fill model behind the one BottleVision interface. */
+import { access } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { VisionError, type BottleDetection, type BottleVision, type BottleVisionOptions, type FrameAnalysis } from '../types.js';
+import { decodeYolo, nms } from './decode.js';
+import { readDetectorMetadata, readFillMetadata, type DetectorMetadata, type FillMetadata } from './metadata.js';
+import { cropInto, decodeImage, letterbox } from './preprocess.js';
+
+/** The committed models: models/onnx, found from this file, not from the working directory. */
+export const DEFAULT_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../onnx');
+
+export interface LoadedModel<M> {
+  meta: M;
+  session: ort.InferenceSession;
+}
+
+async function openSession(file: string, threads: number, expect: readonly (number | null)[]): Promise<ort.InferenceSession> {
+  try {
+    await access(file);
+  } catch {
+    throw new VisionError('model file is missing', file);
+  }
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(file, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
+  } catch (e) {
+    throw new VisionError(`onnxruntime cannot load the model: ${(e as Error).message.split('\n')[0]}`, file);
+  }
+  const input = session.inputMetadata[0];
+  if (!input || !input.isTensor) throw new VisionError('model has no tensor input', file);
+  const shape = input.shape;
+  const fits = shape.length === expect.length && shape.every((d, i) => expect[i] === null || typeof d !== 'number' || d === expect[i]);
+  if (!fits) {
+    await session.release();
+    throw new VisionError(
+      `input ${input.name} has shape [${shape.join(', ')}], metadata says [${expect.map((d) => d ?? 'N').join(', ')}]`,
+      file,
+    );
+  }
+  return session;
+}
+
+export async function loadDetector(metaFile: string, threads: number): Promise<LoadedModel<DetectorMetadata>> {
+  const meta = await readDetectorMetadata(metaFile);
+  return { meta, session: await openSession(meta.file, threads, [1, 3, meta.input.height, meta.input.width]) };
+}
+
+export async function loadFill(metaFile: string, threads: number): Promise<LoadedModel<FillMetadata>> {
+  const meta = await readFillMetadata(metaFile);
+  return { meta, session: await openSession(meta.file, threads, [null, 3, meta.input.height, meta.input.width]) };
+}
+
+async function run(model: LoadedModel<{ file: string }>, input: ort.Tensor): Promise<ort.Tensor> {
+  try {
+    const out = await model.session.run({ [model.session.inputNames[0]!]: input });
+    return out[model.session.outputNames[0]!]!;
+  } catch (e) {
+    throw new VisionError(`inference failed: ${(e as Error).message.split('\n')[0]}`, model.meta.file);
+  }
+}
+
+export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<BottleVision> {
+  const dir = resolve(opts.modelDir ?? DEFAULT_MODEL_DIR);
+  const threads = Math.max(1, Math.floor(opts.threads ?? 1));
+  const detector = await loadDetector(join(dir, 'detector.json'), threads);
+  let fill: LoadedModel<FillMetadata> | null = null;
+  const fillMeta = join(dir, 'fill.json');
+  const hasFill = await access(fillMeta).then(
+    () => true,
+    () => false,
+  );
+  try {
+    if (hasFill) fill = await loadFill(fillMeta, threads);
+  } catch (e) {
+    await detector.session.release();
+    throw e;
+  }
+  const threshold = opts.scoreThreshold ?? detector.meta.scoreThreshold;
+  const versions: Record<string, string> = { [detector.meta.name]: detector.meta.version };
+  if (fill) versions[fill.meta.name] = fill.meta.version;
+
+  return {
+    versions,
+    async analyze(image): Promise<FrameAnalysis> {
+      const t0 = performance.now();
+      const { width: iw, height: ih } = detector.meta.input;
+      const img = await decodeImage(image, 'image', detector.meta.input);
+      const sx = img.sourceWidth / img.width;
+      const sy = img.sourceHeight / img.height;
+      const lb = await letterbox(img, iw, ih, detector.meta.input.pad);
+      const t1 = performance.now();
+      const out = await run(detector, new ort.Tensor('float32', lb.tensor, [1, 3, ih, iw]));
+      const cands = nms(decodeYolo(out.data as Float32Array, out.dims, detector.meta, lb, img, threshold), detector.meta.iouThreshold);
+      const t2 = performance.now();
+      const bottles: BottleDetection[] = cands.map((c) => ({
+        box: { x: c.x, y: c.y, w: c.w, h: c.h },
+        score: c.score,
+        label: c.label,
+        fill: null,
+        fillSigma: 1,
+      }));
+      if (fill && bottles.length > 0) {
+        const { width: fw, height: fh } = fill.meta.input;
+        const per = 3 * fw * fh;
+        const batch = new Float32Array(per * bottles.length);
+        bottles.forEach((b, i) => cropInto(img, b.box, fw, fh, batch, i * per));
+        const res = await run(fill, new ort.Tensor('float32', batch, [bottles.length, 3, fh, fw]));
+        const r = res.data as Float32Array;
+        if (res.dims.length !== 2 || res.dims[0] !== bottles.length || res.dims[1] !== 3)
+          throw new VisionError(`fill output shape [${res.dims.join(', ')}], expected [${bottles.length}, 3]`, fill.meta.file);
+        bottles.forEach((b, i) => {
+          if (r[i * 3 + 2]! >= fill!.meta.observableThreshold) {
+            b.fill = Math.min(1, Math.max(0, r[i * 3]!));
+            b.fillSigma = Math.min(1, Math.max(0, r[i * 3 + 1]!));
+          }
+        });
+      }
+      if (sx !== 1 || sy !== 1) for (const b of bottles) b.box = { x: b.box.x * sx, y: b.box.y * sy, w: b.box.w * sx, h: b.box.h * sy };
+      const t3 = performance.now();
+      return {
+        width: img.sourceWidth,
+        height: img.sourceHeight,
+        bottles,
+        timings: { decodeMs: t1 - t0, detectMs: t2 - t1, fillMs: t3 - t2, totalMs: t3 - t0 },
+      };
+    },
+    async close() {
+      await detector.session.release();
+      if (fill) await fill.session.release();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/** Detector output → bottle boxes in source pixels: YOLO layout decode, then class-agnostic NMS. */
+import { VisionError } from '../types.js';
+import type { DetectorMetadata } from './metadata.js';
+import type { Letterbox } from './preprocess.js';
+
+export interface Candidate {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  score: number;
+  label: string;
+}
+
+/**
+ * Reads a [1, 4+nc, N] (or [1, N, 4+nc]) output. Keeps the best bottle class of each column
+ * when it clears `threshold`; maps letterboxed input pixels back to the source image and clips.
+ */
+export function decodeYolo(
+  data: Float32Array,
+  dims: readonly number[],
+  meta: Pick<DetectorMetadata, 'classes' | 'bottleClasses' | 'file'>,
+  lb: Pick<Letterbox, 'scale' | 'padX' | 'padY'>,
+  src: { width: number; height: number },
+  threshold: number,
+): Candidate[] {
+  const nc = meta.classes.length;
+  if (dims.length !== 3 || dims[0] !== 1 || (dims[1] !== 4 + nc && dims[2] !== 4 + nc))
+    throw new VisionError(
+      `output shape [${dims.join(', ')}] does not fit ${nc} classes (expected [1, ${4 + nc}, N] or [1, N, ${4 + nc}])`,
+      meta.file,
+    );
+  const channelsFirst = dims[1] === 4 + nc;
+  const n = channelsFirst ? dims[2]! : dims[1]!;
+  const at = channelsFirst ? (c: number, i: number) => data[c * n + i]! : (c: number, i: number) => data[i * (4 + nc) + c]!;
+  const bottleIdx = meta.bottleClasses.map((c) => meta.classes.indexOf(c));
+  const out: Candidate[] = [];
+  for (let i = 0; i < n; i++) {
+    let best = -1;
+    let score = threshold;
+    for (const k of bottleIdx) {
+      const s = at(4 + k, i);
+      if (s >= score) {
+        score = s;
+        best = k;
+      }
+    }
+    if (best < 0) continue;
+    const cx = (at(0, i) - lb.padX) / lb.scale;
+    const cy = (at(1, i) - lb.padY) / lb.scale;
+    const w = at(2, i) / lb.scale;
+    const h = at(3, i) / lb.scale;
+    const x0 = Math.max(0, cx - w / 2);
+    const y0 = Math.max(0, cy - h / 2);
+    const x1 = Math.min(src.width, cx + w / 2);
+    const y1 = Math.min(src.height, cy + h / 2);
+    if (x1 - x0 < 1 || y1 - y0 < 1) continue;
+    out.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0, score, label: meta.classes[best]! });
+  }
+  return out;
+}
+
+export function iou(a: Candidate, b: Candidate): number {
+  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
+  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+  const inter = ix * iy;
+  return inter / (a.w * a.h + b.w * b.h - inter || 1);
+}
+
+/** Greedy NMS, highest score first; at most `limit` boxes. */
+export function nms(cands: Candidate[], iouThreshold: number, limit = 300): Candidate[] {
+  const sorted = [...cands].sort((a, b) => b.score - a.score);
+  const keep: Candidate[] = [];
+  for (const c of sorted) {
+    if (keep.length >= limit) break;
+    if (keep.every((k) => iou(k, c) <= iouThreshold)) keep.push(c);
+  }
+  return keep;
+}

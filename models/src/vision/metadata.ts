@@ -1,0 +1,117 @@
+/**
+ * The small JSON file beside each ONNX model: what goes in, what comes out. It is what lets
+ * a user's own YOLOv8/YOLO11 export stand in for ours (format 'yolo', bottleClasses ['bottle']).
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { VisionError } from '../types.js';
+
+export interface DetectorMetadata {
+  task: 'detect';
+  name: string;
+  version: string;
+  /** ONNX file, relative to the metadata file. */
+  file: string;
+  /**
+   * 'yolo': one output [1, 4+nc, N] (Ultralytics YOLOv8/YOLO11 export; also ours) or its
+   * transpose [1, N, 4+nc]: cx, cy, w, h in input pixels, then one score per class (already sigmoid).
+   */
+  format: 'yolo';
+  input: { width: number; height: number; /** letterbox padding, 0-255 */ pad: number };
+  classes: string[];
+  /** Which classes count as bottles. */
+  bottleClasses: string[];
+  scoreThreshold: number;
+  iouThreshold: number;
+}
+
+export interface FillMetadata {
+  task: 'fill';
+  name: string;
+  version: string;
+  file: string;
+  /** Output [B, 3]: fill 0-1, sigma 0-1, observable probability. */
+  input: { width: number; height: number };
+  observableThreshold: number;
+}
+
+function fail(file: string, what: string): never {
+  throw new VisionError(what, file);
+}
+
+function num(file: string, o: Record<string, unknown>, key: string, min: number, max: number): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
+    fail(file, `${key} must be a number in [${min}, ${max}], got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function str(file: string, o: Record<string, unknown>, key: string): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v.length === 0) fail(file, `${key} must be a non-empty string`);
+  return v;
+}
+
+function obj(file: string, v: unknown, key: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(file, `${key} must be an object`);
+  return v as Record<string, unknown>;
+}
+
+async function readJson(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    fail(file, `cannot read model metadata (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  try {
+    return obj(file, JSON.parse(text), 'metadata');
+  } catch (e) {
+    if (e instanceof VisionError) throw e;
+    fail(file, `not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Reads and checks detector metadata; `file` comes back as an absolute path. */
+export async function readDetectorMetadata(file: string): Promise<DetectorMetadata> {
+  const o = await readJson(file);
+  if (o.task !== 'detect') fail(file, `task must be "detect", got ${JSON.stringify(o.task)}`);
+  if (o.format !== 'yolo') fail(file, `format must be "yolo", got ${JSON.stringify(o.format)}`);
+  const input = obj(file, o.input, 'input');
+  const classes = o.classes;
+  if (!Array.isArray(classes) || classes.length === 0 || !classes.every((c) => typeof c === 'string'))
+    fail(file, 'classes must be a non-empty list of names');
+  const bottleClasses = o.bottleClasses ?? ['bottle'];
+  if (!Array.isArray(bottleClasses) || !bottleClasses.every((c) => typeof c === 'string' && classes.includes(c)))
+    fail(file, `bottleClasses must name entries of classes, got ${JSON.stringify(bottleClasses)}`);
+  return {
+    task: 'detect',
+    name: str(file, o, 'name'),
+    version: str(file, o, 'version'),
+    file: join(dirname(file), str(file, o, 'file')),
+    format: 'yolo',
+    input: {
+      width: num(file, input, 'width', 8, 4096),
+      height: num(file, input, 'height', 8, 4096),
+      pad: input.pad === undefined ? 114 : num(file, input, 'pad', 0, 255),
+    },
+    classes: classes as string[],
+    bottleClasses: bottleClasses as string[],
+    scoreThreshold: o.scoreThreshold === undefined ? 0.3 : num(file, o, 'scoreThreshold', 0, 1),
+    iouThreshold: o.iouThreshold === undefined ? 0.5 : num(file, o, 'iouThreshold', 0, 1),
+  };
+}
+
+export async function readFillMetadata(file: string): Promise<FillMetadata> {
+  const o = await readJson(file);
+  if (o.task !== 'fill') fail(file, `task must be "fill", got ${JSON.stringify(o.task)}`);
+  const input = obj(file, o.input, 'input');
+  return {
+    task: 'fill',
+    name: str(file, o, 'name'),
+    version: str(file, o, 'version'),
+    file: join(dirname(file), str(file, o, 'file')),
+    input: { width: num(file, input, 'width', 4, 1024), height: num(file, input, 'height', 4, 1024) },
+    observableThreshold: o.observableThreshold === undefined ? 0.5 : num(file, o, 'observableThreshold', 0, 1),
+  };
+}

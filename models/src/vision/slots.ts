@@ -1,0 +1,45 @@
+import type { BottleDetection, FrameAnalysis } from '../types.js';
+
+/** A shelf slot: a polygon in the camera image, in normalised 0-1 coordinates. */
+export interface SlotShape {
+  id: string;
+  polygon: readonly (readonly [number, number])[];
+}
+
+/** A bottle at or above this fill counts as a full, unopened one. */
+export const DEFAULT_FULL_ABOVE = 0.95;
+
+/** Ray casting; polygon and point in the same (normalised 0-1) coordinates. */
+export function pointInPolygon(x: number, y: number, polygon: SlotShape['polygon']): boolean {
+  let inside = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const [xi, yi] = polygon[i]!;
+    const [xj, yj] = polygon[j]!;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/**
+ * Puts each bottle in the first slot whose polygon holds the centre of its box.
+ * Bottles outside every slot are ignored (a bottle on the bar top is not stock).
+ * Each slot's bottles come back left to right so fills line up between readings.
+ * The edge agent and the cloud's photo endpoints both count this way.
+ */
+export function assignToSlots(a: FrameAnalysis, slots: readonly SlotShape[]): Map<string, BottleDetection[]> {
+  const out = new Map<string, BottleDetection[]>(slots.map((s) => [s.id, []]));
+  if (!a.width || !a.height) return out;
+  for (const b of a.bottles) {
+    const cx = (b.box.x + b.box.w / 2) / a.width;
+    const cy = (b.box.y + b.box.h / 2) / a.height;
+    const slot = slots.find((s) => pointInPolygon(cx, cy, s.polygon));
+    if (slot) out.get(slot.id)!.push(b);
+  }
+  for (const list of out.values()) list.sort((p, q) => p.box.x - q.box.x);
+  return out;
+}
+
+/** Units on the shelf: full bottles count one each, open ones their fill; an opaque bottle (null) counts as one. */
+export function unitsOf(fills: readonly (number | null)[], fullAbove = DEFAULT_FULL_ABOVE): number {
+  return fills.reduce<number>((u, f) => u + (f === null || f >= fullAbove ? 1 : f), 0);
+}

@@ -1,0 +1,70 @@
+/**
+ * Builds tiny ONNX models byte by byte (protobuf by hand), so tests need neither Python nor
+ * the network: the output is a constant tensor (plus 0 × mean(input), so the input is used).
+ */
+
+function varint(n: number | bigint): number[] {
+  let v = BigInt(n);
+  const out: number[] = [];
+  do {
+    let b = Number(v & 0x7fn);
+    v >>= 7n;
+    if (v > 0n) b |= 0x80;
+    out.push(b);
+  } while (v > 0n);
+  return out;
+}
+
+const key = (field: number, wire: number): number[] => varint((field << 3) | wire);
+const int = (field: number, n: number): number[] => [...key(field, 0), ...varint(n)];
+function bytes(field: number, b: number[] | Uint8Array): number[] {
+  return [...key(field, 2), ...varint(b.length), ...b];
+}
+const str = (field: number, s: string): number[] => bytes(field, [...Buffer.from(s, 'utf8')]);
+
+function tensor(name: string, dims: number[], values: Float32Array): number[] {
+  return [
+    ...dims.flatMap((d) => int(1, d)),
+    ...int(2, 1),
+    ...str(8, name),
+    ...bytes(9, new Uint8Array(values.buffer, values.byteOffset, values.byteLength)),
+  ];
+}
+
+function valueInfo(name: string, dims: (number | string)[]): number[] {
+  const shape = dims.flatMap((d) => bytes(1, typeof d === 'number' ? int(1, d) : str(2, d)));
+  const tensorType = [...int(1, 1), ...bytes(2, shape)];
+  return [...str(1, name), ...bytes(2, bytes(1, tensorType))];
+}
+
+function node(op: string, inputs: string[], outputs: string[], attrs: number[][] = []): number[] {
+  return [
+    ...inputs.flatMap((i) => str(1, i)),
+    ...outputs.flatMap((o) => str(2, o)),
+    ...str(3, `${op}_${outputs[0]}`),
+    ...str(4, op),
+    ...attrs.flatMap((a) => bytes(5, a)),
+  ];
+}
+
+/** A model with input `images` of inputShape whose single output is always `constant` (shape outShape). */
+export function constantOutputModel(
+  inputShape: (number | string)[],
+  outShape: (number | string)[],
+  constant: Float32Array,
+  constDims: number[],
+): Buffer {
+  const keepdims0 = [...str(1, 'keepdims'), ...int(3, 0), ...int(20, 2)];
+  const graph = [
+    ...bytes(1, node('ReduceMean', ['images'], ['m'], [keepdims0])),
+    ...bytes(1, node('Mul', ['m', 'zero'], ['z'])),
+    ...bytes(1, node('Add', ['k', 'z'], ['output0'])),
+    ...str(2, 'tiny'),
+    ...bytes(5, tensor('k', constDims, constant)),
+    ...bytes(5, tensor('zero', [], new Float32Array([0]))),
+    ...bytes(11, valueInfo('images', inputShape)),
+    ...bytes(12, valueInfo('output0', outShape)),
+  ];
+  const model = [...int(1, 8), ...str(2, 'smartstock-test'), ...bytes(7, graph), ...bytes(8, [...str(1, ''), ...int(2, 17)])];
+  return Buffer.from(model);
+}

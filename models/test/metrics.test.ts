@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { averagePrecision, boxIou, mapRange, operatingPoint, type ImageResult } from '../src/eval/metrics.js';
+
+const b = (x: number, extra: object = {}) => ({ x, y: 0, w: 10, h: 10, score: 0, ...extra });
+
+describe('detection metrics', () => {
+  it('IoU of equal, half-shifted and disjoint boxes', () => {
+    expect(boxIou(b(0), b(0))).toBe(1);
+    expect(boxIou(b(0), b(5))).toBeCloseTo(1 / 3, 6);
+    expect(boxIou(b(0), b(50))).toBe(0);
+  });
+
+  it('perfect detections give AP 1; a higher-scored false alarm lowers it; misses cap recall', () => {
+    const perfect: ImageResult[] = [{ truth: [b(0), b(20)], preds: [b(0, { score: 0.9 }), b(20, { score: 0.8 })] }];
+    expect(averagePrecision(perfect, 0.5)).toBeCloseTo(1, 6);
+    expect(mapRange(perfect)).toBeCloseTo(1, 6);
+    const fpFirst: ImageResult[] = [{ truth: [b(0)], preds: [b(100, { score: 0.95 }), b(0, { score: 0.5 })] }];
+    expect(averagePrecision(fpFirst, 0.5)).toBeCloseTo(0.5, 6);
+    const half: ImageResult[] = [{ truth: [b(0), b(40)], preds: [b(0, { score: 0.9 })] }];
+    expect(averagePrecision(half, 0.5)).toBeCloseTo(51 / 101, 6);
+  });
+
+  it('ignored truth boxes are neither misses nor false alarms', () => {
+    const r: ImageResult[] = [{ truth: [b(0), b(40, { ignore: true })], preds: [b(0, { score: 0.9 }), b(40, { score: 0.95 })] }];
+    expect(averagePrecision(r, 0.5)).toBeCloseTo(1, 6);
+    expect(operatingPoint(r, 0.3)).toMatchObject({ precision: 1, recall: 1 });
+  });
+
+  it('fill error over observable bottles, opaque bottles called not observable', () => {
+    const r: ImageResult[] = [
+      {
+        truth: [b(0, { fill: 0.5, fillObservable: true }), b(20, { fill: 0.2, fillObservable: true }), b(40, { opaque: true, fill: 0.7 })],
+        preds: [
+          b(0, { score: 0.9, fill: 0.6 }),
+          b(20, { score: 0.9, fill: 0.1 }),
+          b(40, { score: 0.9, fill: null }),
+          b(80, { score: 0.1, fill: 0.3 }),
+        ],
+      },
+    ];
+    const op = operatingPoint(r, 0.3);
+    expect(op.fillMae).toBeCloseTo(10, 6);
+    expect(op.fillCount).toBe(2);
+    expect(op.opaqueNotObservable).toBe(1);
+    expect(op.precision).toBe(1);
+    expect(operatingPoint(r, 0.05).precision).toBeCloseTo(0.75, 6);
+  });
+});

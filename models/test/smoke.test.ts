@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { boxIou } from '../src/eval/metrics.js';
+import { loadBottleVision, makeScene, renderScene, type BottleVision, type Scene } from '../src/index.js';
+
+/** The committed models on a small, calm generated shelf (normal split, seeds never used in training). */
+function calmScene(seed: number): Scene {
+  const s = makeScene({ seed, split: 'normal', width: 640, height: 360 });
+  s.props = s.props.filter((p) => p.kind !== 'person' && p.kind !== 'hand');
+  s.light = { warmth: 0.1, brightness: 1, glare: 0, vignette: 0 };
+  s.camera = { blur: 0, motion: 0, noise: 2, quality: 90, timestamp: false };
+  return s;
+}
+
+let vision: BottleVision;
+beforeAll(async () => {
+  vision = await loadBottleVision({ threads: 1 });
+});
+afterAll(async () => {
+  await vision.close();
+});
+
+describe('committed models (models/onnx)', () => {
+  it('load from the package folder whatever the working directory, with versions', () => {
+    expect(Object.keys(vision.versions).sort()).toEqual(['smartstock-bottle-detector', 'smartstock-fill']);
+  });
+
+  it('find the bottles of generated shelves and read their fill', async () => {
+    let truthCount = 0;
+    let found = 0;
+    let falseAlarms = 0;
+    const fillErrors: number[] = [];
+    for (const seed of [3_000_001, 3_000_002, 3_000_003, 3_000_004]) {
+      const r = await renderScene(calmScene(seed));
+      const a = await vision.analyze(r.jpeg);
+      const used = new Set<number>();
+      for (const t of r.bottles.filter((b) => !b.ignore)) {
+        truthCount++;
+        const tb = { x: t.box[0], y: t.box[1], w: t.box[2], h: t.box[3] };
+        const i = a.bottles.findIndex((d, k) => !used.has(k) && boxIou(d.box, tb) >= 0.5);
+        if (i < 0) continue;
+        used.add(i);
+        found++;
+        const d = a.bottles[i]!;
+        if (t.fillObservable && d.fill !== null) fillErrors.push(Math.abs(d.fill - t.fill));
+      }
+      falseAlarms += a.bottles.length - used.size;
+    }
+    expect(truthCount).toBeGreaterThan(10);
+    expect(found / truthCount).toBeGreaterThanOrEqual(RECALL_MIN);
+    expect(falseAlarms).toBeLessThanOrEqual(truthCount * FALSE_ALARMS_MAX);
+    expect(fillErrors.length).toBeGreaterThan(5);
+    const sorted = [...fillErrors].sort((x, y) => x - y);
+    expect(sorted[Math.floor(sorted.length / 2)]!).toBeLessThanOrEqual(FILL_MEDIAN_ERROR_MAX);
+  });
+});
+
+// Tolerances, set below what `npm run eval:vision` reports for the committed models.
+const RECALL_MIN = 0.6;
+const FALSE_ALARMS_MAX = 0.3;
+const FILL_MEDIAN_ERROR_MAX = 0.12;

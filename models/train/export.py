@@ -1,0 +1,93 @@
+"""Export the trained detector and fill model to ONNX (opset 17) with their metadata JSON; check with onnxruntime.
+
+python export.py [--out ../onnx] [--version 0.1.0]
+"""
+import argparse
+import datetime
+import json
+import os
+
+import numpy as np
+import torch
+
+from common import DET_H, DET_W, FILL_H, FILL_W, OUT
+from detector import BottleDetector, ExportWrapper
+from fillnet import FillExport, FillNet
+
+
+def check(path, model, x):
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(path, providers=['CPUExecutionProvider'])
+    got = sess.run(None, {sess.get_inputs()[0].name: x.numpy()})[0]
+    want = model(x).detach().numpy()
+    err = float(np.abs(got - want).max())
+    print(f'{os.path.basename(path)}: onnxruntime vs torch max abs diff {err:.2e}, output {got.shape}')
+    assert err < 1e-3, err
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--out', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'onnx'))
+    ap.add_argument('--version', default='0.1.0')
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    torch.manual_seed(0)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d')
+
+    det_ck = torch.load(os.path.join(OUT, 'detector.pt'))
+    det = BottleDetector()
+    det.load_state_dict(det_ck['model'])
+    det.eval()
+    wrap = ExportWrapper(det, DET_H, DET_W).eval()
+    x = torch.rand(1, 3, DET_H, DET_W)
+    path = os.path.join(args.out, 'detector.onnx')
+    torch.onnx.export(wrap, x, path, input_names=['images'], output_names=['output0'], opset_version=17, dynamo=False)
+    check(path, wrap, x)
+    json.dump(
+        {
+            'task': 'detect',
+            'name': 'smartstock-bottle-detector',
+            'version': args.version,
+            'file': 'detector.onnx',
+            'format': 'yolo',
+            'input': {'width': DET_W, 'height': DET_H, 'pad': 114},
+            'classes': ['bottle'],
+            'bottleClasses': ['bottle'],
+            'scoreThreshold': 0.3,
+            'iouThreshold': 0.5,
+            'training': {'steps': det_ck['step'], 'images': det_ck['images'], 'seconds': round(det_ck['seconds']), 'exported': stamp},
+        },
+        open(os.path.join(args.out, 'detector.json'), 'w'),
+        indent=2,
+    )
+
+    fill_ck = torch.load(os.path.join(OUT, 'fill.pt'))
+    fnet = FillNet()
+    fnet.load_state_dict(fill_ck['model'])
+    fnet.eval()
+    fwrap = FillExport(fnet).eval()
+    x = torch.rand(4, 3, FILL_H, FILL_W)
+    path = os.path.join(args.out, 'fill.onnx')
+    torch.onnx.export(fwrap, x, path, input_names=['crops'], output_names=['fill'], opset_version=17, dynamic_axes={'crops': {0: 'n'}, 'fill': {0: 'n'}}, dynamo=False)
+    check(path, fwrap, x)
+    json.dump(
+        {
+            'task': 'fill',
+            'name': 'smartstock-fill',
+            'version': args.version,
+            'file': 'fill.onnx',
+            'input': {'width': FILL_W, 'height': FILL_H},
+            'outputs': ['fill', 'sigma', 'observable'],
+            'observableThreshold': 0.5,
+            'training': {'steps': fill_ck['step'], 'seconds': round(fill_ck['seconds']), 'exported': stamp},
+        },
+        open(os.path.join(args.out, 'fill.json'), 'w'),
+        indent=2,
+    )
+    for f in ('detector.onnx', 'fill.onnx'):
+        print(f, os.path.getsize(os.path.join(args.out, f)) // 1024, 'KiB')
+
+
+if __name__ == '__main__':
+    main()

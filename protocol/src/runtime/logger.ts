@@ -1,0 +1,48 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Keys whose values never reach a log line, wherever they sit in an object. */
+export const REDACT_PATHS = [
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'accessToken',
+  '*.accessToken',
+  'refreshToken',
+  '*.refreshToken',
+  'authorization',
+  '*.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'key',
+  '*.key',
+  'privateKey',
+  '*.privateKey',
+  'secret',
+  '*.secret',
+  'cert',
+  '*.cert',
+  'passphrase',
+  '*.passphrase',
+  'databaseUrl',
+  '*.databaseUrl',
+  'url',
+  '*.url',
+];
+
+/** rtsp://user:pass@host → rtsp://user:***@host; also postgres://, mqtts:// and friends. */
+export function redactUrl(s: string): string {
+  return s.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]+):[^@/\s]+@/gi, '$1:***@');
+}
+
+export function createLogger(name: string, opts: LoggerOptions = {}): Logger {
+  return pino({
+    name,
+    level: process.env.LOG_LEVEL ?? 'info',
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    ...opts,
+  });
+}

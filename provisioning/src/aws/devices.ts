@@ -1,0 +1,138 @@
+import {
+  AttachPolicyCommand,
+  AttachThingPrincipalCommand,
+  CreateKeysAndCertificateCommand,
+  CreatePolicyCommand,
+  CreateThingCommand,
+  DescribeCertificateCommand,
+  DescribeEndpointCommand,
+  DescribeThingCommand,
+  DetachPolicyCommand,
+  DetachThingPrincipalCommand,
+  IoTClient,
+  ListThingPrincipalsCommand,
+  ListThingsCommand,
+  UpdateCertificateCommand,
+} from '@aws-sdk/client-iot';
+import { arnPrefixOf, devicePolicyDocument, devicePolicyName } from './policy.js';
+
+/**
+ * Devices on AWS IoT Core: thing, certificate and per-thing policy. Every
+ * SmartStock thing carries the attribute `smartstock=v1` so `device list`
+ * finds ours among the account's other things.
+ */
+export const SMARTSTOCK_ATTRIBUTE = { name: 'smartstock', value: 'v1' } as const;
+
+export interface AwsOptions {
+  region: string;
+  /** A stand-in such as moto or LocalStack; absent means the real AWS. */
+  endpoint?: string | undefined;
+}
+
+export function iotClient(o: AwsOptions): IoTClient {
+  // SmartStock supports Node 20 (engines); the SDK's upgrade notice would only confuse a technician
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  return new IoTClient({ region: o.region, ...(o.endpoint ? { endpoint: o.endpoint } : {}) });
+}
+
+export interface AwsCertificate {
+  certificateId: string;
+  certificateArn: string;
+  certPem: string;
+  keyPem: string;
+}
+
+export async function thingExists(iot: IoTClient, thingName: string): Promise<boolean> {
+  try {
+    await iot.send(new DescribeThingCommand({ thingName }));
+    return true;
+  } catch (e) {
+    if ((e as Error).name === 'ResourceNotFoundException') return false;
+    throw e;
+  }
+}
+
+export async function createThing(iot: IoTClient, thingName: string, venueId: string): Promise<void> {
+  await iot.send(
+    new CreateThingCommand({
+      thingName,
+      // attribute values allow no spaces: the display name lives in the cloud, the venue id is safe
+      attributePayload: { attributes: { [SMARTSTOCK_ATTRIBUTE.name]: SMARTSTOCK_ATTRIBUTE.value, venue: venueId } },
+    }),
+  );
+}
+
+/** A fresh key pair and active certificate, attached to the thing and its policy. */
+export async function issueThingCertificate(iot: IoTClient, thingName: string): Promise<AwsCertificate> {
+  const c = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
+  if (!c.certificateArn || !c.certificateId || !c.certificatePem || !c.keyPair?.PrivateKey)
+    throw new Error('CreateKeysAndCertificate answered without a certificate or key');
+  const policyName = devicePolicyName(thingName);
+  try {
+    const policyDocument = JSON.stringify(devicePolicyDocument(arnPrefixOf(c.certificateArn), thingName));
+    await iot.send(new CreatePolicyCommand({ policyName, policyDocument }));
+  } catch (e) {
+    if ((e as Error).name !== 'ResourceAlreadyExistsException') throw e; // a re-run or a rotation
+  }
+  await iot.send(new AttachPolicyCommand({ policyName, target: c.certificateArn }));
+  await iot.send(new AttachThingPrincipalCommand({ thingName, principal: c.certificateArn }));
+  return { certificateId: c.certificateId, certificateArn: c.certificateArn, certPem: c.certificatePem, keyPem: c.keyPair.PrivateKey };
+}
+
+/** The account's ATS data endpoint: the host that chains to AmazonRootCA1. */
+export async function dataEndpoint(iot: IoTClient): Promise<string> {
+  const r = await iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
+  if (!r.endpointAddress) throw new Error('DescribeEndpoint answered without an address');
+  return r.endpointAddress;
+}
+
+export interface ThingCertificate {
+  certificateId: string;
+  certificateArn: string;
+  status: string;
+  createdAt?: string | undefined;
+}
+
+export async function thingCertificates(iot: IoTClient, thingName: string): Promise<ThingCertificate[]> {
+  const r = await iot.send(new ListThingPrincipalsCommand({ thingName }));
+  const certs: ThingCertificate[] = [];
+  for (const arn of r.principals ?? []) {
+    if (!arn.includes(':cert/')) continue;
+    const certificateId = arn.slice(arn.lastIndexOf('/') + 1);
+    const d = await iot.send(new DescribeCertificateCommand({ certificateId }));
+    certs.push({
+      certificateId,
+      certificateArn: arn,
+      status: d.certificateDescription?.status ?? 'UNKNOWN',
+      createdAt: d.certificateDescription?.creationDate?.toISOString(),
+    });
+  }
+  return certs;
+}
+
+/** Deactivates the certificate first (it stops working at once), then detaches it. */
+export async function retireCertificate(iot: IoTClient, thingName: string, cert: ThingCertificate): Promise<void> {
+  await iot.send(new UpdateCertificateCommand({ certificateId: cert.certificateId, newStatus: 'INACTIVE' }));
+  await iot.send(new DetachPolicyCommand({ policyName: devicePolicyName(thingName), target: cert.certificateArn })).catch((e: Error) => {
+    if (e.name !== 'ResourceNotFoundException') throw e;
+  });
+  await iot.send(new DetachThingPrincipalCommand({ thingName, principal: cert.certificateArn }));
+}
+
+export interface ThingSummary {
+  thingName: string;
+  venue: string | undefined;
+}
+
+export async function listSmartStockThings(iot: IoTClient): Promise<ThingSummary[]> {
+  const things: ThingSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const r = await iot.send(
+      new ListThingsCommand({ attributeName: SMARTSTOCK_ATTRIBUTE.name, attributeValue: SMARTSTOCK_ATTRIBUTE.value, nextToken }),
+    );
+    for (const t of r.things ?? []) if (t.thingName) things.push({ thingName: t.thingName, venue: t.attributes?.venue });
+    nextToken = r.nextToken;
+  } while (nextToken);
+  return things.sort((a, b) => a.thingName.localeCompare(b.thingName));
+}

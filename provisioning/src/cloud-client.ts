@@ -1,0 +1,97 @@
+/**
+ * The slice of the SmartStock cloud API the technician's tool uses:
+ * register, look up and revoke devices. Tokens never reach a log or an
+ * error message.
+ */
+export interface CloudAuth {
+  token?: string | undefined;
+  email?: string | undefined;
+  password?: string | undefined;
+}
+
+export interface CloudDevice {
+  id: string;
+  online?: boolean;
+  lastSeenAt?: string | null;
+  health?: unknown;
+  [k: string]: unknown;
+}
+
+export interface RegisterDevice {
+  id: string;
+  venueId: string;
+  name: string;
+  certFingerprint?: string;
+}
+
+export class CloudError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'CloudError';
+  }
+}
+
+export class CloudClient {
+  private token: string | undefined;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly auth: CloudAuth,
+  ) {
+    this.token = auth.token;
+  }
+
+  /** Creates the device; `created: false` when it was already registered (re-runs are safe). */
+  async registerDevice(d: RegisterDevice): Promise<{ created: boolean }> {
+    const res = await this.request('POST', '/api/v1/devices', d, [409]);
+    return { created: res.status !== 409 };
+  }
+
+  /** The device, or null when the cloud does not know it. */
+  async getDevice(id: string): Promise<CloudDevice | null> {
+    const res = await this.request('GET', `/api/v1/devices/${encodeURIComponent(id)}`, undefined, [404]);
+    return res.status === 404 ? null : ((await res.json()) as CloudDevice);
+  }
+
+  async revokeDevice(id: string): Promise<void> {
+    await this.request('POST', `/api/v1/devices/${encodeURIComponent(id)}/revoke`, {});
+  }
+
+  private async login(): Promise<string> {
+    if (!this.auth.email || !this.auth.password) throw new CloudError('no cloud credentials: give --token, or --email and --password', 401);
+    const res = await this.send('POST', '/api/v1/auth/login', { email: this.auth.email, password: this.auth.password }, undefined);
+    if (!res.ok) throw new CloudError(`cloud login refused (HTTP ${res.status}): check --email and --password`, res.status);
+    const body = (await res.json()) as { accessToken?: string };
+    if (!body.accessToken) throw new CloudError('cloud login answered without an accessToken', res.status);
+    return body.accessToken;
+  }
+
+  private async request(method: string, path: string, body: unknown, tolerated: number[] = []): Promise<Response> {
+    this.token ??= await this.login();
+    const res = await this.send(method, path, body, this.token);
+    if (res.ok || tolerated.includes(res.status)) return res;
+    const detail = await res.text().catch(() => '');
+    const hint = res.status === 401 || res.status === 403 ? ': the token is missing, expired or lacks the technician role' : '';
+    throw new CloudError(`${method} ${path} failed with HTTP ${res.status}${hint} ${detail.slice(0, 300)}`.trim(), res.status);
+  }
+
+  private async send(method: string, path: string, body: unknown, token: string | undefined): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token) headers.authorization = `Bearer ${token}`;
+    try {
+      return await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+      throw new CloudError(`cannot reach the cloud at ${this.baseUrl} (${cause}): check --cloud-url`, 0);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { redactUrl } from '@smartstock/protocol/runtime';
+import { CliError, EXIT, emit, usageError, type Ctx } from '../cli/output.js';
+import { findFfmpeg } from '../camera/ffmpeg.js';
+import { isLoopback, startPreview } from '../camera/preview.js';
+
+export interface CameraPreviewOptions {
+  host: string;
+  port: string;
+  fps: string;
+  transport: 'tcp' | 'udp';
+  ffmpeg?: string;
+}
+
+/** Serves the preview until Ctrl-C (or the camera stops), then cleans up. */
+export async function cameraPreview(ctx: Ctx, o: CameraPreviewOptions, args: string[]): Promise<void> {
+  const url = args[0]!;
+  if (!/^(rtsps?|file):\/\//.test(url)) throw usageError('expected an rtsp:// URL');
+  if (!isLoopback(o.host))
+    throw usageError(`--host ${o.host} is not loopback`, 'the preview shows a live camera without a password: use 127.0.0.1');
+  const fps = Number(o.fps);
+  if (!(fps > 0 && fps <= 30)) throw usageError('--fps must be between 0 and 30');
+  const preview = await startPreview(url, {
+    ffmpeg: findFfmpeg(o.ffmpeg),
+    host: o.host,
+    port: Number(o.port),
+    fps,
+    maxWidth: 1280,
+    transport: o.transport,
+  });
+  ctx.note(`Preview of ${redactUrl(url)} at ${preview.url} — open it in a browser; Ctrl-C stops.`);
+  const stop = new Promise<'signal'>((resolve) => {
+    process.once('SIGINT', () => resolve('signal'));
+    process.once('SIGTERM', () => resolve('signal'));
+  });
+  const why = await Promise.race([stop, preview.ended]);
+  const frames = preview.frames();
+  await preview.close();
+  if (why !== 'signal')
+    throw new CliError(
+      `the camera stream stopped after ${frames} frames: ${redactUrl(why) || 'no error given'}`,
+      EXIT.failure,
+      'check the camera with `camera probe`',
+    );
+  emit(ctx, { url: preview.url, frames }, () => `Preview stopped after ${frames} frames.`);
+}

@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { IoTClient } from '@aws-sdk/client-iot';
+import { assertDeviceId } from '@smartstock/protocol';
+import { fingerprintOf, issueDeviceCertificate, loadCa } from '../pki/index.js';
+import { AMAZON_ROOT_CA1, BUNDLE_FILES, isTarPath, writeBundle, type DeviceBundle } from '../bundle/index.js';
+import { createThing, dataEndpoint, issueThingCertificate, thingCertificates, thingExists } from '../aws/devices.js';
+import type { CloudClient } from '../cloud-client.js';
+
+/**
+ * Creating one device, shared by `device create` and `fleet import`:
+ * identity and certificate on the chosen broker, then the bundle, then the
+ * cloud registration. Registration comes last so a device the cloud knows
+ * always has a bundle somewhere.
+ */
+export type Backend = { kind: 'local'; caDir: string; mqttUrl: string } | { kind: 'aws'; iot: IoTClient };
+
+export interface DeviceRequest {
+  id: string;
+  venueId: string;
+  name: string;
+  /** A folder, or a path ending in .tar/.tar.gz/.tgz. */
+  out: string;
+  force?: boolean;
+  dataDir?: string | undefined;
+  installDir?: string | undefined;
+}
+
+export interface DeviceCreated {
+  id: string;
+  venueId: string;
+  name: string;
+  backend: Backend['kind'];
+  bundle: string;
+  mqttUrl: string;
+  certFingerprint: string;
+  certificateId?: string;
+  cloud: 'registered' | 'already-registered' | 'not-registered';
+}
+
+export class AlreadyProvisionedError extends Error {
+  constructor(
+    readonly id: string,
+    readonly where: string,
+  ) {
+    super(`device ${id} already exists (${where})`);
+  }
+}
+
+/**
+ * Whether the device was created before: its bundle exists, or (AWS) its
+ * thing has a certificate. A thing without one is what an interrupted run
+ * leaves behind, and creation resumes from it.
+ */
+export async function alreadyProvisioned(req: DeviceRequest, backend: Backend): Promise<string | null> {
+  const marker = isTarPath(req.out) ? resolve(req.out) : join(resolve(req.out), BUNDLE_FILES.key);
+  if (existsSync(marker)) return `bundle at ${resolve(req.out)}`;
+  if (backend.kind === 'aws' && (await thingExists(backend.iot, req.id)) && (await thingCertificates(backend.iot, req.id)).length > 0)
+    return 'AWS IoT thing with a certificate';
+  return null;
+}
+
+export async function provisionDevice(req: DeviceRequest, backend: Backend, cloud?: CloudClient): Promise<DeviceCreated> {
+  assertDeviceId(req.id);
+  // sign in and reach the cloud before creating anything, so bad credentials leave nothing half-made
+  await cloud?.getDevice(req.id);
+  if (!req.force) {
+    const where = await alreadyProvisioned(req, backend);
+    if (where) throw new AlreadyProvisionedError(req.id, where);
+  }
+  let bundle: DeviceBundle;
+  let certificateId: string | undefined;
+  if (backend.kind === 'local') {
+    const ca = loadCa(backend.caDir);
+    const cert = issueDeviceCertificate(ca, req.id);
+    bundle = { deviceId: req.id, mqttUrl: backend.mqttUrl, certPem: cert.certPem, keyPem: cert.keyPem, caPem: ca.certPem };
+  } else {
+    if (!(await thingExists(backend.iot, req.id))) await createThing(backend.iot, req.id, req.venueId);
+    const cert = await issueThingCertificate(backend.iot, req.id);
+    const host = await dataEndpoint(backend.iot);
+    certificateId = cert.certificateId;
+    bundle = { deviceId: req.id, mqttUrl: `mqtts://${host}:8883`, certPem: cert.certPem, keyPem: cert.keyPem, caPem: AMAZON_ROOT_CA1 };
+  }
+  if (req.dataDir) bundle.dataDir = req.dataDir;
+  if (req.installDir) bundle.installDir = req.installDir;
+  const path = await writeBundle(bundle, req.out, req.force);
+  const certFingerprint = fingerprintOf(bundle.certPem);
+  let state: DeviceCreated['cloud'] = 'not-registered';
+  if (cloud) {
+    const r = await cloud.registerDevice({ id: req.id, venueId: req.venueId, name: req.name, certFingerprint });
+    state = r.created ? 'registered' : 'already-registered';
+  }
+  return {
+    id: req.id,
+    venueId: req.venueId,
+    name: req.name,
+    backend: backend.kind,
+    bundle: path,
+    mqttUrl: bundle.mqttUrl,
+    certFingerprint,
+    ...(certificateId ? { certificateId } : {}),
+    cloud: state,
+  };
+}
+
+/** A thing name from the venue and device name when none is given: `Rooftop Bar` + `Edge 1` → `rooftop-bar-edge-1`. */
+export function deviceIdFrom(venueId: string, name: string): string {
+  const slug = `${venueId}-${name}`
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '');
+  return slug.slice(0, 128);
+}

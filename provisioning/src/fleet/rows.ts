@@ -1,0 +1,69 @@
+import { DEVICE_ID_PATTERN } from '@smartstock/protocol';
+import { parseCsv } from './csv.js';
+import { deviceIdFrom } from '../devices/provision.js';
+
+/** The devices file: a header row naming the columns, then one device per row. */
+export const FLEET_COLUMNS = { required: ['venue', 'name'], optional: ['id'] } as const;
+
+export interface FleetRow {
+  line: number;
+  id: string;
+  venueId: string;
+  name: string;
+}
+
+export interface BadRow {
+  line: number;
+  column: string;
+  message: string;
+}
+
+export class FleetFileError extends Error {}
+
+/** Splits the file into rows to create and rows to report; only a broken header stops everything. */
+export function readFleetRows(text: string): { rows: FleetRow[]; bad: BadRow[] } {
+  const [header, ...records] = parseCsv(text);
+  if (!header) throw new FleetFileError('the file is empty: expected a header row "id,venue,name"');
+  const names = header.cells.map((c) => c.trim().toLowerCase());
+  const known: readonly string[] = [...FLEET_COLUMNS.required, ...FLEET_COLUMNS.optional];
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length)
+    throw new FleetFileError(`line ${header.line}: unknown column(s) ${unknown.join(', ')}; expected ${known.join(', ')}`);
+  const missing = FLEET_COLUMNS.required.filter((c) => !names.includes(c));
+  if (missing.length) throw new FleetFileError(`line ${header.line}: missing column(s) ${missing.join(', ')}`);
+
+  const rows: FleetRow[] = [];
+  const bad: BadRow[] = [];
+  const seen = new Map<string, number>();
+  for (const r of records) {
+    const get = (col: string) => (names.includes(col) ? (r.cells[names.indexOf(col)] ?? '').trim() : '');
+    const problem = (column: string, message: string) => bad.push({ line: r.line, column, message });
+    if (r.cells.length !== names.length) {
+      problem('(row)', `has ${r.cells.length} cells, the header has ${names.length}`);
+      continue;
+    }
+    const venueId = get('venue');
+    const name = get('name');
+    if (!venueId) {
+      problem('venue', 'is empty');
+      continue;
+    }
+    if (!name || name.length > 120) {
+      problem('name', name ? 'is longer than 120 characters' : 'is empty');
+      continue;
+    }
+    const id = get('id') || deviceIdFrom(venueId, name);
+    if (!DEVICE_ID_PATTERN.test(id)) {
+      problem('id', `${JSON.stringify(id)} is not a thing name: 1-128 of letters, digits, ":", "_", "-"`);
+      continue;
+    }
+    const first = seen.get(id);
+    if (first !== undefined) {
+      problem('id', `${id} already appears on line ${first}`);
+      continue;
+    }
+    seen.set(id, r.line);
+    rows.push({ line: r.line, id, venueId, name });
+  }
+  return { rows, bad };
+}

@@ -1,0 +1,200 @@
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, processIo, type Io } from './cli/output.js';
+import { action, type ExitBox } from './cli/action.js';
+import { DEFAULT_CA_DIR, withAwsOptions, withBackendOptions, withCloudOptions } from './cli/options.js';
+import { caInit } from './commands/ca-init.js';
+import { deviceCreate } from './commands/device-create.js';
+import { cameraProbe } from './commands/camera-probe.js';
+import { cameraPreview } from './commands/camera-preview.js';
+import { verify } from './commands/verify.js';
+import { slotsSuggest } from './commands/slots-suggest.js';
+import { fleetImport } from './commands/fleet-import.js';
+import { deviceList, deviceRevoke, deviceRotateCert } from './commands/device-manage.js';
+
+/**
+ * smartstock-provision: the technician's tool. This file only wires commands
+ * to their flags; each command's logic lives in commands/*.ts.
+ */
+export * from './pki/index.js';
+export * from './bundle/index.js';
+export { CloudClient } from './cloud-client.js';
+export { provisionDevice, type DeviceCreated } from './devices/provision.js';
+export { devicePolicyDocument, devicePolicyName } from './aws/policy.js';
+
+const EXIT_CODES = `
+Exit codes:
+  0  done
+  1  the work failed (AWS, the cloud, the broker, the camera said no); the message says what to fix
+  2  bad usage or configuration (unknown flag, missing argument, unreadable file); nothing was changed
+
+Every flag can also be set by the environment variable shown in its help.`;
+
+const example = (lines: string) => `\nExample:\n${lines}`;
+
+export function buildProgram(io: Io, box: ExitBox): Command {
+  const program = new Command('smartstock-provision')
+    .description('Set up SmartStock devices: certificates, AWS IoT things, device bundles, cameras.')
+    .version('0.1.0')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .addOption(new Option('--json', 'print one JSON result on stdout, for scripts').env('SMARTSTOCK_JSON'))
+    .addHelpText('after', EXIT_CODES);
+
+  const ca = program.command('ca').description('the local certificate authority for the embedded or self-hosted broker');
+  ca.command('init')
+    .description('create the local CA (kept if it exists); its key never leaves this disk')
+    .addOption(new Option('--ca-dir <dir>', 'where ca.crt and ca.key go').env('SMARTSTOCK_CA_DIR').default(DEFAULT_CA_DIR))
+    .addOption(new Option('--name <cn>', 'the CA certificate common name').env('SMARTSTOCK_CA_NAME'))
+    .addHelpText('after', example('  $ smartstock-provision ca init --ca-dir ./data/pki'))
+    .action(action(io, box, caInit));
+
+  const device = program.command('device').description('devices: identity, certificate, bundle');
+  withCloudOptions(
+    withBackendOptions(
+      device
+        .command('create')
+        .description('create a device and write its bundle (agent.yaml, device.crt, device.key, ca.crt)')
+        .addOption(new Option('--venue <id>', 'venue the device belongs to').env('SMARTSTOCK_VENUE').makeOptionMandatory())
+        .addOption(
+          new Option('--name <name>', 'what the bar calls it, e.g. "Main bar edge"').env('SMARTSTOCK_DEVICE_NAME').makeOptionMandatory(),
+        )
+        .addOption(new Option('--id <thing>', 'thing name = MQTT client id (default: from venue and name)').env('SMARTSTOCK_DEVICE_ID'))
+        .addOption(new Option('--out <path>', 'bundle folder, or a .tar/.tgz file (default: bundles/<id>)').env('SMARTSTOCK_BUNDLE_OUT'))
+        .addOption(new Option('--agent-data-dir <dir>', "the agent's data folder on the device").env('SMARTSTOCK_AGENT_DATA_DIR'))
+        .addOption(
+          new Option(
+            '--install-dir <dir>',
+            'write absolute file paths for this folder on the device (default: relative to agent.yaml)',
+          ).env('SMARTSTOCK_INSTALL_DIR'),
+        )
+        .addOption(new Option('--force', 'overwrite an existing bundle').env('SMARTSTOCK_FORCE')),
+    ),
+  )
+    .addHelpText(
+      'after',
+      example(
+        '  $ smartstock-provision device create --local --venue rooftop --name "Main bar" --out bundles/rooftop.tgz\n' +
+          '  $ SMARTSTOCK_TOKEN=… smartstock-provision device create --venue rooftop --name "Main bar" --cloud-url https://cloud.example',
+      ),
+    )
+    .action(action(io, box, deviceCreate));
+
+  const idOption = () => new Option('--id <thing>', 'the device (thing name)').env('SMARTSTOCK_DEVICE_ID').makeOptionMandatory();
+  withAwsOptions(device.command('list').description('SmartStock devices on AWS IoT and their certificates'))
+    .addHelpText('after', example('  $ smartstock-provision device list --region eu-west-1 --json'))
+    .action(action(io, box, deviceList));
+
+  withCloudOptions(
+    withAwsOptions(device.command('revoke').description('deactivate and detach the device certificates; mark it revoked in the cloud')),
+  )
+    .addOption(idOption())
+    .addOption(new Option('--local', 'a local-CA device: revoke it in the cloud only').env('SMARTSTOCK_LOCAL'))
+    .addHelpText('after', example('  $ smartstock-provision device revoke --id rooftop-main-bar --cloud-url https://cloud.example'))
+    .action(action(io, box, deviceRevoke));
+
+  withAwsOptions(
+    device
+      .command('rotate-cert')
+      .description('step 1: a new certificate and bundle beside the old; step 2 (--retire-old): deactivate the old ones'),
+  )
+    .addOption(idOption())
+    .addOption(new Option('--out <path>', 'new bundle folder or .tgz (default: bundles/<id>-rotated)').env('SMARTSTOCK_BUNDLE_OUT'))
+    .addOption(new Option('--retire-old', 'step 2: deactivate every certificate but --keep').env('SMARTSTOCK_RETIRE_OLD'))
+    .addOption(new Option('--keep <certificateId>', 'the certificate to keep (step 1 prints it)').env('SMARTSTOCK_KEEP_CERT'))
+    .addOption(new Option('--force', 'overwrite an existing bundle').env('SMARTSTOCK_FORCE'))
+    .addHelpText(
+      'after',
+      example(
+        '  $ smartstock-provision device rotate-cert --id rooftop-main-bar --out bundles/rooftop-new.tgz\n' +
+          '  $ smartstock-provision device rotate-cert --id rooftop-main-bar --retire-old --keep 3f2a…',
+      ),
+    )
+    .action(action(io, box, deviceRotateCert));
+
+  const fleet = program.command('fleet').description('many devices at once');
+  withCloudOptions(
+    withBackendOptions(
+      fleet
+        .command('import')
+        .description('create every device in a CSV (columns: id, venue, name); re-running skips those already created')
+        .argument('<devices.csv>', 'header row, then one device per row; id may be empty'),
+    ),
+  )
+    .addOption(new Option('--out-dir <dir>', 'where bundles go, one per device').env('SMARTSTOCK_BUNDLE_DIR').default('bundles'))
+    .addOption(new Option('--tar', 'write each bundle as <id>.tgz').env('SMARTSTOCK_BUNDLE_TAR'))
+    .addHelpText(
+      'after',
+      example('  $ SMARTSTOCK_TOKEN=… smartstock-provision fleet import devices.csv --cloud-url https://cloud.example --tar'),
+    )
+    .action(action(io, box, fleetImport));
+
+  const camera = program.command('camera').description('check and aim cameras');
+  camera
+    .command('probe')
+    .description('read a few seconds of a camera: codec, resolution, frame rate, keyframe interval, one frame, warnings')
+    .argument('<url>', 'rtsp://user:pass@host:554/path (the password is never printed)')
+    .addOption(new Option('--seconds <s>', 'how long to read').env('SMARTSTOCK_PROBE_SECONDS').default('6'))
+    .addOption(new Option('--frame <file>', 'where to save one frame').env('SMARTSTOCK_PROBE_FRAME').default('camera-frame.jpg'))
+    .addOption(new Option('--transport <t>', 'RTSP transport').choices(['tcp', 'udp']).env('SMARTSTOCK_RTSP_TRANSPORT').default('tcp'))
+    .addOption(new Option('--shelf-distance <m>', 'metres to the farthest shelf').env('SMARTSTOCK_SHELF_DISTANCE').default('2'))
+    .addOption(new Option('--ffmpeg <path>', 'ffmpeg binary (default: system, then bundled)').env('SMARTSTOCK_FFMPEG'))
+    .addHelpText('after', example('  $ smartstock-provision camera probe rtsp://admin:secret@192.168.1.20:554/stream1 --frame shelf.jpg'))
+    .action(action(io, box, cameraProbe));
+
+  camera
+    .command('preview')
+    .description('show the camera live on a loopback web page (MJPEG), for aiming; Ctrl-C stops')
+    .argument('<url>', 'rtsp://user:pass@host:554/path (the password is never printed)')
+    .addOption(new Option('--host <host>', 'loopback address to listen on').env('SMARTSTOCK_PREVIEW_HOST').default('127.0.0.1'))
+    .addOption(new Option('--port <port>', 'port (0: any free one)').env('SMARTSTOCK_PREVIEW_PORT').default('8090'))
+    .addOption(new Option('--fps <n>', 'frames per second on the page').env('SMARTSTOCK_PREVIEW_FPS').default('5'))
+    .addOption(new Option('--transport <t>', 'RTSP transport').choices(['tcp', 'udp']).env('SMARTSTOCK_RTSP_TRANSPORT').default('tcp'))
+    .addOption(new Option('--ffmpeg <path>', 'ffmpeg binary (default: system, then bundled)').env('SMARTSTOCK_FFMPEG'))
+    .addHelpText(
+      'after',
+      example('  $ smartstock-provision camera preview rtsp://admin:secret@192.168.1.20:554/stream1   # then open http://127.0.0.1:8090/'),
+    )
+    .action(action(io, box, cameraPreview));
+
+  const slots = program.command('slots').description('shelf slots: where each bottle stands');
+  slots
+    .command('suggest')
+    .description('detect the bottles in a frame, group them into shelf rows and slots, write a slots file to review')
+    .argument('<frame.jpg>', 'a frame from the camera (`camera probe --frame`)')
+    .addOption(new Option('--out <file>', 'slots file to write').env('SMARTSTOCK_SLOTS_OUT').default('slots.json'))
+    .addOption(new Option('--camera <id>', 'the camera these slots belong to').env('SMARTSTOCK_CAMERA_ID').default('cam-1'))
+    .addOption(new Option('--model-dir <dir>', 'detector and fill models (default: the committed ones)').env('SMARTSTOCK_MODEL_DIR'))
+    .addOption(new Option('--min-score <p>', 'lowest detector score that counts as a bottle').env('SMARTSTOCK_MIN_SCORE').default('0.4'))
+    .addHelpText('after', example('  $ smartstock-provision slots suggest shelf.jpg --camera back-bar --out back-bar.slots.json'))
+    .action(action(io, box, slotsSuggest));
+
+  withCloudOptions(
+    program
+      .command('verify')
+      .description('check a bundle end to end: files, clock, endpoint, TLS, connect, publish, arrival in the cloud')
+      .argument('<bundle>', 'bundle folder or .tgz'),
+  )
+    .addOption(new Option('--timeout <s>', 'seconds for each network step').env('SMARTSTOCK_VERIFY_TIMEOUT').default('15'))
+    .addOption(
+      new Option('--cloud-wait <s>', 'seconds to wait for the cloud to record the status')
+        .env('SMARTSTOCK_VERIFY_CLOUD_WAIT')
+        .default('20'),
+    )
+    .addHelpText('after', example('  $ SMARTSTOCK_TOKEN=… smartstock-provision verify /etc/smartstock --cloud-url https://cloud.example'))
+    .action(action(io, box, verify));
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
+  const box: ExitBox = { code: EXIT.ok };
+  try {
+    await buildProgram(io, box).parseAsync(argv, { from: 'user' });
+    return box.code;
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The one-command demo: a seeded venue, a generated shelf on an RTSP camera,
+ * and an edge agent provisioned and configured through the same paths as a
+ * real one, publishing to the cloud's embedded broker.
+ */
+import { join, resolve } from 'node:path';
+import type { RunningCloud } from '@smartstock/cloud';
+import { loadAgentConfig, startAgent, type Agent } from '@smartstock/edge-agent';
+import { ensureDemoVideo } from './video.js';
+import { startDemoCamera, type DemoCamera } from './camera.js';
+import { ensureDemoDevice, DEMO_DEVICE_ID } from './device.js';
+
+export interface DemoOptions {
+  dataDir: string;
+  rtspPort: number;
+  credentials: { email: string; password: string } | undefined;
+}
+
+export interface RunningDemo {
+  deviceId: string;
+  cameraUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startDemo(cloud: RunningCloud, o: DemoOptions): Promise<RunningDemo> {
+  const log = cloud.logger.child({ module: 'demo' });
+  const dir = resolve(o.dataDir, 'demo');
+  const seed = await cloud.seedDemo();
+  const video = await ensureDemoVideo(dir, log);
+  const camera: DemoCamera = await startDemoCamera(video.path, o.rtspPort, log);
+  let agent: Agent | undefined;
+  try {
+    if (!cloud.pkiDir) throw new Error('the demo needs the embedded broker (unset MQTT_URL, or run with --no-demo)');
+    const bundle = await ensureDemoDevice({
+      cloudUrl: cloud.url,
+      brokerUrl: cloud.brokerUrl,
+      caDir: cloud.pkiDir,
+      venueId: seed.venueId,
+      locationId: seed.locations.mainBar,
+      items: seed.items,
+      cameraUrl: camera.url,
+      slots: video.slots,
+      credentials: o.credentials,
+      dir,
+      log,
+    });
+    const cfg = loadAgentConfig(join(bundle, 'agent.yaml'));
+    agent = await startAgent(
+      {
+        ...cfg,
+        dataDir: join(dir, 'agent'),
+        // the broker may listen on another port than when the bundle was made
+        mqtt: {
+          ...cfg.mqtt,
+          url: cloud.brokerUrl,
+          caFile: resolve(bundle, cfg.mqtt.caFile!),
+          certFile: resolve(bundle, cfg.mqtt.certFile!),
+          keyFile: resolve(bundle, cfg.mqtt.keyFile!),
+        },
+        health: { ...cfg.health, port: 0 },
+        vision: { ...cfg.vision, threads: 1 },
+      },
+      { logger: log.child({ module: 'edge-agent' }) },
+    );
+  } catch (e) {
+    await camera.stop();
+    throw e;
+  }
+  return {
+    deviceId: DEMO_DEVICE_ID,
+    cameraUrl: camera.url,
+    async stop() {
+      await agent?.stop();
+      await camera.stop();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * `npm start`: the whole SmartStock stack on its embedded defaults, in one process.
+ * Switches win over environment variables, which win over defaults.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfigOrExit, stopOnSignal } from '@smartstock/protocol/runtime';
+import { loadCloudConfig, startCloud } from '@smartstock/cloud';
+import { startDemo, type RunningDemo } from './demo/index.js';
+
+const HELP = `Usage: npm start -- [options]
+
+Starts SmartStock on its embedded defaults, in one process: the cloud on PGlite
+in the data directory with its embedded MQTT broker (TLS, local CA made on first
+start) and the dashboard, plus a demo bar: a venue with its items, a generated
+back-bar video on a local RTSP camera, and an edge agent provisioned like a real
+one that counts the shelf. A second start reuses the data.
+
+Options:
+  --port <n>         HTTP port of the cloud and dashboard (env PORT, default 8080)
+  --host <addr>      address to listen on (env HOST, default 127.0.0.1)
+  --broker-port <n>  embedded MQTT broker's TLS port (env BROKER_PORT, default 8883)
+  --rtsp-port <n>    the demo camera's RTSP ports n and n+1 (default 8554)
+  --data-dir <dir>   where the database and files live (env DATA_DIR, default ./data)
+  --no-demo          start without the demo venue, camera and edge agent
+  -h, --help         show this help
+`;
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'broker-port': { type: 'string' },
+    'rtsp-port': { type: 'string', default: '8554' },
+    'data-dir': { type: 'string' },
+    'no-demo': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  strict: true,
+});
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+// a fresh clone has no dashboard build yet: make it once (a few seconds), as the README promises
+if (!existsSync(new URL('../dashboard/dist/index.html', import.meta.url))) {
+  process.stdout.write('building the dashboard (first start only)…\n');
+  const b = spawnSync('npm', ['run', 'build', '-w', 'dashboard', '--silent'], { stdio: 'inherit' });
+  if (b.status !== 0) process.stderr.write('the dashboard did not build; the API still starts\n');
+}
+
+const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+
+const config = loadConfigOrExit(() =>
+  loadCloudConfig({
+    overrides: {
+      'http.port': num(values.port),
+      'http.host': values.host,
+      'broker.embedded.port': num(values['broker-port']),
+      dataDir: values['data-dir'],
+    },
+  }),
+);
+const cloud = await startCloud(config);
+let demo: RunningDemo | undefined;
+if (!values['no-demo']) {
+  const owner = cloud.seededOwner;
+  const credentials = owner?.oneTimePassword
+    ? { email: owner.email, password: owner.oneTimePassword }
+    : config.owner.email && config.owner.password
+      ? { email: config.owner.email, password: config.owner.password }
+      : undefined;
+  try {
+    demo = await startDemo(cloud, { dataDir: config.dataDir, rtspPort: Number(values['rtsp-port']), credentials });
+  } catch (e) {
+    cloud.logger.error({ err: e }, 'the demo could not start; the cloud keeps running');
+  }
+}
+
+process.stdout.write(
+  [
+    '',
+    `SmartStock is up.`,
+    `  dashboard  ${cloud.url}/`,
+    `  API docs   ${cloud.url}/docs`,
+    `  broker     ${cloud.brokerUrl}`,
+    demo ? `  demo       edge agent ${demo.deviceId} watching ${demo.cameraUrl}` : '  demo       off',
+    cloud.seededOwner?.oneTimePassword
+      ? `  sign in    ${cloud.seededOwner.email} / ${cloud.seededOwner.oneTimePassword}  (one-time: you will be asked to change it)`
+      : `  sign in    with the owner account made on the first start`,
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n'),
+);
+
+// a reader that went away (`npm start | head`, or npm shutting down a socket stdout as it
+// exits on Ctrl-C) must not crash the stack halfway through stopping
+for (const out of [process.stdout, process.stderr])
+  out.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+
+stopOnSignal(
+  async () => {
+    await demo?.stop().catch((e: unknown) => cloud.logger.warn({ err: e }, 'demo stop'));
+    await cloud.stop();
+  },
+  { onSignal: () => process.stdout.write('\nstopping…\n'), onStopped: () => process.stdout.write('stopped.\n') },
+);

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+/** `npm run test:integration`: against this machine's PostgreSQL (127.0.0.1:5432) and Mosquitto (127.0.0.1:1883). */
+export default defineConfig({
+  test: {
+    projects: ['protocol', 'models', 'edge-agent', 'cloud', 'dashboard', 'provisioning', 'e2e'].map((ws) => ({
+      extends: true,
+      test: { name: `${ws}:int`, root: `./${ws}`, include: ['test/**/*.int.test.ts'] },
+    })),
+    passWithNoTests: true,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  },
+});
