@@ -56,6 +56,7 @@ export class Camera {
       backoffMinMs: r.backoffMinMs,
       backoffMaxMs: r.backoffMaxMs,
       failAfterAttempts: r.failAfterAttempts,
+      stableRunMs: r.stableRunSeconds * 1000,
     };
   }
 
@@ -112,7 +113,7 @@ export class Camera {
       this.spawn();
     } else if (d.action === 'restart' || d.action === 'backoff') {
       const streamed = this.state.lastFrameAt !== null && this.state.startedAt !== null && this.state.lastFrameAt >= this.state.startedAt;
-      this.state = enterBackoff(this.state, now, d);
+      this.state = enterBackoff(this.state, now, d, this.opts);
       this.restarts += 1;
       this.d.metrics.cameraRestarts.inc({ camera: this.id });
       // `auto`: a run that never produced a frame tries the other transport next; one that streamed keeps it.
@@ -140,6 +141,9 @@ export class Camera {
     this.child = child;
     const splitter = new JpegSplitter();
     child.stdout.on('data', (chunk: Buffer) => {
+      // a child we already stopped can still flush buffered frames; counting them would make a
+      // dead stream look alive (and reset the watchdog) for a process that no longer exists
+      if (this.child !== child) return;
       for (const jpeg of splitter.push(chunk)) this.onJpeg(jpeg);
     });
     child.stderr.on('data', (chunk: Buffer) => {

@@ -26,6 +26,12 @@ export interface WatchOptions {
   backoffMinMs: number;
   backoffMaxMs: number;
   failAfterAttempts: number;
+  /**
+   * How long a run must stream before it counts as healthy. A camera that gives one frame and
+   * drops (a flaky link, a camera rebooting in a loop) would otherwise reset the ladder on every
+   * run and be restarted every second forever.
+   */
+  stableRunMs?: number;
   random?: () => number;
 }
 
@@ -44,9 +50,8 @@ export function initialWatchState(): WatchState {
 export function decide(s: WatchState, now: number, o: WatchOptions): Decision {
   if (s.phase === 'stopped') return { action: 'ok' };
   if (s.phase === 'backoff') return now >= s.backoffUntil ? { action: 'start' } : { action: 'ok' };
-  const streamedThisRun = s.lastFrameAt !== null && s.startedAt !== null && s.lastFrameAt >= s.startedAt;
-  // A run that produced frames resets the ladder: the next try comes after the shortest wait.
-  const attempt = streamedThisRun ? 0 : s.attempts;
+  // A run that streamed steadily resets the ladder: the next try comes after the shortest wait.
+  const attempt = ranStable(s, o) ? 0 : s.attempts;
   const delayMs = backoffDelay(attempt, o.backoffMinMs, o.backoffMaxMs, o.random);
   if (s.exited) return { action: 'backoff', reason: s.exited.summary, delayMs };
   const since = Math.max(s.startedAt ?? now, s.lastFrameAt ?? 0);
@@ -57,14 +62,13 @@ export function decide(s: WatchState, now: number, o: WatchOptions): Decision {
 }
 
 /** The state after the shell carried out a restart or backoff decision. */
-export function enterBackoff(s: WatchState, now: number, d: { reason: string; delayMs: number }): WatchState {
-  const streamedThisRun = s.lastFrameAt !== null && s.startedAt !== null && s.lastFrameAt >= s.startedAt;
+export function enterBackoff(s: WatchState, now: number, d: { reason: string; delayMs: number }, o: WatchOptions): WatchState {
   return {
     ...s,
     phase: 'backoff',
     exited: null,
     startedAt: null,
-    attempts: streamedThisRun ? 1 : s.attempts + 1,
+    attempts: ranStable(s, o) ? 1 : s.attempts + 1,
     backoffUntil: now + d.delayMs,
     reason: d.reason,
   };
@@ -75,7 +79,13 @@ export function enterRunning(s: WatchState, now: number): WatchState {
 }
 
 export function onFrame(s: WatchState, now: number): WatchState {
-  return { ...s, lastFrameAt: now, attempts: 0, reason: null };
+  return { ...s, lastFrameAt: now, reason: null };
+}
+
+/** Whether the current run has streamed for at least stableRunMs (0 when unset: any frame will do). */
+function ranStable(s: WatchState, o: WatchOptions): boolean {
+  if (s.lastFrameAt === null || s.startedAt === null || s.lastFrameAt < s.startedAt) return false;
+  return s.lastFrameAt - s.startedAt >= (o.stableRunMs ?? 0);
 }
 
 /** What status and /metrics say about the camera right now. */

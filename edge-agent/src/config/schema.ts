@@ -51,6 +51,8 @@ export const cameraRuntimeSchema = z
     backoffMaxMs: z.number().int().positive().default(60_000),
     /** Consecutive attempts without a frame before a camera shows `failed`. */
     failAfterAttempts: z.number().int().min(1).default(3),
+    /** A run must stream this long before the backoff ladder starts again from the shortest wait. */
+    stableRunSeconds: z.number().positive().default(30),
     /** Decode only keyframes (-skip_frame nokey): far less CPU; frames still sampled at the camera's rate. */
     keyframesOnly: z.boolean().default(true),
     /** Longest side of the sampled JPEG; 0 keeps the camera's size. */

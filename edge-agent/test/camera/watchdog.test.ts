@@ -25,7 +25,7 @@ describe('camera watchdog', () => {
     expect(decide(s, 21_000, o).action).toBe('ok');
     const d = decide(s, 21_001, o);
     expect(d).toMatchObject({ action: 'restart', reason: 'no frame for 20 s', delayMs: 1000 });
-    s = enterBackoff(s, 21_001, d as { reason: string; delayMs: number });
+    s = enterBackoff(s, 21_001, d as { reason: string; delayMs: number }, o);
     expect(cameraState(s, 21_001, o)).toEqual({ state: 'stale', reason: 'no frame for 20 s' });
     expect(decide(s, 22_000, o).action).toBe('ok');
     expect(decide(s, 22_001, o).action).toBe('start');
@@ -40,7 +40,7 @@ describe('camera watchdog', () => {
       const d = decide(s, now, o);
       expect(d.action).toBe('backoff');
       delays.push((d as { delayMs: number }).delayMs);
-      s = enterBackoff(s, now, d as { reason: string; delayMs: number });
+      s = enterBackoff(s, now, d as { reason: string; delayMs: number }, o);
       now = s.backoffUntil;
       expect(decide(s, now, o).action).toBe('start');
       s = enterRunning(s, now);
@@ -63,6 +63,29 @@ describe('camera watchdog', () => {
     s = onFrame(s, 10);
     s = { ...s, exited: { at: 100, code: 0, summary: 'ffmpeg exited (0)' } };
     expect(decide(s, 100, o)).toMatchObject({ action: 'backoff', delayMs: 1000 });
-    expect(cameraState(enterBackoff(s, 100, { reason: 'x', delayMs: 1000 }), 100, o).state).toBe('stale');
+    expect(cameraState(enterBackoff(s, 100, { reason: 'x', delayMs: 1000 }, o), 100, o).state).toBe('stale');
+  });
+
+  it('keeps backing off a camera that gives a frame and drops, until a run streams for stableRunMs', () => {
+    const so = { ...o, stableRunMs: 30_000 };
+    let s = enterRunning(initialWatchState(), 0);
+    let now = 0;
+    const delays: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      s = onFrame(s, now + 500);
+      s = { ...s, exited: { at: now + 1000, code: 1, summary: 'connection reset by peer' } };
+      const d = decide(s, now + 1000, so) as { action: string; reason: string; delayMs: number };
+      delays.push(d.delayMs);
+      s = enterBackoff(s, now + 1000, d, so);
+      now = s.backoffUntil;
+      s = enterRunning(s, now);
+    }
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 16000]);
+    expect(cameraState({ ...s, phase: 'backoff' }, now, so).state).toBe('failed');
+    // a run that streams for the stable time earns the shortest wait again
+    s = onFrame(s, now + 31_000);
+    s = { ...s, exited: { at: now + 31_500, code: 1, summary: 'connection reset by peer' } };
+    expect(decide(s, now + 31_500, so)).toMatchObject({ delayMs: 1000 });
+    expect(enterBackoff(s, now + 31_500, { reason: 'x', delayMs: 1000 }, so).attempts).toBe(1);
   });
 });
