@@ -5,7 +5,8 @@ WORKDIR /app
 ENV npm_config_onnxruntime_node_install=skip
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY . .
-RUN npm ci --no-fund --no-audit && npm run build -w dashboard && npm prune --omit=dev || true
+# no `npm prune --omit=dev`: the entry point runs the TypeScript sources through tsx, a dev tool
+RUN npm ci --no-fund --no-audit && npm run build -w dashboard
 
 FROM node:20-bookworm-slim
 WORKDIR /app

@@ -3,62 +3,38 @@
  * mutual TLS with certificates from our own CA, and the ACL that gives each
  * device only its own subtree, as AWS IoT's per-thing policy does.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS } from '@smartstock/protocol';
 import { createCa, issueDeviceCertificate, issueServerCertificate, type CertificateAuthority } from '@smartstock/provisioning/pki';
-import { freePort, waitFor } from '../src/ports.js';
-
-const hasMosquitto = spawnSync('sh', ['-c', 'command -v mosquitto || test -x /usr/sbin/mosquitto']).status === 0;
-const MOSQUITTO = spawnSync('sh', ['-c', 'command -v mosquitto']).stdout?.toString().trim() || '/usr/sbin/mosquitto';
+import { waitFor } from '../src/ports.js';
+import { hasMosquitto, startSelfHostedMosquitto, type SelfHostedBroker } from '../src/mosquitto.js';
 
 describe.runIf(hasMosquitto)('self-hosted Mosquitto with per-device ACLs', () => {
-  let dir: string;
   let port: number;
   let ca: CertificateAuthority;
-  let broker: ChildProcess;
+  let broker: SelfHostedBroker | undefined;
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mosq-'));
+    const dir = mkdtempSync(join(tmpdir(), 'mosq-acl-'));
     const certs = join(dir, 'certs');
     mkdirSync(certs);
     ca = createCa(join(dir, 'ca'));
     const server = issueServerCertificate(ca, ['localhost', '127.0.0.1']);
     writeFileSync(join(certs, 'ca.crt'), ca.certPem);
     writeFileSync(join(certs, 'server.crt'), server.certPem);
-    // mosquitto started as root drops to its own user: it must be able to read this throwaway folder
-    writeFileSync(join(certs, 'server.key'), server.keyPem, { mode: 0o644 });
-    for (const d of [dir, certs]) chmodSync(d, 0o755);
-    port = await freePort();
-    const conf = readFileSync(new URL('../../docker/mosquitto/mosquitto.conf', import.meta.url), 'utf8')
-      .replaceAll('/mosquitto/certs/', `${certs}/`)
-      .replace('/mosquitto/config/acl', new URL('../../docker/mosquitto/acl', import.meta.url).pathname)
-      .replace('persistence true', 'persistence false')
-      .replace(/^persistence_location .*$/m, '')
-      .replace('listener 8883', `listener ${port} 127.0.0.1`);
-    writeFileSync(join(dir, 'mosquitto.conf'), conf);
-    broker = spawn(MOSQUITTO, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    broker.stdout!.on('data', (d) => (log += d));
-    broker.stderr!.on('data', (d) => (log += d));
-    await waitFor(
-      async () => {
-        if (broker.exitCode !== null) throw new Error(`mosquitto exited: ${log}`);
-        return connectable(port);
-      },
-      15_000,
-      'mosquitto to listen',
-    );
+    writeFileSync(join(certs, 'server.key'), server.keyPem);
+    broker = await startSelfHostedMosquitto(certs);
+    port = broker.port;
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true)));
-    broker?.kill('SIGTERM');
+    broker?.stop();
   });
 
   const connect = async (cn: string) => {
@@ -121,14 +97,3 @@ describe.runIf(hasMosquitto)('self-hosted Mosquitto with per-device ACLs', () =>
     ).rejects.toThrow();
   });
 });
-
-function connectable(port: number): Promise<boolean> {
-  return import('node:net').then(
-    ({ connect }) =>
-      new Promise((resolve) => {
-        const s = connect(port, '127.0.0.1');
-        s.once('connect', () => (s.destroy(), resolve(true)));
-        s.once('error', () => resolve(false));
-      }),
-  );
-}

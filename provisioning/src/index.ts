@@ -3,6 +3,7 @@ import { EXIT, processIo, type Io } from './cli/output.js';
 import { action, type ExitBox } from './cli/action.js';
 import { DEFAULT_CA_DIR, withAwsOptions, withBackendOptions, withCloudOptions } from './cli/options.js';
 import { caInit } from './commands/ca-init.js';
+import { caIssue } from './commands/ca-issue.js';
 import { deviceCreate } from './commands/device-create.js';
 import { cameraProbe } from './commands/camera-probe.js';
 import { cameraPreview } from './commands/camera-preview.js';
@@ -48,6 +49,23 @@ export function buildProgram(io: Io, box: ExitBox): Command {
     .addOption(new Option('--name <cn>', 'the CA certificate common name').env('SMARTSTOCK_CA_NAME'))
     .addHelpText('after', example('  $ smartstock-provision ca init --ca-dir ./data/pki'))
     .action(action(io, box, caInit));
+  const caDirOption = () => new Option('--ca-dir <dir>', 'the local CA (from `ca init`)').env('SMARTSTOCK_CA_DIR').default(DEFAULT_CA_DIR);
+  ca.command('issue-server')
+    .description("the broker's TLS server certificate, signed by the local CA")
+    .addOption(caDirOption())
+    .addOption(new Option('--out <dir>', 'where <name>.crt, <name>.key and ca.crt go').makeOptionMandatory())
+    .addOption(new Option('--name <stem>', 'file name stem').default('server'))
+    .addOption(new Option('--hosts <list>', 'comma-separated host names and IPs clients connect to').default('localhost,127.0.0.1'))
+    .addHelpText('after', example('  $ smartstock-provision ca issue-server --ca-dir /pki --out /certs --hosts mosquitto,localhost'))
+    .action(action(io, box, caIssue('server')));
+  ca.command('issue-client')
+    .description('a client certificate for a service (not a device): its CN is its identity at the broker')
+    .addOption(caDirOption())
+    .addOption(new Option('--out <dir>', 'where <name>.crt, <name>.key and ca.crt go').makeOptionMandatory())
+    .addOption(new Option('--name <stem>', 'file name stem').makeOptionMandatory())
+    .addOption(new Option('--cn <commonName>', 'the identity (default: the name)'))
+    .addHelpText('after', example('  $ smartstock-provision ca issue-client --ca-dir /pki --out /certs --name cloud --cn smartstock-cloud'))
+    .action(action(io, box, caIssue('client')));
 
   const device = program.command('device').description('devices: identity, certificate, bundle');
   withCloudOptions(

@@ -20,7 +20,8 @@ export interface SeededOwner {
 /**
  * First start: with no users at all, create the organisation and its owner.
  * The owner's password comes from config/env, or is generated once (and the
- * owner must change it); there is never a fixed default. Later starts do nothing.
+ * owner must change it); there is never a fixed default. Later starts, and every
+ * instance but one of several started together, do nothing.
  */
 export async function seedOwner(db: Db, hasher: PasswordHasher, seed: OwnerSeed): Promise<SeededOwner | undefined> {
   if ((await repos(db).users.countUsers()) > 0) return undefined;
@@ -29,7 +30,10 @@ export async function seedOwner(db: Db, hasher: PasswordHasher, seed: OwnerSeed)
   const email = (seed.email ?? 'owner@smartstock.local').toLowerCase();
   const hash = await hasher.hash(password);
   return db.transaction(async (tx) => {
+    // several instances starting together on an empty database: one seeds, the others find it done
+    await tx.query('SELECT pg_advisory_xact_lock(727002)');
     const r = repos(tx);
+    if ((await r.users.countUsers()) > 0) return undefined;
     const org = await r.venues.createOrganisation(seed.organisation);
     const user = await r.users.createUser({ email, name: seed.name ?? 'Owner', passwordHash: hash, mustChangePassword: !!generated });
     await r.users.addMembership(org.id, user.id, 'owner');

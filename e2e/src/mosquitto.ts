@@ -1,0 +1,61 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'node:net';
+import { freePort, waitFor } from './ports.js';
+
+export const MOSQUITTO = spawnSync('sh', ['-c', 'command -v mosquitto']).stdout?.toString().trim() || '/usr/sbin/mosquitto';
+export const hasMosquitto = spawnSync('sh', ['-c', `test -x ${MOSQUITTO}`]).status === 0;
+
+export interface SelfHostedBroker {
+  port: number;
+  log: () => string;
+  stop: () => void;
+}
+
+/**
+ * docker/mosquitto/mosquitto.conf run for real outside Docker: only the container paths and
+ * the port are rewritten. `certsDir` holds ca.crt, server.crt and server.key as the compose
+ * file's `pki` step writes them; they are copied to a throwaway folder that Mosquitto can read
+ * after it drops from root to its own user.
+ */
+export async function startSelfHostedMosquitto(certsDir: string): Promise<SelfHostedBroker> {
+  const dir = mkdtempSync(join(tmpdir(), 'mosq-'));
+  const certs = join(dir, 'certs');
+  mkdirSync(certs);
+  for (const f of ['ca.crt', 'server.crt', 'server.key']) {
+    copyFileSync(join(certsDir, f), join(certs, f));
+    chmodSync(join(certs, f), 0o644);
+  }
+  for (const d of [dir, certs]) chmodSync(d, 0o755);
+  const port = await freePort();
+  const conf = readFileSync(new URL('../../docker/mosquitto/mosquitto.conf', import.meta.url), 'utf8')
+    .replaceAll('/mosquitto/certs/', `${certs}/`)
+    .replace('/mosquitto/config/acl', new URL('../../docker/mosquitto/acl', import.meta.url).pathname)
+    .replace('persistence true', 'persistence false')
+    .replace(/^persistence_location .*$/m, '')
+    .replace('listener 8883', `listener ${port} 127.0.0.1`);
+  writeFileSync(join(dir, 'mosquitto.conf'), conf);
+  const broker: ChildProcess = spawn(MOSQUITTO, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  broker.stdout!.on('data', (d) => (log += d));
+  broker.stderr!.on('data', (d) => (log += d));
+  await waitFor(
+    async () => {
+      if (broker.exitCode !== null) throw new Error(`mosquitto exited: ${log}`);
+      return connectable(port);
+    },
+    15_000,
+    'mosquitto to listen',
+  );
+  return { port, log: () => log, stop: () => void broker.kill('SIGTERM') };
+}
+
+function connectable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
