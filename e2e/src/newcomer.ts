@@ -11,7 +11,7 @@ import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../dashboard/test/support/browser.js';
 import { freePort } from './ports.js';
 
 const { values } = parseArgs({ options: { repo: { type: 'string', default: '.' }, keep: { type: 'boolean', default: false } } });
@@ -49,19 +49,7 @@ try {
   figures['npm start → ready'] = `${((Date.now() - t) / 1000).toFixed(1)} s`;
   const [, email, password] = signIn;
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`http://127.0.0.1:${port}/#/`);

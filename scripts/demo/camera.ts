@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { RtspServer } from 'rtsp-streaming-server';
-import { findFfmpeg } from '@smartstock/edge-agent';
+import { findFfmpeg, loopAsCameraArgs } from '@smartstock/edge-agent';
 import type { Logger } from '@smartstock/protocol/runtime';
 
 export interface DemoCamera {
@@ -26,23 +26,7 @@ export async function startDemoCamera(video: string, port: number, log: Logger):
   const publish = () => {
     child = spawn(
       findFfmpeg(),
-      [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-re',
-        '-stream_loop',
-        '-1',
-        '-i',
-        video,
-        '-c',
-        'copy',
-        '-f',
-        'rtsp',
-        '-rtsp_transport',
-        'udp',
-        `rtsp://127.0.0.1:${port}/shelf`,
-      ],
+      loopAsCameraArgs(video, `rtsp://127.0.0.1:${port}/shelf`, 'publish-udp'),
       // its own process group, so a Ctrl-C reaches us first and the stop below is orderly
       { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
     );

@@ -37,3 +37,16 @@ export function findFfmpeg(configured?: string): string {
   const require = createRequire(import.meta.url);
   return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 }
+
+/**
+ * ffmpeg arguments that play a video file in a loop, in real time, as an RTSP camera: publishing
+ * to a server over UDP (rtsp-streaming-server accepts only that), or serving one reader itself
+ * (`listen`). The demo camera and the tests' cameras are both this.
+ */
+export function loopAsCameraArgs(video: string, url: string, mode: 'publish-udp' | 'listen'): string[] {
+  return [
+    ...['-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', video, '-c', 'copy', '-f', 'rtsp'],
+    ...(mode === 'listen' ? ['-rtsp_flags', 'listen'] : ['-rtsp_transport', 'udp']),
+    url,
+  ];
+}

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RtspServer } from 'rtsp-streaming-server';
-import { findFfmpeg } from '../../src/camera/ffmpeg-args.js';
+import { findFfmpeg, loopAsCameraArgs } from '../../src/camera/ffmpeg-args.js';
 
 export const ffmpeg = findFfmpeg();
 
@@ -79,26 +79,9 @@ export interface Publisher {
 export function publishLoop(video: string, url: string, listen = false): Publisher {
   let child: ChildProcess | null = null;
   const start = () => {
-    child = spawn(
-      ffmpeg,
-      [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-re',
-        '-stream_loop',
-        '-1',
-        '-i',
-        video,
-        '-c',
-        'copy',
-        '-f',
-        'rtsp',
-        ...(listen ? ['-rtsp_flags', 'listen'] : ['-rtsp_transport', 'udp']),
-        url,
-      ],
-      { stdio: process.env.PUBLOG ? 'inherit' : 'ignore' },
-    );
+    child = spawn(ffmpeg, loopAsCameraArgs(video, url, listen ? 'listen' : 'publish-udp'), {
+      stdio: process.env.PUBLOG ? 'inherit' : 'ignore',
+    });
   };
   start();
   return {
