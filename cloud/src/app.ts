@@ -2,7 +2,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Redis } from 'ioredis';
 import type { Logger } from '@smartstock/protocol/runtime';
 import type { Db } from './db/index.js';
 import type { CloudConfig } from './config.js';
@@ -20,6 +19,8 @@ import { alertRoutes, type AlertRoutesOptions } from './alerts/routes.js';
 import { visionRoutes } from './vision/routes.js';
 import type { VisionService } from './vision/vision.service.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
+import type { RedisLink } from './redis/client.js';
+import { sharedRateLimitStore } from './redis/rate-limit-store.js';
 
 export interface AppDeps {
   db: Db;
@@ -28,7 +29,8 @@ export interface AppDeps {
   jwtSecret: string;
   /** built by buildServices once the JWT signer exists */
   services: (app: FastifyInstance) => Services;
-  redis?: Redis | undefined;
+  /** REDIS_URL: rate limits shared by every instance */
+  redis?: RedisLink | undefined;
   /** startAlerts().routeOptions */
   alerts?: AlertRoutesOptions | undefined;
   vision?: VisionService | undefined;
@@ -53,7 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     global: true,
     max: deps.config.rateLimit.max,
     timeWindow: deps.config.rateLimit.windowSeconds * 1000,
-    ...(deps.redis ? { redis: deps.redis, nameSpace: 'smartstock-rl:' } : {}),
+    ...(deps.redis ? { store: sharedRateLimitStore(deps.redis, logger.child({ module: 'rate-limit' })) } : {}),
     errorResponseBuilder: (_req, ctx) =>
       Object.assign(new Error(`too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s`), { statusCode: 429 }),
   });

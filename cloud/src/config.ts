@@ -75,8 +75,14 @@ export const cloudConfigSchema = z
     redis: section({
       url: z
         .string()
-        .regex(/^rediss?:\/\//, 'expected a redis:// URL')
-        .optional(),
+        .regex(/^rediss?:\/\/[^\s]+$/, 'expected a redis:// or rediss:// URL')
+        .optional()
+        .describe('shares rate limits and carries live events between instances; absent: in-process limits, NOTIFY'),
+      /** every key and channel starts with it: deployments sharing one Redis never meet */
+      keyPrefix: z
+        .string()
+        .regex(/^[a-zA-Z0-9_:.-]{1,64}$/, 'letters, digits and _ : . - only')
+        .default('smartstock:'),
     }),
     rateLimit: section({
       max: z.number().int().min(1).default(600),
@@ -117,6 +123,7 @@ export const CLOUD_ENV = {
   BROKER_HOST: 'broker.embedded.host',
   BROKER_PORT: 'broker.embedded.port',
   REDIS_URL: 'redis.url',
+  REDIS_KEY_PREFIX: 'redis.keyPrefix',
   VISION_MODEL_DIR: 'vision.modelDir',
   VISION_THREADS: 'vision.threads',
   ...ALERTS_ENV,

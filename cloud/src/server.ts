@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Redis } from 'ioredis';
 import { createLogger, type Logger } from '@smartstock/protocol/runtime';
 import { writeSecret } from '@smartstock/provisioning/pki';
 import { parseCloudConfig, type CloudConfigInput } from './config.js';
@@ -19,6 +18,8 @@ import { startIngest, type IngestLink } from './ingest/link.js';
 import { LiveHub } from './live/hub.js';
 import { repos } from './repositories/index.js';
 import { startAlerts } from './alerts/index.js';
+import { connectRedis } from './redis/client.js';
+import { redisBus } from './redis/bus.js';
 
 export interface RunningCloud {
   url: string;
@@ -46,7 +47,10 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   mkdirSync(dataDir, { recursive: true });
   const db = await openDb({ url: config.database.url, dataDir: config.database.memory ? 'memory://' : join(dataDir, 'pglite') });
   const ran = await migrate(db);
-  logger.info({ database: db.kind, migrations: ran }, 'database ready');
+  const redis = config.redis.url ? connectRedis(config.redis.url, config.redis.keyPrefix, logger.child({ module: 'redis' })) : undefined;
+  // before anything listens: live events and notifier wake-ups then travel over Redis instead of NOTIFY
+  if (redis) db.useBus(redisBus(redis, logger.child({ module: 'bus' })));
+  logger.info({ database: db.kind, migrations: ran, bus: db.bus }, 'database ready');
 
   const hasher = passwordHasher(config.auth.argon2);
   const seededOwner = await seedOwner(db, hasher, config.owner);
@@ -86,7 +90,6 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   await new VisionJobRepository(db).failAbandoned(600);
   const live = new LiveHub(db, logger.child({ module: 'live' }));
   await live.start();
-  const redis = config.redis.url ? new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
   const app = await buildApp({
     db,
     logger,
@@ -128,7 +131,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       await live.stop();
       await alerts.stop();
       await broker?.close();
-      redis?.disconnect();
+      redis?.close();
       await db.close();
     },
   };

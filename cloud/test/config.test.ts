@@ -14,6 +14,15 @@ describe('cloud config', () => {
     expect(c.database.url).toBe('postgres://u@h/db');
   });
 
+  it('validates REDIS_URL, naming the key and never echoing its password', () => {
+    expect(() => loadCloudConfig({ environment: { REDIS_URL: 'http://:hunter2@cache:6379' } })).toThrow(
+      /^config error: redis\.url: expected a redis:\/\/ or rediss:\/\/ URL \(from env REDIS_URL\)$/,
+    );
+    const c = loadCloudConfig({ environment: { REDIS_URL: 'rediss://:hunter2@cache:6380/0', REDIS_KEY_PREFIX: 'bar-a:' } });
+    expect(c.redis).toEqual({ url: 'rediss://:hunter2@cache:6380/0', keyPrefix: 'bar-a:' });
+    expect(loadCloudConfig({ environment: {} }).redis).toEqual({ keyPrefix: 'smartstock:' });
+  });
+
   it('a bad value prints one line naming the key and exits 2', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: new URL('..', import.meta.url),

@@ -59,6 +59,8 @@ describe('logging', () => {
   it('redacts secrets and credentials in URLs', () => {
     expect(redactUrl('rtsp://admin:hunter2@10.0.0.5:554/s1')).toBe('rtsp://admin:***@10.0.0.5:554/s1');
     expect(redactUrl('postgres://u:p@db/x and mqtts://a:b@c')).toBe('postgres://u:***@db/x and mqtts://a:***@c');
+    // Redis URLs usually carry a password and no user
+    expect(redactUrl('redis://:s3cret@cache:6379/0')).toBe('redis://:***@cache:6379/0');
     const lines: string[] = [];
     const sink = new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) });
     const log = pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);

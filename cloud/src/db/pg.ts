@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { assertChannel, type Db, type Queryable, type QueryResult, type SqlParam } from './types.js';
+import { assertChannel, type Bus, type Db, type Queryable, type QueryResult, type SqlParam } from './types.js';
 
 // bigint (int8) and numeric come back as strings by default; SmartStock's counts fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -12,6 +12,9 @@ export interface PgOptions {
   max?: number;
 }
 
+type AfterCommit = (fn: () => void) => void;
+const atOnce: AfterCommit = (fn) => fn();
+
 export async function openPg(opts: PgOptions): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: opts.url,
@@ -23,33 +26,11 @@ export async function openPg(opts: PgOptions): Promise<Db> {
   if (opts.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
   const listener: { client?: pg.PoolClient; handlers: Map<string, Set<(p: string) => void>> } = { handlers: new Map() };
 
-  const asQueryable = (c: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<T>(sql: string, params: readonly SqlParam[] = []): Promise<QueryResult<T>> {
-      const r = await c.query(sql, params as unknown[]);
-      return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
-    },
-    async exec(sql: string) {
-      await c.query(sql);
-    },
-  });
-
-  return {
-    kind: 'pg',
-    ...asQueryable(pool),
-    async transaction(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const out = await fn(asQueryable(client));
-        await client.query('COMMIT');
-        return out;
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        client.release();
-      }
-    },
+  const notifyBus: Bus = {
+    kind: 'postgres',
+    // NOTIFY is itself transactional: PostgreSQL delivers it at commit
+    publish: async (q, _afterCommit, channel, payload) =>
+      void (await q.query('SELECT pg_notify($1, $2)', [assertChannel(channel), payload])),
     async listen(channel, onMessage) {
       assertChannel(channel);
       if (!listener.client) {
@@ -71,8 +52,48 @@ export async function openPg(opts: PgOptions): Promise<Db> {
         }
       };
     },
-    async notify(channel, payload) {
-      await pool.query('SELECT pg_notify($1, $2)', [assertChannel(channel), payload]);
+  };
+  let bus = notifyBus;
+
+  const asQueryable = (c: pg.Pool | pg.PoolClient, afterCommit: AfterCommit): Queryable => {
+    const q: Queryable = {
+      async query<T>(sql: string, params: readonly SqlParam[] = []): Promise<QueryResult<T>> {
+        const r = await c.query(sql, params as unknown[]);
+        return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+      },
+      async exec(sql: string) {
+        await c.query(sql);
+      },
+      notify: (channel, payload) => bus.publish(q, afterCommit, channel, payload),
+    };
+    return q;
+  };
+
+  return {
+    kind: 'pg',
+    get bus() {
+      return bus.kind;
+    },
+    ...asQueryable(pool, atOnce),
+    async transaction(fn) {
+      const client = await pool.connect();
+      const committed: (() => void)[] = [];
+      try {
+        await client.query('BEGIN');
+        const out = await fn(asQueryable(client, (f) => committed.push(f)));
+        await client.query('COMMIT');
+        committed.forEach((f) => f());
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    listen: async (channel, onMessage, onResume) => bus.listen(assertChannel(channel), onMessage, onResume),
+    useBus(b) {
+      bus = b;
     },
     async close() {
       listener.client?.release();

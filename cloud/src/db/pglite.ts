@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
-import { assertChannel, type Db, type Queryable, type QueryResult, type SqlParam } from './types.js';
+import { assertChannel, type Bus, type Db, type Queryable, type QueryResult, type SqlParam } from './types.js';
 
 export interface PgliteOptions {
   /** A directory (created if missing), or 'memory://' for a throwaway database. */
@@ -10,31 +10,55 @@ export interface PgliteOptions {
 /** Matches the pg driver's parsers so repositories see the same JS values on both. */
 const parsers = { [types.INT8]: (v: string) => Number(v), [types.NUMERIC]: (v: string) => Number(v) };
 
+type AfterCommit = (fn: () => void) => void;
+const atOnce: AfterCommit = (fn) => fn();
+
 export async function openPglite(opts: PgliteOptions): Promise<Db> {
   if (!opts.dataDir.startsWith('memory://')) mkdirSync(opts.dataDir, { recursive: true });
   const pg = await PGlite.create(opts.dataDir, { parsers });
 
-  const asQueryable = (c: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
-    async query<T>(sql: string, params: readonly SqlParam[] = []): Promise<QueryResult<T>> {
-      const r = await c.query<T>(sql, params as unknown[]);
-      // PGlite reports affectedRows 0 for a SELECT; pg reports the rows returned
-      return { rows: r.rows, rowCount: r.affectedRows || r.rows.length };
+  const notifyBus: Bus = {
+    kind: 'postgres',
+    // NOTIFY is itself transactional: delivered at commit
+    publish: async (q, _afterCommit, channel, payload) =>
+      void (await q.query('SELECT pg_notify($1, $2)', [assertChannel(channel), payload])),
+    async listen(channel, onMessage) {
+      const unsub = await pg.listen(channel, onMessage);
+      return async () => unsub();
     },
-    async exec(sql: string) {
-      await c.exec(sql);
-    },
-  });
+  };
+  let bus = notifyBus;
+
+  const asQueryable = (c: Pick<PGlite, 'query' | 'exec'>, afterCommit: AfterCommit): Queryable => {
+    const q: Queryable = {
+      async query<T>(sql: string, params: readonly SqlParam[] = []): Promise<QueryResult<T>> {
+        const r = await c.query<T>(sql, params as unknown[]);
+        // PGlite reports affectedRows 0 for a SELECT; pg reports the rows returned
+        return { rows: r.rows, rowCount: r.affectedRows || r.rows.length };
+      },
+      async exec(sql: string) {
+        await c.exec(sql);
+      },
+      notify: (channel, payload) => bus.publish(q, afterCommit, channel, payload),
+    };
+    return q;
+  };
 
   return {
     kind: 'pglite',
-    ...asQueryable(pg),
-    transaction: (fn) => pg.transaction((tx) => fn(asQueryable(tx))),
-    async listen(channel, onMessage) {
-      const unsub = await pg.listen(assertChannel(channel), onMessage);
-      return async () => unsub();
+    get bus() {
+      return bus.kind;
     },
-    async notify(channel, payload) {
-      await pg.query('SELECT pg_notify($1, $2)', [assertChannel(channel), payload]);
+    ...asQueryable(pg, atOnce),
+    async transaction(fn) {
+      const committed: (() => void)[] = [];
+      const out = await pg.transaction((tx) => fn(asQueryable(tx, (f) => committed.push(f))));
+      committed.forEach((f) => f());
+      return out;
+    },
+    listen: async (channel, onMessage, onResume) => bus.listen(assertChannel(channel), onMessage, onResume),
+    useBus(b) {
+      bus = b;
     },
     async close() {
       await pg.close();

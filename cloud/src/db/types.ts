@@ -15,15 +15,37 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<QueryResult<T>>;
   /** Several statements, no parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * Announces payload to every listener on channel, of every instance, once the
+   * enclosing transaction commits (at once outside one); never after a rollback.
+   */
+  notify(channel: string, payload: string): Promise<void>;
+}
+
+/**
+ * How notify/listen travel between instances: PostgreSQL NOTIFY (PGlite embedded)
+ * by default, Redis pub/sub when REDIS_URL is set. Exactly one is in use per Db.
+ */
+export interface Bus {
+  readonly kind: 'postgres' | 'redis';
+  /** q is the writer's connection or transaction; afterCommit runs fn once q's work has committed. */
+  publish(q: Queryable, afterCommit: (fn: () => void) => void, channel: string, payload: string): Promise<void>;
+  /**
+   * onResume runs after the bus lost messages it may have missed (a reconnect),
+   * so the listener can catch up from its own records.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onResume?: () => void): Promise<() => Promise<void>>;
 }
 
 export interface Db extends Queryable {
   readonly kind: 'pg' | 'pglite';
   /** Runs fn in one transaction; it commits when fn resolves and rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** LISTEN on a channel; resolves to an unsubscribe function. */
-  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
-  notify(channel: string, payload: string): Promise<void>;
+  /** Listens on a channel through the bus; resolves to an unsubscribe function. */
+  listen(channel: string, onMessage: (payload: string) => void, onResume?: () => void): Promise<() => Promise<void>>;
+  /** Carries notify/listen over another bus (Redis) instead of NOTIFY; call before anything listens. */
+  useBus(bus: Bus): void;
+  readonly bus: Bus['kind'];
   close(): Promise<void>;
 }
 

@@ -15,14 +15,21 @@ export interface LiveSubscriber {
 
 const toMessage = (e: LiveEvent): LiveMessage => ({ type: e.type, cursor: e.id, data: e.data });
 
+/** Ids already pushed, remembered so a catch-up after a bus outage does not push them twice. */
+const REMEMBERED = 10_000;
+
 /**
  * Fans committed live events out to this instance's WebSockets. Every instance
- * LISTENs; NOTIFY carries the event id, so each instance reads the same rows,
- * whichever instance wrote them. Reads are coalesced: many notifies, one query.
+ * listens on the db's bus (NOTIFY, or Redis pub/sub); the message carries only
+ * the event id, so each instance reads the same rows, whichever instance wrote
+ * them. Reads are coalesced: many notifies, one query. When the bus says it may
+ * have dropped messages, the hub reads what it missed after the highest id seen.
  */
 export class LiveHub {
   private readonly subs = new Set<LiveSubscriber>();
   private pending: number[] = [];
+  private readonly pushed = new Set<number>();
+  private highest = 0;
   private draining: Promise<void> | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private readonly events: LiveEventRepository;
@@ -35,12 +42,30 @@ export class LiveHub {
   }
 
   async start(): Promise<void> {
-    this.unlisten = await this.db.listen(LIVE_CHANNEL, (payload) => {
-      const id = Number(payload);
-      if (!Number.isSafeInteger(id)) return;
-      this.pending.push(id);
-      this.draining ??= this.drain().finally(() => (this.draining = undefined));
-    });
+    this.highest = await this.events.lastId();
+    this.unlisten = await this.db.listen(
+      LIVE_CHANNEL,
+      (payload) => {
+        const id = Number(payload);
+        if (Number.isSafeInteger(id)) this.enqueue([id]);
+      },
+      () => void this.catchUp(),
+    );
+  }
+
+  private enqueue(ids: number[]): void {
+    this.pending.push(...ids);
+    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+  }
+
+  private async catchUp(): Promise<void> {
+    try {
+      const missed = await this.events.after(this.highest, 10_000);
+      this.log.info({ after: this.highest, missed: missed.length }, 'live bus back; pushing what it missed');
+      this.enqueue(missed.map((e) => e.id));
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'live catch-up failed; clients resync from their cursor');
+    }
   }
 
   async stop(): Promise<void> {
@@ -58,14 +83,22 @@ export class LiveHub {
     return () => this.subs.delete(s);
   }
 
+  private remember(id: number): void {
+    this.pushed.add(id);
+    if (id > this.highest) this.highest = id;
+    // a Set iterates in insertion order: the first is the oldest
+    if (this.pushed.size > REMEMBERED) this.pushed.delete(this.pushed.values().next().value!);
+  }
+
   get size(): number {
     return this.subs.size;
   }
 
   private async drain(): Promise<void> {
     while (this.pending.length) {
-      const ids = this.pending.splice(0, 500);
-      if (!this.subs.size) continue;
+      const ids = this.pending.splice(0, 500).filter((id) => !this.pushed.has(id));
+      for (const id of ids) this.remember(id);
+      if (!this.subs.size || !ids.length) continue;
       try {
         for (const e of await this.events.byIds(ids)) {
           for (const s of this.subs) {

@@ -86,7 +86,7 @@ export async function createNotifier(deps: NotifierDeps) {
     }
     if (routes.length === 0)
       log.info({ alertId: n.alert.id, rule: n.alert.rule }, 'alert has no recipients; it shows in the dashboard only');
-    else await tx.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, n.alert.id]);
+    else await tx.notify(WAKE_CHANNEL, n.alert.id);
   }
 
   /** One pass: release finished quiet hours, then send what is due. Never runs twice at once in a process. */

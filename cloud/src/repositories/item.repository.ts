@@ -35,6 +35,9 @@ export interface ItemFilter {
 
 const COLS = `id, org_id AS "orgId", sku, name, category, barcode, bottle_size_ml AS "bottleSizeMl", unit,
   unit_cost AS "unitCost", supplier, to_char(expires_on, 'YYYY-MM-DD') AS "expiresOn", archived`;
+/** numeric(10,2) becomes a JSON number, as the int8/numeric parsers make it elsewhere */
+const SETTINGS = `COALESCE((SELECT json_agg(json_build_object('itemId', l.item_id, 'locationId', l.location_id,
+    'parLevel', l.par_level, 'reorderPoint', l.reorder_point)) FROM item_locations l WHERE l.item_id = items.id), '[]') AS locations`;
 const FIELDS: Record<string, string> = {
   sku: 'sku',
   name: 'name',
@@ -86,6 +89,15 @@ export class ItemRepository {
   }
 
   async list(orgId: string, f: ItemFilter): Promise<Item[]> {
+    return this.select(orgId, f, COLS);
+  }
+
+  /** One page with each item's stock settings, in one round trip: the list endpoint's hot path. */
+  async listWithSettings(orgId: string, f: ItemFilter): Promise<(Item & { locations: ItemLocation[] })[]> {
+    return this.select(orgId, f, `${COLS}, ${SETTINGS}`);
+  }
+
+  private async select<T>(orgId: string, f: ItemFilter, cols: string): Promise<T[]> {
     const where = ['org_id = $1'];
     const params: unknown[] = [orgId];
     const add = (sql: string, v: unknown) => {
@@ -104,8 +116,8 @@ export class ItemRepository {
       where.push(`(lower(name), id) > ($${params.length - 1}, $${params.length}::uuid)`);
     }
     params.push(f.limit);
-    const { rows } = await this.db.query<Item>(
-      `SELECT ${COLS} FROM items WHERE ${where.join(' AND ')} ORDER BY lower(name), id LIMIT $${params.length}`,
+    const { rows } = await this.db.query<T>(
+      `SELECT ${cols} FROM items WHERE ${where.join(' AND ')} ORDER BY lower(name), id LIMIT $${params.length}`,
       params as never,
     );
     return rows;

@@ -26,7 +26,7 @@ export class LiveEventRepository {
       [orgId, venueId, type, JSON.stringify(data)],
     );
     const id = rows[0]!.id;
-    await this.db.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, String(id)]);
+    await this.db.notify(LIVE_CHANNEL, String(id));
     return id;
   }
 

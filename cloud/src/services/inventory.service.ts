@@ -40,17 +40,13 @@ export class InventoryService {
   ) {}
 
   async listItems(orgId: string, f: { q?: string; category?: string; locationId?: string; cursor?: string; limit: number }) {
-    const r = repos(this.db);
-    const items = await r.items.list(orgId, { ...f, after: f.cursor ? decodeCursor(f.cursor) : undefined, limit: f.limit + 1 });
+    const items = await repos(this.db).items.listWithSettings(orgId, {
+      ...f,
+      after: f.cursor ? decodeCursor(f.cursor) : undefined,
+      limit: f.limit + 1,
+    });
     const page = items.slice(0, f.limit);
-    const settings = await r.items.stockSettings(
-      orgId,
-      page.map((i) => i.id),
-    );
-    return {
-      items: page.map((i) => ({ ...i, locations: settings.filter((s) => s.itemId === i.id) })),
-      nextCursor: items.length > f.limit ? encodeCursor(page[page.length - 1]!) : null,
-    };
+    return { items: page, nextCursor: items.length > f.limit ? encodeCursor(page[page.length - 1]!) : null };
   }
 
   async getItem(orgId: string, id: string) {

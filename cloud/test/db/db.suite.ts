@@ -65,6 +65,22 @@ export function describeDb(f: DbFactory) {
       expect(got).toEqual(['{"n":1}']);
       await expect(db.listen('bad channel; drop table x', () => undefined)).rejects.toThrow(/invalid LISTEN channel/);
     });
+
+    it('delivers a notify made in a transaction only when it commits', async () => {
+      const got: string[] = [];
+      const unlisten = await db.listen('stock_changed', (p) => got.push(p));
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.notify('stock_changed', 'rolled back');
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      await db.transaction((tx) => tx.notify('stock_changed', 'committed'));
+      await waitFor(() => got.length === 1);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(got).toEqual(['committed']);
+      await unlisten();
+    });
   });
 }
 

@@ -35,7 +35,7 @@ export const REDACT_PATHS = [
 
 /** rtsp://user:pass@host → rtsp://user:***@host; also postgres://, mqtts:// and friends. */
 export function redactUrl(s: string): string {
-  return s.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]+):[^@/\s]+@/gi, '$1:***@');
+  return s.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]+@/gi, '$1:***@');
 }
 
 export function createLogger(name: string, opts: LoggerOptions = {}): Logger {
