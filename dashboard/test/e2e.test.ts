@@ -109,6 +109,25 @@ describe('dashboard end to end', () => {
     expect(await axe(page)).toEqual([]);
   });
 
+  it('corrects a wrong camera count from the keyboard, and the correction is stored with a crop', async () => {
+    const slot1 = page.locator('[data-slot="slot-1"]');
+    await slot1.getByRole('button', { name: /Count is wrong/ }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: /Correct Tito/ });
+    await expect.poll(() => dialog.getByTestId('model-count').textContent()).toBe('4');
+    // the true count has the focus first: type, Tab to the note, Enter submits
+    await page.keyboard.type('5');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('one hidden at the back');
+    await shot('04a-correct-dialog');
+    await page.keyboard.press('Enter');
+    await page.getByText(/Tito's Handmade Vodka: 5 bottles saved with a photo of the slot/).waitFor();
+    await shot('04b-corrected');
+    const list = await s.api('GET', '/api/v1/corrections?cameraId=cam-1', undefined, ownerToken);
+    expect(list.body.corrections[0]).toMatchObject({ slotId: 'slot-1', modelCount: 4, trueCount: 5, note: 'one hidden at the back' });
+    expect(list.body.corrections[0].crop.width).toBeGreaterThan(10);
+  });
+
   it('adjusts a count with a reason, and a low level shows on the overview', async () => {
     const lowList = page.getByRole('list', { name: 'Running low at Main Bar' });
     await page.goto(`${s.url}/#/`);
