@@ -1,15 +1,14 @@
+import type { CorrectionExportLine } from '@smartstock/models';
 import type { CorrectionWithCrop } from './correction.repository.js';
-
-/** The export's format version: models/ reads it, so a change is additive or bumps this. */
-export const CORRECTION_EXPORT_VERSION = 1;
 
 /**
  * One line of the labelled set. The label is the person's true count (and fills,
  * when given); the model's answer rides along so training can weigh its mistakes.
+ * The shape is models/'s (it reads it back), so the two cannot drift apart.
  */
 export function exportLine(c: CorrectionWithCrop): string {
-  return JSON.stringify({
-    v: CORRECTION_EXPORT_VERSION,
+  const line: CorrectionExportLine = {
+    v: 1,
     id: c.id,
     createdAt: c.createdAt,
     deviceId: c.deviceId,
@@ -27,5 +26,6 @@ export function exportLine(c: CorrectionWithCrop): string {
       ? { jpegBase64: c.cropJpeg.toString('base64'), width: c.crop?.width, height: c.crop?.height, frameAt: c.frameAt }
       : null,
     cropMissing: c.cropMissing,
-  });
+  };
+  return JSON.stringify(line);
 }
