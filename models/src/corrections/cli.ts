@@ -29,8 +29,10 @@ async function source(): Promise<NodeJS.ReadableStream> {
 }
 
 try {
-  const lines = createInterface({ input: await source(), crlfDelay: Infinity });
-  const r = await writeLabelledSet(lines, a.out!);
+  // readline drops the lines it emits before anyone iterates; take the iterator now,
+  // before the writer awaits its mkdir, so it buffers from the first line
+  const it = createInterface({ input: await source(), crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const r = await writeLabelledSet({ [Symbol.asyncIterator]: () => it }, a.out!);
   console.log(`wrote ${r.images} labelled crops to ${a.out} (${r.withoutCrop} corrections had no crop)`);
 } catch (e) {
   console.error(`export:corrections: ${(e as Error).message}`);
