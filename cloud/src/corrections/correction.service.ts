@@ -111,7 +111,7 @@ export class CorrectionService {
   private async frame(orgId: string, slot: CorrectableSlot): Promise<{ crop?: NewCorrection['crop']; missing?: string }> {
     if (!slot.deviceOnline) return { missing: 'the device is offline' };
     try {
-      const jpeg = await this.devices.snapshot(orgId, slot.deviceId, slot.cameraId, this.snapshotTimeoutMs);
+      const jpeg = await this.devices.snapshot(orgId, slot.deviceId, slot.cameraId, this.snapshotTimeoutMs, { overlay: false });
       const frameAt = new Date();
       return { crop: { ...(await cropSlot(jpeg, slot.polygon)), frameAt } };
     } catch (e) {

@@ -13,6 +13,7 @@ describe('slot corrections over real HTTP, with a device answering snapshots ove
   let t: TestCloud;
   let dev: MqttClient;
   let frame: Buffer;
+  const asked: { overlay?: boolean }[] = [];
   const titos = () => t.demo.items['TITOS-750']!;
   const stock = async () =>
     (await t.api('GET', `/api/v1/inventory/locations/${t.demo.locations.mainBar}/stock`, { token: t.ownerToken })).body.levels.find(
@@ -20,7 +21,8 @@ describe('slot corrections over real HTTP, with a device answering snapshots ove
     );
   const answerSnapshots = (topic: string, payload: Buffer) => {
     if (topic !== TOPICS.snapshotRequest(DEV)) return;
-    const req = JSON.parse(payload.toString()) as { requestId: string; cameraId: string };
+    const req = JSON.parse(payload.toString()) as { requestId: string; cameraId: string; overlay?: boolean };
+    asked.push(req);
     const header = { v: 1 as const, deviceId: DEV, requestId: req.requestId, cameraId: req.cameraId, at: new Date().toISOString() };
     dev.publish(TOPICS.snapshot(DEV), encodeSnapshot({ ...header, status: 'ok', width: 200, height: 100 }, frame), { qos: 0 });
   };
@@ -80,6 +82,8 @@ describe('slot corrections over real HTTP, with a device answering snapshots ove
       note: 'one hidden behind the Kraken',
     });
     expect(r.body.cropMissing).toBeNull();
+    // a training crop must not show the model its own boxes
+    expect(asked.map((q) => q.overlay)).toEqual([false]);
     // the slot is x 0.1-0.4, y 0.2-0.8 of 200×100, plus a 3% margin: 72×66 px, all of it from the red half
     expect(r.body.crop).toMatchObject({ width: 72, height: 66 });
     // three bottles at the model's mean fill (0.75): the level moves from 1.5 to 2.25 until the camera's next reading
