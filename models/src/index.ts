@@ -7,3 +7,4 @@ export { decodeImage, letterbox, letterboxGeometry, cropInto, type Letterbox, ty
 export * from './synthetic/index.js';
 export { type CorrectionExportLine, parseCorrectionLine } from './corrections/format.js';
 export { writeLabelledSet, type WrittenSet } from './corrections/writer.js';
+export { exportCorrections, type ExportOptions } from './corrections/export-command.js';

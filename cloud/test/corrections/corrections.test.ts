@@ -3,6 +3,10 @@ import type { MqttClient } from 'mqtt';
 import sharp from 'sharp';
 import { TOPICS, encodeSnapshot } from '@smartstock/protocol';
 import { makeBatch, makeObservation, makeOnlineStatus } from '@smartstock/protocol/testing';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportCorrections } from '@smartstock/models';
 import { build, type TestCloud } from '../support/cloud.js';
 import { connectDevice, waitFor } from '../support/device.js';
 
@@ -173,6 +177,19 @@ describe('slot corrections over real HTTP, with a device answering snapshots ove
     const withCrop = lines.find((l) => l.crop);
     expect(withCrop).toMatchObject({ v: 1, label: { count: 3, fills: null }, model: { count: 2, fills: [1, 0.5] }, crop: { width: 72 } });
     expect((await sharp(Buffer.from(withCrop.crop.jpegBase64, 'base64')).metadata()).format).toBe('jpeg');
+  });
+
+  it("becomes the labelled set models/ trains on (npm run export:corrections's code, against this cloud)", async () => {
+    const out = await mkdtemp(join(tmpdir(), 'labelled-'));
+    try {
+      expect(await exportCorrections({ url: t.cloud.url, token: t.ownerToken, out })).toEqual({ images: 1, withoutCrop: 2 });
+      const coco = JSON.parse(await readFile(join(out, 'annotations.json'), 'utf8'));
+      expect(coco.images[0]).toMatchObject({ true_count: 3, model_count: 2, width: 72, height: 66, slot_id: 'slot-1' });
+      expect((await sharp(join(out, coco.images[0].file_name)).metadata()).width).toBe(72);
+      await expect(exportCorrections({ url: t.cloud.url, token: 'nonsense', out })).rejects.toThrow(/answered 401/);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 
   it("hides another organisation's corrections", async () => {
