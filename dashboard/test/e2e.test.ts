@@ -265,6 +265,18 @@ describe('dashboard end to end', () => {
       expect(overflow, name).toBeLessThanOrEqual(1);
       expect(await axe(p), name).toEqual([]);
     }
+    // the correction dialog fits the phone too, and Escape leaves it without saving
+    await p.goto(`${s.url}/#/shelves/${DEV}/cam-1`);
+    await p
+      .locator('[data-slot="slot-2"]')
+      .getByRole('button', { name: /Count is wrong/ })
+      .click();
+    await p.getByRole('dialog').getByLabel('True count (bottles)').waitFor();
+    await shot('11-phone-correct', p);
+    expect(await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(1);
+    expect(await axe(p), 'correct dialog').toEqual([]);
+    await p.keyboard.press('Escape');
+    await expect.poll(() => p.getByRole('dialog').count()).toBe(0);
     await ctx.close();
   });
 });
