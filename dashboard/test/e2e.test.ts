@@ -115,16 +115,27 @@ describe('dashboard end to end', () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: /Correct Tito/ });
     await expect.poll(() => dialog.getByTestId('model-count').textContent()).toBe('4');
-    // the true count has the focus first: type, Tab to the note, Enter submits
+    // the true count has the focus first: type, Tab to the fills and the note, Enter submits
     await page.keyboard.type('5');
     await page.keyboard.press('Tab');
+    await page.keyboard.type('100, 100');
+    await page.keyboard.press('Tab');
     await page.keyboard.type('one hidden at the back');
-    await shot('04a-correct-dialog');
     await page.keyboard.press('Enter');
+    await dialog.getByRole('alert').getByText('Give one fill per bottle: 5 for 5 bottles, not 2.').waitFor();
+    await dialog.getByLabel(/Fill of each bottle/).fill('100, 100, 100, 25, 60');
+    await shot('04a-correct-dialog');
+    await dialog.getByLabel(/Note/).press('Enter');
     await page.getByText(/Tito's Handmade Vodka: 5 bottles saved with a photo of the slot/).waitFor();
     await shot('04b-corrected');
     const list = await s.api('GET', '/api/v1/corrections?cameraId=cam-1', undefined, ownerToken);
-    expect(list.body.corrections[0]).toMatchObject({ slotId: 'slot-1', modelCount: 4, trueCount: 5, note: 'one hidden at the back' });
+    expect(list.body.corrections[0]).toMatchObject({
+      slotId: 'slot-1',
+      modelCount: 4,
+      trueCount: 5,
+      trueFills: [1, 1, 1, 0.25, 0.6],
+      note: 'one hidden at the back',
+    });
     expect(list.body.corrections[0].crop.width).toBeGreaterThan(10);
   });
 

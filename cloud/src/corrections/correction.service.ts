@@ -1,6 +1,7 @@
 import type { Logger } from '@smartstock/protocol/runtime';
 import type { Db } from '../db/types.js';
 import { AppError, badRequest, notFound } from '../errors.js';
+import { repos } from '../repositories/index.js';
 import type { DeviceService } from '../services/device.service.js';
 import type { Actor, InventoryService, PresentedStock } from '../services/inventory.service.js';
 import { cropSlot } from './crop.js';
@@ -73,15 +74,25 @@ export class CorrectionService {
     const latest = input.observationId ? await repo.latestAnswer(a.orgId, slot) : model;
 
     const frame = await this.frame(a.orgId, slot);
-    const correction = await repo.insert(a.orgId, {
-      slot,
-      model,
-      trueCount: input.trueCount,
-      trueFills,
-      note: input.note?.trim() || null,
-      userId: a.userId,
-      crop: frame.crop ?? null,
-      cropMissing: frame.missing ?? null,
+    const correction = await this.db.transaction(async (tx) => {
+      const c = await new CorrectionRepository(tx).insert(a.orgId, {
+        slot,
+        model,
+        trueCount: input.trueCount,
+        trueFills,
+        note: input.note?.trim() || null,
+        userId: a.userId,
+        crop: frame.crop ?? null,
+        cropMissing: frame.missing ?? null,
+      });
+      await repos(tx).audit.record(a.orgId, {
+        userId: a.userId,
+        action: 'correct',
+        entity: 'slot',
+        entityId: `${slot.deviceId}/${slot.cameraId}/${slot.slotId}`,
+        detail: { correctionId: c.id, modelCount: model?.count ?? null, trueCount: c.trueCount },
+      });
+      return c;
     });
 
     // Stock follows the slot's newest reading: correcting an older one is training data only.

@@ -90,6 +90,8 @@ describe('slot corrections over real HTTP, with a device answering snapshots ove
     expect(asked.map((q) => q.overlay)).toEqual([false]);
     // the slot is x 0.1-0.4, y 0.2-0.8 of 200×100, plus a 3% margin: 72×66 px, all of it from the red half
     expect(r.body.crop).toMatchObject({ width: 72, height: 66 });
+    const audit = await t.cloud.db.query<{ entity_id: string }>(`SELECT entity_id FROM audit_log WHERE action = 'correct'`);
+    expect(audit.rows).toEqual([{ entity_id: `${DEV}/cam-1/slot-1` }]);
     // three bottles at the model's mean fill (0.75): the level moves from 1.5 to 2.25 until the camera's next reading
     expect(r.body.stock).toMatchObject({ itemId: titos(), level: 2.25 });
     const jpeg = await fetch(`${t.cloud.url}/api/v1/corrections/${r.body.correction.id}/crop`, {

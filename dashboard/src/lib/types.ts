@@ -181,6 +181,8 @@ export interface NotificationSettingsInput {
 
 export interface SlotCorrectionInput {
   trueCount: number;
+  /** per bottle, 0-1, left to right: only these teach the fill model */
+  trueFills?: number[];
   note?: string;
   /** the reading being corrected, so a newer one arriving meanwhile is not the one blamed */
   observationId?: string;
