@@ -17,6 +17,7 @@ describe('slot corrections over real HTTP, with a device answering snapshots ove
   let t: TestCloud;
   let dev: MqttClient;
   let frame: Buffer;
+  let firstObservation: string;
   const asked: { overlay?: boolean }[] = [];
   const titos = () => t.demo.items['TITOS-750']!;
   const stock = async () =>
@@ -63,6 +64,7 @@ describe('slot corrections over real HTTP, with a device answering snapshots ove
     await dev.subscribeAsync(TOPICS.snapshotRequest(DEV), { qos: 0 });
     await dev.publishAsync(TOPICS.status(DEV), JSON.stringify(makeOnlineStatus({ deviceId: DEV })), { qos: 1, retain: true });
     const obs = makeObservation({ cameraId: 'cam-1', slotId: 'slot-1', sku: 'TITOS-750', count: 2, fills: [1, 0.5], units: 1.5 });
+    firstObservation = obs.id;
     await dev.publishAsync(TOPICS.obs(DEV), JSON.stringify(makeBatch({ deviceId: DEV, seq: 1, observations: [obs] })), { qos: 1 });
     await waitFor(async () => (await stock())?.source === 'camera');
     await waitFor(async () => (await t.api('GET', `/api/v1/devices/${DEV}`, { token: t.ownerToken })).body.online);
@@ -200,5 +202,19 @@ describe('slot corrections over real HTTP, with a device answering snapshots ove
     const export_ = await fetch(`${t.cloud.url}/api/v1/corrections/export`, { headers: { authorization: `Bearer ${b.token}` } });
     expect(await export_.text()).toBe('');
     expect((await t.api('POST', SLOT, { token: b.token, body: { trueCount: 1 } })).status).toBe(404);
+  });
+
+  it('correcting an older reading is training data only: stock follows the newest one', async () => {
+    const newer = makeObservation({ cameraId: 'cam-1', slotId: 'slot-1', sku: 'TITOS-750', count: 1, fills: [0.9], units: 0.9 });
+    await dev.publishAsync(TOPICS.obs(DEV), JSON.stringify(makeBatch({ deviceId: DEV, seq: 2, observations: [newer] })), { qos: 1 });
+    await waitFor(async () => (await stock())?.level === 0.9);
+    const r = await t.api('POST', SLOT, { token: t.ownerToken, body: { trueCount: 3, observationId: firstObservation } });
+    expect(r.status).toBe(201);
+    expect(r.body.correction).toMatchObject({ observationId: firstObservation, modelCount: 2, transactionId: null });
+    expect(r.body.stock).toBeNull();
+    expect((await stock()).level).toBe(0.9);
+    const elsewhere = await t.api('POST', SLOT, { token: t.ownerToken, body: { trueCount: 1, observationId: crypto.randomUUID() } });
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.body.error.field).toBe('observationId');
   });
 });
