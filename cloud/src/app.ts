@@ -21,6 +21,8 @@ import type { VisionService } from './vision/vision.service.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
 import type { RedisLink } from './redis/client.js';
 import { sharedRateLimitStore } from './redis/rate-limit-store.js';
+import { correctionRoutes } from './corrections/routes.js';
+import type { CorrectionService } from './corrections/correction.service.js';
 
 export interface AppDeps {
   db: Db;
@@ -34,6 +36,7 @@ export interface AppDeps {
   /** startAlerts().routeOptions */
   alerts?: AlertRoutesOptions | undefined;
   vision?: VisionService | undefined;
+  corrections?: CorrectionService | undefined;
 }
 
 /** Never log a token: the live socket carries one in its query string. */
@@ -81,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(liveRoutes);
       if (deps.alerts) await api.register(alertRoutes, deps.alerts);
       if (deps.vision) await api.register(visionRoutes, { vision: deps.vision });
+      if (deps.corrections) await api.register(correctionRoutes, { corrections: deps.corrections });
     },
     { prefix: '/api/v1' },
   );

@@ -10,6 +10,7 @@ import { migrate, openDb, type Db } from './db/index.js';
 import { passwordHasher } from './auth/passwords.js';
 import { seedDemo, seedOwner, type DemoSeed, type SeededOwner } from './services/seed.service.js';
 import { createAuthService, createDomainServices } from './services/index.js';
+import { CorrectionService } from './corrections/correction.service.js';
 import { VisionRunner } from './vision/runner.js';
 import { VisionService } from './vision/vision.service.js';
 import { VisionJobRepository } from './vision/job.repository.js';
@@ -88,6 +89,13 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }));
   // jobs left behind by an instance that died mid-photo
   await new VisionJobRepository(db).failAbandoned(600);
+  const corrections = new CorrectionService(
+    db,
+    domain.devices,
+    domain.inventory,
+    logger.child({ module: 'corrections' }),
+    config.snapshotTimeoutMs,
+  );
   const live = new LiveHub(db, logger.child({ module: 'live' }));
   await live.start();
   const app = await buildApp({
@@ -99,6 +107,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     services: (a) => ({ ...domain, live, auth: createAuthService(deps, (p) => a.jwt.sign(p)) }),
     alerts: alerts.routeOptions,
     vision,
+    corrections,
   });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
   const readFile = (p?: string) => (p ? readFileSync(p, 'utf8') : undefined);

@@ -109,6 +109,36 @@ describe('dashboard end to end', () => {
     expect(await axe(page)).toEqual([]);
   });
 
+  it('corrects a wrong camera count from the keyboard, and the correction is stored with a crop', async () => {
+    const slot1 = page.locator('[data-slot="slot-1"]');
+    await slot1.getByRole('button', { name: /Count is wrong/ }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: /Correct Tito/ });
+    await expect.poll(() => dialog.getByTestId('model-count').textContent()).toBe('4');
+    // the true count has the focus first: type, Tab to the fills and the note, Enter submits
+    await page.keyboard.type('5');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('100, 100');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('one hidden at the back');
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('alert').getByText('Give one fill per bottle: 5 for 5 bottles, not 2.').waitFor();
+    await dialog.getByLabel(/Fill of each bottle/).fill('100, 100, 100, 25, 60');
+    await shot('04a-correct-dialog');
+    await dialog.getByLabel(/Note/).press('Enter');
+    await page.getByText(/Tito's Handmade Vodka: 5 bottles saved with a photo of the slot/).waitFor();
+    await shot('04b-corrected');
+    const list = await s.api('GET', '/api/v1/corrections?cameraId=cam-1', undefined, ownerToken);
+    expect(list.body.corrections[0]).toMatchObject({
+      slotId: 'slot-1',
+      modelCount: 4,
+      trueCount: 5,
+      trueFills: [1, 1, 1, 0.25, 0.6],
+      note: 'one hidden at the back',
+    });
+    expect(list.body.corrections[0].crop.width).toBeGreaterThan(10);
+  });
+
   it('adjusts a count with a reason, and a low level shows on the overview', async () => {
     const lowList = page.getByRole('list', { name: 'Running low at Main Bar' });
     await page.goto(`${s.url}/#/`);
@@ -246,6 +276,18 @@ describe('dashboard end to end', () => {
       expect(overflow, name).toBeLessThanOrEqual(1);
       expect(await axe(p), name).toEqual([]);
     }
+    // the correction dialog fits the phone too, and Escape leaves it without saving
+    await p.goto(`${s.url}/#/shelves/${DEV}/cam-1`);
+    await p
+      .locator('[data-slot="slot-2"]')
+      .getByRole('button', { name: /Count is wrong/ })
+      .click();
+    await p.getByRole('dialog').getByLabel('True count (bottles)').waitFor();
+    await shot('11-phone-correct', p);
+    expect(await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(1);
+    expect(await axe(p), 'correct dialog').toEqual([]);
+    await p.keyboard.press('Escape');
+    await expect.poll(() => p.getByRole('dialog').count()).toBe(0);
     await ctx.close();
   });
 });

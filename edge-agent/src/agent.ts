@@ -144,10 +144,10 @@ export async function startAgent(input: AgentConfigInput | AgentConfig, deps: Ag
     status,
     currentRevision: () => applied.revision,
     applyConfig,
-    snapshot: async (cameraId) => {
+    snapshot: async (cameraId, { overlay }) => {
       const frame = cameras.get(cameraId)?.latestFrame();
       if (!frame) throw new Error(`camera "${cameraId}" has no frame yet`);
-      return renderSnapshot(frame.jpeg, shelf.slotsOf(cameraId), lastBottles.get(cameraId) ?? []);
+      return renderSnapshot(frame.jpeg, shelf.slotsOf(cameraId), lastBottles.get(cameraId) ?? [], { overlay });
     },
   });
   uplink.start();

@@ -5,3 +5,6 @@ export { decodeYolo, nms, iou, type Candidate } from './vision/decode.js';
 export { readDetectorMetadata, readFillMetadata, type DetectorMetadata, type FillMetadata } from './vision/metadata.js';
 export { decodeImage, letterbox, letterboxGeometry, cropInto, type Letterbox, type RgbImage } from './vision/preprocess.js';
 export * from './synthetic/index.js';
+export { type CorrectionExportLine, parseCorrectionLine } from './corrections/format.js';
+export { writeLabelledSet, type WrittenSet } from './corrections/writer.js';
+export { exportCorrections, type ExportOptions } from './corrections/export-command.js';

@@ -2,7 +2,8 @@
 # npm run train:vision — reproduces both models from fixed seeds:
 # renders the synthetic training set (git-ignored, models/.cache/data), trains the detector and the
 # fill model on the CPU (niced, resumable: RESUME=1), exports ONNX + metadata to models/onnx.
-# Env: DET_MINUTES (30), FILL_MINUTES (20), THREADS (1), CHUNKS (12).
+# Env: DET_MINUTES (30), FILL_MINUTES (20), THREADS (1), CHUNKS (12), CORRECTIONS (a dir written by
+# npm run export:corrections: the bar's own corrections, mixed with the synthetic data).
 set -e
 cd "$(dirname "$0")/.."
 CHUNKS=${CHUNKS:-12}
@@ -17,9 +18,11 @@ while [ "$i" -lt "$CHUNKS" ]; do
 done
 R=""
 [ -n "$RESUME" ] && R="--resume"
+C=""
+[ -n "$CORRECTIONS" ] && C="--corrections $(cd "$CORRECTIONS" && pwd)"
 cd train
-nice -n 10 python3 train_detector.py --minutes "${DET_MINUTES:-30}" --threads "${THREADS:-1}" $R
-nice -n 10 python3 train_fill.py --minutes "${FILL_MINUTES:-20}" --threads "${THREADS:-1}" $R
+nice -n 10 python3 train_detector.py --minutes "${DET_MINUTES:-30}" --threads "${THREADS:-1}" $R $C
+nice -n 10 python3 train_fill.py --minutes "${FILL_MINUTES:-20}" --threads "${THREADS:-1}" $R $C
 python3 export.py
 cd ..
 npx tsx bench/pick-threshold.ts

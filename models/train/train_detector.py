@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from common import DET_H, DET_W, OUT, jitter, letterbox_params, load_real, load_synthetic, seed_all
+from corrections import describe, detector_negatives, load_corrections
 from detector import STRIDE, BottleDetector
 
 GH, GW = DET_H // STRIDE, DET_W // STRIDE
@@ -96,6 +97,15 @@ def giou_loss(p, t):
     return 1 - iou + (enc - union) / enc.clamp(min=1e-6), iou
 
 
+def pick(rng, real, synth, negatives, args):
+    r = rng.random()
+    if negatives and r < args.corrections_share:
+        return rng.choice(negatives)
+    if real and r < args.corrections_share + args.real_share:
+        return rng.choice(real)
+    return rng.choice(synth)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--minutes', type=float, default=25)
@@ -104,13 +114,17 @@ def main():
     ap.add_argument('--real-share', type=float, default=0.25)
     ap.add_argument('--resume', action='store_true')
     ap.add_argument('--lr', type=float, default=3e-3)
+    ap.add_argument('--corrections', help='a labelled set from npm run export:corrections: its empty slots become hard negatives')
+    ap.add_argument('--corrections-share', type=float, default=0.05)
+    ap.add_argument('--checkpoint', default=os.path.join(OUT, 'detector.pt'), help='where to keep the training state (export.py reads the default)')
+    ap.add_argument('--max-steps', type=int, default=0, help='stop after this many steps (smoke runs); 0: the time budget alone')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     seed_all(17)
     torch.manual_seed(17)
     rng = random.Random(17)
     os.makedirs(OUT, exist_ok=True)
-    ckpt = os.path.join(OUT, 'detector.pt')
+    ckpt = args.checkpoint
     net = BottleDetector()
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     step, images_seen, spent = 0, 0, 0.0
@@ -122,6 +136,11 @@ def main():
         print(f'resumed at step {step}', flush=True)
     real = load_real({'train'})
     synth = load_synthetic('chunk-*')
+    negatives = []
+    if args.corrections:
+        fixes = load_corrections(args.corrections)
+        negatives = detector_negatives(fixes)
+        print(f'corrections: {describe(fixes)}; {len(negatives)} train the detector as negatives', flush=True)
     t0 = time.time()
     budget = args.minutes * 60
     last_reload = t0
@@ -134,7 +153,7 @@ def main():
         frac = (time.time() - t0) / budget
         for g in opt.param_groups:
             g['lr'] = args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac))) * min(1.0, (step + 1) / 100)
-        batch = [sample(rng.choice(real) if real and rng.random() < args.real_share else rng.choice(synth), rng) for _ in range(args.batch)]
+        batch = [sample(pick(rng, real, synth, negatives, args), rng) for _ in range(args.batch)]
         x = torch.from_numpy(np.stack([b[0] for b in batch]))
         tc = torch.from_numpy(np.stack([b[1][0] for b in batch]))
         tw = torch.from_numpy(np.stack([b[1][1] for b in batch]))
@@ -166,6 +185,8 @@ def main():
         if step % 20 == 0:
             el = time.time() - t0
             print(f'step {step} imgs {images_seen} loss {ema:.4f} cls {lcls.item():.4f} reg {lreg.item():.4f} synth {len(synth)} real {len(real)} {images_seen / (el + spent + 1e-9):.1f} img/s elapsed {el:.0f}s', flush=True)
+        if args.max_steps and step >= args.max_steps:
+            break
         if step % 100 == 0:
             torch.save({'model': net.state_dict(), 'opt': opt.state_dict(), 'step': step, 'images': images_seen, 'seconds': spent + time.time() - t0}, ckpt)
     torch.save({'model': net.state_dict(), 'opt': opt.state_dict(), 'step': step, 'images': images_seen, 'seconds': spent + time.time() - t0}, ckpt)

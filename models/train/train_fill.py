@@ -1,6 +1,6 @@
 """Train the fill-level model on bottle crops cut from the synthetic scenes (boxes jittered like a detector's).
 
-python train_fill.py --minutes 15 [--threads 1] [--resume]
+python train_fill.py --minutes 15 [--threads 1] [--resume] [--corrections DIR [--corrections-share 0.25]] [--max-steps N]
 """
 import argparse
 import math
@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from common import FILL_H, FILL_W, OUT, jitter, load_synthetic, seed_all
+from corrections import describe, fill_crops, load_corrections
 from fillnet import FillNet
 
 
@@ -46,13 +47,17 @@ def main():
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--resume', action='store_true')
     ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--corrections', help='a labelled set from npm run export:corrections, mixed with the synthetic crops')
+    ap.add_argument('--corrections-share', type=float, default=0.25, help="fraction of each batch's bottle crops cut from corrections")
+    ap.add_argument('--checkpoint', default=os.path.join(OUT, 'fill.pt'), help='where to keep the training state (export.py reads the default)')
+    ap.add_argument('--max-steps', type=int, default=0, help='stop after this many steps (smoke runs); 0: the time budget alone')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     seed_all(23)
     torch.manual_seed(23)
     rng = random.Random(23)
     os.makedirs(OUT, exist_ok=True)
-    ckpt = os.path.join(OUT, 'fill.pt')
+    ckpt = args.checkpoint
     net = FillNet()
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     step, spent = 0, 0.0
@@ -62,6 +67,11 @@ def main():
         opt.load_state_dict(st['opt'])
         step, spent = st['step'], st['seconds']
     synth = load_synthetic('chunk-*')
+    if not synth:
+        raise SystemExit('no synthetic chunks under models/.cache/data: run npm run train:vision (or the generator) first')
+    fixes = [c for c in load_corrections(args.corrections) if c['true_fills']] if args.corrections else []
+    if args.corrections:
+        print(f'corrections: {describe(load_corrections(args.corrections))}; {len(fixes)} train the fill model', flush=True)
     t0 = time.time()
     budget = args.minutes * 60
     last_reload = t0
@@ -74,6 +84,10 @@ def main():
         for g in opt.param_groups:
             g['lr'] = args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
         crops = []
+        # a synthetic scene gives a dozen crops and a correction one or two: fill the share by crops, not by draws
+        while fixes and len(crops) < 96 * args.corrections_share:
+            crops += fill_crops(rng.choice(fixes), rng, jitter)
+        from_fixes = len(crops)
         while len(crops) < 96:
             crops += image_crops(rng.choice(synth), rng)
         x = torch.from_numpy(np.stack([c[0] for c in crops]))
@@ -98,7 +112,9 @@ def main():
         ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
         if step % 20 == 0:
             mae = (fill[obs] - tf[obs]).abs().mean().item() * 100 if obs.any() else float('nan')
-            print(f'step {step} loss {ema:.4f} batch-mae {mae:.1f}pt obs-bce {lobs.item():.3f} synth {len(synth)} elapsed {time.time() - t0:.0f}s', flush=True)
+            print(f'step {step} loss {ema:.4f} batch-mae {mae:.1f}pt obs-bce {lobs.item():.3f} synth {len(synth)} from-corrections {from_fixes}/{len(crops)} elapsed {time.time() - t0:.0f}s', flush=True)
+        if args.max_steps and step >= args.max_steps:
+            break
         if step % 100 == 0:
             torch.save({'model': net.state_dict(), 'opt': opt.state_dict(), 'step': step, 'seconds': spent + time.time() - t0}, ckpt)
     torch.save({'model': net.state_dict(), 'opt': opt.state_dict(), 'step': step, 'seconds': spent + time.time() - t0}, ckpt)

@@ -106,7 +106,7 @@ export async function startIngest(o: IngestOptions): Promise<IngestLink> {
     async publish(topic, payload, p) {
       await client.publishAsync(topic, payload, { qos: p.qos, retain: p.retain });
     },
-    async requestSnapshot(deviceId, cameraId, timeoutMs) {
+    async requestSnapshot(deviceId, cameraId, timeoutMs, o) {
       const requestId = randomUUID();
       const got = new Promise<SnapshotAnswer | undefined>((res) => {
         const timer = setTimeout(() => res(undefined), timeoutMs);
@@ -115,7 +115,11 @@ export async function startIngest(o: IngestOptions): Promise<IngestLink> {
           res(answer);
         });
       });
-      await client.publishAsync(TOPICS.snapshotRequest(deviceId), JSON.stringify({ v: 1, requestId, cameraId }), { qos: 0 });
+      await client.publishAsync(
+        TOPICS.snapshotRequest(deviceId),
+        JSON.stringify({ v: 1, requestId, cameraId, ...(o ? { overlay: o.overlay } : {}) }),
+        { qos: 0 },
+      );
       try {
         return await got;
       } finally {

@@ -11,8 +11,8 @@ export type SnapshotAnswer = { jpeg: Buffer } | { error: string };
 
 export interface DeviceLink {
   publish(topic: string, payload: Buffer | string, opts: { qos: 0 | 1; retain: boolean }): Promise<void>;
-  /** undefined: no answer in time */
-  requestSnapshot(deviceId: string, cameraId: string, timeoutMs: number): Promise<SnapshotAnswer | undefined>;
+  /** undefined: no answer in time; overlay false: no slot outlines or boxes drawn (training crops) */
+  requestSnapshot(deviceId: string, cameraId: string, timeoutMs: number, o?: { overlay: boolean }): Promise<SnapshotAnswer | undefined>;
 }
 
 /** Devices, their cameras and slots, the desired config they are sent, and what they report back. */
@@ -102,11 +102,11 @@ export class DeviceService {
     return { ...device, configRevision: config.revision, cameras: await repos(this.db).devices.cameras(a.orgId, deviceId) };
   }
 
-  async snapshot(orgId: string, deviceId: string, cameraId: string, timeoutMs: number): Promise<Buffer> {
+  async snapshot(orgId: string, deviceId: string, cameraId: string, timeoutMs: number, o?: { overlay: boolean }): Promise<Buffer> {
     const d = await repos(this.db).devices.get(orgId, deviceId);
     if (!d) throw notFound('device');
     const link = this.link();
-    const answer = link ? await link.requestSnapshot(deviceId, cameraId, timeoutMs) : undefined;
+    const answer = link ? await link.requestSnapshot(deviceId, cameraId, timeoutMs, o) : undefined;
     if (!answer) throw new AppError(504, 'device_timeout', 'the device did not send a snapshot in time');
     // the device answered but could not take one (e.g. the camera has no frame yet): say why
     if ('error' in answer) throw new AppError(502, 'device_error', `the device could not take a snapshot: ${answer.error}`);

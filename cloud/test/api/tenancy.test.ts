@@ -16,6 +16,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
   let bNotification: string;
   let bJob: string;
   let bOwner: string;
+  let bCorrection: string;
   beforeAll(async () => {
     t = await build();
     b = await t.otherOrg();
@@ -38,6 +39,23 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     // a shelf-photo job of B's (its row alone: no photo needs analysing for this)
     bOwner = ((await t.api('GET', '/api/v1/auth/me', { token: b.token })).body as { id: string }).id;
     bJob = (await new VisionJobRepository(t.cloud.db).create(b.demo.orgId, null, [])).id;
+    // a slot of B's and a correction of it (the device is offline: stored without a crop)
+    const slot = {
+      id: 'slot-1',
+      itemId: b.demo.items['TITOS-750'],
+      polygon: [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+      ],
+    };
+    const camera = { id: 'cam-1', locationId: b.demo.locations.mainBar, url: 'rtsp://10.0.0.9/s', slots: [slot] };
+    expect((await t.api('PUT', `/api/v1/devices/${B_DEVICE}/cameras`, { token: b.token, body: { cameras: [camera] } })).status).toBe(200);
+    const corrected = await t.api('POST', `/api/v1/devices/${B_DEVICE}/cameras/cam-1/slots/slot-1/corrections`, {
+      token: b.token,
+      body: { trueCount: 2 },
+    });
+    bCorrection = corrected.body.correction.id;
   });
   afterAll(() => t?.close());
 
@@ -54,6 +72,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     'PUT /api/v1/notifications/settings/{id}': { channels: ['log'] },
     'POST /api/v1/notifications/{id}/retry': {},
     'PATCH /api/v1/users/{id}': { role: 'manager' },
+    'POST /api/v1/devices/{id}/cameras/{cameraId}/slots/{slotId}/corrections': { trueCount: 1 },
   });
   const idFor = (path: string) => {
     if (path.startsWith('/api/v1/devices/')) return B_DEVICE;
@@ -65,6 +84,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     if (path.startsWith('/api/v1/notifications/')) return bNotification;
     if (path.startsWith('/api/v1/vision/processing-status/')) return bJob;
     if (path.startsWith('/api/v1/users/')) return bOwner;
+    if (path.startsWith('/api/v1/corrections/')) return bCorrection;
     throw new Error(`no id of organisation B for ${path}: add one to the tenancy test`);
   };
 
@@ -78,7 +98,8 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
         const needsBody = ['POST', 'PUT', 'PATCH'].includes(method) && !path.endsWith('/revoke');
         const body = bodies()[key];
         if (needsBody && body === undefined) throw new Error(`no sample body for ${key}: add one to the tenancy test`);
-        const r = await t.api(method, path.replace('{id}', idFor(path)), { token: t.ownerToken, body });
+        const url = path.replace('{id}', idFor(path)).replace('{cameraId}', 'cam-1').replace('{slotId}', 'slot-1');
+        const r = await t.api(method, url, { token: t.ownerToken, body });
         expect(r.status, key).toBe(404);
         expect(r.body.error.code, key).toBe('not_found');
         walked.push(key);

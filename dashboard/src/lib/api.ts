@@ -17,6 +17,8 @@ import type {
   User,
   NotificationSettingsInput,
   Session,
+  SlotCorrectionInput,
+  SlotCorrectionResult,
   StockLevel,
   Venue,
 } from './types';
@@ -111,6 +113,10 @@ export class Api {
   }
   adjust(id: string, a: Adjustment) {
     return this.json<{ stock: StockLevel }>('POST', `/inventory/items/${id}/adjust`, a);
+  }
+  correctSlot(deviceId: string, cameraId: string, slotId: string, c: SlotCorrectionInput) {
+    const path = [deviceId, cameraId, slotId].map(encodeURIComponent);
+    return this.json<SlotCorrectionResult>('POST', `/devices/${path[0]}/cameras/${path[1]}/slots/${path[2]}/corrections`, c);
   }
   history(id: string, from: Date, to: Date) {
     const qs = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });

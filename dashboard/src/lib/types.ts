@@ -178,3 +178,19 @@ export interface NotificationSettingsInput {
   dailySummary?: boolean;
   enabled?: boolean;
 }
+
+export interface SlotCorrectionInput {
+  trueCount: number;
+  /** per bottle, 0-1, left to right: only these teach the fill model */
+  trueFills?: number[];
+  note?: string;
+  /** the reading being corrected, so a newer one arriving meanwhile is not the one blamed */
+  observationId?: string;
+}
+export interface SlotCorrectionResult {
+  correction: { id: string; modelCount: number | null; trueCount: number };
+  crop: { width: number; height: number } | null;
+  /** why no picture was kept, when none was */
+  cropMissing: string | null;
+  stock: StockLevel | null;
+}

@@ -5,13 +5,14 @@ import type { BottleDetection } from '@smartstock/models';
 /**
  * The picture a snapshot request gets: everything outside the shelf slots
  * blurred beyond recognition (no faces leave the bar), slot outlines and
- * detected bottles drawn on top, re-encoded until it fits 120 KB.
+ * detected bottles drawn on top, re-encoded until it fits 120 KB. overlay false leaves
+ * the drawing off (still blurred): a training crop must not show the model its own boxes.
  */
 export async function renderSnapshot(
   jpeg: Buffer,
   slots: readonly SlotConfig[],
   bottles: readonly BottleDetection[] = [],
-  maxBytes = MAX_SNAPSHOT_JPEG_BYTES,
+  { overlay = true, maxBytes = MAX_SNAPSHOT_JPEG_BYTES }: { overlay?: boolean; maxBytes?: number } = {},
 ): Promise<{ jpeg: Buffer; width: number; height: number }> {
   const meta = await sharp(jpeg).metadata();
   let width = meta.width ?? 0;
@@ -36,7 +37,7 @@ export async function renderSnapshot(
     .composite([{ input: mask, blend: 'dest-in' }])
     .png()
     .toBuffer();
-  const overlay = Buffer.from(
+  const drawing = Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${slots
       .map((s) => `<polygon points="${pts(s)}" fill="none" stroke="#00e0ff" stroke-width="3"/>`)
       .join('')}${bottles
@@ -47,7 +48,7 @@ export async function renderSnapshot(
       .join('')}</svg>`,
   );
   const composed = await sharp(blurred)
-    .composite([{ input: inside }, { input: overlay }])
+    .composite([{ input: inside }, ...(overlay ? [{ input: drawing }] : [])])
     .toBuffer();
   for (const [w, q] of [
     [width, 80],

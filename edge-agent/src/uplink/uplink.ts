@@ -33,7 +33,7 @@ export interface UplinkDeps {
   status: () => OnlineStatus;
   currentRevision: () => number;
   applyConfig: (cfg: DesiredConfig) => Promise<void> | void;
-  snapshot: (cameraId: string) => Promise<SnapshotImage>;
+  snapshot: (cameraId: string, o: { overlay: boolean }) => Promise<SnapshotImage>;
 }
 
 const OWNER = 'uplink';
@@ -159,11 +159,11 @@ export class Uplink {
       this.d.log.warn({ error: req.error }, 'bad snapshot request ignored');
       return;
     }
-    const { requestId, cameraId } = req.value;
+    const { requestId, cameraId, overlay = true } = req.value;
     const head = { v: 1 as const, deviceId: this.deviceId, requestId, cameraId, at: new Date().toISOString() };
     let message: Buffer;
     try {
-      const img = await this.d.snapshot(cameraId);
+      const img = await this.d.snapshot(cameraId, { overlay });
       const header: SnapshotHeader = { ...head, status: 'ok', width: img.width, height: img.height };
       message = encodeSnapshot(header, img.jpeg);
     } catch (err) {

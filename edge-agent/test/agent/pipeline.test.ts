@@ -90,4 +90,15 @@ describe('camera → vision → shelf → outbox → broker', () => {
     expect(s.value.jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(s.value.jpeg.length).toBeLessThanOrEqual(MAX_SNAPSHOT_JPEG_BYTES);
   });
+
+  it('answers a request for a frame without the overlay (what correction crops are cut from)', async () => {
+    const req = { v: 1, requestId: 'req-plain', cameraId: 'back-bar', overlay: false };
+    cloud.client.publish(TOPICS.snapshotRequest(DEVICE), JSON.stringify(req), { qos: 0 });
+    const answerTo = (p: Buffer) => {
+      const d = decodeSnapshot(p);
+      return d.ok ? d.value.header : undefined;
+    };
+    const m = await cloud.waitFor((x) => x.topic === TOPICS.snapshot(DEVICE) && answerTo(x.payload)?.requestId === 'req-plain', 30_000);
+    expect(answerTo(m.payload)).toMatchObject({ status: 'ok', requestId: 'req-plain' });
+  });
 });

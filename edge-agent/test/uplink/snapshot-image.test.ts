@@ -40,4 +40,24 @@ describe('snapshot image', () => {
     const outside = await detail(out.jpeg, Math.round(w * 0.6), Math.round(w * 0.3));
     expect(outside).toBeLessThan(inside / 5);
   });
+
+  it('draws slot outlines by default and nothing when asked for a training frame', async () => {
+    const grey = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toBuffer();
+    const slot = {
+      id: 's',
+      sku: 'X',
+      polygon: [
+        [0.25, 0.25],
+        [0.75, 0.25],
+        [0.75, 0.75],
+        [0.25, 0.75],
+      ] as [number, number][],
+    };
+    // a pixel on the slot's top edge: the outline is cyan (#00e0ff), the frame grey
+    const at = async (jpeg: Buffer) => (await sharp(jpeg).extract({ left: 200, top: 50, width: 1, height: 1 }).raw().toBuffer())[0]!;
+    expect(await at((await renderSnapshot(grey, [slot])).jpeg)).toBeLessThan(60);
+    expect(await at((await renderSnapshot(grey, [slot], [], { overlay: false })).jpeg)).toBeGreaterThan(100);
+  });
 });

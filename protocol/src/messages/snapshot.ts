@@ -6,6 +6,10 @@ export const snapshotRequestSchema = z
     v: version,
     requestId: z.string().min(1).max(64),
     cameraId: localId,
+    // Added in place (optional, defaults to drawing it): false asks for the frame without
+    // slot outlines and detection boxes, as training crops need. An agent older than this
+    // field rejects the request and the asker times out, which it must handle anyway.
+    overlay: z.boolean().optional(),
   })
   .strict();
 export type SnapshotRequest = z.infer<typeof snapshotRequestSchema>;
