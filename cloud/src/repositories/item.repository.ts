@@ -80,11 +80,20 @@ export class ItemRepository {
     return rows[0];
   }
 
+  /**
+   * The item with this barcode. UPC-A, EAN-13 and GTIN-14 are one number padded with zeros, and
+   * readers disagree on the padding (zxing reads a UPC-A label as a 13-digit EAN-13), so those
+   * match whatever their leading zeros; an exact match still wins.
+   */
   async findByBarcode(orgId: string, barcode: string): Promise<Item | undefined> {
-    const { rows } = await this.db.query<Item>(`SELECT ${COLS} FROM items WHERE org_id = $1 AND barcode = $2 AND NOT archived LIMIT 1`, [
-      orgId,
-      barcode,
-    ]);
+    const gtin = /^\d{12,14}$/.test(barcode) ? barcode.replace(/^0+/, '') : null;
+    const { rows } = await this.db.query<Item>(
+      `SELECT ${COLS} FROM items
+       WHERE org_id = $1 AND NOT archived
+         AND (barcode = $2 OR ($3::text IS NOT NULL AND barcode ~ '^[0-9]{12,14}$' AND ltrim(barcode, '0') = $3))
+       ORDER BY barcode = $2 DESC LIMIT 1`,
+      [orgId, barcode, gtin],
+    );
     return rows[0];
   }
 
