@@ -42,7 +42,7 @@ export async function seedOwner(db: Db, hasher: PasswordHasher, seed: OwnerSeed)
   });
 }
 
-/** A realistic back bar: 20 spirits with SKUs, sizes, costs, suppliers, par levels and reorder points. */
+/** A realistic back bar (barcodes with valid check digits, so a camera can read them): 20 spirits with SKUs, sizes, costs, suppliers, par levels and reorder points. */
 export const DEMO_ITEMS = [
   ['TITOS-750', "Tito's Handmade Vodka", 'vodka', '619947000020', 750, 19.5, "Southern Glazer's", 6, 2],
   ['GREYGOOSE-750', 'Grey Goose Vodka', 'vodka', '080480280017', 750, 29.0, "Southern Glazer's", 3, 1],
@@ -54,9 +54,9 @@ export const DEMO_ITEMS = [
   ['LAPHROAIG10-700', 'Laphroaig 10 Year', 'whiskey', '5010019640260', 700, 45.0, 'Breakthru Beverage', 1, 1],
   ['PATRON-750', 'Patrón Silver Tequila', 'tequila', '721733000029', 750, 38.0, "Southern Glazer's", 4, 2],
   ['DONJULIO-750', 'Don Julio Blanco', 'tequila', '674545000087', 750, 41.0, 'Republic National', 3, 1],
-  ['CASAMIGOS-750', 'Casamigos Reposado', 'tequila', '856724006032', 750, 44.0, 'Republic National', 2, 1],
-  ['DELMAGUEY-700', 'Del Maguey Vida Mezcal', 'mezcal', '0853227003001', 700, 33.0, 'Breakthru Beverage', 2, 1],
-  ['TANQ-750', 'Tanqueray London Dry Gin', 'gin', '088110110015', 750, 22.0, "Southern Glazer's", 4, 2],
+  ['CASAMIGOS-750', 'Casamigos Reposado', 'tequila', '856724006039', 750, 44.0, 'Republic National', 2, 1],
+  ['DELMAGUEY-700', 'Del Maguey Vida Mezcal', 'mezcal', '0853227003008', 700, 33.0, 'Breakthru Beverage', 2, 1],
+  ['TANQ-750', 'Tanqueray London Dry Gin', 'gin', '088110110017', 750, 22.0, "Southern Glazer's", 4, 2],
   ['HENDRICKS-750', "Hendrick's Gin", 'gin', '083664868582', 750, 32.0, 'Republic National', 3, 1],
   ['BOMBAY-1000', 'Bombay Sapphire', 'gin', '080480015305', 1000, 27.0, 'Republic National', 3, 1],
   ['BACARDI-1000', 'Bacardí Superior Rum', 'rum', '080480000103', 1000, 16.0, "Southern Glazer's", 4, 2],

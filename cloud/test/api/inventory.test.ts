@@ -94,7 +94,7 @@ describe('inventory API over real HTTP', () => {
     // a UPC-A label read as EAN-13 (zxing), and an EAN-13 stored with its 0 read as UPC-A (BarcodeDetector)
     const asEan = await t.api('POST', '/api/v1/inventory/scan', { token: t.ownerToken, body: { barcode: '0721733000029' } });
     expect(asEan.body.item.sku).toBe('PATRON-750');
-    const asUpc = await t.api('POST', '/api/v1/inventory/scan', { token: t.ownerToken, body: { barcode: '853227003001' } });
+    const asUpc = await t.api('POST', '/api/v1/inventory/scan', { token: t.ownerToken, body: { barcode: '853227003008' } });
     expect(asUpc.body.item.sku).toBe('DELMAGUEY-700');
     expect((await t.api('POST', '/api/v1/inventory/scan', { token: t.ownerToken, body: { barcode: '1721733000029' } })).status).toBe(404);
   });
