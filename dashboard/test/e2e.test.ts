@@ -2,13 +2,11 @@
 // and a simulated device publishing over MQTT with its own certificate.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { launchChromium, SHOTS, signIn as signInAt } from './support/browser';
 import { DEV, OWNER, startStack, type Stack } from './support/stack';
 
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const BARTENDER = { email: 'bea@anchor.test', password: 'a long bartender password' };
 
@@ -19,13 +17,7 @@ describe('dashboard end to end', () => {
   let ownerToken: string;
 
   const shot = (name: string, p: Page = page) => p.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
-  const signIn = async (p: Page, who: { email: string; password: string }) => {
-    await p.goto(s.url + '/#/');
-    await p.getByLabel('Email').fill(who.email);
-    await p.getByLabel('Password').fill(who.password);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.getByRole('navigation', { name: 'Main' }).waitFor();
-  };
+  const signIn = (p: Page, who: { email: string; password: string }) => signInAt(p, s.url, who);
   const axe = async (p: Page) => {
     await p.addScriptTag({ content: axeSource });
     const r = await p.evaluate(async () => {
