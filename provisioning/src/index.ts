@@ -53,17 +53,21 @@ export function buildProgram(io: Io, box: ExitBox): Command {
   ca.command('issue-server')
     .description("the broker's TLS server certificate, signed by the local CA")
     .addOption(caDirOption())
-    .addOption(new Option('--out <dir>', 'where <name>.crt, <name>.key and ca.crt go').makeOptionMandatory())
-    .addOption(new Option('--name <stem>', 'file name stem').default('server'))
-    .addOption(new Option('--hosts <list>', 'comma-separated host names and IPs clients connect to').default('localhost,127.0.0.1'))
+    .addOption(new Option('--out <dir>', 'where <name>.crt, <name>.key and ca.crt go').env('SMARTSTOCK_CERT_OUT').makeOptionMandatory())
+    .addOption(new Option('--name <stem>', 'file name stem').env('SMARTSTOCK_CERT_NAME').default('server'))
+    .addOption(
+      new Option('--hosts <list>', 'comma-separated host names and IPs clients connect to')
+        .env('SMARTSTOCK_CERT_HOSTS')
+        .default('localhost,127.0.0.1'),
+    )
     .addHelpText('after', example('  $ smartstock-provision ca issue-server --ca-dir /pki --out /certs --hosts mosquitto,localhost'))
     .action(action(io, box, caIssue('server')));
   ca.command('issue-client')
     .description('a client certificate for a service (not a device): its CN is its identity at the broker')
     .addOption(caDirOption())
-    .addOption(new Option('--out <dir>', 'where <name>.crt, <name>.key and ca.crt go').makeOptionMandatory())
-    .addOption(new Option('--name <stem>', 'file name stem').makeOptionMandatory())
-    .addOption(new Option('--cn <commonName>', 'the identity (default: the name)'))
+    .addOption(new Option('--out <dir>', 'where <name>.crt, <name>.key and ca.crt go').env('SMARTSTOCK_CERT_OUT').makeOptionMandatory())
+    .addOption(new Option('--name <stem>', 'file name stem').env('SMARTSTOCK_CERT_NAME').makeOptionMandatory())
+    .addOption(new Option('--cn <commonName>', 'the identity (default: the name)').env('SMARTSTOCK_CERT_CN'))
     .addHelpText('after', example('  $ smartstock-provision ca issue-client --ca-dir /pki --out /certs --name cloud --cn smartstock-cloud'))
     .action(action(io, box, caIssue('client')));
 
