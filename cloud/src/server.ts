@@ -114,7 +114,9 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const link = (linkRef.current = await startIngest({
     url: config.broker.url,
     connectInternal: broker?.connectInternal,
-    clientId: config.broker.url ? (config.broker.clientId ?? `smartstock-cloud-${hostname()}`) : 'cloud.internal',
+    // stable across restarts (the broker keeps the session's queued messages) and distinct per
+    // instance: two instances on one host would otherwise take each other's connection over
+    clientId: config.broker.url ? (config.broker.clientId ?? `smartstock-cloud-${hostname()}-${new URL(url).port}`) : 'cloud.internal',
     sharedGroup: config.broker.sharedGroup,
     tls: config.broker.url
       ? dropUndefined({ ca: readFile(config.broker.caFile), cert: readFile(config.broker.certFile), key: readFile(config.broker.keyFile) })
