@@ -196,11 +196,11 @@ export async function cameraCut(stack: Stack, cutS: number): Promise<FaultResult
   const dev = await stack.newDevice('camera');
   await stack.startAgent(dev);
   await observe(stack, dev, 20);
-  await stack.cutCamera();
+  stack.cutCamera();
   await sleep(cutS * 1000);
-  await stack.restoreCamera();
+  stack.restoreCamera();
   const restored = stack.truth(dev).length;
   // the agent's watchdog must bring the stream back on its own: readings resume
   await observe(stack, dev, 56, 90_000);
-  return settle(stack, dev, 'camera cut', 1, t0, [`RTSP server and publisher off ${cutS} s; ${stack.truth(dev).length - restored} observed after`]);
+  return settle(stack, dev, 'camera cut', 1, t0, [`source gone and its reader killed for ${cutS} s; ${stack.truth(dev).length - restored} observed after`]);
 }

@@ -8,7 +8,8 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, writeFileSy
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../src/ports.js';
+import { connect } from 'node:net';
+import { freePort, waitFor } from '../src/ports.js';
 import { startProc, waitForLine, type Proc } from './procs.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -66,6 +67,13 @@ export async function startPgCluster(): Promise<PgCluster> {
   };
 }
 
+const canConnect = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+
 export interface Broker {
   url: string;
   start(): Promise<void>;
@@ -87,6 +95,7 @@ export async function makeBroker(): Promise<Broker> {
       `persistence_location ${dir}/`,
       // the default (1000) would silently drop a busy offline session's queue: a production broker is sized for its fleet
       'max_queued_messages 100000',
+      'log_dest stderr',
       'log_type error',
       'log_type warning',
       'log_type notice',
@@ -98,7 +107,10 @@ export async function makeBroker(): Promise<Broker> {
     url: `mqtt://127.0.0.1:${port}`,
     async start() {
       proc = startProc('mosquitto', 'mosquitto', ['-c', conf]);
-      await waitForLine(proc, (l) => l.includes('running'), 15_000, 'mosquitto start');
+      const p = proc;
+      await waitFor(() => canConnect(port), 15_000, 'mosquitto to listen').catch((e: Error) => {
+        throw new Error(`${e.message}\n${p.tail()}`);
+      });
     },
     async stop() {
       await proc?.stop('SIGTERM');

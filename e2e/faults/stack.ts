@@ -4,7 +4,7 @@
  * agent data directory), so its truth log and its cloud rows are its own.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -15,8 +15,7 @@ import { seedDemo, seedOwner } from '../../cloud/src/services/seed.service.js';
 import { passwordHasher } from '../../cloud/src/auth/passwords.js';
 import { repos } from '../../cloud/src/repositories/index.js';
 import { ensureDemoVideo, type DemoVideo } from '../../scripts/demo/video.js';
-import { startDemoCamera, type DemoCamera } from '../../scripts/demo/camera.js';
-import { freePort } from '../src/ports.js';
+import { pathToFileURL } from 'node:url';
 import { makeBroker, ROOT, startCloud, startPgCluster, type Broker, type Cloud, type PgCluster } from './services.js';
 import { sleep, startProc, waitForLine, type Proc } from './procs.js';
 
@@ -43,9 +42,9 @@ export class Stack {
   pg!: PgCluster;
   broker!: Broker;
   clouds: Record<'a' | 'b', Cloud> = {} as Record<'a' | 'b', Cloud>;
-  camera!: DemoCamera;
   private video!: DemoVideo;
-  private rtspPort = 0;
+  /** The camera: the synthetic back-bar video, read through the agent's looping file:// source. */
+  private cameraFile = '';
   private orgId = '';
   private venueId = '';
   private db!: pg.Pool;
@@ -70,8 +69,8 @@ export class Stack {
     await this.startCloud('a');
     await this.startCloud('b');
     this.video = await ensureDemoVideo(join(ROOT, 'data', 'faults-cache'), log);
-    this.rtspPort = await freePort();
-    this.camera = await startDemoCamera(this.video.path, this.rtspPort, log);
+    this.cameraFile = join(mkdtempSync(join(tmpdir(), 'ss-faults-camera-')), 'shelf.mp4');
+    copyFileSync(this.video.path, this.cameraFile);
   }
 
   async startCloud(name: 'a' | 'b'): Promise<Cloud> {
@@ -79,21 +78,25 @@ export class Stack {
     return (this.clouds[name] = await startCloud(o));
   }
 
-  /** The camera is the RTSP server and its publisher; a cut takes both away, as a camera losing power does. */
-  async cutCamera(): Promise<void> {
-    await this.camera.stop();
-  }
-
-  async restoreCamera(): Promise<void> {
-    for (let i = 0; ; i++) {
+  /**
+   * A camera that goes dark: its source disappears and the agent's running
+   * ffmpeg reader dies (SIGKILL by pid), so every restart the agent's watchdog
+   * tries fails until the source is back.
+   */
+  cutCamera(): void {
+    renameSync(this.cameraFile, `${this.cameraFile}.off`);
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
       try {
-        this.camera = await startDemoCamera(this.video.path, this.rtspPort, log);
-        return;
-      } catch (e) {
-        if (i >= 20) throw e;
-        await sleep(500); // the old sockets may take a moment to close
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (cmd.includes(this.cameraFile) && cmd.includes('ffmpeg')) process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // the process ended while we looked
       }
     }
+  }
+
+  restoreCamera(): void {
+    renameSync(`${this.cameraFile}.off`, this.cameraFile);
   }
 
   async newDevice(fault: string, over: Partial<AgentConfigInput> = {}): Promise<Device> {
@@ -122,8 +125,7 @@ export class Stack {
         ? [
             {
               id: 'back-bar',
-              url: this.camera.url,
-              transport: 'udp',
+              url: pathToFileURL(this.cameraFile).href,
               sampleEverySeconds: 1,
               slots: this.video.slots.map((s, i) => ({ id: s.id, sku: `SKU-${i % 13}`, polygon: s.polygon })),
             },
@@ -186,7 +188,6 @@ export class Stack {
   async stop(): Promise<void> {
     await this.agent?.proc.stop('SIGKILL');
     await Promise.all(Object.values(this.clouds).map((c) => c.proc.stop('SIGTERM', 5000)));
-    await this.camera?.stop().catch(() => undefined);
     await this.broker?.stop();
     await this.db?.end().catch(() => undefined);
     this.pg?.destroy();
