@@ -92,7 +92,8 @@ async function observe(stack: Stack, dev: Device, n: number, ms = 60_000): Promi
   const start = stack.truth(dev).length;
   const end = Date.now() + ms;
   while (stack.truth(dev).length < start + n) {
-    if (Date.now() > end) throw new Error(`the agent observed fewer than ${n} in ${ms} ms (camera or vision down?)\n${stack.agent?.proc.tail()}`);
+    if (Date.now() > end)
+      throw new Error(`the agent observed fewer than ${n} in ${ms} ms (camera or vision down?)\n${stack.agent?.proc.tail()}`);
     await sleep(250);
   }
   return stack.truth(dev).length;
@@ -202,5 +203,7 @@ export async function cameraCut(stack: Stack, cutS: number): Promise<FaultResult
   const restored = stack.truth(dev).length;
   // the agent's watchdog must bring the stream back on its own: readings resume
   await observe(stack, dev, 56, 90_000);
-  return settle(stack, dev, 'camera cut', 1, t0, [`source gone and its reader killed for ${cutS} s; ${stack.truth(dev).length - restored} observed after`]);
+  return settle(stack, dev, 'camera cut', 1, t0, [
+    `source gone and its reader killed for ${cutS} s; ${stack.truth(dev).length - restored} observed after`,
+  ]);
 }
