@@ -94,23 +94,12 @@ export async function startIngest(o: IngestOptions): Promise<IngestLink> {
     client.once('error', rej);
   });
   const filters = INGEST_KINDS.map((k) => (external && o.sharedGroup ? TOPICS.shared(o.sharedGroup, k) : TOPICS.all(k)));
-  const subscribe = async () => {
-    // snapshot replies go to the instance that asked, so every instance sees them (QoS 0, small)
-    await client.subscribeAsync({
-      ...Object.fromEntries(filters.map((t) => [t, { qos: 1 as const }])),
-      [TOPICS.all('snapshot')]: { qos: 0 as const },
-    });
-    log.info({ filters, external }, 'ingest subscribed');
-  };
-  await subscribe();
-  // A broker that restarts may report our session present yet have lost its subscriptions
-  // (Mosquitto 2.0 restores a persisted session without its $share subscriptions); mqtt.js
-  // then does not resubscribe, and devices' QoS 1 publishes are acknowledged and discarded.
-  // Subscribing again is idempotent, so do it on every reconnect that kept the session.
-  client.on('connect', (connack) => {
-    if (!connack.sessionPresent || stopping) return;
-    subscribe().catch((e: Error) => log.error({ err: e.message }, 'resubscribe failed'));
+  // snapshot replies go to the instance that asked, so every instance sees them (QoS 0, small)
+  await client.subscribeAsync({
+    ...Object.fromEntries(filters.map((t) => [t, { qos: 1 as const }])),
+    [TOPICS.all('snapshot')]: { qos: 0 as const },
   });
+  log.info({ filters, external }, 'ingest subscribed');
 
   return {
     client,
