@@ -33,11 +33,57 @@ export async function openPg(opts: PgOptions): Promise<Db> {
     },
   });
 
+  let closed = false;
+  /**
+   * The LISTEN connection is held for the process's life. When the server restarts it dies:
+   * without an 'error' handler that crashed the whole cloud (found by the fault suite).
+   * Reconnect with backoff and LISTEN again; notifications sent meanwhile are missed, which
+   * the live hub tolerates (it re-reads rows by id, and a client refreshes on reconnect).
+   */
+  const connectListener = async (): Promise<pg.PoolClient> => {
+    const client = await pool.connect();
+    listener.client = client;
+    client.on('notification', (n) => listener.handlers.get(n.channel)?.forEach((h) => h(n.payload ?? '')));
+    client.once('error', () => {
+      client.release(true);
+      if (listener.client === client) listener.client = undefined;
+      void (async () => {
+        for (let attempt = 0; !closed && !listener.client && listener.handlers.size; attempt++) {
+          await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
+          try {
+            const c = await connectListener();
+            try {
+              for (const ch of listener.handlers.keys()) await c.query(`LISTEN ${ch}`);
+            } catch (e) {
+              // a failed LISTEN leaves a connection that is no use
+              listener.client = undefined;
+              try {
+                c.release(true);
+              } catch {
+                // its error handler released it already
+              }
+              throw e;
+            }
+            return;
+          } catch {
+            // the server is still down: try again
+          }
+        }
+      })();
+    });
+    client.on('error', () => undefined); // later errors of the same dead connection
+    return client;
+  };
+
   return {
     kind: 'pg',
     ...asQueryable(pool),
     async transaction(fn) {
       const client = await pool.connect();
+      // a checked-out client has no pool listener: without one, the server going away between
+      // two statements is an unhandled 'error' event that kills the process; the next query fails instead
+      const onError = () => undefined;
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const out = await fn(asQueryable(client));
@@ -47,20 +93,18 @@ export async function openPg(opts: PgOptions): Promise<Db> {
         await client.query('ROLLBACK').catch(() => undefined);
         throw e;
       } finally {
+        client.off('error', onError);
         client.release();
       }
     },
     async listen(channel, onMessage) {
       assertChannel(channel);
-      if (!listener.client) {
-        listener.client = await pool.connect();
-        listener.client.on('notification', (n) => listener.handlers.get(n.channel)?.forEach((h) => h(n.payload ?? '')));
-      }
+      const client = listener.client ?? (await connectListener());
       let set = listener.handlers.get(channel);
       if (!set) {
         set = new Set();
         listener.handlers.set(channel, set);
-        await listener.client.query(`LISTEN ${channel}`);
+        await client.query(`LISTEN ${channel}`);
       }
       set.add(onMessage);
       return async () => {
@@ -75,6 +119,7 @@ export async function openPg(opts: PgOptions): Promise<Db> {
       await pool.query('SELECT pg_notify($1, $2)', [assertChannel(channel), payload]);
     },
     async close() {
+      closed = true;
       listener.client?.release();
       await pool.end();
     },
