@@ -104,13 +104,13 @@ export async function agentKills(stack: Stack, kills: number): Promise<FaultResu
   const dev = await stack.newDevice('agent-kill');
   for (let i = 0; i < kills; i++) {
     await stack.startAgent(dev);
-    // anywhere from before the camera's first frame to mid-publish
-    await sleep(rand(0, 6000));
+    // anywhere from before the shelf's first reading to mid-publish
+    await sleep(rand(500, 9000));
     await stack.agent!.proc.stop('SIGKILL');
   }
   await stack.startAgent(dev);
   await observe(stack, dev, 20);
-  return settle(stack, dev, 'agent SIGKILL', kills, t0, ['at random moments 0-6 s after start']);
+  return settle(stack, dev, 'agent SIGKILL', kills, t0, ['at random moments 0.5-9 s after start']);
 }
 
 export async function brokerOutage(stack: Stack, outageS: number): Promise<FaultResult> {
@@ -133,7 +133,8 @@ export async function brokerOutage(stack: Stack, outageS: number): Promise<Fault
 
 export async function cloudKill(stack: Stack): Promise<FaultResult> {
   const t0 = Date.now();
-  const dev = await stack.newDevice('cloud-kill');
+  // small batches, so the backlog is a stream of them and the kill lands among batches in flight
+  const dev = await stack.newDevice('cloud-kill', { outbox: { readBatch: 20 } });
   await stack.startAgent(dev);
   await observe(stack, dev, 20);
   // a short outage piles up a backlog, so the clouds are busy with batches when one is killed
