@@ -162,7 +162,7 @@ export async function cloudKill(stack: Stack): Promise<FaultResult> {
     t0,
     [
       `killed while draining a backlog, after ${storedAfter} batches stored`,
-      `restarted instance absorbed ${a2.duplicates} redelivered, peer stored ${stack.clouds.b.stored - b} meanwhile`,
+      `restarted instance stored ${a2.stored} from its session (${a2.duplicates} redelivered duplicates absorbed), peer stored ${stack.clouds.b.stored - b} meanwhile`,
     ],
     extra,
   );
