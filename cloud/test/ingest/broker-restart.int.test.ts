@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
@@ -50,7 +50,17 @@ describe('ingest across a broker restart (Mosquitto, persistence on, shared subs
     );
     const start = async () => {
       broker = spawn('mosquitto', ['-c', join(dir, 'm.conf')], { stdio: 'ignore' });
-      await sleep(500);
+      const listening = () =>
+        new Promise<boolean>((resolve) => {
+          const s = connect(port, '127.0.0.1');
+          s.once('connect', () => (s.destroy(), resolve(true)));
+          s.once('error', () => resolve(false));
+        });
+      const end = Date.now() + 10_000;
+      while (!(await listening())) {
+        if (Date.now() > end) throw new Error('mosquitto did not start listening');
+        await sleep(50);
+      }
     };
     await start();
     const topics: string[] = [];
