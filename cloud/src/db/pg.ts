@@ -26,6 +26,48 @@ export async function openPg(opts: PgOptions): Promise<Db> {
   if (opts.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
   const listener: { client?: pg.PoolClient; handlers: Map<string, Set<(p: string) => void>> } = { handlers: new Map() };
 
+  let closed = false;
+  /**
+   * The LISTEN connection is held for the process's life. When the server restarts it dies:
+   * without an 'error' handler that crashed the whole cloud (found by the fault suite).
+   * Reconnect with backoff and LISTEN again; notifications sent meanwhile are missed, which
+   * the live hub tolerates (it re-reads rows by id, and a client refreshes on reconnect).
+   */
+  const connectListener = async (): Promise<pg.PoolClient> => {
+    const client = await pool.connect();
+    listener.client = client;
+    client.on('notification', (n) => listener.handlers.get(n.channel)?.forEach((h) => h(n.payload ?? '')));
+    client.once('error', () => {
+      client.release(true);
+      if (listener.client === client) listener.client = undefined;
+      void (async () => {
+        for (let attempt = 0; !closed && !listener.client && listener.handlers.size; attempt++) {
+          await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
+          try {
+            const c = await connectListener();
+            try {
+              for (const ch of listener.handlers.keys()) await c.query(`LISTEN ${ch}`);
+            } catch (e) {
+              // a failed LISTEN leaves a connection that is no use
+              listener.client = undefined;
+              try {
+                c.release(true);
+              } catch {
+                // its error handler released it already
+              }
+              throw e;
+            }
+            return;
+          } catch {
+            // the server is still down: try again
+          }
+        }
+      })();
+    });
+    client.on('error', () => undefined); // later errors of the same dead connection
+    return client;
+  };
+
   const notifyBus: Bus = {
     kind: 'postgres',
     // NOTIFY is itself transactional: PostgreSQL delivers it at commit
@@ -33,15 +75,12 @@ export async function openPg(opts: PgOptions): Promise<Db> {
       void (await q.query('SELECT pg_notify($1, $2)', [assertChannel(channel), payload])),
     async listen(channel, onMessage) {
       assertChannel(channel);
-      if (!listener.client) {
-        listener.client = await pool.connect();
-        listener.client.on('notification', (n) => listener.handlers.get(n.channel)?.forEach((h) => h(n.payload ?? '')));
-      }
+      const client = listener.client ?? (await connectListener());
       let set = listener.handlers.get(channel);
       if (!set) {
         set = new Set();
         listener.handlers.set(channel, set);
-        await listener.client.query(`LISTEN ${channel}`);
+        await client.query(`LISTEN ${channel}`);
       }
       set.add(onMessage);
       return async () => {
@@ -77,6 +116,10 @@ export async function openPg(opts: PgOptions): Promise<Db> {
     ...asQueryable(pool, atOnce),
     async transaction(fn) {
       const client = await pool.connect();
+      // a checked-out client has no pool listener: without one, the server going away between
+      // two statements is an unhandled 'error' event that kills the process; the next query fails instead
+      const onError = () => undefined;
+      client.on('error', onError);
       const committed: (() => void)[] = [];
       try {
         await client.query('BEGIN');
@@ -88,6 +131,7 @@ export async function openPg(opts: PgOptions): Promise<Db> {
         await client.query('ROLLBACK').catch(() => undefined);
         throw e;
       } finally {
+        client.off('error', onError);
         client.release();
       }
     },
@@ -96,6 +140,7 @@ export async function openPg(opts: PgOptions): Promise<Db> {
       bus = b;
     },
     async close() {
+      closed = true;
       listener.client?.release();
       await pool.end();
     },

@@ -95,11 +95,26 @@ export async function startIngest(o: IngestOptions): Promise<IngestLink> {
   });
   const filters = INGEST_KINDS.map((k) => (external && o.sharedGroup ? TOPICS.shared(o.sharedGroup, k) : TOPICS.all(k)));
   // snapshot replies go to the instance that asked, so every instance sees them (QoS 0, small)
-  await client.subscribeAsync({
-    ...Object.fromEntries(filters.map((t) => [t, { qos: 1 as const }])),
-    [TOPICS.all('snapshot')]: { qos: 0 as const },
-  });
-  log.info({ filters, external }, 'ingest subscribed');
+  const subscribe = async () => {
+    await client.subscribeAsync({
+      ...Object.fromEntries(filters.map((t) => [t, { qos: 1 as const }])),
+      [TOPICS.all('snapshot')]: { qos: 0 as const },
+    });
+    log.info({ filters, external }, 'ingest subscribed');
+  };
+  await subscribe();
+  // Mosquitto 2.0 restores a persisted session after a restart without its $share subscriptions
+  // yet reports the session present, so mqtt.js does not resubscribe and every device's QoS 1
+  // publish is acknowledged and discarded (found by the fault suite). Subscribing again is not
+  // enough there; unsubscribing first is. Only shared filters: a plain one survives a restart.
+  if (external && o.sharedGroup)
+    client.on('connect', (connack) => {
+      if (!connack.sessionPresent || stopping) return;
+      client
+        .unsubscribeAsync(filters)
+        .then(subscribe)
+        .catch((e: Error) => log.error({ err: e.message }, 'renewing the shared subscription failed'));
+    });
 
   return {
     client,

@@ -1,0 +1,97 @@
+/**
+ * A broker restart must not silently end ingestion. Mosquitto 2.0 (this machine's) restores
+ * a persisted session without its $share subscriptions while reporting it present; the fault
+ * suite lost every observation sent after such a restart. Runs its own Mosquitto, never the
+ * machine's.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectAsync } from 'mqtt';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TOPICS } from '@smartstock/protocol';
+import { createLogger } from '@smartstock/protocol/runtime';
+import { startIngest, type IngestLink } from '../../src/ingest/link.js';
+import type { IngestServices } from '../../src/ingest/dispatch.js';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function waitFor(cond: () => boolean, ms: number) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms`);
+    await sleep(20);
+  }
+}
+
+let broker: ChildProcess | undefined;
+let link: IngestLink | undefined;
+afterAll(async () => {
+  await link?.stop();
+  broker?.kill('SIGKILL');
+});
+
+describe('ingest across a broker restart (Mosquitto, persistence on, shared subscription)', () => {
+  it('receives what devices publish after the broker comes back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ss-broker-restart-'));
+    chmodSync(dir, 0o777); // mosquitto started as root writes its persistence as its own user
+    const port = await freePort();
+    writeFileSync(
+      join(dir, 'm.conf'),
+      `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location ${dir}/\n`,
+    );
+    const start = async () => {
+      broker = spawn('mosquitto', ['-c', join(dir, 'm.conf')], { stdio: 'ignore' });
+      const listening = () =>
+        new Promise<boolean>((resolve) => {
+          const s = connect(port, '127.0.0.1');
+          s.once('connect', () => (s.destroy(), resolve(true)));
+          s.once('error', () => resolve(false));
+        });
+      const end = Date.now() + 10_000;
+      while (!(await listening())) {
+        if (Date.now() > end) throw new Error('mosquitto did not start listening');
+        await sleep(50);
+      }
+    };
+    await start();
+    const topics: string[] = [];
+    const services = {
+      observations: {
+        recordBatch: async (_d: string, topic: string) => (topics.push(topic), { stored: 1, duplicates: 0 }),
+        dead: async () => undefined,
+      },
+      devices: { recordStatus: async () => true, recordAck: async () => true },
+    } as unknown as IngestServices;
+    const url = `mqtt://127.0.0.1:${port}`;
+    link = await startIngest({
+      url,
+      clientId: 'cloud-restart',
+      sharedGroup: 'ingest',
+      services,
+      logger: createLogger('test', { level: 'silent' }),
+    });
+    const device = await connectAsync(url, { clientId: 'bar-restart', reconnectPeriod: 200 });
+    await device.publishAsync(TOPICS.obs('bar-restart'), 'before', { qos: 1 });
+    await waitFor(() => topics.length === 1, 5000);
+
+    const b = broker!;
+    b.kill('SIGTERM'); // a clean stop: Mosquitto writes the sessions to disk
+    await new Promise((r) => b.once('exit', r));
+    await start();
+    await waitFor(() => link!.client.connected && device.connected, 10_000);
+    await sleep(500); // the ingest renews its subscription on reconnect
+    await device.publishAsync(TOPICS.obs('bar-restart'), 'after', { qos: 1 });
+    await waitFor(() => topics.length === 2, 5000);
+    expect(topics).toHaveLength(2);
+    await device.endAsync();
+  }, 30_000);
+});

@@ -1,0 +1,195 @@
+/**
+ * The whole stack for the fault suite, and the comparison of what the agent
+ * observed with what the cloud stored. Each fault gets its own device id (and
+ * agent data directory), so its truth log and its cloud rows are its own.
+ */
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createLogger } from '@smartstock/protocol/runtime';
+import type { AgentConfigInput } from '@smartstock/edge-agent';
+import { openDb, migrate } from '../../cloud/src/db/index.js';
+import { seedDemo, seedOwner } from '../../cloud/src/services/seed.service.js';
+import { passwordHasher } from '../../cloud/src/auth/passwords.js';
+import { repos } from '../../cloud/src/repositories/index.js';
+import { ensureDemoVideo, type DemoVideo } from '../../scripts/demo/video.js';
+import { pathToFileURL } from 'node:url';
+import { makeBroker, ROOT, startCloud, startPgCluster, type Broker, type Cloud, type PgCluster } from './services.js';
+import { sleep, startProc, waitForLine, type Proc } from './procs.js';
+
+export const log = createLogger('faults', { level: 'warn' });
+
+/** Production's heartbeat is 300 s; the suite's 1 s makes every slot report each second, the stream the faults cut into. */
+export const HEARTBEAT_S = 1;
+
+export interface Agent {
+  proc: Proc;
+  /** The agent's durable disk-cap drop counter, as last printed. */
+  dropped: number;
+}
+
+export interface Device {
+  id: string;
+  dataDir: string;
+  truthFile: string;
+  configFile: string;
+}
+
+export class Stack {
+  readonly run = randomBytes(4).toString('hex');
+  pg!: PgCluster;
+  broker!: Broker;
+  clouds: Record<'a' | 'b', Cloud> = {} as Record<'a' | 'b', Cloud>;
+  private video!: DemoVideo;
+  /** The camera: the synthetic back-bar video, read through the agent's looping file:// source. */
+  private cameraFile = '';
+  private orgId = '';
+  private venueId = '';
+  private db!: pg.Pool;
+  agent: Agent | undefined;
+
+  async start(): Promise<void> {
+    this.pg = await startPgCluster();
+    const seedDb = await openDb({ url: this.pg.url });
+    await migrate(seedDb);
+    const owner = await seedOwner(seedDb, passwordHasher({ memoryCost: 8, timeCost: 1 }), {
+      organisation: 'Fault Suite Bars',
+      email: `owner-${this.run}@faults.test`,
+      password: 'a long owner password',
+    });
+    this.orgId = owner!.orgId;
+    this.venueId = (await seedDemo(seedDb, this.orgId)).venueId;
+    await seedDb.close();
+    this.db = new pg.Pool({ connectionString: this.pg.url, max: 2 });
+    // a pool error while PostgreSQL is being restarted is expected; queries retry below
+    this.db.on('error', () => undefined);
+    this.broker = await makeBroker();
+    await this.startCloud('a');
+    await this.startCloud('b');
+    this.video = await ensureDemoVideo(join(ROOT, 'data', 'faults-cache'), log);
+    this.cameraFile = join(mkdtempSync(join(tmpdir(), 'ss-faults-camera-')), 'shelf.mp4');
+    copyFileSync(this.video.path, this.cameraFile);
+  }
+
+  async startCloud(name: 'a' | 'b'): Promise<Cloud> {
+    const o = { name, dbUrl: this.pg.url, mqttUrl: this.broker.url, group: `ingest-${this.run}`, run: this.run };
+    return (this.clouds[name] = await startCloud(o));
+  }
+
+  /**
+   * A camera that goes dark: its source disappears and the agent's running
+   * ffmpeg reader dies (SIGKILL by pid), so every restart the agent's watchdog
+   * tries fails until the source is back.
+   */
+  cutCamera(): void {
+    renameSync(this.cameraFile, `${this.cameraFile}.off`);
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (cmd.includes(this.cameraFile) && cmd.includes('ffmpeg')) process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // the process ended while we looked
+      }
+    }
+  }
+
+  restoreCamera(): void {
+    renameSync(`${this.cameraFile}.off`, this.cameraFile);
+  }
+
+  async newDevice(fault: string, over: Partial<AgentConfigInput> = {}): Promise<Device> {
+    const id = `faults-${fault}-${this.run}`;
+    const db = await openDb({ url: this.pg.url });
+    await repos(db).devices.create(this.orgId, { id, venueId: this.venueId, name: `fault ${fault}` });
+    await db.close();
+    const dataDir = mkdtempSync(join(tmpdir(), `ss-faults-agent-${fault}-`));
+    const dev = { id, dataDir, truthFile: join(dataDir, 'truth.log'), configFile: join(dataDir, 'agent.json') };
+    this.writeAgentConfig(dev, over);
+    return dev;
+  }
+
+  writeAgentConfig(dev: Device, over: Partial<AgentConfigInput> = {}, withCamera = true): void {
+    const config: AgentConfigInput = {
+      deviceId: dev.id,
+      dataDir: dev.dataDir,
+      logLevel: 'info',
+      // production backs off up to 60 s; scaled with the outage so a reconnect lands within the compressed window
+      mqtt: { url: this.broker.url, reconnectMinMs: 200, reconnectMaxMs: 2000, maxPublishesPerSecond: 20 },
+      camera: { staleAfterSeconds: 5, backoffMinMs: 500, backoffMaxMs: 2000 },
+      vision: { threads: 1 },
+      shelf: { heartbeatSeconds: HEARTBEAT_S },
+      health: { enabled: false },
+      cameras: withCamera
+        ? [
+            {
+              id: 'back-bar',
+              url: pathToFileURL(this.cameraFile).href,
+              sampleEverySeconds: 1,
+              slots: this.video.slots.map((s, i) => ({ id: s.id, sku: `SKU-${i % 13}`, polygon: s.polygon })),
+            },
+          ]
+        : [],
+      ...over,
+    };
+    writeFileSync(dev.configFile, JSON.stringify(config, null, 2));
+  }
+
+  /** Starts the agent and resolves once it runs (its outbox open, uplink and camera started). */
+  async startAgent(dev: Device): Promise<Agent> {
+    const proc = startProc('agent', process.execPath, ['--import', 'tsx', 'e2e/faults/agent-child.ts', dev.configFile, dev.truthFile], {
+      cwd: ROOT,
+    });
+    const agent: Agent = { proc, dropped: 0 };
+    proc.onLine((l) => {
+      const m = /^(?:READY|DROPPED) (\d+)$/.exec(l);
+      if (m) agent.dropped = Number(m[1]);
+    });
+    await waitForLine(proc, (l) => l.startsWith('READY '), 120_000, 'agent start');
+    return (this.agent = agent);
+  }
+
+  truth(dev: Device): string[] {
+    if (!existsSync(dev.truthFile)) return [];
+    return readFileSync(dev.truthFile, 'utf8').split('\n').filter(Boolean);
+  }
+
+  async query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
+    for (let i = 0; ; i++) {
+      try {
+        return (await this.db.query<R>(sql, params)).rows;
+      } catch (e) {
+        if (i >= 60) throw e;
+        await sleep(500);
+      }
+    }
+  }
+
+  async storedIds(dev: Device): Promise<string[]> {
+    return (await this.query<{ id: string }>('SELECT id FROM observations WHERE device_id = $1', [dev.id])).map((r) => r.id);
+  }
+
+  /** The same reading (camera, slot, instant) stored under two ids would be a doubling that the id key cannot catch. */
+  async sameReadingTwice(dev: Device): Promise<number> {
+    const r = await this.query<{ n: string }>(
+      `SELECT coalesce(sum(c - 1), 0) AS n FROM (SELECT count(*) AS c FROM observations WHERE device_id = $1
+         GROUP BY camera_id, slot_id, at HAVING count(*) > 1) d`,
+      [dev.id],
+    );
+    return Number(r[0]!.n);
+  }
+
+  async deadLetters(dev: Device): Promise<number> {
+    const r = await this.query<{ n: string }>('SELECT count(*) AS n FROM dead_letters WHERE device_id = $1', [dev.id]);
+    return Number(r[0]!.n);
+  }
+
+  async stop(): Promise<void> {
+    await this.agent?.proc.stop('SIGKILL');
+    await Promise.all(Object.values(this.clouds).map((c) => c.proc.stop('SIGTERM', 5000)));
+    await this.broker?.stop();
+    await this.db?.end().catch(() => undefined);
+    this.pg?.destroy();
+  }
+}
