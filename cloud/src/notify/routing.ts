@@ -1,6 +1,7 @@
 import type { ChannelName } from './channels/channel.js';
 import type { NotificationKind } from './outbox.repository.js';
-import type { NotificationSettings, PushSubscription, Role } from './settings.repository.js';
+import type { NotificationSettings, PushSubscription } from './settings.repository.js';
+import type { Role } from '../auth/roles.js';
 
 /**
  * Who gets a message on which channel, and whether quiet hours hold it for

@@ -1,7 +1,6 @@
 import type { Queryable } from '../db/types.js';
 import type { ChannelName } from './channels/channel.js';
-
-export type Role = 'owner' | 'manager' | 'bartender' | 'technician';
+import type { Role } from '../auth/roles.js';
 
 /** Who hears about what at one venue. Phone is E.164 (the service validates it before it gets here). */
 export interface NotificationSettings {

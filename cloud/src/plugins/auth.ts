@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import jwt from '@fastify/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from '../repositories/user.repository.js';
+import type { Role } from '../auth/roles.js';
 import type { Principal } from '../services/auth.service.js';
 import { forbidden, unauthorized } from '../errors.js';
 

@@ -1,7 +1,5 @@
 import type { Queryable } from '../db/types.js';
-
-export const ROLES = ['owner', 'manager', 'bartender', 'technician'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../auth/roles.js';
 
 export interface User {
   id: string;

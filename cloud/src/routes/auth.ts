@@ -1,6 +1,6 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ROLES } from '../repositories/user.repository.js';
+import { ROLES } from '../auth/roles.js';
 import type { App } from './types.js';
 import { actor, idParam } from './types.js';
 

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../db/types.js';
 import { repos } from '../repositories/index.js';
-import type { Member, Role } from '../repositories/user.repository.js';
+import type { Member } from '../repositories/user.repository.js';
+import type { Role } from '../auth/roles.js';
 import { conflict, forbidden, notFound, unauthorized } from '../errors.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 

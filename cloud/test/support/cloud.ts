@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startCloud, type RunningCloud } from '../../src/server.js';
 import type { CloudConfigInput } from '../../src/config.js';
 import type { DemoSeed } from '../../src/services/seed.service.js';
-import type { Role } from '../../src/repositories/user.repository.js';
+import type { Role } from '../../src/auth/roles.js';
 import { repos } from '../../src/repositories/index.js';
 import { passwordHasher } from '../../src/auth/passwords.js';
 import { seedPki } from './pki.js';
