@@ -1,8 +1,6 @@
 import type { Queryable } from '../db/types.js';
 import type { ConditionState } from './hysteresis.js';
-import type { RuleName, Severity, Subject } from './rules.js';
-
-export type AlertState = 'raised' | 'escalated' | 'acknowledged' | 'resolved';
+import type { AlertState, RuleName, Severity, Subject } from './rules.js';
 
 export interface Alert {
   id: string;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError, notFound } from '../errors.js';
 import { actor, idParam } from '../routes/types.js';
 import type { AlertEngine } from './engine.js';
-import type { AlertState } from './alert.repository.js';
+import { ALERT_STATES, type AlertState } from './rules.js';
 import { notificationRoutes } from '../notify/routes.js';
 import type { Notifier } from '../notify/notifier.js';
 import { smsReplyRoutes, type SmsReplyOptions } from './sms-reply.js';
@@ -16,12 +16,13 @@ export interface AlertRoutesOptions {
   smsReplies?: Omit<SmsReplyOptions, 'engine'> | undefined;
 }
 
+const STATE = ALERT_STATES.join('|');
 const listQuery = z.object({
   venueId: z.uuid().optional(),
   /** comma-separated, e.g. raised,escalated (the open ones) */
   state: z
     .string()
-    .regex(/^(raised|escalated|acknowledged|resolved)(,(raised|escalated|acknowledged|resolved))*$/, 'expected states separated by commas')
+    .regex(new RegExp(`^(${STATE})(,(${STATE}))*$`), 'expected states separated by commas')
     .optional(),
   before: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -11,6 +11,10 @@ export type RuleName =
 
 export type Severity = 'info' | 'warning' | 'critical';
 
+/** An alert's life: raised, possibly escalated, acknowledged, resolved. */
+export const ALERT_STATES = ['raised', 'escalated', 'acknowledged', 'resolved'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
 interface Scope {
   orgId: string;
   venueId: string;
