@@ -1,7 +1,7 @@
 /**
  * The faults, each on its own device, and the one comparison they all end with.
  */
-import { sleep } from './procs.js';
+import { sleep } from '../src/procs.js';
 import { HEARTBEAT_S, type Device, type Stack } from './stack.js';
 
 export interface FaultResult {

@@ -31,7 +31,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { killAll, tails } from './procs.js';
+import { killAll, tails } from '../src/procs.js';
 import { ROOT } from './services.js';
 import { Stack } from './stack.js';
 import { agentKills, brokerOutage, cameraCut, cloudKill, diskCap, pgRestart, type FaultResult, type Sizes } from './faults.js';

@@ -8,9 +8,8 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, writeFileSy
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect } from 'node:net';
-import { freePort, waitFor } from '../src/ports.js';
-import { startProc, waitForLine, type Proc } from './procs.js';
+import { freePort, listening, waitFor } from '../src/ports.js';
+import { startProc, waitForLine, type Proc } from '../src/procs.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -67,13 +66,6 @@ export async function startPgCluster(): Promise<PgCluster> {
   };
 }
 
-const canConnect = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
-
 export interface Broker {
   url: string;
   start(): Promise<void>;
@@ -108,7 +100,7 @@ export async function makeBroker(): Promise<Broker> {
     async start() {
       proc = startProc('mosquitto', 'mosquitto', ['-c', conf]);
       const p = proc;
-      await waitFor(() => canConnect(port), 15_000, 'mosquitto to listen').catch((e: Error) => {
+      await waitFor(() => listening(port), 15_000, 'mosquitto to listen').catch((e: Error) => {
         throw new Error(`${e.message}\n${p.tail()}`);
       });
     },

@@ -17,7 +17,7 @@ import { repos } from '../../cloud/src/repositories/index.js';
 import { ensureDemoVideo, type DemoVideo } from '../../scripts/demo/video.js';
 import { pathToFileURL } from 'node:url';
 import { makeBroker, ROOT, startCloud, startPgCluster, type Broker, type Cloud, type PgCluster } from './services.js';
-import { sleep, startProc, waitForLine, type Proc } from './procs.js';
+import { sleep, startProc, waitForLine, type Proc } from '../src/procs.js';
 
 export const log = createLogger('faults', { level: 'warn' });
 

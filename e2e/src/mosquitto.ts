@@ -2,8 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'node:net';
-import { freePort, waitFor } from './ports.js';
+import { freePort, listening, waitFor } from './ports.js';
 
 export const MOSQUITTO = spawnSync('sh', ['-c', 'command -v mosquitto']).stdout?.toString().trim() || '/usr/sbin/mosquitto';
 export const hasMosquitto = spawnSync('sh', ['-c', `test -x ${MOSQUITTO}`]).status === 0;
@@ -44,18 +43,10 @@ export async function startSelfHostedMosquitto(certsDir: string): Promise<SelfHo
   await waitFor(
     async () => {
       if (broker.exitCode !== null) throw new Error(`mosquitto exited: ${log}`);
-      return connectable(port);
+      return listening(port);
     },
     15_000,
     'mosquitto to listen',
   );
   return { port, log: () => log, stop: () => void broker.kill('SIGTERM') };
-}
-
-function connectable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
 }

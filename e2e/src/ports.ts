@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /** A free TCP port on loopback, so two suites never collide (Mosquitto owns 1883 here). */
 export function freePort(): Promise<number> {
@@ -19,4 +19,13 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 10_00
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Whether something accepts TCP connections on this loopback port yet. */
+export function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
 }

@@ -6,7 +6,7 @@
  * and command with the bundle. Only container paths, host names and ports are rewritten, so a
  * wrong flag, a missing variable or a broken entry point fails here before anyone builds an image.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,18 +17,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interpolate, readCompose, readDockerfile } from '../src/compose.js';
 import { hasMosquitto, startSelfHostedMosquitto, type SelfHostedBroker } from '../src/mosquitto.js';
 import { freePort, waitFor } from '../src/ports.js';
+import { startProc, type Proc } from '../src/procs.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const run = randomBytes(4).toString('hex');
 const dbName = `ss_compose_${run}`;
 const OWNER = { email: `owner-${run}@bar.example`, password: `compose-owner-${run}-pass` };
-
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  log: string;
-}
 
 describe.runIf(hasMosquitto)('docker/compose.yaml outside Docker', () => {
   const compose = readCompose();
@@ -42,16 +37,10 @@ describe.runIf(hasMosquitto)('docker/compose.yaml outside Docker', () => {
   const container = (s: string) =>
     Object.entries(paths).reduce((acc, [from, to]) => acc.replaceAll(`${from}/`, `${to}/`).replaceAll(` ${from} `, ` ${to} `), s);
   const start = (name: string, argv: string[], env: Record<string, string>): Proc => {
-    const child = spawn(argv[0] === 'node' ? process.execPath : argv[0]!, argv.slice(1), {
+    const p = startProc(name, argv[0] === 'node' ? process.execPath : argv[0]!, argv.slice(1), {
       cwd: ROOT,
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
     });
-    const p: Proc = { name, child, log: '' };
-    const keep = (d: Buffer) => (p.log = (p.log + d.toString()).slice(-8000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
     procs.push(p);
     return p;
   };
@@ -60,7 +49,7 @@ describe.runIf(hasMosquitto)('docker/compose.yaml outside Docker', () => {
     fetch(url, init).catch((e: unknown) => {
       throw new Error(`${url}: ${String(e)}\n${logs()}`);
     });
-  const logs = () => procs.map((p) => `--- ${p.name} (exit ${p.child.exitCode})\n${p.log.slice(-2000)}`).join('\n');
+  const logs = () => procs.map((p) => `--- ${p.name} (exit ${p.child.exitCode})\n${p.tail(30)}`).join('\n');
 
   beforeAll(async () => {
     // the pki service: its command line, minus the chowns that hand files to container users
@@ -108,9 +97,7 @@ describe.runIf(hasMosquitto)('docker/compose.yaml outside Docker', () => {
   }, 180_000);
 
   afterAll(async () => {
-    for (const p of procs) if (p.child.exitCode === null) process.kill(-p.child.pid!, 'SIGTERM');
-    await new Promise((r) => setTimeout(r, 1500));
-    for (const p of procs) if (p.child.exitCode === null) process.kill(-p.child.pid!, 'SIGKILL');
+    await Promise.all(procs.map((p) => p.stop('SIGTERM', 1500)));
     broker?.stop();
     if (admin) {
       await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
