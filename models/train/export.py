@@ -15,14 +15,20 @@ from detector import BottleDetector, ExportWrapper
 from fillnet import FillExport, FillNet
 
 
-def check(path, model, x):
+def onnx_diff(path, model, x):
+    """Largest absolute difference between onnxruntime running path and model on x, and the output shape."""
     import onnxruntime as ort
 
     sess = ort.InferenceSession(path, providers=['CPUExecutionProvider'])
     got = sess.run(None, {sess.get_inputs()[0].name: x.numpy()})[0]
-    want = model(x).detach().numpy()
-    err = float(np.abs(got - want).max())
-    print(f'{os.path.basename(path)}: onnxruntime vs torch max abs diff {err:.2e}, output {got.shape}')
+    with torch.no_grad():
+        want = model(x).numpy()
+    return float(np.abs(got - want).max()), got.shape
+
+
+def check(path, model, x):
+    err, shape = onnx_diff(path, model, x)
+    print(f'{os.path.basename(path)}: onnxruntime vs torch max abs diff {err:.2e}, output {shape}')
     assert err < 1e-3, err
 
 

@@ -22,12 +22,10 @@ import torch
 import torch.nn as nn
 from onnx import numpy_helper
 
-from common import DET_H, DET_W, FILL_H, FILL_W, OUT, load_real, load_synthetic
+from common import DET_H, DET_W, FILL_H, FILL_W, MODELS, OUT, load_real, load_synthetic
 from detector import BottleDetector, ExportWrapper
+from export import onnx_diff
 from fillnet import FillExport, FillNet
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
 
 def onnx_convs(path):
     """(weight, bias) of every Conv node, in graph (= execution) order."""
@@ -110,16 +108,6 @@ def calibrate(net, order, x):
         bn.bias.data = mean + folded_bias
 
 
-def compare(path, wrap, x):
-    import onnxruntime as ort
-
-    sess = ort.InferenceSession(path, providers=['CPUExecutionProvider'])
-    got = sess.run(None, {sess.get_inputs()[0].name: x.numpy()})[0]
-    with torch.no_grad():
-        want = wrap.eval()(x).numpy()
-    return float(np.abs(got - want).max())
-
-
 def detector_batch(rng, n=48):
     from train_detector import sample
 
@@ -144,9 +132,9 @@ def fill_batch(rng, n=192):
 def rebuild(name, net, wrap, x_shape, batch, path, ckpt, training):
     order = load_folded(net, path, x_shape)
     probe = torch.rand(x_shape)
-    before = compare(path, wrap, probe)
+    before, _ = onnx_diff(path, wrap.eval(), probe)
     calibrate(net, order, batch)
-    after = compare(path, wrap, probe)
+    after, _ = onnx_diff(path, wrap.eval(), probe)
     print(f'{name}: {len(order)} convolutions from {os.path.basename(path)}; torch vs onnxruntime max abs diff {before:.1e} folded, {after:.1e} calibrated')
     if after > 1e-3:
         raise SystemExit(f'{name}: the rebuilt model does not reproduce {path}')
@@ -160,7 +148,7 @@ def rebuild(name, net, wrap, x_shape, batch, path, ckpt, training):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--onnx', default=os.path.join(HERE, '..', 'onnx'))
+    ap.add_argument('--onnx', default=os.path.join(MODELS, 'onnx'))
     ap.add_argument('--force', action='store_true', help='overwrite existing checkpoints')
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
