@@ -104,13 +104,14 @@ export async function agentKills(stack: Stack, kills: number): Promise<FaultResu
   const dev = await stack.newDevice('agent-kill');
   for (let i = 0; i < kills; i++) {
     await stack.startAgent(dev);
-    // anywhere from before the shelf's first reading to mid-publish
-    await sleep(rand(500, 9000));
+    // anywhere from before the shelf's first reading (an RTSP camera takes a few seconds to its
+    // first frame) to mid-publish
+    await sleep(rand(500, 12_000));
     await stack.agent!.proc.stop('SIGKILL');
   }
   await stack.startAgent(dev);
   await observe(stack, dev, 20);
-  return settle(stack, dev, 'agent SIGKILL', kills, t0, ['at random moments 0.5-9 s after start']);
+  return settle(stack, dev, 'agent SIGKILL', kills, t0, ['at random moments 0.5-12 s after start']);
 }
 
 export async function brokerOutage(stack: Stack, outageS: number): Promise<FaultResult> {
@@ -198,13 +199,13 @@ export async function cameraCut(stack: Stack, cutS: number): Promise<FaultResult
   const dev = await stack.newDevice('camera');
   await stack.startAgent(dev);
   await observe(stack, dev, 20);
-  stack.cutCamera();
+  await stack.cutCamera();
   await sleep(cutS * 1000);
-  stack.restoreCamera();
+  await stack.restoreCamera();
   const restored = stack.truth(dev).length;
   // the agent's watchdog must bring the stream back on its own: readings resume
   await observe(stack, dev, 56, 90_000);
   return settle(stack, dev, 'camera cut', 1, t0, [
-    `source gone and its reader killed for ${cutS} s; ${stack.truth(dev).length - restored} observed after`,
+    `RTSP server killed for ${cutS} s; ${stack.truth(dev).length - restored} observed after`,
   ]);
 }

@@ -3,10 +3,10 @@
  *
  * Real processes, private to the run: a PostgreSQL cluster (initdb/pg_ctl in a
  * temporary directory), a Mosquitto broker, two cloud instances (`cloud/src/main.ts`)
- * sharing the ingest subscription, a camera (the demo's synthetic back-bar video
- * through the agent's own looping file:// source: the npm RTSP server's UDP
- * stream delivered no frames on the CI machine, and no fault here is about
- * RTSP itself) and the edge agent with its real ONNX vision (`agent-child.ts`:
+ * sharing the ingest subscription, a camera (GStreamer's gst-rtsp-server serving the
+ * demo's synthetic back-bar video over RTSP/TCP, as a real camera does; the npm RTSP
+ * server's UDP stream delivered no frames on the CI machine) and the edge agent
+ * with its real ONNX vision (`agent-child.ts`:
  * main.ts plus a truth log). Then, each on a fresh
  * device: SIGKILL the agent at random moments, stop the broker, SIGKILL a cloud
  * instance while it works through a backlog, crash-restart PostgreSQL, fill the

@@ -4,7 +4,7 @@
  * agent data directory), so its truth log and its cloud rows are its own.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -15,7 +15,8 @@ import { seedDemo, seedOwner } from '../../cloud/src/services/seed.service.js';
 import { passwordHasher } from '../../cloud/src/auth/passwords.js';
 import { repos } from '../../cloud/src/repositories/index.js';
 import { ensureDemoVideo, type DemoVideo } from '../../scripts/demo/video.js';
-import { pathToFileURL } from 'node:url';
+import { gstRtspCommand } from '../../edge-agent/test/helpers/gst-rtsp.js';
+import { freePort } from '../../edge-agent/test/helpers/rtsp.js';
 import { makeBroker, ROOT, startCloud, startPgCluster, type Broker, type Cloud, type PgCluster } from './services.js';
 import { sleep, startProc, waitForLine, type Proc } from '../src/procs.js';
 
@@ -43,8 +44,11 @@ export class Stack {
   broker!: Broker;
   clouds: Record<'a' | 'b', Cloud> = {} as Record<'a' | 'b', Cloud>;
   private video!: DemoVideo;
-  /** The camera: the synthetic back-bar video, read through the agent's looping file:// source. */
-  private cameraFile = '';
+  /**
+   * The camera: GStreamer's RTSP server (not ours, as many cameras embed it) serving the synthetic
+   * back-bar video over TCP only, each reader from the start of the clip.
+   */
+  private camera: { port: number; proc?: Proc } = { port: 0 };
   private orgId = '';
   private venueId = '';
   private db!: pg.Pool;
@@ -69,8 +73,8 @@ export class Stack {
     await this.startCloud('a');
     await this.startCloud('b');
     this.video = await ensureDemoVideo(join(ROOT, 'data', 'faults-cache'), log);
-    this.cameraFile = join(mkdtempSync(join(tmpdir(), 'ss-faults-camera-')), 'shelf.mp4');
-    copyFileSync(this.video.path, this.cameraFile);
+    this.camera.port = await freePort();
+    await this.restoreCamera();
   }
 
   async startCloud(name: 'a' | 'b'): Promise<Cloud> {
@@ -79,24 +83,19 @@ export class Stack {
   }
 
   /**
-   * A camera that goes dark: its source disappears and the agent's running
-   * ffmpeg reader dies (SIGKILL by pid), so every restart the agent's watchdog
-   * tries fails until the source is back.
+   * A camera that loses power: its RTSP server dies mid-stream (SIGKILL), the agent's reader
+   * sees the connection drop, and every reconnect its watchdog tries is refused until it is back.
    */
-  cutCamera(): void {
-    renameSync(this.cameraFile, `${this.cameraFile}.off`);
-    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        if (cmd.includes(this.cameraFile) && cmd.includes('ffmpeg')) process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        // the process ended while we looked
-      }
-    }
+  async cutCamera(): Promise<void> {
+    await this.camera.proc?.stop('SIGKILL');
+    this.camera.proc = undefined;
   }
 
-  restoreCamera(): void {
-    renameSync(`${this.cameraFile}.off`, this.cameraFile);
+  /** The camera boots again on the same address. */
+  async restoreCamera(): Promise<void> {
+    const { cmd, args } = gstRtspCommand(this.camera.port, 'shelf', { tcpOnly: true, video: this.video.path });
+    this.camera.proc = startProc('camera', cmd, args);
+    await waitForLine(this.camera.proc, (l) => l === 'ready', 15_000, 'camera (gst-rtsp-server) start');
   }
 
   async newDevice(fault: string, over: Partial<AgentConfigInput> = {}): Promise<Device> {
@@ -125,7 +124,7 @@ export class Stack {
         ? [
             {
               id: 'back-bar',
-              url: pathToFileURL(this.cameraFile).href,
+              url: `rtsp://127.0.0.1:${this.camera.port}/shelf`,
               sampleEverySeconds: 1,
               slots: this.video.slots.map((s, i) => ({ id: s.id, sku: `SKU-${i % 13}`, polygon: s.polygon })),
             },
@@ -189,6 +188,7 @@ export class Stack {
     await this.agent?.proc.stop('SIGKILL');
     await Promise.all(Object.values(this.clouds).map((c) => c.proc.stop('SIGTERM', 5000)));
     await this.broker?.stop();
+    await this.camera.proc?.stop('SIGTERM', 3000);
     await this.db?.end().catch(() => undefined);
     this.pg?.destroy();
   }

@@ -57,6 +57,7 @@ export class Camera {
       backoffMaxMs: r.backoffMaxMs,
       failAfterAttempts: r.failAfterAttempts,
       stableRunMs: r.stableRunSeconds * 1000,
+      firstFrameMs: r.firstFrameSeconds * 1000,
     };
   }
 

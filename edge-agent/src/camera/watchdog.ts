@@ -32,6 +32,12 @@ export interface WatchOptions {
    * run and be restarted every second forever.
    */
   stableRunMs?: number;
+  /**
+   * How long a fresh ffmpeg may take to its first frame. Connecting and probing a slow stream take
+   * longer than the gap between two frames: ffmpeg reads up to 5 s of a 2 fps camera before it
+   * decodes one, so a short staleAfter alone would restart it before it could ever deliver.
+   */
+  firstFrameMs?: number;
   random?: () => number;
 }
 
@@ -55,8 +61,11 @@ export function decide(s: WatchState, now: number, o: WatchOptions): Decision {
   const delayMs = backoffDelay(attempt, o.backoffMinMs, o.backoffMaxMs, o.random);
   if (s.exited) return { action: 'backoff', reason: s.exited.summary, delayMs };
   const since = Math.max(s.startedAt ?? now, s.lastFrameAt ?? 0);
-  if (now - since > o.staleAfterMs) {
-    return { action: 'restart', reason: `no frame for ${Math.round((now - since) / 1000)} s`, delayMs };
+  const firstFrame = s.lastFrameAt === null || s.startedAt === null || s.lastFrameAt < s.startedAt;
+  const limit = firstFrame ? Math.max(o.staleAfterMs, o.firstFrameMs ?? 0) : o.staleAfterMs;
+  if (now - since > limit) {
+    const secs = Math.round((now - since) / 1000);
+    return { action: 'restart', reason: firstFrame ? `no first frame after ${secs} s` : `no frame for ${secs} s`, delayMs };
   }
   return { action: 'ok' };
 }

@@ -47,6 +47,8 @@ export const cameraRuntimeSchema = z
   .object({
     ffmpegPath: file.optional(),
     staleAfterSeconds: z.number().positive().default(20),
+    /** How long a fresh ffmpeg may take to its first frame (connect, then probe up to 5 s of stream); at least staleAfterSeconds. */
+    firstFrameSeconds: z.number().positive().default(15),
     backoffMinMs: z.number().int().positive().default(1000),
     backoffMaxMs: z.number().int().positive().default(60_000),
     /** Consecutive attempts without a frame before a camera shows `failed`. */

@@ -31,6 +31,21 @@ describe('camera watchdog', () => {
     expect(decide(s, 22_001, o).action).toBe('start');
   });
 
+  it('gives a fresh run firstFrameMs to its first frame, then holds it to staleAfter', () => {
+    const fo = { ...o, staleAfterMs: 5000, firstFrameMs: 15_000 };
+    let s = enterRunning(initialWatchState(), 0);
+    // a 2 fps camera: ffmpeg probes ~5 s before the first frame; staleAfter alone would kill it at 5 s
+    expect(decide(s, 14_000, fo).action).toBe('ok');
+    expect(decide(s, 15_001, fo)).toMatchObject({ action: 'restart', reason: 'no first frame after 15 s' });
+    s = onFrame(s, 6000);
+    expect(decide(s, 11_000, fo).action).toBe('ok');
+    expect(decide(s, 11_001, fo)).toMatchObject({ action: 'restart', reason: 'no frame for 5 s' });
+    // the next run is fresh again: the frame of the run before does not count
+    s = enterRunning(enterBackoff(s, 11_001, { reason: 'x', delayMs: 10 }, fo), 12_000);
+    expect(decide(s, 26_000, fo).action).toBe('ok');
+    expect(decide(s, 27_001, fo).action).toBe('restart');
+  });
+
   it('backs off exponentially to the cap while runs produce nothing, then shows failed', () => {
     let s = enterRunning(initialWatchState(), 0);
     let now = 0;

@@ -23,15 +23,30 @@ export interface GstRtsp {
   stop(): Promise<void>;
 }
 
-export async function startGstRtsp(o: { tcpOnly?: boolean; user?: string; password?: string } = {}): Promise<GstRtsp> {
+export interface GstOptions {
+  tcpOnly?: boolean;
+  user?: string;
+  password?: string;
+  /** An H.264 MP4 to serve (each reader plays it from the start) instead of the moving test pattern. */
+  video?: string;
+}
+
+/** The command line of the server, for a caller that supervises the process itself (the fault suite). */
+export function gstRtspCommand(port: number, mount: string, o: GstOptions = {}): { cmd: string; args: string[] } {
   if (!PYTHON) throw new Error(gstMissing);
-  const port = await freePort();
-  const args = [SCRIPT, String(port), 'shelf'];
+  const args = [SCRIPT, String(port), mount];
   if (o.tcpOnly) args.push('--tcp-only');
   if (o.user) args.push('--user', o.user, '--password', o.password ?? '');
+  if (o.video) args.push('--video', o.video);
+  return { cmd: PYTHON, args };
+}
+
+export async function startGstRtsp(o: GstOptions = {}): Promise<GstRtsp> {
+  const port = await freePort();
+  const { cmd, args } = gstRtspCommand(port, 'shelf', o);
   let child: ChildProcess | null = null;
   const start = async () => {
-    const c = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
     let err = '';
     c.stderr!.on('data', (d) => (err += d));
