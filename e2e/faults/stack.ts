@@ -115,7 +115,8 @@ export class Stack {
       dataDir: dev.dataDir,
       logLevel: 'info',
       // production backs off up to 60 s; scaled with the outage so a reconnect lands within the compressed window
-      mqtt: { url: this.broker.url, reconnectMinMs: 200, reconnectMaxMs: 2000, maxPublishesPerSecond: 20 },
+      // MQTT 5 as in docker/compose.yaml: a batch Mosquitto routes to no one (the clouds resubscribing after its restart) is kept
+      mqtt: { url: this.broker.url, protocolVersion: 5, reconnectMinMs: 200, reconnectMaxMs: 2000, maxPublishesPerSecond: 20 },
       camera: { staleAfterSeconds: 5, backoffMinMs: 500, backoffMaxMs: 2000 },
       vision: { threads: 1 },
       shelf: { heartbeatSeconds: HEARTBEAT_S },

@@ -7,6 +7,7 @@ export const AGENT_ENV = {
   SMARTSTOCK_DEVICE_ID: 'deviceId',
   SMARTSTOCK_DATA_DIR: 'dataDir',
   SMARTSTOCK_MQTT_URL: 'mqtt.url',
+  SMARTSTOCK_MQTT_PROTOCOL_VERSION: 'mqtt.protocolVersion',
   LOG_LEVEL: 'logLevel',
 } as const;
 

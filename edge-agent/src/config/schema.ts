@@ -22,6 +22,12 @@ export const mqttSchema = z
     reconnectMinMs: z.number().int().positive().default(1000),
     reconnectMaxMs: z.number().int().positive().default(60_000),
     maxInflight: z.number().int().min(1).max(100).default(10),
+    /**
+     * 4 (MQTT 3.1.1) speaks to every broker, the embedded one (aedes) included. 5 lets Mosquitto,
+     * EMQX or AWS IoT answer a batch nobody is subscribed to with "no matching subscribers": the
+     * agent then keeps it and sends it again instead of counting it delivered.
+     */
+    protocolVersion: z.union([z.literal(4), z.literal(5)]).default(4),
   })
   .strict()
   .superRefine((m, ctx) => {

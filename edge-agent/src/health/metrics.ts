@@ -38,6 +38,11 @@ export function createMetrics() {
       registers: [registry],
     }),
     publishErrors: new Counter({ name: 'smartstock_publish_errors_total', help: 'MQTT publishes that failed', registers: [registry] }),
+    batchesUnrouted: new Counter({
+      name: 'smartstock_batches_unrouted_total',
+      help: 'batches an MQTT 5 broker answered "no matching subscribers" (kept and sent again)',
+      registers: [registry],
+    }),
     mqttConnected: new Gauge({ name: 'smartstock_mqtt_connected', help: '1 while connected to the broker', registers: [registry] }),
     cameraState: new Gauge({
       name: 'smartstock_camera_state',

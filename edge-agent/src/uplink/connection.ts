@@ -7,8 +7,9 @@ import { backoffDelay } from '../backoff.js';
 
 /**
  * One MQTT connection: mutual TLS with the device certificate, client id = thing
- * name (AWS IoT requires it), a persistent session (clean: false) so QoS 1
- * messages in flight survive a reconnect, and the retained last will "offline".
+ * name (AWS IoT requires it), a persistent session (clean: false, and over
+ * MQTT 5 an hour's expiry, AWS IoT's default) so QoS 1 messages in flight
+ * survive a reconnect, and the retained last will "offline".
  */
 export function connectMqtt(config: AgentConfig, log: Logger): MqttClient {
   const m = config.mqtt;
@@ -17,7 +18,7 @@ export function connectMqtt(config: AgentConfig, log: Logger): MqttClient {
   const client = mqtt.connect(m.url, {
     clientId: config.deviceId,
     clean: false,
-    protocolVersion: 4,
+    ...(m.protocolVersion === 5 ? { protocolVersion: 5, properties: { sessionExpiryInterval: 3600 } } : { protocolVersion: 4 }),
     keepalive: m.keepaliveSeconds,
     connectTimeout: 30_000,
     reconnectPeriod: backoffDelay(0, m.reconnectMinMs, m.reconnectMaxMs),

@@ -68,6 +68,12 @@ export class Uplink {
         metrics.outboxDepth.set(outbox.depth);
       },
       onError: () => metrics.publishErrors.inc(),
+      onUnrouted: ({ seq, count, retryInMs }) => {
+        metrics.batchesUnrouted.inc();
+        log.warn({ seq, count, retryInMs }, 'broker has no subscriber for observations (cloud not listening); rows kept, retrying');
+      },
+      unroutedMinMs: config.mqtt.reconnectMinMs,
+      unroutedMaxMs: config.mqtt.reconnectMaxMs,
     });
     client.on('connect', () => {
       metrics.mqttConnected.set(1);
