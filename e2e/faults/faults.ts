@@ -104,14 +104,15 @@ export async function agentKills(stack: Stack, kills: number): Promise<FaultResu
   const dev = await stack.newDevice('agent-kill');
   for (let i = 0; i < kills; i++) {
     await stack.startAgent(dev);
-    // anywhere from before the shelf's first reading (an RTSP camera takes a few seconds to its
-    // first frame) to mid-publish
-    await sleep(rand(500, 12_000));
+    // every other kill at any moment from start (often before the first frame: an RTSP camera
+    // takes seconds to it), the rest within 2 s of a fresh reading, while it is being published
+    if (i % 2) await observe(stack, dev, 1).then(() => sleep(rand(0, 2000)));
+    else await sleep(rand(500, 12_000));
     await stack.agent!.proc.stop('SIGKILL');
   }
   await stack.startAgent(dev);
   await observe(stack, dev, 20);
-  return settle(stack, dev, 'agent SIGKILL', kills, t0, ['at random moments 0.5-12 s after start']);
+  return settle(stack, dev, 'agent SIGKILL', kills, t0, ['half at random 0.5-12 s after start, half 0-2 s after a fresh reading']);
 }
 
 export async function brokerOutage(stack: Stack, outageS: number): Promise<FaultResult> {
