@@ -12,6 +12,9 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 DATA_DIR=/data
 COPY --from=build /app /app
+# a volume takes the ownership of the folder it mounts over: made here, it is the node user's
+# (otherwise root's, and the cloud cannot write its PGlite database or its broker's CA)
+RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 EXPOSE 8080 8883
 USER node

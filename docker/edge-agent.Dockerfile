@@ -13,6 +13,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -r
 COPY --from=build /app /app
 # /etc/smartstock holds the device bundle (agent.yaml, device.crt, device.key, ca.crt);
 # /var/lib/smartstock the SQLite outbox, which must survive restarts.
+# made here so the volume is the node user's, not root's: the agent must write its outbox there
+RUN mkdir -p /var/lib/smartstock && chown node:node /var/lib/smartstock
 VOLUME /var/lib/smartstock
 USER node
 ENTRYPOINT ["node", "--import", "tsx", "edge-agent/src/main.ts"]
