@@ -2,21 +2,27 @@
  * A broker that acknowledges a batch and drops it, because nobody is subscribed yet (the cloud's
  * shared subscription not renewed after a broker restart), must not cost observations. Over
  * MQTT 5, Mosquitto says so in the PUBACK ("no matching subscribers"); the drainer keeps those
- * rows and sends them again once someone listens. Runs against this machine's Mosquitto.
+ * rows and sends them again once someone listens. Runs its own Mosquitto (no config: loopback,
+ * anonymous, nothing persisted): on a shared one, a cloud test's persistent session subscribed
+ * to `smartstock/v1/+/obs` still counts as a subscriber while it is offline.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect as tcpConnect } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS, type ObservationBatch } from '@smartstock/protocol';
 import { createLogger } from '@smartstock/protocol/runtime';
 import { makeObservation } from '@smartstock/protocol/testing';
 import { Outbox } from '../../src/store/outbox.js';
 import { OutboxDrainer } from '../../src/uplink/drain.js';
 import { RateLimiter } from '../../src/uplink/rate-limit.js';
+import { freePort } from '../helpers/rtsp.js';
 
-const URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+let URL = '';
+let broker: ChildProcess | undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function waitFor(cond: () => boolean, ms: number, what: string) {
   const end = Date.now() + ms;
@@ -25,6 +31,24 @@ async function waitFor(cond: () => boolean, ms: number, what: string) {
     await sleep(20);
   }
 }
+
+beforeAll(async () => {
+  const port = await freePort();
+  broker = spawn('mosquitto', ['-p', String(port)], { stdio: 'ignore' });
+  URL = `mqtt://127.0.0.1:${port}`;
+  const up = () =>
+    new Promise<boolean>((resolve) => {
+      const s = tcpConnect(port, '127.0.0.1');
+      s.once('connect', () => (s.destroy(), resolve(true)));
+      s.once('error', () => resolve(false));
+    });
+  const end = Date.now() + 10_000;
+  while (!(await up())) {
+    if (Date.now() > end || broker.exitCode !== null) throw new Error('mosquitto did not start listening');
+    await sleep(50);
+  }
+});
+afterAll(() => void broker?.kill('SIGTERM'));
 
 const clients: MqttClient[] = [];
 afterEach(async () => {
