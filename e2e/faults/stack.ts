@@ -16,9 +16,9 @@ import { passwordHasher } from '../../cloud/src/auth/passwords.js';
 import { repos } from '../../cloud/src/repositories/index.js';
 import { ensureDemoVideo, type DemoVideo } from '../../scripts/demo/video.js';
 import { gstRtspCommand } from '../../edge-agent/test/helpers/gst-rtsp.js';
-import { freePort } from '../../edge-agent/test/helpers/rtsp.js';
 import { makeBroker, ROOT, startCloud, startPgCluster, type Broker, type Cloud, type PgCluster } from './services.js';
 import { sleep, startProc, waitForLine, type Proc } from '../src/procs.js';
+import { freePort } from '../src/ports.js';
 
 export const log = createLogger('faults', { level: 'warn' });
 

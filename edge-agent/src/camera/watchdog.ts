@@ -61,7 +61,7 @@ export function decide(s: WatchState, now: number, o: WatchOptions): Decision {
   const delayMs = backoffDelay(attempt, o.backoffMinMs, o.backoffMaxMs, o.random);
   if (s.exited) return { action: 'backoff', reason: s.exited.summary, delayMs };
   const since = Math.max(s.startedAt ?? now, s.lastFrameAt ?? 0);
-  const firstFrame = s.lastFrameAt === null || s.startedAt === null || s.lastFrameAt < s.startedAt;
+  const firstFrame = !framedThisRun(s);
   const limit = firstFrame ? Math.max(o.staleAfterMs, o.firstFrameMs ?? 0) : o.staleAfterMs;
   if (now - since > limit) {
     const secs = Math.round((now - since) / 1000);
@@ -91,10 +91,14 @@ export function onFrame(s: WatchState, now: number): WatchState {
   return { ...s, lastFrameAt: now, reason: null };
 }
 
+/** Whether the current run has delivered a frame (lastFrameAt survives restarts, so it may be an earlier run's). */
+function framedThisRun(s: WatchState): s is WatchState & { lastFrameAt: number; startedAt: number } {
+  return s.lastFrameAt !== null && s.startedAt !== null && s.lastFrameAt >= s.startedAt;
+}
+
 /** Whether the current run has streamed for at least stableRunMs (0 when unset: any frame will do). */
 function ranStable(s: WatchState, o: WatchOptions): boolean {
-  if (s.lastFrameAt === null || s.startedAt === null || s.lastFrameAt < s.startedAt) return false;
-  return s.lastFrameAt - s.startedAt >= (o.stableRunMs ?? 0);
+  return framedThisRun(s) && s.lastFrameAt - s.startedAt >= (o.stableRunMs ?? 0);
 }
 
 /** What status and /metrics say about the camera right now. */

@@ -19,8 +19,8 @@ export interface DrainDeps {
   /** A batch the broker acknowledged but routed to no one (MQTT 5 "no matching subscribers"). */
   onUnrouted?: (batch: { seq: number; count: number; retryInMs: number }) => void;
   /** The wait after an unrouted batch grows from this to unroutedMaxMs while nobody listens. */
-  unroutedMinMs?: number;
-  unroutedMaxMs?: number;
+  unroutedMinMs: number;
+  unroutedMaxMs: number;
 }
 
 /**
@@ -104,7 +104,7 @@ export class OutboxDrainer {
           if (!err && this.unrouted(packet?.messageId)) {
             // read again from this batch on; a later batch still in flight may go twice (the cloud keys by id)
             this.rewind(firstRowid - 1);
-            const retryInMs = backoffDelay(this.unroutedStreak++, this.d.unroutedMinMs ?? 1000, this.d.unroutedMaxMs ?? 60_000);
+            const retryInMs = backoffDelay(this.unroutedStreak++, this.d.unroutedMinMs, this.d.unroutedMaxMs);
             this.pausedUntil = Math.max(this.pausedUntil, Date.now() + retryInMs);
             this.d.onUnrouted?.({ seq: b.seq, count: b.ids.length, retryInMs });
           } else if (err) {

@@ -7,7 +7,6 @@
  * to `smartstock/v1/+/obs` still counts as a subscriber while it is offline.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect as tcpConnect } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,34 +18,23 @@ import { makeObservation } from '@smartstock/protocol/testing';
 import { Outbox } from '../../src/store/outbox.js';
 import { OutboxDrainer } from '../../src/uplink/drain.js';
 import { RateLimiter } from '../../src/uplink/rate-limit.js';
-import { freePort } from '../helpers/rtsp.js';
+import { freePort, listening, waitFor } from '../../../e2e/src/ports.js';
+import { MOSQUITTO } from '../../../e2e/src/mosquitto.js';
 
 let URL = '';
 let broker: ChildProcess | undefined;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor(cond: () => boolean, ms: number, what: string) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 beforeAll(async () => {
   const port = await freePort();
-  broker = spawn('mosquitto', ['-p', String(port)], { stdio: 'ignore' });
+  const b = (broker = spawn(MOSQUITTO, ['-p', String(port)], { stdio: 'ignore' }));
   URL = `mqtt://127.0.0.1:${port}`;
-  const up = () =>
-    new Promise<boolean>((resolve) => {
-      const s = tcpConnect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-  const end = Date.now() + 10_000;
-  while (!(await up())) {
-    if (Date.now() > end || broker.exitCode !== null) throw new Error('mosquitto did not start listening');
-    await sleep(50);
-  }
+  await waitFor(
+    async () => {
+      if (b.exitCode !== null) throw new Error(`mosquitto exited (${b.exitCode})`);
+      return listening(port);
+    },
+    10_000,
+    'mosquitto to listen',
+  );
 });
 afterAll(() => void broker?.kill('SIGTERM'));
 
