@@ -66,6 +66,16 @@ def jitter(img, rng):
     return img
 
 
+def save_checkpoint(path, net, opt, step, seconds, **extra):
+    """Training state for --resume. Written beside the target and renamed over it, so a run killed
+    mid-save (every process ends with the session) leaves the last whole checkpoint, not half of one."""
+    import torch
+
+    tmp = path + '.tmp'
+    torch.save({'model': net.state_dict(), 'opt': opt.state_dict(), 'step': step, 'seconds': seconds, **extra}, tmp)
+    os.replace(tmp, path)
+
+
 def seed_all(seed):
     random.seed(seed)
     np.random.seed(seed)

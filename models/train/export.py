@@ -1,6 +1,10 @@
 """Export the trained detector and fill model to ONNX (opset 17) with their metadata JSON; check with onnxruntime.
 
-python export.py [--out ../onnx] [--version 0.1.0]
+python export.py [--out ../onnx] [--version X.Y.Z]
+
+Without --version the models take the next minor version after the one already in --out (0.1.0 when
+there is none), and the detector keeps the score threshold that bench/pick-threshold.ts chose last
+(train.sh re-picks it after every export).
 """
 import argparse
 import datetime
@@ -32,12 +36,24 @@ def check(path, model, x):
     assert err < 1e-3, err
 
 
+def previous(out):
+    """(next minor version, score threshold) from the detector metadata already in out."""
+    try:
+        old = json.load(open(os.path.join(out, 'detector.json')))
+    except FileNotFoundError:
+        return '0.1.0', 0.3
+    major, minor = (int(p) for p in old['version'].split('.')[:2])
+    return f'{major}.{minor + 1}.0', old.get('scoreThreshold', 0.3)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--out', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'onnx'))
-    ap.add_argument('--version', default='0.1.0')
+    ap.add_argument('--version')
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
+    version, threshold = previous(args.out)
+    version = args.version or version
     torch.manual_seed(0)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d')
 
@@ -54,13 +70,13 @@ def main():
         {
             'task': 'detect',
             'name': 'smartstock-bottle-detector',
-            'version': args.version,
+            'version': version,
             'file': 'detector.onnx',
             'format': 'yolo',
             'input': {'width': DET_W, 'height': DET_H, 'pad': 114},
             'classes': ['bottle'],
             'bottleClasses': ['bottle'],
-            'scoreThreshold': 0.3,
+            'scoreThreshold': threshold,
             'iouThreshold': 0.5,
             'training': {'steps': det_ck['step'], 'images': det_ck['images'], 'seconds': round(det_ck['seconds']), 'exported': stamp},
         },
@@ -81,7 +97,7 @@ def main():
         {
             'task': 'fill',
             'name': 'smartstock-fill',
-            'version': args.version,
+            'version': version,
             'file': 'fill.onnx',
             'input': {'width': FILL_W, 'height': FILL_H},
             'outputs': ['fill', 'sigma', 'observable'],

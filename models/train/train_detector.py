@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from common import DET_H, DET_W, OUT, jitter, letterbox_params, load_real, load_synthetic, seed_all
+from common import DET_H, DET_W, OUT, jitter, letterbox_params, load_real, load_synthetic, save_checkpoint, seed_all
 from corrections import describe, detector_negatives, load_corrections
 from detector import STRIDE, BottleDetector
 
@@ -188,8 +188,8 @@ def main():
         if args.max_steps and step >= args.max_steps:
             break
         if step % 100 == 0:
-            torch.save({'model': net.state_dict(), 'opt': opt.state_dict(), 'step': step, 'images': images_seen, 'seconds': spent + time.time() - t0}, ckpt)
-    torch.save({'model': net.state_dict(), 'opt': opt.state_dict(), 'step': step, 'images': images_seen, 'seconds': spent + time.time() - t0}, ckpt)
+            save_checkpoint(ckpt, net, opt, step, spent + time.time() - t0, images=images_seen)
+    save_checkpoint(ckpt, net, opt, step, spent + time.time() - t0, images=images_seen)
     print(f'done step {step} images {images_seen}', flush=True)
 
 

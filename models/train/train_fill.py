@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from common import FILL_H, FILL_W, OUT, jitter, load_synthetic, seed_all
+from common import FILL_H, FILL_W, OUT, jitter, load_synthetic, save_checkpoint, seed_all
 from corrections import describe, fill_crops, load_corrections
 from fillnet import FillNet
 
@@ -116,8 +116,8 @@ def main():
         if args.max_steps and step >= args.max_steps:
             break
         if step % 100 == 0:
-            torch.save({'model': net.state_dict(), 'opt': opt.state_dict(), 'step': step, 'seconds': spent + time.time() - t0}, ckpt)
-    torch.save({'model': net.state_dict(), 'opt': opt.state_dict(), 'step': step, 'seconds': spent + time.time() - t0}, ckpt)
+            save_checkpoint(ckpt, net, opt, step, spent + time.time() - t0)
+    save_checkpoint(ckpt, net, opt, step, spent + time.time() - t0)
     print(f'done step {step}', flush=True)
 
 

@@ -22,7 +22,7 @@ import torch
 import torch.nn as nn
 from onnx import numpy_helper
 
-from common import DET_H, DET_W, FILL_H, FILL_W, MODELS, OUT, load_real, load_synthetic
+from common import DET_H, DET_W, FILL_H, FILL_W, MODELS, OUT, load_real, load_synthetic, save_checkpoint
 from detector import BottleDetector, ExportWrapper
 from export import onnx_diff
 from fillnet import FillExport, FillNet
@@ -139,11 +139,9 @@ def rebuild(name, net, wrap, x_shape, batch, path, ckpt, training):
     if after > 1e-3:
         raise SystemExit(f'{name}: the rebuilt model does not reproduce {path}')
     opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-4)
-    state = {'model': net.state_dict(), 'opt': opt.state_dict(), 'step': training.get('steps', 0), 'seconds': training.get('seconds', 0)}
-    if 'images' in training:
-        state['images'] = training['images']
-    torch.save(state, ckpt)
-    print(f'{name}: wrote {ckpt} (step {state["step"]})')
+    extra = {'images': training['images']} if 'images' in training else {}
+    save_checkpoint(ckpt, net, opt, training.get('steps', 0), training.get('seconds', 0), **extra)
+    print(f'{name}: wrote {ckpt} (step {training.get("steps", 0)})')
 
 
 def main():
