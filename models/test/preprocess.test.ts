@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { VisionError } from '../src/types.js';
-import { cropInto, decodeImage, letterbox, letterboxGeometry } from '../src/vision/preprocess.js';
+import { decodeImage, letterbox, letterboxGeometry } from '../src/vision/preprocess.js';
 
 const rgb = (w: number, h: number, px: number[][]): { data: Buffer; width: number; height: number } => ({
   data: Buffer.from(px.flat()),
@@ -53,24 +53,6 @@ describe('letterbox', () => {
   it('matches the Python training arithmetic for a 720p frame into 416x256', () => {
     expect(letterboxGeometry(1280, 720, 416, 256)).toEqual({ scale: 0.325, nw: 416, nh: 234, padX: 0, padY: 11 });
     expect(letterboxGeometry(640, 640, 416, 256)).toEqual({ scale: 0.4, nw: 256, nh: 256, padX: 80, padY: 0 });
-  });
-});
-
-describe('cropInto', () => {
-  it('samples a box bilinearly and reads outside pixels as black', () => {
-    const img = rgb(2, 2, [
-      [255, 0, 0],
-      [255, 0, 0],
-      [0, 0, 255],
-      [0, 0, 255],
-    ]);
-    const out = new Float32Array(3 * 2 * 1 + 1);
-    // box covering the image's top row exactly, out 2 wide x 1 high: both pixels red
-    cropInto(img, { x: 0, y: 0, w: 2, h: 1 }, 2, 1, out, 1);
-    expect([...out.slice(1)]).toEqual([1, 1, 0, 0, 0, 0]);
-    const far = new Float32Array(3);
-    cropInto(img, { x: 10, y: 10, w: 1, h: 1 }, 1, 1, far, 0);
-    expect([...far]).toEqual([0, 0, 0]);
   });
 });
 

@@ -6,7 +6,8 @@ import * as ort from 'onnxruntime-node';
 import { VisionError, type BottleDetection, type BottleVision, type BottleVisionOptions, type FrameAnalysis } from '../types.js';
 import { decodeYolo, nms } from './decode.js';
 import { readDetectorMetadata, readFillMetadata, type DetectorMetadata, type FillMetadata } from './metadata.js';
-import { cropInto, decodeImage, letterbox } from './preprocess.js';
+import { cropInto } from './crop.js';
+import { decodeImage, letterbox } from './preprocess.js';
 
 /** The committed models: models/onnx, found from this file, not from the working directory. */
 export const DEFAULT_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../onnx');

@@ -1,6 +1,7 @@
 /** Image bytes → RGB pixels → the detector's letterboxed NCHW Float32Array, and bottle crops for the fill model. */
 import sharp from 'sharp';
 import { VisionError } from '../types.js';
+import { headerSize } from './image-size.js';
 
 export interface RgbImage {
   data: Buffer;
@@ -40,9 +41,9 @@ export async function decodeImage(
   }
   try {
     let pipeline = sharp(image, { failOn: 'error' });
-    const meta = await pipeline.metadata();
-    const sw = meta.width;
-    const sh = meta.height;
+    const size = headerSize(image) ?? (await pipeline.metadata());
+    const sw = size.width;
+    const sh = size.height;
     if (!sw || !sh) throw new Error('no image size in the header');
     let k = 1;
     const fits = (w: number, h: number): boolean =>
@@ -93,38 +94,4 @@ export async function letterbox(img: RgbImage, dw: number, dh: number, pad = 114
     }
   }
   return { tensor, scale: g.scale, padX: g.padX, padY: g.padY };
-}
-
-/**
- * Bilinear crop of box (source pixels) to out w×h, written CHW 0-1 into `into` at `offset`.
- * Pixels outside the image read as black, as in training.
- */
-export function cropInto(
-  img: RgbImage,
-  box: { x: number; y: number; w: number; h: number },
-  ow: number,
-  oh: number,
-  into: Float32Array,
-  offset: number,
-): void {
-  const plane = ow * oh;
-  const sx = box.w / ow;
-  const sy = box.h / oh;
-  const { data, width: W, height: H } = img;
-  const px = (xx: number, yy: number, c: number): number => (xx < 0 || yy < 0 || xx >= W || yy >= H ? 0 : data[(yy * W + xx) * 3 + c]!);
-  for (let y = 0; y < oh; y++) {
-    const fy = box.y + (y + 0.5) * sy - 0.5;
-    const y0 = Math.floor(fy);
-    const ty = fy - y0;
-    for (let x = 0; x < ow; x++) {
-      const fx = box.x + (x + 0.5) * sx - 0.5;
-      const x0 = Math.floor(fx);
-      const tx = fx - x0;
-      for (let c = 0; c < 3; c++) {
-        const v =
-          (px(x0, y0, c) * (1 - tx) + px(x0 + 1, y0, c) * tx) * (1 - ty) + (px(x0, y0 + 1, c) * (1 - tx) + px(x0 + 1, y0 + 1, c) * tx) * ty;
-        into[offset + c * plane + y * ow + x] = v / 255;
-      }
-    }
-  }
 }

@@ -1,0 +1,161 @@
+/**
+ * Bottle crops for the fill model, cut exactly as training cuts them: Pillow's
+ * `img.crop(tuple(round(v) for v in box)).resize((w, h), Image.BILINEAR)` (models/train/train_fill.py).
+ * Pillow's bilinear widens its filter when it shrinks, so a tall bottle is averaged over every row it
+ * covers; plain point sampling skips rows and hands the model crops it never saw in training. The
+ * arithmetic follows Pillow's Resample.c: a horizontal pass, then a vertical one, both in 22-bit fixed
+ * point with 8-bit rounding between them, and black outside the image as Pillow's crop pads it.
+ */
+import type { RgbImage } from './preprocess.js';
+
+const PRECISION_BITS = 22;
+const HALF = 1 << (PRECISION_BITS - 1);
+
+interface Taps {
+  /** first input index of each output */
+  first: Int32Array;
+  /** taps of each output */
+  count: Int32Array;
+  /** fixed-point weights, `size` per output */
+  weights: Int32Array;
+  size: number;
+}
+
+const tapCache = new Map<string, Taps>();
+
+/** Pillow's precompute_coeffs + normalize_coeffs_8bpc for the bilinear (triangle) filter. */
+function taps(inSize: number, outSize: number): Taps {
+  const key = `${inSize}/${outSize}`;
+  const hit = tapCache.get(key);
+  if (hit) return hit;
+  const scale = inSize / outSize;
+  const filterScale = Math.max(1, scale);
+  const support = filterScale;
+  const size = Math.ceil(support) * 2 + 1;
+  const t: Taps = { first: new Int32Array(outSize), count: new Int32Array(outSize), weights: new Int32Array(outSize * size), size };
+  const k = new Float64Array(size);
+  for (let o = 0; o < outSize; o++) {
+    const center = (o + 0.5) * scale;
+    const lo = Math.max(0, Math.trunc(center - support + 0.5));
+    const n = Math.min(inSize, Math.trunc(center + support + 0.5)) - lo;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const w = Math.max(0, 1 - Math.abs((i + lo - center + 0.5) / filterScale));
+      k[i] = w;
+      sum += w;
+    }
+    t.first[o] = lo;
+    t.count[o] = n;
+    for (let i = 0; i < n; i++) t.weights[o * size + i] = Math.trunc(0.5 + (sum === 0 ? 0 : k[i]! / sum) * (1 << PRECISION_BITS));
+  }
+  if (tapCache.size > 512) tapCache.clear();
+  tapCache.set(key, t);
+  return t;
+}
+
+const clip8 = (v: number): number => {
+  const x = v >> PRECISION_BITS;
+  return x < 0 ? 0 : x > 255 ? 255 : x;
+};
+
+/** Python's round(): halves go to the even neighbour. */
+export function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Crop box (source pixels) to out w×h, written CHW 0-1 into `into` at `offset`. */
+export function cropInto(
+  img: RgbImage,
+  box: { x: number; y: number; w: number; h: number },
+  ow: number,
+  oh: number,
+  into: Float32Array,
+  offset: number,
+): void {
+  const { data, width: W, height: H } = img;
+  const x0 = roundHalfEven(box.x);
+  const y0 = roundHalfEven(box.y);
+  const cw = Math.max(1, roundHalfEven(box.x + box.w) - x0);
+  const ch = Math.max(1, roundHalfEven(box.y + box.h) - y0);
+  const vt = taps(ch, oh);
+  // Rows of the crop the vertical pass reads; the horizontal pass fills only those.
+  const rowFirst = ch === oh ? 0 : vt.first[0]!;
+  const rows = ch === oh ? ch : vt.first[oh - 1]! + vt.count[oh - 1]! - rowFirst;
+  const mid = new Uint8Array(ow * rows * 3);
+  if (cw === ow) {
+    for (let r = 0; r < rows; r++) {
+      const y = y0 + rowFirst + r;
+      if (y < 0 || y >= H) continue;
+      for (let x = 0; x < ow; x++) {
+        const sx = x0 + x;
+        if (sx < 0 || sx >= W) continue;
+        const s = (y * W + sx) * 3;
+        const d = (r * ow + x) * 3;
+        mid[d] = data[s]!;
+        mid[d + 1] = data[s + 1]!;
+        mid[d + 2] = data[s + 2]!;
+      }
+    }
+  } else {
+    const ht = taps(cw, ow);
+    for (let r = 0; r < rows; r++) {
+      const y = y0 + rowFirst + r;
+      const inRows = y >= 0 && y < H;
+      const rowStart = y * W;
+      for (let x = 0; x < ow; x++) {
+        let s0 = HALF;
+        let s1 = HALF;
+        let s2 = HALF;
+        if (inRows) {
+          const lo = ht.first[x]!;
+          const n = ht.count[x]!;
+          const kw = x * ht.size;
+          for (let i = 0; i < n; i++) {
+            const sx = x0 + lo + i;
+            if (sx < 0 || sx >= W) continue;
+            const k = ht.weights[kw + i]!;
+            const s = (rowStart + sx) * 3;
+            s0 += data[s]! * k;
+            s1 += data[s + 1]! * k;
+            s2 += data[s + 2]! * k;
+          }
+        }
+        const d = (r * ow + x) * 3;
+        mid[d] = clip8(s0);
+        mid[d + 1] = clip8(s1);
+        mid[d + 2] = clip8(s2);
+      }
+    }
+  }
+  const plane = ow * oh;
+  const inv = 1 / 255;
+  for (let y = 0; y < oh; y++) {
+    const lo = ch === oh ? y : vt.first[y]! - rowFirst;
+    const n = ch === oh ? 1 : vt.count[y]!;
+    const kw = y * vt.size;
+    for (let x = 0; x < ow; x++) {
+      let s0 = HALF;
+      let s1 = HALF;
+      let s2 = HALF;
+      if (ch === oh) {
+        const m = ((lo * ow + x) * 3) | 0;
+        s0 = mid[m]! << PRECISION_BITS;
+        s1 = mid[m + 1]! << PRECISION_BITS;
+        s2 = mid[m + 2]! << PRECISION_BITS;
+      } else {
+        for (let i = 0; i < n; i++) {
+          const k = vt.weights[kw + i]!;
+          const m = ((lo + i) * ow + x) * 3;
+          s0 += mid[m]! * k;
+          s1 += mid[m + 1]! * k;
+          s2 += mid[m + 2]! * k;
+        }
+      }
+      const d = offset + y * ow + x;
+      into[d] = clip8(s0) * inv;
+      into[d + plane] = clip8(s1) * inv;
+      into[d + 2 * plane] = clip8(s2) * inv;
+    }
+  }
+}

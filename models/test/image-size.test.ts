@@ -1,0 +1,34 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { headerSize } from '../src/vision/image-size.js';
+
+const solid = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#7a5' } });
+
+describe('headerSize', () => {
+  it('agrees with sharp on baseline and progressive JPEGs and on PNGs', async () => {
+    for (const [w, h] of [
+      [1280, 720],
+      [37, 1],
+      [1, 4096],
+    ] as const) {
+      for (const buf of [
+        await solid(w, h).jpeg().toBuffer(),
+        await solid(w, h).jpeg({ progressive: true }).toBuffer(),
+        await solid(w, h).png().toBuffer(),
+        // an EXIF block before the frame header, as cameras write it
+        await solid(w, h).withMetadata().jpeg().toBuffer(),
+      ]) {
+        const meta = await sharp(buf).metadata();
+        expect(headerSize(buf)).toEqual({ width: meta.width, height: meta.height });
+      }
+    }
+  });
+
+  it('returns null for what it does not know or cannot finish reading', async () => {
+    const jpeg = await solid(64, 48).jpeg().toBuffer();
+    expect(headerSize(await solid(8, 8).webp().toBuffer())).toBeNull();
+    expect(headerSize(Buffer.from('not an image at all'))).toBeNull();
+    expect(headerSize(jpeg.subarray(0, 20))).toBeNull();
+    expect(headerSize(Buffer.alloc(0))).toBeNull();
+  });
+});
