@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
@@ -15,22 +14,9 @@ import { TOPICS } from '@smartstock/protocol';
 import { createLogger } from '@smartstock/protocol/runtime';
 import { startIngest, type IngestLink } from '../../src/ingest/link.js';
 import type { IngestServices } from '../../src/ingest/dispatch.js';
+import { freePort, listening, waitFor } from '../../../e2e/src/ports.js';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor(cond: () => boolean, ms: number) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms`);
-    await sleep(20);
-  }
-}
 
 let broker: ChildProcess | undefined;
 let link: IngestLink | undefined;
@@ -50,17 +36,7 @@ describe('ingest across a broker restart (Mosquitto, persistence on, shared subs
     );
     const start = async () => {
       broker = spawn('mosquitto', ['-c', join(dir, 'm.conf')], { stdio: 'ignore' });
-      const listening = () =>
-        new Promise<boolean>((resolve) => {
-          const s = connect(port, '127.0.0.1');
-          s.once('connect', () => (s.destroy(), resolve(true)));
-          s.once('error', () => resolve(false));
-        });
-      const end = Date.now() + 10_000;
-      while (!(await listening())) {
-        if (Date.now() > end) throw new Error('mosquitto did not start listening');
-        await sleep(50);
-      }
+      await waitFor(() => listening(port), 10_000, 'mosquitto listening');
     };
     await start();
     const topics: string[] = [];

@@ -5,7 +5,7 @@ import { emailChannel } from '../../src/notify/channels/email.js';
 import { pushChannel } from '../../src/notify/channels/push.js';
 import { snsChannel } from '../../src/notify/channels/sns.js';
 import { twilioChannel } from '../../src/notify/channels/twilio.js';
-import { startMoto, type Moto } from './standins/moto.js';
+import { startMoto, type Moto } from '../../../e2e/src/moto.js';
 import { startPushStandIn, type PushStandIn } from './standins/push.js';
 import { startSmtpStandIn, type SmtpStandIn } from './standins/smtp.js';
 import { startTwilioStandIn, type TwilioStandIn } from './standins/twilio.js';
@@ -34,7 +34,7 @@ describe('SMS through AWS SNS (moto)', () => {
   it('publishes a transactional SMS to the number', async () => {
     const sns = snsChannel({
       region: 'us-east-1',
-      endpoint: moto.endpoint,
+      endpoint: moto.url,
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
     });
     const d = await sns.send(msg('sms', '+15125550100'));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.js';
-import { startMoto, type Moto } from './standins/moto.js';
+import { startMoto, type Moto } from '../../../e2e/src/moto.js';
 import { startSmtpStandIn, type SmtpStandIn } from './standins/smtp.js';
 import { notifyHarness, openNotifyDb } from './harness.js';
 
@@ -27,7 +27,7 @@ describe('notifier with SNS and SMTP from config', () => {
       db,
       {
         notify: {
-          sms: { provider: 'sns', sns: { region: 'eu-west-2', endpoint: moto.endpoint } },
+          sms: { provider: 'sns', sns: { region: 'eu-west-2', endpoint: moto.url } },
           email: { smtpUrl: smtp.url, from: 'SmartStock <alerts@anchor.example>' },
         },
       },

@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startCloud, type RunningCloud } from '../../src/server.js';
 import type { CloudConfigInput } from '../../src/config.js';
 import { CHEAP_ARGON2 } from '../support/cloud.js';
+import { freePort } from '../../../e2e/src/ports.js';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const TEST_MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
@@ -57,14 +57,6 @@ export async function openLive(c: RunningCloud, token: string, venueId: string):
 
 export const privateDbName = (run: string) => `ss_redis_${run}`;
 export const newRun = () => randomBytes(4).toString('hex');
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** A redis-server of the test's own, so stopping it mid-run disturbs no other suite. */
 export async function privateRedis(): Promise<{ url: string; start(): Promise<void>; stop(): Promise<void> }> {

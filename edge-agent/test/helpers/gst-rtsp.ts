@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './rtsp.js';
+import { freePort } from '../../../e2e/src/ports.js';
 
 const SCRIPT = fileURLToPath(new URL('./gst_rtsp_server.py', import.meta.url));
 // Debian's python3 carries the GObject bindings (python3-gi); a pyenv python on PATH may not

@@ -1,23 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RtspServer } from 'rtsp-streaming-server';
 import { findFfmpeg, loopAsCameraArgs } from '../../src/camera/ffmpeg-args.js';
+import { freePort } from '../../../e2e/src/ports.js';
 
 export const ffmpeg = findFfmpeg();
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** A short H.264 test clip with a keyframe every second, like a camera's GOP. */
 export function makeTestVideo(seconds = 6): string {

@@ -13,7 +13,7 @@ import {
 import { AMAZON_ROOT_CA1, readBundle } from '../../src/bundle/index.js';
 import { arnPrefixOf, devicePolicyDocument } from '../../src/aws/policy.js';
 import { fingerprintOf } from '../../src/pki/index.js';
-import { startMoto, type Moto } from '../helpers/moto.js';
+import { startMoto, type Moto } from '../../../e2e/src/moto.js';
 import { startStandInCloud, TECHNICIAN, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { cli } from '../helpers/cli.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRtspSource, type RtspSource } from '../helpers/rtsp-source.js';
-import { freePort } from '../helpers/moto.js';
+import { freePort } from '../../../e2e/src/ports.js';
 import { cli } from '../helpers/cli.js';
 
 /** camera probe against a real RTSP stream served by ffmpeg. */

@@ -8,7 +8,7 @@ import { readBundle } from '../../src/bundle/index.js';
 import mqtt from 'mqtt';
 import { TOPICS } from '@smartstock/protocol';
 import { makeBatch } from '@smartstock/protocol/testing';
-import { freePort } from '../helpers/moto.js';
+import { freePort } from '../../../e2e/src/ports.js';
 import { cli } from '../helpers/cli.js';
 
 /**

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { RtspServer } from 'rtsp-streaming-server';
 import { findFfmpeg } from '../../src/camera/ffmpeg.js';
-import { freePort } from './moto.js';
+import { freePort } from '../../../e2e/src/ports.js';
 
 /**
  * A real RTSP camera stand-in: the npm RTSP server, fed by ffmpeg encoding a

@@ -1,18 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from './ports.js';
 
-/** `python3 -m moto.server` on a free loopback port: a faithful local AWS IoT for the tests. */
+/** `python3 -m moto.server` on a free loopback port: AWS IoT and SNS as AWS behaves, locally. */
 export interface Moto {
   url: string;
+  /** SMS that moto's SNS backend recorded as published. */
+  sms(): Promise<{ phone_number: string; message: string; message_id: string }[]>;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 export async function startMoto(): Promise<Moto> {
@@ -27,8 +21,7 @@ export async function startMoto(): Promise<Moto> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`moto exited: ${stderr}`);
     try {
-      const res = await fetch(`${url}/moto-api/`);
-      if (res.ok) break;
+      if ((await fetch(`${url}/moto-api/`)).ok) break;
     } catch {
       // not listening yet
     }
@@ -40,6 +33,12 @@ export async function startMoto(): Promise<Moto> {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
   return {
     url,
+    async sms() {
+      const data = (await (await fetch(`${url}/moto-api/data.json`)).json()) as {
+        sns: { SMS: { phone_number: string; message: string; message_id: string }[] };
+      };
+      return data.sns.SMS;
+    },
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
