@@ -76,6 +76,19 @@ def save_checkpoint(path, net, opt, step, seconds, **extra):
     os.replace(tmp, path)
 
 
+def load_checkpoint(path, net, opt):
+    """What save_checkpoint wrote, loaded into net and opt: the saved dict, or {} when there is none yet."""
+    import torch
+
+    if not os.path.exists(path):
+        return {}
+    st = torch.load(path)
+    net.load_state_dict(st['model'])
+    opt.load_state_dict(st['opt'])
+    print(f'resumed {os.path.basename(path)} at step {st["step"]}', flush=True)
+    return st
+
+
 def seed_all(seed):
     random.seed(seed)
     np.random.seed(seed)

@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from common import DET_H, DET_W, OUT, jitter, letterbox_params, load_real, load_synthetic, save_checkpoint, seed_all
+from common import DET_H, DET_W, OUT, jitter, letterbox_params, load_real, load_checkpoint, load_synthetic, save_checkpoint, seed_all
 from corrections import describe, detector_negatives, load_corrections
 from detector import STRIDE, BottleDetector
 
@@ -127,13 +127,8 @@ def main():
     ckpt = args.checkpoint
     net = BottleDetector()
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
-    step, images_seen, spent = 0, 0, 0.0
-    if args.resume and os.path.exists(ckpt):
-        st = torch.load(ckpt)
-        net.load_state_dict(st['model'])
-        opt.load_state_dict(st['opt'])
-        step, images_seen, spent = st['step'], st['images'], st['seconds']
-        print(f'resumed at step {step}', flush=True)
+    st = load_checkpoint(ckpt, net, opt) if args.resume else {}
+    step, images_seen, spent = st.get('step', 0), st.get('images', 0), st.get('seconds', 0.0)
     real = load_real({'train'})
     synth = load_synthetic('chunk-*')
     negatives = []

@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from common import FILL_H, FILL_W, OUT, jitter, load_synthetic, save_checkpoint, seed_all
+from common import FILL_H, FILL_W, OUT, jitter, load_checkpoint, load_synthetic, save_checkpoint, seed_all
 from corrections import describe, fill_crops, load_corrections
 from fillnet import FillNet
 
@@ -60,12 +60,8 @@ def main():
     ckpt = args.checkpoint
     net = FillNet()
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
-    step, spent = 0, 0.0
-    if args.resume and os.path.exists(ckpt):
-        st = torch.load(ckpt)
-        net.load_state_dict(st['model'])
-        opt.load_state_dict(st['opt'])
-        step, spent = st['step'], st['seconds']
+    st = load_checkpoint(ckpt, net, opt) if args.resume else {}
+    step, spent = st.get('step', 0), st.get('seconds', 0.0)
     synth = load_synthetic('chunk-*')
     if not synth:
         raise SystemExit('no synthetic chunks under models/.cache/data: run npm run train:vision (or the generator) first')
