@@ -9,7 +9,17 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MODEL_DIR, loadBottleVision, makeScene, renderScene, type BottleVision, type Split } from '../src/index.js';
+import {
+  DEFAULT_MODEL_DIR,
+  decodeImage,
+  loadBottleVision,
+  loadFill,
+  makeScene,
+  readFills,
+  renderScene,
+  type BottleVision,
+  type Split,
+} from '../src/index.js';
 import { averagePrecision, mapRange, operatingPoint, type ImageResult } from '../src/eval/metrics.js';
 import { latencyTable, measureLatency } from './latency.js';
 
@@ -25,11 +35,22 @@ const count = Number(values.count);
 const modelDir = values['model-dir'];
 const FIRST_SEED: Record<Split, number> = { normal: 1_000_000, hard: 2_000_000 };
 
+/** Fill error of the fill model alone, on the true boxes: what remains is added by the detector's boxes. */
+const trueBoxFill = { errSum: { normal: 0, hard: 0 }, n: { normal: 0, hard: 0 } };
+const fillModel = await loadFill(join(modelDir, 'fill.json'), 1);
+
 async function syntheticSplit(vision: BottleVision, split: Split): Promise<ImageResult[]> {
   const out: ImageResult[] = [];
   for (let i = 0; i < count; i++) {
     const r = await renderScene(makeScene({ seed: FIRST_SEED[split] + i, split, width: 640, height: 360 }));
     const a = await vision.analyze(r.jpeg);
+    const seen = r.bottles.filter((b) => !b.ignore && b.fillObservable);
+    const boxes = seen.map((b) => ({ x: b.box[0], y: b.box[1], w: b.box[2], h: b.box[3] }));
+    (await readFills(fillModel, await decodeImage(r.jpeg), boxes)).forEach((got, k) => {
+      if (!got) return;
+      trueBoxFill.errSum[split] += Math.abs(got.fill - seen[k]!.fill) * 100;
+      trueBoxFill.n[split]++;
+    });
     out.push({
       truth: r.bottles.map((b) => ({
         x: b.box[0],
@@ -91,6 +112,10 @@ for (const [name, res, synth] of rows) {
   );
 }
 await vision.close();
+await fillModel.session.release();
+console.log(
+  `\nfill MAE on the true boxes (the fill model alone): normal ${f(trueBoxFill.errSum.normal / trueBoxFill.n.normal, 1)}, hard ${f(trueBoxFill.errSum.hard / trueBoxFill.n.hard, 1)} points`,
+);
 if (!values['no-latency']) {
   console.log('\n## models: per-frame latency (720p JPEG in, detections with fill out; median of 30)\n');
   console.log(latencyTable([await measureLatency(1, 30, modelDir), await measureLatency(2, 30, modelDir)]));

@@ -7,7 +7,7 @@ import { VisionError, type BottleDetection, type BottleVision, type BottleVision
 import { decodeYolo, nms } from './decode.js';
 import { readDetectorMetadata, readFillMetadata, type DetectorMetadata, type FillMetadata } from './metadata.js';
 import { cropInto } from './crop.js';
-import { decodeImage, letterbox } from './preprocess.js';
+import { decodeImage, letterbox, type RgbImage } from './preprocess.js';
 
 /** The committed models: models/onnx, found from this file, not from the working directory. */
 export const DEFAULT_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../onnx');
@@ -67,6 +67,30 @@ async function run(model: LoadedModel<{ file: string }>, input: ort.Tensor): Pro
   }
 }
 
+/**
+ * One batched fill-model call over the boxes (pixels of img): each bottle's fill and its uncertainty
+ * (both 0-1), or null where the model says the level cannot be seen (an opaque bottle).
+ */
+export async function readFills(
+  fill: LoadedModel<FillMetadata>,
+  img: RgbImage,
+  boxes: readonly { x: number; y: number; w: number; h: number }[],
+): Promise<({ fill: number; sigma: number } | null)[]> {
+  if (boxes.length === 0) return [];
+  const { width: fw, height: fh } = fill.meta.input;
+  const per = 3 * fw * fh;
+  const batch = new Float32Array(per * boxes.length);
+  boxes.forEach((b, i) => cropInto(img, b, fw, fh, batch, i * per));
+  const res = await run(fill, new ort.Tensor('float32', batch, [boxes.length, 3, fh, fw]));
+  const r = res.data as Float32Array;
+  if (res.dims.length !== 2 || res.dims[0] !== boxes.length || res.dims[1] !== 3)
+    throw new VisionError(`fill output shape [${res.dims.join(', ')}], expected [${boxes.length}, 3]`, fill.meta.file);
+  const clamp = (v: number): number => Math.min(1, Math.max(0, v));
+  return boxes.map((_, i) =>
+    r[i * 3 + 2]! >= fill.meta.observableThreshold ? { fill: clamp(r[i * 3]!), sigma: clamp(r[i * 3 + 1]!) } : null,
+  );
+}
+
 export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<BottleVision> {
   const dir = resolve(opts.modelDir ?? DEFAULT_MODEL_DIR);
   const threads = Math.max(1, Math.floor(opts.threads ?? 1));
@@ -107,22 +131,16 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
         fill: null,
         fillSigma: 1,
       }));
-      if (fill && bottles.length > 0) {
-        const { width: fw, height: fh } = fill.meta.input;
-        const per = 3 * fw * fh;
-        const batch = new Float32Array(per * bottles.length);
-        bottles.forEach((b, i) => cropInto(img, b.box, fw, fh, batch, i * per));
-        const res = await run(fill, new ort.Tensor('float32', batch, [bottles.length, 3, fh, fw]));
-        const r = res.data as Float32Array;
-        if (res.dims.length !== 2 || res.dims[0] !== bottles.length || res.dims[1] !== 3)
-          throw new VisionError(`fill output shape [${res.dims.join(', ')}], expected [${bottles.length}, 3]`, fill.meta.file);
-        bottles.forEach((b, i) => {
-          if (r[i * 3 + 2]! >= fill!.meta.observableThreshold) {
-            b.fill = Math.min(1, Math.max(0, r[i * 3]!));
-            b.fillSigma = Math.min(1, Math.max(0, r[i * 3 + 1]!));
-          }
+      if (fill && bottles.length > 0)
+        (
+          await readFills(
+            fill,
+            img,
+            bottles.map((b) => b.box),
+          )
+        ).forEach((f, i) => {
+          if (f) [bottles[i]!.fill, bottles[i]!.fillSigma] = [f.fill, f.sigma];
         });
-      }
       if (sx !== 1 || sy !== 1) for (const b of bottles) b.box = { x: b.box.x * sx, y: b.box.y * sy, w: b.box.w * sx, h: b.box.h * sy };
       const t3 = performance.now();
       return {
