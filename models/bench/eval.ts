@@ -35,8 +35,21 @@ const count = Number(values.count);
 const modelDir = values['model-dir'];
 const FIRST_SEED: Record<Split, number> = { normal: 1_000_000, hard: 2_000_000 };
 
-/** Fill error of the fill model alone, on the true boxes: what remains is added by the detector's boxes. */
-const trueBoxFill = { errSum: { normal: 0, hard: 0 }, n: { normal: 0, hard: 0 } };
+/**
+ * Fill error of the fill model alone, on the true boxes (what remains is added by the detector's
+ * boxes), per split and broken down by glass and by bottle height, so the card's failure modes are
+ * measured rather than guessed.
+ */
+const trueBoxFill = new Map<string, { sum: number; n: number }>();
+const addFillError = (key: string, err: number): void => {
+  const e = trueBoxFill.get(key) ?? { sum: 0, n: 0 };
+  trueBoxFill.set(key, { sum: e.sum + err, n: e.n + 1 });
+};
+const HEIGHTS = [40, 80, 160] as const;
+const heightBin = (h: number): string => {
+  const i = HEIGHTS.findIndex((t) => h < t);
+  return i < 0 ? `≥ ${HEIGHTS.at(-1)} px` : i === 0 ? `< ${HEIGHTS[0]} px` : `${HEIGHTS[i - 1]}-${HEIGHTS[i]} px`;
+};
 const fillModel = await loadFill(join(modelDir, 'fill.json'), 1);
 
 async function syntheticSplit(vision: BottleVision, split: Split): Promise<ImageResult[]> {
@@ -48,8 +61,9 @@ async function syntheticSplit(vision: BottleVision, split: Split): Promise<Image
     const boxes = seen.map((b) => ({ x: b.box[0], y: b.box[1], w: b.box[2], h: b.box[3] }));
     (await readFills(fillModel, await decodeImage(r.jpeg), boxes)).forEach((got, k) => {
       if (!got) return;
-      trueBoxFill.errSum[split] += Math.abs(got.fill - seen[k]!.fill) * 100;
-      trueBoxFill.n[split]++;
+      const b = seen[k]!;
+      const err = Math.abs(got.fill - b.fill) * 100;
+      for (const key of [split, `${split} glass ${b.glass}`, `${split} height ${heightBin(b.box[3])}`]) addFillError(key, err);
     });
     out.push({
       truth: r.bottles.map((b) => ({
@@ -113,9 +127,19 @@ for (const [name, res, synth] of rows) {
 }
 await vision.close();
 await fillModel.session.release();
-console.log(
-  `\nfill MAE on the true boxes (the fill model alone): normal ${f(trueBoxFill.errSum.normal / trueBoxFill.n.normal, 1)}, hard ${f(trueBoxFill.errSum.hard / trueBoxFill.n.hard, 1)} points`,
-);
+const mae = (key: string): string => {
+  const e = trueBoxFill.get(key);
+  return e ? `${f(e.sum / e.n, 1)} (${e.n})` : 'n/a';
+};
+const glasses = [...new Set([...trueBoxFill.keys()].filter((k) => k.includes(' glass ')).map((k) => k.split(' glass ')[1]!))].sort();
+const heights = [`< ${HEIGHTS[0]} px`, ...HEIGHTS.slice(1).map((t, i) => `${HEIGHTS[i]}-${t} px`), `≥ ${HEIGHTS.at(-1)} px`];
+console.log('\n## models: fill MAE on the true boxes (the fill model alone; points, bottles in brackets)\n');
+console.log(`| split | all | ${glasses.join(' | ')} | ${heights.join(' | ')} |`);
+console.log(`|---|---|${glasses.map(() => '---|').join('')}${heights.map(() => '---|').join('')}`);
+for (const split of ['normal', 'hard'])
+  console.log(
+    `| ${split} | ${mae(split)} | ${glasses.map((g) => mae(`${split} glass ${g}`)).join(' | ')} | ${heights.map((h) => mae(`${split} height ${h}`)).join(' | ')} |`,
+  );
 if (!values['no-latency']) {
   console.log('\n## models: per-frame latency (720p JPEG in, detections with fill out; median of 30)\n');
   console.log(latencyTable([await measureLatency(1, 30, modelDir), await measureLatency(2, 30, modelDir)]));
