@@ -131,16 +131,11 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
         fill: null,
         fillSigma: 1,
       }));
-      if (fill && bottles.length > 0)
-        (
-          await readFills(
-            fill,
-            img,
-            bottles.map((b) => b.box),
-          )
-        ).forEach((f, i) => {
-          if (f) [bottles[i]!.fill, bottles[i]!.fillSigma] = [f.fill, f.sigma];
-        });
+      const boxes = bottles.map((b) => b.box);
+      const fills = fill ? await readFills(fill, img, boxes) : [];
+      fills.forEach((f, i) => {
+        if (f) [bottles[i]!.fill, bottles[i]!.fillSigma] = [f.fill, f.sigma];
+      });
       if (sx !== 1 || sy !== 1) for (const b of bottles) b.box = { x: b.box.x * sx, y: b.box.y * sy, w: b.box.w * sx, h: b.box.h * sy };
       const t3 = performance.now();
       return {

@@ -1,4 +1,4 @@
-/** Image bytes → RGB pixels → the detector's letterboxed NCHW Float32Array, and bottle crops for the fill model. */
+/** Image bytes → RGB pixels → the detector's letterboxed NCHW Float32Array (the fill model's crops: crop.ts). */
 import sharp from 'sharp';
 import { VisionError } from '../types.js';
 import { headerSize } from './image-size.js';
