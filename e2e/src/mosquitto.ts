@@ -7,6 +7,26 @@ import { freePort, listening, waitFor } from './ports.js';
 export const MOSQUITTO = spawnSync('sh', ['-c', 'command -v mosquitto']).stdout?.toString().trim() || '/usr/sbin/mosquitto';
 export const hasMosquitto = spawnSync('sh', ['-c', `test -x ${MOSQUITTO}`]).status === 0;
 
+/**
+ * A Mosquitto of a test's own on `port` (args: `-p PORT` or `-c CONF`), once it accepts connections;
+ * a broker that exits first (bad config, port taken) fails with its output.
+ */
+export async function spawnMosquitto(port: number, args: string[]): Promise<{ broker: ChildProcess; log: () => string }> {
+  const broker = spawn(MOSQUITTO, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  broker.stdout!.on('data', (d) => (log += d));
+  broker.stderr!.on('data', (d) => (log += d));
+  await waitFor(
+    async () => {
+      if (broker.exitCode !== null) throw new Error(`mosquitto exited (${broker.exitCode}): ${log}`);
+      return listening(port);
+    },
+    15_000,
+    'mosquitto to listen',
+  );
+  return { broker, log: () => log };
+}
+
 export interface SelfHostedBroker {
   port: number;
   log: () => string;
@@ -36,17 +56,6 @@ export async function startSelfHostedMosquitto(certsDir: string): Promise<SelfHo
     .replace(/^persistence_location .*$/m, '')
     .replace('listener 8883', `listener ${port} 127.0.0.1`);
   writeFileSync(join(dir, 'mosquitto.conf'), conf);
-  const broker: ChildProcess = spawn(MOSQUITTO, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  broker.stdout!.on('data', (d) => (log += d));
-  broker.stderr!.on('data', (d) => (log += d));
-  await waitFor(
-    async () => {
-      if (broker.exitCode !== null) throw new Error(`mosquitto exited: ${log}`);
-      return listening(port);
-    },
-    15_000,
-    'mosquitto to listen',
-  );
-  return { port, log: () => log, stop: () => void broker.kill('SIGTERM') };
+  const { broker, log } = await spawnMosquitto(port, ['-c', join(dir, 'mosquitto.conf')]);
+  return { port, log, stop: () => void broker.kill('SIGTERM') };
 }

@@ -4,7 +4,7 @@
  * suite lost every observation sent after such a restart. Runs its own Mosquitto, never the
  * machine's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,8 @@ import { TOPICS } from '@smartstock/protocol';
 import { createLogger } from '@smartstock/protocol/runtime';
 import { startIngest, type IngestLink } from '../../src/ingest/link.js';
 import type { IngestServices } from '../../src/ingest/dispatch.js';
-import { freePort, listening, waitFor } from '../../../e2e/src/ports.js';
+import { freePort, waitFor } from '../../../e2e/src/ports.js';
+import { spawnMosquitto } from '../../../e2e/src/mosquitto.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,8 +36,7 @@ describe('ingest across a broker restart (Mosquitto, persistence on, shared subs
       `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location ${dir}/\n`,
     );
     const start = async () => {
-      broker = spawn('mosquitto', ['-c', join(dir, 'm.conf')], { stdio: 'ignore' });
-      await waitFor(() => listening(port), 10_000, 'mosquitto listening');
+      ({ broker } = await spawnMosquitto(port, ['-c', join(dir, 'm.conf')]));
     };
     await start();
     const topics: string[] = [];

@@ -6,7 +6,7 @@
  * anonymous, nothing persisted): on a shared one, a cloud test's persistent session subscribed
  * to `smartstock/v1/+/obs` still counts as a subscriber while it is offline.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,23 +18,15 @@ import { makeObservation } from '@smartstock/protocol/testing';
 import { Outbox } from '../../src/store/outbox.js';
 import { OutboxDrainer } from '../../src/uplink/drain.js';
 import { RateLimiter } from '../../src/uplink/rate-limit.js';
-import { freePort, listening, waitFor } from '../../../e2e/src/ports.js';
-import { MOSQUITTO } from '../../../e2e/src/mosquitto.js';
+import { freePort, waitFor } from '../../../e2e/src/ports.js';
+import { spawnMosquitto } from '../../../e2e/src/mosquitto.js';
 
 let URL = '';
 let broker: ChildProcess | undefined;
 beforeAll(async () => {
   const port = await freePort();
-  const b = (broker = spawn(MOSQUITTO, ['-p', String(port)], { stdio: 'ignore' }));
   URL = `mqtt://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      if (b.exitCode !== null) throw new Error(`mosquitto exited (${b.exitCode})`);
-      return listening(port);
-    },
-    10_000,
-    'mosquitto to listen',
-  );
+  ({ broker } = await spawnMosquitto(port, ['-p', String(port)]));
 });
 afterAll(() => void broker?.kill('SIGTERM'));
 

@@ -78,79 +78,52 @@ export function cropInto(
   const y0 = roundHalfEven(box.y);
   const cw = Math.max(1, roundHalfEven(box.x + box.w) - x0);
   const ch = Math.max(1, roundHalfEven(box.y + box.h) - y0);
+  // Pillow skips a pass whose size does not change; unit taps give the same bytes, so every crop takes both.
+  const ht = taps(cw, ow);
   const vt = taps(ch, oh);
   // Rows of the crop the vertical pass reads; the horizontal pass fills only those.
-  const rowFirst = ch === oh ? 0 : vt.first[0]!;
-  const rows = ch === oh ? ch : vt.first[oh - 1]! + vt.count[oh - 1]! - rowFirst;
+  const rowFirst = vt.first[0]!;
+  const rows = vt.first[oh - 1]! + vt.count[oh - 1]! - rowFirst;
   const mid = new Uint8Array(ow * rows * 3);
-  if (cw === ow) {
-    for (let r = 0; r < rows; r++) {
-      const y = y0 + rowFirst + r;
-      if (y < 0 || y >= H) continue;
-      for (let x = 0; x < ow; x++) {
-        const sx = x0 + x;
+  for (let r = 0; r < rows; r++) {
+    const y = y0 + rowFirst + r;
+    if (y < 0 || y >= H) continue; // Pillow's crop pads with black
+    for (let x = 0; x < ow; x++) {
+      let s0 = HALF;
+      let s1 = HALF;
+      let s2 = HALF;
+      const lo = ht.first[x]!;
+      const kw = x * ht.size;
+      for (let i = 0; i < ht.count[x]!; i++) {
+        const sx = x0 + lo + i;
         if (sx < 0 || sx >= W) continue;
+        const k = ht.weights[kw + i]!;
         const s = (y * W + sx) * 3;
-        const d = (r * ow + x) * 3;
-        mid[d] = data[s]!;
-        mid[d + 1] = data[s + 1]!;
-        mid[d + 2] = data[s + 2]!;
+        s0 += data[s]! * k;
+        s1 += data[s + 1]! * k;
+        s2 += data[s + 2]! * k;
       }
-    }
-  } else {
-    const ht = taps(cw, ow);
-    for (let r = 0; r < rows; r++) {
-      const y = y0 + rowFirst + r;
-      const inRows = y >= 0 && y < H;
-      const rowStart = y * W;
-      for (let x = 0; x < ow; x++) {
-        let s0 = HALF;
-        let s1 = HALF;
-        let s2 = HALF;
-        if (inRows) {
-          const lo = ht.first[x]!;
-          const n = ht.count[x]!;
-          const kw = x * ht.size;
-          for (let i = 0; i < n; i++) {
-            const sx = x0 + lo + i;
-            if (sx < 0 || sx >= W) continue;
-            const k = ht.weights[kw + i]!;
-            const s = (rowStart + sx) * 3;
-            s0 += data[s]! * k;
-            s1 += data[s + 1]! * k;
-            s2 += data[s + 2]! * k;
-          }
-        }
-        const d = (r * ow + x) * 3;
-        mid[d] = clip8(s0);
-        mid[d + 1] = clip8(s1);
-        mid[d + 2] = clip8(s2);
-      }
+      const d = (r * ow + x) * 3;
+      mid[d] = clip8(s0);
+      mid[d + 1] = clip8(s1);
+      mid[d + 2] = clip8(s2);
     }
   }
   const plane = ow * oh;
   const inv = 1 / 255;
   for (let y = 0; y < oh; y++) {
-    const lo = ch === oh ? y : vt.first[y]! - rowFirst;
-    const n = ch === oh ? 1 : vt.count[y]!;
+    const lo = vt.first[y]! - rowFirst;
     const kw = y * vt.size;
     for (let x = 0; x < ow; x++) {
       let s0 = HALF;
       let s1 = HALF;
       let s2 = HALF;
-      if (ch === oh) {
-        const m = ((lo * ow + x) * 3) | 0;
-        s0 = mid[m]! << PRECISION_BITS;
-        s1 = mid[m + 1]! << PRECISION_BITS;
-        s2 = mid[m + 2]! << PRECISION_BITS;
-      } else {
-        for (let i = 0; i < n; i++) {
-          const k = vt.weights[kw + i]!;
-          const m = ((lo + i) * ow + x) * 3;
-          s0 += mid[m]! * k;
-          s1 += mid[m + 1]! * k;
-          s2 += mid[m + 2]! * k;
-        }
+      for (let i = 0; i < vt.count[y]!; i++) {
+        const k = vt.weights[kw + i]!;
+        const m = ((lo + i) * ow + x) * 3;
+        s0 += mid[m]! * k;
+        s1 += mid[m + 1]! * k;
+        s2 += mid[m + 2]! * k;
       }
       const d = offset + y * ow + x;
       into[d] = clip8(s0) * inv;
