@@ -20,7 +20,7 @@ import {
   type BottleVision,
   type Split,
 } from '../src/index.js';
-import { averagePrecision, mapRange, operatingPoint, type ImageResult } from '../src/eval/metrics.js';
+import { averagePrecision, mapRange, operatingPoint, recallBy, type ImageResult, type TruthBox } from '../src/eval/metrics.js';
 import { latencyTable, measureLatency } from './latency.js';
 
 const { values } = parseArgs({
@@ -52,6 +52,8 @@ const heightBin = (h: number): string => {
   const i = HEIGHTS.findIndex((t) => h < t);
   return HEIGHT_BINS[i < 0 ? HEIGHTS.length : i]!;
 };
+const VISIBLE_BINS = ['30-60 % seen', '60-90 % seen', '≥ 90 % seen'];
+const visibleBin = (v: number): string => VISIBLE_BINS[v < 0.6 ? 0 : v < 0.9 ? 1 : 2]!;
 const fillModel = await loadFill(join(modelDir, 'fill.json'), 1);
 
 async function syntheticSplit(vision: BottleVision, split: Split): Promise<ImageResult[]> {
@@ -80,6 +82,7 @@ async function syntheticSplit(vision: BottleVision, split: Split): Promise<Image
         fill: b.fill,
         fillObservable: b.fillObservable,
         opaque: b.glass === 'opaque',
+        visible: b.visible,
       })),
       preds: a.bottles.map((d) => ({ ...d.box, score: d.score, fill: d.fill })),
     });
@@ -118,8 +121,11 @@ console.log(
 );
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 const rows: [string, ImageResult[], boolean][] = [];
-for (const split of ['normal', 'hard'] as const)
-  rows.push([`synthetic ${split} (seeds ${FIRST_SEED[split]}+)`, await syntheticSplit(vision, split), true]);
+const synthetic = new Map<Split, ImageResult[]>();
+for (const split of ['normal', 'hard'] as const) {
+  synthetic.set(split, await syntheticSplit(vision, split));
+  rows.push([`synthetic ${split} (seeds ${FIRST_SEED[split]}+)`, synthetic.get(split)!, true]);
+}
 if (existsSync(join(values.real, 'annotations.coco.json')))
   rows.push(['real photos, Beverage3 valid+test (bottle only; cans count as false alarms)', await realSplit(vision, values.real), false]);
 else console.error(`(real photos not found at ${values.real}: skipped)`);
@@ -144,6 +150,19 @@ for (const split of ['normal', 'hard'])
   console.log(
     `| ${split} | ${mae(split)} | ${glasses.map((g) => mae(`${split} glass ${g}`)).join(' | ')} | ${HEIGHT_BINS.map((h) => mae(`${split} height ${h}`)).join(' | ')} |`,
   );
+console.log(`\n## models: recall at the operating point by bottle height and by how much of it is seen (found / bottles)\n`);
+const recallCols = [...HEIGHT_BINS, ...VISIBLE_BINS];
+console.log(`| split | ${recallCols.join(' | ')} |`);
+console.log(`|---|${recallCols.map(() => '---|').join('')}`);
+for (const [split, res] of synthetic) {
+  const by = (g: (t: TruthBox) => string) => recallBy(res, threshold, g);
+  const cells = new Map([...by((t) => heightBin(t.h)), ...by((t) => visibleBin(t.visible ?? 1))]);
+  const cell = (k: string): string => {
+    const e = cells.get(k);
+    return e ? `${f(e.found / e.total, 2)} (${e.total})` : 'n/a';
+  };
+  console.log(`| ${split} | ${recallCols.map(cell).join(' | ')} |`);
+}
 if (!values['no-latency']) {
   console.log('\n## models: per-frame latency (720p JPEG in, detections with fill out; median of 30)\n');
   console.log(latencyTable([await measureLatency(1, 30, modelDir), await measureLatency(2, 30, modelDir)]));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averagePrecision, boxIou, mapRange, operatingPoint, type ImageResult } from '../src/eval/metrics.js';
+import { averagePrecision, boxIou, mapRange, operatingPoint, recallBy, type ImageResult } from '../src/eval/metrics.js';
 
 const b = (x: number, extra: object = {}) => ({ x, y: 0, w: 10, h: 10, score: 0, ...extra });
 
@@ -44,5 +44,25 @@ describe('detection metrics', () => {
     expect(op.opaqueNotObservable).toBe(1);
     expect(op.precision).toBe(1);
     expect(operatingPoint(r, 0.05).precision).toBeCloseTo(0.75, 6);
+  });
+
+  it('recall per group counts each truth once, skips ignored ones and misses below the threshold', () => {
+    const small = { h: 10 };
+    const tall = { h: 40 };
+    const r: ImageResult[] = [
+      {
+        truth: [b(0, small), b(20, small), b(40, tall), b(80, { ...tall, ignore: true })],
+        preds: [
+          b(0, { score: 0.9 }),
+          b(20, { score: 0.2 }),
+          { x: 40, y: 0, w: 10, h: 40, score: 0.8 },
+          { x: 41, y: 0, w: 10, h: 40, score: 0.7 },
+        ],
+      },
+    ];
+    const by = recallBy(r, 0.5, (t) => (t.h < 20 ? 'small' : 'tall'));
+    expect(by.get('small')).toEqual({ found: 1, total: 2 });
+    expect(by.get('tall')).toEqual({ found: 1, total: 1 });
+    expect(recallBy(r, 0.1, (t) => (t.h < 20 ? 'small' : 'tall')).get('small')).toEqual({ found: 2, total: 2 });
   });
 });

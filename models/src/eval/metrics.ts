@@ -12,6 +12,8 @@ export interface TruthBox extends Box {
   fill?: number;
   fillObservable?: boolean;
   opaque?: boolean;
+  /** share of the bottle not hidden by others (synthetic truth only) */
+  visible?: number;
 }
 
 export interface PredBox extends Box {
@@ -153,4 +155,33 @@ export function operatingPoint(results: ImageResult[], threshold: number, iouThr
     opaqueNotObservable: opaque > 0 ? opaqueNull / opaque : NaN,
     opaqueCount: opaque,
   };
+}
+
+export interface Found {
+  found: number;
+  total: number;
+}
+
+/**
+ * Recall at the operating point per group of truth boxes (by height, by how much is hidden...):
+ * says which bottles the misses are, which one recall figure cannot.
+ */
+export function recallBy(
+  results: ImageResult[],
+  threshold: number,
+  group: (t: TruthBox) => string,
+  iouThreshold = 0.5,
+): Map<string, Found> {
+  const out = new Map<string, Found>();
+  for (const r of results) {
+    const m = matchImage({ truth: r.truth, preds: r.preds.filter((p) => p.score >= threshold) }, iouThreshold);
+    const hit = new Set(m.matches.filter((x) => x.kind === 'tp').map((x) => x.truth));
+    for (const t of r.truth) {
+      if (t.ignore) continue;
+      const key = group(t);
+      const e = out.get(key) ?? { found: 0, total: 0 };
+      out.set(key, { found: e.found + (hit.has(t) ? 1 : 0), total: e.total + 1 });
+    }
+  }
+  return out;
 }
