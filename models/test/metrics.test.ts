@@ -41,9 +41,23 @@ describe('detection metrics', () => {
     const op = operatingPoint(r, 0.3);
     expect(op.fillMae).toBeCloseTo(10, 6);
     expect(op.fillCount).toBe(2);
+    expect(op.fillCountBehindLabel).toBe(0);
     expect(op.opaqueNotObservable).toBe(1);
     expect(op.precision).toBe(1);
     expect(operatingPoint(r, 0.05).precision).toBeCloseTo(0.75, 6);
+  });
+
+  it('scores fills whose liquid line is behind the label apart from those in view', () => {
+    const r: ImageResult[] = [
+      {
+        truth: [b(0, { fill: 0.5, fillObservable: true }), b(20, { fill: 0.2, fillObservable: true, levelBehindLabel: true })],
+        preds: [b(0, { score: 0.9, fill: 0.52 }), b(20, { score: 0.9, fill: 0.4 })],
+      },
+    ];
+    const op = operatingPoint(r, 0.3);
+    expect(op.fillMae).toBeCloseTo(2, 6);
+    expect(op.fillMaeBehindLabel).toBeCloseTo(20, 6);
+    expect([op.fillCount, op.fillCountBehindLabel, op.fillCoverage]).toEqual([1, 1, 1]);
   });
 
   it('recall per group counts each truth once, skips ignored ones and misses below the threshold', () => {

@@ -10,6 +10,7 @@ import {
   renderShelfVideoFrames,
   shelfVideo,
   writeCocoDataset,
+  type SceneBottle,
   type VideoFrame,
 } from '../src/synthetic/index.js';
 
@@ -50,6 +51,53 @@ describe('synthetic back bar', () => {
         }
       }
     }
+  });
+
+  describe('what the truth calls seen', () => {
+    const base = makeScene({ seed: 5, width: 320, height: 180 });
+    const kind = (name: string) => BOTTLE_KINDS.find((k) => k.name === name)!;
+    const VODKA = [200, 15, 85, 0.25] as const;
+    const WHISKY = [30, 85, 35, 0.85] as const;
+    // labelHue 1.5 and capHue 10 put the label's band between 17.5 % and 42.5 % of the body's height
+    const bottle = (id: number, row: number, kindName: string, over: Partial<SceneBottle> = {}): SceneBottle => ({
+      id,
+      kind: kind(kindName),
+      cx: 160,
+      baseY: 170,
+      w: 40,
+      h: 140,
+      fill: 0.8,
+      liquid: VODKA,
+      labelHue: 1.5,
+      labelText: 'X',
+      capHue: 10,
+      present: true,
+      row,
+      ...over,
+    });
+    const truthOf = async (bottles: SceneBottle[]) => (await renderScene({ ...base, props: [], bottles })).bottles;
+    const behind = async (front: SceneBottle) => (await truthOf([bottle(1, 0, 'clear-round'), front])).find((b) => b.id === 1)!;
+
+    it('sees a bottle through clear glass, but not through a label, a dark liquid or green glass', async () => {
+      expect((await behind(bottle(2, 1, 'clear-round', { labelHue: 5 }))).visible).toBe(1);
+      const label = (await behind(bottle(2, 1, 'clear-round'))).visible;
+      expect(label).toBeLessThan(1);
+      expect(label).toBeGreaterThan(0.7);
+      const whisky = await behind(bottle(2, 1, 'clear-round', { labelHue: 5, liquid: WHISKY, fill: 1 }));
+      expect(whisky.visible).toBeLessThan(0.6);
+      const green = await behind(bottle(2, 1, 'green-round'));
+      expect(green.visible).toBe(0);
+      expect(green.ignore).toBe(true);
+      expect(green.fillObservable).toBe(false);
+    });
+
+    it("says when the liquid line is behind the bottle's own label", async () => {
+      const [low] = await truthOf([bottle(1, 0, 'clear-round', { fill: 0.25 })]);
+      const [high] = await truthOf([bottle(1, 0, 'clear-round', { fill: 0.8 })]);
+      const [plain] = await truthOf([bottle(1, 0, 'clear-round', { fill: 0.25, labelHue: 5 })]);
+      expect([low!.levelBehindLabel, high!.levelBehindLabel, plain!.levelBehindLabel]).toEqual([true, false, false]);
+      expect(low!.fillObservable).toBe(true);
+    });
   });
 
   it('writes a COCO file whose annotations point at its images', async () => {

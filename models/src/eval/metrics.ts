@@ -11,6 +11,8 @@ export interface TruthBox extends Box {
   ignore?: boolean;
   fill?: number;
   fillObservable?: boolean;
+  /** the liquid line is behind the bottle's own label (fill known only to within the label's band) */
+  levelBehindLabel?: boolean;
   opaque?: boolean;
   /** share of the bottle not hidden by others (synthetic truth only) */
   visible?: number;
@@ -108,9 +110,12 @@ export function mapRange(results: ImageResult[]): number {
 export interface OperatingPoint {
   precision: number;
   recall: number;
-  /** mean |fill error| in points (0-100) over matched, observable bottles the model gave a fill */
+  /** mean |fill error| in points (0-100) over matched, observable bottles the model gave a fill whose liquid line is in view */
   fillMae: number;
   fillCount: number;
+  /** the same over those whose line is behind their own label */
+  fillMaeBehindLabel: number;
+  fillCountBehindLabel: number;
   /** share of matched observable bottles that got a fill at all */
   fillCoverage: number;
   /** share of matched opaque bottles called not observable (fill null) */
@@ -122,8 +127,7 @@ export function operatingPoint(results: ImageResult[], threshold: number, iouThr
   let tp = 0;
   let fp = 0;
   let positives = 0;
-  let errSum = 0;
-  let errN = 0;
+  const err = { inView: { sum: 0, n: 0 }, behindLabel: { sum: 0, n: 0 } };
   let obs = 0;
   let opaque = 0;
   let opaqueNull = 0;
@@ -140,8 +144,9 @@ export function operatingPoint(results: ImageResult[], threshold: number, iouThr
       } else if (x.truth.fillObservable && x.truth.fill !== undefined) {
         obs++;
         if (typeof x.pred.fill === 'number') {
-          errSum += Math.abs(x.pred.fill - x.truth.fill) * 100;
-          errN++;
+          const e = x.truth.levelBehindLabel ? err.behindLabel : err.inView;
+          e.sum += Math.abs(x.pred.fill - x.truth.fill) * 100;
+          e.n++;
         }
       }
     }
@@ -149,9 +154,11 @@ export function operatingPoint(results: ImageResult[], threshold: number, iouThr
   return {
     precision: tp + fp > 0 ? tp / (tp + fp) : NaN,
     recall: positives > 0 ? tp / positives : NaN,
-    fillMae: errN > 0 ? errSum / errN : NaN,
-    fillCount: errN,
-    fillCoverage: obs > 0 ? errN / obs : NaN,
+    fillMae: err.inView.n > 0 ? err.inView.sum / err.inView.n : NaN,
+    fillCount: err.inView.n,
+    fillMaeBehindLabel: err.behindLabel.n > 0 ? err.behindLabel.sum / err.behindLabel.n : NaN,
+    fillCountBehindLabel: err.behindLabel.n,
+    fillCoverage: obs > 0 ? (err.inView.n + err.behindLabel.n) / obs : NaN,
     opaqueNotObservable: opaque > 0 ? opaqueNull / opaque : NaN,
     opaqueCount: opaque,
   };

@@ -37,6 +37,7 @@ export async function writeCocoDataset(o: CocoDatasetOptions): Promise<void> {
         kind_id: BOTTLE_KINDS.findIndex((k) => k.name === b.kind),
         fill: b.fill,
         fill_observable: b.fillObservable,
+        level_behind_label: b.levelBehindLabel,
         visible: b.visible,
       });
     }

@@ -40,6 +40,24 @@ export function liquidTopY(b: SceneBottle): number {
   return b.baseY - base - b.fill * (bodyH - base);
 }
 
+/** How opaque a bottle's glass is (1: nothing behind it shows). */
+export function glassOpacity(b: SceneBottle): number {
+  return (GLASS[b.kind.glass] ?? GLASS.clear!).a;
+}
+
+/** How opaque its liquid is; frosted glass washes it out. */
+export function liquidOpacity(b: SceneBottle): number {
+  const la = b.liquid[3];
+  return b.kind.glass === 'frosted' ? la * 0.7 : la;
+}
+
+/** The paper label's band, [top y, height], or null for a bottle without one; a label hides what is behind it. */
+export function labelBand(b: SceneBottle): [number, number] | null {
+  if (b.labelHue % 5 === 0) return null;
+  const bodyH = b.h * b.kind.bodyFrac;
+  return [b.baseY - bodyH * (0.35 + (b.labelHue % 7) * 0.05), bodyH * (0.25 + (b.capHue % 5) * 0.04)];
+}
+
 export function drawBottle(b: SceneBottle, alpha = 1): string {
   const { cx, baseY, w, h, kind } = b;
   const g = GLASS[kind.glass] ?? GLASS.clear!;
@@ -51,10 +69,9 @@ export function drawBottle(b: SceneBottle, alpha = 1): string {
   const lid = `l${b.id}`;
   const cid = `c${b.id}`;
   const x0 = cx - w / 2;
-  const [lh, ls, ll, la] = b.liquid;
+  const [lh, ls, ll] = b.liquid;
   const ly = liquidTopY(b);
-  const labelTop = baseY - h * kind.bodyFrac * (0.35 + (b.labelHue % 7) * 0.05);
-  const labelH = h * kind.bodyFrac * (0.25 + (b.capHue % 5) * 0.04);
+  const label = labelBand(b);
   const parts: string[] = [
     `<defs><linearGradient id="${gid}" x1="0" x2="1" y1="0" y2="0">` +
       `<stop offset="0" stop-color="${hsl(glassHue, g.s, glassLight * 0.5)}"/>` +
@@ -68,7 +85,7 @@ export function drawBottle(b: SceneBottle, alpha = 1): string {
   ];
   parts.push(`<g opacity="${alpha}">`);
   if (!opaque && b.fill > 0.005) {
-    const la2 = kind.glass === 'frosted' ? la * 0.7 : la;
+    const la2 = liquidOpacity(b);
     parts.push(
       `<g clip-path="url(#${cid})"><rect x="${f(x0)}" y="${f(ly)}" width="${f(w)}" height="${f(baseY - ly)}" fill="url(#${lid})" opacity="${la2.toFixed(2)}"/>` +
         `<ellipse cx="${f(cx)}" cy="${f(ly)}" rx="${f(w / 2)}" ry="${f(Math.max(1, w * 0.07))}" fill="${hsl(lh, ls, Math.min(95, ll + 20))}" opacity="0.7"/>` +
@@ -76,7 +93,8 @@ export function drawBottle(b: SceneBottle, alpha = 1): string {
     );
   }
   parts.push(`<path d="${path}" fill="url(#${gid})" fill-opacity="${g.a}"/>`);
-  if (b.labelHue % 5 !== 0) {
+  if (label) {
+    const [labelTop, labelH] = label;
     parts.push(
       `<g clip-path="url(#${cid})"><rect x="${f(x0)}" y="${f(labelTop)}" width="${f(w)}" height="${f(labelH)}" fill="${hsl(b.labelHue, 30 + (b.capHue % 50), 15 + (b.capHue % 70))}"/>` +
         `<text x="${f(cx)}" y="${f(labelTop + labelH * 0.6)}" font-family="${b.capHue % 2 ? 'serif' : 'sans-serif'}" font-weight="bold" font-size="${f(Math.max(4, w * 0.22))}" text-anchor="middle" fill="${hsl(b.labelHue + 180, 40, b.capHue % 70 > 35 ? 10 : 90)}">${b.labelText}</text></g>`,

@@ -1,6 +1,6 @@
 /** Scene → JPEG bytes plus exact per-bottle truth (box, kind, fill, whether the fill can be seen). */
 import sharp from 'sharp';
-import { bottleGeometry, drawBottle, drawProp, drawShelf, drawWall, liquidTopY } from './draw.js';
+import { bottleGeometry, drawBottle, drawProp, drawShelf, drawWall, glassOpacity, labelBand, liquidOpacity, liquidTopY } from './draw.js';
 import { Rng } from './rng.js';
 import type { Scene, SceneBottle } from './scene.js';
 
@@ -12,7 +12,13 @@ export interface BottleTruth {
   kind: string;
   glass: string;
   fill: number;
+  /** Glass one can see into and a liquid line not hidden by what stands in front of the bottle. */
   fillObservable: boolean;
+  /**
+   * The liquid line is behind the bottle's own label: one sees liquid below the label and none above
+   * it, so the fill is known only to within the label's band. Evaluation scores these apart.
+   */
+  levelBehindLabel: boolean;
   /** Share of the bottle neither hidden by something in front nor outside the frame. */
   visible: number;
   /** Too hidden or cut off to demand a detection: neither a miss nor a false alarm in evaluation. */
@@ -28,12 +34,27 @@ export interface RenderedScene {
 
 type Rect = [number, number, number, number];
 
+/** Something drawn over what is behind it: a rectangle and how opaque it is there (1 hides it). */
+interface Cover {
+  rect: Rect;
+  opacity: number;
+}
+
 interface Drawable {
   layer: number;
   svg: string;
-  occludes: Rect[];
+  covers: Cover[];
   bottle?: SceneBottle;
 }
+
+/**
+ * A point is seen when at least this share of its light gets through what lies in front of it.
+ * Clear glass (0.22) or a clear spirit in it leaves a bottle behind it seen; a paper label, a dark
+ * liquid (whisky 0.85) or amber glass with liquid in it (0.5 then 0.85) hides it, as it would from
+ * anyone labelling the photo. Without this, bottles behind a label were labelled as seen and
+ * counted as misses, and liquid lines behind a label as readable.
+ */
+const SEE_THROUGH = 0.35;
 
 function bottleRects(b: SceneBottle): Rect[] {
   const { bodyTop, top } = bottleGeometry(b);
@@ -44,21 +65,34 @@ function bottleRects(b: SceneBottle): Rect[] {
   ];
 }
 
+function bottleCovers(b: SceneBottle): Cover[] {
+  const dark = b.kind.glass === 'opaque' || b.kind.glass === 'green';
+  const covers = bottleRects(b).map((rect) => ({ rect, opacity: dark ? 1 : glassOpacity(b) }));
+  if (dark) return covers;
+  const x0 = b.cx - b.w / 2;
+  const ly = liquidTopY(b);
+  if (b.fill > 0.005) covers.push({ rect: [x0, ly, b.w, b.baseY - ly], opacity: liquidOpacity(b) });
+  const label = labelBand(b);
+  if (label) covers.push({ rect: [x0, label[0], b.w, label[1]], opacity: 1 });
+  return covers;
+}
+
 const inside = (r: Rect, x: number, y: number): boolean => x >= r[0] && x <= r[0] + r[2] && y >= r[1] && y <= r[1] + r[3];
 
 export function sceneSvg(s: Scene): { svg: string; drawables: Drawable[] } {
   const drawables: Drawable[] = [];
-  s.shelves.forEach((shelf, i) => drawables.push({ layer: i * 2 - 0.5, svg: drawShelf(s, shelf), occludes: [] }));
+  s.shelves.forEach((shelf, i) => drawables.push({ layer: i * 2 - 0.5, svg: drawShelf(s, shelf), covers: [] }));
   for (const b of s.bottles) {
     if (b.present)
       drawables.push({
         layer: b.row,
         svg: drawBottle(b),
-        occludes: b.kind.glass === 'opaque' || b.kind.glass === 'green' ? bottleRects(b) : [],
+        covers: bottleCovers(b),
         bottle: b,
       });
   }
-  for (const p of s.props) drawables.push({ layer: p.layer + 0.1, svg: drawProp(p), occludes: p.opaque ? [[p.x, p.y, p.w, p.h]] : [] });
+  for (const p of s.props)
+    drawables.push({ layer: p.layer + 0.1, svg: drawProp(p), covers: p.opaque ? [{ rect: [p.x, p.y, p.w, p.h], opacity: 1 }] : [] });
   drawables.sort((a, b) => a.layer - b.layer);
   const { width: W, height: H, light, camera } = s;
   const rng = new Rng(s.seed ^ 0x5151);
@@ -88,8 +122,13 @@ export function sceneTruth(s: Scene, drawables: Drawable[]): BottleTruth[] {
   drawables.forEach((d, i) => {
     const b = d.bottle;
     if (!b) return;
-    const later = drawables.slice(i + 1).flatMap((x) => x.occludes);
-    const visibleAt = (x: number, y: number): boolean => x >= 0 && x < W && y >= 0 && y < H && !later.some((r) => inside(r, x, y));
+    const later = drawables.slice(i + 1).flatMap((x) => x.covers);
+    const visibleAt = (x: number, y: number): boolean => {
+      if (x < 0 || x >= W || y < 0 || y >= H) return false;
+      let light = 1;
+      for (const c of later) if (inside(c.rect, x, y)) light *= 1 - c.opacity;
+      return light >= SEE_THROUGH;
+    };
     let seen = 0;
     let total = 0;
     for (const r of bottleRects(b)) {
@@ -101,6 +140,7 @@ export function sceneTruth(s: Scene, drawables: Drawable[]): BottleTruth[] {
     }
     const visible = seen / total;
     const ly = liquidTopY(b);
+    const band = labelBand(b);
     let lineSeen = 0;
     for (let k = 0; k < 7; k++) if (visibleAt(b.cx - b.w / 2 + ((k + 0.5) / 7) * b.w, ly)) lineSeen++;
     const x0 = Math.max(0, b.cx - b.w / 2);
@@ -116,6 +156,7 @@ export function sceneTruth(s: Scene, drawables: Drawable[]): BottleTruth[] {
       glass: b.kind.glass,
       fill: Math.round(b.fill * 1000) / 1000,
       fillObservable: b.kind.glass !== 'opaque' && lineSeen >= 4,
+      levelBehindLabel: b.kind.glass !== 'opaque' && !!band && ly >= band[0] && ly <= band[0] + band[1],
       visible: r2(visible),
       ignore: visible < 0.3 || (x1 - x0) * (y1 - y0) < 60,
     });
