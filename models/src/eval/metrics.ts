@@ -107,6 +107,10 @@ export function mapRange(results: ImageResult[]): number {
   return s / 10;
 }
 
+/** One image matched with only the detections at or above the operating threshold. */
+const matchAt = (r: ImageResult, threshold: number, iouThreshold: number) =>
+  matchImage({ truth: r.truth, preds: r.preds.filter((p) => p.score >= threshold) }, iouThreshold);
+
 export interface OperatingPoint {
   precision: number;
   recall: number;
@@ -132,7 +136,7 @@ export function operatingPoint(results: ImageResult[], threshold: number, iouThr
   let opaque = 0;
   let opaqueNull = 0;
   for (const r of results) {
-    const m = matchImage({ truth: r.truth, preds: r.preds.filter((p) => p.score >= threshold) }, iouThreshold);
+    const m = matchAt(r, threshold, iouThreshold);
     positives += m.positives;
     for (const x of m.matches) {
       if (x.kind === 'fp') fp++;
@@ -181,7 +185,7 @@ export function recallBy(
 ): Map<string, Found> {
   const out = new Map<string, Found>();
   for (const r of results) {
-    const m = matchImage({ truth: r.truth, preds: r.preds.filter((p) => p.score >= threshold) }, iouThreshold);
+    const m = matchAt(r, threshold, iouThreshold);
     const hit = new Set(m.matches.filter((x) => x.kind === 'tp').map((x) => x.truth));
     for (const t of r.truth) {
       if (t.ignore) continue;
