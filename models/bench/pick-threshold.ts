@@ -1,7 +1,7 @@
 /**
- * Picks the detector's operating score threshold (best F1 at IoU 0.5) on validation seeds
+ * Picks the detector's operating score threshold and NMS IoU (best F1 at IoU 0.5) on validation seeds
  * 500,000+ (normal) and 600,000+ (hard), which neither training nor eval:vision uses, and writes
- * it into detector.json. Run after export: tsx bench/pick-threshold.ts [--model-dir DIR] [--count N]
+ * them into detector.json. Run after export: tsx bench/pick-threshold.ts [--model-dir DIR] [--count N]
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,31 +13,40 @@ const { values } = parseArgs({
   options: { 'model-dir': { type: 'string', default: DEFAULT_MODEL_DIR }, count: { type: 'string', default: '40' } },
 });
 const dir = values['model-dir'];
-const vision = await loadBottleVision({ modelDir: dir, threads: 1, scoreThreshold: 0.05 });
-const results: ImageResult[] = [];
+type Frame = { jpeg: Buffer; truth: ImageResult['truth'] };
+const frames: Frame[] = [];
 for (const [split, first] of [
   ['normal', 500_000],
   ['hard', 600_000],
 ] as const) {
   for (let i = 0; i < Number(values.count); i++) {
     const r = await renderScene(makeScene({ seed: first + i, split, width: 640, height: 360 }));
-    const a = await vision.analyze(r.jpeg);
-    results.push({
-      truth: r.bottles.map((b) => ({ x: b.box[0], y: b.box[1], w: b.box[2], h: b.box[3], ignore: b.ignore })),
-      preds: a.bottles.map((d) => ({ ...d.box, score: d.score })),
-    });
+    frames.push({ jpeg: r.jpeg, truth: r.bottles.map((b) => ({ x: b.box[0], y: b.box[1], w: b.box[2], h: b.box[3], ignore: b.ignore })) });
   }
 }
-await vision.close();
-let best = { t: 0.3, f1: -1 };
-for (let t = 0.1; t <= 0.8001; t += 0.025) {
-  const op = operatingPoint(results, t);
-  const f1 = (2 * op.precision * op.recall) / (op.precision + op.recall);
-  console.log(`threshold ${t.toFixed(3)} precision ${op.precision.toFixed(3)} recall ${op.recall.toFixed(3)} F1 ${f1.toFixed(3)}`);
-  if (f1 > best.f1) best = { t: Math.round(t * 1000) / 1000, f1 };
+// The NMS IoU is swept with the score: bottles in a back row overlap the front row's boxes, so a
+// low IoU drops real bottles, a high one keeps duplicates; F1 weighs both.
+let best = { t: 0.3, iou: 0.5, f1: -1 };
+for (const iou of [0.45, 0.5, 0.55, 0.6, 0.65, 0.7]) {
+  const vision = await loadBottleVision({ modelDir: dir, threads: 1, scoreThreshold: 0.05, iouThreshold: iou });
+  const results: ImageResult[] = [];
+  for (const f of frames) {
+    const a = await vision.analyze(f.jpeg);
+    results.push({ truth: f.truth, preds: a.bottles.map((d) => ({ ...d.box, score: d.score })) });
+  }
+  await vision.close();
+  for (let t = 0.1; t <= 0.8001; t += 0.025) {
+    const op = operatingPoint(results, t);
+    const f1 = (2 * op.precision * op.recall) / (op.precision + op.recall);
+    console.log(
+      `iou ${iou.toFixed(2)} threshold ${t.toFixed(3)} precision ${op.precision.toFixed(3)} recall ${op.recall.toFixed(3)} F1 ${f1.toFixed(3)}`,
+    );
+    if (f1 > best.f1) best = { t: Math.round(t * 1000) / 1000, iou, f1 };
+  }
 }
 const file = join(dir, 'detector.json');
 const meta = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
 meta.scoreThreshold = best.t;
+meta.iouThreshold = best.iou;
 await writeFile(file, JSON.stringify(meta, null, 2) + '\n');
-console.log(`scoreThreshold ${best.t} (F1 ${best.f1.toFixed(3)}) written to ${file}`);
+console.log(`scoreThreshold ${best.t}, iouThreshold ${best.iou} (F1 ${best.f1.toFixed(3)}) written to ${file}`);

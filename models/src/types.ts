@@ -28,6 +28,8 @@ export interface BottleVisionOptions {
   threads?: number;
   /** Minimum detector score for a bottle to be reported. */
   scoreThreshold?: number;
+  /** Boxes overlapping a higher-scored one by more than this IoU are dropped as duplicates. */
+  iouThreshold?: number;
 }
 
 export interface BottleVision {

@@ -52,6 +52,21 @@ describe('committed models (models/onnx)', () => {
     const sorted = [...fillErrors].sort((x, y) => x - y);
     expect(sorted[Math.floor(sorted.length / 2)]!).toBeLessThanOrEqual(FILL_MEDIAN_ERROR_MAX);
   });
+
+  it('drop overlapping duplicates at the NMS IoU the caller asks for', async () => {
+    const r = await renderScene(makeScene({ seed: 3_000_005, split: 'hard', width: 640, height: 360 }));
+    const strict = await loadBottleVision({ threads: 1, iouThreshold: 0 });
+    try {
+      const kept = (await strict.analyze(r.jpeg)).bottles;
+      const loose = (await vision.analyze(r.jpeg)).bottles;
+      expect(kept.length).toBeGreaterThan(0);
+      for (const [i, a] of kept.entries()) for (const b of kept.slice(i + 1)) expect(boxIou(a.box, b.box)).toBe(0);
+      // two rows of bottles overlap, so forbidding any overlap must cost detections
+      expect(kept.length).toBeLessThan(loose.length);
+    } finally {
+      await strict.close();
+    }
+  });
 });
 
 // Tolerances, set below what `npm run eval:vision` reports for the committed models.

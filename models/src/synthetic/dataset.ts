@@ -39,6 +39,7 @@ export async function writeCocoDataset(o: CocoDatasetOptions): Promise<void> {
         fill_observable: b.fillObservable,
         level_behind_label: b.levelBehindLabel,
         visible: b.visible,
+        layer: b.layer,
       });
     }
   }

@@ -19,6 +19,8 @@ export interface BottleTruth {
    * it, so the fill is known only to within the label's band. Evaluation scores these apart.
    */
   levelBehindLabel: boolean;
+  /** Draw order: a bottle of a higher layer stands in front of one of a lower layer where they overlap. */
+  layer: number;
   /** Share of the bottle neither hidden by something in front nor outside the frame. */
   visible: number;
   /** Too hidden or cut off to demand a detection: neither a miss nor a false alarm in evaluation. */
@@ -157,6 +159,7 @@ export function sceneTruth(s: Scene, drawables: Drawable[]): BottleTruth[] {
       fill: Math.round(b.fill * 1000) / 1000,
       fillObservable: b.kind.glass !== 'opaque' && lineSeen >= 4,
       levelBehindLabel: b.kind.glass !== 'opaque' && !!band && ly >= band[0] && ly <= band[0] + band[1],
+      layer: b.row,
       visible: r2(visible),
       ignore: visible < 0.3 || (x1 - x0) * (y1 - y0) < 60,
     });

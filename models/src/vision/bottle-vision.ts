@@ -108,6 +108,7 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
     throw e;
   }
   const threshold = opts.scoreThreshold ?? detector.meta.scoreThreshold;
+  const iouThreshold = opts.iouThreshold ?? detector.meta.iouThreshold;
   const versions: Record<string, string> = { [detector.meta.name]: detector.meta.version };
   if (fill) versions[fill.meta.name] = fill.meta.version;
 
@@ -122,7 +123,7 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
       const lb = await letterbox(img, iw, ih, detector.meta.input.pad);
       const t1 = performance.now();
       const out = await run(detector, new ort.Tensor('float32', lb.tensor, [1, 3, ih, iw]));
-      const cands = nms(decodeYolo(out.data as Float32Array, out.dims, detector.meta, lb, img, threshold), detector.meta.iouThreshold);
+      const cands = nms(decodeYolo(out.data as Float32Array, out.dims, detector.meta, lb, img, threshold), iouThreshold);
       const t2 = performance.now();
       const bottles: BottleDetection[] = cands.map((c) => ({
         box: { x: c.x, y: c.y, w: c.w, h: c.h },
