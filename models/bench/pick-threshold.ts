@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL_DIR, loadBottleVision, makeScene, renderScene } from '../src/index.js';
-import { operatingPoint, type ImageResult } from '../src/eval/metrics.js';
+import { averagePrecision, operatingPoint, type ImageResult } from '../src/eval/metrics.js';
 
 const { values } = parseArgs({
   options: { 'model-dir': { type: 'string', default: DEFAULT_MODEL_DIR }, count: { type: 'string', default: '40' } },
@@ -25,8 +25,10 @@ for (const [split, first] of [
   }
 }
 // The NMS IoU is swept with the score: bottles in a back row overlap the front row's boxes, so a
-// low IoU drops real bottles, a high one keeps duplicates; F1 weighs both.
-let best = { t: 0.3, iou: 0.5, f1: -1 };
+// low IoU drops real bottles, a high one keeps duplicates; F1 weighs both. F1 is flat near its best,
+// so IoUs within F1_TIE of it are told apart by AP50 on the same frames.
+const F1_TIE = 0.002;
+const perIou: { t: number; iou: number; f1: number; ap: number }[] = [];
 for (const iou of [0.45, 0.5, 0.55, 0.6, 0.65, 0.7]) {
   const vision = await loadBottleVision({ modelDir: dir, threads: 1, scoreThreshold: 0.05, iouThreshold: iou });
   const results: ImageResult[] = [];
@@ -35,18 +37,24 @@ for (const iou of [0.45, 0.5, 0.55, 0.6, 0.65, 0.7]) {
     results.push({ truth: f.truth, preds: a.bottles.map((d) => ({ ...d.box, score: d.score })) });
   }
   await vision.close();
+  const ap = averagePrecision(results, 0.5);
+  let best = { t: 0.3, iou, f1: -1, ap };
   for (let t = 0.1; t <= 0.8001; t += 0.025) {
     const op = operatingPoint(results, t);
     const f1 = (2 * op.precision * op.recall) / (op.precision + op.recall);
     console.log(
       `iou ${iou.toFixed(2)} threshold ${t.toFixed(3)} precision ${op.precision.toFixed(3)} recall ${op.recall.toFixed(3)} F1 ${f1.toFixed(3)}`,
     );
-    if (f1 > best.f1) best = { t: Math.round(t * 1000) / 1000, iou, f1 };
+    if (f1 > best.f1) best = { t: Math.round(t * 1000) / 1000, iou, f1, ap };
   }
+  console.log(`iou ${iou.toFixed(2)}: best F1 ${best.f1.toFixed(3)} at ${best.t}, AP50 ${ap.toFixed(3)}`);
+  perIou.push(best);
 }
+const topF1 = Math.max(...perIou.map((b) => b.f1));
+const best = perIou.filter((b) => b.f1 >= topF1 - F1_TIE).sort((a, b) => b.ap - a.ap)[0]!;
 const file = join(dir, 'detector.json');
 const meta = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
 meta.scoreThreshold = best.t;
 meta.iouThreshold = best.iou;
 await writeFile(file, JSON.stringify(meta, null, 2) + '\n');
-console.log(`scoreThreshold ${best.t}, iouThreshold ${best.iou} (F1 ${best.f1.toFixed(3)}) written to ${file}`);
+console.log(`scoreThreshold ${best.t}, iouThreshold ${best.iou} (F1 ${best.f1.toFixed(3)}, AP50 ${best.ap.toFixed(3)}) written to ${file}`);

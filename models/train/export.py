@@ -37,13 +37,13 @@ def check(path, model, x):
 
 
 def previous(out):
-    """(next minor version, score threshold) from the detector metadata already in out."""
+    """(next minor version, score threshold, NMS IoU) from the detector metadata already in out."""
     try:
         old = json.load(open(os.path.join(out, 'detector.json')))
     except FileNotFoundError:
-        return '0.1.0', 0.3
+        return '0.1.0', 0.3, 0.5
     major, minor = (int(p) for p in old['version'].split('.')[:2])
-    return f'{major}.{minor + 1}.0', old.get('scoreThreshold', 0.3)
+    return f'{major}.{minor + 1}.0', old.get('scoreThreshold', 0.3), old.get('iouThreshold', 0.5)
 
 
 def main():
@@ -52,7 +52,7 @@ def main():
     ap.add_argument('--version')
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    version, threshold = previous(args.out)
+    version, threshold, iou = previous(args.out)
     version = args.version or version
     torch.manual_seed(0)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d')
@@ -77,7 +77,7 @@ def main():
             'classes': ['bottle'],
             'bottleClasses': ['bottle'],
             'scoreThreshold': threshold,
-            'iouThreshold': 0.5,
+            'iouThreshold': iou,
             'training': {'steps': det_ck['step'], 'images': det_ck['images'], 'seconds': round(det_ck['seconds']), 'exported': stamp},
         },
         open(os.path.join(args.out, 'detector.json'), 'w'),

@@ -50,28 +50,50 @@ def sample(item, rng):
         if cx1 - cx0 < 2 or cy1 - cy0 < 2:
             continue
         cut = (cx1 - cx0) * (cy1 - cy0) / max(1e-6, (x1 - x0) * (y1 - y0))
-        (ignores if a.get('iscrowd') or cut < 0.35 else boxes).append([cx0, cy0, cx1, cy1])
+        if a.get('iscrowd') or cut < 0.35:
+            ignores.append([cx0, cy0, cx1, cy1])
+        else:
+            boxes.append([cx0, cy0, cx1, cy1, a.get('layer', 0)])
     return arr.transpose(2, 0, 1), targets(boxes, ignores)
 
 
 def targets(boxes, ignores):
+    """Per-cell class, weight and ltrb targets. boxes: [x0, y0, x1, y1, layer]; a higher layer stands
+    in front. A cell is taught the bottle seen there: front bottles first, then the smaller box, and a
+    bottle whose centre is behind one in front learns from the part of it that is in view."""
     cls = np.zeros((GH, GW), np.float32)
     weight = np.ones((GH, GW), np.float32)
     reg = np.zeros((4, GH, GW), np.float32)
-    area = np.full((GH, GW), np.inf, np.float32)
+    taken = np.zeros((GH, GW), bool)
     for x0, y0, x1, y1 in ignores:
         m = (PX >= x0) & (PX <= x1) & (PY >= y0) & (PY <= y1)
         weight[m] = 0
-    for x0, y0, x1, y1 in boxes:
+    in_front = np.zeros((GH, GW), bool)
+    layer_mask, layer = np.zeros((GH, GW), bool), None
+    for x0, y0, x1, y1, lay in sorted(boxes, key=lambda b: (-b[4], (b[2] - b[0]) * (b[3] - b[1]))):
+        if lay != layer:
+            in_front |= layer_mask
+            layer_mask, layer = np.zeros((GH, GW), bool), lay
         cx, cy, bw, bh = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
         rx, ry = max(bw * 0.3, STRIDE * 0.75), max(bh * 0.35, STRIDE * 0.75)
-        m = (np.abs(PX - cx) <= rx) & (np.abs(PY - cy) <= ry) & (PX > x0) & (PX < x1) & (PY > y0) & (PY < y1)
-        m &= bw * bh < area
+        inbox = (PX > x0) & (PX < x1) & (PY > y0) & (PY < y1)
+        layer_mask |= inbox
+        centre = (np.abs(PX - cx) <= rx) & (np.abs(PY - cy) <= ry)
+        band = np.abs(PY - cy) <= ry
+        free = inbox & ~taken
+        m = centre & free & ~in_front
+        for alt in (band & free & ~in_front, free & ~in_front, centre & free, free):
+            if m.any():
+                break
+            # the rest of the part in view, then what shows through the glass of the bottle in front
+            m = alt
         if not m.any():
             iy, ix = min(GH - 1, int(cy // STRIDE)), min(GW - 1, int(cx // STRIDE))
+            if taken[iy, ix]:
+                continue
             m = np.zeros_like(m)
             m[iy, ix] = True
-        area[m] = bw * bh
+        taken |= m
         cls[m] = 1
         weight[m] = 1
         reg[0][m] = PX[m] - x0

@@ -18,7 +18,11 @@ from corrections import describe, fill_crops, load_corrections
 from fillnet import FillNet
 
 
-def crop(img, bbox, rng, jit=0.07):
+def crop(img, bbox, rng, jit=None):
+    # a detector's boxes are off by about 4 % of the bottle's height on clear shelves and twice that
+    # in hard scenes (top edge sd 3.8 % / 7.5 %, on validation seeds), so train on both
+    if jit is None:
+        jit = 0.07 if rng.random() < 0.6 else 0.14
     x, y, w, h = bbox
     dx0, dx1 = rng.uniform(-jit, jit) * w, rng.uniform(-jit, jit) * w
     dy0, dy1 = rng.uniform(-jit, jit) * h, rng.uniform(-jit, jit) * h
