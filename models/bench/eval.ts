@@ -15,6 +15,7 @@ import {
   loadBottleVision,
   loadFill,
   makeScene,
+  readDetectorMetadata,
   readFills,
   renderScene,
   type BottleVision,
@@ -118,11 +119,7 @@ async function realSplit(vision: BottleVision, dir: string): Promise<ImageResult
 
 const f = (n: number, d = 3): string => (Number.isNaN(n) ? 'n/a' : n.toFixed(d));
 
-const detMeta = JSON.parse(await readFile(join(modelDir, 'detector.json'), 'utf8')) as {
-  version: string;
-  scoreThreshold: number;
-  iouThreshold: number;
-};
+const detMeta = await readDetectorMetadata(join(modelDir, 'detector.json'));
 const threshold = detMeta.scoreThreshold;
 const vision = await loadBottleVision({ modelDir, threads: 1, scoreThreshold: 0.05 });
 console.log(

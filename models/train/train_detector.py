@@ -68,25 +68,20 @@ def targets(boxes, ignores):
     for x0, y0, x1, y1 in ignores:
         m = (PX >= x0) & (PX <= x1) & (PY >= y0) & (PY <= y1)
         weight[m] = 0
-    in_front = np.zeros((GH, GW), bool)
-    layer_mask, layer = np.zeros((GH, GW), bool), None
-    for x0, y0, x1, y1, lay in sorted(boxes, key=lambda b: (-b[4], (b[2] - b[0]) * (b[3] - b[1]))):
-        if lay != layer:
-            in_front |= layer_mask
-            layer_mask, layer = np.zeros((GH, GW), bool), lay
+    order = sorted(boxes, key=lambda b: (-b[4], (b[2] - b[0]) * (b[3] - b[1])))
+    inboxes = [(PX > x0) & (PX < x1) & (PY > y0) & (PY < y1) for x0, y0, x1, y1, _ in order]
+    for (x0, y0, x1, y1, lay), inbox in zip(order, inboxes):
+        front = [ib for b, ib in zip(order, inboxes) if b[4] > lay]
+        in_front = np.any(front, axis=0) if front else np.zeros((GH, GW), bool)
         cx, cy, bw, bh = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
         rx, ry = max(bw * 0.3, STRIDE * 0.75), max(bh * 0.35, STRIDE * 0.75)
-        inbox = (PX > x0) & (PX < x1) & (PY > y0) & (PY < y1)
-        layer_mask |= inbox
         centre = (np.abs(PX - cx) <= rx) & (np.abs(PY - cy) <= ry)
         band = np.abs(PY - cy) <= ry
         free = inbox & ~taken
-        m = centre & free & ~in_front
-        for alt in (band & free & ~in_front, free & ~in_front, centre & free, free):
+        # its centre in view; else the rest of the part in view; else what shows through the bottle in front
+        for m in (centre & free & ~in_front, band & free & ~in_front, free & ~in_front, centre & free, free):
             if m.any():
                 break
-            # the rest of the part in view, then what shows through the glass of the bottle in front
-            m = alt
         if not m.any():
             iy, ix = min(GH - 1, int(cy // STRIDE)), min(GW - 1, int(cx // STRIDE))
             if taken[iy, ix]:
