@@ -21,7 +21,7 @@ import {
   type BottleVision,
   type Split,
 } from '../src/index.js';
-import { averagePrecision, mapRange, operatingPoint, recallBy, type ImageResult, type TruthBox } from '../src/eval/metrics.js';
+import { averagePrecision, mapRange, operatingPoint, recallBy, truthBox, type ImageResult, type TruthBox } from '../src/eval/metrics.js';
 import { latencyTable, measureLatency } from './latency.js';
 
 const { values } = parseArgs({
@@ -66,7 +66,7 @@ async function syntheticSplit(vision: BottleVision, split: Split): Promise<Image
     const img = await decodeImage(r.jpeg);
     const a = await vision.analyze({ data: img.data, width: img.width, height: img.height, channels: 3 });
     const seen = r.bottles.filter((b) => !b.ignore && b.fillObservable);
-    const boxes = seen.map((b) => ({ x: b.box[0], y: b.box[1], w: b.box[2], h: b.box[3] }));
+    const boxes = seen.map(truthBox);
     (await readFills(fillModel, img, boxes)).forEach((got, k) => {
       if (!got) return;
       const b = seen[k]!;
@@ -79,18 +79,7 @@ async function syntheticSplit(vision: BottleVision, split: Split): Promise<Image
         addFillError(key, err, sigma);
     });
     out.push({
-      truth: r.bottles.map((b) => ({
-        x: b.box[0],
-        y: b.box[1],
-        w: b.box[2],
-        h: b.box[3],
-        ignore: b.ignore,
-        fill: b.fill,
-        fillObservable: b.fillObservable,
-        levelBehindLabel: b.levelBehindLabel,
-        opaque: b.glass === 'opaque',
-        visible: b.visible,
-      })),
+      truth: r.bottles.map(truthBox),
       preds: a.bottles.map((d) => ({ ...d.box, score: d.score, fill: d.fill })),
     });
   }

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL_DIR, loadBottleVision, makeScene, renderScene } from '../src/index.js';
-import { averagePrecision, operatingPoint, type ImageResult } from '../src/eval/metrics.js';
+import { averagePrecision, operatingPoint, truthBox, type ImageResult } from '../src/eval/metrics.js';
 
 const { values } = parseArgs({
   options: { 'model-dir': { type: 'string', default: DEFAULT_MODEL_DIR }, count: { type: 'string', default: '40' } },
@@ -21,7 +21,7 @@ for (const [split, first] of [
 ] as const) {
   for (let i = 0; i < Number(values.count); i++) {
     const r = await renderScene(makeScene({ seed: first + i, split, width: 640, height: 360 }));
-    frames.push({ jpeg: r.jpeg, truth: r.bottles.map((b) => ({ x: b.box[0], y: b.box[1], w: b.box[2], h: b.box[3], ignore: b.ignore })) });
+    frames.push({ jpeg: r.jpeg, truth: r.bottles.map(truthBox) });
   }
 }
 // The NMS IoU is swept with the score: bottles in a back row overlap the front row's boxes, so a

@@ -3,6 +3,8 @@ export { loadBottleVision, loadDetector, loadFill, readFills, DEFAULT_MODEL_DIR 
 export { assignToSlots, pointInPolygon, unitsOf, DEFAULT_FULL_ABOVE, type SlotShape } from './vision/slots.js';
 export { decodeYolo, nms, iou, type Candidate } from './vision/decode.js';
 export { readDetectorMetadata, readFillMetadata, type DetectorMetadata, type FillMetadata } from './vision/metadata.js';
+export { readOnnxMetadata, parseOnnxMetadata } from './vision/onnx-metadata.js';
+export { yoloDetectorMetadata, parseYoloNames, parseYoloImgsz, type YoloImportOptions } from './vision/yolo-import.js';
 export { decodeImage, letterbox, letterboxGeometry, type Letterbox, type RgbImage } from './vision/preprocess.js';
 export { cropInto } from './vision/crop.js';
 export * from './synthetic/index.js';

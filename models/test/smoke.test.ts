@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boxIou } from '../src/eval/metrics.js';
+import { boxIou, truthBox } from '../src/eval/metrics.js';
 import { loadBottleVision, makeScene, renderScene, type BottleVision, type Scene } from '../src/index.js';
 
 /** The committed models on a small, calm generated shelf (normal split, seeds never used in training). */
@@ -35,7 +35,7 @@ describe('committed models (models/onnx)', () => {
       const used = new Set<number>();
       for (const t of r.bottles.filter((b) => !b.ignore)) {
         truthCount++;
-        const tb = { x: t.box[0], y: t.box[1], w: t.box[2], h: t.box[3] };
+        const tb = truthBox(t);
         const i = a.bottles.findIndex((d, k) => !used.has(k) && boxIou(d.box, tb) >= 0.5);
         if (i < 0) continue;
         used.add(i);

@@ -9,6 +9,7 @@ import { cameraProbe } from './commands/camera-probe.js';
 import { cameraPreview } from './commands/camera-preview.js';
 import { verify } from './commands/verify.js';
 import { slotsSuggest } from './commands/slots-suggest.js';
+import { detectorImport } from './commands/detector-import.js';
 import { fleetImport } from './commands/fleet-import.js';
 import { deviceList, deviceRevoke, deviceRotateCert } from './commands/device-manage.js';
 
@@ -190,6 +191,34 @@ export function buildProgram(io: Io, box: ExitBox): Command {
     .addOption(new Option('--min-score <p>', 'lowest detector score that counts as a bottle').env('SMARTSTOCK_MIN_SCORE').default('0.4'))
     .addHelpText('after', example('  $ smartstock-provision slots suggest shelf.jpg --camera back-bar --out back-bar.slots.json'))
     .action(action(io, box, slotsSuggest));
+
+  const detector = program.command('detector').description('the bottle detector: bring your own YOLO model');
+  detector
+    .command('import')
+    .description(
+      'make a model folder from an Ultralytics YOLOv8 / YOLO11 ONNX export (classes and input size read from the export), check it runs',
+    )
+    .argument('<model.onnx>', 'the export (`yolo export model=yolo11n.pt format=onnx`)')
+    .addOption(
+      new Option('--out <dir>', "model folder to write (the agent's vision.modelDir)").env('SMARTSTOCK_MODEL_DIR').default('models'),
+    )
+    .addOption(
+      new Option('--bottle-classes <names>', 'comma-separated classes that count as bottles (default: "bottle")').env(
+        'SMARTSTOCK_BOTTLE_CLASSES',
+      ),
+    )
+    .addOption(
+      new Option('--classes <names>', 'comma-separated class names in output order, for an export without them').env(
+        'SMARTSTOCK_DETECTOR_CLASSES',
+      ),
+    )
+    .addOption(new Option('--input <WxH>', 'input size, for an export without it (e.g. 640x640)').env('SMARTSTOCK_DETECTOR_INPUT'))
+    .addOption(new Option('--name <name>', 'model name reported with each count (default: the file name)').env('SMARTSTOCK_DETECTOR_NAME'))
+    .addOption(new Option('--frame <frame.jpg>', 'check it on this camera frame (default: a generated shelf)').env('SMARTSTOCK_FRAME'))
+    .addOption(new Option('--no-fill', 'leave out the SmartStock fill model (counts only, no fill levels)').env('SMARTSTOCK_NO_FILL'))
+    .addOption(new Option('--force', 'replace the model files of a folder that is not empty').env('SMARTSTOCK_FORCE'))
+    .addHelpText('after', example('  $ smartstock-provision detector import yolo11s.onnx --out /etc/smartstock/yolo11s --frame shelf.jpg'))
+    .action(action(io, box, detectorImport));
 
   withCloudOptions(
     program

@@ -1,4 +1,5 @@
 /** Detection and fill metrics: COCO-style AP (101-point), precision/recall, fill error. */
+import type { BottleTruth } from '../synthetic/render.js';
 
 export interface Box {
   x: number;
@@ -16,6 +17,23 @@ export interface TruthBox extends Box {
   opaque?: boolean;
   /** share of the bottle not hidden by others (synthetic truth only) */
   visible?: number;
+}
+
+/** A generated bottle's truth as the metrics read it. */
+export function truthBox(b: BottleTruth): TruthBox {
+  const [x, y, w, h] = b.box;
+  return {
+    x,
+    y,
+    w,
+    h,
+    ignore: b.ignore,
+    fill: b.fill,
+    fillObservable: b.fillObservable,
+    levelBehindLabel: b.levelBehindLabel,
+    opaque: b.glass === 'opaque',
+    visible: b.visible,
+  };
 }
 
 export interface PredBox extends Box {

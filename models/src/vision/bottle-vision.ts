@@ -35,16 +35,15 @@ async function openSession(file: string, threads: number, expect: readonly (numb
     throw new VisionError(`onnxruntime cannot load the model: ${(e as Error).message.split('\n')[0]}`, file);
   }
   const input = session.inputMetadata[0];
-  if (!input || !input.isTensor) throw new VisionError('model has no tensor input', file);
+  const wrong = async (what: string): Promise<never> => {
+    await session.release();
+    throw new VisionError(what, file);
+  };
+  if (!input || !input.isTensor) return wrong('model has no tensor input');
+  if (input.type !== 'float32') return wrong(`input ${input.name} is ${input.type}; SmartStock feeds float32 (a YOLO export: half=False)`);
   const shape = input.shape;
   const fits = shape.length === expect.length && shape.every((d, i) => expect[i] === null || typeof d !== 'number' || d === expect[i]);
-  if (!fits) {
-    await session.release();
-    throw new VisionError(
-      `input ${input.name} has shape [${shape.join(', ')}], metadata says [${expect.map((d) => d ?? 'N').join(', ')}]`,
-      file,
-    );
-  }
+  if (!fits) return wrong(`input ${input.name} has shape [${shape.join(', ')}], metadata says [${expect.map((d) => d ?? 'N').join(', ')}]`);
   return session;
 }
 

@@ -31,9 +31,11 @@ function tensor(name: string, dims: number[], values: Float32Array): number[] {
   ];
 }
 
-function valueInfo(name: string, dims: (number | string)[]): number[] {
+const ELEM = { float32: 1, float16: 10 } as const;
+
+function valueInfo(name: string, dims: (number | string)[], elem: number = ELEM.float32): number[] {
   const shape = dims.flatMap((d) => bytes(1, typeof d === 'number' ? int(1, d) : str(2, d)));
-  const tensorType = [...int(1, 1), ...bytes(2, shape)];
+  const tensorType = [...int(1, elem), ...bytes(2, shape)];
   return [...str(1, name), ...bytes(2, bytes(1, tensorType))];
 }
 
@@ -47,24 +49,36 @@ function node(op: string, inputs: string[], outputs: string[], attrs: number[][]
   ];
 }
 
+export interface ModelExtras {
+  /** ModelProto.metadata_props, as an exporter such as Ultralytics writes them. */
+  metadata?: Record<string, string>;
+  /** The input's element type (a half=True export takes float16). */
+  inputType?: keyof typeof ELEM;
+}
+
 /** A model with input `images` of inputShape whose single output is always `constant` (shape outShape). */
 export function constantOutputModel(
   inputShape: (number | string)[],
   outShape: (number | string)[],
   constant: Float32Array,
   constDims: number[],
+  extras: ModelExtras = {},
 ): Buffer {
   const keepdims0 = [...str(1, 'keepdims'), ...int(3, 0), ...int(20, 2)];
+  const half = extras.inputType === 'float16';
+  const toFloat = [...str(1, 'to'), ...int(3, ELEM.float32), ...int(20, 2)];
   const graph = [
-    ...bytes(1, node('ReduceMean', ['images'], ['m'], [keepdims0])),
+    ...(half ? bytes(1, node('Cast', ['images'], ['images32'], [toFloat])) : []),
+    ...bytes(1, node('ReduceMean', [half ? 'images32' : 'images'], ['m'], [keepdims0])),
     ...bytes(1, node('Mul', ['m', 'zero'], ['z'])),
     ...bytes(1, node('Add', ['k', 'z'], ['output0'])),
     ...str(2, 'tiny'),
     ...bytes(5, tensor('k', constDims, constant)),
     ...bytes(5, tensor('zero', [], new Float32Array([0]))),
-    ...bytes(11, valueInfo('images', inputShape)),
+    ...bytes(11, valueInfo('images', inputShape, ELEM[extras.inputType ?? 'float32'])),
     ...bytes(12, valueInfo('output0', outShape)),
   ];
-  const model = [...int(1, 8), ...str(2, 'smartstock-test'), ...bytes(7, graph), ...bytes(8, [...str(1, ''), ...int(2, 17)])];
+  const props = Object.entries(extras.metadata ?? {}).flatMap(([k, v]) => bytes(14, [...str(1, k), ...str(2, v)]));
+  const model = [...int(1, 8), ...str(2, 'smartstock-test'), ...bytes(7, graph), ...bytes(8, [...str(1, ''), ...int(2, 17)]), ...props];
   return Buffer.from(model);
 }

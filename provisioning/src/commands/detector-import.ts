@@ -1,0 +1,118 @@
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type * as Models from '@smartstock/models';
+import { CliError, EXIT, emit, usageError, type Ctx } from '../cli/output.js';
+
+export interface DetectorImportOptions {
+  out: string;
+  bottleClasses?: string;
+  classes?: string;
+  input?: string;
+  name?: string;
+  /** commander's --no-fill */
+  fill: boolean;
+  frame?: string;
+  force?: boolean;
+}
+
+const list = (v: string | undefined): string[] | undefined =>
+  v
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function parseInput(v: string | undefined): { width: number; height: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+)x(\d+)$/.exec(v.trim());
+  if (!m) throw usageError(`--input must be WIDTHxHEIGHT (e.g. 640x640), got "${v}"`);
+  return { width: Number(m[1]), height: Number(m[2]) };
+}
+
+const classCount = (c: string[]): string => `${c.length} class${c.length === 1 ? '' : 'es'}`;
+
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * Makes a model folder from a user's YOLOv8 / YOLO11 ONNX export: the export, a detector.json
+ * read from the export's own metadata, and our fill model beside it, then runs it once on a frame
+ * so a wrong class list or an unsupported output fails here, at the technician's desk, and not on
+ * the bar's mini-PC. The agent then points at the folder (vision.modelDir).
+ */
+export async function detectorImport(ctx: Ctx, o: DetectorImportOptions, args: string[]): Promise<void> {
+  const onnx = resolve(args[0]!);
+  if (!(await exists(onnx))) throw usageError(`no such model ${args[0]}`, 'export one with `yolo export model=yolo11n.pt format=onnx`');
+  if (o.frame && !(await exists(o.frame))) throw usageError(`no such frame ${o.frame}`, 'save one with `camera probe --frame shelf.jpg`');
+  const out = resolve(o.out);
+  const input = parseInput(o.input);
+  const models: typeof Models = await import('@smartstock/models');
+  let meta: Record<string, unknown>;
+  try {
+    const props = await models.readOnnxMetadata(onnx);
+    meta = models.yoloDetectorMetadata(onnx, props, {
+      ...(o.bottleClasses ? { bottleClasses: list(o.bottleClasses) } : {}),
+      ...(o.classes ? { classes: list(o.classes) } : {}),
+      ...(input ? { input } : {}),
+      ...(o.name ? { name: o.name } : {}),
+    });
+  } catch (e) {
+    throw usageError((e as Error).message, 'pass --classes, --input or --bottle-classes for what the export lacks');
+  }
+  if ((await exists(out)) && (await readdir(out)).length > 0 && !o.force)
+    throw usageError(`${o.out} is not empty`, 'choose a new --out folder, or pass --force to replace its model files');
+  // Built and checked in a staging folder beside --out, moved in only once it runs: a failed
+  // import leaves --out as it was.
+  const staging = `${out}.importing-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  try {
+    const files: [string, string | null, string?][] = [
+      [String(meta.file), onnx],
+      ['detector.json', null, `${JSON.stringify(meta, null, 2)}\n`],
+    ];
+    if (o.fill)
+      files.push(['fill.onnx', join(models.DEFAULT_MODEL_DIR, 'fill.onnx')], ['fill.json', join(models.DEFAULT_MODEL_DIR, 'fill.json')]);
+    for (const [name, from, text] of files) await (from ? copyFile(from, join(staging, name)) : writeFile(join(staging, name), text!));
+    let check: Awaited<ReturnType<typeof runOnce>>;
+    try {
+      check = await runOnce(models, staging, o.frame);
+    } catch (e) {
+      throw new CliError(
+        `the imported detector does not run: ${(e as Error).message.replace(staging, out)}`,
+        EXIT.failure,
+        'check --classes (their number and order must match the export) and --input',
+      );
+    }
+    await mkdir(out, { recursive: true });
+    for (const [name] of files) await rename(join(staging, name), join(out, name));
+    const size = meta.input as { width: number; height: number };
+    emit(ctx, { out, detector: meta, fill: o.fill, check }, () =>
+      [
+        `${meta.name}: ${classCount(meta.classes as string[])}, ${(meta.bottleClasses as string[]).join(', ')} counted as bottles, input ${size.width}x${size.height} → ${out}`,
+        o.fill ? 'fill levels: the SmartStock fill model, copied beside it' : 'fill levels: off (--no-fill)',
+        `checked on ${check.frame}: ${check.bottles} bottles in ${check.ms.toFixed(0)} ms`,
+        `thresholds: score ${meta.scoreThreshold}, NMS IoU ${meta.iouThreshold} (Ultralytics' defaults; tune them in detector.json)`,
+        `Next: set vision.modelDir: ${out} in the agent's config, or try it: slots suggest --model-dir ${o.out} frame.jpg`,
+      ].join('\n'),
+    );
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** Loads the folder and analyses one frame: the given one, or a synthetic shelf. */
+async function runOnce(models: typeof Models, dir: string, frame?: string): Promise<{ frame: string; bottles: number; ms: number }> {
+  const image = frame
+    ? await readFile(frame)
+    : (await models.renderScene(models.makeScene({ seed: 7, split: 'normal', width: 1280, height: 720 }))).jpeg;
+  const vision = await models.loadBottleVision({ modelDir: dir });
+  try {
+    const a = await vision.analyze(image);
+    return { frame: frame ?? 'a generated shelf', bottles: a.bottles.length, ms: a.timings.totalMs };
+  } finally {
+    await vision.close();
+  }
+}

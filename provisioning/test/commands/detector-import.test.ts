@@ -1,0 +1,103 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DEFAULT_MODEL_DIR } from '@smartstock/models';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+
+/** protobuf: ModelProto.metadata_props (field 14) entries {key: 1, value: 2}, as an exporter writes them. */
+function metadataProps(props: Record<string, string>): Buffer {
+  const len = (n: number): number[] => {
+    const out: number[] = [];
+    do {
+      out.push((n & 0x7f) | (n > 0x7f ? 0x80 : 0));
+      n >>>= 7;
+    } while (n > 0);
+    return out;
+  };
+  const field = (tag: number, b: Buffer): Buffer => Buffer.concat([Buffer.from([tag, ...len(b.length)]), b]);
+  return Buffer.concat(
+    Object.entries(props).map(([k, v]) => field(0x72, Buffer.concat([field(0x0a, Buffer.from(k)), field(0x12, Buffer.from(v))]))),
+  );
+}
+
+/**
+ * "A user's Ultralytics export": our own detector (one class, output [1, 5, N], the layout YOLOv8
+ * uses) with the metadata Ultralytics writes appended; protobuf merges appended fields into the message.
+ */
+function userExport(dir: string, props: Record<string, string>): string {
+  const file = join(dir, 'yolo11n-bar.onnx');
+  const model = readFileSync(join(DEFAULT_MODEL_DIR, 'detector.onnx'));
+  writeFileSync(file, Buffer.concat([model, metadataProps(props)]));
+  return file;
+}
+
+const ULTRALYTICS = {
+  author: 'Ultralytics',
+  version: '8.3.40',
+  task: 'detect',
+  imgsz: '[256, 416]',
+  names: "{0: 'bottle'}",
+  args: "{'batch': 1, 'half': False, 'dynamic': False, 'nms': False}",
+};
+
+describe('detector import', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'prov-detector-'));
+
+  it('writes a model folder from the export’s own metadata, with our fill model, and checks it finds bottles', async () => {
+    const onnx = userExport(tmp, ULTRALYTICS);
+    const out = join(tmp, 'models', 'yolo11n');
+    const r = await cli('detector', 'import', onnx, '--out', out, '--json');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.json.check.bottles).toBeGreaterThan(3);
+    expect(readdirSync(out).sort()).toEqual(['detector.json', 'fill.json', 'fill.onnx', 'yolo11n-bar.onnx']);
+    const meta = JSON.parse(readFileSync(join(out, 'detector.json'), 'utf8'));
+    expect(meta).toMatchObject({
+      task: 'detect',
+      name: 'yolo11n-bar',
+      version: '8.3.40',
+      format: 'yolo',
+      input: { width: 416, height: 256, pad: 114 },
+      classes: ['bottle'],
+      bottleClasses: ['bottle'],
+    });
+    expect(readdirSync(dirname(out))).toEqual(['yolo11n']); // no staging folder left
+    const human = await cli('detector', 'import', onnx, '--out', join(tmp, 'human'), '--no-fill');
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/yolo11n-bar: 1 class, bottle counted as bottles, input 416x256/);
+    expect(human.stdout).toMatch(/fill levels: off/);
+    expect(readdirSync(join(tmp, 'human')).sort()).toEqual(['detector.json', 'yolo11n-bar.onnx']);
+  });
+
+  it('a class list that does not fit the output fails the check and writes nothing', async () => {
+    const onnx = userExport(tmp, { ...ULTRALYTICS, names: "{0: 'person', 1: 'bottle'}" });
+    const out = join(tmp, 'wrong');
+    const r = await cli('detector', 'import', onnx, '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the imported detector does not run: .*output shape \[1, 5, \d+\] does not fit 2 classes/);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(tmp).filter((f) => f.includes('importing'))).toEqual([]);
+  });
+
+  it('refuses what it cannot run, and a folder in use, before writing anything', async () => {
+    const seg = userExport(tmp, { ...ULTRALYTICS, task: 'segment' });
+    const r = await cli('detector', 'import', seg, '--out', join(tmp, 'seg'), '--json');
+    expect(r.code).toBe(2);
+    expect(r.json.error).toMatch(/yolo11n-bar\.onnx: is a YOLO "segment" model/);
+    expect(existsSync(join(tmp, 'seg'))).toBe(false);
+
+    const used = join(tmp, 'used');
+    mkdirSync(used);
+    writeFileSync(join(used, 'detector.json'), '{"keep": true}');
+    const onnx = userExport(tmp, ULTRALYTICS);
+    const busy = await cli('detector', 'import', onnx, '--out', used);
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toMatch(/is not empty/);
+    expect(readFileSync(join(used, 'detector.json'), 'utf8')).toBe('{"keep": true}');
+
+    expect((await cli('detector', 'import', join(tmp, 'none.onnx'))).stderr).toMatch(/no such model/);
+    expect((await cli('detector', 'import', onnx, '--input', '640', '--out', join(tmp, 'x'))).stderr).toMatch(
+      /--input must be WIDTHxHEIGHT/,
+    );
+  });
+});
