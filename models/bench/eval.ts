@@ -21,7 +21,16 @@ import {
   type BottleVision,
   type Split,
 } from '../src/index.js';
-import { averagePrecision, mapRange, operatingPoint, recallBy, truthBox, type ImageResult, type TruthBox } from '../src/eval/metrics.js';
+import {
+  averagePrecision,
+  bootstrapInterval,
+  mapRange,
+  operatingPoint,
+  recallBy,
+  truthBox,
+  type ImageResult,
+  type TruthBox,
+} from '../src/eval/metrics.js';
 import { latencyTable, measureLatency } from './latency.js';
 
 const { values } = parseArgs({
@@ -115,9 +124,9 @@ console.log(
   `## models: vision evaluation (${JSON.stringify(vision.versions)}, operating threshold ${threshold}, NMS IoU ${detMeta.iouThreshold})\n`,
 );
 console.log(
-  '| set | images | bottles | mAP@0.5 | mAP@0.5:0.95 | precision | recall | fill MAE, level in view (points) | fill MAE, level behind its label | fills given / observable | opaque called not observable |',
+  '| set | images | bottles | mAP@0.5 | its 90 % bootstrap interval | mAP@0.5:0.95 | precision | recall | fill MAE, level in view (points) | fill MAE, level behind its label | fills given / observable | opaque called not observable |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 // the split names a synthetic set (fill truth, recall breakdown); null: the real photos
 const rows: [string, ImageResult[], Split | null][] = [];
 for (const split of ['normal', 'hard'] as const)
@@ -129,8 +138,9 @@ for (const [name, res, split] of rows) {
   const synth = split !== null;
   const op = operatingPoint(res, threshold);
   const n = res.reduce((s, r) => s + r.truth.filter((t) => !t.ignore).length, 0);
+  const [lo, hi] = bootstrapInterval(res, (r) => averagePrecision(r, 0.5));
   console.log(
-    `| ${name} | ${res.length} | ${n} | ${f(averagePrecision(res, 0.5))} | ${f(mapRange(res))} | ${f(op.precision)} | ${f(op.recall)} | ${synth ? `${f(op.fillMae, 1)} (${op.fillCount})` : 'n/a'} | ${synth ? `${f(op.fillMaeBehindLabel, 1)} (${op.fillCountBehindLabel})` : 'n/a'} | ${synth ? f(op.fillCoverage, 2) : 'n/a'} | ${synth ? `${f(op.opaqueNotObservable, 2)} of ${op.opaqueCount}` : 'n/a'} |`,
+    `| ${name} | ${res.length} | ${n} | ${f(averagePrecision(res, 0.5))} | ${f(lo)}-${f(hi)} | ${f(mapRange(res))} | ${f(op.precision)} | ${f(op.recall)} | ${synth ? `${f(op.fillMae, 1)} (${op.fillCount})` : 'n/a'} | ${synth ? `${f(op.fillMaeBehindLabel, 1)} (${op.fillCountBehindLabel})` : 'n/a'} | ${synth ? f(op.fillCoverage, 2) : 'n/a'} | ${synth ? `${f(op.opaqueNotObservable, 2)} of ${op.opaqueCount}` : 'n/a'} |`,
   );
 }
 await vision.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averagePrecision, boxIou, mapRange, operatingPoint, recallBy, type ImageResult } from '../src/eval/metrics.js';
+import { averagePrecision, bootstrapInterval, boxIou, mapRange, operatingPoint, recallBy, type ImageResult } from '../src/eval/metrics.js';
 
 const b = (x: number, extra: object = {}) => ({ x, y: 0, w: 10, h: 10, score: 0, ...extra });
 
@@ -18,6 +18,27 @@ describe('detection metrics', () => {
     expect(averagePrecision(fpFirst, 0.5)).toBeCloseTo(0.5, 6);
     const half: ImageResult[] = [{ truth: [b(0), b(40)], preds: [b(0, { score: 0.9 })] }];
     expect(averagePrecision(half, 0.5)).toBeCloseTo(51 / 101, 6);
+  });
+
+  it('a bootstrap interval holds the score, narrows with more images, and is the same on a rerun', () => {
+    // each image: one bottle, found in 7 of 10 images (a miss elsewhere)
+    const image = (found: boolean): ImageResult => ({ truth: [b(0)], preds: found ? [b(0, { score: 0.9 })] : [] });
+    const set = (n: number) => Array.from({ length: n }, (_, i) => image(i % 10 < 7));
+    const ap = (r: ImageResult[]) => averagePrecision(r, 0.5);
+    const small = bootstrapInterval(set(20), ap);
+    const large = bootstrapInterval(set(400), ap);
+    for (const [lo, hi] of [small, large]) {
+      expect(lo).toBeLessThanOrEqual(ap(set(20)));
+      expect(hi).toBeGreaterThanOrEqual(ap(set(20)));
+    }
+    expect(large[1] - large[0]).toBeLessThan((small[1] - small[0]) / 2);
+    expect(bootstrapInterval(set(20), ap)).toEqual(small);
+    expect(
+      bootstrapInterval(
+        set(20).map(() => image(true)),
+        ap,
+      ),
+    ).toEqual([1, 1]);
   });
 
   it('ignored truth boxes are neither misses nor false alarms', () => {

@@ -1,5 +1,6 @@
 /** Detection and fill metrics: COCO-style AP (101-point), precision/recall, fill error. */
 import type { BottleTruth } from '../synthetic/render.js';
+import { Rng } from '../synthetic/rng.js';
 
 export interface Box {
   x: number;
@@ -117,6 +118,25 @@ export function averagePrecision(results: ImageResult[], iouThreshold: number): 
     sum += idx >= 0 ? prec[idx]! : 0;
   }
   return sum / 101;
+}
+
+/**
+ * 90 % bootstrap interval of a metric over a set of images: the images are resampled with
+ * replacement (fixed seed, so a rerun prints the same), and the 5th and 95th percentiles of the
+ * metric are kept. On a set of a hundred images with 17 bottles this is the honest width of a score.
+ */
+export function bootstrapInterval(results: ImageResult[], metric: (r: ImageResult[]) => number, rounds = 400, seed = 1): [number, number] {
+  if (results.length === 0) return [NaN, NaN];
+  const rng = new Rng(seed);
+  const values: number[] = [];
+  for (let b = 0; b < rounds; b++) {
+    const sample = results.map(() => results[Math.floor(rng.next() * results.length)]!);
+    const v = metric(sample);
+    if (!Number.isNaN(v)) values.push(v);
+  }
+  values.sort((a, b) => a - b);
+  const at = (q: number): number => values[Math.min(values.length - 1, Math.floor(q * values.length))] ?? NaN;
+  return [at(0.05), at(0.95)];
 }
 
 export function mapRange(results: ImageResult[]): number {
