@@ -19,9 +19,23 @@ describe('headerSize', () => {
         await solid(w, h).withMetadata().jpeg().toBuffer(),
       ]) {
         const meta = await sharp(buf).metadata();
-        expect(headerSize(buf)).toEqual({ width: meta.width, height: meta.height });
+        expect(headerSize(buf)).toEqual({ width: meta.width, height: meta.height, orientation: 1 });
       }
     }
+  });
+
+  it('reads the EXIF orientation and gives the size as shown, as sharp does (phones store portraits sideways)', async () => {
+    for (let orientation = 1; orientation <= 8; orientation++) {
+      const buf = await solid(120, 40).withMetadata({ orientation }).jpeg().toBuffer();
+      const meta = await sharp(buf).metadata();
+      expect(meta.orientation).toBe(orientation);
+      expect(headerSize(buf)).toEqual({ ...meta.autoOrient, orientation });
+    }
+    expect(headerSize(await solid(120, 40).withMetadata({ orientation: 6 }).jpeg().toBuffer())).toEqual({
+      width: 40,
+      height: 120,
+      orientation: 6,
+    });
   });
 
   it('returns null for what it does not know or cannot finish reading', async () => {

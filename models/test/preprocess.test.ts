@@ -81,6 +81,37 @@ describe('decodeImage', () => {
   });
 });
 
+describe('decodeImage of a phone photo stored sideways (EXIF orientation)', () => {
+  // shown: 1280x720, red on the left, blue on the right; stored rotated 90° the other way, EXIF 6
+  const shown = (): sharp.Sharp =>
+    sharp({ create: { width: 640, height: 720, channels: 3, background: { r: 220, g: 20, b: 20 } } })
+      .extend({ right: 640, background: { r: 20, g: 20, b: 220 } })
+      .flatten();
+  const phone = async (): Promise<Buffer> =>
+    sharp(await shown().png().toBuffer())
+      .rotate(-90)
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
+  const rgbAt = (img: { data: Buffer; width: number }, x: number, y: number): number[] => [
+    ...img.data.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3),
+  ];
+
+  it('is decoded as it is shown, at full size and shrunk on load, with the shown size reported', async () => {
+    const jpeg = await phone();
+    expect((await sharp(jpeg).metadata()).width).toBe(720); // stored sideways
+    for (const detector of [undefined, { width: 416, height: 256 }]) {
+      const img = await decodeImage(jpeg, 'phone.jpg', detector);
+      expect([img.sourceWidth, img.sourceHeight]).toEqual([1280, 720]);
+      expect(img.width / img.height).toBeCloseTo(1280 / 720, 2);
+      const [lr, , lb] = rgbAt(img, Math.round(img.width * 0.1), Math.round(img.height / 2));
+      const [rr, , rb] = rgbAt(img, Math.round(img.width * 0.9), Math.round(img.height / 2));
+      expect(lr! > 150 && lb! < 80).toBe(true); // red on the left
+      expect(rb! > 150 && rr! < 80).toBe(true); // blue on the right
+    }
+  });
+});
+
 describe('decodeImage shrink-on-load', () => {
   it('decodes a 720p JPEG at half size for a 416x256 detector and reports the source size', async () => {
     const jpeg = await sharp({ create: { width: 1280, height: 720, channels: 3, background: '#468' } })

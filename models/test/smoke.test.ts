@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boxIou, truthBox } from '../src/eval/metrics.js';
 import { loadBottleVision, makeScene, renderScene, type BottleVision, type Scene } from '../src/index.js';
@@ -51,6 +52,17 @@ describe('committed models (models/onnx)', () => {
     expect(fillErrors.length).toBeGreaterThan(5);
     const sorted = [...fillErrors].sort((x, y) => x - y);
     expect(sorted[Math.floor(sorted.length / 2)]!).toBeLessThanOrEqual(FILL_MEDIAN_ERROR_MAX);
+  });
+
+  it('read a phone photo stored sideways (EXIF orientation 6) as it is shown: the same bottles, same boxes', async () => {
+    const r = await renderScene(calmScene(3_000_006));
+    const phone = await sharp(r.jpeg).rotate(-90).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer();
+    const upright = await vision.analyze(r.jpeg);
+    const shown = await vision.analyze(phone);
+    expect([shown.width, shown.height]).toEqual([640, 360]);
+    expect(upright.bottles.length).toBeGreaterThan(3);
+    const matched = upright.bottles.filter((u) => shown.bottles.some((s) => boxIou(u.box, s.box) >= 0.7)).length;
+    expect(matched).toBeGreaterThanOrEqual(Math.floor(upright.bottles.length * 0.9));
   });
 
   it('drop overlapping duplicates at the NMS IoU the caller asks for', async () => {

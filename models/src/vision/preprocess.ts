@@ -1,7 +1,7 @@
 /** Image bytes → RGB pixels → the detector's letterboxed NCHW Float32Array (the fill model's crops: crop.ts). */
 import sharp from 'sharp';
 import { VisionError } from '../types.js';
-import { headerSize } from './image-size.js';
+import { headerSize, type HeaderSize } from './image-size.js';
 
 export interface RgbImage {
   data: Buffer;
@@ -40,8 +40,9 @@ export async function decodeImage(
     return { data: image.data, width: image.width, height: image.height, sourceWidth: image.width, sourceHeight: image.height };
   }
   try {
-    let pipeline = sharp(image, { failOn: 'error' });
-    const size = headerSize(image) ?? (await pipeline.metadata());
+    const size = headerSize(image) ?? (await sharpSize(image));
+    // a phone photo stored sideways with an EXIF orientation is analysed as it is shown
+    let pipeline = sharp(image, { failOn: 'error', autoOrient: size.orientation !== 1 });
     const sw = size.width;
     const sh = size.height;
     if (!sw || !sh) throw new Error('no image size in the header');
@@ -56,6 +57,11 @@ export async function decodeImage(
   } catch (e) {
     throw new VisionError(`cannot decode image (${image.length} bytes): ${(e as Error).message}`, source);
   }
+}
+
+async function sharpSize(image: Buffer): Promise<HeaderSize> {
+  const m = await sharp(image, { failOn: 'error' }).metadata();
+  return { ...m.autoOrient, orientation: m.orientation ?? 1 };
 }
 
 /** Same arithmetic as models/train/common.py letterbox_params. */
