@@ -38,6 +38,17 @@ describe('headerSize', () => {
     });
   });
 
+  it('keeps the EXIF orientation when an XMP block follows it (phones and editors write both)', async () => {
+    const jpeg = await solid(120, 40).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const xmp = Buffer.from('http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x="adobe:ns:meta/"/>', 'latin1');
+    const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, (xmp.length + 2) >> 8, (xmp.length + 2) & 0xff]), xmp]);
+    // after the EXIF APP1 (the first segment after SOI)
+    const exifEnd = 4 + jpeg.readUInt16BE(4);
+    const both = Buffer.concat([jpeg.subarray(0, exifEnd), app1, jpeg.subarray(exifEnd)]);
+    expect((await sharp(both).metadata()).orientation).toBe(6);
+    expect(headerSize(both)).toEqual({ width: 40, height: 120, orientation: 6 });
+  });
+
   it('returns null for what it does not know or cannot finish reading', async () => {
     const jpeg = await solid(64, 48).jpeg().toBuffer();
     expect(headerSize(await solid(8, 8).webp().toBuffer())).toBeNull();

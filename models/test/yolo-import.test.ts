@@ -19,6 +19,7 @@ const ULTRALYTICS = {
   description: 'Ultralytics YOLO11n model trained on bar.yaml',
   author: 'Ultralytics',
   version: '8.3.40',
+  date: '2026-11-30T10:00:00.000000',
   stride: '32',
   task: 'detect',
   batch: '1',
@@ -78,7 +79,7 @@ describe('detector.json from an Ultralytics export', () => {
     const meta = yoloDetectorMetadata(onnx, await readOnnxMetadata(onnx));
     expect(meta).toMatchObject({
       name: 'yolo11n-bar',
-      version: '8.3.40',
+      version: '2026-11-30T10:00:00.000000', // not Ultralytics' own version: every export has that
       file: 'yolo11n-bar.onnx',
       input: { width: 64, height: 64, pad: 114 },
       classes: ['person', 'bottle', "men's cup"],
@@ -104,6 +105,9 @@ describe('detector.json from an Ultralytics export', () => {
     expect(() => yoloDetectorMetadata(f, withArgs("{'nms': True}"))).toThrow(/nms=False/);
     expect(() => yoloDetectorMetadata(f, { ...ULTRALYTICS, end2end: 'True' })).toThrow(/end2end=False/);
     expect(() => yoloDetectorMetadata(f, withArgs("{'half': True, 'nms': False}"))).toThrow(/half=False/);
+    expect(() => yoloDetectorMetadata(f, { ...ULTRALYTICS, batch: '4' })).toThrow(/batches of 4; .*batch=1/);
+    expect(() => yoloDetectorMetadata(f, { ...ULTRALYTICS, batch: '4', args: "{'dynamic': True}" })).not.toThrow();
+    expect(() => yoloDetectorMetadata(f, { ...ULTRALYTICS, channels: '1' })).toThrow(/takes 1-channel images/);
     expect(() => yoloDetectorMetadata(f, { imgsz: '[64, 64]' })).toThrow(/no class names/);
     expect(() => yoloDetectorMetadata(f, { names: ULTRALYTICS.names })).toThrow(/no input size/);
     expect(() => yoloDetectorMetadata(f, { ...ULTRALYTICS, names: "{0: 'can', 1: 'glass'}" })).toThrow(

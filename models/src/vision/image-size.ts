@@ -18,6 +18,7 @@ export function headerSize(buf: Buffer): HeaderSize | null {
   if (buf.length < 4 || buf[0] !== 0xff || buf[1] !== 0xd8) return null;
   let at = 2;
   let orientation = 1;
+  let sawExif = false;
   while (at + 9 < buf.length) {
     if (buf[at] !== 0xff) return null;
     const marker = buf[at + 1]!;
@@ -30,19 +31,21 @@ export function headerSize(buf: Buffer): HeaderSize | null {
       return positive(buf.readUInt16BE(at + 7), buf.readUInt16BE(at + 5), orientation);
     if (marker === 0xd9 || marker === 0xda) return null; // end of image or scan data before any frame header
     const length = buf.readUInt16BE(at + 2);
-    if (marker === 0xe1) {
+    if (marker === 0xe1 && !sawExif) {
+      // APP1 also carries XMP, often after the EXIF block: only the first EXIF block counts
       const o = exifOrientation(buf, at + 4, Math.min(buf.length, at + 2 + length));
       if (o === null) return null;
-      orientation = o;
+      if (o !== undefined) [orientation, sawExif] = [o, true];
     }
     at += 2 + length;
   }
   return null;
 }
 
-/** Orientation from an APP1 segment (bytes start..end); 1 when it is not EXIF or has none; null when unreadable. */
-function exifOrientation(buf: Buffer, start: number, end: number): number | null {
-  if (end - start < 14 || buf.toString('latin1', start, start + 6) !== 'Exif\0\0') return 1; // XMP and others
+/** Orientation from an APP1 segment (bytes start..end): undefined when it is not EXIF (XMP), 1 when EXIF has none, null when unreadable. */
+function exifOrientation(buf: Buffer, start: number, end: number): number | null | undefined {
+  if (end - start < 6 || buf.toString('latin1', start, start + 6) !== 'Exif\0\0') return undefined;
+  if (end - start < 14) return null;
   const tiff = start + 6;
   const order = buf.toString('latin1', tiff, tiff + 2);
   if (order !== 'II' && order !== 'MM') return null;

@@ -16,6 +16,8 @@ export interface YoloImportOptions {
   /** Input size, for an export without imgsz in its metadata. */
   input?: { width: number; height: number };
   name?: string;
+  /** Reported with every count; default: the export's date (Ultralytics' `version` is its own package's). */
+  version?: string;
 }
 
 /** Ultralytics' own predict defaults, a fair start for a COCO model; tune them in the file. */
@@ -60,6 +62,9 @@ export function yoloDetectorMetadata(onnxFile: string, props: Record<string, str
   if (flagOn(props, 'end2end'))
     fail('has an end-to-end head (output [1, N, 6]); export again with end2end=False, or use a YOLOv8 / YOLO11 model');
   if (flagOn(props, 'half')) fail('was exported with half=True (float16 input); export again with half=False');
+  if (Number(props.batch ?? 1) > 1 && !flagOn(props, 'dynamic'))
+    fail(`was exported for batches of ${props.batch}; SmartStock runs one frame at a time: export again with batch=1`);
+  if (Number(props.channels ?? 3) !== 3) fail(`takes ${props.channels}-channel images; SmartStock feeds RGB: use a 3-channel model`);
   const classes =
     o.classes ??
     parseYoloNames(props.names) ??
@@ -78,7 +83,7 @@ export function yoloDetectorMetadata(onnxFile: string, props: Record<string, str
   return {
     task: 'detect',
     name: o.name ?? basename(onnxFile).replace(/\.onnx$/i, ''),
-    version: props.version || '0',
+    version: o.version ?? (props.date || '0'),
     file: basename(onnxFile),
     format: 'yolo',
     input: { width: input.width, height: input.height, pad: 114 },

@@ -1,5 +1,6 @@
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { basename, join, resolve } from 'node:path';
 import type * as Models from '@smartstock/models';
 import { CliError, EXIT, emit, usageError, type Ctx } from '../cli/output.js';
 
@@ -53,15 +54,28 @@ export async function detectorImport(ctx: Ctx, o: DetectorImportOptions, args: s
   try {
     const props = await models.readOnnxMetadata(onnx);
     meta = models.yoloDetectorMetadata(onnx, props, {
+      version: createHash('sha256')
+        .update(await readFile(onnx))
+        .digest('hex')
+        .slice(0, 12),
       ...(o.bottleClasses ? { bottleClasses: list(o.bottleClasses) } : {}),
       ...(o.classes ? { classes: list(o.classes) } : {}),
       ...(input ? { input } : {}),
       ...(o.name ? { name: o.name } : {}),
     });
   } catch (e) {
-    throw usageError((e as Error).message, 'pass --classes, --input or --bottle-classes for what the export lacks');
+    const m = (e as Error).message;
+    // the refusals name their own export flag; only what the export lacks is ours to pass
+    throw usageError(
+      m,
+      /no class names|no input size|no class named|has no class "/.test(m) ? 'pass --classes, --input or --bottle-classes' : undefined,
+    );
   }
-  if ((await exists(out)) && (await readdir(out)).length > 0 && !o.force)
+  if (FILL_FILES.includes(String(meta.file)))
+    throw usageError(`the export is named ${meta.file}, the fill model's name in a model folder`, 'rename the export, e.g. yolo11n.onnx');
+  const outStat = await stat(out).catch(() => null);
+  if (outStat && !outStat.isDirectory()) throw usageError(`--out ${o.out} is a file, not a folder`);
+  if (outStat && (await readdir(out)).length > 0 && !o.force)
     throw usageError(`${o.out} is not empty`, 'choose a new --out folder, or pass --force to replace its model files');
   // Built and checked in a staging folder beside --out, moved in only once it runs: a failed
   // import leaves --out as it was.
@@ -87,7 +101,9 @@ export async function detectorImport(ctx: Ctx, o: DetectorImportOptions, args: s
       );
     }
     await mkdir(out, { recursive: true });
-    for (const [name] of files) await rename(join(staging, name), join(out, name));
+    // --force: the old model files go first, so a fill model left out (--no-fill) does not linger
+    for (const name of await modelFiles(out)) await rm(join(out, name), { force: true });
+    for (const [name] of files) await move(join(staging, name), join(out, name));
     const size = meta.input as { width: number; height: number };
     emit(ctx, { out, detector: meta, fill: o.fill, check }, () =>
       [
@@ -100,6 +116,31 @@ export async function detectorImport(ctx: Ctx, o: DetectorImportOptions, args: s
     );
   } finally {
     await rm(staging, { recursive: true, force: true });
+  }
+}
+
+const FILL_FILES = ['fill.onnx', 'fill.json'];
+
+/** The files of a model folder that loadBottleVision reads: detector.json, the model it names, the fill model. */
+async function modelFiles(dir: string): Promise<string[]> {
+  const names = ['detector.json', ...FILL_FILES];
+  try {
+    const file = (JSON.parse(await readFile(join(dir, 'detector.json'), 'utf8')) as { file?: unknown }).file;
+    if (typeof file === 'string' && basename(file) === file) names.push(file);
+  } catch {
+    // no readable detector.json: nothing more to clear
+  }
+  return names;
+}
+
+/** rename, or copy then delete when --out is on another filesystem (a mounted volume). */
+async function move(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    await copyFile(from, to);
+    await rm(from, { force: true });
   }
 }
 

@@ -55,18 +55,28 @@ describe('detector import', () => {
     expect(meta).toMatchObject({
       task: 'detect',
       name: 'yolo11n-bar',
-      version: '8.3.40',
       format: 'yolo',
       input: { width: 416, height: 256, pad: 114 },
       classes: ['bottle'],
       bottleClasses: ['bottle'],
     });
+    expect(meta.version).toMatch(/^[0-9a-f]{12}$/); // this export's own hash: every Ultralytics export says 8.3.40
     expect(readdirSync(dirname(out))).toEqual(['yolo11n']); // no staging folder left
     const human = await cli('detector', 'import', onnx, '--out', join(tmp, 'human'), '--no-fill');
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/yolo11n-bar: 1 class, bottle counted as bottles, input 416x256/);
     expect(human.stdout).toMatch(/fill levels: off/);
     expect(readdirSync(join(tmp, 'human')).sort()).toEqual(['detector.json', 'yolo11n-bar.onnx']);
+
+    // --force over a full folder with --no-fill: the old fill model does not linger, the old detector goes
+    writeFileSync(join(out, 'notes.txt'), 'the technician’s own file');
+    const other = join(tmp, 'other');
+    mkdirSync(other);
+    const renamed = join(other, 'yolo11s.onnx');
+    writeFileSync(renamed, readFileSync(onnx));
+    const forced = await cli('detector', 'import', renamed, '--out', out, '--force', '--no-fill', '--json');
+    expect(forced.code, forced.stdout + forced.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['detector.json', 'notes.txt', 'yolo11s.onnx']);
   });
 
   it('a class list that does not fit the output fails the check and writes nothing', async () => {
@@ -96,6 +106,12 @@ describe('detector import', () => {
     expect(readFileSync(join(used, 'detector.json'), 'utf8')).toBe('{"keep": true}');
 
     expect((await cli('detector', 'import', join(tmp, 'none.onnx'))).stderr).toMatch(/no such model/);
+    expect((await cli('detector', 'import', onnx, '--out', join(used, 'detector.json'), '--force')).stderr).toMatch(
+      /is a file, not a folder/,
+    );
+    const fillNamed = join(tmp, 'fill.onnx');
+    writeFileSync(fillNamed, readFileSync(onnx));
+    expect((await cli('detector', 'import', fillNamed, '--out', join(tmp, 'f'))).stderr).toMatch(/named fill\.onnx.*\n.*rename the export/);
     expect((await cli('detector', 'import', onnx, '--input', '640', '--out', join(tmp, 'x'))).stderr).toMatch(
       /--input must be WIDTHxHEIGHT/,
     );
