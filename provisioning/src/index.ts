@@ -215,7 +215,7 @@ export function buildProgram(io: Io, box: ExitBox): Command {
     .addOption(new Option('--input <WxH>', 'input size, for an export without it (e.g. 640x640)').env('SMARTSTOCK_DETECTOR_INPUT'))
     .addOption(new Option('--name <name>', 'model name reported with each count (default: the file name)').env('SMARTSTOCK_DETECTOR_NAME'))
     .addOption(new Option('--frame <frame.jpg>', 'check it on this camera frame (default: a generated shelf)').env('SMARTSTOCK_FRAME'))
-    .addOption(new Option('--no-fill', 'leave out the SmartStock fill model (counts only, no fill levels)'))
+    .addOption(new Option('--no-fill', 'leave out the SmartStock fill model (counts only, no fill levels)').env('SMARTSTOCK_NO_FILL'))
     .addOption(new Option('--force', 'replace the model files of a folder that is not empty').env('SMARTSTOCK_FORCE'))
     .addHelpText('after', example('  $ smartstock-provision detector import yolo11s.onnx --out /etc/smartstock/yolo11s --frame shelf.jpg'))
     .action(action(io, box, detectorImport));
