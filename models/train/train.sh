@@ -2,11 +2,11 @@
 # npm run train:vision — reproduces both models from fixed seeds:
 # renders the synthetic training set (git-ignored, models/.cache/data), trains the detector and the
 # fill model on the CPU (niced, resumable: RESUME=1), exports ONNX + metadata to models/onnx.
-# Env: DET_MINUTES (30), FILL_MINUTES (20), THREADS (1), CHUNKS (90), CORRECTIONS (a dir written by
+# Env: DET_MINUTES (30), FILL_MINUTES (20), THREADS (1), CHUNKS (60), CORRECTIONS (a dir written by
 # npm run export:corrections: the bar's own corrections, mixed with the synthetic data).
 set -e
 cd "$(dirname "$0")/.."
-CHUNKS=${CHUNKS:-90}
+CHUNKS=${CHUNKS:-60}
 i=0
 while [ "$i" -lt "$CHUNKS" ]; do
   [ -f .cache/data/chunk-n$i/annotations.json ] || npx tsx src/synthetic/cli.ts dataset --out .cache/data/chunk-n$i --split normal --first-seed $((i * 300)) --count 300
