@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { VisionError } from '../src/types.js';
 import { decodeImage, letterbox, letterboxGeometry } from '../src/vision/preprocess.js';
@@ -83,7 +83,7 @@ describe('decodeImage', () => {
 
 describe('decodeImage of a phone photo stored sideways (EXIF orientation)', () => {
   // shown: 1280x720, red on the left, blue on the right; stored rotated 90° the other way, EXIF 6
-  const shown = (): sharp.Sharp =>
+  const shown = (): Sharp =>
     sharp({ create: { width: 640, height: 720, channels: 3, background: { r: 220, g: 20, b: 20 } } })
       .extend({ right: 640, background: { r: 20, g: 20, b: 220 } })
       .flatten();
