@@ -75,11 +75,14 @@ export function parseOnnxMetadata(buf: Buffer): Record<string, string> {
   return props;
 }
 
-/** Reads an ONNX file's metadata; a missing file or one that is not ONNX is a VisionError naming it. */
-export async function readOnnxMetadata(file: string): Promise<Record<string, string>> {
+/**
+ * Reads an ONNX file's metadata; a missing file or one that is not ONNX is a VisionError naming it.
+ * A caller that already holds the file's bytes passes them, so a large model is read once.
+ */
+export async function readOnnxMetadata(file: string, bytes?: Buffer): Promise<Record<string, string>> {
   let buf: Buffer;
   try {
-    buf = await readFile(file);
+    buf = bytes ?? (await readFile(file));
   } catch (e) {
     throw new VisionError(`cannot read the model (${(e as NodeJS.ErrnoException).code ?? String(e)})`, file);
   }

@@ -48,6 +48,9 @@ export function parseYoloImgsz(repr: string | undefined): { width: number; heigh
   return null;
 }
 
+/** The first dozen class names, for an error message. */
+const listed = (classes: string[]): string => `${classes.slice(0, 12).join(', ')}${classes.length > 12 ? ', …' : ''}`;
+
 const flagOn = (props: Record<string, string>, flag: string): boolean =>
   new RegExp(`['"]${flag}['"]\\s*:\\s*True`).test(props.args ?? '') || /^true$/i.test(props[flag] ?? '');
 
@@ -71,15 +74,9 @@ export function yoloDetectorMetadata(onnxFile: string, props: Record<string, str
     fail('has no class names in its metadata (not an Ultralytics export?): pass the classes in output order');
   const input = o.input ?? parseYoloImgsz(props.imgsz) ?? fail('has no input size (imgsz) in its metadata: pass the input size');
   const wanted = o.bottleClasses ?? (classes.includes('bottle') ? ['bottle'] : []);
-  if (wanted.length === 0)
-    fail(
-      `has no class named "bottle" (its classes: ${classes.slice(0, 12).join(', ')}${classes.length > 12 ? ', …' : ''}): name the bottle classes`,
-    );
+  if (wanted.length === 0) fail(`has no class named "bottle" (its classes: ${listed(classes)}): name the bottle classes`);
   const unknown = wanted.filter((c) => !classes.includes(c));
-  if (unknown.length)
-    fail(
-      `has no class ${unknown.map((c) => `"${c}"`).join(', ')} (its classes: ${classes.slice(0, 12).join(', ')}${classes.length > 12 ? ', …' : ''})`,
-    );
+  if (unknown.length) fail(`has no class ${unknown.map((c) => `"${c}"`).join(', ')} (its classes: ${listed(classes)})`);
   return {
     task: 'detect',
     name: o.name ?? basename(onnxFile).replace(/\.onnx$/i, ''),

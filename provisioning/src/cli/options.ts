@@ -14,6 +14,13 @@ import type { Backend } from '../devices/provision.js';
  */
 export const DEFAULT_CA_DIR = './data/pki';
 
+/** A comma-separated flag value ("a, b,,c") as its non-empty items. */
+export const commaList = (v: string): string[] =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
 export function withCloudOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--cloud-url <url>', 'SmartStock cloud to register devices with').env('SMARTSTOCK_CLOUD_URL'))

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CA_FILES, fingerprintOf, issueDeviceCertificate, issueServerCertificate, loadCa, writeSecret } from '../pki/index.js';
 import { emit, type Ctx } from '../cli/output.js';
+import { commaList } from '../cli/options.js';
 
 export interface CaIssueOptions {
   caDir: string;
@@ -24,10 +25,7 @@ export function caIssue(kind: 'server' | 'client'): (ctx: Ctx, o: CaIssueOptions
   return (ctx, o) => {
     const ca = loadCa(resolve(o.caDir));
     const out = resolve(o.out);
-    const hosts = (o.hosts ?? 'localhost,127.0.0.1')
-      .split(',')
-      .map((h) => h.trim())
-      .filter(Boolean);
+    const hosts = commaList(o.hosts ?? 'localhost,127.0.0.1');
     const issued = kind === 'server' ? issueServerCertificate(ca, hosts) : issueDeviceCertificate(ca, o.cn ?? o.name);
     mkdirSync(out, { recursive: true, mode: 0o700 });
     const cert = join(out, `${o.name}.crt`);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { basename, join, resolve } from 'node:path';
 import type * as Models from '@smartstock/models';
 import { CliError, EXIT, emit, usageError, type Ctx } from '../cli/output.js';
+import { commaList } from '../cli/options.js';
 
 export interface DetectorImportOptions {
   out: string;
@@ -16,11 +17,7 @@ export interface DetectorImportOptions {
   force?: boolean;
 }
 
-const list = (v: string | undefined): string[] | undefined =>
-  v
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+const FILL_FILES = ['fill.onnx', 'fill.json'];
 
 function parseInput(v: string | undefined): { width: number; height: number } | undefined {
   if (v === undefined) return undefined;
@@ -52,14 +49,12 @@ export async function detectorImport(ctx: Ctx, o: DetectorImportOptions, args: s
   const models: typeof Models = await import('@smartstock/models');
   let meta: Record<string, unknown>;
   try {
-    const props = await models.readOnnxMetadata(onnx);
+    const bytes = await readFile(onnx);
+    const props = await models.readOnnxMetadata(onnx, bytes);
     meta = models.yoloDetectorMetadata(onnx, props, {
-      version: createHash('sha256')
-        .update(await readFile(onnx))
-        .digest('hex')
-        .slice(0, 12),
-      ...(o.bottleClasses ? { bottleClasses: list(o.bottleClasses) } : {}),
-      ...(o.classes ? { classes: list(o.classes) } : {}),
+      version: createHash('sha256').update(bytes).digest('hex').slice(0, 12),
+      ...(o.bottleClasses ? { bottleClasses: commaList(o.bottleClasses) } : {}),
+      ...(o.classes ? { classes: commaList(o.classes) } : {}),
       ...(input ? { input } : {}),
       ...(o.name ? { name: o.name } : {}),
     });
@@ -118,8 +113,6 @@ export async function detectorImport(ctx: Ctx, o: DetectorImportOptions, args: s
     await rm(staging, { recursive: true, force: true });
   }
 }
-
-const FILL_FILES = ['fill.onnx', 'fill.json'];
 
 /** The files of a model folder that loadBottleVision reads: detector.json, the model it names, the fill model. */
 async function modelFiles(dir: string): Promise<string[]> {
