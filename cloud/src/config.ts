@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfig, type LoadConfigOptions } from '@smartstock/protocol/runtime';
+import { loadConfig, type LoadConfigOptions } from '@smartstock/runtime';
 import { alertsConfigSchema, ALERTS_ENV } from './alerts/config.js';
 
 const section = <T extends z.ZodRawShape>(shape: T) =>

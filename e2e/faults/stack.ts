@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createLogger } from '@smartstock/protocol/runtime';
+import { createLogger } from '@smartstock/runtime';
 import type { AgentConfigInput } from '@smartstock/edge-agent';
 import { openDb, migrate } from '../../cloud/src/db/index.js';
 import { seedDemo, seedOwner } from '../../cloud/src/services/seed.service.js';

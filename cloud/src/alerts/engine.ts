@@ -1,4 +1,4 @@
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Db, Queryable } from '../db/types.js';
 import { AlertRepository, type Alert, type AlertFilter } from './alert.repository.js';
 import type { AlertsConfig } from './config.js';

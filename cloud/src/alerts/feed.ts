@@ -1,5 +1,5 @@
 import type { DeviceStatus } from '@smartstock/protocol';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
 import type { AlertEngine } from './engine.js';
 

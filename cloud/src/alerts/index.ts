@@ -1,4 +1,4 @@
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
 import { createNotifier } from '../notify/notifier.js';
 import type { AlertsConfig } from './config.js';

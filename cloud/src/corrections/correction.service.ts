@@ -1,4 +1,4 @@
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
 import { AppError, badRequest, notFound } from '../errors.js';
 import { repos } from '../repositories/index.js';

@@ -1,5 +1,5 @@
 import { decodeConfigAck, decodeDeviceStatus, formatDecodeError, parseTopic } from '@smartstock/protocol';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { DeviceService } from '../services/device.service.js';
 import type { ObservationService } from '../services/observation.service.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { connect, MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
 import { TOPICS, decodeSnapshot, type TopicKind } from '@smartstock/protocol';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { DeviceLink } from '../services/device.service.js';
 import { dispatcher, type IngestServices } from './dispatch.js';
 import type { SnapshotAnswer } from '../services/device.service.js';

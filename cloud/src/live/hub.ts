@@ -1,6 +1,6 @@
 import type { Db } from '../db/types.js';
 import { LIVE_CHANNEL, LiveEventRepository, type LiveEvent } from '../repositories/live-event.repository.js';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 
 export interface LiveMessage {
   type: LiveEvent['type'];

@@ -1,5 +1,5 @@
 import { BrokenCircuitError, IsolatedCircuitError } from 'cockatiel';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
 import type { NotifyConfig } from '../alerts/config.js';
 import { PermanentDeliveryError, type Channel, type ChannelName } from './channels/channel.js';

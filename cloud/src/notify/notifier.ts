@@ -1,4 +1,4 @@
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Db, Queryable } from '../db/types.js';
 import type { AlertsConfig } from '../alerts/config.js';
 import type { AlertNotice } from '../alerts/engine.js';

@@ -1,5 +1,5 @@
 import { assignToSlots, unitsOf, type BottleDetection } from '@smartstock/models';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
 import { repos } from '../repositories/index.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TOPICS } from '@smartstock/protocol';
-import { createLogger } from '@smartstock/protocol/runtime';
+import { createLogger } from '@smartstock/runtime';
 import { startIngest, type IngestLink } from '../../src/ingest/link.js';
 import type { IngestServices } from '../../src/ingest/dispatch.js';
 import { freePort, waitFor } from '../../../e2e/src/ports.js';

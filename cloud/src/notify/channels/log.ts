@@ -1,4 +1,4 @@
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import { maskRecipient } from '../phone.js';
 import type { Channel, ChannelName, OutgoingMessage } from './channel.js';
 

@@ -3,7 +3,7 @@ import { Agent, createServer } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCa, issueServerCertificate } from '@smartstock/provisioning/pki';
+import { createCa, issueServerCertificate } from '@smartstock/pki';
 
 /**
  * A push service as browsers' vendors run it: POST to the subscription's

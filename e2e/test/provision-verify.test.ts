@@ -2,35 +2,26 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCa } from '../../src/pki/index.js';
-import { checkClock } from '../../src/verify/checks.js';
-import { readBundle } from '../../src/bundle/index.js';
+import { createCa } from '@smartstock/pki';
+import { readBundle } from '@smartstock/provisioning';
+import { startCloud, type RunningCloud } from '@smartstock/cloud';
+import { checkClock } from '../../provisioning/src/verify/checks.js';
 import mqtt from 'mqtt';
 import { TOPICS } from '@smartstock/protocol';
 import { makeBatch } from '@smartstock/protocol/testing';
-import { freePort } from '../../../e2e/src/ports.js';
-import { cli } from '../helpers/cli.js';
+import { freePort } from '../src/ports.js';
+import { cli } from '../../provisioning/test/helpers/cli.js';
 
 /**
- * verify against the real cloud: its embedded aedes broker (TLS, the local
- * CA, CN = identity) and its HTTP API. Loaded by name at run time so that
- * provisioning's typecheck does not compile the cloud's sources.
+ * The provisioning CLI's verify against the real cloud: its embedded aedes
+ * broker (TLS, the local CA, CN = identity) and its HTTP API. Here in e2e/
+ * because it needs both; provisioning itself does not depend on the cloud.
  */
-interface CloudModule {
-  startCloud(input: unknown): Promise<{
-    url: string;
-    brokerUrl: string;
-    pkiDir: string | undefined;
-    seedDemo(): Promise<{ venueId: string }>;
-    stop(): Promise<void>;
-  }>;
-}
-const CLOUD = '@smartstock/cloud';
 const OWNER = { email: 'owner@verify.test', password: 'correct horse battery staple' };
 
 describe('verify', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'prov-verify-'));
-  let cloud: Awaited<ReturnType<CloudModule['startCloud']>>;
+  let cloud: RunningCloud;
   let venueId = '';
   const bundle = join(tmp, 'anchor-edge-1');
   const cloudFlags = () => ['--cloud-url', cloud.url, '--email', OWNER.email, '--password', OWNER.password];
@@ -38,7 +29,6 @@ describe('verify', () => {
   beforeAll(async () => {
     const dataDir = join(tmp, 'cloud');
     createCa(join(dataDir, 'pki'));
-    const { startCloud } = (await import(CLOUD)) as CloudModule;
     cloud = await startCloud({
       http: { host: '127.0.0.1', port: 0 },
       database: { memory: true },

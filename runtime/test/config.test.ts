@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, loadConfig, redactUrl, REDACT_PATHS } from '../src/runtime/index.js';
+import { ConfigError, loadConfig, redactUrl, REDACT_PATHS } from '../src/index.js';
 
 const schema = z
   .object({

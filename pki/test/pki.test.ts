@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createServer, connect, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { commonNameOf, createCa, ensureCa, issueDeviceCertificate, issueServerCertificate, loadCa } from '../src/pki/index.js';
+import { commonNameOf, createCa, ensureCa, issueDeviceCertificate, issueServerCertificate, loadCa } from '../src/index.js';
 
 describe('local CA', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ca-'));
