@@ -8,7 +8,7 @@ import { parseCloudConfig, type CloudConfigInput } from './config.js';
 import { buildApp } from './app.js';
 import { migrate, openDb, type Db } from './db/index.js';
 import { passwordHasher } from './auth/passwords.js';
-import { seedDemo, seedOwner, type DemoSeed, type SeededOwner } from './services/seed.service.js';
+import { seedDemo, seedOwner, type DemoSeed, type SeededOwner } from './seed/seed.service.js';
 import { createAuthService, createDomainServices } from './services/index.js';
 import { CorrectionService } from './corrections/correction.service.js';
 import { VisionRunner } from './vision/runner.js';

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { createLogger } from '@smartstock/protocol/runtime';
 import type { AgentConfigInput } from '@smartstock/edge-agent';
 import { openDb, migrate } from '../../cloud/src/db/index.js';
-import { seedDemo, seedOwner } from '../../cloud/src/services/seed.service.js';
+import { seedDemo, seedOwner } from '../../cloud/src/seed/seed.service.js';
 import { passwordHasher } from '../../cloud/src/auth/passwords.js';
 import { repos } from '../../cloud/src/repositories/index.js';
 import { ensureDemoVideo, type DemoVideo } from '../../scripts/demo/video.js';

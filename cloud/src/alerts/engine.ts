@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../db/types.js';
 import { AlertRepository, type Alert, type AlertFilter } from './alert.repository.js';
 import type { AlertsConfig } from './config.js';
 import { AlertContextRepository } from './context.repository.js';
-import { LiveEventRepository } from '../repositories/live-event.repository.js';
+import { LiveEventRepository } from '../live/live-event.repository.js';
 import { due, IDLE, step, type ConditionState, type Step, type Verdict } from './hysteresis.js';
 import { alertText, escalationText, type AlertFacts, type OrderSuggestion } from './messages.js';
 import {

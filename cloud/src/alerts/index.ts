@@ -1,6 +1,6 @@
 import type { Logger } from '@smartstock/protocol/runtime';
 import type { Db } from '../db/types.js';
-import { createNotifier } from '../notify/notifier.js';
+import { createNotifier } from './notify/notifier.js';
 import type { AlertsConfig } from './config.js';
 import { createAlertEngine, type AlertEngineDeps } from './engine.js';
 import { createAlertFeed } from './feed.js';
@@ -10,7 +10,7 @@ export { alertsConfigSchema, ALERTS_ENV, defaultAlertsConfig, type AlertsConfig 
 export { createAlertEngine, type AlertEngine, type AlertNotice } from './engine.js';
 export { createAlertFeed, type AlertFeed, type StockLevelEvent } from './feed.js';
 export { alertRoutes, type AlertRoutesOptions } from './routes.js';
-export { createNotifier, type Notifier } from '../notify/notifier.js';
+export { createNotifier, type Notifier } from './notify/notifier.js';
 export type { Alert } from './alert.repository.js';
 
 export interface StartAlertsDeps {

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, notFound } from '../errors.js';
-import { actor, idParam } from '../routes/types.js';
+import { actor, idParam } from '../plugins/http.js';
 import type { AlertEngine } from './engine.js';
 import { ALERT_STATES, type AlertState } from './rules.js';
-import { notificationRoutes } from '../notify/routes.js';
-import type { Notifier } from '../notify/notifier.js';
-import { smsReplyRoutes, type SmsReplyOptions } from './sms-reply.js';
+import { notificationRoutes } from './notify/routes.js';
+import type { Notifier } from './notify/notifier.js';
+import { smsReplyRoutes, type SmsReplyOptions } from './notify/sms-reply.js';
 
 export interface AlertRoutesOptions {
   engine: AlertEngine;

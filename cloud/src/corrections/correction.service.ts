@@ -2,8 +2,8 @@ import type { Logger } from '@smartstock/protocol/runtime';
 import type { Db } from '../db/types.js';
 import { AppError, badRequest, notFound } from '../errors.js';
 import { repos } from '../repositories/index.js';
-import type { DeviceService } from '../services/device.service.js';
-import type { Actor, InventoryService, PresentedStock } from '../services/inventory.service.js';
+import type { DeviceService } from '../devices/device.service.js';
+import type { Actor, InventoryService, PresentedStock } from '../inventory/inventory.service.js';
 import { cropSlot } from './crop.js';
 import {
   CorrectionRepository,

@@ -1,7 +1,7 @@
 import { decodeConfigAck, decodeDeviceStatus, formatDecodeError, parseTopic } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/protocol/runtime';
-import type { DeviceService } from '../services/device.service.js';
-import type { ObservationService } from '../services/observation.service.js';
+import type { DeviceService } from '../devices/device.service.js';
+import type { ObservationService } from '../inventory/observation.service.js';
 
 export interface IngestServices {
   observations: ObservationService;

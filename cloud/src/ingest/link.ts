@@ -3,9 +3,9 @@ import type { Duplex } from 'node:stream';
 import { connect, MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
 import { TOPICS, decodeSnapshot, type TopicKind } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/protocol/runtime';
-import type { DeviceLink } from '../services/device.service.js';
+import type { DeviceLink } from '../devices/device.service.js';
 import { dispatcher, type IngestServices } from './dispatch.js';
-import type { SnapshotAnswer } from '../services/device.service.js';
+import type { SnapshotAnswer } from '../devices/device.service.js';
 import { pgCode } from '../errors.js';
 
 export interface IngestOptions {

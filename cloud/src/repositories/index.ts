@@ -1,14 +1,14 @@
 import type { Queryable } from '../db/types.js';
-import { AuditRepository } from './audit.repository.js';
-import { DeadLetterRepository } from './dead-letter.repository.js';
-import { DeviceRepository } from './device.repository.js';
-import { ItemRepository } from './item.repository.js';
-import { LiveEventRepository } from './live-event.repository.js';
-import { ObservationRepository } from './observation.repository.js';
-import { StockRepository } from './stock.repository.js';
-import { TransactionRepository } from './transaction.repository.js';
-import { UserRepository } from './user.repository.js';
-import { VenueRepository } from './venue.repository.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { DeadLetterRepository } from '../ingest/dead-letter.repository.js';
+import { DeviceRepository } from '../devices/device.repository.js';
+import { ItemRepository } from '../inventory/item.repository.js';
+import { LiveEventRepository } from '../live/live-event.repository.js';
+import { ObservationRepository } from '../inventory/observation.repository.js';
+import { StockRepository } from '../inventory/stock.repository.js';
+import { TransactionRepository } from '../inventory/transaction.repository.js';
+import { UserRepository } from '../users/user.repository.js';
+import { VenueRepository } from '../venues/venue.repository.js';
 
 /** Every repository over one connection or transaction: services call repos(tx) inside db.transaction(). */
 export function repos(q: Queryable) {

@@ -1,9 +1,9 @@
 import type { Db } from '../db/types.js';
-import { AuthService, type Principal } from './auth.service.js';
-import { DeviceService, type DeviceLink } from './device.service.js';
-import { InventoryService } from './inventory.service.js';
-import { ObservationService } from './observation.service.js';
-import { VenueService } from './venue.service.js';
+import { AuthService, type Principal } from '../auth/auth.service.js';
+import { DeviceService, type DeviceLink } from '../devices/device.service.js';
+import { InventoryService } from '../inventory/inventory.service.js';
+import { ObservationService } from '../inventory/observation.service.js';
+import { VenueService } from '../venues/venue.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { AlertFeed } from '../alerts/feed.js';
 

@@ -3,7 +3,7 @@ import type { Logger } from '@smartstock/protocol/runtime';
 import type { Db } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
 import { repos } from '../repositories/index.js';
-import type { Actor } from '../services/inventory.service.js';
+import type { Actor } from '../inventory/inventory.service.js';
 import { VisionJobRepository, type JobSlot, type VisionJob } from './job.repository.js';
 import type { VisionResult, VisionRunner } from './runner.js';
 

@@ -9,7 +9,7 @@ import type { Db } from '../../src/db/index.js';
 import { defaultAlertsConfig } from '../../src/alerts/config.js';
 import { createAlertEngine } from '../../src/alerts/engine.js';
 import { alertRoutes } from '../../src/alerts/routes.js';
-import { createNotifier } from '../../src/notify/notifier.js';
+import { createNotifier } from '../../src/alerts/notify/notifier.js';
 import { pgliteFactory } from '../support/db.js';
 import { seedBar, seedMember, type Bar } from './fixtures.js';
 

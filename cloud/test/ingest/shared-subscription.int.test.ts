@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS, encodeBatch, uuidv7 } from '@smartstock/protocol';
 import { makeObservation } from '@smartstock/protocol/testing';
 import { openDb, migrate, type Db } from '../../src/db/index.js';
-import { seedDemo, seedOwner } from '../../src/services/seed.service.js';
+import { seedDemo, seedOwner } from '../../src/seed/seed.service.js';
 import { passwordHasher } from '../../src/auth/passwords.js';
 import { repos } from '../../src/repositories/index.js';
 import { CHEAP_ARGON2 } from '../support/cloud.js';
