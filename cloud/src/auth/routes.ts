@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ROLES } from '../plugins/principal.js';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
+import type { AuthModuleOptions } from './index.js';
 
 const session = z.object({
   accessToken: z.string(),
@@ -17,9 +18,10 @@ const session = z.object({
   }),
 });
 
-export default async function authRoutes(app: App, o: { loginRateLimit: { max: number; windowSeconds: number } }) {
+export default async function authRoutes(app: App, o: AuthModuleOptions) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = app.services.auth;
+  const s = o.auth;
+  const u = o.users;
   r.post(
     '/auth/login',
     {
@@ -58,7 +60,7 @@ export default async function authRoutes(app: App, o: { loginRateLimit: { max: n
       return reply.code(204).send();
     },
   );
-  r.get('/users', { onRequest: app.authorize('owner', 'manager'), schema: { tags: ['users'] } }, (req) => s.listUsers(actor(req).orgId));
+  r.get('/users', { onRequest: app.authorize('owner', 'manager'), schema: { tags: ['users'] } }, (req) => u.listUsers(actor(req).orgId));
   r.post(
     '/users',
     {
@@ -68,15 +70,15 @@ export default async function authRoutes(app: App, o: { loginRateLimit: { max: n
         body: z.object({ email: z.email(), name: z.string().min(1).max(200), password: z.string().min(12).max(1024), role: z.enum(ROLES) }),
       },
     },
-    async (req, reply) => reply.code(201).send(await s.createUser(actor(req).orgId, actor(req).userId, req.body)),
+    async (req, reply) => reply.code(201).send(await u.createUser(actor(req).orgId, actor(req).userId, req.body)),
   );
   r.patch(
     '/users/:id',
     { onRequest: app.authorize('owner'), schema: { tags: ['users'], params: idParam, body: z.object({ role: z.enum(ROLES) }) } },
-    (req) => s.setRole(actor(req).orgId, actor(req).userId, req.params.id, req.body.role),
+    (req) => u.setRole(actor(req).orgId, actor(req).userId, req.params.id, req.body.role),
   );
   r.delete('/users/:id', { onRequest: app.authorize('owner'), schema: { tags: ['users'], params: idParam } }, async (req, reply) => {
-    await s.removeUser(actor(req).orgId, actor(req).userId, req.params.id);
+    await u.removeUser(actor(req).orgId, actor(req).userId, req.params.id);
     return reply.code(204).send();
   });
 }

@@ -1,12 +1,24 @@
-import type { AlertFeed } from '../alerts/feed.js';
 import { TOPICS, type ConfigAck, type DesiredConfig, type DeviceStatus } from '@smartstock/protocol';
-import type { Db } from '../db/types.js';
-import { repos } from '../repositories/index.js';
-import type { Camera, Device } from './device.repository.js';
+import type { Db, Queryable } from '../db/types.js';
+import type { AlertFeed } from '../alerts/index.js';
+import { auditLog } from '../audit/index.js';
+import { itemsInTx } from '../inventory/index.js';
+import { liveEvents } from '../live/index.js';
+import { venuesInTx } from '../venues/index.js';
+import type { Actor } from '../plugins/http.js';
+import { DeviceRepository, type Camera, type Device } from './device.repository.js';
 import { AppError, notFound, pgCode, conflict } from '../errors.js';
-import type { Actor } from '../inventory/inventory.service.js';
 
-/** The cloud's side of the MQTT link, as services need it (implemented by ingest/link.ts). */
+/** This module's repository, and what other modules lend it, over one connection or transaction. */
+const repos = (q: Queryable) => ({
+  devices: new DeviceRepository(q),
+  venues: venuesInTx(q),
+  items: itemsInTx(q),
+  live: liveEvents(q),
+  audit: auditLog(q),
+});
+
+/** The cloud's side of the MQTT link, as this module needs it: handed in at start-up (ingest's link implements it). */
 export type SnapshotAnswer = { jpeg: Buffer } | { error: string };
 
 export interface DeviceLink {
@@ -19,7 +31,7 @@ export interface DeviceLink {
 export class DeviceService {
   constructor(
     private readonly db: Db,
-    private readonly link: () => DeviceLink | undefined,
+    private readonly link: DeviceLink,
     private readonly alerts?: AlertFeed,
   ) {}
 
@@ -35,6 +47,11 @@ export class DeviceService {
       await r.audit.record(a.orgId, { userId: a.userId, action: 'register', entity: 'device', entityId: d.id });
       return device;
     });
+  }
+
+  /** The device a message names, in whichever organisation: ingest checks it against the topic before any service sees the message. */
+  forIngest(id: string): Promise<Device | undefined> {
+    return new DeviceRepository(this.db).getForIngest(id);
   }
 
   list(orgId: string, venueId?: string) {
@@ -98,15 +115,14 @@ export class DeviceService {
       return { config, device };
     });
     // published after commit: a device never sees a revision the database does not hold
-    await this.link()?.publish(TOPICS.config(deviceId), JSON.stringify(config), { qos: 1, retain: true });
+    await this.link.publish(TOPICS.config(deviceId), JSON.stringify(config), { qos: 1, retain: true });
     return { ...device, configRevision: config.revision, cameras: await repos(this.db).devices.cameras(a.orgId, deviceId) };
   }
 
   async snapshot(orgId: string, deviceId: string, cameraId: string, timeoutMs: number, o?: { overlay: boolean }): Promise<Buffer> {
     const d = await repos(this.db).devices.get(orgId, deviceId);
     if (!d) throw notFound('device');
-    const link = this.link();
-    const answer = link ? await link.requestSnapshot(deviceId, cameraId, timeoutMs, o) : undefined;
+    const answer = await this.link.requestSnapshot(deviceId, cameraId, timeoutMs, o);
     if (!answer) throw new AppError(504, 'device_timeout', 'the device did not send a snapshot in time');
     // the device answered but could not take one (e.g. the camera has no frame yet): say why
     if ('error' in answer) throw new AppError(502, 'device_error', `the device could not take a snapshot: ${answer.error}`);

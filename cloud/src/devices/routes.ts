@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '@smartstock/protocol';
 import type { App } from '../plugins/http.js';
 import { actor } from '../plugins/http.js';
+import type { DevicesModuleOptions } from './index.js';
 
 const deviceId = z.string().regex(DEVICE_ID_PATTERN, 'expected a thing name: 1-128 of [a-zA-Z0-9:_-]');
 const localId = z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'expected 1-64 of [a-zA-Z0-9_.-]');
@@ -30,9 +31,9 @@ const camera = z.object({
 const params = z.object({ id: deviceId });
 const manage = ['owner', 'technician'] as const;
 
-export default async function deviceRoutes(app: App, o: { snapshotTimeoutMs: number }) {
+export default async function deviceRoutes(app: App, o: DevicesModuleOptions) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = app.services.devices;
+  const s = o.devices;
   const tags = ['devices'];
   r.post(
     '/devices',

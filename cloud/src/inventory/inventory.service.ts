@@ -1,14 +1,26 @@
 import type { Db, Queryable } from '../db/types.js';
-import { repos } from '../repositories/index.js';
-import type { Item, ItemInput, ItemLocation } from './item.repository.js';
-import type { StockLevel } from './stock.repository.js';
-import type { TransactionType } from './transaction.repository.js';
-import type { AlertFeed } from '../alerts/feed.js';
-import { badRequest, conflict, notFound, pgCode } from '../errors.js';
+import { ItemRepository, type Item, type ItemInput, type ItemLocation } from './item.repository.js';
+import { StockRepository, type StockLevel } from './stock.repository.js';
+import { TransactionRepository, type TransactionType } from './transaction.repository.js';
+import { ObservationRepository } from './observation.repository.js';
+import type { AlertFeed } from '../alerts/index.js';
+import { auditLog } from '../audit/index.js';
+import { liveEvents } from '../live/index.js';
+import { venuesInTx } from '../venues/index.js';
+import type { Actor } from '../plugins/http.js';
+import { badRequest, notFound, uniqueAs } from '../errors.js';
 
-export interface Actor {
-  orgId: string;
-  userId: string;
+/** This module's repositories, and what other modules lend it, over one connection or transaction. */
+export function repos(q: Queryable) {
+  return {
+    items: new ItemRepository(q),
+    stock: new StockRepository(q),
+    transactions: new TransactionRepository(q),
+    observations: new ObservationRepository(q),
+    venues: venuesInTx(q),
+    live: liveEvents(q),
+    audit: auditLog(q),
+  };
 }
 export type AdjustKind = 'COUNT' | 'WASTE' | 'RECEIVE' | 'SALE' | 'ADJUSTMENT';
 export interface Adjustment {
@@ -220,10 +232,3 @@ export function present(l: StockLevel) {
   };
 }
 export type PresentedStock = ReturnType<typeof present>;
-
-export const uniqueAs =
-  (message: string, field: string) =>
-  (e: unknown): never => {
-    if (pgCode(e) === '23505') throw conflict(message, field);
-    throw e;
-  };

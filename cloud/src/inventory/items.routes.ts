@@ -2,6 +2,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
+import type { InventoryService } from './inventory.service.js';
 
 const stockSetting = z.object({
   locationId: z.uuid(),
@@ -29,9 +30,9 @@ const listQuery = z.object({
 });
 const edit = ['owner', 'manager'] as const;
 
-export default async function itemRoutes(app: App) {
+export default async function itemRoutes(app: App, o: { inventory: InventoryService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = app.services.inventory;
+  const s = o.inventory;
   const tags = ['items'];
   r.get('/inventory/items', { onRequest: app.authorize(), schema: { tags, querystring: listQuery } }, (req) =>
     s.listItems(actor(req).orgId, stripUndefined(req.query)),

@@ -1,12 +1,18 @@
-import type { AlertFeed } from '../alerts/feed.js';
-import { decodeObservationBatch, formatDecodeError, type ObservationBatch } from '@smartstock/protocol';
+import type { ObservationBatch } from '@smartstock/protocol';
+import type { AlertFeed } from '../alerts/index.js';
 import type { Db } from '../db/types.js';
-import { repos, type Repos } from '../repositories/index.js';
-import type { Device } from '../devices/device.repository.js';
 import type { ObservationRow, StoredObservation } from './observation.repository.js';
-import { present, type PresentedStock } from './inventory.service.js';
+import { present, repos, type PresentedStock } from './inventory.service.js';
 
-export type IngestOutcome = { stored: number; duplicates: number } | { deadLetter: string };
+type Repos = ReturnType<typeof repos>;
+
+/** The device a batch came from, as ingest found it (known, not revoked, its topic and payload agreeing). */
+export interface ObservingDevice {
+  id: string;
+  orgId: string;
+  venueId: string;
+  health: unknown;
+}
 
 /** Camera states whose counts cannot be trusted: the picture is old or absent. */
 const UNTRUSTED_CAMERA = new Set(['stale', 'failed', 'connecting', 'disabled']);
@@ -25,15 +31,7 @@ export class ObservationService {
     private readonly alerts?: AlertFeed,
   ) {}
 
-  async recordBatch(topicDeviceId: string, topic: string, payload: Uint8Array): Promise<IngestOutcome> {
-    const decoded = decodeObservationBatch(payload);
-    if (!decoded.ok) return this.dead(topic, topicDeviceId, null, payload, `invalid batch: ${formatDecodeError(decoded.error)}`);
-    const batch = decoded.value;
-    if (batch.deviceId !== topicDeviceId)
-      return this.dead(topic, topicDeviceId, null, payload, `device mismatch: payload says ${batch.deviceId}, topic says ${topicDeviceId}`);
-    const device = await repos(this.db).devices.getForIngest(topicDeviceId);
-    if (!device) return this.dead(topic, topicDeviceId, null, payload, 'unknown device');
-    if (device.revokedAt) return this.dead(topic, topicDeviceId, device.orgId, payload, 'device is revoked');
+  async record(device: ObservingDevice, batch: ObservationBatch): Promise<{ stored: number; duplicates: number }> {
     const rows = toRows(batch, device);
     const { stored, levels } = await this.db.transaction(async (tx) => {
       const r = repos(tx);
@@ -43,14 +41,9 @@ export class ObservationService {
     if (levels.length) await this.alerts?.stockLevels(device.orgId, device.venueId, levels);
     return { stored, duplicates: rows.length - stored };
   }
-
-  async dead(topic: string, deviceId: string | null, orgId: string | null, payload: Uint8Array, reason: string): Promise<IngestOutcome> {
-    await repos(this.db).deadLetters.insert({ topic, deviceId, orgId, reason, payload });
-    return { deadLetter: reason };
-  }
 }
 
-function toRows(batch: ObservationBatch, device: Device): ObservationRow[] {
+function toRows(batch: ObservationBatch, device: ObservingDevice): ObservationRow[] {
   const cams = (device.health as { cameras?: { id: string; state: string }[] } | null)?.cameras ?? [];
   const staleCams = new Set(cams.filter((c) => UNTRUSTED_CAMERA.has(c.state)).map((c) => c.id));
   const latest = Date.now() + FUTURE_SKEW_MS;
@@ -62,7 +55,7 @@ function toRows(batch: ObservationBatch, device: Device): ObservationRow[] {
   }));
 }
 
-async function publishLive(r: Repos, device: Device, fresh: StoredObservation[]): Promise<PresentedStock[]> {
+async function publishLive(r: Repos, device: ObservingDevice, fresh: StoredObservation[]): Promise<PresentedStock[]> {
   const levels: PresentedStock[] = [];
   await r.live.append(device.orgId, device.venueId, 'observation', {
     deviceId: device.id,

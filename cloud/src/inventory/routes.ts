@@ -2,12 +2,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
+import type { InventoryService } from './inventory.service.js';
 
 const count = ['owner', 'manager', 'bartender'] as const;
 
-export default async function inventoryRoutes(app: App) {
+export default async function inventoryRoutes(app: App, o: { inventory: InventoryService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = app.services.inventory;
+  const s = o.inventory;
   const tags = ['inventory'];
   r.post(
     '/inventory/items/:id/adjust',

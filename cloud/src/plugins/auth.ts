@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import jwt from '@fastify/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from './principal.js';
-import type { Principal } from '../auth/auth.service.js';
+import type { Principal } from './principal.js';
 import { forbidden, unauthorized } from '../errors.js';
 
 declare module '@fastify/jwt' {

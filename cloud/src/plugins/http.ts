@@ -1,26 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AuthService } from '../auth/auth.service.js';
-import type { DeviceService } from '../devices/device.service.js';
-import type { InventoryService, Actor } from '../inventory/inventory.service.js';
-import type { VenueService } from '../venues/venue.service.js';
-import type { LiveHub } from '../live/hub.js';
+// for its declarations: app.authorize() and req.user, which every route file uses
+import type {} from './auth.js';
 
-export interface Services {
-  auth: AuthService;
-  inventory: InventoryService;
-  venues: VenueService;
-  devices: DeviceService;
-  live: LiveHub;
-}
-declare module 'fastify' {
-  interface FastifyInstance {
-    services: Services;
-  }
-}
 export type App = FastifyInstance;
 
 /** The org and user every service call is scoped by: from the verified token, never from the request body. */
+export interface Actor {
+  orgId: string;
+  userId: string;
+}
 export const actor = (req: FastifyRequest): Actor => ({ orgId: req.user.org, userId: req.user.sub });
 
 export const errorSchema = z.object({

@@ -1,45 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/types.js';
-import { repos } from '../repositories/index.js';
-import type { PasswordHasher } from '../auth/passwords.js';
+import { itemsInTx } from '../inventory/index.js';
+import { UserService, type OwnerSeed, type PasswordHasher, type SeededOwner } from '../users/index.js';
+import { venuesInTx } from '../venues/index.js';
 
-export interface OwnerSeed {
-  email?: string | undefined;
-  password?: string | undefined;
-  name?: string | undefined;
-  organisation: string;
-}
-export interface SeededOwner {
-  orgId: string;
-  userId: string;
-  email: string;
-  /** set only when the password was generated: shown once, never stored in clear or logged by the service */
-  oneTimePassword?: string;
-}
+export type { OwnerSeed, SeededOwner };
 
-/**
- * First start: with no users at all, create the organisation and its owner.
- * The owner's password comes from config/env, or is generated once (and the
- * owner must change it); there is never a fixed default. Later starts, and every
- * instance but one of several started together, do nothing.
- */
-export async function seedOwner(db: Db, hasher: PasswordHasher, seed: OwnerSeed): Promise<SeededOwner | undefined> {
-  if ((await repos(db).users.countUsers()) > 0) return undefined;
-  const generated = seed.password ? undefined : randomBytes(12).toString('base64url');
-  const password = seed.password ?? generated!;
-  const email = (seed.email ?? 'owner@smartstock.local').toLowerCase();
-  const hash = await hasher.hash(password);
-  return db.transaction(async (tx) => {
-    // several instances starting together on an empty database: one seeds, the others find it done
-    await tx.query('SELECT pg_advisory_xact_lock(727002)');
-    const r = repos(tx);
-    if ((await r.users.countUsers()) > 0) return undefined;
-    const org = await r.venues.createOrganisation(seed.organisation);
-    const user = await r.users.createUser({ email, name: seed.name ?? 'Owner', passwordHash: hash, mustChangePassword: !!generated });
-    await r.users.addMembership(org.id, user.id, 'owner');
-    await r.audit.record(org.id, { userId: null, action: 'seed', entity: 'user', entityId: user.id });
-    return { orgId: org.id, userId: user.id, email, ...(generated ? { oneTimePassword: generated } : {}) };
-  });
+/** First start: the organisation and its owner (UserService.seedOwner), when there are no users at all. */
+export function seedOwner(db: Db, hasher: PasswordHasher, seed: OwnerSeed): Promise<SeededOwner | undefined> {
+  return new UserService(db, hasher).seedOwner(seed);
 }
 
 /** A realistic back bar (barcodes with valid check digits, so a camera can read them): 20 spirits with SKUs, sizes, costs, suppliers, par levels and reorder points. */
@@ -76,7 +44,7 @@ export interface DemoSeed {
 /** Seeds the demo venue "The Anchor" into an organisation (idempotent per organisation: returns the existing one). */
 export async function seedDemo(db: Db, orgId: string): Promise<DemoSeed> {
   return db.transaction(async (tx) => {
-    const r = repos(tx);
+    const r = { venues: venuesInTx(tx), items: itemsInTx(tx) };
     const existing = (await r.venues.listVenues(orgId)).find((v) => v.name === 'The Anchor');
     if (existing) {
       const locs = await r.venues.listLocations(orgId, existing.id);

@@ -15,19 +15,10 @@ export interface Credentials extends Member {
   passwordHash: string;
   disabled: boolean;
 }
-export interface RefreshTokenRow {
-  id: string;
-  familyId: string;
-  userId: string;
-  orgId: string;
-  expiresAt: Date;
-  rotatedAt: Date | null;
-  revokedAt: Date | null;
-}
 
 const MEMBER = `u.id, u.email, u.name, u.must_change_password AS "mustChangePassword", m.org_id AS "orgId", m.role`;
 
-/** Users, their memberships, and refresh tokens (stored hashed). */
+/** Users and their memberships. */
 export class UserRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -102,34 +93,8 @@ export class UserRepository {
     await this.db.query('UPDATE users SET password_hash = $2, must_change_password = false WHERE id = $1', [userId, passwordHash]);
   }
 
-  async insertRefreshToken(t: { familyId: string; userId: string; orgId: string; tokenHash: string; expiresAt: Date }): Promise<string> {
-    const { rows } = await this.db.query<{ id: string }>(
-      `INSERT INTO refresh_tokens (family_id, user_id, org_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [t.familyId, t.userId, t.orgId, t.tokenHash, t.expiresAt],
-    );
-    return rows[0]!.id;
-  }
-
-  async findRefreshToken(tokenHash: string): Promise<RefreshTokenRow | undefined> {
-    const { rows } = await this.db.query<RefreshTokenRow>(
-      `SELECT id, family_id AS "familyId", user_id AS "userId", org_id AS "orgId", expires_at AS "expiresAt",
-              rotated_at AS "rotatedAt", revoked_at AS "revokedAt"
-       FROM refresh_tokens WHERE token_hash = $1`,
-      [tokenHash],
-    );
-    return rows[0];
-  }
-
-  /** Marks a token rotated only if it still is current: false means another request won the race. */
-  async markRotated(id: string): Promise<boolean> {
-    const r = await this.db.query(
-      'UPDATE refresh_tokens SET rotated_at = now() WHERE id = $1 AND rotated_at IS NULL AND revoked_at IS NULL',
-      [id],
-    );
-    return r.rowCount > 0;
-  }
-
-  async revokeFamily(familyId: string): Promise<void> {
-    await this.db.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [familyId]);
+  /** Held for the first-start transaction: several instances starting together on an empty database, one seeds. */
+  async lockFirstStart(): Promise<void> {
+    await this.db.query('SELECT pg_advisory_xact_lock(727002)');
   }
 }

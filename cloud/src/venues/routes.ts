@@ -2,6 +2,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
+import type { VenueService } from './venue.service.js';
 
 const LOCATION_TYPES = ['bar', 'storage', 'cellar', 'kitchen', 'other'] as const;
 const venueBody = z.object({ name: z.string().min(1).max(200), timezone: z.string().min(1).max(64).optional() });
@@ -12,9 +13,9 @@ const locationBody = z.object({
 });
 const manage = ['owner', 'manager'] as const;
 
-export default async function venueRoutes(app: App) {
+export default async function venueRoutes(app: App, o: { venues: VenueService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = app.services.venues;
+  const s = o.venues;
   const tags = ['venues'];
   r.get('/venues', { onRequest: app.authorize(), schema: { tags } }, (req) => s.listVenues(actor(req).orgId));
   r.get('/venues/:id', { onRequest: app.authorize(), schema: { tags, params: idParam } }, (req) =>

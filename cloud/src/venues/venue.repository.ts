@@ -28,6 +28,12 @@ export class VenueRepository {
     return rows[0]!;
   }
 
+  /** The organisation made on first start (the oldest). */
+  async firstOrganisationId(): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ id: string }>('SELECT id FROM organisations ORDER BY created_at LIMIT 1');
+    return rows[0]?.id;
+  }
+
   async createVenue(orgId: string, v: { name: string; timezone?: string }): Promise<Venue> {
     const { rows } = await this.db.query<Venue>(
       `INSERT INTO venues (org_id, name, timezone) VALUES ($1, $2, $3)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '@smartstock/protocol';
 import type { Db } from '../../src/db/index.js';
-import { repos, type Repos } from '../../src/repositories/index.js';
+import { repos, type Repos } from '../support/repos.js';
 import type { DbFactory } from '../support/db.js';
 
 /** Observations (UNNEST insert, idempotent), the ledger and derived stock levels: the same SQL on PGlite and PostgreSQL. */

@@ -1,7 +1,7 @@
 import { BrokenCircuitError, IsolatedCircuitError } from 'cockatiel';
 import type { Logger } from '@smartstock/protocol/runtime';
 import type { Db } from '../../db/types.js';
-import type { NotifyConfig } from '../config.js';
+import type { NotifyConfig } from './config.js';
 import { PermanentDeliveryError, type Channel, type ChannelName } from './channels/channel.js';
 import { OutboxRepository, type Notification } from './outbox.repository.js';
 import { maskRecipient } from './phone.js';

@@ -1,7 +1,6 @@
 import type { Logger } from '@smartstock/protocol/runtime';
 import type { Db, Queryable } from '../../db/types.js';
-import type { AlertsConfig } from '../config.js';
-import type { AlertNotice } from '../engine.js';
+import type { NotifierConfig } from './config.js';
 import type { Channel, ChannelName } from './channels/channel.js';
 import { emailChannel } from './channels/email.js';
 import { logChannel } from './channels/log.js';
@@ -18,9 +17,24 @@ import { NotificationSettingsRepository, type PushSubscription } from './setting
 import { scheduleDailySummaries } from './summary.js';
 import { ensureVapidKeys, type VapidKeys } from './vapid.js';
 
+/** What the notifier is handed, inside the transaction that changed the alert. */
+export interface AlertNotice {
+  kind: 'alert' | 'escalation';
+  alert: { id: string; orgId: string; venueId: string; rule: string };
+  text: string;
+}
+
+export type AlertSummary = (
+  orgId: string,
+  venueId: string,
+  since: Date,
+) => Promise<{ open: Record<string, number>; raised: number; resolved: number }>;
+
 export interface NotifierDeps {
   db: Db;
-  config: AlertsConfig;
+  config: NotifierConfig;
+  /** The alerts side of the daily summary: open alerts by rule, raised and resolved since `since`. */
+  alertSummary: AlertSummary;
   logger: Logger;
   now?: () => Date;
   /** Replaces the channels built from config (tests, or a channel the core provides). */
@@ -103,7 +117,7 @@ export async function createNotifier(deps: NotifierDeps) {
   }
 
   async function tick(): Promise<void> {
-    const queued = await scheduleDailySummaries(deps.db, deps.config.dailySummaryHour, now());
+    const queued = await scheduleDailySummaries(deps.db, deps.alertSummary, deps.config.dailySummaryHour, now());
     if (queued > 0) log.info({ queued }, 'daily summaries queued');
   }
 

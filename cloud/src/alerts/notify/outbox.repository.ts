@@ -117,6 +117,18 @@ export class OutboxRepository {
   }
 
   /** SMS sent to one number in the window, and the oldest of them (when the next slot frees up). */
+  /** The newest open alert texted to this number in the last day, and whom it was sent to: what an SMS reply "OK" acknowledges. */
+  async latestOpenAlertTextedTo(recipient: string): Promise<{ orgId: string; alertId: string; userId: string | null } | undefined> {
+    const { rows } = await this.db.query<{ orgId: string; alertId: string; userId: string | null }>(
+      `SELECT n.org_id AS "orgId", n.alert_id AS "alertId", n.user_id AS "userId" FROM notifications n
+       JOIN alerts a ON a.id = n.alert_id AND a.state IN ('raised', 'escalated')
+       WHERE n.channel = 'sms' AND n.recipient = $1 AND n.status = 'sent' AND n.sent_at > now() - interval '1 day'
+       ORDER BY n.sent_at DESC LIMIT 1`,
+      [recipient],
+    );
+    return rows[0];
+  }
+
   async sentTo(channel: ChannelName, recipient: string, since: Date): Promise<{ count: number; oldest: Date | null }> {
     const { rows } = await this.db.query<{ count: number; oldest: Date | null }>(
       `SELECT count(*)::int AS count, min(sent_at) AS oldest FROM notifications WHERE channel = $1 AND recipient = $2 AND status = 'sent' AND sent_at > $3`,

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/types.js';
-import type { AlertsConfig } from '../config.js';
+import type { NotifierConfig } from './config.js';
 import type { ChannelName } from './channels/channel.js';
 import { OutboxRepository, type Notification, type NotificationStatus } from './outbox.repository.js';
 import { InvalidPhoneError, toE164 } from './phone.js';
@@ -35,7 +35,7 @@ const minutes = (field: string, hhmm: string): number => {
 };
 
 /** What people do with notifications: their settings, their browsers, the failed-delivery list. */
-export function notificationService(db: Db, cfg: AlertsConfig, now: () => Date) {
+export function notificationService(db: Db, cfg: NotifierConfig, now: () => Date) {
   const settings = new NotificationSettingsRepository(db);
   const outbox = new OutboxRepository(db);
   return {
@@ -43,8 +43,7 @@ export function notificationService(db: Db, cfg: AlertsConfig, now: () => Date) 
 
     /** Saves one person's settings at one venue (their role comes from their membership). Undefined: no such venue. */
     async saveSettings(orgId: string, userId: string, venueId: string, input: SettingsInput): Promise<NotificationSettings | undefined> {
-      const venue = await db.query('SELECT 1 FROM venues WHERE org_id = $1 AND id = $2', [orgId, venueId]);
-      if (venue.rows.length === 0) return undefined;
+      if (!(await settings.venueExists(orgId, venueId))) return undefined;
       let phoneE164: string | null = null;
       if (input.phone) {
         try {

@@ -7,7 +7,7 @@ import {
   type CircuitBreakerPolicy,
 } from 'cockatiel';
 import { PermanentDeliveryError, type ChannelName } from './channels/channel.js';
-import type { NotifyConfig } from '../config.js';
+import type { NotifyConfig } from './config.js';
 
 /**
  * cockatiel, the project's one resilience library, supplies both halves:

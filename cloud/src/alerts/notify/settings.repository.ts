@@ -121,6 +121,11 @@ export class NotificationSettingsRepository {
     return rows;
   }
 
+  async venueExists(orgId: string, venueId: string): Promise<boolean> {
+    const { rows } = await this.db.query('SELECT 1 FROM venues WHERE org_id = $1 AND id = $2', [orgId, venueId]);
+    return rows.length > 0;
+  }
+
   async venueTimezone(orgId: string, venueId: string): Promise<string> {
     const { rows } = await this.db.query<{ timezone: string }>('SELECT timezone FROM venues WHERE org_id = $1 AND id = $2', [
       orgId,

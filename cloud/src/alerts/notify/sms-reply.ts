@@ -1,10 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import twilio from 'twilio';
 import type { Db } from '../../db/types.js';
-import type { AlertEngine } from '../engine.js';
+import { OutboxRepository } from './outbox.repository.js';
 
 export interface SmsReplyOptions {
-  engine: AlertEngine;
+  /** The alerts side: acknowledge as that person; undefined when it is no longer open. */
+  acknowledge: (
+    orgId: string,
+    alertId: string,
+    userId: string | null,
+    note: string,
+  ) => Promise<{ id: string; message: string } | undefined>;
   db: Db;
   /** Twilio signs every webhook with the account's auth token. */
   authToken: string;
@@ -34,15 +40,8 @@ export async function smsReplyRoutes(app: FastifyInstance, o: SmsReplyOptions): 
     }
     reply.type('text/xml');
     if (!ACK_WORDS.has((params.Body ?? '').trim().toUpperCase())) return twiml('Reply OK to acknowledge the latest SmartStock alert.');
-    const { rows } = await o.db.query<{ orgId: string; alertId: string; userId: string | null }>(
-      `SELECT n.org_id AS "orgId", n.alert_id AS "alertId", n.user_id AS "userId" FROM notifications n
-       JOIN alerts a ON a.id = n.alert_id AND a.state IN ('raised', 'escalated')
-       WHERE n.channel = 'sms' AND n.recipient = $1 AND n.status = 'sent' AND n.sent_at > now() - interval '1 day'
-       ORDER BY n.sent_at DESC LIMIT 1`,
-      [params.From ?? ''],
-    );
-    const hit = rows[0];
-    const alert = hit && (await o.engine.acknowledge(hit.orgId, hit.alertId, hit.userId, 'acknowledged by SMS reply'));
+    const hit = await new OutboxRepository(o.db).latestOpenAlertTextedTo(params.From ?? '');
+    const alert = hit && (await o.acknowledge(hit.orgId, hit.alertId, hit.userId, 'acknowledged by SMS reply'));
     if (!alert) return twiml('Nothing open to acknowledge.');
     req.log.info({ alertId: alert.id }, 'alert acknowledged by SMS reply');
     return twiml(`Acknowledged: ${alert.message}`);

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/types.js';
-import { AlertRepository } from '../alert.repository.js';
+import type { AlertSummary } from './notifier.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { localDate, localMinutes, targetsOf } from './routing.js';
 import { NotificationSettingsRepository, type PushSubscription } from './settings.repository.js';
@@ -26,14 +26,14 @@ export function summaryText(venue: string, s: { open: Record<string, number>; ra
  * key (venue, local date, person, address) makes it once a day however many
  * instances tick, and however often.
  */
-export async function scheduleDailySummaries(db: Db, hour: number, now: Date): Promise<number> {
+export async function scheduleDailySummaries(db: Db, alertSummary: AlertSummary, hour: number, now: Date): Promise<number> {
   const settings = new NotificationSettingsRepository(db);
   let queued = 0;
   for (const v of await settings.summaryVenues()) {
     const m = localMinutes(now, v.timezone);
     if (m < hour * 60 || m >= (hour + 1) * 60) continue;
     const date = localDate(now, v.timezone);
-    const body = summaryText(v.venueName, await new AlertRepository(db).summary(v.orgId, v.venueId, new Date(now.getTime() - 86_400_000)));
+    const body = summaryText(v.venueName, await alertSummary(v.orgId, v.venueId, new Date(now.getTime() - 86_400_000)));
     for (const s of await settings.listForVenue(v.orgId, v.venueId)) {
       if (!s.dailySummary) continue;
       const push = new Map<string, PushSubscription[]>([

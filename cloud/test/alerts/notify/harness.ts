@@ -3,6 +3,7 @@ import type { Db } from '../../../src/db/index.js';
 import { alertsConfigSchema, type AlertsConfig } from '../../../src/alerts/config.js';
 import { createAlertEngine } from '../../../src/alerts/engine.js';
 import { createNotifier } from '../../../src/alerts/notify/notifier.js';
+import { AlertRepository } from '../../../src/alerts/alert.repository.js';
 import { NotificationSettingsRepository, type SettingsInput } from '../../../src/alerts/notify/settings.repository.js';
 import { pgliteFactory } from '../../support/db.js';
 import { seedBar, seedMember, type Bar } from '../fixtures.js';
@@ -18,7 +19,8 @@ export async function notifyHarness(db: Db, config: Record<string, unknown>, now
   const bar: Bar = await seedBar(db, `Org ${Math.random().toString(36).slice(2)}`);
   const logger = pino({ level: 'silent' });
   const cfg: AlertsConfig = alertsConfigSchema.parse(config);
-  const notifier = await createNotifier({ db, config: cfg, logger, now });
+  const alertSummary = (orgId: string, venueId: string, since: Date) => new AlertRepository(db).summary(orgId, venueId, since);
+  const notifier = await createNotifier({ db, config: cfg, logger, now, alertSummary });
   const engine = createAlertEngine({ db, config: cfg, logger, now, notify: notifier.enqueueAlert });
   const settings = new NotificationSettingsRepository(db);
   /** A member with a role and their notification settings at The Anchor. */
