@@ -2,9 +2,9 @@ import { TOPICS, type ConfigAck, type DesiredConfig, type DeviceStatus } from '@
 import type { Db, Queryable } from '../db/types.js';
 import type { AlertFeed } from '../alerts/index.js';
 import { auditLog } from '../audit/index.js';
-import { itemsInTx } from '../inventory/index.js';
+import { itemRecords } from '../inventory/index.js';
 import { liveEvents } from '../live/index.js';
-import { venuesInTx } from '../venues/index.js';
+import { venueRecords } from '../venues/index.js';
 import type { Actor } from '../plugins/http.js';
 import { DeviceRepository, type Camera, type Device } from './device.repository.js';
 import { AppError, notFound, pgCode, conflict } from '../errors.js';
@@ -12,8 +12,8 @@ import { AppError, notFound, pgCode, conflict } from '../errors.js';
 /** This module's repository, and what other modules lend it, over one connection or transaction. */
 const repos = (q: Queryable) => ({
   devices: new DeviceRepository(q),
-  venues: venuesInTx(q),
-  items: itemsInTx(q),
+  venues: venueRecords(q),
+  items: itemRecords(q),
   live: liveEvents(q),
   audit: auditLog(q),
 });

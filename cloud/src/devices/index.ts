@@ -8,8 +8,8 @@ export { DeviceService, type DeviceLink, type SnapshotAnswer } from './device.se
 export type { Camera, Device, Slot } from './device.repository.js';
 
 /** What other modules may read inside their own transaction (a shelf photo's slots come from a camera). */
-export type DevicesInTx = Pick<DeviceRepository, 'get' | 'cameras'>;
-export const devicesInTx = (q: Queryable): DevicesInTx => new DeviceRepository(q);
+export type DeviceRecords = Pick<DeviceRepository, 'get' | 'cameras'>;
+export const deviceRecords = (q: Queryable): DeviceRecords => new DeviceRepository(q);
 
 export interface DevicesModuleOptions {
   devices: DeviceService;

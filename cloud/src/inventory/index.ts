@@ -10,8 +10,8 @@ export { ObservationService, type ObservingDevice } from './observation.service.
 export type { Item, ItemInput, ItemLocation } from './item.repository.js';
 
 /** What other modules may read or create inside their own transaction (a slot's SKU in device config, the demo seed). */
-export type ItemsInTx = Pick<ItemRepository, 'get' | 'list' | 'create' | 'setStockSettings'>;
-export const itemsInTx = (q: Queryable): ItemsInTx => new ItemRepository(q);
+export type ItemRecords = Pick<ItemRepository, 'get' | 'list' | 'create' | 'setStockSettings'>;
+export const itemRecords = (q: Queryable): ItemRecords => new ItemRepository(q);
 
 /** /inventory/items (the catalogue), stock levels, adjustments, scans and history. */
 export async function inventoryModule(app: FastifyInstance, o: { inventory: InventoryService }): Promise<void> {

@@ -6,7 +6,7 @@ import { ObservationRepository } from './observation.repository.js';
 import type { AlertFeed } from '../alerts/index.js';
 import { auditLog } from '../audit/index.js';
 import { liveEvents } from '../live/index.js';
-import { venuesInTx } from '../venues/index.js';
+import { venueRecords } from '../venues/index.js';
 import type { Actor } from '../plugins/http.js';
 import { badRequest, notFound, uniqueAs } from '../errors.js';
 
@@ -17,7 +17,7 @@ export function repos(q: Queryable) {
     stock: new StockRepository(q),
     transactions: new TransactionRepository(q),
     observations: new ObservationRepository(q),
-    venues: venuesInTx(q),
+    venues: venueRecords(q),
     live: liveEvents(q),
     audit: auditLog(q),
   };

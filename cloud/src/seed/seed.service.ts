@@ -1,7 +1,7 @@
 import type { Db } from '../db/types.js';
-import { itemsInTx } from '../inventory/index.js';
+import { itemRecords } from '../inventory/index.js';
 import { UserService, type OwnerSeed, type PasswordHasher, type SeededOwner } from '../users/index.js';
-import { venuesInTx } from '../venues/index.js';
+import { venueRecords } from '../venues/index.js';
 
 export type { OwnerSeed, SeededOwner };
 
@@ -44,7 +44,7 @@ export interface DemoSeed {
 /** Seeds the demo venue "The Anchor" into an organisation (idempotent per organisation: returns the existing one). */
 export async function seedDemo(db: Db, orgId: string): Promise<DemoSeed> {
   return db.transaction(async (tx) => {
-    const r = { venues: venuesInTx(tx), items: itemsInTx(tx) };
+    const r = { venues: venueRecords(tx), items: itemRecords(tx) };
     const existing = (await r.venues.listVenues(orgId)).find((v) => v.name === 'The Anchor');
     if (existing) {
       const locs = await r.venues.listLocations(orgId, existing.id);

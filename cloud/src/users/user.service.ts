@@ -3,7 +3,7 @@ import type { Db } from '../db/types.js';
 import type { Role } from '../plugins/principal.js';
 import { conflict, forbidden, notFound } from '../errors.js';
 import { auditLog } from '../audit/index.js';
-import { venuesInTx } from '../venues/index.js';
+import { venueRecords } from '../venues/index.js';
 import type { PasswordHasher } from './passwords.js';
 import { UserRepository, type Credentials, type Member } from './user.repository.js';
 
@@ -113,7 +113,7 @@ export class UserService {
       // several instances starting together on an empty database: one seeds, the others find it done
       await users.lockFirstStart();
       if ((await users.countUsers()) > 0) return undefined;
-      const org = await venuesInTx(tx).createOrganisation(seed.organisation);
+      const org = await venueRecords(tx).createOrganisation(seed.organisation);
       const user = await users.createUser({ email, name: seed.name ?? 'Owner', passwordHash: hash, mustChangePassword: !!generated });
       await users.addMembership(org.id, user.id, 'owner');
       await auditLog(tx).record(org.id, { userId: null, action: 'seed', entity: 'user', entityId: user.id });

@@ -8,11 +8,11 @@ export { VenueService } from './venue.service.js';
 export type { Location, Organisation, Venue } from './venue.repository.js';
 
 /** What other modules may read or create inside their own transaction (device config, first start, the demo seed). */
-export type VenuesInTx = Pick<
+export type VenueRecords = Pick<
   VenueRepository,
   'createOrganisation' | 'getVenue' | 'getLocation' | 'listVenues' | 'listLocations' | 'createVenue' | 'createLocation'
 >;
-export const venuesInTx = (q: Queryable): VenuesInTx => new VenueRepository(q);
+export const venueRecords = (q: Queryable): VenueRecords => new VenueRepository(q);
 
 /** /venues and /locations. */
 export async function venuesModule(app: FastifyInstance, o: { venues: VenueService }): Promise<void> {

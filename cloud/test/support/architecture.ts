@@ -88,28 +88,48 @@ export function checkArchitecture(files: ReadonlyMap<string, string>): Violation
     }
   }
   out.push(...cycles(edges));
-  return out;
+  return out.sort((a, b) => a.file.localeCompare(b.file) || a.rule.localeCompare(b.rule));
 }
 
-/** Each cycle in the module graph, reported once, starting from its smallest module name. */
+/**
+ * Modules that import each other, directly or round a loop: each strongly
+ * connected group of the module graph (Tarjan), reported once with the
+ * imports that close it.
+ */
 function cycles(edges: Map<string, Map<string, string>>): Violation[] {
-  const out: Violation[] = [];
-  const seen = new Set<string>();
-  const visit = (path: string[]) => {
-    const at = path[path.length - 1]!;
-    for (const [next, via] of edges.get(at) ?? []) {
-      const i = path.indexOf(next);
-      if (i >= 0) {
-        const loop = path.slice(i);
-        const start = loop.indexOf([...loop].sort()[0]!);
-        const key = [...loop.slice(start), ...loop.slice(0, start)].join(' -> ');
-        if (!seen.has(key)) {
-          seen.add(key);
-          out.push({ rule: 'folder-cycle', file: via, detail: `${key} -> ${loop[start]}` });
-        }
-      } else if (path.length < 20) visit([...path, next]);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const groups: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    for (const w of edges.get(v)?.keys() ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (stack.includes(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const group: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        group.push(w);
+      } while (w !== v);
+      if (group.length > 1) groups.push(group.sort());
     }
   };
-  for (const m of edges.keys()) visit([m]);
-  return out;
+  for (const v of edges.keys()) if (!index.has(v)) visit(v);
+  return groups.map((g) => {
+    const inside = g.flatMap((from) =>
+      [...(edges.get(from) ?? [])].filter(([to]) => g.includes(to)).map(([to, via]) => `${from} -> ${to} (${via})`),
+    );
+    return {
+      rule: 'folder-cycle' as const,
+      file: inside[0]!.replace(/^.*\((.*)\)$/, '$1'),
+      detail: `${g.join(', ')} import each other: ${inside.join('; ')}`,
+    };
+  });
 }
