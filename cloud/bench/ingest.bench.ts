@@ -18,7 +18,7 @@ import { TOPICS } from '@smartstock/protocol';
 import { makeBatch, makeObservation } from '@smartstock/protocol/testing';
 import { build } from '../test/support/cloud.js';
 import { connectDevice } from '../test/support/device.js';
-import { repos } from '../src/repositories/index.js';
+import { repos } from '../test/support/repos.js';
 import { load, pct } from './load.js';
 
 const COMMAND = 'npm run bench -w cloud';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadConfig, type LoadConfigOptions } from '@smartstock/runtime';
-import { alertsConfigSchema, ALERTS_ENV } from './alerts/config.js';
+import { alertsConfigSchema, ALERTS_ENV } from './alerts/index.js';
 
 const section = <T extends z.ZodRawShape>(shape: T) =>
   z

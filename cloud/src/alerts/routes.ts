@@ -2,18 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, notFound } from '../errors.js';
-import { actor, idParam } from '../routes/types.js';
+import { actor, idParam } from '../plugins/http.js';
 import type { AlertEngine } from './engine.js';
 import { ALERT_STATES, type AlertState } from './rules.js';
-import { notificationRoutes } from '../notify/routes.js';
-import type { Notifier } from '../notify/notifier.js';
-import { smsReplyRoutes, type SmsReplyOptions } from './sms-reply.js';
+import { notificationRoutes, smsReplyRoutes, type Notifier, type SmsReplyOptions } from './notify/index.js';
 
 export interface AlertRoutesOptions {
   engine: AlertEngine;
   notifier: Notifier;
   /** Set when SMS goes through Twilio and its inbound webhook points here: a reply "OK" acknowledges. */
-  smsReplies?: Omit<SmsReplyOptions, 'engine'> | undefined;
+  smsReplies?: Omit<SmsReplyOptions, 'acknowledge'> | undefined;
 }
 
 const STATE = ALERT_STATES.join('|');
@@ -88,5 +86,5 @@ export async function alertRoutes(app: FastifyInstance, o: AlertRoutesOptions): 
   }
 
   await app.register(notificationRoutes, { notifier: o.notifier });
-  if (o.smsReplies) await app.register(smsReplyRoutes, { ...o.smsReplies, engine: e });
+  if (o.smsReplies) await app.register(smsReplyRoutes, { ...o.smsReplies, acknowledge: e.acknowledge });
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '@smartstock/protocol';
-import { actor, idParam } from '../routes/types.js';
+import { actor, idParam } from '../plugins/http.js';
 import type { CorrectionService } from './correction.service.js';
 import { exportLine } from './export.js';
 

@@ -1,5 +1,5 @@
 import type { Db } from '../db/types.js';
-import { LIVE_CHANNEL, LiveEventRepository, type LiveEvent } from '../repositories/live-event.repository.js';
+import { LIVE_CHANNEL, LiveEventRepository, type LiveEvent } from './live-event.repository.js';
 import type { Logger } from '@smartstock/runtime';
 
 export interface LiveMessage {

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '@smartstock/protocol';
 import { AppError } from '../errors.js';
-import { actor, idParam } from '../routes/types.js';
+import { actor, idParam } from '../plugins/http.js';
 import type { ShelfSource, VisionService } from './vision.service.js';
 
 /** A phone photo of a shelf is a few MB; base64 in JSON adds a third. */

@@ -2,8 +2,8 @@ import { assignToSlots, unitsOf, type BottleDetection } from '@smartstock/models
 import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
-import { repos } from '../repositories/index.js';
-import type { Actor } from '../services/inventory.service.js';
+import { deviceRecords } from '../devices/index.js';
+import type { Actor } from '../plugins/http.js';
 import { VisionJobRepository, type JobSlot, type VisionJob } from './job.repository.js';
 import type { VisionResult, VisionRunner } from './runner.js';
 
@@ -60,8 +60,8 @@ export class VisionService {
   }
 
   private async savedSlots(orgId: string, deviceId: string, cameraId: string): Promise<JobSlot[]> {
-    if (!(await repos(this.db).devices.get(orgId, deviceId))) throw notFound('device');
-    const camera = (await repos(this.db).devices.cameras(orgId, deviceId)).find((c) => c.id === cameraId);
+    if (!(await deviceRecords(this.db).get(orgId, deviceId))) throw notFound('device');
+    const camera = (await deviceRecords(this.db).cameras(orgId, deviceId)).find((c) => c.id === cameraId);
     if (!camera) throw notFound('camera');
     return camera.slots.map((s) => ({ id: s.id, itemId: s.itemId, name: s.name ?? null, polygon: s.polygon as [number, number][] }));
   }
