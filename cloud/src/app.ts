@@ -18,6 +18,7 @@ import liveRoutes from './routes/live.js';
 import { alertRoutes, type AlertRoutesOptions } from './alerts/routes.js';
 import { visionRoutes } from './vision/routes.js';
 import type { VisionService } from './vision/vision.service.js';
+import { jobRoutes, type JobQueue } from './jobs/index.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
 import type { RedisLink } from './redis/client.js';
 import { sharedRateLimitStore } from './redis/rate-limit-store.js';
@@ -37,6 +38,7 @@ export interface AppDeps {
   alerts?: AlertRoutesOptions | undefined;
   vision?: VisionService | undefined;
   corrections?: CorrectionService | undefined;
+  jobs?: JobQueue | undefined;
 }
 
 /** Never log a token: the live socket carries one in its query string. */
@@ -85,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (deps.alerts) await api.register(alertRoutes, deps.alerts);
       if (deps.vision) await api.register(visionRoutes, { vision: deps.vision });
       if (deps.corrections) await api.register(correctionRoutes, { corrections: deps.corrections });
+      if (deps.jobs) await api.register(jobRoutes, { jobs: deps.jobs });
     },
     { prefix: '/api/v1' },
   );

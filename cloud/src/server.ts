@@ -13,7 +13,7 @@ import { createAuthService, createDomainServices } from './services/index.js';
 import { CorrectionService } from './corrections/correction.service.js';
 import { VisionRunner } from './vision/runner.js';
 import { VisionService } from './vision/vision.service.js';
-import { VisionJobRepository } from './vision/job.repository.js';
+import { JobQueue } from './jobs/index.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
 import { startIngest, type IngestLink } from './ingest/link.js';
 import { LiveHub } from './live/hub.js';
@@ -35,6 +35,8 @@ export interface RunningCloud {
   seededOwner: SeededOwner | undefined;
   db: Db;
   logger: Logger;
+  /** the job queue: features register their kinds of job on it */
+  jobs: JobQueue;
   /** seeds the demo venue "The Anchor" (locations, ~20 spirits) into the organisation; idempotent */
   seedDemo(orgId?: string): Promise<DemoSeed>;
   stop(): Promise<void>;
@@ -86,9 +88,10 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   };
   const domain = createDomainServices(deps);
   const visionRunner = new VisionRunner({ logger, ...config.vision });
-  const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }));
-  // jobs left behind by an instance that died mid-photo
-  await new VisionJobRepository(db).failAbandoned(600);
+  const jobs = new JobQueue({ db, logger, ...config.jobs });
+  const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }), jobs, config.vision.jobTimeoutSeconds);
+  await vision.registerJobs();
+  await jobs.start();
   const corrections = new CorrectionService(
     db,
     domain.devices,
@@ -108,6 +111,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     alerts: alerts.routeOptions,
     vision,
     corrections,
+    jobs,
   });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
   const readFile = (p?: string) => (p ? readFileSync(p, 'utf8') : undefined);
@@ -134,10 +138,12 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     seededOwner,
     db,
     logger,
+    jobs,
     seedDemo: (o?: string) => seedDemo(db, o ?? orgId),
     async stop() {
       await link.stop().catch(() => undefined);
       await app.close();
+      await jobs.stop();
       await visionRunner.close();
       await live.stop();
       await alerts.stop();
