@@ -47,7 +47,7 @@ export interface JobDefinition<S extends z.ZodType> {
   retryDelaySeconds?: number;
   /** a run longer than this, or whose instance died, counts as failed (default 300) */
   timeoutSeconds?: number;
-  /** jobs of this name one instance runs at once (default 1) */
+  /** jobs of this name one instance runs at once (default 1; 0: this instance only sends them) */
   concurrency?: number;
 }
 
@@ -173,22 +173,33 @@ export class JobQueue {
     const def = this.defs.get(name)!;
     const boss = this.started();
     const retries = def.retries ?? 2;
-    await boss.createQueue(name, {
+    const options = {
       name,
       retryLimit: retries,
       retryDelay: def.retryDelaySeconds ?? 5,
       retryBackoff: true,
       expireInSeconds: def.timeoutSeconds ?? 300,
-    });
+    };
+    // the first instance creates the queue; every start applies its options, so a changed timeout takes effect
+    await boss.createQueue(name, options);
+    await boss.updateQueue(name, options);
     const ids: string[] = [];
     for (let i = 0; i < (def.concurrency ?? 1); i++) {
-      ids.push(
-        await boss.work<Stored>(
-          name,
-          { pollingIntervalSeconds: this.o.pollingIntervalSeconds, batchSize: 1, includeMetadata: true },
-          async ([job]) => this.runOne(name, def, job!, retries),
-        ),
+      let id = '';
+      const work = async ([job]: PgBoss.JobWithMetadata<Stored>[]) => {
+        try {
+          return await this.runOne(name, def, job!, retries);
+        } finally {
+          // a worker that found a job looks for the next at once; only an idle one waits for its poll or a wake-up
+          boss.notifyWorker(id);
+        }
+      };
+      id = await boss.work<Stored>(
+        name,
+        { pollingIntervalSeconds: this.o.pollingIntervalSeconds, batchSize: 1, includeMetadata: true },
+        work,
       );
+      ids.push(id);
     }
     this.workers.set(name, ids);
   }
