@@ -68,6 +68,8 @@ interface Stored {
 /** Instances tell each other a job was sent, so an idle one starts it at once instead of at its next poll. */
 const WAKE_CHANNEL = 'smartstock_jobs';
 const NAME = /^[a-z][a-z0-9_]{0,49}$/;
+/** pg-boss's statements that complete or fail a run (src/plans.js completeJobs, failJobs) */
+const UNAWAITED = /state = 'completed',|WITH deleted_jobs AS/;
 
 const STATUS: Record<string, JobStatus> = {
   created: 'queued',
@@ -237,7 +239,14 @@ export class JobQueue {
         const p = x.executeSql(text, values);
         this.inFlight.add(p);
         void p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
-        return p;
+        if (!values?.length || !UNAWAITED.test(text)) return p;
+        // pg-boss records the end of a run without awaiting it: a rejection there (the database
+        // gone for a moment) would be unhandled and end the process. The run then stays active
+        // until it expires, and is retried like the run of an instance that died.
+        return p.catch((err: unknown) => {
+          this.log.warn({ err }, 'the end of a job run could not be recorded; the job will run again');
+          return { rows: [{ count: 0 }], rowCount: 0 };
+        });
       },
     };
   }
