@@ -5,24 +5,11 @@ import type { Logger } from '@smartstock/protocol/runtime';
 import type { Db, Queryable } from '../db/types.js';
 import { sqlExecutor, type SqlExecutor } from '../db/sql-executor.js';
 import { JobsRepository } from './jobs.repository.js';
+import type { jobView } from './schemas.js';
 
 /** A job's life as the API tells it. */
-export type JobStatus = 'queued' | 'running' | 'retrying' | 'done' | 'failed' | 'cancelled';
-
-export interface JobView {
-  id: string;
-  name: string;
-  status: JobStatus;
-  /** runs started so far, this one included */
-  attempts: number;
-  maxAttempts: number;
-  result: unknown;
-  /** why the last run failed: set while retrying, and once failed for good */
-  error: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+export type JobView = z.infer<typeof jobView>;
+export type JobStatus = JobView['status'];
 
 export interface JobContext {
   jobId: string;

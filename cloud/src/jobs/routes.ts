@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { notFound } from '../errors.js';
 import { actor, idParam } from '../routes/types.js';
 import type { JobQueue } from './jobs.service.js';
+import { jobView } from './schemas.js';
 
 /** /api/v1/jobs: the state of any background job, to its organisation only. */
 export async function jobRoutes(app: FastifyInstance, o: { jobs: JobQueue }): Promise<void> {
@@ -15,6 +16,7 @@ export async function jobRoutes(app: FastifyInstance, o: { jobs: JobQueue }): Pr
         tags: ['jobs'],
         summary: 'A background job: queued, running, retrying (with the last error), done (with its result) or failed (with the reason)',
         params: idParam,
+        response: { 200: jobView },
       },
     },
     async (req) => {
