@@ -18,6 +18,12 @@ export class JobsRepository {
     return rows[0];
   }
 
+  /** Forgets jobs the queue no longer keeps. */
+  async forget(olderThanDays: number): Promise<number> {
+    const { rowCount } = await this.db.query('DELETE FROM jobs WHERE created_at < now() - make_interval(days => $1)', [olderThanDays]);
+    return rowCount;
+  }
+
   /** The schema the cloud's own tables live in: the queue's schema is named after it, so test schemas never share a queue. */
   async currentSchema(): Promise<string> {
     const { rows } = await this.db.query<{ schema: string }>('SELECT current_schema() AS schema');

@@ -132,6 +132,10 @@ export class JobQueue {
       maintenanceIntervalSeconds: this.o.maintenanceIntervalSeconds,
     });
     boss.on('error', (err) => this.log.error({ err }, 'job queue error'));
+    // pg-boss keeps a job at most 14 days (an unstarted one); once it has dropped a job, its owner row goes too
+    boss.on('maintenance', () => {
+      void new JobsRepository(this.o.db).forget(15).catch((err: unknown) => this.log.warn({ err }, 'old jobs not forgotten'));
+    });
     await boss.start();
     this.boss = boss;
     for (const name of this.defs.keys()) await this.activate(name);
