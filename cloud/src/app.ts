@@ -8,6 +8,7 @@ import type { CloudConfig } from './config.js';
 import errors from './plugins/errors.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
+import { jobRoutes, type JobQueue } from './jobs/index.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
 import type { Principal } from './plugins/principal.js';
 import type { RedisLink } from './redis/client.js';
@@ -35,6 +36,7 @@ export interface ApiModules {
   alerts?: AlertRoutesOptions | undefined;
   vision?: VisionService | undefined;
   corrections?: CorrectionService | undefined;
+  jobs?: JobQueue | undefined;
 }
 
 export interface AppDeps {
@@ -93,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.alerts) await api.register(alertsModule, m.alerts);
       if (m.vision) await api.register(visionModule, { vision: m.vision });
       if (m.corrections) await api.register(correctionsModule, { corrections: m.corrections });
+      if (m.jobs) await api.register(jobRoutes, { jobs: m.jobs });
     },
     { prefix: '/api/v1' },
   );

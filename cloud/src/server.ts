@@ -7,6 +7,7 @@ import { writeSecret } from '@smartstock/pki';
 import { parseCloudConfig, type CloudConfigInput } from './config.js';
 import { buildApp } from './app.js';
 import { migrate, openDb, type Db } from './db/index.js';
+import { JobQueue } from './jobs/index.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
 import { connectRedis } from './redis/client.js';
 import { redisBus } from './redis/bus.js';
@@ -19,7 +20,7 @@ import { createIngestLink, dispatcher } from './ingest/index.js';
 import { LiveHub } from './live/index.js';
 import { startAlerts } from './alerts/index.js';
 import { CorrectionService } from './corrections/index.js';
-import { failAbandonedVisionJobs, VisionRunner, VisionService } from './vision/index.js';
+import { VisionRunner, VisionService } from './vision/index.js';
 import { seedDemo, type DemoSeed } from './seed/index.js';
 
 export interface RunningCloud {
@@ -35,6 +36,8 @@ export interface RunningCloud {
   seededOwner: SeededOwner | undefined;
   db: Db;
   logger: Logger;
+  /** the job queue: features register their kinds of job on it */
+  jobs: JobQueue;
   /** seeds the demo venue "The Anchor" (locations, ~20 spirits) into the organisation; idempotent */
   seedDemo(orgId?: string): Promise<DemoSeed>;
   stop(): Promise<void>;
@@ -84,9 +87,10 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     });
   }
   const visionRunner = new VisionRunner({ logger, ...config.vision });
-  const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }));
-  // jobs left behind by an instance that died mid-photo
-  await failAbandonedVisionJobs(db, 600);
+  const jobs = new JobQueue({ db, logger, ...config.jobs });
+  const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }), jobs, config.vision.jobTimeoutSeconds);
+  await vision.registerJobs();
+  await jobs.start();
   const corrections = new CorrectionService(db, devices, inventory, logger.child({ module: 'corrections' }), config.snapshotTimeoutMs);
   const live = new LiveHub(db, logger.child({ module: 'live' }));
   await live.start();
@@ -106,6 +110,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       alerts: alerts.routeOptions,
       vision,
       corrections,
+      jobs,
     }),
   });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
@@ -139,10 +144,12 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     seededOwner,
     db,
     logger,
+    jobs,
     seedDemo: (o?: string) => seedDemo(db, o ?? orgId),
     async stop() {
       await link.stop().catch(() => undefined);
       await app.close();
+      await jobs.stop();
       await visionRunner.close();
       await live.stop();
       await alerts.stop();

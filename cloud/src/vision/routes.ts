@@ -68,7 +68,12 @@ export async function visionRoutes(app: FastifyInstance, o: { vision: VisionServ
       const { image, slots, deviceId, cameraId } = req.body;
       const source: ShelfSource = slots ? { slots } : { deviceId: deviceId!, cameraId: cameraId! };
       const job = await o.vision.analyzeShelf(actor(req), Buffer.from(image, 'base64'), source);
-      return reply.code(202).send({ jobId: job.id, status: job.status, statusUrl: `/api/v1/vision/processing-status/${job.id}` });
+      return reply.code(202).send({
+        jobId: job.id,
+        status: job.status,
+        statusUrl: `/api/v1/vision/processing-status/${job.id}`,
+        jobUrl: `/api/v1/jobs/${job.id}`,
+      });
     },
   );
 
