@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { health } from '@smartstock/api';
 import type { Logger } from '@smartstock/protocol/runtime';
 import type { Db } from './db/index.js';
 import type { CloudConfig } from './config.js';
@@ -66,7 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.decorate('services', deps.services(app));
 
-  app.get('/healthz', { schema: { hide: true }, config: { rateLimit: false } }, async (_req, reply) => {
+  app.get('/healthz', { schema: { hide: true, response: { 200: health, 503: health } }, config: { rateLimit: false } }, async (_req, reply) => {
     try {
       await deps.db.query('SELECT 1');
       return { status: 'ok', database: deps.db.kind };

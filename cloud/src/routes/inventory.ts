@@ -1,5 +1,6 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { adjustKind, adjustment, itemHistory, locationStock, scanResult } from '@smartstock/api';
 import type { App } from './types.js';
 import { actor, idParam } from './types.js';
 
@@ -19,10 +20,11 @@ export default async function inventoryRoutes(app: App) {
         params: idParam,
         body: z.object({
           locationId: z.uuid(),
-          type: z.enum(['COUNT', 'WASTE', 'RECEIVE', 'SALE', 'ADJUSTMENT']),
+          type: adjustKind,
           quantity: z.number().min(-100_000).max(100_000),
           reason: z.string().max(500).optional(),
         }),
+        response: { 201: adjustment },
       },
     },
     async (req, reply) => reply.code(201).send(await s.adjust(actor(req), req.params.id, req.body)),
@@ -31,7 +33,7 @@ export default async function inventoryRoutes(app: App) {
     '/inventory/locations/:id/stock',
     {
       onRequest: app.authorize(),
-      schema: { tags, summary: 'Live level of every item at a location, its source, freshness and confidence', params: idParam },
+      schema: { tags, summary: 'Live level of every item at a location, its source, freshness and confidence', params: idParam, response: { 200: locationStock } },
     },
     (req) => s.locationStock(actor(req).orgId, req.params.id),
   );
@@ -49,6 +51,7 @@ export default async function inventoryRoutes(app: App) {
           quantity: z.number().min(0).max(100_000).optional(),
           reason: z.string().max(500).optional(),
         }),
+        response: { 200: scanResult },
       },
     },
     (req) => s.scan(actor(req), req.body),
@@ -62,6 +65,7 @@ export default async function inventoryRoutes(app: App) {
         summary: 'Observations and transactions of one item over time',
         params: idParam,
         querystring: z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }),
+        response: { 200: itemHistory },
       },
     },
     (req) => {

@@ -1,12 +1,14 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { liveMessage, type LiveMessage } from '@smartstock/api';
 import type { App } from './types.js';
 import type { Principal } from '../services/auth.service.js';
 
 /**
  * GET /api/v1/live?token=…&venueId=…[&cursor=N]: one WebSocket per client.
  * Browsers cannot set headers on a WebSocket, hence the token in the query
- * (the request logger strips it). Messages: { type, cursor, data }.
+ * (the request logger strips it). Messages: @smartstock/api's liveMessage,
+ * documented as this route's 101 answer.
  */
 export default async function liveRoutes(app: App) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -18,6 +20,7 @@ export default async function liveRoutes(app: App) {
         tags: ['live'],
         security: [],
         querystring: z.object({ token: z.string().min(1).max(4096), venueId: z.uuid(), cursor: z.coerce.number().int().min(0).optional() }),
+        response: { 101: liveMessage },
       },
       preValidation: async (req) => {
         const q = req.query as { token?: string };
@@ -34,7 +37,7 @@ export default async function liveRoutes(app: App) {
       },
     },
     async (socket, req) => {
-      const send = (m: unknown) => {
+      const send = (m: LiveMessage) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
       };
       const unsubscribe = await app.services.live.subscribe({ orgId: req.user.org, venueId: req.query.venueId, send }, req.query.cursor);

@@ -23,7 +23,4 @@ export type App = FastifyInstance;
 /** The org and user every service call is scoped by: from the verified token, never from the request body. */
 export const actor = (req: FastifyRequest): Actor => ({ orgId: req.user.org, userId: req.user.sub });
 
-export const errorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional(), requestId: z.string() }),
-});
 export const idParam = z.object({ id: z.uuid() });

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { AdjustKind, stockLevel } from '@smartstock/api';
 import type { Db, Queryable } from '../db/types.js';
 import { repos } from '../repositories/index.js';
 import type { Item, ItemInput, ItemLocation } from '../repositories/item.repository.js';
@@ -10,7 +12,6 @@ export interface Actor {
   orgId: string;
   userId: string;
 }
-export type AdjustKind = 'COUNT' | 'WASTE' | 'RECEIVE' | 'SALE' | 'ADJUSTMENT';
 export interface Adjustment {
   locationId: string;
   type: AdjustKind;
@@ -199,7 +200,7 @@ function deltaOf(adj: Adjustment, before: number): number {
 }
 
 /** The stock level as the API and the live socket show it: where the number comes from and how fresh it is. */
-export function present(l: StockLevel) {
+export function present(l: StockLevel): z.output<typeof stockLevel> {
   const camAt = l.cameraAt ? new Date(l.cameraAt) : null;
   const manAt = l.manualAt ? new Date(l.manualAt) : null;
   const updatedAt = camAt && manAt ? (camAt > manAt ? camAt : manAt) : (camAt ?? manAt);
