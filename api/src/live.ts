@@ -34,13 +34,19 @@ export const deviceChange = z.strictObject({
 const event = <T extends string, D extends z.ZodType>(type: T, data: D) =>
   z.strictObject({ type: z.literal(type), cursor: z.number().int().describe('resume with ?cursor= after a reconnect'), data });
 
-/** Every message of GET /api/v1/live, told apart by type. */
-export const liveMessage = z.discriminatedUnion('type', [
-  event('stock', stockLevel),
-  event('observation', z.strictObject({ deviceId: z.string(), observations: z.array(slotObservation) })),
-  event('device', deviceChange),
-  event('alert', alertView),
-]);
+/**
+ * Every message of GET /api/v1/live, told apart by type. A WebSocket route is
+ * not an OpenAPI operation, so the document carries it as the component
+ * LiveMessage (the id below).
+ */
+export const liveMessage = z
+  .discriminatedUnion('type', [
+    event('stock', stockLevel),
+    event('observation', z.strictObject({ deviceId: z.string(), observations: z.array(slotObservation) })),
+    event('device', deviceChange),
+    event('alert', alertView),
+  ])
+  .meta({ id: 'LiveMessage', description: 'A message of the WebSocket GET /api/v1/live?token=…&venueId=…[&cursor=N]' });
 export const LIVE_TYPES = ['stock', 'observation', 'device', 'alert'] as const;
 export type LiveType = (typeof LIVE_TYPES)[number];
 /** A message as the socket carries it (JSON). */

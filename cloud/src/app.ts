@@ -9,6 +9,7 @@ import type { CloudConfig } from './config.js';
 import errors from './plugins/errors.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
+import contract from './plugins/contract.js';
 import type { Services } from './routes/types.js';
 import authRoutes from './routes/auth.js';
 import venueRoutes from './routes/venues.js';
@@ -54,6 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errors);
+  await app.register(contract);
   await app.register(docs);
   await app.register(rateLimit, {
     global: true,
