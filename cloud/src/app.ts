@@ -69,14 +69,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.decorate('services', deps.services(app));
 
-  app.get('/healthz', { schema: { hide: true, response: { 200: health, 503: health } }, config: { rateLimit: false } }, async (_req, reply) => {
-    try {
-      await deps.db.query('SELECT 1');
-      return { status: 'ok', database: deps.db.kind };
-    } catch (e) {
-      return reply.code(503).send({ status: 'unavailable', database: deps.db.kind, error: (e as Error).message });
-    }
-  });
+  app.get(
+    '/healthz',
+    { schema: { hide: true, response: { 200: health, 503: health } }, config: { rateLimit: false } },
+    async (_req, reply) => {
+      try {
+        await deps.db.query('SELECT 1');
+        return { status: 'ok', database: deps.db.kind };
+      } catch (e) {
+        return reply.code(503).send({ status: 'unavailable', database: deps.db.kind, error: (e as Error).message });
+      }
+    },
+  );
   await app.register(
     async (api) => {
       await api.register(authRoutes, { loginRateLimit: deps.config.auth.loginRateLimit });

@@ -99,7 +99,9 @@ export async function correctionRoutes(app: FastifyInstance, o: { corrections: C
   );
   r.get(
     '/corrections/:id/crop',
-    { onRequest: app.authorize(), schema: {
+    {
+      onRequest: app.authorize(),
+      schema: {
         tags,
         summary: 'The JPEG crop of the slot the correction was made on',
         params: idParam,

@@ -49,14 +49,23 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
 
   r.get(
     '/notifications/settings',
-    { onRequest: app.authorize(), schema: { tags, summary: 'Your notification settings, per venue', response: { 200: z.array(notificationSettings) } } },
+    {
+      onRequest: app.authorize(),
+      schema: { tags, summary: 'Your notification settings, per venue', response: { 200: z.array(notificationSettings) } },
+    },
     (req) => n.settingsFor(actor(req).orgId, actor(req).userId),
   );
   r.put(
     '/notifications/settings/:id',
     {
       onRequest: app.authorize(),
-      schema: { tags, summary: 'Set your notification settings at a venue (id = venue id)', params: idParam, body: settingsBody, response: { 200: notificationSettings } },
+      schema: {
+        tags,
+        summary: 'Set your notification settings at a venue (id = venue id)',
+        params: idParam,
+        body: settingsBody,
+        response: { 200: notificationSettings },
+      },
     },
     async (req) => {
       const { orgId, userId } = actor(req);
@@ -101,7 +110,12 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
     '/notifications/failed',
     {
       onRequest: app.authorize('owner', 'manager', 'technician'),
-      schema: { tags, summary: 'Messages that could not be delivered after every retry', querystring: page, response: { 200: z.array(notification) } },
+      schema: {
+        tags,
+        summary: 'Messages that could not be delivered after every retry',
+        querystring: page,
+        response: { 200: z.array(notification) },
+      },
     },
     (req) => n.failed(actor(req).orgId, paging(req.query)),
   );
@@ -120,7 +134,10 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
   );
   r.post(
     '/notifications/:id/retry',
-    { onRequest: app.authorize('owner', 'manager'), schema: { tags, summary: 'Send a dead-lettered message again', params: idParam, response: { 200: notification } } },
+    {
+      onRequest: app.authorize('owner', 'manager'),
+      schema: { tags, summary: 'Send a dead-lettered message again', params: idParam, response: { 200: notification } },
+    },
     async (req) => (await n.retry(actor(req).orgId, req.params.id)) ?? Promise.reject(notFound('failed notification')),
   );
 }

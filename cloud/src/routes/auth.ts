@@ -31,7 +31,14 @@ export default async function authRoutes(app: App, o: { loginRateLimit: { max: n
   );
   r.post(
     '/auth/logout',
-    { schema: { tags: ['auth'], security: [], body: z.object({ refreshToken: z.string().max(200).optional() }).optional(), response: { 204: noContent } } },
+    {
+      schema: {
+        tags: ['auth'],
+        security: [],
+        body: z.object({ refreshToken: z.string().max(200).optional() }).optional(),
+        response: { 204: noContent },
+      },
+    },
     async (req, reply) => {
       await s.logout(req.body?.refreshToken);
       return reply.code(204).send();
@@ -40,13 +47,20 @@ export default async function authRoutes(app: App, o: { loginRateLimit: { max: n
   r.get('/auth/me', { onRequest: app.authorize(), schema: { tags: ['auth'], response: { 200: member } } }, (req) => s.me(req.user));
   r.post(
     '/auth/password',
-    { onRequest: app.authorize(), schema: { tags: ['auth'], body: z.object({ password: z.string().min(12).max(1024) }), response: { 204: noContent } } },
+    {
+      onRequest: app.authorize(),
+      schema: { tags: ['auth'], body: z.object({ password: z.string().min(12).max(1024) }), response: { 204: noContent } },
+    },
     async (req, reply) => {
       await s.changePassword(req.user, req.body.password);
       return reply.code(204).send();
     },
   );
-  r.get('/users', { onRequest: app.authorize('owner', 'manager'), schema: { tags: ['users'], response: { 200: z.array(member) } } }, (req) => s.listUsers(actor(req).orgId));
+  r.get(
+    '/users',
+    { onRequest: app.authorize('owner', 'manager'), schema: { tags: ['users'], response: { 200: z.array(member) } } },
+    (req) => s.listUsers(actor(req).orgId),
+  );
   r.post(
     '/users',
     {
@@ -61,11 +75,18 @@ export default async function authRoutes(app: App, o: { loginRateLimit: { max: n
   );
   r.patch(
     '/users/:id',
-    { onRequest: app.authorize('owner'), schema: { tags: ['users'], params: idParam, body: z.object({ role: z.enum(ROLES) }), response: { 200: member } } },
+    {
+      onRequest: app.authorize('owner'),
+      schema: { tags: ['users'], params: idParam, body: z.object({ role: z.enum(ROLES) }), response: { 200: member } },
+    },
     (req) => s.setRole(actor(req).orgId, actor(req).userId, req.params.id, req.body.role),
   );
-  r.delete('/users/:id', { onRequest: app.authorize('owner'), schema: { tags: ['users'], params: idParam, response: { 204: noContent } } }, async (req, reply) => {
-    await s.removeUser(actor(req).orgId, actor(req).userId, req.params.id);
-    return reply.code(204).send();
-  });
+  r.delete(
+    '/users/:id',
+    { onRequest: app.authorize('owner'), schema: { tags: ['users'], params: idParam, response: { 204: noContent } } },
+    async (req, reply) => {
+      await s.removeUser(actor(req).orgId, actor(req).userId, req.params.id);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -55,10 +55,17 @@ export default async function deviceRoutes(app: App, o: { snapshotTimeoutMs: num
     },
     async (req, reply) => reply.code(201).send(await s.register(actor(req), req.body)),
   );
-  r.get('/devices', { onRequest: app.authorize(), schema: { tags, querystring: z.object({ venueId: z.uuid().optional() }), response: { 200: z.array(device) } } }, (req) =>
-    s.list(actor(req).orgId, req.query.venueId),
+  r.get(
+    '/devices',
+    {
+      onRequest: app.authorize(),
+      schema: { tags, querystring: z.object({ venueId: z.uuid().optional() }), response: { 200: z.array(device) } },
+    },
+    (req) => s.list(actor(req).orgId, req.query.venueId),
   );
-  r.get('/devices/:id', { onRequest: app.authorize(), schema: { tags, params, response: { 200: deviceWithCameras } } }, (req) => s.get(actor(req).orgId, req.params.id));
+  r.get('/devices/:id', { onRequest: app.authorize(), schema: { tags, params, response: { 200: deviceWithCameras } } }, (req) =>
+    s.get(actor(req).orgId, req.params.id),
+  );
   r.post('/devices/:id/revoke', { onRequest: app.authorize(...manage), schema: { tags, params, response: { 200: device } } }, (req) =>
     s.revoke(actor(req), req.params.id),
   );

@@ -33,7 +33,12 @@ export default async function inventoryRoutes(app: App) {
     '/inventory/locations/:id/stock',
     {
       onRequest: app.authorize(),
-      schema: { tags, summary: 'Live level of every item at a location, its source, freshness and confidence', params: idParam, response: { 200: locationStock } },
+      schema: {
+        tags,
+        summary: 'Live level of every item at a location, its source, freshness and confidence',
+        params: idParam,
+        response: { 200: locationStock },
+      },
     },
     (req) => s.locationStock(actor(req).orgId, req.params.id),
   );

@@ -40,8 +40,10 @@ export default async function itemRoutes(app: App) {
   r.get('/inventory/items/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: item } } }, (req) =>
     s.getItem(actor(req).orgId, req.params.id),
   );
-  r.post('/inventory/items', { onRequest: app.authorize(...edit), schema: { tags, body: itemBody, response: { 201: item } } }, async (req, reply) =>
-    reply.code(201).send(await s.createItem(actor(req), req.body)),
+  r.post(
+    '/inventory/items',
+    { onRequest: app.authorize(...edit), schema: { tags, body: itemBody, response: { 201: item } } },
+    async (req, reply) => reply.code(201).send(await s.createItem(actor(req), req.body)),
   );
   r.patch(
     '/inventory/items/:id',
@@ -51,10 +53,14 @@ export default async function itemRoutes(app: App) {
     },
     (req) => s.updateItem(actor(req), req.params.id, req.body),
   );
-  r.delete('/inventory/items/:id', { onRequest: app.authorize(...edit), schema: { tags, params: idParam, response: { 204: noContent } } }, async (req, reply) => {
-    await s.deleteItem(actor(req), req.params.id);
-    return reply.code(204).send();
-  });
+  r.delete(
+    '/inventory/items/:id',
+    { onRequest: app.authorize(...edit), schema: { tags, params: idParam, response: { 204: noContent } } },
+    async (req, reply) => {
+      await s.deleteItem(actor(req), req.params.id);
+      return reply.code(204).send();
+    },
+  );
 }
 
 function stripUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {

@@ -17,31 +17,49 @@ export default async function venueRoutes(app: App) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const s = app.services.venues;
   const tags = ['venues'];
-  r.get('/venues', { onRequest: app.authorize(), schema: { tags, response: { 200: z.array(venue) } } }, (req) => s.listVenues(actor(req).orgId));
+  r.get('/venues', { onRequest: app.authorize(), schema: { tags, response: { 200: z.array(venue) } } }, (req) =>
+    s.listVenues(actor(req).orgId),
+  );
   r.get('/venues/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: venueWithLocations } } }, (req) =>
     s.getVenue(actor(req).orgId, req.params.id),
   );
-  r.post('/venues', { onRequest: app.authorize(...manage), schema: { tags, body: venueBody, response: { 201: venue } } }, async (req, reply) =>
-    reply.code(201).send(await s.createVenue(actor(req), req.body)),
+  r.post(
+    '/venues',
+    { onRequest: app.authorize(...manage), schema: { tags, body: venueBody, response: { 201: venue } } },
+    async (req, reply) => reply.code(201).send(await s.createVenue(actor(req), req.body)),
   );
-  r.patch('/venues/:id', { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: venueBody.partial(), response: { 200: venue } } }, (req) =>
-    s.updateVenue(actor(req), req.params.id, req.body),
+  r.patch(
+    '/venues/:id',
+    { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: venueBody.partial(), response: { 200: venue } } },
+    (req) => s.updateVenue(actor(req), req.params.id, req.body),
   );
-  r.delete('/venues/:id', { onRequest: app.authorize('owner'), schema: { tags, params: idParam, response: { 204: noContent } } }, async (req, reply) => {
-    await s.deleteVenue(actor(req), req.params.id);
-    return reply.code(204).send();
-  });
-  r.get('/venues/:id/locations', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: z.array(location) } } }, (req) =>
-    s.listLocations(actor(req).orgId, req.params.id),
+  r.delete(
+    '/venues/:id',
+    { onRequest: app.authorize('owner'), schema: { tags, params: idParam, response: { 204: noContent } } },
+    async (req, reply) => {
+      await s.deleteVenue(actor(req), req.params.id);
+      return reply.code(204).send();
+    },
+  );
+  r.get(
+    '/venues/:id/locations',
+    { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: z.array(location) } } },
+    (req) => s.listLocations(actor(req).orgId, req.params.id),
   );
   r.post(
     '/venues/:id/locations',
-    { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: locationBody.omit({ active: true }), response: { 201: location } } },
+    {
+      onRequest: app.authorize(...manage),
+      schema: { tags, params: idParam, body: locationBody.omit({ active: true }), response: { 201: location } },
+    },
     async (req, reply) => reply.code(201).send(await s.createLocation(actor(req), { ...req.body, venueId: req.params.id })),
   );
   r.post(
     '/inventory/locations',
-    { onRequest: app.authorize(...manage), schema: { tags, body: locationBody.omit({ active: true }).extend({ venueId: z.uuid() }), response: { 201: location } } },
+    {
+      onRequest: app.authorize(...manage),
+      schema: { tags, body: locationBody.omit({ active: true }).extend({ venueId: z.uuid() }), response: { 201: location } },
+    },
     async (req, reply) => reply.code(201).send(await s.createLocation(actor(req), req.body)),
   );
   r.get('/inventory/locations/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: location } } }, (req) =>
@@ -52,8 +70,12 @@ export default async function venueRoutes(app: App) {
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: locationBody.partial(), response: { 200: location } } },
     (req) => s.updateLocation(actor(req), req.params.id, req.body),
   );
-  r.delete('/inventory/locations/:id', { onRequest: app.authorize(...manage), schema: { tags, params: idParam, response: { 204: noContent } } }, async (req, reply) => {
-    await s.deleteLocation(actor(req), req.params.id);
-    return reply.code(204).send();
-  });
+  r.delete(
+    '/inventory/locations/:id',
+    { onRequest: app.authorize(...manage), schema: { tags, params: idParam, response: { 204: noContent } } },
+    async (req, reply) => {
+      await s.deleteLocation(actor(req), req.params.id);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -81,7 +81,12 @@ export async function visionRoutes(app: FastifyInstance, o: { vision: VisionServ
     '/vision/processing-status/:id',
     {
       onRequest: app.authorize(),
-      schema: { tags, summary: 'A shelf-photo job: queued, running, done (with counts) or failed', params: idParam, response: { 200: jobStatus } },
+      schema: {
+        tags,
+        summary: 'A shelf-photo job: queued, running, done (with counts) or failed',
+        params: idParam,
+        response: { 200: jobStatus },
+      },
     },
     async (req) => {
       const job = await o.vision.status(actor(req).orgId, req.params.id);

@@ -57,7 +57,9 @@ describe('the API contract (@smartstock/api)', () => {
       .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
     expect(operations.length).toBeGreaterThan(40);
     const undocumented = operations
-      .filter(({ op }) => !Object.entries(op.responses ?? {}).some(([code, r]) => /^(101|2\d\d)$/.test(code) && (r.content || code === '204')))
+      .filter(
+        ({ op }) => !Object.entries(op.responses ?? {}).some(([code, r]) => /^(101|2\d\d)$/.test(code) && (r.content || code === '204')),
+      )
       .map((o) => o.route);
     expect(undocumented).toEqual([]);
     // the live socket is no operation: its messages are a component
