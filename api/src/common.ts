@@ -9,7 +9,8 @@ export const timestamp = z.codec(z.iso.datetime({ offset: true }), z.date(), {
   decode: (s) => new Date(s),
   encode: (d) => d.toISOString(),
 });
-export const uuid = z.uuid();
+/** Ids the cloud itself issues: checked for presence and type on the way out, their format documented, not re-tested on every answer. */
+export const uuid = z.string().meta({ format: 'uuid' });
 /** Ids a technician chooses for cameras and slots. */
 export const localId = z.string();
 
