@@ -1,3 +1,2 @@
-/** Who someone is in an organisation. A leaf module: routes, services and repositories all speak it. */
-export const ROLES = ['owner', 'manager', 'bartender', 'technician'] as const;
-export type Role = (typeof ROLES)[number];
+/** Who someone is in an organisation. A leaf module: routes, services and repositories all speak it; the list is the API contract's. */
+export { ROLES, type Role } from '@smartstock/api';

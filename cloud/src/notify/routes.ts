@@ -1,23 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notification, notificationSettings, pushKey, pushSubscriptionSaved } from '@smartstock/api';
+import {
+  ALERT_RULES as RULES,
+  CHANNELS,
+  NOTIFICATION_STATUSES as STATUSES,
+  notification,
+  notificationSettings,
+  pushKey,
+  pushSubscriptionSaved,
+} from '@smartstock/api';
 import { AppError, notFound } from '../errors.js';
 import { actor, idParam } from '../routes/types.js';
 import type { Notifier } from './notifier.js';
 import { NotificationInputError } from './preferences.js';
-
-const CHANNELS = ['sms', 'email', 'push', 'log'] as const;
-const RULES = [
-  'low_stock',
-  'out_of_stock',
-  'forecast_stockout',
-  'unexplained_loss',
-  'device_offline',
-  'camera_stale',
-  'outbox_backlog',
-] as const;
-const STATUSES = ['pending', 'sending', 'held', 'sent', 'failed', 'dead', 'digested'] as const;
 
 const settingsBody = z
   .object({

@@ -1,10 +1,9 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { location, noContent, venue, venueWithLocations } from '@smartstock/api';
+import { LOCATION_TYPES, location, noContent, venue, venueWithLocations } from '@smartstock/api';
 import type { App } from './types.js';
 import { actor, idParam } from './types.js';
 
-const LOCATION_TYPES = ['bar', 'storage', 'cellar', 'kitchen', 'other'] as const;
 const venueBody = z.object({ name: z.string().min(1).max(200), timezone: z.string().min(1).max(64).optional() });
 const locationBody = z.object({
   name: z.string().min(1).max(200),
