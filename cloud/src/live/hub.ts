@@ -3,7 +3,6 @@ import { LIVE_CHANNEL, LiveEventRepository, type LiveEvent } from '../repositori
 import type { Logger } from '@smartstock/protocol/runtime';
 import type { LiveMessage } from '@smartstock/api';
 
-export type { LiveMessage };
 export interface LiveSubscriber {
   orgId: string;
   venueId: string;

@@ -1,7 +1,6 @@
 import type { LiveData, LiveType } from '@smartstock/api';
 import type { Queryable } from '../db/types.js';
 
-export type { LiveType };
 export const LIVE_CHANNEL = 'smartstock_live';
 
 export interface LiveEvent {

@@ -7,8 +7,8 @@ import type { Principal } from '../services/auth.service.js';
 /**
  * GET /api/v1/live?token=…&venueId=…[&cursor=N]: one WebSocket per client.
  * Browsers cannot set headers on a WebSocket, hence the token in the query
- * (the request logger strips it). Messages: @smartstock/api's liveMessage,
- * documented as this route's 101 answer.
+ * (the request logger strips it). Messages: @smartstock/api's liveMessage
+ * (a WebSocket route is hidden from OpenAPI: /docs shows it as the component LiveMessage).
  */
 export default async function liveRoutes(app: App) {
   const r = app.withTypeProvider<ZodTypeProvider>();
