@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { health } from '@smartstock/api';
 import type { Logger } from '@smartstock/runtime';
 import type { Db } from './db/index.js';
 import type { CloudConfig } from './config.js';
@@ -9,6 +10,7 @@ import errors from './plugins/errors.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
 import { jobRoutes, type JobQueue } from './jobs/index.js';
+import contract from './plugins/contract.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
 import type { Principal } from './plugins/principal.js';
 import type { RedisLink } from './redis/client.js';
@@ -64,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errors);
+  await app.register(contract);
   await app.register(docs);
   await app.register(rateLimit, {
     global: true,
@@ -77,14 +80,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const m = deps.modules((p) => app.jwt.sign(p));
 
-  app.get('/healthz', { schema: { hide: true }, config: { rateLimit: false } }, async (_req, reply) => {
-    try {
-      await ping(deps.db);
-      return { status: 'ok', database: deps.db.kind };
-    } catch (e) {
-      return reply.code(503).send({ status: 'unavailable', database: deps.db.kind, error: (e as Error).message });
-    }
-  });
+  app.get(
+    '/healthz',
+    { schema: { hide: true, response: { 200: health, 503: health } }, config: { rateLimit: false } },
+    async (_req, reply) => {
+      try {
+        await ping(deps.db);
+        return { status: 'ok', database: deps.db.kind };
+      } catch (e) {
+        return reply.code(503).send({ status: 'unavailable', database: deps.db.kind, error: (e as Error).message });
+      }
+    },
+  );
   await app.register(
     async (api) => {
       await api.register(authModule, { auth: m.auth, users: m.users, loginRateLimit: deps.config.auth.loginRateLimit });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { alert, alertWithHistory } from '@smartstock/api';
 import { AppError, notFound } from '../errors.js';
 import { actor, idParam } from '../plugins/http.js';
 import type { AlertEngine } from './engine.js';
@@ -37,18 +38,27 @@ export async function alertRoutes(app: FastifyInstance, o: AlertRoutesOptions): 
   const tags = ['alerts'];
   const e = o.engine;
 
-  r.get('/alerts', { onRequest: app.authorize(), schema: { tags, summary: 'Alerts, newest first', querystring: listQuery } }, (req) =>
-    e.list(actor(req).orgId, {
-      venueId: req.query.venueId,
-      states: req.query.state?.split(',') as AlertState[] | undefined,
-      before: req.query.before ? new Date(req.query.before) : undefined,
-      limit: req.query.limit,
-    }),
+  r.get(
+    '/alerts',
+    {
+      onRequest: app.authorize(),
+      schema: { tags, summary: 'Alerts, newest first', querystring: listQuery, response: { 200: z.array(alert) } },
+    },
+    (req) =>
+      e.list(actor(req).orgId, {
+        venueId: req.query.venueId,
+        states: req.query.state?.split(',') as AlertState[] | undefined,
+        before: req.query.before ? new Date(req.query.before) : undefined,
+        limit: req.query.limit,
+      }),
   );
 
   r.get(
     '/alerts/:id',
-    { onRequest: app.authorize(), schema: { tags, summary: 'One alert with its history', params: idParam } },
+    {
+      onRequest: app.authorize(),
+      schema: { tags, summary: 'One alert with its history', params: idParam, response: { 200: alertWithHistory } },
+    },
     async (req) => {
       const { orgId } = actor(req);
       const alert = await e.get(orgId, req.params.id);
@@ -60,7 +70,10 @@ export async function alertRoutes(app: FastifyInstance, o: AlertRoutesOptions): 
   // Anyone on shift may say "I've seen it"; resolving by hand is for those who fix things.
   r.post(
     '/alerts/:id/acknowledge',
-    { onRequest: app.authorize(), schema: { tags, summary: 'Acknowledge: stops escalation', params: idParam, body: noteBody } },
+    {
+      onRequest: app.authorize(),
+      schema: { tags, summary: 'Acknowledge: stops escalation', params: idParam, body: noteBody, response: { 200: alert } },
+    },
     async (req) => {
       const { orgId, userId } = actor(req);
       return (await e.acknowledge(orgId, req.params.id, userId, req.body.note)) ?? (await refusal(orgId, req.params.id, 'acknowledged'));
@@ -70,7 +83,7 @@ export async function alertRoutes(app: FastifyInstance, o: AlertRoutesOptions): 
     '/alerts/:id/resolve',
     {
       onRequest: app.authorize('owner', 'manager', 'technician'),
-      schema: { tags, summary: 'Resolve by hand', params: idParam, body: noteBody },
+      schema: { tags, summary: 'Resolve by hand', params: idParam, body: noteBody, response: { 200: alert } },
     },
     async (req) => {
       const { orgId, userId } = actor(req);

@@ -1,22 +1,10 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { member, noContent, session } from '@smartstock/api';
 import { ROLES } from '../plugins/principal.js';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
 import type { AuthModuleOptions } from './index.js';
-
-const session = z.object({
-  accessToken: z.string(),
-  refreshToken: z.string(),
-  user: z.object({
-    id: z.string(),
-    email: z.string(),
-    name: z.string(),
-    role: z.enum(ROLES),
-    orgId: z.string(),
-    mustChangePassword: z.boolean(),
-  }),
-});
 
 export default async function authRoutes(app: App, o: AuthModuleOptions) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -45,22 +33,36 @@ export default async function authRoutes(app: App, o: AuthModuleOptions) {
   );
   r.post(
     '/auth/logout',
-    { schema: { tags: ['auth'], security: [], body: z.object({ refreshToken: z.string().max(200).optional() }).optional() } },
+    {
+      schema: {
+        tags: ['auth'],
+        security: [],
+        body: z.object({ refreshToken: z.string().max(200).optional() }).optional(),
+        response: { 204: noContent },
+      },
+    },
     async (req, reply) => {
       await s.logout(req.body?.refreshToken);
       return reply.code(204).send();
     },
   );
-  r.get('/auth/me', { onRequest: app.authorize(), schema: { tags: ['auth'] } }, (req) => s.me(req.user));
+  r.get('/auth/me', { onRequest: app.authorize(), schema: { tags: ['auth'], response: { 200: member } } }, (req) => s.me(req.user));
   r.post(
     '/auth/password',
-    { onRequest: app.authorize(), schema: { tags: ['auth'], body: z.object({ password: z.string().min(12).max(1024) }) } },
+    {
+      onRequest: app.authorize(),
+      schema: { tags: ['auth'], body: z.object({ password: z.string().min(12).max(1024) }), response: { 204: noContent } },
+    },
     async (req, reply) => {
       await s.changePassword(req.user, req.body.password);
       return reply.code(204).send();
     },
   );
-  r.get('/users', { onRequest: app.authorize('owner', 'manager'), schema: { tags: ['users'] } }, (req) => u.listUsers(actor(req).orgId));
+  r.get(
+    '/users',
+    { onRequest: app.authorize('owner', 'manager'), schema: { tags: ['users'], response: { 200: z.array(member) } } },
+    (req) => u.listUsers(actor(req).orgId),
+  );
   r.post(
     '/users',
     {
@@ -68,17 +70,25 @@ export default async function authRoutes(app: App, o: AuthModuleOptions) {
       schema: {
         tags: ['users'],
         body: z.object({ email: z.email(), name: z.string().min(1).max(200), password: z.string().min(12).max(1024), role: z.enum(ROLES) }),
+        response: { 201: member },
       },
     },
     async (req, reply) => reply.code(201).send(await u.createUser(actor(req).orgId, actor(req).userId, req.body)),
   );
   r.patch(
     '/users/:id',
-    { onRequest: app.authorize('owner'), schema: { tags: ['users'], params: idParam, body: z.object({ role: z.enum(ROLES) }) } },
+    {
+      onRequest: app.authorize('owner'),
+      schema: { tags: ['users'], params: idParam, body: z.object({ role: z.enum(ROLES) }), response: { 200: member } },
+    },
     (req) => u.setRole(actor(req).orgId, actor(req).userId, req.params.id, req.body.role),
   );
-  r.delete('/users/:id', { onRequest: app.authorize('owner'), schema: { tags: ['users'], params: idParam } }, async (req, reply) => {
-    await u.removeUser(actor(req).orgId, actor(req).userId, req.params.id);
-    return reply.code(204).send();
-  });
+  r.delete(
+    '/users/:id',
+    { onRequest: app.authorize('owner'), schema: { tags: ['users'], params: idParam, response: { 204: noContent } } },
+    async (req, reply) => {
+      await u.removeUser(actor(req).orgId, actor(req).userId, req.params.id);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -1,6 +1,7 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '@smartstock/protocol';
+import { binary, device, deviceWithCameras } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor } from '../plugins/http.js';
 import type { DevicesModuleOptions } from './index.js';
@@ -50,15 +51,23 @@ export default async function deviceRoutes(app: App, o: DevicesModuleOptions) {
             .regex(/^[0-9a-f]{64}$/)
             .optional(),
         }),
+        response: { 201: device },
       },
     },
     async (req, reply) => reply.code(201).send(await s.register(actor(req), req.body)),
   );
-  r.get('/devices', { onRequest: app.authorize(), schema: { tags, querystring: z.object({ venueId: z.uuid().optional() }) } }, (req) =>
-    s.list(actor(req).orgId, req.query.venueId),
+  r.get(
+    '/devices',
+    {
+      onRequest: app.authorize(),
+      schema: { tags, querystring: z.object({ venueId: z.uuid().optional() }), response: { 200: z.array(device) } },
+    },
+    (req) => s.list(actor(req).orgId, req.query.venueId),
   );
-  r.get('/devices/:id', { onRequest: app.authorize(), schema: { tags, params } }, (req) => s.get(actor(req).orgId, req.params.id));
-  r.post('/devices/:id/revoke', { onRequest: app.authorize(...manage), schema: { tags, params } }, (req) =>
+  r.get('/devices/:id', { onRequest: app.authorize(), schema: { tags, params, response: { 200: deviceWithCameras } } }, (req) =>
+    s.get(actor(req).orgId, req.params.id),
+  );
+  r.post('/devices/:id/revoke', { onRequest: app.authorize(...manage), schema: { tags, params, response: { 200: device } } }, (req) =>
     s.revoke(actor(req), req.params.id),
   );
   r.put(
@@ -75,6 +84,7 @@ export default async function deviceRoutes(app: App, o: DevicesModuleOptions) {
             .max(32)
             .refine((c) => new Set(c.map((x) => x.id)).size === c.length, 'camera ids must be unique'),
         }),
+        response: { 200: deviceWithCameras },
       },
     },
     (req) => s.saveCameras(actor(req), req.params.id, req.body.cameras),
@@ -88,6 +98,7 @@ export default async function deviceRoutes(app: App, o: DevicesModuleOptions) {
         summary: 'Asks the device for an annotated JPEG; 504 when it does not answer in time',
         params,
         body: z.object({ cameraId: localId }),
+        response: { 200: { content: { 'image/jpeg': { schema: binary } } } },
       },
     },
     async (req, reply) => {

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { AdjustKind, stockLevel } from '@smartstock/api';
 import type { Db, Queryable } from '../db/types.js';
 import { ItemRepository, type Item, type ItemInput, type ItemLocation } from './item.repository.js';
 import { StockRepository, type StockLevel } from './stock.repository.js';
@@ -22,7 +24,6 @@ export function repos(q: Queryable) {
     audit: auditLog(q),
   };
 }
-export type AdjustKind = 'COUNT' | 'WASTE' | 'RECEIVE' | 'SALE' | 'ADJUSTMENT';
 export interface Adjustment {
   locationId: string;
   type: AdjustKind;
@@ -211,7 +212,7 @@ function deltaOf(adj: Adjustment, before: number): number {
 }
 
 /** The stock level as the API and the live socket show it: where the number comes from and how fresh it is. */
-export function present(l: StockLevel) {
+export function present(l: StockLevel): z.output<typeof stockLevel> {
   const camAt = l.cameraAt ? new Date(l.cameraAt) : null;
   const manAt = l.manualAt ? new Date(l.manualAt) : null;
   const updatedAt = camAt && manAt ? (camAt > manAt ? camAt : manAt) : (camAt ?? manAt);

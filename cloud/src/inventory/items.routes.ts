@@ -1,5 +1,6 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { item, itemPage, noContent } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
 import type { InventoryService } from './inventory.service.js';
@@ -34,27 +35,33 @@ export default async function itemRoutes(app: App, o: { inventory: InventoryServ
   const r = app.withTypeProvider<ZodTypeProvider>();
   const s = o.inventory;
   const tags = ['items'];
-  r.get('/inventory/items', { onRequest: app.authorize(), schema: { tags, querystring: listQuery } }, (req) =>
+  r.get('/inventory/items', { onRequest: app.authorize(), schema: { tags, querystring: listQuery, response: { 200: itemPage } } }, (req) =>
     s.listItems(actor(req).orgId, stripUndefined(req.query)),
   );
-  r.get('/inventory/items/:id', { onRequest: app.authorize(), schema: { tags, params: idParam } }, (req) =>
+  r.get('/inventory/items/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: item } } }, (req) =>
     s.getItem(actor(req).orgId, req.params.id),
   );
-  r.post('/inventory/items', { onRequest: app.authorize(...edit), schema: { tags, body: itemBody } }, async (req, reply) =>
-    reply.code(201).send(await s.createItem(actor(req), req.body)),
+  r.post(
+    '/inventory/items',
+    { onRequest: app.authorize(...edit), schema: { tags, body: itemBody, response: { 201: item } } },
+    async (req, reply) => reply.code(201).send(await s.createItem(actor(req), req.body)),
   );
   r.patch(
     '/inventory/items/:id',
     {
       onRequest: app.authorize(...edit),
-      schema: { tags, params: idParam, body: itemBody.partial().extend({ archived: z.boolean().optional() }) },
+      schema: { tags, params: idParam, body: itemBody.partial().extend({ archived: z.boolean().optional() }), response: { 200: item } },
     },
     (req) => s.updateItem(actor(req), req.params.id, req.body),
   );
-  r.delete('/inventory/items/:id', { onRequest: app.authorize(...edit), schema: { tags, params: idParam } }, async (req, reply) => {
-    await s.deleteItem(actor(req), req.params.id);
-    return reply.code(204).send();
-  });
+  r.delete(
+    '/inventory/items/:id',
+    { onRequest: app.authorize(...edit), schema: { tags, params: idParam, response: { 204: noContent } } },
+    async (req, reply) => {
+      await s.deleteItem(actor(req), req.params.id);
+      return reply.code(204).send();
+    },
+  );
 }
 
 function stripUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {

@@ -23,7 +23,7 @@ export interface StoredObservation {
   count: number;
   fills: (number | null)[];
   confidence: number;
-  state: string;
+  state: ObservationRow['state'];
   trusted: boolean;
   at: Date;
 }

@@ -1,5 +1,6 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { adjustKind, adjustment, itemHistory, locationStock, scanResult } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
 import type { InventoryService } from './inventory.service.js';
@@ -20,10 +21,11 @@ export default async function inventoryRoutes(app: App, o: { inventory: Inventor
         params: idParam,
         body: z.object({
           locationId: z.uuid(),
-          type: z.enum(['COUNT', 'WASTE', 'RECEIVE', 'SALE', 'ADJUSTMENT']),
+          type: adjustKind,
           quantity: z.number().min(-100_000).max(100_000),
           reason: z.string().max(500).optional(),
         }),
+        response: { 201: adjustment },
       },
     },
     async (req, reply) => reply.code(201).send(await s.adjust(actor(req), req.params.id, req.body)),
@@ -32,7 +34,12 @@ export default async function inventoryRoutes(app: App, o: { inventory: Inventor
     '/inventory/locations/:id/stock',
     {
       onRequest: app.authorize(),
-      schema: { tags, summary: 'Live level of every item at a location, its source, freshness and confidence', params: idParam },
+      schema: {
+        tags,
+        summary: 'Live level of every item at a location, its source, freshness and confidence',
+        params: idParam,
+        response: { 200: locationStock },
+      },
     },
     (req) => s.locationStock(actor(req).orgId, req.params.id),
   );
@@ -50,6 +57,7 @@ export default async function inventoryRoutes(app: App, o: { inventory: Inventor
           quantity: z.number().min(0).max(100_000).optional(),
           reason: z.string().max(500).optional(),
         }),
+        response: { 200: scanResult },
       },
     },
     (req) => s.scan(actor(req), req.body),
@@ -63,6 +71,7 @@ export default async function inventoryRoutes(app: App, o: { inventory: Inventor
         summary: 'Observations and transactions of one item over time',
         params: idParam,
         querystring: z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }),
+        response: { 200: itemHistory },
       },
     },
     (req) => {

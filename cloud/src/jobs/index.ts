@@ -8,4 +8,3 @@
  */
 export { JobQueue, type JobContext, type JobDefinition, type JobQueueOptions, type JobStatus, type JobView } from './jobs.service.js';
 export { jobRoutes } from './routes.js';
-export { jobView } from './schemas.js';

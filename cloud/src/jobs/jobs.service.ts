@@ -5,7 +5,7 @@ import type { Logger } from '@smartstock/runtime';
 import type { Db, Queryable } from '../db/types.js';
 import { sqlExecutor, type SqlExecutor } from '../db/sql-executor.js';
 import { JobsRepository } from './jobs.repository.js';
-import type { jobView } from './schemas.js';
+import type { jobView } from '@smartstock/api';
 
 /** A job's life as the API tells it. */
 export type JobView = z.infer<typeof jobView>;

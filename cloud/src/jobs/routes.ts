@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { notFound } from '../errors.js';
 import { actor, idParam } from '../plugins/http.js';
 import type { JobQueue } from './jobs.service.js';
-import { jobView } from './schemas.js';
+import { jobView } from '@smartstock/api';
 
 /** /api/v1/jobs: the state of any background job, to its organisation only. */
 export async function jobRoutes(app: FastifyInstance, o: { jobs: JobQueue }): Promise<void> {

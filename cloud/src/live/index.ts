@@ -4,15 +4,15 @@ import type {} from '@fastify/websocket';
 import type { Queryable } from '../db/types.js';
 import type { VenueService } from '../venues/index.js';
 import type { LiveHub } from './hub.js';
-import { LiveEventRepository, type LiveType } from './live-event.repository.js';
+import type { LiveData, LiveType } from '@smartstock/api';
+import { LiveEventRepository } from './live-event.repository.js';
 import liveRoutes from './routes.js';
 
-export { LiveHub, type LiveMessage, type LiveSubscriber } from './hub.js';
-export { LIVE_TYPES, type LiveType } from './live-event.repository.js';
+export { LiveHub, type LiveSubscriber } from './hub.js';
 
 /** The live feed as other modules write it: an event appended inside their transaction, pushed once it commits. */
 export interface LiveEvents {
-  append(orgId: string, venueId: string | null, type: LiveType, data: unknown): Promise<number>;
+  append<T extends LiveType>(orgId: string, venueId: string | null, type: T, data: LiveData<T>): Promise<number>;
 }
 export const liveEvents = (q: Queryable): LiveEvents => new LiveEventRepository(q);
 

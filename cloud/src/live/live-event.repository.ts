@@ -1,7 +1,6 @@
+import type { LiveData, LiveType } from '@smartstock/api';
 import type { Queryable } from '../db/types.js';
 
-export const LIVE_TYPES = ['stock', 'device', 'alert', 'observation'] as const;
-export type LiveType = (typeof LIVE_TYPES)[number];
 export const LIVE_CHANNEL = 'smartstock_live';
 
 export interface LiveEvent {
@@ -9,6 +8,7 @@ export interface LiveEvent {
   orgId: string;
   venueId: string | null;
   type: LiveType;
+  /** as JSON: LiveData<type> with its timestamps as strings */
   data: unknown;
 }
 
@@ -20,7 +20,7 @@ export interface LiveEvent {
 export class LiveEventRepository {
   constructor(private readonly db: Queryable) {}
 
-  async append(orgId: string, venueId: string | null, type: LiveType, data: unknown): Promise<number> {
+  async append<T extends LiveType>(orgId: string, venueId: string | null, type: T, data: LiveData<T>): Promise<number> {
     const { rows } = await this.db.query<{ id: number }>(
       'INSERT INTO live_events (org_id, venue_id, type, data) VALUES ($1, $2, $3, $4) RETURNING id',
       [orgId, venueId, type, JSON.stringify(data)],

@@ -1,22 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import {
+  ALERT_RULES as RULES,
+  CHANNELS,
+  NOTIFICATION_STATUSES as STATUSES,
+  notification,
+  notificationSettings,
+  pushKey,
+  pushSubscriptionSaved,
+} from '@smartstock/api';
 import { AppError, notFound } from '../../errors.js';
 import { actor, idParam } from '../../plugins/http.js';
 import type { Notifier } from './notifier.js';
 import { NotificationInputError } from './preferences.js';
-
-const CHANNELS = ['sms', 'email', 'push', 'log'] as const;
-const RULES = [
-  'low_stock',
-  'out_of_stock',
-  'forecast_stockout',
-  'unexplained_loss',
-  'device_offline',
-  'camera_stale',
-  'outbox_backlog',
-] as const;
-const STATUSES = ['pending', 'sending', 'held', 'sent', 'failed', 'dead', 'digested'] as const;
 
 const settingsBody = z
   .object({
@@ -48,14 +45,23 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
 
   r.get(
     '/notifications/settings',
-    { onRequest: app.authorize(), schema: { tags, summary: 'Your notification settings, per venue' } },
+    {
+      onRequest: app.authorize(),
+      schema: { tags, summary: 'Your notification settings, per venue', response: { 200: z.array(notificationSettings) } },
+    },
     (req) => n.settingsFor(actor(req).orgId, actor(req).userId),
   );
   r.put(
     '/notifications/settings/:id',
     {
       onRequest: app.authorize(),
-      schema: { tags, summary: 'Set your notification settings at a venue (id = venue id)', params: idParam, body: settingsBody },
+      schema: {
+        tags,
+        summary: 'Set your notification settings at a venue (id = venue id)',
+        params: idParam,
+        body: settingsBody,
+        response: { 200: notificationSettings },
+      },
     },
     async (req) => {
       const { orgId, userId } = actor(req);
@@ -70,7 +76,7 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
 
   r.get(
     '/notifications/push/key',
-    { onRequest: app.authorize(), schema: { tags, summary: 'The VAPID public key for PushManager.subscribe' } },
+    { onRequest: app.authorize(), schema: { tags, summary: 'The VAPID public key for PushManager.subscribe', response: { 200: pushKey } } },
     () => ({
       publicKey: n.vapidPublicKey,
     }),
@@ -86,6 +92,7 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
           endpoint: z.url().startsWith('https://'),
           keys: z.object({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) }),
         }),
+        response: { 201: pushSubscriptionSaved },
       },
     },
     async (req, reply) => {
@@ -99,7 +106,12 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
     '/notifications/failed',
     {
       onRequest: app.authorize('owner', 'manager', 'technician'),
-      schema: { tags, summary: 'Messages that could not be delivered after every retry', querystring: page },
+      schema: {
+        tags,
+        summary: 'Messages that could not be delivered after every retry',
+        querystring: page,
+        response: { 200: z.array(notification) },
+      },
     },
     (req) => n.failed(actor(req).orgId, paging(req.query)),
   );
@@ -111,13 +123,17 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
         tags,
         summary: 'Every message the cloud sent or will send',
         querystring: page.extend({ status: z.enum(STATUSES).optional() }),
+        response: { 200: z.array(notification) },
       },
     },
     (req) => n.list(actor(req).orgId, { ...paging(req.query), ...(req.query.status ? { statuses: [req.query.status] } : {}) }),
   );
   r.post(
     '/notifications/:id/retry',
-    { onRequest: app.authorize('owner', 'manager'), schema: { tags, summary: 'Send a dead-lettered message again', params: idParam } },
+    {
+      onRequest: app.authorize('owner', 'manager'),
+      schema: { tags, summary: 'Send a dead-lettered message again', params: idParam, response: { 200: notification } },
+    },
     async (req) => (await n.retry(actor(req).orgId, req.params.id)) ?? Promise.reject(notFound('failed notification')),
   );
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { binary, errorBody } from '@smartstock/api';
 import twilio from 'twilio';
 import type { Db } from '../../db/types.js';
 import { OutboxRepository } from './outbox.repository.js';
@@ -32,7 +33,8 @@ export async function smsReplyRoutes(app: FastifyInstance, o: SmsReplyOptions): 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  app.post('/notifications/inbound/twilio', { schema: { hide: true }, config: { rateLimit: false } }, async (req, reply) => {
+  const response = { 200: { content: { 'text/xml': { schema: binary } } }, 403: errorBody };
+  app.post('/notifications/inbound/twilio', { schema: { hide: true, response }, config: { rateLimit: false } }, async (req, reply) => {
     const params = (req.body ?? {}) as Record<string, string>;
     const signature = String(req.headers['x-twilio-signature'] ?? '');
     if (!twilio.validateRequest(o.authToken, signature, o.publicUrl, params)) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** GET /api/v1/jobs/{id}: one background job, as its organisation sees it. */
-export const jobView = z.object({
+export const jobView = z.strictObject({
   id: z.uuid(),
   name: z.string().describe('the kind of job, e.g. vision_analyze_shelf'),
   status: z.enum(['queued', 'running', 'retrying', 'done', 'failed', 'cancelled']),
