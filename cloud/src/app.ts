@@ -25,6 +25,7 @@ import { liveModule, type LiveHub } from './live/index.js';
 import { alertsModule, type AlertRoutesOptions } from './alerts/index.js';
 import { visionModule, type VisionService } from './vision/index.js';
 import { correctionsModule, type CorrectionService } from './corrections/index.js';
+import { varianceModule, type VarianceService } from './variance/index.js';
 
 /** What each module's plugin is handed: its service, built in server.ts. */
 export interface ApiModules {
@@ -39,6 +40,7 @@ export interface ApiModules {
   vision?: VisionService | undefined;
   corrections?: CorrectionService | undefined;
   jobs?: JobQueue | undefined;
+  variance?: VarianceService | undefined;
 }
 
 export interface AppDeps {
@@ -103,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.vision) await api.register(visionModule, { vision: m.vision });
       if (m.corrections) await api.register(correctionsModule, { corrections: m.corrections });
       if (m.jobs) await api.register(jobRoutes, { jobs: m.jobs });
+      if (m.variance) await api.register(varianceModule, { variance: m.variance });
     },
     { prefix: '/api/v1' },
   );

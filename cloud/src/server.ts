@@ -22,6 +22,7 @@ import { startAlerts } from './alerts/index.js';
 import { CorrectionService } from './corrections/index.js';
 import { VisionRunner, VisionService } from './vision/index.js';
 import { seedDemo, type DemoSeed } from './seed/index.js';
+import { VarianceService } from './variance/index.js';
 
 export interface RunningCloud {
   url: string;
@@ -90,7 +91,10 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const jobs = new JobQueue({ db, logger, ...config.jobs });
   const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }), jobs, config.vision.jobTimeoutSeconds);
   await vision.registerJobs();
+  const variance = new VarianceService({ db, inventory, alerts: alerts.feed, jobs, logger });
+  await variance.registerJobs();
   await jobs.start();
+  variance.start();
   const corrections = new CorrectionService(db, devices, inventory, logger.child({ module: 'corrections' }), config.snapshotTimeoutMs);
   const live = new LiveHub(db, logger.child({ module: 'live' }));
   await live.start();
@@ -111,6 +115,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       vision,
       corrections,
       jobs,
+      variance,
     }),
   });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
@@ -149,6 +154,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     async stop() {
       await link.stop().catch(() => undefined);
       await app.close();
+      variance.stop();
       await jobs.stop();
       await visionRunner.close();
       await live.stop();

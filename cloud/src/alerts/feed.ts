@@ -14,6 +14,13 @@ export interface StockLevelEvent {
   updatedAt?: Date | string | null;
 }
 
+/** An item-location's unexplained loss, from a variance report. */
+export interface LossEvent {
+  itemId: string;
+  locationId: string;
+  unexplainedUnits: number;
+}
+
 /**
  * Where the core's events enter the alert engine, after they commit. Each
  * method looks up what it needs and never throws: an alert problem is logged
@@ -50,6 +57,13 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
             at,
           });
         }
+      }),
+
+    /** Variance: bottle units of each item at each location gone without a sale, waste or transfer, as of at. */
+    unexplainedLoss: (orgId: string, venueId: string, losses: LossEvent[], at: Date = now()) =>
+      guard('loss', async () => {
+        for (const l of losses)
+          await engine.loss({ orgId, venueId, itemId: l.itemId, locationId: l.locationId, unexplainedUnits: l.unexplainedUnits, at });
       }),
 
     /** A device's retained status or last will: online/offline, each camera's health, its outbox depth. */

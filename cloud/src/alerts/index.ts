@@ -9,7 +9,7 @@ import type { AlertRoutesOptions } from './routes.js';
 
 export { alertsConfigSchema, ALERTS_ENV, defaultAlertsConfig, type AlertsConfig } from './config.js';
 export { createAlertEngine, type AlertEngine } from './engine.js';
-export { createAlertFeed, type AlertFeed, type StockLevelEvent } from './feed.js';
+export { createAlertFeed, type AlertFeed, type LossEvent, type StockLevelEvent } from './feed.js';
 export { alertRoutes, alertRoutes as alertsModule, type AlertRoutesOptions } from './routes.js';
 export { createNotifier, type AlertNotice, type Notifier } from './notify/index.js';
 export type { Alert } from './alert.repository.js';

@@ -32,6 +32,8 @@ export interface Adjustment {
   reason?: string | undefined;
   sourceType?: string | undefined;
   sourceId?: string | undefined;
+  /** when it happened, for movements recorded after the fact (a POS back-fill, a count written up later); default now */
+  at?: Date | undefined;
 }
 
 const encodeCursor = (i: Item) => Buffer.from(JSON.stringify([i.name.toLowerCase(), i.id])).toString('base64url');
@@ -136,6 +138,7 @@ export class InventoryService {
         reason: adj.reason ?? null,
         sourceType: adj.sourceType ?? 'manual',
         sourceId: adj.sourceId ?? null,
+        ...(adj.at ? { at: adj.at } : {}),
       });
       const [level] = await r.stock.levels(a.orgId, loc.id, [itemId]);
       const stock = present(level!);

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { timestamp, uuid } from './common.js';
+
+/**
+ * Whether a variance line could be computed: `measured` has an opening and a closing
+ * measurement (camera reading or count); the others say which one is missing, so an
+ * item-location never counted is never shown as a zero loss.
+ */
+export const VARIANCE_STATUSES = ['measured', 'no_opening', 'no_closing', 'not_counted'] as const;
+export const MEASUREMENT_SOURCES = ['camera', 'count'] as const;
+export const ANOMALY_KINDS = ['outside_hours', 'no_sale', 'sudden_drop'] as const;
+
+const measurement = z.object({ source: z.enum(MEASUREMENT_SOURCES), at: timestamp, units: z.number() });
+/** One quantity in every unit the report speaks: bottle units, ml (null without a bottle size), money (null without a cost). */
+const amount = z.object({ units: z.number(), ml: z.number().nullable(), cost: z.number().nullable() });
+
+export const varianceLine = z.object({
+  itemId: uuid,
+  sku: z.string(),
+  name: z.string(),
+  locationId: uuid,
+  locationName: z.string(),
+  bottleSizeMl: z.number().nullable(),
+  unitCost: z.number().nullable(),
+  status: z.enum(VARIANCE_STATUSES),
+  opening: measurement.nullable(),
+  closing: measurement.nullable(),
+  received: amount,
+  soldInTheory: amount,
+  waste: amount,
+  /** manual adjustments and transfers (signed) */
+  adjusted: amount,
+  /** opening + received + adjusted − sold − waste − closing; null unless status is measured */
+  unexplained: amount.nullable(),
+  /** unexplained as a share of everything that left the shelf (sold + waste + unexplained); null without usage */
+  unexplainedPctOfUsage: z.number().nullable(),
+});
+
+export const anomalyEvidence = z.object({
+  observationId: uuid,
+  at: timestamp,
+  units: z.number(),
+  deviceId: z.string(),
+  cameraId: z.string(),
+  slotId: z.string(),
+});
+export const varianceAnomaly = z.object({
+  itemId: uuid,
+  locationId: uuid,
+  kinds: z.array(z.enum(ANOMALY_KINDS)),
+  at: timestamp,
+  /** bottle units gone between the two readings */
+  dropUnits: z.number(),
+  dropMl: z.number().nullable(),
+  /** bottle units sold in theory or recorded as waste between the readings (15 min slack either side); 0 makes it no_sale */
+  recordedUnits: z.number(),
+  before: anomalyEvidence,
+  after: anomalyEvidence,
+  /** the cloud keeps no snapshots today (they are taken on request): null until it does */
+  snapshotUrl: z.string().nullable(),
+});
+
+export const openingHours = z.object({
+  /** `sales`: inferred from the hours of the week in which the venue sold anything; `unknown`: no sales to infer from, so no drop is judged by the clock */
+  source: z.enum(['sales', 'unknown']),
+  timezone: z.string(),
+  explanation: z.string(),
+});
+
+export const varianceReport = z.object({
+  venueId: uuid,
+  from: timestamp,
+  to: timestamp,
+  generatedAt: timestamp,
+  openingHours,
+  totals: z.object({
+    unexplainedUnits: z.number(),
+    unexplainedCost: z.number(),
+    linesMeasured: z.number().int(),
+    linesNotMeasured: z.number().int(),
+  }),
+  lines: z.array(varianceLine),
+  anomalies: z.array(varianceAnomaly),
+});
+
+export const kpiReport = z.object({
+  venueId: uuid,
+  from: timestamp,
+  to: timestamp,
+  generatedAt: timestamp,
+  /** theoretical cost of sales / sales revenue; null with the reason while revenue is not in the ledger */
+  pourCost: z.object({
+    pct: z.number().nullable(),
+    theoreticalCost: z.number(),
+    revenue: z.number().nullable(),
+    note: z.string().nullable(),
+  }),
+  /** current stock × unit cost over the venue's locations; items without a cost are counted in itemsWithoutCost */
+  inventoryValue: z.object({ value: z.number(), itemsWithoutCost: z.number().int() }),
+  /** current stock / average daily theoretical usage over the period, per item (null: no usage) */
+  daysOfStock: z.array(
+    z.object({ itemId: uuid, sku: z.string(), name: z.string(), level: z.number(), dailyUsage: z.number(), days: z.number().nullable() }),
+  ),
+  deadStock: z.object({
+    days: z.number().int(),
+    items: z.array(z.object({ itemId: uuid, sku: z.string(), name: z.string(), level: z.number(), lastDepletionAt: timestamp.nullable() })),
+  }),
+  waste: z.object({ units: z.number(), ml: z.number().nullable(), cost: z.number() }),
+});

@@ -1,0 +1,144 @@
+import PDFDocument from 'pdfkit';
+import type { KpiReport, VarianceReport } from './variance.service.js';
+
+type Cell = string | number | null | undefined;
+
+/** RFC 4180 fields; text a spreadsheet would run as a formula (= + - @ first) is prefixed with ' so it stays text. */
+function field(v: Cell): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return String(v);
+  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+const csv = (rows: Cell[][]) => rows.map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** One row per item and location; a line that could not be measured has its status and empty loss columns. */
+export function varianceCsv(r: VarianceReport): string {
+  const head = [
+    'location',
+    'sku',
+    'item',
+    'status',
+    'opening_source',
+    'opening_at',
+    'opening_units',
+    'received_units',
+    'sold_units',
+    'waste_units',
+    'adjusted_units',
+    'closing_source',
+    'closing_at',
+    'closing_units',
+    'unexplained_units',
+    'unexplained_ml',
+    'unexplained_cost',
+    'unexplained_pct_of_usage',
+  ];
+  const rows = r.lines.map((l) => [
+    l.locationName,
+    l.sku,
+    l.name,
+    l.status,
+    l.opening?.source,
+    iso(l.opening?.at),
+    l.opening?.units,
+    l.received.units,
+    l.soldInTheory.units,
+    l.waste.units,
+    l.adjusted.units,
+    l.closing?.source,
+    iso(l.closing?.at),
+    l.closing?.units,
+    l.unexplained?.units,
+    l.unexplained?.ml,
+    l.unexplained?.cost,
+    l.unexplainedPctOfUsage,
+  ]);
+  return csv([head, ...rows]);
+}
+
+/** One row per figure: kpi, sku, item, value, unit. */
+export function kpiCsv(k: KpiReport): string {
+  const rows: Cell[][] = [['kpi', 'sku', 'item', 'value', 'unit']];
+  rows.push(['pour_cost_pct', null, null, k.pourCost.pct, k.pourCost.note ?? '%']);
+  rows.push(['theoretical_cost_of_sales', null, null, k.pourCost.theoreticalCost, 'money']);
+  rows.push(['inventory_value', null, null, k.inventoryValue.value, 'money']);
+  rows.push(['items_without_cost', null, null, k.inventoryValue.itemsWithoutCost, 'items']);
+  rows.push(
+    ['waste', null, null, k.waste.units, 'bottles'],
+    ['waste', null, null, k.waste.ml, 'ml'],
+    ['waste', null, null, k.waste.cost, 'money'],
+  );
+  for (const d of k.daysOfStock) rows.push(['days_of_stock', d.sku, d.name, d.days, 'days']);
+  for (const d of k.deadStock.items) rows.push([`dead_stock_${k.deadStock.days}d`, d.sku, d.name, d.level, 'bottles']);
+  return csv(rows);
+}
+
+function pdf(write: (doc: PDFKit.PDFDocument) => void): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: 'SmartStock report', Creator: 'SmartStock' } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  write(doc);
+  doc.end();
+  return done;
+}
+const num = (v: number | null | undefined, unit = '') => (v === null || v === undefined ? '-' : `${v}${unit}`);
+const period = (from: Date, to: Date) => `${from.toISOString()} to ${to.toISOString()}`;
+
+export function variancePdf(r: VarianceReport): Promise<Buffer> {
+  return pdf((doc) => {
+    doc.fontSize(16).text('Variance report');
+    doc
+      .fontSize(9)
+      .text(`Venue ${r.venueId}, ${period(r.from, r.to)}`)
+      .text(r.openingHours.explanation)
+      .moveDown();
+    doc
+      .fontSize(11)
+      .text(
+        `Unexplained: ${r.totals.unexplainedUnits} bottles, cost ${r.totals.unexplainedCost}; ${r.totals.linesMeasured} lines measured, ${r.totals.linesNotMeasured} not.`,
+      );
+    doc.moveDown().fontSize(8);
+    for (const l of r.lines) {
+      const loss = l.unexplained
+        ? `unexplained ${l.unexplained.units} bottles / ${num(l.unexplained.ml, ' ml')} / cost ${num(l.unexplained.cost)} (${num(l.unexplainedPctOfUsage, '%')} of usage)`
+        : l.status.replace('_', ' ');
+      doc.text(
+        `${l.locationName} · ${l.sku} ${l.name}: open ${num(l.opening?.units)} + received ${l.received.units} + adjusted ${l.adjusted.units} − sold ${l.soldInTheory.units} − waste ${l.waste.units} − close ${num(l.closing?.units)} → ${loss}`,
+      );
+    }
+    if (r.anomalies.length) {
+      doc.moveDown().fontSize(11).text('Anomalies').fontSize(8);
+      for (const a of r.anomalies) {
+        doc.text(
+          `${a.at.toISOString()} item ${a.itemId}: ${a.kinds.join(', ')}, ${a.dropUnits} bottles gone (observations ${a.before.observationId} → ${a.after.observationId})`,
+        );
+      }
+    }
+  });
+}
+
+export function kpiPdf(k: KpiReport): Promise<Buffer> {
+  return pdf((doc) => {
+    doc.fontSize(16).text('Key figures');
+    doc
+      .fontSize(9)
+      .text(`Venue ${k.venueId}, ${period(k.from, k.to)}`)
+      .moveDown()
+      .fontSize(10);
+    doc.text(`Pour cost: ${k.pourCost.pct === null ? 'not known' : `${k.pourCost.pct}%`}${k.pourCost.note ? ` (${k.pourCost.note})` : ''}`);
+    doc.text(`Theoretical cost of sales: ${k.pourCost.theoreticalCost}`);
+    doc.text(`Inventory value: ${k.inventoryValue.value} (${k.inventoryValue.itemsWithoutCost} items in stock without a cost)`);
+    doc.text(`Waste: ${k.waste.units} bottles, ${num(k.waste.ml, ' ml')}, cost ${k.waste.cost}`).moveDown();
+    doc.fontSize(11).text('Days of stock').fontSize(8);
+    for (const d of k.daysOfStock) doc.text(`${d.sku} ${d.name}: ${d.level} bottles, ${d.dailyUsage}/day → ${num(d.days, ' days')}`);
+    doc.moveDown().fontSize(11).text(`Dead stock (no depletion in ${k.deadStock.days} days)`).fontSize(8);
+    for (const d of k.deadStock.items)
+      doc.text(`${d.sku} ${d.name}: ${d.level} bottles, last depletion ${d.lastDepletionAt?.toISOString() ?? 'never'}`);
+  });
+}

@@ -1,0 +1,223 @@
+import type { Queryable } from '../db/types.js';
+
+/** One item at one location: its measurements around the period and the ledger's movements between them. */
+export interface LineRow {
+  itemId: string;
+  sku: string;
+  name: string;
+  locationId: string;
+  locationName: string;
+  bottleSizeMl: number | null;
+  unitCost: number | null;
+  openSource: 'camera' | 'count' | null;
+  openAt: Date | null;
+  openUnits: number | null;
+  closeSource: 'camera' | 'count' | null;
+  closeAt: Date | null;
+  closeUnits: number | null;
+  received: number;
+  sold: number;
+  waste: number;
+  adjusted: number;
+}
+
+/** A fall in one slot's trusted reading, with the reading before it and the sales and waste around it. */
+export interface DropRow {
+  id: string;
+  deviceId: string;
+  cameraId: string;
+  slotId: string;
+  itemId: string;
+  locationId: string;
+  at: Date;
+  units: number;
+  prevId: string;
+  prevAt: Date;
+  prevUnits: number;
+  /** bottle units sold in theory or recorded as waste between the readings, with the slack either side */
+  recordedUnits: number;
+  /** ISO day of week (1 = Monday) and hour, in the venue's time zone */
+  dow: number;
+  hour: number;
+}
+
+export interface VenueSales {
+  itemId: string;
+  sku: string;
+  name: string;
+  unitCost: number | null;
+  bottleSizeMl: number | null;
+  sold: number;
+  wasted: number;
+  lastDepletionAt: Date | null;
+}
+
+/**
+ * A measurement is the sum of each slot's latest trusted reading at or before an instant
+ * (the camera), or the level a person counted (a COUNT's after); the later of the two wins,
+ * as in the stock levels. Every query is scoped by org and venue.
+ */
+const MEASURED = (at: string, prefix: string) => `
+  LEFT JOIN LATERAL (
+    SELECT sum(lo.units)::float8 AS units, max(lo.at) AS at FROM slots_at sa
+    JOIN LATERAL (
+      SELECT o.units, o.at FROM observations o
+      WHERE o.device_id = sa.device_id AND o.camera_id = sa.camera_id AND o.slot_id = sa.slot_id AND o.trusted AND o.at <= ${at}
+      ORDER BY o.at DESC LIMIT 1
+    ) lo ON true
+    WHERE sa.item_id = p.item_id AND sa.location_id = p.location_id
+  ) ${prefix}_cam ON true
+  LEFT JOIN LATERAL (
+    SELECT t.after::float8 AS units, t.at FROM transactions t
+    WHERE t.org_id = $1 AND t.item_id = p.item_id AND t.location_id = p.location_id AND t.type = 'COUNT' AND t.at <= ${at}
+    ORDER BY t.at DESC LIMIT 1
+  ) ${prefix}_cnt ON true`;
+const PICK = (prefix: string, as: string) => `
+  CASE WHEN ${prefix}_cnt.at IS NOT NULL AND (${prefix}_cam.at IS NULL OR ${prefix}_cnt.at > ${prefix}_cam.at) THEN 'count'
+       WHEN ${prefix}_cam.at IS NOT NULL THEN 'camera' END AS ${as}_source,
+  CASE WHEN ${prefix}_cnt.at IS NOT NULL AND (${prefix}_cam.at IS NULL OR ${prefix}_cnt.at > ${prefix}_cam.at) THEN ${prefix}_cnt.at
+       ELSE ${prefix}_cam.at END AS ${as}_at,
+  CASE WHEN ${prefix}_cnt.at IS NOT NULL AND (${prefix}_cam.at IS NULL OR ${prefix}_cnt.at > ${prefix}_cam.at) THEN ${prefix}_cnt.units
+       ELSE ${prefix}_cam.units END AS ${as}_units`;
+
+export class VarianceRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** Every item stocked, watched or moved at the venue's locations, with its opening (at or before from) and closing (at or before to) measurements. */
+  async lines(orgId: string, venueId: string, from: Date, to: Date): Promise<LineRow[]> {
+    const { rows } = await this.db.query<LineRow>(
+      `WITH locs AS (SELECT id, name FROM locations WHERE org_id = $1 AND venue_id = $2),
+       slots_at AS (
+         SELECT s.item_id, c.location_id, s.device_id, s.camera_id, s.id AS slot_id
+         FROM cameras c JOIN slots s ON s.device_id = c.device_id AND s.camera_id = c.id AND s.item_id IS NOT NULL
+         WHERE c.org_id = $1 AND c.location_id IN (SELECT id FROM locs)
+       ), pairs AS (
+         SELECT item_id, location_id FROM item_locations WHERE org_id = $1 AND location_id IN (SELECT id FROM locs)
+         UNION SELECT item_id, location_id FROM slots_at
+         UNION SELECT DISTINCT item_id, location_id FROM transactions WHERE org_id = $1 AND location_id IN (SELECT id FROM locs) AND at <= $4
+       ), m AS (
+         SELECT p.item_id, p.location_id, ${PICK('o', 'open')}, ${PICK('c', 'close')}
+         FROM pairs p ${MEASURED('$3', 'o')} ${MEASURED('$4', 'c')}
+       ), w AS (
+         -- the closing measurement counts only if it came after the opening one
+         SELECT m.*, CASE WHEN m.open_at IS NULL OR m.close_at > m.open_at THEN m.close_at END AS close_eff FROM m
+       )
+       SELECT i.id AS "itemId", i.sku, i.name, w.location_id AS "locationId", l.name AS "locationName",
+              i.bottle_size_ml AS "bottleSizeMl", i.unit_cost::float8 AS "unitCost",
+              w.open_source AS "openSource", w.open_at AS "openAt", w.open_units AS "openUnits",
+              CASE WHEN w.close_eff IS NOT NULL THEN w.close_source END AS "closeSource", w.close_eff AS "closeAt",
+              CASE WHEN w.close_eff IS NOT NULL THEN w.close_units END AS "closeUnits",
+              COALESCE(mv.received, 0) AS received, COALESCE(mv.sold, 0) AS sold, COALESCE(mv.waste, 0) AS waste,
+              COALESCE(mv.adjusted, 0) AS adjusted
+       FROM w JOIN items i ON i.org_id = $1 AND i.id = w.item_id AND NOT i.archived
+       JOIN locs l ON l.id = w.location_id
+       LEFT JOIN LATERAL (
+         SELECT (sum(t.quantity) FILTER (WHERE t.type = 'RECEIVE'))::float8 AS received,
+                (-sum(t.quantity) FILTER (WHERE t.type = 'SALE'))::float8 AS sold,
+                (-sum(t.quantity) FILTER (WHERE t.type = 'WASTE'))::float8 AS waste,
+                (sum(t.quantity) FILTER (WHERE t.type NOT IN ('RECEIVE', 'SALE', 'WASTE', 'COUNT')))::float8 AS adjusted
+         FROM transactions t
+         WHERE t.org_id = $1 AND t.item_id = w.item_id AND t.location_id = w.location_id
+           AND t.at > COALESCE(w.open_at, $3) AND t.at <= COALESCE(w.close_eff, $4)
+       ) mv ON true
+       ORDER BY lower(l.name), lower(i.name), i.id`,
+      [orgId, venueId, from, to],
+    );
+    return rows;
+  }
+
+  /** Falls of at least minDrop units between consecutive trusted readings of a slot at the venue, readings after from up to to. */
+  async drops(orgId: string, venueId: string, from: Date, to: Date, minDrop: number, slackMinutes: number): Promise<DropRow[]> {
+    const { rows } = await this.db.query<DropRow>(
+      `WITH cams AS (
+         SELECT c.device_id, c.id, c.location_id FROM cameras c JOIN locations l ON l.org_id = c.org_id AND l.id = c.location_id
+         WHERE c.org_id = $1 AND l.venue_id = $2
+       ), series AS (
+         SELECT o.id, o.device_id, o.camera_id, o.slot_id, o.item_id, cams.location_id, o.at, o.units::float8 AS units,
+                lag(o.id) OVER w AS prev_id, lag(o.at) OVER w AS prev_at, lag(o.units::float8) OVER w AS prev_units
+         FROM observations o JOIN cams ON o.device_id = cams.device_id AND o.camera_id = cams.id
+         WHERE o.org_id = $1 AND o.trusted AND o.at > $3::timestamptz - interval '1 day' AND o.at <= $4
+         WINDOW w AS (PARTITION BY o.device_id, o.camera_id, o.slot_id ORDER BY o.at)
+       )
+       SELECT s.id, s.device_id AS "deviceId", s.camera_id AS "cameraId", s.slot_id AS "slotId", s.item_id AS "itemId",
+              s.location_id AS "locationId", s.at, s.units, s.prev_id AS "prevId", s.prev_at AS "prevAt", s.prev_units AS "prevUnits",
+              COALESCE(sold.units, 0)::float8 AS "recordedUnits",
+              extract(isodow FROM s.at AT TIME ZONE v.timezone)::int AS dow, extract(hour FROM s.at AT TIME ZONE v.timezone)::int AS hour
+       FROM series s JOIN venues v ON v.org_id = $1 AND v.id = $2
+       LEFT JOIN LATERAL (
+         SELECT -sum(t.quantity) AS units FROM transactions t
+         WHERE t.org_id = $1 AND t.item_id = s.item_id AND t.location_id = s.location_id AND t.type IN ('SALE', 'WASTE')
+           AND t.at > s.prev_at - make_interval(mins => $6) AND t.at <= s.at + make_interval(mins => $6)
+       ) sold ON true
+       WHERE s.at > $3 AND s.item_id IS NOT NULL AND s.prev_units - s.units >= $5
+       ORDER BY s.at, s.id`,
+      [orgId, venueId, from, to, minDrop, slackMinutes],
+    );
+    return rows;
+  }
+
+  /** The hours of the week (venue time) in which the venue sold anything between since and to: "dow:hour" keys. */
+  async saleHours(orgId: string, venueId: string, since: Date, to: Date): Promise<Set<string>> {
+    const { rows } = await this.db.query<{ k: string }>(
+      `SELECT DISTINCT extract(isodow FROM t.at AT TIME ZONE v.timezone)::int || ':' || extract(hour FROM t.at AT TIME ZONE v.timezone)::int AS k
+       FROM venues v JOIN locations l ON l.org_id = v.org_id AND l.venue_id = v.id
+       JOIN transactions t ON t.org_id = v.org_id AND t.location_id = l.id AND t.type = 'SALE' AND t.at > $3 AND t.at <= $4
+       WHERE v.org_id = $1 AND v.id = $2`,
+      [orgId, venueId, since, to],
+    );
+    return new Set(rows.map((r) => r.k));
+  }
+
+  /** Per item at the venue: theoretical sales and waste in the period, and the last depletion (sale or waste) up to to. */
+  async venueSales(orgId: string, venueId: string, from: Date, to: Date): Promise<VenueSales[]> {
+    const { rows } = await this.db.query<VenueSales>(
+      `WITH locs AS (SELECT id FROM locations WHERE org_id = $1 AND venue_id = $2),
+       t AS (
+         SELECT t.item_id, (-sum(t.quantity) FILTER (WHERE t.type = 'SALE' AND t.at > $3))::float8 AS sold,
+                (-sum(t.quantity) FILTER (WHERE t.type = 'WASTE' AND t.at > $3))::float8 AS wasted,
+                max(t.at) FILTER (WHERE t.type IN ('SALE', 'WASTE')) AS last_at
+         FROM transactions t WHERE t.org_id = $1 AND t.location_id IN (SELECT id FROM locs) AND t.type IN ('SALE', 'WASTE') AND t.at <= $4
+         GROUP BY t.item_id
+       )
+       SELECT i.id AS "itemId", i.sku, i.name, i.unit_cost::float8 AS "unitCost", i.bottle_size_ml AS "bottleSizeMl",
+              COALESCE(t.sold, 0) AS sold, COALESCE(t.wasted, 0) AS wasted, t.last_at AS "lastDepletionAt"
+       FROM items i LEFT JOIN t ON t.item_id = i.id
+       WHERE i.org_id = $1 AND NOT i.archived
+         AND (t.item_id IS NOT NULL OR i.id IN (SELECT item_id FROM item_locations WHERE org_id = $1 AND location_id IN (SELECT id FROM locs)))
+       ORDER BY lower(i.name), i.id`,
+      [orgId, venueId, from, to],
+    );
+    return rows;
+  }
+
+  /** Each venue's local day that ended hoursAfter hours ago or more and has no daily report yet, with its bounds in venue time. */
+  async dueDailyRuns(hoursAfter: number): Promise<{ orgId: string; venueId: string; day: string; from: Date; to: Date }[]> {
+    const { rows } = await this.db.query<{ orgId: string; venueId: string; day: string; from: Date; to: Date }>(
+      `SELECT v.org_id AS "orgId", v.id AS "venueId", d.day::text AS day,
+              (d.day::timestamp AT TIME ZONE v.timezone) AS "from", ((d.day + 1)::timestamp AT TIME ZONE v.timezone) AS "to"
+       FROM venues v
+       CROSS JOIN LATERAL (SELECT ((now() AT TIME ZONE v.timezone) - make_interval(hours => $1))::date - 1 AS day) d
+       WHERE NOT EXISTS (SELECT 1 FROM variance_runs r WHERE r.venue_id = v.id AND r.day = d.day)`,
+      [hoursAfter],
+    );
+    return rows;
+  }
+
+  /** Claims a venue's day for this instance; false when another got there first. */
+  async claimRun(orgId: string, venueId: string, day: string, jobId: string): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `INSERT INTO variance_runs (org_id, venue_id, day, job_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING job_id`,
+      [orgId, venueId, day, jobId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Unit cost and bottle size of the organisation's items among ids. */
+  async itemCosts(orgId: string, ids: string[]): Promise<Map<string, { unitCost: number | null; bottleSizeMl: number | null }>> {
+    const { rows } = await this.db.query<{ id: string; unitCost: number | null; bottleSizeMl: number | null }>(
+      `SELECT id, unit_cost::float8 AS "unitCost", bottle_size_ml AS "bottleSizeMl" FROM items WHERE org_id = $1 AND id = ANY($2::uuid[])`,
+      [orgId, ids],
+    );
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+}

@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { kpiReport, varianceReport } from '@smartstock/api';
+import type { Logger } from '@smartstock/runtime';
+import type { AlertFeed } from '../alerts/index.js';
+import type { Db } from '../db/types.js';
+import type { InventoryService } from '../inventory/index.js';
+import type { JobQueue } from '../jobs/index.js';
+import { venueRecords } from '../venues/index.js';
+import { badRequest, notFound } from '../errors.js';
+import { VarianceRepository } from './variance.repository.js';
+import { amount, anomalyOf, MIN_DROP_UNITS, OPENING_HOURS_LOOKBACK_DAYS, SALE_SLACK_MINUTES, varianceLineOf } from './variance.js';
+
+export type VarianceReport = z.output<typeof varianceReport>;
+export type KpiReport = z.output<typeof kpiReport>;
+
+const DAY_MS = 86_400_000;
+/** The longest period one report covers: a year of a venue's ledger. */
+const MAX_DAYS = 366;
+export const DAILY_JOB = 'variance_daily';
+/** The daily report waits this long after the venue's local midnight, for late observations and POS back-fills. */
+const DAILY_AFTER_HOURS = 6;
+const dailyPayload = z.object({
+  venueId: z.uuid(),
+  day: z.string(),
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }),
+});
+
+export interface VarianceDeps {
+  db: Db;
+  inventory: InventoryService;
+  alerts?: AlertFeed | undefined;
+  jobs?: JobQueue | undefined;
+  logger: Logger;
+}
+
+/**
+ * What went missing: the ledger (receipts, theoretical sales, waste, adjustments) set
+ * against what the cameras and counts measured, per item and location, and the KPIs a
+ * bar owner reads beside it. Reads only; the daily job feeds the unexplained_loss alert.
+ */
+export class VarianceService {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly d: VarianceDeps) {
+    this.log = d.logger.child({ module: 'variance' });
+  }
+
+  async report(orgId: string, venueId: string, from: Date, to: Date): Promise<VarianceReport> {
+    const venue = await this.venue(orgId, venueId, from, to);
+    const repo = new VarianceRepository(this.d.db);
+    const [rows, drops, hours] = await Promise.all([
+      repo.lines(orgId, venueId, from, to),
+      repo.drops(orgId, venueId, from, to, MIN_DROP_UNITS, SALE_SLACK_MINUTES),
+      repo.saleHours(orgId, venueId, new Date(to.getTime() - OPENING_HOURS_LOOKBACK_DAYS * DAY_MS), to),
+    ]);
+    const lines = rows.map(varianceLineOf);
+    const sizes = new Map(rows.map((r) => [r.itemId, r.bottleSizeMl]));
+    const openHours = hours.size ? hours : null;
+    const anomalies = drops.flatMap((d) => anomalyOf(d, openHours, sizes.get(d.itemId) ?? null) ?? []);
+    const measured = lines.filter((l) => l.unexplained);
+    return {
+      venueId,
+      from,
+      to,
+      generatedAt: new Date(),
+      openingHours: {
+        source: openHours ? 'sales' : 'unknown',
+        timezone: venue.timezone,
+        explanation: openHours
+          ? `The venue has no opening hours on record: an hour of the week (${venue.timezone}) counts as open when the venue sold anything in it during the ${OPENING_HOURS_LOOKBACK_DAYS} days before the period end.`
+          : `The venue has no opening hours on record and no sales in the ${OPENING_HOURS_LOOKBACK_DAYS} days before the period end to infer them from: no drop is judged by the clock.`,
+      },
+      totals: {
+        unexplainedUnits: Math.round(measured.reduce((s, l) => s + l.unexplained!.units, 0) * 1000) / 1000,
+        unexplainedCost: Math.round(measured.reduce((s, l) => s + (l.unexplained!.cost ?? 0), 0) * 100) / 100,
+        linesMeasured: measured.length,
+        linesNotMeasured: lines.length - measured.length,
+      },
+      lines,
+      anomalies,
+    };
+  }
+
+  async kpis(orgId: string, venueId: string, from: Date, to: Date, deadDays = 30): Promise<KpiReport> {
+    await this.venue(orgId, venueId, from, to);
+    const repo = new VarianceRepository(this.d.db);
+    const locations = await venueRecords(this.d.db).listLocations(orgId, venueId);
+    const levels = new Map<string, number>();
+    for (const l of locations) {
+      for (const s of (await this.d.inventory.locationStock(orgId, l.id)).levels)
+        levels.set(s.itemId, (levels.get(s.itemId) ?? 0) + s.level);
+    }
+    const sales = await repo.venueSales(orgId, venueId, from, to);
+    const costs = await repo.itemCosts(orgId, [...levels.keys()]);
+    const days = (to.getTime() - from.getTime()) / DAY_MS;
+    const deadSince = to.getTime() - deadDays * DAY_MS;
+    let value = 0;
+    let withoutCost = 0;
+    for (const [itemId, level] of levels) {
+      const cost = costs.get(itemId)?.unitCost ?? null;
+      if (cost === null) withoutCost += level > 0 ? 1 : 0;
+      else value += Math.max(0, level) * cost;
+    }
+    const theoreticalCost = sales.reduce((s, r) => s + r.sold * (r.unitCost ?? 0), 0);
+    const wasteUnits = sales.reduce((s, r) => s + r.wasted, 0);
+    const wasteMl = sales.reduce((s, r) => s + (r.bottleSizeMl === null ? 0 : r.wasted * r.bottleSizeMl), 0);
+    const wasteCost = sales.reduce((s, r) => s + amount(r.wasted, null, r.unitCost ?? 0).cost!, 0);
+    const r2 = (v: number) => Math.round(v * 100) / 100;
+    return {
+      venueId,
+      from,
+      to,
+      generatedAt: new Date(),
+      pourCost: {
+        pct: null,
+        theoreticalCost: r2(theoreticalCost),
+        revenue: null,
+        note: 'Sales revenue is not in the ledger: SALE transactions carry theoretical depletion (bottle units), not prices, so pour cost % cannot be computed until sales carry revenue.',
+      },
+      inventoryValue: { value: r2(value), itemsWithoutCost: withoutCost },
+      daysOfStock: sales
+        .filter((r) => levels.has(r.itemId))
+        .map((r) => {
+          const level = levels.get(r.itemId)!;
+          const daily = days > 0 ? r.sold / days : 0;
+          return {
+            itemId: r.itemId,
+            sku: r.sku,
+            name: r.name,
+            level: round3(level),
+            dailyUsage: round3(daily),
+            days: daily > 0 ? r2(Math.max(0, level) / daily) : null,
+          };
+        }),
+      deadStock: {
+        days: deadDays,
+        items: sales
+          .filter((r) => (levels.get(r.itemId) ?? 0) > 0 && (!r.lastDepletionAt || new Date(r.lastDepletionAt).getTime() < deadSince))
+          .map((r) => ({
+            itemId: r.itemId,
+            sku: r.sku,
+            name: r.name,
+            level: round3(levels.get(r.itemId)!),
+            lastDepletionAt: r.lastDepletionAt ? new Date(r.lastDepletionAt) : null,
+          })),
+      },
+      waste: { units: round3(wasteUnits), ml: Math.round(wasteMl * 10) / 10, cost: r2(wasteCost) },
+    };
+  }
+
+  /** Feeds each measured line's unexplained units to the unexplained_loss rule (breach at ≥ 2 units by default). */
+  async feedAlerts(orgId: string, venueId: string, report: VarianceReport): Promise<number> {
+    const losses = report.lines
+      .filter((l) => l.unexplained)
+      .map((l) => ({ itemId: l.itemId, locationId: l.locationId, unexplainedUnits: l.unexplained!.units }));
+    if (losses.length) await this.d.alerts?.unexplainedLoss(orgId, venueId, losses, report.to);
+    return losses.length;
+  }
+
+  /** The daily report of one venue's local day: computed, then fed to the alerts. */
+  async runDaily(orgId: string, p: z.output<typeof dailyPayload>) {
+    const report = await this.report(orgId, p.venueId, new Date(p.from), new Date(p.to));
+    const fed = await this.feedAlerts(orgId, p.venueId, report);
+    return {
+      day: p.day,
+      lines: report.lines.length,
+      fed,
+      unexplainedUnits: report.totals.unexplainedUnits,
+      anomalies: report.anomalies.length,
+    };
+  }
+
+  async registerJobs(): Promise<void> {
+    await this.d.jobs?.register(DAILY_JOB, {
+      payload: dailyPayload,
+      run: (p, ctx) => this.runDaily(ctx.orgId, p),
+      retries: 3,
+      retryDelaySeconds: 60,
+    });
+  }
+
+  /** Sends the daily job of every venue whose day is due and unclaimed; each venue-day once, whichever instance claims it. */
+  async scheduleDaily(): Promise<number> {
+    const jobs = this.d.jobs;
+    if (!jobs) return 0;
+    let sent = 0;
+    for (const due of await new VarianceRepository(this.d.db).dueDailyRuns(DAILY_AFTER_HOURS)) {
+      await this.d.db.transaction(async (tx) => {
+        const id = randomUUID();
+        if (!(await new VarianceRepository(tx).claimRun(due.orgId, due.venueId, due.day, id))) return;
+        const payload = { venueId: due.venueId, day: due.day, from: new Date(due.from).toISOString(), to: new Date(due.to).toISOString() };
+        await jobs.enqueue(DAILY_JOB, payload, { orgId: due.orgId, tx, id });
+        sent++;
+      });
+    }
+    return sent;
+  }
+
+  /** Checks for due daily reports now and every intervalMs. */
+  start(intervalMs = 15 * 60_000): void {
+    const tick = () => void this.scheduleDaily().catch((err: unknown) => this.log.error({ err }, 'daily variance not scheduled'));
+    tick();
+    this.timer = setInterval(tick, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async venue(orgId: string, venueId: string, from: Date, to: Date) {
+    if (!(from < to)) throw badRequest('from must be before to', 'from');
+    if (to.getTime() - from.getTime() > MAX_DAYS * DAY_MS) throw badRequest(`a report covers at most ${MAX_DAYS} days`, 'to');
+    const venue = await venueRecords(this.d.db).getVenue(orgId, venueId);
+    if (!venue) throw notFound('venue');
+    return venue;
+  }
+}
+
+const round3 = (v: number) => Math.round(v * 1000) / 1000;

@@ -1,0 +1,100 @@
+import type { z } from 'zod';
+import type { varianceAnomaly, varianceLine } from '@smartstock/api';
+import type { DropRow, LineRow } from './variance.repository.js';
+
+export type VarianceLine = z.output<typeof varianceLine>;
+export type VarianceAnomaly = z.output<typeof varianceAnomaly>;
+
+/** A fall smaller than this (bottle units) between two readings is a pour or the fill model's noise, not an event. */
+export const MIN_DROP_UNITS = 0.1;
+/** Half a bottle gone between two readings at most this far apart is sudden: no bar pours that fast. */
+export const SUDDEN_DROP_UNITS = 0.5;
+export const SUDDEN_WITHIN_MINUTES = 15;
+/** POS clocks and camera clocks disagree, and a pour is rung up before or after it is made. */
+export const SALE_SLACK_MINUTES = 15;
+/** How far back the venue's sales are read to tell its opening hours. */
+export const OPENING_HOURS_LOOKBACK_DAYS = 28;
+
+const round = (v: number, places = 3) => Math.round(v * 10 ** places) / 10 ** places;
+
+/** A quantity in bottle units, in ml (when the bottle size is known) and in money (when the cost is). */
+export function amount(units: number, bottleSizeMl: number | null, unitCost: number | null) {
+  return {
+    units: round(units),
+    ml: bottleSizeMl === null ? null : round(units * bottleSizeMl, 1),
+    cost: unitCost === null ? null : round(units * unitCost, 2),
+  };
+}
+
+/**
+ * opening + received + adjusted − sold − waste − closing = unexplained, between the two
+ * measurements. Without either measurement the line says which is missing and shows no loss.
+ */
+export function varianceLineOf(r: LineRow): VarianceLine {
+  const a = (u: number) => amount(u, r.bottleSizeMl, r.unitCost);
+  const opening = r.openSource && r.openAt ? { source: r.openSource, at: new Date(r.openAt), units: round(Number(r.openUnits)) } : null;
+  const closing =
+    r.closeSource && r.closeAt ? { source: r.closeSource, at: new Date(r.closeAt), units: round(Number(r.closeUnits)) } : null;
+  const status = opening && closing ? 'measured' : opening ? 'no_closing' : closing ? 'no_opening' : 'not_counted';
+  let unexplained: VarianceLine['unexplained'] = null;
+  let pct: number | null = null;
+  if (opening && closing) {
+    const u = Number(r.openUnits) + r.received + r.adjusted - r.sold - r.waste - Number(r.closeUnits);
+    unexplained = a(u);
+    const usage = r.sold + r.waste + u;
+    pct = usage > 0 ? round((u / usage) * 100, 1) : null;
+  }
+  return {
+    itemId: r.itemId,
+    sku: r.sku,
+    name: r.name,
+    locationId: r.locationId,
+    locationName: r.locationName,
+    bottleSizeMl: r.bottleSizeMl,
+    unitCost: r.unitCost,
+    status,
+    opening,
+    closing,
+    received: a(r.received),
+    soldInTheory: a(r.sold),
+    waste: a(r.waste),
+    adjusted: a(r.adjusted),
+    unexplained,
+    unexplainedPctOfUsage: pct,
+  };
+}
+
+/**
+ * Which drops are anomalies and why. Opening hours: the venue has none on record, so the
+ * hours of the week in which it sold anything (openHours, "dow:hour" in venue time) stand in;
+ * with no sales to go by (openHours null) nothing is judged by the clock.
+ */
+export function anomalyOf(d: DropRow, openHours: Set<string> | null, bottleSizeMl: number | null): VarianceAnomaly | null {
+  const drop = d.prevUnits - d.units;
+  const minutes = (new Date(d.at).getTime() - new Date(d.prevAt).getTime()) / 60_000;
+  const kinds: VarianceAnomaly['kinds'] = [];
+  if (openHours && !openHours.has(`${d.dow}:${d.hour}`)) kinds.push('outside_hours');
+  if (d.recordedUnits <= 0) kinds.push('no_sale');
+  if (drop >= SUDDEN_DROP_UNITS && minutes <= SUDDEN_WITHIN_MINUTES) kinds.push('sudden_drop');
+  if (!kinds.length) return null;
+  const evidence = (id: string, at: Date, units: number) => ({
+    observationId: id,
+    at: new Date(at),
+    units: round(units),
+    deviceId: d.deviceId,
+    cameraId: d.cameraId,
+    slotId: d.slotId,
+  });
+  return {
+    itemId: d.itemId,
+    locationId: d.locationId,
+    kinds,
+    at: new Date(d.at),
+    dropUnits: round(drop),
+    dropMl: bottleSizeMl === null ? null : round(drop * bottleSizeMl, 1),
+    recordedUnits: round(d.recordedUnits),
+    before: evidence(d.prevId, d.prevAt, d.prevUnits),
+    after: evidence(d.id, d.at, d.units),
+    snapshotUrl: null,
+  };
+}
