@@ -125,6 +125,13 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
         { sku: 'X-1', name: 'X', locations: [{ locationId: b.demo.locations.mainBar, parLevel: 1, reorderPoint: 1 }] },
       ],
       ['POST', '/api/v1/inventory/scan', { barcode: '619947000020', action: 'COUNT', quantity: 1, locationId: b.demo.locations.mainBar }],
+      ...['variance', 'kpis'].flatMap((r) =>
+        ['json', 'csv', 'pdf'].map((f): [string, string, unknown] => [
+          'GET',
+          `/api/v1/reports/${r}?venue_id=${b.demo.venueId}&format=${f}`,
+          undefined,
+        ]),
+      ),
     ];
     for (const [method, path, body] of cases) {
       const r = await t.api(method, path, { token: t.ownerToken, body });

@@ -19,7 +19,7 @@ describe('variance over a constructed week', () => {
     db = await pgliteFactory.open();
     const logger = pino({ level: 'silent' });
     alerts = await startAlerts({ db, config: defaultAlertsConfig(), logger, now: () => WEEK.to });
-    w = await constructWeek(db, alerts.feed);
+    w = await constructWeek(db, { alerts: alerts.feed });
     variance = new VarianceService({ db, inventory: new InventoryService(db), alerts: alerts.feed, logger });
     report = await variance.report(w.orgId, w.venueId, WEEK.from, WEEK.to);
   });

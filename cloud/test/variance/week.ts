@@ -5,7 +5,7 @@ import type { AlertFeed } from '../../src/alerts/index.js';
 import { VenueRepository } from '../../src/venues/venue.repository.js';
 
 /**
- * A constructed week at The Anchor (Europe/London, UTC in November), Monday 2 to Monday 9
+ * A constructed week at a venue in London (Europe/London, UTC in November), Monday 2 to Monday 9
  * November 2026, written through the services as the POS import, the bar staff and the
  * cameras would. Its losses are known exactly:
  *
@@ -32,17 +32,19 @@ export interface Week {
   readings: Map<string, string>;
 }
 
-export async function constructWeek(db: Db, alerts?: AlertFeed, orgName = 'Harbour Bars Ltd'): Promise<Week> {
+/** In a new organisation, or in orgId's (a venue named "The Week" beside whatever it has). */
+export async function constructWeek(db: Db, o: { alerts?: AlertFeed | undefined; orgId?: string | undefined } = {}): Promise<Week> {
+  const { alerts } = o;
   const venues = new VenueRepository(db);
-  const org = await venues.createOrganisation(orgName);
-  const venue = await venues.createVenue(org.id, { name: 'The Anchor', timezone: 'Europe/London' });
+  const org = o.orgId ? { id: o.orgId } : await venues.createOrganisation('Harbour Bars Ltd');
+  const venue = await venues.createVenue(org.id, { name: 'The Week', timezone: 'Europe/London' });
   const mainBar = (await venues.createLocation(org.id, { venueId: venue.id, name: 'Main Bar' })).id;
   const storage = (await venues.createLocation(org.id, { venueId: venue.id, name: 'Storage', type: 'storage' })).id;
   const inventory = new InventoryService(db, alerts);
   const observations = new ObservationService(db, alerts);
   const { rows: users } = await db.query<{ id: string }>(
     `INSERT INTO users (email, name, password_hash) VALUES ($1, 'Manager', 'x') RETURNING id`,
-    [`manager.${org.id.slice(0, 8)}@anchor.test`],
+    [`week.manager.${venue.id.slice(0, 8)}@anchor.test`],
   );
   const actor = { orgId: org.id, userId: users[0]!.id };
   const item = async (sku: string, name: string, bottleSizeMl: number, unitCost: number | null, locationId: string) =>
@@ -57,11 +59,11 @@ export async function constructWeek(db: Db, alerts?: AlertFeed, orgName = 'Harbo
         locations: [{ locationId, parLevel: 6, reorderPoint: 2 }],
       })
     ).id;
-  const titos = await item('TITOS-750', "Tito's", 750, 20, mainBar);
-  const jameson = await item('JAMESON-700', 'Jameson', 700, 25, storage);
-  const aperol = await item('APEROL-700', 'Aperol', 700, 18, mainBar);
+  const titos = await item('WK-TITOS-750', "Tito's", 750, 20, mainBar);
+  const jameson = await item('WK-JAMESON-700', 'Jameson', 700, 25, storage);
+  const aperol = await item('WK-APEROL-700', 'Aperol', 700, 18, mainBar);
 
-  const deviceId = `edge-${org.id.slice(0, 8)}`;
+  const deviceId = `week-edge-${venue.id.slice(0, 8)}`;
   await db.query(`INSERT INTO devices (id, org_id, venue_id, name) VALUES ($1, $2, $3, 'bar-pi')`, [deviceId, org.id, venue.id]);
   await db.query(`INSERT INTO cameras (org_id, device_id, id, location_id, url) VALUES ($1, $2, 'cam-1', $3, 'rtsp://cam')`, [
     org.id,
@@ -91,7 +93,7 @@ export async function constructWeek(db: Db, alerts?: AlertFeed, orgName = 'Harbo
           id,
           cameraId: 'cam-1',
           slotId: 'slot-1',
-          sku: 'TITOS-750',
+          sku: 'WK-TITOS-750',
           at,
           count: fills.length,
           fills,
