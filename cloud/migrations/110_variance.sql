@@ -13,3 +13,35 @@ CREATE TABLE variance_runs (
 -- A venue's ledger by location and time (sales for opening hours, waste and depletion for KPIs):
 -- the item-first index cannot serve "every item at these locations in this period".
 CREATE INDEX transactions_location_type_time ON transactions (org_id, location_id, type, at);
+
+-- Falls between consecutive trusted readings of a slot, kept by the daily job so a
+-- report over months reads a few rows instead of every heartbeat (a slot reports every
+-- five minutes). Whether a sale, waste or the clock explains a fall is judged when a
+-- report is read, so a late POS back-fill still counts.
+CREATE TABLE observation_drops (
+  observation_id uuid PRIMARY KEY,
+  org_id uuid NOT NULL,
+  venue_id uuid NOT NULL,
+  prev_observation_id uuid NOT NULL,
+  device_id text NOT NULL,
+  camera_id text NOT NULL,
+  slot_id text NOT NULL,
+  item_id uuid NOT NULL,
+  location_id uuid NOT NULL,
+  at timestamptz NOT NULL,
+  prev_at timestamptz NOT NULL,
+  units numeric(10, 3) NOT NULL,
+  prev_units numeric(10, 3) NOT NULL,
+  FOREIGN KEY (org_id, venue_id) REFERENCES venues(org_id, id) ON DELETE CASCADE
+);
+CREATE INDEX observation_drops_venue_time ON observation_drops (org_id, venue_id, at);
+
+-- The span of each venue's readings scanned for falls, (since, through]: readings outside
+-- it are scanned when a report reads them.
+CREATE TABLE variance_scans (
+  venue_id uuid PRIMARY KEY,
+  org_id uuid NOT NULL,
+  since timestamptz NOT NULL,
+  through timestamptz NOT NULL,
+  FOREIGN KEY (org_id, venue_id) REFERENCES venues(org_id, id) ON DELETE CASCADE
+);

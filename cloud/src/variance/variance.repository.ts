@@ -80,6 +80,23 @@ const PICK = (prefix: string, as: string) => `
   CASE WHEN ${prefix}_cnt.at IS NOT NULL AND (${prefix}_cam.at IS NULL OR ${prefix}_cnt.at > ${prefix}_cam.at) THEN ${prefix}_cnt.units
        ELSE ${prefix}_cam.units END AS ${as}_units`;
 
+/**
+ * Every trusted reading of the venue's slots after from up to to, beside the slot's reading
+ * before it (looked for up to a day back). $1 org, $2 venue.
+ */
+const SCAN = (from: string, to: string) => `
+  SELECT s.id, s.device_id, s.camera_id, s.slot_id, s.item_id, s.location_id, s.at, s.units, s.prev_id, s.prev_at, s.prev_units
+  FROM (
+    SELECT o.id, o.device_id, o.camera_id, o.slot_id, o.item_id, c.location_id, o.at, o.units::float8 AS units,
+           lag(o.id) OVER w AS prev_id, lag(o.at) OVER w AS prev_at, lag(o.units::float8) OVER w AS prev_units
+    FROM observations o
+    JOIN cameras c ON c.org_id = $1 AND c.device_id = o.device_id AND c.id = o.camera_id
+    JOIN locations l ON l.org_id = $1 AND l.id = c.location_id AND l.venue_id = $2
+    WHERE o.org_id = $1 AND o.trusted AND o.at > ${from} - interval '1 day' AND o.at <= ${to}
+    WINDOW w AS (PARTITION BY o.device_id, o.camera_id, o.slot_id ORDER BY o.at)
+  ) s
+  WHERE s.at > ${from} AND s.item_id IS NOT NULL AND s.prev_id IS NOT NULL`;
+
 export class VarianceRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -126,34 +143,70 @@ export class VarianceRepository {
     return rows;
   }
 
-  /** Falls of at least minDrop units between consecutive trusted readings of a slot at the venue, readings after from up to to. */
+  /**
+   * Falls of at least minDrop units between consecutive trusted readings of a slot at the venue,
+   * for readings after from up to to: those already scanned (up to through) from observation_drops,
+   * the rest from the readings themselves. Each with what sales and waste recorded around it.
+   */
   async drops(orgId: string, venueId: string, from: Date, to: Date, minDrop: number, slackMinutes: number): Promise<DropRow[]> {
     const { rows } = await this.db.query<DropRow>(
-      `WITH cams AS (
-         SELECT c.device_id, c.id, c.location_id FROM cameras c JOIN locations l ON l.org_id = c.org_id AND l.id = c.location_id
-         WHERE c.org_id = $1 AND l.venue_id = $2
-       ), series AS (
-         SELECT o.id, o.device_id, o.camera_id, o.slot_id, o.item_id, cams.location_id, o.at, o.units::float8 AS units,
-                lag(o.id) OVER w AS prev_id, lag(o.at) OVER w AS prev_at, lag(o.units::float8) OVER w AS prev_units
-         FROM observations o JOIN cams ON o.device_id = cams.device_id AND o.camera_id = cams.id
-         WHERE o.org_id = $1 AND o.trusted AND o.at > $3::timestamptz - interval '1 day' AND o.at <= $4
-         WINDOW w AS (PARTITION BY o.device_id, o.camera_id, o.slot_id ORDER BY o.at)
+      `WITH cov AS (SELECT since, through FROM variance_scans WHERE org_id = $1 AND venue_id = $2),
+       -- nothing scanned yet: all of (from, to] is read live
+       b AS (SELECT COALESCE((SELECT since FROM cov), 'infinity') AS s, COALESCE((SELECT through FROM cov), 'infinity') AS t),
+       d AS (
+         ${SCAN('$3::timestamptz', 'LEAST($4::timestamptz, (SELECT s FROM b))')}
+         UNION ALL
+         ${SCAN('GREATEST($3::timestamptz, (SELECT t FROM b))', '$4::timestamptz')}
+         UNION ALL
+         SELECT observation_id, device_id, camera_id, slot_id, item_id, location_id, at, units::float8, prev_observation_id, prev_at, prev_units::float8
+         FROM observation_drops
+         WHERE org_id = $1 AND venue_id = $2 AND at > GREATEST($3::timestamptz, (SELECT s FROM b)) AND at <= LEAST($4::timestamptz, (SELECT t FROM b))
        )
-       SELECT s.id, s.device_id AS "deviceId", s.camera_id AS "cameraId", s.slot_id AS "slotId", s.item_id AS "itemId",
-              s.location_id AS "locationId", s.at, s.units, s.prev_id AS "prevId", s.prev_at AS "prevAt", s.prev_units AS "prevUnits",
+       SELECT d.id, d.device_id AS "deviceId", d.camera_id AS "cameraId", d.slot_id AS "slotId", d.item_id AS "itemId",
+              d.location_id AS "locationId", d.at, d.units, d.prev_id AS "prevId", d.prev_at AS "prevAt", d.prev_units AS "prevUnits",
               COALESCE(sold.units, 0)::float8 AS "recordedUnits",
-              extract(isodow FROM s.at AT TIME ZONE v.timezone)::int AS dow, extract(hour FROM s.at AT TIME ZONE v.timezone)::int AS hour
-       FROM series s JOIN venues v ON v.org_id = $1 AND v.id = $2
+              extract(isodow FROM d.at AT TIME ZONE v.timezone)::int AS dow, extract(hour FROM d.at AT TIME ZONE v.timezone)::int AS hour
+       FROM d JOIN venues v ON v.org_id = $1 AND v.id = $2
        LEFT JOIN LATERAL (
          SELECT -sum(t.quantity) AS units FROM transactions t
-         WHERE t.org_id = $1 AND t.item_id = s.item_id AND t.location_id = s.location_id AND t.type IN ('SALE', 'WASTE')
-           AND t.at > s.prev_at - make_interval(mins => $6) AND t.at <= s.at + make_interval(mins => $6)
+         WHERE t.org_id = $1 AND t.item_id = d.item_id AND t.location_id = d.location_id AND t.type IN ('SALE', 'WASTE')
+           AND t.at > d.prev_at - make_interval(mins => $6) AND t.at <= d.at + make_interval(mins => $6)
        ) sold ON true
-       WHERE s.at > $3 AND s.item_id IS NOT NULL AND s.prev_units - s.units >= $5
-       ORDER BY s.at, s.id`,
+       WHERE d.prev_units - d.units >= $5
+       ORDER BY d.at, d.id`,
       [orgId, venueId, from, to, minDrop, slackMinutes],
     );
     return rows;
+  }
+
+  /**
+   * Keeps the venue's falls over (from, to], and whatever lies between that and the span already
+   * kept, so the kept span stays one piece; returns how many falls were new.
+   */
+  async storeDrops(orgId: string, venueId: string, from: Date, to: Date, minDrop: number): Promise<number> {
+    const { rows } = await this.db.query<{ n: number }>(
+      `WITH cov AS (SELECT since, through FROM variance_scans WHERE org_id = $1 AND venue_id = $2),
+       b AS (SELECT COALESCE((SELECT since FROM cov), $4::timestamptz) AS s, COALESCE((SELECT through FROM cov), $4::timestamptz) AS t),
+       live AS (
+         ${SCAN('$3::timestamptz', '(SELECT s FROM b)')}
+         UNION ALL
+         ${SCAN('(SELECT t FROM b)', '$4::timestamptz')}
+       ), ins AS (
+         INSERT INTO observation_drops (observation_id, org_id, venue_id, prev_observation_id, device_id, camera_id, slot_id, item_id,
+                                        location_id, at, prev_at, units, prev_units)
+         SELECT id, $1, $2, prev_id, device_id, camera_id, slot_id, item_id, location_id, at, prev_at, units, prev_units
+         FROM live WHERE prev_units - units >= $5
+         ON CONFLICT (observation_id) DO NOTHING RETURNING 1
+       ), moved AS (
+         INSERT INTO variance_scans (venue_id, org_id, since, through) VALUES ($2, $1, $3, $4)
+         ON CONFLICT (venue_id) DO UPDATE
+           SET since = LEAST(variance_scans.since, EXCLUDED.since), through = GREATEST(variance_scans.through, EXCLUDED.through)
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM ins)::int AS n, (SELECT count(*) FROM moved)::int AS moved`,
+      [orgId, venueId, from, to, minDrop],
+    );
+    return rows[0]!.n;
   }
 
   /** The hours of the week (venue time) in which the venue sold anything between since and to: "dow:hour" keys. */

@@ -160,8 +160,18 @@ export class VarianceService {
     return losses.length;
   }
 
-  /** The daily report of one venue's local day: computed, then fed to the alerts. */
+  /**
+   * Keeps the venue's falls in its readings up to to (from its last scan, or from from), so
+   * reports read them instead of every heartbeat. A reading that arrives after its time was
+   * scanned (hours late through an outbox) is not looked at again.
+   */
+  async scanDrops(orgId: string, venueId: string, from: Date, to: Date): Promise<number> {
+    return new VarianceRepository(this.d.db).storeDrops(orgId, venueId, from, to, MIN_DROP_UNITS);
+  }
+
+  /** The daily report of one venue's local day: its falls kept, the report computed, then fed to the alerts. */
   async runDaily(orgId: string, p: z.output<typeof dailyPayload>) {
+    await this.scanDrops(orgId, p.venueId, new Date(p.from), new Date(p.to));
     const report = await this.report(orgId, p.venueId, new Date(p.from), new Date(p.to));
     const fed = await this.feedAlerts(orgId, p.venueId, report);
     return {

@@ -104,6 +104,19 @@ describe('variance over a constructed week', () => {
     expect(times).not.toContain('2026-11-06T22:35:00.000Z');
   });
 
+  it('the same anomalies whether read from the readings or from the falls the daily scan kept, in part or whole', async () => {
+    const again = async () => (await variance.report(w.orgId, w.venueId, WEEK.from, WEEK.to)).anomalies;
+    // Saturday to Monday first, then the days before it: the kept span grows at both ends
+    expect(await variance.scanDrops(w.orgId, w.venueId, new Date('2026-11-07T00:00:00Z'), WEEK.to)).toBe(2);
+    expect(await again()).toEqual(report.anomalies);
+    // Wednesday 20:05, Thursday 21:05, Friday 22:05 and 22:35: falls a sale or waste explains are kept too
+    expect(await variance.scanDrops(w.orgId, w.venueId, WEEK.from, new Date('2026-11-03T00:00:00Z'))).toBe(4);
+    expect(await again()).toEqual(report.anomalies);
+    expect(await variance.scanDrops(w.orgId, w.venueId, WEEK.from, WEEK.to)).toBe(0);
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM observation_drops WHERE venue_id = $1', [w.venueId]);
+    expect(rows[0]!.n).toBe(6);
+  });
+
   it('feeds unexplained_loss: Jameson (3 bottles ≥ 2) raises, Tito’s (1.2) does not', async () => {
     expect(await variance.feedAlerts(w.orgId, w.venueId, report)).toBe(2);
     const raised = await alerts.engine.list(w.orgId, { states: ['raised'] });
