@@ -54,7 +54,7 @@ export class VarianceService {
     const [rows, drops, hours] = await Promise.all([
       repo.lines(orgId, venueId, from, to),
       repo.drops(orgId, venueId, from, to, MIN_DROP_UNITS, SALE_SLACK_MINUTES),
-      repo.saleHours(orgId, venueId, new Date(to.getTime() - OPENING_HOURS_LOOKBACK_DAYS * DAY_MS), to),
+      repo.saleHours(orgId, venueId, new Date(from.getTime() - OPENING_HOURS_LOOKBACK_DAYS * DAY_MS), to),
     ]);
     const lines = rows.map(varianceLineOf);
     const sizes = new Map(rows.map((r) => [r.itemId, r.bottleSizeMl]));
@@ -70,8 +70,8 @@ export class VarianceService {
         source: openHours ? 'sales' : 'unknown',
         timezone: venue.timezone,
         explanation: openHours
-          ? `The venue has no opening hours on record: an hour of the week (${venue.timezone}) counts as open when the venue sold anything in it during the ${OPENING_HOURS_LOOKBACK_DAYS} days before the period end.`
-          : `The venue has no opening hours on record and no sales in the ${OPENING_HOURS_LOOKBACK_DAYS} days before the period end to infer them from: no drop is judged by the clock.`,
+          ? `The venue has no opening hours on record: an hour of the week (${venue.timezone}) counts as open when the venue sold anything in it during the period or the ${OPENING_HOURS_LOOKBACK_DAYS} days before it.`
+          : `The venue has no opening hours on record and no sales in the period or the ${OPENING_HOURS_LOOKBACK_DAYS} days before it to infer them from: no drop is judged by the clock.`,
       },
       totals: {
         unexplainedUnits: Math.round(measured.reduce((s, l) => s + l.unexplained!.units, 0) * 1000) / 1000,
