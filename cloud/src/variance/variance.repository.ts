@@ -82,25 +82,59 @@ const PICK = (prefix: string, as: string) => `
 
 /**
  * Every trusted reading of the venue's slots after from up to to, beside the slot's reading
- * before it (looked for up to a day back). $1 org, $2 venue.
+ * before it: the one just before from is found through the latest-reading index, however long
+ * the camera was off. $1 org, $2 venue. An empty span reads nothing.
  */
 const SCAN = (from: string, to: string) => `
   SELECT s.id, s.device_id, s.camera_id, s.slot_id, s.item_id, s.location_id, s.at, s.units, s.prev_id, s.prev_at, s.prev_units
   FROM (
-    SELECT o.id, o.device_id, o.camera_id, o.slot_id, o.item_id, c.location_id, o.at, o.units::float8 AS units,
-           lag(o.id) OVER w AS prev_id, lag(o.at) OVER w AS prev_at, lag(o.units::float8) OVER w AS prev_units
-    FROM observations o
-    JOIN cameras c ON c.org_id = $1 AND c.device_id = o.device_id AND c.id = o.camera_id
-    JOIN locations l ON l.org_id = $1 AND l.id = c.location_id AND l.venue_id = $2
-    WHERE o.org_id = $1 AND o.trusted AND o.at > ${from} - interval '1 day' AND o.at <= ${to}
-    WINDOW w AS (PARTITION BY o.device_id, o.camera_id, o.slot_id ORDER BY o.at)
+    SELECT r.*, lag(r.id) OVER w AS prev_id, lag(r.at) OVER w AS prev_at, lag(r.units) OVER w AS prev_units
+    FROM (
+      SELECT o.id, o.device_id, o.camera_id, o.slot_id, o.item_id, c.location_id, o.at, o.units::float8 AS units
+      FROM observations o
+      JOIN cameras c ON c.org_id = $1 AND c.device_id = o.device_id AND c.id = o.camera_id
+      JOIN locations l ON l.org_id = $1 AND l.id = c.location_id AND l.venue_id = $2
+      WHERE ${from} < ${to} AND o.org_id = $1 AND o.trusted AND o.at > ${from} AND o.at <= ${to}
+      UNION ALL
+      SELECT a.id, sl.device_id, sl.camera_id, sl.id, a.item_id, c.location_id, a.at, a.units::float8
+      FROM cameras c
+      JOIN locations l ON l.org_id = $1 AND l.id = c.location_id AND l.venue_id = $2
+      JOIN slots sl ON sl.device_id = c.device_id AND sl.camera_id = c.id
+      JOIN LATERAL (
+        SELECT o.id, o.item_id, o.at, o.units FROM observations o
+        WHERE o.device_id = sl.device_id AND o.camera_id = sl.camera_id AND o.slot_id = sl.id AND o.trusted AND o.at <= ${from}
+        ORDER BY o.at DESC LIMIT 1
+      ) a ON true
+      WHERE ${from} < ${to} AND c.org_id = $1
+    ) r
+    WINDOW w AS (PARTITION BY r.device_id, r.camera_id, r.slot_id ORDER BY r.at)
   ) s
   WHERE s.at > ${from} AND s.item_id IS NOT NULL AND s.prev_id IS NOT NULL`;
+
+/** Sales (in theory) and waste of the fall's item and location between its readings, $6 minutes either side. */
+const RECORDED = (d: string) => `
+  LEFT JOIN LATERAL (
+    SELECT -sum(t.quantity) AS units FROM transactions t
+    WHERE t.org_id = $1 AND t.item_id = ${d}.item_id AND t.location_id = ${d}.location_id AND t.type IN ('SALE', 'WASTE')
+      AND t.at > ${d}.prev_at - make_interval(mins => $6) AND t.at <= ${d}.at + make_interval(mins => $6)
+  ) rec ON true`;
+/** The readings that fell by $5 units or more, with what was recorded around them. */
+const FALLS = (readings: string) => `
+  SELECT y.*, COALESCE(rec.units, 0)::float8 AS recorded
+  FROM (SELECT * FROM (${readings}) x WHERE x.prev_units - x.units >= $5) y ${RECORDED('y')}`;
+
+export interface DropRules {
+  minDrop: number;
+  slackMinutes: number;
+  suddenUnits: number;
+  suddenMinutes: number;
+  openHours: Set<string> | null;
+}
 
 export class VarianceRepository {
   constructor(private readonly db: Queryable) {}
 
-  /** Every item stocked, watched or moved at the venue's locations, with its opening (at or before from) and closing (at or before to) measurements. */
+  /** Every item stocked, watched or moved in the period at the venue's locations, with its opening (at or before from) and closing (at or before to) measurements. */
   async lines(orgId: string, venueId: string, from: Date, to: Date): Promise<LineRow[]> {
     const { rows } = await this.db.query<LineRow>(
       `WITH locs AS (SELECT id, name FROM locations WHERE org_id = $1 AND venue_id = $2),
@@ -111,7 +145,11 @@ export class VarianceRepository {
        ), pairs AS (
          SELECT item_id, location_id FROM item_locations WHERE org_id = $1 AND location_id IN (SELECT id FROM locs)
          UNION SELECT item_id, location_id FROM slots_at
-         UNION SELECT DISTINCT item_id, location_id FROM transactions WHERE org_id = $1 AND location_id IN (SELECT id FROM locs) AND at <= $4
+         -- moved in the period: one index probe per item and location, not a pass over the ledger
+         UNION SELECT i.id, l.id FROM items i CROSS JOIN locs l
+         WHERE i.org_id = $1 AND NOT i.archived AND EXISTS (
+           SELECT 1 FROM transactions t WHERE t.org_id = $1 AND t.item_id = i.id AND t.location_id = l.id AND t.at > $3 AND t.at <= $4
+         )
        ), m AS (
          SELECT p.item_id, p.location_id, ${PICK('o', 'open')}, ${PICK('c', 'close')}
          FROM pairs p ${MEASURED('$3', 'o')} ${MEASURED('$4', 'c')}
@@ -144,37 +182,44 @@ export class VarianceRepository {
   }
 
   /**
-   * Falls of at least minDrop units between consecutive trusted readings of a slot at the venue,
-   * for readings after from up to to: those already scanned (up to through) from observation_drops,
-   * the rest from the readings themselves. Each with what sales and waste recorded around it.
+   * The falls of at least minDrop units between consecutive trusted readings of a slot at the
+   * venue, readings after from up to to, that may be anomalies: none explained by sales or waste
+   * when seen, sudden, or outside openHours ("dow:hour" keys; null: not judged by the clock).
+   * Falls already kept come from observation_drops, the rest from the readings themselves.
+   * Each with what sales and waste record around it now.
    */
-  async drops(orgId: string, venueId: string, from: Date, to: Date, minDrop: number, slackMinutes: number): Promise<DropRow[]> {
+  async drops(orgId: string, venueId: string, from: Date, to: Date, o: DropRules): Promise<DropRow[]> {
     const { rows } = await this.db.query<DropRow>(
       `WITH cov AS (SELECT since, through FROM variance_scans WHERE org_id = $1 AND venue_id = $2),
-       -- nothing scanned yet: all of (from, to] is read live
+       -- nothing kept yet: all of (from, to] is read live
        b AS (SELECT COALESCE((SELECT since FROM cov), 'infinity') AS s, COALESCE((SELECT through FROM cov), 'infinity') AS t),
-       d AS (
-         ${SCAN('$3::timestamptz', 'LEAST($4::timestamptz, (SELECT s FROM b))')}
+       live AS (
+         ${FALLS(`${SCAN('$3::timestamptz', 'LEAST($4::timestamptz, (SELECT s FROM b))')} UNION ALL ${SCAN('GREATEST($3::timestamptz, (SELECT t FROM b))', '$4::timestamptz')}`)}
+       ), d AS (
+         SELECT * FROM live
          UNION ALL
-         ${SCAN('GREATEST($3::timestamptz, (SELECT t FROM b))', '$4::timestamptz')}
-         UNION ALL
-         SELECT observation_id, device_id, camera_id, slot_id, item_id, location_id, at, units::float8, prev_observation_id, prev_at, prev_units::float8
+         SELECT observation_id, device_id, camera_id, slot_id, item_id, location_id, at, units::float8, prev_observation_id, prev_at,
+                prev_units::float8, recorded_units::float8
          FROM observation_drops
          WHERE org_id = $1 AND venue_id = $2 AND at > GREATEST($3::timestamptz, (SELECT s FROM b)) AND at <= LEAST($4::timestamptz, (SELECT t FROM b))
+       ), k AS (SELECT d.*, floor(extract(epoch FROM d.at) / 900) AS q FROM d),
+       -- venue time per quarter-hour, not per fall: every time zone's offset is a whole number of quarters
+       qs AS (
+         SELECT x.q, extract(isodow FROM to_timestamp(x.q * 900) AT TIME ZONE v.timezone)::int AS dow,
+                extract(hour FROM to_timestamp(x.q * 900) AT TIME ZONE v.timezone)::int AS hour
+         FROM (SELECT DISTINCT q FROM k) x CROSS JOIN venues v WHERE v.org_id = $1 AND v.id = $2
+       ), c AS (
+         SELECT k.*, qs.dow, qs.hour FROM k JOIN qs ON qs.q = k.q
+         WHERE k.recorded <= 0
+            OR (k.prev_units - k.units >= $7 AND k.at - k.prev_at <= make_interval(mins => $8))
+            OR ($9::text[] IS NOT NULL AND NOT ((qs.dow || ':' || qs.hour) = ANY ($9::text[])))
        )
-       SELECT d.id, d.device_id AS "deviceId", d.camera_id AS "cameraId", d.slot_id AS "slotId", d.item_id AS "itemId",
-              d.location_id AS "locationId", d.at, d.units, d.prev_id AS "prevId", d.prev_at AS "prevAt", d.prev_units AS "prevUnits",
-              COALESCE(sold.units, 0)::float8 AS "recordedUnits",
-              extract(isodow FROM d.at AT TIME ZONE v.timezone)::int AS dow, extract(hour FROM d.at AT TIME ZONE v.timezone)::int AS hour
-       FROM d JOIN venues v ON v.org_id = $1 AND v.id = $2
-       LEFT JOIN LATERAL (
-         SELECT -sum(t.quantity) AS units FROM transactions t
-         WHERE t.org_id = $1 AND t.item_id = d.item_id AND t.location_id = d.location_id AND t.type IN ('SALE', 'WASTE')
-           AND t.at > d.prev_at - make_interval(mins => $6) AND t.at <= d.at + make_interval(mins => $6)
-       ) sold ON true
-       WHERE d.prev_units - d.units >= $5
-       ORDER BY d.at, d.id`,
-      [orgId, venueId, from, to, minDrop, slackMinutes],
+       SELECT c.id, c.device_id AS "deviceId", c.camera_id AS "cameraId", c.slot_id AS "slotId", c.item_id AS "itemId",
+              c.location_id AS "locationId", c.at, c.units, c.prev_id AS "prevId", c.prev_at AS "prevAt", c.prev_units AS "prevUnits",
+              COALESCE(rec.units, 0)::float8 AS "recordedUnits", c.dow, c.hour
+       FROM c ${RECORDED('c')}
+       ORDER BY c.at, c.id`,
+      [orgId, venueId, from, to, o.minDrop, o.slackMinutes, o.suddenUnits, o.suddenMinutes, o.openHours ? [...o.openHours] : null],
     );
     return rows;
   }
@@ -183,19 +228,15 @@ export class VarianceRepository {
    * Keeps the venue's falls over (from, to], and whatever lies between that and the span already
    * kept, so the kept span stays one piece; returns how many falls were new.
    */
-  async storeDrops(orgId: string, venueId: string, from: Date, to: Date, minDrop: number): Promise<number> {
+  async storeDrops(orgId: string, venueId: string, from: Date, to: Date, o: Pick<DropRules, 'minDrop' | 'slackMinutes'>): Promise<number> {
     const { rows } = await this.db.query<{ n: number }>(
       `WITH cov AS (SELECT since, through FROM variance_scans WHERE org_id = $1 AND venue_id = $2),
        b AS (SELECT COALESCE((SELECT since FROM cov), $4::timestamptz) AS s, COALESCE((SELECT through FROM cov), $4::timestamptz) AS t),
-       live AS (
-         ${SCAN('$3::timestamptz', '(SELECT s FROM b)')}
-         UNION ALL
-         ${SCAN('(SELECT t FROM b)', '$4::timestamptz')}
-       ), ins AS (
+       live AS (${FALLS(`${SCAN('$3::timestamptz', '(SELECT s FROM b)')} UNION ALL ${SCAN('(SELECT t FROM b)', '$4::timestamptz')}`)}),
+       ins AS (
          INSERT INTO observation_drops (observation_id, org_id, venue_id, prev_observation_id, device_id, camera_id, slot_id, item_id,
-                                        location_id, at, prev_at, units, prev_units)
-         SELECT id, $1, $2, prev_id, device_id, camera_id, slot_id, item_id, location_id, at, prev_at, units, prev_units
-         FROM live WHERE prev_units - units >= $5
+                                        location_id, at, prev_at, units, prev_units, recorded_units)
+         SELECT id, $1, $2, prev_id, device_id, camera_id, slot_id, item_id, location_id, at, prev_at, units, prev_units, recorded FROM live
          ON CONFLICT (observation_id) DO NOTHING RETURNING 1
        ), moved AS (
          INSERT INTO variance_scans (venue_id, org_id, since, through) VALUES ($2, $1, $3, $4)
@@ -204,7 +245,7 @@ export class VarianceRepository {
          RETURNING 1
        )
        SELECT (SELECT count(*) FROM ins)::int AS n, (SELECT count(*) FROM moved)::int AS moved`,
-      [orgId, venueId, from, to, minDrop],
+      [orgId, venueId, from, to, o.minDrop, o.slackMinutes],
     );
     return rows[0]!.n;
   }
@@ -212,10 +253,15 @@ export class VarianceRepository {
   /** The hours of the week (venue time) in which the venue sold anything between since and to: "dow:hour" keys. */
   async saleHours(orgId: string, venueId: string, since: Date, to: Date): Promise<Set<string>> {
     const { rows } = await this.db.query<{ k: string }>(
-      `SELECT DISTINCT extract(isodow FROM t.at AT TIME ZONE v.timezone)::int || ':' || extract(hour FROM t.at AT TIME ZONE v.timezone)::int AS k
-       FROM venues v JOIN locations l ON l.org_id = v.org_id AND l.venue_id = v.id
-       JOIN transactions t ON t.org_id = v.org_id AND t.location_id = l.id AND t.type = 'SALE' AND t.at > $3 AND t.at <= $4
-       WHERE v.org_id = $1 AND v.id = $2`,
+      `WITH b AS (
+         -- quarter-hours first (no time zone arithmetic per sale), then their hour in venue time
+         SELECT DISTINCT floor(extract(epoch FROM t.at) / 900) AS q
+         FROM locations l JOIN transactions t ON t.org_id = l.org_id AND t.location_id = l.id AND t.type = 'SALE' AND t.at > $3 AND t.at <= $4
+         WHERE l.org_id = $1 AND l.venue_id = $2
+       )
+       SELECT DISTINCT extract(isodow FROM to_timestamp(b.q * 900) AT TIME ZONE v.timezone)::int || ':' ||
+              extract(hour FROM to_timestamp(b.q * 900) AT TIME ZONE v.timezone)::int AS k
+       FROM b CROSS JOIN venues v WHERE v.org_id = $1 AND v.id = $2`,
       [orgId, venueId, since, to],
     );
     return new Set(rows.map((r) => r.k));

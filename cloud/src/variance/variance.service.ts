@@ -9,12 +9,27 @@ import type { JobQueue } from '../jobs/index.js';
 import { venueRecords } from '../venues/index.js';
 import { badRequest, notFound } from '../errors.js';
 import { VarianceRepository } from './variance.repository.js';
-import { amount, anomalyOf, MIN_DROP_UNITS, OPENING_HOURS_LOOKBACK_DAYS, SALE_SLACK_MINUTES, varianceLineOf } from './variance.js';
+import {
+  amount,
+  anomalyOf,
+  MIN_DROP_UNITS,
+  OPENING_HOURS_LOOKBACK_DAYS,
+  SALE_SLACK_MINUTES,
+  SUDDEN_DROP_UNITS,
+  SUDDEN_WITHIN_MINUTES,
+  varianceLineOf,
+} from './variance.js';
 
 export type VarianceReport = z.output<typeof varianceReport>;
 export type KpiReport = z.output<typeof kpiReport>;
 
 const DAY_MS = 86_400_000;
+const DROP_RULES = {
+  minDrop: MIN_DROP_UNITS,
+  slackMinutes: SALE_SLACK_MINUTES,
+  suddenUnits: SUDDEN_DROP_UNITS,
+  suddenMinutes: SUDDEN_WITHIN_MINUTES,
+};
 /** The longest period one report covers: a year of a venue's ledger. */
 const MAX_DAYS = 366;
 export const DAILY_JOB = 'variance_daily';
@@ -51,14 +66,14 @@ export class VarianceService {
   async report(orgId: string, venueId: string, from: Date, to: Date): Promise<VarianceReport> {
     const venue = await this.venue(orgId, venueId, from, to);
     const repo = new VarianceRepository(this.d.db);
-    const [rows, drops, hours] = await Promise.all([
+    const hours = await repo.saleHours(orgId, venueId, new Date(from.getTime() - OPENING_HOURS_LOOKBACK_DAYS * DAY_MS), to);
+    const openHours = hours.size ? hours : null;
+    const [rows, drops] = await Promise.all([
       repo.lines(orgId, venueId, from, to),
-      repo.drops(orgId, venueId, from, to, MIN_DROP_UNITS, SALE_SLACK_MINUTES),
-      repo.saleHours(orgId, venueId, new Date(from.getTime() - OPENING_HOURS_LOOKBACK_DAYS * DAY_MS), to),
+      repo.drops(orgId, venueId, from, to, { ...DROP_RULES, openHours }),
     ]);
     const lines = rows.map(varianceLineOf);
     const sizes = new Map(rows.map((r) => [r.itemId, r.bottleSizeMl]));
-    const openHours = hours.size ? hours : null;
     const anomalies = drops.flatMap((d) => anomalyOf(d, openHours, sizes.get(d.itemId) ?? null) ?? []);
     const measured = lines.filter((l) => l.unexplained);
     return {
@@ -166,7 +181,7 @@ export class VarianceService {
    * scanned (hours late through an outbox) is not looked at again.
    */
   async scanDrops(orgId: string, venueId: string, from: Date, to: Date): Promise<number> {
-    return new VarianceRepository(this.d.db).storeDrops(orgId, venueId, from, to, MIN_DROP_UNITS);
+    return new VarianceRepository(this.d.db).storeDrops(orgId, venueId, from, to, DROP_RULES);
   }
 
   /** The daily report of one venue's local day: its falls kept, the report computed, then fed to the alerts. */
