@@ -196,9 +196,9 @@ export function buildProgram(io: Io, box: ExitBox): Command {
   detector
     .command('import')
     .description(
-      'make a model folder from an Ultralytics YOLOv8 / YOLO11 ONNX export (classes and input size read from the export), check it runs',
+      'make a model folder from an Ultralytics YOLOv8 / YOLO11 or a YOLOX ONNX export (classes and input size read from the export), check it runs',
     )
-    .argument('<model.onnx>', 'the export (`yolo export model=yolo11n.pt format=onnx`)')
+    .argument('<model.onnx>', 'the export (`yolo export model=yolo11n.pt format=onnx`, or YOLOX tools/export_onnx.py)')
     .addOption(
       new Option('--out <dir>', "model folder to write (the agent's vision.modelDir)").env('SMARTSTOCK_MODEL_DIR').default('models'),
     )
@@ -214,6 +214,14 @@ export function buildProgram(io: Io, box: ExitBox): Command {
     )
     .addOption(new Option('--input <WxH>', 'input size, for an export without it (e.g. 640x640)').env('SMARTSTOCK_DETECTOR_INPUT'))
     .addOption(new Option('--name <name>', 'model name reported with each count (default: the file name)').env('SMARTSTOCK_DETECTOR_NAME'))
+    .addOption(
+      new Option('--format <format>', 'yolo or yolox (default: read from the export)')
+        .choices(['yolo', 'yolox'])
+        .env('SMARTSTOCK_DETECTOR_FORMAT'),
+    )
+    .addOption(
+      new Option('--decoded', 'a YOLOX export that decodes its boxes itself (decode_in_inference)').env('SMARTSTOCK_DETECTOR_DECODED'),
+    )
     .addOption(new Option('--frame <frame.jpg>', 'check it on this camera frame (default: a generated shelf)').env('SMARTSTOCK_FRAME'))
     .addOption(new Option('--no-fill', 'leave out the SmartStock fill model (counts only, no fill levels)').env('SMARTSTOCK_NO_FILL'))
     .addOption(new Option('--force', 'replace the model files of a folder that is not empty').env('SMARTSTOCK_FORCE'))
