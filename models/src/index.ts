@@ -35,3 +35,4 @@ export * from './synthetic/index.js';
 export { type CorrectionExportLine, parseCorrectionLine } from './corrections/format.js';
 export { writeLabelledSet, type WrittenSet } from './corrections/writer.js';
 export { exportCorrections, type ExportOptions } from './corrections/export-command.js';
+export { detectFolder, DetectUsageError, type DetectOptions, type DetectReport, type CocoResult, type CocoScore } from './detect/detect.js';

@@ -12,12 +12,14 @@ lost small, crowded bottles: restaurant AP50 0.21 -> 0.01):
 - half of every batch is 2x2 mosaics of Beverage3 train (small, crowded real scenes) with liquor close-ups
   cut from their white backdrop and pasted small (18-90 px) and many, tilted, some lying; liquor SKUs
   are split by SKU (id % 5 == 0 held out), so the validation composites show bottles training never saw.
-Every --check-minutes: AP50 on Beverage3 valid+test (never trained on) and on the held-out-SKU
-composites; the run stops at the first check below the best so far on any split, and
+Every --check-minutes: AP50 on Beverage3 valid+test (never trained on; 17 bottles), on a fifth of
+Beverage3 train's source photos held out of training (by a hash of the source name: 150 bottles) and
+on the held-out-SKU composites; the run stops at the first check below the best so far on any split, and
 out/NAME-best.pt keeps the best state that is not below zero-shot on either.
 """
 import argparse
 import copy
+import hashlib
 import json
 import os
 import random
@@ -35,7 +37,13 @@ LIQUOR = os.environ.get('SMARTSTOCK_LIQUOR_DATA', '/work/shared/datasets/liquor-
 SIZE = 416
 
 
-def beverage(splits):
+def held_out_source(stem):
+    """A fifth of Beverage3's train source photos (all their augmented copies) kept for validation; eval.ts uses the same rule."""
+    return hashlib.sha256(stem.encode()).hexdigest()[0] in '012'
+
+
+def beverage(splits, held_out=None):
+    """(path, bottle boxes, can boxes) of the splits; held_out True/False keeps only / drops the held-out train sources."""
     coco = json.load(open(os.path.join(REAL, 'annotations.coco.json')))
     names = {c['id']: c['name'] for c in coco['categories']}
     by = {}
@@ -45,7 +53,7 @@ def beverage(splits):
     return [
         (os.path.join(REAL, im['file_name']), [b for n, b in by.get(im['id'], []) if n == 'bottle'], [b for n, b in by.get(im['id'], []) if n != 'bottle'])
         for im in coco['images']
-        if im.get('split') in splits
+        if im.get('split') in splits and (held_out is None or held_out_source(im['source_stem']) == held_out)
     ]
 
 
@@ -201,12 +209,13 @@ def main():
         opt.load_state_dict(st['opt'])
         step, seconds = st['step'], st['seconds']
 
-    train_backs = beverage({'train'})
+    train_backs = beverage({'train'}, held_out=False)
     train_paste = liquor(held_out=False)
     vrng = random.Random(12345)
     val_backs = beverage({'valid', 'test'})
     sets = {
         'beverage3 valid+test': [(*tensor(Image.open(p)), b) for p, b, _ in val_backs],
+        'beverage3 train, held-out sources': [(*tensor(Image.open(p)), b) for p, b, _ in beverage({'train'}, held_out=True)],
         'held-out SKUs pasted on valid+test, 2x2': [
             (*tensor(img), bb) for img, bb, _ in (scene(vrng, val_backs, liquor(held_out=True), True) for _ in range(60))
         ],
