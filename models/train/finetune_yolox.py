@@ -233,10 +233,11 @@ def main():
             xs.append(tensor(img)[0])
             targets.append((bb, cc))
         x = torch.stack(xs)
-        with torch.no_grad():
-            t = teacher.logits(x)
+        with torch.no_grad():  # backbone and neck are frozen and shared: run once
+            feats = teacher.features(x)
+            t = teacher.head_logits(feats)
             boxes = decode(t, SIZE, SIZE)
-        s = net.logits(x)
+        s = net.head_logits(feats)
         soft = t[..., 5:].sigmoid()
         for i, (bb, cc) in enumerate(targets):
             for group, value in ((cc, 0.0), (bb, 1.0)):

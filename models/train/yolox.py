@@ -147,10 +147,15 @@ class YoloxNano(nn.Module):
         self.neck = Neck()
         self.head = nn.ModuleList([HeadLevel(c, nc) for c in (64, 128, 256)])
 
-    def logits(self, x):
+    def features(self, x):
+        return self.neck(self.backbone(x))
+
+    def head_logits(self, feats):
         """Per level [B, HW, 5+nc] raw (no sigmoid), concatenated in stride order."""
-        outs = [h(f) for h, f in zip(self.head, self.neck(self.backbone(x)))]
-        return torch.cat([o.flatten(2) for o in outs], 2).transpose(1, 2)
+        return torch.cat([h(f).flatten(2) for h, f in zip(self.head, feats)], 2).transpose(1, 2)
+
+    def logits(self, x):
+        return self.head_logits(self.features(x))
 
     def forward(self, x):
         """As the export: x, y, w, h raw, then sigmoid(objectness), sigmoid(classes)."""
@@ -249,11 +254,27 @@ def port_check(path=YOLOX_ONNX, images=10, size=416):
     return rows
 
 
+def export_onnx(net, path, size):
+    """The export's own contract at another input size: images [1, 3, size, size] BGR 0-255 → output [1, N, 85]."""
+    net.eval()
+    torch.onnx.export(net, torch.zeros(1, 3, size, size), path, input_names=['images'], output_names=['output'], opset_version=11, dynamo=False)
+
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--onnx', default=YOLOX_ONNX)
     ap.add_argument('--images', type=int, default=10)
+    ap.add_argument('--export', type=int, help='write the port as ONNX at this input size (a multiple of 32) to --out')
+    ap.add_argument('--weights', help='a fine-tune checkpoint (finetune_yolox.py) to export instead of the COCO weights')
+    ap.add_argument('--out')
     a = ap.parse_args()
+    if a.export:
+        net = load_onnx_weights(YoloxNano(), a.onnx)
+        if a.weights:
+            net.load_state_dict(torch.load(a.weights)['model'])
+        export_onnx(net, a.out, a.export)
+        print(f'wrote {a.out} ({a.export}x{a.export})')
+        raise SystemExit(0)
     rows = port_check(a.onnx, a.images)
     print('| image | max abs diff, whole output | max abs diff, bottle score |\n|---|---|---|')
     for name, d, s in rows:
