@@ -86,7 +86,7 @@ export async function readFills(
     throw new VisionError(`fill output shape [${res.dims.join(', ')}], expected [${boxes.length}, 3]`, fill.meta.file);
   const clamp = (v: number): number => Math.min(1, Math.max(0, v));
   return boxes.map((_, i) =>
-    r[i * 3 + 2]! >= fill.meta.observableThreshold ? { fill: clamp(r[i * 3]!), sigma: clamp(r[i * 3 + 1]!) } : null,
+    r[i * 3 + 2]! >= fill.meta.observableThreshold ? { fill: clamp(r[i * 3]!), sigma: clamp(r[i * 3 + 1]! * fill.meta.sigmaScale) } : null,
   );
 }
 

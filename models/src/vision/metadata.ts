@@ -44,6 +44,8 @@ export interface FillMetadata {
   /** Output [B, 3]: fill 0-1, sigma 0-1, observable probability. */
   input: { width: number; height: number };
   observableThreshold: number;
+  /** Multiplies the model's sigma so that 68 % of errors lie within it (bench/calibrate-sigma.ts); default 1. */
+  sigmaScale: number;
 }
 
 function fail(file: string, what: string): never {
@@ -132,5 +134,6 @@ export async function readFillMetadata(file: string): Promise<FillMetadata> {
     file: join(dirname(file), str(file, o, 'file')),
     input: { width: num(file, input, 'width', 4, 1024), height: num(file, input, 'height', 4, 1024) },
     observableThreshold: o.observableThreshold === undefined ? 0.5 : num(file, o, 'observableThreshold', 0, 1),
+    sigmaScale: o.sigmaScale === undefined ? 1 : num(file, o, 'sigmaScale', 0.05, 20),
   };
 }
