@@ -75,7 +75,7 @@ def cutout(path, bbox, cache={}):
     return cache[key]
 
 
-def scene(rng, backs, bottles_to_paste, mosaic):
+def scene(rng, backs, bottles_to_paste, mosaic, paste=(2, 10)):
     """A 416x416 RGB image with bottle and can boxes (x0, y0, x1, y1)."""
     canvas = Image.new('RGB', (SIZE, SIZE), (114, 114, 114))
     bottles, cans = [], []
@@ -87,7 +87,7 @@ def scene(rng, backs, bottles_to_paste, mosaic):
         canvas.paste(im.resize((round(im.width * k), round(im.height * k)), Image.BILINEAR), (ox, oy))
         bottles += [[ox + v * k if i % 2 == 0 else oy + v * k for i, v in enumerate(b)] for b in bb]
         cans += [[ox + v * k if i % 2 == 0 else oy + v * k for i, v in enumerate(b)] for b in cc]
-    for _ in range(rng.randint(2, 10)):
+    for _ in range(rng.randint(*paste)):
         path, bbox = bottles_to_paste[rng.randrange(len(bottles_to_paste))]
         c = cutout(path, bbox)
         h = rng.uniform(18, 90)
@@ -183,6 +183,8 @@ def main():
     ap.add_argument('--resume', action='store_true')
     ap.add_argument('--only-bottle', action='store_true', help="train only the bottle row of cls_pred (a linear probe on COCO's features)")
     ap.add_argument('--log', default='finetune')
+    ap.add_argument('--mosaic-every', type=int, default=2, help='every Nth image of a batch is a 2x2 mosaic')
+    ap.add_argument('--paste-max', type=int, default=10, help='at most this many close-ups pasted per training image')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -229,7 +231,7 @@ def main():
         net.train()
         xs, targets = [], []
         for b in range(a.batch):
-            img, bb, cc = scene(rng, train_backs, train_paste, mosaic=b % 2 == 0)
+            img, bb, cc = scene(rng, train_backs, train_paste, mosaic=b % a.mosaic_every == 0, paste=(min(2, a.paste_max), a.paste_max))
             xs.append(tensor(img)[0])
             targets.append((bb, cc))
         x = torch.stack(xs)
