@@ -2,7 +2,8 @@
  * npm run eval:vision — the models on images training never saw:
  *   synthetic `normal` and `hard` splits from seeds 1,000,000+ and 2,000,000+ (training uses < 200,000),
  *   the real photos' held-out splits when /work/shared/datasets is present (Beverage3 valid + test,
- *   and a fifth of its train split's source photos, picked by a hash of the source name),
+ *   a fifth of its train split's source photos, picked by a hash of the source name, and, when written,
+ *   the held-out-SKU liquor composites of train/finetune_yolox.py --write-composites),
  *   the same real splits through the zero-shot COCO YOLOX-Nano at 416, 512 and 640 (the baseline to
  *   beat) with each one's 720p latency, and per-frame latency at 1 and 2 threads beside bare onnxruntime.
  * Options: --count N (images per synthetic split, default 150), --model-dir DIR, --no-latency, --no-baseline.
@@ -112,14 +113,23 @@ interface Coco {
  * YOLOX fine-tune (train/finetune_yolox.py, same rule): 150 bottle boxes, where valid + test hold 17.
  */
 const heldOutSource = (stem: string): boolean => '012'.includes(createHash('sha256').update(stem).digest('hex')[0]!);
-type RealSplit = 'valid+test' | 'held-out sources';
+type RealSplit = 'valid+test' | 'held-out sources' | 'composites';
 const inSplit = (im: Coco['images'][number], which: RealSplit): boolean =>
-  which === 'valid+test'
+  which === 'composites' ||
+  (which === 'valid+test'
     ? im.split === 'valid' || im.split === 'test'
-    : im.split === 'train' && heldOutSource(im.source_stem ?? im.file_name);
+    : im.split === 'train' && heldOutSource(im.source_stem ?? im.file_name));
+/**
+ * Liquor close-ups of SKUs the fine-tune never pasted (id % 5 == 0), cut out and pasted 18-90 px tall on
+ * 2x2 mosaics of Beverage3 valid+test: the fine-tune's own check set, written by
+ * `cd train && .venv/bin/python finetune_yolox.py --write-composites ../.cache/composites` (photos never committed).
+ */
+const COMPOSITES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '.cache', 'composites');
 
 async function realSplit(vision: BottleVision, dir: string, which: RealSplit): Promise<ImageResult[]> {
-  const coco = JSON.parse(await readFile(join(dir, 'annotations.coco.json'), 'utf8')) as Coco;
+  if (which === 'composites') dir = COMPOSITES;
+  const cocoFile = join(dir, which === 'composites' ? 'annotations.json' : 'annotations.coco.json');
+  const coco = JSON.parse(await readFile(cocoFile, 'utf8')) as Coco;
   const bottle = coco.categories.find((c) => c.name === 'bottle')?.id;
   const out: ImageResult[] = [];
   for (const im of coco.images.filter((i) => inSplit(i, which))) {
@@ -160,6 +170,12 @@ if (hasReal) {
     await realSplit(vision, values.real, 'held-out sources'),
     null,
   ]);
+  if (existsSync(join(COMPOSITES, 'annotations.json')))
+    rows.push([
+      'liquor close-ups of held-out SKUs pasted 18-90 px on 2x2 mosaics of Beverage3 valid+test (60 composites)',
+      await realSplit(vision, values.real, 'composites'),
+      null,
+    ]);
 } else console.error(`(real photos not found at ${values.real}: skipped)`);
 for (const [name, res, split] of rows) {
   const synth = split !== null;
@@ -244,10 +260,18 @@ async function baselineTable(): Promise<void> {
   const scenes = [];
   for (let i = 0; i < synthCount; i++)
     scenes.push(await renderScene(makeScene({ seed: FIRST_SEED.normal + i, split: 'normal', width: 640, height: 360 })));
+  const splits: RealSplit[] = ['valid+test', 'held-out sources'];
+  if (existsSync(join(COMPOSITES, 'annotations.json'))) splits.push('composites');
+  else console.error(`(${COMPOSITES} missing: cd train && .venv/bin/python finetune_yolox.py --write-composites ../.cache/composites)`);
+  const label: Record<RealSplit, string> = {
+    'valid+test': 'Beverage3 valid+test',
+    'held-out sources': 'held-out source photos',
+    composites: 'held-out-SKU composites',
+  };
   console.log(
-    `| detector | operating threshold | Beverage3 valid+test AP50 | P / R | held-out source photos AP50 | P / R | synthetic normal AP50 (first ${synthCount}) | fill "not observable" on its false alarms, the two real splits | 720p frame ms |`,
+    `| detector | operating threshold | ${splits.map((w) => `${label[w]} AP50 | P / R`).join(' | ')} | synthetic normal AP50 (first ${synthCount}) | fill "not observable" on its false alarms, split by split | 720p frame ms |`,
   );
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log(`|---|---|${splits.map(() => '---|---|').join('')}---|---|---|`);
   const picked: { size: number; ap: number; ms: number }[] = [];
   for (const [name, dir, size] of detectors) {
     const thr = (await readDetectorMetadata(join(dir, 'detector.json'))).scoreThreshold;
@@ -255,12 +279,12 @@ async function baselineTable(): Promise<void> {
     const cells: string[] = [];
     const notObservable: number[] = [];
     let apSum = 0;
-    for (const which of ['valid+test', 'held-out sources'] as const) {
+    for (const which of splits) {
       const res = await realSplit(v, values.real, which);
       const ap = averagePrecision(res, 0.5);
       const [lo, hi] = bootstrapInterval(res, (r) => averagePrecision(r, 0.5));
       const op = operatingPoint(res, thr);
-      apSum += ap;
+      if (which !== 'composites') apSum += ap; // the size is picked on the photos
       cells.push(`${f(ap)} [${f(lo)}-${f(hi)}]`, `${f(op.precision, 2)} / ${f(op.recall, 2)}`);
       // its false alarms at the operating point (cans, cups, ...): the fill model should call them not observable
       const falseAlarms = res.flatMap((r) =>

@@ -156,6 +156,26 @@ def ap50(results):
     return float(np.sum(np.diff(np.concatenate([[0], rec])) * prec)) if len(tp) else 0.0
 
 
+def composites(n=60):
+    """The held-out-SKU validation composites: 2x2 mosaics of Beverage3 valid+test with held-out SKUs pasted (fixed seed)."""
+    rng = random.Random(12345)
+    backs, paste = beverage({'valid', 'test'}), liquor(held_out=True)
+    return [scene(rng, backs, paste, True)[:2] for _ in range(n)]
+
+
+def write_composites(out):
+    """The same composites as PNGs + a COCO file, for eval:vision (models/.cache/composites; never committed)."""
+    os.makedirs(os.path.join(out, 'images'), exist_ok=True)
+    images, anns = [], []
+    for i, (img, bb) in enumerate(composites()):
+        name = f'images/composite-{i:03d}.png'
+        img.save(os.path.join(out, name))
+        images.append({'id': i, 'file_name': name, 'width': SIZE, 'height': SIZE})
+        anns += [{'id': len(anns), 'image_id': i, 'category_id': 1, 'bbox': [b[0], b[1], b[2] - b[0], b[3] - b[1]], 'iscrowd': 0} for b in bb]
+    json.dump({'images': images, 'annotations': anns, 'categories': [{'id': 1, 'name': 'bottle'}]}, open(os.path.join(out, 'annotations.json'), 'w'))
+    print(f'wrote {len(images)} composites with {len(anns)} bottles to {out}')
+
+
 @torch.no_grad()
 def evaluate(net, sets):
     net.eval()
@@ -183,9 +203,12 @@ def main():
     ap.add_argument('--resume', action='store_true')
     ap.add_argument('--only-bottle', action='store_true', help="train only the bottle row of cls_pred (a linear probe on COCO's features)")
     ap.add_argument('--log', default='finetune')
+    ap.add_argument('--write-composites', metavar='DIR', help='write the held-out-SKU validation composites (for eval:vision) and exit')
     ap.add_argument('--mosaic-every', type=int, default=2, help='every Nth image of a batch is a 2x2 mosaic')
     ap.add_argument('--paste-max', type=int, default=10, help='at most this many close-ups pasted per training image')
     a = ap.parse_args()
+    if a.write_composites:
+        return write_composites(a.write_composites)
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     rng = random.Random(0)
@@ -213,14 +236,11 @@ def main():
 
     train_backs = beverage({'train'}, held_out=False)
     train_paste = liquor(held_out=False)
-    vrng = random.Random(12345)
     val_backs = beverage({'valid', 'test'})
     sets = {
         'beverage3 valid+test': [(*tensor(Image.open(p)), b) for p, b, _ in val_backs],
         'beverage3 train, held-out sources': [(*tensor(Image.open(p)), b) for p, b, _ in beverage({'train'}, held_out=True)],
-        'held-out SKUs pasted on valid+test, 2x2': [
-            (*tensor(img), bb) for img, bb, _ in (scene(vrng, val_backs, liquor(held_out=True), True) for _ in range(60))
-        ],
+        'held-out SKUs pasted on valid+test, 2x2': [(*tensor(img), bb) for img, bb in composites()],
     }
     base = evaluate(teacher, sets)
     best = dict(evaluate(net, sets)) if step else dict(base)
