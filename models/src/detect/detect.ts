@@ -123,6 +123,8 @@ export async function detectFolder(o: DetectOptions, log: (line: string) => void
   if (truth) {
     const unlabelled = names.length - skipped.length - scored.length;
     if (unlabelled > 0) log(`${unlabelled} image(s) of the folder have no entry in ${o.coco}: not scored`);
+    const absent = [...truth.keys()].filter((n) => !names.includes(n)).length;
+    if (absent > 0) log(`${absent} image(s) of ${o.coco} are not in the folder: not scored`);
     const op = operatingPoint(scored, meta.scoreThreshold);
     report.score = {
       images: scored.length,
