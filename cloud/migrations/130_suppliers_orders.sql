@@ -1,7 +1,7 @@
 -- Suppliers, what each sells us (code, case size, price with its history),
--- and purchase orders with their lines.
+-- and purchase orders with their lines. The whole file can run again without harm.
 
-CREATE TABLE suppliers (
+CREATE TABLE IF NOT EXISTS suppliers (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   org_id uuid NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
   name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
@@ -17,10 +17,10 @@ CREATE TABLE suppliers (
   UNIQUE (org_id, id)
 );
 -- one supplier per name per organisation, whatever its case
-CREATE UNIQUE INDEX suppliers_org_name ON suppliers (org_id, lower(name));
+CREATE UNIQUE INDEX IF NOT EXISTS suppliers_org_name ON suppliers (org_id, lower(name));
 
 -- What one supplier sells of one item: its code, its case and today's case price.
-CREATE TABLE supplier_items (
+CREATE TABLE IF NOT EXISTS supplier_items (
   org_id uuid NOT NULL,
   supplier_id uuid NOT NULL,
   item_id uuid NOT NULL,
@@ -33,10 +33,10 @@ CREATE TABLE supplier_items (
   FOREIGN KEY (org_id, supplier_id) REFERENCES suppliers(org_id, id) ON DELETE CASCADE,
   FOREIGN KEY (org_id, item_id) REFERENCES items(org_id, id) ON DELETE CASCADE
 );
-CREATE INDEX supplier_items_item ON supplier_items (org_id, item_id);
+CREATE INDEX IF NOT EXISTS supplier_items_item ON supplier_items (org_id, item_id);
 
 -- Every price a supplier has charged or quoted, newest last.
-CREATE TABLE supplier_prices (
+CREATE TABLE IF NOT EXISTS supplier_prices (
   id bigserial PRIMARY KEY,
   org_id uuid NOT NULL,
   supplier_id uuid NOT NULL,
@@ -48,9 +48,9 @@ CREATE TABLE supplier_prices (
   FOREIGN KEY (org_id, supplier_id) REFERENCES suppliers(org_id, id) ON DELETE CASCADE,
   FOREIGN KEY (org_id, item_id) REFERENCES items(org_id, id) ON DELETE CASCADE
 );
-CREATE INDEX supplier_prices_item_time ON supplier_prices (org_id, item_id, at);
+CREATE INDEX IF NOT EXISTS supplier_prices_item_time ON supplier_prices (org_id, item_id, at);
 
-CREATE TABLE purchase_orders (
+CREATE TABLE IF NOT EXISTS purchase_orders (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   org_id uuid NOT NULL,
   venue_id uuid NOT NULL,
@@ -68,9 +68,9 @@ CREATE TABLE purchase_orders (
   FOREIGN KEY (org_id, supplier_id) REFERENCES suppliers(org_id, id),
   UNIQUE (org_id, id)
 );
-CREATE INDEX purchase_orders_venue ON purchase_orders (org_id, venue_id, status);
+CREATE INDEX IF NOT EXISTS purchase_orders_venue ON purchase_orders (org_id, venue_id, status);
 
-CREATE TABLE purchase_order_lines (
+CREATE TABLE IF NOT EXISTS purchase_order_lines (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   org_id uuid NOT NULL,
   order_id uuid NOT NULL,
