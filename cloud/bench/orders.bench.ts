@@ -36,7 +36,7 @@ async function measure(label: string, db: Db): Promise<Row[]> {
     ['Main Bar', 'bar'],
     ['Rooftop', 'bar'],
     ['Storage', 'storage'],
-  ])
+  ] as const)
     await db.query(`INSERT INTO locations (org_id, venue_id, name, type) VALUES ($1, $2, $3, $4)`, [orgId, venueId, name, type]);
   await db.query(`INSERT INTO items (org_id, sku, name) SELECT $1, 'SKU-' || g, 'Item ' || g FROM generate_series(1, $2::int) g`, [
     orgId,
