@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type TestCloud } from '../support/cloud.js';
 import { startSmtpStandIn, type SmtpStandIn } from '../alerts/notify/standins/smtp.js';
+import { InventoryService } from '../../src/inventory/index.js';
+import { SuggestionService, type DemandSource } from '../../src/orders/index.js';
 
 /** Suppliers, suggestions and a purchase order from draft to received, over real HTTP, with a real SMTP server. */
 describe('suppliers and purchase orders', () => {
@@ -199,6 +201,17 @@ describe('suppliers and purchase orders', () => {
     expect([dup.status, dup.body.error.field]).toEqual([400, 'lines']);
     const bartender = await t.userWithRole('bartender');
     expect((await t.api('GET', `/api/v1/orders/suggestions?venue_id=${t.demo.venueId}`, { token: bartender })).status).toBe(403);
+  });
+
+  it('with a forecast for an item, orders its demand over lead time and review period, and says so', async () => {
+    // what the forecast module will lend: Aperol sells 3 a day, exactly; Campari has no forecast
+    const demand: DemandSource = { demand: async () => new Map([[item('APEROL-1000'), { perDay: 3, errorPerDay: 0 }]]) };
+    const suggestions = new SuggestionService({ db: t.cloud.db, inventory: new InventoryService(t.cloud.db), demand });
+    const r = await suggestions.suggest(t.demo.orgId, t.demo.venueId);
+    // 3 × (2 days' lead + 7 days' review) = 27, less 15 on hand (8 at the bar, 7 in storage) = 12: two cases of 6
+    expect(r.suppliers.find((s) => s.supplierId === southern)!.lines.map((l) => [l.name, l.basis, l.cases, l.reason])).toEqual([
+      ['Aperol', 'forecast', 2, 'sells ~21 a week, 15 on hand, 0 on order, delivery in 2 days: order 2 cases of 6'],
+    ]);
   });
 });
 
