@@ -55,14 +55,23 @@ export function orderPdf(d: OrderDocument): Promise<Buffer> {
   if (d.notes) doc.moveDown(0.5).text(`Notes: ${d.notes}`);
   doc.moveDown();
   const cols = [50, 130, 330, 390, 460];
+  const width = (i: number) => (cols[i + 1] ?? 545) - cols[i]! - 6;
+  const header = ['Code', 'Item', 'Cases', 'Case price', 'Total'];
+  // each row as tall as its tallest (wrapped) cell; a row that would cross the foot starts a page, under the header again
   const row = (cells: string[], bold = false) => {
-    const y = doc.y;
     doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(10);
-    cells.forEach((c, i) => doc.text(c, cols[i]!, y, { width: (cols[i + 1] ?? 545) - cols[i]! - 6, lineBreak: i === 1 }));
+    const h = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: width(i) })));
+    if (doc.y + h > doc.page.height - doc.page.margins.bottom) {
+      doc.addPage();
+      if (!bold) row(header, true);
+      doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(10);
+    }
+    const y = doc.y;
+    cells.forEach((c, i) => doc.text(c, cols[i]!, y, { width: width(i) }));
     doc.x = 50;
-    doc.moveDown(0.4);
+    doc.y = y + h + 4;
   };
-  row(['Code', 'Item', 'Cases', 'Case price', 'Total'], true);
+  row(header, true);
   for (const l of d.lines)
     row([l.supplierCode ?? l.sku, `${l.name} (case of ${l.caseSize})`, String(l.cases), money(l.casePrice), money(total(l))]);
   const sum = d.lines.reduce((s, l) => s + (total(l) ?? 0), 0);
