@@ -205,7 +205,10 @@ export class OrderService {
       assertMove('receive', order.status, to);
       for (const x of received) {
         await w.orders.addReceived(a.orgId, x.line.id, x.units);
-        if (x.casePrice !== undefined && x.casePrice !== x.line.casePrice) {
+        if (x.casePrice === undefined) continue;
+        // against the supplier's price today (an earlier delivery may have moved it), not the order's
+        const [offer] = await w.suppliers.offers(a.orgId, { supplierId: order.supplierId, itemIds: [x.line.itemId] });
+        if (x.casePrice !== (offer?.casePrice ?? x.line.casePrice) || (offer && offer.caseSize !== x.line.caseSize)) {
           await w.suppliers.setCasePrice(a.orgId, order.supplierId, x.line.itemId, x.casePrice);
           await w.suppliers.recordPrice(a.orgId, {
             supplierId: order.supplierId,
@@ -224,16 +227,27 @@ export class OrderService {
       });
       return { order, locationId, received };
     });
-    // the order's lock is released: stock goes in through inventory's own transaction, one line at a time
-    for (const x of received)
-      await this.d.inventory.adjust(a, x.line.itemId, {
-        locationId,
-        type: 'RECEIVE',
-        quantity: x.units,
-        reason: `${orderNumber(order.id)} delivery`,
-        sourceType: 'purchase_order',
-        sourceId: order.id,
-      });
+    // The order's lock is released: stock goes in through inventory's own transaction, one line at a time.
+    // Inventory lends no write inside another module's transaction, so a failure here is logged with what is missing.
+    for (const [i, x] of received.entries()) {
+      await this.d.inventory
+        .adjust(a, x.line.itemId, {
+          locationId,
+          type: 'RECEIVE',
+          quantity: x.units,
+          reason: `${orderNumber(order.id)} delivery`,
+          sourceType: 'purchase_order',
+          sourceId: order.id,
+        })
+        .catch((e: unknown) => {
+          const missing = received.slice(i).map((m) => ({ itemId: m.line.itemId, units: m.units }));
+          this.log.error(
+            { err: e, orderId: order.id, locationId, missing },
+            'delivery recorded on the order but not all of it put into stock',
+          );
+          throw e;
+        });
+    }
     return this.get(a.orgId, id);
   }
 
