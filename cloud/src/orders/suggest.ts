@@ -13,6 +13,8 @@ export interface ItemNeed {
   /** the venue's par level: the sum of its locations' */
   par: number;
   demand?: Demand | undefined;
+  /** the item's class's safety factor, when it has its own service level; else the terms' */
+  z?: number | undefined;
 }
 
 export interface SupplierTerms {
@@ -21,7 +23,7 @@ export interface SupplierTerms {
   reviewDays: number;
   minOrderValue: number | null;
   minOrderUnits: number | null;
-  /** safety factor for the service level (1.65 ≈ 95 % of order cycles without a stock-out) */
+  /** safety factor of the default service level (1.65 ≈ 95 % of order cycles without a stock-out) */
   z: number;
 }
 
@@ -58,7 +60,7 @@ const casesText = (cases: number, caseSize: number) =>
 export function target(n: ItemNeed, t: SupplierTerms): { target: number; basis: 'forecast' | 'par' } {
   if (!n.demand) return { target: n.par, basis: 'par' };
   const horizon = t.leadTimeDays + t.reviewDays;
-  const safety = t.z * n.demand.errorPerDay * Math.sqrt(horizon);
+  const safety = (n.z ?? t.z) * n.demand.errorPerDay * Math.sqrt(horizon);
   return { target: n.demand.perDay * horizon + safety, basis: 'forecast' };
 }
 

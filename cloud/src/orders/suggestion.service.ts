@@ -1,5 +1,5 @@
 import type { Db } from '../db/types.js';
-import type { InventoryService } from '../inventory/index.js';
+import { itemRecords, type InventoryService } from '../inventory/index.js';
 import { supplierRecords, unitPrice, type Offer, type Supplier } from '../suppliers/index.js';
 import { venueRecords } from '../venues/index.js';
 import { notFound } from '../errors.js';
@@ -7,8 +7,9 @@ import type { DemandSource } from './demand.js';
 import { OrderRepository } from './order.repository.js';
 import { reviewDays, suggestOrder, type ItemNeed, type SuggestedOrder } from './suggest.js';
 
-/** 95 % of order cycles without a stock-out. */
-export const DEFAULT_Z = 1.65;
+/** Safety factors (standard normal quantiles) of the service levels an item class may ask for. */
+export const SERVICE_LEVEL_Z = { 0.9: 1.28, 0.95: 1.65, 0.975: 1.96, 0.99: 2.33 } as const;
+export type ServiceLevel = keyof typeof SERVICE_LEVEL_Z;
 
 export interface SuggestionDeps {
   db: Db;
@@ -16,7 +17,8 @@ export interface SuggestionDeps {
   inventory: Pick<InventoryService, 'locationStock'>;
   /** absent, or silent about an item: order-up-to-par */
   demand?: DemandSource | undefined;
-  z?: number;
+  /** the share of order cycles that should end without running out: 95 % unless the item's class (category) says otherwise */
+  serviceLevel?: { default: ServiceLevel; byCategory?: Partial<Record<string, ServiceLevel>> } | undefined;
   now?: () => Date;
 }
 
@@ -27,6 +29,8 @@ export type SupplierSuggestion = SuggestedOrder & {
   leadTimeDays: number;
   reviewDays: number;
 };
+
+const zOf = (level: ServiceLevel | undefined) => (level === undefined ? undefined : SERVICE_LEVEL_Z[level]);
 
 /** The offer an item is ordered on: the preferred one, else the cheapest per bottle, else any. */
 function chosenOffer(offers: Offer[]): Offer | undefined {
@@ -55,10 +59,16 @@ export class SuggestionService {
     }
     const itemIds = [...stock.keys()];
     const suppliers = supplierRecords(this.d.db);
-    const [offers, onOrder, demand] = await Promise.all([
+    const byCategory = this.d.serviceLevel?.byCategory ?? {};
+    const [offers, onOrder, demand, categories] = await Promise.all([
       suppliers.offers(orgId, { itemIds }),
       new OrderRepository(this.d.db).onOrder(orgId, venueId),
       this.d.demand?.demand(orgId, venueId, itemIds) ?? Promise.resolve(new Map()),
+      Object.keys(byCategory).length
+        ? itemRecords(this.d.db)
+            .list(orgId, { limit: 100_000 })
+            .then((items) => new Map(items.map((i) => [i.id, i.category])))
+        : new Map<string, string>(),
     ]);
     const offersByItem = new Map<string, Offer[]>();
     for (const o of offers) offersByItem.set(o.itemId, [...(offersByItem.get(o.itemId) ?? []), o]);
@@ -75,6 +85,7 @@ export class SuggestionService {
         onOrder: onOrder.get(itemId) ?? 0,
         par: s.par,
         demand: demand.get(itemId),
+        z: zOf(byCategory[categories.get(itemId) ?? '']),
       };
       if (offer) needsBySupplier.set(offer.supplierId, [...(needsBySupplier.get(offer.supplierId) ?? []), need]);
       else if (need.onHand + need.onOrder < need.par)
@@ -107,7 +118,7 @@ export class SuggestionService {
       reviewDays: reviewDays(s.orderingDays, now),
       minOrderValue: s.minOrderValue,
       minOrderUnits: s.minOrderUnits,
-      z: this.d.z ?? DEFAULT_Z,
+      z: zOf(this.d.serviceLevel?.default) ?? SERVICE_LEVEL_Z[0.95],
     };
   }
 }

@@ -212,6 +212,19 @@ describe('suppliers and purchase orders', () => {
     expect(r.suppliers.find((s) => s.supplierId === southern)!.lines.map((l) => [l.name, l.basis, l.cases, l.reason])).toEqual([
       ['Aperol', 'forecast', 2, 'sells ~21 a week, 15 on hand, 0 on order, delivery in 2 days: order 2 cases of 6'],
     ]);
+
+    // with a forecast error of 1 a day, safety stock over the 9 days: 1.65 × 3 at 95 %, 2.33 × 3 for a class asking 99 %
+    const noisy: DemandSource = { demand: async () => new Map([[item('APEROL-1000'), { perDay: 3, errorPerDay: 1 }]]) };
+    const cases = async (serviceLevel?: ConstructorParameters<typeof SuggestionService>[0]['serviceLevel']) =>
+      (
+        await new SuggestionService({ db: t.cloud.db, inventory: new InventoryService(t.cloud.db), demand: noisy, serviceLevel }).suggest(
+          t.demo.orgId,
+          t.demo.venueId,
+        )
+      ).suppliers[0]!.lines[0]!.cases;
+    expect(await cases()).toBe(3); // 27 + 4.95 - 15 = 16.95
+    expect(await cases({ default: 0.95, byCategory: { liqueur: 0.99 } })).toBe(4); // 27 + 6.99 - 15 = 18.99
+    expect(await cases({ default: 0.95, byCategory: { vodka: 0.99 } })).toBe(3);
   });
 });
 

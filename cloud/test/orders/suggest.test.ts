@@ -46,6 +46,10 @@ describe('order suggestion arithmetic', () => {
     const demand = { perDay: 1, errorPerDay: 2 };
     expect(suggestOrder([need({ onHand: 12, demand })], terms({ z: 0 })).lines).toEqual([]);
     expect(suggestOrder([need({ onHand: 12, demand })], terms({ z: 1.65 })).lines[0]).toMatchObject({ cases: 2, target: 18.9 });
+    // an item whose class asks for a higher service level carries its own factor: with 14 on hand,
+    // 9 + 2.33 × 6 = 22.98 - 14 = 8.98 → 2 cases, against 18.9 - 14 = 4.9 → 1 case at the default
+    expect(suggestOrder([need({ onHand: 14, demand })], terms({ z: 1.65 })).lines[0]).toMatchObject({ cases: 1 });
+    expect(suggestOrder([need({ onHand: 14, demand, z: 2.33 })], terms({ z: 1.65 })).lines[0]).toMatchObject({ cases: 2, target: 23 });
   });
 
   it('what is on order counts: enough coming means nothing to order', () => {
