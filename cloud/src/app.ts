@@ -25,6 +25,8 @@ import { liveModule, type LiveHub } from './live/index.js';
 import { alertsModule, type AlertRoutesOptions } from './alerts/index.js';
 import { visionModule, type VisionService } from './vision/index.js';
 import { correctionsModule, type CorrectionService } from './corrections/index.js';
+import { suppliersModule, type SupplierService } from './suppliers/index.js';
+import { ordersModule, type OrderService, type SuggestionService } from './orders/index.js';
 
 /** What each module's plugin is handed: its service, built in server.ts. */
 export interface ApiModules {
@@ -39,6 +41,8 @@ export interface ApiModules {
   vision?: VisionService | undefined;
   corrections?: CorrectionService | undefined;
   jobs?: JobQueue | undefined;
+  suppliers?: SupplierService | undefined;
+  orders?: { orders: OrderService; suggestions: SuggestionService } | undefined;
 }
 
 export interface AppDeps {
@@ -103,6 +107,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.vision) await api.register(visionModule, { vision: m.vision });
       if (m.corrections) await api.register(correctionsModule, { corrections: m.corrections });
       if (m.jobs) await api.register(jobRoutes, { jobs: m.jobs });
+      if (m.suppliers) await api.register(suppliersModule, { suppliers: m.suppliers });
+      if (m.orders) await api.register(ordersModule, m.orders);
     },
     { prefix: '/api/v1' },
   );

@@ -22,6 +22,8 @@ import { startAlerts } from './alerts/index.js';
 import { CorrectionService } from './corrections/index.js';
 import { VisionRunner, VisionService } from './vision/index.js';
 import { seedDemo, type DemoSeed } from './seed/index.js';
+import { SupplierService } from './suppliers/index.js';
+import { OrderService, SuggestionService } from './orders/index.js';
 
 export interface RunningCloud {
   url: string;
@@ -93,6 +95,9 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   await jobs.start();
   const corrections = new CorrectionService(db, devices, inventory, logger.child({ module: 'corrections' }), config.snapshotTimeoutMs);
   const live = new LiveHub(db, logger.child({ module: 'live' }));
+  // no forecast module yet: suggestions order up to par, and say so
+  const suggestions = new SuggestionService({ db, inventory });
+  const orders = new OrderService({ db, inventory, suggestions, mailer: alerts.notifier.email, logger });
   await live.start();
   const app = await buildApp({
     db,
@@ -111,6 +116,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       vision,
       corrections,
       jobs,
+      suppliers: new SupplierService(db),
+      orders: { orders, suggestions },
     }),
   });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
