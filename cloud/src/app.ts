@@ -9,6 +9,7 @@ import type { CloudConfig } from './config.js';
 import errors from './plugins/errors.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
+import { forecastModule, type ForecastService } from './forecast/index.js';
 import { jobRoutes, type JobQueue } from './jobs/index.js';
 import contract from './plugins/contract.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
@@ -39,6 +40,7 @@ export interface ApiModules {
   vision?: VisionService | undefined;
   corrections?: CorrectionService | undefined;
   jobs?: JobQueue | undefined;
+  forecast?: ForecastService | undefined;
 }
 
 export interface AppDeps {
@@ -103,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.vision) await api.register(visionModule, { vision: m.vision });
       if (m.corrections) await api.register(correctionsModule, { corrections: m.corrections });
       if (m.jobs) await api.register(jobRoutes, { jobs: m.jobs });
+      if (m.forecast) await api.register(forecastModule, { forecast: m.forecast });
     },
     { prefix: '/api/v1' },
   );

@@ -21,6 +21,7 @@ import { LiveHub } from './live/index.js';
 import { startAlerts } from './alerts/index.js';
 import { CorrectionService } from './corrections/index.js';
 import { VisionRunner, VisionService } from './vision/index.js';
+import { ForecastRunner, ForecastService } from './forecast/index.js';
 import { seedDemo, type DemoSeed } from './seed/index.js';
 
 export interface RunningCloud {
@@ -90,7 +91,18 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const jobs = new JobQueue({ db, logger, ...config.jobs });
   const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }), jobs, config.vision.jobTimeoutSeconds);
   await vision.registerJobs();
+  const forecastRunner = new ForecastRunner(logger.child({ module: 'forecast' }));
+  const forecast = new ForecastService({
+    db,
+    runner: forecastRunner,
+    inventory,
+    logger: logger.child({ module: 'forecast' }),
+    jobs,
+    alerts: alerts.feed,
+  });
+  await forecast.registerJobs();
   await jobs.start();
+  forecast.startNightly();
   const corrections = new CorrectionService(db, devices, inventory, logger.child({ module: 'corrections' }), config.snapshotTimeoutMs);
   const live = new LiveHub(db, logger.child({ module: 'live' }));
   await live.start();
@@ -111,6 +123,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       vision,
       corrections,
       jobs,
+      forecast,
     }),
   });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
@@ -151,6 +164,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       await app.close();
       await jobs.stop();
       await visionRunner.close();
+      forecast.stop();
+      await forecastRunner.close();
       await live.stop();
       await alerts.stop();
       await broker?.close();
