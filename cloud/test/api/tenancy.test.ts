@@ -125,6 +125,11 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
         { sku: 'X-1', name: 'X', locations: [{ locationId: b.demo.locations.mainBar, parLevel: 1, reorderPoint: 1 }] },
       ],
       ['POST', '/api/v1/inventory/scan', { barcode: '619947000020', action: 'COUNT', quantity: 1, locationId: b.demo.locations.mainBar }],
+      ['GET', `/api/v1/forecast?item_id=${b.demo.items['TITOS-750']}&location_id=${b.demo.locations.mainBar}`, undefined],
+      ['GET', `/api/v1/forecast?item_id=${a.items['TITOS-750']}&location_id=${b.demo.locations.mainBar}`, undefined],
+      ['GET', `/api/v1/forecast?item_id=${b.demo.items['TITOS-750']}&location_id=${a.locations.mainBar}`, undefined],
+      ['GET', `/api/v1/forecast/stock-days?venue_id=${b.demo.venueId}`, undefined],
+      ['POST', `/api/v1/forecast/retrain?venue_id=${b.demo.venueId}`, undefined],
     ];
     for (const [method, path, body] of cases) {
       const r = await t.api(method, path, { token: t.ownerToken, body });
