@@ -4,6 +4,7 @@
  * coverage per model and for the per-series selection, and the time to fit and
  * backtest N daily series of two years (--timing 10000 for the full figure).
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   ALL_MODELS,
@@ -23,6 +24,8 @@ const { values: args } = parseArgs({
     daily: { type: 'string', default: '60' },
     weekly: { type: 'string', default: '40' },
     timing: { type: 'string', default: '100' },
+    /** also add the headline figures to bench-results/cloud.json (npm run bench) */
+    bench: { type: 'boolean', default: false },
   },
 });
 const int = (name: string, v: string | undefined): number => {
@@ -100,6 +103,8 @@ function report(label: string, series: SimSeries[], fits: Map<string, Map<string
     }
     const m = t.mase.reduce((a, b) => a + b, 0) / t.mase.length;
     mase.set(name, m);
+    mase.set(`${name} cover80`, (100 * t.in80) / t.scored);
+    mase.set(`${name} cover95`, (100 * t.in95) / t.scored);
     const picks = models ? '' : '  picks ' + [...t.picks].map(([k, v]) => `${k}:${v}`).join(' ');
     console.log(
       `${name.padEnd(16)} ${fmt(m)}  ${fmt(t.absErr / t.actual)}  ${fmt((100 * t.in80) / t.scored, 1).padStart(6)}%  ${fmt((100 * t.in95) / t.scored, 1).padStart(6)}%  ${fitted}${picks}`,
@@ -117,6 +122,7 @@ const groups: [string, SimSeries[], boolean][] = [
   ['all', sims, true],
 ];
 console.log(`forecast eval, seed ${seed}`);
+const figures: { figure: string; value: number; unit?: string; target?: string }[] = [];
 for (const [label, group, verdict] of groups) {
   if (group.length === 0) continue;
   const m = report(label, group, fits);
@@ -125,6 +131,14 @@ for (const [label, group, verdict] of groups) {
   const sn = m.get('seasonal_naive') ?? NaN;
   const n1 = m.get('naive') ?? NaN;
   console.log(`selection / seasonal naive MASE: ${fmt(sel / sn)} (target ≤ 0.85); below naive lag-1: ${sel < n1 ? 'yes' : 'no'}`);
+  if (label === 'all') {
+    figures.push(
+      { figure: 'forecast: selection / seasonal naive MASE (simulator)', value: sel / sn, target: '≤ 0.85' },
+      { figure: 'forecast: selection / naive lag-1 MASE (simulator)', value: sel / n1, target: '< 1' },
+      { figure: 'forecast: 80 % interval coverage', value: m.get('selection cover80') ?? NaN, unit: '%', target: '80 ± 5' },
+      { figure: 'forecast: 95 % interval coverage', value: m.get('selection cover95') ?? NaN, unit: '%', target: '95 ± 3' },
+    );
+  }
 }
 
 const timingN = int('timing', args.timing);
@@ -137,7 +151,18 @@ if (timingN > 0) {
   }
   const secs = (performance.now() - t0) / 1000;
   if (timingN >= 1000) process.stderr.write('\n');
+  figures.push({ figure: 'forecast: fit + backtest, one daily series of two years', value: (1000 * secs) / timingN, unit: 'ms' });
   console.log(
     `\nfit + backtest of ${timingN} daily series of two years (one thread): ${secs.toFixed(1)} s, ${((1000 * secs) / timingN).toFixed(1)} ms a series; 10,000 would take ~${((secs * 10_000) / timingN).toFixed(0)} s`,
   );
+}
+
+if (args.bench) {
+  const command = `npm run eval:forecast -- --seed ${seed} --daily ${args.daily} --weekly ${args.weekly} --timing ${args.timing}`;
+  const dir = new URL('../../bench-results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  const file = new URL('cloud.json', dir);
+  const before = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { rows: { figure: string }[] }).rows : [];
+  const rows = [...before.filter((r) => !r.figure.startsWith('forecast: ')), ...figures.map((f) => ({ ...f, command }))];
+  writeFileSync(file, JSON.stringify({ rows }, null, 2) + '\n');
 }
