@@ -93,6 +93,12 @@ describe('forecastSeries on bad input: a forecast with a plain reason, never NaN
     expect(f.reasons).toContain('no sales in the history: forecast zero');
   });
 
+  it('every day a stock-out: zero, and says no demand was known', () => {
+    const f = forecastSeries(daily([null, null, null]), { horizon: 2, freq: 'D' });
+    expect(f.points.map((p) => p.mean)).toEqual([0, 0]);
+    expect(f.reasons).toContain('no day of known demand: forecast zero');
+  });
+
   it('gaps, negatives and duplicate dates are repaired and said', () => {
     const pts = daily(Array.from({ length: 60 }, (_, i) => 5 + (i % 7)));
     const bad = [...pts.slice(0, 20), ...pts.slice(25), { date: pts[3]?.date ?? '', quantity: 2 }, { ...pts[40]!, quantity: -3 }];

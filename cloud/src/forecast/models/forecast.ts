@@ -66,7 +66,13 @@ export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions):
   if (unknown > 0) reasons.push(`${unknown} period(s) of unknown demand (stock-outs) not scored and filled from a season earlier`);
 
   if (n === 0 || y.every((v) => v === 0)) {
-    reasons.push(n === 0 ? 'no history: forecast zero' : 'no sales in the history: forecast zero');
+    reasons.push(
+      n === 0
+        ? 'no history: forecast zero'
+        : unknown === n
+          ? 'no day of known demand: forecast zero'
+          : 'no sales in the history: forecast zero',
+    );
     return { points: bounded(lastDay, step, new Array<number>(o.horizon).fill(0), 0, 0), model: 'mean', reasons, backtest: [] };
   }
 
