@@ -19,8 +19,21 @@ function init(): void {
   ready = true;
 }
 
+type WasmModel = { fit(y: Float64Array): void; predict(h: number): { point: number[] }; free(): void };
+
+/** Fits, freeing the wasm model when the fit fails (no forecast will free it then). */
+function fitOrFree(m: WasmModel, y: readonly number[]): Fitted {
+  try {
+    m.fit(Float64Array.from(y));
+  } catch (e) {
+    m.free();
+    throw e;
+  }
+  return fitted(m);
+}
+
 /** The wasm model is freed after its one forecast: wasm memory is not garbage collected. */
-function fitted(model: { predict(h: number): { point: number[] }; free(): void }): Fitted {
+function fitted(model: WasmModel): Fitted {
   let used = false;
   return {
     predict: (h) => {
@@ -47,14 +60,8 @@ export const ets: Model = {
   minLength: () => 10,
   fit: (y, season) => {
     init();
-    if (season > 1 && y.length >= 2 * season + 1) {
-      const m = mstlWasm.MSTL.ets([season]);
-      m.fit(Float64Array.from(y));
-      return fitted(m);
-    }
-    const m = new etsWasm.AutoETS(1, 'ZZN');
-    m.fit(Float64Array.from(y));
-    return fitted(m);
+    if (season > 1 && y.length >= 2 * season + 1) return fitOrFree(mstlWasm.MSTL.ets([season]), y);
+    return fitOrFree(new etsWasm.AutoETS(1, 'ZZN'), y);
   },
 };
 
@@ -68,8 +75,6 @@ export const mstl: Model = {
   minLength: () => 2 * 365 + 1,
   fit: (y) => {
     init();
-    const m = mstlWasm.MSTL.ets([7, 365]);
-    m.fit(Float64Array.from(y));
-    return fitted(m);
+    return fitOrFree(mstlWasm.MSTL.ets([7, 365]), y);
   },
 };
