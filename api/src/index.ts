@@ -18,6 +18,7 @@ export * from './vision.js';
 export * from './jobs.js';
 export * from './suppliers.js';
 export * from './orders.js';
+export * from './forecast.js';
 export * from './live.js';
 
 /** A schema's shape on the wire, as the browser parses it from JSON (timestamps are strings). */

@@ -9,6 +9,7 @@ import type { CloudConfig } from './config.js';
 import errors from './plugins/errors.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
+import { forecastModule, type ForecastService } from './forecast/index.js';
 import { jobRoutes, type JobQueue } from './jobs/index.js';
 import contract from './plugins/contract.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
@@ -43,6 +44,7 @@ export interface ApiModules {
   jobs?: JobQueue | undefined;
   suppliers?: SupplierService | undefined;
   orders?: { orders: OrderService; suggestions: SuggestionService } | undefined;
+  forecast?: ForecastService | undefined;
 }
 
 export interface AppDeps {
@@ -109,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.jobs) await api.register(jobRoutes, { jobs: m.jobs });
       if (m.suppliers) await api.register(suppliersModule, { suppliers: m.suppliers });
       if (m.orders) await api.register(ordersModule, m.orders);
+      if (m.forecast) await api.register(forecastModule, { forecast: m.forecast });
     },
     { prefix: '/api/v1' },
   );

@@ -21,6 +21,7 @@ import { LiveHub } from './live/index.js';
 import { startAlerts } from './alerts/index.js';
 import { CorrectionService } from './corrections/index.js';
 import { VisionRunner, VisionService } from './vision/index.js';
+import { ForecastRunner, ForecastService } from './forecast/index.js';
 import { seedDemo, type DemoSeed } from './seed/index.js';
 import { SupplierService } from './suppliers/index.js';
 import { OrderService, SuggestionService } from './orders/index.js';
@@ -92,7 +93,18 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const jobs = new JobQueue({ db, logger, ...config.jobs });
   const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }), jobs, config.vision.jobTimeoutSeconds);
   await vision.registerJobs();
+  const forecastRunner = new ForecastRunner(logger.child({ module: 'forecast' }));
+  const forecast = new ForecastService({
+    db,
+    runner: forecastRunner,
+    inventory,
+    logger: logger.child({ module: 'forecast' }),
+    jobs,
+    alerts: alerts.feed,
+  });
+  await forecast.registerJobs();
   await jobs.start();
+  forecast.startNightly();
   const corrections = new CorrectionService(db, devices, inventory, logger.child({ module: 'corrections' }), config.snapshotTimeoutMs);
   const live = new LiveHub(db, logger.child({ module: 'live' }));
   // no forecast module yet: suggestions order up to par, and say so
@@ -118,6 +130,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       jobs,
       suppliers: new SupplierService(db),
       orders: { orders, suggestions },
+      forecast,
     }),
   });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
@@ -158,6 +171,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       await app.close();
       await jobs.stop();
       await visionRunner.close();
+      forecast.stop();
+      await forecastRunner.close();
       await live.stop();
       await alerts.stop();
       await broker?.close();

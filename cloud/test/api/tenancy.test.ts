@@ -158,6 +158,11 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
         { venueId: a.venueId, supplierId: aSupplier, lines: [{ itemId: b.demo.items['TITOS-750'], cases: 1 }] },
       ],
       ['PUT', `/api/v1/suppliers/${aSupplier}/items`, { itemId: b.demo.items['TITOS-750'] }],
+      ['GET', `/api/v1/forecast?item_id=${b.demo.items['TITOS-750']}&location_id=${b.demo.locations.mainBar}`, undefined],
+      ['GET', `/api/v1/forecast?item_id=${a.items['TITOS-750']}&location_id=${b.demo.locations.mainBar}`, undefined],
+      ['GET', `/api/v1/forecast?item_id=${b.demo.items['TITOS-750']}&location_id=${a.locations.mainBar}`, undefined],
+      ['GET', `/api/v1/forecast/stock-days?venue_id=${b.demo.venueId}`, undefined],
+      ['POST', `/api/v1/forecast/retrain?venue_id=${b.demo.venueId}`, undefined],
     ];
     for (const [method, path, body] of cases) {
       const r = await t.api(method, path, { token: t.ownerToken, body });
