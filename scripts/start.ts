@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { exitOnPortInUse, loadConfigOrExit, stopOnSignal } from '@smartstock/runtime';
+import { assertPortFree, exitOnPortInUse, loadConfigOrExit, stopOnSignal } from '@smartstock/runtime';
 import { loadCloudConfig, startCloud } from '@smartstock/cloud';
 import { startDemo, type RunningDemo } from './demo/index.js';
 import { DEMO_RTSP_PORT_KEY } from './demo/camera.js';
@@ -44,13 +44,6 @@ if (values.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
-// a fresh clone has no dashboard build yet: make it once (a few seconds), as the README promises
-if (!existsSync(new URL('../dashboard/dist/index.html', import.meta.url))) {
-  process.stdout.write('building the dashboard (first start only)…\n');
-  const b = spawnSync('npm', ['run', 'build', '-w', 'dashboard', '--silent'], { stdio: 'inherit' });
-  if (b.status !== 0) process.stderr.write('the dashboard did not build; the API still starts\n');
-}
-
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 const rtspPort = Number(values['rtsp-port'] ?? process.env.RTSP_PORT ?? 8554);
 if (!Number.isInteger(rtspPort) || rtspPort < 1 || rtspPort > 65534) {
@@ -74,6 +67,19 @@ const config = loadConfigOrExit(() =>
     },
   }),
 );
+// every port is checked before the first start's dashboard build, so one in use fails at once
+await exitOnPortInUse(async () => {
+  await assertPortFree(config.http.host, config.http.port, 'http.port');
+  if (!config.broker.url) await assertPortFree(config.broker.embedded.host, config.broker.embedded.port, 'broker.embedded.port');
+  if (!values['no-demo']) for (const p of [rtspPort, rtspPort + 1]) await assertPortFree(config.http.host, p, DEMO_RTSP_PORT_KEY);
+}, MOVE_WITH);
+// a fresh clone has no dashboard build yet: make it once (a few seconds), as the README promises
+if (!existsSync(new URL('../dashboard/dist/index.html', import.meta.url))) {
+  process.stdout.write('building the dashboard (first start only)…\n');
+  const b = spawnSync('npm', ['run', 'build', '-w', 'dashboard', '--silent'], { stdio: 'inherit' });
+  if (b.status !== 0) process.stderr.write('the dashboard did not build; the API still starts\n');
+}
+
 const cloud = await exitOnPortInUse(() => startCloud(config), MOVE_WITH);
 let demo: RunningDemo | undefined;
 if (!values['no-demo']) {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+
 /**
  * A port that another program holds. Whatever listens turns EADDRINUSE into
  * this, naming the setting (a config key) that moves the port; a program's
@@ -18,6 +20,16 @@ export class PortInUseError extends Error {
 /** A listen() failure as a PortInUseError when the port is taken; any other error as it was. */
 export function listenError(e: unknown, key: string, host: string, port: number): unknown {
   return (e as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE' ? new PortInUseError(host, port, key) : e;
+}
+
+/** Fails with a PortInUseError when `port` on `host` is taken now; 0 (any free port) always passes. */
+export async function assertPortFree(host: string, port: number, key: string): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (e) => reject(listenError(e, key, host, port)));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
 
 /**
