@@ -8,16 +8,25 @@ import { brotliDecompressSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { onPath } from '@smartstock/runtime';
 
+const systemChromium = process.env.CHROMIUM_PATH || onPath('chromium');
+
+/**
+ * The packaged Chromium is 143 (the last that runs on Node 20); Playwright's offline emulation
+ * does not reach its service workers (they still fetch from the network, navigator.onLine stays
+ * true), so a test of the offline app needs a system Chromium.
+ */
+export const packagedChromium = !systemChromium;
+
 /**
  * Which Chromium the tests drive, by one rule: CHROMIUM_PATH, else the first
  * `chromium` on PATH (Debian's), else the one @sparticuz/chromium ships inside
  * its npm package, so a machine with nothing but Node runs the browser tests.
  */
 async function findChromium(): Promise<{ path: string; env?: NodeJS.ProcessEnv }> {
-  const system = process.env.CHROMIUM_PATH || onPath('chromium');
-  if (system) return { path: system };
+  if (systemChromium) return { path: systemChromium };
   const { path, libs } = await unpackPackaged();
-  return { path, env: { ...process.env, LD_LIBRARY_PATH: libs, FONTCONFIG_PATH: join(tmpdir(), 'fonts') } };
+  // with LANG unset or C its ICU locale is en-US@posix, which Intl refuses (the dashboard's dates then throw)
+  return { path, env: { ...process.env, LD_LIBRARY_PATH: libs, FONTCONFIG_PATH: join(tmpdir(), 'fonts'), LANG: 'en_US.UTF-8' } };
 }
 
 /**
