@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createLogger, type Logger } from '@smartstock/runtime';
+import { createLogger, listenError, type Logger } from '@smartstock/runtime';
 import { writeSecret } from '@smartstock/pki';
 import { parseCloudConfig, type CloudConfigInput } from './config.js';
 import { buildApp } from './app.js';
@@ -133,7 +133,9 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       forecast,
     }),
   });
-  const url = await app.listen({ host: config.http.host, port: config.http.port });
+  const url = await app
+    .listen({ host: config.http.host, port: config.http.port })
+    .catch((e: unknown) => Promise.reject(listenError(e, 'http.port', config.http.host, config.http.port)));
   const readFile = (p?: string) => (p ? readFileSync(p, 'utf8') : undefined);
   await link.start(
     {

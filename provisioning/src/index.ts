@@ -160,7 +160,7 @@ export function buildProgram(io: Io, box: ExitBox): Command {
     .addOption(new Option('--frame <file>', 'where to save one frame').env('SMARTSTOCK_PROBE_FRAME').default('camera-frame.jpg'))
     .addOption(new Option('--transport <t>', 'RTSP transport').choices(['tcp', 'udp']).env('SMARTSTOCK_RTSP_TRANSPORT').default('tcp'))
     .addOption(new Option('--shelf-distance <m>', 'metres to the farthest shelf').env('SMARTSTOCK_SHELF_DISTANCE').default('2'))
-    .addOption(new Option('--ffmpeg <path>', 'ffmpeg binary (default: system, then bundled)').env('SMARTSTOCK_FFMPEG'))
+    .addOption(new Option('--ffmpeg <path>', 'ffmpeg binary (default: ffmpeg on PATH, else the npm build)').env('SMARTSTOCK_FFMPEG'))
     .addHelpText('after', example('  $ smartstock-provision camera probe rtsp://admin:secret@192.168.1.20:554/stream1 --frame shelf.jpg'))
     .action(action(io, box, cameraProbe));
 
@@ -172,7 +172,7 @@ export function buildProgram(io: Io, box: ExitBox): Command {
     .addOption(new Option('--port <port>', 'port (0: any free one)').env('SMARTSTOCK_PREVIEW_PORT').default('8090'))
     .addOption(new Option('--fps <n>', 'frames per second on the page').env('SMARTSTOCK_PREVIEW_FPS').default('5'))
     .addOption(new Option('--transport <t>', 'RTSP transport').choices(['tcp', 'udp']).env('SMARTSTOCK_RTSP_TRANSPORT').default('tcp'))
-    .addOption(new Option('--ffmpeg <path>', 'ffmpeg binary (default: system, then bundled)').env('SMARTSTOCK_FFMPEG'))
+    .addOption(new Option('--ffmpeg <path>', 'ffmpeg binary (default: ffmpeg on PATH, else the npm build)').env('SMARTSTOCK_FFMPEG'))
     .addHelpText(
       'after',
       example('  $ smartstock-provision camera preview rtsp://admin:secret@192.168.1.20:554/stream1   # then open http://127.0.0.1:8090/'),

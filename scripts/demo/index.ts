@@ -7,11 +7,13 @@ import { join, resolve } from 'node:path';
 import type { RunningCloud } from '@smartstock/cloud';
 import { loadAgentConfig, startAgent, type Agent } from '@smartstock/edge-agent';
 import { ensureDemoVideo } from './video.js';
-import { startDemoCamera, type DemoCamera } from './camera.js';
+import { openDemoCamera, type DemoCamera } from './camera.js';
 import { ensureDemoDevice, DEMO_DEVICE_ID } from './device.js';
 
 export interface DemoOptions {
   dataDir: string;
+  /** The demo camera listens here (the cloud's HTTP host). */
+  host: string;
   rtspPort: number;
   credentials: { email: string; password: string } | undefined;
 }
@@ -25,11 +27,12 @@ export interface RunningDemo {
 export async function startDemo(cloud: RunningCloud, o: DemoOptions): Promise<RunningDemo> {
   const log = cloud.logger.child({ module: 'demo' });
   const dir = resolve(o.dataDir, 'demo');
-  const seed = await cloud.seedDemo();
-  const video = await ensureDemoVideo(dir, log);
-  const camera: DemoCamera = await startDemoCamera(video.path, o.rtspPort, log);
+  const camera: DemoCamera = await openDemoCamera(o.host, o.rtspPort, log);
   let agent: Agent | undefined;
   try {
+    const seed = await cloud.seedDemo();
+    const video = await ensureDemoVideo(dir, log);
+    camera.play(video.path);
     if (!cloud.pkiDir) throw new Error('the demo needs the embedded broker (unset MQTT_URL, or run with --no-demo)');
     const bundle = await ensureDemoDevice({
       cloudUrl: cloud.url,

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Aedes, type Client } from 'aedes';
 import { TOPICS } from '@smartstock/protocol';
 import { ensureCa, issueServerCertificate, writeSecret, CA_FILES } from '@smartstock/pki';
-import type { Logger } from '@smartstock/runtime';
+import { listenError, type Logger } from '@smartstock/runtime';
 import { brokerRules, type Identity } from './rules.js';
 
 export interface EmbeddedBrokerOptions {
@@ -91,7 +91,9 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     (socket) => aedes.handle(socket),
   );
   server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake refused'));
-  await new Promise<void>((res, rej) => server.once('error', rej).listen(o.port, o.host, () => res()));
+  await new Promise<void>((res, rej) =>
+    server.once('error', (e) => rej(listenError(e, 'broker.embedded.port', o.host, o.port))).listen(o.port, o.host, () => res()),
+  );
   const port = (server.address() as AddressInfo).port;
   const url = `mqtts://${o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host}:${port}`;
   log.info({ url, topics: TOPICS.all('obs') }, 'embedded broker listening');
