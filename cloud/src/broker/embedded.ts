@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Duplex } from 'node:stream';
+import { PassThrough, Duplex, pipeline } from 'node:stream';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type Client } from 'aedes';
@@ -8,6 +8,7 @@ import { TOPICS } from '@smartstock/protocol';
 import { ensureCa, issueServerCertificate, writeSecret, CA_FILES } from '@smartstock/provisioning/pki';
 import type { Logger } from '@smartstock/protocol/runtime';
 import { brokerRules, type Identity } from './rules.js';
+import { MAX_PACKET_BYTES, PacketTooLargeError, packetSizeGuard } from './packet-guard.js';
 
 export interface EmbeddedBrokerOptions {
   dataDir: string;
@@ -49,6 +50,8 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
 
   const identities = new WeakMap<Client, Identity>();
   const internal = new WeakSet<object>();
+  // aedes sees each device through its packet size guard; the certificate stays on the TLS socket
+  const tlsOf = new WeakMap<object, TLSSocket>();
   const rules = brokerRules((c) => identities.get(c));
   const aedes = await Aedes.createBroker({
     id: 'smartstock-embedded',
@@ -62,7 +65,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
         identities.set(client, { kind: 'cloud' });
         return done(null, true);
       }
-      const cn = (client.conn as TLSSocket).getPeerCertificate?.()?.subject?.CN;
+      const cn = tlsOf.get(client.conn)?.getPeerCertificate()?.subject?.CN;
       const deviceId = Array.isArray(cn) ? undefined : cn;
       if (!deviceId) return fail('no client certificate CN');
       if (client.id !== deviceId) return fail(`client id ${client.id} is not the certificate's thing name`);
@@ -88,7 +91,20 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       requestCert: true,
       rejectUnauthorized: true,
     },
-    (socket) => aedes.handle(socket),
+    (socket) => {
+      const guard = packetSizeGuard(MAX_PACKET_BYTES);
+      pipeline(socket, guard, (err) => {
+        // pipeline has destroyed the socket: the sender is cut off before the body is read
+        if (err instanceof PacketTooLargeError)
+          log.warn(
+            { deviceId: socket.getPeerCertificate()?.subject?.CN, size: err.size, limit: err.limit },
+            'packet too large, disconnected',
+          );
+      });
+      const conn = Duplex.from({ readable: guard, writable: socket });
+      tlsOf.set(conn, socket);
+      aedes.handle(conn);
+    },
   );
   server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake refused'));
   await new Promise<void>((res, rej) => server.once('error', rej).listen(o.port, o.host, () => res()));
