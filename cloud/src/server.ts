@@ -16,6 +16,7 @@ import { VisionService } from './vision/vision.service.js';
 import { VisionJobRepository } from './vision/job.repository.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
 import { startIngest, type IngestLink } from './ingest/link.js';
+import { startDeadLetterPruner } from './ingest/dead-letter-pruner.js';
 import { LiveHub } from './live/hub.js';
 import { repos } from './repositories/index.js';
 import { startAlerts } from './alerts/index.js';
@@ -62,6 +63,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     );
   }
   const orgId = seededOwner?.orgId ?? (await firstOrg(db));
+  const pruner = startDeadLetterPruner(db, config.deadLetters.retentionDays, logger);
 
   let broker: EmbeddedBroker | undefined;
   if (!config.broker.url) {
@@ -136,6 +138,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     logger,
     seedDemo: (o?: string) => seedDemo(db, o ?? orgId),
     async stop() {
+      pruner.stop();
       await link.stop().catch(() => undefined);
       await app.close();
       await visionRunner.close();

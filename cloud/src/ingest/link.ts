@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { connect, MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
-import { TOPICS, decodeSnapshot, type TopicKind } from '@smartstock/protocol';
+import { TOPICS, decodeSnapshot, parseTopic, type TopicKind } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/protocol/runtime';
 import type { DeviceLink } from '../services/device.service.js';
 import { dispatcher, type IngestServices } from './dispatch.js';
 import type { SnapshotAnswer } from '../services/device.service.js';
 import { pgCode } from '../errors.js';
+import { isTransient, POISON_ATTEMPTS } from './retry.js';
 
 export interface IngestOptions {
   /** an external broker (mqtt://, mqtts://); absent: connectInternal to the embedded one */
@@ -65,16 +66,19 @@ export async function startIngest(o: IngestOptions): Promise<IngestLink> {
           await dispatch(packet.topic, payload);
           return done();
         } catch (e) {
-          // a message the database itself rejects (bad data, SQLSTATE 22/23) would block the stream forever: dead-letter it
-          const code = pgCode(e);
-          if (attempt >= 2 && code && /^2[23]/.test(code)) {
+          // a message that fails for its own sake would block the stream forever: dead-letter it and ack
+          if (attempt + 1 >= POISON_ATTEMPTS && !isTransient(e)) {
+            const reason = `ingest failed: ${pgCode(e) ? `SQLSTATE ${pgCode(e)}: ` : ''}${(e as Error).message}`;
             const dead = await o.services.observations
-              .dead(packet.topic, null, null, payload, `rejected by the database: SQLSTATE ${code}`)
+              .dead(packet.topic, parseTopic(packet.topic)?.deviceId ?? null, null, payload, reason)
               .then(
                 () => true,
                 () => false,
               );
-            if (dead) return done();
+            if (dead) {
+              log.warn({ topic: packet.topic, reason }, 'poison message dead-lettered');
+              return done();
+            }
           }
           // otherwise the database is unreachable or failing: hold the ack and retry; the broker keeps the message
           log.error({ err: (e as Error).message, topic: packet.topic, attempt }, 'ingest failed, retrying');
