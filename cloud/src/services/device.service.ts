@@ -3,7 +3,7 @@ import { TOPICS, type ConfigAck, type DesiredConfig, type DeviceStatus } from '@
 import type { Db } from '../db/types.js';
 import { repos } from '../repositories/index.js';
 import type { Camera, Device } from '../repositories/device.repository.js';
-import { AppError, notFound, pgCode, conflict } from '../errors.js';
+import { AppError, notFound, pgCode, conflict, deviceIdTaken } from '../errors.js';
 import type { Actor } from './inventory.service.js';
 
 /** The cloud's side of the MQTT link, as services need it (implemented by ingest/link.ts). */
@@ -27,9 +27,11 @@ export class DeviceService {
     return this.db.transaction(async (tx) => {
       const r = repos(tx);
       if (!(await r.venues.getVenue(a.orgId, d.venueId))) throw notFound('venue');
+      // device ids are global (they are MQTT client ids): another organisation's is "taken", never whose
+      const held = await r.devices.getForIngest(d.id);
+      if (held) throw held.orgId === a.orgId ? conflict('your organisation already has a device with this id', 'id') : deviceIdTaken();
       const device = await r.devices.create(a.orgId, d).catch((e: unknown) => {
-        // device ids are global (they are MQTT client ids): say "exists" without saying whose
-        if (pgCode(e) === '23505') throw conflict('a device with this id exists', 'id');
+        if (pgCode(e) === '23505') throw deviceIdTaken();
         throw e;
       });
       await r.audit.record(a.orgId, { userId: a.userId, action: 'register', entity: 'device', entityId: d.id });
