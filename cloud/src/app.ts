@@ -6,6 +6,7 @@ import type { Logger } from '@smartstock/protocol/runtime';
 import type { Db } from './db/index.js';
 import type { CloudConfig } from './config.js';
 import errors from './plugins/errors.js';
+import textInput from './plugins/text-input.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
 import type { Services } from './routes/types.js';
@@ -53,6 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errors);
+  await app.register(textInput);
   await app.register(docs);
   await app.register(rateLimit, {
     global: true,

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, type TestCloud } from '../support/cloud.js';
+import { nulField } from '../../src/plugins/text-input.js';
+
+/** Issue 24: bad input is a 400 naming the field, never a 500 or a 404. */
+describe('bad input', () => {
+  let t: TestCloud;
+  beforeAll(async () => {
+    t = await build();
+  });
+  afterAll(() => t?.close());
+
+  describe('a NUL character in a text field (finding 5)', () => {
+    const cases = () => [
+      { method: 'POST', path: '/api/v1/venues', body: { name: 'The\u0000Anchor' }, field: 'body.name' },
+      {
+        method: 'POST',
+        path: '/api/v1/inventory/items',
+        body: { sku: 'NUL-1', name: 'Gin', supplier: 'Acme\u0000' },
+        field: 'body.supplier',
+      },
+      {
+        method: 'PATCH',
+        path: `/api/v1/inventory/locations/${t.demo.locations.mainBar}`,
+        body: { name: 'Main\u0000Bar' },
+        field: 'body.name',
+      },
+      { method: 'GET', path: '/api/v1/inventory/items?q=gin%00', field: 'query.q' },
+    ];
+    it('answers 400 naming the field, and stores nothing', async () => {
+      for (const c of cases()) {
+        const r = await t.api(c.method, c.path, { token: t.ownerToken, body: c.body });
+        expect(r.status, `${c.method} ${c.path}`).toBe(400);
+        expect(r.body.error.field).toBe(c.field);
+        expect(r.body.error.message).toMatch(/NUL/);
+      }
+      expect((await t.cloud.db.query("SELECT 1 FROM items WHERE sku = 'NUL-1'")).rowCount).toBe(0);
+    });
+    it('finds one in a key or deep in a nested body without overflowing the stack', () => {
+      let deep: unknown = ['x\u0000'];
+      for (let i = 0; i < 100_000; i++) deep = [deep];
+      expect(nulField({ body: deep })).toMatch(/^body(\.0)+$/);
+      expect(nulField({ body: { cameras: [{ ['i\u0000d']: 1 }] } })).toBe('body.cameras.0.i\\u0000d');
+      expect(nulField({ body: { name: 'fine' }, query: {} })).toBeUndefined();
+    });
+  });
+});
