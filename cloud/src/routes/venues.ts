@@ -2,9 +2,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from './types.js';
 import { actor, idParam } from './types.js';
+import { timeZoneSchema } from '../time-zone.js';
 
 const LOCATION_TYPES = ['bar', 'storage', 'cellar', 'kitchen', 'other'] as const;
-const venueBody = z.object({ name: z.string().min(1).max(200), timezone: z.string().min(1).max(64).optional() });
+const venueBody = z.object({ name: z.string().min(1).max(200), timezone: timeZoneSchema.optional() });
 const locationBody = z.object({
   name: z.string().min(1).max(200),
   type: z.enum(LOCATION_TYPES).optional(),

@@ -44,4 +44,24 @@ describe('bad input', () => {
       expect(nulField({ body: { name: 'fine' }, query: {} })).toBeUndefined();
     });
   });
+
+  describe('a venue time zone (finding 6)', () => {
+    it('takes IANA names only, a 400 naming the field otherwise', async () => {
+      const venue = `/api/v1/venues/${t.demo.venueId}`;
+      for (const timezone of ['Mars/Olympus', '+01:00', 'GMT+1 ', 'Europe/Londonderry/x'])
+        for (const [method, path] of [
+          ['POST', '/api/v1/venues'],
+          ['PATCH', venue],
+        ] as const) {
+          const r = await t.api(method, path, { token: t.ownerToken, body: { name: 'Pier Bar', timezone } });
+          expect(r.status, `${method} ${timezone}`).toBe(400);
+          expect(r.body.error.field).toBe('body.timezone');
+        }
+      for (const timezone of ['America/New_York', 'UTC', 'Asia/Kolkata']) {
+        const r = await t.api('PATCH', venue, { token: t.ownerToken, body: { timezone } });
+        expect(r.status, timezone).toBe(200);
+        expect(r.body.timezone).toBe(timezone);
+      }
+    });
+  });
 });
