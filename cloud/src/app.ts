@@ -50,7 +50,14 @@ const reqSerializer = (req: FastifyRequest) => ({
 /** Builds the HTTP app without listening, so tests drive it with inject() or a real port alike. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const logger = deps.logger.child({ module: 'http' }, { serializers: { req: reqSerializer as never } });
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, trustProxy: deps.config.http.trustProxy, bodyLimit: 1024 * 1024 });
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: deps.config.http.trustProxy,
+    bodyLimit: 1024 * 1024,
+    // the router's default (100) turns a longer path parameter into "no route" (404); as long as
+    // Node's header limit allows, the route matches and its schema names the field in a 400
+    routerOptions: { maxParamLength: 16 * 1024 },
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errors);

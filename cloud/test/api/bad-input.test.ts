@@ -64,4 +64,19 @@ describe('bad input', () => {
       }
     });
   });
+
+  describe('an over-long path parameter (finding 9)', () => {
+    it('is a 400 naming the field, not "no route"', async () => {
+      for (const path of [
+        `/api/v1/devices/${'d'.repeat(129)}`,
+        `/api/v1/inventory/items/${'1'.repeat(5000)}/history`,
+        `/api/v1/inventory/items/${'1'.repeat(300)}`,
+        `/api/v1/venues/${t.demo.venueId}${'0'.repeat(200)}/locations`,
+      ]) {
+        const r = await t.api('GET', path, { token: t.ownerToken });
+        expect(r.status, path.slice(0, 40)).toBe(400);
+        expect(r.body.error.field).toBe('params.id');
+      }
+    });
+  });
 });
