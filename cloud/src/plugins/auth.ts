@@ -24,7 +24,8 @@ export default fp<{ secret: string; accessTokenTtlSeconds: number }>(
     await app.register(jwt, {
       secret: o.secret,
       sign: { expiresIn: o.accessTokenTtlSeconds, algorithm: 'HS256' },
-      verify: { algorithms: ['HS256'] },
+      // a token without exp would never expire: refused even when its signature is ours
+      verify: { algorithms: ['HS256'], requiredClaims: ['exp'] },
     });
     app.decorate('authorize', (...roles: Role[]) => async (req: FastifyRequest) => {
       try {

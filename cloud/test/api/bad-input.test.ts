@@ -1,3 +1,6 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type TestCloud } from '../support/cloud.js';
 import { nulField } from '../../src/plugins/text-input.js';
@@ -77,6 +80,25 @@ describe('bad input', () => {
         expect(r.status, path.slice(0, 40)).toBe(400);
         expect(r.body.error.field).toBe('params.id');
       }
+    });
+  });
+
+  describe('an access token without exp (finding 12)', () => {
+    it('is refused though the real secret signed it', async () => {
+      const secret = readFileSync(join(dirname(t.cloud.pkiDir!), 'jwt-secret'), 'utf8').trim();
+      const [, payload] = t.ownerToken.split('.');
+      const { exp: _exp, ...claims } = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
+      const sign = (c: object) => {
+        const body = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(c)).toString('base64url')}`;
+        return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+      };
+      // the same claims with exp, signed the same way, pass: the forging is right, only exp is missing
+      expect((await t.api('GET', '/api/v1/venues', { token: sign({ ...claims, exp: Math.floor(Date.now() / 1000) + 60 }) })).status).toBe(
+        200,
+      );
+      const r = await t.api('GET', '/api/v1/venues', { token: sign(claims) });
+      expect(r.status).toBe(401);
+      expect(r.body.error.code).toBe('unauthorized');
     });
   });
 });
