@@ -4,6 +4,7 @@ import websocket from '@fastify/websocket';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from '@smartstock/protocol/runtime';
 import type { Db } from './db/index.js';
+import { repos } from './repositories/index.js';
 import type { CloudConfig } from './config.js';
 import errors from './plugins/errors.js';
 import textInput from './plugins/text-input.js';
@@ -71,7 +72,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     errorResponseBuilder: (_req, ctx) =>
       Object.assign(new Error(`too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s`), { statusCode: 429 }),
   });
-  await app.register(auth, { secret: deps.jwtSecret, accessTokenTtlSeconds: deps.config.auth.accessTokenTtlSeconds });
+  await app.register(auth, {
+    secret: deps.jwtSecret,
+    accessTokenTtlSeconds: deps.config.auth.accessTokenTtlSeconds,
+    mustChangePassword: (userId) => repos(deps.db).users.mustChangePassword(userId),
+  });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.decorate('services', deps.services(app));
 

@@ -49,10 +49,16 @@ export default async function authRoutes(app: App, o: { loginRateLimit: { max: n
       return reply.code(204).send();
     },
   );
-  r.get('/auth/me', { onRequest: app.authorize(), schema: { tags: ['auth'] } }, (req) => s.me(req.user));
+  r.get('/auth/me', { onRequest: app.authorize(), config: { duringPasswordChange: true }, schema: { tags: ['auth'] } }, (req) =>
+    s.me(req.user),
+  );
   r.post(
     '/auth/password',
-    { onRequest: app.authorize(), schema: { tags: ['auth'], body: z.object({ password: z.string().min(12).max(1024) }) } },
+    {
+      onRequest: app.authorize(),
+      config: { duringPasswordChange: true },
+      schema: { tags: ['auth'], body: z.object({ password: z.string().min(12).max(1024) }) },
+    },
     async (req, reply) => {
       await s.changePassword(req.user, req.body.password);
       return reply.code(204).send();

@@ -11,6 +11,8 @@ export interface Principal {
   sub: string;
   org: string;
   role: Role;
+  /** issued while the password was one-time: see plugins/auth.ts requirePasswordChanged */
+  pwd?: true;
 }
 export interface Session {
   accessToken: string;
@@ -126,7 +128,12 @@ export class AuthService {
       expiresAt: new Date(Date.now() + this.d.refreshTtlSeconds * 1000),
     });
     return {
-      accessToken: this.d.signAccessToken({ sub: m.id, org: m.orgId, role: m.role }),
+      accessToken: this.d.signAccessToken({
+        sub: m.id,
+        org: m.orgId,
+        role: m.role,
+        ...(m.mustChangePassword ? { pwd: true as const } : {}),
+      }),
       refreshToken,
       user: { id: m.id, email: m.email, name: m.name, role: m.role, orgId: m.orgId, mustChangePassword: m.mustChangePassword },
     };
