@@ -85,6 +85,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     refreshTtlSeconds: config.auth.refreshTokenTtlDays * 86_400,
     link: () => linkRef.current,
     alerts: alerts.feed,
+    sessions: broker,
   };
   const domain = createDomainServices(deps);
   const visionRunner = new VisionRunner({ logger, ...config.vision });

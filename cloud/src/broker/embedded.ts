@@ -27,6 +27,8 @@ export interface EmbeddedBroker {
   caCertPath: string;
   /** an in-process connection for the cloud's own client: no socket, no certificate, full rights */
   connectInternal(): Duplex;
+  /** ends a device's connection now (revocation); its reconnect is then refused by isRefused */
+  disconnect(deviceId: string): void;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,15 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     authorizePublish: rules.authorizePublish,
     authorizeSubscribe: rules.authorizeSubscribe,
   });
+  // connected devices by thing name, so revocation can end a session without waiting for a reconnect
+  const devices = new Map<string, Client>();
+  aedes.on('client', (c) => {
+    const id = identities.get(c);
+    if (id?.kind === 'device') devices.set(id.deviceId, c);
+  });
+  aedes.on('clientDisconnect', (c) => {
+    if (devices.get(c.id) === c) devices.delete(c.id);
+  });
   aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'client error'));
 
   const server: Server = createServer(
@@ -127,6 +138,13 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       internal.add(brokerSide);
       aedes.handle(brokerSide);
       return clientSide;
+    },
+    disconnect(deviceId) {
+      // the MQTT client id is the certificate's thing name (checked in authenticate)
+      const client = devices.get(deviceId);
+      if (!client) return;
+      log.info({ deviceId }, 'device disconnected: revoked');
+      client.close();
     },
     async close() {
       // aedes first: it disconnects every client, so the server's close does not wait on open sockets

@@ -18,6 +18,8 @@ export function dispatcher(s: IngestServices, log: Logger) {
     log.debug({ topic, reason }, 'dead letter');
     return s.observations.dead(topic, deviceId, null, payload, reason);
   };
+  // a revoked device's messages (a broker that cannot cut its session, or ones already queued) change nothing
+  const unrecorded = async (deviceId: string) => ((await s.devices.isRevoked(deviceId)) ? 'revoked' : 'unknown device');
   return async function dispatch(topic: string, payload: Uint8Array): Promise<void> {
     const t = parseTopic(topic);
     if (!t) return void (await dead(topic, null, payload, 'not a SmartStock v1 topic'));
@@ -32,7 +34,7 @@ export function dispatcher(s: IngestServices, log: Logger) {
       if (!d.ok) return void (await dead(topic, t.deviceId, payload, `invalid status: ${formatDecodeError(d.error)}`));
       if (d.value.deviceId !== t.deviceId)
         return void (await dead(topic, t.deviceId, payload, `device mismatch: payload says ${d.value.deviceId}`));
-      if (!(await s.devices.recordStatus(t.deviceId, d.value))) await dead(topic, t.deviceId, payload, 'unknown device');
+      if (!(await s.devices.recordStatus(t.deviceId, d.value))) await dead(topic, t.deviceId, payload, await unrecorded(t.deviceId));
       return;
     }
     if (t.kind === 'config/ack') {
@@ -40,7 +42,7 @@ export function dispatcher(s: IngestServices, log: Logger) {
       if (!d.ok) return void (await dead(topic, t.deviceId, payload, `invalid config ack: ${formatDecodeError(d.error)}`));
       if (d.value.deviceId !== t.deviceId)
         return void (await dead(topic, t.deviceId, payload, `device mismatch: payload says ${d.value.deviceId}`));
-      if (!(await s.devices.recordAck(t.deviceId, d.value))) await dead(topic, t.deviceId, payload, 'unknown device');
+      if (!(await s.devices.recordAck(t.deviceId, d.value))) await dead(topic, t.deviceId, payload, await unrecorded(t.deviceId));
       return;
     }
     await dead(topic, t.deviceId, payload, `unexpected topic kind ${t.kind} from a device`);

@@ -21,6 +21,8 @@ export class DeviceService {
     private readonly db: Db,
     private readonly link: () => DeviceLink | undefined,
     private readonly alerts?: AlertFeed,
+    /** the embedded broker: revocation ends the device's open connection at once */
+    private readonly sessions?: { disconnect(deviceId: string): void },
   ) {}
 
   async register(a: Actor, d: { id: string; venueId: string; name: string; certFingerprint?: string | undefined }): Promise<Device> {
@@ -53,6 +55,7 @@ export class DeviceService {
     const d = await repos(this.db).devices.revoke(a.orgId, id);
     if (!d) throw notFound('device');
     await repos(this.db).audit.record(a.orgId, { userId: a.userId, action: 'revoke', entity: 'device', entityId: id });
+    this.sessions?.disconnect(id);
     return d;
   }
 
@@ -139,6 +142,11 @@ export class DeviceService {
     });
     if (known) await this.alerts?.deviceStatus(deviceId, s);
     return known;
+  }
+
+  /** Why a status or ack was not recorded: the device is revoked (true) or unknown (false). */
+  async isRevoked(deviceId: string): Promise<boolean> {
+    return !!(await repos(this.db).devices.getForIngest(deviceId))?.revokedAt;
   }
 
   async recordAck(deviceId: string, ack: ConfigAck): Promise<boolean> {

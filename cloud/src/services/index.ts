@@ -15,6 +15,8 @@ export interface ServiceDeps {
   link: () => DeviceLink | undefined;
   /** alert evaluation after each commit (startAlerts().feed) */
   alerts?: AlertFeed | undefined;
+  /** the embedded broker, when there is one: revocation disconnects the device */
+  sessions?: { disconnect(deviceId: string): void } | undefined;
 }
 
 /** The bar's rules, shared by HTTP routes and MQTT ingest. */
@@ -22,7 +24,7 @@ export function createDomainServices(d: ServiceDeps) {
   return {
     inventory: new InventoryService(d.db, d.alerts),
     venues: new VenueService(d.db),
-    devices: new DeviceService(d.db, d.link, d.alerts),
+    devices: new DeviceService(d.db, d.link, d.alerts, d.sessions),
     observations: new ObservationService(d.db, d.alerts),
   };
 }

@@ -33,7 +33,7 @@ export class ObservationService {
       return this.dead(topic, topicDeviceId, null, payload, `device mismatch: payload says ${batch.deviceId}, topic says ${topicDeviceId}`);
     const device = await repos(this.db).devices.getForIngest(topicDeviceId);
     if (!device) return this.dead(topic, topicDeviceId, null, payload, 'unknown device');
-    if (device.revokedAt) return this.dead(topic, topicDeviceId, device.orgId, payload, 'device is revoked');
+    if (device.revokedAt) return this.dead(topic, topicDeviceId, device.orgId, payload, 'revoked');
     const rows = toRows(batch, device);
     const { stored, levels } = await this.db.transaction(async (tx) => {
       const r = repos(tx);
