@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MqttClient } from 'mqtt';
 import { TOPICS } from '@smartstock/protocol';
 import { makeBatch, makeObservation, makeOnlineStatus } from '@smartstock/protocol/testing';
 import { build, type TestCloud } from '../support/cloud.js';
