@@ -1,5 +1,6 @@
 import { decodeConfigAck, decodeDeviceStatus, formatDecodeError, parseTopic } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/protocol/runtime';
+import { nulField } from '../nul.js';
 import type { DeviceService } from '../services/device.service.js';
 import type { ObservationService } from '../services/observation.service.js';
 
@@ -32,6 +33,8 @@ export function dispatcher(s: IngestServices, log: Logger) {
       if (payload.byteLength === 0) return; // a cleared retained message
       const d = decodeDeviceStatus(payload);
       if (!d.ok) return void (await dead(topic, t.deviceId, payload, `invalid status: ${formatDecodeError(d.error)}`));
+      const nul = nulField({ status: d.value });
+      if (nul) return void (await dead(topic, t.deviceId, payload, `invalid status: ${nul} contains a NUL character`));
       if (d.value.deviceId !== t.deviceId)
         return void (await dead(topic, t.deviceId, payload, `device mismatch: payload says ${d.value.deviceId}`));
       if (!(await s.devices.recordStatus(t.deviceId, d.value))) await dead(topic, t.deviceId, payload, await unrecorded(t.deviceId));
@@ -40,6 +43,8 @@ export function dispatcher(s: IngestServices, log: Logger) {
     if (t.kind === 'config/ack') {
       const d = decodeConfigAck(payload);
       if (!d.ok) return void (await dead(topic, t.deviceId, payload, `invalid config ack: ${formatDecodeError(d.error)}`));
+      const nul = nulField({ ack: d.value });
+      if (nul) return void (await dead(topic, t.deviceId, payload, `invalid config ack: ${nul} contains a NUL character`));
       if (d.value.deviceId !== t.deviceId)
         return void (await dead(topic, t.deviceId, payload, `device mismatch: payload says ${d.value.deviceId}`));
       if (!(await s.devices.recordAck(t.deviceId, d.value))) await dead(topic, t.deviceId, payload, await unrecorded(t.deviceId));

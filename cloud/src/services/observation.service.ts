@@ -5,6 +5,7 @@ import { repos, type Repos } from '../repositories/index.js';
 import type { Device } from '../repositories/device.repository.js';
 import type { ObservationRow, StoredObservation } from '../repositories/observation.repository.js';
 import { present, type PresentedStock } from './inventory.service.js';
+import { nulField } from '../nul.js';
 
 export type IngestOutcome = { stored: number; duplicates: number } | { deadLetter: string };
 
@@ -29,6 +30,9 @@ export class ObservationService {
     const decoded = decodeObservationBatch(payload);
     if (!decoded.ok) return this.dead(topic, topicDeviceId, null, payload, `invalid batch: ${formatDecodeError(decoded.error)}`);
     const batch = decoded.value;
+    // PostgreSQL text cannot hold NUL: refused here rather than failing the insert three times
+    const nul = nulField({ batch });
+    if (nul) return this.dead(topic, topicDeviceId, null, payload, `invalid batch: ${nul} contains a NUL character`);
     if (batch.deviceId !== topicDeviceId)
       return this.dead(topic, topicDeviceId, null, payload, `device mismatch: payload says ${batch.deviceId}, topic says ${topicDeviceId}`);
     const device = await repos(this.db).devices.getForIngest(topicDeviceId);
