@@ -90,6 +90,12 @@ export const cloudConfigSchema = z
     }),
     deadLetters: section({
       retentionDays: z.number().int().min(1).max(3650).default(30).describe('what ingestion rejected is kept this long'),
+      perDevicePerMinute: z
+        .number()
+        .int()
+        .min(1)
+        .default(60)
+        .describe('dead letters stored per device per minute; a flooding device beyond it is counted, not stored'),
     }),
     snapshotTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
     vision: section({
@@ -128,6 +134,7 @@ export const CLOUD_ENV = {
   REDIS_URL: 'redis.url',
   REDIS_KEY_PREFIX: 'redis.keyPrefix',
   DEAD_LETTER_RETENTION_DAYS: 'deadLetters.retentionDays',
+  DEAD_LETTERS_PER_DEVICE_PER_MINUTE: 'deadLetters.perDevicePerMinute',
   VISION_MODEL_DIR: 'vision.modelDir',
   VISION_THREADS: 'vision.threads',
   ...ALERTS_ENV,

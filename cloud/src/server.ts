@@ -17,6 +17,7 @@ import { VisionJobRepository } from './vision/job.repository.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
 import { startIngest, type IngestLink } from './ingest/link.js';
 import { startDeadLetterPruner } from './ingest/dead-letter-pruner.js';
+import { deadLetterLimit } from './ingest/flood-limit.js';
 import { LiveHub } from './live/hub.js';
 import { repos } from './repositories/index.js';
 import { startAlerts } from './alerts/index.js';
@@ -86,6 +87,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     link: () => linkRef.current,
     alerts: alerts.feed,
     sessions: broker,
+    deadLetterLimit: deadLetterLimit(config.deadLetters.perDevicePerMinute, logger),
   };
   const domain = createDomainServices(deps);
   const visionRunner = new VisionRunner({ logger, ...config.vision });

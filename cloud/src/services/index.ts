@@ -6,6 +6,7 @@ import { ObservationService } from './observation.service.js';
 import { VenueService } from './venue.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { AlertFeed } from '../alerts/feed.js';
+import type { DeadLetterLimit } from '../ingest/flood-limit.js';
 
 export interface ServiceDeps {
   db: Db;
@@ -17,6 +18,8 @@ export interface ServiceDeps {
   alerts?: AlertFeed | undefined;
   /** the embedded broker, when there is one: revocation disconnects the device */
   sessions?: { disconnect(deviceId: string): void } | undefined;
+  /** dead letters stored per device per minute (ingest/flood-limit.ts) */
+  deadLetterLimit?: DeadLetterLimit | undefined;
 }
 
 /** The bar's rules, shared by HTTP routes and MQTT ingest. */
@@ -25,7 +28,7 @@ export function createDomainServices(d: ServiceDeps) {
     inventory: new InventoryService(d.db, d.alerts),
     venues: new VenueService(d.db),
     devices: new DeviceService(d.db, d.link, d.alerts, d.sessions),
-    observations: new ObservationService(d.db, d.alerts),
+    observations: new ObservationService(d.db, d.alerts, d.deadLetterLimit),
   };
 }
 

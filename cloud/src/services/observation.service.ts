@@ -6,6 +6,7 @@ import type { Device } from '../repositories/device.repository.js';
 import type { ObservationRow, StoredObservation } from '../repositories/observation.repository.js';
 import { present, type PresentedStock } from './inventory.service.js';
 import { nulField } from '../nul.js';
+import type { DeadLetterLimit } from '../ingest/flood-limit.js';
 
 export type IngestOutcome = { stored: number; duplicates: number } | { deadLetter: string };
 
@@ -24,6 +25,7 @@ export class ObservationService {
   constructor(
     private readonly db: Db,
     private readonly alerts?: AlertFeed,
+    private readonly floodLimit?: DeadLetterLimit,
   ) {}
 
   async recordBatch(topicDeviceId: string, topic: string, payload: Uint8Array): Promise<IngestOutcome> {
@@ -49,6 +51,7 @@ export class ObservationService {
   }
 
   async dead(topic: string, deviceId: string | null, orgId: string | null, payload: Uint8Array, reason: string): Promise<IngestOutcome> {
+    if (this.floodLimit && !this.floodLimit.admit(deviceId)) return { deadLetter: reason };
     await repos(this.db).deadLetters.insert({ topic, deviceId, orgId, reason, payload });
     return { deadLetter: reason };
   }
