@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /** `npm test`: everything that runs without outside services (PGlite, aedes, local ffmpeg/Chromium). */
 export default defineConfig({
   test: {
-    projects: ['protocol', 'models', 'edge-agent', 'cloud', 'dashboard', 'provisioning', 'e2e'].map((ws) => ({
+    projects: ['protocol', 'api', 'models', 'edge-agent', 'cloud', 'dashboard', 'provisioning', 'pki', 'runtime', 'e2e'].map((ws) => ({
       extends: true,
       test: {
         name: ws,

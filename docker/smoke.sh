@@ -17,7 +17,7 @@ if [ "${1:-}" != "--no-build" ]; then
   docker build --network host -q -f docker/cloud.Dockerfile -t smartstock/cloud . >/dev/null
   docker build --network host -q -f docker/edge-agent.Dockerfile -t smartstock/edge-agent . >/dev/null
 fi
-[ -f "$VIDEO" ] || npx tsx -e "import('./scripts/demo/video.ts').then(async (v) => v.ensureDemoVideo('data/faults-cache', (await import('@smartstock/protocol/runtime')).createLogger('smoke', { level: 'warn' })))"
+[ -f "$VIDEO" ] || npx tsx -e "import('./scripts/demo/video.ts').then(async (v) => v.ensureDemoVideo('data/faults-cache', (await import('@smartstock/runtime')).createLogger('smoke', { level: 'warn' })))"
 
 cleanup() { docker rm -f ss-smoke-cloud ss-smoke-agent >/dev/null 2>&1 || true; }
 trap cleanup EXIT

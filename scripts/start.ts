@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit, stopOnSignal } from '@smartstock/protocol/runtime';
+import { loadConfigOrExit, stopOnSignal } from '@smartstock/runtime';
 import { loadCloudConfig, startCloud } from '@smartstock/cloud';
 import { startDemo, type RunningDemo } from './demo/index.js';
 

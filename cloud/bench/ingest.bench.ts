@@ -18,7 +18,8 @@ import { TOPICS } from '@smartstock/protocol';
 import { makeBatch, makeObservation } from '@smartstock/protocol/testing';
 import { build } from '../test/support/cloud.js';
 import { connectDevice } from '../test/support/device.js';
-import { repos } from '../src/repositories/index.js';
+import { repos } from '../test/support/repos.js';
+import type { LiveData } from '@smartstock/api';
 import { load, pct } from './load.js';
 
 const COMMAND = 'npm run bench -w cloud';
@@ -31,6 +32,21 @@ const admin = new pg.Pool({ connectionString: serverUrl, max: 1 });
 await admin.query(`CREATE DATABASE ${dbName}`);
 const dbUrl = Object.assign(new URL(serverUrl), { pathname: `/${dbName}` }).toString();
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A stock message of the contract's shape; the bench times its delivery, the figures are made up. */
+const benchLevel = (i: number): LiveData<'stock'> => ({
+  itemId: '00000000-0000-4000-8000-000000000001',
+  locationId: '00000000-0000-4000-8000-000000000002',
+  sku: 'BENCH',
+  name: 'bench',
+  level: i,
+  parLevel: 10,
+  reorderPoint: 2,
+  status: 'ok',
+  source: 'manual',
+  cameraUnits: null,
+  confidence: null,
+  updatedAt: new Date(),
+});
 
 const t = await build({ database: { url: dbUrl } });
 try {
@@ -84,7 +100,7 @@ try {
   await new Promise((x) => ws.once('open', x));
   const commits = new Map<number, number>();
   for (let i = 0; i < 200; i++) {
-    const id = await t.cloud.db.transaction((tx) => repos(tx).live.append(t.demo.orgId, t.demo.venueId, 'stock', { bench: i }));
+    const id = await t.cloud.db.transaction((tx) => repos(tx).live.append(t.demo.orgId, t.demo.venueId, 'stock', benchLevel(i)));
     commits.set(id, performance.now());
     await wait(5);
   }

@@ -2,43 +2,55 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Logger } from '@smartstock/protocol/runtime';
+import { health } from '@smartstock/api';
+import type { Logger } from '@smartstock/runtime';
 import type { Db } from './db/index.js';
-import { repos } from './repositories/index.js';
 import type { CloudConfig } from './config.js';
 import errors from './plugins/errors.js';
 import textInput from './plugins/text-input.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
-import type { Services } from './routes/types.js';
-import authRoutes from './routes/auth.js';
-import venueRoutes from './routes/venues.js';
-import itemRoutes from './routes/items.js';
-import inventoryRoutes from './routes/inventory.js';
-import deviceRoutes from './routes/devices.js';
-import liveRoutes from './routes/live.js';
-import { alertRoutes, type AlertRoutesOptions } from './alerts/routes.js';
-import { visionRoutes } from './vision/routes.js';
-import type { VisionService } from './vision/vision.service.js';
+import { jobRoutes, type JobQueue } from './jobs/index.js';
+import contract from './plugins/contract.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
+import type { Principal } from './plugins/principal.js';
 import type { RedisLink } from './redis/client.js';
 import { sharedRateLimitStore } from './redis/rate-limit-store.js';
-import { correctionRoutes } from './corrections/routes.js';
-import type { CorrectionService } from './corrections/correction.service.js';
+import { ping } from './db/index.js';
+import { authModule, type AuthService } from './auth/index.js';
+import type { UserService } from './users/index.js';
+import { venuesModule, type VenueService } from './venues/index.js';
+import { inventoryModule, type InventoryService } from './inventory/index.js';
+import { devicesModule, type DeviceService } from './devices/index.js';
+import { liveModule, type LiveHub } from './live/index.js';
+import { alertsModule, type AlertRoutesOptions } from './alerts/index.js';
+import { visionModule, type VisionService } from './vision/index.js';
+import { correctionsModule, type CorrectionService } from './corrections/index.js';
+
+/** What each module's plugin is handed: its service, built in server.ts. */
+export interface ApiModules {
+  auth: AuthService;
+  users: UserService;
+  venues: VenueService;
+  inventory: InventoryService;
+  devices: DeviceService;
+  live: LiveHub;
+  /** startAlerts().routeOptions */
+  alerts?: AlertRoutesOptions | undefined;
+  vision?: VisionService | undefined;
+  corrections?: CorrectionService | undefined;
+  jobs?: JobQueue | undefined;
+}
 
 export interface AppDeps {
   db: Db;
   logger: Logger;
   config: CloudConfig;
   jwtSecret: string;
-  /** built by buildServices once the JWT signer exists */
-  services: (app: FastifyInstance) => Services;
+  /** the modules' services; called once the app's JWT signer exists, which the auth service signs access tokens with */
+  modules: (signAccessToken: (p: Principal) => string) => ApiModules;
   /** REDIS_URL: rate limits shared by every instance */
   redis?: RedisLink | undefined;
-  /** startAlerts().routeOptions */
-  alerts?: AlertRoutesOptions | undefined;
-  vision?: VisionService | undefined;
-  corrections?: CorrectionService | undefined;
 }
 
 /** Never log a token: the live socket carries one in its query string. */
@@ -63,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errors);
   await app.register(textInput);
+  await app.register(contract);
   await app.register(docs);
   await app.register(rateLimit, {
     global: true,
@@ -75,30 +88,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auth, {
     secret: deps.jwtSecret,
     accessTokenTtlSeconds: deps.config.auth.accessTokenTtlSeconds,
-    mustChangePassword: (userId) => repos(deps.db).users.mustChangePassword(userId),
+    // asked only for a token issued on a one-time password, by which time the modules exist
+    mustChangePassword: (userId) => m.users.mustChangePassword(userId),
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  app.decorate('services', deps.services(app));
+  const m: ApiModules = deps.modules((p) => app.jwt.sign(p));
 
-  app.get('/healthz', { schema: { hide: true }, config: { rateLimit: false } }, async (_req, reply) => {
-    try {
-      await deps.db.query('SELECT 1');
-      return { status: 'ok', database: deps.db.kind };
-    } catch (e) {
-      return reply.code(503).send({ status: 'unavailable', database: deps.db.kind, error: (e as Error).message });
-    }
-  });
+  app.get(
+    '/healthz',
+    { schema: { hide: true, response: { 200: health, 503: health } }, config: { rateLimit: false } },
+    async (_req, reply) => {
+      try {
+        await ping(deps.db);
+        return { status: 'ok', database: deps.db.kind };
+      } catch (e) {
+        return reply.code(503).send({ status: 'unavailable', database: deps.db.kind, error: (e as Error).message });
+      }
+    },
+  );
   await app.register(
     async (api) => {
-      await api.register(authRoutes, { loginRateLimit: deps.config.auth.loginRateLimit });
-      await api.register(venueRoutes);
-      await api.register(itemRoutes);
-      await api.register(inventoryRoutes);
-      await api.register(deviceRoutes, { snapshotTimeoutMs: deps.config.snapshotTimeoutMs });
-      await api.register(liveRoutes);
-      if (deps.alerts) await api.register(alertRoutes, deps.alerts);
-      if (deps.vision) await api.register(visionRoutes, { vision: deps.vision });
-      if (deps.corrections) await api.register(correctionRoutes, { corrections: deps.corrections });
+      await api.register(authModule, { auth: m.auth, users: m.users, loginRateLimit: deps.config.auth.loginRateLimit });
+      await api.register(venuesModule, { venues: m.venues });
+      await api.register(inventoryModule, { inventory: m.inventory });
+      await api.register(devicesModule, { devices: m.devices, snapshotTimeoutMs: deps.config.snapshotTimeoutMs });
+      await api.register(liveModule, { hub: m.live, venues: m.venues });
+      if (m.alerts) await api.register(alertsModule, m.alerts);
+      if (m.vision) await api.register(visionModule, { vision: m.vision });
+      if (m.corrections) await api.register(correctionsModule, { corrections: m.corrections });
+      if (m.jobs) await api.register(jobRoutes, { jobs: m.jobs });
     },
     { prefix: '/api/v1' },
   );

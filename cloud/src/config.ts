@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { loadConfig, type LoadConfigOptions } from '@smartstock/protocol/runtime';
-import { alertsConfigSchema, ALERTS_ENV } from './alerts/config.js';
+import { loadConfig, type LoadConfigOptions } from '@smartstock/runtime';
+import { alertsConfigSchema, ALERTS_ENV } from './alerts/index.js';
 
 const section = <T extends z.ZodRawShape>(shape: T) =>
   z
@@ -102,6 +102,28 @@ export const cloudConfigSchema = z
       modelDir: z.string().min(1).optional().describe('the bottle models for the photo endpoints; absent: the committed ones'),
       threads: z.number().int().min(1).max(16).default(1),
       maxQueue: z.number().int().min(1).max(1000).default(8).describe('photos waiting before new ones get 503'),
+      jobTimeoutSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(3600)
+        .default(300)
+        .describe('a shelf-photo job running longer, or whose instance died, is retried'),
+    }),
+    jobs: section({
+      pollingIntervalSeconds: z
+        .number()
+        .min(0.5)
+        .max(60)
+        .default(2)
+        .describe('how often an idle instance looks for queued jobs; a new job wakes them at once'),
+      maintenanceIntervalSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(3600)
+        .default(30)
+        .describe('how often jobs of an instance that died are put back for a retry'),
     }),
   })
   .strict();

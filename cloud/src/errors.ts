@@ -28,3 +28,11 @@ export function pgCode(e: unknown): string | undefined {
   const code = (e as { code?: unknown })?.code;
   return typeof code === 'string' ? code : undefined;
 }
+
+/** For .catch(): a unique_violation becomes a 409 naming the field; anything else goes on. */
+export const uniqueAs =
+  (message: string, field: string) =>
+  (e: unknown): never => {
+    if (pgCode(e) === '23505') throw conflict(message, field);
+    throw e;
+  };

@@ -1,4 +1,4 @@
 export { startCloud, type RunningCloud } from './server.js';
 export { loadCloudConfig, cloudConfigSchema, type CloudConfig } from './config.js';
 export { buildApp } from './app.js';
-export { DEMO_ITEMS } from './services/seed.service.js';
+export { DEMO_ITEMS } from './seed/index.js';

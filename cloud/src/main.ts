@@ -1,4 +1,4 @@
-import { loadConfigOrExit, stopOnSignal } from '@smartstock/protocol/runtime';
+import { loadConfigOrExit, stopOnSignal } from '@smartstock/runtime';
 import { loadCloudConfig } from './config.js';
 import { startCloud } from './server.js';
 

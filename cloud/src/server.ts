@@ -2,27 +2,26 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createLogger, type Logger } from '@smartstock/protocol/runtime';
-import { writeSecret } from '@smartstock/provisioning/pki';
+import { createLogger, type Logger } from '@smartstock/runtime';
+import { writeSecret } from '@smartstock/pki';
 import { parseCloudConfig, type CloudConfigInput } from './config.js';
 import { buildApp } from './app.js';
 import { migrate, openDb, type Db } from './db/index.js';
-import { passwordHasher } from './auth/passwords.js';
-import { seedDemo, seedOwner, type DemoSeed, type SeededOwner } from './services/seed.service.js';
-import { createAuthService, createDomainServices } from './services/index.js';
-import { CorrectionService } from './corrections/correction.service.js';
-import { VisionRunner } from './vision/runner.js';
-import { VisionService } from './vision/vision.service.js';
-import { VisionJobRepository } from './vision/job.repository.js';
+import { JobQueue } from './jobs/index.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
-import { startIngest, type IngestLink } from './ingest/link.js';
-import { startDeadLetterPruner } from './ingest/dead-letter-pruner.js';
-import { deadLetterLimit } from './ingest/flood-limit.js';
-import { LiveHub } from './live/hub.js';
-import { repos } from './repositories/index.js';
-import { startAlerts } from './alerts/index.js';
 import { connectRedis } from './redis/client.js';
 import { redisBus } from './redis/bus.js';
+import { AuthService } from './auth/index.js';
+import { passwordHasher, UserService, type SeededOwner } from './users/index.js';
+import { VenueService } from './venues/index.js';
+import { InventoryService, ObservationService } from './inventory/index.js';
+import { DeviceService } from './devices/index.js';
+import { createIngestLink, deadLetterLimit, dispatcher, startDeadLetterPruner } from './ingest/index.js';
+import { LiveHub } from './live/index.js';
+import { startAlerts } from './alerts/index.js';
+import { CorrectionService } from './corrections/index.js';
+import { VisionRunner, VisionService } from './vision/index.js';
+import { seedDemo, type DemoSeed } from './seed/index.js';
 
 export interface RunningCloud {
   url: string;
@@ -37,6 +36,8 @@ export interface RunningCloud {
   seededOwner: SeededOwner | undefined;
   db: Db;
   logger: Logger;
+  /** the job queue: features register their kinds of job on it */
+  jobs: JobQueue;
   /** seeds the demo venue "The Anchor" (locations, ~20 spirits) into the organisation; idempotent */
   seedDemo(orgId?: string): Promise<DemoSeed>;
   stop(): Promise<void>;
@@ -55,18 +56,28 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   if (redis) db.useBus(redisBus(redis, logger.child({ module: 'bus' })));
   logger.info({ database: db.kind, migrations: ran, bus: db.bus }, 'database ready');
 
-  const hasher = passwordHasher(config.auth.argon2);
-  const seededOwner = await seedOwner(db, hasher, config.owner);
+  const users = new UserService(db, passwordHasher(config.auth.argon2));
+  const seededOwner = await users.seedOwner(config.owner);
   if (seededOwner?.oneTimePassword) {
     // printed once, to the console only (never to the structured log): the owner must change it at first sign-in
     process.stdout.write(
       `\nSmartStock first start: sign in as ${seededOwner.email} with the one-time password ${seededOwner.oneTimePassword}\n\n`,
     );
   }
-  const orgId = seededOwner?.orgId ?? (await firstOrg(db));
+  const venues = new VenueService(db);
+  const orgId = seededOwner?.orgId ?? (await venues.firstOrganisationId());
   const pruner = startDeadLetterPruner(db, config.deadLetters.retentionDays, logger);
 
+  // Every service is built here and handed what it needs; modules' plugins get their service as register options.
+  const alerts = await startAlerts({ db, config: config.alerts, logger });
+  // connected after the HTTP port is known (it names the MQTT client); services hold it from the start
+  const link = createIngestLink();
+  const inventory = new InventoryService(db, alerts.feed);
+  const observations = new ObservationService(db, alerts.feed);
   let broker: EmbeddedBroker | undefined;
+  // the embedded broker, once started: revocation ends the device's open connection at once
+  const devices = new DeviceService(db, link, alerts.feed, { disconnect: (id) => broker?.disconnect(id) });
+
   if (!config.broker.url) {
     broker = await startEmbeddedBroker({
       dataDir,
@@ -74,33 +85,15 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       port: config.broker.embedded.port,
       hostnames: config.broker.embedded.hostnames,
       logger,
-      isRefused: async (id) => !!(await repos(db).devices.getForIngest(id))?.revokedAt,
+      isRefused: async (id) => !!(await devices.forIngest(id))?.revokedAt,
     });
   }
-  // services exist before the MQTT link connects; they reach it through this holder
-  const linkRef: { current?: IngestLink } = {};
-  const alerts = await startAlerts({ db, config: config.alerts, logger });
-  const deps = {
-    db,
-    hasher,
-    refreshTtlSeconds: config.auth.refreshTokenTtlDays * 86_400,
-    link: () => linkRef.current,
-    alerts: alerts.feed,
-    sessions: broker,
-    deadLetterLimit: deadLetterLimit(config.deadLetters.perDevicePerMinute, logger),
-  };
-  const domain = createDomainServices(deps);
   const visionRunner = new VisionRunner({ logger, ...config.vision });
-  const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }));
-  // jobs left behind by an instance that died mid-photo
-  await new VisionJobRepository(db).failAbandoned(600);
-  const corrections = new CorrectionService(
-    db,
-    domain.devices,
-    domain.inventory,
-    logger.child({ module: 'corrections' }),
-    config.snapshotTimeoutMs,
-  );
+  const jobs = new JobQueue({ db, logger, ...config.jobs });
+  const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }), jobs, config.vision.jobTimeoutSeconds);
+  await vision.registerJobs();
+  await jobs.start();
+  const corrections = new CorrectionService(db, devices, inventory, logger.child({ module: 'corrections' }), config.snapshotTimeoutMs);
   const live = new LiveHub(db, logger.child({ module: 'live' }));
   await live.start();
   const app = await buildApp({
@@ -109,26 +102,45 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     config,
     redis,
     jwtSecret: config.auth.jwtSecret ?? jwtSecretFile(dataDir),
-    services: (a) => ({ ...domain, live, auth: createAuthService(deps, (p) => a.jwt.sign(p)) }),
-    alerts: alerts.routeOptions,
-    vision,
-    corrections,
+    modules: (signAccessToken) => ({
+      auth: new AuthService({ db, users, signAccessToken, refreshTtlSeconds: config.auth.refreshTokenTtlDays * 86_400 }),
+      users,
+      venues,
+      inventory,
+      devices,
+      live,
+      alerts: alerts.routeOptions,
+      vision,
+      corrections,
+      jobs,
+    }),
   });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
   const readFile = (p?: string) => (p ? readFileSync(p, 'utf8') : undefined);
-  const link = (linkRef.current = await startIngest({
-    url: config.broker.url,
-    connectInternal: broker?.connectInternal,
-    // stable across restarts (the broker keeps the session's queued messages) and distinct per
-    // instance: two instances on one host would otherwise take each other's connection over
-    clientId: config.broker.url ? (config.broker.clientId ?? `smartstock-cloud-${hostname()}-${new URL(url).port}`) : 'cloud.internal',
-    sharedGroup: config.broker.sharedGroup,
-    tls: config.broker.url
-      ? dropUndefined({ ca: readFile(config.broker.caFile), cert: readFile(config.broker.certFile), key: readFile(config.broker.keyFile) })
-      : undefined,
-    services: domain,
-    logger,
-  }));
+  await link.start(
+    {
+      url: config.broker.url,
+      connectInternal: broker?.connectInternal,
+      // stable across restarts (the broker keeps the session's queued messages) and distinct per
+      // instance: two instances on one host would otherwise take each other's connection over
+      clientId: config.broker.url ? (config.broker.clientId ?? `smartstock-cloud-${hostname()}-${new URL(url).port}`) : 'cloud.internal',
+      sharedGroup: config.broker.sharedGroup,
+      tls: config.broker.url
+        ? dropUndefined({
+            ca: readFile(config.broker.caFile),
+            cert: readFile(config.broker.certFile),
+            key: readFile(config.broker.keyFile),
+          })
+        : undefined,
+      logger,
+    },
+    dispatcher(
+      { observations, devices },
+      db,
+      logger.child({ module: 'ingest' }),
+      deadLetterLimit(config.deadLetters.perDevicePerMinute, logger),
+    ),
+  );
 
   return {
     url,
@@ -139,11 +151,13 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     seededOwner,
     db,
     logger,
+    jobs,
     seedDemo: (o?: string) => seedDemo(db, o ?? orgId),
     async stop() {
       pruner.stop();
       await link.stop().catch(() => undefined);
       await app.close();
+      await jobs.stop();
       await visionRunner.close();
       await live.stop();
       await alerts.stop();
@@ -152,11 +166,6 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       await db.close();
     },
   };
-}
-
-async function firstOrg(db: Db): Promise<string> {
-  const { rows } = await db.query<{ id: string }>('SELECT id FROM organisations ORDER BY created_at LIMIT 1');
-  return rows[0]!.id;
 }
 
 /** One instance on its own keeps its JWT secret in the data directory; several instances share SMARTSTOCK_JWT_SECRET. */

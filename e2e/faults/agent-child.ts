@@ -14,7 +14,7 @@
  * Usage: tsx agent-child.ts <config.json> <truth.log>
  */
 import { openSync, writeSync } from 'node:fs';
-import { stopOnSignal } from '@smartstock/protocol/runtime';
+import { stopOnSignal } from '@smartstock/runtime';
 import { loadAgentConfig, startAgent } from '@smartstock/edge-agent';
 
 const [configFile, truthFile] = process.argv.slice(2) as [string, string];

@@ -8,12 +8,12 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createLogger } from '@smartstock/protocol/runtime';
+import { createLogger } from '@smartstock/runtime';
 import type { AgentConfigInput } from '@smartstock/edge-agent';
 import { openDb, migrate } from '../../cloud/src/db/index.js';
-import { seedDemo, seedOwner } from '../../cloud/src/services/seed.service.js';
-import { passwordHasher } from '../../cloud/src/auth/passwords.js';
-import { repos } from '../../cloud/src/repositories/index.js';
+import { seedDemo, seedOwner } from '../../cloud/src/seed/index.js';
+import { passwordHasher } from '../../cloud/src/users/index.js';
+import { DeviceRepository } from '../../cloud/src/devices/device.repository.js';
 import { ensureDemoVideo, type DemoVideo } from '../../scripts/demo/video.js';
 import { gstRtspCommand } from '../../edge-agent/test/helpers/gst-rtsp.js';
 import { makeBroker, ROOT, startCloud, startPgCluster, type Broker, type Cloud, type PgCluster } from './services.js';
@@ -101,7 +101,7 @@ export class Stack {
   async newDevice(fault: string, over: Partial<AgentConfigInput> = {}): Promise<Device> {
     const id = `faults-${fault}-${this.run}`;
     const db = await openDb({ url: this.pg.url });
-    await repos(db).devices.create(this.orgId, { id, venueId: this.venueId, name: `fault ${fault}` });
+    await new DeviceRepository(db).create(this.orgId, { id, venueId: this.venueId, name: `fault ${fault}` });
     await db.close();
     const dataDir = mkdtempSync(join(tmpdir(), `ss-faults-agent-${fault}-`));
     const dev = { id, dataDir, truthFile: join(dataDir, 'truth.log'), configFile: join(dataDir, 'agent.json') };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS } from '@smartstock/protocol';
-import { createCa, issueDeviceCertificate, issueServerCertificate, type CertificateAuthority } from '@smartstock/provisioning/pki';
+import { createCa, issueDeviceCertificate, issueServerCertificate, type CertificateAuthority } from '@smartstock/pki';
 import { waitFor } from '../src/ports.js';
 import { hasMosquitto, startSelfHostedMosquitto, type SelfHostedBroker } from '../src/mosquitto.js';
 

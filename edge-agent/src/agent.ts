@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { BottleDetection, BottleVision } from '@smartstock/models';
 import type { CameraConfig, CameraHealth, DesiredConfig, OnlineStatus } from '@smartstock/protocol';
-import { createLogger, type Logger } from '@smartstock/protocol/runtime';
+import { createLogger, type Logger } from '@smartstock/runtime';
 import { parseAgentConfig } from './config/load.js';
 import type { AgentConfig, AgentConfigInput } from './config/schema.js';
 import { EventBus } from './bus.js';
@@ -11,6 +11,7 @@ import { VisionWorker } from './vision/worker.js';
 import { loadDetector } from './vision/detectors.js';
 import { Shelf } from './shelf/shelf.js';
 import { Outbox } from './store/outbox.js';
+import { Store } from './store/store.js';
 import { Uplink } from './uplink/uplink.js';
 import { renderSnapshot } from './uplink/snapshot-image.js';
 import { createMetrics, type Metrics } from './health/metrics.js';
@@ -102,14 +103,8 @@ export async function startAgent(input: AgentConfigInput | AgentConfig, deps: Ag
   const shelf = new Shelf({ rules: config.shelf, bus, log: log('shelf') });
   const lastBottles = new Map<string, BottleDetection[]>();
   bus.on('analysis', 'agent', (a) => lastBottles.set(a.cameraId, a.analysis.bottles));
-  bus.on('observations', 'store', (obs) => {
-    const dropped = outbox.append(obs);
-    metrics.observationsStored.inc(obs.length);
-    metrics.outboxDepth.set(outbox.depth);
-    metrics.outboxDropped.set(outbox.droppedRows);
-    if (dropped) log('store').warn({ dropped, droppedRows: outbox.droppedRows }, 'disk cap reached: oldest observations dropped');
-    bus.emit('stored', { rows: obs.length });
-  });
+  const store = new Store({ outbox, bus, metrics, log: log('store') });
+  store.start();
 
   const status = (): OnlineStatus => ({
     v: 1,
@@ -165,8 +160,6 @@ export async function startAgent(input: AgentConfigInput | AgentConfig, deps: Ag
     : null;
   await health?.start();
   await cameras.apply(applied.cameras);
-  metrics.outboxDepth.set(outbox.depth);
-  metrics.outboxDropped.set(outbox.droppedRows);
   root.info(
     { deviceId: config.deviceId, dataDir: join(config.dataDir), cameras: applied.cameras.length, revision: applied.revision },
     'agent started',
@@ -192,7 +185,7 @@ export async function startAgent(input: AgentConfigInput | AgentConfig, deps: Ag
         shelf.stop();
         await uplink?.stop();
         await health?.stop();
-        bus.removeListeners('store');
+        store.stop();
         bus.removeListeners('agent');
         if (!deps.vision) await vision.close();
         outbox.close();

@@ -1,4 +1,4 @@
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Observation } from '@smartstock/protocol';
 import type { FrameAnalysis } from '@smartstock/models';
 import type { CameraHealth } from '@smartstock/protocol';

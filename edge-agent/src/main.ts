@@ -4,7 +4,7 @@
  * Exit codes: 0 stopped cleanly, 1 crashed, 2 bad configuration.
  */
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit, stopOnSignal } from '@smartstock/protocol/runtime';
+import { loadConfigOrExit, stopOnSignal } from '@smartstock/runtime';
 import { loadAgentConfig } from './config/load.js';
 import { checkConfigFiles } from './config/files.js';
 import { startAgent } from './agent.js';

@@ -17,7 +17,6 @@ import { deviceList, deviceRevoke, deviceRotateCert } from './commands/device-ma
  * smartstock-provision: the technician's tool. This file only wires commands
  * to their flags; each command's logic lives in commands/*.ts.
  */
-export * from './pki/index.js';
 export * from './bundle/index.js';
 export { CloudClient } from './cloud-client.js';
 export { provisionDevice, type DeviceCreated } from './devices/provision.js';

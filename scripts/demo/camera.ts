@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { RtspServer } from 'rtsp-streaming-server';
 import { findFfmpeg, loopAsCameraArgs } from '@smartstock/edge-agent';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 
 export interface DemoCamera {
   /** Where the agent reads (RTP over UDP: this server refuses TCP readers). */

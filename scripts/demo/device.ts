@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudClient, provisionDevice } from '@smartstock/provisioning';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { DemoSlot } from './video.js';
 
 export const DEMO_DEVICE_ID = 'demo-back-bar';

@@ -3,7 +3,7 @@
  * `npm start` shows) for the self-hosted stack's demo camera; compose mounts docker/demo.
  */
 import { parseArgs } from 'node:util';
-import { createLogger } from '@smartstock/protocol/runtime';
+import { createLogger } from '@smartstock/runtime';
 import { ensureDemoVideo } from './video.js';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'docker/demo' } } });

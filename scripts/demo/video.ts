@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { shelfVideo, type BottleTruth } from '@smartstock/models';
 import { findFfmpeg } from '@smartstock/edge-agent';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 
 export interface DemoSlot {
   id: string;

@@ -204,6 +204,15 @@ export class AlertRepository {
     return rows;
   }
 
+  /** A camera_stale condition open or building at this location (its hysteresis state names the location). */
+  async locationHasStaleCamera(orgId: string, locationId: string): Promise<boolean> {
+    const { rows } = await this.db.query(
+      `SELECT 1 FROM alert_conditions WHERE org_id = $1 AND rule = 'camera_stale' AND state->'subject'->>'locationId' = $2 LIMIT 1`,
+      [orgId, locationId],
+    );
+    return rows.length > 0;
+  }
+
   /** Counts for the daily summary: open now by rule, raised and resolved since `since`. */
   async summary(orgId: string, venueId: string, since: Date): Promise<{ open: Record<string, number>; raised: number; resolved: number }> {
     const open = await this.db.query<{ rule: string; n: number }>(

@@ -56,4 +56,22 @@ export class AlertContextRepository {
       deviceName: r.deviceName ?? undefined,
     };
   }
+
+  /** Whose a device is, for its status readings. */
+  async deviceOwner(deviceId: string): Promise<{ orgId: string; venueId: string } | undefined> {
+    const { rows } = await this.db.query<{ orgId: string; venueId: string }>(
+      'SELECT org_id AS "orgId", venue_id AS "venueId" FROM devices WHERE id = $1',
+      [deviceId],
+    );
+    return rows[0];
+  }
+
+  /** Where each of a device's cameras points. */
+  async cameraLocations(deviceId: string): Promise<{ id: string; locationId: string }[]> {
+    const { rows } = await this.db.query<{ id: string; locationId: string }>(
+      'SELECT id, location_id AS "locationId" FROM cameras WHERE device_id = $1',
+      [deviceId],
+    );
+    return rows;
+  }
 }

@@ -1,9 +1,10 @@
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Db, Queryable } from '../db/types.js';
 import { AlertRepository, type Alert, type AlertFilter } from './alert.repository.js';
 import type { AlertsConfig } from './config.js';
 import { AlertContextRepository } from './context.repository.js';
-import { LiveEventRepository } from '../repositories/live-event.repository.js';
+import { liveEvents } from '../live/index.js';
+import type { AlertNotice } from './notify/index.js';
 import { due, IDLE, step, type ConditionState, type Step, type Verdict } from './hysteresis.js';
 import { alertText, escalationText, type AlertFacts, type OrderSuggestion } from './messages.js';
 import {
@@ -18,13 +19,6 @@ import {
   type StockReading,
   type Subject,
 } from './rules.js';
-
-/** What the notifier is handed, inside the transaction that changed the alert. */
-export interface AlertNotice {
-  kind: 'alert' | 'escalation';
-  alert: Alert;
-  text: string;
-}
 
 export interface AlertEngineDeps {
   db: Db;
@@ -125,7 +119,7 @@ export function createAlertEngine(deps: AlertEngineDeps) {
   /** The dashboard's live view of a change, committed with it (the core's live_events). */
   async function announce(tx: Queryable, a: Alert): Promise<void> {
     const { details: _details, ...view } = a;
-    await new LiveEventRepository(tx).append(a.orgId, a.venueId, 'alert', view);
+    await liveEvents(tx).append(a.orgId, a.venueId, 'alert', view);
   }
 
   function publish(alerts: Alert[]): void {
@@ -156,11 +150,7 @@ export function createAlertEngine(deps: AlertEngineDeps) {
 
   /** A camera at this location that is stale, or on its way to being so, makes its counts untrustworthy. */
   async function locationHasStaleCamera(orgId: string, locationId: string): Promise<boolean> {
-    const { rows } = await deps.db.query(
-      `SELECT 1 FROM alert_conditions WHERE org_id = $1 AND rule = 'camera_stale' AND state->'subject'->>'locationId' = $2 LIMIT 1`,
-      [orgId, locationId],
-    );
-    return rows.length > 0;
+    return new AlertRepository(deps.db).locationHasStaleCamera(orgId, locationId);
   }
 
   return {

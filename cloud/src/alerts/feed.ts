@@ -1,7 +1,8 @@
 import type { DeviceStatus } from '@smartstock/protocol';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
 import type { AlertEngine } from './engine.js';
+import { AlertContextRepository } from './context.repository.js';
 
 /** A stock level as the core presents it (inventory.service present()): what it appends as a live 'stock' event. */
 export interface StockLevelEvent {
@@ -54,21 +55,14 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
     /** A device's retained status or last will: online/offline, each camera's health, its outbox depth. */
     deviceStatus: (deviceId: string, s: DeviceStatus) =>
       guard('device', async () => {
-        const { rows } = await db.query<{ orgId: string; venueId: string }>(
-          'SELECT org_id AS "orgId", venue_id AS "venueId" FROM devices WHERE id = $1',
-          [deviceId],
-        );
-        const d = rows[0];
+        const context = new AlertContextRepository(db);
+        const d = await context.deviceOwner(deviceId);
         if (!d) return;
         // The device's clock may be off; judge freshness by when the cloud heard it.
         const at = now();
         await engine.deviceStatus({ ...d, deviceId, online: s.state === 'online', at });
         if (s.state !== 'online') return;
-        const cams = await db.query<{ id: string; locationId: string }>(
-          'SELECT id, location_id AS "locationId" FROM cameras WHERE device_id = $1',
-          [deviceId],
-        );
-        const where = new Map(cams.rows.map((c) => [c.id, c.locationId]));
+        const where = new Map((await context.cameraLocations(deviceId)).map((c) => [c.id, c.locationId]));
         const skew = at.getTime() - Date.parse(s.at);
         for (const c of s.cameras) {
           const lastFrameAt = c.lastFrameAt ? new Date(Date.parse(c.lastFrameAt) + skew) : null;

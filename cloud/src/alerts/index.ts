@@ -1,16 +1,17 @@
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
-import { createNotifier } from '../notify/notifier.js';
+import { createNotifier } from './notify/index.js';
+import { AlertRepository } from './alert.repository.js';
 import type { AlertsConfig } from './config.js';
 import { createAlertEngine, type AlertEngineDeps } from './engine.js';
 import { createAlertFeed } from './feed.js';
 import type { AlertRoutesOptions } from './routes.js';
 
 export { alertsConfigSchema, ALERTS_ENV, defaultAlertsConfig, type AlertsConfig } from './config.js';
-export { createAlertEngine, type AlertEngine, type AlertNotice } from './engine.js';
+export { createAlertEngine, type AlertEngine } from './engine.js';
 export { createAlertFeed, type AlertFeed, type StockLevelEvent } from './feed.js';
-export { alertRoutes, type AlertRoutesOptions } from './routes.js';
-export { createNotifier, type Notifier } from '../notify/notifier.js';
+export { alertRoutes, alertRoutes as alertsModule, type AlertRoutesOptions } from './routes.js';
+export { createNotifier, type AlertNotice, type Notifier } from './notify/index.js';
 export type { Alert } from './alert.repository.js';
 
 export interface StartAlertsDeps {
@@ -31,7 +32,13 @@ export interface StartAlertsDeps {
  */
 export async function startAlerts(d: StartAlertsDeps) {
   const log = d.logger.child({ module: 'alerts' });
-  const notifier = await createNotifier({ db: d.db, config: d.config, logger: d.logger, ...(d.now ? { now: d.now } : {}) });
+  const notifier = await createNotifier({
+    db: d.db,
+    config: d.config,
+    logger: d.logger,
+    alertSummary: (orgId, venueId, since) => new AlertRepository(d.db).summary(orgId, venueId, since),
+    ...(d.now ? { now: d.now } : {}),
+  });
   const engine = createAlertEngine({ ...d, notify: notifier.enqueueAlert });
   const feed = createAlertFeed(engine, d.db, d.logger, d.now);
   await notifier.start();

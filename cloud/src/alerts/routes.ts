@@ -1,19 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { alert, alertWithHistory } from '@smartstock/api';
 import { AppError, notFound } from '../errors.js';
-import { actor, idParam } from '../routes/types.js';
+import { actor, idParam } from '../plugins/http.js';
 import type { AlertEngine } from './engine.js';
 import { ALERT_STATES, type AlertState } from './rules.js';
-import { notificationRoutes } from '../notify/routes.js';
-import type { Notifier } from '../notify/notifier.js';
-import { smsReplyRoutes, type SmsReplyOptions } from './sms-reply.js';
+import { notificationRoutes, smsReplyRoutes, type Notifier, type SmsReplyOptions } from './notify/index.js';
 
 export interface AlertRoutesOptions {
   engine: AlertEngine;
   notifier: Notifier;
   /** Set when SMS goes through Twilio and its inbound webhook points here: a reply "OK" acknowledges. */
-  smsReplies?: Omit<SmsReplyOptions, 'engine'> | undefined;
+  smsReplies?: Omit<SmsReplyOptions, 'acknowledge'> | undefined;
 }
 
 const STATE = ALERT_STATES.join('|');
@@ -39,18 +38,27 @@ export async function alertRoutes(app: FastifyInstance, o: AlertRoutesOptions): 
   const tags = ['alerts'];
   const e = o.engine;
 
-  r.get('/alerts', { onRequest: app.authorize(), schema: { tags, summary: 'Alerts, newest first', querystring: listQuery } }, (req) =>
-    e.list(actor(req).orgId, {
-      venueId: req.query.venueId,
-      states: req.query.state?.split(',') as AlertState[] | undefined,
-      before: req.query.before ? new Date(req.query.before) : undefined,
-      limit: req.query.limit,
-    }),
+  r.get(
+    '/alerts',
+    {
+      onRequest: app.authorize(),
+      schema: { tags, summary: 'Alerts, newest first', querystring: listQuery, response: { 200: z.array(alert) } },
+    },
+    (req) =>
+      e.list(actor(req).orgId, {
+        venueId: req.query.venueId,
+        states: req.query.state?.split(',') as AlertState[] | undefined,
+        before: req.query.before ? new Date(req.query.before) : undefined,
+        limit: req.query.limit,
+      }),
   );
 
   r.get(
     '/alerts/:id',
-    { onRequest: app.authorize(), schema: { tags, summary: 'One alert with its history', params: idParam } },
+    {
+      onRequest: app.authorize(),
+      schema: { tags, summary: 'One alert with its history', params: idParam, response: { 200: alertWithHistory } },
+    },
     async (req) => {
       const { orgId } = actor(req);
       const alert = await e.get(orgId, req.params.id);
@@ -62,7 +70,10 @@ export async function alertRoutes(app: FastifyInstance, o: AlertRoutesOptions): 
   // Anyone on shift may say "I've seen it"; resolving by hand is for those who fix things.
   r.post(
     '/alerts/:id/acknowledge',
-    { onRequest: app.authorize(), schema: { tags, summary: 'Acknowledge: stops escalation', params: idParam, body: noteBody } },
+    {
+      onRequest: app.authorize(),
+      schema: { tags, summary: 'Acknowledge: stops escalation', params: idParam, body: noteBody, response: { 200: alert } },
+    },
     async (req) => {
       const { orgId, userId } = actor(req);
       return (await e.acknowledge(orgId, req.params.id, userId, req.body.note)) ?? (await refusal(orgId, req.params.id, 'acknowledged'));
@@ -72,7 +83,7 @@ export async function alertRoutes(app: FastifyInstance, o: AlertRoutesOptions): 
     '/alerts/:id/resolve',
     {
       onRequest: app.authorize('owner', 'manager', 'technician'),
-      schema: { tags, summary: 'Resolve by hand', params: idParam, body: noteBody },
+      schema: { tags, summary: 'Resolve by hand', params: idParam, body: noteBody, response: { 200: alert } },
     },
     async (req) => {
       const { orgId, userId } = actor(req);
@@ -88,5 +99,5 @@ export async function alertRoutes(app: FastifyInstance, o: AlertRoutesOptions): 
   }
 
   await app.register(notificationRoutes, { notifier: o.notifier });
-  if (o.smsReplies) await app.register(smsReplyRoutes, { ...o.smsReplies, engine: e });
+  if (o.smsReplies) await app.register(smsReplyRoutes, { ...o.smsReplies, acknowledge: e.acknowledge });
 }

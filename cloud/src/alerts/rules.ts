@@ -1,18 +1,18 @@
 import type { Hysteresis, Verdict } from './hysteresis.js';
 import type { RulesConfig } from './config.js';
+import { ALERT_STATES, type ALERT_RULES, type SEVERITIES } from '@smartstock/api';
 
 /**
  * The alert rules: what a reading means for each (a breach, the in-between
  * band, or clear) and whom it concerns. Each rule reads only the facts it is
  * given; trust is settled before a reading gets here (see engine.ts).
  */
-export type RuleName =
-  'low_stock' | 'out_of_stock' | 'forecast_stockout' | 'unexplained_loss' | 'device_offline' | 'camera_stale' | 'outbox_backlog';
+export type RuleName = (typeof ALERT_RULES)[number];
 
-export type Severity = 'info' | 'warning' | 'critical';
+export type Severity = (typeof SEVERITIES)[number];
 
 /** An alert's life: raised, possibly escalated, acknowledged, resolved. */
-export const ALERT_STATES = ['raised', 'escalated', 'acknowledged', 'resolved'] as const;
+export { ALERT_STATES };
 export type AlertState = (typeof ALERT_STATES)[number];
 
 interface Scope {

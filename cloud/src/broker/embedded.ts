@@ -5,8 +5,8 @@ import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type Client } from 'aedes';
 import { TOPICS } from '@smartstock/protocol';
-import { ensureCa, issueServerCertificate, writeSecret, CA_FILES } from '@smartstock/provisioning/pki';
-import type { Logger } from '@smartstock/protocol/runtime';
+import { ensureCa, issueServerCertificate, writeSecret, CA_FILES } from '@smartstock/pki';
+import type { Logger } from '@smartstock/runtime';
 import { brokerRules, type Identity } from './rules.js';
 import { MAX_PACKET_BYTES, PacketTooLargeError, packetSizeGuard } from './packet-guard.js';
 

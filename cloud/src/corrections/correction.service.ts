@@ -1,9 +1,10 @@
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
 import { AppError, badRequest, notFound } from '../errors.js';
-import { repos } from '../repositories/index.js';
-import type { DeviceService } from '../services/device.service.js';
-import type { Actor, InventoryService, PresentedStock } from '../services/inventory.service.js';
+import { auditLog } from '../audit/index.js';
+import type { DeviceService } from '../devices/index.js';
+import type { InventoryService, PresentedStock } from '../inventory/index.js';
+import type { Actor } from '../plugins/http.js';
 import { cropSlot } from './crop.js';
 import {
   CorrectionRepository,
@@ -85,7 +86,7 @@ export class CorrectionService {
         crop: frame.crop ?? null,
         cropMissing: frame.missing ?? null,
       });
-      await repos(tx).audit.record(a.orgId, {
+      await auditLog(tx).record(a.orgId, {
         userId: a.userId,
         action: 'correct',
         entity: 'slot',

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '@smartstock/protocol';
-import { actor, idParam } from '../routes/types.js';
+import { binary, correctionPage, correctionResult } from '@smartstock/api';
+import { actor, idParam } from '../plugins/http.js';
 import type { CorrectionService } from './correction.service.js';
 import { exportLine } from './export.js';
 
@@ -46,6 +47,7 @@ export async function correctionRoutes(app: FastifyInstance, o: { corrections: C
             observationId: z.uuid().optional(),
           })
           .strict(),
+        response: { 201: correctionResult },
       },
     },
     async (req, reply) => {
@@ -65,6 +67,7 @@ export async function correctionRoutes(app: FastifyInstance, o: { corrections: C
           cursor: z.string().max(200).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
+        response: { 200: correctionPage },
       },
     },
     (req) => s.list(actor(req).orgId, { ...req.query, since: since(req.query.since) }),
@@ -77,6 +80,7 @@ export async function correctionRoutes(app: FastifyInstance, o: { corrections: C
         tags,
         summary: 'The labelled set: one JSON line per correction (true count, model answer, base64 JPEG crop)',
         querystring: z.object(filters),
+        response: { 200: { content: { 'application/x-ndjson': { schema: binary } } } },
       },
     },
     async (req, reply) => {
@@ -95,7 +99,15 @@ export async function correctionRoutes(app: FastifyInstance, o: { corrections: C
   );
   r.get(
     '/corrections/:id/crop',
-    { onRequest: app.authorize(), schema: { tags, summary: 'The JPEG crop of the slot the correction was made on', params: idParam } },
+    {
+      onRequest: app.authorize(),
+      schema: {
+        tags,
+        summary: 'The JPEG crop of the slot the correction was made on',
+        params: idParam,
+        response: { 200: { content: { 'image/jpeg': { schema: binary } } } },
+      },
+    },
     async (req, reply) => {
       const jpeg = await s.crop(actor(req).orgId, req.params.id);
       return reply.type('image/jpeg').header('cache-control', 'private, max-age=86400').send(jpeg);

@@ -1,6 +1,6 @@
 import { openPg } from './pg.js';
 import { openPglite } from './pglite.js';
-import type { Db } from './types.js';
+import type { Db, Queryable } from './types.js';
 
 export * from './types.js';
 export { migrate, readMigrations } from './migrate.js';
@@ -16,4 +16,9 @@ export interface OpenDbOptions {
 export function openDb(opts: OpenDbOptions): Promise<Db> {
   if (opts.url) return openPg({ url: opts.url, ...(opts.schema ? { schema: opts.schema } : {}) });
   return openPglite({ dataDir: opts.dataDir ?? 'memory://' });
+}
+
+/** The health check's round trip. */
+export async function ping(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
 }

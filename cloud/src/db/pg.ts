@@ -100,8 +100,11 @@ export async function openPg(opts: PgOptions): Promise<Db> {
         const r = await c.query(sql, params as unknown[]);
         return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
       },
-      async exec(sql: string) {
-        await c.query(sql);
+      async exec<T>(sql: string): Promise<QueryResult<T>> {
+        // the simple protocol: several statements answer with one result each
+        const r = (await c.query(sql)) as pg.QueryResult | pg.QueryResult[];
+        const last = Array.isArray(r) ? r.at(-1) : r;
+        return { rows: (last?.rows ?? []) as T[], rowCount: last?.rowCount ?? 0 };
       },
       notify: (channel, payload) => bus.publish(q, afterCommit, channel, payload),
     };

@@ -36,8 +36,9 @@ export async function openPglite(opts: PgliteOptions): Promise<Db> {
         // PGlite reports affectedRows 0 for a SELECT; pg reports the rows returned
         return { rows: r.rows, rowCount: r.affectedRows || r.rows.length };
       },
-      async exec(sql: string) {
-        await c.exec(sql);
+      async exec<T>(sql: string): Promise<QueryResult<T>> {
+        const last = (await c.exec(sql)).at(-1);
+        return { rows: (last?.rows ?? []) as T[], rowCount: last ? last.affectedRows || last.rows.length : 0 };
       },
       notify: (channel, payload) => bus.publish(q, afterCommit, channel, payload),
     };

@@ -13,8 +13,8 @@ export interface QueryResult<T> {
 export interface Queryable {
   /** One statement with $1… parameters. */
   query<T = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<QueryResult<T>>;
-  /** Several statements, no parameters (migrations). */
-  exec(sql: string): Promise<void>;
+  /** Several statements, no parameters (migrations, the job queue's DDL); resolves to the last statement's rows. */
+  exec<T = Record<string, unknown>>(sql: string): Promise<QueryResult<T>>;
   /**
    * Announces payload to every listener on channel, of every instance, once the
    * enclosing transaction commits (at once outside one); never after a rollback.

@@ -1,6 +1,6 @@
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
-import { repos } from '../repositories/index.js';
+import { DeadLetterRepository } from './dead-letter.repository.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -12,7 +12,7 @@ export function startDeadLetterPruner(db: Db, retentionDays: number, logger: Log
   const log = logger.child({ module: 'dead-letters' });
   const prune = async () => {
     try {
-      const deleted = await repos(db).deadLetters.pruneOlderThan(retentionDays);
+      const deleted = await new DeadLetterRepository(db).pruneOlderThan(retentionDays);
       if (deleted) log.info({ deleted, retentionDays }, 'old dead letters pruned');
     } catch (e) {
       log.warn({ err: (e as Error).message }, 'pruning dead letters failed; next hour again');

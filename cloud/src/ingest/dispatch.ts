@@ -1,55 +1,94 @@
-import { decodeConfigAck, decodeDeviceStatus, formatDecodeError, parseTopic } from '@smartstock/protocol';
-import type { Logger } from '@smartstock/protocol/runtime';
-import { nulField } from '../nul.js';
-import type { DeviceService } from '../services/device.service.js';
-import type { ObservationService } from '../services/observation.service.js';
+import {
+  decodeConfigAck,
+  decodeDeviceStatus,
+  decodeObservationBatch,
+  formatDecodeError,
+  parseTopic,
+  type Decoded,
+} from '@smartstock/protocol';
+import type { Logger } from '@smartstock/runtime';
+import type { Queryable } from '../db/types.js';
+import type { Device, DeviceService } from '../devices/index.js';
+import type { ObservationService } from '../inventory/index.js';
+import { nulField } from '../plugins/nul.js';
+import { DeadLetterRepository } from './dead-letter.repository.js';
+import type { DeadLetterLimit } from './flood-limit.js';
+import type { MessageSink } from './link.js';
 
 export interface IngestServices {
-  observations: ObservationService;
-  devices: DeviceService;
+  observations: Pick<ObservationService, 'record'>;
+  devices: Pick<DeviceService, 'forIngest' | 'recordStatus' | 'recordAck'>;
 }
 
 /**
- * Routes one MQTT message to the service for its topic. Anything that does not
- * parse, names another device, or comes from an unknown one goes to
- * dead_letters with the reason; only a database failure throws (and is retried).
+ * The one place an MQTT message becomes a service call: it parses the topic,
+ * decodes the payload, checks that the payload's device is the topic's and
+ * that the device is known and not revoked, then hands the service a typed
+ * message. Anything else goes to dead_letters with the reason (at most
+ * `limit` a device a minute); only a database failure throws (and the link
+ * retries it).
  */
-export function dispatcher(s: IngestServices, log: Logger) {
-  const dead = (topic: string, deviceId: string | null, payload: Uint8Array, reason: string) => {
+export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?: DeadLetterLimit): MessageSink {
+  const deadLetters = new DeadLetterRepository(db);
+  const dead = async (topic: string, deviceId: string | null, orgId: string | null, payload: Uint8Array, reason: string) => {
     log.debug({ topic, reason }, 'dead letter');
-    return s.observations.dead(topic, deviceId, null, payload, reason);
+    // a flooding device's dead letters beyond its limit are counted (flood-limit.ts), not stored
+    if (limit && !limit.admit(deviceId)) return;
+    await deadLetters.insert({ topic, deviceId, orgId, reason, payload });
   };
-  // a revoked device's messages (a broker that cannot cut its session, or ones already queued) change nothing
-  const unrecorded = async (deviceId: string) => ((await s.devices.isRevoked(deviceId)) ? 'revoked' : 'unknown device');
-  return async function dispatch(topic: string, payload: Uint8Array): Promise<void> {
-    const t = parseTopic(topic);
-    if (!t) return void (await dead(topic, null, payload, 'not a SmartStock v1 topic'));
-    if (t.kind === 'obs') {
-      const out = await s.observations.recordBatch(t.deviceId, topic, payload);
-      if ('stored' in out) log.debug({ deviceId: t.deviceId, ...out }, 'batch stored');
-      return;
-    }
-    if (t.kind === 'status') {
-      if (payload.byteLength === 0) return; // a cleared retained message
-      const d = decodeDeviceStatus(payload);
-      if (!d.ok) return void (await dead(topic, t.deviceId, payload, `invalid status: ${formatDecodeError(d.error)}`));
-      const nul = nulField({ status: d.value });
-      if (nul) return void (await dead(topic, t.deviceId, payload, `invalid status: ${nul} contains a NUL character`));
-      if (d.value.deviceId !== t.deviceId)
-        return void (await dead(topic, t.deviceId, payload, `device mismatch: payload says ${d.value.deviceId}`));
-      if (!(await s.devices.recordStatus(t.deviceId, d.value))) await dead(topic, t.deviceId, payload, await unrecorded(t.deviceId));
-      return;
-    }
-    if (t.kind === 'config/ack') {
-      const d = decodeConfigAck(payload);
-      if (!d.ok) return void (await dead(topic, t.deviceId, payload, `invalid config ack: ${formatDecodeError(d.error)}`));
-      const nul = nulField({ ack: d.value });
-      if (nul) return void (await dead(topic, t.deviceId, payload, `invalid config ack: ${nul} contains a NUL character`));
-      if (d.value.deviceId !== t.deviceId)
-        return void (await dead(topic, t.deviceId, payload, `device mismatch: payload says ${d.value.deviceId}`));
-      if (!(await s.devices.recordAck(t.deviceId, d.value))) await dead(topic, t.deviceId, payload, await unrecorded(t.deviceId));
-      return;
-    }
-    await dead(topic, t.deviceId, payload, `unexpected topic kind ${t.kind} from a device`);
+
+  /** The decoded message and its device, or undefined once it is dead-lettered. */
+  async function admit<T extends { deviceId: string }>(
+    topic: string,
+    topicDeviceId: string,
+    payload: Uint8Array,
+    what: string,
+    decoded: Decoded<T>,
+  ): Promise<{ message: T; device: Device } | undefined> {
+    if (!decoded.ok) return void (await dead(topic, topicDeviceId, null, payload, `invalid ${what}: ${formatDecodeError(decoded.error)}`));
+    const message = decoded.value;
+    // PostgreSQL text cannot hold NUL: refused here rather than failing the insert three times
+    const nul = nulField({ [what.replace(/^config /, '')]: message });
+    if (nul) return void (await dead(topic, topicDeviceId, null, payload, `invalid ${what}: ${nul} contains a NUL character`));
+    if (message.deviceId !== topicDeviceId)
+      return void (await dead(
+        topic,
+        topicDeviceId,
+        null,
+        payload,
+        `device mismatch: payload says ${message.deviceId}, topic says ${topicDeviceId}`,
+      ));
+    const device = await s.devices.forIngest(topicDeviceId);
+    if (!device) return void (await dead(topic, topicDeviceId, null, payload, 'unknown device'));
+    // a revoked device's messages (a broker that cannot cut its session, or ones already queued) change nothing
+    if (device.revokedAt) return void (await dead(topic, topicDeviceId, device.orgId, payload, 'revoked'));
+    return { message, device };
+  }
+
+  return {
+    deadLetter: (topic, payload, reason) => dead(topic, parseTopic(topic)?.deviceId ?? null, null, payload, reason),
+    async handle(topic, payload) {
+      const t = parseTopic(topic);
+      if (!t) return dead(topic, null, null, payload, 'not a SmartStock v1 topic');
+      if (t.kind === 'obs') {
+        const ok = await admit(topic, t.deviceId, payload, 'batch', decodeObservationBatch(payload));
+        if (!ok) return;
+        const out = await s.observations.record(ok.device, ok.message);
+        log.debug({ deviceId: t.deviceId, ...out }, 'batch stored');
+        return;
+      }
+      if (t.kind === 'status') {
+        if (payload.byteLength === 0) return; // a cleared retained message
+        const ok = await admit(topic, t.deviceId, payload, 'status', decodeDeviceStatus(payload));
+        if (ok && !(await s.devices.recordStatus(t.deviceId, ok.message))) await dead(topic, t.deviceId, null, payload, 'unknown device');
+        return;
+      }
+      if (t.kind === 'config/ack') {
+        const ok = await admit(topic, t.deviceId, payload, 'config ack', decodeConfigAck(payload));
+        if (ok && !(await s.devices.recordAck(t.deviceId, ok.message))) await dead(topic, t.deviceId, null, payload, 'unknown device');
+        return;
+      }
+      await dead(topic, t.deviceId, null, payload, `unexpected topic kind ${t.kind} from a device`);
+    },
   };
 }

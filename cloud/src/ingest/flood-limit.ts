@@ -1,4 +1,4 @@
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 
 const WINDOW_MS = 60_000;
 /** Devices tracked at once before finished windows are swept: bounded memory however many ids flood. */

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { connect, MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
-import { TOPICS, decodeSnapshot, parseTopic, type TopicKind } from '@smartstock/protocol';
-import type { Logger } from '@smartstock/protocol/runtime';
-import type { DeviceLink } from '../services/device.service.js';
-import { dispatcher, type IngestServices } from './dispatch.js';
-import type { SnapshotAnswer } from '../services/device.service.js';
+import { TOPICS, decodeSnapshot, type TopicKind } from '@smartstock/protocol';
+import type { Logger } from '@smartstock/runtime';
+import type { DeviceLink, SnapshotAnswer } from '../devices/index.js';
 import { pgCode } from '../errors.js';
 import { isTransient, POISON_ATTEMPTS } from './retry.js';
 
@@ -17,12 +15,43 @@ export interface IngestOptions {
   /** MQTT 5 shared-subscription group: several instances split one stream of messages */
   sharedGroup?: string | undefined;
   tls?: { ca?: string; cert?: string; key?: string } | undefined;
-  services: IngestServices;
   logger: Logger;
 }
+
+/** Where the link hands each message (dispatch.ts): it acks only once handle() resolves. */
+export interface MessageSink {
+  handle(topic: string, payload: Uint8Array): Promise<void>;
+  deadLetter(topic: string, payload: Uint8Array, reason: string): Promise<void>;
+}
+
+/**
+ * The cloud's MQTT connection, made before the services so they are handed
+ * it at start-up (as their DeviceLink); start() connects it once the HTTP
+ * port, which names the client, is known. Until then a publish is dropped and
+ * a snapshot request goes unanswered, as for a device that is offline.
+ */
 export interface IngestLink extends DeviceLink {
-  client: MqttClient;
+  /** the MQTT client, once started */
+  readonly client: MqttClient;
+  start(o: IngestOptions, sink: MessageSink): Promise<void>;
   stop(): Promise<void>;
+}
+
+export function createIngestLink(): IngestLink {
+  let running: Awaited<ReturnType<typeof connectIngest>> | undefined;
+  return {
+    get client() {
+      if (!running) throw new Error('the ingest link is not started');
+      return running.client;
+    },
+    async start(o, sink) {
+      if (running) throw new Error('the ingest link is already started');
+      running = await connectIngest(o, sink);
+    },
+    publish: async (topic, payload, p) => running?.publish(topic, payload, p),
+    requestSnapshot: async (deviceId, cameraId, timeoutMs, o) => running?.requestSnapshot(deviceId, cameraId, timeoutMs, o),
+    stop: async () => running?.stop(),
+  };
 }
 
 const INGEST_KINDS: TopicKind[] = ['obs', 'status', 'config/ack'];
@@ -32,7 +61,7 @@ const INGEST_KINDS: TopicKind[] = ['obs', 'status', 'config/ack'];
  * service that handles it has committed (handleMessage's callback sends the
  * PUBACK), so a crash or a database outage means redelivery, never loss.
  */
-export async function startIngest(o: IngestOptions): Promise<IngestLink> {
+async function connectIngest(o: IngestOptions, sink: MessageSink) {
   const log = o.logger.child({ module: 'ingest' });
   const external = !!o.url;
   const opts: IClientOptions = {
@@ -46,7 +75,6 @@ export async function startIngest(o: IngestOptions): Promise<IngestLink> {
   const client = o.url ? connect(o.url, opts) : new MqttClient(() => o.connectInternal!(), opts);
   let stopping = false;
   const snapshots = new Map<string, (answer: SnapshotAnswer) => void>();
-  const dispatch = dispatcher(o.services, log);
 
   client.handleMessage = (packet: IPublishPacket, done: (err?: Error) => void) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
@@ -63,18 +91,16 @@ export async function startIngest(o: IngestOptions): Promise<IngestLink> {
     void (async () => {
       for (let attempt = 0; !stopping; attempt++) {
         try {
-          await dispatch(packet.topic, payload);
+          await sink.handle(packet.topic, payload);
           return done();
         } catch (e) {
           // a message that fails for its own sake would block the stream forever: dead-letter it and ack
           if (attempt + 1 >= POISON_ATTEMPTS && !isTransient(e)) {
             const reason = `ingest failed: ${pgCode(e) ? `SQLSTATE ${pgCode(e)}: ` : ''}${(e as Error).message}`;
-            const dead = await o.services.observations
-              .dead(packet.topic, parseTopic(packet.topic)?.deviceId ?? null, null, payload, reason)
-              .then(
-                () => true,
-                () => false,
-              );
+            const dead = await sink.deadLetter(packet.topic, payload, reason).then(
+              () => true,
+              () => false,
+            );
             if (dead) {
               log.warn({ topic: packet.topic, reason }, 'poison message dead-lettered');
               return done();
@@ -122,10 +148,10 @@ export async function startIngest(o: IngestOptions): Promise<IngestLink> {
 
   return {
     client,
-    async publish(topic, payload, p) {
+    async publish(topic: string, payload: Buffer | string, p: { qos: 0 | 1; retain: boolean }) {
       await client.publishAsync(topic, payload, { qos: p.qos, retain: p.retain });
     },
-    async requestSnapshot(deviceId, cameraId, timeoutMs, o) {
+    async requestSnapshot(deviceId: string, cameraId: string, timeoutMs: number, o?: { overlay: boolean }) {
       const requestId = randomUUID();
       const got = new Promise<SnapshotAnswer | undefined>((res) => {
         const timer = setTimeout(() => res(undefined), timeoutMs);

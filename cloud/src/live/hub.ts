@@ -1,19 +1,16 @@
 import type { Db } from '../db/types.js';
-import { LIVE_CHANNEL, LiveEventRepository, type LiveEvent } from '../repositories/live-event.repository.js';
-import type { Logger } from '@smartstock/protocol/runtime';
+import { LIVE_CHANNEL, LiveEventRepository, type LiveEvent } from './live-event.repository.js';
+import type { Logger } from '@smartstock/runtime';
+import type { LiveMessage } from '@smartstock/api';
 
-export interface LiveMessage {
-  type: LiveEvent['type'];
-  cursor: number;
-  data: unknown;
-}
 export interface LiveSubscriber {
   orgId: string;
   venueId: string;
   send(m: LiveMessage): void;
 }
 
-const toMessage = (e: LiveEvent): LiveMessage => ({ type: e.type, cursor: e.id, data: e.data });
+/** Rows are only written through LiveEventRepository.append, whose data is typed by the message's type. */
+const toMessage = (e: LiveEvent): LiveMessage => ({ type: e.type, cursor: e.id, data: e.data }) as LiveMessage;
 
 /** Ids already pushed, remembered so a catch-up after a bus outage does not push them twice. */
 const REMEMBERED = 10_000;

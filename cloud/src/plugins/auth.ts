@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin';
 import jwt from '@fastify/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from '../auth/roles.js';
-import type { Principal } from '../services/auth.service.js';
+import type { Role } from './principal.js';
+import type { Principal } from './principal.js';
 import { AppError, forbidden, unauthorized } from '../errors.js';
 
 declare module '@fastify/jwt' {

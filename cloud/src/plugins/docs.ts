@@ -1,9 +1,9 @@
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
-/** OpenAPI 3 generated from the route schemas; Swagger UI at /docs, the document at /docs/json. */
+/** OpenAPI 3 generated from the route schemas (@smartstock/api); Swagger UI at /docs, the document at /docs/json. */
 export default fp(
   async (app) => {
     await app.register(swagger, {
@@ -13,6 +13,8 @@ export default fp(
         security: [{ bearer: [] }],
       },
       transform: jsonSchemaTransform,
+      // schemas given an id in @smartstock/api (the live socket's messages) become components
+      transformObject: jsonSchemaTransformObject,
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
   },

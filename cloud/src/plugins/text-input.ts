@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { badRequest } from '../errors.js';
-import { nulField } from '../nul.js';
+import { nulField } from './nul.js';
 
 /** Every route, with or without a schema: a NUL byte in any text field is a 400 naming the field. */
 export default fp(

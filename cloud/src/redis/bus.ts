@@ -1,4 +1,4 @@
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Bus } from '../db/types.js';
 import type { RedisLink } from './client.js';
 

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { redactUrl, type Logger } from '@smartstock/protocol/runtime';
+import { redactUrl, type Logger } from '@smartstock/runtime';
 
 export interface RedisLink {
   /** commands: rate-limit counters and publishes; fails fast while disconnected rather than queueing */

@@ -1,60 +1,51 @@
 import type { Queryable } from '../db/types.js';
 
-export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
-export interface VisionJob {
-  id: string;
-  status: JobStatus;
-  result: unknown;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
 export interface JobSlot {
   id: string;
   itemId: string | null;
   name: string | null;
   polygon: [number, number][];
 }
+export interface VisionJob {
+  id: string;
+  createdAt: string;
+}
 
-const COLUMNS = `id, status, result, error, created_at AS "createdAt", finished_at AS "finishedAt"`;
-
-/** vision_jobs, org-scoped: a job is found only with the org it was created in. */
+/**
+ * vision_jobs, org-scoped: a shelf photo sent for counting, kept in the database until its
+ * job has counted it, so any instance can run the job. The job's state is the job queue's.
+ */
 export class VisionJobRepository {
   constructor(private readonly db: Queryable) {}
 
-  async create(orgId: string, userId: string | null, slots: JobSlot[]): Promise<VisionJob> {
+  async create(orgId: string, userId: string | null, slots: JobSlot[], photo: Buffer | null = null, id?: string): Promise<VisionJob> {
     const { rows } = await this.db.query<VisionJob>(
-      `INSERT INTO vision_jobs (org_id, user_id, status, slots) VALUES ($1, $2, 'queued', $3) RETURNING ${COLUMNS}`,
-      [orgId, userId, JSON.stringify(slots)],
+      `INSERT INTO vision_jobs (id, org_id, user_id, slots, photo) VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
+       RETURNING id, created_at AS "createdAt"`,
+      [id ?? null, orgId, userId, JSON.stringify(slots), photo],
     );
     return rows[0]!;
   }
 
   async get(orgId: string, id: string): Promise<VisionJob | undefined> {
-    const { rows } = await this.db.query<VisionJob>(`SELECT ${COLUMNS} FROM vision_jobs WHERE org_id = $1 AND id = $2`, [orgId, id]);
+    const { rows } = await this.db.query<VisionJob>(`SELECT id, created_at AS "createdAt" FROM vision_jobs WHERE org_id = $1 AND id = $2`, [
+      orgId,
+      id,
+    ]);
     return rows[0];
   }
 
-  async running(id: string): Promise<void> {
-    await this.db.query(`UPDATE vision_jobs SET status = 'running' WHERE id = $1 AND status = 'queued'`, [id]);
-  }
-
-  async finish(id: string, outcome: { result: unknown } | { error: string }): Promise<void> {
-    await this.db.query(`UPDATE vision_jobs SET status = $2, result = $3, error = $4, finished_at = now() WHERE id = $1`, [
+  async photo(orgId: string, id: string): Promise<Buffer | undefined> {
+    const { rows } = await this.db.query<{ photo: Uint8Array | null }>('SELECT photo FROM vision_jobs WHERE org_id = $1 AND id = $2', [
+      orgId,
       id,
-      'result' in outcome ? 'done' : 'failed',
-      'result' in outcome ? JSON.stringify(outcome.result) : null,
-      'error' in outcome ? outcome.error : null,
     ]);
+    const p = rows[0]?.photo;
+    return p ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : undefined;
   }
 
-  /** Jobs an instance was working on when it died never finish by themselves. */
-  async failAbandoned(olderThanSeconds: number): Promise<number> {
-    const { rows } = await this.db.query<{ id: string }>(
-      `UPDATE vision_jobs SET status = 'failed', error = 'the instance analysing it stopped; send the photo again', finished_at = now()
-       WHERE status IN ('queued', 'running') AND created_at < now() - make_interval(secs => $1) RETURNING id`,
-      [olderThanSeconds],
-    );
-    return rows.length;
+  /** Once counted, or given up on, the photo is not kept. */
+  async dropPhoto(orgId: string, id: string): Promise<void> {
+    await this.db.query('UPDATE vision_jobs SET photo = NULL WHERE org_id = $1 AND id = $2', [orgId, id]);
   }
 }

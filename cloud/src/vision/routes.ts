@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '@smartstock/protocol';
+import { bottleDetection, jobAccepted, jobStatus, type shelfCount } from '@smartstock/api';
 import { AppError } from '../errors.js';
-import { actor, idParam } from '../routes/types.js';
+import { actor, idParam } from '../plugins/http.js';
 import type { ShelfSource, VisionService } from './vision.service.js';
 
 /** A phone photo of a shelf is a few MB; base64 in JSON adds a third. */
@@ -48,7 +49,11 @@ export async function visionRoutes(app: FastifyInstance, o: { vision: VisionServ
     {
       onRequest: app.authorize(),
       bodyLimit: MAX_PHOTO_BYTES,
-      schema: { tags, summary: 'Bottles and their fill in one photo (body: image/jpeg or image/png), answered at once' },
+      schema: {
+        tags,
+        summary: 'Bottles and their fill in one photo (body: image/jpeg or image/png), answered at once',
+        response: { 200: bottleDetection },
+      },
     },
     async (req) => {
       if (!Buffer.isBuffer(req.body))
@@ -62,13 +67,18 @@ export async function visionRoutes(app: FastifyInstance, o: { vision: VisionServ
     {
       onRequest: app.authorize(),
       bodyLimit: Math.ceil((MAX_PHOTO_BYTES * 4) / 3) + 64 * 1024,
-      schema: { tags, summary: 'Count a shelf photo per slot; answers a job to poll', body: shelfBody },
+      schema: { tags, summary: 'Count a shelf photo per slot; answers a job to poll', body: shelfBody, response: { 202: jobAccepted } },
     },
     async (req, reply) => {
       const { image, slots, deviceId, cameraId } = req.body;
       const source: ShelfSource = slots ? { slots } : { deviceId: deviceId!, cameraId: cameraId! };
       const job = await o.vision.analyzeShelf(actor(req), Buffer.from(image, 'base64'), source);
-      return reply.code(202).send({ jobId: job.id, status: job.status, statusUrl: `/api/v1/vision/processing-status/${job.id}` });
+      return reply.code(202).send({
+        jobId: job.id,
+        status: job.status,
+        statusUrl: `/api/v1/vision/processing-status/${job.id}`,
+        jobUrl: `/api/v1/jobs/${job.id}`,
+      });
     },
   );
 
@@ -76,17 +86,23 @@ export async function visionRoutes(app: FastifyInstance, o: { vision: VisionServ
     '/vision/processing-status/:id',
     {
       onRequest: app.authorize(),
-      schema: { tags, summary: 'A shelf-photo job: queued, running, done (with counts) or failed', params: idParam },
+      schema: {
+        tags,
+        summary: 'A shelf-photo job: queued, running, done (with counts) or failed',
+        params: idParam,
+        response: { 200: jobStatus },
+      },
     },
     async (req) => {
       const job = await o.vision.status(actor(req).orgId, req.params.id);
       return {
         jobId: job.id,
         status: job.status,
-        result: job.result ?? undefined,
+        // the runner stored shelfResult(); the schema checks it on the way out
+        result: (job.result ?? undefined) as z.output<typeof shelfCount> | undefined,
         error: job.error ?? undefined,
-        createdAt: job.createdAt,
-        finishedAt: job.finishedAt,
+        createdAt: new Date(job.createdAt),
+        finishedAt: job.finishedAt === null ? null : new Date(job.finishedAt),
       };
     },
   );

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { FrameAnalysis } from '@smartstock/models';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import { AppError } from '../errors.js';
 
 export interface VisionRequest {

@@ -1,13 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { assignToSlots, unitsOf, type BottleDetection } from '@smartstock/models';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
-import { repos } from '../repositories/index.js';
-import type { Actor } from '../services/inventory.service.js';
-import { VisionJobRepository, type JobSlot, type VisionJob } from './job.repository.js';
+import type { JobContext, JobQueue, JobStatus } from '../jobs/index.js';
+import { deviceRecords } from '../devices/index.js';
+import type { Actor } from '../plugins/http.js';
+import { VisionJobRepository, type JobSlot } from './job.repository.js';
 import type { VisionResult, VisionRunner } from './runner.js';
 
 export type ShelfSource = { slots: JobSlot[] } | { deviceId: string; cameraId: string };
+
+/** The job queue's name for counting a shelf photo. */
+export const ANALYZE_SHELF = 'vision_analyze_shelf';
+const shelfJob = z.object({
+  slots: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        itemId: z.uuid().nullable(),
+        name: z.string().nullable(),
+        polygon: z.array(z.tuple([z.number(), z.number()])).min(3),
+      }),
+    )
+    .min(1),
+});
+
+/** processing-status speaks the seed's four states: a run waiting for its retry is still queued. */
+export interface ShelfJobStatus {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  result: unknown;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+const SHELF_STATUS: Record<JobStatus, ShelfJobStatus['status']> = {
+  queued: 'queued',
+  retrying: 'queued',
+  running: 'running',
+  done: 'done',
+  failed: 'failed',
+  cancelled: 'failed',
+};
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
 const bottle = (b: BottleDetection) => ({
@@ -25,16 +61,29 @@ export function assertPhoto(image: Buffer): void {
     throw new AppError(400, 'invalid_image', `expected a JPEG or PNG photo, got ${image.length} bytes of something else`, 'image');
 }
 
-/** The photo endpoints: one photo answered at once, or a shelf photo counted per slot as a job. */
+/** The photo endpoints: one photo answered at once, or a shelf photo counted per slot as a job on the job queue. */
 export class VisionService {
-  private readonly jobs: VisionJobRepository;
+  private readonly photos: VisionJobRepository;
 
   constructor(
     private readonly db: Db,
     private readonly runner: VisionRunner,
     private readonly log: Logger,
+    private readonly jobs: JobQueue,
+    private readonly jobTimeoutSeconds = 300,
   ) {
-    this.jobs = new VisionJobRepository(db);
+    this.photos = new VisionJobRepository(db);
+  }
+
+  /** Runs shelf-photo jobs on this instance, whichever instance they were sent to. */
+  async registerJobs(): Promise<void> {
+    await this.jobs.register(ANALYZE_SHELF, {
+      payload: shelfJob,
+      run: (p, ctx) => this.countShelf(p.slots, ctx),
+      retries: 2,
+      retryDelaySeconds: 2,
+      timeoutSeconds: this.jobTimeoutSeconds,
+    });
   }
 
   async detect(image: Buffer) {
@@ -43,37 +92,49 @@ export class VisionService {
     return { width: r.analysis.width, height: r.analysis.height, modelVersions: r.versions, bottles: r.analysis.bottles.map(bottle) };
   }
 
-  async analyzeShelf(a: Actor, image: Buffer, source: ShelfSource): Promise<VisionJob> {
+  async analyzeShelf(a: Actor, image: Buffer, source: ShelfSource): Promise<{ id: string; status: 'queued' }> {
     assertPhoto(image);
     const slots = 'slots' in source ? source.slots : await this.savedSlots(a.orgId, source.deviceId, source.cameraId);
     if (!slots.length) throw new AppError(400, 'no_slots', 'the camera has no slots to count: draw them first', 'slots');
-    this.runner.assertRoom();
-    const job = await this.jobs.create(a.orgId, a.userId, slots);
-    void this.run(job.id, image, slots);
-    return job;
+    const id = randomUUID();
+    // the photo row and its job commit together: no job without its photo, no photo without a job
+    await this.db.transaction(async (tx) => {
+      await new VisionJobRepository(tx).create(a.orgId, a.userId, slots, image, id);
+      await this.jobs.enqueue(ANALYZE_SHELF, { slots }, { orgId: a.orgId, tx, id });
+    });
+    return { id, status: 'queued' };
   }
 
-  async status(orgId: string, id: string): Promise<VisionJob> {
-    const job = await this.jobs.get(orgId, id);
+  async status(orgId: string, id: string): Promise<ShelfJobStatus> {
+    const job = (await this.photos.get(orgId, id)) && (await this.jobs.get(orgId, id));
     if (!job) throw notFound('job');
-    return job;
+    return {
+      id,
+      status: SHELF_STATUS[job.status],
+      result: job.result,
+      error: job.error,
+      createdAt: job.createdAt,
+      finishedAt: job.finishedAt,
+    };
   }
 
   private async savedSlots(orgId: string, deviceId: string, cameraId: string): Promise<JobSlot[]> {
-    if (!(await repos(this.db).devices.get(orgId, deviceId))) throw notFound('device');
-    const camera = (await repos(this.db).devices.cameras(orgId, deviceId)).find((c) => c.id === cameraId);
+    if (!(await deviceRecords(this.db).get(orgId, deviceId))) throw notFound('device');
+    const camera = (await deviceRecords(this.db).cameras(orgId, deviceId)).find((c) => c.id === cameraId);
     if (!camera) throw notFound('camera');
     return camera.slots.map((s) => ({ id: s.id, itemId: s.itemId, name: s.name ?? null, polygon: s.polygon as [number, number][] }));
   }
 
-  private async run(id: string, image: Buffer, slots: JobSlot[]): Promise<void> {
+  private async countShelf(slots: JobSlot[], ctx: JobContext) {
+    const image = await this.photos.photo(ctx.orgId, ctx.jobId);
+    if (!image) throw new Error('the photo of this job is gone; send it again');
     try {
-      await this.jobs.running(id);
-      await this.jobs.finish(id, { result: shelfResult(await this.runner.analyze(image), slots) });
+      const result = shelfResult(await this.runner.analyze(image), slots);
+      await this.photos.dropPhoto(ctx.orgId, ctx.jobId);
+      return result;
     } catch (e) {
-      await this.jobs
-        .finish(id, { error: (e as Error).message })
-        .catch((err: unknown) => this.log.error({ err, jobId: id }, 'vision job lost'));
+      if (ctx.lastAttempt) await this.photos.dropPhoto(ctx.orgId, ctx.jobId);
+      throw e;
     }
   }
 }

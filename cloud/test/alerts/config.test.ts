@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadConfig } from '@smartstock/protocol/runtime';
+import { loadConfig } from '@smartstock/runtime';
 import { ALERTS_ENV, alertsConfigSchema } from '../../src/alerts/config.js';
 
 /** The section as the cloud config embeds it. */

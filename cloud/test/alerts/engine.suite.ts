@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { Db } from '../../src/db/index.js';
 import { defaultAlertsConfig } from '../../src/alerts/config.js';
-import { createAlertEngine, type AlertNotice } from '../../src/alerts/engine.js';
+import { createAlertEngine } from '../../src/alerts/engine.js';
+import type { AlertNotice } from '../../src/alerts/notify/index.js';
 import type { DbFactory } from '../support/db.js';
 import { manualClock, seedBar, type Bar } from './fixtures.js';
 

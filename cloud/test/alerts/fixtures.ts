@@ -1,5 +1,5 @@
 import type { Db } from '../../src/db/index.js';
-import { VenueRepository } from '../../src/repositories/venue.repository.js';
+import { VenueRepository } from '../../src/venues/venue.repository.js';
 
 export interface Bar {
   orgId: string;

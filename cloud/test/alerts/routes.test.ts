@@ -9,7 +9,8 @@ import type { Db } from '../../src/db/index.js';
 import { defaultAlertsConfig } from '../../src/alerts/config.js';
 import { createAlertEngine } from '../../src/alerts/engine.js';
 import { alertRoutes } from '../../src/alerts/routes.js';
-import { createNotifier } from '../../src/notify/notifier.js';
+import { createNotifier } from '../../src/alerts/notify/notifier.js';
+import { AlertRepository } from '../../src/alerts/alert.repository.js';
 import { pgliteFactory } from '../support/db.js';
 import { seedBar, seedMember, type Bar } from './fixtures.js';
 
@@ -30,7 +31,8 @@ describe('alert and notification routes', () => {
     bar = await seedBar(db);
     const logger = pino({ level: 'silent' });
     const config = defaultAlertsConfig();
-    const notifier = await createNotifier({ db, config, logger });
+    const alertSummary = (orgId: string, venueId: string, since: Date) => new AlertRepository(db).summary(orgId, venueId, since);
+    const notifier = await createNotifier({ db, config, logger, alertSummary });
     engine = createAlertEngine({ db, config, logger, notify: notifier.enqueueAlert });
     app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
     app.setValidatorCompiler(validatorCompiler);

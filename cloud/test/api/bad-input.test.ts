@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type TestCloud } from '../support/cloud.js';
-import { nulField } from '../../src/nul.js';
+import { nulField } from '../../src/plugins/nul.js';
 
 /** Issue 24: bad input is a 400 naming the field, never a 500 or a 404. */
 describe('bad input', () => {

@@ -83,6 +83,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     if (path.startsWith('/api/v1/notifications/settings/')) return b.demo.venueId;
     if (path.startsWith('/api/v1/notifications/')) return bNotification;
     if (path.startsWith('/api/v1/vision/processing-status/')) return bJob;
+    if (path.startsWith('/api/v1/jobs/')) return bJob;
     if (path.startsWith('/api/v1/users/')) return bOwner;
     if (path.startsWith('/api/v1/corrections/')) return bCorrection;
     throw new Error(`no id of organisation B for ${path}: add one to the tenancy test`);

@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import { connectAsync } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TOPICS } from '@smartstock/protocol';
-import { createLogger } from '@smartstock/protocol/runtime';
-import { startIngest, type IngestLink } from '../../src/ingest/link.js';
-import type { IngestServices } from '../../src/ingest/dispatch.js';
+import { createLogger } from '@smartstock/runtime';
+import { createIngestLink, type IngestLink, type MessageSink } from '../../src/ingest/link.js';
 import { freePort, waitFor } from '../../../e2e/src/ports.js';
 import { spawnMosquitto } from '../../../e2e/src/mosquitto.js';
 
@@ -40,21 +39,13 @@ describe('ingest across a broker restart (Mosquitto, persistence on, shared subs
     };
     await start();
     const topics: string[] = [];
-    const services = {
-      observations: {
-        recordBatch: async (_d: string, topic: string) => (topics.push(topic), { stored: 1, duplicates: 0 }),
-        dead: async () => undefined,
-      },
-      devices: { recordStatus: async () => true, recordAck: async () => true },
-    } as unknown as IngestServices;
+    const sink: MessageSink = {
+      handle: async (topic) => void topics.push(topic),
+      deadLetter: async () => undefined,
+    };
     const url = `mqtt://127.0.0.1:${port}`;
-    link = await startIngest({
-      url,
-      clientId: 'cloud-restart',
-      sharedGroup: 'ingest',
-      services,
-      logger: createLogger('test', { level: 'silent' }),
-    });
+    link = createIngestLink();
+    await link.start({ url, clientId: 'cloud-restart', sharedGroup: 'ingest', logger: createLogger('test', { level: 'silent' }) }, sink);
     const device = await connectAsync(url, { clientId: 'bar-restart', reconnectPeriod: 200 });
     await device.publishAsync(TOPICS.obs('bar-restart'), 'before', { qos: 1 });
     await waitFor(() => topics.length === 1, 5000);

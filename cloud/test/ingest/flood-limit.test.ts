@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { TOPICS } from '@smartstock/protocol';
-import { createLogger } from '@smartstock/protocol/runtime';
+import { createLogger } from '@smartstock/runtime';
 import { makeBatch, makeObservation } from '@smartstock/protocol/testing';
 import { deadLetterLimit } from '../../src/ingest/flood-limit.js';
 import { build, type TestCloud } from '../support/cloud.js';

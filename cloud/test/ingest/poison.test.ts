@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { TOPICS } from '@smartstock/protocol';
-import { createLogger } from '@smartstock/protocol/runtime';
+import { createLogger } from '@smartstock/runtime';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/broker/embedded.js';
-import { startIngest, type IngestLink } from '../../src/ingest/link.js';
-import type { IngestServices } from '../../src/ingest/dispatch.js';
+import { createIngestLink, type IngestLink, type MessageSink } from '../../src/ingest/index.js';
 import { seedPki } from '../support/pki.js';
 import { connectDevice, waitFor } from '../support/device.js';
 
@@ -24,7 +23,7 @@ describe('ingest and a poison message', () => {
   let dev: MqttClient;
   const attempts = new Map<string, number>();
   const stored: string[] = [];
-  const dead: { topic: string; deviceId: string | null; reason: string }[] = [];
+  const dead: { topic: string; reason: string }[] = [];
   let databaseAway = true;
 
   beforeAll(async () => {
@@ -32,23 +31,21 @@ describe('ingest and a poison message', () => {
     seedPki(dataDir);
     const logger = createLogger('test', { level: 'silent' });
     broker = await startEmbeddedBroker({ dataDir, host: '127.0.0.1', port: 0, hostnames: [], logger });
-    const observations = {
-      recordBatch: async (_d: string, topic: string, payload: Uint8Array) => {
+    const sink: MessageSink = {
+      handle: async (_topic, payload) => {
         const body = Buffer.from(payload).toString();
         attempts.set(body, (attempts.get(body) ?? 0) + 1);
         if (body === 'poison') throw new RangeError('Invalid array length');
         if (body === 'outage' && databaseAway)
           throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
         stored.push(body);
-        return { stored: 1, duplicates: 0 };
       },
-      dead: async (topic: string, deviceId: string | null, _o: string | null, _p: Uint8Array, reason: string) => {
-        dead.push({ topic, deviceId, reason });
-        return { deadLetter: reason };
+      deadLetter: async (topic, _payload, reason) => {
+        dead.push({ topic, reason });
       },
     };
-    const services = { observations, devices: {} } as unknown as IngestServices;
-    link = await startIngest({ connectInternal: broker.connectInternal, clientId: 'cloud.internal', services, logger });
+    link = createIngestLink();
+    await link.start({ connectInternal: broker.connectInternal, clientId: 'cloud.internal', logger }, sink);
     dev = await connectDevice(broker.url, DEV);
   });
   afterAll(async () => {
@@ -61,7 +58,7 @@ describe('ingest and a poison message', () => {
     await dev.publishAsync(TOPICS.obs(DEV), 'poison', { qos: 1 });
     await dev.publishAsync(TOPICS.obs(DEV), 'good', { qos: 1 });
     await waitFor(() => stored.includes('good'));
-    expect(dead).toEqual([{ topic: TOPICS.obs(DEV), deviceId: DEV, reason: 'ingest failed: Invalid array length' }]);
+    expect(dead).toEqual([{ topic: TOPICS.obs(DEV), reason: 'ingest failed: Invalid array length' }]);
     expect(attempts.get('poison')).toBe(3);
   });
 

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCloud, type RunningCloud } from '../../src/server.js';
 import type { CloudConfigInput } from '../../src/config.js';
-import type { DemoSeed } from '../../src/services/seed.service.js';
-import type { Role } from '../../src/auth/roles.js';
-import { repos } from '../../src/repositories/index.js';
-import { passwordHasher } from '../../src/auth/passwords.js';
+import type { DemoSeed } from '../../src/seed/seed.service.js';
+import type { Role } from '../../src/plugins/principal.js';
+import { repos } from './repos.js';
+import { passwordHasher } from '../../src/users/passwords.js';
 import { seedPki } from './pki.js';
 
 export const OWNER = { email: 'owner@anchor.test', password: 'correct horse battery staple' };

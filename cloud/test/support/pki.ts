@@ -2,14 +2,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import {
-  ensureCa,
-  issueDeviceCertificate,
-  issueServerCertificate,
-  loadCa,
-  writeSecret,
-  type IssuedCertificate,
-} from '@smartstock/provisioning/pki';
+import { ensureCa, issueDeviceCertificate, issueServerCertificate, loadCa, writeSecret, type IssuedCertificate } from '@smartstock/pki';
 
 /**
  * RSA key generation in node-forge takes seconds on a busy machine, so the

@@ -133,4 +133,19 @@ describe('vision photo endpoints', () => {
     );
     expect(theirs.status).toBe(404);
   });
+  it('analyze-shelf: a photo that will not decode is retried, then failed with the reason, and not kept', async () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(512, 7)]);
+    const body = { image: png.toString('base64'), slots: [{ id: 'left', polygon: half(true) }] };
+    const r = await post('/api/v1/vision/analyze-shelf', JSON.stringify(body), 'application/json');
+    expect(r.status).toBe(202);
+    const job = await poll(r.body.jobId);
+    expect(job).toMatchObject({ jobId: r.body.jobId, status: 'failed' });
+    expect(job.error).toMatch(/cannot decode image/);
+    const generic = await t.api('GET', `/api/v1/jobs/${r.body.jobId}`, { token: t.ownerToken });
+    expect(generic.body).toMatchObject({ name: 'vision_analyze_shelf', status: 'failed', attempts: 3, error: job.error });
+    const { rows } = await t.cloud.db.query<{ kept: boolean }>('SELECT photo IS NOT NULL AS kept FROM vision_jobs WHERE id = $1', [
+      r.body.jobId,
+    ]);
+    expect(rows[0]!.kept).toBe(false);
+  });
 });

@@ -2,15 +2,19 @@
 // one refresh on 401, the cloud's error envelope turned into ApiError, and writes
 // refused while offline (nothing destructive is queued for later).
 import type {
+  AdjustResult,
   Adjustment,
   Alert,
   AlertState,
   Camera,
   Device,
+  DeviceWithCameras,
   History,
   Item,
   ItemLocation,
+  ItemPage,
   Location,
+  LocationStock,
   Notification,
   NotificationSettings,
   Role,
@@ -19,7 +23,7 @@ import type {
   Session,
   SlotCorrectionInput,
   SlotCorrectionResult,
-  StockLevel,
+  ScanResult,
   Venue,
 } from './types';
 
@@ -99,11 +103,11 @@ export class Api {
     return this.json<Location[]>('GET', `/venues/${venueId}/locations`);
   }
   stock(locationId: string) {
-    return this.json<{ location: Location; levels: StockLevel[] }>('GET', `/inventory/locations/${locationId}/stock`);
+    return this.json<LocationStock>('GET', `/inventory/locations/${locationId}/stock`);
   }
   items(f: { q?: string; category?: string; locationId?: string; cursor?: string; limit?: number } = {}) {
     const qs = new URLSearchParams(Object.entries(f).filter(([, v]) => v !== undefined && v !== '') as [string, string][]);
-    return this.json<{ items: Item[]; nextCursor: string | null }>('GET', `/inventory/items${qs.size ? `?${qs}` : ''}`);
+    return this.json<ItemPage>('GET', `/inventory/items${qs.size ? `?${qs}` : ''}`);
   }
   item(id: string) {
     return this.json<Item>('GET', `/inventory/items/${id}`);
@@ -112,7 +116,7 @@ export class Api {
     return this.json<Item>('PATCH', `/inventory/items/${id}`, { locations: [s] });
   }
   adjust(id: string, a: Adjustment) {
-    return this.json<{ stock: StockLevel }>('POST', `/inventory/items/${id}/adjust`, a);
+    return this.json<AdjustResult>('POST', `/inventory/items/${id}/adjust`, a);
   }
   correctSlot(deviceId: string, cameraId: string, slotId: string, c: SlotCorrectionInput) {
     const path = [deviceId, cameraId, slotId].map(encodeURIComponent);
@@ -123,16 +127,16 @@ export class Api {
     return this.json<History>('GET', `/inventory/items/${id}/history?${qs}`);
   }
   scan(barcode: string) {
-    return this.json<{ item: Item }>('POST', '/inventory/scan', { barcode, action: 'lookup' });
+    return this.json<ScanResult>('POST', '/inventory/scan', { barcode, action: 'lookup' });
   }
   devices(venueId?: string) {
     return this.json<Device[]>('GET', `/devices${venueId ? `?venueId=${venueId}` : ''}`);
   }
   device(id: string) {
-    return this.json<Device & { cameras: Camera[] }>('GET', `/devices/${encodeURIComponent(id)}`);
+    return this.json<DeviceWithCameras>('GET', `/devices/${encodeURIComponent(id)}`);
   }
   saveCameras(id: string, cameras: Camera[]) {
-    return this.json<Device & { configRevision: number }>('PUT', `/devices/${encodeURIComponent(id)}/cameras`, { cameras });
+    return this.json<DeviceWithCameras>('PUT', `/devices/${encodeURIComponent(id)}/cameras`, { cameras });
   }
   changePassword(password: string) {
     return this.json<void>('POST', '/auth/password', { password });

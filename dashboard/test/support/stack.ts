@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build as viteBuild, preview, type PreviewServer } from 'vite';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { startCloud, type RunningCloud } from '@smartstock/cloud';
-import { issueDeviceCertificate, loadCa } from '@smartstock/provisioning/pki';
+import { issueDeviceCertificate, loadCa } from '@smartstock/pki';
 import { TOPICS, encodeSnapshot } from '@smartstock/protocol';
 import { makeBatch, makeObservation, makeOnlineStatus } from '@smartstock/protocol/testing';
 import { makeScene, renderScene, type RenderedScene } from '@smartstock/models';

@@ -1,5 +1,5 @@
 import type { CameraConfig, CameraHealth } from '@smartstock/protocol';
-import { redactUrl, type Logger } from '@smartstock/protocol/runtime';
+import { redactUrl, type Logger } from '@smartstock/runtime';
 import type { AgentConfig } from '../config/schema.js';
 import type { EventBus } from '../bus.js';
 import type { Metrics } from '../health/metrics.js';

@@ -1,4 +1,4 @@
-import { redactUrl } from '@smartstock/protocol/runtime';
+import { redactUrl } from '@smartstock/runtime';
 
 /** The last N lines ffmpeg wrote, credentials already redacted, for the failure summary (frigate LogPipe). */
 export class StderrRing {

@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { ConfigError } from '@smartstock/protocol/runtime';
+import { ConfigError } from '@smartstock/runtime';
 import type { AgentConfig } from './schema.js';
 
 /**

@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { ConfigError, loadConfig } from '@smartstock/protocol/runtime';
+import { ConfigError, loadConfig } from '@smartstock/runtime';
 import { agentConfigSchema, type AgentConfig } from './schema.js';
 
 /** Environment overrides a technician may need without editing the file. */

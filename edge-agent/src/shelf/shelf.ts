@@ -1,5 +1,5 @@
 import { uuidv7, type CameraConfig, type Observation, type SlotConfig } from '@smartstock/protocol';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { AgentConfig } from '../config/schema.js';
 import type { AnalysedFrame, EventBus } from '../bus.js';
 import { assignToSlots } from '@smartstock/models';

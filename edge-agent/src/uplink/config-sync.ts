@@ -1,5 +1,5 @@
 import { decodeDesiredConfig, formatDecodeError, type ConfigAck, type DesiredConfig } from '@smartstock/protocol';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 
 export interface ConfigSyncDeps {
   deviceId: string;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import { TOPICS, type DeviceStatus } from '@smartstock/protocol';
-import { redactUrl, type Logger } from '@smartstock/protocol/runtime';
+import { redactUrl, type Logger } from '@smartstock/runtime';
 import type { AgentConfig } from '../config/schema.js';
 import { backoffDelay } from '../backoff.js';
 

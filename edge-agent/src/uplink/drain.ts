@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { TOPICS, encodeBatch, type Observation } from '@smartstock/protocol';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { Outbox } from '../store/outbox.js';
 import type { RateLimiter } from './rate-limit.js';
 import { backoffDelay } from '../backoff.js';

@@ -8,7 +8,7 @@ import {
   type OnlineStatus,
   type SnapshotHeader,
 } from '@smartstock/protocol';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { AgentConfig } from '../config/schema.js';
 import type { EventBus } from '../bus.js';
 import type { Outbox } from '../store/outbox.js';

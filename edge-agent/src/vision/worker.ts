@@ -1,5 +1,5 @@
 import type { BottleVision } from '@smartstock/models';
-import type { Logger } from '@smartstock/protocol/runtime';
+import type { Logger } from '@smartstock/runtime';
 import type { EventBus, Frame } from '../bus.js';
 import type { Metrics } from '../health/metrics.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@smartstock/protocol/runtime';
+import { ConfigError } from '@smartstock/runtime';
 import { loadAgentConfig, parseAgentConfig } from '../../src/config/load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ss-cfg-'));

@@ -5,7 +5,7 @@ import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
-import { createCa, issueDeviceCertificate, issueServerCertificate } from '@smartstock/provisioning/pki';
+import { createCa, issueDeviceCertificate, issueServerCertificate } from '@smartstock/pki';
 
 export interface Pki {
   dir: string;

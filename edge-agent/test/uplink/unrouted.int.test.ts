@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS, type ObservationBatch } from '@smartstock/protocol';
-import { createLogger } from '@smartstock/protocol/runtime';
+import { createLogger } from '@smartstock/runtime';
 import { makeObservation } from '@smartstock/protocol/testing';
 import { Outbox } from '../../src/store/outbox.js';
 import { OutboxDrainer } from '../../src/uplink/drain.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '@smartstock/protocol/runtime';
+import { createLogger } from '@smartstock/runtime';
 import type { BottleVision, FrameAnalysis } from '@smartstock/models';
 import { EventBus, type AnalysedFrame } from '../../src/bus.js';
 import { createMetrics } from '../../src/health/metrics.js';

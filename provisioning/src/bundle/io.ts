@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import * as tar from 'tar';
-import { writeSecret } from '../pki/index.js';
+import { writeSecret } from '@smartstock/pki';
 import { BUNDLE_FILES, renderAgentYaml, type DeviceBundle } from './layout.js';
 
 const TAR = /\.(tar|tar\.gz|tgz)$/;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { redactUrl } from '@smartstock/protocol/runtime';
+import { redactUrl } from '@smartstock/runtime';
 
 /**
  * Which ffmpeg to run: the flag or SMARTSTOCK_FFMPEG, else the system one,

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { redactUrl } from '@smartstock/protocol/runtime';
+import { redactUrl } from '@smartstock/runtime';
 import { inputArgs, runFfmpeg } from './ffmpeg.js';
 import { classifyFailure, keyframeInterval, parseFrameTimes, parseInputStream, type StreamInfo } from './probe-parse.js';
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '@smartstock/protocol/runtime';
+import { ConfigError } from '@smartstock/runtime';
 import { CliError, EXIT, usageError } from './output.js';
 import { CloudError } from '../cloud-client.js';
 import { BundleExistsError } from '../bundle/index.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { usageError } from './output.js';
-import { CA_FILES } from '../pki/index.js';
+import { CA_FILES } from '@smartstock/pki';
 import { CloudClient } from '../cloud-client.js';
 import { iotClient } from '../aws/devices.js';
 import type { Backend } from '../devices/provision.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CA_FILES, commonNameOf, createCa, fingerprintOf, loadCa } from '../pki/index.js';
+import { CA_FILES, commonNameOf, createCa, fingerprintOf, loadCa } from '@smartstock/pki';
 import { emit, type Ctx } from '../cli/output.js';
 
 export interface CaInitOptions {

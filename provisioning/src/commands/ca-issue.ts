@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CA_FILES, fingerprintOf, issueDeviceCertificate, issueServerCertificate, loadCa, writeSecret } from '../pki/index.js';
+import { CA_FILES, fingerprintOf, issueDeviceCertificate, issueServerCertificate, loadCa, writeSecret } from '@smartstock/pki';
 import { emit, type Ctx } from '../cli/output.js';
 import { commaList } from '../cli/options.js';
 

@@ -1,4 +1,4 @@
-import { redactUrl } from '@smartstock/protocol/runtime';
+import { redactUrl } from '@smartstock/runtime';
 import { CliError, EXIT, emit, usageError, type Ctx } from '../cli/output.js';
 import { findFfmpeg } from '../camera/ffmpeg.js';
 import { isLoopback, startPreview } from '../camera/preview.js';

@@ -12,7 +12,7 @@ import {
   dataEndpoint,
 } from '../aws/devices.js';
 import { AMAZON_ROOT_CA1, writeBundle } from '../bundle/index.js';
-import { fingerprintOf } from '../pki/index.js';
+import { fingerprintOf } from '@smartstock/pki';
 
 /** `device list`, `device revoke` and `device rotate-cert`: the AWS IoT side of a device's life. */
 export interface AwsFlags {

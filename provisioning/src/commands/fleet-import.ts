@@ -7,7 +7,7 @@ import { toCliError } from '../cli/errors.js';
 import { alreadyProvisioned, provisionDevice, type DeviceRequest } from '../devices/provision.js';
 import { FleetFileError, readFleetRows } from '../fleet/rows.js';
 import { BUNDLE_FILES } from '../bundle/index.js';
-import { fingerprintOf } from '../pki/index.js';
+import { fingerprintOf } from '@smartstock/pki';
 import type { CloudClient } from '../cloud-client.js';
 
 export interface FleetImportOptions extends BackendFlags, CloudFlags {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { IoTClient } from '@aws-sdk/client-iot';
 import { assertDeviceId } from '@smartstock/protocol';
-import { fingerprintOf, issueDeviceCertificate, loadCa } from '../pki/index.js';
+import { fingerprintOf, issueDeviceCertificate, loadCa } from '@smartstock/pki';
 import { AMAZON_ROOT_CA1, BUNDLE_FILES, isTarPath, writeBundle, type DeviceBundle } from '../bundle/index.js';
 import { createThing, dataEndpoint, issueThingCertificate, thingCertificates, thingExists } from '../aws/devices.js';
 import type { CloudClient } from '../cloud-client.js';

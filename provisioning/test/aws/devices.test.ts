@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-iot';
 import { AMAZON_ROOT_CA1, readBundle } from '../../src/bundle/index.js';
 import { arnPrefixOf, devicePolicyDocument } from '../../src/aws/policy.js';
-import { fingerprintOf } from '../../src/pki/index.js';
+import { fingerprintOf } from '@smartstock/pki';
 import { startMoto, type Moto } from '../../../e2e/src/moto.js';
 import { startStandInCloud, TECHNICIAN, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { cli } from '../helpers/cli.js';

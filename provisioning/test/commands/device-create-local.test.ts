@@ -6,7 +6,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { parse } from 'yaml';
 import { TOPICS } from '@smartstock/protocol';
 import { makeOnlineStatus } from '@smartstock/protocol/testing';
-import { loadCa } from '../../src/pki/index.js';
+import { loadCa } from '@smartstock/pki';
 import { readBundle, type DeviceBundle } from '../../src/bundle/index.js';
 import { startTlsBroker, type TestBroker } from '../helpers/tls-broker.js';
 import { cli } from '../helpers/cli.js';

@@ -2,7 +2,7 @@ import { createServer, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type AedesPublishPacket } from 'aedes';
 import { TOPICS } from '@smartstock/protocol';
-import { issueServerCertificate, type CertificateAuthority } from '../../src/pki/index.js';
+import { issueServerCertificate, type CertificateAuthority } from '@smartstock/pki';
 
 /**
  * A real aedes broker over mutual TLS with the cloud's embedded-broker rule:

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import * as api from '../src/index.js';
+
+const schemas = Object.entries(api as Record<string, unknown>).filter((e): e is [string, z.ZodType] => e[1] instanceof z.ZodType);
+
+describe('@smartstock/api', () => {
+  it('sends an instant as ISO 8601 and reads it back as a Date', () => {
+    const at = new Date('2026-12-06T01:10:00.000Z');
+    expect(api.timestamp.encode(at)).toBe('2026-12-06T01:10:00.000Z');
+    expect(api.timestamp.decode('2026-12-06T02:10:00+01:00')).toEqual(at);
+    expect(api.timestamp.safeDecode('yesterday').error).toBeDefined();
+  });
+
+  it('refuses a field the contract does not name, and a missing one', () => {
+    const venue = { id: crypto.randomUUID(), orgId: crypto.randomUUID(), name: 'The Anchor', timezone: 'UTC' };
+    expect(api.venue.safeEncode(venue).error).toBeUndefined();
+    expect(api.venue.safeEncode({ ...venue, secret: 'x' } as never).error?.issues[0]).toMatchObject({
+      code: 'unrecognized_keys',
+      keys: ['secret'],
+    });
+    const { timezone: _timezone, ...missing } = venue;
+    expect(api.venue.safeEncode(missing as never).error?.issues[0]?.path).toEqual(['timezone']);
+  });
+
+  it('tells live messages apart by type', () => {
+    const device = { type: 'device', cursor: 7, data: { deviceId: 'anchor-pi-1', online: false, lastSeenAt: null } };
+    expect(api.liveMessage.parse(device)).toEqual(device);
+    expect(api.liveMessage.safeParse({ ...device, type: 'weather' }).error?.issues[0]?.code).toBe('invalid_union');
+    expect(api.liveMessage.safeParse({ ...device, type: 'stock' }).error).toBeDefined();
+  });
+
+  it('every schema turns into JSON Schema for the OpenAPI document', () => {
+    expect(schemas.length).toBeGreaterThan(30);
+    for (const [name, s] of schemas) {
+      expect(() => z.toJSONSchema(s, { io: 'output', unrepresentable: 'any' }), name).not.toThrow();
+      expect(() => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }), name).not.toThrow();
+    }
+  });
+});

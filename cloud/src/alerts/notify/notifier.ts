@@ -1,0 +1,173 @@
+import type { Logger } from '@smartstock/runtime';
+import type { Db, Queryable } from '../../db/types.js';
+import type { NotifierConfig } from './config.js';
+import type { Channel, ChannelName } from './channels/channel.js';
+import { emailChannel } from './channels/email.js';
+import { logChannel } from './channels/log.js';
+import { pushChannel } from './channels/push.js';
+import { snsChannel } from './channels/sns.js';
+import { twilioChannel } from './channels/twilio.js';
+import { deliverDue, type DeliveryStats } from './delivery.js';
+import { releaseHeld } from './digest.js';
+import { OutboxRepository } from './outbox.repository.js';
+import { channelBreakers } from './resilience.js';
+import { route } from './routing.js';
+import { notificationService } from './preferences.js';
+import { NotificationSettingsRepository, type PushSubscription } from './settings.repository.js';
+import { scheduleDailySummaries } from './summary.js';
+import { ensureVapidKeys, type VapidKeys } from './vapid.js';
+
+/** What the notifier is handed, inside the transaction that changed the alert. */
+export interface AlertNotice {
+  kind: 'alert' | 'escalation';
+  alert: { id: string; orgId: string; venueId: string; rule: string };
+  text: string;
+}
+
+export type AlertSummary = (
+  orgId: string,
+  venueId: string,
+  since: Date,
+) => Promise<{ open: Record<string, number>; raised: number; resolved: number }>;
+
+export interface NotifierDeps {
+  db: Db;
+  config: NotifierConfig;
+  /** The alerts side of the daily summary: open alerts by rule, raised and resolved since `since`. */
+  alertSummary: AlertSummary;
+  logger: Logger;
+  now?: () => Date;
+  /** Replaces the channels built from config (tests, or a channel the core provides). */
+  channels?: Partial<Record<ChannelName, Channel>>;
+}
+
+/** Wakes idle workers on every instance when a transaction queues a message. */
+const WAKE_CHANNEL = 'smartstock_notify';
+
+export type Notifier = Awaited<ReturnType<typeof createNotifier>>;
+
+/**
+ * The notification side: routes alert notices into the outbox (inside the
+ * alert's transaction), and runs the worker that empties it through the
+ * channels. Async because it loads (or makes) the VAPID keys first.
+ */
+export async function createNotifier(deps: NotifierDeps) {
+  const now = deps.now ?? (() => new Date());
+  const cfg = deps.config.notify;
+  const log = deps.logger.child({ module: 'notify' });
+  const vapid = await ensureVapidKeys(deps.db, cfg.push.subject);
+  const channels = { ...buildChannels(deps, vapid), ...deps.channels };
+  const breakers = channelBreakers(cfg.breaker);
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<DeliveryStats> | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+
+  async function enqueueAlert(tx: Queryable, n: AlertNotice): Promise<void> {
+    const settings = new NotificationSettingsRepository(tx);
+    const recipients = [
+      ...(await settings.listForVenue(n.alert.orgId, n.alert.venueId)),
+      ...(await settings.defaultsForVenue(n.alert.orgId, n.alert.venueId)),
+    ];
+    const push = new Map<string, PushSubscription[]>();
+    for (const r of recipients)
+      if (r.channels.includes('push')) push.set(r.userId, await settings.pushSubscriptions(n.alert.orgId, r.userId));
+    const at = now();
+    const routes = route({
+      kind: n.kind,
+      rule: n.alert.rule,
+      now: at,
+      timezone: await settings.venueTimezone(n.alert.orgId, n.alert.venueId),
+      recipients,
+      push,
+    });
+    const outbox = new OutboxRepository(tx);
+    for (const r of routes) {
+      await outbox.enqueue({
+        orgId: n.alert.orgId,
+        venueId: n.alert.venueId,
+        userId: r.userId,
+        alertId: n.alert.id,
+        kind: n.kind,
+        channel: r.channel,
+        recipient: r.recipient,
+        subject: null,
+        body: n.text,
+        status: r.held ? 'held' : 'pending',
+        releaseAt: r.releaseAt,
+        dedupeKey: `${n.kind}:${n.alert.id}:${r.userId}:${r.channel}:${r.recipient}`,
+        at,
+      });
+    }
+    if (routes.length === 0)
+      log.info({ alertId: n.alert.id, rule: n.alert.rule }, 'alert has no recipients; it shows in the dashboard only');
+    else await tx.notify(WAKE_CHANNEL, n.alert.id);
+  }
+
+  /** One pass: release finished quiet hours, then send what is due. Never runs twice at once in a process. */
+  function drain(): Promise<DeliveryStats> {
+    running ??= (async () => {
+      try {
+        await releaseHeld(deps.db, now());
+        return await deliverDue({ db: deps.db, channels, breakers, config: cfg, logger: deps.logger, now });
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  }
+
+  async function tick(): Promise<void> {
+    const queued = await scheduleDailySummaries(deps.db, deps.alertSummary, deps.config.dailySummaryHour, now());
+    if (queued > 0) log.info({ queued }, 'daily summaries queued');
+  }
+
+  return {
+    ...notificationService(deps.db, deps.config, now),
+    enqueueAlert,
+    drain,
+    /** Scheduled messages (daily summary); call it every minute or so, from every instance. */
+    tick,
+    vapidPublicKey: vapid.publicKey,
+    depth: () => new OutboxRepository(deps.db).depth(),
+    /** Starts the worker loop: a timer, plus an immediate pass whenever any instance queues a message. */
+    async start(): Promise<void> {
+      // The summary schedule needs minute resolution, not the worker's seconds.
+      let lastTick = 0;
+      const pass = () =>
+        drain()
+          .then(() => (Date.now() - lastTick >= 60_000 ? ((lastTick = Date.now()), tick()) : undefined))
+          .catch((e: unknown) => log.error({ err: e }, 'notification pass failed'));
+      timer = setInterval(pass, cfg.workerIntervalMs);
+      timer.unref();
+      unlisten = await deps.db.listen(WAKE_CHANNEL, () => void pass());
+      log.info({ sms: channels.sms.provider, email: channels.email.provider }, 'notifier started');
+    },
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      await unlisten?.();
+      await running?.catch(() => undefined);
+      for (const c of Object.values(channels)) await c.close?.();
+    },
+  };
+}
+
+function buildChannels(deps: NotifierDeps, vapid: VapidKeys): Record<ChannelName, Channel> {
+  const { sms, email } = deps.config.notify;
+  const settings = new NotificationSettingsRepository(deps.db);
+  const smsChannel =
+    sms.provider === 'sns'
+      ? snsChannel(sms.sns)
+      : sms.provider === 'twilio'
+        ? twilioChannel({ ...sms.twilio, accountSid: sms.twilio.accountSid!, authToken: sms.twilio.authToken! })
+        : logChannel(deps.logger, 'sms');
+  return {
+    sms: smsChannel,
+    email: email.smtpUrl ? emailChannel({ smtpUrl: email.smtpUrl, from: email.from }) : logChannel(deps.logger, 'email'),
+    push: pushChannel({
+      vapid,
+      subscription: (o, u, e) => settings.pushSubscription(o, u, e),
+      forget: (o, u, e) => settings.removePushSubscription(o, u, e),
+    }),
+    log: logChannel(deps.logger),
+  };
+}

@@ -1,0 +1,139 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ALERT_RULES as RULES,
+  CHANNELS,
+  NOTIFICATION_STATUSES as STATUSES,
+  notification,
+  notificationSettings,
+  pushKey,
+  pushSubscriptionSaved,
+} from '@smartstock/api';
+import { AppError, notFound } from '../../errors.js';
+import { actor, idParam } from '../../plugins/http.js';
+import type { Notifier } from './notifier.js';
+import { NotificationInputError } from './preferences.js';
+
+const settingsBody = z
+  .object({
+    displayName: z.string().min(1).max(200).nullish(),
+    phone: z.string().min(3).max(32).nullish().describe('any format; stored as E.164'),
+    email: z.string().max(254).nullish(),
+    channels: z.array(z.enum(CHANNELS)).max(4),
+    rules: z.array(z.enum(RULES)).nullish().describe('null: the defaults of your role'),
+    quietHours: z.object({ start: z.string(), end: z.string() }).nullish().describe('HH:MM–HH:MM in the venue’s time zone'),
+    dailySummary: z.boolean().optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+const page = z.object({
+  venueId: z.uuid().optional(),
+  before: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export async function notificationRoutes(app: FastifyInstance, o: { notifier: Notifier }): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const n = o.notifier;
+  const tags = ['notifications'];
+  const paging = (q: z.infer<typeof page>) => ({
+    ...(q.venueId ? { venueId: q.venueId } : {}),
+    ...(q.before ? { before: new Date(q.before) } : {}),
+    limit: q.limit,
+  });
+
+  r.get(
+    '/notifications/settings',
+    {
+      onRequest: app.authorize(),
+      schema: { tags, summary: 'Your notification settings, per venue', response: { 200: z.array(notificationSettings) } },
+    },
+    (req) => n.settingsFor(actor(req).orgId, actor(req).userId),
+  );
+  r.put(
+    '/notifications/settings/:id',
+    {
+      onRequest: app.authorize(),
+      schema: {
+        tags,
+        summary: 'Set your notification settings at a venue (id = venue id)',
+        params: idParam,
+        body: settingsBody,
+        response: { 200: notificationSettings },
+      },
+    },
+    async (req) => {
+      const { orgId, userId } = actor(req);
+      try {
+        return (await n.saveSettings(orgId, userId, req.params.id, req.body)) ?? Promise.reject(notFound('venue'));
+      } catch (e) {
+        if (e instanceof NotificationInputError) throw new AppError(400, 'validation', e.message, e.field);
+        throw e;
+      }
+    },
+  );
+
+  r.get(
+    '/notifications/push/key',
+    { onRequest: app.authorize(), schema: { tags, summary: 'The VAPID public key for PushManager.subscribe', response: { 200: pushKey } } },
+    () => ({
+      publicKey: n.vapidPublicKey,
+    }),
+  );
+  r.post(
+    '/notifications/push/subscriptions',
+    {
+      onRequest: app.authorize(),
+      schema: {
+        tags,
+        summary: 'Register this browser for web push (the PushSubscription JSON)',
+        body: z.object({
+          endpoint: z.url().startsWith('https://'),
+          keys: z.object({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) }),
+        }),
+        response: { 201: pushSubscriptionSaved },
+      },
+    },
+    async (req, reply) => {
+      const { orgId, userId } = actor(req);
+      await n.addPushSubscription(orgId, userId, { endpoint: req.body.endpoint, ...req.body.keys });
+      return reply.code(201).send({ endpoint: req.body.endpoint });
+    },
+  );
+
+  r.get(
+    '/notifications/failed',
+    {
+      onRequest: app.authorize('owner', 'manager', 'technician'),
+      schema: {
+        tags,
+        summary: 'Messages that could not be delivered after every retry',
+        querystring: page,
+        response: { 200: z.array(notification) },
+      },
+    },
+    (req) => n.failed(actor(req).orgId, paging(req.query)),
+  );
+  r.get(
+    '/notifications',
+    {
+      onRequest: app.authorize('owner', 'manager'),
+      schema: {
+        tags,
+        summary: 'Every message the cloud sent or will send',
+        querystring: page.extend({ status: z.enum(STATUSES).optional() }),
+        response: { 200: z.array(notification) },
+      },
+    },
+    (req) => n.list(actor(req).orgId, { ...paging(req.query), ...(req.query.status ? { statuses: [req.query.status] } : {}) }),
+  );
+  r.post(
+    '/notifications/:id/retry',
+    {
+      onRequest: app.authorize('owner', 'manager'),
+      schema: { tags, summary: 'Send a dead-lettered message again', params: idParam, response: { 200: notification } },
+    },
+    async (req) => (await n.retry(actor(req).orgId, req.params.id)) ?? Promise.reject(notFound('failed notification')),
+  );
+}

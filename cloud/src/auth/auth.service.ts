@@ -1,0 +1,87 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from '../db/types.js';
+import { auditLog } from '../audit/index.js';
+import type { Member, UserService } from '../users/index.js';
+import { SessionRepository } from './session.repository.js';
+import type { Principal, Role } from '../plugins/principal.js';
+import { unauthorized } from '../errors.js';
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  user: { id: string; email: string; name: string; role: Role; orgId: string; mustChangePassword: boolean };
+}
+export interface AuthServiceDeps {
+  db: Db;
+  users: UserService;
+  signAccessToken: (p: Principal) => string;
+  refreshTtlSeconds: number;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** Sign-in, refresh-token rotation with reuse detection, sign-out. */
+export class AuthService {
+  constructor(private readonly d: AuthServiceDeps) {}
+
+  async login(email: string, password: string): Promise<Session> {
+    const cred = await this.d.users.findCredentials(email);
+    const ok = await this.d.users.verifyPassword(cred?.passwordHash, password);
+    if (!cred || !ok || cred.disabled) throw unauthorized('wrong e-mail or password');
+    await auditLog(this.d.db).record(cred.orgId, { userId: cred.id, action: 'login', entity: 'user', entityId: cred.id });
+    return this.issue(cred, randomUUID());
+  }
+
+  /** Rotates a refresh token. Presenting one that was already rotated means it was stolen or replayed: the whole family is revoked. */
+  async refresh(refreshToken: string): Promise<Session> {
+    const sessions = new SessionRepository(this.d.db);
+    const row = await sessions.findRefreshToken(sha256(refreshToken));
+    if (!row || row.revokedAt) throw unauthorized('refresh token is not valid');
+    if (row.rotatedAt || !(await sessions.markRotated(row.id))) {
+      await sessions.revokeFamily(row.familyId);
+      throw unauthorized('refresh token was already used; all sessions from it are signed out');
+    }
+    if (new Date(row.expiresAt).getTime() < Date.now()) throw unauthorized('refresh token expired');
+    const member = await this.d.users.getMember(row.orgId, row.userId);
+    if (!member) throw unauthorized('account no longer active');
+    return this.issue(member, row.familyId);
+  }
+
+  async logout(refreshToken: string | undefined): Promise<void> {
+    if (!refreshToken) return;
+    const sessions = new SessionRepository(this.d.db);
+    const row = await sessions.findRefreshToken(sha256(refreshToken));
+    if (row) await sessions.revokeFamily(row.familyId);
+  }
+
+  async me(p: Principal): Promise<Member> {
+    const m = await this.d.users.getMember(p.org, p.sub);
+    if (!m) throw unauthorized('account no longer active');
+    return m;
+  }
+
+  async changePassword(p: Principal, password: string): Promise<void> {
+    await this.d.users.setPassword(p.sub, password);
+  }
+
+  private async issue(m: Member, familyId: string): Promise<Session> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    await new SessionRepository(this.d.db).insertRefreshToken({
+      familyId,
+      userId: m.id,
+      orgId: m.orgId,
+      tokenHash: sha256(refreshToken),
+      expiresAt: new Date(Date.now() + this.d.refreshTtlSeconds * 1000),
+    });
+    return {
+      accessToken: this.d.signAccessToken({
+        sub: m.id,
+        org: m.orgId,
+        role: m.role,
+        ...(m.mustChangePassword ? { pwd: true as const } : {}),
+      }),
+      refreshToken,
+      user: { id: m.id, email: m.email, name: m.name, role: m.role, orgId: m.orgId, mustChangePassword: m.mustChangePassword },
+    };
+  }
+}

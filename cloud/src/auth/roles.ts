@@ -1,3 +1,0 @@
-/** Who someone is in an organisation. A leaf module: routes, services and repositories all speak it. */
-export const ROLES = ['owner', 'manager', 'bartender', 'technician'] as const;
-export type Role = (typeof ROLES)[number];

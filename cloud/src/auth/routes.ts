@@ -1,0 +1,99 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { member, noContent, session } from '@smartstock/api';
+import { ROLES } from '../plugins/principal.js';
+import type { App } from '../plugins/http.js';
+import { actor, idParam } from '../plugins/http.js';
+import type { AuthModuleOptions } from './index.js';
+
+export default async function authRoutes(app: App, o: AuthModuleOptions) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const s = o.auth;
+  const u = o.users;
+  r.post(
+    '/auth/login',
+    {
+      config: { rateLimit: { max: o.loginRateLimit.max, timeWindow: o.loginRateLimit.windowSeconds * 1000 } },
+      schema: {
+        tags: ['auth'],
+        security: [],
+        body: z.object({ email: z.string().min(3).max(254), password: z.string().min(1).max(1024) }),
+        response: { 200: session },
+      },
+    },
+    (req) => s.login(req.body.email, req.body.password),
+  );
+  r.post(
+    '/auth/refresh',
+    {
+      config: { rateLimit: { max: o.loginRateLimit.max * 6, timeWindow: o.loginRateLimit.windowSeconds * 1000 } },
+      schema: { tags: ['auth'], security: [], body: z.object({ refreshToken: z.string().min(1).max(200) }), response: { 200: session } },
+    },
+    (req) => s.refresh(req.body.refreshToken),
+  );
+  r.post(
+    '/auth/logout',
+    {
+      schema: {
+        tags: ['auth'],
+        security: [],
+        body: z.object({ refreshToken: z.string().max(200).optional() }).optional(),
+        response: { 204: noContent },
+      },
+    },
+    async (req, reply) => {
+      await s.logout(req.body?.refreshToken);
+      return reply.code(204).send();
+    },
+  );
+  r.get(
+    '/auth/me',
+    { onRequest: app.authorize(), config: { duringPasswordChange: true }, schema: { tags: ['auth'], response: { 200: member } } },
+    (req) => s.me(req.user),
+  );
+  r.post(
+    '/auth/password',
+    {
+      onRequest: app.authorize(),
+      config: { duringPasswordChange: true },
+      schema: { tags: ['auth'], body: z.object({ password: z.string().min(12).max(1024) }), response: { 204: noContent } },
+    },
+    async (req, reply) => {
+      await s.changePassword(req.user, req.body.password);
+      return reply.code(204).send();
+    },
+  );
+  r.get(
+    '/users',
+    { onRequest: app.authorize('owner', 'manager'), schema: { tags: ['users'], response: { 200: z.array(member) } } },
+    (req) => u.listUsers(actor(req).orgId),
+  );
+  r.post(
+    '/users',
+    {
+      onRequest: app.authorize('owner'),
+      schema: {
+        tags: ['users'],
+        body: z.object({ email: z.email(), name: z.string().min(1).max(200), password: z.string().min(12).max(1024), role: z.enum(ROLES) }),
+        response: { 201: member },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await u.createUser(actor(req).orgId, actor(req).userId, req.body)),
+  );
+  r.patch(
+    '/users/:id',
+    {
+      onRequest: app.authorize('owner'),
+      schema: { tags: ['users'], params: idParam, body: z.object({ role: z.enum(ROLES) }), response: { 200: member } },
+    },
+    (req) => u.setRole(actor(req).orgId, actor(req).userId, req.params.id, req.body.role),
+  );
+  r.delete(
+    '/users/:id',
+    { onRequest: app.authorize('owner'), schema: { tags: ['users'], params: idParam, response: { 204: noContent } } },
+    async (req, reply) => {
+      await u.removeUser(actor(req).orgId, actor(req).userId, req.params.id);
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,177 @@
+import { TOPICS, type ConfigAck, type DesiredConfig, type DeviceStatus } from '@smartstock/protocol';
+import type { Db, Queryable } from '../db/types.js';
+import type { AlertFeed } from '../alerts/index.js';
+import { auditLog } from '../audit/index.js';
+import { itemRecords } from '../inventory/index.js';
+import { liveEvents } from '../live/index.js';
+import { venueRecords } from '../venues/index.js';
+import type { Actor } from '../plugins/http.js';
+import { DeviceRepository, type Camera, type Device } from './device.repository.js';
+import { AppError, notFound, pgCode, conflict, deviceIdTaken } from '../errors.js';
+
+/** This module's repository, and what other modules lend it, over one connection or transaction. */
+const repos = (q: Queryable) => ({
+  devices: new DeviceRepository(q),
+  venues: venueRecords(q),
+  items: itemRecords(q),
+  live: liveEvents(q),
+  audit: auditLog(q),
+});
+
+/** The cloud's side of the MQTT link, as this module needs it: handed in at start-up (ingest's link implements it). */
+export type SnapshotAnswer = { jpeg: Buffer } | { error: string };
+
+export interface DeviceLink {
+  publish(topic: string, payload: Buffer | string, opts: { qos: 0 | 1; retain: boolean }): Promise<void>;
+  /** undefined: no answer in time; overlay false: no slot outlines or boxes drawn (training crops) */
+  requestSnapshot(deviceId: string, cameraId: string, timeoutMs: number, o?: { overlay: boolean }): Promise<SnapshotAnswer | undefined>;
+}
+
+/** Devices, their cameras and slots, the desired config they are sent, and what they report back. */
+export class DeviceService {
+  constructor(
+    private readonly db: Db,
+    private readonly link: DeviceLink,
+    private readonly alerts?: AlertFeed,
+    /** the embedded broker: revocation ends the device's open connection at once */
+    private readonly sessions?: { disconnect(deviceId: string): void },
+  ) {}
+
+  async register(a: Actor, d: { id: string; venueId: string; name: string; certFingerprint?: string | undefined }): Promise<Device> {
+    return this.db.transaction(async (tx) => {
+      const r = repos(tx);
+      if (!(await r.venues.getVenue(a.orgId, d.venueId))) throw notFound('venue');
+      // device ids are global (they are MQTT client ids): another organisation's is "taken", never whose
+      const held = await r.devices.getForIngest(d.id);
+      if (held) throw held.orgId === a.orgId ? conflict('your organisation already has a device with this id', 'id') : deviceIdTaken();
+      const device = await r.devices.create(a.orgId, d).catch((e: unknown) => {
+        if (pgCode(e) === '23505') throw deviceIdTaken();
+        throw e;
+      });
+      await r.audit.record(a.orgId, { userId: a.userId, action: 'register', entity: 'device', entityId: d.id });
+      return device;
+    });
+  }
+
+  /** The device a message names, in whichever organisation: ingest checks it against the topic before any service sees the message. */
+  forIngest(id: string): Promise<Device | undefined> {
+    return new DeviceRepository(this.db).getForIngest(id);
+  }
+
+  list(orgId: string, venueId?: string) {
+    return repos(this.db).devices.list(orgId, venueId);
+  }
+
+  async get(orgId: string, id: string) {
+    const d = await repos(this.db).devices.get(orgId, id);
+    if (!d) throw notFound('device');
+    return { ...d, cameras: await repos(this.db).devices.cameras(orgId, id) };
+  }
+
+  async revoke(a: Actor, id: string) {
+    const d = await repos(this.db).devices.revoke(a.orgId, id);
+    if (!d) throw notFound('device');
+    await repos(this.db).audit.record(a.orgId, { userId: a.userId, action: 'revoke', entity: 'device', entityId: id });
+    this.sessions?.disconnect(id);
+    return d;
+  }
+
+  /** Saves cameras and slots, then publishes the retained desired config with the new revision; the device's ack is tracked by recordAck. */
+  async saveCameras(a: Actor, deviceId: string, cameras: Camera[]) {
+    const { config, device } = await this.db.transaction(async (tx) => {
+      const r = repos(tx);
+      const device = await r.devices.get(a.orgId, deviceId);
+      if (!device) throw notFound('device');
+      if (device.revokedAt) throw conflict('device is revoked');
+      const skus = new Map<string, string>();
+      for (const c of cameras) {
+        const loc = await r.venues.getLocation(a.orgId, c.locationId);
+        if (!loc || loc.venueId !== device.venueId)
+          throw new AppError(404, 'not_found', `location ${c.locationId} not found in the device's venue`, 'locationId');
+        for (const s of c.slots) {
+          if (!s.itemId || skus.has(s.itemId)) continue;
+          const item = await r.items.get(a.orgId, s.itemId);
+          if (!item) throw new AppError(404, 'not_found', `item ${s.itemId} not found`, 'itemId');
+          skus.set(s.itemId, item.sku);
+        }
+      }
+      const revision = await r.devices.replaceCameras(a.orgId, deviceId, cameras);
+      const config: DesiredConfig = {
+        v: 1,
+        deviceId,
+        revision,
+        issuedAt: new Date().toISOString(),
+        cameras: cameras.map((c) => ({
+          id: c.id,
+          ...(c.name ? { name: c.name } : {}),
+          url: c.url,
+          transport: c.transport,
+          sampleEverySeconds: c.sampleEverySeconds,
+          enabled: c.enabled,
+          slots: c.slots.map((s) => ({
+            id: s.id,
+            sku: s.itemId ? skus.get(s.itemId)! : null,
+            ...(s.name ? { name: s.name } : {}),
+            polygon: s.polygon,
+          })),
+        })),
+      };
+      await r.audit.record(a.orgId, { userId: a.userId, action: 'configure', entity: 'device', entityId: deviceId, detail: { revision } });
+      return { config, device };
+    });
+    // published after commit: a device never sees a revision the database does not hold
+    await this.link.publish(TOPICS.config(deviceId), JSON.stringify(config), { qos: 1, retain: true });
+    return { ...device, configRevision: config.revision, cameras: await repos(this.db).devices.cameras(a.orgId, deviceId) };
+  }
+
+  async snapshot(orgId: string, deviceId: string, cameraId: string, timeoutMs: number, o?: { overlay: boolean }): Promise<Buffer> {
+    const d = await repos(this.db).devices.get(orgId, deviceId);
+    if (!d) throw notFound('device');
+    const answer = await this.link.requestSnapshot(deviceId, cameraId, timeoutMs, o);
+    if (!answer) throw new AppError(504, 'device_timeout', 'the device did not send a snapshot in time');
+    // the device answered but could not take one (e.g. the camera has no frame yet): say why
+    if ('error' in answer) throw new AppError(502, 'device_error', `the device could not take a snapshot: ${answer.error}`);
+    return answer.jpeg;
+  }
+
+  /** From ingest: the device's retained status or its last will. */
+  async recordStatus(deviceId: string, s: DeviceStatus): Promise<boolean> {
+    const state = s.state;
+    const known = await this.db.transaction(async (tx) => {
+      const r = repos(tx);
+      const health =
+        state === 'online'
+          ? {
+              cameras: s.cameras,
+              agentVersion: s.agentVersion,
+              uptimeS: s.uptimeS,
+              inferenceMs: s.inferenceMs,
+              models: s.models,
+              outbox: s.outbox,
+              configRevision: s.configRevision,
+              at: s.at,
+            }
+          : null;
+      const d = await r.devices.recordStatus(deviceId, { online: state === 'online', health });
+      if (d) await r.live.append(d.orgId, d.venueId, 'device', { deviceId, online: d.online, lastSeenAt: d.lastSeenAt, health: d.health });
+      return !!d;
+    });
+    if (known) await this.alerts?.deviceStatus(deviceId, s);
+    return known;
+  }
+
+  async recordAck(deviceId: string, ack: ConfigAck): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const r = repos(tx);
+      const d = await r.devices.recordAck(deviceId, { revision: ack.revision, error: ack.status === 'rejected' ? ack.error : null });
+      if (d)
+        await r.live.append(d.orgId, d.venueId, 'device', {
+          deviceId,
+          configRevision: d.configRevision,
+          configAckedRevision: d.configAckedRevision,
+          configError: d.configError,
+        });
+      return !!d;
+    });
+  }
+}

@@ -1,0 +1,109 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { DEVICE_ID_PATTERN } from '@smartstock/protocol';
+import { binary, device, deviceWithCameras } from '@smartstock/api';
+import type { App } from '../plugins/http.js';
+import { actor } from '../plugins/http.js';
+import type { DevicesModuleOptions } from './index.js';
+
+const deviceId = z.string().regex(DEVICE_ID_PATTERN, 'expected a thing name: 1-128 of [a-zA-Z0-9:_-]');
+const localId = z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'expected 1-64 of [a-zA-Z0-9_.-]');
+const point = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]);
+const camera = z.object({
+  id: localId,
+  locationId: z.uuid(),
+  name: z.string().max(120).nullable().optional(),
+  url: z.string().regex(/^(rtsps?|file):\/\/.+/, 'expected an rtsp://, rtsps:// or file:// URL'),
+  transport: z.enum(['tcp', 'udp', 'auto']).default('tcp'),
+  sampleEverySeconds: z.number().min(0.1).max(3600).default(2),
+  enabled: z.boolean().default(true),
+  slots: z
+    .array(
+      z.object({
+        id: localId,
+        itemId: z.uuid().nullable(),
+        name: z.string().max(120).nullable().optional(),
+        polygon: z.array(point).min(3).max(64),
+      }),
+    )
+    .max(200)
+    .refine((s) => new Set(s.map((x) => x.id)).size === s.length, 'slot ids must be unique within a camera'),
+});
+const params = z.object({ id: deviceId });
+const manage = ['owner', 'technician'] as const;
+
+export default async function deviceRoutes(app: App, o: DevicesModuleOptions) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const s = o.devices;
+  const tags = ['devices'];
+  r.post(
+    '/devices',
+    {
+      onRequest: app.authorize(...manage),
+      schema: {
+        tags,
+        body: z.object({
+          id: deviceId,
+          venueId: z.uuid(),
+          name: z.string().min(1).max(200),
+          certFingerprint: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/)
+            .optional(),
+        }),
+        response: { 201: device },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await s.register(actor(req), req.body)),
+  );
+  r.get(
+    '/devices',
+    {
+      onRequest: app.authorize(),
+      schema: { tags, querystring: z.object({ venueId: z.uuid().optional() }), response: { 200: z.array(device) } },
+    },
+    (req) => s.list(actor(req).orgId, req.query.venueId),
+  );
+  r.get('/devices/:id', { onRequest: app.authorize(), schema: { tags, params, response: { 200: deviceWithCameras } } }, (req) =>
+    s.get(actor(req).orgId, req.params.id),
+  );
+  r.post('/devices/:id/revoke', { onRequest: app.authorize(...manage), schema: { tags, params, response: { 200: device } } }, (req) =>
+    s.revoke(actor(req), req.params.id),
+  );
+  r.put(
+    '/devices/:id/cameras',
+    {
+      onRequest: app.authorize(...manage),
+      schema: {
+        tags,
+        summary: "Saves the device's cameras and slots and publishes its retained config with the next revision",
+        params,
+        body: z.object({
+          cameras: z
+            .array(camera)
+            .max(32)
+            .refine((c) => new Set(c.map((x) => x.id)).size === c.length, 'camera ids must be unique'),
+        }),
+        response: { 200: deviceWithCameras },
+      },
+    },
+    (req) => s.saveCameras(actor(req), req.params.id, req.body.cameras),
+  );
+  r.post(
+    '/devices/:id/snapshot',
+    {
+      onRequest: app.authorize('owner', 'manager', 'technician'),
+      schema: {
+        tags,
+        summary: 'Asks the device for an annotated JPEG; 504 when it does not answer in time',
+        params,
+        body: z.object({ cameraId: localId }),
+        response: { 200: { content: { 'image/jpeg': { schema: binary } } } },
+      },
+    },
+    async (req, reply) => {
+      const jpeg = await s.snapshot(actor(req).orgId, req.params.id, req.body.cameraId, o.snapshotTimeoutMs);
+      return reply.type('image/jpeg').header('cache-control', 'no-store').send(jpeg);
+    },
+  );
+}

@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import type { Queryable } from '../db/types.js';
+import { ItemRepository } from './item.repository.js';
+import type { InventoryService } from './inventory.service.js';
+import itemRoutes from './items.routes.js';
+import inventoryRoutes from './routes.js';
+
+export { InventoryService, present, type Adjustment, type PresentedStock } from './inventory.service.js';
+export { ObservationService, type ObservingDevice } from './observation.service.js';
+export type { Item, ItemInput, ItemLocation } from './item.repository.js';
+
+/** What other modules may read or create inside their own transaction (a slot's SKU in device config, the demo seed). */
+export type ItemRecords = Pick<ItemRepository, 'get' | 'list' | 'create' | 'setStockSettings'>;
+export const itemRecords = (q: Queryable): ItemRecords => new ItemRepository(q);
+
+/** /inventory/items (the catalogue), stock levels, adjustments, scans and history. */
+export async function inventoryModule(app: FastifyInstance, o: { inventory: InventoryService }): Promise<void> {
+  await app.register(itemRoutes, o);
+  await app.register(inventoryRoutes, o);
+}

@@ -1,0 +1,69 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { item, itemPage, noContent } from '@smartstock/api';
+import type { App } from '../plugins/http.js';
+import { actor, idParam } from '../plugins/http.js';
+import type { InventoryService } from './inventory.service.js';
+
+const stockSetting = z.object({
+  locationId: z.uuid(),
+  parLevel: z.number().min(0).max(100_000),
+  reorderPoint: z.number().min(0).max(100_000),
+});
+const itemBody = z.object({
+  sku: z.string().min(1).max(64),
+  name: z.string().min(1).max(200),
+  category: z.string().min(1).max(64).optional(),
+  barcode: z.string().min(1).max(64).nullable().optional(),
+  bottleSizeMl: z.number().int().positive().max(100_000).nullable().optional(),
+  unit: z.string().min(1).max(32).optional(),
+  unitCost: z.number().min(0).max(1_000_000).nullable().optional(),
+  supplier: z.string().max(200).nullable().optional(),
+  expiresOn: z.iso.date().nullable().optional(),
+  locations: z.array(stockSetting).max(100).optional(),
+});
+const listQuery = z.object({
+  q: z.string().max(200).optional(),
+  category: z.string().max(64).optional(),
+  locationId: z.uuid().optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+const edit = ['owner', 'manager'] as const;
+
+export default async function itemRoutes(app: App, o: { inventory: InventoryService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const s = o.inventory;
+  const tags = ['items'];
+  r.get('/inventory/items', { onRequest: app.authorize(), schema: { tags, querystring: listQuery, response: { 200: itemPage } } }, (req) =>
+    s.listItems(actor(req).orgId, stripUndefined(req.query)),
+  );
+  r.get('/inventory/items/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: item } } }, (req) =>
+    s.getItem(actor(req).orgId, req.params.id),
+  );
+  r.post(
+    '/inventory/items',
+    { onRequest: app.authorize(...edit), schema: { tags, body: itemBody, response: { 201: item } } },
+    async (req, reply) => reply.code(201).send(await s.createItem(actor(req), req.body)),
+  );
+  r.patch(
+    '/inventory/items/:id',
+    {
+      onRequest: app.authorize(...edit),
+      schema: { tags, params: idParam, body: itemBody.partial().extend({ archived: z.boolean().optional() }), response: { 200: item } },
+    },
+    (req) => s.updateItem(actor(req), req.params.id, req.body),
+  );
+  r.delete(
+    '/inventory/items/:id',
+    { onRequest: app.authorize(...edit), schema: { tags, params: idParam, response: { 204: noContent } } },
+    async (req, reply) => {
+      await s.deleteItem(actor(req), req.params.id);
+      return reply.code(204).send();
+    },
+  );
+}
+
+function stripUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
+}

@@ -1,0 +1,83 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { adjustKind, adjustment, itemHistory, locationStock, scanResult } from '@smartstock/api';
+import type { App } from '../plugins/http.js';
+import { actor, idParam } from '../plugins/http.js';
+import type { InventoryService } from './inventory.service.js';
+
+const count = ['owner', 'manager', 'bartender'] as const;
+
+export default async function inventoryRoutes(app: App, o: { inventory: InventoryService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const s = o.inventory;
+  const tags = ['inventory'];
+  r.post(
+    '/inventory/items/:id/adjust',
+    {
+      onRequest: app.authorize(...count),
+      schema: {
+        tags,
+        summary: 'Count, waste, receive, sell or adjust one item at one location, with a reason',
+        params: idParam,
+        body: z.object({
+          locationId: z.uuid(),
+          type: adjustKind,
+          quantity: z.number().min(-100_000).max(100_000),
+          reason: z.string().max(500).optional(),
+        }),
+        response: { 201: adjustment },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await s.adjust(actor(req), req.params.id, req.body)),
+  );
+  r.get(
+    '/inventory/locations/:id/stock',
+    {
+      onRequest: app.authorize(),
+      schema: {
+        tags,
+        summary: 'Live level of every item at a location, its source, freshness and confidence',
+        params: idParam,
+        response: { 200: locationStock },
+      },
+    },
+    (req) => s.locationStock(actor(req).orgId, req.params.id),
+  );
+  r.post(
+    '/inventory/scan',
+    {
+      onRequest: app.authorize(...count),
+      schema: {
+        tags,
+        summary: 'Barcode → item; then count or receive it',
+        body: z.object({
+          barcode: z.string().min(1).max(64),
+          action: z.enum(['lookup', 'COUNT', 'RECEIVE']).default('lookup'),
+          locationId: z.uuid().optional(),
+          quantity: z.number().min(0).max(100_000).optional(),
+          reason: z.string().max(500).optional(),
+        }),
+        response: { 200: scanResult },
+      },
+    },
+    (req) => s.scan(actor(req), req.body),
+  );
+  r.get(
+    '/inventory/items/:id/history',
+    {
+      onRequest: app.authorize(),
+      schema: {
+        tags,
+        summary: 'Observations and transactions of one item over time',
+        params: idParam,
+        querystring: z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }),
+        response: { 200: itemHistory },
+      },
+    },
+    (req) => {
+      const to = req.query.to ? new Date(req.query.to) : new Date();
+      const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 7 * 86_400_000);
+      return s.history(actor(req).orgId, req.params.id, from, to);
+    },
+  );
+}

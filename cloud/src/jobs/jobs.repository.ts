@@ -1,0 +1,32 @@
+import type { Queryable } from '../db/types.js';
+
+export interface JobOwner {
+  id: string;
+  name: string;
+}
+
+/** Whose job is whose: the queue's own tables know nothing of organisations. */
+export class JobsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async add(orgId: string, id: string, name: string): Promise<void> {
+    await this.db.query('INSERT INTO jobs (id, org_id, name) VALUES ($1, $2, $3)', [id, orgId, name]);
+  }
+
+  async get(orgId: string, id: string): Promise<JobOwner | undefined> {
+    const { rows } = await this.db.query<JobOwner>('SELECT id, name FROM jobs WHERE org_id = $1 AND id = $2', [orgId, id]);
+    return rows[0];
+  }
+
+  /** Forgets jobs the queue no longer keeps. */
+  async forget(olderThanDays: number): Promise<number> {
+    const { rowCount } = await this.db.query('DELETE FROM jobs WHERE created_at < now() - make_interval(days => $1)', [olderThanDays]);
+    return rowCount;
+  }
+
+  /** The schema the cloud's own tables live in: the queue's schema is named after it, so test schemas never share a queue. */
+  async currentSchema(): Promise<string> {
+    const { rows } = await this.db.query<{ schema: string }>('SELECT current_schema() AS schema');
+    return rows[0]!.schema;
+  }
+}

@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import PgBoss from 'pg-boss';
+import type { z } from 'zod';
+import type { Logger } from '@smartstock/runtime';
+import type { Db, Queryable } from '../db/types.js';
+import { sqlExecutor, type SqlExecutor } from '../db/sql-executor.js';
+import { JobsRepository } from './jobs.repository.js';
+import type { jobView } from '@smartstock/api';
+
+/** A job's life as the API tells it. */
+export type JobView = z.infer<typeof jobView>;
+export type JobStatus = JobView['status'];
+
+export interface JobContext {
+  jobId: string;
+  orgId: string;
+  /** 1 on the first run */
+  attempt: number;
+  /** true on the run after which a failure is final */
+  lastAttempt: boolean;
+  /** aborted when this instance stops: a long job may give up early, and is retried elsewhere */
+  signal: AbortSignal;
+  log: Logger;
+}
+
+export interface JobDefinition<S extends z.ZodType> {
+  /** the payload's shape: checked when the job is sent and again when it runs */
+  payload: S;
+  /** resolves to the job's result (kept as JSON); a throw is a failed run */
+  run(payload: z.output<S>, ctx: JobContext): Promise<unknown>;
+  /** runs after the first that failed (default 2) */
+  retries?: number;
+  /** seconds before the first retry, doubled (with jitter) for each one after (default 5) */
+  retryDelaySeconds?: number;
+  /** a run longer than this, or whose instance died, counts as failed (default 300) */
+  timeoutSeconds?: number;
+  /** jobs of this name one instance runs at once (default 1; 0: this instance only sends them) */
+  concurrency?: number;
+}
+
+export interface JobQueueOptions {
+  db: Db;
+  logger: Logger;
+  pollingIntervalSeconds: number;
+  maintenanceIntervalSeconds: number;
+  /** how long stop() lets running jobs finish before handing them back for a retry */
+  stopGraceSeconds?: number;
+}
+
+interface Stored {
+  orgId: string;
+  payload: unknown;
+}
+
+/** Instances tell each other a job was sent, so an idle one starts it at once instead of at its next poll. */
+const WAKE_CHANNEL = 'smartstock_jobs';
+const NAME = /^[a-z][a-z0-9_]{0,49}$/;
+/** pg-boss's statements that complete or fail a run (src/plans.js completeJobs, failJobs) */
+const UNAWAITED = /state = 'completed',|WITH deleted_jobs AS/;
+
+const STATUS: Record<string, JobStatus> = {
+  created: 'queued',
+  retry: 'retrying',
+  active: 'running',
+  completed: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+/**
+ * The one job queue of the cloud, on PostgreSQL (or PGlite) through pg-boss: a job outlives
+ * the instance that sent it, any instance may run it, a failed run is retried with backoff,
+ * and a job that keeps failing ends failed with the reason.
+ */
+export class JobQueue {
+  private readonly defs = new Map<string, JobDefinition<z.ZodType>>();
+  private readonly workers = new Map<string, string[]>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly log: Logger;
+  private boss: PgBoss | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+  private stopping = new AbortController();
+
+  constructor(private readonly o: JobQueueOptions) {
+    this.log = o.logger.child({ module: 'jobs' });
+  }
+
+  /** Declares a kind of job and runs it on this instance; before or after start(). */
+  async register<S extends z.ZodType>(name: string, def: JobDefinition<S>): Promise<void> {
+    if (!NAME.test(name)) throw new Error(`job name ${JSON.stringify(name)}: expected 1-50 of [a-z0-9_], starting with a letter`);
+    if (this.defs.has(name)) throw new Error(`job ${name} is registered already`);
+    this.defs.set(name, def as unknown as JobDefinition<z.ZodType>);
+    if (this.boss) await this.activate(name);
+  }
+
+  /**
+   * Sends a job for the organisation; resolves to its id. Given tx, the job exists only if
+   * tx commits, so a job never runs for a row its sender rolled back.
+   */
+  async enqueue(name: string, payload: unknown, o: { orgId: string; tx?: Queryable; id?: string }): Promise<string> {
+    const def = this.defs.get(name);
+    if (!def) throw new Error(`no job named ${name} is registered`);
+    const checked = def.payload.safeParse(payload);
+    if (!checked.success) throw new Error(`job ${name}: bad payload: ${describe(checked.error)}`);
+    const boss = this.started();
+    const id = o.id ?? randomUUID();
+    const send = async (tx: Queryable) => {
+      await new JobsRepository(tx).add(o.orgId, id, name);
+      await boss.send(name, { orgId: o.orgId, payload: checked.data } satisfies Stored, { id, db: sqlExecutor(tx) } as PgBoss.SendOptions);
+      await tx.notify(WAKE_CHANNEL, name);
+    };
+    await (o.tx ? send(o.tx) : this.o.db.transaction(send));
+    return id;
+  }
+
+  /** The job, if it is the organisation's. */
+  async get(orgId: string, id: string): Promise<JobView | undefined> {
+    const owner = await new JobsRepository(this.o.db).get(orgId, id);
+    if (!owner) return undefined;
+    const job = await this.started().getJobById<Stored>(owner.name, id, { includeArchive: true });
+    return job ? view(job) : undefined;
+  }
+
+  async start(): Promise<void> {
+    if (this.boss) return;
+    const schema = await new JobsRepository(this.o.db).currentSchema();
+    const boss = new PgBoss({
+      db: this.tracked(sqlExecutor(this.o.db)),
+      schema: schema === 'public' ? 'pgboss' : `${schema}_pgboss`,
+      supervise: true,
+      schedule: false,
+      maintenanceIntervalSeconds: this.o.maintenanceIntervalSeconds,
+    });
+    boss.on('error', (err) => this.log.error({ err }, 'job queue error'));
+    // pg-boss keeps a job at most 14 days (an unstarted one); once it has dropped a job, its owner row goes too
+    boss.on('maintenance', () => {
+      void new JobsRepository(this.o.db).forget(15).catch((err: unknown) => this.log.warn({ err }, 'old jobs not forgotten'));
+    });
+    await boss.start();
+    this.boss = boss;
+    for (const name of this.defs.keys()) await this.activate(name);
+    this.unlisten = await this.o.db.listen(WAKE_CHANNEL, (name) => this.wake(name));
+  }
+
+  async stop(): Promise<void> {
+    const boss = this.boss;
+    if (!boss) return;
+    await this.unlisten?.();
+    // no new runs here; running ones are told, may finish, and what still runs then fails its run and is retried elsewhere
+    for (const id of [...this.workers.values()].flat()) await boss.offWork({ id });
+    this.stopping.abort();
+    await boss.stop({ graceful: true, close: false, timeout: (this.o.stopGraceSeconds ?? 10) * 1000 });
+    // pg-boss records a finished run without awaiting it: let those writes land before the database closes
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+    this.boss = undefined;
+    this.workers.clear();
+    this.stopping = new AbortController();
+  }
+
+  private started(): PgBoss {
+    if (!this.boss) throw new Error('the job queue is not started');
+    return this.boss;
+  }
+
+  private async activate(name: string): Promise<void> {
+    const def = this.defs.get(name)!;
+    const boss = this.started();
+    const retries = def.retries ?? 2;
+    const options = {
+      name,
+      retryLimit: retries,
+      retryDelay: def.retryDelaySeconds ?? 5,
+      retryBackoff: true,
+      expireInSeconds: def.timeoutSeconds ?? 300,
+    };
+    // the first instance creates the queue; every start applies its options, so a changed timeout takes effect
+    await boss.createQueue(name, options);
+    await boss.updateQueue(name, options);
+    const ids: string[] = [];
+    for (let i = 0; i < (def.concurrency ?? 1); i++) {
+      let id = '';
+      const work = async ([job]: PgBoss.JobWithMetadata<Stored>[]) => {
+        try {
+          return await this.runOne(name, def, job!, retries);
+        } finally {
+          // a worker that found a job looks for the next at once; only an idle one waits for its poll or a wake-up
+          boss.notifyWorker(id);
+        }
+      };
+      id = await boss.work<Stored>(
+        name,
+        { pollingIntervalSeconds: this.o.pollingIntervalSeconds, batchSize: 1, includeMetadata: true },
+        work,
+      );
+      ids.push(id);
+    }
+    this.workers.set(name, ids);
+  }
+
+  private async runOne(name: string, def: JobDefinition<z.ZodType>, job: PgBoss.JobWithMetadata<Stored>, retries: number) {
+    const attempt = job.retryCount + 1;
+    const log = this.log.child({ job: name, jobId: job.id, attempt });
+    const payload = def.payload.safeParse(job.data.payload);
+    // a payload sent by an older version that this one no longer reads: retrying will not help, but says why
+    if (!payload.success) throw new Error(`bad payload: ${describe(payload.error)}`);
+    try {
+      const result = await def.run(payload.data, {
+        jobId: job.id,
+        orgId: job.data.orgId,
+        attempt,
+        lastAttempt: attempt > retries,
+        signal: this.stopping.signal,
+        log,
+      });
+      log.debug('job done');
+      return result;
+    } catch (e) {
+      log.warn({ err: e }, attempt > retries ? 'job failed for good' : 'job run failed; it will be retried');
+      throw e;
+    }
+  }
+
+  private wake(name: string): void {
+    for (const id of this.workers.get(name) ?? []) this.boss?.notifyWorker(id);
+  }
+
+  private tracked(x: SqlExecutor): SqlExecutor {
+    return {
+      executeSql: (text, values) => {
+        const p = x.executeSql(text, values);
+        this.inFlight.add(p);
+        void p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
+        if (!values?.length || !UNAWAITED.test(text)) return p;
+        // pg-boss records the end of a run without awaiting it: a rejection there (the database
+        // gone for a moment) would be unhandled and end the process. The run then stays active
+        // until it expires, and is retried like the run of an instance that died.
+        return p.catch((err: unknown) => {
+          this.log.warn({ err }, 'the end of a job run could not be recorded; the job will run again');
+          return { rows: [{ count: 0 }], rowCount: 0 };
+        });
+      },
+    };
+  }
+}
+
+function describe(e: z.ZodError): string {
+  return e.issues.map((i) => `${i.path.length ? i.path.join('.') : '(payload)'}: ${i.message}`).join('; ');
+}
+
+const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+function view(job: PgBoss.JobWithMetadata<Stored>): JobView {
+  const status = STATUS[job.state] ?? 'queued';
+  const output = (job as { output?: unknown }).output;
+  const failure = status === 'failed' || status === 'retrying' ? output : undefined;
+  const finished = status === 'done' || status === 'failed' || status === 'cancelled';
+  return {
+    id: job.id,
+    name: job.name,
+    status,
+    attempts: job.startedOn ? job.retryCount + 1 : 0,
+    maxAttempts: job.retryLimit + 1,
+    result: status === 'done' ? (output ?? null) : null,
+    error: failure ? reason(failure) : null,
+    createdAt: iso(job.createdOn)!,
+    startedAt: iso(job.startedOn),
+    finishedAt: finished ? iso(job.completedOn) : null,
+  };
+}
+
+/** pg-boss keeps a failed run's serialised error; the API tells its message, never its stack. */
+function reason(output: unknown): string {
+  const o = output as { message?: unknown; value?: unknown } | null;
+  const message = o?.message ?? (typeof o?.value === 'string' ? o.value : (o?.value as { message?: unknown } | undefined)?.message);
+  return typeof message === 'string' ? message : 'the job failed';
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+// for its declarations: the websocket route option and handler routes.ts uses
+import type {} from '@fastify/websocket';
+import type { Queryable } from '../db/types.js';
+import type { VenueService } from '../venues/index.js';
+import type { LiveHub } from './hub.js';
+import type { LiveData, LiveType } from '@smartstock/api';
+import { LiveEventRepository } from './live-event.repository.js';
+import liveRoutes from './routes.js';
+
+export { LiveHub, type LiveSubscriber } from './hub.js';
+
+/** The live feed as other modules write it: an event appended inside their transaction, pushed once it commits. */
+export interface LiveEvents {
+  append<T extends LiveType>(orgId: string, venueId: string | null, type: T, data: LiveData<T>): Promise<number>;
+}
+export const liveEvents = (q: Queryable): LiveEvents => new LiveEventRepository(q);
+
+export interface LiveModuleOptions {
+  hub: LiveHub;
+  /** a socket opens only on a venue of the caller's organisation */
+  venues: VenueService;
+}
+
+/** GET /live: the WebSocket. */
+export async function liveModule(app: FastifyInstance, o: LiveModuleOptions): Promise<void> {
+  await app.register(liveRoutes, o);
+}

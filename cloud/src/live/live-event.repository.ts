@@ -1,0 +1,54 @@
+import type { LiveData, LiveType } from '@smartstock/api';
+import type { Queryable } from '../db/types.js';
+
+export const LIVE_CHANNEL = 'smartstock_live';
+
+export interface LiveEvent {
+  id: number;
+  orgId: string;
+  venueId: string | null;
+  type: LiveType;
+  /** as JSON: LiveData<type> with its timestamps as strings */
+  data: unknown;
+}
+
+/**
+ * Live events: appended in the writer's transaction, announced with NOTIFY
+ * (delivered at commit, so a rolled-back change is never pushed), read back
+ * in id order by every instance. The id is the client's resync cursor.
+ */
+export class LiveEventRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async append<T extends LiveType>(orgId: string, venueId: string | null, type: T, data: LiveData<T>): Promise<number> {
+    const { rows } = await this.db.query<{ id: number }>(
+      'INSERT INTO live_events (org_id, venue_id, type, data) VALUES ($1, $2, $3, $4) RETURNING id',
+      [orgId, venueId, type, JSON.stringify(data)],
+    );
+    const id = rows[0]!.id;
+    await this.db.notify(LIVE_CHANNEL, String(id));
+    return id;
+  }
+
+  async after(cursor: number, limit = 1000, scope?: { orgId: string; venueId: string }): Promise<LiveEvent[]> {
+    const { rows } = await this.db.query<LiveEvent>(
+      `SELECT id, org_id AS "orgId", venue_id AS "venueId", type, data FROM live_events
+       WHERE id > $1 AND ($3::uuid IS NULL OR (org_id = $3 AND (venue_id IS NULL OR venue_id = $4))) ORDER BY id LIMIT $2`,
+      [cursor, limit, scope?.orgId ?? null, scope?.venueId ?? null],
+    );
+    return rows;
+  }
+
+  async lastId(): Promise<number> {
+    const { rows } = await this.db.query<{ id: number | null }>('SELECT max(id) AS id FROM live_events');
+    return rows[0]!.id ?? 0;
+  }
+
+  async byIds(ids: number[]): Promise<LiveEvent[]> {
+    const { rows } = await this.db.query<LiveEvent>(
+      'SELECT id, org_id AS "orgId", venue_id AS "venueId", type, data FROM live_events WHERE id = ANY($1::bigint[]) ORDER BY id',
+      [ids],
+    );
+    return rows;
+  }
+}

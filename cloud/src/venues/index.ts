@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import type { Queryable } from '../db/types.js';
+import { VenueRepository } from './venue.repository.js';
+import type { VenueService } from './venue.service.js';
+import venueRoutes from './routes.js';
+
+export { VenueService } from './venue.service.js';
+export type { Location, Organisation, Venue } from './venue.repository.js';
+
+/** What other modules may read or create inside their own transaction (device config, first start, the demo seed). */
+export type VenueRecords = Pick<
+  VenueRepository,
+  'createOrganisation' | 'getVenue' | 'getLocation' | 'listVenues' | 'listLocations' | 'createVenue' | 'createLocation'
+>;
+export const venueRecords = (q: Queryable): VenueRecords => new VenueRepository(q);
+
+/** /venues and /locations. */
+export async function venuesModule(app: FastifyInstance, o: { venues: VenueService }): Promise<void> {
+  await app.register(venueRoutes, o);
+}

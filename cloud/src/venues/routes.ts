@@ -1,0 +1,82 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { LOCATION_TYPES, location, noContent, venue, venueWithLocations } from '@smartstock/api';
+import type { App } from '../plugins/http.js';
+import { actor, idParam } from '../plugins/http.js';
+import { timeZoneSchema } from '../plugins/time-zone.js';
+import type { VenueService } from './venue.service.js';
+
+const venueBody = z.object({ name: z.string().min(1).max(200), timezone: timeZoneSchema.optional() });
+const locationBody = z.object({
+  name: z.string().min(1).max(200),
+  type: z.enum(LOCATION_TYPES).optional(),
+  active: z.boolean().optional(),
+});
+const manage = ['owner', 'manager'] as const;
+
+export default async function venueRoutes(app: App, o: { venues: VenueService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const s = o.venues;
+  const tags = ['venues'];
+  r.get('/venues', { onRequest: app.authorize(), schema: { tags, response: { 200: z.array(venue) } } }, (req) =>
+    s.listVenues(actor(req).orgId),
+  );
+  r.get('/venues/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: venueWithLocations } } }, (req) =>
+    s.getVenue(actor(req).orgId, req.params.id),
+  );
+  r.post(
+    '/venues',
+    { onRequest: app.authorize(...manage), schema: { tags, body: venueBody, response: { 201: venue } } },
+    async (req, reply) => reply.code(201).send(await s.createVenue(actor(req), req.body)),
+  );
+  r.patch(
+    '/venues/:id',
+    { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: venueBody.partial(), response: { 200: venue } } },
+    (req) => s.updateVenue(actor(req), req.params.id, req.body),
+  );
+  r.delete(
+    '/venues/:id',
+    { onRequest: app.authorize('owner'), schema: { tags, params: idParam, response: { 204: noContent } } },
+    async (req, reply) => {
+      await s.deleteVenue(actor(req), req.params.id);
+      return reply.code(204).send();
+    },
+  );
+  r.get(
+    '/venues/:id/locations',
+    { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: z.array(location) } } },
+    (req) => s.listLocations(actor(req).orgId, req.params.id),
+  );
+  r.post(
+    '/venues/:id/locations',
+    {
+      onRequest: app.authorize(...manage),
+      schema: { tags, params: idParam, body: locationBody.omit({ active: true }), response: { 201: location } },
+    },
+    async (req, reply) => reply.code(201).send(await s.createLocation(actor(req), { ...req.body, venueId: req.params.id })),
+  );
+  r.post(
+    '/inventory/locations',
+    {
+      onRequest: app.authorize(...manage),
+      schema: { tags, body: locationBody.omit({ active: true }).extend({ venueId: z.uuid() }), response: { 201: location } },
+    },
+    async (req, reply) => reply.code(201).send(await s.createLocation(actor(req), req.body)),
+  );
+  r.get('/inventory/locations/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: location } } }, (req) =>
+    s.getLocation(actor(req).orgId, req.params.id),
+  );
+  r.patch(
+    '/inventory/locations/:id',
+    { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: locationBody.partial(), response: { 200: location } } },
+    (req) => s.updateLocation(actor(req), req.params.id, req.body),
+  );
+  r.delete(
+    '/inventory/locations/:id',
+    { onRequest: app.authorize(...manage), schema: { tags, params: idParam, response: { 204: noContent } } },
+    async (req, reply) => {
+      await s.deleteLocation(actor(req), req.params.id);
+      return reply.code(204).send();
+    },
+  );
+}

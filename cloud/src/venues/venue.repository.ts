@@ -1,0 +1,121 @@
+import type { Queryable } from '../db/types.js';
+
+export interface Organisation {
+  id: string;
+  name: string;
+}
+export interface Venue {
+  id: string;
+  orgId: string;
+  name: string;
+  timezone: string;
+}
+export interface Location {
+  id: string;
+  orgId: string;
+  venueId: string;
+  name: string;
+  type: 'bar' | 'storage' | 'cellar' | 'kitchen' | 'other';
+  active: boolean;
+}
+
+/** Organisations, venues and locations. Every read takes the caller's org id; a foreign id reads as absent. */
+export class VenueRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async createOrganisation(name: string): Promise<Organisation> {
+    const { rows } = await this.db.query<Organisation>('INSERT INTO organisations (name) VALUES ($1) RETURNING id, name', [name]);
+    return rows[0]!;
+  }
+
+  /** The organisation made on first start (the oldest). */
+  async firstOrganisationId(): Promise<string | undefined> {
+    const { rows } = await this.db.query<{ id: string }>('SELECT id FROM organisations ORDER BY created_at LIMIT 1');
+    return rows[0]?.id;
+  }
+
+  async createVenue(orgId: string, v: { name: string; timezone?: string }): Promise<Venue> {
+    const { rows } = await this.db.query<Venue>(
+      `INSERT INTO venues (org_id, name, timezone) VALUES ($1, $2, $3)
+       RETURNING id, org_id AS "orgId", name, timezone`,
+      [orgId, v.name, v.timezone ?? 'UTC'],
+    );
+    return rows[0]!;
+  }
+
+  async listVenues(orgId: string): Promise<Venue[]> {
+    const { rows } = await this.db.query<Venue>(
+      'SELECT id, org_id AS "orgId", name, timezone FROM venues WHERE org_id = $1 ORDER BY name',
+      [orgId],
+    );
+    return rows;
+  }
+
+  async createLocation(orgId: string, l: { venueId: string; name: string; type?: Location['type'] }): Promise<Location> {
+    const { rows } = await this.db.query<Location>(
+      `INSERT INTO locations (org_id, venue_id, name, type) VALUES ($1, $2, $3, $4)
+       RETURNING id, org_id AS "orgId", venue_id AS "venueId", name, type, active`,
+      [orgId, l.venueId, l.name, l.type ?? 'bar'],
+    );
+    return rows[0]!;
+  }
+
+  async getLocation(orgId: string, id: string): Promise<Location | undefined> {
+    const { rows } = await this.db.query<Location>(
+      'SELECT id, org_id AS "orgId", venue_id AS "venueId", name, type, active FROM locations WHERE org_id = $1 AND id = $2',
+      [orgId, id],
+    );
+    return rows[0];
+  }
+
+  async listLocations(orgId: string, venueId: string): Promise<Location[]> {
+    const { rows } = await this.db.query<Location>(
+      `SELECT id, org_id AS "orgId", venue_id AS "venueId", name, type, active FROM locations
+       WHERE org_id = $1 AND venue_id = $2 ORDER BY name`,
+      [orgId, venueId],
+    );
+    return rows;
+  }
+
+  async getVenue(orgId: string, id: string): Promise<Venue | undefined> {
+    const { rows } = await this.db.query<Venue>('SELECT id, org_id AS "orgId", name, timezone FROM venues WHERE org_id = $1 AND id = $2', [
+      orgId,
+      id,
+    ]);
+    return rows[0];
+  }
+
+  async updateVenue(
+    orgId: string,
+    id: string,
+    v: { name?: string | undefined; timezone?: string | undefined },
+  ): Promise<Venue | undefined> {
+    const { rows } = await this.db.query<Venue>(
+      `UPDATE venues SET name = COALESCE($3, name), timezone = COALESCE($4, timezone) WHERE org_id = $1 AND id = $2
+       RETURNING id, org_id AS "orgId", name, timezone`,
+      [orgId, id, v.name ?? null, v.timezone ?? null],
+    );
+    return rows[0];
+  }
+
+  async deleteVenue(orgId: string, id: string): Promise<boolean> {
+    return (await this.db.query('DELETE FROM venues WHERE org_id = $1 AND id = $2', [orgId, id])).rowCount > 0;
+  }
+
+  async updateLocation(
+    orgId: string,
+    id: string,
+    l: { name?: string | undefined; type?: Location['type'] | undefined; active?: boolean | undefined },
+  ): Promise<Location | undefined> {
+    const { rows } = await this.db.query<Location>(
+      `UPDATE locations SET name = COALESCE($3, name), type = COALESCE($4, type), active = COALESCE($5, active)
+       WHERE org_id = $1 AND id = $2 RETURNING id, org_id AS "orgId", venue_id AS "venueId", name, type, active`,
+      [orgId, id, l.name ?? null, l.type ?? null, l.active ?? null],
+    );
+    return rows[0];
+  }
+
+  async deleteLocation(orgId: string, id: string): Promise<boolean> {
+    return (await this.db.query('DELETE FROM locations WHERE org_id = $1 AND id = $2', [orgId, id])).rowCount > 0;
+  }
+}

@@ -1,0 +1,77 @@
+import type { Db } from '../db/types.js';
+import { auditLog } from '../audit/index.js';
+import { VenueRepository, type Location } from './venue.repository.js';
+import { conflict, notFound, pgCode, uniqueAs } from '../errors.js';
+import type { Actor } from '../plugins/http.js';
+
+/** Venues and their locations. */
+export class VenueService {
+  private readonly venues: VenueRepository;
+  constructor(private readonly db: Db) {
+    this.venues = new VenueRepository(db);
+  }
+
+  /** The organisation made on first start. */
+  async firstOrganisationId(): Promise<string> {
+    const id = await this.venues.firstOrganisationId();
+    if (!id) throw notFound('organisation');
+    return id;
+  }
+
+  listVenues(orgId: string) {
+    return this.venues.listVenues(orgId);
+  }
+  async getVenue(orgId: string, id: string) {
+    const v = await this.venues.getVenue(orgId, id);
+    if (!v) throw notFound('venue');
+    return { ...v, locations: await this.venues.listLocations(orgId, id) };
+  }
+  async createVenue(a: Actor, v: { name: string; timezone?: string | undefined }) {
+    const venue = await this.venues
+      .createVenue(a.orgId, { name: v.name, ...(v.timezone ? { timezone: v.timezone } : {}) })
+      .catch(uniqueAs('a venue with this name exists', 'name'));
+    await auditLog(this.db).record(a.orgId, { userId: a.userId, action: 'create', entity: 'venue', entityId: venue.id });
+    return venue;
+  }
+  async updateVenue(a: Actor, id: string, v: { name?: string | undefined; timezone?: string | undefined }) {
+    const venue = await this.venues.updateVenue(a.orgId, id, v).catch(uniqueAs('a venue with this name exists', 'name'));
+    if (!venue) throw notFound('venue');
+    return venue;
+  }
+  async deleteVenue(a: Actor, id: string) {
+    if (!(await this.venues.deleteVenue(a.orgId, id).catch(inUse))) throw notFound('venue');
+    await auditLog(this.db).record(a.orgId, { userId: a.userId, action: 'delete', entity: 'venue', entityId: id });
+  }
+  async listLocations(orgId: string, venueId: string) {
+    if (!(await this.venues.getVenue(orgId, venueId))) throw notFound('venue');
+    return this.venues.listLocations(orgId, venueId);
+  }
+  async getLocation(orgId: string, id: string) {
+    const l = await this.venues.getLocation(orgId, id);
+    if (!l) throw notFound('location');
+    return l;
+  }
+  async createLocation(a: Actor, l: { venueId: string; name: string; type?: Location['type'] | undefined }) {
+    if (!(await this.venues.getVenue(a.orgId, l.venueId))) throw notFound('venue');
+    return this.venues
+      .createLocation(a.orgId, { venueId: l.venueId, name: l.name, ...(l.type ? { type: l.type } : {}) })
+      .catch(uniqueAs('a location with this name exists in the venue', 'name'));
+  }
+  async updateLocation(
+    a: Actor,
+    id: string,
+    l: { name?: string | undefined; type?: Location['type'] | undefined; active?: boolean | undefined },
+  ) {
+    const loc = await this.venues.updateLocation(a.orgId, id, l).catch(uniqueAs('a location with this name exists in the venue', 'name'));
+    if (!loc) throw notFound('location');
+    return loc;
+  }
+  async deleteLocation(a: Actor, id: string) {
+    if (!(await this.venues.deleteLocation(a.orgId, id).catch(inUse))) throw notFound('location');
+  }
+}
+
+function inUse(e: unknown): never {
+  if (pgCode(e) === '23503') throw conflict('still in use by cameras; move or remove them first');
+  throw e;
+}

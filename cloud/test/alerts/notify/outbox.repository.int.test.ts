@@ -1,0 +1,4 @@
+import { describeOutboxRepository } from './outbox.repository.suite.js';
+import { pgFactory } from '../../support/db.js';
+
+describeOutboxRepository(pgFactory);

@@ -1,0 +1,4 @@
+import { describeOutboxRepository } from './outbox.repository.suite.js';
+import { pgliteFactory } from '../../support/db.js';
+
+describeOutboxRepository(pgliteFactory);

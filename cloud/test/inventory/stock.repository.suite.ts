@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '@smartstock/protocol';
+import type { Db } from '../../src/db/index.js';
+import { repos, type Repos } from '../support/repos.js';
+import type { DbFactory } from '../support/db.js';
+
+/** Observations (UNNEST insert, idempotent), the ledger and derived stock levels: the same SQL on PGlite and PostgreSQL. */
+export function describeStockRepositories(f: DbFactory) {
+  describe(`observation, transaction and stock repositories on ${f.name}`, () => {
+    let db: Db;
+    let r: Repos;
+    beforeAll(async () => {
+      db = await f.open();
+      r = repos(db);
+    });
+    afterAll(() => f.dispose(db));
+
+    it('stores a batch once, maps slots to items, and derives the level from the latest trusted reading plus later transactions', async () => {
+      const org = await r.venues.createOrganisation('Stock Org');
+      const other = await r.venues.createOrganisation('Other Org');
+      const venue = await r.venues.createVenue(org.id, { name: 'V' });
+      const loc = await r.venues.createLocation(org.id, { venueId: venue.id, name: 'Main Bar' });
+      const item = await r.items.create(org.id, { sku: 'TITOS-750', name: "Tito's" });
+      await r.items.setStockSettings(org.id, { itemId: item.id, locationId: loc.id, parLevel: 6, reorderPoint: 2 });
+      await r.devices.create(org.id, { id: 'dev-1', venueId: venue.id, name: 'D' });
+      await r.devices.replaceCameras(org.id, 'dev-1', [
+        {
+          id: 'cam-1',
+          locationId: loc.id,
+          url: 'rtsp://x/y',
+          transport: 'tcp',
+          sampleEverySeconds: 2,
+          enabled: true,
+          slots: [
+            {
+              id: 's1',
+              itemId: item.id,
+              polygon: [
+                [0, 0],
+                [1, 0],
+                [1, 1],
+              ],
+            },
+          ],
+        },
+      ]);
+      const t0 = new Date(Date.now() - 60_000).toISOString();
+      const obs = (units: number, at: string, trusted = true) => ({
+        id: uuidv7(),
+        cameraId: 'cam-1',
+        slotId: 's1',
+        sku: 'TITOS-750',
+        at,
+        count: Math.ceil(units),
+        fills: Array.from({ length: Math.ceil(units) }, () => 1),
+        units,
+        confidence: 0.9,
+        state: 'ok' as const,
+        trusted,
+      });
+      const a = obs(3, t0);
+      const first = await r.observations.insertBatch(org.id, 'dev-1', 1, [a]);
+      expect(first).toHaveLength(1);
+      expect(first[0]).toMatchObject({ itemId: item.id, locationId: loc.id, units: 3, trusted: true });
+      expect(await r.observations.insertBatch(org.id, 'dev-1', 1, [a])).toEqual([]);
+      // an untrusted later reading does not move the level
+      await r.observations.insertBatch(org.id, 'dev-1', 2, [obs(0, new Date(Date.now() - 30_000).toISOString(), false)]);
+      await r.transactions.insert(org.id, {
+        itemId: item.id,
+        locationId: loc.id,
+        type: 'SALE',
+        quantity: -0.5,
+        before: 3,
+        after: 2.5,
+        userId: null,
+        reason: null,
+        sourceType: 'pos',
+        sourceId: 'x',
+      });
+      const [level] = await r.stock.levels(org.id, loc.id);
+      expect(level).toMatchObject({ itemId: item.id, cameraUnits: 3, manualDelta: -0.5, level: 2.5, parLevel: 6, reorderPoint: 2 });
+      expect(await r.stock.levels(other.id, loc.id)).toEqual([]);
+      expect(await r.observations.history(org.id, item.id, new Date(Date.now() - 3600_000), new Date())).toHaveLength(2);
+      expect(await r.observations.history(other.id, item.id, new Date(Date.now() - 3600_000), new Date())).toEqual([]);
+    });
+
+    it('keeps dead letters byte for byte with a NUL-safe reason', async () => {
+      const bytes = new Uint8Array([0, 1, 2, 255]);
+      await r.deadLetters.insert({ topic: 't', deviceId: null, orgId: null, reason: 'bad \u0000 byte', payload: bytes });
+      const [d] = await r.deadLetters.list(null, 1);
+      expect(new Uint8Array(d!.payload)).toEqual(bytes);
+      expect(d!.reason).toBe('bad \\u0000 byte');
+    });
+  });
+}

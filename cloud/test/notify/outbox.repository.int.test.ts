@@ -1,4 +1,0 @@
-import { describeOutboxRepository } from './outbox.repository.suite.js';
-import { pgFactory } from '../support/db.js';
-
-describeOutboxRepository(pgFactory);

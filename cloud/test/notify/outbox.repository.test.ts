@@ -1,4 +1,0 @@
-import { describeOutboxRepository } from './outbox.repository.suite.js';
-import { pgliteFactory } from '../support/db.js';
-
-describeOutboxRepository(pgliteFactory);

@@ -1,0 +1,43 @@
+import type { Logger } from '@smartstock/runtime';
+import type { EventBus } from '../bus.js';
+import type { Metrics } from '../health/metrics.js';
+import type { Outbox } from './outbox.js';
+
+export interface StoreDeps {
+  outbox: Outbox;
+  bus: EventBus;
+  metrics: Metrics;
+  log: Logger;
+}
+
+const OWNER = 'store';
+
+/**
+ * Observations → the SQLite outbox. Each batch is committed before `stored` is
+ * emitted, so the uplink only ever sends what would survive a crash. The outbox
+ * itself stays open after stop(): the uplink still drains it and the agent
+ * closes it last.
+ */
+export class Store {
+  constructor(private readonly d: StoreDeps) {}
+
+  start(): void {
+    this.setGauges(); // a depth left by the last run shows on /metrics before anything new arrives
+    this.d.bus.on('observations', OWNER, (obs) => {
+      const dropped = this.d.outbox.append(obs);
+      this.d.metrics.observationsStored.inc(obs.length);
+      this.setGauges();
+      if (dropped) this.d.log.warn({ dropped, droppedRows: this.d.outbox.droppedRows }, 'disk cap reached: oldest observations dropped');
+      this.d.bus.emit('stored', { rows: obs.length });
+    });
+  }
+
+  stop(): void {
+    this.d.bus.removeListeners(OWNER);
+  }
+
+  private setGauges(): void {
+    this.d.metrics.outboxDepth.set(this.d.outbox.depth);
+    this.d.metrics.outboxDropped.set(this.d.outbox.droppedRows);
+  }
+}
