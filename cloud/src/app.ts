@@ -7,6 +7,7 @@ import type { Logger } from '@smartstock/runtime';
 import type { Db } from './db/index.js';
 import type { CloudConfig } from './config.js';
 import errors from './plugins/errors.js';
+import textInput from './plugins/text-input.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
 import { forecastModule, type ForecastService } from './forecast/index.js';
@@ -68,10 +69,18 @@ const reqSerializer = (req: FastifyRequest) => ({
 /** Builds the HTTP app without listening, so tests drive it with inject() or a real port alike. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const logger = deps.logger.child({ module: 'http' }, { serializers: { req: reqSerializer as never } });
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, trustProxy: deps.config.http.trustProxy, bodyLimit: 1024 * 1024 });
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: deps.config.http.trustProxy,
+    bodyLimit: 1024 * 1024,
+    // the router's default (100) turns a longer path parameter into "no route" (404); as long as
+    // Node's header limit allows, the route matches and its schema names the field in a 400
+    routerOptions: { maxParamLength: 16 * 1024 },
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errors);
+  await app.register(textInput);
   await app.register(contract);
   await app.register(docs);
   await app.register(rateLimit, {
@@ -82,9 +91,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     errorResponseBuilder: (_req, ctx) =>
       Object.assign(new Error(`too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s`), { statusCode: 429 }),
   });
-  await app.register(auth, { secret: deps.jwtSecret, accessTokenTtlSeconds: deps.config.auth.accessTokenTtlSeconds });
+  await app.register(auth, {
+    secret: deps.jwtSecret,
+    accessTokenTtlSeconds: deps.config.auth.accessTokenTtlSeconds,
+    // asked only for a token issued on a one-time password, by which time the modules exist
+    mustChangePassword: (userId) => m.users.mustChangePassword(userId),
+  });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  const m = deps.modules((p) => app.jwt.sign(p));
+  const m: ApiModules = deps.modules((p) => app.jwt.sign(p));
 
   app.get(
     '/healthz',

@@ -88,6 +88,15 @@ export const cloudConfigSchema = z
       max: z.number().int().min(1).default(600),
       windowSeconds: z.number().int().min(1).default(60),
     }),
+    deadLetters: section({
+      retentionDays: z.number().int().min(1).max(3650).default(30).describe('what ingestion rejected is kept this long'),
+      perDevicePerMinute: z
+        .number()
+        .int()
+        .min(1)
+        .default(60)
+        .describe('dead letters stored per device per minute; a flooding device beyond it is counted, not stored'),
+    }),
     snapshotTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
     vision: section({
       modelDir: z.string().min(1).optional().describe('the bottle models for the photo endpoints; absent: the committed ones'),
@@ -146,6 +155,8 @@ export const CLOUD_ENV = {
   BROKER_PORT: 'broker.embedded.port',
   REDIS_URL: 'redis.url',
   REDIS_KEY_PREFIX: 'redis.keyPrefix',
+  DEAD_LETTER_RETENTION_DAYS: 'deadLetters.retentionDays',
+  DEAD_LETTERS_PER_DEVICE_PER_MINUTE: 'deadLetters.perDevicePerMinute',
   VISION_MODEL_DIR: 'vision.modelDir',
   VISION_THREADS: 'vision.threads',
   ...ALERTS_ENV,

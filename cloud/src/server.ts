@@ -16,7 +16,7 @@ import { passwordHasher, UserService, type SeededOwner } from './users/index.js'
 import { VenueService } from './venues/index.js';
 import { InventoryService, ObservationService } from './inventory/index.js';
 import { DeviceService } from './devices/index.js';
-import { createIngestLink, dispatcher } from './ingest/index.js';
+import { createIngestLink, deadLetterLimit, dispatcher, startDeadLetterPruner } from './ingest/index.js';
 import { LiveHub } from './live/index.js';
 import { startAlerts } from './alerts/index.js';
 import { CorrectionService } from './corrections/index.js';
@@ -69,6 +69,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   }
   const venues = new VenueService(db);
   const orgId = seededOwner?.orgId ?? (await venues.firstOrganisationId());
+  const pruner = startDeadLetterPruner(db, config.deadLetters.retentionDays, logger);
 
   // Every service is built here and handed what it needs; modules' plugins get their service as register options.
   const alerts = await startAlerts({ db, config: config.alerts, logger });
@@ -76,9 +77,10 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const link = createIngestLink();
   const inventory = new InventoryService(db, alerts.feed);
   const observations = new ObservationService(db, alerts.feed);
-  const devices = new DeviceService(db, link, alerts.feed);
-
   let broker: EmbeddedBroker | undefined;
+  // the embedded broker, once started: revocation ends the device's open connection at once
+  const devices = new DeviceService(db, link, alerts.feed, { disconnect: (id) => broker?.disconnect(id) });
+
   if (!config.broker.url) {
     broker = await startEmbeddedBroker({
       dataDir,
@@ -154,7 +156,12 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
         : undefined,
       logger,
     },
-    dispatcher({ observations, devices }, db, logger.child({ module: 'ingest' })),
+    dispatcher(
+      { observations, devices },
+      db,
+      logger.child({ module: 'ingest' }),
+      deadLetterLimit(config.deadLetters.perDevicePerMinute, logger),
+    ),
   );
 
   return {
@@ -169,6 +176,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     jobs,
     seedDemo: (o?: string) => seedDemo(db, o ?? orgId),
     async stop() {
+      pruner.stop();
       await link.stop().catch(() => undefined);
       await app.close();
       await jobs.stop();
