@@ -16,6 +16,7 @@ export * from './alerts.js';
 export * from './corrections.js';
 export * from './vision.js';
 export * from './jobs.js';
+export * from './pos.js';
 export * from './live.js';
 
 /** A schema's shape on the wire, as the browser parses it from JSON (timestamps are strings). */

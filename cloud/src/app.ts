@@ -25,6 +25,8 @@ import { liveModule, type LiveHub } from './live/index.js';
 import { alertsModule, type AlertRoutesOptions } from './alerts/index.js';
 import { visionModule, type VisionService } from './vision/index.js';
 import { correctionsModule, type CorrectionService } from './corrections/index.js';
+import { recipesModule, type RecipeService } from './recipes/index.js';
+import { posModule, type CsvImportService, type PosService } from './pos/index.js';
 
 /** What each module's plugin is handed: its service, built in server.ts. */
 export interface ApiModules {
@@ -39,6 +41,8 @@ export interface ApiModules {
   vision?: VisionService | undefined;
   corrections?: CorrectionService | undefined;
   jobs?: JobQueue | undefined;
+  recipes?: RecipeService | undefined;
+  pos?: { pos: PosService; csv: CsvImportService } | undefined;
 }
 
 export interface AppDeps {
@@ -103,6 +107,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.vision) await api.register(visionModule, { vision: m.vision });
       if (m.corrections) await api.register(correctionsModule, { corrections: m.corrections });
       if (m.jobs) await api.register(jobRoutes, { jobs: m.jobs });
+      if (m.recipes) await api.register(recipesModule, { recipes: m.recipes });
+      if (m.pos) await api.register(posModule, m.pos);
     },
     { prefix: '/api/v1' },
   );

@@ -22,6 +22,8 @@ import { startAlerts } from './alerts/index.js';
 import { CorrectionService } from './corrections/index.js';
 import { VisionRunner, VisionService } from './vision/index.js';
 import { seedDemo, type DemoSeed } from './seed/index.js';
+import { RecipeService } from './recipes/index.js';
+import { CsvImportService, PosService, SalesLedger, SecretBox, SquareAdapter, posSecretKey } from './pos/index.js';
 
 export interface RunningCloud {
   url: string;
@@ -90,6 +92,20 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const jobs = new JobQueue({ db, logger, ...config.jobs });
   const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }), jobs, config.vision.jobTimeoutSeconds);
   await vision.registerJobs();
+  const recipes = new RecipeService(db);
+  const ledger = new SalesLedger(db, inventory);
+  let listeningUrl = '';
+  const pos = new PosService({
+    db,
+    jobs,
+    ledger,
+    box: new SecretBox(posSecretKey(config.pos.secretKey, dataDir)),
+    adapters: [new SquareAdapter({ baseUrl: config.pos.squareApiUrl, version: config.pos.squareVersion })],
+    publicBaseUrl: () => config.pos.publicBaseUrl ?? listeningUrl,
+    fetchRetryDelaySeconds: config.pos.fetchRetryDelaySeconds,
+  });
+  await pos.registerJobs();
+  recipes.onSaved(async (org, venue) => void (await pos.applyWaiting(org, venue)));
   await jobs.start();
   const corrections = new CorrectionService(db, devices, inventory, logger.child({ module: 'corrections' }), config.snapshotTimeoutMs);
   const live = new LiveHub(db, logger.child({ module: 'live' }));
@@ -111,9 +127,12 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       vision,
       corrections,
       jobs,
+      recipes,
+      pos: { pos, csv: new CsvImportService(db, pos, ledger) },
     }),
   });
   const url = await app.listen({ host: config.http.host, port: config.http.port });
+  listeningUrl = url;
   const readFile = (p?: string) => (p ? readFileSync(p, 'utf8') : undefined);
   await link.start(
     {
