@@ -1,7 +1,7 @@
 import type { Db } from '../db/types.js';
 import { venueRecords } from '../venues/index.js';
 import type { Actor } from '../plugins/http.js';
-import { badRequest, notFound } from '../errors.js';
+import { AppError, badRequest, notFound } from '../errors.js';
 import { CsvRepository } from './csv.repository.js';
 import { readSales, REQUIRED_FIELDS, type CsvColumns } from './csv.js';
 import type { PosService } from './pos.service.js';
@@ -31,8 +31,9 @@ export class CsvImportService {
   }
 
   /** Parses and keeps the file; nothing reaches the ledger until confirm(). */
-  async upload(a: Actor, connectionId: string, text: string) {
+  async upload(a: Actor, connectionId: string, text: unknown) {
     const conn = await this.pos.connection(a.orgId, connectionId);
+    if (typeof text !== 'string') throw new AppError(415, 'unsupported_media_type', 'send the file as text/csv', 'body');
     const mapping = await new CsvRepository(this.db).mapping(a.orgId, conn.venueId);
     if (!mapping) throw badRequest('save the CSV column mapping of this venue first (PUT /api/v1/pos/csv/mapping)', 'columns');
     const { rows, errors } = readSales(text, mapping.columns);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CSV_FIELDS } from '@smartstock/api';
+import { CSV_FIELDS } from '@smartstock/api';
 
 export type CsvField = (typeof CSV_FIELDS)[number];
 export type CsvColumns = Partial<Record<CsvField, string>>;
@@ -77,7 +77,9 @@ export function readSales(text: string, columns: CsvColumns): { rows: CsvSale[];
   const names = header.cells.map((c) => c.trim());
   const index: Partial<Record<CsvField, number>> = {};
   const errors: CsvError[] = [];
-  for (const [field, name] of Object.entries(columns) as [CsvField, string][]) {
+  for (const field of CSV_FIELDS) {
+    const name = columns[field];
+    if (!name) continue;
     const i = names.indexOf(name);
     if (i < 0) errors.push({ line: 1, column: name, message: `the header has no column "${name}" (mapped to ${field})` });
     else index[field] = i;

@@ -12,7 +12,6 @@ import {
 } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
-import { AppError } from '../errors.js';
 import type { PosService } from './pos.service.js';
 import type { CsvImportService } from './csv.service.js';
 
@@ -110,10 +109,7 @@ export default async function posRoutes(app: App, o: { pos: PosService; csv: Csv
           response: { 200: csvPreview },
         },
       },
-      (req) => {
-        if (typeof req.body !== 'string') throw new AppError(415, 'unsupported_media_type', 'send the file as text/csv', 'body');
-        return o.csv.upload(actor(req), req.params.id, req.body);
-      },
+      (req) => o.csv.upload(actor(req), req.params.id, req.body),
     );
   });
   r.post(

@@ -17,6 +17,9 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
   let bJob: string;
   let bOwner: string;
   let bCorrection: string;
+  let bRecipe: string;
+  let bConnection: string;
+  let bImport: string;
   beforeAll(async () => {
     t = await build();
     b = await t.otherOrg();
@@ -56,6 +59,20 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       body: { trueCount: 2 },
     });
     bCorrection = corrected.body.correction.id;
+    // B's recipe, POS connection and previewed CSV import
+    const tanq = b.demo.items['TANQ-750'];
+    const recipe = { venueId: b.demo.venueId, kind: 'item', posKey: 'G&T', name: 'G&T', components: [{ itemId: tanq, quantity: 50 }] };
+    bRecipe = (await t.api('PUT', '/api/v1/recipes', { token: b.token, body: recipe })).body.id;
+    const conn = { provider: 'csv', venueId: b.demo.venueId, locationId: b.demo.locations.mainBar };
+    bConnection = (await t.api('POST', '/api/v1/pos/connections', { token: b.token, body: conn })).body.id;
+    const columns = { item: 'Item', quantity: 'Qty', soldAt: 'Time' };
+    await t.api('PUT', '/api/v1/pos/csv/mapping', { token: b.token, body: { venueId: b.demo.venueId, columns } });
+    const upload = await fetch(`${t.cloud.url}/api/v1/pos/connections/${bConnection}/csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${b.token}`, 'content-type': 'text/csv' },
+      body: 'Item,Qty,Time\nG&T,1,2026-12-05T21:00:00Z\n',
+    });
+    bImport = ((await upload.json()) as { importId: string }).importId;
   });
   afterAll(() => t?.close());
 
@@ -73,6 +90,9 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     'POST /api/v1/notifications/{id}/retry': {},
     'PATCH /api/v1/users/{id}': { role: 'manager' },
     'POST /api/v1/devices/{id}/cameras/{cameraId}/slots/{slotId}/corrections': { trueCount: 1 },
+    // a CSV upload answers 404 for B's connection whatever the body
+    'POST /api/v1/pos/connections/{id}/csv': {},
+    'POST /api/v1/pos/imports/{id}/confirm': {},
   });
   const idFor = (path: string) => {
     if (path.startsWith('/api/v1/devices/')) return B_DEVICE;
@@ -86,6 +106,9 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     if (path.startsWith('/api/v1/jobs/')) return bJob;
     if (path.startsWith('/api/v1/users/')) return bOwner;
     if (path.startsWith('/api/v1/corrections/')) return bCorrection;
+    if (path.startsWith('/api/v1/recipes/')) return bRecipe;
+    if (path.startsWith('/api/v1/pos/connections/')) return bConnection;
+    if (path.startsWith('/api/v1/pos/imports/')) return bImport;
     throw new Error(`no id of organisation B for ${path}: add one to the tenancy test`);
   };
 
@@ -125,6 +148,19 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
         { sku: 'X-1', name: 'X', locations: [{ locationId: b.demo.locations.mainBar, parLevel: 1, reorderPoint: 1 }] },
       ],
       ['POST', '/api/v1/inventory/scan', { barcode: '619947000020', action: 'COUNT', quantity: 1, locationId: b.demo.locations.mainBar }],
+      ['POST', '/api/v1/pos/connections', { provider: 'csv', venueId: b.demo.venueId, locationId: b.demo.locations.mainBar }],
+      ['POST', '/api/v1/pos/connections', { provider: 'csv', venueId: a.venueId, locationId: b.demo.locations.mainBar }],
+      ['GET', `/api/v1/pos/unmapped?venueId=${b.demo.venueId}`, undefined],
+      ['GET', `/api/v1/pos/coverage?venueId=${b.demo.venueId}`, undefined],
+      ['GET', `/api/v1/pos/csv/mapping?venueId=${b.demo.venueId}`, undefined],
+      ['PUT', '/api/v1/pos/csv/mapping', { venueId: b.demo.venueId, columns: { item: 'I', quantity: 'Q', soldAt: 'T' } }],
+      ['GET', `/api/v1/recipes?venueId=${b.demo.venueId}`, undefined],
+      ['PUT', '/api/v1/recipes', { venueId: b.demo.venueId, kind: 'item', posKey: 'X', name: 'X', components: [] }],
+      [
+        'PUT',
+        '/api/v1/recipes',
+        { venueId: a.venueId, kind: 'item', posKey: 'X', name: 'X', components: [{ itemId: b.demo.items['TANQ-750'], quantity: 30 }] },
+      ],
     ];
     for (const [method, path, body] of cases) {
       const r = await t.api(method, path, { token: t.ownerToken, body });
@@ -158,6 +194,8 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     // lists never show B's rows
     const items = await t.api('GET', `/api/v1/inventory/items?locationId=${b.demo.locations.mainBar}`, { token: t.ownerToken });
     expect(items.body.items).toEqual([]);
+    const connections = await t.api('GET', '/api/v1/pos/connections', { token: t.ownerToken });
+    expect(connections.body.map((c: { id: string }) => c.id)).not.toContain(bConnection);
     const devices = await t.api('GET', '/api/v1/devices', { token: t.ownerToken });
     expect(devices.body.map((d: { id: string }) => d.id)).not.toContain(B_DEVICE);
     // the live socket for B's venue
