@@ -105,7 +105,13 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     fetchRetryDelaySeconds: config.pos.fetchRetryDelaySeconds,
   });
   await pos.registerJobs();
-  recipes.onSaved(async (org, venue) => void (await pos.applyWaiting(org, venue)));
+  // sales that waited for a recipe apply once one is saved; any still unmapped wait for the next
+  recipes.onSaved((org, venue) =>
+    pos.applyWaiting(org, venue).then(
+      () => undefined,
+      (err: unknown) => logger.warn({ err, module: 'pos', venueId: venue }, 'waiting sales not applied; they stay in the queue'),
+    ),
+  );
   await jobs.start();
   const corrections = new CorrectionService(db, devices, inventory, logger.child({ module: 'corrections' }), config.snapshotTimeoutMs);
   const live = new LiveHub(db, logger.child({ module: 'live' }));
