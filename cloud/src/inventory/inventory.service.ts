@@ -179,7 +179,7 @@ export class InventoryService {
       if (!loc) throw notFound('location');
       const [current] = await r.stock.levels(orgId, loc.id, [s.itemId]);
       const before = current?.level ?? 0;
-      await r.transactions.insert(orgId, {
+      const tx = await r.transactions.insert(orgId, {
         itemId: s.itemId,
         locationId: loc.id,
         type: 'SALE',
@@ -192,8 +192,16 @@ export class InventoryService {
         sourceId: s.sourceId,
         ...(s.at ? { at: s.at } : {}),
       });
-      const [level] = await r.stock.levels(orgId, loc.id, [s.itemId]);
-      const stock = present(level!);
+      // the level after is the level before plus this row: a second walk of the ledger only for an item new here
+      const level = current
+        ? {
+            ...current,
+            level: before + s.quantity,
+            manualDelta: current.manualDelta + s.quantity,
+            manualAt: latest(current.manualAt, tx.at),
+          }
+        : (await r.stock.levels(orgId, loc.id, [s.itemId]))[0]!;
+      const stock = present(level);
       await r.live.append(orgId, loc.venueId, 'stock', stock);
       out.set(`${loc.id}:${s.itemId}`, { venueId: loc.venueId, stock });
     }
@@ -253,6 +261,8 @@ export class InventoryService {
     return this.db.transaction((tx: Queryable) => fn(repos(tx)));
   }
 }
+
+const latest = (a: Date | null, b: Date) => (a && new Date(a) > b ? a : b);
 
 function deltaOf(adj: Adjustment, before: number): number {
   const q = adj.quantity;

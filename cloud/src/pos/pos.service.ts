@@ -50,7 +50,7 @@ export class PosService {
       retries: 8,
       retryDelaySeconds: this.o.fetchRetryDelaySeconds,
       timeoutSeconds: 60,
-      concurrency: 4,
+      concurrency: 8,
       run: (p, ctx) => this.fetchAndApply(ctx.orgId, p.connectionId, p.orderId, ctx.signal),
     });
   }
