@@ -126,6 +126,30 @@ describe('CSV sales import', () => {
     expect((await upload(JSON.stringify({ rows: [] }), 'application/json')).status).toBe(415);
   });
 
+  it('refuses a recipe pouring an item without a bottle size, naming the component; bartenders may not edit recipes', async () => {
+    const created = await t.api('POST', '/api/v1/inventory/items', {
+      token: t.ownerToken,
+      body: { sku: 'HOUSE-SYRUP', name: 'House syrup' },
+    });
+    const body = { venueId: t.demo.venueId, kind: 'item', posKey: 'Old Fashioned', name: 'Old Fashioned' };
+    const r = await t.api('PUT', '/api/v1/recipes', {
+      token: t.ownerToken,
+      body: {
+        ...body,
+        components: [
+          { itemId: item('MAKERS-750'), quantity: 60 },
+          { itemId: created.body.id, quantity: 5 },
+        ],
+      },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.error.field).toBe('components.1.itemId');
+    const list = await t.api('GET', `/api/v1/recipes?venueId=${t.demo.venueId}`, { token: t.ownerToken });
+    expect(list.body.map((x: { posKey: string }) => x.posKey)).not.toContain('Old Fashioned');
+    const bartender = await t.userWithRole('bartender');
+    expect((await t.api('PUT', '/api/v1/recipes', { token: bartender, body: { ...body, components: [] } })).status).toBe(403);
+  });
+
   it('reads quoted fields with commas, quotes and line breaks, and counts identical rows apart', () => {
     const csv =
       'Item,Qty,Time\n"Espresso Martini, ""dirty""",1,2026-12-05T22:00:00Z\n"Two\nlines",1,2026-12-05T22:00:00Z\nBeer,1,2026-12-05T22:00:00Z\nBeer,1,2026-12-05T22:00:00Z\n';
