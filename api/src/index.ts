@@ -19,6 +19,7 @@ export * from './jobs.js';
 export * from './suppliers.js';
 export * from './orders.js';
 export * from './forecast.js';
+export * from './pos.js';
 export * from './live.js';
 
 /** A schema's shape on the wire, as the browser parses it from JSON (timestamps are strings). */

@@ -29,6 +29,8 @@ import { visionModule, type VisionService } from './vision/index.js';
 import { correctionsModule, type CorrectionService } from './corrections/index.js';
 import { suppliersModule, type SupplierService } from './suppliers/index.js';
 import { ordersModule, type OrderService, type SuggestionService } from './orders/index.js';
+import { recipesModule, type RecipeService } from './recipes/index.js';
+import { posModule, type CsvImportService, type PosService } from './pos/index.js';
 
 /** What each module's plugin is handed: its service, built in server.ts. */
 export interface ApiModules {
@@ -46,6 +48,8 @@ export interface ApiModules {
   suppliers?: SupplierService | undefined;
   orders?: { orders: OrderService; suggestions: SuggestionService } | undefined;
   forecast?: ForecastService | undefined;
+  recipes?: RecipeService | undefined;
+  pos?: { pos: PosService; csv: CsvImportService } | undefined;
 }
 
 export interface AppDeps {
@@ -126,6 +130,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.suppliers) await api.register(suppliersModule, { suppliers: m.suppliers });
       if (m.orders) await api.register(ordersModule, m.orders);
       if (m.forecast) await api.register(forecastModule, { forecast: m.forecast });
+      if (m.recipes) await api.register(recipesModule, { recipes: m.recipes });
+      if (m.pos) await api.register(posModule, m.pos);
     },
     { prefix: '/api/v1' },
   );

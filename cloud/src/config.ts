@@ -110,6 +110,28 @@ export const cloudConfigSchema = z
         .default(300)
         .describe('a shelf-photo job running longer, or whose instance died, is retried'),
     }),
+    pos: section({
+      secretKey: z
+        .string()
+        .refine((k) => Buffer.from(k, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(k), 'expected base64 of 32 random bytes')
+        .optional()
+        .describe('AES-256-GCM key for POS credentials at rest, shared by all instances; absent: generated once into dataDir'),
+      publicBaseUrl: z
+        .url({ protocol: /^https?$/ })
+        .optional()
+        .describe("the cloud's public URL behind proxies: webhook URLs (and the signatures over them) use it; absent: the listening URL"),
+      squareApiUrl: z.url({ protocol: /^https?$/ }).default('https://connect.squareup.com'),
+      squareVersion: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a Square API version such as 2025-01-23')
+        .default('2025-01-23'),
+      fetchRetryDelaySeconds: z
+        .number()
+        .min(0)
+        .max(3600)
+        .default(5)
+        .describe('before the first retry of an order fetch from a POS API that failed; doubled for each one after'),
+    }),
     jobs: section({
       pollingIntervalSeconds: z
         .number()
@@ -159,6 +181,9 @@ export const CLOUD_ENV = {
   DEAD_LETTERS_PER_DEVICE_PER_MINUTE: 'deadLetters.perDevicePerMinute',
   VISION_MODEL_DIR: 'vision.modelDir',
   VISION_THREADS: 'vision.threads',
+  SMARTSTOCK_POS_SECRET_KEY: 'pos.secretKey',
+  PUBLIC_BASE_URL: 'pos.publicBaseUrl',
+  SQUARE_API_URL: 'pos.squareApiUrl',
   ...ALERTS_ENV,
 } as const;
 

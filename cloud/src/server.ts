@@ -25,6 +25,8 @@ import { ForecastRunner, ForecastService } from './forecast/index.js';
 import { seedDemo, type DemoSeed } from './seed/index.js';
 import { SupplierService } from './suppliers/index.js';
 import { OrderService, SuggestionService } from './orders/index.js';
+import { RecipeService } from './recipes/index.js';
+import { CsvImportService, PosService, SalesLedger, SecretBox, SquareAdapter, posSecretKey } from './pos/index.js';
 
 export interface RunningCloud {
   url: string;
@@ -105,6 +107,26 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     alerts: alerts.feed,
   });
   await forecast.registerJobs();
+  const recipes = new RecipeService(db);
+  const ledger = new SalesLedger(db, inventory);
+  let listeningUrl = '';
+  const pos = new PosService({
+    db,
+    jobs,
+    ledger,
+    box: new SecretBox(posSecretKey(config.pos.secretKey, dataDir)),
+    adapters: [new SquareAdapter({ baseUrl: config.pos.squareApiUrl, version: config.pos.squareVersion })],
+    publicBaseUrl: () => config.pos.publicBaseUrl ?? listeningUrl,
+    fetchRetryDelaySeconds: config.pos.fetchRetryDelaySeconds,
+  });
+  await pos.registerJobs();
+  // sales that waited for a recipe apply once one is saved; any still unmapped wait for the next
+  recipes.onSaved((org, venue) =>
+    pos.applyWaiting(org, venue).then(
+      () => undefined,
+      (err: unknown) => logger.warn({ err, module: 'pos', venueId: venue }, 'waiting sales not applied; they stay in the queue'),
+    ),
+  );
   await jobs.start();
   forecast.startNightly();
   const corrections = new CorrectionService(db, devices, inventory, logger.child({ module: 'corrections' }), config.snapshotTimeoutMs);
@@ -133,11 +155,14 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       suppliers: new SupplierService(db),
       orders: { orders, suggestions },
       forecast,
+      recipes,
+      pos: { pos, csv: new CsvImportService(db, pos, ledger) },
     }),
   });
   const url = await app
     .listen({ host: config.http.host, port: config.http.port })
     .catch((e: unknown) => Promise.reject(listenError(e, 'http.port', config.http.host, config.http.port)));
+  listeningUrl = url;
   const readFile = (p?: string) => (p ? readFileSync(p, 'utf8') : undefined);
   await link.start(
     {

@@ -19,6 +19,9 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
   let bCorrection: string;
   let bSupplier: string;
   let bOrder: string;
+  let bRecipe: string;
+  let bConnection: string;
+  let bImport: string;
   beforeAll(async () => {
     t = await build();
     b = await t.otherOrg();
@@ -66,6 +69,20 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
         body: { venueId: b.demo.venueId, supplierId: bSupplier, lines: [{ itemId: b.demo.items['TITOS-750'], cases: 1 }] },
       })
     ).body.id;
+    // B's recipe, POS connection and previewed CSV import
+    const tanq = b.demo.items['TANQ-750'];
+    const recipe = { venueId: b.demo.venueId, kind: 'item', posKey: 'G&T', name: 'G&T', components: [{ itemId: tanq, quantity: 50 }] };
+    bRecipe = (await t.api('PUT', '/api/v1/recipes', { token: b.token, body: recipe })).body.id;
+    const conn = { provider: 'csv', venueId: b.demo.venueId, locationId: b.demo.locations.mainBar };
+    bConnection = (await t.api('POST', '/api/v1/pos/connections', { token: b.token, body: conn })).body.id;
+    const columns = { item: 'Item', quantity: 'Qty', soldAt: 'Time' };
+    await t.api('PUT', '/api/v1/pos/csv/mapping', { token: b.token, body: { venueId: b.demo.venueId, columns } });
+    const upload = await fetch(`${t.cloud.url}/api/v1/pos/connections/${bConnection}/csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${b.token}`, 'content-type': 'text/csv' },
+      body: 'Item,Qty,Time\nG&T,1,2026-12-05T21:00:00Z\n',
+    });
+    bImport = ((await upload.json()) as { importId: string }).importId;
   });
   afterAll(() => t?.close());
 
@@ -89,6 +106,9 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     'POST /api/v1/orders/{id}/send': {},
     'POST /api/v1/orders/{id}/cancel': {},
     'POST /api/v1/orders/{id}/receive': { lines: [{ lineId: '00000000-0000-4000-8000-000000000000', units: 1 }] },
+    // a CSV upload answers 404 for B's connection whatever the body
+    'POST /api/v1/pos/connections/{id}/csv': {},
+    'POST /api/v1/pos/imports/{id}/confirm': {},
   });
   const idFor = (path: string) => {
     if (path.startsWith('/api/v1/devices/')) return B_DEVICE;
@@ -104,6 +124,9 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     if (path.startsWith('/api/v1/corrections/')) return bCorrection;
     if (path.startsWith('/api/v1/suppliers/')) return bSupplier;
     if (path.startsWith('/api/v1/orders/')) return bOrder;
+    if (path.startsWith('/api/v1/recipes/')) return bRecipe;
+    if (path.startsWith('/api/v1/pos/connections/')) return bConnection;
+    if (path.startsWith('/api/v1/pos/imports/')) return bImport;
     throw new Error(`no id of organisation B for ${path}: add one to the tenancy test`);
   };
 
@@ -163,6 +186,19 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       ['GET', `/api/v1/forecast?item_id=${b.demo.items['TITOS-750']}&location_id=${a.locations.mainBar}`, undefined],
       ['GET', `/api/v1/forecast/stock-days?venue_id=${b.demo.venueId}`, undefined],
       ['POST', `/api/v1/forecast/retrain?venue_id=${b.demo.venueId}`, undefined],
+      ['POST', '/api/v1/pos/connections', { provider: 'csv', venueId: b.demo.venueId, locationId: b.demo.locations.mainBar }],
+      ['POST', '/api/v1/pos/connections', { provider: 'csv', venueId: a.venueId, locationId: b.demo.locations.mainBar }],
+      ['GET', `/api/v1/pos/unmapped?venueId=${b.demo.venueId}`, undefined],
+      ['GET', `/api/v1/pos/coverage?venueId=${b.demo.venueId}`, undefined],
+      ['GET', `/api/v1/pos/csv/mapping?venueId=${b.demo.venueId}`, undefined],
+      ['PUT', '/api/v1/pos/csv/mapping', { venueId: b.demo.venueId, columns: { item: 'I', quantity: 'Q', soldAt: 'T' } }],
+      ['GET', `/api/v1/recipes?venueId=${b.demo.venueId}`, undefined],
+      ['PUT', '/api/v1/recipes', { venueId: b.demo.venueId, kind: 'item', posKey: 'X', name: 'X', components: [] }],
+      [
+        'PUT',
+        '/api/v1/recipes',
+        { venueId: a.venueId, kind: 'item', posKey: 'X', name: 'X', components: [{ itemId: b.demo.items['TANQ-750'], quantity: 30 }] },
+      ],
     ];
     for (const [method, path, body] of cases) {
       const r = await t.api(method, path, { token: t.ownerToken, body });
@@ -196,6 +232,8 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     // lists never show B's rows
     const items = await t.api('GET', `/api/v1/inventory/items?locationId=${b.demo.locations.mainBar}`, { token: t.ownerToken });
     expect(items.body.items).toEqual([]);
+    const connections = await t.api('GET', '/api/v1/pos/connections', { token: t.ownerToken });
+    expect(connections.body.map((c: { id: string }) => c.id)).not.toContain(bConnection);
     const devices = await t.api('GET', '/api/v1/devices', { token: t.ownerToken });
     expect(devices.body.map((d: { id: string }) => d.id)).not.toContain(B_DEVICE);
     expect((await t.api('GET', '/api/v1/suppliers', { token: t.ownerToken })).body.map((s: { id: string }) => s.id)).not.toContain(
