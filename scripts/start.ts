@@ -84,13 +84,14 @@ const cloud = await exitOnPortInUse(() => startCloud(config), MOVE_WITH);
 let demo: RunningDemo | undefined;
 if (!values['no-demo']) {
   const owner = cloud.seededOwner;
-  const credentials = owner?.oneTimePassword
-    ? { email: owner.email, password: owner.oneTimePassword }
+  // a one-time password signs in only to change itself: on the first start the demo is set up with a token of this process's own
+  const auth = owner?.oneTimePassword
+    ? { token: cloud.ownerAccessToken() }
     : config.owner.email && config.owner.password
       ? { email: config.owner.email, password: config.owner.password }
       : undefined;
   try {
-    const options = { dataDir: config.dataDir, host: config.http.host, rtspPort, credentials };
+    const options = { dataDir: config.dataDir, host: config.http.host, rtspPort, auth };
     demo = await exitOnPortInUse(
       () => startDemo(cloud, options),
       MOVE_WITH,

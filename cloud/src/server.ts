@@ -13,6 +13,7 @@ import { connectRedis } from './redis/client.js';
 import { redisBus } from './redis/bus.js';
 import { AuthService } from './auth/index.js';
 import { passwordHasher, UserService, type SeededOwner } from './users/index.js';
+import type { Principal } from './plugins/principal.js';
 import { VenueService } from './venues/index.js';
 import { InventoryService, ObservationService } from './inventory/index.js';
 import { DeviceService } from './devices/index.js';
@@ -45,6 +46,11 @@ export interface RunningCloud {
   jobs: JobQueue;
   /** seeds the demo venue "The Anchor" (locations, ~20 spirits) into the organisation; idempotent */
   seedDemo(orgId?: string): Promise<DemoSeed>;
+  /**
+   * An access token for the seeded owner, for tools running in this process (the demo's first-start
+   * set-up). It carries no one-time-password mark: the owner is still asked to change theirs at sign-in.
+   */
+  ownerAccessToken(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -135,14 +141,21 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const suggestions = new SuggestionService({ db, inventory });
   const orders = new OrderService({ db, inventory, suggestions, mailer: alerts.notifier.email, logger });
   await live.start();
+  // the app's JWT signer, once buildApp has made it: ownerAccessToken() signs with it
+  let signAccessToken: ((p: Principal) => string) | undefined;
   const app = await buildApp({
     db,
     logger,
     config,
     redis,
     jwtSecret: config.auth.jwtSecret ?? jwtSecretFile(dataDir),
-    modules: (signAccessToken) => ({
-      auth: new AuthService({ db, users, signAccessToken, refreshTtlSeconds: config.auth.refreshTokenTtlDays * 86_400 }),
+    modules: (sign) => ({
+      auth: new AuthService({
+        db,
+        users,
+        signAccessToken: (signAccessToken = sign),
+        refreshTtlSeconds: config.auth.refreshTokenTtlDays * 86_400,
+      }),
       users,
       venues,
       inventory,
@@ -200,6 +213,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     logger,
     jobs,
     seedDemo: (o?: string) => seedDemo(db, o ?? orgId),
+    ownerAccessToken: () =>
+      seededOwner && signAccessToken ? signAccessToken({ sub: seededOwner.userId, org: seededOwner.orgId, role: 'owner' }) : undefined,
     async stop() {
       pruner.stop();
       await link.stop().catch(() => undefined);

@@ -18,7 +18,7 @@ import { deviceList, deviceRevoke, deviceRotateCert } from './commands/device-ma
  * to their flags; each command's logic lives in commands/*.ts.
  */
 export * from './bundle/index.js';
-export { CloudClient } from './cloud-client.js';
+export { CloudClient, type CloudAuth } from './cloud-client.js';
 export { provisionDevice, type DeviceCreated } from './devices/provision.js';
 export { devicePolicyDocument, devicePolicyName } from './aws/policy.js';
 

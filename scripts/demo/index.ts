@@ -5,6 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { RunningCloud } from '@smartstock/cloud';
+import type { CloudAuth } from '@smartstock/provisioning';
 import { loadAgentConfig, startAgent, type Agent } from '@smartstock/edge-agent';
 import { ensureDemoVideo } from './video.js';
 import { openDemoCamera, type DemoCamera } from './camera.js';
@@ -15,7 +16,8 @@ export interface DemoOptions {
   /** The demo camera listens here (the cloud's HTTP host). */
   host: string;
   rtspPort: number;
-  credentials: { email: string; password: string } | undefined;
+  /** who sets the demo device up on the first start: a token, or a sign-in */
+  auth: CloudAuth | undefined;
 }
 
 export interface RunningDemo {
@@ -43,7 +45,7 @@ export async function startDemo(cloud: RunningCloud, o: DemoOptions): Promise<Ru
       items: seed.items,
       cameraUrl: camera.url,
       slots: video.slots,
-      credentials: o.credentials,
+      auth: o.auth,
       dir,
       log,
     });
