@@ -5,9 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit, stopOnSignal } from '@smartstock/runtime';
+import { assertPortFree, exitOnPortInUse, loadConfigOrExit, stopOnSignal } from '@smartstock/runtime';
 import { loadCloudConfig, startCloud } from '@smartstock/cloud';
 import { startDemo, type RunningDemo } from './demo/index.js';
+import { DEMO_RTSP_PORT_KEY } from './demo/camera.js';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -21,7 +22,7 @@ Options:
   --port <n>         HTTP port of the cloud and dashboard (env PORT, default 8080)
   --host <addr>      address to listen on (env HOST, default 127.0.0.1)
   --broker-port <n>  embedded MQTT broker's TLS port (env BROKER_PORT, default 8883)
-  --rtsp-port <n>    the demo camera's RTSP ports n and n+1 (default 8554)
+  --rtsp-port <n>    the demo camera's RTSP ports n and n+1 (env RTSP_PORT, default 8554)
   --data-dir <dir>   where the database and files live (env DATA_DIR, default ./data)
   --no-demo          start without the demo venue, camera and edge agent
   -h, --help         show this help
@@ -32,7 +33,7 @@ const { values } = parseArgs({
     port: { type: 'string' },
     host: { type: 'string' },
     'broker-port': { type: 'string' },
-    'rtsp-port': { type: 'string', default: '8554' },
+    'rtsp-port': { type: 'string' },
     'data-dir': { type: 'string' },
     'no-demo': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -43,14 +44,18 @@ if (values.help) {
   process.stdout.write(HELP);
   process.exit(0);
 }
-// a fresh clone has no dashboard build yet: make it once (a few seconds), as the README promises
-if (!existsSync(new URL('../dashboard/dist/index.html', import.meta.url))) {
-  process.stdout.write('building the dashboard (first start only)…\n');
-  const b = spawnSync('npm', ['run', 'build', '-w', 'dashboard', '--silent'], { stdio: 'inherit' });
-  if (b.status !== 0) process.stderr.write('the dashboard did not build; the API still starts\n');
-}
-
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+const rtspPort = Number(values['rtsp-port'] ?? process.env.RTSP_PORT ?? 8554);
+if (!Number.isInteger(rtspPort) || rtspPort < 1 || rtspPort > 65534) {
+  process.stderr.write(`--rtsp-port (or RTSP_PORT) must be a port from 1 to 65534, not ${values['rtsp-port'] ?? process.env.RTSP_PORT}\n`);
+  process.exit(2);
+}
+/** What moves each port, for the one line a port in use prints (exit 2). */
+const MOVE_WITH = {
+  'http.port': '--port (or PORT)',
+  'broker.embedded.port': '--broker-port (or BROKER_PORT)',
+  [DEMO_RTSP_PORT_KEY]: '--rtsp-port (or RTSP_PORT; it takes n and n+1)',
+};
 
 const config = loadConfigOrExit(() =>
   loadCloudConfig({
@@ -62,17 +67,36 @@ const config = loadConfigOrExit(() =>
     },
   }),
 );
-const cloud = await startCloud(config);
+// every port is checked before the first start's dashboard build, so one in use fails at once
+await exitOnPortInUse(async () => {
+  await assertPortFree(config.http.host, config.http.port, 'http.port');
+  if (!config.broker.url) await assertPortFree(config.broker.embedded.host, config.broker.embedded.port, 'broker.embedded.port');
+  if (!values['no-demo']) for (const p of [rtspPort, rtspPort + 1]) await assertPortFree(config.http.host, p, DEMO_RTSP_PORT_KEY);
+}, MOVE_WITH);
+// a fresh clone has no dashboard build yet: make it once (a few seconds), as the README promises
+if (!existsSync(new URL('../dashboard/dist/index.html', import.meta.url))) {
+  process.stdout.write('building the dashboard (first start only)…\n');
+  const b = spawnSync('npm', ['run', 'build', '-w', 'dashboard', '--silent'], { stdio: 'inherit' });
+  if (b.status !== 0) process.stderr.write('the dashboard did not build; the API still starts\n');
+}
+
+const cloud = await exitOnPortInUse(() => startCloud(config), MOVE_WITH);
 let demo: RunningDemo | undefined;
 if (!values['no-demo']) {
   const owner = cloud.seededOwner;
-  const credentials = owner?.oneTimePassword
-    ? { email: owner.email, password: owner.oneTimePassword }
+  // a one-time password signs in only to change itself: on the first start the demo is set up with a token of this process's own
+  const auth = owner?.oneTimePassword
+    ? { token: cloud.ownerAccessToken() }
     : config.owner.email && config.owner.password
       ? { email: config.owner.email, password: config.owner.password }
       : undefined;
   try {
-    demo = await startDemo(cloud, { dataDir: config.dataDir, rtspPort: Number(values['rtsp-port']), credentials });
+    const options = { dataDir: config.dataDir, host: config.http.host, rtspPort, auth };
+    demo = await exitOnPortInUse(
+      () => startDemo(cloud, options),
+      MOVE_WITH,
+      () => cloud.stop(),
+    );
   } catch (e) {
     cloud.logger.error({ err: e }, 'the demo could not start; the cloud keeps running');
   }

@@ -16,6 +16,10 @@ export * from './alerts.js';
 export * from './corrections.js';
 export * from './vision.js';
 export * from './jobs.js';
+export * from './suppliers.js';
+export * from './orders.js';
+export * from './forecast.js';
+export * from './pos.js';
 export * from './variance.js';
 export * from './live.js';
 

@@ -7,8 +7,10 @@ import type { Logger } from '@smartstock/runtime';
 import type { Db } from './db/index.js';
 import type { CloudConfig } from './config.js';
 import errors from './plugins/errors.js';
+import textInput from './plugins/text-input.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
+import { forecastModule, type ForecastService } from './forecast/index.js';
 import { jobRoutes, type JobQueue } from './jobs/index.js';
 import contract from './plugins/contract.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
@@ -25,6 +27,10 @@ import { liveModule, type LiveHub } from './live/index.js';
 import { alertsModule, type AlertRoutesOptions } from './alerts/index.js';
 import { visionModule, type VisionService } from './vision/index.js';
 import { correctionsModule, type CorrectionService } from './corrections/index.js';
+import { suppliersModule, type SupplierService } from './suppliers/index.js';
+import { ordersModule, type OrderService, type SuggestionService } from './orders/index.js';
+import { recipesModule, type RecipeService } from './recipes/index.js';
+import { posModule, type CsvImportService, type PosService } from './pos/index.js';
 import { varianceModule, type VarianceService } from './variance/index.js';
 
 /** What each module's plugin is handed: its service, built in server.ts. */
@@ -40,6 +46,11 @@ export interface ApiModules {
   vision?: VisionService | undefined;
   corrections?: CorrectionService | undefined;
   jobs?: JobQueue | undefined;
+  suppliers?: SupplierService | undefined;
+  orders?: { orders: OrderService; suggestions: SuggestionService } | undefined;
+  forecast?: ForecastService | undefined;
+  recipes?: RecipeService | undefined;
+  pos?: { pos: PosService; csv: CsvImportService } | undefined;
   variance?: VarianceService | undefined;
 }
 
@@ -64,10 +75,18 @@ const reqSerializer = (req: FastifyRequest) => ({
 /** Builds the HTTP app without listening, so tests drive it with inject() or a real port alike. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const logger = deps.logger.child({ module: 'http' }, { serializers: { req: reqSerializer as never } });
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, trustProxy: deps.config.http.trustProxy, bodyLimit: 1024 * 1024 });
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: deps.config.http.trustProxy,
+    bodyLimit: 1024 * 1024,
+    // the router's default (100) turns a longer path parameter into "no route" (404); as long as
+    // Node's header limit allows, the route matches and its schema names the field in a 400
+    routerOptions: { maxParamLength: 16 * 1024 },
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errors);
+  await app.register(textInput);
   await app.register(contract);
   await app.register(docs);
   await app.register(rateLimit, {
@@ -78,9 +97,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     errorResponseBuilder: (_req, ctx) =>
       Object.assign(new Error(`too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s`), { statusCode: 429 }),
   });
-  await app.register(auth, { secret: deps.jwtSecret, accessTokenTtlSeconds: deps.config.auth.accessTokenTtlSeconds });
+  await app.register(auth, {
+    secret: deps.jwtSecret,
+    accessTokenTtlSeconds: deps.config.auth.accessTokenTtlSeconds,
+    // asked only for a token issued on a one-time password, by which time the modules exist
+    mustChangePassword: (userId) => m.users.mustChangePassword(userId),
+  });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  const m = deps.modules((p) => app.jwt.sign(p));
+  const m: ApiModules = deps.modules((p) => app.jwt.sign(p));
 
   app.get(
     '/healthz',
@@ -105,6 +129,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.vision) await api.register(visionModule, { vision: m.vision });
       if (m.corrections) await api.register(correctionsModule, { corrections: m.corrections });
       if (m.jobs) await api.register(jobRoutes, { jobs: m.jobs });
+      if (m.suppliers) await api.register(suppliersModule, { suppliers: m.suppliers });
+      if (m.orders) await api.register(ordersModule, m.orders);
+      if (m.forecast) await api.register(forecastModule, { forecast: m.forecast });
+      if (m.recipes) await api.register(recipesModule, { recipes: m.recipes });
+      if (m.pos) await api.register(posModule, m.pos);
       if (m.variance) await api.register(varianceModule, { variance: m.variance });
     },
     { prefix: '/api/v1' },

@@ -88,6 +88,15 @@ export const cloudConfigSchema = z
       max: z.number().int().min(1).default(600),
       windowSeconds: z.number().int().min(1).default(60),
     }),
+    deadLetters: section({
+      retentionDays: z.number().int().min(1).max(3650).default(30).describe('what ingestion rejected is kept this long'),
+      perDevicePerMinute: z
+        .number()
+        .int()
+        .min(1)
+        .default(60)
+        .describe('dead letters stored per device per minute; a flooding device beyond it is counted, not stored'),
+    }),
     snapshotTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
     vision: section({
       modelDir: z.string().min(1).optional().describe('the bottle models for the photo endpoints; absent: the committed ones'),
@@ -100,6 +109,28 @@ export const cloudConfigSchema = z
         .max(3600)
         .default(300)
         .describe('a shelf-photo job running longer, or whose instance died, is retried'),
+    }),
+    pos: section({
+      secretKey: z
+        .string()
+        .refine((k) => Buffer.from(k, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(k), 'expected base64 of 32 random bytes')
+        .optional()
+        .describe('AES-256-GCM key for POS credentials at rest, shared by all instances; absent: generated once into dataDir'),
+      publicBaseUrl: z
+        .url({ protocol: /^https?$/ })
+        .optional()
+        .describe("the cloud's public URL behind proxies: webhook URLs (and the signatures over them) use it; absent: the listening URL"),
+      squareApiUrl: z.url({ protocol: /^https?$/ }).default('https://connect.squareup.com'),
+      squareVersion: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a Square API version such as 2025-01-23')
+        .default('2025-01-23'),
+      fetchRetryDelaySeconds: z
+        .number()
+        .min(0)
+        .max(3600)
+        .default(5)
+        .describe('before the first retry of an order fetch from a POS API that failed; doubled for each one after'),
     }),
     jobs: section({
       pollingIntervalSeconds: z
@@ -146,8 +177,13 @@ export const CLOUD_ENV = {
   BROKER_PORT: 'broker.embedded.port',
   REDIS_URL: 'redis.url',
   REDIS_KEY_PREFIX: 'redis.keyPrefix',
+  DEAD_LETTER_RETENTION_DAYS: 'deadLetters.retentionDays',
+  DEAD_LETTERS_PER_DEVICE_PER_MINUTE: 'deadLetters.perDevicePerMinute',
   VISION_MODEL_DIR: 'vision.modelDir',
   VISION_THREADS: 'vision.threads',
+  SMARTSTOCK_POS_SECRET_KEY: 'pos.secretKey',
+  PUBLIC_BASE_URL: 'pos.publicBaseUrl',
+  SQUARE_API_URL: 'pos.squareApiUrl',
   ...ALERTS_ENV,
 } as const;
 

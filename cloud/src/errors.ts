@@ -16,6 +16,9 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
 export const conflict = (message: string, field?: string) => new AppError(409, 'conflict', message, field);
+/** a device id held by another organisation: which one is not said */
+export const deviceIdTaken = () =>
+  new AppError(409, 'device-id-taken', 'this device id is taken; choose another (provisioning makes unguessable ones)', 'id');
 export const badRequest = (message: string, field?: string) => new AppError(400, 'bad_request', message, field);
 export const unauthorized = (message = 'sign in required') => new AppError(401, 'unauthorized', message);
 export const forbidden = (message = 'your role may not do this') => new AppError(403, 'forbidden', message);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createLogger, type Logger } from '@smartstock/runtime';
+import { createLogger, listenError, type Logger } from '@smartstock/runtime';
 import { writeSecret } from '@smartstock/pki';
 import { parseCloudConfig, type CloudConfigInput } from './config.js';
 import { buildApp } from './app.js';
@@ -13,15 +13,21 @@ import { connectRedis } from './redis/client.js';
 import { redisBus } from './redis/bus.js';
 import { AuthService } from './auth/index.js';
 import { passwordHasher, UserService, type SeededOwner } from './users/index.js';
+import type { Principal } from './plugins/principal.js';
 import { VenueService } from './venues/index.js';
 import { InventoryService, ObservationService } from './inventory/index.js';
 import { DeviceService } from './devices/index.js';
-import { createIngestLink, dispatcher } from './ingest/index.js';
+import { createIngestLink, deadLetterLimit, dispatcher, startDeadLetterPruner } from './ingest/index.js';
 import { LiveHub } from './live/index.js';
 import { startAlerts } from './alerts/index.js';
 import { CorrectionService } from './corrections/index.js';
 import { VisionRunner, VisionService } from './vision/index.js';
+import { ForecastRunner, ForecastService } from './forecast/index.js';
 import { seedDemo, type DemoSeed } from './seed/index.js';
+import { SupplierService } from './suppliers/index.js';
+import { OrderService, SuggestionService } from './orders/index.js';
+import { RecipeService } from './recipes/index.js';
+import { CsvImportService, PosService, SalesLedger, SecretBox, SquareAdapter, posSecretKey } from './pos/index.js';
 import { VarianceService } from './variance/index.js';
 
 export interface RunningCloud {
@@ -41,6 +47,11 @@ export interface RunningCloud {
   jobs: JobQueue;
   /** seeds the demo venue "The Anchor" (locations, ~20 spirits) into the organisation; idempotent */
   seedDemo(orgId?: string): Promise<DemoSeed>;
+  /**
+   * An access token for the seeded owner, for tools running in this process (the demo's first-start
+   * set-up). It carries no one-time-password mark: the owner is still asked to change theirs at sign-in.
+   */
+  ownerAccessToken(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -67,6 +78,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   }
   const venues = new VenueService(db);
   const orgId = seededOwner?.orgId ?? (await venues.firstOrganisationId());
+  const pruner = startDeadLetterPruner(db, config.deadLetters.retentionDays, logger);
 
   // Every service is built here and handed what it needs; modules' plugins get their service as register options.
   const alerts = await startAlerts({ db, config: config.alerts, logger });
@@ -74,9 +86,10 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const link = createIngestLink();
   const inventory = new InventoryService(db, alerts.feed);
   const observations = new ObservationService(db, alerts.feed);
-  const devices = new DeviceService(db, link, alerts.feed);
-
   let broker: EmbeddedBroker | undefined;
+  // the embedded broker, once started: revocation ends the device's open connection at once
+  const devices = new DeviceService(db, link, alerts.feed, { disconnect: (id) => broker?.disconnect(id) });
+
   if (!config.broker.url) {
     broker = await startEmbeddedBroker({
       dataDir,
@@ -91,21 +104,62 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const jobs = new JobQueue({ db, logger, ...config.jobs });
   const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }), jobs, config.vision.jobTimeoutSeconds);
   await vision.registerJobs();
+  const forecastRunner = new ForecastRunner(logger.child({ module: 'forecast' }));
+  const forecast = new ForecastService({
+    db,
+    runner: forecastRunner,
+    inventory,
+    logger: logger.child({ module: 'forecast' }),
+    jobs,
+    alerts: alerts.feed,
+  });
+  await forecast.registerJobs();
+  const recipes = new RecipeService(db);
+  const ledger = new SalesLedger(db, inventory);
+  let listeningUrl = '';
+  const pos = new PosService({
+    db,
+    jobs,
+    ledger,
+    box: new SecretBox(posSecretKey(config.pos.secretKey, dataDir)),
+    adapters: [new SquareAdapter({ baseUrl: config.pos.squareApiUrl, version: config.pos.squareVersion })],
+    publicBaseUrl: () => config.pos.publicBaseUrl ?? listeningUrl,
+    fetchRetryDelaySeconds: config.pos.fetchRetryDelaySeconds,
+  });
+  await pos.registerJobs();
+  // sales that waited for a recipe apply once one is saved; any still unmapped wait for the next
+  recipes.onSaved((org, venue) =>
+    pos.applyWaiting(org, venue).then(
+      () => undefined,
+      (err: unknown) => logger.warn({ err, module: 'pos', venueId: venue }, 'waiting sales not applied; they stay in the queue'),
+    ),
+  );
   const variance = new VarianceService({ db, inventory, alerts: alerts.feed, jobs, logger });
   await variance.registerJobs();
   await jobs.start();
+  forecast.startNightly();
   variance.start();
   const corrections = new CorrectionService(db, devices, inventory, logger.child({ module: 'corrections' }), config.snapshotTimeoutMs);
   const live = new LiveHub(db, logger.child({ module: 'live' }));
+  // no forecast module yet: suggestions order up to par, and say so
+  const suggestions = new SuggestionService({ db, inventory });
+  const orders = new OrderService({ db, inventory, suggestions, mailer: alerts.notifier.email, logger });
   await live.start();
+  // the app's JWT signer, once buildApp has made it: ownerAccessToken() signs with it
+  let signAccessToken: ((p: Principal) => string) | undefined;
   const app = await buildApp({
     db,
     logger,
     config,
     redis,
     jwtSecret: config.auth.jwtSecret ?? jwtSecretFile(dataDir),
-    modules: (signAccessToken) => ({
-      auth: new AuthService({ db, users, signAccessToken, refreshTtlSeconds: config.auth.refreshTokenTtlDays * 86_400 }),
+    modules: (sign) => ({
+      auth: new AuthService({
+        db,
+        users,
+        signAccessToken: (signAccessToken = sign),
+        refreshTtlSeconds: config.auth.refreshTokenTtlDays * 86_400,
+      }),
       users,
       venues,
       inventory,
@@ -115,10 +169,18 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       vision,
       corrections,
       jobs,
+      suppliers: new SupplierService(db),
+      orders: { orders, suggestions },
+      forecast,
+      recipes,
+      pos: { pos, csv: new CsvImportService(db, pos, ledger) },
       variance,
     }),
   });
-  const url = await app.listen({ host: config.http.host, port: config.http.port });
+  const url = await app
+    .listen({ host: config.http.host, port: config.http.port })
+    .catch((e: unknown) => Promise.reject(listenError(e, 'http.port', config.http.host, config.http.port)));
+  listeningUrl = url;
   const readFile = (p?: string) => (p ? readFileSync(p, 'utf8') : undefined);
   await link.start(
     {
@@ -137,7 +199,12 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
         : undefined,
       logger,
     },
-    dispatcher({ observations, devices }, db, logger.child({ module: 'ingest' })),
+    dispatcher(
+      { observations, devices },
+      db,
+      logger.child({ module: 'ingest' }),
+      deadLetterLimit(config.deadLetters.perDevicePerMinute, logger),
+    ),
   );
 
   return {
@@ -151,12 +218,17 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     logger,
     jobs,
     seedDemo: (o?: string) => seedDemo(db, o ?? orgId),
+    ownerAccessToken: () =>
+      seededOwner && signAccessToken ? signAccessToken({ sub: seededOwner.userId, org: seededOwner.orgId, role: 'owner' }) : undefined,
     async stop() {
+      pruner.stop();
       await link.stop().catch(() => undefined);
       await app.close();
       variance.stop();
       await jobs.stop();
       await visionRunner.close();
+      forecast.stop();
+      await forecastRunner.close();
       await live.stop();
       await alerts.stop();
       await broker?.close();

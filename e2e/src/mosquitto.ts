@@ -36,8 +36,8 @@ export interface SelfHostedBroker {
 /**
  * docker/mosquitto/mosquitto.conf run for real outside Docker: only the container paths and
  * the port are rewritten. `certsDir` holds ca.crt, server.crt and server.key as the compose
- * file's `pki` step writes them; they are copied to a throwaway folder that Mosquitto can read
- * after it drops from root to its own user.
+ * file's `pki` step writes them; they and the ACL are copied to a throwaway folder that Mosquitto
+ * can read after it drops from root to its own user (a clone in a private home folder is not).
  */
 export async function startSelfHostedMosquitto(certsDir: string): Promise<SelfHostedBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'mosq-'));
@@ -47,11 +47,14 @@ export async function startSelfHostedMosquitto(certsDir: string): Promise<SelfHo
     copyFileSync(join(certsDir, f), join(certs, f));
     chmodSync(join(certs, f), 0o644);
   }
+  const acl = join(dir, 'acl');
+  copyFileSync(new URL('../../docker/mosquitto/acl', import.meta.url), acl);
+  chmodSync(acl, 0o644);
   for (const d of [dir, certs]) chmodSync(d, 0o755);
   const port = await freePort();
   const conf = readFileSync(new URL('../../docker/mosquitto/mosquitto.conf', import.meta.url), 'utf8')
     .replaceAll('/mosquitto/certs/', `${certs}/`)
-    .replace('/mosquitto/config/acl', new URL('../../docker/mosquitto/acl', import.meta.url).pathname)
+    .replace('/mosquitto/config/acl', acl)
     .replace('persistence true', 'persistence false')
     .replace(/^persistence_location .*$/m, '')
     .replace('listener 8883', `listener ${port} 127.0.0.1`);

@@ -4,5 +4,5 @@ export { loadAgentConfig, parseAgentConfig } from './config/load.js';
 export { EventBus, type AgentEvents, type Frame, type AnalysedFrame } from './bus.js';
 export { Outbox } from './store/outbox.js';
 export { decide, cameraState, type WatchState, type Decision } from './camera/watchdog.js';
-export { findFfmpeg, loopAsCameraArgs } from './camera/ffmpeg-args.js';
+export { loopAsCameraArgs } from './camera/ffmpeg-args.js';
 export { AGENT_VERSION } from './version.js';

@@ -77,6 +77,22 @@ export async function measureLatency(threads: number, runs = 30, modelDir = DEFA
   };
 }
 
+/** Median analyze() time of one 720p frame (decode, detect, fills), for comparing detectors and input sizes. */
+export async function frameLatency(modelDir: string, fillDir: string, runs = 15, threads = 1): Promise<number> {
+  const jpeg = await latencyFrame();
+  const vision = await loadBottleVision({ modelDir, fillDir, threads });
+  const ms: number[] = [];
+  try {
+    for (let i = 0; i < runs + 2; i++) {
+      const t = (await vision.analyze(jpeg)).timings.totalMs;
+      if (i >= 2) ms.push(t);
+    }
+  } finally {
+    await vision.close();
+  }
+  return median(ms);
+}
+
 export function latencyTable(rows: LatencyRow[]): string {
   const lines = [
     '| threads | 720p frame, analyze() ms | decode+letterbox ms | detect+NMS ms | fills ms | bottles | bare onnxruntime ms (detector + fill batch) | bare / frame | JPEG decode alone ms | bare / (bare + decode alone) |',

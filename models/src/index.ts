@@ -1,13 +1,38 @@
 export * from './types.js';
 export { loadBottleVision, loadDetector, loadFill, readFills, DEFAULT_MODEL_DIR } from './vision/bottle-vision.js';
 export { assignToSlots, pointInPolygon, unitsOf, DEFAULT_FULL_ABOVE, type SlotShape } from './vision/slots.js';
-export { decodeYolo, nms, iou, type Candidate } from './vision/decode.js';
-export { readDetectorMetadata, readFillMetadata, type DetectorMetadata, type FillMetadata } from './vision/metadata.js';
+export { decodeYolo, decodeYolox, decodeDetections, yoloxRows, YOLOX_STRIDES, nms, iou, type Candidate } from './vision/decode.js';
+export {
+  readDetectorMetadata,
+  readFillMetadata,
+  DETECTOR_FORMATS,
+  type DetectorFormat,
+  type DetectorMetadata,
+  type FillMetadata,
+} from './vision/metadata.js';
 export { readOnnxMetadata, parseOnnxMetadata } from './vision/onnx-metadata.js';
+export {
+  yoloxDetectorMetadata,
+  readOnnxShapes,
+  looksLikeYolox,
+  COCO_CLASSES,
+  type OnnxShapes,
+  type YoloxImportOptions,
+} from './vision/yolox-import.js';
 export { yoloDetectorMetadata, parseYoloNames, parseYoloImgsz, type YoloImportOptions } from './vision/yolo-import.js';
-export { decodeImage, letterbox, letterboxGeometry, type Letterbox, type RgbImage } from './vision/preprocess.js';
+export {
+  decodeImage,
+  letterbox,
+  letterboxGeometry,
+  YOLO_STYLE,
+  YOLOX_STYLE,
+  type Letterbox,
+  type LetterboxStyle,
+  type RgbImage,
+} from './vision/preprocess.js';
 export { cropInto } from './vision/crop.js';
 export * from './synthetic/index.js';
 export { type CorrectionExportLine, parseCorrectionLine } from './corrections/format.js';
 export { writeLabelledSet, type WrittenSet } from './corrections/writer.js';
 export { exportCorrections, type ExportOptions } from './corrections/export-command.js';
+export { detectFolder, DetectUsageError, type DetectOptions, type DetectReport, type CocoResult, type CocoScore } from './detect/detect.js';

@@ -24,6 +24,8 @@ export interface FrameAnalysis {
 export interface BottleVisionOptions {
   /** Folder holding the detector and fill models with their metadata JSON; defaults to the committed models/onnx. */
   modelDir?: string;
+  /** Folder of the fill model (fill.json + its ONNX), when it is not beside the detector (e.g. the committed models/onnx). */
+  fillDir?: string;
   /** onnxruntime intra-op threads. */
   threads?: number;
   /** Minimum detector score for a bottle to be reported. */

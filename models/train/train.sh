@@ -26,4 +26,5 @@ nice -n 10 python3 train_fill.py --minutes "${FILL_MINUTES:-20}" --threads "${TH
 python3 export.py
 cd ..
 npx tsx bench/pick-threshold.ts
+npx tsx bench/calibrate-sigma.ts
 npx prettier --write onnx/*.json

@@ -44,10 +44,18 @@ export class CloudClient {
     this.token = auth.token;
   }
 
-  /** Creates the device; `created: false` when it was already registered (re-runs are safe). */
+  /**
+   * Creates the device; `created: false` when this organisation registered it before (re-runs are
+   * safe). An id another organisation holds fails: the device would report to them, not to us.
+   */
   async registerDevice(d: RegisterDevice): Promise<{ created: boolean }> {
     const res = await this.request('POST', '/api/v1/devices', d, [409]);
-    return { created: res.status !== 409 };
+    if (res.status !== 409) return { created: true };
+    if (await this.getDevice(d.id)) return { created: false };
+    throw new CloudError(
+      `the device id ${d.id} is taken in the cloud by a device that is not in your organisation: give another --id, or leave --id out for an unguessable one`,
+      409,
+    );
   }
 
   /** The device, or null when the cloud does not know it. */

@@ -18,7 +18,7 @@ import { deviceList, deviceRevoke, deviceRotateCert } from './commands/device-ma
  * to their flags; each command's logic lives in commands/*.ts.
  */
 export * from './bundle/index.js';
-export { CloudClient } from './cloud-client.js';
+export { CloudClient, type CloudAuth } from './cloud-client.js';
 export { provisionDevice, type DeviceCreated } from './devices/provision.js';
 export { devicePolicyDocument, devicePolicyName } from './aws/policy.js';
 
@@ -160,7 +160,7 @@ export function buildProgram(io: Io, box: ExitBox): Command {
     .addOption(new Option('--frame <file>', 'where to save one frame').env('SMARTSTOCK_PROBE_FRAME').default('camera-frame.jpg'))
     .addOption(new Option('--transport <t>', 'RTSP transport').choices(['tcp', 'udp']).env('SMARTSTOCK_RTSP_TRANSPORT').default('tcp'))
     .addOption(new Option('--shelf-distance <m>', 'metres to the farthest shelf').env('SMARTSTOCK_SHELF_DISTANCE').default('2'))
-    .addOption(new Option('--ffmpeg <path>', 'ffmpeg binary (default: system, then bundled)').env('SMARTSTOCK_FFMPEG'))
+    .addOption(new Option('--ffmpeg <path>', 'ffmpeg binary (default: ffmpeg on PATH, else the npm build)').env('SMARTSTOCK_FFMPEG'))
     .addHelpText('after', example('  $ smartstock-provision camera probe rtsp://admin:secret@192.168.1.20:554/stream1 --frame shelf.jpg'))
     .action(action(io, box, cameraProbe));
 
@@ -172,7 +172,7 @@ export function buildProgram(io: Io, box: ExitBox): Command {
     .addOption(new Option('--port <port>', 'port (0: any free one)').env('SMARTSTOCK_PREVIEW_PORT').default('8090'))
     .addOption(new Option('--fps <n>', 'frames per second on the page').env('SMARTSTOCK_PREVIEW_FPS').default('5'))
     .addOption(new Option('--transport <t>', 'RTSP transport').choices(['tcp', 'udp']).env('SMARTSTOCK_RTSP_TRANSPORT').default('tcp'))
-    .addOption(new Option('--ffmpeg <path>', 'ffmpeg binary (default: system, then bundled)').env('SMARTSTOCK_FFMPEG'))
+    .addOption(new Option('--ffmpeg <path>', 'ffmpeg binary (default: ffmpeg on PATH, else the npm build)').env('SMARTSTOCK_FFMPEG'))
     .addHelpText(
       'after',
       example('  $ smartstock-provision camera preview rtsp://admin:secret@192.168.1.20:554/stream1   # then open http://127.0.0.1:8090/'),
@@ -195,9 +195,9 @@ export function buildProgram(io: Io, box: ExitBox): Command {
   detector
     .command('import')
     .description(
-      'make a model folder from an Ultralytics YOLOv8 / YOLO11 ONNX export (classes and input size read from the export), check it runs',
+      'make a model folder from an Ultralytics YOLOv8 / YOLO11 or a YOLOX ONNX export (classes and input size read from the export), check it runs',
     )
-    .argument('<model.onnx>', 'the export (`yolo export model=yolo11n.pt format=onnx`)')
+    .argument('<model.onnx>', 'the export (`yolo export model=yolo11n.pt format=onnx`, or YOLOX tools/export_onnx.py)')
     .addOption(
       new Option('--out <dir>', "model folder to write (the agent's vision.modelDir)").env('SMARTSTOCK_MODEL_DIR').default('models'),
     )
@@ -213,6 +213,14 @@ export function buildProgram(io: Io, box: ExitBox): Command {
     )
     .addOption(new Option('--input <WxH>', 'input size, for an export without it (e.g. 640x640)').env('SMARTSTOCK_DETECTOR_INPUT'))
     .addOption(new Option('--name <name>', 'model name reported with each count (default: the file name)').env('SMARTSTOCK_DETECTOR_NAME'))
+    .addOption(
+      new Option('--format <format>', 'yolo or yolox (default: read from the export)')
+        .choices(['yolo', 'yolox'])
+        .env('SMARTSTOCK_DETECTOR_FORMAT'),
+    )
+    .addOption(
+      new Option('--decoded', 'a YOLOX export that decodes its boxes itself (decode_in_inference)').env('SMARTSTOCK_DETECTOR_DECODED'),
+    )
     .addOption(new Option('--frame <frame.jpg>', 'check it on this camera frame (default: a generated shelf)').env('SMARTSTOCK_FRAME'))
     .addOption(new Option('--no-fill', 'leave out the SmartStock fill model (counts only, no fill levels)').env('SMARTSTOCK_NO_FILL'))
     .addOption(new Option('--force', 'replace the model files of a folder that is not empty').env('SMARTSTOCK_FORCE'))

@@ -1,3 +1,5 @@
 export * from './config.js';
 export * from './logger.js';
 export * from './shutdown.js';
+export * from './binaries.js';
+export * from './ports.js';

@@ -1,32 +1,34 @@
 /**
- * The demo's RTSP camera: the npm RTSP server with ffmpeg publishing the
- * cached shelf video on a loop. Fixed ports, because the camera URL is saved
- * in the device's config and must still work on the next start.
+ * The demo's RTSP camera: the RTSP relay with ffmpeg publishing the cached
+ * shelf video on a loop. Fixed RTSP ports (`port` for the publisher, `port + 1`
+ * for readers), because the camera URL is saved in the device's config and
+ * must still work on the next start; its RTP ports are any free ones.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { RtspServer } from 'rtsp-streaming-server';
-import { findFfmpeg, loopAsCameraArgs } from '@smartstock/edge-agent';
-import type { Logger } from '@smartstock/runtime';
+import { loopAsCameraArgs } from '@smartstock/edge-agent';
+import { findFfmpeg, type Logger } from '@smartstock/runtime';
+import { startRtspRelay } from './rtsp-relay.js';
+
+/** The setting named when a demo camera port is in use. */
+export const DEMO_RTSP_PORT_KEY = 'demo.rtspPort';
 
 export interface DemoCamera {
   /** Where the agent reads (RTP over UDP: this server refuses TCP readers). */
   url: string;
+  /** Starts publishing `video` on a loop. */
+  play(video: string): void;
   stop(): Promise<void>;
 }
 
-export async function startDemoCamera(video: string, port: number, log: Logger): Promise<DemoCamera> {
-  const server = new RtspServer({ serverPort: port, clientPort: port + 1, rtpPortStart: 30_000 + (port % 1000) * 20, rtpPortCount: 20 });
-  try {
-    await server.start();
-  } catch (e) {
-    throw new Error(`the demo camera cannot listen on ports ${port}-${port + 1} (${(e as Error).message}); pick others with --rtsp-port`);
-  }
+/** Opens the camera's ports first, so a port in use stops the demo before any slow work. */
+export async function openDemoCamera(host: string, port: number, log: Logger): Promise<DemoCamera> {
+  const relay = await startRtspRelay({ host, publishPort: port, readPort: port + 1, key: DEMO_RTSP_PORT_KEY, udpPairs: 8 });
   let child: ChildProcess | undefined;
   let stopping = false;
-  const publish = () => {
+  const publish = (video: string) => {
     child = spawn(
       findFfmpeg(),
-      loopAsCameraArgs(video, `rtsp://127.0.0.1:${port}/shelf`, 'publish-udp'),
+      loopAsCameraArgs(video, relay.publishUrl('/shelf'), 'publish-udp'),
       // its own process group, so a Ctrl-C reaches us first and the stop below is orderly
       { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
     );
@@ -39,12 +41,12 @@ export async function startDemoCamera(video: string, port: number, log: Logger):
     child.once('exit', (code) => {
       if (stopping) return;
       log.warn({ code, stderr: err.trim() }, 'demo camera publisher stopped; restarting it');
-      setTimeout(publish, 1000).unref();
+      setTimeout(() => publish(video), 1000).unref();
     });
   };
-  publish();
   return {
-    url: `rtsp://127.0.0.1:${port + 1}/shelf`,
+    url: relay.readUrl('/shelf'),
+    play: publish,
     async stop() {
       stopping = true;
       const c = child;
@@ -55,8 +57,7 @@ export async function startDemoCamera(video: string, port: number, log: Logger):
         await done;
         clearTimeout(t);
       }
-      for (const s of [server.ClientServer, server.PublishServer] as unknown as { server?: { close(cb: () => void): void } }[])
-        s?.server?.close(() => undefined);
+      await relay.stop();
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloudClient, provisionDevice } from '@smartstock/provisioning';
+import { CloudClient, provisionDevice, type CloudAuth } from '@smartstock/provisioning';
 import type { Logger } from '@smartstock/runtime';
 import type { DemoSlot } from './video.js';
 
@@ -22,7 +22,8 @@ export interface DemoDeviceInput {
   items: Record<string, string>;
   cameraUrl: string;
   slots: DemoSlot[];
-  credentials: { email: string; password: string } | undefined;
+  /** who sets the device up on the first start: a token, or a sign-in */
+  auth: CloudAuth | undefined;
   dir: string;
   log: Logger;
 }
@@ -31,13 +32,13 @@ export interface DemoDeviceInput {
 export async function ensureDemoDevice(o: DemoDeviceInput): Promise<string> {
   const bundle = join(o.dir, 'device');
   if (existsSync(join(bundle, 'agent.yaml'))) return bundle;
-  if (!o.credentials) {
+  if (!o.auth) {
     throw new Error(
       `the demo device is not set up yet and no sign-in is known to set it up: start with an empty data directory, ` +
         `or set SMARTSTOCK_OWNER_EMAIL and SMARTSTOCK_OWNER_PASSWORD`,
     );
   }
-  const cloud = new CloudClient(o.cloudUrl, o.credentials);
+  const cloud = new CloudClient(o.cloudUrl, o.auth);
   await provisionDevice(
     { id: DEMO_DEVICE_ID, venueId: o.venueId, name: 'Back bar camera hub', out: bundle, dataDir: join(o.dir, 'agent') },
     { kind: 'local', caDir: o.caDir, mqttUrl: o.brokerUrl },
@@ -45,7 +46,7 @@ export async function ensureDemoDevice(o: DemoDeviceInput): Promise<string> {
   );
   const skus = Object.keys(o.items);
   const skuOf = (i: number) => skus[i % skus.length]!;
-  const token = await signIn(o.cloudUrl, o.credentials);
+  const token = o.auth.token ?? (await signIn(o.cloudUrl, { email: o.auth.email!, password: o.auth.password! }));
   const api = async (method: string, path: string, body: unknown) => {
     const res = await fetch(`${o.cloudUrl}/api/v1${path}`, {
       method,

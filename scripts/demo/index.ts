@@ -5,15 +5,19 @@
  */
 import { join, resolve } from 'node:path';
 import type { RunningCloud } from '@smartstock/cloud';
+import type { CloudAuth } from '@smartstock/provisioning';
 import { loadAgentConfig, startAgent, type Agent } from '@smartstock/edge-agent';
 import { ensureDemoVideo } from './video.js';
-import { startDemoCamera, type DemoCamera } from './camera.js';
+import { openDemoCamera, type DemoCamera } from './camera.js';
 import { ensureDemoDevice, DEMO_DEVICE_ID } from './device.js';
 
 export interface DemoOptions {
   dataDir: string;
+  /** The demo camera listens here (the cloud's HTTP host). */
+  host: string;
   rtspPort: number;
-  credentials: { email: string; password: string } | undefined;
+  /** who sets the demo device up on the first start: a token, or a sign-in */
+  auth: CloudAuth | undefined;
 }
 
 export interface RunningDemo {
@@ -25,11 +29,12 @@ export interface RunningDemo {
 export async function startDemo(cloud: RunningCloud, o: DemoOptions): Promise<RunningDemo> {
   const log = cloud.logger.child({ module: 'demo' });
   const dir = resolve(o.dataDir, 'demo');
-  const seed = await cloud.seedDemo();
-  const video = await ensureDemoVideo(dir, log);
-  const camera: DemoCamera = await startDemoCamera(video.path, o.rtspPort, log);
+  const camera: DemoCamera = await openDemoCamera(o.host, o.rtspPort, log);
   let agent: Agent | undefined;
   try {
+    const seed = await cloud.seedDemo();
+    const video = await ensureDemoVideo(dir, log);
+    camera.play(video.path);
     if (!cloud.pkiDir) throw new Error('the demo needs the embedded broker (unset MQTT_URL, or run with --no-demo)');
     const bundle = await ensureDemoDevice({
       cloudUrl: cloud.url,
@@ -40,7 +45,7 @@ export async function startDemo(cloud: RunningCloud, o: DemoOptions): Promise<Ru
       items: seed.items,
       cameraUrl: camera.url,
       slots: video.slots,
-      credentials: o.credentials,
+      auth: o.auth,
       dir,
       log,
     });

@@ -8,8 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { shelfVideo, type BottleTruth } from '@smartstock/models';
-import { findFfmpeg } from '@smartstock/edge-agent';
-import type { Logger } from '@smartstock/runtime';
+import { findFfmpeg, type Logger } from '@smartstock/runtime';
 
 export interface DemoSlot {
   id: string;

@@ -2,6 +2,7 @@ import type { DeviceStatus } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
 import type { AlertEngine } from './engine.js';
+import type { ForecastReading } from './rules.js';
 import { AlertContextRepository } from './context.repository.js';
 
 /** A stock level as the core presents it (inventory.service present()): what it appends as a live 'stock' event. */
@@ -65,6 +66,8 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
         for (const l of losses)
           await engine.loss({ orgId, venueId, itemId: l.itemId, locationId: l.locationId, unexplainedUnits: l.unexplainedUnits, at });
       }),
+    /** Days of stock left by the forecast (forecast/): the forecast_stockout rule. */
+    forecast: (r: ForecastReading) => guard('forecast', () => engine.forecast(r)),
 
     /** A device's retained status or last will: online/offline, each camera's health, its outbox depth. */
     deviceStatus: (deviceId: string, s: DeviceStatus) =>

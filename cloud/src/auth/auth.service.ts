@@ -74,7 +74,12 @@ export class AuthService {
       expiresAt: new Date(Date.now() + this.d.refreshTtlSeconds * 1000),
     });
     return {
-      accessToken: this.d.signAccessToken({ sub: m.id, org: m.orgId, role: m.role }),
+      accessToken: this.d.signAccessToken({
+        sub: m.id,
+        org: m.orgId,
+        role: m.role,
+        ...(m.mustChangePassword ? { pwd: true as const } : {}),
+      }),
       refreshToken,
       user: { id: m.id, email: m.email, name: m.name, role: m.role, orgId: m.orgId, mustChangePassword: m.mustChangePassword },
     };

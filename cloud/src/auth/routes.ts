@@ -46,11 +46,16 @@ export default async function authRoutes(app: App, o: AuthModuleOptions) {
       return reply.code(204).send();
     },
   );
-  r.get('/auth/me', { onRequest: app.authorize(), schema: { tags: ['auth'], response: { 200: member } } }, (req) => s.me(req.user));
+  r.get(
+    '/auth/me',
+    { onRequest: app.authorize(), config: { duringPasswordChange: true }, schema: { tags: ['auth'], response: { 200: member } } },
+    (req) => s.me(req.user),
+  );
   r.post(
     '/auth/password',
     {
       onRequest: app.authorize(),
+      config: { duringPasswordChange: true },
       schema: { tags: ['auth'], body: z.object({ password: z.string().min(12).max(1024) }), response: { 204: noContent } },
     },
     async (req, reply) => {

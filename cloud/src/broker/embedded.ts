@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Duplex } from 'node:stream';
+import { PassThrough, Duplex, pipeline } from 'node:stream';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type Client } from 'aedes';
 import { TOPICS } from '@smartstock/protocol';
 import { ensureCa, issueServerCertificate, writeSecret, CA_FILES } from '@smartstock/pki';
-import type { Logger } from '@smartstock/runtime';
+import { listenError, type Logger } from '@smartstock/runtime';
 import { brokerRules, type Identity } from './rules.js';
+import { MAX_PACKET_BYTES, PacketTooLargeError, packetSizeGuard } from './packet-guard.js';
 
 export interface EmbeddedBrokerOptions {
   dataDir: string;
@@ -26,6 +27,8 @@ export interface EmbeddedBroker {
   caCertPath: string;
   /** an in-process connection for the cloud's own client: no socket, no certificate, full rights */
   connectInternal(): Duplex;
+  /** ends a device's connection now (revocation); its reconnect is then refused by isRefused */
+  disconnect(deviceId: string): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,8 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
 
   const identities = new WeakMap<Client, Identity>();
   const internal = new WeakSet<object>();
+  // aedes sees each device through its packet size guard; the certificate stays on the TLS socket
+  const tlsOf = new WeakMap<object, TLSSocket>();
   const rules = brokerRules((c) => identities.get(c));
   const aedes = await Aedes.createBroker({
     id: 'smartstock-embedded',
@@ -62,7 +67,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
         identities.set(client, { kind: 'cloud' });
         return done(null, true);
       }
-      const cn = (client.conn as TLSSocket).getPeerCertificate?.()?.subject?.CN;
+      const cn = tlsOf.get(client.conn)?.getPeerCertificate()?.subject?.CN;
       const deviceId = Array.isArray(cn) ? undefined : cn;
       if (!deviceId) return fail('no client certificate CN');
       if (client.id !== deviceId) return fail(`client id ${client.id} is not the certificate's thing name`);
@@ -78,6 +83,15 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     authorizePublish: rules.authorizePublish,
     authorizeSubscribe: rules.authorizeSubscribe,
   });
+  // connected devices by thing name, so revocation can end a session without waiting for a reconnect
+  const devices = new Map<string, Client>();
+  aedes.on('client', (c) => {
+    const id = identities.get(c);
+    if (id?.kind === 'device') devices.set(id.deviceId, c);
+  });
+  aedes.on('clientDisconnect', (c) => {
+    if (devices.get(c.id) === c) devices.delete(c.id);
+  });
   aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'client error'));
 
   const server: Server = createServer(
@@ -88,10 +102,25 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       requestCert: true,
       rejectUnauthorized: true,
     },
-    (socket) => aedes.handle(socket),
+    (socket) => {
+      const guard = packetSizeGuard(MAX_PACKET_BYTES);
+      pipeline(socket, guard, (err) => {
+        // pipeline has destroyed the socket: the sender is cut off before the body is read
+        if (err instanceof PacketTooLargeError)
+          log.warn(
+            { deviceId: socket.getPeerCertificate()?.subject?.CN, size: err.size, limit: err.limit },
+            'packet too large, disconnected',
+          );
+      });
+      const conn = Duplex.from({ readable: guard, writable: socket });
+      tlsOf.set(conn, socket);
+      aedes.handle(conn);
+    },
   );
   server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake refused'));
-  await new Promise<void>((res, rej) => server.once('error', rej).listen(o.port, o.host, () => res()));
+  await new Promise<void>((res, rej) =>
+    server.once('error', (e) => rej(listenError(e, 'broker.embedded.port', o.host, o.port))).listen(o.port, o.host, () => res()),
+  );
   const port = (server.address() as AddressInfo).port;
   const url = `mqtts://${o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host}:${port}`;
   log.info({ url, topics: TOPICS.all('obs') }, 'embedded broker listening');
@@ -111,6 +140,13 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       internal.add(brokerSide);
       aedes.handle(brokerSide);
       return clientSide;
+    },
+    disconnect(deviceId) {
+      // the MQTT client id is the certificate's thing name (checked in authenticate)
+      const client = devices.get(deviceId);
+      if (!client) return;
+      log.info({ deviceId }, 'device disconnected: revoked');
+      client.close();
     },
     async close() {
       // aedes first: it disconnects every client, so the server's close does not wait on open sockets

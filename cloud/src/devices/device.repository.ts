@@ -117,7 +117,7 @@ export class DeviceRepository {
   async recordAck(deviceId: string, a: { revision: number; error: string | null }): Promise<Device | undefined> {
     const { rows } = await this.db.query<Device>(
       `UPDATE devices SET config_acked_revision = CASE WHEN $3::text IS NULL THEN GREATEST(config_acked_revision, $2) ELSE config_acked_revision END,
-         config_error = $3 WHERE id = $1 RETURNING ${COLS}`,
+         config_error = $3 WHERE id = $1 AND revoked_at IS NULL RETURNING ${COLS}`,
       [deviceId, a.revision, a.error],
     );
     return rows[0];
@@ -125,7 +125,7 @@ export class DeviceRepository {
 
   async recordStatus(deviceId: string, s: { online: boolean; health: Record<string, unknown> | null }): Promise<Device | undefined> {
     const { rows } = await this.db.query<Device>(
-      `UPDATE devices SET online = $2, last_seen_at = now(), health = COALESCE($3::jsonb, health) WHERE id = $1 RETURNING ${COLS}`,
+      `UPDATE devices SET online = $2, last_seen_at = now(), health = COALESCE($3::jsonb, health) WHERE id = $1 AND revoked_at IS NULL RETURNING ${COLS}`,
       [deviceId, s.online, s.health === null ? null : JSON.stringify(s.health)],
     );
     return rows[0];

@@ -7,7 +7,7 @@ import { liveEvents } from '../live/index.js';
 import { venueRecords } from '../venues/index.js';
 import type { Actor } from '../plugins/http.js';
 import { DeviceRepository, type Camera, type Device } from './device.repository.js';
-import { AppError, notFound, pgCode, conflict } from '../errors.js';
+import { AppError, notFound, pgCode, conflict, deviceIdTaken } from '../errors.js';
 
 /** This module's repository, and what other modules lend it, over one connection or transaction. */
 const repos = (q: Queryable) => ({
@@ -33,15 +33,19 @@ export class DeviceService {
     private readonly db: Db,
     private readonly link: DeviceLink,
     private readonly alerts?: AlertFeed,
+    /** the embedded broker: revocation ends the device's open connection at once */
+    private readonly sessions?: { disconnect(deviceId: string): void },
   ) {}
 
   async register(a: Actor, d: { id: string; venueId: string; name: string; certFingerprint?: string | undefined }): Promise<Device> {
     return this.db.transaction(async (tx) => {
       const r = repos(tx);
       if (!(await r.venues.getVenue(a.orgId, d.venueId))) throw notFound('venue');
+      // device ids are global (they are MQTT client ids): another organisation's is "taken", never whose
+      const held = await r.devices.getForIngest(d.id);
+      if (held) throw held.orgId === a.orgId ? conflict('your organisation already has a device with this id', 'id') : deviceIdTaken();
       const device = await r.devices.create(a.orgId, d).catch((e: unknown) => {
-        // device ids are global (they are MQTT client ids): say "exists" without saying whose
-        if (pgCode(e) === '23505') throw conflict('a device with this id exists', 'id');
+        if (pgCode(e) === '23505') throw deviceIdTaken();
         throw e;
       });
       await r.audit.record(a.orgId, { userId: a.userId, action: 'register', entity: 'device', entityId: d.id });
@@ -68,6 +72,7 @@ export class DeviceService {
     const d = await repos(this.db).devices.revoke(a.orgId, id);
     if (!d) throw notFound('device');
     await repos(this.db).audit.record(a.orgId, { userId: a.userId, action: 'revoke', entity: 'device', entityId: id });
+    this.sessions?.disconnect(id);
     return d;
   }
 

@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/types.js';
+
+/** How much of a rejected payload is kept: enough to read why it failed, never a flood's whole body. */
+export const DEAD_LETTER_KEEP_BYTES = 16 * 1024;
 
 export interface DeadLetter {
   id: number;
@@ -6,7 +10,10 @@ export interface DeadLetter {
   deviceId: string | null;
   orgId: string | null;
   reason: string;
+  /** the first DEAD_LETTER_KEEP_BYTES of it */
   payload: Uint8Array;
+  sizeBytes: number;
+  sha256: string;
   receivedAt: Date;
 }
 
@@ -14,14 +21,28 @@ export interface DeadLetter {
 export class DeadLetterRepository {
   constructor(private readonly db: Queryable) {}
 
+  /** orgId null: the device's organisation, when the device is known */
   async insert(d: { topic: string; deviceId: string | null; orgId: string | null; reason: string; payload: Uint8Array }): Promise<void> {
-    await this.db.query('INSERT INTO dead_letters (topic, device_id, org_id, reason, payload) VALUES ($1, $2, $3, $4, $5)', [
-      printable(d.topic).slice(0, 512),
-      d.deviceId,
-      d.orgId,
-      printable(d.reason).slice(0, 2000),
-      Buffer.from(d.payload.buffer, d.payload.byteOffset, d.payload.byteLength),
-    ]);
+    const bytes = Buffer.from(d.payload.buffer, d.payload.byteOffset, d.payload.byteLength);
+    await this.db.query(
+      `INSERT INTO dead_letters (topic, device_id, org_id, reason, payload, size_bytes, sha256)
+       VALUES ($1, $2, COALESCE($3::uuid, (SELECT org_id FROM devices WHERE id = $2)), $4, $5, $6, $7)`,
+      [
+        printable(d.topic).slice(0, 512),
+        d.deviceId,
+        d.orgId,
+        printable(d.reason).slice(0, 2000),
+        bytes.subarray(0, DEAD_LETTER_KEEP_BYTES),
+        bytes.byteLength,
+        createHash('sha256').update(bytes).digest('hex'),
+      ],
+    );
+  }
+
+  /** Deletes dead letters received more than `days` ago; returns how many. */
+  async pruneOlderThan(days: number): Promise<number> {
+    const r = await this.db.query('DELETE FROM dead_letters WHERE received_at < now() - make_interval(days => $1)', [days]);
+    return r.rowCount ?? 0;
   }
 
   async count(): Promise<number> {
@@ -31,7 +52,7 @@ export class DeadLetterRepository {
 
   async list(orgId: string | null, limit = 100): Promise<DeadLetter[]> {
     const { rows } = await this.db.query<DeadLetter>(
-      `SELECT id, topic, device_id AS "deviceId", org_id AS "orgId", reason, payload, received_at AS "receivedAt"
+      `SELECT id, topic, device_id AS "deviceId", org_id AS "orgId", reason, payload, size_bytes::float8 AS "sizeBytes", sha256, received_at AS "receivedAt"
        FROM dead_letters WHERE ($1::uuid IS NULL OR org_id = $1) ORDER BY id DESC LIMIT $2`,
       [orgId, limit],
     );

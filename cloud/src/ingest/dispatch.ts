@@ -10,7 +10,9 @@ import type { Logger } from '@smartstock/runtime';
 import type { Queryable } from '../db/types.js';
 import type { Device, DeviceService } from '../devices/index.js';
 import type { ObservationService } from '../inventory/index.js';
+import { nulField } from '../plugins/nul.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
+import type { DeadLetterLimit } from './flood-limit.js';
 import type { MessageSink } from './link.js';
 
 export interface IngestServices {
@@ -21,14 +23,17 @@ export interface IngestServices {
 /**
  * The one place an MQTT message becomes a service call: it parses the topic,
  * decodes the payload, checks that the payload's device is the topic's and
- * that the device is known (and, for counts, not revoked), then hands the
- * service a typed message. Anything else goes to dead_letters with the
- * reason; only a database failure throws (and the link retries it).
+ * that the device is known and not revoked, then hands the service a typed
+ * message. Anything else goes to dead_letters with the reason (at most
+ * `limit` a device a minute); only a database failure throws (and the link
+ * retries it).
  */
-export function dispatcher(s: IngestServices, db: Queryable, log: Logger): MessageSink {
+export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?: DeadLetterLimit): MessageSink {
   const deadLetters = new DeadLetterRepository(db);
   const dead = async (topic: string, deviceId: string | null, orgId: string | null, payload: Uint8Array, reason: string) => {
     log.debug({ topic, reason }, 'dead letter');
+    // a flooding device's dead letters beyond its limit are counted (flood-limit.ts), not stored
+    if (limit && !limit.admit(deviceId)) return;
     await deadLetters.insert({ topic, deviceId, orgId, reason, payload });
   };
 
@@ -39,10 +44,12 @@ export function dispatcher(s: IngestServices, db: Queryable, log: Logger): Messa
     payload: Uint8Array,
     what: string,
     decoded: Decoded<T>,
-    o: { refuseRevoked: boolean },
   ): Promise<{ message: T; device: Device } | undefined> {
     if (!decoded.ok) return void (await dead(topic, topicDeviceId, null, payload, `invalid ${what}: ${formatDecodeError(decoded.error)}`));
     const message = decoded.value;
+    // PostgreSQL text cannot hold NUL: refused here rather than failing the insert three times
+    const nul = nulField({ [what.replace(/^config /, '')]: message });
+    if (nul) return void (await dead(topic, topicDeviceId, null, payload, `invalid ${what}: ${nul} contains a NUL character`));
     if (message.deviceId !== topicDeviceId)
       return void (await dead(
         topic,
@@ -53,17 +60,18 @@ export function dispatcher(s: IngestServices, db: Queryable, log: Logger): Messa
       ));
     const device = await s.devices.forIngest(topicDeviceId);
     if (!device) return void (await dead(topic, topicDeviceId, null, payload, 'unknown device'));
-    if (o.refuseRevoked && device.revokedAt) return void (await dead(topic, topicDeviceId, device.orgId, payload, 'device is revoked'));
+    // a revoked device's messages (a broker that cannot cut its session, or ones already queued) change nothing
+    if (device.revokedAt) return void (await dead(topic, topicDeviceId, device.orgId, payload, 'revoked'));
     return { message, device };
   }
 
   return {
-    deadLetter: (topic, payload, reason) => dead(topic, null, null, payload, reason),
+    deadLetter: (topic, payload, reason) => dead(topic, parseTopic(topic)?.deviceId ?? null, null, payload, reason),
     async handle(topic, payload) {
       const t = parseTopic(topic);
       if (!t) return dead(topic, null, null, payload, 'not a SmartStock v1 topic');
       if (t.kind === 'obs') {
-        const ok = await admit(topic, t.deviceId, payload, 'batch', decodeObservationBatch(payload), { refuseRevoked: true });
+        const ok = await admit(topic, t.deviceId, payload, 'batch', decodeObservationBatch(payload));
         if (!ok) return;
         const out = await s.observations.record(ok.device, ok.message);
         log.debug({ deviceId: t.deviceId, ...out }, 'batch stored');
@@ -71,13 +79,12 @@ export function dispatcher(s: IngestServices, db: Queryable, log: Logger): Messa
       }
       if (t.kind === 'status') {
         if (payload.byteLength === 0) return; // a cleared retained message
-        // a revoked device's status and last will still show on its page
-        const ok = await admit(topic, t.deviceId, payload, 'status', decodeDeviceStatus(payload), { refuseRevoked: false });
+        const ok = await admit(topic, t.deviceId, payload, 'status', decodeDeviceStatus(payload));
         if (ok && !(await s.devices.recordStatus(t.deviceId, ok.message))) await dead(topic, t.deviceId, null, payload, 'unknown device');
         return;
       }
       if (t.kind === 'config/ack') {
-        const ok = await admit(topic, t.deviceId, payload, 'config ack', decodeConfigAck(payload), { refuseRevoked: false });
+        const ok = await admit(topic, t.deviceId, payload, 'config ack', decodeConfigAck(payload));
         if (ok && !(await s.devices.recordAck(t.deviceId, ok.message))) await dead(topic, t.deviceId, null, payload, 'unknown device');
         return;
       }

@@ -5,3 +5,5 @@
  */
 export { createIngestLink, type IngestLink, type IngestOptions, type MessageSink } from './link.js';
 export { dispatcher, type IngestServices } from './dispatch.js';
+export { deadLetterLimit, type DeadLetterLimit } from './flood-limit.js';
+export { startDeadLetterPruner } from './dead-letter-pruner.js';

@@ -5,6 +5,7 @@ import { TOPICS, decodeSnapshot, type TopicKind } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/runtime';
 import type { DeviceLink, SnapshotAnswer } from '../devices/index.js';
 import { pgCode } from '../errors.js';
+import { isTransient, POISON_ATTEMPTS } from './retry.js';
 
 export interface IngestOptions {
   /** an external broker (mqtt://, mqtts://); absent: connectInternal to the embedded one */
@@ -93,14 +94,17 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
           await sink.handle(packet.topic, payload);
           return done();
         } catch (e) {
-          // a message the database itself rejects (bad data, SQLSTATE 22/23) would block the stream forever: dead-letter it
-          const code = pgCode(e);
-          if (attempt >= 2 && code && /^2[23]/.test(code)) {
-            const dead = await sink.deadLetter(packet.topic, payload, `rejected by the database: SQLSTATE ${code}`).then(
+          // a message that fails for its own sake would block the stream forever: dead-letter it and ack
+          if (attempt + 1 >= POISON_ATTEMPTS && !isTransient(e)) {
+            const reason = `ingest failed: ${pgCode(e) ? `SQLSTATE ${pgCode(e)}: ` : ''}${(e as Error).message}`;
+            const dead = await sink.deadLetter(packet.topic, payload, reason).then(
               () => true,
               () => false,
             );
-            if (dead) return done();
+            if (dead) {
+              log.warn({ topic: packet.topic, reason }, 'poison message dead-lettered');
+              return done();
+            }
           }
           // otherwise the database is unreachable or failing: hold the ack and retry; the broker keeps the message
           log.error({ err: (e as Error).message, topic: packet.topic, attempt }, 'ingest failed, retrying');

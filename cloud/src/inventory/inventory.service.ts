@@ -24,6 +24,18 @@ export function repos(q: Queryable) {
     audit: auditLog(q),
   };
 }
+/** One SALE row of theoretical depletion; quantity in bottle units, negative to deplete. */
+export interface SaleDepletion {
+  itemId: string;
+  locationId: string;
+  quantity: number;
+  /** the POS line it comes from: pos connection and line uid */
+  sourceId: string;
+  at?: Date | undefined;
+  reason?: string | undefined;
+}
+export type RecordedSales = Map<string, { venueId: string; stock: PresentedStock }>;
+
 export interface Adjustment {
   locationId: string;
   type: AdjustKind;
@@ -156,6 +168,56 @@ export class InventoryService {
     return { transaction: out.transaction, stock: out.stock };
   }
 
+  /**
+   * Theoretical depletion from the point of sale, inside the caller's transaction (so its own
+   * idempotency rows commit with these): one SALE row each, in bottle units, negative to
+   * deplete and positive to reverse a void or refund, with its live 'stock' event. Hand the
+   * answer to salesCommitted once the caller has committed.
+   */
+  async recordSales(tx: Queryable, orgId: string, sales: SaleDepletion[]): Promise<RecordedSales> {
+    const r = repos(tx);
+    const out: RecordedSales = new Map();
+    for (const s of sales) {
+      const loc = await r.venues.getLocation(orgId, s.locationId);
+      if (!loc) throw notFound('location');
+      const [current] = await r.stock.levels(orgId, loc.id, [s.itemId]);
+      const before = current?.level ?? 0;
+      const tx = await r.transactions.insert(orgId, {
+        itemId: s.itemId,
+        locationId: loc.id,
+        type: 'SALE',
+        quantity: s.quantity,
+        before,
+        after: before + s.quantity,
+        userId: null,
+        reason: s.reason ?? null,
+        sourceType: 'pos',
+        sourceId: s.sourceId,
+        ...(s.at ? { at: s.at } : {}),
+      });
+      // the level after is the level before plus this row: a second walk of the ledger only for an item new here
+      const level = current
+        ? {
+            ...current,
+            level: before + s.quantity,
+            manualDelta: current.manualDelta + s.quantity,
+            manualAt: latest(current.manualAt, tx.at),
+          }
+        : (await r.stock.levels(orgId, loc.id, [s.itemId]))[0]!;
+      const stock = present(level);
+      await r.live.append(orgId, loc.venueId, 'stock', stock);
+      out.set(`${loc.id}:${s.itemId}`, { venueId: loc.venueId, stock });
+    }
+    return out;
+  }
+
+  /** After the sales' transaction committed: the alert rules see the new levels. */
+  async salesCommitted(orgId: string, recorded: RecordedSales): Promise<void> {
+    const byVenue = new Map<string, PresentedStock[]>();
+    for (const { venueId, stock } of recorded.values()) byVenue.set(venueId, [...(byVenue.get(venueId) ?? []), stock]);
+    for (const [venueId, stocks] of byVenue) await this.alerts?.stockLevels(orgId, venueId, stocks);
+  }
+
   /** A barcode from the phone's camera: find the item, and count or receive it when asked to. */
   async scan(
     a: Actor,
@@ -202,6 +264,8 @@ export class InventoryService {
     return this.db.transaction((tx: Queryable) => fn(repos(tx)));
   }
 }
+
+const latest = (a: Date | null, b: Date) => (a && new Date(a) > b ? a : b);
 
 function deltaOf(adj: Adjustment, before: number): number {
   const q = adj.quantity;

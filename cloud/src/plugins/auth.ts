@@ -3,7 +3,7 @@ import jwt from '@fastify/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from './principal.js';
 import type { Principal } from './principal.js';
-import { forbidden, unauthorized } from '../errors.js';
+import { AppError, forbidden, unauthorized } from '../errors.js';
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
@@ -15,16 +15,30 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook: a valid bearer access token, and one of these roles (any role when none given) */
     authorize(...roles: Role[]): (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /** for a verified req.user: a 403 while its one-time password is unchanged, unless the route allows it */
+    requirePasswordChanged(req: FastifyRequest): Promise<void>;
+  }
+  interface FastifyContextConfig {
+    /** the routes a user with a one-time password may still use: me, change-password (logout needs no token) */
+    duringPasswordChange?: boolean;
   }
 }
 
 /** Bearer JWT access tokens (short-lived) and role checks. Refresh tokens are opaque and live in the database. */
-export default fp<{ secret: string; accessTokenTtlSeconds: number }>(
+export default fp<{ secret: string; accessTokenTtlSeconds: number; mustChangePassword?: (userId: string) => Promise<boolean> }>(
   async (app, o) => {
     await app.register(jwt, {
       secret: o.secret,
       sign: { expiresIn: o.accessTokenTtlSeconds, algorithm: 'HS256' },
-      verify: { algorithms: ['HS256'] },
+      // a token without exp would never expire: refused even when its signature is ours
+      verify: { algorithms: ['HS256'], requiredClaims: ['exp'] },
+    });
+    // only tokens issued while the password was one-time carry pwd: everyone else costs no query
+    app.decorate('requirePasswordChanged', async (req: FastifyRequest) => {
+      if (!req.user.pwd || req.routeOptions.config.duringPasswordChange) return;
+      // without a way to ask (a bare test app), such a token stays limited
+      if (await (o.mustChangePassword?.(req.user.sub) ?? true))
+        throw new AppError(403, 'password-change-required', 'choose your own password first (POST /api/v1/auth/password)');
     });
     app.decorate('authorize', (...roles: Role[]) => async (req: FastifyRequest) => {
       try {
@@ -39,6 +53,7 @@ export default fp<{ secret: string; accessTokenTtlSeconds: number }>(
               : 'access token is not valid',
         );
       }
+      await app.requirePasswordChanged(req);
       if (roles.length && !roles.includes(req.user.role)) throw forbidden(`needs the role ${roles.join(' or ')}`);
     });
   },

@@ -7,4 +7,6 @@ export interface Principal {
   sub: string;
   org: string;
   role: Role;
+  /** issued while the password was one-time: see plugins/auth.ts requirePasswordChanged */
+  pwd?: true;
 }

@@ -89,6 +89,11 @@ export class UserRepository {
     return rows[0]!.n;
   }
 
+  async mustChangePassword(userId: string): Promise<boolean> {
+    const { rows } = await this.db.query<{ must: boolean }>('SELECT must_change_password AS must FROM users WHERE id = $1', [userId]);
+    return rows[0]?.must ?? false;
+  }
+
   async setPassword(userId: string, passwordHash: string): Promise<void> {
     await this.db.query('UPDATE users SET password_hash = $2, must_change_password = false WHERE id = $1', [userId, passwordHash]);
   }

@@ -41,6 +41,11 @@ export class UserService {
     return new UserRepository(this.db).getMember(orgId, userId);
   }
 
+  /** Is this person still on a one-time password (plugins/auth.ts limits their token until it is changed)? */
+  mustChangePassword(userId: string): Promise<boolean> {
+    return new UserRepository(this.db).mustChangePassword(userId);
+  }
+
   async setPassword(userId: string, password: string): Promise<void> {
     await new UserRepository(this.db).setPassword(userId, await this.hasher.hash(password));
   }

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { LOCATION_TYPES, location, noContent, venue, venueWithLocations } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
+import { timeZoneSchema } from '../plugins/time-zone.js';
 import type { VenueService } from './venue.service.js';
 
-const venueBody = z.object({ name: z.string().min(1).max(200), timezone: z.string().min(1).max(64).optional() });
+const venueBody = z.object({ name: z.string().min(1).max(200), timezone: timeZoneSchema.optional() });
 const locationBody = z.object({
   name: z.string().min(1).max(200),
   type: z.enum(LOCATION_TYPES).optional(),

@@ -17,6 +17,11 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
   let bJob: string;
   let bOwner: string;
   let bCorrection: string;
+  let bSupplier: string;
+  let bOrder: string;
+  let bRecipe: string;
+  let bConnection: string;
+  let bImport: string;
   beforeAll(async () => {
     t = await build();
     b = await t.otherOrg();
@@ -56,6 +61,28 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       body: { trueCount: 2 },
     });
     bCorrection = corrected.body.correction.id;
+    // a supplier of B's and a purchase order of B's
+    bSupplier = (await t.api('POST', '/api/v1/suppliers', { token: b.token, body: { name: 'B Wines', email: 'b@example.com' } })).body.id;
+    bOrder = (
+      await t.api('POST', '/api/v1/orders/create', {
+        token: b.token,
+        body: { venueId: b.demo.venueId, supplierId: bSupplier, lines: [{ itemId: b.demo.items['TITOS-750'], cases: 1 }] },
+      })
+    ).body.id;
+    // B's recipe, POS connection and previewed CSV import
+    const tanq = b.demo.items['TANQ-750'];
+    const recipe = { venueId: b.demo.venueId, kind: 'item', posKey: 'G&T', name: 'G&T', components: [{ itemId: tanq, quantity: 50 }] };
+    bRecipe = (await t.api('PUT', '/api/v1/recipes', { token: b.token, body: recipe })).body.id;
+    const conn = { provider: 'csv', venueId: b.demo.venueId, locationId: b.demo.locations.mainBar };
+    bConnection = (await t.api('POST', '/api/v1/pos/connections', { token: b.token, body: conn })).body.id;
+    const columns = { item: 'Item', quantity: 'Qty', soldAt: 'Time' };
+    await t.api('PUT', '/api/v1/pos/csv/mapping', { token: b.token, body: { venueId: b.demo.venueId, columns } });
+    const upload = await fetch(`${t.cloud.url}/api/v1/pos/connections/${bConnection}/csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${b.token}`, 'content-type': 'text/csv' },
+      body: 'Item,Qty,Time\nG&T,1,2026-12-05T21:00:00Z\n',
+    });
+    bImport = ((await upload.json()) as { importId: string }).importId;
   });
   afterAll(() => t?.close());
 
@@ -73,6 +100,15 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     'POST /api/v1/notifications/{id}/retry': {},
     'PATCH /api/v1/users/{id}': { role: 'manager' },
     'POST /api/v1/devices/{id}/cameras/{cameraId}/slots/{slotId}/corrections': { trueCount: 1 },
+    'PATCH /api/v1/suppliers/{id}': { name: 'Renamed' },
+    'PUT /api/v1/suppliers/{id}/items': { itemId: t.demo.items['TITOS-750'], caseSize: 6 },
+    'POST /api/v1/orders/{id}/approve': {},
+    'POST /api/v1/orders/{id}/send': {},
+    'POST /api/v1/orders/{id}/cancel': {},
+    'POST /api/v1/orders/{id}/receive': { lines: [{ lineId: '00000000-0000-4000-8000-000000000000', units: 1 }] },
+    // a CSV upload answers 404 for B's connection whatever the body
+    'POST /api/v1/pos/connections/{id}/csv': {},
+    'POST /api/v1/pos/imports/{id}/confirm': {},
   });
   const idFor = (path: string) => {
     if (path.startsWith('/api/v1/devices/')) return B_DEVICE;
@@ -86,6 +122,11 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     if (path.startsWith('/api/v1/jobs/')) return bJob;
     if (path.startsWith('/api/v1/users/')) return bOwner;
     if (path.startsWith('/api/v1/corrections/')) return bCorrection;
+    if (path.startsWith('/api/v1/suppliers/')) return bSupplier;
+    if (path.startsWith('/api/v1/orders/')) return bOrder;
+    if (path.startsWith('/api/v1/recipes/')) return bRecipe;
+    if (path.startsWith('/api/v1/pos/connections/')) return bConnection;
+    if (path.startsWith('/api/v1/pos/imports/')) return bImport;
     throw new Error(`no id of organisation B for ${path}: add one to the tenancy test`);
   };
 
@@ -111,6 +152,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
 
   it('refuses B’s ids inside request bodies and query strings', async () => {
     const a = t.demo;
+    const aSupplier = (await t.api('POST', '/api/v1/suppliers', { token: t.ownerToken, body: { name: 'A Spirits' } })).body.id as string;
     const cases: [string, string, unknown][] = [
       [
         'POST',
@@ -125,6 +167,38 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
         { sku: 'X-1', name: 'X', locations: [{ locationId: b.demo.locations.mainBar, parLevel: 1, reorderPoint: 1 }] },
       ],
       ['POST', '/api/v1/inventory/scan', { barcode: '619947000020', action: 'COUNT', quantity: 1, locationId: b.demo.locations.mainBar }],
+      ['GET', `/api/v1/suppliers/pricing?item_id=${b.demo.items['TITOS-750']}`, undefined],
+      ['GET', `/api/v1/orders/suggestions?venue_id=${b.demo.venueId}`, undefined],
+      [
+        'POST',
+        '/api/v1/orders/create',
+        { venueId: b.demo.venueId, supplierId: aSupplier, lines: [{ itemId: a.items['TITOS-750'], cases: 1 }] },
+      ],
+      ['POST', '/api/v1/orders/create', { venueId: a.venueId, supplierId: bSupplier, lines: [{ itemId: a.items['TITOS-750'], cases: 1 }] }],
+      [
+        'POST',
+        '/api/v1/orders/create',
+        { venueId: a.venueId, supplierId: aSupplier, lines: [{ itemId: b.demo.items['TITOS-750'], cases: 1 }] },
+      ],
+      ['PUT', `/api/v1/suppliers/${aSupplier}/items`, { itemId: b.demo.items['TITOS-750'] }],
+      ['GET', `/api/v1/forecast?item_id=${b.demo.items['TITOS-750']}&location_id=${b.demo.locations.mainBar}`, undefined],
+      ['GET', `/api/v1/forecast?item_id=${a.items['TITOS-750']}&location_id=${b.demo.locations.mainBar}`, undefined],
+      ['GET', `/api/v1/forecast?item_id=${b.demo.items['TITOS-750']}&location_id=${a.locations.mainBar}`, undefined],
+      ['GET', `/api/v1/forecast/stock-days?venue_id=${b.demo.venueId}`, undefined],
+      ['POST', `/api/v1/forecast/retrain?venue_id=${b.demo.venueId}`, undefined],
+      ['POST', '/api/v1/pos/connections', { provider: 'csv', venueId: b.demo.venueId, locationId: b.demo.locations.mainBar }],
+      ['POST', '/api/v1/pos/connections', { provider: 'csv', venueId: a.venueId, locationId: b.demo.locations.mainBar }],
+      ['GET', `/api/v1/pos/unmapped?venueId=${b.demo.venueId}`, undefined],
+      ['GET', `/api/v1/pos/coverage?venueId=${b.demo.venueId}`, undefined],
+      ['GET', `/api/v1/pos/csv/mapping?venueId=${b.demo.venueId}`, undefined],
+      ['PUT', '/api/v1/pos/csv/mapping', { venueId: b.demo.venueId, columns: { item: 'I', quantity: 'Q', soldAt: 'T' } }],
+      ['GET', `/api/v1/recipes?venueId=${b.demo.venueId}`, undefined],
+      ['PUT', '/api/v1/recipes', { venueId: b.demo.venueId, kind: 'item', posKey: 'X', name: 'X', components: [] }],
+      [
+        'PUT',
+        '/api/v1/recipes',
+        { venueId: a.venueId, kind: 'item', posKey: 'X', name: 'X', components: [{ itemId: b.demo.items['TANQ-750'], quantity: 30 }] },
+      ],
       ...['variance', 'kpis'].flatMap((r) =>
         ['json', 'csv', 'pdf'].map((f): [string, string, unknown] => [
           'GET',
@@ -165,8 +239,30 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     // lists never show B's rows
     const items = await t.api('GET', `/api/v1/inventory/items?locationId=${b.demo.locations.mainBar}`, { token: t.ownerToken });
     expect(items.body.items).toEqual([]);
+    const connections = await t.api('GET', '/api/v1/pos/connections', { token: t.ownerToken });
+    expect(connections.body.map((c: { id: string }) => c.id)).not.toContain(bConnection);
     const devices = await t.api('GET', '/api/v1/devices', { token: t.ownerToken });
     expect(devices.body.map((d: { id: string }) => d.id)).not.toContain(B_DEVICE);
+    expect((await t.api('GET', '/api/v1/suppliers', { token: t.ownerToken })).body.map((s: { id: string }) => s.id)).not.toContain(
+      bSupplier,
+    );
+    expect((await t.api('GET', '/api/v1/orders', { token: t.ownerToken })).body).toEqual([]);
+    // receiving A's order into B's location (e-mail goes to the log channel in this build)
+    await t.api('PATCH', `/api/v1/suppliers/${aSupplier}`, { token: t.ownerToken, body: { email: 'orders@a.example' } });
+    const aOrder = (
+      await t.api('POST', '/api/v1/orders/create', {
+        token: t.ownerToken,
+        body: { venueId: a.venueId, supplierId: aSupplier, lines: [{ itemId: a.items['TITOS-750'], cases: 1 }] },
+      })
+    ).body;
+    for (const step of ['approve', 'send'])
+      expect((await t.api('POST', `/api/v1/orders/${aOrder.id}/${step}`, { token: t.ownerToken, body: {} })).status).toBe(200);
+    const intoB = await t.api('POST', `/api/v1/orders/${aOrder.id}/receive`, {
+      token: t.ownerToken,
+      body: { locationId: b.demo.locations.storage, lines: [{ lineId: aOrder.lines[0].id, units: 1 }] },
+    });
+    expect(intoB.status).toBe(404);
+    expect((await t.api('GET', `/api/v1/orders/${aOrder.id}`, { token: t.ownerToken })).body.status).toBe('sent');
     // the live socket for B's venue
     const ws = new WebSocket(`${t.cloud.url.replace('http', 'ws')}/api/v1/live?token=${t.ownerToken}&venueId=${b.demo.venueId}`);
     expect(await new Promise((r) => ws.once('unexpected-response', (_q, res) => r(res.statusCode)))).toBe(404);

@@ -41,6 +41,10 @@ describe('users and roles', () => {
     expect(self.status).toBe(403);
     const second = await invite('co.owner@anchor.test', 'owner');
     const coOwner = await t.login('co.owner@anchor.test', 'a temporary password');
+    // an invited person's temporary password opens nothing else until they choose their own (issue 24, finding 8)
+    expect(
+      (await t.api('POST', '/api/v1/auth/password', { token: coOwner, body: { password: 'the co-owner’s own password' } })).status,
+    ).toBe(204);
     // with two owners, one may step the other down; then the last one stays
     expect((await t.api('PATCH', `/api/v1/users/${me.id}`, { token: coOwner, body: { role: 'manager' } })).status).toBe(200);
     const last = await t.api('DELETE', `/api/v1/users/${second.id}`, { token: t.ownerToken });

@@ -5,6 +5,7 @@ import { makeBatch, makeObservation } from '@smartstock/protocol/testing';
 import { DEV, malformed, prng } from '../support/fuzz-payloads.js';
 import { build, type TestCloud } from '../support/cloud.js';
 import { connectDevice, waitFor } from '../support/device.js';
+import { floodFromChild } from '../support/flood.js';
 
 /**
  * Runs n malformed payloads through the real broker and ingest. `npm test` runs 1,000 beside every
@@ -34,6 +35,8 @@ export function describeFuzz(N: number) {
           }),
         );
       }
+      // and one device sending a packet over the broker's limit is cut off, the others unaffected
+      expect(await floodFromChild(t.cloud.brokerUrl, 'fuzz-flood', TOPICS.obs('fuzz-flood'), 2 * 1024 * 1024)).toBe('disconnected');
       const dead = async () => (await t.cloud.db.query<{ n: number }>('SELECT count(*)::int AS n FROM dead_letters')).rows[0]!.n;
       await waitFor(async () => (await dead()) >= N, 250);
       expect(await dead()).toBe(N);
@@ -41,6 +44,13 @@ export function describeFuzz(N: number) {
         "SELECT count(*)::int AS n FROM dead_letters WHERE reason = '' OR payload IS NULL",
       );
       expect(noReason.rows[0]!.n).toBe(0);
+      // a NUL inside a string is refused by ingest itself, never by a failing (and retried) insert
+      const reasons = await t.cloud.db.query<{ nul: number; failed: number }>(
+        `SELECT count(*) FILTER (WHERE reason LIKE '%contains a NUL character')::int AS nul,
+                count(*) FILTER (WHERE reason LIKE '%SQLSTATE%' OR reason LIKE 'ingest failed%')::int AS failed FROM dead_letters`,
+      );
+      expect(reasons.rows[0]!.nul).toBeGreaterThan(0);
+      expect(reasons.rows[0]!.failed).toBe(0);
       const observations = await t.cloud.db.query<{ n: number }>('SELECT count(*)::int AS n FROM observations');
       expect(observations.rows[0]!.n).toBe(0);
       // still alive and still ingesting

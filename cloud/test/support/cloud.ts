@@ -46,6 +46,8 @@ export async function build(over: Partial<CloudConfigInput> = {}): Promise<TestC
     broker: { embedded: { host: '127.0.0.1', port: 0 } },
     rateLimit: { max: 100_000, windowSeconds: 60 },
     snapshotTimeoutMs: 1000,
+    // the fuzz suites dead-letter thousands from one device on purpose
+    deadLetters: { perDevicePerMinute: 1_000_000 },
     ...over,
   });
   const demo = await cloud.seedDemo();

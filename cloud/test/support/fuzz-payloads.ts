@@ -14,6 +14,16 @@ export function prng(seed: number) {
   };
 }
 
+/** A well-formed message with a NUL character inside one of its strings. */
+function withNul(rand: () => number, validBatch: string): { topic: string; payload: Buffer } {
+  const status = { ...makeOnlineStatus({ deviceId: DEV }), agentVersion: '1.0\u0000' };
+  const batch = JSON.parse(validBatch) as { observations: { sku: string | null }[] };
+  batch.observations[0]!.sku = 'TITOS\u0000750';
+  return rand() < 0.5
+    ? { topic: TOPICS.status(DEV), payload: Buffer.from(JSON.stringify(status)) }
+    : { topic: TOPICS.obs(DEV), payload: Buffer.from(JSON.stringify(batch)) };
+}
+
 /** One malformed, oversize or wrong-device message, on one of the device's own ingest topics. */
 export function malformed(rand: () => number, i: number): { topic: string; payload: Buffer } {
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
@@ -51,7 +61,10 @@ export function malformed(rand: () => number, i: number): { topic: string; paylo
     case 4:
       return { topic: TOPICS.status(DEV), payload: Buffer.from(JSON.stringify(makeOnlineStatus({ deviceId: 'not-me' }))) };
     case 5:
-      return { topic, payload: Buffer.from(pick(['null', '[]', '"x"', '1e999', '{}', '{"v":1}', '\u0000', '{"__proto__":{"x":1}}'])) };
+      // a NUL byte raw, and NUL inside strings that decode: PostgreSQL text cannot hold one
+      return rand() < 0.5
+        ? { topic, payload: Buffer.from(pick(['null', '[]', '"x"', '1e999', '{}', '{"v":1}', '\u0000', '{"__proto__":{"x":1}}'])) }
+        : withNul(rand, valid);
     case 6:
       // oversize: a few of them, over AWS IoT's 128 KB
       return i % 400 === 6

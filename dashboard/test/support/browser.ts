@@ -1,10 +1,76 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { onPath } from '@smartstock/runtime';
 
-/** Debian's Chromium, headless, with nothing reaching out to the network on its own; `extraArgs` add to that. */
-export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+const systemChromium = process.env.CHROMIUM_PATH || onPath('chromium');
+
+/**
+ * The packaged Chromium is 143 (the last that runs on Node 20); Playwright's offline emulation
+ * does not reach its service workers (they still fetch from the network, navigator.onLine stays
+ * true), so a test of the offline app needs a system Chromium.
+ */
+export const packagedChromium = !systemChromium;
+
+/**
+ * Which Chromium the tests drive, by one rule: CHROMIUM_PATH, else the first
+ * `chromium` on PATH (Debian's), else the one @sparticuz/chromium ships inside
+ * its npm package, so a machine with nothing but Node runs the browser tests.
+ */
+async function findChromium(): Promise<{ path: string; env?: NodeJS.ProcessEnv }> {
+  if (systemChromium) return { path: systemChromium };
+  const { path, libs } = await unpackPackaged();
+  // with LANG unset or C its ICU locale is en-US@posix, which Intl refuses (the dashboard's dates then throw)
+  return { path, env: { ...process.env, LD_LIBRARY_PATH: libs, FONTCONFIG_PATH: join(tmpdir(), 'fonts'), LANG: 'en_US.UTF-8' } };
+}
+
+/**
+ * Unpacks the packaged Chromium (brotli archives, into the temp folder) once per machine, one
+ * test file at a time. It links a few libraries (NSS, NSPR, expat) that a bare machine lacks; the
+ * package carries them but unpacks them on AWS Lambda only, so they are unpacked here too.
+ */
+async function unpackPackaged(): Promise<{ path: string; libs: string }> {
+  const dir = join(tmpdir(), 'smartstock-chromium');
+  const ready = join(dir, 'ready');
+  const lock = join(dir, 'unpacking');
+  const libs = join(dir, 'lib');
+  mkdirSync(dir, { recursive: true });
+  for (const end = Date.now() + 180_000; Date.now() < end;) {
+    if (existsSync(ready)) return { path: readFileSync(ready, 'utf8'), libs };
+    try {
+      mkdirSync(lock);
+    } catch {
+      await new Promise((r) => setTimeout(r, 250)); // another test file is unpacking it
+      continue;
+    }
+    try {
+      const { default: packaged } = await import('@sparticuz/chromium');
+      const path = await packaged.executablePath();
+      const bin = join(dirname(createRequire(import.meta.url).resolve('@sparticuz/chromium')), '..', '..', 'bin');
+      const tar = join(dir, 'libs.tar');
+      writeFileSync(tar, brotliDecompressSync(readFileSync(join(bin, 'al2023.tar.br'))));
+      execFileSync('tar', ['-xf', tar, '-C', dir]);
+      rmSync(tar);
+      writeFileSync(ready, path);
+      return { path, libs };
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  throw new Error(`the packaged Chromium was not unpacked in 3 minutes; if no test is running, delete ${lock}`);
+}
+
+/** Chromium, headless, with nothing reaching out to the network on its own; `extraArgs` add to that. */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  const { path, env } = await findChromium();
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: path,
+    ...(env ? { env } : {}),
     args: [
       '--headless',
       '--no-sandbox',

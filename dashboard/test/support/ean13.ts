@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { findFfmpeg } from '@smartstock/runtime';
 
 // The L (odd parity) codes; R codes are their complement, G codes the R codes reversed.
 const L = ['0001101', '0011001', '0010011', '0111101', '0100011', '0110001', '0101111', '0111011', '0110111', '0001011'];
@@ -53,7 +54,7 @@ export function drawEan13(code: string, o: { width?: number; height?: number; mo
 }
 
 /** The frame as a .y4m file for --use-file-for-fake-video-capture (Chromium loops it). */
-export async function writeY4m(frame: GrayFrame, path: string, ffmpeg = process.env.FFMPEG_PATH ?? 'ffmpeg'): Promise<void> {
+export async function writeY4m(frame: GrayFrame, path: string, ffmpeg = findFfmpeg()): Promise<void> {
   const raw = path.replace(/\.y4m$/, '') + '.gray';
   writeFileSync(raw, frame.data);
   await promisify(execFile)(ffmpeg, [

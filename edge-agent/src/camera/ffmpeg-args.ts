@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 export interface FfmpegInput {
@@ -28,14 +26,6 @@ export function ffmpegArgs(i: FfmpegInput): string[] {
   if (i.maxWidth > 0) filters.push(`scale='min(${i.maxWidth},iw)':-2`);
   args.push('-an', '-sn', '-dn', '-vf', filters.join(','), '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2pipe', 'pipe:1');
   return args;
-}
-
-/** The system ffmpeg when there is one (current codecs), else the npm static build. */
-export function findFfmpeg(configured?: string): string {
-  if (configured) return configured;
-  for (const p of ['/usr/bin/ffmpeg', '/usr/local/bin/ffmpeg']) if (existsSync(p)) return p;
-  const require = createRequire(import.meta.url);
-  return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 }
 
 /**

@@ -1,10 +1,9 @@
 import type { CameraConfig, CameraHealth } from '@smartstock/protocol';
-import type { Logger } from '@smartstock/runtime';
+import { findFfmpeg, type Logger } from '@smartstock/runtime';
 import type { AgentConfig } from '../config/schema.js';
 import type { EventBus } from '../bus.js';
 import type { Metrics } from '../health/metrics.js';
 import { Camera } from './camera.js';
-import { findFfmpeg } from './ffmpeg-args.js';
 
 export interface CameraManagerDeps {
   runtime: AgentConfig['camera'];

@@ -2,9 +2,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RtspServer } from 'rtsp-streaming-server';
-import { findFfmpeg, loopAsCameraArgs } from '../../src/camera/ffmpeg-args.js';
-import { freePort } from '../../../e2e/src/ports.js';
+import { findFfmpeg } from '@smartstock/runtime';
+import { loopAsCameraArgs } from '../../src/camera/ffmpeg-args.js';
+import { startRtspRelay } from '../../../scripts/demo/rtsp-relay.js';
 
 export const ffmpeg = findFfmpeg();
 
@@ -96,20 +96,8 @@ export interface RtspRelay {
   stop(): Promise<void>;
 }
 
-/** The npm RTSP server: ffmpeg publishes to it, readers get RTP over UDP. */
+/** The npm RTSP server on loopback, on free ports: ffmpeg publishes to it, readers get RTP over UDP. */
 export async function startRtspServer(mount = '/shelf'): Promise<RtspRelay> {
-  const serverPort = await freePort();
-  const clientPort = await freePort();
-  const rtpPortStart = 20_000 + Math.floor(Math.random() * 20_000) * 2;
-  const server = new RtspServer({ serverPort, clientPort, rtpPortStart, rtpPortCount: 200 });
-  await server.start();
-  return {
-    publishUrl: `rtsp://127.0.0.1:${serverPort}${mount}`,
-    readUrl: `rtsp://127.0.0.1:${clientPort}${mount}`,
-    async stop() {
-      const closeable = (s: unknown) => (s as { server?: { close(cb: () => void): void } }).server;
-      // close() stops new connections; RTSP sessions of killed ffmpegs end on their own.
-      for (const s of [closeable(server.ClientServer), closeable(server.PublishServer)]) s?.close(() => undefined);
-    },
-  };
+  const relay = await startRtspRelay({ host: '127.0.0.1' });
+  return { publishUrl: relay.publishUrl(mount), readUrl: relay.readUrl(mount), stop: () => relay.stop() };
 }

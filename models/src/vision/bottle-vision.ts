@@ -4,10 +4,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { VisionError, type BottleDetection, type BottleVision, type BottleVisionOptions, type FrameAnalysis } from '../types.js';
-import { decodeYolo, nms } from './decode.js';
+import { decodeDetections, nms } from './decode.js';
 import { readDetectorMetadata, readFillMetadata, type DetectorMetadata, type FillMetadata } from './metadata.js';
 import { cropInto } from './crop.js';
-import { decodeImage, letterbox, type RgbImage } from './preprocess.js';
+import { decodeImage, letterbox, YOLO_STYLE, YOLOX_STYLE, type RgbImage } from './preprocess.js';
 
 /** The committed models: models/onnx, found from this file, not from the working directory. */
 export const DEFAULT_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../onnx');
@@ -86,7 +86,7 @@ export async function readFills(
     throw new VisionError(`fill output shape [${res.dims.join(', ')}], expected [${boxes.length}, 3]`, fill.meta.file);
   const clamp = (v: number): number => Math.min(1, Math.max(0, v));
   return boxes.map((_, i) =>
-    r[i * 3 + 2]! >= fill.meta.observableThreshold ? { fill: clamp(r[i * 3]!), sigma: clamp(r[i * 3 + 1]!) } : null,
+    r[i * 3 + 2]! >= fill.meta.observableThreshold ? { fill: clamp(r[i * 3]!), sigma: clamp(r[i * 3 + 1]! * fill.meta.sigmaScale) } : null,
   );
 }
 
@@ -95,7 +95,7 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
   const threads = Math.max(1, Math.floor(opts.threads ?? 1));
   const detector = await loadDetector(join(dir, 'detector.json'), threads);
   let fill: LoadedModel<FillMetadata> | null = null;
-  const fillMeta = join(dir, 'fill.json');
+  const fillMeta = join(resolve(opts.fillDir ?? dir), 'fill.json');
   const hasFill = await access(fillMeta).then(
     () => true,
     () => false,
@@ -119,10 +119,11 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
       const img = await decodeImage(image, 'image', detector.meta.input);
       const sx = img.sourceWidth / img.width;
       const sy = img.sourceHeight / img.height;
-      const lb = await letterbox(img, iw, ih, detector.meta.input.pad);
+      const style = detector.meta.format === 'yolox' ? YOLOX_STYLE : YOLO_STYLE;
+      const lb = await letterbox(img, iw, ih, detector.meta.input.pad, style);
       const t1 = performance.now();
       const out = await run(detector, new ort.Tensor('float32', lb.tensor, [1, 3, ih, iw]));
-      const cands = nms(decodeYolo(out.data as Float32Array, out.dims, detector.meta, lb, img, threshold), iouThreshold);
+      const cands = nms(decodeDetections(out.data as Float32Array, out.dims, detector.meta, lb, img, threshold), iouThreshold);
       const t2 = performance.now();
       const bottles: BottleDetection[] = cands.map((c) => ({
         box: { x: c.x, y: c.y, w: c.w, h: c.h },

@@ -14,9 +14,17 @@ export interface DetectorMetadata {
   file: string;
   /**
    * 'yolo': one output [1, 4+nc, N] (Ultralytics YOLOv8/YOLO11 export; also ours) or its
-   * transpose [1, N, 4+nc]: cx, cy, w, h in input pixels, then one score per class (already sigmoid).
+   * transpose [1, N, 4+nc]: cx, cy, w, h in input pixels, then one score per class (already sigmoid);
+   * RGB 0-1 input, letterbox centred.
+   * 'yolox': one output [1, N, 5+nc] (Megvii YOLOX export): x, y, w, h, objectness, class scores
+   * (sigmoids applied); BGR 0-255 input, letterbox at the top-left, as YOLOX's own preproc.
    */
-  format: 'yolo';
+  format: DetectorFormat;
+  /**
+   * 'yolox' only: the export's rows are raw grid offsets over the 8/16/32-stride cells (YOLOX's
+   * default export, decode_in_inference=False), decoded here; true for an export that decoded them.
+   */
+  decoded: boolean;
   input: { width: number; height: number; /** letterbox padding, 0-255 */ pad: number };
   classes: string[];
   /** Which classes count as bottles. */
@@ -24,6 +32,9 @@ export interface DetectorMetadata {
   scoreThreshold: number;
   iouThreshold: number;
 }
+
+export type DetectorFormat = 'yolo' | 'yolox';
+export const DETECTOR_FORMATS: readonly DetectorFormat[] = ['yolo', 'yolox'];
 
 export interface FillMetadata {
   task: 'fill';
@@ -33,6 +44,8 @@ export interface FillMetadata {
   /** Output [B, 3]: fill 0-1, sigma 0-1, observable probability. */
   input: { width: number; height: number };
   observableThreshold: number;
+  /** Multiplies the model's sigma so that 68 % of errors lie within it (bench/calibrate-sigma.ts); default 1. */
+  sigmaScale: number;
 }
 
 function fail(file: string, what: string): never {
@@ -76,7 +89,11 @@ async function readJson(file: string): Promise<Record<string, unknown>> {
 export async function readDetectorMetadata(file: string): Promise<DetectorMetadata> {
   const o = await readJson(file);
   if (o.task !== 'detect') fail(file, `task must be "detect", got ${JSON.stringify(o.task)}`);
-  if (o.format !== 'yolo') fail(file, `format must be "yolo", got ${JSON.stringify(o.format)}`);
+  const format = o.format as DetectorFormat;
+  if (!DETECTOR_FORMATS.includes(format))
+    fail(file, `format must be one of ${DETECTOR_FORMATS.map((f) => `"${f}"`).join(', ')}, got ${JSON.stringify(o.format)}`);
+  if (o.decoded !== undefined && (typeof o.decoded !== 'boolean' || format !== 'yolox'))
+    fail(file, `decoded must be true or false, and only for format "yolox", got ${JSON.stringify(o.decoded)}`);
   const input = obj(file, o.input, 'input');
   const classes = o.classes;
   if (!Array.isArray(classes) || classes.length === 0 || !classes.every((c) => typeof c === 'string'))
@@ -84,12 +101,13 @@ export async function readDetectorMetadata(file: string): Promise<DetectorMetada
   const bottleClasses = o.bottleClasses ?? ['bottle'];
   if (!Array.isArray(bottleClasses) || !bottleClasses.every((c) => typeof c === 'string' && classes.includes(c)))
     fail(file, `bottleClasses must name entries of classes, got ${JSON.stringify(bottleClasses)}`);
-  return {
+  const meta: DetectorMetadata = {
     task: 'detect',
     name: str(file, o, 'name'),
     version: str(file, o, 'version'),
     file: join(dirname(file), str(file, o, 'file')),
-    format: 'yolo',
+    format,
+    decoded: o.decoded === true,
     input: {
       width: num(file, input, 'width', 8, 4096),
       height: num(file, input, 'height', 8, 4096),
@@ -100,6 +118,9 @@ export async function readDetectorMetadata(file: string): Promise<DetectorMetada
     scoreThreshold: o.scoreThreshold === undefined ? 0.3 : num(file, o, 'scoreThreshold', 0, 1),
     iouThreshold: o.iouThreshold === undefined ? 0.5 : num(file, o, 'iouThreshold', 0, 1),
   };
+  if (format === 'yolox' && (meta.input.width % 32 !== 0 || meta.input.height % 32 !== 0))
+    fail(file, `a YOLOX input must be a multiple of 32 on each side (its coarsest grid), got ${meta.input.width}x${meta.input.height}`);
+  return meta;
 }
 
 export async function readFillMetadata(file: string): Promise<FillMetadata> {
@@ -113,5 +134,6 @@ export async function readFillMetadata(file: string): Promise<FillMetadata> {
     file: join(dirname(file), str(file, o, 'file')),
     input: { width: num(file, input, 'width', 4, 1024), height: num(file, input, 'height', 4, 1024) },
     observableThreshold: o.observableThreshold === undefined ? 0.5 : num(file, o, 'observableThreshold', 0, 1),
+    sigmaScale: o.sigmaScale === undefined ? 1 : num(file, o, 'sigmaScale', 0.05, 20),
   };
 }

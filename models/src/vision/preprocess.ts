@@ -77,9 +77,24 @@ export function letterboxGeometry(
   return { scale, nw, nh, padX: Math.floor((dw - nw) / 2), padY: Math.floor((dh - nh) / 2) };
 }
 
-/** Resize keeping the aspect ratio, centre on a `pad`-grey canvas, write CHW floats in 0-1. */
-export async function letterbox(img: RgbImage, dw: number, dh: number, pad = 114): Promise<Letterbox> {
+/**
+ * How a detector wants its pixels: ours and Ultralytics' take RGB in 0-1 centred on the canvas;
+ * YOLOX takes BGR in 0-255 at the canvas's top-left corner (its own preproc).
+ */
+export interface LetterboxStyle {
+  order: 'rgb' | 'bgr';
+  /** the value a white pixel becomes */
+  range: 1 | 255;
+  align: 'center' | 'top-left';
+}
+
+export const YOLO_STYLE: LetterboxStyle = { order: 'rgb', range: 1, align: 'center' };
+export const YOLOX_STYLE: LetterboxStyle = { order: 'bgr', range: 255, align: 'top-left' };
+
+/** Resize keeping the aspect ratio, place on a `pad`-grey canvas, write CHW floats as `style` says. */
+export async function letterbox(img: RgbImage, dw: number, dh: number, pad = 114, style: LetterboxStyle = YOLO_STYLE): Promise<Letterbox> {
   const g = letterboxGeometry(img.width, img.height, dw, dh);
+  if (style.align === 'top-left') [g.padX, g.padY] = [0, 0];
   const resized =
     g.nw === img.width && g.nh === img.height
       ? img.data
@@ -88,15 +103,17 @@ export async function letterbox(img: RgbImage, dw: number, dh: number, pad = 114
           .raw()
           .toBuffer();
   const plane = dw * dh;
-  const tensor = new Float32Array(3 * plane).fill(pad / 255);
-  const inv = 1 / 255;
+  const k = style.range / 255;
+  const tensor = new Float32Array(3 * plane).fill(style.range === 1 ? pad / 255 : pad);
+  // planes in the model's channel order: R, G, B or B, G, R
+  const [p0, p1, p2] = style.order === 'rgb' ? [0, plane, 2 * plane] : [2 * plane, plane, 0];
   for (let y = 0; y < g.nh; y++) {
     let src = y * g.nw * 3;
     let dst = (y + g.padY) * dw + g.padX;
     for (let x = 0; x < g.nw; x++, src += 3, dst++) {
-      tensor[dst] = resized[src]! * inv;
-      tensor[dst + plane] = resized[src + 1]! * inv;
-      tensor[dst + 2 * plane] = resized[src + 2]! * inv;
+      tensor[dst + p0] = resized[src]! * k;
+      tensor[dst + p1] = resized[src + 1]! * k;
+      tensor[dst + p2] = resized[src + 2]! * k;
     }
   }
   return { tensor, scale: g.scale, padX: g.padX, padY: g.padY };

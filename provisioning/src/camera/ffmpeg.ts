@@ -1,24 +1,8 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { spawn, spawnSync } from 'node:child_process';
 import { redactUrl } from '@smartstock/runtime';
 
-/**
- * Which ffmpeg to run: the flag or SMARTSTOCK_FFMPEG, else the system one,
- * else the static build the edge agent ships. Everything here uses ffmpeg
- * alone (no ffprobe), because the static build has none.
- */
-export function findFfmpeg(explicit?: string): string {
-  if (explicit) return explicit;
-  for (const p of ['/usr/bin/ffmpeg', '/usr/local/bin/ffmpeg']) if (existsSync(p)) return p;
-  try {
-    const installer = createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string };
-    if (existsSync(installer.path)) return installer.path;
-  } catch {
-    // not installed: fall through to PATH
-  }
-  return 'ffmpeg';
-}
+// Which ffmpeg runs is findFfmpeg's rule (@smartstock/runtime). Everything here uses ffmpeg
+// alone (no ffprobe), because the npm static build has none.
 
 export interface FfmpegRun {
   code: number | null;
@@ -52,7 +36,24 @@ export function runFfmpeg(ffmpeg: string, args: string[], timeoutMs: number): Pr
 }
 
 /** Input options that make a network camera answer or fail promptly. */
-export function inputArgs(url: string, transport: 'tcp' | 'udp' = 'tcp'): string[] {
+export function inputArgs(ffmpeg: string, url: string, transport: 'tcp' | 'udp' = 'tcp'): string[] {
   if (!/^rtsps?:/.test(url)) return ['-i', url];
-  return ['-rtsp_transport', transport, '-timeout', '10000000', '-i', url]; // socket timeout in microseconds
+  return ['-rtsp_transport', transport, socketTimeoutOption(ffmpeg), '10000000', '-i', url]; // microseconds
+}
+
+const timeoutOptions = new Map<string, string>();
+
+/**
+ * The RTSP socket timeout is `-timeout` from ffmpeg 5 on, and `-stimeout` before: there
+ * `-timeout` means "wait for a camera to connect to us" and would make ffmpeg listen on the
+ * camera's port (the npm static build is a 4.x).
+ */
+function socketTimeoutOption(ffmpeg: string): string {
+  let option = timeoutOptions.get(ffmpeg);
+  if (!option) {
+    const help = spawnSync(ffmpeg, ['-hide_banner', '-h', 'demuxer=rtsp'], { encoding: 'utf8' }).stdout ?? '';
+    option = /^\s*-stimeout\b/m.test(help) ? '-stimeout' : '-timeout';
+    timeoutOptions.set(ffmpeg, option);
+  }
+  return option;
 }

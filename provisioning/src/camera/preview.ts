@@ -42,7 +42,7 @@ export async function startPreview(cameraUrl: string, o: PreviewOptions): Promis
     o.ffmpeg,
     [
       ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
-      ...inputArgs(cameraUrl, o.transport),
+      ...inputArgs(o.ffmpeg, cameraUrl, o.transport),
       ...['-an', '-vf', `fps=${o.fps},scale='min(${o.maxWidth},iw)':-2`, '-q:v', '5', '-f', 'mjpeg', 'pipe:1'],
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },

@@ -47,8 +47,11 @@ export async function probeCamera(url: string, o: ProbeOptions): Promise<ProbeRe
   const args = [
     '-hide_banner',
     '-nostdin',
-    ...inputArgs(url, o.transport),
-    ...['-map', '0:v:0', '-t', String(o.seconds), '-vf', 'showinfo', '-f', 'null', '-'],
+    // the time limit on the input, not the output: ffmpeg 4 (the npm build) keeps reading a live
+    // stream after both outputs have finished when the limit is an output's
+    ...['-t', String(o.seconds)],
+    ...inputArgs(o.ffmpeg, url, o.transport),
+    ...['-map', '0:v:0', '-vf', 'showinfo', '-f', 'null', '-'],
     ...['-map', '0:v:0', '-frames:v', '1', '-update', '1', '-y', frame],
   ];
   const run = await runFfmpeg(o.ffmpeg, args, (o.seconds + 30) * 1000);

@@ -1,6 +1,6 @@
 import { redactUrl } from '@smartstock/runtime';
 import { CliError, EXIT, emit, usageError, type Ctx } from '../cli/output.js';
-import { findFfmpeg } from '../camera/ffmpeg.js';
+import { findFfmpeg } from '@smartstock/runtime';
 import { isLoopback, startPreview } from '../camera/preview.js';
 
 export interface CameraPreviewOptions {

@@ -1,5 +1,5 @@
 import { CliError, EXIT, emit, usageError, type Ctx } from '../cli/output.js';
-import { findFfmpeg } from '../camera/ffmpeg.js';
+import { findFfmpeg } from '@smartstock/runtime';
 import { ProbeError, probeCamera } from '../camera/probe.js';
 
 export interface CameraProbeOptions {

@@ -11,6 +11,8 @@ export interface DetectorImportOptions {
   classes?: string;
   input?: string;
   name?: string;
+  format?: 'yolo' | 'yolox';
+  decoded?: boolean;
   /** commander's --no-fill */
   fill: boolean;
   frame?: string;
@@ -35,8 +37,8 @@ const exists = (p: string): Promise<boolean> =>
   );
 
 /**
- * Makes a model folder from a user's YOLOv8 / YOLO11 ONNX export: the export, a detector.json
- * read from the export's own metadata, and our fill model beside it, then runs it once on a frame
+ * Makes a model folder from a user's YOLOv8 / YOLO11 or YOLOX ONNX export: the export, a detector.json
+ * read from the export's own metadata (YOLOX: from its input and output shapes), and our fill model beside it, then runs it once on a frame
  * so a wrong class list or an unsupported output fails here, at the technician's desk, and not on
  * the bar's mini-PC. The agent then points at the folder (vision.modelDir).
  */
@@ -51,19 +53,29 @@ export async function detectorImport(ctx: Ctx, o: DetectorImportOptions, args: s
   try {
     const bytes = await readFile(onnx);
     const props = await models.readOnnxMetadata(onnx, bytes);
-    meta = models.yoloDetectorMetadata(onnx, props, {
+    const given = {
       version: createHash('sha256').update(bytes).digest('hex').slice(0, 12),
       ...(o.bottleClasses ? { bottleClasses: commaList(o.bottleClasses) } : {}),
       ...(o.classes ? { classes: commaList(o.classes) } : {}),
       ...(input ? { input } : {}),
       ...(o.name ? { name: o.name } : {}),
-    });
+    };
+    // Ultralytics names its exports in their metadata; YOLOX writes none, its graph's shapes tell
+    const ultralytics = props.names !== undefined || props.imgsz !== undefined;
+    const shapes = o.format === 'yolox' || (!o.format && !ultralytics) ? await models.readOnnxShapes(onnx, bytes) : null;
+    const yolox = o.format === 'yolox' || (!o.format && !ultralytics && models.looksLikeYolox(shapes!));
+    if (o.decoded && !yolox) throw new Error('--decoded is for YOLOX exports (--format yolox)');
+    meta = yolox
+      ? models.yoloxDetectorMetadata(onnx, shapes!, { ...given, ...(o.decoded ? { decoded: true } : {}) })
+      : models.yoloDetectorMetadata(onnx, props, given);
   } catch (e) {
     const m = (e as Error).message;
     // the refusals name their own export flag; only what the export lacks is ours to pass
     throw usageError(
       m,
-      /no class names|no input size|no class named|has no class "/.test(m) ? 'pass --classes, --input or --bottle-classes' : undefined,
+      /no class names|no input size|no fixed size|no names in the file|no class named|has no class "|class names were given/.test(m)
+        ? 'pass --classes, --input or --bottle-classes'
+        : undefined,
     );
   }
   if (FILL_FILES.includes(String(meta.file)))
@@ -105,7 +117,7 @@ export async function detectorImport(ctx: Ctx, o: DetectorImportOptions, args: s
         `${meta.name}: ${classCount(meta.classes as string[])}, ${(meta.bottleClasses as string[]).join(', ')} counted as bottles, input ${size.width}x${size.height} → ${out}`,
         o.fill ? 'fill levels: the SmartStock fill model, copied beside it' : 'fill levels: off (--no-fill)',
         `checked on ${check.frame}: ${check.bottles} bottles in ${check.ms.toFixed(0)} ms`,
-        `thresholds: score ${meta.scoreThreshold}, NMS IoU ${meta.iouThreshold} (Ultralytics' defaults; tune them in detector.json)`,
+        `thresholds: score ${meta.scoreThreshold}, NMS IoU ${meta.iouThreshold} (${meta.format === 'yolox' ? "YOLOX's demo" : "Ultralytics'"} defaults; tune them in detector.json)`,
         `Next: set vision.modelDir: ${out} in the agent's config, or try it: slots suggest --model-dir ${o.out} frame.jpg`,
       ].join('\n'),
     );

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { usageError, emit, type Ctx } from '../cli/output.js';
 import { backendFrom, cloudFrom, type BackendFlags, type CloudFlags } from '../cli/options.js';
-import { deviceIdFrom, provisionDevice } from '../devices/provision.js';
+import { provisionDevice } from '../devices/provision.js';
+import { deviceIdFrom } from '../devices/device-id.js';
 
 export interface DeviceCreateOptions extends BackendFlags, CloudFlags {
   venue: string;

@@ -102,13 +102,3 @@ export async function provisionDevice(req: DeviceRequest, backend: Backend, clou
     cloud: state,
   };
 }
-
-/** A thing name from the venue and device name when none is given: `Rooftop Bar` + `Edge 1` → `rooftop-bar-edge-1`. */
-export function deviceIdFrom(venueId: string, name: string): string {
-  const slug = `${venueId}-${name}`
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '-')
-    .replace(/-+/g, '-')
-    .replace(/^-|-$/g, '');
-  return slug.slice(0, 128);
-}

@@ -1,6 +1,6 @@
 import { DEVICE_ID_PATTERN } from '@smartstock/protocol';
 import { parseCsv } from './csv.js';
-import { deviceIdFrom } from '../devices/provision.js';
+import { deviceIdFrom } from '../devices/device-id.js';
 
 /** The devices file: a header row naming the columns, then one device per row. */
 export const FLEET_COLUMNS = { required: ['venue', 'name'], optional: ['id'] } as const;

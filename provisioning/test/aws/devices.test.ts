@@ -16,6 +16,11 @@ import { fingerprintOf } from '@smartstock/pki';
 import { startMoto, type Moto } from '../../../e2e/src/moto.js';
 import { startStandInCloud, TECHNICIAN, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { cli } from '../helpers/cli.js';
+import { deviceIdFrom } from '../../src/devices/device-id.js';
+
+// default ids are derived under a key of the machine's: this file's own, so the id is known here
+process.env.SMARTSTOCK_DEVICE_ID_KEY = join(mkdtempSync(join(tmpdir(), 'prov-aws-key-')), 'device-id.key');
+const MAIN_BAR = deviceIdFrom('rooftop', 'Main bar');
 
 /** The AWS IoT path against moto, with a stand-in cloud for registration. */
 describe('devices on AWS IoT (moto)', () => {
@@ -40,7 +45,7 @@ describe('devices on AWS IoT (moto)', () => {
     const out = join(tmp, 'rooftop.tgz');
     const r = await cli('device', 'create', '--venue', 'rooftop', '--name', 'Main bar', '--out', out, ...aws(), ...cloudFlags());
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    const id = 'rooftop-main-bar';
+    const id = MAIN_BAR;
     expect(r.json).toMatchObject({
       id,
       backend: 'aws',
@@ -135,45 +140,40 @@ describe('devices on AWS IoT (moto)', () => {
   it('device list shows our things and their certificates', async () => {
     const r = await cli('device', 'list', ...aws());
     expect(r.code, r.stderr).toBe(0);
-    const mine = r.json.devices.find((d: any) => d.id === 'rooftop-main-bar');
-    expect(mine).toEqual({ id: 'rooftop-main-bar', venue: 'rooftop', certificates: [{ certificateId: firstCert, status: 'ACTIVE' }] });
+    const mine = r.json.devices.find((d: any) => d.id === MAIN_BAR);
+    expect(mine).toEqual({ id: MAIN_BAR, venue: 'rooftop', certificates: [{ certificateId: firstCert, status: 'ACTIVE' }] });
   });
 
   it('rotate-cert adds a new certificate first, then retires the old one', async () => {
-    const step1 = await cli('device', 'rotate-cert', '--id', 'rooftop-main-bar', '--out', join(tmp, 'rotated'), ...aws());
+    const step1 = await cli('device', 'rotate-cert', '--id', MAIN_BAR, '--out', join(tmp, 'rotated'), ...aws());
     expect(step1.code, step1.stdout + step1.stderr).toBe(0);
     const newCert: string = step1.json.certificateId;
     expect(step1.json.stillActive).toEqual([firstCert]);
     expect(readFileSync(join(tmp, 'rotated', 'device.crt'), 'utf8')).toMatch(/BEGIN CERTIFICATE/);
     const both = await cli('device', 'list', ...aws());
-    expect(both.json.devices.find((d: any) => d.id === 'rooftop-main-bar').certificates.map((c: any) => c.status)).toEqual([
-      'ACTIVE',
-      'ACTIVE',
-    ]);
+    expect(both.json.devices.find((d: any) => d.id === MAIN_BAR).certificates.map((c: any) => c.status)).toEqual(['ACTIVE', 'ACTIVE']);
 
-    const noKeep = await cli('device', 'rotate-cert', '--id', 'rooftop-main-bar', '--retire-old', ...aws());
+    const noKeep = await cli('device', 'rotate-cert', '--id', MAIN_BAR, '--retire-old', ...aws());
     expect(noKeep.code).toBe(2);
 
-    const step2 = await cli('device', 'rotate-cert', '--id', 'rooftop-main-bar', '--retire-old', '--keep', newCert, ...aws());
+    const step2 = await cli('device', 'rotate-cert', '--id', MAIN_BAR, '--retire-old', '--keep', newCert, ...aws());
     expect(step2.code, step2.stdout).toBe(0);
     expect(step2.json.retired).toEqual([firstCert]);
     const old = await iot.send(new DescribeCertificateCommand({ certificateId: firstCert }));
     expect(old.certificateDescription?.status).toBe('INACTIVE');
     const after = await cli('device', 'list', ...aws());
-    expect(after.json.devices.find((d: any) => d.id === 'rooftop-main-bar').certificates).toEqual([
-      { certificateId: newCert, status: 'ACTIVE' },
-    ]);
+    expect(after.json.devices.find((d: any) => d.id === MAIN_BAR).certificates).toEqual([{ certificateId: newCert, status: 'ACTIVE' }]);
   });
 
   it('revoke deactivates every certificate and marks the device revoked in the cloud', async () => {
     const before = await cli('device', 'list', ...aws());
-    const certId: string = before.json.devices.find((d: any) => d.id === 'rooftop-main-bar').certificates[0].certificateId;
-    const r = await cli('device', 'revoke', '--id', 'rooftop-main-bar', ...aws(), ...cloudFlags());
+    const certId: string = before.json.devices.find((d: any) => d.id === MAIN_BAR).certificates[0].certificateId;
+    const r = await cli('device', 'revoke', '--id', MAIN_BAR, ...aws(), ...cloudFlags());
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.json).toMatchObject({ deactivated: [certId], cloud: 'revoked' });
     const cert = await iot.send(new DescribeCertificateCommand({ certificateId: certId }));
     expect(cert.certificateDescription?.status).toBe('INACTIVE');
-    expect(cloud.devices.get('rooftop-main-bar')?.revoked).toBe(true);
+    expect(cloud.devices.get(MAIN_BAR)?.revoked).toBe(true);
 
     const unknown = await cli('device', 'revoke', '--id', 'no-such-thing', ...aws());
     expect(unknown.code).toBe(1);

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPreview, type Preview } from '../../src/camera/preview.js';
-import { findFfmpeg } from '../../src/camera/ffmpeg.js';
+import { findFfmpeg } from '@smartstock/runtime';
 import { startRtspSource, type RtspSource } from '../helpers/rtsp-source.js';
 import { cli } from '../helpers/cli.js';
 

@@ -116,4 +116,59 @@ describe('detector import', () => {
       /--input must be WIDTHxHEIGHT/,
     );
   });
+
+  describe('a YOLOX export (no metadata in the file: its graph’s shapes say what it is)', () => {
+    const yolox = join(DEFAULT_MODEL_DIR, 'yolox-nano-coco', 'yolox_nano.onnx');
+
+    it('the COCO YOLOX-Nano goes in as it is: 80 COCO classes, bottle, 416x416, and runs', async () => {
+      const out = join(tmp, 'yolox');
+      const r = await cli('detector', 'import', yolox, '--out', out, '--json');
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(readdirSync(out).sort()).toEqual(['detector.json', 'fill.json', 'fill.onnx', 'yolox_nano.onnx']);
+      const meta = JSON.parse(readFileSync(join(out, 'detector.json'), 'utf8'));
+      expect(meta).toMatchObject({ format: 'yolox', input: { width: 416, height: 416, pad: 114 }, bottleClasses: ['bottle'] });
+      expect(meta.classes).toHaveLength(80);
+      expect(meta.classes[39]).toBe('bottle');
+      expect(meta.decoded).toBeUndefined();
+    });
+
+    it('refuses, with the reason, what disagrees with the export’s shapes', async () => {
+      const input = await cli('detector', 'import', yolox, '--out', join(tmp, 'yx-input'), '--input', '640x640');
+      expect(input.code).toBe(2);
+      expect(input.stderr).toMatch(/yolox_nano\.onnx: input is 416x416 \(shape \[1, 3, 416, 416\]\), not 640x640/);
+      const classes = await cli('detector', 'import', yolox, '--out', join(tmp, 'yx-classes'), '--classes', 'person,bottle');
+      expect(classes.stderr).toMatch(/output \[1, 3549, 85\] holds 80 classes, but 2 class names were given/);
+      // our own YOLO-layout detector named a YOLOX: its output has no YOLOX grid
+      const ours = await cli(
+        'detector',
+        'import',
+        join(DEFAULT_MODEL_DIR, 'detector.onnx'),
+        '--format',
+        'yolox',
+        '--out',
+        join(tmp, 'yx-ours'),
+      );
+      expect(ours.stderr).toMatch(/output \[1, 5, \d+\] has 5 rows; a YOLOX export at 416x256 has 2184/);
+      // the YOLOX named a YOLO export: it carries no class names, and 80 given do not fit a [1, 84, N] output
+      const asYolo = await cli('detector', 'import', yolox, '--format', 'yolo', '--out', join(tmp, 'yx-yolo'));
+      expect(asYolo.stderr).toMatch(/has no class names in its metadata/);
+      const names = JSON.parse(readFileSync(join(DEFAULT_MODEL_DIR, 'yolox-nano-coco', 'detector.json'), 'utf8')).classes.join(',');
+      const run = await cli(
+        'detector',
+        'import',
+        yolox,
+        '--format',
+        'yolo',
+        '--classes',
+        names,
+        '--input',
+        '416x416',
+        '--out',
+        join(tmp, 'yx-run'),
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/does not run: .*output shape \[1, 3549, 85\] does not fit 80 classes/);
+      for (const d of ['yx-input', 'yx-classes', 'yx-ours', 'yx-yolo', 'yx-run']) expect(existsSync(join(tmp, d))).toBe(false);
+    });
+  });
 });

@@ -5,6 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCa } from '@smartstock/pki';
 import { startStandInCloud, TECHNICIAN, type StandInCloud } from '../helpers/stand-in-cloud.js';
 import { cli } from '../helpers/cli.js';
+import { deviceIdFrom } from '../../src/devices/device-id.js';
+
+process.env.SMARTSTOCK_DEVICE_ID_KEY = join(mkdtempSync(join(tmpdir(), 'prov-fleet-key-')), 'device-id.key');
+const BACK_BAR = deviceIdFrom('rooftop', 'Back bar');
+const MAIN_BAR = deviceIdFrom('rooftop', 'Main bar');
 
 describe('fleet import', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'prov-fleet-'));
@@ -51,7 +56,7 @@ describe('fleet import', () => {
     expect(r.json.summary).toEqual({ created: 3, skipped: 0, failed: 0, badRows: 2 });
     expect(r.json.devices.map((d: any) => [d.line, d.id, d.status])).toEqual([
       [2, 'bar-1', 'created'],
-      [3, 'rooftop-back-bar', 'created'],
+      [3, BACK_BAR, 'created'],
       [4, '', 'bad-row'],
       [5, '', 'bad-row'],
       [6, 'bar-5', 'created'],
@@ -59,7 +64,7 @@ describe('fleet import', () => {
     expect(r.json.devices[2].detail).toMatch(/^column id:/);
     expect(r.json.devices[3].detail).toMatch(/^column venue:/);
     expect(existsSync(join(tmp, 'bundles', 'bar-5', 'device.key'))).toBe(true);
-    expect([...cloud.devices.keys()].sort()).toEqual(['bar-1', 'bar-5', 'rooftop-back-bar']);
+    expect([...cloud.devices.keys()].sort()).toEqual(['bar-1', 'bar-5', BACK_BAR].sort());
   });
 
   it('a re-run skips what exists and prints a summary table', async () => {
@@ -77,7 +82,7 @@ describe('fleet import', () => {
     writeFileSync(good, 'venue,name\nrooftop,Main bar\n');
     const ok = await cli('fleet', 'import', good, '--local', '--ca-dir', caDir, '--out-dir', join(tmp, 'good'), '--tar', '--json');
     expect(ok.code, ok.stdout).toBe(0);
-    expect(existsSync(join(tmp, 'good', 'rooftop-main-bar.tgz'))).toBe(true);
+    expect(existsSync(join(tmp, 'good', `${MAIN_BAR}.tgz`))).toBe(true);
     const broken = join(tmp, 'broken.csv');
     writeFileSync(broken, 'venue,nmae\nrooftop,Main bar\n');
     const r = await cli('fleet', 'import', broken, '--local', '--ca-dir', caDir, '--out-dir', join(tmp, 'broken'));

@@ -1,6 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/fleet/csv.js';
 import { readFleetRows } from '../../src/fleet/rows.js';
+import { deviceIdFrom } from '../../src/devices/device-id.js';
+
+process.env.SMARTSTOCK_DEVICE_ID_KEY = join(mkdtempSync(join(tmpdir(), 'prov-rows-key-')), 'device-id.key');
+const MAIN_BAR = deviceIdFrom('rooftop', 'Main bar');
 
 describe('devices CSV', () => {
   it('parses quotes, escaped quotes, CRLF, a BOM and quoted newlines, keeping line numbers', () => {
@@ -15,17 +22,11 @@ describe('devices CSV', () => {
 
   it('reports each bad row by line and column and keeps the good ones', () => {
     const { rows, bad } = readFleetRows(
-      [
-        'venue,name,id',
-        'rooftop,Main bar,',
-        ',No venue,x1',
-        'rooftop,,x2',
-        'rooftop,Bad id,bar/42',
-        'rooftop,Dup,rooftop-main-bar',
-        'a,b',
-      ].join('\n'),
+      ['venue,name,id', 'rooftop,Main bar,', ',No venue,x1', 'rooftop,,x2', 'rooftop,Bad id,bar/42', `rooftop,Dup,${MAIN_BAR}`, 'a,b'].join(
+        '\n',
+      ),
     );
-    expect(rows).toEqual([{ line: 2, id: 'rooftop-main-bar', venueId: 'rooftop', name: 'Main bar' }]);
+    expect(rows).toEqual([{ line: 2, id: MAIN_BAR, venueId: 'rooftop', name: 'Main bar' }]);
     expect(bad.map((b) => [b.line, b.column])).toEqual([
       [3, 'venue'],
       [4, 'name'],

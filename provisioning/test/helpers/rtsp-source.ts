@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { RtspServer } from 'rtsp-streaming-server';
-import { findFfmpeg } from '../../src/camera/ffmpeg.js';
-import { freePort } from '../../../e2e/src/ports.js';
+import { findFfmpeg } from '@smartstock/runtime';
+import { startRtspRelay } from '../../../scripts/demo/rtsp-relay.js';
 
 /**
- * A real RTSP camera stand-in: the npm RTSP server, fed by ffmpeg encoding a
- * synthetic H.264 test pattern (ffmpeg 5.1's RTSP muxer cannot listen
+ * A real RTSP camera stand-in: the npm RTSP server (the demo's relay, on free
+ * ports), fed by ffmpeg encoding a synthetic H.264 test pattern (ffmpeg 5.1's RTSP muxer cannot listen
  * itself). Readers get RTP over UDP. `credentials` makes it refuse others.
  */
 export interface RtspSource {
@@ -18,17 +17,12 @@ export interface RtspSource {
 export async function startRtspSource(
   opts: { size?: string; rate?: number; gop?: number; credentials?: { user: string; password: string } } = {},
 ): Promise<RtspSource> {
-  const [serverPort, clientPort] = [await freePort(), await freePort()];
   const creds = opts.credentials;
-  const server = new RtspServer({
-    serverPort,
-    clientPort,
-    rtpPortStart: 20_000 + Math.floor(Math.random() * 10_000) * 2,
-    rtpPortCount: 40,
-    clientServerHooks: creds ? { authentication: async (u, p) => u === creds.user && p === creds.password } : {},
+  const relay = await startRtspRelay({
+    host: '127.0.0.1',
+    readerHooks: creds ? { authentication: async (u, p) => u === creds.user && p === creds.password } : {},
   });
-  await server.start();
-  const publish = `rtsp://127.0.0.1:${serverPort}/cam`;
+  const publish = relay.publishUrl('/cam');
   const child: ChildProcess = spawn(
     findFfmpeg(),
     [
@@ -40,24 +34,22 @@ export async function startRtspSource(
     { stdio: 'ignore' },
   );
   const deadline = Date.now() + 30_000;
-  while (!server.Mounts.getMount(publish)) {
+  while (!relay.isPublished('/cam')) {
     if (child.exitCode !== null) throw new Error('the RTSP publisher exited');
     if (Date.now() > deadline) throw new Error('the RTSP publisher did not connect');
     await new Promise((r) => setTimeout(r, 100));
   }
   const auth = creds ? `${creds.user}:${creds.password}@` : '';
   return {
-    url: `rtsp://${auth}127.0.0.1:${clientPort}/cam`,
-    port: clientPort,
+    url: relay.readUrl('/cam').replace('rtsp://', `rtsp://${auth}`),
+    port: relay.readPort,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGKILL');
         await exited;
       }
-      const closeable = (s: unknown) => (s as { server?: { close(cb: () => void): void } }).server;
-      for (const s of [closeable(server.ClientServer), closeable(server.PublishServer)])
-        if (s) await new Promise<void>((r) => s.close(() => r()));
+      await relay.stop();
     },
   };
 }

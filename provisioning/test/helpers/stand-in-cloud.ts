@@ -18,6 +18,8 @@ export interface StandInDevice {
 export interface StandInCloud {
   url: string;
   devices: Map<string, StandInDevice>;
+  /** ids another organisation holds: registering one answers 409 device-id-taken, reading it 404 */
+  foreign: Set<string>;
   /** What the broker would tell the real cloud: the device was heard from. */
   heard(id: string): void;
   close(): Promise<void>;
@@ -27,6 +29,7 @@ export const TECHNICIAN = { email: 'tech@example.com', password: 'correct horse'
 
 export async function startStandInCloud(): Promise<StandInCloud> {
   const devices = new Map<string, StandInDevice>();
+  const foreign = new Set<string>();
   const server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -44,7 +47,9 @@ export async function startStandInCloud(): Promise<StandInCloud> {
     const id = m[1] ? decodeURIComponent(m[1]) : undefined;
     if (req.method === 'POST' && !id) {
       const b = await body(req);
-      if (devices.has(String(b.id))) return send(409, { error: 'exists' });
+      if (foreign.has(String(b.id)))
+        return send(409, { error: { code: 'device-id-taken', message: 'this device id is taken', field: 'id' } });
+      if (devices.has(String(b.id))) return send(409, { error: { code: 'conflict', message: 'already yours', field: 'id' } });
       const d = { id: String(b.id), venueId: String(b.venueId), name: String(b.name), revoked: false, online: false, lastSeenAt: null };
       devices.set(d.id, { ...d, ...(b.certFingerprint ? { certFingerprint: String(b.certFingerprint) } : {}) });
       return send(201, devices.get(d.id));
@@ -62,6 +67,7 @@ export async function startStandInCloud(): Promise<StandInCloud> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     devices,
+    foreign,
     heard: (id) => {
       const d = devices.get(id);
       if (d) Object.assign(d, { online: true, lastSeenAt: new Date().toISOString() });

@@ -8,4 +8,4 @@ export { createNotifier, type AlertNotice, type AlertSummary, type Notifier, typ
 export { notifySchema, type NotifierConfig, type NotifyConfig } from './config.js';
 export { notificationRoutes } from './routes.js';
 export { smsReplyRoutes, type SmsReplyOptions } from './sms-reply.js';
-export type { Channel, ChannelName, OutgoingMessage } from './channels/channel.js';
+export type { Attachment, Channel, ChannelName, OutgoingMessage } from './channels/channel.js';

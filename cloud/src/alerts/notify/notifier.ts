@@ -128,6 +128,8 @@ export async function createNotifier(deps: NotifierDeps) {
     /** Scheduled messages (daily summary); call it every minute or so, from every instance. */
     tick,
     vapidPublicKey: vapid.publicKey,
+    /** The one e-mail sender, for mail that is not an alert (a purchase order to its supplier, with attachments). */
+    email: channels.email,
     depth: () => new OutboxRepository(deps.db).depth(),
     /** Starts the worker loop: a timer, plus an immediate pass whenever any instance queues a message. */
     async start(): Promise<void> {

@@ -2,6 +2,7 @@ import type { ChannelName } from './channels/channel.js';
 import type { NotificationKind } from './outbox.repository.js';
 import type { NotificationSettings, PushSubscription } from './settings.repository.js';
 import type { Role } from '../../plugins/principal.js';
+import { knownTimeZone } from '../../plugins/time-zone.js';
 
 /**
  * Who gets a message on which channel, and whether quiet hours hold it for
@@ -75,7 +76,7 @@ export function localMinutes(now: Date, timezone: string): number {
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-    timeZone: timezone,
+    timeZone: knownTimeZone(timezone),
   }).formatToParts(now);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
   return get('hour') * 60 + get('minute');
@@ -83,7 +84,9 @@ export function localMinutes(now: Date, timezone: string): number {
 
 /** The local calendar date, YYYY-MM-DD, for once-a-day keys. */
 export function localDate(now: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: timezone }).format(now);
+  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: knownTimeZone(timezone) }).format(
+    now,
+  );
 }
 
 /**

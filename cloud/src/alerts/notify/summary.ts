@@ -29,34 +29,55 @@ export function summaryText(venue: string, s: { open: Record<string, number>; ra
 export async function scheduleDailySummaries(db: Db, alertSummary: AlertSummary, hour: number, now: Date): Promise<number> {
   const settings = new NotificationSettingsRepository(db);
   let queued = 0;
+  const failed: unknown[] = [];
   for (const v of await settings.summaryVenues()) {
-    const m = localMinutes(now, v.timezone);
-    if (m < hour * 60 || m >= (hour + 1) * 60) continue;
-    const date = localDate(now, v.timezone);
-    const body = summaryText(v.venueName, await alertSummary(v.orgId, v.venueId, new Date(now.getTime() - 86_400_000)));
-    for (const s of await settings.listForVenue(v.orgId, v.venueId)) {
-      if (!s.dailySummary) continue;
-      const push = new Map<string, PushSubscription[]>([
-        [s.userId, s.channels.includes('push') ? await settings.pushSubscriptions(v.orgId, s.userId) : []],
-      ]);
-      for (const t of targetsOf(s, push)) {
-        const added = await new OutboxRepository(db).enqueue({
-          orgId: v.orgId,
-          venueId: v.venueId,
-          userId: s.userId,
-          alertId: null,
-          kind: 'daily_summary',
-          channel: t.channel,
-          recipient: t.recipient,
-          subject: `SmartStock: ${v.venueName} daily summary`,
-          body,
-          status: 'pending',
-          releaseAt: null,
-          dedupeKey: `summary:${v.venueId}:${date}:${s.userId}:${t.channel}:${t.recipient}`,
-          at: now,
-        });
-        if (added) queued++;
-      }
+    // one venue's failure must not cost every venue after it its summary
+    try {
+      queued += await scheduleVenue(db, settings, alertSummary, v, hour, now);
+    } catch (e) {
+      failed.push(e);
+    }
+  }
+  if (failed.length)
+    throw new AggregateError(failed, `daily summary failed for ${failed.length} venue(s); ${queued} queued for the others`);
+  return queued;
+}
+
+async function scheduleVenue(
+  db: Db,
+  settings: NotificationSettingsRepository,
+  alertSummary: AlertSummary,
+  v: { orgId: string; venueId: string; venueName: string; timezone: string },
+  hour: number,
+  now: Date,
+): Promise<number> {
+  let queued = 0;
+  const m = localMinutes(now, v.timezone);
+  if (m < hour * 60 || m >= (hour + 1) * 60) return 0;
+  const date = localDate(now, v.timezone);
+  const body = summaryText(v.venueName, await alertSummary(v.orgId, v.venueId, new Date(now.getTime() - 86_400_000)));
+  for (const s of await settings.listForVenue(v.orgId, v.venueId)) {
+    if (!s.dailySummary) continue;
+    const push = new Map<string, PushSubscription[]>([
+      [s.userId, s.channels.includes('push') ? await settings.pushSubscriptions(v.orgId, s.userId) : []],
+    ]);
+    for (const t of targetsOf(s, push)) {
+      const added = await new OutboxRepository(db).enqueue({
+        orgId: v.orgId,
+        venueId: v.venueId,
+        userId: s.userId,
+        alertId: null,
+        kind: 'daily_summary',
+        channel: t.channel,
+        recipient: t.recipient,
+        subject: `SmartStock: ${v.venueName} daily summary`,
+        body,
+        status: 'pending',
+        releaseAt: null,
+        dedupeKey: `summary:${v.venueId}:${date}:${s.userId}:${t.channel}:${t.recipient}`,
+        at: now,
+      });
+      if (added) queued++;
     }
   }
   return queued;

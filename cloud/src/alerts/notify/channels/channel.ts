@@ -15,6 +15,14 @@ export interface OutgoingMessage {
   subject: string | null;
   body: string;
   kind: string;
+  /** Files the e-mail channel attaches (a purchase order's PDF and CSV); other channels ignore them. */
+  attachments?: Attachment[] | undefined;
+}
+
+export interface Attachment {
+  filename: string;
+  content: Buffer | string;
+  contentType: string;
 }
 
 export interface Delivery {

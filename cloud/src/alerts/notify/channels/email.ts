@@ -15,7 +15,13 @@ export function emailChannel(o: EmailOptions): Channel {
     provider: 'smtp',
     async send(m: OutgoingMessage) {
       try {
-        const info = await transport.sendMail({ from: o.from, to: m.recipient, subject: m.subject ?? subjectOf(m.body), text: m.body });
+        const info = await transport.sendMail({
+          from: o.from,
+          to: m.recipient,
+          subject: m.subject ?? subjectOf(m.body),
+          text: m.body,
+          attachments: m.attachments ?? [],
+        });
         return { provider: 'smtp', providerMessageId: info.messageId };
       } catch (e) {
         const err = e as { responseCode?: number; message?: string };

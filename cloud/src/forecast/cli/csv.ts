@@ -1,0 +1,88 @@
+import { dayNumber, type ForecastPoint, type ModelName, type RawPoint } from '../models/index.js';
+
+export interface RowError {
+  line: number;
+  column: string;
+  message: string;
+}
+
+/** Thrown with every bad row (up to a limit), each by line and column. */
+export class CsvError extends Error {
+  constructor(readonly errors: RowError[]) {
+    super(errors.map((e) => `line ${e.line}, column ${e.column}: ${e.message}`).join('\n'));
+  }
+}
+
+const COLUMNS = ['series_id', 'date', 'quantity'] as const;
+const MAX_ERRORS = 20;
+
+/** Splits one CSV line; double quotes around a field, "" for a quote inside. */
+function fields(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out.map((f) => f.trim());
+}
+
+/** `series_id,date,quantity` → points per series, in the order first seen. */
+export function parseSalesCsv(text: string): Map<string, RawPoint[]> {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const header = fields(lines[0] ?? '').map((h) => h.toLowerCase());
+  const at = COLUMNS.map((c) => header.indexOf(c));
+  const missing = COLUMNS.filter((_, i) => at[i] === -1);
+  if (missing.length > 0)
+    throw new CsvError([
+      { line: 1, column: missing.join(', '), message: `header must name series_id,date,quantity; got "${lines[0] ?? ''}"` },
+    ]);
+  const [iSeries = 0, iDate = 1, iQty = 2] = at;
+  const series = new Map<string, RawPoint[]>();
+  const errors: RowError[] = [];
+  for (let n = 1; n < lines.length && errors.length < MAX_ERRORS; n++) {
+    const raw = lines[n] ?? '';
+    if (raw.trim() === '') continue;
+    const f = fields(raw);
+    const line = n + 1;
+    const id = f[iSeries] ?? '';
+    const date = f[iDate] ?? '';
+    const qty = f[iQty] ?? '';
+    if (id === '') errors.push({ line, column: 'series_id', message: 'empty' });
+    try {
+      dayNumber(date);
+    } catch (e) {
+      errors.push({ line, column: 'date', message: (e as Error).message });
+    }
+    const q = Number(qty);
+    if (qty === '' || !Number.isFinite(q)) errors.push({ line, column: 'quantity', message: `"${qty}" is not a number` });
+    if (errors.length > 0 && errors[errors.length - 1]?.line === line) continue;
+    const list = series.get(id) ?? [];
+    list.push({ date, quantity: q });
+    series.set(id, list);
+  }
+  if (errors.length > 0) throw new CsvError(errors);
+  if (series.size === 0) throw new CsvError([{ line: 2, column: 'series_id', message: 'no rows after the header' }]);
+  return series;
+}
+
+export const FORECAST_HEADER = 'series_id,date,mean,lo80,hi80,lo95,hi95,model';
+
+const num = (v: number): string => String(Math.round(v * 1000) / 1000);
+const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+export function forecastRows(id: string, points: readonly ForecastPoint[], model: ModelName): string[] {
+  return points.map((p) => [quote(id), p.date, num(p.mean), num(p.lo80), num(p.hi80), num(p.lo95), num(p.hi95), model].join(','));
+}

@@ -1,0 +1,175 @@
+import type { Logger } from '@smartstock/runtime';
+import { z } from 'zod';
+import type { AlertFeed } from '../alerts/index.js';
+import type { Db } from '../db/types.js';
+import { notFound } from '../errors.js';
+import { itemRecords, type InventoryService } from '../inventory/index.js';
+import type { JobQueue } from '../jobs/index.js';
+import { venueRecords } from '../venues/index.js';
+import { ForecastRepository, type StoredForecast } from './forecast.repository.js';
+import { demandHistory, sourceCounts, toPoints } from './history.js';
+import { dateOf, dayNumber } from './models/index.js';
+import type { ForecastRunner } from './runner.js';
+import { daysOfStock } from './stock-days.js';
+
+export const FORECAST_VENUE_JOB = 'forecast_venue';
+/** days ahead each fit forecasts */
+export const HORIZON_DAYS = 28;
+/** history read for a fit: two years and a backtest's worth, so MSTL's yearly season can be fitted */
+const HISTORY_DAYS = 2 * 365 + 60;
+/** a venue's forecasts are refitted once they are this old */
+const REFIT_HOURS = 20;
+
+export interface ForecastServiceDeps {
+  db: Db;
+  runner: ForecastRunner;
+  inventory: InventoryService;
+  logger: Logger;
+  jobs?: JobQueue | undefined;
+  alerts?: AlertFeed | undefined;
+}
+
+/**
+ * Demand forecasts per item and location: history from the ledger and the
+ * cameras (history.ts), fitted in the worker thread, kept in `forecasts`,
+ * refitted nightly and on demand through the job queue, and the days of
+ * stock they leave fed to the forecast_stockout alert.
+ */
+export class ForecastService {
+  private readonly repo: ForecastRepository;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly d: ForecastServiceDeps) {
+    this.repo = new ForecastRepository(d.db);
+  }
+
+  async registerJobs(): Promise<void> {
+    await this.d.jobs?.register(FORECAST_VENUE_JOB, {
+      payload: z.object({ venueId: z.uuid() }),
+      run: (p, ctx) => this.refitVenue(ctx.orgId, p.venueId),
+      retries: 1,
+      timeoutSeconds: 1800,
+    });
+  }
+
+  /** Each hour, queue a refit of every venue whose forecasts are older than REFIT_HOURS: nightly, give or take. */
+  startNightly(everyMs = 3_600_000): void {
+    const due = async () => {
+      for (const v of await this.repo.venuesDue(REFIT_HOURS)) await this.queueRefit(v.orgId, v.venueId);
+    };
+    this.timer = setInterval(
+      () => void due().catch((err: unknown) => this.d.logger.error({ err }, 'nightly forecast queueing failed')),
+      everyMs,
+    );
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Queues a refit of the venue's forecasts; the job's id. */
+  async queueRefit(orgId: string, venueId: string): Promise<string> {
+    if (!(await venueRecords(this.d.db).getVenue(orgId, venueId))) throw notFound('venue');
+    if (!this.d.jobs) throw new Error('forecast refits need the job queue');
+    return this.d.jobs.enqueue(FORECAST_VENUE_JOB, { venueId }, { orgId });
+  }
+
+  /** The stored forecast of an item at a location, fitted now if there is none yet. */
+  async forecast(orgId: string, itemId: string, locationId: string): Promise<StoredForecast> {
+    const where = await this.repo.locationDay(orgId, locationId);
+    if (!where) throw notFound('location');
+    if (!(await itemRecords(this.d.db).get(orgId, itemId))) throw notFound('item');
+    return (await this.repo.get(orgId, itemId, locationId)) ?? this.fit(orgId, itemId, locationId, where.today);
+  }
+
+  /** Fits one series on its history through yesterday (today is not over) and keeps it. */
+  async fit(orgId: string, itemId: string, locationId: string, today: string): Promise<StoredForecast> {
+    const through = dateOf(dayNumber(today) - 1);
+    const from = dateOf(dayNumber(today) - HISTORY_DAYS);
+    const days = demandHistory(await this.repo.dayFacts(orgId, itemId, locationId, from), from, through);
+    const points = toPoints(days);
+    const f =
+      points.length > 0
+        ? await this.d.runner.fit(points, { horizon: HORIZON_DAYS, freq: 'D' })
+        : { model: 'mean' as const, points: zeroFrom(today), reasons: ['no known demand in the history: forecast zero'], backtest: [] };
+    const stored = {
+      itemId,
+      locationId,
+      model: f.model,
+      points: f.points,
+      reasons: f.reasons,
+      backtest: f.backtest,
+      sources: sourceCounts(days),
+      through,
+    };
+    await this.repo.save(orgId, stored);
+    return { ...stored, fittedAt: new Date() };
+  }
+
+  async refitVenue(orgId: string, venueId: string): Promise<{ fitted: number }> {
+    const series = await this.repo.seriesOfVenue(orgId, venueId);
+    const today = new Map<string, string>();
+    for (const s of series) {
+      const day = today.get(s.locationId) ?? (await this.repo.locationDay(orgId, s.locationId))?.today;
+      if (!day) continue;
+      today.set(s.locationId, day);
+      await this.fit(orgId, s.itemId, s.locationId, day);
+    }
+    await this.feedAlerts(orgId, venueId);
+    return { fitted: series.length };
+  }
+
+  /** Days of stock left per item and location of the venue, from the stock level now and the forecast mean. */
+  async stockDays(orgId: string, venueId: string) {
+    const venue = await venueRecords(this.d.db).getVenue(orgId, venueId);
+    if (!venue) throw notFound('venue');
+    const forecasts = new Map((await this.repo.listForVenue(orgId, venueId)).map((f) => [`${f.itemId}/${f.locationId}`, f]));
+    const out = [];
+    for (const loc of await venueRecords(this.d.db).listLocations(orgId, venueId)) {
+      const day = (await this.repo.locationDay(orgId, loc.id))?.today ?? dateOf(Math.floor(Date.now() / 86_400_000));
+      for (const l of (await this.d.inventory.locationStock(orgId, loc.id)).levels) {
+        const f = forecasts.get(`${l.itemId}/${loc.id}`);
+        const level = Number(l.level);
+        out.push({
+          itemId: l.itemId,
+          locationId: loc.id,
+          level,
+          daysLeft: f ? round(daysOfStock(level, f.points, day)) : null,
+          model: f?.model ?? null,
+          fittedAt: f?.fittedAt ?? null,
+        });
+      }
+    }
+    return { venueId, items: out };
+  }
+
+  private async feedAlerts(orgId: string, venueId: string): Promise<void> {
+    if (!this.d.alerts) return;
+    const { items } = await this.stockDays(orgId, venueId);
+    for (const i of items) {
+      if (!i.model) continue;
+      await this.d.alerts.forecast({
+        orgId,
+        venueId,
+        itemId: i.itemId,
+        locationId: i.locationId,
+        daysUntilStockout: i.daysLeft,
+        at: new Date(),
+      });
+    }
+  }
+}
+
+const round = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
+
+function zeroFrom(today: string) {
+  return Array.from({ length: HORIZON_DAYS }, (_, i) => ({
+    date: dateOf(dayNumber(today) + i),
+    mean: 0,
+    lo80: 0,
+    hi80: 0,
+    lo95: 0,
+    hi95: 0,
+  }));
+}

@@ -1,0 +1,55 @@
+import { meanAbs } from './metrics.js';
+import type { Model } from './types.js';
+
+export interface BacktestRun {
+  model: Model;
+  /** forecast minus actual, each step of each origin whose actual is known */
+  errors: number[];
+}
+
+export interface BacktestOptions {
+  horizon: number;
+  season: number;
+  /** how many forecast origins, newest first, `stride` steps apart */
+  origins: number;
+  stride: number;
+}
+
+/** The origins (training lengths) a model can be backtested from, newest first. */
+export function originsFor(n: number, model: Model, o: BacktestOptions): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < o.origins; k++) {
+    const origin = n - o.horizon - k * o.stride;
+    if (origin < model.minLength(o.season)) break;
+    out.push(origin);
+  }
+  return out;
+}
+
+/**
+ * Rolling-origin backtest: fit on y[0..origin), forecast the next `horizon`
+ * steps, compare with what happened. Unknown actuals (censored days) are not
+ * scored. A model that fails to fit at some origin is out (undefined).
+ */
+export function backtest(y: readonly number[], known: readonly boolean[], model: Model, o: BacktestOptions): BacktestRun | undefined {
+  const origins = originsFor(y.length, model, o);
+  if (origins.length === 0) return undefined;
+  const errors: number[] = [];
+  try {
+    for (const origin of origins) {
+      const f = model.fit(y.slice(0, origin), o.season).predict(o.horizon);
+      for (let h = 0; h < o.horizon; h++) {
+        const t = origin + h;
+        const p = Math.max(0, f[h] ?? NaN);
+        if (!known[t]) continue;
+        if (!Number.isFinite(p)) return undefined;
+        errors.push(p - (y[t] ?? 0));
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return { model, errors };
+}
+
+export const runMae = (r: BacktestRun): number => meanAbs(r.errors);

@@ -1,0 +1,22 @@
+/** In-sample mean absolute error of the one-season naive forecast: the MASE scale. */
+export function naiveScale(y: readonly number[], season: number): number {
+  const m = y.length > season ? season : 1;
+  let sum = 0;
+  let n = 0;
+  for (let t = m; t < y.length; t++) {
+    sum += Math.abs((y[t] ?? 0) - (y[t - m] ?? 0));
+    n += 1;
+  }
+  return n === 0 ? 0 : sum / n;
+}
+
+export const meanAbs = (errors: readonly number[]): number =>
+  errors.length === 0 ? 0 : errors.reduce((a, e) => a + Math.abs(e), 0) / errors.length;
+
+/** Conformal quantile of absolute errors: the ⌈(n+1)·level⌉-th smallest, the largest when n is small. */
+export function conformalQuantile(absErrors: readonly number[], level: number): number {
+  if (absErrors.length === 0) return 0;
+  const sorted = [...absErrors].sort((a, b) => a - b);
+  const k = Math.ceil((sorted.length + 1) * level);
+  return sorted[Math.min(k, sorted.length) - 1] ?? 0;
+}

@@ -1,0 +1,98 @@
+import type { Freq } from './types.js';
+
+/** One observation; quantity null means not known (a stock-out day, a day with no count). */
+export interface RawPoint {
+  date: string;
+  quantity: number | null;
+}
+
+export interface PreparedSeries {
+  /** date of the first value, YYYY-MM-DD */
+  start: string;
+  /** one value per day (D) or week (W) from start; null where demand is not known */
+  values: (number | null)[];
+  reasons: string[];
+}
+
+const DAY = 86_400_000;
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Days since 1970-01-01 of a YYYY-MM-DD date; throws on anything else. */
+export function dayNumber(date: string): number {
+  const t = ISO.test(date) ? Date.parse(`${date}T00:00:00Z`) : NaN;
+  if (!Number.isFinite(t) || new Date(t).toISOString().slice(0, 10) !== date)
+    throw new Error(`date "${date}" is not a calendar date in YYYY-MM-DD form`);
+  return Math.round(t / DAY);
+}
+
+export const dateOf = (day: number): string => new Date(day * DAY).toISOString().slice(0, 10);
+
+/**
+ * Puts one series on a regular calendar: duplicates summed, negatives (returns)
+ * counted as zero, missing dates counted as zero sales (a sales export has no
+ * row for a day without a sale), daily input summed into weeks for W (a last,
+ * unfinished week left out). Each repair is said in `reasons`.
+ */
+export function prepareSeries(points: readonly RawPoint[], freq: Freq): PreparedSeries {
+  const reasons: string[] = [];
+  if (points.length === 0) return { start: '1970-01-01', values: [], reasons: ['no history'] };
+  const byDay = new Map<number, number | null>();
+  let duplicates = 0;
+  let negatives = 0;
+  for (const p of points) {
+    const day = dayNumber(p.date);
+    let q = p.quantity;
+    if (q !== null && !Number.isFinite(q)) q = null;
+    if (q !== null && q < 0) {
+      negatives += 1;
+      q = 0;
+    }
+    if (byDay.has(day)) {
+      duplicates += 1;
+      const prev = byDay.get(day) ?? null;
+      byDay.set(day, prev === null ? q : q === null ? prev : prev + q);
+    } else byDay.set(day, q);
+  }
+  if (duplicates > 0) reasons.push(`${duplicates} duplicate date(s) summed`);
+  if (negatives > 0) reasons.push(`${negatives} negative quantit(ies) counted as zero`);
+  const days = [...byDay.keys()].sort((a, b) => a - b);
+  const first = days[0] ?? 0;
+  const last = days[days.length - 1] ?? 0;
+  const weeklyInput = days.every((d) => (d - first) % 7 === 0);
+  const step = weeklyInput ? 7 : 1;
+  if (freq === 'D' && weeklyInput && days.length > 1)
+    throw new Error('the dates are a week apart: this is weekly data, forecast it with --freq W');
+
+  let gaps = 0;
+  const raw: (number | null)[] = [];
+  for (let d = first; d <= last; d += step) {
+    if (!byDay.has(d)) gaps += 1;
+    raw.push(byDay.has(d) ? (byDay.get(d) ?? null) : 0);
+  }
+  if (gaps > 0) reasons.push(`${gaps} missing date(s) counted as zero sales`);
+  if (freq === 'D' || weeklyInput) return { start: dateOf(first), values: raw, reasons };
+
+  const weeks: (number | null)[] = [];
+  for (let i = 0; i + 7 <= raw.length; i += 7) {
+    const known = raw.slice(i, i + 7).filter((v): v is number => v !== null);
+    // a week with unknown days is scaled up from the days that are known
+    weeks.push(known.length === 0 ? null : (known.reduce((a, b) => a + b, 0) * 7) / known.length);
+  }
+  if (raw.length % 7 !== 0) reasons.push(`the last ${raw.length % 7} day(s), less than a week, left out`);
+  return { start: dateOf(first), values: weeks, reasons };
+}
+
+/**
+ * Values to fit on: an unknown value takes the one a season earlier, else the
+ * mean of the known ones. Its error is never scored (see backtest).
+ */
+export function fillUnknown(values: readonly (number | null)[], season: number): number[] {
+  const known = values.filter((v): v is number => v !== null);
+  const avg = known.length === 0 ? 0 : known.reduce((a, b) => a + b, 0) / known.length;
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out.push(v ?? (i >= season && season > 1 ? (out[i - season] ?? avg) : avg));
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+/** D: one value a day; W: one value a week. */
+export type Freq = 'D' | 'W';
+
+export type ModelName = 'naive' | 'seasonal_naive' | 'mean' | 'croston' | 'tsb' | 'ets' | 'mstl';
+
+/** A model fitted to one history, ready to forecast from its end. */
+export interface Fitted {
+  /** called once per fit */
+  predict(horizon: number): number[];
+}
+
+/**
+ * One forecasting method. `season` is the main seasonal period of the data
+ * (7 for daily, 52 for weekly when there are two years, else 1).
+ */
+export interface Model {
+  readonly name: ModelName;
+  /** fewest points it needs to fit */
+  minLength(season: number): number;
+  fit(y: readonly number[], season: number): Fitted;
+}
+
+/** One forecast step with its calibrated bounds. */
+export interface ForecastPoint {
+  date: string;
+  mean: number;
+  lo80: number;
+  hi80: number;
+  lo95: number;
+  hi95: number;
+}
+
+/** How well a model did in the rolling-origin backtest (per series). */
+export interface BacktestScore {
+  model: ModelName;
+  /** mean absolute error over every backtest step */
+  mae: number;
+  /** mae divided by the in-sample one-season naive error; null when that scale is zero */
+  mase: number | null;
+  steps: number;
+}
+
+export interface SeriesForecast {
+  points: ForecastPoint[];
+  model: ModelName;
+  /** plain words on anything unusual: short history, gaps, negatives, fallbacks */
+  reasons: string[];
+  /** the backtest of each candidate; empty when the history was too short to backtest */
+  backtest: BacktestScore[];
+}

@@ -1,0 +1,297 @@
+import type { Logger } from '@smartstock/runtime';
+import type { Db, Queryable } from '../db/types.js';
+import type { Channel } from '../alerts/notify/index.js';
+import type { InventoryService } from '../inventory/index.js';
+import { supplierRecords } from '../suppliers/index.js';
+import { venueRecords } from '../venues/index.js';
+import { auditLog } from '../audit/index.js';
+import type { Actor } from '../plugins/http.js';
+import { AppError, badRequest, conflict, notFound } from '../errors.js';
+import { orderCsv, orderNumber, orderPdf } from './document.js';
+import { assertMove, type OrderState } from './lifecycle.js';
+import { OrderRepository, type NewLine, type PurchaseOrder } from './order.repository.js';
+import type { SuggestionService } from './suggestion.service.js';
+
+function repos(q: Queryable) {
+  return { orders: new OrderRepository(q), suppliers: supplierRecords(q), venues: venueRecords(q), audit: auditLog(q) };
+}
+type Repos = ReturnType<typeof repos>;
+
+export interface OrderDeps {
+  db: Db;
+  inventory: Pick<InventoryService, 'adjust'>;
+  suggestions: Pick<SuggestionService, 'suggest'>;
+  /** the notifier's e-mail channel: SMTP when configured, the log otherwise */
+  mailer: Pick<Channel, 'send' | 'provider'>;
+  logger: Logger;
+}
+
+export interface DraftInput {
+  venueId: string;
+  supplierId: string;
+  notes?: string | undefined;
+  /** absent: the supplier's lines of this venue's suggestions */
+  lines?: { itemId: string; cases: number; caseSize?: number | undefined; casePrice?: number | null | undefined }[] | undefined;
+}
+export interface Receipt {
+  /** absent: the venue's storage location */
+  locationId?: string | undefined;
+  lines: { lineId: string; units: number; casePrice?: number | undefined }[];
+}
+
+/** Purchase orders: draft → approved → sent → partly received → received, or cancelled; every step audited. */
+export class OrderService {
+  private readonly log: Logger;
+  constructor(private readonly d: OrderDeps) {
+    this.log = d.logger.child({ module: 'orders' });
+  }
+
+  async list(orgId: string, f: { venueId?: string | undefined; status?: OrderState | undefined; limit: number }) {
+    const r = repos(this.d.db);
+    const orders = await r.orders.list(orgId, f);
+    const lines = await r.orders.lines(
+      orgId,
+      orders.map((o) => o.id),
+    );
+    return orders.map((o) =>
+      present(
+        o,
+        lines.filter((l) => l.orderId === o.id),
+      ),
+    );
+  }
+
+  async get(orgId: string, id: string) {
+    return this.load(repos(this.d.db), orgId, id);
+  }
+
+  async create(a: Actor, input: DraftInput) {
+    const r = repos(this.d.db);
+    if (!(await r.venues.getVenue(a.orgId, input.venueId))) throw notFound('venue');
+    const supplier = await r.suppliers.get(a.orgId, input.supplierId);
+    if (!supplier) throw notFound('supplier');
+    let lines: NewLine[];
+    if (input.lines) {
+      if (new Set(input.lines.map((l) => l.itemId)).size !== input.lines.length) throw badRequest('an item appears on two lines', 'lines');
+      const offers = new Map((await r.suppliers.offers(a.orgId, { supplierId: supplier.id })).map((o) => [o.itemId, o]));
+      lines = input.lines.map((l) => {
+        const offer = offers.get(l.itemId);
+        return {
+          itemId: l.itemId,
+          cases: l.cases,
+          caseSize: l.caseSize ?? offer?.caseSize ?? 1,
+          casePrice: l.casePrice ?? offer?.casePrice ?? null,
+          reason: null,
+        };
+      });
+    } else {
+      const s = (await this.d.suggestions.suggest(a.orgId, input.venueId)).suppliers.find((x) => x.supplierId === supplier.id);
+      if (!s) throw badRequest(`nothing to order from ${supplier.name} for this venue: give the lines by hand`, 'lines');
+      lines = s.lines.map((l) => ({ itemId: l.itemId, cases: l.cases, caseSize: l.caseSize, casePrice: l.casePrice, reason: l.reason }));
+    }
+    return this.d.db.transaction(async (tx) => {
+      const w = repos(tx);
+      const order = await w.orders
+        .create(a.orgId, { venueId: input.venueId, supplierId: supplier.id, notes: input.notes ?? null, createdBy: a.userId }, lines)
+        .catch((e: unknown) => {
+          // 23503: a line's item is not one of this organisation's
+          if ((e as { code?: string }).code === '23503') throw notFound('item');
+          throw e;
+        });
+      await this.audit(w, a, order.id, 'create', {
+        supplierId: supplier.id,
+        lines: lines.length,
+        from: input.lines ? 'hand' : 'suggestions',
+      });
+      return this.load(w, a.orgId, order.id);
+    });
+  }
+
+  approve(a: Actor, id: string) {
+    return this.move(a, id, 'approve', 'approved');
+  }
+
+  cancel(a: Actor, id: string) {
+    return this.move(a, id, 'cancel', 'cancelled');
+  }
+
+  /**
+   * Renders the PDF and the CSV and e-mails them to the supplier. Without a
+   * supplier e-mail, or when the mail server refuses, the order stays approved
+   * with the reason in sendError, and the answer is an error saying it.
+   */
+  async send(a: Actor, id: string) {
+    const r = repos(this.d.db);
+    const order = await this.load(r, a.orgId, id);
+    assertMove('send', order.status, 'sent');
+    const supplier = (await r.suppliers.get(a.orgId, order.supplierId))!;
+    const venue = (await r.venues.getVenue(a.orgId, order.venueId))!;
+    const refuse = async (status: number, code: string, why: string, cause?: unknown) => {
+      await this.d.db.transaction(async (tx) => {
+        const w = repos(tx);
+        await w.orders.setSendError(a.orgId, id, why);
+        await this.audit(w, a, id, 'send_failed', { reason: why });
+      });
+      this.log.warn({ orderId: id, err: cause, reason: why }, 'purchase order not sent');
+      throw new AppError(status, code, `${why}; the order stays approved`, status === 409 ? 'email' : undefined);
+    };
+    if (!supplier.email) return refuse(409, 'conflict', `${supplier.name} has no e-mail address: add one to the supplier, then send again`);
+    const offers = new Map((await r.suppliers.offers(a.orgId, { supplierId: supplier.id })).map((o) => [o.itemId, o.supplierCode]));
+    const doc = {
+      orderId: id,
+      venueName: venue.name,
+      supplierName: supplier.name,
+      date: new Date(),
+      notes: order.notes,
+      lines: order.lines.map((l) => ({ ...l, supplierCode: offers.get(l.itemId) ?? null })),
+    };
+    const number = orderNumber(id);
+    let delivery;
+    try {
+      delivery = await this.d.mailer.send({
+        id,
+        orgId: a.orgId,
+        userId: a.userId,
+        channel: 'email',
+        recipient: supplier.email,
+        subject: `Purchase order ${number} from ${venue.name}`,
+        body: `Hello ${supplier.contactName ?? supplier.name},\n\nPlease find our purchase order ${number} attached (PDF, and CSV for your system).\n\n${venue.name}`,
+        kind: 'purchase_order',
+        attachments: [
+          { filename: `${number}.pdf`, content: await orderPdf(doc), contentType: 'application/pdf' },
+          { filename: `${number}.csv`, content: orderCsv(doc), contentType: 'text/csv' },
+        ],
+      });
+    } catch (e) {
+      return refuse(502, 'send_failed', `the e-mail to ${supplier.name} was not accepted: ${(e as Error).message}`, e);
+    }
+    return this.d.db.transaction(async (tx) => {
+      const w = repos(tx);
+      const moved = await w.orders.move(a.orgId, id, 'approved', 'sent', { sendError: null, sent: true });
+      if (!moved) throw conflict('the order changed while it was being sent', 'status');
+      await this.audit(w, a, id, 'send', {
+        to: supplier.email,
+        provider: delivery.provider,
+        messageId: delivery.providerMessageId ?? null,
+      });
+      return this.load(w, a.orgId, id);
+    });
+  }
+
+  /** Records what arrived, line by line (partial is fine), then puts it into stock as RECEIVE transactions. */
+  async receive(a: Actor, id: string, receipt: Receipt) {
+    if (!receipt.lines.length) throw badRequest('name at least one line received', 'lines');
+    const { order, locationId, received } = await this.d.db.transaction(async (tx) => {
+      const w = repos(tx);
+      const order = await this.load(w, a.orgId, id, true);
+      assertMove('receive', order.status, ['partly_received', 'received']);
+      const locationId = await this.receivingLocation(w, a.orgId, order.venueId, receipt.locationId);
+      const byId = new Map(order.lines.map((l) => [l.id, l]));
+      const seen = new Set<string>();
+      const received = receipt.lines.map((x, i) => {
+        const line = byId.get(x.lineId);
+        if (!line || seen.has(x.lineId)) throw badRequest(`line ${x.lineId} is not on this order, or is named twice`, `lines.${i}.lineId`);
+        seen.add(x.lineId);
+        const outstanding = line.cases * line.caseSize - line.receivedUnits;
+        if (x.units > outstanding + 1e-9)
+          throw badRequest(`${line.name}: ${x.units} received but only ${outstanding} outstanding`, `lines.${i}.units`);
+        return { line, units: x.units, casePrice: x.casePrice };
+      });
+      const complete = order.lines.every((l) => {
+        const got = received.find((x) => x.line.id === l.id)?.units ?? 0;
+        return l.receivedUnits + got >= l.cases * l.caseSize - 1e-9;
+      });
+      const to: OrderState = complete ? 'received' : 'partly_received';
+      assertMove('receive', order.status, to);
+      for (const x of received) {
+        await w.orders.addReceived(a.orgId, x.line.id, x.units);
+        if (x.casePrice === undefined) continue;
+        // against the supplier's price today (an earlier delivery may have moved it), not the order's
+        const [offer] = await w.suppliers.offers(a.orgId, { supplierId: order.supplierId, itemIds: [x.line.itemId] });
+        if (x.casePrice !== (offer?.casePrice ?? x.line.casePrice) || (offer && offer.caseSize !== x.line.caseSize)) {
+          await w.suppliers.setCasePrice(a.orgId, order.supplierId, x.line.itemId, x.casePrice);
+          await w.suppliers.recordPrice(a.orgId, {
+            supplierId: order.supplierId,
+            itemId: x.line.itemId,
+            caseSize: x.line.caseSize,
+            casePrice: x.casePrice,
+            source: 'receipt',
+          });
+        }
+      }
+      if (!(await w.orders.move(a.orgId, id, order.status, to))) throw conflict('the order changed while it was being received', 'status');
+      await this.audit(w, a, id, 'receive', {
+        locationId,
+        status: to,
+        lines: received.map((x) => ({ lineId: x.line.id, units: x.units })),
+      });
+      return { order, locationId, received };
+    });
+    // The order's lock is released: stock goes in through inventory's own transaction, one line at a time.
+    // Inventory lends no write inside another module's transaction, so a failure here is logged with what is missing.
+    for (const [i, x] of received.entries()) {
+      await this.d.inventory
+        .adjust(a, x.line.itemId, {
+          locationId,
+          type: 'RECEIVE',
+          quantity: x.units,
+          reason: `${orderNumber(order.id)} delivery`,
+          sourceType: 'purchase_order',
+          sourceId: order.id,
+        })
+        .catch((e: unknown) => {
+          const missing = received.slice(i).map((m) => ({ itemId: m.line.itemId, units: m.units }));
+          this.log.error(
+            { err: e, orderId: order.id, locationId, missing },
+            'delivery recorded on the order but not all of it put into stock',
+          );
+          throw e;
+        });
+    }
+    return this.get(a.orgId, id);
+  }
+
+  private async receivingLocation(r: Repos, orgId: string, venueId: string, locationId: string | undefined): Promise<string> {
+    if (locationId) {
+      const loc = await r.venues.getLocation(orgId, locationId);
+      if (!loc) throw notFound('location');
+      if (loc.venueId !== venueId) throw badRequest("the location is not one of the order's venue", 'locationId');
+      return loc.id;
+    }
+    const locs = (await r.venues.listLocations(orgId, venueId)).filter((l) => l.active);
+    const storage = locs.find((l) => l.type === 'storage');
+    if (!storage) throw badRequest('the venue has no storage location: say where the delivery goes', 'locationId');
+    return storage.id;
+  }
+
+  private async move(a: Actor, id: string, action: string, to: OrderState) {
+    return this.d.db.transaction(async (tx) => {
+      const w = repos(tx);
+      const order = await this.load(w, a.orgId, id, true);
+      assertMove(action, order.status, to);
+      await w.orders.move(a.orgId, id, order.status, to);
+      await this.audit(w, a, id, action, { from: order.status, to });
+      return this.load(w, a.orgId, id);
+    });
+  }
+
+  private async load(r: Repos, orgId: string, id: string, forUpdate = false) {
+    const order = await r.orders.get(orgId, id, forUpdate);
+    if (!order) throw notFound('purchase order');
+    return present(order, await r.orders.lines(orgId, [id]));
+  }
+
+  private audit(r: Repos, a: Actor, id: string, action: string, detail: Record<string, unknown>) {
+    return r.audit.record(a.orgId, { userId: a.userId, action, entity: 'purchase_order', entityId: id, detail });
+  }
+}
+
+function present(o: PurchaseOrder, lines: Awaited<ReturnType<OrderRepository['lines']>>) {
+  const out = lines.map(({ orderId: _, ...l }) => ({ ...l, units: l.cases * l.caseSize }));
+  return {
+    ...o,
+    number: orderNumber(o.id),
+    lines: out,
+    total: Math.round(out.reduce((s, l) => s + l.cases * (l.casePrice ?? 0), 0) * 100) / 100,
+  };
+}

@@ -1,0 +1,85 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ORDER_STATES, orderSuggestions, purchaseOrder } from '@smartstock/api';
+import type { App } from '../plugins/http.js';
+import { actor, idParam } from '../plugins/http.js';
+import type { OrderService } from './order.service.js';
+import type { SuggestionService } from './suggestion.service.js';
+
+const createBody = z.object({
+  venueId: z.uuid(),
+  supplierId: z.uuid(),
+  notes: z.string().max(2000).optional(),
+  /** absent: the supplier's suggested lines for the venue */
+  lines: z
+    .array(
+      z.object({
+        itemId: z.uuid(),
+        cases: z.number().int().min(1).max(10_000),
+        caseSize: z.number().int().min(1).max(1000).optional(),
+        casePrice: z.number().min(0).nullable().optional(),
+      }),
+    )
+    .min(1)
+    .max(500)
+    .optional(),
+});
+const receiveBody = z.object({
+  locationId: z.uuid().optional(),
+  lines: z
+    .array(z.object({ lineId: z.uuid(), units: z.number().positive().max(100_000), casePrice: z.number().min(0).optional() }))
+    .min(1)
+    .max(500),
+});
+const manage = ['owner', 'manager'] as const;
+
+export default async function orderRoutes(app: App, o: { orders: OrderService; suggestions: SuggestionService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const s = o.orders;
+  const tags = ['orders'];
+  r.get(
+    '/orders/suggestions',
+    {
+      onRequest: app.authorize(...manage),
+      schema: { tags, querystring: z.object({ venue_id: z.uuid() }), response: { 200: orderSuggestions } },
+    },
+    (req) => o.suggestions.suggest(actor(req).orgId, req.query.venue_id),
+  );
+  r.get(
+    '/orders',
+    {
+      onRequest: app.authorize(...manage),
+      schema: {
+        tags,
+        querystring: z.object({
+          venue_id: z.uuid().optional(),
+          status: z.enum(ORDER_STATES).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+        response: { 200: z.array(purchaseOrder) },
+      },
+    },
+    (req) => s.list(actor(req).orgId, { venueId: req.query.venue_id, status: req.query.status, limit: req.query.limit }),
+  );
+  r.get(
+    '/orders/:id',
+    { onRequest: app.authorize(...manage), schema: { tags, params: idParam, response: { 200: purchaseOrder } } },
+    (req) => s.get(actor(req).orgId, req.params.id),
+  );
+  r.post(
+    '/orders/create',
+    { onRequest: app.authorize(...manage), schema: { tags, body: createBody, response: { 201: purchaseOrder } } },
+    async (req, reply) => reply.code(201).send(await s.create(actor(req), req.body)),
+  );
+  for (const step of ['approve', 'send', 'cancel'] as const)
+    r.post(
+      `/orders/:id/${step}`,
+      { onRequest: app.authorize(...manage), schema: { tags, params: idParam, response: { 200: purchaseOrder } } },
+      (req) => s[step](actor(req), req.params.id),
+    );
+  r.post(
+    '/orders/:id/receive',
+    { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: receiveBody, response: { 200: purchaseOrder } } },
+    (req) => s.receive(actor(req), req.params.id, req.body),
+  );
+}

@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import type { PosService } from './pos.service.js';
+import type { CsvImportService } from './csv.service.js';
+import posRoutes from './routes.js';
+import webhookRoutes from './webhook.routes.js';
+
+export { PosService, FETCH_ORDER_JOB, type ConnectionRequest } from './pos.service.js';
+export { CsvImportService } from './csv.service.js';
+export { SalesLedger } from './sales.js';
+export { SecretBox, posSecretKey, type PosSecrets } from './secrets.js';
+export { SquareAdapter, squareSignature, SIGNATURE_HEADER } from './adapters/square.js';
+export type { PosAdapter, PosOrder, PosLine } from './adapters/types.js';
+
+/** /pos: connections, webhooks, CSV import, the unmapped queue and the share of sales mapped. */
+export async function posModule(app: FastifyInstance, o: { pos: PosService; csv: CsvImportService }): Promise<void> {
+  await app.register(posRoutes, o);
+  await app.register(webhookRoutes, { pos: o.pos });
+}

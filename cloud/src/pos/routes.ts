@@ -1,0 +1,123 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  CSV_FIELDS,
+  POS_PROVIDERS,
+  csvImported,
+  csvMapping,
+  csvPreview,
+  posConnection,
+  salesCoverage,
+  unmappedEntry,
+} from '@smartstock/api';
+import type { App } from '../plugins/http.js';
+import { actor, idParam } from '../plugins/http.js';
+import type { PosService } from './pos.service.js';
+import type { CsvImportService } from './csv.service.js';
+
+const manage = ['owner', 'manager'] as const;
+const MAX_CSV_BYTES = 8 * 1024 * 1024;
+const secret = z.string().min(1).max(4096);
+const connectionBody = z.object({
+  provider: z.enum(POS_PROVIDERS),
+  name: z.string().min(1).max(200).optional(),
+  venueId: z.uuid(),
+  locationId: z.uuid().describe('the location whose stock the sales deplete'),
+  providerLocationId: z.string().min(1).max(200).optional().describe("the POS's id of the venue (Square: its location id)"),
+  credentials: z.object({ accessToken: secret.optional() }).optional().describe('stored encrypted; never returned'),
+  webhookSignatureKey: secret.optional().describe("the webhook subscription's signature key; stored encrypted, never returned"),
+});
+const venueQuery = z.object({ venueId: z.uuid() });
+const day = 86_400_000;
+const coverageQuery = venueQuery.extend({
+  from: z.coerce.date().default(() => new Date(Date.now() - 7 * day)),
+  to: z.coerce.date().default(() => new Date()),
+});
+
+/** /api/v1/pos: connections and their health, the unmapped queue, the share mapped, CSV import. */
+export default async function posRoutes(app: App, o: { pos: PosService; csv: CsvImportService }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['pos'];
+  r.post(
+    '/pos/connections',
+    { onRequest: app.authorize(...manage), schema: { tags, body: connectionBody, response: { 201: posConnection } } },
+    async (req, reply) => reply.code(201).send(await o.pos.createConnection(actor(req), req.body)),
+  );
+  r.get(
+    '/pos/connections',
+    {
+      onRequest: app.authorize(...manage),
+      schema: { tags, summary: 'POS connections with their health', response: { 200: z.array(posConnection) } },
+    },
+    (req) => o.pos.listConnections(actor(req).orgId),
+  );
+  r.get(
+    '/pos/unmapped',
+    {
+      onRequest: app.authorize(...manage),
+      schema: {
+        tags,
+        summary: 'Menu items and modifiers without a recipe, by the sales waiting on them',
+        querystring: venueQuery,
+        response: { 200: z.array(unmappedEntry) },
+      },
+    },
+    (req) => o.pos.unmapped(actor(req).orgId, req.query.venueId),
+  );
+  r.get(
+    '/pos/coverage',
+    {
+      onRequest: app.authorize(...manage),
+      schema: {
+        tags,
+        summary: 'Share of sales mapped to recipes, by count and by revenue',
+        querystring: coverageQuery,
+        response: { 200: salesCoverage },
+      },
+    },
+    (req) => o.pos.coverage(actor(req).orgId, req.query.venueId, req.query.from, req.query.to),
+  );
+  r.put(
+    '/pos/csv/mapping',
+    {
+      onRequest: app.authorize(...manage),
+      schema: {
+        tags,
+        summary: "Which of the venue's CSV columns hold what (item, quantity and soldAt are required)",
+        body: z.object({ venueId: z.uuid(), columns: z.partialRecord(z.enum(CSV_FIELDS), z.string().min(1).max(200)) }),
+        response: { 200: csvMapping },
+      },
+    },
+    (req) => o.csv.saveMapping(actor(req), req.body.venueId, req.body.columns),
+  );
+  r.get(
+    '/pos/csv/mapping',
+    { onRequest: app.authorize(...manage), schema: { tags, querystring: venueQuery, response: { 200: csvMapping } } },
+    (req) => o.csv.mapping(actor(req).orgId, req.query.venueId),
+  );
+  await app.register(async (scope) => {
+    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: MAX_CSV_BYTES }, (_req, body, done) => done(null, body));
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/pos/connections/:id/csv',
+      {
+        onRequest: app.authorize(...manage),
+        bodyLimit: MAX_CSV_BYTES,
+        schema: {
+          tags,
+          summary: 'Upload a CSV of sales (body: text/csv); answers a preview to confirm',
+          params: idParam,
+          response: { 200: csvPreview },
+        },
+      },
+      (req) => o.csv.upload(actor(req), req.params.id, req.body),
+    );
+  });
+  r.post(
+    '/pos/imports/:id/confirm',
+    {
+      onRequest: app.authorize(...manage),
+      schema: { tags, summary: "Import a previewed CSV's good rows", params: idParam, response: { 200: csvImported } },
+    },
+    (req) => o.csv.confirm(actor(req), req.params.id),
+  );
+}

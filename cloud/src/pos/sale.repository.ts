@@ -1,0 +1,136 @@
+import type { Queryable } from '../db/types.js';
+
+/** item id → millilitres */
+export type Ml = Record<string, number>;
+export interface Missing {
+  kind: 'item' | 'modifier';
+  key: string;
+  name: string;
+}
+export interface SaleLine {
+  lineUid: string;
+  orderId: string;
+  venueId: string;
+  menuKey: string;
+  menuName: string;
+  modifiers: { key: string; name: string }[];
+  quantity: number;
+  revenueCents: number;
+  soldAt: Date;
+  perUnit: Ml | null;
+  missing: Missing[];
+  applied: Ml;
+}
+
+const COLS = `line_uid AS "lineUid", order_id AS "orderId", venue_id AS "venueId", menu_key AS "menuKey", menu_name AS "menuName",
+  modifiers, quantity::float8 AS quantity, revenue_cents::float8 AS "revenueCents", sold_at AS "soldAt", per_unit AS "perUnit",
+  missing, applied`;
+
+/** Sale lines, the orders they came in, the unmapped queue and the share of sales mapped. */
+export class SaleRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** Locks the order for this transaction; its stored version, or undefined for a new order. */
+  async lockOrder(orgId: string, connectionId: string, orderId: string): Promise<number | undefined> {
+    await this.db.query(
+      `INSERT INTO pos_orders (org_id, connection_id, order_id, version, state) VALUES ($1, $2, $3, -1, 'new') ON CONFLICT DO NOTHING`,
+      [orgId, connectionId, orderId],
+    );
+    const { rows } = await this.db.query<{ version: string }>(
+      `SELECT version FROM pos_orders WHERE org_id = $1 AND connection_id = $2 AND order_id = $3 FOR UPDATE`,
+      [orgId, connectionId, orderId],
+    );
+    const v = Number(rows[0]!.version);
+    return v < 0 ? undefined : v;
+  }
+
+  async setOrder(orgId: string, connectionId: string, orderId: string, version: number, state: string): Promise<void> {
+    await this.db.query(
+      `UPDATE pos_orders SET version = $4, state = $5, updated_at = now() WHERE org_id = $1 AND connection_id = $2 AND order_id = $3`,
+      [orgId, connectionId, orderId, version, state],
+    );
+  }
+
+  async orderLines(orgId: string, connectionId: string, orderId: string): Promise<SaleLine[]> {
+    const { rows } = await this.db.query<SaleLine>(
+      `SELECT ${COLS} FROM pos_sale_lines WHERE org_id = $1 AND connection_id = $2 AND order_id = $3`,
+      [orgId, connectionId, orderId],
+    );
+    return rows;
+  }
+
+  async line(orgId: string, connectionId: string, lineUid: string): Promise<SaleLine | undefined> {
+    const { rows } = await this.db.query<SaleLine>(
+      `SELECT ${COLS} FROM pos_sale_lines WHERE org_id = $1 AND connection_id = $2 AND line_uid = $3`,
+      [orgId, connectionId, lineUid],
+    );
+    return rows[0];
+  }
+
+  async upsert(orgId: string, connectionId: string, l: SaleLine): Promise<void> {
+    await this.db.query(
+      `INSERT INTO pos_sale_lines (org_id, connection_id, line_uid, order_id, venue_id, menu_key, menu_name, modifiers, quantity,
+         revenue_cents, sold_at, per_unit, missing, applied)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       ON CONFLICT (connection_id, line_uid) DO UPDATE SET menu_key = $6, menu_name = $7, modifiers = $8, quantity = $9,
+         revenue_cents = $10, per_unit = $12, missing = $13, applied = $14`,
+      [
+        orgId,
+        connectionId,
+        l.lineUid,
+        l.orderId,
+        l.venueId,
+        l.menuKey,
+        l.menuName,
+        JSON.stringify(l.modifiers),
+        l.quantity,
+        Math.round(l.revenueCents),
+        l.soldAt,
+        l.perUnit ? JSON.stringify(l.perUnit) : null,
+        JSON.stringify(l.missing),
+        JSON.stringify(l.applied),
+      ],
+    );
+  }
+
+  /** Lines of the venue still waiting for a recipe, with their connection, oldest first. */
+  async waiting(orgId: string, venueId: string, limit = 5000): Promise<(SaleLine & { connectionId: string })[]> {
+    const { rows } = await this.db.query<SaleLine & { connectionId: string }>(
+      `SELECT ${COLS}, connection_id AS "connectionId" FROM pos_sale_lines
+       WHERE org_id = $1 AND venue_id = $2 AND per_unit IS NULL ORDER BY sold_at LIMIT $3`,
+      [orgId, venueId, limit],
+    );
+    return rows;
+  }
+
+  /** What the recipes lack, by the sales waiting on each. */
+  async unmapped(orgId: string, venueId: string) {
+    const { rows } = await this.db.query<{
+      kind: 'item' | 'modifier';
+      posKey: string;
+      name: string;
+      lines: number;
+      quantity: number;
+      revenueCents: number;
+    }>(
+      `SELECT m->>'kind' AS kind, m->>'key' AS "posKey", max(m->>'name') AS name, count(*)::int AS lines,
+              sum(l.quantity)::float8 AS quantity, sum(l.revenue_cents)::float8 AS "revenueCents"
+       FROM pos_sale_lines l, jsonb_array_elements(l.missing) m
+       WHERE l.org_id = $1 AND l.venue_id = $2 AND l.per_unit IS NULL
+       GROUP BY 1, 2 ORDER BY sum(l.revenue_cents) DESC, count(*) DESC`,
+      [orgId, venueId],
+    );
+    return rows;
+  }
+
+  async coverage(orgId: string, venueId: string, from: Date, to: Date) {
+    const { rows } = await this.db.query<{ lines: number; mappedLines: number; revenueCents: number; mappedRevenueCents: number }>(
+      `SELECT count(*)::int AS lines, count(*) FILTER (WHERE per_unit IS NOT NULL)::int AS "mappedLines",
+              COALESCE(sum(revenue_cents), 0)::float8 AS "revenueCents",
+              COALESCE(sum(revenue_cents) FILTER (WHERE per_unit IS NOT NULL), 0)::float8 AS "mappedRevenueCents"
+       FROM pos_sale_lines WHERE org_id = $1 AND venue_id = $2 AND sold_at >= $3 AND sold_at < $4 AND quantity <> 0`,
+      [orgId, venueId, from, to],
+    );
+    return rows[0]!;
+  }
+}
