@@ -141,8 +141,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   variance.start();
   const corrections = new CorrectionService(db, devices, inventory, logger.child({ module: 'corrections' }), config.snapshotTimeoutMs);
   const live = new LiveHub(db, logger.child({ module: 'live' }));
-  // no forecast module yet: suggestions order up to par, and say so
-  const suggestions = new SuggestionService({ db, inventory });
+  // suggestions order from the stored forecasts; an item without one is ordered up to par
+  const suggestions = new SuggestionService({ db, inventory, demand: forecast });
   const orders = new OrderService({ db, inventory, suggestions, mailer: alerts.notifier.email, logger });
   await live.start();
   // the app's JWT signer, once buildApp has made it: ownerAccessToken() signs with it

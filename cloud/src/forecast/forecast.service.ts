@@ -5,7 +5,9 @@ import type { Db } from '../db/types.js';
 import { notFound } from '../errors.js';
 import { itemRecords, type InventoryService } from '../inventory/index.js';
 import type { JobQueue } from '../jobs/index.js';
+import type { Demand, DemandSource } from '../orders/index.js';
 import { venueRecords } from '../venues/index.js';
+import { venueDemand } from './demand.js';
 import { ForecastRepository, type StoredForecast } from './forecast.repository.js';
 import { demandHistory, sourceCounts, toPoints } from './history.js';
 import { dateOf, dayNumber } from './models/index.js';
@@ -35,7 +37,7 @@ export interface ForecastServiceDeps {
  * refitted nightly and on demand through the job queue, and the days of
  * stock they leave fed to the forecast_stockout alert.
  */
-export class ForecastService {
+export class ForecastService implements DemandSource {
   private readonly repo: ForecastRepository;
   private timer: NodeJS.Timeout | undefined;
 
@@ -142,6 +144,16 @@ export class ForecastService {
       }
     }
     return { venueId, items: out };
+  }
+
+  /** The venue's demand per item from the stored forecasts, for order suggestions; items without one are left out. */
+  async demand(orgId: string, venueId: string, itemIds: string[]): Promise<Map<string, Demand>> {
+    const forecasts = await this.repo.listForVenue(orgId, venueId);
+    const first = forecasts[0];
+    if (!first) return new Map();
+    // the venue's locations share its timezone, so any one of them gives the venue's today
+    const today = (await this.repo.locationDay(orgId, first.locationId))?.today;
+    return today ? venueDemand(forecasts, today, itemIds) : new Map();
   }
 
   private async feedAlerts(orgId: string, venueId: string): Promise<void> {
