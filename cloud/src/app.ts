@@ -23,6 +23,7 @@ import type { UserService } from './users/index.js';
 import { venuesModule, type VenueService } from './venues/index.js';
 import { inventoryModule, type InventoryService } from './inventory/index.js';
 import { devicesModule, type DeviceService } from './devices/index.js';
+import { deadLettersModule, type DeadLetterService } from './ingest/index.js';
 import { liveModule, type LiveHub } from './live/index.js';
 import { alertsModule, type AlertRoutesOptions } from './alerts/index.js';
 import { visionModule, type VisionService } from './vision/index.js';
@@ -50,6 +51,7 @@ export interface ApiModules {
   forecast?: ForecastService | undefined;
   recipes?: RecipeService | undefined;
   pos?: { pos: PosService; csv: CsvImportService } | undefined;
+  deadLetters?: DeadLetterService | undefined;
 }
 
 export interface AppDeps {
@@ -132,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.forecast) await api.register(forecastModule, { forecast: m.forecast });
       if (m.recipes) await api.register(recipesModule, { recipes: m.recipes });
       if (m.pos) await api.register(posModule, m.pos);
+      if (m.deadLetters) await api.register(deadLettersModule, { deadLetters: m.deadLetters });
     },
     { prefix: '/api/v1' },
   );
