@@ -12,6 +12,7 @@ export * from './auth.js';
 export * from './venues.js';
 export * from './inventory.js';
 export * from './devices.js';
+export * from './ingest.js';
 export * from './alerts.js';
 export * from './corrections.js';
 export * from './vision.js';

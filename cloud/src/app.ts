@@ -23,6 +23,7 @@ import type { UserService } from './users/index.js';
 import { venuesModule, type VenueService } from './venues/index.js';
 import { inventoryModule, type InventoryService } from './inventory/index.js';
 import { devicesModule, type DeviceService } from './devices/index.js';
+import { deadLettersModule, type DeadLetterService } from './ingest/index.js';
 import { liveModule, type LiveHub } from './live/index.js';
 import { alertsModule, type AlertRoutesOptions } from './alerts/index.js';
 import { visionModule, type VisionService } from './vision/index.js';
@@ -52,6 +53,7 @@ export interface ApiModules {
   recipes?: RecipeService | undefined;
   pos?: { pos: PosService; csv: CsvImportService } | undefined;
   variance?: VarianceService | undefined;
+  deadLetters?: DeadLetterService | undefined;
 }
 
 export interface AppDeps {
@@ -135,6 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.recipes) await api.register(recipesModule, { recipes: m.recipes });
       if (m.pos) await api.register(posModule, m.pos);
       if (m.variance) await api.register(varianceModule, { variance: m.variance });
+      if (m.deadLetters) await api.register(deadLettersModule, { deadLetters: m.deadLetters });
     },
     { prefix: '/api/v1' },
   );

@@ -17,7 +17,7 @@ import type { Principal } from './plugins/principal.js';
 import { VenueService } from './venues/index.js';
 import { InventoryService, ObservationService } from './inventory/index.js';
 import { DeviceService } from './devices/index.js';
-import { createIngestLink, deadLetterLimit, dispatcher, startDeadLetterPruner } from './ingest/index.js';
+import { createIngestLink, DeadLetterService, deadLetterLimit, dispatcher, startDeadLetterPruner } from './ingest/index.js';
 import { LiveHub } from './live/index.js';
 import { startAlerts } from './alerts/index.js';
 import { CorrectionService } from './corrections/index.js';
@@ -175,6 +175,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       recipes,
       pos: { pos, csv: new CsvImportService(db, pos, ledger) },
       variance,
+      deadLetters: new DeadLetterService(db),
     }),
   });
   const url = await app

@@ -63,3 +63,19 @@ describe('Api client', () => {
     await expect(api.venues()).rejects.toMatchObject({ code: 'network' });
   });
 });
+
+describe('Api.deadLetters', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("asks for one device's recent rejects with only the filters given", async () => {
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      urls.push(url);
+      return json(200, { deadLetters: [], nextBefore: null });
+    });
+    const api = new Api({ accessToken: () => 't', refresh: async () => false });
+    expect(await api.deadLetters({ deviceId: 'back-bar:1', limit: 20 })).toEqual({ deadLetters: [], nextBefore: null });
+    await api.deadLetters();
+    expect(urls.map((u) => u.replace(/^.*\/api\/v1/, ''))).toEqual(['/dead-letters?deviceId=back-bar%3A1&limit=20', '/dead-letters']);
+  });
+});

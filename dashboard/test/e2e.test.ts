@@ -167,6 +167,17 @@ describe('dashboard end to end', () => {
   it('edits slots on the snapshot and shows the device ack', async () => {
     await page.goto(`${s.url}/#/devices`);
     await page.getByText('rev 1 applied').waitFor();
+    // a message the device sent that ingestion refused shows under its rejects
+    await s.cloud.db.query(
+      `INSERT INTO dead_letters (topic, device_id, org_id, reason, payload, size_bytes, sha256)
+       SELECT 'smartstock/x', id, org_id, 'invalid batch: observations is required', '\\x7b'::bytea, 1, repeat('0', 64) FROM devices WHERE id = $1`,
+      [DEV],
+    );
+    await page.getByText('Rejected messages').click();
+    await page
+      .getByRole('list', { name: /Rejected messages/ })
+      .getByText('invalid batch: observations is required')
+      .waitFor();
     await shot('07-devices');
     await page.getByRole('link', { name: 'Edit slots' }).click();
     const canvas = page.getByTestId('slot-canvas');

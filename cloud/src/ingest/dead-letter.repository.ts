@@ -17,6 +17,19 @@ export interface DeadLetter {
   receivedAt: Date;
 }
 
+export interface DeadLetterFilter {
+  deviceId?: string | undefined;
+  /** text the reason contains, any case */
+  reason?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** an id: only older ones (the cursor) */
+  before?: number | undefined;
+  limit: number;
+  /** how much of each payload to read back */
+  payloadBytes: number;
+}
+
 /** What ingestion could not accept, byte for byte, with the reason. */
 export class DeadLetterRepository {
   constructor(private readonly db: Queryable) {}
@@ -48,6 +61,22 @@ export class DeadLetterRepository {
   async count(): Promise<number> {
     const { rows } = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM dead_letters');
     return rows[0]!.n;
+  }
+
+  /** One organisation's dead letters, newest first; rows with no organisation never match. */
+  async search(orgId: string, f: DeadLetterFilter): Promise<DeadLetter[]> {
+    const { rows } = await this.db.query<DeadLetter>(
+      `SELECT id::float8 AS id, topic, device_id AS "deviceId", org_id AS "orgId", reason,
+              substring(payload FROM 1 FOR $8) AS payload, size_bytes::float8 AS "sizeBytes", sha256, received_at AS "receivedAt"
+       FROM dead_letters
+       WHERE org_id = $1 AND ($2::text IS NULL OR device_id = $2)
+         AND ($3::text IS NULL OR strpos(lower(reason), lower($3)) > 0)
+         AND ($4::timestamptz IS NULL OR received_at >= $4) AND ($5::timestamptz IS NULL OR received_at < $5)
+         AND ($6::bigint IS NULL OR id < $6)
+       ORDER BY id DESC LIMIT $7`,
+      [orgId, f.deviceId ?? null, f.reason ?? null, f.from ?? null, f.to ?? null, f.before ?? null, f.limit, f.payloadBytes],
+    );
+    return rows;
   }
 
   async list(orgId: string | null, limit = 100): Promise<DeadLetter[]> {

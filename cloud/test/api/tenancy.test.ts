@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { build, type TestCloud } from '../support/cloud.js';
 import { VisionJobRepository } from '../../src/vision/job.repository.js';
+import { DeadLetterRepository } from '../../src/ingest/dead-letter.repository.js';
 
 /**
  * Walks every route in the OpenAPI document that takes an id, as the owner of
@@ -41,6 +42,13 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       [b.demo.orgId],
     );
     bNotification = rows[0]!.id;
+    await new DeadLetterRepository(t.cloud.db).insert({
+      topic: 'b/obs',
+      deviceId: B_DEVICE,
+      orgId: null,
+      reason: 'invalid batch',
+      payload: Buffer.from('{'),
+    });
     // a shelf-photo job of B's (its row alone: no photo needs analysing for this)
     bOwner = ((await t.api('GET', '/api/v1/auth/me', { token: b.token })).body as { id: string }).id;
     bJob = (await new VisionJobRepository(t.cloud.db).create(b.demo.orgId, null, [])).id;
@@ -243,6 +251,9 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     expect(connections.body.map((c: { id: string }) => c.id)).not.toContain(bConnection);
     const devices = await t.api('GET', '/api/v1/devices', { token: t.ownerToken });
     expect(devices.body.map((d: { id: string }) => d.id)).not.toContain(B_DEVICE);
+    expect((await t.api('GET', '/api/v1/dead-letters', { token: b.token })).body.deadLetters).toHaveLength(1);
+    for (const q of ['', `?deviceId=${B_DEVICE}`])
+      expect((await t.api('GET', `/api/v1/dead-letters${q}`, { token: t.ownerToken })).body.deadLetters).toEqual([]);
     expect((await t.api('GET', '/api/v1/suppliers', { token: t.ownerToken })).body.map((s: { id: string }) => s.id)).not.toContain(
       bSupplier,
     );

@@ -7,6 +7,7 @@ import type {
   Alert,
   AlertState,
   Camera,
+  DeadLetterPage,
   Device,
   DeviceWithCameras,
   History,
@@ -134,6 +135,11 @@ export class Api {
   }
   device(id: string) {
     return this.json<DeviceWithCameras>('GET', `/devices/${encodeURIComponent(id)}`);
+  }
+  /** what ingestion refused from this organisation's devices, newest first (owner, technician) */
+  deadLetters(f: { deviceId?: string; limit?: number; before?: number } = {}) {
+    const qs = new URLSearchParams(Object.entries(f).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
+    return this.json<DeadLetterPage>('GET', `/dead-letters${qs ? `?${qs}` : ''}`);
   }
   saveCameras(id: string, cameras: Camera[]) {
     return this.json<DeviceWithCameras>('PUT', `/devices/${encodeURIComponent(id)}/cameras`, { cameras });

@@ -24,6 +24,8 @@ export type Camera = Wire<typeof api.camera>;
 /** A device as listed; one read alone (or just configured) carries its cameras too. */
 export type Device = Wire<typeof api.device> & { cameras?: Camera[] };
 export type DeviceWithCameras = Wire<typeof api.deviceWithCameras>;
+export type DeadLetter = Wire<typeof api.deadLetter>;
+export type DeadLetterPage = Wire<typeof api.deadLetterPage>;
 /** One slot as the live socket reports it. */
 export type SlotObservation = Wire<typeof api.slotObservation>;
 /** An alert as both the list and the live socket show it (the list adds the rule's details, unused here). */
