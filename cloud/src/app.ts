@@ -100,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     accessTokenTtlSeconds: deps.config.auth.accessTokenTtlSeconds,
     // asked only for a token issued on a one-time password, by which time the modules exist
     mustChangePassword: (userId) => m.users.mustChangePassword(userId),
+    roleOf: (orgId, userId) => m.users.roles.roleOf(orgId, userId),
   });
   // answers the live protocol only, never echoing the bearer.<token> a client offers beside it
   await app.register(websocket, {

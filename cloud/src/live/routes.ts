@@ -54,6 +54,7 @@ export default async function liveRoutes(app: App, o: LiveModuleOptions) {
           throw Object.assign(new Error('access token is not valid'), { statusCode: 401 });
         }
         req.user = p;
+        await app.requireMember(req);
         await app.requirePasswordChanged(req);
         const venue = await o.venues.listVenues(p.org);
         if (!venue.some((v) => v.id === (req.query as { venueId?: string }).venueId))
