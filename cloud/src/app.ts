@@ -24,7 +24,7 @@ import { venuesModule, type VenueService } from './venues/index.js';
 import { inventoryModule, type InventoryService } from './inventory/index.js';
 import { devicesModule, type DeviceService } from './devices/index.js';
 import { deadLettersModule, type DeadLetterService } from './ingest/index.js';
-import { liveModule, type LiveHub } from './live/index.js';
+import { liveModule, LIVE_PROTOCOL, type LiveHub } from './live/index.js';
 import { alertsModule, type AlertRoutesOptions } from './alerts/index.js';
 import { visionModule, type VisionService } from './vision/index.js';
 import { correctionsModule, type CorrectionService } from './corrections/index.js';
@@ -67,7 +67,7 @@ export interface AppDeps {
   redis?: RedisLink | undefined;
 }
 
-/** Never log a token: the live socket carries one in its query string. */
+/** Never log a token, even one a client wrongly put in a query string. */
 const reqSerializer = (req: FastifyRequest) => ({
   method: req.method,
   url: req.url.replace(/([?&]token=)[^&]*/g, '$1[redacted]'),
@@ -104,8 +104,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     accessTokenTtlSeconds: deps.config.auth.accessTokenTtlSeconds,
     // asked only for a token issued on a one-time password, by which time the modules exist
     mustChangePassword: (userId) => m.users.mustChangePassword(userId),
+    roleOf: (orgId, userId) => m.users.roles.roleOf(orgId, userId),
   });
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  // answers the live protocol only, never echoing the bearer.<token> a client offers beside it
+  await app.register(websocket, {
+    options: { maxPayload: 64 * 1024, handleProtocols: (p) => (p.has(LIVE_PROTOCOL) ? LIVE_PROTOCOL : false) },
+  });
   const m: ApiModules = deps.modules((p) => app.jwt.sign(p));
 
   app.get(

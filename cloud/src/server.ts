@@ -69,6 +69,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   logger.info({ database: db.kind, migrations: ran, bus: db.bus }, 'database ready');
 
   const users = new UserService(db, passwordHasher(config.auth.argon2));
+  await users.start();
   const seededOwner = await users.seedOwner(config.owner);
   if (seededOwner?.oneTimePassword) {
     // printed once, to the console only (never to the structured log): the owner must change it at first sign-in
@@ -231,6 +232,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       forecast.stop();
       await forecastRunner.close();
       await live.stop();
+      await users.stop();
       await alerts.stop();
       await broker?.close();
       redis?.close();

@@ -8,6 +8,8 @@ import type { LiveData, LiveType } from '@smartstock/api';
 import { LiveEventRepository } from './live-event.repository.js';
 import liveRoutes from './routes.js';
 
+export { LIVE_PROTOCOL } from './routes.js';
+
 export { LiveHub, type LiveSubscriber } from './hub.js';
 
 /** The live feed as other modules write it: an event appended inside their transaction, pushed once it commits. */

@@ -5,10 +5,24 @@ import type { App } from '../plugins/http.js';
 import type { Principal } from '../plugins/principal.js';
 import type { LiveModuleOptions } from './index.js';
 
+/** The subprotocol the server answers; the client offers it first, then `bearer.<access token>`. */
+export const LIVE_PROTOCOL = 'smartstock.v1';
+const BEARER = 'bearer.';
+
+/** The access token a client offered as a subprotocol (browsers cannot set any other header on a WebSocket). */
+function offeredToken(header: string | string[] | undefined): string | undefined {
+  const offered = String(header ?? '')
+    .split(',')
+    .map((p) => p.trim());
+  if (!offered.includes(LIVE_PROTOCOL)) return undefined;
+  return offered.find((p) => p.startsWith(BEARER))?.slice(BEARER.length);
+}
+
 /**
- * GET /api/v1/live?token=…&venueId=…[&cursor=N]: one WebSocket per client.
- * Browsers cannot set headers on a WebSocket, hence the token in the query
- * (the request logger strips it). Messages: @smartstock/api's liveMessage
+ * GET /api/v1/live?venueId=…[&cursor=N]: one WebSocket per client, offering the subprotocols
+ * ['smartstock.v1', 'bearer.<access token>']; the server answers 'smartstock.v1'.
+ * The token never travels in the URL, where proxies and consoles log it.
+ * Messages: @smartstock/api's liveMessage
  * (a WebSocket route is hidden from OpenAPI: /docs shows it as the component LiveMessage).
  */
 export default async function liveRoutes(app: App, o: LiveModuleOptions) {
@@ -20,18 +34,27 @@ export default async function liveRoutes(app: App, o: LiveModuleOptions) {
       schema: {
         tags: ['live'],
         security: [],
-        querystring: z.object({ token: z.string().min(1).max(4096), venueId: z.uuid(), cursor: z.coerce.number().int().min(0).optional() }),
+        querystring: z.object({ venueId: z.uuid(), cursor: z.coerce.number().int().min(0).optional() }),
         response: { 101: liveMessage },
       },
       preValidation: async (req) => {
-        const q = req.query as { token?: string };
+        if ('token' in (req.query as object))
+          throw Object.assign(new Error('token: send the access token as the subprotocol bearer.<token>, not in the URL'), {
+            statusCode: 400,
+          });
+        const token = offeredToken(req.headers['sec-websocket-protocol']);
+        if (!token)
+          throw Object.assign(new Error(`sign in required: offer the subprotocols ${LIVE_PROTOCOL} and bearer.<token>`), {
+            statusCode: 401,
+          });
         let p: Principal;
         try {
-          p = app.jwt.verify<Principal>(q.token ?? '');
+          p = app.jwt.verify<Principal>(token);
         } catch {
           throw Object.assign(new Error('access token is not valid'), { statusCode: 401 });
         }
         req.user = p;
+        await app.requireMember(req);
         await app.requirePasswordChanged(req);
         const venue = await o.venues.listVenues(p.org);
         if (!venue.some((v) => v.id === (req.query as { venueId?: string }).venueId))

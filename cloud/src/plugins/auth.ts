@@ -17,6 +17,8 @@ declare module 'fastify' {
     authorize(...roles: Role[]): (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
     /** for a verified req.user: a 403 while its one-time password is unchanged, unless the route allows it */
     requirePasswordChanged(req: FastifyRequest): Promise<void>;
+    /** for a verified req.user: a 401 once they left the organisation; else req.user.role becomes the role they hold now */
+    requireMember(req: FastifyRequest): Promise<void>;
   }
   interface FastifyContextConfig {
     /** the routes a user with a one-time password may still use: me, change-password (logout needs no token) */
@@ -25,7 +27,13 @@ declare module 'fastify' {
 }
 
 /** Bearer JWT access tokens (short-lived) and role checks. Refresh tokens are opaque and live in the database. */
-export default fp<{ secret: string; accessTokenTtlSeconds: number; mustChangePassword?: (userId: string) => Promise<boolean> }>(
+export default fp<{
+  secret: string;
+  accessTokenTtlSeconds: number;
+  mustChangePassword?: (userId: string) => Promise<boolean>;
+  /** the role held now (undefined: no longer a member): a demotion or removal outranks the token's role at once */
+  roleOf?: (orgId: string, userId: string) => Promise<Role | undefined>;
+}>(
   async (app, o) => {
     await app.register(jwt, {
       secret: o.secret,
@@ -40,6 +48,13 @@ export default fp<{ secret: string; accessTokenTtlSeconds: number; mustChangePas
       if (await (o.mustChangePassword?.(req.user.sub) ?? true))
         throw new AppError(403, 'password-change-required', 'choose your own password first (POST /api/v1/auth/password)');
     });
+    app.decorate('requireMember', async (req: FastifyRequest) => {
+      // without a way to ask (a bare test app), the token's role stands
+      if (!o.roleOf) return;
+      const role = await o.roleOf(req.user.org, req.user.sub);
+      if (!role) throw unauthorized('you are no longer a member of this organisation');
+      req.user = { ...req.user, role };
+    });
     app.decorate('authorize', (...roles: Role[]) => async (req: FastifyRequest) => {
       try {
         await req.jwtVerify();
@@ -53,6 +68,7 @@ export default fp<{ secret: string; accessTokenTtlSeconds: number; mustChangePas
               : 'access token is not valid',
         );
       }
+      await app.requireMember(req);
       await app.requirePasswordChanged(req);
       if (roles.length && !roles.includes(req.user.role)) throw forbidden(`needs the role ${roles.join(' or ')}`);
     });

@@ -6,6 +6,7 @@ import { auditLog } from '../audit/index.js';
 import { venueRecords } from '../venues/index.js';
 import type { PasswordHasher } from './passwords.js';
 import { UserRepository, type Credentials, type Member } from './user.repository.js';
+import { MEMBERSHIP_CHANNEL, MemberRoles } from './member-roles.js';
 
 export interface OwnerSeed {
   email?: string | undefined;
@@ -23,10 +24,24 @@ export interface SeededOwner {
 
 /** The people in an organisation, their roles and their passwords; the first owner on first start. */
 export class UserService {
+  /** the role each member holds now, which plugins/auth.ts checks on every request */
+  readonly roles: MemberRoles;
+
   constructor(
     private readonly db: Db,
     private readonly hasher: PasswordHasher,
-  ) {}
+  ) {
+    this.roles = new MemberRoles(db, async (orgId, userId) => (await this.getMember(orgId, userId))?.role);
+  }
+
+  /** Listens for role changes and removals made on other instances. */
+  start(): Promise<void> {
+    return this.roles.start();
+  }
+
+  stop(): Promise<void> {
+    return this.roles.stop();
+  }
 
   findCredentials(email: string): Promise<Credentials | undefined> {
     return new UserRepository(this.db).findCredentials(email);
@@ -70,13 +85,14 @@ export class UserService {
   /** A new role for someone else; the organisation always keeps at least one owner. */
   async setRole(orgId: string, actor: string, userId: string, role: Role): Promise<Member> {
     if (userId === actor) throw forbidden('you cannot change your own role: ask another owner');
-    return this.db.transaction(async (tx) => {
+    const member = await this.db.transaction(async (tx) => {
       const users = new UserRepository(tx);
       const m = await users.getMember(orgId, userId);
       if (!m) throw notFound('user');
       if (m.role === 'owner' && role !== 'owner' && (await users.countOwners(orgId)) <= 1)
         throw conflict('the organisation needs at least one owner', 'role');
       await users.setRole(orgId, userId, role);
+      await tx.notify(MEMBERSHIP_CHANNEL, `${orgId} ${userId}`);
       await auditLog(tx).record(orgId, {
         userId: actor,
         action: 'update',
@@ -86,6 +102,9 @@ export class UserService {
       });
       return { ...m, role };
     });
+    // here at once; other instances when the bus brings the notice
+    this.roles.forget(orgId, userId);
+    return member;
   }
 
   /** Takes someone out of the organisation and ends their sessions there. */
@@ -97,8 +116,10 @@ export class UserService {
       if (!m) throw notFound('user');
       if (m.role === 'owner' && (await users.countOwners(orgId)) <= 1) throw conflict('the organisation needs at least one owner');
       await users.removeMembership(orgId, userId);
+      await tx.notify(MEMBERSHIP_CHANNEL, `${orgId} ${userId}`);
       await auditLog(tx).record(orgId, { userId: actor, action: 'delete', entity: 'user', entityId: userId, detail: { role: m.role } });
     });
+    this.roles.forget(orgId, userId);
   }
 
   /**

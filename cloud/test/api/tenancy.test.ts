@@ -275,7 +275,10 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     expect(intoB.status).toBe(404);
     expect((await t.api('GET', `/api/v1/orders/${aOrder.id}`, { token: t.ownerToken })).body.status).toBe('sent');
     // the live socket for B's venue
-    const ws = new WebSocket(`${t.cloud.url.replace('http', 'ws')}/api/v1/live?token=${t.ownerToken}&venueId=${b.demo.venueId}`);
+    const ws = new WebSocket(`${t.cloud.url.replace('http', 'ws')}/api/v1/live?venueId=${b.demo.venueId}`, [
+      'smartstock.v1',
+      `bearer.${t.ownerToken}`,
+    ]);
     expect(await new Promise((r) => ws.once('unexpected-response', (_q, res) => r(res.statusCode)))).toBe(404);
   });
 });

@@ -47,8 +47,10 @@ describe('users and roles', () => {
     ).toBe(204);
     // with two owners, one may step the other down; then the last one stays
     expect((await t.api('PATCH', `/api/v1/users/${me.id}`, { token: coOwner, body: { role: 'manager' } })).status).toBe(200);
+    // the stepped-down owner's token now carries a manager's powers only (issue 24, finding 4), so the
+    // co-owner, the only owner left, cannot be removed by them; nor by themselves (403 above)
     const last = await t.api('DELETE', `/api/v1/users/${second.id}`, { token: t.ownerToken });
-    expect(last.status).toBe(409); // the co-owner is the only owner left
+    expect(last.status).toBe(403);
     expect((await t.api('PATCH', `/api/v1/users/${me.id}`, { token: coOwner, body: { role: 'owner' } })).status).toBe(200);
   });
 
@@ -63,5 +65,19 @@ describe('users and roles', () => {
       (await t.api('POST', '/api/v1/auth/login', { body: { email: 'leaving@anchor.test', password: 'a temporary password' } })).status,
     ).toBe(401);
     expect((await t.api('DELETE', `/api/v1/users/${id}`, { token: t.ownerToken })).status).toBe(404);
+  });
+
+  it('a demotion or a removal takes effect on the next request, with the same access token', async () => {
+    const u = await invite('stepping.down@anchor.test', 'owner');
+    const token = await t.login('stepping.down@anchor.test', 'a temporary password');
+    expect((await t.api('POST', '/api/v1/auth/password', { token, body: { password: 'the stepping-down owner’s own' } })).status).toBe(204);
+    expect((await t.api('GET', '/api/v1/users', { token })).status).toBe(200);
+    expect((await t.api('PATCH', `/api/v1/users/${u.id}`, { token: t.ownerToken, body: { role: 'bartender' } })).status).toBe(200);
+    const demoted = await t.api('GET', '/api/v1/users', { token });
+    expect(demoted.status).toBe(403);
+    expect((await t.api('GET', '/api/v1/auth/me', { token })).body.role).toBe('bartender');
+    expect((await t.api('DELETE', `/api/v1/users/${u.id}`, { token: t.ownerToken })).status).toBe(204);
+    expect((await t.api('GET', '/api/v1/auth/me', { token })).status).toBe(401);
+    expect((await t.api('GET', `/api/v1/venues`, { token })).status).toBe(401);
   });
 });

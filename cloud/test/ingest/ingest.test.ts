@@ -89,11 +89,14 @@ describe('ingest from a device over the embedded TLS broker', () => {
   });
 
   it('pushes observation and stock events over the live WebSocket, and resyncs from a cursor', async () => {
-    const url = `${t.cloud.url.replace('http', 'ws')}/api/v1/live?token=${t.ownerToken}&venueId=${t.demo.venueId}`;
-    const ws = new WebSocket(url);
+    const url = `${t.cloud.url.replace('http', 'ws')}/api/v1/live?venueId=${t.demo.venueId}`;
+    const offer = ['smartstock.v1', `bearer.${t.ownerToken}`];
+    const ws = new WebSocket(url, offer);
     const got: { type: string; cursor: number; data: any }[] = [];
     ws.on('message', (m) => got.push(JSON.parse(m.toString())));
     await new Promise((r) => ws.once('open', r));
+    // the server answers the live protocol, never the token
+    expect(ws.protocol).toBe('smartstock.v1');
     const o = makeObservation({ cameraId: 'cam-1', slotId: 'slot-3', sku: 'KRAKEN-750', count: 1, fills: [0.25], units: 0.25 });
     await dev.publishAsync(TOPICS.obs(DEV), JSON.stringify(makeBatch({ deviceId: DEV, seq: 2, observations: [o] })), { qos: 1 });
     const stock = await waitFor(() => got.find((m) => m.type === 'stock' && m.data.itemId === t.demo.items['KRAKEN-750']));
@@ -102,15 +105,18 @@ describe('ingest from a device over the embedded TLS broker', () => {
     ws.close();
     // a reconnect with the cursor before these events gets them again
     const first = Math.min(...got.map((m) => m.cursor));
-    const again = new WebSocket(`${url}&cursor=${first - 1}`);
+    const again = new WebSocket(`${url}&cursor=${first - 1}`, offer);
     const replay: { cursor: number }[] = [];
     again.on('message', (m) => replay.push(JSON.parse(m.toString())));
     await waitFor(() => replay.length >= got.length);
     expect(replay.map((m) => m.cursor).slice(0, got.length)).toEqual(got.map((m) => m.cursor));
     again.close();
-    const bad = new WebSocket(url.replace(/token=[^&]+/, 'token=forged'));
-    const code = await new Promise((r) => bad.once('unexpected-response', (_req, res) => r(res.statusCode)));
-    expect(code).toBe(401);
+    const refused = (ws: WebSocket) => new Promise((r) => ws.once('unexpected-response', (_req, res) => r(res.statusCode)));
+    expect(await refused(new WebSocket(url, ['smartstock.v1', 'bearer.forged']))).toBe(401);
+    // a token in the URL is refused, even a valid one, even beside a valid subprotocol
+    expect(await refused(new WebSocket(`${url}&token=${t.ownerToken}`))).toBe(400);
+    expect(await refused(new WebSocket(`${url}&token=${t.ownerToken}`, offer))).toBe(400);
+    expect(await refused(new WebSocket(url))).toBe(401);
   });
 
   it('marks counts from a stale camera as stale and untrusted; status and last will drive device health', async () => {

@@ -48,7 +48,7 @@ export interface LiveClient {
   close(): void;
 }
 export async function openLive(c: RunningCloud, token: string, venueId: string): Promise<LiveClient> {
-  const ws = new WebSocket(`${c.url.replace('http', 'ws')}/api/v1/live?token=${token}&venueId=${venueId}`);
+  const ws = new WebSocket(`${c.url.replace('http', 'ws')}/api/v1/live?venueId=${venueId}`, ['smartstock.v1', `bearer.${token}`]);
   const got: LiveClient['got'] = [];
   ws.on('message', (m) => got.push(JSON.parse(m.toString())));
   await new Promise((r, j) => ws.once('open', r).once('error', j));

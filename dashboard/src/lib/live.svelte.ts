@@ -39,10 +39,11 @@ export class LiveSocket {
     const token = this.token();
     if (!token) return;
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-    const qs = new URLSearchParams({ token, venueId });
+    const qs = new URLSearchParams({ venueId });
     if (this.cursor !== undefined) qs.set('cursor', String(this.cursor));
     this.state = 'connecting';
-    const ws = (this.ws = new WebSocket(`${proto}://${location.host}/api/v1/live?${qs}`));
+    // the token rides as a subprotocol, never in the URL that proxies log
+    const ws = (this.ws = new WebSocket(`${proto}://${location.host}/api/v1/live?${qs}`, ['smartstock.v1', `bearer.${token}`]));
     ws.onopen = () => {
       this.state = 'open';
       this.attempt = 0;
