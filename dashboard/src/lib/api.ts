@@ -8,8 +8,10 @@ import type {
   AlertState,
   Camera,
   Device,
+  ErrorBody,
   DeviceWithCameras,
   History,
+  Invite,
   Item,
   ItemLocation,
   ItemPage,
@@ -144,7 +146,7 @@ export class Api {
   users() {
     return this.json<User[]>('GET', '/users');
   }
-  invite(u: { email: string; name: string; password: string; role: Role }) {
+  invite(u: Invite) {
     return this.json<User>('POST', '/users', u);
   }
   setRole(id: string, role: Role) {
@@ -185,7 +187,7 @@ export class Api {
 }
 
 async function toError(res: Response): Promise<ApiError> {
-  let body: { error?: { code?: string; message?: string; field?: string; requestId?: string } } = {};
+  let body: ErrorBody = {};
   try {
     body = (await res.json()) as typeof body;
   } catch {

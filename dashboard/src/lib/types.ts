@@ -40,3 +40,6 @@ export type SlotCorrectionResult = Wire<typeof api.correctionResult>;
 export type Adjustment = Wire<typeof api.adjustBody>;
 export type NotificationSettingsInput = Wire<typeof api.notificationSettingsBody>;
 export type SlotCorrectionInput = Wire<typeof api.slotCorrectionBody>;
+export type Invite = Wire<typeof api.inviteBody>;
+/** The body of every 4xx and 5xx answer; a proxy's page may carry none of it. */
+export type ErrorBody = { error?: Partial<Wire<typeof api.errorBody>['error']> };
