@@ -72,3 +72,19 @@ export const notificationSettings = z.strictObject({
 });
 export const pushKey = z.strictObject({ publicKey: z.string() });
 export const pushSubscriptionSaved = z.strictObject({ endpoint: z.string() });
+
+// Requests
+
+/** Body of PUT /notifications/settings/:id: your settings at one venue. */
+export const notificationSettingsBody = z
+  .object({
+    displayName: z.string().min(1).max(200).nullish(),
+    phone: z.string().min(3).max(32).nullish().describe('any format; stored as E.164'),
+    email: z.string().max(254).nullish(),
+    channels: z.array(z.enum(CHANNELS)).max(4),
+    rules: z.array(z.enum(ALERT_RULES)).nullish().describe('null: the defaults of your role'),
+    quietHours: z.object({ start: z.string(), end: z.string() }).nullish().describe('HH:MM–HH:MM in the venue’s time zone'),
+    dailySummary: z.boolean().optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();

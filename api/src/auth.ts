@@ -11,3 +11,13 @@ export const member = z.strictObject({
   mustChangePassword: z.boolean(),
 });
 export const session = z.strictObject({ accessToken: z.string(), refreshToken: z.string(), user: member });
+
+// Requests
+
+/** Body of POST /users: the owner invites a member with a first password. */
+export const inviteBody = z.object({
+  email: z.email(),
+  name: z.string().min(1).max(200),
+  password: z.string().min(12).max(1024),
+  role,
+});

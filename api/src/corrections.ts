@@ -34,3 +34,19 @@ export const correctionResult = z.strictObject({
   cropMissing: z.string().nullable().describe('why no picture was kept, when none was'),
   stock: stockLevel.nullable(),
 });
+
+// Requests
+
+/** No slot holds 200 bottles: a bigger number is a typo, not a count. */
+export const MAX_TRUE_COUNT = 200;
+/** Body of POST /devices/:id/cameras/:cameraId/slots/:slotId/corrections. */
+export const slotCorrectionBody = z
+  .object({
+    trueCount: z.number().int('trueCount must be a whole number of bottles').min(0).max(MAX_TRUE_COUNT),
+    /** per bottle, 0-1, left to right: only these teach the fill model */
+    trueFills: z.array(z.number().min(0).max(1)).max(MAX_TRUE_COUNT).optional(),
+    note: z.string().max(500).optional(),
+    /** the reading being corrected, so a newer one arriving meanwhile is not the one blamed */
+    observationId: z.uuid().optional(),
+  })
+  .strict();

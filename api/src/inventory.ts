@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ADJUST_KINDS, STOCK_SOURCES, STOCK_STATUSES, localId, timestamp, uuid } from './common.js';
+import { ADJUST_KINDS, STOCK_SOURCES, STOCK_STATUSES, adjustKind, localId, timestamp, uuid } from './common.js';
 import { location } from './venues.js';
 
 /** Par and reorder point of one item at one location. */
@@ -64,4 +64,14 @@ export const itemHistory = z.strictObject({
     z.strictObject({ at: timestamp, units: z.number(), cameraId: localId, slotId: localId, confidence: z.number(), trusted: z.boolean() }),
   ),
   transactions: z.array(transaction),
+});
+
+// Requests
+
+/** Body of POST /inventory/items/:id/adjust: one count, waste, receipt, sale or adjustment at one location. */
+export const adjustBody = z.object({
+  locationId: z.uuid(),
+  type: adjustKind,
+  quantity: z.number().min(-100_000).max(100_000),
+  reason: z.string().max(500).optional(),
 });

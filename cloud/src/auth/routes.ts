@@ -1,6 +1,6 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { member, noContent, session } from '@smartstock/api';
+import { inviteBody, member, noContent, session } from '@smartstock/api';
 import { ROLES } from '../plugins/principal.js';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
@@ -74,7 +74,7 @@ export default async function authRoutes(app: App, o: AuthModuleOptions) {
       onRequest: app.authorize('owner'),
       schema: {
         tags: ['users'],
-        body: z.object({ email: z.email(), name: z.string().min(1).max(200), password: z.string().min(12).max(1024), role: z.enum(ROLES) }),
+        body: inviteBody,
         response: { 201: member },
       },
     },

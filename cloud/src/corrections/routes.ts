@@ -3,15 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '@smartstock/protocol';
-import { binary, correctionPage, correctionResult } from '@smartstock/api';
+import { binary, correctionPage, correctionResult, slotCorrectionBody } from '@smartstock/api';
 import { actor, idParam } from '../plugins/http.js';
 import type { CorrectionService } from './correction.service.js';
 import { exportLine } from './export.js';
 
 const localId = z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'expected 1-64 of [a-zA-Z0-9_.-]');
 const deviceId = z.string().regex(DEVICE_ID_PATTERN, 'expected a thing name: 1-128 of [a-zA-Z0-9:_-]');
-/** No slot holds 200 bottles: a bigger number is a typo, not a count. */
-export const MAX_TRUE_COUNT = 200;
 /** Who stands at the shelf and may count it (as for a COUNT): their true count moves stock and becomes training data. */
 const correctors = ['owner', 'manager', 'bartender'] as const;
 /** The labelled set shows the bar's shelves: for those who run the venue or its models. */
@@ -39,14 +37,7 @@ export async function correctionRoutes(app: FastifyInstance, o: { corrections: C
           'The crop is null, with cropMissing saying why, when the device cannot send a frame; the correction is stored either way. ' +
           "When the slot's newest reading is corrected and the slot holds an item, stock moves by an ADJUSTMENT to the true count.",
         params: z.object({ id: deviceId, cameraId: localId, slotId: localId }),
-        body: z
-          .object({
-            trueCount: z.number().int('trueCount must be a whole number of bottles').min(0).max(MAX_TRUE_COUNT),
-            trueFills: z.array(z.number().min(0).max(1)).max(MAX_TRUE_COUNT).optional(),
-            note: z.string().max(500).optional(),
-            observationId: z.uuid().optional(),
-          })
-          .strict(),
+        body: slotCorrectionBody,
         response: { 201: correctionResult },
       },
     },

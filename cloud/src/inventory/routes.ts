@@ -1,6 +1,6 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { adjustKind, adjustment, itemHistory, locationStock, scanResult } from '@smartstock/api';
+import { adjustBody, adjustment, itemHistory, locationStock, scanResult } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
 import type { InventoryService } from './inventory.service.js';
@@ -19,12 +19,7 @@ export default async function inventoryRoutes(app: App, o: { inventory: Inventor
         tags,
         summary: 'Count, waste, receive, sell or adjust one item at one location, with a reason',
         params: idParam,
-        body: z.object({
-          locationId: z.uuid(),
-          type: adjustKind,
-          quantity: z.number().min(-100_000).max(100_000),
-          reason: z.string().max(500).optional(),
-        }),
+        body: adjustBody,
         response: { 201: adjustment },
       },
     },

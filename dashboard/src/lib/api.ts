@@ -9,8 +9,10 @@ import type {
   Camera,
   DeadLetterPage,
   Device,
+  ErrorBody,
   DeviceWithCameras,
   History,
+  Invite,
   Item,
   ItemLocation,
   ItemPage,
@@ -150,7 +152,7 @@ export class Api {
   users() {
     return this.json<User[]>('GET', '/users');
   }
-  invite(u: { email: string; name: string; password: string; role: Role }) {
+  invite(u: Invite) {
     return this.json<User>('POST', '/users', u);
   }
   setRole(id: string, role: Role) {
@@ -191,7 +193,7 @@ export class Api {
 }
 
 async function toError(res: Response): Promise<ApiError> {
-  let body: { error?: { code?: string; message?: string; field?: string; requestId?: string } } = {};
+  let body: ErrorBody = {};
   try {
     body = (await res.json()) as typeof body;
   } catch {

@@ -1,8 +1,8 @@
-// Shapes of the Cloud API's answers, derived from its contract (@smartstock/api):
+// Shapes of the Cloud API's answers and requests, derived from its contract (@smartstock/api):
 // Wire<typeof schema> is what the browser parses from JSON. Type-only imports, so
-// none of zod reaches the bundle; a change to a response schema shows up here.
+// none of zod reaches the bundle; a change to a schema shows up here.
 import type * as api from '@smartstock/api';
-import type { AdjustKind, Wire } from '@smartstock/api';
+import type { Wire } from '@smartstock/api';
 
 export type { AdjustKind, LiveMessage, Role } from '@smartstock/api';
 
@@ -37,26 +37,11 @@ export type Channel = Notification['channel'];
 export type NotificationSettings = Wire<typeof api.notificationSettings>;
 export type SlotCorrectionResult = Wire<typeof api.correctionResult>;
 
-// What the dashboard sends: the request schemas live with the cloud's routes.
-export interface Adjustment {
-  locationId: string;
-  type: AdjustKind;
-  quantity: number;
-  reason?: string;
-}
-export interface NotificationSettingsInput {
-  phone?: string | null;
-  email?: string | null;
-  channels: Channel[];
-  quietHours?: { start: string; end: string } | null;
-  dailySummary?: boolean;
-  enabled?: boolean;
-}
-export interface SlotCorrectionInput {
-  trueCount: number;
-  /** per bottle, 0-1, left to right: only these teach the fill model */
-  trueFills?: number[];
-  note?: string;
-  /** the reading being corrected, so a newer one arriving meanwhile is not the one blamed */
-  observationId?: string;
-}
+// What the dashboard sends: the request bodies the cloud validates with. Wire is
+// z.input, the JSON before the cloud's defaults apply, so it serves both directions.
+export type Adjustment = Wire<typeof api.adjustBody>;
+export type NotificationSettingsInput = Wire<typeof api.notificationSettingsBody>;
+export type SlotCorrectionInput = Wire<typeof api.slotCorrectionBody>;
+export type Invite = Wire<typeof api.inviteBody>;
+/** The body of every 4xx and 5xx answer; a proxy's page may carry none of it. */
+export type ErrorBody = { error?: Partial<Wire<typeof api.errorBody>['error']> };

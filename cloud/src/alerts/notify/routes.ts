@@ -2,11 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  ALERT_RULES as RULES,
-  CHANNELS,
   NOTIFICATION_STATUSES as STATUSES,
   notification,
   notificationSettings,
+  notificationSettingsBody,
   pushKey,
   pushSubscriptionSaved,
 } from '@smartstock/api';
@@ -15,18 +14,6 @@ import { actor, idParam } from '../../plugins/http.js';
 import type { Notifier } from './notifier.js';
 import { NotificationInputError } from './preferences.js';
 
-const settingsBody = z
-  .object({
-    displayName: z.string().min(1).max(200).nullish(),
-    phone: z.string().min(3).max(32).nullish().describe('any format; stored as E.164'),
-    email: z.string().max(254).nullish(),
-    channels: z.array(z.enum(CHANNELS)).max(4),
-    rules: z.array(z.enum(RULES)).nullish().describe('null: the defaults of your role'),
-    quietHours: z.object({ start: z.string(), end: z.string() }).nullish().describe('HH:MM–HH:MM in the venue’s time zone'),
-    dailySummary: z.boolean().optional(),
-    enabled: z.boolean().optional(),
-  })
-  .strict();
 const page = z.object({
   venueId: z.uuid().optional(),
   before: z.iso.datetime({ offset: true }).optional(),
@@ -59,7 +46,7 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
         tags,
         summary: 'Set your notification settings at a venue (id = venue id)',
         params: idParam,
-        body: settingsBody,
+        body: notificationSettingsBody,
         response: { 200: notificationSettings },
       },
     },
