@@ -1,6 +1,9 @@
+import { parse } from 'csv-parse/sync';
+
 /**
- * A small RFC 4180 reader that keeps each record's line number, so a bad
- * row is reported where the installer's spreadsheet shows it.
+ * RFC 4180 through csv-parse, keeping each record's line number so a bad row is reported where
+ * the installer's spreadsheet shows it. Line breaks are made "\n" first so that number is the
+ * one an editor shows; a BOM (spreadsheets like to add one) is dropped. An unclosed quote throws.
  */
 export interface CsvRecord {
   line: number;
@@ -8,41 +11,16 @@ export interface CsvRecord {
 }
 
 export function parseCsv(text: string): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  const endRecord = () => {
-    cells.push(cell);
-    if (cells.length > 1 || cells[0]!.trim() !== '') records.push({ line: recordLine, cells });
-    cells = [];
-    cell = '';
-  };
-  const src = text.replace(/^\uFEFF/, ''); // spreadsheets like to add a BOM
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else cell += ch;
-  }
-  if (cell !== '' || cells.length > 0) endRecord();
-  return records;
+  const records = parse(text.replace(/\r\n?/g, '\n'), {
+    bom: true,
+    info: true,
+    record_delimiter: '\n',
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+  }) as unknown as { record: string[]; info: { lines: number } }[];
+  // info.lines is the line the record ends on; its quoted line breaks say how far back it started
+  return records
+    .filter(({ record }) => record.length > 1 || record[0]!.trim() !== '')
+    .map(({ record, info }) => ({ line: info.lines - record.join('').split('\n').length + 1, cells: record }));
 }
