@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CSV_FIELDS } from '@smartstock/api';
-import { parseCsv, type CsvRecord } from '../csv.js';
+import { parseCsv, type CsvRecord } from '@smartstock/runtime';
 
 export type CsvField = (typeof CSV_FIELDS)[number];
 export type CsvColumns = Partial<Record<CsvField, string>>;

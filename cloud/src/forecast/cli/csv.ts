@@ -1,4 +1,4 @@
-import { parseCsv, type CsvRecord } from '../../csv.js';
+import { parseCsv, type CsvRecord } from '@smartstock/runtime';
 import { dayNumber, type ForecastPoint, type ModelName, type RawPoint } from '../models/index.js';
 
 export interface RowError {
