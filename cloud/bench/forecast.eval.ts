@@ -4,7 +4,6 @@
  * coverage per model and for the per-series selection, and the time to fit and
  * backtest N daily series of two years (--timing 10000 for the full figure).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   ALL_MODELS,
@@ -17,6 +16,7 @@ import {
   type SeriesForecast,
 } from '../src/forecast/models/index.js';
 import { simulate, type SimSeries } from './forecast/simulate.js';
+import { writeFigures } from './results.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -159,10 +159,8 @@ if (timingN > 0) {
 
 if (args.bench) {
   const command = `npm run eval:forecast -- --seed ${seed} --daily ${args.daily} --weekly ${args.weekly} --timing ${args.timing}`;
-  const dir = new URL('../../bench-results/', import.meta.url);
-  mkdirSync(dir, { recursive: true });
-  const file = new URL('cloud.json', dir);
-  const before = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { rows: { figure: string }[] }).rows : [];
-  const rows = [...before.filter((r) => !r.figure.startsWith('forecast: ')), ...figures.map((f) => ({ ...f, command }))];
-  writeFileSync(file, JSON.stringify({ rows }, null, 2) + '\n');
+  writeFigures(
+    'forecast: ',
+    figures.map((f) => ({ ...f, command })),
+  );
 }

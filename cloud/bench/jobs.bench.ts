@@ -7,7 +7,6 @@
  * - run rate, jobs/s, a backlog drained by 4 workers of one instance (no-op handler).
  * Asserts nothing: speed is read from the figures.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { z } from 'zod';
 import { createLogger } from '@smartstock/runtime';
@@ -15,6 +14,7 @@ import { migrate, openDb, type Db } from '../src/db/index.js';
 import { JobQueue } from '../src/jobs/index.js';
 import { repos } from '../test/support/repos.js';
 import { pct } from './load.js';
+import { writeFigures } from './results.js';
 
 const COMMAND = 'npm run bench -w cloud';
 const LATENCY_JOBS = Number(process.env.BENCH_JOB_LATENCY ?? 50);
@@ -99,9 +99,4 @@ try {
 
 const out = rows.map((r) => ({ ...r, command: COMMAND }));
 console.table(Object.fromEntries(out.map(({ figure, value, unit }) => [figure, { value, unit }])));
-// the ingest bench writes cloud.json first; these figures go beside its own
-const dir = new URL('../../bench-results/', import.meta.url);
-mkdirSync(dir, { recursive: true });
-const file = new URL('cloud.json', dir);
-const before = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { rows: { figure: string }[] }).rows : [];
-writeFileSync(file, JSON.stringify({ rows: [...before.filter((r) => !r.figure.startsWith('jobs: ')), ...out] }, null, 2) + '\n');
+writeFigures('jobs: ', out);

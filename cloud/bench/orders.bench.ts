@@ -7,12 +7,12 @@
  * server, created and dropped here) when one answers.
  * Asserts nothing: speed is read from the figures.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { migrate, openDb, type Db } from '../src/db/index.js';
 import { InventoryService } from '../src/inventory/index.js';
 import { SuggestionService } from '../src/orders/index.js';
 import { pct } from './load.js';
+import { writeFigures } from './results.js';
 
 const COMMAND = 'npm run bench -w cloud';
 const ITEMS = Number(process.env.BENCH_ORDER_ITEMS ?? 300);
@@ -112,15 +112,7 @@ try {
   await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
   await admin.end();
 }
-const dir = new URL('../../bench-results/', import.meta.url);
-mkdirSync(dir, { recursive: true });
-const file = new URL('cloud.json', dir);
-const before = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { rows: { figure: string }[] }).rows : [];
-writeFileSync(
-  file,
-  JSON.stringify(
-    { rows: [...before.filter((r) => !r.figure.startsWith('orders: ')), ...rows.map((r) => ({ ...r, command: COMMAND }))] },
-    null,
-    2,
-  ) + '\n',
+writeFigures(
+  'orders: ',
+  rows.map((r) => ({ ...r, command: COMMAND })),
 );

@@ -10,11 +10,11 @@
  * Asserts nothing: speed is read from the figures.
  */
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { build, type TestCloud } from '../test/support/cloud.js';
 import { FakeSquare, squareEvent, squareOrder } from '../test/pos/fake-square.js';
 import { pct } from './load.js';
+import { writeFigures } from './results.js';
 
 const COMMAND = 'npm run bench -w cloud';
 const RATE = Number(process.env.BENCH_POS_RATE ?? 28);
@@ -170,8 +170,4 @@ try {
 
 const out = rows.map((r) => ({ ...r, command: COMMAND }));
 console.table(Object.fromEntries(out.map(({ figure, value, unit }) => [figure, { value, unit }])));
-const dir = new URL('../../bench-results/', import.meta.url);
-mkdirSync(dir, { recursive: true });
-const file = new URL('cloud.json', dir);
-const before = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { rows: { figure: string }[] }).rows : [];
-writeFileSync(file, JSON.stringify({ rows: [...before.filter((r) => !r.figure.startsWith('pos: ')), ...out] }, null, 2) + '\n');
+writeFigures('pos: ', out);

@@ -2,6 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { createCa, issueDeviceCertificate, issueServerCertificate, type CertificateAuthority } from '@smartstock/pki';
 import { freePort, listening, waitFor } from './ports.js';
 
 export const MOSQUITTO = spawnSync('sh', ['-c', 'command -v mosquitto']).stdout?.toString().trim() || '/usr/sbin/mosquitto';
@@ -61,4 +63,42 @@ export async function startSelfHostedMosquitto(certsDir: string): Promise<SelfHo
   writeFileSync(join(dir, 'mosquitto.conf'), conf);
   const { broker, log } = await spawnMosquitto(port, ['-c', join(dir, 'mosquitto.conf')]);
   return { port, log, stop: () => void broker.kill('SIGTERM') };
+}
+
+export interface TestCaBroker extends SelfHostedBroker {
+  ca: CertificateAuthority;
+  /** A client with a certificate for `cn` from this broker's CA, as a device (or the cloud) connects. */
+  connect: (cn: string, protocolVersion?: 4 | 5) => Promise<MqttClient>;
+  /** Ends the clients connect() opened since the last call. */
+  endClients: () => Promise<void>;
+}
+
+/** startSelfHostedMosquitto with a CA of the test's own that signs the broker's and each client's certificate. */
+export async function startMosquittoWithTestCa(): Promise<TestCaBroker> {
+  const dir = mkdtempSync(join(tmpdir(), 'mosq-ca-'));
+  const certs = join(dir, 'certs');
+  mkdirSync(certs);
+  const ca = createCa(join(dir, 'ca'));
+  const server = issueServerCertificate(ca, ['localhost', '127.0.0.1']);
+  writeFileSync(join(certs, 'ca.crt'), ca.certPem);
+  writeFileSync(join(certs, 'server.crt'), server.certPem);
+  writeFileSync(join(certs, 'server.key'), server.keyPem);
+  const broker = await startSelfHostedMosquitto(certs);
+  const clients: MqttClient[] = [];
+  const connect = async (cn: string, protocolVersion: 4 | 5 = 5) => {
+    const cert = issueDeviceCertificate(ca, cn);
+    const c = await mqtt.connectAsync(`mqtts://127.0.0.1:${broker.port}`, {
+      clientId: cn,
+      protocolVersion,
+      ca: ca.certPem,
+      cert: cert.certPem,
+      key: cert.keyPem,
+      servername: 'localhost',
+      reconnectPeriod: 0,
+    });
+    clients.push(c);
+    return c;
+  };
+  const endClients = async () => void (await Promise.all(clients.splice(0).map((c) => c.endAsync(true))));
+  return { ...broker, ca, connect, endClients };
 }

@@ -3,54 +3,31 @@
  * mutual TLS with certificates from our own CA, and the ACL that gives each
  * device only its own subtree, as AWS IoT's per-thing policy does.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS } from '@smartstock/protocol';
-import { createCa, issueDeviceCertificate, issueServerCertificate, type CertificateAuthority } from '@smartstock/pki';
+import { createCa, issueDeviceCertificate, type CertificateAuthority } from '@smartstock/pki';
 import { waitFor } from '../src/ports.js';
-import { hasMosquitto, startSelfHostedMosquitto, type SelfHostedBroker } from '../src/mosquitto.js';
+import { hasMosquitto, startMosquittoWithTestCa, type TestCaBroker } from '../src/mosquitto.js';
 
 describe.runIf(hasMosquitto)('self-hosted Mosquitto with per-device ACLs', () => {
   let port: number;
   let ca: CertificateAuthority;
-  let broker: SelfHostedBroker | undefined;
-  const clients: MqttClient[] = [];
+  let broker: TestCaBroker | undefined;
+  let connect: TestCaBroker['connect'];
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mosq-acl-'));
-    const certs = join(dir, 'certs');
-    mkdirSync(certs);
-    ca = createCa(join(dir, 'ca'));
-    const server = issueServerCertificate(ca, ['localhost', '127.0.0.1']);
-    writeFileSync(join(certs, 'ca.crt'), ca.certPem);
-    writeFileSync(join(certs, 'server.crt'), server.certPem);
-    writeFileSync(join(certs, 'server.key'), server.keyPem);
-    broker = await startSelfHostedMosquitto(certs);
-    port = broker.port;
+    broker = await startMosquittoWithTestCa();
+    ({ port, ca, connect } = broker);
   });
 
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await broker?.endClients();
     broker?.stop();
   });
-
-  const connect = async (cn: string) => {
-    const cert = issueDeviceCertificate(ca, cn);
-    const c = await mqtt.connectAsync(`mqtts://127.0.0.1:${port}`, {
-      clientId: cn,
-      protocolVersion: 5,
-      ca: ca.certPem,
-      cert: cert.certPem,
-      key: cert.keyPem,
-      servername: 'localhost',
-      reconnectPeriod: 0,
-    });
-    clients.push(c);
-    return c;
-  };
 
   it('delivers a device’s own topic to the cloud and refuses another device’s', async () => {
     const cloud = await connect('smartstock-cloud');

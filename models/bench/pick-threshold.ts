@@ -3,11 +3,11 @@
  * 500,000+ (normal) and 600,000+ (hard), which neither training nor eval:vision uses, and writes
  * them into detector.json. Run after export: tsx bench/pick-threshold.ts [--model-dir DIR] [--count N]
  */
-import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MODEL_DIR, loadBottleVision, makeScene, renderScene } from '../src/index.js';
+import { DEFAULT_MODEL_DIR, loadBottleVision } from '../src/index.js';
 import { averagePrecision, operatingPoint, truthBox, type ImageResult } from '../src/eval/metrics.js';
+import { updateModelMeta, validationScenes } from './validation.js';
 
 const { values } = parseArgs({
   options: { 'model-dir': { type: 'string', default: DEFAULT_MODEL_DIR }, count: { type: 'string', default: '40' } },
@@ -15,15 +15,7 @@ const { values } = parseArgs({
 const dir = values['model-dir'];
 type Frame = { jpeg: Buffer; truth: ImageResult['truth'] };
 const frames: Frame[] = [];
-for (const [split, first] of [
-  ['normal', 500_000],
-  ['hard', 600_000],
-] as const) {
-  for (let i = 0; i < Number(values.count); i++) {
-    const r = await renderScene(makeScene({ seed: first + i, split, width: 640, height: 360 }));
-    frames.push({ jpeg: r.jpeg, truth: r.bottles.map(truthBox) });
-  }
-}
+for await (const r of validationScenes(Number(values.count))) frames.push({ jpeg: r.jpeg, truth: r.bottles.map(truthBox) });
 // The NMS IoU is swept with the score: bottles in a back row overlap the front row's boxes, so a
 // low IoU drops real bottles, a high one keeps duplicates; F1 weighs both. F1 is flat near its best,
 // so IoUs within F1_TIE of it are told apart by AP50 on the same frames.
@@ -53,8 +45,5 @@ for (const iou of [0.45, 0.5, 0.55, 0.6, 0.65, 0.7]) {
 const topF1 = Math.max(...perIou.map((b) => b.f1));
 const best = perIou.filter((b) => b.f1 >= topF1 - F1_TIE).sort((a, b) => b.ap - a.ap)[0]!;
 const file = join(dir, 'detector.json');
-const meta = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-meta.scoreThreshold = best.t;
-meta.iouThreshold = best.iou;
-await writeFile(file, JSON.stringify(meta, null, 2) + '\n');
+await updateModelMeta(file, { scoreThreshold: best.t, iouThreshold: best.iou });
 console.log(`scoreThreshold ${best.t}, iouThreshold ${best.iou} (F1 ${best.f1.toFixed(3)}, AP50 ${best.ap.toFixed(3)}) written to ${file}`);

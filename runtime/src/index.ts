@@ -3,3 +3,4 @@ export * from './logger.js';
 export * from './shutdown.js';
 export * from './binaries.js';
 export * from './ports.js';
+export * from './csv.js';

@@ -1,3 +1,4 @@
+import { setClause } from '../db/set-clause.js';
 import type { Queryable } from '../db/types.js';
 
 export interface Item {
@@ -133,14 +134,8 @@ export class ItemRepository {
   }
 
   async update(orgId: string, id: string, patch: Partial<Omit<Item, 'id' | 'orgId'>>): Promise<Item | undefined> {
-    const sets: string[] = [];
     const params: unknown[] = [orgId, id];
-    for (const [k, v] of Object.entries(patch)) {
-      const col = FIELDS[k];
-      if (!col || v === undefined) continue;
-      params.push(v);
-      sets.push(`${col} = $${params.length}`);
-    }
+    const sets = setClause(patch, FIELDS, params);
     if (!sets.length) return this.get(orgId, id);
     const { rows } = await this.db.query<Item>(
       `UPDATE items SET ${sets.join(', ')}, updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING ${COLS}`,

@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto';
 import { CSV_FIELDS } from '@smartstock/api';
+import { parseCsv, type CsvRecord } from '@smartstock/runtime';
 
 export type CsvField = (typeof CSV_FIELDS)[number];
 export type CsvColumns = Partial<Record<CsvField, string>>;
 export const REQUIRED_FIELDS: CsvField[] = ['item', 'quantity', 'soldAt'];
 
-export interface CsvRecord {
-  /** the file's line number where the record starts (the header is line 1) */
-  line: number;
-  cells: string[];
-}
 export interface CsvSale {
   line: number;
   lineUid: string;
@@ -26,53 +22,20 @@ export interface CsvError {
   message: string;
 }
 
-/** RFC 4180: comma-separated, double quotes around a field with commas, quotes ("") or line breaks. */
-export function parseCsv(text: string): CsvRecord[] {
-  const out: CsvRecord[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let start = 1;
-  const endRecord = () => {
-    cells.push(cell);
-    if (cells.length > 1 || cells[0] !== '') out.push({ line: start, cells });
-    cells = [];
-    cell = '';
-  };
-  const s = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && s[i + 1] === '\n') i++;
-      endRecord();
-      start = ++line;
-    } else cell += ch;
-  }
-  if (cell !== '' || cells.length) endRecord();
-  return out;
-}
-
 /**
  * The file's sales under the venue's column mapping. Each bad row is left out and named by
  * line and column. A row without a line id column gets one from its content and how many
  * identical rows came before it, so importing the same or an overlapping file finds it again.
  */
 export function readSales(text: string, columns: CsvColumns): { rows: CsvSale[]; errors: CsvError[] } {
-  const [header, ...records] = parseCsv(text);
+  let parsed: CsvRecord[];
+  try {
+    parsed = parseCsv(text);
+  } catch (e) {
+    // csv-parse names the line where it gave up, e.g. a quote never closed
+    return { rows: [], errors: [{ line: (e as { lines?: number }).lines ?? 1, column: '', message: (e as Error).message }] };
+  }
+  const [header, ...records] = parsed;
   if (!header) return { rows: [], errors: [{ line: 1, column: '', message: 'the file is empty' }] };
   const names = header.cells.map((c) => c.trim());
   const index: Partial<Record<CsvField, number>> = {};

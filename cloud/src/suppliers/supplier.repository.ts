@@ -1,3 +1,4 @@
+import { setClause } from '../db/set-clause.js';
 import type { Queryable } from '../db/types.js';
 
 export interface Supplier {
@@ -88,14 +89,8 @@ export class SupplierRepository {
   }
 
   async update(orgId: string, id: string, patch: Partial<Omit<Supplier, 'id' | 'orgId'>>): Promise<Supplier | undefined> {
-    const sets: string[] = [];
     const params: unknown[] = [orgId, id];
-    for (const [k, v] of Object.entries(patch)) {
-      const col = FIELDS[k];
-      if (!col || v === undefined) continue;
-      params.push(v);
-      sets.push(`${col} = $${params.length}${col === 'ordering_days' ? '::smallint[]' : ''}`);
-    }
+    const sets = setClause(patch, FIELDS, params, { ordering_days: 'smallint[]' });
     if (!sets.length) return this.get(orgId, id);
     const { rows } = await this.db.query<Supplier>(
       `UPDATE suppliers SET ${sets.join(', ')} WHERE org_id = $1 AND id = $2 RETURNING ${COLS}`,

@@ -1,5 +1,5 @@
 import { DEVICE_ID_PATTERN } from '@smartstock/protocol';
-import { parseCsv } from './csv.js';
+import { parseCsv, type CsvRecord } from './csv.js';
 import { deviceIdFrom } from '../devices/device-id.js';
 
 /** The devices file: a header row naming the columns, then one device per row. */
@@ -22,7 +22,14 @@ export class FleetFileError extends Error {}
 
 /** Splits the file into rows to create and rows to report; only a broken header stops everything. */
 export function readFleetRows(text: string): { rows: FleetRow[]; bad: BadRow[] } {
-  const [header, ...records] = parseCsv(text);
+  let parsed: CsvRecord[];
+  try {
+    parsed = parseCsv(text);
+  } catch (e) {
+    // csv-parse names the line where it gave up, e.g. a quote never closed
+    throw new FleetFileError((e as Error).message);
+  }
+  const [header, ...records] = parsed;
   if (!header) throw new FleetFileError('the file is empty: expected a header row "id,venue,name"');
   const names = header.cells.map((c) => c.trim().toLowerCase());
   const known: readonly string[] = [...FLEET_COLUMNS.required, ...FLEET_COLUMNS.optional];

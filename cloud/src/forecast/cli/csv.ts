@@ -1,3 +1,4 @@
+import { parseCsv, type CsvRecord } from '@smartstock/runtime';
 import { dayNumber, type ForecastPoint, type ModelName, type RawPoint } from '../models/index.js';
 
 export interface RowError {
@@ -16,47 +17,34 @@ export class CsvError extends Error {
 const COLUMNS = ['series_id', 'date', 'quantity'] as const;
 const MAX_ERRORS = 20;
 
-/** Splits one CSV line; double quotes around a field, "" for a quote inside. */
-function fields(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out.map((f) => f.trim());
-}
-
 /** `series_id,date,quantity` → points per series, in the order first seen. */
 export function parseSalesCsv(text: string): Map<string, RawPoint[]> {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = fields(lines[0] ?? '').map((h) => h.toLowerCase());
+  let records: CsvRecord[];
+  try {
+    records = parseCsv(text).filter((r) => r.cells.length > 1 || r.cells[0]!.trim() !== '');
+  } catch (e) {
+    // csv-parse names the line where it gave up, e.g. a quote never closed
+    throw new CsvError([{ line: (e as { lines?: number }).lines ?? 1, column: '', message: (e as Error).message }]);
+  }
+  const [first, ...rows] = records;
+  const header = (first?.cells ?? []).map((h) => h.trim().toLowerCase());
   const at = COLUMNS.map((c) => header.indexOf(c));
   const missing = COLUMNS.filter((_, i) => at[i] === -1);
   if (missing.length > 0)
     throw new CsvError([
-      { line: 1, column: missing.join(', '), message: `header must name series_id,date,quantity; got "${lines[0] ?? ''}"` },
+      {
+        line: first?.line ?? 1,
+        column: missing.join(', '),
+        message: `header must name series_id,date,quantity; got "${first?.cells.join(',') ?? ''}"`,
+      },
     ]);
   const [iSeries = 0, iDate = 1, iQty = 2] = at;
   const series = new Map<string, RawPoint[]>();
   const errors: RowError[] = [];
-  for (let n = 1; n < lines.length && errors.length < MAX_ERRORS; n++) {
-    const raw = lines[n] ?? '';
-    if (raw.trim() === '') continue;
-    const f = fields(raw);
-    const line = n + 1;
+  for (const r of rows) {
+    if (errors.length >= MAX_ERRORS) break;
+    const f = r.cells.map((c) => c.trim());
+    const line = r.line;
     const id = f[iSeries] ?? '';
     const date = f[iDate] ?? '';
     const qty = f[iQty] ?? '';
