@@ -1,60 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
-import { PermanentDeliveryError, type OutgoingMessage } from '../../../src/alerts/notify/channels/channel.js';
+import { PermanentDeliveryError } from '../../../src/alerts/notify/channels/channel.js';
 import { emailChannel } from '../../../src/alerts/notify/channels/email.js';
 import { pushChannel } from '../../../src/alerts/notify/channels/push.js';
-import { snsChannel } from '../../../src/alerts/notify/channels/sns.js';
 import { twilioChannel } from '../../../src/alerts/notify/channels/twilio.js';
-import { startMoto, type Moto } from '../../../../e2e/src/moto.js';
 import { startPushStandIn, type PushStandIn } from './standins/push.js';
 import { startSmtpStandIn, type SmtpStandIn } from './standins/smtp.js';
 import { startTwilioStandIn, type TwilioStandIn } from './standins/twilio.js';
+import { msg, TEXT } from './message.js';
 
 const SID = `AC${'a1'.repeat(16)}`;
 const TOKEN = 'test-token-not-a-secret';
-const TEXT = "Main Bar: Tito's 750 ml at 1.4 bottles (reorder at 2).";
-const msg = (channel: OutgoingMessage['channel'], recipient: string): OutgoingMessage => ({
-  id: 'n1',
-  orgId: 'o',
-  userId: 'u',
-  channel,
-  recipient,
-  subject: null,
-  body: TEXT,
-  kind: 'alert',
-});
-
-describe('SMS through AWS SNS (moto)', () => {
-  let moto: Moto;
-  beforeAll(async () => {
-    moto = await startMoto();
-  }, 60_000);
-  afterAll(() => moto.stop());
-
-  it('publishes a transactional SMS to the number', async () => {
-    const sns = snsChannel({
-      region: 'us-east-1',
-      endpoint: moto.url,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
-    const d = await sns.send(msg('sms', '+15125550100'));
-    expect(d.provider).toBe('sns');
-    expect(await moto.sms()).toEqual([{ phone_number: '+15125550100', message: TEXT, message_id: d.providerMessageId }]);
-    await sns.close?.();
-  });
-
-  it('an unreachable endpoint is a transient failure', async () => {
-    const sns = snsChannel({
-      region: 'us-east-1',
-      endpoint: 'http://127.0.0.1:9',
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
-    const err = await sns.send(msg('sms', '+15125550100')).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(Error);
-    expect(err).not.toBeInstanceOf(PermanentDeliveryError);
-  });
-});
-
 describe('SMS through Twilio (local stand-in, official SDK)', () => {
   let tw: TwilioStandIn;
   beforeAll(async () => {
