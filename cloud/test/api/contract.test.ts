@@ -32,6 +32,8 @@ async function appWithEveryRoute(): Promise<FastifyInstance> {
     modules: () =>
       ({
         venues: { listVenues: async () => venues },
+        // the caller is still a member with the role in their token (the auth plugin asks on every request)
+        users: { roles: { roleOf: async () => 'owner' }, mustChangePassword: async () => false },
         alerts: { engine: stub, notifier: stub, smsReplies: { db, authToken: 'x', publicUrl: 'https://cloud.test/sms' } },
         vision: stub,
         corrections: stub,
