@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Logger } from '@smartstock/runtime';
 import type { Db, Queryable } from '../db/types.js';
 import { sqlExecutor, type SqlExecutor } from '../db/sql-executor.js';
+import { retryOnDeadlock } from './deadlock.js';
 import { JobsRepository } from './jobs.repository.js';
 import type { jobView } from '@smartstock/api';
 
@@ -174,8 +175,10 @@ export class JobQueue {
       expireInSeconds: def.timeoutSeconds ?? 300,
     };
     // the first instance creates the queue; every start applies its options, so a changed timeout takes effect
-    await boss.createQueue(name, options);
-    await boss.updateQueue(name, options);
+    await retryOnDeadlock(async () => {
+      await boss.createQueue(name, options);
+      await boss.updateQueue(name, options);
+    });
     const ids: string[] = [];
     for (let i = 0; i < (def.concurrency ?? 1); i++) {
       let id = '';
