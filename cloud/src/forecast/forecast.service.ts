@@ -4,7 +4,7 @@ import type { AlertFeed } from '../alerts/index.js';
 import type { Db } from '../db/types.js';
 import { notFound } from '../errors.js';
 import { itemRecords, type InventoryService } from '../inventory/index.js';
-import type { JobQueue } from '../jobs/index.js';
+import { repeatEvery, type JobQueue, type Repeating } from '../jobs/index.js';
 import type { Demand, DemandSource } from '../orders/index.js';
 import { venueRecords } from '../venues/index.js';
 import { venueDemand } from './demand.js';
@@ -39,7 +39,7 @@ export interface ForecastServiceDeps {
  */
 export class ForecastService implements DemandSource {
   private readonly repo: ForecastRepository;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Repeating | undefined;
 
   constructor(private readonly d: ForecastServiceDeps) {
     this.repo = new ForecastRepository(d.db);
@@ -59,15 +59,11 @@ export class ForecastService implements DemandSource {
     const due = async () => {
       for (const v of await this.repo.venuesDue(REFIT_HOURS)) await this.queueRefit(v.orgId, v.venueId);
     };
-    this.timer = setInterval(
-      () => void due().catch((err: unknown) => this.d.logger.error({ err }, 'nightly forecast queueing failed')),
-      everyMs,
-    );
-    this.timer.unref();
+    this.timer = repeatEvery(everyMs, due, { log: this.d.logger, failed: 'nightly forecast queueing failed' });
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.timer?.stop();
   }
 
   /** Queues a refit of the venue's forecasts; the job's id. */

@@ -8,3 +8,4 @@
  */
 export { JobQueue, type JobContext, type JobDefinition, type JobQueueOptions, type JobStatus, type JobView } from './jobs.service.js';
 export { jobRoutes } from './routes.js';
+export { repeatEvery, type Repeating } from './repeat.js';

@@ -5,7 +5,7 @@ import type { Logger } from '@smartstock/runtime';
 import type { AlertFeed } from '../alerts/index.js';
 import type { Db } from '../db/types.js';
 import type { InventoryService } from '../inventory/index.js';
-import type { JobQueue } from '../jobs/index.js';
+import { repeatEvery, type JobQueue, type Repeating } from '../jobs/index.js';
 import { venueRecords } from '../venues/index.js';
 import { badRequest, notFound } from '../errors.js';
 import { VarianceRepository } from './variance.repository.js';
@@ -56,7 +56,7 @@ export interface VarianceDeps {
  * bar owner reads beside it. Reads only; the daily job feeds the unexplained_loss alert.
  */
 export class VarianceService {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Repeating | undefined;
   private readonly log: Logger;
 
   constructor(private readonly d: VarianceDeps) {
@@ -226,14 +226,15 @@ export class VarianceService {
 
   /** Checks for due daily reports now and every intervalMs. */
   start(intervalMs = 15 * 60_000): void {
-    const tick = () => void this.scheduleDaily().catch((err: unknown) => this.log.error({ err }, 'daily variance not scheduled'));
-    tick();
-    this.timer = setInterval(tick, intervalMs);
-    this.timer.unref();
+    this.timer = repeatEvery(intervalMs, () => this.scheduleDaily(), {
+      log: this.log,
+      failed: 'daily variance not scheduled',
+      atOnce: true,
+    });
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.timer?.stop();
   }
 
   private async venue(orgId: string, venueId: string, from: Date, to: Date) {
