@@ -10,7 +10,7 @@ import errors from './plugins/errors.js';
 import textInput from './plugins/text-input.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
-import { forecastModule, type ForecastService } from './forecast/index.js';
+import { forecastModule, type CalendarService, type ForecastService } from './forecast/index.js';
 import { jobRoutes, type JobQueue } from './jobs/index.js';
 import contract from './plugins/contract.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
@@ -50,6 +50,7 @@ export interface ApiModules {
   suppliers?: SupplierService | undefined;
   orders?: { orders: OrderService; suggestions: SuggestionService } | undefined;
   forecast?: ForecastService | undefined;
+  calendar?: CalendarService | undefined;
   recipes?: RecipeService | undefined;
   pos?: { pos: PosService; csv: CsvImportService } | undefined;
   variance?: VarianceService | undefined;
@@ -137,7 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.jobs) await api.register(jobRoutes, { jobs: m.jobs });
       if (m.suppliers) await api.register(suppliersModule, { suppliers: m.suppliers });
       if (m.orders) await api.register(ordersModule, m.orders);
-      if (m.forecast) await api.register(forecastModule, { forecast: m.forecast });
+      if (m.forecast) await api.register(forecastModule, { forecast: m.forecast, calendar: m.calendar });
       if (m.recipes) await api.register(recipesModule, { recipes: m.recipes });
       if (m.pos) await api.register(posModule, m.pos);
       if (m.variance) await api.register(varianceModule, { variance: m.variance });

@@ -132,6 +132,18 @@ export const cloudConfigSchema = z
         .default(5)
         .describe('before the first retry of an order fetch from a POS API that failed; doubled for each one after'),
     }),
+    forecast: section({
+      weatherUrl: z
+        .url({ protocol: /^https?$/ })
+        .default('https://api.open-meteo.com')
+        .describe("Open-Meteo's forecast API"),
+      weatherArchiveUrl: z
+        .url({ protocol: /^https?$/ })
+        .default('https://archive-api.open-meteo.com')
+        .describe("Open-Meteo's historical weather API"),
+      weather: z.boolean().default(true).describe('false: never ask for weather (a cloud with no way out)'),
+      outsideTimeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('for a weather or iCal call'),
+    }),
     jobs: section({
       pollingIntervalSeconds: z
         .number()
@@ -184,6 +196,9 @@ export const CLOUD_ENV = {
   SMARTSTOCK_POS_SECRET_KEY: 'pos.secretKey',
   PUBLIC_BASE_URL: 'pos.publicBaseUrl',
   SQUARE_API_URL: 'pos.squareApiUrl',
+  OPEN_METEO_URL: 'forecast.weatherUrl',
+  OPEN_METEO_ARCHIVE_URL: 'forecast.weatherArchiveUrl',
+  FORECAST_WEATHER: 'forecast.weather',
   ...ALERTS_ENV,
 } as const;
 

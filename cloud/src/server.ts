@@ -22,7 +22,7 @@ import { LiveHub } from './live/index.js';
 import { startAlerts } from './alerts/index.js';
 import { CorrectionService } from './corrections/index.js';
 import { VisionRunner, VisionService } from './vision/index.js';
-import { ForecastRunner, ForecastService } from './forecast/index.js';
+import { CalendarService, ForecastRunner, ForecastService, OpenMeteo } from './forecast/index.js';
 import { seedDemo, type DemoSeed } from './seed/index.js';
 import { SupplierService } from './suppliers/index.js';
 import { OrderService, SuggestionService } from './orders/index.js';
@@ -106,7 +106,16 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }), jobs, config.vision.jobTimeoutSeconds);
   await vision.registerJobs();
   const forecastRunner = new ForecastRunner(logger.child({ module: 'forecast' }));
+  const weather = config.forecast.weather
+    ? new OpenMeteo({
+        forecastUrl: config.forecast.weatherUrl,
+        archiveUrl: config.forecast.weatherArchiveUrl,
+        timeoutMs: config.forecast.outsideTimeoutMs,
+      })
+    : undefined;
+  const calendar = new CalendarService({ db, weather, calendarTimeoutMs: config.forecast.outsideTimeoutMs });
   const forecast = new ForecastService({
+    calendar,
     db,
     runner: forecastRunner,
     inventory,
@@ -173,6 +182,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       suppliers: new SupplierService(db),
       orders: { orders, suggestions },
       forecast,
+      calendar,
       recipes,
       pos: { pos, csv: new CsvImportService(db, pos, ledger) },
       variance,

@@ -23,6 +23,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
   let bRecipe: string;
   let bConnection: string;
   let bImport: string;
+  let bEvent: string;
   beforeAll(async () => {
     t = await build();
     b = await t.otherOrg();
@@ -91,6 +92,8 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       body: 'Item,Qty,Time\nG&T,1,2026-12-05T21:00:00Z\n',
     });
     bImport = ((await upload.json()) as { importId: string }).importId;
+    const event = { venueId: b.demo.venueId, day: '2026-12-31', name: 'New Year party' };
+    bEvent = (await t.api('POST', '/api/v1/forecast/events', { token: b.token, body: event })).body.id;
   });
   afterAll(() => t?.close());
 
@@ -135,6 +138,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     if (path.startsWith('/api/v1/recipes/')) return bRecipe;
     if (path.startsWith('/api/v1/pos/connections/')) return bConnection;
     if (path.startsWith('/api/v1/pos/imports/')) return bImport;
+    if (path.startsWith('/api/v1/forecast/events/')) return bEvent;
     throw new Error(`no id of organisation B for ${path}: add one to the tenancy test`);
   };
 
@@ -194,6 +198,10 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       ['GET', `/api/v1/forecast?item_id=${b.demo.items['TITOS-750']}&location_id=${a.locations.mainBar}`, undefined],
       ['GET', `/api/v1/forecast/stock-days?venue_id=${b.demo.venueId}`, undefined],
       ['POST', `/api/v1/forecast/retrain?venue_id=${b.demo.venueId}`, undefined],
+      ['GET', `/api/v1/forecast/calendar?venue_id=${b.demo.venueId}`, undefined],
+      ['PUT', `/api/v1/forecast/calendar?venue_id=${b.demo.venueId}`, { latitude: null, longitude: null, country: 'GB', icalUrls: [] }],
+      ['GET', `/api/v1/forecast/events?venue_id=${b.demo.venueId}`, undefined],
+      ['POST', '/api/v1/forecast/events', { venueId: b.demo.venueId, day: '2026-12-24', name: 'Sneaky' }],
       ['POST', '/api/v1/pos/connections', { provider: 'csv', venueId: b.demo.venueId, locationId: b.demo.locations.mainBar }],
       ['POST', '/api/v1/pos/connections', { provider: 'csv', venueId: a.venueId, locationId: b.demo.locations.mainBar }],
       ['GET', `/api/v1/pos/unmapped?venueId=${b.demo.venueId}`, undefined],
