@@ -135,7 +135,7 @@ export const cloudConfigSchema = z
         .min(30)
         .max(3600)
         .default(300)
-        .describe("a Toast webhook whose message timestamp is further than this from now is refused as stale (a replay)"),
+        .describe('a Toast webhook whose message timestamp is further than this from now is refused as stale (a replay)'),
       fetchRetryDelaySeconds: z
         .number()
         .min(0)

@@ -191,7 +191,11 @@ export class PosService {
     if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== businessDate)
       throw badRequest(`"${businessDate}" is not a date (YYYY-MM-DD)`, 'businessDate');
     if (day.getTime() > Date.now() + 86_400_000) throw badRequest('the business date is in the future', 'businessDate');
-    const jobId = await this.o.jobs.enqueue(BACKFILL_JOB, { connectionId, businessDate: businessDate.replaceAll('-', '') }, { orgId: a.orgId });
+    const jobId = await this.o.jobs.enqueue(
+      BACKFILL_JOB,
+      { connectionId, businessDate: businessDate.replaceAll('-', '') },
+      { orgId: a.orgId },
+    );
     return { jobId, connectionId, businessDate };
   }
 

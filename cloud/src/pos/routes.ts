@@ -72,7 +72,12 @@ export default async function posRoutes(app: App, o: { pos: PosService; csv: Csv
         tags,
         summary: "Pull one business day of the connection's orders from its POS (Toast) on the job queue",
         params: idParam,
-        body: z.object({ businessDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').describe("the venue's business day") }),
+        body: z.object({
+          businessDate: z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+            .describe("the venue's business day"),
+        }),
         response: { 202: posBackfillQueued },
       },
     },

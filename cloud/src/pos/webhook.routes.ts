@@ -10,7 +10,10 @@ const WEBHOOKS: { provider: 'square' | 'toast' | 'tabit'; summary: string }[] = 
     provider: 'toast',
     summary: "Toast's webhook (Toast-Signature over the raw body and the message timestamp; stale timestamps refused)",
   },
-  { provider: 'tabit', summary: "Tabit's sales feed (X-Tabit-Signature over the raw body; the feed's shape is assumed until Tabit confirms it)" },
+  {
+    provider: 'tabit',
+    summary: "Tabit's sales feed (X-Tabit-Signature over the raw body; the feed's shape is assumed until Tabit confirms it)",
+  },
 ];
 
 /**

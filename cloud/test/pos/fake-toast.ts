@@ -45,7 +45,11 @@ export class FakeToast {
       req.on('end', () => {
         if (req.method === 'POST' && url.pathname === '/authentication/v1/authentication/login') {
           const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, string>;
-          if (body.clientId !== this.client.id || body.clientSecret !== this.client.secret || body.userAccessType !== 'TOAST_MACHINE_CLIENT')
+          if (
+            body.clientId !== this.client.id ||
+            body.clientSecret !== this.client.secret ||
+            body.userAccessType !== 'TOAST_MACHINE_CLIENT'
+          )
             return json(401, { status: 401, code: 10010, message: 'Access denied', requestId: 'req-auth' });
           const token = `toast-jwt-${++this.logins}`;
           this.issued.add(token);
@@ -60,7 +64,8 @@ export class FakeToast {
           return json(503, { status: 503, message: 'Service Unavailable', requestId: 'req-down' });
         }
         const token = req.headers.authorization?.replace(/^Bearer /, '');
-        if (!token || !this.issued.has(token)) return json(401, { status: 401, code: 10011, message: 'Invalid token', requestId: 'req-401' });
+        if (!token || !this.issued.has(token))
+          return json(401, { status: 401, code: 10011, message: 'Invalid token', requestId: 'req-401' });
         if (req.headers['toast-restaurant-external-id'] !== this.client.restaurant)
           return json(403, { status: 403, message: 'Restaurant not accessible to this client', requestId: 'req-403' });
         if (url.pathname === '/orders/v2/ordersBulk') {

@@ -28,7 +28,14 @@ describe('Toast order mapping', () => {
                 price: 14,
                 createdDate: '2026-12-05T22:10:00.000+0000',
                 modifiers: [
-                  { guid: 'm1', item: DOUBLE, name: 'Double', qty: 1, price: 5, modifiers: [{ guid: 'm2', item: NEAT, name: 'Neat', qty: 1, price: 0 }] },
+                  {
+                    guid: 'm1',
+                    item: DOUBLE,
+                    name: 'Double',
+                    qty: 1,
+                    price: 5,
+                    modifiers: [{ guid: 'm2', item: NEAT, name: 'Neat', qty: 1, price: 0 }],
+                  },
                   { guid: 'm3', item: 'ice', name: 'Rocks', qty: 1, price: 0, voided: true },
                 ],
               },
@@ -42,7 +49,15 @@ describe('Toast order mapping', () => {
     expect(order.at.toISOString()).toBe('2026-12-05T21:29:00.000Z');
     expect(order.lines).toEqual([
       // one of two refunded: $12 of $24
-      { uid: 's1', menuKey: MARG, menuName: 'Margarita', modifiers: [], quantity: 1, revenueCents: 1200, soldAt: new Date('2026-12-05T21:30:00Z') },
+      {
+        uid: 's1',
+        menuKey: MARG,
+        menuName: 'Margarita',
+        modifiers: [],
+        quantity: 1,
+        revenueCents: 1200,
+        soldAt: new Date('2026-12-05T21:30:00Z'),
+      },
       {
         uid: 's2',
         menuKey: JAMO,
@@ -56,7 +71,15 @@ describe('Toast order mapping', () => {
         revenueCents: 1400,
         soldAt: new Date('2026-12-05T22:10:00Z'),
       },
-      { uid: 's3', menuKey: MARG, menuName: 'Margarita', modifiers: [], quantity: 0, revenueCents: 0, soldAt: new Date('2026-12-05T21:30:00Z') },
+      {
+        uid: 's3',
+        menuKey: MARG,
+        menuName: 'Margarita',
+        modifiers: [],
+        quantity: 0,
+        revenueCents: 0,
+        soldAt: new Date('2026-12-05T21:30:00Z'),
+      },
     ]);
   });
 
@@ -99,7 +122,15 @@ describe('Tabit order mapping (assumed shape)', () => {
       openedAt: '2026-12-05T21:00:00+02:00',
       status: 'closed',
       items: [
-        { id: 'i1', offerId: 'off-negroni', name: 'Negroni', quantity: 3, price: 150, returnedQuantity: 1, modifiers: [{ id: 'mod-dbl', name: 'כפול' }] },
+        {
+          id: 'i1',
+          offerId: 'off-negroni',
+          name: 'Negroni',
+          quantity: 3,
+          price: 150,
+          returnedQuantity: 1,
+          modifiers: [{ id: 'mod-dbl', name: 'כפול' }],
+        },
         { id: 'i2', offerId: 'off-goldstar', name: 'Goldstar', quantity: 1, price: 32, voided: true },
       ],
     };

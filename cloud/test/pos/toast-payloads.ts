@@ -42,7 +42,13 @@ function selection(s: Sel, modifier = false): Record<string, unknown> {
     voidDate: s.voided ? '2026-12-05T22:40:00.000+0000' : null,
     voidBusinessDate: s.voided ? 20261205 : null,
     voidReason: null,
-    refundDetails: s.refund ? { refundAmount: s.refund, taxRefundAmount: Math.round(s.refund * 8.25) / 100, refundTransaction: { guid: `rt-${s.guid}`, entityType: 'RefundTransaction' } } : null,
+    refundDetails: s.refund
+      ? {
+          refundAmount: s.refund,
+          taxRefundAmount: Math.round(s.refund * 8.25) / 100,
+          refundTransaction: { guid: `rt-${s.guid}`, entityType: 'RefundTransaction' },
+        }
+      : null,
     createdDate: s.createdDate ?? '2026-12-05T21:30:00.000+0000',
     modifiedDate: '2026-12-05T21:31:00.000+0000',
     modifiers: (s.modifiers ?? []).map((m) => selection(m, true)),

@@ -105,8 +105,16 @@ describe('Toast webhooks, orders and back-fill', () => {
     const cases: [object, string, RegExp][] = [
       [{ ...toastBody, credentials: { clientId: CLIENT.id } }, 'credentials.clientSecret', /needs credentials\.clientSecret/],
       [{ ...toastBody }, 'credentials.clientId', /credentials\.clientId, credentials\.clientSecret/],
-      [{ ...toastBody, webhookSignatureKey: undefined, credentials: { clientId: 'a', clientSecret: 'b' } }, 'webhookSignatureKey', /webhookSignatureKey/],
-      [{ ...toastBody, providerLocationId: undefined, credentials: { clientId: 'a', clientSecret: 'b' } }, 'providerLocationId', /restaurant's GUID/],
+      [
+        { ...toastBody, webhookSignatureKey: undefined, credentials: { clientId: 'a', clientSecret: 'b' } },
+        'webhookSignatureKey',
+        /webhookSignatureKey/,
+      ],
+      [
+        { ...toastBody, providerLocationId: undefined, credentials: { clientId: 'a', clientSecret: 'b' } },
+        'providerLocationId',
+        /restaurant's GUID/,
+      ],
       [{ provider: 'tabit' }, 'webhookSignatureKey', /a tabit connection needs webhookSignatureKey/],
     ];
     for (const [body, field, message] of cases) {
@@ -128,10 +136,25 @@ describe('Toast webhooks, orders and back-fill', () => {
     const noStamp = JSON.stringify({ ...toastMessage('evt-bad-2', order), timestamp: undefined });
     const before = await counts();
     const cases: [string, string, Record<string, string>, RegExp][] = [
-      ['wrong secret', body, { 'toast-signature': sign('another-secret', body, now), 'toast-timestamp': now }, /Toast-Signature does not match/],
-      ['tampered body', body.replace('ord-bad', 'ord-bae'), { 'toast-signature': sign(KEY, body, now), 'toast-timestamp': now }, /does not match/],
+      [
+        'wrong secret',
+        body,
+        { 'toast-signature': sign('another-secret', body, now), 'toast-timestamp': now },
+        /Toast-Signature does not match/,
+      ],
+      [
+        'tampered body',
+        body.replace('ord-bad', 'ord-bae'),
+        { 'toast-signature': sign(KEY, body, now), 'toast-timestamp': now },
+        /does not match/,
+      ],
       ['timestamp changed', body, { 'toast-signature': sign(KEY, body, now), 'toast-timestamp': old }, /does not match/],
-      ['stale timestamp', body, { 'toast-signature': sign(KEY, body, old), 'toast-timestamp': old }, /stale Toast-Timestamp: 600 s from now/],
+      [
+        'stale timestamp',
+        body,
+        { 'toast-signature': sign(KEY, body, old), 'toast-timestamp': old },
+        /stale Toast-Timestamp: 600 s from now/,
+      ],
       ['missing signature', body, { 'toast-timestamp': now }, /missing Toast-Signature header/],
       ['missing timestamp', noStamp, { 'toast-signature': sign(KEY, noStamp, '') }, /missing Toast-Timestamp header/],
     ];
@@ -149,7 +172,9 @@ describe('Toast webhooks, orders and back-fill', () => {
 
   it('accepts the message timestamp when Toast sends no Toast-Timestamp header, signed the same way', async () => {
     const ts = new Date().toISOString();
-    const body = JSON.stringify(toastMessage('evt-body-ts', toastOrderJson({ guid: 'ord-0', modified: '2026-12-05T21:00:00.000+0000', checks: [] }), ts));
+    const body = JSON.stringify(
+      toastMessage('evt-body-ts', toastOrderJson({ guid: 'ord-0', modified: '2026-12-05T21:00:00.000+0000', checks: [] }), ts),
+    );
     const r = await post(body, { 'toast-signature': sign(KEY, body, ts) });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     for (const id of r.body.jobIds as string[]) await job(id);
@@ -157,7 +182,14 @@ describe('Toast webhooks, orders and back-fill', () => {
 
   it('depletes a split bill with modifiers by recipe; voids, refunds and voided checks reverse; replays and late updates change nothing', async () => {
     const marg: Sel = { guid: 'sel-1', item: MARG, name: 'Margarita', qty: 2, price: 24 };
-    const jamo: Sel = { guid: 'sel-2', item: JAMO, name: 'Jameson', qty: 1, price: 14, modifiers: [{ guid: 'mod-1', item: DOUBLE, name: 'Double', qty: 1, price: 5 }] };
+    const jamo: Sel = {
+      guid: 'sel-2',
+      item: JAMO,
+      name: 'Jameson',
+      qty: 1,
+      price: 14,
+      modifiers: [{ guid: 'mod-1', item: DOUBLE, name: 'Double', qty: 1, price: 5 }],
+    };
     const marg2: Sel = { guid: 'sel-3', item: MARG, name: 'Margarita', qty: 1, price: 12 };
     const v1 = toastOrderJson({
       guid: 'ord-1',
@@ -183,7 +215,13 @@ describe('Toast webhooks, orders and back-fill', () => {
       guid: 'ord-1',
       modified: '2026-12-05T22:00:00.000+0000',
       checks: [
-        { guid: 'chk-a', selections: [{ ...marg, refund: 12 }, { ...jamo, voided: true }] },
+        {
+          guid: 'chk-a',
+          selections: [
+            { ...marg, refund: 12 },
+            { ...jamo, voided: true },
+          ],
+        },
         { guid: 'chk-b', selections: [marg2] },
       ],
     });
@@ -201,7 +239,13 @@ describe('Toast webhooks, orders and back-fill', () => {
       guid: 'ord-1',
       modified: '2026-12-05T22:30:00.000+0000',
       checks: [
-        { guid: 'chk-a', selections: [{ ...marg, refund: 12 }, { ...jamo, voided: true }] },
+        {
+          guid: 'chk-a',
+          selections: [
+            { ...marg, refund: 12 },
+            { ...jamo, voided: true },
+          ],
+        },
         { guid: 'chk-b', voided: true, selections: [marg2] },
       ],
     });
@@ -227,7 +271,10 @@ describe('Toast webhooks, orders and back-fill', () => {
     );
     toast.days.set('20261204', orders);
     const before = await sold('JAMESON-750');
-    const q = await t.api('POST', `/api/v1/pos/connections/${conn.id}/backfill`, { token: t.ownerToken, body: { businessDate: '2026-12-04' } });
+    const q = await t.api('POST', `/api/v1/pos/connections/${conn.id}/backfill`, {
+      token: t.ownerToken,
+      body: { businessDate: '2026-12-04' },
+    });
     expect(q.status, JSON.stringify(q.body)).toBe(202);
     expect((await job(q.body.jobId)).result).toEqual({ businessDate: '20261204', orders: 130, changedLines: 130, stale: 0 });
     // 130 × 50 ml of a 750 ml bottle, 0.067 each
@@ -242,30 +289,49 @@ describe('Toast webhooks, orders and back-fill', () => {
 
     // again, after Toast forgot the token: renewed once, and nothing is written twice
     toast.expireTokens();
-    const again = await t.api('POST', `/api/v1/pos/connections/${conn.id}/backfill`, { token: t.ownerToken, body: { businessDate: '2026-12-04' } });
+    const again = await t.api('POST', `/api/v1/pos/connections/${conn.id}/backfill`, {
+      token: t.ownerToken,
+      body: { businessDate: '2026-12-04' },
+    });
     expect((await job(again.body.jobId)).result).toMatchObject({ orders: 130, changedLines: 0 });
     expect(toast.logins).toBe(2);
   });
 
   it('retries a back-fill while Toast is down, and refuses bad dates and providers without a pull', async () => {
     toast.days.set('20261203', [
-      toastOrderJson({ guid: 'late-1', modified: '2026-12-03T23:00:00.000+0000', checks: [{ guid: 'lc', selections: [{ guid: 'late-s', item: MARG, name: 'Margarita', qty: 1, price: 12 }] }] }),
+      toastOrderJson({
+        guid: 'late-1',
+        modified: '2026-12-03T23:00:00.000+0000',
+        checks: [{ guid: 'lc', selections: [{ guid: 'late-s', item: MARG, name: 'Margarita', qty: 1, price: 12 }] }],
+      }),
     ]);
     toast.downFor = 1;
-    const q = await t.api('POST', `/api/v1/pos/connections/${conn.id}/backfill`, { token: t.ownerToken, body: { businessDate: '2026-12-03' } });
+    const q = await t.api('POST', `/api/v1/pos/connections/${conn.id}/backfill`, {
+      token: t.ownerToken,
+      body: { businessDate: '2026-12-03' },
+    });
     expect(await job(q.body.jobId)).toMatchObject({ status: 'done', attempts: 2, result: { orders: 1, changedLines: 1 } });
     const health = (await t.api('GET', '/api/v1/pos/connections', { token: t.ownerToken })).body.find((c: any) => c.id === conn.id).health;
     expect(health.lastError).toContain('503');
 
-    const bad = await t.api('POST', `/api/v1/pos/connections/${conn.id}/backfill`, { token: t.ownerToken, body: { businessDate: '2026-02-30' } });
+    const bad = await t.api('POST', `/api/v1/pos/connections/${conn.id}/backfill`, {
+      token: t.ownerToken,
+      body: { businessDate: '2026-02-30' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ field: 'businessDate' });
     const tabit = await connect({ provider: 'tabit', webhookSignatureKey: 'tabit-key' });
-    const none = await t.api('POST', `/api/v1/pos/connections/${tabit.body.id}/backfill`, { token: t.ownerToken, body: { businessDate: '2026-12-03' } });
+    const none = await t.api('POST', `/api/v1/pos/connections/${tabit.body.id}/backfill`, {
+      token: t.ownerToken,
+      body: { businessDate: '2026-12-03' },
+    });
     expect(none.status).toBe(400);
     expect(none.body.error.message).toMatch(/tabit connection cannot pull past orders/);
     const bartender = await t.userWithRole('bartender');
-    expect((await t.api('POST', `/api/v1/pos/connections/${conn.id}/backfill`, { token: bartender, body: { businessDate: '2026-12-03' } })).status).toBe(403);
+    expect(
+      (await t.api('POST', `/api/v1/pos/connections/${conn.id}/backfill`, { token: bartender, body: { businessDate: '2026-12-03' } }))
+        .status,
+    ).toBe(403);
   });
 
   it('applies a signed Tabit sales event (assumed shape) and refuses an unsigned one', async () => {
@@ -280,7 +346,12 @@ describe('Toast webhooks, orders and back-fill', () => {
       eventId: 'tb-evt-1',
       eventType: 'order.closed',
       organizationId: 'org-anchor',
-      order: { id: 'tb-1', lastModified: '2026-12-05T21:40:00+02:00', status: 'closed', items: [{ id: 'tb-i1', offerId: JAMO, name: 'Jameson', quantity: 2, price: 90 }] },
+      order: {
+        id: 'tb-1',
+        lastModified: '2026-12-05T21:40:00+02:00',
+        status: 'closed',
+        items: [{ id: 'tb-i1', offerId: JAMO, name: 'Jameson', quantity: 2, price: 90 }],
+      },
     };
     const body = JSON.stringify(event);
     const before = await sold('JAMESON-750');

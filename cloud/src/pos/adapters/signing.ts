@@ -19,7 +19,8 @@ export function checkSignature(given: string | undefined, expected: string, head
   if (!given) throw unauthorized(`missing ${header} header`);
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) throw unauthorized(`${header} does not match the body: wrong key or altered message`);
+  if (a.length !== b.length || !timingSafeEqual(a, b))
+    throw unauthorized(`${header} does not match the body: wrong key or altered message`);
 }
 
 /** The secret a connection must hold to check its webhooks; 401 when it has none. */

@@ -9,7 +9,10 @@ import type { PosLine, PosOrder } from './types.js';
  * https://doc.toasttab.com/openapi/orders/tag/Data-definitions/schema/Order). Only the fields
  * read here are declared; the rest of Toast's (large) order passes through unread.
  */
-const reference = z.object({ guid: z.string().min(1) }).partial().nullish();
+const reference = z
+  .object({ guid: z.string().min(1) })
+  .partial()
+  .nullish();
 interface Selection {
   guid: string;
   item?: { guid?: string | undefined } | null | undefined;
