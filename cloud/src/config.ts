@@ -125,6 +125,17 @@ export const cloudConfigSchema = z
         .string()
         .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a Square API version such as 2025-01-23')
         .default('2025-01-23'),
+      toastApiUrl: z
+        .url({ protocol: /^https?$/ })
+        .default('https://ws-api.toasttab.com')
+        .describe('the Toast API host your Toast client was issued (Toast gives it when access is granted)'),
+      toastTimestampToleranceSeconds: z
+        .number()
+        .int()
+        .min(30)
+        .max(3600)
+        .default(300)
+        .describe('a Toast webhook whose message timestamp is further than this from now is refused as stale (a replay)'),
       fetchRetryDelaySeconds: z
         .number()
         .min(0)
@@ -199,6 +210,7 @@ export const CLOUD_ENV = {
   OPEN_METEO_URL: 'forecast.weatherUrl',
   OPEN_METEO_ARCHIVE_URL: 'forecast.weatherArchiveUrl',
   FORECAST_WEATHER: 'forecast.weather',
+  TOAST_API_URL: 'pos.toastApiUrl',
   ...ALERTS_ENV,
 } as const;
 

@@ -27,7 +27,16 @@ import { seedDemo, type DemoSeed } from './seed/index.js';
 import { SupplierService } from './suppliers/index.js';
 import { OrderService, SuggestionService } from './orders/index.js';
 import { RecipeService } from './recipes/index.js';
-import { CsvImportService, PosService, SalesLedger, SecretBox, SquareAdapter, posSecretKey } from './pos/index.js';
+import {
+  CsvImportService,
+  PosService,
+  SalesLedger,
+  SecretBox,
+  SquareAdapter,
+  TabitAdapter,
+  ToastAdapter,
+  posSecretKey,
+} from './pos/index.js';
 import { VarianceService } from './variance/index.js';
 
 export interface RunningCloud {
@@ -132,7 +141,11 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     jobs,
     ledger,
     box: new SecretBox(posSecretKey(config.pos.secretKey, dataDir)),
-    adapters: [new SquareAdapter({ baseUrl: config.pos.squareApiUrl, version: config.pos.squareVersion })],
+    adapters: [
+      new SquareAdapter({ baseUrl: config.pos.squareApiUrl, version: config.pos.squareVersion }),
+      new ToastAdapter({ baseUrl: config.pos.toastApiUrl, toleranceSeconds: config.pos.toastTimestampToleranceSeconds }),
+      new TabitAdapter(),
+    ],
     publicBaseUrl: () => config.pos.publicBaseUrl ?? listeningUrl,
     fetchRetryDelaySeconds: config.pos.fetchRetryDelaySeconds,
   });

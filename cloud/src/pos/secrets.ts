@@ -3,9 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSecret } from '@smartstock/pki';
 
-/** What a connection keeps secret: the POS API token and the webhook signature key. */
+/**
+ * What a connection keeps secret: the POS API's credentials (Square: an access token; Toast:
+ * an OAuth client id and secret) and the webhook subscription's signature key.
+ */
 export interface PosSecrets {
   accessToken?: string | undefined;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
   webhookSignatureKey?: string | undefined;
 }
 

@@ -120,6 +120,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     // a CSV upload answers 404 for B's connection whatever the body
     'POST /api/v1/pos/connections/{id}/csv': {},
     'POST /api/v1/pos/imports/{id}/confirm': {},
+    'POST /api/v1/pos/connections/{id}/backfill': { businessDate: '2026-12-04' },
   });
   const idFor = (path: string) => {
     if (path.startsWith('/api/v1/devices/')) return B_DEVICE;
