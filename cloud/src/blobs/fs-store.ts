@@ -26,7 +26,8 @@ export class FilesystemBlobStore implements BlobStore {
     return join(this.root, ...key.split('/'));
   }
 
-  async put(key: string, body: Buffer): Promise<BlobInfo> {
+  /** The content type follows from the key's extension, so none is stored beside the file. */
+  async put(key: string, body: Buffer, _contentType?: string): Promise<BlobInfo> {
     const path = this.path(key);
     const tmp = join(this.tmp, randomUUID());
     try {

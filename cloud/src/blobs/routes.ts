@@ -49,7 +49,7 @@ export default async function blobRoutes(app: App, o: BlobsModuleOptions) {
       if (!READERS[key.kind].includes(req.user.role)) throw forbidden(`your role may not read ${key.kind} files`);
       if (o.signedUrlSeconds > 0) {
         const url = await o.blobs.signedUrl(key.key, o.signedUrlSeconds);
-        if (url) return reply.code(302).header('location', url).header('cache-control', 'no-store').send();
+        if (url) return reply.code(302).header('location', url).header('cache-control', 'no-store').send(undefined);
       }
       const got = await o.blobs.get(key.key);
       if (!got) throw notFound('blob');
