@@ -6,7 +6,8 @@ import { supplierRecords } from '../suppliers/index.js';
 import { venueRecords } from '../venues/index.js';
 import { auditLog } from '../audit/index.js';
 import type { Actor } from '../plugins/http.js';
-import { blobKey, BlobStoreUnavailable, type BlobStore } from '../blobs/index.js';
+import { BlobStoreUnavailable, type BlobStore } from '../blobs/index.js';
+import { KeptPdfs } from './kept-pdf.js';
 import { AppError, badRequest, conflict, notFound } from '../errors.js';
 import { orderCsv, orderNumber, orderPdf } from './document.js';
 import { assertMove, type OrderState } from './lifecycle.js';
@@ -45,8 +46,10 @@ export interface Receipt {
 /** Purchase orders: draft → approved → sent → partly received → received, or cancelled; every step audited. */
 export class OrderService {
   private readonly log: Logger;
+  private readonly pdfs: KeptPdfs;
   constructor(private readonly d: OrderDeps) {
     this.log = d.logger.child({ module: 'orders' });
+    this.pdfs = new KeptPdfs(d.blobs);
   }
 
   async list(orgId: string, f: { venueId?: string | undefined; status?: OrderState | undefined; limit: number }) {
@@ -150,19 +153,15 @@ export class OrderService {
     };
     const number = orderNumber(id);
     const pdf = await orderPdf(doc);
-    // kept before it is mailed: an order is never sent as a PDF the cloud cannot show again
-    const pdfKey = this.d.blobs ? blobKey(a.orgId, 'purchase-order', [id], 'pdf', number) : undefined;
-    if (pdfKey)
-      await this.d.blobs!.put(pdfKey, pdf, 'application/pdf').catch((e: unknown) => {
-        if (!(e instanceof BlobStoreUnavailable)) throw e;
-        return refuse(
-          503,
-          'blob_store_unavailable',
-          'object storage is unavailable, so the PDF could not be kept and nothing was e-mailed',
-          e,
-        );
-      });
-    const unkeep = () => (pdfKey ? this.d.blobs!.delete(pdfKey).catch(() => undefined) : undefined);
+    const pdfKey = await this.pdfs.keep(a.orgId, id, pdf).catch((e: unknown) => {
+      if (!(e instanceof BlobStoreUnavailable)) throw e;
+      return refuse(
+        503,
+        'blob_store_unavailable',
+        'object storage is unavailable, so the PDF could not be kept and nothing was e-mailed',
+        e,
+      );
+    });
     let delivery;
     try {
       delivery = await this.d.mailer.send({
@@ -180,7 +179,7 @@ export class OrderService {
         ],
       });
     } catch (e) {
-      await unkeep();
+      await this.pdfs.drop(pdfKey);
       return refuse(502, 'send_failed', `the e-mail to ${supplier.name} was not accepted: ${(e as Error).message}`, e);
     }
     return this.d.db.transaction(async (tx) => {
@@ -200,10 +199,7 @@ export class OrderService {
   async pdf(orgId: string, id: string) {
     const key = await repos(this.d.db).orders.pdfKey(orgId, id);
     if (key === undefined) throw notFound('purchase order');
-    if (key === null || !this.d.blobs) throw new AppError(404, 'no_pdf', 'this order has not been sent, so no PDF is kept');
-    const got = await this.d.blobs.get(key);
-    if (!got) throw new AppError(404, 'no_pdf', 'the PDF of this order is no longer in object storage');
-    return { ...got, filename: `${orderNumber(id)}.pdf` };
+    return this.pdfs.open(id, key);
   }
 
   /** Records what arrived, line by line (partial is fine), then puts it into stock as RECEIVE transactions. */
