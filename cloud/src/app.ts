@@ -33,6 +33,7 @@ import { ordersModule, type OrderService, type SuggestionService } from './order
 import { recipesModule, type RecipeService } from './recipes/index.js';
 import { posModule, type CsvImportService, type PosService } from './pos/index.js';
 import { varianceModule, type VarianceService } from './variance/index.js';
+import { blobsModule, type BlobStore } from './blobs/index.js';
 
 /** What each module's plugin is handed: its service, built in server.ts. */
 export interface ApiModules {
@@ -55,6 +56,8 @@ export interface ApiModules {
   pos?: { pos: PosService; csv: CsvImportService } | undefined;
   variance?: VarianceService | undefined;
   deadLetters?: DeadLetterService | undefined;
+  /** object storage: GET /blobs/<key> */
+  blobs?: BlobStore | undefined;
 }
 
 export interface AppDeps {
@@ -143,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.pos) await api.register(posModule, m.pos);
       if (m.variance) await api.register(varianceModule, { variance: m.variance });
       if (m.deadLetters) await api.register(deadLettersModule, { deadLetters: m.deadLetters });
+      if (m.blobs) await api.register(blobsModule, { blobs: m.blobs, signedUrlSeconds: deps.config.blobs.s3.signedUrlSeconds });
     },
     { prefix: '/api/v1' },
   );

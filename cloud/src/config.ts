@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadConfig, type LoadConfigOptions } from '@smartstock/runtime';
 import { alertsConfigSchema, ALERTS_ENV } from './alerts/index.js';
+import { blobsConfigSchema, BLOBS_ENV } from './blobs/index.js';
 
 const section = <T extends z.ZodRawShape>(shape: T) =>
   z
@@ -97,6 +98,7 @@ export const cloudConfigSchema = z
         .default(60)
         .describe('dead letters stored per device per minute; a flooding device beyond it is counted, not stored'),
     }),
+    blobs: blobsConfigSchema,
     snapshotTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
     vision: section({
       modelDir: z.string().min(1).optional().describe('the bottle models for the photo endpoints; absent: the committed ones'),
@@ -212,6 +214,7 @@ export const CLOUD_ENV = {
   FORECAST_WEATHER: 'forecast.weather',
   TOAST_API_URL: 'pos.toastApiUrl',
   ...ALERTS_ENV,
+  ...BLOBS_ENV,
 } as const;
 
 export function loadCloudConfig(opts: Omit<LoadConfigOptions, 'env'> = {}): CloudConfig {

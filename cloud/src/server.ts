@@ -20,7 +20,8 @@ import { DeviceService } from './devices/index.js';
 import { createIngestLink, DeadLetterService, deadLetterLimit, dispatcher, startDeadLetterPruner } from './ingest/index.js';
 import { LiveHub } from './live/index.js';
 import { startAlerts } from './alerts/index.js';
-import { CorrectionService } from './corrections/index.js';
+import { CorrectionService, CropMover } from './corrections/index.js';
+import { BlobRetention, createBlobStore, type BlobStore } from './blobs/index.js';
 import { VisionRunner, VisionService } from './vision/index.js';
 import { CalendarService, ForecastRunner, ForecastService, OpenMeteo } from './forecast/index.js';
 import { seedDemo, type DemoSeed } from './seed/index.js';
@@ -54,6 +55,8 @@ export interface RunningCloud {
   logger: Logger;
   /** the job queue: features register their kinds of job on it */
   jobs: JobQueue;
+  /** object storage: snapshots, shelf photos, correction crops, purchase-order PDFs, invoices */
+  blobs: BlobStore;
   /** seeds the demo venue "The Anchor" (locations, ~20 spirits) into the organisation; idempotent */
   seedDemo(orgId?: string): Promise<DemoSeed>;
   /**
@@ -89,6 +92,12 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const venues = new VenueService(db);
   const orgId = seededOwner?.orgId ?? (await venues.firstOrganisationId());
   const pruner = startDeadLetterPruner(db, config.deadLetters.retentionDays, logger);
+  const blobs = createBlobStore(config.blobs, dataDir);
+  // a store that is down at start-up is not fatal: uploads answer 503 until it is back
+  await blobs.check().then(
+    () => logger.info({ backend: blobs.backend }, 'object storage ready'),
+    (err: unknown) => logger.warn({ err, backend: blobs.backend }, 'object storage does not answer; uploads will get 503 until it does'),
+  );
 
   // Every service is built here and handed what it needs; modules' plugins get their service as register options.
   const alerts = await startAlerts({ db, config: config.alerts, logger });
@@ -98,7 +107,13 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const observations = new ObservationService(db, alerts.feed);
   let broker: EmbeddedBroker | undefined;
   // the embedded broker, once started: revocation ends the device's open connection at once
-  const devices = new DeviceService(db, link, alerts.feed, { disconnect: (id) => broker?.disconnect(id) });
+  const devices = new DeviceService(
+    db,
+    link,
+    alerts.feed,
+    { disconnect: (id) => broker?.disconnect(id) },
+    { store: blobs, log: logger.child({ module: 'devices' }) },
+  );
 
   if (!config.broker.url) {
     broker = await startEmbeddedBroker({
@@ -112,8 +127,10 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   }
   const visionRunner = new VisionRunner({ logger, ...config.vision });
   const jobs = new JobQueue({ db, logger, ...config.jobs });
-  const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }), jobs, config.vision.jobTimeoutSeconds);
+  const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }), jobs, blobs, config.vision.jobTimeoutSeconds);
   await vision.registerJobs();
+  const retention = new BlobRetention(blobs, jobs, config.blobs, logger.child({ module: 'blobs' }));
+  await retention.registerJobs();
   const forecastRunner = new ForecastRunner(logger.child({ module: 'forecast' }));
   const weather = config.forecast.weather
     ? new OpenMeteo({
@@ -162,11 +179,21 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   await jobs.start();
   forecast.startNightly();
   variance.start();
-  const corrections = new CorrectionService(db, devices, inventory, logger.child({ module: 'corrections' }), config.snapshotTimeoutMs);
+  retention.start();
+  const corrections = new CorrectionService(
+    db,
+    devices,
+    inventory,
+    logger.child({ module: 'corrections' }),
+    config.snapshotTimeoutMs,
+    blobs,
+  );
+  const cropMover = new CropMover(db, blobs, logger.child({ module: 'corrections' }));
+  cropMover.start();
   const live = new LiveHub(db, logger.child({ module: 'live' }));
   // suggestions order from the stored forecasts; an item without one is ordered up to par
   const suggestions = new SuggestionService({ db, inventory, demand: forecast });
-  const orders = new OrderService({ db, inventory, suggestions, mailer: alerts.notifier.email, logger });
+  const orders = new OrderService({ db, inventory, suggestions, mailer: alerts.notifier.email, logger, blobs });
   await live.start();
   // the app's JWT signer, once buildApp has made it: ownerAccessToken() signs with it
   let signAccessToken: ((p: Principal) => string) | undefined;
@@ -200,6 +227,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       pos: { pos, csv: new CsvImportService(db, pos, ledger) },
       variance,
       deadLetters: new DeadLetterService(db),
+      blobs,
     }),
   });
   const url = await app
@@ -242,6 +270,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     db,
     logger,
     jobs,
+    blobs,
     seedDemo: (o?: string) => seedDemo(db, o ?? orgId),
     ownerAccessToken: () =>
       seededOwner && signAccessToken ? signAccessToken({ sub: seededOwner.userId, org: seededOwner.orgId, role: 'owner' }) : undefined,
@@ -250,6 +279,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       await link.stop().catch(() => undefined);
       await app.close();
       variance.stop();
+      retention.stop();
+      cropMover.stop();
       await jobs.stop();
       await visionRunner.close();
       forecast.stop();
@@ -259,6 +290,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       await alerts.stop();
       await broker?.close();
       redis?.close();
+      blobs.close();
       await db.close();
     },
   };

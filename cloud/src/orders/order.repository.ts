@@ -79,15 +79,31 @@ export class OrderRepository {
   }
 
   /** Moves the order only if it is still in `from` (the caller checked the move); undefined when it was not. */
-  async move(orgId: string, id: string, from: OrderState, to: OrderState, set: { sendError?: string | null; sent?: boolean } = {}) {
+  async move(
+    orgId: string,
+    id: string,
+    from: OrderState,
+    to: OrderState,
+    set: { sendError?: string | null; sent?: boolean; pdfKey?: string } = {},
+  ) {
     const { rows } = await this.db.query<PurchaseOrder>(
       `UPDATE purchase_orders SET status = $4, updated_at = now(),
          send_error = CASE WHEN $5::boolean THEN $6 ELSE send_error END,
-         sent_at = CASE WHEN $7::boolean THEN now() ELSE sent_at END
+         sent_at = CASE WHEN $7::boolean THEN now() ELSE sent_at END,
+         pdf_key = COALESCE($8, pdf_key)
        WHERE org_id = $1 AND id = $2 AND status = $3 RETURNING ${COLS}`,
-      [orgId, id, from, to, set.sendError !== undefined, set.sendError ?? null, set.sent ?? false],
+      [orgId, id, from, to, set.sendError !== undefined, set.sendError ?? null, set.sent ?? false, set.pdfKey ?? null],
     );
     return rows[0];
+  }
+
+  /** undefined: no such order; null: not sent yet, so no PDF kept. */
+  async pdfKey(orgId: string, id: string): Promise<string | null | undefined> {
+    const { rows } = await this.db.query<{ key: string | null }>(
+      'SELECT pdf_key AS key FROM purchase_orders WHERE org_id = $1 AND id = $2',
+      [orgId, id],
+    );
+    return rows[0] && rows[0].key;
   }
 
   async setSendError(orgId: string, id: string, error: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ORDER_STATES, orderSuggestions, purchaseOrder } from '@smartstock/api';
+import { binary, ORDER_STATES, orderSuggestions, purchaseOrder } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
 import type { OrderService } from './order.service.js';
@@ -65,6 +65,27 @@ export default async function orderRoutes(app: App, o: { orders: OrderService; s
     '/orders/:id',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, response: { 200: purchaseOrder } } },
     (req) => s.get(actor(req).orgId, req.params.id),
+  );
+  r.get(
+    '/orders/:id/pdf',
+    {
+      onRequest: app.authorize(...manage),
+      schema: {
+        tags,
+        summary: 'The PDF the order was sent to the supplier as (kept in object storage); 404 no_pdf before it is sent',
+        params: idParam,
+        response: { 200: { content: { 'application/pdf': { schema: binary } } } },
+      },
+    },
+    async (req, reply) => {
+      const pdf = await s.pdf(actor(req).orgId, req.params.id);
+      return reply
+        .type('application/pdf')
+        .header('content-length', pdf.info.size)
+        .header('content-disposition', `inline; filename="${pdf.filename}"`)
+        .header('cache-control', 'private, max-age=3600')
+        .send(pdf.body);
+    },
   );
   r.post(
     '/orders/create',

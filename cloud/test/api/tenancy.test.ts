@@ -210,6 +210,9 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       ['GET', `/api/v1/pos/csv/mapping?venueId=${b.demo.venueId}`, undefined],
       ['PUT', '/api/v1/pos/csv/mapping', { venueId: b.demo.venueId, columns: { item: 'I', quantity: 'Q', soldAt: 'T' } }],
       ['GET', `/api/v1/recipes?venueId=${b.demo.venueId}`, undefined],
+      // a blob key of B's, whether or not it exists: answered as missing
+      ['GET', `/api/v1/blobs/org/${b.demo.orgId}/snapshot/${B_DEVICE}/cam-1/any.jpg`, undefined],
+      ['GET', `/api/v1/blobs/org/${b.demo.orgId}/crop/${bCorrection}.jpg`, undefined],
       ['PUT', '/api/v1/recipes', { venueId: b.demo.venueId, kind: 'item', posKey: 'X', name: 'X', components: [] }],
       [
         'PUT',
