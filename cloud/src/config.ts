@@ -132,6 +132,13 @@ export const cloudConfigSchema = z
         .default(5)
         .describe('before the first retry of an order fetch from a POS API that failed; doubled for each one after'),
     }),
+    metrics: section({
+      token: z
+        .string()
+        .min(16, 'use at least 16 characters')
+        .optional()
+        .describe('GET /metrics wants it as a bearer token; absent: /metrics answers loopback only'),
+    }),
     jobs: section({
       pollingIntervalSeconds: z
         .number()
@@ -184,6 +191,7 @@ export const CLOUD_ENV = {
   SMARTSTOCK_POS_SECRET_KEY: 'pos.secretKey',
   PUBLIC_BASE_URL: 'pos.publicBaseUrl',
   SQUARE_API_URL: 'pos.squareApiUrl',
+  SMARTSTOCK_METRICS_TOKEN: 'metrics.token',
   ...ALERTS_ENV,
 } as const;
 

@@ -55,6 +55,8 @@ export function trueUnits(trueCount: number, trueFills: number[] | null, model: 
  * the true count until the camera's next reading replaces it.
  */
 export class CorrectionService {
+  private readonly corrected: ((orgId: string, venueId: string) => Promise<unknown>)[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly devices: Pick<DeviceService, 'snapshot'>,
@@ -62,6 +64,11 @@ export class CorrectionService {
     private readonly log: Logger,
     private readonly snapshotTimeoutMs: number,
   ) {}
+
+  /** Called after each correction commits (vision's drift watch); its failure is logged and never fails the correction. */
+  onCorrected(fn: (orgId: string, venueId: string) => Promise<unknown>): void {
+    this.corrected.push(fn);
+  }
 
   async correct(a: Actor, ref: SlotRef, input: CorrectionInput) {
     const repo = new CorrectionRepository(this.db);
@@ -116,6 +123,8 @@ export class CorrectionService {
         stock = r.stock;
       }
     }
+    for (const fn of this.corrected)
+      await fn(a.orgId, slot.venueId).catch((err: unknown) => this.log.warn({ err }, 'after-correction hook failed'));
     return { correction, crop: correction.crop, cropMissing: correction.cropMissing, stock };
   }
 
