@@ -23,7 +23,16 @@ describe('model accuracy and the audit log in the dashboard', () => {
       `INSERT INTO slot_corrections (org_id, venue_id, location_id, device_id, camera_id, slot_id, polygon, model_count, model_fills,
          true_count, crop_missing, model_versions, created_at)
        VALUES ($1, $2, $3, 'anchor-edge-1', 'cam-1', 'slot-1', '[[0,0],[1,0],[1,1]]', $4, $5, $6, 'constructed', $7, $8)`,
-      [s.demo.orgId, s.demo.venueId, s.demo.locations.mainBar, model, JSON.stringify(Array(model).fill(1)), truth, JSON.stringify(versions), at],
+      [
+        s.demo.orgId,
+        s.demo.venueId,
+        s.demo.locations.mainBar,
+        model,
+        JSON.stringify(Array(model).fill(1)),
+        truth,
+        JSON.stringify(versions),
+        at,
+      ],
     );
 
   beforeAll(async () => {
@@ -67,7 +76,13 @@ describe('model accuracy and the audit log in the dashboard', () => {
     await old.waitFor();
     // old: 6 corrections, 3 confirmed, errors 1+2+3 over 6 = 1.00; new: 4, 3 confirmed, 1 over 4 = 0.25
     expect(await old.locator('td').allInnerTexts()).toEqual(['detector 1.0 + fill 0.1', '6', '50 %', '50 %', '1.00 bottles', '–']);
-    expect((await fresh.locator('td').allInnerTexts()).slice(0, 5)).toEqual(['detector 2.0 + fill 0.1', '4', '75 %', '25 %', '0.25 bottles']);
+    expect((await fresh.locator('td').allInnerTexts()).slice(0, 5)).toEqual([
+      'detector 2.0 + fill 0.1',
+      '4',
+      '75 %',
+      '25 %',
+      '0.25 bottles',
+    ]);
     // the chart: one line per model version, named in its legend
     await page.locator('.chart canvas').waitFor();
     const legend = await page.locator('.chart .u-legend .u-series').allInnerTexts();

@@ -28,7 +28,11 @@ function check(req: FastifyRequest, token: string | undefined): void {
   }
   const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
   if (proxied || !LOOPBACK.test(req.socket.remoteAddress ?? ''))
-    throw new AppError(403, 'forbidden', '/metrics answers loopback only; set metrics.token (SMARTSTOCK_METRICS_TOKEN) to scrape from elsewhere');
+    throw new AppError(
+      403,
+      'forbidden',
+      '/metrics answers loopback only; set metrics.token (SMARTSTOCK_METRICS_TOKEN) to scrape from elsewhere',
+    );
 }
 
 /** HTTP latency of every route (by its pattern), and GET /metrics in Prometheus' text format. */

@@ -17,7 +17,8 @@ describe('GET /api/v1/audit', () => {
   let managerId: string;
   let manager: string;
   const suppliers: string[] = [];
-  const read = async (q = '', token = t.ownerToken) => t.api<{ entries: Entry[]; nextCursor: string | null }>('GET', `/api/v1/audit${q}`, { token });
+  const read = async (q = '', token = t.ownerToken) =>
+    t.api<{ entries: Entry[]; nextCursor: string | null }>('GET', `/api/v1/audit${q}`, { token });
 
   beforeAll(async () => {
     t = await build();
@@ -56,7 +57,9 @@ describe('GET /api/v1/audit', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const r: { body: { entries: Entry[]; nextCursor: string | null } } = await read(`?entity=supplier&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const r: { body: { entries: Entry[]; nextCursor: string | null } } = await read(
+        `?entity=supplier&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen.push(...r.body.entries.map((e) => e.id));
       cursor = r.body.nextCursor;
       pages++;

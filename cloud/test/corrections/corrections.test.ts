@@ -218,7 +218,7 @@ describe('slot corrections over real HTTP, with a device answering snapshots ove
     expect(elsewhere.body.error.field).toBe('observationId');
   });
 
-  it('records the model versions the device runs on its readings, and each correction keeps its reading\'s', async () => {
+  it("records the model versions the device runs on its readings, and each correction keeps its reading's", async () => {
     const models = makeOnlineStatus({ deviceId: DEV }).models;
     const obs = makeObservation({ cameraId: 'cam-1', slotId: 'slot-1', sku: 'TITOS-750', count: 2, fills: [1, 1], units: 2 });
     await dev.publishAsync(TOPICS.obs(DEV), JSON.stringify(makeBatch({ deviceId: DEV, seq: 3, observations: [obs] })), { qos: 1 });

@@ -21,7 +21,16 @@ describe('the Grafana dashboard and the scrape config', () => {
       expect(exported.has(base), `${name} is not exported by the cloud`).toBe(true);
     }
     const titles = dash.panels.map((p) => p.title).join(' | ');
-    for (const what of ['HTTP latency', 'Ingest rate', 'Ingest lag', 'Dead letters', 'Job queue depth', 'Job runs', 'WebSocket', 'Notifications'])
+    for (const what of [
+      'HTTP latency',
+      'Ingest rate',
+      'Ingest lag',
+      'Dead letters',
+      'Job queue depth',
+      'Job runs',
+      'WebSocket',
+      'Notifications',
+    ])
       expect(titles).toContain(what);
   });
 

@@ -162,7 +162,15 @@ describe('the vision model watched for drift', () => {
     for (let i = 0; i < 3; i++) await insert(t, t.demo.venueId, t.demo.locations.mainBar, { at: recent, versions: V2, model: 4, truth: 2 });
     const token = t.ownerToken;
     await t.api('POST', '/api/v1/devices', { token, body: { id: 'drift-edge', venueId: t.demo.venueId, name: 'Drift' } });
-    const slot = { id: 's1', itemId: t.demo.items['TITOS-750'], polygon: [[0, 0], [1, 0], [1, 1]] };
+    const slot = {
+      id: 's1',
+      itemId: t.demo.items['TITOS-750'],
+      polygon: [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+      ],
+    };
     const camera = { id: 'c1', locationId: t.demo.locations.mainBar, url: 'rtsp://10.0.0.9/s', slots: [slot] };
     expect((await t.api('PUT', '/api/v1/devices/drift-edge/cameras', { token, body: { cameras: [camera] } })).status).toBe(200);
     const before = (await t.api('GET', '/api/v1/alerts', { token })).body as { rule: string }[];

@@ -19,7 +19,12 @@ export function toErrorSeries(series: AccuracySeries[], from: string, to: string
   return [xs, ...lines];
 }
 
-export function drawAccuracyChart(el: HTMLElement, series: AccuracySeries[], range: { from: string; to: string }, width: number): () => void {
+export function drawAccuracyChart(
+  el: HTMLElement,
+  series: AccuracySeries[],
+  range: { from: string; to: string },
+  width: number,
+): () => void {
   const data = toErrorSeries(series, range.from, range.to);
   const top = Math.max(1, ...data.slice(1).flatMap((l) => l.map((v) => v ?? 0))) * 1.15;
   const axis = { stroke: '#a3b0bd', grid: { stroke: '#2c3744' }, ticks: { stroke: '#2c3744' } };
