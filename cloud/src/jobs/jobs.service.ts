@@ -216,7 +216,10 @@ export class JobQueue {
     const log = this.log.child({ job: name, jobId: job.id, attempt });
     const payload = def.payload.safeParse(job.data.payload);
     // a payload sent by an older version that this one no longer reads: retrying will not help, but says why
-    if (!payload.success) throw new Error(`bad payload: ${describe(payload.error)}`);
+    if (!payload.success) {
+      this.o.onRun?.(name, attempt > retries ? 'failed' : 'retry');
+      throw new Error(`bad payload: ${describe(payload.error)}`);
+    }
     try {
       const result = await def.run(payload.data, {
         jobId: job.id,

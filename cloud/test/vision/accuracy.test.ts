@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type TestCloud } from '../support/cloud.js';
 import { accuracyOf, modelVersionLabel } from '../../src/vision/accuracy.js';
+import { AccuracyService } from '../../src/vision/index.js';
 
 const V1 = { detector: '1.0', fill: '0.1' };
 const V2 = { fill: '0.1', detector: '2.0' };
@@ -154,6 +155,17 @@ describe('the vision model watched for drift', () => {
     expect(notADay.status).toBe(400);
     expect((await t.api('GET', '/api/v1/vision/accuracy', { token: await t.userWithRole('manager') })).status).toBe(200);
     expect((await t.api('GET', '/api/v1/vision/accuracy', { token: await t.userWithRole('bartender') })).status).toBe(403);
+  });
+
+  it("the hourly sweep feeds each venue with recent corrections its window's figures, across organisations", async () => {
+    const fed: unknown[] = [];
+    const at = new Date('2026-03-04T12:00:00Z');
+    const s = new AccuracyService(t.cloud.db, { alerts: { modelDrift: async (r) => void fed.push(r) }, windowDays: 2, now: () => at });
+    // the sweep looks back two windows (from 28 February noon); the figures cover one (from 2 March noon): v1's 2→2, v2's 3→3 and 1→0
+    expect(await s.sweep()).toBe(1);
+    expect(fed).toEqual([
+      { orgId: t.cloud.orgId, venueId: t.demo.venueId, at, countError: 0.3333, judged: 3, corrections: 3, windowDays: 2 },
+    ]);
   });
 
   it('raises model_drift when the count error of the last window passes the threshold, suggesting the corrections export', async () => {
