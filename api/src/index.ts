@@ -16,6 +16,8 @@ export * from './ingest.js';
 export * from './alerts.js';
 export * from './corrections.js';
 export * from './vision.js';
+export * from './accuracy.js';
+export * from './audit.js';
 export * from './jobs.js';
 export * from './suppliers.js';
 export * from './orders.js';

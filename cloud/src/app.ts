@@ -34,6 +34,9 @@ import { recipesModule, type RecipeService } from './recipes/index.js';
 import { posModule, type CsvImportService, type PosService } from './pos/index.js';
 import { varianceModule, type VarianceService } from './variance/index.js';
 import { blobsModule, type BlobStore } from './blobs/index.js';
+import { auditModule, type AuditService } from './audit/index.js';
+import { metricsPlugin, type CloudMetrics } from './metrics/index.js';
+import type { AccuracyService } from './vision/index.js';
 
 /** What each module's plugin is handed: its service, built in server.ts. */
 export interface ApiModules {
@@ -58,6 +61,8 @@ export interface ApiModules {
   deadLetters?: DeadLetterService | undefined;
   /** object storage: GET /blobs/<key> */
   blobs?: BlobStore | undefined;
+  accuracy?: AccuracyService | undefined;
+  audit?: AuditService | undefined;
 }
 
 export interface AppDeps {
@@ -69,6 +74,8 @@ export interface AppDeps {
   modules: (signAccessToken: (p: Principal) => string) => ApiModules;
   /** REDIS_URL: rate limits shared by every instance */
   redis?: RedisLink | undefined;
+  /** GET /metrics and HTTP latency by route */
+  metrics?: CloudMetrics | undefined;
 }
 
 /** Never log a token, even one a client wrongly put in a query string. */
@@ -92,6 +99,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errors);
+  // first: its latency hook then sees every route registered after it
+  if (deps.metrics) await app.register(metricsPlugin, { metrics: deps.metrics, token: deps.config.metrics.token });
   await app.register(textInput);
   await app.register(contract);
   await app.register(docs);
@@ -136,7 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(devicesModule, { devices: m.devices, snapshotTimeoutMs: deps.config.snapshotTimeoutMs });
       await api.register(liveModule, { hub: m.live, venues: m.venues });
       if (m.alerts) await api.register(alertsModule, m.alerts);
-      if (m.vision) await api.register(visionModule, { vision: m.vision });
+      if (m.vision) await api.register(visionModule, { vision: m.vision, accuracy: m.accuracy });
       if (m.corrections) await api.register(correctionsModule, { corrections: m.corrections });
       if (m.jobs) await api.register(jobRoutes, { jobs: m.jobs });
       if (m.suppliers) await api.register(suppliersModule, { suppliers: m.suppliers });
@@ -147,6 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.variance) await api.register(varianceModule, { variance: m.variance });
       if (m.deadLetters) await api.register(deadLettersModule, { deadLetters: m.deadLetters });
       if (m.blobs) await api.register(blobsModule, { blobs: m.blobs, signedUrlSeconds: deps.config.blobs.s3.signedUrlSeconds });
+      if (m.audit) await api.register(auditModule, { audit: m.audit });
     },
     { prefix: '/api/v1' },
   );

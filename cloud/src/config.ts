@@ -157,6 +157,13 @@ export const cloudConfigSchema = z
       weather: z.boolean().default(true).describe('false: never ask for weather (a cloud with no way out)'),
       outsideTimeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('for a weather or iCal call'),
     }),
+    metrics: section({
+      token: z
+        .string()
+        .min(16, 'use at least 16 characters')
+        .optional()
+        .describe('GET /metrics wants it as a bearer token; absent: /metrics answers loopback only'),
+    }),
     jobs: section({
       pollingIntervalSeconds: z
         .number()
@@ -213,6 +220,7 @@ export const CLOUD_ENV = {
   OPEN_METEO_ARCHIVE_URL: 'forecast.weatherArchiveUrl',
   FORECAST_WEATHER: 'forecast.weather',
   TOAST_API_URL: 'pos.toastApiUrl',
+  SMARTSTOCK_METRICS_TOKEN: 'metrics.token',
   ...ALERTS_ENV,
   ...BLOBS_ENV,
 } as const;

@@ -7,7 +7,7 @@ import { writeSecret } from '@smartstock/pki';
 import { parseCloudConfig, type CloudConfigInput } from './config.js';
 import { buildApp } from './app.js';
 import { migrate, openDb, type Db } from './db/index.js';
-import { JobQueue } from './jobs/index.js';
+import { JobQueue, repeatEvery } from './jobs/index.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
 import { connectRedis } from './redis/client.js';
 import { redisBus } from './redis/bus.js';
@@ -22,7 +22,7 @@ import { LiveHub } from './live/index.js';
 import { startAlerts } from './alerts/index.js';
 import { CorrectionService, CropMover } from './corrections/index.js';
 import { BlobRetention, createBlobStore, type BlobStore } from './blobs/index.js';
-import { VisionRunner, VisionService } from './vision/index.js';
+import { AccuracyService, VisionRunner, VisionService } from './vision/index.js';
 import { CalendarService, ForecastRunner, ForecastService, OpenMeteo } from './forecast/index.js';
 import { seedDemo, type DemoSeed } from './seed/index.js';
 import { SupplierService } from './suppliers/index.js';
@@ -39,6 +39,8 @@ import {
   posSecretKey,
 } from './pos/index.js';
 import { VarianceService } from './variance/index.js';
+import { AuditService } from './audit/index.js';
+import { createMetrics } from './metrics/index.js';
 
 export interface RunningCloud {
   url: string;
@@ -100,7 +102,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   );
 
   // Every service is built here and handed what it needs; modules' plugins get their service as register options.
-  const alerts = await startAlerts({ db, config: config.alerts, logger });
+  const metrics = createMetrics();
+  const alerts = await startAlerts({ db, config: config.alerts, logger, onDelivery: (c, o) => metrics.notification(c, o) });
   // connected after the HTTP port is known (it names the MQTT client); services hold it from the start
   const link = createIngestLink();
   const inventory = new InventoryService(db, alerts.feed);
@@ -126,7 +129,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     });
   }
   const visionRunner = new VisionRunner({ logger, ...config.vision });
-  const jobs = new JobQueue({ db, logger, ...config.jobs });
+  const jobs = new JobQueue({ db, logger, ...config.jobs, onRun: (name, outcome) => metrics.jobRun(name, outcome) });
+  metrics.sources.jobDepths = () => jobs.depths();
   const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }), jobs, blobs, config.vision.jobTimeoutSeconds);
   await vision.registerJobs();
   const retention = new BlobRetention(blobs, jobs, config.blobs, logger.child({ module: 'blobs' }));
@@ -190,7 +194,12 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   );
   const cropMover = new CropMover(db, blobs, logger.child({ module: 'corrections' }));
   cropMover.start();
+  // the vision model watched for drift: after each correction, and hourly for venues whose window moved on
+  const accuracy = new AccuracyService(db, { alerts: alerts.feed, windowDays: config.alerts.rules.modelDrift.windowDays });
+  corrections.onCorrected((org, venue) => accuracy.watch(org, venue));
+  const driftSweep = repeatEvery(3_600_000, () => accuracy.sweep(), { log: logger, failed: 'drift sweep failed' });
   const live = new LiveHub(db, logger.child({ module: 'live' }));
+  metrics.sources.webSocketClients = () => live.size;
   // suggestions order from the stored forecasts; an item without one is ordered up to par
   const suggestions = new SuggestionService({ db, inventory, demand: forecast });
   const orders = new OrderService({ db, inventory, suggestions, mailer: alerts.notifier.email, logger, blobs });
@@ -203,6 +212,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     config,
     redis,
     jwtSecret: config.auth.jwtSecret ?? jwtSecretFile(dataDir),
+    metrics,
     modules: (sign) => ({
       auth: new AuthService({
         db,
@@ -228,6 +238,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       variance,
       deadLetters: new DeadLetterService(db),
       blobs,
+      accuracy,
+      audit: new AuditService(db),
     }),
   });
   const url = await app
@@ -257,6 +269,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       db,
       logger.child({ module: 'ingest' }),
       deadLetterLimit(config.deadLetters.perDevicePerMinute, logger),
+      metrics.ingest,
     ),
   );
 
@@ -276,6 +289,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       seededOwner && signAccessToken ? signAccessToken({ sub: seededOwner.userId, org: seededOwner.orgId, role: 'owner' }) : undefined,
     async stop() {
       pruner.stop();
+      driftSweep.stop();
       await link.stop().catch(() => undefined);
       await app.close();
       variance.stop();

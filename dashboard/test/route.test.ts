@@ -10,6 +10,8 @@ describe('hash routes', () => {
     { name: 'shelf', deviceId: 'anchor-edge:1', cameraId: 'cam-1' },
     { name: 'devices' },
     { name: 'slots', deviceId: 'anchor_edge-1', cameraId: 'cam.2' },
+    { name: 'accuracy' },
+    { name: 'audit' },
   ];
   it.each(routes)('round-trips %o', (r) => expect(parseRoute(href(r))).toEqual(r));
   it('reads an unknown or empty hash as the overview', () => {

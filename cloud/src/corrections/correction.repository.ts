@@ -9,6 +9,8 @@ export interface ModelAnswer {
   units: number;
   confidence: number;
   trusted: boolean;
+  /** the models that made the reading; null for readings from before they were recorded */
+  modelVersions: Record<string, string> | null;
 }
 
 /** A configured slot with everything a correction copies from it. */
@@ -51,6 +53,7 @@ export interface Correction {
   modelCount: number | null;
   modelFills: (number | null)[] | null;
   modelConfidence: number | null;
+  modelVersions: Record<string, string> | null;
   trueCount: number;
   trueFills: number[] | null;
   note: string | null;
@@ -67,7 +70,8 @@ type ExportRow = Correction & { polygon: [number, number][]; stored: StoredCrop 
 const COLS = `c.id, c.venue_id AS "venueId", c.location_id AS "locationId", c.device_id AS "deviceId", c.camera_id AS "cameraId",
   c.slot_id AS "slotId", c.item_id AS "itemId", c.observation_id AS "observationId", c.observed_at AS "observedAt",
   c.model_count AS "modelCount", c.model_fills AS "modelFills", c.model_confidence AS "modelConfidence",
-  c.true_count AS "trueCount", c.true_fills AS "trueFills", c.note, c.user_id AS "userId", c.transaction_id AS "transactionId",
+  c.model_versions AS "modelVersions", c.true_count AS "trueCount", c.true_fills AS "trueFills", c.note, c.user_id AS "userId",
+  c.transaction_id AS "transactionId",
   c.crop_width AS "cropWidth", c.crop_height AS "cropHeight", COALESCE(c.crop_bytes, octet_length(c.crop_jpeg)) AS "cropBytes",
   c.crop_missing AS "cropMissing", c.frame_at AS "frameAt", c.created_at AS "createdAt"`;
 
@@ -117,7 +121,8 @@ export class CorrectionRepository {
   /** The slot's latest observation, or the one with this id when it is the slot's. */
   async latestAnswer(orgId: string, s: CorrectableSlot, id?: string) {
     const { rows } = await this.db.query<ModelAnswer>(
-      `SELECT id AS "observationId", at AS "observedAt", count, fills, units::float8 AS units, confidence, trusted
+      `SELECT id AS "observationId", at AS "observedAt", count, fills, units::float8 AS units, confidence, trusted,
+              model_versions AS "modelVersions"
        FROM observations
        WHERE org_id = $1 AND device_id = $2 AND camera_id = $3 AND slot_id = $4
          AND ($5::uuid IS NULL OR id = $5)
@@ -152,8 +157,9 @@ export class CorrectionRepository {
     const { rows } = await this.db.query<{ id: string }>(
       `INSERT INTO slot_corrections (org_id, venue_id, location_id, device_id, camera_id, slot_id, item_id, polygon,
          observation_id, observed_at, model_count, model_fills, model_confidence, true_count, true_fills, note, user_id,
-         crop_jpeg, crop_width, crop_height, crop_missing, frame_at, crop_key, crop_bytes, id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+         crop_jpeg, crop_width, crop_height, crop_missing, frame_at, crop_key, crop_bytes, id, model_versions)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
+         $26)
        RETURNING id`,
       [
         orgId,
@@ -181,6 +187,7 @@ export class CorrectionRepository {
         c.crop?.key ?? null,
         c.crop?.key ? c.crop.jpeg.length : null,
         id,
+        c.model?.modelVersions ? JSON.stringify(c.model.modelVersions) : null,
       ],
     );
     return (await this.get(orgId, rows[0]!.id))!;

@@ -59,6 +59,8 @@ export function trueUnits(trueCount: number, trueFills: number[] | null, model: 
  * the true count until the camera's next reading replaces it.
  */
 export class CorrectionService {
+  private readonly corrected: ((orgId: string, venueId: string) => Promise<unknown>)[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly devices: Pick<DeviceService, 'snapshot'>,
@@ -68,6 +70,11 @@ export class CorrectionService {
     /** where crops are kept */
     private readonly blobs: BlobStore,
   ) {}
+
+  /** Called after each correction commits (vision's drift watch); its failure is logged and never fails the correction. */
+  onCorrected(fn: (orgId: string, venueId: string) => Promise<unknown>): void {
+    this.corrected.push(fn);
+  }
 
   async correct(a: Actor, ref: SlotRef, input: CorrectionInput) {
     const repo = new CorrectionRepository(this.db);
@@ -130,6 +137,8 @@ export class CorrectionService {
         stock = r.stock;
       }
     }
+    for (const fn of this.corrected)
+      await fn(a.orgId, slot.venueId).catch((err: unknown) => this.log.warn({ err }, 'after-correction hook failed'));
     return { correction, crop: correction.crop, cropMissing: correction.cropMissing, stock };
   }
 

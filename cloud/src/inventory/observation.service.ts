@@ -35,12 +35,24 @@ export class ObservationService {
     const rows = toRows(batch, device);
     const { stored, levels } = await this.db.transaction(async (tx) => {
       const r = repos(tx);
-      const fresh = await r.observations.insertBatch(device.orgId, device.id, batch.seq, rows);
+      const fresh = await r.observations.insertBatch(device.orgId, device.id, batch.seq, rows, modelVersions(device.health));
       return { stored: fresh.length, levels: fresh.length ? await publishLive(r, device, fresh) : [] };
     });
     if (levels.length) await this.alerts?.stockLevels(device.orgId, device.venueId, levels);
     return { stored, duplicates: rows.length - stored };
   }
+}
+
+/**
+ * The models the device runs, from its last status (the batch itself does not carry them: protocol v1).
+ * A device restarts to load new models and publishes its status on start, so this is the batch's models
+ * except for batches queued before an upgrade and sent after it, which are few and short-lived.
+ */
+export function modelVersions(health: unknown): Record<string, string> | null {
+  const m = (health as { models?: unknown } | null)?.models;
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return null;
+  const out = Object.entries(m).filter((e): e is [string, string] => typeof e[1] === 'string');
+  return out.length ? Object.fromEntries(out) : null;
 }
 
 function toRows(batch: ObservationBatch, device: ObservingDevice): ObservationRow[] {

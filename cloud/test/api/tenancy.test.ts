@@ -213,6 +213,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       // a blob key of B's, whether or not it exists: answered as missing
       ['GET', `/api/v1/blobs/org/${b.demo.orgId}/snapshot/${B_DEVICE}/cam-1/any.jpg`, undefined],
       ['GET', `/api/v1/blobs/org/${b.demo.orgId}/crop/${bCorrection}.jpg`, undefined],
+      ['GET', `/api/v1/vision/accuracy?venueId=${b.demo.venueId}`, undefined],
       ['PUT', '/api/v1/recipes', { venueId: b.demo.venueId, kind: 'item', posKey: 'X', name: 'X', components: [] }],
       [
         'PUT',
@@ -270,6 +271,15 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       bSupplier,
     );
     expect((await t.api('GET', '/api/v1/orders', { token: t.ownerToken })).body).toEqual([]);
+    // B's audit trail (its correction, supplier, order…) and B's corrections in the accuracy figures stay B's
+    const bTrail = (await t.api('GET', '/api/v1/audit?limit=200', { token: b.token })).body.entries as { entityId: string | null }[];
+    expect(bTrail.map((e) => e.entityId)).toContain(bSupplier);
+    const aTrail = (await t.api('GET', `/api/v1/audit?limit=200&actor=${bOwner}`, { token: t.ownerToken })).body.entries;
+    expect(aTrail).toEqual([]);
+    const aAll = (await t.api('GET', '/api/v1/audit?limit=200', { token: t.ownerToken })).body.entries as { entityId: string | null }[];
+    expect(aAll.map((e) => e.entityId)).not.toContain(bSupplier);
+    expect((await t.api('GET', '/api/v1/vision/accuracy', { token: b.token })).body.venues).toHaveLength(1);
+    expect((await t.api('GET', '/api/v1/vision/accuracy', { token: t.ownerToken })).body.venues).toEqual([]);
     // receiving A's order into B's location (e-mail goes to the log channel in this build)
     await t.api('PATCH', `/api/v1/suppliers/${aSupplier}`, { token: t.ownerToken, body: { email: 'orders@a.example' } });
     const aOrder = (
