@@ -35,10 +35,16 @@ export class CommitWatch {
     await Promise.all([listen.connect(), read.connect()]);
     const w = new CommitWatch(listen, read);
     listen.on('notification', (n) => {
-      const id = Number(n.payload);
-      w.seen.set(id, wall());
-      w.pending.push(id);
-      w.reading ??= w.drain().finally(() => (w.reading = undefined));
+      const at = wall();
+      // one id or several, comma-separated, as LiveHub reads them
+      for (const id of (n.payload ?? '').split(',').map(Number)) {
+        w.seen.set(id, at);
+        w.pending.push(id);
+      }
+      w.reading ??= w
+        .drain()
+        .catch((e: Error) => void process.stderr.write(`commit watch: ${e.message}\n`))
+        .finally(() => (w.reading = undefined));
     });
     await listen.query(`LISTEN ${LIVE_CHANNEL}`);
     return w;
