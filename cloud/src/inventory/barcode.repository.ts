@@ -40,7 +40,11 @@ export class BarcodeRepository {
   }
 
   async remove(orgId: string, itemId: string, barcode: string): Promise<boolean> {
-    const r = await this.db.query('DELETE FROM item_barcodes WHERE org_id = $1 AND item_id = $2 AND barcode = $3', [orgId, itemId, barcode]);
+    const r = await this.db.query('DELETE FROM item_barcodes WHERE org_id = $1 AND item_id = $2 AND barcode = $3', [
+      orgId,
+      itemId,
+      barcode,
+    ]);
     return r.rowCount > 0;
   }
 

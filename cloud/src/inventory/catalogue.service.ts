@@ -80,7 +80,13 @@ export class CatalogueService {
       if (!mine) {
         if (item.barcode === null) await items.update(a.orgId, itemId, { barcode });
         else await codes.add(a.orgId, itemId, barcode);
-        await auditLog(tx).record(a.orgId, { userId: a.userId, action: 'add_barcode', entity: 'item', entityId: itemId, detail: { barcode } });
+        await auditLog(tx).record(a.orgId, {
+          userId: a.userId,
+          action: 'add_barcode',
+          entity: 'item',
+          entityId: itemId,
+          detail: { barcode },
+        });
       }
       return { itemId, barcodes: await codes.ofItem(a.orgId, itemId) };
     });
@@ -95,7 +101,13 @@ export class CatalogueService {
       if (!item) throw notFound('item');
       if (item.barcode === barcode) await items.update(a.orgId, itemId, { barcode: await codes.takeOldest(a.orgId, itemId) });
       else if (!(await codes.remove(a.orgId, itemId, barcode))) throw notFound(`barcode ${barcode} on "${item.name}"`);
-      await auditLog(tx).record(a.orgId, { userId: a.userId, action: 'remove_barcode', entity: 'item', entityId: itemId, detail: { barcode } });
+      await auditLog(tx).record(a.orgId, {
+        userId: a.userId,
+        action: 'remove_barcode',
+        entity: 'item',
+        entityId: itemId,
+        detail: { barcode },
+      });
       return { itemId, barcodes: await codes.ofItem(a.orgId, itemId) };
     });
   }

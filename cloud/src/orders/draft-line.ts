@@ -30,13 +30,23 @@ export async function addToDraft(db: Db, a: Actor, input: DraftLineInput) {
     const asked = input.supplierId ? await suppliers.get(a.orgId, input.supplierId) : undefined;
     if (input.supplierId && !asked) throw notFound('supplier');
     const offers = await suppliers.offers(a.orgId, { itemIds: [item.id] });
-    const names = new Map((await suppliers.list(a.orgId, offers.map((o) => o.supplierId))).map((s) => [s.id, s.name]));
+    const names = new Map(
+      (
+        await suppliers.list(
+          a.orgId,
+          offers.map((o) => o.supplierId),
+        )
+      ).map((s) => [s.id, s.name]),
+    );
     if (asked) names.set(asked.id, asked.name);
     const offer = pickOffer(item.name, offers, names, input.supplierId);
     let order = await orders.draftFor(a.orgId, input.venueId, offer.supplierId);
     const created = !order;
     const line = { itemId: item.id, cases: input.cases, caseSize: offer.caseSize, casePrice: offer.casePrice, reason: null };
-    if (!order) order = await orders.create(a.orgId, { venueId: input.venueId, supplierId: offer.supplierId, notes: null, createdBy: a.userId }, [line]);
+    if (!order)
+      order = await orders.create(a.orgId, { venueId: input.venueId, supplierId: offer.supplierId, notes: null, createdBy: a.userId }, [
+        line,
+      ]);
     else await orders.addCases(a.orgId, order.id, line);
     await auditLog(tx).record(a.orgId, {
       userId: a.userId,
@@ -55,8 +65,7 @@ function pickOffer(itemName: string, offers: Offer[], names: Map<string, string>
     if (!o) throw badRequest(`${names.get(supplierId)} does not sell ${itemName}: add it to the supplier first`, 'supplierId');
     return o;
   }
-  if (!offers.length)
-    throw conflict(`no supplier sells ${itemName} yet: add one, with its case size, on the item's page`, 'itemId');
+  if (!offers.length) throw conflict(`no supplier sells ${itemName} yet: add one, with its case size, on the item's page`, 'itemId');
   const chosen = offers.find((o) => o.preferred) ?? (offers.length === 1 ? offers[0] : undefined);
   if (!chosen) {
     const list = offers.map((o) => names.get(o.supplierId)).join(' and ');

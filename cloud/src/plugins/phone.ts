@@ -24,7 +24,8 @@ export function toE164(input: string, country: string, o: { mobile?: boolean } =
   const home = country.toUpperCase() as CountryCode;
   const kind = o.mobile ? 'mobile number' : 'phone number';
   const parsed = /\d/.test(typed) && !/[a-z]{2,}/i.test(typed) ? parsePhoneNumberFromString(typed, home) : undefined;
-  if (!parsed) throw new InvalidPhoneError(`${typed || 'an empty value'} is not a phone number: type it as you would dial it, e.g. ${example(home)}`);
+  if (!parsed)
+    throw new InvalidPhoneError(`${typed || 'an empty value'} is not a phone number: type it as you would dial it, e.g. ${example(home)}`);
   // a number typed with its own +code is judged in that country, one typed as a local in the venue's
   if (!parsed.isValid()) {
     if (typed.startsWith('+') && !parsed.country) throw new InvalidPhoneError(`${typed} is not a valid ${kind} in any country`);
@@ -33,7 +34,9 @@ export function toE164(input: string, country: string, o: { mobile?: boolean } =
   const where = countryName(parsed.country ?? home);
   const type = parsed.getType();
   if (o.mobile && type !== undefined && type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE' && type !== 'PERSONAL_NUMBER')
-    throw new InvalidPhoneError(`${typed} is a ${where} ${type === 'FIXED_LINE' ? 'landline' : 'number that is not a mobile'}: text messages need a mobile number`);
+    throw new InvalidPhoneError(
+      `${typed} is a ${where} ${type === 'FIXED_LINE' ? 'landline' : 'number that is not a mobile'}: text messages need a mobile number`,
+    );
   return parsed.number;
 }
 

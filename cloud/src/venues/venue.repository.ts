@@ -48,10 +48,7 @@ export class VenueRepository {
   }
 
   async listVenues(orgId: string): Promise<Venue[]> {
-    const { rows } = await this.db.query<Venue>(
-      `SELECT ${VENUE_COLS} FROM venues WHERE org_id = $1 ORDER BY name`,
-      [orgId],
-    );
+    const { rows } = await this.db.query<Venue>(`SELECT ${VENUE_COLS} FROM venues WHERE org_id = $1 ORDER BY name`, [orgId]);
     return rows;
   }
 
@@ -82,10 +79,7 @@ export class VenueRepository {
   }
 
   async getVenue(orgId: string, id: string): Promise<Venue | undefined> {
-    const { rows } = await this.db.query<Venue>(`SELECT ${VENUE_COLS} FROM venues WHERE org_id = $1 AND id = $2`, [
-      orgId,
-      id,
-    ]);
+    const { rows } = await this.db.query<Venue>(`SELECT ${VENUE_COLS} FROM venues WHERE org_id = $1 AND id = $2`, [orgId, id]);
     return rows[0];
   }
 

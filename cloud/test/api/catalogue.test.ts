@@ -37,14 +37,21 @@ describe('catalogue API: items, barcodes, supplier codes, par levels', () => {
   it('refuses a barcode another item has (its zero-padded twin too), a bad check digit and a reorder point above par', async () => {
     const dup = await call('POST', '/inventory/items', { sku: 'DUP-1', name: 'Dup', barcode: '8002230000302' });
     expect(dup.status).toBe(409);
-    expect(dup.body.error).toMatchObject({ code: 'conflict', field: 'barcode', message: 'the barcode 8002230000302 is already on "Aperol"' });
+    expect(dup.body.error).toMatchObject({
+      code: 'conflict',
+      field: 'barcode',
+      message: 'the barcode 8002230000302 is already on "Aperol"',
+    });
     // Tito's is stored as UPC-A 619947000020; the EAN-13 reading of the same label is the same barcode
     const twin = await call('PATCH', `/inventory/items/${t.demo.items['JAMESON-750']}`, { barcode: '0619947000020' });
     expect(twin.status).toBe(409);
     expect(twin.body.error.message).toContain("Tito's Handmade Vodka");
     const typo = await call('POST', '/inventory/items', { sku: 'TYPO-1', name: 'Typo', barcode: '4006381333932' });
     expect(typo.status).toBe(400);
-    expect(typo.body.error).toMatchObject({ field: 'barcode', message: '4006381333932 is not a valid barcode: its last digit should be 1; check the digits' });
+    expect(typo.body.error).toMatchObject({
+      field: 'barcode',
+      message: '4006381333932 is not a valid barcode: its last digit should be 1; check the digits',
+    });
     const par = await call('PATCH', `/inventory/items/${t.demo.items['JAMESON-750']}`, {
       locations: [{ locationId: t.demo.locations.mainBar, parLevel: 2, reorderPoint: 5 }],
     });
@@ -111,7 +118,10 @@ describe('catalogue API: items, barcodes, supplier codes, par levels', () => {
     expect(set.body).toMatchObject({ supplierCode: 'RN-JAM-75', caseSize: 6 });
     const clash = await call('PUT', `/suppliers/${sup}/items`, { itemId: t.demo.items['TITOS-750'], supplierCode: 'rn-jam-75' });
     expect(clash.status).toBe(409);
-    expect(clash.body.error).toMatchObject({ field: 'supplierCode', message: `the supplier's code rn-jam-75 is already on "Jameson Irish Whiskey"` });
+    expect(clash.body.error).toMatchObject({
+      field: 'supplierCode',
+      message: `the supplier's code rn-jam-75 is already on "Jameson Irish Whiskey"`,
+    });
     const pricing = await call('GET', `/suppliers/pricing?item_id=${t.demo.items['JAMESON-750']}`);
     expect(pricing.body.offers[0]).toMatchObject({ supplierName: 'Republic National', supplierCode: 'RN-JAM-75', preferred: true });
   });
@@ -137,10 +147,22 @@ describe('catalogue API: items, barcodes, supplier codes, par levels', () => {
     const two = await call('POST', '/orders/draft-lines', { venueId: t.demo.venueId, itemId: t.demo.items['TITOS-750'], cases: 1 });
     expect(two.status).toBe(409);
     expect(two.body.error).toMatchObject({ field: 'supplierId' });
-    expect(two.body.error.message).toMatch(/^Tito's Handmade Vodka is sold by (Breakthru and Southern Glazer|Southern Glazer and Breakthru)/);
-    const named = await call('POST', '/orders/draft-lines', { venueId: t.demo.venueId, itemId: t.demo.items['TITOS-750'], cases: 1, supplierId: sup2 });
+    expect(two.body.error.message).toMatch(
+      /^Tito's Handmade Vodka is sold by (Breakthru and Southern Glazer|Southern Glazer and Breakthru)/,
+    );
+    const named = await call('POST', '/orders/draft-lines', {
+      venueId: t.demo.venueId,
+      itemId: t.demo.items['TITOS-750'],
+      cases: 1,
+      supplierId: sup2,
+    });
     expect(named.body).toMatchObject({ supplierName: 'Breakthru', created: true });
-    const notSold = await call('POST', '/orders/draft-lines', { venueId: t.demo.venueId, itemId: t.demo.items['APEROL-1000'], cases: 1, supplierId: sup2 });
+    const notSold = await call('POST', '/orders/draft-lines', {
+      venueId: t.demo.venueId,
+      itemId: t.demo.items['APEROL-1000'],
+      cases: 1,
+      supplierId: sup2,
+    });
     expect(notSold.status).toBe(400);
     expect(notSold.body.error.message).toBe('Breakthru does not sell Aperol: add it to the supplier first');
     expect((await call('POST', '/orders/draft-lines', { venueId: t.demo.venueId, itemId: jameson, cases: 0 })).status).toBe(400);
@@ -176,9 +198,9 @@ describe('phone numbers in the venue country', () => {
     // a venue in Austin (by its zone), one in Tel Aviv (by its country, the zone left at UTC)
     const austin = await call('POST', '/venues', { name: 'Austin', timezone: 'America/Chicago' });
     expect(austin.body.country).toBe('US');
-    expect((await call('PUT', `/notifications/settings/${austin.body.id}`, { phone: '(512) 555-0100', channels: ['sms'] })).body.phoneE164).toBe(
-      '+15125550100',
-    );
+    expect(
+      (await call('PUT', `/notifications/settings/${austin.body.id}`, { phone: '(512) 555-0100', channels: ['sms'] })).body.phoneE164,
+    ).toBe('+15125550100');
     const tlv = await call('POST', '/venues', { name: 'Tel Aviv', country: 'il' });
     expect(tlv.body).toMatchObject({ timezone: 'UTC', country: 'IL' });
     expect((await call('PUT', `/notifications/settings/${tlv.body.id}`, { phone: '050-765-4321', channels: ['sms'] })).body.phoneE164).toBe(

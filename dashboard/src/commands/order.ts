@@ -18,7 +18,11 @@ export interface OrderCommand {
 const EXAMPLE = 'order 2 cases of Aperol';
 
 /** `ts`: the words after the verb, normalised. Orders are in whole cases; a number with no unit means cases. */
-export function parseOrder(ts: string[], ctx: { items: readonly Named[]; venueId?: string | undefined }, picks: { itemId?: string }): OrderCommand | Ask {
+export function parseOrder(
+  ts: string[],
+  ctx: { items: readonly Named[]; venueId?: string | undefined },
+  picks: { itemId?: string },
+): OrderCommand | Ask {
   // "order more Aperol", "order in 2 cases of …"
   const words = ts[0] === 'in' || ts[0] === 'more' ? ts.slice(1) : ts;
   const amount = readAmount(words);

@@ -61,7 +61,8 @@ export function findLocation<T extends Named>(words: string[], locations: readon
   const phrase = words.filter((t, k) => k > 0 || t !== 'the').join(' ');
   const m = match(phrase, locations);
   if (m.kind === 'none') return { kind: 'error', message: `No location matches "${phrase}".` };
-  if (m.kind === 'ambiguous') return { kind: 'choose', what, query: phrase, candidates: m.candidates, summary: `Which location is "${phrase}"?` };
+  if (m.kind === 'ambiguous')
+    return { kind: 'choose', what, query: phrase, candidates: m.candidates, summary: `Which location is "${phrase}"?` };
   return m.value;
 }
 

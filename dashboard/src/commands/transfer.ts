@@ -48,7 +48,8 @@ export function parseTransfer(
   const amount = readAmount(head);
   const item = findItem(itemWords(amount.rest), ctx.items, picks.itemId, EXAMPLE);
   if (isAsk(item)) return item;
-  if (amount.quantity === undefined) return { kind: 'error', message: `How many ${item.name}? e.g. "move 2 ${item.name} from storage to the main bar".` };
+  if (amount.quantity === undefined)
+    return { kind: 'error', message: `How many ${item.name}? e.g. "move 2 ${item.name} from storage to the main bar".` };
   const bottles = amount.unit === 'case' ? amount.quantity * caseSizeOf(item) : amount.quantity;
   if (!(bottles > 0)) return { kind: 'error', message: 'The quantity must be more than zero.' };
 
@@ -65,7 +66,8 @@ export function parseTransfer(
     const others = ctx.locations.filter((l) => l.id !== to.id);
     return { kind: 'choose', what: 'from', query: '', candidates: others, summary: `Move ${item.name} to ${to.name} from where?` };
   }
-  if (from.id === to.id) return { kind: 'error', message: `${from.name} is both where it comes from and where it goes: name two locations.` };
+  if (from.id === to.id)
+    return { kind: 'error', message: `${from.name} is both where it comes from and where it goes: name two locations.` };
 
   const qty =
     amount.unit === 'case'

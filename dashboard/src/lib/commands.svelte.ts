@@ -50,7 +50,12 @@ export class CommandState {
     const bar = this.venue.locations.find((l) => l.type === 'bar') ?? this.venue.locations[0];
     this.result = parseCommand(
       this.text,
-      { items, locations: this.venue.locations, defaultLocationId: bar?.id, ...(this.venue.venueId ? { venueId: this.venue.venueId } : {}) },
+      {
+        items,
+        locations: this.venue.locations,
+        defaultLocationId: bar?.id,
+        ...(this.venue.venueId ? { venueId: this.venue.venueId } : {}),
+      },
       this.picks,
     );
     if (this.result.kind === 'query') {

@@ -100,7 +100,10 @@ describe('transfers', () => {
   });
 
   it.each([
-    ['move Jameson from storage to the main bar', 'How many Jameson Irish Whiskey? e.g. "move 2 Jameson Irish Whiskey from storage to the main bar".'],
+    [
+      'move Jameson from storage to the main bar',
+      'How many Jameson Irish Whiskey? e.g. "move 2 Jameson Irish Whiskey from storage to the main bar".',
+    ],
     ['move 2 Jameson from storage to storage', 'Storage is both where it comes from and where it goes: name two locations.'],
     ['move 2 Jameson from storage to the moon', 'No location matches "moon".'],
     ['move 0 Jameson from storage to the main bar', 'The quantity must be more than zero.'],
@@ -131,23 +134,32 @@ describe('orders', () => {
     ['order half a case of Aperol', 'Order whole cases, at least one: e.g. "order 2 cases of Aperol".'],
     ['order 2 cases of Campari', 'No item matches "campari".'],
     ['order', 'Which item? Name it, e.g. "order 2 cases of Aperol".'],
-    ['we ordered pizza', 'Didn\'t understand "we ordered pizza". Try "received 2 cases of …", "we sold 3 …", "move 2 … from storage to the main bar", "order 2 cases of …", "waste half a bottle of …", "86 …" or "how much … is left?".'],
+    [
+      'we ordered pizza',
+      'Didn\'t understand "we ordered pizza". Try "received 2 cases of …", "we sold 3 …", "move 2 … from storage to the main bar", "order 2 cases of …", "waste half a bottle of …", "86 …" or "how much … is left?".',
+    ],
   ])('"%s" → %s', (text, message) => {
     expect(parseCommand(text, ctx)).toEqual({ kind: 'error', message });
   });
 
   it('needs a venue', () => {
     const { venueId: _, ...noVenue } = ctx;
-    expect(parseCommand('order 2 cases of Aperol', noVenue)).toEqual({ kind: 'error', message: 'Choose a venue first: orders are per venue.' });
+    expect(parseCommand('order 2 cases of Aperol', noVenue)).toEqual({
+      kind: 'error',
+      message: 'Choose a venue first: orders are per venue.',
+    });
   });
 });
 
 describe("what it doesn't understand", () => {
-  it.each(['hello', 'please do the thing', 'jameson jameson', 'moving on', '42', 'we sold', 'we ordered pizza'])('"%s" gets a clear answer, no call', (text) => {
-    const r = parseCommand(text, only);
-    expect(r.kind).toBe('error');
-    if (r.kind === 'error') expect(r.message).toMatch(/^(Didn't understand|No item matches|Which item|How many)/);
-  });
+  it.each(['hello', 'please do the thing', 'jameson jameson', 'moving on', '42', 'we sold', 'we ordered pizza'])(
+    '"%s" gets a clear answer, no call',
+    (text) => {
+      const r = parseCommand(text, only);
+      expect(r.kind).toBe('error');
+      if (r.kind === 'error') expect(r.message).toMatch(/^(Didn't understand|No item matches|Which item|How many)/);
+    },
+  );
   it('an empty phrase says what to type', () => {
     expect(parseCommand('   ', ctx)).toEqual({ kind: 'error', message: 'Say or type what happened, e.g. "received 2 cases of Jameson".' });
   });
