@@ -70,7 +70,7 @@ describe('a manager adds items and attaches scanned barcodes', () => {
 
       await page.getByRole('link', { name: 'New item with this barcode' }).click();
       await page.getByRole('heading', { name: 'New item' }).waitFor();
-      expect(await page.getByLabel('Barcode').inputValue()).toBe(code);
+      expect(await page.getByLabel('Barcode', { exact: true }).inputValue()).toBe(code);
       await page.getByLabel('Name').fill(`Campari ${label}`);
       await page.getByLabel('SKU').fill(`CAMPARI-${label}`.toUpperCase());
       await page.getByLabel('Category').selectOption('liqueur');
@@ -85,6 +85,8 @@ describe('a manager adds items and attaches scanned barcodes', () => {
       await page.getByLabel('Main Bar Reorder at').fill('1');
       await page.getByRole('button', { name: 'Add item' }).click();
       await page.getByRole('heading', { name: `Campari ${label}`, level: 1 }).waitFor();
+      // stocked at Main Bar from the start (par 2), not yet counted
+      await page.getByRole('heading', { name: 'Main Bar', level: 2 }).waitFor();
       await shot(page, `manage-${label}-03-item-added`);
 
       const item = await scanFinds(code);
