@@ -11,6 +11,7 @@ export * from './health.js';
 export * from './auth.js';
 export * from './venues.js';
 export * from './inventory.js';
+export * from './catalogue.js';
 export * from './devices.js';
 export * from './ingest.js';
 export * from './alerts.js';

@@ -21,7 +21,7 @@ import { ping } from './db/index.js';
 import { authModule, type AuthService } from './auth/index.js';
 import type { UserService } from './users/index.js';
 import { venuesModule, type VenueService } from './venues/index.js';
-import { inventoryModule, type InventoryService } from './inventory/index.js';
+import { inventoryModule, type CatalogueService, type InventoryService } from './inventory/index.js';
 import { devicesModule, type DeviceService } from './devices/index.js';
 import { deadLettersModule, type DeadLetterService } from './ingest/index.js';
 import { liveModule, LIVE_PROTOCOL, type LiveHub } from './live/index.js';
@@ -44,6 +44,8 @@ export interface ApiModules {
   users: UserService;
   venues: VenueService;
   inventory: InventoryService;
+  /** items' barcodes */
+  catalogue?: CatalogueService | undefined;
   devices: DeviceService;
   live: LiveHub;
   /** startAlerts().routeOptions */
@@ -141,7 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       await api.register(authModule, { auth: m.auth, users: m.users, loginRateLimit: deps.config.auth.loginRateLimit });
       await api.register(venuesModule, { venues: m.venues });
-      await api.register(inventoryModule, { inventory: m.inventory });
+      await api.register(inventoryModule, { inventory: m.inventory, catalogue: m.catalogue });
       await api.register(devicesModule, { devices: m.devices, snapshotTimeoutMs: deps.config.snapshotTimeoutMs });
       await api.register(liveModule, { hub: m.live, venues: m.venues });
       if (m.alerts) await api.register(alertsModule, m.alerts);

@@ -15,7 +15,7 @@ import { AuthService } from './auth/index.js';
 import { passwordHasher, UserService, type SeededOwner } from './users/index.js';
 import type { Principal } from './plugins/principal.js';
 import { VenueService } from './venues/index.js';
-import { InventoryService, ObservationService } from './inventory/index.js';
+import { CatalogueService, InventoryService, ObservationService } from './inventory/index.js';
 import { DeviceService } from './devices/index.js';
 import { createIngestLink, DeadLetterService, deadLetterLimit, dispatcher, startDeadLetterPruner } from './ingest/index.js';
 import { LiveHub } from './live/index.js';
@@ -223,6 +223,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       users,
       venues,
       inventory,
+      catalogue: new CatalogueService(db),
       devices,
       live,
       alerts: alerts.routeOptions,

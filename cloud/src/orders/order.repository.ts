@@ -48,6 +48,26 @@ export class OrderRepository {
     return order;
   }
 
+  /** The venue's newest draft for the supplier, locked until the transaction ends (two "order …" at once share it). */
+  async draftFor(orgId: string, venueId: string, supplierId: string): Promise<PurchaseOrder | undefined> {
+    const { rows } = await this.db.query<PurchaseOrder>(
+      `SELECT ${COLS} FROM purchase_orders WHERE org_id = $1 AND venue_id = $2 AND supplier_id = $3 AND status = 'draft'
+       ORDER BY created_at DESC, id LIMIT 1 FOR UPDATE`,
+      [orgId, venueId, supplierId],
+    );
+    return rows[0];
+  }
+
+  /** Adds cases to the order's line for the item, or a new line. */
+  async addCases(orgId: string, orderId: string, l: NewLine): Promise<void> {
+    await this.db.query(
+      `INSERT INTO purchase_order_lines (org_id, order_id, item_id, cases, case_size, case_price, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (order_id, item_id) DO UPDATE SET cases = purchase_order_lines.cases + EXCLUDED.cases`,
+      [orgId, orderId, l.itemId, l.cases, l.caseSize, l.casePrice, l.reason],
+    );
+    await this.db.query('UPDATE purchase_orders SET updated_at = now() WHERE org_id = $1 AND id = $2', [orgId, orderId]);
+  }
+
   /** forUpdate: locks the order until the transaction ends, so two receipts of one order queue up. */
   async get(orgId: string, id: string, forUpdate = false): Promise<PurchaseOrder | undefined> {
     const { rows } = await this.db.query<PurchaseOrder>(

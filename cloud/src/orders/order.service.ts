@@ -11,6 +11,7 @@ import { KeptPdfs } from './kept-pdf.js';
 import { AppError, badRequest, conflict, notFound } from '../errors.js';
 import { orderCsv, orderNumber, orderPdf } from './document.js';
 import { assertMove, type OrderState } from './lifecycle.js';
+import { addToDraft, type DraftLineInput } from './draft-line.js';
 import { OrderRepository, type NewLine, type PurchaseOrder } from './order.repository.js';
 import type { SuggestionService } from './suggestion.service.js';
 
@@ -111,6 +112,12 @@ export class OrderService {
       });
       return this.load(w, a.orgId, order.id);
     });
+  }
+
+  /** "order 2 cases of Aperol": onto the venue's draft for the item's supplier; the order as it stands after. */
+  async addToDraft(a: Actor, input: DraftLineInput) {
+    const { orderId, ...added } = await addToDraft(this.d.db, a, input);
+    return { order: await this.get(a.orgId, orderId), ...added };
   }
 
   approve(a: Actor, id: string) {

@@ -1,6 +1,6 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { binary, ORDER_STATES, orderSuggestions, purchaseOrder } from '@smartstock/api';
+import { binary, draftLineAdded, ORDER_STATES, orderSuggestions, purchaseOrder } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
 import type { OrderService } from './order.service.js';
@@ -91,6 +91,24 @@ export default async function orderRoutes(app: App, o: { orders: OrderService; s
     '/orders/create',
     { onRequest: app.authorize(...manage), schema: { tags, body: createBody, response: { 201: purchaseOrder } } },
     async (req, reply) => reply.code(201).send(await s.create(actor(req), req.body)),
+  );
+  r.post(
+    '/orders/draft-lines',
+    {
+      onRequest: app.authorize(...manage),
+      schema: {
+        tags,
+        summary: "Add cases of an item to the venue's draft order for its supplier (preferred, or the only one); a new draft when none",
+        body: z.object({
+          venueId: z.uuid(),
+          itemId: z.uuid(),
+          cases: z.number().int().min(1).max(10_000),
+          supplierId: z.uuid().optional(),
+        }),
+        response: { 200: draftLineAdded },
+      },
+    },
+    (req) => s.addToDraft(actor(req), req.body),
   );
   for (const step of ['approve', 'send', 'cancel'] as const)
     r.post(

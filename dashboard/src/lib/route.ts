@@ -3,6 +3,10 @@ export type Route =
   | { name: 'overview' }
   | { name: 'items' }
   | { name: 'item'; id: string }
+  /** a new item (id absent), perhaps with a scanned barcode, or an item's edit form */
+  | { name: 'item-edit'; id?: string; barcode?: string }
+  /** a scanned barcode no item has: attach it to one, or make a new item with it */
+  | { name: 'barcode'; code: string }
   | { name: 'shelf'; deviceId: string; cameraId: string }
   | { name: 'shelves' }
   | { name: 'devices' }
@@ -16,7 +20,10 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   const [a, b, c, d] = parts;
+  if (a === 'items' && b === 'new') return { name: 'item-edit', ...(c ? { barcode: c } : {}) };
+  if (a === 'items' && b && c === 'edit') return { name: 'item-edit', id: b };
   if (a === 'items' && b) return { name: 'item', id: b };
+  if (a === 'barcode' && b) return { name: 'barcode', code: b };
   if (a === 'items') return { name: 'items' };
   if (a === 'shelves' && b && c) return { name: 'shelf', deviceId: b, cameraId: c };
   if (a === 'shelves') return { name: 'shelves' };
@@ -39,6 +46,10 @@ export function href(r: Route): string {
       return '#/items';
     case 'item':
       return `#/items/${e(r.id)}`;
+    case 'item-edit':
+      return r.id ? `#/items/${e(r.id)}/edit` : `#/items/new${r.barcode ? `/${e(r.barcode)}` : ''}`;
+    case 'barcode':
+      return `#/barcode/${e(r.code)}`;
     case 'shelves':
       return '#/shelves';
     case 'shelf':
