@@ -2,7 +2,8 @@ import type { ObservationBatch } from '@smartstock/protocol';
 import type { AlertFeed } from '../alerts/index.js';
 import type { Db } from '../db/types.js';
 import type { ObservationRow, StoredObservation } from './observation.repository.js';
-import { present, repos, type PresentedStock } from './inventory.service.js';
+import { repos } from './inventory.service.js';
+import { present, type PresentedStock } from './stock.js';
 
 type Repos = ReturnType<typeof repos>;
 
