@@ -94,6 +94,8 @@ export const transaction = z.strictObject({
   part: z.enum(STOCK_PARTS),
   /** a count: what it counted */
   counted: z.enum(COUNT_SCOPES).nullable(),
+  /** the part's figure once the row applied (null on rows older than the split into parts) */
+  partAfter: z.number().nullable(),
   /** the two rows of one transfer share it */
   transferId: uuid.nullable(),
   before: z.number().nullable(),
