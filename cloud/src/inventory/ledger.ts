@@ -21,7 +21,12 @@ export interface LedgerEntry extends MovementAsked {
  * row (which part it moves, by how much, the part's figure after), the level it
  * leaves, and that level's live 'stock' event.
  */
-export async function enter(r: Repos, orgId: string, loc: Location, e: LedgerEntry): Promise<{ transaction: Transaction; stock: PresentedStock }> {
+export async function enter(
+  r: Repos,
+  orgId: string,
+  loc: Location,
+  e: LedgerEntry,
+): Promise<{ transaction: Transaction; stock: PresentedStock }> {
   const [current] = await r.stock.levels(orgId, loc.id, [e.itemId]);
   // an item a camera watches here always has a level row (its slot puts it there)
   const plan = planMovement(e, partsOf(current, loc.name));

@@ -69,8 +69,7 @@ export function planMovement(m: MovementAsked, now: PartsNow): Planned {
 }
 
 function shelfMove(now: PartsNow, delta: number, counted: CountScope | null): Planned {
-  if (!now.watched)
-    throw badRequest(`no camera watches this item at ${now.where}: count it off camera or as the whole location`, 'part');
+  if (!now.watched) throw badRequest(`no camera watches this item at ${now.where}: count it off camera or as the whole location`, 'part');
   return { part: 'on_shelf', counted, delta: round(delta), partAfter: round(now.onShelf + delta) };
 }
 
@@ -102,11 +101,7 @@ function onShelf(l: StockLevel): z.output<typeof stockPart> {
   const count = l.shelfCount;
   return {
     units: l.cameraUnits === null && !l.shelfRows ? null : round((l.cameraUnits ?? 0) + l.manualDelta),
-    source: since
-      ? sourceOf(since)
-      : camAt
-        ? { kind: 'camera', at: camAt, userId: null, userName: null, counted: null }
-        : null,
+    source: since ? sourceOf(since) : camAt ? { kind: 'camera', at: camAt, userId: null, userName: null, counted: null } : null,
     lastCount: count && {
       units: count.partAfter ?? 0,
       at: count.at,

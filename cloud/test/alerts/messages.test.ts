@@ -13,7 +13,9 @@ const ctx = {
 
 describe('alert text', () => {
   it('says where, what, how much and the reorder point', () => {
-    expect(alertText('low_stock', { level: 1.4, reorderPoint: 2 }, ctx)).toBe("Low: Tito's 750 ml at Main Bar, 1.4 bottles left (reorder at 2).");
+    expect(alertText('low_stock', { level: 1.4, reorderPoint: 2 }, ctx)).toBe(
+      "Low: Tito's 750 ml at Main Bar, 1.4 bottles left (reorder at 2).",
+    );
   });
   it('says out, apart from low, and what is left when it is not quite zero', () => {
     expect(alertText('out_of_stock', { level: 0 }, ctx)).toBe("Out of Tito's 750 ml at Main Bar.");

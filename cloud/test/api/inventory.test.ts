@@ -87,7 +87,12 @@ describe('inventory API over real HTTP', () => {
     const post = (path: string, body: unknown) => t.api('POST', `/api/v1/inventory/items/${item}/${path}`, { token: t.ownerToken, body });
     const recv = await post('adjust', { type: 'RECEIVE', quantity: 12 });
     expect(recv.status).toBe(201);
-    expect(recv.body.transaction).toMatchObject({ type: 'RECEIVE', locationId: t.demo.locations.storage, part: 'off_camera', transferId: null });
+    expect(recv.body.transaction).toMatchObject({
+      type: 'RECEIVE',
+      locationId: t.demo.locations.storage,
+      part: 'off_camera',
+      transferId: null,
+    });
     expect(recv.body.stock.offCamera).toMatchObject({ units: 12, source: { kind: 'delivery', counted: null } });
     const move = await post('transfer', { fromLocationId: t.demo.locations.storage, toLocationId: t.demo.locations.mainBar, quantity: 4 });
     expect(move.status).toBe(201);
@@ -97,12 +102,19 @@ describe('inventory API over real HTTP', () => {
     const sale = await post('adjust', { locationId: t.demo.locations.mainBar, type: 'SALE', quantity: 1 });
     expect(sale.body.stock).toMatchObject({ level: 3, status: 'ok', offCamera: { source: { kind: 'sale' } } });
     const count = await post('adjust', { locationId: t.demo.locations.mainBar, type: 'COUNT', quantity: 2.5, part: 'whole' });
-    expect(count.body.stock.offCamera.lastCount).toMatchObject({ units: 2.5, counted: 'whole', current: true, userName: expect.any(String) });
+    expect(count.body.stock.offCamera.lastCount).toMatchObject({
+      units: 2.5,
+      counted: 'whole',
+      current: true,
+      userName: expect.any(String),
+    });
     // bad input names the field
     expect((await post('transfer', { toLocationId: t.demo.locations.storage, quantity: 1 })).body.error.field).toBe('toLocationId');
     expect((await post('transfer', { toLocationId: t.demo.locations.mainBar, quantity: -1 })).status).toBe(400);
     expect((await post('adjust', { type: 'SALE', quantity: 1 })).body.error.field).toMatch(/locationId/);
-    expect((await post('adjust', { locationId: t.demo.locations.mainBar, type: 'SALE', quantity: 1, part: 'whole' })).body.error.field).toBe('part');
+    expect(
+      (await post('adjust', { locationId: t.demo.locations.mainBar, type: 'SALE', quantity: 1, part: 'whole' })).body.error.field,
+    ).toBe('part');
     // a bartender may move stock; the rooftop nobody counted says so instead of "out"
     const bartender = await t.userWithRole('bartender');
     const b = await t.api('POST', `/api/v1/inventory/items/${item}/transfer`, {

@@ -60,7 +60,17 @@ describe('stock in two parts: on the shelf (cameras) and off camera', () => {
         transport: 'tcp',
         sampleEverySeconds: 2,
         enabled: true,
-        slots: [{ id: 's1', itemId: demo.items[APEROL]!, polygon: [[0, 0], [1, 0], [1, 1]] }],
+        slots: [
+          {
+            id: 's1',
+            itemId: demo.items[APEROL]!,
+            polygon: [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+            ],
+          },
+        ],
       },
     ]);
   });
@@ -186,7 +196,9 @@ describe('stock in two parts: on the shelf (cameras) and off camera', () => {
     expect(rooftop).toMatchObject({ status: 'not_counted', level: 0, source: 'none' });
     // a sale from the till at an uncounted location still says nothing about what is there
     const recorded = await db.transaction((tx) =>
-      inv.recordSales(tx, demo.orgId, [{ itemId: demo.items[JAMESON]!, locationId: demo.locations.rooftop, quantity: -0.1, sourceId: 'pos:1' }]),
+      inv.recordSales(tx, demo.orgId, [
+        { itemId: demo.items[JAMESON]!, locationId: demo.locations.rooftop, quantity: -0.1, sourceId: 'pos:1' },
+      ]),
     );
     await inv.salesCommitted(demo.orgId, recorded);
     expect((await level(JAMESON, 'rooftop')).status).toBe('not_counted');
