@@ -190,6 +190,8 @@ export class InventoryService {
       const from = t.fromLocationId ? await locationOf(r, a.orgId, t.fromLocationId) : await storageOf(r, a.orgId, to.venueId);
       if (from.id === to.id) throw badRequest('a transfer needs two different locations', 'toLocationId');
       if (!(t.quantity > 0)) throw badRequest('transfer quantity must be positive', 'quantity');
+      // both locations in one order, so two opposite transfers at once wait instead of deadlocking
+      for (const id of [from.id, to.id].sort()) await r.stock.lock(a.orgId, id, itemId);
       const transferId = randomUUID();
       const base = { itemId, type: 'TRANSFER' as const, userId: a.userId, reason: t.reason, sourceType: 'manual', transferId };
       const o = await enter(r, a.orgId, from, { ...base, quantity: -t.quantity, part: t.fromPart ?? 'off_camera' });

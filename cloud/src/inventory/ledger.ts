@@ -27,6 +27,7 @@ export async function enter(
   loc: Location,
   e: LedgerEntry,
 ): Promise<{ transaction: Transaction; stock: PresentedStock }> {
+  await r.stock.lock(orgId, loc.id, e.itemId);
   const [current] = await r.stock.levels(orgId, loc.id, [e.itemId]);
   // an item a camera watches here always has a level row (its slot puts it there)
   const plan = planMovement(e, partsOf(current, loc.name));

@@ -64,6 +64,14 @@ const LAST = (part: StockPart, countOnly: boolean, as: string) => `
 export class StockRepository {
   constructor(private readonly db: Queryable) {}
 
+  /**
+   * Held to the end of the caller's transaction: two movements of one item at one location
+   * (a count and a sale at once) take turns, so each row's delta is against the figure the other left.
+   */
+  async lock(orgId: string, locationId: string, itemId: string): Promise<void> {
+    await this.db.query('SELECT pg_advisory_xact_lock(hashtext($1::text || $2::text || $3::text))', [orgId, locationId, itemId]);
+  }
+
   async levels(orgId: string, locationId: string, itemIds?: string[]): Promise<StockLevel[]> {
     const { rows } = await this.db.query<StockLevel & { [k: string]: unknown }>(
       `WITH cam AS (

@@ -25,7 +25,8 @@ export function sourceText(s: Source | null): string {
 /** The last number a person gave for a part: kept in view, even once the camera has read again. */
 export function countNote(p: Part): string | undefined {
   const c = p.lastCount;
-  if (!c) return undefined;
+  // the count is the figure shown and its source already says so
+  if (!c || (c.current && p.source?.kind === 'count' && new Date(p.source.at).getTime() === new Date(c.at).getTime())) return undefined;
   const by = c.userName ? ` by ${c.userName}` : '';
   const what = `Last count: ${units(c.units)} (${SCOPE[c.counted]})${by} at ${time(c.at)}`;
   return c.current ? what : `${what}, replaced by a camera reading since`;
