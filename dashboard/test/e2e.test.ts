@@ -221,7 +221,10 @@ describe('dashboard end to end', () => {
     // the count of 1 on the shelf, then 24 received at Main Bar (the typed command) off camera
     const shelf = bar.locator('[data-part="on_shelf"]');
     // the person's 1: the shelf's source, or kept in view beside the camera's reading if it has read since
-    await shelf.getByText(/count:? (1 )?\(on shelf\) by /).first().waitFor();
+    await shelf
+      .getByText(/count:? (1 )?\(on shelf\) by /)
+      .first()
+      .waitFor();
     const off = bar.locator('[data-part="off_camera"]');
     await expect.poll(() => off.locator('strong').textContent()).toBe('24');
     await off.getByText(/delivery by /).waitFor();
