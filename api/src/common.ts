@@ -24,7 +24,21 @@ export const adjustKind = z.enum(ADJUST_KINDS);
 export type AdjustKind = z.infer<typeof adjustKind>;
 
 export const LOCATION_TYPES = ['bar', 'storage', 'cellar', 'kitchen', 'other'] as const;
-export const STOCK_STATUSES = ['ok', 'low', 'out'] as const;
+/** not_counted: no camera has read it there and nobody has counted, received or moved it in: not a zero. */
+export const STOCK_STATUSES = ['ok', 'low', 'out', 'not_counted'] as const;
+/** Every kind of ledger row: what a person may do, and a TRANSFER between two locations (a pair of rows). */
+export const TRANSACTION_KINDS = [...ADJUST_KINDS, 'TRANSFER'] as const;
+/**
+ * The two parts of an item's stock at a location, and what a count may count:
+ * what the cameras see in their slots (on_shelf), the rest (off_camera: the well,
+ * under the counter, storage), or both together (whole; only a count).
+ */
+export const STOCK_PARTS = ['on_shelf', 'off_camera'] as const;
+export const COUNT_SCOPES = ['on_shelf', 'off_camera', 'whole'] as const;
+export const countScope = z.enum(COUNT_SCOPES);
+export type CountScope = z.infer<typeof countScope>;
+/** Where a part's figure came from: a camera reading, or the last ledger row that set or moved it. */
+export const FIGURE_SOURCES = ['camera', 'count', 'delivery', 'transfer', 'sale', 'waste', 'adjustment'] as const;
 export const STOCK_SOURCES = ['camera', 'manual', 'camera+manual', 'none'] as const;
 export const SLOT_STATES = ['ok', 'occluded', 'stale'] as const;
 

@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { ADJUST_KINDS, STOCK_SOURCES, STOCK_STATUSES, adjustKind, localId, timestamp, uuid } from './common.js';
+import {
+  COUNT_SCOPES,
+  FIGURE_SOURCES,
+  STOCK_PARTS,
+  STOCK_SOURCES,
+  STOCK_STATUSES,
+  TRANSACTION_KINDS,
+  adjustKind,
+  countScope,
+  localId,
+  timestamp,
+  uuid,
+} from './common.js';
 import { location } from './venues.js';
 
 /** Par and reorder point of one item at one location. */
@@ -21,7 +33,36 @@ export const itemFields = z.strictObject({
 export const item = itemFields.extend({ locations: z.array(itemLocation) });
 export const itemPage = z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() });
 
-/** One item's level at one location: where the number comes from and how fresh it is (the API and the live socket). */
+/** Who or what gave a part its figure, and when: "camera at 14:02", "count (whole location) by Sam at 13:40", "delivery". */
+export const figureSource = z.strictObject({
+  kind: z.enum(FIGURE_SOURCES),
+  at: timestamp,
+  userId: uuid.nullable(),
+  userName: z.string().nullable(),
+  /** a count: what it counted */
+  counted: z.enum(COUNT_SCOPES).nullable(),
+});
+/** The last figure a person gave for a part (a count), kept in view even after the camera read again. */
+export const personFigure = z.strictObject({
+  units: z.number(),
+  at: timestamp,
+  userId: uuid.nullable(),
+  userName: z.string().nullable(),
+  counted: z.enum(COUNT_SCOPES),
+  /** false once a later camera reading replaced it (an on-shelf count) */
+  current: z.boolean(),
+});
+/** One part of an item's stock at a location; units null while nothing is known of it. */
+export const stockPart = z.strictObject({
+  units: z.number().nullable(),
+  source: figureSource.nullable(),
+  lastCount: personFigure.nullable(),
+});
+
+/**
+ * One item's level at one location: where the number comes from and how fresh it is (the API and the live socket).
+ * level = onShelf (what the cameras see in their slots, and on-shelf movements since their reading) + offCamera.
+ */
 export const stockLevel = z.strictObject({
   itemId: uuid,
   locationId: uuid,
@@ -35,6 +76,10 @@ export const stockLevel = z.strictObject({
   cameraUnits: z.number().nullable(),
   confidence: z.number().nullable(),
   updatedAt: timestamp.nullable(),
+  /** a camera watches this item here (a slot maps to it) */
+  watched: z.boolean(),
+  onShelf: stockPart,
+  offCamera: stockPart,
 });
 export const locationStock = z.strictObject({ location, levels: z.array(stockLevel) });
 
@@ -43,8 +88,16 @@ export const transaction = z.strictObject({
   id: uuid,
   itemId: uuid,
   locationId: uuid,
-  type: z.enum(ADJUST_KINDS),
+  type: z.enum(TRANSACTION_KINDS),
   quantity: z.number(),
+  /** the part of the stock it moved */
+  part: z.enum(STOCK_PARTS),
+  /** a count: what it counted */
+  counted: z.enum(COUNT_SCOPES).nullable(),
+  /** the part's figure once the row applied (null on rows older than the split into parts) */
+  partAfter: z.number().nullable(),
+  /** the two rows of one transfer share it */
+  transferId: uuid.nullable(),
   before: z.number().nullable(),
   after: z.number().nullable(),
   userId: uuid.nullable(),
@@ -54,6 +107,14 @@ export const transaction = z.strictObject({
   at: timestamp,
 });
 export const adjustment = z.strictObject({ transaction, stock: stockLevel });
+/** A transfer: the row out of one location, the row into the other, and both levels after. */
+export const transferResult = z.strictObject({
+  transferId: uuid,
+  out: transaction,
+  in: transaction,
+  from: stockLevel,
+  to: stockLevel,
+});
 export const scanResult = z.strictObject({ item: itemFields, result: adjustment.nullable() });
 
 export const itemHistory = z.strictObject({
@@ -68,10 +129,38 @@ export const itemHistory = z.strictObject({
 
 // Requests
 
-/** Body of POST /inventory/items/:id/adjust: one count, waste, receipt, sale or adjustment at one location. */
-export const adjustBody = z.object({
-  locationId: z.uuid(),
-  type: adjustKind,
-  quantity: z.number().min(-100_000).max(100_000),
-  reason: z.string().max(500).optional(),
-});
+/**
+ * Body of POST /inventory/items/:id/adjust: one count, waste, receipt, sale or adjustment at one location.
+ * COUNT: quantity is the level counted, of `part` (default whole: the whole location; on_shelf corrects the
+ * camera; off_camera is the rest). RECEIVE: locationId may be left out, the delivery goes to the venue's
+ * storage location (venueId names the venue when the organisation has several). SALE, WASTE: a positive
+ * amount, from the shelf where a camera watches the item, else off camera, unless part says.
+ */
+export const adjustBody = z
+  .object({
+    locationId: z.uuid().optional(),
+    venueId: z.uuid().optional().describe('RECEIVE without locationId: the venue whose storage takes the delivery'),
+    type: adjustKind,
+    quantity: z.number().min(-100_000).max(100_000),
+    part: countScope.optional().describe('which part of the stock: on_shelf, off_camera, or (a count only) whole'),
+    reason: z.string().max(500).optional(),
+  })
+  .refine((b) => b.locationId !== undefined || b.type === 'RECEIVE', {
+    message: 'locationId is required (only a delivery goes to storage by default)',
+    path: ['locationId'],
+  });
+
+/**
+ * Body of POST /inventory/items/:id/transfer: quantity bottles moved from one location to another, as one
+ * pair of TRANSFER rows. fromLocationId left out: the destination venue's storage location.
+ */
+export const transferBody = z
+  .object({
+    fromLocationId: z.uuid().optional(),
+    toLocationId: z.uuid(),
+    quantity: z.number().positive().max(100_000),
+    fromPart: z.enum(STOCK_PARTS).optional().describe('default off_camera'),
+    toPart: z.enum(STOCK_PARTS).optional().describe('default off_camera'),
+    reason: z.string().max(500).optional(),
+  })
+  .refine((b) => b.fromLocationId !== b.toLocationId, { message: 'a transfer needs two different locations', path: ['toLocationId'] });

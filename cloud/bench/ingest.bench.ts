@@ -46,6 +46,9 @@ const benchLevel = (i: number): LiveData<'stock'> => ({
   cameraUnits: null,
   confidence: null,
   updatedAt: new Date(),
+  watched: false,
+  onShelf: { units: null, source: null, lastCount: null },
+  offCamera: { units: i, source: null, lastCount: null },
 });
 
 const t = await build({ database: { url: dbUrl } });

@@ -97,7 +97,7 @@ describe('alerts and notifications in the dashboard', () => {
     await page.getByRole('heading', { name: 'Messages sent' }).waitFor();
     const sent = page.getByRole('list', { name: 'Messages sent' });
     await sent
-      .getByText(/Aperol 1000 ml is out/)
+      .getByText(/Out of Aperol 1000 ml at Main Bar/)
       .first()
       .waitFor();
     const failed = page.getByRole('list', { name: 'Failed deliveries' });

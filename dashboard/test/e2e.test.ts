@@ -141,13 +141,19 @@ describe('dashboard end to end', () => {
     await page.getByRole('button', { name: "Count or adjust Tito's Handmade Vodka" }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('radio', { name: 'count' }).check();
+    // the camera sees some on the shelf (as corrected): a whole-location count of 1 is less, and the dialog says so before saving
+    expect(await dialog.getByRole('radio', { name: 'Whole location' }).isChecked()).toBe(true);
     await dialog.getByLabel(/Counted level/).fill('1');
+    await dialog.getByText(/Less than the [\d.]+ the camera sees on the shelf/).waitFor();
+    await dialog.getByRole('radio', { name: 'On the shelf' }).check();
     await dialog.getByLabel(/Reason/).fill('end-of-night count');
     await shot('04-adjust-dialog');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await page.getByText(/Tito's Handmade Vodka: now 1\.00 at Main Bar/).waitFor();
-    const tx = await s.cloud.db.query<{ reason: string; after: number }>(`SELECT reason, after FROM transactions ORDER BY at DESC LIMIT 1`);
-    expect(tx.rows[0]).toMatchObject({ reason: 'end-of-night count' });
+    const tx = await s.cloud.db.query<{ reason: string; after: number; counted: string }>(
+      `SELECT reason, after, counted FROM transactions ORDER BY at DESC LIMIT 1`,
+    );
+    expect(tx.rows[0]).toMatchObject({ reason: 'end-of-night count', counted: 'on_shelf' });
     expect(Number(tx.rows[0]!.after)).toBe(1);
     await page.goto(`${s.url}/#/`);
     await lowList.getByRole('link', { name: "Tito's Handmade Vodka" }).waitFor();
@@ -207,6 +213,30 @@ describe('dashboard end to end', () => {
     await page.goto(`${s.url}/#/items/${s.demo.items['JAMESON-750']}`);
     await page.locator('.chart canvas').waitFor();
     await shot('09-item');
+  });
+
+  it('the item page shows the shelf and off-camera parts with where each came from, and uncounted places apart', async () => {
+    await page.goto(`${s.url}/#/items/${s.demo.items['TITOS-750']}`);
+    const bar = page.locator(`[data-location="${s.demo.locations.mainBar}"]`);
+    // the count of 1 on the shelf, then 24 received at Main Bar (the typed command) off camera
+    const shelf = bar.locator('[data-part="on_shelf"]');
+    // the person's 1: the shelf's source, or kept in view beside the camera's reading if it has read since
+    await shelf
+      .getByText(/count:? (1 )?\(on shelf\) by /)
+      .first()
+      .waitFor();
+    const off = bar.locator('[data-part="off_camera"]');
+    await expect.poll(() => off.locator('strong').textContent()).toBe('24');
+    await off.getByText(/delivery by /).waitFor();
+    const rooftop = page.locator(`[data-location="${s.demo.locations.rooftop}"]`);
+    await rooftop.getByText('Not counted yet').waitFor();
+    await rooftop.getByText(/Nobody has counted it here/).waitFor();
+    await shot('09b-item-parts');
+    expect(await axe(page)).toEqual([]);
+    await page.goto(`${s.url}/#/items`);
+    await page.getByLabel('Location').selectOption({ label: 'Rooftop' });
+    await page.getByLabel('Status').selectOption({ label: 'Not counted yet' });
+    await page.getByRole('list', { name: 'Items' }).getByText('Not counted yet').first().waitFor();
   });
 
   it('a bartender can count but cannot edit items', async () => {

@@ -13,6 +13,8 @@ export interface StockLevelEvent {
   level: number | string;
   reorderPoint: number | string;
   updatedAt?: Date | string | null;
+  /** 'not_counted': nobody has read or counted it there, so there is nothing to judge */
+  status?: string;
 }
 
 /** An item-location's unexplained loss, from a variance report. */
@@ -46,6 +48,8 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
     stockLevels: (orgId: string, venueId: string, levels: StockLevelEvent[]) =>
       guard('stock', async () => {
         for (const l of levels) {
+          // a level nobody has seen is not a zero: it never raises (or clears) an alert
+          if (l.status === 'not_counted') continue;
           const at = l.updatedAt ? new Date(l.updatedAt) : now();
           await engine.stockLevel({
             orgId,

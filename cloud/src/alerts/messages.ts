@@ -54,10 +54,13 @@ export function alertText(rule: RuleName, f: AlertFacts, c: AlertContext): strin
   const unit = c.unit ?? 'bottle';
   const device = c.deviceName ?? f.deviceId ?? 'a device';
   switch (rule) {
+    // "Low" and "Out of" lead, so the two read apart at a glance on a lock screen
     case 'low_stock':
-      return `${place(c)}: ${itemLabel(c)} at ${plural(f.level ?? 0, unit)} (reorder at ${num(f.reorderPoint ?? 0)}).${order(f.order)}`;
-    case 'out_of_stock':
-      return `${place(c)}: ${itemLabel(c)} is out (${plural(Math.max(0, f.level ?? 0), unit)} left).${order(f.order)}`;
+      return `Low: ${itemLabel(c)} at ${place(c)}, ${plural(f.level ?? 0, unit)} left (reorder at ${num(f.reorderPoint ?? 0)}).${order(f.order)}`;
+    case 'out_of_stock': {
+      const left = Math.round(Math.max(0, f.level ?? 0) * 10) / 10;
+      return `Out of ${itemLabel(c)} at ${place(c)}${left > 0 ? ` (${plural(left, unit)} left)` : ''}.${order(f.order)}`;
+    }
     case 'forecast_stockout':
       return `${place(c)}: ${itemLabel(c)} runs out in about ${plural(f.days ?? 0, 'day')} at the current pace.${order(f.order)}`;
     case 'unexplained_loss':

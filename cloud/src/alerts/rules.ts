@@ -115,7 +115,9 @@ const lowStock: Rule<'low_stock'> = {
   name: 'low_stock',
   severity: 'warning',
   hysteresis: (c) => fromDebounce(c.lowStock.debounce),
-  classify: (r, c) => band(r.level <= r.reorderPoint, r.level > r.reorderPoint + c.lowStock.clearMargin),
+  // At or below empty it is out, not low: out_of_stock says so, and an open low alert clears.
+  classify: (r, c) =>
+    r.level <= c.outOfStock.emptyAt ? 'clear' : band(r.level <= r.reorderPoint, r.level > r.reorderPoint + c.lowStock.clearMargin),
   subject: stockSubject,
 };
 

@@ -47,7 +47,8 @@ export class ForecastRepository {
          SELECT (t.at AT TIME ZONE tz.timezone)::date AS day,
                 COALESCE(sum(-t.quantity) FILTER (WHERE t.type = 'SALE'), 0) AS sold,
                 count(*) FILTER (WHERE t.type = 'SALE') AS sales,
-                COALESCE(sum(t.quantity) FILTER (WHERE t.type = 'RECEIVE'), 0) AS received,
+                -- a transfer in is stock arriving, a transfer out stock leaving: neither is demand
+                COALESCE(sum(t.quantity) FILTER (WHERE t.type IN ('RECEIVE', 'TRANSFER')), 0) AS received,
                 COALESCE(sum(-t.quantity) FILTER (WHERE t.type = 'COUNT'), 0) AS "countedUse",
                 count(*) FILTER (WHERE t.type = 'COUNT') AS counts,
                 (array_agg(t.after ORDER BY t.at DESC))[1] AS "ledgerLevel"

@@ -164,7 +164,8 @@ export class ForecastService implements DemandSource {
           itemId: l.itemId,
           locationId: loc.id,
           level,
-          daysLeft: f ? round(daysOfStock(level, f.points, day)) : null,
+          // an item-location nobody has counted has no days of stock to speak of (and raises nothing)
+          daysLeft: f && l.status !== 'not_counted' ? round(daysOfStock(level, f.points, day)) : null,
           model: f?.model ?? null,
           fittedAt: f?.fittedAt ?? null,
         });

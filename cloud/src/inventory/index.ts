@@ -7,14 +7,8 @@ import catalogueRoutes from './catalogue.routes.js';
 import type { CatalogueService } from './catalogue.service.js';
 import inventoryRoutes from './routes.js';
 
-export {
-  InventoryService,
-  present,
-  type Adjustment,
-  type PresentedStock,
-  type RecordedSales,
-  type SaleDepletion,
-} from './inventory.service.js';
+export { InventoryService, type Adjustment, type RecordedSales, type SaleDepletion, type Transfer } from './inventory.service.js';
+export { present, type PresentedStock } from './stock.js';
 export { ObservationService, type ObservingDevice } from './observation.service.js';
 export { CatalogueService } from './catalogue.service.js';
 export type { Item, ItemInput, ItemLocation } from './item.repository.js';

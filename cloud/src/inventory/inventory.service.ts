@@ -1,9 +1,10 @@
-import type { z } from 'zod';
-import type { AdjustKind, stockLevel } from '@smartstock/api';
+import { randomUUID } from 'node:crypto';
+import type { AdjustKind, CountScope } from '@smartstock/api';
 import type { Db, Queryable } from '../db/types.js';
 import { ItemRepository, type Item, type ItemInput, type ItemLocation } from './item.repository.js';
-import { StockRepository, type StockLevel } from './stock.repository.js';
-import { TransactionRepository, type TransactionType } from './transaction.repository.js';
+import { StockRepository } from './stock.repository.js';
+import { TransactionRepository, type StockPart } from './transaction.repository.js';
+import { enter, locationOf, storageOf } from './ledger.js';
 import { ObservationRepository } from './observation.repository.js';
 import type { AlertFeed } from '../alerts/index.js';
 import { auditLog } from '../audit/index.js';
@@ -12,6 +13,7 @@ import { venueRecords } from '../venues/index.js';
 import type { Actor } from '../plugins/http.js';
 import { badRequest, notFound, uniqueAs } from '../errors.js';
 import { vetItem } from './catalogue.service.js';
+import { present, type PresentedStock } from './stock.js';
 
 /** This module's repositories, and what other modules lend it, over one connection or transaction. */
 export function repos(q: Queryable) {
@@ -38,15 +40,30 @@ export interface SaleDepletion {
 export type RecordedSales = Map<string, { venueId: string; stock: PresentedStock }>;
 
 export interface Adjustment {
-  locationId: string;
+  /** RECEIVE may leave it out: the venue's storage location */
+  locationId?: string | undefined;
+  /** RECEIVE without a location, in an organisation of several venues */
+  venueId?: string | undefined;
   type: AdjustKind;
   /** COUNT: the level counted; WASTE/SALE/RECEIVE: a positive amount; ADJUSTMENT: a signed change */
   quantity: number;
+  /** which part: a count's default is the whole location; movements default by where they happen */
+  part?: CountScope | undefined;
   reason?: string | undefined;
   sourceType?: string | undefined;
   sourceId?: string | undefined;
   /** when it happened, for movements recorded after the fact (a POS back-fill, a count written up later); default now */
   at?: Date | undefined;
+}
+
+export interface Transfer {
+  /** default: the destination venue's storage */
+  fromLocationId?: string | undefined;
+  toLocationId: string;
+  quantity: number;
+  fromPart?: StockPart | undefined;
+  toPart?: StockPart | undefined;
+  reason?: string | undefined;
 }
 
 const encodeCursor = (i: Item) => Buffer.from(JSON.stringify([i.name.toLowerCase(), i.id])).toString('base64url');
@@ -127,88 +144,98 @@ export class InventoryService {
 
   async locationStock(orgId: string, locationId: string) {
     const r = repos(this.db);
-    const loc = await r.venues.getLocation(orgId, locationId);
-    if (!loc) throw notFound('location');
+    const loc = await locationOf(r, orgId, locationId);
     return { location: loc, levels: (await r.stock.levels(orgId, locationId)).map(present) };
   }
 
-  /** COUNT, WASTE, RECEIVE, SALE or ADJUSTMENT: one ledger row with before/after, one live 'stock' event, one audit row. */
+  /**
+   * COUNT, WASTE, RECEIVE, SALE or ADJUSTMENT: one ledger row on one part of the stock, with before/after,
+   * one live 'stock' event, one audit row. A delivery with no location goes to the venue's storage.
+   */
   async adjust(a: Actor, itemId: string, adj: Adjustment) {
     const out = await this.write(async (r) => {
-      const item = await r.items.get(a.orgId, itemId);
-      if (!item) throw notFound('item');
-      const loc = await r.venues.getLocation(a.orgId, adj.locationId);
-      if (!loc) throw notFound('location');
-      const [current] = await r.stock.levels(a.orgId, loc.id, [itemId]);
-      const before = current?.level ?? 0;
-      const delta = deltaOf(adj, before);
-      const tx = await r.transactions.insert(a.orgId, {
+      if (!(await r.items.get(a.orgId, itemId))) throw notFound('item');
+      if (!adj.locationId && adj.type !== 'RECEIVE')
+        throw badRequest('locationId is required (only a delivery goes to storage by default)', 'locationId');
+      const loc = adj.locationId ? await locationOf(r, a.orgId, adj.locationId) : await storageOf(r, a.orgId, adj.venueId);
+      const { transaction, stock } = await enter(r, a.orgId, loc, {
         itemId,
-        locationId: loc.id,
-        type: adj.type as TransactionType,
-        quantity: delta,
-        before,
-        after: before + delta,
+        type: adj.type,
+        quantity: adj.quantity,
+        part: adj.part,
         userId: a.userId,
-        reason: adj.reason ?? null,
+        reason: adj.reason,
         sourceType: adj.sourceType ?? 'manual',
-        sourceId: adj.sourceId ?? null,
-        ...(adj.at ? { at: adj.at } : {}),
+        sourceId: adj.sourceId,
+        at: adj.at,
       });
-      const [level] = await r.stock.levels(a.orgId, loc.id, [itemId]);
-      const stock = present(level!);
-      await r.live.append(a.orgId, loc.venueId, 'stock', stock);
       await r.audit.record(a.orgId, {
         userId: a.userId,
         action: adj.type.toLowerCase(),
         entity: 'item',
         entityId: itemId,
-        detail: { locationId: loc.id, delta },
+        detail: { locationId: loc.id, delta: transaction.quantity, part: transaction.part, counted: transaction.counted },
       });
-      return { transaction: tx, stock, venueId: loc.venueId };
+      return { transaction, stock, venueId: loc.venueId };
     });
     await this.alerts?.stockLevels(a.orgId, out.venueId, [out.stock]);
     return { transaction: out.transaction, stock: out.stock };
   }
 
   /**
+   * Moves stock between two locations (storage → bar by default the off-camera parts) as one pair of
+   * TRANSFER rows sharing a transfer id, both or neither. No source location: the destination venue's storage.
+   */
+  async transfer(a: Actor, itemId: string, t: Transfer) {
+    const out = await this.write(async (r) => {
+      if (!(await r.items.get(a.orgId, itemId))) throw notFound('item');
+      const to = await locationOf(r, a.orgId, t.toLocationId);
+      const from = t.fromLocationId ? await locationOf(r, a.orgId, t.fromLocationId) : await storageOf(r, a.orgId, to.venueId);
+      if (from.id === to.id) throw badRequest('a transfer needs two different locations', 'toLocationId');
+      if (!(t.quantity > 0)) throw badRequest('transfer quantity must be positive', 'quantity');
+      // both locations in one order, so two opposite transfers at once wait instead of deadlocking
+      for (const id of [from.id, to.id].sort()) await r.stock.lock(a.orgId, id, itemId);
+      const transferId = randomUUID();
+      const base = { itemId, type: 'TRANSFER' as const, userId: a.userId, reason: t.reason, sourceType: 'manual', transferId };
+      const o = await enter(r, a.orgId, from, { ...base, quantity: -t.quantity, part: t.fromPart ?? 'off_camera' });
+      const i = await enter(r, a.orgId, to, { ...base, quantity: t.quantity, part: t.toPart ?? 'off_camera' });
+      await r.audit.record(a.orgId, {
+        userId: a.userId,
+        action: 'transfer',
+        entity: 'item',
+        entityId: itemId,
+        detail: { transferId, from: from.id, to: to.id, quantity: t.quantity },
+      });
+      return { transferId, out: o, in: i, fromVenue: from.venueId, toVenue: to.venueId };
+    });
+    await this.alerts?.stockLevels(a.orgId, out.fromVenue, [out.out.stock]);
+    await this.alerts?.stockLevels(a.orgId, out.toVenue, [out.in.stock]);
+    return { transferId: out.transferId, out: out.out.transaction, in: out.in.transaction, from: out.out.stock, to: out.in.stock };
+  }
+
+  /**
    * Theoretical depletion from the point of sale, inside the caller's transaction (so its own
    * idempotency rows commit with these): one SALE row each, in bottle units, negative to
-   * deplete and positive to reverse a void or refund, with its live 'stock' event. Hand the
-   * answer to salesCommitted once the caller has committed.
+   * deplete and positive to reverse a void or refund, with its live 'stock' event; from the
+   * shelf where a camera watches the item (its next reading settles it), else off camera.
+   * Hand the answer to salesCommitted once the caller has committed.
    */
   async recordSales(tx: Queryable, orgId: string, sales: SaleDepletion[]): Promise<RecordedSales> {
     const r = repos(tx);
     const out: RecordedSales = new Map();
     for (const s of sales) {
-      const loc = await r.venues.getLocation(orgId, s.locationId);
-      if (!loc) throw notFound('location');
-      const [current] = await r.stock.levels(orgId, loc.id, [s.itemId]);
-      const before = current?.level ?? 0;
-      const tx = await r.transactions.insert(orgId, {
+      const loc = await locationOf(r, orgId, s.locationId);
+      const { stock } = await enter(r, orgId, loc, {
         itemId: s.itemId,
-        locationId: loc.id,
         type: 'SALE',
         quantity: s.quantity,
-        before,
-        after: before + s.quantity,
+        signed: true,
         userId: null,
-        reason: s.reason ?? null,
+        reason: s.reason,
         sourceType: 'pos',
         sourceId: s.sourceId,
-        ...(s.at ? { at: s.at } : {}),
+        at: s.at,
       });
-      // the level after is the level before plus this row: a second walk of the ledger only for an item new here
-      const level = current
-        ? {
-            ...current,
-            level: before + s.quantity,
-            manualDelta: current.manualDelta + s.quantity,
-            manualAt: latest(current.manualAt, tx.at),
-          }
-        : (await r.stock.levels(orgId, loc.id, [s.itemId]))[0]!;
-      const stock = present(level);
-      await r.live.append(orgId, loc.venueId, 'stock', stock);
       out.set(`${loc.id}:${s.itemId}`, { venueId: loc.venueId, stock });
     }
     return out;
@@ -267,39 +294,3 @@ export class InventoryService {
     return this.db.transaction((tx: Queryable) => fn(repos(tx)));
   }
 }
-
-const latest = (a: Date | null, b: Date) => (a && new Date(a) > b ? a : b);
-
-function deltaOf(adj: Adjustment, before: number): number {
-  const q = adj.quantity;
-  if (adj.type === 'COUNT') {
-    if (q < 0) throw badRequest('a count cannot be negative', 'quantity');
-    return q - before;
-  }
-  if (adj.type === 'ADJUSTMENT') return q;
-  if (q <= 0) throw badRequest(`${adj.type.toLowerCase()} quantity must be positive`, 'quantity');
-  return adj.type === 'RECEIVE' ? q : -q;
-}
-
-/** The stock level as the API and the live socket show it: where the number comes from and how fresh it is. */
-export function present(l: StockLevel): z.output<typeof stockLevel> {
-  const camAt = l.cameraAt ? new Date(l.cameraAt) : null;
-  const manAt = l.manualAt ? new Date(l.manualAt) : null;
-  const updatedAt = camAt && manAt ? (camAt > manAt ? camAt : manAt) : (camAt ?? manAt);
-  const status = l.level <= 0 ? 'out' : l.level <= l.reorderPoint ? 'low' : 'ok';
-  return {
-    itemId: l.itemId,
-    locationId: l.locationId,
-    sku: l.sku,
-    name: l.name,
-    level: Math.round(l.level * 1000) / 1000,
-    parLevel: l.parLevel,
-    reorderPoint: l.reorderPoint,
-    status,
-    source: camAt ? (manAt ? 'camera+manual' : 'camera') : manAt ? 'manual' : 'none',
-    cameraUnits: l.cameraUnits,
-    confidence: l.confidence,
-    updatedAt,
-  };
-}
-export type PresentedStock = ReturnType<typeof present>;

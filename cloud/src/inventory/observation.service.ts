@@ -3,7 +3,8 @@ import type { AlertFeed } from '../alerts/index.js';
 import type { NewLiveEvent } from '../live/index.js';
 import type { Db } from '../db/types.js';
 import type { ObservationRow, StoredObservation } from './observation.repository.js';
-import { present, repos, type PresentedStock } from './inventory.service.js';
+import { repos } from './inventory.service.js';
+import { present, type PresentedStock } from './stock.js';
 
 type Repos = ReturnType<typeof repos>;
 

@@ -1,6 +1,6 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { adjustBody, adjustment, itemHistory, locationStock, scanResult } from '@smartstock/api';
+import { adjustBody, adjustment, itemHistory, locationStock, scanResult, transferBody, transferResult } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
 import type { InventoryService } from './inventory.service.js';
@@ -17,13 +17,27 @@ export default async function inventoryRoutes(app: App, o: { inventory: Inventor
       onRequest: app.authorize(...count),
       schema: {
         tags,
-        summary: 'Count, waste, receive, sell or adjust one item at one location, with a reason',
+        summary: 'Count (on shelf, off camera or the whole location), waste, receive (to storage by default), sell or adjust one item',
         params: idParam,
         body: adjustBody,
         response: { 201: adjustment },
       },
     },
     async (req, reply) => reply.code(201).send(await s.adjust(actor(req), req.params.id, req.body)),
+  );
+  r.post(
+    '/inventory/items/:id/transfer',
+    {
+      onRequest: app.authorize(...count),
+      schema: {
+        tags,
+        summary: 'Move an item between two locations (from storage by default): two TRANSFER rows, both or neither',
+        params: idParam,
+        body: transferBody,
+        response: { 201: transferResult },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await s.transfer(actor(req), req.params.id, req.body)),
   );
   r.get(
     '/inventory/locations/:id/stock',

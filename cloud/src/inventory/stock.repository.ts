@@ -1,4 +1,17 @@
 import type { Queryable } from '../db/types.js';
+import type { StockPart } from './transaction.repository.js';
+
+/** The latest ledger row that moved a part, or the latest count of it, with who made it. */
+export interface PartRow {
+  type: string;
+  counted: 'on_shelf' | 'off_camera' | 'whole' | null;
+  partAfter: number | null;
+  /** the whole level once the row applied */
+  after: number | null;
+  at: Date;
+  userId: string | null;
+  userName: string | null;
+}
 
 export interface StockLevel {
   itemId: string;
@@ -7,31 +20,65 @@ export interface StockLevel {
   name: string;
   parLevel: number;
   reorderPoint: number;
-  /** units seen by the cameras (sum of each slot's latest trusted observation), null without camera coverage */
+  /** a slot of a camera at this location maps to the item */
+  watched: boolean;
+  /** units seen by the cameras (sum of each slot's latest trusted observation), null without a reading */
   cameraUnits: number | null;
   cameraAt: Date | null;
   confidence: number | null;
-  /** net transactions since the camera reading (all of them without one) */
+  /** net on-shelf rows since the camera reading (all of them without one) */
   manualDelta: number;
   manualAt: Date | null;
+  /** on-shelf rows there are since the camera reading */
+  shelfRows: number;
+  /** the off-camera part: every off-camera row added up; null when there is none */
+  offCamera: number | null;
+  offCameraAt: Date | null;
+  /** a camera read it, or a person counted, received or moved it in: without any, it is not counted yet */
+  figured: boolean;
+  shelfLast: PartRow | null;
+  shelfCount: PartRow | null;
+  offLast: PartRow | null;
+  offCount: PartRow | null;
   level: number;
 }
 
+/** The newest row of one part (and, with COUNT, its newest count), with its author's name. */
+const LAST = (part: StockPart, countOnly: boolean, as: string) => `
+  LEFT JOIN LATERAL (
+    SELECT json_build_object('type', t.type, 'counted', t.counted, 'partAfter', t.part_after::float8, 'after', t.after::float8,
+                             'at', t.at,
+                             'userId', t.user_id, 'userName', u.name) AS row
+    FROM transactions t LEFT JOIN users u ON u.id = t.user_id
+    WHERE t.org_id = $1 AND t.item_id = i.id AND t.location_id = $2 AND t.part = '${part}'${countOnly ? " AND t.type = 'COUNT'" : ''}
+    ORDER BY t.at DESC, t.id DESC LIMIT 1
+  ) ${as} ON true`;
+
 /**
- * Stock levels are derived, never stored: the latest trusted observation of
- * every slot mapped to the item at the location, plus the transactions since.
- * The LATERAL walks observations_slot_latest, one index probe per slot.
+ * Stock levels are derived, never stored. The on-shelf part is the latest trusted
+ * observation of every slot mapped to the item at the location, plus the on-shelf
+ * rows since; the off-camera part is every off-camera row added up, which no
+ * camera reading touches. The LATERAL walks observations_slot_latest, one index
+ * probe per slot.
  */
 export class StockRepository {
   constructor(private readonly db: Queryable) {}
 
+  /**
+   * Held to the end of the caller's transaction: two movements of one item at one location
+   * (a count and a sale at once) take turns, so each row's delta is against the figure the other left.
+   */
+  async lock(orgId: string, locationId: string, itemId: string): Promise<void> {
+    await this.db.query('SELECT pg_advisory_xact_lock(hashtext($1::text || $2::text || $3::text))', [orgId, locationId, itemId]);
+  }
+
   async levels(orgId: string, locationId: string, itemIds?: string[]): Promise<StockLevel[]> {
-    const { rows } = await this.db.query<StockLevel>(
+    const { rows } = await this.db.query<StockLevel & { [k: string]: unknown }>(
       `WITH cam AS (
          SELECT s.item_id, sum(lo.units) AS units, max(lo.at) AS at, min(lo.confidence) AS confidence
          FROM cameras c
          JOIN slots s ON s.device_id = c.device_id AND s.camera_id = c.id AND s.item_id IS NOT NULL
-         JOIN LATERAL (
+         LEFT JOIN LATERAL (
            SELECT units, at, confidence FROM observations o
            WHERE o.device_id = s.device_id AND o.camera_id = s.camera_id AND o.slot_id = s.id AND o.trusted
            ORDER BY o.at DESC LIMIT 1
@@ -45,20 +92,46 @@ export class StockRepository {
        )
        SELECT i.id AS "itemId", $2::uuid AS "locationId", i.sku, i.name,
               COALESCE(il.par_level, 0) AS "parLevel", COALESCE(il.reorder_point, 0) AS "reorderPoint",
+              cam.item_id IS NOT NULL AS watched,
               cam.units AS "cameraUnits", cam.at AS "cameraAt", cam.confidence,
-              COALESCE(tx.delta, 0) AS "manualDelta", tx.at AS "manualAt",
-              COALESCE(cam.units, 0) + COALESCE(tx.delta, 0) AS level
+              COALESCE(sh.delta, 0) AS "manualDelta", sh.at AS "manualAt", COALESCE(sh.n, 0)::int AS "shelfRows",
+              off.units AS "offCamera", off.at AS "offCameraAt",
+              (cam.at IS NOT NULL OR EXISTS (
+                SELECT 1 FROM transactions t WHERE t.org_id = $1 AND t.item_id = i.id AND t.location_id = $2
+                  AND (t.type IN ('COUNT', 'RECEIVE') OR (t.type = 'TRANSFER' AND t.quantity > 0))
+              )) AS figured,
+              sl.row AS "shelfLast", sc.row AS "shelfCount", ol.row AS "offLast", oc.row AS "offCount",
+              COALESCE(cam.units, 0) + COALESCE(sh.delta, 0) + COALESCE(off.units, 0) AS level
        FROM ids JOIN items i ON i.org_id = $1 AND i.id = ids.item_id AND NOT i.archived
        LEFT JOIN item_locations il ON il.item_id = i.id AND il.location_id = $2
        LEFT JOIN cam ON cam.item_id = i.id
        LEFT JOIN LATERAL (
-         SELECT sum(t.quantity) AS delta, max(t.at) AS at FROM transactions t
-         WHERE t.org_id = $1 AND t.item_id = i.id AND t.location_id = $2 AND (cam.at IS NULL OR t.at > cam.at)
-       ) tx ON true
+         SELECT sum(t.quantity) AS delta, max(t.at) AS at, count(*) AS n FROM transactions t
+         WHERE t.org_id = $1 AND t.item_id = i.id AND t.location_id = $2 AND t.part = 'on_shelf' AND (cam.at IS NULL OR t.at > cam.at)
+       ) sh ON true
+       LEFT JOIN LATERAL (
+         SELECT sum(t.quantity) AS units, max(t.at) AS at FROM transactions t
+         WHERE t.org_id = $1 AND t.item_id = i.id AND t.location_id = $2 AND t.part = 'off_camera'
+       ) off ON true
+       ${LAST('on_shelf', false, 'sl')} ${LAST('on_shelf', true, 'sc')} ${LAST('off_camera', false, 'ol')} ${LAST('off_camera', true, 'oc')}
        WHERE ($3::uuid[] IS NULL OR i.id = ANY($3::uuid[]))
        ORDER BY lower(i.name), i.id`,
       [orgId, locationId, itemIds ?? null],
     );
-    return rows;
+    return rows.map((r) => ({
+      ...r,
+      shelfLast: partRow(r.shelfLast),
+      shelfCount: partRow(r.shelfCount),
+      offLast: partRow(r.offLast),
+      offCount: partRow(r.offCount),
+    }));
   }
+}
+
+/** json_build_object's timestamps arrive as text, its numbers as numbers. */
+function partRow(v: unknown): PartRow | null {
+  if (!v) return null;
+  const o = (typeof v === 'string' ? JSON.parse(v) : v) as PartRow & { at: string | Date };
+  const num = (n: number | null) => (n === null || n === undefined ? null : Number(n));
+  return { ...o, at: new Date(o.at), partAfter: num(o.partAfter), after: num(o.after) };
 }

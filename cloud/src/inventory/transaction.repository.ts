@@ -1,7 +1,10 @@
 import type { Queryable } from '../db/types.js';
 
-export const TRANSACTION_TYPES = ['SALE', 'RECEIVE', 'WASTE', 'ADJUSTMENT', 'COUNT'] as const;
+export const TRANSACTION_TYPES = ['SALE', 'RECEIVE', 'WASTE', 'ADJUSTMENT', 'COUNT', 'TRANSFER'] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+/** on_shelf rows count until the cameras next read the item there; off_camera rows add up for good. */
+export type StockPart = 'on_shelf' | 'off_camera';
+export type CountScope = StockPart | 'whole';
 
 export interface Transaction {
   id: string;
@@ -9,6 +12,11 @@ export interface Transaction {
   locationId: string;
   type: TransactionType;
   quantity: number;
+  part: StockPart;
+  counted: CountScope | null;
+  /** the part's figure once this row applied */
+  partAfter: number | null;
+  transferId: string | null;
   before: number | null;
   after: number | null;
   userId: string | null;
@@ -19,8 +27,8 @@ export interface Transaction {
 }
 export type NewTransaction = Omit<Transaction, 'id' | 'at'> & { at?: Date };
 
-const COLS = `id, item_id AS "itemId", location_id AS "locationId", type, quantity, before, after, user_id AS "userId", reason,
-  source_type AS "sourceType", source_id AS "sourceId", at`;
+const COLS = `id, item_id AS "itemId", location_id AS "locationId", type, quantity, part, counted, part_after AS "partAfter",
+  transfer_id AS "transferId", before, after, user_id AS "userId", reason, source_type AS "sourceType", source_id AS "sourceId", at`;
 
 /** The stock ledger: every movement that is not a camera observation. */
 export class TransactionRepository {
@@ -28,9 +36,27 @@ export class TransactionRepository {
 
   async insert(orgId: string, t: NewTransaction): Promise<Transaction> {
     const { rows } = await this.db.query<Transaction>(
-      `INSERT INTO transactions (org_id, item_id, location_id, type, quantity, before, after, user_id, reason, source_type, source_id, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12, now())) RETURNING ${COLS}`,
-      [orgId, t.itemId, t.locationId, t.type, t.quantity, t.before, t.after, t.userId, t.reason, t.sourceType, t.sourceId, t.at ?? null],
+      `INSERT INTO transactions (org_id, item_id, location_id, type, quantity, before, after, user_id, reason, source_type, source_id, at,
+         part, counted, part_after, transfer_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($12, now()), $13, $14, $15, $16) RETURNING ${COLS}`,
+      [
+        orgId,
+        t.itemId,
+        t.locationId,
+        t.type,
+        t.quantity,
+        t.before,
+        t.after,
+        t.userId,
+        t.reason,
+        t.sourceType,
+        t.sourceId,
+        t.at ?? null,
+        t.part,
+        t.counted,
+        t.partAfter,
+        t.transferId,
+      ],
     );
     return rows[0]!;
   }

@@ -53,7 +53,7 @@ export function describeAlertEngine(f: DbFactory) {
       const list = await alerts();
       expect(list.map((a) => [a.rule, a.state])).toEqual([['low_stock', 'raised']]);
       expect(notices).toHaveLength(1);
-      expect(notices[0]!.text).toBe("Main Bar: Tito's 750 ml at 1.9 bottles (reorder at 2).");
+      expect(notices[0]!.text).toBe("Low: Tito's 750 ml at Main Bar, 1.9 bottles left (reorder at 2).");
     });
 
     it('clears only above reorder point + margin, keeping history; a new dip is a new alert', async () => {
@@ -65,7 +65,7 @@ export function describeAlertEngine(f: DbFactory) {
       const list = await alerts();
       expect(list.filter((x) => x.state !== 'resolved')).toHaveLength(1);
       a = list.find((x) => x.state === 'raised');
-      expect(a!.message).toContain('at 1 bottle ');
+      expect(a!.message).toContain(', 1 bottle left');
     });
 
     it('a stale camera raises camera stale and never low stock, even with empty shelves', async () => {
@@ -123,7 +123,7 @@ export function describeAlertEngine(f: DbFactory) {
       const esc = (await engine.tick()).filter((a) => a.orgId === bar.orgId);
       expect(esc.map((a) => [a.rule, a.state])).toEqual([['low_stock', 'escalated']]);
       expect(notices.filter((n) => n.kind === 'escalation' && n.alert.orgId === bar.orgId).map((n) => n.text)).toEqual([
-        expect.stringMatching(/^Unacknowledged for 30 min: Main Bar: Tito's/),
+        expect.stringMatching(/^Unacknowledged for 30 min: Low: Tito's .* at Main Bar/),
       ]);
       expect(await engine.tick()).toEqual([]);
       // acknowledging twice is refused; resolving works once

@@ -82,7 +82,7 @@ describe('alert and notification routes', () => {
     const list = await call('bartender', 'GET', '/alerts?state=raised,escalated');
     expect(list.status).toBe(200);
     expect(list.body).toEqual([
-      expect.objectContaining({ id: alertId, rule: 'low_stock', message: "Main Bar: Tito's 750 ml at 1 bottle (reorder at 2)." }),
+      expect.objectContaining({ id: alertId, rule: 'low_stock', message: "Low: Tito's 750 ml at Main Bar, 1 bottle left (reorder at 2)." }),
     ]);
     expect((await call('manager', 'GET', `/alerts/${alertId}`)).body.history).toEqual([expect.objectContaining({ state: 'raised' })]);
     expect((await call('stranger', 'GET', '/alerts')).body).toEqual([]);
@@ -209,7 +209,7 @@ describe('alert and notification routes', () => {
     const res = await reply(sms);
     expect(res.headers['content-type']).toMatch(/^text\/xml/);
     expect(res.body).toBe(
-      `<?xml version="1.0" encoding="UTF-8"?><Response><Message>Acknowledged: Main Bar: Campari at 0.5 bottles (reorder at 2).</Message></Response>`,
+      `<?xml version="1.0" encoding="UTF-8"?><Response><Message>Acknowledged: Low: Campari at Main Bar, 0.5 bottles left (reorder at 2).</Message></Response>`,
     );
     expect((await engine.get(bar.orgId, alert.id))!.state).toBe('acknowledged');
     expect((await reply(sms)).body).toContain('Nothing open to acknowledge.');

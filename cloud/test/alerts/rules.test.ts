@@ -24,6 +24,12 @@ describe('alert rules', () => {
     expect(RULES.low_stock.subject(stock(1)).key).toBe('item:i@l');
   });
 
+  it('low stock: (nearly) empty is out, not low, so an open low alert clears', () => {
+    expect(RULES.low_stock.classify(stock(0), cfg)).toBe('clear');
+    expect(RULES.low_stock.classify(stock(0.05), cfg)).toBe('clear');
+    expect(RULES.low_stock.classify(stock(0.2), cfg)).toBe('breach');
+  });
+
   it('out of stock: breach when (nearly) empty', () => {
     expect(RULES.out_of_stock.classify(stock(0.05), cfg)).toBe('breach');
     expect(RULES.out_of_stock.classify(stock(0.3), cfg)).toBe('band');

@@ -23,7 +23,7 @@ describe('alerts wired into startCloud', () => {
     }
     const a = await t.api('GET', '/api/v1/alerts?state=raised', { token: t.ownerToken });
     expect(a.body.map((x: { message: string }) => x.message)).toEqual([
-      "Main Bar: Tito's Handmade Vodka 750 ml at 1.4 bottles (reorder at 2).",
+      "Low: Tito's Handmade Vodka 750 ml at Main Bar, 1.4 bottles left (reorder at 2).",
     ]);
     const n = await t.api('GET', '/api/v1/notifications', { token: t.ownerToken });
     expect(n.body.map((x: { channel: string; body: string }) => [x.channel, x.body])).toEqual([['log', a.body[0].message]]);

@@ -82,6 +82,54 @@ describe('inventory API over real HTTP', () => {
     expect(hist.body.transactions.map((x: { type: string }) => x.type)).toEqual(['COUNT', 'RECEIVE', 'WASTE']);
   });
 
+  it('receives to storage by default, sells and transfers, and shows both parts of each level with their sources', async () => {
+    const item = t.demo.items['BULLEIT-750']!;
+    const post = (path: string, body: unknown) => t.api('POST', `/api/v1/inventory/items/${item}/${path}`, { token: t.ownerToken, body });
+    const recv = await post('adjust', { type: 'RECEIVE', quantity: 12 });
+    expect(recv.status).toBe(201);
+    expect(recv.body.transaction).toMatchObject({
+      type: 'RECEIVE',
+      locationId: t.demo.locations.storage,
+      part: 'off_camera',
+      transferId: null,
+    });
+    expect(recv.body.stock.offCamera).toMatchObject({ units: 12, source: { kind: 'delivery', counted: null } });
+    const move = await post('transfer', { fromLocationId: t.demo.locations.storage, toLocationId: t.demo.locations.mainBar, quantity: 4 });
+    expect(move.status).toBe(201);
+    expect(move.body.out).toMatchObject({ type: 'TRANSFER', quantity: -4, transferId: move.body.transferId });
+    expect(move.body.in).toMatchObject({ type: 'TRANSFER', quantity: 4, transferId: move.body.transferId });
+    expect([move.body.from.level, move.body.to.level]).toEqual([8, 4]);
+    const sale = await post('adjust', { locationId: t.demo.locations.mainBar, type: 'SALE', quantity: 1 });
+    expect(sale.body.stock).toMatchObject({ level: 3, status: 'ok', offCamera: { source: { kind: 'sale' } } });
+    const count = await post('adjust', { locationId: t.demo.locations.mainBar, type: 'COUNT', quantity: 2.5, part: 'whole' });
+    expect(count.body.stock.offCamera.lastCount).toMatchObject({
+      units: 2.5,
+      counted: 'whole',
+      current: true,
+      userName: expect.any(String),
+    });
+    // bad input names the field
+    expect((await post('transfer', { toLocationId: t.demo.locations.storage, quantity: 1 })).body.error.field).toBe('toLocationId');
+    expect((await post('transfer', { toLocationId: t.demo.locations.mainBar, quantity: -1 })).status).toBe(400);
+    expect((await post('adjust', { type: 'SALE', quantity: 1 })).body.error.field).toMatch(/locationId/);
+    expect(
+      (await post('adjust', { locationId: t.demo.locations.mainBar, type: 'SALE', quantity: 1, part: 'whole' })).body.error.field,
+    ).toBe('part');
+    // a bartender may move stock; the rooftop nobody counted says so instead of "out"
+    const bartender = await t.userWithRole('bartender');
+    const b = await t.api('POST', `/api/v1/inventory/items/${item}/transfer`, {
+      token: bartender,
+      body: { toLocationId: t.demo.locations.mainBar, quantity: 1 },
+    });
+    expect(b.status).toBe(201);
+    const roof = await t.api('GET', `/api/v1/inventory/locations/${t.demo.locations.rooftop}/stock`, { token: t.ownerToken });
+    expect(roof.body.levels.find((l: { itemId: string }) => l.itemId === t.demo.items['TITOS-750'])).toMatchObject({
+      status: 'not_counted',
+      onShelf: { units: null },
+      offCamera: { units: null },
+    });
+  });
+
   it('scans a barcode to find and receive an item', async () => {
     const look = await t.api('POST', '/api/v1/inventory/scan', { token: t.ownerToken, body: { barcode: '721733000029' } });
     expect(look.body.item.sku).toBe('PATRON-750');

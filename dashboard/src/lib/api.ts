@@ -27,6 +27,8 @@ import type {
   SlotCorrectionInput,
   SlotCorrectionResult,
   ScanResult,
+  TransferInput,
+  TransferResult,
   Venue,
   VisionAccuracy,
   AuditPage,
@@ -122,6 +124,10 @@ export class Api {
   }
   adjust(id: string, a: Adjustment) {
     return this.json<AdjustResult>('POST', `/inventory/items/${id}/adjust`, a);
+  }
+  /** moves stock between two locations (from the venue's storage when fromLocationId is left out) */
+  transfer(id: string, t: TransferInput) {
+    return this.json<TransferResult>('POST', `/inventory/items/${id}/transfer`, t);
   }
   correctSlot(deviceId: string, cameraId: string, slotId: string, c: SlotCorrectionInput) {
     const path = [deviceId, cameraId, slotId].map(encodeURIComponent);

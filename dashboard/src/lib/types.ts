@@ -17,6 +17,7 @@ export type StockLevel = Wire<typeof api.stockLevel>;
 export type StockStatus = StockLevel['status'];
 export type LocationStock = Wire<typeof api.locationStock>;
 export type AdjustResult = Wire<typeof api.adjustment>;
+export type TransferResult = Wire<typeof api.transferResult>;
 export type ScanResult = Wire<typeof api.scanResult>;
 export type History = Wire<typeof api.itemHistory>;
 export type Slot = Wire<typeof api.slot>;
@@ -40,6 +41,7 @@ export type SlotCorrectionResult = Wire<typeof api.correctionResult>;
 // What the dashboard sends: the request bodies the cloud validates with. Wire is
 // z.input, the JSON before the cloud's defaults apply, so it serves both directions.
 export type Adjustment = Wire<typeof api.adjustBody>;
+export type TransferInput = Wire<typeof api.transferBody>;
 export type NotificationSettingsInput = Wire<typeof api.notificationSettingsBody>;
 export type SlotCorrectionInput = Wire<typeof api.slotCorrectionBody>;
 export type Invite = Wire<typeof api.inviteBody>;

@@ -61,7 +61,7 @@ describe('notifier: outbox through the Twilio stand-in', () => {
     advance(61_000);
     expect(await h.notifier.drain()).toMatchObject({ sent: 5, retried: 0, dead: 0 });
     expect(await h.notifier.drain()).toEqual({ sent: 0, retried: 0, deferred: 0, dead: 0 });
-    expect(tw.sent.map((m) => m.body.split(' ')[2]).sort()).toEqual(['Aperol', 'Campari', 'Cointreau', 'Fernet', 'Lillet']);
+    expect(tw.sent.map((m) => m.body.split(' ')[1]).sort()).toEqual(['Aperol', 'Campari', 'Cointreau', 'Fernet', 'Lillet']);
     expect(tw.sent.every((m) => m.to === PHONE)).toBe(true);
     expect((await h.rows()).every((r) => r.status === 'sent')).toBe(true);
   });
@@ -123,7 +123,7 @@ describe('notifier: outbox through the Twilio stand-in', () => {
     expect(await h.notifier.drain()).toMatchObject({ sent: 1 });
     expect(tw.sent).toHaveLength(1);
     expect(tw.sent[0]!.body).toMatch(
-      /^While you were off \(2\): Main Bar: Galliano 700 ml at 1 bottle \(reorder at 2\)\. Main Bar: Kahlua/,
+      /^While you were off \(2\): Low: Galliano 700 ml at Main Bar, 1 bottle left \(reorder at 2\)\. Low: Kahlua/,
     );
   });
 
@@ -136,8 +136,8 @@ describe('notifier: outbox through the Twilio stand-in', () => {
     await h.engine.tick();
     await h.notifier.drain();
     expect(tw.sent.map((m) => [m.to, m.body.slice(0, 30)])).toEqual([
-      [PHONE, 'Main Bar: Mezcal 700 ml at 1 b'],
-      ['+447911123999', 'Unacknowledged for 30 min: Mai'],
+      [PHONE, 'Low: Mezcal 700 ml at Main Bar'],
+      ['+447911123999', 'Unacknowledged for 30 min: Low'],
     ]);
     vi.setSystemTime(new Date('2026-11-20T09:05:00Z'));
     await h.notifier.tick();

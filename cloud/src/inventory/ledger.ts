@@ -1,0 +1,79 @@
+import type { Location } from '../venues/index.js';
+import { badRequest, notFound } from '../errors.js';
+import type { repos } from './inventory.service.js';
+import { partsOf, planMovement, present, type MovementAsked, type PresentedStock } from './stock.js';
+import type { Transaction } from './transaction.repository.js';
+
+type Repos = ReturnType<typeof repos>;
+
+export interface LedgerEntry extends MovementAsked {
+  itemId: string;
+  userId: string | null;
+  reason?: string | null | undefined;
+  sourceType: string;
+  sourceId?: string | null | undefined;
+  at?: Date | undefined;
+  transferId?: string | undefined;
+}
+
+/**
+ * One movement of one item at one location, inside the caller's transaction: the
+ * row (which part it moves, by how much, the part's figure after), the level it
+ * leaves, and that level's live 'stock' event.
+ */
+export async function enter(
+  r: Repos,
+  orgId: string,
+  loc: Location,
+  e: LedgerEntry,
+): Promise<{ transaction: Transaction; stock: PresentedStock }> {
+  await r.stock.lock(orgId, loc.id, e.itemId);
+  const [current] = await r.stock.levels(orgId, loc.id, [e.itemId]);
+  // an item a camera watches here always has a level row (its slot puts it there)
+  const plan = planMovement(e, partsOf(current, loc.name));
+  const before = current?.level ?? 0;
+  const transaction = await r.transactions.insert(orgId, {
+    itemId: e.itemId,
+    locationId: loc.id,
+    type: e.type,
+    quantity: plan.delta,
+    part: plan.part,
+    counted: plan.counted,
+    partAfter: plan.partAfter,
+    transferId: e.transferId ?? null,
+    before,
+    after: Math.round((before + plan.delta) * 1000) / 1000,
+    userId: e.userId,
+    reason: e.reason ?? null,
+    sourceType: e.sourceType,
+    sourceId: e.sourceId ?? null,
+    ...(e.at ? { at: e.at } : {}),
+  });
+  const [level] = await r.stock.levels(orgId, loc.id, [e.itemId]);
+  const stock = present(level!);
+  await r.live.append(orgId, loc.venueId, 'stock', stock);
+  return { transaction, stock };
+}
+
+/**
+ * Where a delivery goes when nobody says: the venue's storage location (the first
+ * active one by name). venueId may be left out when the organisation has one venue.
+ */
+export async function storageOf(r: Repos, orgId: string, venueId: string | undefined): Promise<Location> {
+  let venue = venueId;
+  if (!venue) {
+    const venues = await r.venues.listVenues(orgId);
+    if (venues.length !== 1) throw badRequest('say where it goes: a locationId, or the venueId whose storage takes it', 'locationId');
+    venue = venues[0]!.id;
+  } else if (!(await r.venues.getVenue(orgId, venue))) throw notFound('venue');
+  const storage = (await r.venues.listLocations(orgId, venue)).find((l) => l.active && l.type === 'storage');
+  if (!storage) throw badRequest('the venue has no storage location: say which location (locationId)', 'locationId');
+  return storage;
+}
+
+/** A location of the caller's organisation, or a 404. */
+export async function locationOf(r: Repos, orgId: string, id: string): Promise<Location> {
+  const loc = await r.venues.getLocation(orgId, id);
+  if (!loc) throw notFound('location');
+  return loc;
+}
