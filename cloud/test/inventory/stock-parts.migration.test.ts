@@ -15,13 +15,15 @@ describe('migration 140: the ledger split into on-shelf and off-camera rows', ()
     const all = readMigrations();
     const split = all.findIndex((m) => m.name.startsWith('140_'));
     await migrate(db, all.slice(0, split));
-    const r = repos(db);
-    const org = await r.venues.createOrganisation('Old Org');
-    const venue = await r.venues.createVenue(org.id, { name: 'V' });
-    const bar = await r.venues.createLocation(org.id, { venueId: venue.id, name: 'Bar' });
-    const store = await r.venues.createLocation(org.id, { venueId: venue.id, name: 'Store', type: 'storage' });
-    const item = await r.items.create(org.id, { sku: 'A', name: 'A' });
-    await r.devices.create(org.id, { id: 'dev-old', venueId: venue.id, name: 'D' });
+    // Rows in the schema as it was before 140, by SQL: today's repositories write columns added later.
+    const one = async (sql: string, params: unknown[] = []) => (await db.query<{ id: string }>(sql, params as never)).rows[0]!;
+    const org = await one(`INSERT INTO organisations (name) VALUES ('Old Org') RETURNING id`);
+    const venue = await one(`INSERT INTO venues (org_id, name) VALUES ($1, 'V') RETURNING id`, [org.id]);
+    const location = `INSERT INTO locations (org_id, venue_id, name, type) VALUES ($1, $2, $3, $4) RETURNING id`;
+    const bar = await one(location, [org.id, venue.id, 'Bar', 'bar']);
+    const store = await one(location, [org.id, venue.id, 'Store', 'storage']);
+    const item = await one(`INSERT INTO items (org_id, sku, name) VALUES ($1, 'A', 'A') RETURNING id`, [org.id]);
+    await db.query(`INSERT INTO devices (id, org_id, venue_id, name) VALUES ('dev-old', $1, $2, 'D')`, [org.id, venue.id]);
     await db.query(`INSERT INTO cameras (org_id, device_id, id, location_id, url) VALUES ($1, 'dev-old', 'c', $2, 'rtsp://x')`, [
       org.id,
       bar.id,
@@ -43,6 +45,7 @@ describe('migration 140: the ledger split into on-shelf and off-camera rows', ()
     await db.query(old, [org.id, item.id, store.id, 'RECEIVE', 12, at(10)]);
 
     await migrate(db, all);
+    const r = repos(db);
     const [atBar] = await r.stock.levels(org.id, bar.id);
     const [atStore] = await r.stock.levels(org.id, store.id);
     expect(atBar).toMatchObject({ level: 3.5, cameraUnits: 2, manualDelta: 1.5, offCamera: null });
