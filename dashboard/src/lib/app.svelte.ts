@@ -3,6 +3,7 @@ import { Auth } from './auth.svelte';
 import { LiveSocket } from './live.svelte';
 import { VenueState } from './venue.svelte';
 import { AlertsState } from './alerts.svelte';
+import { Connection } from './connection.svelte';
 import { handleError } from './toasts.svelte';
 
 export const auth = new Auth();
@@ -15,7 +16,12 @@ export const live = new LiveSocket(
     alerts.apply(m);
   },
   () => auth.refresh(),
+  () => {
+    // back from offline: what is on screen came from the cache, so read it all again
+    if (venue.offlineSince) void venue.loadVenue().catch((e: unknown) => handleError(e, 'Loading the venue'));
+  },
 );
+export const connection = new Connection(venue, live);
 
 /** after sign-in or a reload with a saved session */
 export async function startSession(): Promise<void> {

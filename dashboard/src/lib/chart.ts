@@ -26,7 +26,7 @@ export function drawLevelChart(
   el: HTMLElement,
   h: History,
   width: number,
-  period: { from: Date; to: Date; parLevel?: number },
+  period: { from: Date; to: Date; parLevel?: number; now?: Date },
 ): () => void {
   const data = toSeries(h);
   const top = Math.max(1, period.parLevel ?? 0, ...data[1].map((v) => v ?? 0), ...data[2].map((v) => v ?? 0)) * 1.15;
@@ -37,6 +37,8 @@ export function drawLevelChart(
       height: 260,
       scales: { x: { time: true, range: () => [period.from.getTime() / 1000, period.to.getTime() / 1000] }, y: { range: () => [0, top] } },
       axes: [axis, { ...axis, label: 'bottles' }],
+      // today stays in sight: a dashed line at midnight (when in range) and at now
+      hooks: { draw: [(u: uPlot) => markToday(u, period.now ?? new Date())] },
       series: [
         {},
         { label: 'Camera', stroke: '#f0b35a', width: 2, spanGaps: true, points: { size: 4 } },
@@ -52,4 +54,28 @@ export function drawLevelChart(
     ro.disconnect();
     plot.destroy();
   };
+}
+
+function markToday(u: uPlot, now: Date): void {
+  const midnight = new Date(now);
+  midnight.setHours(0, 0, 0, 0);
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.strokeStyle = '#a3b0bd';
+  ctx.fillStyle = '#a3b0bd';
+  ctx.setLineDash([4, 4]);
+  ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
+  for (const [t, label] of [
+    [midnight, 'today'],
+    [now, 'now'],
+  ] as const) {
+    const x = Math.round(u.valToPos(t.getTime() / 1000, 'x', true));
+    if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+    ctx.beginPath();
+    ctx.moveTo(x, u.bbox.top);
+    ctx.lineTo(x, u.bbox.top + u.bbox.height);
+    ctx.stroke();
+    ctx.fillText(label, x + 4 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
+  }
+  ctx.restore();
 }
