@@ -14,6 +14,7 @@ import { forecastModule, type ForecastService } from './forecast/index.js';
 import { jobRoutes, type JobQueue } from './jobs/index.js';
 import contract from './plugins/contract.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
+import { compressPlugin } from './plugins/compress.js';
 import type { Principal } from './plugins/principal.js';
 import type { RedisLink } from './redis/client.js';
 import { sharedRateLimitStore } from './redis/rate-limit-store.js';
@@ -88,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errors);
+  await compressPlugin(app);
   await app.register(textInput);
   await app.register(contract);
   await app.register(docs);
