@@ -38,7 +38,9 @@ describe('the manager’s day: statuses and a phone that fits', () => {
       JSON.stringify(
         makeOnlineStatus({
           deviceId: DEV,
-          cameras: [{ id: 'cam-1', state, fps: state === 'stale' ? 0 : 0.5, lastFrameAt: new Date().toISOString(), restarts: 0, droppedFrames: 0 }],
+          cameras: [
+            { id: 'cam-1', state, fps: state === 'stale' ? 0 : 0.5, lastFrameAt: new Date().toISOString(), restarts: 0, droppedFrames: 0 },
+          ],
         }),
       ),
       { qos: 1, retain: true },
@@ -48,7 +50,9 @@ describe('the manager’s day: statuses and a phone that fits', () => {
     mkdirSync(SHOTS, { recursive: true });
     s = await startStack();
     ownerToken = await s.login(OWNER.email, OWNER.password);
-    expect((await s.api('POST', '/api/v1/devices', { id: DEV, venueId: s.demo.venueId, name: 'Back bar edge' }, ownerToken)).status).toBe(201);
+    expect((await s.api('POST', '/api/v1/devices', { id: DEV, venueId: s.demo.venueId, name: 'Back bar edge' }, ownerToken)).status).toBe(
+      201,
+    );
     const slots = SLOTS.map(([id, name, sku]) => {
       const row = id.startsWith('r1') ? 0.2 : 0.6;
       const col = Number(id.split('-s')[1]) / 12;
@@ -95,7 +99,8 @@ describe('the manager’s day: statuses and a phone that fits', () => {
       expect(await nav.evaluate((n) => n.scrollWidth - n.clientWidth), kind).toBeLessThanOrEqual(1);
       expect(await overflow(p), kind).toBeLessThanOrEqual(1);
       if (kind === 'phone') {
-        for (const name of ['Overview', 'Items', 'Shelves', 'Alerts']) expect(await nav.getByRole('link', { name }).isVisible(), name).toBe(true);
+        for (const name of ['Overview', 'Items', 'Shelves', 'Alerts'])
+          expect(await nav.getByRole('link', { name }).isVisible(), name).toBe(true);
         expect(await nav.getByRole('link', { name: 'People' }).isVisible()).toBe(false);
         const box = (await nav.boundingBox())!;
         expect(box.y + box.height).toBeCloseTo(844, 0);
@@ -114,17 +119,34 @@ describe('the manager’s day: statuses and a phone that fits', () => {
         await shot(p, '09-desktop-nav');
       }
     });
-  });
+  }, 90_000);
 
   it('People and Items fit a 390 px screen (item 10)', async () => {
-    expect((await s.api('POST', '/api/v1/users', { email: 'bea@anchor.test', password: 'a long bartender password', name: 'Bea Bartender', role: 'bartender' }, ownerToken)).status).toBe(201);
+    expect(
+      (
+        await s.api(
+          'POST',
+          '/api/v1/users',
+          { email: 'bea@anchor.test', password: 'a long bartender password', name: 'Bea Bartender', role: 'bartender' },
+          ownerToken,
+        )
+      ).status,
+    ).toBe(201);
     await each(async (p, kind) => {
       const width = kind === 'phone' ? 390 : 1280;
+      // from elsewhere, so the list is read again with Bea in it
+      await p.goto(`${s.url}/#/items`);
       await p.goto(`${s.url}/#/people`);
       const remove = p.getByRole('button', { name: 'Remove' });
       await remove.waitFor();
       const add = p.getByRole('button', { name: 'Add', exact: true });
-      for (const el of [remove, add, p.getByLabel('Role of Bea Bartender'), p.getByLabel('First password'), p.locator('form').getByLabel('Role', { exact: true })]) {
+      for (const el of [
+        remove,
+        add,
+        p.getByLabel('Role of Bea Bartender'),
+        p.getByLabel('First password'),
+        p.locator('form.invite select'),
+      ]) {
         await el.scrollIntoViewIfNeeded();
         const b = (await el.boundingBox())!;
         expect(b.x, kind).toBeGreaterThanOrEqual(0);
@@ -133,16 +155,19 @@ describe('the manager’s day: statuses and a phone that fits', () => {
       expect(await overflow(p), kind).toBeLessThanOrEqual(1);
       await shot(p, `10-${kind}-people`);
       await p.goto(`${s.url}/#/items`);
-      await p.getByRole('button', { name: /Count or adjust/ }).first().waitFor();
-      const search = (await p.getByLabel('Search', { exact: true }).boundingBox())!;
-      const location = (await p.getByLabel('Location', { exact: true }).boundingBox())!;
+      await p
+        .getByRole('button', { name: /Count or adjust/ })
+        .first()
+        .waitFor();
+      const search = (await p.locator('.filters input[type=search]').boundingBox())!;
+      const location = (await p.locator('.filters select').first().boundingBox())!;
       const apart =
         search.x + search.width <= location.x || location.x + location.width <= search.x || search.y + search.height <= location.y;
       expect(apart, `${kind}: the search box and the Location filter overlap`).toBe(true);
       expect(await overflow(p), kind).toBeLessThanOrEqual(1);
       await shot(p, `10-${kind}-items`);
     });
-  });
+  }, 90_000);
 
   it('the shelf: rows in slot order, a compact grid, the picture kept in view (item 11)', async () => {
     await each(async (p, kind) => {
@@ -150,12 +175,12 @@ describe('the manager’s day: statuses and a phone that fits', () => {
       await p.locator('[data-slot="r2-s3"]').getByTestId('count').waitFor();
       const rows = p.locator('section.shelf-row');
       expect(await rows.locator('h2').allTextContents()).toEqual(['Row 1 4 slots', 'Row 2 3 slots']);
-      expect(await rows.nth(0).locator('[data-slot]').evaluateAll((els) => els.map((e) => e.getAttribute('data-slot')))).toEqual([
-        'r1-s1',
-        'r1-s2',
-        'r1-s10',
-        'r1-s11',
-      ]);
+      expect(
+        await rows
+          .nth(0)
+          .locator('[data-slot]')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-slot'))),
+      ).toEqual(['r1-s1', 'r1-s2', 'r1-s10', 'r1-s11']);
       // a compact grid: at least two slots side by side, even on a phone
       const [a, b] = [(await p.locator('[data-slot="r1-s1"]').boundingBox())!, (await p.locator('[data-slot="r1-s2"]').boundingBox())!];
       expect(a.y, kind).toBe(b.y);
@@ -166,11 +191,12 @@ describe('the manager’s day: statuses and a phone that fits', () => {
       await p.locator('[data-slot="r2-s3"]').scrollIntoViewIfNeeded();
       await p.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
       const frame = (await p.locator('.frame').boundingBox())!;
+      const height = kind === 'phone' ? PHONE.viewport.height : DESKTOP.viewport.height;
       expect(frame.y, `${kind}: the pinned picture scrolled away`).toBeGreaterThanOrEqual(-1);
-      expect(frame.y, kind).toBeLessThan(100);
+      expect(frame.y + frame.height, `${kind}: the pinned picture scrolled away`).toBeLessThanOrEqual(height);
       await p.screenshot({ path: `${SHOTS}28-11-${kind}-shelf-scrolled.png` });
     });
-  });
+  }, 90_000);
 
   it('a slot is stale only while its camera is (item 4)', async () => {
     const stale = (p: Page) => p.locator('li.slot-card[data-state="stale"]').count();
@@ -196,14 +222,23 @@ describe('the manager’s day: statuses and a phone that fits', () => {
     });
     // Devices agrees with the shelf
     await pages.desktop.goto(`${s.url}/#/devices`);
-    await pages.desktop.getByText(/streaming/).first().waitFor();
-  });
+    await pages.desktop
+      .getByText(/streaming/)
+      .first()
+      .waitFor();
+  }, 90_000);
 
   it('the item chart: a range choice, the smallest that holds the history by default, today marked (item 12)', async () => {
     const jameson = s.demo.items['JAMESON-750']!;
     expect(
-      (await s.api('POST', `/api/v1/inventory/items/${jameson}/adjust`, { locationId: s.demo.locations.mainBar, type: 'COUNT', quantity: 3 }, ownerToken))
-        .status,
+      (
+        await s.api(
+          'POST',
+          `/api/v1/inventory/items/${jameson}/adjust`,
+          { locationId: s.demo.locations.mainBar, type: 'COUNT', quantity: 3 },
+          ownerToken,
+        )
+      ).status,
     ).toBe(201);
     await each(async (p, kind) => {
       await p.goto(`${s.url}/#/items/${jameson}`);
@@ -219,20 +254,26 @@ describe('the manager’s day: statuses and a phone that fits', () => {
       expect(await period.getByRole('radio', { name: '30 days' }).isChecked()).toBe(true);
       await shot(p, `12-${kind}-chart-30d`);
     });
-  });
+  }, 90_000);
 
   it('notifications say what only goes to the in-app list, and send a test message per person and channel (item 7)', async () => {
     await each(async (p, kind) => {
       await p.goto(`${s.url}/#/notifications`);
-      await p.getByTestId('recorded-only').getByText(/Nothing leaves this installation/).waitFor();
+      await p
+        .getByTestId('recorded-only')
+        .getByText(/Nothing leaves this installation/)
+        .waitFor();
       await p.getByRole('button', { name: 'Send a test In-app list to Olivia Owner' }).click();
       await p.getByText(/Test In-app list for Olivia Owner: one message recorded in the list below/).waitFor();
       const sent = p.getByRole('list', { name: 'Messages sent' });
-      await sent.getByText(/SmartStock test: this is how alerts reach Olivia Owner/).first().waitFor({ timeout: 20_000 });
+      await sent
+        .getByText(/SmartStock test: this is how alerts reach Olivia Owner/)
+        .first()
+        .waitFor({ timeout: 20_000 });
       expect(await overflow(p), kind).toBeLessThanOrEqual(1);
       await shot(p, `07-${kind}-notifications`);
     });
-  });
+  }, 90_000);
 
   it('the mic: hidden without speech recognition, gone with a word where there is no speech service (item 8)', async () => {
     for (const opts of [PHONE, DESKTOP]) {
@@ -260,7 +301,8 @@ describe('the manager’s day: statuses and a phone that fits', () => {
             setTimeout(() => (this.onerror?.({ error: 'network' }), this.onend?.()), 50);
           }
         }
-        (window as { webkitSpeechRecognition?: unknown }).webkitSpeechRecognition = NoService;
+        // Chromium has both names
+        Object.assign(window, { SpeechRecognition: NoService, webkitSpeechRecognition: NoService });
       });
       const b = await broken.newPage();
       await signIn(b, s.url, OWNER);
@@ -274,7 +316,7 @@ describe('the manager’s day: statuses and a phone that fits', () => {
       expect(await b.getByRole('button', { name: 'Speak a command' }).count()).toBe(0);
       await broken.close();
     }
-  });
+  }, 180_000);
 
   it('PNG icons and an apple-touch-icon for the home screen (item 13)', async () => {
     const p = pages.phone;

@@ -37,8 +37,8 @@ export function drawLevelChart(
       height: 260,
       scales: { x: { time: true, range: () => [period.from.getTime() / 1000, period.to.getTime() / 1000] }, y: { range: () => [0, top] } },
       axes: [axis, { ...axis, label: 'bottles' }],
-      // today stays in sight: a dashed line at midnight (when in range) and at now
-      hooks: { draw: [(u: uPlot) => markToday(u, period.now ?? new Date())] },
+      // today stays in sight: shaded from midnight, drawn under the series
+      hooks: { drawClear: [(u: uPlot) => markToday(u, period.now ?? new Date())] },
       series: [
         {},
         { label: 'Camera', stroke: '#f0b35a', width: 2, spanGaps: true, points: { size: 4 } },
@@ -56,26 +56,25 @@ export function drawLevelChart(
   };
 }
 
+/** today, from midnight to the right edge, faintly shaded and labelled; the points stay on top */
 function markToday(u: uPlot, now: Date): void {
   const midnight = new Date(now);
   midnight.setHours(0, 0, 0, 0);
+  const { left, top, width, height } = u.bbox;
+  const x = Math.max(left, Math.round(u.valToPos(midnight.getTime() / 1000, 'x', true)));
+  if (x >= left + width) return;
   const ctx = u.ctx;
   ctx.save();
+  ctx.fillStyle = '#79b8ff14';
+  ctx.fillRect(x, top, left + width - x, height);
   ctx.strokeStyle = '#a3b0bd';
-  ctx.fillStyle = '#a3b0bd';
   ctx.setLineDash([4, 4]);
+  ctx.beginPath();
+  ctx.moveTo(x, top);
+  ctx.lineTo(x, top + height);
+  ctx.stroke();
+  ctx.fillStyle = '#a3b0bd';
   ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
-  for (const [t, label] of [
-    [midnight, 'today'],
-    [now, 'now'],
-  ] as const) {
-    const x = Math.round(u.valToPos(t.getTime() / 1000, 'x', true));
-    if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
-    ctx.beginPath();
-    ctx.moveTo(x, u.bbox.top);
-    ctx.lineTo(x, u.bbox.top + u.bbox.height);
-    ctx.stroke();
-    ctx.fillText(label, x + 4 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
-  }
+  ctx.fillText('today', x + 4 * devicePixelRatio, top + 12 * devicePixelRatio);
   ctx.restore();
 }
