@@ -12,7 +12,12 @@ import { launchChromium } from '../test/support/browser';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const OWNER = { email: 'owner@anchor.test', password: 'correct horse battery staple' };
-const SLOW_4G = { offline: false, latency: 562.5, downloadThroughput: (1.6 * 1024 * 1024 * 0.9) / 8, uploadThroughput: (750 * 1024 * 0.9) / 8 };
+const SLOW_4G = {
+  offline: false,
+  latency: 562.5,
+  downloadThroughput: (1.6 * 1024 * 1024 * 0.9) / 8,
+  uploadThroughput: (750 * 1024 * 0.9) / 8,
+};
 const COMMAND = 'npm run bench -w dashboard';
 
 interface Visit {
@@ -40,7 +45,13 @@ await cloud.seedDemo();
 const browser = await launchChromium();
 
 async function visit(compressed: boolean): Promise<Visit> {
-  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true, serviceWorkers: 'block' });
+  const ctx = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 3,
+    isMobile: true,
+    hasTouch: true,
+    serviceWorkers: 'block',
+  });
   const page = await ctx.newPage();
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -89,7 +100,12 @@ const rows = (['before', 'after'] as const).flatMap((k) => {
     { figure: label('time to sign-in form'), value: Math.round(median(v.map((x) => x.formMs))), unit: 'ms', command: COMMAND },
     { figure: label('bytes to sign-in form'), value: Math.round(median(v.map((x) => x.formBytes)) / 1024), unit: 'KB', command: COMMAND },
     { figure: label('sign-in to overview'), value: Math.round(median(v.map((x) => x.overviewMs))), unit: 'ms', command: COMMAND },
-    { figure: label('bytes sign-in to overview'), value: Math.round(median(v.map((x) => x.overviewBytes)) / 1024), unit: 'KB', command: COMMAND },
+    {
+      figure: label('bytes sign-in to overview'),
+      value: Math.round(median(v.map((x) => x.overviewBytes)) / 1024),
+      unit: 'KB',
+      command: COMMAND,
+    },
   ];
 });
 for (const r of rows) console.log(`${r.figure}: ${r.value} ${r.unit}`);

@@ -7,7 +7,10 @@ import sharp from 'sharp';
 
 const pub = new URL('../public/', import.meta.url);
 const svg = readFileSync(new URL('icon.svg', pub), 'utf8');
-const bottle = svg.replace(/^<svg[^>]*>/, '').replace(/<\/svg>\s*$/, '').replace(/<rect width="64" height="64"[^>]*\/>/, '');
+const bottle = svg
+  .replace(/^<svg[^>]*>/, '')
+  .replace(/<\/svg>\s*$/, '')
+  .replace(/<rect width="64" height="64"[^>]*\/>/, '');
 /** the bottle at `scale` of the side, centred on a full-bleed background */
 const fullBleed = (scale) =>
   `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" fill="#11161c"/>` +

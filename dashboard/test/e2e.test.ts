@@ -259,7 +259,12 @@ describe('dashboard end to end', () => {
       await p.getByRole('heading', { name: 'Jameson Irish Whiskey' }).waitFor();
       await p.getByRole('heading', { name: 'Main Bar' }).waitFor();
       expect(await p.getByText('Loading…').count()).toBe(0);
-      expect(await p.getByRole('button', { name: /Count or adjust/ }).first().isDisabled()).toBe(true);
+      expect(
+        await p
+          .getByRole('button', { name: /Count or adjust/ })
+          .first()
+          .isDisabled(),
+      ).toBe(true);
       await shot('12c-offline-item', p);
       // back: the live link reconnects and the banner goes with it, no reload
       s.cut(false);

@@ -177,7 +177,15 @@ describe('ingest from a device over the embedded TLS broker', () => {
       got.flatMap((m) => (m.type === 'observation' ? m.data.observations : [])).find((x: { id: string }) => x.id === id);
 
     // during the pause the device says so itself
-    const paused = makeObservation({ cameraId: 'cam-1', slotId: 'slot-2', sku: 'TITOS-750', count: 1, fills: [0.5], units: 0.5, state: 'stale' });
+    const paused = makeObservation({
+      cameraId: 'cam-1',
+      slotId: 'slot-2',
+      sku: 'TITOS-750',
+      count: 1,
+      fills: [0.5],
+      units: 0.5,
+      state: 'stale',
+    });
     await dev.publishAsync(TOPICS.obs(DEV), JSON.stringify(makeBatch({ deviceId: DEV, seq: 4, observations: [paused] })), { qos: 1 });
     expect(await waitFor(() => slotEvent(paused.id))).toMatchObject({ state: 'stale', trusted: false });
 

@@ -33,7 +33,9 @@ export async function startSession(): Promise<void> {
   if (venue.venueId) {
     live.start(venue.venueId);
     // offline, the banner says so already; the alerts come with the live link
-    await alerts.load(venue.venueId).catch((e: unknown) => (e instanceof ApiError && e.status === 0 ? undefined : handleError(e, 'Loading alerts')));
+    await alerts
+      .load(venue.venueId)
+      .catch((e: unknown) => (e instanceof ApiError && e.status === 0 ? undefined : handleError(e, 'Loading alerts')));
   }
 }
 

@@ -74,7 +74,10 @@ export function testMessages(db: Db, providers: Record<ChannelName, string>, now
           throw new NotificationInputError('channel', `channel: ${name} does not get alerts by ${LABEL[channel]} at this venue`);
         const to = (await targets(s, person)).filter((t) => t.channel === channel);
         if (!to.length)
-          throw new NotificationInputError('channel', `channel: ${name} has no ${channel === 'push' ? 'browser registered' : 'address'} for ${LABEL[channel]}`);
+          throw new NotificationInputError(
+            'channel',
+            `channel: ${name} has no ${channel === 'push' ? 'browser registered' : 'address'} for ${LABEL[channel]}`,
+          );
         const key = `test:${randomUUID()}`;
         const outbox = new OutboxRepository(tx);
         for (const t of to)

@@ -63,13 +63,19 @@ describe('notification test messages', () => {
   });
 
   const call = async (who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
-    const res = await app.inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${token[who]}` }, ...(payload ? { payload } : {}) });
+    const res = await app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: { authorization: `Bearer ${token[who]}` },
+      ...(payload ? { payload } : {}),
+    });
     return { status: res.statusCode, body: res.json() as Record<string, any> };
   };
 
   it('lists who hears about alerts at the venue, and which channels only record', async () => {
     expect(
-      (await call('manager', 'PUT', `/notifications/settings/${bar.venueId}`, { phone: '+1 512 555 0100', channels: ['sms', 'log'] })).status,
+      (await call('manager', 'PUT', `/notifications/settings/${bar.venueId}`, { phone: '+1 512 555 0100', channels: ['sms', 'log'] }))
+        .status,
     ).toBe(200);
     const r = await call('owner', 'GET', `/notifications/recipients?venueId=${bar.venueId}`);
     expect(r.status).toBe(200);
@@ -100,9 +106,13 @@ describe('notification test messages', () => {
   it('sends a test message through the outbox and the channel, and says what it cannot do', async () => {
     const r = await call('owner', 'POST', '/notifications/test', { venueId: bar.venueId, userId: ids.manager, channel: 'sms' });
     expect(r.status).toBe(201);
-    expect(r.body.queued).toEqual([expect.objectContaining({ kind: 'test', channel: 'sms', recipient: '+15125550100', status: 'pending' })]);
+    expect(r.body.queued).toEqual([
+      expect.objectContaining({ kind: 'test', channel: 'sms', recipient: '+15125550100', status: 'pending' }),
+    ]);
     await notifier.drain();
-    expect(texted).toEqual([expect.objectContaining({ kind: 'test', recipient: '+15125550100', body: expect.stringMatching(/^SmartStock test: /) })]);
+    expect(texted).toEqual([
+      expect.objectContaining({ kind: 'test', recipient: '+15125550100', body: expect.stringMatching(/^SmartStock test: /) }),
+    ]);
     const sent = await call('manager', 'GET', `/notifications?venueId=${bar.venueId}`);
     expect(sent.body[0]).toMatchObject({ id: r.body.queued[0].id, kind: 'test', status: 'sent', provider: 'twilio' });
 
@@ -118,13 +128,23 @@ describe('notification test messages', () => {
 
     const notChosen = await call('owner', 'POST', '/notifications/test', { venueId: bar.venueId, userId: ids.manager, channel: 'email' });
     expect(notChosen.status).toBe(400);
-    expect(notChosen.body.error).toMatchObject({ code: 'validation', field: 'channel', message: expect.stringMatching(/does not get alerts by e-mail/) });
-    expect((await call('bartender', 'POST', '/notifications/test', { venueId: bar.venueId, userId: ids.bartender, channel: 'log' })).status).toBe(
-      403,
-    );
+    expect(notChosen.body.error).toMatchObject({
+      code: 'validation',
+      field: 'channel',
+      message: expect.stringMatching(/does not get alerts by e-mail/),
+    });
+    expect(
+      (await call('bartender', 'POST', '/notifications/test', { venueId: bar.venueId, userId: ids.bartender, channel: 'log' })).status,
+    ).toBe(403);
     // another organisation's venue or person is not found
-    expect((await call('stranger', 'POST', '/notifications/test', { venueId: bar.venueId, userId: ids.manager, channel: 'sms' })).status).toBe(404);
-    expect((await call('owner', 'POST', '/notifications/test', { venueId: bar.venueId, userId: ids.stranger, channel: 'log' })).status).toBe(404);
-    expect((await call('owner', 'POST', '/notifications/test', { venueId: bar.venueId, userId: ids.manager, channel: 'fax' })).status).toBe(400);
+    expect(
+      (await call('stranger', 'POST', '/notifications/test', { venueId: bar.venueId, userId: ids.manager, channel: 'sms' })).status,
+    ).toBe(404);
+    expect(
+      (await call('owner', 'POST', '/notifications/test', { venueId: bar.venueId, userId: ids.stranger, channel: 'log' })).status,
+    ).toBe(404);
+    expect((await call('owner', 'POST', '/notifications/test', { venueId: bar.venueId, userId: ids.manager, channel: 'fax' })).status).toBe(
+      400,
+    );
   });
 });
