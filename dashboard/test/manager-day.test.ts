@@ -247,6 +247,19 @@ describe('the manager’s day: statuses and a phone that fits', () => {
       // everything this item has is from today: the 24 hours view, not a dot at the edge of a week
       await expect.poll(() => period.getByRole('radio', { name: '24 hours' }).isChecked()).toBe(true);
       await p.getByRole('heading', { name: 'Level over the last 24 hours' }).waitFor();
+      // the count made a minute ago is drawn (a lone point among close ones once was not)
+      const countPixels = () =>
+        p
+          .locator('.chart canvas')
+          .first()
+          .evaluate((c: HTMLCanvasElement) => {
+            const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 0; i < d.length; i += 4)
+              if (Math.abs(d[i]! - 0x79) < 14 && Math.abs(d[i + 1]! - 0xb8) < 14 && Math.abs(d[i + 2]! - 0xff) < 14) n++;
+            return n;
+          });
+      await expect.poll(countPixels).toBeGreaterThan(10);
       expect(await overflow(p), kind).toBeLessThanOrEqual(1);
       await shot(p, `12-${kind}-chart-24h`);
       await period.getByText('30 days').click();

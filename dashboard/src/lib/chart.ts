@@ -39,10 +39,12 @@ export function drawLevelChart(
       axes: [axis, { ...axis, label: 'bottles' }],
       // today stays in sight: shaded from midnight, drawn under the series
       hooks: { drawClear: [(u: uPlot) => markToday(u, period.now ?? new Date())] },
+      // points always drawn: uPlot hides them where points sit close together, so a count made minutes
+      // ago, alone in its series, would not show at all
       series: [
         {},
-        { label: 'Camera', stroke: '#f0b35a', width: 2, spanGaps: true, points: { size: 4 } },
-        { label: 'Counts & movements', stroke: '#79b8ff', width: 2, spanGaps: true, points: { size: 6 } },
+        { label: 'Camera', stroke: '#f0b35a', width: 2, spanGaps: true, points: { show: true, size: 4 } },
+        { label: 'Counts & movements', stroke: '#79b8ff', width: 2, spanGaps: true, points: { show: true, size: 6, fill: '#79b8ff' } },
       ],
     },
     data,
