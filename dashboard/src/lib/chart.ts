@@ -77,6 +77,9 @@ function markToday(u: uPlot, now: Date): void {
   ctx.stroke();
   ctx.fillStyle = '#a3b0bd';
   ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
-  ctx.fillText('today', x + 4 * devicePixelRatio, top + 12 * devicePixelRatio);
+  // beside the line, or before it where today is too narrow to hold the word
+  const w = ctx.measureText('today').width;
+  const pad = 4 * devicePixelRatio;
+  ctx.fillText('today', x + pad + w <= left + width ? x + pad : x - pad - w, top + 12 * devicePixelRatio);
   ctx.restore();
 }
