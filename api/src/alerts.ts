@@ -88,3 +88,27 @@ export const notificationSettingsBody = z
     enabled: z.boolean().optional(),
   })
   .strict();
+
+/** How each channel really delivers in this installation: `log` means recorded in the notifications list only. */
+export const channelDelivery = z.strictObject({
+  channel: z.enum(CHANNELS),
+  provider: z.string().describe('sns, twilio, smtp, web-push or log'),
+  recordedOnly: z.boolean().describe('true: no gateway is configured; the message is only recorded in the notifications list'),
+});
+/** GET /notifications/recipients: who hears about alerts at a venue, on which channels, and how each channel delivers. */
+export const notificationRecipients = z.strictObject({
+  delivery: z.array(channelDelivery),
+  recipients: z.array(
+    z.strictObject({
+      userId: uuid,
+      name: z.string(),
+      role,
+      /** false: the person set nothing for this venue and hears through the in-app list only */
+      configured: z.boolean(),
+      channels: z.array(z.strictObject({ channel: z.enum(CHANNELS), to: z.array(z.string()) })),
+    }),
+  ),
+});
+/** Body of POST /notifications/test: one test message to one person on one of their channels. */
+export const notificationTestBody = z.strictObject({ venueId: uuid, userId: uuid, channel: z.enum(CHANNELS) });
+export const notificationTestResult = z.strictObject({ queued: z.array(notification) });

@@ -14,6 +14,7 @@ import { forecastModule, type CalendarService, type ForecastService } from './fo
 import { jobRoutes, type JobQueue } from './jobs/index.js';
 import contract from './plugins/contract.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
+import { compressPlugin } from './plugins/compress.js';
 import type { Principal } from './plugins/principal.js';
 import type { RedisLink } from './redis/client.js';
 import { sharedRateLimitStore } from './redis/rate-limit-store.js';
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(errors);
   // first: its latency hook then sees every route registered after it
   if (deps.metrics) await app.register(metricsPlugin, { metrics: deps.metrics, token: deps.config.metrics.token });
+  await compressPlugin(app);
   await app.register(textInput);
   await app.register(contract);
   await app.register(docs);

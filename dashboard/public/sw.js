@@ -11,6 +11,8 @@ const CACHED_READS = [
   /\/api\/v1\/venues(\/[^/]+\/locations)?$/,
   /\/api\/v1\/inventory\/locations\/[^/]+\/stock$/,
   /\/api\/v1\/inventory\/items(\?.*)?$/,
+  /\/api\/v1\/inventory\/items\/[^/?]+$/,
+  /\/api\/v1\/inventory\/items\/[^/?]+\/history(\?.*)?$/,
   /\/api\/v1\/devices(\?.*)?$/,
 ];
 
@@ -18,7 +20,7 @@ self.addEventListener('install', (e) => {
   e.waitUntil(
     caches
       .open(SHELL)
-      .then((c) => c.addAll(['/', '/manifest.webmanifest', '/icon.svg']))
+      .then((c) => c.addAll(['/', '/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/apple-touch-icon.png']))
       .then(() => self.skipWaiting()),
   );
 });
@@ -64,6 +66,9 @@ async function put(cacheName, key, res) {
   return res;
 }
 
+/** A history read asks for a period ending now, a new URL each time: the last one read stands for all. */
+const cacheKey = (url) => (/\/history\?/.test(url) ? url.slice(0, url.indexOf('?')) : url);
+
 async function networkFirstData(req) {
   try {
     const res = await fetch(req);
@@ -72,11 +77,11 @@ async function networkFirstData(req) {
       headers.set('x-smartstock-fetched-at', new Date().toISOString());
       const body = await res.clone().arrayBuffer();
       const c = await caches.open(DATA);
-      await c.put(req.url, new Response(body, { status: 200, headers }));
+      await c.put(cacheKey(req.url), new Response(body, { status: 200, headers }));
     }
     return res;
   } catch {
-    const hit = await caches.match(req.url, { cacheName: DATA });
+    const hit = await caches.match(cacheKey(req.url), { cacheName: DATA });
     if (!hit) throw new Error('offline and nothing cached');
     const headers = new Headers(hit.headers);
     headers.set('x-smartstock-offline', '1');

@@ -81,15 +81,18 @@ export function modelVersions(health: unknown): Record<string, string> | null {
 }
 
 function toRows(batch: ObservationBatch, device: ObservingDevice): ObservationRow[] {
-  const cams = (device.health as { cameras?: { id: string; state: string }[] } | null)?.cameras ?? [];
-  const staleCams = new Set(cams.filter((c) => UNTRUSTED_CAMERA.has(c.state)).map((c) => c.id));
+  const health = device.health as { at?: string; cameras?: { id: string; state: string }[] } | null;
+  const staleCams = new Set((health?.cameras ?? []).filter((c) => UNTRUSTED_CAMERA.has(c.state)).map((c) => c.id));
+  const reportedAt = health?.at ? Date.parse(health.at) : Infinity;
   const latest = Date.now() + FUTURE_SKEW_MS;
-  return batch.observations.map((o) => ({
-    ...o,
-    // a stale camera's count is kept (as history) but marked stale and never trusted
-    state: staleCams.has(o.cameraId) ? 'stale' : o.state,
-    trusted: o.state === 'ok' && !staleCams.has(o.cameraId) && Date.parse(o.at) <= latest,
-  }));
+  return batch.observations.map((o) => {
+    // A stale camera's count is kept (as history) but marked stale and never trusted. The health
+    // report speaks for the time it was made: a reading taken after it comes from a camera that
+    // delivered a frame since (the device marks its own stale readings), and the first readings
+    // after a pause often arrive before the status that says the camera streams again.
+    const stale = staleCams.has(o.cameraId) && Date.parse(o.at) <= reportedAt;
+    return { ...o, state: stale ? 'stale' : o.state, trusted: o.state === 'ok' && !stale && Date.parse(o.at) <= latest };
+  });
 }
 
 /**

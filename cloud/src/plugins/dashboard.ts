@@ -10,6 +10,7 @@ export const DASHBOARD_DIST = fileURLToPath(new URL('../../../dashboard/dist/', 
  * Serves the dashboard at `/`. Its router works on the URL hash, so no
  * catch-all route is needed and unknown paths keep the API's 404 shape.
  * Without a build the cloud still runs, and `/` says how to make one.
+ * Register the compress plugin first: files without a precompressed copy are compressed on the fly.
  */
 export async function dashboardPlugin(app: FastifyInstance, o: { dir?: string } = {}): Promise<void> {
   const dir = o.dir ?? DASHBOARD_DIST;
@@ -22,6 +23,8 @@ export async function dashboardPlugin(app: FastifyInstance, o: { dir?: string } 
   await app.register(fastifyStatic, {
     root: dir,
     prefix: '/',
+    // the build's .br and .gz copies, when the browser accepts them (Vary: Accept-Encoding)
+    preCompressed: true,
     // hashed assets can be cached for good; index.html and the service worker must be revalidated
     setHeaders: (reply, path) =>
       void reply.header('cache-control', /\/assets\//.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),

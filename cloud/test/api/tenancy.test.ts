@@ -233,6 +233,9 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
         '/api/v1/recipes',
         { venueId: a.venueId, kind: 'item', posKey: 'X', name: 'X', components: [{ itemId: b.demo.items['TANQ-750'], quantity: 30 }] },
       ],
+      ['GET', `/api/v1/notifications/recipients?venueId=${b.demo.venueId}`, undefined],
+      ['POST', '/api/v1/notifications/test', { venueId: b.demo.venueId, userId: bOwner, channel: 'log' }],
+      ['POST', '/api/v1/notifications/test', { venueId: a.venueId, userId: bOwner, channel: 'log' }],
       ...['variance', 'kpis'].flatMap((r) =>
         ['json', 'csv', 'pdf'].map((f): [string, string, unknown] => [
           'GET',

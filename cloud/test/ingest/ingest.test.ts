@@ -128,7 +128,16 @@ describe('ingest from a device over the embedded TLS broker', () => {
     await waitFor(
       async () => (await t.api('GET', `/api/v1/devices/${DEV}`, { token: t.ownerToken })).body.health?.cameras?.[0]?.state === 'stale',
     );
-    const o = makeObservation({ cameraId: 'cam-1', slotId: 'slot-1', sku: 'TITOS-750', count: 0, fills: [], units: 0 });
+    // a reading from before the report (late out of the device's outbox): the report speaks for it
+    const o = makeObservation({
+      cameraId: 'cam-1',
+      slotId: 'slot-1',
+      sku: 'TITOS-750',
+      count: 0,
+      fills: [],
+      units: 0,
+      at: new Date(Date.parse(stale.at) - 1000).toISOString(),
+    });
     await dev.publishAsync(TOPICS.obs(DEV), JSON.stringify(makeBatch({ deviceId: DEV, seq: 3, observations: [o] })), { qos: 1 });
     const row = await waitFor(
       async () =>
@@ -153,6 +162,59 @@ describe('ingest from a device over the embedded TLS broker', () => {
     await waitFor(async () => (await t.api('GET', `/api/v1/devices/${willDev}`, { token: t.ownerToken })).body.online === true);
     w.stream.destroy();
     await waitFor(async () => (await t.api('GET', `/api/v1/devices/${willDev}`, { token: t.ownerToken })).body.online === false);
+  });
+
+  it('a slot is stale only while its camera is: the first readings after a pause, ahead of the status, are live', async () => {
+    // the camera is stale (the previous test's status); the live feed shows what follows
+    const ws = new WebSocket(`${t.cloud.url.replace('http', 'ws')}/api/v1/live?venueId=${t.demo.venueId}`, [
+      'smartstock.v1',
+      `bearer.${t.ownerToken}`,
+    ]);
+    const got: { type: string; data: any }[] = [];
+    ws.on('message', (m) => got.push(JSON.parse(m.toString())));
+    await new Promise((r) => ws.once('open', r));
+    const slotEvent = (id: string) =>
+      got.flatMap((m) => (m.type === 'observation' ? m.data.observations : [])).find((x: { id: string }) => x.id === id);
+
+    // during the pause the device says so itself
+    const paused = makeObservation({
+      cameraId: 'cam-1',
+      slotId: 'slot-2',
+      sku: 'TITOS-750',
+      count: 1,
+      fills: [0.5],
+      units: 0.5,
+      state: 'stale',
+    });
+    await dev.publishAsync(TOPICS.obs(DEV), JSON.stringify(makeBatch({ deviceId: DEV, seq: 4, observations: [paused] })), { qos: 1 });
+    expect(await waitFor(() => slotEvent(paused.id))).toMatchObject({ state: 'stale', trusted: false });
+
+    // frames again: the device's first readings reach the cloud before its "streaming" status
+    const resumed = makeObservation({ cameraId: 'cam-1', slotId: 'slot-1', sku: 'TITOS-750', count: 2, fills: [1, 1], units: 2 });
+    const still = makeObservation({ cameraId: 'cam-1', slotId: 'slot-2', sku: 'TITOS-750', count: 1, fills: [0.5], units: 0.5 });
+    await dev.publishAsync(TOPICS.obs(DEV), JSON.stringify(makeBatch({ deviceId: DEV, seq: 5, observations: [resumed, still] })), {
+      qos: 1,
+    });
+    expect(await waitFor(() => slotEvent(resumed.id))).toMatchObject({ state: 'ok', trusted: true });
+    expect(slotEvent(still.id)).toMatchObject({ state: 'ok', trusted: true });
+    const rows = await t.cloud.db.query<{ state: string; trusted: boolean }>(
+      'SELECT state, trusted FROM observations WHERE id = ANY($1::uuid[]) ORDER BY slot_id',
+      [[resumed.id, still.id]],
+    );
+    expect(rows.rows).toEqual([
+      { state: 'ok', trusted: true },
+      { state: 'ok', trusted: true },
+    ]);
+    // the camera's counts move stock again at once, not at the next heartbeat minutes later
+    expect(await waitFor(() => got.find((m) => m.type === 'stock' && m.data.itemId === t.demo.items['TITOS-750'])?.data)).toMatchObject({
+      level: 2.5,
+      source: 'camera',
+    });
+
+    await dev.publishAsync(TOPICS.status(DEV), JSON.stringify(makeOnlineStatus({ deviceId: DEV })), { qos: 1, retain: true });
+    const device = await waitFor(() => got.find((m) => m.type === 'device' && m.data.health?.cameras?.[0]?.state === 'streaming'));
+    expect(device.data.deviceId).toBe(DEV);
+    ws.close();
   });
 
   it('dead-letters a batch naming another device, and one from an unregistered device', async () => {

@@ -20,6 +20,9 @@ import type {
   LocationStock,
   Notification,
   NotificationSettings,
+  NotificationRecipients,
+  NotificationTestResult,
+  Channel,
   Role,
   User,
   NotificationSettingsInput,
@@ -202,6 +205,13 @@ export class Api {
   /** the audit trail, newest first (owner) */
   audit(q: { actor?: string; action?: string; entity?: string; from?: string; to?: string; cursor?: string; limit?: number }) {
     return this.json<AuditPage>('GET', `/audit?${query(q)}`);
+  }
+  /** who hears about alerts at a venue, and whether each channel really sends here (owner, manager) */
+  notificationRecipients(venueId: string) {
+    return this.json<NotificationRecipients>('GET', `/notifications/recipients?${new URLSearchParams({ venueId })}`);
+  }
+  sendTestMessage(venueId: string, userId: string, channel: Channel) {
+    return this.json<NotificationTestResult>('POST', '/notifications/test', { venueId, userId, channel });
   }
   async snapshot(id: string, cameraId: string): Promise<Blob> {
     return (await this.raw('POST', `/devices/${encodeURIComponent(id)}/snapshot`, { cameraId })).blob();

@@ -3,7 +3,9 @@ import { Auth } from './auth.svelte';
 import { LiveSocket } from './live.svelte';
 import { VenueState } from './venue.svelte';
 import { AlertsState } from './alerts.svelte';
+import { Connection } from './connection.svelte';
 import { handleError } from './toasts.svelte';
+import { ApiError } from './api';
 
 export const auth = new Auth();
 export const venue = new VenueState(auth.api);
@@ -15,14 +17,25 @@ export const live = new LiveSocket(
     alerts.apply(m);
   },
   () => auth.refresh(),
+  () => {
+    // back from offline: what is on screen came from the cache, so read it all again
+    if (venue.offlineSince) {
+      void venue.loadVenue().catch((e: unknown) => handleError(e, 'Loading the venue'));
+      if (venue.venueId) void alerts.load(venue.venueId).catch((e: unknown) => handleError(e, 'Loading alerts'));
+    }
+  },
 );
+export const connection = new Connection(venue, live);
 
 /** after sign-in or a reload with a saved session */
 export async function startSession(): Promise<void> {
   await venue.load();
   if (venue.venueId) {
     live.start(venue.venueId);
-    await alerts.load(venue.venueId).catch((e: unknown) => handleError(e, 'Loading alerts'));
+    // offline, the banner says so already; the alerts come with the live link
+    await alerts
+      .load(venue.venueId)
+      .catch((e: unknown) => (e instanceof ApiError && e.status === 0 ? undefined : handleError(e, 'Loading alerts')));
   }
 }
 

@@ -12,18 +12,29 @@ export class LiveSocket {
   private stopped = true;
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private venueId: string | undefined;
 
   constructor(
     private readonly token: () => string | undefined,
     private readonly onMessage: (m: LiveMessage) => void,
     private readonly refresh: () => Promise<boolean>,
-  ) {}
+    private readonly onOpen: () => void = () => undefined,
+  ) {
+    // the network is back: try now rather than at the end of the backoff
+    addEventListener('online', () => {
+      if (this.stopped || this.state === 'open' || !this.venueId) return;
+      clearTimeout(this.timer);
+      this.attempt = 0;
+      this.open(this.venueId);
+    });
+  }
 
   /** cursor 0 on a fresh start replays recent history, which fills the shelf view before the next observation */
   start(venueId: string, cursor = 0): void {
     this.stop();
     this.stopped = false;
     this.cursor = cursor;
+    this.venueId = venueId;
     this.open(venueId);
   }
 
@@ -47,6 +58,7 @@ export class LiveSocket {
     ws.onopen = () => {
       this.state = 'open';
       this.attempt = 0;
+      this.onOpen();
     };
     ws.onmessage = (ev) => {
       try {
@@ -60,7 +72,7 @@ export class LiveSocket {
     ws.onclose = () => {
       if (this.ws !== ws || this.stopped) return;
       this.state = 'closed';
-      const delay = Math.min(30_000, 500 * 2 ** this.attempt++);
+      const delay = Math.min(10_000, 500 * 2 ** this.attempt++);
       // the access token may have expired while connected: refresh before retrying
       this.timer = setTimeout(() => void this.refresh().finally(() => !this.stopped && this.open(venueId)), delay);
     };

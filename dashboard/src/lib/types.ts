@@ -36,6 +36,8 @@ export type AlertState = Alert['state'];
 export type Notification = Wire<typeof api.notification>;
 export type Channel = Notification['channel'];
 export type NotificationSettings = Wire<typeof api.notificationSettings>;
+export type NotificationRecipients = Wire<typeof api.notificationRecipients>;
+export type NotificationTestResult = Wire<typeof api.notificationTestResult>;
 export type SlotCorrectionResult = Wire<typeof api.correctionResult>;
 
 // What the dashboard sends: the request bodies the cloud validates with. Wire is

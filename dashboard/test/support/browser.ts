@@ -11,13 +11,6 @@ import { onPath } from '@smartstock/runtime';
 const systemChromium = process.env.CHROMIUM_PATH || onPath('chromium');
 
 /**
- * The packaged Chromium is 143 (the last that runs on Node 20); Playwright's offline emulation
- * does not reach its service workers (they still fetch from the network, navigator.onLine stays
- * true), so a test of the offline app needs a system Chromium.
- */
-export const packagedChromium = !systemChromium;
-
-/**
  * Which Chromium the tests drive, by one rule: CHROMIUM_PATH, else the first
  * `chromium` on PATH (Debian's), else the one @sparticuz/chromium ships inside
  * its npm package, so a machine with nothing but Node runs the browser tests.

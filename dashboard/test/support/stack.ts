@@ -3,6 +3,7 @@
 // certificate issued from the cloud's CA, and the built dashboard served by Vite's
 // preview server with /api proxied to the cloud (HTTP and the live WebSocket).
 import { mkdtempSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +27,48 @@ export interface Stack {
   device: SimDevice;
   api<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
   login(email: string, password: string): Promise<string>;
+  /** cuts the browser off from the server (page, API, live WebSocket), or lets it through again */
+  cut(off: boolean): void;
   close(): Promise<void>;
+}
+
+/**
+ * A TCP gate in front of the dashboard's server: the browser, its service worker and its live
+ * socket all come through it, so closing it is the network going away as the browser sees it,
+ * without emulating offline in the browser (the packaged Chromium 143 does not apply that to
+ * service workers).
+ */
+async function startGate(target: URL): Promise<{ url: string; cut(off: boolean): void; close(): Promise<void> }> {
+  let off = false;
+  const open = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    if (off) return client.destroy();
+    const upstream = connect(Number(target.port), target.hostname);
+    open.add(client).add(upstream);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+      open.delete(upstream);
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`,
+    cut(o) {
+      off = o;
+      if (o) for (const s of open) s.destroy();
+    },
+    close() {
+      off = true;
+      for (const s of open) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
 }
 
 export class SimDevice {
@@ -148,7 +190,9 @@ export async function startStack(): Promise<Stack> {
     preview: { host: '127.0.0.1', port: 0, strictPort: false, proxy: { '/api': { target: cloud.url, ws: true } } },
   });
   const addr = web.httpServer.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  // the browser reaches everything (page, API, live socket) through the gate
+  const gate = await startGate(new URL(`http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`));
+  const url = gate.url;
 
   return {
     cloud,
@@ -158,7 +202,9 @@ export async function startStack(): Promise<Stack> {
     device,
     api,
     login,
+    cut: (off) => gate.cut(off),
     async close() {
+      await gate.close();
       await mqtt.endAsync(true).catch(() => undefined);
       await new Promise<void>((r) => web.httpServer.close(() => r()));
       await cloud.stop();

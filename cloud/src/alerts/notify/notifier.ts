@@ -16,6 +16,7 @@ import { notificationService } from './preferences.js';
 import { NotificationSettingsRepository, type PushSubscription } from './settings.repository.js';
 import { scheduleDailySummaries } from './summary.js';
 import { ensureVapidKeys, type VapidKeys } from './vapid.js';
+import { testMessages } from './test-message.js';
 
 /** What the notifier is handed, inside the transaction that changed the alert. */
 export interface AlertNotice {
@@ -125,6 +126,12 @@ export async function createNotifier(deps: NotifierDeps) {
 
   return {
     ...notificationService(deps.db, deps.config, now),
+    tests: testMessages(
+      deps.db,
+      { sms: channels.sms.provider, email: channels.email.provider, push: channels.push.provider, log: channels.log.provider },
+      now,
+      WAKE_CHANNEL,
+    ),
     enqueueAlert,
     drain,
     /** Scheduled messages (daily summary); call it every minute or so, from every instance. */

@@ -3,7 +3,7 @@ import type { ChannelName, OutgoingMessage } from './channels/channel.js';
 
 /** failed: an attempt failed and another is scheduled; dead: no more attempts (the failed-delivery list). */
 export type NotificationStatus = 'pending' | 'sending' | 'held' | 'sent' | 'failed' | 'dead' | 'digested';
-export type NotificationKind = 'alert' | 'escalation' | 'resolved' | 'digest' | 'daily_summary';
+export type NotificationKind = 'alert' | 'escalation' | 'resolved' | 'digest' | 'daily_summary' | 'test';
 
 export interface NewNotification {
   orgId: string;
@@ -173,6 +173,15 @@ export class OutboxRepository {
   }
 
   /** Outbox depth by state, for the health page and the "outbox backing up" signal. */
+  /** The rows one enqueue wrote, by the dedupe key it gave them (a test message's answer). */
+  async byDedupeKey(orgId: string, dedupeKey: string): Promise<Notification[]> {
+    const { rows } = await this.db.query<Notification>(`SELECT ${COLUMNS} FROM notifications WHERE org_id = $1 AND dedupe_key = $2`, [
+      orgId,
+      dedupeKey,
+    ]);
+    return rows;
+  }
+
   async depth(): Promise<Record<string, number>> {
     const { rows } = await this.db.query<{ status: string; n: number }>(
       `SELECT status, count(*)::int AS n FROM notifications WHERE status IN ('pending', 'failed', 'sending', 'held', 'dead') GROUP BY status`,

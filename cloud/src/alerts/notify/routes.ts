@@ -6,6 +6,9 @@ import {
   notification,
   notificationSettings,
   notificationSettingsBody,
+  notificationRecipients,
+  notificationTestBody,
+  notificationTestResult,
   pushKey,
   pushSubscriptionSaved,
 } from '@smartstock/api';
@@ -122,5 +125,47 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
       schema: { tags, summary: 'Send a dead-lettered message again', params: idParam, response: { 200: notification } },
     },
     async (req) => (await n.retry(actor(req).orgId, req.params.id)) ?? Promise.reject(notFound('failed notification')),
+  );
+
+  r.get(
+    '/notifications/recipients',
+    {
+      onRequest: app.authorize('owner', 'manager'),
+      schema: {
+        tags,
+        summary: 'Who hears about alerts at a venue, on which channels, and whether each channel really sends or only records',
+        querystring: z.object({ venueId: z.uuid() }),
+        response: { 200: notificationRecipients },
+      },
+    },
+    async (req) => {
+      const recipients = await n.tests.recipients(actor(req).orgId, req.query.venueId);
+      if (!recipients) throw notFound('venue');
+      return { delivery: n.tests.delivery(), recipients };
+    },
+  );
+  r.post(
+    '/notifications/test',
+    {
+      onRequest: app.authorize('owner', 'manager'),
+      schema: {
+        tags,
+        summary: 'Send one person a test message on one of their channels, through the outbox like an alert',
+        body: notificationTestBody,
+        response: { 201: notificationTestResult },
+      },
+    },
+    async (req, reply) => {
+      const { venueId, userId, channel } = req.body;
+      let queued;
+      try {
+        queued = await n.tests.send(actor(req).orgId, venueId, userId, channel);
+      } catch (e) {
+        if (e instanceof NotificationInputError) throw new AppError(400, 'validation', e.message, e.field);
+        throw e;
+      }
+      if (!queued) throw notFound('venue or person');
+      return reply.code(201).send({ queued });
+    },
   );
 }
