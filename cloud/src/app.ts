@@ -33,6 +33,7 @@ import { ordersModule, type OrderService, type SuggestionService } from './order
 import { recipesModule, type RecipeService } from './recipes/index.js';
 import { posModule, type CsvImportService, type PosService } from './pos/index.js';
 import { varianceModule, type VarianceService } from './variance/index.js';
+import { orgsModule, type InvitationService, type OrgService } from './orgs/index.js';
 
 /** What each module's plugin is handed: its service, built in server.ts. */
 export interface ApiModules {
@@ -54,6 +55,7 @@ export interface ApiModules {
   pos?: { pos: PosService; csv: CsvImportService } | undefined;
   variance?: VarianceService | undefined;
   deadLetters?: DeadLetterService | undefined;
+  orgs?: { orgs: OrgService; invitations: InvitationService } | undefined;
 }
 
 export interface AppDeps {
@@ -105,6 +107,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // asked only for a token issued on a one-time password, by which time the modules exist
     mustChangePassword: (userId) => m.users.mustChangePassword(userId),
     roleOf: (orgId, userId) => m.users.roles.roleOf(orgId, userId),
+    // a suspended organisation's members are refused on every request, not only at their next sign-in
+    orgRefusal: async (orgId) => m.orgs?.orgs.status.refusal(orgId),
   });
   // answers the live protocol only, never echoing the bearer.<token> a client offers beside it
   await app.register(websocket, {
@@ -142,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.pos) await api.register(posModule, m.pos);
       if (m.variance) await api.register(varianceModule, { variance: m.variance });
       if (m.deadLetters) await api.register(deadLettersModule, { deadLetters: m.deadLetters });
+      if (m.orgs) await api.register(orgsModule, { ...m.orgs, signupRateLimit: deps.config.auth.loginRateLimit });
     },
     { prefix: '/api/v1' },
   );

@@ -29,6 +29,7 @@ import { OrderService, SuggestionService } from './orders/index.js';
 import { RecipeService } from './recipes/index.js';
 import { CsvImportService, PosService, SalesLedger, SecretBox, SquareAdapter, posSecretKey } from './pos/index.js';
 import { VarianceService } from './variance/index.js';
+import { InvitationService, OrgService } from './orgs/index.js';
 
 export interface RunningCloud {
   url: string;
@@ -148,37 +149,65 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   await live.start();
   // the app's JWT signer, once buildApp has made it: ownerAccessToken() signs with it
   let signAccessToken: ((p: Principal) => string) | undefined;
+  // built with the auth service (which signs their sessions) once the app's JWT signer exists
+  let orgs: OrgService | undefined;
+  const publicUrl = () => config.orgs.publicUrl ?? config.pos.publicBaseUrl ?? listeningUrl;
   const app = await buildApp({
     db,
     logger,
     config,
     redis,
     jwtSecret: config.auth.jwtSecret ?? jwtSecretFile(dataDir),
-    modules: (sign) => ({
-      auth: new AuthService({
+    modules: (sign) => {
+      const auth = new AuthService({
         db,
         users,
         signAccessToken: (signAccessToken = sign),
         refreshTtlSeconds: config.auth.refreshTokenTtlDays * 86_400,
-      }),
-      users,
-      venues,
-      inventory,
-      devices,
-      live,
-      alerts: alerts.routeOptions,
-      vision,
-      corrections,
-      jobs,
-      suppliers: new SupplierService(db),
-      orders: { orders, suggestions },
-      forecast,
-      recipes,
-      pos: { pos, csv: new CsvImportService(db, pos, ledger) },
-      variance,
-      deadLetters: new DeadLetterService(db),
-    }),
+        orgRefusal: async (id) => orgs?.status.refusal(id),
+      });
+      const invitations = new InvitationService({
+        db,
+        users,
+        auth,
+        logger,
+        defaultTtlHours: config.orgs.invitationTtlHours,
+        publicBaseUrl: publicUrl,
+      });
+      orgs = new OrgService({
+        db,
+        users,
+        auth,
+        logger,
+        invitations,
+        operators: config.orgs.operators,
+        signupOpen: config.orgs.signupOpen,
+        deletionGraceDays: config.orgs.deletionGraceDays,
+      });
+      return {
+        auth,
+        orgs: { orgs, invitations },
+        users,
+        venues,
+        inventory,
+        devices,
+        live,
+        alerts: alerts.routeOptions,
+        vision,
+        corrections,
+        jobs,
+        suppliers: new SupplierService(db),
+        orders: { orders, suggestions },
+        forecast,
+        recipes,
+        pos: { pos, csv: new CsvImportService(db, pos, ledger) },
+        variance,
+        deadLetters: new DeadLetterService(db),
+      };
+    },
   });
+  await orgs!.start();
+  orgs!.startHousekeeping();
   const url = await app
     .listen({ host: config.http.host, port: config.http.port })
     .catch((e: unknown) => Promise.reject(listenError(e, 'http.port', config.http.host, config.http.port)));
@@ -224,6 +253,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       seededOwner && signAccessToken ? signAccessToken({ sub: seededOwner.userId, org: seededOwner.orgId, role: 'owner' }) : undefined,
     async stop() {
       pruner.stop();
+      orgs?.stopHousekeeping();
+      await orgs?.stop();
       await link.stop().catch(() => undefined);
       await app.close();
       variance.stop();

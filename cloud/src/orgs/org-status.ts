@@ -1,0 +1,71 @@
+import type { Db } from '../db/types.js';
+import { AppError } from '../errors.js';
+
+/** Every instance hears of a suspension or its end here: payload `<orgId>`. */
+export const ORG_STATUS_CHANNEL = 'smartstock_org_status';
+/** a lost bus message keeps a stale state this long at most */
+const MAX_AGE_MS = 30_000;
+const MAX_ENTRIES = 10_000;
+
+/** The error a suspended organisation's members, sessions and devices get. */
+export const suspendedError = (reason: string | null) =>
+  new AppError(
+    403,
+    'organisation-suspended',
+    `this organisation is suspended by the SmartStock operator${reason ? ` (${reason})` : ''}; contact support`,
+  );
+
+/**
+ * Whether an organisation is suspended, asked on every request: a small per-process cache
+ * spares the query; a suspension forgets the entry here and, through the bus, everywhere.
+ */
+export class OrgStatus {
+  private readonly entries = new Map<string, { reason: string | null | undefined; at: number }>();
+  private generation = 0;
+  private unlisten: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly db: Db,
+    /** the organisation as stored: an unknown one reads as not suspended (its token is refused elsewhere) */
+    private readonly load: (orgId: string) => Promise<{ suspended: boolean; reason: string | null }>,
+  ) {}
+
+  async start(): Promise<void> {
+    this.unlisten = await this.db.listen(
+      ORG_STATUS_CHANNEL,
+      (orgId) => this.forget(orgId),
+      () => this.forgetAll(),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.unlisten?.();
+    this.unlisten = undefined;
+  }
+
+  /** The refusal for a suspended organisation, else undefined. */
+  async refusal(orgId: string): Promise<AppError | undefined> {
+    const hit = this.entries.get(orgId);
+    let reason = hit && Date.now() - hit.at < MAX_AGE_MS ? hit.reason : undefined;
+    if (!hit || Date.now() - hit.at >= MAX_AGE_MS) {
+      const generation = this.generation;
+      const s = await this.load(orgId);
+      reason = s.suspended ? s.reason : undefined;
+      if (generation === this.generation) {
+        if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+        this.entries.set(orgId, { reason, at: Date.now() });
+      }
+    }
+    return reason === undefined ? undefined : suspendedError(reason);
+  }
+
+  forget(orgId: string): void {
+    this.generation++;
+    this.entries.delete(orgId);
+  }
+
+  private forgetAll(): void {
+    this.generation++;
+    this.entries.clear();
+  }
+}
