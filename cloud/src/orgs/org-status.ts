@@ -1,5 +1,8 @@
 import type { Db } from '../db/types.js';
-import { AppError } from '../errors.js';
+import { AppError, unauthorized } from '../errors.js';
+
+/** 'gone': deleted */
+export type State = { suspended: boolean; reason: string | null } | 'gone';
 
 /** Every instance hears of a suspension or its end here: payload `<orgId>`. */
 export const ORG_STATUS_CHANNEL = 'smartstock_org_status';
@@ -20,14 +23,14 @@ export const suspendedError = (reason: string | null) =>
  * spares the query; a suspension forgets the entry here and, through the bus, everywhere.
  */
 export class OrgStatus {
-  private readonly entries = new Map<string, { reason: string | null | undefined; at: number }>();
+  private readonly entries = new Map<string, { state: State; at: number }>();
   private generation = 0;
   private unlisten: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly db: Db,
-    /** the organisation as stored: an unknown one reads as not suspended (its token is refused elsewhere) */
-    private readonly load: (orgId: string) => Promise<{ suspended: boolean; reason: string | null }>,
+    /** the organisation as stored, or 'gone' once deleted */
+    private readonly load: (orgId: string) => Promise<State>,
   ) {}
 
   async start(): Promise<void> {
@@ -43,20 +46,20 @@ export class OrgStatus {
     this.unlisten = undefined;
   }
 
-  /** The refusal for a suspended organisation, else undefined. */
+  /** The refusal for a suspended (or deleted) organisation, else undefined. */
   async refusal(orgId: string): Promise<AppError | undefined> {
-    const hit = this.entries.get(orgId);
-    let reason = hit && Date.now() - hit.at < MAX_AGE_MS ? hit.reason : undefined;
+    let hit = this.entries.get(orgId);
     if (!hit || Date.now() - hit.at >= MAX_AGE_MS) {
       const generation = this.generation;
-      const s = await this.load(orgId);
-      reason = s.suspended ? s.reason : undefined;
+      hit = { state: await this.load(orgId), at: Date.now() };
       if (generation === this.generation) {
         if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-        this.entries.set(orgId, { reason, at: Date.now() });
+        this.entries.set(orgId, hit);
       }
     }
-    return reason === undefined ? undefined : suspendedError(reason);
+    const s = hit.state;
+    if (s === 'gone') return unauthorized('this organisation was deleted');
+    return s.suspended ? suspendedError(s.reason) : undefined;
   }
 
   forget(orgId: string): void {

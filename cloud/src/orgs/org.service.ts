@@ -33,7 +33,7 @@ export class OrgService {
     this.operators = new Set(d.operators.map((e) => e.toLowerCase()));
     this.status = new OrgStatus(d.db, async (orgId) => {
       const o = await new OrgRepository(d.db).get(orgId);
-      return { suspended: !!o?.suspendedAt, reason: o?.suspendedReason ?? null };
+      return o ? { suspended: !!o.suspendedAt, reason: o.suspendedReason } : 'gone';
     });
   }
 
@@ -161,8 +161,14 @@ export class OrgService {
   async deleteDue(): Promise<number> {
     let n = 0;
     for (const orgId of await new OrgRepository(this.d.db).dueForDeletion()) {
-      const gone = await this.d.db.transaction((tx) => new OrgRepository(tx).deleteOrganisation(orgId));
+      const gone = await this.d.db.transaction(async (tx) => {
+        const deleted = await new OrgRepository(tx).deleteOrganisation(orgId);
+        // every instance forgets it: its members' tokens are refused at once, not when they expire
+        if (deleted) await tx.notify(ORG_STATUS_CHANNEL, orgId);
+        return deleted;
+      });
       if (gone) {
+        this.status.forget(orgId);
         n++;
         this.d.logger.info({ orgId }, 'organisation deleted after its grace period');
       }
