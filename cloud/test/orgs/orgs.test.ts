@@ -3,7 +3,12 @@ import { build, OWNER, type TestCloud } from '../support/cloud.js';
 import { OrgService } from '../../src/orgs/index.js';
 
 const OPERATOR = 'ops@smartstock.test';
-const signup = (email: string, organisation = 'Quayside Taverns') => ({ organisation, name: 'Quinn', email, password: 'a long signup password' });
+const signup = (email: string, organisation = 'Quayside Taverns') => ({
+  organisation,
+  name: 'Quinn',
+  email,
+  password: 'a long signup password',
+});
 
 describe('organisations: sign-up, operator, suspension, deletion', () => {
   let t: TestCloud;
@@ -61,14 +66,19 @@ describe('organisations: sign-up, operator, suspension, deletion', () => {
     });
     expect(joined.status).toBe(201);
     expect(joined.body.user).toMatchObject({ role: 'owner', orgId: created.body.organisation.id });
-    expect((await t.api('POST', `/api/v1/operator/organisations/${crypto.randomUUID()}/suspend`, { token: op, body: { reason: 'x' } })).status).toBe(404);
+    expect(
+      (await t.api('POST', `/api/v1/operator/organisations/${crypto.randomUUID()}/suspend`, { token: op, body: { reason: 'x' } })).status,
+    ).toBe(404);
   });
 
   it('refuses a suspended organisation at sign-in, on refresh and on every API call, until resumed', async () => {
     const op = await opToken();
     const s = await t.api('POST', '/api/v1/signup', { body: signup('sam@suspended.test', 'Unpaid Bars') });
     const orgId = s.body.user.orgId as string;
-    const suspended = await t.api('POST', `/api/v1/operator/organisations/${orgId}/suspend`, { token: op, body: { reason: 'invoice unpaid' } });
+    const suspended = await t.api('POST', `/api/v1/operator/organisations/${orgId}/suspend`, {
+      token: op,
+      body: { reason: 'invoice unpaid' },
+    });
     expect(suspended.status).toBe(200);
     expect(suspended.body.suspendedReason).toBe('invoice unpaid');
     const call = await t.api('GET', '/api/v1/venues', { token: s.body.accessToken });
@@ -103,7 +113,9 @@ describe('organisations: sign-up, operator, suspension, deletion', () => {
     expect((await t.api('DELETE', '/api/v1/organisation/deletion', { token })).body.deletionDueAt).toBeNull();
     expect((await t.api('DELETE', '/api/v1/organisation/deletion', { token })).body.error.code).toBe('no-deletion-scheduled');
     // a manager may not
-    expect((await t.api('POST', '/api/v1/organisation/deletion', { token: await t.userWithRole('manager'), body: { confirm: 'x' } })).status).toBe(403);
+    expect(
+      (await t.api('POST', '/api/v1/organisation/deletion', { token: await t.userWithRole('manager'), body: { confirm: 'x' } })).status,
+    ).toBe(403);
 
     await t.api('POST', '/api/v1/organisation/deletion', { token, body: { confirm: 'Leaving Bars' } });
     const jobs = new OrgService({ db: t.cloud.db, logger: t.cloud.logger, operators: [], deletionGraceDays: 30 } as never);
