@@ -9,6 +9,8 @@ export type Route =
   | { name: 'alerts' }
   | { name: 'notifications' }
   | { name: 'users' }
+  | { name: 'signup' }
+  | { name: 'invite'; token: string }
   | { name: 'slots'; deviceId: string; cameraId: string };
 
 export function parseRoute(hash: string): Route {
@@ -23,6 +25,8 @@ export function parseRoute(hash: string): Route {
   if (a === 'alerts') return { name: 'alerts' };
   if (a === 'notifications') return { name: 'notifications' };
   if (a === 'people') return { name: 'users' };
+  if (a === 'signup') return { name: 'signup' };
+  if (a === 'invite' && b) return { name: 'invite', token: b };
   return { name: 'overview' };
 }
 
@@ -47,6 +51,10 @@ export function href(r: Route): string {
       return '#/notifications';
     case 'users':
       return '#/people';
+    case 'signup':
+      return '#/signup';
+    case 'invite':
+      return `#/invite/${e(r.token)}`;
     case 'slots':
       return `#/devices/${e(r.deviceId)}/slots/${e(r.cameraId)}`;
   }
