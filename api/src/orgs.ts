@@ -91,3 +91,8 @@ export const oidcSettingsBody = z.object({
     .max(20),
   defaultRole: z.enum(['manager', 'bartender', 'technician']),
 });
+/** POST /auth/oidc/start: where to send the browser to sign in with the company account. */
+export const oidcStart = z.strictObject({ authorizationUrl: z.string() });
+export const oidcStartBody = z.object({ email: z.email().max(254) });
+/** POST /auth/oidc/callback: the query string the issuer sent the browser back with (?code=…&state=…). */
+export const oidcCallbackBody = z.object({ query: z.string().min(1).max(8192) });

@@ -48,8 +48,7 @@ CREATE TABLE oidc_issuers (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 
--- One sign-in in flight: the state (hashed), its PKCE verifier and nonce until the callback;
--- then a one-time ticket (hashed) the dashboard trades for a session.
+-- One sign-in in flight: the state (hashed), its PKCE verifier and nonce, used once by the callback.
 CREATE TABLE oidc_logins (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   org_id uuid NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
@@ -57,8 +56,6 @@ CREATE TABLE oidc_logins (
   code_verifier text NOT NULL,
   nonce text NOT NULL,
   expires_at timestamptz NOT NULL,
-  ticket_hash text UNIQUE,
-  user_id uuid REFERENCES users(id) ON DELETE CASCADE,
   used_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now()
 );

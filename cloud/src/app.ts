@@ -33,6 +33,7 @@ import { ordersModule, type OrderService, type SuggestionService } from './order
 import { recipesModule, type RecipeService } from './recipes/index.js';
 import { posModule, type CsvImportService, type PosService } from './pos/index.js';
 import { varianceModule, type VarianceService } from './variance/index.js';
+import { oidcModule, type OidcService } from './oidc/index.js';
 import { orgsModule, type InvitationService, type OrgService } from './orgs/index.js';
 
 /** What each module's plugin is handed: its service, built in server.ts. */
@@ -56,6 +57,7 @@ export interface ApiModules {
   variance?: VarianceService | undefined;
   deadLetters?: DeadLetterService | undefined;
   orgs?: { orgs: OrgService; invitations: InvitationService } | undefined;
+  oidc?: OidcService | undefined;
 }
 
 export interface AppDeps {
@@ -147,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.variance) await api.register(varianceModule, { variance: m.variance });
       if (m.deadLetters) await api.register(deadLettersModule, { deadLetters: m.deadLetters });
       if (m.orgs) await api.register(orgsModule, { ...m.orgs, signupRateLimit: deps.config.auth.loginRateLimit });
+      if (m.oidc) await api.register(oidcModule, { oidc: m.oidc, rateLimit: deps.config.auth.loginRateLimit });
     },
     { prefix: '/api/v1' },
   );

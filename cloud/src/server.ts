@@ -30,6 +30,8 @@ import { RecipeService } from './recipes/index.js';
 import { CsvImportService, PosService, SalesLedger, SecretBox, SquareAdapter, posSecretKey } from './pos/index.js';
 import { VarianceService } from './variance/index.js';
 import { InvitationService, OrgService } from './orgs/index.js';
+import { OidcService } from './oidc/index.js';
+import { SecretBox as Box, secretKey } from './plugins/secret-box.js';
 
 export interface RunningCloud {
   url: string;

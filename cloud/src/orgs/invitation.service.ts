@@ -133,7 +133,11 @@ function usable(i: InvitationRow | undefined): InvitationRow {
     case 'revoked':
       throw new AppError(410, 'invitation-revoked', 'this invitation was withdrawn: ask for a new one');
     case 'expired':
-      throw new AppError(410, 'invitation-expired', `this invitation expired on ${i.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC: ask for a new one`);
+      throw new AppError(
+        410,
+        'invitation-expired',
+        `this invitation expired on ${i.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC: ask for a new one`,
+      );
     default:
       return i;
   }
