@@ -186,9 +186,19 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
         signupOpen: config.orgs.signupOpen,
         deletionGraceDays: config.orgs.deletionGraceDays,
       });
+      const oidc = new OidcService({
+        db,
+        users,
+        auth,
+        logger: logger.child({ module: 'oidc' }),
+        box: new Box<{ clientSecret: string }>(secretKey(config.orgs.oidcSecretKey, dataDir, 'oidc-secret-key'), 'OIDC client secret'),
+        // the dashboard takes the browser back and posts the query to /auth/oidc/callback
+        redirectUri: () => `${publicUrl().replace(/\/$/, '')}/`,
+      });
       return {
         auth,
         orgs: { orgs, invitations },
+        oidc,
         users,
         venues,
         inventory,

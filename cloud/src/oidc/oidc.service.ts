@@ -212,8 +212,15 @@ export class OidcService {
 
 /** openid-client's refusals, said in the bar's words; anything unexpected stays a 502 naming the issuer. */
 function translate(e: unknown, issuer: string): AppError {
-  const err = e as { code?: string; message?: string; cause?: { claim?: string }; error?: string; error_description?: string };
-  const claim = err.cause?.claim;
+  const err = e as {
+    code?: string;
+    message?: string;
+    cause?: { claim?: string; cause?: { claim?: string } };
+    error?: string;
+    error_description?: string;
+  };
+  // openid-client wraps oauth4webapi's error, whose cause names the claim
+  const claim = err.cause?.claim ?? err.cause?.cause?.claim;
   if (err.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && claim === 'iss')
     return oidcError(401, 'oidc-issuer-mismatch', `the ID token was not issued by ${issuer}, the issuer configured for this organisation`);
   if (err.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && claim === 'nonce')
