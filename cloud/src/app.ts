@@ -34,7 +34,7 @@ import { recipesModule, type RecipeService } from './recipes/index.js';
 import { posModule, type CsvImportService, type PosService } from './pos/index.js';
 import { varianceModule, type VarianceService } from './variance/index.js';
 import { oidcModule, type OidcService } from './oidc/index.js';
-import { orgsModule, type InvitationService, type OrgService } from './orgs/index.js';
+import { orgsModule, type ExportService, type InvitationService, type OrgService } from './orgs/index.js';
 
 /** What each module's plugin is handed: its service, built in server.ts. */
 export interface ApiModules {
@@ -56,7 +56,7 @@ export interface ApiModules {
   pos?: { pos: PosService; csv: CsvImportService } | undefined;
   variance?: VarianceService | undefined;
   deadLetters?: DeadLetterService | undefined;
-  orgs?: { orgs: OrgService; invitations: InvitationService } | undefined;
+  orgs?: { orgs: OrgService; invitations: InvitationService; exports: ExportService } | undefined;
   oidc?: OidcService | undefined;
 }
 

@@ -29,7 +29,7 @@ import { OrderService, SuggestionService } from './orders/index.js';
 import { RecipeService } from './recipes/index.js';
 import { CsvImportService, PosService, SalesLedger, SecretBox, SquareAdapter, posSecretKey } from './pos/index.js';
 import { VarianceService } from './variance/index.js';
-import { InvitationService, OrgService } from './orgs/index.js';
+import { ExportService, InvitationService, OrgService } from './orgs/index.js';
 import { OidcService } from './oidc/index.js';
 import { SecretBox as Box, secretKey } from './plugins/secret-box.js';
 
@@ -140,6 +140,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   );
   const variance = new VarianceService({ db, inventory, alerts: alerts.feed, jobs, logger });
   await variance.registerJobs();
+  const exports = new ExportService(db, jobs, config.orgs.exportRetentionDays);
+  await exports.registerJobs();
   await jobs.start();
   forecast.startNightly();
   variance.start();
@@ -185,6 +187,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
         operators: config.orgs.operators,
         signupOpen: config.orgs.signupOpen,
         deletionGraceDays: config.orgs.deletionGraceDays,
+        exports,
       });
       const oidc = new OidcService({
         db,
@@ -197,7 +200,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       });
       return {
         auth,
-        orgs: { orgs, invitations },
+        orgs: { orgs, invitations, exports },
         oidc,
         users,
         venues,

@@ -10,6 +10,7 @@ import { OrgRepository, type OrganisationRow } from './org.repository.js';
 import { repeatEvery, type Repeating } from '../jobs/index.js';
 import { ORG_STATUS_CHANNEL, OrgStatus } from './org-status.js';
 import type { InvitationService } from './invitation.service.js';
+import type { ExportService } from './export.service.js';
 
 export interface OrgServiceDeps {
   db: Db;
@@ -21,6 +22,8 @@ export interface OrgServiceDeps {
   signupOpen: boolean;
   deletionGraceDays: number;
   invitations: InvitationService;
+  /** its finished exports are pruned with the deletions */
+  exports?: ExportService;
 }
 
 /** Organisations: sign-up, the operator's list and suspension, the owner's scheduled deletion. */
@@ -44,9 +47,9 @@ export class OrgService {
     return this.status.stop();
   }
 
-  /** Deletes organisations whose grace period is over, now and every intervalMs, on every instance (the delete is idempotent). */
+  /** Deletes organisations whose grace period is over (and old exports), now and every intervalMs, on every instance (the delete is idempotent). */
   startHousekeeping(intervalMs = 15 * 60_000): void {
-    this.housekeeping = repeatEvery(intervalMs, () => this.deleteDue(), {
+    this.housekeeping = repeatEvery(intervalMs, async () => [await this.deleteDue(), await this.d.exports?.prune()], {
       log: this.d.logger,
       failed: 'scheduled organisation deletions not run',
       atOnce: true,

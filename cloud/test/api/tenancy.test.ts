@@ -24,6 +24,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
   let bConnection: string;
   let bImport: string;
   let bInvitation: string;
+  let bExport: string;
   beforeAll(async () => {
     t = await build();
     b = await t.otherOrg();
@@ -93,6 +94,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     });
     bImport = ((await upload.json()) as { importId: string }).importId;
     // an invitation of B's
+    bExport = (await t.api('POST', '/api/v1/organisation/exports', { token: b.token })).body.id;
     bInvitation = (await t.api('POST', '/api/v1/invitations', { token: b.token, body: { email: 'b-guest@b.test', role: 'bartender' } }))
       .body.id;
   });
@@ -140,6 +142,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     if (path.startsWith('/api/v1/pos/connections/')) return bConnection;
     if (path.startsWith('/api/v1/pos/imports/')) return bImport;
     if (path.startsWith('/api/v1/invitations/')) return bInvitation;
+    if (path.startsWith('/api/v1/organisation/exports/')) return bExport;
     throw new Error(`no id of organisation B for ${path}: add one to the tenancy test`);
   };
 
