@@ -246,7 +246,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       logger,
     },
     dispatcher(
-      { observations, devices },
+      { observations, devices, orgSuspended: async (id) => !!(await orgs?.status.refusal(id)) },
       db,
       logger.child({ module: 'ingest' }),
       deadLetterLimit(config.deadLetters.perDevicePerMinute, logger),

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, OWNER, type TestCloud } from '../support/cloud.js';
+import { TOPICS } from '@smartstock/protocol';
+import { makeOnlineStatus } from '@smartstock/protocol/testing';
 import { OrgService } from '../../src/orgs/index.js';
+import { connectDevice, waitFor } from '../support/device.js';
 
 const OPERATOR = 'ops@smartstock.test';
 const signup = (email: string, organisation = 'Quayside Taverns') => ({
@@ -145,3 +148,36 @@ async function rowsOf(t: TestCloud, orgId: string): Promise<string[]> {
   }
   return held;
 }
+
+describe("a suspended organisation's devices", () => {
+  let t: TestCloud;
+  beforeAll(async () => {
+    t = await build({ orgs: { operators: [OPERATOR] } });
+  });
+  afterAll(() => t?.close());
+
+  it('dead-letters what they send, with the reason, and records nothing', { timeout: 30_000 }, async () => {
+    const op = (await t.api('POST', '/api/v1/signup', { body: signup(OPERATOR, 'SmartStock Ops') })).body.accessToken as string;
+    expect(
+      (await t.api('POST', '/api/v1/devices', { token: t.ownerToken, body: { id: 'held-edge', venueId: t.demo.venueId, name: 'x' } }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await t.api('POST', `/api/v1/operator/organisations/${t.demo.orgId}/suspend`, { token: op, body: { reason: 'unpaid' } })).status,
+    ).toBe(200);
+    const dev = await connectDevice(t.cloud.brokerUrl, 'held-edge');
+    try {
+      await dev.publishAsync(TOPICS.status('held-edge'), JSON.stringify(makeOnlineStatus({ deviceId: 'held-edge' })), { qos: 1 });
+      const reasons = async () =>
+        (await t.cloud.db.query<{ reason: string }>('SELECT reason FROM dead_letters WHERE device_id = $1', ['held-edge'])).rows.map(
+          (r) => r.reason,
+        );
+      await waitFor(async () => (await reasons()).length > 0);
+      expect(await reasons()).toEqual(['organisation suspended']);
+      const online = await t.cloud.db.query<{ online: boolean }>('SELECT online FROM devices WHERE id = $1', ['held-edge']);
+      expect(online.rows[0]!.online).toBe(false);
+    } finally {
+      await dev.endAsync(true);
+    }
+  });
+});
