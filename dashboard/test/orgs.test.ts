@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, SHOTS } from './support/browser';
 import { startStack, type Stack } from './support/stack';
+import { startOidcProvider } from '../../cloud/test/support/oidc-provider';
 
 const FOUNDER = {
   organisation: 'Quayside Taverns',
@@ -103,4 +104,38 @@ describe('sign-up and invitations in the dashboard', () => {
     await shot(page, 'invite-expired');
     await page.context().close();
   }, 60_000);
+
+  it('signs in with a company account: the first sign-in of an allowed domain joins with the default role', async () => {
+    const idp = await startOidcProvider();
+    idp.as = { sub: 'kim-1', email: 'kim@quayside.test', name: 'Kim Company' };
+    try {
+      const owner = await s.login(FOUNDER.email, FOUNDER.password);
+      const body = {
+        issuer: idp.issuer,
+        clientId: idp.clientId,
+        clientSecret: idp.clientSecret,
+        allowedDomains: ['quayside.test'],
+        defaultRole: 'technician',
+      };
+      expect((await s.api('PUT', '/api/v1/organisation/oidc', body, owner)).status).toBe(200);
+      const page = await fresh();
+      // the issuer sends the browser back to the cloud's address; here the dashboard is served by Vite beside it, so it goes on there
+      const cloud = new URL(s.cloud.url);
+      await page.goto(`${s.url}/#/`);
+      await page.getByRole('button', { name: 'Sign in with your company account' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/work e-mail first/);
+      await page.getByLabel('Email', { exact: true }).fill('kim@quayside.test');
+      await shot(page, 'oidc-signin');
+      await page.getByRole('button', { name: 'Sign in with your company account' }).click();
+      await page.waitForURL((u) => u.host === cloud.host && u.searchParams.has('code'));
+      await page.goto(`${s.url}/${new URL(page.url()).search}`);
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      await expect.poll(() => page.locator('.who').textContent()).toContain('Kim Company · technician');
+      expect(new URL(page.url()).search).toBe('');
+      await shot(page, 'oidc-done');
+      await page.context().close();
+    } finally {
+      await idp.close();
+    }
+  }, 90_000);
 });

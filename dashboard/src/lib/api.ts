@@ -101,6 +101,14 @@ export class Api {
   signup(s: Signup) {
     return this.json<Session>('POST', '/signup', s);
   }
+  /** where to send the browser to sign in with the company account of this e-mail's domain */
+  oidcStart(email: string) {
+    return this.json<{ authorizationUrl: string }>('POST', '/auth/oidc/start', { email });
+  }
+  /** the query the issuer sent the browser back with: the cloud checks it and signs in */
+  oidcCallback(query: string) {
+    return this.json<Session>('POST', '/auth/oidc/callback', { query });
+  }
   previewInvitation(token: string) {
     return this.json<InvitationPreview>('POST', '/invitations/preview', { token });
   }

@@ -52,6 +52,16 @@ export class Auth {
     this.apply(await this.api.signup(s));
   }
 
+  /** leaves for the company's sign-in page; it sends the browser back to / with ?code&state */
+  async startCompanySignIn(email: string): Promise<void> {
+    location.assign((await this.api.oidcStart(email)).authorizationUrl);
+  }
+
+  /** back from the company's sign-in page: the cloud checks state, nonce and issuer, then signs in */
+  async finishCompanySignIn(query: string): Promise<void> {
+    this.apply(await this.api.oidcCallback(query));
+  }
+
   /** sets a password by an invitation link, joins its organisation, signs in */
   async acceptInvitation(token: string, name: string, password: string): Promise<void> {
     this.apply(await this.api.acceptInvitation({ token, name, password }));
