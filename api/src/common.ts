@@ -36,6 +36,7 @@ export const ALERT_RULES = [
   'device_offline',
   'camera_stale',
   'outbox_backlog',
+  'model_drift',
 ] as const;
 export const ALERT_STATES = ['raised', 'escalated', 'acknowledged', 'resolved'] as const;
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;

@@ -17,6 +17,10 @@ export const correction = z.strictObject({
   modelCount: z.number().nullable(),
   modelFills: z.array(z.number().nullable()).nullable(),
   modelConfidence: z.number().nullable(),
+  modelVersions: z
+    .record(z.string(), z.string())
+    .nullable()
+    .describe('the models that made the reading, name -> version; null for readings from before they were recorded'),
   trueCount: z.number(),
   trueFills: z.array(z.number()).nullable(),
   note: z.string().nullable(),

@@ -44,3 +44,12 @@ export const device = z.strictObject({
   configError: z.string().nullable(),
 });
 export const deviceWithCameras = device.extend({ cameras: z.array(camera) });
+
+/** A snapshot the cloud kept (object storage, for blobs.retentionDays.snapshot): fetch it at url. */
+export const storedSnapshot = z.strictObject({
+  key: z.string().describe('org/<orgId>/snapshot/<deviceId>/<cameraId>/<name>.jpg'),
+  cameraId: z.string(),
+  url: z.string().describe('GET /api/v1/blobs/<key>'),
+  bytes: z.number().int(),
+  takenAt: timestamp,
+});

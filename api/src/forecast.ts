@@ -25,6 +25,14 @@ export const forecastScore = z.strictObject({
   steps: z.number().int().describe('backtest days scored'),
 });
 
+export const REGRESSOR_NAMES = ['event', 'holiday', 'rain', 'temperature'] as const;
+
+/** A weather or event effect the forecast was scaled by. */
+export const forecastRegressor = z.strictObject({
+  name: z.enum(REGRESSOR_NAMES),
+  factor: z.number().describe('demand × this on an event or holiday, per 10 mm of rain, per 10 °C above the usual'),
+});
+
 /** GET /api/v1/forecast?item_id&location_id */
 export const forecastView = z.strictObject({
   itemId: uuid,
@@ -34,6 +42,7 @@ export const forecastView = z.strictObject({
   accuracy: forecastScore.nullable().describe("the chosen model's backtest; null when the history was too short to backtest"),
   candidates: z.array(forecastScore),
   reasons: z.array(z.string()).describe('plain words on anything unusual: short history, stock-outs, fallbacks'),
+  regressors: z.array(forecastRegressor).describe('the weather and event effects used; empty when none was'),
   history: z.record(z.enum(DEMAND_SOURCES), z.number().int()).describe('days of history by source'),
   through: z.iso.date().describe('the last day of history fitted'),
   fittedAt: timestamp,
@@ -59,3 +68,27 @@ export const stockDaysView = z.strictObject({
 
 /** POST /api/v1/forecast/retrain?venue_id: the refit job. */
 export const forecastRetrain = z.strictObject({ jobId: uuid });
+
+/** GET and PUT /api/v1/forecast/calendar?venue_id: where the venue is and what calendars it keeps. */
+export const forecastCalendar = z.strictObject({
+  latitude: z.number().min(-90).max(90).nullable().describe('with longitude: the weather at the venue (Open-Meteo)'),
+  longitude: z.number().min(-180).max(180).nullable(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'expected an ISO 3166 country code such as GB')
+    .nullable()
+    .describe('public holidays of this country'),
+  icalUrls: z
+    .array(z.url({ protocol: /^https?$/ }))
+    .max(10)
+    .describe('iCal feeds of events (quiz nights, matches)'),
+});
+
+/** An event entered by hand (a game night, a promotion). */
+export const forecastEvent = z.strictObject({ id: uuid, venueId: uuid, day: z.iso.date(), name: z.string() });
+export const forecastEventList = z.array(forecastEvent);
+export const forecastEventBody = z.strictObject({
+  venueId: uuid,
+  day: z.iso.date(),
+  name: z.string().trim().min(1, 'name the event').max(200),
+});

@@ -72,3 +72,14 @@ export const purchaseOrder = z.strictObject({
   lines: z.array(purchaseOrderLine),
   total: z.number(),
 });
+
+/** "order 2 cases of Aperol": the venue's draft order for the item's supplier, with the cases on it. */
+export const draftLineAdded = z.strictObject({
+  order: purchaseOrder,
+  supplierName: z.string(),
+  itemId: uuid,
+  /** the cases just added; the line may hold more from before */
+  cases: z.number(),
+  /** true when this started a new draft */
+  created: z.boolean(),
+});

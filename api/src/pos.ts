@@ -24,6 +24,12 @@ export const posConnection = z.strictObject({
   createdAt: timestamp,
 });
 
+export const posBackfillQueued = z.strictObject({
+  jobId: uuid.describe('the pull, on the job queue (GET /api/v1/jobs/{id}: orders, changedLines when done)'),
+  connectionId: uuid,
+  businessDate: z.string().describe('YYYY-MM-DD'),
+});
+
 export const webhookAck = z.strictObject({
   received: z.boolean(),
   duplicate: z.boolean().describe('this event id was seen before: nothing changed'),

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { LOCATION_TYPES, uuid } from './common.js';
 
-export const venue = z.strictObject({ id: uuid, orgId: uuid, name: z.string(), timezone: z.string() });
+export const venue = z.strictObject({
+  id: uuid,
+  orgId: uuid,
+  name: z.string(),
+  timezone: z.string(),
+  /** ISO 3166-1 alpha-2: the venue's own, else its time zone's; phone numbers typed as locals are read in it */
+  country: z.string().nullable(),
+});
 export const location = z.strictObject({
   id: uuid,
   orgId: uuid,

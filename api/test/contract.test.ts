@@ -13,7 +13,7 @@ describe('@smartstock/api', () => {
   });
 
   it('refuses a field the contract does not name, and a missing one', () => {
-    const venue = { id: crypto.randomUUID(), orgId: crypto.randomUUID(), name: 'The Anchor', timezone: 'UTC' };
+    const venue = { id: crypto.randomUUID(), orgId: crypto.randomUUID(), name: 'The Anchor', timezone: 'UTC', country: null };
     expect(api.venue.safeEncode(venue).error).toBeUndefined();
     expect(api.venue.safeEncode({ ...venue, secret: 'x' } as never).error?.issues[0]).toMatchObject({
       code: 'unrecognized_keys',

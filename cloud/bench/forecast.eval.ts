@@ -70,16 +70,22 @@ function score(t: Tally, s: SimSeries, f: SeriesForecast): void {
 const horizonOf = (s: SimSeries): number => s.test.length;
 const fmt = (v: number, d = 3): string => (Number.isFinite(v) ? v.toFixed(d) : '-');
 
-type Row = [string, Model[] | undefined];
-const ROWS: Row[] = [...ALL_MODELS.map((m): Row => [m.name, [m]]), ['selection', undefined]];
+/** name, the candidates (undefined: every model, selected per series), whether weather and events are given */
+type Row = [string, Model[] | undefined, boolean?];
+const ROWS: Row[] = [...ALL_MODELS.map((m): Row => [m.name, [m]]), ['selection', undefined], ['selection+weather', undefined, true]];
 
 /** Each row's forecast of each series, fitted once and scored by group below. */
 function fitAll(series: SimSeries[]): Map<string, Map<string, SeriesForecast>> {
   const out = new Map<string, Map<string, SeriesForecast>>();
-  for (const [name, models] of ROWS) {
+  for (const [name, models, weather] of ROWS) {
     const byId = new Map<string, SeriesForecast>();
     for (const s of series) {
-      const f = forecastSeries(s.train, { horizon: horizonOf(s), freq: s.freq, ...(models ? { models } : {}) });
+      const f = forecastSeries(s.train, {
+        horizon: horizonOf(s),
+        freq: s.freq,
+        ...(models ? { models } : {}),
+        ...(weather && s.regressors ? { regressors: s.regressors } : {}),
+      });
       // a model that could not run on a series fell back: count it only where it ran itself
       if (!models || f.model === name) byId.set(s.id, f);
     }
@@ -131,6 +137,9 @@ for (const [label, group, verdict] of groups) {
   const sn = m.get('seasonal_naive') ?? NaN;
   const n1 = m.get('naive') ?? NaN;
   console.log(`selection / seasonal naive MASE: ${fmt(sel / sn)} (target ≤ 0.85); below naive lag-1: ${sel < n1 ? 'yes' : 'no'}`);
+  const withWeather = m.get('selection+weather');
+  if (withWeather !== undefined && Number.isFinite(withWeather))
+    console.log(`selection with weather and events / without, MASE: ${fmt(withWeather / sel)} (daily series only are given them)`);
   if (label === 'all') {
     figures.push(
       { figure: 'forecast: selection / seasonal naive MASE (simulator)', value: sel / sn, target: '≤ 0.85' },

@@ -10,7 +10,7 @@ import errors from './plugins/errors.js';
 import textInput from './plugins/text-input.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
-import { forecastModule, type ForecastService } from './forecast/index.js';
+import { forecastModule, type CalendarService, type ForecastService } from './forecast/index.js';
 import { jobRoutes, type JobQueue } from './jobs/index.js';
 import contract from './plugins/contract.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
@@ -21,7 +21,7 @@ import { ping } from './db/index.js';
 import { authModule, type AuthService } from './auth/index.js';
 import type { UserService } from './users/index.js';
 import { venuesModule, type VenueService } from './venues/index.js';
-import { inventoryModule, type InventoryService } from './inventory/index.js';
+import { inventoryModule, type CatalogueService, type InventoryService } from './inventory/index.js';
 import { devicesModule, type DeviceService } from './devices/index.js';
 import { deadLettersModule, type DeadLetterService } from './ingest/index.js';
 import { liveModule, LIVE_PROTOCOL, type LiveHub } from './live/index.js';
@@ -35,6 +35,10 @@ import { posModule, type CsvImportService, type PosService } from './pos/index.j
 import { varianceModule, type VarianceService } from './variance/index.js';
 import { oidcModule, type OidcService } from './oidc/index.js';
 import { orgsModule, type ExportService, type InvitationService, type OrgService } from './orgs/index.js';
+import { blobsModule, type BlobStore } from './blobs/index.js';
+import { auditModule, type AuditService } from './audit/index.js';
+import { metricsPlugin, type CloudMetrics } from './metrics/index.js';
+import type { AccuracyService } from './vision/index.js';
 
 /** What each module's plugin is handed: its service, built in server.ts. */
 export interface ApiModules {
@@ -42,6 +46,8 @@ export interface ApiModules {
   users: UserService;
   venues: VenueService;
   inventory: InventoryService;
+  /** items' barcodes */
+  catalogue?: CatalogueService | undefined;
   devices: DeviceService;
   live: LiveHub;
   /** startAlerts().routeOptions */
@@ -52,12 +58,17 @@ export interface ApiModules {
   suppliers?: SupplierService | undefined;
   orders?: { orders: OrderService; suggestions: SuggestionService } | undefined;
   forecast?: ForecastService | undefined;
+  calendar?: CalendarService | undefined;
   recipes?: RecipeService | undefined;
   pos?: { pos: PosService; csv: CsvImportService } | undefined;
   variance?: VarianceService | undefined;
   deadLetters?: DeadLetterService | undefined;
   orgs?: { orgs: OrgService; invitations: InvitationService; exports: ExportService } | undefined;
   oidc?: OidcService | undefined;
+  /** object storage: GET /blobs/<key> */
+  blobs?: BlobStore | undefined;
+  accuracy?: AccuracyService | undefined;
+  audit?: AuditService | undefined;
 }
 
 export interface AppDeps {
@@ -69,6 +80,8 @@ export interface AppDeps {
   modules: (signAccessToken: (p: Principal) => string) => ApiModules;
   /** REDIS_URL: rate limits shared by every instance */
   redis?: RedisLink | undefined;
+  /** GET /metrics and HTTP latency by route */
+  metrics?: CloudMetrics | undefined;
 }
 
 /** Never log a token, even one a client wrongly put in a query string. */
@@ -92,6 +105,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errors);
+  // first: its latency hook then sees every route registered after it
+  if (deps.metrics) await app.register(metricsPlugin, { metrics: deps.metrics, token: deps.config.metrics.token });
   await app.register(textInput);
   await app.register(contract);
   await app.register(docs);
@@ -134,22 +149,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       await api.register(authModule, { auth: m.auth, users: m.users, loginRateLimit: deps.config.auth.loginRateLimit });
       await api.register(venuesModule, { venues: m.venues });
-      await api.register(inventoryModule, { inventory: m.inventory });
+      await api.register(inventoryModule, { inventory: m.inventory, catalogue: m.catalogue });
       await api.register(devicesModule, { devices: m.devices, snapshotTimeoutMs: deps.config.snapshotTimeoutMs });
       await api.register(liveModule, { hub: m.live, venues: m.venues });
       if (m.alerts) await api.register(alertsModule, m.alerts);
-      if (m.vision) await api.register(visionModule, { vision: m.vision });
+      if (m.vision) await api.register(visionModule, { vision: m.vision, accuracy: m.accuracy });
       if (m.corrections) await api.register(correctionsModule, { corrections: m.corrections });
       if (m.jobs) await api.register(jobRoutes, { jobs: m.jobs });
       if (m.suppliers) await api.register(suppliersModule, { suppliers: m.suppliers });
       if (m.orders) await api.register(ordersModule, m.orders);
-      if (m.forecast) await api.register(forecastModule, { forecast: m.forecast });
+      if (m.forecast) await api.register(forecastModule, { forecast: m.forecast, calendar: m.calendar });
       if (m.recipes) await api.register(recipesModule, { recipes: m.recipes });
       if (m.pos) await api.register(posModule, m.pos);
       if (m.variance) await api.register(varianceModule, { variance: m.variance });
       if (m.deadLetters) await api.register(deadLettersModule, { deadLetters: m.deadLetters });
       if (m.orgs) await api.register(orgsModule, { ...m.orgs, signupRateLimit: deps.config.auth.loginRateLimit });
       if (m.oidc) await api.register(oidcModule, { oidc: m.oidc, rateLimit: deps.config.auth.loginRateLimit });
+      if (m.blobs) await api.register(blobsModule, { blobs: m.blobs, signedUrlSeconds: deps.config.blobs.s3.signedUrlSeconds });
+      if (m.audit) await api.register(auditModule, { audit: m.audit });
     },
     { prefix: '/api/v1' },
   );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadConfig, type LoadConfigOptions } from '@smartstock/runtime';
 import { alertsConfigSchema, ALERTS_ENV } from './alerts/index.js';
+import { blobsConfigSchema, BLOBS_ENV } from './blobs/index.js';
 
 const section = <T extends z.ZodRawShape>(shape: T) =>
   z
@@ -97,6 +98,7 @@ export const cloudConfigSchema = z
         .default(60)
         .describe('dead letters stored per device per minute; a flooding device beyond it is counted, not stored'),
     }),
+    blobs: blobsConfigSchema,
     snapshotTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
     vision: section({
       modelDir: z.string().min(1).optional().describe('the bottle models for the photo endpoints; absent: the committed ones'),
@@ -125,6 +127,17 @@ export const cloudConfigSchema = z
         .string()
         .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a Square API version such as 2025-01-23')
         .default('2025-01-23'),
+      toastApiUrl: z
+        .url({ protocol: /^https?$/ })
+        .default('https://ws-api.toasttab.com')
+        .describe('the Toast API host your Toast client was issued (Toast gives it when access is granted)'),
+      toastTimestampToleranceSeconds: z
+        .number()
+        .int()
+        .min(30)
+        .max(3600)
+        .default(300)
+        .describe('a Toast webhook whose message timestamp is further than this from now is refused as stale (a replay)'),
       fetchRetryDelaySeconds: z
         .number()
         .min(0)
@@ -159,6 +172,25 @@ export const cloudConfigSchema = z
         .url({ protocol: /^https?$/ })
         .optional()
         .describe("the cloud's public URL for OIDC redirect URIs and invitation links; absent: pos.publicBaseUrl, else the listening URL"),
+    }),
+    forecast: section({
+      weatherUrl: z
+        .url({ protocol: /^https?$/ })
+        .default('https://api.open-meteo.com')
+        .describe("Open-Meteo's forecast API"),
+      weatherArchiveUrl: z
+        .url({ protocol: /^https?$/ })
+        .default('https://archive-api.open-meteo.com')
+        .describe("Open-Meteo's historical weather API"),
+      weather: z.boolean().default(true).describe('false: never ask for weather (a cloud with no way out)'),
+      outsideTimeoutMs: z.number().int().min(100).max(60_000).default(5000).describe('for a weather or iCal call'),
+    }),
+    metrics: section({
+      token: z
+        .string()
+        .min(16, 'use at least 16 characters')
+        .optional()
+        .describe('GET /metrics wants it as a bearer token; absent: /metrics answers loopback only'),
     }),
     jobs: section({
       pollingIntervalSeconds: z
@@ -216,7 +248,13 @@ export const CLOUD_ENV = {
   SMARTSTOCK_SIGNUP_OPEN: 'orgs.signupOpen',
   SMARTSTOCK_OIDC_SECRET_KEY: 'orgs.oidcSecretKey',
   SMARTSTOCK_PUBLIC_URL: 'orgs.publicUrl',
+  OPEN_METEO_URL: 'forecast.weatherUrl',
+  OPEN_METEO_ARCHIVE_URL: 'forecast.weatherArchiveUrl',
+  FORECAST_WEATHER: 'forecast.weather',
+  TOAST_API_URL: 'pos.toastApiUrl',
+  SMARTSTOCK_METRICS_TOKEN: 'metrics.token',
   ...ALERTS_ENV,
+  ...BLOBS_ENV,
 } as const;
 
 export function loadCloudConfig(opts: Omit<LoadConfigOptions, 'env'> = {}): CloudConfig {

@@ -7,7 +7,7 @@ import { writeSecret } from '@smartstock/pki';
 import { parseCloudConfig, type CloudConfigInput } from './config.js';
 import { buildApp } from './app.js';
 import { migrate, openDb, type Db } from './db/index.js';
-import { JobQueue } from './jobs/index.js';
+import { JobQueue, repeatEvery } from './jobs/index.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
 import { connectRedis } from './redis/client.js';
 import { redisBus } from './redis/bus.js';
@@ -15,23 +15,35 @@ import { AuthService } from './auth/index.js';
 import { passwordHasher, UserService, type SeededOwner } from './users/index.js';
 import type { Principal } from './plugins/principal.js';
 import { VenueService } from './venues/index.js';
-import { InventoryService, ObservationService } from './inventory/index.js';
+import { CatalogueService, InventoryService, ObservationService } from './inventory/index.js';
 import { DeviceService } from './devices/index.js';
 import { createIngestLink, DeadLetterService, deadLetterLimit, dispatcher, startDeadLetterPruner } from './ingest/index.js';
 import { LiveHub } from './live/index.js';
 import { startAlerts } from './alerts/index.js';
-import { CorrectionService } from './corrections/index.js';
-import { VisionRunner, VisionService } from './vision/index.js';
-import { ForecastRunner, ForecastService } from './forecast/index.js';
+import { CorrectionService, CropMover } from './corrections/index.js';
+import { BlobRetention, createBlobStore, type BlobStore } from './blobs/index.js';
+import { AccuracyService, VisionRunner, VisionService } from './vision/index.js';
+import { CalendarService, ForecastRunner, ForecastService, OpenMeteo } from './forecast/index.js';
 import { seedDemo, type DemoSeed } from './seed/index.js';
 import { SupplierService } from './suppliers/index.js';
 import { OrderService, SuggestionService } from './orders/index.js';
 import { RecipeService } from './recipes/index.js';
-import { CsvImportService, PosService, SalesLedger, SecretBox, SquareAdapter, posSecretKey } from './pos/index.js';
+import {
+  CsvImportService,
+  PosService,
+  SalesLedger,
+  SecretBox,
+  SquareAdapter,
+  TabitAdapter,
+  ToastAdapter,
+  posSecretKey,
+} from './pos/index.js';
 import { VarianceService } from './variance/index.js';
 import { ExportService, InvitationService, OrgService } from './orgs/index.js';
 import { OidcService } from './oidc/index.js';
 import { SecretBox as Box, secretKey } from './plugins/secret-box.js';
+import { AuditService } from './audit/index.js';
+import { createMetrics } from './metrics/index.js';
 
 export interface RunningCloud {
   url: string;
@@ -48,6 +60,8 @@ export interface RunningCloud {
   logger: Logger;
   /** the job queue: features register their kinds of job on it */
   jobs: JobQueue;
+  /** object storage: snapshots, shelf photos, correction crops, purchase-order PDFs, invoices */
+  blobs: BlobStore;
   /** seeds the demo venue "The Anchor" (locations, ~20 spirits) into the organisation; idempotent */
   seedDemo(orgId?: string): Promise<DemoSeed>;
   /**
@@ -83,16 +97,29 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const venues = new VenueService(db);
   const orgId = seededOwner?.orgId ?? (await venues.firstOrganisationId());
   const pruner = startDeadLetterPruner(db, config.deadLetters.retentionDays, logger);
+  const blobs = createBlobStore(config.blobs, dataDir);
+  // a store that is down at start-up is not fatal: uploads answer 503 until it is back
+  await blobs.check().then(
+    () => logger.info({ backend: blobs.backend }, 'object storage ready'),
+    (err: unknown) => logger.warn({ err, backend: blobs.backend }, 'object storage does not answer; uploads will get 503 until it does'),
+  );
 
   // Every service is built here and handed what it needs; modules' plugins get their service as register options.
-  const alerts = await startAlerts({ db, config: config.alerts, logger });
+  const metrics = createMetrics();
+  const alerts = await startAlerts({ db, config: config.alerts, logger, onDelivery: (c, o) => metrics.notification(c, o) });
   // connected after the HTTP port is known (it names the MQTT client); services hold it from the start
   const link = createIngestLink();
   const inventory = new InventoryService(db, alerts.feed);
   const observations = new ObservationService(db, alerts.feed);
   let broker: EmbeddedBroker | undefined;
   // the embedded broker, once started: revocation ends the device's open connection at once
-  const devices = new DeviceService(db, link, alerts.feed, { disconnect: (id) => broker?.disconnect(id) });
+  const devices = new DeviceService(
+    db,
+    link,
+    alerts.feed,
+    { disconnect: (id) => broker?.disconnect(id) },
+    { store: blobs, log: logger.child({ module: 'devices' }) },
+  );
 
   if (!config.broker.url) {
     broker = await startEmbeddedBroker({
@@ -105,11 +132,23 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     });
   }
   const visionRunner = new VisionRunner({ logger, ...config.vision });
-  const jobs = new JobQueue({ db, logger, ...config.jobs });
-  const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }), jobs, config.vision.jobTimeoutSeconds);
+  const jobs = new JobQueue({ db, logger, ...config.jobs, onRun: (name, outcome) => metrics.jobRun(name, outcome) });
+  metrics.sources.jobDepths = () => jobs.depths();
+  const vision = new VisionService(db, visionRunner, logger.child({ module: 'vision' }), jobs, blobs, config.vision.jobTimeoutSeconds);
   await vision.registerJobs();
+  const retention = new BlobRetention(blobs, jobs, config.blobs, logger.child({ module: 'blobs' }));
+  await retention.registerJobs();
   const forecastRunner = new ForecastRunner(logger.child({ module: 'forecast' }));
+  const weather = config.forecast.weather
+    ? new OpenMeteo({
+        forecastUrl: config.forecast.weatherUrl,
+        archiveUrl: config.forecast.weatherArchiveUrl,
+        timeoutMs: config.forecast.outsideTimeoutMs,
+      })
+    : undefined;
+  const calendar = new CalendarService({ db, weather, calendarTimeoutMs: config.forecast.outsideTimeoutMs });
   const forecast = new ForecastService({
+    calendar,
     db,
     runner: forecastRunner,
     inventory,
@@ -126,7 +165,11 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     jobs,
     ledger,
     box: new SecretBox(posSecretKey(config.pos.secretKey, dataDir)),
-    adapters: [new SquareAdapter({ baseUrl: config.pos.squareApiUrl, version: config.pos.squareVersion })],
+    adapters: [
+      new SquareAdapter({ baseUrl: config.pos.squareApiUrl, version: config.pos.squareVersion }),
+      new ToastAdapter({ baseUrl: config.pos.toastApiUrl, toleranceSeconds: config.pos.toastTimestampToleranceSeconds }),
+      new TabitAdapter(),
+    ],
     publicBaseUrl: () => config.pos.publicBaseUrl ?? listeningUrl,
     fetchRetryDelaySeconds: config.pos.fetchRetryDelaySeconds,
   });
@@ -145,11 +188,26 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   await jobs.start();
   forecast.startNightly();
   variance.start();
-  const corrections = new CorrectionService(db, devices, inventory, logger.child({ module: 'corrections' }), config.snapshotTimeoutMs);
+  retention.start();
+  const corrections = new CorrectionService(
+    db,
+    devices,
+    inventory,
+    logger.child({ module: 'corrections' }),
+    config.snapshotTimeoutMs,
+    blobs,
+  );
+  const cropMover = new CropMover(db, blobs, logger.child({ module: 'corrections' }));
+  cropMover.start();
+  // the vision model watched for drift: after each correction, and hourly for venues whose window moved on
+  const accuracy = new AccuracyService(db, { alerts: alerts.feed, windowDays: config.alerts.rules.modelDrift.windowDays });
+  corrections.onCorrected((org, venue) => accuracy.watch(org, venue));
+  const driftSweep = repeatEvery(3_600_000, () => accuracy.sweep(), { log: logger, failed: 'drift sweep failed' });
   const live = new LiveHub(db, logger.child({ module: 'live' }));
+  metrics.sources.webSocketClients = () => live.size;
   // suggestions order from the stored forecasts; an item without one is ordered up to par
   const suggestions = new SuggestionService({ db, inventory, demand: forecast });
-  const orders = new OrderService({ db, inventory, suggestions, mailer: alerts.notifier.email, logger });
+  const orders = new OrderService({ db, inventory, suggestions, mailer: alerts.notifier.email, logger, blobs });
   await live.start();
   // the app's JWT signer, once buildApp has made it: ownerAccessToken() signs with it
   let signAccessToken: ((p: Principal) => string) | undefined;
@@ -162,6 +220,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     config,
     redis,
     jwtSecret: config.auth.jwtSecret ?? jwtSecretFile(dataDir),
+    metrics,
     modules: (sign) => {
       const auth = new AuthService({
         db,
@@ -205,6 +264,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
         users,
         venues,
         inventory,
+        catalogue: new CatalogueService(db),
         devices,
         live,
         alerts: alerts.routeOptions,
@@ -214,10 +274,14 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
         suppliers: new SupplierService(db),
         orders: { orders, suggestions },
         forecast,
+        calendar,
         recipes,
         pos: { pos, csv: new CsvImportService(db, pos, ledger) },
         variance,
         deadLetters: new DeadLetterService(db),
+        blobs,
+        accuracy,
+        audit: new AuditService(db),
       };
     },
   });
@@ -250,6 +314,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       db,
       logger.child({ module: 'ingest' }),
       deadLetterLimit(config.deadLetters.perDevicePerMinute, logger),
+      metrics.ingest,
     ),
   );
 
@@ -263,6 +328,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     db,
     logger,
     jobs,
+    blobs,
     seedDemo: (o?: string) => seedDemo(db, o ?? orgId),
     ownerAccessToken: () =>
       seededOwner && signAccessToken ? signAccessToken({ sub: seededOwner.userId, org: seededOwner.orgId, role: 'owner' }) : undefined,
@@ -270,9 +336,12 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       pruner.stop();
       orgs?.stopHousekeeping();
       await orgs?.stop();
+      driftSweep.stop();
       await link.stop().catch(() => undefined);
       await app.close();
       variance.stop();
+      retention.stop();
+      cropMover.stop();
       await jobs.stop();
       await visionRunner.close();
       forecast.stop();
@@ -282,6 +351,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       await alerts.stop();
       await broker?.close();
       redis?.close();
+      blobs.close();
       await db.close();
     },
   };

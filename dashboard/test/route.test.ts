@@ -10,6 +10,12 @@ describe('hash routes', () => {
     { name: 'shelf', deviceId: 'anchor-edge:1', cameraId: 'cam-1' },
     { name: 'devices' },
     { name: 'slots', deviceId: 'anchor_edge-1', cameraId: 'cam.2' },
+    { name: 'accuracy' },
+    { name: 'audit' },
+    { name: 'item-edit' },
+    { name: 'item-edit', barcode: '4006381333931' },
+    { name: 'item-edit', id: '0b6e6a8e-1c1e-4f7e-9d35-2f0d8f1b7a10' },
+    { name: 'barcode', code: 'ABC/123 x' },
   ];
   it.each(routes)('round-trips %o', (r) => expect(parseRoute(href(r))).toEqual(r));
   it('reads an unknown or empty hash as the overview', () => {

@@ -113,10 +113,11 @@ describe('barcode scan with the phone camera', () => {
     await page.getByRole('heading', { name: "Tito's Handmade Vodka", level: 1 }).waitFor();
   });
 
-  it('a barcode no item has gives a clear message and leaves the app usable', async () => {
+  it('a barcode no item has asks the manager which item it is, and leaves the app usable', async () => {
     const { page } = await openWithCamera(NOT_OURS, { native: false });
     await page.getByRole('button', { name: 'Scan a barcode' }).click();
-    await page.getByText(`No item has the barcode ${NOT_OURS}. Add it to the item, then scan again.`).waitFor();
+    await page.getByRole('heading', { name: `New barcode ${NOT_OURS}` }).waitFor();
+    await page.getByText('No item has this barcode yet. Which item is it?').waitFor();
     await shot(page, 'scan-04-unknown');
     expect(await page.locator('.scanner').count()).toBe(0);
     await page.getByRole('button', { name: 'Scan a barcode' }).waitFor();

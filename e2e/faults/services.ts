@@ -115,13 +115,18 @@ export async function makeBroker(): Promise<Broker> {
 export interface CloudOptions {
   name: string;
   dbUrl: string;
-  mqttUrl: string;
+  /** absent: the cloud runs its embedded broker (set BROKER_HOST and BROKER_PORT in `env`) */
+  mqttUrl?: string;
   group: string;
   run: string;
+  /** more environment, over the defaults below (the fleet bench's TLS files and log level) */
+  env?: Record<string, string>;
 }
 
 export interface Cloud {
   proc: Proc;
+  /** its HTTP address */
+  url: string;
   /** Messages this instance stored, and redelivered duplicates it absorbed, from its "batch stored" log lines. */
   stored: number;
   duplicates: number;
@@ -129,24 +134,26 @@ export interface Cloud {
 
 /** `cloud/src/main.ts` as production runs it: external PostgreSQL and MQTT, a shared ingest subscription. */
 export async function startCloud(o: CloudOptions): Promise<Cloud> {
+  const port = await freePort();
   const proc = startProc(`cloud-${o.name}`, process.execPath, ['--import', 'tsx', 'cloud/src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
       DATABASE_URL: o.dbUrl,
-      MQTT_URL: o.mqttUrl,
+      ...(o.mqttUrl ? { MQTT_URL: o.mqttUrl } : {}),
       // stable per instance: a restart resumes the broker session that holds what it had not acknowledged
       MQTT_CLIENT_ID: `cloud-${o.name}-${o.run}`,
       MQTT_SHARED_GROUP: o.group,
       HOST: '127.0.0.1',
-      PORT: String(await freePort()),
+      PORT: String(port),
       DATA_DIR: mkdtempSync(join(tmpdir(), `ss-faults-cloud-${o.name}-`)),
       SMARTSTOCK_JWT_SECRET: `fault-suite-secret-${o.run}-0123456789abcdef`,
       LOG_LEVEL: 'debug',
       USER: userInfo().username,
+      ...o.env,
     },
   });
-  const cloud: Cloud = { proc, stored: 0, duplicates: 0 };
+  const cloud: Cloud = { proc, url: `http://127.0.0.1:${port}`, stored: 0, duplicates: 0 };
   proc.onLine((l) => {
     if (!l.includes('"batch stored"')) return;
     const m = JSON.parse(l) as { stored: number; duplicates: number };

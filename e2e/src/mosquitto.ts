@@ -31,6 +31,8 @@ export async function spawnMosquitto(port: number, args: string[]): Promise<{ br
 
 export interface SelfHostedBroker {
   port: number;
+  /** the broker's process id (for /proc figures) */
+  pid: number;
   log: () => string;
   stop: () => void;
 }
@@ -62,7 +64,7 @@ export async function startSelfHostedMosquitto(certsDir: string): Promise<SelfHo
     .replace('listener 8883', `listener ${port} 127.0.0.1`);
   writeFileSync(join(dir, 'mosquitto.conf'), conf);
   const { broker, log } = await spawnMosquitto(port, ['-c', join(dir, 'mosquitto.conf')]);
-  return { port, log, stop: () => void broker.kill('SIGTERM') };
+  return { port, pid: broker.pid!, log, stop: () => void broker.kill('SIGTERM') };
 }
 
 export interface TestCaBroker extends SelfHostedBroker {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { BottleDetection, BottleVision } from '@smartstock/models';
+import type { BottleDetection, BottleVision, PeopleFinder } from '@smartstock/models';
 import type { CameraConfig, CameraHealth, DesiredConfig, OnlineStatus } from '@smartstock/protocol';
 import { createLogger, type Logger } from '@smartstock/runtime';
 import { parseAgentConfig } from './config/load.js';
@@ -9,6 +9,7 @@ import { EventBus } from './bus.js';
 import { CameraManager } from './camera/manager.js';
 import { VisionWorker } from './vision/worker.js';
 import { loadDetector } from './vision/detectors.js';
+import { PrivacyPass } from './vision/privacy.js';
 import { Shelf } from './shelf/shelf.js';
 import { Outbox } from './store/outbox.js';
 import { Store } from './store/store.js';
@@ -21,6 +22,8 @@ import { AGENT_VERSION } from './version.js';
 export interface AgentDeps {
   /** A vision session to use instead of loading the configured detector (tests, the demo's shared session). */
   vision?: BottleVision;
+  /** A people detector to use instead of loading the configured one (tests, a shared session). */
+  people?: PeopleFinder;
   logger?: Logger;
 }
 
@@ -101,6 +104,7 @@ export async function startAgent(input: AgentConfigInput | AgentConfig, deps: Ag
     onDropped: (id) => cameras.countDropped(id),
   });
   const shelf = new Shelf({ rules: config.shelf, bus, log: log('shelf') });
+  const privacy = new PrivacyPass(config.privacy, log('privacy'), deps.people);
   const lastBottles = new Map<string, BottleDetection[]>();
   bus.on('analysis', 'agent', (a) => lastBottles.set(a.cameraId, a.analysis.bottles));
   const store = new Store({ outbox, bus, metrics, log: log('store') });
@@ -142,7 +146,8 @@ export async function startAgent(input: AgentConfigInput | AgentConfig, deps: Ag
     snapshot: async (cameraId, { overlay }) => {
       const frame = cameras.get(cameraId)?.latestFrame();
       if (!frame) throw new Error(`camera "${cameraId}" has no frame yet`);
-      return renderSnapshot(frame.jpeg, shelf.slotsOf(cameraId), lastBottles.get(cameraId) ?? [], { overlay });
+      const people = await privacy.peopleIn(frame.jpeg);
+      return renderSnapshot(frame.jpeg, shelf.slotsOf(cameraId), lastBottles.get(cameraId) ?? [], { overlay, people });
     },
   });
   uplink.start();
@@ -188,6 +193,7 @@ export async function startAgent(input: AgentConfigInput | AgentConfig, deps: Ag
         store.stop();
         bus.removeListeners('agent');
         if (!deps.vision) await vision.close();
+        await privacy.close();
         outbox.close();
         root.info('agent stopped');
       })()),

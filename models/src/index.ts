@@ -1,5 +1,13 @@
 export * from './types.js';
 export { loadBottleVision, loadDetector, loadFill, readFills, DEFAULT_MODEL_DIR } from './vision/bottle-vision.js';
+export {
+  loadPeopleFinder,
+  DEFAULT_PEOPLE_MODEL,
+  DEFAULT_PEOPLE_THRESHOLD,
+  type PeopleFinder,
+  type PeopleFinderOptions,
+  type PersonBox,
+} from './vision/people.js';
 export { assignToSlots, pointInPolygon, unitsOf, DEFAULT_FULL_ABOVE, type SlotShape } from './vision/slots.js';
 export { decodeYolo, decodeYolox, decodeDetections, yoloxRows, YOLOX_STRIDES, nms, iou, type Candidate } from './vision/decode.js';
 export {

@@ -54,6 +54,20 @@ const rulesSchema = z
       .object({ thresholdUnits: z.number().min(0).default(2), debounce: debounce(1, 0, 1) })
       .strict()
       .prefault({}),
+    /** The vision model at a venue, judged by the corrections people made over the last windowDays. */
+    modelDrift: z
+      .object({
+        windowDays: z.number().int().min(1).max(90).default(7),
+        /** mean |true - model| bottles per corrected slot above which the model is drifting (clears at half) */
+        countErrorAbove: z.number().min(0).default(0.5),
+        /** judged corrections needed before the error is trusted */
+        minJudged: z.number().int().min(1).default(5),
+        /** this many corrections in the window is a pile-up, whatever the error (clears under half) */
+        correctionsAtLeast: z.number().int().min(1).default(30),
+        debounce: debounce(1, 0, 1),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .prefault({});

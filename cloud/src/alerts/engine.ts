@@ -12,6 +12,7 @@ import {
   type CameraReading,
   type DeviceReading,
   type ForecastReading,
+  type DriftReading,
   type LossReading,
   type OutboxReading,
   type ReadingOf,
@@ -172,6 +173,13 @@ export function createAlertEngine(deps: AlertEngineDeps) {
     outboxDepth: (r: OutboxReading) => evaluate('outbox_backlog', r, { deviceId: r.deviceId, depth: r.depth }),
     forecast: (r: ForecastReading) => evaluate('forecast_stockout', r, r.daysUntilStockout === null ? {} : { days: r.daysUntilStockout }),
     loss: (r: LossReading) => evaluate('unexplained_loss', r, { units: r.unexplainedUnits }),
+    drift: (r: DriftReading) =>
+      evaluate('model_drift', r, {
+        countError: r.countError,
+        corrections: r.corrections,
+        windowDays: r.windowDays,
+        since: new Date(r.at.getTime() - r.windowDays * 86_400_000).toISOString(),
+      }),
 
     /** Periodic: raises breaches that lasted long enough with no new reading, and escalates unacknowledged alerts. */
     async tick(): Promise<Alert[]> {

@@ -2,7 +2,7 @@ import type { DeviceStatus } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
 import type { AlertEngine } from './engine.js';
-import type { ForecastReading } from './rules.js';
+import type { DriftReading, ForecastReading } from './rules.js';
 import { AlertContextRepository } from './context.repository.js';
 
 /** A stock level as the core presents it (inventory.service present()): what it appends as a live 'stock' event. */
@@ -66,6 +66,8 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
         for (const l of losses)
           await engine.loss({ orgId, venueId, itemId: l.itemId, locationId: l.locationId, unexplainedUnits: l.unexplainedUnits, at });
       }),
+    /** The vision model's recent accuracy at a venue (vision/'s drift watch): the model_drift rule. */
+    modelDrift: (r: DriftReading) => guard('drift', () => engine.drift(r)),
     /** Days of stock left by the forecast (forecast/): the forecast_stockout rule. */
     forecast: (r: ForecastReading) => guard('forecast', () => engine.forecast(r)),
 

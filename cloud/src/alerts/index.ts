@@ -1,6 +1,6 @@
 import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
-import { createNotifier } from './notify/index.js';
+import { createNotifier, type NotifierDeps } from './notify/index.js';
 import { AlertRepository } from './alert.repository.js';
 import type { AlertsConfig } from './config.js';
 import { createAlertEngine, type AlertEngineDeps } from './engine.js';
@@ -21,6 +21,8 @@ export interface StartAlertsDeps {
   now?: () => Date;
   orderSuggestion?: AlertEngineDeps['orderSuggestion'];
   onChange?: AlertEngineDeps['onChange'];
+  /** told of each notification delivery's outcome (metrics/) */
+  onDelivery?: NotifierDeps['onDelivery'];
 }
 
 /**
@@ -38,6 +40,7 @@ export async function startAlerts(d: StartAlertsDeps) {
     logger: d.logger,
     alertSummary: (orgId, venueId, since) => new AlertRepository(d.db).summary(orgId, venueId, since),
     ...(d.now ? { now: d.now } : {}),
+    onDelivery: d.onDelivery,
   });
   const engine = createAlertEngine({ ...d, notify: notifier.enqueueAlert });
   const feed = createAlertFeed(engine, d.db, d.logger, d.now);

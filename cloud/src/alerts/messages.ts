@@ -23,6 +23,10 @@ export interface AlertFacts {
   days?: number;
   units?: number;
   order?: OrderSuggestion;
+  /** model_drift: mean bottles off per corrected slot (null: too few to say), corrections made, over windowDays since `since` */
+  countError?: number | null;
+  corrections?: number;
+  windowDays?: number;
 }
 
 const num = (n: number) => String(Math.round(n * 10) / 10);
@@ -64,7 +68,22 @@ export function alertText(rule: RuleName, f: AlertFacts, c: AlertContext): strin
       return `${place(c)}: camera ${f.cameraId ?? '?'} on ${device} has sent no frame since ${clock(f.lastFrameAt, c.timezone)}; its counts are not trusted until it recovers.`;
     case 'outbox_backlog':
       return `${c.venueName}: device ${device} has ${f.depth ?? 0} observations waiting to upload; check its network.`;
+    case 'model_drift':
+      return driftText(f, c);
   }
+}
+
+/** The vision model's counts drift at a venue: how far off, and what to do about it (the fine-tuning set). */
+function driftText(f: AlertFacts, c: AlertContext): string {
+  const days = plural(f.windowDays ?? 7, 'day');
+  const n = plural(f.corrections ?? 0, 'correction');
+  const off =
+    typeof f.countError === 'number'
+      ? `the camera counts were off by ${plural(f.countError, 'bottle')} a slot on average over the last ${days} (${n})`
+      : `${n} in the last ${days}: the cameras may be miscounting`;
+  const since = f.since ? f.since.slice(0, 10) : undefined;
+  const query = since ? `?since=${since}` : '';
+  return `${c.venueName}: ${off}. Export its corrections${since ? ` since ${since}` : ''} to fine-tune the model (GET /api/v1/corrections/export${query}, then npm run train:vision).`;
 }
 
 export function escalationText(message: string, minutes: number): string {

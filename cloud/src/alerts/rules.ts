@@ -58,6 +58,18 @@ export interface LossReading extends Scope {
   unexplainedUnits: number;
 }
 
+/**
+ * The vision model at a venue over the last window (vision/'s drift watch): how far the counts
+ * people corrected were off, and how many corrections were made.
+ */
+export interface DriftReading extends Scope {
+  /** mean |true - model| bottles over the judged corrections; null when none */
+  countError: number | null;
+  judged: number;
+  corrections: number;
+  windowDays: number;
+}
+
 export interface ReadingOf {
   low_stock: StockReading;
   out_of_stock: StockReading;
@@ -66,6 +78,7 @@ export interface ReadingOf {
   device_offline: DeviceReading;
   camera_stale: CameraReading;
   outbox_backlog: OutboxReading;
+  model_drift: DriftReading;
 }
 
 export interface Subject {
@@ -161,6 +174,21 @@ const outboxBacklog: Rule<'outbox_backlog'> = {
   subject: (r) => ({ key: `outbox:${r.deviceId}`, deviceId: r.deviceId }),
 };
 
+const modelDrift: Rule<'model_drift'> = {
+  name: 'model_drift',
+  severity: 'warning',
+  hysteresis: (c) => fromDebounce(c.modelDrift.debounce),
+  classify: (r, c) => {
+    const d = c.modelDrift;
+    // too few judged corrections say nothing about the error: only the pile-up can raise then
+    const sure = r.judged >= d.minJudged && r.countError !== null;
+    const errorHigh = sure && r.countError! > d.countErrorAbove;
+    const errorLow = !sure || r.countError! <= d.countErrorAbove / 2;
+    return band(errorHigh || r.corrections >= d.correctionsAtLeast, errorLow && r.corrections < d.correctionsAtLeast / 2);
+  },
+  subject: (r) => ({ key: `venue:${r.venueId}` }),
+};
+
 export function isCameraStale(r: CameraReading, c: RulesConfig): boolean {
   if (r.state === 'stale' || r.state === 'failed' || r.state === 'connecting') return true;
   return r.lastFrameAt === null || r.at.getTime() - r.lastFrameAt.getTime() > c.cameraStale.noFrameForSeconds * 1000;
@@ -174,6 +202,7 @@ export const RULES: { [N in RuleName]: Rule<N> } = {
   device_offline: deviceOffline,
   camera_stale: cameraStale,
   outbox_backlog: outboxBacklog,
+  model_drift: modelDrift,
 };
 
 /** Rules that judge stock: they run only on trusted readings. */

@@ -9,6 +9,8 @@ export interface ModelAnswer {
   units: number;
   confidence: number;
   trusted: boolean;
+  /** the models that made the reading; null for readings from before they were recorded */
+  modelVersions: Record<string, string> | null;
 }
 
 /** A configured slot with everything a correction copies from it. */
@@ -30,9 +32,13 @@ export interface NewCorrection {
   trueFills: number[] | null;
   note: string | null;
   userId: string;
-  crop: { jpeg: Buffer; width: number; height: number; frameAt: Date } | null;
+  /** key: the crop is in object storage; null: the store was down, so its bytes wait here for the mover */
+  crop: { jpeg: Buffer; width: number; height: number; frameAt: Date; key: string | null } | null;
   cropMissing: string | null;
 }
+
+/** Where a correction's crop is: in object storage, or (from before it, or the store was down) still in its row. */
+export type StoredCrop = { key: string } | { jpeg: Buffer };
 
 export interface Correction {
   id: string;
@@ -47,6 +53,7 @@ export interface Correction {
   modelCount: number | null;
   modelFills: (number | null)[] | null;
   modelConfidence: number | null;
+  modelVersions: Record<string, string> | null;
   trueCount: number;
   trueFills: number[] | null;
   note: string | null;
@@ -58,12 +65,14 @@ export interface Correction {
   createdAt: Date;
 }
 export type CorrectionWithCrop = Correction & { polygon: [number, number][]; cropJpeg: Buffer | null };
+type ExportRow = Correction & { polygon: [number, number][]; stored: StoredCrop | null };
 
 const COLS = `c.id, c.venue_id AS "venueId", c.location_id AS "locationId", c.device_id AS "deviceId", c.camera_id AS "cameraId",
   c.slot_id AS "slotId", c.item_id AS "itemId", c.observation_id AS "observationId", c.observed_at AS "observedAt",
   c.model_count AS "modelCount", c.model_fills AS "modelFills", c.model_confidence AS "modelConfidence",
-  c.true_count AS "trueCount", c.true_fills AS "trueFills", c.note, c.user_id AS "userId", c.transaction_id AS "transactionId",
-  c.crop_width AS "cropWidth", c.crop_height AS "cropHeight", octet_length(c.crop_jpeg) AS "cropBytes",
+  c.model_versions AS "modelVersions", c.true_count AS "trueCount", c.true_fills AS "trueFills", c.note, c.user_id AS "userId",
+  c.transaction_id AS "transactionId",
+  c.crop_width AS "cropWidth", c.crop_height AS "cropHeight", COALESCE(c.crop_bytes, octet_length(c.crop_jpeg)) AS "cropBytes",
   c.crop_missing AS "cropMissing", c.frame_at AS "frameAt", c.created_at AS "createdAt"`;
 
 type Row = Omit<Correction, 'crop'> & { cropWidth: number | null; cropHeight: number | null; cropBytes: number | null };
@@ -112,7 +121,8 @@ export class CorrectionRepository {
   /** The slot's latest observation, or the one with this id when it is the slot's. */
   async latestAnswer(orgId: string, s: CorrectableSlot, id?: string) {
     const { rows } = await this.db.query<ModelAnswer>(
-      `SELECT id AS "observationId", at AS "observedAt", count, fills, units::float8 AS units, confidence, trusted
+      `SELECT id AS "observationId", at AS "observedAt", count, fills, units::float8 AS units, confidence, trusted,
+              model_versions AS "modelVersions"
        FROM observations
        WHERE org_id = $1 AND device_id = $2 AND camera_id = $3 AND slot_id = $4
          AND ($5::uuid IS NULL OR id = $5)
@@ -143,12 +153,13 @@ export class CorrectionRepository {
     return rows[0]!.units;
   }
 
-  async insert(orgId: string, c: NewCorrection): Promise<Correction> {
+  async insert(orgId: string, id: string, c: NewCorrection): Promise<Correction> {
     const { rows } = await this.db.query<{ id: string }>(
       `INSERT INTO slot_corrections (org_id, venue_id, location_id, device_id, camera_id, slot_id, item_id, polygon,
          observation_id, observed_at, model_count, model_fills, model_confidence, true_count, true_fills, note, user_id,
-         crop_jpeg, crop_width, crop_height, crop_missing, frame_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+         crop_jpeg, crop_width, crop_height, crop_missing, frame_at, crop_key, crop_bytes, id, model_versions)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
+         $26)
        RETURNING id`,
       [
         orgId,
@@ -168,11 +179,15 @@ export class CorrectionRepository {
         c.trueFills ? JSON.stringify(c.trueFills) : null,
         c.note,
         c.userId,
-        c.crop?.jpeg ?? null,
+        c.crop && !c.crop.key ? c.crop.jpeg : null,
         c.crop?.width ?? null,
         c.crop?.height ?? null,
         c.cropMissing,
         c.crop?.frameAt ?? null,
+        c.crop?.key ?? null,
+        c.crop?.key ? c.crop.jpeg.length : null,
+        id,
+        c.model?.modelVersions ? JSON.stringify(c.model.modelVersions) : null,
       ],
     );
     return (await this.get(orgId, rows[0]!.id))!;
@@ -197,22 +212,44 @@ export class CorrectionRepository {
   }
 
   /** undefined: no such correction; null: it has no crop */
-  async crop(orgId: string, id: string): Promise<Buffer | null | undefined> {
-    const { rows } = await this.db.query<{ jpeg: Uint8Array | null }>(
-      'SELECT crop_jpeg AS jpeg FROM slot_corrections WHERE org_id = $1 AND id = $2',
+  async crop(orgId: string, id: string): Promise<StoredCrop | null | undefined> {
+    const { rows } = await this.db.query<{ jpeg: Uint8Array | null; key: string | null }>(
+      'SELECT crop_jpeg AS jpeg, crop_key AS key FROM slot_corrections WHERE org_id = $1 AND id = $2',
       [orgId, id],
     );
-    if (!rows[0]) return undefined;
-    return rows[0].jpeg ? Buffer.from(rows[0].jpeg) : null;
+    return rows[0] && stored(rows[0]);
   }
 
-  /** A page of the export, crops and polygons included. */
-  async exportPage(orgId: string, f: CorrectionFilter): Promise<CorrectionWithCrop[]> {
-    const { rows } = await this.db.query<Row & { polygon: [number, number][]; cropJpeg: Uint8Array | null }>(
-      `SELECT ${COLS}, c.polygon, c.crop_jpeg AS "cropJpeg" FROM slot_corrections c WHERE ${FILTER}
+  /** A page of the export, polygons included, with where each crop is. */
+  async exportPage(orgId: string, f: CorrectionFilter): Promise<ExportRow[]> {
+    const { rows } = await this.db.query<Row & { polygon: [number, number][]; jpeg: Uint8Array | null; key: string | null }>(
+      `SELECT ${COLS}, c.polygon, c.crop_jpeg AS jpeg, c.crop_key AS key FROM slot_corrections c WHERE ${FILTER}
        ORDER BY c.created_at DESC, c.id DESC LIMIT $7`,
       filterArgs(orgId, f),
     );
-    return rows.map(({ polygon, cropJpeg, ...r }) => ({ ...present(r), polygon, cropJpeg: cropJpeg ? Buffer.from(cropJpeg) : null }));
+    return rows.map(({ polygon, jpeg, key, ...r }) => ({ ...present(r), polygon, stored: stored({ jpeg, key }) }));
+  }
+
+  /** Crops still held in rows, oldest first, of every organisation: the mover's work (a system task, not a caller's read). */
+  async unmovedCrops(limit: number): Promise<{ orgId: string; id: string; jpeg: Buffer }[]> {
+    const { rows } = await this.db.query<{ orgId: string; id: string; jpeg: Uint8Array }>(
+      `SELECT org_id AS "orgId", id, crop_jpeg AS jpeg FROM slot_corrections WHERE crop_jpeg IS NOT NULL
+       ORDER BY created_at, id LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({ ...r, jpeg: Buffer.from(r.jpeg) }));
+  }
+
+  /** The crop is in the store under key now: the row names it and lets go of the bytes. False: the row changed meanwhile. */
+  async cropMoved(orgId: string, id: string, key: string, bytes: number): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE slot_corrections SET crop_key = $3, crop_bytes = $4, crop_jpeg = NULL
+       WHERE org_id = $1 AND id = $2 AND crop_jpeg IS NOT NULL`,
+      [orgId, id, key, bytes],
+    );
+    return rowCount > 0;
   }
 }
+
+const stored = (r: { jpeg: Uint8Array | null; key: string | null }): StoredCrop | null =>
+  r.key ? { key: r.key } : r.jpeg ? { jpeg: Buffer.from(r.jpeg) } : null;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
 import { AppError, badRequest, notFound } from '../errors.js';
@@ -5,11 +6,14 @@ import { auditLog } from '../audit/index.js';
 import type { DeviceService } from '../devices/index.js';
 import type { InventoryService, PresentedStock } from '../inventory/index.js';
 import type { Actor } from '../plugins/http.js';
+import { blobKey, readBlob, type BlobStore } from '../blobs/index.js';
 import { cropSlot } from './crop.js';
 import {
   CorrectionRepository,
   type CorrectableSlot,
   type CorrectionFilter,
+  type CorrectionWithCrop,
+  type StoredCrop,
   type ModelAnswer,
   type NewCorrection,
 } from './correction.repository.js';
@@ -55,13 +59,22 @@ export function trueUnits(trueCount: number, trueFills: number[] | null, model: 
  * the true count until the camera's next reading replaces it.
  */
 export class CorrectionService {
+  private readonly corrected: ((orgId: string, venueId: string) => Promise<unknown>)[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly devices: Pick<DeviceService, 'snapshot'>,
     private readonly inventory: Pick<InventoryService, 'adjust'>,
     private readonly log: Logger,
     private readonly snapshotTimeoutMs: number,
+    /** where crops are kept */
+    private readonly blobs: BlobStore,
   ) {}
+
+  /** Called after each correction commits (vision's drift watch); its failure is logged and never fails the correction. */
+  onCorrected(fn: (orgId: string, venueId: string) => Promise<unknown>): void {
+    this.corrected.push(fn);
+  }
 
   async correct(a: Actor, ref: SlotRef, input: CorrectionInput) {
     const repo = new CorrectionRepository(this.db);
@@ -74,27 +87,35 @@ export class CorrectionService {
     if (input.observationId && !model) throw new AppError(404, 'not_found', 'observation not found on this slot', 'observationId');
     const latest = input.observationId ? await repo.latestAnswer(a.orgId, slot) : model;
 
+    const id = randomUUID();
     const frame = await this.frame(a.orgId, slot);
-    const correction = await this.db.transaction(async (tx) => {
-      const c = await new CorrectionRepository(tx).insert(a.orgId, {
-        slot,
-        model,
-        trueCount: input.trueCount,
-        trueFills,
-        note: input.note?.trim() || null,
-        userId: a.userId,
-        crop: frame.crop ?? null,
-        cropMissing: frame.missing ?? null,
+    const key = frame.crop ? await this.keep(a.orgId, id, frame.crop.jpeg) : null;
+    const correction = await this.db
+      .transaction(async (tx) => {
+        const c = await new CorrectionRepository(tx).insert(a.orgId, id, {
+          slot,
+          model,
+          trueCount: input.trueCount,
+          trueFills,
+          note: input.note?.trim() || null,
+          userId: a.userId,
+          crop: frame.crop ? { ...frame.crop, key } : null,
+          cropMissing: frame.missing ?? null,
+        });
+        await auditLog(tx).record(a.orgId, {
+          userId: a.userId,
+          action: 'correct',
+          entity: 'slot',
+          entityId: `${slot.deviceId}/${slot.cameraId}/${slot.slotId}`,
+          detail: { correctionId: c.id, modelCount: model?.count ?? null, trueCount: c.trueCount },
+        });
+        return c;
+      })
+      .catch(async (e: unknown) => {
+        // the row did not commit: its crop must not stay behind unnamed
+        if (key) await this.blobs.delete(key).catch(() => undefined);
+        throw e;
       });
-      await auditLog(tx).record(a.orgId, {
-        userId: a.userId,
-        action: 'correct',
-        entity: 'slot',
-        entityId: `${slot.deviceId}/${slot.cameraId}/${slot.slotId}`,
-        detail: { correctionId: c.id, modelCount: model?.count ?? null, trueCount: c.trueCount },
-      });
-      return c;
-    });
 
     // Stock follows the slot's newest reading: correcting an older one is training data only.
     let stock: PresentedStock | null = null;
@@ -116,11 +137,31 @@ export class CorrectionService {
         stock = r.stock;
       }
     }
+    for (const fn of this.corrected)
+      await fn(a.orgId, slot.venueId).catch((err: unknown) => this.log.warn({ err }, 'after-correction hook failed'));
     return { correction, crop: correction.crop, cropMissing: correction.cropMissing, stock };
   }
 
+  /**
+   * The crop into object storage under the correction's id; null when the store is down, and the
+   * bytes then wait in the row until the mover takes them (the correction is never refused for it).
+   */
+  private async keep(orgId: string, id: string, jpeg: Buffer): Promise<string | null> {
+    const key = blobKey(orgId, 'crop', [], 'jpg', id);
+    try {
+      await this.blobs.put(key, jpeg, 'image/jpeg');
+      return key;
+    } catch (err) {
+      this.log.warn({ err, correctionId: id }, 'crop kept in the database for now: object storage is unavailable');
+      return null;
+    }
+  }
+
   /** The freshest frame is the one the device takes now; a correction is never refused for want of it. */
-  private async frame(orgId: string, slot: CorrectableSlot): Promise<{ crop?: NewCorrection['crop']; missing?: string }> {
+  private async frame(
+    orgId: string,
+    slot: CorrectableSlot,
+  ): Promise<{ crop?: Omit<NonNullable<NewCorrection['crop']>, 'key'>; missing?: string }> {
     if (!slot.deviceOnline) return { missing: 'the device is offline' };
     try {
       const jpeg = await this.devices.snapshot(orgId, slot.deviceId, slot.cameraId, this.snapshotTimeoutMs, { overlay: false });
@@ -144,10 +185,16 @@ export class CorrectionService {
   }
 
   async crop(orgId: string, id: string): Promise<Buffer> {
-    const jpeg = await new CorrectionRepository(this.db).crop(orgId, id);
-    if (jpeg === undefined) throw notFound('correction');
-    if (jpeg === null) throw new AppError(404, 'no_crop', 'this correction has no crop: no frame could be had when it was made');
+    const stored = await new CorrectionRepository(this.db).crop(orgId, id);
+    if (stored === undefined) throw notFound('correction');
+    if (stored === null) throw new AppError(404, 'no_crop', 'this correction has no crop: no frame could be had when it was made');
+    const jpeg = await this.bytes(stored);
+    if (!jpeg) throw new AppError(404, 'no_crop', 'this correction’s crop is no longer in object storage');
     return jpeg;
+  }
+
+  private async bytes(s: StoredCrop): Promise<Buffer | undefined> {
+    return 'jpeg' in s ? s.jpeg : readBlob(this.blobs, s.key);
   }
 
   /** Every matching correction, newest first, a page at a time: the export streams without holding the set in memory. */
@@ -156,7 +203,11 @@ export class CorrectionService {
     let before: CorrectionFilter['before'];
     for (;;) {
       const page = await repo.exportPage(orgId, { ...f, before, limit: 100 });
-      for (const c of page) yield c;
+      for (const { stored, ...c } of page) {
+        const cropJpeg = stored ? ((await this.bytes(stored)) ?? null) : null;
+        const gone = stored && !cropJpeg ? 'the crop is no longer in object storage' : null;
+        yield { ...c, cropJpeg, cropMissing: c.cropMissing ?? gone } satisfies CorrectionWithCrop;
+      }
       if (page.length < 100) return;
       const last = page[page.length - 1]!;
       before = { at: last.createdAt, id: last.id };

@@ -20,7 +20,14 @@ export function exportLine(c: CorrectionWithCrop): string {
     model:
       c.modelCount === null
         ? null
-        : { count: c.modelCount, fills: c.modelFills, confidence: c.modelConfidence, observationId: c.observationId, at: c.observedAt },
+        : {
+            count: c.modelCount,
+            fills: c.modelFills,
+            confidence: c.modelConfidence,
+            observationId: c.observationId,
+            at: c.observedAt,
+            versions: c.modelVersions,
+          },
     note: c.note,
     crop: c.cropJpeg
       ? { jpegBase64: c.cropJpeg.toString('base64'), width: c.crop?.width, height: c.crop?.height, frameAt: c.frameAt }

@@ -3,6 +3,7 @@ import type { CorrectionService } from './correction.service.js';
 import { correctionRoutes } from './routes.js';
 
 export { CorrectionService } from './correction.service.js';
+export { CropMover } from './crop-mover.js';
 
 /** /corrections: "this count is wrong", and the labelled set it builds. */
 export async function correctionsModule(app: FastifyInstance, o: { corrections: CorrectionService }): Promise<void> {

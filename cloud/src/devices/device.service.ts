@@ -6,6 +6,8 @@ import { itemRecords } from '../inventory/index.js';
 import { liveEvents } from '../live/index.js';
 import { venueRecords } from '../venues/index.js';
 import type { Actor } from '../plugins/http.js';
+import { blobKey, kindPrefix, type BlobStore } from '../blobs/index.js';
+import type { Logger } from '@smartstock/runtime';
 import { DeviceRepository, type Camera, type Device } from './device.repository.js';
 import { AppError, notFound, pgCode, conflict, deviceIdTaken } from '../errors.js';
 
@@ -35,6 +37,8 @@ export class DeviceService {
     private readonly alerts?: AlertFeed,
     /** the embedded broker: revocation ends the device's open connection at once */
     private readonly sessions?: { disconnect(deviceId: string): void },
+    /** where snapshots asked for through the API are kept (blobs.retentionDays.snapshot) */
+    private readonly blobs?: { store: BlobStore; log: Logger },
   ) {}
 
   async register(a: Actor, d: { id: string; venueId: string; name: string; certFingerprint?: string | undefined }): Promise<Device> {
@@ -132,6 +136,43 @@ export class DeviceService {
     // the device answered but could not take one (e.g. the camera has no frame yet): say why
     if ('error' in answer) throw new AppError(502, 'device_error', `the device could not take a snapshot: ${answer.error}`);
     return answer.jpeg;
+  }
+
+  /**
+   * A snapshot asked for by a person, kept in object storage under the device and camera. The
+   * picture is answered even when the store is down (a technician aiming a camera needs it now):
+   * key is then undefined and the failure logged.
+   */
+  async takeSnapshot(orgId: string, deviceId: string, cameraId: string, timeoutMs: number): Promise<{ jpeg: Buffer; key?: string }> {
+    const jpeg = await this.snapshot(orgId, deviceId, cameraId, timeoutMs);
+    if (!this.blobs) return { jpeg };
+    const key = blobKey(orgId, 'snapshot', [deviceId, cameraId], 'jpg');
+    try {
+      await this.blobs.store.put(key, jpeg, 'image/jpeg');
+      return { jpeg, key };
+    } catch (err) {
+      this.blobs.log.warn({ err, deviceId, cameraId }, 'snapshot answered but not kept: object storage is unavailable');
+      return { jpeg };
+    }
+  }
+
+  /** The device's kept snapshots, newest first (those within their retention period). */
+  async snapshots(orgId: string, deviceId: string, cameraId?: string, limit = 50) {
+    if (!(await repos(this.db).devices.get(orgId, deviceId))) throw notFound('device');
+    if (!this.blobs) return [];
+    const ofDevice = `${kindPrefix(orgId, 'snapshot')}${deviceId}/`;
+    const found = [];
+    for await (const b of this.blobs.store.list(cameraId ? `${ofDevice}${cameraId}/` : ofDevice)) found.push(b);
+    return found
+      .sort((a, b) => b.lastModified.getTime() - a.lastModified.getTime() || b.key.localeCompare(a.key))
+      .slice(0, limit)
+      .map((b) => ({
+        key: b.key,
+        cameraId: b.key.slice(ofDevice.length).split('/')[0]!,
+        url: `/api/v1/blobs/${b.key}`,
+        bytes: b.size,
+        takenAt: b.lastModified,
+      }));
   }
 
   /** From ingest: the device's retained status or its last will. */

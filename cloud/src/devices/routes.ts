@@ -1,7 +1,7 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '@smartstock/protocol';
-import { binary, device, deviceWithCameras } from '@smartstock/api';
+import { binary, device, deviceWithCameras, storedSnapshot } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor } from '../plugins/http.js';
 import type { DevicesModuleOptions } from './index.js';
@@ -96,14 +96,32 @@ export default async function deviceRoutes(app: App, o: DevicesModuleOptions) {
       schema: {
         tags,
         summary: 'Asks the device for an annotated JPEG; 504 when it does not answer in time',
+        description:
+          'The snapshot is kept in object storage (blobs.retentionDays.snapshot): x-blob-key and content-location name it. ' +
+          'Both are absent when the store is down; the picture is answered either way.',
         params,
         body: z.object({ cameraId: localId }),
         response: { 200: { content: { 'image/jpeg': { schema: binary } } } },
       },
     },
     async (req, reply) => {
-      const jpeg = await s.snapshot(actor(req).orgId, req.params.id, req.body.cameraId, o.snapshotTimeoutMs);
-      return reply.type('image/jpeg').header('cache-control', 'no-store').send(jpeg);
+      const shot = await s.takeSnapshot(actor(req).orgId, req.params.id, req.body.cameraId, o.snapshotTimeoutMs);
+      if (shot.key) reply.header('x-blob-key', shot.key).header('content-location', `/api/v1/blobs/${shot.key}`);
+      return reply.type('image/jpeg').header('cache-control', 'no-store').send(shot.jpeg);
     },
+  );
+  r.get(
+    '/devices/:id/snapshots',
+    {
+      onRequest: app.authorize('owner', 'manager', 'technician'),
+      schema: {
+        tags,
+        summary: "The device's kept snapshots, newest first",
+        params,
+        querystring: z.object({ cameraId: localId.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        response: { 200: z.array(storedSnapshot) },
+      },
+    },
+    (req) => s.snapshots(actor(req).orgId, req.params.id, req.query.cameraId, req.query.limit),
   );
 }

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/types.js';
 import type { DayFacts, DemandSource } from './history.js';
-import type { BacktestScore, ForecastPoint, ModelName } from './models/index.js';
+import type { BacktestScore, ForecastPoint, ModelName, RegressorEffect } from './models/index.js';
 
 export interface StoredForecast {
   itemId: string;
@@ -9,6 +9,8 @@ export interface StoredForecast {
   points: ForecastPoint[];
   reasons: string[];
   backtest: BacktestScore[];
+  /** the weather and event effects the forecast was scaled by */
+  regressors: RegressorEffect[];
   sources: Record<DemandSource, number>;
   through: string;
   fittedAt: Date;
@@ -16,7 +18,7 @@ export interface StoredForecast {
 
 const cols = (f = ''): string =>
   `${f}item_id AS "itemId", ${f}location_id AS "locationId", ${f}model, ${f}points, ${f}reasons, ${f}backtest,
-   ${f}sources, ${f}through::text AS through, ${f}fitted_at AS "fittedAt"`;
+   ${f}regressors, ${f}sources, ${f}through::text AS through, ${f}fitted_at AS "fittedAt"`;
 
 export class ForecastRepository {
   constructor(private readonly db: Queryable) {}
@@ -83,10 +85,10 @@ export class ForecastRepository {
 
   async save(orgId: string, f: Omit<StoredForecast, 'fittedAt'>): Promise<void> {
     await this.db.query(
-      `INSERT INTO forecasts (org_id, item_id, location_id, model, points, reasons, backtest, sources, through)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO forecasts (org_id, item_id, location_id, model, points, reasons, backtest, sources, through, regressors)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (org_id, item_id, location_id) DO UPDATE SET model = $4, points = $5, reasons = $6, backtest = $7,
-         sources = $8, through = $9, fitted_at = now()`,
+         sources = $8, through = $9, regressors = $10, fitted_at = now()`,
       [
         orgId,
         f.itemId,
@@ -97,6 +99,7 @@ export class ForecastRepository {
         JSON.stringify(f.backtest),
         JSON.stringify(f.sources),
         f.through,
+        JSON.stringify(f.regressors),
       ],
     );
   }

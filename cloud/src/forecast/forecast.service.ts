@@ -7,10 +7,11 @@ import { itemRecords, type InventoryService } from '../inventory/index.js';
 import { repeatEvery, type JobQueue, type Repeating } from '../jobs/index.js';
 import type { Demand, DemandSource } from '../orders/index.js';
 import { venueRecords } from '../venues/index.js';
+import type { CalendarService } from './calendar.service.js';
 import { venueDemand } from './demand.js';
 import { ForecastRepository, type StoredForecast } from './forecast.repository.js';
 import { demandHistory, sourceCounts, toPoints } from './history.js';
-import { dateOf, dayNumber } from './models/index.js';
+import { dateOf, dayNumber, type RegressorDays } from './models/index.js';
 import type { ForecastRunner } from './runner.js';
 import { daysOfStock } from './stock-days.js';
 
@@ -29,6 +30,14 @@ export interface ForecastServiceDeps {
   logger: Logger;
   jobs?: JobQueue | undefined;
   alerts?: AlertFeed | undefined;
+  /** weather and events; absent: forecasts without regressors */
+  calendar?: CalendarService | undefined;
+}
+
+/** A venue's regressors over a fit's history and horizon, with why any source was left out. */
+interface VenueRegressors {
+  days: RegressorDays;
+  reasons: string[];
 }
 
 /**
@@ -81,23 +90,34 @@ export class ForecastService implements DemandSource {
     return (await this.repo.get(orgId, itemId, locationId)) ?? this.fit(orgId, itemId, locationId, where.today);
   }
 
-  /** Fits one series on its history through yesterday (today is not over) and keeps it. */
-  async fit(orgId: string, itemId: string, locationId: string, today: string): Promise<StoredForecast> {
+  /**
+   * Fits one series on its history through yesterday (today is not over) and keeps it;
+   * `regressors` lets a venue's refit fetch the weather and events once for all its items.
+   */
+  async fit(orgId: string, itemId: string, locationId: string, today: string, regressors?: VenueRegressors): Promise<StoredForecast> {
     const through = dateOf(dayNumber(today) - 1);
     const from = dateOf(dayNumber(today) - HISTORY_DAYS);
     const days = demandHistory(await this.repo.dayFacts(orgId, itemId, locationId, from), from, through);
     const points = toPoints(days);
+    const calendar = regressors ?? (await this.regressorsAt(orgId, locationId, today));
     const f =
       points.length > 0
-        ? await this.d.runner.fit(points, { horizon: HORIZON_DAYS, freq: 'D' })
-        : { model: 'mean' as const, points: zeroFrom(today), reasons: ['no known demand in the history: forecast zero'], backtest: [] };
+        ? await this.d.runner.fit(points, { horizon: HORIZON_DAYS, freq: 'D', ...(calendar ? { regressors: calendar.days } : {}) })
+        : {
+            model: 'mean' as const,
+            points: zeroFrom(today),
+            reasons: ['no known demand in the history: forecast zero'],
+            backtest: [],
+            regressors: [],
+          };
     const stored = {
       itemId,
       locationId,
       model: f.model,
       points: f.points,
-      reasons: f.reasons,
+      reasons: [...f.reasons, ...(calendar?.reasons ?? [])],
       backtest: f.backtest,
+      regressors: f.regressors,
       sources: sourceCounts(days),
       through,
     };
@@ -108,14 +128,25 @@ export class ForecastService implements DemandSource {
   async refitVenue(orgId: string, venueId: string): Promise<{ fitted: number }> {
     const series = await this.repo.seriesOfVenue(orgId, venueId);
     const today = new Map<string, string>();
+    let regressors: VenueRegressors | undefined;
     for (const s of series) {
       const day = today.get(s.locationId) ?? (await this.repo.locationDay(orgId, s.locationId))?.today;
       if (!day) continue;
       today.set(s.locationId, day);
-      await this.fit(orgId, s.itemId, s.locationId, day);
+      regressors ??= await this.regressorsAt(orgId, s.locationId, day);
+      await this.fit(orgId, s.itemId, s.locationId, day, regressors);
     }
     await this.feedAlerts(orgId, venueId);
     return { fitted: series.length };
+  }
+
+  /** The weather and events of the location's venue over a fit's history and horizon. */
+  private async regressorsAt(orgId: string, locationId: string, today: string): Promise<VenueRegressors | undefined> {
+    const where = await this.repo.locationDay(orgId, locationId);
+    if (!this.d.calendar || !where) return undefined;
+    const from = dateOf(dayNumber(today) - HISTORY_DAYS);
+    const to = dateOf(dayNumber(today) + HORIZON_DAYS);
+    return this.d.calendar.regressorDays(orgId, where.venueId, from, to);
   }
 
   /** Days of stock left per item and location of the venue, from the stock level now and the forecast mean. */

@@ -1,15 +1,28 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { forecastRetrain, forecastView, stockDaysView } from '@smartstock/api';
-import { actor } from '../plugins/http.js';
+import {
+  forecastCalendar,
+  forecastEvent,
+  forecastEventBody,
+  forecastEventList,
+  forecastRetrain,
+  forecastView,
+  noContent,
+  stockDaysView,
+} from '@smartstock/api';
+import { actor, idParam } from '../plugins/http.js';
+import type { CalendarService } from './calendar.service.js';
 import type { ForecastService } from './forecast.service.js';
 
 const itemAtLocation = z.object({ item_id: z.uuid(), location_id: z.uuid() });
 const venueQuery = z.object({ venue_id: z.uuid() });
 
 /** /api/v1/forecast: demand forecasts, days of stock left, refits. */
-export async function forecastRoutes(app: FastifyInstance, o: { forecast: ForecastService }): Promise<void> {
+export async function forecastRoutes(
+  app: FastifyInstance,
+  o: { forecast: ForecastService; calendar?: CalendarService | undefined },
+): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/forecast',
@@ -33,6 +46,7 @@ export async function forecastRoutes(app: FastifyInstance, o: { forecast: Foreca
         accuracy,
         candidates: f.backtest,
         reasons: f.reasons,
+        regressors: f.regressors,
         history: f.sources,
         through: f.through,
         fittedAt: new Date(f.fittedAt),
@@ -69,6 +83,76 @@ export async function forecastRoutes(app: FastifyInstance, o: { forecast: Foreca
     async (req, reply) => {
       const jobId = await o.forecast.queueRefit(actor(req).orgId, req.query.venue_id);
       return reply.code(202).send({ jobId });
+    },
+  );
+  const calendar = o.calendar;
+  if (!calendar) return;
+  r.get(
+    '/forecast/calendar',
+    {
+      onRequest: app.authorize(),
+      schema: {
+        tags: ['forecast'],
+        summary: "The venue's place, country and iCal feeds for weather and events",
+        querystring: venueQuery,
+        response: { 200: forecastCalendar },
+      },
+    },
+    (req) => calendar.settings(actor(req).orgId, req.query.venue_id),
+  );
+  r.put(
+    '/forecast/calendar',
+    {
+      onRequest: app.authorize('owner', 'manager'),
+      schema: {
+        tags: ['forecast'],
+        summary: 'Set where the venue is, its country and its iCal feeds',
+        querystring: venueQuery,
+        body: forecastCalendar,
+        response: { 200: forecastCalendar },
+      },
+    },
+    (req) => calendar.saveSettings(actor(req).orgId, req.query.venue_id, req.body),
+  );
+  r.get(
+    '/forecast/events',
+    {
+      onRequest: app.authorize(),
+      schema: {
+        tags: ['forecast'],
+        summary: 'Events entered by hand between two days (default: the next 90)',
+        querystring: venueQuery.extend({ from: z.iso.date().optional(), to: z.iso.date().optional() }),
+        response: { 200: forecastEventList },
+      },
+    },
+    (req) => {
+      const from = req.query.from ?? new Date().toISOString().slice(0, 10);
+      const to = req.query.to ?? new Date(Date.parse(from) + 90 * 86_400_000).toISOString().slice(0, 10);
+      return calendar.events(actor(req).orgId, req.query.venue_id, from, to);
+    },
+  );
+  r.post(
+    '/forecast/events',
+    {
+      onRequest: app.authorize('owner', 'manager'),
+      schema: {
+        tags: ['forecast'],
+        summary: 'Enter an event (a game night, a promotion) that moves sales',
+        body: forecastEventBody,
+        response: { 201: forecastEvent },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await calendar.addEvent(actor(req).orgId, req.body.venueId, req.body.day, req.body.name)),
+  );
+  r.delete(
+    '/forecast/events/:id',
+    {
+      onRequest: app.authorize('owner', 'manager'),
+      schema: { tags: ['forecast'], summary: 'Remove an event entered by hand', params: idParam, response: { 204: noContent } },
+    },
+    async (req, reply) => {
+      await calendar.removeEvent(actor(req).orgId, req.params.id);
+      return reply.code(204).send();
     },
   );
 }

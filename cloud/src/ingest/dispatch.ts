@@ -15,6 +15,15 @@ import { DeadLetterRepository } from './dead-letter.repository.js';
 import type { DeadLetterLimit } from './flood-limit.js';
 import type { MessageSink } from './link.js';
 
+/** Where dispatch reports what it did (metrics/ implements it); every call is cheap and never throws. */
+export interface IngestObserver {
+  /** a batch committed: rows stored (0: a redelivery), each observation's capture time, the commit time */
+  batch(stored: number, capturedAt: readonly string[], committedAt: number): void;
+  /** a status or config ack handled */
+  message(kind: string): void;
+  deadLetter(kind: string, reason: string, stored: boolean): void;
+}
+
 export interface IngestServices {
   observations: Pick<ObservationService, 'record'>;
   devices: Pick<DeviceService, 'forIngest' | 'recordStatus' | 'recordAck'>;
@@ -30,13 +39,15 @@ export interface IngestServices {
  * `limit` a device a minute); only a database failure throws (and the link
  * retries it).
  */
-export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?: DeadLetterLimit): MessageSink {
+export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?: DeadLetterLimit, observe?: IngestObserver): MessageSink {
   const deadLetters = new DeadLetterRepository(db);
   const dead = async (topic: string, deviceId: string | null, orgId: string | null, payload: Uint8Array, reason: string) => {
     log.debug({ topic, reason }, 'dead letter');
+    const kind = parseTopic(topic)?.kind ?? 'unknown';
     // a flooding device's dead letters beyond its limit are counted (flood-limit.ts), not stored
-    if (limit && !limit.admit(deviceId)) return;
+    if (limit && !limit.admit(deviceId)) return observe?.deadLetter(kind, reason, false);
     await deadLetters.insert({ topic, deviceId, orgId, reason, payload });
+    observe?.deadLetter(kind, reason, true);
   };
 
   /** The decoded message and its device, or undefined once it is dead-lettered. */
@@ -78,18 +89,27 @@ export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?
         const ok = await admit(topic, t.deviceId, payload, 'batch', decodeObservationBatch(payload));
         if (!ok) return;
         const out = await s.observations.record(ok.device, ok.message);
+        observe?.batch(
+          out.stored,
+          ok.message.observations.map((o) => o.at),
+          Date.now(),
+        );
         log.debug({ deviceId: t.deviceId, ...out }, 'batch stored');
         return;
       }
       if (t.kind === 'status') {
         if (payload.byteLength === 0) return; // a cleared retained message
         const ok = await admit(topic, t.deviceId, payload, 'status', decodeDeviceStatus(payload));
-        if (ok && !(await s.devices.recordStatus(t.deviceId, ok.message))) await dead(topic, t.deviceId, null, payload, 'unknown device');
+        if (!ok) return;
+        if (await s.devices.recordStatus(t.deviceId, ok.message)) observe?.message('status');
+        else await dead(topic, t.deviceId, null, payload, 'unknown device');
         return;
       }
       if (t.kind === 'config/ack') {
         const ok = await admit(topic, t.deviceId, payload, 'config ack', decodeConfigAck(payload));
-        if (ok && !(await s.devices.recordAck(t.deviceId, ok.message))) await dead(topic, t.deviceId, null, payload, 'unknown device');
+        if (!ok) return;
+        if (await s.devices.recordAck(t.deviceId, ok.message)) observe?.message('config/ack');
+        else await dead(topic, t.deviceId, null, payload, 'unknown device');
         return;
       }
       await dead(topic, t.deviceId, null, payload, `unexpected topic kind ${t.kind} from a device`);

@@ -8,7 +8,7 @@ import type { DeadLetterService } from './dead-letter.service.js';
 import deadLetterRoutes from './routes.js';
 
 export { createIngestLink, type IngestLink, type IngestOptions, type MessageSink } from './link.js';
-export { dispatcher, type IngestServices } from './dispatch.js';
+export { dispatcher, type IngestObserver, type IngestServices } from './dispatch.js';
 export { deadLetterLimit, type DeadLetterLimit } from './flood-limit.js';
 export { startDeadLetterPruner } from './dead-letter-pruner.js';
 export { DeadLetterService } from './dead-letter.service.js';

@@ -3,6 +3,8 @@ import type { Queryable } from '../db/types.js';
 import { ItemRepository } from './item.repository.js';
 import type { InventoryService } from './inventory.service.js';
 import itemRoutes from './items.routes.js';
+import catalogueRoutes from './catalogue.routes.js';
+import type { CatalogueService } from './catalogue.service.js';
 import inventoryRoutes from './routes.js';
 
 export {
@@ -14,6 +16,7 @@ export {
   type SaleDepletion,
 } from './inventory.service.js';
 export { ObservationService, type ObservingDevice } from './observation.service.js';
+export { CatalogueService } from './catalogue.service.js';
 export type { Item, ItemInput, ItemLocation } from './item.repository.js';
 
 /** What other modules may read or create inside their own transaction (a slot's SKU in device config, the demo seed). */
@@ -21,7 +24,11 @@ export type ItemRecords = Pick<ItemRepository, 'get' | 'list' | 'create' | 'setS
 export const itemRecords = (q: Queryable): ItemRecords => new ItemRepository(q);
 
 /** /inventory/items (the catalogue), stock levels, adjustments, scans and history. */
-export async function inventoryModule(app: FastifyInstance, o: { inventory: InventoryService }): Promise<void> {
+export async function inventoryModule(
+  app: FastifyInstance,
+  o: { inventory: InventoryService; catalogue?: CatalogueService | undefined },
+): Promise<void> {
   await app.register(itemRoutes, o);
+  if (o.catalogue) await app.register(catalogueRoutes, { catalogue: o.catalogue });
   await app.register(inventoryRoutes, o);
 }

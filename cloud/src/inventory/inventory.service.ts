@@ -11,6 +11,7 @@ import { liveEvents } from '../live/index.js';
 import { venueRecords } from '../venues/index.js';
 import type { Actor } from '../plugins/http.js';
 import { badRequest, notFound, uniqueAs } from '../errors.js';
+import { vetItem } from './catalogue.service.js';
 
 /** This module's repositories, and what other modules lend it, over one connection or transaction. */
 export function repos(q: Queryable) {
@@ -84,6 +85,7 @@ export class InventoryService {
   }
 
   async createItem(a: Actor, input: ItemInput & { locations?: Omit<ItemLocation, 'itemId'>[] | undefined }) {
+    await vetItem(this.db, a.orgId, input);
     return this.write(async (r) => {
       const item = await r.items.create(a.orgId, input).catch(uniqueAs('an item with this SKU exists', 'sku'));
       for (const l of input.locations ?? []) await this.setSettings(r, a.orgId, { ...l, itemId: item.id });
@@ -97,6 +99,7 @@ export class InventoryService {
     id: string,
     patch: Partial<Omit<Item, 'id' | 'orgId'>> & { locations?: Omit<ItemLocation, 'itemId'>[] | undefined },
   ) {
+    await vetItem(this.db, a.orgId, patch, id);
     return this.write(async (r) => {
       const { locations, ...fields } = patch;
       const item = await r.items.update(a.orgId, id, fields).catch(uniqueAs('an item with this SKU exists', 'sku'));

@@ -84,15 +84,17 @@ export class ItemRepository {
   /**
    * The item with this barcode. UPC-A, EAN-13 and GTIN-14 are one number padded with zeros, and
    * readers disagree on the padding (zxing reads a UPC-A label as a 13-digit EAN-13), so those
-   * match whatever their leading zeros; an exact match still wins.
+   * match whatever their leading zeros; an exact match still wins. An item's other barcodes (item_barcodes) find it too.
    */
   async findByBarcode(orgId: string, barcode: string): Promise<Item | undefined> {
     const gtin = /^\d{12,14}$/.test(barcode) ? barcode.replace(/^0+/, '') : null;
     const { rows } = await this.db.query<Item>(
       `SELECT ${COLS} FROM items
        WHERE org_id = $1 AND NOT archived
-         AND (barcode = $2 OR ($3::text IS NOT NULL AND barcode ~ '^[0-9]{12,14}$' AND ltrim(barcode, '0') = $3))
-       ORDER BY barcode = $2 DESC LIMIT 1`,
+         AND (barcode = $2 OR ($3::text IS NOT NULL AND barcode ~ '^[0-9]{12,14}$' AND ltrim(barcode, '0') = $3)
+           OR id IN (SELECT item_id FROM item_barcodes b WHERE b.org_id = $1
+             AND (b.barcode = $2 OR ($3::text IS NOT NULL AND b.barcode ~ '^[0-9]{12,14}$' AND ltrim(b.barcode, '0') = $3))))
+       ORDER BY barcode = $2 DESC NULLS LAST LIMIT 1`,
       [orgId, barcode, gtin],
     );
     return rows[0];

@@ -40,13 +40,22 @@ export interface ObservationPoint {
 export class ObservationRepository {
   constructor(private readonly db: Queryable) {}
 
-  /** Inserts a device's batch; returns only the rows that were new, with the item and location their slot maps to. */
-  async insertBatch(orgId: string, deviceId: string, seq: number, obs: ObservationRow[]): Promise<StoredObservation[]> {
+  /**
+   * Inserts a device's batch; returns only the rows that were new, with the item and location their slot maps to.
+   * modelVersions: what the device last said it runs (its status), kept on every row for drift per model version.
+   */
+  async insertBatch(
+    orgId: string,
+    deviceId: string,
+    seq: number,
+    obs: ObservationRow[],
+    modelVersions: Record<string, string> | null = null,
+  ): Promise<StoredObservation[]> {
     const col = <K extends keyof ObservationRow>(k: K) => obs.map((o) => o[k]);
     const { rows } = await this.db.query<StoredObservation>(
       `WITH ins AS (
-         INSERT INTO observations (id, org_id, device_id, camera_id, slot_id, item_id, sku, at, count, fills, units, confidence, state, trusted, batch_seq)
-         SELECT o.id, $1, $2, o.camera_id, o.slot_id, COALESCE(s.item_id, i.id), o.sku, o.at, o.count, o.fills, o.units, o.confidence, o.state, o.trusted, $3
+         INSERT INTO observations (id, org_id, device_id, camera_id, slot_id, item_id, sku, at, count, fills, units, confidence, state, trusted, batch_seq, model_versions)
+         SELECT o.id, $1, $2, o.camera_id, o.slot_id, COALESCE(s.item_id, i.id), o.sku, o.at, o.count, o.fills, o.units, o.confidence, o.state, o.trusted, $3, $15::jsonb
          FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::int[], $10::jsonb[], $11::numeric[], $12::real[], $13::text[], $14::bool[])
               AS o(id, camera_id, slot_id, sku, at, count, fills, units, confidence, state, trusted)
          LEFT JOIN slots s ON s.device_id = $2 AND s.camera_id = o.camera_id AND s.id = o.slot_id
@@ -72,6 +81,7 @@ export class ObservationRepository {
         col('confidence'),
         col('state'),
         col('trusted'),
+        modelVersions ? JSON.stringify(modelVersions) : null,
       ] as never,
     );
     return rows;

@@ -46,6 +46,8 @@ export interface JobQueueOptions {
   maintenanceIntervalSeconds: number;
   /** how long stop() lets running jobs finish before handing them back for a retry */
   stopGraceSeconds?: number;
+  /** told of each run's end (metrics/): done, retry (failed, will run again) or failed for good */
+  onRun?: (name: string, outcome: 'done' | 'retry' | 'failed') => void;
 }
 
 interface Stored {
@@ -112,6 +114,15 @@ export class JobQueue {
     };
     await (o.tx ? send(o.tx) : this.o.db.transaction(send));
     return id;
+  }
+
+  /** Jobs waiting to run (queued, or waiting for a retry) per registered kind; empty before start(). */
+  async depths(): Promise<Record<string, number>> {
+    const boss = this.boss;
+    if (!boss) return {};
+    const out: Record<string, number> = {};
+    for (const name of this.defs.keys()) out[name] = (await boss.getQueueSize(name)) ?? 0;
+    return out;
   }
 
   /** The job, if it is the organisation's. */
@@ -205,7 +216,10 @@ export class JobQueue {
     const log = this.log.child({ job: name, jobId: job.id, attempt });
     const payload = def.payload.safeParse(job.data.payload);
     // a payload sent by an older version that this one no longer reads: retrying will not help, but says why
-    if (!payload.success) throw new Error(`bad payload: ${describe(payload.error)}`);
+    if (!payload.success) {
+      this.o.onRun?.(name, attempt > retries ? 'failed' : 'retry');
+      throw new Error(`bad payload: ${describe(payload.error)}`);
+    }
     try {
       const result = await def.run(payload.data, {
         jobId: job.id,
@@ -216,9 +230,11 @@ export class JobQueue {
         log,
       });
       log.debug('job done');
+      this.o.onRun?.(name, 'done');
       return result;
     } catch (e) {
       log.warn({ err: e }, attempt > retries ? 'job failed for good' : 'job run failed; it will be retried');
+      this.o.onRun?.(name, attempt > retries ? 'failed' : 'retry');
       throw e;
     }
   }

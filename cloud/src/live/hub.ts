@@ -42,9 +42,10 @@ export class LiveHub {
     this.highest = await this.events.lastId();
     this.unlisten = await this.db.listen(
       LIVE_CHANNEL,
+      // one id, or several comma-separated (LiveEventRepository.appendMany)
       (payload) => {
-        const id = Number(payload);
-        if (Number.isSafeInteger(id)) this.enqueue([id]);
+        const ids = payload.split(',').map(Number).filter(Number.isSafeInteger);
+        if (ids.length) this.enqueue(ids);
       },
       () => void this.catchUp(),
     );

@@ -5,7 +5,7 @@ import type { Queryable } from '../db/types.js';
 import type { VenueService } from '../venues/index.js';
 import type { LiveHub } from './hub.js';
 import type { LiveData, LiveType } from '@smartstock/api';
-import { LiveEventRepository } from './live-event.repository.js';
+import { LiveEventRepository, type NewLiveEvent } from './live-event.repository.js';
 import liveRoutes from './routes.js';
 
 export { LIVE_PROTOCOL } from './routes.js';
@@ -15,7 +15,10 @@ export { LiveHub, type LiveSubscriber } from './hub.js';
 /** The live feed as other modules write it: an event appended inside their transaction, pushed once it commits. */
 export interface LiveEvents {
   append<T extends LiveType>(orgId: string, venueId: string | null, type: T, data: LiveData<T>): Promise<number>;
+  /** Several events in one statement and one notify (ingest's path: a batch's observations and the stock they moved). */
+  appendMany(events: NewLiveEvent[]): Promise<number[]>;
 }
+export type { NewLiveEvent } from './live-event.repository.js';
 export const liveEvents = (q: Queryable): LiveEvents => new LiveEventRepository(q);
 
 export interface LiveModuleOptions {

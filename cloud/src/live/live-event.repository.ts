@@ -2,6 +2,11 @@ import type { LiveData, LiveType } from '@smartstock/api';
 import type { Queryable } from '../db/types.js';
 
 export const LIVE_CHANNEL = 'smartstock_live';
+/** ids per notify: a NOTIFY payload must stay under 8,000 bytes (and a bigint is at most 19 digits and a comma) */
+const IDS_PER_NOTIFY = 350;
+
+/** One event of appendMany, its data typed by its type. */
+export type NewLiveEvent = { [T in LiveType]: { orgId: string; venueId: string | null; type: T; data: LiveData<T> } }[LiveType];
 
 export interface LiveEvent {
   id: number;
@@ -28,6 +33,24 @@ export class LiveEventRepository {
     const id = rows[0]!.id;
     await this.db.notify(LIVE_CHANNEL, String(id));
     return id;
+  }
+
+  /**
+   * Appends several events with one INSERT and announces them with one notify per 350 ids
+   * (the payload is the ids, comma-separated; LiveHub reads either form). Ids come back in the
+   * order of `events`.
+   */
+  async appendMany(events: NewLiveEvent[]): Promise<number[]> {
+    if (!events.length) return [];
+    const { rows } = await this.db.query<{ id: number }>(
+      `INSERT INTO live_events (org_id, venue_id, type, data)
+       SELECT o, v, t, d FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS e(o, v, t, d, n) ORDER BY n
+       RETURNING id`,
+      [events.map((e) => e.orgId), events.map((e) => e.venueId), events.map((e) => e.type), events.map((e) => JSON.stringify(e.data))],
+    );
+    const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+    for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) await this.db.notify(LIVE_CHANNEL, ids.slice(i, i + IDS_PER_NOTIFY).join(','));
+    return ids;
   }
 
   async after(cursor: number, limit = 1000, scope?: { orgId: string; venueId: string }): Promise<LiveEvent[]> {

@@ -48,6 +48,26 @@ export class OrderRepository {
     return order;
   }
 
+  /** The venue's newest draft for the supplier, locked until the transaction ends (two "order …" at once share it). */
+  async draftFor(orgId: string, venueId: string, supplierId: string): Promise<PurchaseOrder | undefined> {
+    const { rows } = await this.db.query<PurchaseOrder>(
+      `SELECT ${COLS} FROM purchase_orders WHERE org_id = $1 AND venue_id = $2 AND supplier_id = $3 AND status = 'draft'
+       ORDER BY created_at DESC, id LIMIT 1 FOR UPDATE`,
+      [orgId, venueId, supplierId],
+    );
+    return rows[0];
+  }
+
+  /** Adds cases to the order's line for the item, or a new line. */
+  async addCases(orgId: string, orderId: string, l: NewLine): Promise<void> {
+    await this.db.query(
+      `INSERT INTO purchase_order_lines (org_id, order_id, item_id, cases, case_size, case_price, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (order_id, item_id) DO UPDATE SET cases = purchase_order_lines.cases + EXCLUDED.cases`,
+      [orgId, orderId, l.itemId, l.cases, l.caseSize, l.casePrice, l.reason],
+    );
+    await this.db.query('UPDATE purchase_orders SET updated_at = now() WHERE org_id = $1 AND id = $2', [orgId, orderId]);
+  }
+
   /** forUpdate: locks the order until the transaction ends, so two receipts of one order queue up. */
   async get(orgId: string, id: string, forUpdate = false): Promise<PurchaseOrder | undefined> {
     const { rows } = await this.db.query<PurchaseOrder>(
@@ -79,15 +99,31 @@ export class OrderRepository {
   }
 
   /** Moves the order only if it is still in `from` (the caller checked the move); undefined when it was not. */
-  async move(orgId: string, id: string, from: OrderState, to: OrderState, set: { sendError?: string | null; sent?: boolean } = {}) {
+  async move(
+    orgId: string,
+    id: string,
+    from: OrderState,
+    to: OrderState,
+    set: { sendError?: string | null; sent?: boolean; pdfKey?: string } = {},
+  ) {
     const { rows } = await this.db.query<PurchaseOrder>(
       `UPDATE purchase_orders SET status = $4, updated_at = now(),
          send_error = CASE WHEN $5::boolean THEN $6 ELSE send_error END,
-         sent_at = CASE WHEN $7::boolean THEN now() ELSE sent_at END
+         sent_at = CASE WHEN $7::boolean THEN now() ELSE sent_at END,
+         pdf_key = COALESCE($8, pdf_key)
        WHERE org_id = $1 AND id = $2 AND status = $3 RETURNING ${COLS}`,
-      [orgId, id, from, to, set.sendError !== undefined, set.sendError ?? null, set.sent ?? false],
+      [orgId, id, from, to, set.sendError !== undefined, set.sendError ?? null, set.sent ?? false, set.pdfKey ?? null],
     );
     return rows[0];
+  }
+
+  /** undefined: no such order; null: not sent yet, so no PDF kept. */
+  async pdfKey(orgId: string, id: string): Promise<string | null | undefined> {
+    const { rows } = await this.db.query<{ key: string | null }>(
+      'SELECT pdf_key AS key FROM purchase_orders WHERE org_id = $1 AND id = $2',
+      [orgId, id],
+    );
+    return rows[0] && rows[0].key;
   }
 
   async setSendError(orgId: string, id: string, error: string): Promise<void> {

@@ -6,9 +6,12 @@ import { supplierRecords } from '../suppliers/index.js';
 import { venueRecords } from '../venues/index.js';
 import { auditLog } from '../audit/index.js';
 import type { Actor } from '../plugins/http.js';
+import { BlobStoreUnavailable, type BlobStore } from '../blobs/index.js';
+import { KeptPdfs } from './kept-pdf.js';
 import { AppError, badRequest, conflict, notFound } from '../errors.js';
 import { orderCsv, orderNumber, orderPdf } from './document.js';
 import { assertMove, type OrderState } from './lifecycle.js';
+import { addToDraft, type DraftLineInput } from './draft-line.js';
 import { OrderRepository, type NewLine, type PurchaseOrder } from './order.repository.js';
 import type { SuggestionService } from './suggestion.service.js';
 
@@ -24,6 +27,8 @@ export interface OrderDeps {
   /** the notifier's e-mail channel: SMTP when configured, the log otherwise */
   mailer: Pick<Channel, 'send' | 'provider'>;
   logger: Logger;
+  /** where the PDF an order was sent as is kept; absent: not kept */
+  blobs?: BlobStore | undefined;
 }
 
 export interface DraftInput {
@@ -42,8 +47,10 @@ export interface Receipt {
 /** Purchase orders: draft → approved → sent → partly received → received, or cancelled; every step audited. */
 export class OrderService {
   private readonly log: Logger;
+  private readonly pdfs: KeptPdfs;
   constructor(private readonly d: OrderDeps) {
     this.log = d.logger.child({ module: 'orders' });
+    this.pdfs = new KeptPdfs(d.blobs);
   }
 
   async list(orgId: string, f: { venueId?: string | undefined; status?: OrderState | undefined; limit: number }) {
@@ -107,6 +114,12 @@ export class OrderService {
     });
   }
 
+  /** "order 2 cases of Aperol": onto the venue's draft for the item's supplier; the order as it stands after. */
+  async addToDraft(a: Actor, input: DraftLineInput) {
+    const { orderId, ...added } = await addToDraft(this.d.db, a, input);
+    return { order: await this.get(a.orgId, orderId), ...added };
+  }
+
   approve(a: Actor, id: string) {
     return this.move(a, id, 'approve', 'approved');
   }
@@ -146,6 +159,16 @@ export class OrderService {
       lines: order.lines.map((l) => ({ ...l, supplierCode: offers.get(l.itemId) ?? null })),
     };
     const number = orderNumber(id);
+    const pdf = await orderPdf(doc);
+    const pdfKey = await this.pdfs.keep(a.orgId, id, pdf).catch((e: unknown) => {
+      if (!(e instanceof BlobStoreUnavailable)) throw e;
+      return refuse(
+        503,
+        'blob_store_unavailable',
+        'object storage is unavailable, so the PDF could not be kept and nothing was e-mailed',
+        e,
+      );
+    });
     let delivery;
     try {
       delivery = await this.d.mailer.send({
@@ -158,16 +181,17 @@ export class OrderService {
         body: `Hello ${supplier.contactName ?? supplier.name},\n\nPlease find our purchase order ${number} attached (PDF, and CSV for your system).\n\n${venue.name}`,
         kind: 'purchase_order',
         attachments: [
-          { filename: `${number}.pdf`, content: await orderPdf(doc), contentType: 'application/pdf' },
+          { filename: `${number}.pdf`, content: pdf, contentType: 'application/pdf' },
           { filename: `${number}.csv`, content: orderCsv(doc), contentType: 'text/csv' },
         ],
       });
     } catch (e) {
+      await this.pdfs.drop(pdfKey);
       return refuse(502, 'send_failed', `the e-mail to ${supplier.name} was not accepted: ${(e as Error).message}`, e);
     }
     return this.d.db.transaction(async (tx) => {
       const w = repos(tx);
-      const moved = await w.orders.move(a.orgId, id, 'approved', 'sent', { sendError: null, sent: true });
+      const moved = await w.orders.move(a.orgId, id, 'approved', 'sent', { sendError: null, sent: true, pdfKey });
       if (!moved) throw conflict('the order changed while it was being sent', 'status');
       await this.audit(w, a, id, 'send', {
         to: supplier.email,
@@ -176,6 +200,13 @@ export class OrderService {
       });
       return this.load(w, a.orgId, id);
     });
+  }
+
+  /** The PDF the order was sent as, from object storage. */
+  async pdf(orgId: string, id: string) {
+    const key = await repos(this.d.db).orders.pdfKey(orgId, id);
+    if (key === undefined) throw notFound('purchase order');
+    return this.pdfs.open(id, key);
   }
 
   /** Records what arrived, line by line (partial is fine), then puts it into stock as RECEIVE transactions. */

@@ -1,6 +1,6 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ORDER_STATES, orderSuggestions, purchaseOrder } from '@smartstock/api';
+import { binary, draftLineAdded, ORDER_STATES, orderSuggestions, purchaseOrder } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
 import type { OrderService } from './order.service.js';
@@ -66,10 +66,49 @@ export default async function orderRoutes(app: App, o: { orders: OrderService; s
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, response: { 200: purchaseOrder } } },
     (req) => s.get(actor(req).orgId, req.params.id),
   );
+  r.get(
+    '/orders/:id/pdf',
+    {
+      onRequest: app.authorize(...manage),
+      schema: {
+        tags,
+        summary: 'The PDF the order was sent to the supplier as (kept in object storage); 404 no_pdf before it is sent',
+        params: idParam,
+        response: { 200: { content: { 'application/pdf': { schema: binary } } } },
+      },
+    },
+    async (req, reply) => {
+      const pdf = await s.pdf(actor(req).orgId, req.params.id);
+      return reply
+        .type('application/pdf')
+        .header('content-length', pdf.info.size)
+        .header('content-disposition', `inline; filename="${pdf.filename}"`)
+        .header('cache-control', 'private, max-age=3600')
+        .send(pdf.body);
+    },
+  );
   r.post(
     '/orders/create',
     { onRequest: app.authorize(...manage), schema: { tags, body: createBody, response: { 201: purchaseOrder } } },
     async (req, reply) => reply.code(201).send(await s.create(actor(req), req.body)),
+  );
+  r.post(
+    '/orders/draft-lines',
+    {
+      onRequest: app.authorize(...manage),
+      schema: {
+        tags,
+        summary: "Add cases of an item to the venue's draft order for its supplier (preferred, or the only one); a new draft when none",
+        body: z.object({
+          venueId: z.uuid(),
+          itemId: z.uuid(),
+          cases: z.number().int().min(1).max(10_000),
+          supplierId: z.uuid().optional(),
+        }),
+        response: { 200: draftLineAdded },
+      },
+    },
+    (req) => s.addToDraft(actor(req), req.body),
   );
   for (const step of ['approve', 'send', 'cancel'] as const)
     r.post(

@@ -4,11 +4,13 @@ import type { CsvImportService } from './csv.service.js';
 import posRoutes from './routes.js';
 import webhookRoutes from './webhook.routes.js';
 
-export { PosService, FETCH_ORDER_JOB, type ConnectionRequest } from './pos.service.js';
+export { PosService, FETCH_ORDER_JOB, BACKFILL_JOB, type ConnectionRequest } from './pos.service.js';
 export { CsvImportService } from './csv.service.js';
 export { SalesLedger } from './sales.js';
 export { SecretBox, posSecretKey, type PosSecrets } from './secrets.js';
 export { SquareAdapter, squareSignature, SIGNATURE_HEADER } from './adapters/square.js';
+export { ToastAdapter, toastSignature, TOAST_SIGNATURE_HEADER, TOAST_TIMESTAMP_HEADER } from './adapters/toast.js';
+export { TabitAdapter, tabitSignature, TABIT_SIGNATURE_HEADER } from './adapters/tabit.js';
 export type { PosAdapter, PosOrder, PosLine } from './adapters/types.js';
 
 /** /pos: connections, webhooks, CSV import, the unmapped queue and the share of sales mapped. */

@@ -10,10 +10,22 @@ import { ConnectionRepository, type Connection } from './connection.repository.j
 import { SaleRepository } from './sale.repository.js';
 import type { SecretBox, PosSecrets } from './secrets.js';
 import type { SalesLedger } from './sales.js';
-import type { PosAdapter } from './adapters/types.js';
+import type { PosAdapter, PosOrder } from './adapters/types.js';
+import { posOrderPayload } from './adapters/order-payload.js';
 
+/** Applies one order: fetched from the POS's API, or carried whole by the event that named it. */
 export const FETCH_ORDER_JOB = 'pos_fetch_order';
-const fetchOrderPayload = z.object({ connectionId: z.uuid(), orderId: z.string().min(1).max(200) });
+/** Pulls one business day of a connection's orders from the POS's API. */
+export const BACKFILL_JOB = 'pos_backfill_day';
+const fetchOrderPayload = z.object({ connectionId: z.uuid(), orderId: z.string().min(1).max(200), order: posOrderPayload.optional() });
+const backfillPayload = z.object({ connectionId: z.uuid(), businessDate: z.string().regex(/^\d{8}$/) });
+/** Where each secret is given in POST /pos/connections, to name the one missing. */
+const SECRET_FIELDS: Record<keyof PosSecrets, string> = {
+  accessToken: 'credentials.accessToken',
+  clientId: 'credentials.clientId',
+  clientSecret: 'credentials.clientSecret',
+  webhookSignatureKey: 'webhookSignatureKey',
+};
 
 export interface ConnectionRequest {
   provider: PosProvider;
@@ -21,7 +33,7 @@ export interface ConnectionRequest {
   venueId: string;
   locationId: string;
   providerLocationId?: string | undefined;
-  credentials?: { accessToken?: string | undefined } | undefined;
+  credentials?: Pick<PosSecrets, 'accessToken' | 'clientId' | 'clientSecret'> | undefined;
   webhookSignatureKey?: string | undefined;
 }
 
@@ -51,17 +63,32 @@ export class PosService {
       retryDelaySeconds: this.o.fetchRetryDelaySeconds,
       timeoutSeconds: 60,
       concurrency: 8,
-      run: (p, ctx) => this.fetchAndApply(ctx.orgId, p.connectionId, p.orderId, ctx.signal),
+      run: (p, ctx) => this.fetchAndApply(ctx.orgId, p.connectionId, p.orderId, p.order, ctx.signal),
+    });
+    await this.o.jobs.register(BACKFILL_JOB, {
+      payload: backfillPayload,
+      retries: 5,
+      retryDelaySeconds: this.o.fetchRetryDelaySeconds,
+      timeoutSeconds: 600,
+      concurrency: 2,
+      run: (p, ctx) => this.backfillDay(ctx.orgId, p.connectionId, p.businessDate, ctx.signal),
     });
   }
 
+  /** What a connection to this provider must be given; the first missing named, with all of them in the message. */
+  private checkRequirements(r: ConnectionRequest): PosSecrets {
+    const secrets: PosSecrets = { ...r.credentials, webhookSignatureKey: r.webhookSignatureKey };
+    const adapter = this.adapters.get(r.provider);
+    if (!adapter) return {};
+    const missing = adapter.requires.secrets.filter((k) => !secrets[k]).map((k) => SECRET_FIELDS[k]);
+    if (missing.length) throw badRequest(`a ${r.provider} connection needs ${missing.join(', ')}`, missing[0]);
+    if (adapter.requires.providerLocationId && !r.providerLocationId)
+      throw badRequest(`a ${r.provider} connection needs providerLocationId: ${adapter.requires.providerLocationId}`, 'providerLocationId');
+    return Object.fromEntries(Object.entries(secrets).filter(([, v]) => v)) as PosSecrets;
+  }
+
   async createConnection(a: Actor, r: ConnectionRequest) {
-    const webhookPosts = r.provider !== 'csv';
-    if (webhookPosts && !r.webhookSignatureKey)
-      throw badRequest(`a ${r.provider} connection needs its webhook signature key`, 'webhookSignatureKey');
-    if (r.provider === 'square' && !r.credentials?.accessToken)
-      throw badRequest('a Square connection needs an access token to read orders', 'credentials.accessToken');
-    const secrets: PosSecrets = { accessToken: r.credentials?.accessToken, webhookSignatureKey: r.webhookSignatureKey };
+    const secrets = this.checkRequirements(r);
     const conn = await this.o.db.transaction(async (tx) => {
       const loc = await venueRecords(tx).getLocation(a.orgId, r.locationId);
       if (!loc) throw notFound('location');
@@ -72,7 +99,7 @@ export class PosService {
         provider: r.provider,
         name: r.name ?? `${r.provider} · ${loc.name}`,
         providerLocationId: r.providerLocationId ?? null,
-        secrets: secrets.accessToken || secrets.webhookSignatureKey ? this.o.box.seal(secrets) : null,
+        secrets: Object.keys(secrets).length ? this.o.box.seal(secrets) : null,
       });
       await auditLog(tx).record(a.orgId, { userId: a.userId, action: 'create', entity: 'pos_connection', entityId: c.id });
       return c;
@@ -118,9 +145,10 @@ export class PosService {
       const r = new ConnectionRepository(tx);
       if (!(await r.firstDelivery(conn.orgId, conn.id, event.eventId, event.type))) return { received: true, duplicate: true, jobIds: [] };
       await r.recordEvent(conn.orgId, conn.id);
+      const jobs = [...event.orderIds.map((orderId) => ({ orderId })), ...event.orders.map((order) => ({ orderId: order.orderId, order }))];
       const jobIds: string[] = [];
-      for (const orderId of ours ? event.orderIds : [])
-        jobIds.push(await this.o.jobs.enqueue(FETCH_ORDER_JOB, { connectionId: conn.id, orderId }, { orgId: conn.orgId, tx }));
+      for (const j of ours ? jobs : [])
+        jobIds.push(await this.o.jobs.enqueue(FETCH_ORDER_JOB, { connectionId: conn.id, ...j }, { orgId: conn.orgId, tx }));
       return { received: true, duplicate: false, jobIds };
     });
   }
@@ -154,18 +182,62 @@ export class PosService {
     };
   }
 
-  private async fetchAndApply(orgId: string, connectionId: string, orderId: string, signal: AbortSignal) {
-    const conn = await new ConnectionRepository(this.o.db).get(orgId, connectionId);
+  /** Queues the pull of one business day (YYYY-MM-DD, the venue's) of the connection's orders. */
+  async backfill(a: Actor, connectionId: string, businessDate: string) {
+    const conn = await this.connection(a.orgId, connectionId);
+    if (!this.adapters.get(conn.provider)?.fetchDay)
+      throw badRequest(`a ${conn.provider} connection cannot pull past orders from its POS`, 'id');
+    const day = new Date(`${businessDate}T00:00:00Z`);
+    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== businessDate)
+      throw badRequest(`"${businessDate}" is not a date (YYYY-MM-DD)`, 'businessDate');
+    if (day.getTime() > Date.now() + 86_400_000) throw badRequest('the business date is in the future', 'businessDate');
+    const jobId = await this.o.jobs.enqueue(
+      BACKFILL_JOB,
+      { connectionId, businessDate: businessDate.replaceAll('-', '') },
+      { orgId: a.orgId },
+    );
+    return { jobId, connectionId, businessDate };
+  }
+
+  private async fetchAndApply(orgId: string, connectionId: string, orderId: string, carried: PosOrder | undefined, signal: AbortSignal) {
+    return this.withConnection(orgId, connectionId, async (conn, adapter) => {
+      if (carried) return this.o.ledger.applyOrder(conn, carried);
+      if (!adapter.fetchOrder) throw new Error(`${conn.provider} has no order API: its events must carry the order`);
+      return this.o.ledger.applyOrder(conn, await adapter.fetchOrder(orderId, this.context(conn, signal)));
+    });
+  }
+
+  /** Every order of the day, each applied as a webhook's would be: a day pulled twice writes nothing twice. */
+  private async backfillDay(orgId: string, connectionId: string, businessDate: string, signal: AbortSignal) {
+    return this.withConnection(orgId, connectionId, async (conn, adapter) => {
+      const orders = await adapter.fetchDay!(businessDate, this.context(conn, signal));
+      let changedLines = 0;
+      let stale = 0;
+      for (const order of orders) {
+        const r = await this.o.ledger.applyOrder(conn, order);
+        changedLines += r.changedLines;
+        if (r.stale) stale++;
+      }
+      return { businessDate, orders: orders.length, changedLines, stale };
+    });
+  }
+
+  /** Runs a job's work on its connection; a failure is kept as the connection's last error, then retried. */
+  private async withConnection<T>(orgId: string, id: string, work: (c: Connection, a: PosAdapter) => Promise<T>) {
+    const conn = await new ConnectionRepository(this.o.db).get(orgId, id);
     if (!conn) return { skipped: 'connection deleted' };
     const adapter = this.adapters.get(conn.provider);
     if (!adapter) throw new Error(`no adapter for ${conn.provider}`);
     try {
-      const order = await adapter.fetchOrder(orderId, { secrets: this.secrets(conn), signal });
-      return await this.o.ledger.applyOrder(conn, order);
+      return await work(conn, adapter);
     } catch (e) {
       await new ConnectionRepository(this.o.db).recordError(orgId, conn.id, (e as Error).message).catch(() => undefined);
       throw e;
     }
+  }
+
+  private context(c: Connection, signal: AbortSignal) {
+    return { secrets: this.secrets(c), providerLocationId: c.providerLocationId, signal };
   }
 
   private secrets(c: Connection): PosSecrets {

@@ -6,6 +6,7 @@ import {
   csvImported,
   csvMapping,
   csvPreview,
+  posBackfillQueued,
   posConnection,
   salesCoverage,
   unmappedEntry,
@@ -23,8 +24,20 @@ const connectionBody = z.object({
   name: z.string().min(1).max(200).optional(),
   venueId: z.uuid(),
   locationId: z.uuid().describe('the location whose stock the sales deplete'),
-  providerLocationId: z.string().min(1).max(200).optional().describe("the POS's id of the venue (Square: its location id)"),
-  credentials: z.object({ accessToken: secret.optional() }).optional().describe('stored encrypted; never returned'),
+  providerLocationId: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("the POS's id of the venue (Square: its location id; Toast: the restaurant GUID, required; Tabit: the organization id)"),
+  credentials: z
+    .object({
+      accessToken: secret.optional().describe('Square: the access token that reads orders'),
+      clientId: secret.optional().describe("Toast: the API client's id (OAuth client credentials)"),
+      clientSecret: secret.optional().describe("Toast: the API client's secret"),
+    })
+    .optional()
+    .describe('stored encrypted; never returned'),
   webhookSignatureKey: secret.optional().describe("the webhook subscription's signature key; stored encrypted, never returned"),
 });
 const venueQuery = z.object({ venueId: z.uuid() });
@@ -50,6 +63,25 @@ export default async function posRoutes(app: App, o: { pos: PosService; csv: Csv
       schema: { tags, summary: 'POS connections with their health', response: { 200: z.array(posConnection) } },
     },
     (req) => o.pos.listConnections(actor(req).orgId),
+  );
+  r.post(
+    '/pos/connections/:id/backfill',
+    {
+      onRequest: app.authorize(...manage),
+      schema: {
+        tags,
+        summary: "Pull one business day of the connection's orders from its POS (Toast) on the job queue",
+        params: idParam,
+        body: z.object({
+          businessDate: z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+            .describe("the venue's business day"),
+        }),
+        response: { 202: posBackfillQueued },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await o.pos.backfill(actor(req), req.params.id, req.body.businessDate)),
   );
   r.get(
     '/pos/unmapped',

@@ -1,8 +1,13 @@
 import { SecretBox as Box, secretKey } from '../plugins/secret-box.js';
 
-/** What a connection keeps secret: the POS API token and the webhook signature key. */
+/**
+ * What a connection keeps secret: the POS API's credentials (Square: an access token; Toast:
+ * an OAuth client id and secret) and the webhook subscription's signature key.
+ */
 export interface PosSecrets {
   accessToken?: string | undefined;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
   webhookSignatureKey?: string | undefined;
 }
 

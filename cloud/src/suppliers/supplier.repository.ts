@@ -138,6 +138,16 @@ export class SupplierRepository {
     return rows;
   }
 
+  /** The item that already has this code at this supplier (another item's code would send the wrong bottles). */
+  async itemWithCode(orgId: string, supplierId: string, code: string): Promise<{ itemId: string; name: string } | undefined> {
+    const { rows } = await this.db.query<{ itemId: string; name: string }>(
+      `SELECT si.item_id AS "itemId", i.name FROM supplier_items si JOIN items i ON i.org_id = si.org_id AND i.id = si.item_id
+       WHERE si.org_id = $1 AND si.supplier_id = $2 AND lower(si.supplier_code) = lower($3) LIMIT 1`,
+      [orgId, supplierId, code],
+    );
+    return rows[0];
+  }
+
   async recordPrice(orgId: string, p: Omit<PricePoint, 'at'> & { itemId: string }): Promise<void> {
     await this.db.query(
       `INSERT INTO supplier_prices (org_id, supplier_id, item_id, case_size, case_price, source) VALUES ($1, $2, $3, $4, $5, $6)`,

@@ -2,7 +2,7 @@ import type { Db, Queryable } from '../db/types.js';
 import { itemRecords } from '../inventory/index.js';
 import { auditLog } from '../audit/index.js';
 import type { Actor } from '../plugins/http.js';
-import { badRequest, notFound, uniqueAs } from '../errors.js';
+import { badRequest, conflict, notFound, uniqueAs } from '../errors.js';
 import { SupplierRepository, type OfferInput, type Supplier, type SupplierInput } from './supplier.repository.js';
 
 function repos(q: Queryable) {
@@ -64,6 +64,12 @@ export class SupplierService {
     return this.write(async (r) => {
       if (!(await r.suppliers.get(a.orgId, supplierId))) throw notFound('supplier');
       if (!(await r.items.get(a.orgId, o.itemId))) throw notFound('item');
+      if (o.supplierCode !== null) {
+        o = { ...o, supplierCode: o.supplierCode.trim() || null };
+        const taken = o.supplierCode ? await r.suppliers.itemWithCode(a.orgId, supplierId, o.supplierCode) : undefined;
+        if (taken && taken.itemId !== o.itemId)
+          throw conflict(`the supplier's code ${o.supplierCode} is already on "${taken.name}"`, 'supplierCode');
+      }
       const [before] = await r.suppliers.offers(a.orgId, { supplierId, itemIds: [o.itemId] });
       const offer = await r.suppliers.setOffer(a.orgId, supplierId, o);
       if (o.casePrice !== null && (before?.casePrice !== o.casePrice || before.caseSize !== o.caseSize))

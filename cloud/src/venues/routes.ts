@@ -4,9 +4,19 @@ import { LOCATION_TYPES, location, noContent, venue, venueWithLocations } from '
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
 import { timeZoneSchema } from '../plugins/time-zone.js';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { VenueService } from './venue.service.js';
 
-const venueBody = z.object({ name: z.string().min(1).max(200), timezone: timeZoneSchema.optional() });
+/** ISO 3166-1 alpha-2, one the phone numbering plan knows; null clears it (the time zone's country is used) */
+const countrySchema = z
+  .string()
+  .transform((c) => c.trim().toUpperCase())
+  .refine((c) => /^[A-Z]{2}$/.test(c) && isSupportedCountry(c), 'expected a two-letter country code such as GB, US or IL');
+const venueBody = z.object({
+  name: z.string().min(1).max(200),
+  timezone: timeZoneSchema.optional(),
+  country: countrySchema.nullable().optional(),
+});
 const locationBody = z.object({
   name: z.string().min(1).max(200),
   type: z.enum(LOCATION_TYPES).optional(),

@@ -9,6 +9,8 @@ export interface Venue {
   orgId: string;
   name: string;
   timezone: string;
+  /** ISO 3166-1 alpha-2 as set on the venue; null: not set (the service reads it from the time zone) */
+  country: string | null;
 }
 export interface Location {
   id: string;
@@ -18,6 +20,8 @@ export interface Location {
   type: 'bar' | 'storage' | 'cellar' | 'kitchen' | 'other';
   active: boolean;
 }
+
+const VENUE_COLS = 'id, org_id AS "orgId", name, timezone, country';
 
 /** Organisations, venues and locations. Every read takes the caller's org id; a foreign id reads as absent. */
 export class VenueRepository {
@@ -34,20 +38,17 @@ export class VenueRepository {
     return rows[0]?.id;
   }
 
-  async createVenue(orgId: string, v: { name: string; timezone?: string }): Promise<Venue> {
+  async createVenue(orgId: string, v: { name: string; timezone?: string; country?: string }): Promise<Venue> {
     const { rows } = await this.db.query<Venue>(
-      `INSERT INTO venues (org_id, name, timezone) VALUES ($1, $2, $3)
-       RETURNING id, org_id AS "orgId", name, timezone`,
-      [orgId, v.name, v.timezone ?? 'UTC'],
+      `INSERT INTO venues (org_id, name, timezone, country) VALUES ($1, $2, $3, $4)
+       RETURNING ${VENUE_COLS}`,
+      [orgId, v.name, v.timezone ?? 'UTC', v.country ?? null],
     );
     return rows[0]!;
   }
 
   async listVenues(orgId: string): Promise<Venue[]> {
-    const { rows } = await this.db.query<Venue>(
-      'SELECT id, org_id AS "orgId", name, timezone FROM venues WHERE org_id = $1 ORDER BY name',
-      [orgId],
-    );
+    const { rows } = await this.db.query<Venue>(`SELECT ${VENUE_COLS} FROM venues WHERE org_id = $1 ORDER BY name`, [orgId]);
     return rows;
   }
 
@@ -78,22 +79,20 @@ export class VenueRepository {
   }
 
   async getVenue(orgId: string, id: string): Promise<Venue | undefined> {
-    const { rows } = await this.db.query<Venue>('SELECT id, org_id AS "orgId", name, timezone FROM venues WHERE org_id = $1 AND id = $2', [
-      orgId,
-      id,
-    ]);
+    const { rows } = await this.db.query<Venue>(`SELECT ${VENUE_COLS} FROM venues WHERE org_id = $1 AND id = $2`, [orgId, id]);
     return rows[0];
   }
 
   async updateVenue(
     orgId: string,
     id: string,
-    v: { name?: string | undefined; timezone?: string | undefined },
+    v: { name?: string | undefined; timezone?: string | undefined; country?: string | null | undefined },
   ): Promise<Venue | undefined> {
     const { rows } = await this.db.query<Venue>(
-      `UPDATE venues SET name = COALESCE($3, name), timezone = COALESCE($4, timezone) WHERE org_id = $1 AND id = $2
-       RETURNING id, org_id AS "orgId", name, timezone`,
-      [orgId, id, v.name ?? null, v.timezone ?? null],
+      `UPDATE venues SET name = COALESCE($3, name), timezone = COALESCE($4, timezone),
+         country = CASE WHEN $5::boolean THEN $6 ELSE country END
+       WHERE org_id = $1 AND id = $2 RETURNING ${VENUE_COLS}`,
+      [orgId, id, v.name ?? null, v.timezone ?? null, v.country !== undefined, v.country ?? null],
     );
     return rows[0];
   }

@@ -1,8 +1,13 @@
 import type { Db } from '../db/types.js';
 import { auditLog } from '../audit/index.js';
-import { VenueRepository, type Location } from './venue.repository.js';
+import { VenueRepository, type Location, type Venue } from './venue.repository.js';
 import { conflict, notFound, pgCode, uniqueAs } from '../errors.js';
 import type { Actor } from '../plugins/http.js';
+import { countryOfTimeZone } from '../plugins/zone-country.js';
+
+type VenueInput = { name?: string | undefined; timezone?: string | undefined; country?: string | null | undefined };
+/** A venue as the API shows it: its country set, or else the one its time zone is in (null for UTC and the like). */
+export const withCountry = <V extends Venue>(v: V) => ({ ...v, country: v.country ?? countryOfTimeZone(v.timezone) ?? null });
 
 /** Venues and their locations. */
 export class VenueService {
@@ -18,25 +23,25 @@ export class VenueService {
     return id;
   }
 
-  listVenues(orgId: string) {
-    return this.venues.listVenues(orgId);
+  async listVenues(orgId: string) {
+    return (await this.venues.listVenues(orgId)).map(withCountry);
   }
   async getVenue(orgId: string, id: string) {
     const v = await this.venues.getVenue(orgId, id);
     if (!v) throw notFound('venue');
-    return { ...v, locations: await this.venues.listLocations(orgId, id) };
+    return { ...withCountry(v), locations: await this.venues.listLocations(orgId, id) };
   }
-  async createVenue(a: Actor, v: { name: string; timezone?: string | undefined }) {
+  async createVenue(a: Actor, v: VenueInput & { name: string }) {
     const venue = await this.venues
-      .createVenue(a.orgId, { name: v.name, ...(v.timezone ? { timezone: v.timezone } : {}) })
+      .createVenue(a.orgId, { name: v.name, ...(v.timezone ? { timezone: v.timezone } : {}), ...(v.country ? { country: v.country } : {}) })
       .catch(uniqueAs('a venue with this name exists', 'name'));
     await auditLog(this.db).record(a.orgId, { userId: a.userId, action: 'create', entity: 'venue', entityId: venue.id });
-    return venue;
+    return withCountry(venue);
   }
-  async updateVenue(a: Actor, id: string, v: { name?: string | undefined; timezone?: string | undefined }) {
+  async updateVenue(a: Actor, id: string, v: VenueInput) {
     const venue = await this.venues.updateVenue(a.orgId, id, v).catch(uniqueAs('a venue with this name exists', 'name'));
     if (!venue) throw notFound('venue');
-    return venue;
+    return withCountry(venue);
   }
   async deleteVenue(a: Actor, id: string) {
     if (!(await this.venues.deleteVenue(a.orgId, id).catch(inUse))) throw notFound('venue');

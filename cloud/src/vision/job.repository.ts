@@ -11,18 +11,21 @@ export interface VisionJob {
   createdAt: string;
 }
 
+/** Where a job's photo waits: its blob key, or (a job sent before object storage) its bytes. */
+export type StoredPhoto = { key: string } | { bytes: Buffer };
+
 /**
- * vision_jobs, org-scoped: a shelf photo sent for counting, kept in the database until its
- * job has counted it, so any instance can run the job. The job's state is the job queue's.
+ * vision_jobs, org-scoped: a shelf photo sent for counting, its key in object storage kept until
+ * its job has counted it, so any instance can run the job. The job's state is the job queue's.
  */
 export class VisionJobRepository {
   constructor(private readonly db: Queryable) {}
 
-  async create(orgId: string, userId: string | null, slots: JobSlot[], photo: Buffer | null = null, id?: string): Promise<VisionJob> {
+  async create(orgId: string, userId: string | null, slots: JobSlot[], photoKey: string | null = null, id?: string): Promise<VisionJob> {
     const { rows } = await this.db.query<VisionJob>(
-      `INSERT INTO vision_jobs (id, org_id, user_id, slots, photo) VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
+      `INSERT INTO vision_jobs (id, org_id, user_id, slots, photo_key) VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5)
        RETURNING id, created_at AS "createdAt"`,
-      [id ?? null, orgId, userId, JSON.stringify(slots), photo],
+      [id ?? null, orgId, userId, JSON.stringify(slots), photoKey],
     );
     return rows[0]!;
   }
@@ -35,17 +38,23 @@ export class VisionJobRepository {
     return rows[0];
   }
 
-  async photo(orgId: string, id: string): Promise<Buffer | undefined> {
-    const { rows } = await this.db.query<{ photo: Uint8Array | null }>('SELECT photo FROM vision_jobs WHERE org_id = $1 AND id = $2', [
-      orgId,
-      id,
-    ]);
-    const p = rows[0]?.photo;
-    return p ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : undefined;
+  async photo(orgId: string, id: string): Promise<StoredPhoto | undefined> {
+    const { rows } = await this.db.query<{ key: string | null; photo: Uint8Array | null }>(
+      'SELECT photo_key AS key, photo FROM vision_jobs WHERE org_id = $1 AND id = $2',
+      [orgId, id],
+    );
+    const r = rows[0];
+    if (r?.key) return { key: r.key };
+    return r?.photo ? { bytes: Buffer.from(r.photo.buffer, r.photo.byteOffset, r.photo.byteLength) } : undefined;
   }
 
-  /** Once counted, or given up on, the photo is not kept. */
-  async dropPhoto(orgId: string, id: string): Promise<void> {
-    await this.db.query('UPDATE vision_jobs SET photo = NULL WHERE org_id = $1 AND id = $2', [orgId, id]);
+  /** Once counted, or given up on, the photo is not kept: answers its blob key, for the caller to delete. */
+  async dropPhoto(orgId: string, id: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ key: string | null }>(
+      `UPDATE vision_jobs v SET photo = NULL, photo_key = NULL FROM vision_jobs old
+       WHERE v.org_id = $1 AND v.id = $2 AND old.id = v.id RETURNING old.photo_key AS key`,
+      [orgId, id],
+    );
+    return rows[0]?.key ?? null;
   }
 }

@@ -6,6 +6,7 @@ import type { Db } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
 import type { JobContext, JobQueue, JobStatus } from '../jobs/index.js';
 import { deviceRecords } from '../devices/index.js';
+import { blobKey, readBlob, withBlob, type BlobStore } from '../blobs/index.js';
 import type { Actor } from '../plugins/http.js';
 import { VisionJobRepository, type JobSlot } from './job.repository.js';
 import type { VisionResult, VisionRunner } from './runner.js';
@@ -53,12 +54,11 @@ const bottle = (b: BottleDetection) => ({
   fillSigma: round(b.fillSigma),
 });
 
-/** A JPEG or PNG by its first bytes: anything else is refused before it costs a worker's time. */
-export function assertPhoto(image: Buffer): void {
-  const jpeg = image[0] === 0xff && image[1] === 0xd8;
-  const png = image.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
-  if (!jpeg && !png)
-    throw new AppError(400, 'invalid_image', `expected a JPEG or PNG photo, got ${image.length} bytes of something else`, 'image');
+/** A JPEG or PNG by its first bytes: anything else is refused before it costs a worker's time or a blob. */
+export function assertPhoto(image: Buffer): 'jpg' | 'png' {
+  if (image[0] === 0xff && image[1] === 0xd8) return 'jpg';
+  if (image.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))) return 'png';
+  throw new AppError(400, 'invalid_image', `expected a JPEG or PNG photo, got ${image.length} bytes of something else`, 'image');
 }
 
 /** The photo endpoints: one photo answered at once, or a shelf photo counted per slot as a job on the job queue. */
@@ -70,6 +70,8 @@ export class VisionService {
     private readonly runner: VisionRunner,
     private readonly log: Logger,
     private readonly jobs: JobQueue,
+    /** where a shelf photo waits for its job */
+    private readonly blobs: BlobStore,
     private readonly jobTimeoutSeconds = 300,
   ) {
     this.photos = new VisionJobRepository(db);
@@ -93,15 +95,19 @@ export class VisionService {
   }
 
   async analyzeShelf(a: Actor, image: Buffer, source: ShelfSource): Promise<{ id: string; status: 'queued' }> {
-    assertPhoto(image);
+    const ext = assertPhoto(image);
     const slots = 'slots' in source ? source.slots : await this.savedSlots(a.orgId, source.deviceId, source.cameraId);
     if (!slots.length) throw new AppError(400, 'no_slots', 'the camera has no slots to count: draw them first', 'slots');
     const id = randomUUID();
-    // the photo row and its job commit together: no job without its photo, no photo without a job
-    await this.db.transaction(async (tx) => {
-      await new VisionJobRepository(tx).create(a.orgId, a.userId, slots, image, id);
-      await this.jobs.enqueue(ANALYZE_SHELF, { slots }, { orgId: a.orgId, tx, id });
-    });
+    const key = blobKey(a.orgId, 'photo', [], ext, id);
+    // the photo is stored first (a store that is down: 503, nothing written); then its row and its
+    // job commit together, or the photo is deleted again: no job without its photo, no photo without a job
+    await withBlob(this.blobs, key, image, ext === 'jpg' ? 'image/jpeg' : 'image/png', () =>
+      this.db.transaction(async (tx) => {
+        await new VisionJobRepository(tx).create(a.orgId, a.userId, slots, key, id);
+        await this.jobs.enqueue(ANALYZE_SHELF, { slots }, { orgId: a.orgId, tx, id });
+      }),
+    );
     return { id, status: 'queued' };
   }
 
@@ -126,16 +132,23 @@ export class VisionService {
   }
 
   private async countShelf(slots: JobSlot[], ctx: JobContext) {
-    const image = await this.photos.photo(ctx.orgId, ctx.jobId);
+    const stored = await this.photos.photo(ctx.orgId, ctx.jobId);
+    const image = stored && ('key' in stored ? await readBlob(this.blobs, stored.key) : stored.bytes);
     if (!image) throw new Error('the photo of this job is gone; send it again');
     try {
       const result = shelfResult(await this.runner.analyze(image), slots);
-      await this.photos.dropPhoto(ctx.orgId, ctx.jobId);
+      await this.dropPhoto(ctx.orgId, ctx.jobId);
       return result;
     } catch (e) {
-      if (ctx.lastAttempt) await this.photos.dropPhoto(ctx.orgId, ctx.jobId);
+      if (ctx.lastAttempt) await this.dropPhoto(ctx.orgId, ctx.jobId);
       throw e;
     }
+  }
+
+  /** The row lets go of the photo first: a blob whose delete fails is unnamed, and photo retention takes it. */
+  private async dropPhoto(orgId: string, id: string): Promise<void> {
+    const key = await this.photos.dropPhoto(orgId, id);
+    if (key) await this.blobs.delete(key).catch((err: unknown) => this.log.warn({ err, key }, 'shelf photo not deleted; retention will'));
   }
 }
 

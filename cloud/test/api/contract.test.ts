@@ -12,7 +12,7 @@ import { repos } from '../support/repos.js';
 import { build, type TestCloud } from '../support/cloud.js';
 
 const ORG = randomUUID();
-const venue = { id: randomUUID(), orgId: ORG, name: 'The Anchor', timezone: 'Europe/London' };
+const venue = { id: randomUUID(), orgId: ORG, name: 'The Anchor', timezone: 'Europe/London', country: 'GB' };
 /** What the venues service answers in each test: the routes' schemas decide what goes out. */
 let venues: unknown[] = [];
 

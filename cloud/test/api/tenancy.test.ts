@@ -25,6 +25,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
   let bImport: string;
   let bInvitation: string;
   let bExport: string;
+  let bEvent: string;
   beforeAll(async () => {
     t = await build();
     b = await t.otherOrg();
@@ -97,6 +98,8 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     bExport = (await t.api('POST', '/api/v1/organisation/exports', { token: b.token })).body.id;
     bInvitation = (await t.api('POST', '/api/v1/invitations', { token: b.token, body: { email: 'b-guest@b.test', role: 'bartender' } }))
       .body.id;
+    const event = { venueId: b.demo.venueId, day: '2026-12-31', name: 'New Year party' };
+    bEvent = (await t.api('POST', '/api/v1/forecast/events', { token: b.token, body: event })).body.id;
   });
   afterAll(() => t?.close());
 
@@ -105,6 +108,8 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     'POST /api/v1/venues/{id}/locations': { name: 'Sneaky' },
     'PATCH /api/v1/inventory/locations/{id}': { name: 'Renamed' },
     'PATCH /api/v1/inventory/items/{id}': { name: 'Renamed' },
+    'POST /api/v1/inventory/items/{id}/barcodes': { barcode: '4006381333931' },
+    'POST /api/v1/inventory/items/{id}/barcodes/remove': { barcode: '721733000029' },
     'POST /api/v1/inventory/items/{id}/adjust': { locationId: b.demo.locations.mainBar, type: 'COUNT', quantity: 1 },
     'PUT /api/v1/devices/{id}/cameras': { cameras: [] },
     'POST /api/v1/devices/{id}/snapshot': { cameraId: 'cam-1' },
@@ -123,6 +128,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     // a CSV upload answers 404 for B's connection whatever the body
     'POST /api/v1/pos/connections/{id}/csv': {},
     'POST /api/v1/pos/imports/{id}/confirm': {},
+    'POST /api/v1/pos/connections/{id}/backfill': { businessDate: '2026-12-04' },
   });
   const idFor = (path: string) => {
     if (path.startsWith('/api/v1/devices/')) return B_DEVICE;
@@ -143,6 +149,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     if (path.startsWith('/api/v1/pos/imports/')) return bImport;
     if (path.startsWith('/api/v1/invitations/')) return bInvitation;
     if (path.startsWith('/api/v1/organisation/exports/')) return bExport;
+    if (path.startsWith('/api/v1/forecast/events/')) return bEvent;
     throw new Error(`no id of organisation B for ${path}: add one to the tenancy test`);
   };
 
@@ -199,11 +206,18 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
         { venueId: a.venueId, supplierId: aSupplier, lines: [{ itemId: b.demo.items['TITOS-750'], cases: 1 }] },
       ],
       ['PUT', `/api/v1/suppliers/${aSupplier}/items`, { itemId: b.demo.items['TITOS-750'] }],
+      ['POST', '/api/v1/orders/draft-lines', { venueId: b.demo.venueId, itemId: a.items['TITOS-750'], cases: 1 }],
+      ['POST', '/api/v1/orders/draft-lines', { venueId: a.venueId, itemId: b.demo.items['TITOS-750'], cases: 1 }],
+      ['POST', '/api/v1/orders/draft-lines', { venueId: a.venueId, itemId: a.items['TITOS-750'], cases: 1, supplierId: bSupplier }],
       ['GET', `/api/v1/forecast?item_id=${b.demo.items['TITOS-750']}&location_id=${b.demo.locations.mainBar}`, undefined],
       ['GET', `/api/v1/forecast?item_id=${a.items['TITOS-750']}&location_id=${b.demo.locations.mainBar}`, undefined],
       ['GET', `/api/v1/forecast?item_id=${b.demo.items['TITOS-750']}&location_id=${a.locations.mainBar}`, undefined],
       ['GET', `/api/v1/forecast/stock-days?venue_id=${b.demo.venueId}`, undefined],
       ['POST', `/api/v1/forecast/retrain?venue_id=${b.demo.venueId}`, undefined],
+      ['GET', `/api/v1/forecast/calendar?venue_id=${b.demo.venueId}`, undefined],
+      ['PUT', `/api/v1/forecast/calendar?venue_id=${b.demo.venueId}`, { latitude: null, longitude: null, country: 'GB', icalUrls: [] }],
+      ['GET', `/api/v1/forecast/events?venue_id=${b.demo.venueId}`, undefined],
+      ['POST', '/api/v1/forecast/events', { venueId: b.demo.venueId, day: '2026-12-24', name: 'Sneaky' }],
       ['POST', '/api/v1/pos/connections', { provider: 'csv', venueId: b.demo.venueId, locationId: b.demo.locations.mainBar }],
       ['POST', '/api/v1/pos/connections', { provider: 'csv', venueId: a.venueId, locationId: b.demo.locations.mainBar }],
       ['GET', `/api/v1/pos/unmapped?venueId=${b.demo.venueId}`, undefined],
@@ -211,6 +225,10 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       ['GET', `/api/v1/pos/csv/mapping?venueId=${b.demo.venueId}`, undefined],
       ['PUT', '/api/v1/pos/csv/mapping', { venueId: b.demo.venueId, columns: { item: 'I', quantity: 'Q', soldAt: 'T' } }],
       ['GET', `/api/v1/recipes?venueId=${b.demo.venueId}`, undefined],
+      // a blob key of B's, whether or not it exists: answered as missing
+      ['GET', `/api/v1/blobs/org/${b.demo.orgId}/snapshot/${B_DEVICE}/cam-1/any.jpg`, undefined],
+      ['GET', `/api/v1/blobs/org/${b.demo.orgId}/crop/${bCorrection}.jpg`, undefined],
+      ['GET', `/api/v1/vision/accuracy?venueId=${b.demo.venueId}`, undefined],
       ['PUT', '/api/v1/recipes', { venueId: b.demo.venueId, kind: 'item', posKey: 'X', name: 'X', components: [] }],
       [
         'PUT',
@@ -268,6 +286,15 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       bSupplier,
     );
     expect((await t.api('GET', '/api/v1/orders', { token: t.ownerToken })).body).toEqual([]);
+    // B's audit trail (its correction, supplier, order…) and B's corrections in the accuracy figures stay B's
+    const bTrail = (await t.api('GET', '/api/v1/audit?limit=200', { token: b.token })).body.entries as { entityId: string | null }[];
+    expect(bTrail.map((e) => e.entityId)).toContain(bSupplier);
+    const aTrail = (await t.api('GET', `/api/v1/audit?limit=200&actor=${bOwner}`, { token: t.ownerToken })).body.entries;
+    expect(aTrail).toEqual([]);
+    const aAll = (await t.api('GET', '/api/v1/audit?limit=200', { token: t.ownerToken })).body.entries as { entityId: string | null }[];
+    expect(aAll.map((e) => e.entityId)).not.toContain(bSupplier);
+    expect((await t.api('GET', '/api/v1/vision/accuracy', { token: b.token })).body.venues).toHaveLength(1);
+    expect((await t.api('GET', '/api/v1/vision/accuracy', { token: t.ownerToken })).body.venues).toEqual([]);
     // receiving A's order into B's location (e-mail goes to the log channel in this build)
     await t.api('PATCH', `/api/v1/suppliers/${aSupplier}`, { token: t.ownerToken, body: { email: 'orders@a.example' } });
     const aOrder = (

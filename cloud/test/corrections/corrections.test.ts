@@ -217,4 +217,18 @@ describe('slot corrections over real HTTP, with a device answering snapshots ove
     expect(elsewhere.status).toBe(404);
     expect(elsewhere.body.error.field).toBe('observationId');
   });
+
+  it("records the model versions the device runs on its readings, and each correction keeps its reading's", async () => {
+    const models = makeOnlineStatus({ deviceId: DEV }).models;
+    const obs = makeObservation({ cameraId: 'cam-1', slotId: 'slot-1', sku: 'TITOS-750', count: 2, fills: [1, 1], units: 2 });
+    await dev.publishAsync(TOPICS.obs(DEV), JSON.stringify(makeBatch({ deviceId: DEV, seq: 3, observations: [obs] })), { qos: 1 });
+    await waitFor(async () => (await stock())?.level === 2);
+    const row = await t.cloud.db.query<{ model_versions: unknown }>('SELECT model_versions FROM observations WHERE id = $1', [obs.id]);
+    expect(row.rows[0]!.model_versions).toEqual(models);
+    const r = await t.api('POST', SLOT, { token: t.ownerToken, body: { trueCount: 3 } });
+    expect(r.body.correction).toMatchObject({ observationId: obs.id, modelVersions: models });
+    const res = await fetch(`${t.cloud.url}/api/v1/corrections/export`, { headers: { authorization: `Bearer ${t.ownerToken}` } });
+    const line = JSON.parse((await res.text()).split('\n')[0]!);
+    expect(line).toMatchObject({ id: r.body.correction.id, model: { count: 2, versions: models } });
+  });
 });

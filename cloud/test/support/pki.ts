@@ -11,7 +11,8 @@ import { ensureCa, issueDeviceCertificate, issueServerCertificate, loadCa, write
  */
 const CACHE = join(tmpdir(), 'smartstock-cloud-test-pki-v1');
 
-function ensureCache(): string {
+/** The folder of the shared CA (ca.crt, ca.key), the broker's certificate (broker.crt, broker.key) and the cached device certificates. */
+export function ensureCache(): string {
   if (existsSync(join(CACHE, 'broker.crt'))) return CACHE;
   const tmp = `${CACHE}.${randomBytes(4).toString('hex')}`;
   const ca = ensureCa(tmp);

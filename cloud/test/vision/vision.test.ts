@@ -143,9 +143,14 @@ describe('vision photo endpoints', () => {
     expect(job.error).toMatch(/cannot decode image/);
     const generic = await t.api('GET', `/api/v1/jobs/${r.body.jobId}`, { token: t.ownerToken });
     expect(generic.body).toMatchObject({ name: 'vision_analyze_shelf', status: 'failed', attempts: 3, error: job.error });
-    const { rows } = await t.cloud.db.query<{ kept: boolean }>('SELECT photo IS NOT NULL AS kept FROM vision_jobs WHERE id = $1', [
-      r.body.jobId,
-    ]);
+    const { rows } = await t.cloud.db.query<{ kept: boolean }>(
+      'SELECT photo IS NOT NULL OR photo_key IS NOT NULL AS kept FROM vision_jobs WHERE id = $1',
+      [r.body.jobId],
+    );
     expect(rows[0]!.kept).toBe(false);
+    // nor in object storage
+    const left = [];
+    for await (const b of t.cloud.blobs.list(`org/${t.demo.orgId}/photo/`)) left.push(b.key);
+    expect(left.filter((k) => k.includes(r.body.jobId))).toEqual([]);
   });
 });

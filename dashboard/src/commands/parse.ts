@@ -3,6 +3,8 @@
 import { match, type Named } from './match';
 import { normalize } from './normalize';
 import { parseNumber } from './numbers';
+import { parseOrder, type OrderCommand } from './order';
+import { parseTransfer, type TransferCommand, type TransferLocation } from './transfer';
 
 export interface CommandItem extends Named {
   bottleSizeMl?: number | null;
@@ -11,14 +13,20 @@ export interface CommandItem extends Named {
 }
 export interface CommandContext {
   items: readonly CommandItem[];
-  locations: readonly Named[];
+  /** with their type, so a transfer without "from" comes from storage */
+  locations: readonly TransferLocation[];
+  /** the venue the person is looking at: orders are per venue */
+  venueId?: string;
   /** the location the person is looking at, used when the phrase names none */
   defaultLocationId?: string;
 }
 /** the person's answer to an earlier question */
 export interface Picks {
   itemId?: string;
+  /** where it happens; for a transfer, where it goes */
   locationId?: string;
+  /** a transfer's source */
+  fromLocationId?: string;
 }
 export type Movement = 'COUNT' | 'WASTE' | 'RECEIVE' | 'SALE';
 export type ApiCall =
@@ -38,17 +46,23 @@ export type Command =
       call: ApiCall;
     }
   | { kind: 'query'; item: CommandItem; location: Named | undefined; summary: string; call: ApiCall }
-  | { kind: 'choose'; what: 'item' | 'location'; query: string; candidates: Named[]; summary: string }
+  | TransferCommand
+  | OrderCommand
+  | { kind: 'choose'; what: 'item' | 'location' | 'from'; query: string; candidates: Named[]; summary: string }
   | { kind: 'error'; message: string };
 
 type Intent = Movement | 'QUERY' | 'OUT';
 
+const MOVE = /^(?:please )?(?:move|moved|moving|transfer|transferred|take|took|bring|brought|send|sent|shift|shifted) /;
+const ORDER =
+  /^(?:please )?(?:(?:we )?(?:need to |should |must )?(?:re)?order|put in an order for|place an order for|add to (?:the )?order|on the order) /;
+
 const VERBS: [RegExp, Intent][] = [
   [/^(?:86|86d|86ed|eighty six|eightysix|eighty sixed) /, 'OUT'],
   [/^(?:we (?:are|re) out of|were out of|out of|ran out of|run out of) /, 'OUT'],
-  [/^(?:received|receive|receiving|got in|got|delivered|delivery of|delivery|add|added) /, 'RECEIVE'],
+  [/^(?:(?:we )?(?:just )?(?:received|got in|got delivered)|receive|receiving|got|delivered|delivery of|delivery|add|added) /, 'RECEIVE'],
   [/^(?:waste|wasted|spilled|spill|spilt|broke|broken|dumped|dump|smashed|lost) /, 'WASTE'],
-  [/^(?:sold|sell|sale of) /, 'SALE'],
+  [/^(?:(?:we |weve |we ve |we have |i |ive |i ve |just |we just )?sold|sell|sale of|sales of) /, 'SALE'],
   [/^(?:counted|count|set|there are|there is|we have) /, 'COUNT'],
   [/^(?:how much|how many|hows|how s|what s|whats|what is|check|level of|stock of|any) /, 'QUERY'],
 ];
@@ -92,6 +106,10 @@ export function parseCommand(input: string, ctx: CommandContext, picks: Picks = 
   if (!raw) return { kind: 'error', message: 'Say or type what happened, e.g. "received 2 cases of Jameson".' };
   const [main, reason] = splitReason(raw.replace(/\?+\s*$/, ''));
   let text = normalize(main) + ' ';
+  const move = MOVE.exec(text);
+  if (move) return parseTransfer(words(text.slice(move[0].length)), ctx, picks, caseSizeOf, reason);
+  const order = ORDER.exec(text);
+  if (order) return parseOrder(words(text.slice(order[0].length)), ctx, picks);
   let intent: Intent | undefined;
   for (const [re, i] of VERBS) {
     const m = re.exec(text);
@@ -125,7 +143,7 @@ export function parseCommand(input: string, ctx: CommandContext, picks: Picks = 
   if (!intent) {
     return {
       kind: 'error',
-      message: `Not sure what to do with "${raw}". Try "received 2 cases of …", "waste half a bottle of …", "86 …" or "how much … is left?".`,
+      message: `Didn't understand "${raw}". Try "received 2 cases of …", "we sold 3 …", "move 2 … from storage to the main bar", "order 2 cases of …", "waste half a bottle of …", "86 …" or "how much … is left?".`,
     };
   }
 
@@ -248,6 +266,8 @@ export function parseCommand(input: string, ctx: CommandContext, picks: Picks = 
     call: { method: 'POST', path: `/api/v1/inventory/items/${item.id}/adjust`, body },
   };
 }
+
+const words = (s: string) => s.trim().split(' ').filter(Boolean);
 
 function trimFiller(ts: string[]): string[] {
   let a = 0;

@@ -33,6 +33,8 @@ import type {
   SlotCorrectionResult,
   ScanResult,
   Venue,
+  VisionAccuracy,
+  AuditPage,
 } from './types';
 
 export class ApiError extends Error {
@@ -221,10 +223,22 @@ export class Api {
   saveNotificationSettings(venueId: string, s: NotificationSettingsInput) {
     return this.json<NotificationSettings>('PUT', `/notifications/settings/${venueId}`, s);
   }
+  /** the vision model judged by the corrections people made, per venue and model version, day by day (owner, manager) */
+  accuracy(q: { from: string; to: string; venueId?: string }) {
+    return this.json<VisionAccuracy>('GET', `/vision/accuracy?${query(q)}`);
+  }
+  /** the audit trail, newest first (owner) */
+  audit(q: { actor?: string; action?: string; entity?: string; from?: string; to?: string; cursor?: string; limit?: number }) {
+    return this.json<AuditPage>('GET', `/audit?${query(q)}`);
+  }
   async snapshot(id: string, cameraId: string): Promise<Blob> {
     return (await this.raw('POST', `/devices/${encodeURIComponent(id)}/snapshot`, { cameraId })).blob();
   }
 }
+
+/** A query string of the values given (empty strings and undefined left out). */
+const query = (q: Record<string, string | number | undefined>) =>
+  new URLSearchParams(Object.entries(q).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [[k, String(v)]]))).toString();
 
 async function toError(res: Response): Promise<ApiError> {
   let body: ErrorBody = {};

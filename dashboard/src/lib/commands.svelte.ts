@@ -4,6 +4,7 @@ import type { Api } from './api';
 import { parseCommand, type Command, type CommandItem, type Picks } from '../commands/parse';
 import type { VenueState } from './venue.svelte';
 import type { StockLevel } from './types';
+import { CatalogueApi } from './catalogue';
 
 export class CommandState {
   text = $state('');
@@ -12,11 +13,14 @@ export class CommandState {
   busy = $state(false);
   private picks: Picks = {};
   private items: CommandItem[] | undefined;
+  private readonly catalogueApi: CatalogueApi;
 
   constructor(
     private readonly api: Api,
     private readonly venue: VenueState,
-  ) {}
+  ) {
+    this.catalogueApi = new CatalogueApi(api);
+  }
 
   private async catalogue(): Promise<CommandItem[]> {
     this.items ??= (await this.api.items({ limit: 500 })).items.map((i) => ({
@@ -34,8 +38,9 @@ export class CommandState {
     await this.reparse();
   }
 
-  async pick(what: 'item' | 'location', id: string): Promise<void> {
+  async pick(what: 'item' | 'location' | 'from', id: string): Promise<void> {
     if (what === 'item') this.picks.itemId = id;
+    else if (what === 'from') this.picks.fromLocationId = id;
     else this.picks.locationId = id;
     await this.reparse();
   }
@@ -43,7 +48,16 @@ export class CommandState {
   private async reparse(): Promise<void> {
     const items = await this.catalogue();
     const bar = this.venue.locations.find((l) => l.type === 'bar') ?? this.venue.locations[0];
-    this.result = parseCommand(this.text, { items, locations: this.venue.locations, defaultLocationId: bar?.id }, this.picks);
+    this.result = parseCommand(
+      this.text,
+      {
+        items,
+        locations: this.venue.locations,
+        defaultLocationId: bar?.id,
+        ...(this.venue.venueId ? { venueId: this.venue.venueId } : {}),
+      },
+      this.picks,
+    );
     if (this.result.kind === 'query') {
       const itemId = this.result.item.id;
       const at = this.result.location?.id;
@@ -51,19 +65,37 @@ export class CommandState {
     }
   }
 
-  /** runs a confirmed adjustment; returns what the cloud says the level is now */
-  async run(): Promise<StockLevel | undefined> {
+  /** runs a confirmed command; returns what to tell the person (the cloud's figures after it) */
+  async run(): Promise<string | undefined> {
     const r = this.result;
-    if (r?.kind !== 'adjust' || r.call.method !== 'POST') return undefined;
+    if (r?.kind !== 'adjust' && r?.kind !== 'transfer' && r?.kind !== 'order') return undefined;
     this.busy = true;
     try {
-      const { stock } = await this.api.adjust(r.item.id, r.call.body);
-      this.venue.setLevel(stock);
+      const said = await this.send(r);
       this.clear();
-      return stock;
+      return said;
     } finally {
       this.busy = false;
     }
+  }
+
+  private async send(r: Extract<Command, { kind: 'adjust' | 'transfer' | 'order' }>): Promise<string> {
+    const n = (x: number) => x.toFixed(2);
+    if (r.kind === 'transfer') {
+      const { from, to } = await this.catalogueApi.transfer(r.item.id, r.call.body);
+      this.venue.setLevel(from);
+      this.venue.setLevel(to);
+      return `${r.item.name}: ${n(from.level)} at ${r.from.name}, ${n(to.level)} at ${r.to.name}`;
+    }
+    if (r.kind === 'order') {
+      const a = await this.catalogueApi.addToDraft(r.call.body);
+      const line = a.order.lines.find((l) => l.itemId === r.item.id);
+      return `${r.item.name}: ${line?.cases ?? a.cases} ${line?.cases === 1 ? 'case' : 'cases'} on draft order ${a.order.number} for ${a.supplierName}`;
+    }
+    if (r.call.method !== 'POST') return '';
+    const { stock } = await this.api.adjust(r.item.id, r.call.body);
+    this.venue.setLevel(stock);
+    return `${stock.name}: now ${n(stock.level)}`;
   }
 
   clear(): void {

@@ -3,6 +3,10 @@ export type Route =
   | { name: 'overview' }
   | { name: 'items' }
   | { name: 'item'; id: string }
+  /** a new item (id absent), perhaps with a scanned barcode, or an item's edit form */
+  | { name: 'item-edit'; id?: string; barcode?: string }
+  /** a scanned barcode no item has: attach it to one, or make a new item with it */
+  | { name: 'barcode'; code: string }
   | { name: 'shelf'; deviceId: string; cameraId: string }
   | { name: 'shelves' }
   | { name: 'devices' }
@@ -11,12 +15,17 @@ export type Route =
   | { name: 'users' }
   | { name: 'signup' }
   | { name: 'invite'; token: string }
+  | { name: 'accuracy' }
+  | { name: 'audit' }
   | { name: 'slots'; deviceId: string; cameraId: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   const [a, b, c, d] = parts;
+  if (a === 'items' && b === 'new') return { name: 'item-edit', ...(c ? { barcode: c } : {}) };
+  if (a === 'items' && b && c === 'edit') return { name: 'item-edit', id: b };
   if (a === 'items' && b) return { name: 'item', id: b };
+  if (a === 'barcode' && b) return { name: 'barcode', code: b };
   if (a === 'items') return { name: 'items' };
   if (a === 'shelves' && b && c) return { name: 'shelf', deviceId: b, cameraId: c };
   if (a === 'shelves') return { name: 'shelves' };
@@ -27,6 +36,8 @@ export function parseRoute(hash: string): Route {
   if (a === 'people') return { name: 'users' };
   if (a === 'signup') return { name: 'signup' };
   if (a === 'invite' && b) return { name: 'invite', token: b };
+  if (a === 'accuracy') return { name: 'accuracy' };
+  if (a === 'audit') return { name: 'audit' };
   return { name: 'overview' };
 }
 
@@ -39,6 +50,10 @@ export function href(r: Route): string {
       return '#/items';
     case 'item':
       return `#/items/${e(r.id)}`;
+    case 'item-edit':
+      return r.id ? `#/items/${e(r.id)}/edit` : `#/items/new${r.barcode ? `/${e(r.barcode)}` : ''}`;
+    case 'barcode':
+      return `#/barcode/${e(r.code)}`;
     case 'shelves':
       return '#/shelves';
     case 'shelf':
@@ -55,6 +70,10 @@ export function href(r: Route): string {
       return '#/signup';
     case 'invite':
       return `#/invite/${e(r.token)}`;
+    case 'accuracy':
+      return '#/accuracy';
+    case 'audit':
+      return '#/audit';
     case 'slots':
       return `#/devices/${e(r.deviceId)}/slots/${e(r.cameraId)}`;
   }

@@ -50,3 +50,7 @@ export type SlotCorrectionInput = Wire<typeof api.slotCorrectionBody>;
 export type Invite = Wire<typeof api.inviteBody>;
 /** The body of every 4xx and 5xx answer; a proxy's page may carry none of it. */
 export type ErrorBody = { error?: Partial<Wire<typeof api.errorBody>['error']> };
+export type VisionAccuracy = Wire<typeof api.visionAccuracy>;
+export type AccuracySeries = Wire<typeof api.accuracySeries>;
+export type AuditPage = Wire<typeof api.auditPage>;
+export type AuditEntry = Wire<typeof api.auditEntry>;

@@ -97,6 +97,16 @@ export const shelfSchema = z
   })
   .strict();
 
+export const privacySchema = z
+  .object({
+    /** Blur every person a snapshot shows, slots included, before it leaves the device. */
+    blurPeople: z.boolean().default(true),
+    /** A detector metadata file whose classes include `person`; the committed COCO YOLOX-Nano by default. */
+    peopleModel: file.optional(),
+    peopleScoreThreshold: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
 export const healthSchema = z
   .object({
     enabled: z.boolean().default(true),
@@ -118,6 +128,7 @@ export const agentConfigSchema = z
     camera: cameraRuntimeSchema.default(cameraRuntimeSchema.parse({})),
     vision: visionSchema.default(visionSchema.parse({})),
     shelf: shelfSchema.default(shelfSchema.parse({})),
+    privacy: privacySchema.default(privacySchema.parse({})),
     health: healthSchema.default(healthSchema.parse({})),
     cameras: cameraListSchema.default([]),
   })

@@ -16,6 +16,8 @@ export interface CorrectionExportLine {
     confidence: number | null;
     observationId: string | null;
     at: string | Date | null;
+    /** the models that made the reading (name -> version); absent or null in exports from before they were recorded */
+    versions?: Record<string, string> | null;
   } | null;
   note: string | null;
   crop: { jpegBase64: string; width: number | undefined; height: number | undefined; frameAt: string | Date | null } | null;

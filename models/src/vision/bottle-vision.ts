@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { VisionError, type BottleDetection, type BottleVision, type BottleVisionOptions, type FrameAnalysis } from '../types.js';
-import { decodeDetections, nms } from './decode.js';
+import { decodeDetections, nms, type Candidate } from './decode.js';
 import { readDetectorMetadata, readFillMetadata, type DetectorMetadata, type FillMetadata } from './metadata.js';
 import { cropInto } from './crop.js';
 import { decodeImage, letterbox, YOLO_STYLE, YOLOX_STYLE, type RgbImage } from './preprocess.js';
@@ -90,6 +90,25 @@ export async function readFills(
   );
 }
 
+/**
+ * One detector pass over a decoded image: the boxes of the named classes (in img's pixels),
+ * after NMS. Bottles use the metadata's bottleClasses; the snapshot privacy pass asks for people.
+ */
+export async function detectBoxes(
+  detector: LoadedModel<DetectorMetadata>,
+  img: RgbImage,
+  classes: readonly string[],
+  threshold: number,
+  iouThreshold: number,
+): Promise<Candidate[]> {
+  const { width: iw, height: ih } = detector.meta.input;
+  const style = detector.meta.format === 'yolox' ? YOLOX_STYLE : YOLO_STYLE;
+  const lb = await letterbox(img, iw, ih, detector.meta.input.pad, style);
+  const out = await run(detector, new ort.Tensor('float32', lb.tensor, [1, 3, ih, iw]));
+  const meta = { ...detector.meta, bottleClasses: [...classes] };
+  return nms(decodeDetections(out.data as Float32Array, out.dims, meta, lb, img, threshold), iouThreshold);
+}
+
 export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<BottleVision> {
   const dir = resolve(opts.modelDir ?? DEFAULT_MODEL_DIR);
   const threads = Math.max(1, Math.floor(opts.threads ?? 1));
@@ -115,15 +134,11 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
     versions,
     async analyze(image): Promise<FrameAnalysis> {
       const t0 = performance.now();
-      const { width: iw, height: ih } = detector.meta.input;
       const img = await decodeImage(image, 'image', detector.meta.input);
       const sx = img.sourceWidth / img.width;
       const sy = img.sourceHeight / img.height;
-      const style = detector.meta.format === 'yolox' ? YOLOX_STYLE : YOLO_STYLE;
-      const lb = await letterbox(img, iw, ih, detector.meta.input.pad, style);
       const t1 = performance.now();
-      const out = await run(detector, new ort.Tensor('float32', lb.tensor, [1, 3, ih, iw]));
-      const cands = nms(decodeDetections(out.data as Float32Array, out.dims, detector.meta, lb, img, threshold), iouThreshold);
+      const cands = await detectBoxes(detector, img, detector.meta.bottleClasses, threshold, iouThreshold);
       const t2 = performance.now();
       const bottles: BottleDetection[] = cands.map((c) => ({
         box: { x: c.x, y: c.y, w: c.w, h: c.h },

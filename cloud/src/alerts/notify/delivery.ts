@@ -14,6 +14,8 @@ export interface DeliveryDeps {
   config: NotifyConfig;
   logger: Logger;
   now: () => Date;
+  /** told of each delivery's outcome (metrics/) */
+  onOutcome?: ((channel: ChannelName, outcome: keyof DeliveryStats) => void) | undefined;
 }
 
 export interface DeliveryStats {
@@ -40,6 +42,11 @@ export async function deliverDue(d: DeliveryDeps): Promise<DeliveryStats> {
   return stats;
 }
 
+function count(d: DeliveryDeps, stats: DeliveryStats, channel: ChannelName, outcome: keyof DeliveryStats): void {
+  stats[outcome]++;
+  d.onOutcome?.(channel, outcome);
+}
+
 async function deliverOne(d: DeliveryDeps, outbox: OutboxRepository, m: Notification, stats: DeliveryStats): Promise<void> {
   const log = d.logger.child({ module: 'notify:worker', notificationId: m.id, channel: m.channel, to: maskRecipient(m.recipient) });
   if (m.channel === 'sms') {
@@ -48,7 +55,7 @@ async function deliverOne(d: DeliveryDeps, outbox: OutboxRepository, m: Notifica
     if (recent.count >= limit) {
       const until = new Date((recent.oldest ?? d.now()).getTime() + HOUR);
       await outbox.defer(m.id, until, `rate limit: ${limit} SMS an hour to this number`);
-      stats.deferred++;
+      count(d, stats, m.channel, 'deferred');
       log.warn({ until }, 'sms rate limit reached; message waits');
       return;
     }
@@ -56,23 +63,23 @@ async function deliverOne(d: DeliveryDeps, outbox: OutboxRepository, m: Notifica
   try {
     const delivery = await d.breakers[m.channel].execute(() => d.channels[m.channel].send(m));
     await outbox.markSent(m.id, d.now(), delivery.provider, delivery.providerMessageId);
-    stats.sent++;
+    count(d, stats, m.channel, 'sent');
     log.info({ provider: delivery.provider, kind: m.kind }, 'notification sent');
   } catch (e) {
     // Gateways quote the number they refused; it is personal data, so it is masked in the row and the log.
     const reason = (e as Error).message.replace(/\+\d{7,15}/g, maskRecipient).slice(0, 500);
     if (e instanceof BrokenCircuitError || e instanceof IsolatedCircuitError) {
       await outbox.defer(m.id, new Date(d.now().getTime() + d.config.breaker.halfOpenAfterSeconds * 1000), `${m.channel} circuit open`);
-      stats.deferred++;
+      count(d, stats, m.channel, 'deferred');
       log.debug('channel circuit open; message waits');
     } else if (e instanceof PermanentDeliveryError || m.attempts + 1 >= d.config.retry.maxAttempts) {
       await outbox.markDead(m.id, reason, true);
-      stats.dead++;
+      count(d, stats, m.channel, 'dead');
       log.error({ attempts: m.attempts + 1, reason }, 'notification dead-lettered');
     } else {
       const retryAt = new Date(d.now().getTime() + retryDelayMs(m.attempts + 1, d.config.retry));
       await outbox.markFailed(m.id, reason, retryAt);
-      stats.retried++;
+      count(d, stats, m.channel, 'retried');
       log.warn({ attempts: m.attempts + 1, retryAt, reason }, 'notification failed; will retry');
     }
   }

@@ -7,7 +7,7 @@ import { logChannel } from './channels/log.js';
 import { pushChannel } from './channels/push.js';
 import { snsChannel } from './channels/sns.js';
 import { twilioChannel } from './channels/twilio.js';
-import { deliverDue, type DeliveryStats } from './delivery.js';
+import { deliverDue, type DeliveryDeps, type DeliveryStats } from './delivery.js';
 import { releaseHeld } from './digest.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { channelBreakers } from './resilience.js';
@@ -37,6 +37,8 @@ export interface NotifierDeps {
   alertSummary: AlertSummary;
   logger: Logger;
   now?: () => Date;
+  /** told of each delivery's outcome (metrics/) */
+  onDelivery?: DeliveryDeps['onOutcome'];
   /** Replaces the channels built from config (tests, or a channel the core provides). */
   channels?: Partial<Record<ChannelName, Channel>>;
 }
@@ -108,7 +110,7 @@ export async function createNotifier(deps: NotifierDeps) {
     running ??= (async () => {
       try {
         await releaseHeld(deps.db, now());
-        return await deliverDue({ db: deps.db, channels, breakers, config: cfg, logger: deps.logger, now });
+        return await deliverDue({ db: deps.db, channels, breakers, config: cfg, logger: deps.logger, now, onOutcome: deps.onDelivery });
       } finally {
         running = undefined;
       }

@@ -1,24 +1,5 @@
-import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/max';
-
-export class InvalidPhoneError extends Error {
-  readonly field = 'phone';
-  constructor(detail: string) {
-    super(`phone: ${detail}`);
-    this.name = 'InvalidPhoneError';
-  }
-}
-
-/** A phone number as people type it → E.164 ("+15125550100"), or InvalidPhoneError saying why. */
-export function toE164(input: string, defaultCountry: string): string {
-  let parsed;
-  try {
-    parsed = parsePhoneNumberWithError(input, defaultCountry.toUpperCase() as CountryCode);
-  } catch (e) {
-    throw new InvalidPhoneError(`cannot read ${JSON.stringify(input)} as a phone number (${(e as Error).message})`);
-  }
-  if (!parsed.isValid()) throw new InvalidPhoneError(`${parsed.number} is not a valid number in ${parsed.country ?? 'any country'}`);
-  return parsed.number;
-}
+// The notifier reads numbers with the shared reader (the venue's country, plain-words errors).
+export { InvalidPhoneError, toE164 } from '../../plugins/phone.js';
 
 /** For logs: a phone number is personal data. "+15125550100" → "+1512•••0100". */
 export function maskRecipient(r: string): string {

@@ -3,6 +3,7 @@ import type { NotifierConfig } from './config.js';
 import type { ChannelName } from './channels/channel.js';
 import { OutboxRepository, type Notification, type NotificationStatus } from './outbox.repository.js';
 import { InvalidPhoneError, toE164 } from './phone.js';
+import { countryOfTimeZone } from '../../plugins/zone-country.js';
 import { NotificationSettingsRepository, type NotificationSettings, type PushSubscription } from './settings.repository.js';
 
 /** Bad input from a person, naming the field: the routes answer 400 with it. */
@@ -43,11 +44,14 @@ export function notificationService(db: Db, cfg: NotifierConfig, now: () => Date
 
     /** Saves one person's settings at one venue (their role comes from their membership). Undefined: no such venue. */
     async saveSettings(orgId: string, userId: string, venueId: string, input: SettingsInput): Promise<NotificationSettings | undefined> {
-      if (!(await settings.venueExists(orgId, venueId))) return undefined;
+      const place = await settings.venuePlace(orgId, venueId);
+      if (!place) return undefined;
       let phoneE164: string | null = null;
       if (input.phone) {
+        // typed as locals type it: "07911 123456" at a London venue is a UK mobile
+        const country = place.country ?? countryOfTimeZone(place.timezone) ?? cfg.notify.sms.defaultCountry;
         try {
-          phoneE164 = toE164(input.phone, cfg.notify.sms.defaultCountry);
+          phoneE164 = toE164(input.phone, country, { mobile: true });
         } catch (e) {
           if (e instanceof InvalidPhoneError) throw new NotificationInputError('phone', e.message);
           throw e;

@@ -11,9 +11,9 @@ import { knownTimeZone } from '../../plugins/time-zone.js';
 export const ROLE_RULES: Record<Role, readonly string[]> = {
   // In a small bar the owner is the manager: the stock and device rules, not the camera upkeep.
   owner: ['low_stock', 'out_of_stock', 'device_offline'],
-  manager: ['low_stock', 'out_of_stock', 'forecast_stockout', 'unexplained_loss', 'device_offline'],
+  manager: ['low_stock', 'out_of_stock', 'forecast_stockout', 'unexplained_loss', 'device_offline', 'model_drift'],
   bartender: ['out_of_stock'],
-  technician: ['device_offline', 'camera_stale', 'outbox_backlog'],
+  technician: ['device_offline', 'camera_stale', 'outbox_backlog', 'model_drift'],
 };
 
 export interface Route {

@@ -121,9 +121,13 @@ export class NotificationSettingsRepository {
     return rows;
   }
 
-  async venueExists(orgId: string, venueId: string): Promise<boolean> {
-    const { rows } = await this.db.query('SELECT 1 FROM venues WHERE org_id = $1 AND id = $2', [orgId, venueId]);
-    return rows.length > 0;
+  /** The venue's country and time zone (phone numbers are read in its country); undefined: no such venue. */
+  async venuePlace(orgId: string, venueId: string): Promise<{ country: string | null; timezone: string } | undefined> {
+    const { rows } = await this.db.query<{ country: string | null; timezone: string }>(
+      'SELECT country, timezone FROM venues WHERE org_id = $1 AND id = $2',
+      [orgId, venueId],
+    );
+    return rows[0];
   }
 
   async venueTimezone(orgId: string, venueId: string): Promise<string> {

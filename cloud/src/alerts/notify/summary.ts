@@ -12,6 +12,7 @@ const LABEL: Record<string, string> = {
   device_offline: 'device offline',
   camera_stale: 'camera stale',
   outbox_backlog: 'upload backlog',
+  model_drift: 'camera counts drifting',
 };
 
 export function summaryText(venue: string, s: { open: Record<string, number>; raised: number; resolved: number }): string {

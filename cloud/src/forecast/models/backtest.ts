@@ -5,6 +5,8 @@ export interface BacktestRun {
   model: Model;
   /** forecast minus actual, each step of each origin whose actual is known */
   errors: number[];
+  /** for each error: the period it is of (index into y) and the forecast made for it */
+  steps: { t: number; predicted: number }[];
 }
 
 export interface BacktestOptions {
@@ -35,6 +37,7 @@ export function backtest(y: readonly number[], known: readonly boolean[], model:
   const origins = originsFor(y.length, model, o);
   if (origins.length === 0) return undefined;
   const errors: number[] = [];
+  const steps: BacktestRun['steps'] = [];
   try {
     for (const origin of origins) {
       const f = model.fit(y.slice(0, origin), o.season).predict(o.horizon);
@@ -44,12 +47,13 @@ export function backtest(y: readonly number[], known: readonly boolean[], model:
         if (!known[t]) continue;
         if (!Number.isFinite(p)) return undefined;
         errors.push(p - (y[t] ?? 0));
+        steps.push({ t, predicted: p });
       }
     }
   } catch {
     return undefined;
   }
-  return { model, errors };
+  return { model, errors, steps };
 }
 
 export const runMae = (r: BacktestRun): number => meanAbs(r.errors);

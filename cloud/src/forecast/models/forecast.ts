@@ -2,6 +2,7 @@ import { ets, mstl } from './augurs.js';
 import { backtest, runMae, type BacktestRun } from './backtest.js';
 import { conformalQuantile, naiveScale } from './metrics.js';
 import { dateOf, dayNumber, fillUnknown, prepareSeries, type RawPoint } from './series.js';
+import { backtestGain, effectsOf, factorOn, fitRegressors, scaled, type RegressorDays } from './regressors.js';
 import { croston, mean, naive, seasonalNaive, tsb } from './simple.js';
 import type { BacktestScore, ForecastPoint, Freq, Model, SeriesForecast } from './types.js';
 
@@ -12,6 +13,8 @@ export interface ForecastOptions {
   origins?: number;
   /** the candidates (default: every model that suits the history) */
   models?: readonly Model[];
+  /** weather and events per date over the history and the horizon (daily series only) */
+  regressors?: RegressorDays;
 }
 
 export const ALL_MODELS: readonly Model[] = [seasonalNaive, naive, ets, mstl, croston, tsb];
@@ -73,7 +76,13 @@ export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions):
           ? 'no day of known demand: forecast zero'
           : 'no sales in the history: forecast zero',
     );
-    return { points: bounded(lastDay, step, new Array<number>(o.horizon).fill(0), 0, 0), model: 'mean', reasons, backtest: [] };
+    return {
+      points: bounded(lastDay, step, new Array<number>(o.horizon).fill(0), 0, 0),
+      model: 'mean',
+      reasons,
+      backtest: [],
+      regressors: [],
+    };
   }
 
   const zeros = y.filter((v) => v === 0).length / n;
@@ -104,12 +113,9 @@ export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions):
     }
     const abs = r.errors.map(Math.abs);
     if (abs.length < MIN_ERRORS) reasons.push(`only ${abs.length} backtest errors: the bounds are the widest seen`);
-    return {
-      points: bounded(lastDay, step, means, conformalQuantile(abs, 0.8), conformalQuantile(abs, 0.95)),
-      model: r.model.name,
-      reasons,
-      backtest: scores,
-    };
+    const points = bounded(lastDay, step, means, conformalQuantile(abs, 0.8), conformalQuantile(abs, 0.95));
+    const effects = o.regressors ? withRegressors(y, known, dayNumber(prepared.start), o, r, points, reasons, zeros) : [];
+    return { points, model: r.model.name, reasons, backtest: scores, regressors: effects };
   }
   return shortHistory(y, lastDay, step, season, o.horizon, reasons);
 }
@@ -128,6 +134,54 @@ function rank(runs: readonly BacktestRun[], scores: readonly BacktestScore[]): {
   return [def, ...order.filter((x) => x !== def)];
 }
 
+/**
+ * Scales the points by the weather and event effects, in place, when effects learnt before
+ * the backtest improve it; says in reasons what was used, or why nothing was.
+ */
+function withRegressors(
+  y: readonly number[],
+  known: readonly boolean[],
+  startDay: number,
+  o: ForecastOptions,
+  run: BacktestRun,
+  points: ForecastPoint[],
+  reasons: string[],
+  zeroShare: number,
+) {
+  const days = o.regressors ?? {};
+  if (o.freq !== 'D' || zeroShare >= INTERMITTENT) {
+    // An intermittent seller's few sales days cannot tell an event's lift from chance.
+    reasons.push(`weather and events are used on daily series of regular sellers only: not used`);
+    return [];
+  }
+  const firstOrigin = Math.min(...run.steps.map((s) => s.t));
+  const before = fitRegressors(y, known, startDay, days, firstOrigin);
+  const gain = before && backtestGain(before, y, startDay, days, run.steps);
+  const fit = gain?.better ? fitRegressors(y, known, startDay, days) : undefined;
+  if (!before || !fit) {
+    reasons.push(
+      before
+        ? 'weather and events did not improve the backtest: not used'
+        : 'too little history with weather or events to learn their effect: not used',
+    );
+    return [];
+  }
+  for (const p of points) {
+    const f = factorOn(fit, days[p.date]);
+    const [mean, down80, up80, down95, up95] = [p.mean, p.mean - p.lo80, p.hi80 - p.mean, p.mean - p.lo95, p.hi95 - p.mean];
+    p.mean = scaled(mean, f);
+    [p.lo80, p.hi80, p.lo95, p.hi95] = [
+      Math.max(0, p.mean - down80 * f),
+      p.mean + up80 * f,
+      Math.max(0, p.mean - down95 * f),
+      p.mean + up95 * f,
+    ];
+  }
+  const effects = effectsOf(fit);
+  reasons.push(`weather and events used (${effects.map((e) => `${e.name} ×${e.factor}`).join(', ')})`);
+  return effects;
+}
+
 /** Too short to backtest: the recent mean (or last season) with wide normal bounds. */
 function shortHistory(
   y: readonly number[],
@@ -144,5 +198,11 @@ function shortHistory(
   // doubled normal bounds, and never narrower than the mean itself: a guess, and shown as one
   const spread = Math.max(sd, avg);
   reasons.push(`history of ${y.length} period(s) is too short to backtest: ${model.name} with wide bounds`);
-  return { points: bounded(lastDay, step, means, 2 * 1.2816 * spread, 2 * 1.96 * spread), model: model.name, reasons, backtest: [] };
+  return {
+    points: bounded(lastDay, step, means, 2 * 1.2816 * spread, 2 * 1.96 * spread),
+    model: model.name,
+    reasons,
+    backtest: [],
+    regressors: [],
+  };
 }

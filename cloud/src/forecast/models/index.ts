@@ -5,3 +5,4 @@ export { naiveScale, conformalQuantile, meanAbs } from './metrics.js';
 export { naive, seasonalNaive, mean, croston, tsb, crostonForecast, tsbForecast } from './simple.js';
 export { ets, mstl } from './augurs.js';
 export type { BacktestScore, ForecastPoint, Freq, Model, ModelName, SeriesForecast } from './types.js';
+export { fitRegressors, factorOn, type RegressorDays, type RegressorEffect, type RegressorName } from './regressors.js';

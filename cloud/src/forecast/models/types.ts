@@ -1,3 +1,5 @@
+import type { RegressorEffect } from './regressors.js';
+
 /** D: one value a day; W: one value a week. */
 export type Freq = 'D' | 'W';
 
@@ -47,4 +49,6 @@ export interface SeriesForecast {
   reasons: string[];
   /** the backtest of each candidate; empty when the history was too short to backtest */
   backtest: BacktestScore[];
+  /** the weather and event effects the forecast was scaled by; empty when none was used */
+  regressors: RegressorEffect[];
 }

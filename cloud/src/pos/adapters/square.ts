@@ -1,14 +1,14 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { badRequest, unauthorized } from '../../errors.js';
+import { badRequest } from '../../errors.js';
 import type { AdapterContext, PosAdapter, PosLine, PosOrder, WebhookEvent, WebhookRequest } from './types.js';
 import type { PosSecrets } from '../secrets.js';
+import { checkSignature, headerValue, hmacBase64, webhookKey } from './signing.js';
 
 export const SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
 
 /** Square's documented scheme: base64(HMAC-SHA256(signature key, notification URL + raw body)). */
 export function squareSignature(key: string, notificationUrl: string, rawBody: Buffer): string {
-  return createHmac('sha256', key).update(notificationUrl, 'utf8').update(rawBody).digest('base64');
+  return hmacBase64(key, notificationUrl, rawBody);
 }
 
 const money = z.object({ amount: z.number().int().optional() }).partial().optional();
@@ -83,15 +83,12 @@ export function squareOrder(raw: unknown): PosOrder {
 
 export class SquareAdapter implements PosAdapter {
   readonly provider = 'square' as const;
+  readonly requires = { secrets: ['accessToken' as const, 'webhookSignatureKey' as const] };
   constructor(private readonly api: { baseUrl: string; version: string }) {}
 
   verifyWebhook(req: WebhookRequest, secrets: PosSecrets): void {
-    const given = req.headers[SIGNATURE_HEADER];
-    if (typeof given !== 'string' || !given) throw unauthorized(`missing ${SIGNATURE_HEADER}`);
-    if (!secrets.webhookSignatureKey) throw unauthorized('this connection has no webhook signature key');
-    const expected = Buffer.from(squareSignature(secrets.webhookSignatureKey, req.notificationUrl, req.rawBody));
-    const got = Buffer.from(given);
-    if (got.length !== expected.length || !timingSafeEqual(got, expected)) throw unauthorized('webhook signature does not match');
+    const key = webhookKey(secrets.webhookSignatureKey);
+    checkSignature(headerValue(req.headers, SIGNATURE_HEADER), squareSignature(key, req.notificationUrl, req.rawBody), SIGNATURE_HEADER);
   }
 
   readEvent(body: unknown): WebhookEvent {
@@ -106,6 +103,7 @@ export class SquareAdapter implements PosAdapter {
       type: e.data.type,
       providerLocationId: str(inner?.['location_id']) ?? null,
       orderIds: ORDER_EVENTS.has(e.data.type) && orderId ? [orderId] : [],
+      orders: [],
     };
   }
 

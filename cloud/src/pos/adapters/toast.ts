@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { badRequest, unauthorized } from '../../errors.js';
+import type { PosSecrets } from '../secrets.js';
+import { checkSignature, headerValue, hmacBase64, webhookKey } from './signing.js';
+import { toastOrder } from './toast-order.js';
+import type { AdapterContext, PosAdapter, PosOrder, WebhookEvent, WebhookRequest } from './types.js';
+
+export const TOAST_SIGNATURE_HEADER = 'Toast-Signature';
+export const TOAST_TIMESTAMP_HEADER = 'Toast-Timestamp';
+
+/**
+ * Toast's message signing, as its developer guide documents it ("Message signing",
+ * https://doc.toasttab.com/doc/devguide/apiMessageSigning.html): the body and the timestamp
+ * of the message concatenated into one string (body first), HMAC-SHA256 with the webhook
+ * subscription's secret key, base64, sent in the Toast-Signature header.
+ */
+export function toastSignature(secret: string, rawBody: Buffer, timestamp: string): string {
+  return hmacBase64(secret, rawBody, timestamp);
+}
+
+/**
+ * Which timestamp: the guide says "the timestamp of the message" without naming a header, and
+ * its header list (https://doc.toasttab.com/doc/devguide/apiHttpHeaders.html) has no
+ * Toast-Timestamp; the message data schema (apiMessageDataSchema.html) has a `timestamp` field
+ * (ISO 8601, UTC). So a Toast-Timestamp header is used when sent, and the message's own
+ * `timestamp` otherwise; either way it must match the signature and be recent.
+ */
+function messageTimestamp(req: WebhookRequest): string | undefined {
+  const sent = headerValue(req.headers, TOAST_TIMESTAMP_HEADER);
+  if (sent) return sent;
+  try {
+    const t = (JSON.parse(req.rawBody.toString('utf8')) as { timestamp?: unknown }).timestamp;
+    return typeof t === 'string' && t ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Epoch milliseconds of an ISO 8601 time or of epoch seconds/milliseconds. */
+function toastTime(v: string): number | undefined {
+  if (/^\d{1,16}$/.test(v)) return Number(v) >= 1e12 ? Number(v) : Number(v) * 1000;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+const event = z.object({
+  guid: z.string().min(1),
+  eventType: z.string().min(1),
+  details: z.object({ restaurantGuid: z.string().optional(), order: z.unknown().optional() }).passthrough().optional(),
+});
+const ORDER_EVENTS = new Set(['order_updated', 'channel_order_updated']);
+const loginAnswer = z.object({ token: z.object({ accessToken: z.string().min(1), expiresIn: z.number().positive().default(3600) }) });
+const PAGE_SIZE = 100; // the most ordersBulk returns a page
+const MAX_PAGES = 500;
+
+export interface ToastOptions {
+  /** the Toast API host a connection's client is issued for (Toast gives it when access is granted) */
+  baseUrl: string;
+  /** how far a message's timestamp may be from now before it is refused as stale */
+  toleranceSeconds: number;
+  /** the HTTP client; a test hands in one aimed at its own server */
+  http?: typeof fetch;
+  now?: () => number;
+}
+
+/**
+ * Toast: signed order_updated webhooks that carry the whole order (nothing to fetch), the
+ * orders API for one order or a business day's (a back-fill), behind an OAuth 2
+ * client-credentials token from Toast's authentication API.
+ */
+export class ToastAdapter implements PosAdapter {
+  readonly provider = 'toast' as const;
+  readonly requires = {
+    secrets: ['clientId' as const, 'clientSecret' as const, 'webhookSignatureKey' as const],
+    providerLocationId: "the restaurant's GUID: Toast scopes every API call by it (Toast-Restaurant-External-ID)",
+  };
+  private readonly http: typeof fetch;
+  private readonly now: () => number;
+  private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
+
+  constructor(private readonly o: ToastOptions) {
+    this.http = o.http ?? fetch;
+    this.now = o.now ?? Date.now;
+  }
+
+  verifyWebhook(req: WebhookRequest, secrets: PosSecrets): void {
+    const key = webhookKey(secrets.webhookSignatureKey);
+    const given = headerValue(req.headers, TOAST_SIGNATURE_HEADER);
+    if (!given) throw unauthorized(`missing ${TOAST_SIGNATURE_HEADER} header`);
+    const ts = messageTimestamp(req);
+    if (!ts) throw unauthorized(`missing ${TOAST_TIMESTAMP_HEADER} header (and the message has no timestamp)`);
+    checkSignature(given, toastSignature(key, req.rawBody, ts), TOAST_SIGNATURE_HEADER);
+    const at = toastTime(ts);
+    if (at === undefined) throw unauthorized(`${TOAST_TIMESTAMP_HEADER} "${ts.slice(0, 40)}" is not a time`);
+    const off = Math.abs(this.now() - at) / 1000;
+    if (off > this.o.toleranceSeconds)
+      throw unauthorized(`stale ${TOAST_TIMESTAMP_HEADER}: ${Math.round(off)} s from now, more than ${this.o.toleranceSeconds} s`);
+  }
+
+  readEvent(body: unknown): WebhookEvent {
+    const e = event.safeParse(body);
+    if (!e.success) throw badRequest(`not a Toast webhook message: ${e.error.issues[0]?.path.join('.') || 'body'}`, 'body');
+    const carried = ORDER_EVENTS.has(e.data.eventType) ? e.data.details?.order : undefined;
+    let orders: PosOrder[] = [];
+    if (carried !== undefined) {
+      try {
+        orders = [toastOrder(carried)];
+      } catch (err) {
+        const issue = err instanceof z.ZodError ? err.issues[0]?.path.join('.') : undefined;
+        throw badRequest(`the order in this Toast message cannot be read${issue ? `: details.order.${issue}` : ''}`, 'body');
+      }
+    }
+    return {
+      eventId: e.data.guid,
+      type: e.data.eventType,
+      providerLocationId: e.data.details?.restaurantGuid ?? null,
+      orderIds: [],
+      orders,
+    };
+  }
+
+  /** GET /orders/v2/orders/{guid} (Toast's orders API, ordersGuidGet). */
+  async fetchOrder(orderId: string, ctx: AdapterContext): Promise<PosOrder> {
+    const res = await this.get(`/orders/v2/orders/${encodeURIComponent(orderId)}`, ctx);
+    if (!res.ok) throw new Error(`Toast orders API answered ${res.status} for order ${orderId}`);
+    return toastOrder(await res.json());
+  }
+
+  /** GET /orders/v2/ordersBulk?businessDate= page by page (ordersBulkGet: pageSize at most 100, page from 1). */
+  async fetchDay(businessDate: string, ctx: AdapterContext): Promise<PosOrder[]> {
+    const orders: PosOrder[] = [];
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const q = new URLSearchParams({ businessDate, pageSize: String(PAGE_SIZE), page: String(page) });
+      const res = await this.get(`/orders/v2/ordersBulk?${q}`, ctx);
+      if (!res.ok) throw new Error(`Toast orders API answered ${res.status} for business date ${businessDate}, page ${page}`);
+      const batch = z.array(z.unknown()).parse(await res.json());
+      for (const o of batch) orders.push(toastOrder(o));
+      if (batch.length < PAGE_SIZE) return orders;
+    }
+    throw new Error(`Toast returned more than ${MAX_PAGES} pages of orders for ${businessDate}`);
+  }
+
+  /** A GET scoped to the connection's restaurant; a token Toast no longer accepts is renewed once. */
+  private async get(path: string, ctx: AdapterContext): Promise<Response> {
+    if (!ctx.providerLocationId) throw new Error('this Toast connection has no restaurant GUID (providerLocationId)');
+    const signal = ctx.signal ?? AbortSignal.timeout(30_000);
+    for (const renew of [false, true]) {
+      const token = await this.token(ctx.secrets, signal, renew);
+      const res = await this.http(`${this.o.baseUrl.replace(/\/$/, '')}${path}`, {
+        headers: { authorization: `Bearer ${token}`, 'toast-restaurant-external-id': ctx.providerLocationId, accept: 'application/json' },
+        signal,
+      });
+      if (res.status !== 401 || renew) return res;
+      await res.body?.cancel();
+    }
+    throw new Error('unreachable');
+  }
+
+  /** POST /authentication/v1/authentication/login (client credentials, TOAST_MACHINE_CLIENT); kept until a minute before it expires. */
+  private async token(s: PosSecrets, signal: AbortSignal, renew: boolean): Promise<string> {
+    if (!s.clientId || !s.clientSecret) throw new Error('this Toast connection has no API client id and secret');
+    const key = createHash('sha256').update(`${s.clientId}\u0000${s.clientSecret}`).digest('base64url');
+    const held = this.tokens.get(key);
+    if (held && !renew && held.expiresAt > this.now() + 60_000) return held.token;
+    const res = await this.http(`${this.o.baseUrl.replace(/\/$/, '')}/authentication/v1/authentication/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ clientId: s.clientId, clientSecret: s.clientSecret, userAccessType: 'TOAST_MACHINE_CLIENT' }),
+      signal,
+    });
+    if (!res.ok) throw new Error(`Toast authentication answered ${res.status}: check the connection's client id and secret`);
+    const answer = loginAnswer.safeParse(await res.json());
+    if (!answer.success) throw new Error('Toast authentication answered without a token');
+    this.tokens.set(key, { token: answer.data.token.accessToken, expiresAt: this.now() + answer.data.token.expiresIn * 1000 });
+    return answer.data.token.accessToken;
+  }
+}

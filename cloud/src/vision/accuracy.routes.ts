@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { visionAccuracy } from '@smartstock/api';
+import { actor } from '../plugins/http.js';
+import type { AccuracyService } from './accuracy.service.js';
+
+/** /api/v1/vision/accuracy: is the shelf model getting better or worse at each venue. */
+export async function accuracyRoutes(app: FastifyInstance, o: { accuracy: AccuracyService }): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/vision/accuracy',
+    {
+      onRequest: app.authorize('owner', 'manager'),
+      schema: {
+        tags: ['vision'],
+        summary: 'The vision model judged by the corrections people made: per venue and model version, day by day',
+        description:
+          "Days are the venue's local days, from..to inclusive (default: the 30 days up to today, at most 366). " +
+          'Confirmed: the person counted what the model counted; the count error is the mean absolute difference in bottles; ' +
+          'the fill error pairs bottles left to right where the person gave fills and kept the count.',
+        querystring: z.object({
+          from: z.iso.date().optional(),
+          to: z.iso.date().optional(),
+          venueId: z.uuid().optional(),
+        }),
+        response: { 200: visionAccuracy },
+      },
+    },
+    (req) => o.accuracy.accuracy(actor(req).orgId, req.query),
+  );
+}

@@ -1,0 +1,193 @@
+/**
+ * What the fleet bench reads, all in this process so every instant is on one clock
+ * (performance.timeOrigin + now, which the device process shares to the sub-millisecond):
+ * - commits: LISTEN on the live channel (PostgreSQL delivers a NOTIFY at commit); each observation
+ *   event is read back for its size and its observations' `at`, the instant the device published;
+ * - dashboards: WebSockets on /api/v1/live, each message's arrival against its event's commit;
+ * - CPU and memory of processes, from /proc.
+ */
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import WebSocket from 'ws';
+
+export const wall = () => performance.timeOrigin + performance.now();
+const LIVE_CHANNEL = 'smartstock_live';
+
+export interface Commit {
+  at: number;
+  obs: number;
+  publishedAt: number;
+}
+
+export class CommitWatch {
+  readonly commits = new Map<number, Commit>();
+  private seen = new Map<number, number>();
+  private pending: number[] = [];
+  private reading: Promise<void> | undefined;
+  private constructor(
+    private readonly listen: pg.Client,
+    private readonly read: pg.Client,
+  ) {}
+
+  static async start(url: string): Promise<CommitWatch> {
+    const listen = new pg.Client({ connectionString: url });
+    const read = new pg.Client({ connectionString: url });
+    await Promise.all([listen.connect(), read.connect()]);
+    const w = new CommitWatch(listen, read);
+    listen.on('notification', (n) => {
+      const at = wall();
+      // one id or several, comma-separated, as LiveHub reads them
+      for (const id of (n.payload ?? '').split(',').map(Number)) {
+        w.seen.set(id, at);
+        w.pending.push(id);
+      }
+      w.reading ??= w
+        .drain()
+        .catch((e: Error) => void process.stderr.write(`commit watch: ${e.message}\n`))
+        .finally(() => (w.reading = undefined));
+    });
+    await listen.query(`LISTEN ${LIVE_CHANNEL}`);
+    return w;
+  }
+
+  /** When the commit carrying live event `id` was announced here. */
+  committedAt = (id: number) => this.seen.get(id);
+
+  private async drain(): Promise<void> {
+    while (this.pending.length) {
+      const ids = this.pending.splice(0, 2000);
+      const { rows } = await this.read.query<{ id: string; n: number; at: string }>(
+        `SELECT id, jsonb_array_length(data->'observations') AS n, data->'observations'->0->>'at' AS at
+         FROM live_events WHERE id = ANY($1::bigint[]) AND type = 'observation'`,
+        [ids],
+      );
+      for (const r of rows) this.commits.set(Number(r.id), { at: this.seen.get(Number(r.id))!, obs: r.n, publishedAt: Date.parse(r.at) });
+    }
+  }
+
+  /** Waits until the events announced so far are read back. */
+  async settle(): Promise<void> {
+    while (this.reading || this.pending.length) await (this.reading ?? new Promise((r) => setTimeout(r, 10)));
+  }
+
+  /** Observations committed (new rows) since `from`. */
+  observationsSince(from: number): { obs: number; lastAt: number } {
+    let obs = 0;
+    let lastAt = 0;
+    for (const c of this.commits.values())
+      if (c.at >= from) {
+        obs += c.obs;
+        lastAt = Math.max(lastAt, c.at);
+      }
+    return { obs, lastAt };
+  }
+
+  async stop(): Promise<void> {
+    await this.settle();
+    await Promise.all([this.listen.end(), this.read.end()]);
+  }
+}
+
+/** `count` dashboards signed in as the owner, each watching one venue, spread over the cloud instances. */
+export class Dashboards {
+  /** [cursor, arrival] of every message every dashboard received */
+  readonly arrivals: [number, number][] = [];
+  private sockets: WebSocket[] = [];
+
+  async open(baseUrls: string[], token: string, venueIds: string[], count: number): Promise<void> {
+    const opening: Promise<void>[] = [];
+    for (let i = 0; i < count; i++) {
+      const base = baseUrls[i % baseUrls.length]!.replace(/^http/, 'ws');
+      const ws = new WebSocket(`${base}/api/v1/live?venueId=${venueIds[i % venueIds.length]}`, ['smartstock.v1', `bearer.${token}`]);
+      ws.on('message', (m: Buffer) => {
+        const at = wall();
+        const cursor = /"cursor":(\d+)/.exec(m.toString('utf8', 0, 64));
+        if (cursor) this.arrivals.push([Number(cursor[1]), at]);
+      });
+      this.sockets.push(ws);
+      opening.push(
+        new Promise((res, rej) => {
+          ws.once('open', () => res());
+          ws.once('error', rej);
+        }),
+      );
+      if (opening.length % 50 === 0) await Promise.all(opening.slice(-50));
+    }
+    await Promise.all(opening);
+  }
+
+  get open_(): number {
+    return this.sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
+  }
+
+  close(): void {
+    for (const s of this.sockets) s.terminate();
+  }
+}
+
+/** CPU (% of one core) and memory (MiB) of a set of processes between two samples. */
+export interface Usage {
+  cpuPct: number;
+  rssMiB: number;
+}
+
+const CLK_TCK = 100;
+function ticks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]); // utime, stime
+  } catch {
+    return undefined;
+  }
+}
+/** Proportional set size where readable (shared buffers are not counted once per backend), else RSS. */
+function memKiB(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {
+    /* fall through */
+  }
+  try {
+    return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** The processes of one role (a broker, the clouds, PostgreSQL's backends), sampled at start and end of a phase. */
+export class ProcWatch {
+  private start = new Map<number, number>();
+  private t0 = 0;
+  private peakKiB = 0;
+  private timer: NodeJS.Timeout | undefined;
+  constructor(private readonly pids: () => Promise<number[]> | number[]) {}
+
+  async begin(): Promise<void> {
+    this.start.clear();
+    for (const p of await this.pids()) this.start.set(p, ticks(p) ?? 0);
+    this.t0 = wall();
+    this.peakKiB = 0;
+    const sample = async () => {
+      const kib = (await this.pids()).reduce((a, p) => a + memKiB(p), 0);
+      this.peakKiB = Math.max(this.peakKiB, kib);
+    };
+    await sample();
+    this.timer = setInterval(() => void sample(), 2000);
+  }
+
+  end(): Usage {
+    clearInterval(this.timer);
+    let used = 0;
+    for (const [p, t] of this.start) {
+      const now = ticks(p);
+      if (now !== undefined) used += now - t;
+    }
+    const secs = (wall() - this.t0) / 1000;
+    return { cpuPct: (used / CLK_TCK / secs) * 100, rssMiB: this.peakKiB / 1024 };
+  }
+}
+
+export const pct = (xs: number[], p: number) =>
+  xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN;

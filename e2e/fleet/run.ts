@@ -1,0 +1,234 @@
+/**
+ * `npm run bench:fleet [-- --devices 1000 --dashboards 500 --rows mosquitto-2,mosquitto-1,aedes
+ *   --burst 8 --seconds 20]`: a fleet of edge boxes with real certificates against real brokers and
+ * cloud processes on PostgreSQL (BENCH_DATABASE_URL, default the machine's; a fresh database a row).
+ * For each row: sustained observations/s (a burst of every device's heartbeats, published → last
+ * commit), then at half that rate p50/p99 publish → committed and p99 commit → dashboard WebSocket
+ * with `dashboards` sockets open, and CPU and memory of the broker, the clouds and PostgreSQL's
+ * backends; the bare UNNEST ceiling of the same run and the ratio. Prints, writes
+ * bench-results/fleet.json, asserts nothing. Everything on loopback; every wait is bounded.
+ */
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import type { ChildCommand, ChildEvent } from './devices-child.js';
+import { fleetLayout, slotCount } from './layout.js';
+import { unnestCeiling } from './ceiling.js';
+import { CommitWatch, Dashboards, ProcWatch, pct, wall, type Usage } from './measure.js';
+import { createFleetDb, OWNER } from './seed.js';
+import { startRowStack, type BrokerKind } from './stack.js';
+
+const COMMAND = 'npm run bench:fleet';
+const { values: a } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '1000' },
+    dashboards: { type: 'string', default: '500' },
+    rows: { type: 'string', default: 'mosquitto-2,mosquitto-1,aedes' },
+    burst: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '20' },
+    'ceiling-seconds': { type: 'string', default: '5' },
+  },
+});
+const N = Number(a.devices);
+const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const run = randomBytes(3).toString('hex');
+const fleet = fleetLayout(N);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (s: string) => process.stdout.write(`[fleet ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+log(`${N} devices, ${fleet.reduce((n, d) => n + d.cameras.length, 0)} cameras, ${fleet.reduce((n, d) => n + slotCount(d), 0)} slots`);
+
+/** The devices' process, driven one command at a time. */
+function devices() {
+  const child = fork(new URL('./devices-child.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const waiting: ((e: ChildEvent) => void)[] = [];
+  child.on('message', (e: ChildEvent) => {
+    if (e.ev === 'error') throw new Error(`devices: ${e.message}`);
+    waiting.shift()?.(e);
+  });
+  return {
+    pid: child.pid!,
+    ask: <E extends ChildEvent>(c: ChildCommand, timeoutMs: number) =>
+      new Promise<E>((res, rej) => {
+        const t = setTimeout(() => rej(new Error(`devices did not answer ${c.cmd} within ${timeoutMs} ms`)), timeoutMs);
+        waiting.push((e) => (clearTimeout(t), res(e as E)));
+        child.send(c);
+      }),
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
+/** Waits (bounded) until `want` observations have committed since `from`, or nothing more arrives for `idleMs`. */
+async function committed(watch: CommitWatch, from: number, want: number, idleMs = 20_000) {
+  let last = -1;
+  let since = performance.now();
+  for (;;) {
+    await watch.settle();
+    const got = watch.observationsSince(from);
+    if (got.obs >= want) return got;
+    if (got.obs !== last) [last, since] = [got.obs, performance.now()];
+    else if (performance.now() - since > idleMs) return got;
+    await sleep(200);
+  }
+}
+
+interface RowResult {
+  row: string;
+  sustained: number;
+  lost: number;
+  p50: number;
+  p99: number;
+  ws99: number;
+  wsMessages: number;
+  paced: number;
+  wills: string;
+  usage: Record<'broker' | 'cloud' | 'postgres' | 'devices', Usage>;
+}
+
+async function runRow(row: string): Promise<RowResult> {
+  const [broker, n] = row.split('-') as [BrokerKind, string?];
+  const db = await createFleetDb(serverUrl, `ss_fleet_${run}_${row.replace('-', '_')}`, fleet);
+  const stack = await startRowStack(broker, Number(n ?? 1), db.url, run);
+  const dev = devices();
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  const watch = await CommitWatch.start(db.url);
+  const dash = new Dashboards();
+  try {
+    const login = await fetch(`${stack.clouds[0]!.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(OWNER),
+    });
+    const token = ((await login.json()) as { accessToken: string }).accessToken;
+    await dash.open(
+      stack.clouds.map((c) => c.url),
+      token,
+      db.venueIds,
+      Number(a.dashboards),
+    );
+    const conn = await dev.ask<Extract<ChildEvent, { ev: 'connected' }>>(
+      { cmd: 'connect', brokerUrl: stack.brokerUrl, protocolVersion: stack.protocolVersion, devices: fleet, statusSeconds: 60 },
+      600_000,
+    );
+    log(`${row}: ${conn.n} devices connected in ${(conn.ms / 1000).toFixed(1)} s, ${dash.open_} dashboards open`);
+    await sleep(3000); // the retained online statuses land
+
+    const procs = {
+      broker: new ProcWatch(() => (stack.brokerPid ? [stack.brokerPid] : [])),
+      cloud: new ProcWatch(() => stack.clouds.map((c) => c.proc.child.pid!)),
+      postgres: new ProcWatch(async () =>
+        (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db.name])).rows.map((r) => r.pid),
+      ),
+      devices: new ProcWatch(() => [dev.pid]),
+    };
+    // sustained: every device drains `burst` camera heartbeats at once
+    for (const p of Object.values(procs)) await p.begin();
+    const burst = await dev.ask<Extract<ChildEvent, { ev: 'published' }>>({ cmd: 'burst', batchesPerDevice: Number(a.burst) }, 600_000);
+    const got = await committed(watch, burst.firstAt, burst.obs);
+    const usage = Object.fromEntries(Object.entries(procs).map(([k, p]) => [k, p.end()])) as RowResult['usage'];
+    const sustained = got.obs / ((got.lastAt - burst.firstAt) / 1000);
+    log(
+      `${row}: burst ${burst.obs} obs in ${burst.batches} batches (${burst.errors} errors), committed ${got.obs}: ${sustained.toFixed(0)} obs/s`,
+    );
+
+    // latency at half the sustained rate, dashboards watching
+    const rate = Math.max(100, Math.round(sustained / 2));
+    const from = wall();
+    const wsFrom = dash.arrivals.length;
+    const paced = await dev.ask<Extract<ChildEvent, { ev: 'published' }>>(
+      { cmd: 'paced', obsPerSecond: rate, seconds: Number(a.seconds) },
+      600_000,
+    );
+    await committed(watch, from, paced.obs);
+    await sleep(2000); // the last pushes reach the sockets
+    const lat: number[] = [];
+    for (const c of watch.commits.values()) if (c.at >= from) for (let i = 0; i < c.obs; i++) lat.push(c.at - c.publishedAt);
+    const ws = dash.arrivals.slice(wsFrom).flatMap(([cursor, at]) => {
+      const c = watch.committedAt(cursor);
+      return c === undefined ? [] : [at - c];
+    });
+    log(`${row}: paced ${paced.obs} obs at ${rate}/s offered, ${ws.length} dashboard messages`);
+
+    // power cuts: the broker publishes the retained will, the cloud marks the device offline
+    const cut = Math.min(10, N);
+    const wills = await dev.ask<Extract<ChildEvent, { ev: 'willsSent' }>>({ cmd: 'wills', count: cut }, 60_000);
+    let offline = 0;
+    for (let i = 0; i < 60 && offline < cut; i++) {
+      await sleep(500);
+      const q = new pg.Client({ connectionString: db.url });
+      await q.connect();
+      offline = (await q.query<{ n: number }>('SELECT count(*)::int AS n FROM devices WHERE id = ANY($1) AND NOT online', [wills.ids]))
+        .rows[0]!.n;
+      await q.end();
+    }
+    return {
+      row: `${broker} × ${stack.clouds.length} cloud${stack.clouds.length > 1 ? 's' : ''}`,
+      sustained,
+      lost: burst.obs - got.obs,
+      p50: pct(lat, 50),
+      p99: pct(lat, 99),
+      ws99: pct(ws, 99),
+      wsMessages: ws.length,
+      paced: rate,
+      wills: `${offline}/${cut}`,
+      usage,
+    };
+  } finally {
+    await dev.ask({ cmd: 'stop' }, 30_000).catch(() => dev.kill());
+    dash.close();
+    await watch.stop().catch(() => undefined);
+    await admin.end();
+    await stack.stop();
+    await db.drop();
+  }
+}
+
+// the ceiling first, on a quiet machine (as quiet as a shared one gets), in a database of its own
+const ceilingDb = await createFleetDb(serverUrl, `ss_fleet_${run}_ceiling`, []);
+const ceiling50 = await unnestCeiling(ceilingDb.url, 50, Number(a['ceiling-seconds']));
+const ceiling = await unnestCeiling(ceilingDb.url, 1000, Number(a['ceiling-seconds']));
+await ceilingDb.drop();
+log(`bare UNNEST ceiling: ${ceiling50.toFixed(0)} rows/s in 50-row batches, ${ceiling.toFixed(0)} in 1,000-row batches`);
+
+const results: RowResult[] = [];
+for (const row of a.rows.split(',')) results.push(await runRow(row.trim()));
+
+const r0 = (v: number) => Math.round(v);
+const r1 = (v: number) => Number(v.toFixed(1));
+interface Row {
+  figure: string;
+  value: number | string;
+  unit?: string;
+  target?: string;
+}
+const rows = (
+  [
+    { figure: `fleet: devices / dashboards`, value: `${N} / ${a.dashboards}` },
+    { figure: 'bare UNNEST insert, 50-row batches', value: r0(ceiling50), unit: 'rows/s' },
+    { figure: 'bare UNNEST insert, 1,000-row batches (ceiling)', value: r0(ceiling), unit: 'rows/s' },
+    ...results.flatMap((r) => [
+      { figure: `${r.row}: sustained ingest`, value: r0(r.sustained), unit: 'obs/s' },
+      { figure: `${r.row}: sustained / ceiling`, value: Number((r.sustained / ceiling).toFixed(2)), unit: 'ratio', target: '≥ 0.25' },
+      { figure: `${r.row}: burst observations not committed`, value: r.lost, unit: 'obs', target: '0' },
+      { figure: `${r.row}: publish → committed p50 at ${r.paced} obs/s`, value: r1(r.p50), unit: 'ms' },
+      { figure: `${r.row}: publish → committed p99 at ${r.paced} obs/s`, value: r1(r.p99), unit: 'ms', target: '≤ 250' },
+      { figure: `${r.row}: commit → dashboard WebSocket p99 (${r.wsMessages} messages)`, value: r1(r.ws99), unit: 'ms', target: '≤ 200' },
+      { figure: `${r.row}: last wills → device offline`, value: r.wills },
+      ...Object.entries(r.usage).map(([k, u]) => ({
+        figure: `${r.row}: ${k} CPU / memory at sustained`,
+        value: `${r0(u.cpuPct)} % / ${r0(u.rssMiB)} MiB`,
+        unit: '% of one core / MiB',
+      })),
+    ]),
+  ] as Row[]
+).map((x) => ({ ...x, command: COMMAND }));
+console.table(
+  Object.fromEntries(rows.map(({ figure, value, unit, target }) => [figure, { value, unit: unit ?? '', target: target ?? '' }])),
+);
+process.stdout.write('Figures from a shared 2-core machine: other work competes for the CPUs, so read them as lower bounds.\n');
+const dir = new URL('../../bench-results/', import.meta.url);
+mkdirSync(dir, { recursive: true });
+writeFileSync(new URL('fleet.json', dir), JSON.stringify({ rows }, null, 2) + '\n');
+process.exit(0);
