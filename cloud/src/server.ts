@@ -21,7 +21,7 @@ import { createIngestLink, DeadLetterService, deadLetterLimit, dispatcher, start
 import { LiveHub } from './live/index.js';
 import { startAlerts } from './alerts/index.js';
 import { CorrectionService, CropMover } from './corrections/index.js';
-import { BlobRetention, createBlobStore, type BlobStore } from './blobs/index.js';
+import { BlobRetention, createBlobStore, deleteOrgBlobs, type BlobStore } from './blobs/index.js';
 import { AccuracyService, VisionRunner, VisionService } from './vision/index.js';
 import { CalendarService, ForecastRunner, ForecastService, OpenMeteo } from './forecast/index.js';
 import { seedDemo, type DemoSeed } from './seed/index.js';
@@ -247,6 +247,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
         signupOpen: config.orgs.signupOpen,
         deletionGraceDays: config.orgs.deletionGraceDays,
         exports,
+        deleteFiles: (id) => deleteOrgBlobs(blobs, id),
       });
       const oidc = new OidcService({
         db,

@@ -22,6 +22,8 @@ export interface OrgServiceDeps {
   signupOpen: boolean;
   deletionGraceDays: number;
   invitations: InvitationService;
+  /** the organisation's files in object storage (blobs' deleteOrgBlobs), removed before its rows */
+  deleteFiles?: (orgId: string) => Promise<number>;
   /** its finished exports are pruned with the deletions */
   exports?: ExportService;
 }
@@ -164,6 +166,8 @@ export class OrgService {
   async deleteDue(): Promise<number> {
     let n = 0;
     for (const orgId of await new OrgRepository(this.d.db).dueForDeletion()) {
+      // files first: a failure leaves the rows, and the next run tries again (deleting files twice is harmless)
+      const files = (await this.d.deleteFiles?.(orgId)) ?? 0;
       const gone = await this.d.db.transaction(async (tx) => {
         const deleted = await new OrgRepository(tx).deleteOrganisation(orgId);
         // every instance forgets it: its members' tokens are refused at once, not when they expire
@@ -173,7 +177,7 @@ export class OrgService {
       if (gone) {
         this.status.forget(orgId);
         n++;
-        this.d.logger.info({ orgId }, 'organisation deleted after its grace period');
+        this.d.logger.info({ orgId, files }, 'organisation deleted after its grace period');
       }
     }
     return n;

@@ -3,6 +3,7 @@ import { build, OWNER, type TestCloud } from '../support/cloud.js';
 import { TOPICS } from '@smartstock/protocol';
 import { makeOnlineStatus } from '@smartstock/protocol/testing';
 import { OrgService } from '../../src/orgs/index.js';
+import { blobKey, deleteOrgBlobs } from '../../src/blobs/index.js';
 import { connectDevice, waitFor } from '../support/device.js';
 
 const OPERATOR = 'ops@smartstock.test';
@@ -121,11 +122,25 @@ describe('organisations: sign-up, operator, suspension, deletion', () => {
     ).toBe(403);
 
     await t.api('POST', '/api/v1/organisation/deletion', { token, body: { confirm: 'Leaving Bars' } });
-    const jobs = new OrgService({ db: t.cloud.db, logger: t.cloud.logger, operators: [], deletionGraceDays: 30 } as never);
+    const photo = blobKey(orgId, 'snapshot', ['dev-1'], 'jpg');
+    await t.cloud.blobs.put(photo, Buffer.from('jpeg bytes'), 'image/jpeg');
+    const kept = blobKey(t.demo.orgId, 'snapshot', ['dev-1'], 'jpg');
+    await t.cloud.blobs.put(kept, Buffer.from('jpeg bytes'), 'image/jpeg');
+    const jobs = new OrgService({
+      db: t.cloud.db,
+      logger: t.cloud.logger,
+      operators: [],
+      deletionGraceDays: 30,
+      deleteFiles: (id: string) => deleteOrgBlobs(t.cloud.blobs, id),
+    } as never);
     expect(await jobs.deleteDue()).toBe(0);
     // the grace period passes
     await t.cloud.db.query(`UPDATE organisations SET deletion_due_at = now() - interval '1 minute' WHERE id = $1`, [orgId]);
     expect(await jobs.deleteDue()).toBe(1);
+    expect(await t.cloud.blobs.get(photo)).toBeUndefined();
+    const still = await t.cloud.blobs.get(kept);
+    expect(still).toBeDefined();
+    still?.body.destroy();
     const left = await rowsOf(t, orgId);
     expect(left).toEqual([]);
     expect((await t.cloud.db.query('SELECT 1 FROM users WHERE email = $1', ['dana@leaving.test'])).rows).toEqual([]);
