@@ -52,6 +52,9 @@ describe('sign-up and invitations in the dashboard', () => {
     expect(me.body.name).toBe(FOUNDER.organisation);
     expect(me.body.id).not.toBe(s.demo.orgId);
     await shot(page, 'signup-done');
+    // signed in, the sign-up page says so instead of making a second organisation
+    await page.goto(`${s.url}/#/signup`);
+    await page.getByText('Sign out first to create another organisation').waitFor();
 
     // the owner invites a manager by link
     await page.goto(`${s.url}/#/people`);
