@@ -25,6 +25,7 @@ export * from './orders.js';
 export * from './forecast.js';
 export * from './pos.js';
 export * from './variance.js';
+export * from './orgs.js';
 export * from './live.js';
 
 /** A schema's shape on the wire, as the browser parses it from JSON (timestamps are strings). */

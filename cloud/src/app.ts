@@ -34,6 +34,8 @@ import { ordersModule, type OrderService, type SuggestionService } from './order
 import { recipesModule, type RecipeService } from './recipes/index.js';
 import { posModule, type CsvImportService, type PosService } from './pos/index.js';
 import { varianceModule, type VarianceService } from './variance/index.js';
+import { oidcModule, type OidcService } from './oidc/index.js';
+import { orgsModule, type ExportService, type InvitationService, type OrgService } from './orgs/index.js';
 import { blobsModule, type BlobStore } from './blobs/index.js';
 import { auditModule, type AuditService } from './audit/index.js';
 import { metricsPlugin, type CloudMetrics } from './metrics/index.js';
@@ -62,6 +64,8 @@ export interface ApiModules {
   pos?: { pos: PosService; csv: CsvImportService } | undefined;
   variance?: VarianceService | undefined;
   deadLetters?: DeadLetterService | undefined;
+  orgs?: { orgs: OrgService; invitations: InvitationService; exports: ExportService } | undefined;
+  oidc?: OidcService | undefined;
   /** object storage: GET /blobs/<key> */
   blobs?: BlobStore | undefined;
   accuracy?: AccuracyService | undefined;
@@ -122,6 +126,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // asked only for a token issued on a one-time password, by which time the modules exist
     mustChangePassword: (userId) => m.users.mustChangePassword(userId),
     roleOf: (orgId, userId) => m.users.roles.roleOf(orgId, userId),
+    // a suspended organisation's members are refused on every request, not only at their next sign-in
+    orgRefusal: async (orgId) => m.orgs?.orgs.status.refusal(orgId),
   });
   // answers the live protocol only, never echoing the bearer.<token> a client offers beside it
   await app.register(websocket, {
@@ -159,6 +165,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.pos) await api.register(posModule, m.pos);
       if (m.variance) await api.register(varianceModule, { variance: m.variance });
       if (m.deadLetters) await api.register(deadLettersModule, { deadLetters: m.deadLetters });
+      if (m.orgs) await api.register(orgsModule, { ...m.orgs, signupRateLimit: deps.config.auth.loginRateLimit });
+      if (m.oidc) await api.register(oidcModule, { oidc: m.oidc, rateLimit: deps.config.auth.loginRateLimit });
       if (m.blobs) await api.register(blobsModule, { blobs: m.blobs, signedUrlSeconds: deps.config.blobs.s3.signedUrlSeconds });
       if (m.audit) await api.register(auditModule, { audit: m.audit });
     },

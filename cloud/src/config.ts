@@ -145,6 +145,34 @@ export const cloudConfigSchema = z
         .default(5)
         .describe('before the first retry of an order fetch from a POS API that failed; doubled for each one after'),
     }),
+    orgs: section({
+      operators: z
+        .preprocess(
+          (v) =>
+            typeof v === 'string'
+              ? v
+                  .split(',')
+                  .map((e) => e.trim())
+                  .filter(Boolean)
+              : v,
+          z.array(z.email()),
+        )
+        .default([])
+        .describe("e-mails of this cloud's operators: they list, create and suspend organisations (platform-wide, not a role in one)"),
+      signupOpen: z.boolean().default(true).describe('anyone may sign up a new organisation; false: only operators create them'),
+      invitationTtlHours: z.number().int().min(1).max(720).default(72),
+      deletionGraceDays: z.number().int().min(0).max(365).default(30).describe("an owner's deletion waits this long, cancellable"),
+      exportRetentionDays: z.number().int().min(1).max(90).default(7).describe('a finished export is kept this long for download'),
+      oidcSecretKey: z
+        .string()
+        .refine((k) => Buffer.from(k, 'base64').length === 32 && /^[A-Za-z0-9+/]+=*$/.test(k), 'expected base64 of 32 random bytes')
+        .optional()
+        .describe('AES-256-GCM key for OIDC client secrets at rest, shared by all instances; absent: generated once into dataDir'),
+      publicUrl: z
+        .url({ protocol: /^https?$/ })
+        .optional()
+        .describe("the cloud's public URL for OIDC redirect URIs and invitation links; absent: pos.publicBaseUrl, else the listening URL"),
+    }),
     forecast: section({
       weatherUrl: z
         .url({ protocol: /^https?$/ })
@@ -216,6 +244,10 @@ export const CLOUD_ENV = {
   SMARTSTOCK_POS_SECRET_KEY: 'pos.secretKey',
   PUBLIC_BASE_URL: 'pos.publicBaseUrl',
   SQUARE_API_URL: 'pos.squareApiUrl',
+  SMARTSTOCK_OPERATORS: 'orgs.operators',
+  SMARTSTOCK_SIGNUP_OPEN: 'orgs.signupOpen',
+  SMARTSTOCK_OIDC_SECRET_KEY: 'orgs.oidcSecretKey',
+  SMARTSTOCK_PUBLIC_URL: 'orgs.publicUrl',
   OPEN_METEO_URL: 'forecast.weatherUrl',
   OPEN_METEO_ARCHIVE_URL: 'forecast.weatherArchiveUrl',
   FORECAST_WEATHER: 'forecast.weather',

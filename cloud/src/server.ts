@@ -21,7 +21,7 @@ import { createIngestLink, DeadLetterService, deadLetterLimit, dispatcher, start
 import { LiveHub } from './live/index.js';
 import { startAlerts } from './alerts/index.js';
 import { CorrectionService, CropMover } from './corrections/index.js';
-import { BlobRetention, createBlobStore, type BlobStore } from './blobs/index.js';
+import { BlobRetention, createBlobStore, deleteOrgBlobs, type BlobStore } from './blobs/index.js';
 import { AccuracyService, VisionRunner, VisionService } from './vision/index.js';
 import { CalendarService, ForecastRunner, ForecastService, OpenMeteo } from './forecast/index.js';
 import { seedDemo, type DemoSeed } from './seed/index.js';
@@ -39,6 +39,9 @@ import {
   posSecretKey,
 } from './pos/index.js';
 import { VarianceService } from './variance/index.js';
+import { ExportService, InvitationService, OrgService } from './orgs/index.js';
+import { OidcService } from './oidc/index.js';
+import { SecretBox as Box, secretKey } from './plugins/secret-box.js';
 import { AuditService } from './audit/index.js';
 import { createMetrics } from './metrics/index.js';
 
@@ -180,6 +183,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   );
   const variance = new VarianceService({ db, inventory, alerts: alerts.feed, jobs, logger });
   await variance.registerJobs();
+  const exports = new ExportService(db, jobs, config.orgs.exportRetentionDays);
+  await exports.registerJobs();
   await jobs.start();
   forecast.startNightly();
   variance.start();
@@ -206,6 +211,9 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   await live.start();
   // the app's JWT signer, once buildApp has made it: ownerAccessToken() signs with it
   let signAccessToken: ((p: Principal) => string) | undefined;
+  // built with the auth service (which signs their sessions) once the app's JWT signer exists
+  let orgs: OrgService | undefined;
+  const publicUrl = () => config.orgs.publicUrl ?? config.pos.publicBaseUrl ?? listeningUrl;
   const app = await buildApp({
     db,
     logger,
@@ -213,36 +221,73 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     redis,
     jwtSecret: config.auth.jwtSecret ?? jwtSecretFile(dataDir),
     metrics,
-    modules: (sign) => ({
-      auth: new AuthService({
+    modules: (sign) => {
+      const auth = new AuthService({
         db,
         users,
         signAccessToken: (signAccessToken = sign),
         refreshTtlSeconds: config.auth.refreshTokenTtlDays * 86_400,
-      }),
-      users,
-      venues,
-      inventory,
-      catalogue: new CatalogueService(db),
-      devices,
-      live,
-      alerts: alerts.routeOptions,
-      vision,
-      corrections,
-      jobs,
-      suppliers: new SupplierService(db),
-      orders: { orders, suggestions },
-      forecast,
-      calendar,
-      recipes,
-      pos: { pos, csv: new CsvImportService(db, pos, ledger) },
-      variance,
-      deadLetters: new DeadLetterService(db),
-      blobs,
-      accuracy,
-      audit: new AuditService(db),
-    }),
+        orgRefusal: async (id) => orgs?.status.refusal(id),
+      });
+      const invitations = new InvitationService({
+        db,
+        users,
+        auth,
+        logger,
+        defaultTtlHours: config.orgs.invitationTtlHours,
+        publicBaseUrl: publicUrl,
+      });
+      orgs = new OrgService({
+        db,
+        users,
+        auth,
+        logger,
+        invitations,
+        operators: config.orgs.operators,
+        signupOpen: config.orgs.signupOpen,
+        deletionGraceDays: config.orgs.deletionGraceDays,
+        exports,
+        deleteFiles: (id) => deleteOrgBlobs(blobs, id),
+      });
+      const oidc = new OidcService({
+        db,
+        users,
+        auth,
+        logger: logger.child({ module: 'oidc' }),
+        box: new Box<{ clientSecret: string }>(secretKey(config.orgs.oidcSecretKey, dataDir, 'oidc-secret-key'), 'OIDC client secret'),
+        // the dashboard takes the browser back and posts the query to /auth/oidc/callback
+        redirectUri: () => `${publicUrl().replace(/\/$/, '')}/`,
+      });
+      return {
+        auth,
+        orgs: { orgs, invitations, exports },
+        oidc,
+        users,
+        venues,
+        inventory,
+        catalogue: new CatalogueService(db),
+        devices,
+        live,
+        alerts: alerts.routeOptions,
+        vision,
+        corrections,
+        jobs,
+        suppliers: new SupplierService(db),
+        orders: { orders, suggestions },
+        forecast,
+        calendar,
+        recipes,
+        pos: { pos, csv: new CsvImportService(db, pos, ledger) },
+        variance,
+        deadLetters: new DeadLetterService(db),
+        blobs,
+        accuracy,
+        audit: new AuditService(db),
+      };
+    },
   });
+  await orgs!.start();
+  orgs!.startHousekeeping();
   const url = await app
     .listen({ host: config.http.host, port: config.http.port })
     .catch((e: unknown) => Promise.reject(listenError(e, 'http.port', config.http.host, config.http.port)));
@@ -266,7 +311,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       logger,
     },
     dispatcher(
-      { observations, devices },
+      { observations, devices, orgSuspended: async (id) => !!(await orgs?.status.refusal(id)) },
       db,
       logger.child({ module: 'ingest' }),
       deadLetterLimit(config.deadLetters.perDevicePerMinute, logger),
@@ -290,6 +335,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       seededOwner && signAccessToken ? signAccessToken({ sub: seededOwner.userId, org: seededOwner.orgId, role: 'owner' }) : undefined,
     async stop() {
       pruner.stop();
+      orgs?.stopHousekeeping();
+      await orgs?.stop();
       driftSweep.stop();
       await link.stop().catch(() => undefined);
       await app.close();

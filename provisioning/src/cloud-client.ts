@@ -24,6 +24,11 @@ export interface RegisterDevice {
   certFingerprint?: string;
 }
 
+export interface OrganisationCreated {
+  organisation: { id: string; name: string };
+  invitation: { link: string; email: string; expiresAt: string };
+}
+
 export class CloudError extends Error {
   constructor(
     message: string,
@@ -68,6 +73,18 @@ export class CloudClient {
     await this.request('POST', `/api/v1/devices/${encodeURIComponent(id)}/revoke`, {});
   }
 
+  /** An operator's: a new organisation and its owner's invitation link (the owner sets their password by it). */
+  async createOrganisation(o: { organisation: string; ownerEmail: string }): Promise<OrganisationCreated> {
+    const res = await this.request('POST', '/api/v1/operator/organisations', o);
+    return (await res.json()) as OrganisationCreated;
+  }
+
+  /** Every organisation of the cloud (operators only). */
+  async listOrganisations(): Promise<{ id: string; name: string; members: number; venues: number; suspendedAt: string | null }[]> {
+    const res = await this.request('GET', '/api/v1/operator/organisations', undefined);
+    return (await res.json()) as { id: string; name: string; members: number; venues: number; suspendedAt: string | null }[];
+  }
+
   private async login(): Promise<string> {
     if (!this.auth.email || !this.auth.password) throw new CloudError('no cloud credentials: give --token, or --email and --password', 401);
     const res = await this.send('POST', '/api/v1/auth/login', { email: this.auth.email, password: this.auth.password }, undefined);
@@ -82,7 +99,12 @@ export class CloudClient {
     const res = await this.send(method, path, body, this.token);
     if (res.ok || tolerated.includes(res.status)) return res;
     const detail = await res.text().catch(() => '');
-    const hint = res.status === 401 || res.status === 403 ? ': the token is missing, expired or lacks the technician role' : '';
+    const hint =
+      res.status === 401 || res.status === 403
+        ? path.startsWith('/api/v1/operator/')
+          ? ': the account is not an operator of this cloud (SMARTSTOCK_OPERATORS on the cloud names them)'
+          : ': the token is missing, expired or lacks the technician role'
+        : '';
     throw new CloudError(`${method} ${path} failed with HTTP ${res.status}${hint} ${detail.slice(0, 300)}`.trim(), res.status);
   }
 

@@ -12,6 +12,7 @@ import { slotsSuggest } from './commands/slots-suggest.js';
 import { detectorImport } from './commands/detector-import.js';
 import { fleetImport } from './commands/fleet-import.js';
 import { deviceList, deviceRevoke, deviceRotateCert } from './commands/device-manage.js';
+import { orgCreate, orgList } from './commands/org.js';
 
 /**
  * smartstock-provision: the technician's tool. This file only wires commands
@@ -70,6 +71,27 @@ export function buildProgram(io: Io, box: ExitBox): Command {
     .addOption(new Option('--cn <commonName>', 'the identity (default: the name)').env('SMARTSTOCK_CERT_CN'))
     .addHelpText('after', example('  $ smartstock-provision ca issue-client --ca-dir /pki --out /certs --name cloud --cn smartstock-cloud'))
     .action(action(io, box, caIssue('client')));
+
+  const org = program.command('org').description("organisations (bar groups) on a cloud: for the cloud's operators");
+  withCloudOptions(
+    org
+      .command('create')
+      .description('a new organisation and an invitation link for its owner, who sets their password by it')
+      .addOption(
+        new Option('--name <name>', 'the organisation, e.g. "Harbour Bars Ltd"').env('SMARTSTOCK_ORGANISATION').makeOptionMandatory(),
+      )
+      .addOption(new Option('--owner-email <email>', "the owner's e-mail").env('SMARTSTOCK_OWNER_EMAIL').makeOptionMandatory()),
+  )
+    .addHelpText(
+      'after',
+      example(
+        '  $ SMARTSTOCK_TOKEN=… smartstock-provision org create --name "Harbour Bars" --owner-email ana@harbour.example --cloud-url https://cloud.example',
+      ),
+    )
+    .action(action(io, box, orgCreate));
+  withCloudOptions(org.command('list').description('every organisation on the cloud, with its members, venues and state'))
+    .addHelpText('after', example('  $ smartstock-provision org list --cloud-url https://cloud.example --json'))
+    .action(action(io, box, orgList));
 
   const device = program.command('device').description('devices: identity, certificate, bundle');
   withCloudOptions(

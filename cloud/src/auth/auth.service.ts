@@ -4,7 +4,7 @@ import { auditLog } from '../audit/index.js';
 import type { Member, UserService } from '../users/index.js';
 import { SessionRepository } from './session.repository.js';
 import type { Principal, Role } from '../plugins/principal.js';
-import { unauthorized } from '../errors.js';
+import { type AppError, unauthorized } from '../errors.js';
 
 export interface Session {
   accessToken: string;
@@ -16,6 +16,8 @@ export interface AuthServiceDeps {
   users: UserService;
   signAccessToken: (p: Principal) => string;
   refreshTtlSeconds: number;
+  /** why the organisation may not sign in now (suspended), or undefined: asked before every session is issued */
+  orgRefusal?: (orgId: string) => Promise<AppError | undefined>;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -47,6 +49,12 @@ export class AuthService {
     return this.issue(member, row.familyId);
   }
 
+  /** A session for someone another module has just let in (sign-up, an accepted invitation, a company account). */
+  async sessionFor(m: Member, how: string): Promise<Session> {
+    await auditLog(this.d.db).record(m.orgId, { userId: m.id, action: 'login', entity: 'user', entityId: m.id, detail: { via: how } });
+    return this.issue(m, randomUUID());
+  }
+
   async logout(refreshToken: string | undefined): Promise<void> {
     if (!refreshToken) return;
     const sessions = new SessionRepository(this.d.db);
@@ -65,6 +73,8 @@ export class AuthService {
   }
 
   private async issue(m: Member, familyId: string): Promise<Session> {
+    const refusal = await this.d.orgRefusal?.(m.orgId);
+    if (refusal) throw refusal;
     const refreshToken = randomBytes(32).toString('base64url');
     await new SessionRepository(this.d.db).insertRefreshToken({
       familyId,

@@ -27,6 +27,8 @@ export interface IngestObserver {
 export interface IngestServices {
   observations: Pick<ObservationService, 'record'>;
   devices: Pick<DeviceService, 'forIngest' | 'recordStatus' | 'recordAck'>;
+  /** true while the device's organisation is suspended by the operator: what it sends then changes nothing */
+  orgSuspended?: (orgId: string) => Promise<boolean>;
 }
 
 /**
@@ -73,6 +75,8 @@ export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?
     if (!device) return void (await dead(topic, topicDeviceId, null, payload, 'unknown device'));
     // a revoked device's messages (a broker that cannot cut its session, or ones already queued) change nothing
     if (device.revokedAt) return void (await dead(topic, topicDeviceId, device.orgId, payload, 'revoked'));
+    if (await s.orgSuspended?.(device.orgId))
+      return void (await dead(topic, topicDeviceId, device.orgId, payload, 'organisation suspended'));
     return { message, device };
   }
 

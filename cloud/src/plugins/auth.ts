@@ -33,6 +33,8 @@ export default fp<{
   mustChangePassword?: (userId: string) => Promise<boolean>;
   /** the role held now (undefined: no longer a member): a demotion or removal outranks the token's role at once */
   roleOf?: (orgId: string, userId: string) => Promise<Role | undefined>;
+  /** why the caller's organisation is refused now (suspended), or undefined */
+  orgRefusal?: (orgId: string) => Promise<AppError | undefined>;
 }>(
   async (app, o) => {
     await app.register(jwt, {
@@ -69,6 +71,8 @@ export default fp<{
         );
       }
       await app.requireMember(req);
+      const refusal = await o.orgRefusal?.(req.user.org);
+      if (refusal) throw refusal;
       await app.requirePasswordChanged(req);
       if (roles.length && !roles.includes(req.user.role)) throw forbidden(`needs the role ${roles.join(' or ')}`);
     });

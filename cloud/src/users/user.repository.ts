@@ -50,6 +50,15 @@ export class UserRepository {
     return rows[0];
   }
 
+  /** The person with this e-mail, member of any organisation or none. */
+  async findByEmail(email: string): Promise<User | undefined> {
+    const { rows } = await this.db.query<User>(
+      `SELECT id, email, name, must_change_password AS "mustChangePassword" FROM users WHERE email = $1`,
+      [email.toLowerCase()],
+    );
+    return rows[0];
+  }
+
   async getMember(orgId: string, userId: string): Promise<Member | undefined> {
     const { rows } = await this.db.query<Member>(
       `SELECT ${MEMBER} FROM users u JOIN memberships m ON m.user_id = u.id

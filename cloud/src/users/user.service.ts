@@ -52,6 +52,11 @@ export class UserService {
     return this.hasher.verify(hash, password);
   }
 
+  /** argon2id of a password, for a person another module creates in its own transaction (sign-up, invitations). */
+  hashPassword(password: string): Promise<string> {
+    return this.hasher.hash(password);
+  }
+
   getMember(orgId: string, userId: string): Promise<Member | undefined> {
     return new UserRepository(this.db).getMember(orgId, userId);
   }

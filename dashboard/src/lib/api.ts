@@ -13,6 +13,11 @@ import type {
   DeviceWithCameras,
   History,
   Invite,
+  Invitation,
+  InvitationCreated,
+  InvitationPreview,
+  Organisation,
+  Signup,
   Item,
   ItemLocation,
   ItemPage,
@@ -99,6 +104,35 @@ export class Api {
 
   login(email: string, password: string) {
     return this.json<Session>('POST', '/auth/login', { email, password });
+  }
+  signup(s: Signup) {
+    return this.json<Session>('POST', '/signup', s);
+  }
+  /** where to send the browser to sign in with the company account of this e-mail's domain */
+  oidcStart(email: string) {
+    return this.json<{ authorizationUrl: string }>('POST', '/auth/oidc/start', { email });
+  }
+  /** the query the issuer sent the browser back with: the cloud checks it and signs in */
+  oidcCallback(query: string) {
+    return this.json<Session>('POST', '/auth/oidc/callback', { query });
+  }
+  previewInvitation(token: string) {
+    return this.json<InvitationPreview>('POST', '/invitations/preview', { token });
+  }
+  acceptInvitation(a: { token: string; name: string; password: string }) {
+    return this.json<Session>('POST', '/invitations/accept', a);
+  }
+  invitations() {
+    return this.json<Invitation[]>('GET', '/invitations');
+  }
+  createInvitation(i: { email: string; role: Role; expiresInHours: number }) {
+    return this.json<InvitationCreated>('POST', '/invitations', i);
+  }
+  revokeInvitation(id: string) {
+    return this.json<void>('DELETE', `/invitations/${id}`);
+  }
+  organisation() {
+    return this.json<Organisation>('GET', '/organisation');
   }
   refresh(refreshToken: string) {
     return this.json<Session>('POST', '/auth/refresh', { refreshToken });

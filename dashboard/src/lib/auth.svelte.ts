@@ -1,7 +1,7 @@
 // The signed-in session. The refresh token survives a reload (localStorage) so an
 // installed app on the bar's phone stays signed in; the access token lives in memory.
 import { Api, ApiError } from './api';
-import type { Role, Session, User } from './types';
+import type { Role, Session, Signup, User } from './types';
 
 const KEY = 'smartstock.session';
 
@@ -45,6 +45,26 @@ export class Auth {
 
   async signIn(email: string, password: string): Promise<void> {
     this.apply(await this.api.login(email, password));
+  }
+
+  /** a new organisation and its first owner: signed in as them */
+  async signUp(s: Signup): Promise<void> {
+    this.apply(await this.api.signup(s));
+  }
+
+  /** leaves for the company's sign-in page; it sends the browser back to / with ?code&state */
+  async startCompanySignIn(email: string): Promise<void> {
+    location.assign((await this.api.oidcStart(email)).authorizationUrl);
+  }
+
+  /** back from the company's sign-in page: the cloud checks state, nonce and issuer, then signs in */
+  async finishCompanySignIn(query: string): Promise<void> {
+    this.apply(await this.api.oidcCallback(query));
+  }
+
+  /** sets a password by an invitation link, joins its organisation, signs in */
+  async acceptInvitation(token: string, name: string, password: string): Promise<void> {
+    this.apply(await this.api.acceptInvitation({ token, name, password }));
   }
 
   /** the one-time password of the first start, or any time from the account menu */

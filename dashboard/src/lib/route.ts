@@ -13,6 +13,8 @@ export type Route =
   | { name: 'alerts' }
   | { name: 'notifications' }
   | { name: 'users' }
+  | { name: 'signup' }
+  | { name: 'invite'; token: string }
   | { name: 'accuracy' }
   | { name: 'audit' }
   | { name: 'slots'; deviceId: string; cameraId: string };
@@ -32,6 +34,8 @@ export function parseRoute(hash: string): Route {
   if (a === 'alerts') return { name: 'alerts' };
   if (a === 'notifications') return { name: 'notifications' };
   if (a === 'people') return { name: 'users' };
+  if (a === 'signup') return { name: 'signup' };
+  if (a === 'invite' && b) return { name: 'invite', token: b };
   if (a === 'accuracy') return { name: 'accuracy' };
   if (a === 'audit') return { name: 'audit' };
   return { name: 'overview' };
@@ -62,6 +66,10 @@ export function href(r: Route): string {
       return '#/notifications';
     case 'users':
       return '#/people';
+    case 'signup':
+      return '#/signup';
+    case 'invite':
+      return `#/invite/${e(r.token)}`;
     case 'accuracy':
       return '#/accuracy';
     case 'audit':

@@ -8,6 +8,11 @@ export type { AdjustKind, LiveMessage, Role } from '@smartstock/api';
 
 export type User = Wire<typeof api.member>;
 export type Session = Wire<typeof api.session>;
+export type Organisation = Wire<typeof api.organisation>;
+export type Invitation = Wire<typeof api.invitation>;
+export type InvitationCreated = Wire<typeof api.invitationCreated>;
+export type InvitationPreview = Wire<typeof api.invitationPreview>;
+export type Signup = Wire<typeof api.signupBody>;
 export type Venue = Wire<typeof api.venue>;
 export type Location = Wire<typeof api.location>;
 export type ItemLocation = Wire<typeof api.itemLocation>;

@@ -1,0 +1,47 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { noContent, oidcCallbackBody, oidcSettings, oidcSettingsBody, oidcStart, oidcStartBody, session } from '@smartstock/api';
+import type { App } from '../plugins/http.js';
+import { actor } from '../plugins/http.js';
+import type { OidcModuleOptions } from './index.js';
+
+/** /organisation/oidc (the owner's issuer settings) and /auth/oidc/* (the sign-in itself). */
+export default async function oidcRoutes(app: App, o: OidcModuleOptions) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const s = o.oidc;
+  const tags = ['auth'];
+  const limited = { rateLimit: { max: o.rateLimit.max, timeWindow: o.rateLimit.windowSeconds * 1000 } };
+  r.get('/organisation/oidc', { onRequest: app.authorize('owner'), schema: { tags, response: { 200: oidcSettings } } }, (req) =>
+    s.settings(actor(req).orgId),
+  );
+  r.put(
+    '/organisation/oidc',
+    {
+      onRequest: app.authorize('owner'),
+      schema: {
+        tags,
+        summary: 'The OpenID Connect issuer people of the allowed domains sign in with',
+        body: oidcSettingsBody,
+        response: { 200: oidcSettings },
+      },
+    },
+    (req) => s.configure(actor(req), req.body),
+  );
+  r.delete(
+    '/organisation/oidc',
+    { onRequest: app.authorize('owner'), schema: { tags, response: { 204: noContent } } },
+    async (req, reply) => {
+      await s.remove(actor(req));
+      return reply.code(204).send();
+    },
+  );
+  r.post(
+    '/auth/oidc/start',
+    { config: limited, schema: { tags, security: [], body: oidcStartBody, response: { 200: oidcStart } } },
+    (req) => s.start(req.body.email),
+  );
+  r.post(
+    '/auth/oidc/callback',
+    { config: limited, schema: { tags, security: [], body: oidcCallbackBody, response: { 200: session } } },
+    (req) => s.callback(Object.fromEntries(new URLSearchParams(req.body.query))),
+  );
+}

@@ -1,0 +1,93 @@
+import type { Queryable } from '../db/types.js';
+
+export interface ExportRow {
+  id: string;
+  tables: number | null;
+  rows: number | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Tables an export leaves out: credentials, sign-ins in flight, and the exports themselves. */
+const SKIP_TABLES = new Set(['refresh_tokens', 'oidc_logins', 'org_exports', 'migrations', 'schema_migrations']);
+/** Columns an export leaves out: hashes and sealed secrets are not the bar's data, and would help an attacker. */
+const SKIP_COLUMN = /(^|_)(hash|sealed|secret|password)(_|$)|_hash$/;
+
+/** An organisation's exports, and the reads that gather all of its data. */
+export class ExportRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async create(orgId: string, id: string, requestedBy: string): Promise<void> {
+    await this.db.query('INSERT INTO org_exports (id, org_id, requested_by) VALUES ($1, $2, $3)', [id, orgId, requestedBy]);
+  }
+
+  async get(orgId: string, id: string): Promise<ExportRow | undefined> {
+    const { rows } = await this.db.query<ExportRow>(
+      `SELECT id, tables, rows, created_at AS "createdAt", finished_at AS "finishedAt" FROM org_exports WHERE org_id = $1 AND id = $2`,
+      [orgId, id],
+    );
+    return rows[0];
+  }
+
+  async file(orgId: string, id: string, format: 'json' | 'csv'): Promise<string | null | undefined> {
+    const { rows } = await this.db.query<{ body: string | null }>(
+      `SELECT ${format === 'json' ? 'json' : 'csv'} AS body FROM org_exports WHERE org_id = $1 AND id = $2`,
+      [orgId, id],
+    );
+    return rows[0]?.body;
+  }
+
+  async finish(orgId: string, id: string, e: { json: string; csv: string; tables: number; rows: number }): Promise<void> {
+    await this.db.query(
+      'UPDATE org_exports SET json = $3, csv = $4, tables = $5, rows = $6, finished_at = now() WHERE org_id = $1 AND id = $2',
+      [orgId, id, e.json, e.csv, e.tables, e.rows],
+    );
+  }
+
+  async prune(olderThanDays: number): Promise<number> {
+    const { rowCount } = await this.db.query('DELETE FROM org_exports WHERE created_at < now() - make_interval(days => $1)', [
+      olderThanDays,
+    ]);
+    return rowCount;
+  }
+
+  /**
+   * Every table of this schema with an org_id column and the columns an export keeps. Read from the
+   * catalogue, so a table a later migration adds is exported without a change here.
+   */
+  async orgTables(): Promise<{ table: string; columns: string[] }[]> {
+    const { rows } = await this.db.query<{ table_name: string; column_name: string; data_type: string }>(
+      `SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
+       WHERE c.table_schema = current_schema()
+         AND c.table_name IN (SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'org_id')
+       ORDER BY c.table_name, c.ordinal_position`,
+    );
+    const tables = new Map<string, string[]>();
+    for (const r of rows) {
+      if (SKIP_TABLES.has(r.table_name) || SKIP_COLUMN.test(r.column_name)) continue;
+      // binary (photos, crops) is told by its size: the export is text
+      const col = r.data_type === 'bytea' ? `octet_length("${r.column_name}") AS "${r.column_name}_bytes"` : `"${r.column_name}"`;
+      tables.set(r.table_name, [...(tables.get(r.table_name) ?? []), col]);
+    }
+    return [...tables].map(([table, columns]) => ({ table, columns }));
+  }
+
+  /** One table's rows of the organisation; the names come from the catalogue (orgTables), never from a request. */
+  async rowsOf(t: { table: string; columns: string[] }, orgId: string): Promise<Record<string, unknown>[]> {
+    const { rows } = await this.db.query<Record<string, unknown>>(`SELECT ${t.columns.join(', ')} FROM "${t.table}" WHERE org_id = $1`, [
+      orgId,
+    ]);
+    return rows;
+  }
+
+  /** The people of the organisation (users carry no org_id: membership makes them the organisation's). */
+  async people(orgId: string): Promise<Record<string, unknown>[]> {
+    const { rows } = await this.db.query<Record<string, unknown>>(
+      `SELECT u.id, u.email, u.name, m.role, u.created_at, m.created_at AS member_since
+       FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.org_id = $1 ORDER BY u.email`,
+      [orgId],
+    );
+    return rows;
+  }
+}

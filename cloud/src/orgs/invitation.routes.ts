@@ -1,0 +1,66 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  acceptInvitationBody,
+  createInvitationBody,
+  invitation,
+  invitationCreated,
+  invitationPreview,
+  noContent,
+  session,
+} from '@smartstock/api';
+import type { App } from '../plugins/http.js';
+import { actor, idParam } from '../plugins/http.js';
+import type { OrgsModuleOptions } from './index.js';
+
+const token = z.object({ token: z.string().min(1).max(200) });
+
+/** /invitations: made by owners and managers; previewed and accepted by whoever holds the link. */
+export default async function invitationRoutes(app: App, o: OrgsModuleOptions) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const s = o.invitations;
+  const tags = ['invitations'];
+  const open = { config: { rateLimit: { max: o.signupRateLimit.max * 3, timeWindow: o.signupRateLimit.windowSeconds * 1000 } } };
+  r.get('/invitations', { onRequest: app.authorize('owner', 'manager'), schema: { tags, response: { 200: z.array(invitation) } } }, (req) =>
+    s.list(actor(req).orgId),
+  );
+  r.post(
+    '/invitations',
+    {
+      onRequest: app.authorize('owner', 'manager'),
+      schema: {
+        tags,
+        summary: 'An invitation link with a role and an expiry; the link is shown once',
+        body: createInvitationBody,
+        response: { 201: invitationCreated },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await s.invite({ ...actor(req), role: req.user.role }, req.body)),
+  );
+  r.delete(
+    '/invitations/:id',
+    { onRequest: app.authorize('owner', 'manager'), schema: { tags, params: idParam, response: { 204: noContent } } },
+    async (req, reply) => {
+      await s.revoke(actor(req), req.params.id);
+      return reply.code(204).send();
+    },
+  );
+  // the token travels in a body, never a URL, so no log or proxy keeps it
+  r.post('/invitations/preview', { ...open, schema: { tags, security: [], body: token, response: { 200: invitationPreview } } }, (req) =>
+    s.preview(req.body.token),
+  );
+  r.post(
+    '/invitations/accept',
+    {
+      ...open,
+      schema: {
+        tags,
+        security: [],
+        summary: 'Sets a password, joins the organisation, signs in',
+        body: acceptInvitationBody,
+        response: { 201: session },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await s.accept(req.body)),
+  );
+}

@@ -1,0 +1,49 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { organisation, session, signupBody } from '@smartstock/api';
+import type { App } from '../plugins/http.js';
+import { actor } from '../plugins/http.js';
+import type { OrgsModuleOptions } from './index.js';
+
+/** /signup (public), /organisation: the caller's own organisation, its scheduled deletion. */
+export default async function orgRoutes(app: App, o: OrgsModuleOptions) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const s = o.orgs;
+  const tags = ['organisation'];
+  r.post(
+    '/signup',
+    {
+      // as tight as sign-in: each call hashes a password and creates rows
+      config: { rateLimit: { max: o.signupRateLimit.max, timeWindow: o.signupRateLimit.windowSeconds * 1000 } },
+      schema: {
+        tags,
+        security: [],
+        summary: 'A new organisation and its first owner, signed in',
+        body: signupBody,
+        response: { 201: session },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await s.signup(req.body)),
+  );
+  r.get('/organisation', { onRequest: app.authorize(), schema: { tags, response: { 200: organisation } } }, (req) =>
+    s.get(actor(req).orgId),
+  );
+  r.post(
+    '/organisation/deletion',
+    {
+      onRequest: app.authorize('owner'),
+      schema: {
+        tags,
+        summary: 'Schedules the deletion of the organisation and all its data after the grace period (cancellable until then)',
+        body: z.object({ confirm: z.string().max(200).describe("the organisation's name, typed again") }),
+        response: { 200: organisation },
+      },
+    },
+    (req) => s.scheduleDeletion(actor(req), req.body.confirm),
+  );
+  r.delete(
+    '/organisation/deletion',
+    { onRequest: app.authorize('owner'), schema: { tags, summary: 'Cancels a scheduled deletion', response: { 200: organisation } } },
+    (req) => s.cancelDeletion(actor(req)),
+  );
+}
