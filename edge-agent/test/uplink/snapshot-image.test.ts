@@ -4,18 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { MAX_SNAPSHOT_JPEG_BYTES } from '@smartstock/protocol';
 import { renderSnapshot } from '../../src/uplink/snapshot-image.js';
 
-/** Mean absolute difference between horizontally neighbouring pixels: high for detail, near zero once blurred. */
-async function detail(jpeg: Buffer, left: number, width: number): Promise<number> {
-  const { data, info } = await sharp(jpeg)
-    .extract({ left, top: 0, width, height: 200 })
-    .greyscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+/** Mean absolute difference between neighbouring pixels inside a box: high for detail, near zero once blurred. */
+async function detailIn(jpeg: Buffer, box: { left: number; top: number; width: number; height: number }): Promise<number> {
+  const { data, info } = await sharp(jpeg).extract(box).greyscale().raw().toBuffer({ resolveWithObject: true });
   let sum = 0;
   for (let y = 0; y < info.height; y++)
     for (let x = 1; x < info.width; x++) sum += Math.abs(data[y * info.width + x]! - data[y * info.width + x - 1]!);
   return sum / (info.height * (info.width - 1));
 }
+
+/** The detail of a band of the picture's top 200 rows. */
+const detail = (jpeg: Buffer, left: number, width: number) => detailIn(jpeg, { left, top: 0, width, height: 200 });
 
 describe('snapshot image', () => {
   it('blurs everything outside the slots and fits 120 KB', async () => {
@@ -79,15 +78,6 @@ describe('snapshot privacy', () => {
       [0, 1],
     ] as [number, number][],
   };
-
-  /** Mean absolute difference between neighbouring pixels inside a box: high for detail, near zero once blurred. */
-  async function detailIn(jpeg: Buffer, box: { left: number; top: number; width: number; height: number }): Promise<number> {
-    const { data, info } = await sharp(jpeg).extract(box).greyscale().raw().toBuffer({ resolveWithObject: true });
-    let sum = 0;
-    for (let y = 0; y < info.height; y++)
-      for (let x = 1; x < info.width; x++) sum += Math.abs(data[y * info.width + x]! - data[y * info.width + x - 1]!);
-    return sum / (info.height * (info.width - 1));
-  }
 
   it('blurs a real person standing inside a slot, found by the people model, and leaves the rest of the slot sharp', async () => {
     const { loadPeopleFinder } = await import('@smartstock/models');
