@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as etsWasm from '@bsull/augurs/ets';
 import * as mstlWasm from '@bsull/augurs/mstl';
 import type { Fitted, Model } from './types.js';
 
@@ -13,8 +12,7 @@ let ready = false;
 function init(): void {
   if (ready) return;
   const require = createRequire(import.meta.url);
-  const dir = require.resolve('@bsull/augurs/ets').replace(/ets\.js$/, '');
-  etsWasm.initSync({ module: readFileSync(`${dir}ets_bg.wasm`) });
+  const dir = require.resolve('@bsull/augurs/mstl').replace(/mstl\.js$/, '');
   mstlWasm.initSync({ module: readFileSync(`${dir}mstl_bg.wasm`) });
   ready = true;
 }
@@ -47,23 +45,6 @@ function fitted(model: WasmModel): Fitted {
     },
   };
 }
-
-/**
- * Exponential smoothing. augurs' AutoETS searches the non-seasonal ETS family
- * (error, trend, damped trend) by AICc; it has no seasonal ETS, so where the
- * history holds two seasons the series is first split by STL (MSTL with the one
- * period) and AutoETS forecasts the seasonally adjusted part: the "STL + ETS"
- * method of Hyndman and Athanasopoulos, FPP3 §5.7.
- */
-export const ets: Model = {
-  name: 'ets',
-  minLength: () => 10,
-  fit: (y, season) => {
-    init();
-    if (season > 1 && y.length >= 2 * season + 1) return fitOrFree(mstlWasm.MSTL.ets([season]), y);
-    return fitOrFree(new etsWasm.AutoETS(1, 'ZZN'), y);
-  },
-};
 
 /**
  * MSTL with weekly and yearly seasonality, ETS on the rest: daily data with

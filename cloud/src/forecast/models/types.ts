@@ -20,6 +20,11 @@ export interface Model {
   /** fewest points it needs to fit */
   minLength(season: number): number;
   fit(y: readonly number[], season: number): Fitted;
+  /**
+   * This model with its form chosen once on the whole history (say, which ETS
+   * variant), so that refits at the backtest origins skip the search.
+   */
+  chosenOn?(y: readonly number[], season: number): Model;
 }
 
 /** One forecast step with its calibrated bounds. */
