@@ -17,6 +17,8 @@ export interface EtsFit {
   level: number;
   slope: number;
   aicc: number;
+  /** the optimum in the search's unbounded coordinates: where a refit on nearly the same data starts */
+  raw: number[];
 }
 
 const squash = (v: number, lo: number, hi: number): number => lo + (hi - lo) / (1 + Math.exp(-v));
@@ -92,12 +94,12 @@ function sse(x: Float64Array, p: Params, trended: boolean, end?: { level: number
 }
 
 /** Nelder–Mead minimisation from `start`, a fixed budget of evaluations. */
-function nelderMead(f: (v: number[]) => number, start: readonly number[], maxEvals: number): number[] {
+function nelderMead(f: (v: number[]) => number, start: readonly number[], step: number, maxEvals: number): number[] {
   const dim = start.length;
   const pts: { v: number[]; y: number }[] = [{ v: [...start], y: f([...start]) }];
   for (let i = 0; i < dim; i++) {
     const v = [...start];
-    v[i] = (v[i] ?? 0) + 1;
+    v[i] = (v[i] ?? 0) + step;
     pts.push({ v, y: f(v) });
   }
   let evals = dim + 1;
@@ -139,10 +141,20 @@ function nelderMead(f: (v: number[]) => number, start: readonly number[], maxEva
 
 const START: Record<EtsForm, number[]> = { ANN: [-1], AAN: [-1, -3], AAdN: [-1, -3, 1] };
 
-/** Fits one form by least squares; AICc from the Gaussian likelihood. */
-export function fitForm(x: Float64Array, form: EtsForm): EtsFit {
+/**
+ * Fits one form by least squares; AICc from the Gaussian likelihood. `from`, a fit of the
+ * same form on nearly the same data (a backtest origin's history), starts a short local search.
+ */
+export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit): EtsFit {
   const trended = form !== 'ANN';
-  const best = nelderMead((v) => sse(x, params(form, v), trended), START[form], 60 * START[form].length);
+  const dim = START[form].length;
+  const warm = from?.form === form ? from.raw : undefined;
+  const best = nelderMead(
+    (v) => sse(x, params(form, v), trended),
+    warm ?? START[form],
+    warm ? 0.25 : 1,
+    warm ? 12 * dim : 60 * dim,
+  );
   const p = params(form, best);
   const end = { level: 0, slope: 0 };
   const s = sse(x, p, trended, end);
@@ -151,14 +163,14 @@ export function fitForm(x: Float64Array, form: EtsForm): EtsFit {
   const k = START[form].length + (form === 'ANN' ? 1 : 2) + 1;
   const aic = n * Math.log(Math.max(s, 1e-12) / n) + 2 * k;
   const aicc = n - k - 1 > 0 ? aic + (2 * k * (k + 1)) / (n - k - 1) : Infinity;
-  return { form, ...p, level: end.level, slope: end.slope, aicc };
+  return { form, ...p, level: end.level, slope: end.slope, aicc, raw: best };
 }
 
 /** The form with the smallest AICc among `forms`. */
-export function fitEts(x: Float64Array, forms: readonly EtsForm[] = ETS_FORMS): EtsFit {
+export function fitEts(x: Float64Array, forms: readonly EtsForm[] = ETS_FORMS, from?: EtsFit): EtsFit {
   let best: EtsFit | undefined;
   for (const form of forms) {
-    const f = fitForm(x, form);
+    const f = fitForm(x, form, from);
     if (!best || f.aicc < best.aicc) best = f;
   }
   if (!best || !Number.isFinite(best.level)) throw new Error('no ETS model could be fitted');

@@ -66,22 +66,52 @@ function est(
   return s;
 }
 
-/** Loess smooth of y[1..n] into out[1..n] (1-based), every point estimated. */
+/**
+ * Loess smooth of y[1..n] into out[1..n] (1-based), every point estimated.
+ * Where the window sits symmetric about the point its weights are the same
+ * tricube every time (the degree-1 correction vanishes there): those points
+ * are a dot product with one precomputed kernel, only the ends go through est.
+ */
 function ess(y: Float64Array, n: number, len: number, degree: number, out: Float64Array, w: Float64Array): void {
   if (n < 2) {
     out[1] = y[1]!;
     return;
   }
+  const half = Math.floor((len + 1) / 2);
+  const kernel = len < n && len % 2 === 1 ? symmetricKernel(len) : undefined;
   let nleft = 1;
   let nright = Math.min(len, n);
-  const half = Math.floor((len + 1) / 2);
   for (let i = 1; i <= n; i++) {
     if (len < n && i > half && nright !== n) {
       nleft += 1;
       nright += 1;
     }
-    out[i] = est(y, n, len, degree, i, nleft, nright, w) ?? y[i]!;
+    if (kernel && i - nleft === nright - i) {
+      let s = 0;
+      for (let k = 0; k < len; k++) s += kernel[k]! * y[nleft + k]!;
+      out[i] = s;
+    } else out[i] = est(y, n, len, degree, i, nleft, nright, w) ?? y[i]!;
   }
+}
+
+const kernels = new Map<number, Float64Array>();
+/** Normalised tricube weights of an odd window centred on its middle point, as est computes them. */
+function symmetricKernel(len: number): Float64Array {
+  const cached = kernels.get(len);
+  if (cached) return cached;
+  const h = (len - 1) / 2;
+  const k = new Float64Array(len);
+  let a = 0;
+  for (let j = 0; j < len; j++) {
+    const r = Math.abs(j - h);
+    const u = r / h;
+    const q = 1 - u * u * u;
+    k[j] = r <= 0.999 * h ? (r <= 0.001 * h ? 1 : q * q * q) : 0;
+    a += k[j]!;
+  }
+  for (let j = 0; j < len; j++) k[j]! /= a;
+  kernels.set(len, k);
+  return k;
 }
 
 /** Moving average of x[0..n) with window len into out[0..n-len]. */
