@@ -12,7 +12,8 @@ type EtsFitted = Fitted & { fit: EtsFit };
 function fitStlEts(y: readonly number[], season: number, forms: readonly EtsForm[], from?: EtsFit): EtsFitted {
   const seasonal = season > 1 && y.length >= 2 * season + 1;
   const parts = seasonal ? stl(y, season) : undefined;
-  const x = Float64Array.from(y, (v, i) => v - (parts?.seasonal[i] ?? 0));
+  const x = Float64Array.from(y);
+  if (parts) for (let i = 0; i < x.length; i++) x[i]! -= parts.seasonal[i]!;
   const fit = fitEts(x, forms, from);
   const n = y.length;
   return {

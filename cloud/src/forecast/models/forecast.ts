@@ -1,6 +1,7 @@
 import { mstl } from './augurs.js';
 import { ets } from './ets.js';
-import { backtest, runMae, type BacktestRun } from './backtest.js';
+import { scoreRun } from './accuracy.js';
+import { backtest, type BacktestRun } from './backtest.js';
 import { conformalQuantile, naiveScale } from './metrics.js';
 import { dateOf, dayNumber, fillUnknown, prepareSeries, type RawPoint } from './series.js';
 import { backtestGain, effectsOf, factorOn, fitRegressors, scaled, type RegressorDays } from './regressors.js';
@@ -94,10 +95,7 @@ export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions):
   if (runs.length === 0) return shortHistory(y, lastDay, step, season, o.horizon, reasons);
 
   const scale = naiveScale(y, season);
-  const scores: BacktestScore[] = runs.map((r) => {
-    const mae = runMae(r);
-    return { model: r.model.name, mae, mase: scale > 0 ? mae / scale : null, steps: r.errors.length };
-  });
+  const scores: BacktestScore[] = runs.map((r) => scoreRun(r, y, scale));
   const order = rank(runs, scores);
 
   for (const { r } of order) {

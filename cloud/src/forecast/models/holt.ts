@@ -44,6 +44,7 @@ function params(form: EtsForm, v: readonly number[]): Params {
  * smoothing parameters alone. The end state is written to `end`.
  */
 function sse(x: Float64Array, p: Params, trended: boolean, end?: { level: number; slope: number }): number {
+  if (!trended) return sseLevel(x, p.alpha, end);
   let l = 0;
   let b = 0;
   // d(state)/d(initial level) and d(state)/d(initial slope)
@@ -93,6 +94,29 @@ function sse(x: Float64Array, p: Params, trended: boolean, end?: { level: number
   return Math.max(0, s00 + 2 * (c1 * s01 + c2 * s02) + c1 * c1 * s11 + 2 * c1 * c2 * s12 + c2 * c2 * s22);
 }
 
+/** sse for ETS(A,N,N): one sensitivity track, the initial level's. */
+function sseLevel(x: Float64Array, alpha: number, end?: { level: number; slope: number }): number {
+  let l = 0;
+  let d = 1;
+  let s00 = 0;
+  let s01 = 0;
+  let s11 = 0;
+  for (let t = 0; t < x.length; t++) {
+    const e = x[t]! - l;
+    s00 += e * e;
+    s01 -= e * d;
+    s11 += d * d;
+    l += alpha * e;
+    d -= alpha * d;
+  }
+  const c = -s01 / (s11 + 1e-9 * (s11 + 1));
+  if (end) {
+    end.level = l + c * d;
+    end.slope = 0;
+  }
+  return Math.max(0, s00 + 2 * c * s01 + c * c * s11);
+}
+
 /** Nelder–Mead minimisation from `start`, a fixed budget of evaluations. */
 function nelderMead(f: (v: number[]) => number, start: readonly number[], step: number, maxEvals: number): number[] {
   const dim = start.length;
@@ -108,7 +132,7 @@ function nelderMead(f: (v: number[]) => number, start: readonly number[], step: 
     pts.sort((a, b) => a.y - b.y);
     const best = pts[0]!;
     const worst = pts[dim]!;
-    if (Math.abs(worst.y - best.y) <= 1e-8 * (Math.abs(best.y) + 1e-12)) break;
+    if (Math.abs(worst.y - best.y) <= 1e-6 * (Math.abs(best.y) + 1e-12)) break;
     const centroid = new Array<number>(dim).fill(0);
     for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) centroid[j]! += pts[i]!.v[j]! / dim;
     const r = at(centroid, worst.v, 1);
@@ -153,7 +177,7 @@ export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit): EtsFit {
     (v) => sse(x, params(form, v), trended),
     warm ?? START[form],
     warm ? 0.25 : 1,
-    warm ? 12 * dim : 60 * dim,
+    warm ? 12 * dim : 40 * dim,
   );
   const p = params(form, best);
   const end = { level: 0, slope: 0 };
