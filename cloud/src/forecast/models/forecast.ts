@@ -1,5 +1,4 @@
-import { mstl } from './augurs.js';
-import { ets } from './ets.js';
+import { ets, mstl } from './ets.js';
 import { scoreRun } from './accuracy.js';
 import { backtest, type BacktestRun } from './backtest.js';
 import { conformalQuantile, naiveScale } from './metrics.js';
@@ -90,7 +89,9 @@ export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions):
   const zeros = y.filter((v) => v === 0).length / n;
   const candidates = (o.models ?? ALL_MODELS).filter((m) => (m.name !== 'croston' && m.name !== 'tsb') || zeros >= INTERMITTENT);
   const bt = { horizon: o.horizon, season, origins: o.origins ?? 5, stride: Math.max(1, Math.ceil(o.horizon / 2)) };
-  const runs = candidates.map((m) => backtest(y, known, chosen(m, y, season), bt)).filter((r): r is BacktestRun => r !== undefined && r.errors.length > 0);
+  const runs = candidates
+    .map((m) => backtest(y, known, chosen(m, y, season), bt))
+    .filter((r): r is BacktestRun => r !== undefined && r.errors.length > 0);
 
   if (runs.length === 0) return shortHistory(y, lastDay, step, season, o.horizon, reasons);
 

@@ -173,12 +173,7 @@ export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit): EtsFit {
   const trended = form !== 'ANN';
   const dim = START[form].length;
   const warm = from?.form === form ? from.raw : undefined;
-  const best = nelderMead(
-    (v) => sse(x, params(form, v), trended),
-    warm ?? START[form],
-    warm ? 0.25 : 1,
-    warm ? 12 * dim : 40 * dim,
-  );
+  const best = nelderMead((v) => sse(x, params(form, v), trended), warm ?? START[form], warm ? 0.25 : 1, warm ? 12 * dim : 40 * dim);
   const p = params(form, best);
   const end = { level: 0, slope: 0 };
   const s = sse(x, p, trended, end);
