@@ -28,7 +28,16 @@ import { build, type TestCloud } from '../support/cloud.js';
  * = 354: MAE 354/84 = 59/14, MASE 44.25, WAPE 354/486 = 59/81, bias 59/14 (never under).
  * Its bounds from the other origins are 5 (80 %, 95 %): every step inside.
  */
-const seasonalNaive = { model: 'seasonal_naive', mae: 3 / 14, mase: 2.25, steps: 84, wape: 1 / 27, bias: 1 / 14, cover80: 13 / 14, cover95: 1 };
+const seasonalNaive = {
+  model: 'seasonal_naive',
+  mae: 3 / 14,
+  mase: 2.25,
+  steps: 84,
+  wape: 1 / 27,
+  bias: 1 / 14,
+  cover80: 13 / 14,
+  cover95: 1,
+};
 const naive = { model: 'naive', mae: 59 / 14, mase: 44.25, steps: 84, wape: 59 / 81, bias: 59 / 14, cover80: 1, cover95: 1 };
 
 function expectScore(actual: Record<string, unknown>, expected: Record<string, unknown>): void {
@@ -47,7 +56,10 @@ describe('forecast accuracy metrics API', () => {
   beforeAll(async () => {
     t = await build();
     item = t.demo.items['JAMESON-750']!;
-    const venue = await t.api('POST', '/api/v1/venues', { token: t.ownerToken, body: { name: 'The Backtest', timezone: 'Pacific/Auckland' } });
+    const venue = await t.api('POST', '/api/v1/venues', {
+      token: t.ownerToken,
+      body: { name: 'The Backtest', timezone: 'Pacific/Auckland' },
+    });
     expect(venue.status).toBe(201);
     venueId = venue.body.id;
     const loc = await t.api('POST', '/api/v1/inventory/locations', { token: t.ownerToken, body: { venueId, name: 'Bar' } });
