@@ -23,6 +23,44 @@ export const forecastScore = z.strictObject({
   mae: z.number().describe('mean absolute error of the backtest, units a day'),
   mase: z.number().nullable().describe('mae over the in-sample weekly-naive error; null when that error is zero'),
   steps: z.number().int().describe('backtest days scored'),
+  wape: z.number().nullable().describe('absolute errors over actual demand; null when there was none (or fitted before it was kept)'),
+  bias: z.number().nullable().describe('mean of forecast minus actual, units a day: above zero, over-forecast'),
+  cover80: z.number().nullable().describe('share of backtest days inside the 80 % bounds made without their own origin'),
+  cover95: z.number().nullable().describe('the same for the 95 % bounds; null with a single backtest origin'),
+});
+
+/** Backtest accuracy of one series: the chosen model next to the two naive baselines. */
+export const forecastSeriesAccuracy = z.strictObject({
+  itemId: uuid,
+  locationId: uuid,
+  model: forecastModel,
+  chosen: forecastScore.nullable().describe("the chosen model's backtest; null when the history was too short to backtest"),
+  seasonalNaive: forecastScore.nullable().describe('the same day last week'),
+  naive: forecastScore.nullable().describe('yesterday again (naive lag-1)'),
+  through: z.iso.date(),
+  fittedAt: timestamp,
+});
+
+/** The backtest figures of one method pooled over a venue's series. */
+export const forecastPooledAccuracy = z.strictObject({
+  series: z.number().int().describe('series with a backtest of this method'),
+  steps: z.number().int(),
+  mase: z.number().nullable().describe('mean of the per-series MASE'),
+  wape: z.number().nullable().describe('all absolute errors over all actual demand'),
+  bias: z.number().nullable().describe('mean error per backtest day'),
+  cover80: z.number().nullable(),
+  cover95: z.number().nullable(),
+});
+
+/** GET /api/v1/forecast/accuracy-metrics?venue_id */
+export const forecastAccuracyMetrics = z.strictObject({
+  venueId: uuid,
+  series: z.array(forecastSeriesAccuracy),
+  overall: z.strictObject({
+    chosen: forecastPooledAccuracy,
+    seasonalNaive: forecastPooledAccuracy,
+    naive: forecastPooledAccuracy,
+  }),
 });
 
 export const REGRESSOR_NAMES = ['event', 'holiday', 'rain', 'temperature'] as const;

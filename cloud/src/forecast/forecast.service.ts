@@ -7,6 +7,7 @@ import { itemRecords, type InventoryService } from '../inventory/index.js';
 import { repeatEvery, type JobQueue, type Repeating } from '../jobs/index.js';
 import type { Demand, DemandSource } from '../orders/index.js';
 import { venueRecords } from '../venues/index.js';
+import { accuracyMetrics } from './accuracy.js';
 import type { CalendarService } from './calendar.service.js';
 import { venueDemand } from './demand.js';
 import { ForecastRepository, type StoredForecast } from './forecast.repository.js';
@@ -129,13 +130,17 @@ export class ForecastService implements DemandSource {
     const series = await this.repo.seriesOfVenue(orgId, venueId);
     const today = new Map<string, string>();
     let regressors: VenueRegressors | undefined;
+    const jobs: (() => Promise<unknown>)[] = [];
     for (const s of series) {
       const day = today.get(s.locationId) ?? (await this.repo.locationDay(orgId, s.locationId))?.today;
       if (!day) continue;
       today.set(s.locationId, day);
       regressors ??= await this.regressorsAt(orgId, s.locationId, day);
-      await this.fit(orgId, s.itemId, s.locationId, day, regressors);
+      const r = regressors;
+      jobs.push(() => this.fit(orgId, s.itemId, s.locationId, day, r));
     }
+    // two fits in flight per worker thread: each thread has the next series while one is saved
+    await inParallel(jobs, 2 * this.d.runner.size);
     await this.feedAlerts(orgId, venueId);
     return { fitted: series.length };
   }
@@ -172,6 +177,14 @@ export class ForecastService implements DemandSource {
       }
     }
     return { venueId, items: out };
+  }
+
+  /** Backtest accuracy of the venue's stored forecasts, per series and pooled, next to the naive baselines. */
+  async accuracyMetrics(orgId: string, venueId: string) {
+    if (!(await venueRecords(this.d.db).getVenue(orgId, venueId))) throw notFound('venue');
+    const forecasts = await this.repo.listForVenue(orgId, venueId);
+    forecasts.sort((a, b) => a.itemId.localeCompare(b.itemId) || a.locationId.localeCompare(b.locationId));
+    return accuracyMetrics(venueId, forecasts);
   }
 
   /** The venue's demand per item from the stored forecasts, for order suggestions; items without one are left out. */
@@ -212,4 +225,18 @@ function zeroFrom(today: string) {
     lo95: 0,
     hi95: 0,
   }));
+}
+
+/** Runs the jobs with at most `limit` at a time; the first failure is thrown once all have settled. */
+async function inParallel(jobs: readonly (() => Promise<unknown>)[], limit: number): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const lane = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++]!;
+      await job().catch((e: unknown) => errors.push(e));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, jobs.length)) }, lane));
+  if (errors.length > 0) throw errors[0];
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  forecastAccuracyMetrics,
   forecastCalendar,
   forecastEvent,
   forecastEventBody,
@@ -12,6 +13,7 @@ import {
   stockDaysView,
 } from '@smartstock/api';
 import { actor, idParam } from '../plugins/http.js';
+import { scoreView } from './accuracy.js';
 import type { CalendarService } from './calendar.service.js';
 import type { ForecastService } from './forecast.service.js';
 
@@ -43,8 +45,8 @@ export async function forecastRoutes(
         locationId: f.locationId,
         model: f.model,
         days: f.points,
-        accuracy,
-        candidates: f.backtest,
+        accuracy: accuracy && scoreView(accuracy),
+        candidates: f.backtest.map(scoreView),
         reasons: f.reasons,
         regressors: f.regressors,
         history: f.sources,
@@ -68,6 +70,20 @@ export async function forecastRoutes(
       const s = await o.forecast.stockDays(actor(req).orgId, req.query.venue_id);
       return { ...s, items: s.items.map((i) => ({ ...i, fittedAt: i.fittedAt ? new Date(i.fittedAt) : null })) };
     },
+  );
+  r.get(
+    '/forecast/accuracy-metrics',
+    {
+      onRequest: app.authorize(),
+      schema: {
+        tags: ['forecast'],
+        summary:
+          "How well the venue's forecasts did in their backtests: MASE, WAPE, bias and 80/95 % coverage per series and overall, next to seasonal naive and naive lag-1",
+        querystring: venueQuery,
+        response: { 200: forecastAccuracyMetrics },
+      },
+    },
+    (req) => o.forecast.accuracyMetrics(actor(req).orgId, req.query.venue_id),
   );
   r.post(
     '/forecast/retrain',

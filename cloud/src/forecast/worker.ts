@@ -1,4 +1,4 @@
-/** The forecast worker thread: model fitting off the event loop (wasm ETS/MSTL take tens of ms a series). */
+/** A forecast worker thread of the runner's pool: model fitting (a few ms a series) off the event loop. */
 import { parentPort } from 'node:worker_threads';
 import { forecastSeries, type ForecastOptions, type RawPoint } from './models/index.js';
 

@@ -221,6 +221,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       ['GET', `/api/v1/forecast?item_id=${a.items['TITOS-750']}&location_id=${b.demo.locations.mainBar}`, undefined],
       ['GET', `/api/v1/forecast?item_id=${b.demo.items['TITOS-750']}&location_id=${a.locations.mainBar}`, undefined],
       ['GET', `/api/v1/forecast/stock-days?venue_id=${b.demo.venueId}`, undefined],
+      ['GET', `/api/v1/forecast/accuracy-metrics?venue_id=${b.demo.venueId}`, undefined],
       ['POST', `/api/v1/forecast/retrain?venue_id=${b.demo.venueId}`, undefined],
       ['GET', `/api/v1/forecast/calendar?venue_id=${b.demo.venueId}`, undefined],
       ['PUT', `/api/v1/forecast/calendar?venue_id=${b.demo.venueId}`, { latitude: null, longitude: null, country: 'GB', icalUrls: [] }],

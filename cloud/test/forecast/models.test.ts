@@ -42,7 +42,7 @@ describe('models on series with known answers', () => {
     expect(crostonForecast(stopped)).toBeGreaterThan(1);
   });
 
-  it('ETS (augurs AutoETS) continues a level and a trend', () => {
+  it('ETS continues a level and a trend', () => {
     const flat = ets.fit(new Array<number>(60).fill(5), 1).predict(3);
     flat.forEach((v) => expect(v).toBeCloseTo(5, 3));
     const trend = ets

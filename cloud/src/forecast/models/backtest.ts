@@ -1,12 +1,11 @@
-import { meanAbs } from './metrics.js';
 import type { Model } from './types.js';
 
 export interface BacktestRun {
   model: Model;
   /** forecast minus actual, each step of each origin whose actual is known */
   errors: number[];
-  /** for each error: the period it is of (index into y) and the forecast made for it */
-  steps: { t: number; predicted: number }[];
+  /** for each error: the period it is of (index into y), the forecast made for it and the origin it was made from */
+  steps: { t: number; predicted: number; origin: number }[];
 }
 
 export interface BacktestOptions {
@@ -47,7 +46,7 @@ export function backtest(y: readonly number[], known: readonly boolean[], model:
         if (!known[t]) continue;
         if (!Number.isFinite(p)) return undefined;
         errors.push(p - (y[t] ?? 0));
-        steps.push({ t, predicted: p });
+        steps.push({ t, predicted: p, origin });
       }
     }
   } catch {
@@ -55,5 +54,3 @@ export function backtest(y: readonly number[], known: readonly boolean[], model:
   }
   return { model, errors, steps };
 }
-
-export const runMae = (r: BacktestRun): number => meanAbs(r.errors);

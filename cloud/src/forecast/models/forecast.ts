@@ -1,5 +1,6 @@
-import { ets, mstl } from './augurs.js';
-import { backtest, runMae, type BacktestRun } from './backtest.js';
+import { ets, mstl } from './ets.js';
+import { scoreRun } from './accuracy.js';
+import { backtest, type BacktestRun } from './backtest.js';
 import { conformalQuantile, naiveScale } from './metrics.js';
 import { dateOf, dayNumber, fillUnknown, prepareSeries, type RawPoint } from './series.js';
 import { backtestGain, effectsOf, factorOn, fitRegressors, scaled, type RegressorDays } from './regressors.js';
@@ -88,15 +89,14 @@ export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions):
   const zeros = y.filter((v) => v === 0).length / n;
   const candidates = (o.models ?? ALL_MODELS).filter((m) => (m.name !== 'croston' && m.name !== 'tsb') || zeros >= INTERMITTENT);
   const bt = { horizon: o.horizon, season, origins: o.origins ?? 5, stride: Math.max(1, Math.ceil(o.horizon / 2)) };
-  const runs = candidates.map((m) => backtest(y, known, m, bt)).filter((r): r is BacktestRun => r !== undefined && r.errors.length > 0);
+  const runs = candidates
+    .map((m) => backtest(y, known, chosen(m, y, season), bt))
+    .filter((r): r is BacktestRun => r !== undefined && r.errors.length > 0);
 
   if (runs.length === 0) return shortHistory(y, lastDay, step, season, o.horizon, reasons);
 
   const scale = naiveScale(y, season);
-  const scores: BacktestScore[] = runs.map((r) => {
-    const mae = runMae(r);
-    return { model: r.model.name, mae, mase: scale > 0 ? mae / scale : null, steps: r.errors.length };
-  });
+  const scores: BacktestScore[] = runs.map((r) => scoreRun(r, y, scale));
   const order = rank(runs, scores);
 
   for (const { r } of order) {
@@ -118,6 +118,15 @@ export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions):
     return { points, model: r.model.name, reasons, backtest: scores, regressors: effects };
   }
   return shortHistory(y, lastDay, step, season, o.horizon, reasons);
+}
+
+/** The candidate with its form chosen on the whole history, or as it is where that fails. */
+function chosen(m: Model, y: readonly number[], season: number): Model {
+  try {
+    return m.chosenOn?.(y, season) ?? m;
+  } catch {
+    return m;
+  }
 }
 
 /**

@@ -3,6 +3,6 @@ export { ALL_MODELS, forecastSeries, seasonOf, type ForecastOptions } from './fo
 export { prepareSeries, fillUnknown, dayNumber, dateOf, type RawPoint, type PreparedSeries } from './series.js';
 export { naiveScale, conformalQuantile, meanAbs } from './metrics.js';
 export { naive, seasonalNaive, mean, croston, tsb, crostonForecast, tsbForecast } from './simple.js';
-export { ets, mstl } from './augurs.js';
+export { ets, mstl } from './ets.js';
 export type { BacktestScore, ForecastPoint, Freq, Model, ModelName, SeriesForecast } from './types.js';
 export { fitRegressors, factorOn, type RegressorDays, type RegressorEffect, type RegressorName } from './regressors.js';

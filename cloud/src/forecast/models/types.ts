@@ -20,6 +20,11 @@ export interface Model {
   /** fewest points it needs to fit */
   minLength(season: number): number;
   fit(y: readonly number[], season: number): Fitted;
+  /**
+   * This model with its form chosen once on the whole history (say, which ETS
+   * variant), so that refits at the backtest origins skip the search.
+   */
+  chosenOn?(y: readonly number[], season: number): Model;
 }
 
 /** One forecast step with its calibrated bounds. */
@@ -40,6 +45,19 @@ export interface BacktestScore {
   /** mae divided by the in-sample one-season naive error; null when that scale is zero */
   mase: number | null;
   steps: number;
+  /** absolute errors over actual demand; null when no demand was there to scale by (absent on forecasts stored before it) */
+  wape?: number | null;
+  /** mean actual demand over the backtest steps (absent on forecasts stored before it) */
+  meanActual?: number;
+  /** mean of forecast minus actual: above zero, over-forecast */
+  bias?: number;
+  /**
+   * Share of backtest actuals inside the 80 and 95 % bounds, each origin's bounds
+   * made from the other origins' errors only (an honest, out-of-sample figure);
+   * null with a single origin.
+   */
+  cover80?: number | null;
+  cover95?: number | null;
 }
 
 export interface SeriesForecast {

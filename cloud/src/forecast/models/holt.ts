@@ -1,0 +1,209 @@
+/**
+ * Non-seasonal exponential smoothing with additive errors: ETS(A,N,N),
+ * ETS(A,A,N) and ETS(A,Ad,N) (Hyndman and Athanasopoulos, FPP3 §8), each
+ * fitted by least squares with Nelder–Mead over the smoothing parameters and
+ * chosen by AICc. Plain arithmetic over Float64Arrays: a few thousand steps of
+ * the recursion per evaluation, so a fit is well under a millisecond.
+ */
+
+export type EtsForm = 'ANN' | 'AAN' | 'AAdN';
+export const ETS_FORMS: readonly EtsForm[] = ['ANN', 'AAN', 'AAdN'];
+
+export interface EtsFit {
+  form: EtsForm;
+  alpha: number;
+  beta: number;
+  phi: number;
+  level: number;
+  slope: number;
+  aicc: number;
+  /** the optimum in the search's unbounded coordinates: where a refit on nearly the same data starts */
+  raw: number[];
+}
+
+const squash = (v: number, lo: number, hi: number): number => lo + (hi - lo) / (1 + Math.exp(-v));
+
+interface Params {
+  alpha: number;
+  beta: number;
+  phi: number;
+}
+
+function params(form: EtsForm, v: readonly number[]): Params {
+  const alpha = squash(v[0] ?? 0, 1e-4, 0.9999);
+  if (form === 'ANN') return { alpha, beta: 0, phi: 0 };
+  const beta = squash(v[1] ?? 0, 1e-4, alpha);
+  return { alpha, beta, phi: form === 'AAdN' ? squash(v[2] ?? 0, 0.8, 0.98) : 1 };
+}
+
+/**
+ * Sum of squared one-step errors with the initial level and slope that
+ * minimise it. The errors are linear in the initial states, so they are
+ * solved for exactly (least squares on two sensitivity tracks run beside the
+ * data) instead of searched for as R's ets does: the search stays in the
+ * smoothing parameters alone. The end state is written to `end`.
+ */
+function sse(x: Float64Array, p: Params, trended: boolean, end?: { level: number; slope: number }): number {
+  if (!trended) return sseLevel(x, p.alpha, end);
+  let l = 0;
+  let b = 0;
+  // d(state)/d(initial level) and d(state)/d(initial slope)
+  let ll = 1;
+  let bl = 0;
+  let lb = 0;
+  let bb = trended ? 1 : 0;
+  let s00 = 0;
+  let s01 = 0;
+  let s02 = 0;
+  let s11 = 0;
+  let s12 = 0;
+  let s22 = 0;
+  const { alpha, beta, phi } = p;
+  for (let t = 0; t < x.length; t++) {
+    const e = x[t]! - (l + phi * b);
+    const e1 = -(ll + phi * bl);
+    const e2 = -(lb + phi * bb);
+    s00 += e * e;
+    s01 += e * e1;
+    s02 += e * e2;
+    s11 += e1 * e1;
+    s12 += e1 * e2;
+    s22 += e2 * e2;
+    l = l + phi * b + alpha * e;
+    b = phi * b + beta * e;
+    ll = ll + phi * bl + alpha * e1;
+    bl = phi * bl + beta * e1;
+    lb = lb + phi * bb + alpha * e2;
+    bb = phi * bb + beta * e2;
+  }
+  // minimise s00 + 2 c·g + cᵀ H c over c = (initial level, initial slope)
+  const ridge = 1e-9 * (s11 + s22 + 1);
+  let c1: number;
+  let c2 = 0;
+  if (trended) {
+    const h11 = s11 + ridge;
+    const h22 = s22 + ridge;
+    const det = h11 * h22 - s12 * s12;
+    c1 = det > 0 ? (-s01 * h22 + s02 * s12) / det : -s01 / h11;
+    c2 = det > 0 ? (-s02 * h11 + s01 * s12) / det : 0;
+  } else c1 = -s01 / (s11 + ridge);
+  if (end) {
+    end.level = l + c1 * ll + c2 * lb;
+    end.slope = b + c1 * bl + c2 * bb;
+  }
+  return Math.max(0, s00 + 2 * (c1 * s01 + c2 * s02) + c1 * c1 * s11 + 2 * c1 * c2 * s12 + c2 * c2 * s22);
+}
+
+/** sse for ETS(A,N,N): one sensitivity track, the initial level's. */
+function sseLevel(x: Float64Array, alpha: number, end?: { level: number; slope: number }): number {
+  let l = 0;
+  let d = 1;
+  let s00 = 0;
+  let s01 = 0;
+  let s11 = 0;
+  for (let t = 0; t < x.length; t++) {
+    const e = x[t]! - l;
+    s00 += e * e;
+    s01 -= e * d;
+    s11 += d * d;
+    l += alpha * e;
+    d -= alpha * d;
+  }
+  const c = -s01 / (s11 + 1e-9 * (s11 + 1));
+  if (end) {
+    end.level = l + c * d;
+    end.slope = 0;
+  }
+  return Math.max(0, s00 + 2 * c * s01 + c * c * s11);
+}
+
+/** Nelder–Mead minimisation from `start`, a fixed budget of evaluations. */
+function nelderMead(f: (v: number[]) => number, start: readonly number[], step: number, maxEvals: number): number[] {
+  const dim = start.length;
+  const pts: { v: number[]; y: number }[] = [{ v: [...start], y: f([...start]) }];
+  for (let i = 0; i < dim; i++) {
+    const v = [...start];
+    v[i] = (v[i] ?? 0) + step;
+    pts.push({ v, y: f(v) });
+  }
+  let evals = dim + 1;
+  const at = (c: readonly number[], d: readonly number[], k: number) => c.map((ci, i) => ci + k * (ci - (d[i] ?? 0)));
+  while (evals < maxEvals) {
+    pts.sort((a, b) => a.y - b.y);
+    const best = pts[0]!;
+    const worst = pts[dim]!;
+    if (Math.abs(worst.y - best.y) <= 1e-6 * (Math.abs(best.y) + 1e-12)) break;
+    const centroid = new Array<number>(dim).fill(0);
+    for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) centroid[j]! += pts[i]!.v[j]! / dim;
+    const r = at(centroid, worst.v, 1);
+    const yr = f(r);
+    evals += 1;
+    if (yr < best.y) {
+      const e = at(centroid, worst.v, 2);
+      const ye = f(e);
+      evals += 1;
+      pts[dim] = ye < yr ? { v: e, y: ye } : { v: r, y: yr };
+    } else if (yr < pts[dim - 1]!.y) {
+      pts[dim] = { v: r, y: yr };
+    } else {
+      const c = at(centroid, worst.v, -0.5);
+      const yc = f(c);
+      evals += 1;
+      if (yc < worst.y) pts[dim] = { v: c, y: yc };
+      else {
+        for (let i = 1; i <= dim; i++) {
+          const v = pts[i]!.v.map((vi, j) => best.v[j]! + 0.5 * (vi - best.v[j]!));
+          pts[i] = { v, y: f(v) };
+        }
+        evals += dim;
+      }
+    }
+  }
+  pts.sort((a, b) => a.y - b.y);
+  return pts[0]!.v;
+}
+
+const START: Record<EtsForm, number[]> = { ANN: [-1], AAN: [-1, -3], AAdN: [-1, -3, 1] };
+
+/**
+ * Fits one form by least squares; AICc from the Gaussian likelihood. `from`, a fit of the
+ * same form on nearly the same data (a backtest origin's history), starts a short local search.
+ */
+export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit): EtsFit {
+  const trended = form !== 'ANN';
+  const dim = START[form].length;
+  const warm = from?.form === form ? from.raw : undefined;
+  const best = nelderMead((v) => sse(x, params(form, v), trended), warm ?? START[form], warm ? 0.25 : 1, warm ? 12 * dim : 40 * dim);
+  const p = params(form, best);
+  const end = { level: 0, slope: 0 };
+  const s = sse(x, p, trended, end);
+  const n = x.length;
+  // parameters, initial states and the error variance
+  const k = START[form].length + (form === 'ANN' ? 1 : 2) + 1;
+  const aic = n * Math.log(Math.max(s, 1e-12) / n) + 2 * k;
+  const aicc = n - k - 1 > 0 ? aic + (2 * k * (k + 1)) / (n - k - 1) : Infinity;
+  return { form, ...p, level: end.level, slope: end.slope, aicc, raw: best };
+}
+
+/** The form with the smallest AICc among `forms`. */
+export function fitEts(x: Float64Array, forms: readonly EtsForm[] = ETS_FORMS, from?: EtsFit): EtsFit {
+  let best: EtsFit | undefined;
+  for (const form of forms) {
+    const f = fitForm(x, form, from);
+    if (!best || f.aicc < best.aicc) best = f;
+  }
+  if (!best || !Number.isFinite(best.level)) throw new Error('no ETS model could be fitted');
+  return best;
+}
+
+export function etsForecast(f: EtsFit, horizon: number): number[] {
+  const out: number[] = [];
+  let damp = 0;
+  let power = 1;
+  for (let h = 1; h <= horizon; h++) {
+    power *= f.phi;
+    damp += power;
+    out.push(f.level + (f.form === 'ANN' ? 0 : damp * f.slope));
+  }
+  return out;
+}
