@@ -17,6 +17,7 @@ export {
 } from './inventory.service.js';
 export { ObservationService, type ObservingDevice } from './observation.service.js';
 export { CatalogueService } from './catalogue.service.js';
+export { ObservationPartitions, type ObservationRetention } from './observation-partitions.js';
 export type { Item, ItemInput, ItemLocation } from './item.repository.js';
 
 /** What other modules may read or create inside their own transaction (a slot's SKU in device config, the demo seed). */
