@@ -156,7 +156,11 @@ try {
     const t2 = performance.now();
     const done = await new ObservationPartitions(db, { retentionDays: 300, monthsAhead: 2 }).maintain(now);
     log(`retention dropped ${done.dropped.join(', ')}, wrote ${done.hourlyRows} hourly rows`);
-    rows.push({ figure: `observations: retention run, ${done.dropped.length} months (${label})`, value: Math.round((performance.now() - t2) / 1000), unit: 's' });
+    rows.push({
+      figure: `observations: retention run, ${done.dropped.length} months (${label})`,
+      value: Math.round((performance.now() - t2) / 1000),
+      unit: 's',
+    });
   } finally {
     await db.close();
   }

@@ -71,7 +71,9 @@ export class ObservationPartitionRepository {
          INSERT INTO ${name} SELECT * FROM moved`,
         [from, to],
       );
-      await tx.query(`ALTER TABLE observations ATTACH PARTITION ${name} FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`);
+      await tx.query(
+        `ALTER TABLE observations ATTACH PARTITION ${name} FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
+      );
       return true;
     });
   }

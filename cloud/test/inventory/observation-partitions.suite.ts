@@ -9,7 +9,6 @@ import type { DbFactory } from '../support/db.js';
 
 const DAY = 86_400_000;
 
-
 const row = (at: string, units = 2, id = uuidv7()): ObservationRow => ({
   id,
   cameraId: 'cam-1',
@@ -64,7 +63,7 @@ export function describeObservationPartitions(f: DbFactory) {
         fills jsonb NOT NULL, units numeric(10, 3) NOT NULL, confidence real NOT NULL,
         state text NOT NULL CHECK (state IN ('ok', 'occluded', 'stale')), trusted boolean NOT NULL, batch_seq bigint NOT NULL,
         received_at timestamptz NOT NULL DEFAULT now(), model_versions jsonb)`);
-      await db.query(`DELETE FROM schema_migrations WHERE name LIKE '180\_%'`);
+      await db.query(`DELETE FROM schema_migrations WHERE name = '180_observations_partitioned.sql'`);
       r = repos(db);
       orgId = (await r.venues.createOrganisation('Partition Org')).id;
       for (const o of [old, older, recent]) await insertRaw(db, orgId, o);
@@ -126,6 +125,5 @@ export function describeObservationPartitions(f: DbFactory) {
       expect((await job.maintain(Date.parse('2031-02-20T00:00:00Z'))).created).toEqual([]);
       await db.query('DELETE FROM observations WHERE id = $1', [far.id]);
     });
-
   });
 }
