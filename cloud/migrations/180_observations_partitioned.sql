@@ -1,6 +1,11 @@
 -- Observations grow for years: the table becomes RANGE-partitioned by month on "at" (UTC months),
 -- so that raw retention drops whole partitions instead of deleting rows, and time-range queries
--- touch only the months they ask for. A default partition catches outliers (a device clock years off).
+-- touch only the months they ask for.
+--
+-- Outliers (a device clock years off) land in observations_before (MINVALUE to the first month) and
+-- observations_after (the last month's end to MAXVALUE), not in a DEFAULT partition: with a default
+-- partition PostgreSQL cannot scan partitions in order, and "latest per slot" (ORDER BY at DESC
+-- LIMIT 1) would probe every month's index instead of stopping at the newest month with a row.
 --
 -- A partitioned table's unique key must hold the partition key, so the primary key becomes (id, at).
 -- That still dedupes redeliveries: a device mints the id (uuidv7) and the "at" together when it
@@ -28,23 +33,24 @@ CREATE TABLE observations_partitioned (
   model_versions jsonb
 ) PARTITION BY RANGE (at);
 
-CREATE TABLE observations_default PARTITION OF observations_partitioned DEFAULT;
-
--- One partition per month that already holds rows, through two months ahead; the maintenance
--- job (inventory/observation-partitions.ts) keeps creating months ahead from here on.
+-- One partition per month that already holds rows (at most two years back), through two months
+-- ahead, and the two outlier ranges around them; the maintenance job (inventory/observation-partitions.ts)
+-- moves those edges as months come and go.
 DO $$
 DECLARE
+  first_month timestamptz := GREATEST(
+    date_trunc('month', LEAST(COALESCE((SELECT min(at) FROM observations_unpartitioned), now()), now()), 'UTC'),
+    date_trunc('month', now() - interval '2 years', 'UTC'));
+  last_month timestamptz := date_trunc('month', now() + interval '2 months', 'UTC');
   m timestamptz;
 BEGIN
-  FOR m IN
-    SELECT generate_series(
-      date_trunc('month', LEAST(COALESCE((SELECT min(at) FROM observations_unpartitioned), now()), now()), 'UTC'),
-      date_trunc('month', GREATEST(COALESCE((SELECT max(at) FROM observations_unpartitioned), now()), now() + interval '2 months'), 'UTC'),
-      interval '1 month')
-  LOOP
+  FOR m IN SELECT generate_series(first_month, last_month, interval '1 month') LOOP
     EXECUTE format('CREATE TABLE %I PARTITION OF observations_partitioned FOR VALUES FROM (%L) TO (%L)',
       'observations_y' || to_char(m AT TIME ZONE 'UTC', 'YYYY"m"MM'), m, m + interval '1 month');
   END LOOP;
+  EXECUTE format('CREATE TABLE observations_before PARTITION OF observations_partitioned FOR VALUES FROM (MINVALUE) TO (%L)', first_month);
+  EXECUTE format('CREATE TABLE observations_after PARTITION OF observations_partitioned FOR VALUES FROM (%L) TO (MAXVALUE)',
+    last_month + interval '1 month');
 END $$;
 
 INSERT INTO observations_partitioned (id, org_id, device_id, camera_id, slot_id, item_id, sku, at, count, fills, units,

@@ -7,7 +7,9 @@ export interface ObservationPartition {
   to: Date;
 }
 
-const DEFAULT_PARTITION = 'observations_default';
+// outliers either side of the months: see migration 180 for why not a DEFAULT partition
+const BEFORE = 'observations_before';
+const AFTER = 'observations_after';
 // one maintainer at a time across instances: a month created or rolled up twice would fail or double-count
 const MAINTENANCE_LOCK = 727180;
 
@@ -23,8 +25,8 @@ function monthOf(name: string): Date | undefined {
 
 const nextMonth = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
 
-// Rows of one source (a partition or the default one) before the cutoff, folded into their hour; an hour
-// already rolled up (late rows that went to the default partition) merges rather than doubles.
+// Rows of one source (a month or observations_before) before the cutoff, folded into their hour; an hour
+// already rolled up (late rows that went to observations_before) merges rather than doubles.
 const rollupSql = (source: string) => `
   INSERT INTO observation_hourly (org_id, device_id, camera_id, slot_id, item_id, hour, min_units, max_units, last_units, last_at, count)
   SELECT org_id, device_id, camera_id, slot_id, item_id, date_trunc('hour', at, 'UTC'), min(units), max(units),
@@ -55,46 +57,65 @@ export class ObservationPartitionRepository {
   }
 
   /**
-   * Creates the month's partition unless it exists. Rows the default partition caught for that
-   * month move into it first: PostgreSQL refuses a new range the default partition already holds.
+   * Makes sure the month has its partition. The months stay contiguous: a month past the last
+   * one is split off observations_after together with any month between, a month before the
+   * first one off observations_before, each taking the rows the outlier partition held for it.
    */
   async createMonth(month: Date): Promise<boolean> {
-    const from = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), 1));
-    const to = nextMonth(from);
-    const name = partitionName(from);
+    const m = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), 1));
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MAINTENANCE_LOCK]);
-      if ((await this.list(tx)).some((p) => p.name === name)) return false;
-      await tx.exec(`CREATE TABLE ${name} (LIKE observations INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
-      await tx.query(
-        `WITH moved AS (DELETE FROM ${DEFAULT_PARTITION} WHERE at >= $1 AND at < $2 RETURNING *)
-         INSERT INTO ${name} SELECT * FROM moved`,
-        [from, to],
-      );
-      await tx.query(
-        `ALTER TABLE observations ATTACH PARTITION ${name} FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
+      const months = await this.list(tx);
+      if (months.some((p) => p.from.getTime() === m.getTime())) return false;
+      const first = months[0]!.from;
+      const last = months.at(-1)!.to;
+      const after = m >= last;
+      const side = after ? AFTER : BEFORE;
+      await tx.exec(`ALTER TABLE observations DETACH PARTITION ${side}`);
+      for (let from = after ? last : m; from < (after ? nextMonth(m) : first); from = nextMonth(from)) {
+        const name = partitionName(from);
+        await tx.exec(`CREATE TABLE ${name} (LIKE observations INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+        await tx.query(
+          `WITH moved AS (DELETE FROM ${side} WHERE at >= $1 AND at < $2 RETURNING *) INSERT INTO ${name} SELECT * FROM moved`,
+          [from, nextMonth(from)],
+        );
+        await tx.exec(
+          `ALTER TABLE observations ATTACH PARTITION ${name} FOR VALUES FROM ('${from.toISOString()}') TO ('${nextMonth(from).toISOString()}')`,
+        );
+      }
+      await tx.exec(
+        after
+          ? `ALTER TABLE observations ATTACH PARTITION ${AFTER} FOR VALUES FROM ('${nextMonth(m).toISOString()}') TO (MAXVALUE)`
+          : `ALTER TABLE observations ATTACH PARTITION ${BEFORE} FOR VALUES FROM (MINVALUE) TO ('${m.toISOString()}')`,
       );
       return true;
     });
   }
 
-  /** Rolls a whole partition up into observation_hourly and drops it, in one transaction. */
+  /**
+   * Rolls the oldest month up into observation_hourly and drops it, in one transaction;
+   * observations_before then covers its range (a late row for it is an outlier).
+   */
   async rollUpAndDrop(p: ObservationPartition): Promise<number> {
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MAINTENANCE_LOCK]);
-      if (!(await this.list(tx)).some((x) => x.name === p.name)) return 0;
+      const months = await this.list(tx);
+      if (!months.some((x) => x.name === p.name)) return 0;
+      if (months[0]!.name !== p.name || months.length < 2) throw new Error(`${p.name} is not the oldest of several months: not dropped`);
       const { rowCount } = await tx.query(rollupSql(p.name), [p.to]);
       await tx.exec(`DROP TABLE ${p.name}`);
+      await tx.exec(`ALTER TABLE observations DETACH PARTITION ${BEFORE}`);
+      await tx.exec(`ALTER TABLE observations ATTACH PARTITION ${BEFORE} FOR VALUES FROM (MINVALUE) TO ('${p.to.toISOString()}')`);
       return rowCount;
     });
   }
 
-  /** The default partition's rows older than the cutoff: rolled up, then deleted. */
-  async rollUpDefault(cutoff: Date): Promise<number> {
+  /** observations_before's rows older than the cutoff: rolled up, then deleted. */
+  async rollUpOutliers(cutoff: Date): Promise<number> {
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MAINTENANCE_LOCK]);
-      const { rowCount } = await tx.query(rollupSql(DEFAULT_PARTITION), [cutoff]);
-      await tx.query(`DELETE FROM ${DEFAULT_PARTITION} WHERE at < $1`, [cutoff]);
+      const { rowCount } = await tx.query(rollupSql(BEFORE), [cutoff]);
+      await tx.query(`DELETE FROM ${BEFORE} WHERE at < $1`, [cutoff]);
       return rowCount;
     });
   }

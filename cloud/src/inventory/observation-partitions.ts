@@ -9,7 +9,7 @@ const HOUR_MS = 3_600_000;
 export interface ObservationRetention {
   /** raw observations are kept this long, then rolled up hourly */
   retentionDays: number;
-  /** monthly partitions made ahead of time, so that ingest never writes into the default one */
+  /** monthly partitions made ahead of time, so that ingest never writes into observations_after */
   monthsAhead: number;
 }
 
@@ -51,7 +51,7 @@ export class ObservationPartitions {
       out.hourlyRows += await this.repo.rollUpAndDrop(p);
       out.dropped.push(p.name);
     }
-    out.hourlyRows += await this.repo.rollUpDefault(cutoff);
+    out.hourlyRows += await this.repo.rollUpOutliers(cutoff);
     return out;
   }
 

@@ -75,7 +75,7 @@ export function describeObservationPartitions(f: DbFactory) {
       expect(await r.observations.count(orgId)).toBe(3);
       expect(await inPartition(db, old.id)).toEqual(['observations_y2026m01']);
       expect(await inPartition(db, older.id)).toEqual(['observations_y2025m11']);
-      expect(await partitions(db)).toEqual(expect.arrayContaining(['observations_default', 'observations_y2025m12']));
+      expect(await partitions(db)).toEqual(expect.arrayContaining(['observations_before', 'observations_after', 'observations_y2025m12']));
       // a redelivery of a migrated row, twice in one batch, and alongside a new one
       const fresh = row(new Date().toISOString(), 1);
       const stored = await r.observations.insertBatch(orgId, 'dev-1', 2, [old, old, recent, fresh, fresh]);
@@ -85,12 +85,22 @@ export function describeObservationPartitions(f: DbFactory) {
       expect(await r.observations.count(orgId)).toBe(4);
     });
 
-    it('rolls months past retention up hourly, then drops them; outliers in the default partition too', async () => {
+    it('answers "latest per slot" walking the months newest first, not merging every month', async () => {
+      const { rows } = await db.query<Record<string, string>>(
+        `EXPLAIN SELECT units FROM observations WHERE device_id = 'dev-1' AND camera_id = 'cam-1' AND slot_id = 's1' AND trusted
+         ORDER BY at DESC LIMIT 1`,
+      );
+      const plan = rows.map((x) => Object.values(x)[0]).join('\n');
+      expect(plan).toContain('Append');
+      expect(plan).not.toContain('Merge Append');
+    });
+
+    it('rolls months past retention up hourly, then drops them; old outliers too', async () => {
       const hour = '2026-01-15T10:';
       const sameHour = [row(`${hour}05:00.000Z`, 6), row(`${hour}50:00.000Z`, 1.5)];
       const ancient = row('2019-06-01T12:30:00.000Z', 9);
       await r.observations.insertBatch(orgId, 'dev-1', 4, [...sameHour, ancient]);
-      expect(await inPartition(db, ancient.id)).toEqual(['observations_default']);
+      expect(await inPartition(db, ancient.id)).toEqual(['observations_before']);
       const job = new ObservationPartitions(db, { retentionDays: 90, monthsAhead: 1 });
       const done = await job.maintain(Date.parse('2026-05-10T00:00:00Z'));
       expect(done.dropped).toEqual(expect.arrayContaining(['observations_y2025m11', 'observations_y2026m01']));
@@ -107,14 +117,23 @@ export function describeObservationPartitions(f: DbFactory) {
         { hour: new Date('2025-11-02T08:00:00Z'), min: 4, max: 4, last: 4, count: 1 },
         { hour: new Date('2026-01-15T10:00:00Z'), min: 1.5, max: 6, last: 1.5, count: 3 },
       ]);
-      // recent rows are untouched
+      // recent rows are untouched; a late row for a dropped month is kept as an outlier, and rolled up next time
       expect(await r.observations.countByIds([recent.id])).toBe(1);
+      const late = row('2026-01-15T10:59:00.000Z', 0.5);
+      expect(await r.observations.insertBatch(orgId, 'dev-1', 5, [late])).toHaveLength(1);
+      expect(await inPartition(db, late.id)).toEqual(['observations_before']);
+      await job.maintain(Date.parse('2026-05-10T00:00:00Z'));
+      const merged = await db.query<Record<string, unknown>>(
+        `SELECT min_units::float8 AS min, last_units::float8 AS last, count FROM observation_hourly WHERE org_id = $1 AND hour = '2026-01-15T10:00:00Z'`,
+        [orgId],
+      );
+      expect(merged.rows).toEqual([{ min: 0.5, last: 0.5, count: 4 }]);
     });
-    it('creates months ahead, and a month the default partition caught takes its rows with it', async () => {
+    it('creates months ahead, and a month split off the outlier partition takes its rows with it', async () => {
       const far = row('2031-03-10T00:00:00.000Z', 7);
       await r.observations.insertBatch(orgId, 'dev-1', 3, [far]);
-      expect(await inPartition(db, far.id)).toEqual(['observations_default']);
-      // the default partition dedupes too
+      expect(await inPartition(db, far.id)).toEqual(['observations_after']);
+      // the outlier partition dedupes too
       expect(await r.observations.insertBatch(orgId, 'dev-1', 3, [far])).toEqual([]);
       const job = new ObservationPartitions(db, { retentionDays: 400, monthsAhead: 2 });
       const done = await job.maintain(Date.parse('2031-02-20T00:00:00Z'));
