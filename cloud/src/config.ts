@@ -98,6 +98,16 @@ export const cloudConfigSchema = z
         .default(60)
         .describe('dead letters stored per device per minute; a flooding device beyond it is counted, not stored'),
     }),
+    observations: section({
+      retentionDays: z
+        .number()
+        .int()
+        .min(7)
+        .max(3650)
+        .default(90)
+        .describe('raw observations are kept this long; older months are rolled up hourly and their partitions dropped'),
+      partitionMonthsAhead: z.number().int().min(1).max(24).default(2).describe('monthly partitions created ahead of time'),
+    }),
     blobs: blobsConfigSchema,
     snapshotTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
     vision: section({
@@ -238,6 +248,7 @@ export const CLOUD_ENV = {
   REDIS_URL: 'redis.url',
   REDIS_KEY_PREFIX: 'redis.keyPrefix',
   DEAD_LETTER_RETENTION_DAYS: 'deadLetters.retentionDays',
+  OBSERVATION_RETENTION_DAYS: 'observations.retentionDays',
   DEAD_LETTERS_PER_DEVICE_PER_MINUTE: 'deadLetters.perDevicePerMinute',
   VISION_MODEL_DIR: 'vision.modelDir',
   VISION_THREADS: 'vision.threads',

@@ -15,7 +15,7 @@ import { AuthService } from './auth/index.js';
 import { passwordHasher, UserService, type SeededOwner } from './users/index.js';
 import type { Principal } from './plugins/principal.js';
 import { VenueService } from './venues/index.js';
-import { CatalogueService, InventoryService, ObservationService } from './inventory/index.js';
+import { CatalogueService, InventoryService, ObservationPartitions, ObservationService } from './inventory/index.js';
 import { DeviceService } from './devices/index.js';
 import { createIngestLink, DeadLetterService, deadLetterLimit, dispatcher, startDeadLetterPruner } from './ingest/index.js';
 import { LiveHub } from './live/index.js';
@@ -97,6 +97,10 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const venues = new VenueService(db);
   const orgId = seededOwner?.orgId ?? (await venues.firstOrganisationId());
   const pruner = startDeadLetterPruner(db, config.deadLetters.retentionDays, logger);
+  const partitions = new ObservationPartitions(db, {
+    retentionDays: config.observations.retentionDays,
+    monthsAhead: config.observations.partitionMonthsAhead,
+  }).start(logger);
   const blobs = createBlobStore(config.blobs, dataDir);
   // a store that is down at start-up is not fatal: uploads answer 503 until it is back
   await blobs.check().then(
@@ -337,6 +341,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       pruner.stop();
       orgs?.stopHousekeeping();
       await orgs?.stop();
+      partitions.stop();
       driftSweep.stop();
       await link.stop().catch(() => undefined);
       await app.close();

@@ -14,6 +14,14 @@ describe('cloud config', () => {
     expect(c.database.url).toBe('postgres://u@h/db');
   });
 
+  it('keeps raw observations 90 days unless told, and refuses a retention under a week, naming the key', () => {
+    expect(loadCloudConfig({ environment: {} }).observations).toEqual({ retentionDays: 90, partitionMonthsAhead: 2 });
+    expect(loadCloudConfig({ environment: { OBSERVATION_RETENTION_DAYS: '365' } }).observations.retentionDays).toBe(365);
+    expect(() => loadCloudConfig({ environment: { OBSERVATION_RETENTION_DAYS: '3' } })).toThrow(
+      /observations\.retentionDays: .*7.*\(from env OBSERVATION_RETENTION_DAYS\)/,
+    );
+  });
+
   it('validates REDIS_URL, naming the key and never echoing its password', () => {
     expect(() => loadCloudConfig({ environment: { REDIS_URL: 'http://:hunter2@cache:6379' } })).toThrow(
       /^config error: redis\.url: expected a redis:\/\/ or rediss:\/\/ URL \(from env REDIS_URL\)$/,

@@ -11,6 +11,7 @@ export { InventoryService, type Adjustment, type RecordedSales, type SaleDepleti
 export { present, type PresentedStock } from './stock.js';
 export { ObservationService, type ObservingDevice } from './observation.service.js';
 export { CatalogueService } from './catalogue.service.js';
+export { ObservationPartitions, type ObservationRetention } from './observation-partitions.js';
 export type { Item, ItemInput, ItemLocation } from './item.repository.js';
 
 /** What other modules may read or create inside their own transaction (a slot's SKU in device config, the demo seed). */

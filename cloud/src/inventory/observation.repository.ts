@@ -36,7 +36,8 @@ export interface ObservationPoint {
   trusted: boolean;
 }
 
-/** The observation time series. One UNNEST insert per batch; duplicates (redeliveries) are skipped by id. */
+/** The observation time series. One UNNEST insert per batch; duplicates (redeliveries) are skipped by
+ * (id, at): observations is partitioned by month on at, and a device resends an observation's id with the same at. */
 export class ObservationRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -60,7 +61,7 @@ export class ObservationRepository {
               AS o(id, camera_id, slot_id, sku, at, count, fills, units, confidence, state, trusted)
          LEFT JOIN slots s ON s.device_id = $2 AND s.camera_id = o.camera_id AND s.id = o.slot_id
          LEFT JOIN items i ON s.item_id IS NULL AND i.org_id = $1 AND i.sku = o.sku
-         ON CONFLICT (id) DO NOTHING
+         ON CONFLICT (id, at) DO NOTHING
          RETURNING id, camera_id, slot_id, item_id, units, count, fills, confidence, state, trusted, at
        )
        SELECT ins.id, ins.camera_id AS "cameraId", ins.slot_id AS "slotId", ins.item_id AS "itemId", c.location_id AS "locationId",

@@ -1,0 +1,4 @@
+import { describeObservationPartitions } from './observation-partitions.suite.js';
+import { pgFactory } from '../support/db.js';
+
+describeObservationPartitions(pgFactory);

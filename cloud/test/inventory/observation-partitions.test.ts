@@ -1,0 +1,4 @@
+import { describeObservationPartitions } from './observation-partitions.suite.js';
+import { pgliteFactory } from '../support/db.js';
+
+describeObservationPartitions(pgliteFactory);
