@@ -35,7 +35,7 @@ interface Column {
   right?: boolean;
   value: (l: TruthLine) => string;
 }
-interface Layout {
+export interface Layout {
   supplier: string;
   font: Font;
   size: number;
@@ -166,6 +166,12 @@ export function invoice(layout: Layout, r: Rng, maxLines: number): { truth: Trut
   const iso = `2026-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}`;
   const number = r.pick([`INV-${r.int(10_000, 99_999)}`, `${r.int(100_000, 999_999)}`, `${layout.codeOf('x').slice(0, 2)}${r.int(1000, 9999)}-${r.int(10, 99)}`]);
   const truth: Truth = { supplier: layout.supplier, invoiceNumber: number, invoiceDate: iso, lines };
+  return { truth, pages: draw(layout, truth) };
+}
+
+/** The pages of an invoice in a supplier's layout: the table repeated under its header on each page, totals on the last. */
+export function draw(layout: Layout, truth: Truth): Page[] {
+  const lines = truth.lines;
   const pages: Page[] = [];
   const rowH = layout.size * 1.8;
   for (let at = 0; at < lines.length || !pages.length; at += layout.rowsPerPage) {
@@ -191,5 +197,5 @@ export function invoice(layout: Layout, r: Rng, maxLines: number): { truth: Trut
     }
     pages.push(page);
   }
-  return { truth, pages };
+  return pages;
 }
