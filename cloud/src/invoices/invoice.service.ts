@@ -51,12 +51,13 @@ export class InvoiceService {
     });
   }
 
-  /** Checks the file (kind, pages, something to read), keeps it, and sends the job that reads it. */
-  async upload(a: Actor, venueId: string, body: Buffer): Promise<{ id: string; status: 'queued' }> {
+  /** Checks the venue, then the file (kind, pages, something to read), keeps it, and sends the job that reads it. */
+  async upload(a: Actor, venueId: string, file: () => Promise<Buffer>): Promise<{ id: string; status: 'queued' }> {
+    if (!(await venueRecords(this.d.db).getVenue(a.orgId, venueId))) throw notFound('venue');
+    const body = await file();
     if (!body.length) throw new AppError(400, 'unreadable_file', 'the upload is empty: send the PDF or the photo as the body', 'file');
     const kind = fileKind(body);
     const pages = kind === 'pdf' ? (await readPdf(body)).pages : (await checkPhoto(body), 1);
-    if (!(await venueRecords(this.d.db).getVenue(a.orgId, venueId))) throw notFound('venue');
     const id = randomUUID();
     const key = blobKey(a.orgId, 'invoice', [], kind, id);
     await withBlob(this.d.blobs, key, body, kind === 'pdf' ? 'application/pdf' : kind === 'jpg' ? 'image/jpeg' : 'image/png', () =>

@@ -69,7 +69,7 @@ export default async function invoiceRoutes(app: App, o: { invoices: InvoiceServ
         },
       },
       async (req, reply) => {
-        const inv = await o.invoices.upload(actor(req), req.query.venue_id, await uploaded(req));
+        const inv = await o.invoices.upload(actor(req), req.query.venue_id, () => uploaded(req));
         return reply.code(202).send({ invoiceId: inv.id, status: 'processing', invoiceUrl: `/api/v1/invoices/${inv.id}`, jobUrl: `/api/v1/jobs/${inv.id}` });
       },
     );

@@ -164,6 +164,6 @@ describe('invoices through the API', () => {
     expect((await api('GET', '/invoices?status=failed')).body).toEqual([]);
     const bartender = await t.userWithRole('bartender');
     expect((await upload(Buffer.from('%PDF-'), 'application/pdf', bartender)).status).toBe(403);
-    expect((await upload(Buffer.from('%PDF-'), 'application/pdf', t.ownerToken, '00000000-0000-4000-8000-000000000000')).status).toBe(400);
+    expect((await upload(Buffer.from('%PDF-'), 'application/pdf', t.ownerToken, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
   }, 60_000);
 });
