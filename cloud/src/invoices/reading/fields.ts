@@ -34,7 +34,9 @@ export function findDate(text: string): string | null {
 const pad = (n: number) => String(n).padStart(2, '0');
 
 const NUMBER_LABEL = /\b(?:invoice|inv|tax invoice|bill)\s*\.?\s*(?:no|number|num|nr|#|ref)?\s*\.?\s*[:#]?\s*$/i;
-const NUMBER_INLINE = /\b(?:invoice|inv)\s*\.?\s*(?:no|number|num|nr|#)\s*\.?\s*[:#]?\s*([A-Z0-9][A-Z0-9\-/]{2,24})/i;
+const NUMBER_INLINE = /\b(?:invoice|inv)\s*\.?\s*(?:no|number|num|nr|#)\s*\.?\s*[:#]?\s*([A-Z0-9$][A-Z0-9\-/]{2,24})/i;
+/** OCR reads a leading S as $ */
+const cleanNumber = (v: string) => v.replace(/^\$/, 'S');
 const DATE_LABEL = /\b(?:invoice\s+date|date\s+of\s+issue|issue\s+date|inv\.?\s+date|date)\s*:?\s*$/i;
 
 /** Invoice number and date from the rows above the table: a label then its value, beside it or under it. */
@@ -42,17 +44,19 @@ export function headerFields(rows: Row[]): { invoiceNumber: string | null; invoi
   let invoiceNumber: string | null = null;
   let invoiceDate: string | null = null;
   for (const [i, row] of rows.entries()) {
+    const whole = NUMBER_INLINE.exec(row.text.replace(/\s+/g, ' '));
+    if (!invoiceNumber && whole && /\d/.test(whole[1]!)) invoiceNumber = cleanNumber(whole[1]!);
     for (const [j, cell] of row.cells.entries()) {
       // a label's value sits beside it or under it
       const values = [row.cells[j + 1]?.text, below(rows, i, cell.x0, cell.x1)].filter((v): v is string => !!v);
       if (!invoiceNumber) {
         const inline = NUMBER_INLINE.exec(cell.text);
-        if (inline && /\d/.test(inline[1]!)) invoiceNumber = inline[1]!;
+        if (inline && /\d/.test(inline[1]!)) invoiceNumber = cleanNumber(inline[1]!);
         else if (NUMBER_LABEL.test(cell.text))
           for (const next of values) {
-            const v = /^[:#\s]*([A-Z0-9][A-Z0-9\-/]{2,24})\s*$/i.exec(next);
+            const v = /^[:#\s]*([A-Z0-9$][A-Z0-9\-/]{2,24})\s*$/i.exec(next);
             if (v && /\d/.test(v[1]!)) {
-              invoiceNumber = v[1]!;
+              invoiceNumber = cleanNumber(v[1]!);
               break;
             }
           }

@@ -22,9 +22,17 @@ const NUMBER = /^\(?-?[$£€]?\s?\d{1,3}(?:[, ]\d{3})*(?:\.\d{1,4})?\)?$|^-?[$�
 
 /** A cell as a number when it is one: currency signs and thousands commas dropped, OCR's O and l read as digits. */
 export function numberOf(text: string): number | null {
-  let t = text.trim().replace(/^[$£€]\s?/, '');
-  const digits = (t.match(/\d/g) ?? []).length;
-  if (digits && digits >= t.replace(/[.,\s$£€()-]/g, '').length * 0.6) t = t.replace(/[Oo]/g, '0').replace(/[lI|]/g, '1');
+  // OCR's stray marks around a number, and a space it put after the decimal point
+  let t = text
+    .trim()
+    .replace(/[?'"`’‘:;]+$/, '')
+    .replace(/^[$£€]\s?/, '')
+    .replace(/\.\s+(?=\d)/, '.');
+  // a short cell of digits and their look-alikes (S 5, § 5, O 0, l 1, B 8) is a number read badly
+  if (/\d/.test(t) || (t.length <= 2 && /^[SsOo§lI|B]+$/.test(t))) {
+    const letters = t.replace(/[\d.,\s$£€()-]/g, '');
+    if (letters.length <= Math.max(1, t.length * 0.34)) t = t.replace(/[Oo]/g, '0').replace(/[lI|]/g, '1').replace(/[Ss§]/g, '5').replace(/B/g, '8');
+  }
   if (!NUMBER.test(t)) return null;
   const v = Number(t.replace(/[$£€,() ]/g, ''));
   return Number.isFinite(v) ? v : null;
@@ -59,7 +67,12 @@ const close = (a: number, b: number) => Math.abs(a - b) <= Math.max(0.02, Math.a
 /** quantity × unit price = total among a row's numbers, preferring the columns' reading when it adds up. */
 function amounts(nums: number[], byCol: Partial<Record<Column, number>>) {
   const { qty, price, total } = byCol;
-  if (qty !== undefined && price !== undefined && total !== undefined && close(qty * price, total)) return { qty, price, total };
+  if (qty !== undefined && price !== undefined && total !== undefined) {
+    if (close(qty * price, total)) return { qty, price, total };
+    // one figure misread: a total that divides into whole cents gives the price, else the price gives the total
+    const each = total / qty;
+    if (qty > 0 && Number.isInteger(qty) && Math.abs(each * 100 - Math.round(each * 100)) < 1e-6) return { qty, price: each, total };
+  }
   for (let i = 0; i < nums.length; i++)
     for (let j = 0; j < nums.length; j++)
       for (let k = nums.length - 1; k >= 0; k--) {
