@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import PDFDocument from 'pdfkit';
 import { build, type TestCloud } from '../support/cloud.js';
 import { draw, LAYOUTS, type Truth } from '../../bench/invoices/layouts.js';
-import { textPdf } from '../../bench/invoices/render.js';
+import { scannedPhoto, textPdf } from '../../bench/invoices/render.js';
+import { rng } from '../../bench/invoices/catalogue.js';
 
 const pdfOf = (pages: number, draw: (d: PDFKit.PDFDocument, page: number) => void) =>
   new Promise<Buffer>((resolve) => {
@@ -146,6 +147,31 @@ describe('invoices through the API', () => {
     // no offer from Southern for Tito's: a case of one
     expect(await storage('TITOS-750')).toBe(before + 3);
   }, 60_000);
+
+  it('takes a phone photo as a multipart form and reads it with OCR in the job', async () => {
+    const truth: Truth = {
+      supplier: "Southern Glazer's",
+      invoiceNumber: 'INV-70001',
+      invoiceDate: '2026-12-02',
+      lines: [
+        { key: 'a', code: 'SG-10001', description: 'APEROL APERITIVO 1L', quantity: 3, unitPrice: 61.5, total: 184.5 },
+        { key: 'c', code: 'SG-10002', description: 'CAMPARI BITTER 1L', quantity: 1, unitPrice: 50, total: 50 },
+      ],
+    };
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(await scannedPhoto(draw(LAYOUTS[0]!, truth)[0]!, rng(3)))], { type: 'image/jpeg' }), 'invoice.jpg');
+    const res = await fetch(`${t.cloud.url}/api/v1/invoices/process-ocr?venue_id=${t.demo.venueId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.ownerToken}` },
+      body: form,
+    });
+    expect(res.status).toBe(202);
+    const inv = await settled(((await res.json()) as { invoiceId: string }).invoiceId);
+    expect(inv).toMatchObject({ status: 'review', source: 'ocr', fileKind: 'jpg', supplierId: southern });
+    // OCR may misread a figure; the items come by their codes
+    expect(inv.lines.map((l: any) => l.itemName)).toEqual(['Aperol', 'Campari']);
+    expect(inv.lines[0]).toMatchObject({ quantity: 3, total: 184.5 });
+  }, 120_000);
 
   it('refuses what it cannot read, with the reason, and keeps nothing', async () => {
     const cases: [Buffer, string, number, string][] = [
