@@ -64,4 +64,6 @@ async function run(kind: 'text' | 'scan', n: number) {
 const text = await run('text', Number(values.text));
 const scans = Number(values.scans) ? await run('scan', Number(values.scans)) : 1;
 await ocr.stop();
-console.log(`targets: F1 ≥ 0.95 text (${text >= 0.95 ? 'met' : 'MISSED'}), ≥ 0.85 scans (${scans >= 0.85 ? 'met' : 'MISSED'}), ≤ 5 s per scanned page`);
+console.log(
+  `targets: F1 ≥ 0.95 text (${text >= 0.95 ? 'met' : 'MISSED'}), ≥ 0.85 scans (${scans >= 0.85 ? 'met' : 'MISSED'}), ≤ 5 s per scanned page`,
+);

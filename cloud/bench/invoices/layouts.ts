@@ -114,7 +114,13 @@ export const LAYOUTS: Layout[] = [
       { text: 'HARBOUR WINES & SPIRITS LTD', x: 40, y: 40, size: 13, font: 'mono', bold: true },
       { text: 'TAX INVOICE', x: 40, y: 62, size: 11, font: 'mono' },
       { text: `Inv. No. ${t.invoiceNumber}`, x: 340, y: 62, size: 9, font: 'mono' },
-      { text: `Date: ${String(d(t.invoiceDate)).padStart(2, '0')}/${String(m(t.invoiceDate)).padStart(2, '0')}/${y(t.invoiceDate)}`, x: 340, y: 76, size: 9, font: 'mono' },
+      {
+        text: `Date: ${String(d(t.invoiceDate)).padStart(2, '0')}/${String(m(t.invoiceDate)).padStart(2, '0')}/${y(t.invoiceDate)}`,
+        x: 340,
+        y: 76,
+        size: 9,
+        font: 'mono',
+      },
       { text: 'Terms: 30 days', x: 340, y: 90, size: 9, font: 'mono' },
     ],
     columns: [
@@ -161,10 +167,21 @@ export function invoice(layout: Layout, r: Rng, maxLines: number): { truth: Trut
     const quantity = r.int(1, 12);
     const unitPrice = r.int(800, 24_000) / 100;
     const printed = r.pick(it.printed);
-    return { key: it.key, code: layout.codeOf(it.key), description: `${printed} ${it.size}`, quantity, unitPrice, total: Math.round(quantity * unitPrice * 100) / 100 };
+    return {
+      key: it.key,
+      code: layout.codeOf(it.key),
+      description: `${printed} ${it.size}`,
+      quantity,
+      unitPrice,
+      total: Math.round(quantity * unitPrice * 100) / 100,
+    };
   });
   const iso = `2026-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}`;
-  const number = r.pick([`INV-${r.int(10_000, 99_999)}`, `${r.int(100_000, 999_999)}`, `${layout.codeOf('x').slice(0, 2)}${r.int(1000, 9999)}-${r.int(10, 99)}`]);
+  const number = r.pick([
+    `INV-${r.int(10_000, 99_999)}`,
+    `${r.int(100_000, 999_999)}`,
+    `${layout.codeOf('x').slice(0, 2)}${r.int(1000, 9999)}-${r.int(10, 99)}`,
+  ]);
   const truth: Truth = { supplier: layout.supplier, invoiceNumber: number, invoiceDate: iso, lines };
   return { truth, pages: draw(layout, truth) };
 }
@@ -175,13 +192,18 @@ export function draw(layout: Layout, truth: Truth): Page[] {
   const pages: Page[] = [];
   const rowH = layout.size * 1.8;
   for (let at = 0; at < lines.length || !pages.length; at += layout.rowsPerPage) {
-    const page: Page = { ops: at === 0 ? layout.head(truth) : [{ text: `${layout.supplier} (continued)`, x: 40, y: 40, size: 10, font: layout.font }], rules: [] };
+    const page: Page = {
+      ops: at === 0 ? layout.head(truth) : [{ text: `${layout.supplier} (continued)`, x: 40, y: 40, size: 10, font: layout.font }],
+      rules: [],
+    };
     let yy = 150;
-    for (const c of layout.columns) page.ops.push({ text: c.title, x: c.x, y: yy, size: layout.size, font: layout.font, bold: true, right: c.right });
+    for (const c of layout.columns)
+      page.ops.push({ text: c.title, x: c.x, y: yy, size: layout.size, font: layout.font, bold: true, right: c.right });
     page.rules.push([40, yy + layout.size + 3, 555, yy + layout.size + 3]);
     yy += rowH + 2;
     for (const l of lines.slice(at, at + layout.rowsPerPage)) {
-      for (const c of layout.columns) page.ops.push({ text: c.value(l), x: c.x, y: yy, size: layout.size, font: layout.font, right: c.right });
+      for (const c of layout.columns)
+        page.ops.push({ text: c.value(l), x: c.x, y: yy, size: layout.size, font: layout.font, right: c.right });
       yy += rowH;
     }
     if (at + layout.rowsPerPage >= lines.length) {

@@ -48,7 +48,9 @@ export function pagePng(p: Page): Promise<Buffer> {
     )
     .join('');
   const rules = p.rules
-    .map(([a, b, c, d]) => `<line x1="${a * SCALE}" y1="${b * SCALE}" x2="${c * SCALE}" y2="${d * SCALE}" stroke="black" stroke-width="1.5"/>`)
+    .map(
+      ([a, b, c, d]) => `<line x1="${a * SCALE}" y1="${b * SCALE}" x2="${c * SCALE}" y2="${d * SCALE}" stroke="black" stroke-width="1.5"/>`,
+    )
     .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="white"/>${rules}${text}</svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();

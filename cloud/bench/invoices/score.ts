@@ -16,7 +16,13 @@ export interface Score {
   date: number;
 }
 
-const words = (s: string) => new Set(s.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 1));
+const words = (s: string) =>
+  new Set(
+    s
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((w) => w.length > 1),
+  );
 
 /**
  * A read line is right when its quantity, unit price and total are the printed ones and at least half of the
@@ -31,7 +37,12 @@ export function score(truth: Truth, got: Predicted, supplier: string | null): Sc
       const w = words(t.description);
       const g = words(l.description);
       const shared = [...w].filter((x) => g.has(x)).length;
-      return t.quantity === l.quantity && Math.abs(t.unitPrice - (l.unitPrice ?? -1)) < 0.006 && Math.abs(t.total - (l.total ?? -1)) < 0.006 && shared >= w.size / 2;
+      return (
+        t.quantity === l.quantity &&
+        Math.abs(t.unitPrice - (l.unitPrice ?? -1)) < 0.006 &&
+        Math.abs(t.total - (l.total ?? -1)) < 0.006 &&
+        shared >= w.size / 2
+      );
     });
     if (i < 0) continue;
     tp++;

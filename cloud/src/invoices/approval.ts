@@ -15,7 +15,15 @@ export interface Approval {
   /** null: receive without an order even when one is open */
   orderId?: string | null | undefined;
   locationId?: string | undefined;
-  lines?: { lineId: string; itemId?: string | null | undefined; skip?: boolean | undefined; quantity?: number | undefined; unitPrice?: number | undefined }[] | undefined;
+  lines?:
+    | {
+        lineId: string;
+        itemId?: string | null | undefined;
+        skip?: boolean | undefined;
+        quantity?: number | undefined;
+        unitPrice?: number | undefined;
+      }[]
+    | undefined;
 }
 export interface ApprovalDeps {
   db: Db;
@@ -54,7 +62,12 @@ export async function approveInvoice(d: ApprovalDeps, a: Actor, id: string, inpu
   });
   const open = final.filter((f) => !f.skip && !f.itemId);
   if (open.length)
-    throw new AppError(422, 'unmatched_lines', `line ${open.map((f) => f.line.position).join(', ')} match no item: choose an item or skip each`, 'lines');
+    throw new AppError(
+      422,
+      'unmatched_lines',
+      `line ${open.map((f) => f.line.position).join(', ')} match no item: choose an item or skip each`,
+      'lines',
+    );
   const kept = final.filter((f) => !f.skip);
   if (!kept.length) throw badRequest('every line is skipped: nothing to receive', 'lines');
   const names = new Map<string, string>();
@@ -63,7 +76,8 @@ export async function approveInvoice(d: ApprovalDeps, a: Actor, id: string, inpu
     if (!item) throw notFound('item');
     names.set(item.id, item.name);
   }
-  const orderId = input.orderId === null ? null : (input.orderId ?? (input.supplierId && input.supplierId !== inv.supplierId ? null : inv.orderId));
+  const orderId =
+    input.orderId === null ? null : (input.orderId ?? (input.supplierId && input.supplierId !== inv.supplierId ? null : inv.orderId));
   const order = orderId ? await d.orders.get(a.orgId, orderId) : null;
   if (order && (order.supplierId !== supplierId || order.venueId !== inv.venueId))
     throw badRequest("the order is not this supplier's for this venue", 'orderId');
@@ -88,8 +102,10 @@ export async function approveInvoice(d: ApprovalDeps, a: Actor, id: string, inpu
 
   await d.db.transaction(async (tx) => {
     const w = new InvoiceRepository(tx);
-    if (!(await w.claim(a.orgId, id, { supplierId, orderId: order?.id ?? null }))) throw conflict('the invoice is being approved already', 'status');
-    for (const f of final) await w.setLine(a.orgId, f.line.id, { itemId: f.itemId, quantity: f.quantity, unitPrice: f.unitPrice, edited: f.edited });
+    if (!(await w.claim(a.orgId, id, { supplierId, orderId: order?.id ?? null })))
+      throw conflict('the invoice is being approved already', 'status');
+    for (const f of final)
+      await w.setLine(a.orgId, f.line.id, { itemId: f.itemId, quantity: f.quantity, unitPrice: f.unitPrice, edited: f.edited });
   });
   let stocked = false;
   try {
@@ -131,7 +147,13 @@ export async function approveInvoice(d: ApprovalDeps, a: Actor, id: string, inpu
 }
 
 /** Without an order the invoice's case prices become the supplier's prices, with history. */
-async function updatePrices(db: Db, orgId: string, supplierId: string, delivered: Delivered[], offers: Map<string, { caseSize: number; casePrice: number | null }>) {
+async function updatePrices(
+  db: Db,
+  orgId: string,
+  supplierId: string,
+  delivered: Delivered[],
+  offers: Map<string, { caseSize: number; casePrice: number | null }>,
+) {
   await db.transaction(async (tx) => {
     const s = supplierRecords(tx);
     for (const d of delivered) {

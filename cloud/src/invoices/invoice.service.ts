@@ -104,7 +104,9 @@ export class InvoiceService {
       const offers = supplier ? await supplierRecords(this.d.db).offers(ctx.orgId, { supplierId: supplier.id }) : [];
       const codes = new Map(offers.map((o) => [o.itemId, o.supplierCode]));
       const items = await itemRecords(this.d.db).list(ctx.orgId, { limit: 10_000 });
-      const matcher = new ItemMatcher(items.map((i) => ({ itemId: i.id, name: i.name, sku: i.sku, supplierCode: codes.get(i.id) ?? null })));
+      const matcher = new ItemMatcher(
+        items.map((i) => ({ itemId: i.id, name: i.name, sku: i.sku, supplierCode: codes.get(i.id) ?? null })),
+      );
       const order = supplier ? await this.openOrder(ctx.orgId, inv.venueId, supplier.id) : null;
       await repo.saveReading(ctx.orgId, id, {
         source: pages.source,

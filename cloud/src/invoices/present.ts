@@ -16,12 +16,21 @@ export function reviewItems(inv: Invoice, lines: InvoiceLine[]): ReviewItem[] {
       message: `no supplier of yours matches ${inv.supplierName ? `"${inv.supplierName}"` : 'the invoice'}: choose one (or add it) before approving`,
       lineId: null,
     });
-  if (!lines.length) out.push({ code: 'no_lines', message: 'no line items were read: check the file, or upload a clearer photo', lineId: null });
+  if (!lines.length)
+    out.push({ code: 'no_lines', message: 'no line items were read: check the file, or upload a clearer photo', lineId: null });
   for (const l of lines)
     if (!l.itemId)
-      out.push({ code: 'unmatched_line', message: `line ${l.position} "${l.description}" matches no item: choose one, or skip the line`, lineId: l.id });
+      out.push({
+        code: 'unmatched_line',
+        message: `line ${l.position} "${l.description}" matches no item: choose one, or skip the line`,
+        lineId: l.id,
+      });
   if (inv.supplierId && !inv.orderId)
-    out.push({ code: 'no_order', message: 'no open purchase order from this supplier: the delivery is received without one', lineId: null });
+    out.push({
+      code: 'no_order',
+      message: 'no open purchase order from this supplier: the delivery is received without one',
+      lineId: null,
+    });
   return out;
 }
 

@@ -31,7 +31,8 @@ export function reconcile(delivered: Delivered[], order: OrderedLine[] | null) {
     const line = byItem.get(d.itemId);
     if (!line) {
       beside.push({ itemId: d.itemId, units: d.units });
-      if (order) differences.push({ kind: 'not_ordered', itemId: d.itemId, name: d.name, detail: `${fmt(d.units)} delivered, not on the order` });
+      if (order)
+        differences.push({ kind: 'not_ordered', itemId: d.itemId, name: d.name, detail: `${fmt(d.units)} delivered, not on the order` });
       continue;
     }
     const outstanding = Math.max(0, line.cases * line.caseSize - line.receivedUnits);
@@ -39,9 +40,19 @@ export function reconcile(delivered: Delivered[], order: OrderedLine[] | null) {
     if (units > 0) onOrder.push({ lineId: line.id, units, casePrice: d.casePrice ?? undefined });
     if (d.units > outstanding + 1e-9) {
       beside.push({ itemId: d.itemId, units: d.units - outstanding });
-      differences.push({ kind: 'over', itemId: d.itemId, name: d.name, detail: `${fmt(d.units)} delivered, ${fmt(outstanding)} outstanding on the order` });
+      differences.push({
+        kind: 'over',
+        itemId: d.itemId,
+        name: d.name,
+        detail: `${fmt(d.units)} delivered, ${fmt(outstanding)} outstanding on the order`,
+      });
     } else if (d.units < outstanding - 1e-9)
-      differences.push({ kind: 'short', itemId: d.itemId, name: d.name, detail: `${fmt(d.units)} delivered, ${fmt(outstanding)} outstanding on the order` });
+      differences.push({
+        kind: 'short',
+        itemId: d.itemId,
+        name: d.name,
+        detail: `${fmt(d.units)} delivered, ${fmt(outstanding)} outstanding on the order`,
+      });
     if (d.casePrice !== null && line.casePrice !== null && Math.abs(d.casePrice - line.casePrice) > 0.005)
       differences.push({
         kind: 'price_changed',

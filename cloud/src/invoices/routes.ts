@@ -42,7 +42,12 @@ async function uploaded(req: FastifyRequest): Promise<Buffer> {
     return body;
   }
   if (!Buffer.isBuffer(req.body))
-    throw new AppError(415, 'unsupported_media_type', 'send the invoice as application/pdf, image/jpeg, image/png or a multipart form', 'file');
+    throw new AppError(
+      415,
+      'unsupported_media_type',
+      'send the invoice as application/pdf, image/jpeg, image/png or a multipart form',
+      'file',
+    );
   return req.body;
 }
 const tooLarge = () => new AppError(413, 'file_too_large', `the file is over ${MAX_INVOICE_BYTES / 1024 / 1024} MB`, 'file');
@@ -53,8 +58,10 @@ export default async function invoiceRoutes(app: App, o: { invoices: InvoiceServ
   const tags = ['invoices'];
   await app.register(async (scope) => {
     await scope.register(multipart, { limits: { fileSize: MAX_INVOICE_BYTES, files: 1, fields: 5 } });
-    scope.addContentTypeParser(['application/pdf', 'image/jpeg', 'image/png', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: MAX_INVOICE_BYTES }, (_req, body, done) =>
-      done(null, body),
+    scope.addContentTypeParser(
+      ['application/pdf', 'image/jpeg', 'image/png', 'application/octet-stream'],
+      { parseAs: 'buffer', bodyLimit: MAX_INVOICE_BYTES },
+      (_req, body, done) => done(null, body),
     );
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/invoices/process-ocr',
@@ -70,7 +77,9 @@ export default async function invoiceRoutes(app: App, o: { invoices: InvoiceServ
       },
       async (req, reply) => {
         const inv = await o.invoices.upload(actor(req), req.query.venue_id, () => uploaded(req));
-        return reply.code(202).send({ invoiceId: inv.id, status: 'processing', invoiceUrl: `/api/v1/invoices/${inv.id}`, jobUrl: `/api/v1/jobs/${inv.id}` });
+        return reply
+          .code(202)
+          .send({ invoiceId: inv.id, status: 'processing', invoiceUrl: `/api/v1/invoices/${inv.id}`, jobUrl: `/api/v1/jobs/${inv.id}` });
       },
     );
   });
@@ -92,7 +101,10 @@ export default async function invoiceRoutes(app: App, o: { invoices: InvoiceServ
   );
   r.get(
     '/invoices/:id',
-    { onRequest: app.authorize(...manage), schema: { tags, summary: 'An invoice as read, for review', params: idParam, response: { 200: invoice } } },
+    {
+      onRequest: app.authorize(...manage),
+      schema: { tags, summary: 'An invoice as read, for review', params: idParam, response: { 200: invoice } },
+    },
     (req) => o.invoices.get(actor(req).orgId, req.params.id),
   );
   r.post(
@@ -101,7 +113,8 @@ export default async function invoiceRoutes(app: App, o: { invoices: InvoiceServ
       onRequest: app.authorize(...manage),
       schema: {
         tags,
-        summary: 'Approve a reviewed invoice: stock received (through its purchase order when it has one), prices updated, differences kept',
+        summary:
+          'Approve a reviewed invoice: stock received (through its purchase order when it has one), prices updated, differences kept',
         params: idParam,
         body: approveBody,
         response: { 200: invoice },

@@ -249,7 +249,11 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       // an invoice uploaded to B's venue; A's invoice approved to B's supplier, item or location
       ['POST', `/api/v1/invoices/process-ocr?venue_id=${b.demo.venueId}`, {}],
       ['POST', `/api/v1/invoices/${aInvoice}/approve`, { supplierId: bSupplier }],
-      ['POST', `/api/v1/invoices/${aInvoice}/approve`, { supplierId: aSupplier, lines: [{ lineId: aLine, itemId: b.demo.items['TITOS-750'] }] }],
+      [
+        'POST',
+        `/api/v1/invoices/${aInvoice}/approve`,
+        { supplierId: aSupplier, lines: [{ lineId: aLine, itemId: b.demo.items['TITOS-750'] }] },
+      ],
       ['POST', `/api/v1/invoices/${aInvoice}/approve`, { supplierId: aSupplier, locationId: b.demo.locations.mainBar }],
       ['PUT', '/api/v1/recipes', { venueId: b.demo.venueId, kind: 'item', posKey: 'X', name: 'X', components: [] }],
       [

@@ -159,7 +159,11 @@ describe('invoices through the API', () => {
       ],
     };
     const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(await scannedPhoto(draw(LAYOUTS[0]!, truth)[0]!, rng(3)))], { type: 'image/jpeg' }), 'invoice.jpg');
+    form.append(
+      'file',
+      new Blob([new Uint8Array(await scannedPhoto(draw(LAYOUTS[0]!, truth)[0]!, rng(3)))], { type: 'image/jpeg' }),
+      'invoice.jpg',
+    );
     const res = await fetch(`${t.cloud.url}/api/v1/invoices/process-ocr?venue_id=${t.demo.venueId}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${t.ownerToken}` },

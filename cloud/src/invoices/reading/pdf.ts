@@ -66,7 +66,12 @@ export async function readPdf(pdf: Buffer): Promise<PdfPages> {
       out.scans.push({ page: p, png });
     }
     if (!out.words.length && !out.scans.length)
-      throw new AppError(422, 'no_content', 'the PDF has no text and no scanned image to read: export it again, or photograph the invoice', 'file');
+      throw new AppError(
+        422,
+        'no_content',
+        'the PDF has no text and no scanned image to read: export it again, or photograph the invoice',
+        'file',
+      );
     return out;
   } finally {
     await doc.cleanup();

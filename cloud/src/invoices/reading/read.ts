@@ -22,7 +22,12 @@ export async function checkPhoto(body: Buffer): Promise<void> {
       throw new AppError(400, 'unreadable_file', `the photo cannot be read: ${(e as Error).message}`, 'file');
     });
   if (!meta.width || !meta.height || meta.width * meta.height < 300 * 300)
-    throw new AppError(400, 'unreadable_file', `the photo is ${meta.width}×${meta.height} pixels: too small to read an invoice from`, 'file');
+    throw new AppError(
+      400,
+      'unreadable_file',
+      `the photo is ${meta.width}×${meta.height} pixels: too small to read an invoice from`,
+      'file',
+    );
 }
 
 export interface ReadPages {

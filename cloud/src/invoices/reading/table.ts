@@ -31,7 +31,8 @@ export function numberOf(text: string): number | null {
   // a short cell of digits and their look-alikes (S 5, § 5, O 0, l 1, B 8) is a number read badly
   if (/\d/.test(t) || (t.length <= 2 && /^[SsOo§lI|B]+$/.test(t))) {
     const letters = t.replace(/[\d.,\s$£€()-]/g, '');
-    if (letters.length <= Math.max(1, t.length * 0.34)) t = t.replace(/[Oo]/g, '0').replace(/[lI|]/g, '1').replace(/[Ss§]/g, '5').replace(/B/g, '8');
+    if (letters.length <= Math.max(1, t.length * 0.34))
+      t = t.replace(/[Oo]/g, '0').replace(/[lI|]/g, '1').replace(/[Ss§]/g, '5').replace(/B/g, '8');
   }
   if (!NUMBER.test(t)) return null;
   const v = Number(t.replace(/[$£€,() ]/g, ''));
