@@ -29,6 +29,7 @@ const ocr = new Ocr();
 
 async function run(kind: 'text' | 'scan', n: number) {
   const scores: Score[] = [];
+  const layouts: string[] = [];
   let seconds = 0;
   let pages = 0;
   for (let i = 0; i < n; i++) {
@@ -45,6 +46,7 @@ async function run(kind: 'text' | 'scan', n: number) {
     seconds += (performance.now() - t0) / 1000;
     pages += read.pages;
     const expectSupplier = known.some((k) => k.name === truth.supplier) ? truth.supplier : null;
+    layouts.push(layout.supplier);
     scores.push(score(truth as Truth, { ...parsed, supplier: supplier?.name ?? null, lines: matched }, expectSupplier));
   }
   const sum = (f: (s: Score) => number) => scores.reduce((t, s) => t + f(s), 0);
@@ -58,6 +60,14 @@ async function run(kind: 'text' | 'scan', n: number) {
       `supplier ${pct(sum((s) => s.supplier) / n)}  number ${pct(sum((s) => s.number) / n)}  date ${pct(sum((s) => s.date) / n)}  ` +
       `item match ${pct(tp ? sum((s) => s.itemsRight) / tp : 0)}  ${(seconds / pages).toFixed(2)} s/page`,
   );
+  // per layout: which supplier's print is hard to read
+  const per = LAYOUTS.map((l) => {
+    const mine = scores.filter((_, i) => layouts[i] === l.supplier);
+    const t = mine.reduce((a, x) => a + x.tp, 0);
+    const d = mine.reduce((a, x) => a + x.predicted + x.truth, 0);
+    return `${l.supplier} ${d ? ((2 * t) / d).toFixed(2) : '-'}`;
+  });
+  console.log(`           line F1 per layout: ${per.join(', ')}`);
   return f1;
 }
 

@@ -73,6 +73,7 @@ function amounts(nums: number[], byCol: Partial<Record<Column, number>>) {
     // one figure misread: a total that divides into whole cents gives the price, else the price gives the total
     const each = total / qty;
     if (qty > 0 && Number.isInteger(qty) && Math.abs(each * 100 - Math.round(each * 100)) < 1e-6) return { qty, price: each, total };
+    if (qty > 0 && Number.isInteger(qty)) return { qty, price, total: Math.round(qty * price * 100) / 100 };
   }
   for (let i = 0; i < nums.length; i++)
     for (let j = 0; j < nums.length; j++)
@@ -88,13 +89,19 @@ function amounts(nums: number[], byCol: Partial<Record<Column, number>>) {
 
 /** Line items: rows under a header row (columns by its words) up to the totals, on every page. */
 export function tableLines(rows: Row[]): { lines: ParsedLine[]; headerAt: number } {
+  const found = readTable(rows, false);
+  // no header row read (a smudged photo): rows whose figures add up, quantity × price = total, are the lines
+  return found.headerAt >= 0 ? found : readTable(rows, true);
+}
+
+function readTable(rows: Row[], headless: boolean): { lines: ParsedLine[]; headerAt: number } {
   const lines: ParsedLine[] = [];
-  let cols: Map<Column, Cell> | null = null;
-  let open = false;
+  let cols: Map<Column, Cell> | null = headless ? new Map() : null;
+  let open = headless;
   let headerAt = -1;
   let last: ParsedLine | null = null;
   for (const [i, row] of rows.entries()) {
-    const h = headerColumns(row);
+    const h = headless ? null : headerColumns(row);
     if (h) {
       [cols, open, last] = [h, true, null];
       if (headerAt < 0) headerAt = i;
@@ -110,7 +117,7 @@ export function tableLines(rows: Row[]): { lines: ParsedLine[]; headerAt: number
     const words: string[] = [];
     let code: string | null = null;
     for (const c of row.cells) {
-      const col = columnOf(c, cols);
+      const col = headless ? (numberOf(c.text) !== null ? 'total' : 'desc') : columnOf(c, cols);
       const n = numberOf(c.text);
       if (col === 'code' && /\d/.test(c.text) && !/\s/.test(c.text.trim())) code = c.text.trim();
       else if (n !== null && col !== 'desc') {
@@ -120,7 +127,7 @@ export function tableLines(rows: Row[]): { lines: ParsedLine[]; headerAt: number
       else words.push(c.text);
     }
     let description = words.join(' ').trim();
-    const a = /[a-z]{2}/i.test(description) ? amounts(nums, byCol) : null;
+    const a = /[a-z]{2}/i.test(description) ? amounts(nums, headless ? {} : byCol) : null;
     if (!a) {
       // a wrapped description continues the line above it
       if (last && !nums.length && description && /[a-z]{2}/i.test(description)) last.description += ` ${description}`;
