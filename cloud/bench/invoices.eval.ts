@@ -14,7 +14,12 @@ import { findSupplier, parseInvoice } from '../src/invoices/reading/parse.js';
 import { ItemMatcher } from '../src/invoices/reading/match.js';
 
 const { values } = parseArgs({
-  options: { seed: { type: 'string', default: '27' }, text: { type: 'string', default: '40' }, scans: { type: 'string', default: '8' } },
+  options: {
+    verbose: { type: 'boolean', default: false },
+    seed: { type: 'string', default: '27' },
+    text: { type: 'string', default: '40' },
+    scans: { type: 'string', default: '8' },
+  },
 });
 const r = rng(Number(values.seed));
 // the venue knows three of the four suppliers; the first one's codes are on file for most items
@@ -47,6 +52,15 @@ async function run(kind: 'text' | 'scan', n: number) {
     pages += read.pages;
     const expectSupplier = known.some((k) => k.name === truth.supplier) ? truth.supplier : null;
     layouts.push(layout.supplier);
+    if (values.verbose)
+      for (const t of truth.lines)
+        if (
+          !matched.some(
+            (l) =>
+              l.quantity === t.quantity && Math.abs((l.total ?? 0) - t.total) < 0.006 && Math.abs((l.unitPrice ?? 0) - t.unitPrice) < 0.006,
+          )
+        )
+          console.log(`  missed (${layout.supplier}): ${t.description} ${t.quantity} × ${t.unitPrice} = ${t.total}`);
     scores.push(score(truth as Truth, { ...parsed, supplier: supplier?.name ?? null, lines: matched }, expectSupplier));
   }
   const sum = (f: (s: Score) => number) => scores.reduce((t, s) => t + f(s), 0);
