@@ -22,6 +22,7 @@ export * from './audit.js';
 export * from './jobs.js';
 export * from './suppliers.js';
 export * from './orders.js';
+export * from './invoices.js';
 export * from './forecast.js';
 export * from './pos.js';
 export * from './variance.js';

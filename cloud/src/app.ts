@@ -31,6 +31,7 @@ import { visionModule, type VisionService } from './vision/index.js';
 import { correctionsModule, type CorrectionService } from './corrections/index.js';
 import { suppliersModule, type SupplierService } from './suppliers/index.js';
 import { ordersModule, type OrderService, type SuggestionService } from './orders/index.js';
+import { invoicesModule, type ApprovalDeps, type InvoiceService } from './invoices/index.js';
 import { recipesModule, type RecipeService } from './recipes/index.js';
 import { posModule, type CsvImportService, type PosService } from './pos/index.js';
 import { varianceModule, type VarianceService } from './variance/index.js';
@@ -58,6 +59,7 @@ export interface ApiModules {
   jobs?: JobQueue | undefined;
   suppliers?: SupplierService | undefined;
   orders?: { orders: OrderService; suggestions: SuggestionService } | undefined;
+  invoices?: { invoices: InvoiceService; approval: ApprovalDeps } | undefined;
   forecast?: ForecastService | undefined;
   calendar?: CalendarService | undefined;
   recipes?: RecipeService | undefined;
@@ -160,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (m.jobs) await api.register(jobRoutes, { jobs: m.jobs });
       if (m.suppliers) await api.register(suppliersModule, { suppliers: m.suppliers });
       if (m.orders) await api.register(ordersModule, m.orders);
+      if (m.invoices) await api.register(invoicesModule, m.invoices);
       if (m.forecast) await api.register(forecastModule, { forecast: m.forecast, calendar: m.calendar });
       if (m.recipes) await api.register(recipesModule, { recipes: m.recipes });
       if (m.pos) await api.register(posModule, m.pos);

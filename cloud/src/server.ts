@@ -27,6 +27,7 @@ import { CalendarService, ForecastRunner, ForecastService, OpenMeteo } from './f
 import { seedDemo, type DemoSeed } from './seed/index.js';
 import { SupplierService } from './suppliers/index.js';
 import { OrderService, SuggestionService } from './orders/index.js';
+import { InvoiceService, Ocr } from './invoices/index.js';
 import { RecipeService } from './recipes/index.js';
 import {
   CsvImportService,
@@ -212,6 +213,10 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   // suggestions order from the stored forecasts; an item without one is ordered up to par
   const suggestions = new SuggestionService({ db, inventory, demand: forecast });
   const orders = new OrderService({ db, inventory, suggestions, mailer: alerts.notifier.email, logger, blobs });
+  // invoices are read on the job queue (OCR in tesseract's worker thread, started on the first photo)
+  const ocr = new Ocr();
+  const invoices = new InvoiceService({ db, jobs, blobs, orders, ocr, logger });
+  await invoices.registerJobs();
   await live.start();
   // the app's JWT signer, once buildApp has made it: ownerAccessToken() signs with it
   let signAccessToken: ((p: Principal) => string) | undefined;
@@ -278,6 +283,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
         jobs,
         suppliers: new SupplierService(db),
         orders: { orders, suggestions },
+        invoices: { invoices, approval: { db, orders, inventory, logger } },
         forecast,
         calendar,
         recipes,
@@ -349,6 +355,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       retention.stop();
       cropMover.stop();
       await jobs.stop();
+      await ocr.stop();
       await visionRunner.close();
       forecast.stop();
       await forecastRunner.close();

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { build, type TestCloud } from '../support/cloud.js';
 import { VisionJobRepository } from '../../src/vision/job.repository.js';
+import { InvoiceRepository } from '../../src/invoices/invoice.repository.js';
 import { DeadLetterRepository } from '../../src/ingest/dead-letter.repository.js';
 
 /**
@@ -16,6 +18,8 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
   let bAlert: string;
   let bNotification: string;
   let bJob: string;
+  let bInvoice: string;
+  let aInvoice: string;
   let bOwner: string;
   let bCorrection: string;
   let bSupplier: string;
@@ -55,6 +59,26 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     // a shelf-photo job of B's (its row alone: no photo needs analysing for this)
     bOwner = ((await t.api('GET', '/api/v1/auth/me', { token: b.token })).body as { id: string }).id;
     bJob = (await new VisionJobRepository(t.cloud.db).create(b.demo.orgId, null, [])).id;
+    // an invoice of B's and one of A's, each read and waiting for review (their rows alone: no file needs reading)
+    const aOwner = ((await t.api('GET', '/api/v1/auth/me', { token: t.ownerToken })).body as { id: string }).id;
+    const invoiceFor = async (orgId: string, venueId: string, userId: string, itemId: string) => {
+      const id = randomUUID();
+      const repo = new InvoiceRepository(t.cloud.db);
+      await repo.create(orgId, { id, venueId, blobKey: `org/${orgId}/invoice/${id}.pdf`, fileKind: 'pdf', pages: 1, createdBy: userId });
+      await repo.saveReading(orgId, id, {
+        source: 'text',
+        pages: 1,
+        supplierId: null,
+        supplierName: 'Someone',
+        invoiceNumber: '1',
+        invoiceDate: null,
+        orderId: null,
+        lines: [{ description: 'x', supplierCode: null, quantity: 1, unitPrice: 1, total: 1, itemId, matchedBy: 'name', matchScore: 1 }],
+      });
+      return id;
+    };
+    bInvoice = await invoiceFor(b.demo.orgId, b.demo.venueId, bOwner, b.demo.items['TITOS-750']!);
+    aInvoice = await invoiceFor(t.demo.orgId, t.demo.venueId, aOwner, t.demo.items['TITOS-750']!);
     // a slot of B's and a correction of it (the device is offline: stored without a crop)
     const slot = {
       id: 'slot-1',
@@ -126,6 +150,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     'POST /api/v1/orders/{id}/send': {},
     'POST /api/v1/orders/{id}/cancel': {},
     'POST /api/v1/orders/{id}/receive': { lines: [{ lineId: '00000000-0000-4000-8000-000000000000', units: 1 }] },
+    'POST /api/v1/invoices/{id}/approve': {},
     // a CSV upload answers 404 for B's connection whatever the body
     'POST /api/v1/pos/connections/{id}/csv': {},
     'POST /api/v1/pos/imports/{id}/confirm': {},
@@ -145,6 +170,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     if (path.startsWith('/api/v1/corrections/')) return bCorrection;
     if (path.startsWith('/api/v1/suppliers/')) return bSupplier;
     if (path.startsWith('/api/v1/orders/')) return bOrder;
+    if (path.startsWith('/api/v1/invoices/')) return bInvoice;
     if (path.startsWith('/api/v1/recipes/')) return bRecipe;
     if (path.startsWith('/api/v1/pos/connections/')) return bConnection;
     if (path.startsWith('/api/v1/pos/imports/')) return bImport;
@@ -179,6 +205,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
   it('refuses B’s ids inside request bodies and query strings', async () => {
     const a = t.demo;
     const aSupplier = (await t.api('POST', '/api/v1/suppliers', { token: t.ownerToken, body: { name: 'A Spirits' } })).body.id as string;
+    const aLine = (await t.api('GET', `/api/v1/invoices/${aInvoice}`, { token: t.ownerToken })).body.lines[0].id as string;
     const cases: [string, string, unknown][] = [
       [
         'POST',
@@ -238,6 +265,15 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       ['GET', `/api/v1/blobs/org/${b.demo.orgId}/snapshot/${B_DEVICE}/cam-1/any.jpg`, undefined],
       ['GET', `/api/v1/blobs/org/${b.demo.orgId}/crop/${bCorrection}.jpg`, undefined],
       ['GET', `/api/v1/vision/accuracy?venueId=${b.demo.venueId}`, undefined],
+      // an invoice uploaded to B's venue; A's invoice approved to B's supplier, item or location
+      ['POST', `/api/v1/invoices/process-ocr?venue_id=${b.demo.venueId}`, {}],
+      ['POST', `/api/v1/invoices/${aInvoice}/approve`, { supplierId: bSupplier }],
+      [
+        'POST',
+        `/api/v1/invoices/${aInvoice}/approve`,
+        { supplierId: aSupplier, lines: [{ lineId: aLine, itemId: b.demo.items['TITOS-750'] }] },
+      ],
+      ['POST', `/api/v1/invoices/${aInvoice}/approve`, { supplierId: aSupplier, locationId: b.demo.locations.mainBar }],
       ['PUT', '/api/v1/recipes', { venueId: b.demo.venueId, kind: 'item', posKey: 'X', name: 'X', components: [] }],
       [
         'PUT',
@@ -298,6 +334,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       bSupplier,
     );
     expect((await t.api('GET', '/api/v1/orders', { token: t.ownerToken })).body).toEqual([]);
+    expect((await t.api('GET', '/api/v1/invoices', { token: t.ownerToken })).body.map((i: { id: string }) => i.id)).toEqual([aInvoice]);
     // B's audit trail (its correction, supplier, order…) and B's corrections in the accuracy figures stay B's
     const bTrail = (await t.api('GET', '/api/v1/audit?limit=200', { token: b.token })).body.entries as { entityId: string | null }[];
     expect(bTrail.map((e) => e.entityId)).toContain(bSupplier);
