@@ -45,6 +45,8 @@ describe('the forecast on the dashboard', () => {
       ownerToken,
     );
     expect(count.status).toBe(201);
+    // the days of stock left come from the forecasts kept; the nightly refit keeps them, here one read does
+    expect((await s.api('GET', `/api/v1/forecast?item_id=${item}&location_id=${mainBar}`, undefined, ownerToken)).status).toBe(200);
     browser = await launchChromium();
     for (const [kind, opts] of [
       ['phone', PHONE],
