@@ -82,6 +82,8 @@ describe('the forecast on the dashboard', () => {
       ).toBe(true);
       expect(await at.getByTestId('days-left').textContent()).toMatch(/^\s*(~[12] days?|under a day) of stock left\s*$/);
       expect(await at.getByTestId('days-left').evaluate((e) => e.classList.contains('soon'))).toBe(true);
+      // no sales recorded on the rooftop: one line, not seven empty bars
+      await panel.locator(`[data-location="${s.demo.locations.rooftop}"]`).getByTestId('no-sales').waitFor();
       const how = at.locator('details');
       expect(await how.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
       await how.locator('summary').click();
