@@ -12,6 +12,7 @@ describe('hash routes', () => {
     { name: 'slots', deviceId: 'anchor_edge-1', cameraId: 'cam.2' },
     { name: 'accuracy' },
     { name: 'audit' },
+    { name: 'forecast' },
     { name: 'item-edit' },
     { name: 'item-edit', barcode: '4006381333931' },
     { name: 'item-edit', id: '0b6e6a8e-1c1e-4f7e-9d35-2f0d8f1b7a10' },

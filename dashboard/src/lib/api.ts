@@ -40,6 +40,10 @@ import type {
   Venue,
   VisionAccuracy,
   AuditPage,
+  Forecast,
+  ForecastCalendar,
+  ForecastEvent,
+  StockDays,
 } from './types';
 
 export class ApiError extends Error {
@@ -246,6 +250,29 @@ export class Api {
   }
   sendTestMessage(venueId: string, userId: string, channel: Channel) {
     return this.json<NotificationTestResult>('POST', '/notifications/test', { venueId, userId, channel });
+  }
+  /** an item's expected daily demand at a location, the next 28 days */
+  forecast(itemId: string, locationId: string) {
+    return this.json<Forecast>('GET', `/forecast?${query({ item_id: itemId, location_id: locationId })}`);
+  }
+  /** days of stock left per item and location of a venue */
+  stockDays(venueId: string) {
+    return this.json<StockDays>('GET', `/forecast/stock-days?${query({ venue_id: venueId })}`);
+  }
+  forecastCalendar(venueId: string) {
+    return this.json<ForecastCalendar>('GET', `/forecast/calendar?${query({ venue_id: venueId })}`);
+  }
+  saveForecastCalendar(venueId: string, c: ForecastCalendar) {
+    return this.json<ForecastCalendar>('PUT', `/forecast/calendar?${query({ venue_id: venueId })}`, c);
+  }
+  forecastEvents(venueId: string) {
+    return this.json<ForecastEvent[]>('GET', `/forecast/events?${query({ venue_id: venueId })}`);
+  }
+  addForecastEvent(e: { venueId: string; day: string; name: string }) {
+    return this.json<ForecastEvent>('POST', '/forecast/events', e);
+  }
+  removeForecastEvent(id: string) {
+    return this.json<void>('DELETE', `/forecast/events/${encodeURIComponent(id)}`);
   }
   async snapshot(id: string, cameraId: string): Promise<Blob> {
     return (await this.raw('POST', `/devices/${encodeURIComponent(id)}/snapshot`, { cameraId })).blob();

@@ -17,6 +17,7 @@ export type Route =
   | { name: 'invite'; token: string }
   | { name: 'accuracy' }
   | { name: 'audit' }
+  | { name: 'forecast' }
   | { name: 'slots'; deviceId: string; cameraId: string };
 
 export function parseRoute(hash: string): Route {
@@ -38,6 +39,7 @@ export function parseRoute(hash: string): Route {
   if (a === 'invite' && b) return { name: 'invite', token: b };
   if (a === 'accuracy') return { name: 'accuracy' };
   if (a === 'audit') return { name: 'audit' };
+  if (a === 'forecast') return { name: 'forecast' };
   return { name: 'overview' };
 }
 
@@ -74,6 +76,8 @@ export function href(r: Route): string {
       return '#/accuracy';
     case 'audit':
       return '#/audit';
+    case 'forecast':
+      return '#/forecast';
     case 'slots':
       return `#/devices/${e(r.deviceId)}/slots/${e(r.cameraId)}`;
   }

@@ -58,3 +58,7 @@ export type VisionAccuracy = Wire<typeof api.visionAccuracy>;
 export type AccuracySeries = Wire<typeof api.accuracySeries>;
 export type AuditPage = Wire<typeof api.auditPage>;
 export type AuditEntry = Wire<typeof api.auditEntry>;
+export type Forecast = Wire<typeof api.forecastView>;
+export type StockDays = Wire<typeof api.stockDaysView>;
+export type ForecastCalendar = Wire<typeof api.forecastCalendar>;
+export type ForecastEvent = Wire<typeof api.forecastEvent>;
