@@ -18,7 +18,7 @@ describe('alerts and notifications in the dashboard', () => {
     await page.goto(s.url + '/#/');
     await page.getByLabel('Email').fill(who.email);
     await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   };
   /** three counts under the item's reorder point at the main bar: the engine raises its alerts */
   const countDown = async (sku: string, quantity: number) => {
