@@ -78,6 +78,14 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
   });
 }
 
+/** Chromium with one page of this size, whose waits give up after 20 s (the stack is slow on a loaded machine). */
+export async function openPage(viewport: { width: number; height: number }): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  page.setDefaultTimeout(20_000);
+  return { browser, page };
+}
+
 /** Where the dashboard tests leave their screenshots (ignored by git). */
 export const SHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
 
