@@ -3,7 +3,7 @@
 // settings, and the forced change of a one-time password.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { openPage } from './support/browser';
 import { OWNER, startStack, type Stack } from './support/stack';
 
 const MANAGER = { email: 'max@anchor.test', password: 'a one-time password', name: 'Max Manager' };
@@ -18,7 +18,7 @@ describe('alerts and notifications in the dashboard', () => {
     await page.goto(s.url + '/#/');
     await page.getByLabel('Email').fill(who.email);
     await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   };
   /** three counts under the item's reorder point at the main bar: the engine raises its alerts */
   const countDown = async (sku: string, quantity: number) => {
@@ -38,9 +38,7 @@ describe('alerts and notifications in the dashboard', () => {
     ownerToken = await s.login(OWNER.email, OWNER.password);
     expect((await s.api('POST', '/api/v1/users', { ...MANAGER, role: 'manager' }, ownerToken)).status).toBe(201);
     await s.cloud.db.query('UPDATE users SET must_change_password = true WHERE email = $1', [MANAGER.email]);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1100, height: 860 } });
-    page.setDefaultTimeout(20_000);
+    ({ browser, page } = await openPage({ width: 1100, height: 860 }));
   }, 240_000);
 
   afterAll(async () => {

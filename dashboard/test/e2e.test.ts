@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, SHOTS, signIn as signInAt } from './support/browser';
+import { openPage, SHOTS, signIn as signInAt } from './support/browser';
 import { DEV, OWNER, startStack, type Stack } from './support/stack';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -67,9 +67,7 @@ describe('dashboard end to end', () => {
       { slotId: 'slot-2', sku: 'JAMESON-750', fills: [0.8] },
       { slotId: 'slot-3', sku: 'GREYGOOSE-750', fills: [1], state: 'occluded' },
     ]);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    page.setDefaultTimeout(20_000);
+    ({ browser, page } = await openPage({ width: 1280, height: 860 }));
   }, 240_000);
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, SHOTS, signIn } from './support/browser';
+import { openCameraPage, SHOTS, signIn } from './support/browser';
 import { drawEan13, writeY4m } from './support/ean13';
 import { OWNER, startStack, type Stack } from './support/stack';
 
@@ -24,15 +24,8 @@ describe('a manager adds items and attaches scanned barcodes', () => {
   const open = async (code: string, viewport: { width: number; height: number }) => {
     const video = join(cameras, `${code}.y4m`);
     await writeY4m(drawEan13(code), video);
-    browser = await launchChromium([
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${video}`,
-    ]);
-    const context = await browser.newContext({ permissions: ['camera'], viewport });
-    await context.addInitScript(() => delete (globalThis as { BarcodeDetector?: unknown }).BarcodeDetector);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    const { browser: opened, page } = await openCameraPage(video, viewport);
+    browser = opened;
     await signIn(page, s.url, OWNER);
     return page;
   };

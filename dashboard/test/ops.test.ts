@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, SHOTS, signIn } from './support/browser';
+import { openPage, SHOTS, signIn } from './support/browser';
 import { OWNER, startStack, type Stack } from './support/stack';
 
 const MANAGER = { email: 'mia@anchor.test', password: 'a long manager password', name: 'Mia Manager' };
@@ -57,9 +57,7 @@ describe('model accuracy and the audit log in the dashboard', () => {
     // something in the audit trail: a supplier made and renamed
     const sup = (await s.api('POST', '/api/v1/suppliers', { name: 'Harbour Wines' }, ownerToken)).body.id;
     await s.api('PATCH', `/api/v1/suppliers/${sup}`, { name: 'Harbour Wines Ltd' }, ownerToken);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    page.setDefaultTimeout(20_000);
+    ({ browser, page } = await openPage({ width: 1200, height: 900 }));
   }, 240_000);
 
   afterAll(async () => {

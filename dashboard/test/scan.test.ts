@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, SHOTS, signIn } from './support/browser';
+import type { Browser, Page } from 'playwright-core';
+import { openCameraPage, SHOTS, signIn } from './support/browser';
 import { drawEan13, writeY4m, type GrayFrame } from './support/ean13';
 import { OWNER, startStack, type Stack } from './support/stack';
 
@@ -28,15 +28,8 @@ describe('barcode scan with the phone camera', () => {
     const video = join(cameras, `${code ?? 'blank'}.y4m`);
     const blank: GrayFrame = { width: 640, height: 480, data: new Uint8Array(640 * 480).fill(200) };
     await writeY4m(code ? drawEan13(code) : blank, video);
-    browser = await launchChromium([
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${video}`,
-    ]);
-    const context: BrowserContext = await browser.newContext({ permissions: ['camera'], viewport: { width: 1100, height: 860 } });
-    if (!o.native) await context.addInitScript(() => delete (globalThis as { BarcodeDetector?: unknown }).BarcodeDetector);
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    const { browser: opened, page } = await openCameraPage(video, { width: 1100, height: 860 }, o.native);
+    browser = opened;
     const wasm: string[] = [];
     page.on('request', (r) => void (r.url().endsWith('.wasm') && wasm.push(r.url())));
     await signIn(page, s.url, OWNER);

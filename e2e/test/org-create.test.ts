@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCa } from '@smartstock/pki';
-import { startCloud, type RunningCloud } from '@smartstock/cloud';
+import type { RunningCloud } from '@smartstock/cloud';
+import { startTestCloud } from './support/cloud.js';
 import { cli } from '../../provisioning/test/helpers/cli.js';
 
 /** `smartstock-provision org create` and `org list` against the real cloud: an operator adds a bar group. */
@@ -15,18 +15,7 @@ describe('org create', () => {
   const flags = (who = OPERATOR) => ['--cloud-url', cloud.url, '--email', who.email, '--password', who.password, '--json'];
 
   beforeAll(async () => {
-    const dataDir = join(tmp, 'cloud');
-    createCa(join(dataDir, 'pki'));
-    cloud = await startCloud({
-      http: { host: '127.0.0.1', port: 0 },
-      database: { memory: true },
-      dataDir,
-      logLevel: 'silent',
-      auth: { argon2: { memoryCost: 8, timeCost: 1 } },
-      owner: { ...OPERATOR, organisation: 'SmartStock Operations' },
-      orgs: { operators: [OPERATOR.email] },
-      broker: { embedded: { host: '127.0.0.1', port: 0 } },
-    });
+    cloud = await startTestCloud(tmp, { ...OPERATOR, organisation: 'SmartStock Operations' }, { orgs: { operators: [OPERATOR.email] } });
   });
   afterAll(() => cloud?.stop());
 

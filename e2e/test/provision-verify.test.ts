@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCa } from '@smartstock/pki';
 import { readBundle } from '@smartstock/provisioning';
-import { startCloud, type RunningCloud } from '@smartstock/cloud';
+import type { RunningCloud } from '@smartstock/cloud';
+import { startTestCloud } from './support/cloud.js';
 import { checkClock } from '../../provisioning/src/verify/checks.js';
 import mqtt from 'mqtt';
 import { TOPICS } from '@smartstock/protocol';
@@ -27,17 +28,7 @@ describe('verify', () => {
   const cloudFlags = () => ['--cloud-url', cloud.url, '--email', OWNER.email, '--password', OWNER.password];
 
   beforeAll(async () => {
-    const dataDir = join(tmp, 'cloud');
-    createCa(join(dataDir, 'pki'));
-    cloud = await startCloud({
-      http: { host: '127.0.0.1', port: 0 },
-      database: { memory: true },
-      dataDir,
-      logLevel: 'silent',
-      auth: { argon2: { memoryCost: 8, timeCost: 1 } },
-      owner: { ...OWNER, organisation: 'Verify Bars' },
-      broker: { embedded: { host: '127.0.0.1', port: 0 } },
-    });
+    cloud = await startTestCloud(tmp, { ...OWNER, organisation: 'Verify Bars' });
     venueId = (await cloud.seedDemo()).venueId;
     const r = await cli(
       'device',

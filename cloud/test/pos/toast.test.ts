@@ -2,7 +2,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type TestCloud } from '../support/cloud.js';
-import { waitFor } from '../support/device.js';
+import { jobDone, postWebhook, sold as soldOf } from './webhook-harness.js';
 import { FakeToast } from './fake-toast.js';
 import { RESTAURANT, toastMessage, toastOrderJson, type Sel } from './toast-payloads.js';
 
@@ -24,20 +24,9 @@ describe('Toast webhooks, orders and back-fill', () => {
   let conn: { id: string; webhookUrl: string };
   const item = (sku: string) => t.demo.items[sku]!;
 
-  const post = async (body: string, headers: Record<string, string>, id = conn.id) => {
-    const res = await fetch(`${t.cloud.url}/api/v1/pos/toast/webhook/${id}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'toast-event-type': 'order_updated', ...headers },
-      body,
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  const job = (id: string) =>
-    waitFor(async () => {
-      const j = await t.api('GET', `/api/v1/jobs/${id}`, { token: t.ownerToken });
-      if (j.body.status === 'failed') throw new Error(`job failed: ${j.body.error}`);
-      return j.body.status === 'done' ? j.body : undefined;
-    });
+  const post = (body: string, headers: Record<string, string>, id = conn.id) =>
+    postWebhook(t, 'toast', id, body, { 'toast-event-type': 'order_updated', ...headers });
+  const job = (id: string) => jobDone(t, id);
   const deliver = async (message: unknown) => {
     const body = JSON.stringify(message);
     const ts = new Date().toISOString();
@@ -46,13 +35,7 @@ describe('Toast webhooks, orders and back-fill', () => {
     for (const id of r.body.jobIds as string[]) await job(id);
     return r.body as { duplicate: boolean; jobIds: string[] };
   };
-  const sold = async (sku: string) => {
-    const { rows } = await t.cloud.db.query<{ q: number; n: number }>(
-      `SELECT COALESCE(sum(quantity), 0)::float8 AS q, count(*)::int AS n FROM transactions WHERE org_id = $1 AND item_id = $2 AND type = 'SALE'`,
-      [t.demo.orgId, item(sku)],
-    );
-    return rows[0]!;
-  };
+  const sold = (sku: string) => soldOf(t, item(sku));
   const counts = async () => {
     const { rows } = await t.cloud.db.query<{ events: number; sales: number; jobs: number }>(
       `SELECT (SELECT count(*)::int FROM pos_events) AS events, (SELECT count(*)::int FROM transactions WHERE type = 'SALE') AS sales,

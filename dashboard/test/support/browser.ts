@@ -78,6 +78,40 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
   });
 }
 
+/** Chromium with one page of this size, whose waits give up after 20 s (the stack is slow on a loaded machine). */
+export async function openPage(viewport: { width: number; height: number }): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport });
+  page.setDefaultTimeout(20_000);
+  return { browser, page };
+}
+
+/**
+ * Chromium whose camera plays `video` (a .y4m file), allowed without a prompt, with one page of this size.
+ * Unless `native`, the page has no BarcodeDetector, so the scanner falls back to zxing-wasm.
+ */
+export async function openCameraPage(
+  video: string,
+  viewport: { width: number; height: number },
+  native = false,
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium([
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-video-capture=${video}`,
+  ]);
+  try {
+    const context = await browser.newContext({ permissions: ['camera'], viewport });
+    if (!native) await context.addInitScript(() => delete (globalThis as { BarcodeDetector?: unknown }).BarcodeDetector);
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    return { browser, page };
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+}
+
 /** Where the dashboard tests leave their screenshots (ignored by git). */
 export const SHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
 
