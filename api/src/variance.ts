@@ -28,9 +28,16 @@ export const varianceLine = z.object({
   received: amount,
   soldInTheory: amount,
   waste: amount,
-  /** manual adjustments and transfers (signed) */
+  /** moved in from another location (of this venue or another); they net out across a venue's locations */
+  transferredIn: amount,
+  /** moved out to another location */
+  transferredOut: amount,
+  /** manual adjustments (signed) */
   adjusted: amount,
-  /** opening + received + adjusted − sold − waste − closing; null unless status is measured */
+  /**
+   * opening + received + transferred in − transferred out + adjusted − sold − waste − closing, opening and
+   * closing being the whole location's stock (on the shelf and off camera); null unless status is measured
+   */
   unexplained: amount.nullable(),
   /** unexplained as a share of everything that left the shelf (sold + waste + unexplained); null without usage */
   unexplainedPctOfUsage: z.number().nullable(),

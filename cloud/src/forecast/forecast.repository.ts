@@ -36,7 +36,7 @@ export class ForecastRepository {
 
   /**
    * Each day's facts of one item at one location since `from`, on the venue's
-   * calendar: sales, receipts, counts (ledger) and the cameras' last units.
+   * calendar: sales, receipts, counts (ledger), the cameras' last units and the off-camera part beside them.
    */
   async dayFacts(orgId: string, itemId: string, locationId: string, from: string): Promise<DayFacts[]> {
     const { rows } = await this.db.query<Record<keyof DayFacts, string | number | null>>(
@@ -51,10 +51,16 @@ export class ForecastRepository {
                 COALESCE(sum(t.quantity) FILTER (WHERE t.type IN ('RECEIVE', 'TRANSFER')), 0) AS received,
                 COALESCE(sum(-t.quantity) FILTER (WHERE t.type = 'COUNT'), 0) AS "countedUse",
                 count(*) FILTER (WHERE t.type = 'COUNT') AS counts,
-                (array_agg(t.after ORDER BY t.at DESC))[1] AS "ledgerLevel"
+                (array_agg(t.after ORDER BY t.at DESC))[1] AS "ledgerLevel",
+                COALESCE(sum(t.quantity) FILTER (WHERE t.part = 'off_camera'), 0) AS "offDelta"
          FROM transactions t, tz
          WHERE t.org_id = $1 AND t.item_id = $2 AND t.location_id = $3 AND (t.at AT TIME ZONE tz.timezone)::date >= $4::date
          GROUP BY 1
+       ), base AS (
+         -- the off-camera part as the first day began: no camera reading sees it
+         SELECT COALESCE(sum(t.quantity), 0) AS units FROM transactions t, tz
+         WHERE t.org_id = $1 AND t.item_id = $2 AND t.location_id = $3 AND t.part = 'off_camera'
+           AND t.at < ($4::date::timestamp AT TIME ZONE tz.timezone)
        ), cam AS (
          SELECT day, sum(units) AS units FROM (
            SELECT DISTINCT ON (o.device_id, o.camera_id, o.slot_id, (o.at AT TIME ZONE tz.timezone)::date)
@@ -67,7 +73,8 @@ export class ForecastRepository {
        )
        SELECT COALESCE(tx.day, cam.day)::text AS day, COALESCE(tx.sold, 0) AS sold, COALESCE(tx.sales, 0) AS sales,
               COALESCE(tx.received, 0) AS received, COALESCE(tx."countedUse", 0) AS "countedUse",
-              COALESCE(tx.counts, 0) AS counts, tx."ledgerLevel", cam.units AS "cameraUnits"
+              COALESCE(tx.counts, 0) AS counts, tx."ledgerLevel", cam.units AS "cameraUnits",
+              (SELECT units FROM base) + sum(COALESCE(tx."offDelta", 0)) OVER (ORDER BY COALESCE(tx.day, cam.day)) AS "offCamera"
        FROM tx FULL JOIN cam ON cam.day = tx.day ORDER BY 1`,
       [orgId, itemId, locationId, from],
     );
@@ -81,6 +88,7 @@ export class ForecastRepository {
       counts: num(r.counts),
       ledgerLevel: r.ledgerLevel === null ? null : num(r.ledgerLevel),
       cameraUnits: r.cameraUnits === null ? null : num(r.cameraUnits),
+      offCamera: num(r.offCamera),
     }));
   }
 

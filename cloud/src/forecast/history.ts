@@ -16,9 +16,14 @@ export interface DayFacts {
   counts: number;
   /** the ledger's level after the day's last movement, if any moved */
   ledgerLevel: number | null;
-  /** the cameras' units at the day's last trusted observation (summed over slots), if any */
+  /** the cameras' units at the day's last trusted observation (summed over slots), if any: the shelf only */
   cameraUnits: number | null;
+  /** the off-camera part (well, storage) at the day's end: every off-camera row up to it */
+  offCamera: number;
 }
+
+/** The location's whole stock on a day the cameras read it: their shelf plus what they cannot see. */
+const seen = (f: DayFacts): number | null => (f.cameraUnits === null ? null : f.cameraUnits + f.offCamera);
 
 export interface DemandDay {
   date: string;
@@ -52,7 +57,7 @@ export function demandHistory(facts: readonly DayFacts[], from: string, to: stri
   for (let i = 0; i < Math.min(days, firstSale); i++) {
     const f = by.get(i);
     if (!f) continue;
-    if (hasCamera && f.cameraUnits !== null) readings.push({ i, level: f.cameraUnits });
+    if (hasCamera && f.cameraUnits !== null) readings.push({ i, level: seen(f)! });
     if (!hasCamera && f.counts > 0) readings.push({ i, level: f.ledgerLevel ?? 0, use: f.countedUse });
   }
   for (let k = 1; k < readings.length; k++) {
@@ -75,7 +80,7 @@ export function demandHistory(facts: readonly DayFacts[], from: string, to: stri
   for (let i = Number.isFinite(firstSale) ? firstSale : days; i < days; i++) {
     const f = by.get(i);
     const d = out[i]!;
-    const level = f?.cameraUnits ?? f?.ledgerLevel ?? null;
+    const level = (f && seen(f)) ?? f?.ledgerLevel ?? null;
     if (level !== null && level <= 0) d.source = 'stockout';
     else {
       d.quantity = f?.sold ?? 0;

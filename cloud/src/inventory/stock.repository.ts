@@ -126,6 +126,61 @@ export class StockRepository {
       offCount: partRow(r.offCount),
     }));
   }
+
+  /**
+   * The parts of each (itemIds[k], locationIds[k]) as they stood at `at`, by the same rules as
+   * levels(): what the camera read then replaces the on-shelf rows before it, never the off-camera ones.
+   */
+  async partsAt(orgId: string, itemIds: string[], locationIds: string[], at: Date): Promise<PartsAt[]> {
+    const { rows } = await this.db.query<PartsAt>(
+      `WITH p AS (SELECT DISTINCT item_id, location_id FROM unnest($2::uuid[], $3::uuid[]) AS x(item_id, location_id)),
+       cam AS (
+         SELECT c.location_id, s.item_id, sum(lo.units)::float8 AS units, max(lo.at) AS at
+         FROM cameras c
+         JOIN slots s ON s.device_id = c.device_id AND s.camera_id = c.id AND s.item_id IS NOT NULL
+         JOIN LATERAL (
+           SELECT units, at FROM observations o
+           WHERE o.device_id = s.device_id AND o.camera_id = s.camera_id AND o.slot_id = s.id AND o.trusted AND o.at <= $4
+           ORDER BY o.at DESC LIMIT 1
+         ) lo ON true
+         WHERE c.org_id = $1 AND c.location_id IN (SELECT location_id FROM p)
+         GROUP BY c.location_id, s.item_id
+       )
+       SELECT p.item_id AS "itemId", p.location_id AS "locationId", cam.units AS "cameraUnits", cam.at AS "cameraAt",
+              COALESCE(sh.delta, 0)::float8 AS "shelfDelta", COALESCE(off.units, 0)::float8 AS "offCamera", cnt.at AS "countAt"
+       FROM p LEFT JOIN cam ON cam.item_id = p.item_id AND cam.location_id = p.location_id
+       LEFT JOIN LATERAL (
+         SELECT sum(t.quantity) AS delta FROM transactions t
+         WHERE t.org_id = $1 AND t.item_id = p.item_id AND t.location_id = p.location_id AND t.part = 'on_shelf' AND t.at <= $4
+           AND (cam.at IS NULL OR t.at > cam.at)
+       ) sh ON true
+       LEFT JOIN LATERAL (
+         SELECT sum(t.quantity) AS units FROM transactions t
+         WHERE t.org_id = $1 AND t.item_id = p.item_id AND t.location_id = p.location_id AND t.part = 'off_camera' AND t.at <= $4
+       ) off ON true
+       LEFT JOIN LATERAL (
+         SELECT max(t.at) AS at FROM transactions t
+         WHERE t.org_id = $1 AND t.item_id = p.item_id AND t.location_id = p.location_id AND t.type = 'COUNT' AND t.at <= $4
+       ) cnt ON true`,
+      [orgId, itemIds, locationIds, at],
+    );
+    return rows;
+  }
+}
+
+/** One item at one location at an instant: the parts as they stood then, and when they were last measured. */
+export interface PartsAt {
+  itemId: string;
+  locationId: string;
+  /** the slots' latest trusted readings at or before the instant, summed; null without one */
+  cameraUnits: number | null;
+  cameraAt: Date | null;
+  /** on-shelf rows after that reading up to the instant (every one of them without a reading) */
+  shelfDelta: number;
+  /** off-camera rows up to the instant, added up */
+  offCamera: number;
+  /** the latest count, of either part or the whole, at or before the instant */
+  countAt: Date | null;
 }
 
 /** json_build_object's timestamps arrive as text, its numbers as numbers. */

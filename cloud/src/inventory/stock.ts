@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { figureSource, stockLevel, stockPart } from '@smartstock/api';
 import { badRequest } from '../errors.js';
-import type { PartRow, StockLevel } from './stock.repository.js';
+import type { PartRow, PartsAt, StockLevel } from './stock.repository.js';
 import type { CountScope, StockPart, TransactionType } from './transaction.repository.js';
 
 /**
@@ -155,3 +155,27 @@ export function present(l: StockLevel): z.output<typeof stockLevel> {
   };
 }
 export type PresentedStock = ReturnType<typeof present>;
+
+/** Stock at an instant, and the measurement it rests on: the camera's reading or a person's count, whichever is later. */
+export interface MeasuredStock {
+  itemId: string;
+  locationId: string;
+  units: number;
+  /** null: neither a camera nor a person had measured it by then (the ledger alone is not a measurement) */
+  source: 'camera' | 'count' | null;
+  at: Date | null;
+}
+
+/** The on-shelf part (camera reading plus the shelf rows since) and the off-camera part, added up. */
+export function measuredAt(p: PartsAt): MeasuredStock {
+  const camAt = p.cameraAt ? new Date(p.cameraAt) : null;
+  const countAt = p.countAt ? new Date(p.countAt) : null;
+  const counted = countAt !== null && (camAt === null || countAt > camAt);
+  return {
+    itemId: p.itemId,
+    locationId: p.locationId,
+    units: round((p.cameraUnits ?? 0) + Number(p.shelfDelta) + Number(p.offCamera)),
+    source: counted ? 'count' : camAt ? 'camera' : null,
+    at: counted ? countAt : camAt,
+  };
+}

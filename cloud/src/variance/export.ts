@@ -26,6 +26,8 @@ export function varianceCsv(r: VarianceReport): string {
     'received_units',
     'sold_units',
     'waste_units',
+    'transferred_in_units',
+    'transferred_out_units',
     'adjusted_units',
     'closing_source',
     'closing_at',
@@ -46,6 +48,8 @@ export function varianceCsv(r: VarianceReport): string {
     l.received.units,
     l.soldInTheory.units,
     l.waste.units,
+    l.transferredIn.units,
+    l.transferredOut.units,
     l.adjusted.units,
     l.closing?.source,
     iso(l.closing?.at),
@@ -104,12 +108,15 @@ export function variancePdf(r: VarianceReport): Promise<Buffer> {
         `Unexplained: ${r.totals.unexplainedUnits} bottles, cost ${r.totals.unexplainedCost}; ${r.totals.linesMeasured} lines measured, ${r.totals.linesNotMeasured} not.`,
       );
     doc.moveDown().fontSize(8);
+    // transfers only where there are any: the line stays one line on the page
+    const moved = (l: VarianceReport['lines'][number]) =>
+      l.transferredIn.units || l.transferredOut.units ? ` + in ${l.transferredIn.units} − out ${l.transferredOut.units}` : '';
     for (const l of r.lines) {
       const loss = l.unexplained
         ? `unexplained ${l.unexplained.units} bottles / ${num(l.unexplained.ml, ' ml')} / cost ${num(l.unexplained.cost)} (${num(l.unexplainedPctOfUsage, '%')} of usage)`
         : l.status.replace('_', ' ');
       doc.text(
-        `${l.locationName} · ${l.sku} ${l.name}: open ${num(l.opening?.units)} + received ${l.received.units} + adjusted ${l.adjusted.units} − sold ${l.soldInTheory.units} − waste ${l.waste.units} − close ${num(l.closing?.units)} → ${loss}`,
+        `${l.locationName} · ${l.sku} ${l.name}: open ${num(l.opening?.units)} + received ${l.received.units}${moved(l)} + adjusted ${l.adjusted.units} − sold ${l.soldInTheory.units} − waste ${l.waste.units} − close ${num(l.closing?.units)} → ${loss}`,
       );
     }
     if (r.anomalies.length) {

@@ -1,7 +1,8 @@
 import type { Queryable } from '../db/types.js';
 
 /** One item at one location: its measurements around the period and the ledger's movements between them. */
-export interface LineRow {
+/** One item at one location: the ledger's movements in the period (bottle units, each positive). */
+export interface MovedRow {
   itemId: string;
   sku: string;
   name: string;
@@ -9,15 +10,12 @@ export interface LineRow {
   locationName: string;
   bottleSizeMl: number | null;
   unitCost: number | null;
-  openSource: 'camera' | 'count' | null;
-  openAt: Date | null;
-  openUnits: number | null;
-  closeSource: 'camera' | 'count' | null;
-  closeAt: Date | null;
-  closeUnits: number | null;
   received: number;
   sold: number;
   waste: number;
+  transferredIn: number;
+  transferredOut: number;
+  /** ADJUSTMENT rows, signed */
   adjusted: number;
 }
 
@@ -51,34 +49,6 @@ export interface VenueSales {
   wasted: number;
   lastDepletionAt: Date | null;
 }
-
-/**
- * A measurement is the sum of each slot's latest trusted reading at or before an instant
- * (the camera), or the level a person counted (a COUNT's after); the later of the two wins,
- * as in the stock levels. Every query is scoped by org and venue.
- */
-const MEASURED = (at: string, prefix: string) => `
-  LEFT JOIN LATERAL (
-    SELECT sum(lo.units)::float8 AS units, max(lo.at) AS at FROM slots_at sa
-    JOIN LATERAL (
-      SELECT o.units, o.at FROM observations o
-      WHERE o.device_id = sa.device_id AND o.camera_id = sa.camera_id AND o.slot_id = sa.slot_id AND o.trusted AND o.at <= ${at}
-      ORDER BY o.at DESC LIMIT 1
-    ) lo ON true
-    WHERE sa.item_id = p.item_id AND sa.location_id = p.location_id
-  ) ${prefix}_cam ON true
-  LEFT JOIN LATERAL (
-    SELECT t.after::float8 AS units, t.at FROM transactions t
-    WHERE t.org_id = $1 AND t.item_id = p.item_id AND t.location_id = p.location_id AND t.type = 'COUNT' AND t.at <= ${at}
-    ORDER BY t.at DESC LIMIT 1
-  ) ${prefix}_cnt ON true`;
-const PICK = (prefix: string, as: string) => `
-  CASE WHEN ${prefix}_cnt.at IS NOT NULL AND (${prefix}_cam.at IS NULL OR ${prefix}_cnt.at > ${prefix}_cam.at) THEN 'count'
-       WHEN ${prefix}_cam.at IS NOT NULL THEN 'camera' END AS ${as}_source,
-  CASE WHEN ${prefix}_cnt.at IS NOT NULL AND (${prefix}_cam.at IS NULL OR ${prefix}_cnt.at > ${prefix}_cam.at) THEN ${prefix}_cnt.at
-       ELSE ${prefix}_cam.at END AS ${as}_at,
-  CASE WHEN ${prefix}_cnt.at IS NOT NULL AND (${prefix}_cam.at IS NULL OR ${prefix}_cnt.at > ${prefix}_cam.at) THEN ${prefix}_cnt.units
-       ELSE ${prefix}_cam.units END AS ${as}_units`;
 
 /**
  * Every trusted reading of the venue's slots after from up to to, beside the slot's reading
@@ -134,46 +104,39 @@ export interface DropRules {
 export class VarianceRepository {
   constructor(private readonly db: Queryable) {}
 
-  /** Every item stocked, watched or moved in the period at the venue's locations, with its opening (at or before from) and closing (at or before to) measurements. */
-  async lines(orgId: string, venueId: string, from: Date, to: Date): Promise<LineRow[]> {
-    const { rows } = await this.db.query<LineRow>(
+  /**
+   * Every item stocked, watched or moved in (from, to] at the venue's locations, with what the ledger
+   * moved in that period; the stock at either end comes from the inventory module.
+   */
+  async lines(orgId: string, venueId: string, from: Date, to: Date): Promise<MovedRow[]> {
+    const { rows } = await this.db.query<MovedRow>(
       `WITH locs AS (SELECT id, name FROM locations WHERE org_id = $1 AND venue_id = $2),
-       slots_at AS (
-         SELECT s.item_id, c.location_id, s.device_id, s.camera_id, s.id AS slot_id
+       pairs AS (
+         SELECT item_id, location_id FROM item_locations WHERE org_id = $1 AND location_id IN (SELECT id FROM locs)
+         UNION SELECT s.item_id, c.location_id
          FROM cameras c JOIN slots s ON s.device_id = c.device_id AND s.camera_id = c.id AND s.item_id IS NOT NULL
          WHERE c.org_id = $1 AND c.location_id IN (SELECT id FROM locs)
-       ), pairs AS (
-         SELECT item_id, location_id FROM item_locations WHERE org_id = $1 AND location_id IN (SELECT id FROM locs)
-         UNION SELECT item_id, location_id FROM slots_at
          -- moved in the period: one index probe per item and location, not a pass over the ledger
          UNION SELECT i.id, l.id FROM items i CROSS JOIN locs l
          WHERE i.org_id = $1 AND NOT i.archived AND EXISTS (
            SELECT 1 FROM transactions t WHERE t.org_id = $1 AND t.item_id = i.id AND t.location_id = l.id AND t.at > $3 AND t.at <= $4
          )
-       ), m AS (
-         SELECT p.item_id, p.location_id, ${PICK('o', 'open')}, ${PICK('c', 'close')}
-         FROM pairs p ${MEASURED('$3', 'o')} ${MEASURED('$4', 'c')}
-       ), w AS (
-         -- the closing measurement counts only if it came after the opening one
-         SELECT m.*, CASE WHEN m.open_at IS NULL OR m.close_at > m.open_at THEN m.close_at END AS close_eff FROM m
        )
-       SELECT i.id AS "itemId", i.sku, i.name, w.location_id AS "locationId", l.name AS "locationName",
+       SELECT i.id AS "itemId", i.sku, i.name, p.location_id AS "locationId", l.name AS "locationName",
               i.bottle_size_ml AS "bottleSizeMl", i.unit_cost::float8 AS "unitCost",
-              w.open_source AS "openSource", w.open_at AS "openAt", w.open_units AS "openUnits",
-              CASE WHEN w.close_eff IS NOT NULL THEN w.close_source END AS "closeSource", w.close_eff AS "closeAt",
-              CASE WHEN w.close_eff IS NOT NULL THEN w.close_units END AS "closeUnits",
               COALESCE(mv.received, 0) AS received, COALESCE(mv.sold, 0) AS sold, COALESCE(mv.waste, 0) AS waste,
-              COALESCE(mv.adjusted, 0) AS adjusted
-       FROM w JOIN items i ON i.org_id = $1 AND i.id = w.item_id AND NOT i.archived
-       JOIN locs l ON l.id = w.location_id
+              COALESCE(mv.t_in, 0) AS "transferredIn", COALESCE(mv.t_out, 0) AS "transferredOut", COALESCE(mv.adjusted, 0) AS adjusted
+       FROM pairs p JOIN items i ON i.org_id = $1 AND i.id = p.item_id AND NOT i.archived
+       JOIN locs l ON l.id = p.location_id
        LEFT JOIN LATERAL (
          SELECT (sum(t.quantity) FILTER (WHERE t.type = 'RECEIVE'))::float8 AS received,
                 (-sum(t.quantity) FILTER (WHERE t.type = 'SALE'))::float8 AS sold,
                 (-sum(t.quantity) FILTER (WHERE t.type = 'WASTE'))::float8 AS waste,
-                (sum(t.quantity) FILTER (WHERE t.type NOT IN ('RECEIVE', 'SALE', 'WASTE', 'COUNT')))::float8 AS adjusted
+                (sum(t.quantity) FILTER (WHERE t.type = 'TRANSFER' AND t.quantity > 0))::float8 AS t_in,
+                (-sum(t.quantity) FILTER (WHERE t.type = 'TRANSFER' AND t.quantity < 0))::float8 AS t_out,
+                (sum(t.quantity) FILTER (WHERE t.type = 'ADJUSTMENT'))::float8 AS adjusted
          FROM transactions t
-         WHERE t.org_id = $1 AND t.item_id = w.item_id AND t.location_id = w.location_id
-           AND t.at > COALESCE(w.open_at, $3) AND t.at <= COALESCE(w.close_eff, $4)
+         WHERE t.org_id = $1 AND t.item_id = p.item_id AND t.location_id = p.location_id AND t.at > $3 AND t.at <= $4
        ) mv ON true
        ORDER BY lower(l.name), lower(i.name), i.id`,
       [orgId, venueId, from, to],

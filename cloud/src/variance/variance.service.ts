@@ -4,7 +4,7 @@ import type { kpiReport, varianceReport } from '@smartstock/api';
 import type { Logger } from '@smartstock/runtime';
 import type { AlertFeed } from '../alerts/index.js';
 import type { Db } from '../db/types.js';
-import type { InventoryService } from '../inventory/index.js';
+import { stockAt, type InventoryService, type MeasuredStock } from '../inventory/index.js';
 import { repeatEvery, type JobQueue, type Repeating } from '../jobs/index.js';
 import { venueRecords } from '../venues/index.js';
 import { badRequest, notFound } from '../errors.js';
@@ -72,7 +72,12 @@ export class VarianceService {
       repo.lines(orgId, venueId, from, to),
       repo.drops(orgId, venueId, from, to, { ...DROP_RULES, openHours }),
     ]);
-    const lines = rows.map(varianceLineOf);
+    // the whole location's stock at either end, by the inventory module's own rules
+    const [opening, closing] = await Promise.all([stockAt(this.d.db, orgId, rows, from), stockAt(this.d.db, orgId, rows, to)]);
+    const key = (m: { itemId: string; locationId: string }) => `${m.itemId}/${m.locationId}`;
+    const byPair = (ms: MeasuredStock[]) => new Map(ms.map((m) => [key(m), m]));
+    const [o, c] = [byPair(opening), byPair(closing)];
+    const lines = rows.map((r) => varianceLineOf(r, o.get(key(r)), c.get(key(r))));
     const sizes = new Map(rows.map((r) => [r.itemId, r.bottleSizeMl]));
     const anomalies = drops.flatMap((d) => anomalyOf(d, openHours, sizes.get(d.itemId) ?? null) ?? []);
     const measured = lines.filter((l) => l.unexplained);

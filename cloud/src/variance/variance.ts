@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { varianceAnomaly, varianceLine } from '@smartstock/api';
-import type { DropRow, LineRow } from './variance.repository.js';
+import type { MeasuredStock } from '../inventory/index.js';
+import type { DropRow, MovedRow } from './variance.repository.js';
 
 export type VarianceLine = z.output<typeof varianceLine>;
 export type VarianceAnomaly = z.output<typeof varianceAnomaly>;
@@ -27,19 +28,23 @@ export function amount(units: number, bottleSizeMl: number | null, unitCost: num
 }
 
 /**
- * opening + received + adjusted − sold − waste − closing = unexplained, between the two
- * measurements. Without either measurement the line says which is missing and shows no loss.
+ * opening + received + transferred in − transferred out + adjusted − sold − waste − closing
+ * = unexplained, the stock at both ends being the whole location's (on the shelf and off camera).
+ * A closing measured no later than the opening one is no measurement of the period: without
+ * either, the line says which is missing and shows no loss.
  */
-export function varianceLineOf(r: LineRow): VarianceLine {
+export function varianceLineOf(r: MovedRow, open: MeasuredStock | undefined, close: MeasuredStock | undefined): VarianceLine {
   const a = (u: number) => amount(u, r.bottleSizeMl, r.unitCost);
-  const opening = r.openSource && r.openAt ? { source: r.openSource, at: new Date(r.openAt), units: round(Number(r.openUnits)) } : null;
-  const closing =
-    r.closeSource && r.closeAt ? { source: r.closeSource, at: new Date(r.closeAt), units: round(Number(r.closeUnits)) } : null;
+  const measurement = (m: MeasuredStock | undefined) =>
+    m?.source && m.at ? { source: m.source, at: new Date(m.at), units: round(m.units) } : null;
+  const opening = measurement(open);
+  const fresh = measurement(close);
+  const closing = fresh && (!opening || fresh.at > opening.at) ? fresh : null;
   const status = opening && closing ? 'measured' : opening ? 'no_closing' : closing ? 'no_opening' : 'not_counted';
   let unexplained: VarianceLine['unexplained'] = null;
   let pct: number | null = null;
   if (opening && closing) {
-    const u = Number(r.openUnits) + r.received + r.adjusted - r.sold - r.waste - Number(r.closeUnits);
+    const u = open!.units + r.received + r.transferredIn - r.transferredOut + r.adjusted - r.sold - r.waste - close!.units;
     unexplained = a(u);
     const usage = r.sold + r.waste + u;
     pct = usage > 0 ? round((u / usage) * 100, 1) : null;
@@ -58,6 +63,8 @@ export function varianceLineOf(r: LineRow): VarianceLine {
     received: a(r.received),
     soldInTheory: a(r.sold),
     waste: a(r.waste),
+    transferredIn: a(r.transferredIn),
+    transferredOut: a(r.transferredOut),
     adjusted: a(r.adjusted),
     unexplained,
     unexplainedPctOfUsage: pct,

@@ -11,6 +11,7 @@ const fact = (day: string, f: Partial<DayFacts>): DayFacts => ({
   counts: 0,
   ledgerLevel: null,
   cameraUnits: null,
+  offCamera: 0,
   ...f,
 });
 
@@ -56,6 +57,31 @@ describe('demand history', () => {
       [null, 'none'],
       // the shelf ran empty: at least 20 went, maybe more
       [null, 'stockout'],
+    ]);
+  });
+
+  it('stock off camera: an empty shelf with bottles in the well is no stockout; a delivery to the well is no camera rise', () => {
+    const pos = demandHistory(
+      [
+        fact('2025-03-01', { sold: 2, sales: 1, cameraUnits: 4, offCamera: 3 }),
+        fact('2025-03-02', { sold: 4, sales: 2, cameraUnits: 0, offCamera: 3 }),
+      ],
+      '2025-03-01',
+      '2025-03-02',
+    );
+    expect(pos.map((d) => [d.quantity, d.source])).toEqual([
+      [2, 'pos'],
+      [4, 'pos'],
+    ]);
+    const camera = demandHistory(
+      [fact('2025-03-01', { cameraUnits: 10 }), fact('2025-03-02', { cameraUnits: 7, received: 6, offCamera: 6 })],
+      '2025-03-01',
+      '2025-03-02',
+    );
+    // 10 on the shelf, then 7 on it and the 6 delivered in the well: 3 used
+    expect(camera.map((d) => [d.quantity, d.source])).toEqual([
+      [null, 'none'],
+      [3, 'camera'],
     ]);
   });
 

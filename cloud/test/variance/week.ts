@@ -105,8 +105,8 @@ export async function constructWeek(db: Db, o: { alerts?: AlertFeed | undefined;
       ],
     });
   };
-  const move = (itemId: string, locationId: string, type: Adjustment['type'], quantity: number, at: string) =>
-    inventory.adjust(actor, itemId, { locationId, type, quantity, at: new Date(at), sourceType: type === 'SALE' ? 'pos' : 'manual' });
+  const move = (itemId: string, locationId: string, type: Adjustment['type'], quantity: number, at: string, part?: Adjustment['part']) =>
+    inventory.adjust(actor, itemId, { locationId, type, quantity, at: new Date(at), sourceType: type === 'SALE' ? 'pos' : 'manual', part });
 
   // Jameson, in storage: counts by hand, a delivery, sales and a broken bottle
   await move(jameson, storage, 'COUNT', 10, '2026-11-01T12:00:00Z');
@@ -118,7 +118,8 @@ export async function constructWeek(db: Db, o: { alerts?: AlertFeed | undefined;
   // Tito's, on camera
   await camera('2026-11-01T20:00:00Z', 3.5);
   await camera('2026-11-01T23:00:00Z', 3.0);
-  await move(titos, mainBar, 'RECEIVE', 2, '2026-11-03T14:00:00Z');
+  // put straight on the shelf, where the next reading sees it (a delivery's default is off camera)
+  await move(titos, mainBar, 'RECEIVE', 2, '2026-11-03T14:00:00Z', 'on_shelf');
   await camera('2026-11-03T14:05:00Z', 5.0);
   await move(titos, mainBar, 'SALE', 0.5, '2026-11-04T20:00:00Z');
   await camera('2026-11-04T20:05:00Z', 4.5);
