@@ -135,10 +135,12 @@ describe('alerts and notifications in the dashboard', () => {
     await signIn(OWNER);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People' }).click();
     await page.getByRole('heading', { name: 'Add someone' }).waitFor();
-    await page.getByLabel('Name').fill('Rita Runner');
-    await page.getByLabel('E-mail').fill('rita@anchor.test');
-    await page.getByLabel('First password').fill('rita starts on friday');
-    await page.getByRole('button', { name: 'Add' }).click();
+    // the People page also has an "Invite by link" form with its own E-mail field
+    const add = page.getByRole('form', { name: 'Add someone' });
+    await add.getByLabel('Name').fill('Rita Runner');
+    await add.getByLabel('E-mail').fill('rita@anchor.test');
+    await add.getByLabel('First password').fill('rita starts on friday');
+    await add.getByRole('button', { name: 'Add', exact: true }).click();
     const row = page.locator('[data-user="rita@anchor.test"]');
     await row.getByText('not signed in yet').waitFor();
     await row.getByLabel('Role of Rita Runner').selectOption('technician');

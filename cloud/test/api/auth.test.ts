@@ -121,5 +121,6 @@ describe('auth over real HTTP', () => {
     } finally {
       await limited.close();
     }
-  });
+    // a second cloud starts inside the test: on a loaded machine that alone can pass the default 30 s
+  }, 120_000);
 });
