@@ -3,26 +3,20 @@
 // and the Forecast settings with the API's field errors. Screenshots in test/screenshots/26-*.png.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, SHOTS, signIn } from './support/browser';
+import type { Page } from 'playwright-core';
+import { phoneAndDesktop, sidewaysOverflow, SHOTS, type PhoneAndDesktop, type Screen } from './support/browser';
 import { OWNER, startStack, type Stack } from './support/stack';
 
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const DESKTOP = { viewport: { width: 1280, height: 860 } };
 const TITOS = "Tito's Handmade Vodka";
 
 describe('the forecast on the dashboard', () => {
   let s: Stack;
-  let browser: Browser;
+  let screens: PhoneAndDesktop | undefined;
   let item: string;
   let mainBar: string;
-  const pages: Record<'phone' | 'desktop', Page> = {} as never;
-  const contexts: BrowserContext[] = [];
   const shot = (p: Page, name: string) => p.screenshot({ path: `${SHOTS}26-${name}.png`, fullPage: true });
-  const each = async (fn: (p: Page, kind: 'phone' | 'desktop') => Promise<void>) => {
-    for (const kind of ['phone', 'desktop'] as const) await fn(pages[kind], kind);
-  };
-  const overflow = (p: Page) => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const each = (fn: (p: Page, kind: Screen) => Promise<void>) => screens!.each(fn);
+  const overflow = sidewaysOverflow;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -47,22 +41,11 @@ describe('the forecast on the dashboard', () => {
     expect(count.status).toBe(201);
     // the days of stock left come from the forecasts kept; the nightly refit keeps them, here one read does
     expect((await s.api('GET', `/api/v1/forecast?item_id=${item}&location_id=${mainBar}`, undefined, ownerToken)).status).toBe(200);
-    browser = await launchChromium();
-    for (const [kind, opts] of [
-      ['phone', PHONE],
-      ['desktop', DESKTOP],
-    ] as const) {
-      const ctx = await browser.newContext(opts);
-      contexts.push(ctx);
-      pages[kind] = await ctx.newPage();
-      pages[kind].setDefaultTimeout(20_000);
-      await signIn(pages[kind], s.url, OWNER);
-    }
+    screens = await phoneAndDesktop(s.url, OWNER);
   }, 240_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
+    await screens?.close();
     await s?.close();
   }, 60_000);
 

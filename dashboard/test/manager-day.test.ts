@@ -2,14 +2,12 @@
 // real cloud, each at 390 px and on a desktop, with screenshots in test/screenshots/.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { TOPICS } from '@smartstock/protocol';
 import { makeOnlineStatus } from '@smartstock/protocol/testing';
-import { launchChromium, SHOTS, signIn } from './support/browser';
+import { DESKTOP, PHONE, phoneAndDesktop, sidewaysOverflow, signIn, SHOTS, type PhoneAndDesktop, type Screen } from './support/browser';
 import { DEV, OWNER, startStack, type Stack } from './support/stack';
 
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const DESKTOP = { viewport: { width: 1280, height: 860 } };
 /** two shelf rows, entered out of order; the shelf page shows them by row, slot 2 before slot 10 */
 const SLOTS = [
   ['r1-s10', 'Row 1, slot 10', 'TITOS-750'],
@@ -23,15 +21,11 @@ const SLOTS = [
 
 describe('the manager’s day: statuses and a phone that fits', () => {
   let s: Stack;
-  let browser: Browser;
+  let screens: PhoneAndDesktop | undefined;
   let ownerToken: string;
-  const pages: Record<'phone' | 'desktop', Page> = {} as never;
-  const contexts: BrowserContext[] = [];
   const shot = (p: Page, name: string) => p.screenshot({ path: `${SHOTS}28-${name}.png`, fullPage: true });
-  const each = async (fn: (p: Page, kind: 'phone' | 'desktop') => Promise<void>) => {
-    for (const kind of ['phone', 'desktop'] as const) await fn(pages[kind], kind);
-  };
-  const overflow = (p: Page) => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const each = (fn: (p: Page, kind: Screen) => Promise<void>) => screens!.each(fn);
+  const overflow = sidewaysOverflow;
   const cameraStatus = (state: 'streaming' | 'stale') =>
     s.device.mqtt.publishAsync(
       TOPICS.status(DEV),
@@ -72,22 +66,11 @@ describe('the manager’s day: statuses and a phone that fits', () => {
     expect((await s.api('PUT', `/api/v1/devices/${DEV}/cameras`, { cameras: cams }, ownerToken)).status).toBe(200);
     await s.device.serve();
     await s.device.observe(SLOTS.map(([slotId, , sku], i) => ({ slotId, sku, fills: [1, 0.5 + i * 0.05] })));
-    browser = await launchChromium();
-    for (const [kind, opts] of [
-      ['phone', PHONE],
-      ['desktop', DESKTOP],
-    ] as const) {
-      const ctx = await browser.newContext(opts);
-      contexts.push(ctx);
-      pages[kind] = await ctx.newPage();
-      pages[kind].setDefaultTimeout(20_000);
-      await signIn(pages[kind], s.url, OWNER);
-    }
+    screens = await phoneAndDesktop(s.url, OWNER);
   }, 240_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
+    await screens?.close();
     await s?.close();
   }, 60_000);
 
@@ -145,7 +128,8 @@ describe('the manager’s day: statuses and a phone that fits', () => {
         add,
         p.getByLabel('Role of Bea Bartender'),
         p.getByLabel('First password'),
-        p.locator('form.invite select'),
+        // the role choices of both forms: invite by link, and add someone
+        ...(await p.locator('form.invite select').all()),
       ]) {
         await el.scrollIntoViewIfNeeded();
         const b = (await el.boundingBox())!;
@@ -221,8 +205,8 @@ describe('the manager’s day: statuses and a phone that fits', () => {
       await shot(p, `04-${kind}-camera-back`);
     });
     // Devices agrees with the shelf
-    await pages.desktop.goto(`${s.url}/#/devices`);
-    await pages.desktop
+    await screens!.pages.desktop.goto(`${s.url}/#/devices`);
+    await screens!.pages.desktop
       .getByText(/streaming/)
       .first()
       .waitFor();
@@ -290,7 +274,7 @@ describe('the manager’s day: statuses and a phone that fits', () => {
 
   it('the mic: hidden without speech recognition, gone with a word where there is no speech service (item 8)', async () => {
     for (const opts of [PHONE, DESKTOP]) {
-      const none = await browser.newContext(opts);
+      const none = await screens!.browser.newContext(opts);
       await none.addInitScript(() => {
         delete (window as { webkitSpeechRecognition?: unknown }).webkitSpeechRecognition;
         delete (window as { SpeechRecognition?: unknown }).SpeechRecognition;
@@ -302,7 +286,7 @@ describe('the manager’s day: statuses and a phone that fits', () => {
       await none.close();
 
       // the API is there, but recognition fails as Chromium does without Google's speech service
-      const broken = await browser.newContext(opts);
+      const broken = await screens!.browser.newContext(opts);
       await broken.addInitScript(() => {
         class NoService {
           lang = '';
@@ -332,7 +316,7 @@ describe('the manager’s day: statuses and a phone that fits', () => {
   }, 180_000);
 
   it('PNG icons and an apple-touch-icon for the home screen (item 13)', async () => {
-    const p = pages.phone;
+    const p = screens!.pages.phone;
     await p.goto(`${s.url}/#/`);
     const manifest = await p.evaluate(async () => (await fetch('/manifest.webmanifest')).json());
     const icons = manifest.icons as { src: string; sizes: string; type: string; purpose: string }[];

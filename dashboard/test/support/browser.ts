@@ -123,3 +123,42 @@ export async function signIn(page: Page, url: string, who: { email: string; pass
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
 }
+
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+export const DESKTOP = { viewport: { width: 1280, height: 860 } };
+export type Screen = 'phone' | 'desktop';
+
+export interface PhoneAndDesktop {
+  /** for pages of a test's own (a browser without speech, say) */
+  browser: Browser;
+  pages: Record<Screen, Page>;
+  /** runs fn on the phone, then on the desktop */
+  each(fn: (page: Page, screen: Screen) => Promise<void>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A 390 px phone and a desktop, each signed in as `who`: the manager's views checked on both. */
+export async function phoneAndDesktop(url: string, who: { email: string; password: string }): Promise<PhoneAndDesktop> {
+  const browser = await launchChromium();
+  const pages = {} as Record<Screen, Page>;
+  for (const [screen, opts] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const) {
+    const page = await (await browser.newContext(opts)).newPage();
+    page.setDefaultTimeout(20_000);
+    await signIn(page, url, who);
+    pages[screen] = page;
+  }
+  return {
+    browser,
+    pages,
+    async each(fn) {
+      for (const screen of ['phone', 'desktop'] as const) await fn(pages[screen], screen);
+    },
+    close: () => browser.close(),
+  };
+}
+
+/** How far the page scrolls sideways: 0 when it fits its screen. */
+export const sidewaysOverflow = (p: Page) => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
