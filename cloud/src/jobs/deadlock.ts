@@ -1,5 +1,10 @@
 /** PostgreSQL's SQLSTATE for a deadlock: the server aborted this transaction so the other could go on. */
 const DEADLOCK = '40P01';
+/**
+ * A unique violation in the catalogue: two `CREATE SCHEMA IF NOT EXISTS` at the same moment both
+ * see no schema and the second insert into pg_namespace fails (seen when two instances start pg-boss together).
+ */
+const CATALOGUE_RACE = '23505';
 
 /**
  * Runs setup that instances starting together may run at once, again after a deadlock.
@@ -18,7 +23,8 @@ export async function retryOnDeadlock<T>(
     try {
       return await run();
     } catch (err) {
-      if (attempt >= attempts || (err as { code?: unknown }).code !== DEADLOCK) throw err;
+      const code = (err as { code?: unknown }).code;
+      if (attempt >= attempts || (code !== DEADLOCK && code !== CATALOGUE_RACE)) throw err;
       await new Promise((resolve) => setTimeout(resolve, delayMs(attempt)));
     }
   }

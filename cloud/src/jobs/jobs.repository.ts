@@ -9,6 +9,12 @@ export interface JobOwner {
 export class JobsRepository {
   constructor(private readonly db: Queryable) {}
 
+  /** The job queue's own schema; its name is ours (not user input). */
+  async ensureSchema(name: string): Promise<void> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a schema name: ${name}`);
+    await this.db.exec(`CREATE SCHEMA IF NOT EXISTS ${name}`);
+  }
+
   async add(orgId: string, id: string, name: string): Promise<void> {
     await this.db.query('INSERT INTO jobs (id, org_id, name) VALUES ($1, $2, $3)', [id, orgId, name]);
   }

@@ -135,10 +135,16 @@ export class JobQueue {
 
   async start(): Promise<void> {
     if (this.boss) return;
-    const schema = await new JobsRepository(this.o.db).currentSchema();
+    const repo = new JobsRepository(this.o.db);
+    const schema = await repo.currentSchema();
+    const bossSchema = schema === 'public' ? 'pgboss' : `${schema}_pgboss`;
+    // two instances starting on a new database at once can both insert pg-boss's schema: CREATE SCHEMA
+    // IF NOT EXISTS is not safe against a concurrent creator, and pg-boss stops on the unique violation
+    // (seen in the compose test), so we make the schema first and try again on that race
+    await retryOnDeadlock(() => repo.ensureSchema(bossSchema));
     const boss = new PgBoss({
       db: this.tracked(sqlExecutor(this.o.db)),
-      schema: schema === 'public' ? 'pgboss' : `${schema}_pgboss`,
+      schema: bossSchema,
       supervise: true,
       schedule: false,
       maintenanceIntervalSeconds: this.o.maintenanceIntervalSeconds,

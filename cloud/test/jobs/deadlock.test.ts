@@ -31,6 +31,21 @@ describe('queue setup when instances start together', () => {
     expect(calls).toBe(4);
   });
 
+  it('tries again after two creators of one schema met in the catalogue (a unique violation)', async () => {
+    let calls = 0;
+    const out = await retryOnDeadlock(
+      async () => {
+        calls++;
+        if (calls < 2)
+          throw Object.assign(new Error('duplicate key value violates unique constraint "pg_namespace_nspname_index"'), { code: '23505' });
+        return 'created';
+      },
+      { delayMs: () => 0 },
+    );
+    expect(out).toBe('created');
+    expect(calls).toBe(2);
+  });
+
   it('does not retry any other error', async () => {
     let calls = 0;
     const run = retryOnDeadlock(

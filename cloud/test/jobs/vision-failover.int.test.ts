@@ -32,7 +32,7 @@ const JOB_TIMEOUT_SECONDS = 15;
 const jobs = { pollingIntervalSeconds: 0.5, maintenanceIntervalSeconds: 1 };
 
 /** Instance A as a process of its own, so it can die as a process does. */
-async function startProcess(): Promise<{ url: string; child: ChildProcess }> {
+async function startProcess(): Promise<{ url: string; child: ChildProcess; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'cloud-a-'));
   const models = join(dir, 'stuck-models');
   mkdirSync(models);
@@ -63,12 +63,12 @@ async function startProcess(): Promise<{ url: string; child: ChildProcess }> {
     if (child.exitCode !== null) throw new Error(`cloud A exited ${child.exitCode}: ${err}`);
     return (await fetch(`${url}/healthz`).catch(() => undefined))?.ok;
   }, 200);
-  return { url, child };
+  return { url, child, dir };
 }
 
 describe('a vision job on PostgreSQL, its instance killed mid-job', () => {
   let admin: pg.Pool;
-  let a: { url: string; child: ChildProcess } | undefined;
+  let a: { url: string; child: ChildProcess; dir: string } | undefined;
   let b: RunningCloud | undefined;
 
   beforeAll(async () => {
@@ -125,7 +125,8 @@ describe('a vision job on PostgreSQL, its instance killed mid-job', () => {
       run,
       dbUrl,
       redisUrl: '',
-      over: { redis: {}, vision: { jobTimeoutSeconds: JOB_TIMEOUT_SECONDS }, jobs },
+      // B shares A's data directory, as instances on one volume do: without S3 the uploaded photo is a file there
+      over: { dataDir: a!.dir, redis: {}, vision: { jobTimeoutSeconds: JOB_TIMEOUT_SECONDS }, jobs },
     });
     // B knows the job A took (whatever state it is in by now) before running it itself
     const seen = await api(b, 'GET', `/api/v1/jobs/${id}`, { token });

@@ -38,7 +38,7 @@ describe('notifier with SNS and SMTP from config', () => {
       await h.lowStock(await h.item('Aperol'));
       expect(await h.notifier.drain()).toEqual({ sent: 2, retried: 0, deferred: 0, dead: 0 });
       expect(await h.notifier.drain()).toEqual({ sent: 0, retried: 0, deferred: 0, dead: 0 });
-      const text = 'Main Bar: Aperol 700 ml at 1 bottle (reorder at 2).';
+      const text = 'Low: Aperol 700 ml at Main Bar, 1 bottle left (reorder at 2).';
       expect((await moto.sms()).map((m) => [m.phone_number, m.message])).toEqual([['+447911123456', text]]);
       expect(smtp.mails.map((m) => m.to)).toEqual([['sam@anchor.example']]);
       expect(smtp.mails[0]!.raw).toContain(`Subject: SmartStock: ${text}`);
