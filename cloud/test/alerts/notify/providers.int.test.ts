@@ -41,7 +41,8 @@ describe('notifier with SNS and SMTP from config', () => {
       const text = 'Low: Aperol 700 ml at Main Bar, 1 bottle left (reorder at 2).';
       expect((await moto.sms()).map((m) => [m.phone_number, m.message])).toEqual([['+447911123456', text]]);
       expect(smtp.mails.map((m) => m.to)).toEqual([['sam@anchor.example']]);
-      expect(smtp.mails[0]!.raw).toContain(`Subject: SmartStock: ${text}`);
+      // a long Subject is folded onto a second line (RFC 5322): unfold before reading it
+      expect(smtp.mails[0]!.raw.replace(/\r?\n[ \t]+/g, ' ')).toContain(`Subject: SmartStock: ${text}`);
       expect((await h.rows()).map((r) => [r.channel, r.status])).toEqual([
         ['email', 'sent'],
         ['sms', 'sent'],
