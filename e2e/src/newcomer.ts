@@ -55,7 +55,7 @@ try {
     await page.goto(`http://127.0.0.1:${port}/#/`);
     await page.getByLabel('Email').fill(email!);
     await page.getByLabel('Password').fill(password!);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     // the printed password is one-time: the dashboard asks for one of the newcomer's own first
     const own = page.getByRole('heading', { name: 'Choose your own password' });
     await Promise.race([own.waitFor({ timeout: 30_000 }), page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 30_000 })]);
