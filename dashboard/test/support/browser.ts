@@ -160,5 +160,6 @@ export async function phoneAndDesktop(url: string, who: { email: string; passwor
   };
 }
 
-/** How far the page scrolls sideways: 0 when it fits its screen. */
-export const sidewaysOverflow = (p: Page) => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+/** How far the page scrolls sideways: 0 when it fits its screen. (A string: e2e compiles this file without the DOM's types.) */
+export const sidewaysOverflow = (p: Page): Promise<number> =>
+  p.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
