@@ -88,7 +88,10 @@ export class ForecastService implements DemandSource {
     const where = await this.repo.locationDay(orgId, locationId);
     if (!where) throw notFound('location');
     if (!(await itemRecords(this.d.db).get(orgId, itemId))) throw notFound('item');
-    return (await this.repo.get(orgId, itemId, locationId)) ?? this.fit(orgId, itemId, locationId, where.today);
+    return (
+      (await this.repo.get(orgId, itemId, locationId)) ??
+      this.fit(orgId, itemId, locationId, where.today, await this.regressorsOf(orgId, where.venueId, where.today))
+    );
   }
 
   /**
@@ -100,7 +103,8 @@ export class ForecastService implements DemandSource {
     const from = dateOf(dayNumber(today) - HISTORY_DAYS);
     const days = demandHistory(await this.repo.dayFacts(orgId, itemId, locationId, from), from, through);
     const points = toPoints(days);
-    const calendar = regressors ?? (await this.regressorsAt(orgId, locationId, today));
+    const venueId = regressors ? undefined : (await this.repo.locationDay(orgId, locationId))?.venueId;
+    const calendar = regressors ?? (venueId ? await this.regressorsOf(orgId, venueId, today) : undefined);
     const f =
       points.length > 0
         ? await this.d.runner.fit(points, { horizon: HORIZON_DAYS, freq: 'D', ...(calendar ? { regressors: calendar.days } : {}) })
@@ -135,7 +139,7 @@ export class ForecastService implements DemandSource {
       const day = today.get(s.locationId) ?? (await this.repo.locationDay(orgId, s.locationId))?.today;
       if (!day) continue;
       today.set(s.locationId, day);
-      regressors ??= await this.regressorsAt(orgId, s.locationId, day);
+      regressors ??= await this.regressorsOf(orgId, venueId, day);
       const r = regressors;
       jobs.push(() => this.fit(orgId, s.itemId, s.locationId, day, r));
     }
@@ -145,13 +149,12 @@ export class ForecastService implements DemandSource {
     return { fitted: series.length };
   }
 
-  /** The weather and events of the location's venue over a fit's history and horizon. */
-  private async regressorsAt(orgId: string, locationId: string, today: string): Promise<VenueRegressors | undefined> {
-    const where = await this.repo.locationDay(orgId, locationId);
-    if (!this.d.calendar || !where) return undefined;
+  /** The weather and events of a venue over a fit's history and horizon. */
+  private async regressorsOf(orgId: string, venueId: string, today: string): Promise<VenueRegressors | undefined> {
+    if (!this.d.calendar) return undefined;
     const from = dateOf(dayNumber(today) - HISTORY_DAYS);
     const to = dateOf(dayNumber(today) + HORIZON_DAYS);
-    return this.d.calendar.regressorDays(orgId, where.venueId, from, to);
+    return this.d.calendar.regressorDays(orgId, venueId, from, to);
   }
 
   /** Days of stock left per item and location of the venue, from the stock level now and the forecast mean. */

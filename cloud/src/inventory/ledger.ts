@@ -1,4 +1,4 @@
-import type { Location } from '../venues/index.js';
+import { storageAmong, type Location } from '../venues/index.js';
 import { badRequest, notFound } from '../errors.js';
 import type { repos } from './inventory.service.js';
 import { partsOf, planMovement, present, type MovementAsked, type PresentedStock } from './stock.js';
@@ -66,7 +66,7 @@ export async function storageOf(r: Repos, orgId: string, venueId: string | undef
     if (venues.length !== 1) throw badRequest('say where it goes: a locationId, or the venueId whose storage takes it', 'locationId');
     venue = venues[0]!.id;
   } else if (!(await r.venues.getVenue(orgId, venue))) throw notFound('venue');
-  const storage = (await r.venues.listLocations(orgId, venue)).find((l) => l.active && l.type === 'storage');
+  const storage = storageAmong(await r.venues.listLocations(orgId, venue));
   if (!storage) throw badRequest('the venue has no storage location: say which location (locationId)', 'locationId');
   return storage;
 }

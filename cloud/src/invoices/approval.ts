@@ -4,7 +4,7 @@ import { AppError, badRequest, conflict, notFound } from '../errors.js';
 import { auditLog } from '../audit/index.js';
 import { itemRecords, type InventoryService } from '../inventory/index.js';
 import { supplierRecords } from '../suppliers/index.js';
-import { venueRecords } from '../venues/index.js';
+import { storageAmong, venueRecords } from '../venues/index.js';
 import type { OrderService } from '../orders/index.js';
 import type { Actor } from '../plugins/http.js';
 import { InvoiceRepository } from './invoice.repository.js';
@@ -173,7 +173,7 @@ async function receivingLocation(db: Db, orgId: string, venueId: string, locatio
     if (loc.venueId !== venueId) throw badRequest("the location is not one of the invoice's venue", 'locationId');
     return loc.id;
   }
-  const storage = (await v.listLocations(orgId, venueId)).find((l) => l.active && l.type === 'storage');
+  const storage = storageAmong(await v.listLocations(orgId, venueId));
   if (!storage) throw badRequest('the venue has no storage location: say where the delivery goes', 'locationId');
   return storage.id;
 }

@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../db/types.js';
 import type { Channel } from '../alerts/notify/index.js';
 import type { InventoryService } from '../inventory/index.js';
 import { supplierRecords } from '../suppliers/index.js';
-import { venueRecords } from '../venues/index.js';
+import { storageAmong, venueRecords } from '../venues/index.js';
 import { auditLog } from '../audit/index.js';
 import type { Actor } from '../plugins/http.js';
 import { BlobStoreUnavailable, type BlobStore } from '../blobs/index.js';
@@ -289,8 +289,7 @@ export class OrderService {
       if (loc.venueId !== venueId) throw badRequest("the location is not one of the order's venue", 'locationId');
       return loc.id;
     }
-    const locs = (await r.venues.listLocations(orgId, venueId)).filter((l) => l.active);
-    const storage = locs.find((l) => l.type === 'storage');
+    const storage = storageAmong(await r.venues.listLocations(orgId, venueId));
     if (!storage) throw badRequest('the venue has no storage location: say where the delivery goes', 'locationId');
     return storage.id;
   }

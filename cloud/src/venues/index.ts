@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Queryable } from '../db/types.js';
-import { VenueRepository } from './venue.repository.js';
+import { VenueRepository, type Location } from './venue.repository.js';
 import type { VenueService } from './venue.service.js';
 import venueRoutes from './routes.js';
 
@@ -13,6 +13,10 @@ export type VenueRecords = Pick<
   'createOrganisation' | 'getVenue' | 'getLocation' | 'listVenues' | 'listLocations' | 'createVenue' | 'createLocation'
 >;
 export const venueRecords = (q: Queryable): VenueRecords => new VenueRepository(q);
+
+/** Where a delivery goes when nobody says: the venue's first active storage location (its locations in name order). */
+export const storageAmong = (locations: readonly Location[]): Location | undefined =>
+  locations.find((l) => l.active && l.type === 'storage');
 
 /** /venues and /locations. */
 export async function venuesModule(app: FastifyInstance, o: { venues: VenueService }): Promise<void> {
