@@ -1,3 +1,5 @@
+import type { TileGrid } from './vision/tiles.js';
+
 /**
  * The one vision interface: the edge agent and the cloud's photo endpoints
  * call only this. Boxes are in the source image's pixels.
@@ -32,6 +34,8 @@ export interface BottleVisionOptions {
   scoreThreshold?: number;
   /** Boxes overlapping a higher-scored one by more than this IoU are dropped as duplicates. */
   iouThreshold?: number;
+  /** A tiled pass (cols x rows overlapping tiles plus the whole frame) for high-resolution cameras; null: one pass. Default: the detector's metadata. */
+  tiles?: TileGrid | null;
 }
 
 export interface BottleVision {

@@ -176,6 +176,68 @@ def write_composites(out):
     print(f'wrote {len(images)} composites with {len(anns)} bottles to {out}')
 
 
+def wide_composites(n=20, size=(1920, 1080), grid=(3, 3)):
+    """1080p frames of a 3x3 grid of Beverage3 valid+test photos with held-out-SKU close-ups pasted 24-70 px tall,
+    some in tight rows: the small, crowded bottles a high-resolution shelf camera sees (fixed seed)."""
+    rng = random.Random(54321)
+    backs, paste = beverage({'valid', 'test'}), liquor(held_out=True)
+    cw, ch = size[0] // grid[0], size[1] // grid[1]
+    frames = []
+    for _ in range(n):
+        canvas = Image.new('RGB', size, (114, 114, 114))
+        bottles = []
+        for gy in range(grid[1]):
+            for gx in range(grid[0]):
+                path, bb, _ = backs[rng.randrange(len(backs))]
+                im = Image.open(path).convert('RGB')
+                k = max(cw / im.width, ch / im.height)
+                im = im.resize((round(im.width * k), round(im.height * k)), Image.BILINEAR)
+                ox, oy = (im.width - cw) // 2, (im.height - ch) // 2
+                canvas.paste(im.crop((ox, oy, ox + cw, oy + ch)), (gx * cw, gy * ch))
+                for b in bb:
+                    x0, y0, x1, y1 = [v * k for v in b]
+                    c = [max(x0 - ox, 0), max(y0 - oy, 0), min(x1 - ox, cw), min(y1 - oy, ch)]
+                    # a bottle cropped to less than 60 % of itself is not a bottle a labeller would box
+                    if c[2] > c[0] and c[3] > c[1] and (c[2] - c[0]) * (c[3] - c[1]) >= 0.6 * (x1 - x0) * (y1 - y0):
+                        bottles.append([c[0] + gx * cw, c[1] + gy * ch, c[2] + gx * cw, c[3] + gy * ch])
+        for _ in range(rng.randint(4, 8)):  # rows of bottles side by side, as on a shelf
+            h = rng.uniform(24, 70)
+            x, y = rng.uniform(0, size[0] - 8 * h), rng.uniform(0, size[1] - h - 1)
+            for _ in range(rng.randint(2, 6)):
+                p, bbox = paste[rng.randrange(len(paste))]
+                c = cutout(p, bbox)
+                c = c.resize((max(4, round(c.width * h / c.height)), round(h)), Image.BILINEAR)
+                if rng.random() < 0.1:
+                    c = c.rotate(90, expand=True)
+                if x + c.width >= size[0]:
+                    break
+                canvas.paste(c, (round(x), round(y)), c)
+                box = [round(x), round(y), round(x) + c.width, round(y) + c.height]
+                bottles = [b for b in bottles if covered(b, box) < 0.5] + [box]
+                x += c.width * rng.uniform(0.85, 1.3)
+        frames.append((canvas, bottles))
+    return frames
+
+
+def covered(b, by):
+    w = min(b[2], by[2]) - max(b[0], by[0])
+    h = min(b[3], by[3]) - max(b[1], by[1])
+    return max(0, w) * max(0, h) / max(1e-9, (b[2] - b[0]) * (b[3] - b[1]))
+
+
+def write_wide(out):
+    """wide_composites() as JPEG (a camera's format) + a COCO file, for eval:vision's tiling table (models/.cache/wide)."""
+    os.makedirs(os.path.join(out, 'images'), exist_ok=True)
+    images, anns = [], []
+    for i, (img, bb) in enumerate(wide_composites()):
+        name = f'images/wide-{i:03d}.jpg'
+        img.save(os.path.join(out, name), quality=90)
+        images.append({'id': i, 'file_name': name, 'width': img.width, 'height': img.height})
+        anns += [{'id': len(anns), 'image_id': i, 'category_id': 1, 'bbox': [b[0], b[1], b[2] - b[0], b[3] - b[1]], 'iscrowd': 0} for b in bb]
+    json.dump({'images': images, 'annotations': anns, 'categories': [{'id': 1, 'name': 'bottle'}]}, open(os.path.join(out, 'annotations.json'), 'w'))
+    print(f'wrote {len(images)} 1080p composites with {len(anns)} bottles to {out}')
+
+
 @torch.no_grad()
 def evaluate(net, sets):
     net.eval()
@@ -204,11 +266,14 @@ def main():
     ap.add_argument('--only-bottle', action='store_true', help="train only the bottle row of cls_pred (a linear probe on COCO's features)")
     ap.add_argument('--log', default='finetune')
     ap.add_argument('--write-composites', metavar='DIR', help='write the held-out-SKU validation composites (for eval:vision) and exit')
+    ap.add_argument('--write-wide', metavar='DIR', help='write the 1080p held-out-SKU composites (for eval:vision\'s tiling table) and exit')
     ap.add_argument('--mosaic-every', type=int, default=2, help='every Nth image of a batch is a 2x2 mosaic')
     ap.add_argument('--paste-max', type=int, default=10, help='at most this many close-ups pasted per training image')
     a = ap.parse_args()
     if a.write_composites:
         return write_composites(a.write_composites)
+    if a.write_wide:
+        return write_wide(a.write_wide)
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     rng = random.Random(0)

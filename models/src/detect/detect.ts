@@ -1,5 +1,5 @@
 /**
- * npm run detect -- <image folder> --out preds.json [--model-dir DIR] [--threshold P] [--coco annotations.json]
+ * npm run detect -- <image folder> --out preds.json [--model-dir DIR] [--threshold P] [--coco annotations.json] [--tiles 3x2]
  *
  * Runs a detector (the shipped one, or a model folder) and the fill model over every image of a
  * folder and writes COCO-style results, one entry per bottle: file_name, bbox [x, y, w, h] in the
@@ -11,6 +11,7 @@
 import { access, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { DEFAULT_MODEL_DIR, loadBottleVision } from '../vision/bottle-vision.js';
+import type { TileGrid } from '../vision/tiles.js';
 import { readDetectorMetadata } from '../vision/metadata.js';
 import { VisionError } from '../types.js';
 import { averagePrecision, mapRange, operatingPoint, type ImageResult, type TruthBox } from '../eval/metrics.js';
@@ -27,6 +28,8 @@ export interface DetectOptions {
   /** A COCO annotations file to score against. */
   coco?: string;
   threads?: number;
+  /** A tiled pass (e.g. 3 x 2 for a 1080p camera); default the detector's metadata; null: one pass. */
+  tiles?: TileGrid | null;
 }
 
 export interface CocoResult {
@@ -87,6 +90,7 @@ export async function detectFolder(o: DetectOptions, log: (line: string) => void
     fillDir,
     threads: o.threads ?? 1,
     scoreThreshold: truth ? Math.min(threshold, AP_FLOOR) : threshold,
+    tiles: o.tiles,
   });
   const results: CocoResult[] = [];
   const skipped: DetectReport['skipped'] = [];

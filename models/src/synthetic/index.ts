@@ -3,3 +3,4 @@ export { renderScene, type BottleTruth, type RenderedScene } from './render.js';
 export { BOTTLE_KINDS, type BottleKind } from './kinds.js';
 export { writeCocoDataset, type CocoDatasetOptions } from './dataset.js';
 export { shelfVideo, renderShelfVideoFrames, type ShelfVideoOptions, type VideoFrame, type VideoFrameTruth } from './video.js';
+export { renderWideScene } from './wide.js';

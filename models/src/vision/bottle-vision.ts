@@ -7,6 +7,7 @@ import { VisionError, type BottleDetection, type BottleVision, type BottleVision
 import { decodeDetections, nms, type Candidate } from './decode.js';
 import { readDetectorMetadata, readFillMetadata, type DetectorMetadata, type FillMetadata } from './metadata.js';
 import { cropInto } from './crop.js';
+import { cropTile, fromTile, tilesOf, type TileGrid } from './tiles.js';
 import { decodeImage, letterbox, YOLO_STYLE, YOLOX_STYLE, type RgbImage } from './preprocess.js';
 
 /** The committed models: models/onnx, found from this file, not from the working directory. */
@@ -109,6 +110,26 @@ export async function detectBoxes(
   return nms(decodeDetections(out.data as Float32Array, out.dims, meta, lb, img, threshold), iouThreshold);
 }
 
+/**
+ * The tiled pass (tiles.ts): the whole frame, then each tile at about the detector's scale; one NMS
+ * over all, so a bottle seen by two passes is counted once.
+ */
+export async function detectTiled(
+  detector: LoadedModel<DetectorMetadata>,
+  img: RgbImage,
+  classes: readonly string[],
+  threshold: number,
+  iouThreshold: number,
+  grid: TileGrid,
+): Promise<Candidate[]> {
+  const all = await detectBoxes(detector, img, classes, threshold, iouThreshold);
+  for (const tile of tilesOf(img.width, img.height, grid)) {
+    if (tile.w === img.width && tile.h === img.height) continue;
+    all.push(...fromTile(await detectBoxes(detector, cropTile(img, tile), classes, threshold, iouThreshold), tile, img));
+  }
+  return nms(all, iouThreshold);
+}
+
 export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<BottleVision> {
   const dir = resolve(opts.modelDir ?? DEFAULT_MODEL_DIR);
   const threads = Math.max(1, Math.floor(opts.threads ?? 1));
@@ -127,6 +148,11 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
   }
   const threshold = opts.scoreThreshold ?? detector.meta.scoreThreshold;
   const iouThreshold = opts.iouThreshold ?? detector.meta.iouThreshold;
+  const tiles = opts.tiles === undefined ? detector.meta.tiles : opts.tiles;
+  // a tiled frame is decoded at up to the tiles' combined input size (shrink-on-load keeps the rest)
+  const decodeFor = tiles
+    ? { width: detector.meta.input.width * tiles.cols, height: detector.meta.input.height * tiles.rows }
+    : detector.meta.input;
   const versions: Record<string, string> = { [detector.meta.name]: detector.meta.version };
   if (fill) versions[fill.meta.name] = fill.meta.version;
 
@@ -134,11 +160,13 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
     versions,
     async analyze(image): Promise<FrameAnalysis> {
       const t0 = performance.now();
-      const img = await decodeImage(image, 'image', detector.meta.input);
+      const img = await decodeImage(image, 'image', decodeFor);
       const sx = img.sourceWidth / img.width;
       const sy = img.sourceHeight / img.height;
       const t1 = performance.now();
-      const cands = await detectBoxes(detector, img, detector.meta.bottleClasses, threshold, iouThreshold);
+      const cands = tiles
+        ? await detectTiled(detector, img, detector.meta.bottleClasses, threshold, iouThreshold, tiles)
+        : await detectBoxes(detector, img, detector.meta.bottleClasses, threshold, iouThreshold);
       const t2 = performance.now();
       const bottles: BottleDetection[] = cands.map((c) => ({
         box: { x: c.x, y: c.y, w: c.w, h: c.h },

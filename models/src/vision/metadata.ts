@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { VisionError } from '../types.js';
+import type { TileGrid } from './tiles.js';
 
 export interface DetectorMetadata {
   task: 'detect';
@@ -31,6 +32,8 @@ export interface DetectorMetadata {
   bottleClasses: string[];
   scoreThreshold: number;
   iouThreshold: number;
+  /** A tiled pass for high-resolution cameras (tiles.ts); absent: the whole frame in one pass. */
+  tiles: TileGrid | null;
 }
 
 export type DetectorFormat = 'yolo' | 'yolox';
@@ -117,10 +120,25 @@ export async function readDetectorMetadata(file: string): Promise<DetectorMetada
     bottleClasses: bottleClasses as string[],
     scoreThreshold: o.scoreThreshold === undefined ? 0.3 : num(file, o, 'scoreThreshold', 0, 1),
     iouThreshold: o.iouThreshold === undefined ? 0.5 : num(file, o, 'iouThreshold', 0, 1),
+    tiles: o.tiles === undefined || o.tiles === null ? null : readTiles(file, obj(file, o.tiles, 'tiles')),
   };
   if (format === 'yolox' && (meta.input.width % 32 !== 0 || meta.input.height % 32 !== 0))
     fail(file, `a YOLOX input must be a multiple of 32 on each side (its coarsest grid), got ${meta.input.width}x${meta.input.height}`);
   return meta;
+}
+
+/** tiles: { cols, rows, overlap }; named key by key so a hand-edited file says what is wrong. */
+export function readTiles(file: string, o: Record<string, unknown>): TileGrid {
+  const count = (key: 'cols' | 'rows'): number => {
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 8)
+      fail(file, `tiles.${key} must be a whole number of tiles from 1 to 8, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const overlap = o.overlap ?? 0.2;
+  if (typeof overlap !== 'number' || !(overlap >= 0 && overlap <= 0.5))
+    fail(file, `tiles.overlap must be a share of a tile from 0 to 0.5, got ${JSON.stringify(overlap)}`);
+  return { cols: count('cols'), rows: count('rows'), overlap };
 }
 
 export async function readFillMetadata(file: string): Promise<FillMetadata> {
