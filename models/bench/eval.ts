@@ -6,7 +6,8 @@
  *   the held-out-SKU liquor composites of train/finetune_yolox.py --write-composites),
  *   the same real splits through the zero-shot COCO YOLOX-Nano at 416, 512 and 640 (the baseline to
  *   beat) with each one's 720p latency, and per-frame latency at 1 and 2 threads beside bare onnxruntime.
- * Options: --count N (images per synthetic split, default 150), --model-dir DIR, --no-latency, --no-baseline.
+ * Options: --count N (images per synthetic split, default 150), --model-dir DIR, --no-latency, --no-baseline, --no-tiling.
+ * Also: small bottles on a 1080p camera, whole frame against tiled passes (bench/tiling.ts).
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -38,6 +39,7 @@ import {
   type TruthBox,
 } from '../src/eval/metrics.js';
 import { frameLatency, latencyTable, measureLatency } from './latency.js';
+import { tilingDetectors, tilingTable } from './tiling.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,6 +47,7 @@ const { values } = parseArgs({
     'model-dir': { type: 'string', default: DEFAULT_MODEL_DIR },
     'no-latency': { type: 'boolean', default: false },
     'no-baseline': { type: 'boolean', default: false },
+    'no-tiling': { type: 'boolean', default: false },
     real: { type: 'string', default: process.env.SMARTSTOCK_REAL_DATA ?? '/work/shared/datasets/beverage3-bottle-can' },
   },
 });
@@ -221,6 +224,10 @@ for (const [, res, split] of rows) {
   console.log(`| ${split} | ${recallCols.map(cell).join(' | ')} |`);
 }
 if (hasReal && !values['no-baseline']) await baselineTable();
+if (!values['no-tiling']) {
+  console.log('\n## models: small bottles on a 1080p camera, whole frame against tiled passes\n');
+  console.log(await tilingTable(tilingDetectors(modelDir), modelDir));
+}
 
 /**
  * The real splits through each detector side by side: ours and the zero-shot COCO YOLOX-Nano at

@@ -3,7 +3,7 @@
  * pass beside 2x2 and 3x3 tiled passes (models/src/vision/tiles.ts), AP50 against the 1080p frame's time.
  * Two sets: generated back bars nine to a frame (renderWideScene, seeds 1,000,000+) and the 1080p
  * held-out-SKU composites on real photos (`cd train && .venv/bin/python finetune_yolox.py --write-wide ../.cache/wide`).
- *   npx tsx bench/tiling.ts [--frames N]   (also the last table of eval:vision)
+ *   npx tsx bench/tiling.ts [--frames N]   (also a table of eval:vision)
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
