@@ -1,6 +1,6 @@
 // Issue 26 item 6, the forecast on the dashboard, in real Chromium against the real cloud at 390 px
 // and on a desktop: expected sales on the item page, days of stock left on Items and the Overview,
-// and the Forecast settings with the API's field errors. Screenshots in test/screenshots/26-*.png.
+// the Forecast settings with the API's field errors, and the forecast accuracy table. Screenshots in test/screenshots/26-*.png.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -161,6 +161,63 @@ describe('the forecast on the dashboard', () => {
       await shot(p, `events-${kind}`);
       await events.getByRole('button', { name: `Remove Quiz night ${kind} on ${day}` }).click();
       await events.getByText(`Quiz night ${kind}`).waitFor({ state: 'detached' });
+    });
+  });
+
+  it('Forecast accuracy: the pooled line on top, then per item the model and its figures beside the simple guesses', async () => {
+    const token = await s.login(OWNER.email, OWNER.password);
+    // a second series whose sales vary, so its MASE has a scale: 2 to 6 a day
+    const jameson = s.demo.items['JAMESON-750']!;
+    await s.cloud.db.query(
+      `INSERT INTO transactions (org_id, item_id, location_id, type, quantity, at)
+       SELECT $1, $2, $3, 'SALE', -(2 + (extract(doy FROM d)::int * 7) % 5), d + interval '21 hours'
+       FROM generate_series(date_trunc('day', now()) - interval '70 days', date_trunc('day', now()) - interval '1 day', interval '1 day') d`,
+      [s.cloud.orgId, jameson, mainBar],
+    );
+    const count = await s.api(
+      'POST',
+      `/api/v1/inventory/items/${jameson}/adjust`,
+      { locationId: mainBar, type: 'COUNT', quantity: 40 },
+      token,
+    );
+    expect(count.status).toBe(201);
+    expect((await s.api('GET', `/api/v1/forecast?item_id=${jameson}&location_id=${mainBar}`, undefined, token)).status).toBe(200);
+    const metrics = await s.api('GET', `/api/v1/forecast/accuracy-metrics?venue_id=${s.demo.venueId}`, undefined, token);
+    type Score = { mase: number | null; wape: number | null; cover80: number | null } | null;
+    const body = metrics.body as { series: { itemId: string; chosen: Score; seasonalNaive: Score; naive: Score }[] };
+    // Tito's and Jameson at the main bar, and any series an item page fitted at the rooftop (no sales there)
+    const n = body.series.length;
+    expect(n).toBeGreaterThanOrEqual(2);
+    const jam = body.series.find((x) => x.itemId === jameson)!;
+    expect(jam.chosen?.mase).toBeTypeOf('number');
+
+    await each(async (p, kind) => {
+      await p.goto(`${s.url}/#/forecast`);
+      await p.getByRole('link', { name: 'How accurate are the forecasts?' }).click();
+      await p.getByRole('heading', { name: 'Forecast accuracy' }).waitFor();
+      const pooled = p.getByTestId('pooled');
+      expect(await pooled.getByRole('heading').textContent()).toBe(`All ${n} forecasts`);
+      // the pooled line comes before the items
+      const order = await p.locator('[data-testid="pooled"], ul.items').evaluateAll((els) => els.map((e) => e.tagName));
+      expect(order).toEqual(['ARTICLE', 'UL']);
+      const items = p.getByRole('list', { name: 'Forecast accuracy per item' }).getByRole('listitem');
+      expect(await items.count()).toBe(n);
+      const row = items.filter({ hasText: 'Jameson Irish Whiskey' });
+      expect(await row.getByTestId('model').textContent()).toMatch(/\S/);
+      const cell = (figure: string, method: string) => row.locator(`td[data-figure="${figure}"][data-method="${method}"]`).textContent();
+      // the cells say what the API says, in its rounding
+      expect(await cell('mase', 'chosen')).toBe(jam.chosen!.mase!.toFixed(2));
+      expect(await cell('mase', 'seasonalNaive')).toBe(jam.seasonalNaive!.mase!.toFixed(2));
+      expect(await cell('mase', 'naive')).toBe(jam.naive!.mase!.toFixed(2));
+      expect(await cell('wape', 'chosen')).toBe(`${Math.round(jam.chosen!.wape! * 100)} %`);
+      expect(await cell('cover80', 'chosen')).toMatch(/^(\d+ %|–)$/);
+      // one plain sentence against both guesses
+      expect(await row.locator('.verdict').textContent()).toMatch(/“same day last week”.*“same as yesterday”/);
+      // and what the figures mean, in words
+      expect(await p.getByText('What the numbers mean').isVisible()).toBe(true);
+      expect(await p.locator('dl').textContent()).toMatch(/Below 1 beats repeating last\s+week/);
+      expect(await overflow(p), kind).toBeLessThanOrEqual(1);
+      await shot(p, `accuracy-${kind}`);
     });
   });
 });

@@ -41,6 +41,7 @@ import type {
   VisionAccuracy,
   AuditPage,
   Forecast,
+  ForecastAccuracy,
   ForecastCalendar,
   ForecastEvent,
   StockDays,
@@ -258,6 +259,10 @@ export class Api {
   /** days of stock left per item and location of a venue */
   stockDays(venueId: string) {
     return this.json<StockDays>('GET', `/forecast/stock-days?${query({ venue_id: venueId })}`);
+  }
+  /** how well each of the venue's forecasts did in its backtest, beside the two naive guesses, and pooled */
+  forecastAccuracy(venueId: string) {
+    return this.json<ForecastAccuracy>('GET', `/forecast/accuracy-metrics?${query({ venue_id: venueId })}`);
   }
   forecastCalendar(venueId: string) {
     return this.json<ForecastCalendar>('GET', `/forecast/calendar?${query({ venue_id: venueId })}`);

@@ -18,6 +18,7 @@ export type Route =
   | { name: 'accuracy' }
   | { name: 'audit' }
   | { name: 'forecast' }
+  | { name: 'forecast-accuracy' }
   | { name: 'slots'; deviceId: string; cameraId: string };
 
 export function parseRoute(hash: string): Route {
@@ -39,6 +40,7 @@ export function parseRoute(hash: string): Route {
   if (a === 'invite' && b) return { name: 'invite', token: b };
   if (a === 'accuracy') return { name: 'accuracy' };
   if (a === 'audit') return { name: 'audit' };
+  if (a === 'forecast' && b === 'accuracy') return { name: 'forecast-accuracy' };
   if (a === 'forecast') return { name: 'forecast' };
   return { name: 'overview' };
 }
@@ -78,6 +80,8 @@ export function href(r: Route): string {
       return '#/audit';
     case 'forecast':
       return '#/forecast';
+    case 'forecast-accuracy':
+      return '#/forecast/accuracy';
     case 'slots':
       return `#/devices/${e(r.deviceId)}/slots/${e(r.cameraId)}`;
   }

@@ -60,5 +60,7 @@ export type AuditPage = Wire<typeof api.auditPage>;
 export type AuditEntry = Wire<typeof api.auditEntry>;
 export type Forecast = Wire<typeof api.forecastView>;
 export type StockDays = Wire<typeof api.stockDaysView>;
+export type ForecastAccuracy = Wire<typeof api.forecastAccuracyMetrics>;
+export type ForecastScore = Wire<typeof api.forecastScore>;
 export type ForecastCalendar = Wire<typeof api.forecastCalendar>;
 export type ForecastEvent = Wire<typeof api.forecastEvent>;

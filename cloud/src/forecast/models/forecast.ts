@@ -1,5 +1,6 @@
 import { ets, mstl } from './ets.js';
 import { scoreRun } from './accuracy.js';
+import { rank, selectionErrors } from './selection.js';
 import { backtest, type BacktestRun } from './backtest.js';
 import { conformalQuantile, naiveScale } from './metrics.js';
 import { dateOf, dayNumber, fillUnknown, prepareSeries, type RawPoint } from './series.js';
@@ -22,8 +23,6 @@ export const ALL_MODELS: readonly Model[] = [seasonalNaive, naive, ets, mstl, cr
 
 /** Share of zero periods above which a series counts as an intermittent seller. */
 const INTERMITTENT = 0.3;
-/** How much better in the backtest another model must be to replace the default. */
-const MARGIN = 0.1;
 /** Fewest backtest errors for the conformal bounds to be trusted as they are. */
 const MIN_ERRORS = 20;
 
@@ -88,7 +87,11 @@ export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions):
 
   const zeros = y.filter((v) => v === 0).length / n;
   const candidates = (o.models ?? ALL_MODELS).filter((m) => (m.name !== 'croston' && m.name !== 'tsb') || zeros >= INTERMITTENT);
-  const bt = { horizon: o.horizon, season, origins: o.origins ?? 5, stride: Math.max(1, Math.ceil(o.horizon / 2)) };
+  const origins = o.origins ?? 5;
+  // The origins span at least a season: errors from one stretch of the year (a weekly series'
+  // last 24 weeks) neither choose nor calibrate for the next (on the simulator's weekly series
+  // naive lag-1 won on a quiet stretch, and its 80 % bounds then held 56 % of the weeks).
+  const bt = { horizon: o.horizon, season, origins, stride: Math.max(1, Math.ceil(o.horizon / 2), Math.ceil(season / origins)) };
   const runs = candidates
     .map((m) => backtest(y, known, chosen(m, y, season), bt))
     .filter((r): r is BacktestRun => r !== undefined && r.errors.length > 0);
@@ -97,9 +100,9 @@ export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions):
 
   const scale = naiveScale(y, season);
   const scores: BacktestScore[] = runs.map((r) => scoreRun(r, y, scale));
-  const order = rank(runs, scores);
+  const order = rank(runs.map((run, i) => ({ run, mae: scores[i]?.mae ?? Infinity })));
 
-  for (const { r } of order) {
+  for (const { run: r } of order) {
     let means: number[];
     try {
       means = r.model.fit(y, season).predict(o.horizon);
@@ -111,7 +114,7 @@ export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions):
       reasons.push(`${r.model.name} gave no finite forecast; next best used`);
       continue;
     }
-    const abs = r.errors.map(Math.abs);
+    const abs = selectionErrors(runs, r).map(Math.abs);
     if (abs.length < MIN_ERRORS) reasons.push(`only ${abs.length} backtest errors: the bounds are the widest seen`);
     const points = bounded(lastDay, step, means, conformalQuantile(abs, 0.8), conformalQuantile(abs, 0.95));
     const effects = o.regressors ? withRegressors(y, known, dayNumber(prepared.start), o, r, points, reasons, zeros) : [];
@@ -127,20 +130,6 @@ function chosen(m: Model, y: readonly number[], season: number): Model {
   } catch {
     return m;
   }
-}
-
-/**
- * Best backtest first, except that the default (ets where it ran, else
- * seasonal naive) keeps first place unless beaten by more than MARGIN: a
- * backtest of a few origins is noisy, and picking its lucky winner costs more
- * out of sample than it gains (and makes the winner's residuals too small).
- */
-function rank(runs: readonly BacktestRun[], scores: readonly BacktestScore[]): { r: BacktestRun; mae: number }[] {
-  const order = runs.map((r, i) => ({ r, mae: scores[i]?.mae ?? Infinity })).sort((a, b) => a.mae - b.mae);
-  const def = order.find((x) => x.r.model.name === 'ets') ?? order.find((x) => x.r.model.name === 'seasonal_naive');
-  const best = order[0];
-  if (!def || !best || best === def || best.mae < (1 - MARGIN) * def.mae) return order;
-  return [def, ...order.filter((x) => x !== def)];
 }
 
 /**

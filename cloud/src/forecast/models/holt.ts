@@ -16,6 +16,8 @@ export interface EtsFit {
   phi: number;
   level: number;
   slope: number;
+  /** sum of squared one-step errors at the optimum */
+  sse: number;
   aicc: number;
   /** the optimum in the search's unbounded coordinates: where a refit on nearly the same data starts */
   raw: number[];
@@ -163,7 +165,12 @@ function nelderMead(f: (v: number[]) => number, start: readonly number[], step: 
   return pts[0]!.v;
 }
 
+/** beyond this the squash is within 0.03 % of its bound: the search has nothing left to gain there */
+const SATURATED = 8;
+
 const START: Record<EtsForm, number[]> = { ANN: [-1], AAN: [-1, -3], AAdN: [-1, -3, 1] };
+/** α and β near 0: the second start of a trended form */
+const LINE_START: Record<EtsForm, number[]> = { ANN: [-6], AAN: [-6, -6], AAdN: [-6, -6, 1] };
 
 /**
  * Fits one form by least squares; AICc from the Gaussian likelihood. `from`, a fit of the
@@ -173,7 +180,27 @@ export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit): EtsFit {
   const trended = form !== 'ANN';
   const dim = START[form].length;
   const warm = from?.form === form ? from.raw : undefined;
-  const best = nelderMead((v) => sse(x, params(form, v), trended), warm ?? START[form], warm ? 0.25 : 1, warm ? 12 * dim : 40 * dim);
+  const objective = (v: number[]) => sse(x, params(form, v), trended);
+  let best = nelderMead(objective, warm ?? START[form], warm ? 0.25 : 1, warm ? 12 * dim : 40 * dim);
+  // A trended form's SSE often has two valleys: a fast-moving level, and a nearly fixed
+  // line (α, β near 0). From one start the search finds the valley it starts in (on FPP's
+  // oil series, α 0.75 at an SSE 17 % above the line's); a cold fit also searches from the line.
+  if (!warm && form !== 'ANN') {
+    const line = nelderMead(objective, LINE_START[form], 1, 40 * dim);
+    if (objective(line) < objective(best)) best = line;
+  }
+  // An expansion step can carry a coordinate far into the flat end of the squash, where the
+  // simplex stalls at the bound (on FPP's livestock series α ran to 0.9999 and the damped
+  // fit's SSE stayed 0.04 % above the published optimum at α 0.98): bring it back and search again.
+  if (!warm && best.some((v) => Math.abs(v) > SATURATED)) {
+    const again = nelderMead(
+      objective,
+      best.map((v) => Math.max(-SATURATED, Math.min(SATURATED, v))),
+      1,
+      40 * dim,
+    );
+    if (objective(again) < objective(best)) best = again;
+  }
   const p = params(form, best);
   const end = { level: 0, slope: 0 };
   const s = sse(x, p, trended, end);
@@ -182,7 +209,7 @@ export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit): EtsFit {
   const k = START[form].length + (form === 'ANN' ? 1 : 2) + 1;
   const aic = n * Math.log(Math.max(s, 1e-12) / n) + 2 * k;
   const aicc = n - k - 1 > 0 ? aic + (2 * k * (k + 1)) / (n - k - 1) : Infinity;
-  return { form, ...p, level: end.level, slope: end.slope, aicc, raw: best };
+  return { form, ...p, level: end.level, slope: end.slope, sse: s, aicc, raw: best };
 }
 
 /** The form with the smallest AICc among `forms`. */
