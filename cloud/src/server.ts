@@ -218,7 +218,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const cropMover = new CropMover(db, blobs, logger.child({ module: 'corrections' }));
   cropMover.start();
   // the vision model watched for drift: after each correction, and hourly for venues whose window moved on
-  const accuracy = new AccuracyService(db, { alerts: alerts.feed, windowDays: config.alerts.rules.modelDrift.windowDays });
+  const { debounce: _debounce, ...driftDefaults } = config.alerts.rules.modelDrift;
+  const accuracy = new AccuracyService(db, { alerts: alerts.feed, defaults: driftDefaults });
   corrections.onCorrected((org, venue) => accuracy.watch(org, venue));
   const driftSweep = repeatEvery(3_600_000, () => accuracy.sweep(), { log: logger, failed: 'drift sweep failed' });
   const live = new LiveHub(db, logger.child({ module: 'live' }));
