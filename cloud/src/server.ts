@@ -201,7 +201,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   );
   const variance = new VarianceService({ db, inventory, alerts: alerts.feed, jobs, logger });
   await variance.registerJobs();
-  const exports = new ExportService(db, jobs, config.orgs.exportRetentionDays);
+  const exports = new ExportService(db, jobs, config.orgs.exportRetentionDays, blobs);
   await exports.registerJobs();
   await jobs.start();
   forecast.startNightly();
