@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { uuid } from './common.js';
+import { timestamp, uuid } from './common.js';
 
 const share = z.number().min(0).max(1).nullable();
 /** How the model did on the slot counts people corrected, over one day or a whole range. */
@@ -37,4 +37,39 @@ export const visionAccuracy = z.strictObject({
       series: z.array(accuracySeries),
     }),
   ),
+});
+
+/** The model_drift rule's settings for one venue: the config's defaults, or the venue's own. */
+export const driftThresholdValues = z.strictObject({
+  windowDays: z.number().int().min(1).max(90).describe('corrections of the last this many days are judged'),
+  countErrorAbove: z
+    .number()
+    .min(0)
+    .max(1000)
+    .describe('mean bottles off per judged correction above which the model is drifting (the alert clears at half)'),
+  minJudged: z.number().int().min(1).max(100_000).describe('judged corrections needed before the error is trusted'),
+  correctionsAtLeast: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .describe('this many corrections in the window is a pile-up, whatever the error (clears under half)'),
+});
+/** A venue's override: each value, or null for the config's default. */
+export const driftThresholdsOverride = z.strictObject({
+  windowDays: driftThresholdValues.shape.windowDays.nullable(),
+  countErrorAbove: driftThresholdValues.shape.countErrorAbove.nullable(),
+  minJudged: driftThresholdValues.shape.minJudged.nullable(),
+  correctionsAtLeast: driftThresholdValues.shape.correctionsAtLeast.nullable(),
+});
+export const venueDriftThresholds = z.strictObject({
+  venueId: uuid,
+  venueName: z.string(),
+  override: driftThresholdsOverride,
+  effective: driftThresholdValues.describe('what the model_drift rule uses at this venue'),
+  updatedAt: timestamp.nullable().describe('when the override was last saved; null: never'),
+});
+export const driftThresholds = z.strictObject({
+  defaults: driftThresholdValues.describe('from the config (alerts.rules.modelDrift), for every venue without its own'),
+  venues: z.array(venueDriftThresholds),
 });

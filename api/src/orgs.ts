@@ -37,6 +37,8 @@ export const organisationExport = z.strictObject({
   status: z.enum(['queued', 'running', 'retrying', 'done', 'failed', 'cancelled']),
   tables: z.number().int().nullable(),
   rows: z.number().int().nullable(),
+  files: z.number().int().nullable().describe('files from object storage in the archive (format=tar)'),
+  fileBytes: z.number().nullable().describe('their bytes together'),
   createdAt: timestamp,
   finishedAt: timestamp.nullable(),
 });

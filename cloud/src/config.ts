@@ -72,6 +72,11 @@ export const cloudConfigSchema = z
         port: z.number().int().min(0).max(65535).default(8883),
         hostnames: z.array(z.string().min(1)).default([]),
       }),
+      /** AWS IoT Core as the broker: a suspension sets the organisation's device certificates INACTIVE, a resume ACTIVE */
+      awsIot: section({
+        region: z.string().min(1).optional().describe('the IoT region; absent: suspensions do not touch AWS IoT'),
+        endpoint: z.url().optional().describe('a stand-in such as moto; absent: the real AWS'),
+      }),
     }),
     redis: section({
       url: z
@@ -245,6 +250,8 @@ export const CLOUD_ENV = {
   MQTT_KEY_FILE: 'broker.keyFile',
   BROKER_HOST: 'broker.embedded.host',
   BROKER_PORT: 'broker.embedded.port',
+  AWS_IOT_REGION: 'broker.awsIot.region',
+  AWS_IOT_ENDPOINT: 'broker.awsIot.endpoint',
   REDIS_URL: 'redis.url',
   REDIS_KEY_PREFIX: 'redis.keyPrefix',
   DEAD_LETTER_RETENTION_DAYS: 'deadLetters.retentionDays',

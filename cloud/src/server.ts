@@ -9,6 +9,7 @@ import { buildApp } from './app.js';
 import { migrate, openDb, type Db } from './db/index.js';
 import { JobQueue, repeatEvery } from './jobs/index.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
+import { AwsIotCertificates } from './broker/aws-iot.js';
 import { connectRedis } from './redis/client.js';
 import { redisBus } from './redis/bus.js';
 import { AuthService } from './auth/index.js';
@@ -133,9 +134,21 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       port: config.broker.embedded.port,
       hostnames: config.broker.embedded.hostnames,
       logger,
-      isRefused: async (id) => !!(await devices.forIngest(id))?.revokedAt,
+      admit: async (id) => {
+        const d = await devices.forIngest(id);
+        return d?.revokedAt ? { refused: 'device is revoked' } : { orgId: d?.orgId };
+      },
+      // a deleted organisation is refused as a suspended one (orgs is built with the app, below)
+      orgSuspended: async (id) => !!(await orgs?.status.refusal(id)),
     });
   }
+  // production on AWS IoT Core: a suspension switches the organisation's device certificates off there
+  const awsIot = config.broker.awsIot.region
+    ? new AwsIotCertificates(
+        { region: config.broker.awsIot.region, endpoint: config.broker.awsIot.endpoint },
+        logger.child({ module: 'broker' }),
+      )
+    : undefined;
   const visionRunner = new VisionRunner({ logger, ...config.vision });
   const jobs = new JobQueue({ db, logger, ...config.jobs, onRun: (name, outcome) => metrics.jobRun(name, outcome) });
   metrics.sources.jobDepths = () => jobs.depths();
@@ -188,7 +201,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   );
   const variance = new VarianceService({ db, inventory, alerts: alerts.feed, jobs, logger });
   await variance.registerJobs();
-  const exports = new ExportService(db, jobs, config.orgs.exportRetentionDays);
+  const exports = new ExportService(db, jobs, config.orgs.exportRetentionDays, blobs);
   await exports.registerJobs();
   await jobs.start();
   forecast.startNightly();
@@ -205,7 +218,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const cropMover = new CropMover(db, blobs, logger.child({ module: 'corrections' }));
   cropMover.start();
   // the vision model watched for drift: after each correction, and hourly for venues whose window moved on
-  const accuracy = new AccuracyService(db, { alerts: alerts.feed, windowDays: config.alerts.rules.modelDrift.windowDays });
+  const { debounce: _debounce, ...driftDefaults } = config.alerts.rules.modelDrift;
+  const accuracy = new AccuracyService(db, { alerts: alerts.feed, defaults: driftDefaults });
   corrections.onCorrected((org, venue) => accuracy.watch(org, venue));
   const driftSweep = repeatEvery(3_600_000, () => accuracy.sweep(), { log: logger, failed: 'drift sweep failed' });
   const live = new LiveHub(db, logger.child({ module: 'live' }));
@@ -257,6 +271,21 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
         deletionGraceDays: config.orgs.deletionGraceDays,
         exports,
         deleteFiles: (id) => deleteOrgBlobs(blobs, id),
+        onSuspension: async (id, suspended) => {
+          if (suspended) broker?.disconnectOrganisation(id);
+          if (broker && !awsIot) return;
+          // a revoked device's certificates stay as revocation left them
+          const things = (await devices.list(id)).filter((d) => !d.revokedAt).map((d) => d.id);
+          if (awsIot) await awsIot.setActive(things, !suspended);
+          // Mosquitto or another broker the cloud cannot steer: the operator's step (docker/README.md)
+          else
+            logger.warn(
+              { orgId: id, devices: things },
+              suspended
+                ? 'organisation suspended: deny these devices at the broker'
+                : 'organisation resumed: allow these devices again at the broker',
+            );
+        },
       });
       const oidc = new OidcService({
         db,
@@ -363,6 +392,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       await users.stop();
       await alerts.stop();
       await broker?.close();
+      awsIot?.close();
       redis?.close();
       blobs.close();
       await db.close();

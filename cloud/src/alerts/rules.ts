@@ -68,6 +68,8 @@ export interface DriftReading extends Scope {
   judged: number;
   corrections: number;
   windowDays: number;
+  /** the venue's own thresholds (vision/'s per-venue settings); absent: the config's */
+  thresholds?: { countErrorAbove: number; minJudged: number; correctionsAtLeast: number } | undefined;
 }
 
 export interface ReadingOf {
@@ -181,7 +183,7 @@ const modelDrift: Rule<'model_drift'> = {
   severity: 'warning',
   hysteresis: (c) => fromDebounce(c.modelDrift.debounce),
   classify: (r, c) => {
-    const d = c.modelDrift;
+    const d = r.thresholds ?? c.modelDrift;
     // too few judged corrections say nothing about the error: only the pile-up can raise then
     const sure = r.judged >= d.minJudged && r.countError !== null;
     const errorHigh = sure && r.countError! > d.countErrorAbove;

@@ -17,8 +17,13 @@ export interface EmbeddedBrokerOptions {
   /** names the server certificate is valid for, besides localhost */
   hostnames: string[];
   logger: Logger;
-  /** refuses a connection outright, e.g. a revoked device */
-  isRefused?: (deviceId: string) => Promise<boolean>;
+  /**
+   * Who a device is, asked when it connects: its organisation, or why it is refused outright
+   * (revoked, unknown to no one yet is fine: ingest dead-letters an unknown device's messages).
+   */
+  admit?: (deviceId: string) => Promise<{ refused?: string | undefined; orgId?: string | undefined }>;
+  /** true while the organisation is suspended by the operator: its devices may neither connect nor publish */
+  orgSuspended?: (orgId: string) => Promise<boolean>;
 }
 export interface EmbeddedBroker {
   url: string;
@@ -27,8 +32,10 @@ export interface EmbeddedBroker {
   caCertPath: string;
   /** an in-process connection for the cloud's own client: no socket, no certificate, full rights */
   connectInternal(): Duplex;
-  /** ends a device's connection now (revocation); its reconnect is then refused by isRefused */
+  /** ends a device's connection now (revocation); its reconnect is then refused by admit */
   disconnect(deviceId: string): void;
+  /** ends every connection of the organisation's devices now (suspension); reconnects are refused by orgSuspended */
+  disconnectOrganisation(orgId: string): number;
   close(): Promise<void>;
 }
 
@@ -71,16 +78,24 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       const deviceId = Array.isArray(cn) ? undefined : cn;
       if (!deviceId) return fail('no client certificate CN');
       if (client.id !== deviceId) return fail(`client id ${client.id} is not the certificate's thing name`);
-      void (o.isRefused?.(deviceId) ?? Promise.resolve(false)).then(
-        (refused) => {
-          if (refused) return fail('device is revoked');
-          identities.set(client, { kind: 'device', deviceId });
-          done(null, true);
-        },
-        () => fail('device check failed'),
+      void (async () => {
+        const who = (await o.admit?.(deviceId)) ?? {};
+        if (who.refused) return fail(who.refused);
+        if (who.orgId && (await o.orgSuspended?.(who.orgId))) return fail('organisation suspended');
+        identities.set(client, { kind: 'device', deviceId, orgId: who.orgId });
+        done(null, true);
+      })().catch(() => fail('device check failed'));
+    },
+    authorizePublish(client, packet, cb) {
+      // a session that began before its organisation was suspended (another instance's change, a lost bus
+      // message) is refused at its next publish: the suspension status is cached, so this costs no query
+      const id = client ? identities.get(client) : undefined;
+      if (id?.kind !== 'device' || !id.orgId || !o.orgSuspended) return rules.authorizePublish(client, packet, cb);
+      o.orgSuspended(id.orgId).then(
+        (held) => (held ? cb(new Error('organisation suspended')) : rules.authorizePublish(client, packet, cb)),
+        () => cb(new Error('organisation check failed')),
       );
     },
-    authorizePublish: rules.authorizePublish,
     authorizeSubscribe: rules.authorizeSubscribe,
   });
   // connected devices by thing name, so revocation can end a session without waiting for a reconnect
@@ -147,6 +162,17 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       if (!client) return;
       log.info({ deviceId }, 'device disconnected: revoked');
       client.close();
+    },
+    disconnectOrganisation(orgId) {
+      let n = 0;
+      for (const client of [...devices.values()]) {
+        const id = identities.get(client);
+        if (id?.kind !== 'device' || id.orgId !== orgId) continue;
+        client.close();
+        n++;
+      }
+      if (n) log.info({ orgId, devices: n }, 'devices disconnected: organisation suspended');
+      return n;
     },
     async close() {
       // aedes first: it disconnects every client, so the server's close does not wait on open sockets

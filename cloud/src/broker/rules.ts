@@ -1,7 +1,7 @@
 import type { Client, PublishPacket, Subscription } from 'aedes';
 import { TOPIC_ROOT, TOPICS } from '@smartstock/protocol';
 
-export type Identity = { kind: 'cloud' } | { kind: 'device'; deviceId: string };
+export type Identity = { kind: 'cloud' } | { kind: 'device'; deviceId: string; orgId?: string | undefined };
 
 /** May this identity use this topic (or filter)? A device: only its own subtree. The cloud: the whole protocol tree. */
 export function allowedTopic(id: Identity | undefined, topic: string): boolean {

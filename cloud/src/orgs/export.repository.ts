@@ -4,8 +4,23 @@ export interface ExportRow {
   id: string;
   tables: number | null;
   rows: number | null;
+  files: number | null;
+  fileBytes: number | null;
   createdAt: Date;
   finishedAt: Date | null;
+}
+
+/** A row that names a file: its table, its place in that table's list (the CSV's row), its id and the column. */
+export interface FileRef {
+  table: string;
+  row: number;
+  id: string | null;
+  column: string;
+}
+/** The files of an export: each blob of the organisation and the rows naming it; rows whose file is gone (retention). */
+export interface ExportManifest {
+  files: { key: string; path: string; size: number; lastModified: string; rows: FileRef[] }[];
+  rowsWithoutFile: (FileRef & { key: string })[];
 }
 
 /** Tables an export leaves out: credentials, sign-ins in flight, and the exports themselves. */
@@ -23,7 +38,8 @@ export class ExportRepository {
 
   async get(orgId: string, id: string): Promise<ExportRow | undefined> {
     const { rows } = await this.db.query<ExportRow>(
-      `SELECT id, tables, rows, created_at AS "createdAt", finished_at AS "finishedAt" FROM org_exports WHERE org_id = $1 AND id = $2`,
+      `SELECT id, tables, rows, files, file_bytes::float8 AS "fileBytes", created_at AS "createdAt", finished_at AS "finishedAt"
+       FROM org_exports WHERE org_id = $1 AND id = $2`,
       [orgId, id],
     );
     return rows[0];
@@ -37,10 +53,27 @@ export class ExportRepository {
     return rows[0]?.body;
   }
 
-  async finish(orgId: string, id: string, e: { json: string; csv: string; tables: number; rows: number }): Promise<void> {
+  /** The whole finished export for the archive: both documents and the files' manifest; null while not finished. */
+  async archive(orgId: string, id: string): Promise<{ json: string; csv: string; manifest: ExportManifest } | null | undefined> {
+    const { rows } = await this.db.query<{ json: string | null; csv: string; manifest: ExportManifest | null }>(
+      'SELECT json, csv, manifest FROM org_exports WHERE org_id = $1 AND id = $2',
+      [orgId, id],
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    // an export finished before migration 241 has no manifest: it had no files
+    return r.json === null ? null : { json: r.json, csv: r.csv, manifest: r.manifest ?? { files: [], rowsWithoutFile: [] } };
+  }
+
+  async finish(
+    orgId: string,
+    id: string,
+    e: { json: string; csv: string; tables: number; rows: number; manifest: ExportManifest; fileBytes: number },
+  ): Promise<void> {
     await this.db.query(
-      'UPDATE org_exports SET json = $3, csv = $4, tables = $5, rows = $6, finished_at = now() WHERE org_id = $1 AND id = $2',
-      [orgId, id, e.json, e.csv, e.tables, e.rows],
+      `UPDATE org_exports SET json = $3, csv = $4, tables = $5, rows = $6, manifest = $7, files = $8, file_bytes = $9, finished_at = now()
+       WHERE org_id = $1 AND id = $2`,
+      [orgId, id, e.json, e.csv, e.tables, e.rows, JSON.stringify(e.manifest), e.manifest.files.length, e.fileBytes],
     );
   }
 

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { binary, organisationExport } from '@smartstock/api';
@@ -33,17 +34,30 @@ export default async function exportRoutes(app: App, o: OrgsModuleOptions) {
       onRequest: app.authorize('owner'),
       schema: {
         tags,
+        summary: 'The finished export: json, csv, or tar (both documents, manifest.json and every file from object storage)',
         params: idParam,
-        querystring: z.object({ format: z.enum(['json', 'csv']).default('json') }),
-        response: { 200: { content: { 'application/json': { schema: binary }, 'text/csv': { schema: binary } } } },
+        querystring: z.object({ format: z.enum(['json', 'csv', 'tar']).default('json') }),
+        response: {
+          200: {
+            content: {
+              'application/json': { schema: binary },
+              'text/csv': { schema: binary },
+              'application/x-tar': { schema: binary },
+            },
+          },
+        },
       },
     },
     async (req, reply) => {
-      const body = await s.download(actor(req).orgId, req.params.id, req.query.format);
-      const type = req.query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8';
+      const { id } = req.params;
+      const { format } = req.query;
+      const orgId = actor(req).orgId;
+      // the tar is streamed: the files go from the store to the browser one at a time
+      const body = format === 'tar' ? Readable.from(await s.archive(orgId, id)) : await s.download(orgId, id, format);
+      const type = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', tar: 'application/x-tar' }[format];
       return reply
         .type(type)
-        .header('content-disposition', `attachment; filename="smartstock-export-${req.params.id}.${req.query.format}"`)
+        .header('content-disposition', `attachment; filename="smartstock-export-${id}.${format}"`)
         .header('cache-control', 'no-store')
         .send(body);
     },

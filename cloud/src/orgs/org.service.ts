@@ -26,6 +26,12 @@ export interface OrgServiceDeps {
   deleteFiles?: (orgId: string) => Promise<number>;
   /** its finished exports are pruned with the deletions */
   exports?: ExportService;
+  /**
+   * After a suspension (true) or resume (false) commits: the broker side (the embedded broker drops
+   * the organisation's devices; AWS IoT certificates are switched). A failure is logged: the
+   * suspension stands, and ingest dead-letters what the devices still send.
+   */
+  onSuspension?: (orgId: string, suspended: boolean) => Promise<void>;
 }
 
 /** Organisations: sign-up, the operator's list and suspension, the owner's scheduled deletion. */
@@ -128,6 +134,11 @@ export class OrgService {
     });
     this.status.forget(orgId);
     this.d.logger.info({ orgId, suspended: reason !== null }, 'organisation suspension changed');
+    await this.d
+      .onSuspension?.(orgId, reason !== null)
+      .catch((err: unknown) =>
+        this.d.logger.error({ err, orgId }, 'the broker did not take the suspension change; its devices are dead-lettered meanwhile'),
+      );
     return o;
   }
 

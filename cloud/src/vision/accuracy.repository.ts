@@ -1,6 +1,16 @@
 import type { Queryable } from '../db/types.js';
 import type { JudgedCorrection } from './accuracy.js';
 
+/** A venue's own drift settings; null: the config's default. */
+export interface DriftOverride {
+  windowDays: number | null;
+  countErrorAbove: number | null;
+  minJudged: number | null;
+  correctionsAtLeast: number | null;
+}
+const OVERRIDE = `t.window_days AS "windowDays", t.count_error_above::float8 AS "countErrorAbove", t.min_judged AS "minJudged",
+  t.corrections_at_least AS "correctionsAtLeast", t.updated_at AS "updatedAt"`;
+
 export interface DayCorrection extends JudgedCorrection {
   venueId: string;
   venueName: string;
@@ -54,5 +64,40 @@ export class AccuracyRepository {
       [since],
     );
     return rows;
+  }
+
+  /** Every venue of the organisation with its drift override (nulls where it has none). */
+  async thresholds(
+    orgId: string,
+    venueId?: string,
+  ): Promise<(DriftOverride & { venueId: string; venueName: string; updatedAt: Date | null })[]> {
+    const { rows } = await this.db.query<DriftOverride & { venueId: string; venueName: string; updatedAt: Date | null }>(
+      `SELECT v.id AS "venueId", v.name AS "venueName", ${OVERRIDE}
+       FROM venues v LEFT JOIN venue_drift_thresholds t ON t.org_id = v.org_id AND t.venue_id = v.id
+       WHERE v.org_id = $1 AND ($2::uuid IS NULL OR v.id = $2) ORDER BY v.name, v.id`,
+      [orgId, venueId ?? null],
+    );
+    return rows;
+  }
+
+  /** Replaces the venue's override; all null removes it. */
+  async saveThresholds(orgId: string, venueId: string, o: DriftOverride, userId: string): Promise<void> {
+    if (Object.values(o).every((v) => v === null)) {
+      await this.db.query('DELETE FROM venue_drift_thresholds WHERE org_id = $1 AND venue_id = $2', [orgId, venueId]);
+      return;
+    }
+    await this.db.query(
+      `INSERT INTO venue_drift_thresholds (org_id, venue_id, window_days, count_error_above, min_judged, corrections_at_least, updated_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (org_id, venue_id) DO UPDATE SET window_days = $3, count_error_above = $4, min_judged = $5,
+         corrections_at_least = $6, updated_by = $7, updated_at = now()`,
+      [orgId, venueId, o.windowDays, o.countErrorAbove, o.minJudged, o.correctionsAtLeast, userId],
+    );
+  }
+
+  /** The longest window any venue chose (the sweep looks back two of the longest). */
+  async longestWindowDays(): Promise<number | null> {
+    const { rows } = await this.db.query<{ days: number | null }>('SELECT max(window_days) AS days FROM venue_drift_thresholds');
+    return rows[0]?.days ?? null;
   }
 }

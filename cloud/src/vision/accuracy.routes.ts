@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { visionAccuracy } from '@smartstock/api';
-import { actor } from '../plugins/http.js';
+import { driftThresholds, driftThresholdsOverride, venueDriftThresholds, visionAccuracy } from '@smartstock/api';
+import { actor, idParam } from '../plugins/http.js';
 import type { AccuracyService } from './accuracy.service.js';
 
 /** /api/v1/vision/accuracy: is the shelf model getting better or worse at each venue. */
@@ -28,5 +28,38 @@ export async function accuracyRoutes(app: FastifyInstance, o: { accuracy: Accura
       },
     },
     (req) => o.accuracy.accuracy(actor(req).orgId, req.query),
+  );
+  r.get(
+    '/vision/drift-thresholds',
+    {
+      onRequest: app.authorize('owner', 'manager'),
+      schema: {
+        tags: ['vision'],
+        summary: "The model_drift alert's thresholds: the config's defaults and each venue's own",
+        response: { 200: driftThresholds },
+      },
+    },
+    (req) => o.accuracy.thresholds(actor(req).orgId),
+  );
+  r.put(
+    '/vision/drift-thresholds/:id',
+    {
+      onRequest: app.authorize('owner'),
+      schema: {
+        tags: ['vision'],
+        summary:
+          "Replaces a venue's own drift thresholds (a value absent or null: the config's default); the venue is judged again at once",
+        params: idParam,
+        body: driftThresholdsOverride.partial(),
+        response: { 200: venueDriftThresholds },
+      },
+    },
+    (req) =>
+      o.accuracy.setThresholds(actor(req), req.params.id, {
+        windowDays: req.body.windowDays ?? null,
+        countErrorAbove: req.body.countErrorAbove ?? null,
+        minJudged: req.body.minJudged ?? null,
+        correctionsAtLeast: req.body.correctionsAtLeast ?? null,
+      }),
   );
 }

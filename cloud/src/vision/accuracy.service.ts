@@ -1,12 +1,17 @@
 import type { z } from 'zod';
-import type { visionAccuracy } from '@smartstock/api';
+import type { driftThresholds, driftThresholdValues, visionAccuracy } from '@smartstock/api';
 import type { AlertFeed } from '../alerts/index.js';
+import { auditLog } from '../audit/index.js';
 import type { Db } from '../db/types.js';
 import { badRequest, notFound } from '../errors.js';
+import type { Actor } from '../plugins/http.js';
 import { accuracyOf, modelVersionLabel } from './accuracy.js';
-import { AccuracyRepository, type DayCorrection } from './accuracy.repository.js';
+import { AccuracyRepository, type DayCorrection, type DriftOverride } from './accuracy.repository.js';
 
 export type VisionAccuracy = z.infer<typeof visionAccuracy>;
+export type DriftValues = z.infer<typeof driftThresholdValues>;
+export type DriftThresholds = z.infer<typeof driftThresholds>;
+export type { DriftOverride } from './accuracy.repository.js';
 
 const DAY_MS = 86_400_000;
 /** A year of days at most in one answer. */
@@ -27,7 +32,12 @@ export interface AccuracyRange {
 export class AccuracyService {
   constructor(
     private readonly db: Db,
-    private readonly o: { alerts?: Pick<AlertFeed, 'modelDrift'> | undefined; windowDays: number; now?: () => Date },
+    private readonly o: {
+      alerts?: Pick<AlertFeed, 'modelDrift'> | undefined;
+      /** the model_drift settings of every venue without its own (config alerts.rules.modelDrift) */
+      defaults: DriftValues;
+      now?: () => Date;
+    },
   ) {}
 
   private now(): Date {
@@ -55,11 +65,60 @@ export class AccuracyService {
     };
   }
 
-  /** Feeds the model_drift rule the venue's last window of corrections. */
+  /** The drift settings of each venue of the organisation: the defaults, its override, what the rule uses. */
+  async thresholds(orgId: string): Promise<DriftThresholds> {
+    const rows = await new AccuracyRepository(this.db).thresholds(orgId);
+    return { defaults: this.o.defaults, venues: rows.map((r) => this.venueThresholds(r)) };
+  }
+
+  /** Replaces a venue's override (a null value: the default), then judges the venue again by it. */
+  async setThresholds(a: Actor, venueId: string, override: DriftOverride): Promise<DriftThresholds['venues'][number]> {
+    await this.db.transaction(async (tx) => {
+      const repo = new AccuracyRepository(tx);
+      if (!(await repo.hasVenue(a.orgId, venueId))) throw notFound('venue');
+      await repo.saveThresholds(a.orgId, venueId, override, a.userId);
+      await auditLog(tx).record(a.orgId, {
+        userId: a.userId,
+        action: 'update',
+        entity: 'drift_thresholds',
+        entityId: venueId,
+        detail: { ...override },
+      });
+    });
+    await this.watch(a.orgId, venueId);
+    const [row] = await new AccuracyRepository(this.db).thresholds(a.orgId, venueId);
+    return this.venueThresholds(row!);
+  }
+
+  private venueThresholds(r: DriftOverride & { venueId: string; venueName: string; updatedAt: Date | null }) {
+    const override = {
+      windowDays: r.windowDays,
+      countErrorAbove: r.countErrorAbove,
+      minJudged: r.minJudged,
+      correctionsAtLeast: r.correctionsAtLeast,
+    };
+    return { venueId: r.venueId, venueName: r.venueName, override, effective: this.effective(override), updatedAt: r.updatedAt };
+  }
+
+  private effective(o: DriftOverride | undefined): DriftValues {
+    const d = this.o.defaults;
+    return {
+      windowDays: o?.windowDays ?? d.windowDays,
+      countErrorAbove: o?.countErrorAbove ?? d.countErrorAbove,
+      minJudged: o?.minJudged ?? d.minJudged,
+      correctionsAtLeast: o?.correctionsAtLeast ?? d.correctionsAtLeast,
+    };
+  }
+
+  /** Feeds the model_drift rule the venue's last window of corrections, judged by the venue's own thresholds. */
   async watch(orgId: string, venueId: string): Promise<void> {
     if (!this.o.alerts) return;
     const at = this.now();
-    const rows = await new AccuracyRepository(this.db).since(orgId, venueId, new Date(at.getTime() - this.o.windowDays * DAY_MS));
+    const repo = new AccuracyRepository(this.db);
+    const [own] = await repo.thresholds(orgId, venueId);
+    if (!own) return; // the venue was deleted meanwhile
+    const { windowDays, ...thresholds } = this.effective(own);
+    const rows = await repo.since(orgId, venueId, new Date(at.getTime() - windowDays * DAY_MS));
     const f = accuracyOf(rows);
     await this.o.alerts.modelDrift({
       orgId,
@@ -68,14 +127,16 @@ export class AccuracyService {
       countError: f.countError,
       judged: f.judged,
       corrections: f.corrections,
-      windowDays: this.o.windowDays,
+      windowDays,
+      thresholds,
     });
   }
 
-  /** Every venue with corrections in the last two windows: those in the last one are judged, those just out of it clear. */
+  /** Every venue with corrections in the last two (longest) windows: those in their last one are judged, those just out of it clear. */
   async sweep(): Promise<number> {
-    const since = new Date(this.now().getTime() - 2 * this.o.windowDays * DAY_MS);
-    const venues = await new AccuracyRepository(this.db).venuesWithCorrections(since);
+    const repo = new AccuracyRepository(this.db);
+    const longest = Math.max(this.o.defaults.windowDays, (await repo.longestWindowDays()) ?? 0);
+    const venues = await repo.venuesWithCorrections(new Date(this.now().getTime() - 2 * longest * DAY_MS));
     for (const v of venues) await this.watch(v.orgId, v.venueId);
     return venues.length;
   }

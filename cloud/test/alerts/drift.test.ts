@@ -33,6 +33,14 @@ describe('model_drift: a venue whose camera counts drift', () => {
     expect(classify({ countError: 0, corrections: 14 })).toBe('clear');
   });
 
+  it("judges by the venue's own thresholds when the reading carries them", () => {
+    const own = { countErrorAbove: 2, minJudged: 3, correctionsAtLeast: 100 };
+    expect(classify({ countError: 1.5, thresholds: own })).toBe('band');
+    expect(classify({ countError: 2.5, judged: 3, corrections: 3, thresholds: own })).toBe('breach');
+    expect(classify({ countError: 0, corrections: 60, thresholds: own })).toBe('band'); // no pile-up under its own 100
+    expect(classify({ countError: 0.9, thresholds: own })).toBe('clear');
+  });
+
   it('is one alert per venue', () => {
     expect(RULES.model_drift.subject(reading({}))).toEqual({ key: 'venue:v' });
   });

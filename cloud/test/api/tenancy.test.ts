@@ -155,10 +155,12 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     'POST /api/v1/pos/connections/{id}/csv': {},
     'POST /api/v1/pos/imports/{id}/confirm': {},
     'POST /api/v1/pos/connections/{id}/backfill': { businessDate: '2026-12-04' },
+    'PUT /api/v1/vision/drift-thresholds/{id}': { countErrorAbove: 9 },
   });
   const idFor = (path: string) => {
     if (path.startsWith('/api/v1/devices/')) return B_DEVICE;
     if (path.startsWith('/api/v1/venues/')) return b.demo.venueId;
+    if (path.startsWith('/api/v1/vision/drift-thresholds/')) return b.demo.venueId;
     if (path.startsWith('/api/v1/inventory/locations/')) return b.demo.locations.mainBar;
     if (path.startsWith('/api/v1/inventory/items/')) return b.demo.items['TITOS-750']!;
     if (path.startsWith('/api/v1/alerts/')) return bAlert;

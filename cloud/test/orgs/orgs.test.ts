@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, OWNER, type TestCloud } from '../support/cloud.js';
 import { TOPICS } from '@smartstock/protocol';
-import { makeOnlineStatus } from '@smartstock/protocol/testing';
+import { makeBatch, makeObservation, makeOnlineStatus } from '@smartstock/protocol/testing';
 import { OrgService } from '../../src/orgs/index.js';
 import { blobKey, deleteOrgBlobs } from '../../src/blobs/index.js';
 import { connectDevice, waitFor } from '../support/device.js';
@@ -166,33 +166,89 @@ async function rowsOf(t: TestCloud, orgId: string): Promise<string[]> {
 
 describe("a suspended organisation's devices", () => {
   let t: TestCloud;
+  let op: string;
   beforeAll(async () => {
     t = await build({ orgs: { operators: [OPERATOR] } });
+    op = (await t.api('POST', '/api/v1/signup', { body: signup(OPERATOR, 'SmartStock Ops') })).body.accessToken as string;
   });
   afterAll(() => t?.close());
 
-  it('dead-letters what they send, with the reason, and records nothing', { timeout: 30_000 }, async () => {
-    const op = (await t.api('POST', '/api/v1/signup', { body: signup(OPERATOR, 'SmartStock Ops') })).body.accessToken as string;
+  const register = async (id: string) =>
+    expect((await t.api('POST', '/api/v1/devices', { token: t.ownerToken, body: { id, venueId: t.demo.venueId, name: id } })).status).toBe(
+      201,
+    );
+  const suspend = async (reason: string | null) =>
     expect(
-      (await t.api('POST', '/api/v1/devices', { token: t.ownerToken, body: { id: 'held-edge', venueId: t.demo.venueId, name: 'x' } }))
-        .status,
-    ).toBe(201);
-    expect(
-      (await t.api('POST', `/api/v1/operator/organisations/${t.demo.orgId}/suspend`, { token: op, body: { reason: 'unpaid' } })).status,
+      (
+        await t.api('POST', `/api/v1/operator/organisations/${t.demo.orgId}/${reason === null ? 'resume' : 'suspend'}`, {
+          token: op,
+          ...(reason === null ? {} : { body: { reason } }),
+        })
+      ).status,
     ).toBe(200);
-    const dev = await connectDevice(t.cloud.brokerUrl, 'held-edge');
-    try {
-      await dev.publishAsync(TOPICS.status('held-edge'), JSON.stringify(makeOnlineStatus({ deviceId: 'held-edge' })), { qos: 1 });
-      const reasons = async () =>
-        (await t.cloud.db.query<{ reason: string }>('SELECT reason FROM dead_letters WHERE device_id = $1', ['held-edge'])).rows.map(
-          (r) => r.reason,
-        );
-      await waitFor(async () => (await reasons()).length > 0);
-      expect(await reasons()).toEqual(['organisation suspended']);
-      const online = await t.cloud.db.query<{ online: boolean }>('SELECT online FROM devices WHERE id = $1', ['held-edge']);
-      expect(online.rows[0]!.online).toBe(false);
-    } finally {
+  const rows = async (table: 'dead_letters' | 'observations', id: string) =>
+    (await t.cloud.db.query(`SELECT 1 FROM ${table} WHERE device_id = $1`, [id])).rowCount;
+
+  it(
+    'are dropped by the embedded broker at the suspension, refused while it lasts, and let back in on resume',
+    { timeout: 30_000 },
+    async () => {
+      await register('held-edge');
+      const dev = await connectDevice(t.cloud.brokerUrl, 'held-edge');
+      const closed = new Promise<void>((res) => dev.once('close', () => res()));
+      await suspend('unpaid');
+      await closed;
       await dev.endAsync(true);
-    }
-  });
+      // CONNACK "not authorized": the broker refuses it before anything reaches ingest
+      await expect(connectDevice(t.cloud.brokerUrl, 'held-edge')).rejects.toThrow(/not authorized/i);
+      expect(await rows('dead_letters', 'held-edge')).toBe(0);
+      // another organisation's device is not touched
+      const other = await t.otherOrg();
+      expect(
+        (await t.api('POST', '/api/v1/devices', { token: other.token, body: { id: 'free-edge', venueId: other.demo.venueId, name: 'x' } }))
+          .status,
+      ).toBe(201);
+      const free = await connectDevice(t.cloud.brokerUrl, 'free-edge');
+      await free.endAsync(true);
+
+      await suspend(null);
+      const back = await connectDevice(t.cloud.brokerUrl, 'held-edge');
+      try {
+        await back.publishAsync(TOPICS.status('held-edge'), JSON.stringify(makeOnlineStatus({ deviceId: 'held-edge' })), { qos: 1 });
+        await waitFor(
+          async () =>
+            (await t.cloud.db.query<{ online: boolean }>('SELECT online FROM devices WHERE id = $1', ['held-edge'])).rows[0]!.online,
+        );
+      } finally {
+        await back.endAsync(true);
+      }
+    },
+  );
+
+  it(
+    'a session the broker kept (the suspension made elsewhere) is cut at its next publish, and nothing is recorded',
+    { timeout: 30_000 },
+    async () => {
+      await register('kept-edge');
+      const dev = await connectDevice(t.cloud.brokerUrl, 'kept-edge');
+      const closed = new Promise<void>((res) => dev.once('close', () => res()));
+      try {
+        // as another instance would: the row and the bus message, but this broker was not told to drop anyone
+        await t.cloud.db.query("UPDATE organisations SET suspended_at = now(), suspended_reason = 'elsewhere' WHERE id = $1", [
+          t.demo.orgId,
+        ]);
+        await t.cloud.db.query(`SELECT pg_notify('smartstock_org_status', $1)`, [t.demo.orgId]);
+        await waitFor(async () => {
+          dev.publish(TOPICS.obs('kept-edge'), JSON.stringify(makeBatch({ deviceId: 'kept-edge', observations: [makeObservation()] })), {
+            qos: 1,
+          });
+          return Promise.race([closed.then(() => true), new Promise((r) => setTimeout(() => r(false), 200))]);
+        });
+        expect(await rows('observations', 'kept-edge')).toBe(0);
+      } finally {
+        await dev.endAsync(true);
+        await suspend(null);
+      }
+    },
+  );
 });

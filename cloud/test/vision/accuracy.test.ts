@@ -160,11 +160,21 @@ describe('the vision model watched for drift', () => {
   it("the hourly sweep feeds each venue with recent corrections its window's figures, across organisations", async () => {
     const fed: unknown[] = [];
     const at = new Date('2026-03-04T12:00:00Z');
-    const s = new AccuracyService(t.cloud.db, { alerts: { modelDrift: async (r) => void fed.push(r) }, windowDays: 2, now: () => at });
+    const defaults = { windowDays: 2, countErrorAbove: 0.5, minJudged: 3, correctionsAtLeast: 30 };
+    const s = new AccuracyService(t.cloud.db, { alerts: { modelDrift: async (r) => void fed.push(r) }, defaults, now: () => at });
     // the sweep looks back two windows (from 28 February noon); the figures cover one (from 2 March noon): v1's 2→2, v2's 3→3 and 1→0
     expect(await s.sweep()).toBe(1);
     expect(fed).toEqual([
-      { orgId: t.cloud.orgId, venueId: t.demo.venueId, at, countError: 0.3333, judged: 3, corrections: 3, windowDays: 2 },
+      {
+        orgId: t.cloud.orgId,
+        venueId: t.demo.venueId,
+        at,
+        countError: 0.3333,
+        judged: 3,
+        corrections: 3,
+        windowDays: 2,
+        thresholds: { countErrorAbove: 0.5, minJudged: 3, correctionsAtLeast: 30 },
+      },
     ]);
   });
 
@@ -198,5 +208,66 @@ describe('the vision model watched for drift', () => {
       `The Anchor: the camera counts were off by 2 bottles a slot on average over the last 7 days (4 corrections). ` +
         `Export its corrections since ${since} to fine-tune the model (GET /api/v1/corrections/export?since=${since}, then npm run train:vision).`,
     );
+  });
+  const driftAlerts = async () =>
+    ((await t.api('GET', '/api/v1/alerts', { token: t.ownerToken })).body as { rule: string; state: string; venueId: string }[]).filter(
+      (a) => a.rule === 'model_drift' && a.venueId === t.demo.venueId,
+    );
+
+  it("a venue's own thresholds replace the config's for its model_drift alert, and go back to them when cleared", async () => {
+    const before = await t.api('GET', '/api/v1/vision/drift-thresholds', { token: t.ownerToken });
+    expect(before.status).toBe(200);
+    expect(before.body.defaults).toEqual({ windowDays: 7, countErrorAbove: 0.5, minJudged: 3, correctionsAtLeast: 30 });
+    expect(before.body.venues).toEqual([
+      {
+        venueId: t.demo.venueId,
+        venueName: 'The Anchor',
+        override: { windowDays: null, countErrorAbove: null, minJudged: null, correctionsAtLeast: null },
+        effective: before.body.defaults,
+        updatedAt: null,
+      },
+    ]);
+    expect((await driftAlerts()).map((a) => a.state)).toEqual(['raised']);
+
+    // this venue's shelves are hard: 2 bottles off a slot is expected here; the alert clears at once (at half: 2 <= 2.5)
+    const put = await t.api('PUT', `/api/v1/vision/drift-thresholds/${t.demo.venueId}`, {
+      token: t.ownerToken,
+      body: { countErrorAbove: 5, windowDays: 14 },
+    });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({
+      override: { windowDays: 14, countErrorAbove: 5, minJudged: null, correctionsAtLeast: null },
+      effective: { windowDays: 14, countErrorAbove: 5, minJudged: 3, correctionsAtLeast: 30 },
+    });
+    expect(put.body.updatedAt).not.toBeNull();
+    expect((await driftAlerts()).map((a) => a.state)).toEqual(['resolved']);
+    const list = (await t.api('GET', '/api/v1/vision/drift-thresholds', { token: await t.userWithRole('manager') })).body;
+    expect(list.venues[0].effective.countErrorAbove).toBe(5);
+
+    // every value back to the default: the same corrections raise it again
+    const reset = await t.api('PUT', `/api/v1/vision/drift-thresholds/${t.demo.venueId}`, { token: t.ownerToken, body: {} });
+    expect(reset.body.override).toEqual({ windowDays: null, countErrorAbove: null, minJudged: null, correctionsAtLeast: null });
+    expect(reset.body.updatedAt).toBeNull();
+    expect((await driftAlerts()).map((a) => a.state).sort()).toEqual(['raised', 'resolved']);
+  });
+
+  it('refuses a bad threshold naming it, another organisation’s venue, and people other than the owner', async () => {
+    const path = `/api/v1/vision/drift-thresholds/${t.demo.venueId}`;
+    const zero = await t.api('PUT', path, { token: t.ownerToken, body: { windowDays: 0 } });
+    expect(zero.status).toBe(400);
+    expect(JSON.stringify(zero.body.error)).toContain('windowDays');
+    const extra = await t.api('PUT', path, { token: t.ownerToken, body: { threshold: 1 } });
+    expect(extra.status).toBe(400);
+    const other = await t.otherOrg();
+    expect((await t.api('PUT', `/api/v1/vision/drift-thresholds/${other.demo.venueId}`, { token: t.ownerToken, body: {} })).status).toBe(
+      404,
+    );
+    expect(
+      (await t.api('GET', '/api/v1/vision/drift-thresholds', { token: other.token })).body.venues.map(
+        (v: { venueId: string }) => v.venueId,
+      ),
+    ).toEqual([other.demo.venueId]);
+    expect((await t.api('PUT', path, { token: await t.userWithRole('manager'), body: {} })).status).toBe(403);
+    expect((await t.api('GET', '/api/v1/vision/drift-thresholds', { token: await t.userWithRole('bartender') })).status).toBe(403);
   });
 });
