@@ -81,6 +81,16 @@ try {
   }
   const e2e = (BATCHES * PER_BATCH) / ((performance.now() - t0) / 1000);
 
+  // end to end, every batch in flight at once (a device's outbox draining, or many devices): the
+  // cloud commits what arrived while the last transaction committed in one transaction
+  t0 = performance.now();
+  const lasts = await Promise.all(Array.from({ length: BATCHES }, publish));
+  while ((await r.observations.countByIds(lasts)) < BATCHES) await wait(2);
+  const inFlight = (BATCHES * PER_BATCH) / ((performance.now() - t0) / 1000);
+  process.stdout.write(
+    `raw ${Math.round(raw)} rows/s; ingest sequential ${Math.round(e2e)} obs/s; ${BATCHES} batches in flight ${Math.round(inFlight)} obs/s\n`,
+  );
+
   // paced at 1,000 obs/s (20 batches of 50 a second): publish → row committed, per batch
   const paced: Promise<number>[] = [];
   for (let i = 0; i < SECONDS * 20; i++) {
@@ -97,7 +107,10 @@ try {
   await client.endAsync(true);
 
   // live: commit of a live event → its message on a WebSocket
-  const ws = new WebSocket(`${t.cloud.url.replace('http', 'ws')}/api/v1/live?token=${t.ownerToken}&venueId=${t.demo.venueId}`);
+  const ws = new WebSocket(`${t.cloud.url.replace('http', 'ws')}/api/v1/live?venueId=${t.demo.venueId}`, [
+    'smartstock.v1',
+    `bearer.${t.ownerToken}`,
+  ]);
   const arrived = new Map<number, number>();
   ws.on('message', (m) => arrived.set((JSON.parse(m.toString()) as { cursor: number }).cursor, performance.now()));
   await new Promise((x) => ws.once('open', x));
@@ -133,6 +146,8 @@ try {
     { figure: 'raw UNNEST insert (PostgreSQL)', value: Math.round(raw), unit: 'rows/s' },
     { figure: 'ingest end to end (sequential 50-obs batches)', value: Math.round(e2e), unit: 'obs/s' },
     { figure: 'ingest / raw', value: Number((e2e / raw).toFixed(2)), unit: 'ratio', target: '≥ 0.25' },
+    { figure: `ingest end to end (${BATCHES} 50-obs batches in flight)`, value: Math.round(inFlight), unit: 'obs/s' },
+    { figure: 'ingest in flight / raw', value: Number((inFlight / raw).toFixed(2)), unit: 'ratio', target: '≥ 0.25' },
     { figure: 'publish → committed p50 at 1,000 obs/s', value: Math.round(pct(latencies, 50)), unit: 'ms per 50-obs batch' },
     {
       figure: 'publish → committed p99 at 1,000 obs/s',

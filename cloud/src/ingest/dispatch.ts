@@ -5,6 +5,7 @@ import {
   formatDecodeError,
   parseTopic,
   type Decoded,
+  type ObservationBatch,
 } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/runtime';
 import type { Queryable } from '../db/types.js';
@@ -13,7 +14,9 @@ import type { ObservationService } from '../inventory/index.js';
 import { nulField } from '../plugins/nul.js';
 import { DeadLetterRepository } from './dead-letter.repository.js';
 import type { DeadLetterLimit } from './flood-limit.js';
-import type { MessageSink } from './link.js';
+import { PartlyHandled, type IngestMessage, type MessageSink } from './link.js';
+
+type DeadLetterWrite = (topic: string, deviceId: string | null, orgId: string | null, payload: Uint8Array, reason: string) => Promise<void>;
 
 /** Where dispatch reports what it did (metrics/ implements it); every call is cheap and never throws. */
 export interface IngestObserver {
@@ -25,7 +28,7 @@ export interface IngestObserver {
 }
 
 export interface IngestServices {
-  observations: Pick<ObservationService, 'record'>;
+  observations: Pick<ObservationService, 'record' | 'recordMany'>;
   devices: Pick<DeviceService, 'forIngest' | 'recordStatus' | 'recordAck'>;
   /** true while the device's organisation is suspended by the operator: what it sends then changes nothing */
   orgSuspended?: (orgId: string) => Promise<boolean>;
@@ -41,7 +44,7 @@ export interface IngestServices {
  */
 export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?: DeadLetterLimit, observe?: IngestObserver): MessageSink {
   const deadLetters = new DeadLetterRepository(db);
-  const dead = async (topic: string, deviceId: string | null, orgId: string | null, payload: Uint8Array, reason: string) => {
+  const dead: DeadLetterWrite = async (topic, deviceId, orgId, payload, reason) => {
     log.debug({ topic, reason }, 'dead letter');
     const kind = parseTopic(topic)?.kind ?? 'unknown';
     // a flooding device's dead letters beyond its limit are counted (flood-limit.ts), not stored
@@ -52,6 +55,7 @@ export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?
 
   /** The decoded message and its device, or undefined once it is dead-lettered. */
   async function admit<T extends { deviceId: string }>(
+    dead: DeadLetterWrite,
     topic: string,
     topicDeviceId: string,
     payload: Uint8Array,
@@ -80,13 +84,57 @@ export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?
     return { message, device };
   }
 
-  return {
+  /**
+   * A run of observation batches in one transaction. The run's dead letters are written only once
+   * it has committed, so a run that fails has written nothing and can be handled again one by one.
+   */
+  async function observationRun(run: readonly IngestMessage[]): Promise<void> {
+    const held: Parameters<DeadLetterWrite>[] = [];
+    const holdDead: DeadLetterWrite = async (...a) => void held.push(a);
+    const admitted: { message: ObservationBatch; device: Device }[] = [];
+    for (const { topic, payload } of run) {
+      const ok = await admit(holdDead, topic, parseTopic(topic)!.deviceId, payload, 'batch', decodeObservationBatch(payload));
+      if (ok) admitted.push(ok);
+    }
+    const outs = admitted.length ? await s.observations.recordMany(admitted.map((a) => ({ device: a.device, batch: a.message }))) : [];
+    const committedAt = Date.now();
+    outs.forEach((out, i) =>
+      observe?.batch(
+        out.stored,
+        admitted[i]!.message.observations.map((o) => o.at),
+        committedAt,
+      ),
+    );
+    log.debug({ batches: admitted.length, stored: outs.reduce((n, o) => n + o.stored, 0) }, 'batches stored');
+    for (const a of held) await dead(...a);
+  }
+
+  const sink: MessageSink = {
     deadLetter: (topic, payload, reason) => dead(topic, parseTopic(topic)?.deviceId ?? null, null, payload, reason),
+    async handleMany(messages) {
+      // consecutive observation batches commit together; a status or an ack keeps its place between them
+      let settled = 0;
+      try {
+        while (settled < messages.length) {
+          let end = settled;
+          while (end < messages.length && parseTopic(messages[end]!.topic)?.kind === 'obs') end++;
+          if (end > settled) await observationRun(messages.slice(settled, end));
+          else {
+            const { topic, payload } = messages[settled]!;
+            await sink.handle(topic, payload);
+            end = settled + 1;
+          }
+          settled = end;
+        }
+      } catch (e) {
+        throw new PartlyHandled(settled, e);
+      }
+    },
     async handle(topic, payload) {
       const t = parseTopic(topic);
       if (!t) return dead(topic, null, null, payload, 'not a SmartStock v1 topic');
       if (t.kind === 'obs') {
-        const ok = await admit(topic, t.deviceId, payload, 'batch', decodeObservationBatch(payload));
+        const ok = await admit(dead, topic, t.deviceId, payload, 'batch', decodeObservationBatch(payload));
         if (!ok) return;
         const out = await s.observations.record(ok.device, ok.message);
         observe?.batch(
@@ -99,14 +147,14 @@ export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?
       }
       if (t.kind === 'status') {
         if (payload.byteLength === 0) return; // a cleared retained message
-        const ok = await admit(topic, t.deviceId, payload, 'status', decodeDeviceStatus(payload));
+        const ok = await admit(dead, topic, t.deviceId, payload, 'status', decodeDeviceStatus(payload));
         if (!ok) return;
         if (await s.devices.recordStatus(t.deviceId, ok.message)) observe?.message('status');
         else await dead(topic, t.deviceId, null, payload, 'unknown device');
         return;
       }
       if (t.kind === 'config/ack') {
-        const ok = await admit(topic, t.deviceId, payload, 'config ack', decodeConfigAck(payload));
+        const ok = await admit(dead, topic, t.deviceId, payload, 'config ack', decodeConfigAck(payload));
         if (!ok) return;
         if (await s.devices.recordAck(t.deviceId, ok.message)) observe?.message('config/ack');
         else await dead(topic, t.deviceId, null, payload, 'unknown device');
@@ -115,4 +163,5 @@ export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?
       await dead(topic, t.deviceId, null, payload, `unexpected topic kind ${t.kind} from a device`);
     },
   };
+  return sink;
 }

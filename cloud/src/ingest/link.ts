@@ -5,7 +5,15 @@ import { TOPICS, decodeSnapshot, type TopicKind } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/runtime';
 import type { DeviceLink, SnapshotAnswer } from '../devices/index.js';
 import { pgCode } from '../errors.js';
+import { AckBatcher } from './ack-batcher.js';
 import { isTransient, POISON_ATTEMPTS } from './retry.js';
+
+/** mqtt.js's own packet writer: queues while the socket is busy, as its own PUBACKs do. */
+interface PubackSender {
+  _sendPacket(packet: { cmd: 'puback'; messageId: number; reasonCode: number }): void;
+}
+/** Tells mqtt.js to read on without sending the PUBACK: the batcher sends it after the commit. */
+const HELD = new Error('PUBACK held until the commit');
 
 export interface IngestOptions {
   /** an external broker (mqtt://, mqtts://); absent: connectInternal to the embedded one */
@@ -18,11 +26,36 @@ export interface IngestOptions {
   logger: Logger;
 }
 
-/** Where the link hands each message (dispatch.ts): it acks only once handle() resolves. */
+export interface IngestMessage {
+  topic: string;
+  payload: Uint8Array;
+}
+
+/** Where the link hands each message (dispatch.ts): it acks only once handle() or handleMany() resolves. */
 export interface MessageSink {
   handle(topic: string, payload: Uint8Array): Promise<void>;
+  /**
+   * Several messages in arrival order, committed in as few transactions as it can. If it throws,
+   * it throws PartlyHandled: the first `settled` messages are handled, the rest left untouched.
+   */
+  handleMany?(messages: readonly IngestMessage[]): Promise<void>;
   deadLetter(topic: string, payload: Uint8Array, reason: string): Promise<void>;
 }
+
+/** handleMany's failure: how many leading messages were handled before `cause`. */
+export class PartlyHandled extends Error {
+  constructor(
+    readonly settled: number,
+    cause: unknown,
+  ) {
+    super((cause as Error)?.message ?? String(cause), { cause });
+  }
+}
+
+/** The most messages one transaction commits: bounds the transaction and the PUBACKs held. */
+const MAX_BATCH = 200;
+/** Messages waiting for a commit before the link stops reading from the broker. */
+const HIGH_WATER = 1000;
 
 /**
  * The cloud's MQTT connection, made before the services so they are handed
@@ -58,8 +91,9 @@ const INGEST_KINDS: TopicKind[] = ['obs', 'status', 'config/ack'];
 
 /**
  * The cloud's MQTT client. Each QoS 1 message is acknowledged only after the
- * service that handles it has committed (handleMessage's callback sends the
- * PUBACK), so a crash or a database outage means redelivery, never loss.
+ * service that handles it has committed (the AckBatcher sends the PUBACK after
+ * its batch's commit), so a crash or a database outage means redelivery, never
+ * loss; messages keep arriving meanwhile and commit together in the next batch.
  */
 async function connectIngest(o: IngestOptions, sink: MessageSink) {
   const log = o.logger.child({ module: 'ingest' });
@@ -76,6 +110,57 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
   let stopping = false;
   const snapshots = new Map<string, (answer: SnapshotAnswer) => void>();
 
+  /** Handles one message, retrying while the database fails; dead-letters a message that keeps failing for its own sake. */
+  const handleOne = async ({ topic, payload }: IngestMessage): Promise<void> => {
+    for (let attempt = 0; !stopping; attempt++) {
+      try {
+        return await sink.handle(topic, payload);
+      } catch (e) {
+        // a message that fails for its own sake would block the stream forever: dead-letter it and ack
+        if (attempt + 1 >= POISON_ATTEMPTS && !isTransient(e)) {
+          const reason = `ingest failed: ${pgCode(e) ? `SQLSTATE ${pgCode(e)}: ` : ''}${(e as Error).message}`;
+          const dead = await sink.deadLetter(topic, payload, reason).then(
+            () => true,
+            () => false,
+          );
+          if (dead) return log.warn({ topic, reason }, 'poison message dead-lettered');
+        }
+        // otherwise the database is unreachable or failing: hold the ack and retry; the broker keeps the message
+        log.error({ err: (e as Error).message, topic, attempt }, 'ingest failed, retrying');
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+      }
+    }
+  };
+  /** A batch in one go; if that fails, what it left one message at a time (which finds a poison message). */
+  const settle = async (batch: IngestMessage[]): Promise<void> => {
+    let from = 0;
+    if (batch.length > 1 && sink.handleMany) {
+      try {
+        return await sink.handleMany(batch);
+      } catch (e) {
+        from = e instanceof PartlyHandled ? e.settled : 0;
+        log.warn({ err: (e as Error).message, messages: batch.length - from }, 'batch failed, handling its messages one by one');
+      }
+    }
+    for (const m of batch.slice(from)) await handleOne(m);
+  };
+
+  // Counts connections (mqtt.js drops an old socket's unread packets once the new one connects): a PUBACK
+  // held over a reconnect is dropped, as the broker may have given its packet id to another message by
+  // then; the broker redelivers the message and its ids dedupe.
+  let connection = 0;
+  client.on('connect', () => connection++);
+  const batcher = new AckBatcher<IngestMessage>({
+    maxBatch: MAX_BATCH,
+    highWater: HIGH_WATER,
+    settle,
+    ack: (w) => {
+      if (w.messageId === undefined || w.connection !== connection || !client.connected) return;
+      (client as unknown as PubackSender)._sendPacket({ cmd: 'puback', messageId: w.messageId, reasonCode: 0 });
+    },
+    onError: (e) => log.error({ err: (e as Error).message }, 'ingest batch abandoned'),
+  });
+
   client.handleMessage = (packet: IPublishPacket, done: (err?: Error) => void) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     if (packet.topic.endsWith('/snapshot')) {
@@ -88,30 +173,12 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
         );
       return done();
     }
-    void (async () => {
-      for (let attempt = 0; !stopping; attempt++) {
-        try {
-          await sink.handle(packet.topic, payload);
-          return done();
-        } catch (e) {
-          // a message that fails for its own sake would block the stream forever: dead-letter it and ack
-          if (attempt + 1 >= POISON_ATTEMPTS && !isTransient(e)) {
-            const reason = `ingest failed: ${pgCode(e) ? `SQLSTATE ${pgCode(e)}: ` : ''}${(e as Error).message}`;
-            const dead = await sink.deadLetter(packet.topic, payload, reason).then(
-              () => true,
-              () => false,
-            );
-            if (dead) {
-              log.warn({ topic: packet.topic, reason }, 'poison message dead-lettered');
-              return done();
-            }
-          }
-          // otherwise the database is unreachable or failing: hold the ack and retry; the broker keeps the message
-          log.error({ err: (e as Error).message, topic: packet.topic, attempt }, 'ingest failed, retrying');
-          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
-        }
-      }
-    })();
+    // mqtt.js reads the next packet only once `done` is called, and sends the PUBACK itself unless it is
+    // called with an error: so `done(HELD)` reads on while the batcher holds the PUBACK until the commit.
+    const messageId = packet.qos > 0 ? packet.messageId : undefined;
+    batcher.push({ message: { topic: packet.topic, payload }, messageId, connection }, () =>
+      done(messageId === undefined ? undefined : HELD),
+    );
   };
   client.on('error', (e) => {
     // a forced end aborts what was in flight: expected while stopping, not worth a warning
@@ -173,6 +240,7 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
     },
     async stop() {
       stopping = true;
+      batcher.stop();
       await client.endAsync(true);
     },
   };

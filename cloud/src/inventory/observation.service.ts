@@ -45,26 +45,42 @@ export class ObservationService {
   }
 
   async record(device: ObservingDevice, batch: ObservationBatch): Promise<{ stored: number; duplicates: number }> {
-    const rows = toRows(batch, device);
-    const { stored, levels } = await this.db.transaction(async (tx) => {
+    return (await this.recordMany([{ device, batch }]))[0]!;
+  }
+
+  /**
+   * Several devices' batches in one transaction, in the order given: one commit (one WAL flush) for
+   * all of them, which is what lets ingest keep up with a fleet. All or nothing: if it throws, none
+   * of them committed.
+   */
+  async recordMany(
+    batches: readonly { device: ObservingDevice; batch: ObservationBatch }[],
+  ): Promise<{ stored: number; duplicates: number }[]> {
+    const judged = await this.db.transaction(async (tx) => {
       const r = repos(tx);
-      const fresh = await r.observations.insertBatch(device.orgId, device.id, batch.seq, rows, modelVersions(device.health));
-      return { stored: fresh.length, levels: fresh.length ? await publishLive(r, device, fresh) : [] };
+      const out: { device: ObservingDevice; rows: number; stored: number; levels: PresentedStock[] }[] = [];
+      for (const { device, batch } of batches) {
+        const rows = toRows(batch, device);
+        const fresh = await r.observations.insertBatch(device.orgId, device.id, batch.seq, rows, modelVersions(device.health));
+        out.push({ device, rows: rows.length, stored: fresh.length, levels: fresh.length ? await publishLive(r, device, fresh) : [] });
+      }
+      return out;
     });
-    if (levels.length && this.alerts) {
-      // Judging a level takes several transactions an item (alerts/engine.ts): awaited here it held the
-      // ack of every batch behind it, ~270 round trips for a 34-slot heartbeat. It was never part of the
-      // guarantee (a crash after the commit loses it either way; the redelivery is a duplicate and moves
-      // nothing), so it runs after, in order, and only a backlog of MAX_ALERT_BACKLOG batches waits.
-      const alerts = this.alerts;
-      this.alertBacklog++;
-      const judged = this.alertsDone
-        .then(() => alerts.stockLevels(device.orgId, device.venueId, levels))
-        .finally(() => this.alertBacklog--);
-      this.alertsDone = judged;
-      if (this.alertBacklog > MAX_ALERT_BACKLOG) await judged;
-    }
-    return { stored, duplicates: rows.length - stored };
+    for (const { device, levels } of judged) if (levels.length) await this.judge(device, levels);
+    return judged.map((j) => ({ stored: j.stored, duplicates: j.rows - j.stored }));
+  }
+
+  private async judge(device: ObservingDevice, levels: PresentedStock[]): Promise<void> {
+    if (!this.alerts) return;
+    // Judging a level takes several transactions an item (alerts/engine.ts): awaited here it held the
+    // ack of every batch behind it, ~270 round trips for a 34-slot heartbeat. It was never part of the
+    // guarantee (a crash after the commit loses it either way; the redelivery is a duplicate and moves
+    // nothing), so it runs after, in order, and only a backlog of MAX_ALERT_BACKLOG batches waits.
+    const alerts = this.alerts;
+    this.alertBacklog++;
+    const judged = this.alertsDone.then(() => alerts.stockLevels(device.orgId, device.venueId, levels)).finally(() => this.alertBacklog--);
+    this.alertsDone = judged;
+    if (this.alertBacklog > MAX_ALERT_BACKLOG) await judged;
   }
 }
 
