@@ -18,6 +18,9 @@ export type Route =
   | { name: 'accuracy' }
   | { name: 'audit' }
   | { name: 'forecast' }
+  | { name: 'sales' }
+  /** the variance report; item and location open one line's evidence */
+  | { name: 'variance'; itemId?: string; locationId?: string }
   | { name: 'slots'; deviceId: string; cameraId: string };
 
 export function parseRoute(hash: string): Route {
@@ -40,6 +43,9 @@ export function parseRoute(hash: string): Route {
   if (a === 'accuracy') return { name: 'accuracy' };
   if (a === 'audit') return { name: 'audit' };
   if (a === 'forecast') return { name: 'forecast' };
+  if (a === 'sales') return { name: 'sales' };
+  if (a === 'variance' && b && c) return { name: 'variance', itemId: b, locationId: c };
+  if (a === 'variance') return { name: 'variance' };
   return { name: 'overview' };
 }
 
@@ -78,6 +84,10 @@ export function href(r: Route): string {
       return '#/audit';
     case 'forecast':
       return '#/forecast';
+    case 'sales':
+      return '#/sales';
+    case 'variance':
+      return r.itemId && r.locationId ? `#/variance/${e(r.itemId)}/${e(r.locationId)}` : '#/variance';
     case 'slots':
       return `#/devices/${e(r.deviceId)}/slots/${e(r.cameraId)}`;
   }
