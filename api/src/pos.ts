@@ -58,6 +58,23 @@ export const salesCoverage = z.strictObject({
   byRevenue: z.number().nullable().describe('share of revenue mapped, 0-1; null without revenue'),
 });
 
+/** What the venue sold, by POS menu item, over a period (voided lines left out). */
+export const menuSales = z.strictObject({
+  venueId: uuid,
+  from: timestamp,
+  to: timestamp,
+  items: z.array(
+    z.strictObject({
+      posKey: z.string(),
+      name: z.string(),
+      lines: z.number().int(),
+      quantity: z.number(),
+      revenueCents: z.number().int(),
+      mapped: z.boolean().describe('every line of it has a recipe'),
+    }),
+  ),
+});
+
 export const CSV_FIELDS = ['orderId', 'lineId', 'item', 'modifiers', 'quantity', 'revenue', 'soldAt'] as const;
 export const csvMapping = z.strictObject({
   venueId: uuid,

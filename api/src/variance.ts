@@ -41,6 +41,15 @@ export const varianceLine = z.object({
   unexplained: amount.nullable(),
   /** unexplained as a share of everything that left the shelf (sold + waste + unexplained); null without usage */
   unexplainedPctOfUsage: z.number().nullable(),
+  /**
+   * POS revenue of the period's mapped sales of this item here (money; a drink of several items shares its
+   * revenue by each item's cost in it); null when the POS priced none of it
+   */
+  revenue: z.number().nullable(),
+  /** pour cost in theory: cost of sold in theory / revenue, in %; null without revenue or cost */
+  pourCostPct: z.number().nullable(),
+  /** actual pour cost: cost of actual usage (sold + waste + unexplained) / revenue, in %; null unless measured */
+  actualPourCostPct: z.number().nullable(),
 });
 
 export const anomalyEvidence = z.object({
@@ -85,6 +94,12 @@ export const varianceReport = z.object({
     unexplainedCost: z.number(),
     linesMeasured: z.number().int(),
     linesNotMeasured: z.number().int(),
+    /** POS revenue over the lines that have some */
+    revenue: z.number(),
+    /** cost of sold in theory / revenue, over the lines with revenue and a cost; null without */
+    pourCostPct: z.number().nullable(),
+    /** cost of actual usage / revenue, over the measured lines with revenue and a cost; null without */
+    actualPourCostPct: z.number().nullable(),
   }),
   lines: z.array(varianceLine),
   anomalies: z.array(varianceAnomaly),
@@ -95,10 +110,14 @@ export const kpiReport = z.object({
   from: timestamp,
   to: timestamp,
   generatedAt: timestamp,
-  /** theoretical cost of sales / sales revenue; null with the reason while revenue is not in the ledger */
+  /**
+   * theoretical cost of the sales the POS priced / their revenue (pct, in %); theoreticalCost is every
+   * sale's, pricedCost the part with POS revenue; null pct and revenue, with the reason, without POS revenue
+   */
   pourCost: z.object({
     pct: z.number().nullable(),
     theoreticalCost: z.number(),
+    pricedCost: z.number(),
     revenue: z.number().nullable(),
     note: z.string().nullable(),
   }),

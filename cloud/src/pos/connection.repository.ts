@@ -37,6 +37,16 @@ export class ConnectionRepository {
     return rows[0]!;
   }
 
+  /** Changes what is given; the health and the provider stay. */
+  async update(orgId: string, id: string, c: Pick<NewConnection, 'name' | 'locationId' | 'providerLocationId' | 'secrets'>) {
+    const { rows } = await this.db.query<Connection>(
+      `UPDATE pos_connections SET name = $3, location_id = $4, provider_location_id = $5, secrets = $6
+       WHERE org_id = $1 AND id = $2 RETURNING ${COLS}`,
+      [orgId, id, c.name, c.locationId, c.providerLocationId, c.secrets],
+    );
+    return rows[0];
+  }
+
   async list(orgId: string): Promise<Connection[]> {
     const { rows } = await this.db.query<Connection>(`SELECT ${COLS} FROM pos_connections WHERE org_id = $1 ORDER BY created_at, id`, [
       orgId,

@@ -37,6 +37,9 @@ export interface ConnectionRequest {
   webhookSignatureKey?: string | undefined;
 }
 
+/** What an edit may change: the provider is fixed; a secret left out keeps the stored one. */
+export type ConnectionChange = Partial<Omit<ConnectionRequest, 'provider' | 'venueId'>>;
+
 export interface PosServiceOptions {
   db: Db;
   jobs: JobQueue;
@@ -107,6 +110,36 @@ export class PosService {
     return this.present(conn);
   }
 
+  /** Renames, moves or re-keys a connection; what it then lacks is named as at creation. */
+  async updateConnection(a: Actor, id: string, change: ConnectionChange) {
+    const conn = await this.connection(a.orgId, id);
+    const stored = this.secrets(conn);
+    const merged: ConnectionRequest = {
+      provider: conn.provider,
+      venueId: conn.venueId,
+      locationId: change.locationId ?? conn.locationId,
+      providerLocationId: change.providerLocationId ?? conn.providerLocationId ?? undefined,
+      credentials: { accessToken: stored.accessToken, clientId: stored.clientId, clientSecret: stored.clientSecret, ...change.credentials },
+      webhookSignatureKey: change.webhookSignatureKey ?? stored.webhookSignatureKey,
+    };
+    const secrets = this.checkRequirements(merged);
+    const updated = await this.o.db.transaction(async (tx) => {
+      const loc = await venueRecords(tx).getLocation(a.orgId, merged.locationId);
+      if (!loc) throw notFound('location');
+      if (loc.venueId !== conn.venueId) throw badRequest('the location is not one of this venue', 'locationId');
+      const c = await new ConnectionRepository(tx).update(a.orgId, id, {
+        name: change.name ?? conn.name,
+        locationId: merged.locationId,
+        providerLocationId: merged.providerLocationId ?? null,
+        secrets: Object.keys(secrets).length ? this.o.box.seal(secrets) : null,
+      });
+      if (!c) throw notFound('POS connection');
+      await auditLog(tx).record(a.orgId, { userId: a.userId, action: 'update', entity: 'pos_connection', entityId: c.id });
+      return c;
+    });
+    return this.present(updated);
+  }
+
   async listConnections(orgId: string) {
     return (await new ConnectionRepository(this.o.db).list(orgId)).map((c) => this.present(c));
   }
@@ -166,6 +199,13 @@ export class PosService {
   async unmapped(orgId: string, venueId: string) {
     if (!(await venueRecords(this.o.db).getVenue(orgId, venueId))) throw notFound('venue');
     return new SaleRepository(this.o.db).unmapped(orgId, venueId);
+  }
+
+  /** The venue's sales by menu item over a period, mapped or not. */
+  async sales(orgId: string, venueId: string, from: Date, to: Date) {
+    if (from >= to) throw badRequest('from must be before to', 'from');
+    if (!(await venueRecords(this.o.db).getVenue(orgId, venueId))) throw notFound('venue');
+    return { venueId, from, to, items: await new SaleRepository(this.o.db).byMenuItem(orgId, venueId, from, to) };
   }
 
   async coverage(orgId: string, venueId: string, from: Date, to: Date) {

@@ -6,6 +6,7 @@ import {
   csvImported,
   csvMapping,
   csvPreview,
+  menuSales,
   posBackfillQueued,
   posConnection,
   salesCoverage,
@@ -40,6 +41,7 @@ const connectionBody = z.object({
     .describe('stored encrypted; never returned'),
   webhookSignatureKey: secret.optional().describe("the webhook subscription's signature key; stored encrypted, never returned"),
 });
+const connectionChange = connectionBody.omit({ provider: true, venueId: true }).partial();
 const venueQuery = z.object({ venueId: z.uuid() });
 const day = 86_400_000;
 const coverageQuery = venueQuery.extend({
@@ -63,6 +65,33 @@ export default async function posRoutes(app: App, o: { pos: PosService; csv: Csv
       schema: { tags, summary: 'POS connections with their health', response: { 200: z.array(posConnection) } },
     },
     (req) => o.pos.listConnections(actor(req).orgId),
+  );
+  r.patch(
+    '/pos/connections/:id',
+    {
+      onRequest: app.authorize(...manage),
+      schema: {
+        tags,
+        summary: 'Rename, move or re-key a connection (a secret left out keeps the stored one)',
+        params: idParam,
+        body: connectionChange,
+        response: { 200: posConnection },
+      },
+    },
+    (req) => o.pos.updateConnection(actor(req), req.params.id, req.body),
+  );
+  r.get(
+    '/pos/sales',
+    {
+      onRequest: app.authorize(...manage),
+      schema: {
+        tags,
+        summary: 'What the venue sold by POS menu item over a period (default: the last 7 days)',
+        querystring: coverageQuery,
+        response: { 200: menuSales },
+      },
+    },
+    (req) => o.pos.sales(actor(req).orgId, req.query.venueId, req.query.from, req.query.to),
   );
   r.post(
     '/pos/connections/:id/backfill',

@@ -133,4 +133,51 @@ export class SaleRepository {
     );
     return rows[0]!;
   }
+
+  /** The venue's sales by menu item over a period, busiest first: what the bar sold, before any recipe. */
+  async byMenuItem(orgId: string, venueId: string, from: Date, to: Date) {
+    const { rows } = await this.db.query<{
+      posKey: string;
+      name: string;
+      lines: number;
+      quantity: number;
+      revenueCents: number;
+      mapped: boolean;
+    }>(
+      `SELECT menu_key AS "posKey", max(menu_name) AS name, count(*)::int AS lines, sum(quantity)::float8 AS quantity,
+              sum(revenue_cents)::float8 AS "revenueCents", bool_and(per_unit IS NOT NULL) AS mapped
+       FROM pos_sale_lines WHERE org_id = $1 AND venue_id = $2 AND sold_at >= $3 AND sold_at < $4 AND quantity <> 0
+       GROUP BY menu_key ORDER BY sum(revenue_cents) DESC, sum(quantity) DESC, menu_key`,
+      [orgId, venueId, from, to],
+    );
+    return rows;
+  }
+
+  /**
+   * Revenue of the venue's mapped sales per item and location (the connection's) over a period,
+   * in cents. A line of several items (a cocktail) shares its revenue by each item's cost in it,
+   * so every item of a drink carries the drink's pour cost; by ml where no cost is known.
+   */
+  async revenueByItem(orgId: string, venueId: string, from: Date, to: Date) {
+    const { rows } = await this.db.query<{ itemId: string; locationId: string; revenueCents: number }>(
+      `WITH parts AS (
+         SELECT l.connection_id, l.line_uid, c.location_id, l.revenue_cents, i.id AS item_id, p.value::float8 AS ml,
+                p.value::float8 * COALESCE(i.unit_cost::float8 / NULLIF(i.bottle_size_ml, 0), 0) AS cost
+         FROM pos_sale_lines l
+         JOIN pos_connections c ON c.id = l.connection_id
+         CROSS JOIN LATERAL jsonb_each_text(l.per_unit) p
+         JOIN items i ON i.org_id = l.org_id AND i.id = p.key::uuid
+         WHERE l.org_id = $1 AND l.venue_id = $2 AND l.sold_at >= $3 AND l.sold_at < $4 AND l.per_unit IS NOT NULL
+           AND l.revenue_cents <> 0
+       ), shared AS (
+         SELECT item_id, location_id, revenue_cents * CASE WHEN sum(cost) OVER w > 0 THEN cost / sum(cost) OVER w
+                                                           ELSE ml / NULLIF(sum(ml) OVER w, 0) END AS cents
+         FROM parts WINDOW w AS (PARTITION BY connection_id, line_uid)
+       )
+       SELECT item_id AS "itemId", location_id AS "locationId", COALESCE(sum(cents), 0)::float8 AS "revenueCents"
+       FROM shared GROUP BY 1, 2`,
+      [orgId, venueId, from, to],
+    );
+    return rows;
+  }
 }

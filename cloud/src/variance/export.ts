@@ -36,6 +36,9 @@ export function varianceCsv(r: VarianceReport): string {
     'unexplained_ml',
     'unexplained_cost',
     'unexplained_pct_of_usage',
+    'revenue',
+    'pour_cost_pct',
+    'actual_pour_cost_pct',
   ];
   const rows = r.lines.map((l) => [
     l.locationName,
@@ -58,6 +61,9 @@ export function varianceCsv(r: VarianceReport): string {
     l.unexplained?.ml,
     l.unexplained?.cost,
     l.unexplainedPctOfUsage,
+    l.revenue,
+    l.pourCostPct,
+    l.actualPourCostPct,
   ]);
   return csv([head, ...rows]);
 }
@@ -67,6 +73,7 @@ export function kpiCsv(k: KpiReport): string {
   const rows: Cell[][] = [['kpi', 'sku', 'item', 'value', 'unit']];
   rows.push(['pour_cost_pct', null, null, k.pourCost.pct, k.pourCost.note ?? '%']);
   rows.push(['theoretical_cost_of_sales', null, null, k.pourCost.theoreticalCost, 'money']);
+  rows.push(['pos_revenue', null, null, k.pourCost.revenue, 'money']);
   rows.push(['inventory_value', null, null, k.inventoryValue.value, 'money']);
   rows.push(['items_without_cost', null, null, k.inventoryValue.itemsWithoutCost, 'items']);
   rows.push(
@@ -106,6 +113,9 @@ export function variancePdf(r: VarianceReport): Promise<Buffer> {
       .fontSize(11)
       .text(
         `Unexplained: ${r.totals.unexplainedUnits} bottles, cost ${r.totals.unexplainedCost}; ${r.totals.linesMeasured} lines measured, ${r.totals.linesNotMeasured} not.`,
+      )
+      .text(
+        `Revenue ${r.totals.revenue}; pour cost ${num(r.totals.pourCostPct, '%')} in theory, ${num(r.totals.actualPourCostPct, '%')} actual.`,
       );
     doc.moveDown().fontSize(8);
     // transfers only where there are any: the line stays one line on the page
@@ -115,8 +125,9 @@ export function variancePdf(r: VarianceReport): Promise<Buffer> {
       const loss = l.unexplained
         ? `unexplained ${l.unexplained.units} bottles / ${num(l.unexplained.ml, ' ml')} / cost ${num(l.unexplained.cost)} (${num(l.unexplainedPctOfUsage, '%')} of usage)`
         : l.status.replace('_', ' ');
+      const pour = l.revenue === null ? '' : `; pour cost ${num(l.pourCostPct, '%')}, actual ${num(l.actualPourCostPct, '%')}`;
       doc.text(
-        `${l.locationName} · ${l.sku} ${l.name}: open ${num(l.opening?.units)} + received ${l.received.units}${moved(l)} + adjusted ${l.adjusted.units} − sold ${l.soldInTheory.units} − waste ${l.waste.units} − close ${num(l.closing?.units)} → ${loss}`,
+        `${l.locationName} · ${l.sku} ${l.name}: open ${num(l.opening?.units)} + received ${l.received.units}${moved(l)} + adjusted ${l.adjusted.units} − sold ${l.soldInTheory.units} − waste ${l.waste.units} − close ${num(l.closing?.units)} → ${loss}${pour}`,
       );
     }
     if (r.anomalies.length) {

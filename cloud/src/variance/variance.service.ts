@@ -7,6 +7,7 @@ import type { Db } from '../db/types.js';
 import { stockAt, type InventoryService, type MeasuredStock } from '../inventory/index.js';
 import { repeatEvery, type JobQueue, type Repeating } from '../jobs/index.js';
 import { venueRecords } from '../venues/index.js';
+import { posRevenue } from '../pos/index.js';
 import { badRequest, notFound } from '../errors.js';
 import { VarianceRepository } from './variance.repository.js';
 import {
@@ -14,6 +15,7 @@ import {
   anomalyOf,
   MIN_DROP_UNITS,
   OPENING_HOURS_LOOKBACK_DAYS,
+  pourCostTotals,
   SALE_SLACK_MINUTES,
   SUDDEN_DROP_UNITS,
   SUDDEN_WITHIN_MINUTES,
@@ -68,16 +70,18 @@ export class VarianceService {
     const repo = new VarianceRepository(this.d.db);
     const hours = await repo.saleHours(orgId, venueId, new Date(from.getTime() - OPENING_HOURS_LOOKBACK_DAYS * DAY_MS), to);
     const openHours = hours.size ? hours : null;
-    const [rows, drops] = await Promise.all([
+    const [rows, drops, revenue] = await Promise.all([
       repo.lines(orgId, venueId, from, to),
       repo.drops(orgId, venueId, from, to, { ...DROP_RULES, openHours }),
+      posRevenue(this.d.db).revenueByItem(orgId, venueId, from, to),
     ]);
     // the whole location's stock at either end, by the inventory module's own rules
     const [opening, closing] = await Promise.all([stockAt(this.d.db, orgId, rows, from), stockAt(this.d.db, orgId, rows, to)]);
     const key = (m: { itemId: string; locationId: string }) => `${m.itemId}/${m.locationId}`;
     const byPair = (ms: MeasuredStock[]) => new Map(ms.map((m) => [key(m), m]));
     const [o, c] = [byPair(opening), byPair(closing)];
-    const lines = rows.map((r) => varianceLineOf(r, o.get(key(r)), c.get(key(r))));
+    const cents = new Map(revenue.map((r) => [key(r), r.revenueCents]));
+    const lines = rows.map((r) => varianceLineOf(r, o.get(key(r)), c.get(key(r)), cents.get(key(r))));
     const sizes = new Map(rows.map((r) => [r.itemId, r.bottleSizeMl]));
     const anomalies = drops.flatMap((d) => anomalyOf(d, openHours, sizes.get(d.itemId) ?? null) ?? []);
     const measured = lines.filter((l) => l.unexplained);
@@ -98,6 +102,7 @@ export class VarianceService {
         unexplainedCost: Math.round(measured.reduce((s, l) => s + (l.unexplained!.cost ?? 0), 0) * 100) / 100,
         linesMeasured: measured.length,
         linesNotMeasured: lines.length - measured.length,
+        ...pourCostTotals(lines),
       },
       lines,
       anomalies,
@@ -114,6 +119,9 @@ export class VarianceService {
         levels.set(s.itemId, (levels.get(s.itemId) ?? 0) + s.level);
     }
     const sales = await repo.venueSales(orgId, venueId, from, to);
+    const revenueByItem = new Map<string, number>();
+    for (const r of await posRevenue(this.d.db).revenueByItem(orgId, venueId, from, to))
+      revenueByItem.set(r.itemId, (revenueByItem.get(r.itemId) ?? 0) + r.revenueCents / 100);
     const costs = await repo.itemCosts(orgId, [...levels.keys()]);
     const days = (to.getTime() - from.getTime()) / DAY_MS;
     const deadSince = to.getTime() - deadDays * DAY_MS;
@@ -125,6 +133,9 @@ export class VarianceService {
       else value += Math.max(0, level) * cost;
     }
     const theoreticalCost = sales.reduce((s, r) => s + r.sold * (r.unitCost ?? 0), 0);
+    // pour cost over what the POS priced: a sale entered by hand has a cost and no revenue
+    const pricedCost = sales.reduce((s, r) => s + (revenueByItem.has(r.itemId) ? r.sold * (r.unitCost ?? 0) : 0), 0);
+    const revenue = [...revenueByItem.values()].reduce((s, v) => s + v, 0);
     const wasteUnits = sales.reduce((s, r) => s + r.wasted, 0);
     const wasteMl = sales.reduce((s, r) => s + (r.bottleSizeMl === null ? 0 : r.wasted * r.bottleSizeMl), 0);
     const wasteCost = sales.reduce((s, r) => s + amount(r.wasted, null, r.unitCost ?? 0).cost!, 0);
@@ -134,12 +145,7 @@ export class VarianceService {
       from,
       to,
       generatedAt: new Date(),
-      pourCost: {
-        pct: null,
-        theoreticalCost: r2(theoreticalCost),
-        revenue: null,
-        note: 'Sales revenue is not in the ledger: SALE transactions carry theoretical depletion (bottle units), not prices, so pour cost % cannot be computed until sales carry revenue.',
-      },
+      pourCost: pourCostKpi(theoreticalCost, pricedCost, revenue),
       inventoryValue: { value: r2(value), itemsWithoutCost: withoutCost },
       daysOfStock: sales
         .filter((r) => levels.has(r.itemId))
@@ -252,3 +258,24 @@ export class VarianceService {
 }
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
+/** Theoretical pour cost of the venue: the cost of the sales its POS priced over their revenue. */
+function pourCostKpi(theoreticalCost: number, pricedCost: number, revenue: number): KpiReport['pourCost'] {
+  const r2 = (v: number) => Math.round(v * 100) / 100;
+  if (revenue <= 0)
+    return {
+      pct: null,
+      theoreticalCost: r2(theoreticalCost),
+      pricedCost: 0,
+      revenue: null,
+      note: 'No POS revenue in the period for sales mapped to recipes (sales entered by hand carry no price): connect the POS or import its sales to see pour cost.',
+    };
+  const unpriced = r2(theoreticalCost - pricedCost);
+  return {
+    pct: Math.round((pricedCost / revenue) * 1000) / 10,
+    theoreticalCost: r2(theoreticalCost),
+    pricedCost: r2(pricedCost),
+    revenue: r2(revenue),
+    note: unpriced > 0 ? `${unpriced} of theoretical cost was sold without a POS price (entered by hand) and is left out of the %.` : null,
+  };
+}

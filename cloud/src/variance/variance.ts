@@ -33,7 +33,12 @@ export function amount(units: number, bottleSizeMl: number | null, unitCost: num
  * A closing measured no later than the opening one is no measurement of the period: without
  * either, the line says which is missing and shows no loss.
  */
-export function varianceLineOf(r: MovedRow, open: MeasuredStock | undefined, close: MeasuredStock | undefined): VarianceLine {
+export function varianceLineOf(
+  r: MovedRow,
+  open: MeasuredStock | undefined,
+  close: MeasuredStock | undefined,
+  revenueCents = 0,
+): VarianceLine {
   const a = (u: number) => amount(u, r.bottleSizeMl, r.unitCost);
   const measurement = (m: MeasuredStock | undefined) =>
     m?.source && m.at ? { source: m.source, at: new Date(m.at), units: round(m.units) } : null;
@@ -43,11 +48,16 @@ export function varianceLineOf(r: MovedRow, open: MeasuredStock | undefined, clo
   const status = opening && closing ? 'measured' : opening ? 'no_closing' : closing ? 'no_opening' : 'not_counted';
   let unexplained: VarianceLine['unexplained'] = null;
   let pct: number | null = null;
+  // pour cost: what the drinks cost the bar as a share of what they sold for
+  const revenue = revenueCents > 0 ? round(revenueCents / 100, 2) : null;
+  const pourCost = (units: number) => (revenue !== null && r.unitCost !== null ? round(((units * r.unitCost) / revenue) * 100, 1) : null);
+  let actualPourCostPct: number | null = null;
   if (opening && closing) {
     const u = open!.units + r.received + r.transferredIn - r.transferredOut + r.adjusted - r.sold - r.waste - close!.units;
     unexplained = a(u);
     const usage = r.sold + r.waste + u;
     pct = usage > 0 ? round((u / usage) * 100, 1) : null;
+    actualPourCostPct = pourCost(usage);
   }
   return {
     itemId: r.itemId,
@@ -68,6 +78,35 @@ export function varianceLineOf(r: MovedRow, open: MeasuredStock | undefined, clo
     adjusted: a(r.adjusted),
     unexplained,
     unexplainedPctOfUsage: pct,
+    revenue,
+    pourCostPct: pourCost(r.sold),
+    actualPourCostPct,
+  };
+}
+
+/**
+ * The report's pour costs over its lines: theoretical over every line with revenue and a cost,
+ * actual over the measured ones among them (a line never counted has no actual usage).
+ */
+export function pourCostTotals(lines: VarianceLine[]) {
+  const priced = lines.filter((l) => l.revenue !== null && l.unitCost !== null);
+  const measured = priced.filter((l) => l.unexplained);
+  const sum = (ls: VarianceLine[], v: (l: VarianceLine) => number) => ls.reduce((s, l) => s + v(l), 0);
+  const pct = (cost: number, revenue: number) => (revenue > 0 ? round((cost / revenue) * 100, 1) : null);
+  const actualUnits = (l: VarianceLine) => l.soldInTheory.units + l.waste.units + l.unexplained!.units;
+  return {
+    revenue: round(
+      sum(lines, (l) => l.revenue ?? 0),
+      2,
+    ),
+    pourCostPct: pct(
+      sum(priced, (l) => l.soldInTheory.units * l.unitCost!),
+      sum(priced, (l) => l.revenue!),
+    ),
+    actualPourCostPct: pct(
+      sum(measured, (l) => actualUnits(l) * l.unitCost!),
+      sum(measured, (l) => l.revenue!),
+    ),
   };
 }
 

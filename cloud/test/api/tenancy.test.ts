@@ -156,6 +156,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     'POST /api/v1/pos/imports/{id}/confirm': {},
     'POST /api/v1/pos/connections/{id}/backfill': { businessDate: '2026-12-04' },
     'PUT /api/v1/vision/drift-thresholds/{id}': { countErrorAbove: 9 },
+    'PATCH /api/v1/pos/connections/{id}': { name: 'Renamed' },
   });
   const idFor = (path: string) => {
     if (path.startsWith('/api/v1/devices/')) return B_DEVICE;
@@ -260,6 +261,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
       ['POST', '/api/v1/pos/connections', { provider: 'csv', venueId: a.venueId, locationId: b.demo.locations.mainBar }],
       ['GET', `/api/v1/pos/unmapped?venueId=${b.demo.venueId}`, undefined],
       ['GET', `/api/v1/pos/coverage?venueId=${b.demo.venueId}`, undefined],
+      ['GET', `/api/v1/pos/sales?venueId=${b.demo.venueId}`, undefined],
       ['GET', `/api/v1/pos/csv/mapping?venueId=${b.demo.venueId}`, undefined],
       ['PUT', '/api/v1/pos/csv/mapping', { venueId: b.demo.venueId, columns: { item: 'I', quantity: 'Q', soldAt: 'T' } }],
       ['GET', `/api/v1/recipes?venueId=${b.demo.venueId}`, undefined],

@@ -91,6 +91,18 @@ describe('Square webhooks and orders', () => {
     expect((await t.api('GET', '/api/v1/pos/connections', { token: bartender })).status).toBe(403);
   });
 
+  it('renames a connection and keeps the secrets it was not given; an unknown location is 404', async () => {
+    const path = `/api/v1/pos/connections/${conn.id}`;
+    const r = await t.api('PATCH', path, { token: t.ownerToken, body: { name: 'Front till' } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: conn.id, name: 'Front till', hasSecrets: true, providerLocationId: 'L-ANCHOR' });
+    // the key and token it kept: every test after this one signs with KEY and fetches with TOKEN
+    const lost = await t.api('PATCH', path, { token: t.ownerToken, body: { locationId: '00000000-0000-4000-8000-000000000000' } });
+    expect(lost.status).toBe(404);
+    const bartender = await t.userWithRole('bartender');
+    expect((await t.api('PATCH', path, { token: bartender, body: { name: 'x' } })).status).toBe(403);
+  });
+
   it('refuses a Square connection without its keys, naming the field', async () => {
     const body = { provider: 'square', venueId: t.demo.venueId, locationId: t.demo.locations.mainBar, credentials: { accessToken: TOKEN } };
     const r = await t.api('POST', '/api/v1/pos/connections', { token: t.ownerToken, body });
@@ -196,6 +208,11 @@ describe('Square webhooks and orders', () => {
       byRevenue: 0.25,
     });
     expect((await sold('TANQ-750')).n).toBe(0);
+    const sales = await t.api('GET', `/api/v1/pos/sales?venueId=${t.demo.venueId}&${range}`, { token: t.ownerToken });
+    expect(sales.body.items).toMatchObject([
+      { posKey: 'SQ-NEGRONI', lines: 1, quantity: 3, revenueCents: 3600, mapped: false },
+      { posKey: 'SQ-MARG', lines: 1, quantity: 1, revenueCents: 1200, mapped: true },
+    ]);
 
     const saved = await recipe({
       kind: 'item',

@@ -64,7 +64,15 @@ describe('variance over a constructed week', () => {
       unexplained: null,
       unexplainedPctOfUsage: null,
     });
-    expect(report.totals).toEqual({ unexplainedUnits: 4.2, unexplainedCost: 99, linesMeasured: 2, linesNotMeasured: 1 });
+    expect(report.totals).toEqual({
+      unexplainedUnits: 4.2,
+      unexplainedCost: 99,
+      linesMeasured: 2,
+      linesNotMeasured: 1,
+      revenue: 0,
+      pourCostPct: null,
+      actualPourCostPct: null,
+    });
   });
 
   it('a period with no reading after its opening shows no closing, not a zero', async () => {
@@ -128,7 +136,7 @@ describe('variance over a constructed week', () => {
   it('KPIs: theoretical cost of sales, waste, dead stock; pour cost unknown without revenue', async () => {
     const k = await variance.kpis(w.orgId, w.venueId, WEEK.from, WEEK.to, 2);
     expect(k.pourCost).toMatchObject({ pct: null, revenue: null, theoreticalCost: 1.5 * 20 + 3.5 * 25 });
-    expect(k.pourCost.note).toMatch(/revenue is not in the ledger/);
+    expect(k.pourCost.note).toMatch(/No POS revenue in the period/);
     expect(k.waste).toEqual({ units: 0.6, ml: 75 + 350, cost: 2 + 12.5 });
     const jameson = k.daysOfStock.find((d) => d.itemId === w.jameson)!;
     expect(jameson).toMatchObject({ dailyUsage: 0.5, level: 9, days: 18 });

@@ -45,6 +45,15 @@ import type {
   ForecastCalendar,
   ForecastEvent,
   StockDays,
+  KpiReport,
+  MenuSales,
+  PosConnection,
+  PosConnectionInput,
+  Recipe,
+  RecipeInput,
+  SalesCoverage,
+  UnmappedEntry,
+  VarianceReport,
 } from './types';
 
 export class ApiError extends Error {
@@ -278,6 +287,42 @@ export class Api {
   }
   removeForecastEvent(id: string) {
     return this.json<void>('DELETE', `/forecast/events/${encodeURIComponent(id)}`);
+  }
+  /** the venue's POS connections with their health (owner, manager) */
+  posConnections() {
+    return this.json<PosConnection[]>('GET', '/pos/connections');
+  }
+  createPosConnection(c: PosConnectionInput) {
+    return this.json<PosConnection>('POST', '/pos/connections', c);
+  }
+  updatePosConnection(id: string, c: PosConnectionInput) {
+    return this.json<PosConnection>('PATCH', `/pos/connections/${encodeURIComponent(id)}`, c);
+  }
+  /** what the venue sold by POS menu item over a period */
+  posSales(q: { venueId: string; from: string; to: string }) {
+    return this.json<MenuSales>('GET', `/pos/sales?${query(q)}`);
+  }
+  posUnmapped(venueId: string) {
+    return this.json<UnmappedEntry[]>('GET', `/pos/unmapped?${query({ venueId })}`);
+  }
+  posCoverage(q: { venueId: string; from: string; to: string }) {
+    return this.json<SalesCoverage>('GET', `/pos/coverage?${query(q)}`);
+  }
+  recipes(venueId: string) {
+    return this.json<Recipe[]>('GET', `/recipes?${query({ venueId })}`);
+  }
+  saveRecipe(r: RecipeInput) {
+    return this.json<Recipe>('PUT', '/recipes', r);
+  }
+  deleteRecipe(id: string) {
+    return this.json<void>('DELETE', `/recipes/${encodeURIComponent(id)}`);
+  }
+  /** opening + received − sold − waste − closing per item and location, with the anomalies behind it */
+  variance(q: { venueId: string; from: string; to: string }) {
+    return this.json<VarianceReport>('GET', `/reports/variance?${query({ venue_id: q.venueId, from: q.from, to: q.to })}`);
+  }
+  kpis(q: { venueId: string; from?: string; to?: string }) {
+    return this.json<KpiReport>('GET', `/reports/kpis?${query({ venue_id: q.venueId, from: q.from, to: q.to })}`);
   }
   async snapshot(id: string, cameraId: string): Promise<Blob> {
     return (await this.raw('POST', `/devices/${encodeURIComponent(id)}/snapshot`, { cameraId })).blob();

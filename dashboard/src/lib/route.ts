@@ -19,6 +19,9 @@ export type Route =
   | { name: 'audit' }
   | { name: 'forecast' }
   | { name: 'forecast-accuracy' }
+  | { name: 'sales' }
+  /** the variance report; item and location open one line's evidence */
+  | { name: 'variance'; itemId?: string; locationId?: string }
   | { name: 'slots'; deviceId: string; cameraId: string };
 
 export function parseRoute(hash: string): Route {
@@ -42,6 +45,9 @@ export function parseRoute(hash: string): Route {
   if (a === 'audit') return { name: 'audit' };
   if (a === 'forecast' && b === 'accuracy') return { name: 'forecast-accuracy' };
   if (a === 'forecast') return { name: 'forecast' };
+  if (a === 'sales') return { name: 'sales' };
+  if (a === 'variance' && b && c) return { name: 'variance', itemId: b, locationId: c };
+  if (a === 'variance') return { name: 'variance' };
   return { name: 'overview' };
 }
 
@@ -82,6 +88,10 @@ export function href(r: Route): string {
       return '#/forecast';
     case 'forecast-accuracy':
       return '#/forecast/accuracy';
+    case 'sales':
+      return '#/sales';
+    case 'variance':
+      return r.itemId && r.locationId ? `#/variance/${e(r.itemId)}/${e(r.locationId)}` : '#/variance';
     case 'slots':
       return `#/devices/${e(r.deviceId)}/slots/${e(r.cameraId)}`;
   }

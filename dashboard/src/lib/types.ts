@@ -64,3 +64,33 @@ export type ForecastAccuracy = Wire<typeof api.forecastAccuracyMetrics>;
 export type ForecastScore = Wire<typeof api.forecastScore>;
 export type ForecastCalendar = Wire<typeof api.forecastCalendar>;
 export type ForecastEvent = Wire<typeof api.forecastEvent>;
+
+// Point of sale, recipes and variance
+export type PosConnection = Wire<typeof api.posConnection>;
+export type PosProvider = PosConnection['provider'];
+export type MenuSales = Wire<typeof api.menuSales>;
+export type UnmappedEntry = Wire<typeof api.unmappedEntry>;
+export type SalesCoverage = Wire<typeof api.salesCoverage>;
+export type Recipe = Wire<typeof api.recipe>;
+export type VarianceReport = Wire<typeof api.varianceReport>;
+export type VarianceLine = VarianceReport['lines'][number];
+export type VarianceAnomaly = VarianceReport['anomalies'][number];
+export type KpiReport = Wire<typeof api.kpiReport>;
+/** what a connection is given when created or edited; secrets left out keep the stored ones */
+export interface PosConnectionInput {
+  provider?: PosProvider;
+  venueId?: string;
+  name?: string;
+  locationId?: string;
+  providerLocationId?: string;
+  credentials?: { accessToken?: string; clientId?: string; clientSecret?: string };
+  webhookSignatureKey?: string;
+}
+export interface RecipeInput {
+  venueId: string;
+  kind: Recipe['kind'];
+  posKey: string;
+  name: string;
+  multiplier?: number;
+  components: { itemId: string; quantity: number; unit: 'ml' | 'oz' }[];
+}

@@ -7,6 +7,10 @@ import { toastOrder } from './toast-order.js';
 import type { AdapterContext, PosAdapter, PosOrder, WebhookEvent, WebhookRequest } from './types.js';
 
 export const TOAST_SIGNATURE_HEADER = 'Toast-Signature';
+/**
+ * UNCONFIRMED: Toast documents no such header (see messageTimestamp below); it is read when sent,
+ * and the message's own `timestamp` field otherwise, until a real Toast delivery shows which.
+ */
 export const TOAST_TIMESTAMP_HEADER = 'Toast-Timestamp';
 
 /**
@@ -24,7 +28,8 @@ export function toastSignature(secret: string, rawBody: Buffer, timestamp: strin
  * its header list (https://doc.toasttab.com/doc/devguide/apiHttpHeaders.html) has no
  * Toast-Timestamp; the message data schema (apiMessageDataSchema.html) has a `timestamp` field
  * (ISO 8601, UTC). So a Toast-Timestamp header is used when sent, and the message's own
- * `timestamp` otherwise; either way it must match the signature and be recent.
+ * `timestamp` otherwise; either way it must match the signature and be recent. Unconfirmed
+ * against a live Toast delivery: the first recorded one should settle which it is.
  */
 function messageTimestamp(req: WebhookRequest): string | undefined {
   const sent = headerValue(req.headers, TOAST_TIMESTAMP_HEADER);
