@@ -18,6 +18,11 @@ export type Route =
   | { name: 'accuracy' }
   | { name: 'audit' }
   | { name: 'forecast' }
+  | { name: 'orders' }
+  | { name: 'order'; id: string }
+  | { name: 'suppliers' }
+  | { name: 'invoices' }
+  | { name: 'invoice'; id: string }
   | { name: 'slots'; deviceId: string; cameraId: string };
 
 export function parseRoute(hash: string): Route {
@@ -40,6 +45,11 @@ export function parseRoute(hash: string): Route {
   if (a === 'accuracy') return { name: 'accuracy' };
   if (a === 'audit') return { name: 'audit' };
   if (a === 'forecast') return { name: 'forecast' };
+  if (a === 'orders' && b) return { name: 'order', id: b };
+  if (a === 'orders') return { name: 'orders' };
+  if (a === 'suppliers') return { name: 'suppliers' };
+  if (a === 'invoices' && b) return { name: 'invoice', id: b };
+  if (a === 'invoices') return { name: 'invoices' };
   return { name: 'overview' };
 }
 
@@ -78,6 +88,16 @@ export function href(r: Route): string {
       return '#/audit';
     case 'forecast':
       return '#/forecast';
+    case 'orders':
+      return '#/orders';
+    case 'order':
+      return `#/orders/${e(r.id)}`;
+    case 'suppliers':
+      return '#/suppliers';
+    case 'invoices':
+      return '#/invoices';
+    case 'invoice':
+      return `#/invoices/${e(r.id)}`;
     case 'slots':
       return `#/devices/${e(r.deviceId)}/slots/${e(r.cameraId)}`;
   }
