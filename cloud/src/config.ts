@@ -185,8 +185,11 @@ export const cloudConfigSchema = z
         .describe('AES-256-GCM key for OIDC client secrets at rest, shared by all instances; absent: generated once into dataDir'),
       publicUrl: z
         .url({ protocol: /^https?$/ })
+        .refine((u) => !/[?#]/.test(u), 'expected the dashboard address without ? or # (links append #/…)')
         .optional()
-        .describe("the cloud's public URL for OIDC redirect URIs and invitation links; absent: pos.publicBaseUrl, else the listening URL"),
+        .describe(
+          'the public URL people open the dashboard at (the cloud serves it): invitation links, OIDC redirect URIs, the draft-order link in low-stock messages; absent: pos.publicBaseUrl, else the listening URL (and low-stock messages carry no link)',
+        ),
     }),
     forecast: section({
       weatherUrl: z

@@ -112,7 +112,27 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
 
   // Every service is built here and handed what it needs; modules' plugins get their service as register options.
   const metrics = createMetrics();
-  const alerts = await startAlerts({ db, config: config.alerts, logger, onDelivery: (c, o) => metrics.notification(c, o) });
+  // the dashboard's public address; never the listening URL in a message read on a phone
+  const dashboardUrl = (config.orgs.publicUrl ?? config.pos.publicBaseUrl)?.replace(/\/$/, '');
+  // ordering is built after the alerts (it sends through their e-mail channel); until then messages name no order
+  const ordering: { orders?: OrderService } = {};
+  const alerts = await startAlerts({
+    db,
+    config: config.alerts,
+    logger,
+    onDelivery: (c, o) => metrics.notification(c, o),
+    orderSuggestion: async (orgId, itemId, locationId) => {
+      const o = await ordering.orders?.alertOrder(orgId, itemId, locationId);
+      return (
+        o && {
+          cases: o.cases,
+          caseSize: o.caseSize,
+          supplier: o.supplierName,
+          draft: { number: o.orderNumber, link: dashboardUrl && `${dashboardUrl}/#/orders/${o.orderId}` },
+        }
+      );
+    },
+  });
   // connected after the HTTP port is known (it names the MQTT client); services hold it from the start
   const link = createIngestLink();
   const inventory = new InventoryService(db, alerts.feed);
@@ -227,6 +247,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   // suggestions order from the stored forecasts; an item without one is ordered up to par
   const suggestions = new SuggestionService({ db, inventory, demand: forecast });
   const orders = new OrderService({ db, inventory, suggestions, mailer: alerts.notifier.email, logger, blobs });
+  ordering.orders = orders;
   // invoices are read on the job queue (OCR in tesseract's worker thread, started on the first photo)
   const ocr = new Ocr();
   const invoices = new InvoiceService({ db, jobs, blobs, orders, ocr, logger });
@@ -236,7 +257,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   let signAccessToken: ((p: Principal) => string) | undefined;
   // built with the auth service (which signs their sessions) once the app's JWT signer exists
   let orgs: OrgService | undefined;
-  const publicUrl = () => config.orgs.publicUrl ?? config.pos.publicBaseUrl ?? listeningUrl;
+  const publicUrl = () => dashboardUrl ?? listeningUrl;
   const app = await buildApp({
     db,
     logger,

@@ -31,6 +31,14 @@ describe('cloud config', () => {
     expect(loadCloudConfig({ environment: {} }).redis).toEqual({ keyPrefix: 'smartstock:' });
   });
 
+  it('the dashboard public URL: an http(s) address without # or ?, naming the key', () => {
+    expect(loadCloudConfig({ environment: { SMARTSTOCK_PUBLIC_URL: 'https://bar.example/' } }).orgs.publicUrl).toBe('https://bar.example/');
+    expect(() => loadCloudConfig({ environment: { SMARTSTOCK_PUBLIC_URL: 'https://bar.example/#/' } })).toThrow(
+      /^config error: orgs\.publicUrl: expected the dashboard address without \? or # .*\(from env SMARTSTOCK_PUBLIC_URL\)$/,
+    );
+    expect(() => loadCloudConfig({ environment: { SMARTSTOCK_PUBLIC_URL: 'bar.example' } })).toThrow(/^config error: orgs\.publicUrl: /);
+  });
+
   it('a bad value prints one line naming the key and exits 2', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: new URL('..', import.meta.url),

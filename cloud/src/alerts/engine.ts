@@ -30,9 +30,20 @@ export interface AlertEngineDeps {
   notify?: (tx: Queryable, notice: AlertNotice) => Promise<void>;
   /** After commit, for every alert that changed: the live WebSocket push. */
   onChange?: (alert: Alert) => void;
-  /** From ordering, once it exists; the text mentions an order only when this returns one. */
+  /**
+   * From ordering: what to order of an item running low, and the draft it went on. Asked outside the
+   * alert's transaction (it reads the whole venue and writes the draft), only when an alert is about to
+   * be raised; the text mentions an order only when this returns one, and a failure only leaves it out.
+   */
   orderSuggestion?: (orgId: string, itemId: string, locationId: string) => Promise<OrderSuggestion | undefined>;
 }
+
+/** An alert about to be raised for an item, waiting for ordering's answer before its transaction runs again. */
+interface NeedsOrder {
+  needsOrder: { orgId: string; itemId: string; locationId: string };
+}
+/** undefined: not asked yet; { value }: asked (value may be undefined: nothing to order). */
+type Asked = { value: OrderSuggestion | undefined } | undefined;
 
 /** Hysteresis state plus what is needed to raise later from the tick alone. */
 type Stored = ConditionState & { subject?: Subject; facts?: AlertFacts };
@@ -54,15 +65,34 @@ export function createAlertEngine(deps: AlertEngineDeps) {
     const rule = RULES[name];
     const verdict: Verdict = rule.classify(r, rules);
     const subject = rule.subject(r);
-    const changed = await deps.db.transaction(async (tx) => {
-      const repo = new AlertRepository(tx);
-      const prev: Stored = ((await repo.lockCondition(r.orgId, name, subject.key)) as Stored | undefined) ?? IDLE;
-      if (prev === IDLE && verdict === 'clear') return [];
-      const s = step(prev, verdict, r.at, rule.hysteresis(rules));
-      return apply(tx, repo, { orgId: r.orgId, venueId: r.venueId, rule: name, subject, facts: { ...prev.facts, ...facts } }, s);
-    });
+    const changed = await withOrder((asked) =>
+      deps.db.transaction(async (tx) => {
+        const repo = new AlertRepository(tx);
+        const prev: Stored = ((await repo.lockCondition(r.orgId, name, subject.key)) as Stored | undefined) ?? IDLE;
+        if (prev === IDLE && verdict === 'clear') return [];
+        const s = step(prev, verdict, r.at, rule.hysteresis(rules));
+        return apply(tx, repo, { orgId: r.orgId, venueId: r.venueId, rule: name, subject, facts: { ...prev.facts, ...facts } }, s, asked);
+      }),
+    );
     publish(changed);
     return changed;
+  }
+
+  /**
+   * Runs an alert's transaction; when it stops to ask ordering (before writing anything), asks outside
+   * it and runs it again with the answer. The second run re-reads the condition under its lock, so a
+   * reading that came between is still judged once.
+   */
+  async function withOrder(run: (asked: Asked) => Promise<Alert[] | NeedsOrder>): Promise<Alert[]> {
+    const first = await run(undefined);
+    if (Array.isArray(first)) return first;
+    const { orgId, itemId, locationId } = first.needsOrder;
+    const value = await deps.orderSuggestion!(orgId, itemId, locationId).catch((e: unknown) => {
+      log.warn({ err: e, itemId, locationId }, 'no order suggestion for the alert; it goes out without one');
+      return undefined;
+    });
+    const second = await run({ value });
+    return Array.isArray(second) ? second : [];
   }
 
   async function apply(
@@ -70,7 +100,11 @@ export function createAlertEngine(deps: AlertEngineDeps) {
     repo: AlertRepository,
     c: { orgId: string; venueId: string; rule: RuleName; subject: Subject; facts: AlertFacts },
     s: Step,
-  ): Promise<Alert[]> {
+    asked: Asked,
+  ): Promise<Alert[] | NeedsOrder> {
+    const wantsOrder = !!(c.subject.itemId && c.subject.locationId && deps.orderSuggestion && c.rule !== 'unexplained_loss');
+    if (s.action === 'raise' && wantsOrder && !asked)
+      return { needsOrder: { orgId: c.orgId, itemId: c.subject.itemId!, locationId: c.subject.locationId! } };
     const at = now();
     const state: Stored = s.state === IDLE ? IDLE : { ...s.state, subject: c.subject, facts: c.facts };
     await repo.saveCondition({
@@ -84,10 +118,7 @@ export function createAlertEngine(deps: AlertEngineDeps) {
     });
     if (s.action === 'raise') {
       const facts = { ...c.facts };
-      if (c.subject.itemId && c.subject.locationId && deps.orderSuggestion && c.rule !== 'unexplained_loss') {
-        const o = await deps.orderSuggestion(c.orgId, c.subject.itemId, c.subject.locationId);
-        if (o) facts.order = o;
-      }
+      if (wantsOrder && asked?.value) facts.order = asked.value;
       const ctx = await new AlertContextRepository(tx).describe(c.orgId, { venueId: c.venueId, ...c.subject });
       const text = alertText(c.rule, facts, ctx);
       const alert = await repo.raise({
@@ -187,17 +218,20 @@ export function createAlertEngine(deps: AlertEngineDeps) {
       const changed: Alert[] = [];
       for (const c of await new AlertRepository(deps.db).dueConditions(at)) {
         const hysteresis = RULES[c.rule].hysteresis(rules);
-        const out = await deps.db.transaction(async (tx) => {
-          const repo = new AlertRepository(tx);
-          const prev = (await repo.lockCondition(c.orgId, c.rule, c.subjectKey)) as Stored | undefined;
-          if (!prev?.subject) return [];
-          return apply(
-            tx,
-            repo,
-            { orgId: c.orgId, venueId: c.venueId, rule: c.rule, subject: prev.subject, facts: prev.facts ?? {} },
-            due(prev, at, hysteresis),
-          );
-        });
+        const out = await withOrder((asked) =>
+          deps.db.transaction(async (tx) => {
+            const repo = new AlertRepository(tx);
+            const prev = (await repo.lockCondition(c.orgId, c.rule, c.subjectKey)) as Stored | undefined;
+            if (!prev?.subject) return [];
+            return apply(
+              tx,
+              repo,
+              { orgId: c.orgId, venueId: c.venueId, rule: c.rule, subject: prev.subject, facts: prev.facts ?? {} },
+              due(prev, at, hysteresis),
+              asked,
+            );
+          }),
+        );
         changed.push(...out);
       }
       const after = deps.config.escalateAfterSeconds;

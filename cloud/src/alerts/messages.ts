@@ -6,10 +6,16 @@ import type { RuleName } from './rules.js';
  * Pure, so every wording is tested without a database.
  */
 export interface OrderSuggestion {
-  quantity: number;
-  /** "case", "bottle" … */
-  unit: string;
+  /** cases (bottles when the supplier sells them one by one) */
+  cases: number;
+  caseSize: number;
   supplier: string;
+  /** the venue's draft order for the supplier that now holds it */
+  draft?: {
+    number: string;
+    /** into the dashboard; absent when no public URL is set (never a localhost link on a phone) */
+    link?: string | undefined;
+  };
 }
 
 export interface AlertFacts {
@@ -47,7 +53,11 @@ function clock(iso: string | undefined | null, tz: string): string {
 }
 
 function order(o: OrderSuggestion | undefined): string {
-  return o ? ` Order suggested: ${plural(o.quantity, o.unit)} from ${o.supplier}.` : '';
+  if (!o) return '';
+  const what = o.caseSize > 1 ? `${plural(o.cases, 'case')} of ${o.caseSize}` : plural(o.cases, 'bottle');
+  // a link goes last with nothing after it: a phone would take a full stop into the URL
+  if (o.draft?.link) return ` Order ${what} from ${o.supplier}, on draft ${o.draft.number}: ${o.draft.link}`;
+  return ` Order ${what} from ${o.supplier}${o.draft ? `, on draft ${o.draft.number} in the dashboard` : ''}.`;
 }
 
 export function alertText(rule: RuleName, f: AlertFacts, c: AlertContext): string {

@@ -34,7 +34,11 @@ const COLS = `id, org_id AS "orgId", venue_id AS "venueId", supplier_id AS "supp
 export class OrderRepository {
   constructor(private readonly db: Queryable) {}
 
-  async create(orgId: string, o: { venueId: string; supplierId: string; notes: string | null; createdBy: string }, lines: NewLine[]) {
+  async create(
+    orgId: string,
+    o: { venueId: string; supplierId: string; notes: string | null; createdBy: string | null },
+    lines: NewLine[],
+  ) {
     const { rows } = await this.db.query<PurchaseOrder>(
       `INSERT INTO purchase_orders (org_id, venue_id, supplier_id, notes, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLS}`,
       [orgId, o.venueId, o.supplierId, o.notes, o.createdBy],
@@ -66,6 +70,24 @@ export class OrderRepository {
       [orgId, orderId, l.itemId, l.cases, l.caseSize, l.casePrice, l.reason],
     );
     await this.db.query('UPDATE purchase_orders SET updated_at = now() WHERE org_id = $1 AND id = $2', [orgId, orderId]);
+  }
+
+  /** Changes a line's cases (a draft being edited); 0 takes the line off. */
+  async setCases(orgId: string, orderId: string, lineId: string, cases: number): Promise<boolean> {
+    const { rows } = cases
+      ? await this.db.query('UPDATE purchase_order_lines SET cases = $4 WHERE org_id = $1 AND order_id = $2 AND id = $3 RETURNING id', [
+          orgId,
+          orderId,
+          lineId,
+          cases,
+        ])
+      : await this.db.query('DELETE FROM purchase_order_lines WHERE org_id = $1 AND order_id = $2 AND id = $3 RETURNING id', [
+          orgId,
+          orderId,
+          lineId,
+        ]);
+    await this.db.query('UPDATE purchase_orders SET updated_at = now() WHERE org_id = $1 AND id = $2', [orgId, orderId]);
+    return rows.length > 0;
   }
 
   /** forUpdate: locks the order until the transaction ends, so two receipts of one order queue up. */

@@ -12,6 +12,7 @@ import { AppError, badRequest, conflict, notFound } from '../errors.js';
 import { orderCsv, orderNumber, orderPdf } from './document.js';
 import { assertMove, type OrderState } from './lifecycle.js';
 import { addToDraft, type DraftLineInput } from './draft-line.js';
+import { alertOrder } from './alert-draft.js';
 import { OrderRepository, type NewLine, type PurchaseOrder } from './order.repository.js';
 import type { SuggestionService } from './suggestion.service.js';
 
@@ -118,6 +119,25 @@ export class OrderService {
   async addToDraft(a: Actor, input: DraftLineInput) {
     const { orderId, ...added } = await addToDraft(this.d.db, a, input);
     return { order: await this.get(a.orgId, orderId), ...added };
+  }
+
+  /** For a low-stock message: the suggested cases of the item, put on the venue's draft for its supplier. */
+  alertOrder(orgId: string, itemId: string, locationId: string) {
+    return alertOrder(this.d.db, this.d.suggestions, orgId, itemId, locationId);
+  }
+
+  /** A draft's quantities as the manager edits them; 0 cases takes a line off. */
+  async setCases(a: Actor, id: string, lines: { lineId: string; cases: number }[]) {
+    return this.d.db.transaction(async (tx) => {
+      const w = repos(tx);
+      const order = await this.load(w, a.orgId, id, true);
+      if (order.status !== 'draft') throw conflict(`the order is ${order.status}: only a draft's quantities can change`, 'status');
+      for (const [i, l] of lines.entries())
+        if (!(await w.orders.setCases(a.orgId, id, l.lineId, l.cases)))
+          throw badRequest(`line ${l.lineId} is not on this order`, `lines.${i}.lineId`);
+      await this.audit(w, a, id, 'edit_lines', { lines });
+      return this.load(w, a.orgId, id);
+    });
   }
 
   approve(a: Actor, id: string) {
@@ -299,6 +319,7 @@ export class OrderService {
       const w = repos(tx);
       const order = await this.load(w, a.orgId, id, true);
       assertMove(action, order.status, to);
+      if (to === 'approved' && !order.lines.length) throw badRequest('the order has no lines: add some before approving it', 'lines');
       await w.orders.move(a.orgId, id, order.status, to);
       await this.audit(w, a, id, action, { from: order.status, to });
       return this.load(w, a.orgId, id);

@@ -116,6 +116,25 @@ export default async function orderRoutes(app: App, o: { orders: OrderService; s
       { onRequest: app.authorize(...manage), schema: { tags, params: idParam, response: { 200: purchaseOrder } } },
       (req) => s[step](actor(req), req.params.id),
     );
+  r.patch(
+    '/orders/:id/lines',
+    {
+      onRequest: app.authorize(...manage),
+      schema: {
+        tags,
+        summary: "Change a draft's cases per line; 0 takes the line off",
+        params: idParam,
+        body: z.object({
+          lines: z
+            .array(z.object({ lineId: z.uuid(), cases: z.number().int().min(0).max(10_000) }))
+            .min(1)
+            .max(500),
+        }),
+        response: { 200: purchaseOrder },
+      },
+    },
+    (req) => s.setCases(actor(req), req.params.id, req.body.lines),
+  );
   r.post(
     '/orders/:id/receive',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: receiveBody, response: { 200: purchaseOrder } } },

@@ -56,6 +56,41 @@ export function describeAlertEngine(f: DbFactory) {
       expect(notices[0]!.text).toBe("Low: Tito's 750 ml at Main Bar, 1.9 bottles left (reorder at 2).");
     });
 
+    it("names ordering's suggestion, asked once per raise outside the alert's transaction; a failing one only leaves it out", async () => {
+      let asked = 0;
+      engine = createAlertEngine({
+        db,
+        config: defaultAlertsConfig(),
+        logger: pino({ level: 'silent' }),
+        now: clock.now,
+        notify: async (_tx, n) => void notices.push(n),
+        orderSuggestion: async (orgId, itemId, locationId) => {
+          asked++;
+          // the database is free: the alert's transaction is not holding it (PGlite has one connection)
+          const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM items WHERE org_id = $1 AND id = $2', [orgId, itemId]);
+          expect(locationId).toBe(bar.locationId);
+          return { cases: Number(rows[0]!.n), caseSize: 6, supplier: "Southern Glazer's", draft: { number: 'PO-0000AAAA' } };
+        },
+      });
+      for (let i = 0; i < 6; i++) await stock(i % 2 ? 2.1 : 1.9);
+      expect(asked).toBe(1);
+      expect(notices.map((n) => n.text)).toEqual([
+        "Low: Tito's 750 ml at Main Bar, 1.9 bottles left (reorder at 2). Order 1 case of 6 from Southern Glazer's, on draft PO-0000AAAA in the dashboard.",
+      ]);
+      engine = createAlertEngine({
+        db,
+        config: defaultAlertsConfig(),
+        logger: pino({ level: 'silent' }),
+        now: clock.now,
+        notify: async (_tx, n) => void notices.push(n),
+        orderSuggestion: async () => {
+          throw new Error('ordering is down');
+        },
+      });
+      for (const l of [0, 0, 0]) await stock(l);
+      expect(notices.map((n) => n.text)[1]).toBe("Out of Tito's 750 ml at Main Bar.");
+    });
+
     it('clears only above reorder point + margin, keeping history; a new dip is a new alert', async () => {
       for (const l of [1.5, 1.5, 1.5, 2.4, 2.4, 2.6, 2.7]) await stock(l);
       let [a] = await alerts();

@@ -22,10 +22,42 @@ describe('alert text', () => {
     expect(alertText('out_of_stock', { level: 0.08 }, ctx)).toBe("Out of Tito's 750 ml at Main Bar (0.1 bottles left).");
     expect(alertText('out_of_stock', { level: -0.4 }, ctx)).toBe("Out of Tito's 750 ml at Main Bar.");
   });
-  it('mentions an order only when one is suggested', () => {
+  it('mentions an order only when one is suggested: cases of a size, the supplier and the draft', () => {
+    const low = { level: 1.4, reorderPoint: 2 };
+    const order = { cases: 1, caseSize: 6, supplier: "Southern Glazer's" };
+    expect(alertText('low_stock', { ...low, order }, ctx)).toBe(
+      "Low: Tito's 750 ml at Main Bar, 1.4 bottles left (reorder at 2). Order 1 case of 6 from Southern Glazer's.",
+    );
     expect(
-      alertText('low_stock', { level: 1.4, reorderPoint: 2, order: { quantity: 1, unit: 'case', supplier: "Southern Glazer's" } }, ctx),
-    ).toBe("Low: Tito's 750 ml at Main Bar, 1.4 bottles left (reorder at 2). Order suggested: 1 case from Southern Glazer's.");
+      alertText(
+        'low_stock',
+        {
+          ...low,
+          order: {
+            ...order,
+            cases: 2,
+            draft: { number: 'PO-1A2B3C4D', link: 'https://bar.example/#/orders/1a2b3c4d-0000-4000-8000-000000000000' },
+          },
+        },
+        ctx,
+      ),
+    ).toBe(
+      "Low: Tito's 750 ml at Main Bar, 1.4 bottles left (reorder at 2). Order 2 cases of 6 from Southern Glazer's, on draft PO-1A2B3C4D: https://bar.example/#/orders/1a2b3c4d-0000-4000-8000-000000000000",
+    );
+  });
+  it('without a public dashboard URL names the draft and gives no link', () => {
+    expect(
+      alertText('out_of_stock', { level: 0, order: { cases: 3, caseSize: 1, supplier: 'Metro', draft: { number: 'PO-00AA11BB' } } }, ctx),
+    ).toBe("Out of Tito's 750 ml at Main Bar. Order 3 bottles from Metro, on draft PO-00AA11BB in the dashboard.");
+    expect(
+      alertText(
+        'forecast_stockout',
+        { days: 2, order: { cases: 1, caseSize: 12, supplier: 'Metro', draft: { number: 'PO-00AA11BB' } } },
+        ctx,
+      ),
+    ).toBe(
+      "Main Bar: Tito's 750 ml runs out in about 2 days at the current pace. Order 1 case of 12 from Metro, on draft PO-00AA11BB in the dashboard.",
+    );
   });
   it('names the device and the local time it went away', () => {
     expect(alertText('device_offline', { deviceId: 'x', since: '2026-11-20T21:04:00Z' }, ctx)).toBe(

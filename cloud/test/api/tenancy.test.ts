@@ -149,6 +149,7 @@ describe('tenancy: another organisation’s ids are 404 on every route', () => {
     'POST /api/v1/orders/{id}/approve': {},
     'POST /api/v1/orders/{id}/send': {},
     'POST /api/v1/orders/{id}/cancel': {},
+    'PATCH /api/v1/orders/{id}/lines': { lines: [{ lineId: '00000000-0000-4000-8000-000000000000', cases: 1 }] },
     'POST /api/v1/orders/{id}/receive': { lines: [{ lineId: '00000000-0000-4000-8000-000000000000', units: 1 }] },
     'POST /api/v1/invoices/{id}/approve': {},
     // a CSV upload answers 404 for B's connection whatever the body

@@ -94,10 +94,16 @@ export class Api {
     const headers: Record<string, string> = {};
     const token = this.tokens.accessToken();
     if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // a file (an invoice photo, a PDF) goes as its own bytes; anything else as JSON
+    const file = typeof Blob !== 'undefined' && body instanceof Blob;
+    if (body !== undefined) headers['content-type'] = file ? body.type || 'application/octet-stream' : 'application/json';
     let res: Response;
     try {
-      res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : file ? body : JSON.stringify(body),
+      });
     } catch {
       throw new ApiError(0, 'network', 'Cannot reach SmartStock: check the connection.');
     }
@@ -109,6 +115,11 @@ export class Api {
       this.onFreshness(offline && fetchedAt ? { offlineSince: fetchedAt } : {});
     }
     return res;
+  }
+
+  /** the answer's bytes (a purchase order's PDF) */
+  async blob(path: string): Promise<Blob> {
+    return (await this.raw('GET', path)).blob();
   }
 
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {

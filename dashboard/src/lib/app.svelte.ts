@@ -7,11 +7,13 @@ import { Connection } from './connection.svelte';
 import { handleError } from './toasts.svelte';
 import { ApiError } from './api';
 import { StockDaysState } from './stock-days.svelte';
+import { OrderingApi } from './ordering';
 
 export const auth = new Auth();
 export const venue = new VenueState(auth.api);
 export const alerts = new AlertsState(auth.api);
 export const stockDays = new StockDaysState(auth.api);
+export const ordering = new OrderingApi(auth.api);
 export const live = new LiveSocket(
   () => auth.token(),
   (m) => {

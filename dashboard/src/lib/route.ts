@@ -22,6 +22,11 @@ export type Route =
   | { name: 'sales' }
   /** the variance report; item and location open one line's evidence */
   | { name: 'variance'; itemId?: string; locationId?: string }
+  | { name: 'orders' }
+  | { name: 'order'; id: string }
+  | { name: 'suppliers' }
+  | { name: 'invoices' }
+  | { name: 'invoice'; id: string }
   | { name: 'slots'; deviceId: string; cameraId: string };
 
 export function parseRoute(hash: string): Route {
@@ -48,6 +53,11 @@ export function parseRoute(hash: string): Route {
   if (a === 'sales') return { name: 'sales' };
   if (a === 'variance' && b && c) return { name: 'variance', itemId: b, locationId: c };
   if (a === 'variance') return { name: 'variance' };
+  if (a === 'orders' && b) return { name: 'order', id: b };
+  if (a === 'orders') return { name: 'orders' };
+  if (a === 'suppliers') return { name: 'suppliers' };
+  if (a === 'invoices' && b) return { name: 'invoice', id: b };
+  if (a === 'invoices') return { name: 'invoices' };
   return { name: 'overview' };
 }
 
@@ -92,6 +102,16 @@ export function href(r: Route): string {
       return '#/sales';
     case 'variance':
       return r.itemId && r.locationId ? `#/variance/${e(r.itemId)}/${e(r.locationId)}` : '#/variance';
+    case 'orders':
+      return '#/orders';
+    case 'order':
+      return `#/orders/${e(r.id)}`;
+    case 'suppliers':
+      return '#/suppliers';
+    case 'invoices':
+      return '#/invoices';
+    case 'invoice':
+      return `#/invoices/${e(r.id)}`;
     case 'slots':
       return `#/devices/${e(r.deviceId)}/slots/${e(r.cameraId)}`;
   }
