@@ -13,6 +13,7 @@ describe('hash routes', () => {
     { name: 'accuracy' },
     { name: 'audit' },
     { name: 'forecast' },
+    { name: 'organisation' },
     { name: 'item-edit' },
     { name: 'item-edit', barcode: '4006381333931' },
     { name: 'item-edit', id: '0b6e6a8e-1c1e-4f7e-9d35-2f0d8f1b7a10' },

@@ -18,6 +18,8 @@ export type Route =
   | { name: 'accuracy' }
   | { name: 'audit' }
   | { name: 'forecast' }
+  /** the owner's organisation page: export, company sign-in, deletion */
+  | { name: 'organisation' }
   | { name: 'slots'; deviceId: string; cameraId: string };
 
 export function parseRoute(hash: string): Route {
@@ -40,6 +42,7 @@ export function parseRoute(hash: string): Route {
   if (a === 'accuracy') return { name: 'accuracy' };
   if (a === 'audit') return { name: 'audit' };
   if (a === 'forecast') return { name: 'forecast' };
+  if (a === 'organisation') return { name: 'organisation' };
   return { name: 'overview' };
 }
 
@@ -78,6 +81,8 @@ export function href(r: Route): string {
       return '#/audit';
     case 'forecast':
       return '#/forecast';
+    case 'organisation':
+      return '#/organisation';
     case 'slots':
       return `#/devices/${e(r.deviceId)}/slots/${e(r.cameraId)}`;
   }
