@@ -17,6 +17,7 @@ describe('hash routes', () => {
     { name: 'sales' },
     { name: 'variance' },
     { name: 'variance', itemId: '0b6e6a8e-1c1e-4f7e-9d35-2f0d8f1b7a10', locationId: '1b6e6a8e-1c1e-4f7e-9d35-2f0d8f1b7a10' },
+    { name: 'organisation' },
     { name: 'item-edit' },
     { name: 'item-edit', barcode: '4006381333931' },
     { name: 'item-edit', id: '0b6e6a8e-1c1e-4f7e-9d35-2f0d8f1b7a10' },

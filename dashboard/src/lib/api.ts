@@ -17,6 +17,9 @@ import type {
   InvitationCreated,
   InvitationPreview,
   Organisation,
+  OrganisationExport,
+  OidcSettings,
+  OidcSettingsBody,
   Signup,
   Item,
   ItemLocation,
@@ -158,6 +161,38 @@ export class Api {
   }
   organisation() {
     return this.json<Organisation>('GET', '/organisation');
+  }
+  startExport() {
+    return this.json<OrganisationExport>('POST', '/organisation/exports');
+  }
+  exportStatus(id: string) {
+    return this.json<OrganisationExport>('GET', `/organisation/exports/${encodeURIComponent(id)}`);
+  }
+  /** a finished export's file (tar: both documents, the manifest and every stored file), for the browser to save */
+  async downloadExport(id: string, format: 'tar' | 'json' | 'csv'): Promise<Blob> {
+    return (await this.raw('GET', `/organisation/exports/${encodeURIComponent(id)}/download?format=${format}`)).blob();
+  }
+  /** the organisation and all its data go after the grace period; confirm is its name typed again */
+  scheduleDeletion(confirm: string) {
+    return this.json<Organisation>('POST', '/organisation/deletion', { confirm });
+  }
+  cancelDeletion() {
+    return this.json<Organisation>('DELETE', '/organisation/deletion');
+  }
+  /** the company sign-in settings; undefined when none is set */
+  async oidcSettings(): Promise<OidcSettings | undefined> {
+    try {
+      return await this.json<OidcSettings>('GET', '/organisation/oidc');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+  saveOidc(b: OidcSettingsBody) {
+    return this.json<OidcSettings>('PUT', '/organisation/oidc', b);
+  }
+  removeOidc() {
+    return this.json<void>('DELETE', '/organisation/oidc');
   }
   refresh(refreshToken: string) {
     return this.json<Session>('POST', '/auth/refresh', { refreshToken });

@@ -27,6 +27,8 @@ export type Route =
   | { name: 'suppliers' }
   | { name: 'invoices' }
   | { name: 'invoice'; id: string }
+  /** the owner's organisation page: export, company sign-in, deletion */
+  | { name: 'organisation' }
   | { name: 'slots'; deviceId: string; cameraId: string };
 
 export function parseRoute(hash: string): Route {
@@ -58,6 +60,7 @@ export function parseRoute(hash: string): Route {
   if (a === 'suppliers') return { name: 'suppliers' };
   if (a === 'invoices' && b) return { name: 'invoice', id: b };
   if (a === 'invoices') return { name: 'invoices' };
+  if (a === 'organisation') return { name: 'organisation' };
   return { name: 'overview' };
 }
 
@@ -112,6 +115,8 @@ export function href(r: Route): string {
       return '#/invoices';
     case 'invoice':
       return `#/invoices/${e(r.id)}`;
+    case 'organisation':
+      return '#/organisation';
     case 'slots':
       return `#/devices/${e(r.deviceId)}/slots/${e(r.cameraId)}`;
   }
