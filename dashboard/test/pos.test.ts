@@ -192,6 +192,13 @@ describe('sales and variance on the dashboard', () => {
       expect((await line.innerText()).replace(/\s+/g, ' ')).toContain('750 ml 1 bottle 19.50');
       expect(await sidewaysOverflow(p), kind).toBeLessThanOrEqual(1);
       await shot(p, `variance-${kind}`);
+      if (kind === 'desktop') {
+        const [file] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: 'Download CSV' }).click()]);
+        expect(file.suggestedFilename()).toMatch(/^variance-.*\.csv$/);
+        const text = readFileSync((await file.path())!, 'utf8');
+        expect(text.split('\n')[0]).toContain('pour_cost_pct');
+        expect(text).toContain('TITOS-750');
+      }
       await line.getByRole('link').click();
       const evidence = p.getByRole('article', { name: TITOS });
       await evidence.waitFor();
