@@ -8,13 +8,27 @@
 // 1.6 a minute ago; today's CSV sales: 6 Vodka Soda for 54.00 (mapped here to 50 ml of Tito's:
 // 0.4 bottle, 7.80 → pour cost 14.4 %) and 2 Negroni for 26.00, left unmapped. So over the week:
 // 3.0 − 0.4 sold − 1.6 = 1.0 bottle = 750 ml unexplained, worth 19.50.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { phoneAndDesktop, sidewaysOverflow, SHOTS, type PhoneAndDesktop, type Screen } from './support/browser';
 import { DEV, OWNER, startStack, type Stack } from './support/stack';
 
 const TITOS = "Tito's Handmade Vodka";
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page, as e2e.test.ts reads them */
+async function axe(p: Page): Promise<{ id: string; nodes: string[] }[]> {
+  await p.addScriptTag({ content: axeSource });
+  const found = (await p.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+    r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) })))`)) as {
+    id: string;
+    impact: string;
+    nodes: string[];
+  }[];
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map(({ id, nodes }) => ({ id, nodes }));
+}
 
 describe('sales and variance on the dashboard', () => {
   let s: Stack;
@@ -124,6 +138,7 @@ describe('sales and variance on the dashboard', () => {
       const recipes = p.getByRole('list', { name: 'Recipes' });
       expect(await recipes.getByRole('listitem').first().innerText()).toContain(`50 ml ${TITOS}`);
       expect(await sidewaysOverflow(p), kind).toBeLessThanOrEqual(1);
+      expect(await axe(p), kind).toEqual([]);
       await shot(p, `sales-${kind}`);
     });
   });
@@ -177,6 +192,13 @@ describe('sales and variance on the dashboard', () => {
       expect((await line.innerText()).replace(/\s+/g, ' ')).toContain('750 ml 1 bottle 19.50');
       expect(await sidewaysOverflow(p), kind).toBeLessThanOrEqual(1);
       await shot(p, `variance-${kind}`);
+      if (kind === 'desktop') {
+        const [file] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name: 'Download CSV' }).click()]);
+        expect(file.suggestedFilename()).toMatch(/^variance-.*\.csv$/);
+        const text = readFileSync((await file.path())!, 'utf8');
+        expect(text.split('\n')[0]).toContain('pour_cost_pct');
+        expect(text).toContain('TITOS-750');
+      }
       await line.getByRole('link').click();
       const evidence = p.getByRole('article', { name: TITOS });
       await evidence.waitFor();
@@ -192,6 +214,7 @@ describe('sales and variance on the dashboard', () => {
         `#/shelves/${DEV}/cam-1`,
       );
       expect(await sidewaysOverflow(p), kind).toBeLessThanOrEqual(1);
+      expect(await axe(p), kind).toEqual([]);
       await shot(p, `evidence-${kind}`);
     });
   });
@@ -205,6 +228,7 @@ describe('sales and variance on the dashboard', () => {
       expect(await cards.locator('[data-kpi="loss"] strong').textContent()).toBe('19.50');
       expect(await cards.locator('[data-kpi="mapped"] strong').textContent()).toBe('68 %');
       expect(await sidewaysOverflow(p), kind).toBeLessThanOrEqual(1);
+      expect(await axe(p), kind).toEqual([]);
       await shot(p, `overview-${kind}`);
     });
   });

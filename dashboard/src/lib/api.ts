@@ -367,6 +367,11 @@ export class Api {
   variance(q: { venueId: string; from: string; to: string }) {
     return this.json<VarianceReport>('GET', `/reports/variance?${query({ venue_id: q.venueId, from: q.from, to: q.to })}`);
   }
+  /** the variance report or the KPIs as a CSV or PDF file */
+  async reportFile(report: 'variance' | 'kpis', format: 'csv' | 'pdf', q: { venueId: string; from: string; to: string }): Promise<Blob> {
+    const qs = query({ venue_id: q.venueId, from: q.from, to: q.to, format });
+    return (await this.raw('GET', `/reports/${report}?${qs}`)).blob();
+  }
   kpis(q: { venueId: string; from?: string; to?: string }) {
     return this.json<KpiReport>('GET', `/reports/kpis?${query({ venue_id: q.venueId, from: q.from, to: q.to })}`);
   }
