@@ -104,6 +104,8 @@ export class ObservationPartitionRepository {
       if (months[0]!.name !== p.name || months.length < 2) throw new Error(`${p.name} is not the oldest of several months: not dropped`);
       const { rowCount } = await tx.query(rollupSql(p.name), [p.to]);
       await tx.exec(`DROP TABLE ${p.name}`);
+      // a slot whose latest reading went with the month has none left to show, as before slot_readings
+      await tx.query('DELETE FROM slot_readings WHERE at < $1', [p.to]);
       await tx.exec(`ALTER TABLE observations DETACH PARTITION ${BEFORE}`);
       await tx.exec(`ALTER TABLE observations ATTACH PARTITION ${BEFORE} FOR VALUES FROM (MINVALUE) TO ('${p.to.toISOString()}')`);
       return rowCount;
@@ -116,6 +118,7 @@ export class ObservationPartitionRepository {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MAINTENANCE_LOCK]);
       const { rowCount } = await tx.query(rollupSql(BEFORE), [cutoff]);
       await tx.query(`DELETE FROM ${BEFORE} WHERE at < $1`, [cutoff]);
+      await tx.query('DELETE FROM slot_readings WHERE at < $1', [cutoff]);
       return rowCount;
     });
   }

@@ -37,7 +37,8 @@ export interface ObservationPoint {
 }
 
 /** The observation time series. One UNNEST insert per batch; duplicates (redeliveries) are skipped by
- * (id, at): observations is partitioned by month on at, and a device resends an observation's id with the same at. */
+ * (id, at): observations is partitioned by month on at, and a device resends an observation's id with the same at.
+ * The same statement keeps slot_readings, each slot's latest trusted reading, which stock levels read. */
 export class ObservationRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -63,6 +64,14 @@ export class ObservationRepository {
          LEFT JOIN items i ON s.item_id IS NULL AND i.org_id = $1 AND i.sku = o.sku
          ON CONFLICT (id, at) DO NOTHING
          RETURNING id, camera_id, slot_id, item_id, units, count, fills, confidence, state, trusted, at
+       ), latest AS (
+         -- each slot's newest trusted reading, for stock levels (migration 250); only rows new here, and never an older one
+         INSERT INTO slot_readings (org_id, device_id, camera_id, slot_id, at, units, confidence)
+         SELECT DISTINCT ON (camera_id, slot_id) $1, $2, camera_id, slot_id, at, units, confidence
+         FROM ins WHERE trusted ORDER BY camera_id, slot_id, at DESC
+         ON CONFLICT (device_id, camera_id, slot_id) DO UPDATE
+           SET at = EXCLUDED.at, units = EXCLUDED.units, confidence = EXCLUDED.confidence
+           WHERE EXCLUDED.at > slot_readings.at
        )
        SELECT ins.id, ins.camera_id AS "cameraId", ins.slot_id AS "slotId", ins.item_id AS "itemId", c.location_id AS "locationId",
               ins.units, ins.count, ins.fills, ins.confidence, ins.state, ins.trusted, ins.at

@@ -86,6 +86,11 @@ export function describeStockRepositories(f: DbFactory) {
       expect(await r.stock.levels(other.id, loc.id)).toEqual([]);
       expect(await r.observations.history(org.id, item.id, new Date(Date.now() - 3600_000), new Date())).toHaveLength(2);
       expect(await r.observations.history(other.id, item.id, new Date(Date.now() - 3600_000), new Date())).toEqual([]);
+      // the slot's latest reading (slot_readings): an older one delivered late leaves it, a newer one replaces it
+      await r.observations.insertBatch(org.id, 'dev-1', 3, [obs(1, new Date(Date.now() - 120_000).toISOString())]);
+      expect((await r.stock.levels(org.id, loc.id))[0]).toMatchObject({ cameraUnits: 3, level: 2.5 });
+      await r.observations.insertBatch(org.id, 'dev-1', 4, [obs(4, new Date(Date.now() + 1000).toISOString())]);
+      expect((await r.stock.levels(org.id, loc.id))[0]).toMatchObject({ cameraUnits: 4, manualDelta: 0, level: 4 });
     });
 
     it('keeps dead letters byte for byte with a NUL-safe reason', async () => {

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itemPage, locationStock } from '@smartstock/api';
+import { build, type TestCloud } from '../support/cloud.js';
+
+/**
+ * The routes written with JSON.stringify instead of zod's encode (plugins/plain-json.ts): their
+ * answers still parse with the strict contract, every kind of figure present (camera-less counts,
+ * deliveries to storage, people's names, instants), so a key outside it or a figure of the wrong
+ * type fails here.
+ */
+describe('routes answering without zod encode keep the contract', () => {
+  let t: TestCloud;
+  beforeAll(async () => {
+    t = await build();
+  });
+  afterAll(() => t?.close());
+
+  it('the stock of a location and the items list parse with the contract', async () => {
+    const items = await t.api('GET', '/api/v1/inventory/items?limit=50', { token: t.ownerToken });
+    expect(items.status).toBe(200);
+    const itemId = items.body.items[0].id as string;
+    const adjust = (body: object) => t.api('POST', `/api/v1/inventory/items/${itemId}/adjust`, { token: t.ownerToken, body });
+    expect((await adjust({ locationId: t.demo.locations.mainBar, type: 'COUNT', quantity: 2.5, part: 'whole' })).status).toBe(201);
+    expect((await adjust({ locationId: t.demo.locations.mainBar, type: 'WASTE', quantity: 0.5 })).status).toBe(201);
+
+    const stock = await t.api('GET', `/api/v1/inventory/locations/${t.demo.locations.mainBar}/stock`, { token: t.ownerToken });
+    expect(stock.status).toBe(200);
+    const parsed = locationStock.parse(stock.body);
+    const level = parsed.levels.find((l) => l.itemId === itemId)!;
+    expect(level.level).toBe(2);
+    expect(level.offCamera.lastCount?.units).toBe(2.5);
+    expect(level.updatedAt).toBeInstanceOf(Date);
+    expect(parsed.levels.length).toBeGreaterThan(1);
+
+    const page = itemPage.parse((await t.api('GET', '/api/v1/inventory/items?limit=50', { token: t.ownerToken })).body);
+    expect(page.items.length).toBeGreaterThan(1);
+    expect(page.items.some((i) => i.locations.length > 0)).toBe(true);
+  });
+});
