@@ -95,6 +95,17 @@ describe('ordering on the dashboard', () => {
   it("suggested orders say why each quantity; a draft's cases are edited, approved, sent, and a short delivery received", async () => {
     const sg = (await api('GET', `/orders/suggestions?venue_id=${s.demo.venueId}`)).body;
     const titos = sg.suppliers[0].lines.find((l: { itemId: string }) => l.itemId === item('TITOS-750'));
+    // on a phone, ordering is behind "More", with invoices and suppliers
+    {
+      const p = screens!.pages.phone;
+      await p.goto(`${s.url}/#/`);
+      await p.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'More' }).click();
+      const more = p.getByRole('list', { name: 'More sections' });
+      for (const name of ['Invoices', 'Suppliers']) await more.getByRole('link', { name }).waitFor();
+      await shot(p, 'phone-more');
+      await more.getByRole('link', { name: 'Orders' }).click();
+      await p.getByRole('heading', { name: 'Orders', exact: true }).waitFor();
+    }
     await each(async (page, kind) => {
       await page.goto(`${s.url}/#/orders`);
       const card = page.getByRole('article', { name: "Suggested order from Southern Glazer's" });
