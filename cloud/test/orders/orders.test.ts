@@ -205,6 +205,25 @@ describe('suppliers and purchase orders', () => {
     expect((await t.api('GET', `/api/v1/orders/suggestions?venue_id=${t.demo.venueId}`, { token: bartender })).status).toBe(403);
   });
 
+  it("edits a draft's cases (0 takes a line off), refuses to approve an empty one, and refuses once it is not a draft", async () => {
+    const r = await api('POST', '/orders/create', {
+      venueId: t.demo.venueId,
+      supplierId: republic,
+      lines: [{ itemId: item('APEROL-1000'), cases: 1 }],
+    });
+    const lineId = r.body.lines[0].id;
+    const edited = await api('PATCH', `/orders/${r.body.id}/lines`, { lines: [{ lineId, cases: 4 }] });
+    expect([edited.status, edited.body.lines[0].cases, edited.body.total]).toEqual([200, 4, 440]);
+    const stranger = await api('PATCH', `/orders/${r.body.id}/lines`, { lines: [{ lineId: r.body.id, cases: 1 }] });
+    expect([stranger.status, stranger.body.error.field]).toEqual([400, 'lines.0.lineId']);
+    expect((await api('PATCH', `/orders/${r.body.id}/lines`, { lines: [{ lineId, cases: 0 }] })).body.lines).toEqual([]);
+    const empty = await api('POST', `/orders/${r.body.id}/approve`);
+    expect([empty.status, empty.body.error.message]).toEqual([400, 'the order has no lines: add some before approving it']);
+    await api('POST', `/orders/${r.body.id}/cancel`);
+    const late = await api('PATCH', `/orders/${r.body.id}/lines`, { lines: [{ lineId, cases: 2 }] });
+    expect([late.status, late.body.error.message]).toEqual([409, "the order is cancelled: only a draft's quantities can change"]);
+  });
+
   it('with a forecast for an item, orders its demand over lead time and review period, and says so', async () => {
     // what the forecast module will lend: Aperol sells 3 a day, exactly; Campari has no forecast
     const demand: DemandSource = { demand: async () => new Map([[item('APEROL-1000'), { perDay: 3, errorPerDay: 0 }]]) };

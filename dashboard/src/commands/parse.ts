@@ -4,6 +4,7 @@ import { match, type Named } from './match';
 import { normalize } from './normalize';
 import { parseNumber } from './numbers';
 import { parseOrder, type OrderCommand } from './order';
+import { invoicePhrase, parseInvoice, type InvoiceCommand, type InvoiceWaiting } from './invoice';
 import { parseTransfer, type TransferCommand, type TransferLocation } from './transfer';
 
 export interface CommandItem extends Named {
@@ -19,6 +20,8 @@ export interface CommandContext {
   venueId?: string;
   /** the location the person is looking at, used when the phrase names none */
   defaultLocationId?: string;
+  /** the venue's invoices waiting for review: "received the Southern invoice" opens one */
+  invoices?: readonly InvoiceWaiting[];
 }
 /** the person's answer to an earlier question */
 export interface Picks {
@@ -48,6 +51,7 @@ export type Command =
   | { kind: 'query'; item: CommandItem; location: Named | undefined; summary: string; call: ApiCall }
   | TransferCommand
   | OrderCommand
+  | InvoiceCommand
   | { kind: 'choose'; what: 'item' | 'location' | 'from'; query: string; candidates: Named[]; summary: string }
   | { kind: 'error'; message: string };
 
@@ -106,6 +110,8 @@ export function parseCommand(input: string, ctx: CommandContext, picks: Picks = 
   if (!raw) return { kind: 'error', message: 'Say or type what happened, e.g. "received 2 cases of Jameson".' };
   const [main, reason] = splitReason(raw.replace(/\?+\s*$/, ''));
   let text = normalize(main) + ' ';
+  const supplier = invoicePhrase(text);
+  if (supplier) return parseInvoice(supplier, ctx.invoices ?? [], picks.itemId);
   const move = MOVE.exec(text);
   if (move) return parseTransfer(words(text.slice(move[0].length)), ctx, picks, caseSizeOf, reason);
   const order = ORDER.exec(text);

@@ -5,6 +5,9 @@ import { parseCommand, type Command, type CommandItem, type Picks } from '../com
 import type { VenueState } from './venue.svelte';
 import type { StockLevel } from './types';
 import { CatalogueApi } from './catalogue';
+import { OrderingApi } from './ordering';
+import { invoicePhrase, type InvoiceWaiting } from '../commands/invoice';
+import { normalize } from '../commands/normalize';
 
 export class CommandState {
   text = $state('');
@@ -47,6 +50,11 @@ export class CommandState {
 
   private async reparse(): Promise<void> {
     const items = await this.catalogue();
+    // invoices are asked for only when the phrase speaks of one: they change as they are approved
+    const venueId = this.venue.venueId;
+    let invoices: InvoiceWaiting[] = [];
+    if (venueId && invoicePhrase(normalize(this.text)))
+      invoices = (await new OrderingApi(this.api).invoices(venueId)).filter((i) => i.status === 'review');
     const bar = this.venue.locations.find((l) => l.type === 'bar') ?? this.venue.locations[0];
     this.result = parseCommand(
       this.text,
@@ -54,6 +62,7 @@ export class CommandState {
         items,
         locations: this.venue.locations,
         defaultLocationId: bar?.id,
+        invoices,
         ...(this.venue.venueId ? { venueId: this.venue.venueId } : {}),
       },
       this.picks,

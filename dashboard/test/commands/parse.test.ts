@@ -177,3 +177,34 @@ describe('verbs, locations and reasons', () => {
     expect(parseCommand('received 0 aperol', ctx).kind).toBe('error');
   });
 });
+
+describe('parseCommand: "received the Southern invoice" opens its review', () => {
+  const invoices = [
+    { id: 'inv-old', supplierName: "Southern Glazer's", createdAt: '2026-12-01T10:00:00Z' },
+    { id: 'inv-new', supplierName: "Southern Glazer's", createdAt: '2026-12-04T10:00:00Z' },
+    { id: 'inv-b', supplierName: 'Breakthru Beverage', createdAt: '2026-12-03T10:00:00Z' },
+    { id: 'inv-c', supplierName: 'Southern Wine Co', createdAt: '2026-12-02T10:00:00Z' },
+  ];
+  const c = { ...ctx, invoices };
+  it('names the supplier by part of its name and opens its newest invoice waiting', () => {
+    expect(parseCommand('received the Breakthru invoice', c)).toEqual({
+      kind: 'invoice',
+      invoiceId: 'inv-b',
+      summary: 'Open the Breakthru Beverage invoice for review',
+    });
+    expect(parseCommand("open the invoice from Southern Glazer's", c)).toMatchObject({ kind: 'invoice', invoiceId: 'inv-new' });
+  });
+  it('asks which when two suppliers fit, and opens the one picked', () => {
+    const r = parseCommand('received the Southern invoice', c);
+    expect(r).toMatchObject({ kind: 'choose', summary: 'Which invoice?' });
+    expect(r.kind === 'choose' && r.candidates.map((x) => x.name).sort()).toEqual(["Southern Glazer's", 'Southern Wine Co']);
+    expect(parseCommand('received the Southern invoice', c, { itemId: 'inv-c' })).toMatchObject({ kind: 'invoice', invoiceId: 'inv-c' });
+  });
+  it('says so when none from that supplier waits, and leaves other phrases alone', () => {
+    expect(parseCommand('received the Diageo invoice', c)).toEqual({
+      kind: 'error',
+      message: 'No invoice from "diageo" is waiting for review: upload it on the Invoices page (a photo or the PDF).',
+    });
+    expect(parseCommand('received 2 cases of Aperol', c).kind).toBe('adjust');
+  });
+});
