@@ -44,6 +44,20 @@ describe('reading a table read by OCR', () => {
     ]);
   });
 
+  it('repairs a misread quantity when the price and the total agree on another whole number', () => {
+    const header = row(['Description', 40, 200], ['Cases', 360, 390], ['Price Each', 430, 470], ['Line Total', 520, 560]);
+    const { lines } = tableLines([
+      header,
+      row(['La Marca Prosecco DOC 750ml', 40, 220], ['1', 380, 390], ['$50.84', 430, 470], ['$559.24', 520, 560]),
+      // a quantity of one: every total divides by it, so the agreement of price and total decides
+      row(['Campari Bitter 1L', 40, 220], ['7', 380, 390], ['$80.66', 430, 470], ['$403.30', 520, 560]),
+    ]);
+    expect(lines.map((l) => [l.quantity, l.unitPrice, l.total])).toEqual([
+      [11, 50.84, 559.24],
+      [5, 80.66, 403.3],
+    ]);
+  });
+
   it('does not take a figure under a title it does not know (a pack size) for the quantity beside it', () => {
     const { lines } = tableLines([
       row(['Description', 40, 200], ['Pack', 300, 340], ['Qty', 360, 390], ['Price', 430, 470], ['Total', 520, 560]),

@@ -88,7 +88,10 @@ function amounts(nums: number[], byCol: Partial<Record<Column, number>>) {
   const { qty, price, total } = byCol;
   if (qty !== undefined && price !== undefined && total !== undefined) {
     if (makesTotal(qty, price, total)) return { qty, price, total };
-    // one figure misread: a total that divides into whole cents gives the price, else the price gives the total
+    // one figure misread. A price and a total whose ratio is a whole number agree with each other, and outvote the
+    // quantity (a 11 read as 1); else a total that divides into whole cents gives the price, else the price gives the total
+    const count = price > 0 ? Math.round(total / price) : 0;
+    if (count >= 1 && count !== qty && makesTotal(count, price, total)) return { qty: count, price, total };
     const each = total / qty;
     if (qty > 0 && Number.isInteger(qty) && Math.abs(each * 100 - Math.round(each * 100)) < 1e-6) return { qty, price: each, total };
     if (qty > 0 && Number.isInteger(qty)) return { qty, price, total: Math.round(qty * price * 100) / 100 };
