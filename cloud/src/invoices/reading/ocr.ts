@@ -44,7 +44,10 @@ export class Ocr {
     const width = Math.min(2400, Math.max(1600, meta.width ?? 1600));
     const clean = await flatten(image, width);
     const w = await this.start();
-    const { data } = await w.recognize(clean, {}, { blocks: true, text: false });
+    // a photo is rarely square to the page: 1.5° across a table's width drops its right end a whole row, and one-block
+    // segmentation then reads a header or a row's figures into the row above. Tesseract measures the skew from its
+    // own layout analysis and straightens the page before reading it
+    const { data } = await w.recognize(clean, { rotateAuto: true }, { blocks: true, text: false });
     const words: Word[] = [];
     for (const b of data.blocks ?? [])
       for (const p of b.paragraphs)
