@@ -42,9 +42,12 @@ export class Ocr {
     const meta = await sharp(image).metadata();
     // tesseract reads best at ~300 dpi: a phone photo is scaled so an A4 page is about 2000 px wide
     const width = Math.min(2400, Math.max(1600, meta.width ?? 1600));
-    const clean = await binarise(image, width);
+    const clean = await flatten(image, width);
     const w = await this.start();
-    const { data } = await w.recognize(clean, {}, { blocks: true, text: false });
+    // a photo is rarely square to the page: 1.5° across a table's width drops its right end a whole row, and one-block
+    // segmentation then reads a header or a row's figures into the row above. Tesseract measures the skew from its
+    // own layout analysis and straightens the page before reading it
+    const { data } = await w.recognize(clean, { rotateAuto: true }, { blocks: true, text: false });
     const words: Word[] = [];
     for (const b of data.blocks ?? [])
       for (const p of b.paragraphs)
@@ -60,13 +63,25 @@ export class Ocr {
   }
 }
 
+/** where the old hard threshold sat: darker than 72% of the paper is ink */
+const INK_EDGE = 0.72;
+/** wide enough to keep edges grey, narrow enough that sensor noise (a few % of the paper's brightness) clips to white */
+const RAMP_WIDTH = 0.3;
+
+/** Brightness relative to the paper (1 = paper) → grey level: darker than ~0.57 black, lighter than ~0.87 white, a ramp between. */
+export function ramp(relative: number): number {
+  return Math.max(0, Math.min(255, Math.round(((relative - INK_EDGE) / RAMP_WIDTH + 0.5) * 255)));
+}
+
 /**
  * Black text on white whatever the light: each pixel is divided by the page's local brightness (a heavy
- * blur of a small copy), which lifts shadows, then thresholded, which also drops sensor noise that would
- * otherwise cost tesseract many times the time.
+ * blur of a small copy), which lifts shadows, then mapped through a steep ramp rather than a hard threshold.
+ * Paper and its sensor noise clip to white (noise would cost tesseract many times the time), ink clips to
+ * black, and a stroke's edge keeps its grey: tesseract's LSTM reads those edges, and thin strokes of small
+ * print (a 0 against a 6 or 8 in 8-point Courier) survive, where thresholding or a median filter closes them.
  */
-async function binarise(image: Buffer, width: number): Promise<Buffer> {
-  const grey = sharp(image).rotate().resize({ width }).greyscale().median(3);
+async function flatten(image: Buffer, width: number): Promise<Buffer> {
+  const grey = sharp(image).rotate().resize({ width }).greyscale();
   const { data, info } = await grey.clone().raw().toBuffer({ resolveWithObject: true });
   const small = Math.max(8, Math.round(info.width / 16));
   const bg = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } })
@@ -76,7 +91,7 @@ async function binarise(image: Buffer, width: number): Promise<Buffer> {
     .raw()
     .toBuffer();
   const out = Buffer.alloc(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = data[i]! < (bg[i] ?? 255) * 0.72 ? 0 : 255;
+  for (let i = 0; i < data.length; i++) out[i] = ramp(data[i]! / (bg[i] || 255));
   return sharp(out, { raw: { width: info.width, height: info.height, channels: 1 } })
     .png()
     .toBuffer();

@@ -9,6 +9,11 @@ export interface ParsedLine {
 }
 
 type Column = 'code' | 'qty' | 'total' | 'price' | 'desc';
+/** A table's header: the columns it names, and the header cells it does not know (a pack size, a discount, a misread title). */
+interface Header {
+  named: Map<Column, Cell>;
+  others: Cell[];
+}
 /** Header words per column, tried in this order ("Unit Price" is a price, "Line Total" a total, "Item Code" a code). */
 const HEADER: [Column, RegExp][] = [
   ['code', /\b(code|sku|ref|art(icle)?\s*(no|#)|item\s*(no|#|number)|product\s*(no|#|code)|cat(alog(ue)?)?\s*(no|#))\b|^#$/i],
@@ -28,34 +33,40 @@ export function numberOf(text: string): number | null {
     .replace(/[?'"`’‘:;]+$/, '')
     .replace(/^[$£€]\s?/, '')
     .replace(/\.\s+(?=\d)/, '.');
-  // a short cell of digits and their look-alikes (S 5, § 5, O 0, l 1, B 8) is a number read badly
-  if (/\d/.test(t) || (t.length <= 2 && /^[SsOo§lI|B]+$/.test(t))) {
+  // a short cell of digits and their look-alikes (S 5, § 5, O @ 0, l 1, B 8) is a number read badly
+  if (/\d/.test(t) || (t.length <= 2 && /^[SsOo@§lI|B]+$/.test(t))) {
     const letters = t.replace(/[\d.,\s$£€()-]/g, '');
     if (letters.length <= Math.max(1, t.length * 0.34))
-      t = t.replace(/[Oo]/g, '0').replace(/[lI|]/g, '1').replace(/[Ss§]/g, '5').replace(/B/g, '8');
+      t = t.replace(/[Oo@]/g, '0').replace(/[lI|]/g, '1').replace(/[Ss§]/g, '5').replace(/B/g, '8');
   }
   if (!NUMBER.test(t)) return null;
   const v = Number(t.replace(/[$£€,() ]/g, ''));
   return Number.isFinite(v) ? v : null;
 }
 
-function headerColumns(row: Row): Map<Column, Cell> | null {
+function headerColumns(row: Row): Header | null {
   const cols = new Map<Column, Cell>();
+  const others: Cell[] = [];
   for (const c of row.cells) {
     if (numberOf(c.text) !== null) return null;
     const hit = HEADER.find(([, re]) => re.test(c.text));
     if (hit && !cols.has(hit[0])) cols.set(hit[0], c);
+    else if (!hit) others.push(c);
   }
   // a table header names a description and at least two of quantity, price and total
   const numeric = ['qty', 'price', 'total'].filter((k) => cols.has(k as Column)).length;
-  return cols.has('desc') && numeric >= 2 ? cols : null;
+  return cols.has('desc') && numeric >= 2 ? { named: cols, others } : null;
 }
 
-/** The column a cell sits under: the header cell it overlaps most, or the nearest by centre. */
-function columnOf(cell: Cell, cols: Map<Column, Cell>): Column {
-  let best: Column = 'desc';
+/**
+ * The column a cell sits under: the header cell it overlaps most, or the nearest by centre. A cell under a title the
+ * reader does not know is 'other', so that a total under a smudged "Net Amount" is not taken for the price beside it.
+ */
+function columnOf(cell: Cell, cols: Header): Column | 'other' {
+  let best: Column | 'other' = 'desc';
   let bestScore = -Infinity;
-  for (const [k, h] of cols) {
+  const all: [Column | 'other', Cell][] = [...cols.named, ...cols.others.map((c): ['other', Cell] => ['other', c])];
+  for (const [k, h] of all) {
     const overlap = Math.min(cell.x1, h.x1) - Math.max(cell.x0, h.x0);
     const score = overlap > 0 ? overlap : -Math.abs((cell.x0 + cell.x1) / 2 - (h.x0 + h.x1) / 2);
     if (score > bestScore) [best, bestScore] = [k, score];
@@ -63,14 +74,24 @@ function columnOf(cell: Cell, cols: Map<Column, Cell>): Column {
   return best;
 }
 
-const close = (a: number, b: number) => Math.abs(a - b) <= Math.max(0.02, Math.abs(b) * 0.01);
+/**
+ * Whether quantity × price makes the total. A printed price is rounded to half a cent at most (a price of 0.3333 printed
+ * 0.33), so the product may miss the total by the quantity's half cents plus the total's own rounding, and no more: a
+ * percentage slack would take a misread digit (146.981 for 146.01 × 12 = 1,752.12) as a rounding.
+ */
+export function makesTotal(qty: number, price: number, total: number): boolean {
+  return Math.abs(qty * price - total) <= Math.abs(qty) * 0.005 + 0.0051;
+}
 
 /** quantity × unit price = total among a row's numbers, preferring the columns' reading when it adds up. */
 function amounts(nums: number[], byCol: Partial<Record<Column, number>>) {
   const { qty, price, total } = byCol;
   if (qty !== undefined && price !== undefined && total !== undefined) {
-    if (close(qty * price, total)) return { qty, price, total };
-    // one figure misread: a total that divides into whole cents gives the price, else the price gives the total
+    if (makesTotal(qty, price, total)) return { qty, price, total };
+    // one figure misread. A price and a total whose ratio is a whole number agree with each other, and outvote the
+    // quantity (a 11 read as 1); else a total that divides into whole cents gives the price, else the price gives the total
+    const count = price > 0 ? Math.round(total / price) : 0;
+    if (count >= 1 && count !== qty && makesTotal(count, price, total)) return { qty: count, price, total };
     const each = total / qty;
     if (qty > 0 && Number.isInteger(qty) && Math.abs(each * 100 - Math.round(each * 100)) < 1e-6) return { qty, price: each, total };
     if (qty > 0 && Number.isInteger(qty)) return { qty, price, total: Math.round(qty * price * 100) / 100 };
@@ -80,7 +101,7 @@ function amounts(nums: number[], byCol: Partial<Record<Column, number>>) {
       for (let k = nums.length - 1; k >= 0; k--) {
         if (i === j || j === k || i === k) continue;
         const [q, u, t] = [nums[i]!, nums[j]!, nums[k]!];
-        if (q > 0 && Number.isInteger(q) && close(q * u, t) && t >= u) return { qty: q, price: u, total: t };
+        if (q > 0 && Number.isInteger(q) && makesTotal(q, u, t) && t >= u) return { qty: q, price: u, total: t };
       }
   if (qty !== undefined && (price !== undefined || total !== undefined))
     return { qty, price: price ?? (total! / qty || null), total: total ?? qty * price! };
@@ -96,7 +117,7 @@ export function tableLines(rows: Row[]): { lines: ParsedLine[]; headerAt: number
 
 function readTable(rows: Row[], headless: boolean): { lines: ParsedLine[]; headerAt: number } {
   const lines: ParsedLine[] = [];
-  let cols: Map<Column, Cell> | null = headless ? new Map() : null;
+  let cols: Header | null = headless ? { named: new Map(), others: [] } : null;
   let open = headless;
   let headerAt = -1;
   let last: ParsedLine | null = null;
@@ -122,8 +143,8 @@ function readTable(rows: Row[], headless: boolean): { lines: ParsedLine[]; heade
       if (col === 'code' && /\d/.test(c.text) && !/\s/.test(c.text.trim())) code = c.text.trim();
       else if (n !== null && col !== 'desc') {
         nums.push(n);
-        if (col !== 'code') byCol[col] ??= n;
-      } else if (n !== null && /^\d+$/.test(c.text.trim()) && cols.has('qty') && !cols.has('desc')) nums.push(n);
+        if (col !== 'code' && col !== 'other') byCol[col] ??= n;
+      } else if (n !== null && /^\d+$/.test(c.text.trim()) && cols.named.has('qty') && !cols.named.has('desc')) nums.push(n);
       else words.push(c.text);
     }
     let description = words.join(' ').trim();
