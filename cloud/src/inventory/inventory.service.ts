@@ -4,7 +4,7 @@ import type { Db, Queryable } from '../db/types.js';
 import { ItemRepository, type Item, type ItemInput, type ItemLocation } from './item.repository.js';
 import { StockRepository } from './stock.repository.js';
 import { TransactionRepository, type StockPart } from './transaction.repository.js';
-import { enter, locationOf, storageOf } from './ledger.js';
+import { enter, enterMany, locationOf, storageOf } from './ledger.js';
 import { ObservationRepository } from './observation.repository.js';
 import type { AlertFeed } from '../alerts/index.js';
 import { auditLog } from '../audit/index.js';
@@ -223,20 +223,38 @@ export class InventoryService {
   async recordSales(tx: Queryable, orgId: string, sales: SaleDepletion[]): Promise<RecordedSales> {
     const r = repos(tx);
     const out: RecordedSales = new Map();
-    for (const s of sales) {
-      const loc = await locationOf(r, orgId, s.locationId);
-      const { stock } = await enter(r, orgId, loc, {
-        itemId: s.itemId,
-        type: 'SALE',
-        quantity: s.quantity,
-        signed: true,
-        userId: null,
-        reason: s.reason,
-        sourceType: 'pos',
-        sourceId: s.sourceId,
-        at: s.at,
-      });
-      out.set(`${loc.id}:${s.itemId}`, { venueId: loc.venueId, stock });
+    const byLocation = new Map<string, SaleDepletion[]>();
+    for (const s of sales) byLocation.set(s.locationId, [...(byLocation.get(s.locationId) ?? []), s]);
+    for (const [locationId, group] of byLocation) {
+      const loc = await locationOf(r, orgId, locationId);
+      // an item sold twice in one batch moves once per round, in the order given, each round against the level the last left
+      const rounds: SaleDepletion[][] = [];
+      const seen = new Map<string, number>();
+      for (const s of group) {
+        const k = seen.get(s.itemId) ?? 0;
+        seen.set(s.itemId, k + 1);
+        (rounds[k] ??= []).push(s);
+      }
+      if (rounds.length > 1) await r.stock.lockMany(orgId, loc.id, [...seen.keys()]);
+      for (const round of rounds) {
+        const stocks = await enterMany(
+          r,
+          orgId,
+          loc,
+          round.map((s) => ({
+            itemId: s.itemId,
+            type: 'SALE' as const,
+            quantity: s.quantity,
+            signed: true,
+            userId: null,
+            reason: s.reason,
+            sourceType: 'pos',
+            sourceId: s.sourceId,
+            at: s.at,
+          })),
+        );
+        for (const stock of stocks) out.set(`${loc.id}:${stock.itemId}`, { venueId: loc.venueId, stock });
+      }
     }
     return out;
   }

@@ -76,6 +76,16 @@ export class ItemRepository {
     return rows[0]!;
   }
 
+  /** Bottle sizes (ml) of several items in one statement; an item not found is absent. */
+  async bottleSizes(orgId: string, ids: string[]): Promise<Map<string, number | null>> {
+    if (!ids.length) return new Map();
+    const { rows } = await this.db.query<{ id: string; ml: number | null }>(
+      `SELECT id, bottle_size_ml::float8 AS ml FROM items WHERE org_id = $1 AND id = ANY($2::uuid[])`,
+      [orgId, ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.ml]));
+  }
+
   async get(orgId: string, id: string): Promise<Item | undefined> {
     const { rows } = await this.db.query<Item>(`SELECT ${COLS} FROM items WHERE org_id = $1 AND id = $2`, [orgId, id]);
     return rows[0];

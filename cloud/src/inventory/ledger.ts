@@ -56,6 +56,50 @@ export async function enter(
 }
 
 /**
+ * Several movements of distinct items at one location, as enter() makes each, in a few
+ * statements whatever their number: the items locked in one sorted statement, their levels read
+ * once before and once after, the rows and the live events inserted together. The item locks are
+ * what concurrent sales of a busy bar queue on, so the fewer round trips they are held across, the
+ * more sales a second the bar can take (issue #25: 28 orders/s).
+ */
+export async function enterMany(r: Repos, orgId: string, loc: Location, entries: LedgerEntry[]): Promise<PresentedStock[]> {
+  const itemIds = entries.map((e) => e.itemId);
+  if (new Set(itemIds).size !== itemIds.length) throw new Error('enterMany: one entry per item');
+  if (!entries.length) return [];
+  await r.stock.lockMany(orgId, loc.id, itemIds);
+  const current = new Map((await r.stock.levels(orgId, loc.id, itemIds)).map((l) => [l.itemId, l]));
+  await r.transactions.insertMany(
+    orgId,
+    entries.map((e) => {
+      const level = current.get(e.itemId);
+      const plan = planMovement(e, partsOf(level, loc.name));
+      const before = level?.level ?? 0;
+      return {
+        itemId: e.itemId,
+        locationId: loc.id,
+        type: e.type,
+        quantity: plan.delta,
+        part: plan.part,
+        counted: plan.counted,
+        partAfter: plan.partAfter,
+        transferId: e.transferId ?? null,
+        before,
+        after: Math.round((before + plan.delta) * 1000) / 1000,
+        userId: e.userId,
+        reason: e.reason ?? null,
+        sourceType: e.sourceType,
+        sourceId: e.sourceId ?? null,
+        ...(e.at ? { at: e.at } : {}),
+      };
+    }),
+  );
+  const after = new Map((await r.stock.levels(orgId, loc.id, itemIds)).map((l) => [l.itemId, l]));
+  const stocks = itemIds.map((id) => present(after.get(id)!));
+  await r.live.appendMany(stocks.map((data) => ({ orgId, venueId: loc.venueId, type: 'stock' as const, data })));
+  return stocks;
+}
+
+/**
  * Where a delivery goes when nobody says: the venue's storage location (the first
  * active one by name). venueId may be left out when the organisation has one venue.
  */

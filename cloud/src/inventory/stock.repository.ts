@@ -70,6 +70,14 @@ export class StockRepository {
     await this.db.query('SELECT pg_advisory_xact_lock(hashtext($1::text || $2::text || $3::text))', [orgId, locationId, itemId]);
   }
 
+  /** lock() for several items at once, in one order (the ids sorted), so two batches never wait on each other crosswise. */
+  async lockMany(orgId: string, locationId: string, itemIds: string[]): Promise<void> {
+    await this.db.query(
+      `SELECT count(pg_advisory_xact_lock(hashtext($1::text || $2::text || k))) FROM (SELECT k FROM unnest($3::text[]) k ORDER BY k) s`,
+      [orgId, locationId, [...new Set(itemIds)].sort()],
+    );
+  }
+
   async levels(orgId: string, locationId: string, itemIds?: string[]): Promise<StockLevel[]> {
     const { rows } = await this.db.query<StockLevel & { place: number; [k: string]: unknown }>(
       `WITH cam AS (

@@ -61,6 +61,25 @@ export class TransactionRepository {
     return rows[0]!;
   }
 
+  /** Several rows in one statement (a POS order's lines); the ids are not returned. */
+  async insertMany(orgId: string, ts: NewTransaction[]): Promise<void> {
+    if (!ts.length) return;
+    const params: unknown[] = [];
+    const rows = ts.map((t) => {
+      const base = params.length;
+      params.push(orgId, t.itemId, t.locationId, t.type, t.quantity, t.before, t.after, t.userId, t.reason, t.sourceType, t.sourceId);
+      params.push(t.at ?? null, t.part, t.counted, t.partAfter, t.transferId);
+      const p = (i: number) => `$${base + i}`;
+      return `(${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(p).join(', ')}, COALESCE(${p(12)}::timestamptz, now()), ${[13, 14, 15, 16].map(p).join(', ')})`;
+    });
+    await this.db.query(
+      `INSERT INTO transactions (org_id, item_id, location_id, type, quantity, before, after, user_id, reason, source_type, source_id, at,
+         part, counted, part_after, transfer_id)
+       VALUES ${rows.join(',\n')}`,
+      params as never,
+    );
+  }
+
   async history(orgId: string, itemId: string, from: Date, to: Date, limit = 5000): Promise<Transaction[]> {
     const { rows } = await this.db.query<Transaction>(
       `SELECT ${COLS} FROM transactions WHERE org_id = $1 AND item_id = $2 AND at >= $3 AND at < $4 ORDER BY at LIMIT $5`,

@@ -19,10 +19,15 @@ export interface Connection {
 }
 export type NewConnection = Pick<Connection, 'venueId' | 'locationId' | 'provider' | 'name' | 'providerLocationId' | 'secrets'>;
 
-const COLS = `id, org_id AS "orgId", venue_id AS "venueId", location_id AS "locationId", provider, name,
-  provider_location_id AS "providerLocationId", secrets, last_event_at AS "lastEventAt", last_error AS "lastError",
-  last_error_at AS "lastErrorAt", CASE WHEN events_day = current_date THEN events_today ELSE 0 END AS "eventsToday",
+const BASE = `id, org_id AS "orgId", venue_id AS "venueId", location_id AS "locationId", provider, name,
+  provider_location_id AS "providerLocationId", secrets, last_error AS "lastError", last_error_at AS "lastErrorAt",
   created_at AS "createdAt"`;
+/** health is read from the events (pos_events_received): a webhook writes no row of the connection, so deliveries never queue on one */
+const COLS = `${BASE},
+  (SELECT max(e.received_at) FROM pos_events e WHERE e.connection_id = pos_connections.id) AS "lastEventAt",
+  (SELECT count(*) FROM pos_events e WHERE e.connection_id = pos_connections.id AND e.received_at >= current_date)::int AS "eventsToday"`;
+/** what a webhook or a job needs: no health, which costs two index reads */
+const WORK = `${BASE}, NULL::timestamptz AS "lastEventAt", 0 AS "eventsToday"`;
 
 /** POS connections, their sealed secrets and their health. */
 export class ConnectionRepository {
@@ -59,19 +64,16 @@ export class ConnectionRepository {
     return rows[0];
   }
 
-  /** A webhook names only the connection: its org is learnt from the row. */
+  /** A webhook names only the connection: its org is learnt from the row. Without health (see WORK). */
   async forWebhook(id: string): Promise<Connection | undefined> {
-    const { rows } = await this.db.query<Connection>(`SELECT ${COLS} FROM pos_connections WHERE id = $1`, [id]);
+    const { rows } = await this.db.query<Connection>(`SELECT ${WORK} FROM pos_connections WHERE id = $1`, [id]);
     return rows[0];
   }
 
-  async recordEvent(orgId: string, id: string): Promise<void> {
-    await this.db.query(
-      `UPDATE pos_connections SET last_event_at = now(),
-         events_today = CASE WHEN events_day = current_date THEN events_today + 1 ELSE 1 END, events_day = current_date
-       WHERE org_id = $1 AND id = $2`,
-      [orgId, id],
-    );
+  /** The connection a job works for; without health (see WORK). */
+  async forWork(orgId: string, id: string): Promise<Connection | undefined> {
+    const { rows } = await this.db.query<Connection>(`SELECT ${WORK} FROM pos_connections WHERE org_id = $1 AND id = $2`, [orgId, id]);
+    return rows[0];
   }
 
   async recordError(orgId: string, id: string, error: string): Promise<void> {
@@ -82,7 +84,7 @@ export class ConnectionRepository {
     ]);
   }
 
-  /** false when this event id was seen before */
+  /** false when this event id was seen before; the event row is also the connection's health (COLS) */
   async firstDelivery(orgId: string, connectionId: string, eventId: string, type: string): Promise<boolean> {
     const { rowCount } = await this.db.query(
       `INSERT INTO pos_events (org_id, connection_id, event_id, type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,

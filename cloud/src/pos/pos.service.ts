@@ -177,7 +177,6 @@ export class PosService {
     return this.o.db.transaction(async (tx) => {
       const r = new ConnectionRepository(tx);
       if (!(await r.firstDelivery(conn.orgId, conn.id, event.eventId, event.type))) return { received: true, duplicate: true, jobIds: [] };
-      await r.recordEvent(conn.orgId, conn.id);
       const jobs = [...event.orderIds.map((orderId) => ({ orderId })), ...event.orders.map((order) => ({ orderId: order.orderId, order }))];
       const jobIds: string[] = [];
       for (const j of ours ? jobs : [])
@@ -264,7 +263,7 @@ export class PosService {
 
   /** Runs a job's work on its connection; a failure is kept as the connection's last error, then retried. */
   private async withConnection<T>(orgId: string, id: string, work: (c: Connection, a: PosAdapter) => Promise<T>) {
-    const conn = await new ConnectionRepository(this.o.db).get(orgId, id);
+    const conn = await new ConnectionRepository(this.o.db).forWork(orgId, id);
     if (!conn) return { skipped: 'connection deleted' };
     const adapter = this.adapters.get(conn.provider);
     if (!adapter) throw new Error(`no adapter for ${conn.provider}`);

@@ -30,14 +30,11 @@ const COLS = `line_uid AS "lineUid", order_id AS "orderId", venue_id AS "venueId
 export class SaleRepository {
   constructor(private readonly db: Queryable) {}
 
-  /** Locks the order for this transaction; its stored version, or undefined for a new order. */
+  /** Locks the order for this transaction (one statement: the insert, or the no-op update that locks the row); its stored version, or undefined for a new order. */
   async lockOrder(orgId: string, connectionId: string, orderId: string): Promise<number | undefined> {
-    await this.db.query(
-      `INSERT INTO pos_orders (org_id, connection_id, order_id, version, state) VALUES ($1, $2, $3, -1, 'new') ON CONFLICT DO NOTHING`,
-      [orgId, connectionId, orderId],
-    );
     const { rows } = await this.db.query<{ version: string }>(
-      `SELECT version FROM pos_orders WHERE org_id = $1 AND connection_id = $2 AND order_id = $3 FOR UPDATE`,
+      `INSERT INTO pos_orders (org_id, connection_id, order_id, version, state) VALUES ($1, $2, $3, -1, 'new')
+       ON CONFLICT (connection_id, order_id) DO UPDATE SET version = pos_orders.version RETURNING version`,
       [orgId, connectionId, orderId],
     );
     const v = Number(rows[0]!.version);
@@ -67,28 +64,34 @@ export class SaleRepository {
     return rows[0];
   }
 
-  async upsert(orgId: string, connectionId: string, l: SaleLine): Promise<void> {
+  /** Inserts or updates the lines (one statement, however many). */
+  async upsert(orgId: string, connectionId: string, lines: SaleLine[]): Promise<void> {
+    if (!lines.length) return;
+    const col = <T>(f: (l: SaleLine) => T) => lines.map(f);
     await this.db.query(
       `INSERT INTO pos_sale_lines (org_id, connection_id, line_uid, order_id, venue_id, menu_key, menu_name, modifiers, quantity,
          revenue_cents, sold_at, per_unit, missing, applied)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-       ON CONFLICT (connection_id, line_uid) DO UPDATE SET menu_key = $6, menu_name = $7, modifiers = $8, quantity = $9,
-         revenue_cents = $10, per_unit = $12, missing = $13, applied = $14`,
+       SELECT $1, $2, u, o, v, k, n, m, q, r, t, p, x, a
+       FROM unnest($3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::jsonb[], $9::numeric[], $10::bigint[],
+                   $11::timestamptz[], $12::jsonb[], $13::jsonb[], $14::jsonb[]) AS l(u, o, v, k, n, m, q, r, t, p, x, a)
+       ON CONFLICT (connection_id, line_uid) DO UPDATE SET menu_key = EXCLUDED.menu_key, menu_name = EXCLUDED.menu_name,
+         modifiers = EXCLUDED.modifiers, quantity = EXCLUDED.quantity, revenue_cents = EXCLUDED.revenue_cents,
+         per_unit = EXCLUDED.per_unit, missing = EXCLUDED.missing, applied = EXCLUDED.applied`,
       [
         orgId,
         connectionId,
-        l.lineUid,
-        l.orderId,
-        l.venueId,
-        l.menuKey,
-        l.menuName,
-        JSON.stringify(l.modifiers),
-        l.quantity,
-        Math.round(l.revenueCents),
-        l.soldAt,
-        l.perUnit ? JSON.stringify(l.perUnit) : null,
-        JSON.stringify(l.missing),
-        JSON.stringify(l.applied),
+        col((l) => l.lineUid),
+        col((l) => l.orderId),
+        col((l) => l.venueId),
+        col((l) => l.menuKey),
+        col((l) => l.menuName),
+        col((l) => JSON.stringify(l.modifiers)),
+        col((l) => l.quantity),
+        col((l) => Math.round(l.revenueCents)),
+        col((l) => l.soldAt),
+        col((l) => (l.perUnit ? JSON.stringify(l.perUnit) : null)),
+        col((l) => JSON.stringify(l.missing)),
+        col((l) => JSON.stringify(l.applied)),
       ],
     );
   }

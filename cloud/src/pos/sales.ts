@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../db/types.js';
 import { itemRecords, type InventoryService, type RecordedSales, type SaleDepletion } from '../inventory/index.js';
-import { resolveLine } from '../recipes/index.js';
+import { resolveLines } from '../recipes/index.js';
 import type { Connection } from './connection.repository.js';
 import { SaleRepository, type Ml, type SaleLine } from './sale.repository.js';
 import type { PosOrder } from './adapters/types.js';
@@ -51,8 +51,7 @@ export class SalesLedger {
       // a line gone from a newer version of the order was voided
       if (!o.partial) for (const [uid, prev] of before) if (!named.has(uid)) lines.push({ ...prev, quantity: 0, revenueCents: 0 });
       const sales: SaleDepletion[] = [];
-      let changedLines = 0;
-      for (const l of lines) if (await this.settle(tx, conn, l, sales)) changedLines++;
+      const changedLines = await this.settle(tx, conn, lines, sales);
       await repo.setOrder(conn.orgId, conn.id, order.orderId, Math.max(order.version, stored ?? 0), order.canceled ? 'canceled' : 'open');
       const recorded = sales.length ? await this.inventory.recordSales(tx, conn.orgId, sales) : (new Map() as RecordedSales);
       return { stale: false, changedLines, recorded };
@@ -71,7 +70,7 @@ export class SalesLedger {
         if (!line || line.perUnit) return undefined;
         await repo.lockOrder(conn.orgId, conn.id, line.orderId);
         const sales: SaleDepletion[] = [];
-        await this.settle(tx, conn, line, sales);
+        await this.settle(tx, conn, [line], sales);
         if (line.perUnit) applied++;
         return sales.length ? this.inventory.recordSales(tx, conn.orgId, sales) : undefined;
       });
@@ -80,41 +79,56 @@ export class SalesLedger {
     return applied;
   }
 
-  /** Brings one line's written depletion to quantity × its recipe; true when anything about it changed. */
-  private async settle(tx: Queryable, conn: Connection, line: SaleLine, sales: SaleDepletion[]): Promise<boolean> {
-    const repo = new SaleRepository(tx);
-    const prev = JSON.stringify([line.quantity, line.revenueCents, line.perUnit, line.applied, line.missing, line.menuKey, line.modifiers]);
-    if (!line.perUnit) {
-      // the recipe as it is when the line is first mapped stays the line's, so a later refund reverses exactly what was written
-      const res = await resolveLine(tx, conn.orgId, conn.venueId, line);
+  /**
+   * Brings each line's written depletion to quantity × its recipe; how many changed. The recipes,
+   * the bottle sizes and the changed lines are each read or written once for all the lines: an
+   * order's statements are what a busy night waits on, not their size.
+   */
+  private async settle(tx: Queryable, conn: Connection, lines: SaleLine[], sales: SaleDepletion[]): Promise<number> {
+    const snapshot = (l: SaleLine) => JSON.stringify([l.quantity, l.revenueCents, l.perUnit, l.applied, l.missing, l.menuKey, l.modifiers]);
+    const prev = lines.map(snapshot);
+    // the recipe as it is when the line is first mapped stays the line's, so a later refund reverses exactly what was written
+    const unmapped = lines.filter((l) => !l.perUnit);
+    const resolved = unmapped.length ? await resolveLines(tx, conn.orgId, conn.venueId, unmapped) : [];
+    unmapped.forEach((line, i) => {
+      const res = resolved[i]!;
       if (res.mapped) [line.perUnit, line.missing] = [res.perUnit, []];
       else line.missing = res.missing;
-    }
-    const desired: Ml = {};
-    if (line.perUnit) for (const [itemId, ml] of Object.entries(line.perUnit)) desired[itemId] = ml * line.quantity;
-    const items = itemRecords(tx);
-    for (const itemId of new Set([...Object.keys(desired), ...Object.keys(line.applied)])) {
-      const want = desired[itemId] ?? 0;
-      const had = line.applied[itemId] ?? 0;
-      if (want === had) continue;
-      const size = (await items.get(conn.orgId, itemId))?.bottleSizeMl;
-      if (!size) throw new Error(`item ${itemId} has no bottle size: sale line ${line.lineUid} cannot be converted to bottles`);
-      const delta = bottles(had, size) - bottles(want, size);
-      if (delta === 0) continue;
-      sales.push({
-        itemId,
-        locationId: conn.locationId,
-        quantity: Math.round(delta * 1000) / 1000,
-        sourceId: `${conn.id}:${line.lineUid}`,
-        // a pour is dated when it was sold; a reversal when it is learnt
-        at: delta < 0 ? line.soldAt : undefined,
-        reason: `${line.menuName} × ${line.quantity}`,
-      });
-    }
-    line.applied = desired;
-    const now = JSON.stringify([line.quantity, line.revenueCents, line.perUnit, line.applied, line.missing, line.menuKey, line.modifiers]);
-    if (now === prev) return false;
-    await repo.upsert(conn.orgId, conn.id, line);
-    return true;
+    });
+    const desired = lines.map((line) => {
+      const want: Ml = {};
+      if (line.perUnit) for (const [itemId, ml] of Object.entries(line.perUnit)) want[itemId] = ml * line.quantity;
+      return want;
+    });
+    const moved = lines.map((line, i) =>
+      [...new Set([...Object.keys(desired[i]!), ...Object.keys(line.applied)])].filter(
+        (id) => (desired[i]![id] ?? 0) !== (line.applied[id] ?? 0),
+      ),
+    );
+    const sizes = await itemRecords(tx).bottleSizes(conn.orgId, [...new Set(moved.flat())]);
+    lines.forEach((line, i) => {
+      for (const itemId of moved[i]!) {
+        const want = desired[i]![itemId] ?? 0;
+        const had = line.applied[itemId] ?? 0;
+        const size = sizes.get(itemId);
+        if (!size) throw new Error(`item ${itemId} has no bottle size: sale line ${line.lineUid} cannot be converted to bottles`);
+        const delta = bottles(had, size) - bottles(want, size);
+        if (delta === 0) continue;
+        sales.push({
+          itemId,
+          locationId: conn.locationId,
+          quantity: Math.round(delta * 1000) / 1000,
+          sourceId: `${conn.id}:${line.lineUid}`,
+          // a pour is dated when it was sold; a reversal when it is learnt
+          at: delta < 0 ? line.soldAt : undefined,
+          reason: `${line.menuName} × ${line.quantity}`,
+        });
+      }
+      line.applied = desired[i]!;
+    });
+    const changed = lines.filter((l, i) => snapshot(l) !== prev[i]);
+    // a line named twice in one order is written once, as it was last
+    await new SaleRepository(tx).upsert(conn.orgId, conn.id, [...new Map(changed.map((l) => [l.lineUid, l])).values()]);
+    return changed.length;
   }
 }

@@ -48,6 +48,17 @@ export class RecipeRepository {
   }
 
   /** The recipes of these keys at the venue. */
+  /** The item recipes and the modifier recipes of these keys, in one statement (a whole POS order's lines). */
+  async forMenu(orgId: string, venueId: string, itemKeys: string[], modifierKeys: string[]): Promise<Recipe[]> {
+    if (!itemKeys.length && !modifierKeys.length) return [];
+    const { rows } = await this.db.query<Recipe>(
+      `SELECT ${COLS} FROM recipes WHERE org_id = $1 AND venue_id = $2
+         AND ((kind = 'item' AND pos_key = ANY($3::text[])) OR (kind = 'modifier' AND pos_key = ANY($4::text[])))`,
+      [orgId, venueId, itemKeys, modifierKeys],
+    );
+    return rows;
+  }
+
   async byKeys(orgId: string, venueId: string, kind: RecipeKind, keys: string[]): Promise<Recipe[]> {
     if (!keys.length) return [];
     const { rows } = await this.db.query<Recipe>(

@@ -32,21 +32,33 @@ export type Resolution =
  * (a modifier that pours nothing, "no ice", is mapped with no components).
  */
 export async function resolveLine(q: Queryable, orgId: string, venueId: string, line: MenuLine): Promise<Resolution> {
-  const repo = new RecipeRepository(q);
-  const [item] = await repo.byKeys(orgId, venueId, 'item', [line.menuKey]);
-  const mods = await repo.byKeys(orgId, venueId, 'modifier', [...new Set(line.modifiers.map((m) => m.key))]);
-  const modByKey = new Map(mods.map((m) => [m.posKey, m]));
-  const missing = [
-    ...(item ? [] : [{ kind: 'item' as const, key: line.menuKey, name: line.menuName }]),
-    ...line.modifiers.filter((m) => !modByKey.has(m.key)).map((m) => ({ kind: 'modifier' as const, key: m.key, name: m.name })),
-  ];
-  if (!item || missing.length) return { mapped: false, missing };
-  const applied = line.modifiers.map((m) => modByKey.get(m.key)!);
-  const scale = applied.reduce((s, m) => s * m.multiplier, 1);
-  const perUnit: Record<string, number> = {};
-  for (const c of item.components) perUnit[c.itemId] = (perUnit[c.itemId] ?? 0) + c.ml * scale;
-  for (const m of applied) for (const c of m.components) perUnit[c.itemId] = (perUnit[c.itemId] ?? 0) + c.ml;
-  return { mapped: true, perUnit };
+  return (await resolveLines(q, orgId, venueId, [line]))[0]!;
+}
+
+/** resolveLine for several lines (a POS order's) with one read of the recipes; in the lines' order. */
+export async function resolveLines(q: Queryable, orgId: string, venueId: string, lines: MenuLine[]): Promise<Resolution[]> {
+  const recipes = await new RecipeRepository(q).forMenu(
+    orgId,
+    venueId,
+    [...new Set(lines.map((l) => l.menuKey))],
+    [...new Set(lines.flatMap((l) => l.modifiers.map((m) => m.key)))],
+  );
+  const items = new Map(recipes.filter((r) => r.kind === 'item').map((r) => [r.posKey, r]));
+  const modByKey = new Map(recipes.filter((r) => r.kind === 'modifier').map((r) => [r.posKey, r]));
+  return lines.map((line): Resolution => {
+    const item = items.get(line.menuKey);
+    const missing = [
+      ...(item ? [] : [{ kind: 'item' as const, key: line.menuKey, name: line.menuName }]),
+      ...line.modifiers.filter((m) => !modByKey.has(m.key)).map((m) => ({ kind: 'modifier' as const, key: m.key, name: m.name })),
+    ];
+    if (!item || missing.length) return { mapped: false, missing };
+    const applied = line.modifiers.map((m) => modByKey.get(m.key)!);
+    const scale = applied.reduce((s, m) => s * m.multiplier, 1);
+    const perUnit: Record<string, number> = {};
+    for (const c of item.components) perUnit[c.itemId] = (perUnit[c.itemId] ?? 0) + c.ml * scale;
+    for (const m of applied) for (const c of m.components) perUnit[c.itemId] = (perUnit[c.itemId] ?? 0) + c.ml;
+    return { mapped: true, perUnit };
+  });
 }
 
 /** Recipes and their editor's rules; tells whoever listens when one is saved (waiting sales then apply). */

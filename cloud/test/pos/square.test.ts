@@ -30,6 +30,16 @@ describe('Square webhooks and orders', () => {
     return r.body as { duplicate: boolean; jobIds: string[] };
   };
   const sold = (sku: string) => soldOf(t, item(sku));
+  /** an order's SALE rows, depletions in the order written (each leaves less than the one before) */
+  const sales = async (orderId: string) =>
+    (
+      await t.cloud.db.query<{ sourceId: string; quantity: number; before: number; after: number }>(
+        `SELECT t.source_id AS "sourceId", t.quantity::float8 AS quantity, t.before::float8 AS before, t.after::float8 AS after
+         FROM transactions t JOIN pos_sale_lines l ON t.source_id = l.connection_id || ':' || l.line_uid
+         WHERE t.type = 'SALE' AND l.order_id = $1 ORDER BY t.after DESC`,
+        [orderId],
+      )
+    ).rows;
   const counts = async () => {
     const { rows } = await t.cloud.db.query<{ events: number; sales: number }>(
       `SELECT (SELECT count(*)::int FROM pos_events) AS events, (SELECT count(*)::int FROM transactions WHERE type = 'SALE') AS sales`,
@@ -243,5 +253,23 @@ describe('Square webhooks and orders', () => {
     expect(health.lastError).toContain('503');
     expect(health.eventsToday).toBeGreaterThanOrEqual(7);
     expect(health.lastEventAt).not.toBeNull();
+  });
+
+  it('writes an order naming one drink on two lines as two SALE rows, each against the level the other left', async () => {
+    const lines = [
+      { uid: 'T1', catalogId: 'SQ-JAMO', name: 'Jameson', qty: 1, cents: 900 },
+      { uid: 'T2', catalogId: 'SQ-JAMO', name: 'Jameson', qty: 2, cents: 1800 },
+    ];
+    square.orders.set('ORDER-TWICE', squareOrder({ id: 'ORDER-TWICE', version: 1, lines }));
+    await deliver(squareEvent('evt-twice', 'order.created', 'ORDER-TWICE', 1));
+    const rows = await sales('ORDER-TWICE');
+    expect(rows).toHaveLength(2);
+    const [a, b] = rows;
+    expect([a!.sourceId, b!.sourceId].sort()).toEqual([`${conn.id}:T1`, `${conn.id}:T2`]);
+    expect([a!.quantity, b!.quantity].sort((x, y) => x - y)).toEqual([-0.133, -0.067]);
+    // the second row starts where the first ended: one lock, two rounds, no lost update
+    expect(b!.before).toBeCloseTo(a!.after, 3);
+    expect(a!.after).toBeCloseTo(a!.before + a!.quantity, 3);
+    expect(b!.after).toBeCloseTo(b!.before + b!.quantity, 3);
   });
 });
