@@ -187,17 +187,17 @@ const LINE_START: Record<EtsForm, number[]> = { ANN: [-6], AAN: [-6, -6], AAdN: 
  * Fits one form by least squares; AICc from the Gaussian likelihood. `from`, a fit of the
  * same form on nearly the same data (a backtest origin's history), starts a short local search.
  */
-export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit): EtsFit {
+export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit, seed?: readonly number[]): EtsFit {
   const trended = form !== 'ANN';
   const dim = START[form].length;
   const warm = from?.form === form ? from.raw : undefined;
   const objective = (v: number[]) => sse(x, params(form, v), trended);
   // each search returns its best value with its point: the comparisons below cost no evaluation
-  let best = nelderMead(objective, warm ?? START[form], warm ? 0.25 : 1, warm ? 12 * dim : 40 * dim);
+  let best = nelderMead(objective, warm ?? seed ?? START[form], warm ? 0.25 : 1, warm ? 12 * dim : 40 * dim);
   // A trended form's SSE often has two valleys: a fast-moving level, and a nearly fixed
   // line (α, β near 0). From one start the search finds the valley it starts in (on FPP's
   // oil series, α 0.75 at an SSE 17 % above the line's); a cold fit also searches from the line.
-  if (!warm && form !== 'ANN') {
+  if (!warm && !seed && form !== 'ANN') {
     const line = nelderMead(objective, LINE_START[form], 1, 40 * dim);
     if (line.y < best.y) best = line;
   }
@@ -227,8 +227,13 @@ export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit): EtsFit {
 /** The form with the smallest AICc among `forms`. */
 export function fitEts(x: Float64Array, forms: readonly EtsForm[] = ETS_FORMS, from?: EtsFit): EtsFit {
   let best: EtsFit | undefined;
+  let trend: EtsFit | undefined;
   for (const form of forms) {
-    const f = fitForm(x, form, from);
+    // The damped search starts where the undamped one ended (its α and β, φ mid-range): that
+    // search already chose between the level and the line valleys, so one start is enough here.
+    const seed = !from && form === 'AAdN' && trend ? [...trend.raw, START.AAdN[2]!] : undefined;
+    const f = fitForm(x, form, from, seed);
+    if (form === 'AAN') trend = f;
     if (!best || f.aicc < best.aicc) best = f;
   }
   if (!best || !Number.isFinite(best.level)) throw new Error('no ETS model could be fitted');
