@@ -86,9 +86,17 @@ function ess(y: Float64Array, n: number, len: number, degree: number, out: Float
   let nright = Math.min(len, n);
   for (let i = 1; i <= n; i += step) {
     if (len < n) {
-      if (i < half) [nleft, nright] = [1, len];
-      else if (i >= n - half + 1) [nleft, nright] = [n - len + 1, n];
-      else [nleft, nright] = [i - half + 1, len + i - half];
+      // plain assignments: a destructured pair here allocated an array a point
+      if (i < half) {
+        nleft = 1;
+        nright = len;
+      } else if (i >= n - half + 1) {
+        nleft = n - len + 1;
+        nright = n;
+      } else {
+        nleft = i - half + 1;
+        nright = len + i - half;
+      }
     }
     if (kernel && i - nleft === nright - i) {
       let s = 0;
