@@ -213,7 +213,10 @@ export function mstlDecompose(
 ): { seasonals: Float64Array<ArrayBufferLike>[]; adjusted: Float64Array } {
   const adjusted = Float64Array.from(y);
   const seasonals: Float64Array<ArrayBufferLike>[] = periods.map(() => new Float64Array(y.length));
-  for (let it = 0; it < iterations; it++) {
+  // With one period a second round would decompose y again less nothing (the season taken out
+  // and put back): the same STL at the cost of another, which R's mstl skips too.
+  const rounds = periods.length === 1 ? 1 : iterations;
+  for (let it = 0; it < rounds; it++) {
     periods.forEach((p, i) => {
       const s = seasonals[i]!;
       for (let t = 0; t < adjusted.length; t++) adjusted[t]! += s[t]!;
