@@ -9,7 +9,7 @@ import type { RawPoint } from './models/index.js';
 
 export interface PackedHistory {
   dates: string;
-  quantities: Float64Array;
+  quantities: Float64Array<ArrayBuffer>;
 }
 
 const SEPARATOR = '\n';
