@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '@smartstock/runtime';
 import type { ForecastOptions, RawPoint, SeriesForecast } from './models/index.js';
 import type { FitRequest } from './worker.js';
+import { packHistory } from './wire.js';
 
 type FitReply = { id: number; ok: true; forecast: SeriesForecast } | { id: number; ok: false; error: string };
 type Pending = { resolve(f: SeriesForecast): void; reject(e: Error): void };
@@ -45,7 +46,9 @@ export class ForecastRunner {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      w.postMessage({ id, points, options } satisfies FitRequest);
+      const packed = packHistory(points);
+      if (packed) w.postMessage({ id, packed, options } satisfies FitRequest, [packed.quantities.buffer]);
+      else w.postMessage({ id, points, options } satisfies FitRequest);
     });
   }
 

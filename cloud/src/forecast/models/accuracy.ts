@@ -7,18 +7,24 @@ import type { BacktestScore } from './types.js';
  * bounds for an origin's steps come from the errors of the other origins, as
  * the stored bounds come from errors the forecast itself did not see.
  */
-function crossCoverage(run: BacktestRun, level: number): number | null {
+function crossCoverage(run: BacktestRun): { cover80: number | null; cover95: number | null } {
   const origins = [...new Set(run.steps.map((s) => s.origin))];
-  if (origins.length < 2) return null;
-  let inside = 0;
+  if (origins.length < 2) return { cover80: null, cover95: null };
+  let inside80 = 0;
+  let inside95 = 0;
   for (const o of origins) {
+    // sorted once for both levels: conformalQuantile would sort the same errors twice
     const others = run.errors.filter((_, i) => run.steps[i]?.origin !== o).map(Math.abs);
-    const q = conformalQuantile(others, level);
+    others.sort((a, b) => a - b);
+    const q80 = conformalQuantile(others, 0.8, true);
+    const q95 = conformalQuantile(others, 0.95, true);
     run.errors.forEach((e, i) => {
-      if (run.steps[i]?.origin === o && Math.abs(e) <= q) inside += 1;
+      if (run.steps[i]?.origin !== o) return;
+      if (Math.abs(e) <= q80) inside80 += 1;
+      if (Math.abs(e) <= q95) inside95 += 1;
     });
   }
-  return inside / run.errors.length;
+  return { cover80: inside80 / run.errors.length, cover95: inside95 / run.errors.length };
 }
 
 /** A candidate's backtest figures: MAE, MASE against `scale`, WAPE, bias and interval coverage. */
@@ -34,7 +40,6 @@ export function scoreRun(run: BacktestRun, y: readonly number[], scale: number):
     wape: actual > 0 ? (mae * n) / actual : null,
     meanActual: n === 0 ? 0 : actual / n,
     bias: n === 0 ? 0 : run.errors.reduce((a, e) => a + e, 0) / n,
-    cover80: crossCoverage(run, 0.8),
-    cover95: crossCoverage(run, 0.95),
+    ...crossCoverage(run),
   };
 }

@@ -116,7 +116,8 @@ export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions):
     }
     const abs = selectionErrors(runs, r).map(Math.abs);
     if (abs.length < MIN_ERRORS) reasons.push(`only ${abs.length} backtest errors: the bounds are the widest seen`);
-    const points = bounded(lastDay, step, means, conformalQuantile(abs, 0.8), conformalQuantile(abs, 0.95));
+    abs.sort((a, b) => a - b);
+    const points = bounded(lastDay, step, means, conformalQuantile(abs, 0.8, true), conformalQuantile(abs, 0.95, true));
     const effects = o.regressors ? withRegressors(y, known, dayNumber(prepared.start), o, r, points, reasons, zeros) : [];
     return { points, model: r.model.name, reasons, backtest: scores, regressors: effects };
   }

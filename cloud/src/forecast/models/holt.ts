@@ -119,36 +119,47 @@ function sseLevel(x: Float64Array, alpha: number, end?: { level: number; slope: 
   return Math.max(0, s00 + 2 * c * s01 + c * c * s11);
 }
 
-/** Nelder–Mead minimisation from `start`, a fixed budget of evaluations. */
-function nelderMead(f: (v: number[]) => number, start: readonly number[], step: number, maxEvals: number): number[] {
+interface Vertex {
+  v: number[];
+  y: number;
+}
+
+/** Nelder–Mead minimisation from `start`, a fixed budget of evaluations; the best vertex and its value. */
+function nelderMead(f: (v: number[]) => number, start: readonly number[], step: number, maxEvals: number): Vertex {
   const dim = start.length;
-  const pts: { v: number[]; y: number }[] = [{ v: [...start], y: f([...start]) }];
+  const pts: Vertex[] = [{ v: [...start], y: f([...start]) }];
   for (let i = 0; i < dim; i++) {
     const v = [...start];
     v[i] = (v[i] ?? 0) + step;
     pts.push({ v, y: f(v) });
   }
   let evals = dim + 1;
-  const at = (c: readonly number[], d: readonly number[], k: number) => c.map((ci, i) => ci + k * (ci - (d[i] ?? 0)));
+  const centroid = new Array<number>(dim);
+  const at = (d: readonly number[], k: number): number[] => {
+    const out = new Array<number>(dim);
+    for (let i = 0; i < dim; i++) out[i] = centroid[i]! + k * (centroid[i]! - d[i]!);
+    return out;
+  };
+  const byValue = (a: Vertex, b: Vertex) => a.y - b.y;
   while (evals < maxEvals) {
-    pts.sort((a, b) => a.y - b.y);
+    pts.sort(byValue);
     const best = pts[0]!;
     const worst = pts[dim]!;
     if (Math.abs(worst.y - best.y) <= 1e-6 * (Math.abs(best.y) + 1e-12)) break;
-    const centroid = new Array<number>(dim).fill(0);
+    centroid.fill(0);
     for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) centroid[j]! += pts[i]!.v[j]! / dim;
-    const r = at(centroid, worst.v, 1);
+    const r = at(worst.v, 1);
     const yr = f(r);
     evals += 1;
     if (yr < best.y) {
-      const e = at(centroid, worst.v, 2);
+      const e = at(worst.v, 2);
       const ye = f(e);
       evals += 1;
       pts[dim] = ye < yr ? { v: e, y: ye } : { v: r, y: yr };
     } else if (yr < pts[dim - 1]!.y) {
       pts[dim] = { v: r, y: yr };
     } else {
-      const c = at(centroid, worst.v, -0.5);
+      const c = at(worst.v, -0.5);
       const yc = f(c);
       evals += 1;
       if (yc < worst.y) pts[dim] = { v: c, y: yc };
@@ -161,8 +172,8 @@ function nelderMead(f: (v: number[]) => number, start: readonly number[], step: 
       }
     }
   }
-  pts.sort((a, b) => a.y - b.y);
-  return pts[0]!.v;
+  pts.sort(byValue);
+  return pts[0]!;
 }
 
 /** beyond this the squash is within 0.03 % of its bound: the search has nothing left to gain there */
@@ -176,32 +187,33 @@ const LINE_START: Record<EtsForm, number[]> = { ANN: [-6], AAN: [-6, -6], AAdN: 
  * Fits one form by least squares; AICc from the Gaussian likelihood. `from`, a fit of the
  * same form on nearly the same data (a backtest origin's history), starts a short local search.
  */
-export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit): EtsFit {
+export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit, seed?: readonly number[]): EtsFit {
   const trended = form !== 'ANN';
   const dim = START[form].length;
   const warm = from?.form === form ? from.raw : undefined;
   const objective = (v: number[]) => sse(x, params(form, v), trended);
-  let best = nelderMead(objective, warm ?? START[form], warm ? 0.25 : 1, warm ? 12 * dim : 40 * dim);
+  // each search returns its best value with its point: the comparisons below cost no evaluation
+  let best = nelderMead(objective, warm ?? seed ?? START[form], warm ? 0.25 : 1, warm ? 12 * dim : 40 * dim);
   // A trended form's SSE often has two valleys: a fast-moving level, and a nearly fixed
   // line (α, β near 0). From one start the search finds the valley it starts in (on FPP's
   // oil series, α 0.75 at an SSE 17 % above the line's); a cold fit also searches from the line.
-  if (!warm && form !== 'ANN') {
+  if (!warm && !seed && form !== 'ANN') {
     const line = nelderMead(objective, LINE_START[form], 1, 40 * dim);
-    if (objective(line) < objective(best)) best = line;
+    if (line.y < best.y) best = line;
   }
   // An expansion step can carry a coordinate far into the flat end of the squash, where the
   // simplex stalls at the bound (on FPP's livestock series α ran to 0.9999 and the damped
   // fit's SSE stayed 0.04 % above the published optimum at α 0.98): bring it back and search again.
-  if (!warm && best.some((v) => Math.abs(v) > SATURATED)) {
+  if (!warm && best.v.some((v) => Math.abs(v) > SATURATED)) {
     const again = nelderMead(
       objective,
-      best.map((v) => Math.max(-SATURATED, Math.min(SATURATED, v))),
+      best.v.map((v) => Math.max(-SATURATED, Math.min(SATURATED, v))),
       1,
       40 * dim,
     );
-    if (objective(again) < objective(best)) best = again;
+    if (again.y < best.y) best = again;
   }
-  const p = params(form, best);
+  const p = params(form, best.v);
   const end = { level: 0, slope: 0 };
   const s = sse(x, p, trended, end);
   const n = x.length;
@@ -209,14 +221,19 @@ export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit): EtsFit {
   const k = START[form].length + (form === 'ANN' ? 1 : 2) + 1;
   const aic = n * Math.log(Math.max(s, 1e-12) / n) + 2 * k;
   const aicc = n - k - 1 > 0 ? aic + (2 * k * (k + 1)) / (n - k - 1) : Infinity;
-  return { form, ...p, level: end.level, slope: end.slope, sse: s, aicc, raw: best };
+  return { form, ...p, level: end.level, slope: end.slope, sse: s, aicc, raw: best.v };
 }
 
 /** The form with the smallest AICc among `forms`. */
 export function fitEts(x: Float64Array, forms: readonly EtsForm[] = ETS_FORMS, from?: EtsFit): EtsFit {
   let best: EtsFit | undefined;
+  let trend: EtsFit | undefined;
   for (const form of forms) {
-    const f = fitForm(x, form, from);
+    // The damped search starts where the undamped one ended (its α and β, φ mid-range): that
+    // search already chose between the level and the line valleys, so one start is enough here.
+    const seed = !from && form === 'AAdN' && trend ? [...trend.raw, START.AAdN[2]!] : undefined;
+    const f = fitForm(x, form, from, seed);
+    if (form === 'AAN') trend = f;
     if (!best || f.aicc < best.aicc) best = f;
   }
   if (!best || !Number.isFinite(best.level)) throw new Error('no ETS model could be fitted');

@@ -86,9 +86,17 @@ function ess(y: Float64Array, n: number, len: number, degree: number, out: Float
   let nright = Math.min(len, n);
   for (let i = 1; i <= n; i += step) {
     if (len < n) {
-      if (i < half) [nleft, nright] = [1, len];
-      else if (i >= n - half + 1) [nleft, nright] = [n - len + 1, n];
-      else [nleft, nright] = [i - half + 1, len + i - half];
+      // plain assignments: a destructured pair here allocated an array a point
+      if (i < half) {
+        nleft = 1;
+        nright = len;
+      } else if (i >= n - half + 1) {
+        nleft = n - len + 1;
+        nright = n;
+      } else {
+        nleft = i - half + 1;
+        nright = len + i - half;
+      }
     }
     if (kernel && i - nleft === nright - i) {
       let s = 0;
@@ -205,7 +213,10 @@ export function mstlDecompose(
 ): { seasonals: Float64Array<ArrayBufferLike>[]; adjusted: Float64Array } {
   const adjusted = Float64Array.from(y);
   const seasonals: Float64Array<ArrayBufferLike>[] = periods.map(() => new Float64Array(y.length));
-  for (let it = 0; it < iterations; it++) {
+  // With one period a second round would decompose y again less nothing (the season taken out
+  // and put back): the same STL at the cost of another, which R's mstl skips too.
+  const rounds = periods.length === 1 ? 1 : iterations;
+  for (let it = 0; it < rounds; it++) {
     periods.forEach((p, i) => {
       const s = seasonals[i]!;
       for (let t = 0; t < adjusted.length; t++) adjusted[t]! += s[t]!;
