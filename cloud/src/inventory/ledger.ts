@@ -2,7 +2,8 @@ import { storageAmong, type Location } from '../venues/index.js';
 import { badRequest, notFound } from '../errors.js';
 import type { repos } from './inventory.service.js';
 import { partsOf, planMovement, present, type MovementAsked, type PresentedStock } from './stock.js';
-import type { Transaction } from './transaction.repository.js';
+import type { NewTransaction, Transaction } from './transaction.repository.js';
+import type { StockLevel } from './stock.repository.js';
 
 type Repos = ReturnType<typeof repos>;
 
@@ -14,6 +15,29 @@ export interface LedgerEntry extends MovementAsked {
   sourceId?: string | null | undefined;
   at?: Date | undefined;
   transferId?: string | undefined;
+}
+
+/** The ledger row of one movement, from the level it starts at: which part it moves, by how much, what it leaves. */
+function rowOf(e: LedgerEntry, level: StockLevel | undefined, loc: Location): NewTransaction {
+  const plan = planMovement(e, partsOf(level, loc.name));
+  const before = level?.level ?? 0;
+  return {
+    itemId: e.itemId,
+    locationId: loc.id,
+    type: e.type,
+    quantity: plan.delta,
+    part: plan.part,
+    counted: plan.counted,
+    partAfter: plan.partAfter,
+    transferId: e.transferId ?? null,
+    before,
+    after: Math.round((before + plan.delta) * 1000) / 1000,
+    userId: e.userId,
+    reason: e.reason ?? null,
+    sourceType: e.sourceType,
+    sourceId: e.sourceId ?? null,
+    ...(e.at ? { at: e.at } : {}),
+  };
 }
 
 /**
@@ -30,25 +54,7 @@ export async function enter(
   await r.stock.lock(orgId, loc.id, e.itemId);
   const [current] = await r.stock.levels(orgId, loc.id, [e.itemId]);
   // an item a camera watches here always has a level row (its slot puts it there)
-  const plan = planMovement(e, partsOf(current, loc.name));
-  const before = current?.level ?? 0;
-  const transaction = await r.transactions.insert(orgId, {
-    itemId: e.itemId,
-    locationId: loc.id,
-    type: e.type,
-    quantity: plan.delta,
-    part: plan.part,
-    counted: plan.counted,
-    partAfter: plan.partAfter,
-    transferId: e.transferId ?? null,
-    before,
-    after: Math.round((before + plan.delta) * 1000) / 1000,
-    userId: e.userId,
-    reason: e.reason ?? null,
-    sourceType: e.sourceType,
-    sourceId: e.sourceId ?? null,
-    ...(e.at ? { at: e.at } : {}),
-  });
+  const transaction = await r.transactions.insert(orgId, rowOf(e, current, loc));
   const [level] = await r.stock.levels(orgId, loc.id, [e.itemId]);
   const stock = present(level!);
   await r.live.append(orgId, loc.venueId, 'stock', stock);
@@ -70,28 +76,7 @@ export async function enterMany(r: Repos, orgId: string, loc: Location, entries:
   const current = new Map((await r.stock.levels(orgId, loc.id, itemIds)).map((l) => [l.itemId, l]));
   await r.transactions.insertMany(
     orgId,
-    entries.map((e) => {
-      const level = current.get(e.itemId);
-      const plan = planMovement(e, partsOf(level, loc.name));
-      const before = level?.level ?? 0;
-      return {
-        itemId: e.itemId,
-        locationId: loc.id,
-        type: e.type,
-        quantity: plan.delta,
-        part: plan.part,
-        counted: plan.counted,
-        partAfter: plan.partAfter,
-        transferId: e.transferId ?? null,
-        before,
-        after: Math.round((before + plan.delta) * 1000) / 1000,
-        userId: e.userId,
-        reason: e.reason ?? null,
-        sourceType: e.sourceType,
-        sourceId: e.sourceId ?? null,
-        ...(e.at ? { at: e.at } : {}),
-      };
-    }),
+    entries.map((e) => rowOf(e, current.get(e.itemId), loc)),
   );
   const after = new Map((await r.stock.levels(orgId, loc.id, itemIds)).map((l) => [l.itemId, l]));
   const stocks = itemIds.map((id) => present(after.get(id)!));
