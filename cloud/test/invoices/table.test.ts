@@ -58,6 +58,16 @@ describe('reading a table read by OCR', () => {
     ]);
   });
 
+  it('repairs a misread price, not the quantity, when that changes fewer printed characters', () => {
+    const header = row(['Description', 40, 200], ['Qty', 360, 390], ['Unit Price', 430, 470], ['Amount', 520, 560]);
+    const { lines } = tableLines([
+      header,
+      // 61.50 with its 6 read as £: 184.50 / 1.50 is a whole 123, but 3 → 123 changes two characters, 1.50 → 61.50 one
+      row(['APEROL APERITIVO 1L', 40, 220], ['3', 380, 390], ['£1.50', 430, 470], ['184.50', 520, 560]),
+    ]);
+    expect(lines.map((l) => [l.quantity, l.unitPrice, l.total])).toEqual([[3, 61.5, 184.5]]);
+  });
+
   it('does not take a figure under a title it does not know (a pack size) for the quantity beside it', () => {
     const { lines } = tableLines([
       row(['Description', 40, 200], ['Pack', 300, 340], ['Qty', 360, 390], ['Price', 430, 470], ['Total', 520, 560]),

@@ -83,17 +83,32 @@ export function makesTotal(qty: number, price: number, total: number): boolean {
   return Math.abs(qty * price - total) <= Math.abs(qty) * 0.005 + 0.0051;
 }
 
+/** Levenshtein distance: how many characters one printed figure needs changed to read as another. */
+export function edits(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
 /** quantity × unit price = total among a row's numbers, preferring the columns' reading when it adds up. */
 function amounts(nums: number[], byCol: Partial<Record<Column, number>>) {
   const { qty, price, total } = byCol;
   if (qty !== undefined && price !== undefined && total !== undefined) {
     if (makesTotal(qty, price, total)) return { qty, price, total };
-    // one figure misread. A price and a total whose ratio is a whole number agree with each other, and outvote the
-    // quantity (a 11 read as 1); else a total that divides into whole cents gives the price, else the price gives the total
+    // one figure misread: the quantity (a 11 read as 1: price and total divide to a whole number) or the price (a 61.50
+    // read as £1.50: the total divides by the quantity into whole cents). Where both repairs add up, the one that
+    // changes fewer printed characters of what was read is the misreading (3 → 123 is two, 1.50 → 61.50 one)
     const count = price > 0 ? Math.round(total / price) : 0;
-    if (count >= 1 && count !== qty && makesTotal(count, price, total)) return { qty: count, price, total };
     const each = total / qty;
-    if (qty > 0 && Number.isInteger(qty) && Math.abs(each * 100 - Math.round(each * 100)) < 1e-6) return { qty, price: each, total };
+    const byQty = count >= 1 && count !== qty && makesTotal(count, price, total);
+    const byPrice = qty > 0 && Number.isInteger(qty) && Math.abs(each * 100 - Math.round(each * 100)) < 1e-6;
+    if (byQty && (!byPrice || edits(String(count), String(qty)) < edits(each.toFixed(2), price.toFixed(2))))
+      return { qty: count, price, total };
+    if (byPrice) return { qty, price: each, total };
     if (qty > 0 && Number.isInteger(qty)) return { qty, price, total: Math.round(qty * price * 100) / 100 };
   }
   for (let i = 0; i < nums.length; i++)
