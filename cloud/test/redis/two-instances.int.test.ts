@@ -102,8 +102,9 @@ describe('Redis going away mid-run', () => {
     redis = await privateRedis();
     await redis.start();
   });
-  const { ctx, adjust, failLogin } = deployment(() => redis.url);
+  // registered before the deployment's, so it runs after it (hooks unwind in reverse): the instances stop while Redis is up
   afterAll(() => redis?.stop());
+  const { ctx, adjust, failLogin } = deployment(() => redis.url);
 
   it('keeps serving without Redis, counts limits per instance, and catches live clients up when it is back', async () => {
     const client = await openLive(ctx.b, ctx.token, ctx.venueId);
