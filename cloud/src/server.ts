@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createLogger, listenError, type Logger } from '@smartstock/runtime';
 import { writeSecret } from '@smartstock/pki';
@@ -10,6 +9,8 @@ import { migrate, openDb, type Db } from './db/index.js';
 import { JobQueue, repeatEvery } from './jobs/index.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
 import { AwsIotCertificates } from './broker/aws-iot.js';
+import { brokerConnection } from './broker/connection.js';
+import { suspensionAtBroker } from './broker/suspension.js';
 import { connectRedis } from './redis/client.js';
 import { redisBus } from './redis/bus.js';
 import { AuthService } from './auth/index.js';
@@ -27,7 +28,7 @@ import { AccuracyService, VisionRunner, VisionService } from './vision/index.js'
 import { CalendarService, ForecastRunner, ForecastService, OpenMeteo } from './forecast/index.js';
 import { seedDemo, type DemoSeed } from './seed/index.js';
 import { SupplierService } from './suppliers/index.js';
-import { OrderService, SuggestionService } from './orders/index.js';
+import { OrderService, SuggestionService, orderInMessage } from './orders/index.js';
 import { InvoiceService, Ocr } from './invoices/index.js';
 import { RecipeService } from './recipes/index.js';
 import {
@@ -122,15 +123,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     logger,
     onDelivery: (c, o) => metrics.notification(c, o),
     orderSuggestion: async (orgId, itemId, locationId) => {
-      const o = await ordering.orders?.alertOrder(orgId, itemId, locationId);
-      return (
-        o && {
-          cases: o.cases,
-          caseSize: o.caseSize,
-          supplier: o.supplierName,
-          draft: { number: o.orderNumber, link: dashboardUrl && `${dashboardUrl}/#/orders/${o.orderId}` },
-        }
-      );
+      const order = await ordering.orders?.alertOrder(orgId, itemId, locationId);
+      return order && orderInMessage(order, dashboardUrl);
     },
   });
   // connected after the HTTP port is known (it names the MQTT client); services hold it from the start
@@ -147,6 +141,10 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     { store: blobs, log: logger.child({ module: 'devices' }) },
   );
 
+  // built with the auth service (which signs their sessions) once the app's JWT signer exists
+  let orgs: OrgService | undefined;
+  // a suspended or deleted organisation's devices: refused by the embedded broker, dead-lettered by ingest
+  const orgRefused = async (id: string) => !!(await orgs?.status.refusal(id));
   if (!config.broker.url) {
     broker = await startEmbeddedBroker({
       dataDir,
@@ -158,8 +156,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
         const d = await devices.forIngest(id);
         return d?.revokedAt ? { refused: 'device is revoked' } : { orgId: d?.orgId };
       },
-      // a deleted organisation is refused as a suspended one (orgs is built with the app, below)
-      orgSuspended: async (id) => !!(await orgs?.status.refusal(id)),
+      orgSuspended: orgRefused,
     });
   }
   // production on AWS IoT Core: a suspension switches the organisation's device certificates off there
@@ -255,8 +252,6 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   await live.start();
   // the app's JWT signer, once buildApp has made it: ownerAccessToken() signs with it
   let signAccessToken: ((p: Principal) => string) | undefined;
-  // built with the auth service (which signs their sessions) once the app's JWT signer exists
-  let orgs: OrgService | undefined;
   const publicUrl = () => dashboardUrl ?? listeningUrl;
   const app = await buildApp({
     db,
@@ -292,21 +287,12 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
         deletionGraceDays: config.orgs.deletionGraceDays,
         exports,
         deleteFiles: (id) => deleteOrgBlobs(blobs, id),
-        onSuspension: async (id, suspended) => {
-          if (suspended) broker?.disconnectOrganisation(id);
-          if (broker && !awsIot) return;
-          // a revoked device's certificates stay as revocation left them
-          const things = (await devices.list(id)).filter((d) => !d.revokedAt).map((d) => d.id);
-          if (awsIot) await awsIot.setActive(things, !suspended);
-          // Mosquitto or another broker the cloud cannot steer: the operator's step (docker/README.md)
-          else
-            logger.warn(
-              { orgId: id, devices: things },
-              suspended
-                ? 'organisation suspended: deny these devices at the broker'
-                : 'organisation resumed: allow these devices again at the broker',
-            );
-        },
+        onSuspension: suspensionAtBroker({
+          broker,
+          awsIot,
+          devicesOf: async (id) => (await devices.list(id)).filter((d) => !d.revokedAt).map((d) => d.id),
+          logger,
+        }),
       });
       const oidc = new OidcService({
         db,
@@ -352,26 +338,10 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     .listen({ host: config.http.host, port: config.http.port })
     .catch((e: unknown) => Promise.reject(listenError(e, 'http.port', config.http.host, config.http.port)));
   listeningUrl = url;
-  const readFile = (p?: string) => (p ? readFileSync(p, 'utf8') : undefined);
   await link.start(
-    {
-      url: config.broker.url,
-      connectInternal: broker?.connectInternal,
-      // stable across restarts (the broker keeps the session's queued messages) and distinct per
-      // instance: two instances on one host would otherwise take each other's connection over
-      clientId: config.broker.url ? (config.broker.clientId ?? `smartstock-cloud-${hostname()}-${new URL(url).port}`) : 'cloud.internal',
-      sharedGroup: config.broker.sharedGroup,
-      tls: config.broker.url
-        ? dropUndefined({
-            ca: readFile(config.broker.caFile),
-            cert: readFile(config.broker.certFile),
-            key: readFile(config.broker.keyFile),
-          })
-        : undefined,
-      logger,
-    },
+    brokerConnection(config.broker, broker, url, logger),
     dispatcher(
-      { observations, devices, orgSuspended: async (id) => !!(await orgs?.status.refusal(id)) },
+      { observations, devices, orgSuspended: orgRefused },
       db,
       logger.child({ module: 'ingest' }),
       deadLetterLimit(config.deadLetters.perDevicePerMinute, logger),
@@ -426,8 +396,4 @@ function jwtSecretFile(dataDir: string): string {
   const path = join(dataDir, 'jwt-secret');
   if (!existsSync(path)) writeSecret(path, randomBytes(48).toString('base64url'));
   return readFileSync(path, 'utf8').trim();
-}
-
-function dropUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

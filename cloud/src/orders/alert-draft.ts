@@ -62,3 +62,16 @@ export async function alertOrder(
     return answer(line.cases, order.id);
   });
 }
+
+/** The order as the low-stock message names it, with a link into the dashboard when its public address is known. */
+export function orderInMessage(
+  o: AlertOrder,
+  dashboardUrl: string | undefined,
+): { cases: number; caseSize: number; supplier: string; draft: { number: string; link: string | undefined } } {
+  return {
+    cases: o.cases,
+    caseSize: o.caseSize,
+    supplier: o.supplierName,
+    draft: { number: o.orderNumber, link: dashboardUrl && `${dashboardUrl}/#/orders/${o.orderId}` },
+  };
+}

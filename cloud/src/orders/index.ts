@@ -6,7 +6,7 @@ import orderRoutes from './routes.js';
 export { OrderService, type OrderDeps } from './order.service.js';
 export { SuggestionService, type SuggestionDeps } from './suggestion.service.js';
 export type { Demand, DemandSource } from './demand.js';
-export type { AlertOrder } from './alert-draft.js';
+export { orderInMessage, type AlertOrder } from './alert-draft.js';
 
 /** /orders: suggestions per supplier and purchase orders from draft to received. */
 export async function ordersModule(app: FastifyInstance, o: { orders: OrderService; suggestions: SuggestionService }): Promise<void> {
