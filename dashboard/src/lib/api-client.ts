@@ -91,3 +91,7 @@ async function toError(res: Response): Promise<ApiError> {
     e.requestId,
   );
 }
+
+/** A query string of the values given (empty strings and undefined left out). */
+export const query = (q: Record<string, string | number | undefined>) =>
+  new URLSearchParams(Object.entries(q).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [[k, String(v)]]))).toString();

@@ -57,7 +57,7 @@ import type {
   VarianceReport,
 } from './types';
 
-import { ApiClient, ApiError } from './api-client';
+import { ApiClient, ApiError, query } from './api-client';
 
 export { ApiError };
 export type { Freshness, TokenSource } from './api-client';
@@ -312,7 +312,3 @@ export class Api extends ApiClient {
     return (await this.raw('POST', `/devices/${encodeURIComponent(id)}/snapshot`, { cameraId })).blob();
   }
 }
-
-/** A query string of the values given (empty strings and undefined left out). */
-const query = (q: Record<string, string | number | undefined>) =>
-  new URLSearchParams(Object.entries(q).flatMap(([k, v]) => (v === undefined || v === '' ? [] : [[k, String(v)]]))).toString();

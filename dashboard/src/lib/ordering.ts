@@ -3,6 +3,7 @@
 import type * as contract from '@smartstock/api';
 import type { Wire } from '@smartstock/api';
 import type { Api } from './api';
+import { query } from './api-client';
 
 export type Supplier = Wire<typeof contract.supplier>;
 export type SupplierInput = Omit<Supplier, 'id' | 'orgId'>;
@@ -21,9 +22,6 @@ export interface InvoiceApproval {
   lines?: { lineId: string; itemId?: string | null; skip?: boolean; quantity?: number; unitPrice?: number }[];
 }
 
-const qs = (q: Record<string, string | undefined>) =>
-  new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => !!e[1])).toString();
-
 export class OrderingApi {
   constructor(private readonly api: Api) {}
 
@@ -37,10 +35,10 @@ export class OrderingApi {
     return this.api.json<Supplier>('PATCH', `/suppliers/${id}`, s);
   }
   suggestions(venueId: string) {
-    return this.api.json<Suggestions>('GET', `/orders/suggestions?${qs({ venue_id: venueId })}`);
+    return this.api.json<Suggestions>('GET', `/orders/suggestions?${query({ venue_id: venueId })}`);
   }
   orders(venueId: string, status?: OrderState) {
-    return this.api.json<PurchaseOrder[]>('GET', `/orders?${qs({ venue_id: venueId, status, limit: '100' })}`);
+    return this.api.json<PurchaseOrder[]>('GET', `/orders?${query({ venue_id: venueId, status, limit: '100' })}`);
   }
   order(id: string) {
     return this.api.json<PurchaseOrder>('GET', `/orders/${id}`);
@@ -61,13 +59,13 @@ export class OrderingApi {
     return this.api.blob(`/orders/${id}/pdf`);
   }
   invoices(venueId: string) {
-    return this.api.json<Invoice[]>('GET', `/invoices?${qs({ venue_id: venueId, limit: '50' })}`);
+    return this.api.json<Invoice[]>('GET', `/invoices?${query({ venue_id: venueId, limit: '50' })}`);
   }
   invoice(id: string) {
     return this.api.json<Invoice>('GET', `/invoices/${id}`);
   }
   uploadInvoice(venueId: string, file: Blob) {
-    return this.api.json<InvoiceAccepted>('POST', `/invoices/process-ocr?${qs({ venue_id: venueId })}`, file);
+    return this.api.json<InvoiceAccepted>('POST', `/invoices/process-ocr?${query({ venue_id: venueId })}`, file);
   }
   approveInvoice(id: string, a: InvoiceApproval) {
     return this.api.json<Invoice>('POST', `/invoices/${id}/approve`, a);
