@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { createLogger, listenError, type Logger } from '@smartstock/runtime';
+import { createLogger, listenError, stopInOrder, type Logger } from '@smartstock/runtime';
 import { writeSecret } from '@smartstock/pki';
 import { parseCloudConfig, type CloudConfigInput } from './config.js';
 import { buildApp } from './app.js';
@@ -363,31 +363,35 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     seedDemo: (o?: string) => seedDemo(db, o ?? orgId),
     ownerAccessToken: () =>
       seededOwner && signAccessToken ? signAccessToken({ sub: seededOwner.userId, org: seededOwner.orgId, role: 'owner' }) : undefined,
-    async stop() {
-      pruner.stop();
-      orgs?.stopHousekeeping();
-      await orgs?.stop();
-      partitions.stop();
-      driftSweep.stop();
-      await link.stop().catch(() => undefined);
-      await app.close();
-      variance.stop();
-      retention.stop();
-      cropMover.stop();
-      await jobs.stop();
-      await ocr.stop();
-      await visionRunner.close();
-      forecast.stop();
-      await forecastRunner.close();
-      await live.stop();
-      await users.stop();
-      await alerts.stop();
-      await broker?.close();
-      awsIot?.close();
-      redis?.close();
-      blobs.close();
-      await db.close();
-    },
+    stop: () =>
+      stopInOrder(
+        [
+          ['pruner', () => pruner.stop()],
+          ['organisations housekeeping', () => orgs?.stopHousekeeping()],
+          ['organisations', () => orgs?.stop()],
+          ['partitions', () => partitions.stop()],
+          ['drift sweep', () => driftSweep.stop()],
+          ['ingest link', () => link.stop()],
+          ['http', () => app.close()],
+          ['variance', () => variance.stop()],
+          ['retention', () => retention.stop()],
+          ['crop mover', () => cropMover.stop()],
+          ['jobs', () => jobs.stop()],
+          ['ocr', () => ocr.stop()],
+          ['vision runner', () => visionRunner.close()],
+          ['forecast', () => forecast.stop()],
+          ['forecast runner', () => forecastRunner.close()],
+          ['live', () => live.stop()],
+          ['users', () => users.stop()],
+          ['alerts', () => alerts.stop()],
+          ['broker', () => broker?.close()],
+          ['aws iot', () => awsIot?.close()],
+          ['redis', () => redis?.close()],
+          ['blobs', () => blobs.close()],
+          ['database', () => db.close()],
+        ],
+        logger,
+      ),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { Logger } from './logger.js';
+
 /**
  * Stop once on the first SIGINT or SIGTERM, then exit. The listener stays installed after
  * the first signal because npm forwards Ctrl-C to its child after the terminal has already
@@ -22,5 +24,29 @@ export function stopOnSignal(stop: () => Promise<void>, hooks: { onSignal?: () =
         },
       );
     });
+  }
+}
+
+/** One part of the cloud to stop, named for the log line when it is slow or fails. */
+export type StopStep = readonly [part: string, stop: () => unknown];
+
+/**
+ * Stops the parts one after another, each within `withinMs`: a part that waits
+ * on something already gone (Redis, the broker, a worker) is logged by name and
+ * left behind, so a stop always ends and the parts after it (the database last)
+ * still close. A failing part is logged and the rest still stop.
+ */
+export async function stopInOrder(steps: readonly StopStep[], log: Logger, withinMs = 10_000): Promise<void> {
+  for (const [part, stop] of steps) {
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<'overdue'>((resolve) => (timer = setTimeout(() => resolve('overdue'), withinMs)));
+    try {
+      const outcome = await Promise.race([Promise.resolve().then(stop), overdue]);
+      if (outcome === 'overdue') log.warn({ part, withinMs }, 'did not stop in time; going on without it');
+    } catch (err) {
+      log.warn({ part, err: (err as Error).message }, 'failed to stop cleanly; going on');
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
