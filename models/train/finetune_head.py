@@ -189,6 +189,9 @@ def main():
         net.load_state_dict(st['model'])
         opt.load_state_dict(st['opt'])
         step, seconds, best_mean = st['step'], st['seconds'], st.get('best_mean', -1.0)
+        # a resumed run may go on at a lower rate (run 7's checks stopped improving after ~800 steps at 3e-4)
+        for group in opt.param_groups:
+            group['lr'] = a.lr
 
     train_backs = beverage({'train'}, held_out=False)
     train_paste = liquor(held_out=False)
