@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { averagePrecision, bootstrapInterval, operatingPoint, truthBox, type ImageResult } from '../src/eval/metrics.js';
-import { DEFAULT_MODEL_DIR, loadBottleVision, readDetectorMetadata, renderWideScene, type TileGrid } from '../src/index.js';
+import { DEFAULT_MODEL_DIR, fillFolderFor, loadBottleVision, readDetectorMetadata, renderWideScene, type TileGrid } from '../src/index.js';
 
 const MODELS = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WIDE = join(MODELS, '.cache', 'wide');
@@ -53,8 +53,8 @@ async function compositeFrames(): Promise<Frame[]> {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const f = (n: number, d = 3): string => (Number.isNaN(n) ? 'n/a' : n.toFixed(d));
 
-/** The detectors to compare: [name, model folder]; the fill model comes from `fillDir`. */
-export async function tilingTable(detectors: [string, string][], fillDir: string, frames = 8): Promise<string> {
+/** The detectors to compare: [name, model folder]; fills from each folder's own fill model, else the shipped one. */
+export async function tilingTable(detectors: [string, string][], frames = 8): Promise<string> {
   const sets: [string, Frame[]][] = [[`generated back bars, 9 to a 1080p frame (${frames} frames)`, await generatedFrames(frames)]];
   if (existsSync(join(WIDE, 'annotations.json'))) sets.push(['held-out SKUs on real photos, 1080p composites', await compositeFrames()]);
   else console.error(`(${WIDE} missing: cd train && .venv/bin/python finetune_yolox.py --write-wide ../.cache/wide)`);
@@ -65,7 +65,7 @@ export async function tilingTable(detectors: [string, string][], fillDir: string
   for (const [name, dir] of detectors) {
     const thr = (await readDetectorMetadata(join(dir, 'detector.json'))).scoreThreshold;
     for (const [pass, tiles] of GRIDS) {
-      const vision = await loadBottleVision({ modelDir: dir, fillDir, threads: 1, scoreThreshold: 0.01, tiles });
+      const vision = await loadBottleVision({ modelDir: dir, fillDir: fillFolderFor(dir), threads: 1, scoreThreshold: 0.01, tiles });
       const cells: string[] = [];
       const ms: number[] = [];
       for (const [, fr] of sets) {
@@ -92,7 +92,7 @@ export function tilingDetectors(modelDir = DEFAULT_MODEL_DIR): [string, string][
   const all: [string, string][] = [
     ['the given model folder', modelDir],
     ['COCO YOLOX-Nano zero-shot, 416', join(onnx, 'yolox-nano-coco')],
-    ['YOLOX-Nano bottle fine-tune, 416', join(onnx, 'yolox-nano-bottle')],
+    ['generated-shelves detector 0.7.0, 416x256', join(onnx, 'drawn-shelves')],
   ];
   return all.filter(([, dir], i) => existsSync(join(dir, 'detector.json')) && (i === 0 || resolve(dir) !== resolve(modelDir)));
 }
@@ -102,5 +102,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     options: { frames: { type: 'string', default: '8' }, 'model-dir': { type: 'string', default: DEFAULT_MODEL_DIR } },
   });
   console.log('## models: small bottles on a 1080p camera, whole frame against tiled passes\n');
-  console.log(await tilingTable(tilingDetectors(values['model-dir']), DEFAULT_MODEL_DIR, Number(values.frames)));
+  console.log(await tilingTable(tilingDetectors(values['model-dir']), Number(values.frames)));
 }

@@ -54,7 +54,7 @@ describe('people finder (COCO YOLOX-Nano, person class)', () => {
   });
 
   it('refuses a detector that never learnt people, naming the file', async () => {
-    const bottleOnly = join(dirname(fileURLToPath(import.meta.url)), '../onnx/detector.json');
+    const bottleOnly = join(dirname(fileURLToPath(import.meta.url)), '../onnx/drawn-shelves/detector.json');
     await expect(loadPeopleFinder({ metaFile: bottleOnly })).rejects.toThrow(VisionError);
     await expect(loadPeopleFinder({ metaFile: bottleOnly })).rejects.toThrow(/no "person" class/);
   });

@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe('committed models (models/onnx)', () => {
   it('load from the package folder whatever the working directory, with versions', () => {
-    expect(Object.keys(vision.versions).sort()).toEqual(['smartstock-bottle-detector', 'smartstock-fill']);
+    expect(Object.keys(vision.versions).sort()).toEqual(['smartstock-fill', 'yolox-nano-bottle']);
   });
 
   it('find the bottles of generated shelves and read their fill', async () => {
@@ -66,7 +66,7 @@ describe('committed models (models/onnx)', () => {
   });
 
   it('drop overlapping duplicates at the NMS IoU the caller asks for', async () => {
-    const r = await renderScene(makeScene({ seed: 3_000_005, split: 'hard', width: 640, height: 360 }));
+    const r = await renderScene(makeScene({ seed: 3_000_006, split: 'hard', width: 640, height: 360 }));
     const strict = await loadBottleVision({ threads: 1, iouThreshold: 0 });
     try {
       const kept = (await strict.analyze(r.jpeg)).bottles;

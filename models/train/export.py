@@ -2,6 +2,9 @@
 
 python export.py [--out ../onnx] [--version X.Y.Z]
 
+The detector trained on generated shelves goes to OUT/drawn-shelves (the default detector is the YOLOX-Nano
+bottle fine-tune since issue 22, cards/yolox-nano.md); the fill model, every detector's, to OUT.
+
 Without --version the models take the next minor version after the one already in --out (0.1.0 when
 there is none), and the detector keeps the score threshold that bench/pick-threshold.ts chose last
 (train.sh re-picks it after every export).
@@ -51,8 +54,9 @@ def main():
     ap.add_argument('--out', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'onnx'))
     ap.add_argument('--version')
     args = ap.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    version, threshold, iou = previous(args.out)
+    drawn = os.path.join(args.out, 'drawn-shelves')
+    os.makedirs(drawn, exist_ok=True)
+    version, threshold, iou = previous(drawn)
     version = args.version or version
     torch.manual_seed(0)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d')
@@ -63,7 +67,7 @@ def main():
     det.eval()
     wrap = ExportWrapper(det, DET_H, DET_W).eval()
     x = torch.rand(1, 3, DET_H, DET_W)
-    path = os.path.join(args.out, 'detector.onnx')
+    path = os.path.join(drawn, 'detector.onnx')
     torch.onnx.export(wrap, x, path, input_names=['images'], output_names=['output0'], opset_version=17, dynamo=False)
     check(path, wrap, x)
     json.dump(
@@ -80,7 +84,7 @@ def main():
             'iouThreshold': iou,
             'training': {'steps': det_ck['step'], 'images': det_ck['images'], 'seconds': round(det_ck['seconds']), 'exported': stamp},
         },
-        open(os.path.join(args.out, 'detector.json'), 'w'),
+        open(os.path.join(drawn, 'detector.json'), 'w'),
         indent=2,
     )
 
@@ -107,8 +111,8 @@ def main():
         open(os.path.join(args.out, 'fill.json'), 'w'),
         indent=2,
     )
-    for f in ('detector.onnx', 'fill.onnx'):
-        print(f, os.path.getsize(os.path.join(args.out, f)) // 1024, 'KiB')
+    for f in (os.path.join(drawn, 'detector.onnx'), os.path.join(args.out, 'fill.onnx')):
+        print(f, os.path.getsize(f) // 1024, 'KiB')
 
 
 if __name__ == '__main__':

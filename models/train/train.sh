@@ -1,7 +1,8 @@
 #!/bin/sh
 # npm run train:vision — reproduces both models from fixed seeds:
 # renders the synthetic training set (git-ignored, models/.cache/data), trains the detector and the
-# fill model on the CPU (niced, resumable: RESUME=1), exports ONNX + metadata to models/onnx.
+# fill model on the CPU (niced, resumable: RESUME=1), exports ONNX + metadata: the detector to
+# models/onnx/drawn-shelves (the default detector is the YOLOX-Nano fine-tune), the fill model to models/onnx.
 # Env: DET_MINUTES (30), FILL_MINUTES (20), THREADS (1), CHUNKS (60), CORRECTIONS (a dir written by
 # npm run export:corrections: the bar's own corrections, mixed with the synthetic data).
 set -e
@@ -25,6 +26,6 @@ nice -n 10 python3 train_detector.py --minutes "${DET_MINUTES:-30}" --threads "$
 nice -n 10 python3 train_fill.py --minutes "${FILL_MINUTES:-20}" --threads "${THREADS:-1}" $R $C
 python3 export.py
 cd ..
-npx tsx bench/pick-threshold.ts
+npx tsx bench/pick-threshold.ts --model-dir onnx/drawn-shelves
 npx tsx bench/calibrate-sigma.ts
-npx prettier --write onnx/*.json
+npx prettier --write onnx/*.json onnx/drawn-shelves/*.json

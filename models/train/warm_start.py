@@ -158,8 +158,10 @@ def main():
         if os.path.exists(ckpt) and not args.force:
             print(f'{name}: {ckpt} exists, kept (--force to rebuild)')
             continue
-        meta = json.load(open(os.path.join(args.onnx, f'{name}.json')))
-        path = os.path.join(args.onnx, meta['file'])
+        # the detector trained here is the generated-shelves one (export.py writes it to drawn-shelves/)
+        folder = os.path.join(args.onnx, 'drawn-shelves') if name == 'detector' else args.onnx
+        meta = json.load(open(os.path.join(folder, f'{name}.json')))
+        path = os.path.join(folder, meta['file'])
         if name == 'detector':
             net = BottleDetector()
             rebuild(name, net, ExportWrapper(net, DET_H, DET_W), (1, 3, DET_H, DET_W), detector_batch(rng), path, ckpt, meta.get('training', {}))

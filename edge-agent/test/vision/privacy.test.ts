@@ -14,7 +14,7 @@ describe('privacy pass before a snapshot', () => {
   });
 
   it('withholds the snapshot, saying why, when the people model cannot be loaded', async () => {
-    const bottleOnly = fileURLToPath(new URL('../../../models/onnx/detector.json', import.meta.url));
+    const bottleOnly = fileURLToPath(new URL('../../../models/onnx/drawn-shelves/detector.json', import.meta.url));
     const pass = new PrivacyPass(privacySchema.parse({ peopleModel: bottleOnly }), log);
     await expect(pass.peopleIn(jpeg)).rejects.toThrow(/snapshot withheld: people could not be blurred.*no "person" class/);
     await pass.close();

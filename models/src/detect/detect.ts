@@ -8,9 +8,9 @@
  * This is how a bar, or anyone, checks a model on their own images. A corrupt image is reported by
  * name and skipped; the run goes on.
  */
-import { access, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { DEFAULT_MODEL_DIR, loadBottleVision } from '../vision/bottle-vision.js';
+import { DEFAULT_MODEL_DIR, fillFolderFor, loadBottleVision } from '../vision/bottle-vision.js';
 import type { TileGrid } from '../vision/tiles.js';
 import { readDetectorMetadata } from '../vision/metadata.js';
 import { VisionError } from '../types.js';
@@ -62,11 +62,6 @@ const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp']);
 /** Detections kept below the written threshold when scoring, so AP sees the whole curve. */
 const AP_FLOOR = 0.01;
 
-const exists = (p: string): Promise<boolean> =>
-  access(p).then(
-    () => true,
-    () => false,
-  );
 
 /** A usage or input problem: the CLI prints it and exits 2. */
 export class DetectUsageError extends Error {}
@@ -81,13 +76,12 @@ export async function detectFolder(o: DetectOptions, log: (line: string) => void
   }
   if (names.length === 0) throw new DetectUsageError(`no images (.jpg, .jpeg, .png, .webp) in ${o.folder}`);
   const modelDir = resolve(o.modelDir ?? DEFAULT_MODEL_DIR);
-  const fillDir = o.fillDir ?? ((await exists(join(modelDir, 'fill.json'))) ? modelDir : DEFAULT_MODEL_DIR);
   const meta = await readDetectorMetadata(join(modelDir, 'detector.json'));
   const threshold = o.threshold ?? meta.scoreThreshold;
   const truth = o.coco ? await readCoco(o.coco) : null;
   const vision = await loadBottleVision({
     modelDir,
-    fillDir,
+    fillDir: o.fillDir ?? fillFolderFor(modelDir),
     threads: o.threads ?? 1,
     scoreThreshold: truth ? Math.min(threshold, AP_FLOOR) : threshold,
     tiles: o.tiles,

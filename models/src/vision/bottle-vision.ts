@@ -1,4 +1,5 @@
 /** loadBottleVision: the detector and the fill model behind the one BottleVision interface. */
+import { existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +129,11 @@ export async function detectTiled(
     all.push(...fromTile(await detectBoxes(detector, cropTile(img, tile), classes, threshold, iouThreshold), tile, img));
   }
   return nms(all, iouThreshold);
+}
+
+/** Where the tools (detect, the evals) read fills for a detector folder: its own fill model, else the shipped one. */
+export function fillFolderFor(modelDir: string): string {
+  return existsSync(join(modelDir, 'fill.json')) ? modelDir : DEFAULT_MODEL_DIR;
 }
 
 export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<BottleVision> {

@@ -27,7 +27,7 @@ function metadataProps(props: Record<string, string>): Buffer {
  */
 function userExport(dir: string, props: Record<string, string>): string {
   const file = join(dir, 'yolo11n-bar.onnx');
-  const model = readFileSync(join(DEFAULT_MODEL_DIR, 'detector.onnx'));
+  const model = readFileSync(join(DEFAULT_MODEL_DIR, 'drawn-shelves', 'detector.onnx'));
   writeFileSync(file, Buffer.concat([model, metadataProps(props)]));
   return file;
 }
@@ -142,7 +142,7 @@ describe('detector import', () => {
       const ours = await cli(
         'detector',
         'import',
-        join(DEFAULT_MODEL_DIR, 'detector.onnx'),
+        join(DEFAULT_MODEL_DIR, 'drawn-shelves', 'detector.onnx'),
         '--format',
         'yolox',
         '--out',
