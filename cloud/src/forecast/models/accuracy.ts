@@ -8,23 +8,29 @@ import type { BacktestScore } from './types.js';
  * the stored bounds come from errors the forecast itself did not see.
  */
 function crossCoverage(run: BacktestRun): { cover80: number | null; cover95: number | null } {
+  const n = run.errors.length;
   const origins = [...new Set(run.steps.map((s) => s.origin))];
   if (origins.length < 2) return { cover80: null, cover95: null };
   let inside80 = 0;
   let inside95 = 0;
   for (const o of origins) {
-    // sorted once for both levels: conformalQuantile would sort the same errors twice
-    const others = run.errors.filter((_, i) => run.steps[i]?.origin !== o).map(Math.abs);
-    others.sort((a, b) => a - b);
+    // a typed array sorts by value without a comparator; sorted once for both levels
+    let held = 0;
+    for (const s of run.steps) if (s.origin === o) held += 1;
+    const others = new Float64Array(n - held);
+    let k = 0;
+    for (let i = 0; i < n; i++) if (run.steps[i]!.origin !== o) others[k++] = Math.abs(run.errors[i]!);
+    others.sort();
     const q80 = conformalQuantile(others, 0.8, true);
     const q95 = conformalQuantile(others, 0.95, true);
-    run.errors.forEach((e, i) => {
-      if (run.steps[i]?.origin !== o) return;
-      if (Math.abs(e) <= q80) inside80 += 1;
-      if (Math.abs(e) <= q95) inside95 += 1;
-    });
+    for (let i = 0; i < n; i++) {
+      if (run.steps[i]!.origin !== o) continue;
+      const a = Math.abs(run.errors[i]!);
+      if (a <= q80) inside80 += 1;
+      if (a <= q95) inside95 += 1;
+    }
   }
-  return { cover80: inside80 / run.errors.length, cover95: inside95 / run.errors.length };
+  return { cover80: inside80 / n, cover95: inside95 / n };
 }
 
 /** A candidate's backtest figures: MAE, MASE against `scale`, WAPE, bias and interval coverage. */
