@@ -150,8 +150,11 @@ interface Vertex {
   y: number;
 }
 
-/** Nelder–Mead minimisation from `start`, a fixed budget of evaluations; the best vertex and its value. */
-function nelderMead(f: (v: number[]) => number, start: readonly number[], step: number, maxEvals: number): Vertex {
+/**
+ * Nelder–Mead minimisation from `start`, a fixed budget of evaluations, stopping when the simplex's
+ * values agree to `tol` (relative); the best vertex and its value.
+ */
+function nelderMead(f: (v: number[]) => number, start: readonly number[], step: number, maxEvals: number, tol: number): Vertex {
   const dim = start.length;
   const pts: Vertex[] = [{ v: [...start], y: f([...start]) }];
   for (let i = 0; i < dim; i++) {
@@ -171,7 +174,7 @@ function nelderMead(f: (v: number[]) => number, start: readonly number[], step: 
     pts.sort(byValue);
     const best = pts[0]!;
     const worst = pts[dim]!;
-    if (Math.abs(worst.y - best.y) <= 1e-6 * (Math.abs(best.y) + 1e-12)) break;
+    if (Math.abs(worst.y - best.y) <= tol * (Math.abs(best.y) + 1e-12)) break;
     centroid.fill(0);
     for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) centroid[j]! += pts[i]!.v[j]! / dim;
     const r = at(worst.v, 1);
@@ -202,6 +205,17 @@ function nelderMead(f: (v: number[]) => number, start: readonly number[], step: 
   return pts[0]!;
 }
 
+/**
+ * The simplex's agreement at which a fit stops: PUBLISHED meets the published fits (an SSE within
+ * 0.02 % of theirs, see published.test.ts); SCREEN, 100 times looser, is enough to rank the forms
+ * and to refit a backtest origin. fitEts screens the forms and takes the chosen one on to
+ * PUBLISHED: on 480 simulated histories (seeds 1–3, daily and weekly) the same form as fitting all
+ * at PUBLISHED on 479, its SSE the same to 0.01 % on 99 in 100 (within 0.6 % on all, lower as
+ * often as higher), at 150 evaluations a daily series of two years instead of 241.
+ */
+export const PUBLISHED = 1e-6;
+export const SCREEN = 1e-4;
+
 /** beyond this the squash is within 0.03 % of its bound: the search has nothing left to gain there */
 const SATURATED = 8;
 
@@ -213,18 +227,18 @@ const LINE_START: Record<EtsForm, number[]> = { ANN: [-6], AAN: [-6, -6], AAdN: 
  * Fits one form by least squares; AICc from the Gaussian likelihood. `from`, a fit of the
  * same form on nearly the same data (a backtest origin's history), starts a short local search.
  */
-export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit, seed?: readonly number[]): EtsFit {
+export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit, seed?: readonly number[], tol = PUBLISHED): EtsFit {
   const trended = form !== 'ANN';
   const dim = START[form].length;
   const warm = from?.form === form ? from.raw : undefined;
   const objective = (v: number[]) => sseAt(x, form, v);
   // each search returns its best value with its point: the comparisons below cost no evaluation
-  let best = nelderMead(objective, warm ?? seed ?? START[form], warm ? 0.25 : 1, warm ? 12 * dim : 40 * dim);
+  let best = nelderMead(objective, warm ?? seed ?? START[form], warm ? 0.25 : 1, warm ? 12 * dim : 40 * dim, tol);
   // A trended form's SSE often has two valleys: a fast-moving level, and a nearly fixed
   // line (α, β near 0). From one start the search finds the valley it starts in (on FPP's
   // oil series, α 0.75 at an SSE 17 % above the line's); a cold fit also searches from the line.
   if (!warm && !seed && form !== 'ANN') {
-    const line = nelderMead(objective, LINE_START[form], 1, 40 * dim);
+    const line = nelderMead(objective, LINE_START[form], 1, 40 * dim, tol);
     if (line.y < best.y) best = line;
   }
   // An expansion step can carry a coordinate far into the flat end of the squash, where the
@@ -236,6 +250,7 @@ export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit, seed?: re
       best.v.map((v) => Math.max(-SATURATED, Math.min(SATURATED, v))),
       1,
       40 * dim,
+      tol,
     );
     if (again.y < best.y) best = again;
   }
@@ -254,12 +269,12 @@ export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit, seed?: re
 const made = new WeakMap<Float64Array, Map<string, EtsFit>>();
 
 /** fitForm, answered from `made` where the same fit of the same array was made before. */
-export function fitFormOnce(x: Float64Array, form: EtsForm, from?: EtsFit, seed?: readonly number[]): EtsFit {
-  const key = `${form}|${from?.form === form ? from.raw.join() : ''}|${seed?.join() ?? ''}`;
+export function fitFormOnce(x: Float64Array, form: EtsForm, from?: EtsFit, seed?: readonly number[], tol = PUBLISHED): EtsFit {
+  const key = `${form}|${from?.form === form ? from.raw.join() : ''}|${seed?.join() ?? ''}|${tol}`;
   let fits = made.get(x);
   const hit = fits?.get(key);
   if (hit) return hit;
-  const f = fitForm(x, form, from, seed);
+  const f = fitForm(x, form, from, seed, tol);
   if (!fits) made.set(x, (fits = new Map()));
   fits.set(key, f);
   return f;
@@ -273,21 +288,25 @@ export function fitFormOnce(x: Float64Array, form: EtsForm, from?: EtsFit, seed?
  * the form chosen on under 1 in 100; the costliest search of the three).
  */
 export function fitEts(x: Float64Array, forms: readonly EtsForm[] = ETS_FORMS, from?: EtsFit): EtsFit {
+  // a backtest origin's refit: the form chosen, from its optimum on the whole history, screened
+  if (from) return fitFormOnce(x, from.form, from, undefined, SCREEN);
   let best: EtsFit | undefined;
   let level: EtsFit | undefined;
   let trend: EtsFit | undefined;
   for (const form of forms) {
-    if (form === 'AAdN' && !from && level && trend && trend.aicc >= level.aicc) continue;
+    if (form === 'AAdN' && level && trend && trend.aicc >= level.aicc) continue;
     // The damped search starts where the undamped one ended (its α and β, φ mid-range): that
     // search already chose between the level and the line valleys, so one start is enough here.
-    const seed = !from && form === 'AAdN' && trend ? [...trend.raw, START.AAdN[2]!] : undefined;
-    const f = fitFormOnce(x, form, from, seed);
+    const seed = form === 'AAdN' && trend ? [...trend.raw, START.AAdN[2]!] : undefined;
+    const f = fitFormOnce(x, form, undefined, seed, SCREEN);
     if (form === 'ANN') level = f;
     if (form === 'AAN') trend = f;
     if (!best || f.aicc < best.aicc) best = f;
   }
   if (!best || !Number.isFinite(best.level)) throw new Error('no ETS model could be fitted');
-  return best;
+  // the chosen form on to the published precision, from where its screening stopped
+  const exact = fitFormOnce(x, best.form, best, undefined, PUBLISHED);
+  return exact.sse <= best.sse ? exact : best;
 }
 
 export function etsForecast(f: EtsFit, horizon: number): number[] {

@@ -1,6 +1,6 @@
 import { seasonAhead, seasonalSplit } from './decomposed.js';
 import { mainSeason } from './ets.js';
-import { fitFormOnce, type EtsFit } from './holt.js';
+import { fitEts, type EtsFit } from './holt.js';
 import type { Fitted, Model } from './types.js';
 
 /**
@@ -38,7 +38,8 @@ type ThetaFitted = Fitted & { ses: EtsFit };
 function fitTheta(y: readonly number[], season: number, from?: EtsFit): ThetaFitted {
   const periods = mainSeason(y.length, season);
   const split = seasonalSplit(y, periods);
-  const ses = fitFormOnce(split.adjusted, 'ANN', from);
+  // as ets fits its ANN form: the same fits of the same array, made once (holt.ts fitFormOnce)
+  const ses = fitEts(split.adjusted, ['ANN'], from);
   const slope = lineSlope(split.adjusted);
   const n = y.length;
   return {
