@@ -1,3 +1,4 @@
+import { notePrefix } from './decomposed.js';
 import type { Model } from './types.js';
 
 export interface BacktestRun {
@@ -32,7 +33,10 @@ export function historiesOf(y: readonly number[]): (origin: number) => number[] 
   const made = new Map<number, number[]>();
   return (origin) => {
     let h = made.get(origin);
-    if (!h) made.set(origin, (h = y.slice(0, origin)));
+    if (!h) {
+      made.set(origin, (h = y.slice(0, origin)));
+      notePrefix(h, y);
+    }
     return h;
   };
 }

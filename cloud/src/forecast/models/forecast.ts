@@ -4,6 +4,7 @@ import { rank } from './selection.js';
 import { backtest, historiesOf, type BacktestRun } from './backtest.js';
 import { combination, combine, combinedRun, COMBINED } from './combination.js';
 import { theta } from './theta.js';
+import { withSharing } from './shared.js';
 import { conformalQuantile, naiveScale } from './metrics.js';
 import { dateOf, dayNumber, fillUnknown, prepareSeries, type RawPoint } from './series.js';
 import { backtestGain, effectsOf, factorOn, fitRegressors, scaled, type RegressorDays } from './regressors.js';
@@ -58,6 +59,10 @@ function bounded(start: number, step: number, means: readonly number[], q80: num
  * falls back to a simpler model and says why.
  */
 export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions): SeriesForecast {
+  return withSharing(() => forecastOne(points, o));
+}
+
+function forecastOne(points: readonly RawPoint[], o: ForecastOptions): SeriesForecast {
   if (!Number.isInteger(o.horizon) || o.horizon < 1) throw new Error('horizon must be a whole number of steps, 1 or more');
   const prepared = prepareSeries(points, o.freq);
   const reasons = [...prepared.reasons];

@@ -168,9 +168,7 @@ function scratch(k: number, size: number): Float64Array {
 export function stl(y: ArrayLike<number>, period: number, seasonalWindow = 11, innerLoops = 2): Decomposition {
   const n = y.length;
   if (period < 2 || n < 2 * period) throw new Error(`STL needs two periods of ${period}, got ${n} points`);
-  const ns = nextOdd(Math.max(3, seasonalWindow));
-  const nt = nextOdd(Math.ceil((1.5 * period) / (1 - 1.5 / ns)));
-  const nl = nextOdd(period);
+  const { ns, nt, nl } = windows(period, seasonalWindow);
   const cycles = Math.ceil(n / period) + 2;
   // 1-based scratch arrays, sized for the longest use
   const size = n + 2 * period + 2;
@@ -211,6 +209,25 @@ export function stl(y: ArrayLike<number>, period: number, seasonalWindow = 11, i
     ess(work, n, nt, 1, trend, w, jumpOf(nt));
   }
   return { seasonal: season.subarray(1), trend: trend.subarray(1) };
+}
+
+/**
+ * How far into a series its decomposition feels where the series ends: every estimate is a
+ * loess or moving average over a window, and an end's windows are anchored to it, so a point
+ * further than this from an end is decomposed the same (to rounding) whatever lies beyond that
+ * end. Per inner loop: the cycle-subseries smoothing (ns cycles), the low-pass filter (two
+ * moving averages of a period, one of 3, a loess of nl) and the trend's loess (nt), summed.
+ * Infinity where a long window is estimated on a grid (jump > 1): the grid moves with the start.
+ */
+export function stlReach(period: number, seasonalWindow = 11, innerLoops = 2): number {
+  const { ns, nt, nl } = windows(period, seasonalWindow);
+  if (nt > 100 || nl > 100) return Infinity;
+  return innerLoops * (ns * period + 2 * period + 3 + nl + nt);
+}
+
+function windows(period: number, seasonalWindow: number): { ns: number; nt: number; nl: number } {
+  const ns = nextOdd(Math.max(3, seasonalWindow));
+  return { ns, nt: nextOdd(Math.ceil((1.5 * period) / (1 - 1.5 / ns))), nl: nextOdd(period) };
 }
 
 /**
