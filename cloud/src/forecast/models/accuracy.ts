@@ -9,25 +9,32 @@ import type { BacktestScore } from './types.js';
  */
 function crossCoverage(run: BacktestRun): { cover80: number | null; cover95: number | null } {
   const n = run.errors.length;
-  const origins = [...new Set(run.steps.map((s) => s.origin))];
-  if (origins.length < 2) return { cover80: null, cover95: null };
+  // each step's origin as an ordinal, and the absolute errors, read once
+  const ordinals = new Map<number, number>();
+  const at = new Int32Array(n);
+  const abs = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = run.steps[i]!.origin;
+    let k = ordinals.get(o);
+    if (k === undefined) ordinals.set(o, (k = ordinals.size));
+    at[i] = k;
+    abs[i] = Math.abs(run.errors[i]!);
+  }
+  if (ordinals.size < 2) return { cover80: null, cover95: null };
   let inside80 = 0;
   let inside95 = 0;
-  for (const o of origins) {
+  const buffer = new Float64Array(n);
+  for (let k = 0; k < ordinals.size; k++) {
+    let m = 0;
+    for (let i = 0; i < n; i++) if (at[i] !== k) buffer[m++] = abs[i]!;
     // a typed array sorts by value without a comparator; sorted once for both levels
-    let held = 0;
-    for (const s of run.steps) if (s.origin === o) held += 1;
-    const others = new Float64Array(n - held);
-    let k = 0;
-    for (let i = 0; i < n; i++) if (run.steps[i]!.origin !== o) others[k++] = Math.abs(run.errors[i]!);
-    others.sort();
+    const others = buffer.subarray(0, m).sort();
     const q80 = conformalQuantile(others, 0.8, true);
     const q95 = conformalQuantile(others, 0.95, true);
     for (let i = 0; i < n; i++) {
-      if (run.steps[i]!.origin !== o) continue;
-      const a = Math.abs(run.errors[i]!);
-      if (a <= q80) inside80 += 1;
-      if (a <= q95) inside95 += 1;
+      if (at[i] !== k) continue;
+      if (abs[i]! <= q80) inside80 += 1;
+      if (abs[i]! <= q95) inside95 += 1;
     }
   }
   return { cover80: inside80 / n, cover95: inside95 / n };
