@@ -37,7 +37,13 @@ describe('choosing by backtest, and the errors the bounds come from', () => {
   it('the combination forecasts the step-by-step median, and its backtest is of that median', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1])).toBe(2.5);
-    expect(combine([[1, 10], [2, 20], [9, 0]])).toEqual([2, 10]);
+    expect(
+      combine([
+        [1, 10],
+        [2, 20],
+        [9, 0],
+      ]),
+    ).toEqual([2, 10]);
     // three candidates, two origins, actual 0 everywhere (predicted 0 less the error): at each
     // origin the median of the three ranked on the other one
     const a = run('ets', [1, 1]);

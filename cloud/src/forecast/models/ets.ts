@@ -49,11 +49,7 @@ function decomposedEts(name: ModelName, minLength: (season: number) => number, p
 }
 
 /** Exponential smoothing, the form (none, trend, damped trend) chosen by AICc, on the history less its STL season where it holds two. */
-export const ets: Model = decomposedEts(
-  'ets',
-  () => 10,
-  mainSeason,
-);
+export const ets: Model = decomposedEts('ets', () => 10, mainSeason);
 
 /**
  * MSTL with weekly and yearly seasonality, ETS on the rest: daily data with

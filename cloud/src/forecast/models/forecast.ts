@@ -133,7 +133,8 @@ function forecastOne(points: readonly RawPoint[], o: ForecastOptions): SeriesFor
 
   const combined = members.length > 1;
   const model = combined ? combination(members.map((m) => m.run.model)) : lead.run.model;
-  if (combined) reasons.push(`the median of ${members.map((m) => m.run.model.name).join(', ')}, the ${members.length} best in the backtest`);
+  if (combined)
+    reasons.push(`the median of ${members.map((m) => m.run.model.name).join(', ')}, the ${members.length} best in the backtest`);
   const procedure = combinedRun(runs, members.length, model);
   if (combined) scores.push(scoreRun(procedure, y, scale));
   const calibration = procedure.errors.length > 0 ? procedure : lead.run;
