@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BacktestRun } from '../../src/forecast/models/backtest.js';
 import { rank } from '../../src/forecast/models/selection.js';
 import { combine, combinedRun, median } from '../../src/forecast/models/combination.js';
-import { forecastSeries, type Model } from '../../src/forecast/models/index.js';
+import { ets, forecastSeries, type Model } from '../../src/forecast/models/index.js';
 import { simulate } from '../../bench/forecast/simulate.js';
 
 const model = (name: Model['name']): Model => ({ name, minLength: () => 1, fit: () => ({ predict: () => [] }) });
@@ -54,6 +54,18 @@ describe('choosing by backtest, and the errors the bounds come from', () => {
     expect(combinedRun([a, b, c], 3, model('combination')).errors).toEqual([2, 1]);
     // the two best: the mean of the two
     expect(combinedRun([a, b, c], 2, model('combination')).errors).toEqual([5.5, -1.5]);
+  });
+
+  it('a forecast names the three it is the median of and keeps the backtest of that median', () => {
+    const s = simulate({ seed: 3, daily: 1, weekly: 0, intermittentShare: 0 })[0]!;
+    const f = forecastSeries(s.train, { horizon: 14, freq: 'D' });
+    expect(f.model).toBe('combination');
+    expect(f.reasons.some((r) => /^the median of \w+, \w+, \w+, the 3 best in the backtest$/.test(r))).toBe(true);
+    const own = f.backtest.find((b) => b.model === 'combination');
+    expect(own?.steps).toBeGreaterThan(0);
+    expect(own?.cover80).not.toBeNull();
+    // one candidate: that one, as before
+    expect(forecastSeries(s.train, { horizon: 14, freq: 'D', models: [ets] }).model).toBe('ets');
   });
 
   it('weekly series of four years: 80 and 95 % bounds hold about 80 and 95 % of the held-out weeks', () => {
