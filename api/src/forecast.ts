@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { timestamp, uuid } from './common.js';
 
-export const FORECAST_MODELS = ['naive', 'seasonal_naive', 'mean', 'croston', 'tsb', 'ets', 'mstl'] as const;
+/** combination: the median of the best three candidates in the backtest (the forecast's reasons name them). */
+export const FORECAST_MODELS = ['naive', 'seasonal_naive', 'mean', 'croston', 'tsb', 'ets', 'mstl', 'theta', 'combination'] as const;
 /** Where a day of demand history came from; stockout and none are days whose demand is not known. */
 export const DEMAND_SOURCES = ['pos', 'camera', 'count', 'stockout', 'none'] as const;
 

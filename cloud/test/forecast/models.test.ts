@@ -11,6 +11,7 @@ import {
   tsbForecast,
   type RawPoint,
 } from '../../src/forecast/models/index.js';
+import { lineSlope, theta, thetaForecast } from '../../src/forecast/models/theta.js';
 import { simulate } from '../../bench/forecast/simulate.js';
 
 const daily = (values: readonly (number | null)[], start = Date.UTC(2025, 0, 6)): RawPoint[] =>
@@ -64,6 +65,18 @@ describe('models on series with known answers', () => {
       )
       .predict(7);
     f.forEach((v, i) => expect(v).toBeCloseTo(week[i] ?? 0, 0));
+  });
+
+  it('Theta, worked by hand: SES level plus half the line slope, as forecast::thetaf', () => {
+    expect(lineSlope([1, 3, 5, 7])).toBeCloseTo(2, 12);
+    // level 10, α 0.5, slope 2, n 3: lift (1 − 0.5³) / 0.5 = 1.75; h = 1, 2 → 10 + 1·(0 + 1.75), 10 + 1·(1 + 1.75)
+    expect(thetaForecast(10, 0.5, 2, 3, 2)).toEqual([11.75, 12.75]);
+    // on a straight line SES follows the last point (α at its bound) and Theta adds half the slope a step
+    const line = Array.from({ length: 60 }, (_, t) => 5 + 2 * t);
+    theta
+      .fit(line, 1)
+      .predict(3)
+      .forEach((v, i) => expect(v).toBeCloseTo(123 + (i + 1), 1));
   });
 
   it('the conformal quantile is the ⌈(n+1)·level⌉-th smallest absolute error', () => {

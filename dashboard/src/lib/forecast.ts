@@ -9,6 +9,8 @@ const MODEL_NAMES: Record<Forecast['model'], string> = {
   tsb: 'occasional sales, fading (TSB)',
   ets: 'recent trend (exponential smoothing)',
   mstl: 'weekly pattern and trend (MSTL)',
+  theta: 'recent level and half the long trend (Theta)',
+  combination: 'the middle of the three best methods',
 };
 
 export const modelName = (m: Forecast['model']) => MODEL_NAMES[m] ?? m;

@@ -8,23 +8,36 @@ import type { BacktestScore } from './types.js';
  * the stored bounds come from errors the forecast itself did not see.
  */
 function crossCoverage(run: BacktestRun): { cover80: number | null; cover95: number | null } {
-  const origins = [...new Set(run.steps.map((s) => s.origin))];
-  if (origins.length < 2) return { cover80: null, cover95: null };
+  const n = run.errors.length;
+  // each step's origin as an ordinal, and the absolute errors, read once
+  const ordinals = new Map<number, number>();
+  const at = new Int32Array(n);
+  const abs = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = run.steps[i]!.origin;
+    let k = ordinals.get(o);
+    if (k === undefined) ordinals.set(o, (k = ordinals.size));
+    at[i] = k;
+    abs[i] = Math.abs(run.errors[i]!);
+  }
+  if (ordinals.size < 2) return { cover80: null, cover95: null };
   let inside80 = 0;
   let inside95 = 0;
-  for (const o of origins) {
-    // sorted once for both levels: conformalQuantile would sort the same errors twice
-    const others = run.errors.filter((_, i) => run.steps[i]?.origin !== o).map(Math.abs);
-    others.sort((a, b) => a - b);
+  const buffer = new Float64Array(n);
+  for (let k = 0; k < ordinals.size; k++) {
+    let m = 0;
+    for (let i = 0; i < n; i++) if (at[i] !== k) buffer[m++] = abs[i]!;
+    // a typed array sorts by value without a comparator; sorted once for both levels
+    const others = buffer.subarray(0, m).sort();
     const q80 = conformalQuantile(others, 0.8, true);
     const q95 = conformalQuantile(others, 0.95, true);
-    run.errors.forEach((e, i) => {
-      if (run.steps[i]?.origin !== o) return;
-      if (Math.abs(e) <= q80) inside80 += 1;
-      if (Math.abs(e) <= q95) inside95 += 1;
-    });
+    for (let i = 0; i < n; i++) {
+      if (at[i] !== k) continue;
+      if (abs[i]! <= q80) inside80 += 1;
+      if (abs[i]! <= q95) inside95 += 1;
+    }
   }
-  return { cover80: inside80 / run.errors.length, cover95: inside95 / run.errors.length };
+  return { cover80: inside80 / n, cover95: inside95 / n };
 }
 
 /** A candidate's backtest figures: MAE, MASE against `scale`, WAPE, bias and interval coverage. */

@@ -1,3 +1,4 @@
+import { notePrefix } from './decomposed.js';
 import type { Model } from './types.js';
 
 export interface BacktestRun {
@@ -27,19 +28,38 @@ export function originsFor(n: number, model: Model, o: BacktestOptions): number[
   return out;
 }
 
+/** y[0..origin) for each origin, sliced once and handed to every candidate (ets and theta then share its seasonal split). */
+export function historiesOf(y: readonly number[]): (origin: number) => number[] {
+  const made = new Map<number, number[]>();
+  return (origin) => {
+    let h = made.get(origin);
+    if (!h) {
+      made.set(origin, (h = y.slice(0, origin)));
+      notePrefix(h, y);
+    }
+    return h;
+  };
+}
+
 /**
  * Rolling-origin backtest: fit on y[0..origin), forecast the next `horizon`
  * steps, compare with what happened. Unknown actuals (censored days) are not
  * scored. A model that fails to fit at some origin is out (undefined).
  */
-export function backtest(y: readonly number[], known: readonly boolean[], model: Model, o: BacktestOptions): BacktestRun | undefined {
+export function backtest(
+  y: readonly number[],
+  known: readonly boolean[],
+  model: Model,
+  o: BacktestOptions,
+  historyAt: (origin: number) => readonly number[] = (origin) => y.slice(0, origin),
+): BacktestRun | undefined {
   const origins = originsFor(y.length, model, o);
   if (origins.length === 0) return undefined;
   const errors: number[] = [];
   const steps: BacktestRun['steps'] = [];
   try {
     for (const origin of origins) {
-      const f = model.fit(y.slice(0, origin), o.season).predict(o.horizon);
+      const f = model.fit(historyAt(origin), o.season).predict(o.horizon);
       for (let h = 0; h < o.horizon; h++) {
         const t = origin + h;
         const p = Math.max(0, f[h] ?? NaN);

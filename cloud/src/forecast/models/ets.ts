@@ -1,5 +1,5 @@
 import { ETS_FORMS, etsForecast, fitEts, type EtsFit, type EtsForm } from './holt.js';
-import { mstlDecompose } from './stl.js';
+import { seasonAhead, seasonalSplit } from './decomposed.js';
 import type { Fitted, Model, ModelName } from './types.js';
 
 type EtsFitted = Fitted & { fit: EtsFit };
@@ -11,12 +11,12 @@ type EtsFitted = Fitted & { fit: EtsFit };
  * part is added back.
  */
 function fitDecomposedEts(y: readonly number[], periods: readonly number[], forms: readonly EtsForm[], from?: EtsFit): EtsFitted {
-  const { seasonals, adjusted } = mstlDecompose(y, periods);
-  const fit = fitEts(adjusted, forms, from);
+  const split = seasonalSplit(y, periods);
+  const fit = fitEts(split.adjusted, forms, from);
   const n = y.length;
   return {
     fit,
-    predict: (h) => etsForecast(fit, h).map((v, i) => periods.reduce((a, p, k) => a + (seasonals[k]?.[n - p + (i % p)] ?? 0), v)),
+    predict: (h) => etsForecast(fit, h).map((v, i) => v + seasonAhead(split, periods, n, i)),
   };
 }
 
@@ -33,7 +33,10 @@ function chosenModel(base: Model, periodsOf: PeriodsOf, whole: readonly number[]
   };
 }
 
-type PeriodsOf = (n: number, season: number) => number[];
+export type PeriodsOf = (n: number, season: number) => number[];
+
+/** The main season, where the history holds two of it and a point. */
+export const mainSeason: PeriodsOf = (n, season) => (season > 1 && n >= 2 * season + 1 ? [season] : []);
 
 function decomposedEts(name: ModelName, minLength: (season: number) => number, periodsOf: PeriodsOf): Model {
   const model: Model = {
@@ -46,11 +49,7 @@ function decomposedEts(name: ModelName, minLength: (season: number) => number, p
 }
 
 /** Exponential smoothing, the form (none, trend, damped trend) chosen by AICc, on the history less its STL season where it holds two. */
-export const ets: Model = decomposedEts(
-  'ets',
-  () => 10,
-  (n, season) => (season > 1 && n >= 2 * season + 1 ? [season] : []),
-);
+export const ets: Model = decomposedEts('ets', () => 10, mainSeason);
 
 /**
  * MSTL with weekly and yearly seasonality, ETS on the rest: daily data with

@@ -1,7 +1,10 @@
 import { ets, mstl } from './ets.js';
 import { scoreRun } from './accuracy.js';
-import { rank, selectionErrors } from './selection.js';
-import { backtest, type BacktestRun } from './backtest.js';
+import { rank } from './selection.js';
+import { backtest, historiesOf, type BacktestRun } from './backtest.js';
+import { combination, combine, combinedRun, COMBINED } from './combination.js';
+import { theta } from './theta.js';
+import { withSharing } from './shared.js';
 import { conformalQuantile, naiveScale } from './metrics.js';
 import { dateOf, dayNumber, fillUnknown, prepareSeries, type RawPoint } from './series.js';
 import { backtestGain, effectsOf, factorOn, fitRegressors, scaled, type RegressorDays } from './regressors.js';
@@ -19,7 +22,7 @@ export interface ForecastOptions {
   regressors?: RegressorDays;
 }
 
-export const ALL_MODELS: readonly Model[] = [seasonalNaive, naive, ets, mstl, croston, tsb];
+export const ALL_MODELS: readonly Model[] = [seasonalNaive, naive, ets, theta, mstl, croston, tsb];
 
 /** Share of zero periods above which a series counts as an intermittent seller. */
 const INTERMITTENT = 0.3;
@@ -49,12 +52,17 @@ function bounded(start: number, step: number, means: readonly number[], q80: num
 }
 
 /**
- * Forecast one series: candidates by rolling-origin backtest, the one with the
- * smallest backtest error wins (seasonal naive on ties, it is first), its
- * 80/95 % bounds are the conformal quantiles of its backtest errors. Never NaN:
- * what cannot be fitted falls back to a simpler model and says why.
+ * Forecast one series: candidates ranked by rolling-origin backtest (seasonal naive
+ * first on ties), the forecast is the median of the best three (combination.ts), or
+ * the one candidate where only one ran; its 80/95 % bounds are the conformal quantiles
+ * of the backtest errors of that whole procedure. Never NaN: what cannot be fitted
+ * falls back to a simpler model and says why.
  */
 export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions): SeriesForecast {
+  return withSharing(() => forecastOne(points, o));
+}
+
+function forecastOne(points: readonly RawPoint[], o: ForecastOptions): SeriesForecast {
   if (!Number.isInteger(o.horizon) || o.horizon < 1) throw new Error('horizon must be a whole number of steps, 1 or more');
   const prepared = prepareSeries(points, o.freq);
   const reasons = [...prepared.reasons];
@@ -92,8 +100,9 @@ export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions):
   // last 24 weeks) neither choose nor calibrate for the next (on the simulator's weekly series
   // naive lag-1 won on a quiet stretch, and its 80 % bounds then held 56 % of the weeks).
   const bt = { horizon: o.horizon, season, origins, stride: Math.max(1, Math.ceil(o.horizon / 2), Math.ceil(season / origins)) };
+  const historyAt = historiesOf(y);
   const runs = candidates
-    .map((m) => backtest(y, known, chosen(m, y, season), bt))
+    .map((m) => backtest(y, known, chosen(m, y, season), bt, historyAt))
     .filter((r): r is BacktestRun => r !== undefined && r.errors.length > 0);
 
   if (runs.length === 0) return shortHistory(y, lastDay, step, season, o.horizon, reasons);
@@ -102,7 +111,10 @@ export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions):
   const scores: BacktestScore[] = runs.map((r) => scoreRun(r, y, scale));
   const order = rank(runs.map((run, i) => ({ run, mae: scores[i]?.mae ?? Infinity })));
 
+  // the best COMBINED that fit the whole history, in rank order
+  const members: { run: BacktestRun; means: number[] }[] = [];
   for (const { run: r } of order) {
+    if (members.length === COMBINED) break;
     let means: number[];
     try {
       means = r.model.fit(y, season).predict(o.horizon);
@@ -114,18 +126,31 @@ export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions):
       reasons.push(`${r.model.name} gave no finite forecast; next best used`);
       continue;
     }
-    const abs = selectionErrors(runs, r).map(Math.abs);
-    if (abs.length < MIN_ERRORS) reasons.push(`only ${abs.length} backtest errors: the bounds are the widest seen`);
-    abs.sort((a, b) => a - b);
-    const points = bounded(lastDay, step, means, conformalQuantile(abs, 0.8, true), conformalQuantile(abs, 0.95, true));
-    const effects = o.regressors ? withRegressors(y, known, dayNumber(prepared.start), o, r, points, reasons, zeros) : [];
-    return { points, model: r.model.name, reasons, backtest: scores, regressors: effects };
+    members.push({ run: r, means });
   }
-  return shortHistory(y, lastDay, step, season, o.horizon, reasons);
+  const lead = members[0];
+  if (!lead) return shortHistory(y, lastDay, step, season, o.horizon, reasons);
+
+  const combined = members.length > 1;
+  const model = combined ? combination(members.map((m) => m.run.model)) : lead.run.model;
+  if (combined)
+    reasons.push(`the median of ${members.map((m) => m.run.model.name).join(', ')}, the ${members.length} best in the backtest`);
+  const procedure = combinedRun(runs, members.length, model);
+  if (combined) scores.push(scoreRun(procedure, y, scale));
+  const calibration = procedure.errors.length > 0 ? procedure : lead.run;
+  const abs = calibration.errors.map(Math.abs);
+  if (abs.length < MIN_ERRORS) reasons.push(`only ${abs.length} backtest errors: the bounds are the widest seen`);
+  abs.sort((a, b) => a - b);
+  const means = combined ? combine(members.map((m) => m.means)) : lead.means;
+  const out = bounded(lastDay, step, means, conformalQuantile(abs, 0.8, true), conformalQuantile(abs, 0.95, true));
+  const effects = o.regressors ? withRegressors(y, known, dayNumber(prepared.start), o, calibration, out, reasons, zeros) : [];
+  return { points: out, model: model.name, reasons, backtest: scores, regressors: effects };
 }
 
 /** The candidate with its form chosen on the whole history, or as it is where that fails. */
 function chosen(m: Model, y: readonly number[], season: number): Model {
+  // too short for it: the backtest leaves it out (no origin), so choosing its form is wasted (MSTL on two years of days)
+  if (y.length < m.minLength(season)) return m;
   try {
     return m.chosenOn?.(y, season) ?? m;
   } catch {

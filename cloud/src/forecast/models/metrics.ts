@@ -14,9 +14,9 @@ export const meanAbs = (errors: readonly number[]): number =>
   errors.length === 0 ? 0 : errors.reduce((a, e) => a + Math.abs(e), 0) / errors.length;
 
 /** Conformal quantile of absolute errors: the ⌈(n+1)·level⌉-th smallest, the largest when n is small (`isSorted`: already ascending). */
-export function conformalQuantile(absErrors: readonly number[], level: number, isSorted = false): number {
+export function conformalQuantile(absErrors: ArrayLike<number>, level: number, isSorted = false): number {
   if (absErrors.length === 0) return 0;
-  const sorted = isSorted ? absErrors : [...absErrors].sort((a, b) => a - b);
+  const sorted = isSorted ? absErrors : Float64Array.from(absErrors).sort();
   const k = Math.ceil((sorted.length + 1) * level);
   return sorted[Math.min(k, sorted.length) - 1] ?? 0;
 }

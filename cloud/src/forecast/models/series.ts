@@ -52,6 +52,8 @@ export const dateOf = (day: number): string => new Date(day * DAY).toISOString()
 export function prepareSeries(points: readonly RawPoint[], freq: Freq): PreparedSeries {
   const reasons: string[] = [];
   if (points.length === 0) return { start: '1970-01-01', values: [], reasons: ['no history'] };
+  const regular = freq === 'D' ? consecutiveDays(points) : undefined;
+  if (regular) return regular;
   const byDay = new Map<number, number | null>();
   let duplicates = 0;
   let negatives = 0;
@@ -96,6 +98,26 @@ export function prepareSeries(points: readonly RawPoint[], freq: Freq): Prepared
   }
   if (raw.length % 7 !== 0) reasons.push(`the last ${raw.length % 7} day(s), less than a week, left out`);
   return { start: dateOf(first), values: weeks, reasons };
+}
+
+/**
+ * A daily history as most come (one row a day, in order, no gaps, nothing negative): its
+ * values without the map and sort of the general path, ~5 % of a series' CPU; undefined
+ * at the first row that is not so, and prepareSeries repairs it as usual.
+ */
+function consecutiveDays(points: readonly RawPoint[]): PreparedSeries | undefined {
+  const first = dayNumber(points[0]!.date);
+  const values = new Array<number | null>(points.length);
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    if (i > 0 && dayNumber(p.date) !== first + i) return undefined;
+    const q = p.quantity;
+    if (q !== null && !(Number.isFinite(q) && q >= 0)) return undefined;
+    values[i] = q;
+  }
+  // one point is a day apart from nothing: the general path tells weekly data from daily
+  if (points.length < 2) return undefined;
+  return { start: dateOf(first), values, reasons: [] };
 }
 
 /**

@@ -3,7 +3,8 @@ import type { RegressorEffect } from './regressors.js';
 /** D: one value a day; W: one value a week. */
 export type Freq = 'D' | 'W';
 
-export type ModelName = 'naive' | 'seasonal_naive' | 'mean' | 'croston' | 'tsb' | 'ets' | 'mstl';
+/** combination: the median of the best few candidates in the backtest (combination.ts). */
+export type ModelName = 'naive' | 'seasonal_naive' | 'mean' | 'croston' | 'tsb' | 'ets' | 'mstl' | 'theta' | 'combination';
 
 /** A model fitted to one history, ready to forecast from its end. */
 export interface Fitted {
