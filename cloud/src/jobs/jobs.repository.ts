@@ -21,13 +21,16 @@ export class JobsRepository {
 
   /**
    * Starts a job no worker has started, as the queue's own fetch does (pg-boss 10's fetchNextJob:
-   * state active, started now); undefined when a worker has it already, or it is gone.
+   * state active, started now); undefined when a worker has it already, or it is gone. Its commit
+   * does not wait for the disk (synchronous_commit off for this statement's own transaction): a
+   * claim lost in a crash leaves the job queued, and a worker runs it once it is due.
    */
   async claim(schema: string, name: string, id: string): Promise<{ data: unknown; retryCount: number } | undefined> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`not a schema name: ${schema}`);
     const { rows } = await this.db.query<{ data: unknown; retryCount: number }>(
       `UPDATE ${schema}.job SET state = 'active', started_on = now()
-       WHERE name = $1 AND id = $2 AND state = 'created' RETURNING data, retry_count AS "retryCount"`,
+       WHERE name = $1 AND id = $2 AND state = 'created' AND set_config('synchronous_commit', 'off', true) = 'off'
+       RETURNING data, retry_count AS "retryCount"`,
       [name, id],
     );
     return rows[0];

@@ -116,12 +116,14 @@ export class JobQueue {
     if (!checked.success) throw new Error(`job ${name}: bad payload: ${describe(checked.error)}`);
     const boss = this.started();
     const id = o.id ?? randomUUID();
+    // an instance that only sends this kind (concurrency 0) leaves it to the workers, at once
+    const here = o.here === true && runsHere(def);
     const send = async (tx: Queryable) => {
       await new JobsRepository(tx).add(o.orgId, id, name);
-      const options = { id, db: sqlExecutor(tx), ...(o.here ? { startAfter: HERE_GRACE_SECONDS } : {}) };
+      const options = { id, db: sqlExecutor(tx), ...(here ? { startAfter: HERE_GRACE_SECONDS } : {}) };
       await boss.send(name, { orgId: o.orgId, payload: checked.data } satisfies Stored, options as PgBoss.SendOptions);
       // a job to run here wakes no worker: the sender runs it at once
-      if (!o.here) await tx.notify(WAKE_CHANNEL, name);
+      if (!here) await tx.notify(WAKE_CHANNEL, name);
     };
     await (o.tx ? send(o.tx) : this.o.db.transaction(send));
     return id;
@@ -135,13 +137,13 @@ export class JobQueue {
    */
   runHere(name: string, id: string): void {
     const def = this.defs.get(name);
-    if (!def || !this.boss) return;
+    if (!def || !this.boss || !runsHere(def)) return;
     const h = this.here.get(name) ?? { running: 0, waiting: [] };
     this.here.set(name, h);
     h.waiting.push(id);
     const next = () => {
       // once stopping, what waits is left to the workers of whichever instance runs next
-      if (!this.boss || this.stopping.signal.aborted || h.running >= Math.max(1, def.concurrency ?? 1) || !h.waiting.length) return;
+      if (!this.boss || this.stopping.signal.aborted || h.running >= (def.concurrency ?? 1) || !h.waiting.length) return;
       const jobId = h.waiting.shift()!;
       h.running++;
       const p = this.claimAndRun(name, def, jobId).finally(() => {
@@ -329,6 +331,8 @@ export class JobQueue {
     };
   }
 }
+
+const runsHere = (def: JobDefinition<z.ZodType>) => (def.concurrency ?? 1) > 0;
 
 function describe(e: z.ZodError): string {
   return e.issues.map((i) => `${i.path.length ? i.path.join('.') : '(payload)'}: ${i.message}`).join('; ');
