@@ -79,7 +79,9 @@ export class VarianceService {
     const dropsOf = async () => {
       const hours = await repo.saleHours(orgId, venueId, new Date(from.getTime() - OPENING_HOURS_LOOKBACK_DAYS * DAY_MS), to);
       const openHours = hours.size ? hours : null;
-      const drops = await this.d.db.transaction((tx) => new VarianceRepository(tx).drops(orgId, venueId, from, to, { ...DROP_RULES, openHours }));
+      const drops = await this.d.db.transaction((tx) =>
+        new VarianceRepository(tx).drops(orgId, venueId, from, to, { ...DROP_RULES, openHours }),
+      );
       return { openHours, drops };
     };
     const linesOf = async () => {
@@ -216,7 +218,11 @@ export class VarianceService {
       anomalies.map(async (a) => {
         const kept = await keptOf(a);
         if (kept === null)
-          return { ...a, snapshotNote: 'The kept snapshots could not be looked up (object storage did not answer): the readings around the drop are the evidence.' };
+          return {
+            ...a,
+            snapshotNote:
+              'The kept snapshots could not be looked up (object storage did not answer): the readings around the drop are the evidence.',
+          };
         return withSnapshot(a, kept);
       }),
     );
