@@ -72,8 +72,17 @@ export const varianceAnomaly = z.object({
   recordedUnits: z.number(),
   before: anomalyEvidence,
   after: anomalyEvidence,
-  /** the cloud keeps no snapshots today (they are taken on request): null until it does */
+  /** the item's readings and ledger rows from an hour before the reading before the drop to an hour after it (GET, JSON) */
+  observationsUrl: z.string(),
+  /**
+   * the camera's kept snapshot nearest the drop, within 30 minutes of its two readings; null when none was kept (the cloud
+   * keeps a picture only when someone takes one: the edge sends readings, not pictures)
+   */
+  snapshot: z.object({ url: z.string(), takenAt: timestamp }).nullable(),
+  /** snapshot.url, or null */
   snapshotUrl: z.string().nullable(),
+  /** what the evidence is and is not, in words: which snapshot, or why there is none */
+  snapshotNote: z.string(),
 });
 
 export const openingHours = z.object({

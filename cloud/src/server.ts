@@ -216,7 +216,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       (err: unknown) => logger.warn({ err, module: 'pos', venueId: venue }, 'waiting sales not applied; they stay in the queue'),
     ),
   );
-  const variance = new VarianceService({ db, inventory, alerts: alerts.feed, jobs, logger });
+  const variance = new VarianceService({ db, inventory, alerts: alerts.feed, jobs, snapshots: devices, logger });
   await variance.registerJobs();
   const exports = new ExportService(db, jobs, config.orgs.exportRetentionDays, blobs);
   await exports.registerJobs();

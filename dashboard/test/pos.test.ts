@@ -213,6 +213,12 @@ describe('sales and variance on the dashboard', () => {
       expect(await anomalies.first().getByRole('link', { name: 'Open the shelf camera' }).getAttribute('href')).toBe(
         `#/shelves/${DEV}/cam-1`,
       );
+      // no snapshot was kept: said so; the readings of the hour either side, the two around the drop among them
+      expect(await anomalies.first().getByTestId('snapshot-note').textContent()).toMatch(/No snapshot of this camera was kept/);
+      await anomalies.first().getByRole('button', { name: 'Readings around the drop' }).click();
+      const readings = anomalies.first().getByRole('table', { name: 'Readings around the drop' });
+      await readings.waitFor();
+      expect(await readings.getByRole('row').count()).toBeGreaterThanOrEqual(2);
       expect(await sidewaysOverflow(p), kind).toBeLessThanOrEqual(1);
       expect(await axe(p), kind).toEqual([]);
       await shot(p, `evidence-${kind}`);

@@ -156,6 +156,15 @@ export class DeviceService {
     }
   }
 
+  /** Every kept snapshot of one camera (variance evidence); none without object storage. */
+  async keptSnapshots(orgId: string, deviceId: string, cameraId: string): Promise<{ url: string; takenAt: Date }[]> {
+    if (!this.blobs) return [];
+    const found = [];
+    for await (const b of this.blobs.store.list(`${kindPrefix(orgId, 'snapshot')}${deviceId}/${cameraId}/`))
+      found.push({ url: `/api/v1/blobs/${b.key}`, takenAt: b.lastModified });
+    return found;
+  }
+
   /** The device's kept snapshots, newest first (those within their retention period). */
   async snapshots(orgId: string, deviceId: string, cameraId?: string, limit = 50) {
     if (!(await repos(this.db).devices.get(orgId, deviceId))) throw notFound('device');

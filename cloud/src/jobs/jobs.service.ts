@@ -57,6 +57,11 @@ interface Stored {
 
 /** Instances tell each other a job was sent, so an idle one starts it at once instead of at its next poll. */
 const WAKE_CHANNEL = 'smartstock_jobs';
+/**
+ * A job sent to run here (enqueue's `here`) is due this long after it is sent: no worker takes it
+ * meanwhile, and if this instance dies before running it, any instance's worker runs it then.
+ */
+const HERE_GRACE_SECONDS = 15;
 const NAME = /^[a-z][a-z0-9_]{0,49}$/;
 /** pg-boss's statements that complete or fail a run (src/plans.js completeJobs, failJobs) */
 const UNAWAITED = /state = 'completed',|WITH deleted_jobs AS/;
@@ -83,6 +88,9 @@ export class JobQueue {
   private boss: PgBoss | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private stopping = new AbortController();
+  private bossSchema = '';
+  /** jobs of each name running here through runHere(), and those waiting for one of its slots */
+  private readonly here = new Map<string, { running: number; waiting: string[] }>();
 
   constructor(private readonly o: JobQueueOptions) {
     this.log = o.logger.child({ module: 'jobs' });
@@ -98,22 +106,76 @@ export class JobQueue {
 
   /**
    * Sends a job for the organisation; resolves to its id. Given tx, the job exists only if
-   * tx commits, so a job never runs for a row its sender rolled back.
+   * tx commits, so a job never runs for a row its sender rolled back. here: the sender will run
+   * it itself with runHere() once tx commits (no worker takes it for HERE_GRACE_SECONDS).
    */
-  async enqueue(name: string, payload: unknown, o: { orgId: string; tx?: Queryable; id?: string }): Promise<string> {
+  async enqueue(name: string, payload: unknown, o: { orgId: string; tx?: Queryable; id?: string; here?: boolean }): Promise<string> {
     const def = this.defs.get(name);
     if (!def) throw new Error(`no job named ${name} is registered`);
     const checked = def.payload.safeParse(payload);
     if (!checked.success) throw new Error(`job ${name}: bad payload: ${describe(checked.error)}`);
     const boss = this.started();
     const id = o.id ?? randomUUID();
+    // an instance that only sends this kind (concurrency 0) leaves it to the workers, at once
+    const here = o.here === true && runsHere(def);
     const send = async (tx: Queryable) => {
       await new JobsRepository(tx).add(o.orgId, id, name);
-      await boss.send(name, { orgId: o.orgId, payload: checked.data } satisfies Stored, { id, db: sqlExecutor(tx) } as PgBoss.SendOptions);
-      await tx.notify(WAKE_CHANNEL, name);
+      const options = { id, db: sqlExecutor(tx), ...(here ? { startAfter: HERE_GRACE_SECONDS } : {}) };
+      await boss.send(name, { orgId: o.orgId, payload: checked.data } satisfies Stored, options as PgBoss.SendOptions);
+      // a job to run here wakes no worker: the sender runs it at once
+      if (!here) await tx.notify(WAKE_CHANNEL, name);
     };
     await (o.tx ? send(o.tx) : this.o.db.transaction(send));
     return id;
+  }
+
+  /**
+   * Runs a job sent with `here` on this instance now, as one of its workers would (its attempt
+   * recorded, a failure retried by the queue with backoff), once one of the name's concurrency
+   * slots is free here. The job is claimed first: a worker that took it once its grace ran out
+   * runs it instead, never both. Returns at once; stop() waits for what it started.
+   */
+  runHere(name: string, id: string): void {
+    const def = this.defs.get(name);
+    if (!def || !this.boss || !runsHere(def)) return;
+    const h = this.here.get(name) ?? { running: 0, waiting: [] };
+    this.here.set(name, h);
+    h.waiting.push(id);
+    const next = () => {
+      // once stopping, what waits is left to the workers of whichever instance runs next
+      if (!this.boss || this.stopping.signal.aborted || h.running >= (def.concurrency ?? 1) || !h.waiting.length) return;
+      const jobId = h.waiting.shift()!;
+      h.running++;
+      const p = this.claimAndRun(name, def, jobId).finally(() => {
+        h.running--;
+        next();
+      });
+      this.inFlight.add(p);
+      void p.finally(() => this.inFlight.delete(p));
+    };
+    next();
+  }
+
+  private async claimAndRun(name: string, def: JobDefinition<z.ZodType>, id: string): Promise<void> {
+    const boss = this.boss!;
+    const retries = def.retries ?? 2;
+    try {
+      const job = await new JobsRepository(this.o.db).claim(this.bossSchema, name, id);
+      if (!job) return;
+      const run = { id, name, data: job.data as Stored, retryCount: job.retryCount } as PgBoss.JobWithMetadata<Stored>;
+      let result: unknown;
+      try {
+        result = await this.runOne(name, def, run, retries);
+      } catch (err) {
+        await boss.fail(name, id, err as object);
+        return;
+      }
+      await boss.complete(name, id, result as object);
+    } catch (err) {
+      // the claim or the record of the run's end failed (the database gone a moment): the job stays
+      // queued or active, and a worker runs it once it is due or expired
+      this.log.warn({ err, job: name, jobId: id }, 'a job to run here could not be run or recorded; the queue will run it');
+    }
   }
 
   /** Jobs waiting to run (queued, or waiting for a retry) per registered kind; empty before start(). */
@@ -138,6 +200,7 @@ export class JobQueue {
     const repo = new JobsRepository(this.o.db);
     const schema = await repo.currentSchema();
     const bossSchema = schema === 'public' ? 'pgboss' : `${schema}_pgboss`;
+    this.bossSchema = bossSchema;
     // two instances starting on a new database at once can both insert pg-boss's schema: CREATE SCHEMA
     // IF NOT EXISTS is not safe against a concurrent creator, and pg-boss stops on the unique violation
     // (seen in the compose test), so we make the schema first and try again on that race
@@ -172,6 +235,7 @@ export class JobQueue {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
     this.boss = undefined;
     this.workers.clear();
+    this.here.clear();
     this.stopping = new AbortController();
   }
 
@@ -267,6 +331,8 @@ export class JobQueue {
     };
   }
 }
+
+const runsHere = (def: JobDefinition<z.ZodType>) => (def.concurrency ?? 1) > 0;
 
 function describe(e: z.ZodError): string {
   return e.issues.map((i) => `${i.path.length ? i.path.join('.') : '(payload)'}: ${i.message}`).join('; ');

@@ -158,7 +158,7 @@ export class PosService {
 
   /**
    * A webhook delivery: verified before anything is written (401 otherwise), acknowledged once
-   * its order fetches are queued; the fetch and the ledger run from the job queue.
+   * its order fetches are queued; the fetch and the ledger run as those jobs, started here at once.
    */
   async webhook(provider: PosProvider, connectionId: string, rawBody: Buffer, headers: Record<string, string | string[] | undefined>) {
     const repo = new ConnectionRepository(this.o.db);
@@ -174,15 +174,19 @@ export class PosService {
     }
     const event = adapter.readEvent(body);
     const ours = !conn.providerLocationId || !event.providerLocationId || event.providerLocationId === conn.providerLocationId;
-    return this.o.db.transaction(async (tx) => {
+    const ack = await this.o.db.transaction(async (tx) => {
       const r = new ConnectionRepository(tx);
       if (!(await r.firstDelivery(conn.orgId, conn.id, event.eventId, event.type))) return { received: true, duplicate: true, jobIds: [] };
       const jobs = [...event.orderIds.map((orderId) => ({ orderId })), ...event.orders.map((order) => ({ orderId: order.orderId, order }))];
       const jobIds: string[] = [];
       for (const j of ours ? jobs : [])
-        jobIds.push(await this.o.jobs.enqueue(FETCH_ORDER_JOB, { connectionId: conn.id, ...j }, { orgId: conn.orgId, tx }));
+        jobIds.push(await this.o.jobs.enqueue(FETCH_ORDER_JOB, { connectionId: conn.id, ...j }, { orgId: conn.orgId, tx, here: true }));
       return { received: true, duplicate: false, jobIds };
     });
+    // the jobs are committed with the delivery (acknowledged, never lost); this instance runs them at
+    // once instead of waiting for a worker to pick them up, and the queue retries one that fails
+    for (const id of ack.jobIds) this.o.jobs.runHere(FETCH_ORDER_JOB, id);
+    return ack;
   }
 
   /** Sales of the venue that waited for a recipe; called when one is saved. */
@@ -240,9 +244,9 @@ export class PosService {
 
   private async fetchAndApply(orgId: string, connectionId: string, orderId: string, carried: PosOrder | undefined, signal: AbortSignal) {
     return this.withConnection(orgId, connectionId, async (conn, adapter) => {
-      if (carried) return this.o.ledger.applyOrder(conn, carried);
+      if (carried) return this.o.ledger.applyOrder(conn, carried, { inJob: true });
       if (!adapter.fetchOrder) throw new Error(`${conn.provider} has no order API: its events must carry the order`);
-      return this.o.ledger.applyOrder(conn, await adapter.fetchOrder(orderId, this.context(conn, signal)));
+      return this.o.ledger.applyOrder(conn, await adapter.fetchOrder(orderId, this.context(conn, signal)), { inJob: true });
     });
   }
 
@@ -253,7 +257,7 @@ export class PosService {
       let changedLines = 0;
       let stale = 0;
       for (const order of orders) {
-        const r = await this.o.ledger.applyOrder(conn, order);
+        const r = await this.o.ledger.applyOrder(conn, order, { inJob: true });
         changedLines += r.changedLines;
         if (r.stale) stale++;
       }

@@ -20,6 +20,9 @@ import {
   SUDDEN_DROP_UNITS,
   SUDDEN_WITHIN_MINUTES,
   varianceLineOf,
+  withSnapshot,
+  type KeptSnapshot,
+  type VarianceAnomaly,
 } from './variance.js';
 
 export type VarianceReport = z.output<typeof varianceReport>;
@@ -49,6 +52,8 @@ export interface VarianceDeps {
   inventory: InventoryService;
   alerts?: AlertFeed | undefined;
   jobs?: JobQueue | undefined;
+  /** a camera's kept snapshots (the devices module): an anomaly links the one nearest it */
+  snapshots?: { keptSnapshots(orgId: string, deviceId: string, cameraId: string): Promise<KeptSnapshot[]> } | undefined;
   logger: Logger;
 }
 
@@ -68,22 +73,37 @@ export class VarianceService {
   async report(orgId: string, venueId: string, from: Date, to: Date): Promise<VarianceReport> {
     const venue = await this.venue(orgId, venueId, from, to);
     const repo = new VarianceRepository(this.d.db);
-    const hours = await repo.saleHours(orgId, venueId, new Date(from.getTime() - OPENING_HOURS_LOOKBACK_DAYS * DAY_MS), to);
-    const openHours = hours.size ? hours : null;
-    const [rows, drops, revenue] = await Promise.all([
-      repo.lines(orgId, venueId, from, to),
-      repo.drops(orgId, venueId, from, to, { ...DROP_RULES, openHours }),
+    // two chains side by side, each waiting only on what it reads: the opening hours, then the falls
+    // judged by them; the lines, then the whole location's stock at either end of them (by the
+    // inventory module's own rules)
+    const dropsOf = async () => {
+      const hours = await repo.saleHours(orgId, venueId, new Date(from.getTime() - OPENING_HOURS_LOOKBACK_DAYS * DAY_MS), to);
+      const openHours = hours.size ? hours : null;
+      const drops = await this.d.db.transaction((tx) =>
+        new VarianceRepository(tx).drops(orgId, venueId, from, to, { ...DROP_RULES, openHours }),
+      );
+      return { openHours, drops };
+    };
+    const linesOf = async () => {
+      const rows = await repo.lines(orgId, venueId, from, to);
+      const [opening, closing] = await Promise.all([stockAt(this.d.db, orgId, rows, from), stockAt(this.d.db, orgId, rows, to)]);
+      return { rows, opening, closing };
+    };
+    const [{ openHours, drops }, { rows, opening, closing }, revenue] = await Promise.all([
+      dropsOf(),
+      linesOf(),
       posRevenue(this.d.db).revenueByItem(orgId, venueId, from, to),
     ]);
-    // the whole location's stock at either end, by the inventory module's own rules
-    const [opening, closing] = await Promise.all([stockAt(this.d.db, orgId, rows, from), stockAt(this.d.db, orgId, rows, to)]);
     const key = (m: { itemId: string; locationId: string }) => `${m.itemId}/${m.locationId}`;
     const byPair = (ms: MeasuredStock[]) => new Map(ms.map((m) => [key(m), m]));
     const [o, c] = [byPair(opening), byPair(closing)];
     const cents = new Map(revenue.map((r) => [key(r), r.revenueCents]));
     const lines = rows.map((r) => varianceLineOf(r, o.get(key(r)), c.get(key(r)), cents.get(key(r))));
     const sizes = new Map(rows.map((r) => [r.itemId, r.bottleSizeMl]));
-    const anomalies = drops.flatMap((d) => anomalyOf(d, openHours, sizes.get(d.itemId) ?? null) ?? []);
+    const anomalies = await this.withSnapshots(
+      orgId,
+      drops.flatMap((d) => anomalyOf(d, openHours, sizes.get(d.itemId) ?? null) ?? []),
+    );
     const measured = lines.filter((l) => l.unexplained);
     return {
       venueId,
@@ -175,6 +195,37 @@ export class VarianceService {
       },
       waste: { units: round3(wasteUnits), ml: Math.round(wasteMl * 10) / 10, cost: r2(wasteCost) },
     };
+  }
+
+  /** Each anomaly with its camera's kept snapshot nearest it, each camera's listed once; as they are if storage does not answer. */
+  private async withSnapshots(orgId: string, anomalies: VarianceAnomaly[]): Promise<VarianceAnomaly[]> {
+    const lister = this.d.snapshots;
+    if (!lister || !anomalies.length) return anomalies;
+    const cameras = new Map<string, Promise<KeptSnapshot[] | null>>();
+    const keptOf = (a: VarianceAnomaly) => {
+      const k = `${a.after.deviceId}/${a.after.cameraId}`;
+      if (!cameras.has(k))
+        cameras.set(
+          k,
+          lister.keptSnapshots(orgId, a.after.deviceId, a.after.cameraId).catch((err: unknown) => {
+            this.log.warn({ err, deviceId: a.after.deviceId, cameraId: a.after.cameraId }, 'kept snapshots not listed');
+            return null;
+          }),
+        );
+      return cameras.get(k)!;
+    };
+    return Promise.all(
+      anomalies.map(async (a) => {
+        const kept = await keptOf(a);
+        if (kept === null)
+          return {
+            ...a,
+            snapshotNote:
+              'The kept snapshots could not be looked up (object storage did not answer): the readings around the drop are the evidence.',
+          };
+        return withSnapshot(a, kept);
+      }),
+    );
   }
 
   /** Feeds each measured line's unexplained units to the unexplained_loss rule (breach at ≥ 2 units by default). */

@@ -141,6 +141,48 @@ export function anomalyOf(d: DropRow, openHours: Set<string> | null, bottleSizeM
     recordedUnits: round(d.recordedUnits),
     before: evidence(d.prevId, d.prevAt, d.prevUnits),
     after: evidence(d.id, d.at, d.units),
+    observationsUrl: `/api/v1/inventory/items/${d.itemId}/history?${new URLSearchParams({
+      from: new Date(new Date(d.prevAt).getTime() - 3_600_000).toISOString(),
+      to: new Date(new Date(d.at).getTime() + 3_600_000).toISOString(),
+    }).toString()}`,
+    snapshot: null,
     snapshotUrl: null,
+    snapshotNote: NO_SNAPSHOT,
+  };
+}
+
+/** How far from a drop's two readings a kept snapshot still shows it. */
+export const SNAPSHOT_WITHIN_MS = 30 * 60_000;
+const NO_SNAPSHOT =
+  'No snapshot of this camera was kept within 30 minutes of the drop: the cloud keeps a picture only when someone takes one ' +
+  '(the edge sends readings, not pictures), so the readings around the drop are the evidence.';
+
+/** A kept snapshot of the anomaly's camera, as the devices module lists them. */
+export interface KeptSnapshot {
+  url: string;
+  takenAt: Date;
+}
+
+/**
+ * The anomaly with the snapshot nearest its two readings among the camera's kept ones (taken between
+ * them counts as at the drop), when one lies within SNAPSHOT_WITHIN_MS; kept as it is otherwise.
+ */
+export function withSnapshot(a: VarianceAnomaly, kept: KeptSnapshot[]): VarianceAnomaly {
+  const [from, to] = [a.before.at.getTime(), a.after.at.getTime()];
+  const distance = (s: KeptSnapshot) => Math.max(0, from - s.takenAt.getTime(), s.takenAt.getTime() - to);
+  const near = kept.filter((s) => distance(s) <= SNAPSHOT_WITHIN_MS).sort((x, y) => distance(x) - distance(y))[0];
+  if (!near) return a;
+  const off = Math.round(distance(near) / 60_000);
+  const when =
+    near.takenAt.getTime() < from
+      ? `${off} min before the reading before the drop`
+      : near.takenAt.getTime() > to
+        ? `${off} min after the drop's reading`
+        : 'between the two readings';
+  return {
+    ...a,
+    snapshot: { url: near.url, takenAt: near.takenAt },
+    snapshotUrl: near.url,
+    snapshotNote: `Snapshot of camera ${a.after.cameraId} taken ${when} (${near.takenAt.toISOString()}), kept because someone took it then.`,
   };
 }

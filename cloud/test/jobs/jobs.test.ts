@@ -54,6 +54,17 @@ describe('jobs on one cloud', () => {
   });
   afterAll(async () => t?.close());
 
+  it('runs a job sent here once per attempt however often it is asked to, and leaves a failed run to the queue to retry', async () => {
+    // asked twice to run it: it runs once per attempt all the same (claimed before it runs)
+    const id = await t.cloud.jobs.enqueue('test_fails_once', { word: 'here' }, { orgId: t.demo.orgId, here: true });
+    t.cloud.jobs.runHere('test_fails_once', id);
+    t.cloud.jobs.runHere('test_fails_once', id);
+    const job = await settled(id);
+    // the first run failed here; the queue's retry (no delay) ran the second
+    expect(job).toMatchObject({ status: 'done', attempts: 2, result: { word: 'here' } });
+    expect(flakyRuns.get(id)).toBe(2);
+  });
+
   it('runs a job and answers its status and result at GET /jobs/{id}', async () => {
     const id = await t.cloud.jobs.enqueue('test_echo', { word: 'negroni' }, { orgId: t.demo.orgId });
     const job = await settled(id);

@@ -106,6 +106,51 @@ describe('variance over a constructed week', () => {
     expect(sunday!.before.observationId).toBe(w.readings.get('2026-11-07T04:00:00.000Z'));
   });
 
+  it("links each anomaly to the readings around it and to its camera's kept snapshot nearest it, or says there is none", async () => {
+    const [night, sunday] = report.anomalies;
+    const history = new URL(night!.observationsUrl, 'http://cloud');
+    expect(history.pathname).toBe(`/api/v1/inventory/items/${w.titos}/history`);
+    expect(history.searchParams.get('from')).toBe('2026-11-07T02:55:00.000Z');
+    expect(history.searchParams.get('to')).toBe('2026-11-07T05:00:00.000Z');
+    // no snapshot lister (no object storage): none, and said so
+    expect(night).toMatchObject({ snapshot: null, snapshotUrl: null });
+    expect(night!.snapshotNote).toMatch(/no snapshot .* kept within 30 minutes/i);
+
+    const shot = (at: string) => ({ url: `/api/v1/blobs/org/${w.orgId}/snapshot/edge/cam-1/${at}.jpg`, takenAt: new Date(at) });
+    const asked: string[] = [];
+    const logger = pino({ level: 'silent' });
+    const withKept = (kept: ReturnType<typeof shot>[]) =>
+      new VarianceService({
+        db,
+        inventory: new InventoryService(db),
+        logger,
+        snapshots: { keptSnapshots: async (_org, deviceId, cameraId) => (asked.push(`${deviceId}/${cameraId}`), kept) },
+      });
+    // 04:20 is 20 minutes after the night's 04:00 reading, and between the Sunday drop's readings (Saturday 04:00 and Sunday)
+    const kept = [shot('2026-11-07T03:00:00Z'), shot('2026-11-07T04:45:00Z'), shot('2026-11-07T04:20:00Z')];
+    const [n2, s2] = (await withKept(kept).report(w.orgId, w.venueId, WEEK.from, WEEK.to)).anomalies;
+    expect(n2).toMatchObject({ snapshot: kept[2], snapshotUrl: kept[2]!.url });
+    expect(n2!.snapshotNote).toContain('20 min after');
+    expect(s2!.snapshot).not.toBeNull();
+    expect(s2!.snapshotNote).toContain('between the two readings');
+    // one listing per camera, however many anomalies it has
+    expect(asked).toEqual([`${night!.after.deviceId}/cam-1`]);
+    // 03:00 is 55 minutes before the night's 03:55 reading and an hour before the Sunday drop's first: too far from either
+    const [n3, s3] = (await withKept([shot('2026-11-07T03:00:00Z')]).report(w.orgId, w.venueId, WEEK.from, WEEK.to)).anomalies;
+    expect([n3!.snapshot, s3!.snapshot]).toEqual([null, null]);
+    expect(s3!.snapshotNote).toBe(sunday!.snapshotNote);
+
+    const down = new VarianceService({
+      db,
+      inventory: new InventoryService(db),
+      logger,
+      snapshots: { keptSnapshots: () => Promise.reject(new Error('object storage down')) },
+    });
+    const [n4] = (await down.report(w.orgId, w.venueId, WEEK.from, WEEK.to)).anomalies;
+    expect(n4).toMatchObject({ snapshot: null, snapshotUrl: null });
+    expect(n4!.snapshotNote).toMatch(/could not be looked up/);
+  });
+
   it('drops a sale or waste explains are not anomalies', () => {
     const times = report.anomalies.map((a) => a.at.toISOString());
     expect(times).not.toContain('2026-11-04T20:05:00.000Z');
