@@ -1,5 +1,13 @@
 export * from './types.js';
-export { loadBottleVision, loadDetector, loadFill, readFills, detectTiled, fillFolderFor, DEFAULT_MODEL_DIR } from './vision/bottle-vision.js';
+export {
+  loadBottleVision,
+  loadDetector,
+  loadFill,
+  readFills,
+  detectTiled,
+  fillFolderFor,
+  DEFAULT_MODEL_DIR,
+} from './vision/bottle-vision.js';
 export { tilesOf, type TileGrid } from './vision/tiles.js';
 export {
   loadPeopleFinder,

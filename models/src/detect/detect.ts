@@ -62,7 +62,6 @@ const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp']);
 /** Detections kept below the written threshold when scoring, so AP sees the whole curve. */
 const AP_FLOOR = 0.01;
 
-
 /** A usage or input problem: the CLI prints it and exits 2. */
 export class DetectUsageError extends Error {}
 
