@@ -38,24 +38,17 @@ export async function cameras(row: Row, o: { counts: number[]; modes: ('jpeg' | 
   const shelf = await makeShelfVideo({ seed: 5, frames: 150, fps: 15, width: 1280, height: 720 });
   let ceiling: Cost | null = null;
   if (haveModels && vision.input) {
+    // the frames the agent samples from the loop (one every 2 s), as its ffmpeg hands them over
     const frames = [0, 2, 4, 6, 8].map((t) => agentFrame(shelf.video, t, vision.input!));
-    const models = await bareModels(
-      vision,
-      frames.map((f) => f.raw),
-      threads,
-    );
+    const raws = frames.map((f) => f.raw);
+    const jpegs = frames.map((f) => f.jpeg);
+    const models = await bareModels(vision, raws, threads);
     ceiling = models.cost;
-    const jpeg = await bareAnalyze(
-      vision,
-      frames.map((f) => f.jpeg),
-    );
-    const raw = await bareAnalyze(
-      vision,
-      frames.map((f) => f.raw),
-    );
+    const jpeg = await bareAnalyze(vision, jpegs);
+    const raw = await bareAnalyze(vision, raws);
     const noView = await bareAnalyze(
       vision,
-      frames.map(({ raw: { detectorView: _, ...r } }) => r),
+      raws.map(({ detectorView: _, ...r }) => r),
     );
     process.stdout.write(`  (load average ${load()}; ${models.bottles.toFixed(1)} bottles a frame)\n`);
     for (const [name, c] of [
@@ -67,8 +60,8 @@ export async function cameras(row: Row, o: { counts: number[]; modes: ('jpeg' | 
       row(`${name}: wall p50`, c.wallMs, 'ms');
       row(`${name}: CPU`, c.cpuMs, 'ms/frame');
     }
-    row('bare analyze() / ceiling, JPEG in (CPU)', models.cost.cpuMs / jpeg.cpuMs, '×');
-    row('bare analyze() / ceiling, raw in (CPU)', models.cost.cpuMs / raw.cpuMs, '×');
+    row('per-frame cost of the library, ceiling / bare analyze(), JPEG in (CPU)', models.cost.cpuMs / jpeg.cpuMs, '×', '≥ 0.8');
+    row('per-frame cost of the library, ceiling / bare analyze(), raw in (CPU)', models.cost.cpuMs / raw.cpuMs, '×', '≥ 0.8');
   }
   const slots = [
     {
@@ -118,6 +111,15 @@ export async function cameras(row: Row, o: { counts: number[]; modes: ('jpeg' | 
       row(`${label}: frames/s analysed`, analysed / cpu.seconds, 'frames/s');
       row(`${label}: CPU of agent + ffmpeg`, cpu.percent, `% of ${CORES} cores`, n === 32 ? '≤ 50 %' : undefined);
       row(`${label}: CPU of the agent process`, (cpu.own / cpu.seconds / CORES) * 100, `% of ${CORES} cores`);
+      // Under load the one analysis worker falls behind and frames are dropped, which lowers the measured
+      // share: this is what every sampled frame analysed would cost, from the measured per-frame costs.
+      const perSampled = (cpu.children + (cpu.own * frames) / Math.max(1, analysed)) / cpu.seconds;
+      row(
+        `${label}: CPU of agent + ffmpeg if every sampled frame were analysed`,
+        (perSampled / CORES) * 100,
+        `% of ${CORES} cores`,
+        n === 32 ? '≤ 50 %' : undefined,
+      );
       row(`${label}: frames dropped (latest wins)`, dropped, 'frames');
       row(`${label}: ffmpeg CPU per sampled frame`, (cpu.children * 1000) / Math.max(1, frames), 'ms');
       row(`${label}: agent process CPU per analysed frame`, (cpu.own * 1000) / Math.max(1, analysed), 'ms');
@@ -127,13 +129,10 @@ export async function cameras(row: Row, o: { counts: number[]; modes: ('jpeg' | 
         const inf = agent.status().inferenceMs;
         row(`${label}: inference p50`, inf.p50, 'ms');
         row(`${label}: inference p99`, inf.p99, 'ms');
-        row(`${label}: per-frame cost, ceiling / inference p50 (wall)`, ceiling.wallMs / Math.max(1e-6, inf.p50), '×', '≥ 0.8');
-        row(
-          `${label}: per-frame cost, ceiling / agent CPU per analysed frame`,
-          ceiling.cpuMs / Math.max(1e-6, (cpu.own * 1000) / Math.max(1, analysed)),
-          '×',
-          '≥ 0.8',
-        );
+        // the ceiling's wall time was measured before the cameras started, under whatever load there was then
+        row(`${label}: per-frame cost, ceiling / inference p50 (wall, moves with the load)`, ceiling.wallMs / Math.max(1e-6, inf.p50), '×');
+        const agentMs = (cpu.own * 1000) / Math.max(1, analysed);
+        row(`${label}: per-frame cost, ceiling / agent process CPU per analysed frame`, ceiling.cpuMs / agentMs, '×', '≥ 0.8');
       }
       await agent.stop();
     }

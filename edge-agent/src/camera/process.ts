@@ -21,8 +21,8 @@ export function pipeOf(child: FfmpegChild, fd: number): Readable {
  * the agent stops its cameras in order instead of seeing every stream "fail" at once.
  */
 export function spawnFfmpeg(path: string, args: string[], extraPipes = 0): FfmpegChild {
-  const stdio = ['ignore', 'pipe', 'pipe', ...Array<'pipe'>(extraPipes).fill('pipe')] as const;
-  const child = spawn(path, args, { stdio: [...stdio], detached: true }) as unknown as FfmpegChild;
+  const stdio: ('ignore' | 'pipe')[] = ['ignore', ...Array<'pipe'>(2 + extraPipes).fill('pipe')];
+  const child = spawn(path, args, { stdio, detached: true }) as FfmpegChild;
   living.add(child);
   child.once('exit', () => living.delete(child));
   return child;
