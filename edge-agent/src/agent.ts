@@ -90,6 +90,7 @@ export async function startAgent(input: AgentConfigInput | AgentConfig, deps: Ag
     bus,
     metrics,
     log: log('camera'),
+    detectorInput: vision.input,
     onStateChange: (h) => {
       bus.emit('cameraState', h);
       uplink?.statusChanged();

@@ -1,12 +1,14 @@
 import type { Logger } from '@smartstock/runtime';
 import type { Observation } from '@smartstock/protocol';
-import type { FrameAnalysis } from '@smartstock/models';
+import type { FrameAnalysis, RawFrame } from '@smartstock/models';
 import type { CameraHealth } from '@smartstock/protocol';
 
-/** A sampled frame, as JPEG bytes, from one camera. */
+/** A sampled frame from one camera: JPEG bytes, and the raw frame for the models when ffmpeg writes one. */
 export interface Frame {
   cameraId: string;
   jpeg: Buffer;
+  /** RGB at the camera's analysis width (with the detector's view), analysed instead of the JPEG. */
+  pixels?: RawFrame;
   /** When ffmpeg handed it over (ms since epoch); stands in for capture time. */
   at: number;
 }

@@ -48,6 +48,7 @@ export {
   type RgbImage,
 } from './vision/preprocess.js';
 export { cropInto } from './vision/crop.js';
+export { headerSize, type HeaderSize } from './vision/image-size.js';
 export * from './synthetic/index.js';
 export { type CorrectionExportLine, parseCorrectionLine } from './corrections/format.js';
 export { writeLabelledSet, type WrittenSet } from './corrections/writer.js';

@@ -38,9 +38,30 @@ export interface BottleVisionOptions {
   tiles?: TileGrid | null;
 }
 
+/**
+ * A frame already decoded, and usually shrunk, by the caller (the edge agent's ffmpeg): RGB, 3 bytes a pixel.
+ * The fill model's crops are cut from it, so it should keep about twice the detector's scale.
+ */
+export interface RawFrame {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: 3;
+  /** The size the frame was shrunk from: boxes and the analysis' size come back in its pixels. Default: width x height. */
+  sourceWidth?: number;
+  sourceHeight?: number;
+  /**
+   * The same picture already at the detector's letterboxed size (`letterboxGeometry` of width x height into
+   * `BottleVision.input`): the letterbox then skips its resize. Another size is ignored (the frame is resized as usual).
+   */
+  detectorView?: { data: Buffer; width: number; height: number };
+}
+
 export interface BottleVision {
-  /** JPEG/PNG bytes (or a raw RGB buffer with its size) in, bottles with fills out. */
-  analyze(image: Buffer | { data: Buffer; width: number; height: number; channels: 3 }): Promise<FrameAnalysis>;
+  /** JPEG/PNG bytes (or a raw RGB frame with its size) in, bottles with fills out. */
+  analyze(image: Buffer | RawFrame): Promise<FrameAnalysis>;
+  /** The detector's input size, for a caller that prepares `RawFrame.detectorView`; absent when the frame is tiled. */
+  readonly input?: { width: number; height: number };
   /** model name → version, for device status and model cards. */
   readonly versions: Record<string, string>;
   close(): Promise<void>;

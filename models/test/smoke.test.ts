@@ -85,3 +85,27 @@ describe('committed models (models/onnx)', () => {
 const RECALL_MIN = 0.6;
 const FALSE_ALARMS_MAX = 0.3;
 const FILL_MEDIAN_ERROR_MAX = 0.12;
+
+describe('a raw frame from the caller (the edge agent hands over what its ffmpeg scaled)', () => {
+  it('is read in its source pixels, and the same with the detector view handed over', async () => {
+    const r = await renderScene(calmScene(3_000_002));
+    // the caller shrank a 1280x720 camera frame to this 640x360 one
+    const frame = { data: await sharp(r.jpeg).removeAlpha().raw().toBuffer(), width: 640, height: 360, channels: 3 as const };
+    const plain = await vision.analyze(frame);
+    expect(plain.bottles.length).toBeGreaterThan(3);
+    const source = await vision.analyze({ ...frame, sourceWidth: 1280, sourceHeight: 720 });
+    expect(vision.input).toEqual({ width: 416, height: 256 });
+    expect(source).toMatchObject({ width: 1280, height: 720 });
+    const doubled = plain.bottles.map(({ box: b }) => ({ x: b.x * 2, y: b.y * 2, w: b.w * 2, h: b.h * 2 }));
+    expect(source.bottles.map((b) => b.box)).toEqual(doubled);
+    // the view the letterbox would make, made beforehand (sharp here, ffmpeg's scaler on the edge)
+    const small = await sharp(frame.data, { raw: frame }).resize(416, 234, { fit: 'fill', kernel: 'linear' }).raw().toBuffer();
+    const view = { data: small, width: 416, height: 234 };
+    const viewed = await vision.analyze({ ...frame, detectorView: view });
+    expect(viewed.bottles.map((b) => b.box)).toEqual(plain.bottles.map((b) => b.box));
+    // a view of another size is not what the letterbox needs: ignored, the frame is resized as usual
+    const odd = await vision.analyze({ ...frame, detectorView: { ...view, width: 415 } });
+    expect(odd.bottles.map((b) => b.box)).toEqual(plain.bottles.map((b) => b.box));
+    await expect(vision.analyze({ ...frame, sourceWidth: -1 })).rejects.toThrow(/source size/);
+  });
+});

@@ -1,11 +1,14 @@
 import type { CameraConfig, CameraHealth } from '@smartstock/protocol';
+import { headerSize } from '@smartstock/models';
 import { redactUrl, type Logger } from '@smartstock/runtime';
 import type { AgentConfig } from '../config/schema.js';
 import type { EventBus } from '../bus.js';
 import type { Metrics } from '../health/metrics.js';
-import { ffmpegArgs } from './ffmpeg-args.js';
+import { ffmpegArgs, PIPES } from './ffmpeg-args.js';
+import { FrameAssembler, type FrameParts } from './frame-parts.js';
 import { JpegSplitter } from './jpeg-splitter.js';
-import { spawnFfmpeg, stopProcess, type FfmpegChild } from './process.js';
+import { PpmSplitter } from './ppm-splitter.js';
+import { pipeOf, spawnFfmpeg, stopProcess, type FfmpegChild } from './process.js';
 import { StderrRing, summariseFfmpegFailure } from './stderr-ring.js';
 import {
   cameraState,
@@ -26,6 +29,8 @@ export interface CameraDeps {
   log: Logger;
   /** Called when the camera's state or reason changes (status is published on change). */
   onStateChange: (h: CameraHealth) => void;
+  /** The detector's input size: ffmpeg then also writes each frame at its letterboxed size. */
+  detectorInput?: { width: number; height: number } | undefined;
   now?: () => number;
 }
 
@@ -135,18 +140,38 @@ export class Camera {
       sampleEverySeconds: this.config.sampleEverySeconds,
       keyframesOnly: this.d.runtime.keyframesOnly,
       maxWidth: this.d.runtime.maxWidth,
+      rawFrames: this.d.runtime.rawFrames,
+      detectorInput: this.d.detectorInput,
     });
     this.d.log.info({ stream: redactUrl(this.config.url), transport }, 'starting ffmpeg');
     this.stderr.clear();
-    const child = spawnFfmpeg(this.d.ffmpegPath, args);
+    const parts = !this.d.runtime.rawFrames
+      ? (['jpeg'] as const)
+      : this.d.detectorInput
+        ? (['jpeg', 'frame', 'view'] as const)
+        : (['jpeg', 'frame'] as const);
+    const child = spawnFfmpeg(this.d.ffmpegPath, args, parts.length - 1);
     this.child = child;
-    const splitter = new JpegSplitter();
-    child.stdout.on('data', (chunk: Buffer) => {
-      // a child we already stopped can still flush buffered frames; counting them would make a
-      // dead stream look alive (and reset the watchdog) for a process that no longer exists
-      if (this.child !== child) return;
-      for (const jpeg of splitter.push(chunk)) this.onJpeg(jpeg);
-    });
+    const assembler = new FrameAssembler(parts);
+    const jpegs = new JpegSplitter();
+    let broken = false;
+    const read = (part: 'jpeg' | 'frame' | 'view') => {
+      const ppm = part === 'jpeg' ? null : new PpmSplitter();
+      pipeOf(child, PIPES[part]).on('data', (chunk: Buffer) => {
+        // a child we already stopped can still flush buffered frames; counting them would make a
+        // dead stream look alive (and reset the watchdog) for a process that no longer exists
+        if (this.child !== child || broken) return;
+        try {
+          for (const picture of ppm ? ppm.push(chunk) : jpegs.push(chunk)) for (const f of assembler.push(part, picture)) this.onFrame(f);
+        } catch (err) {
+          broken = true;
+          this.d.log.warn({ err: (err as Error).message }, 'ffmpeg wrote an unreadable picture: restarting it');
+          this.state = { ...this.state, exited: { at: this.now(), code: null, summary: (err as Error).message } };
+          void this.tick();
+        }
+      });
+    };
+    for (const p of parts) read(p);
     child.stderr.on('data', (chunk: Buffer) => {
       for (const line of this.stderr.push(chunk)) this.d.log.debug({ ffmpeg: line }, 'ffmpeg');
     });
@@ -162,14 +187,19 @@ export class Camera {
     });
   }
 
-  private onJpeg(jpeg: Buffer): void {
+  private onFrame({ jpeg, frame, view }: FrameParts): void {
     const at = this.now();
     this.state = onFrame(this.state, at);
     this.lastFrame = { jpeg, at };
     this.frameTimes.push(at);
     if (this.frameTimes.length > 64) this.frameTimes.shift();
     this.d.metrics.frames.inc({ camera: this.id });
-    this.d.bus.emit('frame', { cameraId: this.id, jpeg, at });
+    // the raw frame is smaller than the JPEG kept for snapshots; boxes come back in the JPEG's pixels
+    const size = frame ? headerSize(jpeg) : null;
+    const pixels = frame
+      ? { ...frame, ...(size ? { sourceWidth: size.width, sourceHeight: size.height } : {}), ...(view ? { detectorView: view } : {}) }
+      : undefined;
+    this.d.bus.emit('frame', { cameraId: this.id, jpeg, at, ...(pixels ? { pixels } : {}) });
     this.report();
   }
 

@@ -6,13 +6,28 @@ export interface FfmpegInput {
   sampleEverySeconds: number;
   keyframesOnly: boolean;
   maxWidth: number;
+  /** Also write each sampled frame raw (PPM) for the vision models, beside the JPEG. */
+  rawFrames?: boolean;
+  /**
+   * The detector's input size (BottleVision.input). With it the raw frame is shrunk as the models
+   * shrink a JPEG on load, and a third picture is the frame at the detector's letterboxed size.
+   * Without it (a tiled detector) the raw frame keeps the JPEG's size.
+   */
+  detectorInput?: { width: number; height: number } | undefined;
 }
+
+/** The pipe (file descriptor of the child) each picture of a sampled frame comes out of. */
+export const PIPES = { jpeg: 1, frame: 3, view: 4 } as const;
 
 /**
  * ffmpeg arguments for one camera: decode as little as possible (keyframes
  * only when asked), sample with the fps filter, and write JPEGs to stdout.
- * file:// sources loop at their native rate, which stands in for a live
- * camera in the demo and the benchmark.
+ * With raw frames, the same sampled frame also goes out as RGB (PPM) on pipe 3,
+ * at the size the models would decode the JPEG at, and at the detector's
+ * letterboxed size on pipe 4: ffmpeg's scaler, in the camera's own process,
+ * does what decoding and resizing the JPEG in the agent did. file:// sources
+ * loop at their native rate, which stands in for a live camera in the demo and
+ * the benchmark.
  */
 export function ffmpegArgs(i: FfmpegInput): string[] {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'warning'];
@@ -24,10 +39,33 @@ export function ffmpegArgs(i: FfmpegInput): string[] {
   }
   const filters = [`fps=1/${i.sampleEverySeconds}`];
   if (i.maxWidth > 0) filters.push(`scale='min(${i.maxWidth},iw)':-2`);
-  args.push('-an', '-sn', '-dn', '-vf', filters.join(','), '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2pipe', 'pipe:1');
+  const jpeg = ['-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2pipe', `pipe:${PIPES.jpeg}`];
+  if (!i.rawFrames) {
+    args.push('-an', '-sn', '-dn', '-vf', filters.join(','), ...jpeg);
+    return args;
+  }
+  const d = i.detectorInput;
+  const rgb = (scale: string) => `scale=${scale}:flags=bilinear,format=rgb24`;
+  const graph = [
+    `[0:v]${filters.join(',')},split=${d ? 3 : 2}[jpeg][f]${d ? '[v]' : ''}`,
+    `[f]${d ? rgb(`w='${shrinkOnLoadWidth(d)}':h=-2`) : 'format=rgb24'}[frame]`,
+    ...(d ? [`[v]${rgb(`${d.width}:${d.height}:force_original_aspect_ratio=decrease`)}[view]`] : []),
+  ];
+  const ppm = (pipe: number) => ['-c:v', 'ppm', '-f', 'image2pipe', `pipe:${pipe}`];
+  args.push('-filter_complex', graph.join(';'), '-map', '[jpeg]', ...jpeg, '-map', '[frame]', ...ppm(PIPES.frame));
+  if (d) args.push('-map', '[view]', ...ppm(PIPES.view));
   return args;
 }
 
+/**
+ * The width the vision library decodes a JPEG of width iw, height ih at (decodeImage's shrink-on-load in
+ * models/src/vision/preprocess.ts), as an ffmpeg expression: halved, up to twice, while the half is at
+ * least 320 wide and the letterbox would still shrink it by 1.5x or more. A 1280x720 frame gives 640.
+ */
+export function shrinkOnLoadWidth(d: { width: number; height: number }): string {
+  const fits = (k: number) => `gte(iw/${k},320)*lte(min(${d.width}/(iw/${k}),${d.height}/(ih/${k})),${1 / 1.5})`;
+  return `trunc(if(${fits(2)},if(${fits(4)},iw/4,iw/2),iw)/2)*2`;
+}
 /**
  * ffmpeg arguments that play a video file in a loop, in real time, as an RTSP camera: publishing
  * to a server over UDP (rtsp-streaming-server accepts only that), or serving one reader itself

@@ -11,6 +11,8 @@ export interface CameraManagerDeps {
   metrics: Metrics;
   log: Logger;
   onStateChange: (h: CameraHealth) => void;
+  /** The detector's input size (BottleVision.input): each camera's ffmpeg also writes that view. */
+  detectorInput?: { width: number; height: number } | undefined;
 }
 
 /** The set of running cameras; apply() swaps it for a new config without touching unchanged cameras. */
@@ -41,6 +43,7 @@ export class CameraManager {
         metrics: this.d.metrics,
         log: this.d.log.child({ camera: c.id }),
         onStateChange: this.d.onStateChange,
+        detectorInput: this.d.detectorInput,
       });
       this.cameras.set(c.id, cam);
       cam.start();

@@ -65,6 +65,13 @@ export const cameraRuntimeSchema = z
     keyframesOnly: z.boolean().default(true),
     /** Longest side of the sampled JPEG; 0 keeps the camera's size. */
     maxWidth: z.number().int().min(0).default(1280),
+    /**
+     * ffmpeg also hands the vision models each sampled frame as raw RGB, at the size they would
+     * decode the JPEG at and at the detector's input size, beside the JPEG (kept for snapshots):
+     * ffmpeg's scaler, in the camera's process, replaces decoding and resizing the JPEG in the
+     * agent. false: the models decode the JPEG.
+     */
+    rawFrames: z.boolean().default(true),
     stopGraceMs: z.number().int().positive().default(3000),
   })
   .strict();

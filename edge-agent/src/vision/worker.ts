@@ -74,7 +74,7 @@ export class VisionWorker {
         this.pending.delete(cameraId);
         const t0 = performance.now();
         try {
-          const analysis = await this.d.vision.analyze(frame.jpeg);
+          const analysis = await this.d.vision.analyze(frame.pixels ?? frame.jpeg);
           const ms = performance.now() - t0;
           this.timings.push(ms);
           if (this.timings.length > 500) this.timings.shift();

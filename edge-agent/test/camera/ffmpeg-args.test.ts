@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ffmpegArgs } from '../../src/camera/ffmpeg-args.js';
+import { spawnSync } from 'node:child_process';
+import { findFfmpeg } from '@smartstock/runtime';
+import { ffmpegArgs, shrinkOnLoadWidth } from '../../src/camera/ffmpeg-args.js';
+import { PpmSplitter } from '../../src/camera/ppm-splitter.js';
 
 const base = { sampleEverySeconds: 2, keyframesOnly: true, maxWidth: 1280 };
 
@@ -30,5 +33,50 @@ describe('ffmpeg arguments', () => {
       '-i',
       '/srv/demo/shelf.mp4',
     ]);
+  });
+
+  it('with raw frames, writes the JPEG on stdout, the frame on pipe 3 and the detector view on pipe 4', () => {
+    const a = ffmpegArgs({ ...base, url: 'rtsp://cam/s1', transport: 'tcp', rawFrames: true, detectorInput: { width: 416, height: 256 } });
+    expect(a).not.toContain('-vf');
+    const graph = a[a.indexOf('-filter_complex') + 1]!;
+    expect(graph).toMatch(/^\[0:v\]fps=1\/2,scale='min\(1280,iw\)':-2,split=3\[jpeg\]\[f\]\[v\];/);
+    expect(graph).toContain('[v]scale=416:256:force_original_aspect_ratio=decrease');
+    const out = (label: string) => a.slice(a.indexOf(label) - 1, a.indexOf(label) + (label === '[jpeg]' ? 8 : 6));
+    expect(out('[jpeg]')).toEqual(['-map', '[jpeg]', '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2pipe', 'pipe:1']);
+    expect(out('[frame]')).toEqual(['-map', '[frame]', '-c:v', 'ppm', '-f', 'image2pipe', 'pipe:3']);
+    expect(out('[view]')).toEqual(['-map', '[view]', '-c:v', 'ppm', '-f', 'image2pipe', 'pipe:4']);
+    // a tiled detector says no input size: the raw frame keeps the JPEG's size and there is no view
+    const tiled = ffmpegArgs({ ...base, url: 'rtsp://cam/s1', transport: 'tcp', rawFrames: true });
+    expect(tiled[tiled.indexOf('-filter_complex') + 1]).toMatch(/split=2\[jpeg\]\[f\];\[f\]format=rgb24\[frame\]$/);
+    expect(tiled).not.toContain('pipe:4');
+  });
+
+  it("shrinks the raw frame as the models shrink a JPEG on load (ffmpeg's arithmetic)", () => {
+    const widthOf = (w: number, h: number) => {
+      const r = spawnSync(
+        findFfmpeg(),
+        [
+          ...['-v', 'error', '-f', 'lavfi', '-i', `color=size=${w}x${h}:duration=0.1`, '-frames:v', '1'],
+          ...[
+            '-vf',
+            `scale=w='${shrinkOnLoadWidth({ width: 416, height: 256 })}':h=-2,format=rgb24`,
+            '-c:v',
+            'ppm',
+            '-f',
+            'image2pipe',
+            'pipe:1',
+          ],
+        ],
+        { maxBuffer: 64 << 20 },
+      );
+      const [f] = new PpmSplitter().push(r.stdout);
+      return `${f!.width}x${f!.height}`;
+    };
+    // decodeImage's rule: halve while the half is >= 320 wide and the letterbox still shrinks it by >= 1.5x
+    expect(widthOf(1280, 720)).toBe('640x360');
+    expect(widthOf(960, 540)).toBe('960x540');
+    expect(widthOf(1920, 1080)).toBe('960x540');
+    expect(widthOf(2560, 1440)).toBe('640x360');
+    expect(widthOf(320, 240)).toBe('320x240');
   });
 });

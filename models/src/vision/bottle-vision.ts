@@ -9,7 +9,7 @@ import { decodeDetections, nms, type Candidate } from './decode.js';
 import { readDetectorMetadata, readFillMetadata, type DetectorMetadata, type FillMetadata } from './metadata.js';
 import { cropInto } from './crop.js';
 import { cropTile, fromTile, tilesOf, type TileGrid } from './tiles.js';
-import { decodeImage, letterbox, YOLO_STYLE, YOLOX_STYLE, type RgbImage } from './preprocess.js';
+import { decodeImage, letterbox, letterboxGeometry, YOLO_STYLE, YOLOX_STYLE, type RgbImage } from './preprocess.js';
 
 /** The committed models: models/onnx, found from this file, not from the working directory. */
 export const DEFAULT_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../onnx');
@@ -95,6 +95,7 @@ export async function readFills(
 /**
  * One detector pass over a decoded image: the boxes of the named classes (in img's pixels),
  * after NMS. Bottles use the metadata's bottleClasses; the snapshot privacy pass asks for people.
+ * `view`, the same picture already at the letterboxed size (RawFrame.detectorView), saves the resize.
  */
 export async function detectBoxes(
   detector: LoadedModel<DetectorMetadata>,
@@ -102,14 +103,31 @@ export async function detectBoxes(
   classes: readonly string[],
   threshold: number,
   iouThreshold: number,
+  view?: RgbImage,
 ): Promise<Candidate[]> {
   const { width: iw, height: ih } = detector.meta.input;
   const style = detector.meta.format === 'yolox' ? YOLOX_STYLE : YOLO_STYLE;
-  const lb = await letterbox(img, iw, ih, detector.meta.input.pad, style);
-  const out = await run(detector, new ort.Tensor('float32', lb.tensor, [1, 3, ih, iw]));
-  const meta = { ...detector.meta, bottleClasses: [...classes] };
-  return nms(decodeDetections(out.data as Float32Array, out.dims, meta, lb, img, threshold), iouThreshold);
+  const g = letterboxGeometry(img.width, img.height, iw, ih);
+  const fits = !!view && view.width === g.nw && view.height === g.nh && view.data.length === g.nw * g.nh * 3;
+  // the view is placed as img would be, so boxes map back to img with img's own scale
+  // one input buffer per call in flight, kept for the next frame: 1.3 MB not allocated and collected every frame
+  const free = (inputBuffers.get(detector) ?? inputBuffers.set(detector, []).get(detector))!;
+  const into = free.pop() ?? new Float32Array(3 * iw * ih);
+  const pad = detector.meta.input.pad;
+  try {
+    const lb = fits
+      ? { ...(await letterbox(view, iw, ih, pad, style, into)), scale: g.scale }
+      : await letterbox(img, iw, ih, pad, style, into);
+    const out = await run(detector, new ort.Tensor('float32', lb.tensor, [1, 3, ih, iw]));
+    const meta = { ...detector.meta, bottleClasses: [...classes] };
+    return nms(decodeDetections(out.data as Float32Array, out.dims, meta, lb, img, threshold), iouThreshold);
+  } finally {
+    free.push(into);
+  }
 }
+
+/** Spare detector input buffers of each loaded detector (as many as calls were ever in flight at once). */
+const inputBuffers = new WeakMap<LoadedModel<DetectorMetadata>, Float32Array[]>();
 
 /**
  * The tiled pass (tiles.ts): the whole frame, then each tile at about the detector's scale; one NMS
@@ -164,15 +182,17 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
 
   return {
     versions,
+    ...(tiles ? {} : { input: { width: detector.meta.input.width, height: detector.meta.input.height } }),
     async analyze(image): Promise<FrameAnalysis> {
       const t0 = performance.now();
       const img = await decodeImage(image, 'image', decodeFor);
+      const view = Buffer.isBuffer(image) ? undefined : image.detectorView;
       const sx = img.sourceWidth / img.width;
       const sy = img.sourceHeight / img.height;
       const t1 = performance.now();
       const cands = tiles
         ? await detectTiled(detector, img, detector.meta.bottleClasses, threshold, iouThreshold, tiles)
-        : await detectBoxes(detector, img, detector.meta.bottleClasses, threshold, iouThreshold);
+        : await detectBoxes(detector, img, detector.meta.bottleClasses, threshold, iouThreshold, view);
       const t2 = performance.now();
       const bottles: BottleDetection[] = cands.map((c) => ({
         box: { x: c.x, y: c.y, w: c.w, h: c.h },

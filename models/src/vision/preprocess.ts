@@ -1,6 +1,6 @@
 /** Image bytes → RGB pixels → the detector's letterboxed NCHW Float32Array (the fill model's crops: crop.ts). */
 import sharp from 'sharp';
-import { VisionError } from '../types.js';
+import { VisionError, type RawFrame } from '../types.js';
 import { headerSize, type HeaderSize } from './image-size.js';
 
 export interface RgbImage {
@@ -30,14 +30,18 @@ export interface DecodedImage extends RgbImage {
  * more than 640x360 for a 416x256 detector and 40x96 fill crops, and decodes 2-3x faster.
  */
 export async function decodeImage(
-  image: Buffer | { data: Buffer; width: number; height: number; channels: 3 },
+  image: Buffer | RawFrame,
   source = 'image',
   detectorInput?: { width: number; height: number },
 ): Promise<DecodedImage> {
   if (!Buffer.isBuffer(image)) {
     if (image.data.length !== image.width * image.height * 3)
       throw new VisionError(`raw RGB buffer holds ${image.data.length} bytes, expected ${image.width}x${image.height}x3`, source);
-    return { data: image.data, width: image.width, height: image.height, sourceWidth: image.width, sourceHeight: image.height };
+    const sourceWidth = image.sourceWidth ?? image.width;
+    const sourceHeight = image.sourceHeight ?? image.height;
+    if (!(sourceWidth > 0 && sourceHeight > 0))
+      throw new VisionError(`raw RGB frame's source size ${sourceWidth}x${sourceHeight} is not a size`, source);
+    return { data: image.data, width: image.width, height: image.height, sourceWidth, sourceHeight };
   }
   try {
     const size = headerSize(image) ?? (await sharpSize(image));
@@ -91,8 +95,19 @@ export interface LetterboxStyle {
 export const YOLO_STYLE: LetterboxStyle = { order: 'rgb', range: 1, align: 'center' };
 export const YOLOX_STYLE: LetterboxStyle = { order: 'bgr', range: 255, align: 'top-left' };
 
-/** Resize keeping the aspect ratio, place on a `pad`-grey canvas, write CHW floats as `style` says. */
-export async function letterbox(img: RgbImage, dw: number, dh: number, pad = 114, style: LetterboxStyle = YOLO_STYLE): Promise<Letterbox> {
+/**
+ * Resize keeping the aspect ratio, place on a `pad`-grey canvas, write CHW floats as `style` says.
+ * `into` (3 x dw x dh floats) is written instead of a new array: a caller analysing frame after frame
+ * reuses one.
+ */
+export async function letterbox(
+  img: RgbImage,
+  dw: number,
+  dh: number,
+  pad = 114,
+  style: LetterboxStyle = YOLO_STYLE,
+  into?: Float32Array,
+): Promise<Letterbox> {
   const g = letterboxGeometry(img.width, img.height, dw, dh);
   if (style.align === 'top-left') [g.padX, g.padY] = [0, 0];
   const resized =
@@ -104,7 +119,8 @@ export async function letterbox(img: RgbImage, dw: number, dh: number, pad = 114
           .toBuffer();
   const plane = dw * dh;
   const k = style.range / 255;
-  const tensor = new Float32Array(3 * plane).fill(style.range === 1 ? pad / 255 : pad);
+  if (into && into.length !== 3 * plane) throw new VisionError(`letterbox buffer holds ${into.length} floats, expected ${3 * plane}`);
+  const tensor = (into ?? new Float32Array(3 * plane)).fill(style.range === 1 ? pad / 255 : pad);
   // planes in the model's channel order: R, G, B or B, G, R
   const [p0, p1, p2] = style.order === 'rgb' ? [0, plane, 2 * plane] : [2 * plane, plane, 0];
   for (let y = 0; y < g.nh; y++) {
