@@ -78,6 +78,26 @@ export class StockRepository {
     );
   }
 
+  /**
+   * One page of the items levels() would answer for the location, in its order (name, then id),
+   * after `after`: a page's levels are then computed for its items alone, not for all 10,000.
+   */
+  async pageOfItems(orgId: string, locationId: string, o: { after?: { name: string; id: string } | undefined; limit: number }) {
+    const { rows } = await this.db.query<{ id: string; key: string }>(
+      `WITH ids AS (
+         SELECT item_id FROM item_locations WHERE org_id = $1 AND location_id = $2
+         UNION SELECT s.item_id FROM cameras c JOIN slots s ON s.device_id = c.device_id AND s.camera_id = c.id
+               WHERE c.org_id = $1 AND c.location_id = $2 AND s.item_id IS NOT NULL
+         UNION SELECT DISTINCT item_id FROM transactions WHERE org_id = $1 AND location_id = $2
+       )
+       SELECT i.id, lower(i.name) AS key FROM ids JOIN items i ON i.org_id = $1 AND i.id = ids.item_id AND NOT i.archived
+       WHERE $3::text IS NULL OR (lower(i.name), i.id) > ($3::text, $4::uuid)
+       ORDER BY lower(i.name), i.id LIMIT $5`,
+      [orgId, locationId, o.after?.name ?? null, o.after?.id ?? null, o.limit],
+    );
+    return rows;
+  }
+
   async levels(orgId: string, locationId: string, itemIds?: string[]): Promise<StockLevel[]> {
     const { rows } = await this.db.query<StockLevel & { place: number; [k: string]: unknown }>(
       `WITH cam AS (
@@ -85,7 +105,7 @@ export class StockRepository {
          FROM cameras c
          JOIN slots s ON s.device_id = c.device_id AND s.camera_id = c.id AND s.item_id IS NOT NULL
          LEFT JOIN slot_readings lo ON lo.device_id = s.device_id AND lo.camera_id = s.camera_id AND lo.slot_id = s.id
-         WHERE c.org_id = $1 AND c.location_id = $2
+         WHERE c.org_id = $1 AND c.location_id = $2 AND ($3::uuid[] IS NULL OR s.item_id = ANY($3::uuid[]))
          GROUP BY s.item_id
        ), tx AS MATERIALIZED (
          -- the location's ledger read once (one index range), not seven probes an item
@@ -93,7 +113,7 @@ export class StockRepository {
          FROM transactions t
          WHERE t.org_id = $1 AND t.location_id = $2 AND ($3::uuid[] IS NULL OR t.item_id = ANY($3::uuid[]))
        ), ids AS (
-         SELECT item_id FROM item_locations WHERE org_id = $1 AND location_id = $2
+         SELECT item_id FROM item_locations WHERE org_id = $1 AND location_id = $2 AND ($3::uuid[] IS NULL OR item_id = ANY($3::uuid[]))
          UNION SELECT item_id FROM cam
          UNION SELECT item_id FROM tx
        ), parts AS (
