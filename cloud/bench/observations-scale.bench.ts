@@ -1,7 +1,7 @@
 /**
  * Observations as they grow, on the schema the migrations make (monthly partitions, migration 180):
  * `npx tsx cloud/bench/observations-scale.bench.ts [--rows 10M,30M,100M] [--probes 200] [--keep]
- *   [--reuse DBNAME]`. A private database on BENCH_DATABASE_URL's server (default the machine's) is
+ *   [--reuse DBNAME]` (default 1M,3M). A private database on BENCH_DATABASE_URL's server (default the machine's) is
  * filled up to each size in turn, each step one `INSERT … SELECT … FROM generate_series` in
  * PostgreSQL, at the issue's fleet rate: 1,000 bars × 100 slots, 30 M rows a month (one row every
  * 86.4 ms, newest now, each step adding older months), uuidv7-shaped ids as devices mint them.
@@ -10,6 +10,8 @@
  *   variance and stock-at-a-time ask that);
  * - the latest of a camera's 25 slots at an instant in one LATERAL query (StockRepository.partsAt's shape);
  * - an item's day of history (ObservationRepository.history) and an organisation's hour (count);
+ * - an item's 28 days of daily facts at a location (ForecastRepository.dayFacts, the forecast's history),
+ *   every bar's cameras at that one location (the worst case: all the item's slots);
  * and the size on disk per month of rows. `--keep` leaves the database for a rerun of the probes
  * with `--reuse` (before/after a fix on the same rows); otherwise it is dropped. Asserts nothing.
  */
@@ -19,6 +21,7 @@ import pg from 'pg';
 import { migrate, openDb, type Db } from '../src/db/index.js';
 import { ObservationPartitions } from '../src/inventory/index.js';
 import { ObservationRepository } from '../src/inventory/observation.repository.js';
+import { ForecastRepository } from '../src/forecast/forecast.repository.js';
 import { repos } from '../test/support/repos.js';
 import { pct } from './load.js';
 
@@ -86,7 +89,7 @@ interface Row {
   load: string;
 }
 
-async function probe(db: Db, orgId: string, items: string[], now: number, rows: number): Promise<Row[]> {
+async function probe(db: Db, orgId: string, items: string[], now: number, rows: number, locationId: string): Promise<Row[]> {
   seed = 42;
   const span = rows * MS_PER_ROW;
   const instant = () => new Date(now - rand(Math.max(1, Math.floor(span / 3_600_000))) * 3_600_000);
@@ -123,6 +126,10 @@ async function probe(db: Db, orgId: string, items: string[], now: number, rows: 
     const from = instant().getTime() - 3_600_000;
     return db.query('SELECT count(*) FROM observations WHERE org_id = $1 AND at >= $2 AND at < $3', [orgId, new Date(from), new Date(from + 3_600_000)]);
   });
+  const forecast = new ForecastRepository(db);
+  const days = await timed(() =>
+    forecast.dayFacts(orgId, items[rand(ITEMS)]!, locationId, new Date(now - 28 * DAY).toISOString().slice(0, 10)),
+  );
   const label = rows >= 1e6 ? `${rows / 1e6} M rows` : `${rows} rows`;
   const fig = (name: string, ms: number[]): Row[] => [
     { figure: `${name} p50 (${label})`, value: round2(pct(ms, 50)), unit: 'ms', load: load1() },
@@ -138,6 +145,7 @@ async function probe(db: Db, orgId: string, items: string[], now: number, rows: 
     ...fig("latest of a camera's 25 slots at an instant", camera),
     ...fig("an item's day of history", history),
     ...fig("an org's hour, count", hour),
+    ...fig("an item's 28 days of daily facts (forecast)", days),
     { figure: `size on disk, rows and indexes (${label})`, value: Math.round(mib), unit: 'MiB', load: load1() },
     { figure: `size on disk per 30 M rows (a month of 1,000 bars) (${label})`, value: Math.round((mib / rows) * 30e6), unit: 'MiB', load: load1() },
   ];
@@ -162,9 +170,28 @@ try {
       meta = { org_id: orgId, items: rows.map((r) => r.id), now: Date.now(), rows: '0' };
       await db.query('INSERT INTO bench_scale VALUES ($1, $2, $3, 0)', [meta.org_id, meta.items, meta.now]);
     }
+    // one venue and location, every bar's device and cameras at it: what the forecast's history joins through
+    await db.exec('ALTER TABLE bench_scale ADD COLUMN IF NOT EXISTS location_id uuid');
+    let locationId = (await db.query<{ location_id: string | null }>('SELECT location_id FROM bench_scale')).rows[0]!.location_id;
+    if (!locationId) {
+      const venue = await repos(db).venues.createVenue(meta.org_id, { name: 'Bench Bar', timezone: 'UTC' });
+      locationId = (await repos(db).venues.createLocation(meta.org_id, { venueId: venue.id, name: 'Back bar' })).id;
+      await db.query(
+        `INSERT INTO devices (id, org_id, venue_id, name) SELECT 'bar-' || lpad(g::text, 4, '0'), $1, $2, 'bar ' || g FROM generate_series(0, ${SLOTS / 100 - 1}) g`,
+        [meta.org_id, venue.id],
+      );
+      await db.query(
+        `INSERT INTO cameras (org_id, device_id, id, location_id, url)
+         SELECT $1, d.id, 'cam-' || c, $2, 'rtsp://10.0.0.1/stream' FROM devices d, generate_series(1, 4) c WHERE d.org_id = $1`,
+        [meta.org_id, locationId],
+      );
+      await db.query('UPDATE bench_scale SET location_id = $1', [locationId]);
+    }
     const now = meta.now;
     let have = Number(meta.rows);
-    for (const want of a.reuse ? [have] : STEPS) {
+    // with --reuse: the probes on the rows there are, then any larger step asked for
+    const steps = a.reuse ? [have, ...STEPS.filter((n) => n > have)] : STEPS;
+    for (const want of steps) {
       if (want > have) {
         // every month the rows reach back to has its partition, as the maintenance job keeps them
         const days = Math.ceil((want * MS_PER_ROW) / DAY) + 31;
@@ -176,10 +203,12 @@ try {
         out.push({ figure: `fill, one INSERT … SELECT generate_series, rows/s (to ${want / 1e6} M)`, value: Math.round((want - have) / s), unit: 'rows/s', load: load1() });
         await db.query('UPDATE bench_scale SET rows = $1', [want]);
         have = want;
-        await db.exec('ANALYZE observations');
         log(`filled in ${s.toFixed(0)} s`);
       }
-      const figs = await probe(db, meta.org_id, meta.items, now, have);
+      // what autovacuum leaves on insert-only months (PostgreSQL 13+) and on the small tables: statistics,
+      // and the visibility map that lets a count over an index skip the rows themselves
+      await db.exec('VACUUM (ANALYZE)');
+      const figs = await probe(db, meta.org_id, meta.items, now, have, locationId);
       for (const f of figs) log(`${f.figure}: ${f.value} ${f.unit} (load ${f.load})`);
       out.push(...figs);
     }
