@@ -57,7 +57,11 @@ const rand = (n: number) => {
   seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
   return seed % n;
 };
-const slotOf = (k: number) => ({ d: `bar-${String(Math.floor(k / 100)).padStart(4, '0')}`, c: `cam-${(Math.floor(k / 25) % 4) + 1}`, s: `slot-${(k % 25) + 1}` });
+const slotOf = (k: number) => ({
+  d: `bar-${String(Math.floor(k / 100)).padStart(4, '0')}`,
+  c: `cam-${(Math.floor(k / 25) % 4) + 1}`,
+  s: `slot-${(k % 25) + 1}`,
+});
 
 /** Rows [from, to): row g is slot g % SLOTS at now − g × 86.4 ms, inserted oldest first. */
 async function fill(db: Db, orgId: string, items: string[], now: number, from: number, to: number) {
@@ -95,11 +99,10 @@ async function probe(db: Db, orgId: string, items: string[], now: number, rows: 
   const instant = () => new Date(now - rand(Math.max(1, Math.floor(span / 3_600_000))) * 3_600_000);
   const latest = await timed(() => {
     const { d, c, s } = slotOf(rand(SLOTS));
-    return db.query(`SELECT units, at FROM observations WHERE device_id = $1 AND camera_id = $2 AND slot_id = $3 AND trusted ORDER BY at DESC LIMIT 1`, [
-      d,
-      c,
-      s,
-    ]);
+    return db.query(
+      `SELECT units, at FROM observations WHERE device_id = $1 AND camera_id = $2 AND slot_id = $3 AND trusted ORDER BY at DESC LIMIT 1`,
+      [d, c, s],
+    );
   });
   const latestAt = await timed(() => {
     const { d, c, s } = slotOf(rand(SLOTS));
@@ -124,7 +127,11 @@ async function probe(db: Db, orgId: string, items: string[], now: number, rows: 
   });
   const hour = await timed(() => {
     const from = instant().getTime() - 3_600_000;
-    return db.query('SELECT count(*) FROM observations WHERE org_id = $1 AND at >= $2 AND at < $3', [orgId, new Date(from), new Date(from + 3_600_000)]);
+    return db.query('SELECT count(*) FROM observations WHERE org_id = $1 AND at >= $2 AND at < $3', [
+      orgId,
+      new Date(from),
+      new Date(from + 3_600_000),
+    ]);
   });
   const forecast = new ForecastRepository(db);
   const days = await timed(() =>
@@ -147,7 +154,12 @@ async function probe(db: Db, orgId: string, items: string[], now: number, rows: 
     ...fig("an org's hour, count", hour),
     ...fig("an item's 28 days of daily facts (forecast)", days),
     { figure: `size on disk, rows and indexes (${label})`, value: Math.round(mib), unit: 'MiB', load: load1() },
-    { figure: `size on disk per 30 M rows (a month of 1,000 bars) (${label})`, value: Math.round((mib / rows) * 30e6), unit: 'MiB', load: load1() },
+    {
+      figure: `size on disk per 30 M rows (a month of 1,000 bars) (${label})`,
+      value: Math.round((mib / rows) * 30e6),
+      unit: 'MiB',
+      load: load1(),
+    },
   ];
 }
 
@@ -200,7 +212,12 @@ try {
         const t0 = performance.now();
         await fill(db, meta.org_id, meta.items, now, have, want);
         const s = (performance.now() - t0) / 1000;
-        out.push({ figure: `fill, one INSERT … SELECT generate_series, rows/s (to ${want / 1e6} M)`, value: Math.round((want - have) / s), unit: 'rows/s', load: load1() });
+        out.push({
+          figure: `fill, one INSERT … SELECT generate_series, rows/s (to ${want / 1e6} M)`,
+          value: Math.round((want - have) / s),
+          unit: 'rows/s',
+          load: load1(),
+        });
         await db.query('UPDATE bench_scale SET rows = $1', [want]);
         have = want;
         log(`filled in ${s.toFixed(0)} s`);

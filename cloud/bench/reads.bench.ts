@@ -118,7 +118,11 @@ try {
   };
   const pageSqlMs = await median5(async () => {
     const ids = await new StockRepository(t.cloud.db).pageOfItems(orgId, locationId, { limit: 51 });
-    return new StockRepository(t.cloud.db).levels(orgId, locationId, ids.slice(0, 50).map((i) => i.id));
+    return new StockRepository(t.cloud.db).levels(
+      orgId,
+      locationId,
+      ids.slice(0, 50).map((i) => i.id),
+    );
   });
   const stockSqlMs = await median5(() => new StockRepository(t.cloud.db).levels(orgId, locationId));
   const itemsSqlMs = await median5(() => new ItemRepository(t.cloud.db).listWithSettings(orgId, { limit: 51 }));

@@ -152,12 +152,21 @@ export class InventoryService {
   async locationStock(orgId: string, locationId: string, page: { cursor?: string | undefined; limit?: number | undefined } = {}) {
     const r = repos(this.db);
     const loc = await locationOf(r, orgId, locationId);
-    if (page.cursor === undefined && page.limit === undefined) return { location: loc, levels: (await r.stock.levels(orgId, locationId)).map(present) };
+    if (page.cursor === undefined && page.limit === undefined)
+      return { location: loc, levels: (await r.stock.levels(orgId, locationId)).map(present) };
     const limit = page.limit ?? 50;
     const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
     const ids = await r.stock.pageOfItems(orgId, locationId, { after, limit: limit + 1 });
     const shown = ids.slice(0, limit);
-    const levels = shown.length ? (await r.stock.levels(orgId, locationId, shown.map((i) => i.id))).map(present) : [];
+    const levels = shown.length
+      ? (
+          await r.stock.levels(
+            orgId,
+            locationId,
+            shown.map((i) => i.id),
+          )
+        ).map(present)
+      : [];
     const last = shown.at(-1);
     return { location: loc, levels, nextCursor: ids.length > limit && last ? encodeKey(last.key, last.id) : null };
   }

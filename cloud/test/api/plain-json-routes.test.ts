@@ -50,7 +50,9 @@ describe('routes answering without zod encode keep the contract', () => {
     }
     expect(cursor).toBeNull();
     expect(paged).toEqual(parsed.levels.map((l) => l.itemId));
-    const bad = await t.api('GET', `/api/v1/inventory/locations/${t.demo.locations.mainBar}/stock?cursor=nonsense`, { token: t.ownerToken });
+    const bad = await t.api('GET', `/api/v1/inventory/locations/${t.demo.locations.mainBar}/stock?cursor=nonsense`, {
+      token: t.ownerToken,
+    });
     expect(bad.status).toBe(400);
 
     const page = itemPage.parse((await t.api('GET', '/api/v1/inventory/items?limit=50', { token: t.ownerToken })).body);
