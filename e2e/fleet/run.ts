@@ -10,6 +10,7 @@
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -32,6 +33,7 @@ const { values: a } = parseArgs({
   },
 });
 const N = Number(a.devices);
+const loadAtStart = loadavg()[0]!.toFixed(2);
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const run = randomBytes(3).toString('hex');
 const fleet = fleetLayout(N);
@@ -83,6 +85,7 @@ interface RowResult {
   wsMessages: number;
   paced: number;
   wills: string;
+  connectS: number;
   usage: Record<'broker' | 'cloud' | 'postgres' | 'devices', Usage>;
 }
 
@@ -173,6 +176,7 @@ async function runRow(row: string): Promise<RowResult> {
       wsMessages: ws.length,
       paced: rate,
       wills: `${offline}/${cut}`,
+      connectS: conn.ms / 1000,
       usage,
     };
   } finally {
@@ -206,9 +210,11 @@ interface Row {
 const rows = (
   [
     { figure: `fleet: devices / dashboards`, value: `${N} / ${a.dashboards}` },
+    { figure: 'load average (1 min), start / end of the run', value: `${loadAtStart} / ${loadavg()[0]!.toFixed(2)}` },
     { figure: 'bare UNNEST insert, 50-row batches', value: r0(ceiling50), unit: 'rows/s' },
     { figure: 'bare UNNEST insert, 1,000-row batches (ceiling)', value: r0(ceiling), unit: 'rows/s' },
     ...results.flatMap((r) => [
+      { figure: `${r.row}: ${N} devices connected (mutual TLS, 16 at a time)`, value: r1(r.connectS), unit: 's' },
       { figure: `${r.row}: sustained ingest`, value: r0(r.sustained), unit: 'obs/s' },
       { figure: `${r.row}: sustained / ceiling`, value: Number((r.sustained / ceiling).toFixed(2)), unit: 'ratio', target: '≥ 0.25' },
       { figure: `${r.row}: burst observations not committed`, value: r.lost, unit: 'obs', target: '0' },
