@@ -1,6 +1,6 @@
 /**
  * `npm run bench:fleet [-- --devices 1000 --dashboards 500 --rows mosquitto-2,mosquitto-1,aedes
- *   --burst 8 --seconds 20]`: a fleet of edge boxes with real certificates against real brokers and
+ *   --burst 8 --seconds 20 --idle-seconds 60]`: a fleet of edge boxes with real certificates against real brokers and
  * cloud processes on PostgreSQL (BENCH_DATABASE_URL, default the machine's; a fresh database a row).
  * For each row: sustained observations/s (a burst of every device's heartbeats, published → last
  * commit), then at half that rate p50/p99 publish → committed and p99 commit → dashboard WebSocket
@@ -30,6 +30,8 @@ const { values: a } = parseArgs({
     burst: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '20' },
     'ceiling-seconds': { type: 'string', default: '5' },
+    // a burst's commits stop being waited for once none has come for this long
+    'idle-seconds': { type: 'string', default: '60' },
   },
 });
 const N = Number(a.devices);
@@ -62,7 +64,7 @@ function devices() {
 }
 
 /** Waits (bounded) until `want` observations have committed since `from`, or nothing more arrives for `idleMs`. */
-async function committed(watch: CommitWatch, from: number, want: number, idleMs = 20_000) {
+async function committed(watch: CommitWatch, from: number, want: number, idleMs = Number(a['idle-seconds']) * 1000) {
   let last = -1;
   let since = performance.now();
   for (;;) {
