@@ -46,7 +46,8 @@ export default async function inventoryRoutes(app: App, o: { inventory: Inventor
       onRequest: app.authorize(),
       schema: {
         tags,
-        summary: 'Live level of every item at a location, its source, freshness and confidence',
+        summary:
+          'Live level of every item at a location, its source, freshness and confidence; with limit or cursor one page of them (by name) and nextCursor',
         params: idParam,
         // optional paging: without limit or cursor the answer is every level, as before
         querystring: z.object({
