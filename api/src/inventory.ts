@@ -81,7 +81,8 @@ export const stockLevel = z.strictObject({
   onShelf: stockPart,
   offCamera: stockPart,
 });
-export const locationStock = z.strictObject({ location, levels: z.array(stockLevel) });
+/** A location's levels; nextCursor only when the caller paged (limit or cursor), null on the last page. */
+export const locationStock = z.strictObject({ location, levels: z.array(stockLevel), nextCursor: z.string().nullable().optional() });
 
 /** One row of the stock ledger. */
 export const transaction = z.strictObject({

@@ -4,7 +4,8 @@
  * against a bare Fastify route of a second app in the same process, it prints and adds to
  * bench-results/cloud.json:
  * - req/s flat out (16 connections) of GET /api/v1/inventory/items (a page of 50), of
- *   GET /api/v1/inventory/locations/{id}/stock (all 10,000 levels) and of the bare route, and the ratios;
+ *   GET /api/v1/inventory/locations/{id}/stock (all 10,000 levels, and a page of 50 of them) and of
+ *   the bare route, and the ratios (BENCH_READ_ROUTES=items,stock,'stock page' picks some);
  * - p99 latency when paced at 500 req/s (and the rate reached, where a route cannot keep it);
  * and, for each inventory route, where the CPU went flat out (self time per package or file, top functions).
  * Measures only: asserts nothing.
@@ -98,7 +99,13 @@ try {
       url: `${t.cloud.url}/api/v1/inventory/locations/${locationId}/stock`,
       headers: auth,
     },
-  ];
+    {
+      name: `GET /api/v1/inventory/locations/{id}/stock?limit=50 (a page of ${items} levels)`,
+      key: 'stock page',
+      url: `${t.cloud.url}/api/v1/inventory/locations/${locationId}/stock?limit=50`,
+      headers: auth,
+    },
+  ].filter((r) => !process.env.BENCH_READ_ROUTES || process.env.BENCH_READ_ROUTES.split(',').includes(r.key));
   // the SQL behind each route, alone: what is left of a request's time is HTTP, auth, validation and JSON
   const median5 = async (fn: () => Promise<unknown>) => {
     const ms: number[] = [];
@@ -109,6 +116,14 @@ try {
     }
     return Math.round(ms.sort((a, b) => a - b)[2]! * 10) / 10;
   };
+  const pageSqlMs = await median5(async () => {
+    const ids = await new StockRepository(t.cloud.db).pageOfItems(orgId, locationId, { limit: 51 });
+    return new StockRepository(t.cloud.db).levels(
+      orgId,
+      locationId,
+      ids.slice(0, 50).map((i) => i.id),
+    );
+  });
   const stockSqlMs = await median5(() => new StockRepository(t.cloud.db).levels(orgId, locationId));
   const itemsSqlMs = await median5(() => new ItemRepository(t.cloud.db).listWithSettings(orgId, { limit: 51 }));
   const aloneMs: Record<string, number> = {};
@@ -127,6 +142,7 @@ try {
   ];
   rows.push(
     { figure: `reads: stock SQL alone, StockRepository.levels (${items} levels, median of 5)`, value: stockSqlMs, unit: 'ms' },
+    { figure: `reads: stock page SQL alone, pageOfItems + levels (50 of ${items}, median of 5)`, value: pageSqlMs, unit: 'ms' },
     { figure: 'reads: items SQL alone, ItemRepository.listWithSettings (51 rows, median of 5)', value: itemsSqlMs, unit: 'ms' },
   );
   const cpu: Record<string, { areas: CpuShare[]; functions: CpuShare[] }> = {};

@@ -10,7 +10,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { TOPICS, encodeBatch, uuidv7, type Observation } from '@smartstock/protocol';
 import { makeOnlineStatus } from '@smartstock/protocol/testing';
-import { deviceCert } from '../../cloud/test/support/pki.js';
+import { fleetCert } from './certs.js';
 import type { FleetDevice } from './layout.js';
 
 export type ChildCommand =
@@ -94,7 +94,7 @@ function status(s: Sim) {
 }
 
 async function connectOne(d: FleetDevice, url: string, protocolVersion: 4 | 5): Promise<Sim> {
-  const c = deviceCert(d.id);
+  const c = fleetCert(d.id);
   const client = await mqtt.connectAsync(url, {
     clientId: d.id,
     clean: false,

@@ -43,6 +43,10 @@ export class ForecastRepository {
       `WITH tz AS (
          SELECT v.timezone FROM locations l JOIN venues v ON v.org_id = l.org_id AND v.id = l.venue_id
          WHERE l.org_id = $1 AND l.id = $3
+       ), bound AS (
+         -- the local-date tests below cannot use an index or skip a month's partition: this instant can
+         -- (a day before the venue's midnight, so a clock change at midnight never loses a row; the date test stays exact)
+         SELECT ($4::date - 1)::timestamp AT TIME ZONE tz.timezone AS since FROM tz
        ), tx AS (
          SELECT (t.at AT TIME ZONE tz.timezone)::date AS day,
                 COALESCE(sum(-t.quantity) FILTER (WHERE t.type = 'SALE'), 0) AS sold,
@@ -55,6 +59,7 @@ export class ForecastRepository {
                 COALESCE(sum(t.quantity) FILTER (WHERE t.part = 'off_camera'), 0) AS "offDelta"
          FROM transactions t, tz
          WHERE t.org_id = $1 AND t.item_id = $2 AND t.location_id = $3 AND (t.at AT TIME ZONE tz.timezone)::date >= $4::date
+           AND t.at >= (SELECT since FROM bound)
          GROUP BY 1
        ), base AS (
          -- the off-camera part as the first day began: no camera reading sees it
@@ -68,6 +73,7 @@ export class ForecastRepository {
            FROM observations o
            JOIN cameras c ON c.org_id = o.org_id AND c.device_id = o.device_id AND c.id = o.camera_id AND c.location_id = $3, tz
            WHERE o.org_id = $1 AND o.item_id = $2 AND o.trusted AND (o.at AT TIME ZONE tz.timezone)::date >= $4::date
+             AND o.at >= (SELECT since FROM bound)
            ORDER BY o.device_id, o.camera_id, o.slot_id, (o.at AT TIME ZONE tz.timezone)::date, o.at DESC
          ) last GROUP BY day
        )

@@ -66,7 +66,9 @@ export interface Transfer {
   reason?: string | undefined;
 }
 
-const encodeCursor = (i: Item) => Buffer.from(JSON.stringify([i.name.toLowerCase(), i.id])).toString('base64url');
+// the cursor holds the row's sort key (its name lowered) and id; a stock page takes the key from PostgreSQL's lower(), which sorted it
+const encodeKey = (key: string, id: string) => Buffer.from(JSON.stringify([key, id])).toString('base64url');
+const encodeCursor = (i: Item) => encodeKey(i.name.toLowerCase(), i.id);
 function decodeCursor(c: string): { name: string; id: string } {
   try {
     const [name, id] = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as [string, string];
@@ -142,10 +144,31 @@ export class InventoryService {
     });
   }
 
-  async locationStock(orgId: string, locationId: string) {
+  /**
+   * Every level at the location, or with `limit` or `cursor` one page of them (50 by default) and the
+   * cursor of the next: 10,000 levels in one answer cost about a second of SQL and JSON however fast
+   * each part is, a page of 50 a few milliseconds. Without either the answer is as it always was.
+   */
+  async locationStock(orgId: string, locationId: string, page: { cursor?: string | undefined; limit?: number | undefined } = {}) {
     const r = repos(this.db);
     const loc = await locationOf(r, orgId, locationId);
-    return { location: loc, levels: (await r.stock.levels(orgId, locationId)).map(present) };
+    if (page.cursor === undefined && page.limit === undefined)
+      return { location: loc, levels: (await r.stock.levels(orgId, locationId)).map(present) };
+    const limit = page.limit ?? 50;
+    const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+    const ids = await r.stock.pageOfItems(orgId, locationId, { after, limit: limit + 1 });
+    const shown = ids.slice(0, limit);
+    const levels = shown.length
+      ? (
+          await r.stock.levels(
+            orgId,
+            locationId,
+            shown.map((i) => i.id),
+          )
+        ).map(present)
+      : [];
+    const last = shown.at(-1);
+    return { location: loc, levels, nextCursor: ids.length > limit && last ? encodeKey(last.key, last.id) : null };
   }
 
   /**

@@ -46,14 +46,20 @@ export default async function inventoryRoutes(app: App, o: { inventory: Inventor
       onRequest: app.authorize(),
       schema: {
         tags,
-        summary: 'Live level of every item at a location, its source, freshness and confidence',
+        summary:
+          'Live level of every item at a location, its source, freshness and confidence; with limit or cursor one page of them (by name) and nextCursor',
         params: idParam,
+        // optional paging: without limit or cursor the answer is every level, as before
+        querystring: z.object({
+          cursor: z.string().max(500).optional(),
+          limit: z.coerce.number().int().min(1).max(500).optional(),
+        }),
         response: { 200: locationStock },
       },
       // 10,000 levels: zod's encode of each took longer than the SQL (plain-json.ts says what still checks the shape)
       serializerCompiler: plainJsonSerializer,
     },
-    (req) => s.locationStock(actor(req).orgId, req.params.id),
+    (req) => s.locationStock(actor(req).orgId, req.params.id, req.query),
   );
   r.post(
     '/inventory/scan',

@@ -78,6 +78,28 @@ export class StockRepository {
     );
   }
 
+  /**
+   * One page of the items levels() would answer for the location, in its order (name, then id),
+   * after `after`: a page's levels are then computed for its items alone, not for all 10,000.
+   */
+  async pageOfItems(orgId: string, locationId: string, o: { after?: { name: string; id: string } | undefined; limit: number }) {
+    // walks the org's items in name order (items_org_live_name_id) and stops at a full page, each item
+    // tested for being at the location: a page costs about its own rows, not the location's 10,000.
+    // OFFSET 0 keeps each EXISTS a probe of one index entry a row; without it the planner hashed all
+    // 10,000 of the location's rows first, not knowing LIMIT stops it after a page
+    const { rows } = await this.db.query<{ id: string; key: string }>(
+      `SELECT i.id, lower(i.name) AS key FROM items i
+       WHERE i.org_id = $1 AND NOT i.archived AND ($3::text IS NULL OR (lower(i.name), i.id) > ($3::text, $4::uuid))
+         AND (EXISTS (SELECT 1 FROM item_locations il WHERE il.item_id = i.id AND il.location_id = $2 AND il.org_id = $1 OFFSET 0)
+              OR EXISTS (SELECT 1 FROM transactions t WHERE t.org_id = $1 AND t.item_id = i.id AND t.location_id = $2 OFFSET 0)
+              OR i.id IN (SELECT s.item_id FROM cameras c JOIN slots s ON s.device_id = c.device_id AND s.camera_id = c.id
+                          WHERE c.org_id = $1 AND c.location_id = $2 AND s.item_id IS NOT NULL))
+       ORDER BY lower(i.name), i.id LIMIT $5`,
+      [orgId, locationId, o.after?.name ?? null, o.after?.id ?? null, o.limit],
+    );
+    return rows;
+  }
+
   async levels(orgId: string, locationId: string, itemIds?: string[]): Promise<StockLevel[]> {
     const { rows } = await this.db.query<StockLevel & { place: number; [k: string]: unknown }>(
       `WITH cam AS (
@@ -85,7 +107,7 @@ export class StockRepository {
          FROM cameras c
          JOIN slots s ON s.device_id = c.device_id AND s.camera_id = c.id AND s.item_id IS NOT NULL
          LEFT JOIN slot_readings lo ON lo.device_id = s.device_id AND lo.camera_id = s.camera_id AND lo.slot_id = s.id
-         WHERE c.org_id = $1 AND c.location_id = $2
+         WHERE c.org_id = $1 AND c.location_id = $2 AND ($3::uuid[] IS NULL OR s.item_id = ANY($3::uuid[]))
          GROUP BY s.item_id
        ), tx AS MATERIALIZED (
          -- the location's ledger read once (one index range), not seven probes an item
@@ -93,7 +115,7 @@ export class StockRepository {
          FROM transactions t
          WHERE t.org_id = $1 AND t.location_id = $2 AND ($3::uuid[] IS NULL OR t.item_id = ANY($3::uuid[]))
        ), ids AS (
-         SELECT item_id FROM item_locations WHERE org_id = $1 AND location_id = $2
+         SELECT item_id FROM item_locations WHERE org_id = $1 AND location_id = $2 AND ($3::uuid[] IS NULL OR item_id = ANY($3::uuid[]))
          UNION SELECT item_id FROM cam
          UNION SELECT item_id FROM tx
        ), parts AS (

@@ -32,6 +32,29 @@ describe('routes answering without zod encode keep the contract', () => {
     expect(level.updatedAt).toBeInstanceOf(Date);
     expect(parsed.levels.length).toBeGreaterThan(1);
 
+    expect(stock.body).not.toHaveProperty('nextCursor'); // a caller that does not page gets the answer it always got
+
+    // paged two at a time, the pages are the whole answer in its order, each item once
+    const paged: string[] = [];
+    let cursor: string | null | undefined;
+    for (let i = 0; i < 100; i++) {
+      const q = cursor ? `limit=2&cursor=${cursor}` : 'limit=2';
+      const res = await t.api('GET', `/api/v1/inventory/locations/${t.demo.locations.mainBar}/stock?${q}`, { token: t.ownerToken });
+      expect(res.status).toBe(200);
+      const p = locationStock.parse(res.body);
+      expect(p.levels.length).toBeLessThanOrEqual(2);
+      paged.push(...p.levels.map((l) => l.itemId));
+      expect(p.levels).toEqual(parsed.levels.filter((l) => p.levels.some((x) => x.itemId === l.itemId)));
+      cursor = p.nextCursor;
+      if (!cursor) break;
+    }
+    expect(cursor).toBeNull();
+    expect(paged).toEqual(parsed.levels.map((l) => l.itemId));
+    const bad = await t.api('GET', `/api/v1/inventory/locations/${t.demo.locations.mainBar}/stock?cursor=nonsense`, {
+      token: t.ownerToken,
+    });
+    expect(bad.status).toBe(400);
+
     const page = itemPage.parse((await t.api('GET', '/api/v1/inventory/items?limit=50', { token: t.ownerToken })).body);
     expect(page.items.length).toBeGreaterThan(1);
     expect(page.items.some((i) => i.locations.length > 0)).toBe(true);

@@ -93,6 +93,67 @@ export function describeStockRepositories(f: DbFactory) {
       expect((await r.stock.levels(org.id, loc.id))[0]).toMatchObject({ cameraUnits: 4, manualDelta: 0, level: 4 });
     });
 
+    it("pages a location's items in the order levels() answers them: stocked, moved there or watched, none archived", async () => {
+      const org = await r.venues.createOrganisation('Paging Org');
+      const venue = await r.venues.createVenue(org.id, { name: 'V' });
+      const bar = await r.venues.createLocation(org.id, { venueId: venue.id, name: 'Bar' });
+      const cellar = await r.venues.createLocation(org.id, { venueId: venue.id, name: 'Cellar' });
+      let n = 0;
+      const make = (name: string) => r.items.create(org.id, { sku: `PAGE-${n++}`, name });
+      const [gin, Gin2, rum, vodka, wine, old, elsewhere] = [
+        await make('gin'),
+        await make('Gin'),
+        await make('rum'),
+        await make('vodka'),
+        await make('wine'),
+        await make('old stock'),
+        await make('cellar only'),
+      ];
+      for (const i of [gin!, Gin2!, vodka!, old!])
+        await r.items.setStockSettings(org.id, { itemId: i.id, locationId: bar.id, parLevel: 1, reorderPoint: 0 });
+      await r.items.setStockSettings(org.id, { itemId: elsewhere!.id, locationId: cellar.id, parLevel: 1, reorderPoint: 0 });
+      // rum only moved there (a ledger row), wine only watched by a camera
+      await db.query(
+        `INSERT INTO transactions (org_id, item_id, location_id, type, quantity, before, after) VALUES ($1, $2, $3, 'COUNT', 2, 0, 2)`,
+        [org.id, rum!.id, bar.id],
+      );
+      await r.devices.create(org.id, { id: 'dev-page', venueId: venue.id, name: 'D' });
+      await r.devices.replaceCameras(org.id, 'dev-page', [
+        {
+          id: 'cam-1',
+          locationId: bar.id,
+          url: 'rtsp://x/y',
+          transport: 'tcp',
+          sampleEverySeconds: 2,
+          enabled: true,
+          slots: [
+            {
+              id: 's1',
+              itemId: wine!.id,
+              polygon: [
+                [0, 0],
+                [1, 0],
+                [1, 1],
+              ],
+            },
+          ],
+        },
+      ]);
+      await db.query('UPDATE items SET archived = true WHERE id = $1', [old!.id]);
+
+      const all = (await r.stock.levels(org.id, bar.id)).map((l) => l.itemId);
+      expect(new Set(all)).toEqual(new Set([gin!.id, Gin2!.id, rum!.id, vodka!.id, wine!.id]));
+      const paged: string[] = [];
+      let after: { name: string; id: string } | undefined;
+      for (let i = 0; i < 10; i++) {
+        const page = await r.stock.pageOfItems(org.id, bar.id, { after, limit: 2 });
+        paged.push(...page.map((p) => p.id));
+        if (page.length < 2) break;
+        after = { name: page[1]!.key, id: page[1]!.id };
+      }
+      expect(paged).toEqual(all);
+    });
+
     it('keeps dead letters byte for byte with a NUL-safe reason', async () => {
       const bytes = new Uint8Array([0, 1, 2, 255]);
       await r.deadLetters.insert({ topic: 't', deviceId: null, orgId: null, reason: 'bad \u0000 byte', payload: bytes });
