@@ -88,13 +88,13 @@ const FILL_MEDIAN_ERROR_MAX = 0.12;
 
 describe('a raw frame from the caller (the edge agent hands over what its ffmpeg scaled)', () => {
   it('is read in its source pixels, and the same with the detector view handed over', async () => {
-    const r = await renderScene(calmScene(3_000_002));
+    const r = await renderScene(calmScene(3_000_006));
     // the caller shrank a 1280x720 camera frame to this 640x360 one
     const frame = { data: await sharp(r.jpeg).removeAlpha().raw().toBuffer(), width: 640, height: 360, channels: 3 as const };
     const plain = await vision.analyze(frame);
     expect(plain.bottles.length).toBeGreaterThan(3);
     const source = await vision.analyze({ ...frame, sourceWidth: 1280, sourceHeight: 720 });
-    expect(vision.input).toEqual({ width: 416, height: 256 });
+    expect(vision.input).toEqual({ width: 416, height: 416 });
     expect(source).toMatchObject({ width: 1280, height: 720 });
     const doubled = plain.bottles.map(({ box: b }) => ({ x: b.x * 2, y: b.y * 2, w: b.w * 2, h: b.h * 2 }));
     expect(source.bottles.map((b) => b.box)).toEqual(doubled);
