@@ -82,7 +82,9 @@ try {
     `${DEVICES} devices, ${MESSAGES} messages of ${PER_MESSAGE} observations: ${Math.round(r.msgs)} msgs/s ` +
       `(${Math.round(r.msgs * PER_MESSAGE)} obs/s), ${r.cpuMs.toFixed(2)} CPU ms/message, ${r.sql.toFixed(2)} SQL statements/message\n`,
   );
-  process.stdout.write(`committed: ${await count('observations')} observations, ${await count('dead_letters')} dead letters, ${await count('live_events')} live events\n`);
+  process.stdout.write(
+    `committed: ${await count('observations')} observations, ${await count('dead_letters')} dead letters, ${await count('live_events')} live events\n`,
+  );
   if (process.env.BENCH_SQL)
     for (const [k, n] of [...byText].sort((x, y) => y[1] - x[1]).slice(0, 25)) process.stdout.write(`${String(n).padStart(7)}  ${k}\n`);
   await Promise.all(clients.map((c) => c.endAsync(true)));
