@@ -6,7 +6,8 @@
  * embedded broker (aedes, TLS) in this process. Every device publishes its share of QoS 1 messages
  * at once; a publish resolves on its PUBACK, which the cloud sends only after the commit. Prints
  * messages/s, CPU ms per message (this whole process: cloud, aedes and the devices' clients) and
- * SQL statements per message (counted on pg's client). Asserts nothing.
+ * SQL statements per message (counted on pg's client; BENCH_SQL=1 also prints the most frequent
+ * statements, which is how the per-message costs were found). Asserts nothing.
  */
 import pg from 'pg';
 import { TOPICS } from '@smartstock/protocol';
