@@ -204,13 +204,23 @@ export class AlertRepository {
     return rows;
   }
 
-  /** A camera_stale condition open or building at this location (its hysteresis state names the location). */
-  async locationHasStaleCamera(orgId: string, locationId: string): Promise<boolean> {
-    const { rows } = await this.db.query(
-      `SELECT 1 FROM alert_conditions WHERE org_id = $1 AND rule = 'camera_stale' AND state->'subject'->>'locationId' = $2 LIMIT 1`,
-      [orgId, locationId],
+  /** Of these locations, those with a camera_stale condition open or building (its hysteresis state names the location). */
+  async staleCameraLocations(orgId: string, locationIds: string[]): Promise<Set<string>> {
+    const { rows } = await this.db.query<{ locationId: string }>(
+      `SELECT DISTINCT state->'subject'->>'locationId' AS "locationId" FROM alert_conditions
+       WHERE org_id = $1 AND rule = 'camera_stale' AND state->'subject'->>'locationId' = ANY($2::text[])`,
+      [orgId, locationIds],
     );
-    return rows.length > 0;
+    return new Set(rows.map((r) => r.locationId));
+  }
+
+  /** Which of these (rule, subject) conditions exist, as 'rule subjectKey' (read without a lock: a hint, not a decision). */
+  async heldConditions(orgId: string, rules: readonly RuleName[], subjectKeys: string[]): Promise<Set<string>> {
+    const { rows } = await this.db.query<{ rule: string; key: string }>(
+      `SELECT rule, subject_key AS key FROM alert_conditions WHERE org_id = $1 AND rule = ANY($2::text[]) AND subject_key = ANY($3::text[])`,
+      [orgId, [...rules], subjectKeys],
+    );
+    return new Set(rows.map((r) => `${r.rule} ${r.key}`));
   }
 
   /** Counts for the daily summary: open now by rule, raised and resolved since `since`. */

@@ -47,11 +47,12 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
      */
     stockLevels: (orgId: string, venueId: string, levels: StockLevelEvent[]) =>
       guard('stock', async () => {
-        for (const l of levels) {
-          // a level nobody has seen is not a zero: it never raises (or clears) an alert
-          if (l.status === 'not_counted') continue;
-          const at = l.updatedAt ? new Date(l.updatedAt) : now();
-          await engine.stockLevel({
+        // a level nobody has seen is not a zero: it never raises (or clears) an alert
+        const seen = levels.filter((l) => l.status !== 'not_counted');
+        if (!seen.length) return;
+        await engine.stockLevels(
+          orgId,
+          seen.map((l) => ({
             orgId,
             venueId,
             itemId: l.itemId,
@@ -59,9 +60,9 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
             level: Number(l.level),
             reorderPoint: Number(l.reorderPoint),
             trusted: true,
-            at,
-          });
-        }
+            at: l.updatedAt ? new Date(l.updatedAt) : now(),
+          })),
+        );
       }),
 
     /** Variance: bottle units of each item at each location gone without a sale, waste or transfer, as of at. */

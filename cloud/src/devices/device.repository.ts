@@ -61,6 +61,12 @@ export class DeviceRepository {
     return rows[0];
   }
 
+  /** Ingest only: several at once (a run of messages), by id; an unknown id is absent. */
+  async getForIngestMany(ids: string[]): Promise<Map<string, Device>> {
+    const { rows } = await this.db.query<Device>(`SELECT ${COLS} FROM devices WHERE id = ANY($1::text[])`, [ids]);
+    return new Map(rows.map((d) => [d.id, d]));
+  }
+
   async list(orgId: string, venueId?: string): Promise<Device[]> {
     const { rows } = await this.db.query<Device>(
       `SELECT ${COLS} FROM devices WHERE org_id = $1 AND ($2::uuid IS NULL OR venue_id = $2) ORDER BY name, id`,

@@ -62,6 +62,11 @@ export class DeviceService {
     return new DeviceRepository(this.db).getForIngest(id);
   }
 
+  /** forIngest for a run of messages: one query for all their devices. */
+  forIngestMany(ids: string[]): Promise<Map<string, Device>> {
+    return new DeviceRepository(this.db).getForIngestMany(ids);
+  }
+
   list(orgId: string, venueId?: string) {
     return repos(this.db).devices.list(orgId, venueId);
   }

@@ -27,6 +27,15 @@ export interface StoredObservation {
   trusted: boolean;
   at: Date;
 }
+/** One device's batch for insertMany. */
+export interface ObservationBatchRows {
+  orgId: string;
+  deviceId: string;
+  seq: number;
+  rows: ObservationRow[];
+  /** what the device last said it runs (its status), kept on every row for drift per model version */
+  modelVersions: Record<string, string> | null;
+}
 export interface ObservationPoint {
   at: Date;
   units: number;
@@ -53,48 +62,70 @@ export class ObservationRepository {
     obs: ObservationRow[],
     modelVersions: Record<string, string> | null = null,
   ): Promise<StoredObservation[]> {
-    const col = <K extends keyof ObservationRow>(k: K) => obs.map((o) => o[k]);
+    return (await this.insertMany([{ orgId, deviceId, seq, rows: obs, modelVersions }]))[0]!;
+  }
+
+  /**
+   * Several devices' batches with one statement (ingest commits a run of small messages together:
+   * a statement a message was most of its time). Returns each batch's new rows, in the order given;
+   * an id in two batches of the call (a message delivered twice) counts as new in the first only.
+   */
+  async insertMany(batches: readonly ObservationBatchRows[]): Promise<StoredObservation[][]> {
+    const all = batches.flatMap((b) => b.rows.map((o) => ({ b, o })));
+    if (!all.length) return batches.map(() => []);
+    const col = <K extends keyof ObservationRow>(k: K) => all.map(({ o }) => o[k]);
     const { rows } = await this.db.query<StoredObservation>(
       `WITH ins AS (
          INSERT INTO observations (id, org_id, device_id, camera_id, slot_id, item_id, sku, at, count, fills, units, confidence, state, trusted, batch_seq, model_versions)
-         SELECT o.id, $1, $2, o.camera_id, o.slot_id, COALESCE(s.item_id, i.id), o.sku, o.at, o.count, o.fills, o.units, o.confidence, o.state, o.trusted, $3, $15::jsonb
-         FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::int[], $10::jsonb[], $11::numeric[], $12::real[], $13::text[], $14::bool[])
-              AS o(id, camera_id, slot_id, sku, at, count, fills, units, confidence, state, trusted)
-         LEFT JOIN slots s ON s.device_id = $2 AND s.camera_id = o.camera_id AND s.id = o.slot_id
-         LEFT JOIN items i ON s.item_id IS NULL AND i.org_id = $1 AND i.sku = o.sku
+         SELECT o.id, o.org_id, o.device_id, o.camera_id, o.slot_id, COALESCE(s.item_id, i.id), o.sku, o.at, o.count, o.fills, o.units, o.confidence, o.state, o.trusted, o.seq, o.model_versions
+         FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::jsonb[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::int[], $11::jsonb[], $12::numeric[], $13::real[], $14::text[], $15::bool[])
+              WITH ORDINALITY AS o(org_id, device_id, seq, model_versions, id, camera_id, slot_id, sku, at, count, fills, units, confidence, state, trusted, n)
+         LEFT JOIN slots s ON s.device_id = o.device_id AND s.camera_id = o.camera_id AND s.id = o.slot_id
+         LEFT JOIN items i ON s.item_id IS NULL AND i.org_id = o.org_id AND i.sku = o.sku
+         ORDER BY o.n
          ON CONFLICT (id, at) DO NOTHING
-         RETURNING id, camera_id, slot_id, item_id, units, count, fills, confidence, state, trusted, at
+         RETURNING id, org_id, device_id, camera_id, slot_id, item_id, units, count, fills, confidence, state, trusted, at
        ), latest AS (
          -- each slot's newest trusted reading, for stock levels (migration 250); only rows new here, and never an older one
          INSERT INTO slot_readings (org_id, device_id, camera_id, slot_id, at, units, confidence)
-         SELECT DISTINCT ON (camera_id, slot_id) $1, $2, camera_id, slot_id, at, units, confidence
-         FROM ins WHERE trusted ORDER BY camera_id, slot_id, at DESC
+         SELECT DISTINCT ON (device_id, camera_id, slot_id) org_id, device_id, camera_id, slot_id, at, units, confidence
+         FROM ins WHERE trusted ORDER BY device_id, camera_id, slot_id, at DESC
          ON CONFLICT (device_id, camera_id, slot_id) DO UPDATE
            SET at = EXCLUDED.at, units = EXCLUDED.units, confidence = EXCLUDED.confidence
            WHERE EXCLUDED.at > slot_readings.at
        )
-       SELECT ins.id, ins.camera_id AS "cameraId", ins.slot_id AS "slotId", ins.item_id AS "itemId", c.location_id AS "locationId",
-              ins.units, ins.count, ins.fills, ins.confidence, ins.state, ins.trusted, ins.at
-       FROM ins LEFT JOIN cameras c ON c.device_id = $2 AND c.id = ins.camera_id`,
+       SELECT ins.id, ins.device_id AS "deviceId", ins.camera_id AS "cameraId", ins.slot_id AS "slotId", ins.item_id AS "itemId",
+              c.location_id AS "locationId", ins.units, ins.count, ins.fills, ins.confidence, ins.state, ins.trusted, ins.at
+       FROM ins LEFT JOIN cameras c ON c.device_id = ins.device_id AND c.id = ins.camera_id`,
       [
-        orgId,
-        deviceId,
-        seq,
+        all.map(({ b }) => b.orgId),
+        all.map(({ b }) => b.deviceId),
+        all.map(({ b }) => b.seq),
+        all.map(({ b }) => (b.modelVersions ? JSON.stringify(b.modelVersions) : null)),
         col('id'),
         col('cameraId'),
         col('slotId'),
         col('sku'),
         col('at'),
         col('count'),
-        obs.map((o) => JSON.stringify(o.fills)),
+        all.map(({ o }) => JSON.stringify(o.fills)),
         col('units'),
         col('confidence'),
         col('state'),
         col('trusted'),
-        modelVersions ? JSON.stringify(modelVersions) : null,
       ] as never,
     );
-    return rows;
+    const fresh = new Map(rows.map((r) => [`${(r as StoredObservation & { deviceId: string }).deviceId} ${r.id}`, r]));
+    return batches.map((b) =>
+      b.rows.flatMap((o) => {
+        const key = `${b.deviceId} ${o.id}`;
+        const row = fresh.get(key);
+        if (!row) return [];
+        fresh.delete(key);
+        const { deviceId: _deviceId, ...stored } = row as StoredObservation & { deviceId: string };
+        return [stored];
+      }),
+    );
   }
 
   async countByIds(ids: string[]): Promise<number> {

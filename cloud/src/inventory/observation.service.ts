@@ -18,8 +18,8 @@ export interface ObservingDevice {
 
 /** Camera states whose counts cannot be trusted: the picture is old or absent. */
 const UNTRUSTED_CAMERA = new Set(['stale', 'failed', 'connecting', 'disabled']);
-/** Committed batches whose alert evaluation may be pending before record() waits for it (backpressure). */
-const MAX_ALERT_BACKLOG = 64;
+/** Levels waiting for the alert engine before record() waits for them (backpressure). */
+const MAX_ALERT_BACKLOG = 2000;
 /** Clock skew a device may have before its counts stop being trusted. */
 const FUTURE_SKEW_MS = 5 * 60_000;
 
@@ -30,9 +30,10 @@ const FUTURE_SKEW_MS = 5 * 60_000;
  * absorbed by ON CONFLICT (id) DO NOTHING.
  */
 export class ObservationService {
-  /** the alert evaluations of committed batches, in commit order, off the acknowledgement's path */
-  private alertsDone: Promise<void> = Promise.resolve();
-  private alertBacklog = 0;
+  /** committed levels not yet judged, the latest for each item at each location, in commit order */
+  private readonly unjudged = new Map<string, { orgId: string; venueId: string; level: PresentedStock }>();
+  /** the alert engine working through `unjudged`, off the acknowledgement's path */
+  private judging: Promise<void> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -41,7 +42,7 @@ export class ObservationService {
 
   /** Resolves once every committed batch's levels have been judged by the alert engine. */
   alertsSettled(): Promise<void> {
-    return this.alertsDone;
+    return this.judging ?? Promise.resolve();
   }
 
   async record(device: ObservingDevice, batch: ObservationBatch): Promise<{ stored: number; duplicates: number }> {
@@ -58,29 +59,58 @@ export class ObservationService {
   ): Promise<{ stored: number; duplicates: number }[]> {
     const judged = await this.db.transaction(async (tx) => {
       const r = repos(tx);
-      const out: { device: ObservingDevice; rows: number; stored: number; levels: PresentedStock[] }[] = [];
-      for (const { device, batch } of batches) {
-        const rows = toRows(batch, device);
-        const fresh = await r.observations.insertBatch(device.orgId, device.id, batch.seq, rows, modelVersions(device.health));
-        out.push({ device, rows: rows.length, stored: fresh.length, levels: fresh.length ? await publishLive(r, device, fresh) : [] });
-      }
-      return out;
+      const rows = batches.map(({ device, batch }) => toRows(batch, device));
+      const fresh = await r.observations.insertMany(
+        batches.map(({ device, batch }, i) => ({
+          orgId: device.orgId,
+          deviceId: device.id,
+          seq: batch.seq,
+          rows: rows[i]!,
+          modelVersions: modelVersions(device.health),
+        })),
+      );
+      const levels = await publishLive(
+        r,
+        batches.map(({ device }, i) => ({ device, fresh: fresh[i]! })),
+      );
+      return { levels, out: fresh.map((f, i) => ({ stored: f.length, duplicates: rows[i]!.length - f.length })) };
     });
-    for (const { device, levels } of judged) if (levels.length) await this.judge(device, levels);
-    return judged.map((j) => ({ stored: j.stored, duplicates: j.rows - j.stored }));
+    for (const { orgId, venueId, levels } of judged.levels) if (levels.length) await this.judge(orgId, venueId, levels);
+    return judged.out;
   }
 
-  private async judge(device: ObservingDevice, levels: PresentedStock[]): Promise<void> {
+  private async judge(orgId: string, venueId: string, levels: PresentedStock[]): Promise<void> {
     if (!this.alerts) return;
-    // Judging a level takes several transactions an item (alerts/engine.ts): awaited here it held the
-    // ack of every batch behind it, ~270 round trips for a 34-slot heartbeat. It was never part of the
-    // guarantee (a crash after the commit loses it either way; the redelivery is a duplicate and moves
-    // nothing), so it runs after, in order, and only a backlog of MAX_ALERT_BACKLOG batches waits.
-    const alerts = this.alerts;
-    this.alertBacklog++;
-    const judged = this.alertsDone.then(() => alerts.stockLevels(device.orgId, device.venueId, levels)).finally(() => this.alertBacklog--);
-    this.alertsDone = judged;
-    if (this.alertBacklog > MAX_ALERT_BACKLOG) await judged;
+    // Judging a level takes a few round trips, more when it raises (alerts/engine.ts): awaited here it
+    // held the ack of every batch behind it. It was never part of the guarantee (a crash after the
+    // commit loses it either way; the redelivery is a duplicate and moves nothing), so it runs after,
+    // and an item's level that moved again before it was judged is judged at its latest only: judging
+    // each batch's levels in turn made a busy fleet's ingest wait on the alert engine.
+    for (const level of levels) {
+      const key = `${orgId} ${level.locationId} ${level.itemId}`;
+      this.unjudged.delete(key); // re-added last: judged after what committed before it
+      this.unjudged.set(key, { orgId, venueId, level });
+    }
+    this.judging ??= this.judgeAll(this.alerts);
+    if (this.unjudged.size > MAX_ALERT_BACKLOG) await this.judging;
+  }
+
+  private async judgeAll(alerts: AlertFeed): Promise<void> {
+    try {
+      while (this.unjudged.size) {
+        const byVenue = new Map<string, { orgId: string; venueId: string; levels: PresentedStock[] }>();
+        for (const { orgId, venueId, level } of this.unjudged.values()) {
+          const v = byVenue.get(`${orgId} ${venueId}`) ?? { orgId, venueId, levels: [] };
+          v.levels.push(level);
+          byVenue.set(`${orgId} ${venueId}`, v);
+        }
+        this.unjudged.clear();
+        // the feed never throws (it logs an alert problem)
+        for (const v of byVenue.values()) await alerts.stockLevels(v.orgId, v.venueId, v.levels);
+      }
+    } finally {
+      this.judging = undefined;
+    }
   }
 }
 
@@ -112,13 +142,22 @@ function toRows(batch: ObservationBatch, device: ObservingDevice): ObservationRo
 }
 
 /**
- * The batch's observation event and one stock event per item it moved, written with one INSERT and
- * one notify (appendMany): a 34-slot heartbeat was 70 round trips when each event was its own.
+ * Each batch's observation event, then one stock event per item a run of batches moved (its level after
+ * all of them), written with one INSERT and one notify (appendMany), and the stock levels read once per
+ * location for the whole run: a 34-slot heartbeat was 70 round trips when each event was its own, and a
+ * run of small messages was a few round trips a message when each batch read its own levels.
+ * Returns the levels by venue, for the alert engine.
  */
-async function publishLive(r: Repos, device: ObservingDevice, fresh: StoredObservation[]): Promise<PresentedStock[]> {
-  const levels: PresentedStock[] = [];
-  const events: NewLiveEvent[] = [
-    {
+async function publishLive(
+  r: Repos,
+  run: readonly { device: ObservingDevice; fresh: StoredObservation[] }[],
+): Promise<{ orgId: string; venueId: string; levels: PresentedStock[] }[]> {
+  const events: NewLiveEvent[] = [];
+  // by organisation and location: the items moved, and the venue of the device that saw them
+  const moved = new Map<string, { orgId: string; venueId: string; locationId: string; items: Set<string> }>();
+  for (const { device, fresh } of run) {
+    if (!fresh.length) continue;
+    events.push({
       orgId: device.orgId,
       venueId: device.venueId,
       type: 'observation',
@@ -139,22 +178,25 @@ async function publishLive(r: Repos, device: ObservingDevice, fresh: StoredObser
           at: o.at,
         })),
       },
-    },
-  ];
-  const byLocation = new Map<string, Set<string>>();
-  for (const o of fresh) {
-    if (!o.trusted || !o.itemId || !o.locationId) continue;
-    const set = byLocation.get(o.locationId) ?? new Set();
-    set.add(o.itemId);
-    byLocation.set(o.locationId, set);
+    });
+    for (const o of fresh) {
+      if (!o.trusted || !o.itemId || !o.locationId) continue;
+      const key = `${device.orgId} ${o.locationId}`;
+      const m = moved.get(key) ?? { orgId: device.orgId, venueId: device.venueId, locationId: o.locationId, items: new Set<string>() };
+      m.items.add(o.itemId);
+      moved.set(key, m);
+    }
   }
-  for (const [locationId, items] of byLocation) {
-    for (const level of await r.stock.levels(device.orgId, locationId, [...items])) {
+  const byVenue = new Map<string, { orgId: string; venueId: string; levels: PresentedStock[] }>();
+  for (const m of moved.values()) {
+    const v = byVenue.get(`${m.orgId} ${m.venueId}`) ?? { orgId: m.orgId, venueId: m.venueId, levels: [] };
+    byVenue.set(`${m.orgId} ${m.venueId}`, v);
+    for (const level of await r.stock.levels(m.orgId, m.locationId, [...m.items])) {
       const p = present(level);
-      levels.push(p);
-      events.push({ orgId: device.orgId, venueId: device.venueId, type: 'stock', data: p });
+      v.levels.push(p);
+      events.push({ orgId: m.orgId, venueId: m.venueId, type: 'stock', data: p });
     }
   }
   await r.live.appendMany(events);
-  return levels;
+  return [...byVenue.values()];
 }

@@ -91,6 +91,36 @@ export function describeStockRepositories(f: DbFactory) {
       expect((await r.stock.levels(org.id, loc.id))[0]).toMatchObject({ cameraUnits: 3, level: 2.5 });
       await r.observations.insertBatch(org.id, 'dev-1', 4, [obs(4, new Date(Date.now() + 1000).toISOString())]);
       expect((await r.stock.levels(org.id, loc.id))[0]).toMatchObject({ cameraUnits: 4, manualDelta: 0, level: 4 });
+
+      // a run of several devices' batches in one statement (ingest): each batch gets its own new rows,
+      // an id in two batches of the run is new in the first only, and the slot keeps the run's newest reading
+      const otherVenue = await r.venues.createVenue(other.id, { name: 'W' });
+      await r.devices.create(other.id, { id: 'dev-2', venueId: otherVenue.id, name: 'D2' });
+      const [x, y, z] = [
+        obs(5, new Date(Date.now() + 2000).toISOString()),
+        obs(6, new Date(Date.now() + 3000).toISOString()),
+        obs(1, new Date(Date.now() + 4000).toISOString()),
+      ];
+      const elsewhere = obs(2, new Date().toISOString());
+      const run = await r.observations.insertMany([
+        { orgId: org.id, deviceId: 'dev-1', seq: 5, rows: [x, y], modelVersions: null },
+        { orgId: other.id, deviceId: 'dev-2', seq: 1, rows: [elsewhere], modelVersions: { counter: 'v2' } },
+        { orgId: org.id, deviceId: 'dev-1', seq: 6, rows: [y, z, x], modelVersions: null },
+      ]);
+      expect(run.map((b) => b.map((o) => o.id))).toEqual([[x.id, y.id], [elsewhere.id], [z.id]]);
+      expect(run[0]![0]).toMatchObject({ itemId: item.id, locationId: loc.id, units: 5 });
+      expect(run[1]![0]).toMatchObject({ itemId: null, locationId: null });
+      expect((await r.stock.levels(org.id, loc.id))[0]).toMatchObject({ cameraUnits: 1, level: 1 });
+      const stored = await db.query<{ org_id: string; device_id: string; batch_seq: number; model_versions: unknown }>(
+        'SELECT org_id, device_id, batch_seq, model_versions FROM observations WHERE id = ANY($1::uuid[]) ORDER BY at',
+        [[x.id, y.id, z.id, elsewhere.id]],
+      );
+      expect(stored.rows.map((o) => [o.org_id, o.device_id, Number(o.batch_seq), o.model_versions])).toEqual([
+        [other.id, 'dev-2', 1, { counter: 'v2' }],
+        [org.id, 'dev-1', 5, null],
+        [org.id, 'dev-1', 5, null],
+        [org.id, 'dev-1', 6, null],
+      ]);
     });
 
     it("pages a location's items in the order levels() answers them: stocked, moved there or watched, none archived", async () => {
