@@ -149,4 +149,21 @@ describe('enterMany: the level after each movement', () => {
     expect(recount.out[0]).toMatchObject({ level: 3, status: 'ok' });
     expect(recount.out[0]!.offCamera.lastCount).toMatchObject({ units: 3, counted: 'off_camera' });
   });
+
+  it("a few items' levels (read per item from the indexes) are the location's levels (its ledger read at once)", async () => {
+    // one more of each kind at the same location: a shelf count by nobody, a transfer in, an archived item's row
+    await enter([
+      { itemId: item.WATCHED!, type: 'COUNT', quantity: 2, part: 'on_shelf' },
+      { itemId: item.WELL!, type: 'TRANSFER', quantity: 1 },
+    ]);
+    const all = await r.stock.levels(orgId, loc.id);
+    expect(all.map((l) => l.itemId).sort()).toEqual(Object.values(item).sort());
+    const few = await r.stock.levels(orgId, loc.id, [item.WELL!, item.WATCHED!, item.NEW!]);
+    expect(few).toEqual(all.filter((l) => [item.WELL, item.WATCHED, item.NEW].includes(l.itemId)));
+    expect(few.find((l) => l.itemId === item.WELL)!.offLast).toMatchObject({ type: 'TRANSFER' });
+    expect(few.find((l) => l.itemId === item.WATCHED)!.shelfCount).toMatchObject({ type: 'COUNT', partAfter: 2 });
+    // an item with nothing at the location is not listed by either
+    const stranger = (await r.items.create(orgId, { sku: 'ELSEWHERE', name: 'Elsewhere' })).id;
+    expect(await r.stock.levels(orgId, loc.id, [stranger])).toEqual([]);
+  });
 });
