@@ -63,7 +63,9 @@ try {
     const lines = MENU.map(([key, name], i) => ({ uid: `${id}-L${i}`, catalogId: key, name, qty: 1 + (i % 2), cents: 1200 }));
     square.orders.set(id, squareOrder({ id, version: 1, lines }));
     const body = JSON.stringify(squareEvent(`evt-${id}`, 'order.created', id, 1));
-    const sig = createHmac('sha256', KEY).update(conn.webhookUrl + body).digest('base64');
+    const sig = createHmac('sha256', KEY)
+      .update(conn.webhookUrl + body)
+      .digest('base64');
     const res = await fetch(`${t.cloud.url}/api/v1/pos/square/webhook/${conn.id}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-square-hmacsha256-signature': sig },

@@ -77,10 +77,11 @@ export class StockRepository {
    * the top of its index; the whole location's ledger is read once and grouped (below).
    */
   async levels(orgId: string, locationId: string, itemIds?: string[]): Promise<StockLevel[]> {
-    const { rows } = await this.db.query<StockLevel & { place: number; [k: string]: unknown }>(
-      itemIds ? ITEMS_LEVELS : LOCATION_LEVELS,
-      [orgId, locationId, itemIds ?? null],
-    );
+    const { rows } = await this.db.query<StockLevel & { place: number; [k: string]: unknown }>(itemIds ? ITEMS_LEVELS : LOCATION_LEVELS, [
+      orgId,
+      locationId,
+      itemIds ?? null,
+    ]);
     return rows
       .sort((a, b) => a.place - b.place)
       .map(({ place: _, ...r }) => ({

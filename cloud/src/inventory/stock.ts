@@ -177,15 +177,20 @@ const ms = (d: Date | string) => new Date(d).getTime();
  * movement need not read the level back: the on-shelf rows count only after the camera's
  * reading, the off-camera ones always, and the newest row of a part is its source.
  * undefined where the answer needs the database: a row with an author (its name is read
- * there), or a row at the same millisecond as the camera's reading or as the part's newest row
- * (the database orders by the microsecond and then by id; a Date holds milliseconds).
+ * there), or a row at the same millisecond as the camera's reading, or as the part's newest row
+ * unlike it (the database orders by the microsecond and then by id; a Date holds milliseconds).
  */
 export function levelAfter(l: StockLevel, row: WrittenRow): StockLevel | undefined {
   if (row.userId !== null) return undefined;
   const at = row.at.getTime();
   const last = row.part === 'on_shelf' ? l.shelfLast : l.offLast;
   const lastCount = row.part === 'on_shelf' ? l.shelfCount : l.offCount;
-  if ((l.cameraAt && ms(l.cameraAt) === at) || (last && ms(last.at) === at) || (row.type === 'COUNT' && lastCount && ms(lastCount.at) === at))
+  // At the same instant as the part's newest row, the database's pick between the two is by
+  // their random ids: either is right where they look alike (two till sales of one moment, as a
+  // POS dates them), and a look-alike row is all the level shows of it; otherwise read it back.
+  const lookAlike = (p: PartRow) => p.type === row.type && p.userId === null && p.counted === null && row.counted === null;
+  const tied = (p: PartRow | null) => p !== null && ms(p.at) === at;
+  if ((l.cameraAt && ms(l.cameraAt) === at) || (tied(last) && !lookAlike(last!)) || (row.type === 'COUNT' && tied(lastCount)))
     return undefined;
   const written: PartRow = {
     type: row.type,
@@ -196,7 +201,7 @@ export function levelAfter(l: StockLevel, row: WrittenRow): StockLevel | undefin
     userId: null,
     userName: null,
   };
-  const newest = (prev: PartRow | null) => (!prev || at > ms(prev.at) ? written : prev);
+  const newest = (prev: PartRow | null) => (!prev || at >= ms(prev.at) ? written : prev);
   const latest = (prev: Date | null) => (prev && ms(prev) >= at ? prev : row.at);
   const next: StockLevel = { ...l };
   if (row.part === 'on_shelf') {

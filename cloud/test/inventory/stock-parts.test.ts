@@ -213,7 +213,12 @@ describe('stock in two parts: on the shelf (cameras) and off camera', () => {
         inv.recordSales(
           tx,
           demo.orgId,
-          sales.map((s, i) => ({ itemId: demo.items[s.sku]!, locationId: demo.locations.mainBar, quantity: s.quantity, sourceId: `pos:${seq}:${i}` })),
+          sales.map((s, i) => ({
+            itemId: demo.items[s.sku]!,
+            locationId: demo.locations.mainBar,
+            quantity: s.quantity,
+            sourceId: `pos:${seq}:${i}`,
+          })),
         ),
       );
       await inv.salesCommitted(demo.orgId, recorded);
