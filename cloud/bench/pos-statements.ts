@@ -2,7 +2,8 @@
  * Statements per POS order: signed Square webhooks of 3-line orders sent one at a time to one
  * bar, every statement the cloud sends to PostgreSQL counted (the watcher's excepted), from the
  * webhook to the committed SALE rows and the job's record. Prints the count per order and the
- * statements by kind. A private database on BENCH_DATABASE_URL's server, created and dropped here.
+ * statements by kind, and the median and p90 of webhook → committed SALE rows with one order in flight
+ * (no queueing: an order's own round trips and work; read beside the machine's load). A private database on BENCH_DATABASE_URL's server, created and dropped here.
  * Asserts nothing.
  */
 import { createHmac } from 'node:crypto';
@@ -58,7 +59,9 @@ try {
       body: { provider: 'square', venueId, locationId: loc.body.id, credentials: { accessToken: TOKEN }, webhookSignatureKey: KEY },
     })
   ).body as { id: string; webhookUrl: string };
+  const took: number[] = [];
   const send = async (n: number) => {
+    const t0 = performance.now();
     const id = `ORDER-${n}`;
     const lines = MENU.map(([key, name], i) => ({ uid: `${id}-L${i}`, catalogId: key, name, qty: 1 + (i % 2), cents: 1200 }));
     square.orders.set(id, squareOrder({ id, version: 1, lines }));
@@ -76,8 +79,9 @@ try {
     for (;;) {
       const { rows } = await watcher.query(`${WATCH} SELECT 1 FROM pos_orders WHERE order_id = $1 AND version >= 1`, [id]);
       if (rows.length) break;
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 1));
     }
+    took.push(performance.now() - t0);
     // the job's record of its run comes after the SALE rows
     await new Promise((r) => setTimeout(r, 50));
   };
@@ -87,6 +91,9 @@ try {
   counting = false;
   const total = [...seen.values()].reduce((a, b) => a + b, 0);
   console.log(`statements per order: ${(total / ORDERS).toFixed(2)} (${ORDERS} orders of 3 lines, one bar)`);
+  const sorted = took.slice(1).sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(1);
+  console.log(`webhook → committed, one order in flight: p50 ${at(50)} ms, p90 ${at(90)} ms`);
   for (const [k, v] of [...seen].sort((a, b) => b[1] - a[1])) console.log(`${(v / ORDERS).toFixed(2).padStart(6)}  ${k}`);
 } finally {
   // dropping the database ends the connections something still holds: not this count's concern
