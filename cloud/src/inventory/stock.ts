@@ -156,6 +156,75 @@ export function present(l: StockLevel): z.output<typeof stockLevel> {
 }
 export type PresentedStock = ReturnType<typeof present>;
 
+/** A ledger row as it was written: what levelAfter needs of it. */
+export interface WrittenRow {
+  type: TransactionType;
+  part: StockPart;
+  counted: CountScope | null;
+  quantity: number;
+  partAfter: number | null;
+  after: number | null;
+  userId: string | null;
+  at: Date;
+}
+
+/** Exact to the ledger's and the cameras' three places, without a double's stray digits. */
+const exact = (n: number) => Math.round(n * 1e9) / 1e9;
+const ms = (d: Date | string) => new Date(d).getTime();
+
+/**
+ * The level once `row` is written on top of `l`, by the rules of StockRepository.levels, so a
+ * movement need not read the level back: the on-shelf rows count only after the camera's
+ * reading, the off-camera ones always, and the newest row of a part is its source.
+ * undefined where the answer needs the database: a row with an author (its name is read
+ * there), or a row at the same millisecond as the camera's reading, or as the part's newest row
+ * unlike it (the database orders by the microsecond and then by id; a Date holds milliseconds).
+ */
+export function levelAfter(l: StockLevel, row: WrittenRow): StockLevel | undefined {
+  if (row.userId !== null) return undefined;
+  const at = row.at.getTime();
+  const last = row.part === 'on_shelf' ? l.shelfLast : l.offLast;
+  const lastCount = row.part === 'on_shelf' ? l.shelfCount : l.offCount;
+  // At the same instant as the part's newest row, the database's pick between the two is by
+  // their random ids: either is right where they look alike (two till sales of one moment, as a
+  // POS dates them), and a look-alike row is all the level shows of it; otherwise read it back.
+  const lookAlike = (p: PartRow) => p.type === row.type && p.userId === null && p.counted === null && row.counted === null;
+  const tied = (p: PartRow | null) => p !== null && ms(p.at) === at;
+  if ((l.cameraAt && ms(l.cameraAt) === at) || (tied(last) && !lookAlike(last!)) || (row.type === 'COUNT' && tied(lastCount)))
+    return undefined;
+  const written: PartRow = {
+    type: row.type,
+    counted: row.counted,
+    partAfter: row.partAfter,
+    after: row.after,
+    at: row.at,
+    userId: null,
+    userName: null,
+  };
+  const newest = (prev: PartRow | null) => (!prev || at >= ms(prev.at) ? written : prev);
+  const latest = (prev: Date | null) => (prev && ms(prev) >= at ? prev : row.at);
+  const next: StockLevel = { ...l };
+  if (row.part === 'on_shelf') {
+    // a shelf row dated before the camera's reading is already in what the camera saw
+    if (!l.cameraAt || at > ms(l.cameraAt)) {
+      next.manualDelta = exact(l.manualDelta + row.quantity);
+      next.manualAt = latest(l.manualAt);
+      next.shelfRows = l.shelfRows + 1;
+      next.level = exact(l.level + row.quantity);
+    }
+    next.shelfLast = newest(l.shelfLast);
+    if (row.type === 'COUNT') next.shelfCount = newest(l.shelfCount);
+  } else {
+    next.offCamera = exact((l.offCamera ?? 0) + row.quantity);
+    next.offCameraAt = latest(l.offCameraAt);
+    next.level = exact(l.level + row.quantity);
+    next.offLast = newest(l.offLast);
+    if (row.type === 'COUNT') next.offCount = newest(l.offCount);
+  }
+  if (row.type === 'COUNT' || row.type === 'RECEIVE' || (row.type === 'TRANSFER' && row.quantity > 0)) next.figured = true;
+  return next;
+}
+
 /** Stock at an instant, and the measurement it rests on: the camera's reading or a person's count, whichever is later. */
 export interface MeasuredStock {
   itemId: string;

@@ -61,9 +61,12 @@ export class TransactionRepository {
     return rows[0]!;
   }
 
-  /** Several rows in one statement (a POS order's lines); the ids are not returned. */
-  async insertMany(orgId: string, ts: NewTransaction[]): Promise<void> {
-    if (!ts.length) return;
+  /**
+   * Several rows in one statement (a POS order's lines); each row's item, quantity and time as
+   * stored come back (the ids do not), in no promised order.
+   */
+  async insertMany(orgId: string, ts: NewTransaction[]): Promise<{ itemId: string; quantity: number; at: Date }[]> {
+    if (!ts.length) return [];
     const params: unknown[] = [];
     const rows = ts.map((t) => {
       const base = params.length;
@@ -72,12 +75,14 @@ export class TransactionRepository {
       const p = (i: number) => `$${base + i}`;
       return `(${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(p).join(', ')}, COALESCE(${p(12)}::timestamptz, now()), ${[13, 14, 15, 16].map(p).join(', ')})`;
     });
-    await this.db.query(
+    const { rows: written } = await this.db.query<{ itemId: string; quantity: number; at: Date }>(
       `INSERT INTO transactions (org_id, item_id, location_id, type, quantity, before, after, user_id, reason, source_type, source_id, at,
          part, counted, part_after, transfer_id)
-       VALUES ${rows.join(',\n')}`,
+       VALUES ${rows.join(',\n')}
+       RETURNING item_id AS "itemId", quantity, at`,
       params as never,
     );
+    return written;
   }
 
   async history(orgId: string, itemId: string, from: Date, to: Date, limit = 5000): Promise<Transaction[]> {

@@ -46,13 +46,6 @@ export class SaleRepository {
     return v < 0 ? undefined : v;
   }
 
-  async setOrder(orgId: string, connectionId: string, orderId: string, version: number, state: string): Promise<void> {
-    await this.db.query(
-      `UPDATE pos_orders SET version = $4, state = $5, updated_at = now() WHERE org_id = $1 AND connection_id = $2 AND order_id = $3`,
-      [orgId, connectionId, orderId, version, state],
-    );
-  }
-
   async orderLines(orgId: string, connectionId: string, orderId: string): Promise<SaleLine[]> {
     const { rows } = await this.db.query<SaleLine>(
       `SELECT ${COLS} FROM pos_sale_lines WHERE org_id = $1 AND connection_id = $2 AND order_id = $3`,
@@ -69,12 +62,23 @@ export class SaleRepository {
     return rows[0];
   }
 
-  /** Inserts or updates the lines (one statement, however many). */
-  async upsert(orgId: string, connectionId: string, lines: SaleLine[]): Promise<void> {
-    if (!lines.length) return;
+  /**
+   * Inserts or updates the lines, and sets the order's version and state when given, in one
+   * statement however many lines (an order's statements are what a busy night waits on).
+   */
+  async save(
+    orgId: string,
+    connectionId: string,
+    lines: SaleLine[],
+    order?: { orderId: string; version: number; state: string },
+  ): Promise<void> {
+    if (!lines.length && !order) return;
+    const setOrder = `UPDATE pos_orders SET version = $15, state = $16, updated_at = now()
+       WHERE org_id = $1 AND connection_id = $2 AND order_id = $17 AND $17 IS NOT NULL`;
     const col = <T>(f: (l: SaleLine) => T) => lines.map(f);
     await this.db.query(
-      `INSERT INTO pos_sale_lines (org_id, connection_id, line_uid, order_id, venue_id, menu_key, menu_name, modifiers, quantity,
+      `WITH o AS (${setOrder})
+       INSERT INTO pos_sale_lines (org_id, connection_id, line_uid, order_id, venue_id, menu_key, menu_name, modifiers, quantity,
          revenue_cents, sold_at, per_unit, missing, applied)
        SELECT $1, $2, u, o, v, k, n, m, q, r, t, p, x, a
        FROM unnest($3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::jsonb[], $9::numeric[], $10::bigint[],
@@ -97,6 +101,9 @@ export class SaleRepository {
         col((l) => (l.perUnit ? JSON.stringify(l.perUnit) : null)),
         col((l) => JSON.stringify(l.missing)),
         col((l) => JSON.stringify(l.applied)),
+        order?.version ?? null,
+        order?.state ?? null,
+        order?.orderId ?? null,
       ],
     );
   }

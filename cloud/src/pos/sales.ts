@@ -59,8 +59,12 @@ export class SalesLedger {
       // a line gone from a newer version of the order was voided
       if (!o.partial) for (const [uid, prev] of before) if (!named.has(uid)) lines.push({ ...prev, quantity: 0, revenueCents: 0 });
       const sales: SaleDepletion[] = [];
-      const changedLines = await this.settle(tx, conn, lines, sales);
-      await repo.setOrder(conn.orgId, conn.id, order.orderId, Math.max(order.version, stored ?? 0), order.canceled ? 'canceled' : 'open');
+      const { changedLines, save } = await this.settle(tx, conn, lines, sales);
+      await repo.save(conn.orgId, conn.id, save, {
+        orderId: order.orderId,
+        version: Math.max(order.version, stored ?? 0),
+        state: order.canceled ? 'canceled' : 'open',
+      });
       const recorded = sales.length ? await this.inventory.recordSales(tx, conn.orgId, sales) : (new Map() as RecordedSales);
       return { stale: false, changedLines, recorded };
     });
@@ -78,7 +82,7 @@ export class SalesLedger {
         if (!line || line.perUnit) return undefined;
         await repo.lockOrder(conn.orgId, conn.id, line.orderId);
         const sales: SaleDepletion[] = [];
-        await this.settle(tx, conn, [line], sales);
+        await repo.save(conn.orgId, conn.id, (await this.settle(tx, conn, [line], sales)).save);
         if (line.perUnit) applied++;
         return sales.length ? this.inventory.recordSales(tx, conn.orgId, sales) : undefined;
       });
@@ -88,11 +92,16 @@ export class SalesLedger {
   }
 
   /**
-   * Brings each line's written depletion to quantity × its recipe; how many changed. The recipes,
-   * the bottle sizes and the changed lines are each read or written once for all the lines: an
-   * order's statements are what a busy night waits on, not their size.
+   * Brings each line's written depletion to quantity × its recipe; how many changed, and the lines
+   * to save (the caller saves them with its order, in one statement). The recipes and the bottle sizes are each
+   * read once for all the lines: an order's statements are what a busy night waits on, not their size.
    */
-  private async settle(tx: Queryable, conn: Connection, lines: SaleLine[], sales: SaleDepletion[]): Promise<number> {
+  private async settle(
+    tx: Queryable,
+    conn: Connection,
+    lines: SaleLine[],
+    sales: SaleDepletion[],
+  ): Promise<{ changedLines: number; save: SaleLine[] }> {
     const snapshot = (l: SaleLine) => JSON.stringify([l.quantity, l.revenueCents, l.perUnit, l.applied, l.missing, l.menuKey, l.modifiers]);
     const prev = lines.map(snapshot);
     // the recipe as it is when the line is first mapped stays the line's, so a later refund reverses exactly what was written
@@ -136,7 +145,6 @@ export class SalesLedger {
     });
     const changed = lines.filter((l, i) => snapshot(l) !== prev[i]);
     // a line named twice in one order is written once, as it was last
-    await new SaleRepository(tx).upsert(conn.orgId, conn.id, [...new Map(changed.map((l) => [l.lineUid, l])).values()]);
-    return changed.length;
+    return { changedLines: changed.length, save: [...new Map(changed.map((l) => [l.lineUid, l])).values()] };
   }
 }

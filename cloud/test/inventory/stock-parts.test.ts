@@ -205,6 +205,47 @@ describe('stock in two parts: on the shelf (cameras) and off camera', () => {
     expect(await openAlerts()).toEqual([]);
   });
 
+  it('a till sale that leaves an item under its reorder point raises low_stock with the level it leaves, as its live event says', async () => {
+    await count(JAMESON, 2.1);
+    await seen(3);
+    const sell = async (sales: { sku: string; quantity: number }[]) => {
+      const recorded = await db.transaction((tx) =>
+        inv.recordSales(
+          tx,
+          demo.orgId,
+          sales.map((s, i) => ({
+            itemId: demo.items[s.sku]!,
+            locationId: demo.locations.mainBar,
+            quantity: s.quantity,
+            sourceId: `pos:${seq}:${i}`,
+          })),
+        ),
+      );
+      await inv.salesCommitted(demo.orgId, recorded);
+    };
+    const live = async (sku: string) => {
+      const { rows } = await db.query<{ data: { level: number; status: string; onShelf: { units: number } } }>(
+        `SELECT data FROM live_events WHERE org_id = $1 AND type = 'stock' AND data->>'itemId' = $2 ORDER BY id DESC LIMIT 1`,
+        [demo.orgId, demo.items[sku]!],
+      );
+      return rows[0]!.data;
+    };
+    await sell([
+      { sku: JAMESON, quantity: -0.2 },
+      { sku: APEROL, quantity: -0.25 },
+    ]);
+    const open = await openAlerts();
+    expect(open.map((a) => a.rule)).toEqual(['low_stock']);
+    expect(open[0]!.message).toBe('Low: Jameson Irish Whiskey 750 ml at Main Bar, 1.9 bottles left (reorder at 2).');
+    expect(await live(JAMESON)).toMatchObject({ level: 1.9, status: 'low' });
+    // the watched item's sale comes off the shelf the camera read
+    expect(await live(APEROL)).toMatchObject({ level: 2.75, onShelf: { units: 2.75 } });
+    expect(await level(APEROL, 'mainBar')).toMatchObject({ level: 2.75 });
+    // the refund's reversal puts it back, and the live event says so
+    await sell([{ sku: JAMESON, quantity: 0.7 }]);
+    expect(await live(JAMESON)).toMatchObject({ level: 2.6, status: 'ok' });
+  });
+
   it('zero raises out_of_stock ("Out of …"), a low level low_stock ("Low: …"), never both', async () => {
     await count(JAMESON, 0);
     expect(await level(JAMESON, 'mainBar')).toMatchObject({ status: 'out', level: 0 });
