@@ -6,10 +6,9 @@
  * (no queueing: an order's own round trips and work; read beside the machine's load). A private database on BENCH_DATABASE_URL's server, created and dropped here.
  * Asserts nothing.
  */
-import { createHmac } from 'node:crypto';
 import pg from 'pg';
 import { build } from '../test/support/cloud.js';
-import { FakeSquare, squareEvent, squareOrder } from '../test/pos/fake-square.js';
+import { FakeSquare, orderCreated } from '../test/pos/fake-square.js';
 
 const ORDERS = Number(process.env.BENCH_POS_ORDERS ?? 30);
 const TOKEN = 'bench-token';
@@ -64,14 +63,10 @@ try {
     const t0 = performance.now();
     const id = `ORDER-${n}`;
     const lines = MENU.map(([key, name], i) => ({ uid: `${id}-L${i}`, catalogId: key, name, qty: 1 + (i % 2), cents: 1200 }));
-    square.orders.set(id, squareOrder({ id, version: 1, lines }));
-    const body = JSON.stringify(squareEvent(`evt-${id}`, 'order.created', id, 1));
-    const sig = createHmac('sha256', KEY)
-      .update(conn.webhookUrl + body)
-      .digest('base64');
+    const { body, headers } = orderCreated(square, { id, lines, signatureKey: KEY, webhookUrl: conn.webhookUrl });
     const res = await fetch(`${t.cloud.url}/api/v1/pos/square/webhook/${conn.id}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-square-hmacsha256-signature': sig },
+      headers,
       body,
     });
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);

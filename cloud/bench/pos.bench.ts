@@ -15,10 +15,9 @@
  * "Committed" is when a watcher on its own connection first sees the order applied.
  * Asserts nothing: speed is read from the figures.
  */
-import { createHmac } from 'node:crypto';
 import pg from 'pg';
 import { build, type TestCloud } from '../test/support/cloud.js';
-import { FakeSquare, squareEvent, squareOrder } from '../test/pos/fake-square.js';
+import { FakeSquare, orderCreated } from '../test/pos/fake-square.js';
 import { pct } from './load.js';
 import { writeFigures } from './results.js';
 
@@ -76,15 +75,11 @@ async function measure(label: string, t: TestCloud, square: FakeSquare, watch: (
     const id = `ORDER-${label}-${++n}`;
     const conn = conns[n % conns.length]!;
     const lines = MENU.map(([key, name], i) => ({ uid: `${id}-L${i}`, catalogId: key, name, qty: 1 + (i % 2), cents: 1200 }));
-    square.orders.set(id, squareOrder({ id, version: 1, lines }));
-    const body = JSON.stringify(squareEvent(`evt-${id}`, 'order.created', id, 1));
-    const sig = createHmac('sha256', KEY)
-      .update(conn.webhookUrl + body)
-      .digest('base64');
+    const { body, headers } = orderCreated(square, { id, lines, signatureKey: KEY, webhookUrl: conn.webhookUrl });
     sent.set(id, performance.now());
     const res = await fetch(`${t.cloud.url}/api/v1/pos/square/webhook/${conn.id}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-square-hmacsha256-signature': sig },
+      headers,
       body,
     });
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);

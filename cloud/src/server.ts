@@ -1,8 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLogger, listenError, stopInOrder, type Logger } from '@smartstock/runtime';
-import { writeSecret } from '@smartstock/pki';
 import { parseCloudConfig, type CloudConfigInput } from './config.js';
 import { buildApp } from './app.js';
 import { migrate, openDb, type Db } from './db/index.js';
@@ -13,7 +11,7 @@ import { brokerConnection } from './broker/connection.js';
 import { suspensionAtBroker } from './broker/suspension.js';
 import { connectRedis } from './redis/client.js';
 import { redisBus } from './redis/bus.js';
-import { AuthService } from './auth/index.js';
+import { AuthService, jwtSecretFile } from './auth/index.js';
 import { passwordHasher, UserService, type SeededOwner } from './users/index.js';
 import type { Principal } from './plugins/principal.js';
 import { VenueService } from './venues/index.js';
@@ -393,11 +391,4 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
         logger,
       ),
   };
-}
-
-/** One instance on its own keeps its JWT secret in the data directory; several instances share SMARTSTOCK_JWT_SECRET. */
-function jwtSecretFile(dataDir: string): string {
-  const path = join(dataDir, 'jwt-secret');
-  if (!existsSync(path)) writeSecret(path, randomBytes(48).toString('base64url'));
-  return readFileSync(path, 'utf8').trim();
 }

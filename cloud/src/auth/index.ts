@@ -16,3 +16,4 @@ export interface AuthModuleOptions {
 export async function authModule(app: FastifyInstance, o: AuthModuleOptions): Promise<void> {
   await app.register(authRoutes, o);
 }
+export { jwtSecretFile } from './jwt-secret.js';

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -112,4 +113,21 @@ export function squareEvent(eventId: string, type: string, orderId: string, vers
     created_at: '2026-12-05T21:31:00.000Z',
     data: { type: kind, id: kind === 'order' ? orderId : `${kind}-${eventId}`, object: inner },
   };
+}
+
+/**
+ * For the benches: a new order of these lines at the fake, and its order.created notification with
+ * the headers Square sends (signature over the notification URL and the body). The tests compute
+ * their signatures on their own.
+ */
+export function orderCreated(
+  square: FakeSquare,
+  o: { id: string; lines: Parameters<typeof squareOrder>[0]['lines']; signatureKey: string; webhookUrl: string },
+): { body: string; headers: Record<string, string> } {
+  square.orders.set(o.id, squareOrder({ id: o.id, version: 1, lines: o.lines }));
+  const body = JSON.stringify(squareEvent(`evt-${o.id}`, 'order.created', o.id, 1));
+  const signature = createHmac('sha256', o.signatureKey)
+    .update(o.webhookUrl + body)
+    .digest('base64');
+  return { body, headers: { 'content-type': 'application/json', 'x-square-hmacsha256-signature': signature } };
 }
