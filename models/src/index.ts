@@ -8,7 +8,7 @@ export {
   fillFolderFor,
   DEFAULT_MODEL_DIR,
 } from './vision/bottle-vision.js';
-export { tilesOf, type TileGrid } from './vision/tiles.js';
+export { autoTiles, tilesOf, AUTO_TILE_MAX_SIDE, type TileGrid, type TilePlan } from './vision/tiles.js';
 export {
   loadPeopleFinder,
   DEFAULT_PEOPLE_MODEL,

@@ -1,4 +1,4 @@
-import type { TileGrid } from './vision/tiles.js';
+import type { TilePlan } from './vision/tiles.js';
 
 /**
  * The one vision interface: the edge agent and the cloud's photo endpoints
@@ -34,8 +34,11 @@ export interface BottleVisionOptions {
   scoreThreshold?: number;
   /** Boxes overlapping a higher-scored one by more than this IoU are dropped as duplicates. */
   iouThreshold?: number;
-  /** A tiled pass (cols x rows overlapping tiles plus the whole frame) for high-resolution cameras; null: one pass. Default: the detector's metadata. */
-  tiles?: TileGrid | null;
+  /**
+   * A tiled pass (cols x rows overlapping tiles plus the whole frame) for high-resolution cameras; 'auto': a grid
+   * picked from each image's size (none for an image near the detector's input); null: one pass. Default: the detector's metadata.
+   */
+  tiles?: TilePlan;
 }
 
 /**

@@ -1,27 +1,17 @@
 // npm run detect -- <image folder> --out preds.json [--model-dir DIR] [--fill-dir DIR] [--threshold P]
-//   [--coco annotations.json] [--threads N] [--tiles COLSxROWS|none]   (see detect.ts)
+//   [--coco annotations.json] [--threads N] [--tiles auto|COLSxROWS|none]   (see detect.ts)
 import { parseArgs } from 'node:util';
 import { VisionError } from '../types.js';
-import type { TileGrid } from '../vision/tiles.js';
-import { detectFolder, DetectUsageError } from './detect.js';
+import { detectFolder, DetectUsageError, parseTiles } from './detect.js';
 
 const USAGE =
-  'usage: npm run detect -- <image folder> --out preds.json [--model-dir DIR] [--fill-dir DIR] [--threshold P] [--coco annotations.json] [--threads N] [--tiles COLSxROWS|none]';
+  'usage: npm run detect -- <image folder> --out preds.json [--model-dir DIR] [--fill-dir DIR] [--threshold P] [--coco annotations.json] [--threads N] [--tiles auto|COLSxROWS|none]';
 
 function number(flag: string, v: string | undefined, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isFinite(n) || n < min || n > max) throw new DetectUsageError(`--${flag} must be a number in [${min}, ${max}], got "${v}"`);
   return n;
-}
-
-/** --tiles 3x2 (cols x rows, 20 % overlap) or none; absent: what the detector's metadata says. */
-function tiles(v: string | undefined): TileGrid | null | undefined {
-  if (v === undefined) return undefined;
-  if (v === 'none') return null;
-  const m = /^([1-8])x([1-8])$/.exec(v);
-  if (!m) throw new DetectUsageError(`--tiles must be COLSxROWS (1-8 each, e.g. 3x2) or none, got "${v}"`);
-  return { cols: Number(m[1]), rows: Number(m[2]), overlap: 0.2 };
 }
 
 try {
@@ -47,7 +37,7 @@ try {
       threshold: number('threshold', a.threshold, 0, 1),
       coco: a.coco,
       threads: number('threads', a.threads, 1, 64),
-      tiles: tiles(a.tiles),
+      tiles: parseTiles(a.tiles),
     },
     (line) => console.error(line),
   );

@@ -1,17 +1,19 @@
 /**
- * npm run detect -- <image folder> --out preds.json [--model-dir DIR] [--threshold P] [--coco annotations.json] [--tiles 3x2]
+ * npm run detect -- <image folder> --out preds.json [--model-dir DIR] [--threshold P] [--coco annotations.json] [--tiles auto|3x2|none]
  *
  * Runs a detector (the shipped one, or a model folder) and the fill model over every image of a
  * folder and writes COCO-style results, one entry per bottle: file_name, bbox [x, y, w, h] in the
  * image's own pixels, score, label, fill (0-1, or null) and fillObservable. With --coco it scores them
  * against a user's own labelled photos: AP50 and AP50:95, and precision / recall at the operating point.
- * This is how a bar, or anyone, checks a model on their own images. A corrupt image is reported by
+ * This is how a bar, or anyone, checks a model on their own images. By default a large photo is cut
+ * into tiles picked from its size (tiles.ts autoTiles) beside the whole-frame pass, so that the 20-30 px
+ * bottles of a 3000 px photo are not shrunk to 4 px. A corrupt image is reported by
  * name and skipped; the run goes on.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { DEFAULT_MODEL_DIR, fillFolderFor, loadBottleVision } from '../vision/bottle-vision.js';
-import type { TileGrid } from '../vision/tiles.js';
+import type { TilePlan } from '../vision/tiles.js';
 import { readDetectorMetadata } from '../vision/metadata.js';
 import { VisionError } from '../types.js';
 import { averagePrecision, mapRange, operatingPoint, type ImageResult, type TruthBox } from '../eval/metrics.js';
@@ -28,8 +30,11 @@ export interface DetectOptions {
   /** A COCO annotations file to score against. */
   coco?: string;
   threads?: number;
-  /** A tiled pass (e.g. 3 x 2 for a 1080p camera); default the detector's metadata; null: one pass. */
-  tiles?: TileGrid | null;
+  /**
+   * A tiled pass: a grid (e.g. 3 x 2), 'auto' (picked from each image's size) or null (one pass); default the
+   * detector's metadata when it names tiles, else 'auto': photos are checked as they are, often far larger than the detector's input.
+   */
+  tiles?: TilePlan;
 }
 
 export interface CocoResult {
@@ -65,6 +70,16 @@ const AP_FLOOR = 0.01;
 /** A usage or input problem: the CLI prints it and exits 2. */
 export class DetectUsageError extends Error {}
 
+/** --tiles auto, 3x2 (cols x rows, 20 % overlap) or none; absent: the detector's metadata, else auto (detect.ts). */
+export function parseTiles(v: string | undefined): TilePlan | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'none') return null;
+  if (v === 'auto') return 'auto';
+  const m = /^([1-8])x([1-8])$/.exec(v);
+  if (!m) throw new DetectUsageError(`--tiles must be auto, none or COLSxROWS (1-8 each, e.g. 3x2), got "${v}"`);
+  return { cols: Number(m[1]), rows: Number(m[2]), overlap: 0.2 };
+}
+
 export async function detectFolder(o: DetectOptions, log: (line: string) => void = () => {}): Promise<DetectReport> {
   const folder = resolve(o.folder);
   let names: string[];
@@ -83,7 +98,7 @@ export async function detectFolder(o: DetectOptions, log: (line: string) => void
     fillDir: o.fillDir ?? fillFolderFor(modelDir),
     threads: o.threads ?? 1,
     scoreThreshold: truth ? Math.min(threshold, AP_FLOOR) : threshold,
-    tiles: o.tiles,
+    tiles: o.tiles !== undefined ? o.tiles : (meta.tiles ?? 'auto'),
   });
   const results: CocoResult[] = [];
   const skipped: DetectReport['skipped'] = [];

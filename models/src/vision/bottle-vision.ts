@@ -8,7 +8,7 @@ import { VisionError, type BottleDetection, type BottleVision, type BottleVision
 import { decodeDetections, nms, type Candidate } from './decode.js';
 import { readDetectorMetadata, readFillMetadata, type DetectorMetadata, type FillMetadata } from './metadata.js';
 import { cropInto } from './crop.js';
-import { cropTile, fromTile, tilesOf, type TileGrid } from './tiles.js';
+import { autoTiles, cropTile, fromTile, tilesOf, type TileGrid } from './tiles.js';
 import { decodeImage, letterbox, letterboxGeometry, YOLO_STYLE, YOLOX_STYLE, type RgbImage } from './preprocess.js';
 
 /** The committed models: models/onnx, found from this file, not from the working directory. */
@@ -173,10 +173,14 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
   const threshold = opts.scoreThreshold ?? detector.meta.scoreThreshold;
   const iouThreshold = opts.iouThreshold ?? detector.meta.iouThreshold;
   const tiles = opts.tiles === undefined ? detector.meta.tiles : opts.tiles;
-  // a tiled frame is decoded at up to the tiles' combined input size (shrink-on-load keeps the rest)
-  const decodeFor = tiles
-    ? { width: detector.meta.input.width * tiles.cols, height: detector.meta.input.height * tiles.rows }
-    : detector.meta.input;
+  // a tiled frame is decoded at up to the tiles' combined input size (shrink-on-load keeps the rest);
+  // 'auto' decodes every pixel, since its grid is picked from the image's own size
+  const decodeFor =
+    tiles === 'auto'
+      ? undefined
+      : tiles
+        ? { width: detector.meta.input.width * tiles.cols, height: detector.meta.input.height * tiles.rows }
+        : detector.meta.input;
   const versions: Record<string, string> = { [detector.meta.name]: detector.meta.version };
   if (fill) versions[fill.meta.name] = fill.meta.version;
 
@@ -190,8 +194,9 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
       const sx = img.sourceWidth / img.width;
       const sy = img.sourceHeight / img.height;
       const t1 = performance.now();
-      const cands = tiles
-        ? await detectTiled(detector, img, detector.meta.bottleClasses, threshold, iouThreshold, tiles)
+      const grid = tiles === 'auto' ? autoTiles(img.width, img.height, detector.meta.input) : tiles;
+      const cands = grid
+        ? await detectTiled(detector, img, detector.meta.bottleClasses, threshold, iouThreshold, grid)
         : await detectBoxes(detector, img, detector.meta.bottleClasses, threshold, iouThreshold, view);
       const t2 = performance.now();
       const bottles: BottleDetection[] = cands.map((c) => ({

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { VisionError } from '../types.js';
-import type { TileGrid } from './tiles.js';
+import type { TileGrid, TilePlan } from './tiles.js';
 
 export interface DetectorMetadata {
   task: 'detect';
@@ -32,8 +32,11 @@ export interface DetectorMetadata {
   bottleClasses: string[];
   scoreThreshold: number;
   iouThreshold: number;
-  /** A tiled pass for high-resolution cameras (tiles.ts); absent: the whole frame in one pass. */
-  tiles: TileGrid | null;
+  /**
+   * A tiled pass for high-resolution cameras (tiles.ts): { cols, rows, overlap }, or "auto" (a grid picked
+   * from each image's size); absent: the whole frame in one pass.
+   */
+  tiles: TilePlan;
 }
 
 export type DetectorFormat = 'yolo' | 'yolox';
@@ -120,11 +123,17 @@ export async function readDetectorMetadata(file: string): Promise<DetectorMetada
     bottleClasses: bottleClasses as string[],
     scoreThreshold: o.scoreThreshold === undefined ? 0.3 : num(file, o, 'scoreThreshold', 0, 1),
     iouThreshold: o.iouThreshold === undefined ? 0.5 : num(file, o, 'iouThreshold', 0, 1),
-    tiles: o.tiles === undefined || o.tiles === null ? null : readTiles(file, obj(file, o.tiles, 'tiles')),
+    tiles: o.tiles === undefined || o.tiles === null ? null : o.tiles === 'auto' ? 'auto' : readTiles(file, tilesObject(file, o.tiles)),
   };
   if (format === 'yolox' && (meta.input.width % 32 !== 0 || meta.input.height % 32 !== 0))
     fail(file, `a YOLOX input must be a multiple of 32 on each side (its coarsest grid), got ${meta.input.width}x${meta.input.height}`);
   return meta;
+}
+
+function tilesObject(file: string, v: unknown): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    fail(file, `tiles must be "auto" or an object { cols, rows, overlap }, got ${JSON.stringify(v)}`);
+  return v as Record<string, unknown>;
 }
 
 /** tiles: { cols, rows, overlap }; named key by key so a hand-edited file says what is wrong. */
