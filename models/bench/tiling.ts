@@ -11,12 +11,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { averagePrecision, bootstrapInterval, operatingPoint, truthBox, type ImageResult } from '../src/eval/metrics.js';
-import { DEFAULT_MODEL_DIR, fillFolderFor, loadBottleVision, readDetectorMetadata, renderWideScene, type TileGrid } from '../src/index.js';
+import { DEFAULT_MODEL_DIR, fillFolderFor, loadBottleVision, readDetectorMetadata, renderWideScene, type TilePlan } from '../src/index.js';
 
 const MODELS = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WIDE = join(MODELS, '.cache', 'wide');
-const GRIDS: [string, TileGrid | null][] = [
+const GRIDS: [string, TilePlan][] = [
   ['whole frame', null],
+  ['auto tiles (3x2 at 1080p)', 'auto'],
   ['2x2 tiles', { cols: 2, rows: 2, overlap: 0.2 }],
   ['3x3 tiles', { cols: 3, rows: 3, overlap: 0.2 }],
 ];

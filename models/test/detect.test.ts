@@ -131,6 +131,9 @@ describe('detect over a folder', () => {
     const bad = await run(images, '--threshold', '2');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--threshold must be a number in \[0, 1\], got "2"/);
+    const tiles = await run(images, '--tiles', '3by2');
+    expect(tiles.code).toBe(2);
+    expect(tiles.stderr).toMatch(/--tiles must be auto, none or COLSxROWS \(1-8 each, e\.g\. 3x2\), got "3by2"/);
     const none = await run(join(dir, 'nope'));
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/cannot read the image folder .*nope \(ENOENT\)/);

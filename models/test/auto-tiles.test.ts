@@ -1,0 +1,124 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { truthBox } from '../src/eval/metrics.js';
+import { detectFolder, DetectUsageError, parseTiles } from '../src/detect/detect.js';
+import { autoTiles, renderWideScene } from '../src/index.js';
+import { readDetectorMetadata } from '../src/vision/metadata.js';
+import { AUTO_TILE_MAX_SIDE, tilesOf } from '../src/vision/tiles.js';
+
+const INPUT = { width: 416, height: 416 };
+
+describe('autoTiles: the grid from the image size', () => {
+  it('leaves an image near the detector input whole', () => {
+    expect(autoTiles(416, 416, INPUT)).toBeNull();
+    expect(autoTiles(640, 640, INPUT)).toBeNull();
+    expect(autoTiles(640, 360, INPUT)).toBeNull();
+    expect(autoTiles(832, 832, INPUT)).toBeNull();
+  });
+
+  it('cuts larger images into tiles of at most twice the input side, 20 % overlap', () => {
+    expect(autoTiles(1280, 720, INPUT)).toEqual({ cols: 2, rows: 1, overlap: 0.2 });
+    expect(autoTiles(1920, 1080, INPUT)).toEqual({ cols: 3, rows: 2, overlap: 0.2 });
+    expect(autoTiles(4032, 3024, INPUT)).toEqual({ cols: 6, rows: 5, overlap: 0.2 });
+    expect(autoTiles(3024, 4032, INPUT)).toEqual({ cols: 5, rows: 6, overlap: 0.2 });
+    for (const [w, h] of [
+      [900, 500],
+      [1280, 720],
+      [2592, 1944],
+      [3000, 3000],
+      [4000, 1000],
+    ] as const) {
+      const grid = autoTiles(w, h, INPUT)!;
+      for (const t of tilesOf(w, h, grid)) {
+        expect(t.w).toBeLessThanOrEqual(AUTO_TILE_MAX_SIDE * INPUT.width);
+        expect(t.h).toBeLessThanOrEqual(AUTO_TILE_MAX_SIDE * INPUT.height);
+      }
+      // the fewest such tiles: one fewer along the long side would make them too large
+      const fewer = tilesOf(w, h, { ...grid, cols: grid.cols - 1 || 1 });
+      if (grid.cols > 1) expect(fewer[0]!.w).toBeGreaterThan(AUTO_TILE_MAX_SIDE * INPUT.width);
+    }
+  });
+
+  it('stops at 8 tiles a side (the tiles grow instead)', () => {
+    expect(autoTiles(20000, 600, INPUT)).toEqual({ cols: 8, rows: 1, overlap: 0.2 });
+  });
+});
+
+describe('tiles in the metadata and on the command line', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'auto-tiles-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const meta = async (tiles: unknown) => {
+    const file = join(dir, 'detector.json');
+    const m = {
+      task: 'detect',
+      name: 'x',
+      version: '1',
+      file: 'x.onnx',
+      format: 'yolo',
+      input: { width: 64, height: 64 },
+      classes: ['bottle'],
+    };
+    await writeFile(file, JSON.stringify({ ...m, tiles }));
+    return readDetectorMetadata(file);
+  };
+
+  it('reads "auto" and refuses other words with the reason', async () => {
+    expect((await meta('auto')).tiles).toBe('auto');
+    expect((await meta(null)).tiles).toBeNull();
+    await expect(meta('big')).rejects.toThrow(/tiles must be "auto" or an object \{ cols, rows, overlap \}, got "big"/);
+  });
+
+  it('--tiles takes auto, none or COLSxROWS and names what is wrong otherwise', () => {
+    expect(parseTiles('auto')).toBe('auto');
+    expect(parseTiles('none')).toBeNull();
+    expect(parseTiles('3x2')).toEqual({ cols: 3, rows: 2, overlap: 0.2 });
+    expect(parseTiles(undefined)).toBeUndefined();
+    for (const bad of ['9x9', '0x2', '3x', 'Auto', '2.5x2', ''])
+      expect(() => parseTiles(bad)).toThrow(
+        new DetectUsageError(`--tiles must be auto, none or COLSxROWS (1-8 each, e.g. 3x2), got "${bad}"`),
+      );
+  });
+});
+
+describe('detect on a large photo of small bottles', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'auto-tiles-detect-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('finds more by default (auto tiles) than in one pass', async () => {
+    // nine generated shelves in one 1920x1080 photo: its bottles are 15-60 px, a third of their 640x360 size
+    const r = await renderWideScene({ firstSeed: 3_200_000, cols: 3, rows: 3 });
+    const photos = join(dir, 'photos');
+    await mkdir(photos);
+    await writeFile(join(photos, 'wide.jpg'), r.jpeg);
+    const coco = join(dir, 'annotations.json');
+    const truth = r.bottles.filter((b) => !b.ignore).map(truthBox);
+    await writeFile(
+      coco,
+      JSON.stringify({
+        images: [{ id: 1, file_name: 'wide.jpg' }],
+        annotations: truth.map((t) => ({ image_id: 1, category_id: 1, bbox: [t.x, t.y, t.w, t.h] })),
+        categories: [{ id: 1, name: 'bottle' }],
+      }),
+    );
+    const byDefault = await detectFolder({ folder: photos, out: join(dir, 'auto.json'), coco });
+    const onePass = await detectFolder({ folder: photos, out: join(dir, 'none.json'), coco, tiles: null });
+    const [auto, one] = [byDefault.score!, onePass.score!];
+    console.log(
+      `${auto.bottles} bottles: recall auto ${auto.recall.toFixed(2)} / one pass ${one.recall.toFixed(2)}, AP50 ${auto.ap50.toFixed(3)} / ${one.ap50.toFixed(3)}`,
+    );
+    expect(auto.recall).toBeGreaterThan(one.recall + 0.15);
+    expect(auto.ap50).toBeGreaterThan(one.ap50 + 0.1);
+  }, 120_000);
+});
