@@ -17,7 +17,7 @@ const MODELS = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WIDE = join(MODELS, '.cache', 'wide');
 const GRIDS: [string, TilePlan][] = [
   ['whole frame', null],
-  ['auto tiles (3x2 at 1080p)', 'auto'],
+  ['auto tiles (autoTiles: 8x5 at 1080p for a 416 input)', 'auto'],
   ['2x2 tiles', { cols: 2, rows: 2, overlap: 0.2 }],
   ['3x3 tiles', { cols: 3, rows: 3, overlap: 0.2 }],
 ];

@@ -11,38 +11,40 @@ import { AUTO_TILE_MAX_SIDE, tilesOf } from '../src/vision/tiles.js';
 const INPUT = { width: 416, height: 416 };
 
 describe('autoTiles: the grid from the image size', () => {
-  it('leaves an image near the detector input whole', () => {
+  it('leaves an image up to twice the detector input whole', () => {
     expect(autoTiles(416, 416, INPUT)).toBeNull();
     expect(autoTiles(640, 640, INPUT)).toBeNull();
     expect(autoTiles(640, 360, INPUT)).toBeNull();
     expect(autoTiles(832, 832, INPUT)).toBeNull();
+    expect(autoTiles(833, 600, INPUT)).not.toBeNull();
   });
 
-  it('cuts larger images into tiles of at most twice the input side, 20 % overlap', () => {
-    expect(autoTiles(1280, 720, INPUT)).toEqual({ cols: 2, rows: 1, overlap: 0.2 });
-    expect(autoTiles(1920, 1080, INPUT)).toEqual({ cols: 3, rows: 2, overlap: 0.2 });
-    expect(autoTiles(4032, 3024, INPUT)).toEqual({ cols: 6, rows: 5, overlap: 0.2 });
-    expect(autoTiles(3024, 4032, INPUT)).toEqual({ cols: 5, rows: 6, overlap: 0.2 });
+  it('cuts a larger image into the fewest tiles no larger than AUTO_TILE_MAX_SIDE x the input, 20 % overlap', () => {
+    expect(AUTO_TILE_MAX_SIDE).toBe(0.75);
+    expect(autoTiles(1280, 720, INPUT)).toEqual({ cols: 5, rows: 3, overlap: 0.2 });
+    expect(autoTiles(1920, 1080, INPUT)).toEqual({ cols: 8, rows: 5, overlap: 0.2 });
+    const limit = { w: AUTO_TILE_MAX_SIDE * INPUT.width, h: AUTO_TILE_MAX_SIDE * INPUT.height };
     for (const [w, h] of [
       [900, 500],
       [1280, 720],
-      [2592, 1944],
-      [3000, 3000],
-      [4000, 1000],
+      [1024, 768],
+      [1920, 1080],
+      [2000, 900],
     ] as const) {
       const grid = autoTiles(w, h, INPUT)!;
       for (const t of tilesOf(w, h, grid)) {
-        expect(t.w).toBeLessThanOrEqual(AUTO_TILE_MAX_SIDE * INPUT.width);
-        expect(t.h).toBeLessThanOrEqual(AUTO_TILE_MAX_SIDE * INPUT.height);
+        expect(t.w).toBeLessThanOrEqual(limit.w);
+        expect(t.h).toBeLessThanOrEqual(limit.h);
       }
-      // the fewest such tiles: one fewer along the long side would make them too large
-      const fewer = tilesOf(w, h, { ...grid, cols: grid.cols - 1 || 1 });
-      if (grid.cols > 1) expect(fewer[0]!.w).toBeGreaterThan(AUTO_TILE_MAX_SIDE * INPUT.width);
+      // the fewest such tiles: one fewer along a side would make them too large
+      if (grid.cols > 1) expect(tilesOf(w, h, { ...grid, cols: grid.cols - 1 })[0]!.w).toBeGreaterThan(limit.w);
+      if (grid.rows > 1) expect(tilesOf(w, h, { ...grid, rows: grid.rows - 1 })[0]!.h).toBeGreaterThan(limit.h);
     }
   });
 
-  it('stops at 8 tiles a side (the tiles grow instead)', () => {
-    expect(autoTiles(20000, 600, INPUT)).toEqual({ cols: 8, rows: 1, overlap: 0.2 });
+  it('stops at 8 tiles a side: a 12 MP photo gets larger tiles, not more', () => {
+    expect(autoTiles(4032, 3024, INPUT)).toEqual({ cols: 8, rows: 8, overlap: 0.2 });
+    expect(autoTiles(20000, 600, INPUT)).toEqual({ cols: 8, rows: 3, overlap: 0.2 });
   });
 });
 

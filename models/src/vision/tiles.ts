@@ -20,18 +20,23 @@ export interface TileGrid {
  */
 export type TilePlan = TileGrid | 'auto' | null;
 
-/** auto: no tile wider or taller than this many times the detector's input side (measured: cards/yolox-nano.md). */
-export const AUTO_TILE_MAX_SIDE = 2;
+/**
+ * auto: an image no larger than this many times the detector's input on either side is seen in one pass
+ * (measured: 2x2 tiles on 640x640 close-up photos cost AP50, cards/yolox-nano.md).
+ */
+export const AUTO_TILES_FROM = 2;
+/** auto: no tile wider or taller than this many times the detector's input side (measured, ibid.). */
+export const AUTO_TILE_MAX_SIDE = 0.75;
 /** auto: the overlap of neighbouring tiles, as a share of a tile. */
 export const AUTO_TILE_OVERLAP = 0.2;
 /** The most tiles along one side (as readTiles allows): past it the tiles grow instead. */
 export const MAX_TILES_PER_SIDE = 8;
 
 /**
- * The grid for an image of width x height: the fewest tiles (20 % overlap) such that none is more than
- * AUTO_TILE_MAX_SIDE times the detector's input on a side, so a bottle reaches the detector at at least
- * half its own pixels; null when the image itself is no larger than that (a 640x640 photo into a 416
- * detector: one pass already sees it at 0.65 scale, and tiles would cost 5 passes for little).
+ * The grid for an image of width x height: null when it is at most AUTO_TILES_FROM times the detector's
+ * input on each side (a 640x640 photo into a 416 detector); else the fewest tiles (20 % overlap) such that
+ * none is more than AUTO_TILE_MAX_SIDE times the input on a side, so a 25 px bottle of a 1080p frame
+ * reaches the detector at 25 px or more, not at 5 px.
  */
 export function autoTiles(
   width: number,
@@ -40,14 +45,13 @@ export function autoTiles(
   maxSide = AUTO_TILE_MAX_SIDE,
   overlap = AUTO_TILE_OVERLAP,
 ): TileGrid | null {
+  if (width <= AUTO_TILES_FROM * input.width && height <= AUTO_TILES_FROM * input.height) return null;
   // n tiles overlapping by overlap*s cover s * (n - (n - 1) * overlap); solve for the n that keeps s <= maxSide * input
   const count = (total: number, side: number): number => {
     const n = Math.ceil((total / (maxSide * side) - overlap) / (1 - overlap) - 1e-9);
     return Math.min(MAX_TILES_PER_SIDE, Math.max(1, n));
   };
-  const cols = count(width, input.width);
-  const rows = count(height, input.height);
-  return cols === 1 && rows === 1 ? null : { cols, rows, overlap };
+  return { cols: count(width, input.width), rows: count(height, input.height), overlap };
 }
 
 export interface Tile {
