@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { truthBox } from '../src/eval/metrics.js';
 import { detectFolder, DetectUsageError, parseTiles } from '../src/detect/detect.js';
-import { autoTiles, renderWideScene } from '../src/index.js';
+import { autoTiles, DEFAULT_MODEL_DIR, loadBottleVision, renderWideScene } from '../src/index.js';
 import { readDetectorMetadata } from '../src/vision/metadata.js';
 import { AUTO_TILE_MAX_SIDE, tilesOf } from '../src/vision/tiles.js';
 
@@ -75,6 +75,23 @@ describe('tiles in the metadata and on the command line', () => {
     expect((await meta('auto')).tiles).toBe('auto');
     expect((await meta(null)).tiles).toBeNull();
     await expect(meta('big')).rejects.toThrow(/tiles must be "auto" or an object \{ cols, rows, overlap \}, got "big"/);
+  });
+
+  it('"auto" in a model folder turns tiles on for loadBottleVision (the edge agent\'s knob): no detector view size is offered', async () => {
+    const folder = join(dir, 'auto-model');
+    await mkdir(folder);
+    const meta = JSON.parse(await readFile(join(DEFAULT_MODEL_DIR, 'detector.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(folder, 'detector.json'), JSON.stringify({ ...meta, tiles: 'auto' }));
+    await symlink(join(DEFAULT_MODEL_DIR, String(meta.file)), join(folder, String(meta.file)));
+    const tiled = await loadBottleVision({ modelDir: folder, fillDir: DEFAULT_MODEL_DIR });
+    const plain = await loadBottleVision();
+    try {
+      expect(tiled.input).toBeUndefined();
+      expect(plain.input).toEqual({ width: 416, height: 416 });
+    } finally {
+      await tiled.close();
+      await plain.close();
+    }
   });
 
   it('--tiles takes auto, none or COLSxROWS and names what is wrong otherwise', () => {
