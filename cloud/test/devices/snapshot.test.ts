@@ -48,10 +48,13 @@ describe('a snapshot before the first frame', () => {
   it('says the camera is still connecting, as a state to wait out', async () => {
     const r = await snapshot('back-bar');
     expect(r.status).toBe(409);
-    expect(r.body.error).toMatchObject({ code: 'no_frame_yet', message: 'camera "back-bar" has not sent its first picture yet: it is connecting' });
+    expect(r.body.error).toMatchObject({
+      code: 'no_frame_yet',
+      message: 'camera "back-bar" has not sent its first picture yet: it is connecting',
+    });
   });
 
-  it("says why a camera that failed before its first frame has none", async () => {
+  it('says why a camera that failed before its first frame has none', async () => {
     const r = await snapshot('cellar');
     expect(r.status).toBe(409);
     expect(r.body.error.message).toBe('camera "cellar" has sent no picture: it failed (the camera refused the credentials)');
