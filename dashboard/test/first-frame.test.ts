@@ -95,4 +95,13 @@ describe('the shelf page before the camera sends its first frame', () => {
     );
     expect(broken).toEqual([]);
   });
+
+  it('says so of a camera the device does not have, and asks the device nothing', async () => {
+    const before = asked;
+    await page.goto(`${s.url}/#/shelves/${DEV}/cam-9`);
+    await page.getByRole('status').getByText('Back bar edge has no camera “cam-9”: it may have been removed or renamed.').waitFor();
+    await page.getByRole('link', { name: 'See the cameras on the shelves' }).waitFor();
+    expect(await page.locator('.frame').count()).toBe(0);
+    expect(asked).toBe(before);
+  });
 });
