@@ -1,6 +1,7 @@
 // The shelf page of a camera that has not sent its first frame yet, in real Chromium against the
 // real cloud: it says plainly what it waits for, and shows the picture as soon as the device says
-// frames have started (not at the next slow retry, not only on Refresh); slot names keep their words whole.
+// frames have started (not at the next slow retry, not only on Refresh); slot names keep their words whole;
+// a camera the device does not have is said to be missing; the devices page's ages keep up with the clock.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -94,6 +95,20 @@ describe('the shelf page before the camera sends its first frame', () => {
       }),
     );
     expect(broken).toEqual([]);
+  });
+
+  it('keeps the devices page ages true while it stays open', async () => {
+    await page.goto(`${s.url}/#/devices`);
+    const lastSeen = page.locator('dt', { hasText: 'Last seen' }).locator('xpath=following-sibling::dd');
+    const camera = page.getByRole('list', { name: 'Cameras of Back bar edge' }).getByText(/fps ·/);
+    // streaming: the age is the device's report's, not a stalled frame's
+    await camera.getByText(/reported \d+/).waitFor();
+    expect(await camera.textContent()).not.toMatch(/last frame/);
+    const minutes = async (l: typeof lastSeen) => Number(/(\d+) min ago/.exec((await l.textContent()) ?? '')?.[1] ?? 0);
+    const before = await minutes(lastSeen);
+    await page.clock.runFor(10 * 60_000); // the page left open ten minutes, nothing heard from the device
+    await expect.poll(() => minutes(lastSeen)).toBeGreaterThanOrEqual(before + 10);
+    await expect.poll(() => minutes(camera)).toBeGreaterThanOrEqual(10);
   });
 
   it('says so of a camera the device does not have, and asks the device nothing', async () => {
