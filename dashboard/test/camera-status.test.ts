@@ -1,7 +1,8 @@
 // The shelf page of a camera that has not sent its first frame yet, in real Chromium against the
 // real cloud: it says plainly what it waits for, and shows the picture as soon as the device says
 // frames have started (not at the next slow retry, not only on Refresh); slot names keep their words whole;
-// a camera the device does not have is said to be missing; the devices page's ages keep up with the clock.
+// a camera the device does not have is said to be missing; the devices page's ages keep up with the clock;
+// the overview says what a location nothing counted waits for.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -109,6 +110,13 @@ describe('the shelf page before the camera sends its first frame', () => {
     await page.clock.runFor(10 * 60_000); // the page left open ten minutes, nothing heard from the device
     await expect.poll(() => minutes(lastSeen)).toBeGreaterThanOrEqual(before + 10);
     await expect.poll(() => minutes(camera)).toBeGreaterThanOrEqual(10);
+  });
+
+  it('says on the overview what a location that nothing counted waits for, once', async () => {
+    await page.goto(`${s.url}/#/`);
+    const rooftop = page.getByRole('article', { name: /^Rooftop/ });
+    await rooftop.getByText(/^Nothing counted here yet: \d+ items wait for a shelf camera's reading or a count/).waitFor();
+    expect(await rooftop.getByText('not counted yet').count()).toBe(0);
   });
 
   it('says so of a camera the device does not have, and asks the device nothing', async () => {
