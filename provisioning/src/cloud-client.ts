@@ -54,7 +54,17 @@ export class CloudClient {
    * safe). An id another organisation holds fails: the device would report to them, not to us.
    */
   async registerDevice(d: RegisterDevice): Promise<{ created: boolean }> {
-    const res = await this.request('POST', '/api/v1/devices', d, [409]);
+    const res = await this.request('POST', '/api/v1/devices', d, [400, 404, 409]);
+    if (res.status === 400 || res.status === 404) {
+      const e = ((await res.json().catch(() => ({}))) as { error?: { field?: string; message?: string } }).error;
+      // the cloud's own words name a field of its API; the technician typed --venue
+      if (e?.field === 'body.venueId' || e?.message === 'venue not found')
+        throw new CloudError(
+          `the cloud has no venue "${d.venueId}" in your organisation: --venue takes the venue's id, a UUID (GET /api/v1/venues lists them)`,
+          res.status,
+        );
+      throw new CloudError(`POST /api/v1/devices failed with HTTP ${res.status}: ${e?.message ?? 'no reason given'}`, res.status);
+    }
     if (res.status !== 409) return { created: true };
     if (await this.getDevice(d.id)) return { created: false };
     throw new CloudError(

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
@@ -23,6 +23,16 @@ describe('smartstock-provision', () => {
     const bad = await run('device', 'create', '--no-such-flag');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown option|required option/);
+  });
+
+  it('ends quietly when the reader of its output stops early (| head)', async () => {
+    const child = spawn(process.execPath, [bin, 'camera', 'probe', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader gone before the first line
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
   });
 
   it('every command has an example and every flag an environment variable', async () => {

@@ -138,8 +138,14 @@ export class DeviceService {
     if (!d) throw notFound('device');
     const answer = await this.link.requestSnapshot(deviceId, cameraId, timeoutMs, o);
     if (!answer) throw new AppError(504, 'device_timeout', 'the device did not send a snapshot in time');
-    // the device answered but could not take one (e.g. the camera has no frame yet): say why
-    if ('error' in answer) throw new AppError(502, 'device_error', `the device could not take a snapshot: ${answer.error}`);
+    if ('error' in answer) {
+      // a camera that has not sent its first frame (just configured, agent just started) is a state
+      // the manager waits out, not a fault: said plainly, with a code the dashboard waits on, not logged as a 5xx
+      const waiting = notStreamingYet(d.health, cameraId);
+      if (waiting) throw new AppError(409, 'no_frame_yet', waiting);
+      // the device answered but could not take one: say why
+      throw new AppError(502, 'device_error', `the device could not take a snapshot: ${answer.error}`);
+    }
     return answer.jpeg;
   }
 
@@ -229,4 +235,16 @@ export class DeviceService {
       return !!d;
     });
   }
+}
+
+/**
+ * Why a camera has no picture to give yet, from the device's last status, when that status says it
+ * has never had a frame (connecting, failed before its first); undefined when the status does not say so.
+ */
+export function notStreamingYet(health: Record<string, unknown> | null, cameraId: string): string | undefined {
+  const cameras = (health?.cameras ?? []) as { id: string; state: string; lastFrameAt: string | null; reason?: string }[];
+  const c = cameras.find((x) => x.id === cameraId);
+  if (!c || c.lastFrameAt || c.state === 'streaming') return undefined;
+  if (c.state === 'failed') return `camera "${cameraId}" has sent no picture: it failed${c.reason ? ` (${c.reason})` : ''}`;
+  return `camera "${cameraId}" has not sent its first picture yet: it is ${c.state}`;
 }

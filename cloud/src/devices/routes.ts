@@ -95,7 +95,8 @@ export default async function deviceRoutes(app: App, o: DevicesModuleOptions) {
       onRequest: app.authorize('owner', 'manager', 'technician'),
       schema: {
         tags,
-        summary: 'Asks the device for an annotated JPEG; 504 when it does not answer in time',
+        summary:
+          'Asks the device for an annotated JPEG; 504 when it does not answer in time, 409 no_frame_yet while the camera has not sent its first frame',
         description:
           'The snapshot is kept in object storage (blobs.retentionDays.snapshot): x-blob-key and content-location name it. ' +
           'Both are absent when the store is down; the picture is answered either way.',

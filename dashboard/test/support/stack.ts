@@ -73,6 +73,8 @@ async function startGate(target: URL): Promise<{ url: string; cut(off: boolean):
 
 export class SimDevice {
   private seq = 0;
+  /** set: snapshot requests are answered with this error, as an agent whose camera has no frame yet */
+  snapshotError: string | undefined;
   constructor(
     readonly mqtt: MqttClient,
     readonly frame: RenderedScene,
@@ -83,7 +85,11 @@ export class SimDevice {
     await this.mqtt.subscribeAsync([TOPICS.snapshotRequest(DEV), TOPICS.config(DEV)], { qos: 1 });
     this.mqtt.on('message', (topic, payload) => {
       const m = JSON.parse(payload.toString()) as { requestId?: string; cameraId?: string; revision?: number };
-      if (topic === TOPICS.snapshotRequest(DEV)) {
+      if (topic === TOPICS.snapshotRequest(DEV) && this.snapshotError) {
+        const header = { v: 1 as const, deviceId: DEV, requestId: m.requestId!, cameraId: m.cameraId!, at: new Date().toISOString() };
+        const refusal = { ...header, status: 'error' as const, width: 0, height: 0, error: this.snapshotError };
+        this.mqtt.publish(TOPICS.snapshot(DEV), encodeSnapshot(refusal), { qos: 0 });
+      } else if (topic === TOPICS.snapshotRequest(DEV)) {
         const header = {
           v: 1 as const,
           deviceId: DEV,
@@ -100,7 +106,17 @@ export class SimDevice {
         this.mqtt.publish(TOPICS.configAck(DEV), JSON.stringify(ack), { qos: 1 });
       }
     });
-    const status = makeOnlineStatus({ deviceId: DEV });
+    await this.status();
+  }
+
+  /** the online status, cam-1 streaming unless told; `firstFrame: false` is a camera still connecting */
+  async status(o: { firstFrame?: boolean } = {}): Promise<void> {
+    const cam = { id: 'cam-1', fps: 0.5, restarts: 0, droppedFrames: 0 };
+    const camera =
+      o.firstFrame === false
+        ? { ...cam, state: 'connecting' as const, lastFrameAt: null }
+        : { ...cam, state: 'streaming' as const, lastFrameAt: new Date().toISOString() };
+    const status = makeOnlineStatus({ deviceId: DEV, cameras: [camera] });
     await this.mqtt.publishAsync(TOPICS.status(DEV), JSON.stringify(status), { qos: 1, retain: true });
   }
 

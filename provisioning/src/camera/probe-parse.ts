@@ -65,9 +65,19 @@ export interface ProbeFailure {
   fix: string;
 }
 
-/** The first error in ffmpeg's output a technician can act on, in plain words. */
-export function classifyFailure(stderr: string): ProbeFailure | null {
+/**
+ * The first error in ffmpeg's output a technician can act on, in plain words. `transport` is the
+ * RTSP transport that was asked for: a camera (or relay) that serves only the other one answers
+ * 461, which is no fault of the path.
+ */
+export function classifyFailure(stderr: string, transport?: 'tcp' | 'udp'): ProbeFailure | null {
+  const other = transport === 'udp' ? 'tcp' : 'udp';
   const rules: [RegExp, string, string][] = [
+    [
+      /461 Unsupported Transport/i,
+      `the camera does not stream over RTSP ${transport ? transport.toUpperCase() : 'with this transport'}`,
+      `probe again with --transport ${other}, and give the camera that transport in the device's config`,
+    ],
     [
       /401 Unauthorized|Unauthorized/i,
       'the camera refused the credentials',
@@ -75,7 +85,7 @@ export function classifyFailure(stderr: string): ProbeFailure | null {
     ],
     [/403 Forbidden/i, 'the camera forbids this user the stream', 'give the camera user the right to view live video'],
     [
-      /404 Not Found|461 Unsupported|Method DESCRIBE failed/i,
+      /404 Not Found|Method DESCRIBE failed/i,
       'the camera has no stream at that path',
       "check the path after the host in the camera's manual (e.g. /stream1)",
     ],

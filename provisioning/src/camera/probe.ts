@@ -57,7 +57,7 @@ export async function probeCamera(url: string, o: ProbeOptions): Promise<ProbeRe
   const run = await runFfmpeg(o.ffmpeg, args, (o.seconds + 30) * 1000);
   const stream = parseInputStream(run.stderr);
   if (!stream) {
-    const known = classifyFailure(run.stderr);
+    const known = classifyFailure(run.stderr, o.transport);
     if (known) throw new ProbeError(known.message, known.fix);
     const last = run.stderr.trim().split('\n').at(-1) ?? '';
     throw new ProbeError(

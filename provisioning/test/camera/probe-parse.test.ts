@@ -36,4 +36,15 @@ describe('reading ffmpeg output', () => {
     expect(classifyFailure('[tcp @ 0x1] Connection to tcp://10.0.0.9:554 failed: Connection timed out')?.message).toMatch(/did not answer/);
     expect(classifyFailure('all good')).toBeNull();
   });
+
+  it('says a refused transport is the transport, not the path, and names the other one', () => {
+    // what ffmpeg says of a UDP-only camera (the demo's relay) asked for TCP
+    const udpOnly = '[rtsp @ 0x1] method SETUP failed: 461 Unsupported Transport\nrtsp://127.0.0.1:8555/shelf: Protocol not supported';
+    expect(classifyFailure(udpOnly, 'tcp')).toEqual({
+      message: 'the camera does not stream over RTSP TCP',
+      fix: "probe again with --transport udp, and give the camera that transport in the device's config",
+    });
+    expect(classifyFailure(udpOnly, 'udp')?.fix).toMatch(/--transport tcp/);
+    expect(classifyFailure(udpOnly)?.message).not.toMatch(/no stream at that path/);
+  });
 });

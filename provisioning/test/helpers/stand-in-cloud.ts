@@ -20,6 +20,8 @@ export interface StandInCloud {
   devices: Map<string, StandInDevice>;
   /** ids another organisation holds: registering one answers 409 device-id-taken, reading it 404 */
   foreign: Set<string>;
+  /** the organisation's venues; when any are given, another venue id is answered as the cloud does (400 not a UUID, 404 unknown) */
+  venues: Set<string>;
   /** What the broker would tell the real cloud: the device was heard from. */
   heard(id: string): void;
   close(): Promise<void>;
@@ -30,6 +32,7 @@ export const TECHNICIAN = { email: 'tech@example.com', password: 'correct horse'
 export async function startStandInCloud(): Promise<StandInCloud> {
   const devices = new Map<string, StandInDevice>();
   const foreign = new Set<string>();
+  const venues = new Set<string>();
   const server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -47,6 +50,11 @@ export async function startStandInCloud(): Promise<StandInCloud> {
     const id = m[1] ? decodeURIComponent(m[1]) : undefined;
     if (req.method === 'POST' && !id) {
       const b = await body(req);
+      if (venues.size && !venues.has(String(b.venueId))) {
+        return /^[0-9a-f-]{36}$/i.test(String(b.venueId))
+          ? send(404, { error: { code: 'not_found', message: 'venue not found' } })
+          : send(400, { error: { code: 'validation', message: 'body.venueId: Invalid UUID', field: 'body.venueId' } });
+      }
       if (foreign.has(String(b.id)))
         return send(409, { error: { code: 'device-id-taken', message: 'this device id is taken', field: 'id' } });
       if (devices.has(String(b.id))) return send(409, { error: { code: 'conflict', message: 'already yours', field: 'id' } });
@@ -68,6 +76,7 @@ export async function startStandInCloud(): Promise<StandInCloud> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     devices,
     foreign,
+    venues,
     heard: (id) => {
       const d = devices.get(id);
       if (d) Object.assign(d, { online: true, lastSeenAt: new Date().toISOString() });

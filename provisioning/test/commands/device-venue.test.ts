@@ -1,0 +1,64 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCa } from '@smartstock/pki';
+import { startStandInCloud, TECHNICIAN, type StandInCloud } from '../helpers/stand-in-cloud.js';
+import { cli } from '../helpers/cli.js';
+
+const VENUE = '6d1f3c1e-8a53-4c8e-9a43-2f7d0c1b9e11';
+
+/** A --venue the cloud does not know is told in the technician's words (the flag), not the API's (body.venueId). */
+describe('device create with a venue the cloud does not know', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'prov-venue-'));
+  const caDir = join(tmp, 'pki');
+  let cloud: StandInCloud;
+  beforeAll(async () => {
+    createCa(caDir);
+    cloud = await startStandInCloud();
+    cloud.venues.add(VENUE);
+  });
+  afterAll(() => cloud?.close());
+
+  const create = (venue: string, id: string) =>
+    cli(
+      'device',
+      'create',
+      '--local',
+      '--venue',
+      venue,
+      '--name',
+      'Main bar',
+      '--id',
+      id,
+      '--ca-dir',
+      caDir,
+      '--mqtt-url',
+      'mqtts://localhost:8883',
+      '--out',
+      join(tmp, id),
+      '--cloud-url',
+      cloud.url,
+      '--token',
+      TECHNICIAN.token,
+    );
+
+  it('says --venue takes the venue id when given a name', async () => {
+    const r = await create('Rooftop', 'bar-a');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the cloud has no venue "Rooftop" in your organisation: --venue takes the venue\'s id, a UUID');
+    expect(r.stderr).not.toContain('body.venueId');
+  });
+
+  it('says the same of an id that is no venue of the organisation', async () => {
+    const r = await create('0b0b0b0b-0000-4000-8000-000000000000', 'bar-b');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the cloud has no venue "0b0b0b0b-0000-4000-8000-000000000000"');
+  });
+
+  it('registers with the venue id', async () => {
+    const r = await create(VENUE, 'bar-c');
+    expect(r.code, r.stderr).toBe(0);
+    expect(cloud.devices.get('bar-c')?.venueId).toBe(VENUE);
+  });
+});
