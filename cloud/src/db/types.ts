@@ -20,6 +20,12 @@ export interface Queryable {
    * enclosing transaction commits (at once outside one); never after a rollback.
    */
   notify(channel: string, payload: string): Promise<void>;
+  /**
+   * notify, and this process's listeners of the same Db hear it synchronously as the work commits
+   * (before the transaction's promise resolves), then again through the bus: for cache
+   * invalidations, which must be idempotent, so that a writer never reads its own write stale.
+   */
+  announce(channel: string, payload: string): Promise<void>;
 }
 
 /**
