@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { echoes } from './echo.js';
-import { assertChannel, type Bus, type Db, type Queryable, type QueryResult, type SqlParam } from './types.js';
+import { assertChannel, type Bus, type Db, type Queryable, type QueryOptions, type QueryResult, type SqlParam } from './types.js';
 
 // bigint (int8) and numeric come back as strings by default; SmartStock's counts fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -103,8 +103,8 @@ export async function openPg(opts: PgOptions): Promise<Db> {
 
   const asQueryable = (c: pg.Pool | pg.PoolClient, afterCommit: AfterCommit): Queryable => {
     const q: Queryable = {
-      async query<T>(sql: string, params: readonly SqlParam[] = []): Promise<QueryResult<T>> {
-        const r = await c.query(sql, params as unknown[]);
+      async query<T>(sql: string, params: readonly SqlParam[] = [], o?: QueryOptions): Promise<QueryResult<T>> {
+        const r = await (o?.prepare ? c.query({ name: o.prepare, text: sql, values: params as unknown[] }) : c.query(sql, params as unknown[]));
         return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
       },
       async exec<T>(sql: string): Promise<QueryResult<T>> {
