@@ -104,7 +104,9 @@ export async function openPg(opts: PgOptions): Promise<Db> {
   const asQueryable = (c: pg.Pool | pg.PoolClient, afterCommit: AfterCommit): Queryable => {
     const q: Queryable = {
       async query<T>(sql: string, params: readonly SqlParam[] = [], o?: QueryOptions): Promise<QueryResult<T>> {
-        const r = await (o?.prepare ? c.query({ name: o.prepare, text: sql, values: params as unknown[] }) : c.query(sql, params as unknown[]));
+        const r = await (o?.prepare
+          ? c.query({ name: o.prepare, text: sql, values: params as unknown[] })
+          : c.query(sql, params as unknown[]));
         return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
       },
       async exec<T>(sql: string): Promise<QueryResult<T>> {

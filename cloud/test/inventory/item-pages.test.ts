@@ -40,10 +40,12 @@ describe('ItemPages', () => {
     const read = (org: string) => pages.get(org, 'k', async () => ({ org, n: ++loads }));
     await read('org-1');
     await read('org-2');
-    await db.transaction(async (tx) => {
-      await catalogueChanged(tx, 'org-1');
-      throw new Error('rolled back');
-    }).catch(() => undefined);
+    await db
+      .transaction(async (tx) => {
+        await catalogueChanged(tx, 'org-1');
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
     await read('org-1');
     expect(loads).toBe(2);
     await db.transaction((tx) => catalogueChanged(tx, 'org-1'));
