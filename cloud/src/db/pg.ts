@@ -152,8 +152,11 @@ export async function openPg(opts: PgOptions): Promise<Db> {
       }
     },
     async listen(channel, onMessage, onResume) {
-      const unecho = echo.add(channel, onMessage);
-      const unlisten = await bus.listen(assertChannel(channel), onMessage, onResume);
+      const unecho = echo.add(assertChannel(channel), onMessage);
+      const unlisten = await bus.listen(channel, onMessage, onResume).catch((e: unknown) => {
+        unecho();
+        throw e;
+      });
       return async () => {
         unecho();
         await unlisten();

@@ -64,8 +64,11 @@ export async function openPglite(opts: PgliteOptions): Promise<Db> {
       return out;
     },
     async listen(channel, onMessage, onResume) {
-      const unecho = echo.add(channel, onMessage);
-      const unlisten = await bus.listen(assertChannel(channel), onMessage, onResume);
+      const unecho = echo.add(assertChannel(channel), onMessage);
+      const unlisten = await bus.listen(channel, onMessage, onResume).catch((e: unknown) => {
+        unecho();
+        throw e;
+      });
       return async () => {
         unecho();
         await unlisten();

@@ -47,7 +47,8 @@ export default async function itemRoutes(app: App, o: { inventory: InventoryServ
     // the busiest read: its JSON kept until the catalogue changes (listItems' answer, which the contract types), with an ETag
     async (req, reply) => {
       const page = await s.itemPage(actor(req).orgId, stripUndefined(req.query));
-      reply.header('etag', page.etag);
+      // a browser keeps it but asks each time (If-None-Match); no shared cache keeps it at all
+      reply.header('etag', page.etag).header('cache-control', 'private, no-cache');
       if (req.headers['if-none-match']?.split(/\s*,\s*/).includes(page.etag)) return reply.code(304).send();
       return reply.type('application/json; charset=utf-8').send(page.json as never);
     },

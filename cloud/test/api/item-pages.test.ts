@@ -74,6 +74,7 @@ describe('item list pages kept until the catalogue changes', () => {
     const first = await fetch(url, { headers: auth });
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^".+"$/);
+    expect(first.headers.get('cache-control')).toBe('private, no-cache');
     expect((await fetch(url, { headers: { ...auth, 'if-none-match': etag } })).status).toBe(304);
     const top = ((await first.json()) as Page).items[0]!;
     await t.api('PATCH', `/api/v1/inventory/items/${top.id}`, { token: t.ownerToken, body: { name: `${top.name} (new label)` } });
