@@ -6,7 +6,9 @@
  * - req/s flat out (16 connections) of GET /api/v1/inventory/items (a page of 50), of
  *   GET /api/v1/inventory/locations/{id}/stock (all 10,000 levels, and a page of 50 of them) and of
  *   the bare route, and the ratios (BENCH_READ_ROUTES=items,stock,'stock page' picks some);
- * - p99 latency when paced at 500 req/s (and the rate reached, where a route cannot keep it);
+ * - p99 latency when paced at 500 req/s (and the rate reached, where a route cannot keep it), and the CPU
+ *   per request then (this process and the bench database's PostgreSQL backends; cpu-per-request.ts),
+ *   with the ratio to the bare route's: on a machine others load, steadier than the req/s ratio;
  * and, for each inventory route, where the CPU went flat out (self time per package or file, top functions).
  * Measures only: asserts nothing.
  */
@@ -17,6 +19,7 @@ import { ItemRepository } from '../src/inventory/item.repository.js';
 import { StockRepository } from '../src/inventory/stock.repository.js';
 import { build } from '../test/support/cloud.js';
 import { profile, type CpuShare } from './cpu-profile.js';
+import { cpuPerRequest } from './cpu-per-request.js';
 import { writeFigures } from './results.js';
 
 const COMMAND = 'npm run bench -w cloud';
@@ -135,10 +138,16 @@ try {
 
   await run(bareUrl, {}, { seconds: 1 }); // warm-up
   const bareFlat = await run(bareUrl, {});
-  const barePaced = await run(bareUrl, {}, { rate: PACED_RATE });
+  const bareCpu = await cpuPerRequest(admin, dbName, () => run(bareUrl, {}, { rate: PACED_RATE }));
+  const barePaced = bareCpu.result;
   const rows: Row[] = [
     { figure: 'reads: bare Fastify route, flat out', value: rate(bareFlat), unit: 'req/s' },
     { figure: `reads: bare Fastify route p99 at ${PACED_RATE} req/s`, value: barePaced.latency.p99, unit: 'ms' },
+    {
+      figure: `reads: bare Fastify route CPU per request at ${PACED_RATE} req/s (this process and PostgreSQL)`,
+      value: bareCpu.total,
+      unit: 'µs',
+    },
   ];
   rows.push(
     { figure: `reads: stock SQL alone, StockRepository.levels (${items} levels, median of 5)`, value: stockSqlMs, unit: 'ms' },
@@ -152,7 +161,8 @@ try {
     // a route answering in hundreds of ms needs longer than the bare one for a figure
     const seconds = r.key === 'stock' ? Math.max(SECONDS, 15) : SECONDS;
     cpu[r.key] = await profile(async () => (flat = await run(r.url, r.headers, { seconds })));
-    const paced = await run(r.url, r.headers, { rate: PACED_RATE, seconds });
+    const cpuPaced = await cpuPerRequest(admin, dbName, () => run(r.url, r.headers, { rate: PACED_RATE, seconds }));
+    const paced = cpuPaced.result;
     const bad = flat.non2xx + flat.errors + paced.non2xx + paced.errors;
     if (bad) throw new Error(`${r.name}: ${bad} requests failed`);
     rows.push(
@@ -160,6 +170,18 @@ try {
       { figure: `reads: ${r.name}, flat out`, value: rate(flat), unit: 'req/s' },
       { figure: `reads: ${r.key} route / bare, flat out`, value: Number((rate(flat) / rate(bareFlat)).toFixed(3)), unit: 'ratio' },
       { figure: `reads: ${r.key} route p99 at ${PACED_RATE} req/s`, value: paced.latency.p99, unit: 'ms' },
+      {
+        figure: `reads: ${r.key} route CPU per request at ${PACED_RATE} req/s (this process and PostgreSQL)`,
+        value: cpuPaced.total,
+        unit: 'µs',
+      },
+      { figure: `reads: ${r.key} route PostgreSQL CPU per request at ${PACED_RATE} req/s`, value: cpuPaced.pg, unit: 'µs' },
+      // what the flat-out ratio would be with the machine to itself: steadier than req/s when others load it
+      {
+        figure: `reads: ${r.key} route / bare, by CPU per request`,
+        value: Number((bareCpu.total / cpuPaced.total).toFixed(3)),
+        unit: 'ratio',
+      },
       { figure: `reads: ${r.key} route rate reached when asked ${PACED_RATE} req/s`, value: rate(paced), unit: 'req/s' },
     );
   }

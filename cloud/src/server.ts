@@ -128,6 +128,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   // connected after the HTTP port is known (it names the MQTT client); services hold it from the start
   const link = createIngestLink();
   const inventory = new InventoryService(db, alerts.feed);
+  await inventory.start();
   const observations = new ObservationService(db, alerts.feed);
   let broker: EmbeddedBroker | undefined;
   // the embedded broker, once started: revocation ends the device's open connection at once
@@ -381,6 +382,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
           ['forecast runner', () => forecastRunner.close()],
           ['live', () => live.stop()],
           ['users', () => users.stop()],
+          ['inventory', () => inventory.stop()],
           ['alerts', () => alerts.stop()],
           ['broker', () => broker?.close()],
           ['aws iot', () => awsIot?.close()],

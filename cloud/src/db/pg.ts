@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { assertChannel, type Bus, type Db, type Queryable, type QueryResult, type SqlParam } from './types.js';
+import { echoes } from './echo.js';
+import { assertChannel, type Bus, type Db, type Queryable, type QueryOptions, type QueryResult, type SqlParam } from './types.js';
 
 // bigint (int8) and numeric come back as strings by default; SmartStock's counts fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -25,6 +26,8 @@ export async function openPg(opts: PgOptions): Promise<Db> {
   pool.on('error', () => undefined);
   if (opts.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
   const listener: { client?: pg.PoolClient; handlers: Map<string, Set<(p: string) => void>> } = { handlers: new Map() };
+  /** told after a reconnect: what was notified meanwhile is lost, so caches forget everything */
+  const resumers = new Set<() => void>();
 
   let closed = false;
   /**
@@ -57,6 +60,7 @@ export async function openPg(opts: PgOptions): Promise<Db> {
               }
               throw e;
             }
+            resumers.forEach((r) => r());
             return;
           } catch {
             // the server is still down: try again
@@ -73,7 +77,7 @@ export async function openPg(opts: PgOptions): Promise<Db> {
     // NOTIFY is itself transactional: PostgreSQL delivers it at commit
     publish: async (q, _afterCommit, channel, payload) =>
       void (await q.query('SELECT pg_notify($1, $2)', [assertChannel(channel), payload])),
-    async listen(channel, onMessage) {
+    async listen(channel, onMessage, onResume) {
       assertChannel(channel);
       const client = listener.client ?? (await connectListener());
       let set = listener.handlers.get(channel);
@@ -83,8 +87,10 @@ export async function openPg(opts: PgOptions): Promise<Db> {
         await client.query(`LISTEN ${channel}`);
       }
       set.add(onMessage);
+      if (onResume) resumers.add(onResume);
       return async () => {
         set.delete(onMessage);
+        if (onResume) resumers.delete(onResume);
         if (!set.size) {
           listener.handlers.delete(channel);
           await listener.client?.query(`UNLISTEN ${channel}`).catch(() => undefined);
@@ -93,11 +99,14 @@ export async function openPg(opts: PgOptions): Promise<Db> {
     },
   };
   let bus = notifyBus;
+  const echo = echoes();
 
   const asQueryable = (c: pg.Pool | pg.PoolClient, afterCommit: AfterCommit): Queryable => {
     const q: Queryable = {
-      async query<T>(sql: string, params: readonly SqlParam[] = []): Promise<QueryResult<T>> {
-        const r = await c.query(sql, params as unknown[]);
+      async query<T>(sql: string, params: readonly SqlParam[] = [], o?: QueryOptions): Promise<QueryResult<T>> {
+        const r = await (o?.prepare
+          ? c.query({ name: o.prepare, text: sql, values: params as unknown[] })
+          : c.query(sql, params as unknown[]));
         return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
       },
       async exec<T>(sql: string): Promise<QueryResult<T>> {
@@ -107,6 +116,10 @@ export async function openPg(opts: PgOptions): Promise<Db> {
         return { rows: (last?.rows ?? []) as T[], rowCount: last?.rowCount ?? 0 };
       },
       notify: (channel, payload) => bus.publish(q, afterCommit, channel, payload),
+      async announce(channel, payload) {
+        await bus.publish(q, afterCommit, channel, payload);
+        afterCommit(() => echo.send(channel, payload));
+      },
     };
     return q;
   };
@@ -138,7 +151,17 @@ export async function openPg(opts: PgOptions): Promise<Db> {
         client.release();
       }
     },
-    listen: async (channel, onMessage, onResume) => bus.listen(assertChannel(channel), onMessage, onResume),
+    async listen(channel, onMessage, onResume) {
+      const unecho = echo.add(assertChannel(channel), onMessage);
+      const unlisten = await bus.listen(channel, onMessage, onResume).catch((e: unknown) => {
+        unecho();
+        throw e;
+      });
+      return async () => {
+        unecho();
+        await unlisten();
+      };
+    },
     useBus(b) {
       bus = b;
     },

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
+import { echoes } from './echo.js';
 import { assertChannel, type Bus, type Db, type Queryable, type QueryResult, type SqlParam } from './types.js';
 
 export interface PgliteOptions {
@@ -28,6 +29,7 @@ export async function openPglite(opts: PgliteOptions): Promise<Db> {
     },
   };
   let bus = notifyBus;
+  const echo = echoes();
 
   const asQueryable = (c: Pick<PGlite, 'query' | 'exec'>, afterCommit: AfterCommit): Queryable => {
     const q: Queryable = {
@@ -41,6 +43,10 @@ export async function openPglite(opts: PgliteOptions): Promise<Db> {
         return { rows: (last?.rows ?? []) as T[], rowCount: last ? last.affectedRows || last.rows.length : 0 };
       },
       notify: (channel, payload) => bus.publish(q, afterCommit, channel, payload),
+      async announce(channel, payload) {
+        await bus.publish(q, afterCommit, channel, payload);
+        afterCommit(() => echo.send(channel, payload));
+      },
     };
     return q;
   };
@@ -57,7 +63,17 @@ export async function openPglite(opts: PgliteOptions): Promise<Db> {
       committed.forEach((f) => f());
       return out;
     },
-    listen: async (channel, onMessage, onResume) => bus.listen(assertChannel(channel), onMessage, onResume),
+    async listen(channel, onMessage, onResume) {
+      const unecho = echo.add(assertChannel(channel), onMessage);
+      const unlisten = await bus.listen(channel, onMessage, onResume).catch((e: unknown) => {
+        unecho();
+        throw e;
+      });
+      return async () => {
+        unecho();
+        await unlisten();
+      };
+    },
     useBus(b) {
       bus = b;
     },

@@ -5,14 +5,22 @@
  */
 export type SqlParam = string | number | boolean | null | Date | Buffer | Uint8Array | readonly unknown[] | Record<string, unknown>;
 
+export interface QueryOptions {
+  prepare?: string | undefined;
+}
+
 export interface QueryResult<T> {
   rows: T[];
   rowCount: number;
 }
 
 export interface Queryable {
-  /** One statement with $1… parameters. */
-  query<T = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<QueryResult<T>>;
+  /**
+   * One statement with $1… parameters. o.prepare names it: PostgreSQL keeps it prepared per
+   * connection and, after a few runs, may plan it once for all (for a statement whose planning
+   * costs more than its run); one name, one SQL text. PGlite ignores it.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly SqlParam[], o?: QueryOptions): Promise<QueryResult<T>>;
   /** Several statements, no parameters (migrations, the job queue's DDL); resolves to the last statement's rows. */
   exec<T = Record<string, unknown>>(sql: string): Promise<QueryResult<T>>;
   /**
@@ -20,6 +28,12 @@ export interface Queryable {
    * enclosing transaction commits (at once outside one); never after a rollback.
    */
   notify(channel: string, payload: string): Promise<void>;
+  /**
+   * notify, and this process's listeners of the same Db hear it synchronously as the work commits
+   * (before the transaction's promise resolves), then again through the bus: for cache
+   * invalidations, which must be idempotent, so that a writer never reads its own write stale.
+   */
+  announce(channel: string, payload: string): Promise<void>;
 }
 
 /**

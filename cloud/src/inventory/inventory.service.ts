@@ -14,6 +14,7 @@ import type { Actor } from '../plugins/http.js';
 import { badRequest, notFound, uniqueAs } from '../errors.js';
 import { vetItem } from './catalogue.service.js';
 import { present, type PresentedStock } from './stock.js';
+import { ItemPages, type ItemPage } from './item-pages.js';
 
 /** This module's repositories, and what other modules lend it, over one connection or transaction. */
 export function repos(q: Queryable) {
@@ -81,10 +82,25 @@ function decodeCursor(c: string): { name: string; id: string } {
 
 /** The catalogue, stock levels and every manual stock movement. */
 export class InventoryService {
+  /** the item list's pages as sent, forgotten when the catalogue changes (item-pages.ts) */
+  private readonly pages: ItemPages;
+
   constructor(
     private readonly db: Db,
     private readonly alerts?: AlertFeed,
-  ) {}
+  ) {
+    this.pages = new ItemPages(db);
+  }
+
+  /** Keeps the item list's pages from now on (until then each is read afresh). */
+  start = () => this.pages.start();
+  stop = () => this.pages.stop();
+
+  /** listItems' answer as JSON, kept until the organisation's catalogue changes. */
+  itemPage(orgId: string, f: { q?: string; category?: string; locationId?: string; cursor?: string; limit: number }): Promise<ItemPage> {
+    const key = [f.q, f.category, f.locationId, f.cursor, f.limit].map((v) => v ?? '').join('\u0000');
+    return this.pages.get(orgId, key, () => this.listItems(orgId, f));
+  }
 
   async listItems(orgId: string, f: { q?: string; category?: string; locationId?: string; cursor?: string; limit: number }) {
     const items = await repos(this.db).items.listWithSettings(orgId, {

@@ -1,5 +1,6 @@
 import { setClause } from '../db/set-clause.js';
 import type { Queryable } from '../db/types.js';
+import { catalogueChanged } from './item-pages.js';
 
 export interface Item {
   id: string;
@@ -73,6 +74,7 @@ export class ItemRepository {
         i.expiresOn ?? null,
       ],
     );
+    await catalogueChanged(this.db, orgId);
     return rows[0]!;
   }
 
@@ -153,11 +155,13 @@ export class ItemRepository {
       `UPDATE items SET ${sets.join(', ')}, updated_at = now() WHERE org_id = $1 AND id = $2 RETURNING ${COLS}`,
       params as never,
     );
+    if (rows[0]) await catalogueChanged(this.db, orgId);
     return rows[0];
   }
 
   async delete(orgId: string, id: string): Promise<boolean> {
     const r = await this.db.query('DELETE FROM items WHERE org_id = $1 AND id = $2', [orgId, id]);
+    if (r.rowCount > 0) await catalogueChanged(this.db, orgId);
     return r.rowCount > 0;
   }
 
@@ -168,6 +172,7 @@ export class ItemRepository {
        RETURNING item_id AS "itemId", location_id AS "locationId", par_level AS "parLevel", reorder_point AS "reorderPoint"`,
       [orgId, s.itemId, s.locationId, s.parLevel, s.reorderPoint],
     );
+    await catalogueChanged(this.db, orgId);
     return rows[0]!;
   }
 

@@ -219,11 +219,13 @@ export class StockRepository {
    * the top of its index; the whole location's ledger is read once and grouped (below).
    */
   async levels(orgId: string, locationId: string, itemIds?: string[]): Promise<StockLevel[]> {
-    const { rows } = await this.db.query<StockLevel & { place: number; [k: string]: unknown }>(itemIds ? ITEMS_LEVELS : LOCATION_LEVELS, [
-      orgId,
-      locationId,
-      itemIds ?? null,
-    ]);
+    const { rows } = await this.db.query<StockLevel & { place: number; [k: string]: unknown }>(
+      itemIds ? ITEMS_LEVELS : LOCATION_LEVELS,
+      [orgId, locationId, itemIds ?? null],
+      // a few items' levels (a page, a movement's): planned once per connection, since planning this
+      // statement (~1 ms warm, ~3.5 ms on a fresh connection) cost more than running it for a page (~1.2 ms)
+      itemIds ? { prepare: 'stock_items_levels' } : undefined,
+    );
     return rows
       .sort((a, b) => a.place - b.place)
       .map(({ place: _, ...r }) => ({

@@ -5,6 +5,7 @@ import type { VenueService } from './venue.service.js';
 import venueRoutes from './routes.js';
 
 export { VenueService } from './venue.service.js';
+export { LOCATIONS_CHANNEL } from './venue.repository.js';
 export type { Location, Organisation, Venue } from './venue.repository.js';
 
 /** What other modules may read or create inside their own transaction (device config, first start, the demo seed). */

@@ -1,5 +1,8 @@
 import type { Queryable } from '../db/types.js';
 
+/** Every instance hears here that a location of an organisation was deleted (with its stock settings, by cascade): payload `<orgId>`. */
+export const LOCATIONS_CHANNEL = 'smartstock_locations';
+
 export interface Organisation {
   id: string;
   name: string;
@@ -98,7 +101,10 @@ export class VenueRepository {
   }
 
   async deleteVenue(orgId: string, id: string): Promise<boolean> {
-    return (await this.db.query('DELETE FROM venues WHERE org_id = $1 AND id = $2', [orgId, id])).rowCount > 0;
+    const gone = (await this.db.query('DELETE FROM venues WHERE org_id = $1 AND id = $2', [orgId, id])).rowCount > 0;
+    // its locations' stock settings went with it (cascade): the item list's cached pages show them
+    if (gone) await this.db.announce(LOCATIONS_CHANNEL, orgId);
+    return gone;
   }
 
   async updateLocation(
@@ -115,6 +121,8 @@ export class VenueRepository {
   }
 
   async deleteLocation(orgId: string, id: string): Promise<boolean> {
-    return (await this.db.query('DELETE FROM locations WHERE org_id = $1 AND id = $2', [orgId, id])).rowCount > 0;
+    const gone = (await this.db.query('DELETE FROM locations WHERE org_id = $1 AND id = $2', [orgId, id])).rowCount > 0;
+    if (gone) await this.db.announce(LOCATIONS_CHANNEL, orgId);
+    return gone;
   }
 }

@@ -16,7 +16,13 @@ describe('PostgreSQL drops the LISTEN connection', () => {
 
   it('survives, listens again and delivers later notifications', async () => {
     const got: string[] = [];
-    await db.listen('stock_changed', (p) => got.push(p));
+    let resumed = 0;
+    // told it may have missed notifications while away: caches listening here forget everything
+    await db.listen(
+      'stock_changed',
+      (p) => got.push(p),
+      () => resumed++,
+    );
     const killed = await db.query<{ n: number }>(
       `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
         WHERE pid <> pg_backend_pid() AND datname = current_database() AND query LIKE 'LISTEN%'`,
@@ -28,5 +34,6 @@ describe('PostgreSQL drops the LISTEN connection', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(got.length).toBeGreaterThan(0);
+    expect(resumed).toBe(1);
   });
 });
