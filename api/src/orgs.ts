@@ -45,6 +45,7 @@ export const organisationExport = z.strictObject({
 
 /** An organisation's OpenID Connect issuer; the client secret never comes back. */
 export const oidcSettings = z.strictObject({
+  configured: z.literal(true),
   issuer: z.string(),
   clientId: z.string(),
   allowedDomains: z.array(z.string()),
@@ -52,6 +53,8 @@ export const oidcSettings = z.strictObject({
   redirectUri: z.string().describe("register this as the client's redirect URI at the issuer"),
   updatedAt: timestamp,
 });
+/** GET /organisation/oidc: the settings, or that company sign-in is not set up (an answer, not a missing resource). */
+export const oidcSettingsState = z.discriminatedUnion('configured', [oidcSettings, z.strictObject({ configured: z.literal(false) })]);
 
 // Requests
 

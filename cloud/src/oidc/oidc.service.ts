@@ -44,10 +44,10 @@ const loopback = (u: URL) => u.protocol === 'http:' && ['127.0.0.1', 'localhost'
 export class OidcService {
   constructor(private readonly d: OidcServiceDeps) {}
 
+  /** Not set up is a state the owner's page shows, not an error: `{ configured: false }`. */
   async settings(orgId: string) {
     const row = await new OidcRepository(this.d.db).get(orgId);
-    if (!row) throw notFound('OIDC issuer');
-    return this.view(row);
+    return row ? this.view(row) : { configured: false as const };
   }
 
   /** Saves the issuer after checking it answers discovery, so a typo fails here and not at a bartender's sign-in. */
@@ -200,6 +200,7 @@ export class OidcService {
 
   private view(r: IssuerRow) {
     return {
+      configured: true as const,
       issuer: r.issuer,
       clientId: r.clientId,
       allowedDomains: r.allowedDomains,

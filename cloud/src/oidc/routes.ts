@@ -1,5 +1,5 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { noContent, oidcCallbackBody, oidcSettings, oidcSettingsBody, oidcStart, oidcStartBody, session } from '@smartstock/api';
+import { noContent, oidcCallbackBody, oidcSettings, oidcSettingsBody, oidcSettingsState, oidcStart, oidcStartBody, session } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor } from '../plugins/http.js';
 import type { OidcModuleOptions } from './index.js';
@@ -10,7 +10,7 @@ export default async function oidcRoutes(app: App, o: OidcModuleOptions) {
   const s = o.oidc;
   const tags = ['auth'];
   const limited = { rateLimit: { max: o.rateLimit.max, timeWindow: o.rateLimit.windowSeconds * 1000 } };
-  r.get('/organisation/oidc', { onRequest: app.authorize('owner'), schema: { tags, response: { 200: oidcSettings } } }, (req) =>
+  r.get('/organisation/oidc', { onRequest: app.authorize('owner'), schema: { tags, response: { 200: oidcSettingsState } } }, (req) =>
     s.settings(actor(req).orgId),
   );
   r.put(

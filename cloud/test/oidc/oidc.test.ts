@@ -37,10 +37,16 @@ describe('OIDC sign-in', () => {
   };
   const callback = (query: string) => t.api('POST', '/api/v1/auth/oidc/callback', { body: { query } });
 
+  it('answers "not configured" (200, not 404) before an issuer is set up, so the page has no error to show', async () => {
+    const r = await t.api('GET', '/api/v1/organisation/oidc', { token: t.ownerToken });
+    expect([r.status, r.body]).toEqual([200, { configured: false }]);
+  });
+
   it('lets the owner configure an issuer; the secret is sealed and never returned', async () => {
     const r = await t.api('PUT', '/api/v1/organisation/oidc', { token: t.ownerToken, body: settings(idp) });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body).toMatchObject({ issuer: idp.issuer, allowedDomains: ['quayside.test'], defaultRole: 'bartender' });
+    expect(r.body).toMatchObject({ configured: true, issuer: idp.issuer, allowedDomains: ['quayside.test'], defaultRole: 'bartender' });
+    expect((await t.api('GET', '/api/v1/organisation/oidc', { token: t.ownerToken })).body).toMatchObject({ configured: true, issuer: idp.issuer });
     expect(r.body.redirectUri).toBe(`${t.cloud.url}/`);
     expect(JSON.stringify(r.body)).not.toContain(idp.clientSecret);
     const { rows } = await t.cloud.db.query<{ s: string }>('SELECT client_secret_sealed AS s FROM oidc_issuers');

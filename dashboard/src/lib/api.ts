@@ -17,6 +17,7 @@ import type {
   Organisation,
   OrganisationExport,
   OidcSettings,
+  OidcSettingsState,
   OidcSettingsBody,
   Signup,
   Item,
@@ -114,12 +115,8 @@ export class Api extends ApiClient {
   }
   /** the company sign-in settings; undefined when none is set */
   async oidcSettings(): Promise<OidcSettings | undefined> {
-    try {
-      return await this.json<OidcSettings>('GET', '/organisation/oidc');
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) return undefined;
-      throw e;
-    }
+    const s = await this.json<OidcSettingsState>('GET', '/organisation/oidc');
+    return s.configured ? s : undefined;
   }
   saveOidc(b: OidcSettingsBody) {
     return this.json<OidcSettings>('PUT', '/organisation/oidc', b);

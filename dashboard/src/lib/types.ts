@@ -11,6 +11,7 @@ export type Session = Wire<typeof api.session>;
 export type Organisation = Wire<typeof api.organisation>;
 export type OrganisationExport = Wire<typeof api.organisationExport>;
 export type OidcSettings = Wire<typeof api.oidcSettings>;
+export type OidcSettingsState = Wire<typeof api.oidcSettingsState>;
 export type OidcSettingsBody = Wire<typeof api.oidcSettingsBody>;
 export type Invitation = Wire<typeof api.invitation>;
 export type InvitationCreated = Wire<typeof api.invitationCreated>;

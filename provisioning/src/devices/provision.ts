@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { IoTClient } from '@aws-sdk/client-iot';
 import { assertDeviceId } from '@smartstock/protocol';
@@ -11,7 +11,8 @@ import type { CloudClient } from '../cloud-client.js';
  * Creating one device, shared by `device create` and `fleet import`:
  * identity and certificate on the chosen broker, then the bundle, then the
  * cloud registration. Registration comes last so a device the cloud knows
- * always has a bundle somewhere.
+ * always has a bundle somewhere; when it fails, the bundle this run wrote is
+ * removed, so a re-run starts clean instead of stopping at "already exists".
  */
 export type Backend = { kind: 'local'; caDir: string; mqttUrl: string } | { kind: 'aws'; iot: IoTClient };
 
@@ -83,12 +84,18 @@ export async function provisionDevice(req: DeviceRequest, backend: Backend, clou
   }
   if (req.dataDir) bundle.dataDir = req.dataDir;
   if (req.installDir) bundle.installDir = req.installDir;
+  const outWasThere = existsSync(resolve(req.out));
   const path = await writeBundle(bundle, req.out, req.force);
   const certFingerprint = fingerprintOf(bundle.certPem);
   let state: DeviceCreated['cloud'] = 'not-registered';
   if (cloud) {
-    const r = await cloud.registerDevice({ id: req.id, venueId: req.venueId, name: req.name, certFingerprint });
-    state = r.created ? 'registered' : 'already-registered';
+    try {
+      const r = await cloud.registerDevice({ id: req.id, venueId: req.venueId, name: req.name, certFingerprint });
+      state = r.created ? 'registered' : 'already-registered';
+    } catch (e) {
+      removeBundle(path, outWasThere);
+      throw e;
+    }
   }
   return {
     id: req.id,
@@ -101,4 +108,10 @@ export async function provisionDevice(req: DeviceRequest, backend: Backend, clou
     ...(certificateId ? { certificateId } : {}),
     cloud: state,
   };
+}
+
+/** Undoes writeBundle: the tar or folder it made, or only the bundle's files in a folder that was there before. */
+function removeBundle(path: string, outWasThere: boolean): void {
+  if (!outWasThere || isTarPath(path)) return rmSync(path, { recursive: true, force: true });
+  for (const f of Object.values(BUNDLE_FILES)) rmSync(join(path, f), { force: true });
 }

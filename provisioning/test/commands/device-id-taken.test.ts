@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,8 @@ describe('device create with an id the cloud already knows', () => {
     expect(r.code, r.stdout + r.stderr).not.toBe(0);
     expect(r.json.error).toMatch(/bar-taken is taken in the cloud by a device that is not in your organisation/);
     expect(cloud.devices.has('bar-taken')).toBe(false);
+    // nothing left behind: no bundle with a private key for a device the cloud never took
+    expect(existsSync(join(tmp, 'bar-taken'))).toBe(false);
   });
 
   it("reports a device of the caller's own organisation as already registered", async () => {
