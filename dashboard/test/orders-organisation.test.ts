@@ -40,8 +40,9 @@ describe('orders and organisation pages', () => {
     const titos = list.getByRole('link', { name: "Tito's Handmade Vodka" });
     await titos.waitFor();
     expect(await titos.isVisible()).toBe(true);
-    const n = (await s.api('GET', `/api/v1/orders/suggestions?venue_id=${s.demo.venueId}`, undefined, await s.login(OWNER.email, OWNER.password)))
-      .body.unassigned.length;
+    const n = (
+      await s.api('GET', `/api/v1/orders/suggestions?venue_id=${s.demo.venueId}`, undefined, await s.login(OWNER.email, OWNER.password))
+    ).body.unassigned.length;
     expect(await list.getByRole('listitem').count()).toBe(n);
     expect(await card.getByRole('heading').textContent()).toContain(`${n} low item`);
     expect(await card.getByRole('link', { name: 'Suppliers' }).getAttribute('href')).toBe('#/suppliers');

@@ -1,5 +1,14 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { noContent, oidcCallbackBody, oidcSettings, oidcSettingsBody, oidcSettingsState, oidcStart, oidcStartBody, session } from '@smartstock/api';
+import {
+  noContent,
+  oidcCallbackBody,
+  oidcSettings,
+  oidcSettingsBody,
+  oidcSettingsState,
+  oidcStart,
+  oidcStartBody,
+  session,
+} from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor } from '../plugins/http.js';
 import type { OidcModuleOptions } from './index.js';

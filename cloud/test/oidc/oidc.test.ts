@@ -46,7 +46,10 @@ describe('OIDC sign-in', () => {
     const r = await t.api('PUT', '/api/v1/organisation/oidc', { token: t.ownerToken, body: settings(idp) });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ configured: true, issuer: idp.issuer, allowedDomains: ['quayside.test'], defaultRole: 'bartender' });
-    expect((await t.api('GET', '/api/v1/organisation/oidc', { token: t.ownerToken })).body).toMatchObject({ configured: true, issuer: idp.issuer });
+    expect((await t.api('GET', '/api/v1/organisation/oidc', { token: t.ownerToken })).body).toMatchObject({
+      configured: true,
+      issuer: idp.issuer,
+    });
     expect(r.body.redirectUri).toBe(`${t.cloud.url}/`);
     expect(JSON.stringify(r.body)).not.toContain(idp.clientSecret);
     const { rows } = await t.cloud.db.query<{ s: string }>('SELECT client_secret_sealed AS s FROM oidc_issuers');
