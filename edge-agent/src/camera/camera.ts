@@ -7,7 +7,7 @@ import type { Metrics } from '../health/metrics.js';
 import { ffmpegArgs, PIPES } from './ffmpeg-args.js';
 import { FrameAssembler, type FrameParts } from './frame-parts.js';
 import { JpegSplitter } from './jpeg-splitter.js';
-import { PpmSplitter } from './ppm-splitter.js';
+import { FramePool, PpmSplitter } from './ppm-splitter.js';
 import { pipeOf, spawnFfmpeg, stopProcess, type FfmpegChild } from './process.js';
 import { StderrRing, summariseFfmpegFailure } from './stderr-ring.js';
 import {
@@ -46,6 +46,8 @@ export class Camera {
   private frameTimes: number[] = [];
   private lastFrame: { jpeg: Buffer; at: number } | null = null;
   private lastReported = '';
+  /** Buffers of the raw pictures (frame, view), reused across ffmpeg restarts. */
+  private readonly pools = { frame: new FramePool(), view: new FramePool() };
   /** Which transport an `auto` camera tries next; the one that worked is kept. */
   private autoTransport: 'tcp' | 'udp' = 'tcp';
   dropped = 0;
@@ -156,7 +158,7 @@ export class Camera {
     const jpegs = new JpegSplitter();
     let broken = false;
     const read = (part: 'jpeg' | 'frame' | 'view') => {
-      const ppm = part === 'jpeg' ? null : new PpmSplitter();
+      const ppm = part === 'jpeg' ? null : new PpmSplitter(undefined, this.pools[part].take);
       pipeOf(child, PIPES[part]).on('data', (chunk: Buffer) => {
         // a child we already stopped can still flush buffered frames; counting them would make a
         // dead stream look alive (and reset the watchdog) for a process that no longer exists
@@ -199,7 +201,11 @@ export class Camera {
     const pixels = frame
       ? { ...frame, ...(size ? { sourceWidth: size.width, sourceHeight: size.height } : {}), ...(view ? { detectorView: view } : {}) }
       : undefined;
-    this.d.bus.emit('frame', { cameraId: this.id, jpeg, at, ...(pixels ? { pixels } : {}) });
+    const release = () => {
+      if (frame) this.pools.frame.give(frame.data);
+      if (view) this.pools.view.give(view.data);
+    };
+    this.d.bus.emit('frame', { cameraId: this.id, jpeg, at, ...(pixels ? { pixels, release } : {}) });
     this.report();
   }
 
