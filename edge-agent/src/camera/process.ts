@@ -1,4 +1,8 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, rmSync, unlinkSync } from 'node:fs';
+import { Socket, type SocketConstructorOpts, type OnReadOpts } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
 export type FfmpegChild = ChildProcessByStdio<null, Readable, Readable>;
@@ -17,15 +21,73 @@ export function pipeOf(child: FfmpegChild, fd: number): Readable {
 }
 
 /**
+ * The one buffer every raw picture pipe is read into. A pipe holds 64 KB, so no read returns more; the
+ * bytes are copied out (into the picture's frame buffer) before the next read of any pipe can happen.
+ */
+const readBuffer = Buffer.allocUnsafeSlow(64 * 1024);
+
+/** The agent's end of a raw picture stream: ffmpeg writes `childFd`, `reader` hands each read to onChunk. */
+export interface FramePipe {
+  childFd: number;
+  reader: Socket;
+}
+
+/**
+ * A FIFO for one of ffmpeg's raw picture streams (fd 3, fd 4). A spawn pipe hands every 64 KB read over in a
+ * buffer of its own: 16 allocations for each 1 MB frame, tens of MB a second at 32 cameras, and V8 answers
+ * that external memory with a full garbage collection every second or so. Read through onread, every read
+ * lands in one reused buffer. Null where no FIFO can be made (no mkfifo): the caller reads a spawn pipe.
+ */
+export function openFramePipe(onChunk: (chunk: Buffer) => void): FramePipe | null {
+  let readFd = -1;
+  let dir = '';
+  try {
+    // a folder of its own, gone with the FIFO as soon as both ends are open: nothing is left behind
+    dir = mkdtempSync(join(tmpdir(), 'smartstock-frame-'));
+    const path = join(dir, 'fifo');
+    execFileSync('mkfifo', ['-m', '600', path], { stdio: 'ignore' });
+    try {
+      // the reader first and non-blocking, so that opening the writer does not wait for one
+      readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      const childFd = openSync(path, constants.O_WRONLY);
+      const onread: OnReadOpts = {
+        buffer: readBuffer,
+        callback: (n) => {
+          onChunk(readBuffer.subarray(0, n));
+          return true;
+        },
+      };
+      const reader = new Socket({ fd: readFd, readable: true, writable: false, onread } as SocketConstructorOpts);
+      reader.on('error', () => {}); // ffmpeg's exit and stderr tell what went wrong
+      return { childFd, reader };
+    } finally {
+      unlinkSync(path);
+    }
+  } catch {
+    if (readFd >= 0) closeSync(readFd);
+    return null;
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * ffmpeg gets its own process group: a Ctrl-C in the terminal reaches the agent only, and
  * the agent stops its cameras in order instead of seeing every stream "fail" at once.
+ * `extra` is how many pipes to open beyond stdout and stderr (fd 3, 4, …), or the file descriptors
+ * to hand over as those (FramePipe.childFd): the child gets them, and the agent's copies are closed.
  */
-export function spawnFfmpeg(path: string, args: string[], extraPipes = 0): FfmpegChild {
-  const stdio: ('ignore' | 'pipe')[] = ['ignore', ...Array<'pipe'>(2 + extraPipes).fill('pipe')];
-  const child = spawn(path, args, { stdio, detached: true }) as FfmpegChild;
-  living.add(child);
-  child.once('exit', () => living.delete(child));
-  return child;
+export function spawnFfmpeg(path: string, args: string[], extra: number | readonly number[] = 0): FfmpegChild {
+  const fds = typeof extra === 'number' ? Array<'pipe'>(extra).fill('pipe') : extra;
+  const stdio: ('ignore' | 'pipe' | number)[] = ['ignore', 'pipe', 'pipe', ...fds];
+  try {
+    const child = spawn(path, args, { stdio, detached: true }) as FfmpegChild;
+    living.add(child);
+    child.once('exit', () => living.delete(child));
+    return child;
+  } finally {
+    for (const fd of fds) if (typeof fd === 'number') closeSync(fd);
+  }
 }
 
 /** SIGTERM, wait up to graceMs for ffmpeg to close its streams, then SIGKILL (frigate stop_ffmpeg). */
