@@ -172,9 +172,8 @@ export class Camera {
         void this.tick();
       }
     };
-    // the raw pictures come through FIFOs read into one reused buffer (process.ts), else through spawn pipes
-    const raw = parts.filter((p) => p !== 'jpeg').sort((a, b) => PIPES[a] - PIPES[b]);
-    const fifos = raw.map((p) => openFramePipe((chunk) => feed(p, chunk)));
+    // the pictures come through FIFOs read into one reused buffer (process.ts), else through spawn pipes
+    const fifos = parts.map((p) => openFramePipe((chunk) => feed(p, chunk)));
     const viaFifos = fifos.every((f) => f !== null);
     if (!viaFifos)
       for (const f of fifos) {
@@ -182,10 +181,17 @@ export class Camera {
         closeSync(f.childFd);
         f.reader.destroy();
       }
-    const spawned = spawnFfmpeg(this.d.ffmpegPath, args, viaFifos ? fifos.map((f) => f!.childFd) : raw.length);
+    const raw = parts.slice(1); // frame (fd 3), view (fd 4): PIPES
+    const spawned = viaFifos
+      ? spawnFfmpeg(
+          this.d.ffmpegPath,
+          args,
+          fifos.slice(1).map((f) => f!.childFd),
+          fifos[0]!.childFd,
+        )
+      : spawnFfmpeg(this.d.ffmpegPath, args, raw.length);
     this.child = child = spawned;
-    spawned.stdout.on('data', (chunk: Buffer) => feed('jpeg', chunk));
-    if (!viaFifos) for (const p of raw) pipeOf(spawned, PIPES[p]).on('data', (chunk: Buffer) => feed(p, chunk));
+    if (!viaFifos) for (const p of parts) pipeOf(spawned, PIPES[p]).on('data', (chunk: Buffer) => feed(p, chunk));
     spawned.stderr.on('data', (chunk: Buffer) => {
       for (const line of this.stderr.push(chunk)) this.d.log.debug({ ffmpeg: line }, 'ffmpeg');
     });
