@@ -34,13 +34,15 @@ export interface FramePipe {
 }
 
 /**
- * A FIFO for one of ffmpeg's picture streams (the JPEGs on fd 1, raw pictures on fd 3, 4). A spawn pipe hands every 64 KB read over in a
- * buffer of its own: 16 allocations for each 1 MB frame, tens of MB a second at 32 cameras, and V8 answers
- * that external memory with a full garbage collection every second or so. Read through onread, every read
- * lands in one reused buffer. Null where no FIFO can be made (no mkfifo): the caller reads a spawn pipe.
+ * A FIFO for one of ffmpeg's picture streams (the JPEGs on fd 1, the raw pictures on fd 3, 4). A spawn
+ * pipe hands every 64 KB read over in a buffer of its own: 16 allocations for each 1 MB frame, tens of MB
+ * a second at 32 cameras, and V8 answers that external memory with a full garbage collection every second
+ * or so. Read through onread, every read lands in one reused buffer. Null where no FIFO can be made (no
+ * mkfifo): the caller reads a spawn pipe.
  */
 export function openFramePipe(onChunk: (chunk: Buffer) => void): FramePipe | null {
   let readFd = -1;
+  let childFd = -1;
   let dir = '';
   try {
     // a folder of its own, gone with the FIFO as soon as both ends are open: nothing is left behind
@@ -50,7 +52,7 @@ export function openFramePipe(onChunk: (chunk: Buffer) => void): FramePipe | nul
     try {
       // the reader first and non-blocking, so that opening the writer does not wait for one
       readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-      const childFd = openSync(path, constants.O_WRONLY);
+      childFd = openSync(path, constants.O_WRONLY);
       const onread: OnReadOpts = {
         buffer: readBuffer,
         callback: (n) => {
@@ -65,6 +67,7 @@ export function openFramePipe(onChunk: (chunk: Buffer) => void): FramePipe | nul
       unlinkSync(path);
     }
   } catch {
+    if (childFd >= 0) closeSync(childFd);
     if (readFd >= 0) closeSync(readFd);
     return null;
   } finally {
