@@ -29,28 +29,37 @@ export function cpuSeconds(): { own: number; children: number; total: number } {
 }
 
 /**
- * CPU seconds of this process' main thread (JavaScript, and onnxruntime's run with 1 thread) and of
- * its other threads (V8's garbage collection and compiler helpers, libuv's pool). Linux only: zeros elsewhere.
+ * CPU seconds so far of each thread of this process, by thread id: the main thread (JavaScript, and
+ * onnxruntime's run with 1 thread) and the others (V8's garbage collection and compiler helpers, libuv's
+ * pool, libvips'). Linux only: empty elsewhere.
  */
-export function threadSeconds(): { main: number; others: number } {
-  let main = 0;
-  let others = 0;
+export function threadSeconds(): Map<string, number> {
+  const out = new Map<string, number>();
   let tasks: string[] = [];
   try {
     tasks = readdirSync('/proc/self/task');
   } catch {
-    return { main, others };
+    return out;
   }
   for (const t of tasks) {
     try {
-      const s = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
-      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      const secs = (Number(f[11]) + Number(f[12])) / TICKS;
-      if (t === String(process.pid)) main += secs;
-      else others += secs;
+      const f = readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out.set(t, (Number(f[11]) + Number(f[12])) / TICKS);
     } catch {
       // the thread ended between the listing and the read
     }
+  }
+  return out;
+}
+
+/** CPU seconds between two threadSeconds() of the main thread and of the others (a thread gone by the end is left out). */
+function threadsBetween(a: Map<string, number>, b: Map<string, number>): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const [t, secs] of b) {
+    const d = secs - (a.get(t) ?? 0);
+    if (t === String(process.pid)) main += d;
+    else others += d;
   }
   return { main, others };
 }
@@ -78,12 +87,13 @@ export async function cpuOver(ms: number, cores: number): Promise<CpuWindow> {
   const seconds = (performance.now() - t0) / 1000;
   const own = c1.own - c0.own;
   const children = c1.children - c0.children;
+  const th = threadsBetween(th0, th1);
   return {
     seconds,
     own,
     children,
-    mainThread: th1.main - th0.main,
-    otherThreads: th1.others - th0.others,
+    mainThread: th.main,
+    otherThreads: th.others,
     percent: ((own + children) / seconds / cores) * 100,
   };
 }
