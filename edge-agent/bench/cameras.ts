@@ -123,6 +123,10 @@ export async function cameras(row: Row, o: { counts: number[]; modes: ('jpeg' | 
       row(`${label}: frames dropped (latest wins)`, dropped, 'frames');
       row(`${label}: ffmpeg CPU per sampled frame`, (cpu.children * 1000) / Math.max(1, frames), 'ms');
       row(`${label}: agent process CPU per analysed frame`, (cpu.own * 1000) / Math.max(1, analysed), 'ms');
+      // where it goes: the main thread runs the JavaScript and the models (1 thread); the others are mostly V8's GC
+      row(`${label}: … of it on the main thread`, (cpu.mainThread * 1000) / Math.max(1, analysed), 'ms');
+      row(`${label}: … of it on other threads (GC helpers, libuv pool)`, (cpu.otherThreads * 1000) / Math.max(1, analysed), 'ms');
+      row(`${label}: agent process CPU per sampled frame`, (cpu.own * 1000) / Math.max(1, frames), 'ms');
       row(`${label}: load average (1 min) at the window's start`, Number(load0));
       if (ceiling) {
         // The worker's own clock around each analyze() call, frames queued behind others not included.

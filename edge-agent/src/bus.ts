@@ -11,6 +11,11 @@ export interface Frame {
   pixels?: RawFrame;
   /** When ffmpeg handed it over (ms since epoch); stands in for capture time. */
   at: number;
+  /**
+   * Gives `pixels`' buffers back to the camera for a later frame. Only the vision worker calls it, once
+   * it is done with the frame (analysed or dropped); a listener that keeps the pixels longer copies them.
+   */
+  release?: () => void;
 }
 
 export interface AnalysedFrame {

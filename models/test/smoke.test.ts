@@ -54,6 +54,16 @@ describe('committed models (models/onnx)', () => {
     expect(sorted[Math.floor(sorted.length / 2)]!).toBeLessThanOrEqual(FILL_MEDIAN_ERROR_MAX);
   });
 
+  it('read a frame the same after other frames went through (batches and input buffers are reused)', async () => {
+    const a = await renderScene(calmScene(3_000_001));
+    const b = await renderScene(calmScene(3_000_002));
+    const first = await vision.analyze(a.jpeg);
+    await Promise.all([vision.analyze(b.jpeg), vision.analyze(a.jpeg), vision.analyze(b.jpeg)]);
+    const again = await vision.analyze(a.jpeg);
+    expect(first.bottles.length).toBeGreaterThan(3);
+    expect(again.bottles).toEqual(first.bottles);
+  });
+
   it('read a phone photo stored sideways (EXIF orientation 6) as it is shown: the same bottles, same boxes', async () => {
     const r = await renderScene(calmScene(3_000_006));
     const phone = await sharp(r.jpeg).rotate(-90).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer();

@@ -1,3 +1,4 @@
+import { closeSync } from 'node:fs';
 import type { CameraConfig, CameraHealth } from '@smartstock/protocol';
 import { headerSize } from '@smartstock/models';
 import { redactUrl, type Logger } from '@smartstock/runtime';
@@ -7,8 +8,8 @@ import type { Metrics } from '../health/metrics.js';
 import { ffmpegArgs, PIPES } from './ffmpeg-args.js';
 import { FrameAssembler, type FrameParts } from './frame-parts.js';
 import { JpegSplitter } from './jpeg-splitter.js';
-import { PpmSplitter } from './ppm-splitter.js';
-import { pipeOf, spawnFfmpeg, stopProcess, type FfmpegChild } from './process.js';
+import { FramePool, PpmSplitter } from './ppm-splitter.js';
+import { openFramePipe, pipeOf, spawnFfmpeg, stopProcess, type FfmpegChild } from './process.js';
 import { StderrRing, summariseFfmpegFailure } from './stderr-ring.js';
 import {
   cameraState,
@@ -46,6 +47,8 @@ export class Camera {
   private frameTimes: number[] = [];
   private lastFrame: { jpeg: Buffer; at: number } | null = null;
   private lastReported = '';
+  /** Buffers of the raw pictures (frame, view), reused across ffmpeg restarts. */
+  private readonly pools = { frame: new FramePool(), view: new FramePool() };
   /** Which transport an `auto` camera tries next; the one that worked is kept. */
   private autoTransport: 'tcp' | 'udp' = 'tcp';
   dropped = 0;
@@ -150,37 +153,54 @@ export class Camera {
       : this.d.detectorInput
         ? (['jpeg', 'frame', 'view'] as const)
         : (['jpeg', 'frame'] as const);
-    const child = spawnFfmpeg(this.d.ffmpegPath, args, parts.length - 1);
-    this.child = child;
     const assembler = new FrameAssembler(parts);
     const jpegs = new JpegSplitter();
     let broken = false;
-    const read = (part: 'jpeg' | 'frame' | 'view') => {
-      const ppm = part === 'jpeg' ? null : new PpmSplitter();
-      pipeOf(child, PIPES[part]).on('data', (chunk: Buffer) => {
-        // a child we already stopped can still flush buffered frames; counting them would make a
-        // dead stream look alive (and reset the watchdog) for a process that no longer exists
-        if (this.child !== child || broken) return;
-        try {
-          for (const picture of ppm ? ppm.push(chunk) : jpegs.push(chunk)) for (const f of assembler.push(part, picture)) this.onFrame(f);
-        } catch (err) {
-          broken = true;
-          this.d.log.warn({ err: (err as Error).message }, 'ffmpeg wrote an unreadable picture: restarting it');
-          this.state = { ...this.state, exited: { at: this.now(), code: null, summary: (err as Error).message } };
-          void this.tick();
-        }
-      });
+    let child: FfmpegChild | null = null; // the pipes are opened before the child that writes them
+    const splitters = { frame: new PpmSplitter(undefined, this.pools.frame.take), view: new PpmSplitter(undefined, this.pools.view.take) };
+    const feed = (part: 'jpeg' | 'frame' | 'view', chunk: Buffer) => {
+      // a child we already stopped can still flush buffered frames; counting them would make a
+      // dead stream look alive (and reset the watchdog) for a process that no longer exists
+      if (!child || this.child !== child || broken) return;
+      try {
+        const pictures = part === 'jpeg' ? jpegs.push(chunk) : splitters[part].push(chunk);
+        for (const picture of pictures) for (const f of assembler.push(part, picture)) this.onFrame(f);
+      } catch (err) {
+        broken = true;
+        this.d.log.warn({ err: (err as Error).message }, 'ffmpeg wrote an unreadable picture: restarting it');
+        this.state = { ...this.state, exited: { at: this.now(), code: null, summary: (err as Error).message } };
+        void this.tick();
+      }
     };
-    for (const p of parts) read(p);
-    child.stderr.on('data', (chunk: Buffer) => {
+    // the pictures come through FIFOs read into one reused buffer (process.ts), else through spawn pipes
+    const fifos = parts.map((p) => openFramePipe((chunk) => feed(p, chunk)));
+    const viaFifos = fifos.every((f) => f !== null);
+    if (!viaFifos)
+      for (const f of fifos) {
+        if (!f) continue;
+        closeSync(f.childFd);
+        f.reader.destroy();
+      }
+    const raw = parts.slice(1); // frame (fd 3), view (fd 4): PIPES
+    const spawned = viaFifos
+      ? spawnFfmpeg(
+          this.d.ffmpegPath,
+          args,
+          fifos.slice(1).map((f) => f!.childFd),
+          fifos[0]!.childFd,
+        )
+      : spawnFfmpeg(this.d.ffmpegPath, args, raw.length);
+    this.child = child = spawned;
+    if (!viaFifos) for (const p of parts) pipeOf(spawned, PIPES[p]).on('data', (chunk: Buffer) => feed(p, chunk));
+    spawned.stderr.on('data', (chunk: Buffer) => {
       for (const line of this.stderr.push(chunk)) this.d.log.debug({ ffmpeg: line }, 'ffmpeg');
     });
-    child.on('error', (err) => {
-      if (this.child !== child) return;
+    spawned.on('error', (err) => {
+      if (this.child !== spawned) return;
       this.state = { ...this.state, exited: { at: this.now(), code: null, summary: `cannot run ffmpeg: ${err.message}` } };
     });
-    child.on('exit', (code) => {
-      if (this.child !== child) return; // we killed it on purpose
+    spawned.on('exit', (code) => {
+      if (this.child !== spawned) return; // we killed it on purpose
       const summary = summariseFfmpegFailure(this.stderr.snapshot(), code);
       this.state = { ...this.state, exited: { at: this.now(), code, summary } };
       void this.tick(); // react now, not at the next interval
@@ -199,7 +219,11 @@ export class Camera {
     const pixels = frame
       ? { ...frame, ...(size ? { sourceWidth: size.width, sourceHeight: size.height } : {}), ...(view ? { detectorView: view } : {}) }
       : undefined;
-    this.d.bus.emit('frame', { cameraId: this.id, jpeg, at, ...(pixels ? { pixels } : {}) });
+    const release = () => {
+      if (frame) this.pools.frame.give(frame.data);
+      if (view) this.pools.view.give(view.data);
+    };
+    this.d.bus.emit('frame', { cameraId: this.id, jpeg, at, ...(pixels ? { pixels, release } : {}) });
     this.report();
   }
 

@@ -35,11 +35,12 @@ export class VisionWorker {
 
   submit(frame: Frame): void {
     if (this.stopped) return;
-    if (this.pending.has(frame.cameraId)) this.drop(frame.cameraId);
+    const replaced = this.pending.get(frame.cameraId);
+    if (replaced) this.drop(replaced);
     else if (this.pending.size >= this.d.queueSize) {
-      const oldest = this.pending.keys().next().value!;
+      const [oldest, old] = this.pending.entries().next().value!;
       this.pending.delete(oldest);
-      this.drop(oldest);
+      this.drop(old);
     }
     this.pending.delete(frame.cameraId); // re-insert at the back: round-robin between cameras
     this.pending.set(frame.cameraId, frame);
@@ -57,13 +58,15 @@ export class VisionWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     this.d.bus.removeListeners(OWNER);
+    for (const f of this.pending.values()) f.release?.();
     this.pending.clear();
     await this.idle;
   }
 
-  private drop(cameraId: string): void {
-    this.d.metrics.framesDropped.inc({ camera: cameraId });
-    this.d.onDropped(cameraId);
+  private drop(frame: Frame): void {
+    frame.release?.();
+    this.d.metrics.framesDropped.inc({ camera: frame.cameraId });
+    this.d.onDropped(frame.cameraId);
   }
 
   private async run(): Promise<void> {
@@ -83,6 +86,8 @@ export class VisionWorker {
         } catch (err) {
           // A corrupt frame or a model error costs one frame, never the agent.
           this.d.log.warn({ err: (err as Error).message, camera: cameraId }, 'frame not analysed');
+        } finally {
+          frame.release?.(); // analyze() is done with the pixels: the camera reuses their buffers
         }
       }
     } finally {

@@ -15,6 +15,27 @@ describe('JpegSplitter', () => {
       expect(out).toEqual(frames);
     }
   });
+
+  it('hands out JPEGs of their own when every chunk comes in the same reused buffer', () => {
+    const frames = [jpeg(10), jpeg(300), jpeg(7)];
+    const all = Buffer.concat([Buffer.from('junk'), ...frames]);
+    for (const size of [1, 3, 64]) {
+      const s = new JpegSplitter();
+      const reused = Buffer.alloc(size);
+      const out: Buffer[] = [];
+      for (let i = 0; i < all.length; i += size) {
+        const n = all.copy(reused, 0, i, i + size);
+        out.push(...s.push(reused.subarray(0, n)));
+      }
+      reused.fill(0);
+      expect(out).toEqual(frames);
+    }
+  });
+
+  it('drops an image that outgrows its limit and cuts the next one', () => {
+    const s = new JpegSplitter(100);
+    expect(s.push(Buffer.concat([jpeg(300), jpeg(10)]))).toEqual([jpeg(10)]);
+  });
 });
 
 describe('ffmpeg stderr', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PpmSplitter } from '../../src/camera/ppm-splitter.js';
+import { FramePool, PpmSplitter } from '../../src/camera/ppm-splitter.js';
 
 const ppm = (w: number, h: number, fill: number) => Buffer.concat([Buffer.from(`P6\n${w} ${h}\n255\n`), Buffer.alloc(w * h * 3, fill)]);
 
@@ -30,5 +30,18 @@ describe('PpmSplitter', () => {
     expect(() => new PpmSplitter().push(Buffer.from('\xff\xd8\xff\xe0 a JPEG', 'latin1'))).toThrow(/not a PPM picture/);
     expect(() => new PpmSplitter().push(Buffer.from('P6\n2 2\n65535\n'))).toThrow(/not 8-bit RGB/);
     expect(() => new PpmSplitter(100).push(Buffer.from('P6\n100 100\n255\n'))).toThrow(/100x100/);
+  });
+
+  it('writes each picture into a buffer of the pool, and reuses one only once it is given back', () => {
+    const pool = new FramePool();
+    const s = new PpmSplitter(undefined, pool.take);
+    const [a] = s.push(ppm(2, 2, 1));
+    const [b] = s.push(ppm(2, 2, 2));
+    expect(b!.data).not.toBe(a!.data); // a not given back: a's bytes stay a's
+    expect(a!.data.every((v) => v === 1)).toBe(true);
+    pool.give(a!.data);
+    const [c] = s.push(ppm(2, 2, 3));
+    expect(c!.data).toBe(a!.data);
+    expect([...c!.data]).toEqual(Array(12).fill(3));
   });
 });

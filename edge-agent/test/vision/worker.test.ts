@@ -50,4 +50,31 @@ describe('vision worker', () => {
     expect(out.map((o) => `${o.cameraId}@${o.at}`)).toEqual(['a@1', 'a@3', 'b@2']);
     await w.stop();
   });
+
+  it('gives every frame back to its camera once, whether analysed or dropped, and only after analyze() is done', async () => {
+    const log = createLogger('test', { level: 'silent' });
+    const bus = new EventBus(log);
+    const vision = new GatedVision();
+    const w = new VisionWorker({ vision, bus, metrics: createMetrics(), log, queueSize: 8, onDropped: () => {} });
+    w.start();
+    const released: string[] = [];
+    const frame = (n: number) => {
+      const name = `a-${n}`;
+      bus.emit('frame', { cameraId: 'a', jpeg: Buffer.from(name), at: n, release: () => released.push(name) });
+    };
+    frame(1); // analysed
+    frame(2); // dropped: replaced by a-3
+    frame(3); // analysed
+    await tick();
+    expect(released).toEqual(['a-2']); // a-1 is still in analyze()
+    vision.release();
+    await tick();
+    await tick();
+    expect(released).toEqual(['a-2', 'a-1']);
+    vision.release();
+    await tick();
+    await tick();
+    expect(released).toEqual(['a-2', 'a-1', 'a-3']);
+    await w.stop();
+  });
 });

@@ -68,6 +68,9 @@ async function run(model: LoadedModel<{ file: string }>, input: ort.Tensor): Pro
   }
 }
 
+/** Spare fill batches of each fill model, by bottle count: 46 KB a bottle not allocated and collected every frame. */
+const fillBatches = new WeakMap<LoadedModel<FillMetadata>, Map<number, Float32Array[]>>();
+
 /**
  * One batched fill-model call over the boxes (pixels of img): each bottle's fill and its uncertainty
  * (both 0-1), or null where the model says the level cannot be seen (an opaque bottle).
@@ -80,9 +83,19 @@ export async function readFills(
   if (boxes.length === 0) return [];
   const { width: fw, height: fh } = fill.meta.input;
   const per = 3 * fw * fh;
-  const batch = new Float32Array(per * boxes.length);
-  boxes.forEach((b, i) => cropInto(img, b, fw, fh, batch, i * per));
-  const res = await run(fill, new ort.Tensor('float32', batch, [boxes.length, 3, fh, fw]));
+  // a batch kept from an earlier frame with as many bottles: every crop overwrites its whole slot
+  let sizes = fillBatches.get(fill);
+  if (!sizes) fillBatches.set(fill, (sizes = new Map()));
+  if (sizes.size > 16 && !sizes.has(boxes.length)) sizes.clear();
+  const free = sizes.get(boxes.length) ?? sizes.set(boxes.length, []).get(boxes.length)!;
+  const batch = free.pop() ?? new Float32Array(per * boxes.length);
+  let res: ort.Tensor;
+  try {
+    boxes.forEach((b, i) => cropInto(img, b, fw, fh, batch, i * per));
+    res = await run(fill, new ort.Tensor('float32', batch, [boxes.length, 3, fh, fw]));
+  } finally {
+    free.push(batch);
+  }
   const r = res.data as Float32Array;
   if (res.dims.length !== 2 || res.dims[0] !== boxes.length || res.dims[1] !== 3)
     throw new VisionError(`fill output shape [${res.dims.join(', ')}], expected [${boxes.length}, 3]`, fill.meta.file);
