@@ -196,7 +196,7 @@ export function createAlertEngine(deps: AlertEngineDeps) {
     const repo = new AlertRepository(deps.db);
     const stale = await repo.staleCameraLocations(orgId, [...new Set(trusted.map((r) => r.locationId))]);
     const held = await repo.heldConditions(orgId, STOCK_RULES, [...new Set(trusted.map((r) => RULES.low_stock.subject(r).key))]);
-    const out: Alert[] = [];
+    const todo: { name: 'out_of_stock' | 'low_stock'; r: StockReading; facts: AlertFacts; key: string; verdict: Verdict }[] = [];
     for (const r of trusted) {
       if (r.orgId !== orgId) throw new Error(`stockLevels: a reading of organisation ${r.orgId} among ${orgId}'s`);
       if (stale.has(r.locationId)) {
@@ -206,10 +206,49 @@ export function createAlertEngine(deps: AlertEngineDeps) {
       const facts = { level: r.level, reorderPoint: r.reorderPoint };
       for (const name of ['out_of_stock', 'low_stock'] as const) {
         const key = RULES[name].subject(r).key;
-        if (RULES[name].classify(r, rules) === 'clear' && !held.has(`${name} ${key}`)) continue;
-        out.push(...(await evaluate(name, r, facts)));
+        const verdict = RULES[name].classify(r, rules);
+        if (verdict === 'clear' && !held.has(`${name} ${key}`)) continue;
+        todo.push({ name, r, facts, key, verdict });
       }
     }
+    if (!todo.length) return [];
+    // A busy fleet's breaching levels were a locked transaction each (BEGIN, SELECT … FOR UPDATE, upsert,
+    // COMMIT). Those whose step only moves the hysteresis state are judged together: their conditions
+    // locked with one statement, saved with one or two. A step that raises or resolves takes the one-by-one
+    // path (evaluate) after this commits: it may ask ordering outside its transaction, and it re-reads
+    // the condition under its lock, which this left as it was.
+    const later: typeof todo = [];
+    await deps.db.transaction(async (tx) => {
+      const repo = new AlertRepository(tx);
+      const prevs = await repo.lockConditions(
+        orgId,
+        todo.map((t) => ({ rule: t.name, subjectKey: t.key })),
+      );
+      const saves = new Map<string, Parameters<AlertRepository['saveConditions']>[1][number]>();
+      const at = now();
+      for (const t of todo) {
+        const id = `${t.name} ${t.key}`;
+        // a second reading of a subject left for later goes after the first
+        if (later.some((l) => l.name === t.name && l.key === t.key)) {
+          later.push(t);
+          continue;
+        }
+        const prev: Stored = (prevs.get(id) as Stored | undefined) ?? IDLE;
+        if (prev === IDLE && t.verdict === 'clear') continue;
+        const s = step(prev, t.verdict, t.r.at, RULES[t.name].hysteresis(rules));
+        if (s.action) {
+          later.push(t);
+          continue;
+        }
+        const subject = RULES[t.name].subject(t.r);
+        const state: Stored = s.state === IDLE ? IDLE : { ...s.state, subject, facts: { ...prev.facts, ...t.facts } };
+        saves.set(id, { venueId: t.r.venueId, rule: t.name, subjectKey: t.key, state, raiseAt: s.raiseAt, at });
+        prevs.set(id, state);
+      }
+      await repo.saveConditions(orgId, [...saves.values()]);
+    });
+    const out: Alert[] = [];
+    for (const t of later) out.push(...(await evaluate(t.name, t.r, t.facts)));
     return out;
   }
 

@@ -99,15 +99,22 @@ export class ObservationService {
   private async judgeAll(alerts: AlertFeed): Promise<void> {
     try {
       while (this.unjudged.size) {
-        const byVenue = new Map<string, { orgId: string; venueId: string; levels: PresentedStock[] }>();
+        // by organisation, then venue: the engine reads the conditions once an organisation, not twice a venue
+        const byOrg = new Map<string, Map<string, PresentedStock[]>>();
         for (const { orgId, venueId, level } of this.unjudged.values()) {
-          const v = byVenue.get(`${orgId} ${venueId}`) ?? { orgId, venueId, levels: [] };
-          v.levels.push(level);
-          byVenue.set(`${orgId} ${venueId}`, v);
+          const venues = byOrg.get(orgId) ?? new Map<string, PresentedStock[]>();
+          byOrg.set(orgId, venues);
+          const levels = venues.get(venueId) ?? [];
+          venues.set(venueId, levels);
+          levels.push(level);
         }
         this.unjudged.clear();
         // the feed never throws (it logs an alert problem)
-        for (const v of byVenue.values()) await alerts.stockLevels(v.orgId, v.venueId, v.levels);
+        for (const [orgId, venues] of byOrg)
+          await alerts.stockLevelsAt(
+            orgId,
+            [...venues].map(([venueId, levels]) => ({ venueId, levels })),
+          );
       }
     } finally {
       this.judging = undefined;
