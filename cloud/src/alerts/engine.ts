@@ -49,6 +49,9 @@ type Asked = { value: OrderSuggestion | undefined } | undefined;
 /** Hysteresis state plus what is needed to raise later from the tick alone. */
 type Stored = ConditionState & { subject?: Subject; facts?: AlertFacts };
 
+/** One reading and the rule judging it. */
+type Judged = { [N in RuleName]: { name: N; r: ReadingOf[N]; facts: AlertFacts } }[RuleName];
+
 export type AlertEngine = ReturnType<typeof createAlertEngine>;
 
 /**
@@ -61,6 +64,8 @@ export function createAlertEngine(deps: AlertEngineDeps) {
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ module: 'alerts:engine' });
   const rules = deps.config.rules;
+  const verdictOf = (j: Judged): Verdict => (RULES[j.name].classify as (r: unknown, c: typeof rules) => Verdict)(j.r, rules);
+  const keyOf = (j: Judged): string => (RULES[j.name].subject as (r: unknown) => Subject)(j.r).key;
 
   async function evaluate<N extends RuleName>(name: N, r: ReadingOf[N], facts: AlertFacts): Promise<Alert[]> {
     const rule = RULES[name];
@@ -252,11 +257,45 @@ export function createAlertEngine(deps: AlertEngineDeps) {
     return out;
   }
 
+  /**
+   * A device's status: the device, then each camera, then its outbox, as deviceStatus, cameraStatus and
+   * outboxDepth judge them. A healthy device's subjects are clear and hold no condition: judging each took
+   * a locked transaction (BEGIN, SELECT … FOR UPDATE, COMMIT), ~15 round trips a status on the ingest
+   * path, so those are skipped after one read for all of them, as stockLevels skips a fine level.
+   */
+  async function deviceHealth(r: DeviceReading, cameras: readonly CameraReading[], outbox: OutboxReading | undefined): Promise<Alert[]> {
+    const judged: Judged[] = [
+      { name: 'device_offline', r, facts: { deviceId: r.deviceId, since: r.at.toISOString() } },
+      ...cameras.map((c): Judged => ({
+        name: 'camera_stale',
+        r: c,
+        facts: { deviceId: c.deviceId, cameraId: c.cameraId, lastFrameAt: c.lastFrameAt?.toISOString() ?? null },
+      })),
+      ...(outbox ? [{ name: 'outbox_backlog', r: outbox, facts: { deviceId: outbox.deviceId, depth: outbox.depth } } as Judged] : []),
+    ];
+    const clear = judged.filter((j) => verdictOf(j) === 'clear');
+    const held = clear.length
+      ? await new AlertRepository(deps.db).heldConditions(
+          r.orgId,
+          [...new Set(clear.map((j) => j.name))],
+          clear.map((j) => keyOf(j)),
+        )
+      : new Set<string>();
+    const out: Alert[] = [];
+    for (const j of judged) {
+      if (verdictOf(j) === 'clear' && !held.has(`${j.name} ${keyOf(j)}`)) continue;
+      out.push(...(await evaluate(j.name, j.r as never, j.facts)));
+    }
+    return out;
+  }
+
   return {
     /** A stock level changed (ingest or a manual transaction). Untrusted readings are ignored entirely. */
     stockLevel: (r: StockReading): Promise<Alert[]> => stockLevels(r.orgId, [r]),
     /** Several of one organisation's levels (an ingest batch), judged in order as stockLevel judges each. */
     stockLevels,
+    /** A device's status message or last will, its cameras and its outbox, skipping what is clear and holds no condition. */
+    deviceHealth,
     /** A device's status message or last will. */
     deviceStatus: (r: DeviceReading) => evaluate('device_offline', r, { deviceId: r.deviceId, since: r.at.toISOString() }),
     /** One camera's health, from the device's status message. */

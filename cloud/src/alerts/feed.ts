@@ -95,15 +95,20 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
         if (!d) return;
         // The device's clock may be off; judge freshness by when the cloud heard it.
         const at = now();
-        await engine.deviceStatus({ ...d, deviceId, online: s.state === 'online', at });
-        if (s.state !== 'online') return;
+        const device = { ...d, deviceId, online: s.state === 'online', at };
+        if (s.state !== 'online') return void (await engine.deviceHealth(device, [], undefined));
         const where = new Map((await context.cameraLocations(deviceId)).map((c) => [c.id, c.locationId]));
         const skew = at.getTime() - Date.parse(s.at);
-        for (const c of s.cameras) {
-          const lastFrameAt = c.lastFrameAt ? new Date(Date.parse(c.lastFrameAt) + skew) : null;
-          await engine.cameraStatus({ ...d, deviceId, cameraId: c.id, locationId: where.get(c.id), lastFrameAt, state: c.state, at });
-        }
-        await engine.outboxDepth({ ...d, deviceId, depth: s.outbox.depth, at });
+        const cameras = s.cameras.map((c) => ({
+          ...d,
+          deviceId,
+          cameraId: c.id,
+          locationId: where.get(c.id),
+          lastFrameAt: c.lastFrameAt ? new Date(Date.parse(c.lastFrameAt) + skew) : null,
+          state: c.state,
+          at,
+        }));
+        await engine.deviceHealth(device, cameras, { ...d, deviceId, depth: s.outbox.depth, at });
       }),
   };
 }
