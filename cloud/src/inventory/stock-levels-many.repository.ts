@@ -70,7 +70,11 @@ export class StockLevelsManyRepository {
   async levelsAt(orgId: string, wanted: ReadonlyMap<string, readonly string[]>): Promise<Map<string, StockLevel[]>> {
     const locations: string[] = [];
     const items: string[] = [];
-    for (const [locationId, ids] of wanted) for (const id of ids) (locations.push(locationId), items.push(id));
+    for (const [locationId, ids] of wanted)
+      for (const id of ids) {
+        locations.push(locationId);
+        items.push(id);
+      }
     const out = new Map<string, StockLevel[]>();
     if (!items.length) return out;
     const { rows } = await this.db.query<StockLevel & { place: number; [k: string]: unknown }>(PAIRS_LEVELS, [orgId, locations, items]);
