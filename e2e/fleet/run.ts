@@ -7,6 +7,8 @@
  * with `dashboards` sockets open, and CPU and memory of the broker, the clouds and PostgreSQL's
  * backends; the bare UNNEST ceiling of the same run and the ratio. Prints, writes
  * bench-results/fleet.json, asserts nothing. Everything on loopback; every wait is bounded.
+ * FLEET_SQL_PROFILE=/tmp/p: each cloud also times its statements, one line of totals a second in
+ * /tmp/p.<pid>.jsonl (sql-profile.mjs): the difference of two lines is a phase's statements, calls and ms.
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

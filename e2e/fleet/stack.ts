@@ -25,7 +25,12 @@ export interface RowStack {
 export async function startRowStack(broker: BrokerKind, clouds: number, dbUrl: string, run: string): Promise<RowStack> {
   const common = { dbUrl, run, group: 'cloud' };
   // info, not the suite's debug: a log line a batch would be part of what is measured
-  const env = { LOG_LEVEL: process.env.FLEET_LOG_LEVEL ?? 'info', SMARTSTOCK_JWT_SECRET: `fleet-bench-secret-${run}-0123456789abcdef` };
+  const env = {
+    LOG_LEVEL: process.env.FLEET_LOG_LEVEL ?? 'info',
+    SMARTSTOCK_JWT_SECRET: `fleet-bench-secret-${run}-0123456789abcdef`,
+    // FLEET_SQL_PROFILE=path: each cloud times its statements (sql-profile.mjs)
+    ...(process.env.FLEET_SQL_PROFILE ? { NODE_OPTIONS: `--import ${new URL('./sql-profile.mjs', import.meta.url).href}` } : {}),
+  };
   if (broker === 'aedes') {
     const dataDir = mkdtempSync(join(tmpdir(), 'ss-fleet-aedes-'));
     seedPki(dataDir);

@@ -102,6 +102,51 @@ export class AlertRepository {
     );
   }
 
+  /**
+   * lockCondition for several (rule, subject) pairs at once, locked in one order (rule, subject) so two
+   * writers never wait on each other crosswise; as 'rule subjectKey' → state, absent where none is held.
+   */
+  async lockConditions(orgId: string, keys: readonly { rule: RuleName; subjectKey: string }[]): Promise<Map<string, ConditionState>> {
+    if (!keys.length) return new Map();
+    const { rows } = await this.db.query<{ rule: string; key: string; state: ConditionState }>(
+      `SELECT rule, subject_key AS key, state FROM alert_conditions
+       WHERE org_id = $1 AND (rule, subject_key) IN (SELECT r, k FROM unnest($2::text[], $3::text[]) AS x(r, k))
+       ORDER BY rule, subject_key FOR UPDATE`,
+      [orgId, keys.map((k) => k.rule), keys.map((k) => k.subjectKey)],
+    );
+    return new Map(rows.map((r) => [`${r.rule} ${r.key}`, r.state]));
+  }
+
+  /** saveCondition for several conditions of one organisation (one pair once): two statements, not one a condition. */
+  async saveConditions(
+    orgId: string,
+    cs: readonly { venueId: string; rule: RuleName; subjectKey: string; state: ConditionState; raiseAt: Date | null; at: Date }[],
+  ): Promise<void> {
+    const idle = (c: (typeof cs)[number]) => !c.state.active && c.state.breachCount === 0 && c.state.breachSince === null;
+    const gone = cs.filter(idle);
+    const kept = cs.filter((c) => !idle(c));
+    if (gone.length)
+      await this.db.query(
+        `DELETE FROM alert_conditions WHERE org_id = $1 AND (rule, subject_key) IN (SELECT r, k FROM unnest($2::text[], $3::text[]) AS x(r, k))`,
+        [orgId, gone.map((c) => c.rule), gone.map((c) => c.subjectKey)],
+      );
+    if (kept.length)
+      await this.db.query(
+        `INSERT INTO alert_conditions (org_id, rule, subject_key, venue_id, state, raise_at, updated_at)
+         SELECT $1, r, k, v, s, ra, u FROM unnest($2::text[], $3::text[], $4::uuid[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[]) AS x(r, k, v, s, ra, u)
+         ON CONFLICT (org_id, rule, subject_key) DO UPDATE SET state = EXCLUDED.state, raise_at = EXCLUDED.raise_at, updated_at = EXCLUDED.updated_at`,
+        [
+          orgId,
+          kept.map((c) => c.rule),
+          kept.map((c) => c.subjectKey),
+          kept.map((c) => c.venueId),
+          kept.map((c) => JSON.stringify(c.state)),
+          kept.map((c) => c.raiseAt),
+          kept.map((c) => c.at),
+        ],
+      );
+  }
+
   /** Pending breaches whose duration has run out, across all organisations (the engine's tick). */
   async dueConditions(now: Date, limit = 500): Promise<{ orgId: string; venueId: string; rule: RuleName; subjectKey: string }[]> {
     const { rows } = await this.db.query<{ orgId: string; venueId: string; rule: RuleName; subjectKey: string }>(

@@ -49,6 +49,9 @@ type Asked = { value: OrderSuggestion | undefined } | undefined;
 /** Hysteresis state plus what is needed to raise later from the tick alone. */
 type Stored = ConditionState & { subject?: Subject; facts?: AlertFacts };
 
+/** One reading and the rule judging it. */
+type Judged = { [N in RuleName]: { name: N; r: ReadingOf[N]; facts: AlertFacts } }[RuleName];
+
 export type AlertEngine = ReturnType<typeof createAlertEngine>;
 
 /**
@@ -61,6 +64,8 @@ export function createAlertEngine(deps: AlertEngineDeps) {
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ module: 'alerts:engine' });
   const rules = deps.config.rules;
+  const verdictOf = (j: Judged): Verdict => (RULES[j.name].classify as (r: unknown, c: typeof rules) => Verdict)(j.r, rules);
+  const keyOf = (j: Judged): string => (RULES[j.name].subject as (r: unknown) => Subject)(j.r).key;
 
   async function evaluate<N extends RuleName>(name: N, r: ReadingOf[N], facts: AlertFacts): Promise<Alert[]> {
     const rule = RULES[name];
@@ -196,7 +201,7 @@ export function createAlertEngine(deps: AlertEngineDeps) {
     const repo = new AlertRepository(deps.db);
     const stale = await repo.staleCameraLocations(orgId, [...new Set(trusted.map((r) => r.locationId))]);
     const held = await repo.heldConditions(orgId, STOCK_RULES, [...new Set(trusted.map((r) => RULES.low_stock.subject(r).key))]);
-    const out: Alert[] = [];
+    const todo: { name: 'out_of_stock' | 'low_stock'; r: StockReading; facts: AlertFacts; key: string; verdict: Verdict }[] = [];
     for (const r of trusted) {
       if (r.orgId !== orgId) throw new Error(`stockLevels: a reading of organisation ${r.orgId} among ${orgId}'s`);
       if (stale.has(r.locationId)) {
@@ -206,9 +211,80 @@ export function createAlertEngine(deps: AlertEngineDeps) {
       const facts = { level: r.level, reorderPoint: r.reorderPoint };
       for (const name of ['out_of_stock', 'low_stock'] as const) {
         const key = RULES[name].subject(r).key;
-        if (RULES[name].classify(r, rules) === 'clear' && !held.has(`${name} ${key}`)) continue;
-        out.push(...(await evaluate(name, r, facts)));
+        const verdict = RULES[name].classify(r, rules);
+        if (verdict === 'clear' && !held.has(`${name} ${key}`)) continue;
+        todo.push({ name, r, facts, key, verdict });
       }
+    }
+    if (!todo.length) return [];
+    // A busy fleet's breaching levels were a locked transaction each (BEGIN, SELECT … FOR UPDATE, upsert,
+    // COMMIT). Those whose step only moves the hysteresis state are judged together: their conditions
+    // locked with one statement, saved with one or two. A step that raises or resolves takes the one-by-one
+    // path (evaluate) after this commits: it may ask ordering outside its transaction, and it re-reads
+    // the condition under its lock, which this left as it was.
+    const later: typeof todo = [];
+    await deps.db.transaction(async (tx) => {
+      const repo = new AlertRepository(tx);
+      const prevs = await repo.lockConditions(
+        orgId,
+        todo.map((t) => ({ rule: t.name, subjectKey: t.key })),
+      );
+      const saves = new Map<string, Parameters<AlertRepository['saveConditions']>[1][number]>();
+      const at = now();
+      for (const t of todo) {
+        const id = `${t.name} ${t.key}`;
+        // a second reading of a subject left for later goes after the first
+        if (later.some((l) => l.name === t.name && l.key === t.key)) {
+          later.push(t);
+          continue;
+        }
+        const prev: Stored = (prevs.get(id) as Stored | undefined) ?? IDLE;
+        if (prev === IDLE && t.verdict === 'clear') continue;
+        const s = step(prev, t.verdict, t.r.at, RULES[t.name].hysteresis(rules));
+        if (s.action) {
+          later.push(t);
+          continue;
+        }
+        const subject = RULES[t.name].subject(t.r);
+        const state: Stored = s.state === IDLE ? IDLE : { ...s.state, subject, facts: { ...prev.facts, ...t.facts } };
+        saves.set(id, { venueId: t.r.venueId, rule: t.name, subjectKey: t.key, state, raiseAt: s.raiseAt, at });
+        prevs.set(id, state);
+      }
+      await repo.saveConditions(orgId, [...saves.values()]);
+    });
+    const out: Alert[] = [];
+    for (const t of later) out.push(...(await evaluate(t.name, t.r, t.facts)));
+    return out;
+  }
+
+  /**
+   * A device's status: the device, then each camera, then its outbox, as deviceStatus, cameraStatus and
+   * outboxDepth judge them. A healthy device's subjects are clear and hold no condition: judging each took
+   * a locked transaction (BEGIN, SELECT … FOR UPDATE, COMMIT), ~15 round trips a status on the ingest
+   * path, so those are skipped after one read for all of them, as stockLevels skips a fine level.
+   */
+  async function deviceHealth(r: DeviceReading, cameras: readonly CameraReading[], outbox: OutboxReading | undefined): Promise<Alert[]> {
+    const judged: Judged[] = [
+      { name: 'device_offline', r, facts: { deviceId: r.deviceId, since: r.at.toISOString() } },
+      ...cameras.map((c): Judged => ({
+        name: 'camera_stale',
+        r: c,
+        facts: { deviceId: c.deviceId, cameraId: c.cameraId, lastFrameAt: c.lastFrameAt?.toISOString() ?? null },
+      })),
+      ...(outbox ? [{ name: 'outbox_backlog', r: outbox, facts: { deviceId: outbox.deviceId, depth: outbox.depth } } as Judged] : []),
+    ];
+    const clear = judged.filter((j) => verdictOf(j) === 'clear');
+    const held = clear.length
+      ? await new AlertRepository(deps.db).heldConditions(
+          r.orgId,
+          [...new Set(clear.map((j) => j.name))],
+          clear.map((j) => keyOf(j)),
+        )
+      : new Set<string>();
+    const out: Alert[] = [];
+    for (const j of judged) {
+      if (verdictOf(j) === 'clear' && !held.has(`${j.name} ${keyOf(j)}`)) continue;
+      out.push(...(await evaluate(j.name, j.r as never, j.facts)));
     }
     return out;
   }
@@ -218,6 +294,8 @@ export function createAlertEngine(deps: AlertEngineDeps) {
     stockLevel: (r: StockReading): Promise<Alert[]> => stockLevels(r.orgId, [r]),
     /** Several of one organisation's levels (an ingest batch), judged in order as stockLevel judges each. */
     stockLevels,
+    /** A device's status message or last will, its cameras and its outbox, skipping what is clear and holds no condition. */
+    deviceHealth,
     /** A device's status message or last will. */
     deviceStatus: (r: DeviceReading) => evaluate('device_offline', r, { deviceId: r.deviceId, since: r.at.toISOString() }),
     /** One camera's health, from the device's status message. */

@@ -39,32 +39,43 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
     }
   };
 
+  /**
+   * Levels recomputed from trusted observations or a person's count. The
+   * core computes levels only from trusted counts, so these are trusted;
+   * the engine still vetoes a location whose camera is going stale.
+   */
+  const stockLevelsAt = (orgId: string, venues: readonly { venueId: string; levels: readonly StockLevelEvent[] }[]) =>
+    guard('stock', async () => {
+      // a level nobody has seen is not a zero: it never raises (or clears) an alert
+      const seen = venues.flatMap(({ venueId, levels }) => levels.filter((l) => l.status !== 'not_counted').map((l) => ({ venueId, l })));
+      if (!seen.length) return;
+      await engine.stockLevels(
+        orgId,
+        seen.map(({ venueId, l }) => ({
+          orgId,
+          venueId,
+          itemId: l.itemId,
+          locationId: l.locationId,
+          level: Number(l.level),
+          reorderPoint: Number(l.reorderPoint),
+          trusted: true,
+          at: l.updatedAt ? new Date(l.updatedAt) : now(),
+        })),
+      );
+    });
+
   return {
     /**
      * Levels recomputed from trusted observations or a person's count. The
      * core computes levels only from trusted counts, so these are trusted;
      * the engine still vetoes a location whose camera is going stale.
      */
-    stockLevels: (orgId: string, venueId: string, levels: StockLevelEvent[]) =>
-      guard('stock', async () => {
-        // a level nobody has seen is not a zero: it never raises (or clears) an alert
-        const seen = levels.filter((l) => l.status !== 'not_counted');
-        if (!seen.length) return;
-        await engine.stockLevels(
-          orgId,
-          seen.map((l) => ({
-            orgId,
-            venueId,
-            itemId: l.itemId,
-            locationId: l.locationId,
-            level: Number(l.level),
-            reorderPoint: Number(l.reorderPoint),
-            trusted: true,
-            at: l.updatedAt ? new Date(l.updatedAt) : now(),
-          })),
-        );
-      }),
-
+    stockLevels: (orgId: string, venueId: string, levels: StockLevelEvent[]) => stockLevelsAt(orgId, [{ venueId, levels }]),
+    /**
+     * stockLevels for several of an organisation's venues at once (an ingest run across a fleet): the
+     * engine reads what it needs for all of them together, not twice a venue.
+     */
+    stockLevelsAt,
     /** Variance: bottle units of each item at each location gone without a sale, waste or transfer, as of at. */
     unexplainedLoss: (orgId: string, venueId: string, losses: LossEvent[], at: Date = now()) =>
       guard('loss', async () => {
@@ -84,15 +95,20 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
         if (!d) return;
         // The device's clock may be off; judge freshness by when the cloud heard it.
         const at = now();
-        await engine.deviceStatus({ ...d, deviceId, online: s.state === 'online', at });
-        if (s.state !== 'online') return;
+        const device = { ...d, deviceId, online: s.state === 'online', at };
+        if (s.state !== 'online') return void (await engine.deviceHealth(device, [], undefined));
         const where = new Map((await context.cameraLocations(deviceId)).map((c) => [c.id, c.locationId]));
         const skew = at.getTime() - Date.parse(s.at);
-        for (const c of s.cameras) {
-          const lastFrameAt = c.lastFrameAt ? new Date(Date.parse(c.lastFrameAt) + skew) : null;
-          await engine.cameraStatus({ ...d, deviceId, cameraId: c.id, locationId: where.get(c.id), lastFrameAt, state: c.state, at });
-        }
-        await engine.outboxDepth({ ...d, deviceId, depth: s.outbox.depth, at });
+        const cameras = s.cameras.map((c) => ({
+          ...d,
+          deviceId,
+          cameraId: c.id,
+          locationId: where.get(c.id),
+          lastFrameAt: c.lastFrameAt ? new Date(Date.parse(c.lastFrameAt) + skew) : null,
+          state: c.state,
+          at,
+        }));
+        await engine.deviceHealth(device, cameras, { ...d, deviceId, depth: s.outbox.depth, at });
       }),
   };
 }

@@ -3,6 +3,7 @@ import type { AdjustKind, CountScope } from '@smartstock/api';
 import type { Db, Queryable } from '../db/types.js';
 import { ItemRepository, type Item, type ItemInput, type ItemLocation } from './item.repository.js';
 import { StockRepository } from './stock.repository.js';
+import { StockLevelsManyRepository } from './stock-levels-many.repository.js';
 import { TransactionRepository, type StockPart } from './transaction.repository.js';
 import { enter, enterMany, locationOf, storageOf } from './ledger.js';
 import { ObservationRepository } from './observation.repository.js';
@@ -21,6 +22,7 @@ export function repos(q: Queryable) {
   return {
     items: new ItemRepository(q),
     stock: new StockRepository(q),
+    stockMany: new StockLevelsManyRepository(q),
     transactions: new TransactionRepository(q),
     observations: new ObservationRepository(q),
     venues: venueRecords(q),

@@ -3,6 +3,7 @@ import type { AlertFeed } from '../alerts/index.js';
 import type { NewLiveEvent } from '../live/index.js';
 import type { Db } from '../db/types.js';
 import type { ObservationRow, StoredObservation } from './observation.repository.js';
+import type { StockLevel } from './stock.repository.js';
 import { repos } from './inventory.service.js';
 import { present, type PresentedStock } from './stock.js';
 
@@ -98,15 +99,22 @@ export class ObservationService {
   private async judgeAll(alerts: AlertFeed): Promise<void> {
     try {
       while (this.unjudged.size) {
-        const byVenue = new Map<string, { orgId: string; venueId: string; levels: PresentedStock[] }>();
+        // by organisation, then venue: the engine reads the conditions once an organisation, not twice a venue
+        const byOrg = new Map<string, Map<string, PresentedStock[]>>();
         for (const { orgId, venueId, level } of this.unjudged.values()) {
-          const v = byVenue.get(`${orgId} ${venueId}`) ?? { orgId, venueId, levels: [] };
-          v.levels.push(level);
-          byVenue.set(`${orgId} ${venueId}`, v);
+          const venues = byOrg.get(orgId) ?? new Map<string, PresentedStock[]>();
+          byOrg.set(orgId, venues);
+          const levels = venues.get(venueId) ?? [];
+          venues.set(venueId, levels);
+          levels.push(level);
         }
         this.unjudged.clear();
         // the feed never throws (it logs an alert problem)
-        for (const v of byVenue.values()) await alerts.stockLevels(v.orgId, v.venueId, v.levels);
+        for (const [orgId, venues] of byOrg)
+          await alerts.stockLevelsAt(
+            orgId,
+            [...venues].map(([venueId, levels]) => ({ venueId, levels })),
+          );
       }
     } finally {
       this.judging = undefined;
@@ -187,11 +195,20 @@ async function publishLive(
       moved.set(key, m);
     }
   }
+  // every location's levels with one query an organisation (a query a location was most of a fleet's run)
+  const wanted = new Map<string, Map<string, string[]>>();
+  for (const m of moved.values()) {
+    const org = wanted.get(m.orgId) ?? new Map<string, string[]>();
+    org.set(m.locationId, [...m.items]);
+    wanted.set(m.orgId, org);
+  }
+  const read = new Map<string, Map<string, StockLevel[]>>();
+  for (const [orgId, at] of wanted) read.set(orgId, await r.stockMany.levelsAt(orgId, at));
   const byVenue = new Map<string, { orgId: string; venueId: string; levels: PresentedStock[] }>();
   for (const m of moved.values()) {
     const v = byVenue.get(`${m.orgId} ${m.venueId}`) ?? { orgId: m.orgId, venueId: m.venueId, levels: [] };
     byVenue.set(`${m.orgId} ${m.venueId}`, v);
-    for (const level of await r.stock.levels(m.orgId, m.locationId, [...m.items])) {
+    for (const level of read.get(m.orgId)!.get(m.locationId) ?? []) {
       const p = present(level);
       v.levels.push(p);
       events.push({ orgId: m.orgId, venueId: m.venueId, type: 'stock', data: p });

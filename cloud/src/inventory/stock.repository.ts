@@ -294,7 +294,7 @@ export interface PartsAt {
 }
 
 /** json_build_object's timestamps arrive as text, its numbers as numbers. */
-function partRow(v: unknown): PartRow | null {
+export function partRow(v: unknown): PartRow | null {
   if (!v) return null;
   const o = (typeof v === 'string' ? JSON.parse(v) : v) as PartRow & { at: string | Date };
   const num = (n: number | null) => (n === null || n === undefined ? null : Number(n));

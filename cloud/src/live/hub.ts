@@ -24,6 +24,8 @@ const REMEMBERED = 10_000;
  */
 export class LiveHub {
   private readonly subs = new Set<LiveSubscriber>();
+  /** the sockets by organisation, then venue: an ingest run's thousands of events each looked at every socket */
+  private readonly byOrg = new Map<string, Map<string, Set<LiveSubscriber>>>();
   private pending: number[] = [];
   private readonly pushed = new Set<number>();
   private highest = 0;
@@ -78,7 +80,17 @@ export class LiveHub {
       for (const e of await this.events.after(cursor, 10_000, { orgId: s.orgId, venueId: s.venueId })) s.send(toMessage(e));
     }
     this.subs.add(s);
-    return () => this.subs.delete(s);
+    const venues = this.byOrg.get(s.orgId) ?? new Map<string, Set<LiveSubscriber>>();
+    this.byOrg.set(s.orgId, venues);
+    const here = venues.get(s.venueId) ?? new Set<LiveSubscriber>();
+    venues.set(s.venueId, here);
+    here.add(s);
+    return () => {
+      this.subs.delete(s);
+      here.delete(s);
+      if (!here.size && venues.get(s.venueId) === here) venues.delete(s.venueId);
+      if (!venues.size && this.byOrg.get(s.orgId) === venues) this.byOrg.delete(s.orgId);
+    };
   }
 
   private remember(id: number): void {
@@ -94,14 +106,16 @@ export class LiveHub {
 
   private async drain(): Promise<void> {
     while (this.pending.length) {
-      const ids = this.pending.splice(0, 500).filter((id) => !this.pushed.has(id));
+      const ids = this.pending.splice(0, 2000).filter((id) => !this.pushed.has(id));
       for (const id of ids) this.remember(id);
       if (!this.subs.size || !ids.length) continue;
       try {
         for (const e of await this.events.byIds(ids)) {
-          for (const s of this.subs) {
-            if (s.orgId === e.orgId && (e.venueId === null || e.venueId === s.venueId)) s.send(toMessage(e));
-          }
+          const venues = this.byOrg.get(e.orgId);
+          if (!venues) continue;
+          // an event of no venue goes to every socket of its organisation
+          const to = e.venueId === null ? [...venues.values()] : [venues.get(e.venueId) ?? []];
+          for (const set of to) for (const s of set) s.send(toMessage(e));
         }
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'live events could not be read; clients resync from their cursor');

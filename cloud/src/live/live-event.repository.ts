@@ -42,11 +42,15 @@ export class LiveEventRepository {
    */
   async appendMany(events: NewLiveEvent[]): Promise<number[]> {
     if (!events.length) return [];
+    // the data as one JSON array, not a jsonb[]: an ingest run's events are megabytes, and an array
+    // literal of JSON texts costs escaping every quote here and parsing it twice there (~2x the time)
     const { rows } = await this.db.query<{ id: number }>(
       `INSERT INTO live_events (org_id, venue_id, type, data)
-       SELECT o, v, t, d FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS e(o, v, t, d, n) ORDER BY n
+       SELECT o, v, t, d.value FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS e(o, v, t, n)
+       JOIN jsonb_array_elements($4::jsonb) WITH ORDINALITY AS d(value, n) ON d.n = e.n
+       ORDER BY e.n
        RETURNING id`,
-      [events.map((e) => e.orgId), events.map((e) => e.venueId), events.map((e) => e.type), events.map((e) => JSON.stringify(e.data))],
+      [events.map((e) => e.orgId), events.map((e) => e.venueId), events.map((e) => e.type), JSON.stringify(events.map((e) => e.data))],
     );
     const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
     for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) await this.db.notify(LIVE_CHANNEL, ids.slice(i, i + IDS_PER_NOTIFY).join(','));

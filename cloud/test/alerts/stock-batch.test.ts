@@ -1,0 +1,4 @@
+import { describeStockBatch } from './stock-batch.suite.js';
+import { pgliteFactory } from '../support/db.js';
+
+describeStockBatch(pgliteFactory);

@@ -1,0 +1,4 @@
+import { describeStockLevelsMany } from './stock-levels-many.suite.js';
+import { pgliteFactory } from '../support/db.js';
+
+describeStockLevelsMany(pgliteFactory);
