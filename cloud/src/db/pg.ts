@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { echoes } from './echo.js';
+import { announceBoth, echoes, listenBoth } from './echo.js';
 import { assertChannel, type Bus, type Db, type Queryable, type QueryOptions, type QueryResult, type SqlParam } from './types.js';
 
 // bigint (int8) and numeric come back as strings by default; SmartStock's counts fit in a double.
@@ -116,10 +116,7 @@ export async function openPg(opts: PgOptions): Promise<Db> {
         return { rows: (last?.rows ?? []) as T[], rowCount: last?.rowCount ?? 0 };
       },
       notify: (channel, payload) => bus.publish(q, afterCommit, channel, payload),
-      async announce(channel, payload) {
-        await bus.publish(q, afterCommit, channel, payload);
-        afterCommit(() => echo.send(channel, payload));
-      },
+      announce: (channel, payload) => announceBoth(echo, bus, q, afterCommit, channel, payload),
     };
     return q;
   };
@@ -151,17 +148,7 @@ export async function openPg(opts: PgOptions): Promise<Db> {
         client.release();
       }
     },
-    async listen(channel, onMessage, onResume) {
-      const unecho = echo.add(assertChannel(channel), onMessage);
-      const unlisten = await bus.listen(channel, onMessage, onResume).catch((e: unknown) => {
-        unecho();
-        throw e;
-      });
-      return async () => {
-        unecho();
-        await unlisten();
-      };
-    },
+    listen: (channel, onMessage, onResume) => listenBoth(echo, bus, channel, onMessage, onResume),
     useBus(b) {
       bus = b;
     },

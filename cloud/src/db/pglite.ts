@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
-import { echoes } from './echo.js';
+import { announceBoth, echoes, listenBoth } from './echo.js';
 import { assertChannel, type Bus, type Db, type Queryable, type QueryResult, type SqlParam } from './types.js';
 
 export interface PgliteOptions {
@@ -43,10 +43,7 @@ export async function openPglite(opts: PgliteOptions): Promise<Db> {
         return { rows: (last?.rows ?? []) as T[], rowCount: last ? last.affectedRows || last.rows.length : 0 };
       },
       notify: (channel, payload) => bus.publish(q, afterCommit, channel, payload),
-      async announce(channel, payload) {
-        await bus.publish(q, afterCommit, channel, payload);
-        afterCommit(() => echo.send(channel, payload));
-      },
+      announce: (channel, payload) => announceBoth(echo, bus, q, afterCommit, channel, payload),
     };
     return q;
   };
@@ -63,17 +60,7 @@ export async function openPglite(opts: PgliteOptions): Promise<Db> {
       committed.forEach((f) => f());
       return out;
     },
-    async listen(channel, onMessage, onResume) {
-      const unecho = echo.add(assertChannel(channel), onMessage);
-      const unlisten = await bus.listen(channel, onMessage, onResume).catch((e: unknown) => {
-        unecho();
-        throw e;
-      });
-      return async () => {
-        unecho();
-        await unlisten();
-      };
-    },
+    listen: (channel, onMessage, onResume) => listenBoth(echo, bus, channel, onMessage, onResume),
     useBus(b) {
       bus = b;
     },

@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { DeviceStatus } from '@smartstock/protocol';
 import type { Db } from '../../src/db/index.js';
-import type { Queryable } from '../../src/db/types.js';
 import { defaultAlertsConfig, startAlerts, type RunningAlerts } from '../../src/alerts/index.js';
-import { pgliteFactory } from '../support/db.js';
+import { pgliteFactory, recording } from '../support/db.js';
 import { manualClock, seedBar, type Bar } from './fixtures.js';
 
 /**
@@ -47,15 +46,8 @@ describe("alert feed: a device's status judged with one read when all is well", 
         id,
         bar.locationId,
       ]);
-    const counted = (q: Queryable): Queryable => ({
-      query: (text, params) => (sql.push(text), q.query(text, params)),
-      exec: (text) => q.exec(text),
-      notify: (c, p) => q.notify(c, p),
-    });
-    const watched: Db = Object.assign(Object.create(db) as Db, {
-      ...counted(db),
-      transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(counted(tx))),
-    });
+    // the engine's statements, inside its transactions too
+    const watched = recording(db, sql);
     alerts = await startAlerts({ db: watched, config: defaultAlertsConfig(), logger: pino({ level: 'silent' }), now: clock.now });
   });
   afterAll(async () => {

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { Db } from '../../src/db/index.js';
-import type { Queryable } from '../../src/db/types.js';
 import { defaultAlertsConfig, startAlerts, type RunningAlerts } from '../../src/alerts/index.js';
 import { VenueRepository } from '../../src/venues/venue.repository.js';
-import type { DbFactory } from '../support/db.js';
+import { recording, type DbFactory } from '../support/db.js';
 import { manualClock, seedBar, type Bar } from './fixtures.js';
 
 /**
@@ -38,15 +37,7 @@ export function describeStockBatch(f: DbFactory) {
         items.push(rows[0]!.id);
       }
       // the engine's statements, inside its transactions too
-      const counted = (q: Queryable): Queryable => ({
-        query: (text, params) => (sql.push(text), q.query(text, params)),
-        exec: (text) => q.exec(text),
-        notify: (c, p) => q.notify(c, p),
-      });
-      const watched: Db = Object.assign(Object.create(db) as Db, {
-        ...counted(db),
-        transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(counted(tx))),
-      });
+      const watched = recording(db, sql);
       alerts = await startAlerts({ db: watched, config: defaultAlertsConfig(), logger: pino({ level: 'silent' }), now: clock.now });
     });
     afterAll(async () => {

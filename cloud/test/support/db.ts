@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { openDb, migrate, type Db } from '../../src/db/index.js';
+import type { Queryable } from '../../src/db/types.js';
 
 export type DbFactory = { name: string; open: () => Promise<Db>; dispose: (db: Db) => Promise<void> };
 
@@ -32,3 +33,17 @@ export const pgFactory: DbFactory = {
     await db.close();
   },
 };
+
+/** db, with the SQL of every statement it runs (in its transactions too) pushed onto sql: to count round trips. */
+export function recording(db: Db, sql: string[]): Db {
+  const counted = (q: Queryable): Queryable => ({
+    query: (text, params, o) => (sql.push(text), q.query(text, params, o)),
+    exec: (text) => (sql.push(text), q.exec(text)),
+    notify: (c, p) => q.notify(c, p),
+    announce: (c, p) => q.announce(c, p),
+  });
+  return Object.assign(Object.create(db) as Db, {
+    ...counted(db),
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(counted(tx))),
+  });
+}
