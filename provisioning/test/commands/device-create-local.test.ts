@@ -9,7 +9,7 @@ import { makeOnlineStatus } from '@smartstock/protocol/testing';
 import { loadCa } from '@smartstock/pki';
 import { readBundle, type DeviceBundle } from '../../src/bundle/index.js';
 import { startTlsBroker, type TestBroker } from '../helpers/tls-broker.js';
-import { cli } from '../helpers/cli.js';
+import { cli, createLocalDevice } from '../helpers/cli.js';
 
 const EDGE_AGENT = '@smartstock/edge-agent';
 
@@ -28,25 +28,7 @@ describe('device create --local', () => {
   afterAll(() => broker?.close());
 
   const create = (id: string, out: string, ...extra: string[]) =>
-    cli(
-      'device',
-      'create',
-      '--local',
-      '--venue',
-      'rooftop',
-      '--name',
-      'Main bar',
-      '--id',
-      id,
-      '--ca-dir',
-      caDir,
-      '--mqtt-url',
-      broker.url,
-      '--out',
-      out,
-      '--json',
-      ...extra,
-    );
+    createLocalDevice({ id, caDir, mqttUrl: broker.url, out }, '--json', ...extra);
 
   const connect = (b: DeviceBundle, clientId = b.deviceId) =>
     mqtt.connect(b.mqttUrl, { clientId, key: b.keyPem, cert: b.certPem, ca: b.caPem, reconnectPeriod: 0, connectTimeout: 20_000 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCa } from '@smartstock/pki';
 import { startStandInCloud, TECHNICIAN, type StandInCloud } from '../helpers/stand-in-cloud.js';
-import { cli } from '../helpers/cli.js';
+import { createLocalDevice } from '../helpers/cli.js';
 
 /** Issue 24, finding 2: an id another organisation holds is a failure, not "already registered". */
 describe('device create with an id the cloud already knows', () => {
@@ -19,22 +19,8 @@ describe('device create with an id the cloud already knows', () => {
   afterAll(() => cloud?.close());
 
   const create = (id: string) =>
-    cli(
-      'device',
-      'create',
-      '--local',
-      '--venue',
-      'rooftop',
-      '--name',
-      'Main bar',
-      '--id',
-      id,
-      '--ca-dir',
-      caDir,
-      '--mqtt-url',
-      'mqtts://localhost:8883',
-      '--out',
-      join(tmp, id),
+    createLocalDevice(
+      { id, caDir, mqttUrl: 'mqtts://localhost:8883', out: join(tmp, id) },
       '--cloud-url',
       cloud.url,
       '--token',

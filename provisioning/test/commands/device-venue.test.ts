@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCa } from '@smartstock/pki';
 import { startStandInCloud, TECHNICIAN, type StandInCloud } from '../helpers/stand-in-cloud.js';
-import { cli } from '../helpers/cli.js';
+import { createLocalDevice } from '../helpers/cli.js';
 
 const VENUE = '6d1f3c1e-8a53-4c8e-9a43-2f7d0c1b9e11';
 
@@ -21,22 +21,8 @@ describe('device create with a venue the cloud does not know', () => {
   afterAll(() => cloud?.close());
 
   const create = (venue: string, id: string) =>
-    cli(
-      'device',
-      'create',
-      '--local',
-      '--venue',
-      venue,
-      '--name',
-      'Main bar',
-      '--id',
-      id,
-      '--ca-dir',
-      caDir,
-      '--mqtt-url',
-      'mqtts://localhost:8883',
-      '--out',
-      join(tmp, id),
+    createLocalDevice(
+      { id, venue, caDir, mqttUrl: 'mqtts://localhost:8883', out: join(tmp, id) },
       '--cloud-url',
       cloud.url,
       '--token',
