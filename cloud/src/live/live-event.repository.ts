@@ -51,6 +51,8 @@ export class LiveEventRepository {
        ORDER BY e.n
        RETURNING id`,
       [events.map((e) => e.orgId), events.map((e) => e.venueId), events.map((e) => e.type), JSON.stringify(events.map((e) => e.data))],
+      // one SQL text whatever the events (arrays and one JSON array): planned once per connection
+      { prepare: 'live_events_append_many' },
     );
     const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
     for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) await this.db.notify(LIVE_CHANNEL, ids.slice(i, i + IDS_PER_NOTIFY).join(','));

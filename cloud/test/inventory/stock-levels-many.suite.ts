@@ -99,6 +99,27 @@ export function describeStockLevelsMany(f: DbFactory) {
       expect(many.get(loc[1]!.id)!.map((l) => l.itemId)).not.toContain(item.RUM);
     });
 
+    it('answers the same when asked again and again with other numbers of pairs (one prepared statement, which PostgreSQL plans generically after five runs)', async () => {
+      const asks = [
+        new Map([[loc[0]!.id, [item.GIN!]]]),
+        new Map([
+          [loc[0]!.id, [item.VODKA!, item.RUM!, item.GIN!]],
+          [loc[1]!.id, [item.GIN!, item.VODKA!]],
+        ]),
+        new Map([[loc[1]!.id, [item.VODKA!, item.NOWHERE!]]]),
+      ];
+      // in one transaction: every run on the same connection, so the sixth on are the generic plan's
+      await db.transaction(async (tx) => {
+        for (let run = 0; run < 9; run++) {
+          const wanted = asks[run % asks.length]!;
+          const many = await inventoryRepos(tx).stockMany.levelsAt(orgId, wanted);
+          // levels() through tx too: PGlite has one connection, which the transaction holds
+          for (const [locationId, ids] of wanted)
+            expect(many.get(locationId)).toEqual(await inventoryRepos(tx).stock.levels(orgId, locationId, ids));
+        }
+      });
+    });
+
     it('leaves out a location none of whose items is there, and answers nothing for nothing asked', async () => {
       const many = await inventoryRepos(db).stockMany.levelsAt(orgId, new Map([[loc[1]!.id, [item.NOWHERE!]]]));
       expect(many.size).toBe(0);

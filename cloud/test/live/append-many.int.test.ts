@@ -1,0 +1,4 @@
+import { describeAppendMany } from './append-many.suite.js';
+import { pgFactory } from '../support/db.js';
+
+describeAppendMany(pgFactory);
