@@ -55,7 +55,18 @@ def main():
         meta = json.load(f)
     if meta.get('format') != 'yolox':
         raise SystemExit(f'{meta_path}: format {meta.get("format")!r}, this slims YOLOX outputs only')
+    onnx_path = os.path.join(a.dir, meta['file'])
+    model = onnx.load(onnx_path)
+    width = model.graph.output[0].type.tensor_type.shape.dim[-1].dim_value
     classes = meta['classes']
+    if width != 5 + len(classes):
+        # a fresh export (yolox.py --export) writes the full COCO head beside an already slimmed json
+        coco = os.path.join(here, '..', 'onnx', 'yolox-nano-coco', 'detector.json')
+        with open(coco) as f:
+            classes = json.load(f)['classes']
+        if width != 5 + len(classes):
+            raise SystemExit(f'{onnx_path}: output is {width} wide, neither 5 + the {len(meta["classes"])} classes of {meta_path} nor 5 + COCO 80')
+        print(f'{onnx_path}: {width} wide, {meta_path} lists {len(meta["classes"])} classes: reading the columns as COCO\'s')
     wanted = set(meta['bottleClasses']) | set(['person'] if a.keep is None else a.keep)
     missing = sorted(wanted - set(classes))
     if missing:
@@ -63,16 +74,15 @@ def main():
     kept = [c for c in classes if c in wanted]  # the model's own order
     if kept == classes:
         raise SystemExit(f'{meta_path}: already keeps only {kept}, nothing to slim')
-    onnx_path = os.path.join(a.dir, meta['file'])
-    model = onnx.load(onnx_path)
     width = slim(model, list(range(5)) + [5 + classes.index(c) for c in kept])
     onnx.checker.check_model(model)
     onnx.save(model, onnx_path)
     meta['classes'] = kept
-    meta['source'] += (
-        f'; output slimmed by train/slim_yolox.py to box, objectness and {", ".join(kept)}'
-        f' ([1, N, {width}], a Gather on the last axis: the same floats, 1/{(5 + len(classes)) / width:.0f} of the bytes per frame, issue 30)'
-    )
+    if 'slim_yolox' not in meta['source']:
+        meta['source'] += (
+            f'; output slimmed by train/slim_yolox.py to box, objectness and {", ".join(kept)}'
+            f' ([1, N, {width}], a Gather on the last axis: the same floats, 1/{(5 + len(classes)) / width:.0f} of the bytes per frame, issue 30)'
+        )
     with open(meta_path, 'w') as f:
         json.dump(meta, f, indent=2)
         f.write('\n')
