@@ -69,6 +69,11 @@ describe('sales and variance on the dashboard', () => {
     };
     const cams = [{ id: 'cam-1', name: 'Back bar left', locationId: mainBar, url: 'rtsp://10.0.0.5/stream1', slots: [slot] }];
     expect((await s.api('PUT', `/api/v1/devices/${DEV}/cameras`, { cameras: cams }, ownerToken)).status).toBe(200);
+    // The sale and the reading after it fall in one hour: the venue's open hours are the hours it sold
+    // in, so a reading a minute into the next hour would be a second anomaly (outside hours).
+    const now = Date.now();
+    const hourStart = now - (now % 3_600_000);
+    const lastReadingAt = new Date(now - hourStart >= 3 * 60_000 ? now - 60_000 : hourStart - 60_000);
     // the camera's readings, written as the ingest would keep them (trusted, one slot)
     await s.cloud.db.query(
       `INSERT INTO observations (id, org_id, device_id, camera_id, slot_id, item_id, sku, at, count, fills, units, confidence, state, trusted, batch_seq)
@@ -77,8 +82,8 @@ describe('sales and variance on the dashboard', () => {
                     (date_trunc('day', now()) - interval '2 days' + interval '3 hours 55 minutes', 3.0),
                     (date_trunc('day', now()) - interval '2 days' + interval '4 hours', 2.0),
                     (date_trunc('day', now()) - interval '1 day' + interval '12 hours', 2.0),
-                    (now() - interval '1 minute', 1.6)) r(at, units)`,
-      [s.cloud.orgId, DEV, titos],
+                    ($4::timestamptz, 1.6)) r(at, units)`,
+      [s.cloud.orgId, DEV, titos, lastReadingAt.toISOString()],
     );
     const conn = await s.api(
       'POST',
@@ -90,7 +95,7 @@ describe('sales and variance on the dashboard', () => {
     csvConnection = conn.body.id;
     const columns = { item: 'Item', quantity: 'Qty', revenue: 'Total', soldAt: 'Time' };
     expect((await s.api('PUT', '/api/v1/pos/csv/mapping', { venueId: s.demo.venueId, columns }, ownerToken)).status).toBe(200);
-    const at = new Date(Date.now() - 2 * 60_000).toISOString();
+    const at = new Date(lastReadingAt.getTime() - 60_000).toISOString();
     const csv = `Item,Qty,Total,Time\nVodka Soda,6,54.00,${at}\nNegroni,2,26.00,${at}\n`;
     const upload = await fetch(`${s.cloud.url}/api/v1/pos/connections/${csvConnection}/csv`, {
       method: 'POST',
