@@ -15,6 +15,7 @@ import {
   UpdateCertificateCommand,
 } from '@aws-sdk/client-iot';
 import { arnPrefixOf, devicePolicyDocument, devicePolicyName } from './policy.js';
+import { undoingOnFailure, type AwsAttempt } from './attempt.js';
 
 /**
  * Devices on AWS IoT Core: thing, certificate and per-thing policy. Every
@@ -52,7 +53,7 @@ export async function thingExists(iot: IoTClient, thingName: string): Promise<bo
   }
 }
 
-export async function createThing(iot: IoTClient, thingName: string, venueId: string): Promise<void> {
+export async function createThing(iot: IoTClient, thingName: string, venueId: string, attempt?: AwsAttempt): Promise<void> {
   await iot.send(
     new CreateThingCommand({
       thingName,
@@ -60,23 +61,38 @@ export async function createThing(iot: IoTClient, thingName: string, venueId: st
       attributePayload: { attributes: { [SMARTSTOCK_ATTRIBUTE.name]: SMARTSTOCK_ATTRIBUTE.value, venue: venueId } },
     }),
   );
+  if (attempt) attempt.thingCreated = true;
 }
 
-/** A fresh key pair and active certificate, attached to the thing and its policy. */
-export async function issueThingCertificate(iot: IoTClient, thingName: string): Promise<AwsCertificate> {
+/**
+ * A fresh key pair and active certificate, attached to the thing and its
+ * policy. When a step here fails, what this call made is undone before the
+ * error goes on; on success what it made is added to `attempt`, for the
+ * caller to undo should a later step of its own fail.
+ */
+export async function issueThingCertificate(iot: IoTClient, thingName: string, attempt?: AwsAttempt): Promise<AwsCertificate> {
   const c = await iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
   if (!c.certificateArn || !c.certificateId || !c.certificatePem || !c.keyPair?.PrivateKey)
     throw new Error('CreateKeysAndCertificate answered without a certificate or key');
+  const { certificateArn, certificateId, certificatePem } = c;
+  const keyPem = c.keyPair.PrivateKey;
   const policyName = devicePolicyName(thingName);
-  try {
-    const policyDocument = JSON.stringify(devicePolicyDocument(arnPrefixOf(c.certificateArn), thingName));
-    await iot.send(new CreatePolicyCommand({ policyName, policyDocument }));
-  } catch (e) {
-    if ((e as Error).name !== 'ResourceAlreadyExistsException') throw e; // a re-run or a rotation
-  }
-  await iot.send(new AttachPolicyCommand({ policyName, target: c.certificateArn }));
-  await iot.send(new AttachThingPrincipalCommand({ thingName, principal: c.certificateArn }));
-  return { certificateId: c.certificateId, certificateArn: c.certificateArn, certPem: c.certificatePem, keyPem: c.keyPair.PrivateKey };
+  const own: AwsAttempt = { thingName, certificate: { certificateId, certificateArn }, policyName };
+  await undoingOnFailure(iot, own, async () => {
+    try {
+      const policyDocument = JSON.stringify(devicePolicyDocument(arnPrefixOf(certificateArn), thingName));
+      await iot.send(new CreatePolicyCommand({ policyName, policyDocument }));
+      own.policyCreated = true;
+    } catch (e) {
+      if ((e as Error).name !== 'ResourceAlreadyExistsException') throw e; // a re-run or a rotation
+    }
+    await iot.send(new AttachPolicyCommand({ policyName, target: certificateArn }));
+    own.policyAttached = true;
+    await iot.send(new AttachThingPrincipalCommand({ thingName, principal: certificateArn }));
+    own.principalAttached = true;
+  });
+  if (attempt) Object.assign(attempt, own); // own has no thingCreated: the caller's stays
+  return { certificateId, certificateArn, certPem: certificatePem, keyPem };
 }
 
 /** The account's ATS data endpoint: the host that chains to AmazonRootCA1. */

@@ -12,6 +12,7 @@ import {
   dataEndpoint,
 } from '../aws/devices.js';
 import { AMAZON_ROOT_CA1, writeBundle } from '../bundle/index.js';
+import { undoingOnFailure, type AwsAttempt } from '../aws/attempt.js';
 import { fingerprintOf } from '@smartstock/pki';
 
 /** `device list`, `device revoke` and `device rotate-cert`: the AWS IoT side of a device's life. */
@@ -121,13 +122,18 @@ export async function deviceRotateCert(ctx: Ctx, o: RotateOptions): Promise<void
     return;
   }
   const out = o.out ?? join('bundles', `${o.id}-rotated`);
-  const cert = await issueThingCertificate(iot, o.id);
-  const host = await dataEndpoint(iot);
-  const bundle = await writeBundle(
-    { deviceId: o.id, mqttUrl: `mqtts://${host}:8883`, certPem: cert.certPem, keyPem: cert.keyPem, caPem: AMAZON_ROOT_CA1 },
-    out,
-    o.force,
-  );
+  // a rotation that fails half-way must not leave a second active certificate nobody holds the key of
+  const attempt: AwsAttempt = { thingName: o.id };
+  const { cert, bundle } = await undoingOnFailure(iot, attempt, async () => {
+    const issued = await issueThingCertificate(iot, o.id, attempt);
+    const host = await dataEndpoint(iot);
+    const written = await writeBundle(
+      { deviceId: o.id, mqttUrl: `mqtts://${host}:8883`, certPem: issued.certPem, keyPem: issued.keyPem, caPem: AMAZON_ROOT_CA1 },
+      out,
+      o.force,
+    );
+    return { cert: issued, bundle: written };
+  });
   const next = `smartstock-provision device rotate-cert --id ${o.id} --retire-old --keep ${cert.certificateId}`;
   const result = {
     id: o.id,

@@ -5,6 +5,7 @@ import { assertDeviceId } from '@smartstock/protocol';
 import { fingerprintOf, issueDeviceCertificate, loadCa } from '@smartstock/pki';
 import { AMAZON_ROOT_CA1, BUNDLE_FILES, isTarPath, writeBundle, type DeviceBundle } from '../bundle/index.js';
 import { createThing, dataEndpoint, issueThingCertificate, thingCertificates, thingExists } from '../aws/devices.js';
+import { undoingOnFailure, type AwsAttempt } from '../aws/attempt.js';
 import type { CloudClient } from '../cloud-client.js';
 
 /**
@@ -13,6 +14,8 @@ import type { CloudClient } from '../cloud-client.js';
  * cloud registration. Registration comes last so a device the cloud knows
  * always has a bundle somewhere; when it fails, the bundle this run wrote is
  * removed, so a re-run starts clean instead of stopping at "already exists".
+ * On AWS the same holds for what the attempt made there: the certificate is
+ * detached, deactivated and deleted, and a thing or policy it created goes.
  */
 export type Backend = { kind: 'local'; caDir: string; mqttUrl: string } | { kind: 'aws'; iot: IoTClient };
 
@@ -69,19 +72,37 @@ export async function provisionDevice(req: DeviceRequest, backend: Backend, clou
     const where = await alreadyProvisioned(req, backend);
     if (where) throw new AlreadyProvisionedError(req.id, where);
   }
-  let bundle: DeviceBundle;
-  let certificateId: string | undefined;
-  if (backend.kind === 'local') {
-    const ca = loadCa(backend.caDir);
-    const cert = issueDeviceCertificate(ca, req.id);
-    bundle = { deviceId: req.id, mqttUrl: backend.mqttUrl, certPem: cert.certPem, keyPem: cert.keyPem, caPem: ca.certPem };
-  } else {
-    if (!(await thingExists(backend.iot, req.id))) await createThing(backend.iot, req.id, req.venueId);
-    const cert = await issueThingCertificate(backend.iot, req.id);
-    const host = await dataEndpoint(backend.iot);
-    certificateId = cert.certificateId;
-    bundle = { deviceId: req.id, mqttUrl: `mqtts://${host}:8883`, certPem: cert.certPem, keyPem: cert.keyPem, caPem: AMAZON_ROOT_CA1 };
-  }
+  if (backend.kind === 'local') return createAndRegister(req, 'local', localBundle(req, backend), cloud);
+  const { iot } = backend;
+  const attempt: AwsAttempt = { thingName: req.id };
+  return undoingOnFailure(iot, attempt, async () => {
+    if (!(await thingExists(iot, req.id))) await createThing(iot, req.id, req.venueId, attempt);
+    const cert = await issueThingCertificate(iot, req.id, attempt);
+    const host = await dataEndpoint(iot);
+    const bundle = {
+      deviceId: req.id,
+      mqttUrl: `mqtts://${host}:8883`,
+      certPem: cert.certPem,
+      keyPem: cert.keyPem,
+      caPem: AMAZON_ROOT_CA1,
+    };
+    return { ...(await createAndRegister(req, 'aws', bundle, cloud)), certificateId: cert.certificateId };
+  });
+}
+
+function localBundle(req: DeviceRequest, backend: Extract<Backend, { kind: 'local' }>): DeviceBundle {
+  const ca = loadCa(backend.caDir);
+  const cert = issueDeviceCertificate(ca, req.id);
+  return { deviceId: req.id, mqttUrl: backend.mqttUrl, certPem: cert.certPem, keyPem: cert.keyPem, caPem: ca.certPem };
+}
+
+/** Writes the bundle, then registers the device; a refused registration removes the bundle again. */
+async function createAndRegister(
+  req: DeviceRequest,
+  backend: Backend['kind'],
+  bundle: DeviceBundle,
+  cloud?: CloudClient,
+): Promise<DeviceCreated> {
   if (req.dataDir) bundle.dataDir = req.dataDir;
   if (req.installDir) bundle.installDir = req.installDir;
   const outWasThere = existsSync(resolve(req.out));
@@ -101,11 +122,10 @@ export async function provisionDevice(req: DeviceRequest, backend: Backend, clou
     id: req.id,
     venueId: req.venueId,
     name: req.name,
-    backend: backend.kind,
+    backend,
     bundle: path,
     mqttUrl: bundle.mqttUrl,
     certFingerprint,
-    ...(certificateId ? { certificateId } : {}),
     cloud: state,
   };
 }

@@ -9,6 +9,8 @@ import {
   GetPolicyCommand,
   IoTClient,
   ListAttachedPoliciesCommand,
+  ListCertificatesCommand,
+  ListThingPrincipalsCommand,
 } from '@aws-sdk/client-iot';
 import { AMAZON_ROOT_CA1, readBundle } from '../../src/bundle/index.js';
 import { arnPrefixOf, devicePolicyDocument } from '../../src/aws/policy.js';
@@ -98,6 +100,73 @@ describe('devices on AWS IoT (moto)', () => {
     );
     expect(r.code, r.stdout).toBe(0);
     expect(r.json.certificateId).toMatch(/\w+/);
+  });
+
+  it('a registration the cloud refuses takes back the certificate, policy and thing this attempt made on AWS', async () => {
+    const certificates = async () => (await iot.send(new ListCertificatesCommand({}))).certificates ?? [];
+    const before = (await certificates()).map((c) => c.certificateId);
+    cloud.venues.add('rooftop'); // the stand-in now refuses other venues, as the cloud does
+    try {
+      const refused = await cli(
+        'device',
+        'create',
+        '--venue',
+        'nowhere',
+        '--name',
+        'Snug',
+        '--id',
+        'snug',
+        '--out',
+        join(tmp, 'snug'),
+        ...aws(),
+        ...cloudFlags(),
+      );
+      expect(refused.code, refused.stdout + refused.stderr).toBe(1);
+      expect(refused.json.error).not.toMatch(/cleaning up/);
+      expect((await certificates()).map((c) => c.certificateId)).toEqual(before);
+      await expect(iot.send(new DescribeThingCommand({ thingName: 'snug' }))).rejects.toThrow(/snug|not found|does not exist/i);
+      await expect(iot.send(new GetPolicyCommand({ policyName: 'smartstock-device-snug' }))).rejects.toThrow();
+
+      // a thing that was there before the attempt stays, without the attempt's certificate
+      await iot.send(new CreateThingCommand({ thingName: 'snug-kept' }));
+      const again = await cli(
+        'device',
+        'create',
+        '--venue',
+        'nowhere',
+        '--name',
+        'x',
+        '--id',
+        'snug-kept',
+        '--out',
+        join(tmp, 'snug-kept'),
+        ...aws(),
+        ...cloudFlags(),
+      );
+      expect(again.code).toBe(1);
+      expect((await iot.send(new ListThingPrincipalsCommand({ thingName: 'snug-kept' }))).principals).toEqual([]);
+      expect((await certificates()).map((c) => c.certificateId)).toEqual(before);
+
+      // so a re-run with the right venue starts clean instead of stopping at "already exists"
+      const fixed = await cli(
+        'device',
+        'create',
+        '--venue',
+        'rooftop',
+        '--name',
+        'Snug',
+        '--id',
+        'snug',
+        '--out',
+        join(tmp, 'snug'),
+        ...aws(),
+        ...cloudFlags(),
+      );
+      expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
+      expect((await iot.send(new ListThingPrincipalsCommand({ thingName: 'snug' }))).principals).toHaveLength(1);
+    } finally {
+      cloud.venues.clear();
+    }
   });
 
   it('a wrong cloud password fails with a clear message and prints no secret', async () => {
