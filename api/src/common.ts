@@ -11,6 +11,16 @@ export const timestamp = z.codec(z.iso.datetime({ offset: true }), z.date(), {
 });
 /** Ids the cloud itself issues: checked for presence and type on the way out, their format documented, not re-tested on every answer. */
 export const uuid = z.string().meta({ format: 'uuid' });
+/** The currencies this runtime formats (ISO 4217), read once. */
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+/**
+ * A currency as a request gives it: an ISO 4217 code, any case, checked
+ * against the codes Intl formats (so the dashboard can always show it).
+ */
+export const currencyCode = z
+  .string()
+  .transform((c) => c.trim().toUpperCase())
+  .refine((c) => /^[A-Z]{3}$/.test(c) && CURRENCIES.has(c), 'expected an ISO 4217 currency code such as EUR, GBP or USD');
 /** Ids a technician chooses for cameras and slots. */
 export const localId = z.string();
 

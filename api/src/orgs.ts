@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { role, timestamp, uuid } from './common.js';
+import { currencyCode, role, timestamp, uuid } from './common.js';
 
 /** An organisation (a bar group) as its members see it. */
 export const organisation = z.strictObject({
   id: uuid,
   name: z.string(),
+  /** ISO 4217: the currency its money is in, unless a venue sets its own */
+  currency: z.string(),
   createdAt: timestamp,
   suspendedAt: timestamp.nullable(),
   suspendedReason: z.string().nullable(),
@@ -62,10 +64,13 @@ const password = z.string().min(12).max(1024);
 /** POST /signup: a new organisation and its first owner. */
 export const signupBody = z.object({
   organisation: z.string().trim().min(1).max(200),
+  currency: currencyCode.optional().describe('ISO 4217; EUR when absent'),
   name: z.string().trim().min(1).max(200),
   email: z.email().max(254),
   password,
 });
+/** PATCH /organisation: the owner's settings. */
+export const organisationUpdateBody = z.object({ currency: currencyCode.optional() });
 export const createInvitationBody = z.object({
   email: z.email().max(254),
   role,

@@ -13,7 +13,15 @@ describe('@smartstock/api', () => {
   });
 
   it('refuses a field the contract does not name, and a missing one', () => {
-    const venue = { id: crypto.randomUUID(), orgId: crypto.randomUUID(), name: 'The Anchor', timezone: 'UTC', country: null };
+    const venue = {
+      id: crypto.randomUUID(),
+      orgId: crypto.randomUUID(),
+      name: 'The Anchor',
+      timezone: 'UTC',
+      country: null,
+      currency: 'GBP',
+      currencyOverride: null,
+    };
     expect(api.venue.safeEncode(venue).error).toBeUndefined();
     expect(api.venue.safeEncode({ ...venue, secret: 'x' } as never).error?.issues[0]).toMatchObject({
       code: 'unrecognized_keys',
@@ -21,6 +29,14 @@ describe('@smartstock/api', () => {
     });
     const { timezone: _timezone, ...missing } = venue;
     expect(api.venue.safeEncode(missing as never).error?.issues[0]?.path).toEqual(['timezone']);
+  });
+
+  it('reads a currency as an ISO 4217 code Intl can format, in any case, and refuses anything else', () => {
+    expect(api.currencyCode.parse(' gbp ')).toBe('GBP');
+    expect(api.currencyCode.parse('JPY')).toBe('JPY');
+    for (const bad of ['XYZ', 'EURO', '€', '', 'US$'])
+      expect(api.currencyCode.safeParse(bad).error?.issues[0]?.message, bad).toMatch(/ISO 4217 currency code such as EUR/);
+    expect(api.organisationUpdateBody.safeParse({ currency: 'ABC' }).error?.issues[0]?.path).toEqual(['currency']);
   });
 
   it('tells live messages apart by type', () => {

@@ -128,7 +128,7 @@ describe('ordering on the dashboard', () => {
     expect(await p.getByTestId('order-state').textContent()).toBe('Draft');
     await p.getByLabel("Cases of Tito's Handmade Vodka").fill('3');
     await p.getByRole('button', { name: 'Save quantities' }).click();
-    await p.getByText('Total 297.00').waitFor();
+    await p.getByText('Total £297.00').waitFor();
     await p.getByRole('button', { name: 'Approve' }).click();
     await p.getByTestId('order-state').getByText('Approved').waitFor();
     await shot(p, 'order-approved-phone');

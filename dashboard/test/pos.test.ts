@@ -120,7 +120,7 @@ describe('sales and variance on the dashboard', () => {
       await today.getByRole('row').nth(2).waitFor();
       const rows = (await today.getByRole('row').allInnerTexts()).slice(1).map((r) => r.replace(/\s+/g, ' ').trim());
       if (kind === 'phone') {
-        expect(rows).toEqual(['Vodka Soda no recipe 6 54.00', 'Negroni no recipe 2 26.00']);
+        expect(rows).toEqual(['Vodka Soda no recipe 6 £54.00', 'Negroni no recipe 2 £26.00']);
         expect(await p.getByTestId('mapped-revenue').textContent()).toBe('0 %');
         const queue = p.getByRole('list', { name: 'Waiting for a recipe' });
         expect(await queue.getByRole('listitem').count()).toBe(2);
@@ -187,14 +187,14 @@ describe('sales and variance on the dashboard', () => {
   it('Variance: the week by item and location, and a line opened to its sum and the camera evidence', async () => {
     await each(async (p, kind) => {
       await go(p, kind, 'Variance');
-      expect(await p.getByTestId('total-loss').textContent()).toBe('19.50');
+      expect(await p.getByTestId('total-loss').textContent()).toBe('£19.50');
       expect(await p.getByTestId('total-pour-cost').textContent()).toBe('14.4 %');
       const line = p
         .getByRole('list', { name: 'Variance by item and location' })
         .locator(`[data-sku="TITOS-750"][data-location="${s.demo.locations.mainBar}"]`);
       // the rest was never counted: folded away, not shown as zero losses
       expect(await p.getByText(/^\d+ item-locations not measured/).count()).toBe(1);
-      expect((await line.innerText()).replace(/\s+/g, ' ')).toContain('750 ml 1 bottle 19.50');
+      expect((await line.innerText()).replace(/\s+/g, ' ')).toContain('750 ml 1 bottle £19.50');
       expect(await sidewaysOverflow(p), kind).toBeLessThanOrEqual(1);
       await shot(p, `variance-${kind}`);
       if (kind === 'desktop') {
@@ -236,7 +236,7 @@ describe('sales and variance on the dashboard', () => {
       const cards = p.getByLabel('Last 7 days');
       await cards.waitFor();
       expect(await cards.locator('[data-kpi="pour-cost"] strong').textContent()).toBe('14.4 %');
-      expect(await cards.locator('[data-kpi="loss"] strong').textContent()).toBe('19.50');
+      expect(await cards.locator('[data-kpi="loss"] strong').textContent()).toBe('£19.50');
       expect(await cards.locator('[data-kpi="mapped"] strong').textContent()).toBe('68 %');
       expect(await sidewaysOverflow(p), kind).toBeLessThanOrEqual(1);
       expect(await axe(p), kind).toEqual([]);

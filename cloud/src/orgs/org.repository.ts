@@ -3,6 +3,8 @@ import type { Queryable } from '../db/types.js';
 export interface OrganisationRow {
   id: string;
   name: string;
+  /** ISO 4217 */
+  currency: string;
   createdAt: Date;
   suspendedAt: Date | null;
   suspendedReason: string | null;
@@ -13,7 +15,7 @@ export interface OperatorOrganisationRow extends OrganisationRow {
   venues: number;
 }
 
-const ORG = `o.id, o.name, o.created_at AS "createdAt", o.suspended_at AS "suspendedAt",
+const ORG = `o.id, o.name, o.currency, o.created_at AS "createdAt", o.suspended_at AS "suspendedAt",
   o.suspended_reason AS "suspendedReason", o.deletion_due_at AS "deletionDueAt"`;
 
 /** An organisation's own state: suspension and scheduled deletion. Every read takes the org id (the operator's list is the one cross-org read). */
@@ -50,6 +52,14 @@ export class OrgRepository {
       `UPDATE organisations o SET deletion_due_at = $2 WHERE o.id = $1 RETURNING ${ORG}`,
       [orgId, dueAt],
     );
+    return rows[0];
+  }
+
+  async setCurrency(orgId: string, currency: string): Promise<OrganisationRow | undefined> {
+    const { rows } = await this.db.query<OrganisationRow>(`UPDATE organisations o SET currency = $2 WHERE o.id = $1 RETURNING ${ORG}`, [
+      orgId,
+      currency,
+    ]);
     return rows[0];
   }
 

@@ -68,14 +68,20 @@ export class OrgService {
   }
 
   /** A new organisation with its first owner, signed in. */
-  async signup(s: { organisation: string; name: string; email: string; password: string }): Promise<Session> {
+  async signup(s: {
+    organisation: string;
+    currency?: string | undefined;
+    name: string;
+    email: string;
+    password: string;
+  }): Promise<Session> {
     if (!this.d.signupOpen)
       throw new AppError(403, 'signup-closed', 'sign-up is closed on this cloud: ask its operator to create your organisation');
     const hash = await this.d.users.hashPassword(s.password);
     const member = await this.d.db.transaction(async (tx) => {
       const users = userRecords(tx);
       if (await users.findByEmail(s.email)) throw conflict('an account with this e-mail exists: sign in instead', 'email');
-      const org = await venueRecords(tx).createOrganisation(s.organisation);
+      const org = await venueRecords(tx).createOrganisation(s.organisation, s.currency);
       const user = await users.createUser({ email: s.email, name: s.name, passwordHash: hash });
       await users.addMembership(org.id, user.id, 'owner');
       await auditLog(tx).record(org.id, { userId: user.id, action: 'signup', entity: 'organisation', entityId: org.id });
@@ -89,6 +95,26 @@ export class OrgService {
     const o = await new OrgRepository(this.d.db).get(orgId);
     if (!o) throw notFound('organisation');
     return o;
+  }
+
+  /** The owner's settings: the currency the organisation's money is in (a venue may set its own). */
+  async update(a: Actor, u: { currency?: string | undefined }): Promise<OrganisationRow> {
+    if (u.currency === undefined) return this.get(a.orgId);
+    const currency = u.currency;
+    return this.d.db.transaction(async (tx) => {
+      const before = await new OrgRepository(tx).get(a.orgId);
+      const row = await new OrgRepository(tx).setCurrency(a.orgId, currency);
+      if (!before || !row) throw notFound('organisation');
+      if (before.currency !== currency)
+        await auditLog(tx).record(a.orgId, {
+          userId: a.userId,
+          action: 'update',
+          entity: 'organisation',
+          entityId: a.orgId,
+          detail: { currency: { from: before.currency, to: currency } },
+        });
+      return row;
+    });
   }
 
   /** Operators are platform-wide, named by e-mail in config; being one is checked on each call, not carried in the token. */

@@ -1,6 +1,6 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { organisation, session, signupBody } from '@smartstock/api';
+import { organisation, organisationUpdateBody, session, signupBody } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor } from '../plugins/http.js';
 import type { OrgsModuleOptions } from './index.js';
@@ -27,6 +27,14 @@ export default async function orgRoutes(app: App, o: OrgsModuleOptions) {
   );
   r.get('/organisation', { onRequest: app.authorize(), schema: { tags, response: { 200: organisation } } }, (req) =>
     s.get(actor(req).orgId),
+  );
+  r.patch(
+    '/organisation',
+    {
+      onRequest: app.authorize('owner'),
+      schema: { tags, summary: "The organisation's settings: its currency", body: organisationUpdateBody, response: { 200: organisation } },
+    },
+    (req) => s.update(actor(req), req.body),
   );
   r.post(
     '/organisation/deletion',

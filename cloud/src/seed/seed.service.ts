@@ -57,7 +57,8 @@ export async function seedDemo(db: Db, orgId: string): Promise<DemoSeed> {
         items: Object.fromEntries(items.map((i) => [i.sku, i.id])),
       };
     }
-    const venue = await r.venues.createVenue(orgId, { name: 'The Anchor', timezone: 'Europe/London' });
+    // a London bar in an organisation whose books are in euros by default: its own currency shows the override
+    const venue = await r.venues.createVenue(orgId, { name: 'The Anchor', timezone: 'Europe/London', currency: 'GBP' });
     const mainBar = await r.venues.createLocation(orgId, { venueId: venue.id, name: 'Main Bar', type: 'bar' });
     const rooftop = await r.venues.createLocation(orgId, { venueId: venue.id, name: 'Rooftop', type: 'bar' });
     const storage = await r.venues.createLocation(orgId, { venueId: venue.id, name: 'Storage', type: 'storage' });

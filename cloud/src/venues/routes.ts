@@ -1,6 +1,6 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { LOCATION_TYPES, location, noContent, venue, venueWithLocations } from '@smartstock/api';
+import { LOCATION_TYPES, currencyCode, location, noContent, venue, venueWithLocations } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
 import { timeZoneSchema } from '../plugins/time-zone.js';
@@ -16,6 +16,8 @@ const venueBody = z.object({
   name: z.string().min(1).max(200),
   timezone: timeZoneSchema.optional(),
   country: countrySchema.nullable().optional(),
+  /** null clears it: the organisation's currency is used */
+  currency: currencyCode.nullable().optional(),
 });
 const locationBody = z.object({
   name: z.string().min(1).max(200),

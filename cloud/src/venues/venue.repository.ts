@@ -6,6 +6,7 @@ export const LOCATIONS_CHANNEL = 'smartstock_locations';
 export interface Organisation {
   id: string;
   name: string;
+  currency: string;
 }
 export interface Venue {
   id: string;
@@ -14,6 +15,17 @@ export interface Venue {
   timezone: string;
   /** ISO 3166-1 alpha-2 as set on the venue; null: not set (the service reads it from the time zone) */
   country: string | null;
+  /** ISO 4217 as set on the venue; null: not set (the organisation's is used) */
+  currency: string | null;
+  /** the organisation's */
+  orgCurrency: string;
+}
+/** undefined: unchanged; null (country, currency): cleared */
+export interface VenueChanges {
+  name?: string | undefined;
+  timezone?: string | undefined;
+  country?: string | null | undefined;
+  currency?: string | null | undefined;
 }
 export interface Location {
   id: string;
@@ -24,14 +36,20 @@ export interface Location {
   active: boolean;
 }
 
-const VENUE_COLS = 'id, org_id AS "orgId", name, timezone, country';
+// a subquery rather than a join, so INSERT and UPDATE … RETURNING give the same row as SELECT
+const VENUE_COLS = `id, org_id AS "orgId", name, timezone, country, currency,
+  (SELECT o.currency FROM organisations o WHERE o.id = venues.org_id) AS "orgCurrency"`;
 
 /** Organisations, venues and locations. Every read takes the caller's org id; a foreign id reads as absent. */
 export class VenueRepository {
   constructor(private readonly db: Queryable) {}
 
-  async createOrganisation(name: string): Promise<Organisation> {
-    const { rows } = await this.db.query<Organisation>('INSERT INTO organisations (name) VALUES ($1) RETURNING id, name', [name]);
+  /** Without a currency: the column's default (EUR). */
+  async createOrganisation(name: string, currency?: string): Promise<Organisation> {
+    const { rows } = await this.db.query<Organisation>(
+      "INSERT INTO organisations (name, currency) VALUES ($1, COALESCE($2, 'EUR')) RETURNING id, name, currency",
+      [name, currency ?? null],
+    );
     return rows[0]!;
   }
 
@@ -41,11 +59,11 @@ export class VenueRepository {
     return rows[0]?.id;
   }
 
-  async createVenue(orgId: string, v: { name: string; timezone?: string; country?: string }): Promise<Venue> {
+  async createVenue(orgId: string, v: { name: string; timezone?: string; country?: string; currency?: string }): Promise<Venue> {
     const { rows } = await this.db.query<Venue>(
-      `INSERT INTO venues (org_id, name, timezone, country) VALUES ($1, $2, $3, $4)
+      `INSERT INTO venues (org_id, name, timezone, country, currency) VALUES ($1, $2, $3, $4, $5)
        RETURNING ${VENUE_COLS}`,
-      [orgId, v.name, v.timezone ?? 'UTC', v.country ?? null],
+      [orgId, v.name, v.timezone ?? 'UTC', v.country ?? null, v.currency ?? null],
     );
     return rows[0]!;
   }
@@ -86,16 +104,22 @@ export class VenueRepository {
     return rows[0];
   }
 
-  async updateVenue(
-    orgId: string,
-    id: string,
-    v: { name?: string | undefined; timezone?: string | undefined; country?: string | null | undefined },
-  ): Promise<Venue | undefined> {
+  async updateVenue(orgId: string, id: string, v: VenueChanges): Promise<Venue | undefined> {
     const { rows } = await this.db.query<Venue>(
       `UPDATE venues SET name = COALESCE($3, name), timezone = COALESCE($4, timezone),
-         country = CASE WHEN $5::boolean THEN $6 ELSE country END
+         country = CASE WHEN $5::boolean THEN $6 ELSE country END,
+         currency = CASE WHEN $7::boolean THEN $8 ELSE currency END
        WHERE org_id = $1 AND id = $2 RETURNING ${VENUE_COLS}`,
-      [orgId, id, v.name ?? null, v.timezone ?? null, v.country !== undefined, v.country ?? null],
+      [
+        orgId,
+        id,
+        v.name ?? null,
+        v.timezone ?? null,
+        v.country !== undefined,
+        v.country ?? null,
+        v.currency !== undefined,
+        v.currency ?? null,
+      ],
     );
     return rows[0];
   }

@@ -1,13 +1,21 @@
 import type { Db } from '../db/types.js';
 import { auditLog } from '../audit/index.js';
-import { VenueRepository, type Location, type Venue } from './venue.repository.js';
+import { VenueRepository, type Location, type Venue, type VenueChanges } from './venue.repository.js';
 import { conflict, notFound, pgCode, uniqueAs } from '../errors.js';
 import type { Actor } from '../plugins/http.js';
 import { countryOfTimeZone } from '../plugins/zone-country.js';
 
-type VenueInput = { name?: string | undefined; timezone?: string | undefined; country?: string | null | undefined };
-/** A venue as the API shows it: its country set, or else the one its time zone is in (null for UTC and the like). */
-export const withCountry = <V extends Venue>(v: V) => ({ ...v, country: v.country ?? countryOfTimeZone(v.timezone) ?? null });
+type VenueInput = VenueChanges;
+/**
+ * A venue as the API shows it: its country set, or else the one its time zone is in (null for UTC
+ * and the like); its currency set, or else the organisation's.
+ */
+export const withCountry = <V extends Venue>({ orgCurrency, ...v }: V) => ({
+  ...v,
+  country: v.country ?? countryOfTimeZone(v.timezone) ?? null,
+  currency: v.currency ?? orgCurrency,
+  currencyOverride: v.currency,
+});
 
 /** Venues and their locations. */
 export class VenueService {
@@ -33,7 +41,12 @@ export class VenueService {
   }
   async createVenue(a: Actor, v: VenueInput & { name: string }) {
     const venue = await this.venues
-      .createVenue(a.orgId, { name: v.name, ...(v.timezone ? { timezone: v.timezone } : {}), ...(v.country ? { country: v.country } : {}) })
+      .createVenue(a.orgId, {
+        name: v.name,
+        ...(v.timezone ? { timezone: v.timezone } : {}),
+        ...(v.country ? { country: v.country } : {}),
+        ...(v.currency ? { currency: v.currency } : {}),
+      })
       .catch(uniqueAs('a venue with this name exists', 'name'));
     await auditLog(this.db).record(a.orgId, { userId: a.userId, action: 'create', entity: 'venue', entityId: venue.id });
     return withCountry(venue);

@@ -12,7 +12,15 @@ import { repos } from '../support/repos.js';
 import { build, type TestCloud } from '../support/cloud.js';
 
 const ORG = randomUUID();
-const venue = { id: randomUUID(), orgId: ORG, name: 'The Anchor', timezone: 'Europe/London', country: 'GB' };
+const venue = {
+  id: randomUUID(),
+  orgId: ORG,
+  name: 'The Anchor',
+  timezone: 'Europe/London',
+  country: 'GB',
+  currency: 'GBP',
+  currencyOverride: 'GBP',
+};
 /** What the venues service answers in each test: the routes' schemas decide what goes out. */
 let venues: unknown[] = [];
 

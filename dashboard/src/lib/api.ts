@@ -96,6 +96,14 @@ export class Api extends ApiClient {
   organisation() {
     return this.json<Organisation>('GET', '/organisation');
   }
+  /** the owner's settings: the organisation's currency */
+  updateOrganisation(b: { currency?: string }) {
+    return this.json<Organisation>('PATCH', '/organisation', b);
+  }
+  /** a venue's own settings; currency null: the organisation's */
+  updateVenue(id: string, b: { name?: string; currency?: string | null }) {
+    return this.json<Venue>('PATCH', `/venues/${encodeURIComponent(id)}`, b);
+  }
   startExport() {
     return this.json<OrganisationExport>('POST', '/organisation/exports');
   }

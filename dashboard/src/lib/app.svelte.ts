@@ -8,9 +8,11 @@ import { handleError } from './toasts.svelte';
 import { ApiError } from './api';
 import { StockDaysState } from './stock-days.svelte';
 import { OrderingApi } from './ordering';
+import { showMoneyIn } from './money';
 
 export const auth = new Auth();
 export const venue = new VenueState(auth.api);
+showMoneyIn(() => venue.venue?.currency);
 export const alerts = new AlertsState(auth.api);
 export const stockDays = new StockDaysState(auth.api);
 export const ordering = new OrderingApi(auth.api);

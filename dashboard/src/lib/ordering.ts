@@ -81,7 +81,7 @@ const STATE_WORDS: Record<OrderState, string> = {
   cancelled: 'Cancelled',
 };
 export const stateLabel = (s: OrderState) => STATE_WORDS[s];
-export const money = (n: number | null) => (n === null ? '—' : n.toFixed(2));
+export { money } from './money';
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 /** "Mon, Thu" from ISO weekdays; empty: any day */
 export const daysLabel = (days: number[]) => (days.length ? days.map((d) => WEEKDAYS[d - 1]).join(', ') : 'any day');

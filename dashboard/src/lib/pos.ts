@@ -17,8 +17,7 @@ export const amountIn = (ml: number, unit: VolumeUnit) => (unit === 'oz' ? Math.
 
 /** bottle units as words: "1 bottle", "0.4 bottles" */
 export const bottles = (units: number) => `${units} bottle${units === 1 ? '' : 's'}`;
-export const money = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(2));
-export const cents = (c: number) => (c / 100).toFixed(2);
+export { cents, money } from './money';
 /** a share 0–1 as a whole per cent */
 export const share = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${Math.round(v * 100)} %`);
 export const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${v} %`);

@@ -56,6 +56,15 @@ export class VenueState {
     }
   }
 
+  /** The venues again (their currency follows the organisation's when they set none). */
+  async reloadVenues(): Promise<void> {
+    this.venues = await this.api.venues();
+  }
+
+  replaceVenue(v: Venue): void {
+    this.venues = this.venues.map((x) => (x.id === v.id ? v : x));
+  }
+
   async select(id: string): Promise<void> {
     this.venueId = id;
     localStorage.setItem('smartstock.venue', id);
