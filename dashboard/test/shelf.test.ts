@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shelfRows } from '../src/lib/shelf-rows';
-import { slotState } from '../src/lib/slot-state';
+import { slotLabel, slotState, STATUS_FRESH_MS } from '../src/lib/slot-state';
 import { defaultRange, periodOf } from '../src/lib/chart-range';
 import type { Device, History, Slot } from '../src/lib/types';
 
@@ -59,6 +59,21 @@ describe('slot state', () => {
     // no health report yet: the reading says
     expect(slotState({ state: 'stale' }, undefined, 'cam-1')).toBe('stale');
     expect(slotState(undefined, device('streaming'), 'cam-1')).toBe('none');
+  });
+  it('is never live on a status the device made too long ago (the last run kept across a restart)', () => {
+    const now = Date.parse('2026-12-06T18:00:00Z');
+    const reported = (msAgo: number) =>
+      ({
+        id: 'd',
+        online: true,
+        health: { at: new Date(now - msAgo).toISOString(), cameras: [{ id: 'cam-1', state: 'streaming' }] },
+      }) as unknown as Device;
+    expect(slotState({ state: 'ok' }, reported(60_000), 'cam-1', now)).toBe('ok');
+    expect(slotState({ state: 'ok' }, reported(STATUS_FRESH_MS + 1000), 'cam-1', now)).toBe('silent');
+    expect(slotState({ state: 'ok' }, reported(2 * 3_600_000), 'cam-1', now)).toBe('silent');
+    const readAt = new Date(now - 2 * 3_600_000 - 60_000).toISOString();
+    expect(slotLabel('silent', readAt, now)).toBe('2 h old');
+    expect(slotLabel('ok', readAt, now)).toBe('Live');
   });
 });
 
