@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { AckBatcher, type Waiting } from '../../src/ingest/ack-batcher.js';
 
 /** A settle() the test releases by hand, to see what is acknowledged while a batch commits. */
-function harness(o: { maxBatch?: number; highWater?: number; concurrentBatches?: number; orderKey?: (n: number) => string | undefined } = {}) {
+function harness(
+  o: { maxBatch?: number; highWater?: number; concurrentBatches?: number; orderKey?: (n: number) => string | undefined } = {},
+) {
   const batches: number[][] = [];
   const acked: number[] = [];
   const releases: ((e?: Error) => void)[] = [];
