@@ -79,8 +79,14 @@ describe('ObservationService.recordMany, two runs at once on PostgreSQL', () => 
       const shared = batch(seq++, older, 1, [0, 1, 2]);
       // the older run writes the slots upwards, the newer one downwards: crosswise, were the rows locked in arrival order
       const [a, b] = await Promise.all([
-        service.recordMany([{ device, batch: shared }, { device, batch: batch(seq++, older, 2, up) }]),
-        service.recordMany([{ device, batch: batch(seq++, newer, 5, down) }, { device, batch: shared }]),
+        service.recordMany([
+          { device, batch: shared },
+          { device, batch: batch(seq++, older, 2, up) },
+        ]),
+        service.recordMany([
+          { device, batch: batch(seq++, newer, 5, down) },
+          { device, batch: shared },
+        ]),
       ]);
       expect(a[0]!.stored + b[1]!.stored).toBe(3);
       expect(a[1]!.stored).toBe(SLOTS);
