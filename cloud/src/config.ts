@@ -64,6 +64,13 @@ export const cloudConfigSchema = z
         .string()
         .regex(/^[a-zA-Z0-9_-]{1,64}$/)
         .default('smartstock-cloud'),
+      concurrentBatches: z
+        .number()
+        .int()
+        .min(1)
+        .max(8)
+        .default(2)
+        .describe('ingest batches committing at once; their acknowledgements still go in arrival order'),
       caFile: z.string().optional(),
       certFile: z.string().optional(),
       keyFile: z.string().optional(),
@@ -248,6 +255,7 @@ export const CLOUD_ENV = {
   MQTT_URL: 'broker.url',
   MQTT_CLIENT_ID: 'broker.clientId',
   MQTT_SHARED_GROUP: 'broker.sharedGroup',
+  INGEST_CONCURRENT_BATCHES: 'broker.concurrentBatches',
   MQTT_CA_FILE: 'broker.caFile',
   MQTT_CERT_FILE: 'broker.certFile',
   MQTT_KEY_FILE: 'broker.keyFile',

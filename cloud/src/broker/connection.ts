@@ -20,6 +20,7 @@ export function brokerConnection(
     // instance: two instances on one host would otherwise take each other's connection over
     clientId: config.url ? (config.clientId ?? `smartstock-cloud-${hostname()}-${new URL(httpUrl).port}`) : 'cloud.internal',
     sharedGroup: config.sharedGroup,
+    concurrentBatches: config.concurrentBatches,
     tls: config.url ? dropUndefined({ ca: file(config.caFile), cert: file(config.certFile), key: file(config.keyFile) }) : undefined,
     logger,
   };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { connect, MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
-import { TOPICS, decodeSnapshot, type TopicKind } from '@smartstock/protocol';
+import { TOPICS, decodeSnapshot, parseTopic, type TopicKind } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/runtime';
 import type { DeviceLink, SnapshotAnswer } from '../devices/index.js';
 import { pgCode } from '../errors.js';
@@ -23,6 +23,8 @@ export interface IngestOptions {
   /** MQTT 5 shared-subscription group: several instances split one stream of messages */
   sharedGroup?: string | undefined;
   tls?: { ca?: string; cert?: string; key?: string } | undefined;
+  /** batches committing at once (AckBatcher); their PUBACKs still leave in arrival order. Default 2 */
+  concurrentBatches?: number | undefined;
   logger: Logger;
 }
 
@@ -56,6 +58,8 @@ export class PartlyHandled extends Error {
 const MAX_BATCH = 200;
 /** Messages waiting for a commit before the link stops reading from the broker. */
 const HIGH_WATER = 1000;
+/** Batches committing at once: one waits on a round trip while the other commits (issue #30). */
+const CONCURRENT_BATCHES = 2;
 
 /**
  * The cloud's MQTT connection, made before the services so they are handed
@@ -153,6 +157,13 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
   const batcher = new AckBatcher<IngestMessage>({
     maxBatch: MAX_BATCH,
     highWater: HIGH_WATER,
+    concurrentBatches: o.concurrentBatches ?? CONCURRENT_BATCHES,
+    // a device's statuses and config acks overwrite its row, so two of them never commit at once out of order;
+    // observations commit in any order (their ids dedupe and slot_readings keeps the newest reading)
+    orderKey: (m) => {
+      const t = parseTopic(m.topic);
+      return t && t.kind !== 'obs' ? t.deviceId : undefined;
+    },
     settle,
     ack: (w) => {
       if (w.messageId === undefined || w.connection !== connection || !client.connected) return;

@@ -80,8 +80,12 @@ export class ObservationRepository {
          SELECT o.id, o.org_id, o.device_id, o.camera_id, o.slot_id, COALESCE(s.item_id, i.id), o.sku, o.at, o.count, o.fills, o.units, o.confidence, o.state, o.trusted, o.seq, o.model_versions
          FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::jsonb[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::int[], $11::jsonb[], $12::numeric[], $13::real[], $14::text[], $15::bool[])
               WITH ORDINALITY AS o(org_id, device_id, seq, model_versions, id, camera_id, slot_id, sku, at, count, fills, units, confidence, state, trusted, n)
-         LEFT JOIN slots s ON s.device_id = o.device_id AND s.camera_id = o.camera_id AND s.id = o.slot_id
-         LEFT JOIN items i ON s.item_id IS NULL AND i.org_id = o.org_id AND i.sku = o.sku
+         -- lookups by key (LIMIT 1 keeps them so): as plain joins PostgreSQL hashed every slot of the
+         -- fleet for each run (47,000 slots, half the statement's time for a run of 900 observations)
+         LEFT JOIN LATERAL (
+           SELECT s.item_id FROM slots s WHERE s.device_id = o.device_id AND s.camera_id = o.camera_id AND s.id = o.slot_id LIMIT 1
+         ) s ON true
+         LEFT JOIN LATERAL (SELECT i.id FROM items i WHERE s.item_id IS NULL AND i.org_id = o.org_id AND i.sku = o.sku LIMIT 1) i ON true
          ORDER BY o.n
          ON CONFLICT (id, at) DO NOTHING
          RETURNING id, org_id, device_id, camera_id, slot_id, item_id, units, count, fills, confidence, state, trusted, at
@@ -96,7 +100,9 @@ export class ObservationRepository {
        )
        SELECT ins.id, ins.device_id AS "deviceId", ins.camera_id AS "cameraId", ins.slot_id AS "slotId", ins.item_id AS "itemId",
               c.location_id AS "locationId", ins.units, ins.count, ins.fills, ins.confidence, ins.state, ins.trusted, ins.at
-       FROM ins LEFT JOIN cameras c ON c.device_id = ins.device_id AND c.id = ins.camera_id`,
+       FROM ins LEFT JOIN LATERAL (
+         SELECT c.location_id FROM cameras c WHERE c.device_id = ins.device_id AND c.id = ins.camera_id LIMIT 1
+       ) c ON true`,
       [
         all.map(({ b }) => b.orgId),
         all.map(({ b }) => b.deviceId),

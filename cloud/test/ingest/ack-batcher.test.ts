@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { AckBatcher, type Waiting } from '../../src/ingest/ack-batcher.js';
 
 /** A settle() the test releases by hand, to see what is acknowledged while a batch commits. */
-function harness(o: { maxBatch?: number; highWater?: number } = {}) {
+function harness(
+  o: { maxBatch?: number; highWater?: number; concurrentBatches?: number; orderKey?: (n: number) => string | undefined } = {},
+) {
   const batches: number[][] = [];
   const acked: number[] = [];
   const releases: ((e?: Error) => void)[] = [];
@@ -10,6 +12,8 @@ function harness(o: { maxBatch?: number; highWater?: number } = {}) {
   const b = new AckBatcher<number>({
     maxBatch: o.maxBatch ?? 100,
     highWater: o.highWater ?? 100,
+    concurrentBatches: o.concurrentBatches,
+    orderKey: o.orderKey,
     settle: (batch) =>
       new Promise<void>((res, rej) => {
         batches.push(batch);
@@ -71,5 +75,85 @@ describe('AckBatcher', () => {
     h.releases[1]!();
     await h.tick();
     expect(h.acked).toEqual([]);
+  });
+
+  it('settles two batches at once and acknowledges in arrival order when the later one commits first', async () => {
+    const h = harness({ concurrentBatches: 2 });
+    h.b.push(h.w(1), () => {});
+    h.b.push(h.w(2), () => {});
+    h.b.push(h.w(3), () => {});
+    await h.tick();
+    expect(h.batches).toEqual([[1], [2]]); // both committing; 3 waits for a free place
+    h.b.push(h.w(4), () => {});
+    h.releases[1]!(); // the later batch commits first: its PUBACK waits for the earlier one
+    await h.tick();
+    expect(h.acked).toEqual([]);
+    expect(h.batches).toEqual([[1], [2]]); // a batch waiting to be acknowledged keeps its place
+    h.releases[0]!();
+    await h.tick();
+    expect(h.acked).toEqual([1, 2]);
+    expect(h.batches).toEqual([[1], [2], [3, 4]]);
+    h.releases[2]!();
+    await h.tick();
+    expect(h.acked).toEqual([1, 2, 3, 4]);
+  });
+
+  it('acknowledges nothing after a failed batch on its connection, even what committed before the failure was known', async () => {
+    const h = harness({ concurrentBatches: 2 });
+    h.b.push(h.w(1), () => {});
+    h.b.push(h.w(2), () => {});
+    await h.tick();
+    h.releases[1]!(); // 2 committed, waiting on 1
+    await h.tick();
+    h.releases[0]!(new Error('gave up'));
+    await h.tick();
+    h.b.push(h.w(3), () => {});
+    await h.tick();
+    h.releases[2]!();
+    await h.tick();
+    expect(h.errors).toHaveLength(1);
+    expect(h.acked).toEqual([]);
+    // a message of a later connection is acknowledged: the broker redelivers the rest after the reconnect
+    h.b.push({ message: 5, messageId: 5, connection: 2 }, () => {});
+    await h.tick();
+    h.releases[3]!();
+    await h.tick();
+    expect(h.acked).toEqual([5]);
+  });
+
+  it('acknowledges nothing that settles after stop()', async () => {
+    const h = harness({ concurrentBatches: 2 });
+    h.b.push(h.w(1), () => {});
+    h.b.push(h.w(2), () => {});
+    await h.tick();
+    h.b.stop();
+    h.releases[1]!();
+    h.releases[0]!();
+    await h.tick();
+    expect(h.acked).toEqual([]);
+  });
+
+  it('refuses a concurrency that is not a whole number of at least 1', () => {
+    expect(() => harness({ concurrentBatches: 0 })).toThrow(/concurrentBatches must be a whole number of at least 1, not 0/);
+  });
+
+  it('never settles two messages of one order key at once: a batch stops short of a key still settling', async () => {
+    // 10s and 20s are one device's statuses (key "a"); the rest are observations (no key)
+    const h = harness({ concurrentBatches: 2, orderKey: (n) => (n >= 10 ? 'a' : undefined) });
+    h.b.push(h.w(10), () => {});
+    h.b.push(h.w(20), () => {});
+    h.b.push(h.w(3), () => {});
+    await h.tick();
+    expect(h.batches).toEqual([[10]]); // 20 waits for 10's commit
+    h.releases[0]!();
+    await h.tick();
+    expect(h.batches).toEqual([[10], [20, 3]]);
+    h.b.push(h.w(4), () => {});
+    await h.tick();
+    expect(h.batches).toEqual([[10], [20, 3], [4]]); // no key: settles beside 20
+    h.releases[2]!();
+    h.releases[1]!();
+    await h.tick();
+    expect(h.acked).toEqual([10, 20, 3, 4]);
   });
 });
