@@ -64,6 +64,13 @@ export function roundHalfEven(v: number): number {
   return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+/**
+ * The horizontal pass's output, kept from crop to crop (8-10 bottles a frame, every frame). Grown to the
+ * largest crop seen; a crop uses its first ow x rows x 3 bytes and writes all of them (rows outside the
+ * image are zeroed, not skipped), so nothing of an earlier crop is read.
+ */
+let scratch = new Uint8Array(0);
+
 /** Crop box (source pixels) to out w×h, written CHW 0-1 into `into` at `offset`. */
 export function cropInto(
   img: RgbImage,
@@ -84,10 +91,14 @@ export function cropInto(
   // Rows of the crop the vertical pass reads; the horizontal pass fills only those.
   const rowFirst = vt.first[0]!;
   const rows = vt.first[oh - 1]! + vt.count[oh - 1]! - rowFirst;
-  const mid = new Uint8Array(ow * rows * 3);
+  if (scratch.length < ow * rows * 3) scratch = new Uint8Array(ow * rows * 3);
+  const mid = scratch;
   for (let r = 0; r < rows; r++) {
     const y = y0 + rowFirst + r;
-    if (y < 0 || y >= H) continue; // Pillow's crop pads with black
+    if (y < 0 || y >= H) {
+      mid.fill(0, r * ow * 3, (r + 1) * ow * 3); // Pillow's crop pads with black
+      continue;
+    }
     for (let x = 0; x < ow; x++) {
       let s0 = HALF;
       let s1 = HALF;
