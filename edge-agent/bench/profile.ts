@@ -6,7 +6,9 @@
  * the letterbox, decode + NMS, the camera path, SQLite, ...). The profile gives the shares; the main thread's
  * own CPU time (/proc) turns them into milliseconds, so time spent waiting for a core on the shared machine
  * is spread evenly over the parts. The other threads (V8's GC helpers, libuv) are measured apart.
- * `--out=file.cpuprofile` keeps the profile for Chrome's DevTools.
+ * `--out=file.cpuprofile` keeps the profile for Chrome's DevTools. `--heap` samples the allocations over the
+ * same window instead (collected ones included) and prints the sites that allocate most a frame: the garbage
+ * behind the GC threads' time.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -22,6 +24,11 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string };
   children?: number[];
+}
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -42,7 +49,7 @@ const PARTS: [part: string, test: (url: string, fn: string) => boolean][] = [
   ['camera path (FIFOs, splitters, buffers)', (u) => u.includes('/src/camera/')],
   ['vision worker, bus', (u) => u.endsWith('/src/vision/worker.ts') || u.endsWith('/src/bus.ts')],
   ['metrics, logs', (u) => u.includes('prom-client') || u.includes('/pino') || u.includes('/src/health/')],
-  ['the bench itself (ps, /proc reads)', (u) => u.includes('/edge-agent/bench/')],
+  ['the bench itself (ps, /proc reads, the profiler)', (u) => u.includes('/edge-agent/bench/') || u === 'node:inspector'],
 ];
 const GC = '(garbage collector)';
 
@@ -101,9 +108,21 @@ await inspector.post('Profiler.enable');
 await inspector.post('Profiler.setSamplingInterval', { interval: 500 });
 const a0 = analysed;
 const load0 = load();
-await inspector.post('Profiler.start');
+const heap = process.argv.includes('--heap');
+if (heap) {
+  await inspector.post('HeapProfiler.enable');
+  // the flags are V8's (Chrome 111+); untyped in node's inspector definitions
+  await inspector.post('HeapProfiler.startSampling', {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  } as object);
+} else await inspector.post('Profiler.start');
 const cpu = await cpuOver(windowMs, 2);
-const { profile } = (await inspector.post('Profiler.stop')) as { profile: CpuProfile };
+const heapProfile = heap ? ((await inspector.post('HeapProfiler.stopSampling')) as { profile: { head: HeapNode } }).profile : null;
+const { profile } = heap
+  ? { profile: { nodes: [], samples: [], timeDeltas: [] } as CpuProfile }
+  : ((await inspector.post('Profiler.stop')) as { profile: CpuProfile });
 const frames = analysed - a0;
 inspector.disconnect();
 await agent.stop();
@@ -111,7 +130,32 @@ await vision.close();
 const out = arg('out');
 if (out) writeFileSync(out, JSON.stringify(profile));
 
+if (heapProfile) {
+  // bytes allocated a frame by site: the innermost frame of our own code (or a library's) on the stack
+  const sites = new Map<string, number>();
+  const walk = (node: HeapNode, site: string) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const here =
+      url && !url.startsWith('node:')
+        ? `${functionName || '(anonymous)'} ${url.replace(/^.*\/(edge-agent|models|node_modules)\//, '$1/')}:${lineNumber + 1}`
+        : site;
+    if (node.selfSize) sites.set(here, (sites.get(here) ?? 0) + node.selfSize);
+    for (const c of node.children) walk(c, here);
+  };
+  walk(heapProfile.head, '(native, node internals)');
+  const total = [...sites.values()].reduce((s, v) => s + v, 0);
+  process.stdout.write(
+    `\n${frames} frames analysed, load ${load0} → ${load()}; allocated ${(total / frames / 1024).toFixed(0)} KB a frame (sampled), by site:\n`,
+  );
+  for (const [site, bytes] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, 15))
+    process.stdout.write(`  ${(bytes / frames / 1024).toFixed(1).padStart(8)} KB  ${site}\n`);
+  process.exit(0);
+}
 const parts = partsOf(profile);
+// the bench's own ps and /proc reads are mostly spent waiting for ps: shown, but not given a share of the CPU
+const BENCH = PARTS.at(-1)![0];
+const benchMs = parts.get(BENCH) ?? 0;
+parts.delete(BENCH);
 const busy = [...parts.values()].reduce((s, v) => s + v, 0);
 const perFrame = (profileMs: number) => ((profileMs / busy) * cpu.mainThread * 1000) / Math.max(1, frames);
 const own = (cpu.own * 1000) / Math.max(1, frames);
@@ -121,7 +165,10 @@ process.stdout.write(
 );
 for (const [part, ms] of [...parts].sort((a, b) => b[1] - a[1])) line(part, perFrame(ms), `  (${((ms / busy) * 100).toFixed(1)} %)`);
 line('main thread, all', (cpu.mainThread * 1000) / Math.max(1, frames));
-line('other threads (V8 GC helpers, libuv pool)', (cpu.otherThreads * 1000) / Math.max(1, frames));
+line('other threads (V8 GC helpers, libuv pool, the profiler)', (cpu.otherThreads * 1000) / Math.max(1, frames));
+process.stdout.write(
+  `  (the bench's own ps, /proc reads and profile collection: ${(benchMs / Math.max(1, frames)).toFixed(2)} ms of profile time a frame, left out)\n`,
+);
 line('gap: agent - ceiling', own - ceiling.cost.cpuMs);
 line('… of it onnxruntime in the agent beyond the ceiling', perFrame(parts.get(PARTS[0]![0]) ?? 0) - ceiling.cost.cpuMs);
 process.exit(0);
