@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_MODEL_DIR, loadBottleVision, type BottleVision } from '@smartstock/models';
 import { startAgent } from '../src/index.js';
+import type { AgentConfigInput } from '../src/config/schema.js';
 import { makeShelfVideo } from '../test/helpers/shelf-video.js';
-import { agentFrame, bareAnalyze, bareModels, type Cost } from './ceiling.js';
+import { agentFrame, bareAnalyze, bareModels, coldCaches, type Cost } from './ceiling.js';
 import { cpuOver } from './cpu.js';
 
 export type Row = (figure: string, value: number | string, unit?: string, target?: string) => void;
@@ -27,6 +28,35 @@ export const nullVision: BottleVision = {
   analyze: async () => ({ width: 1280, height: 720, bottles: [], timings: { decodeMs: 0, detectMs: 0, fillMs: 0, totalMs: 0 } }),
   close: async () => {},
 };
+
+/** The agent the camera bench runs: n cameras on the looping clip, one slot each over the whole picture. */
+export function benchAgentConfig(n: number, mode: 'jpeg' | 'raw', video: string): AgentConfigInput {
+  return {
+    deviceId: `bench-${n}`,
+    dataDir: mkdtempSync(join(tmpdir(), 'ss-bench-')),
+    logLevel: 'error',
+    mqtt: { url: 'mqtt://127.0.0.1:9' },
+    health: { enabled: false },
+    camera: { rawFrames: mode === 'raw' },
+    cameras: Array.from({ length: n }, (_, i) => ({
+      id: `cam-${i}`,
+      url: pathToFileURL(video).href,
+      sampleEverySeconds: 2,
+      slots: [
+        {
+          id: 's1',
+          sku: 'A',
+          polygon: [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 1],
+          ],
+        },
+      ],
+    })),
+  };
+}
 
 export async function cameras(row: Row, o: { counts: number[]; modes: ('jpeg' | 'raw')[]; windowMs: number }): Promise<void> {
   process.stdout.write('cameras (synthetic 1280×720 shelf stream, one frame every 2 s)\n');
@@ -44,6 +74,8 @@ export async function cameras(row: Row, o: { counts: number[]; modes: ('jpeg' | 
     const jpegs = frames.map((f) => f.jpeg);
     const models = await bareModels(vision, raws, threads);
     ceiling = models.cost;
+    // the same with the caches emptied before each frame: is the ceiling cheaper only for running back to back?
+    const cold = await bareModels(vision, raws, threads, coldCaches());
     const jpeg = await bareAnalyze(vision, jpegs);
     const raw = await bareAnalyze(vision, raws);
     const noView = await bareAnalyze(
@@ -53,6 +85,7 @@ export async function cameras(row: Row, o: { counts: number[]; modes: ('jpeg' | 
     process.stdout.write(`  (load average ${load()}; ${models.bottles.toFixed(1)} bottles a frame)\n`);
     for (const [name, c] of [
       [`ceiling: bare onnxruntime, detector + fill batch, ${threads} thread`, models.cost],
+      ['the same, caches emptied (64 MB written) before each frame', cold.cost],
       ['bare analyze(), 1280×720 JPEG in', jpeg],
       [`bare analyze(), raw ${frames[0]!.raw.width}×${frames[0]!.raw.height} frame + detector view in`, raw],
       [`bare analyze(), raw ${frames[0]!.raw.width}×${frames[0]!.raw.height} frame only (letterbox resizes)`, noView],
@@ -63,38 +96,10 @@ export async function cameras(row: Row, o: { counts: number[]; modes: ('jpeg' | 
     row('per-frame cost of the library, ceiling / bare analyze(), JPEG in (CPU)', models.cost.cpuMs / jpeg.cpuMs, '×', '≥ 0.8');
     row('per-frame cost of the library, ceiling / bare analyze(), raw in (CPU)', models.cost.cpuMs / raw.cpuMs, '×', '≥ 0.8');
   }
-  const slots = [
-    {
-      id: 's1',
-      sku: 'A',
-      polygon: [
-        [0, 0],
-        [1, 0],
-        [1, 1],
-        [0, 1],
-      ] as [number, number][],
-    },
-  ];
   for (const n of o.counts)
     for (const mode of o.modes) {
       const label = `${n} camera(s), ${mode === 'raw' ? 'raw frames' : 'JPEG'} in`;
-      const agent = await startAgent(
-        {
-          deviceId: `bench-${n}`,
-          dataDir: mkdtempSync(join(tmpdir(), 'ss-bench-')),
-          logLevel: 'error',
-          mqtt: { url: 'mqtt://127.0.0.1:9' },
-          health: { enabled: false },
-          camera: { rawFrames: mode === 'raw' },
-          cameras: Array.from({ length: n }, (_, i) => ({
-            id: `cam-${i}`,
-            url: pathToFileURL(shelf.video).href,
-            sampleEverySeconds: 2,
-            slots,
-          })),
-        },
-        { vision },
-      );
+      const agent = await startAgent(benchAgentConfig(n, mode, shelf.video), { vision });
       let analysedCount = 0;
       agent.bus.on('analysis', 'bench', () => (analysedCount += 1));
       await sleep(8000); // ffmpeg start-up and the first frames

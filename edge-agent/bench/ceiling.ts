@@ -30,19 +30,32 @@ export interface Cost {
   cpuMs: number;
 }
 
-/** Median wall time and mean CPU per call of `fn`, after a warm-up. */
-export async function costOf(fn: () => Promise<unknown>, n = 30): Promise<Cost> {
+/**
+ * Median wall time and mean CPU per call of `fn`, after a warm-up. `between`, when given, runs before each
+ * call outside what is counted (CPU then summed call by call).
+ */
+export async function costOf(fn: () => Promise<unknown>, n = 30, between?: () => void): Promise<Cost> {
   for (let i = 0; i < 3; i++) await fn();
   const t: number[] = [];
+  let cpuMs = 0;
   const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) {
+    between?.();
+    const c1 = between ? process.cpuUsage() : c0;
     const t0 = performance.now();
     await fn();
     t.push(performance.now() - t0);
+    if (between) {
+      const c = process.cpuUsage(c1);
+      cpuMs += (c.user + c.system) / 1000;
+    }
   }
-  const c = process.cpuUsage(c0);
+  if (!between) {
+    const c = process.cpuUsage(c0);
+    cpuMs = (c.user + c.system) / 1000;
+  }
   t.sort((a, b) => a - b);
-  return { wallMs: t[n >> 1]!, cpuMs: (c.user + c.system) / 1000 / n };
+  return { wallMs: t[n >> 1]!, cpuMs: cpuMs / n };
 }
 
 /** One frame of `video` as the agent's ffmpeg hands it over (ffmpeg-args.ts): the JPEG, and the raw frame with the detector's view. */
@@ -77,12 +90,14 @@ export function agentFrame(video: string, atSeconds: number, detector: { width: 
 
 /**
  * The ceiling (bare onnxruntime, both models) over `frames` in turn: each frame's detector tensor
- * and the batch of crops of the bottles analyze() finds in it, prepared beforehand.
+ * and the batch of crops of the bottles analyze() finds in it, prepared beforehand. `between` runs before each
+ * frame, not counted (coldCaches: the frame after other work, as in the agent).
  */
 export async function bareModels(
   vision: BottleVision,
   frames: readonly RawFrame[],
   threads: number,
+  between?: () => void,
 ): Promise<{ cost: Cost; bottles: number }> {
   const detector = await loadDetector(join(DEFAULT_MODEL_DIR, 'detector.json'), threads);
   const fill = await loadFill(join(DEFAULT_MODEL_DIR, 'fill.json'), threads);
@@ -100,14 +115,29 @@ export async function bareModels(
     inputs.push({ det, fill: boxes.length ? new ort.Tensor('float32', batch, [boxes.length, 3, fh, fw]) : null, bottles: boxes.length });
   }
   let i = 0;
-  const cost = await costOf(async () => {
-    const x = inputs[i++ % inputs.length]!;
-    await detector.session.run({ [detector.session.inputNames[0]!]: x.det });
-    if (x.fill) await fill.session.run({ [fill.session.inputNames[0]!]: x.fill });
-  }, 10 * inputs.length);
+  const cost = await costOf(
+    async () => {
+      const x = inputs[i++ % inputs.length]!;
+      await detector.session.run({ [detector.session.inputNames[0]!]: x.det });
+      if (x.fill) await fill.session.run({ [fill.session.inputNames[0]!]: x.fill });
+    },
+    10 * inputs.length,
+    between,
+  );
   await detector.session.release();
   await fill.session.release();
   return { cost, bottles: inputs.reduce((s, x) => s + x.bottles, 0) / inputs.length };
+}
+
+/**
+ * Writes 64 MB, a line in 64 bytes: the models' weights and buffers leave the CPU's caches, as they do in the
+ * agent between two frames (32 ffmpegs decoding, the camera path, everything else on the machine).
+ */
+export function coldCaches(): () => void {
+  const junk = new Uint8Array(64 << 20);
+  return () => {
+    for (let i = 0; i < junk.length; i += 64) junk[i] = (junk[i]! + 1) & 255;
+  };
 }
 
 /** analyze() alone over `images` in turn, back to back. */

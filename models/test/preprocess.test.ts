@@ -1,7 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { VisionError } from '../src/types.js';
-import { decodeImage, letterbox, letterboxGeometry } from '../src/vision/preprocess.js';
+import { decodeImage, letterbox, letterboxGeometry, YOLO_STYLE, YOLOX_STYLE } from '../src/vision/preprocess.js';
 
 const rgb = (w: number, h: number, px: number[][]): { data: Buffer; width: number; height: number } => ({
   data: Buffer.from(px.flat()),
@@ -48,6 +48,27 @@ describe('letterbox', () => {
       const want = y >= 2 && y < 6 ? [100, 150, 200] : [0, 0, 0];
       for (let c = 0; c < 3; c++) expect(Math.round(lb.tensor[c * plane + y * 8 + 3]! * 255)).toBe(want[c]);
     }
+  });
+
+  it('writes every float of a reused buffer: padding on all four sides, both styles, as into a fresh one', async () => {
+    const img = rgb(3, 2, [
+      [10, 20, 30],
+      [40, 50, 60],
+      [70, 80, 90],
+      [100, 110, 120],
+      [130, 140, 150],
+      [160, 170, 180],
+    ]);
+    for (const style of [YOLO_STYLE, YOLOX_STYLE])
+      for (const [dw, dh] of [
+        [7, 5], // grey on the right and below (top-left) or on every side (centred)
+        [3, 6],
+        [9, 3],
+      ] as const) {
+        const fresh = (await letterbox(img, dw, dh, 114, style)).tensor;
+        const used = new Float32Array(3 * dw * dh).fill(Number.NaN);
+        expect([...(await letterbox(img, dw, dh, 114, style, used)).tensor], `${dw}x${dh} ${style.order}`).toEqual([...fresh]);
+      }
   });
 
   it('matches the Python training arithmetic for a 720p frame into 416x256', () => {

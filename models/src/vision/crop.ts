@@ -64,6 +64,16 @@ export function roundHalfEven(v: number): number {
   return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+/**
+ * Scratch kept from crop to crop (8-10 bottles a frame, every frame), grown to the largest crop seen:
+ * the horizontal pass's rows and each output column's taps
+ * that fall inside the picture. A crop writes every element it reads (rows outside the picture are
+ * zeroed, not skipped), so nothing of an earlier crop is read.
+ */
+let mid = new Uint8Array(0);
+let tapFrom = new Int32Array(0);
+let tapTo = new Int32Array(0);
+
 /** Crop box (source pixels) to out w×h, written CHW 0-1 into `into` at `offset`. */
 export function cropInto(
   img: RgbImage,
@@ -84,26 +94,41 @@ export function cropInto(
   // Rows of the crop the vertical pass reads; the horizontal pass fills only those.
   const rowFirst = vt.first[0]!;
   const rows = vt.first[oh - 1]! + vt.count[oh - 1]! - rowFirst;
-  const mid = new Uint8Array(ow * rows * 3);
+  const rowBytes = ow * 3;
+  if (mid.length < rowBytes * rows) mid = new Uint8Array(rowBytes * rows);
+  if (tapFrom.length < ow) [tapFrom, tapTo] = [new Int32Array(ow), new Int32Array(ow)];
+  // Pillow's crop pads with black: a tap outside the picture adds nothing, so each column's taps are
+  // clipped to the picture once per crop rather than tested per row.
+  const hFirst = ht.first;
+  const hCount = ht.count;
+  const hWeights = ht.weights;
+  const hSize = ht.size;
+  for (let x = 0; x < ow; x++) {
+    const sx = x0 + hFirst[x]!;
+    tapFrom[x] = Math.max(0, -sx);
+    tapTo[x] = Math.max(0, Math.min(hCount[x]!, W - sx));
+  }
   for (let r = 0; r < rows; r++) {
     const y = y0 + rowFirst + r;
-    if (y < 0 || y >= H) continue; // Pillow's crop pads with black
-    for (let x = 0; x < ow; x++) {
+    let d = r * rowBytes;
+    if (y < 0 || y >= H) {
+      mid.fill(0, d, d + rowBytes);
+      continue;
+    }
+    const rowStart = (y * W + x0) * 3;
+    for (let x = 0; x < ow; x++, d += 3) {
       let s0 = HALF;
       let s1 = HALF;
       let s2 = HALF;
-      const lo = ht.first[x]!;
-      const kw = x * ht.size;
-      for (let i = 0; i < ht.count[x]!; i++) {
-        const sx = x0 + lo + i;
-        if (sx < 0 || sx >= W) continue;
-        const k = ht.weights[kw + i]!;
-        const s = (y * W + sx) * 3;
+      const to = tapTo[x]!;
+      let kw = x * hSize + tapFrom[x]!;
+      let s = rowStart + (hFirst[x]! + tapFrom[x]!) * 3;
+      for (let i = tapFrom[x]!; i < to; i++, kw++, s += 3) {
+        const k = hWeights[kw]!;
         s0 += data[s]! * k;
         s1 += data[s + 1]! * k;
         s2 += data[s + 2]! * k;
       }
-      const d = (r * ow + x) * 3;
       mid[d] = clip8(s0);
       mid[d + 1] = clip8(s1);
       mid[d + 2] = clip8(s2);
@@ -111,21 +136,23 @@ export function cropInto(
   }
   const plane = ow * oh;
   const inv = 1 / 255;
+  const vWeights = vt.weights;
   for (let y = 0; y < oh; y++) {
-    const lo = vt.first[y]! - rowFirst;
+    const taps = vt.count[y]!;
     const kw = y * vt.size;
-    for (let x = 0; x < ow; x++) {
+    const top = (vt.first[y]! - rowFirst) * rowBytes;
+    let d = offset + y * ow;
+    for (let x = 0; x < rowBytes; x += 3, d++) {
       let s0 = HALF;
       let s1 = HALF;
       let s2 = HALF;
-      for (let i = 0; i < vt.count[y]!; i++) {
-        const k = vt.weights[kw + i]!;
-        const m = ((lo + i) * ow + x) * 3;
+      let m = top + x;
+      for (let i = 0; i < taps; i++, m += rowBytes) {
+        const k = vWeights[kw + i]!;
         s0 += mid[m]! * k;
         s1 += mid[m + 1]! * k;
         s2 += mid[m + 2]! * k;
       }
-      const d = offset + y * ow + x;
       into[d] = clip8(s0) * inv;
       into[d + plane] = clip8(s1) * inv;
       into[d + 2 * plane] = clip8(s2) * inv;

@@ -120,13 +120,27 @@ export async function letterbox(
   const plane = dw * dh;
   const k = style.range / 255;
   if (into && into.length !== 3 * plane) throw new VisionError(`letterbox buffer holds ${into.length} floats, expected ${3 * plane}`);
-  const tensor = (into ?? new Float32Array(3 * plane)).fill(style.range === 1 ? pad / 255 : pad);
+  const tensor = into ?? new Float32Array(3 * plane);
+  const grey = style.range === 1 ? pad / 255 : pad;
+  const { nw, nh, padX, padY } = g;
+  // Only the padding around the picture is filled (a reused `into` holds an earlier frame there); the
+  // picture's own floats are all written below.
+  const sides = padX > 0 || nw < dw;
+  for (let base = 0; base < 3 * plane; base += plane) {
+    tensor.fill(grey, base, base + padY * dw);
+    tensor.fill(grey, base + (padY + nh) * dw, base + plane);
+    if (sides)
+      for (let y = padY; y < padY + nh; y++) {
+        tensor.fill(grey, base + y * dw, base + y * dw + padX);
+        tensor.fill(grey, base + y * dw + padX + nw, base + (y + 1) * dw);
+      }
+  }
   // planes in the model's channel order: R, G, B or B, G, R
   const [p0, p1, p2] = style.order === 'rgb' ? [0, plane, 2 * plane] : [2 * plane, plane, 0];
-  for (let y = 0; y < g.nh; y++) {
-    let src = y * g.nw * 3;
-    let dst = (y + g.padY) * dw + g.padX;
-    for (let x = 0; x < g.nw; x++, src += 3, dst++) {
+  for (let y = 0; y < nh; y++) {
+    let src = y * nw * 3;
+    let dst = (y + padY) * dw + padX;
+    for (let x = 0; x < nw; x++, src += 3, dst++) {
       tensor[dst + p0] = resized[src]! * k;
       tensor[dst + p1] = resized[src + 1]! * k;
       tensor[dst + p2] = resized[src + 2]! * k;
