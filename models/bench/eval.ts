@@ -3,7 +3,8 @@
  *   synthetic `normal` and `hard` splits from seeds 1,000,000+ and 2,000,000+ (training uses < 200,000),
  *   the real photos' held-out splits when /work/shared/datasets is present (Beverage3 valid + test,
  *   a fifth of its train split's source photos, picked by a hash of the source name, and, when written,
- *   the held-out-SKU liquor composites of train/finetune_yolox.py --write-composites),
+ *   the held-out-SKU liquor composites of train/finetune_yolox.py --write-composites, and the never-trained
+ *   photos shrunk whole into mosaics of train/shrunk.py --write: real bottles at 6-60 px, nothing pasted),
  *   the same real splits through the zero-shot COCO YOLOX-Nano at 416, 512 and 640 (the baseline to
  *   beat) with each one's 720p latency, and per-frame latency at 1 and 2 threads beside bare onnxruntime.
  * Options: --count N (images per synthetic split, default 150), --model-dir DIR, --no-latency, --no-baseline, --no-tiling,
