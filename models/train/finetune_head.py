@@ -197,6 +197,7 @@ def main():
     ap.add_argument('--norm', choices=('image', 'batch'), default='image', help="divide the losses by each image's positives or the batch's")
     ap.add_argument('--init', help='ONNX export to start the head from (default: COCO, the teacher)')
     ap.add_argument('--stop-on-regression', action='store_true', help='stop at the first check below the start on an unshrunk real split')
+    ap.add_argument('--keep-checks', action='store_true', help='also keep the weights of every check (out/NAME-stepN.pt)')
     ap.add_argument('--resume', action='store_true')
     ap.add_argument('--log', default='head')
     a = ap.parse_args()
@@ -286,6 +287,8 @@ def main():
             st = {'model': net.state_dict(), 'opt': opt.state_dict(), 'step': step, 'seconds': time.time() - t0, 'best_mean': max(best_mean, mean)}
             torch.save(st, ckpt + '.tmp')
             os.replace(ckpt + '.tmp', ckpt)
+            if a.keep_checks:
+                torch.save({'model': net.state_dict(), 'step': step, 'check': got}, os.path.join(OUT, f'{a.log}-step{step}.pt'))
             below = [k for k in PHOTO_SPLITS if k in got and got[k] < start[k]]
             if mean > best_mean and not (a.stop_on_regression and below):
                 best_mean = mean
