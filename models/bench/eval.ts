@@ -3,7 +3,8 @@
  *   synthetic `normal` and `hard` splits from seeds 1,000,000+ and 2,000,000+ (training uses < 200,000),
  *   the real photos' held-out splits when /work/shared/datasets is present (Beverage3 valid + test,
  *   a fifth of its train split's source photos, picked by a hash of the source name, and, when written,
- *   the held-out-SKU liquor composites of train/finetune_yolox.py --write-composites),
+ *   the held-out-SKU liquor composites of train/finetune_yolox.py --write-composites, and the never-trained
+ *   photos shrunk whole into mosaics of train/shrunk.py --write: real bottles at 6-60 px, nothing pasted),
  *   the same real splits through the zero-shot COCO YOLOX-Nano at 416, 512 and 640 (the baseline to
  *   beat) with each one's 720p latency, and per-frame latency at 1 and 2 threads beside bare onnxruntime.
  * Options: --count N (images per synthetic split, default 150), --model-dir DIR, --no-latency, --no-baseline, --no-tiling,
@@ -111,7 +112,7 @@ async function syntheticSplit(vision: BottleVision, split: Split): Promise<Image
 }
 
 interface Coco {
-  images: { id: number; file_name: string; split?: string; source_stem?: string }[];
+  images: { id: number; file_name: string; split?: string; source_stem?: string; group?: string }[];
   annotations: { image_id: number; category_id: number; bbox: [number, number, number, number] }[];
   categories: { id: number; name: string }[];
 }
@@ -121,22 +122,34 @@ interface Coco {
  * YOLOX fine-tune (train/finetune_yolox.py, same rule): 150 bottle boxes, where valid + test hold 17.
  */
 const heldOutSource = (stem: string): boolean => '012'.includes(createHash('sha256').update(stem).digest('hex')[0]!);
-type RealSplit = 'valid+test' | 'held-out sources' | 'composites';
+type RealSplit = 'valid+test' | 'held-out sources' | 'composites' | 'valid+test shrunk' | 'held-out sources shrunk';
+const SHRUNK_SPLITS = ['valid+test shrunk', 'held-out sources shrunk'] as const;
+const isShrunk = (which: RealSplit): boolean => (SHRUNK_SPLITS as readonly string[]).includes(which);
 const inSplit = (im: Coco['images'][number], which: RealSplit): boolean =>
   which === 'composites' ||
-  (which === 'valid+test'
-    ? im.split === 'valid' || im.split === 'test'
-    : im.split === 'train' && heldOutSource(im.source_stem ?? im.file_name));
+  (isShrunk(which)
+    ? `${im.group} shrunk` === which
+    : which === 'valid+test'
+      ? im.split === 'valid' || im.split === 'test'
+      : im.split === 'train' && heldOutSource(im.source_stem ?? im.file_name));
 /**
  * Liquor close-ups of SKUs the fine-tune never pasted (id % 5 == 0), cut out and pasted 18-90 px tall on
  * 2x2 mosaics of Beverage3 valid+test: the fine-tune's own check set, written by
  * `cd train && .venv/bin/python finetune_yolox.py --write-composites ../.cache/composites` (photos never committed).
  */
 const COMPOSITES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '.cache', 'composites');
+/**
+ * The same never-trained photos (valid+test; held-out sources) shrunk whole into 3x3, 4x4 and 6x6 mosaics of
+ * 640x640, nothing pasted, so their real bottles reach the detector at about 6-60 px (train/shrunk.py, run 9):
+ * `cd train && .venv/bin/python shrunk.py --write ../.cache/shrunk`.
+ */
+const SHRUNK = resolve(dirname(fileURLToPath(import.meta.url)), '..', '.cache', 'shrunk');
+const hasShrunk = existsSync(join(SHRUNK, 'annotations.json'));
 
 async function realSplit(vision: BottleVision, dir: string, which: RealSplit): Promise<ImageResult[]> {
   if (which === 'composites') dir = COMPOSITES;
-  const cocoFile = join(dir, which === 'composites' ? 'annotations.json' : 'annotations.coco.json');
+  if (isShrunk(which)) dir = SHRUNK;
+  const cocoFile = join(dir, dir === values.real ? 'annotations.coco.json' : 'annotations.json');
   const coco = JSON.parse(await readFile(cocoFile, 'utf8')) as Coco;
   const bottle = coco.categories.find((c) => c.name === 'bottle')?.id;
   const out: ImageResult[] = [];
@@ -185,6 +198,14 @@ if (hasReal) {
       await realSplit(vision, values.real, 'composites'),
       null,
     ]);
+  if (hasShrunk)
+    for (const which of SHRUNK_SPLITS)
+      rows.push([
+        `real photos, Beverage3 ${which.replace(' shrunk', '')} shrunk whole into 3x3-6x6 mosaics (nothing pasted)`,
+        await realSplit(vision, values.real, which),
+        null,
+      ]);
+  else console.error(`(${SHRUNK} missing: cd train && .venv/bin/python shrunk.py --write ../.cache/shrunk)`);
 } else console.error(`(real photos not found at ${values.real}: skipped)`);
 for (const [name, res, split] of rows) {
   const synth = split !== null;
@@ -298,10 +319,13 @@ async function baselineTable(): Promise<void> {
   const splits: RealSplit[] = ['valid+test', 'held-out sources'];
   if (existsSync(join(COMPOSITES, 'annotations.json'))) splits.push('composites');
   else console.error(`(${COMPOSITES} missing: cd train && .venv/bin/python finetune_yolox.py --write-composites ../.cache/composites)`);
+  if (hasShrunk) splits.push(...SHRUNK_SPLITS);
   const label: Record<RealSplit, string> = {
     'valid+test': 'Beverage3 valid+test',
     'held-out sources': 'held-out source photos',
     composites: 'held-out-SKU composites',
+    'valid+test shrunk': 'valid+test shrunk',
+    'held-out sources shrunk': 'held-out sources shrunk',
   };
   console.log(
     `| detector | operating threshold | ${splits.map((w) => `${label[w]} AP50 | P / R`).join(' | ')} | synthetic normal AP50 (first ${synthCount}) | fill "not observable" on its false alarms, split by split | 720p frame ms |`,
@@ -319,7 +343,7 @@ async function baselineTable(): Promise<void> {
       const ap = averagePrecision(res, 0.5);
       const [lo, hi] = bootstrapInterval(res, (r) => averagePrecision(r, 0.5));
       const op = operatingPoint(res, thr);
-      if (which !== 'composites') apSum += ap; // the size is picked on the photos
+      if (which === 'valid+test' || which === 'held-out sources') apSum += ap; // the size is picked on the photos
       cells.push(`${f(ap)} [${f(lo)}-${f(hi)}]`, `${f(op.precision, 2)} / ${f(op.recall, 2)}`);
       // its false alarms at the operating point (cans, cups, ...): the fill model should call them not observable
       const falseAlarms = res.flatMap((r) =>

@@ -1,6 +1,8 @@
 """Fine-tune the whole detection head of the COCO YOLOX-Nano for bottles, keeping COCO's backbone and neck.
 
 python finetune_head.py [--minutes 90] [--check-minutes 6] [--lr 3e-4] [--log NAME] [--resume]
+Run 9 (real small bottles, nothing pasted, from the shipped state):
+python finetune_head.py --init ../onnx/detector.onnx --synthetic-share 0 --shrunk-share 0.5 --paste-max 0 --lr 1e-4 --stop-on-regression
 
 Why the head and not more, nor less: the bottle-row probe (finetune_yolox.py) keeps COCO's boxes, so it can only
 re-rank what COCO already boxes; training the whole network on close-ups forgot small, crowded bottles (issue 22).
@@ -15,7 +17,8 @@ head learns boxes, objectness and the bottle score, with what COCO taught it kep
   (SKUs with id % 5 == 0 never pasted), and generated back-bar scenes (seeds < 200,000) with close-ups pasted into
   them too: the generator's look-alikes (cans, glasses, taps, people) are the negatives there.
 Checks every --check-minutes on splits no training image came from: the three real ones of finetune_yolox.py and 60
-generated scenes from seeds 3,000,000+ (eval:vision's synthetic rows use 1,000,000+). out/NAME.pt is the last
+generated scenes from seeds 3,000,000+ (eval:vision's synthetic rows use 1,000,000+), and, when written
+(shrunk.py --write ../.cache/shrunk), the never-trained photos shrunk into mosaics. out/NAME.pt is the last
 state (resume with --resume), out/NAME-best.pt the state with the best mean AP50 over the three real splits.
 """
 import argparse
@@ -32,9 +35,28 @@ from PIL import Image
 
 from common import MODELS, OUT
 from finetune_yolox import SIZE, beverage, box_iou, composites, covered, cutout, evaluate, liquor, scene, tensor
+from shrunk import load_shrunk, mosaic
 from yolox import BOTTLE, YOLOX_ONNX, YoloxNano, decode, grids, load_onnx_weights
 
 SYNTH = os.path.join(MODELS, '.cache', 'synth')
+SHRUNK = os.path.join(MODELS, '.cache', 'shrunk')
+# the unshrunk real splits (the stop rule watches these) and all the real ones (the best state's mean)
+PHOTO_SPLITS = ['beverage3 valid+test', 'beverage3 train, held-out sources', 'held-out SKUs pasted on valid+test, 2x2']
+SHRUNK_SPLITS = ['valid+test shrunk', 'held-out sources shrunk']
+
+
+def shrunk_scene(rng, backs, photos={}):
+    """Whole training photos shrunk into a 2x2-6x6 mosaic at the input size, nothing pasted: real bottles at about
+    15-80 px with their own surroundings. Bottles under 4 px tall are ignored (neither found nor a false alarm)."""
+    grid = rng.choice((2, 3, 4, 5, 6))
+    chosen = [backs[rng.randrange(len(backs))] for _ in range(grid * grid)]
+    for p, _, _ in chosen:
+        if p not in photos:  # kept at the 2x2 cell's side (208 px), not the photo's 640: 700 photos stay ~100 MB
+            im = Image.open(p).convert('RGB')
+            k = (SIZE // 2) / max(im.size)
+            photos[p] = (im.resize((round(im.width * k), round(im.height * k)), Image.BILINEAR), k)
+    img, boxes = mosaic(rng, [(photos[p][0], [[v * photos[p][1] for v in q] for q in bb]) for p, bb, _ in chosen], grid, SIZE)
+    return img, [b for b in boxes if b[3] - b[1] >= 4], [b for b in boxes if b[3] - b[1] < 4]
 
 
 def synthetic(name):
@@ -123,13 +145,16 @@ def simota(student, boxes, gts, cells):
     return idx[fg], match[:, fg].argmax(0)
 
 
-def losses(student, teacher, truth, cells):
-    """One image: student and teacher raw logits [N, 85]; truth (bottles, ignored) in input pixels."""
+def losses(student, teacher, truth, cells, per_image=True):
+    """One image: student and teacher raw logits [N, 85]; truth (bottles, ignored) in input pixels. Divided by the
+    image's positives (runs 7-8), or, per_image False, left as sums for the caller to divide by the batch's (YOLOX's
+    own rule: a photo without bottles has 1 as its "positives", so its sums over 3,549 cells outweighed a mosaic's
+    by 50-100x and the batch mostly taught "no bottle on these cans", run 9)."""
     bottles, ignored = truth
     boxes = decode(student[None].detach(), SIZE, SIZE)[0]
     t_boxes = decode(teacher[None], SIZE, SIZE)[0]
     pos, gt_of = simota(student.detach(), boxes, bottles, cells) if bottles else (torch.zeros(0, dtype=torch.long),) * 2
-    n_pos = max(1, len(pos))
+    n_pos = max(1, len(pos)) if per_image else 1
     t_obj = teacher[:, 4].sigmoid()
     obj_target = t_obj.clone()
     obj_target[pos] = 1.0
@@ -167,6 +192,12 @@ def main():
     ap.add_argument('--lr', type=float, default=3e-4)
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--synthetic-share', type=float, default=0.5, help='share of each batch that is generated back bars')
+    ap.add_argument('--shrunk-share', type=float, default=0.0, help='share of each batch that is training photos shrunk into mosaics')
+    ap.add_argument('--paste-max', type=int, default=5, help='close-ups pasted per Beverage3 image (0: none)')
+    ap.add_argument('--norm', choices=('image', 'batch'), default='image', help="divide the losses by each image's positives or the batch's")
+    ap.add_argument('--init', help='ONNX export to start the head from (default: COCO, the teacher)')
+    ap.add_argument('--stop-on-regression', action='store_true', help='stop at the first check below the start on an unshrunk real split')
+    ap.add_argument('--keep-checks', action='store_true', help='also keep the weights of every check (out/NAME-stepN.pt)')
     ap.add_argument('--resume', action='store_true')
     ap.add_argument('--log', default='head')
     a = ap.parse_args()
@@ -175,7 +206,7 @@ def main():
     rng = random.Random(0)
     os.makedirs(OUT, exist_ok=True)
     teacher = load_onnx_weights(YoloxNano(), YOLOX_ONNX).eval()
-    net = copy.deepcopy(teacher)
+    net = load_onnx_weights(YoloxNano(), a.init) if a.init else copy.deepcopy(teacher)
     for p in net.parameters():
         p.requires_grad_(False)
     trainable = [p for h in net.head for p in h.parameters()]
@@ -196,18 +227,23 @@ def main():
     train_backs = beverage({'train'}, held_out=False)
     train_paste = liquor(held_out=False)
     synth = synthetic('normal') + synthetic('hard')
-    if not synth:
+    if not synth and a.synthetic_share > 0:
         raise SystemExit(f'no generated scenes under {SYNTH}: write them first (see the card)')
     check = synthetic('check')
     sets = {
         'beverage3 valid+test': [(*tensor(Image.open(p)), b) for p, b, _ in beverage({'valid', 'test'})],
         'beverage3 train, held-out sources': [(*tensor(Image.open(p)), b) for p, b, _ in beverage({'train'}, held_out=True)],
         'held-out SKUs pasted on valid+test, 2x2': [(*tensor(img), bb) for img, bb in composites()],
-        'generated scenes 3,000,000+': [(*tensor(Image.open(p)), b) for p, b, _ in check],
     }
-    real = list(sets)[:3]
+    if check:
+        sets['generated scenes 3,000,000+'] = [(*tensor(Image.open(p)), b) for p, b, _ in check]
+    if os.path.exists(os.path.join(SHRUNK, 'annotations.json')):
+        for group, items in load_shrunk(SHRUNK).items():
+            sets[f'{group} shrunk'] = [(*tensor(img), bb) for img, bb in items]
+    real = [k for k in PHOTO_SPLITS + SHRUNK_SPLITS if k in sets]
     base = evaluate(teacher, sets)
-    print(json.dumps({'zero-shot': base, 'step': step, 'train': {'beverage3': len(train_backs), 'generated': len(synth)}}), flush=True)
+    start = evaluate(net, sets)
+    print(json.dumps({'zero-shot': base, 'start': start, 'step': step, 'train': {'beverage3': len(train_backs), 'generated': len(synth)}}), flush=True)
     cells = grids(SIZE, SIZE)
     t0 = time.time() - seconds
     last_check = time.time()
@@ -217,8 +253,11 @@ def main():
         for b in range(a.batch):
             if b < round(a.batch * a.synthetic_share):
                 img, bb, ig = synthetic_scene(rng, synth, train_paste)
+            elif b >= a.batch - round(a.batch * a.shrunk_share):
+                img, bb, ig = shrunk_scene(rng, train_backs)
             else:
-                img, bb, cc = scene(rng, train_backs, train_paste, mosaic=b % 4 == 0, paste=(2, 5))
+                paste = (min(2, a.paste_max), a.paste_max)
+                img, bb, cc = scene(rng, train_backs, train_paste, mosaic=b % 4 == 0 and a.shrunk_share == 0, paste=paste)
                 ig = []
             x, r = tensor(img)
             xs.append(x)
@@ -230,10 +269,10 @@ def main():
         s = net.head_logits(feats)
         total, n_pos = 0.0, 0
         for i in range(len(truths)):
-            li, k = losses(s[i], t[i], truths[i], cells)
+            li, k = losses(s[i], t[i], truths[i], cells, per_image=a.norm == 'image')
             total = total + li
             n_pos += k
-        loss = total / len(truths)
+        loss = total / len(truths) if a.norm == 'image' else total / max(1, n_pos)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trainable, 10.0)
@@ -248,10 +287,16 @@ def main():
             st = {'model': net.state_dict(), 'opt': opt.state_dict(), 'step': step, 'seconds': time.time() - t0, 'best_mean': max(best_mean, mean)}
             torch.save(st, ckpt + '.tmp')
             os.replace(ckpt + '.tmp', ckpt)
-            if mean > best_mean:
+            if a.keep_checks:
+                torch.save({'model': net.state_dict(), 'step': step, 'check': got}, os.path.join(OUT, f'{a.log}-step{step}.pt'))
+            below = [k for k in PHOTO_SPLITS if k in got and got[k] < start[k]]
+            if mean > best_mean and not (a.stop_on_regression and below):
                 best_mean = mean
                 torch.save({**st, 'check': got}, os.path.join(OUT, f'{a.log}-best.pt'))
-            print(json.dumps({'step': step, 'check': got, 'real mean': mean, 'best real mean': best_mean, 'zero-shot': base}), flush=True)
+            print(json.dumps({'step': step, 'check': got, 'real mean': mean, 'best real mean': best_mean, 'start': start}), flush=True)
+            if a.stop_on_regression and below:
+                print(f'stopped at step {step}: below the start on {below}', flush=True)
+                break
 
 
 if __name__ == '__main__':
