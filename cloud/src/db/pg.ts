@@ -41,7 +41,12 @@ export async function openPg(opts: PgOptions): Promise<Db> {
     listener.client = client;
     client.on('notification', (n) => listener.handlers.get(n.channel)?.forEach((h) => h(n.payload ?? '')));
     client.once('error', () => {
-      client.release(true);
+      try {
+        client.release(true);
+      } catch {
+        // close() gave it back already: a server ending the connection then (DROP DATABASE … WITH (FORCE)
+        // after close) threw "Release called on client which has already been released" out of an event handler
+      }
       if (listener.client === client) listener.client = undefined;
       void (async () => {
         for (let attempt = 0; !closed && !listener.client && listener.handlers.size; attempt++) {

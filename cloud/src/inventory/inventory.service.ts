@@ -16,6 +16,7 @@ import { badRequest, notFound, uniqueAs } from '../errors.js';
 import { vetItem } from './catalogue.service.js';
 import { present, type PresentedStock } from './stock.js';
 import { ItemPages, type ItemPage } from './item-pages.js';
+import { StockPages } from './stock-pages.js';
 
 /** This module's repositories, and what other modules lend it, over one connection or transaction. */
 export function repos(q: Queryable) {
@@ -86,17 +87,26 @@ function decodeCursor(c: string): { name: string; id: string } {
 export class InventoryService {
   /** the item list's pages as sent, forgotten when the catalogue changes (item-pages.ts) */
   private readonly pages: ItemPages;
+  /** a location's stock pages as sent, forgotten as its stock moves (stock-pages.ts) */
+  private readonly stockPages: StockPages;
 
   constructor(
     private readonly db: Db,
     private readonly alerts?: AlertFeed,
   ) {
     this.pages = new ItemPages(db);
+    this.stockPages = new StockPages(db);
   }
 
-  /** Keeps the item list's pages from now on (until then each is read afresh). */
-  start = () => this.pages.start();
-  stop = () => this.pages.stop();
+  /** Keeps the item list's and the stock's pages from now on (until then each is read afresh). */
+  start = async () => {
+    await this.pages.start();
+    await this.stockPages.start();
+  };
+  stop = async () => {
+    await this.stockPages.stop();
+    await this.pages.stop();
+  };
 
   /** listItems' answer as JSON, kept until the organisation's catalogue changes. */
   itemPage(orgId: string, f: { q?: string; category?: string; locationId?: string; cursor?: string; limit: number }): Promise<ItemPage> {
@@ -160,6 +170,12 @@ export class InventoryService {
       if (!item) throw notFound('item');
       await r.audit.record(a.orgId, { userId: a.userId, action: 'archive', entity: 'item', entityId: id });
     });
+  }
+
+  /** locationStock's answer as JSON, kept until the location's stock moves. */
+  stockPage(orgId: string, locationId: string, page: { cursor?: string | undefined; limit?: number | undefined } = {}): Promise<ItemPage> {
+    const key = `${page.cursor ?? ''} ${page.limit ?? ''}`;
+    return this.stockPages.get(orgId, locationId, key, () => this.locationStock(orgId, locationId, page));
   }
 
   /**

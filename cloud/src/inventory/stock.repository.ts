@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/types.js';
+import { StockLevelsManyRepository } from './stock-levels-many.repository.js';
 
 /** The latest ledger row that moved a part, or the latest count of it, with who made it. */
 export interface PartRow {
@@ -51,9 +52,10 @@ export interface StockLevel {
  * 10,000 items, seven probes an item took 400 ms).
  */
 /**
- * The SQL of StockRepository.levels. Both read the same rules: the on-shelf part is the slots'
- * latest trusted readings plus the on-shelf rows since the newest of them, the off-camera part every
- * off-camera row; an item is listed where it has settings, a slot or a row at the location (and
+ * The SQL of StockRepository.levels for a whole location. It and levelsAt's (a few items'; the
+ * stock-levels-many suite holds them to one answer) read the same rules: the on-shelf part is the
+ * slots' latest trusted readings plus the on-shelf rows since the newest of them, the off-camera part
+ * every off-camera row; an item is listed where it has settings, a slot or a row at the location (and
  * is not archived); $1 org, $2 location, $3 the items or null.
  */
 
@@ -119,58 +121,6 @@ const LOCATION_LEVELS = `WITH cam AS (
        LEFT JOIN last ol ON ol.item_id = i.id AND ol.part = 'off_camera'
        LEFT JOIN last_count oc ON oc.item_id = i.id AND oc.part = 'off_camera'`;
 
-/** The newest row of one item's part (countOnly: its newest count) at the location, with its author's name, as JSON. */
-const NEWEST = (part: 'on_shelf' | 'off_camera', countOnly: boolean) => `
-  SELECT json_build_object('type', t.type, 'counted', t.counted, 'partAfter', t.part_after::float8, 'after', t.after::float8,
-                           'at', t.at, 'userId', t.user_id, 'userName', u.name) AS row
-  FROM transactions t LEFT JOIN users u ON u.id = t.user_id
-  WHERE t.org_id = $1 AND t.item_id = i.id AND t.location_id = $2 AND t.part = '${part}'${countOnly ? " AND t.type = 'COUNT'" : ''}
-  ORDER BY t.at DESC, t.id DESC LIMIT 1`;
-
-/**
- * The levels of the items $3 (a movement's few): each item's sums are index-only scans of the
- * covering indexes of migration 270 (the rows themselves are never read), its newest rows the
- * top of an index, so the cost is a few pages an item however long its history; the location's
- * query read and sorted every row of the items (~20 ms at 1,500 rows an item).
- */
-const ITEMS_LEVELS = `
-  WITH cam AS (
-    SELECT s.item_id, sum(lo.units) AS units, max(lo.at) AS at, min(lo.confidence) AS confidence
-    FROM cameras c
-    JOIN slots s ON s.device_id = c.device_id AND s.camera_id = c.id AND s.item_id = ANY($3::uuid[])
-    LEFT JOIN slot_readings lo ON lo.device_id = s.device_id AND lo.camera_id = s.camera_id AND lo.slot_id = s.id
-    WHERE c.org_id = $1 AND c.location_id = $2
-    GROUP BY s.item_id
-  )
-  SELECT (row_number() OVER (ORDER BY lower(i.name), i.id))::int AS place, i.id AS "itemId", $2::uuid AS "locationId", i.sku, i.name,
-         COALESCE(il.par_level, 0) AS "parLevel", COALESCE(il.reorder_point, 0) AS "reorderPoint",
-         cam.item_id IS NOT NULL AS watched,
-         cam.units AS "cameraUnits", cam.at AS "cameraAt", cam.confidence,
-         COALESCE(sh.delta, 0) AS "manualDelta", sh.at AS "manualAt", sh.n::int AS "shelfRows",
-         off.units AS "offCamera", off.at AS "offCameraAt",
-         (cam.at IS NOT NULL OR EXISTS (
-           SELECT 1 FROM transactions t WHERE t.org_id = $1 AND t.item_id = i.id AND t.location_id = $2
-             AND (t.type IN ('COUNT', 'RECEIVE') OR (t.type = 'TRANSFER' AND t.quantity > 0)))) AS figured,
-         (${NEWEST('on_shelf', false)}) AS "shelfLast",
-         (${NEWEST('on_shelf', true)}) AS "shelfCount",
-         (${NEWEST('off_camera', false)}) AS "offLast",
-         (${NEWEST('off_camera', true)}) AS "offCount",
-         COALESCE(cam.units, 0) + COALESCE(sh.delta, 0) + COALESCE(off.units, 0) AS level
-  FROM items i
-  LEFT JOIN item_locations il ON il.item_id = i.id AND il.location_id = $2
-  LEFT JOIN cam ON cam.item_id = i.id
-  CROSS JOIN LATERAL (
-    SELECT sum(t.quantity) AS delta, max(t.at) AS at, count(*) AS n FROM transactions t
-    WHERE t.org_id = $1 AND t.item_id = i.id AND t.location_id = $2 AND t.part = 'on_shelf' AND (cam.at IS NULL OR t.at > cam.at)
-  ) sh
-  CROSS JOIN LATERAL (
-    SELECT sum(t.quantity) AS units, max(t.at) AS at FROM transactions t
-    WHERE t.org_id = $1 AND t.item_id = i.id AND t.location_id = $2 AND t.part = 'off_camera'
-  ) off
-  WHERE i.org_id = $1 AND i.id = ANY($3::uuid[]) AND NOT i.archived
-    AND (il.item_id IS NOT NULL OR cam.item_id IS NOT NULL
-         OR EXISTS (SELECT 1 FROM transactions t WHERE t.org_id = $1 AND t.item_id = i.id AND t.location_id = $2))`;
-
 export class StockRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -214,18 +164,14 @@ export class StockRepository {
 
   /**
    * The levels of every item at the location, or of only itemIds (by name, then id). Those of a
-   * few items (a movement's) are read per item from the ledger's indexes (ITEMS_LEVELS): the sums
-   * from the covering ones of migration 270 without the rows, the newest row of each part from
-   * the top of its index; the whole location's ledger is read once and grouped (below).
+   * few items (a page's, a movement's) are what ingest reads for a run (levelsAt: each item's sums
+   * from the ledger's covering indexes of migration 270, its newest rows from the top of an index);
+   * the whole location's ledger is read once and grouped (LOCATION_LEVELS).
    */
   async levels(orgId: string, locationId: string, itemIds?: string[]): Promise<StockLevel[]> {
-    const { rows } = await this.db.query<StockLevel & { place: number; [k: string]: unknown }>(
-      itemIds ? ITEMS_LEVELS : LOCATION_LEVELS,
-      [orgId, locationId, itemIds ?? null],
-      // a few items' levels (a page, a movement's): planned once per connection, since planning this
-      // statement (~1 ms warm, ~3.5 ms on a fresh connection) cost more than running it for a page (~1.2 ms)
-      itemIds ? { prepare: 'stock_items_levels' } : undefined,
-    );
+    if (itemIds)
+      return (await new StockLevelsManyRepository(this.db).levelsAt(orgId, new Map([[locationId, itemIds]]))).get(locationId) ?? [];
+    const { rows } = await this.db.query<StockLevel & { place: number; [k: string]: unknown }>(LOCATION_LEVELS, [orgId, locationId, null]);
     return rows
       .sort((a, b) => a.place - b.place)
       .map(({ place: _, ...r }) => ({

@@ -9,6 +9,7 @@ import { LiveEventRepository, type NewLiveEvent } from './live-event.repository.
 import liveRoutes from './routes.js';
 
 export { LIVE_PROTOCOL } from './routes.js';
+export { STOCK_CHANNEL } from './live-event.repository.js';
 
 export { LiveHub, type LiveSubscriber } from './hub.js';
 

@@ -2,6 +2,15 @@ import type { LiveData, LiveType } from '@smartstock/api';
 import type { Queryable } from '../db/types.js';
 
 export const LIVE_CHANNEL = 'smartstock_live';
+/**
+ * Every instance hears here, and this process as the writer commits (announce), which locations'
+ * stock moved: the locations of the 'stock' events just appended, payload `<orgId> <locationId>`
+ * pairs, comma-separated. Every stock movement (a reading, a ledger row) tells the live view with
+ * such an event, so a kept stock page forgets on exactly what the live view shows.
+ */
+export const STOCK_CHANNEL = 'smartstock_stock';
+/** pairs per announce: 73 bytes each, under NOTIFY's 8,000 */
+const PAIRS_PER_ANNOUNCE = 100;
 /** ids per notify: a NOTIFY payload must stay under 8,000 bytes (and a bigint is at most 19 digits and a comma) */
 const IDS_PER_NOTIFY = 350;
 
@@ -32,6 +41,7 @@ export class LiveEventRepository {
     );
     const id = rows[0]!.id;
     await this.db.notify(LIVE_CHANNEL, String(id));
+    if (type === 'stock') await this.db.announce(STOCK_CHANNEL, `${orgId} ${(data as LiveData<'stock'>).locationId}`);
     return id;
   }
 
@@ -56,7 +66,17 @@ export class LiveEventRepository {
     );
     const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
     for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) await this.db.notify(LIVE_CHANNEL, ids.slice(i, i + IDS_PER_NOTIFY).join(','));
+    await this.stockMoved(events);
     return ids;
+  }
+
+  /** Announces the locations of the stock events among `events` (one announce for up to 100 of them). */
+  private async stockMoved(events: readonly NewLiveEvent[]): Promise<void> {
+    const pairs = new Set<string>();
+    for (const e of events) if (e.type === 'stock') pairs.add(`${e.orgId} ${e.data.locationId}`);
+    const all = [...pairs];
+    for (let i = 0; i < all.length; i += PAIRS_PER_ANNOUNCE)
+      await this.db.announce(STOCK_CHANNEL, all.slice(i, i + PAIRS_PER_ANNOUNCE).join(','));
   }
 
   async after(cursor: number, limit = 1000, scope?: { orgId: string; venueId: string }): Promise<LiveEvent[]> {

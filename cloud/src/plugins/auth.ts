@@ -1,9 +1,12 @@
 import fp from 'fastify-plugin';
 import jwt from '@fastify/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Role } from './principal.js';
-import type { Principal } from './principal.js';
+import type { Principal, Role } from './principal.js';
 import { AppError, forbidden, unauthorized } from '../errors.js';
+
+/** verified access tokens remembered (fast-jwt's cache, never past a token's exp): a dashboard sends the same one all session */
+const VERIFIED_TOKENS = 10_000;
+const BEARER = /^Bearer\s+(\S*)\s*$/i;
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
@@ -41,7 +44,7 @@ export default fp<{
       secret: o.secret,
       sign: { expiresIn: o.accessTokenTtlSeconds, algorithm: 'HS256' },
       // a token without exp would never expire: refused even when its signature is ours
-      verify: { algorithms: ['HS256'], requiredClaims: ['exp'] },
+      verify: { algorithms: ['HS256'], requiredClaims: ['exp'], cache: VERIFIED_TOKENS },
     });
     // only tokens issued while the password was one-time carry pwd: everyone else costs no query
     app.decorate('requirePasswordChanged', async (req: FastifyRequest) => {
@@ -57,19 +60,21 @@ export default fp<{
       if (!role) throw unauthorized('you are no longer a member of this organisation');
       req.user = { ...req.user, role };
     });
-    app.decorate('authorize', (...roles: Role[]) => async (req: FastifyRequest) => {
+    /**
+     * The bearer's principal: verified once, then remembered until it expires, instead of decoding it
+     * twice and checking its HMAC on every request (req.jwtVerify()), a tenth of a cached read's CPU.
+     */
+    const principalOf = (authorization: string | undefined): Principal => {
+      const bearer = authorization === undefined ? null : BEARER.exec(authorization);
+      if (!bearer) throw unauthorized('sign in required');
       try {
-        await req.jwtVerify();
+        return app.jwt.verify<Principal>(bearer[1]!);
       } catch (e) {
-        const code = (e as { code?: string }).code;
-        throw unauthorized(
-          code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED'
-            ? 'access token expired'
-            : code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER'
-              ? 'sign in required'
-              : 'access token is not valid',
-        );
+        throw unauthorized((e as { code?: string }).code === 'FAST_JWT_EXPIRED' ? 'access token expired' : 'access token is not valid');
       }
+    };
+    app.decorate('authorize', (...roles: Role[]) => async (req: FastifyRequest) => {
+      req.user = principalOf(req.headers.authorization);
       await app.requireMember(req);
       const refusal = await o.orgRefusal?.(req.user.org);
       if (refusal) throw refusal;

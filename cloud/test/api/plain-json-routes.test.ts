@@ -3,8 +3,8 @@ import { itemPage, locationStock } from '@smartstock/api';
 import { build, type TestCloud } from '../support/cloud.js';
 
 /**
- * The routes written with JSON.stringify instead of zod's encode (plugins/plain-json.ts): their
- * answers still parse with the strict contract, every kind of figure present (camera-less counts,
+ * The routes sent as kept JSON written with JSON.stringify instead of zod's encode (the items
+ * list's pages, a location's stock pages): their answers still parse with the strict contract, every kind of figure present (camera-less counts,
  * deliveries to storage, people's names, instants), so a key outside it or a figure of the wrong
  * type fails here.
  */

@@ -1,0 +1,3 @@
+import { describeStockPages } from './stock-pages.suite.js';
+
+describeStockPages('PGlite', async () => ({ memory: true }));
