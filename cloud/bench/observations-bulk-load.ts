@@ -92,7 +92,9 @@ async function loadMonth(db: Db, s: BenchShape, month: Date, from: number, to: n
     const indexS = since(t0);
     t0 = performance.now();
     const range = `('${month.toISOString()}') TO ('${end.toISOString()}')`;
-    await tx.exec(`ALTER TABLE ${part} ADD CONSTRAINT ${part}_range CHECK (at IS NOT NULL AND at >= '${month.toISOString()}' AND at < '${end.toISOString()}')`);
+    await tx.exec(
+      `ALTER TABLE ${part} ADD CONSTRAINT ${part}_range CHECK (at IS NOT NULL AND at >= '${month.toISOString()}' AND at < '${end.toISOString()}')`,
+    );
     await tx.exec(`ALTER TABLE observations ATTACH PARTITION ${part} FOR VALUES FROM ${range}`);
     await tx.exec(`ALTER TABLE ${part} DROP CONSTRAINT ${part}_range`);
     const { rows } = await tx.query<{ n: string }>(`SELECT count(*) AS n FROM ${part}`);
