@@ -82,7 +82,7 @@ export class ObservationService {
 
   private async judge(orgId: string, venueId: string, levels: PresentedStock[]): Promise<void> {
     if (!this.alerts) return;
-    // Judging a level takes a few round trips, more when it raises (alerts/engine.ts): awaited here it
+    // Judging a level takes a few round trips, more when it raises (alerts/stock-levels.ts): awaited here it
     // held the ack of every batch behind it. It was never part of the guarantee (a crash after the
     // commit loses it either way; the redelivery is a duplicate and moves nothing), so it runs after,
     // and an item's level that moved again before it was judged is judged at its latest only: judging
