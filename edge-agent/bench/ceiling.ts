@@ -12,8 +12,8 @@ import {
   DEFAULT_MODEL_DIR,
   cropInto,
   decodeImage,
+  detectorInput,
   headerSize,
-  letterbox,
   loadDetector,
   loadFill,
   type BottleVision,
@@ -101,12 +101,13 @@ export async function bareModels(
 ): Promise<{ cost: Cost; bottles: number }> {
   const detector = await loadDetector(join(DEFAULT_MODEL_DIR, 'detector.json'), threads);
   const fill = await loadFill(join(DEFAULT_MODEL_DIR, 'fill.json'), threads);
-  const { width: dw, height: dh, pad } = detector.meta.input;
+  const { width: dw, height: dh } = detector.meta.input;
   const { width: fw, height: fh } = fill.meta.input;
   const inputs: { det: ort.Tensor; fill: ort.Tensor | null; bottles: number }[] = [];
   for (const raw of frames) {
     const img = await decodeImage(raw);
-    const det = new ort.Tensor('float32', (await letterbox(img, dw, dh, pad)).tensor, [1, 3, dh, dw]);
+    // the agent's own detector input (layout, range, placement, the frame's detectorView), not a copy of it
+    const det = new ort.Tensor('float32', (await detectorInput(detector, img, raw.detectorView)).tensor, [1, 3, dh, dw]);
     const sx = img.width / (raw.sourceWidth ?? img.width);
     const sy = img.height / (raw.sourceHeight ?? img.height);
     const boxes = (await vision.analyze(raw)).bottles.map((b) => ({ x: b.box.x * sx, y: b.box.y * sy, w: b.box.w * sx, h: b.box.h * sy }));

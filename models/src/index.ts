@@ -5,6 +5,7 @@ export {
   loadFill,
   readFills,
   detectTiled,
+  detectorInput,
   fillFolderFor,
   DEFAULT_MODEL_DIR,
 } from './vision/bottle-vision.js';

@@ -9,7 +9,7 @@ import { decodeDetections, nms, type Candidate } from './decode.js';
 import { readDetectorMetadata, readFillMetadata, type DetectorMetadata, type FillMetadata } from './metadata.js';
 import { cropInto } from './crop.js';
 import { autoTiles, cropTile, fromTile, tilesOf, type TileGrid } from './tiles.js';
-import { decodeImage, letterbox, letterboxGeometry, YOLO_STYLE, YOLOX_STYLE, type RgbImage } from './preprocess.js';
+import { decodeImage, letterbox, letterboxGeometry, YOLO_STYLE, YOLOX_STYLE, type Letterbox, type RgbImage } from './preprocess.js';
 
 /** The committed models: models/onnx, found from this file, not from the working directory. */
 export const DEFAULT_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../onnx');
@@ -119,24 +119,37 @@ export async function detectBoxes(
   view?: RgbImage,
 ): Promise<Candidate[]> {
   const { width: iw, height: ih } = detector.meta.input;
-  const style = detector.meta.format === 'yolox' ? YOLOX_STYLE : YOLO_STYLE;
-  const g = letterboxGeometry(img.width, img.height, iw, ih);
-  const fits = !!view && view.width === g.nw && view.height === g.nh && view.data.length === g.nw * g.nh * 3;
-  // the view is placed as img would be, so boxes map back to img with img's own scale
   // one input buffer per call in flight, kept for the next frame: 1.3 MB not allocated and collected every frame
   const free = (inputBuffers.get(detector) ?? inputBuffers.set(detector, []).get(detector))!;
   const into = free.pop() ?? new Float32Array(3 * iw * ih);
-  const pad = detector.meta.input.pad;
   try {
-    const lb = fits
-      ? { ...(await letterbox(view, iw, ih, pad, style, into)), scale: g.scale }
-      : await letterbox(img, iw, ih, pad, style, into);
+    const lb = await detectorInput(detector, img, view, into);
     const out = await run(detector, new ort.Tensor('float32', lb.tensor, [1, 3, ih, iw]));
     const meta = { ...detector.meta, bottleClasses: [...classes] };
     return nms(decodeDetections(out.data as Float32Array, out.dims, meta, lb, img, threshold), iouThreshold);
   } finally {
     free.push(into);
   }
+}
+
+/**
+ * The detector's input for a decoded image, as detectBoxes feeds it: letterboxed in the layout its
+ * format wants (YOLOX: BGR 0-255 at the top-left; ours and Ultralytics': RGB 0-1 centred), from `view`
+ * when that is the picture already at the letterboxed size. Exported so the edge bench's ceiling runs
+ * the model on the agent's very floats rather than on a copy of this that can drift from it.
+ */
+export async function detectorInput(
+  detector: LoadedModel<DetectorMetadata>,
+  img: RgbImage,
+  view?: RgbImage,
+  into?: Float32Array,
+): Promise<Letterbox> {
+  const { width: iw, height: ih, pad } = detector.meta.input;
+  const style = detector.meta.format === 'yolox' ? YOLOX_STYLE : YOLO_STYLE;
+  const g = letterboxGeometry(img.width, img.height, iw, ih);
+  const fits = !!view && view.width === g.nw && view.height === g.nh && view.data.length === g.nw * g.nh * 3;
+  // the view is placed as img would be, so boxes map back to img with img's own scale
+  return fits ? { ...(await letterbox(view, iw, ih, pad, style, into)), scale: g.scale } : letterbox(img, iw, ih, pad, style, into);
 }
 
 /** Spare detector input buffers of each loaded detector (as many as calls were ever in flight at once). */
