@@ -32,6 +32,9 @@ describe('devices on AWS IoT (moto)', () => {
   let iot: IoTClient;
   const aws = () => ['--aws-endpoint', moto.url, '--region', 'eu-west-1', '--json'];
   const cloudFlags = () => ['--cloud-url', cloud.url, '--email', TECHNICIAN.email, '--password', TECHNICIAN.password];
+  /** device create with a given id, its bundle at tmp/<id>: the attempts below differ only in these and the flags after. */
+  const createWithId = (venue: string, name: string, id: string, ...more: string[]) =>
+    cli('device', 'create', '--venue', venue, '--name', name, '--id', id, '--out', join(tmp, id), ...aws(), ...more);
 
   beforeAll(async () => {
     [moto, cloud] = await Promise.all([startMoto(), startStandInCloud()]);
@@ -85,19 +88,7 @@ describe('devices on AWS IoT (moto)', () => {
 
   it('resumes a device whose earlier run stopped after creating the thing', async () => {
     await iot.send(new CreateThingCommand({ thingName: 'half-made' }));
-    const r = await cli(
-      'device',
-      'create',
-      '--venue',
-      'cellar',
-      '--name',
-      'x',
-      '--id',
-      'half-made',
-      '--out',
-      join(tmp, 'half-made'),
-      ...aws(),
-    );
+    const r = await createWithId('cellar', 'x', 'half-made');
     expect(r.code, r.stdout).toBe(0);
     expect(r.json.certificateId).toMatch(/\w+/);
   });
@@ -107,20 +98,7 @@ describe('devices on AWS IoT (moto)', () => {
     const before = (await certificates()).map((c) => c.certificateId);
     cloud.venues.add('rooftop'); // the stand-in now refuses other venues, as the cloud does
     try {
-      const refused = await cli(
-        'device',
-        'create',
-        '--venue',
-        'nowhere',
-        '--name',
-        'Snug',
-        '--id',
-        'snug',
-        '--out',
-        join(tmp, 'snug'),
-        ...aws(),
-        ...cloudFlags(),
-      );
+      const refused = await createWithId('nowhere', 'Snug', 'snug', ...cloudFlags());
       expect(refused.code, refused.stdout + refused.stderr).toBe(1);
       expect(refused.json.error).not.toMatch(/cleaning up/);
       expect((await certificates()).map((c) => c.certificateId)).toEqual(before);
@@ -129,39 +107,13 @@ describe('devices on AWS IoT (moto)', () => {
 
       // a thing that was there before the attempt stays, without the attempt's certificate
       await iot.send(new CreateThingCommand({ thingName: 'snug-kept' }));
-      const again = await cli(
-        'device',
-        'create',
-        '--venue',
-        'nowhere',
-        '--name',
-        'x',
-        '--id',
-        'snug-kept',
-        '--out',
-        join(tmp, 'snug-kept'),
-        ...aws(),
-        ...cloudFlags(),
-      );
+      const again = await createWithId('nowhere', 'x', 'snug-kept', ...cloudFlags());
       expect(again.code).toBe(1);
       expect((await iot.send(new ListThingPrincipalsCommand({ thingName: 'snug-kept' }))).principals).toEqual([]);
       expect((await certificates()).map((c) => c.certificateId)).toEqual(before);
 
       // so a re-run with the right venue starts clean instead of stopping at "already exists"
-      const fixed = await cli(
-        'device',
-        'create',
-        '--venue',
-        'rooftop',
-        '--name',
-        'Snug',
-        '--id',
-        'snug',
-        '--out',
-        join(tmp, 'snug'),
-        ...aws(),
-        ...cloudFlags(),
-      );
+      const fixed = await createWithId('rooftop', 'Snug', 'snug', ...cloudFlags());
       expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
       expect((await iot.send(new ListThingPrincipalsCommand({ thingName: 'snug' }))).principals).toHaveLength(1);
     } finally {
