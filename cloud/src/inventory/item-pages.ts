@@ -59,8 +59,8 @@ export class ItemPages {
     const hit = this.orgs.get(orgId)?.get(key);
     if (hit && Date.now() - hit.at < MAX_AGE_MS) return hit.page;
     const generation = this.generation;
-    const json = Buffer.from(JSON.stringify(await load()));
-    const page = { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
+    const page = pageOf(await load());
+    const json = page.json;
     if (this.unlisten && generation === this.generation) {
       if (this.bytes + json.length > MAX_BYTES) this.forgetAll();
       let pages = this.orgs.get(orgId);
@@ -86,4 +86,10 @@ export class ItemPages {
     this.orgs.clear();
     this.bytes = 0;
   }
+}
+
+/** The answer's JSON as sent (UTF-8 bytes) and an ETag made of it, the same on every instance: item and stock pages alike. */
+export function pageOf(answer: unknown): ItemPage {
+  const json = Buffer.from(JSON.stringify(answer));
+  return { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
 }

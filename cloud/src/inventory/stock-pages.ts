@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Db } from '../db/types.js';
 import { STOCK_CHANNEL } from '../live/index.js';
 import { LOCATIONS_CHANNEL } from '../venues/index.js';
-import { CATALOGUE_CHANNEL, type ItemPage } from './item-pages.js';
+import { CATALOGUE_CHANNEL, pageOf, type ItemPage } from './item-pages.js';
 
 /**
  * What a lost bus message (a missed reconnect) or a change that tells no channel (a location or a
@@ -120,10 +119,4 @@ export class StockPages {
     this.orgs.clear();
     this.bytes = 0;
   }
-}
-
-/** The answer's JSON as sent (UTF-8 bytes) and an ETag made of it, the same on every instance. */
-function pageOf(answer: unknown): ItemPage {
-  const json = Buffer.from(JSON.stringify(answer));
-  return { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
 }
