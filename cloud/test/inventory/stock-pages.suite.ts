@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationStock } from '@smartstock/api';
-import { uuidv7, type ObservationBatch } from '@smartstock/protocol';
 import { ObservationService } from '../../src/inventory/index.js';
 import type { CloudConfigInput } from '../../src/config.js';
 import { build, type TestCloud } from '../support/cloud.js';
+import { slotSeen } from '../support/observations.js';
 import { repos } from '../support/repos.js';
 
 const APEROL = 'APEROL-1000';
@@ -68,29 +68,8 @@ export function describeStockPages(name: string, database: () => Promise<CloudCo
       }
       return out;
     };
-    const seen = async (units: number) => {
-      const batch: ObservationBatch = {
-        v: 1,
-        deviceId: device().id,
-        seq: ++seq,
-        sentAt: new Date().toISOString(),
-        observations: [
-          {
-            id: uuidv7(),
-            cameraId: 'cam-1',
-            slotId: 's1',
-            sku: APEROL,
-            at: new Date().toISOString(),
-            count: Math.ceil(units),
-            fills: Array.from({ length: Math.ceil(units) }, () => 1),
-            units,
-            confidence: 0.9,
-            state: 'ok',
-            reason: 'change',
-          },
-        ],
-      };
-      await cams.record(device(), batch);
+    const seen = async (units: number): Promise<void> => {
+      await cams.record(device(), slotSeen(device().id, ++seq, APEROL, units));
     };
     const post = async (path: string, body: object) => {
       const res = await t.api('POST', path, { token: t.ownerToken, body });

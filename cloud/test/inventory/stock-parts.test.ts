@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { uuidv7, type ObservationBatch } from '@smartstock/protocol';
 import type { Db } from '../../src/db/index.js';
 import { alertsConfigSchema, createAlertEngine, createAlertFeed } from '../../src/alerts/index.js';
 import { InventoryService, ObservationService } from '../../src/inventory/index.js';
 import { seedDemo, type DemoSeed } from '../../src/seed/seed.service.js';
 import { pgliteFactory } from '../support/db.js';
+import { slotSeen } from '../support/observations.js';
 import { repos, type Repos } from '../support/repos.js';
 import { seedMember } from '../alerts/fixtures.js';
 
@@ -75,29 +75,8 @@ describe('stock in two parts: on the shelf (cameras) and off camera', () => {
     ]);
   });
 
-  const seen = async (units: number) => {
-    const batch: ObservationBatch = {
-      v: 1,
-      deviceId: device().id,
-      seq: ++seq,
-      sentAt: new Date().toISOString(),
-      observations: [
-        {
-          id: uuidv7(),
-          cameraId: 'cam-1',
-          slotId: 's1',
-          sku: APEROL,
-          at: new Date().toISOString(),
-          count: Math.ceil(units),
-          fills: Array.from({ length: Math.ceil(units) }, () => 1),
-          units,
-          confidence: 0.9,
-          state: 'ok',
-          reason: 'change',
-        },
-      ],
-    };
-    await cams.record(device(), batch);
+  const seen = async (units: number): Promise<void> => {
+    await cams.record(device(), slotSeen(device().id, ++seq, APEROL, units));
   };
   const level = async (sku: string, loc: keyof DemoSeed['locations']) => {
     const { levels } = await inv.locationStock(demo.orgId, demo.locations[loc]);
