@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import type { RunningCloud } from '@smartstock/cloud';
 import type { CloudAuth } from '@smartstock/provisioning';
 import { loadAgentConfig, startAgent, type Agent } from '@smartstock/edge-agent';
+import { demoAgentLogger } from './agent-logger.js';
 import { ensureDemoVideo } from './video.js';
 import { openDemoCamera, type DemoCamera } from './camera.js';
 import { ensureDemoDevice, DEMO_DEVICE_ID } from './device.js';
@@ -65,7 +66,7 @@ export async function startDemo(cloud: RunningCloud, o: DemoOptions): Promise<Ru
         health: { ...cfg.health, port: 0 },
         vision: { ...cfg.vision, threads: 1 },
       },
-      { logger: log.child({ module: 'edge-agent' }) },
+      { logger: demoAgentLogger(cloud.logger) },
     );
   } catch (e) {
     await camera.stop();

@@ -52,7 +52,8 @@ export interface SuggestedOrder {
   minimumNote: string | null;
 }
 
-const fmt = (n: number) => String(Math.round(n * 10) / 10);
+/** A count as the reasons say it: one decimal ("0.9 on hand", not "0.871"), as the items list shows it. */
+export const fmt = (n: number) => String(Math.round(n * 10) / 10);
 const casesText = (cases: number, caseSize: number) =>
   caseSize === 1 ? `${cases} bottle${cases === 1 ? '' : 's'}` : `${cases} case${cases === 1 ? '' : 's'} of ${caseSize}`;
 

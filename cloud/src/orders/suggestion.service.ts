@@ -5,7 +5,7 @@ import { venueRecords } from '../venues/index.js';
 import { notFound } from '../errors.js';
 import type { DemandSource } from './demand.js';
 import { OrderRepository } from './order.repository.js';
-import { reviewDays, suggestOrder, type ItemNeed, type SuggestedOrder } from './suggest.js';
+import { fmt, reviewDays, suggestOrder, type ItemNeed, type SuggestedOrder } from './suggest.js';
 
 /** Safety factors (standard normal quantiles) of the service levels an item class may ask for. */
 export const SERVICE_LEVEL_Z = { 0.9: 1.28, 0.95: 1.65, 0.975: 1.96, 0.99: 2.33 } as const;
@@ -92,7 +92,7 @@ export class SuggestionService {
         unassigned.push({
           itemId,
           name: s.name,
-          reason: `below par ${need.par} with ${need.onHand} on hand, but no supplier sells it: add one`,
+          reason: `below par ${need.par} with ${fmt(need.onHand)} on hand: no supplier sells it yet`,
         });
     }
     const list = await suppliers.list(orgId, [...needsBySupplier.keys()]);

@@ -1,0 +1,155 @@
+// What walking every page as a bar manager showed, in real Chromium against the real cloud at 390 px
+// and 1280 px: sign-up asks for the currency (from the browser's region), the audit log fits a phone,
+// empty states say what to do, and figures read in the bar's words. Screenshots walk-*.png.
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { currencyForLocale } from '../src/lib/signup-currency';
+import { launchChromium, phoneAndDesktop, sidewaysOverflow, SHOTS, type PhoneAndDesktop } from './support/browser';
+import { DEV, OWNER, startStack, type Stack } from './support/stack';
+
+describe('currencyForLocale', () => {
+  it('takes the region’s currency, the likely region for a bare language, and EUR when unknown', () => {
+    expect(currencyForLocale('en-GB')).toBe('GBP');
+    expect(currencyForLocale('en-US')).toBe('USD');
+    expect(currencyForLocale('de')).toBe('EUR'); // German → Germany
+    expect(currencyForLocale('ja')).toBe('JPY');
+    expect(currencyForLocale('pt-BR')).toBe('EUR'); // not in the short list: EUR, changed later on Suppliers
+    expect(currencyForLocale('C')).toBe('EUR'); // not a language tag
+    expect(currencyForLocale(undefined)).toBe('EUR');
+  });
+});
+
+describe('walking every page (bar manager)', () => {
+  let s: Stack;
+  let screens: PhoneAndDesktop | undefined;
+  let token: string;
+  const shot = (p: Page, name: string) => p.screenshot({ path: `${SHOTS}walk-${name}.png`, fullPage: true });
+  const api = async (method: string, path: string, body?: unknown) => s.api(method, `/api/v1${path}`, body, token);
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    s = await startStack();
+    token = await s.login(OWNER.email, OWNER.password);
+    expect((await api('POST', '/devices', { id: DEV, venueId: s.demo.venueId, name: 'Back bar edge' })).status).toBe(201);
+    const slots = [
+      {
+        id: 'r1-s1',
+        name: 'Row 1, slot 1',
+        itemId: s.demo.items['TITOS-750'],
+        polygon: [
+          [0.1, 0.2],
+          [0.2, 0.2],
+          [0.2, 0.5],
+          [0.1, 0.5],
+        ],
+      },
+    ];
+    const cams = [{ id: 'cam-1', name: 'Back bar left', locationId: s.demo.locations.mainBar, url: 'rtsp://10.0.0.5/stream1', slots }];
+    expect((await api('PUT', `/devices/${DEV}/cameras`, { cameras: cams })).status).toBe(200);
+    await s.device.serve();
+    // a part-drunk bottle: 0.871 of one on the shelf
+    await s.device.observe([{ slotId: 'r1-s1', sku: 'TITOS-750', fills: [0.871] }]);
+    screens = await phoneAndDesktop(s.url, OWNER);
+  }, 240_000);
+
+  afterAll(async () => {
+    await screens?.close();
+    await s?.close();
+  }, 60_000);
+
+  it('sign-up offers the currency of the browser’s region, and the organisation is made in the one chosen', async () => {
+    const browser = await launchChromium();
+    try {
+      for (const [locale, expected] of [
+        ['en-GB', 'GBP'],
+        ['en-US', 'USD'],
+      ] as const) {
+        const page = await (await browser.newContext({ locale, viewport: { width: 390, height: 844 } })).newPage();
+        page.setDefaultTimeout(20_000);
+        await page.goto(`${s.url}/#/signup`);
+        const currency = page.getByRole('combobox', { name: /^Currency/ });
+        await currency.waitFor();
+        expect(await currency.inputValue()).toBe(expected);
+        expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(1);
+        if (locale === 'en-GB') await shot(page, 'phone-signup');
+        await page.context().close();
+      }
+      // a bar in Zurich signs up from an English browser: the manager picks the franc
+      const page = await (await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 } })).newPage();
+      page.setDefaultTimeout(20_000);
+      await page.goto(`${s.url}/#/signup`);
+      await page.getByLabel('Organisation', { exact: true }).fill('Limmat Bars');
+      await page.getByRole('combobox', { name: /^Currency/ }).selectOption('CHF');
+      await page.getByLabel('Your name', { exact: true }).fill('Lea Founder');
+      await page.getByLabel('Email', { exact: true }).fill('lea@limmat.test');
+      await page.getByLabel('Password', { exact: true }).fill('lea’s long password');
+      await page.getByRole('button', { name: 'Create organisation' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      const org = await s.api('GET', '/api/v1/organisation', undefined, await s.login('lea@limmat.test', 'lea’s long password'));
+      expect([org.body.name, org.body.currency]).toEqual(['Limmat Bars', 'CHF']);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
+  it('the audit log fits a phone: no sideways scroll, each entry a card', async () => {
+    await screens!.each(async (p, screen) => {
+      await p.goto(`${s.url}/#/audit`);
+      await p.locator('tr[data-action="register"]').first().waitFor();
+      expect(await sidewaysOverflow(p)).toBeLessThanOrEqual(1);
+      await shot(p, `${screen}-audit`);
+    });
+  }, 60_000);
+
+  it('empty states say what to do, and the reasons count bottles to one decimal', async () => {
+    await screens!.each(async (p, screen) => {
+      await p.goto(`${s.url}/#/orders`);
+      const unassigned = p.getByTestId('unassigned');
+      await unassigned.waitFor();
+      // no supplier sells the low items: not "every item with a supplier is above what it needs"
+      expect(await p.getByTestId('nothing-suggested').textContent()).toContain('no supplier sells the low items below');
+      const titos = unassigned.getByRole('listitem').filter({ hasText: "Tito's Handmade Vodka" });
+      expect(await titos.textContent()).toContain('with 0.9 on hand: no supplier sells it yet');
+      expect(await unassigned.textContent()).not.toMatch(/\d\.\d\d/);
+      await shot(p, `${screen}-orders`);
+
+      await p.goto(`${s.url}/#/suppliers`);
+      expect(await p.getByTestId('no-suppliers').textContent()).toContain('say what it sells on each item’s page');
+      await p.goto(`${s.url}/#/invoices`);
+      expect(await p.getByTestId('no-invoices').textContent()).toContain('take a photo of one');
+
+      await p.goto(`${s.url}/#/sales`);
+      // nothing sold: not "every menu item sold has a recipe"
+      await expect.poll(() => p.getByTestId('nothing-waiting').textContent()).toContain('Nothing yet');
+      await expect.poll(() => p.getByRole('article', { name: 'Recipes', exact: true }).textContent()).toContain('once sales arrive');
+      await shot(p, `${screen}-sales`);
+    });
+  }, 90_000);
+
+  it('figures read in the bar’s words: stock value, a slot’s reading, the people list, the variance period', async () => {
+    const p = screens!.pages.desktop;
+    await p.goto(`${s.url}/#/`);
+    expect(await p.getByTestId('dead-stock').textContent()).toMatch(/^\d+ items? unmoved in \d+ days$/);
+
+    await p.goto(`${s.url}/#/shelves/${DEV}/cam-1`);
+    const figures = p.locator('[data-slot="r1-s1"]').getByTestId('figures');
+    await figures.waitFor();
+    expect(await figures.textContent()).toMatch(/^bottle · 0\.87 left · \d+% sure$/);
+
+    await p.goto(`${s.url}/#/people`);
+    const me = p.locator(`tr[data-user="${OWNER.email}"] .name`);
+    await me.waitFor();
+    expect(await me.innerText()).toMatch(/\S \(you\)$/);
+
+    // "To" is the last day counted: today, not tomorrow
+    await p.goto(`${s.url}/#/variance`);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await p.getByLabel('To', { exact: true }).inputValue()).toBe(today);
+    const report = p.waitForRequest((r) => r.url().includes('/variance?'));
+    await p.getByLabel('From', { exact: true }).fill(today);
+    const asked = new URL((await report).url());
+    expect(asked.searchParams.get('to')).toBe(`${new Date(Date.parse(today) + 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`);
+    await shot(p, 'desktop-variance');
+  }, 90_000);
+});
