@@ -117,6 +117,9 @@ try {
   const device = (d: FleetDevice) => ({ id: d.id, orgId: seeded.orgId, venueId: venues.rows[d.venue]!.id, health });
   let seq = 0;
   let next = 0;
+  // a running fleet: every camera has reported once, so a slot's reading is an update, as it is in steady state
+  const every = fleet.flatMap((d) => d.cameras.map((_, c) => ({ device: device(d), batch: heartbeat(d, c, seq++) })));
+  for (let i = 0; i < every.length; i += 200) await new ObservationService(db).recordMany(every.slice(i, i + 200));
   for (const messages of a.messages.split(',').map(Number)) {
     const run = () =>
       Array.from({ length: messages }, () => {
