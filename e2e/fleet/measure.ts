@@ -57,8 +57,9 @@ export class CommitWatch {
     while (this.pending.length) {
       const ids = this.pending.splice(0, 2000);
       const { rows } = await this.read.query<{ id: string; n: number; at: string }>(
-        `SELECT id, jsonb_array_length(data->'observations') AS n, data->'observations'->0->>'at' AS at
-         FROM live_events WHERE id = ANY($1::bigint[]) AND type = 'observation'`,
+        // data is json (migration 276): its observations taken out once, not parsed from the top twice
+        `SELECT id, json_array_length(x.o) AS n, x.o->0->>'at' AS at
+         FROM live_events CROSS JOIN LATERAL (SELECT data->'observations' AS o) x WHERE id = ANY($1::bigint[]) AND type = 'observation'`,
         [ids],
       );
       for (const r of rows) this.commits.set(Number(r.id), { at: this.seen.get(Number(r.id))!, obs: r.n, publishedAt: Date.parse(r.at) });

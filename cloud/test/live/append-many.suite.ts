@@ -39,6 +39,20 @@ export function describeAppendMany(f: DbFactory) {
       await stop();
     });
 
+    it("keeps each event's data as it was written, keys in their order (json, migration 276: not parsed into jsonb and printed back)", async () => {
+      // jsonb would hand these back shortest key first, then alphabetically: level, itemId, a long key
+      const data = { zzLongerKeyFirst: 1, itemId: 'item-x', level: 2.5, fills: [1, 0.5, null] };
+      const [id] = await db.transaction((tx) => new LiveEventRepository(tx).appendMany([{ orgId, venueId, type: 'stock', data } as never]));
+      const { rows } = await db.query<{ text: string; type: string }>(
+        `SELECT data::text AS text, pg_typeof(data)::text AS type FROM live_events WHERE id = $1`,
+        [id!],
+      );
+      expect(rows[0]!.type).toBe('json');
+      expect(rows[0]!.text).toBe(JSON.stringify(data));
+      const [back] = await new LiveEventRepository(db).byIds([id!]);
+      expect(Object.keys(back!.data as object)).toEqual(Object.keys(data));
+    });
+
     it('keeps the events of each call apart when called again and again with other counts (one prepared statement, generic after five runs)', async () => {
       await db.transaction(async (tx) => {
         const repo = new LiveEventRepository(tx);
