@@ -9,7 +9,8 @@
  *   beat) with each one's 720p latency, and per-frame latency at 1 and 2 threads beside bare onnxruntime.
  * Options: --count N (images per synthetic split, default 150), --model-dir DIR, --no-latency, --no-baseline, --no-tiling, --no-input-size,
  *   --tiles auto|none|COLSxROWS (the first table's pass; default the detector's metadata, as loadBottleVision).
- * Also: small bottles on a 1080p camera, whole frame against tiled passes (bench/tiling.ts).
+ * Also: the given detector at 416 / 512 / 640 and with 2x2 tiles on every real split, with the 720p frame and the
+ *   input size picked (bench/input-size.ts); small bottles on a 1080p camera, whole frame against tiled passes (bench/tiling.ts).
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';

@@ -42,14 +42,15 @@ export function pickInputSize(rows: SizeRow[], labels: string[], quiet416 = QUIE
   if (!current) throw new Error('pickInputSize: no rows');
   const mean = (row: SizeRow): number => row.aps.reduce((s, a) => s + a.ap, 0) / row.aps.length;
   let picked = current;
+  // every reason a candidate fails is named, so the table says what it would take
   const verdicts = others.map((row) => {
-    const lower = row.aps.flatMap((a, i) =>
-      a.ap < current.aps[i]!.ap ? [`${labels[i]} ${a.ap.toFixed(3)} < ${current.aps[i]!.ap.toFixed(3)}`] : [],
+    const reasons = row.aps.flatMap((a, i) =>
+      a.ap < current.aps[i]!.ap ? [`lowers ${labels[i]} ${a.ap.toFixed(3)} < ${current.aps[i]!.ap.toFixed(3)}`] : [],
     );
-    if (lower.length) return `lowers ${lower.join(', ')}`;
-    if (mean(row) <= mean(current)) return 'no higher mean AP50';
+    if (mean(row) <= mean(current)) reasons.push('no higher mean AP50');
     const quiet = (row.ms / current.ms) * quiet416;
-    if (quiet > target) return `720p frame about ${quiet.toFixed(1)} ms on the quiet machine, over ${target}`;
+    if (quiet > target) reasons.push(`720p frame about ${quiet.toFixed(1)} ms on the quiet machine, over ${target}`);
+    if (reasons.length) return reasons.join(', ');
     if (mean(row) > mean(picked)) picked = row;
     return 'clears every rule';
   });
