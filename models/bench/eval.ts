@@ -7,9 +7,10 @@
  *   photos shrunk whole into mosaics of train/shrunk.py --write: real bottles at 6-60 px, nothing pasted),
  *   the same real splits through the zero-shot COCO YOLOX-Nano at 416, 512 and 640 (the baseline to
  *   beat) with each one's 720p latency, and per-frame latency at 1 and 2 threads beside bare onnxruntime.
- * Options: --count N (images per synthetic split, default 150), --model-dir DIR, --no-latency, --no-baseline, --no-tiling,
+ * Options: --count N (images per synthetic split, default 150), --model-dir DIR, --no-latency, --no-baseline, --no-tiling, --no-input-size,
  *   --tiles auto|none|COLSxROWS (the first table's pass; default the detector's metadata, as loadBottleVision).
- * Also: small bottles on a 1080p camera, whole frame against tiled passes (bench/tiling.ts).
+ * Also: the given detector at 416 / 512 / 640 and with 2x2 tiles on every real split, with the 720p frame and the
+ *   input size picked (bench/input-size.ts); small bottles on a 1080p camera, whole frame against tiled passes (bench/tiling.ts).
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -43,6 +44,7 @@ import {
 } from '../src/eval/metrics.js';
 import { parseTiles } from '../src/detect/detect.js';
 import { frameLatency, latencyTable, measureLatency } from './latency.js';
+import { inputSizeSection } from './input-size.js';
 import { tilingDetectors, tilingTable } from './tiling.js';
 
 const { values } = parseArgs({
@@ -52,6 +54,7 @@ const { values } = parseArgs({
     'no-latency': { type: 'boolean', default: false },
     'no-baseline': { type: 'boolean', default: false },
     'no-tiling': { type: 'boolean', default: false },
+    'no-input-size': { type: 'boolean', default: false },
     tiles: { type: 'string' },
     real: { type: 'string', default: process.env.SMARTSTOCK_REAL_DATA ?? '/work/shared/datasets/beverage3-bottle-can' },
   },
@@ -264,6 +267,15 @@ for (const [name, res] of rows) {
   console.log(`| ${name.split(' (')[0]} | ${cells.join(' | ')} |`);
 }
 if (hasReal && !values['no-baseline']) await baselineTable();
+if (hasReal && !values['no-input-size']) {
+  console.log(
+    '\n## models: input size, the given detector at 416 / 512 / 640 and tiled (AP50 of scores ≥ 0.01 [90 % bootstrap interval])\n',
+  );
+  const splits: RealSplit[] = ['valid+test', 'held-out sources'];
+  if (existsSync(join(COMPOSITES, 'annotations.json'))) splits.push('composites');
+  if (hasShrunk) splits.push(...SHRUNK_SPLITS);
+  console.log(await inputSizeSection(modelDir, splits, (v, which) => realSplit(v, values.real, which as RealSplit)));
+}
 if (!values['no-tiling']) {
   console.log('\n## models: small bottles on a 1080p camera, whole frame against tiled passes\n');
   console.log(await tilingTable(tilingDetectors(modelDir)));

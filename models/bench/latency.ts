@@ -6,7 +6,7 @@
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { join } from 'node:path';
-import { DEFAULT_MODEL_DIR, loadBottleVision, loadDetector, loadFill, makeScene, renderScene } from '../src/index.js';
+import { DEFAULT_MODEL_DIR, loadBottleVision, loadDetector, loadFill, makeScene, renderScene, type TilePlan } from '../src/index.js';
 
 export interface LatencyRow {
   threads: number;
@@ -78,9 +78,9 @@ export async function measureLatency(threads: number, runs = 30, modelDir = DEFA
 }
 
 /** Median analyze() time of one 720p frame (decode, detect, fills), for comparing detectors and input sizes. */
-export async function frameLatency(modelDir: string, fillDir: string, runs = 15, threads = 1): Promise<number> {
+export async function frameLatency(modelDir: string, fillDir: string, runs = 15, threads = 1, tiles?: TilePlan): Promise<number> {
   const jpeg = await latencyFrame();
-  const vision = await loadBottleVision({ modelDir, fillDir, threads });
+  const vision = await loadBottleVision({ modelDir, fillDir, threads, tiles });
   const ms: number[] = [];
   try {
     for (let i = 0; i < runs + 2; i++) {
