@@ -5,7 +5,8 @@
  * bench-results/cloud.json:
  * - req/s flat out (16 connections) of GET /api/v1/inventory/items (a page of 50), of
  *   GET /api/v1/inventory/locations/{id}/stock (all 10,000 levels, and a page of 50 of them) and of
- *   the bare route, and the ratios (BENCH_READ_ROUTES=items,stock,'stock page' picks some);
+ *   the bare route, and the ratios (BENCH_READ_ROUTES=items,stock,'stock page' picks some); each
+ *   inventory route twice, without Accept-Encoding and with Chromium's `gzip, br` (key '<route> gzip-br');
  * - p99 latency when paced at 500 req/s (and the rate reached, where a route cannot keep it), and the CPU
  *   per request then (this process and the bench database's PostgreSQL backends; cpu-per-request.ts),
  *   with the ratio to the bare route's: on a machine others load, steadier than the req/s ratio;
@@ -109,7 +110,23 @@ try {
       url: `${t.cloud.url}/api/v1/inventory/locations/${locationId}/stock?limit=50`,
       headers: auth,
     },
-  ].filter((r) => !process.env.BENCH_READ_ROUTES || process.env.BENCH_READ_ROUTES.split(',').includes(r.key));
+  ]
+    // each again as a browser asks (Chromium's Accept-Encoding): the compressed answer, what the dashboard gets
+    .flatMap((r) => [
+      r,
+      {
+        ...r,
+        name: `${r.name} (gzip, br)`,
+        key: `${r.key} gzip-br`,
+        base: r.key,
+        headers: { ...r.headers, 'accept-encoding': 'gzip, br' },
+      },
+    ])
+    // BENCH_READ_ROUTES=items picks both of items' runs; 'items gzip-br' the compressed one alone
+    .filter((r) => {
+      const picked = process.env.BENCH_READ_ROUTES?.split(',');
+      return !picked || picked.includes(r.key) || picked.includes('base' in r ? r.base : '');
+    });
   // the SQL behind each route, alone: what is left of a request's time is HTTP, auth, validation and JSON
   const median5 = async (fn: () => Promise<unknown>) => {
     const ms: number[] = [];
@@ -134,6 +151,9 @@ try {
   for (const r of routes) {
     const probe = await fetch(r.url, { headers: r.headers });
     if (probe.status !== 200) throw new Error(`${r.name}: ${probe.status} ${await probe.text()}`);
+    // fetch decompresses but still says what came: the compressed run must measure compressed answers
+    if ('accept-encoding' in r.headers && probe.headers.get('content-encoding') !== 'br')
+      throw new Error(`${r.name}: content-encoding ${probe.headers.get('content-encoding')}`);
     aloneMs[r.key] = await alone(r.url, r.headers);
   }
 

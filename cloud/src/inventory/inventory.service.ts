@@ -15,7 +15,8 @@ import type { Actor } from '../plugins/http.js';
 import { badRequest, notFound, uniqueAs } from '../errors.js';
 import { vetItem } from './catalogue.service.js';
 import { present, type PresentedStock } from './stock.js';
-import { ItemPages, type ItemPage } from './item-pages.js';
+import { ItemPages } from './item-pages.js';
+import type { KeptPage } from './kept-page.js';
 import { StockPages } from './stock-pages.js';
 
 /** This module's repositories, and what other modules lend it, over one connection or transaction. */
@@ -109,7 +110,7 @@ export class InventoryService {
   };
 
   /** listItems' answer as JSON, kept until the organisation's catalogue changes. */
-  itemPage(orgId: string, f: { q?: string; category?: string; locationId?: string; cursor?: string; limit: number }): Promise<ItemPage> {
+  itemPage(orgId: string, f: { q?: string; category?: string; locationId?: string; cursor?: string; limit: number }): Promise<KeptPage> {
     const key = [f.q, f.category, f.locationId, f.cursor, f.limit].map((v) => v ?? '').join('\u0000');
     return this.pages.get(orgId, key, () => this.listItems(orgId, f));
   }
@@ -173,7 +174,7 @@ export class InventoryService {
   }
 
   /** locationStock's answer as JSON, kept until the location's stock moves. */
-  stockPage(orgId: string, locationId: string, page: { cursor?: string | undefined; limit?: number | undefined } = {}): Promise<ItemPage> {
+  stockPage(orgId: string, locationId: string, page: { cursor?: string | undefined; limit?: number | undefined } = {}): Promise<KeptPage> {
     const key = `${page.cursor ?? ''} ${page.limit ?? ''}`;
     return this.stockPages.get(orgId, locationId, key, () => this.locationStock(orgId, locationId, page));
   }

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../db/types.js';
 import { LOCATIONS_CHANNEL } from '../venues/index.js';
+import { pageOf, type KeptPage } from './kept-page.js';
 
 /** Every instance hears here that an organisation's catalogue (items, their stock settings) changed: payload `<orgId>`. */
 export const CATALOGUE_CHANNEL = 'smartstock_catalogue';
@@ -8,12 +8,6 @@ export const CATALOGUE_CHANNEL = 'smartstock_catalogue';
 const MAX_AGE_MS = 5_000;
 /** of JSON kept, all organisations together: past it, everything is dropped and filled again */
 const MAX_BYTES = 32 * 1024 * 1024;
-
-/** A page of the item list as sent: its JSON (UTF-8 bytes: no encoding per request) and an ETag made of it (the same on every instance). */
-export interface ItemPage {
-  json: Buffer;
-  etag: string;
-}
 
 /**
  * Says, inside the writer's transaction, that orgId's catalogue changed: this instance's pages
@@ -29,7 +23,7 @@ export const catalogueChanged = (q: Queryable, orgId: string): Promise<void> => 
  * changes (catalogueChanged); a read that raced a change never stores what it read (generation).
  */
 export class ItemPages {
-  private readonly orgs = new Map<string, Map<string, { page: ItemPage; at: number }>>();
+  private readonly orgs = new Map<string, Map<string, { page: KeptPage; at: number }>>();
   private bytes = 0;
   private generation = 0;
   private unlisten: (() => Promise<void>)[] | undefined;
@@ -55,7 +49,7 @@ export class ItemPages {
   }
 
   /** The page for this organisation and query: kept, or read by load and kept (only while listening: else nothing would forget it). */
-  async get(orgId: string, key: string, load: () => Promise<unknown>): Promise<ItemPage> {
+  async get(orgId: string, key: string, load: () => Promise<unknown>): Promise<KeptPage> {
     const hit = this.orgs.get(orgId)?.get(key);
     if (hit && Date.now() - hit.at < MAX_AGE_MS) return hit.page;
     const generation = this.generation;
@@ -86,10 +80,4 @@ export class ItemPages {
     this.orgs.clear();
     this.bytes = 0;
   }
-}
-
-/** The answer's JSON as sent (UTF-8 bytes) and an ETag made of it, the same on every instance: item and stock pages alike. */
-export function pageOf(answer: unknown): ItemPage {
-  const json = Buffer.from(JSON.stringify(answer));
-  return { json, etag: `"${createHash('sha1').update(json).digest('base64url')}"` };
 }

@@ -4,6 +4,7 @@ import { item, itemPage, noContent } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
 import type { InventoryService } from './inventory.service.js';
+import { sendPage } from './kept-page.js';
 
 const stockSetting = z.object({
   locationId: z.uuid(),
@@ -47,10 +48,7 @@ export default async function itemRoutes(app: App, o: { inventory: InventoryServ
     // the busiest read: its JSON kept until the catalogue changes (listItems' answer, which the contract types), with an ETag
     async (req, reply) => {
       const page = await s.itemPage(actor(req).orgId, stripUndefined(req.query));
-      // a browser keeps it but asks each time (If-None-Match); no shared cache keeps it at all
-      reply.header('etag', page.etag).header('cache-control', 'private, no-cache');
-      if (req.headers['if-none-match']?.split(/\s*,\s*/).includes(page.etag)) return reply.code(304).send();
-      return reply.type('application/json; charset=utf-8').send(page.json as never);
+      return sendPage(req, reply, page);
     },
   );
   r.get('/inventory/items/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: item } } }, (req) =>

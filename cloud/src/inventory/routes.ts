@@ -4,6 +4,7 @@ import { adjustBody, adjustment, itemHistory, locationStock, noContent, scanResu
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
 import type { InventoryService } from './inventory.service.js';
+import { sendPage } from './kept-page.js';
 
 const count = ['owner', 'manager', 'bartender'] as const;
 /** the stock route sends locationStock's answer with JSON.stringify (InventoryService.stockPage), which writes each Date as the contract's timestamp does: its type is checked against the contract's output here */
@@ -64,10 +65,7 @@ export default async function inventoryRoutes(app: App, o: { inventory: Inventor
     // sent as the kept JSON of locationStock's answer (whose type the contract checks below), with an ETag
     async (req, reply) => {
       const page = await s.stockPage(actor(req).orgId, req.params.id, req.query);
-      // a browser keeps it but asks each time (If-None-Match); no shared cache keeps it at all
-      reply.header('etag', page.etag).header('cache-control', 'private, no-cache');
-      if (req.headers['if-none-match']?.split(/\s*,\s*/).includes(page.etag)) return reply.code(304).send();
-      return reply.type('application/json; charset=utf-8').send(page.json as never);
+      return sendPage(req, reply, page);
     },
   );
   r.post(

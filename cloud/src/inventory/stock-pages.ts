@@ -1,7 +1,8 @@
 import type { Db } from '../db/types.js';
 import { STOCK_CHANNEL } from '../live/index.js';
 import { LOCATIONS_CHANNEL } from '../venues/index.js';
-import { CATALOGUE_CHANNEL, pageOf, type ItemPage } from './item-pages.js';
+import { CATALOGUE_CHANNEL } from './item-pages.js';
+import { pageOf, type KeptPage } from './kept-page.js';
 
 /**
  * What a lost bus message (a missed reconnect) or a change that tells no channel (a location or a
@@ -13,9 +14,9 @@ const MAX_BYTES = 64 * 1024 * 1024;
 
 /** One location's kept pages; a forget detaches it, so a read that raced the change stores into nothing. */
 interface Kept {
-  pages: Map<string, { page: ItemPage; at: number }>;
+  pages: Map<string, { page: KeptPage; at: number }>;
   /** reads under way, shared by the requests that ask for the same page meanwhile */
-  loading: Map<string, Promise<ItemPage>>;
+  loading: Map<string, Promise<KeptPage>>;
   bytes: number;
   live: boolean;
 }
@@ -53,7 +54,7 @@ export class StockPages {
   }
 
   /** The page for this location and query: kept, or read by load and kept (only while listening: else nothing would forget it). */
-  async get(orgId: string, locationId: string, key: string, load: () => Promise<unknown>): Promise<ItemPage> {
+  async get(orgId: string, locationId: string, key: string, load: () => Promise<unknown>): Promise<KeptPage> {
     if (!this.unlisten) return pageOf(await load());
     const kept = this.keptAt(orgId, locationId);
     const hit = kept.pages.get(key);
@@ -81,7 +82,7 @@ export class StockPages {
     return kept;
   }
 
-  private store(kept: Kept, key: string, page: ItemPage): void {
+  private store(kept: Kept, key: string, page: KeptPage): void {
     if (this.bytes + page.json.length > MAX_BYTES) {
       this.forgetAll();
       return;
