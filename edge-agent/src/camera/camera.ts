@@ -127,7 +127,10 @@ export class Camera {
       this.deps.metrics.cameraRestarts.inc({ camera: this.id });
       // `auto`: a run that never produced a frame tries the other transport next; one that streamed keeps it.
       if (this.config.transport === 'auto' && !streamed) this.autoTransport = this.autoTransport === 'tcp' ? 'udp' : 'tcp';
-      this.deps.log.warn({ reason: decision.reason, retryInMs: decision.delayMs, stderr: this.stderr.snapshot().slice(-20) }, 'camera restarting');
+      this.deps.log.warn(
+        { reason: decision.reason, retryInMs: decision.delayMs, stderr: this.stderr.snapshot().slice(-20) },
+        'camera restarting',
+      );
       const child = this.child;
       this.child = null;
       if (child) await stopProcess(child, this.deps.runtime.stopGraceMs);

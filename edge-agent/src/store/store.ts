@@ -27,7 +27,8 @@ export class Store {
       const dropped = this.deps.outbox.append(obs);
       this.deps.metrics.observationsStored.inc(obs.length);
       this.setGauges();
-      if (dropped) this.deps.log.warn({ dropped, droppedRows: this.deps.outbox.droppedRows }, 'disk cap reached: oldest observations dropped');
+      if (dropped)
+        this.deps.log.warn({ dropped, droppedRows: this.deps.outbox.droppedRows }, 'disk cap reached: oldest observations dropped');
       this.deps.bus.emit('stored', { rows: obs.length });
     });
   }
