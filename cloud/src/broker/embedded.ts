@@ -134,7 +134,9 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   );
   server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake refused'));
   await new Promise<void>((res, rej) =>
-    server.once('error', (e) => rej(listenError(e, 'broker.embedded.port', options.host, options.port))).listen(options.port, options.host, () => res()),
+    server
+      .once('error', (e) => rej(listenError(e, 'broker.embedded.port', options.host, options.port)))
+      .listen(options.port, options.host, () => res()),
   );
   const port = (server.address() as AddressInfo).port;
   const url = `mqtts://${options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host}:${port}`;

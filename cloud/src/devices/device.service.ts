@@ -125,7 +125,13 @@ export class DeviceService {
           })),
         })),
       };
-      await repositories.audit.record(a.orgId, { userId: a.userId, action: 'configure', entity: 'device', entityId: deviceId, detail: { revision } });
+      await repositories.audit.record(a.orgId, {
+        userId: a.userId,
+        action: 'configure',
+        entity: 'device',
+        entityId: deviceId,
+        detail: { revision },
+      });
       return { config, device };
     });
     // published after commit: a device never sees a revision the database does not hold
@@ -214,7 +220,13 @@ export class DeviceService {
             }
           : null;
       const device = await repositories.devices.recordStatus(deviceId, { online: state === 'online', health });
-      if (device) await repositories.live.append(device.orgId, device.venueId, 'device', { deviceId, online: device.online, lastSeenAt: device.lastSeenAt, health: device.health });
+      if (device)
+        await repositories.live.append(device.orgId, device.venueId, 'device', {
+          deviceId,
+          online: device.online,
+          lastSeenAt: device.lastSeenAt,
+          health: device.health,
+        });
       return !!device;
     });
     if (known) await this.alerts?.deviceStatus(deviceId, s);
@@ -224,7 +236,10 @@ export class DeviceService {
   async recordAck(deviceId: string, ack: ConfigAck): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const repositories = repos(tx);
-      const device = await repositories.devices.recordAck(deviceId, { revision: ack.revision, error: ack.status === 'rejected' ? ack.error : null });
+      const device = await repositories.devices.recordAck(deviceId, {
+        revision: ack.revision,
+        error: ack.status === 'rejected' ? ack.error : null,
+      });
       if (device)
         await repositories.live.append(device.orgId, device.venueId, 'device', {
           deviceId,

@@ -67,8 +67,10 @@ export default async function deviceRoutes(app: App, options: DevicesModuleOptio
   typedApp.get('/devices/:id', { onRequest: app.authorize(), schema: { tags, params, response: { 200: deviceWithCameras } } }, (req) =>
     s.get(actor(req).orgId, req.params.id),
   );
-  typedApp.post('/devices/:id/revoke', { onRequest: app.authorize(...manage), schema: { tags, params, response: { 200: device } } }, (req) =>
-    s.revoke(actor(req), req.params.id),
+  typedApp.post(
+    '/devices/:id/revoke',
+    { onRequest: app.authorize(...manage), schema: { tags, params, response: { 200: device } } },
+    (req) => s.revoke(actor(req), req.params.id),
   );
   typedApp.put(
     '/devices/:id/cameras',

@@ -160,7 +160,13 @@ async function updatePrices(
       const offer = offers.get(delivery.itemId);
       if (!offer || delivery.casePrice === null || offer.casePrice === delivery.casePrice) continue;
       await s.setCasePrice(orgId, supplierId, delivery.itemId, delivery.casePrice);
-      await s.recordPrice(orgId, { supplierId, itemId: delivery.itemId, caseSize: offer.caseSize, casePrice: delivery.casePrice, source: 'receipt' });
+      await s.recordPrice(orgId, {
+        supplierId,
+        itemId: delivery.itemId,
+        caseSize: offer.caseSize,
+        casePrice: delivery.casePrice,
+        source: 'receipt',
+      });
     }
   });
 }

@@ -32,7 +32,12 @@ export function reconcile(delivered: Delivered[], order: OrderedLine[] | null) {
     if (!line) {
       beside.push({ itemId: delivery.itemId, units: delivery.units });
       if (order)
-        differences.push({ kind: 'not_ordered', itemId: delivery.itemId, name: delivery.name, detail: `${fmt(delivery.units)} delivered, not on the order` });
+        differences.push({
+          kind: 'not_ordered',
+          itemId: delivery.itemId,
+          name: delivery.name,
+          detail: `${fmt(delivery.units)} delivered, not on the order`,
+        });
       continue;
     }
     const outstanding = Math.max(0, line.cases * line.caseSize - line.receivedUnits);

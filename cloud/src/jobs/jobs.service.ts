@@ -362,6 +362,7 @@ function view(job: PgBoss.JobWithMetadata<Stored>): JobView {
 /** pg-boss keeps a failed run's serialised error; the API tells its message, never its stack. */
 function reason(output: unknown): string {
   const result = output as { message?: unknown; value?: unknown } | null;
-  const message = result?.message ?? (typeof result?.value === 'string' ? result.value : (result?.value as { message?: unknown } | undefined)?.message);
+  const message =
+    result?.message ?? (typeof result?.value === 'string' ? result.value : (result?.value as { message?: unknown } | undefined)?.message);
   return typeof message === 'string' ? message : 'the job failed';
 }

@@ -81,7 +81,9 @@ export class OrderService {
     let lines: NewLine[];
     if (input.lines) {
       if (new Set(input.lines.map((l) => l.itemId)).size !== input.lines.length) throw badRequest('an item appears on two lines', 'lines');
-      const offers = new Map((await repositories.suppliers.offers(a.orgId, { supplierId: supplier.id })).map((offer) => [offer.itemId, offer]));
+      const offers = new Map(
+        (await repositories.suppliers.offers(a.orgId, { supplierId: supplier.id })).map((offer) => [offer.itemId, offer]),
+      );
       lines = input.lines.map((l) => {
         const offer = offers.get(l.itemId);
         return {
@@ -169,7 +171,9 @@ export class OrderService {
       throw new AppError(status, code, `${why}; the order stays approved`, status === 409 ? 'email' : undefined);
     };
     if (!supplier.email) return refuse(409, 'conflict', `${supplier.name} has no e-mail address: add one to the supplier, then send again`);
-    const offers = new Map((await repositories.suppliers.offers(a.orgId, { supplierId: supplier.id })).map((offer) => [offer.itemId, offer.supplierCode]));
+    const offers = new Map(
+      (await repositories.suppliers.offers(a.orgId, { supplierId: supplier.id })).map((offer) => [offer.itemId, offer.supplierCode]),
+    );
     const doc = {
       orderId: id,
       venueName: venue.name,

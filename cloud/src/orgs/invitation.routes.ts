@@ -20,9 +20,13 @@ export default async function invitationRoutes(app: App, options: OrgsModuleOpti
   const typedApp = app.withTypeProvider<ZodTypeProvider>();
   const s = options.invitations;
   const tags = ['invitations'];
-  const open = { config: { rateLimit: { max: options.signupRateLimit.max * 3, timeWindow: options.signupRateLimit.windowSeconds * 1000 } } };
-  typedApp.get('/invitations', { onRequest: app.authorize('owner', 'manager'), schema: { tags, response: { 200: z.array(invitation) } } }, (req) =>
-    s.list(actor(req).orgId),
+  const open = {
+    config: { rateLimit: { max: options.signupRateLimit.max * 3, timeWindow: options.signupRateLimit.windowSeconds * 1000 } },
+  };
+  typedApp.get(
+    '/invitations',
+    { onRequest: app.authorize('owner', 'manager'), schema: { tags, response: { 200: z.array(invitation) } } },
+    (req) => s.list(actor(req).orgId),
   );
   typedApp.post(
     '/invitations',
@@ -46,8 +50,10 @@ export default async function invitationRoutes(app: App, options: OrgsModuleOpti
     },
   );
   // the token travels in a body, never a URL, so no log or proxy keeps it
-  typedApp.post('/invitations/preview', { ...open, schema: { tags, security: [], body: token, response: { 200: invitationPreview } } }, (req) =>
-    s.preview(req.body.token),
+  typedApp.post(
+    '/invitations/preview',
+    { ...open, schema: { tags, security: [], body: token, response: { 200: invitationPreview } } },
+    (req) => s.preview(req.body.token),
   );
   typedApp.post(
     '/invitations/accept',

@@ -86,7 +86,10 @@ export class PosService {
     const missing = adapter.requires.secrets.filter((k) => !secrets[k]).map((k) => SECRET_FIELDS[k]);
     if (missing.length) throw badRequest(`a ${request.provider} connection needs ${missing.join(', ')}`, missing[0]);
     if (adapter.requires.providerLocationId && !request.providerLocationId)
-      throw badRequest(`a ${request.provider} connection needs providerLocationId: ${adapter.requires.providerLocationId}`, 'providerLocationId');
+      throw badRequest(
+        `a ${request.provider} connection needs providerLocationId: ${adapter.requires.providerLocationId}`,
+        'providerLocationId',
+      );
     return Object.fromEntries(Object.entries(secrets).filter(([, v]) => v)) as PosSecrets;
   }
 
@@ -176,11 +179,14 @@ export class PosService {
     const ours = !conn.providerLocationId || !event.providerLocationId || event.providerLocationId === conn.providerLocationId;
     const ack = await this.options.db.transaction(async (tx) => {
       const connections = new ConnectionRepository(tx);
-      if (!(await connections.firstDelivery(conn.orgId, conn.id, event.eventId, event.type))) return { received: true, duplicate: true, jobIds: [] };
+      if (!(await connections.firstDelivery(conn.orgId, conn.id, event.eventId, event.type)))
+        return { received: true, duplicate: true, jobIds: [] };
       const jobs = [...event.orderIds.map((orderId) => ({ orderId })), ...event.orders.map((order) => ({ orderId: order.orderId, order }))];
       const jobIds: string[] = [];
       for (const j of ours ? jobs : [])
-        jobIds.push(await this.options.jobs.enqueue(FETCH_ORDER_JOB, { connectionId: conn.id, ...j }, { orgId: conn.orgId, tx, here: true }));
+        jobIds.push(
+          await this.options.jobs.enqueue(FETCH_ORDER_JOB, { connectionId: conn.id, ...j }, { orgId: conn.orgId, tx, here: true }),
+        );
       return { received: true, duplicate: false, jobIds };
     });
     // the jobs are committed with the delivery (acknowledged, never lost); this instance runs them at

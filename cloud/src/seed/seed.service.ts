@@ -67,9 +67,19 @@ export async function seedDemo(db: Db, orgId: string): Promise<DemoSeed> {
       const item = await records.items.create(orgId, { sku, name, category, barcode, bottleSizeMl: size, unitCost: cost, supplier });
       items[sku] = item.id;
       await records.items.setStockSettings(orgId, { itemId: item.id, locationId: mainBar.id, parLevel: par, reorderPoint: reorder });
-      await records.items.setStockSettings(orgId, { itemId: item.id, locationId: storage.id, parLevel: par * 2, reorderPoint: reorder * 2 });
+      await records.items.setStockSettings(orgId, {
+        itemId: item.id,
+        locationId: storage.id,
+        parLevel: par * 2,
+        reorderPoint: reorder * 2,
+      });
       if (par >= 3)
-        await records.items.setStockSettings(orgId, { itemId: item.id, locationId: rooftop.id, parLevel: Math.ceil(par / 2), reorderPoint: 1 });
+        await records.items.setStockSettings(orgId, {
+          itemId: item.id,
+          locationId: rooftop.id,
+          parLevel: Math.ceil(par / 2),
+          reorderPoint: 1,
+        });
     }
     return { orgId, venueId: venue.id, locations: { mainBar: mainBar.id, rooftop: rooftop.id, storage: storage.id }, items };
   });

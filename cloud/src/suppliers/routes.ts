@@ -36,8 +36,10 @@ export default async function supplierRoutes(app: App, options: { suppliers: Sup
     { onRequest: app.authorize(), schema: { tags, querystring: z.object({ item_id: z.uuid() }), response: { 200: itemPricing } } },
     (req) => s.pricing(actor(req).orgId, req.query.item_id),
   );
-  typedApp.get('/suppliers/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: supplierWithItems } } }, (req) =>
-    s.get(actor(req).orgId, req.params.id),
+  typedApp.get(
+    '/suppliers/:id',
+    { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: supplierWithItems } } },
+    (req) => s.get(actor(req).orgId, req.params.id),
   );
   typedApp.post(
     '/suppliers',

@@ -119,7 +119,11 @@ export class SupplierService {
       }))
       .sort((x, y) => (x.unitPrice ?? Infinity) - (y.unitPrice ?? Infinity) || x.supplierName.localeCompare(y.supplierName));
     const cheapest = rows[0]?.unitPrice ?? null;
-    return { itemId, name: item.name, offers: rows.map((offer) => ({ ...offer, cheapest: cheapest !== null && offer.unitPrice === cheapest })) };
+    return {
+      itemId,
+      name: item.name,
+      offers: rows.map((offer) => ({ ...offer, cheapest: cheapest !== null && offer.unitPrice === cheapest })),
+    };
   }
 
   private write<T>(fn: (repositories: ReturnType<typeof repos>) => Promise<T>): Promise<T> {

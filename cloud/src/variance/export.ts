@@ -154,7 +154,8 @@ export function kpiPdf(k: KpiReport): Promise<Buffer> {
     doc.text(`Inventory value: ${k.inventoryValue.value} (${k.inventoryValue.itemsWithoutCost} items in stock without a cost)`);
     doc.text(`Waste: ${k.waste.units} bottles, ${num(k.waste.ml, ' ml')}, cost ${k.waste.cost}`).moveDown();
     doc.fontSize(11).text('Days of stock').fontSize(8);
-    for (const entry of k.daysOfStock) doc.text(`${entry.sku} ${entry.name}: ${entry.level} bottles, ${entry.dailyUsage}/day → ${num(entry.days, ' days')}`);
+    for (const entry of k.daysOfStock)
+      doc.text(`${entry.sku} ${entry.name}: ${entry.level} bottles, ${entry.dailyUsage}/day → ${num(entry.days, ' days')}`);
     doc.moveDown().fontSize(11).text(`Dead stock (no depletion in ${k.deadStock.days} days)`).fontSize(8);
     for (const item of k.deadStock.items)
       doc.text(`${item.sku} ${item.name}: ${item.level} bottles, last depletion ${item.lastDepletionAt?.toISOString() ?? 'never'}`);

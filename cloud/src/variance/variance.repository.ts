@@ -213,7 +213,13 @@ export class VarianceRepository {
    * Keeps the venue's falls over (from, to], and whatever lies between that and the span already
    * kept, so the kept span stays one piece; returns how many falls were new.
    */
-  async storeDrops(orgId: string, venueId: string, from: Date, to: Date, rules: Pick<DropRules, 'minDrop' | 'slackMinutes'>): Promise<number> {
+  async storeDrops(
+    orgId: string,
+    venueId: string,
+    from: Date,
+    to: Date,
+    rules: Pick<DropRules, 'minDrop' | 'slackMinutes'>,
+  ): Promise<number> {
     const { rows } = await this.db.query<{ n: number }>(
       `WITH cov AS (SELECT since, through FROM variance_scans WHERE org_id = $1 AND venue_id = $2),
        b AS (SELECT COALESCE((SELECT since FROM cov), $4::timestamptz) AS s, COALESCE((SELECT through FROM cov), $4::timestamptz) AS t),

@@ -184,7 +184,9 @@ export class VarianceService {
       deadStock: {
         days: deadDays,
         items: sales
-          .filter((row) => (levels.get(row.itemId) ?? 0) > 0 && (!row.lastDepletionAt || new Date(row.lastDepletionAt).getTime() < deadSince))
+          .filter(
+            (row) => (levels.get(row.itemId) ?? 0) > 0 && (!row.lastDepletionAt || new Date(row.lastDepletionAt).getTime() < deadSince),
+          )
           .map((row) => ({
             itemId: row.itemId,
             sku: row.sku,

@@ -33,8 +33,10 @@ export default async function venueRoutes(app: App, options: { venues: VenueServ
   typedApp.get('/venues', { onRequest: app.authorize(), schema: { tags, response: { 200: z.array(venue) } } }, (req) =>
     s.listVenues(actor(req).orgId),
   );
-  typedApp.get('/venues/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: venueWithLocations } } }, (req) =>
-    s.getVenue(actor(req).orgId, req.params.id),
+  typedApp.get(
+    '/venues/:id',
+    { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: venueWithLocations } } },
+    (req) => s.getVenue(actor(req).orgId, req.params.id),
   );
   typedApp.post(
     '/venues',
@@ -75,8 +77,10 @@ export default async function venueRoutes(app: App, options: { venues: VenueServ
     },
     async (req, reply) => reply.code(201).send(await s.createLocation(actor(req), req.body)),
   );
-  typedApp.get('/inventory/locations/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: location } } }, (req) =>
-    s.getLocation(actor(req).orgId, req.params.id),
+  typedApp.get(
+    '/inventory/locations/:id',
+    { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: location } } },
+    (req) => s.getLocation(actor(req).orgId, req.params.id),
   );
   typedApp.patch(
     '/inventory/locations/:id',

@@ -97,7 +97,13 @@ export class AccuracyService {
       minJudged: venue.minJudged,
       correctionsAtLeast: venue.correctionsAtLeast,
     };
-    return { venueId: venue.venueId, venueName: venue.venueName, override, effective: this.effective(override), updatedAt: venue.updatedAt };
+    return {
+      venueId: venue.venueId,
+      venueName: venue.venueName,
+      override,
+      effective: this.effective(override),
+      updatedAt: venue.updatedAt,
+    };
   }
 
   private effective(override: DriftOverride | undefined): DriftValues {

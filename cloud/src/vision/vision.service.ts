@@ -91,7 +91,12 @@ export class VisionService {
   async detect(image: Buffer) {
     assertPhoto(image);
     const result = await this.runner.analyze(image);
-    return { width: result.analysis.width, height: result.analysis.height, modelVersions: result.versions, bottles: result.analysis.bottles.map(bottle) };
+    return {
+      width: result.analysis.width,
+      height: result.analysis.height,
+      modelVersions: result.versions,
+      bottles: result.analysis.bottles.map(bottle),
+    };
   }
 
   async analyzeShelf(a: Actor, image: Buffer, source: ShelfSource): Promise<{ id: string; status: 'queued' }> {

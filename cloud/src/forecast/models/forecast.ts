@@ -99,7 +99,12 @@ function forecastOne(points: readonly RawPoint[], options: ForecastOptions): Ser
   // The origins span at least a season: errors from one stretch of the year (a weekly series'
   // last 24 weeks) neither choose nor calibrate for the next (on the simulator's weekly series
   // naive lag-1 won on a quiet stretch, and its 80 % bounds then held 56 % of the weeks).
-  const bt = { horizon: options.horizon, season, origins, stride: Math.max(1, Math.ceil(options.horizon / 2), Math.ceil(season / origins)) };
+  const bt = {
+    horizon: options.horizon,
+    season,
+    origins,
+    stride: Math.max(1, Math.ceil(options.horizon / 2), Math.ceil(season / origins)),
+  };
   const historyAt = historiesOf(y);
   const runs = candidates
     .map((m) => backtest(y, known, chosen(m, y, season), bt, historyAt))
