@@ -152,8 +152,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       hostnames: config.broker.embedded.hostnames,
       logger,
       admit: async (id) => {
-        const d = await devices.forIngest(id);
-        return d?.revokedAt ? { refused: 'device is revoked' } : { orgId: d?.orgId };
+        const device = await devices.forIngest(id);
+        return device?.revokedAt ? { refused: 'device is revoked' } : { orgId: device?.orgId };
       },
       orgSuspended: orgRefused,
     });
@@ -289,7 +289,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
         onSuspension: suspensionAtBroker({
           broker,
           awsIot,
-          devicesOf: async (id) => (await devices.list(id)).filter((d) => !d.revokedAt).map((d) => d.id),
+          devicesOf: async (id) => (await devices.list(id)).filter((device) => !device.revokedAt).map((device) => device.id),
           logger,
         }),
       });

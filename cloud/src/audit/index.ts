@@ -14,6 +14,6 @@ export interface AuditLog {
 export const auditLog = (q: Queryable): AuditLog => new AuditRepository(q);
 
 /** /audit: the trail read back, owner only. */
-export async function auditModule(app: FastifyInstance, o: { audit: AuditService }): Promise<void> {
-  await app.register(auditRoutes, o);
+export async function auditModule(app: FastifyInstance, options: { audit: AuditService }): Promise<void> {
+  await app.register(auditRoutes, options);
 }

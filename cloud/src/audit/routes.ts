@@ -9,9 +9,9 @@ const word = z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'expected 1-64 of [a-z
 const at = z.iso.datetime({ offset: true });
 
 /** /api/v1/audit: who changed what, for the owner only (it names every member and what they did). */
-export async function auditRoutes(app: FastifyInstance, o: { audit: AuditService }): Promise<void> {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get(
+export async function auditRoutes(app: FastifyInstance, options: { audit: AuditService }): Promise<void> {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  typedApp.get(
     '/audit',
     {
       onRequest: app.authorize('owner'),
@@ -32,7 +32,7 @@ export async function auditRoutes(app: FastifyInstance, o: { audit: AuditService
     },
     (req) => {
       const q = req.query;
-      return o.audit.page(actor(req).orgId, {
+      return options.audit.page(actor(req).orgId, {
         ...q,
         from: q.from ? new Date(q.from) : undefined,
         to: q.to ? new Date(q.to) : undefined,

@@ -24,19 +24,19 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Sign-in, refresh-token rotation with reuse detection, sign-out. */
 export class AuthService {
-  constructor(private readonly d: AuthServiceDeps) {}
+  constructor(private readonly deps: AuthServiceDeps) {}
 
   async login(email: string, password: string): Promise<Session> {
-    const cred = await this.d.users.findCredentials(email);
-    const ok = await this.d.users.verifyPassword(cred?.passwordHash, password);
+    const cred = await this.deps.users.findCredentials(email);
+    const ok = await this.deps.users.verifyPassword(cred?.passwordHash, password);
     if (!cred || !ok || cred.disabled) throw unauthorized('wrong e-mail or password');
-    await auditLog(this.d.db).record(cred.orgId, { userId: cred.id, action: 'login', entity: 'user', entityId: cred.id });
+    await auditLog(this.deps.db).record(cred.orgId, { userId: cred.id, action: 'login', entity: 'user', entityId: cred.id });
     return this.issue(cred, randomUUID());
   }
 
   /** Rotates a refresh token. Presenting one that was already rotated means it was stolen or replayed: the whole family is revoked. */
   async refresh(refreshToken: string): Promise<Session> {
-    const sessions = new SessionRepository(this.d.db);
+    const sessions = new SessionRepository(this.deps.db);
     const row = await sessions.findRefreshToken(sha256(refreshToken));
     if (!row || row.revokedAt) throw unauthorized('refresh token is not valid');
     if (row.rotatedAt || !(await sessions.markRotated(row.id))) {
@@ -44,47 +44,47 @@ export class AuthService {
       throw unauthorized('refresh token was already used; all sessions from it are signed out');
     }
     if (new Date(row.expiresAt).getTime() < Date.now()) throw unauthorized('refresh token expired');
-    const member = await this.d.users.getMember(row.orgId, row.userId);
+    const member = await this.deps.users.getMember(row.orgId, row.userId);
     if (!member) throw unauthorized('account no longer active');
     return this.issue(member, row.familyId);
   }
 
   /** A session for someone another module has just let in (sign-up, an accepted invitation, a company account). */
   async sessionFor(m: Member, how: string): Promise<Session> {
-    await auditLog(this.d.db).record(m.orgId, { userId: m.id, action: 'login', entity: 'user', entityId: m.id, detail: { via: how } });
+    await auditLog(this.deps.db).record(m.orgId, { userId: m.id, action: 'login', entity: 'user', entityId: m.id, detail: { via: how } });
     return this.issue(m, randomUUID());
   }
 
   async logout(refreshToken: string | undefined): Promise<void> {
     if (!refreshToken) return;
-    const sessions = new SessionRepository(this.d.db);
+    const sessions = new SessionRepository(this.deps.db);
     const row = await sessions.findRefreshToken(sha256(refreshToken));
     if (row) await sessions.revokeFamily(row.familyId);
   }
 
   async me(p: Principal): Promise<Member> {
-    const m = await this.d.users.getMember(p.org, p.sub);
+    const m = await this.deps.users.getMember(p.org, p.sub);
     if (!m) throw unauthorized('account no longer active');
     return m;
   }
 
   async changePassword(p: Principal, password: string): Promise<void> {
-    await this.d.users.setPassword(p.sub, password);
+    await this.deps.users.setPassword(p.sub, password);
   }
 
   private async issue(m: Member, familyId: string): Promise<Session> {
-    const refusal = await this.d.orgRefusal?.(m.orgId);
+    const refusal = await this.deps.orgRefusal?.(m.orgId);
     if (refusal) throw refusal;
     const refreshToken = randomBytes(32).toString('base64url');
-    await new SessionRepository(this.d.db).insertRefreshToken({
+    await new SessionRepository(this.deps.db).insertRefreshToken({
       familyId,
       userId: m.id,
       orgId: m.orgId,
       tokenHash: sha256(refreshToken),
-      expiresAt: new Date(Date.now() + this.d.refreshTtlSeconds * 1000),
+      expiresAt: new Date(Date.now() + this.deps.refreshTtlSeconds * 1000),
     });
     return {
-      accessToken: this.d.signAccessToken({
+      accessToken: this.deps.signAccessToken({
         sub: m.id,
         org: m.orgId,
         role: m.role,

@@ -13,7 +13,7 @@ export interface AuthModuleOptions {
 }
 
 /** /auth/* (sign-in, refresh, sign-out, me, password) and /users. */
-export async function authModule(app: FastifyInstance, o: AuthModuleOptions): Promise<void> {
-  await app.register(authRoutes, o);
+export async function authModule(app: FastifyInstance, options: AuthModuleOptions): Promise<void> {
+  await app.register(authRoutes, options);
 }
 export { jwtSecretFile } from './jwt-secret.js';

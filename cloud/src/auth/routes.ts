@@ -6,14 +6,14 @@ import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
 import type { AuthModuleOptions } from './index.js';
 
-export default async function authRoutes(app: App, o: AuthModuleOptions) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = o.auth;
-  const u = o.users;
-  r.post(
+export default async function authRoutes(app: App, options: AuthModuleOptions) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  const s = options.auth;
+  const u = options.users;
+  typedApp.post(
     '/auth/login',
     {
-      config: { rateLimit: { max: o.loginRateLimit.max, timeWindow: o.loginRateLimit.windowSeconds * 1000 } },
+      config: { rateLimit: { max: options.loginRateLimit.max, timeWindow: options.loginRateLimit.windowSeconds * 1000 } },
       schema: {
         tags: ['auth'],
         security: [],
@@ -23,15 +23,15 @@ export default async function authRoutes(app: App, o: AuthModuleOptions) {
     },
     (req) => s.login(req.body.email, req.body.password),
   );
-  r.post(
+  typedApp.post(
     '/auth/refresh',
     {
-      config: { rateLimit: { max: o.loginRateLimit.max * 6, timeWindow: o.loginRateLimit.windowSeconds * 1000 } },
+      config: { rateLimit: { max: options.loginRateLimit.max * 6, timeWindow: options.loginRateLimit.windowSeconds * 1000 } },
       schema: { tags: ['auth'], security: [], body: z.object({ refreshToken: z.string().min(1).max(200) }), response: { 200: session } },
     },
     (req) => s.refresh(req.body.refreshToken),
   );
-  r.post(
+  typedApp.post(
     '/auth/logout',
     {
       schema: {
@@ -46,12 +46,12 @@ export default async function authRoutes(app: App, o: AuthModuleOptions) {
       return reply.code(204).send();
     },
   );
-  r.get(
+  typedApp.get(
     '/auth/me',
     { onRequest: app.authorize(), config: { duringPasswordChange: true }, schema: { tags: ['auth'], response: { 200: member } } },
     (req) => s.me(req.user),
   );
-  r.post(
+  typedApp.post(
     '/auth/password',
     {
       onRequest: app.authorize(),
@@ -63,12 +63,12 @@ export default async function authRoutes(app: App, o: AuthModuleOptions) {
       return reply.code(204).send();
     },
   );
-  r.get(
+  typedApp.get(
     '/users',
     { onRequest: app.authorize('owner', 'manager'), schema: { tags: ['users'], response: { 200: z.array(member) } } },
     (req) => u.listUsers(actor(req).orgId),
   );
-  r.post(
+  typedApp.post(
     '/users',
     {
       onRequest: app.authorize('owner'),
@@ -80,7 +80,7 @@ export default async function authRoutes(app: App, o: AuthModuleOptions) {
     },
     async (req, reply) => reply.code(201).send(await u.createUser(actor(req).orgId, actor(req).userId, req.body)),
   );
-  r.patch(
+  typedApp.patch(
     '/users/:id',
     {
       onRequest: app.authorize('owner'),
@@ -88,7 +88,7 @@ export default async function authRoutes(app: App, o: AuthModuleOptions) {
     },
     (req) => u.setRole(actor(req).orgId, actor(req).userId, req.params.id, req.body.role),
   );
-  r.delete(
+  typedApp.delete(
     '/users/:id',
     { onRequest: app.authorize('owner'), schema: { tags: ['users'], params: idParam, response: { 204: noContent } } },
     async (req, reply) => {

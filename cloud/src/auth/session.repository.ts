@@ -34,11 +34,11 @@ export class SessionRepository {
 
   /** Marks a token rotated only if it still is current: false means another request won the race. */
   async markRotated(id: string): Promise<boolean> {
-    const r = await this.db.query(
+    const result = await this.db.query(
       'UPDATE refresh_tokens SET rotated_at = now() WHERE id = $1 AND rotated_at IS NULL AND revoked_at IS NULL',
       [id],
     );
-    return r.rowCount > 0;
+    return result.rowCount > 0;
   }
 
   async revokeFamily(familyId: string): Promise<void> {

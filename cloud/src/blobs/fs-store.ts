@@ -83,7 +83,7 @@ export class FilesystemBlobStore implements BlobStore {
   }
 
   async orgs(): Promise<string[]> {
-    return (await readdir(join(this.root, 'org')).catch(() => [] as string[])).filter((d) => /^[0-9a-f-]{36}$/.test(d));
+    return (await readdir(join(this.root, 'org')).catch(() => [] as string[])).filter((dir) => /^[0-9a-f-]{36}$/.test(dir));
   }
 
   signedUrl(): Promise<undefined> {

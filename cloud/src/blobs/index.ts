@@ -44,6 +44,6 @@ export async function deleteOrgBlobs(store: BlobStore, orgId: string): Promise<n
 }
 
 /** /blobs: a stored file of the caller's organisation. */
-export async function blobsModule(app: FastifyInstance, o: BlobsModuleOptions): Promise<void> {
-  await app.register(blobRoutes, o);
+export async function blobsModule(app: FastifyInstance, options: BlobsModuleOptions): Promise<void> {
+  await app.register(blobRoutes, options);
 }

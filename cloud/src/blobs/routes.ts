@@ -24,9 +24,9 @@ export interface BlobsModuleOptions {
 }
 
 /** GET /blobs/<key>: a blob of the caller's organisation, streamed (or a short-lived signed URL on S3). */
-export default async function blobRoutes(app: App, o: BlobsModuleOptions) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get(
+export default async function blobRoutes(app: App, options: BlobsModuleOptions) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  typedApp.get(
     '/blobs/*',
     {
       onRequest: app.authorize(),
@@ -47,11 +47,11 @@ export default async function blobRoutes(app: App, o: BlobsModuleOptions) {
       // another organisation's key is answered exactly as a missing one: its existence is not said
       if (key.orgId !== a.orgId) throw notFound('blob');
       if (!READERS[key.kind].includes(req.user.role)) throw forbidden(`your role may not read ${key.kind} files`);
-      if (o.signedUrlSeconds > 0) {
-        const url = await o.blobs.signedUrl(key.key, o.signedUrlSeconds);
+      if (options.signedUrlSeconds > 0) {
+        const url = await options.blobs.signedUrl(key.key, options.signedUrlSeconds);
         if (url) return reply.code(302).header('location', url).header('cache-control', 'no-store').send(undefined);
       }
-      const got = await o.blobs.get(key.key);
+      const got = await options.blobs.get(key.key);
       if (!got) throw notFound('blob');
       return reply
         .type(key.contentType)

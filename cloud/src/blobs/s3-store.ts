@@ -51,10 +51,10 @@ export class S3BlobStore implements BlobStore {
 
   async get(key: string) {
     try {
-      const r = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const response = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       return {
-        info: { key, size: r.ContentLength ?? 0, lastModified: r.LastModified ?? new Date(0) },
-        body: r.Body as Readable,
+        info: { key, size: response.ContentLength ?? 0, lastModified: response.LastModified ?? new Date(0) },
+        body: response.Body as Readable,
       };
     } catch (e) {
       if (missing(e)) return undefined;
@@ -69,9 +69,10 @@ export class S3BlobStore implements BlobStore {
   async *list(prefix: string): AsyncIterable<BlobInfo> {
     let token: string | undefined;
     do {
-      const r = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
-      for (const o of r.Contents ?? []) if (o.Key) yield { key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) };
-      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const entry of page.Contents ?? [])
+        if (entry.Key) yield { key: entry.Key, size: entry.Size ?? 0, lastModified: entry.LastModified ?? new Date(0) };
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   }
 
@@ -79,14 +80,14 @@ export class S3BlobStore implements BlobStore {
     const out: string[] = [];
     let token: string | undefined;
     do {
-      const r = await this.s3.send(
+      const response = await this.s3.send(
         new ListObjectsV2Command({ Bucket: this.bucket, Prefix: 'org/', Delimiter: '/', ContinuationToken: token }),
       );
-      for (const p of r.CommonPrefixes ?? []) {
+      for (const p of response.CommonPrefixes ?? []) {
         const id = p.Prefix?.slice(4, -1);
         if (id && /^[0-9a-f-]{36}$/.test(id)) out.push(id);
       }
-      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+      token = response.IsTruncated ? response.NextContinuationToken : undefined;
     } while (token);
     return out;
   }

@@ -58,8 +58,8 @@ export class AwsIotCertificates {
       for (const arn of principals) {
         if (!arn.includes(':cert/')) continue;
         const certificateId = arn.slice(arn.lastIndexOf('/') + 1);
-        const d = await this.iot.send(new DescribeCertificateCommand({ certificateId }));
-        const status = d.certificateDescription?.status;
+        const description = await this.iot.send(new DescribeCertificateCommand({ certificateId }));
+        const status = description.certificateDescription?.status;
         // a certificate pending transfer or revoked at the CA is not ours to switch
         if (status === want || (status !== 'ACTIVE' && status !== 'INACTIVE')) continue;
         await this.iot.send(new UpdateCertificateCommand({ certificateId, newStatus: want }));

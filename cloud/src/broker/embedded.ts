@@ -44,15 +44,15 @@ export interface EmbeddedBroker {
  * uses. A client is who its certificate's CN says, and may only use its own
  * topic subtree: the rule AWS IoT's per-thing policy enforces in production.
  */
-export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
-  const log = o.logger.child({ module: 'broker' });
-  const pkiDir = join(o.dataDir, 'pki');
+export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const log = options.logger.child({ module: 'broker' });
+  const pkiDir = join(options.dataDir, 'pki');
   const ca = ensureCa(pkiDir);
   const serverCert = join(pkiDir, 'broker.crt');
   const serverKey = join(pkiDir, 'broker.key');
   if (!existsSync(serverCert) || !existsSync(serverKey)) {
     mkdirSync(pkiDir, { recursive: true });
-    const issued = issueServerCertificate(ca, ['localhost', '127.0.0.1', '::1', ...o.hostnames]);
+    const issued = issueServerCertificate(ca, ['localhost', '127.0.0.1', '::1', ...options.hostnames]);
     writeSecret(serverKey, issued.keyPem);
     writeFileSync(serverCert, issued.certPem);
   }
@@ -79,9 +79,9 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       if (!deviceId) return fail('no client certificate CN');
       if (client.id !== deviceId) return fail(`client id ${client.id} is not the certificate's thing name`);
       void (async () => {
-        const who = (await o.admit?.(deviceId)) ?? {};
+        const who = (await options.admit?.(deviceId)) ?? {};
         if (who.refused) return fail(who.refused);
-        if (who.orgId && (await o.orgSuspended?.(who.orgId))) return fail('organisation suspended');
+        if (who.orgId && (await options.orgSuspended?.(who.orgId))) return fail('organisation suspended');
         identities.set(client, { kind: 'device', deviceId, orgId: who.orgId });
         done(null, true);
       })().catch(() => fail('device check failed'));
@@ -90,8 +90,8 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       // a session that began before its organisation was suspended (another instance's change, a lost bus
       // message) is refused at its next publish: the suspension status is cached, so this costs no query
       const id = client ? identities.get(client) : undefined;
-      if (id?.kind !== 'device' || !id.orgId || !o.orgSuspended) return rules.authorizePublish(client, packet, cb);
-      o.orgSuspended(id.orgId).then(
+      if (id?.kind !== 'device' || !id.orgId || !options.orgSuspended) return rules.authorizePublish(client, packet, cb);
+      options.orgSuspended(id.orgId).then(
         (held) => (held ? cb(new Error('organisation suspended')) : rules.authorizePublish(client, packet, cb)),
         () => cb(new Error('organisation check failed')),
       );
@@ -134,10 +134,12 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   );
   server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake refused'));
   await new Promise<void>((res, rej) =>
-    server.once('error', (e) => rej(listenError(e, 'broker.embedded.port', o.host, o.port))).listen(o.port, o.host, () => res()),
+    server
+      .once('error', (e) => rej(listenError(e, 'broker.embedded.port', options.host, options.port)))
+      .listen(options.port, options.host, () => res()),
   );
   const port = (server.address() as AddressInfo).port;
-  const url = `mqtts://${o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host}:${port}`;
+  const url = `mqtts://${options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host}:${port}`;
   log.info({ url, topics: TOPICS.all('obs') }, 'embedded broker listening');
 
   return {

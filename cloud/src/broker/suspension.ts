@@ -8,7 +8,7 @@ import type { Logger } from '@smartstock/runtime';
 import type { AwsIotCertificates } from './aws-iot.js';
 import type { EmbeddedBroker } from './embedded.js';
 
-export function suspensionAtBroker(o: {
+export function suspensionAtBroker(options: {
   broker: EmbeddedBroker | undefined;
   awsIot: AwsIotCertificates | undefined;
   /** the organisation's devices that are not revoked (a revoked device's certificates stay as revocation left them) */
@@ -16,14 +16,14 @@ export function suspensionAtBroker(o: {
   logger: Logger;
 }): (orgId: string, suspended: boolean) => Promise<void> {
   return async (orgId, suspended) => {
-    if (suspended) o.broker?.disconnectOrganisation(orgId);
-    if (o.broker && !o.awsIot) return;
-    const things = await o.devicesOf(orgId);
-    if (o.awsIot) {
-      await o.awsIot.setActive(things, !suspended);
+    if (suspended) options.broker?.disconnectOrganisation(orgId);
+    if (options.broker && !options.awsIot) return;
+    const things = await options.devicesOf(orgId);
+    if (options.awsIot) {
+      await options.awsIot.setActive(things, !suspended);
       return;
     }
-    o.logger.warn(
+    options.logger.warn(
       { orgId, devices: things },
       suspended
         ? 'organisation suspended: deny these devices at the broker'

@@ -237,7 +237,7 @@ export class CorrectionRepository {
        ORDER BY created_at, id LIMIT $1`,
       [limit],
     );
-    return rows.map((r) => ({ ...r, jpeg: Buffer.from(r.jpeg) }));
+    return rows.map((row) => ({ ...row, jpeg: Buffer.from(row.jpeg) }));
   }
 
   /** The crop is in the store under key now: the row names it and lets go of the bytes. False: the row changed meanwhile. */
@@ -251,5 +251,5 @@ export class CorrectionRepository {
   }
 }
 
-const stored = (r: { jpeg: Uint8Array | null; key: string | null }): StoredCrop | null =>
-  r.key ? { key: r.key } : r.jpeg ? { jpeg: Buffer.from(r.jpeg) } : null;
+const stored = (row: { jpeg: Uint8Array | null; key: string | null }): StoredCrop | null =>
+  row.key ? { key: row.key } : row.jpeg ? { jpeg: Buffer.from(row.jpeg) } : null;

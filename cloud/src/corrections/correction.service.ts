@@ -37,9 +37,9 @@ const encodeCursor = (c: { createdAt: Date; id: string }) =>
 function decodeCursor(s: string): { at: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as [string, string];
-    const d = new Date(at);
-    if (Number.isNaN(d.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('shape');
-    return { at: d, id };
+    const date = new Date(at);
+    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('shape');
+    return { at: date, id };
   } catch {
     throw badRequest('cursor is not one this API issued', 'cursor');
   }
@@ -124,7 +124,7 @@ export class CorrectionService {
       const counted = await repo.unitsNow(a.orgId, slot);
       const delta = Math.round((trueUnits(input.trueCount, trueFills, model) - counted) * 1000) / 1000;
       if (delta !== 0) {
-        const r = await this.inventory.adjust(a, slot.itemId, {
+        const adjustment = await this.inventory.adjust(a, slot.itemId, {
           locationId: slot.locationId,
           type: 'ADJUSTMENT',
           quantity: delta,
@@ -132,9 +132,9 @@ export class CorrectionService {
           sourceType: 'correction',
           sourceId: correction.id,
         });
-        await repo.setTransaction(a.orgId, correction.id, r.transaction.id);
-        correction.transactionId = r.transaction.id;
-        stock = r.stock;
+        await repo.setTransaction(a.orgId, correction.id, adjustment.transaction.id);
+        correction.transactionId = adjustment.transaction.id;
+        stock = adjustment.stock;
       }
     }
     for (const fn of this.corrected)

@@ -6,6 +6,6 @@ export { CorrectionService } from './correction.service.js';
 export { CropMover } from './crop-mover.js';
 
 /** /corrections: "this count is wrong", and the labelled set it builds. */
-export async function correctionsModule(app: FastifyInstance, o: { corrections: CorrectionService }): Promise<void> {
-  await app.register(correctionRoutes, o);
+export async function correctionsModule(app: FastifyInstance, options: { corrections: CorrectionService }): Promise<void> {
+  await app.register(correctionRoutes, options);
 }

@@ -22,11 +22,11 @@ const filters = {
 const since = (s: string | undefined) => (s ? new Date(s) : undefined);
 
 /** /api/v1 routes for "this count is wrong" and the labelled set it builds. */
-export async function correctionRoutes(app: FastifyInstance, o: { corrections: CorrectionService }): Promise<void> {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function correctionRoutes(app: FastifyInstance, options: { corrections: CorrectionService }): Promise<void> {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['corrections'];
-  const s = o.corrections;
-  r.post(
+  const s = options.corrections;
+  typedApp.post(
     '/devices/:id/cameras/:cameraId/slots/:slotId/corrections',
     {
       onRequest: app.authorize(...correctors),
@@ -46,7 +46,7 @@ export async function correctionRoutes(app: FastifyInstance, o: { corrections: C
       return reply.code(201).send(await s.correct(actor(req), { deviceId: id, cameraId, slotId }, req.body));
     },
   );
-  r.get(
+  typedApp.get(
     '/corrections',
     {
       onRequest: app.authorize(),
@@ -63,7 +63,7 @@ export async function correctionRoutes(app: FastifyInstance, o: { corrections: C
     },
     (req) => s.list(actor(req).orgId, { ...req.query, since: since(req.query.since) }),
   );
-  r.get(
+  typedApp.get(
     '/corrections/export',
     {
       onRequest: app.authorize(...exporters),
@@ -88,7 +88,7 @@ export async function correctionRoutes(app: FastifyInstance, o: { corrections: C
         .send(lines);
     },
   );
-  r.get(
+  typedApp.get(
     '/corrections/:id/crop',
     {
       onRequest: app.authorize(),

@@ -32,7 +32,7 @@ export async function migrate(db: Db, migrations: Migration[] = readMigrations()
     await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const { rows } = await tx.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations');
-    const applied = new Map(rows.map((r) => [r.name, r.checksum]));
+    const applied = new Map(rows.map((row) => [row.name, row.checksum]));
     const ran: string[] = [];
     for (const m of migrations) {
       const sum = applied.get(m.name);

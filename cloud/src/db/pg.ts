@@ -50,7 +50,7 @@ export async function openPg(opts: PgOptions): Promise<Db> {
       if (listener.client === client) listener.client = undefined;
       void (async () => {
         for (let attempt = 0; !closed && !listener.client && listener.handlers.size; attempt++) {
-          await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
+          await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 200 * 2 ** attempt)));
           try {
             const c = await connectListener();
             try {
@@ -65,7 +65,7 @@ export async function openPg(opts: PgOptions): Promise<Db> {
               }
               throw e;
             }
-            resumers.forEach((r) => r());
+            resumers.forEach((resume) => resume());
             return;
           } catch {
             // the server is still down: try again
@@ -109,15 +109,15 @@ export async function openPg(opts: PgOptions): Promise<Db> {
   const asQueryable = (c: pg.Pool | pg.PoolClient, afterCommit: AfterCommit): Queryable => {
     const q: Queryable = {
       async query<T>(sql: string, params: readonly SqlParam[] = [], o?: QueryOptions): Promise<QueryResult<T>> {
-        const r = await (o?.prepare
+        const result = await (o?.prepare
           ? c.query({ name: o.prepare, text: sql, values: params as unknown[] })
           : c.query(sql, params as unknown[]));
-        return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+        return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
       },
       async exec<T>(sql: string): Promise<QueryResult<T>> {
         // the simple protocol: several statements answer with one result each
-        const r = (await c.query(sql)) as pg.QueryResult | pg.QueryResult[];
-        const last = Array.isArray(r) ? r.at(-1) : r;
+        const result = (await c.query(sql)) as pg.QueryResult | pg.QueryResult[];
+        const last = Array.isArray(result) ? result.at(-1) : result;
         return { rows: (last?.rows ?? []) as T[], rowCount: last?.rowCount ?? 0 };
       },
       notify: (channel, payload) => bus.publish(q, afterCommit, channel, payload),

@@ -34,9 +34,9 @@ export async function openPglite(opts: PgliteOptions): Promise<Db> {
   const asQueryable = (c: Pick<PGlite, 'query' | 'exec'>, afterCommit: AfterCommit): Queryable => {
     const q: Queryable = {
       async query<T>(sql: string, params: readonly SqlParam[] = []): Promise<QueryResult<T>> {
-        const r = await c.query<T>(sql, params as unknown[]);
+        const result = await c.query<T>(sql, params as unknown[]);
         // PGlite reports affectedRows 0 for a SELECT; pg reports the rows returned
-        return { rows: r.rows, rowCount: r.affectedRows || r.rows.length };
+        return { rows: result.rows, rowCount: result.affectedRows || result.rows.length };
       },
       async exec<T>(sql: string): Promise<QueryResult<T>> {
         const last = (await c.exec(sql)).at(-1);

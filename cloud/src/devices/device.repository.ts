@@ -64,7 +64,7 @@ export class DeviceRepository {
   /** Ingest only: several at once (a run of messages), by id; an unknown id is absent. */
   async getForIngestMany(ids: string[]): Promise<Map<string, Device>> {
     const { rows } = await this.db.query<Device>(`SELECT ${COLS} FROM devices WHERE id = ANY($1::text[])`, [ids]);
-    return new Map(rows.map((d) => [d.id, d]));
+    return new Map(rows.map((device) => [device.id, device]));
   }
 
   async list(orgId: string, venueId?: string): Promise<Device[]> {

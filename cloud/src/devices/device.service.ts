@@ -41,18 +41,18 @@ export class DeviceService {
     private readonly blobs?: { store: BlobStore; log: Logger },
   ) {}
 
-  async register(a: Actor, d: { id: string; venueId: string; name: string; certFingerprint?: string | undefined }): Promise<Device> {
+  async register(a: Actor, input: { id: string; venueId: string; name: string; certFingerprint?: string | undefined }): Promise<Device> {
     return this.db.transaction(async (tx) => {
-      const r = repos(tx);
-      if (!(await r.venues.getVenue(a.orgId, d.venueId))) throw notFound('venue');
+      const repositories = repos(tx);
+      if (!(await repositories.venues.getVenue(a.orgId, input.venueId))) throw notFound('venue');
       // device ids are global (they are MQTT client ids): another organisation's is "taken", never whose
-      const held = await r.devices.getForIngest(d.id);
+      const held = await repositories.devices.getForIngest(input.id);
       if (held) throw held.orgId === a.orgId ? conflict('your organisation already has a device with this id', 'id') : deviceIdTaken();
-      const device = await r.devices.create(a.orgId, d).catch((e: unknown) => {
+      const device = await repositories.devices.create(a.orgId, input).catch((e: unknown) => {
         if (pgCode(e) === '23505') throw deviceIdTaken();
         throw e;
       });
-      await r.audit.record(a.orgId, { userId: a.userId, action: 'register', entity: 'device', entityId: d.id });
+      await repositories.audit.record(a.orgId, { userId: a.userId, action: 'register', entity: 'device', entityId: input.id });
       return device;
     });
   }
@@ -72,39 +72,39 @@ export class DeviceService {
   }
 
   async get(orgId: string, id: string) {
-    const d = await repos(this.db).devices.get(orgId, id);
-    if (!d) throw notFound('device');
-    return { ...d, cameras: await repos(this.db).devices.cameras(orgId, id) };
+    const device = await repos(this.db).devices.get(orgId, id);
+    if (!device) throw notFound('device');
+    return { ...device, cameras: await repos(this.db).devices.cameras(orgId, id) };
   }
 
   async revoke(a: Actor, id: string) {
-    const d = await repos(this.db).devices.revoke(a.orgId, id);
-    if (!d) throw notFound('device');
+    const device = await repos(this.db).devices.revoke(a.orgId, id);
+    if (!device) throw notFound('device');
     await repos(this.db).audit.record(a.orgId, { userId: a.userId, action: 'revoke', entity: 'device', entityId: id });
     this.sessions?.disconnect(id);
-    return d;
+    return device;
   }
 
   /** Saves cameras and slots, then publishes the retained desired config with the new revision; the device's ack is tracked by recordAck. */
   async saveCameras(a: Actor, deviceId: string, cameras: Camera[]) {
     const { config, device } = await this.db.transaction(async (tx) => {
-      const r = repos(tx);
-      const device = await r.devices.get(a.orgId, deviceId);
+      const repositories = repos(tx);
+      const device = await repositories.devices.get(a.orgId, deviceId);
       if (!device) throw notFound('device');
       if (device.revokedAt) throw conflict('device is revoked');
       const skus = new Map<string, string>();
       for (const c of cameras) {
-        const loc = await r.venues.getLocation(a.orgId, c.locationId);
+        const loc = await repositories.venues.getLocation(a.orgId, c.locationId);
         if (!loc || loc.venueId !== device.venueId)
           throw new AppError(404, 'not_found', `location ${c.locationId} not found in the device's venue`, 'locationId');
         for (const s of c.slots) {
           if (!s.itemId || skus.has(s.itemId)) continue;
-          const item = await r.items.get(a.orgId, s.itemId);
+          const item = await repositories.items.get(a.orgId, s.itemId);
           if (!item) throw new AppError(404, 'not_found', `item ${s.itemId} not found`, 'itemId');
           skus.set(s.itemId, item.sku);
         }
       }
-      const revision = await r.devices.replaceCameras(a.orgId, deviceId, cameras);
+      const revision = await repositories.devices.replaceCameras(a.orgId, deviceId, cameras);
       const config: DesiredConfig = {
         v: 1,
         deviceId,
@@ -125,7 +125,13 @@ export class DeviceService {
           })),
         })),
       };
-      await r.audit.record(a.orgId, { userId: a.userId, action: 'configure', entity: 'device', entityId: deviceId, detail: { revision } });
+      await repositories.audit.record(a.orgId, {
+        userId: a.userId,
+        action: 'configure',
+        entity: 'device',
+        entityId: deviceId,
+        detail: { revision },
+      });
       return { config, device };
     });
     // published after commit: a device never sees a revision the database does not hold
@@ -134,14 +140,14 @@ export class DeviceService {
   }
 
   async snapshot(orgId: string, deviceId: string, cameraId: string, timeoutMs: number, o?: { overlay: boolean }): Promise<Buffer> {
-    const d = await repos(this.db).devices.get(orgId, deviceId);
-    if (!d) throw notFound('device');
+    const device = await repos(this.db).devices.get(orgId, deviceId);
+    if (!device) throw notFound('device');
     const answer = await this.link.requestSnapshot(deviceId, cameraId, timeoutMs, o);
     if (!answer) throw new AppError(504, 'device_timeout', 'the device did not send a snapshot in time');
     if ('error' in answer) {
       // a camera that has not sent its first frame (just configured, agent just started) is a state
       // the manager waits out, not a fault: said plainly, with a code the dashboard waits on, not logged as a 5xx
-      const waiting = notStreamingYet(d.health, cameraId);
+      const waiting = notStreamingYet(device.health, cameraId);
       if (waiting) throw new AppError(409, 'no_frame_yet', waiting);
       // the device answered but could not take one: say why
       throw new AppError(502, 'device_error', `the device could not take a snapshot: ${answer.error}`);
@@ -199,7 +205,7 @@ export class DeviceService {
   async recordStatus(deviceId: string, s: DeviceStatus): Promise<boolean> {
     const state = s.state;
     const known = await this.db.transaction(async (tx) => {
-      const r = repos(tx);
+      const repositories = repos(tx);
       const health =
         state === 'online'
           ? {
@@ -213,9 +219,15 @@ export class DeviceService {
               at: s.at,
             }
           : null;
-      const d = await r.devices.recordStatus(deviceId, { online: state === 'online', health });
-      if (d) await r.live.append(d.orgId, d.venueId, 'device', { deviceId, online: d.online, lastSeenAt: d.lastSeenAt, health: d.health });
-      return !!d;
+      const device = await repositories.devices.recordStatus(deviceId, { online: state === 'online', health });
+      if (device)
+        await repositories.live.append(device.orgId, device.venueId, 'device', {
+          deviceId,
+          online: device.online,
+          lastSeenAt: device.lastSeenAt,
+          health: device.health,
+        });
+      return !!device;
     });
     if (known) await this.alerts?.deviceStatus(deviceId, s);
     return known;
@@ -223,16 +235,19 @@ export class DeviceService {
 
   async recordAck(deviceId: string, ack: ConfigAck): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const r = repos(tx);
-      const d = await r.devices.recordAck(deviceId, { revision: ack.revision, error: ack.status === 'rejected' ? ack.error : null });
-      if (d)
-        await r.live.append(d.orgId, d.venueId, 'device', {
+      const repositories = repos(tx);
+      const device = await repositories.devices.recordAck(deviceId, {
+        revision: ack.revision,
+        error: ack.status === 'rejected' ? ack.error : null,
+      });
+      if (device)
+        await repositories.live.append(device.orgId, device.venueId, 'device', {
           deviceId,
-          configRevision: d.configRevision,
-          configAckedRevision: d.configAckedRevision,
-          configError: d.configError,
+          configRevision: device.configRevision,
+          configAckedRevision: device.configAckedRevision,
+          configError: device.configError,
         });
-      return !!d;
+      return !!device;
     });
   }
 }

@@ -18,6 +18,6 @@ export interface DevicesModuleOptions {
 }
 
 /** /devices: registration, cameras and slots (the desired config), snapshots, revocation. */
-export async function devicesModule(app: FastifyInstance, o: DevicesModuleOptions): Promise<void> {
-  await app.register(deviceRoutes, o);
+export async function devicesModule(app: FastifyInstance, options: DevicesModuleOptions): Promise<void> {
+  await app.register(deviceRoutes, options);
 }

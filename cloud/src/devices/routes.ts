@@ -32,11 +32,11 @@ const camera = z.object({
 const params = z.object({ id: deviceId });
 const manage = ['owner', 'technician'] as const;
 
-export default async function deviceRoutes(app: App, o: DevicesModuleOptions) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = o.devices;
+export default async function deviceRoutes(app: App, options: DevicesModuleOptions) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  const s = options.devices;
   const tags = ['devices'];
-  r.post(
+  typedApp.post(
     '/devices',
     {
       onRequest: app.authorize(...manage),
@@ -56,7 +56,7 @@ export default async function deviceRoutes(app: App, o: DevicesModuleOptions) {
     },
     async (req, reply) => reply.code(201).send(await s.register(actor(req), req.body)),
   );
-  r.get(
+  typedApp.get(
     '/devices',
     {
       onRequest: app.authorize(),
@@ -64,13 +64,15 @@ export default async function deviceRoutes(app: App, o: DevicesModuleOptions) {
     },
     (req) => s.list(actor(req).orgId, req.query.venueId),
   );
-  r.get('/devices/:id', { onRequest: app.authorize(), schema: { tags, params, response: { 200: deviceWithCameras } } }, (req) =>
+  typedApp.get('/devices/:id', { onRequest: app.authorize(), schema: { tags, params, response: { 200: deviceWithCameras } } }, (req) =>
     s.get(actor(req).orgId, req.params.id),
   );
-  r.post('/devices/:id/revoke', { onRequest: app.authorize(...manage), schema: { tags, params, response: { 200: device } } }, (req) =>
-    s.revoke(actor(req), req.params.id),
+  typedApp.post(
+    '/devices/:id/revoke',
+    { onRequest: app.authorize(...manage), schema: { tags, params, response: { 200: device } } },
+    (req) => s.revoke(actor(req), req.params.id),
   );
-  r.put(
+  typedApp.put(
     '/devices/:id/cameras',
     {
       onRequest: app.authorize(...manage),
@@ -89,7 +91,7 @@ export default async function deviceRoutes(app: App, o: DevicesModuleOptions) {
     },
     (req) => s.saveCameras(actor(req), req.params.id, req.body.cameras),
   );
-  r.post(
+  typedApp.post(
     '/devices/:id/snapshot',
     {
       onRequest: app.authorize('owner', 'manager', 'technician'),
@@ -106,12 +108,12 @@ export default async function deviceRoutes(app: App, o: DevicesModuleOptions) {
       },
     },
     async (req, reply) => {
-      const shot = await s.takeSnapshot(actor(req).orgId, req.params.id, req.body.cameraId, o.snapshotTimeoutMs);
+      const shot = await s.takeSnapshot(actor(req).orgId, req.params.id, req.body.cameraId, options.snapshotTimeoutMs);
       if (shot.key) reply.header('x-blob-key', shot.key).header('content-location', `/api/v1/blobs/${shot.key}`);
       return reply.type('image/jpeg').header('cache-control', 'no-store').send(shot.jpeg);
     },
   );
-  r.get(
+  typedApp.get(
     '/devices/:id/snapshots',
     {
       onRequest: app.authorize('owner', 'manager', 'technician'),

@@ -23,8 +23,8 @@ export interface CalendarServiceDeps {
 export class CalendarService {
   private readonly repo: CalendarRepository;
 
-  constructor(private readonly d: CalendarServiceDeps) {
-    this.repo = new CalendarRepository(d.db);
+  constructor(private readonly deps: CalendarServiceDeps) {
+    this.repo = new CalendarRepository(deps.db);
   }
 
   async settings(orgId: string, venueId: string): Promise<VenueCalendarSettings> {
@@ -66,7 +66,7 @@ export class CalendarService {
     const events = new Set((await this.repo.events(orgId, venueId, from, to)).map((e) => e.day));
     for (const url of s.icalUrls) {
       try {
-        const text = await fetchIcs(url, this.d.calendarTimeoutMs, this.d.fetch);
+        const text = await fetchIcs(url, this.deps.calendarTimeoutMs, this.deps.fetch);
         for (const day of eventDaysFromIcs(text, from, to, venue.timezone)) events.add(day);
       } catch (e) {
         reasons.push(`${(e as Error).message}: its events left out`);
@@ -78,9 +78,9 @@ export class CalendarService {
       const holidays = holidayDays(s.country, from, to);
       for (const date of eachDay(from, to)) mark(date, { holiday: holidays.has(date) ? 1 : 0 });
     }
-    if (s.latitude !== null && s.longitude !== null && this.d.weather) {
+    if (s.latitude !== null && s.longitude !== null && this.deps.weather) {
       try {
-        const weather = await this.d.weather.daily({ latitude: s.latitude, longitude: s.longitude, timeZone: venue.timezone }, from, to);
+        const weather = await this.deps.weather.daily({ latitude: s.latitude, longitude: s.longitude, timeZone: venue.timezone }, from, to);
         for (const [date, w] of weather) mark(date, w);
       } catch (e) {
         reasons.push(`weather unavailable (${(e as Error).message}): forecast without weather`);
@@ -90,7 +90,7 @@ export class CalendarService {
   }
 
   private async venue(orgId: string, venueId: string) {
-    const venue = await venueRecords(this.d.db).getVenue(orgId, venueId);
+    const venue = await venueRecords(this.deps.db).getVenue(orgId, venueId);
     if (!venue) throw notFound('venue');
     return venue;
   }

@@ -85,16 +85,16 @@ export class ForecastRepository {
       [orgId, itemId, locationId, from],
     );
     const num = (v: string | number | null): number => Number(v ?? 0);
-    return rows.map((r) => ({
-      day: String(r.day),
-      sold: num(r.sold),
-      sales: num(r.sales),
-      received: num(r.received),
-      countedUse: num(r.countedUse),
-      counts: num(r.counts),
-      ledgerLevel: r.ledgerLevel === null ? null : num(r.ledgerLevel),
-      cameraUnits: r.cameraUnits === null ? null : num(r.cameraUnits),
-      offCamera: num(r.offCamera),
+    return rows.map((row) => ({
+      day: String(row.day),
+      sold: num(row.sold),
+      sales: num(row.sales),
+      received: num(row.received),
+      countedUse: num(row.countedUse),
+      counts: num(row.counts),
+      ledgerLevel: row.ledgerLevel === null ? null : num(row.ledgerLevel),
+      cameraUnits: row.cameraUnits === null ? null : num(row.cameraUnits),
+      offCamera: num(row.offCamera),
     }));
   }
 

@@ -51,12 +51,12 @@ export class ForecastService implements DemandSource {
   private readonly repo: ForecastRepository;
   private timer: Repeating | undefined;
 
-  constructor(private readonly d: ForecastServiceDeps) {
-    this.repo = new ForecastRepository(d.db);
+  constructor(private readonly deps: ForecastServiceDeps) {
+    this.repo = new ForecastRepository(deps.db);
   }
 
   async registerJobs(): Promise<void> {
-    await this.d.jobs?.register(FORECAST_VENUE_JOB, {
+    await this.deps.jobs?.register(FORECAST_VENUE_JOB, {
       payload: z.object({ venueId: z.uuid() }),
       run: (p, ctx) => this.refitVenue(ctx.orgId, p.venueId),
       retries: 1,
@@ -69,7 +69,7 @@ export class ForecastService implements DemandSource {
     const due = async () => {
       for (const v of await this.repo.venuesDue(REFIT_HOURS)) await this.queueRefit(v.orgId, v.venueId);
     };
-    this.timer = repeatEvery(everyMs, due, { log: this.d.logger, failed: 'nightly forecast queueing failed' });
+    this.timer = repeatEvery(everyMs, due, { log: this.deps.logger, failed: 'nightly forecast queueing failed' });
   }
 
   stop(): void {
@@ -78,16 +78,16 @@ export class ForecastService implements DemandSource {
 
   /** Queues a refit of the venue's forecasts; the job's id. */
   async queueRefit(orgId: string, venueId: string): Promise<string> {
-    if (!(await venueRecords(this.d.db).getVenue(orgId, venueId))) throw notFound('venue');
-    if (!this.d.jobs) throw new Error('forecast refits need the job queue');
-    return this.d.jobs.enqueue(FORECAST_VENUE_JOB, { venueId }, { orgId });
+    if (!(await venueRecords(this.deps.db).getVenue(orgId, venueId))) throw notFound('venue');
+    if (!this.deps.jobs) throw new Error('forecast refits need the job queue');
+    return this.deps.jobs.enqueue(FORECAST_VENUE_JOB, { venueId }, { orgId });
   }
 
   /** The stored forecast of an item at a location, fitted now if there is none yet. */
   async forecast(orgId: string, itemId: string, locationId: string): Promise<StoredForecast> {
     const where = await this.repo.locationDay(orgId, locationId);
     if (!where) throw notFound('location');
-    if (!(await itemRecords(this.d.db).get(orgId, itemId))) throw notFound('item');
+    if (!(await itemRecords(this.deps.db).get(orgId, itemId))) throw notFound('item');
     return (
       (await this.repo.get(orgId, itemId, locationId)) ??
       this.fit(orgId, itemId, locationId, where.today, await this.regressorsOf(orgId, where.venueId, where.today))
@@ -107,7 +107,7 @@ export class ForecastService implements DemandSource {
     const calendar = regressors ?? (venueId ? await this.regressorsOf(orgId, venueId, today) : undefined);
     const f =
       points.length > 0
-        ? await this.d.runner.fit(points, { horizon: HORIZON_DAYS, freq: 'D', ...(calendar ? { regressors: calendar.days } : {}) })
+        ? await this.deps.runner.fit(points, { horizon: HORIZON_DAYS, freq: 'D', ...(calendar ? { regressors: calendar.days } : {}) })
         : {
             model: 'mean' as const,
             points: zeroFrom(today),
@@ -144,28 +144,28 @@ export class ForecastService implements DemandSource {
       jobs.push(() => this.fit(orgId, s.itemId, s.locationId, day, r));
     }
     // two fits in flight per worker thread: each thread has the next series while one is saved
-    await inParallel(jobs, 2 * this.d.runner.size);
+    await inParallel(jobs, 2 * this.deps.runner.size);
     await this.feedAlerts(orgId, venueId);
     return { fitted: series.length };
   }
 
   /** The weather and events of a venue over a fit's history and horizon. */
   private async regressorsOf(orgId: string, venueId: string, today: string): Promise<VenueRegressors | undefined> {
-    if (!this.d.calendar) return undefined;
+    if (!this.deps.calendar) return undefined;
     const from = dateOf(dayNumber(today) - HISTORY_DAYS);
     const to = dateOf(dayNumber(today) + HORIZON_DAYS);
-    return this.d.calendar.regressorDays(orgId, venueId, from, to);
+    return this.deps.calendar.regressorDays(orgId, venueId, from, to);
   }
 
   /** Days of stock left per item and location of the venue, from the stock level now and the forecast mean. */
   async stockDays(orgId: string, venueId: string) {
-    const venue = await venueRecords(this.d.db).getVenue(orgId, venueId);
+    const venue = await venueRecords(this.deps.db).getVenue(orgId, venueId);
     if (!venue) throw notFound('venue');
     const forecasts = new Map((await this.repo.listForVenue(orgId, venueId)).map((f) => [`${f.itemId}/${f.locationId}`, f]));
     const out = [];
-    for (const loc of await venueRecords(this.d.db).listLocations(orgId, venueId)) {
+    for (const loc of await venueRecords(this.deps.db).listLocations(orgId, venueId)) {
       const day = (await this.repo.locationDay(orgId, loc.id))?.today ?? dateOf(Math.floor(Date.now() / 86_400_000));
-      for (const l of (await this.d.inventory.locationStock(orgId, loc.id)).levels) {
+      for (const l of (await this.deps.inventory.locationStock(orgId, loc.id)).levels) {
         const f = forecasts.get(`${l.itemId}/${loc.id}`);
         const level = Number(l.level);
         out.push({
@@ -184,7 +184,7 @@ export class ForecastService implements DemandSource {
 
   /** Backtest accuracy of the venue's stored forecasts, per series and pooled, next to the naive baselines. */
   async accuracyMetrics(orgId: string, venueId: string) {
-    if (!(await venueRecords(this.d.db).getVenue(orgId, venueId))) throw notFound('venue');
+    if (!(await venueRecords(this.deps.db).getVenue(orgId, venueId))) throw notFound('venue');
     const forecasts = await this.repo.listForVenue(orgId, venueId);
     forecasts.sort((a, b) => a.itemId.localeCompare(b.itemId) || a.locationId.localeCompare(b.locationId));
     return accuracyMetrics(venueId, forecasts);
@@ -201,11 +201,11 @@ export class ForecastService implements DemandSource {
   }
 
   private async feedAlerts(orgId: string, venueId: string): Promise<void> {
-    if (!this.d.alerts) return;
+    if (!this.deps.alerts) return;
     const { items } = await this.stockDays(orgId, venueId);
     for (const i of items) {
       if (!i.model) continue;
-      await this.d.alerts.forecast({
+      await this.deps.alerts.forecast({
         orgId,
         venueId,
         itemId: i.itemId,

@@ -68,23 +68,23 @@ export function demandHistory(facts: readonly DayFacts[], from: string, to: stri
     const used = b.use ?? a.level - b.level + received;
     const span = b.i - a.i;
     for (let i = a.i + 1; i <= b.i; i++) {
-      const d = out[i]!;
-      if (b.level <= 0) d.source = 'stockout';
+      const day = out[i]!;
+      if (b.level <= 0) day.source = 'stockout';
       else if (used >= 0) {
-        d.quantity = used / span;
-        d.source = hasCamera ? 'camera' : 'count';
+        day.quantity = used / span;
+        day.source = hasCamera ? 'camera' : 'count';
       }
     }
   }
 
   for (let i = Number.isFinite(firstSale) ? firstSale : days; i < days; i++) {
     const f = by.get(i);
-    const d = out[i]!;
+    const day = out[i]!;
     const level = (f && seen(f)) ?? f?.ledgerLevel ?? null;
-    if (level !== null && level <= 0) d.source = 'stockout';
+    if (level !== null && level <= 0) day.source = 'stockout';
     else {
-      d.quantity = f?.sold ?? 0;
-      d.source = 'pos';
+      day.quantity = f?.sold ?? 0;
+      day.source = 'pos';
     }
   }
   return out;
@@ -92,12 +92,12 @@ export function demandHistory(facts: readonly DayFacts[], from: string, to: stri
 
 /** The history as the forecaster takes it: from the first known day, censored and unknown days as null. */
 export function toPoints(days: readonly DemandDay[]): RawPoint[] {
-  const first = days.findIndex((d) => d.quantity !== null);
-  return first < 0 ? [] : days.slice(first).map((d) => ({ date: d.date, quantity: d.quantity }));
+  const first = days.findIndex((day) => day.quantity !== null);
+  return first < 0 ? [] : days.slice(first).map((day) => ({ date: day.date, quantity: day.quantity }));
 }
 
 export function sourceCounts(days: readonly DemandDay[]): Record<DemandSource, number> {
   const c: Record<DemandSource, number> = { pos: 0, camera: 0, count: 0, stockout: 0, none: 0 };
-  for (const d of days) c[d.source] += 1;
+  for (const day of days) c[day.source] += 1;
   return c;
 }

@@ -120,7 +120,7 @@ export class OpenMeteo {
       const reason = await res
         .json()
         .then((b: unknown) => (b as { reason?: unknown } | null)?.reason ?? '')
-        .then((r) => (typeof r === 'string' ? r : ''))
+        .then((body) => (typeof body === 'string' ? body : ''))
         .catch(() => '');
       last = `HTTP ${res.status}${reason ? `: ${reason}` : ''}`;
       if (res.status !== 429 && res.status < 500) break;

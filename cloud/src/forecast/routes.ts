@@ -23,10 +23,10 @@ const venueQuery = z.object({ venue_id: z.uuid() });
 /** /api/v1/forecast: demand forecasts, days of stock left, refits. */
 export async function forecastRoutes(
   app: FastifyInstance,
-  o: { forecast: ForecastService; calendar?: CalendarService | undefined },
+  options: { forecast: ForecastService; calendar?: CalendarService | undefined },
 ): Promise<void> {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get(
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  typedApp.get(
     '/forecast',
     {
       onRequest: app.authorize(),
@@ -38,7 +38,7 @@ export async function forecastRoutes(
       },
     },
     async (req) => {
-      const f = await o.forecast.forecast(actor(req).orgId, req.query.item_id, req.query.location_id);
+      const f = await options.forecast.forecast(actor(req).orgId, req.query.item_id, req.query.location_id);
       const accuracy = f.backtest.find((b) => b.model === f.model) ?? null;
       return {
         itemId: f.itemId,
@@ -55,7 +55,7 @@ export async function forecastRoutes(
       };
     },
   );
-  r.get(
+  typedApp.get(
     '/forecast/stock-days',
     {
       onRequest: app.authorize(),
@@ -67,11 +67,11 @@ export async function forecastRoutes(
       },
     },
     async (req) => {
-      const s = await o.forecast.stockDays(actor(req).orgId, req.query.venue_id);
+      const s = await options.forecast.stockDays(actor(req).orgId, req.query.venue_id);
       return { ...s, items: s.items.map((i) => ({ ...i, fittedAt: i.fittedAt ? new Date(i.fittedAt) : null })) };
     },
   );
-  r.get(
+  typedApp.get(
     '/forecast/accuracy-metrics',
     {
       onRequest: app.authorize(),
@@ -83,9 +83,9 @@ export async function forecastRoutes(
         response: { 200: forecastAccuracyMetrics },
       },
     },
-    (req) => o.forecast.accuracyMetrics(actor(req).orgId, req.query.venue_id),
+    (req) => options.forecast.accuracyMetrics(actor(req).orgId, req.query.venue_id),
   );
-  r.post(
+  typedApp.post(
     '/forecast/retrain',
     {
       onRequest: app.authorize('owner', 'manager'),
@@ -97,13 +97,13 @@ export async function forecastRoutes(
       },
     },
     async (req, reply) => {
-      const jobId = await o.forecast.queueRefit(actor(req).orgId, req.query.venue_id);
+      const jobId = await options.forecast.queueRefit(actor(req).orgId, req.query.venue_id);
       return reply.code(202).send({ jobId });
     },
   );
-  const calendar = o.calendar;
+  const calendar = options.calendar;
   if (!calendar) return;
-  r.get(
+  typedApp.get(
     '/forecast/calendar',
     {
       onRequest: app.authorize(),
@@ -116,7 +116,7 @@ export async function forecastRoutes(
     },
     (req) => calendar.settings(actor(req).orgId, req.query.venue_id),
   );
-  r.put(
+  typedApp.put(
     '/forecast/calendar',
     {
       onRequest: app.authorize('owner', 'manager'),
@@ -130,7 +130,7 @@ export async function forecastRoutes(
     },
     (req) => calendar.saveSettings(actor(req).orgId, req.query.venue_id, req.body),
   );
-  r.get(
+  typedApp.get(
     '/forecast/events',
     {
       onRequest: app.authorize(),
@@ -147,7 +147,7 @@ export async function forecastRoutes(
       return calendar.events(actor(req).orgId, req.query.venue_id, from, to);
     },
   );
-  r.post(
+  typedApp.post(
     '/forecast/events',
     {
       onRequest: app.authorize('owner', 'manager'),
@@ -160,7 +160,7 @@ export async function forecastRoutes(
     },
     async (req, reply) => reply.code(201).send(await calendar.addEvent(actor(req).orgId, req.body.venueId, req.body.day, req.body.name)),
   );
-  r.delete(
+  typedApp.delete(
     '/forecast/events/:id',
     {
       onRequest: app.authorize('owner', 'manager'),

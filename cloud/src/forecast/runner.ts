@@ -56,12 +56,12 @@ export class ForecastRunner {
     if (slot.worker) return slot.worker;
     const w = spawnWorker(new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
     w.unref();
-    w.on('message', (r: FitReply) => {
-      const p = slot.pending.get(r.id);
+    w.on('message', (reply: FitReply) => {
+      const p = slot.pending.get(reply.id);
       if (!p) return;
-      slot.pending.delete(r.id);
-      if (r.ok) p.resolve(r.forecast);
-      else p.reject(new Error(r.error));
+      slot.pending.delete(reply.id);
+      if (reply.ok) p.resolve(reply.forecast);
+      else p.reject(new Error(reply.error));
     });
     const fail = (err: Error) => {
       this.log.error({ err }, 'forecast worker stopped; restarting on next fit');

@@ -37,14 +37,14 @@ export interface ApprovalDeps {
  * nothing happens. Stock goes in through the purchase order's receive (prices updated there), and
  * what the order did not expect through inventory's RECEIVE; the differences are kept on the invoice.
  */
-export async function approveInvoice(d: ApprovalDeps, a: Actor, id: string, input: Approval) {
-  const repo = new InvoiceRepository(d.db);
+export async function approveInvoice(deps: ApprovalDeps, a: Actor, id: string, input: Approval) {
+  const repo = new InvoiceRepository(deps.db);
   const inv = await repo.get(a.orgId, id);
   if (!inv) throw notFound('invoice');
   if (inv.status !== 'review') throw conflict(`the invoice is ${inv.status}: only an invoice in review can be approved`, 'status');
   const supplierId = input.supplierId ?? inv.supplierId;
   if (!supplierId) throw new AppError(422, 'unknown_supplier', 'the invoice names no supplier of yours: choose the supplier', 'supplierId');
-  if (!(await supplierRecords(d.db).get(a.orgId, supplierId))) throw notFound('supplier');
+  if (!(await supplierRecords(deps.db).get(a.orgId, supplierId))) throw notFound('supplier');
   const lines = await repo.lines(a.orgId, id);
   const edits = new Map((input.lines ?? []).map((e, i) => [e.lineId, { ...e, i }]));
   for (const [lineId, e] of edits)
@@ -72,21 +72,21 @@ export async function approveInvoice(d: ApprovalDeps, a: Actor, id: string, inpu
   if (!kept.length) throw badRequest('every line is skipped: nothing to receive', 'lines');
   const names = new Map<string, string>();
   for (const f of kept) {
-    const item = await itemRecords(d.db).get(a.orgId, f.itemId!);
+    const item = await itemRecords(deps.db).get(a.orgId, f.itemId!);
     if (!item) throw notFound('item');
     names.set(item.id, item.name);
   }
   const orderId =
     input.orderId === null ? null : (input.orderId ?? (input.supplierId && input.supplierId !== inv.supplierId ? null : inv.orderId));
-  const order = orderId ? await d.orders.get(a.orgId, orderId) : null;
+  const order = orderId ? await deps.orders.get(a.orgId, orderId) : null;
   if (order && (order.supplierId !== supplierId || order.venueId !== inv.venueId))
     throw badRequest("the order is not this supplier's for this venue", 'orderId');
   if (order && !['sent', 'partly_received'].includes(order.status))
     throw conflict(`the order is ${order.status}: it takes no delivery`, 'orderId');
-  const locationId = await receivingLocation(d.db, a.orgId, inv.venueId, input.locationId);
+  const locationId = await receivingLocation(deps.db, a.orgId, inv.venueId, input.locationId);
 
   // invoice quantities are the supplier's cases: units by the supplier's case size
-  const offers = new Map((await supplierRecords(d.db).offers(a.orgId, { supplierId })).map((o) => [o.itemId, o]));
+  const offers = new Map((await supplierRecords(deps.db).offers(a.orgId, { supplierId })).map((offer) => [offer.itemId, offer]));
   const delivered = new Map<string, Delivered>();
   for (const f of kept) {
     const caseSize = order?.lines.find((l) => l.itemId === f.itemId)?.caseSize ?? offers.get(f.itemId!)?.caseSize ?? 1;
@@ -100,7 +100,7 @@ export async function approveInvoice(d: ApprovalDeps, a: Actor, id: string, inpu
   }
   const plan = reconcile([...delivered.values()], order?.lines ?? null);
 
-  await d.db.transaction(async (tx) => {
+  await deps.db.transaction(async (tx) => {
     const w = new InvoiceRepository(tx);
     if (!(await w.claim(a.orgId, id, { supplierId, orderId: order?.id ?? null })))
       throw conflict('the invoice is being approved already', 'status');
@@ -110,11 +110,11 @@ export async function approveInvoice(d: ApprovalDeps, a: Actor, id: string, inpu
   let stocked = false;
   try {
     if (order && plan.onOrder.length) {
-      await d.orders.receive(a, order.id, { locationId, lines: plan.onOrder });
+      await deps.orders.receive(a, order.id, { locationId, lines: plan.onOrder });
       stocked = true;
     }
     for (const b of plan.beside) {
-      await d.inventory.adjust(a, b.itemId, {
+      await deps.inventory.adjust(a, b.itemId, {
         locationId,
         type: 'RECEIVE',
         quantity: b.units,
@@ -124,17 +124,17 @@ export async function approveInvoice(d: ApprovalDeps, a: Actor, id: string, inpu
       });
       stocked = true;
     }
-    if (!order) await updatePrices(d.db, a.orgId, supplierId, [...delivered.values()], offers);
+    if (!order) await updatePrices(deps.db, a.orgId, supplierId, [...delivered.values()], offers);
   } catch (e) {
     // nothing in stock yet: back to review with the reason; after some went in, it stays approving and says so
     if (!stocked) await repo.release(a.orgId, id, (e as Error).message);
     else {
       await repo.release(a.orgId, id, `partly received before an error, check stock: ${(e as Error).message}`).catch(() => undefined);
-      d.logger.error({ err: e, invoiceId: id }, 'invoice partly received');
+      deps.logger.error({ err: e, invoiceId: id }, 'invoice partly received');
     }
     throw e;
   }
-  await d.db.transaction(async (tx) => {
+  await deps.db.transaction(async (tx) => {
     await new InvoiceRepository(tx).approved(a.orgId, id, a.userId, plan.differences);
     await auditLog(tx).record(a.orgId, {
       userId: a.userId,
@@ -156,11 +156,17 @@ async function updatePrices(
 ) {
   await db.transaction(async (tx) => {
     const s = supplierRecords(tx);
-    for (const d of delivered) {
-      const offer = offers.get(d.itemId);
-      if (!offer || d.casePrice === null || offer.casePrice === d.casePrice) continue;
-      await s.setCasePrice(orgId, supplierId, d.itemId, d.casePrice);
-      await s.recordPrice(orgId, { supplierId, itemId: d.itemId, caseSize: offer.caseSize, casePrice: d.casePrice, source: 'receipt' });
+    for (const delivery of delivered) {
+      const offer = offers.get(delivery.itemId);
+      if (!offer || delivery.casePrice === null || offer.casePrice === delivery.casePrice) continue;
+      await s.setCasePrice(orgId, supplierId, delivery.itemId, delivery.casePrice);
+      await s.recordPrice(orgId, {
+        supplierId,
+        itemId: delivery.itemId,
+        caseSize: offer.caseSize,
+        casePrice: delivery.casePrice,
+        source: 'receipt',
+      });
     }
   });
 }

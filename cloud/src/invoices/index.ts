@@ -8,6 +8,6 @@ export type { ApprovalDeps } from './approval.js';
 export { Ocr } from './reading/ocr.js';
 
 /** /invoices: supplier invoices uploaded, read by a job (PDF text or OCR), reviewed and approved into stock. */
-export async function invoicesModule(app: FastifyInstance, o: { invoices: InvoiceService; approval: ApprovalDeps }): Promise<void> {
-  await app.register(invoiceRoutes, o);
+export async function invoicesModule(app: FastifyInstance, options: { invoices: InvoiceService; approval: ApprovalDeps }): Promise<void> {
+  await app.register(invoiceRoutes, options);
 }

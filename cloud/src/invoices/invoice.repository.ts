@@ -122,11 +122,11 @@ export class InvoiceRepository {
 
   /** review → approving, or false when another approval took it first. */
   async claim(orgId: string, id: string, edits: { supplierId: string; orderId: string | null }): Promise<boolean> {
-    const r = await this.db.query(
+    const result = await this.db.query(
       `UPDATE invoices SET status = 'approving', supplier_id = $3, order_id = $4, error = NULL WHERE org_id = $1 AND id = $2 AND status = 'review'`,
       [orgId, id, edits.supplierId, edits.orderId],
     );
-    return r.rowCount === 1;
+    return result.rowCount === 1;
   }
 
   async setLine(orgId: string, lineId: string, l: { itemId: string | null; quantity: number; unitPrice: number | null; edited: boolean }) {

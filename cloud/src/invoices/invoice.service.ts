@@ -37,53 +37,53 @@ export interface InvoiceDeps {
 /** Supplier invoices: uploaded (blob, then a job), read into lines matched to items, reviewed, approved. */
 export class InvoiceService {
   private readonly log: Logger;
-  constructor(private readonly d: InvoiceDeps) {
-    this.log = d.logger.child({ module: 'invoices' });
+  constructor(private readonly deps: InvoiceDeps) {
+    this.log = deps.logger.child({ module: 'invoices' });
   }
 
   async registerJobs(): Promise<void> {
-    await this.d.jobs.register(READ_INVOICE, {
+    await this.deps.jobs.register(READ_INVOICE, {
       payload: z.object({ invoiceId: z.uuid() }),
       run: (p, ctx) => this.read(p.invoiceId, ctx),
       retries: 1,
       retryDelaySeconds: 5,
-      timeoutSeconds: this.d.jobTimeoutSeconds ?? 600,
+      timeoutSeconds: this.deps.jobTimeoutSeconds ?? 600,
     });
   }
 
   /** Checks the venue, then the file (kind, pages, something to read), keeps it, and sends the job that reads it. */
   async upload(a: Actor, venueId: string, file: () => Promise<Buffer>): Promise<{ id: string; status: 'queued' }> {
-    if (!(await venueRecords(this.d.db).getVenue(a.orgId, venueId))) throw notFound('venue');
+    if (!(await venueRecords(this.deps.db).getVenue(a.orgId, venueId))) throw notFound('venue');
     const body = await file();
     if (!body.length) throw new AppError(400, 'unreadable_file', 'the upload is empty: send the PDF or the photo as the body', 'file');
     const kind = fileKind(body);
     const pages = kind === 'pdf' ? (await readPdf(body)).pages : (await checkPhoto(body), 1);
     const id = randomUUID();
     const key = blobKey(a.orgId, 'invoice', [], kind, id);
-    await withBlob(this.d.blobs, key, body, kind === 'pdf' ? 'application/pdf' : kind === 'jpg' ? 'image/jpeg' : 'image/png', () =>
-      this.d.db.transaction(async (tx) => {
+    await withBlob(this.deps.blobs, key, body, kind === 'pdf' ? 'application/pdf' : kind === 'jpg' ? 'image/jpeg' : 'image/png', () =>
+      this.deps.db.transaction(async (tx) => {
         await new InvoiceRepository(tx).create(a.orgId, { id, venueId, blobKey: key, fileKind: kind, pages, createdBy: a.userId });
-        await this.d.jobs.enqueue(READ_INVOICE, { invoiceId: id }, { orgId: a.orgId, tx, id });
+        await this.deps.jobs.enqueue(READ_INVOICE, { invoiceId: id }, { orgId: a.orgId, tx, id });
       }),
     );
     return { id, status: 'queued' };
   }
 
   async list(orgId: string, f: { venueId?: string | undefined; status?: InvoiceStatus | undefined; limit: number }) {
-    const invoices = await new InvoiceRepository(this.d.db).list(orgId, f);
+    const invoices = await new InvoiceRepository(this.deps.db).list(orgId, f);
     return Promise.all(invoices.map((i) => this.get(orgId, i.id)));
   }
 
   /** The invoice as read, its lines with their items, and what a person must settle before approving. */
   async get(orgId: string, id: string): Promise<Presented> {
-    const repo = new InvoiceRepository(this.d.db);
+    const repo = new InvoiceRepository(this.deps.db);
     const inv = await repo.get(orgId, id);
     if (!inv) throw notFound('invoice');
     const lines = await repo.lines(orgId, id);
     const ids = [...new Set(lines.map((l) => l.itemId).filter((x): x is string => !!x))];
     const items = new Map<string, string>();
     for (const itemId of ids) {
-      const it = await itemRecords(this.d.db).get(orgId, itemId);
+      const it = await itemRecords(this.deps.db).get(orgId, itemId);
       if (it) items.set(it.id, it.name);
     }
     return present(inv, lines, items);
@@ -91,19 +91,19 @@ export class InvoiceService {
 
   /** The job: text (PDF text layer or OCR) → header and lines → items, supplier and open order → review. */
   private async read(id: string, ctx: JobContext) {
-    const repo = new InvoiceRepository(this.d.db);
+    const repo = new InvoiceRepository(this.deps.db);
     const inv = await repo.get(ctx.orgId, id);
     if (!inv || inv.status !== 'processing') return { skipped: true };
     try {
-      const body = await readBlob(this.d.blobs, inv.blobKey);
+      const body = await readBlob(this.deps.blobs, inv.blobKey);
       if (!body) throw new AppError(410, 'gone', 'the uploaded file is gone from storage; upload it again');
-      const pages = await readInvoice(body, inv.fileKind, this.d.ocr);
+      const pages = await readInvoice(body, inv.fileKind, this.deps.ocr);
       const parsed = parseInvoice(pages.words);
-      const suppliers = await supplierRecords(this.d.db).list(ctx.orgId);
+      const suppliers = await supplierRecords(this.deps.db).list(ctx.orgId);
       const supplier = findSupplier(parsed.heading, suppliers);
-      const offers = supplier ? await supplierRecords(this.d.db).offers(ctx.orgId, { supplierId: supplier.id }) : [];
-      const codes = new Map(offers.map((o) => [o.itemId, o.supplierCode]));
-      const items = await itemRecords(this.d.db).list(ctx.orgId, { limit: 10_000 });
+      const offers = supplier ? await supplierRecords(this.deps.db).offers(ctx.orgId, { supplierId: supplier.id }) : [];
+      const codes = new Map(offers.map((offer) => [offer.itemId, offer.supplierCode]));
+      const items = await itemRecords(this.deps.db).list(ctx.orgId, { limit: 10_000 });
       const matcher = new ItemMatcher(
         items.map((i) => ({ itemId: i.id, name: i.name, sku: i.sku, supplierCode: codes.get(i.id) ?? null })),
       );
@@ -137,8 +137,8 @@ export class InvoiceService {
   /** The supplier's latest order for the venue still waiting for its delivery. */
   private async openOrder(orgId: string, venueId: string, supplierId: string): Promise<string | null> {
     for (const status of OPEN) {
-      const o = (await this.d.orders.list(orgId, { venueId, status, limit: 50 })).find((x) => x.supplierId === supplierId);
-      if (o) return o.id;
+      const order = (await this.deps.orders.list(orgId, { venueId, status, limit: 50 })).find((x) => x.supplierId === supplierId);
+      if (order) return order.id;
     }
     return null;
   }

@@ -27,43 +27,48 @@ export function reconcile(delivered: Delivered[], order: OrderedLine[] | null) {
   const beside: { itemId: string; units: number }[] = [];
   const differences: Difference[] = [];
   const byItem = new Map(order?.map((l) => [l.itemId, l]) ?? []);
-  for (const d of delivered) {
-    const line = byItem.get(d.itemId);
+  for (const delivery of delivered) {
+    const line = byItem.get(delivery.itemId);
     if (!line) {
-      beside.push({ itemId: d.itemId, units: d.units });
+      beside.push({ itemId: delivery.itemId, units: delivery.units });
       if (order)
-        differences.push({ kind: 'not_ordered', itemId: d.itemId, name: d.name, detail: `${fmt(d.units)} delivered, not on the order` });
+        differences.push({
+          kind: 'not_ordered',
+          itemId: delivery.itemId,
+          name: delivery.name,
+          detail: `${fmt(delivery.units)} delivered, not on the order`,
+        });
       continue;
     }
     const outstanding = Math.max(0, line.cases * line.caseSize - line.receivedUnits);
-    const units = Math.min(d.units, outstanding);
-    if (units > 0) onOrder.push({ lineId: line.id, units, casePrice: d.casePrice ?? undefined });
-    if (d.units > outstanding + 1e-9) {
-      beside.push({ itemId: d.itemId, units: d.units - outstanding });
+    const units = Math.min(delivery.units, outstanding);
+    if (units > 0) onOrder.push({ lineId: line.id, units, casePrice: delivery.casePrice ?? undefined });
+    if (delivery.units > outstanding + 1e-9) {
+      beside.push({ itemId: delivery.itemId, units: delivery.units - outstanding });
       differences.push({
         kind: 'over',
-        itemId: d.itemId,
-        name: d.name,
-        detail: `${fmt(d.units)} delivered, ${fmt(outstanding)} outstanding on the order`,
+        itemId: delivery.itemId,
+        name: delivery.name,
+        detail: `${fmt(delivery.units)} delivered, ${fmt(outstanding)} outstanding on the order`,
       });
-    } else if (d.units < outstanding - 1e-9)
+    } else if (delivery.units < outstanding - 1e-9)
       differences.push({
         kind: 'short',
-        itemId: d.itemId,
-        name: d.name,
-        detail: `${fmt(d.units)} delivered, ${fmt(outstanding)} outstanding on the order`,
+        itemId: delivery.itemId,
+        name: delivery.name,
+        detail: `${fmt(delivery.units)} delivered, ${fmt(outstanding)} outstanding on the order`,
       });
-    if (d.casePrice !== null && line.casePrice !== null && Math.abs(d.casePrice - line.casePrice) > 0.005)
+    if (delivery.casePrice !== null && line.casePrice !== null && Math.abs(delivery.casePrice - line.casePrice) > 0.005)
       differences.push({
         kind: 'price_changed',
-        itemId: d.itemId,
-        name: d.name,
-        detail: `${money(d.casePrice)} a case on the invoice, ${money(line.casePrice)} on the order`,
+        itemId: delivery.itemId,
+        name: delivery.name,
+        detail: `${money(delivery.casePrice)} a case on the invoice, ${money(line.casePrice)} on the order`,
       });
   }
   for (const l of order ?? []) {
     const outstanding = l.cases * l.caseSize - l.receivedUnits;
-    if (outstanding > 1e-9 && !delivered.some((d) => d.itemId === l.itemId))
+    if (outstanding > 1e-9 && !delivered.some((delivery) => delivery.itemId === l.itemId))
       differences.push({ kind: 'missing', itemId: l.itemId, name: l.name, detail: `${fmt(outstanding)} outstanding, not on the invoice` });
   }
   return { onOrder, beside, differences };

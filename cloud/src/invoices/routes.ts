@@ -53,8 +53,8 @@ async function uploaded(req: FastifyRequest): Promise<Buffer> {
 const tooLarge = () => new AppError(413, 'file_too_large', `the file is over ${MAX_INVOICE_BYTES / 1024 / 1024} MB`, 'file');
 
 /** /api/v1/invoices: supplier invoices read by a job, reviewed and approved into stock. */
-export default async function invoiceRoutes(app: App, o: { invoices: InvoiceService; approval: ApprovalDeps }) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export default async function invoiceRoutes(app: App, options: { invoices: InvoiceService; approval: ApprovalDeps }) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['invoices'];
   await app.register(async (scope) => {
     await scope.register(multipart, { limits: { fileSize: MAX_INVOICE_BYTES, files: 1, fields: 5 } });
@@ -76,14 +76,14 @@ export default async function invoiceRoutes(app: App, o: { invoices: InvoiceServ
         },
       },
       async (req, reply) => {
-        const inv = await o.invoices.upload(actor(req), req.query.venue_id, () => uploaded(req));
+        const inv = await options.invoices.upload(actor(req), req.query.venue_id, () => uploaded(req));
         return reply
           .code(202)
           .send({ invoiceId: inv.id, status: 'processing', invoiceUrl: `/api/v1/invoices/${inv.id}`, jobUrl: `/api/v1/jobs/${inv.id}` });
       },
     );
   });
-  r.get(
+  typedApp.get(
     '/invoices',
     {
       onRequest: app.authorize(...manage),
@@ -97,17 +97,17 @@ export default async function invoiceRoutes(app: App, o: { invoices: InvoiceServ
         response: { 200: z.array(invoice) },
       },
     },
-    (req) => o.invoices.list(actor(req).orgId, { venueId: req.query.venue_id, status: req.query.status, limit: req.query.limit }),
+    (req) => options.invoices.list(actor(req).orgId, { venueId: req.query.venue_id, status: req.query.status, limit: req.query.limit }),
   );
-  r.get(
+  typedApp.get(
     '/invoices/:id',
     {
       onRequest: app.authorize(...manage),
       schema: { tags, summary: 'An invoice as read, for review', params: idParam, response: { 200: invoice } },
     },
-    (req) => o.invoices.get(actor(req).orgId, req.params.id),
+    (req) => options.invoices.get(actor(req).orgId, req.params.id),
   );
-  r.post(
+  typedApp.post(
     '/invoices/:id/approve',
     {
       onRequest: app.authorize(...manage),
@@ -121,8 +121,8 @@ export default async function invoiceRoutes(app: App, o: { invoices: InvoiceServ
       },
     },
     async (req) => {
-      await approveInvoice(o.approval, actor(req), req.params.id, req.body);
-      return o.invoices.get(actor(req).orgId, req.params.id);
+      await approveInvoice(options.approval, actor(req), req.params.id, req.body);
+      return options.invoices.get(actor(req).orgId, req.params.id);
     },
   );
 }

@@ -92,8 +92,8 @@ export class JobQueue {
   /** jobs of each name running here through runHere(), and those waiting for one of its slots */
   private readonly here = new Map<string, { running: number; waiting: string[] }>();
 
-  constructor(private readonly o: JobQueueOptions) {
-    this.log = o.logger.child({ module: 'jobs' });
+  constructor(private readonly options: JobQueueOptions) {
+    this.log = options.logger.child({ module: 'jobs' });
   }
 
   /** Declares a kind of job and runs it on this instance; before or after start(). */
@@ -109,23 +109,23 @@ export class JobQueue {
    * tx commits, so a job never runs for a row its sender rolled back. here: the sender will run
    * it itself with runHere() once tx commits (no worker takes it for HERE_GRACE_SECONDS).
    */
-  async enqueue(name: string, payload: unknown, o: { orgId: string; tx?: Queryable; id?: string; here?: boolean }): Promise<string> {
+  async enqueue(name: string, payload: unknown, options: { orgId: string; tx?: Queryable; id?: string; here?: boolean }): Promise<string> {
     const def = this.defs.get(name);
     if (!def) throw new Error(`no job named ${name} is registered`);
     const checked = def.payload.safeParse(payload);
     if (!checked.success) throw new Error(`job ${name}: bad payload: ${describe(checked.error)}`);
     const boss = this.started();
-    const id = o.id ?? randomUUID();
+    const id = options.id ?? randomUUID();
     // an instance that only sends this kind (concurrency 0) leaves it to the workers, at once
-    const here = o.here === true && runsHere(def);
+    const here = options.here === true && runsHere(def);
     const send = async (tx: Queryable) => {
-      await new JobsRepository(tx).add(o.orgId, id, name);
-      const options = { id, db: sqlExecutor(tx), ...(here ? { startAfter: HERE_GRACE_SECONDS } : {}) };
-      await boss.send(name, { orgId: o.orgId, payload: checked.data } satisfies Stored, options as PgBoss.SendOptions);
+      await new JobsRepository(tx).add(options.orgId, id, name);
+      const sendOptions = { id, db: sqlExecutor(tx), ...(here ? { startAfter: HERE_GRACE_SECONDS } : {}) };
+      await boss.send(name, { orgId: options.orgId, payload: checked.data } satisfies Stored, sendOptions as PgBoss.SendOptions);
       // a job to run here wakes no worker: the sender runs it at once
       if (!here) await tx.notify(WAKE_CHANNEL, name);
     };
-    await (o.tx ? send(o.tx) : this.o.db.transaction(send));
+    await (options.tx ? send(options.tx) : this.options.db.transaction(send));
     return id;
   }
 
@@ -160,7 +160,7 @@ export class JobQueue {
     const boss = this.boss!;
     const retries = def.retries ?? 2;
     try {
-      const job = await new JobsRepository(this.o.db).claim(this.bossSchema, name, id);
+      const job = await new JobsRepository(this.options.db).claim(this.bossSchema, name, id);
       if (!job) return;
       const run = { id, name, data: job.data as Stored, retryCount: job.retryCount } as PgBoss.JobWithMetadata<Stored>;
       let result: unknown;
@@ -189,7 +189,7 @@ export class JobQueue {
 
   /** The job, if it is the organisation's. */
   async get(orgId: string, id: string): Promise<JobView | undefined> {
-    const owner = await new JobsRepository(this.o.db).get(orgId, id);
+    const owner = await new JobsRepository(this.options.db).get(orgId, id);
     if (!owner) return undefined;
     const job = await this.started().getJobById<Stored>(owner.name, id, { includeArchive: true });
     return job ? view(job) : undefined;
@@ -197,7 +197,7 @@ export class JobQueue {
 
   async start(): Promise<void> {
     if (this.boss) return;
-    const repo = new JobsRepository(this.o.db);
+    const repo = new JobsRepository(this.options.db);
     const schema = await repo.currentSchema();
     const bossSchema = schema === 'public' ? 'pgboss' : `${schema}_pgboss`;
     this.bossSchema = bossSchema;
@@ -206,21 +206,21 @@ export class JobQueue {
     // (seen in the compose test), so we make the schema first and try again on that race
     await retryOnDeadlock(() => repo.ensureSchema(bossSchema));
     const boss = new PgBoss({
-      db: this.tracked(sqlExecutor(this.o.db)),
+      db: this.tracked(sqlExecutor(this.options.db)),
       schema: bossSchema,
       supervise: true,
       schedule: false,
-      maintenanceIntervalSeconds: this.o.maintenanceIntervalSeconds,
+      maintenanceIntervalSeconds: this.options.maintenanceIntervalSeconds,
     });
     boss.on('error', (err) => this.log.error({ err }, 'job queue error'));
     // pg-boss keeps a job at most 14 days (an unstarted one); once it has dropped a job, its owner row goes too
     boss.on('maintenance', () => {
-      void new JobsRepository(this.o.db).forget(15).catch((err: unknown) => this.log.warn({ err }, 'old jobs not forgotten'));
+      void new JobsRepository(this.options.db).forget(15).catch((err: unknown) => this.log.warn({ err }, 'old jobs not forgotten'));
     });
     await boss.start();
     this.boss = boss;
     for (const name of this.defs.keys()) await this.activate(name);
-    this.unlisten = await this.o.db.listen(WAKE_CHANNEL, (name) => this.wake(name));
+    this.unlisten = await this.options.db.listen(WAKE_CHANNEL, (name) => this.wake(name));
   }
 
   async stop(): Promise<void> {
@@ -230,7 +230,7 @@ export class JobQueue {
     // no new runs here; running ones are told, may finish, and what still runs then fails its run and is retried elsewhere
     for (const id of [...this.workers.values()].flat()) await boss.offWork({ id });
     this.stopping.abort();
-    await boss.stop({ graceful: true, close: false, timeout: (this.o.stopGraceSeconds ?? 10) * 1000 });
+    await boss.stop({ graceful: true, close: false, timeout: (this.options.stopGraceSeconds ?? 10) * 1000 });
     // pg-boss records a finished run without awaiting it: let those writes land before the database closes
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
     this.boss = undefined;
@@ -273,7 +273,7 @@ export class JobQueue {
       };
       id = await boss.work<Stored>(
         name,
-        { pollingIntervalSeconds: this.o.pollingIntervalSeconds, batchSize: 1, includeMetadata: true },
+        { pollingIntervalSeconds: this.options.pollingIntervalSeconds, batchSize: 1, includeMetadata: true },
         work,
       );
       ids.push(id);
@@ -287,7 +287,7 @@ export class JobQueue {
     const payload = def.payload.safeParse(job.data.payload);
     // a payload sent by an older version that this one no longer reads: retrying will not help, but says why
     if (!payload.success) {
-      this.o.onRun?.(name, attempt > retries ? 'failed' : 'retry');
+      this.options.onRun?.(name, attempt > retries ? 'failed' : 'retry');
       throw new Error(`bad payload: ${describe(payload.error)}`);
     }
     try {
@@ -300,11 +300,11 @@ export class JobQueue {
         log,
       });
       log.debug('job done');
-      this.o.onRun?.(name, 'done');
+      this.options.onRun?.(name, 'done');
       return result;
     } catch (e) {
       log.warn({ err: e }, attempt > retries ? 'job failed for good' : 'job run failed; it will be retried');
-      this.o.onRun?.(name, attempt > retries ? 'failed' : 'retry');
+      this.options.onRun?.(name, attempt > retries ? 'failed' : 'retry');
       throw e;
     }
   }
@@ -361,7 +361,8 @@ function view(job: PgBoss.JobWithMetadata<Stored>): JobView {
 
 /** pg-boss keeps a failed run's serialised error; the API tells its message, never its stack. */
 function reason(output: unknown): string {
-  const o = output as { message?: unknown; value?: unknown } | null;
-  const message = o?.message ?? (typeof o?.value === 'string' ? o.value : (o?.value as { message?: unknown } | undefined)?.message);
+  const result = output as { message?: unknown; value?: unknown } | null;
+  const message =
+    result?.message ?? (typeof result?.value === 'string' ? result.value : (result?.value as { message?: unknown } | undefined)?.message);
   return typeof message === 'string' ? message : 'the job failed';
 }

@@ -6,9 +6,9 @@ import type { JobQueue } from './jobs.service.js';
 import { jobView } from '@smartstock/api';
 
 /** /api/v1/jobs: the state of any background job, to its organisation only. */
-export async function jobRoutes(app: FastifyInstance, o: { jobs: JobQueue }): Promise<void> {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get(
+export async function jobRoutes(app: FastifyInstance, options: { jobs: JobQueue }): Promise<void> {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  typedApp.get(
     '/jobs/:id',
     {
       onRequest: app.authorize(),
@@ -20,7 +20,7 @@ export async function jobRoutes(app: FastifyInstance, o: { jobs: JobQueue }): Pr
       },
     },
     async (req) => {
-      const job = await o.jobs.get(actor(req).orgId, req.params.id);
+      const job = await options.jobs.get(actor(req).orgId, req.params.id);
       if (!job) throw notFound('job');
       return job;
     },

@@ -37,15 +37,15 @@ function check(req: FastifyRequest, token: string | undefined): void {
 
 /** HTTP latency of every route (by its pattern), and GET /metrics in Prometheus' text format. */
 export const metricsPlugin = fp(
-  async (app: FastifyInstance, o: MetricsOptions) => {
+  async (app: FastifyInstance, options: MetricsOptions) => {
     app.addHook('onResponse', async (req, reply) => {
       // the pattern, never the raw URL: ids in paths and scanners' junk must not become label values
-      o.metrics.http(req.method, req.routeOptions.url ?? '(unmatched)', reply.statusCode, reply.elapsedTime / 1000);
+      options.metrics.http(req.method, req.routeOptions.url ?? '(unmatched)', reply.statusCode, reply.elapsedTime / 1000);
     });
     app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (req, reply) => {
-      check(req, o.token);
-      const body = await o.metrics.registry.metrics();
-      return reply.type(o.metrics.registry.contentType).header('cache-control', 'no-store').send(body);
+      check(req, options.token);
+      const body = await options.metrics.registry.metrics();
+      return reply.type(options.metrics.registry.contentType).header('cache-control', 'no-store').send(body);
     });
   },
   { name: 'metrics' },

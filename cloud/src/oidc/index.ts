@@ -10,6 +10,6 @@ export interface OidcModuleOptions {
 }
 
 /** Sign-in with a company account: /organisation/oidc, /auth/oidc/start, /auth/oidc/callback. */
-export async function oidcModule(app: FastifyInstance, o: OidcModuleOptions): Promise<void> {
-  await app.register(oidcRoutes, o);
+export async function oidcModule(app: FastifyInstance, options: OidcModuleOptions): Promise<void> {
+  await app.register(oidcRoutes, options);
 }

@@ -43,7 +43,7 @@ export class OidcRepository {
       `SELECT DISTINCT d FROM oidc_issuers, unnest(allowed_domains) AS d WHERE org_id <> $1 AND d = ANY ($2::text[])`,
       [orgId, domains],
     );
-    return rows.map((r) => r.d);
+    return rows.map((row) => row.d);
   }
 
   async upsert(i: Omit<IssuerRow, 'updatedAt'>): Promise<IssuerRow> {

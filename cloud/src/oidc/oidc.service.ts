@@ -42,18 +42,18 @@ const loopback = (u: URL) => u.protocol === 'http:' && ['127.0.0.1', 'localhost'
  * with the role its owner chose.
  */
 export class OidcService {
-  constructor(private readonly d: OidcServiceDeps) {}
+  constructor(private readonly deps: OidcServiceDeps) {}
 
   /** Not set up is a state the owner's page shows, not an error: `{ configured: false }`. */
   async settings(orgId: string) {
-    const row = await new OidcRepository(this.d.db).get(orgId);
+    const row = await new OidcRepository(this.deps.db).get(orgId);
     return row ? this.view(row) : { configured: false as const };
   }
 
   /** Saves the issuer after checking it answers discovery, so a typo fails here and not at a bartender's sign-in. */
   async configure(a: Actor, s: OidcSettingsInput) {
     const domains = [...new Set(s.allowedDomains)];
-    const repo = new OidcRepository(this.d.db);
+    const repo = new OidcRepository(this.deps.db);
     const taken = await repo.domainsTaken(a.orgId, domains);
     if (taken.length) throw conflict(`another organisation signs in ${taken.join(', ')} already`, 'allowedDomains');
     await this.discover({ issuer: s.issuer, clientId: s.clientId }, s.clientSecret);
@@ -61,11 +61,11 @@ export class OidcService {
       orgId: a.orgId,
       issuer: s.issuer,
       clientId: s.clientId,
-      clientSecretSealed: this.d.box.seal({ clientSecret: s.clientSecret }),
+      clientSecretSealed: this.deps.box.seal({ clientSecret: s.clientSecret }),
       allowedDomains: domains,
       defaultRole: s.defaultRole,
     });
-    await auditLog(this.d.db).record(a.orgId, {
+    await auditLog(this.deps.db).record(a.orgId, {
       userId: a.userId,
       action: 'update',
       entity: 'oidc_issuer',
@@ -76,13 +76,13 @@ export class OidcService {
   }
 
   async remove(a: Actor): Promise<void> {
-    if (!(await new OidcRepository(this.d.db).remove(a.orgId))) throw notFound('OIDC issuer');
-    await auditLog(this.d.db).record(a.orgId, { userId: a.userId, action: 'delete', entity: 'oidc_issuer', entityId: a.orgId });
+    if (!(await new OidcRepository(this.deps.db).remove(a.orgId))) throw notFound('OIDC issuer');
+    await auditLog(this.deps.db).record(a.orgId, { userId: a.userId, action: 'delete', entity: 'oidc_issuer', entityId: a.orgId });
   }
 
   /** Starts a sign-in for the organisation that admits this e-mail's domain: where to send the browser. */
   async start(email: string): Promise<{ authorizationUrl: string }> {
-    const row = await new OidcRepository(this.d.db).findByDomain(domainOf(email));
+    const row = await new OidcRepository(this.deps.db).findByDomain(domainOf(email));
     if (!row)
       throw new AppError(
         404,
@@ -90,19 +90,19 @@ export class OidcService {
         `no organisation signs in ${domainOf(email)} with a company account: use your password`,
         'email',
       );
-    const config = await this.discover(row, this.d.box.open(row.clientSecretSealed).clientSecret);
+    const config = await this.discover(row, this.deps.box.open(row.clientSecretSealed).clientSecret);
     const codeVerifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
-    await new OidcRepository(this.d.db).startLogin({
+    await new OidcRepository(this.deps.db).startLogin({
       orgId: row.orgId,
       stateHash: sha256(state),
       codeVerifier,
       nonce,
-      expiresAt: new Date(Date.now() + (this.d.loginTtlSeconds ?? 600) * 1000),
+      expiresAt: new Date(Date.now() + (this.deps.loginTtlSeconds ?? 600) * 1000),
     });
     const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: this.d.redirectUri(),
+      redirect_uri: this.deps.redirectUri(),
       scope: 'openid email profile',
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
@@ -116,7 +116,7 @@ export class OidcService {
   /** The issuer sent the browser back with ?code&state (the dashboard posts them here): checks everything, then signs in. */
   async callback(query: Record<string, string>): Promise<Session> {
     const state = query.state ?? '';
-    const login = state ? await new OidcRepository(this.d.db).claimLogin(sha256(state)) : undefined;
+    const login = state ? await new OidcRepository(this.deps.db).claimLogin(sha256(state)) : undefined;
     if (!login)
       throw oidcError(
         400,
@@ -124,10 +124,10 @@ export class OidcService {
         'this sign-in’s state is not one this cloud started, or it was used already: start again',
       );
     if (login.expiresAt.getTime() < Date.now()) throw oidcError(400, 'oidc-login-expired', 'this sign-in took too long: start again');
-    const row = await new OidcRepository(this.d.db).get(login.orgId);
+    const row = await new OidcRepository(this.deps.db).get(login.orgId);
     if (!row) throw oidcError(400, 'oidc-not-configured', 'the organisation no longer signs in with a company account');
-    const config = await this.discover(row, this.d.box.open(row.clientSecretSealed).clientSecret);
-    const current = new URL(this.d.redirectUri());
+    const config = await this.discover(row, this.deps.box.open(row.clientSecretSealed).clientSecret);
+    const current = new URL(this.deps.redirectUri());
     for (const [k, v] of Object.entries(query)) current.searchParams.set(k, v);
     let claims: client.IDToken | undefined;
     try {
@@ -143,7 +143,7 @@ export class OidcService {
     }
     if (!claims) throw oidcError(401, 'oidc-no-id-token', 'the issuer sent no ID token');
     const member = await this.join(row, claims);
-    return this.d.auth.sessionFor(member, 'oidc');
+    return this.deps.auth.sessionFor(member, 'oidc');
   }
 
   /** The member this verified identity is: an existing one, or, for an allowed domain, a new one with the default role. */
@@ -155,8 +155,8 @@ export class OidcService {
       throw oidcError(403, 'oidc-domain-not-allowed', `${domainOf(email)} may not sign in to this organisation with a company account`);
     const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 200) : email;
     // no password of theirs exists: a random one nobody knows keeps the password sign-in closed to them
-    const unusable = await this.d.users.hashPassword(randomBytes(32).toString('base64url'));
-    return this.d.db.transaction(async (tx) => {
+    const unusable = await this.deps.users.hashPassword(randomBytes(32).toString('base64url'));
+    return this.deps.db.transaction(async (tx) => {
       const users = userRecords(tx);
       const existing = await users.findByEmail(email);
       if (existing) {
@@ -188,7 +188,7 @@ export class OidcService {
         loopback(url) ? { execute: [client.allowInsecureRequests] } : undefined,
       );
     } catch (e) {
-      this.d.logger.warn({ err: e, issuer: row.issuer }, 'OIDC discovery failed');
+      this.deps.logger.warn({ err: e, issuer: row.issuer }, 'OIDC discovery failed');
       throw oidcError(
         400,
         'oidc-discovery-failed',
@@ -198,15 +198,15 @@ export class OidcService {
     }
   }
 
-  private view(r: IssuerRow) {
+  private view(issuer: IssuerRow) {
     return {
       configured: true as const,
-      issuer: r.issuer,
-      clientId: r.clientId,
-      allowedDomains: r.allowedDomains,
-      defaultRole: r.defaultRole,
-      redirectUri: this.d.redirectUri(),
-      updatedAt: r.updatedAt,
+      issuer: issuer.issuer,
+      clientId: issuer.clientId,
+      allowedDomains: issuer.allowedDomains,
+      defaultRole: issuer.defaultRole,
+      redirectUri: this.deps.redirectUri(),
+      updatedAt: issuer.updatedAt,
     };
   }
 }

@@ -14,15 +14,15 @@ import { actor } from '../plugins/http.js';
 import type { OidcModuleOptions } from './index.js';
 
 /** /organisation/oidc (the owner's issuer settings) and /auth/oidc/* (the sign-in itself). */
-export default async function oidcRoutes(app: App, o: OidcModuleOptions) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = o.oidc;
+export default async function oidcRoutes(app: App, options: OidcModuleOptions) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  const s = options.oidc;
   const tags = ['auth'];
-  const limited = { rateLimit: { max: o.rateLimit.max, timeWindow: o.rateLimit.windowSeconds * 1000 } };
-  r.get('/organisation/oidc', { onRequest: app.authorize('owner'), schema: { tags, response: { 200: oidcSettingsState } } }, (req) =>
+  const limited = { rateLimit: { max: options.rateLimit.max, timeWindow: options.rateLimit.windowSeconds * 1000 } };
+  typedApp.get('/organisation/oidc', { onRequest: app.authorize('owner'), schema: { tags, response: { 200: oidcSettingsState } } }, (req) =>
     s.settings(actor(req).orgId),
   );
-  r.put(
+  typedApp.put(
     '/organisation/oidc',
     {
       onRequest: app.authorize('owner'),
@@ -35,7 +35,7 @@ export default async function oidcRoutes(app: App, o: OidcModuleOptions) {
     },
     (req) => s.configure(actor(req), req.body),
   );
-  r.delete(
+  typedApp.delete(
     '/organisation/oidc',
     { onRequest: app.authorize('owner'), schema: { tags, response: { 204: noContent } } },
     async (req, reply) => {
@@ -43,12 +43,12 @@ export default async function oidcRoutes(app: App, o: OidcModuleOptions) {
       return reply.code(204).send();
     },
   );
-  r.post(
+  typedApp.post(
     '/auth/oidc/start',
     { config: limited, schema: { tags, security: [], body: oidcStartBody, response: { 200: oidcStart } } },
     (req) => s.start(req.body.email),
   );
-  r.post(
+  typedApp.post(
     '/auth/oidc/callback',
     { config: limited, schema: { tags, security: [], body: oidcCallbackBody, response: { 200: session } } },
     (req) => s.callback(Object.fromEntries(new URLSearchParams(req.body.query))),

@@ -15,15 +15,15 @@ const total = (l: OrderDocument['lines'][number]) => (l.casePrice === null ? nul
 export const orderNumber = (id: string) => `PO-${id.slice(0, 8).toUpperCase()}`;
 
 /** One row per line, in the supplier's codes where we know them; RFC 4180 quoting. */
-export function orderCsv(d: OrderDocument): string {
+export function orderCsv(order: OrderDocument): string {
   const q = (v: string | number | null) => {
     const s = v === null ? '' : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
   const rows = [['order', 'supplier_code', 'sku', 'item', 'cases', 'case_size', 'units', 'case_price', 'line_total']];
-  for (const l of d.lines)
+  for (const l of order.lines)
     rows.push([
-      orderNumber(d.orderId),
+      orderNumber(order.orderId),
       l.supplierCode ?? '',
       l.sku,
       l.name,
@@ -33,26 +33,26 @@ export function orderCsv(d: OrderDocument): string {
       money(l.casePrice),
       money(total(l)),
     ]);
-  return `${rows.map((r) => r.map(q).join(',')).join('\r\n')}\r\n`;
+  return `${rows.map((row) => row.map(q).join(',')).join('\r\n')}\r\n`;
 }
 
 /** The order as a one-table A4 PDF. */
-export function orderPdf(d: OrderDocument): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Purchase order ${orderNumber(d.orderId)}` } });
+export function orderPdf(order: OrderDocument): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Purchase order ${orderNumber(order.orderId)}` } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  doc.fontSize(18).text(`Purchase order ${orderNumber(d.orderId)}`);
+  doc.fontSize(18).text(`Purchase order ${orderNumber(order.orderId)}`);
   doc
     .moveDown(0.5)
     .fontSize(11)
-    .text(`From: ${d.venueName}`)
-    .text(`To: ${d.supplierName}`)
-    .text(`Date: ${d.date.toISOString().slice(0, 10)}`);
-  if (d.notes) doc.moveDown(0.5).text(`Notes: ${d.notes}`);
+    .text(`From: ${order.venueName}`)
+    .text(`To: ${order.supplierName}`)
+    .text(`Date: ${order.date.toISOString().slice(0, 10)}`);
+  if (order.notes) doc.moveDown(0.5).text(`Notes: ${order.notes}`);
   doc.moveDown();
   const cols = [50, 130, 330, 390, 460];
   const width = (i: number) => (cols[i + 1] ?? 545) - cols[i]! - 6;
@@ -72,9 +72,9 @@ export function orderPdf(d: OrderDocument): Promise<Buffer> {
     doc.y = y + h + 4;
   };
   row(header, true);
-  for (const l of d.lines)
+  for (const l of order.lines)
     row([l.supplierCode ?? l.sku, `${l.name} (case of ${l.caseSize})`, String(l.cases), money(l.casePrice), money(total(l))]);
-  const sum = d.lines.reduce((s, l) => s + (total(l) ?? 0), 0);
+  const sum = order.lines.reduce((s, l) => s + (total(l) ?? 0), 0);
   doc
     .moveDown()
     .font('Helvetica-Bold')

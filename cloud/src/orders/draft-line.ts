@@ -34,7 +34,7 @@ export async function addToDraft(db: Db, a: Actor, input: DraftLineInput) {
       (
         await suppliers.list(
           a.orgId,
-          offers.map((o) => o.supplierId),
+          offers.map((offer) => offer.supplierId),
         )
       ).map((s) => [s.id, s.name]),
     );
@@ -61,14 +61,14 @@ export async function addToDraft(db: Db, a: Actor, input: DraftLineInput) {
 
 function pickOffer(itemName: string, offers: Offer[], names: Map<string, string>, supplierId: string | undefined): Offer {
   if (supplierId) {
-    const o = offers.find((x) => x.supplierId === supplierId);
-    if (!o) throw badRequest(`${names.get(supplierId)} does not sell ${itemName}: add it to the supplier first`, 'supplierId');
-    return o;
+    const offer = offers.find((x) => x.supplierId === supplierId);
+    if (!offer) throw badRequest(`${names.get(supplierId)} does not sell ${itemName}: add it to the supplier first`, 'supplierId');
+    return offer;
   }
   if (!offers.length) throw conflict(`no supplier sells ${itemName} yet: add one, with its case size, on the item's page`, 'itemId');
-  const chosen = offers.find((o) => o.preferred) ?? (offers.length === 1 ? offers[0] : undefined);
+  const chosen = offers.find((offer) => offer.preferred) ?? (offers.length === 1 ? offers[0] : undefined);
   if (!chosen) {
-    const list = offers.map((o) => names.get(o.supplierId)).join(' and ');
+    const list = offers.map((offer) => names.get(offer.supplierId)).join(' and ');
     throw conflict(`${itemName} is sold by ${list}: say which, or mark one as preferred on the item's page`, 'supplierId');
   }
   return chosen;

@@ -9,6 +9,6 @@ export type { Demand, DemandSource } from './demand.js';
 export { orderInMessage, type AlertOrder } from './alert-draft.js';
 
 /** /orders: suggestions per supplier and purchase orders from draft to received. */
-export async function ordersModule(app: FastifyInstance, o: { orders: OrderService; suggestions: SuggestionService }): Promise<void> {
-  await app.register(orderRoutes, o);
+export async function ordersModule(app: FastifyInstance, options: { orders: OrderService; suggestions: SuggestionService }): Promise<void> {
+  await app.register(orderRoutes, options);
 }

@@ -169,6 +169,6 @@ export class OrderRepository {
        GROUP BY l.item_id`,
       [orgId, venueId],
     );
-    return new Map(rows.map((r) => [r.itemId, Number(r.units)]));
+    return new Map(rows.map((row) => [row.itemId, Number(row.units)]));
   }
 }

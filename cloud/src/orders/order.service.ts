@@ -49,39 +49,41 @@ export interface Receipt {
 export class OrderService {
   private readonly log: Logger;
   private readonly pdfs: KeptPdfs;
-  constructor(private readonly d: OrderDeps) {
-    this.log = d.logger.child({ module: 'orders' });
-    this.pdfs = new KeptPdfs(d.blobs);
+  constructor(private readonly deps: OrderDeps) {
+    this.log = deps.logger.child({ module: 'orders' });
+    this.pdfs = new KeptPdfs(deps.blobs);
   }
 
   async list(orgId: string, f: { venueId?: string | undefined; status?: OrderState | undefined; limit: number }) {
-    const r = repos(this.d.db);
-    const orders = await r.orders.list(orgId, f);
-    const lines = await r.orders.lines(
+    const repositories = repos(this.deps.db);
+    const orders = await repositories.orders.list(orgId, f);
+    const lines = await repositories.orders.lines(
       orgId,
-      orders.map((o) => o.id),
+      orders.map((order) => order.id),
     );
-    return orders.map((o) =>
+    return orders.map((order) =>
       present(
-        o,
-        lines.filter((l) => l.orderId === o.id),
+        order,
+        lines.filter((l) => l.orderId === order.id),
       ),
     );
   }
 
   async get(orgId: string, id: string) {
-    return this.load(repos(this.d.db), orgId, id);
+    return this.load(repos(this.deps.db), orgId, id);
   }
 
   async create(a: Actor, input: DraftInput) {
-    const r = repos(this.d.db);
-    if (!(await r.venues.getVenue(a.orgId, input.venueId))) throw notFound('venue');
-    const supplier = await r.suppliers.get(a.orgId, input.supplierId);
+    const repositories = repos(this.deps.db);
+    if (!(await repositories.venues.getVenue(a.orgId, input.venueId))) throw notFound('venue');
+    const supplier = await repositories.suppliers.get(a.orgId, input.supplierId);
     if (!supplier) throw notFound('supplier');
     let lines: NewLine[];
     if (input.lines) {
       if (new Set(input.lines.map((l) => l.itemId)).size !== input.lines.length) throw badRequest('an item appears on two lines', 'lines');
-      const offers = new Map((await r.suppliers.offers(a.orgId, { supplierId: supplier.id })).map((o) => [o.itemId, o]));
+      const offers = new Map(
+        (await repositories.suppliers.offers(a.orgId, { supplierId: supplier.id })).map((offer) => [offer.itemId, offer]),
+      );
       lines = input.lines.map((l) => {
         const offer = offers.get(l.itemId);
         return {
@@ -93,11 +95,11 @@ export class OrderService {
         };
       });
     } else {
-      const s = (await this.d.suggestions.suggest(a.orgId, input.venueId)).suppliers.find((x) => x.supplierId === supplier.id);
+      const s = (await this.deps.suggestions.suggest(a.orgId, input.venueId)).suppliers.find((x) => x.supplierId === supplier.id);
       if (!s) throw badRequest(`nothing to order from ${supplier.name} for this venue: give the lines by hand`, 'lines');
       lines = s.lines.map((l) => ({ itemId: l.itemId, cases: l.cases, caseSize: l.caseSize, casePrice: l.casePrice, reason: l.reason }));
     }
-    return this.d.db.transaction(async (tx) => {
+    return this.deps.db.transaction(async (tx) => {
       const w = repos(tx);
       const order = await w.orders
         .create(a.orgId, { venueId: input.venueId, supplierId: supplier.id, notes: input.notes ?? null, createdBy: a.userId }, lines)
@@ -117,18 +119,18 @@ export class OrderService {
 
   /** "order 2 cases of Aperol": onto the venue's draft for the item's supplier; the order as it stands after. */
   async addToDraft(a: Actor, input: DraftLineInput) {
-    const { orderId, ...added } = await addToDraft(this.d.db, a, input);
+    const { orderId, ...added } = await addToDraft(this.deps.db, a, input);
     return { order: await this.get(a.orgId, orderId), ...added };
   }
 
   /** For a low-stock message: the suggested cases of the item, put on the venue's draft for its supplier. */
   alertOrder(orgId: string, itemId: string, locationId: string) {
-    return alertOrder(this.d.db, this.d.suggestions, orgId, itemId, locationId);
+    return alertOrder(this.deps.db, this.deps.suggestions, orgId, itemId, locationId);
   }
 
   /** A draft's quantities as the manager edits them; 0 cases takes a line off. */
   async setCases(a: Actor, id: string, lines: { lineId: string; cases: number }[]) {
-    return this.d.db.transaction(async (tx) => {
+    return this.deps.db.transaction(async (tx) => {
       const w = repos(tx);
       const order = await this.load(w, a.orgId, id, true);
       if (order.status !== 'draft') throw conflict(`the order is ${order.status}: only a draft's quantities can change`, 'status');
@@ -154,13 +156,13 @@ export class OrderService {
    * with the reason in sendError, and the answer is an error saying it.
    */
   async send(a: Actor, id: string) {
-    const r = repos(this.d.db);
-    const order = await this.load(r, a.orgId, id);
+    const repositories = repos(this.deps.db);
+    const order = await this.load(repositories, a.orgId, id);
     assertMove('send', order.status, 'sent');
-    const supplier = (await r.suppliers.get(a.orgId, order.supplierId))!;
-    const venue = (await r.venues.getVenue(a.orgId, order.venueId))!;
+    const supplier = (await repositories.suppliers.get(a.orgId, order.supplierId))!;
+    const venue = (await repositories.venues.getVenue(a.orgId, order.venueId))!;
     const refuse = async (status: number, code: string, why: string, cause?: unknown) => {
-      await this.d.db.transaction(async (tx) => {
+      await this.deps.db.transaction(async (tx) => {
         const w = repos(tx);
         await w.orders.setSendError(a.orgId, id, why);
         await this.audit(w, a, id, 'send_failed', { reason: why });
@@ -169,7 +171,9 @@ export class OrderService {
       throw new AppError(status, code, `${why}; the order stays approved`, status === 409 ? 'email' : undefined);
     };
     if (!supplier.email) return refuse(409, 'conflict', `${supplier.name} has no e-mail address: add one to the supplier, then send again`);
-    const offers = new Map((await r.suppliers.offers(a.orgId, { supplierId: supplier.id })).map((o) => [o.itemId, o.supplierCode]));
+    const offers = new Map(
+      (await repositories.suppliers.offers(a.orgId, { supplierId: supplier.id })).map((offer) => [offer.itemId, offer.supplierCode]),
+    );
     const doc = {
       orderId: id,
       venueName: venue.name,
@@ -191,7 +195,7 @@ export class OrderService {
     });
     let delivery;
     try {
-      delivery = await this.d.mailer.send({
+      delivery = await this.deps.mailer.send({
         id,
         orgId: a.orgId,
         userId: a.userId,
@@ -209,7 +213,7 @@ export class OrderService {
       await this.pdfs.drop(pdfKey);
       return refuse(502, 'send_failed', `the e-mail to ${supplier.name} was not accepted: ${(e as Error).message}`, e);
     }
-    return this.d.db.transaction(async (tx) => {
+    return this.deps.db.transaction(async (tx) => {
       const w = repos(tx);
       const moved = await w.orders.move(a.orgId, id, 'approved', 'sent', { sendError: null, sent: true, pdfKey });
       if (!moved) throw conflict('the order changed while it was being sent', 'status');
@@ -224,7 +228,7 @@ export class OrderService {
 
   /** The PDF the order was sent as, from object storage. */
   async pdf(orgId: string, id: string) {
-    const key = await repos(this.d.db).orders.pdfKey(orgId, id);
+    const key = await repos(this.deps.db).orders.pdfKey(orgId, id);
     if (key === undefined) throw notFound('purchase order');
     return this.pdfs.open(id, key);
   }
@@ -232,7 +236,7 @@ export class OrderService {
   /** Records what arrived, line by line (partial is fine), then puts it into stock as RECEIVE transactions. */
   async receive(a: Actor, id: string, receipt: Receipt) {
     if (!receipt.lines.length) throw badRequest('name at least one line received', 'lines');
-    const { order, locationId, received } = await this.d.db.transaction(async (tx) => {
+    const { order, locationId, received } = await this.deps.db.transaction(async (tx) => {
       const w = repos(tx);
       const order = await this.load(w, a.orgId, id, true);
       assertMove('receive', order.status, ['partly_received', 'received']);
@@ -281,7 +285,7 @@ export class OrderService {
     // The order's lock is released: stock goes in through inventory's own transaction, one line at a time.
     // Inventory lends no write inside another module's transaction, so a failure here is logged with what is missing.
     for (const [i, x] of received.entries()) {
-      await this.d.inventory
+      await this.deps.inventory
         .adjust(a, x.line.itemId, {
           locationId,
           type: 'RECEIVE',
@@ -302,20 +306,20 @@ export class OrderService {
     return this.get(a.orgId, id);
   }
 
-  private async receivingLocation(r: Repos, orgId: string, venueId: string, locationId: string | undefined): Promise<string> {
+  private async receivingLocation(repositories: Repos, orgId: string, venueId: string, locationId: string | undefined): Promise<string> {
     if (locationId) {
-      const loc = await r.venues.getLocation(orgId, locationId);
+      const loc = await repositories.venues.getLocation(orgId, locationId);
       if (!loc) throw notFound('location');
       if (loc.venueId !== venueId) throw badRequest("the location is not one of the order's venue", 'locationId');
       return loc.id;
     }
-    const storage = storageAmong(await r.venues.listLocations(orgId, venueId));
+    const storage = storageAmong(await repositories.venues.listLocations(orgId, venueId));
     if (!storage) throw badRequest('the venue has no storage location: say where the delivery goes', 'locationId');
     return storage.id;
   }
 
   private async move(a: Actor, id: string, action: string, to: OrderState) {
-    return this.d.db.transaction(async (tx) => {
+    return this.deps.db.transaction(async (tx) => {
       const w = repos(tx);
       const order = await this.load(w, a.orgId, id, true);
       assertMove(action, order.status, to);
@@ -326,22 +330,22 @@ export class OrderService {
     });
   }
 
-  private async load(r: Repos, orgId: string, id: string, forUpdate = false) {
-    const order = await r.orders.get(orgId, id, forUpdate);
+  private async load(repositories: Repos, orgId: string, id: string, forUpdate = false) {
+    const order = await repositories.orders.get(orgId, id, forUpdate);
     if (!order) throw notFound('purchase order');
-    return present(order, await r.orders.lines(orgId, [id]));
+    return present(order, await repositories.orders.lines(orgId, [id]));
   }
 
-  private audit(r: Repos, a: Actor, id: string, action: string, detail: Record<string, unknown>) {
-    return r.audit.record(a.orgId, { userId: a.userId, action, entity: 'purchase_order', entityId: id, detail });
+  private audit(repositories: Repos, a: Actor, id: string, action: string, detail: Record<string, unknown>) {
+    return repositories.audit.record(a.orgId, { userId: a.userId, action, entity: 'purchase_order', entityId: id, detail });
   }
 }
 
-function present(o: PurchaseOrder, lines: Awaited<ReturnType<OrderRepository['lines']>>) {
+function present(order: PurchaseOrder, lines: Awaited<ReturnType<OrderRepository['lines']>>) {
   const out = lines.map(({ orderId: _, ...l }) => ({ ...l, units: l.cases * l.caseSize }));
   return {
-    ...o,
-    number: orderNumber(o.id),
+    ...order,
+    number: orderNumber(order.id),
     lines: out,
     total: Math.round(out.reduce((s, l) => s + l.cases * (l.casePrice ?? 0), 0) * 100) / 100,
   };

@@ -33,19 +33,19 @@ const receiveBody = z.object({
 });
 const manage = ['owner', 'manager'] as const;
 
-export default async function orderRoutes(app: App, o: { orders: OrderService; suggestions: SuggestionService }) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = o.orders;
+export default async function orderRoutes(app: App, options: { orders: OrderService; suggestions: SuggestionService }) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  const s = options.orders;
   const tags = ['orders'];
-  r.get(
+  typedApp.get(
     '/orders/suggestions',
     {
       onRequest: app.authorize(...manage),
       schema: { tags, querystring: z.object({ venue_id: z.uuid() }), response: { 200: orderSuggestions } },
     },
-    (req) => o.suggestions.suggest(actor(req).orgId, req.query.venue_id),
+    (req) => options.suggestions.suggest(actor(req).orgId, req.query.venue_id),
   );
-  r.get(
+  typedApp.get(
     '/orders',
     {
       onRequest: app.authorize(...manage),
@@ -61,12 +61,12 @@ export default async function orderRoutes(app: App, o: { orders: OrderService; s
     },
     (req) => s.list(actor(req).orgId, { venueId: req.query.venue_id, status: req.query.status, limit: req.query.limit }),
   );
-  r.get(
+  typedApp.get(
     '/orders/:id',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, response: { 200: purchaseOrder } } },
     (req) => s.get(actor(req).orgId, req.params.id),
   );
-  r.get(
+  typedApp.get(
     '/orders/:id/pdf',
     {
       onRequest: app.authorize(...manage),
@@ -87,12 +87,12 @@ export default async function orderRoutes(app: App, o: { orders: OrderService; s
         .send(pdf.body);
     },
   );
-  r.post(
+  typedApp.post(
     '/orders/create',
     { onRequest: app.authorize(...manage), schema: { tags, body: createBody, response: { 201: purchaseOrder } } },
     async (req, reply) => reply.code(201).send(await s.create(actor(req), req.body)),
   );
-  r.post(
+  typedApp.post(
     '/orders/draft-lines',
     {
       onRequest: app.authorize(...manage),
@@ -111,12 +111,12 @@ export default async function orderRoutes(app: App, o: { orders: OrderService; s
     (req) => s.addToDraft(actor(req), req.body),
   );
   for (const step of ['approve', 'send', 'cancel'] as const)
-    r.post(
+    typedApp.post(
       `/orders/:id/${step}`,
       { onRequest: app.authorize(...manage), schema: { tags, params: idParam, response: { 200: purchaseOrder } } },
       (req) => s[step](actor(req), req.params.id),
     );
-  r.patch(
+  typedApp.patch(
     '/orders/:id/lines',
     {
       onRequest: app.authorize(...manage),
@@ -135,7 +135,7 @@ export default async function orderRoutes(app: App, o: { orders: OrderService; s
     },
     (req) => s.setCases(actor(req), req.params.id, req.body.lines),
   );
-  r.post(
+  typedApp.post(
     '/orders/:id/receive',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: receiveBody, response: { 200: purchaseOrder } } },
     (req) => s.receive(actor(req), req.params.id, req.body),

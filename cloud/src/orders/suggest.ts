@@ -80,7 +80,7 @@ export function reviewDays(orderingDays: number[], today: Date): number {
   const days = [...new Set(orderingDays)].sort((a, b) => a - b);
   if (days.length < 2) return 7;
   const iso = ((today.getUTCDay() + 6) % 7) + 1;
-  const i = days.findIndex((d) => d >= iso);
+  const i = days.findIndex((day) => day >= iso);
   const next = i === -1 ? 0 : i;
   const after = days[(next + 1) % days.length]!;
   return (after - days[next]! + 7) % 7 || 7;

@@ -41,16 +41,16 @@ function chosenOffer(offers: Offer[]): Offer | undefined {
 
 /** What to order this week, per supplier, for one venue. */
 export class SuggestionService {
-  constructor(private readonly d: SuggestionDeps) {}
+  constructor(private readonly deps: SuggestionDeps) {}
 
   async suggest(orgId: string, venueId: string) {
-    const now = this.d.now?.() ?? new Date();
-    const venues = venueRecords(this.d.db);
+    const now = this.deps.now?.() ?? new Date();
+    const venues = venueRecords(this.deps.db);
     if (!(await venues.getVenue(orgId, venueId))) throw notFound('venue');
     const locations = (await venues.listLocations(orgId, venueId)).filter((l) => l.active);
     const stock = new Map<string, { name: string; onHand: number; par: number }>();
     for (const loc of locations) {
-      for (const l of (await this.d.inventory.locationStock(orgId, loc.id)).levels) {
+      for (const l of (await this.deps.inventory.locationStock(orgId, loc.id)).levels) {
         const s = stock.get(l.itemId) ?? { name: l.name, onHand: 0, par: 0 };
         s.onHand += l.level;
         s.par += l.parLevel;
@@ -58,20 +58,20 @@ export class SuggestionService {
       }
     }
     const itemIds = [...stock.keys()];
-    const suppliers = supplierRecords(this.d.db);
-    const byCategory = this.d.serviceLevel?.byCategory ?? {};
+    const suppliers = supplierRecords(this.deps.db);
+    const byCategory = this.deps.serviceLevel?.byCategory ?? {};
     const [offers, onOrder, demand, categories] = await Promise.all([
       suppliers.offers(orgId, { itemIds }),
-      new OrderRepository(this.d.db).onOrder(orgId, venueId),
-      this.d.demand?.demand(orgId, venueId, itemIds) ?? Promise.resolve(new Map()),
+      new OrderRepository(this.deps.db).onOrder(orgId, venueId),
+      this.deps.demand?.demand(orgId, venueId, itemIds) ?? Promise.resolve(new Map()),
       Object.keys(byCategory).length
-        ? itemRecords(this.d.db)
+        ? itemRecords(this.deps.db)
             .list(orgId, { limit: 100_000 })
             .then((items) => new Map(items.map((i) => [i.id, i.category])))
         : new Map<string, string>(),
     ]);
     const offersByItem = new Map<string, Offer[]>();
-    for (const o of offers) offersByItem.set(o.itemId, [...(offersByItem.get(o.itemId) ?? []), o]);
+    for (const offer of offers) offersByItem.set(offer.itemId, [...(offersByItem.get(offer.itemId) ?? []), offer]);
     const needsBySupplier = new Map<string, ItemNeed[]>();
     const unassigned: { itemId: string; name: string; reason: string }[] = [];
     for (const [itemId, s] of stock) {
@@ -118,7 +118,7 @@ export class SuggestionService {
       reviewDays: reviewDays(s.orderingDays, now),
       minOrderValue: s.minOrderValue,
       minOrderUnits: s.minOrderUnits,
-      z: zOf(this.d.serviceLevel?.default) ?? SERVICE_LEVEL_Z[0.95],
+      z: zOf(this.deps.serviceLevel?.default) ?? SERVICE_LEVEL_Z[0.95],
     };
   }
 }

@@ -59,10 +59,10 @@ export class ExportRepository {
       'SELECT json, csv, manifest FROM org_exports WHERE org_id = $1 AND id = $2',
       [orgId, id],
     );
-    const r = rows[0];
-    if (!r) return undefined;
+    const row = rows[0];
+    if (!row) return undefined;
     // an export finished before migration 241 has no manifest: it had no files
-    return r.json === null ? null : { json: r.json, csv: r.csv, manifest: r.manifest ?? { files: [], rowsWithoutFile: [] } };
+    return row.json === null ? null : { json: row.json, csv: row.csv, manifest: row.manifest ?? { files: [], rowsWithoutFile: [] } };
   }
 
   async finish(
@@ -97,11 +97,11 @@ export class ExportRepository {
        ORDER BY c.table_name, c.ordinal_position`,
     );
     const tables = new Map<string, string[]>();
-    for (const r of rows) {
-      if (SKIP_TABLES.has(r.table_name) || SKIP_COLUMN.test(r.column_name)) continue;
+    for (const row of rows) {
+      if (SKIP_TABLES.has(row.table_name) || SKIP_COLUMN.test(row.column_name)) continue;
       // binary (photos, crops) is told by its size: the export is text
-      const col = r.data_type === 'bytea' ? `octet_length("${r.column_name}") AS "${r.column_name}_bytes"` : `"${r.column_name}"`;
-      tables.set(r.table_name, [...(tables.get(r.table_name) ?? []), col]);
+      const col = row.data_type === 'bytea' ? `octet_length("${row.column_name}") AS "${row.column_name}_bytes"` : `"${row.column_name}"`;
+      tables.set(row.table_name, [...(tables.get(row.table_name) ?? []), col]);
     }
     return [...tables].map(([table, columns]) => ({ table, columns }));
   }

@@ -7,11 +7,11 @@ import { actor, idParam } from '../plugins/http.js';
 import type { OrgsModuleOptions } from './index.js';
 
 /** /organisation/exports: all of the organisation's data, made by a job, for its owner. */
-export default async function exportRoutes(app: App, o: OrgsModuleOptions) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = o.exports;
+export default async function exportRoutes(app: App, options: OrgsModuleOptions) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  const s = options.exports;
   const tags = ['organisation'];
-  r.post(
+  typedApp.post(
     '/organisation/exports',
     {
       onRequest: app.authorize('owner'),
@@ -23,12 +23,12 @@ export default async function exportRoutes(app: App, o: OrgsModuleOptions) {
     },
     async (req, reply) => reply.code(202).send(await s.request(actor(req))),
   );
-  r.get(
+  typedApp.get(
     '/organisation/exports/:id',
     { onRequest: app.authorize('owner'), schema: { tags, params: idParam, response: { 200: organisationExport } } },
     (req) => s.get(actor(req).orgId, req.params.id),
   );
-  r.get(
+  typedApp.get(
     '/organisation/exports/:id/download',
     {
       onRequest: app.authorize('owner'),

@@ -20,9 +20,9 @@ export interface OrgsModuleOptions {
 }
 
 /** /signup, /organisation (its exports and deletion), /invitations, /operator/organisations. */
-export async function orgsModule(app: FastifyInstance, o: OrgsModuleOptions): Promise<void> {
-  await app.register(orgRoutes, o);
-  await app.register(invitationRoutes, o);
-  await app.register(operatorRoutes, o);
-  await app.register(exportRoutes, o);
+export async function orgsModule(app: FastifyInstance, options: OrgsModuleOptions): Promise<void> {
+  await app.register(orgRoutes, options);
+  await app.register(invitationRoutes, options);
+  await app.register(operatorRoutes, options);
+  await app.register(exportRoutes, options);
 }

@@ -50,11 +50,11 @@ export class InvitationRepository {
   }
 
   async revoke(orgId: string, id: string): Promise<boolean> {
-    const r = await this.db.query(
+    const result = await this.db.query(
       'UPDATE invitations SET revoked_at = now() WHERE org_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL',
       [orgId, id],
     );
-    return r.rowCount > 0;
+    return result.rowCount > 0;
   }
 
   async exists(orgId: string, id: string): Promise<boolean> {

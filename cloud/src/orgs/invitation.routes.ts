@@ -16,15 +16,19 @@ import type { OrgsModuleOptions } from './index.js';
 const token = z.object({ token: z.string().min(1).max(200) });
 
 /** /invitations: made by owners and managers; previewed and accepted by whoever holds the link. */
-export default async function invitationRoutes(app: App, o: OrgsModuleOptions) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = o.invitations;
+export default async function invitationRoutes(app: App, options: OrgsModuleOptions) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  const s = options.invitations;
   const tags = ['invitations'];
-  const open = { config: { rateLimit: { max: o.signupRateLimit.max * 3, timeWindow: o.signupRateLimit.windowSeconds * 1000 } } };
-  r.get('/invitations', { onRequest: app.authorize('owner', 'manager'), schema: { tags, response: { 200: z.array(invitation) } } }, (req) =>
-    s.list(actor(req).orgId),
+  const open = {
+    config: { rateLimit: { max: options.signupRateLimit.max * 3, timeWindow: options.signupRateLimit.windowSeconds * 1000 } },
+  };
+  typedApp.get(
+    '/invitations',
+    { onRequest: app.authorize('owner', 'manager'), schema: { tags, response: { 200: z.array(invitation) } } },
+    (req) => s.list(actor(req).orgId),
   );
-  r.post(
+  typedApp.post(
     '/invitations',
     {
       onRequest: app.authorize('owner', 'manager'),
@@ -37,7 +41,7 @@ export default async function invitationRoutes(app: App, o: OrgsModuleOptions) {
     },
     async (req, reply) => reply.code(201).send(await s.invite({ ...actor(req), role: req.user.role }, req.body)),
   );
-  r.delete(
+  typedApp.delete(
     '/invitations/:id',
     { onRequest: app.authorize('owner', 'manager'), schema: { tags, params: idParam, response: { 204: noContent } } },
     async (req, reply) => {
@@ -46,10 +50,12 @@ export default async function invitationRoutes(app: App, o: OrgsModuleOptions) {
     },
   );
   // the token travels in a body, never a URL, so no log or proxy keeps it
-  r.post('/invitations/preview', { ...open, schema: { tags, security: [], body: token, response: { 200: invitationPreview } } }, (req) =>
-    s.preview(req.body.token),
+  typedApp.post(
+    '/invitations/preview',
+    { ...open, schema: { tags, security: [], body: token, response: { 200: invitationPreview } } },
+    (req) => s.preview(req.body.token),
   );
-  r.post(
+  typedApp.post(
     '/invitations/accept',
     {
       ...open,

@@ -39,12 +39,12 @@ const view = (i: InvitationRow): InvitationView => ({
 
 /** Invitations by link with a role and an expiry; accepting one sets a password and joins the organisation. */
 export class InvitationService {
-  constructor(private readonly d: InvitationServiceDeps) {}
+  constructor(private readonly deps: InvitationServiceDeps) {}
 
   /** Owners invite any role; managers every role but owner. */
   async invite(a: Actor & { role: Role }, i: { email: string; role: Role; expiresInHours?: number | undefined }) {
     if (i.role === 'owner' && a.role !== 'owner') throw forbidden('only an owner may invite another owner');
-    return this.d.db.transaction((tx) => this.inviteIn(tx, a.orgId, a.userId, i));
+    return this.deps.db.transaction((tx) => this.inviteIn(tx, a.orgId, a.userId, i));
   }
 
   /** Inside the caller's transaction: the operator's new organisation invites its owner this way. */
@@ -55,7 +55,7 @@ export class InvitationService {
     i: { email: string; role: Role; expiresInHours?: number | undefined },
   ): Promise<InvitationCreated> {
     const token = randomBytes(24).toString('base64url');
-    const expiresAt = new Date(Date.now() + (i.expiresInHours ?? this.d.defaultTtlHours) * 3_600_000);
+    const expiresAt = new Date(Date.now() + (i.expiresInHours ?? this.deps.defaultTtlHours) * 3_600_000);
     const row = await new InvitationRepository(tx).create({
       orgId,
       email: i.email,
@@ -71,32 +71,32 @@ export class InvitationService {
       entityId: row.id,
       detail: { role: i.role, expiresAt: expiresAt.toISOString() },
     });
-    return { ...view(row), token, link: `${this.d.publicBaseUrl().replace(/\/$/, '')}/#/invite/${token}` };
+    return { ...view(row), token, link: `${this.deps.publicBaseUrl().replace(/\/$/, '')}/#/invite/${token}` };
   }
 
   async list(orgId: string): Promise<InvitationView[]> {
-    return (await new InvitationRepository(this.d.db).list(orgId)).map(view);
+    return (await new InvitationRepository(this.deps.db).list(orgId)).map(view);
   }
 
   async revoke(a: Actor, id: string): Promise<void> {
-    const invitations = new InvitationRepository(this.d.db);
+    const invitations = new InvitationRepository(this.deps.db);
     if (!(await invitations.exists(a.orgId, id))) throw notFound('invitation');
     if (!(await invitations.revoke(a.orgId, id)))
       throw new AppError(409, 'invitation-closed', 'this invitation was already accepted or revoked');
-    await auditLog(this.d.db).record(a.orgId, { userId: a.userId, action: 'revoke', entity: 'invitation', entityId: id });
+    await auditLog(this.deps.db).record(a.orgId, { userId: a.userId, action: 'revoke', entity: 'invitation', entityId: id });
   }
 
   /** What the link offers, before the person chooses a password. */
   async preview(token: string) {
-    const i = usable(await new InvitationRepository(this.d.db).findByToken(sha256(token)));
-    const org = await new OrgRepository(this.d.db).get(i.orgId);
+    const i = usable(await new InvitationRepository(this.deps.db).findByToken(sha256(token)));
+    const org = await new OrgRepository(this.deps.db).get(i.orgId);
     return { organisation: org?.name ?? '', email: i.email, role: i.role, expiresAt: i.expiresAt };
   }
 
   /** Creates the person with their password and joins them to the organisation; the link works once. */
   async accept(a: { token: string; name: string; password: string }): Promise<Session> {
-    const hash = await this.d.users.hashPassword(a.password);
-    const member = await this.d.db.transaction(async (tx) => {
+    const hash = await this.deps.users.hashPassword(a.password);
+    const member = await this.deps.db.transaction(async (tx) => {
       const invitations = new InvitationRepository(tx);
       const i = usable(await invitations.findByToken(sha256(a.token), true));
       const users = userRecords(tx);
@@ -119,7 +119,7 @@ export class InvitationService {
       });
       return { ...user, orgId: i.orgId, role: i.role };
     });
-    return this.d.auth.sessionFor(member, 'invitation');
+    return this.deps.auth.sessionFor(member, 'invitation');
   }
 }
 

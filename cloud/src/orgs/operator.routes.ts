@@ -9,16 +9,16 @@ import type { OrgsModuleOptions } from './index.js';
  * /operator/*: the cloud's operators (config orgs.operators, by e-mail) see every organisation.
  * Platform-wide on purpose, so outside the tenancy walk; anyone else gets 403.
  */
-export default async function operatorRoutes(app: App, o: OrgsModuleOptions) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = o.orgs;
+export default async function operatorRoutes(app: App, options: OrgsModuleOptions) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  const s = options.orgs;
   const tags = ['operator'];
-  r.get(
+  typedApp.get(
     '/operator/organisations',
     { onRequest: app.authorize(), schema: { tags, response: { 200: z.array(operatorOrganisation) } } },
     (req) => s.listAll(actor(req)),
   );
-  r.post(
+  typedApp.post(
     '/operator/organisations',
     {
       onRequest: app.authorize(),
@@ -31,7 +31,7 @@ export default async function operatorRoutes(app: App, o: OrgsModuleOptions) {
     },
     async (req, reply) => reply.code(201).send(await s.create(actor(req), req.body)),
   );
-  r.post(
+  typedApp.post(
     '/operator/organisations/:id/suspend',
     {
       onRequest: app.authorize(),
@@ -39,7 +39,7 @@ export default async function operatorRoutes(app: App, o: OrgsModuleOptions) {
     },
     (req) => s.setSuspended(actor(req), req.params.id, req.body.reason),
   );
-  r.post(
+  typedApp.post(
     '/operator/organisations/:id/resume',
     { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: organisation } } },
     (req) => s.setSuspended(actor(req), req.params.id, null),

@@ -66,7 +66,7 @@ export class OrgRepository {
   /** Organisations whose grace period is over. */
   async dueForDeletion(): Promise<string[]> {
     const { rows } = await this.db.query<{ id: string }>('SELECT id FROM organisations WHERE deletion_due_at <= now()');
-    return rows.map((r) => r.id);
+    return rows.map((row) => row.id);
   }
 
   /**
@@ -81,8 +81,8 @@ export class OrgRepository {
          AND EXISTS (SELECT 1 FROM organisations WHERE id = $1 AND deletion_due_at <= now())`,
       [orgId],
     );
-    const r = await this.db.query('DELETE FROM organisations WHERE id = $1 AND deletion_due_at <= now()', [orgId]);
-    if (r.rowCount === 0) return false;
+    const result = await this.db.query('DELETE FROM organisations WHERE id = $1 AND deletion_due_at <= now()', [orgId]);
+    if (result.rowCount === 0) return false;
     await this.db.query('DELETE FROM dead_letters WHERE org_id = $1', [orgId]);
     return true;
   }

@@ -40,11 +40,11 @@ export class OrgService {
   private readonly operators: Set<string>;
   private housekeeping: Repeating | undefined;
 
-  constructor(private readonly d: OrgServiceDeps) {
-    this.operators = new Set(d.operators.map((e) => e.toLowerCase()));
-    this.status = new OrgStatus(d.db, async (orgId) => {
-      const o = await new OrgRepository(d.db).get(orgId);
-      return o ? { suspended: !!o.suspendedAt, reason: o.suspendedReason } : 'gone';
+  constructor(private readonly deps: OrgServiceDeps) {
+    this.operators = new Set(deps.operators.map((e) => e.toLowerCase()));
+    this.status = new OrgStatus(deps.db, async (orgId) => {
+      const org = await new OrgRepository(deps.db).get(orgId);
+      return org ? { suspended: !!org.suspendedAt, reason: org.suspendedReason } : 'gone';
     });
   }
 
@@ -57,8 +57,8 @@ export class OrgService {
 
   /** Deletes organisations whose grace period is over (and old exports), now and every intervalMs, on every instance (the delete is idempotent). */
   startHousekeeping(intervalMs = 15 * 60_000): void {
-    this.housekeeping = repeatEvery(intervalMs, async () => [await this.deleteDue(), await this.d.exports?.prune()], {
-      log: this.d.logger,
+    this.housekeeping = repeatEvery(intervalMs, async () => [await this.deleteDue(), await this.deps.exports?.prune()], {
+      log: this.deps.logger,
       failed: 'scheduled organisation deletions not run',
       atOnce: true,
     });
@@ -75,10 +75,10 @@ export class OrgService {
     email: string;
     password: string;
   }): Promise<Session> {
-    if (!this.d.signupOpen)
+    if (!this.deps.signupOpen)
       throw new AppError(403, 'signup-closed', 'sign-up is closed on this cloud: ask its operator to create your organisation');
-    const hash = await this.d.users.hashPassword(s.password);
-    const member = await this.d.db.transaction(async (tx) => {
+    const hash = await this.deps.users.hashPassword(s.password);
+    const member = await this.deps.db.transaction(async (tx) => {
       const users = userRecords(tx);
       if (await users.findByEmail(s.email)) throw conflict('an account with this e-mail exists: sign in instead', 'email');
       const org = await venueRecords(tx).createOrganisation(s.organisation, s.currency);
@@ -87,21 +87,21 @@ export class OrgService {
       await auditLog(tx).record(org.id, { userId: user.id, action: 'signup', entity: 'organisation', entityId: org.id });
       return { ...user, orgId: org.id, role: 'owner' as const };
     });
-    this.d.logger.info({ orgId: member.orgId }, 'organisation signed up');
-    return this.d.auth.sessionFor(member, 'signup');
+    this.deps.logger.info({ orgId: member.orgId }, 'organisation signed up');
+    return this.deps.auth.sessionFor(member, 'signup');
   }
 
   async get(orgId: string): Promise<OrganisationRow> {
-    const o = await new OrgRepository(this.d.db).get(orgId);
-    if (!o) throw notFound('organisation');
-    return o;
+    const org = await new OrgRepository(this.deps.db).get(orgId);
+    if (!org) throw notFound('organisation');
+    return org;
   }
 
   /** The owner's settings: the currency the organisation's money is in (a venue may set its own). */
   async update(a: Actor, u: { currency?: string | undefined }): Promise<OrganisationRow> {
     if (u.currency === undefined) return this.get(a.orgId);
     const currency = u.currency;
-    return this.d.db.transaction(async (tx) => {
+    return this.deps.db.transaction(async (tx) => {
       const before = await new OrgRepository(tx).get(a.orgId);
       const row = await new OrgRepository(tx).setCurrency(a.orgId, currency);
       if (!before || !row) throw notFound('organisation');
@@ -119,25 +119,25 @@ export class OrgService {
 
   /** Operators are platform-wide, named by e-mail in config; being one is checked on each call, not carried in the token. */
   async requireOperator(a: Actor): Promise<void> {
-    const me = await this.d.users.getMember(a.orgId, a.userId);
+    const me = await this.deps.users.getMember(a.orgId, a.userId);
     if (!me || !this.operators.has(me.email)) throw forbidden('only an operator of this cloud may do this');
   }
 
   async listAll(a: Actor) {
     await this.requireOperator(a);
-    return new OrgRepository(this.d.db).listAll();
+    return new OrgRepository(this.deps.db).listAll();
   }
 
   /** The operator's way to add a bar group: the organisation, and an invitation for its owner to set a password by. */
-  async create(a: Actor, o: { organisation: string; ownerEmail: string }) {
+  async create(a: Actor, input: { organisation: string; ownerEmail: string }) {
     await this.requireOperator(a);
-    return this.d.db.transaction(async (tx) => {
-      if (await userRecords(tx).findByEmail(o.ownerEmail))
+    return this.deps.db.transaction(async (tx) => {
+      if (await userRecords(tx).findByEmail(input.ownerEmail))
         throw conflict('an account with this e-mail exists (an account belongs to one organisation for now)', 'ownerEmail');
-      const created = await venueRecords(tx).createOrganisation(o.organisation);
-      const invitation = await this.d.invitations.inviteIn(tx, created.id, null, { email: o.ownerEmail, role: 'owner' });
+      const created = await venueRecords(tx).createOrganisation(input.organisation);
+      const invitation = await this.deps.invitations.inviteIn(tx, created.id, null, { email: input.ownerEmail, role: 'owner' });
       const organisation = await new OrgRepository(tx).get(created.id);
-      this.d.logger.info({ orgId: created.id }, 'organisation created by an operator');
+      this.deps.logger.info({ orgId: created.id }, 'organisation created by an operator');
       return { organisation: organisation!, invitation };
     });
   }
@@ -145,7 +145,7 @@ export class OrgService {
   /** Suspends (reason given) or lets an organisation back in (null). */
   async setSuspended(a: Actor, orgId: string, reason: string | null): Promise<OrganisationRow> {
     await this.requireOperator(a);
-    const o = await this.d.db.transaction(async (tx) => {
+    const org = await this.deps.db.transaction(async (tx) => {
       const row = await new OrgRepository(tx).setSuspended(orgId, reason);
       if (!row) throw notFound('organisation');
       await auditLog(tx).record(orgId, {
@@ -159,13 +159,13 @@ export class OrgService {
       return row;
     });
     this.status.forget(orgId);
-    this.d.logger.info({ orgId, suspended: reason !== null }, 'organisation suspension changed');
-    await this.d
+    this.deps.logger.info({ orgId, suspended: reason !== null }, 'organisation suspension changed');
+    await this.deps
       .onSuspension?.(orgId, reason !== null)
       .catch((err: unknown) =>
-        this.d.logger.error({ err, orgId }, 'the broker did not take the suspension change; its devices are dead-lettered meanwhile'),
+        this.deps.logger.error({ err, orgId }, 'the broker did not take the suspension change; its devices are dead-lettered meanwhile'),
       );
-    return o;
+    return org;
   }
 
   /** The owner's deletion: everything goes once the grace period ends, unless cancelled before. */
@@ -174,7 +174,7 @@ export class OrgService {
     if (confirm !== org.name)
       throw new AppError(400, 'confirmation-mismatch', 'type the organisation’s name exactly to confirm', 'confirm');
     if (org.deletionDueAt) throw conflict('a deletion is already scheduled');
-    const due = new Date(Date.now() + this.d.deletionGraceDays * 86_400_000);
+    const due = new Date(Date.now() + this.deps.deletionGraceDays * 86_400_000);
     return this.changeDeletion(a, due);
   }
 
@@ -185,7 +185,7 @@ export class OrgService {
   }
 
   private changeDeletion(a: Actor, due: Date | null): Promise<OrganisationRow> {
-    return this.d.db.transaction(async (tx) => {
+    return this.deps.db.transaction(async (tx) => {
       const row = await new OrgRepository(tx).setDeletionDue(a.orgId, due);
       if (!row) throw notFound('organisation');
       await auditLog(tx).record(a.orgId, {
@@ -202,10 +202,10 @@ export class OrgService {
   /** The repeat job: deletes every organisation whose grace period is over; resolves to how many went. */
   async deleteDue(): Promise<number> {
     let n = 0;
-    for (const orgId of await new OrgRepository(this.d.db).dueForDeletion()) {
+    for (const orgId of await new OrgRepository(this.deps.db).dueForDeletion()) {
       // files first: a failure leaves the rows, and the next run tries again (deleting files twice is harmless)
-      const files = (await this.d.deleteFiles?.(orgId)) ?? 0;
-      const gone = await this.d.db.transaction(async (tx) => {
+      const files = (await this.deps.deleteFiles?.(orgId)) ?? 0;
+      const gone = await this.deps.db.transaction(async (tx) => {
         const deleted = await new OrgRepository(tx).deleteOrganisation(orgId);
         // every instance forgets it: its members' tokens are refused at once, not when they expire
         if (deleted) await tx.notify(ORG_STATUS_CHANNEL, orgId);
@@ -214,7 +214,7 @@ export class OrgService {
       if (gone) {
         this.status.forget(orgId);
         n++;
-        this.d.logger.info({ orgId, files }, 'organisation deleted after its grace period');
+        this.deps.logger.info({ orgId, files }, 'organisation deleted after its grace period');
       }
     }
     return n;

@@ -6,15 +6,15 @@ import { actor } from '../plugins/http.js';
 import type { OrgsModuleOptions } from './index.js';
 
 /** /signup (public), /organisation: the caller's own organisation, its scheduled deletion. */
-export default async function orgRoutes(app: App, o: OrgsModuleOptions) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = o.orgs;
+export default async function orgRoutes(app: App, options: OrgsModuleOptions) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  const s = options.orgs;
   const tags = ['organisation'];
-  r.post(
+  typedApp.post(
     '/signup',
     {
       // as tight as sign-in: each call hashes a password and creates rows
-      config: { rateLimit: { max: o.signupRateLimit.max, timeWindow: o.signupRateLimit.windowSeconds * 1000 } },
+      config: { rateLimit: { max: options.signupRateLimit.max, timeWindow: options.signupRateLimit.windowSeconds * 1000 } },
       schema: {
         tags,
         security: [],
@@ -25,10 +25,10 @@ export default async function orgRoutes(app: App, o: OrgsModuleOptions) {
     },
     async (req, reply) => reply.code(201).send(await s.signup(req.body)),
   );
-  r.get('/organisation', { onRequest: app.authorize(), schema: { tags, response: { 200: organisation } } }, (req) =>
+  typedApp.get('/organisation', { onRequest: app.authorize(), schema: { tags, response: { 200: organisation } } }, (req) =>
     s.get(actor(req).orgId),
   );
-  r.patch(
+  typedApp.patch(
     '/organisation',
     {
       onRequest: app.authorize('owner'),
@@ -36,7 +36,7 @@ export default async function orgRoutes(app: App, o: OrgsModuleOptions) {
     },
     (req) => s.update(actor(req), req.body),
   );
-  r.post(
+  typedApp.post(
     '/organisation/deletion',
     {
       onRequest: app.authorize('owner'),
@@ -49,7 +49,7 @@ export default async function orgRoutes(app: App, o: OrgsModuleOptions) {
     },
     (req) => s.scheduleDeletion(actor(req), req.body.confirm),
   );
-  r.delete(
+  typedApp.delete(
     '/organisation/deletion',
     { onRequest: app.authorize('owner'), schema: { tags, summary: 'Cancels a scheduled deletion', response: { 200: organisation } } },
     (req) => s.cancelDeletion(actor(req)),

@@ -11,11 +11,11 @@ const SUCCESS = /^(101|2\d\d|2xx)$/;
  */
 export default fp(
   async (app) => {
-    app.addHook('onRoute', (r) => {
-      if (!r.url.startsWith('/api/')) return;
-      const codes = Object.keys((r.schema?.response as object | undefined) ?? {});
+    app.addHook('onRoute', (route) => {
+      if (!route.url.startsWith('/api/')) return;
+      const codes = Object.keys((route.schema?.response as object | undefined) ?? {});
       if (!codes.some((c) => SUCCESS.test(c)))
-        throw new Error(`${String(r.method)} ${r.url} has no response schema for its success: add one from @smartstock/api`);
+        throw new Error(`${String(route.method)} ${route.url} has no response schema for its success: add one from @smartstock/api`);
     });
   },
   { name: 'contract' },

@@ -12,8 +12,8 @@ export const DASHBOARD_DIST = fileURLToPath(new URL('../../../dashboard/dist/', 
  * Without a build the cloud still runs, and `/` says how to make one.
  * Register the compress plugin first: files without a precompressed copy are compressed on the fly.
  */
-export async function dashboardPlugin(app: FastifyInstance, o: { dir?: string } = {}): Promise<void> {
-  const dir = o.dir ?? DASHBOARD_DIST;
+export async function dashboardPlugin(app: FastifyInstance, options: { dir?: string } = {}): Promise<void> {
+  const dir = options.dir ?? DASHBOARD_DIST;
   if (!existsSync(`${dir}/index.html`)) {
     app.get('/', async (_req, reply) =>
       reply.type('text/plain').send('The dashboard is not built: run `npm run build -w dashboard` (npm start does it for you).\n'),

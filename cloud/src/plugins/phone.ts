@@ -19,10 +19,10 @@ export const countryName = (code: string): string => SHORT[code] ?? regions.of(c
  * is +447911123456), → E.164. `mobile`: the number is for text messages, so a landline is refused
  * (in the US and Canada the numbering plan cannot tell the two apart, so those pass).
  */
-export function toE164(input: string, country: string, o: { mobile?: boolean } = {}): string {
+export function toE164(input: string, country: string, options: { mobile?: boolean } = {}): string {
   const typed = input.trim();
   const home = country.toUpperCase() as CountryCode;
-  const kind = o.mobile ? 'mobile number' : 'phone number';
+  const kind = options.mobile ? 'mobile number' : 'phone number';
   const parsed = /\d/.test(typed) && !/[a-z]{2,}/i.test(typed) ? parsePhoneNumberFromString(typed, home) : undefined;
   if (!parsed)
     throw new InvalidPhoneError(`${typed || 'an empty value'} is not a phone number: type it as you would dial it, e.g. ${example(home)}`);
@@ -33,7 +33,7 @@ export function toE164(input: string, country: string, o: { mobile?: boolean } =
   }
   const where = countryName(parsed.country ?? home);
   const type = parsed.getType();
-  if (o.mobile && type !== undefined && type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE' && type !== 'PERSONAL_NUMBER')
+  if (options.mobile && type !== undefined && type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE' && type !== 'PERSONAL_NUMBER')
     throw new InvalidPhoneError(
       `${typed} is a ${where} ${type === 'FIXED_LINE' ? 'landline' : 'number that is not a mobile'}: text messages need a mobile number`,
     );

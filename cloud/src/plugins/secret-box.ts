@@ -30,9 +30,9 @@ export class SecretBox<T> {
   open(sealed: string): T {
     const [v, iv, tag, body] = sealed.split('.');
     if (v !== VERSION || !iv || !tag || body === undefined) throw new Error(`sealed ${this.what} in an unknown format`);
-    const d = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
-    d.setAuthTag(Buffer.from(tag, 'base64url'));
-    return JSON.parse(Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8')) as T;
+    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return JSON.parse(Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8')) as T;
   }
 }
 

@@ -55,23 +55,23 @@ export class CsvImportService {
     if (!imp) throw notFound('CSV import');
     const conn = await this.pos.connection(a.orgId, imp.connectionId);
     const orders = new Map<string, PosOrder>();
-    for (const r of imp.rows) {
-      const soldAt = new Date(r.soldAt);
-      const o = orders.get(r.orderId) ?? { orderId: r.orderId, version: 0, canceled: false, at: soldAt, lines: [] };
-      o.lines.push({
-        uid: r.lineUid,
-        menuKey: r.item,
-        menuName: r.item,
-        modifiers: r.modifiers.map((m) => ({ key: m, name: m })),
-        quantity: r.quantity,
-        revenueCents: r.revenueCents,
+    for (const row of imp.rows) {
+      const soldAt = new Date(row.soldAt);
+      const order = orders.get(row.orderId) ?? { orderId: row.orderId, version: 0, canceled: false, at: soldAt, lines: [] };
+      order.lines.push({
+        uid: row.lineUid,
+        menuKey: row.item,
+        menuName: row.item,
+        modifiers: row.modifiers.map((m) => ({ key: m, name: m })),
+        quantity: row.quantity,
+        revenueCents: row.revenueCents,
         soldAt,
       });
-      orders.set(r.orderId, o);
+      orders.set(row.orderId, order);
     }
     let imported = 0;
     // a file may hold part of an order: lines it does not name are left as they are
-    for (const o of orders.values()) imported += (await this.ledger.applyOrder(conn, o, { partial: true })).changedLines;
+    for (const order of orders.values()) imported += (await this.ledger.applyOrder(conn, order, { partial: true })).changedLines;
     await repo.confirmed(a.orgId, importId);
     return { importId, imported, unchanged: imp.rows.length - imported };
   }

@@ -50,9 +50,9 @@ export function readSales(text: string, columns: CsvColumns): { rows: CsvSale[];
   if (errors.length) return { rows: [], errors };
   const seen = new Map<string, number>();
   const rows: CsvSale[] = [];
-  for (const r of records) {
-    const get = (f: CsvField) => (index[f] === undefined ? '' : (r.cells[index[f]] ?? '').trim());
-    const bad = (f: CsvField, message: string) => errors.push({ line: r.line, column: columns[f]!, message });
+  for (const record of records) {
+    const get = (f: CsvField) => (index[f] === undefined ? '' : (record.cells[index[f]] ?? '').trim());
+    const bad = (f: CsvField, message: string) => errors.push({ line: record.line, column: columns[f]!, message });
     const before = errors.length;
     const item = get('item');
     if (!item) bad('item', 'the item is empty');
@@ -76,7 +76,7 @@ export function readSales(text: string, columns: CsvColumns): { rows: CsvSale[];
       lineUid = `csv:${createHash('sha256').update(content).digest('base64url').slice(0, 22)}#${n}`;
     }
     rows.push({
-      line: r.line,
+      line: record.line,
       lineUid,
       orderId: get('orderId') || lineUid,
       item,

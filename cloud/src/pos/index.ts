@@ -20,7 +20,7 @@ export type PosRevenue = Pick<SaleRepository, 'revenueByItem'>;
 export const posRevenue = (q: Queryable): PosRevenue => new SaleRepository(q);
 
 /** /pos: connections, webhooks, CSV import, the unmapped queue and the share of sales mapped. */
-export async function posModule(app: FastifyInstance, o: { pos: PosService; csv: CsvImportService }): Promise<void> {
-  await app.register(posRoutes, o);
-  await app.register(webhookRoutes, { pos: o.pos });
+export async function posModule(app: FastifyInstance, options: { pos: PosService; csv: CsvImportService }): Promise<void> {
+  await app.register(posRoutes, options);
+  await app.register(webhookRoutes, { pos: options.pos });
 }

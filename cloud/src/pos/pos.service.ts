@@ -54,24 +54,24 @@ export interface PosServiceOptions {
 /** POS connections, their webhooks, the order fetches behind them, and what the sales left unmapped. */
 export class PosService {
   private readonly adapters: Map<PosProvider, PosAdapter>;
-  constructor(private readonly o: PosServiceOptions) {
-    this.adapters = new Map(o.adapters.map((a) => [a.provider, a]));
+  constructor(private readonly options: PosServiceOptions) {
+    this.adapters = new Map(options.adapters.map((a) => [a.provider, a]));
   }
 
   /** Order fetches run from the job queue: a POS API that is down is retried with backoff, never lost. */
   async registerJobs(): Promise<void> {
-    await this.o.jobs.register(FETCH_ORDER_JOB, {
+    await this.options.jobs.register(FETCH_ORDER_JOB, {
       payload: fetchOrderPayload,
       retries: 8,
-      retryDelaySeconds: this.o.fetchRetryDelaySeconds,
+      retryDelaySeconds: this.options.fetchRetryDelaySeconds,
       timeoutSeconds: 60,
       concurrency: 8,
       run: (p, ctx) => this.fetchAndApply(ctx.orgId, p.connectionId, p.orderId, p.order, ctx.signal),
     });
-    await this.o.jobs.register(BACKFILL_JOB, {
+    await this.options.jobs.register(BACKFILL_JOB, {
       payload: backfillPayload,
       retries: 5,
-      retryDelaySeconds: this.o.fetchRetryDelaySeconds,
+      retryDelaySeconds: this.options.fetchRetryDelaySeconds,
       timeoutSeconds: 600,
       concurrency: 2,
       run: (p, ctx) => this.backfillDay(ctx.orgId, p.connectionId, p.businessDate, ctx.signal),
@@ -79,30 +79,33 @@ export class PosService {
   }
 
   /** What a connection to this provider must be given; the first missing named, with all of them in the message. */
-  private checkRequirements(r: ConnectionRequest): PosSecrets {
-    const secrets: PosSecrets = { ...r.credentials, webhookSignatureKey: r.webhookSignatureKey };
-    const adapter = this.adapters.get(r.provider);
+  private checkRequirements(request: ConnectionRequest): PosSecrets {
+    const secrets: PosSecrets = { ...request.credentials, webhookSignatureKey: request.webhookSignatureKey };
+    const adapter = this.adapters.get(request.provider);
     if (!adapter) return {};
     const missing = adapter.requires.secrets.filter((k) => !secrets[k]).map((k) => SECRET_FIELDS[k]);
-    if (missing.length) throw badRequest(`a ${r.provider} connection needs ${missing.join(', ')}`, missing[0]);
-    if (adapter.requires.providerLocationId && !r.providerLocationId)
-      throw badRequest(`a ${r.provider} connection needs providerLocationId: ${adapter.requires.providerLocationId}`, 'providerLocationId');
+    if (missing.length) throw badRequest(`a ${request.provider} connection needs ${missing.join(', ')}`, missing[0]);
+    if (adapter.requires.providerLocationId && !request.providerLocationId)
+      throw badRequest(
+        `a ${request.provider} connection needs providerLocationId: ${adapter.requires.providerLocationId}`,
+        'providerLocationId',
+      );
     return Object.fromEntries(Object.entries(secrets).filter(([, v]) => v)) as PosSecrets;
   }
 
-  async createConnection(a: Actor, r: ConnectionRequest) {
-    const secrets = this.checkRequirements(r);
-    const conn = await this.o.db.transaction(async (tx) => {
-      const loc = await venueRecords(tx).getLocation(a.orgId, r.locationId);
+  async createConnection(a: Actor, request: ConnectionRequest) {
+    const secrets = this.checkRequirements(request);
+    const conn = await this.options.db.transaction(async (tx) => {
+      const loc = await venueRecords(tx).getLocation(a.orgId, request.locationId);
       if (!loc) throw notFound('location');
-      if (loc.venueId !== r.venueId) throw badRequest('the location is not one of this venue', 'locationId');
+      if (loc.venueId !== request.venueId) throw badRequest('the location is not one of this venue', 'locationId');
       const c = await new ConnectionRepository(tx).create(a.orgId, {
-        venueId: r.venueId,
-        locationId: r.locationId,
-        provider: r.provider,
-        name: r.name ?? `${r.provider} · ${loc.name}`,
-        providerLocationId: r.providerLocationId ?? null,
-        secrets: Object.keys(secrets).length ? this.o.box.seal(secrets) : null,
+        venueId: request.venueId,
+        locationId: request.locationId,
+        provider: request.provider,
+        name: request.name ?? `${request.provider} · ${loc.name}`,
+        providerLocationId: request.providerLocationId ?? null,
+        secrets: Object.keys(secrets).length ? this.options.box.seal(secrets) : null,
       });
       await auditLog(tx).record(a.orgId, { userId: a.userId, action: 'create', entity: 'pos_connection', entityId: c.id });
       return c;
@@ -123,7 +126,7 @@ export class PosService {
       webhookSignatureKey: change.webhookSignatureKey ?? stored.webhookSignatureKey,
     };
     const secrets = this.checkRequirements(merged);
-    const updated = await this.o.db.transaction(async (tx) => {
+    const updated = await this.options.db.transaction(async (tx) => {
       const loc = await venueRecords(tx).getLocation(a.orgId, merged.locationId);
       if (!loc) throw notFound('location');
       if (loc.venueId !== conn.venueId) throw badRequest('the location is not one of this venue', 'locationId');
@@ -131,7 +134,7 @@ export class PosService {
         name: change.name ?? conn.name,
         locationId: merged.locationId,
         providerLocationId: merged.providerLocationId ?? null,
-        secrets: Object.keys(secrets).length ? this.o.box.seal(secrets) : null,
+        secrets: Object.keys(secrets).length ? this.options.box.seal(secrets) : null,
       });
       if (!c) throw notFound('POS connection');
       await auditLog(tx).record(a.orgId, { userId: a.userId, action: 'update', entity: 'pos_connection', entityId: c.id });
@@ -141,11 +144,11 @@ export class PosService {
   }
 
   async listConnections(orgId: string) {
-    return (await new ConnectionRepository(this.o.db).list(orgId)).map((c) => this.present(c));
+    return (await new ConnectionRepository(this.options.db).list(orgId)).map((c) => this.present(c));
   }
 
   async connection(orgId: string, id: string): Promise<Connection> {
-    const c = await new ConnectionRepository(this.o.db).get(orgId, id);
+    const c = await new ConnectionRepository(this.options.db).get(orgId, id);
     if (!c) throw notFound('POS connection');
     return c;
   }
@@ -153,7 +156,7 @@ export class PosService {
   /** The URL the POS posts to; its signature covers it, so it is built from the public base URL. */
   webhookUrl(c: Pick<Connection, 'id' | 'provider'>): string | null {
     if (c.provider === 'csv') return null;
-    return `${this.o.publicBaseUrl().replace(/\/$/, '')}/api/v1/pos/${c.provider}/webhook/${c.id}`;
+    return `${this.options.publicBaseUrl().replace(/\/$/, '')}/api/v1/pos/${c.provider}/webhook/${c.id}`;
   }
 
   /**
@@ -161,7 +164,7 @@ export class PosService {
    * its order fetches are queued; the fetch and the ledger run as those jobs, started here at once.
    */
   async webhook(provider: PosProvider, connectionId: string, rawBody: Buffer, headers: Record<string, string | string[] | undefined>) {
-    const repo = new ConnectionRepository(this.o.db);
+    const repo = new ConnectionRepository(this.options.db);
     const conn = await repo.forWebhook(connectionId);
     const adapter = this.adapters.get(provider);
     if (!conn || conn.provider !== provider || !adapter) throw notFound('POS connection');
@@ -174,47 +177,50 @@ export class PosService {
     }
     const event = adapter.readEvent(body);
     const ours = !conn.providerLocationId || !event.providerLocationId || event.providerLocationId === conn.providerLocationId;
-    const ack = await this.o.db.transaction(async (tx) => {
-      const r = new ConnectionRepository(tx);
-      if (!(await r.firstDelivery(conn.orgId, conn.id, event.eventId, event.type))) return { received: true, duplicate: true, jobIds: [] };
+    const ack = await this.options.db.transaction(async (tx) => {
+      const connections = new ConnectionRepository(tx);
+      if (!(await connections.firstDelivery(conn.orgId, conn.id, event.eventId, event.type)))
+        return { received: true, duplicate: true, jobIds: [] };
       const jobs = [...event.orderIds.map((orderId) => ({ orderId })), ...event.orders.map((order) => ({ orderId: order.orderId, order }))];
       const jobIds: string[] = [];
       for (const j of ours ? jobs : [])
-        jobIds.push(await this.o.jobs.enqueue(FETCH_ORDER_JOB, { connectionId: conn.id, ...j }, { orgId: conn.orgId, tx, here: true }));
+        jobIds.push(
+          await this.options.jobs.enqueue(FETCH_ORDER_JOB, { connectionId: conn.id, ...j }, { orgId: conn.orgId, tx, here: true }),
+        );
       return { received: true, duplicate: false, jobIds };
     });
     // the jobs are committed with the delivery (acknowledged, never lost); this instance runs them at
     // once instead of waiting for a worker to pick them up, and the queue retries one that fails
-    for (const id of ack.jobIds) this.o.jobs.runHere(FETCH_ORDER_JOB, id);
+    for (const id of ack.jobIds) this.options.jobs.runHere(FETCH_ORDER_JOB, id);
     return ack;
   }
 
   /** Sales of the venue that waited for a recipe; called when one is saved. */
   async applyWaiting(orgId: string, venueId: string): Promise<number> {
-    const waiting = await new SaleRepository(this.o.db).waiting(orgId, venueId);
+    const waiting = await new SaleRepository(this.options.db).waiting(orgId, venueId);
     const byConn = new Map<string, string[]>();
     for (const l of waiting) byConn.set(l.connectionId, [...(byConn.get(l.connectionId) ?? []), l.lineUid]);
     let applied = 0;
-    for (const [id, uids] of byConn) applied += await this.o.ledger.applyWaiting(await this.connection(orgId, id), uids);
+    for (const [id, uids] of byConn) applied += await this.options.ledger.applyWaiting(await this.connection(orgId, id), uids);
     return applied;
   }
 
   async unmapped(orgId: string, venueId: string) {
-    if (!(await venueRecords(this.o.db).getVenue(orgId, venueId))) throw notFound('venue');
-    return new SaleRepository(this.o.db).unmapped(orgId, venueId);
+    if (!(await venueRecords(this.options.db).getVenue(orgId, venueId))) throw notFound('venue');
+    return new SaleRepository(this.options.db).unmapped(orgId, venueId);
   }
 
   /** The venue's sales by menu item over a period, mapped or not. */
   async sales(orgId: string, venueId: string, from: Date, to: Date) {
     if (from >= to) throw badRequest('from must be before to', 'from');
-    if (!(await venueRecords(this.o.db).getVenue(orgId, venueId))) throw notFound('venue');
-    return { venueId, from, to, items: await new SaleRepository(this.o.db).byMenuItem(orgId, venueId, from, to) };
+    if (!(await venueRecords(this.options.db).getVenue(orgId, venueId))) throw notFound('venue');
+    return { venueId, from, to, items: await new SaleRepository(this.options.db).byMenuItem(orgId, venueId, from, to) };
   }
 
   async coverage(orgId: string, venueId: string, from: Date, to: Date) {
     if (from >= to) throw badRequest('from must be before to', 'from');
-    if (!(await venueRecords(this.o.db).getVenue(orgId, venueId))) throw notFound('venue');
-    const c = await new SaleRepository(this.o.db).coverage(orgId, venueId, from, to);
+    if (!(await venueRecords(this.options.db).getVenue(orgId, venueId))) throw notFound('venue');
+    const c = await new SaleRepository(this.options.db).coverage(orgId, venueId, from, to);
     return {
       venueId,
       from,
@@ -234,7 +240,7 @@ export class PosService {
     if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== businessDate)
       throw badRequest(`"${businessDate}" is not a date (YYYY-MM-DD)`, 'businessDate');
     if (day.getTime() > Date.now() + 86_400_000) throw badRequest('the business date is in the future', 'businessDate');
-    const jobId = await this.o.jobs.enqueue(
+    const jobId = await this.options.jobs.enqueue(
       BACKFILL_JOB,
       { connectionId, businessDate: businessDate.replaceAll('-', '') },
       { orgId: a.orgId },
@@ -244,9 +250,9 @@ export class PosService {
 
   private async fetchAndApply(orgId: string, connectionId: string, orderId: string, carried: PosOrder | undefined, signal: AbortSignal) {
     return this.withConnection(orgId, connectionId, async (conn, adapter) => {
-      if (carried) return this.o.ledger.applyOrder(conn, carried, { inJob: true });
+      if (carried) return this.options.ledger.applyOrder(conn, carried, { inJob: true });
       if (!adapter.fetchOrder) throw new Error(`${conn.provider} has no order API: its events must carry the order`);
-      return this.o.ledger.applyOrder(conn, await adapter.fetchOrder(orderId, this.context(conn, signal)), { inJob: true });
+      return this.options.ledger.applyOrder(conn, await adapter.fetchOrder(orderId, this.context(conn, signal)), { inJob: true });
     });
   }
 
@@ -257,9 +263,9 @@ export class PosService {
       let changedLines = 0;
       let stale = 0;
       for (const order of orders) {
-        const r = await this.o.ledger.applyOrder(conn, order, { inJob: true });
-        changedLines += r.changedLines;
-        if (r.stale) stale++;
+        const result = await this.options.ledger.applyOrder(conn, order, { inJob: true });
+        changedLines += result.changedLines;
+        if (result.stale) stale++;
       }
       return { businessDate, orders: orders.length, changedLines, stale };
     });
@@ -267,14 +273,14 @@ export class PosService {
 
   /** Runs a job's work on its connection; a failure is kept as the connection's last error, then retried. */
   private async withConnection<T>(orgId: string, id: string, work: (c: Connection, a: PosAdapter) => Promise<T>) {
-    const conn = await new ConnectionRepository(this.o.db).forWork(orgId, id);
+    const conn = await new ConnectionRepository(this.options.db).forWork(orgId, id);
     if (!conn) return { skipped: 'connection deleted' };
     const adapter = this.adapters.get(conn.provider);
     if (!adapter) throw new Error(`no adapter for ${conn.provider}`);
     try {
       return await work(conn, adapter);
     } catch (e) {
-      await new ConnectionRepository(this.o.db).recordError(orgId, conn.id, (e as Error).message).catch(() => undefined);
+      await new ConnectionRepository(this.options.db).recordError(orgId, conn.id, (e as Error).message).catch(() => undefined);
       throw e;
     }
   }
@@ -284,7 +290,7 @@ export class PosService {
   }
 
   private secrets(c: Connection): PosSecrets {
-    return c.secrets ? this.o.box.open(c.secrets) : {};
+    return c.secrets ? this.options.box.open(c.secrets) : {};
   }
 
   private present(c: Connection) {

@@ -50,23 +50,23 @@ const coverageQuery = venueQuery.extend({
 });
 
 /** /api/v1/pos: connections and their health, the unmapped queue, the share mapped, CSV import. */
-export default async function posRoutes(app: App, o: { pos: PosService; csv: CsvImportService }) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export default async function posRoutes(app: App, options: { pos: PosService; csv: CsvImportService }) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['pos'];
-  r.post(
+  typedApp.post(
     '/pos/connections',
     { onRequest: app.authorize(...manage), schema: { tags, body: connectionBody, response: { 201: posConnection } } },
-    async (req, reply) => reply.code(201).send(await o.pos.createConnection(actor(req), req.body)),
+    async (req, reply) => reply.code(201).send(await options.pos.createConnection(actor(req), req.body)),
   );
-  r.get(
+  typedApp.get(
     '/pos/connections',
     {
       onRequest: app.authorize(...manage),
       schema: { tags, summary: 'POS connections with their health', response: { 200: z.array(posConnection) } },
     },
-    (req) => o.pos.listConnections(actor(req).orgId),
+    (req) => options.pos.listConnections(actor(req).orgId),
   );
-  r.patch(
+  typedApp.patch(
     '/pos/connections/:id',
     {
       onRequest: app.authorize(...manage),
@@ -78,9 +78,9 @@ export default async function posRoutes(app: App, o: { pos: PosService; csv: Csv
         response: { 200: posConnection },
       },
     },
-    (req) => o.pos.updateConnection(actor(req), req.params.id, req.body),
+    (req) => options.pos.updateConnection(actor(req), req.params.id, req.body),
   );
-  r.get(
+  typedApp.get(
     '/pos/sales',
     {
       onRequest: app.authorize(...manage),
@@ -91,9 +91,9 @@ export default async function posRoutes(app: App, o: { pos: PosService; csv: Csv
         response: { 200: menuSales },
       },
     },
-    (req) => o.pos.sales(actor(req).orgId, req.query.venueId, req.query.from, req.query.to),
+    (req) => options.pos.sales(actor(req).orgId, req.query.venueId, req.query.from, req.query.to),
   );
-  r.post(
+  typedApp.post(
     '/pos/connections/:id/backfill',
     {
       onRequest: app.authorize(...manage),
@@ -110,9 +110,9 @@ export default async function posRoutes(app: App, o: { pos: PosService; csv: Csv
         response: { 202: posBackfillQueued },
       },
     },
-    async (req, reply) => reply.code(202).send(await o.pos.backfill(actor(req), req.params.id, req.body.businessDate)),
+    async (req, reply) => reply.code(202).send(await options.pos.backfill(actor(req), req.params.id, req.body.businessDate)),
   );
-  r.get(
+  typedApp.get(
     '/pos/unmapped',
     {
       onRequest: app.authorize(...manage),
@@ -123,9 +123,9 @@ export default async function posRoutes(app: App, o: { pos: PosService; csv: Csv
         response: { 200: z.array(unmappedEntry) },
       },
     },
-    (req) => o.pos.unmapped(actor(req).orgId, req.query.venueId),
+    (req) => options.pos.unmapped(actor(req).orgId, req.query.venueId),
   );
-  r.get(
+  typedApp.get(
     '/pos/coverage',
     {
       onRequest: app.authorize(...manage),
@@ -136,9 +136,9 @@ export default async function posRoutes(app: App, o: { pos: PosService; csv: Csv
         response: { 200: salesCoverage },
       },
     },
-    (req) => o.pos.coverage(actor(req).orgId, req.query.venueId, req.query.from, req.query.to),
+    (req) => options.pos.coverage(actor(req).orgId, req.query.venueId, req.query.from, req.query.to),
   );
-  r.put(
+  typedApp.put(
     '/pos/csv/mapping',
     {
       onRequest: app.authorize(...manage),
@@ -149,12 +149,12 @@ export default async function posRoutes(app: App, o: { pos: PosService; csv: Csv
         response: { 200: csvMapping },
       },
     },
-    (req) => o.csv.saveMapping(actor(req), req.body.venueId, req.body.columns),
+    (req) => options.csv.saveMapping(actor(req), req.body.venueId, req.body.columns),
   );
-  r.get(
+  typedApp.get(
     '/pos/csv/mapping',
     { onRequest: app.authorize(...manage), schema: { tags, querystring: venueQuery, response: { 200: csvMapping } } },
-    (req) => o.csv.mapping(actor(req).orgId, req.query.venueId),
+    (req) => options.csv.mapping(actor(req).orgId, req.query.venueId),
   );
   await app.register(async (scope) => {
     scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: MAX_CSV_BYTES }, (_req, body, done) => done(null, body));
@@ -170,15 +170,15 @@ export default async function posRoutes(app: App, o: { pos: PosService; csv: Csv
           response: { 200: csvPreview },
         },
       },
-      (req) => o.csv.upload(actor(req), req.params.id, req.body),
+      (req) => options.csv.upload(actor(req), req.params.id, req.body),
     );
   });
-  r.post(
+  typedApp.post(
     '/pos/imports/:id/confirm',
     {
       onRequest: app.authorize(...manage),
       schema: { tags, summary: "Import a previewed CSV's good rows", params: idParam, response: { 200: csvImported } },
     },
-    (req) => o.csv.confirm(actor(req), req.params.id),
+    (req) => options.csv.confirm(actor(req), req.params.id),
   );
 }

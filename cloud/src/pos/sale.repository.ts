@@ -35,12 +35,17 @@ export class SaleRepository {
    * stored version, or undefined for a new order. flushLater: the transaction's commit does not wait for the WAL to
    * reach the disk (SET LOCAL synchronous_commit = off, in the same statement: one round trip less per order).
    */
-  async lockOrder(orgId: string, connectionId: string, orderId: string, o: { flushLater?: boolean } = {}): Promise<number | undefined> {
+  async lockOrder(
+    orgId: string,
+    connectionId: string,
+    orderId: string,
+    options: { flushLater?: boolean } = {},
+  ): Promise<number | undefined> {
     const { rows } = await this.db.query<{ version: string }>(
       `INSERT INTO pos_orders (org_id, connection_id, order_id, version, state) VALUES ($1, $2, $3, -1, 'new')
        ON CONFLICT (connection_id, order_id) DO UPDATE SET version = pos_orders.version
        RETURNING version, CASE WHEN $4::boolean THEN set_config('synchronous_commit', 'off', true) END AS relaxed`,
-      [orgId, connectionId, orderId, o.flushLater ?? false],
+      [orgId, connectionId, orderId, options.flushLater ?? false],
     );
     const v = Number(rows[0]!.version);
     return v < 0 ? undefined : v;

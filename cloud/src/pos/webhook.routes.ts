@@ -21,7 +21,7 @@ const WEBHOOKS: { provider: 'square' | 'toast' | 'tabit'; summary: string }[] = 
  * the proof. Its scope reads JSON as raw bytes, since the signature covers the body exactly as
  * sent. Toast's orders can reach 600 KB, hence the body limit.
  */
-export default async function webhookRoutes(app: App, o: { pos: PosService }) {
+export default async function webhookRoutes(app: App, options: { pos: PosService }) {
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 2 * 1024 * 1024 }, (_req, body, done) => done(null, body));
   for (const w of WEBHOOKS)
     app.withTypeProvider<ZodTypeProvider>().post(
@@ -32,6 +32,6 @@ export default async function webhookRoutes(app: App, o: { pos: PosService }) {
         bodyLimit: 2 * 1024 * 1024,
         schema: { tags: ['pos'], summary: w.summary, params: z.object({ connectionId: z.uuid() }), response: { 200: webhookAck } },
       },
-      (req) => o.pos.webhook(w.provider, req.params.connectionId, req.body as Buffer, req.headers),
+      (req) => options.pos.webhook(w.provider, req.params.connectionId, req.body as Buffer, req.headers),
     );
 }

@@ -6,6 +6,6 @@ export { RecipeService, resolveLine, resolveLines, ML_PER_OZ, type MenuLine, typ
 export type { Recipe } from './recipe.repository.js';
 
 /** /recipes: POS menu items and modifiers → millilitres of items. */
-export async function recipesModule(app: FastifyInstance, o: { recipes: RecipeService }): Promise<void> {
-  await app.register(recipeRoutes, o);
+export async function recipesModule(app: FastifyInstance, options: { recipes: RecipeService }): Promise<void> {
+  await app.register(recipeRoutes, options);
 }

@@ -19,12 +19,12 @@ const COLS = `id, venue_id AS "venueId", kind, pos_key AS "posKey", name, multip
 export class RecipeRepository {
   constructor(private readonly db: Queryable) {}
 
-  async upsert(orgId: string, r: RecipeInput): Promise<Recipe> {
+  async upsert(orgId: string, recipe: RecipeInput): Promise<Recipe> {
     const { rows } = await this.db.query<Recipe>(
       `INSERT INTO recipes (org_id, venue_id, kind, pos_key, name, multiplier, components) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (org_id, venue_id, kind, pos_key) DO UPDATE SET name = $5, multiplier = $6, components = $7, updated_at = now()
        RETURNING ${COLS}`,
-      [orgId, r.venueId, r.kind, r.posKey, r.name, r.multiplier, JSON.stringify(r.components)],
+      [orgId, recipe.venueId, recipe.kind, recipe.posKey, recipe.name, recipe.multiplier, JSON.stringify(recipe.components)],
     );
     return rows[0]!;
   }

@@ -43,8 +43,8 @@ export async function resolveLines(q: Queryable, orgId: string, venueId: string,
     [...new Set(lines.map((l) => l.menuKey))],
     [...new Set(lines.flatMap((l) => l.modifiers.map((m) => m.key)))],
   );
-  const items = new Map(recipes.filter((r) => r.kind === 'item').map((r) => [r.posKey, r]));
-  const modByKey = new Map(recipes.filter((r) => r.kind === 'modifier').map((r) => [r.posKey, r]));
+  const items = new Map(recipes.filter((recipe) => recipe.kind === 'item').map((recipe) => [recipe.posKey, recipe]));
+  const modByKey = new Map(recipes.filter((recipe) => recipe.kind === 'modifier').map((recipe) => [recipe.posKey, recipe]));
   return lines.map((line): Resolution => {
     const item = items.get(line.menuKey);
     const missing = [
@@ -75,12 +75,12 @@ export class RecipeService {
     return new RecipeRepository(this.db).list(orgId, venueId);
   }
 
-  async save(a: Actor, r: RecipeRequest): Promise<Recipe> {
+  async save(a: Actor, request: RecipeRequest): Promise<Recipe> {
     const saved = await this.db.transaction(async (tx) => {
-      if (!(await venueRecords(tx).getVenue(a.orgId, r.venueId))) throw notFound('venue');
+      if (!(await venueRecords(tx).getVenue(a.orgId, request.venueId))) throw notFound('venue');
       const items = itemRecords(tx);
       const components: Recipe['components'] = [];
-      for (const [i, c] of r.components.entries()) {
+      for (const [i, c] of request.components.entries()) {
         const item = await items.get(a.orgId, c.itemId);
         if (!item) throw notFound(`item ${c.itemId}`);
         // the ledger counts bottles: a pour converts only with the bottle's size
@@ -89,17 +89,17 @@ export class RecipeService {
         components.push({ itemId: c.itemId, ml: Math.round((c.unit === 'oz' ? c.quantity * ML_PER_OZ : c.quantity) * 100) / 100 });
       }
       const recipe = await new RecipeRepository(tx).upsert(a.orgId, {
-        venueId: r.venueId,
-        kind: r.kind,
-        posKey: r.posKey,
-        name: r.name,
-        multiplier: r.multiplier ?? 1,
+        venueId: request.venueId,
+        kind: request.kind,
+        posKey: request.posKey,
+        name: request.name,
+        multiplier: request.multiplier ?? 1,
         components,
       });
       await auditLog(tx).record(a.orgId, { userId: a.userId, action: 'save', entity: 'recipe', entityId: recipe.id });
       return recipe;
     });
-    for (const fn of this.listeners) await fn(a.orgId, r.venueId);
+    for (const fn of this.listeners) await fn(a.orgId, request.venueId);
     return saved;
   }
 

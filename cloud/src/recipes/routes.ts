@@ -18,15 +18,15 @@ const recipeBody = z.object({
 });
 
 /** /api/v1/recipes: what each menu item and modifier pours. */
-export default async function recipeRoutes(app: App, o: { recipes: RecipeService }) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export default async function recipeRoutes(app: App, options: { recipes: RecipeService }) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['recipes'];
-  r.get(
+  typedApp.get(
     '/recipes',
     { onRequest: app.authorize(), schema: { tags, querystring: z.object({ venueId: z.uuid() }), response: { 200: z.array(recipe) } } },
-    (req) => o.recipes.list(actor(req).orgId, req.query.venueId),
+    (req) => options.recipes.list(actor(req).orgId, req.query.venueId),
   );
-  r.put(
+  typedApp.put(
     '/recipes',
     {
       onRequest: app.authorize(...manage),
@@ -37,13 +37,13 @@ export default async function recipeRoutes(app: App, o: { recipes: RecipeService
         response: { 200: recipe },
       },
     },
-    (req) => o.recipes.save(actor(req), req.body),
+    (req) => options.recipes.save(actor(req), req.body),
   );
-  r.delete(
+  typedApp.delete(
     '/recipes/:id',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, response: { 204: noContent } } },
     async (req, reply) => {
-      await o.recipes.delete(actor(req), req.params.id);
+      await options.recipes.delete(actor(req), req.params.id);
       return reply.code(204).send();
     },
   );

@@ -20,7 +20,7 @@ export function redisBus(link: RedisLink, log: Logger): Bus {
   link.subscriber.on('ready', () => {
     if (!lost) return;
     lost = false;
-    resumers.forEach((r) => r());
+    resumers.forEach((resume) => resume());
   });
 
   return {

@@ -44,11 +44,11 @@ export interface DemoSeed {
 /** Seeds the demo venue "The Anchor" into an organisation (idempotent per organisation: returns the existing one). */
 export async function seedDemo(db: Db, orgId: string): Promise<DemoSeed> {
   return db.transaction(async (tx) => {
-    const r = { venues: venueRecords(tx), items: itemRecords(tx) };
-    const existing = (await r.venues.listVenues(orgId)).find((v) => v.name === 'The Anchor');
+    const records = { venues: venueRecords(tx), items: itemRecords(tx) };
+    const existing = (await records.venues.listVenues(orgId)).find((v) => v.name === 'The Anchor');
     if (existing) {
-      const locs = await r.venues.listLocations(orgId, existing.id);
-      const items = await r.items.list(orgId, { limit: 1000 });
+      const locs = await records.venues.listLocations(orgId, existing.id);
+      const items = await records.items.list(orgId, { limit: 1000 });
       const byName = (n: string) => locs.find((l) => l.name === n)!.id;
       return {
         orgId,
@@ -58,18 +58,28 @@ export async function seedDemo(db: Db, orgId: string): Promise<DemoSeed> {
       };
     }
     // a London bar in an organisation whose books are in euros by default: its own currency shows the override
-    const venue = await r.venues.createVenue(orgId, { name: 'The Anchor', timezone: 'Europe/London', currency: 'GBP' });
-    const mainBar = await r.venues.createLocation(orgId, { venueId: venue.id, name: 'Main Bar', type: 'bar' });
-    const rooftop = await r.venues.createLocation(orgId, { venueId: venue.id, name: 'Rooftop', type: 'bar' });
-    const storage = await r.venues.createLocation(orgId, { venueId: venue.id, name: 'Storage', type: 'storage' });
+    const venue = await records.venues.createVenue(orgId, { name: 'The Anchor', timezone: 'Europe/London', currency: 'GBP' });
+    const mainBar = await records.venues.createLocation(orgId, { venueId: venue.id, name: 'Main Bar', type: 'bar' });
+    const rooftop = await records.venues.createLocation(orgId, { venueId: venue.id, name: 'Rooftop', type: 'bar' });
+    const storage = await records.venues.createLocation(orgId, { venueId: venue.id, name: 'Storage', type: 'storage' });
     const items: Record<string, string> = {};
     for (const [sku, name, category, barcode, size, cost, supplier, par, reorder] of DEMO_ITEMS) {
-      const item = await r.items.create(orgId, { sku, name, category, barcode, bottleSizeMl: size, unitCost: cost, supplier });
+      const item = await records.items.create(orgId, { sku, name, category, barcode, bottleSizeMl: size, unitCost: cost, supplier });
       items[sku] = item.id;
-      await r.items.setStockSettings(orgId, { itemId: item.id, locationId: mainBar.id, parLevel: par, reorderPoint: reorder });
-      await r.items.setStockSettings(orgId, { itemId: item.id, locationId: storage.id, parLevel: par * 2, reorderPoint: reorder * 2 });
+      await records.items.setStockSettings(orgId, { itemId: item.id, locationId: mainBar.id, parLevel: par, reorderPoint: reorder });
+      await records.items.setStockSettings(orgId, {
+        itemId: item.id,
+        locationId: storage.id,
+        parLevel: par * 2,
+        reorderPoint: reorder * 2,
+      });
       if (par >= 3)
-        await r.items.setStockSettings(orgId, { itemId: item.id, locationId: rooftop.id, parLevel: Math.ceil(par / 2), reorderPoint: 1 });
+        await records.items.setStockSettings(orgId, {
+          itemId: item.id,
+          locationId: rooftop.id,
+          parLevel: Math.ceil(par / 2),
+          reorderPoint: 1,
+        });
     }
     return { orgId, venueId: venue.id, locations: { mainBar: mainBar.id, rooftop: rooftop.id, storage: storage.id }, items };
   });

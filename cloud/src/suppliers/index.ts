@@ -12,6 +12,6 @@ export type SupplierRecords = Pick<SupplierRepository, 'get' | 'list' | 'offers'
 export const supplierRecords = (q: Queryable): SupplierRecords => new SupplierRepository(q);
 
 /** /suppliers: suppliers, their offers, and the price comparison per bottle. */
-export async function suppliersModule(app: FastifyInstance, o: { suppliers: SupplierService }): Promise<void> {
-  await app.register(supplierRoutes, o);
+export async function suppliersModule(app: FastifyInstance, options: { suppliers: SupplierService }): Promise<void> {
+  await app.register(supplierRoutes, options);
 }

@@ -24,32 +24,34 @@ const offerBody = z.object({
 });
 const manage = ['owner', 'manager'] as const;
 
-export default async function supplierRoutes(app: App, o: { suppliers: SupplierService }) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = o.suppliers;
+export default async function supplierRoutes(app: App, options: { suppliers: SupplierService }) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  const s = options.suppliers;
   const tags = ['suppliers'];
-  r.get('/suppliers', { onRequest: app.authorize(), schema: { tags, response: { 200: z.array(supplier) } } }, (req) =>
+  typedApp.get('/suppliers', { onRequest: app.authorize(), schema: { tags, response: { 200: z.array(supplier) } } }, (req) =>
     s.list(actor(req).orgId),
   );
-  r.get(
+  typedApp.get(
     '/suppliers/pricing',
     { onRequest: app.authorize(), schema: { tags, querystring: z.object({ item_id: z.uuid() }), response: { 200: itemPricing } } },
     (req) => s.pricing(actor(req).orgId, req.query.item_id),
   );
-  r.get('/suppliers/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: supplierWithItems } } }, (req) =>
-    s.get(actor(req).orgId, req.params.id),
+  typedApp.get(
+    '/suppliers/:id',
+    { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: supplierWithItems } } },
+    (req) => s.get(actor(req).orgId, req.params.id),
   );
-  r.post(
+  typedApp.post(
     '/suppliers',
     { onRequest: app.authorize(...manage), schema: { tags, body: supplierBody, response: { 201: supplier } } },
     async (req, reply) => reply.code(201).send(await s.create(actor(req), req.body)),
   );
-  r.patch(
+  typedApp.patch(
     '/suppliers/:id',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: supplierBody.partial(), response: { 200: supplier } } },
     (req) => s.update(actor(req), req.params.id, req.body),
   );
-  r.put(
+  typedApp.put(
     '/suppliers/:id/items',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: offerBody, response: { 200: supplierOffer } } },
     (req) => s.setOffer(actor(req), req.params.id, req.body),

@@ -100,11 +100,11 @@ export class SupplierRepository {
   }
 
   /** Sets what the supplier sells of the item; a preferred offer makes the item's other offers not preferred. */
-  async setOffer(orgId: string, supplierId: string, o: OfferInput): Promise<Offer> {
-    if (o.preferred)
+  async setOffer(orgId: string, supplierId: string, offer: OfferInput): Promise<Offer> {
+    if (offer.preferred)
       await this.db.query(`UPDATE supplier_items SET preferred = false WHERE org_id = $1 AND item_id = $2 AND supplier_id <> $3`, [
         orgId,
-        o.itemId,
+        offer.itemId,
         supplierId,
       ]);
     const { rows } = await this.db.query<Offer>(
@@ -113,18 +113,18 @@ export class SupplierRepository {
        ON CONFLICT (supplier_id, item_id) DO UPDATE SET supplier_code = EXCLUDED.supplier_code, case_size = EXCLUDED.case_size,
          case_price = EXCLUDED.case_price, preferred = EXCLUDED.preferred, updated_at = now()
        RETURNING ${OFFER_COLS}`,
-      [orgId, supplierId, o.itemId, o.supplierCode, o.caseSize, o.casePrice, o.preferred],
+      [orgId, supplierId, offer.itemId, offer.supplierCode, offer.caseSize, offer.casePrice, offer.preferred],
     );
     return rows[0]!;
   }
 
   /** A new case price for an offer that exists (a delivery's price); false when the supplier does not sell the item. */
   async setCasePrice(orgId: string, supplierId: string, itemId: string, casePrice: number): Promise<boolean> {
-    const r = await this.db.query(
+    const result = await this.db.query(
       `UPDATE supplier_items SET case_price = $4, updated_at = now() WHERE org_id = $1 AND supplier_id = $2 AND item_id = $3`,
       [orgId, supplierId, itemId, casePrice],
     );
-    return r.rowCount > 0;
+    return result.rowCount > 0;
   }
 
   /** Offers by supplier (supplierId) or for items (itemIds). */

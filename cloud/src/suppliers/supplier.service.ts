@@ -10,12 +10,12 @@ function repos(q: Queryable) {
 }
 
 /** The price of one bottle (unit) once the case is split; null without a price. */
-export const unitPrice = (o: { caseSize: number; casePrice: number | null }): number | null =>
-  o.casePrice === null ? null : Math.round((o.casePrice / o.caseSize) * 10_000) / 10_000;
+export const unitPrice = (offer: { caseSize: number; casePrice: number | null }): number | null =>
+  offer.casePrice === null ? null : Math.round((offer.casePrice / offer.caseSize) * 10_000) / 10_000;
 
 const ISO_DAYS = new Set([1, 2, 3, 4, 5, 6, 7]);
 function checkDays(days: number[] | undefined) {
-  if (days && days.some((d) => !ISO_DAYS.has(d)))
+  if (days && days.some((day) => !ISO_DAYS.has(day)))
     throw badRequest('ordering days are ISO weekdays, 1 (Monday) to 7 (Sunday)', 'orderingDays');
 }
 
@@ -28,27 +28,27 @@ export class SupplierService {
   }
 
   async get(orgId: string, id: string) {
-    const r = repos(this.db);
-    const supplier = await r.suppliers.get(orgId, id);
+    const repositories = repos(this.db);
+    const supplier = await repositories.suppliers.get(orgId, id);
     if (!supplier) throw notFound('supplier');
-    return { ...supplier, items: await r.suppliers.offers(orgId, { supplierId: id }) };
+    return { ...supplier, items: await repositories.suppliers.offers(orgId, { supplierId: id }) };
   }
 
   async create(a: Actor, input: SupplierInput): Promise<Supplier> {
     checkDays(input.orderingDays);
-    return this.write(async (r) => {
-      const s = await r.suppliers.create(a.orgId, input).catch(uniqueAs('a supplier with this name exists', 'name'));
-      await r.audit.record(a.orgId, { userId: a.userId, action: 'create', entity: 'supplier', entityId: s.id });
+    return this.write(async (repositories) => {
+      const s = await repositories.suppliers.create(a.orgId, input).catch(uniqueAs('a supplier with this name exists', 'name'));
+      await repositories.audit.record(a.orgId, { userId: a.userId, action: 'create', entity: 'supplier', entityId: s.id });
       return s;
     });
   }
 
   async update(a: Actor, id: string, patch: Partial<SupplierInput>): Promise<Supplier> {
     checkDays(patch.orderingDays);
-    return this.write(async (r) => {
-      const s = await r.suppliers.update(a.orgId, id, patch).catch(uniqueAs('a supplier with this name exists', 'name'));
+    return this.write(async (repositories) => {
+      const s = await repositories.suppliers.update(a.orgId, id, patch).catch(uniqueAs('a supplier with this name exists', 'name'));
       if (!s) throw notFound('supplier');
-      await r.audit.record(a.orgId, {
+      await repositories.audit.record(a.orgId, {
         userId: a.userId,
         action: 'update',
         entity: 'supplier',
@@ -60,32 +60,32 @@ export class SupplierService {
   }
 
   /** Sets the supplier's code, case and case price for an item; a changed price joins the history. */
-  async setOffer(a: Actor, supplierId: string, o: OfferInput) {
-    return this.write(async (r) => {
-      if (!(await r.suppliers.get(a.orgId, supplierId))) throw notFound('supplier');
-      if (!(await r.items.get(a.orgId, o.itemId))) throw notFound('item');
-      if (o.supplierCode !== null) {
-        o = { ...o, supplierCode: o.supplierCode.trim() || null };
-        const taken = o.supplierCode ? await r.suppliers.itemWithCode(a.orgId, supplierId, o.supplierCode) : undefined;
-        if (taken && taken.itemId !== o.itemId)
-          throw conflict(`the supplier's code ${o.supplierCode} is already on "${taken.name}"`, 'supplierCode');
+  async setOffer(a: Actor, supplierId: string, input: OfferInput) {
+    return this.write(async (repositories) => {
+      if (!(await repositories.suppliers.get(a.orgId, supplierId))) throw notFound('supplier');
+      if (!(await repositories.items.get(a.orgId, input.itemId))) throw notFound('item');
+      if (input.supplierCode !== null) {
+        input = { ...input, supplierCode: input.supplierCode.trim() || null };
+        const taken = input.supplierCode ? await repositories.suppliers.itemWithCode(a.orgId, supplierId, input.supplierCode) : undefined;
+        if (taken && taken.itemId !== input.itemId)
+          throw conflict(`the supplier's code ${input.supplierCode} is already on "${taken.name}"`, 'supplierCode');
       }
-      const [before] = await r.suppliers.offers(a.orgId, { supplierId, itemIds: [o.itemId] });
-      const offer = await r.suppliers.setOffer(a.orgId, supplierId, o);
-      if (o.casePrice !== null && (before?.casePrice !== o.casePrice || before.caseSize !== o.caseSize))
-        await r.suppliers.recordPrice(a.orgId, {
+      const [before] = await repositories.suppliers.offers(a.orgId, { supplierId, itemIds: [input.itemId] });
+      const offer = await repositories.suppliers.setOffer(a.orgId, supplierId, input);
+      if (input.casePrice !== null && (before?.casePrice !== input.casePrice || before.caseSize !== input.caseSize))
+        await repositories.suppliers.recordPrice(a.orgId, {
           supplierId,
-          itemId: o.itemId,
-          caseSize: o.caseSize,
-          casePrice: o.casePrice,
+          itemId: input.itemId,
+          caseSize: input.caseSize,
+          casePrice: input.casePrice,
           source: 'manual',
         });
-      await r.audit.record(a.orgId, {
+      await repositories.audit.record(a.orgId, {
         userId: a.userId,
         action: 'set_offer',
         entity: 'supplier',
         entityId: supplierId,
-        detail: { itemId: o.itemId, caseSize: o.caseSize, casePrice: o.casePrice },
+        detail: { itemId: input.itemId, caseSize: input.caseSize, casePrice: input.casePrice },
       });
       return offer;
     });
@@ -93,36 +93,40 @@ export class SupplierService {
 
   /** Every supplier of the item, cheapest per bottle first (after the case is split), each with its price history. */
   async pricing(orgId: string, itemId: string) {
-    const r = repos(this.db);
-    const item = await r.items.get(orgId, itemId);
+    const repositories = repos(this.db);
+    const item = await repositories.items.get(orgId, itemId);
     if (!item) throw notFound('item');
-    const offers = await r.suppliers.offers(orgId, { itemIds: [itemId] });
+    const offers = await repositories.suppliers.offers(orgId, { itemIds: [itemId] });
     const suppliers = new Map(
       (
-        await r.suppliers.list(
+        await repositories.suppliers.list(
           orgId,
-          offers.map((o) => o.supplierId),
+          offers.map((offer) => offer.supplierId),
         )
       ).map((s) => [s.id, s]),
     );
-    const history = await r.suppliers.priceHistory(orgId, itemId);
+    const history = await repositories.suppliers.priceHistory(orgId, itemId);
     const rows = offers
-      .map((o) => ({
-        supplierId: o.supplierId,
-        supplierName: suppliers.get(o.supplierId)!.name,
-        supplierCode: o.supplierCode,
-        caseSize: o.caseSize,
-        casePrice: o.casePrice,
-        unitPrice: unitPrice(o),
-        preferred: o.preferred,
-        history: history.filter((h) => h.supplierId === o.supplierId).map(({ supplierId: _, ...h }) => h),
+      .map((offer) => ({
+        supplierId: offer.supplierId,
+        supplierName: suppliers.get(offer.supplierId)!.name,
+        supplierCode: offer.supplierCode,
+        caseSize: offer.caseSize,
+        casePrice: offer.casePrice,
+        unitPrice: unitPrice(offer),
+        preferred: offer.preferred,
+        history: history.filter((h) => h.supplierId === offer.supplierId).map(({ supplierId: _, ...h }) => h),
       }))
       .sort((x, y) => (x.unitPrice ?? Infinity) - (y.unitPrice ?? Infinity) || x.supplierName.localeCompare(y.supplierName));
     const cheapest = rows[0]?.unitPrice ?? null;
-    return { itemId, name: item.name, offers: rows.map((o) => ({ ...o, cheapest: cheapest !== null && o.unitPrice === cheapest })) };
+    return {
+      itemId,
+      name: item.name,
+      offers: rows.map((offer) => ({ ...offer, cheapest: cheapest !== null && offer.unitPrice === cheapest })),
+    };
   }
 
-  private write<T>(fn: (r: ReturnType<typeof repos>) => Promise<T>): Promise<T> {
+  private write<T>(fn: (repositories: ReturnType<typeof repos>) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) => fn(repos(tx)));
   }
 }

@@ -77,18 +77,18 @@ export class UserRepository {
   }
 
   async setRole(orgId: string, userId: string, role: Role): Promise<boolean> {
-    const r = await this.db.query('UPDATE memberships SET role = $3 WHERE org_id = $1 AND user_id = $2', [orgId, userId, role]);
-    return r.rowCount > 0;
+    const result = await this.db.query('UPDATE memberships SET role = $3 WHERE org_id = $1 AND user_id = $2', [orgId, userId, role]);
+    return result.rowCount > 0;
   }
 
   /** Ends a person's membership and every session they hold in the organisation. */
   async removeMembership(orgId: string, userId: string): Promise<boolean> {
-    const r = await this.db.query('DELETE FROM memberships WHERE org_id = $1 AND user_id = $2', [orgId, userId]);
+    const result = await this.db.query('DELETE FROM memberships WHERE org_id = $1 AND user_id = $2', [orgId, userId]);
     await this.db.query('UPDATE refresh_tokens SET revoked_at = now() WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL', [
       orgId,
       userId,
     ]);
-    return r.rowCount > 0;
+    return result.rowCount > 0;
   }
 
   async countOwners(orgId: string): Promise<number> {

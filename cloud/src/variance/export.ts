@@ -10,11 +10,11 @@ function field(v: Cell): string {
   const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
-const csv = (rows: Cell[][]) => rows.map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
+const csv = (rows: Cell[][]) => rows.map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 /** One row per item and location; a line that could not be measured has its status and empty loss columns. */
-export function varianceCsv(r: VarianceReport): string {
+export function varianceCsv(report: VarianceReport): string {
   const head = [
     'location',
     'sku',
@@ -40,7 +40,7 @@ export function varianceCsv(r: VarianceReport): string {
     'pour_cost_pct',
     'actual_pour_cost_pct',
   ];
-  const rows = r.lines.map((l) => [
+  const rows = report.lines.map((l) => [
     l.locationName,
     l.sku,
     l.name,
@@ -81,8 +81,8 @@ export function kpiCsv(k: KpiReport): string {
     ['waste', null, null, k.waste.ml, 'ml'],
     ['waste', null, null, k.waste.cost, 'money'],
   );
-  for (const d of k.daysOfStock) rows.push(['days_of_stock', d.sku, d.name, d.days, 'days']);
-  for (const d of k.deadStock.items) rows.push([`dead_stock_${k.deadStock.days}d`, d.sku, d.name, d.level, 'bottles']);
+  for (const entry of k.daysOfStock) rows.push(['days_of_stock', entry.sku, entry.name, entry.days, 'days']);
+  for (const item of k.deadStock.items) rows.push([`dead_stock_${k.deadStock.days}d`, item.sku, item.name, item.level, 'bottles']);
   return csv(rows);
 }
 
@@ -101,27 +101,27 @@ function pdf(write: (doc: PDFKit.PDFDocument) => void): Promise<Buffer> {
 const num = (v: number | null | undefined, unit = '') => (v === null || v === undefined ? '-' : `${v}${unit}`);
 const period = (from: Date, to: Date) => `${from.toISOString()} to ${to.toISOString()}`;
 
-export function variancePdf(r: VarianceReport): Promise<Buffer> {
+export function variancePdf(report: VarianceReport): Promise<Buffer> {
   return pdf((doc) => {
     doc.fontSize(16).text('Variance report');
     doc
       .fontSize(9)
-      .text(`Venue ${r.venueId}, ${period(r.from, r.to)}`)
-      .text(r.openingHours.explanation)
+      .text(`Venue ${report.venueId}, ${period(report.from, report.to)}`)
+      .text(report.openingHours.explanation)
       .moveDown();
     doc
       .fontSize(11)
       .text(
-        `Unexplained: ${r.totals.unexplainedUnits} bottles, cost ${r.totals.unexplainedCost}; ${r.totals.linesMeasured} lines measured, ${r.totals.linesNotMeasured} not.`,
+        `Unexplained: ${report.totals.unexplainedUnits} bottles, cost ${report.totals.unexplainedCost}; ${report.totals.linesMeasured} lines measured, ${report.totals.linesNotMeasured} not.`,
       )
       .text(
-        `Revenue ${r.totals.revenue}; pour cost ${num(r.totals.pourCostPct, '%')} in theory, ${num(r.totals.actualPourCostPct, '%')} actual.`,
+        `Revenue ${report.totals.revenue}; pour cost ${num(report.totals.pourCostPct, '%')} in theory, ${num(report.totals.actualPourCostPct, '%')} actual.`,
       );
     doc.moveDown().fontSize(8);
     // transfers only where there are any: the line stays one line on the page
     const moved = (l: VarianceReport['lines'][number]) =>
       l.transferredIn.units || l.transferredOut.units ? ` + in ${l.transferredIn.units} − out ${l.transferredOut.units}` : '';
-    for (const l of r.lines) {
+    for (const l of report.lines) {
       const loss = l.unexplained
         ? `unexplained ${l.unexplained.units} bottles / ${num(l.unexplained.ml, ' ml')} / cost ${num(l.unexplained.cost)} (${num(l.unexplainedPctOfUsage, '%')} of usage)`
         : l.status.replace('_', ' ');
@@ -130,9 +130,9 @@ export function variancePdf(r: VarianceReport): Promise<Buffer> {
         `${l.locationName} · ${l.sku} ${l.name}: open ${num(l.opening?.units)} + received ${l.received.units}${moved(l)} + adjusted ${l.adjusted.units} − sold ${l.soldInTheory.units} − waste ${l.waste.units} − close ${num(l.closing?.units)} → ${loss}${pour}`,
       );
     }
-    if (r.anomalies.length) {
+    if (report.anomalies.length) {
       doc.moveDown().fontSize(11).text('Anomalies').fontSize(8);
-      for (const a of r.anomalies) {
+      for (const a of report.anomalies) {
         doc.text(
           `${a.at.toISOString()} item ${a.itemId}: ${a.kinds.join(', ')}, ${a.dropUnits} bottles gone (observations ${a.before.observationId} → ${a.after.observationId})`,
         );
@@ -154,9 +154,10 @@ export function kpiPdf(k: KpiReport): Promise<Buffer> {
     doc.text(`Inventory value: ${k.inventoryValue.value} (${k.inventoryValue.itemsWithoutCost} items in stock without a cost)`);
     doc.text(`Waste: ${k.waste.units} bottles, ${num(k.waste.ml, ' ml')}, cost ${k.waste.cost}`).moveDown();
     doc.fontSize(11).text('Days of stock').fontSize(8);
-    for (const d of k.daysOfStock) doc.text(`${d.sku} ${d.name}: ${d.level} bottles, ${d.dailyUsage}/day → ${num(d.days, ' days')}`);
+    for (const entry of k.daysOfStock)
+      doc.text(`${entry.sku} ${entry.name}: ${entry.level} bottles, ${entry.dailyUsage}/day → ${num(entry.days, ' days')}`);
     doc.moveDown().fontSize(11).text(`Dead stock (no depletion in ${k.deadStock.days} days)`).fontSize(8);
-    for (const d of k.deadStock.items)
-      doc.text(`${d.sku} ${d.name}: ${d.level} bottles, last depletion ${d.lastDepletionAt?.toISOString() ?? 'never'}`);
+    for (const item of k.deadStock.items)
+      doc.text(`${item.sku} ${item.name}: ${item.level} bottles, last depletion ${item.lastDepletionAt?.toISOString() ?? 'never'}`);
   });
 }

@@ -5,6 +5,6 @@ import { varianceRoutes } from './routes.js';
 export { VarianceService, DAILY_JOB as VARIANCE_DAILY_JOB, type KpiReport, type VarianceReport } from './variance.service.js';
 
 /** /reports: variance and KPIs. */
-export async function varianceModule(app: FastifyInstance, o: { variance: VarianceService }): Promise<void> {
-  await app.register(varianceRoutes, o);
+export async function varianceModule(app: FastifyInstance, options: { variance: VarianceService }): Promise<void> {
+  await app.register(varianceRoutes, options);
 }

@@ -29,11 +29,11 @@ function file(reply: FastifyReply, type: string, name: string, body: Buffer) {
 }
 
 /** /reports/variance and /reports/kpis, as JSON, CSV or PDF. */
-export async function varianceRoutes(app: FastifyInstance, o: { variance: VarianceService }): Promise<void> {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function varianceRoutes(app: FastifyInstance, options: { variance: VarianceService }): Promise<void> {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['reports'];
-  const s = o.variance;
-  r.get(
+  const s = options.variance;
+  typedApp.get(
     '/reports/variance',
     {
       onRequest: app.authorize(...readers),
@@ -53,7 +53,7 @@ export async function varianceRoutes(app: FastifyInstance, o: { variance: Varian
       return reply.type('application/json').send(report);
     },
   );
-  r.get(
+  typedApp.get(
     '/reports/kpis',
     {
       onRequest: app.authorize(...readers),

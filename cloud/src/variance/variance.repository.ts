@@ -152,7 +152,7 @@ export class VarianceRepository {
    * Falls already kept come from observation_drops, the rest from the readings themselves.
    * Each with what sales and waste record around it now. Two statements: call it in a transaction.
    */
-  async drops(orgId: string, venueId: string, from: Date, to: Date, o: DropRules): Promise<DropRow[]> {
+  async drops(orgId: string, venueId: string, from: Date, to: Date, rules: DropRules): Promise<DropRow[]> {
     // The span the daily scan kept, read first: each part below is then planned on its real bounds (read
     // inside the statement, the kept falls were planned as a few and read by one probe each, 40,000 at 90 days).
     // With it, JIT off for the rest of the caller's transaction: the planner cannot tell how few falls pass the
@@ -197,11 +197,11 @@ export class VarianceRepository {
         venueId,
         from,
         to,
-        o.minDrop,
-        o.slackMinutes,
-        o.suddenUnits,
-        o.suddenMinutes,
-        o.openHours ? [...o.openHours] : null,
+        rules.minDrop,
+        rules.slackMinutes,
+        rules.suddenUnits,
+        rules.suddenMinutes,
+        rules.openHours ? [...rules.openHours] : null,
         since,
         through,
       ],
@@ -213,7 +213,13 @@ export class VarianceRepository {
    * Keeps the venue's falls over (from, to], and whatever lies between that and the span already
    * kept, so the kept span stays one piece; returns how many falls were new.
    */
-  async storeDrops(orgId: string, venueId: string, from: Date, to: Date, o: Pick<DropRules, 'minDrop' | 'slackMinutes'>): Promise<number> {
+  async storeDrops(
+    orgId: string,
+    venueId: string,
+    from: Date,
+    to: Date,
+    rules: Pick<DropRules, 'minDrop' | 'slackMinutes'>,
+  ): Promise<number> {
     const { rows } = await this.db.query<{ n: number }>(
       `WITH cov AS (SELECT since, through FROM variance_scans WHERE org_id = $1 AND venue_id = $2),
        b AS (SELECT COALESCE((SELECT since FROM cov), $4::timestamptz) AS s, COALESCE((SELECT through FROM cov), $4::timestamptz) AS t),
@@ -230,7 +236,7 @@ export class VarianceRepository {
          RETURNING 1
        )
        SELECT (SELECT count(*) FROM ins)::int AS n, (SELECT count(*) FROM moved)::int AS moved`,
-      [orgId, venueId, from, to, o.minDrop, o.slackMinutes],
+      [orgId, venueId, from, to, rules.minDrop, rules.slackMinutes],
     );
     return rows[0]!.n;
   }
@@ -249,7 +255,7 @@ export class VarianceRepository {
        FROM b CROSS JOIN venues v WHERE v.org_id = $1 AND v.id = $2`,
       [orgId, venueId, since, to],
     );
-    return new Set(rows.map((r) => r.k));
+    return new Set(rows.map((row) => row.k));
   }
 
   /** Per item at the venue: theoretical sales and waste in the period, and the last depletion (sale or waste) up to to. */
@@ -302,6 +308,6 @@ export class VarianceRepository {
       `SELECT id, unit_cost::float8 AS "unitCost", bottle_size_ml AS "bottleSizeMl" FROM items WHERE org_id = $1 AND id = ANY($2::uuid[])`,
       [orgId, ids],
     );
-    return new Map(rows.map((r) => [r.id, r]));
+    return new Map(rows.map((row) => [row.id, row]));
   }
 }

@@ -66,43 +66,43 @@ export class VarianceService {
   private timer: Repeating | undefined;
   private readonly log: Logger;
 
-  constructor(private readonly d: VarianceDeps) {
-    this.log = d.logger.child({ module: 'variance' });
+  constructor(private readonly deps: VarianceDeps) {
+    this.log = deps.logger.child({ module: 'variance' });
   }
 
   async report(orgId: string, venueId: string, from: Date, to: Date): Promise<VarianceReport> {
     const venue = await this.venue(orgId, venueId, from, to);
-    const repo = new VarianceRepository(this.d.db);
+    const repo = new VarianceRepository(this.deps.db);
     // two chains side by side, each waiting only on what it reads: the opening hours, then the falls
     // judged by them; the lines, then the whole location's stock at either end of them (by the
     // inventory module's own rules)
     const dropsOf = async () => {
       const hours = await repo.saleHours(orgId, venueId, new Date(from.getTime() - OPENING_HOURS_LOOKBACK_DAYS * DAY_MS), to);
       const openHours = hours.size ? hours : null;
-      const drops = await this.d.db.transaction((tx) =>
+      const drops = await this.deps.db.transaction((tx) =>
         new VarianceRepository(tx).drops(orgId, venueId, from, to, { ...DROP_RULES, openHours }),
       );
       return { openHours, drops };
     };
     const linesOf = async () => {
       const rows = await repo.lines(orgId, venueId, from, to);
-      const [opening, closing] = await Promise.all([stockAt(this.d.db, orgId, rows, from), stockAt(this.d.db, orgId, rows, to)]);
+      const [opening, closing] = await Promise.all([stockAt(this.deps.db, orgId, rows, from), stockAt(this.deps.db, orgId, rows, to)]);
       return { rows, opening, closing };
     };
     const [{ openHours, drops }, { rows, opening, closing }, revenue] = await Promise.all([
       dropsOf(),
       linesOf(),
-      posRevenue(this.d.db).revenueByItem(orgId, venueId, from, to),
+      posRevenue(this.deps.db).revenueByItem(orgId, venueId, from, to),
     ]);
     const key = (m: { itemId: string; locationId: string }) => `${m.itemId}/${m.locationId}`;
     const byPair = (ms: MeasuredStock[]) => new Map(ms.map((m) => [key(m), m]));
-    const [o, c] = [byPair(opening), byPair(closing)];
-    const cents = new Map(revenue.map((r) => [key(r), r.revenueCents]));
-    const lines = rows.map((r) => varianceLineOf(r, o.get(key(r)), c.get(key(r)), cents.get(key(r))));
-    const sizes = new Map(rows.map((r) => [r.itemId, r.bottleSizeMl]));
+    const [openingByPair, closingByPair] = [byPair(opening), byPair(closing)];
+    const cents = new Map(revenue.map((row) => [key(row), row.revenueCents]));
+    const lines = rows.map((row) => varianceLineOf(row, openingByPair.get(key(row)), closingByPair.get(key(row)), cents.get(key(row))));
+    const sizes = new Map(rows.map((row) => [row.itemId, row.bottleSizeMl]));
     const anomalies = await this.withSnapshots(
       orgId,
-      drops.flatMap((d) => anomalyOf(d, openHours, sizes.get(d.itemId) ?? null) ?? []),
+      drops.flatMap((drop) => anomalyOf(drop, openHours, sizes.get(drop.itemId) ?? null) ?? []),
     );
     const measured = lines.filter((l) => l.unexplained);
     return {
@@ -131,17 +131,17 @@ export class VarianceService {
 
   async kpis(orgId: string, venueId: string, from: Date, to: Date, deadDays = 30): Promise<KpiReport> {
     await this.venue(orgId, venueId, from, to);
-    const repo = new VarianceRepository(this.d.db);
-    const locations = await venueRecords(this.d.db).listLocations(orgId, venueId);
+    const repo = new VarianceRepository(this.deps.db);
+    const locations = await venueRecords(this.deps.db).listLocations(orgId, venueId);
     const levels = new Map<string, number>();
     for (const l of locations) {
-      for (const s of (await this.d.inventory.locationStock(orgId, l.id)).levels)
+      for (const s of (await this.deps.inventory.locationStock(orgId, l.id)).levels)
         levels.set(s.itemId, (levels.get(s.itemId) ?? 0) + s.level);
     }
     const sales = await repo.venueSales(orgId, venueId, from, to);
     const revenueByItem = new Map<string, number>();
-    for (const r of await posRevenue(this.d.db).revenueByItem(orgId, venueId, from, to))
-      revenueByItem.set(r.itemId, (revenueByItem.get(r.itemId) ?? 0) + r.revenueCents / 100);
+    for (const row of await posRevenue(this.deps.db).revenueByItem(orgId, venueId, from, to))
+      revenueByItem.set(row.itemId, (revenueByItem.get(row.itemId) ?? 0) + row.revenueCents / 100);
     const costs = await repo.itemCosts(orgId, [...levels.keys()]);
     const days = (to.getTime() - from.getTime()) / DAY_MS;
     const deadSince = to.getTime() - deadDays * DAY_MS;
@@ -168,14 +168,14 @@ export class VarianceService {
       pourCost: pourCostKpi(theoreticalCost, pricedCost, revenue),
       inventoryValue: { value: r2(value), itemsWithoutCost: withoutCost },
       daysOfStock: sales
-        .filter((r) => levels.has(r.itemId))
-        .map((r) => {
-          const level = levels.get(r.itemId)!;
-          const daily = days > 0 ? r.sold / days : 0;
+        .filter((row) => levels.has(row.itemId))
+        .map((row) => {
+          const level = levels.get(row.itemId)!;
+          const daily = days > 0 ? row.sold / days : 0;
           return {
-            itemId: r.itemId,
-            sku: r.sku,
-            name: r.name,
+            itemId: row.itemId,
+            sku: row.sku,
+            name: row.name,
             level: round3(level),
             dailyUsage: round3(daily),
             days: daily > 0 ? r2(Math.max(0, level) / daily) : null,
@@ -184,13 +184,15 @@ export class VarianceService {
       deadStock: {
         days: deadDays,
         items: sales
-          .filter((r) => (levels.get(r.itemId) ?? 0) > 0 && (!r.lastDepletionAt || new Date(r.lastDepletionAt).getTime() < deadSince))
-          .map((r) => ({
-            itemId: r.itemId,
-            sku: r.sku,
-            name: r.name,
-            level: round3(levels.get(r.itemId)!),
-            lastDepletionAt: r.lastDepletionAt ? new Date(r.lastDepletionAt) : null,
+          .filter(
+            (row) => (levels.get(row.itemId) ?? 0) > 0 && (!row.lastDepletionAt || new Date(row.lastDepletionAt).getTime() < deadSince),
+          )
+          .map((row) => ({
+            itemId: row.itemId,
+            sku: row.sku,
+            name: row.name,
+            level: round3(levels.get(row.itemId)!),
+            lastDepletionAt: row.lastDepletionAt ? new Date(row.lastDepletionAt) : null,
           })),
       },
       waste: { units: round3(wasteUnits), ml: Math.round(wasteMl * 10) / 10, cost: r2(wasteCost) },
@@ -199,7 +201,7 @@ export class VarianceService {
 
   /** Each anomaly with its camera's kept snapshot nearest it, each camera's listed once; as they are if storage does not answer. */
   private async withSnapshots(orgId: string, anomalies: VarianceAnomaly[]): Promise<VarianceAnomaly[]> {
-    const lister = this.d.snapshots;
+    const lister = this.deps.snapshots;
     if (!lister || !anomalies.length) return anomalies;
     const cameras = new Map<string, Promise<KeptSnapshot[] | null>>();
     const keptOf = (a: VarianceAnomaly) => {
@@ -233,7 +235,7 @@ export class VarianceService {
     const losses = report.lines
       .filter((l) => l.unexplained)
       .map((l) => ({ itemId: l.itemId, locationId: l.locationId, unexplainedUnits: l.unexplained!.units }));
-    if (losses.length) await this.d.alerts?.unexplainedLoss(orgId, venueId, losses, report.to);
+    if (losses.length) await this.deps.alerts?.unexplainedLoss(orgId, venueId, losses, report.to);
     return losses.length;
   }
 
@@ -243,7 +245,7 @@ export class VarianceService {
    * scanned (hours late through an outbox) is not looked at again.
    */
   async scanDrops(orgId: string, venueId: string, from: Date, to: Date): Promise<number> {
-    return new VarianceRepository(this.d.db).storeDrops(orgId, venueId, from, to, DROP_RULES);
+    return new VarianceRepository(this.deps.db).storeDrops(orgId, venueId, from, to, DROP_RULES);
   }
 
   /** The daily report of one venue's local day: its falls kept, the report computed, then fed to the alerts. */
@@ -261,7 +263,7 @@ export class VarianceService {
   }
 
   async registerJobs(): Promise<void> {
-    await this.d.jobs?.register(DAILY_JOB, {
+    await this.deps.jobs?.register(DAILY_JOB, {
       payload: dailyPayload,
       run: (p, ctx) => this.runDaily(ctx.orgId, p),
       retries: 3,
@@ -271,11 +273,11 @@ export class VarianceService {
 
   /** Sends the daily job of every venue whose day is due and unclaimed; each venue-day once, whichever instance claims it. */
   async scheduleDaily(): Promise<number> {
-    const jobs = this.d.jobs;
+    const jobs = this.deps.jobs;
     if (!jobs) return 0;
     let sent = 0;
-    for (const due of await new VarianceRepository(this.d.db).dueDailyRuns(DAILY_AFTER_HOURS)) {
-      await this.d.db.transaction(async (tx) => {
+    for (const due of await new VarianceRepository(this.deps.db).dueDailyRuns(DAILY_AFTER_HOURS)) {
+      await this.deps.db.transaction(async (tx) => {
         const id = randomUUID();
         if (!(await new VarianceRepository(tx).claimRun(due.orgId, due.venueId, due.day, id))) return;
         const payload = { venueId: due.venueId, day: due.day, from: new Date(due.from).toISOString(), to: new Date(due.to).toISOString() };
@@ -302,7 +304,7 @@ export class VarianceService {
   private async venue(orgId: string, venueId: string, from: Date, to: Date) {
     if (!(from < to)) throw badRequest('from must be before to', 'from');
     if (to.getTime() - from.getTime() > MAX_DAYS * DAY_MS) throw badRequest(`a report covers at most ${MAX_DAYS} days`, 'to');
-    const venue = await venueRecords(this.d.db).getVenue(orgId, venueId);
+    const venue = await venueRecords(this.deps.db).getVenue(orgId, venueId);
     if (!venue) throw notFound('venue');
     return venue;
   }

@@ -115,35 +115,35 @@ export function pourCostTotals(lines: VarianceLine[]) {
  * hours of the week in which it sold anything (openHours, "dow:hour" in venue time) stand in;
  * with no sales to go by (openHours null) nothing is judged by the clock.
  */
-export function anomalyOf(d: DropRow, openHours: Set<string> | null, bottleSizeMl: number | null): VarianceAnomaly | null {
-  const drop = d.prevUnits - d.units;
-  const minutes = (new Date(d.at).getTime() - new Date(d.prevAt).getTime()) / 60_000;
+export function anomalyOf(row: DropRow, openHours: Set<string> | null, bottleSizeMl: number | null): VarianceAnomaly | null {
+  const drop = row.prevUnits - row.units;
+  const minutes = (new Date(row.at).getTime() - new Date(row.prevAt).getTime()) / 60_000;
   const kinds: VarianceAnomaly['kinds'] = [];
-  if (openHours && !openHours.has(`${d.dow}:${d.hour}`)) kinds.push('outside_hours');
-  if (d.recordedUnits <= 0) kinds.push('no_sale');
+  if (openHours && !openHours.has(`${row.dow}:${row.hour}`)) kinds.push('outside_hours');
+  if (row.recordedUnits <= 0) kinds.push('no_sale');
   if (drop >= SUDDEN_DROP_UNITS && minutes <= SUDDEN_WITHIN_MINUTES) kinds.push('sudden_drop');
   if (!kinds.length) return null;
   const evidence = (id: string, at: Date, units: number) => ({
     observationId: id,
     at: new Date(at),
     units: round(units),
-    deviceId: d.deviceId,
-    cameraId: d.cameraId,
-    slotId: d.slotId,
+    deviceId: row.deviceId,
+    cameraId: row.cameraId,
+    slotId: row.slotId,
   });
   return {
-    itemId: d.itemId,
-    locationId: d.locationId,
+    itemId: row.itemId,
+    locationId: row.locationId,
     kinds,
-    at: new Date(d.at),
+    at: new Date(row.at),
     dropUnits: round(drop),
     dropMl: bottleSizeMl === null ? null : round(drop * bottleSizeMl, 1),
-    recordedUnits: round(d.recordedUnits),
-    before: evidence(d.prevId, d.prevAt, d.prevUnits),
-    after: evidence(d.id, d.at, d.units),
-    observationsUrl: `/api/v1/inventory/items/${d.itemId}/history?${new URLSearchParams({
-      from: new Date(new Date(d.prevAt).getTime() - 3_600_000).toISOString(),
-      to: new Date(new Date(d.at).getTime() + 3_600_000).toISOString(),
+    recordedUnits: round(row.recordedUnits),
+    before: evidence(row.prevId, row.prevAt, row.prevUnits),
+    after: evidence(row.id, row.at, row.units),
+    observationsUrl: `/api/v1/inventory/items/${row.itemId}/history?${new URLSearchParams({
+      from: new Date(new Date(row.prevAt).getTime() - 3_600_000).toISOString(),
+      to: new Date(new Date(row.at).getTime() + 3_600_000).toISOString(),
     }).toString()}`,
     snapshot: null,
     snapshotUrl: null,

@@ -20,6 +20,6 @@ export const storageAmong = (locations: readonly Location[]): Location | undefin
   locations.find((l) => l.active && l.type === 'storage');
 
 /** /venues and /locations. */
-export async function venuesModule(app: FastifyInstance, o: { venues: VenueService }): Promise<void> {
-  await app.register(venueRoutes, o);
+export async function venuesModule(app: FastifyInstance, options: { venues: VenueService }): Promise<void> {
+  await app.register(venueRoutes, options);
 }

@@ -26,27 +26,29 @@ const locationBody = z.object({
 });
 const manage = ['owner', 'manager'] as const;
 
-export default async function venueRoutes(app: App, o: { venues: VenueService }) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = o.venues;
+export default async function venueRoutes(app: App, options: { venues: VenueService }) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  const s = options.venues;
   const tags = ['venues'];
-  r.get('/venues', { onRequest: app.authorize(), schema: { tags, response: { 200: z.array(venue) } } }, (req) =>
+  typedApp.get('/venues', { onRequest: app.authorize(), schema: { tags, response: { 200: z.array(venue) } } }, (req) =>
     s.listVenues(actor(req).orgId),
   );
-  r.get('/venues/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: venueWithLocations } } }, (req) =>
-    s.getVenue(actor(req).orgId, req.params.id),
+  typedApp.get(
+    '/venues/:id',
+    { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: venueWithLocations } } },
+    (req) => s.getVenue(actor(req).orgId, req.params.id),
   );
-  r.post(
+  typedApp.post(
     '/venues',
     { onRequest: app.authorize(...manage), schema: { tags, body: venueBody, response: { 201: venue } } },
     async (req, reply) => reply.code(201).send(await s.createVenue(actor(req), req.body)),
   );
-  r.patch(
+  typedApp.patch(
     '/venues/:id',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: venueBody.partial(), response: { 200: venue } } },
     (req) => s.updateVenue(actor(req), req.params.id, req.body),
   );
-  r.delete(
+  typedApp.delete(
     '/venues/:id',
     { onRequest: app.authorize('owner'), schema: { tags, params: idParam, response: { 204: noContent } } },
     async (req, reply) => {
@@ -54,12 +56,12 @@ export default async function venueRoutes(app: App, o: { venues: VenueService })
       return reply.code(204).send();
     },
   );
-  r.get(
+  typedApp.get(
     '/venues/:id/locations',
     { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: z.array(location) } } },
     (req) => s.listLocations(actor(req).orgId, req.params.id),
   );
-  r.post(
+  typedApp.post(
     '/venues/:id/locations',
     {
       onRequest: app.authorize(...manage),
@@ -67,7 +69,7 @@ export default async function venueRoutes(app: App, o: { venues: VenueService })
     },
     async (req, reply) => reply.code(201).send(await s.createLocation(actor(req), { ...req.body, venueId: req.params.id })),
   );
-  r.post(
+  typedApp.post(
     '/inventory/locations',
     {
       onRequest: app.authorize(...manage),
@@ -75,15 +77,17 @@ export default async function venueRoutes(app: App, o: { venues: VenueService })
     },
     async (req, reply) => reply.code(201).send(await s.createLocation(actor(req), req.body)),
   );
-  r.get('/inventory/locations/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: location } } }, (req) =>
-    s.getLocation(actor(req).orgId, req.params.id),
+  typedApp.get(
+    '/inventory/locations/:id',
+    { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: location } } },
+    (req) => s.getLocation(actor(req).orgId, req.params.id),
   );
-  r.patch(
+  typedApp.patch(
     '/inventory/locations/:id',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: locationBody.partial(), response: { 200: location } } },
     (req) => s.updateLocation(actor(req), req.params.id, req.body),
   );
-  r.delete(
+  typedApp.delete(
     '/inventory/locations/:id',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, response: { 204: noContent } } },
     async (req, reply) => {

@@ -81,8 +81,8 @@ export class AccuracyRepository {
   }
 
   /** Replaces the venue's override; all null removes it. */
-  async saveThresholds(orgId: string, venueId: string, o: DriftOverride, userId: string): Promise<void> {
-    if (Object.values(o).every((v) => v === null)) {
+  async saveThresholds(orgId: string, venueId: string, override: DriftOverride, userId: string): Promise<void> {
+    if (Object.values(override).every((v) => v === null)) {
       await this.db.query('DELETE FROM venue_drift_thresholds WHERE org_id = $1 AND venue_id = $2', [orgId, venueId]);
       return;
     }
@@ -91,7 +91,7 @@ export class AccuracyRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (org_id, venue_id) DO UPDATE SET window_days = $3, count_error_above = $4, min_judged = $5,
          corrections_at_least = $6, updated_by = $7, updated_at = now()`,
-      [orgId, venueId, o.windowDays, o.countErrorAbove, o.minJudged, o.correctionsAtLeast, userId],
+      [orgId, venueId, override.windowDays, override.countErrorAbove, override.minJudged, override.correctionsAtLeast, userId],
     );
   }
 

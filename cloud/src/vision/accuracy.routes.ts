@@ -6,9 +6,9 @@ import { actor, idParam } from '../plugins/http.js';
 import type { AccuracyService } from './accuracy.service.js';
 
 /** /api/v1/vision/accuracy: is the shelf model getting better or worse at each venue. */
-export async function accuracyRoutes(app: FastifyInstance, o: { accuracy: AccuracyService }): Promise<void> {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get(
+export async function accuracyRoutes(app: FastifyInstance, options: { accuracy: AccuracyService }): Promise<void> {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  typedApp.get(
     '/vision/accuracy',
     {
       onRequest: app.authorize('owner', 'manager'),
@@ -27,9 +27,9 @@ export async function accuracyRoutes(app: FastifyInstance, o: { accuracy: Accura
         response: { 200: visionAccuracy },
       },
     },
-    (req) => o.accuracy.accuracy(actor(req).orgId, req.query),
+    (req) => options.accuracy.accuracy(actor(req).orgId, req.query),
   );
-  r.get(
+  typedApp.get(
     '/vision/drift-thresholds',
     {
       onRequest: app.authorize('owner', 'manager'),
@@ -39,9 +39,9 @@ export async function accuracyRoutes(app: FastifyInstance, o: { accuracy: Accura
         response: { 200: driftThresholds },
       },
     },
-    (req) => o.accuracy.thresholds(actor(req).orgId),
+    (req) => options.accuracy.thresholds(actor(req).orgId),
   );
-  r.put(
+  typedApp.put(
     '/vision/drift-thresholds/:id',
     {
       onRequest: app.authorize('owner'),
@@ -55,7 +55,7 @@ export async function accuracyRoutes(app: FastifyInstance, o: { accuracy: Accura
       },
     },
     (req) =>
-      o.accuracy.setThresholds(actor(req), req.params.id, {
+      options.accuracy.setThresholds(actor(req), req.params.id, {
         windowDays: req.body.windowDays ?? null,
         countErrorAbove: req.body.countErrorAbove ?? null,
         minJudged: req.body.minJudged ?? null,

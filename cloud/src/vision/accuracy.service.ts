@@ -32,7 +32,7 @@ export interface AccuracyRange {
 export class AccuracyService {
   constructor(
     private readonly db: Db,
-    private readonly o: {
+    private readonly options: {
       alerts?: Pick<AlertFeed, 'modelDrift'> | undefined;
       /** the model_drift settings of every venue without its own (config alerts.rules.modelDrift) */
       defaults: DriftValues;
@@ -41,7 +41,7 @@ export class AccuracyService {
   ) {}
 
   private now(): Date {
-    return this.o.now?.() ?? new Date();
+    return this.options.now?.() ?? new Date();
   }
 
   async accuracy(orgId: string, range: AccuracyRange): Promise<VisionAccuracy> {
@@ -53,10 +53,10 @@ export class AccuracyService {
     if (range.venueId && !(await repo.hasVenue(orgId, range.venueId))) throw notFound('venue');
     const rows = await repo.byDay(orgId, from, to, range.venueId);
     const venues = new Map<string, { venueId: string; venueName: string; timezone: string; rows: DayCorrection[] }>();
-    for (const r of rows) {
-      const v = venues.get(r.venueId) ?? { venueId: r.venueId, venueName: r.venueName, timezone: r.timezone, rows: [] };
-      v.rows.push(r);
-      venues.set(r.venueId, v);
+    for (const row of rows) {
+      const v = venues.get(row.venueId) ?? { venueId: row.venueId, venueName: row.venueName, timezone: row.timezone, rows: [] };
+      v.rows.push(row);
+      venues.set(row.venueId, v);
     }
     return {
       from,
@@ -68,7 +68,7 @@ export class AccuracyService {
   /** The drift settings of each venue of the organisation: the defaults, its override, what the rule uses. */
   async thresholds(orgId: string): Promise<DriftThresholds> {
     const rows = await new AccuracyRepository(this.db).thresholds(orgId);
-    return { defaults: this.o.defaults, venues: rows.map((r) => this.venueThresholds(r)) };
+    return { defaults: this.options.defaults, venues: rows.map((row) => this.venueThresholds(row)) };
   }
 
   /** Replaces a venue's override (a null value: the default), then judges the venue again by it. */
@@ -90,29 +90,35 @@ export class AccuracyService {
     return this.venueThresholds(row!);
   }
 
-  private venueThresholds(r: DriftOverride & { venueId: string; venueName: string; updatedAt: Date | null }) {
+  private venueThresholds(venue: DriftOverride & { venueId: string; venueName: string; updatedAt: Date | null }) {
     const override = {
-      windowDays: r.windowDays,
-      countErrorAbove: r.countErrorAbove,
-      minJudged: r.minJudged,
-      correctionsAtLeast: r.correctionsAtLeast,
+      windowDays: venue.windowDays,
+      countErrorAbove: venue.countErrorAbove,
+      minJudged: venue.minJudged,
+      correctionsAtLeast: venue.correctionsAtLeast,
     };
-    return { venueId: r.venueId, venueName: r.venueName, override, effective: this.effective(override), updatedAt: r.updatedAt };
+    return {
+      venueId: venue.venueId,
+      venueName: venue.venueName,
+      override,
+      effective: this.effective(override),
+      updatedAt: venue.updatedAt,
+    };
   }
 
-  private effective(o: DriftOverride | undefined): DriftValues {
-    const d = this.o.defaults;
+  private effective(override: DriftOverride | undefined): DriftValues {
+    const defaults = this.options.defaults;
     return {
-      windowDays: o?.windowDays ?? d.windowDays,
-      countErrorAbove: o?.countErrorAbove ?? d.countErrorAbove,
-      minJudged: o?.minJudged ?? d.minJudged,
-      correctionsAtLeast: o?.correctionsAtLeast ?? d.correctionsAtLeast,
+      windowDays: override?.windowDays ?? defaults.windowDays,
+      countErrorAbove: override?.countErrorAbove ?? defaults.countErrorAbove,
+      minJudged: override?.minJudged ?? defaults.minJudged,
+      correctionsAtLeast: override?.correctionsAtLeast ?? defaults.correctionsAtLeast,
     };
   }
 
   /** Feeds the model_drift rule the venue's last window of corrections, judged by the venue's own thresholds. */
   async watch(orgId: string, venueId: string): Promise<void> {
-    if (!this.o.alerts) return;
+    if (!this.options.alerts) return;
     const at = this.now();
     const repo = new AccuracyRepository(this.db);
     const [own] = await repo.thresholds(orgId, venueId);
@@ -120,7 +126,7 @@ export class AccuracyService {
     const { windowDays, ...thresholds } = this.effective(own);
     const rows = await repo.since(orgId, venueId, new Date(at.getTime() - windowDays * DAY_MS));
     const f = accuracyOf(rows);
-    await this.o.alerts.modelDrift({
+    await this.options.alerts.modelDrift({
       orgId,
       venueId,
       at,
@@ -135,7 +141,7 @@ export class AccuracyService {
   /** Every venue with corrections in the last two (longest) windows: those in their last one are judged, those just out of it clear. */
   async sweep(): Promise<number> {
     const repo = new AccuracyRepository(this.db);
-    const longest = Math.max(this.o.defaults.windowDays, (await repo.longestWindowDays()) ?? 0);
+    const longest = Math.max(this.options.defaults.windowDays, (await repo.longestWindowDays()) ?? 0);
     const venues = await repo.venuesWithCorrections(new Date(this.now().getTime() - 2 * longest * DAY_MS));
     for (const v of venues) await this.watch(v.orgId, v.venueId);
     return venues.length;
@@ -145,14 +151,14 @@ export class AccuracyService {
 /** One series per model version, busiest first; each with its days in order (rows arrive oldest first). */
 function series(rows: DayCorrection[]): VisionAccuracy['venues'][number]['series'] {
   const byModel = new Map<string, DayCorrection[]>();
-  for (const r of rows) {
-    const label = modelVersionLabel(r.modelVersions);
-    byModel.set(label, [...(byModel.get(label) ?? []), r]);
+  for (const row of rows) {
+    const label = modelVersionLabel(row.modelVersions);
+    byModel.set(label, [...(byModel.get(label) ?? []), row]);
   }
   return [...byModel.entries()]
     .map(([modelVersion, mr]) => {
       const days = new Map<string, DayCorrection[]>();
-      for (const r of mr) days.set(r.day, [...(days.get(r.day) ?? []), r]);
+      for (const row of mr) days.set(row.day, [...(days.get(row.day) ?? []), row]);
       return {
         modelVersion,
         versions: mr[0]!.modelVersions,

@@ -36,15 +36,15 @@ export function accuracyOf(rows: readonly JudgedCorrection[]): AccuracyFigures {
   let countOff = 0;
   let fillOff = 0;
   let fillBottles = 0;
-  for (const r of rows) {
-    if (r.modelCount === null) continue;
+  for (const row of rows) {
+    if (row.modelCount === null) continue;
     judged++;
-    const off = Math.abs(r.trueCount - r.modelCount);
+    const off = Math.abs(row.trueCount - row.modelCount);
     if (off === 0) confirmed++;
     countOff += off;
-    if (!r.trueFills || !r.modelFills || off !== 0) continue;
-    r.trueFills.forEach((t, i) => {
-      const m = r.modelFills![i];
+    if (!row.trueFills || !row.modelFills || off !== 0) continue;
+    row.trueFills.forEach((t, i) => {
+      const m = row.modelFills![i];
       if (typeof m !== 'number') return;
       fillOff += Math.abs(t - m);
       fillBottles++;

@@ -43,9 +43,9 @@ export class VisionJobRepository {
       'SELECT photo_key AS key, photo FROM vision_jobs WHERE org_id = $1 AND id = $2',
       [orgId, id],
     );
-    const r = rows[0];
-    if (r?.key) return { key: r.key };
-    return r?.photo ? { bytes: Buffer.from(r.photo.buffer, r.photo.byteOffset, r.photo.byteLength) } : undefined;
+    const row = rows[0];
+    if (row?.key) return { key: row.key };
+    return row?.photo ? { bytes: Buffer.from(row.photo.buffer, row.photo.byteOffset, row.photo.byteLength) } : undefined;
   }
 
   /** Once counted, or given up on, the photo is not kept: answers its blob key, for the caller to delete. */

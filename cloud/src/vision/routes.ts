@@ -37,14 +37,14 @@ const shelfBody = z
   });
 
 /** /api/v1/vision: the bottle models on a photo, in a worker thread. */
-export async function visionRoutes(app: FastifyInstance, o: { vision: VisionService }): Promise<void> {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function visionRoutes(app: FastifyInstance, options: { vision: VisionService }): Promise<void> {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['vision'];
   app.addContentTypeParser(['image/jpeg', 'image/png'], { parseAs: 'buffer', bodyLimit: MAX_PHOTO_BYTES }, (_req, body, done) =>
     done(null, body),
   );
 
-  r.post(
+  typedApp.post(
     '/vision/detect-bottles',
     {
       onRequest: app.authorize(),
@@ -58,11 +58,11 @@ export async function visionRoutes(app: FastifyInstance, o: { vision: VisionServ
     async (req) => {
       if (!Buffer.isBuffer(req.body))
         throw new AppError(415, 'unsupported_media_type', 'send the photo as image/jpeg or image/png', 'image');
-      return o.vision.detect(req.body);
+      return options.vision.detect(req.body);
     },
   );
 
-  r.post(
+  typedApp.post(
     '/vision/analyze-shelf',
     {
       onRequest: app.authorize(),
@@ -72,7 +72,7 @@ export async function visionRoutes(app: FastifyInstance, o: { vision: VisionServ
     async (req, reply) => {
       const { image, slots, deviceId, cameraId } = req.body;
       const source: ShelfSource = slots ? { slots } : { deviceId: deviceId!, cameraId: cameraId! };
-      const job = await o.vision.analyzeShelf(actor(req), Buffer.from(image, 'base64'), source);
+      const job = await options.vision.analyzeShelf(actor(req), Buffer.from(image, 'base64'), source);
       return reply.code(202).send({
         jobId: job.id,
         status: job.status,
@@ -82,7 +82,7 @@ export async function visionRoutes(app: FastifyInstance, o: { vision: VisionServ
     },
   );
 
-  r.get(
+  typedApp.get(
     '/vision/processing-status/:id',
     {
       onRequest: app.authorize(),
@@ -94,7 +94,7 @@ export async function visionRoutes(app: FastifyInstance, o: { vision: VisionServ
       },
     },
     async (req) => {
-      const job = await o.vision.status(actor(req).orgId, req.params.id);
+      const job = await options.vision.status(actor(req).orgId, req.params.id);
       return {
         jobId: job.id,
         status: job.status,

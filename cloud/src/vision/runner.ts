@@ -39,16 +39,16 @@ function spawnWorker(url: URL, workerData: unknown): Worker {
 export class VisionRunner {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(r: VisionResult): void; reject(e: Error): void }>();
+  private readonly pending = new Map<number, { resolve(result: VisionResult): void; reject(e: Error): void }>();
   private readonly log: Logger;
 
-  constructor(private readonly o: VisionRunnerOptions) {
-    this.log = o.logger.child({ module: 'vision' });
+  constructor(private readonly options: VisionRunnerOptions) {
+    this.log = options.logger.child({ module: 'vision' });
   }
 
   /** Throws the 503 a new photo would get now. */
   assertRoom(): void {
-    if (this.pending.size >= this.o.maxQueue)
+    if (this.pending.size >= this.options.maxQueue)
       throw new AppError(503, 'vision_busy', `${this.pending.size} photos are already being analysed; try again shortly`);
   }
 
@@ -80,17 +80,17 @@ export class VisionRunner {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const w = spawnWorker(new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), {
-      threads: this.o.threads,
-      modelDir: this.o.modelDir,
+      threads: this.options.threads,
+      modelDir: this.options.modelDir,
     });
     w.unref();
-    w.on('message', (r: VisionReply) => {
-      const p = this.pending.get(r.id);
+    w.on('message', (reply: VisionReply) => {
+      const p = this.pending.get(reply.id);
       if (!p) return;
-      this.pending.delete(r.id);
-      if (r.ok) p.resolve({ analysis: r.analysis, versions: r.versions });
-      else if (r.badImage) p.reject(new AppError(400, 'invalid_image', r.error, 'image'));
-      else p.reject(new AppError(500, 'vision_failed', `the bottle models failed: ${r.error}`));
+      this.pending.delete(reply.id);
+      if (reply.ok) p.resolve({ analysis: reply.analysis, versions: reply.versions });
+      else if (reply.badImage) p.reject(new AppError(400, 'invalid_image', reply.error, 'image'));
+      else p.reject(new AppError(500, 'vision_failed', `the bottle models failed: ${reply.error}`));
     });
     const gone = (why: string) => {
       if (this.worker !== w) return;

@@ -90,8 +90,13 @@ export class VisionService {
 
   async detect(image: Buffer) {
     assertPhoto(image);
-    const r = await this.runner.analyze(image);
-    return { width: r.analysis.width, height: r.analysis.height, modelVersions: r.versions, bottles: r.analysis.bottles.map(bottle) };
+    const result = await this.runner.analyze(image);
+    return {
+      width: result.analysis.width,
+      height: result.analysis.height,
+      modelVersions: result.versions,
+      bottles: result.analysis.bottles.map(bottle),
+    };
   }
 
   async analyzeShelf(a: Actor, image: Buffer, source: ShelfSource): Promise<{ id: string; status: 'queued' }> {
@@ -153,13 +158,13 @@ export class VisionService {
 }
 
 /** Per slot: bottles, their fills and the units they make, counted exactly as the edge agent counts. */
-export function shelfResult(r: VisionResult, slots: JobSlot[]) {
-  const bySlot = assignToSlots(r.analysis, slots);
+export function shelfResult(result: VisionResult, slots: JobSlot[]) {
+  const bySlot = assignToSlots(result.analysis, slots);
   let inSlots = 0;
   return {
-    width: r.analysis.width,
-    height: r.analysis.height,
-    modelVersions: r.versions,
+    width: result.analysis.width,
+    height: result.analysis.height,
+    modelVersions: result.versions,
     slots: slots.map((s) => {
       const bottles = bySlot.get(s.id) ?? [];
       inSlots += bottles.length;
@@ -174,7 +179,7 @@ export function shelfResult(r: VisionResult, slots: JobSlot[]) {
         confidence: bottles.length ? round(bottles.reduce((t, b) => t + b.score, 0) / bottles.length) : null,
       };
     }),
-    bottlesOutsideSlots: r.analysis.bottles.length - inSlots,
-    bottles: r.analysis.bottles.map(bottle),
+    bottlesOutsideSlots: result.analysis.bottles.length - inSlots,
+    bottles: result.analysis.bottles.map(bottle),
   };
 }

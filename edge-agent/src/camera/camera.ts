@@ -55,17 +55,17 @@ export class Camera {
 
   constructor(
     readonly config: CameraConfig,
-    private readonly d: CameraDeps,
+    private readonly deps: CameraDeps,
   ) {
-    this.now = d.now ?? Date.now;
-    const r = d.runtime;
+    this.now = deps.now ?? Date.now;
+    const runtime = deps.runtime;
     this.opts = {
-      staleAfterMs: r.staleAfterSeconds * 1000,
-      backoffMinMs: r.backoffMinMs,
-      backoffMaxMs: r.backoffMaxMs,
-      failAfterAttempts: r.failAfterAttempts,
-      stableRunMs: r.stableRunSeconds * 1000,
-      firstFrameMs: r.firstFrameSeconds * 1000,
+      staleAfterMs: runtime.staleAfterSeconds * 1000,
+      backoffMinMs: runtime.backoffMinMs,
+      backoffMaxMs: runtime.backoffMaxMs,
+      failAfterAttempts: runtime.failAfterAttempts,
+      stableRunMs: runtime.stableRunSeconds * 1000,
+      firstFrameMs: runtime.firstFrameSeconds * 1000,
     };
   }
 
@@ -91,7 +91,7 @@ export class Camera {
     this.state = { ...this.state, phase: 'stopped' };
     const child = this.child;
     this.child = null;
-    if (child) await stopProcess(child, this.d.runtime.stopGraceMs);
+    if (child) await stopProcess(child, this.deps.runtime.stopGraceMs);
   }
 
   latestFrame(): { jpeg: Buffer; at: number } | null {
@@ -116,21 +116,24 @@ export class Camera {
 
   private async tick(): Promise<void> {
     const now = this.now();
-    const d = decide(this.state, now, this.opts);
-    if (d.action === 'start') {
+    const decision = decide(this.state, now, this.opts);
+    if (decision.action === 'start') {
       this.state = enterRunning(this.state, now);
       this.spawn();
-    } else if (d.action === 'restart' || d.action === 'backoff') {
+    } else if (decision.action === 'restart' || decision.action === 'backoff') {
       const streamed = this.state.lastFrameAt !== null && this.state.startedAt !== null && this.state.lastFrameAt >= this.state.startedAt;
-      this.state = enterBackoff(this.state, now, d, this.opts);
+      this.state = enterBackoff(this.state, now, decision, this.opts);
       this.restarts += 1;
-      this.d.metrics.cameraRestarts.inc({ camera: this.id });
+      this.deps.metrics.cameraRestarts.inc({ camera: this.id });
       // `auto`: a run that never produced a frame tries the other transport next; one that streamed keeps it.
       if (this.config.transport === 'auto' && !streamed) this.autoTransport = this.autoTransport === 'tcp' ? 'udp' : 'tcp';
-      this.d.log.warn({ reason: d.reason, retryInMs: d.delayMs, stderr: this.stderr.snapshot().slice(-20) }, 'camera restarting');
+      this.deps.log.warn(
+        { reason: decision.reason, retryInMs: decision.delayMs, stderr: this.stderr.snapshot().slice(-20) },
+        'camera restarting',
+      );
       const child = this.child;
       this.child = null;
-      if (child) await stopProcess(child, this.d.runtime.stopGraceMs);
+      if (child) await stopProcess(child, this.deps.runtime.stopGraceMs);
     }
     this.report();
   }
@@ -141,16 +144,16 @@ export class Camera {
       url: this.config.url,
       transport,
       sampleEverySeconds: this.config.sampleEverySeconds,
-      keyframesOnly: this.d.runtime.keyframesOnly,
-      maxWidth: this.d.runtime.maxWidth,
-      rawFrames: this.d.runtime.rawFrames,
-      detectorInput: this.d.detectorInput,
+      keyframesOnly: this.deps.runtime.keyframesOnly,
+      maxWidth: this.deps.runtime.maxWidth,
+      rawFrames: this.deps.runtime.rawFrames,
+      detectorInput: this.deps.detectorInput,
     });
-    this.d.log.info({ stream: redactUrl(this.config.url), transport }, 'starting ffmpeg');
+    this.deps.log.info({ stream: redactUrl(this.config.url), transport }, 'starting ffmpeg');
     this.stderr.clear();
-    const parts = !this.d.runtime.rawFrames
+    const parts = !this.deps.runtime.rawFrames
       ? (['jpeg'] as const)
-      : this.d.detectorInput
+      : this.deps.detectorInput
         ? (['jpeg', 'frame', 'view'] as const)
         : (['jpeg', 'frame'] as const);
     const assembler = new FrameAssembler(parts);
@@ -167,7 +170,7 @@ export class Camera {
         for (const picture of pictures) for (const f of assembler.push(part, picture)) this.onFrame(f);
       } catch (err) {
         broken = true;
-        this.d.log.warn({ err: (err as Error).message }, 'ffmpeg wrote an unreadable picture: restarting it');
+        this.deps.log.warn({ err: (err as Error).message }, 'ffmpeg wrote an unreadable picture: restarting it');
         this.state = { ...this.state, exited: { at: this.now(), code: null, summary: (err as Error).message } };
         void this.tick();
       }
@@ -184,16 +187,16 @@ export class Camera {
     const raw = parts.slice(1); // frame (fd 3), view (fd 4): PIPES
     const spawned = viaFifos
       ? spawnFfmpeg(
-          this.d.ffmpegPath,
+          this.deps.ffmpegPath,
           args,
           fifos.slice(1).map((f) => f!.childFd),
           fifos[0]!.childFd,
         )
-      : spawnFfmpeg(this.d.ffmpegPath, args, raw.length);
+      : spawnFfmpeg(this.deps.ffmpegPath, args, raw.length);
     this.child = child = spawned;
     if (!viaFifos) for (const p of parts) pipeOf(spawned, PIPES[p]).on('data', (chunk: Buffer) => feed(p, chunk));
     spawned.stderr.on('data', (chunk: Buffer) => {
-      for (const line of this.stderr.push(chunk)) this.d.log.debug({ ffmpeg: line }, 'ffmpeg');
+      for (const line of this.stderr.push(chunk)) this.deps.log.debug({ ffmpeg: line }, 'ffmpeg');
     });
     spawned.on('error', (err) => {
       if (this.child !== spawned) return;
@@ -213,7 +216,7 @@ export class Camera {
     this.lastFrame = { jpeg, at };
     this.frameTimes.push(at);
     if (this.frameTimes.length > 64) this.frameTimes.shift();
-    this.d.metrics.frames.inc({ camera: this.id });
+    this.deps.metrics.frames.inc({ camera: this.id });
     // the raw frame is smaller than the JPEG kept for snapshots; boxes come back in the JPEG's pixels
     const size = frame ? headerSize(jpeg) : null;
     const pixels = frame
@@ -223,7 +226,7 @@ export class Camera {
       if (frame) this.pools.frame.give(frame.data);
       if (view) this.pools.view.give(view.data);
     };
-    this.d.bus.emit('frame', { cameraId: this.id, jpeg, at, ...(pixels ? { pixels, release } : {}) });
+    this.deps.bus.emit('frame', { cameraId: this.id, jpeg, at, ...(pixels ? { pixels, release } : {}) });
     this.report();
   }
 
@@ -232,8 +235,8 @@ export class Camera {
     const key = `${h.state}|${h.reason ?? ''}`;
     if (key === this.lastReported) return;
     this.lastReported = key;
-    this.d.metrics.setCameraState(this.id, h.state);
-    this.d.log.info({ state: h.state, reason: h.reason }, 'camera state');
-    this.d.onStateChange(h);
+    this.deps.metrics.setCameraState(this.id, h.state);
+    this.deps.log.info({ state: h.state, reason: h.reason }, 'camera state');
+    this.deps.onStateChange(h);
   }
 }

@@ -44,16 +44,16 @@ export function ffmpegArgs(i: FfmpegInput): string[] {
     args.push('-an', '-sn', '-dn', '-vf', filters.join(','), ...jpeg);
     return args;
   }
-  const d = i.detectorInput;
+  const detector = i.detectorInput;
   const rgb = (scale: string) => `scale=${scale}:flags=bilinear,format=rgb24`;
   const graph = [
-    `[0:v]${filters.join(',')},split=${d ? 3 : 2}[jpeg][f]${d ? '[v]' : ''}`,
-    `[f]${d ? rgb(`w='${shrinkOnLoadWidth(d)}':h=-2`) : 'format=rgb24'}[frame]`,
-    ...(d ? [`[v]${rgb(`${d.width}:${d.height}:force_original_aspect_ratio=decrease`)}[view]`] : []),
+    `[0:v]${filters.join(',')},split=${detector ? 3 : 2}[jpeg][f]${detector ? '[v]' : ''}`,
+    `[f]${detector ? rgb(`w='${shrinkOnLoadWidth(detector)}':h=-2`) : 'format=rgb24'}[frame]`,
+    ...(detector ? [`[v]${rgb(`${detector.width}:${detector.height}:force_original_aspect_ratio=decrease`)}[view]`] : []),
   ];
   const ppm = (pipe: number) => ['-c:v', 'ppm', '-f', 'image2pipe', `pipe:${pipe}`];
   args.push('-filter_complex', graph.join(';'), '-map', '[jpeg]', ...jpeg, '-map', '[frame]', ...ppm(PIPES.frame));
-  if (d) args.push('-map', '[view]', ...ppm(PIPES.view));
+  if (detector) args.push('-map', '[view]', ...ppm(PIPES.view));
   return args;
 }
 
@@ -62,8 +62,8 @@ export function ffmpegArgs(i: FfmpegInput): string[] {
  * models/src/vision/preprocess.ts), as an ffmpeg expression: halved, up to twice, while the half is at
  * least 320 wide and the letterbox would still shrink it by 1.5x or more. A 1280x720 frame gives 640.
  */
-export function shrinkOnLoadWidth(d: { width: number; height: number }): string {
-  const fits = (k: number) => `gte(iw/${k},320)*lte(min(${d.width}/(iw/${k}),${d.height}/(ih/${k})),${1 / 1.5})`;
+export function shrinkOnLoadWidth(size: { width: number; height: number }): string {
+  const fits = (k: number) => `gte(iw/${k},320)*lte(min(${size.width}/(iw/${k}),${size.height}/(ih/${k})),${1 / 1.5})`;
   return `trunc(if(${fits(2)},if(${fits(4)},iw/4,iw/2),iw)/2)*2`;
 }
 /**

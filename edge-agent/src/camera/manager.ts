@@ -20,8 +20,8 @@ export class CameraManager {
   private readonly cameras = new Map<string, Camera>();
   private readonly ffmpegPath: string;
 
-  constructor(private readonly d: CameraManagerDeps) {
-    this.ffmpegPath = findFfmpeg(d.runtime.ffmpegPath);
+  constructor(private readonly deps: CameraManagerDeps) {
+    this.ffmpegPath = findFfmpeg(deps.runtime.ffmpegPath);
   }
 
   async apply(configs: readonly CameraConfig[]): Promise<void> {
@@ -37,13 +37,13 @@ export class CameraManager {
     for (const c of configs) {
       if (this.cameras.has(c.id)) continue;
       const cam = new Camera(c, {
-        runtime: this.d.runtime,
+        runtime: this.deps.runtime,
         ffmpegPath: this.ffmpegPath,
-        bus: this.d.bus,
-        metrics: this.d.metrics,
-        log: this.d.log.child({ camera: c.id }),
-        onStateChange: this.d.onStateChange,
-        detectorInput: this.d.detectorInput,
+        bus: this.deps.bus,
+        metrics: this.deps.metrics,
+        log: this.deps.log.child({ camera: c.id }),
+        onStateChange: this.deps.onStateChange,
+        detectorInput: this.deps.detectorInput,
       });
       this.cameras.set(c.id, cam);
       cam.start();

@@ -53,16 +53,16 @@ export function initialWatchState(): WatchState {
   return { phase: 'stopped', startedAt: null, lastFrameAt: null, exited: null, attempts: 0, backoffUntil: 0, reason: null };
 }
 
-export function decide(s: WatchState, now: number, o: WatchOptions): Decision {
+export function decide(s: WatchState, now: number, options: WatchOptions): Decision {
   if (s.phase === 'stopped') return { action: 'ok' };
   if (s.phase === 'backoff') return now >= s.backoffUntil ? { action: 'start' } : { action: 'ok' };
   // A run that streamed steadily resets the ladder: the next try comes after the shortest wait.
-  const attempt = ranStable(s, o) ? 0 : s.attempts;
-  const delayMs = backoffDelay(attempt, o.backoffMinMs, o.backoffMaxMs, o.random);
+  const attempt = ranStable(s, options) ? 0 : s.attempts;
+  const delayMs = backoffDelay(attempt, options.backoffMinMs, options.backoffMaxMs, options.random);
   if (s.exited) return { action: 'backoff', reason: s.exited.summary, delayMs };
   const since = Math.max(s.startedAt ?? now, s.lastFrameAt ?? 0);
   const firstFrame = !framedThisRun(s);
-  const limit = firstFrame ? Math.max(o.staleAfterMs, o.firstFrameMs ?? 0) : o.staleAfterMs;
+  const limit = firstFrame ? Math.max(options.staleAfterMs, options.firstFrameMs ?? 0) : options.staleAfterMs;
   if (now - since > limit) {
     const secs = Math.round((now - since) / 1000);
     return { action: 'restart', reason: firstFrame ? `no first frame after ${secs} s` : `no frame for ${secs} s`, delayMs };
@@ -71,15 +71,15 @@ export function decide(s: WatchState, now: number, o: WatchOptions): Decision {
 }
 
 /** The state after the shell carried out a restart or backoff decision. */
-export function enterBackoff(s: WatchState, now: number, d: { reason: string; delayMs: number }, o: WatchOptions): WatchState {
+export function enterBackoff(s: WatchState, now: number, backoff: { reason: string; delayMs: number }, options: WatchOptions): WatchState {
   return {
     ...s,
     phase: 'backoff',
     exited: null,
     startedAt: null,
-    attempts: ranStable(s, o) ? 1 : s.attempts + 1,
-    backoffUntil: now + d.delayMs,
-    reason: d.reason,
+    attempts: ranStable(s, options) ? 1 : s.attempts + 1,
+    backoffUntil: now + backoff.delayMs,
+    reason: backoff.reason,
   };
 }
 
@@ -97,16 +97,16 @@ function framedThisRun(s: WatchState): s is WatchState & { lastFrameAt: number; 
 }
 
 /** Whether the current run has streamed for at least stableRunMs (0 when unset: any frame will do). */
-function ranStable(s: WatchState, o: WatchOptions): boolean {
-  return framedThisRun(s) && s.lastFrameAt - s.startedAt >= (o.stableRunMs ?? 0);
+function ranStable(s: WatchState, options: WatchOptions): boolean {
+  return framedThisRun(s) && s.lastFrameAt - s.startedAt >= (options.stableRunMs ?? 0);
 }
 
 /** What status and /metrics say about the camera right now. */
-export function cameraState(s: WatchState, now: number, o: WatchOptions): Pick<CameraHealth, 'state' | 'reason'> {
+export function cameraState(s: WatchState, now: number, options: WatchOptions): Pick<CameraHealth, 'state' | 'reason'> {
   if (s.phase === 'stopped') return { state: 'disabled' };
-  if (s.lastFrameAt !== null && now - s.lastFrameAt <= o.staleAfterMs && s.phase === 'running') return { state: 'streaming' };
+  if (s.lastFrameAt !== null && now - s.lastFrameAt <= options.staleAfterMs && s.phase === 'running') return { state: 'streaming' };
   const reason = s.reason ?? undefined;
-  if (s.attempts >= o.failAfterAttempts) return { state: 'failed', reason: reason ?? 'no frames' };
+  if (s.attempts >= options.failAfterAttempts) return { state: 'failed', reason: reason ?? 'no frames' };
   if (s.lastFrameAt !== null) return { state: 'stale', reason: reason ?? 'no recent frame' };
   return reason ? { state: 'connecting', reason } : { state: 'connecting' };
 }

@@ -31,8 +31,8 @@ export function loadAgentConfig(file: string, environment: NodeJS.ProcessEnv = p
 
 /** Validates an in-memory config (startAgent, tests); throws ConfigError naming the key. */
 export function parseAgentConfig(input: unknown): AgentConfig {
-  const r = agentConfigSchema.safeParse(input);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
+  const result = agentConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
   throw new ConfigError(issue.path.map(String).join('.') || '(root)', issue.message, 'startAgent');
 }

@@ -16,32 +16,32 @@ export interface HealthDeps {
 export class HealthServer {
   private server: Server | null = null;
 
-  constructor(private readonly d: HealthDeps) {}
+  constructor(private readonly deps: HealthDeps) {}
 
   async start(): Promise<void> {
     const server = (this.server = createServer((req, res) => {
       void (async () => {
         if (req.url === '/healthz') {
-          const r = this.d.ready();
-          res.writeHead(r.ready ? 200 : 503, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ status: r.ready ? 'ok' : 'not ready', checks: r.checks }));
+          const readiness = this.deps.ready();
+          res.writeHead(readiness.ready ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ status: readiness.ready ? 'ok' : 'not ready', checks: readiness.checks }));
         } else if (req.url === '/metrics') {
-          res.writeHead(200, { 'content-type': this.d.metrics.registry.contentType });
-          res.end(await this.d.metrics.registry.metrics());
+          res.writeHead(200, { 'content-type': this.deps.metrics.registry.contentType });
+          res.end(await this.deps.metrics.registry.metrics());
         } else {
           res.writeHead(404).end();
         }
       })().catch((err: Error) => {
-        this.d.log.error({ err }, 'health request failed');
+        this.deps.log.error({ err }, 'health request failed');
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });
     }));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.d.port, this.d.host, () => resolve());
+      server.listen(this.deps.port, this.deps.host, () => resolve());
     });
-    this.d.log.info({ listen: this.url }, 'health listening');
+    this.deps.log.info({ listen: this.url }, 'health listening');
   }
 
   get url(): string {

@@ -33,22 +33,22 @@ export class Shelf {
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
 
-  constructor(private readonly d: ShelfDeps) {
-    this.now = d.now ?? Date.now;
+  constructor(private readonly deps: ShelfDeps) {
+    this.now = deps.now ?? Date.now;
   }
 
   start(): void {
-    this.d.bus.on('analysis', OWNER, (a) => this.onAnalysis(a));
-    this.d.bus.on('cameraState', OWNER, (h) => {
+    this.deps.bus.on('analysis', OWNER, (a) => this.onAnalysis(a));
+    this.deps.bus.on('cameraState', OWNER, (h) => {
       if (h.state === 'stale' || h.state === 'failed') this.markCameraStale(h.id);
     });
-    const every = Math.min(10_000, (this.d.rules.heartbeatSeconds * 1000) / 4);
+    const every = Math.min(10_000, (this.deps.rules.heartbeatSeconds * 1000) / 4);
     this.timer = setInterval(() => this.heartbeat(), every);
     this.timer.unref();
   }
 
   stop(): void {
-    this.d.bus.removeListeners(OWNER);
+    this.deps.bus.removeListeners(OWNER);
     if (this.timer) clearInterval(this.timer);
   }
 
@@ -61,7 +61,7 @@ export class Shelf {
         const key = `${c.id}/${s.id}`;
         const old = this.slots.get(key);
         const same = old && JSON.stringify(old.slot) === JSON.stringify(s);
-        keep.set(key, same ? old : { cameraId: c.id, slot: s, tracker: new SlotTracker(this.d.rules), lastEmitAt: 0, lastFrameAt: 0 });
+        keep.set(key, same ? old : { cameraId: c.id, slot: s, tracker: new SlotTracker(this.deps.rules), lastEmitAt: 0, lastFrameAt: 0 });
       }
     }
     this.slots.clear();
@@ -89,7 +89,7 @@ export class Shelf {
       const v = e.tracker.read(bySlot.get(s.id) ?? []);
       if (v) out.push(this.observe(e, v, 'change', a.at));
     }
-    if (out.length) this.d.bus.emit('observations', out);
+    if (out.length) this.deps.bus.emit('observations', out);
   }
 
   private markCameraStale(cameraId: string): void {
@@ -99,7 +99,7 @@ export class Shelf {
       const v = e.tracker.markStale();
       if (v) out.push(this.observe(e, v, 'change', this.now()));
     }
-    if (out.length) this.d.bus.emit('observations', out);
+    if (out.length) this.deps.bus.emit('observations', out);
   }
 
   private heartbeat(): void {
@@ -107,9 +107,9 @@ export class Shelf {
     const out: Observation[] = [];
     for (const e of this.slots.values()) {
       const v = e.tracker.value;
-      if (v && now - e.lastEmitAt >= this.d.rules.heartbeatSeconds * 1000) out.push(this.observe(e, v, 'heartbeat', now));
+      if (v && now - e.lastEmitAt >= this.deps.rules.heartbeatSeconds * 1000) out.push(this.observe(e, v, 'heartbeat', now));
     }
-    if (out.length) this.d.bus.emit('observations', out);
+    if (out.length) this.deps.bus.emit('observations', out);
   }
 
   private observe(e: SlotEntry, v: SlotValue, reason: Observation['reason'], at: number): Observation {

@@ -32,12 +32,12 @@ export class SlotTracker {
 
   /** Feeds one reading; returns the value when it changed enough to report. */
   read(bottles: readonly BottleDetection[]): SlotValue | null {
-    const r = this.rules;
+    const rules = this.rules;
     const count = bottles.length;
     const meanScore = count ? bottles.reduce((s, b) => s + b.score, 0) / count : 1;
     const prev = this.stable;
-    const bigDrop = prev !== null && prev.count > 1 && prev.count - count > prev.count * r.occlusionDropFraction;
-    const suspect = meanScore < r.occlusionScore || bigDrop;
+    const bigDrop = prev !== null && prev.count > 1 && prev.count - count > prev.count * rules.occlusionDropFraction;
+    const suspect = meanScore < rules.occlusionScore || bigDrop;
     const fills = bottles.map((b) => b.fill);
 
     if (prev && count === prev.count && !suspect) {
@@ -49,7 +49,7 @@ export class SlotTracker {
     this.agree(false);
     this.candidate =
       this.candidate && this.candidate.count === count ? { count, n: this.candidate.n + 1, suspect } : { count, n: 1, suspect };
-    const needed = suspect ? r.occlusionHoldReadings : r.consistentReadings;
+    const needed = suspect ? rules.occlusionHoldReadings : rules.consistentReadings;
     if (this.candidate.n >= needed) {
       this.candidate = null;
       this.fillHistory = [];

@@ -61,10 +61,10 @@ export class Outbox {
   append(observations: readonly Observation[]): number {
     if (!observations.length) return 0;
     return this.db.transaction(() => {
-      for (const o of observations) {
-        const body = JSON.stringify(o);
-        const r = this.stmts.insert.run(o.id, body);
-        if (r.changes) {
+      for (const observation of observations) {
+        const body = JSON.stringify(observation);
+        const result = this.stmts.insert.run(observation.id, body);
+        if (result.changes) {
           this.rows += 1;
           this.bytes += Buffer.byteLength(body);
         }

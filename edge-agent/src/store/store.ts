@@ -19,25 +19,26 @@ const OWNER = 'store';
  * closes it last.
  */
 export class Store {
-  constructor(private readonly d: StoreDeps) {}
+  constructor(private readonly deps: StoreDeps) {}
 
   start(): void {
     this.setGauges(); // a depth left by the last run shows on /metrics before anything new arrives
-    this.d.bus.on('observations', OWNER, (obs) => {
-      const dropped = this.d.outbox.append(obs);
-      this.d.metrics.observationsStored.inc(obs.length);
+    this.deps.bus.on('observations', OWNER, (obs) => {
+      const dropped = this.deps.outbox.append(obs);
+      this.deps.metrics.observationsStored.inc(obs.length);
       this.setGauges();
-      if (dropped) this.d.log.warn({ dropped, droppedRows: this.d.outbox.droppedRows }, 'disk cap reached: oldest observations dropped');
-      this.d.bus.emit('stored', { rows: obs.length });
+      if (dropped)
+        this.deps.log.warn({ dropped, droppedRows: this.deps.outbox.droppedRows }, 'disk cap reached: oldest observations dropped');
+      this.deps.bus.emit('stored', { rows: obs.length });
     });
   }
 
   stop(): void {
-    this.d.bus.removeListeners(OWNER);
+    this.deps.bus.removeListeners(OWNER);
   }
 
   private setGauges(): void {
-    this.d.metrics.outboxDepth.set(this.d.outbox.depth);
-    this.d.metrics.outboxDropped.set(this.d.outbox.droppedRows);
+    this.deps.metrics.outboxDepth.set(this.deps.outbox.depth);
+    this.deps.metrics.outboxDropped.set(this.deps.outbox.droppedRows);
   }
 }

@@ -16,35 +16,35 @@ export interface ConfigSyncDeps {
  * retained message arrives on every reconnect: an equal revision is acked again
  * without re-applying.
  */
-export async function handleDesiredConfig(payload: Buffer, d: ConfigSyncDeps): Promise<ConfigAck | null> {
+export async function handleDesiredConfig(payload: Buffer, deps: ConfigSyncDeps): Promise<ConfigAck | null> {
   if (!payload.length) return null; // the retained message was cleared
   const at = new Date().toISOString();
-  const kept = d.currentRevision();
+  const kept = deps.currentRevision();
   const reject = (revision: number, error: string): ConfigAck => {
-    d.log.warn({ revision, error, keptRevision: kept }, 'config rejected');
-    return { v: 1, deviceId: d.deviceId, revision, status: 'rejected', error: error.slice(0, 2000), keptRevision: kept, at };
+    deps.log.warn({ revision, error, keptRevision: kept }, 'config rejected');
+    return { v: 1, deviceId: deps.deviceId, revision, status: 'rejected', error: error.slice(0, 2000), keptRevision: kept, at };
   };
   const decoded = decodeDesiredConfig(payload);
   if (!decoded.ok) return reject(revisionOf(payload), formatDecodeError(decoded.error));
   const cfg = decoded.value;
-  if (cfg.deviceId !== d.deviceId) return reject(cfg.revision, `deviceId: expected "${d.deviceId}", got "${cfg.deviceId}"`);
+  if (cfg.deviceId !== deps.deviceId) return reject(cfg.revision, `deviceId: expected "${deps.deviceId}", got "${cfg.deviceId}"`);
   if (cfg.revision < kept) return reject(cfg.revision, `revision: ${cfg.revision} is older than the applied revision ${kept}`);
   if (cfg.revision > kept) {
     try {
-      await d.apply(cfg);
+      await deps.apply(cfg);
     } catch (err) {
       return reject(cfg.revision, (err as Error).message);
     }
-    d.log.info({ revision: cfg.revision, cameras: cfg.cameras.length }, 'config applied');
+    deps.log.info({ revision: cfg.revision, cameras: cfg.cameras.length }, 'config applied');
   }
-  return { v: 1, deviceId: d.deviceId, revision: cfg.revision, status: 'applied', at };
+  return { v: 1, deviceId: deps.deviceId, revision: cfg.revision, status: 'applied', at };
 }
 
 /** Best effort: the revision of a config that failed validation, so the ack can name it. */
 function revisionOf(payload: Buffer): number {
   try {
-    const r = (JSON.parse(payload.toString('utf8')) as { revision?: unknown }).revision;
-    return typeof r === 'number' && Number.isInteger(r) && r >= 0 ? r : 0;
+    const revision = (JSON.parse(payload.toString('utf8')) as { revision?: unknown }).revision;
+    return typeof revision === 'number' && Number.isInteger(revision) && revision >= 0 ? revision : 0;
   } catch {
     return 0;
   }

@@ -44,8 +44,8 @@ export class OutboxDrainer {
   /** Set when a callback moved the cursor back, so the loop does not move it forward past that. */
   private rewound = false;
 
-  constructor(private readonly d: DrainDeps) {
-    this.unrouted = watchUnrouted(d.client);
+  constructor(private readonly deps: DrainDeps) {
+    this.unrouted = watchUnrouted(deps.client);
   }
 
   /** Something was stored, or the connection came back: send what is waiting. */
@@ -61,7 +61,7 @@ export class OutboxDrainer {
     }
     this.running = true;
     void this.loop()
-      .catch((err: Error) => this.d.log.error({ err }, 'drain failed'))
+      .catch((err: Error) => this.deps.log.error({ err }, 'drain failed'))
       .finally(() => {
         this.running = false;
         if (this.pausedUntil > Date.now()) this.kick(); // sets the resume timer
@@ -83,18 +83,18 @@ export class OutboxDrainer {
   }
 
   private async loop(): Promise<void> {
-    const { client, outbox, deviceId } = this.d;
-    while (!this.stopped && client.connected && this.inflight < this.d.maxInflight && Date.now() >= this.pausedUntil) {
+    const { client, outbox, deviceId } = this.deps;
+    while (!this.stopped && client.connected && this.inflight < this.deps.maxInflight && Date.now() >= this.pausedUntil) {
       this.rewound = false;
-      const rows = outbox.peek(this.cursor, this.d.readBatch);
+      const rows = outbox.peek(this.cursor, this.deps.readBatch);
       if (!rows.length) return;
-      const rowidOf = new Map(rows.map((r) => [r.id, r.rowid]));
-      const observations = rows.map((r) => JSON.parse(r.body) as Observation);
+      const rowidOf = new Map(rows.map((row) => [row.id, row.rowid]));
+      const observations = rows.map((row) => JSON.parse(row.body) as Observation);
       const batches = encodeBatch(deviceId, observations, { firstSeq: outbox.nextSeq });
       outbox.reserveSeq(batches.length); // durable before any goes out: a seq is never reused, gaps are fine
       for (const b of batches) {
-        await this.d.limiter.take();
-        if (this.stopped || !client.connected || this.inflight >= this.d.maxInflight) return; // the cursor still points before b
+        await this.deps.limiter.take();
+        if (this.stopped || !client.connected || this.inflight >= this.deps.maxInflight) return; // the cursor still points before b
         if (this.rewound) break; // a batch came back: read again from it (the cursor points there)
         this.inflight += 1;
         this.cursor = rowidOf.get(b.ids.at(-1)!)!;
@@ -104,18 +104,18 @@ export class OutboxDrainer {
           if (!err && this.unrouted(packet?.messageId)) {
             // read again from this batch on; a later batch still in flight may go twice (the cloud keys by id)
             this.rewind(firstRowid - 1);
-            const retryInMs = backoffDelay(this.unroutedStreak++, this.d.unroutedMinMs, this.d.unroutedMaxMs);
+            const retryInMs = backoffDelay(this.unroutedStreak++, this.deps.unroutedMinMs, this.deps.unroutedMaxMs);
             this.pausedUntil = Math.max(this.pausedUntil, Date.now() + retryInMs);
-            this.d.onUnrouted?.({ seq: b.seq, count: b.ids.length, retryInMs });
+            this.deps.onUnrouted?.({ seq: b.seq, count: b.ids.length, retryInMs });
           } else if (err) {
             // mqtt.js gave up on it (client ended): read the rows again from the start next time.
             this.rewind(0);
-            this.d.onError?.(err);
-            this.d.log.warn({ err: err.message, seq: b.seq }, 'publish failed; rows stay in the outbox');
+            this.deps.onError?.(err);
+            this.deps.log.warn({ err: err.message, seq: b.seq }, 'publish failed; rows stay in the outbox');
           } else {
             this.unroutedStreak = 0;
             outbox.remove(b.ids);
-            this.d.onPublished?.({ seq: b.seq, count: b.ids.length });
+            this.deps.onPublished?.({ seq: b.seq, count: b.ids.length });
           }
           this.kick();
         });

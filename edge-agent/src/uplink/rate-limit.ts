@@ -23,6 +23,6 @@ export class RateLimiter {
 
   async take(): Promise<void> {
     const wait = this.reserve();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }

@@ -33,7 +33,7 @@ export interface UplinkDeps {
   status: () => OnlineStatus;
   currentRevision: () => number;
   applyConfig: (cfg: DesiredConfig) => Promise<void> | void;
-  snapshot: (cameraId: string, o: { overlay: boolean }) => Promise<SnapshotImage>;
+  snapshot: (cameraId: string, options: { overlay: boolean }) => Promise<SnapshotImage>;
 }
 
 const OWNER = 'uplink';
@@ -47,13 +47,13 @@ export class Uplink {
   private readonly limiter: RateLimiter;
   private readonly deviceId: string;
 
-  constructor(private readonly d: UplinkDeps) {
-    this.limiter = new RateLimiter(d.config.mqtt.maxPublishesPerSecond);
-    this.deviceId = d.config.deviceId;
+  constructor(private readonly deps: UplinkDeps) {
+    this.limiter = new RateLimiter(deps.config.mqtt.maxPublishesPerSecond);
+    this.deviceId = deps.config.deviceId;
   }
 
   start(): void {
-    const { config, outbox, log, metrics } = this.d;
+    const { config, outbox, log, metrics } = this.deps;
     const client = (this.client = connectMqtt(config, log));
     this.drainer = new OutboxDrainer({
       client,
@@ -89,7 +89,7 @@ export class Uplink {
       if (topic === TOPICS.config(this.deviceId)) void this.onConfig(payload);
       else if (topic === TOPICS.snapshotRequest(this.deviceId)) void this.onSnapshot(payload);
     });
-    this.d.bus.on('stored', OWNER, () => this.drainer?.kick());
+    this.deps.bus.on('stored', OWNER, () => this.drainer?.kick());
     this.statusTimer = setInterval(() => this.publishStatus(), config.mqtt.statusIntervalSeconds * 1000);
     this.statusTimer.unref();
   }
@@ -109,7 +109,7 @@ export class Uplink {
   }
 
   async stop(): Promise<void> {
-    this.d.bus.removeListeners(OWNER);
+    this.deps.bus.removeListeners(OWNER);
     if (this.statusTimer) clearInterval(this.statusTimer);
     if (this.statusPending) clearTimeout(this.statusPending);
     this.drainer?.stop();
@@ -134,14 +134,14 @@ export class Uplink {
     if (!client?.connected) return;
     let status: OnlineStatus;
     try {
-      status = this.d.status();
+      status = this.deps.status();
     } catch (err) {
-      this.d.log.error({ err }, 'status could not be built');
+      this.deps.log.error({ err }, 'status could not be built');
       return;
     }
     void this.limiter.take().then(() => {
       client.publish(TOPICS.status(this.deviceId), JSON.stringify(status), { qos: 1, retain: true }, (err) => {
-        if (err) this.d.metrics.publishErrors.inc();
+        if (err) this.deps.metrics.publishErrors.inc();
       });
     });
   }
@@ -149,9 +149,9 @@ export class Uplink {
   private async onConfig(payload: Buffer): Promise<void> {
     const ack = await handleDesiredConfig(payload, {
       deviceId: this.deviceId,
-      currentRevision: this.d.currentRevision,
-      apply: this.d.applyConfig,
-      log: this.d.log,
+      currentRevision: this.deps.currentRevision,
+      apply: this.deps.applyConfig,
+      log: this.deps.log,
     });
     if (!ack) return;
     await this.limiter.take();
@@ -162,14 +162,14 @@ export class Uplink {
   private async onSnapshot(payload: Buffer): Promise<void> {
     const req = decodeSnapshotRequest(payload);
     if (!req.ok) {
-      this.d.log.warn({ error: req.error }, 'bad snapshot request ignored');
+      this.deps.log.warn({ error: req.error }, 'bad snapshot request ignored');
       return;
     }
     const { requestId, cameraId, overlay = true } = req.value;
     const head = { v: 1 as const, deviceId: this.deviceId, requestId, cameraId, at: new Date().toISOString() };
     let message: Buffer;
     try {
-      const img = await this.d.snapshot(cameraId, { overlay });
+      const img = await this.deps.snapshot(cameraId, { overlay });
       const header: SnapshotHeader = { ...head, status: 'ok', width: img.width, height: img.height };
       message = encodeSnapshot(header, img.jpeg);
     } catch (err) {

@@ -27,17 +27,17 @@ export class VisionWorker {
   private idle: Promise<void> = Promise.resolve();
   private readonly timings: number[] = [];
 
-  constructor(private readonly d: VisionWorkerDeps) {}
+  constructor(private readonly deps: VisionWorkerDeps) {}
 
   start(): void {
-    this.d.bus.on('frame', OWNER, (f) => this.submit(f));
+    this.deps.bus.on('frame', OWNER, (f) => this.submit(f));
   }
 
   submit(frame: Frame): void {
     if (this.stopped) return;
     const replaced = this.pending.get(frame.cameraId);
     if (replaced) this.drop(replaced);
-    else if (this.pending.size >= this.d.queueSize) {
+    else if (this.pending.size >= this.deps.queueSize) {
       const [oldest, old] = this.pending.entries().next().value!;
       this.pending.delete(oldest);
       this.drop(old);
@@ -57,7 +57,7 @@ export class VisionWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.d.bus.removeListeners(OWNER);
+    this.deps.bus.removeListeners(OWNER);
     for (const f of this.pending.values()) f.release?.();
     this.pending.clear();
     await this.idle;
@@ -65,8 +65,8 @@ export class VisionWorker {
 
   private drop(frame: Frame): void {
     frame.release?.();
-    this.d.metrics.framesDropped.inc({ camera: frame.cameraId });
-    this.d.onDropped(frame.cameraId);
+    this.deps.metrics.framesDropped.inc({ camera: frame.cameraId });
+    this.deps.onDropped(frame.cameraId);
   }
 
   private async run(): Promise<void> {
@@ -77,15 +77,15 @@ export class VisionWorker {
         this.pending.delete(cameraId);
         const t0 = performance.now();
         try {
-          const analysis = await this.d.vision.analyze(frame.pixels ?? frame.jpeg);
+          const analysis = await this.deps.vision.analyze(frame.pixels ?? frame.jpeg);
           const ms = performance.now() - t0;
           this.timings.push(ms);
           if (this.timings.length > 500) this.timings.shift();
-          this.d.metrics.inferenceSeconds.observe(ms / 1000);
-          this.d.bus.emit('analysis', { cameraId, at: frame.at, analysis });
+          this.deps.metrics.inferenceSeconds.observe(ms / 1000);
+          this.deps.bus.emit('analysis', { cameraId, at: frame.at, analysis });
         } catch (err) {
           // A corrupt frame or a model error costs one frame, never the agent.
-          this.d.log.warn({ err: (err as Error).message, camera: cameraId }, 'frame not analysed');
+          this.deps.log.warn({ err: (err as Error).message, camera: cameraId }, 'frame not analysed');
         } finally {
           frame.release?.(); // analyze() is done with the pixels: the camera reuses their buffers
         }

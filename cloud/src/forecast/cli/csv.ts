@@ -21,7 +21,7 @@ const MAX_ERRORS = 20;
 export function parseSalesCsv(text: string): Map<string, RawPoint[]> {
   let records: CsvRecord[];
   try {
-    records = parseCsv(text).filter((r) => r.cells.length > 1 || r.cells[0]!.trim() !== '');
+    records = parseCsv(text).filter((record) => record.cells.length > 1 || record.cells[0]!.trim() !== '');
   } catch (e) {
     // csv-parse names the line where it gave up, e.g. a quote never closed
     throw new CsvError([{ line: (e as { lines?: number }).lines ?? 1, column: '', message: (e as Error).message }]);
@@ -41,10 +41,10 @@ export function parseSalesCsv(text: string): Map<string, RawPoint[]> {
   const [iSeries = 0, iDate = 1, iQty = 2] = at;
   const series = new Map<string, RawPoint[]>();
   const errors: RowError[] = [];
-  for (const r of rows) {
+  for (const row of rows) {
     if (errors.length >= MAX_ERRORS) break;
-    const f = r.cells.map((c) => c.trim());
-    const line = r.line;
+    const f = row.cells.map((c) => c.trim());
+    const line = row.line;
     const id = f[iSeries] ?? '';
     const date = f[iDate] ?? '';
     const qty = f[iQty] ?? '';

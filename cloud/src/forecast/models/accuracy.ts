@@ -14,9 +14,9 @@ function crossCoverage(run: BacktestRun): { cover80: number | null; cover95: num
   const at = new Int32Array(n);
   const abs = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const o = run.steps[i]!.origin;
-    let k = ordinals.get(o);
-    if (k === undefined) ordinals.set(o, (k = ordinals.size));
+    const origin = run.steps[i]!.origin;
+    let k = ordinals.get(origin);
+    if (k === undefined) ordinals.set(origin, (k = ordinals.size));
     at[i] = k;
     abs[i] = Math.abs(run.errors[i]!);
   }

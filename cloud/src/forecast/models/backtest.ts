@@ -18,11 +18,11 @@ export interface BacktestOptions {
 }
 
 /** The origins (training lengths) a model can be backtested from, newest first. */
-export function originsFor(n: number, model: Model, o: BacktestOptions): number[] {
+export function originsFor(n: number, model: Model, options: BacktestOptions): number[] {
   const out: number[] = [];
-  for (let k = 0; k < o.origins; k++) {
-    const origin = n - o.horizon - k * o.stride;
-    if (origin < model.minLength(o.season)) break;
+  for (let k = 0; k < options.origins; k++) {
+    const origin = n - options.horizon - k * options.stride;
+    if (origin < model.minLength(options.season)) break;
     out.push(origin);
   }
   return out;

@@ -62,24 +62,24 @@ export function combinedRun(runs: readonly BacktestRun[], k: number, model: Mode
     });
     return { run, steps, sums, total };
   });
-  const origins = [...new Set(runs.flatMap((r) => r.steps.map((s) => s.origin)))];
+  const origins = [...new Set(runs.flatMap((run) => run.steps.map((s) => s.origin)))];
   const out: BacktestRun = { model, errors: [], steps: [] };
-  for (const o of origins) {
+  for (const origin of origins) {
     const ranked = rank(
       table.flatMap((row) => {
-        const held = row.steps.get(o);
+        const held = row.steps.get(origin);
         if (!held) return [];
         const n = origins.length < 2 ? row.run.errors.length : row.run.errors.length - held.length;
-        const sum = origins.length < 2 ? row.total : row.total - (row.sums.get(o) ?? 0);
+        const sum = origins.length < 2 ? row.total : row.total - (row.sums.get(origin) ?? 0);
         return n > 0 ? [{ run: row.run, row, mae: sum / n }] : [];
       }),
     ).slice(0, k);
     const lead = ranked[0];
     if (!lead) continue;
     // the steps every member scored at this origin (censored days are skipped by all alike)
-    const byT = ranked.map(({ run, row }) => new Map(row.steps.get(o)!.map((i) => [run.steps[i]!.t, i])));
+    const byT = ranked.map(({ run, row }) => new Map(row.steps.get(origin)!.map((i) => [run.steps[i]!.t, i])));
     const predictions: number[] = [];
-    for (const i of lead.row.steps.get(o)!) {
+    for (const i of lead.row.steps.get(origin)!) {
       const step = lead.run.steps[i]!;
       predictions.length = 0;
       for (let m = 0; m < ranked.length; m++) {
@@ -90,7 +90,7 @@ export function combinedRun(runs: readonly BacktestRun[], k: number, model: Mode
       const predicted = median(predictions);
       const actual = step.predicted - lead.run.errors[i]!;
       out.errors.push(predicted - actual);
-      out.steps.push({ t: step.t, predicted, origin: o });
+      out.steps.push({ t: step.t, predicted, origin: origin });
     }
   }
   return out;

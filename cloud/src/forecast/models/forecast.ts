@@ -58,19 +58,19 @@ function bounded(start: number, step: number, means: readonly number[], q80: num
  * of the backtest errors of that whole procedure. Never NaN: what cannot be fitted
  * falls back to a simpler model and says why.
  */
-export function forecastSeries(points: readonly RawPoint[], o: ForecastOptions): SeriesForecast {
-  return withSharing(() => forecastOne(points, o));
+export function forecastSeries(points: readonly RawPoint[], options: ForecastOptions): SeriesForecast {
+  return withSharing(() => forecastOne(points, options));
 }
 
-function forecastOne(points: readonly RawPoint[], o: ForecastOptions): SeriesForecast {
-  if (!Number.isInteger(o.horizon) || o.horizon < 1) throw new Error('horizon must be a whole number of steps, 1 or more');
-  const prepared = prepareSeries(points, o.freq);
+function forecastOne(points: readonly RawPoint[], options: ForecastOptions): SeriesForecast {
+  if (!Number.isInteger(options.horizon) || options.horizon < 1) throw new Error('horizon must be a whole number of steps, 1 or more');
+  const prepared = prepareSeries(points, options.freq);
   const reasons = [...prepared.reasons];
-  const step = o.freq === 'D' ? 1 : 7;
+  const step = options.freq === 'D' ? 1 : 7;
   const values = prepared.values;
   const n = values.length;
   const lastDay = dayNumber(prepared.start) + (n - 1) * step;
-  const season = seasonOf(o.freq, n);
+  const season = seasonOf(options.freq, n);
   const y = fillUnknown(values, season);
   const known = values.map((v) => v !== null);
   const unknown = known.filter((k) => !k).length;
@@ -85,7 +85,7 @@ function forecastOne(points: readonly RawPoint[], o: ForecastOptions): SeriesFor
           : 'no sales in the history: forecast zero',
     );
     return {
-      points: bounded(lastDay, step, new Array<number>(o.horizon).fill(0), 0, 0),
+      points: bounded(lastDay, step, new Array<number>(options.horizon).fill(0), 0, 0),
       model: 'mean',
       reasons,
       backtest: [],
@@ -94,21 +94,26 @@ function forecastOne(points: readonly RawPoint[], o: ForecastOptions): SeriesFor
   }
 
   const zeros = y.filter((v) => v === 0).length / n;
-  const candidates = (o.models ?? ALL_MODELS).filter((m) => (m.name !== 'croston' && m.name !== 'tsb') || zeros >= INTERMITTENT);
-  const origins = o.origins ?? 5;
+  const candidates = (options.models ?? ALL_MODELS).filter((m) => (m.name !== 'croston' && m.name !== 'tsb') || zeros >= INTERMITTENT);
+  const origins = options.origins ?? 5;
   // The origins span at least a season: errors from one stretch of the year (a weekly series'
   // last 24 weeks) neither choose nor calibrate for the next (on the simulator's weekly series
   // naive lag-1 won on a quiet stretch, and its 80 % bounds then held 56 % of the weeks).
-  const bt = { horizon: o.horizon, season, origins, stride: Math.max(1, Math.ceil(o.horizon / 2), Math.ceil(season / origins)) };
+  const bt = {
+    horizon: options.horizon,
+    season,
+    origins,
+    stride: Math.max(1, Math.ceil(options.horizon / 2), Math.ceil(season / origins)),
+  };
   const historyAt = historiesOf(y);
   const runs = candidates
     .map((m) => backtest(y, known, chosen(m, y, season), bt, historyAt))
     .filter((r): r is BacktestRun => r !== undefined && r.errors.length > 0);
 
-  if (runs.length === 0) return shortHistory(y, lastDay, step, season, o.horizon, reasons);
+  if (runs.length === 0) return shortHistory(y, lastDay, step, season, options.horizon, reasons);
 
   const scale = naiveScale(y, season);
-  const scores: BacktestScore[] = runs.map((r) => scoreRun(r, y, scale));
+  const scores: BacktestScore[] = runs.map((run) => scoreRun(run, y, scale));
   const order = rank(runs.map((run, i) => ({ run, mae: scores[i]?.mae ?? Infinity })));
 
   // the best COMBINED that fit the whole history, in rank order
@@ -117,7 +122,7 @@ function forecastOne(points: readonly RawPoint[], o: ForecastOptions): SeriesFor
     if (members.length === COMBINED) break;
     let means: number[];
     try {
-      means = r.model.fit(y, season).predict(o.horizon);
+      means = r.model.fit(y, season).predict(options.horizon);
     } catch (e) {
       reasons.push(`${r.model.name} failed to fit the whole history (${(e as Error).message}); next best used`);
       continue;
@@ -129,7 +134,7 @@ function forecastOne(points: readonly RawPoint[], o: ForecastOptions): SeriesFor
     members.push({ run: r, means });
   }
   const lead = members[0];
-  if (!lead) return shortHistory(y, lastDay, step, season, o.horizon, reasons);
+  if (!lead) return shortHistory(y, lastDay, step, season, options.horizon, reasons);
 
   const combined = members.length > 1;
   const model = combined ? combination(members.map((m) => m.run.model)) : lead.run.model;
@@ -143,7 +148,7 @@ function forecastOne(points: readonly RawPoint[], o: ForecastOptions): SeriesFor
   abs.sort((a, b) => a - b);
   const means = combined ? combine(members.map((m) => m.means)) : lead.means;
   const out = bounded(lastDay, step, means, conformalQuantile(abs, 0.8, true), conformalQuantile(abs, 0.95, true));
-  const effects = o.regressors ? withRegressors(y, known, dayNumber(prepared.start), o, calibration, out, reasons, zeros) : [];
+  const effects = options.regressors ? withRegressors(y, known, dayNumber(prepared.start), options, calibration, out, reasons, zeros) : [];
   return { points: out, model: model.name, reasons, backtest: scores, regressors: effects };
 }
 

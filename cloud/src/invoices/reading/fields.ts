@@ -63,11 +63,11 @@ export function headerFields(rows: Row[]): { invoiceNumber: string | null; invoi
       }
       if (!invoiceDate && !/\bdue\b/i.test(cell.text)) {
         const m = /\bdate\b\s*:?\s*(.*)$/i.exec(cell.text);
-        if (m) invoiceDate = findDate(m[1]!) ?? (DATE_LABEL.test(cell.text) ? (values.map(findDate).find((d) => d) ?? null) : null);
+        if (m) invoiceDate = findDate(m[1]!) ?? (DATE_LABEL.test(cell.text) ? (values.map(findDate).find((date) => date) ?? null) : null);
       }
     }
   }
-  invoiceDate ??= findDate(rows.map((r) => r.text).join('\n'));
+  invoiceDate ??= findDate(rows.map((row) => row.text).join('\n'));
   return { invoiceNumber, invoiceDate };
 }
 

@@ -82,13 +82,13 @@ export class ItemMatcher {
     const short = query.length ? this.fuse.search({ $or: query.map((q) => ({ words: q })) }, { limit: 25 }) : [];
     let best: Match = { itemId: null, by: null, score: 0 };
     let bestLen = 0;
-    for (const r of short.length ? short.map((s) => s.item) : this.candidates) {
-      const name = tokens(r.name);
+    for (const candidate of short.length ? short.map((s) => s.item) : this.candidates) {
+      const name = tokens(candidate.name);
       if (!name.length) continue;
       const found = name.filter((n) => words.some((w) => near(w, n))).length;
       const score = found / name.length;
       if (score > best.score + 1e-9 || (Math.abs(score - best.score) < 1e-9 && found > bestLen)) {
-        best = { itemId: r.itemId, by: 'name', score: Math.round(score * 100) / 100 };
+        best = { itemId: candidate.itemId, by: 'name', score: Math.round(score * 100) / 100 };
         bestLen = found;
       }
     }

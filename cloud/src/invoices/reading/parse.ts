@@ -17,7 +17,7 @@ export function parseInvoice(words: Word[]): ParsedInvoice {
   const rows = rowsOf(words);
   const { lines, headerAt } = tableLines(rows);
   const above = headerAt < 0 ? rows.slice(0, 15) : rows.slice(0, headerAt);
-  return { heading: above.map((r) => r.text), ...headerFields(above.length ? above : rows), lines };
+  return { heading: above.map((row) => row.text), ...headerFields(above.length ? above : rows), lines };
 }
 
 const norm = (s: string) =>

@@ -53,15 +53,15 @@ const ORDER_EVENTS = new Set(['order.created', 'order.updated', 'payment.created
 
 /** Square's order, in PosOrder's words: returns netted off their lines, a CANCELED order voided whole. */
 export function squareOrder(raw: unknown): PosOrder {
-  const o = order.parse(raw);
+  const parsed = order.parse(raw);
   const returned = new Map<string, { qty: number; cents: number }>();
-  for (const r of o.returns)
-    for (const l of r.return_line_items) {
+  for (const refund of parsed.returns)
+    for (const l of refund.return_line_items) {
       if (!l.source_line_item_uid) continue;
       const prev = returned.get(l.source_line_item_uid) ?? { qty: 0, cents: 0 };
       returned.set(l.source_line_item_uid, { qty: prev.qty + Number(l.quantity), cents: prev.cents + (l.total_money?.amount ?? 0) });
     }
-  const lines: PosLine[] = o.line_items.map((li) => {
+  const lines: PosLine[] = parsed.line_items.map((li) => {
     const back = returned.get(li.uid) ?? { qty: 0, cents: 0 };
     return {
       uid: li.uid,
@@ -73,10 +73,10 @@ export function squareOrder(raw: unknown): PosOrder {
     };
   });
   return {
-    orderId: o.id,
-    version: o.version,
-    canceled: o.state === 'CANCELED',
-    at: new Date(o.created_at ?? o.updated_at ?? Date.now()),
+    orderId: parsed.id,
+    version: parsed.version,
+    canceled: parsed.state === 'CANCELED',
+    at: new Date(parsed.created_at ?? parsed.updated_at ?? Date.now()),
     lines,
   };
 }

@@ -55,13 +55,13 @@ const time = (s: string | undefined) => (s && !Number.isNaN(Date.parse(s)) ? new
 
 /** The assumed Tabit order in PosOrder's words: returns netted off their items, a voided order cancelled whole. */
 export function tabitOrder(raw: unknown): PosOrder {
-  const o = order.parse(raw);
+  const parsed = order.parse(raw);
   return {
-    orderId: o.id,
-    version: time(o.lastModified)?.getTime() ?? 0,
-    canceled: o.status === 'voided',
-    at: time(o.openedAt) ?? time(o.lastModified) ?? new Date(),
-    lines: o.items.map((i) => {
+    orderId: parsed.id,
+    version: time(parsed.lastModified)?.getTime() ?? 0,
+    canceled: parsed.status === 'voided',
+    at: time(parsed.openedAt) ?? time(parsed.lastModified) ?? new Date(),
+    lines: parsed.items.map((i) => {
       const kept = i.voided ? 0 : Math.max(0, i.quantity - i.returnedQuantity);
       return {
         uid: i.id,

@@ -83,10 +83,10 @@ function modifiersOf(s: Selection): PosLine['modifiers'] {
  * The order's version is its modifiedDate, so an update that arrives after a newer one changes nothing.
  */
 export function toastOrder(raw: unknown): PosOrder {
-  const o = toastOrderSchema.parse(raw);
-  const gone = !!(o.voided || o.deleted);
+  const parsed = toastOrderSchema.parse(raw);
+  const gone = !!(parsed.voided || parsed.deleted);
   const lines: PosLine[] = [];
-  for (const c of o.checks) {
+  for (const c of parsed.checks) {
     const checkGone = !!(c.voided || c.deleted);
     for (const s of c.selections) {
       if (s.deferred || (s.selectionType && NOT_A_DRINK.has(s.selectionType))) continue;
@@ -105,6 +105,6 @@ export function toastOrder(raw: unknown): PosOrder {
       });
     }
   }
-  const at = date(o.openedDate) ?? date(o.createdDate) ?? date(o.modifiedDate) ?? new Date();
-  return { orderId: o.guid, version: date(o.modifiedDate)?.getTime() ?? 0, canceled: gone, at, lines };
+  const at = date(parsed.openedDate) ?? date(parsed.createdDate) ?? date(parsed.modifiedDate) ?? new Date();
+  return { orderId: parsed.guid, version: date(parsed.modifiedDate)?.getTime() ?? 0, canceled: gone, at, lines };
 }

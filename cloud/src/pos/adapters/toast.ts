@@ -84,9 +84,9 @@ export class ToastAdapter implements PosAdapter {
   private readonly now: () => number;
   private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
 
-  constructor(private readonly o: ToastOptions) {
-    this.http = o.http ?? fetch;
-    this.now = o.now ?? Date.now;
+  constructor(private readonly options: ToastOptions) {
+    this.http = options.http ?? fetch;
+    this.now = options.now ?? Date.now;
   }
 
   verifyWebhook(req: WebhookRequest, secrets: PosSecrets): void {
@@ -99,8 +99,8 @@ export class ToastAdapter implements PosAdapter {
     const at = toastTime(ts);
     if (at === undefined) throw unauthorized(`${TOAST_TIMESTAMP_HEADER} "${ts.slice(0, 40)}" is not a time`);
     const off = Math.abs(this.now() - at) / 1000;
-    if (off > this.o.toleranceSeconds)
-      throw unauthorized(`stale ${TOAST_TIMESTAMP_HEADER}: ${Math.round(off)} s from now, more than ${this.o.toleranceSeconds} s`);
+    if (off > this.options.toleranceSeconds)
+      throw unauthorized(`stale ${TOAST_TIMESTAMP_HEADER}: ${Math.round(off)} s from now, more than ${this.options.toleranceSeconds} s`);
   }
 
   readEvent(body: unknown): WebhookEvent {
@@ -140,7 +140,7 @@ export class ToastAdapter implements PosAdapter {
       const res = await this.get(`/orders/v2/ordersBulk?${q}`, ctx);
       if (!res.ok) throw new Error(`Toast orders API answered ${res.status} for business date ${businessDate}, page ${page}`);
       const batch = z.array(z.unknown()).parse(await res.json());
-      for (const o of batch) orders.push(toastOrder(o));
+      for (const rawOrder of batch) orders.push(toastOrder(rawOrder));
       if (batch.length < PAGE_SIZE) return orders;
     }
     throw new Error(`Toast returned more than ${MAX_PAGES} pages of orders for ${businessDate}`);
@@ -152,7 +152,7 @@ export class ToastAdapter implements PosAdapter {
     const signal = ctx.signal ?? AbortSignal.timeout(30_000);
     for (const renew of [false, true]) {
       const token = await this.token(ctx.secrets, signal, renew);
-      const res = await this.http(`${this.o.baseUrl.replace(/\/$/, '')}${path}`, {
+      const res = await this.http(`${this.options.baseUrl.replace(/\/$/, '')}${path}`, {
         headers: { authorization: `Bearer ${token}`, 'toast-restaurant-external-id': ctx.providerLocationId, accept: 'application/json' },
         signal,
       });
@@ -168,7 +168,7 @@ export class ToastAdapter implements PosAdapter {
     const key = createHash('sha256').update(`${s.clientId}\u0000${s.clientSecret}`).digest('base64url');
     const held = this.tokens.get(key);
     if (held && !renew && held.expiresAt > this.now() + 60_000) return held.token;
-    const res = await this.http(`${this.o.baseUrl.replace(/\/$/, '')}/authentication/v1/authentication/login`, {
+    const res = await this.http(`${this.options.baseUrl.replace(/\/$/, '')}/authentication/v1/authentication/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ clientId: s.clientId, clientSecret: s.clientSecret, userAccessType: 'TOAST_MACHINE_CLIENT' }),
