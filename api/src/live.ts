@@ -45,6 +45,11 @@ export const liveMessage = z
     event('observation', z.strictObject({ deviceId: z.string(), observations: z.array(slotObservation) })),
     event('device', deviceChange),
     event('alert', alertView),
+    // no event: what the socket could not replay (pruned past the cursor, or too many); reload what is shown, resume from cursor
+    event(
+      'resync',
+      z.strictObject({ reason: z.enum(['pruned', 'too-many']).describe('pruned: events after the cursor are no longer kept') }),
+    ),
   ])
   .meta({ id: 'LiveMessage', description: 'A message of the WebSocket GET /api/v1/live?token=…&venueId=…[&cursor=N]' });
 export const LIVE_TYPES = ['stock', 'observation', 'device', 'alert'] as const;

@@ -110,6 +110,15 @@ export const cloudConfigSchema = z
         .default(60)
         .describe('dead letters stored per device per minute; a flooding device beyond it is counted, not stored'),
     }),
+    live: section({
+      retentionHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(8760)
+        .default(24)
+        .describe('live events are kept this long for reconnecting dashboards; an older cursor gets a resync'),
+    }),
     observations: section({
       retentionDays: z
         .number()
@@ -267,6 +276,7 @@ export const CLOUD_ENV = {
   REDIS_KEY_PREFIX: 'redis.keyPrefix',
   DEAD_LETTER_RETENTION_DAYS: 'deadLetters.retentionDays',
   OBSERVATION_RETENTION_DAYS: 'observations.retentionDays',
+  LIVE_RETENTION_HOURS: 'live.retentionHours',
   DEAD_LETTERS_PER_DEVICE_PER_MINUTE: 'deadLetters.perDevicePerMinute',
   VISION_MODEL_DIR: 'vision.modelDir',
   VISION_THREADS: 'vision.threads',

@@ -18,7 +18,7 @@ import { VenueService } from './venues/index.js';
 import { CatalogueService, InventoryService, ObservationPartitions, ObservationService } from './inventory/index.js';
 import { DeviceService } from './devices/index.js';
 import { createIngestLink, DeadLetterService, deadLetterLimit, dispatcher, startDeadLetterPruner } from './ingest/index.js';
-import { LiveHub } from './live/index.js';
+import { LiveHub, startLiveEventPruner } from './live/index.js';
 import { startAlerts } from './alerts/index.js';
 import { CorrectionService, CropMover } from './corrections/index.js';
 import { BlobRetention, createBlobStore, deleteOrgBlobs, type BlobStore } from './blobs/index.js';
@@ -98,6 +98,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const venues = new VenueService(db);
   const orgId = seededOwner?.orgId ?? (await venues.firstOrganisationId());
   const pruner = startDeadLetterPruner(db, config.deadLetters.retentionDays, logger);
+  const livePruner = startLiveEventPruner(db, config.live.retentionHours, logger);
   const partitions = new ObservationPartitions(db, {
     retentionDays: config.observations.retentionDays,
     monthsAhead: config.observations.partitionMonthsAhead,
@@ -366,6 +367,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
       stopInOrder(
         [
           ['pruner', () => pruner.stop()],
+          ['live pruner', () => livePruner.stop()],
           ['organisations housekeeping', () => orgs?.stopHousekeeping()],
           ['organisations', () => orgs?.stop()],
           ['partitions', () => partitions.stop()],

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { loadCloudConfig } from '../src/config.js';
+import { loadCloudConfig, parseCloudConfig } from '../src/config.js';
 
 describe('cloud config', () => {
   it('defaults to the embedded database and loopback', () => {
@@ -12,6 +12,15 @@ describe('cloud config', () => {
     const c = loadCloudConfig({ environment: { PORT: '9123', DATABASE_URL: 'postgres://u@h/db' } });
     expect(c.http.port).toBe(9123);
     expect(c.database.url).toBe('postgres://u@h/db');
+  });
+
+  it('keeps live events a day unless told, and refuses a retention under an hour, naming the key', () => {
+    expect(loadCloudConfig({ environment: {} }).live).toEqual({ retentionHours: 24 });
+    expect(loadCloudConfig({ environment: { LIVE_RETENTION_HOURS: '72' } }).live.retentionHours).toBe(72);
+    expect(() => loadCloudConfig({ environment: { LIVE_RETENTION_HOURS: '0' } })).toThrow(
+      /live\.retentionHours: .*1.*\(from env LIVE_RETENTION_HOURS\)/,
+    );
+    expect(() => parseCloudConfig({ live: { retentionHours: 1.5 } })).toThrow(/retentionHours/);
   });
 
   it('keeps raw observations 90 days unless told, and refuses a retention under a week, naming the key', () => {

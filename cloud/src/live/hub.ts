@@ -14,6 +14,8 @@ const toMessage = (e: LiveEvent): LiveMessage => ({ type: e.type, cursor: e.id, 
 
 /** Ids already pushed, remembered so a catch-up after a bus outage does not push them twice. */
 const REMEMBERED = 10_000;
+/** events replayed after a reconnect; beyond them the client is told to resync */
+const REPLAY = 10_000;
 
 /**
  * Fans committed live events out to this instance's WebSockets. Every instance
@@ -74,11 +76,12 @@ export class LiveHub {
     this.subs.clear();
   }
 
-  /** Adds a socket; with a cursor it first receives every event after it (resync after a reconnect). */
+  /**
+   * Adds a socket; with a cursor it first receives every event after it (after a reconnect), or, when
+   * they cannot all be replayed, one resync message: the client reloads what it shows instead.
+   */
   async subscribe(s: LiveSubscriber, cursor?: number): Promise<() => void> {
-    if (cursor !== undefined) {
-      for (const e of await this.events.after(cursor, 10_000, { orgId: s.orgId, venueId: s.venueId })) s.send(toMessage(e));
-    }
+    if (cursor !== undefined) await this.replay(s, cursor);
     this.subs.add(s);
     const venues = this.byOrg.get(s.orgId) ?? new Map<string, Set<LiveSubscriber>>();
     this.byOrg.set(s.orgId, venues);
@@ -91,6 +94,22 @@ export class LiveHub {
       if (!here.size && venues.get(s.venueId) === here) venues.delete(s.venueId);
       if (!venues.size && this.byOrg.get(s.orgId) === venues) this.byOrg.delete(s.orgId);
     };
+  }
+
+  private async replay(s: LiveSubscriber, cursor: number): Promise<void> {
+    const missed = await this.events.after(cursor, REPLAY, { orgId: s.orgId, venueId: s.venueId });
+    // read after the replay: a prune in between then costs a needless resync, never a silent gap
+    const oldest = await this.events.oldestKept();
+    const reason = cursor + 1 < oldest ? 'pruned' : missed.length >= REPLAY ? 'too-many' : undefined;
+    if (!reason) {
+      for (const e of missed) s.send(toMessage(e));
+      return;
+    }
+    // the reload that follows shows everything up to now: resume after the newest event, or after the
+    // pruned ones when none is kept (else the next reconnect would resync again)
+    const newest = Math.max(Number(await this.events.lastId()), oldest - 1, Number(missed.at(-1)?.id ?? 0));
+    this.log.info({ cursor, oldest, reason }, 'live cursor cannot be replayed; client told to resync');
+    s.send({ type: 'resync', cursor: newest, data: { reason } });
   }
 
   private remember(id: number): void {

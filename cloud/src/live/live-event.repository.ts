@@ -89,6 +89,33 @@ export class LiveEventRepository {
     return rows;
   }
 
+  /**
+   * Deletes up to `batch` of the oldest events when older than `hours`, always a prefix in id order
+   * (the first kept event ends it), so `oldestKept` tells a resync exactly what is gone. Reads only the
+   * first `batch` ids of the primary key: no statement scans the whole table or holds its locks long.
+   */
+  async pruneBatch(hours: number, batch: number): Promise<number> {
+    const r = await this.db.query(
+      `WITH head AS (SELECT id, at FROM live_events ORDER BY id LIMIT $2),
+            kept AS (SELECT min(id) AS id FROM head WHERE at >= now() - make_interval(hours => $1))
+       DELETE FROM live_events WHERE id IN (SELECT id FROM head) AND id < coalesce((SELECT id FROM kept), 9223372036854775807)`,
+      [hours, batch],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  /**
+   * The id of the oldest event still kept; with none kept, the next id to come. A cursor below it
+   * minus one may have missed pruned events (or ids a rolled-back writer took: a needless resync, not a loss).
+   */
+  async oldestKept(): Promise<number> {
+    const { rows } = await this.db.query<{ id: number }>(
+      `SELECT coalesce((SELECT min(id) FROM live_events),
+                       (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM live_events_id_seq))::float8 AS id`,
+    );
+    return Number(rows[0]!.id);
+  }
+
   async lastId(): Promise<number> {
     const { rows } = await this.db.query<{ id: number | null }>('SELECT max(id) AS id FROM live_events');
     return rows[0]!.id ?? 0;

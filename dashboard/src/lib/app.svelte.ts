@@ -19,18 +19,22 @@ export const ordering = new OrderingApi(auth.api);
 export const live = new LiveSocket(
   () => auth.token(),
   (m) => {
+    // the cloud could not replay what this screen missed (its events were pruned): read it all again
+    if (m.type === 'resync') reloadAll();
     venue.apply(m);
     alerts.apply(m);
   },
   () => auth.refresh(),
   () => {
     // back from offline: what is on screen came from the cache, so read it all again
-    if (venue.offlineSince) {
-      void venue.loadVenue().catch((e: unknown) => handleError(e, 'Loading the venue'));
-      if (venue.venueId) void alerts.load(venue.venueId).catch((e: unknown) => handleError(e, 'Loading alerts'));
-    }
+    if (venue.offlineSince) reloadAll();
   },
 );
+
+function reloadAll(): void {
+  void venue.loadVenue().catch((e: unknown) => handleError(e, 'Loading the venue'));
+  if (venue.venueId) void alerts.load(venue.venueId).catch((e: unknown) => handleError(e, 'Loading alerts'));
+}
 export const connection = new Connection(venue, live);
 
 /** after sign-in or a reload with a saved session */
