@@ -100,7 +100,8 @@ export class LiveHub {
     const missed = await this.events.after(cursor, REPLAY, { orgId: s.orgId, venueId: s.venueId });
     // read after the replay: a prune in between then costs a needless resync, never a silent gap
     const oldest = await this.events.oldestKept();
-    const reason = cursor + 1 < oldest ? 'pruned' : missed.length >= REPLAY ? 'too-many' : undefined;
+    // cursor 0 is a fresh start, not a reconnect: it has missed nothing, so what is kept is its history
+    const reason = cursor > 0 && cursor + 1 < oldest ? 'pruned' : missed.length >= REPLAY ? 'too-many' : undefined;
     if (!reason) {
       for (const e of missed) s.send(toMessage(e));
       return;

@@ -56,6 +56,11 @@ export function describeLivePrune(f: DbFactory) {
       expect(messages).toEqual([{ type: 'resync', cursor: ids[9], data: { reason: 'pruned' } }]);
     });
 
+    it('gives a fresh start (cursor 0) what is kept, not a resync: it has missed nothing', async () => {
+      const messages = await received(0);
+      expect(messages.map((m) => m.cursor)).toEqual(ids.slice(6));
+    });
+
     it('replays as before when the cursor is the newest pruned event (nothing after it is gone)', async () => {
       const messages = await received(ids[5]!);
       expect(messages.map((m) => m.type)).toEqual(['device', 'device', 'device', 'device']);
