@@ -84,8 +84,10 @@ export class CommitWatch {
   }
 
   async stop(): Promise<void> {
+    // stop listening first: a notification between settle() and the end would read on a closed client
+    await this.listen.end();
     await this.settle();
-    await Promise.all([this.listen.end(), this.read.end()]);
+    await this.read.end();
   }
 }
 
