@@ -9,7 +9,15 @@ import { parseCloudConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/types.js';
 
 const ORG = randomUUID();
-const venue = { id: randomUUID(), orgId: ORG, name: 'The Anchor', timezone: 'Europe/London', country: 'GB', currency: 'GBP', currencyOverride: 'GBP' };
+const venue = {
+  id: randomUUID(),
+  orgId: ORG,
+  name: 'The Anchor',
+  timezone: 'Europe/London',
+  country: 'GB',
+  currency: 'GBP',
+  currencyOverride: 'GBP',
+};
 
 /** The HTTP app on stub services, logging as the cloud does (createLogger's redaction) into `lines` at `level`. */
 async function appLoggingAt(level: 'info' | 'debug', lines: Record<string, unknown>[]): Promise<FastifyInstance> {
