@@ -95,13 +95,13 @@ export class LiveEventRepository {
    * first `batch` ids of the primary key: no statement scans the whole table or holds its locks long.
    */
   async pruneBatch(hours: number, batch: number): Promise<number> {
-    const r = await this.db.query(
+    const deleted = await this.db.query(
       `WITH head AS (SELECT id, at FROM live_events ORDER BY id LIMIT $2),
             kept AS (SELECT min(id) AS id FROM head WHERE at >= now() - make_interval(hours => $1))
        DELETE FROM live_events WHERE id IN (SELECT id FROM head) AND id < coalesce((SELECT id FROM kept), 9223372036854775807)`,
       [hours, batch],
     );
-    return r.rowCount ?? 0;
+    return deleted.rowCount ?? 0;
   }
 
   /**
