@@ -17,6 +17,15 @@ const REMEMBERED = 10_000;
 /** events replayed after a reconnect; beyond them the client is told to resync */
 const REPLAY = 10_000;
 
+/** A subscriber as the hub holds it: from the moment it subscribes, so no push can fall between its replay and its first push. */
+interface Socket {
+  subscriber: LiveSubscriber;
+  /** events pushed while its replay is being read, sent after the replay; undefined once it is live */
+  held: LiveEvent[] | undefined;
+  /** ids the replay sent whose push is still to come: each dropped once, when it comes */
+  replayed: Set<number>;
+}
+
 /**
  * Fans committed live events out to this instance's WebSockets. Every instance
  * listens on the db's bus (NOTIFY, or Redis pub/sub); the message carries only
@@ -25,11 +34,13 @@ const REPLAY = 10_000;
  * have dropped messages, the hub reads what it missed after the highest id seen.
  */
 export class LiveHub {
-  private readonly subs = new Set<LiveSubscriber>();
+  private readonly subs = new Set<Socket>();
   /** the sockets by organisation, then venue: an ingest run's thousands of events each looked at every socket */
-  private readonly byOrg = new Map<string, Map<string, Set<LiveSubscriber>>>();
+  private readonly byOrg = new Map<string, Map<string, Set<Socket>>>();
   private pending: number[] = [];
   private readonly pushed = new Set<number>();
+  /** the ids of the batch read and not yet fanned out: pushed, yet still to reach the sockets */
+  private fanning = new Set<number>();
   private highest = 0;
   private draining: Promise<void> | undefined;
   private unlisten: (() => Promise<void>) | undefined;
@@ -79,31 +90,54 @@ export class LiveHub {
   /**
    * Adds a socket; with a cursor it first receives every event after it (after a reconnect), or, when
    * they cannot all be replayed, one resync message: the client reloads what it shows instead.
+   * The socket is held from the start: what is pushed while the replay is read waits and follows it,
+   * in id order, without what the replay already sent.
    */
   async subscribe(s: LiveSubscriber, cursor?: number): Promise<() => void> {
-    if (cursor !== undefined) await this.replay(s, cursor);
-    this.subs.add(s);
-    const venues = this.byOrg.get(s.orgId) ?? new Map<string, Set<LiveSubscriber>>();
-    this.byOrg.set(s.orgId, venues);
-    const here = venues.get(s.venueId) ?? new Set<LiveSubscriber>();
-    venues.set(s.venueId, here);
-    here.add(s);
+    const socket: Socket = { subscriber: s, held: cursor === undefined ? undefined : [], replayed: new Set() };
+    const unsubscribe = this.add(socket);
+    if (cursor === undefined) return unsubscribe;
+    try {
+      await this.replay(socket, cursor);
+    } catch (err) {
+      unsubscribe();
+      throw err;
+    }
+    return unsubscribe;
+  }
+
+  private add(socket: Socket): () => void {
+    const { orgId, venueId } = socket.subscriber;
+    this.subs.add(socket);
+    const venues = this.byOrg.get(orgId) ?? new Map<string, Set<Socket>>();
+    this.byOrg.set(orgId, venues);
+    const here = venues.get(venueId) ?? new Set<Socket>();
+    venues.set(venueId, here);
+    here.add(socket);
     return () => {
-      this.subs.delete(s);
-      here.delete(s);
-      if (!here.size && venues.get(s.venueId) === here) venues.delete(s.venueId);
-      if (!venues.size && this.byOrg.get(s.orgId) === venues) this.byOrg.delete(s.orgId);
+      this.subs.delete(socket);
+      here.delete(socket);
+      if (!here.size && venues.get(venueId) === here) venues.delete(venueId);
+      if (!venues.size && this.byOrg.get(orgId) === venues) this.byOrg.delete(orgId);
     };
   }
 
-  private async replay(s: LiveSubscriber, cursor: number): Promise<void> {
+  private async replay(socket: Socket, cursor: number): Promise<void> {
+    const s = socket.subscriber;
     const missed = await this.events.after(cursor, REPLAY, { orgId: s.orgId, venueId: s.venueId });
     // read after the replay: a prune in between then costs a needless resync, never a silent gap
     const oldest = await this.events.oldestKept();
     // cursor 0 is a fresh start, not a reconnect: it has missed nothing, so what is kept is its history
     const reason = cursor > 0 && cursor + 1 < oldest ? 'pruned' : missed.length >= REPLAY ? 'too-many' : undefined;
     if (!reason) {
+      const sent = new Set(missed.map((e) => Number(e.id)));
       for (const e of missed) s.send(toMessage(e));
+      this.goLive(socket, (id) => sent.has(id));
+      // a push of a replayed event may still come: its notify not handled yet (past the highest, or queued),
+      // or in the batch being fanned out. Only those are kept, so the set empties as they come; a writer that
+      // committed behind a later id's push is the one case left out: a rare duplicate, never a gap
+      const queued = new Set(this.pending);
+      for (const id of sent) if (id > this.highest || queued.has(id) || this.fanning.has(id)) socket.replayed.add(id);
       return;
     }
     // the reload that follows shows everything up to now: resume after the newest event, or after the
@@ -111,6 +145,21 @@ export class LiveHub {
     const newest = Math.max(Number(await this.events.lastId()), oldest - 1, Number(missed.at(-1)?.id ?? 0));
     this.log.info({ cursor, oldest, reason }, 'live cursor cannot be replayed; client told to resync');
     s.send({ type: 'resync', cursor: newest, data: { reason } });
+    // what is held up to the resync's cursor is in the reload; a later push of an older id (its writer
+    // committed late) still goes out: the client keeps the highest cursor, and nothing is lost
+    this.goLive(socket, (id) => id <= newest);
+  }
+
+  /** Sends what was held during the replay, in id order, once each and without what `sent` says went already; then pushes go straight out. */
+  private goLive(socket: Socket, sent: (id: number) => boolean): void {
+    const held = new Map((socket.held ?? []).map((e) => [Number(e.id), e]));
+    socket.held = undefined;
+    for (const id of [...held.keys()].sort((a, b) => a - b)) if (!sent(id)) socket.subscriber.send(toMessage(held.get(id)!));
+  }
+
+  private deliver(socket: Socket, e: LiveEvent): void {
+    if (socket.held) socket.held.push(e);
+    else if (!socket.replayed.delete(Number(e.id))) socket.subscriber.send(toMessage(e));
   }
 
   private remember(id: number): void {
@@ -129,16 +178,19 @@ export class LiveHub {
       const ids = this.pending.splice(0, 2000).filter((id) => !this.pushed.has(id));
       for (const id of ids) this.remember(id);
       if (!this.subs.size || !ids.length) continue;
+      this.fanning = new Set(ids);
       try {
         for (const e of await this.events.byIds(ids)) {
           const venues = this.byOrg.get(e.orgId);
           if (!venues) continue;
           // an event of no venue goes to every socket of its organisation
           const to = e.venueId === null ? [...venues.values()] : [venues.get(e.venueId) ?? []];
-          for (const set of to) for (const s of set) s.send(toMessage(e));
+          for (const set of to) for (const socket of set) this.deliver(socket, e);
         }
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'live events could not be read; clients resync from their cursor');
+      } finally {
+        this.fanning = new Set();
       }
     }
   }

@@ -61,11 +61,14 @@ export default async function liveRoutes(app: App, o: LiveModuleOptions) {
           throw Object.assign(new Error('venue not found'), { statusCode: 404 });
       },
     },
+    // the socket is open when this runs (@fastify/websocket calls it once the upgrade is done)
     async (socket, req) => {
       const send = (m: LiveMessage) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
       };
       const unsubscribe = await o.hub.subscribe({ orgId: req.user.org, venueId: req.query.venueId, send }, req.query.cursor);
+      // a client that left while its replay was read has already had its 'close': the hub must not keep it
+      if (socket.readyState !== socket.OPEN) return unsubscribe();
       socket.on('close', unsubscribe);
       socket.on('error', unsubscribe);
     },
