@@ -20,6 +20,8 @@ export interface KeptPage {
   json: Buffer;
   etag: string;
   encoded: Partial<Record<Encoding, Promise<Buffer>>>;
+  /** told the size of each compressed copy once made: whoever keeps the page counts it in their bound */
+  copied?: (bytes: number) => void;
 }
 
 export function pageOf(answer: unknown): KeptPage {
@@ -31,7 +33,11 @@ export function pageOf(answer: unknown): KeptPage {
 export function representation(page: KeptPage, acceptEncoding: string | undefined) {
   const encoding = page.json.length < COMPRESS_THRESHOLD ? undefined : chooseEncoding(acceptEncoding);
   if (!encoding) return { encoding, etag: page.etag, body: () => Promise.resolve(page.json) };
-  const body = () => (page.encoded[encoding] ??= compressors[encoding](page.json));
+  const body = () =>
+    (page.encoded[encoding] ??= compressors[encoding](page.json).then((copy) => {
+      page.copied?.(copy.length);
+      return copy;
+    }));
   return { encoding, etag: `${page.etag.slice(0, -1)}.${SUFFIX[encoding]}"`, body };
 }
 

@@ -10,15 +10,22 @@ export interface Forgotten {
 export interface KeptPagesOptions {
   /** what a lost bus message (a missed reconnect), or a change that tells no channel, leaves stale at most */
   maxAgeMs: number;
-  /** of JSON kept, all organisations together: past it, everything is dropped and filled again */
+  /** of pages kept, JSON and compressed copies, all organisations together: past it, everything is dropped and filled again */
   maxBytes: number;
   /** the channels that forget pages, each with what its payload forgets */
   forgetOn: Record<string, (payload: string) => Forgotten[]>;
 }
 
+/** A page as kept: `bytes` counts its JSON and the compressed copies made of it while kept. */
+interface Kept {
+  page: KeptPage;
+  at: number;
+  bytes: number;
+}
+
 /** One shelf's kept pages; a forget detaches it, so a read that raced the change stores into nothing. */
 interface Shelf {
-  pages: Map<string, { page: KeptPage; at: number }>;
+  pages: Map<string, Kept>;
   /** reads under way, shared by the requests that ask for the same page meanwhile */
   loading: Map<string, Promise<KeptPage>>;
   bytes: number;
@@ -92,10 +99,21 @@ export class KeptPages {
       return;
     }
     const old = shelf.pages.get(key);
-    const grown = page.json.length - (old?.page.json.length ?? 0);
-    shelf.pages.set(key, { page, at: Date.now() });
-    shelf.bytes += grown;
-    this.bytes += grown;
+    if (old) this.count(shelf, old, -old.bytes);
+    const kept: Kept = { page, at: Date.now(), bytes: 0 };
+    shelf.pages.set(key, kept);
+    this.count(shelf, kept, page.json.length);
+    // its compressed copies are made later, by the first request for each: counted while it is still the one kept
+    page.copied = (bytes) => {
+      if (shelf.live && shelf.pages.get(key) === kept) this.count(shelf, kept, bytes);
+      if (this.bytes > this.options.maxBytes) this.forgetAll();
+    };
+  }
+
+  private count(shelf: Shelf, kept: Kept, bytes: number): void {
+    kept.bytes += bytes;
+    shelf.bytes += bytes;
+    this.bytes += bytes;
   }
 
   private forget(forgotten: Forgotten[]): void {
