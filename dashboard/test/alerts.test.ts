@@ -143,7 +143,9 @@ describe('alerts and notifications in the dashboard', () => {
     const add = page.getByRole('form', { name: 'Add someone' });
     await add.getByLabel('Name').fill('Rita Runner');
     await add.getByLabel('E-mail').fill('rita@anchor.test');
-    await add.getByLabel('First password').fill('rita starts on friday');
+    const first = add.getByLabel('First password');
+    expect(await page.locator(`#${await first.getAttribute('aria-describedby')}`).innerText()).toBe('At least 12 characters.');
+    await first.fill('rita starts on friday');
     await add.getByRole('button', { name: 'Add', exact: true }).click();
     const row = page.locator('[data-user="rita@anchor.test"]');
     await row.getByText('not signed in yet').waitFor();

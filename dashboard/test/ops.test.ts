@@ -102,7 +102,7 @@ describe('model accuracy and the audit log in the dashboard', () => {
     expect(await rows.first().locator('td').nth(1).innerText()).toBe('Olivia Owner');
     // the supplier by its name today, with its kind: not a uuid
     expect(await rows.first().locator('td').nth(3).innerText()).toBe('Supplier Harbour Wines Ltd');
-    expect(await rows.first().locator('td').nth(4).innerText()).toBe('{"fields":["name"]}');
+    expect(await rows.first().locator('td').nth(4).innerText()).toBe('changed: name');
     await page.getByLabel('Action').fill('');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-entity="supplier"]').length === 2);

@@ -38,3 +38,31 @@ export function entityLabel(entry: { entityId: string | null; entityName: string
   if (entry.entityId) return { text: shortId(entry.entityId), gone: true };
   return null;
 }
+
+/** A detail key (or a changed field's name) read aloud: camelCase split into words. */
+const detailKey = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+
+function detailValue(value: unknown): string {
+  if (value === null || value === undefined) return 'none';
+  if (Array.isArray(value)) return value.map(detailValue).join(', ');
+  if (typeof value === 'object') {
+    const { from, to, ...rest } = value as Record<string, unknown>;
+    // a change recorded as { from, to }, as the currency is
+    if ('from' in value && 'to' in value && !Object.keys(rest).length) return `${detailValue(from)} → ${detailValue(to)}`;
+    return describeDetail(value as Record<string, unknown>);
+  }
+  return typeof value === 'string' ? shortId(value) : String(value as number | boolean);
+}
+
+/** The row's detail in words, "changed: name, par level" rather than {"fields":["name","parLevel"]}. */
+export function describeDetail(detail: Record<string, unknown> | null): string {
+  if (!detail) return '';
+  return Object.entries(detail)
+    .map(([key, value]) =>
+      // the changed fields are names too: "par level", not parLevel
+      key === 'fields' && Array.isArray(value)
+        ? `changed: ${value.map((f) => detailKey(String(f))).join(', ')}`
+        : `${detailKey(key)}: ${detailValue(value)}`,
+    )
+    .join(' · ');
+}
