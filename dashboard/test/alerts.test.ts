@@ -74,6 +74,8 @@ describe('alerts and notifications in the dashboard', () => {
     const out = page.locator('[data-alert="out_of_stock"]');
     await out.waitFor();
     expect(await out.getAttribute('data-state')).toBe('raised');
+    // the link says where it goes ("Item" alone read as a label)
+    expect(await out.first().getByRole('link', { name: 'Open the item' }).getAttribute('href')).toMatch(/^#\/items\/[0-9a-f-]{36}$/);
     await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).getByText(/^\d+$/).textContent()).not.toBe('0');
 
     // raised while the page is open: arrives over the live socket, no reload
