@@ -12,6 +12,10 @@ export const auditEntry = z.strictObject({
   action: z.string(),
   entity: z.string(),
   entityId: z.string().nullable(),
+  entityName: z
+    .string()
+    .nullable()
+    .describe('what the entity is called now (an item, venue, device or person by name); null once it is gone'),
   detail: z.record(z.string(), z.unknown()).nullable(),
 });
 export const auditPage = z.strictObject({

@@ -93,14 +93,16 @@ describe('model accuracy and the audit log in the dashboard', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await page.locator('tr[data-entity="supplier"]').first().waitFor();
-    await page.getByLabel('Entity').fill('supplier');
+    await page.getByLabel('What').selectOption({ label: 'Supplier' });
     await page.getByLabel('Action').fill('update');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-action="create"]').length === 0);
     const rows = page.locator('tbody tr');
     expect(await rows.count()).toBe(1);
     expect(await rows.first().locator('td').nth(1).innerText()).toBe('Olivia Owner');
-    expect(await rows.first().locator('td').nth(4).innerText()).toBe('{"fields":["name"]}');
+    // the supplier by its name today, with its kind: not a uuid
+    expect(await rows.first().locator('td').nth(3).innerText()).toBe('Supplier Harbour Wines Ltd');
+    expect(await rows.first().locator('td').nth(4).innerText()).toBe('changed: name');
     await page.getByLabel('Action').fill('');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-entity="supplier"]').length === 2);

@@ -96,9 +96,31 @@ describe('walking every page (bar manager)', () => {
   it('the audit log fits a phone: no sideways scroll, each entry a card', async () => {
     await screens!.each(async (p, screen) => {
       await p.goto(`${s.url}/#/audit`);
-      await p.locator('tr[data-action="register"]').first().waitFor();
+      const registered = p.locator('tr[data-action="register"]').first();
+      await registered.waitFor();
+      // the device by the name it was given, not its id
+      expect(await registered.locator('td').nth(3).innerText()).toBe('Device Back bar edge');
       expect(await sidewaysOverflow(p)).toBeLessThanOrEqual(1);
       await shot(p, `${screen}-audit`);
+    });
+  }, 60_000);
+
+  it('the command bar’s example fits its box on a phone and a desktop', async () => {
+    await screens!.each(async (p, screen) => {
+      await p.goto(`${s.url}/#/`);
+      const box = p.getByRole('textbox', { name: 'Command' });
+      await box.waitFor();
+      // the placeholder's width in the box's own font against the room inside its padding
+      const [text, room] = await box.evaluate((input: HTMLInputElement) => {
+        const style = getComputedStyle(input);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = style.font;
+        return [
+          ctx.measureText(input.placeholder).width,
+          input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+        ];
+      });
+      expect(text, `${screen}: the example is ${Math.round(text)} px in ${Math.round(room)} px`).toBeLessThanOrEqual(room);
     });
   }, 60_000);
 
@@ -107,8 +129,8 @@ describe('walking every page (bar manager)', () => {
       await p.goto(`${s.url}/#/orders`);
       const unassigned = p.getByTestId('unassigned');
       await unassigned.waitFor();
-      // no supplier sells the low items: not "every item with a supplier is above what it needs"
-      expect(await p.getByTestId('nothing-suggested').textContent()).toContain('no supplier sells the low items below');
+      // no supplier sells the items below par: not "every item with a supplier is above what it needs"
+      expect(await p.getByTestId('nothing-suggested').textContent()).toContain('no supplier sells the items below par');
       const titos = unassigned.getByRole('listitem').filter({ hasText: "Tito's Handmade Vodka" });
       expect(await titos.textContent()).toContain('with 0.9 on hand: no supplier sells it yet');
       expect(await unassigned.textContent()).not.toMatch(/\d\.\d\d/);

@@ -39,6 +39,17 @@ export class CloudError extends Error {
   }
 }
 
+/**
+ * The --venue the technician gave is no venue of their organisation: a usage error (exit 2) like any
+ * wrong flag, not a failed call; what the attempt made (bundle, AWS thing) is taken back before it is thrown.
+ */
+export class UnknownVenueError extends CloudError {
+  constructor(venueId: string, status: number) {
+    super(`the cloud has no venue "${venueId}" in your organisation: --venue takes the venue's id, a UUID`, status);
+    this.name = 'UnknownVenueError';
+  }
+}
+
 export class CloudClient {
   private token: string | undefined;
 
@@ -58,11 +69,7 @@ export class CloudClient {
     if (res.status === 400 || res.status === 404) {
       const e = ((await res.json().catch(() => ({}))) as { error?: { field?: string; message?: string } }).error;
       // the cloud's own words name a field of its API; the technician typed --venue
-      if (e?.field === 'body.venueId' || e?.message === 'venue not found')
-        throw new CloudError(
-          `the cloud has no venue "${d.venueId}" in your organisation: --venue takes the venue's id, a UUID (GET /api/v1/venues lists them)`,
-          res.status,
-        );
+      if (e?.field === 'body.venueId' || e?.message === 'venue not found') throw new UnknownVenueError(d.venueId, res.status);
       throw new CloudError(`POST /api/v1/devices failed with HTTP ${res.status}: ${e?.message ?? 'no reason given'}`, res.status);
     }
     if (res.status !== 409) return { created: true };

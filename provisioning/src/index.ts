@@ -27,7 +27,7 @@ const EXIT_CODES = `
 Exit codes:
   0  done
   1  the work failed (AWS, the cloud, the broker, the camera said no); the message says what to fix
-  2  bad usage or configuration (unknown flag, missing argument, unreadable file); nothing was changed
+  2  bad usage or configuration (unknown flag, missing argument, unreadable file, a --venue the cloud does not know); nothing was changed
 
 Every flag can also be set by the environment variable shown in its help.`;
 
@@ -99,7 +99,11 @@ export function buildProgram(io: Io, box: ExitBox): Command {
       device
         .command('create')
         .description('create a device and write its bundle (agent.yaml, device.crt, device.key, ca.crt)')
-        .addOption(new Option('--venue <id>', 'venue the device belongs to').env('SMARTSTOCK_VENUE').makeOptionMandatory())
+        .addOption(
+          new Option('--venue <id>', "the venue's id (a UUID, on the dashboard's Devices page)")
+            .env('SMARTSTOCK_VENUE')
+            .makeOptionMandatory(),
+        )
         .addOption(
           new Option('--name <name>', 'what the bar calls it, e.g. "Main bar edge"').env('SMARTSTOCK_DEVICE_NAME').makeOptionMandatory(),
         )
@@ -118,8 +122,9 @@ export function buildProgram(io: Io, box: ExitBox): Command {
     .addHelpText(
       'after',
       example(
-        '  $ smartstock-provision device create --local --venue rooftop --name "Main bar" --out bundles/rooftop.tgz\n' +
-          '  $ SMARTSTOCK_TOKEN=… smartstock-provision device create --venue rooftop --name "Main bar" --cloud-url https://cloud.example',
+        '  $ SMARTSTOCK_TOKEN=… smartstock-provision device create --venue 6d1f3c1e-8a53-4c8e-9a43-2f7d0c1b9e11 --name "Main bar edge" \\\n' +
+          '      --cloud-url https://cloud.example\n' +
+          '  $ smartstock-provision device create --local --venue 6d1f3c1e-8a53-4c8e-9a43-2f7d0c1b9e11 --name "Main bar edge" --out bundles/main-bar.tgz',
       ),
     )
     .action(action(io, box, deviceCreate));

@@ -8,6 +8,7 @@ interface Entry {
   action: string;
   entity: string;
   entityId: string | null;
+  entityName: string | null;
 }
 
 /** The audit trail read back: owner only, filtered, a page at a time. */
@@ -66,6 +67,24 @@ describe('GET /api/v1/audit', () => {
     } while (cursor);
     expect(pages).toBe(2);
     expect(seen).toEqual(all.map((e) => e.id));
+  });
+
+  it('names what was changed as it is called now, and nothing once it is gone', async () => {
+    const supplierNames = (await read('?entity=supplier')).body.entries.map((e) => e.entityName);
+    // the rename shows on the older rows too: the owner recognises the supplier by today's name
+    expect(supplierNames).toEqual(['Manager Beers', 'Owner Wines Ltd', 'Owner Spirits', 'Owner Wines Ltd']);
+    const venue = (await t.api('POST', '/api/v1/venues', { token: t.ownerToken, body: { name: 'Harbour Terrace' } })).body.id as string;
+    const named = (await read('?entity=venue')).body.entries;
+    expect(named.map((e) => [e.action, e.entityId, e.entityName])).toEqual([['create', venue, 'Harbour Terrace']]);
+    expect((await t.api('DELETE', `/api/v1/venues/${venue}`, { token: t.ownerToken })).status).toBe(204);
+    const gone = (await read('?entity=venue')).body.entries;
+    expect(gone.map((e) => [e.action, e.entityId, e.entityName])).toEqual([
+      ['delete', venue, null],
+      ['create', venue, null],
+    ]);
+    // a sign-in names the person; the sign-up names the organisation
+    const logins = (await read(`?entity=user&action=login&actor=${managerId}`)).body.entries;
+    expect(logins[0]!.entityName).toBe('manager');
   });
 
   it('is for the owner only', async () => {

@@ -1,6 +1,6 @@
 import { ConfigError } from '@smartstock/runtime';
 import { CliError, EXIT, usageError } from './output.js';
-import { CloudError } from '../cloud-client.js';
+import { CloudError, UnknownVenueError } from '../cloud-client.js';
 import { BundleExistsError } from '../bundle/index.js';
 import { AlreadyProvisionedError } from '../devices/provision.js';
 
@@ -12,6 +12,8 @@ export function toCliError(e: unknown): CliError {
     return new CliError(e.message, EXIT.failure, 'pick another --id, or `device rotate-cert` to give it a new certificate');
   if (e instanceof BundleExistsError)
     return new CliError(e.message, EXIT.failure, 'choose another --out, or --force to overwrite (the old key stops being usable)');
+  if (e instanceof UnknownVenueError)
+    return usageError(e.message, "the dashboard's Devices page shows the venue's id (GET /api/v1/venues lists them all)");
   if (e instanceof CloudError) return new CliError(e.message, EXIT.failure);
   const err = e as Error & { $metadata?: unknown; code?: string };
   if (err.name === 'CredentialsProviderError')

@@ -99,7 +99,8 @@ describe('devices on AWS IoT (moto)', () => {
     cloud.venues.add('rooftop'); // the stand-in now refuses other venues, as the cloud does
     try {
       const refused = await createWithId('nowhere', 'Snug', 'snug', ...cloudFlags());
-      expect(refused.code, refused.stdout + refused.stderr).toBe(1);
+      // a wrong --venue is a usage error (2), and what the attempt made on AWS is taken back before it says so
+      expect(refused.code, refused.stdout + refused.stderr).toBe(2);
       expect(refused.json.error).not.toMatch(/cleaning up/);
       expect((await certificates()).map((c) => c.certificateId)).toEqual(before);
       await expect(iot.send(new DescribeThingCommand({ thingName: 'snug' }))).rejects.toThrow(/snug|not found|does not exist/i);
@@ -108,7 +109,7 @@ describe('devices on AWS IoT (moto)', () => {
       // a thing that was there before the attempt stays, without the attempt's certificate
       await iot.send(new CreateThingCommand({ thingName: 'snug-kept' }));
       const again = await createWithId('nowhere', 'x', 'snug-kept', ...cloudFlags());
-      expect(again.code).toBe(1);
+      expect(again.code).toBe(2);
       expect((await iot.send(new ListThingPrincipalsCommand({ thingName: 'snug-kept' }))).principals).toEqual([]);
       expect((await certificates()).map((c) => c.certificateId)).toEqual(before);
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,10 @@ import { createLocalDevice } from '../helpers/cli.js';
 
 const VENUE = '6d1f3c1e-8a53-4c8e-9a43-2f7d0c1b9e11';
 
-/** A --venue the cloud does not know is told in the technician's words (the flag), not the API's (body.venueId). */
+/**
+ * A --venue the cloud does not know is told in the technician's words (the flag), not the API's (body.venueId),
+ * and exits 2 like every other wrong flag, with no bundle left behind.
+ */
 describe('device create with a venue the cloud does not know', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'prov-venue-'));
   const caDir = join(tmp, 'pki');
@@ -31,14 +34,16 @@ describe('device create with a venue the cloud does not know', () => {
 
   it('says --venue takes the venue id when given a name', async () => {
     const r = await create('Rooftop', 'bar-a');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('the cloud has no venue "Rooftop" in your organisation: --venue takes the venue\'s id, a UUID');
+    expect(r.stderr).toContain("fix: the dashboard's Devices page shows the venue's id");
     expect(r.stderr).not.toContain('body.venueId');
+    expect(existsSync(join(tmp, 'bar-a'))).toBe(false);
   });
 
   it('says the same of an id that is no venue of the organisation', async () => {
     const r = await create('0b0b0b0b-0000-4000-8000-000000000000', 'bar-b');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('the cloud has no venue "0b0b0b0b-0000-4000-8000-000000000000"');
   });
 
