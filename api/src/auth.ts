@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { role, uuid } from './common.js';
+import { newPassword, role, uuid } from './common.js';
 
 /** A person as a member of one organisation. */
 export const member = z.strictObject({
@@ -18,6 +18,8 @@ export const session = z.strictObject({ accessToken: z.string(), refreshToken: z
 export const inviteBody = z.object({
   email: z.email(),
   name: z.string().min(1).max(200),
-  password: z.string().min(12).max(1024),
+  password: newPassword,
   role,
 });
+/** Body of POST /auth/password: the signed-in person's own new password. */
+export const changePasswordBody = z.object({ password: newPassword });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './rules.js';
 
 /**
  * An instant: a Date in the cloud, an ISO 8601 string on the wire. The codec's
@@ -23,6 +24,9 @@ export const currencyCode = z
   .refine((c) => /^[A-Z]{3}$/.test(c) && CURRENCIES.has(c), 'expected an ISO 4217 currency code such as EUR, GBP or USD');
 /** Ids a technician chooses for cameras and slots. */
 export const localId = z.string();
+
+/** Every password a person chooses or is given: sign-up, an invitation, a first password, a change. */
+export const newPassword = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
 
 export const ROLES = ['owner', 'manager', 'bartender', 'technician'] as const;
 export const role = z.enum(ROLES);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCode, role, timestamp, uuid } from './common.js';
+import { currencyCode, newPassword, role, timestamp, uuid } from './common.js';
 
 /** An organisation (a bar group) as its members see it. */
 export const organisation = z.strictObject({
@@ -60,14 +60,13 @@ export const oidcSettingsState = z.discriminatedUnion('configured', [oidcSetting
 
 // Requests
 
-const password = z.string().min(12).max(1024);
 /** POST /signup: a new organisation and its first owner. */
 export const signupBody = z.object({
   organisation: z.string().trim().min(1).max(200),
   currency: currencyCode.optional().describe('ISO 4217; EUR when absent'),
   name: z.string().trim().min(1).max(200),
   email: z.email().max(254),
-  password,
+  password: newPassword,
 });
 /** PATCH /organisation: the owner's settings. */
 export const organisationUpdateBody = z.object({ currency: currencyCode.optional() });
@@ -84,7 +83,7 @@ export const createInvitationBody = z.object({
 export const acceptInvitationBody = z.object({
   token: z.string().min(1).max(200),
   name: z.string().trim().min(1).max(200),
-  password,
+  password: newPassword,
 });
 export const oidcSettingsBody = z.object({
   issuer: z.url({ protocol: /^https?$/ }).max(500),

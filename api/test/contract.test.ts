@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as api from '../src/index.js';
+import { PASSWORD_MIN_LENGTH } from '../src/rules.js';
 
 const schemas = Object.entries(api as Record<string, unknown>).filter((e): e is [string, z.ZodType] => e[1] instanceof z.ZodType);
 
@@ -52,5 +53,13 @@ describe('@smartstock/api', () => {
       expect(() => z.toJSONSchema(s, { io: 'output', unrepresentable: 'any' }), name).not.toThrow();
       expect(() => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }), name).not.toThrow();
     }
+  });
+
+  it('holds every new password to one rule, the one the dashboard says', () => {
+    // sign-up, an invitation accepted, a first password from the owner, a change: one schema, not four copies of min(12)
+    for (const body of [api.signupBody, api.acceptInvitationBody, api.inviteBody, api.changePasswordBody])
+      expect(body.shape.password).toBe(api.newPassword);
+    expect(api.newPassword.safeParse('x'.repeat(PASSWORD_MIN_LENGTH - 1)).error?.issues[0]).toMatchObject({ code: 'too_small' });
+    expect(api.newPassword.safeParse('x'.repeat(PASSWORD_MIN_LENGTH)).success).toBe(true);
   });
 });
