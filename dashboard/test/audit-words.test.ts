@@ -1,12 +1,19 @@
 // The audit trail in the bar's words: kinds, names or short ids, and each row's detail.
 import { describe, expect, it } from 'vitest';
-import { describeDetail, entityKind, entityLabel } from '../src/lib/audit-words';
+import { actionWords, describeDetail, entityKind, entityLabel } from '../src/lib/audit-words';
 
 describe('audit words', () => {
   it('names each kind as the owner calls it, and an unknown one in words', () => {
     expect(entityKind('purchase_order')).toBe('Order');
     expect(entityKind('user')).toBe('Person');
     expect(entityKind('stock_take')).toBe('Stock take');
+  });
+
+  it('says what was done in words', () => {
+    // the person a password change is about is the row's "what": the action itself never shows the password
+    expect(actionWords('change_password')).toBe('changed their password');
+    expect(actionWords('add_barcode')).toBe('add barcode');
+    expect(actionWords('create')).toBe('create');
   });
 
   it('shows the name, else a short id once the thing is gone, else nothing', () => {

@@ -69,7 +69,7 @@ export class AuthService {
   }
 
   async changePassword(p: Principal, password: string): Promise<void> {
-    await this.deps.users.setPassword(p.sub, password);
+    await this.deps.users.setPassword(p.org, p.sub, password);
   }
 
   private async issue(m: Member, familyId: string): Promise<Session> {

@@ -1,6 +1,6 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { inviteBody, member, noContent, session } from '@smartstock/api';
+import { changePasswordBody, inviteBody, member, noContent, session } from '@smartstock/api';
 import { ROLES } from '../plugins/principal.js';
 import type { App } from '../plugins/http.js';
 import { actor, idParam } from '../plugins/http.js';
@@ -56,7 +56,7 @@ export default async function authRoutes(app: App, options: AuthModuleOptions) {
     {
       onRequest: app.authorize(),
       config: { duringPasswordChange: true },
-      schema: { tags: ['auth'], body: z.object({ password: z.string().min(12).max(1024) }), response: { 204: noContent } },
+      schema: { tags: ['auth'], body: changePasswordBody, response: { 204: noContent } },
     },
     async (req, reply) => {
       await s.changePassword(req.user, req.body.password);

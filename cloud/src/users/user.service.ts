@@ -66,8 +66,13 @@ export class UserService {
     return new UserRepository(this.db).mustChangePassword(userId);
   }
 
-  async setPassword(userId: string, password: string): Promise<void> {
-    await new UserRepository(this.db).setPassword(userId, await this.hasher.hash(password));
+  /** The person's own new password, and a row saying they changed it (never the password, nor its hash). */
+  async setPassword(orgId: string, userId: string, password: string): Promise<void> {
+    const hash = await this.hasher.hash(password);
+    await this.db.transaction(async (tx) => {
+      await new UserRepository(tx).setPassword(userId, hash);
+      await auditLog(tx).record(orgId, { userId, action: 'change_password', entity: 'user', entityId: userId });
+    });
   }
 
   listUsers(orgId: string) {

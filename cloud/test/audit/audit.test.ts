@@ -87,6 +87,22 @@ describe('GET /api/v1/audit', () => {
     expect(logins[0]!.entityName).toBe('manager');
   });
 
+  it('records a password change: who, whose and when, never the password or its hash', async () => {
+    const bartender = await t.userWithRole('bartender');
+    const bartenderId = (await t.api('GET', '/api/v1/auth/me', { token: bartender })).body.id as string;
+    const password = 'the bartender chose this one';
+    const before = new Date(Date.now() - 1000); // the database's clock and this one, a second apart at most
+    expect((await t.api('POST', '/api/v1/auth/password', { token: bartender, body: { password } })).status).toBe(204);
+    const [change, ...more] = (await read(`?action=change_password&actor=${bartenderId}&from=${before.toISOString()}`)).body.entries;
+    expect(more).toEqual([]);
+    expect(change).toMatchObject({ entity: 'user', entityId: bartenderId, entityName: 'bartender', actor: { id: bartenderId } });
+    const { rows } = await t.cloud.db.query<{ row: string }>(`SELECT a::text AS row FROM audit_log a WHERE action = 'change_password'`);
+    const hash = (await t.cloud.db.query<{ h: string }>('SELECT password_hash AS h FROM users WHERE id = $1', [bartenderId])).rows[0]!.h;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.row).not.toContain(password);
+    expect(rows[0]!.row).not.toContain(hash);
+  });
+
   it('is for the owner only', async () => {
     expect((await read('', manager)).status).toBe(403);
     expect((await read('', await t.userWithRole('technician'))).status).toBe(403);

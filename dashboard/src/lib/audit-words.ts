@@ -27,6 +27,16 @@ export function entityKind(entity: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** Actions whose code reads badly as words; the rest read as they are, `add_barcode` → "add barcode". */
+const ACTIONS: Readonly<Record<string, string>> = {
+  change_password: 'changed their password',
+};
+
+/** What the row did, in words: "changed their password", not change_password. */
+export function actionWords(action: string): string {
+  return ACTIONS[action] ?? action.replace(/[_.-]+/g, ' ').trim();
+}
+
 /** A uuid's first 8 characters tell rows apart; a device id or slot path is already short and readable. */
 export function shortId(id: string): string {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(id) ? id.slice(0, 8) : id;
