@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/index.js';
-import type { Queryable } from '../../src/db/types.js';
+import type { Queryable, SqlParam } from '../../src/db/types.js';
 import { AuditRepository } from '../../src/audit/audit.repository.js';
 import { seedDemo, type DemoSeed } from '../../src/seed/index.js';
 import type { DbFactory } from '../support/db.js';
@@ -82,11 +82,11 @@ export function describeAuditNames(f: DbFactory) {
         `INSERT INTO audit_log (org_id, user_id, action, entity, entity_id)
          SELECT $1, $2::uuid, 'update', (ARRAY['item', 'venue', 'user', 'device'])[n % 4 + 1],
            (ARRAY[$3::text, $4::text, $2::text, 'anchor-edge-7'])[n % 4 + 1] FROM generate_series(1, 4000) n`,
-        [seed.orgId, ownerId, Object.values(seed.items)[0], seed.venueId],
+        [seed.orgId, ownerId, Object.values(seed.items)[0]!, seed.venueId],
       );
       await db.query('ANALYZE audit_log');
       await db.query('ANALYZE items');
-      const sent: { text: string; params: unknown[] }[] = [];
+      const sent: { text: string; params: readonly SqlParam[] }[] = [];
       const watched: Queryable = {
         query: (text, params, o) => (sent.push({ text, params: params ?? [] }), db.query(text, params, o)),
         exec: (text) => db.exec(text),
