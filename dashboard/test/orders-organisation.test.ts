@@ -1,5 +1,5 @@
 // Two pages a colleague found wanting, in real Chromium against the real cloud: the orders page lists
-// the low items no supplier sells (not a heading with nothing under it) and says where to fix it; the
+// the low items no supplier sells (not a heading with nothing under it) and says once where to fix it; the
 // organisation page without company sign-in loads with no error in the browser's console.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -47,6 +47,15 @@ describe('orders and organisation pages', () => {
     // "below par", not "low": the overview's low count (below the reorder point) is a different, smaller number
     expect(await card.getByRole('heading').textContent()).toMatch(new RegExp(`${n} items? below par that no supplier sells`));
     expect(await card.getByRole('link', { name: 'Suppliers' }).getAttribute('href')).toBe('#/suppliers');
+    // why and what to do, said once above the list, not on each of its lines
+    expect(await card.getByTestId('unassigned-action').textContent()).toContain('Set a supplier for these items');
+    expect((await card.textContent())!.match(/supplier sells/g)).toHaveLength(1);
+    // the par here is the venue's, every location's added up; the Items page's is one location's, and says so
+    const titosLine = list.getByRole('listitem').filter({ hasText: "Tito's Handmade Vodka" });
+    expect(await titosLine.textContent()).toMatch(/below venue par \d+ \(all locations\)/);
+    await page.goto(`${s.url}/#/items`);
+    expect(await page.getByTestId('par-scope').textContent()).toContain('at this location');
+    await page.getByRole('spinbutton', { name: "Par level of Tito's Handmade Vodka at this location" }).waitFor();
   }, 60_000);
 
   it('loads the organisation page without company sign-in set up with no console error', async () => {

@@ -10,7 +10,7 @@ export interface ItemNeed {
   onHand: number;
   /** ordered (approved, sent) and not received yet */
   onOrder: number;
-  /** the venue's par level: the sum of its locations' */
+  /** the venue's par level: the sum of its locations' (an order is delivered to the venue, and shared out from there) */
   par: number;
   demand?: Demand | undefined;
   /** the item's class's safety factor, when it has its own service level; else the terms' */
@@ -70,7 +70,7 @@ function reasonOf(n: ItemNeed, t: SupplierTerms, basis: 'forecast' | 'par', case
   const head =
     basis === 'forecast'
       ? `sells ~${fmt(n.demand!.perDay * 7)} a week, ${stock}, delivery in ${t.leadTimeDays} day${t.leadTimeDays === 1 ? '' : 's'}: order`
-      : `no forecast yet: order up to par ${fmt(n.par)}, ${stock}:`;
+      : `no forecast yet: order up to venue par ${fmt(n.par)} (all locations), ${stock}:`;
   const topUp = extra > 0 ? ` (${casesText(extra, n.caseSize)} more than needed, to reach the supplier's minimum order)` : '';
   return `${head} ${casesText(cases, n.caseSize)}${topUp}`;
 }

@@ -92,7 +92,8 @@ export class SuggestionService {
         unassigned.push({
           itemId,
           name: s.name,
-          reason: `below par ${need.par} with ${fmt(need.onHand)} on hand: no supplier sells it yet`,
+          // "no supplier sells it" is what these have in common: the page says it once, above them
+          reason: `below venue par ${need.par} (all locations) with ${fmt(need.onHand)} on hand`,
         });
     }
     const list = await suppliers.list(orgId, [...needsBySupplier.keys()]);

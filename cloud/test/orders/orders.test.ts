@@ -72,14 +72,26 @@ describe('suppliers and purchase orders', () => {
     expect(r.status).toBe(200);
     const sg = r.body.suppliers.find((s: any) => s.supplierId === southern);
     expect(sg.lines.map((l: any) => [l.name, l.basis, l.cases, l.reason])).toEqual([
-      ['Aperol', 'par', 2, 'no forecast yet: order up to par 11, 3 on hand: 2 cases of 6'],
-      ['Campari', 'par', 1, 'no forecast yet: order up to par 6, 0 on hand: 1 case of 6'],
+      ['Aperol', 'par', 2, 'no forecast yet: order up to venue par 11 (all locations), 3 on hand: 2 cases of 6'],
+      ['Campari', 'par', 1, 'no forecast yet: order up to venue par 6 (all locations), 0 on hand: 1 case of 6'],
     ]);
     expect(sg.value).toBe(170);
     // Republic's only offer is Aperol, which is ordered from the preferred Southern
     expect(r.body.suppliers.map((s: any) => s.supplierId)).toEqual([southern]);
     expect(r.body.unassigned.map((u: any) => u.name)).toContain("Tito's Handmade Vodka");
     expect((await api('GET', '/orders/suggestions')).body.error.field).toBe('querystring.venue_id');
+  });
+
+  it("orders up to the venue's par, every location's added up, and says so without repeating why on each line", async () => {
+    const r = await api('GET', `/orders/suggestions?venue_id=${t.demo.venueId}`);
+    // the Items page shows the par at one location; an order goes to the venue, so its par is their sum
+    const titos = (await api('GET', `/inventory/items/${item('TITOS-750')}`)).body;
+    const venuePar = titos.locations.reduce((sum: number, l: { parLevel: number }) => sum + l.parLevel, 0);
+    expect(titos.locations.length).toBeGreaterThan(1);
+    const line = r.body.unassigned.find((u: any) => u.itemId === item('TITOS-750'));
+    expect(line.reason).toMatch(new RegExp(`^below venue par ${venuePar} \\(all locations\\) with [\\d.]+ on hand$`));
+    // "no supplier sells it" is what the whole list has in common: the page says it once, above the lines
+    expect(r.body.unassigned.filter((u: any) => /supplier/.test(u.reason))).toEqual([]);
   });
 
   it('takes a draft from the suggestions through approval, a refused send, sending with its PDF, and two partial receipts', async () => {

@@ -24,14 +24,14 @@ describe('order suggestion arithmetic', () => {
   it('no forecast: up to par, less on hand, rounded up to a whole case, and says so', () => {
     const o = suggestOrder([need()], terms());
     expect(o.lines).toMatchObject([{ basis: 'par', target: 6, cases: 1, units: 6 }]);
-    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to par 6, 2 on hand: 1 case of 6');
+    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to venue par 6 (all locations), 2 on hand: 1 case of 6');
     expect(o.value).toBe(60);
   });
 
   it('rounds up, not to the nearest case: 7 short of par in cases of 6 is 2 cases', () => {
     const o = suggestOrder([need({ par: 9, onHand: 2 })], terms());
     expect(o.lines[0]).toMatchObject({ cases: 2, units: 12 });
-    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to par 9, 2 on hand: 2 cases of 6');
+    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to venue par 9 (all locations), 2 on hand: 2 cases of 6');
   });
 
   it('forecast: demand over lead time and review period, less on hand and on order', () => {
@@ -56,7 +56,7 @@ describe('order suggestion arithmetic', () => {
     expect(suggestOrder([need({ onHand: 2, onOrder: 4 })], terms()).lines).toEqual([]);
     const o = suggestOrder([need({ onHand: 1, onOrder: 4, par: 12 })], terms());
     expect(o.lines[0]).toMatchObject({ cases: 2 });
-    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to par 12, 1 on hand, 4 on order: 2 cases of 6');
+    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to venue par 12 (all locations), 1 on hand, 4 on order: 2 cases of 6');
   });
 
   it('an item at or above par is left off; single bottles read as bottles', () => {
@@ -65,7 +65,7 @@ describe('order suggestion arithmetic', () => {
       terms(),
     );
     expect(o.lines.map((l) => [l.itemId, l.cases])).toEqual([['gin', 3]]);
-    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to par 4, 1 on hand: 3 bottles');
+    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to venue par 4 (all locations), 1 on hand: 3 bottles');
   });
 
   it('below a minimum order value, whole cases go to the item that would run out soonest until it is met', () => {
