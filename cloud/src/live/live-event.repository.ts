@@ -80,10 +80,17 @@ export class LiveEventRepository {
       await this.db.announce(STOCK_CHANNEL, all.slice(i, i + PAIRS_PER_ANNOUNCE).join(','));
   }
 
+  /**
+   * What a holder of `cursor` may not have had, in id order: the events after it, and those below it whose
+   * writer committed late (migration 296: tx at or past the cursor's horizon). Some of the late ones it may
+   * have had already (pushed as they committed): its client skips an id it has applied. A cursor whose
+   * event is gone (pruned, or a resync's cursor of no event) looks back over every event kept below it.
+   */
   async after(cursor: number, limit = 1000, scope?: { orgId: string; venueId: string }): Promise<LiveEvent[]> {
     const { rows } = await this.db.query<LiveEvent>(
       `SELECT id, org_id AS "orgId", venue_id AS "venueId", type, data FROM live_events
-       WHERE id > $1 AND ($3::uuid IS NULL OR (org_id = $3 AND (venue_id IS NULL OR venue_id = $4))) ORDER BY id LIMIT $2`,
+       WHERE (id > $1 OR (id < $1 AND tx >= coalesce((SELECT horizon FROM live_events WHERE id = $1), '0'::xid8)))
+         AND ($3::uuid IS NULL OR (org_id = $3 AND (venue_id IS NULL OR venue_id = $4))) ORDER BY id LIMIT $2`,
       [cursor, limit, scope?.orgId ?? null, scope?.venueId ?? null],
     );
     return rows;
