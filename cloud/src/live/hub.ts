@@ -188,7 +188,10 @@ export class LiveHub {
           for (const set of to) for (const socket of set) this.deliver(socket, e);
         }
       } catch (err) {
-        this.log.warn({ err: (err as Error).message }, 'live events could not be read; clients resync from their cursor');
+        // which organisations the batch was for is in the rows not read: every socket reloads what it shows
+        this.log.warn({ err: (err as Error).message, sockets: this.subs.size }, 'live events could not be read; clients told to resync');
+        const resync: LiveMessage = { type: 'resync', cursor: this.highest, data: { reason: 'unread' } };
+        for (const socket of this.subs) socket.subscriber.send(resync);
       } finally {
         this.fanning = new Set();
       }
