@@ -93,12 +93,15 @@ export class LiveEventRepository {
       `WITH scoped AS NOT MATERIALIZED (SELECT id, org_id AS "orgId", venue_id AS "venueId", type, data, tx FROM live_events
                        WHERE $3::uuid IS NULL OR (org_id = $3 AND (venue_id IS NULL OR venue_id = $4))),
             -- the snapshot the cursor's event was written in; with no such event, one that sees no transaction
-            written AS (SELECT coalesce((SELECT snapshot FROM live_events WHERE id = $1), '1:1:'::pg_snapshot) AS snapshot)
+            cursor_event AS (SELECT tx, snapshot FROM live_events WHERE id = $1),
+            written AS (SELECT coalesce((SELECT snapshot FROM cursor_event), '1:1:'::pg_snapshot) AS snapshot, (SELECT tx FROM cursor_event) AS tx)
        SELECT id, "orgId", "venueId", type, data FROM (
          (SELECT * FROM scoped WHERE id > $1 ORDER BY id LIMIT $2)
          UNION ALL
          (SELECT * FROM scoped WHERE id < $1 AND tx >= pg_snapshot_xmin((SELECT snapshot FROM written))
-                                 AND NOT pg_visible_in_snapshot(tx, (SELECT snapshot FROM written)))
+                                 AND NOT pg_visible_in_snapshot(tx, (SELECT snapshot FROM written))
+                                 -- its own transaction's events committed with it
+                                 AND tx IS DISTINCT FROM (SELECT tx FROM written))
        ) e ORDER BY id LIMIT $2`,
       [cursor, limit, scope?.orgId ?? null, scope?.venueId ?? null],
     );

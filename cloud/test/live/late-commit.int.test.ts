@@ -96,6 +96,14 @@ describe('live events committed out of id order, on PostgreSQL', () => {
     await arrived(second);
     expect((await reconnect(first)).map((m) => m.cursor)).toEqual([second]);
     expect(await reconnect(second)).toEqual([]);
+    // the events of one transaction below the cursor committed with it
+    const together = await db.transaction((tx) =>
+      new LiveEventRepository(tx).appendMany(
+        [1, 2, 3].map((i) => ({ orgId, venueId, type: 'device' as const, data: { deviceId: `batch-${i}`, online: true } })),
+      ),
+    );
+    await arrived(together[2]!);
+    expect(await reconnect(together[2]!)).toEqual([]);
   });
 
   it("catches up on an event committed during a bus outage, though its id is below the hub's highest", async () => {
