@@ -31,7 +31,8 @@ interface Socket {
  * listens on the db's bus (NOTIFY, or Redis pub/sub); the message carries only
  * the event id, so each instance reads the same rows, whichever instance wrote
  * them. Reads are coalesced: many notifies, one query. When the bus says it may
- * have dropped messages, the hub reads what it missed after the highest id seen.
+ * have dropped messages, the hub reads what it missed after the highest id seen
+ * (and below it, what committed late: LiveEventRepository.after).
  */
 export class LiveHub {
   private readonly subs = new Set<Socket>();
