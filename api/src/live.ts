@@ -45,10 +45,14 @@ export const liveMessage = z
     event('observation', z.strictObject({ deviceId: z.string(), observations: z.array(slotObservation) })),
     event('device', deviceChange),
     event('alert', alertView),
-    // no event: what the socket could not replay (pruned past the cursor, or too many); reload what is shown, resume from cursor
+    // no event: what the socket could not replay (pruned past the cursor, or too many) or the server could not read; reload what is shown, resume from cursor
     event(
       'resync',
-      z.strictObject({ reason: z.enum(['pruned', 'too-many']).describe('pruned: events after the cursor are no longer kept') }),
+      z.strictObject({
+        reason: z
+          .enum(['pruned', 'too-many', 'unread'])
+          .describe('pruned: events after the cursor are no longer kept; unread: events to push could not be read'),
+      }),
     ),
   ])
   .meta({ id: 'LiveMessage', description: 'A message of the WebSocket GET /api/v1/live?token=…&venueId=…[&cursor=N]' });

@@ -31,7 +31,8 @@ interface Socket {
  * listens on the db's bus (NOTIFY, or Redis pub/sub); the message carries only
  * the event id, so each instance reads the same rows, whichever instance wrote
  * them. Reads are coalesced: many notifies, one query. When the bus says it may
- * have dropped messages, the hub reads what it missed after the highest id seen.
+ * have dropped messages, the hub reads what it missed after the highest id seen
+ * (and below it, what committed late: LiveEventRepository.after).
  */
 export class LiveHub {
   private readonly subs = new Set<Socket>();
@@ -188,7 +189,10 @@ export class LiveHub {
           for (const set of to) for (const socket of set) this.deliver(socket, e);
         }
       } catch (err) {
-        this.log.warn({ err: (err as Error).message }, 'live events could not be read; clients resync from their cursor');
+        // which organisations the batch was for is in the rows not read: every socket reloads what it shows
+        this.log.warn({ err: (err as Error).message, sockets: this.subs.size }, 'live events could not be read; clients told to resync');
+        const resync: LiveMessage = { type: 'resync', cursor: this.highest, data: { reason: 'unread' } };
+        for (const socket of this.subs) socket.subscriber.send(resync);
       } finally {
         this.fanning = new Set();
       }

@@ -80,10 +80,29 @@ export class LiveEventRepository {
       await this.db.announce(STOCK_CHANNEL, all.slice(i, i + PAIRS_PER_ANNOUNCE).join(','));
   }
 
+  /**
+   * What a holder of `cursor` may not have had, in id order: the events after it, and those below it whose
+   * writer committed late (migration 296: a tx the snapshot the cursor's event was written in does not see).
+   * One of those may have been pushed already (its writer committed just before the cursor's): the client
+   * skips an id it has applied. A cursor of no event (pruned, or a resync's) looks back over every event
+   * kept below it.
+   */
   async after(cursor: number, limit = 1000, scope?: { orgId: string; venueId: string }): Promise<LiveEvent[]> {
+    // two selects, not one OR: each reads its own index (the id's, the tx's); with the OR PostgreSQL read the whole table
     const { rows } = await this.db.query<LiveEvent>(
-      `SELECT id, org_id AS "orgId", venue_id AS "venueId", type, data FROM live_events
-       WHERE id > $1 AND ($3::uuid IS NULL OR (org_id = $3 AND (venue_id IS NULL OR venue_id = $4))) ORDER BY id LIMIT $2`,
+      `WITH scoped AS NOT MATERIALIZED (SELECT id, org_id AS "orgId", venue_id AS "venueId", type, data, tx FROM live_events
+                       WHERE $3::uuid IS NULL OR (org_id = $3 AND (venue_id IS NULL OR venue_id = $4))),
+            -- the snapshot the cursor's event was written in; with no such event, one that sees no transaction
+            cursor_event AS (SELECT tx, snapshot FROM live_events WHERE id = $1),
+            written AS (SELECT coalesce((SELECT snapshot FROM cursor_event), '1:1:'::pg_snapshot) AS snapshot, (SELECT tx FROM cursor_event) AS tx)
+       SELECT id, "orgId", "venueId", type, data FROM (
+         (SELECT * FROM scoped WHERE id > $1 ORDER BY id LIMIT $2)
+         UNION ALL
+         (SELECT * FROM scoped WHERE id < $1 AND tx >= pg_snapshot_xmin((SELECT snapshot FROM written))
+                                 AND NOT pg_visible_in_snapshot(tx, (SELECT snapshot FROM written))
+                                 -- its own transaction's events committed with it
+                                 AND tx IS DISTINCT FROM (SELECT tx FROM written))
+       ) e ORDER BY id LIMIT $2`,
       [cursor, limit, scope?.orgId ?? null, scope?.venueId ?? null],
     );
     return rows;

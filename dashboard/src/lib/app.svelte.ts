@@ -19,7 +19,7 @@ export const ordering = new OrderingApi(auth.api);
 export const live = new LiveSocket(
   () => auth.token(),
   (m) => {
-    // the cloud could not replay what this screen missed (its events were pruned): read it all again
+    // the cloud could not send what this screen missed (pruned, too many, or unreadable): read it all again
     if (m.type === 'resync') reloadAll();
     venue.apply(m);
     alerts.apply(m);

@@ -1,7 +1,8 @@
 // The one live WebSocket per venue. It reconnects with backoff and resumes from
 // the last cursor it saw, so no event is missed across a drop (the cloud replays
-// everything after the cursor).
+// everything after the cursor, and the events below it that committed late).
 import type { LiveMessage } from './types';
+import { SeenEvents } from './live-seen';
 
 export type LiveState = 'connecting' | 'open' | 'closed';
 
@@ -9,6 +10,7 @@ export class LiveSocket {
   state = $state<LiveState>('closed');
   private ws: WebSocket | undefined;
   private cursor: number | undefined;
+  private readonly seen = new SeenEvents();
   private stopped = true;
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -34,6 +36,8 @@ export class LiveSocket {
     this.stop();
     this.stopped = false;
     this.cursor = cursor;
+    // an event of no venue comes to every venue's socket: the next venue's replay must apply it too
+    this.seen.clear();
     this.venueId = venueId;
     this.open(venueId);
   }
@@ -64,6 +68,8 @@ export class LiveSocket {
       try {
         const m = JSON.parse(String(ev.data)) as LiveMessage;
         if (typeof m.cursor === 'number') this.cursor = Math.max(this.cursor ?? 0, m.cursor);
+        // a resync's cursor is no event; an event replayed that this screen has applied is skipped
+        if (m.type !== 'resync' && !this.seen.first(m.cursor)) return;
         this.onMessage(m);
       } catch {
         /* a message this version does not understand is skipped, not fatal */
