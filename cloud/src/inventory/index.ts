@@ -33,8 +33,8 @@ export const stockAt = async (
   (
     await new StockRepository(q).partsAt(
       orgId,
-      pairs.map((p) => p.itemId),
-      pairs.map((p) => p.locationId),
+      pairs.map((pair) => pair.itemId),
+      pairs.map((pair) => pair.locationId),
       at,
     )
   ).map(measuredAt);
