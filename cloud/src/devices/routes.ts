@@ -27,7 +27,7 @@ const camera = z.object({
       }),
     )
     .max(200)
-    .refine((s) => new Set(s.map((x) => x.id)).size === s.length, 'slot ids must be unique within a camera'),
+    .refine((slots) => new Set(slots.map((slot) => slot.id)).size === slots.length, 'slot ids must be unique within a camera'),
 });
 const params = z.object({ id: deviceId });
 const manage = ['owner', 'technician'] as const;
@@ -84,7 +84,7 @@ export default async function deviceRoutes(app: App, options: DevicesModuleOptio
           cameras: z
             .array(camera)
             .max(32)
-            .refine((c) => new Set(c.map((x) => x.id)).size === c.length, 'camera ids must be unique'),
+            .refine((cameras) => new Set(cameras.map((camera) => camera.id)).size === cameras.length, 'camera ids must be unique'),
         }),
         response: { 200: deviceWithCameras },
       },
