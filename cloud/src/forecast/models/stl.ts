@@ -12,8 +12,8 @@ export interface Decomposition {
   trend: Float64Array;
 }
 
-const nextOdd = (v: number): number => {
-  const rounded = Math.round(v);
+const nextOdd = (value: number): number => {
+  const rounded = Math.round(value);
   return rounded % 2 === 0 ? rounded + 1 : rounded;
 };
 
