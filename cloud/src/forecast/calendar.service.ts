@@ -64,7 +64,7 @@ export class CalendarService {
     const reasons: string[] = [];
     const mark = (date: string, values: RegressorDays[string]) => (days[date] = { ...days[date], ...values });
 
-    const events = new Set((await this.repo.events(orgId, venueId, from, to)).map((e) => e.day));
+    const events = new Set((await this.repo.events(orgId, venueId, from, to)).map((event) => event.day));
     for (const url of settings.icalUrls) {
       try {
         const text = await fetchIcs(url, this.deps.calendarTimeoutMs, this.deps.fetch);
