@@ -5,7 +5,8 @@ import { ItemRepository, type Item, type ItemInput, type ItemLocation } from './
 import { StockRepository } from './stock.repository.js';
 import { StockLevelsManyRepository } from './stock-levels-many.repository.js';
 import { TransactionRepository, type StockPart } from './transaction.repository.js';
-import { enter, enterMany, locationOf, storageOf } from './ledger.js';
+import { enter, locationOf, storageOf } from './ledger.js';
+import { recordSales, type RecordedSales, type SaleDepletion } from './sale-depletion.js';
 import { ObservationRepository } from './observation.repository.js';
 import type { AlertFeed } from '../alerts/index.js';
 import { auditLog } from '../audit/index.js';
@@ -32,18 +33,6 @@ export function repos(q: Queryable) {
     audit: auditLog(q),
   };
 }
-/** One SALE row of theoretical depletion; quantity in bottle units, negative to deplete. */
-export interface SaleDepletion {
-  itemId: string;
-  locationId: string;
-  quantity: number;
-  /** the POS line it comes from: pos connection and line uid */
-  sourceId: string;
-  at?: Date | undefined;
-  reason?: string | undefined;
-}
-export type RecordedSales = Map<string, { venueId: string; stock: PresentedStock }>;
-
 export interface Adjustment {
   /** RECEIVE may leave it out: the venue's storage location */
   locationId?: string | undefined;
@@ -286,42 +275,7 @@ export class InventoryService {
    * Hand the answer to salesCommitted once the caller has committed.
    */
   async recordSales(tx: Queryable, orgId: string, sales: SaleDepletion[]): Promise<RecordedSales> {
-    const repositories = repos(tx);
-    const out: RecordedSales = new Map();
-    const byLocation = new Map<string, SaleDepletion[]>();
-    for (const sale of sales) byLocation.set(sale.locationId, [...(byLocation.get(sale.locationId) ?? []), sale]);
-    for (const [locationId, group] of byLocation) {
-      const loc = await locationOf(repositories, orgId, locationId);
-      // an item sold twice in one batch moves once per round, in the order given, each round against the level the last left
-      const rounds: SaleDepletion[][] = [];
-      const seen = new Map<string, number>();
-      for (const sale of group) {
-        const k = seen.get(sale.itemId) ?? 0;
-        seen.set(sale.itemId, k + 1);
-        (rounds[k] ??= []).push(sale);
-      }
-      if (rounds.length > 1) await repositories.stock.lockMany(orgId, loc.id, [...seen.keys()]);
-      for (const round of rounds) {
-        const stocks = await enterMany(
-          repositories,
-          orgId,
-          loc,
-          round.map((sale) => ({
-            itemId: sale.itemId,
-            type: 'SALE' as const,
-            quantity: sale.quantity,
-            signed: true,
-            userId: null,
-            reason: sale.reason,
-            sourceType: 'pos',
-            sourceId: sale.sourceId,
-            at: sale.at,
-          })),
-        );
-        for (const stock of stocks) out.set(`${loc.id}:${stock.itemId}`, { venueId: loc.venueId, stock });
-      }
-    }
-    return out;
+    return recordSales(repos(tx), orgId, sales);
   }
 
   /** After the sales' transaction committed: the alert rules see the new levels. */
