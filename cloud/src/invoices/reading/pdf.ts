@@ -51,7 +51,14 @@ export async function readPdf(pdf: Buffer): Promise<PdfPages> {
       for (const it of content.items) {
         if (!('str' in it) || !it.str.trim()) continue;
         const h = it.height || Math.abs(it.transform[3] as number) || 10;
-        words.push({ text: it.str, x: it.transform[4] as number, y: height - (it.transform[5] as number) - h, w: it.width, h, page: pageNumber });
+        words.push({
+          text: it.str,
+          x: it.transform[4] as number,
+          y: height - (it.transform[5] as number) - h,
+          w: it.width,
+          h,
+          page: pageNumber,
+        });
       }
       if (words.reduce((n, w) => n + w.text.trim().length, 0) >= 20) {
         out.words.push(...words);
