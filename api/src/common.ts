@@ -7,8 +7,8 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './rules.js';
  * route hands Fastify (z.output); Fastify encodes one into the other.
  */
 export const timestamp = z.codec(z.iso.datetime({ offset: true }), z.date(), {
-  decode: (s) => new Date(s),
-  encode: (d) => d.toISOString(),
+  decode: (iso) => new Date(iso),
+  encode: (date) => date.toISOString(),
 });
 /** Ids the cloud itself issues: checked for presence and type on the way out, their format documented, not re-tested on every answer. */
 export const uuid = z.string().meta({ format: 'uuid' });
@@ -85,7 +85,10 @@ export const noContent = z.undefined().describe('no content');
  */
 export const binary = z
   .custom<Uint8Array | AsyncIterable<unknown> | string>(
-    (v) => typeof v === 'string' || v instanceof Uint8Array || (typeof v === 'object' && v !== null && Symbol.asyncIterator in v),
+    (value) =>
+      typeof value === 'string' ||
+      value instanceof Uint8Array ||
+      (typeof value === 'object' && value !== null && Symbol.asyncIterator in value),
     'expected bytes, a stream or text',
   )
   .meta({ type: 'string', format: 'binary' });

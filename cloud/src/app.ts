@@ -130,16 +130,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     secret: deps.jwtSecret,
     accessTokenTtlSeconds: deps.config.auth.accessTokenTtlSeconds,
     // asked only for a token issued on a one-time password, by which time the modules exist
-    mustChangePassword: (userId) => m.users.mustChangePassword(userId),
-    roleOf: (orgId, userId) => m.users.roles.roleOf(orgId, userId),
+    mustChangePassword: (userId) => modules.users.mustChangePassword(userId),
+    roleOf: (orgId, userId) => modules.users.roles.roleOf(orgId, userId),
     // a suspended organisation's members are refused on every request, not only at their next sign-in
-    orgRefusal: async (orgId) => m.orgs?.orgs.status.refusal(orgId),
+    orgRefusal: async (orgId) => modules.orgs?.orgs.status.refusal(orgId),
   });
   // answers the live protocol only, never echoing the bearer.<token> a client offers beside it
   await app.register(websocket, {
-    options: { maxPayload: 64 * 1024, handleProtocols: (p) => (p.has(LIVE_PROTOCOL) ? LIVE_PROTOCOL : false) },
+    options: { maxPayload: 64 * 1024, handleProtocols: (protocols) => (protocols.has(LIVE_PROTOCOL) ? LIVE_PROTOCOL : false) },
   });
-  const m: ApiModules = deps.modules((p) => app.jwt.sign(p));
+  const modules: ApiModules = deps.modules((principal) => app.jwt.sign(principal));
 
   app.get(
     '/healthz',
@@ -155,27 +155,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   await app.register(
     async (api) => {
-      await api.register(authModule, { auth: m.auth, users: m.users, loginRateLimit: deps.config.auth.loginRateLimit });
-      await api.register(venuesModule, { venues: m.venues });
-      await api.register(inventoryModule, { inventory: m.inventory, catalogue: m.catalogue });
-      await api.register(devicesModule, { devices: m.devices, snapshotTimeoutMs: deps.config.snapshotTimeoutMs });
-      await api.register(liveModule, { hub: m.live, venues: m.venues });
-      if (m.alerts) await api.register(alertsModule, m.alerts);
-      if (m.vision) await api.register(visionModule, { vision: m.vision, accuracy: m.accuracy });
-      if (m.corrections) await api.register(correctionsModule, { corrections: m.corrections });
-      if (m.jobs) await api.register(jobRoutes, { jobs: m.jobs });
-      if (m.suppliers) await api.register(suppliersModule, { suppliers: m.suppliers });
-      if (m.orders) await api.register(ordersModule, m.orders);
-      if (m.invoices) await api.register(invoicesModule, m.invoices);
-      if (m.forecast) await api.register(forecastModule, { forecast: m.forecast, calendar: m.calendar });
-      if (m.recipes) await api.register(recipesModule, { recipes: m.recipes });
-      if (m.pos) await api.register(posModule, m.pos);
-      if (m.variance) await api.register(varianceModule, { variance: m.variance });
-      if (m.deadLetters) await api.register(deadLettersModule, { deadLetters: m.deadLetters });
-      if (m.orgs) await api.register(orgsModule, { ...m.orgs, signupRateLimit: deps.config.auth.loginRateLimit });
-      if (m.oidc) await api.register(oidcModule, { oidc: m.oidc, rateLimit: deps.config.auth.loginRateLimit });
-      if (m.blobs) await api.register(blobsModule, { blobs: m.blobs, signedUrlSeconds: deps.config.blobs.s3.signedUrlSeconds });
-      if (m.audit) await api.register(auditModule, { audit: m.audit });
+      await api.register(authModule, { auth: modules.auth, users: modules.users, loginRateLimit: deps.config.auth.loginRateLimit });
+      await api.register(venuesModule, { venues: modules.venues });
+      await api.register(inventoryModule, { inventory: modules.inventory, catalogue: modules.catalogue });
+      await api.register(devicesModule, { devices: modules.devices, snapshotTimeoutMs: deps.config.snapshotTimeoutMs });
+      await api.register(liveModule, { hub: modules.live, venues: modules.venues });
+      if (modules.alerts) await api.register(alertsModule, modules.alerts);
+      if (modules.vision) await api.register(visionModule, { vision: modules.vision, accuracy: modules.accuracy });
+      if (modules.corrections) await api.register(correctionsModule, { corrections: modules.corrections });
+      if (modules.jobs) await api.register(jobRoutes, { jobs: modules.jobs });
+      if (modules.suppliers) await api.register(suppliersModule, { suppliers: modules.suppliers });
+      if (modules.orders) await api.register(ordersModule, modules.orders);
+      if (modules.invoices) await api.register(invoicesModule, modules.invoices);
+      if (modules.forecast) await api.register(forecastModule, { forecast: modules.forecast, calendar: modules.calendar });
+      if (modules.recipes) await api.register(recipesModule, { recipes: modules.recipes });
+      if (modules.pos) await api.register(posModule, modules.pos);
+      if (modules.variance) await api.register(varianceModule, { variance: modules.variance });
+      if (modules.deadLetters) await api.register(deadLettersModule, { deadLetters: modules.deadLetters });
+      if (modules.orgs) await api.register(orgsModule, { ...modules.orgs, signupRateLimit: deps.config.auth.loginRateLimit });
+      if (modules.oidc) await api.register(oidcModule, { oidc: modules.oidc, rateLimit: deps.config.auth.loginRateLimit });
+      if (modules.blobs) await api.register(blobsModule, { blobs: modules.blobs, signedUrlSeconds: deps.config.blobs.s3.signedUrlSeconds });
+      if (modules.audit) await api.register(auditModule, { audit: modules.audit });
     },
     { prefix: '/api/v1' },
   );

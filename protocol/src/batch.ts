@@ -42,16 +42,17 @@ export function encodeBatch(deviceId: string, observations: readonly Observation
     size = head.length + TAIL.length;
   };
 
-  for (const o of observations) {
-    const json = JSON.stringify(o);
+  for (const observation of observations) {
+    const json = JSON.stringify(observation);
     const len = Buffer.byteLength(json);
     const extra = len + (parts.length ? 1 : 0);
     if (size + extra > maxBytes) {
       flush();
-      if (size + len > maxBytes) throw new Error(`observation ${o.id} alone is ${len} bytes: cannot fit a ${maxBytes}-byte payload`);
+      if (size + len > maxBytes)
+        throw new Error(`observation ${observation.id} alone is ${len} bytes: cannot fit a ${maxBytes}-byte payload`);
     }
     parts.push(json);
-    ids.push(o.id);
+    ids.push(observation.id);
     size += parts.length > 1 ? len + 1 : len;
   }
   flush();

@@ -21,9 +21,9 @@ export function formatDecodeError(e: DecodeError): string {
 
 /** Validates an already-parsed value; the error names the first bad field. */
 export function validate<T>(schema: z.ZodType<T>, value: unknown): Decoded<T> {
-  const r = schema.safeParse(value);
-  if (r.success) return { ok: true, value: r.data };
-  const issue = r.error.issues[0]!;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0]!;
   const field = issue.path.length ? issue.path.map(String).join('.') : '(payload)';
   return { ok: false, error: { field, message: issue.message } };
 }

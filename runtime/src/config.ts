@@ -49,23 +49,24 @@ export function loadConfig<S extends z.ZodType>(schema: S, opts: LoadConfigOptio
     }
   }
   for (const [name, key] of Object.entries(opts.env ?? {})) {
-    const v = environment[name];
-    if (v !== undefined && v !== '') {
-      setPath(raw, key, coerce(v));
+    const value = environment[name];
+    if (value !== undefined && value !== '') {
+      setPath(raw, key, coerce(value));
       from.set(key, `env ${name}`);
     }
   }
-  for (const [key, v] of Object.entries(opts.overrides ?? {})) {
-    if (v !== undefined) {
-      setPath(raw, key, v);
+  for (const [key, value] of Object.entries(opts.overrides ?? {})) {
+    if (value !== undefined) {
+      setPath(raw, key, value);
       from.set(key, 'command line');
     }
   }
-  const r = schema.safeParse(raw);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
   const key = issue.path.map(String).join('.') || '(root)';
-  const source = [...from.entries()].find(([k]) => key === k || key.startsWith(`${k}.`))?.[1] ?? opts.file ?? 'defaults';
+  const source =
+    [...from.entries()].find(([sourceKey]) => key === sourceKey || key.startsWith(`${sourceKey}.`))?.[1] ?? opts.file ?? 'defaults';
   throw new ConfigError(key, issue.message, source);
 }
 
@@ -95,9 +96,9 @@ function coerce(v: string): unknown {
 function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
   const parts = dotted.split('.');
   let cur = obj;
-  for (const p of parts.slice(0, -1)) {
-    if (typeof cur[p] !== 'object' || cur[p] === null) cur[p] = {};
-    cur = cur[p] as Record<string, unknown>;
+  for (const part of parts.slice(0, -1)) {
+    if (typeof cur[part] !== 'object' || cur[part] === null) cur[part] = {};
+    cur = cur[part] as Record<string, unknown>;
   }
   cur[parts.at(-1)!] = value;
 }

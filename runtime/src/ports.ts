@@ -27,7 +27,7 @@ export async function assertPortFree(host: string, port: number, key: string): P
   if (port === 0) return;
   const probe = createServer();
   await new Promise<void>((resolve, reject) => {
-    probe.once('error', (e) => reject(listenError(e, key, host, port)));
+    probe.once('error', (err) => reject(listenError(err, key, host, port)));
     probe.listen(port, host, () => probe.close(() => resolve()));
   });
 }

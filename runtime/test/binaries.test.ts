@@ -32,9 +32,9 @@ describe('findFfmpeg', () => {
     vi.stubEnv('PATH', mkdtempSync(join(tmpdir(), 'empty-bin-')));
     const ffmpeg = findFfmpeg();
     expect(ffmpeg).toMatch(/@ffmpeg-installer/);
-    const r = spawnSync(ffmpeg, ['-hide_banner', '-version'], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^ffmpeg version/);
+    const result = spawnSync(ffmpeg, ['-hide_banner', '-version'], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^ffmpeg version/);
   });
 });
 

@@ -114,7 +114,7 @@ export class AlertRepository {
        ORDER BY rule, subject_key FOR UPDATE`,
       [orgId, keys.map((k) => k.rule), keys.map((k) => k.subjectKey)],
     );
-    return new Map(rows.map((r) => [`${r.rule} ${r.key}`, r.state]));
+    return new Map(rows.map((row) => [`${row.rule} ${row.key}`, row.state]));
   }
 
   /** saveCondition for several conditions of one organisation (one pair once): two statements, not one a condition. */
@@ -256,7 +256,7 @@ export class AlertRepository {
        WHERE org_id = $1 AND rule = 'camera_stale' AND state->'subject'->>'locationId' = ANY($2::text[])`,
       [orgId, locationIds],
     );
-    return new Set(rows.map((r) => r.locationId));
+    return new Set(rows.map((row) => row.locationId));
   }
 
   /** Which of these (rule, subject) conditions exist, as 'rule subjectKey' (read without a lock: a hint, not a decision). */
@@ -265,7 +265,7 @@ export class AlertRepository {
       `SELECT rule, subject_key AS key FROM alert_conditions WHERE org_id = $1 AND rule = ANY($2::text[]) AND subject_key = ANY($3::text[])`,
       [orgId, [...rules], subjectKeys],
     );
-    return new Set(rows.map((r) => `${r.rule} ${r.key}`));
+    return new Set(rows.map((row) => `${row.rule} ${row.key}`));
   }
 
   /** Counts for the daily summary: open now by rule, raised and resolved since `since`. */
@@ -279,7 +279,7 @@ export class AlertRepository {
        FROM alerts WHERE org_id = $1 AND venue_id = $2`,
       [orgId, venueId, since],
     );
-    return { open: Object.fromEntries(open.rows.map((r) => [r.rule, r.n])), ...moved.rows[0]! };
+    return { open: Object.fromEntries(open.rows.map((row) => [row.rule, row.n])), ...moved.rows[0]! };
   }
 
   private async addEvent(a: Alert, state: AlertState, at: Date, byUser: string | null, note: string | null): Promise<void> {

@@ -43,17 +43,17 @@ export class AlertContextRepository {
        WHERE v.org_id = $1 AND v.id = $2`,
       [orgId, s.venueId, s.locationId ?? null, s.itemId ?? null, s.deviceId ?? null],
     );
-    const r = rows[0];
-    if (!r) return { venueName: 'Unknown venue', timezone: 'UTC' };
+    const row = rows[0];
+    if (!row) return { venueName: 'Unknown venue', timezone: 'UTC' };
     return {
-      venueName: r.venueName,
-      timezone: r.timezone,
-      locationName: r.locationName ?? undefined,
-      itemName: r.itemName ?? undefined,
-      bottleSizeMl: r.bottleSizeMl ?? undefined,
-      unit: r.unit ?? undefined,
-      supplier: r.supplier ?? undefined,
-      deviceName: r.deviceName ?? undefined,
+      venueName: row.venueName,
+      timezone: row.timezone,
+      locationName: row.locationName ?? undefined,
+      itemName: row.itemName ?? undefined,
+      bottleSizeMl: row.bottleSizeMl ?? undefined,
+      unit: row.unit ?? undefined,
+      supplier: row.supplier ?? undefined,
+      deviceName: row.deviceName ?? undefined,
     };
   }
 

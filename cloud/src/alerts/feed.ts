@@ -47,19 +47,21 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
   const stockLevelsAt = (orgId: string, venues: readonly { venueId: string; levels: readonly StockLevelEvent[] }[]) =>
     guard('stock', async () => {
       // a level nobody has seen is not a zero: it never raises (or clears) an alert
-      const seen = venues.flatMap(({ venueId, levels }) => levels.filter((l) => l.status !== 'not_counted').map((l) => ({ venueId, l })));
+      const seen = venues.flatMap(({ venueId, levels }) =>
+        levels.filter((stock) => stock.status !== 'not_counted').map((stock) => ({ venueId, stock })),
+      );
       if (!seen.length) return;
       await engine.stockLevels(
         orgId,
-        seen.map(({ venueId, l }) => ({
+        seen.map(({ venueId, stock }) => ({
           orgId,
           venueId,
-          itemId: l.itemId,
-          locationId: l.locationId,
-          level: Number(l.level),
-          reorderPoint: Number(l.reorderPoint),
+          itemId: stock.itemId,
+          locationId: stock.locationId,
+          level: Number(stock.level),
+          reorderPoint: Number(stock.reorderPoint),
           trusted: true,
-          at: l.updatedAt ? new Date(l.updatedAt) : now(),
+          at: stock.updatedAt ? new Date(stock.updatedAt) : now(),
         })),
       );
     });
@@ -79,36 +81,43 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
     /** Variance: bottle units of each item at each location gone without a sale, waste or transfer, as of at. */
     unexplainedLoss: (orgId: string, venueId: string, losses: LossEvent[], at: Date = now()) =>
       guard('loss', async () => {
-        for (const l of losses)
-          await engine.loss({ orgId, venueId, itemId: l.itemId, locationId: l.locationId, unexplainedUnits: l.unexplainedUnits, at });
+        for (const loss of losses)
+          await engine.loss({
+            orgId,
+            venueId,
+            itemId: loss.itemId,
+            locationId: loss.locationId,
+            unexplainedUnits: loss.unexplainedUnits,
+            at,
+          });
       }),
     /** The vision model's recent accuracy at a venue (vision/'s drift watch): the model_drift rule. */
-    modelDrift: (r: DriftReading) => guard('drift', () => engine.drift(r)),
+    modelDrift: (reading: DriftReading) => guard('drift', () => engine.drift(reading)),
     /** Days of stock left by the forecast (forecast/): the forecast_stockout rule. */
-    forecast: (r: ForecastReading) => guard('forecast', () => engine.forecast(r)),
+    forecast: (reading: ForecastReading) => guard('forecast', () => engine.forecast(reading)),
 
     /** A device's retained status or last will: online/offline, each camera's health, its outbox depth. */
-    deviceStatus: (deviceId: string, s: DeviceStatus) =>
+    deviceStatus: (deviceId: string, status: DeviceStatus) =>
       guard('device', async () => {
         const context = new AlertContextRepository(db);
-        const d = await context.deviceOwner(deviceId);
-        if (!d) return;
+        const owner = await context.deviceOwner(deviceId);
+        if (!owner) return;
         // The device's clock may be off; judge freshness by when the cloud heard it.
         const at = now();
-        const device = { ...d, deviceId, online: s.state === 'online', at };
-        if (s.state !== 'online') return void (await engine.deviceHealth(device, [], undefined));
-        const where = new Map((await context.cameraLocations(deviceId)).map((c) => [c.id, c.locationId]));
-        const skew = at.getTime() - Date.parse(s.at);
-        const cameras = s.cameras.map((c) => ({
-          ...d,
+        const device = { ...owner, deviceId, online: status.state === 'online', at };
+        if (status.state !== 'online') return void (await engine.deviceHealth(device, [], undefined));
+        const where = new Map((await context.cameraLocations(deviceId)).map((camera) => [camera.id, camera.locationId]));
+        const skew = at.getTime() - Date.parse(status.at);
+        const cameras = status.cameras.map((camera) => ({
+          ...owner,
           deviceId,
-          cameraId: c.id,
-          locationId: where.get(c.id),
-          lastFrameAt: c.lastFrameAt ? new Date(Date.parse(c.lastFrameAt) + skew) : null,
-          state: c.state,
+          cameraId: camera.id,
+          locationId: where.get(camera.id),
+          lastFrameAt: camera.lastFrameAt ? new Date(Date.parse(camera.lastFrameAt) + skew) : null,
+          state: camera.state,
           at,
         }));
-        await engine.deviceHealth(device, cameras, { ...d, deviceId, depth: s.outbox.depth, at });
+        await engine.deviceHealth(device, cameras, { ...owner, deviceId, depth: status.outbox.depth, at });
       }),
   };
 }

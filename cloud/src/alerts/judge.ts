@@ -49,17 +49,23 @@ export function createJudge(deps: AlertEngineDeps) {
   const log = deps.logger.child({ module: 'alerts:engine' });
   const rules = deps.config.rules;
 
-  async function evaluate<N extends RuleName>(name: N, r: ReadingOf[N], facts: AlertFacts): Promise<Alert[]> {
+  async function evaluate<N extends RuleName>(name: N, reading: ReadingOf[N], facts: AlertFacts): Promise<Alert[]> {
     const rule = RULES[name];
-    const verdict: Verdict = rule.classify(r, rules);
-    const subject = rule.subject(r);
+    const verdict: Verdict = rule.classify(reading, rules);
+    const subject = rule.subject(reading);
     const changed = await withOrder((asked) =>
       deps.db.transaction(async (tx) => {
         const repo = new AlertRepository(tx);
-        const prev: Stored = ((await repo.lockCondition(r.orgId, name, subject.key)) as Stored | undefined) ?? IDLE;
+        const prev: Stored = ((await repo.lockCondition(reading.orgId, name, subject.key)) as Stored | undefined) ?? IDLE;
         if (prev === IDLE && verdict === 'clear') return [];
-        const s = step(prev, verdict, r.at, rule.hysteresis(rules));
-        return apply(tx, repo, { orgId: r.orgId, venueId: r.venueId, rule: name, subject, facts: { ...prev.facts, ...facts } }, s, asked);
+        const stepped = step(prev, verdict, reading.at, rule.hysteresis(rules));
+        return apply(
+          tx,
+          repo,
+          { orgId: reading.orgId, venueId: reading.venueId, rule: name, subject, facts: { ...prev.facts, ...facts } },
+          stepped,
+          asked,
+        );
       }),
     );
     publish(changed);

@@ -33,19 +33,19 @@ const noteBody = z.object({ note: z.string().max(500).optional() }).prefault({})
  * /api/v1 scope, after its auth and error plugins: it uses app.authorize()
  * and throws the core's AppError.
  */
-export async function alertRoutes(app: FastifyInstance, o: AlertRoutesOptions): Promise<void> {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function alertRoutes(app: FastifyInstance, options: AlertRoutesOptions): Promise<void> {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['alerts'];
-  const e = o.engine;
+  const engine = options.engine;
 
-  r.get(
+  typedApp.get(
     '/alerts',
     {
       onRequest: app.authorize(),
       schema: { tags, summary: 'Alerts, newest first', querystring: listQuery, response: { 200: z.array(alert) } },
     },
     (req) =>
-      e.list(actor(req).orgId, {
+      engine.list(actor(req).orgId, {
         venueId: req.query.venueId,
         states: req.query.state?.split(',') as AlertState[] | undefined,
         before: req.query.before ? new Date(req.query.before) : undefined,
@@ -53,7 +53,7 @@ export async function alertRoutes(app: FastifyInstance, o: AlertRoutesOptions): 
       }),
   );
 
-  r.get(
+  typedApp.get(
     '/alerts/:id',
     {
       onRequest: app.authorize(),
@@ -61,14 +61,14 @@ export async function alertRoutes(app: FastifyInstance, o: AlertRoutesOptions): 
     },
     async (req) => {
       const { orgId } = actor(req);
-      const alert = await e.get(orgId, req.params.id);
+      const alert = await engine.get(orgId, req.params.id);
       if (!alert) throw notFound('alert');
-      return { ...alert, history: await e.history(orgId, alert.id) };
+      return { ...alert, history: await engine.history(orgId, alert.id) };
     },
   );
 
   // Anyone on shift may say "I've seen it"; resolving by hand is for those who fix things.
-  r.post(
+  typedApp.post(
     '/alerts/:id/acknowledge',
     {
       onRequest: app.authorize(),
@@ -76,10 +76,12 @@ export async function alertRoutes(app: FastifyInstance, o: AlertRoutesOptions): 
     },
     async (req) => {
       const { orgId, userId } = actor(req);
-      return (await e.acknowledge(orgId, req.params.id, userId, req.body.note)) ?? (await refusal(orgId, req.params.id, 'acknowledged'));
+      return (
+        (await engine.acknowledge(orgId, req.params.id, userId, req.body.note)) ?? (await refusal(orgId, req.params.id, 'acknowledged'))
+      );
     },
   );
-  r.post(
+  typedApp.post(
     '/alerts/:id/resolve',
     {
       onRequest: app.authorize('owner', 'manager', 'technician'),
@@ -87,17 +89,17 @@ export async function alertRoutes(app: FastifyInstance, o: AlertRoutesOptions): 
     },
     async (req) => {
       const { orgId, userId } = actor(req);
-      return (await e.resolve(orgId, req.params.id, userId, req.body.note)) ?? (await refusal(orgId, req.params.id, 'resolved'));
+      return (await engine.resolve(orgId, req.params.id, userId, req.body.note)) ?? (await refusal(orgId, req.params.id, 'resolved'));
     },
   );
 
   /** Why a transition did not happen: no such alert (404), or not from its state (409). */
   async function refusal(orgId: string, id: string, to: string): Promise<never> {
-    const alert = await e.get(orgId, id);
+    const alert = await engine.get(orgId, id);
     if (!alert) throw notFound('alert');
     throw new AppError(409, 'conflict', `alert is ${alert.state}; it cannot become ${to}`, 'state');
   }
 
-  await app.register(notificationRoutes, { notifier: o.notifier });
-  if (o.smsReplies) await app.register(smsReplyRoutes, { ...o.smsReplies, acknowledge: e.acknowledge });
+  await app.register(notificationRoutes, { notifier: options.notifier });
+  if (options.smsReplies) await app.register(smsReplyRoutes, { ...options.smsReplies, acknowledge: engine.acknowledge });
 }

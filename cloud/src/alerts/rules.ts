@@ -95,50 +95,53 @@ export interface Rule<N extends RuleName> {
   name: N;
   severity: Severity;
   hysteresis(cfg: RulesConfig): Hysteresis;
-  classify(r: ReadingOf[N], cfg: RulesConfig): Verdict;
-  subject(r: ReadingOf[N]): Subject;
+  classify(reading: ReadingOf[N], cfg: RulesConfig): Verdict;
+  subject(reading: ReadingOf[N]): Subject;
 }
 
 type Debounce = { raiseAfterReadings: number; raiseAfterSeconds: number; clearAfterReadings: number };
-const fromDebounce = (d: Debounce): Hysteresis => ({
-  raiseAfterReadings: d.raiseAfterReadings,
+const fromDebounce = (debounce: Debounce): Hysteresis => ({
+  raiseAfterReadings: debounce.raiseAfterReadings,
   // 0 s means "readings only": a duration of zero would raise on the first reading.
-  raiseAfterMs: d.raiseAfterSeconds === 0 ? Infinity : d.raiseAfterSeconds * 1000,
-  clearAfterReadings: d.clearAfterReadings,
+  raiseAfterMs: debounce.raiseAfterSeconds === 0 ? Infinity : debounce.raiseAfterSeconds * 1000,
+  clearAfterReadings: debounce.clearAfterReadings,
 });
-const stockSubject = (r: { itemId: string; locationId: string }): Subject => ({
-  key: `item:${r.itemId}@${r.locationId}`,
-  itemId: r.itemId,
-  locationId: r.locationId,
+const stockSubject = (reading: { itemId: string; locationId: string }): Subject => ({
+  key: `item:${reading.itemId}@${reading.locationId}`,
+  itemId: reading.itemId,
+  locationId: reading.locationId,
 });
 const band = (breach: boolean, clear: boolean): Verdict => (breach ? 'breach' : clear ? 'clear' : 'band');
 
 const lowStock: Rule<'low_stock'> = {
   name: 'low_stock',
   severity: 'warning',
-  hysteresis: (c) => fromDebounce(c.lowStock.debounce),
+  hysteresis: (config) => fromDebounce(config.lowStock.debounce),
   // At or below empty it is out, not low: out_of_stock says so, and an open low alert clears.
-  classify: (r, c) =>
-    r.level <= c.outOfStock.emptyAt ? 'clear' : band(r.level <= r.reorderPoint, r.level > r.reorderPoint + c.lowStock.clearMargin),
+  classify: (reading, config) =>
+    reading.level <= config.outOfStock.emptyAt
+      ? 'clear'
+      : band(reading.level <= reading.reorderPoint, reading.level > reading.reorderPoint + config.lowStock.clearMargin),
   subject: stockSubject,
 };
 
 const outOfStock: Rule<'out_of_stock'> = {
   name: 'out_of_stock',
   severity: 'critical',
-  hysteresis: (c) => fromDebounce(c.outOfStock.debounce),
-  classify: (r, c) => band(r.level <= c.outOfStock.emptyAt, r.level > c.outOfStock.emptyAt + c.outOfStock.clearMargin),
+  hysteresis: (config) => fromDebounce(config.outOfStock.debounce),
+  classify: (reading, config) =>
+    band(reading.level <= config.outOfStock.emptyAt, reading.level > config.outOfStock.emptyAt + config.outOfStock.clearMargin),
   subject: stockSubject,
 };
 
 const forecastStockout: Rule<'forecast_stockout'> = {
   name: 'forecast_stockout',
   severity: 'info',
-  hysteresis: (c) => fromDebounce(c.forecastStockout.debounce),
-  classify: (r, c) =>
+  hysteresis: (config) => fromDebounce(config.forecastStockout.debounce),
+  classify: (reading, config) =>
     band(
-      r.daysUntilStockout !== null && r.daysUntilStockout <= c.forecastStockout.withinDays,
-      r.daysUntilStockout === null || r.daysUntilStockout > c.forecastStockout.withinDays + 1,
+      reading.daysUntilStockout !== null && reading.daysUntilStockout <= config.forecastStockout.withinDays,
+      reading.daysUntilStockout === null || reading.daysUntilStockout > config.forecastStockout.withinDays + 1,
     ),
   subject: stockSubject,
 };
@@ -146,9 +149,12 @@ const forecastStockout: Rule<'forecast_stockout'> = {
 const unexplainedLoss: Rule<'unexplained_loss'> = {
   name: 'unexplained_loss',
   severity: 'warning',
-  hysteresis: (c) => fromDebounce(c.unexplainedLoss.debounce),
-  classify: (r, c) =>
-    band(r.unexplainedUnits >= c.unexplainedLoss.thresholdUnits, r.unexplainedUnits < c.unexplainedLoss.thresholdUnits / 2),
+  hysteresis: (config) => fromDebounce(config.unexplainedLoss.debounce),
+  classify: (reading, config) =>
+    band(
+      reading.unexplainedUnits >= config.unexplainedLoss.thresholdUnits,
+      reading.unexplainedUnits < config.unexplainedLoss.thresholdUnits / 2,
+    ),
   subject: stockSubject,
 };
 
@@ -156,46 +162,54 @@ const deviceOffline: Rule<'device_offline'> = {
   name: 'device_offline',
   severity: 'critical',
   // A device that went away sends no more readings: only the duration can raise it.
-  hysteresis: (c) => ({ raiseAfterReadings: Infinity, raiseAfterMs: c.deviceOffline.afterSeconds * 1000, clearAfterReadings: 1 }),
-  classify: (r) => (r.online ? 'clear' : 'breach'),
-  subject: (r) => ({ key: `device:${r.deviceId}`, deviceId: r.deviceId }),
+  hysteresis: (config) => ({ raiseAfterReadings: Infinity, raiseAfterMs: config.deviceOffline.afterSeconds * 1000, clearAfterReadings: 1 }),
+  classify: (reading) => (reading.online ? 'clear' : 'breach'),
+  subject: (reading) => ({ key: `device:${reading.deviceId}`, deviceId: reading.deviceId }),
 };
 
 const cameraStale: Rule<'camera_stale'> = {
   name: 'camera_stale',
   severity: 'warning',
-  hysteresis: (c) => fromDebounce(c.cameraStale.debounce),
+  hysteresis: (config) => fromDebounce(config.cameraStale.debounce),
   // A camera switched off on purpose is not stale: its counts simply stop.
-  classify: (r, c) => (r.state === 'disabled' ? 'clear' : isCameraStale(r, c) ? 'breach' : 'clear'),
-  subject: (r) => ({ key: `camera:${r.deviceId}/${r.cameraId}`, deviceId: r.deviceId, cameraId: r.cameraId, locationId: r.locationId }),
+  classify: (reading, config) => (reading.state === 'disabled' ? 'clear' : isCameraStale(reading, config) ? 'breach' : 'clear'),
+  subject: (reading) => ({
+    key: `camera:${reading.deviceId}/${reading.cameraId}`,
+    deviceId: reading.deviceId,
+    cameraId: reading.cameraId,
+    locationId: reading.locationId,
+  }),
 };
 
 const outboxBacklog: Rule<'outbox_backlog'> = {
   name: 'outbox_backlog',
   severity: 'warning',
-  hysteresis: (c) => fromDebounce(c.outboxBacklog.debounce),
-  classify: (r, c) => band(r.depth >= c.outboxBacklog.depth, r.depth < c.outboxBacklog.depth / 2),
-  subject: (r) => ({ key: `outbox:${r.deviceId}`, deviceId: r.deviceId }),
+  hysteresis: (config) => fromDebounce(config.outboxBacklog.debounce),
+  classify: (reading, config) => band(reading.depth >= config.outboxBacklog.depth, reading.depth < config.outboxBacklog.depth / 2),
+  subject: (reading) => ({ key: `outbox:${reading.deviceId}`, deviceId: reading.deviceId }),
 };
 
 const modelDrift: Rule<'model_drift'> = {
   name: 'model_drift',
   severity: 'warning',
-  hysteresis: (c) => fromDebounce(c.modelDrift.debounce),
-  classify: (r, c) => {
-    const d = r.thresholds ?? c.modelDrift;
+  hysteresis: (config) => fromDebounce(config.modelDrift.debounce),
+  classify: (reading, config) => {
+    const thresholds = reading.thresholds ?? config.modelDrift;
     // too few judged corrections say nothing about the error: only the pile-up can raise then
-    const sure = r.judged >= d.minJudged && r.countError !== null;
-    const errorHigh = sure && r.countError! > d.countErrorAbove;
-    const errorLow = !sure || r.countError! <= d.countErrorAbove / 2;
-    return band(errorHigh || r.corrections >= d.correctionsAtLeast, errorLow && r.corrections < d.correctionsAtLeast / 2);
+    const sure = reading.judged >= thresholds.minJudged && reading.countError !== null;
+    const errorHigh = sure && reading.countError! > thresholds.countErrorAbove;
+    const errorLow = !sure || reading.countError! <= thresholds.countErrorAbove / 2;
+    return band(
+      errorHigh || reading.corrections >= thresholds.correctionsAtLeast,
+      errorLow && reading.corrections < thresholds.correctionsAtLeast / 2,
+    );
   },
-  subject: (r) => ({ key: `venue:${r.venueId}` }),
+  subject: (reading) => ({ key: `venue:${reading.venueId}` }),
 };
 
-export function isCameraStale(r: CameraReading, c: RulesConfig): boolean {
-  if (r.state === 'stale' || r.state === 'failed' || r.state === 'connecting') return true;
-  return r.lastFrameAt === null || r.at.getTime() - r.lastFrameAt.getTime() > c.cameraStale.noFrameForSeconds * 1000;
+export function isCameraStale(reading: CameraReading, config: RulesConfig): boolean {
+  if (reading.state === 'stale' || reading.state === 'failed' || reading.state === 'connecting') return true;
+  return reading.lastFrameAt === null || reading.at.getTime() - reading.lastFrameAt.getTime() > config.cameraStale.noFrameForSeconds * 1000;
 }
 
 export const RULES: { [N in RuleName]: Rule<N> } = {

@@ -8,8 +8,8 @@ import type { AuthModuleOptions } from './index.js';
 
 export default async function authRoutes(app: App, options: AuthModuleOptions) {
   const typedApp = app.withTypeProvider<ZodTypeProvider>();
-  const s = options.auth;
-  const u = options.users;
+  const auth = options.auth;
+  const users = options.users;
   typedApp.post(
     '/auth/login',
     {
@@ -21,7 +21,7 @@ export default async function authRoutes(app: App, options: AuthModuleOptions) {
         response: { 200: session },
       },
     },
-    (req) => s.login(req.body.email, req.body.password),
+    (req) => auth.login(req.body.email, req.body.password),
   );
   typedApp.post(
     '/auth/refresh',
@@ -29,7 +29,7 @@ export default async function authRoutes(app: App, options: AuthModuleOptions) {
       config: { rateLimit: { max: options.loginRateLimit.max * 6, timeWindow: options.loginRateLimit.windowSeconds * 1000 } },
       schema: { tags: ['auth'], security: [], body: z.object({ refreshToken: z.string().min(1).max(200) }), response: { 200: session } },
     },
-    (req) => s.refresh(req.body.refreshToken),
+    (req) => auth.refresh(req.body.refreshToken),
   );
   typedApp.post(
     '/auth/logout',
@@ -42,14 +42,14 @@ export default async function authRoutes(app: App, options: AuthModuleOptions) {
       },
     },
     async (req, reply) => {
-      await s.logout(req.body?.refreshToken);
+      await auth.logout(req.body?.refreshToken);
       return reply.code(204).send();
     },
   );
   typedApp.get(
     '/auth/me',
     { onRequest: app.authorize(), config: { duringPasswordChange: true }, schema: { tags: ['auth'], response: { 200: member } } },
-    (req) => s.me(req.user),
+    (req) => auth.me(req.user),
   );
   typedApp.post(
     '/auth/password',
@@ -59,14 +59,14 @@ export default async function authRoutes(app: App, options: AuthModuleOptions) {
       schema: { tags: ['auth'], body: changePasswordBody, response: { 204: noContent } },
     },
     async (req, reply) => {
-      await s.changePassword(req.user, req.body.password);
+      await auth.changePassword(req.user, req.body.password);
       return reply.code(204).send();
     },
   );
   typedApp.get(
     '/users',
     { onRequest: app.authorize('owner', 'manager'), schema: { tags: ['users'], response: { 200: z.array(member) } } },
-    (req) => u.listUsers(actor(req).orgId),
+    (req) => users.listUsers(actor(req).orgId),
   );
   typedApp.post(
     '/users',
@@ -78,7 +78,7 @@ export default async function authRoutes(app: App, options: AuthModuleOptions) {
         response: { 201: member },
       },
     },
-    async (req, reply) => reply.code(201).send(await u.createUser(actor(req).orgId, actor(req).userId, req.body)),
+    async (req, reply) => reply.code(201).send(await users.createUser(actor(req).orgId, actor(req).userId, req.body)),
   );
   typedApp.patch(
     '/users/:id',
@@ -86,13 +86,13 @@ export default async function authRoutes(app: App, options: AuthModuleOptions) {
       onRequest: app.authorize('owner'),
       schema: { tags: ['users'], params: idParam, body: z.object({ role: z.enum(ROLES) }), response: { 200: member } },
     },
-    (req) => u.setRole(actor(req).orgId, actor(req).userId, req.params.id, req.body.role),
+    (req) => users.setRole(actor(req).orgId, actor(req).userId, req.params.id, req.body.role),
   );
   typedApp.delete(
     '/users/:id',
     { onRequest: app.authorize('owner'), schema: { tags: ['users'], params: idParam, response: { 204: noContent } } },
     async (req, reply) => {
-      await u.removeUser(actor(req).orgId, actor(req).userId, req.params.id);
+      await users.removeUser(actor(req).orgId, actor(req).userId, req.params.id);
       return reply.code(204).send();
     },
   );

@@ -50,14 +50,14 @@ export class FilesystemBlobStore implements BlobStore {
 
   async get(key: string) {
     const path = this.path(key);
-    let s;
+    let stats;
     try {
-      s = await stat(path);
-    } catch (e) {
-      if (code(e) === 'ENOENT') return undefined;
-      throw new BlobStoreUnavailable(`filesystem ${this.root}: ${(e as Error).message}`, 'read');
+      stats = await stat(path);
+    } catch (err) {
+      if (code(err) === 'ENOENT') return undefined;
+      throw new BlobStoreUnavailable(`filesystem ${this.root}: ${(err as Error).message}`, 'read');
     }
-    return { info: { key, size: s.size, lastModified: s.mtime }, body: createReadStream(path) };
+    return { info: { key, size: stats.size, lastModified: stats.mtime }, body: createReadStream(path) };
   }
 
   async delete(key: string): Promise<void> {
@@ -77,8 +77,8 @@ export class FilesystemBlobStore implements BlobStore {
     for await (const path of walk(start)) {
       const key = relative(this.root, path).split(sep).join('/');
       if (!key.startsWith(prefix) || !parseKey(key)) continue;
-      const s = await stat(path).catch(() => undefined);
-      if (s) yield { key, size: s.size, lastModified: s.mtime };
+      const stats = await stat(path).catch(() => undefined);
+      if (stats) yield { key, size: stats.size, lastModified: stats.mtime };
     }
   }
 
@@ -98,10 +98,10 @@ export class FilesystemBlobStore implements BlobStore {
   async sweepTemporary(now = Date.now()): Promise<number> {
     let n = 0;
     for (const name of await readdir(this.tmp).catch(() => [] as string[])) {
-      const s = await stat(join(this.tmp, name)).catch(() => undefined);
+      const stats = await stat(join(this.tmp, name)).catch(() => undefined);
       if (
-        s &&
-        now - s.mtimeMs > 3_600_000 &&
+        stats &&
+        now - stats.mtimeMs > 3_600_000 &&
         (await unlink(join(this.tmp, name)).then(
           () => true,
           () => false,

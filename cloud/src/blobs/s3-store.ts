@@ -83,8 +83,8 @@ export class S3BlobStore implements BlobStore {
       const response = await this.s3.send(
         new ListObjectsV2Command({ Bucket: this.bucket, Prefix: 'org/', Delimiter: '/', ContinuationToken: token }),
       );
-      for (const p of response.CommonPrefixes ?? []) {
-        const id = p.Prefix?.slice(4, -1);
+      for (const commonPrefix of response.CommonPrefixes ?? []) {
+        const id = commonPrefix.Prefix?.slice(4, -1);
         if (id && /^[0-9a-f-]{36}$/.test(id)) out.push(id);
       }
       token = response.IsTruncated ? response.NextContinuationToken : undefined;

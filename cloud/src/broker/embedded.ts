@@ -135,7 +135,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake refused'));
   await new Promise<void>((res, rej) =>
     server
-      .once('error', (e) => rej(listenError(e, 'broker.embedded.port', options.host, options.port)))
+      .once('error', (err) => rej(listenError(err, 'broker.embedded.port', options.host, options.port)))
       .listen(options.port, options.host, () => res()),
   );
   const port = (server.address() as AddressInfo).port;

@@ -23,31 +23,31 @@ type State = { at: 'type' } | { at: 'length'; value: number; factor: number; byt
  * read: the broker's parser would otherwise buffer the whole body (a 200 MB publish: 200 MB, twice).
  */
 export function packetSizeGuard(maxBytes = MAX_PACKET_BYTES): Transform {
-  let s: State = { at: 'type' };
+  let state: State = { at: 'type' };
   return new Transform({
     transform(chunk: Buffer, _enc, done: TransformCallback) {
       let i = 0;
       while (i < chunk.length) {
-        if (s.at === 'body') {
-          const n = Math.min(s.left, chunk.length - i);
+        if (state.at === 'body') {
+          const n = Math.min(state.left, chunk.length - i);
           i += n;
-          s = n === s.left ? { at: 'type' } : { at: 'body', left: s.left - n };
-        } else if (s.at === 'type') {
+          state = n === state.left ? { at: 'type' } : { at: 'body', left: state.left - n };
+        } else if (state.at === 'type') {
           i++;
-          s = { at: 'length', value: 0, factor: 1, bytes: 0 };
+          state = { at: 'length', value: 0, factor: 1, bytes: 0 };
         } else {
-          const b = chunk[i++]!;
-          const value = s.value + (b & 0x7f) * s.factor;
-          const bytes = s.bytes + 1;
+          const byte = chunk[i++]!;
+          const value = state.value + (byte & 0x7f) * state.factor;
+          const bytes = state.bytes + 1;
           // more than four length bytes is malformed (MQTT 2.2.3); the parser would refuse it too
-          if (bytes > 4 && b & 0x80) return done(new PacketTooLargeError(Infinity, maxBytes));
-          if (b & 0x80) {
-            s = { at: 'length', value, factor: s.factor * 128, bytes };
+          if (bytes > 4 && byte & 0x80) return done(new PacketTooLargeError(Infinity, maxBytes));
+          if (byte & 0x80) {
+            state = { at: 'length', value, factor: state.factor * 128, bytes };
             continue;
           }
           const size = 1 + bytes + value;
           if (size > maxBytes) return done(new PacketTooLargeError(size, maxBytes));
-          s = value === 0 ? { at: 'type' } : { at: 'body', left: value };
+          state = value === 0 ? { at: 'type' } : { at: 'body', left: value };
         }
       }
       done(null, chunk);

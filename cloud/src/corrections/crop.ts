@@ -13,8 +13,8 @@ export async function cropSlot(frame: Buffer, polygon: readonly (readonly [numbe
   const fw = meta.width ?? 0;
   const fh = meta.height ?? 0;
   if (!fw || !fh) throw new Error('the frame has no size');
-  const xs = polygon.map((p) => p[0]);
-  const ys = polygon.map((p) => p[1]);
+  const xs = polygon.map((point) => point[0]);
+  const ys = polygon.map((point) => point[1]);
   // the epsilon keeps 0.43 × 200 = 86.00000000000001 from growing the box by a pixel
   const lo = (v: number, size: number) => Math.max(0, Math.floor((v - MARGIN) * size + 1e-6));
   const hi = (v: number, size: number) => Math.min(size, Math.ceil((v + MARGIN) * size - 1e-6));

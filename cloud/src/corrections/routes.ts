@@ -19,13 +19,13 @@ const filters = {
   cameraId: localId.optional(),
   since: z.iso.datetime({ offset: true }).optional(),
 };
-const since = (s: string | undefined) => (s ? new Date(s) : undefined);
+const since = (iso: string | undefined) => (iso ? new Date(iso) : undefined);
 
 /** /api/v1 routes for "this count is wrong" and the labelled set it builds. */
 export async function correctionRoutes(app: FastifyInstance, options: { corrections: CorrectionService }): Promise<void> {
   const typedApp = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['corrections'];
-  const s = options.corrections;
+  const corrections = options.corrections;
   typedApp.post(
     '/devices/:id/cameras/:cameraId/slots/:slotId/corrections',
     {
@@ -43,7 +43,7 @@ export async function correctionRoutes(app: FastifyInstance, options: { correcti
     },
     async (req, reply) => {
       const { id, cameraId, slotId } = req.params;
-      return reply.code(201).send(await s.correct(actor(req), { deviceId: id, cameraId, slotId }, req.body));
+      return reply.code(201).send(await corrections.correct(actor(req), { deviceId: id, cameraId, slotId }, req.body));
     },
   );
   typedApp.get(
@@ -61,7 +61,7 @@ export async function correctionRoutes(app: FastifyInstance, options: { correcti
         response: { 200: correctionPage },
       },
     },
-    (req) => s.list(actor(req).orgId, { ...req.query, since: since(req.query.since) }),
+    (req) => corrections.list(actor(req).orgId, { ...req.query, since: since(req.query.since) }),
   );
   typedApp.get(
     '/corrections/export',
@@ -75,7 +75,7 @@ export async function correctionRoutes(app: FastifyInstance, options: { correcti
       },
     },
     async (req, reply) => {
-      const rows = s.export(actor(req).orgId, { ...req.query, since: since(req.query.since) });
+      const rows = corrections.export(actor(req).orgId, { ...req.query, since: since(req.query.since) });
       const lines = Readable.from(
         (async function* () {
           for await (const c of rows) yield exportLine(c) + '\n';
@@ -100,7 +100,7 @@ export async function correctionRoutes(app: FastifyInstance, options: { correcti
       },
     },
     async (req, reply) => {
-      const jpeg = await s.crop(actor(req).orgId, req.params.id);
+      const jpeg = await corrections.crop(actor(req).orgId, req.params.id);
       return reply.type('image/jpeg').header('cache-control', 'private, max-age=86400').send(jpeg);
     },
   );

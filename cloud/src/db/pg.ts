@@ -3,8 +3,8 @@ import { announceBoth, echoes, listenBoth } from './echo.js';
 import { assertChannel, type Bus, type Db, type Queryable, type QueryOptions, type QueryResult, type SqlParam } from './types.js';
 
 // bigint (int8) and numeric come back as strings by default; SmartStock's counts fit in a double.
-pg.types.setTypeParser(20, (v) => Number(v));
-pg.types.setTypeParser(1700, (v) => Number(v));
+pg.types.setTypeParser(20, (text) => Number(text));
+pg.types.setTypeParser(1700, (text) => Number(text));
 
 export interface PgOptions {
   url: string;

@@ -86,16 +86,26 @@ export class DeviceRepository {
   /** Replaces every camera and slot of a device and bumps its config revision; returns the new revision. */
   async replaceCameras(orgId: string, deviceId: string, cameras: Camera[]): Promise<number> {
     await this.db.query('DELETE FROM cameras WHERE org_id = $1 AND device_id = $2', [orgId, deviceId]);
-    for (const c of cameras) {
+    for (const camera of cameras) {
       await this.db.query(
         `INSERT INTO cameras (org_id, device_id, id, location_id, name, url, transport, sample_every_seconds, enabled)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [orgId, deviceId, c.id, c.locationId, c.name ?? null, c.url, c.transport, c.sampleEverySeconds, c.enabled],
+        [
+          orgId,
+          deviceId,
+          camera.id,
+          camera.locationId,
+          camera.name ?? null,
+          camera.url,
+          camera.transport,
+          camera.sampleEverySeconds,
+          camera.enabled,
+        ],
       );
-      for (const s of c.slots) {
+      for (const slot of camera.slots) {
         await this.db.query(
           `INSERT INTO slots (org_id, device_id, camera_id, id, item_id, name, polygon) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [orgId, deviceId, c.id, s.id, s.itemId, s.name ?? null, JSON.stringify(s.polygon)],
+          [orgId, deviceId, camera.id, slot.id, slot.itemId, slot.name ?? null, JSON.stringify(slot.polygon)],
         );
       }
     }
@@ -117,7 +127,10 @@ export class DeviceRepository {
       `SELECT camera_id AS "cameraId", id, item_id AS "itemId", name, polygon FROM slots WHERE org_id = $1 AND device_id = $2 ORDER BY id`,
       [orgId, deviceId],
     );
-    return cams.map((c) => ({ ...c, slots: slots.filter((s) => s.cameraId === c.id).map(({ cameraId: _c, ...s }) => s) }));
+    return cams.map((camera) => ({
+      ...camera,
+      slots: slots.filter((slot) => slot.cameraId === camera.id).map(({ cameraId: _cameraId, ...slot }) => slot),
+    }));
   }
 
   async recordAck(deviceId: string, a: { revision: number; error: string | null }): Promise<Device | undefined> {

@@ -93,15 +93,15 @@ export class DeviceService {
       if (!device) throw notFound('device');
       if (device.revokedAt) throw conflict('device is revoked');
       const skus = new Map<string, string>();
-      for (const c of cameras) {
-        const loc = await repositories.venues.getLocation(a.orgId, c.locationId);
+      for (const camera of cameras) {
+        const loc = await repositories.venues.getLocation(a.orgId, camera.locationId);
         if (!loc || loc.venueId !== device.venueId)
-          throw new AppError(404, 'not_found', `location ${c.locationId} not found in the device's venue`, 'locationId');
-        for (const s of c.slots) {
-          if (!s.itemId || skus.has(s.itemId)) continue;
-          const item = await repositories.items.get(a.orgId, s.itemId);
-          if (!item) throw new AppError(404, 'not_found', `item ${s.itemId} not found`, 'itemId');
-          skus.set(s.itemId, item.sku);
+          throw new AppError(404, 'not_found', `location ${camera.locationId} not found in the device's venue`, 'locationId');
+        for (const slot of camera.slots) {
+          if (!slot.itemId || skus.has(slot.itemId)) continue;
+          const item = await repositories.items.get(a.orgId, slot.itemId);
+          if (!item) throw new AppError(404, 'not_found', `item ${slot.itemId} not found`, 'itemId');
+          skus.set(slot.itemId, item.sku);
         }
       }
       const revision = await repositories.devices.replaceCameras(a.orgId, deviceId, cameras);
@@ -110,18 +110,18 @@ export class DeviceService {
         deviceId,
         revision,
         issuedAt: new Date().toISOString(),
-        cameras: cameras.map((c) => ({
-          id: c.id,
-          ...(c.name ? { name: c.name } : {}),
-          url: c.url,
-          transport: c.transport,
-          sampleEverySeconds: c.sampleEverySeconds,
-          enabled: c.enabled,
-          slots: c.slots.map((s) => ({
-            id: s.id,
-            sku: s.itemId ? skus.get(s.itemId)! : null,
-            ...(s.name ? { name: s.name } : {}),
-            polygon: s.polygon,
+        cameras: cameras.map((camera) => ({
+          id: camera.id,
+          ...(camera.name ? { name: camera.name } : {}),
+          url: camera.url,
+          transport: camera.transport,
+          sampleEverySeconds: camera.sampleEverySeconds,
+          enabled: camera.enabled,
+          slots: camera.slots.map((slot) => ({
+            id: slot.id,
+            sku: slot.itemId ? skus.get(slot.itemId)! : null,
+            ...(slot.name ? { name: slot.name } : {}),
+            polygon: slot.polygon,
           })),
         })),
       };
@@ -258,8 +258,8 @@ export class DeviceService {
  */
 export function notStreamingYet(health: Record<string, unknown> | null, cameraId: string): string | undefined {
   const cameras = (health?.cameras ?? []) as { id: string; state: string; lastFrameAt: string | null; reason?: string }[];
-  const c = cameras.find((x) => x.id === cameraId);
-  if (!c || c.lastFrameAt || c.state === 'streaming') return undefined;
-  if (c.state === 'failed') return `camera "${cameraId}" has sent no picture: it failed${c.reason ? ` (${c.reason})` : ''}`;
-  return `camera "${cameraId}" has not sent its first picture yet: it is ${c.state}`;
+  const camera = cameras.find((reported) => reported.id === cameraId);
+  if (!camera || camera.lastFrameAt || camera.state === 'streaming') return undefined;
+  if (camera.state === 'failed') return `camera "${cameraId}" has sent no picture: it failed${camera.reason ? ` (${camera.reason})` : ''}`;
+  return `camera "${cameraId}" has not sent its first picture yet: it is ${camera.state}`;
 }

@@ -27,14 +27,14 @@ const camera = z.object({
       }),
     )
     .max(200)
-    .refine((s) => new Set(s.map((x) => x.id)).size === s.length, 'slot ids must be unique within a camera'),
+    .refine((slots) => new Set(slots.map((slot) => slot.id)).size === slots.length, 'slot ids must be unique within a camera'),
 });
 const params = z.object({ id: deviceId });
 const manage = ['owner', 'technician'] as const;
 
 export default async function deviceRoutes(app: App, options: DevicesModuleOptions) {
   const typedApp = app.withTypeProvider<ZodTypeProvider>();
-  const s = options.devices;
+  const devices = options.devices;
   const tags = ['devices'];
   typedApp.post(
     '/devices',
@@ -54,7 +54,7 @@ export default async function deviceRoutes(app: App, options: DevicesModuleOptio
         response: { 201: device },
       },
     },
-    async (req, reply) => reply.code(201).send(await s.register(actor(req), req.body)),
+    async (req, reply) => reply.code(201).send(await devices.register(actor(req), req.body)),
   );
   typedApp.get(
     '/devices',
@@ -62,15 +62,15 @@ export default async function deviceRoutes(app: App, options: DevicesModuleOptio
       onRequest: app.authorize(),
       schema: { tags, querystring: z.object({ venueId: z.uuid().optional() }), response: { 200: z.array(device) } },
     },
-    (req) => s.list(actor(req).orgId, req.query.venueId),
+    (req) => devices.list(actor(req).orgId, req.query.venueId),
   );
   typedApp.get('/devices/:id', { onRequest: app.authorize(), schema: { tags, params, response: { 200: deviceWithCameras } } }, (req) =>
-    s.get(actor(req).orgId, req.params.id),
+    devices.get(actor(req).orgId, req.params.id),
   );
   typedApp.post(
     '/devices/:id/revoke',
     { onRequest: app.authorize(...manage), schema: { tags, params, response: { 200: device } } },
-    (req) => s.revoke(actor(req), req.params.id),
+    (req) => devices.revoke(actor(req), req.params.id),
   );
   typedApp.put(
     '/devices/:id/cameras',
@@ -84,12 +84,12 @@ export default async function deviceRoutes(app: App, options: DevicesModuleOptio
           cameras: z
             .array(camera)
             .max(32)
-            .refine((c) => new Set(c.map((x) => x.id)).size === c.length, 'camera ids must be unique'),
+            .refine((cameras) => new Set(cameras.map((camera) => camera.id)).size === cameras.length, 'camera ids must be unique'),
         }),
         response: { 200: deviceWithCameras },
       },
     },
-    (req) => s.saveCameras(actor(req), req.params.id, req.body.cameras),
+    (req) => devices.saveCameras(actor(req), req.params.id, req.body.cameras),
   );
   typedApp.post(
     '/devices/:id/snapshot',
@@ -108,7 +108,7 @@ export default async function deviceRoutes(app: App, options: DevicesModuleOptio
       },
     },
     async (req, reply) => {
-      const shot = await s.takeSnapshot(actor(req).orgId, req.params.id, req.body.cameraId, options.snapshotTimeoutMs);
+      const shot = await devices.takeSnapshot(actor(req).orgId, req.params.id, req.body.cameraId, options.snapshotTimeoutMs);
       if (shot.key) reply.header('x-blob-key', shot.key).header('content-location', `/api/v1/blobs/${shot.key}`);
       return reply.type('image/jpeg').header('cache-control', 'no-store').send(shot.jpeg);
     },
@@ -125,6 +125,6 @@ export default async function deviceRoutes(app: App, options: DevicesModuleOptio
         response: { 200: z.array(storedSnapshot) },
       },
     },
-    (req) => s.snapshots(actor(req).orgId, req.params.id, req.query.cameraId, req.query.limit),
+    (req) => devices.snapshots(actor(req).orgId, req.params.id, req.query.cameraId, req.query.limit),
   );
 }

@@ -35,14 +35,14 @@ export interface Pooled {
 }
 
 /** Mean of `value` weighted by backtest steps over the scores that have it; null when none has. */
-function stepWeighted(scores: readonly BacktestScore[], value: (s: BacktestScore) => number | null | undefined): number | null {
+function stepWeighted(scores: readonly BacktestScore[], value: (score: BacktestScore) => number | null | undefined): number | null {
   let sum = 0;
   let steps = 0;
-  for (const s of scores) {
-    const v = value(s);
-    if (v === null || v === undefined) continue;
-    sum += v * s.steps;
-    steps += s.steps;
+  for (const score of scores) {
+    const figure = value(score);
+    if (figure === null || figure === undefined) continue;
+    sum += figure * score.steps;
+    steps += score.steps;
   }
   return steps === 0 ? null : sum / steps;
 }
@@ -53,31 +53,32 @@ function stepWeighted(scores: readonly BacktestScore[], value: (s: BacktestScore
  * and coverage per backtest day. Scores stored before a figure was kept add nothing to it.
  */
 export function pool(scores: readonly BacktestScore[]): Pooled {
-  const mases = scores.map((s) => s.mase).filter((m): m is number => m !== null);
+  const mases = scores.map((score) => score.mase).filter((m): m is number => m !== null);
   let absErr = 0;
   let demand = 0;
-  for (const s of scores) {
-    if (s.meanActual === undefined) continue;
-    absErr += s.mae * s.steps;
-    demand += s.meanActual * s.steps;
+  for (const score of scores) {
+    if (score.meanActual === undefined) continue;
+    absErr += score.mae * score.steps;
+    demand += score.meanActual * score.steps;
   }
   return {
     series: scores.length,
-    steps: scores.reduce((a, s) => a + s.steps, 0),
+    steps: scores.reduce((total, score) => total + score.steps, 0),
     mase: mases.length === 0 ? null : mases.reduce((a, b) => a + b, 0) / mases.length,
     wape: demand > 0 ? absErr / demand : null,
-    bias: stepWeighted(scores, (s) => s.bias),
-    cover80: stepWeighted(scores, (s) => s.cover80),
-    cover95: stepWeighted(scores, (s) => s.cover95),
+    bias: stepWeighted(scores, (score) => score.bias),
+    cover80: stepWeighted(scores, (score) => score.cover80),
+    cover95: stepWeighted(scores, (score) => score.cover95),
   };
 }
 
 /** Per series the chosen model next to seasonal naive and naive lag-1, and the three pooled over the venue. */
 export function accuracyMetrics(venueId: string, forecasts: readonly StoredForecast[]) {
-  const pick = (f: StoredForecast, model: ModelName) => f.backtest.find((s) => s.model === model);
+  const pick = (f: StoredForecast, model: ModelName) => f.backtest.find((score) => score.model === model);
   const raw = forecasts.map((f) => ({ f, chosen: pick(f, f.model), seasonalNaive: pick(f, 'seasonal_naive'), naive: pick(f, 'naive') }));
   const view = (b: BacktestScore | undefined) => (b ? scoreView(b) : null);
-  const of = (k: 'chosen' | 'seasonalNaive' | 'naive') => pool(raw.map((r) => r[k]).filter((s): s is BacktestScore => s !== undefined));
+  const of = (k: 'chosen' | 'seasonalNaive' | 'naive') =>
+    pool(raw.map((row) => row[k]).filter((score): score is BacktestScore => score !== undefined));
   return {
     venueId,
     series: raw.map(({ f, chosen, seasonalNaive, naive }) => ({

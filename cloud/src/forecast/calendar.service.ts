@@ -32,13 +32,14 @@ export class CalendarService {
     return this.repo.settings(orgId, venueId);
   }
 
-  async saveSettings(orgId: string, venueId: string, s: VenueCalendarSettings): Promise<VenueCalendarSettings> {
+  async saveSettings(orgId: string, venueId: string, settings: VenueCalendarSettings): Promise<VenueCalendarSettings> {
     await this.venue(orgId, venueId);
-    if ((s.latitude === null) !== (s.longitude === null)) throw badRequest('give both latitude and longitude, or neither', 'latitude');
-    if (s.country !== null && !knownCountry(s.country))
-      throw badRequest(`"${s.country}" is not a country code with a holiday calendar (ISO 3166, e.g. GB, US, IL)`, 'country');
-    await this.repo.saveSettings(orgId, venueId, s);
-    return s;
+    if ((settings.latitude === null) !== (settings.longitude === null))
+      throw badRequest('give both latitude and longitude, or neither', 'latitude');
+    if (settings.country !== null && !knownCountry(settings.country))
+      throw badRequest(`"${settings.country}" is not a country code with a holiday calendar (ISO 3166, e.g. GB, US, IL)`, 'country');
+    await this.repo.saveSettings(orgId, venueId, settings);
+    return settings;
   }
 
   async events(orgId: string, venueId: string, from: string, to: string): Promise<HandEnteredEvent[]> {
@@ -58,13 +59,13 @@ export class CalendarService {
   /** The regressors of a venue from..to, and a reason for each source that was left out. */
   async regressorDays(orgId: string, venueId: string, from: string, to: string): Promise<{ days: RegressorDays; reasons: string[] }> {
     const venue = await this.venue(orgId, venueId);
-    const s = await this.repo.settings(orgId, venueId);
+    const settings = await this.repo.settings(orgId, venueId);
     const days: RegressorDays = {};
     const reasons: string[] = [];
     const mark = (date: string, values: RegressorDays[string]) => (days[date] = { ...days[date], ...values });
 
-    const events = new Set((await this.repo.events(orgId, venueId, from, to)).map((e) => e.day));
-    for (const url of s.icalUrls) {
+    const events = new Set((await this.repo.events(orgId, venueId, from, to)).map((event) => event.day));
+    for (const url of settings.icalUrls) {
       try {
         const text = await fetchIcs(url, this.deps.calendarTimeoutMs, this.deps.fetch);
         for (const day of eventDaysFromIcs(text, from, to, venue.timezone)) events.add(day);
@@ -73,14 +74,19 @@ export class CalendarService {
       }
     }
     // Events are only known where somebody records them: with none at all, the flag says nothing.
-    if (events.size > 0 || s.icalUrls.length > 0) for (const date of eachDay(from, to)) mark(date, { event: events.has(date) ? 1 : 0 });
-    if (s.country) {
-      const holidays = holidayDays(s.country, from, to);
+    if (events.size > 0 || settings.icalUrls.length > 0)
+      for (const date of eachDay(from, to)) mark(date, { event: events.has(date) ? 1 : 0 });
+    if (settings.country) {
+      const holidays = holidayDays(settings.country, from, to);
       for (const date of eachDay(from, to)) mark(date, { holiday: holidays.has(date) ? 1 : 0 });
     }
-    if (s.latitude !== null && s.longitude !== null && this.deps.weather) {
+    if (settings.latitude !== null && settings.longitude !== null && this.deps.weather) {
       try {
-        const weather = await this.deps.weather.daily({ latitude: s.latitude, longitude: s.longitude, timeZone: venue.timezone }, from, to);
+        const weather = await this.deps.weather.daily(
+          { latitude: settings.latitude, longitude: settings.longitude, timeZone: venue.timezone },
+          from,
+          to,
+        );
         for (const [date, w] of weather) mark(date, w);
       } catch (e) {
         reasons.push(`weather unavailable (${(e as Error).message}): forecast without weather`);

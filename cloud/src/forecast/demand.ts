@@ -18,14 +18,14 @@ export function venueDemand(forecasts: readonly StoredForecast[], today: string,
   const wanted = new Set(itemIds);
   const first = dayNumber(today);
   const sums = new Map<string, { perDay: number; variance: number }>();
-  for (const f of forecasts) {
-    if (!wanted.has(f.itemId)) continue;
-    const ahead = f.points.filter((p) => dayNumber(p.date) >= first).slice(0, DEMAND_DAYS);
+  for (const forecast of forecasts) {
+    if (!wanted.has(forecast.itemId)) continue;
+    const ahead = forecast.points.filter((point) => dayNumber(point.date) >= first).slice(0, DEMAND_DAYS);
     if (ahead.length === 0) continue;
-    const perDay = ahead.reduce((a, p) => a + p.mean, 0) / ahead.length;
-    const sd = ahead.reduce((a, p) => a + (p.hi80 - p.lo80) / (2 * Z80), 0) / ahead.length;
-    const s = sums.get(f.itemId) ?? { perDay: 0, variance: 0 };
-    sums.set(f.itemId, { perDay: s.perDay + perDay, variance: s.variance + sd * sd });
+    const perDay = ahead.reduce((total, point) => total + point.mean, 0) / ahead.length;
+    const sd = ahead.reduce((total, point) => total + (point.hi80 - point.lo80) / (2 * Z80), 0) / ahead.length;
+    const sum = sums.get(forecast.itemId) ?? { perDay: 0, variance: 0 };
+    sums.set(forecast.itemId, { perDay: sum.perDay + perDay, variance: sum.variance + sd * sd });
   }
-  return new Map([...sums].map(([itemId, s]) => [itemId, { perDay: s.perDay, errorPerDay: Math.sqrt(s.variance) }]));
+  return new Map([...sums].map(([itemId, sum]) => [itemId, { perDay: sum.perDay, errorPerDay: Math.sqrt(sum.variance) }]));
 }

@@ -67,7 +67,7 @@ export class ForecastService implements DemandSource {
   /** Each hour, queue a refit of every venue whose forecasts are older than REFIT_HOURS: nightly, give or take. */
   startNightly(everyMs = 3_600_000): void {
     const due = async () => {
-      for (const v of await this.repo.venuesDue(REFIT_HOURS)) await this.queueRefit(v.orgId, v.venueId);
+      for (const venue of await this.repo.venuesDue(REFIT_HOURS)) await this.queueRefit(venue.orgId, venue.venueId);
     };
     this.timer = repeatEvery(everyMs, due, { log: this.deps.logger, failed: 'nightly forecast queueing failed' });
   }
@@ -135,13 +135,13 @@ export class ForecastService implements DemandSource {
     const today = new Map<string, string>();
     let regressors: VenueRegressors | undefined;
     const jobs: (() => Promise<unknown>)[] = [];
-    for (const s of series) {
-      const day = today.get(s.locationId) ?? (await this.repo.locationDay(orgId, s.locationId))?.today;
+    for (const itemSeries of series) {
+      const day = today.get(itemSeries.locationId) ?? (await this.repo.locationDay(orgId, itemSeries.locationId))?.today;
       if (!day) continue;
-      today.set(s.locationId, day);
+      today.set(itemSeries.locationId, day);
       regressors ??= await this.regressorsOf(orgId, venueId, day);
-      const r = regressors;
-      jobs.push(() => this.fit(orgId, s.itemId, s.locationId, day, r));
+      const venueRegressors = regressors;
+      jobs.push(() => this.fit(orgId, itemSeries.itemId, itemSeries.locationId, day, venueRegressors));
     }
     // two fits in flight per worker thread: each thread has the next series while one is saved
     await inParallel(jobs, 2 * this.deps.runner.size);

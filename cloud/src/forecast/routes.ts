@@ -67,8 +67,11 @@ export async function forecastRoutes(
       },
     },
     async (req) => {
-      const s = await options.forecast.stockDays(actor(req).orgId, req.query.venue_id);
-      return { ...s, items: s.items.map((i) => ({ ...i, fittedAt: i.fittedAt ? new Date(i.fittedAt) : null })) };
+      const stockDays = await options.forecast.stockDays(actor(req).orgId, req.query.venue_id);
+      return {
+        ...stockDays,
+        items: stockDays.items.map((item) => ({ ...item, fittedAt: item.fittedAt ? new Date(item.fittedAt) : null })),
+      };
     },
   );
   typedApp.get(

@@ -42,45 +42,45 @@ export class ForecastRunner {
 
   fit(points: RawPoint[], options: ForecastOptions): Promise<SeriesForecast> {
     const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    const w = this.ensureWorker(slot);
+    const worker = this.ensureWorker(slot);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       const packed = packHistory(points);
-      if (packed) w.postMessage({ id, packed, options } satisfies FitRequest, [packed.quantities.buffer]);
-      else w.postMessage({ id, points, options } satisfies FitRequest);
+      if (packed) worker.postMessage({ id, packed, options } satisfies FitRequest, [packed.quantities.buffer]);
+      else worker.postMessage({ id, points, options } satisfies FitRequest);
     });
   }
 
   private ensureWorker(slot: Slot): Worker {
     if (slot.worker) return slot.worker;
-    const w = spawnWorker(new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
-    w.unref();
-    w.on('message', (reply: FitReply) => {
-      const p = slot.pending.get(reply.id);
-      if (!p) return;
+    const worker = spawnWorker(new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+    worker.unref();
+    worker.on('message', (reply: FitReply) => {
+      const waiting = slot.pending.get(reply.id);
+      if (!waiting) return;
       slot.pending.delete(reply.id);
-      if (reply.ok) p.resolve(reply.forecast);
-      else p.reject(new Error(reply.error));
+      if (reply.ok) waiting.resolve(reply.forecast);
+      else waiting.reject(new Error(reply.error));
     });
     const fail = (err: Error) => {
       this.log.error({ err }, 'forecast worker stopped; restarting on next fit');
       slot.worker = undefined;
-      for (const p of slot.pending.values()) p.reject(err);
+      for (const waiting of slot.pending.values()) waiting.reject(err);
       slot.pending.clear();
     };
-    w.on('error', fail);
-    w.on('exit', (code) => {
-      if (slot.worker === w && code !== 0) fail(new Error(`forecast worker exited with ${code}`));
-      if (slot.worker === w) slot.worker = undefined;
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (slot.worker === worker && code !== 0) fail(new Error(`forecast worker exited with ${code}`));
+      if (slot.worker === worker) slot.worker = undefined;
     });
-    slot.worker = w;
-    return w;
+    slot.worker = worker;
+    return worker;
   }
 
   async close(): Promise<void> {
-    const workers = this.slots.map((s) => s.worker).filter((w): w is Worker => w !== undefined);
-    for (const s of this.slots) s.worker = undefined;
-    await Promise.all(workers.map((w) => w.terminate()));
+    const workers = this.slots.map((slot) => slot.worker).filter((worker): worker is Worker => worker !== undefined);
+    for (const slot of this.slots) slot.worker = undefined;
+    await Promise.all(workers.map((worker) => worker.terminate()));
   }
 }

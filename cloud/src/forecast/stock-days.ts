@@ -9,10 +9,10 @@ export function daysOfStock(level: number, points: readonly ForecastPoint[], tod
   if (level <= 0) return 0;
   let left = level;
   let days = 0;
-  for (const p of points) {
-    if (p.date < today) continue;
-    if (p.mean >= left) return days + left / p.mean;
-    left -= p.mean;
+  for (const point of points) {
+    if (point.date < today) continue;
+    if (point.mean >= left) return days + left / point.mean;
+    left -= point.mean;
     days += 1;
   }
   return null;

@@ -18,11 +18,11 @@ export function packHistory(points: readonly RawPoint[]): PackedHistory | undefi
   const quantities = new Float64Array(points.length);
   const dates = new Array<string>(points.length);
   for (let i = 0; i < points.length; i++) {
-    const p = points[i]!;
-    if (typeof p.date !== 'string' || p.date.includes(SEPARATOR)) return undefined;
-    if (p.quantity !== null && typeof p.quantity !== 'number') return undefined;
-    dates[i] = p.date;
-    quantities[i] = p.quantity ?? NaN;
+    const point = points[i]!;
+    if (typeof point.date !== 'string' || point.date.includes(SEPARATOR)) return undefined;
+    if (point.quantity !== null && typeof point.quantity !== 'number') return undefined;
+    dates[i] = point.date;
+    quantities[i] = point.quantity ?? NaN;
   }
   return { dates: dates.join(SEPARATOR), quantities };
 }

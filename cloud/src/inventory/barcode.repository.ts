@@ -40,12 +40,12 @@ export class BarcodeRepository {
   }
 
   async remove(orgId: string, itemId: string, barcode: string): Promise<boolean> {
-    const r = await this.db.query('DELETE FROM item_barcodes WHERE org_id = $1 AND item_id = $2 AND barcode = $3', [
+    const result = await this.db.query('DELETE FROM item_barcodes WHERE org_id = $1 AND item_id = $2 AND barcode = $3', [
       orgId,
       itemId,
       barcode,
     ]);
-    return r.rowCount > 0;
+    return result.rowCount > 0;
   }
 
   /** The item's oldest other barcode, taken out of the others (it becomes the first when the first is removed). */

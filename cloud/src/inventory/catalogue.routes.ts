@@ -9,16 +9,16 @@ const edit = ['owner', 'manager'] as const;
 const barcodeBody = z.object({ barcode: z.string().min(1).max(64) });
 
 /** /inventory/items/{id}/barcodes: the barcodes a scan finds the item by. */
-export default async function catalogueRoutes(app: App, o: { catalogue: CatalogueService }) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = o.catalogue;
+export default async function catalogueRoutes(app: App, options: { catalogue: CatalogueService }) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  const catalogue = options.catalogue;
   const tags = ['items'];
-  r.get(
+  typedApp.get(
     '/inventory/items/:id/barcodes',
     { onRequest: app.authorize(), schema: { tags, summary: "The item's barcodes", params: idParam, response: { 200: itemBarcodes } } },
-    (req) => s.barcodes(actor(req).orgId, req.params.id),
+    (req) => catalogue.barcodes(actor(req).orgId, req.params.id),
   );
-  r.post(
+  typedApp.post(
     '/inventory/items/:id/barcodes',
     {
       onRequest: app.authorize(...edit),
@@ -30,14 +30,14 @@ export default async function catalogueRoutes(app: App, o: { catalogue: Catalogu
         response: { 200: itemBarcodes },
       },
     },
-    (req) => s.attach(actor(req), req.params.id, req.body.barcode),
+    (req) => catalogue.attach(actor(req), req.params.id, req.body.barcode),
   );
-  r.post(
+  typedApp.post(
     '/inventory/items/:id/barcodes/remove',
     {
       onRequest: app.authorize(...edit),
       schema: { tags, summary: 'Remove one of the item’s barcodes', params: idParam, body: barcodeBody, response: { 200: itemBarcodes } },
     },
-    (req) => s.detach(actor(req), req.params.id, req.body.barcode),
+    (req) => catalogue.detach(actor(req), req.params.id, req.body.barcode),
   );
 }

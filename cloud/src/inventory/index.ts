@@ -9,7 +9,8 @@ import catalogueRoutes from './catalogue.routes.js';
 import type { CatalogueService } from './catalogue.service.js';
 import inventoryRoutes from './routes.js';
 
-export { InventoryService, type Adjustment, type RecordedSales, type SaleDepletion, type Transfer } from './inventory.service.js';
+export { InventoryService, type Adjustment, type Transfer } from './inventory.service.js';
+export type { RecordedSales, SaleDepletion } from './sale-depletion.js';
 export { present, type MeasuredStock, type PresentedStock } from './stock.js';
 export { ObservationService, type ObservingDevice } from './observation.service.js';
 export { CatalogueService } from './catalogue.service.js';
@@ -33,8 +34,8 @@ export const stockAt = async (
   (
     await new StockRepository(q).partsAt(
       orgId,
-      pairs.map((p) => p.itemId),
-      pairs.map((p) => p.locationId),
+      pairs.map((pair) => pair.itemId),
+      pairs.map((pair) => pair.locationId),
       at,
     )
   ).map(measuredAt);

@@ -5,7 +5,8 @@ import { ItemRepository, type Item, type ItemInput, type ItemLocation } from './
 import { StockRepository } from './stock.repository.js';
 import { StockLevelsManyRepository } from './stock-levels-many.repository.js';
 import { TransactionRepository, type StockPart } from './transaction.repository.js';
-import { enter, enterMany, locationOf, storageOf } from './ledger.js';
+import { enter, locationOf, storageOf } from './ledger.js';
+import { recordSales, type RecordedSales, type SaleDepletion } from './sale-depletion.js';
 import { ObservationRepository } from './observation.repository.js';
 import type { AlertFeed } from '../alerts/index.js';
 import { auditLog } from '../audit/index.js';
@@ -32,18 +33,6 @@ export function repos(q: Queryable) {
     audit: auditLog(q),
   };
 }
-/** One SALE row of theoretical depletion; quantity in bottle units, negative to deplete. */
-export interface SaleDepletion {
-  itemId: string;
-  locationId: string;
-  quantity: number;
-  /** the POS line it comes from: pos connection and line uid */
-  sourceId: string;
-  at?: Date | undefined;
-  reason?: string | undefined;
-}
-export type RecordedSales = Map<string, { venueId: string; stock: PresentedStock }>;
-
 export interface Adjustment {
   /** RECEIVE may leave it out: the venue's storage location */
   locationId?: string | undefined;
@@ -110,9 +99,12 @@ export class InventoryService {
   };
 
   /** listItems' answer as JSON, kept until the organisation's catalogue changes. */
-  itemPage(orgId: string, f: { q?: string; category?: string; locationId?: string; cursor?: string; limit: number }): Promise<KeptPage> {
-    const key = [f.q, f.category, f.locationId, f.cursor, f.limit].map((v) => v ?? '').join('\u0000');
-    return this.pages.get(orgId, key, () => this.listItems(orgId, f));
+  itemPage(
+    orgId: string,
+    filter: { q?: string; category?: string; locationId?: string; cursor?: string; limit: number },
+  ): Promise<KeptPage> {
+    const key = [filter.q, filter.category, filter.locationId, filter.cursor, filter.limit].map((part) => part ?? '').join('\u0000');
+    return this.pages.get(orgId, key, () => this.listItems(orgId, filter));
   }
 
   async listItems(orgId: string, f: { q?: string; category?: string; locationId?: string; cursor?: string; limit: number }) {
@@ -126,19 +118,19 @@ export class InventoryService {
   }
 
   async getItem(orgId: string, id: string) {
-    const r = repos(this.db);
-    const item = await r.items.get(orgId, id);
+    const repositories = repos(this.db);
+    const item = await repositories.items.get(orgId, id);
     if (!item) throw notFound('item');
-    return { ...item, locations: await r.items.stockSettings(orgId, [id]) };
+    return { ...item, locations: await repositories.items.stockSettings(orgId, [id]) };
   }
 
   async createItem(a: Actor, input: ItemInput & { locations?: Omit<ItemLocation, 'itemId'>[] | undefined }) {
     await vetItem(this.db, a.orgId, input);
-    return this.write(async (r) => {
-      const item = await r.items.create(a.orgId, input).catch(uniqueAs('an item with this SKU exists', 'sku'));
-      for (const l of input.locations ?? []) await this.setSettings(r, a.orgId, { ...l, itemId: item.id });
-      await r.audit.record(a.orgId, { userId: a.userId, action: 'create', entity: 'item', entityId: item.id });
-      return { ...item, locations: await r.items.stockSettings(a.orgId, [item.id]) };
+    return this.write(async (repositories) => {
+      const item = await repositories.items.create(a.orgId, input).catch(uniqueAs('an item with this SKU exists', 'sku'));
+      for (const l of input.locations ?? []) await this.setSettings(repositories, a.orgId, { ...l, itemId: item.id });
+      await repositories.audit.record(a.orgId, { userId: a.userId, action: 'create', entity: 'item', entityId: item.id });
+      return { ...item, locations: await repositories.items.stockSettings(a.orgId, [item.id]) };
     });
   }
 
@@ -148,28 +140,28 @@ export class InventoryService {
     patch: Partial<Omit<Item, 'id' | 'orgId'>> & { locations?: Omit<ItemLocation, 'itemId'>[] | undefined },
   ) {
     await vetItem(this.db, a.orgId, patch, id);
-    return this.write(async (r) => {
+    return this.write(async (repositories) => {
       const { locations, ...fields } = patch;
-      const item = await r.items.update(a.orgId, id, fields).catch(uniqueAs('an item with this SKU exists', 'sku'));
+      const item = await repositories.items.update(a.orgId, id, fields).catch(uniqueAs('an item with this SKU exists', 'sku'));
       if (!item) throw notFound('item');
-      for (const l of locations ?? []) await this.setSettings(r, a.orgId, { ...l, itemId: id });
-      await r.audit.record(a.orgId, {
+      for (const l of locations ?? []) await this.setSettings(repositories, a.orgId, { ...l, itemId: id });
+      await repositories.audit.record(a.orgId, {
         userId: a.userId,
         action: 'update',
         entity: 'item',
         entityId: id,
         detail: { fields: Object.keys(patch) },
       });
-      return { ...item, locations: await r.items.stockSettings(a.orgId, [id]) };
+      return { ...item, locations: await repositories.items.stockSettings(a.orgId, [id]) };
     });
   }
 
   async deleteItem(a: Actor, id: string): Promise<void> {
-    await this.write(async (r) => {
+    await this.write(async (repositories) => {
       // an item with history is archived, so the ledger and the time series keep their meaning
-      const item = await r.items.update(a.orgId, id, { archived: true });
+      const item = await repositories.items.update(a.orgId, id, { archived: true });
       if (!item) throw notFound('item');
-      await r.audit.record(a.orgId, { userId: a.userId, action: 'archive', entity: 'item', entityId: id });
+      await repositories.audit.record(a.orgId, { userId: a.userId, action: 'archive', entity: 'item', entityId: id });
     });
   }
 
@@ -185,17 +177,17 @@ export class InventoryService {
    * each part is, a page of 50 a few milliseconds. Without either the answer is as it always was.
    */
   async locationStock(orgId: string, locationId: string, page: { cursor?: string | undefined; limit?: number | undefined } = {}) {
-    const r = repos(this.db);
-    const loc = await locationOf(r, orgId, locationId);
+    const repositories = repos(this.db);
+    const loc = await locationOf(repositories, orgId, locationId);
     if (page.cursor === undefined && page.limit === undefined)
-      return { location: loc, levels: (await r.stock.levels(orgId, locationId)).map(present) };
+      return { location: loc, levels: (await repositories.stock.levels(orgId, locationId)).map(present) };
     const limit = page.limit ?? 50;
     const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
-    const ids = await r.stock.pageOfItems(orgId, locationId, { after, limit: limit + 1 });
+    const ids = await repositories.stock.pageOfItems(orgId, locationId, { after, limit: limit + 1 });
     const shown = ids.slice(0, limit);
     const levels = shown.length
       ? (
-          await r.stock.levels(
+          await repositories.stock.levels(
             orgId,
             locationId,
             shown.map((i) => i.id),
@@ -211,12 +203,14 @@ export class InventoryService {
    * one live 'stock' event, one audit row. A delivery with no location goes to the venue's storage.
    */
   async adjust(a: Actor, itemId: string, adj: Adjustment) {
-    const out = await this.write(async (r) => {
-      if (!(await r.items.get(a.orgId, itemId))) throw notFound('item');
+    const out = await this.write(async (repositories) => {
+      if (!(await repositories.items.get(a.orgId, itemId))) throw notFound('item');
       if (!adj.locationId && adj.type !== 'RECEIVE')
         throw badRequest('locationId is required (only a delivery goes to storage by default)', 'locationId');
-      const loc = adj.locationId ? await locationOf(r, a.orgId, adj.locationId) : await storageOf(r, a.orgId, adj.venueId);
-      const { transaction, stock } = await enter(r, a.orgId, loc, {
+      const loc = adj.locationId
+        ? await locationOf(repositories, a.orgId, adj.locationId)
+        : await storageOf(repositories, a.orgId, adj.venueId);
+      const { transaction, stock } = await enter(repositories, a.orgId, loc, {
         itemId,
         type: adj.type,
         quantity: adj.quantity,
@@ -227,7 +221,7 @@ export class InventoryService {
         sourceId: adj.sourceId,
         at: adj.at,
       });
-      await r.audit.record(a.orgId, {
+      await repositories.audit.record(a.orgId, {
         userId: a.userId,
         action: adj.type.toLowerCase(),
         entity: 'item',
@@ -245,26 +239,28 @@ export class InventoryService {
    * TRANSFER rows sharing a transfer id, both or neither. No source location: the destination venue's storage.
    */
   async transfer(a: Actor, itemId: string, t: Transfer) {
-    const out = await this.write(async (r) => {
-      if (!(await r.items.get(a.orgId, itemId))) throw notFound('item');
-      const to = await locationOf(r, a.orgId, t.toLocationId);
-      const from = t.fromLocationId ? await locationOf(r, a.orgId, t.fromLocationId) : await storageOf(r, a.orgId, to.venueId);
+    const out = await this.write(async (repositories) => {
+      if (!(await repositories.items.get(a.orgId, itemId))) throw notFound('item');
+      const to = await locationOf(repositories, a.orgId, t.toLocationId);
+      const from = t.fromLocationId
+        ? await locationOf(repositories, a.orgId, t.fromLocationId)
+        : await storageOf(repositories, a.orgId, to.venueId);
       if (from.id === to.id) throw badRequest('a transfer needs two different locations', 'toLocationId');
       if (!(t.quantity > 0)) throw badRequest('transfer quantity must be positive', 'quantity');
       // both locations in one order, so two opposite transfers at once wait instead of deadlocking
-      for (const id of [from.id, to.id].sort()) await r.stock.lock(a.orgId, id, itemId);
+      for (const id of [from.id, to.id].sort()) await repositories.stock.lock(a.orgId, id, itemId);
       const transferId = randomUUID();
       const base = { itemId, type: 'TRANSFER' as const, userId: a.userId, reason: t.reason, sourceType: 'manual', transferId };
-      const o = await enter(r, a.orgId, from, { ...base, quantity: -t.quantity, part: t.fromPart ?? 'off_camera' });
-      const i = await enter(r, a.orgId, to, { ...base, quantity: t.quantity, part: t.toPart ?? 'off_camera' });
-      await r.audit.record(a.orgId, {
+      const outbound = await enter(repositories, a.orgId, from, { ...base, quantity: -t.quantity, part: t.fromPart ?? 'off_camera' });
+      const inbound = await enter(repositories, a.orgId, to, { ...base, quantity: t.quantity, part: t.toPart ?? 'off_camera' });
+      await repositories.audit.record(a.orgId, {
         userId: a.userId,
         action: 'transfer',
         entity: 'item',
         entityId: itemId,
         detail: { transferId, from: from.id, to: to.id, quantity: t.quantity },
       });
-      return { transferId, out: o, in: i, fromVenue: from.venueId, toVenue: to.venueId };
+      return { transferId, out: outbound, in: inbound, fromVenue: from.venueId, toVenue: to.venueId };
     });
     await this.alerts?.stockLevels(a.orgId, out.fromVenue, [out.out.stock]);
     await this.alerts?.stockLevels(a.orgId, out.toVenue, [out.in.stock]);
@@ -279,42 +275,7 @@ export class InventoryService {
    * Hand the answer to salesCommitted once the caller has committed.
    */
   async recordSales(tx: Queryable, orgId: string, sales: SaleDepletion[]): Promise<RecordedSales> {
-    const r = repos(tx);
-    const out: RecordedSales = new Map();
-    const byLocation = new Map<string, SaleDepletion[]>();
-    for (const s of sales) byLocation.set(s.locationId, [...(byLocation.get(s.locationId) ?? []), s]);
-    for (const [locationId, group] of byLocation) {
-      const loc = await locationOf(r, orgId, locationId);
-      // an item sold twice in one batch moves once per round, in the order given, each round against the level the last left
-      const rounds: SaleDepletion[][] = [];
-      const seen = new Map<string, number>();
-      for (const s of group) {
-        const k = seen.get(s.itemId) ?? 0;
-        seen.set(s.itemId, k + 1);
-        (rounds[k] ??= []).push(s);
-      }
-      if (rounds.length > 1) await r.stock.lockMany(orgId, loc.id, [...seen.keys()]);
-      for (const round of rounds) {
-        const stocks = await enterMany(
-          r,
-          orgId,
-          loc,
-          round.map((s) => ({
-            itemId: s.itemId,
-            type: 'SALE' as const,
-            quantity: s.quantity,
-            signed: true,
-            userId: null,
-            reason: s.reason,
-            sourceType: 'pos',
-            sourceId: s.sourceId,
-            at: s.at,
-          })),
-        );
-        for (const stock of stocks) out.set(`${loc.id}:${stock.itemId}`, { venueId: loc.venueId, stock });
-      }
-    }
-    return out;
+    return recordSales(repos(tx), orgId, sales);
   }
 
   /** After the sales' transaction committed: the alert rules see the new levels. */
@@ -327,7 +288,7 @@ export class InventoryService {
   /** A barcode from the phone's camera: find the item, and count or receive it when asked to. */
   async scan(
     a: Actor,
-    s: {
+    request: {
       barcode: string;
       locationId?: string | undefined;
       action?: 'lookup' | 'COUNT' | 'RECEIVE';
@@ -335,38 +296,38 @@ export class InventoryService {
       reason?: string | undefined;
     },
   ) {
-    const item = await repos(this.db).items.findByBarcode(a.orgId, s.barcode);
-    if (!item) throw notFound(`item with barcode ${s.barcode}`);
-    if (!s.action || s.action === 'lookup') return { item, result: null };
-    if (!s.locationId) throw badRequest('locationId is required to count or receive', 'locationId');
-    if (s.quantity === undefined) throw badRequest('quantity is required to count or receive', 'quantity');
+    const item = await repos(this.db).items.findByBarcode(a.orgId, request.barcode);
+    if (!item) throw notFound(`item with barcode ${request.barcode}`);
+    if (!request.action || request.action === 'lookup') return { item, result: null };
+    if (!request.locationId) throw badRequest('locationId is required to count or receive', 'locationId');
+    if (request.quantity === undefined) throw badRequest('quantity is required to count or receive', 'quantity');
     const result = await this.adjust(a, item.id, {
-      locationId: s.locationId,
-      type: s.action,
-      quantity: s.quantity,
-      reason: s.reason,
+      locationId: request.locationId,
+      type: request.action,
+      quantity: request.quantity,
+      reason: request.reason,
       sourceType: 'scan',
     });
     return { item, result };
   }
 
   async history(orgId: string, itemId: string, from: Date, to: Date) {
-    const r = repos(this.db);
-    if (!(await r.items.get(orgId, itemId))) throw notFound('item');
+    const repositories = repos(this.db);
+    if (!(await repositories.items.get(orgId, itemId))) throw notFound('item');
     if (from >= to) throw badRequest('from must be before to', 'from');
     const [observations, transactions] = await Promise.all([
-      r.observations.history(orgId, itemId, from, to),
-      r.transactions.history(orgId, itemId, from, to),
+      repositories.observations.history(orgId, itemId, from, to),
+      repositories.transactions.history(orgId, itemId, from, to),
     ]);
     return { itemId, from, to, observations, transactions };
   }
 
-  private async setSettings(r: ReturnType<typeof repos>, orgId: string, s: ItemLocation) {
-    if (!(await r.venues.getLocation(orgId, s.locationId))) throw notFound('location');
-    await r.items.setStockSettings(orgId, s);
+  private async setSettings(repositories: ReturnType<typeof repos>, orgId: string, s: ItemLocation) {
+    if (!(await repositories.venues.getLocation(orgId, s.locationId))) throw notFound('location');
+    await repositories.items.setStockSettings(orgId, s);
   }
 
-  private write<T>(fn: (r: ReturnType<typeof repos>) => Promise<T>): Promise<T> {
+  private write<T>(fn: (repositories: ReturnType<typeof repos>) => Promise<T>): Promise<T> {
     return this.db.transaction((tx: Queryable) => fn(repos(tx)));
   }
 }

@@ -85,7 +85,7 @@ export class ItemRepository {
       `SELECT id, bottle_size_ml::float8 AS ml FROM items WHERE org_id = $1 AND id = ANY($2::uuid[])`,
       [orgId, ids],
     );
-    return new Map(rows.map((r) => [r.id, r.ml]));
+    return new Map(rows.map((row) => [row.id, row.ml]));
   }
 
   async get(orgId: string, id: string): Promise<Item | undefined> {
@@ -160,9 +160,9 @@ export class ItemRepository {
   }
 
   async delete(orgId: string, id: string): Promise<boolean> {
-    const r = await this.db.query('DELETE FROM items WHERE org_id = $1 AND id = $2', [orgId, id]);
-    if (r.rowCount > 0) await catalogueChanged(this.db, orgId);
-    return r.rowCount > 0;
+    const result = await this.db.query('DELETE FROM items WHERE org_id = $1 AND id = $2', [orgId, id]);
+    if (result.rowCount > 0) await catalogueChanged(this.db, orgId);
+    return result.rowCount > 0;
   }
 
   async setStockSettings(orgId: string, s: ItemLocation): Promise<ItemLocation> {

@@ -35,11 +35,11 @@ const edit = ['owner', 'manager'] as const;
 const listAnswerIsTheContract: Awaited<ReturnType<InventoryService['listItems']>> extends z.input<typeof itemPage> ? true : never = true;
 void listAnswerIsTheContract;
 
-export default async function itemRoutes(app: App, o: { inventory: InventoryService }) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = o.inventory;
+export default async function itemRoutes(app: App, options: { inventory: InventoryService }) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  const inventory = options.inventory;
   const tags = ['items'];
-  r.get(
+  typedApp.get(
     '/inventory/items',
     {
       onRequest: app.authorize(),
@@ -47,36 +47,36 @@ export default async function itemRoutes(app: App, o: { inventory: InventoryServ
     },
     // the busiest read: its JSON kept until the catalogue changes (listItems' answer, which the contract types), with an ETag
     async (req, reply) => {
-      const page = await s.itemPage(actor(req).orgId, stripUndefined(req.query));
+      const page = await inventory.itemPage(actor(req).orgId, stripUndefined(req.query));
       return sendPage(req, reply, page);
     },
   );
-  r.get('/inventory/items/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: item } } }, (req) =>
-    s.getItem(actor(req).orgId, req.params.id),
+  typedApp.get('/inventory/items/:id', { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: item } } }, (req) =>
+    inventory.getItem(actor(req).orgId, req.params.id),
   );
-  r.post(
+  typedApp.post(
     '/inventory/items',
     { onRequest: app.authorize(...edit), schema: { tags, body: itemBody, response: { 201: item } } },
-    async (req, reply) => reply.code(201).send(await s.createItem(actor(req), req.body)),
+    async (req, reply) => reply.code(201).send(await inventory.createItem(actor(req), req.body)),
   );
-  r.patch(
+  typedApp.patch(
     '/inventory/items/:id',
     {
       onRequest: app.authorize(...edit),
       schema: { tags, params: idParam, body: itemBody.partial().extend({ archived: z.boolean().optional() }), response: { 200: item } },
     },
-    (req) => s.updateItem(actor(req), req.params.id, req.body),
+    (req) => inventory.updateItem(actor(req), req.params.id, req.body),
   );
-  r.delete(
+  typedApp.delete(
     '/inventory/items/:id',
     { onRequest: app.authorize(...edit), schema: { tags, params: idParam, response: { 204: noContent } } },
     async (req, reply) => {
-      await s.deleteItem(actor(req), req.params.id);
+      await inventory.deleteItem(actor(req), req.params.id);
       return reply.code(204).send();
     },
   );
 }
 
-function stripUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
+function stripUndefined<T extends object>(query: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)) as never;
 }

@@ -18,25 +18,25 @@ export interface LedgerEntry extends MovementAsked {
 }
 
 /** The ledger row of one movement, from the level it starts at: which part it moves, by how much, what it leaves. */
-function rowOf(e: LedgerEntry, level: StockLevel | undefined, loc: Location): NewTransaction {
-  const plan = planMovement(e, partsOf(level, loc.name));
+function rowOf(entry: LedgerEntry, level: StockLevel | undefined, loc: Location): NewTransaction {
+  const plan = planMovement(entry, partsOf(level, loc.name));
   const before = level?.level ?? 0;
   return {
-    itemId: e.itemId,
+    itemId: entry.itemId,
     locationId: loc.id,
-    type: e.type,
+    type: entry.type,
     quantity: plan.delta,
     part: plan.part,
     counted: plan.counted,
     partAfter: plan.partAfter,
-    transferId: e.transferId ?? null,
+    transferId: entry.transferId ?? null,
     before,
     after: Math.round((before + plan.delta) * 1000) / 1000,
-    userId: e.userId,
-    reason: e.reason ?? null,
-    sourceType: e.sourceType,
-    sourceId: e.sourceId ?? null,
-    ...(e.at ? { at: e.at } : {}),
+    userId: entry.userId,
+    reason: entry.reason ?? null,
+    sourceType: entry.sourceType,
+    sourceId: entry.sourceId ?? null,
+    ...(entry.at ? { at: entry.at } : {}),
   };
 }
 
@@ -46,18 +46,18 @@ function rowOf(e: LedgerEntry, level: StockLevel | undefined, loc: Location): Ne
  * leaves, and that level's live 'stock' event.
  */
 export async function enter(
-  r: Repos,
+  repositories: Repos,
   orgId: string,
   loc: Location,
-  e: LedgerEntry,
+  entry: LedgerEntry,
 ): Promise<{ transaction: Transaction; stock: PresentedStock }> {
-  await r.stock.lock(orgId, loc.id, e.itemId);
-  const [current] = await r.stock.levels(orgId, loc.id, [e.itemId]);
+  await repositories.stock.lock(orgId, loc.id, entry.itemId);
+  const [current] = await repositories.stock.levels(orgId, loc.id, [entry.itemId]);
   // an item a camera watches here always has a level row (its slot puts it there)
-  const transaction = await r.transactions.insert(orgId, rowOf(e, current, loc));
-  const [level] = await r.stock.levels(orgId, loc.id, [e.itemId]);
+  const transaction = await repositories.transactions.insert(orgId, rowOf(entry, current, loc));
+  const [level] = await repositories.stock.levels(orgId, loc.id, [entry.itemId]);
   const stock = present(level!);
-  await r.live.append(orgId, loc.venueId, 'stock', stock);
+  await repositories.live.append(orgId, loc.venueId, 'stock', stock);
   return { transaction, stock };
 }
 
@@ -71,14 +71,14 @@ export async function enter(
  * The item locks are what concurrent sales of a busy bar queue on, so the fewer round trips they
  * are held across, the more sales a second the bar can take (issue #25: 28 orders/s).
  */
-export async function enterMany(r: Repos, orgId: string, loc: Location, entries: LedgerEntry[]): Promise<PresentedStock[]> {
-  const itemIds = entries.map((e) => e.itemId);
+export async function enterMany(repositories: Repos, orgId: string, loc: Location, entries: LedgerEntry[]): Promise<PresentedStock[]> {
+  const itemIds = entries.map((entry) => entry.itemId);
   if (new Set(itemIds).size !== itemIds.length) throw new Error('enterMany: one entry per item');
   if (!entries.length) return [];
-  await r.stock.lockMany(orgId, loc.id, itemIds);
-  const current = new Map((await r.stock.levels(orgId, loc.id, itemIds)).map((l) => [l.itemId, l]));
-  const rows = new Map(entries.map((e) => [e.itemId, rowOf(e, current.get(e.itemId), loc)]));
-  const written = await r.transactions.insertMany(orgId, [...rows.values()]);
+  await repositories.stock.lockMany(orgId, loc.id, itemIds);
+  const current = new Map((await repositories.stock.levels(orgId, loc.id, itemIds)).map((stockLevel) => [stockLevel.itemId, stockLevel]));
+  const rows = new Map(entries.map((entry) => [entry.itemId, rowOf(entry, current.get(entry.itemId), loc)]));
+  const written = await repositories.transactions.insertMany(orgId, [...rows.values()]);
   const after = new Map<string, StockLevel>();
   for (const w of written) {
     const before = current.get(w.itemId);
@@ -86,9 +86,10 @@ export async function enterMany(r: Repos, orgId: string, loc: Location, entries:
     if (level) after.set(w.itemId, level);
   }
   const unknown = itemIds.filter((id) => !after.has(id));
-  if (unknown.length) for (const l of await r.stock.levels(orgId, loc.id, unknown)) after.set(l.itemId, l);
+  if (unknown.length)
+    for (const stockLevel of await repositories.stock.levels(orgId, loc.id, unknown)) after.set(stockLevel.itemId, stockLevel);
   const stocks = itemIds.map((id) => present(after.get(id)!));
-  await r.live.appendMany(stocks.map((data) => ({ orgId, venueId: loc.venueId, type: 'stock' as const, data })));
+  await repositories.live.appendMany(stocks.map((data) => ({ orgId, venueId: loc.venueId, type: 'stock' as const, data })));
   return stocks;
 }
 
@@ -96,21 +97,21 @@ export async function enterMany(r: Repos, orgId: string, loc: Location, entries:
  * Where a delivery goes when nobody says: the venue's storage location (the first
  * active one by name). venueId may be left out when the organisation has one venue.
  */
-export async function storageOf(r: Repos, orgId: string, venueId: string | undefined): Promise<Location> {
+export async function storageOf(repositories: Repos, orgId: string, venueId: string | undefined): Promise<Location> {
   let venue = venueId;
   if (!venue) {
-    const venues = await r.venues.listVenues(orgId);
+    const venues = await repositories.venues.listVenues(orgId);
     if (venues.length !== 1) throw badRequest('say where it goes: a locationId, or the venueId whose storage takes it', 'locationId');
     venue = venues[0]!.id;
-  } else if (!(await r.venues.getVenue(orgId, venue))) throw notFound('venue');
-  const storage = storageAmong(await r.venues.listLocations(orgId, venue));
+  } else if (!(await repositories.venues.getVenue(orgId, venue))) throw notFound('venue');
+  const storage = storageAmong(await repositories.venues.listLocations(orgId, venue));
   if (!storage) throw badRequest('the venue has no storage location: say which location (locationId)', 'locationId');
   return storage;
 }
 
 /** A location of the caller's organisation, or a 404. */
-export async function locationOf(r: Repos, orgId: string, id: string): Promise<Location> {
-  const loc = await r.venues.getLocation(orgId, id);
+export async function locationOf(repositories: Repos, orgId: string, id: string): Promise<Location> {
+  const loc = await repositories.venues.getLocation(orgId, id);
   if (!loc) throw notFound('location');
   return loc;
 }

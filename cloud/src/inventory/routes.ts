@@ -13,11 +13,11 @@ const stockAnswerIsTheContract: Awaited<ReturnType<InventoryService['locationSto
   : never = true;
 void stockAnswerIsTheContract;
 
-export default async function inventoryRoutes(app: App, o: { inventory: InventoryService }) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const s = o.inventory;
+export default async function inventoryRoutes(app: App, options: { inventory: InventoryService }) {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  const inventory = options.inventory;
   const tags = ['inventory'];
-  r.post(
+  typedApp.post(
     '/inventory/items/:id/adjust',
     {
       onRequest: app.authorize(...count),
@@ -29,9 +29,9 @@ export default async function inventoryRoutes(app: App, o: { inventory: Inventor
         response: { 201: adjustment },
       },
     },
-    async (req, reply) => reply.code(201).send(await s.adjust(actor(req), req.params.id, req.body)),
+    async (req, reply) => reply.code(201).send(await inventory.adjust(actor(req), req.params.id, req.body)),
   );
-  r.post(
+  typedApp.post(
     '/inventory/items/:id/transfer',
     {
       onRequest: app.authorize(...count),
@@ -43,9 +43,9 @@ export default async function inventoryRoutes(app: App, o: { inventory: Inventor
         response: { 201: transferResult },
       },
     },
-    async (req, reply) => reply.code(201).send(await s.transfer(actor(req), req.params.id, req.body)),
+    async (req, reply) => reply.code(201).send(await inventory.transfer(actor(req), req.params.id, req.body)),
   );
-  r.get(
+  typedApp.get(
     '/inventory/locations/:id/stock',
     {
       onRequest: app.authorize(),
@@ -64,11 +64,11 @@ export default async function inventoryRoutes(app: App, o: { inventory: Inventor
     },
     // sent as the kept JSON of locationStock's answer (whose type the contract checks below), with an ETag
     async (req, reply) => {
-      const page = await s.stockPage(actor(req).orgId, req.params.id, req.query);
+      const page = await inventory.stockPage(actor(req).orgId, req.params.id, req.query);
       return sendPage(req, reply, page);
     },
   );
-  r.post(
+  typedApp.post(
     '/inventory/scan',
     {
       onRequest: app.authorize(...count),
@@ -85,9 +85,9 @@ export default async function inventoryRoutes(app: App, o: { inventory: Inventor
         response: { 200: scanResult },
       },
     },
-    (req) => s.scan(actor(req), req.body),
+    (req) => inventory.scan(actor(req), req.body),
   );
-  r.get(
+  typedApp.get(
     '/inventory/items/:id/history',
     {
       onRequest: app.authorize(),
@@ -102,7 +102,7 @@ export default async function inventoryRoutes(app: App, o: { inventory: Inventor
     (req) => {
       const to = req.query.to ? new Date(req.query.to) : new Date();
       const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 7 * 86_400_000);
-      return s.history(actor(req).orgId, req.params.id, from, to);
+      return inventory.history(actor(req).orgId, req.params.id, from, to);
     },
   );
 }

@@ -240,9 +240,9 @@ export interface PartsAt {
 }
 
 /** json_build_object's timestamps arrive as text, its numbers as numbers. */
-export function partRow(v: unknown): PartRow | null {
-  if (!v) return null;
-  const o = (typeof v === 'string' ? JSON.parse(v) : v) as PartRow & { at: string | Date };
+export function partRow(value: unknown): PartRow | null {
+  if (!value) return null;
+  const parsed = (typeof value === 'string' ? JSON.parse(value) : value) as PartRow & { at: string | Date };
   const num = (n: number | null) => (n === null || n === undefined ? null : Number(n));
-  return { ...o, at: new Date(o.at), partAfter: num(o.partAfter), after: num(o.after) };
+  return { ...parsed, at: new Date(parsed.at), partAfter: num(parsed.partAfter), after: num(parsed.after) };
 }

@@ -72,8 +72,8 @@ export class TransactionRepository {
       const base = params.length;
       params.push(orgId, t.itemId, t.locationId, t.type, t.quantity, t.before, t.after, t.userId, t.reason, t.sourceType, t.sourceId);
       params.push(t.at ?? null, t.part, t.counted, t.partAfter, t.transferId);
-      const p = (i: number) => `$${base + i}`;
-      return `(${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(p).join(', ')}, COALESCE(${p(12)}::timestamptz, now()), ${[13, 14, 15, 16].map(p).join(', ')})`;
+      const placeholder = (i: number) => `$${base + i}`;
+      return `(${[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].map(placeholder).join(', ')}, COALESCE(${placeholder(12)}::timestamptz, now()), ${[13, 14, 15, 16].map(placeholder).join(', ')})`;
     });
     const { rows: written } = await this.db.query<{ itemId: string; quantity: number; at: Date }>(
       `INSERT INTO transactions (org_id, item_id, location_id, type, quantity, before, after, user_id, reason, source_type, source_id, at,

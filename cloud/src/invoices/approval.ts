@@ -155,12 +155,12 @@ async function updatePrices(
   offers: Map<string, { caseSize: number; casePrice: number | null }>,
 ) {
   await db.transaction(async (tx) => {
-    const s = supplierRecords(tx);
+    const suppliers = supplierRecords(tx);
     for (const delivery of delivered) {
       const offer = offers.get(delivery.itemId);
       if (!offer || delivery.casePrice === null || offer.casePrice === delivery.casePrice) continue;
-      await s.setCasePrice(orgId, supplierId, delivery.itemId, delivery.casePrice);
-      await s.recordPrice(orgId, {
+      await suppliers.setCasePrice(orgId, supplierId, delivery.itemId, delivery.casePrice);
+      await suppliers.recordPrice(orgId, {
         supplierId,
         itemId: delivery.itemId,
         caseSize: offer.caseSize,
@@ -172,14 +172,14 @@ async function updatePrices(
 }
 
 async function receivingLocation(db: Db, orgId: string, venueId: string, locationId: string | undefined): Promise<string> {
-  const v = venueRecords(db);
+  const venues = venueRecords(db);
   if (locationId) {
-    const loc = await v.getLocation(orgId, locationId);
+    const loc = await venues.getLocation(orgId, locationId);
     if (!loc) throw notFound('location');
     if (loc.venueId !== venueId) throw badRequest("the location is not one of the invoice's venue", 'locationId');
     return loc.id;
   }
-  const storage = storageAmong(await v.listLocations(orgId, venueId));
+  const storage = storageAmong(await venues.listLocations(orgId, venueId));
   if (!storage) throw badRequest('the venue has no storage location: say where the delivery goes', 'locationId');
   return storage.id;
 }

@@ -137,7 +137,9 @@ export class InvoiceService {
   /** The supplier's latest order for the venue still waiting for its delivery. */
   private async openOrder(orgId: string, venueId: string, supplierId: string): Promise<string | null> {
     for (const status of OPEN) {
-      const order = (await this.deps.orders.list(orgId, { venueId, status, limit: 50 })).find((x) => x.supplierId === supplierId);
+      const order = (await this.deps.orders.list(orgId, { venueId, status, limit: 50 })).find(
+        (candidate) => candidate.supplierId === supplierId,
+      );
       if (order) return order.id;
     }
     return null;

@@ -146,12 +146,12 @@ export class JobQueue {
       if (!this.boss || this.stopping.signal.aborted || h.running >= (def.concurrency ?? 1) || !h.waiting.length) return;
       const jobId = h.waiting.shift()!;
       h.running++;
-      const p = this.claimAndRun(name, def, jobId).finally(() => {
+      const run = this.claimAndRun(name, def, jobId).finally(() => {
         h.running--;
         next();
       });
-      this.inFlight.add(p);
-      void p.finally(() => this.inFlight.delete(p));
+      this.inFlight.add(run);
+      void run.finally(() => this.inFlight.delete(run));
     };
     next();
   }
@@ -313,17 +313,17 @@ export class JobQueue {
     for (const id of this.workers.get(name) ?? []) this.boss?.notifyWorker(id);
   }
 
-  private tracked(x: SqlExecutor): SqlExecutor {
+  private tracked(executor: SqlExecutor): SqlExecutor {
     return {
       executeSql: (text, values) => {
-        const p = x.executeSql(text, values);
-        this.inFlight.add(p);
-        void p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
-        if (!values?.length || !UNAWAITED.test(text)) return p;
+        const query = executor.executeSql(text, values);
+        this.inFlight.add(query);
+        void query.finally(() => this.inFlight.delete(query)).catch(() => undefined);
+        if (!values?.length || !UNAWAITED.test(text)) return query;
         // pg-boss records the end of a run without awaiting it: a rejection there (the database
         // gone for a moment) would be unhandled and end the process. The run then stays active
         // until it expires, and is retried like the run of an instance that died.
-        return p.catch((err: unknown) => {
+        return query.catch((err: unknown) => {
           this.log.warn({ err }, 'the end of a job run could not be recorded; the job will run again');
           return { rows: [{ count: 0 }], rowCount: 0 };
         });

@@ -16,11 +16,11 @@ import type { OidcModuleOptions } from './index.js';
 /** /organisation/oidc (the owner's issuer settings) and /auth/oidc/* (the sign-in itself). */
 export default async function oidcRoutes(app: App, options: OidcModuleOptions) {
   const typedApp = app.withTypeProvider<ZodTypeProvider>();
-  const s = options.oidc;
+  const oidc = options.oidc;
   const tags = ['auth'];
   const limited = { rateLimit: { max: options.rateLimit.max, timeWindow: options.rateLimit.windowSeconds * 1000 } };
   typedApp.get('/organisation/oidc', { onRequest: app.authorize('owner'), schema: { tags, response: { 200: oidcSettingsState } } }, (req) =>
-    s.settings(actor(req).orgId),
+    oidc.settings(actor(req).orgId),
   );
   typedApp.put(
     '/organisation/oidc',
@@ -33,24 +33,24 @@ export default async function oidcRoutes(app: App, options: OidcModuleOptions) {
         response: { 200: oidcSettings },
       },
     },
-    (req) => s.configure(actor(req), req.body),
+    (req) => oidc.configure(actor(req), req.body),
   );
   typedApp.delete(
     '/organisation/oidc',
     { onRequest: app.authorize('owner'), schema: { tags, response: { 204: noContent } } },
     async (req, reply) => {
-      await s.remove(actor(req));
+      await oidc.remove(actor(req));
       return reply.code(204).send();
     },
   );
   typedApp.post(
     '/auth/oidc/start',
     { config: limited, schema: { tags, security: [], body: oidcStartBody, response: { 200: oidcStart } } },
-    (req) => s.start(req.body.email),
+    (req) => oidc.start(req.body.email),
   );
   typedApp.post(
     '/auth/oidc/callback',
     { config: limited, schema: { tags, security: [], body: oidcCallbackBody, response: { 200: session } } },
-    (req) => s.callback(Object.fromEntries(new URLSearchParams(req.body.query))),
+    (req) => oidc.callback(Object.fromEntries(new URLSearchParams(req.body.query))),
   );
 }

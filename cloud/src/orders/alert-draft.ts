@@ -31,27 +31,27 @@ export async function alertOrder(
   const location = await venueRecords(db).getLocation(orgId, locationId);
   if (!location) return undefined;
   const found = (await suggestions.suggest(orgId, location.venueId)).suppliers
-    .map((s) => ({ s, line: s.lines.find((l) => l.itemId === itemId) }))
-    .find((x) => x.line && x.line.cases > 0);
+    .map((supplier) => ({ supplier, line: supplier.lines.find((l) => l.itemId === itemId) }))
+    .find((match) => match.line && match.line.cases > 0);
   if (!found?.line) return undefined;
-  const { s, line } = found;
+  const { supplier, line } = found;
   const answer = (cases: number, orderId: string): AlertOrder => ({
     cases,
     caseSize: line.caseSize,
-    supplierName: s.supplierName,
+    supplierName: supplier.supplierName,
     orderId,
     orderNumber: orderNumber(orderId),
   });
   return db.transaction(async (tx) => {
     const orders = new OrderRepository(tx);
     const newLine = { itemId, cases: line.cases, caseSize: line.caseSize, casePrice: line.casePrice, reason: line.reason };
-    const draft = await orders.draftFor(orgId, location.venueId, s.supplierId);
+    const draft = await orders.draftFor(orgId, location.venueId, supplier.supplierId);
     const onDraft = draft && (await orders.lines(orgId, [draft.id])).find((l) => l.itemId === itemId);
     if (draft && onDraft) return answer(onDraft.cases, draft.id);
     if (draft) await orders.addCases(orgId, draft.id, newLine);
     const order =
       draft ??
-      (await orders.create(orgId, { venueId: location.venueId, supplierId: s.supplierId, notes: null, createdBy: null }, [newLine]));
+      (await orders.create(orgId, { venueId: location.venueId, supplierId: supplier.supplierId, notes: null, createdBy: null }, [newLine]));
     await auditLog(tx).record(orgId, {
       userId: null,
       action: draft ? 'add_line' : 'create',

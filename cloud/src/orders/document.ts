@@ -16,9 +16,9 @@ export const orderNumber = (id: string) => `PO-${id.slice(0, 8).toUpperCase()}`;
 
 /** One row per line, in the supplier's codes where we know them; RFC 4180 quoting. */
 export function orderCsv(order: OrderDocument): string {
-  const q = (v: string | number | null) => {
-    const s = v === null ? '' : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  const csvCell = (value: string | number | null) => {
+    const text = value === null ? '' : String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const rows = [['order', 'supplier_code', 'sku', 'item', 'cases', 'case_size', 'units', 'case_price', 'line_total']];
   for (const l of order.lines)
@@ -33,7 +33,7 @@ export function orderCsv(order: OrderDocument): string {
       money(l.casePrice),
       money(total(l)),
     ]);
-  return `${rows.map((row) => row.map(q).join(',')).join('\r\n')}\r\n`;
+  return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
 /** The order as a one-table A4 PDF. */

@@ -36,7 +36,7 @@ export async function addToDraft(db: Db, a: Actor, input: DraftLineInput) {
           a.orgId,
           offers.map((offer) => offer.supplierId),
         )
-      ).map((s) => [s.id, s.name]),
+      ).map((supplier) => [supplier.id, supplier.name]),
     );
     if (asked) names.set(asked.id, asked.name);
     const offer = pickOffer(item.name, offers, names, input.supplierId);
@@ -61,7 +61,7 @@ export async function addToDraft(db: Db, a: Actor, input: DraftLineInput) {
 
 function pickOffer(itemName: string, offers: Offer[], names: Map<string, string>, supplierId: string | undefined): Offer {
   if (supplierId) {
-    const offer = offers.find((x) => x.supplierId === supplierId);
+    const offer = offers.find((candidate) => candidate.supplierId === supplierId);
     if (!offer) throw badRequest(`${names.get(supplierId)} does not sell ${itemName}: add it to the supplier first`, 'supplierId');
     return offer;
   }

@@ -22,7 +22,7 @@ export function assertMove(action: string, from: OrderState, to: OrderState | re
   const allowed = NEXT[from];
   throw conflict(
     `cannot ${action} an order that is ${from}: ${from} → ${targets.join(' or ')} is not allowed` +
-      (allowed.length ? ` (from ${from} it can become ${allowed.filter((s) => s !== from).join(' or ')})` : ` (${from} is final)`),
+      (allowed.length ? ` (from ${from} it can become ${allowed.filter((state) => state !== from).join(' or ')})` : ` (${from} is final)`),
     'status',
   );
 }

@@ -95,9 +95,17 @@ export class OrderService {
         };
       });
     } else {
-      const s = (await this.deps.suggestions.suggest(a.orgId, input.venueId)).suppliers.find((x) => x.supplierId === supplier.id);
-      if (!s) throw badRequest(`nothing to order from ${supplier.name} for this venue: give the lines by hand`, 'lines');
-      lines = s.lines.map((l) => ({ itemId: l.itemId, cases: l.cases, caseSize: l.caseSize, casePrice: l.casePrice, reason: l.reason }));
+      const suggested = (await this.deps.suggestions.suggest(a.orgId, input.venueId)).suppliers.find(
+        (suggestion) => suggestion.supplierId === supplier.id,
+      );
+      if (!suggested) throw badRequest(`nothing to order from ${supplier.name} for this venue: give the lines by hand`, 'lines');
+      lines = suggested.lines.map((l) => ({
+        itemId: l.itemId,
+        cases: l.cases,
+        caseSize: l.caseSize,
+        casePrice: l.casePrice,
+        reason: l.reason,
+      }));
     }
     return this.deps.db.transaction(async (tx) => {
       const w = repos(tx);
@@ -243,33 +251,34 @@ export class OrderService {
       const locationId = await this.receivingLocation(w, a.orgId, order.venueId, receipt.locationId);
       const byId = new Map(order.lines.map((l) => [l.id, l]));
       const seen = new Set<string>();
-      const received = receipt.lines.map((x, i) => {
-        const line = byId.get(x.lineId);
-        if (!line || seen.has(x.lineId)) throw badRequest(`line ${x.lineId} is not on this order, or is named twice`, `lines.${i}.lineId`);
-        seen.add(x.lineId);
+      const received = receipt.lines.map((receiptLine, i) => {
+        const line = byId.get(receiptLine.lineId);
+        if (!line || seen.has(receiptLine.lineId))
+          throw badRequest(`line ${receiptLine.lineId} is not on this order, or is named twice`, `lines.${i}.lineId`);
+        seen.add(receiptLine.lineId);
         const outstanding = line.cases * line.caseSize - line.receivedUnits;
-        if (x.units > outstanding + 1e-9)
-          throw badRequest(`${line.name}: ${x.units} received but only ${outstanding} outstanding`, `lines.${i}.units`);
-        return { line, units: x.units, casePrice: x.casePrice };
+        if (receiptLine.units > outstanding + 1e-9)
+          throw badRequest(`${line.name}: ${receiptLine.units} received but only ${outstanding} outstanding`, `lines.${i}.units`);
+        return { line, units: receiptLine.units, casePrice: receiptLine.casePrice };
       });
       const complete = order.lines.every((l) => {
-        const got = received.find((x) => x.line.id === l.id)?.units ?? 0;
+        const got = received.find((delivery) => delivery.line.id === l.id)?.units ?? 0;
         return l.receivedUnits + got >= l.cases * l.caseSize - 1e-9;
       });
       const to: OrderState = complete ? 'received' : 'partly_received';
       assertMove('receive', order.status, to);
-      for (const x of received) {
-        await w.orders.addReceived(a.orgId, x.line.id, x.units);
-        if (x.casePrice === undefined) continue;
+      for (const delivery of received) {
+        await w.orders.addReceived(a.orgId, delivery.line.id, delivery.units);
+        if (delivery.casePrice === undefined) continue;
         // against the supplier's price today (an earlier delivery may have moved it), not the order's
-        const [offer] = await w.suppliers.offers(a.orgId, { supplierId: order.supplierId, itemIds: [x.line.itemId] });
-        if (x.casePrice !== (offer?.casePrice ?? x.line.casePrice) || (offer && offer.caseSize !== x.line.caseSize)) {
-          await w.suppliers.setCasePrice(a.orgId, order.supplierId, x.line.itemId, x.casePrice);
+        const [offer] = await w.suppliers.offers(a.orgId, { supplierId: order.supplierId, itemIds: [delivery.line.itemId] });
+        if (delivery.casePrice !== (offer?.casePrice ?? delivery.line.casePrice) || (offer && offer.caseSize !== delivery.line.caseSize)) {
+          await w.suppliers.setCasePrice(a.orgId, order.supplierId, delivery.line.itemId, delivery.casePrice);
           await w.suppliers.recordPrice(a.orgId, {
             supplierId: order.supplierId,
-            itemId: x.line.itemId,
-            caseSize: x.line.caseSize,
-            casePrice: x.casePrice,
+            itemId: delivery.line.itemId,
+            caseSize: delivery.line.caseSize,
+            casePrice: delivery.casePrice,
             source: 'receipt',
           });
         }
@@ -278,7 +287,7 @@ export class OrderService {
       await this.audit(w, a, id, 'receive', {
         locationId,
         status: to,
-        lines: received.map((x) => ({ lineId: x.line.id, units: x.units })),
+        lines: received.map((delivery) => ({ lineId: delivery.line.id, units: delivery.units })),
       });
       return { order, locationId, received };
     });

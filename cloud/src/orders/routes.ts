@@ -35,7 +35,7 @@ const manage = ['owner', 'manager'] as const;
 
 export default async function orderRoutes(app: App, options: { orders: OrderService; suggestions: SuggestionService }) {
   const typedApp = app.withTypeProvider<ZodTypeProvider>();
-  const s = options.orders;
+  const orders = options.orders;
   const tags = ['orders'];
   typedApp.get(
     '/orders/suggestions',
@@ -59,12 +59,12 @@ export default async function orderRoutes(app: App, options: { orders: OrderServ
         response: { 200: z.array(purchaseOrder) },
       },
     },
-    (req) => s.list(actor(req).orgId, { venueId: req.query.venue_id, status: req.query.status, limit: req.query.limit }),
+    (req) => orders.list(actor(req).orgId, { venueId: req.query.venue_id, status: req.query.status, limit: req.query.limit }),
   );
   typedApp.get(
     '/orders/:id',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, response: { 200: purchaseOrder } } },
-    (req) => s.get(actor(req).orgId, req.params.id),
+    (req) => orders.get(actor(req).orgId, req.params.id),
   );
   typedApp.get(
     '/orders/:id/pdf',
@@ -78,7 +78,7 @@ export default async function orderRoutes(app: App, options: { orders: OrderServ
       },
     },
     async (req, reply) => {
-      const pdf = await s.pdf(actor(req).orgId, req.params.id);
+      const pdf = await orders.pdf(actor(req).orgId, req.params.id);
       return reply
         .type('application/pdf')
         .header('content-length', pdf.info.size)
@@ -90,7 +90,7 @@ export default async function orderRoutes(app: App, options: { orders: OrderServ
   typedApp.post(
     '/orders/create',
     { onRequest: app.authorize(...manage), schema: { tags, body: createBody, response: { 201: purchaseOrder } } },
-    async (req, reply) => reply.code(201).send(await s.create(actor(req), req.body)),
+    async (req, reply) => reply.code(201).send(await orders.create(actor(req), req.body)),
   );
   typedApp.post(
     '/orders/draft-lines',
@@ -108,13 +108,13 @@ export default async function orderRoutes(app: App, options: { orders: OrderServ
         response: { 200: draftLineAdded },
       },
     },
-    (req) => s.addToDraft(actor(req), req.body),
+    (req) => orders.addToDraft(actor(req), req.body),
   );
   for (const step of ['approve', 'send', 'cancel'] as const)
     typedApp.post(
       `/orders/:id/${step}`,
       { onRequest: app.authorize(...manage), schema: { tags, params: idParam, response: { 200: purchaseOrder } } },
-      (req) => s[step](actor(req), req.params.id),
+      (req) => orders[step](actor(req), req.params.id),
     );
   typedApp.patch(
     '/orders/:id/lines',
@@ -133,11 +133,11 @@ export default async function orderRoutes(app: App, options: { orders: OrderServ
         response: { 200: purchaseOrder },
       },
     },
-    (req) => s.setCases(actor(req), req.params.id, req.body.lines),
+    (req) => orders.setCases(actor(req), req.params.id, req.body.lines),
   );
   typedApp.post(
     '/orders/:id/receive',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: receiveBody, response: { 200: purchaseOrder } } },
-    (req) => s.receive(actor(req), req.params.id, req.body),
+    (req) => orders.receive(actor(req), req.params.id, req.body),
   );
 }

@@ -50,11 +50,11 @@ export class SuggestionService {
     const locations = (await venues.listLocations(orgId, venueId)).filter((l) => l.active);
     const stock = new Map<string, { name: string; onHand: number; par: number }>();
     for (const loc of locations) {
-      for (const l of (await this.deps.inventory.locationStock(orgId, loc.id)).levels) {
-        const s = stock.get(l.itemId) ?? { name: l.name, onHand: 0, par: 0 };
-        s.onHand += l.level;
-        s.par += l.parLevel;
-        stock.set(l.itemId, s);
+      for (const stockLevel of (await this.deps.inventory.locationStock(orgId, loc.id)).levels) {
+        const total = stock.get(stockLevel.itemId) ?? { name: stockLevel.name, onHand: 0, par: 0 };
+        total.onHand += stockLevel.level;
+        total.par += stockLevel.parLevel;
+        stock.set(stockLevel.itemId, total);
       }
     }
     const itemIds = [...stock.keys()];

@@ -9,7 +9,7 @@ import type { OrgsModuleOptions } from './index.js';
 /** /organisation/exports: all of the organisation's data, made by a job, for its owner. */
 export default async function exportRoutes(app: App, options: OrgsModuleOptions) {
   const typedApp = app.withTypeProvider<ZodTypeProvider>();
-  const s = options.exports;
+  const exports = options.exports;
   const tags = ['organisation'];
   typedApp.post(
     '/organisation/exports',
@@ -21,12 +21,12 @@ export default async function exportRoutes(app: App, options: OrgsModuleOptions)
         response: { 202: organisationExport },
       },
     },
-    async (req, reply) => reply.code(202).send(await s.request(actor(req))),
+    async (req, reply) => reply.code(202).send(await exports.request(actor(req))),
   );
   typedApp.get(
     '/organisation/exports/:id',
     { onRequest: app.authorize('owner'), schema: { tags, params: idParam, response: { 200: organisationExport } } },
-    (req) => s.get(actor(req).orgId, req.params.id),
+    (req) => exports.get(actor(req).orgId, req.params.id),
   );
   typedApp.get(
     '/organisation/exports/:id/download',
@@ -53,7 +53,7 @@ export default async function exportRoutes(app: App, options: OrgsModuleOptions)
       const { format } = req.query;
       const orgId = actor(req).orgId;
       // the tar is streamed: the files go from the store to the browser one at a time
-      const body = format === 'tar' ? Readable.from(await s.archive(orgId, id)) : await s.download(orgId, id, format);
+      const body = format === 'tar' ? Readable.from(await exports.archive(orgId, id)) : await exports.download(orgId, id, format);
       const type = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', tar: 'application/x-tar' }[format];
       return reply
         .type(type)

@@ -18,7 +18,7 @@ const token = z.object({ token: z.string().min(1).max(200) });
 /** /invitations: made by owners and managers; previewed and accepted by whoever holds the link. */
 export default async function invitationRoutes(app: App, options: OrgsModuleOptions) {
   const typedApp = app.withTypeProvider<ZodTypeProvider>();
-  const s = options.invitations;
+  const invitations = options.invitations;
   const tags = ['invitations'];
   const open = {
     config: { rateLimit: { max: options.signupRateLimit.max * 3, timeWindow: options.signupRateLimit.windowSeconds * 1000 } },
@@ -26,7 +26,7 @@ export default async function invitationRoutes(app: App, options: OrgsModuleOpti
   typedApp.get(
     '/invitations',
     { onRequest: app.authorize('owner', 'manager'), schema: { tags, response: { 200: z.array(invitation) } } },
-    (req) => s.list(actor(req).orgId),
+    (req) => invitations.list(actor(req).orgId),
   );
   typedApp.post(
     '/invitations',
@@ -39,13 +39,13 @@ export default async function invitationRoutes(app: App, options: OrgsModuleOpti
         response: { 201: invitationCreated },
       },
     },
-    async (req, reply) => reply.code(201).send(await s.invite({ ...actor(req), role: req.user.role }, req.body)),
+    async (req, reply) => reply.code(201).send(await invitations.invite({ ...actor(req), role: req.user.role }, req.body)),
   );
   typedApp.delete(
     '/invitations/:id',
     { onRequest: app.authorize('owner', 'manager'), schema: { tags, params: idParam, response: { 204: noContent } } },
     async (req, reply) => {
-      await s.revoke(actor(req), req.params.id);
+      await invitations.revoke(actor(req), req.params.id);
       return reply.code(204).send();
     },
   );
@@ -53,7 +53,7 @@ export default async function invitationRoutes(app: App, options: OrgsModuleOpti
   typedApp.post(
     '/invitations/preview',
     { ...open, schema: { tags, security: [], body: token, response: { 200: invitationPreview } } },
-    (req) => s.preview(req.body.token),
+    (req) => invitations.preview(req.body.token),
   );
   typedApp.post(
     '/invitations/accept',
@@ -67,6 +67,6 @@ export default async function invitationRoutes(app: App, options: OrgsModuleOpti
         response: { 201: session },
       },
     },
-    async (req, reply) => reply.code(201).send(await s.accept(req.body)),
+    async (req, reply) => reply.code(201).send(await invitations.accept(req.body)),
   );
 }

@@ -11,12 +11,12 @@ import type { OrgsModuleOptions } from './index.js';
  */
 export default async function operatorRoutes(app: App, options: OrgsModuleOptions) {
   const typedApp = app.withTypeProvider<ZodTypeProvider>();
-  const s = options.orgs;
+  const orgs = options.orgs;
   const tags = ['operator'];
   typedApp.get(
     '/operator/organisations',
     { onRequest: app.authorize(), schema: { tags, response: { 200: z.array(operatorOrganisation) } } },
-    (req) => s.listAll(actor(req)),
+    (req) => orgs.listAll(actor(req)),
   );
   typedApp.post(
     '/operator/organisations',
@@ -29,7 +29,7 @@ export default async function operatorRoutes(app: App, options: OrgsModuleOption
         response: { 201: organisationCreated },
       },
     },
-    async (req, reply) => reply.code(201).send(await s.create(actor(req), req.body)),
+    async (req, reply) => reply.code(201).send(await orgs.create(actor(req), req.body)),
   );
   typedApp.post(
     '/operator/organisations/:id/suspend',
@@ -37,11 +37,11 @@ export default async function operatorRoutes(app: App, options: OrgsModuleOption
       onRequest: app.authorize(),
       schema: { tags, params: idParam, body: z.object({ reason: z.string().trim().min(1).max(500) }), response: { 200: organisation } },
     },
-    (req) => s.setSuspended(actor(req), req.params.id, req.body.reason),
+    (req) => orgs.setSuspended(actor(req), req.params.id, req.body.reason),
   );
   typedApp.post(
     '/operator/organisations/:id/resume',
     { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: organisation } } },
-    (req) => s.setSuspended(actor(req), req.params.id, null),
+    (req) => orgs.setSuspended(actor(req), req.params.id, null),
   );
 }

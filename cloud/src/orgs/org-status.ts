@@ -57,9 +57,9 @@ export class OrgStatus {
         this.entries.set(orgId, hit);
       }
     }
-    const s = hit.state;
-    if (s === 'gone') return unauthorized('this organisation was deleted');
-    return s.suspended ? suspendedError(s.reason) : undefined;
+    const state = hit.state;
+    if (state === 'gone') return unauthorized('this organisation was deleted');
+    return state.suspended ? suspendedError(state.reason) : undefined;
   }
 
   forget(orgId: string): void {

@@ -41,7 +41,7 @@ export class OrgService {
   private housekeeping: Repeating | undefined;
 
   constructor(private readonly deps: OrgServiceDeps) {
-    this.operators = new Set(deps.operators.map((e) => e.toLowerCase()));
+    this.operators = new Set(deps.operators.map((email) => email.toLowerCase()));
     this.status = new OrgStatus(deps.db, async (orgId) => {
       const org = await new OrgRepository(deps.db).get(orgId);
       return org ? { suspended: !!org.suspendedAt, reason: org.suspendedReason } : 'gone';

@@ -8,7 +8,7 @@ import type { OrgsModuleOptions } from './index.js';
 /** /signup (public), /organisation: the caller's own organisation, its scheduled deletion. */
 export default async function orgRoutes(app: App, options: OrgsModuleOptions) {
   const typedApp = app.withTypeProvider<ZodTypeProvider>();
-  const s = options.orgs;
+  const orgs = options.orgs;
   const tags = ['organisation'];
   typedApp.post(
     '/signup',
@@ -23,10 +23,10 @@ export default async function orgRoutes(app: App, options: OrgsModuleOptions) {
         response: { 201: session },
       },
     },
-    async (req, reply) => reply.code(201).send(await s.signup(req.body)),
+    async (req, reply) => reply.code(201).send(await orgs.signup(req.body)),
   );
   typedApp.get('/organisation', { onRequest: app.authorize(), schema: { tags, response: { 200: organisation } } }, (req) =>
-    s.get(actor(req).orgId),
+    orgs.get(actor(req).orgId),
   );
   typedApp.patch(
     '/organisation',
@@ -34,7 +34,7 @@ export default async function orgRoutes(app: App, options: OrgsModuleOptions) {
       onRequest: app.authorize('owner'),
       schema: { tags, summary: "The organisation's settings: its currency", body: organisationUpdateBody, response: { 200: organisation } },
     },
-    (req) => s.update(actor(req), req.body),
+    (req) => orgs.update(actor(req), req.body),
   );
   typedApp.post(
     '/organisation/deletion',
@@ -47,11 +47,11 @@ export default async function orgRoutes(app: App, options: OrgsModuleOptions) {
         response: { 200: organisation },
       },
     },
-    (req) => s.scheduleDeletion(actor(req), req.body.confirm),
+    (req) => orgs.scheduleDeletion(actor(req), req.body.confirm),
   );
   typedApp.delete(
     '/organisation/deletion',
     { onRequest: app.authorize('owner'), schema: { tags, summary: 'Cancels a scheduled deletion', response: { 200: organisation } } },
-    (req) => s.cancelDeletion(actor(req)),
+    (req) => orgs.cancelDeletion(actor(req)),
   );
 }

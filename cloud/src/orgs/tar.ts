@@ -63,9 +63,9 @@ function paxRecord(key: string, value: string): Buffer {
 
 /** The last 90 bytes' worth of the path: a reader that ignores pax still gets a recognisable name. */
 function shorten(path: string): string {
-  let s = path;
-  while (Buffer.byteLength(s) > 90) s = s.slice(1);
-  return s;
+  let short = path;
+  while (Buffer.byteLength(short) > 90) short = short.slice(1);
+  return short;
 }
 
 function header(name: string, size: number, mtime: number, type: '0' | 'x'): Buffer {

@@ -21,9 +21,9 @@ export function chooseEncoding(acceptEncoding: string | undefined): Encoding | u
   for (const offer of acceptEncoding.toLowerCase().split(',')) {
     const [token, ...params] = offer.split(';').map((part) => part.trim());
     const name = token === '*' || token === 'x-gzip' ? 'gzip' : token;
-    const encoding = ENCODINGS.find((e) => e === name);
+    const encoding = ENCODINGS.find((known) => known === name);
     if (!encoding) continue;
-    const qParam = params.find((p) => p.startsWith('q='));
+    const qParam = params.find((param) => param.startsWith('q='));
     const q = qParam ? Number(qParam.slice(2)) : 1;
     if (!(q > 0)) continue;
     if (!best || q > best.q || (q === best.q && ENCODINGS.indexOf(encoding) < ENCODINGS.indexOf(best.encoding))) best = { encoding, q };

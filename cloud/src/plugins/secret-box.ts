@@ -20,11 +20,11 @@ export class SecretBox<T> {
     this.key = key;
   }
 
-  seal(s: T): string {
+  seal(value: T): string {
     const iv = randomBytes(12);
-    const c = createCipheriv('aes-256-gcm', this.key, iv);
-    const body = Buffer.concat([c.update(JSON.stringify(s), 'utf8'), c.final()]);
-    return [VERSION, iv, c.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+    return [VERSION, iv, cipher.getAuthTag(), body].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
   }
 
   open(sealed: string): T {

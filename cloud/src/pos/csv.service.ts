@@ -41,7 +41,7 @@ export class CsvImportService {
     return {
       importId,
       goodRows: rows.length,
-      badRows: new Set(errors.map((e) => e.line)).size,
+      badRows: new Set(errors.map((error) => error.line)).size,
       errors,
       preview: rows.slice(0, PREVIEW_ROWS),
       confirmUrl: `/api/v1/pos/imports/${importId}/confirm`,

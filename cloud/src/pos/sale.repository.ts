@@ -47,8 +47,8 @@ export class SaleRepository {
        RETURNING version, CASE WHEN $4::boolean THEN set_config('synchronous_commit', 'off', true) END AS relaxed`,
       [orgId, connectionId, orderId, options.flushLater ?? false],
     );
-    const v = Number(rows[0]!.version);
-    return v < 0 ? undefined : v;
+    const version = Number(rows[0]!.version);
+    return version < 0 ? undefined : version;
   }
 
   async orderLines(orgId: string, connectionId: string, orderId: string): Promise<SaleLine[]> {

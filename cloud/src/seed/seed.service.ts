@@ -45,7 +45,7 @@ export interface DemoSeed {
 export async function seedDemo(db: Db, orgId: string): Promise<DemoSeed> {
   return db.transaction(async (tx) => {
     const records = { venues: venueRecords(tx), items: itemRecords(tx) };
-    const existing = (await records.venues.listVenues(orgId)).find((v) => v.name === 'The Anchor');
+    const existing = (await records.venues.listVenues(orgId)).find((venue) => venue.name === 'The Anchor');
     if (existing) {
       const locs = await records.venues.listLocations(orgId, existing.id);
       const items = await records.items.list(orgId, { limit: 1000 });

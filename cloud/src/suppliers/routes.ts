@@ -26,34 +26,34 @@ const manage = ['owner', 'manager'] as const;
 
 export default async function supplierRoutes(app: App, options: { suppliers: SupplierService }) {
   const typedApp = app.withTypeProvider<ZodTypeProvider>();
-  const s = options.suppliers;
+  const suppliers = options.suppliers;
   const tags = ['suppliers'];
   typedApp.get('/suppliers', { onRequest: app.authorize(), schema: { tags, response: { 200: z.array(supplier) } } }, (req) =>
-    s.list(actor(req).orgId),
+    suppliers.list(actor(req).orgId),
   );
   typedApp.get(
     '/suppliers/pricing',
     { onRequest: app.authorize(), schema: { tags, querystring: z.object({ item_id: z.uuid() }), response: { 200: itemPricing } } },
-    (req) => s.pricing(actor(req).orgId, req.query.item_id),
+    (req) => suppliers.pricing(actor(req).orgId, req.query.item_id),
   );
   typedApp.get(
     '/suppliers/:id',
     { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: supplierWithItems } } },
-    (req) => s.get(actor(req).orgId, req.params.id),
+    (req) => suppliers.get(actor(req).orgId, req.params.id),
   );
   typedApp.post(
     '/suppliers',
     { onRequest: app.authorize(...manage), schema: { tags, body: supplierBody, response: { 201: supplier } } },
-    async (req, reply) => reply.code(201).send(await s.create(actor(req), req.body)),
+    async (req, reply) => reply.code(201).send(await suppliers.create(actor(req), req.body)),
   );
   typedApp.patch(
     '/suppliers/:id',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: supplierBody.partial(), response: { 200: supplier } } },
-    (req) => s.update(actor(req), req.params.id, req.body),
+    (req) => suppliers.update(actor(req), req.params.id, req.body),
   );
   typedApp.put(
     '/suppliers/:id/items',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: offerBody, response: { 200: supplierOffer } } },
-    (req) => s.setOffer(actor(req), req.params.id, req.body),
+    (req) => suppliers.setOffer(actor(req), req.params.id, req.body),
   );
 }

@@ -37,17 +37,17 @@ export class SupplierService {
   async create(a: Actor, input: SupplierInput): Promise<Supplier> {
     checkDays(input.orderingDays);
     return this.write(async (repositories) => {
-      const s = await repositories.suppliers.create(a.orgId, input).catch(uniqueAs('a supplier with this name exists', 'name'));
-      await repositories.audit.record(a.orgId, { userId: a.userId, action: 'create', entity: 'supplier', entityId: s.id });
-      return s;
+      const supplier = await repositories.suppliers.create(a.orgId, input).catch(uniqueAs('a supplier with this name exists', 'name'));
+      await repositories.audit.record(a.orgId, { userId: a.userId, action: 'create', entity: 'supplier', entityId: supplier.id });
+      return supplier;
     });
   }
 
   async update(a: Actor, id: string, patch: Partial<SupplierInput>): Promise<Supplier> {
     checkDays(patch.orderingDays);
     return this.write(async (repositories) => {
-      const s = await repositories.suppliers.update(a.orgId, id, patch).catch(uniqueAs('a supplier with this name exists', 'name'));
-      if (!s) throw notFound('supplier');
+      const supplier = await repositories.suppliers.update(a.orgId, id, patch).catch(uniqueAs('a supplier with this name exists', 'name'));
+      if (!supplier) throw notFound('supplier');
       await repositories.audit.record(a.orgId, {
         userId: a.userId,
         action: 'update',
@@ -55,7 +55,7 @@ export class SupplierService {
         entityId: id,
         detail: { fields: Object.keys(patch) },
       });
-      return s;
+      return supplier;
     });
   }
 
@@ -103,7 +103,7 @@ export class SupplierService {
           orgId,
           offers.map((offer) => offer.supplierId),
         )
-      ).map((s) => [s.id, s]),
+      ).map((supplier) => [supplier.id, supplier]),
     );
     const history = await repositories.suppliers.priceHistory(orgId, itemId);
     const rows = offers

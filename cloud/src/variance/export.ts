@@ -4,11 +4,11 @@ import type { KpiReport, VarianceReport } from './variance.service.js';
 type Cell = string | number | null | undefined;
 
 /** RFC 4180 fields; text a spreadsheet would run as a formula (= + - @ first) is prefixed with ' so it stays text. */
-function field(v: Cell): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return String(v);
-  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+function field(value: Cell): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return String(value);
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 const csv = (rows: Cell[][]) => rows.map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

@@ -32,7 +32,7 @@ function file(reply: FastifyReply, type: string, name: string, body: Buffer) {
 export async function varianceRoutes(app: FastifyInstance, options: { variance: VarianceService }): Promise<void> {
   const typedApp = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['reports'];
-  const s = options.variance;
+  const variance = options.variance;
   typedApp.get(
     '/reports/variance',
     {
@@ -47,7 +47,7 @@ export async function varianceRoutes(app: FastifyInstance, options: { variance: 
     },
     async (req, reply) => {
       const { from, to } = bounds(req.query);
-      const report = await s.report(actor(req).orgId, req.query.venue_id, from, to);
+      const report = await variance.report(actor(req).orgId, req.query.venue_id, from, to);
       if (req.query.format === 'csv') return file(reply, 'text/csv; charset=utf-8', 'variance.csv', Buffer.from(varianceCsv(report)));
       if (req.query.format === 'pdf') return file(reply, 'application/pdf', 'variance.pdf', await variancePdf(report));
       return reply.type('application/json').send(report);
@@ -66,7 +66,7 @@ export async function varianceRoutes(app: FastifyInstance, options: { variance: 
     },
     async (req, reply) => {
       const { from, to } = bounds(req.query);
-      const kpis = await s.kpis(actor(req).orgId, req.query.venue_id, from, to, req.query.dead_days);
+      const kpis = await variance.kpis(actor(req).orgId, req.query.venue_id, from, to, req.query.dead_days);
       if (req.query.format === 'csv') return file(reply, 'text/csv; charset=utf-8', 'kpis.csv', Buffer.from(kpiCsv(kpis)));
       if (req.query.format === 'pdf') return file(reply, 'application/pdf', 'kpis.pdf', await kpiPdf(kpis));
       return reply.type('application/json').send(kpis);

@@ -134,9 +134,9 @@ export class VarianceService {
     const repo = new VarianceRepository(this.deps.db);
     const locations = await venueRecords(this.deps.db).listLocations(orgId, venueId);
     const levels = new Map<string, number>();
-    for (const l of locations) {
-      for (const s of (await this.deps.inventory.locationStock(orgId, l.id)).levels)
-        levels.set(s.itemId, (levels.get(s.itemId) ?? 0) + s.level);
+    for (const location of locations) {
+      for (const stockLevel of (await this.deps.inventory.locationStock(orgId, location.id)).levels)
+        levels.set(stockLevel.itemId, (levels.get(stockLevel.itemId) ?? 0) + stockLevel.level);
     }
     const sales = await repo.venueSales(orgId, venueId, from, to);
     const revenueByItem = new Map<string, number>();

@@ -169,8 +169,8 @@ export interface KeptSnapshot {
  */
 export function withSnapshot(a: VarianceAnomaly, kept: KeptSnapshot[]): VarianceAnomaly {
   const [from, to] = [a.before.at.getTime(), a.after.at.getTime()];
-  const distance = (s: KeptSnapshot) => Math.max(0, from - s.takenAt.getTime(), s.takenAt.getTime() - to);
-  const near = kept.filter((s) => distance(s) <= SNAPSHOT_WITHIN_MS).sort((x, y) => distance(x) - distance(y))[0];
+  const distance = (snapshot: KeptSnapshot) => Math.max(0, from - snapshot.takenAt.getTime(), snapshot.takenAt.getTime() - to);
+  const near = kept.filter((snapshot) => distance(snapshot) <= SNAPSHOT_WITHIN_MS).sort((x, y) => distance(x) - distance(y))[0];
   if (!near) return a;
   const off = Math.round(distance(near) / 60_000);
   const when =

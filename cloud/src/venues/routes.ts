@@ -28,38 +28,38 @@ const manage = ['owner', 'manager'] as const;
 
 export default async function venueRoutes(app: App, options: { venues: VenueService }) {
   const typedApp = app.withTypeProvider<ZodTypeProvider>();
-  const s = options.venues;
+  const venues = options.venues;
   const tags = ['venues'];
   typedApp.get('/venues', { onRequest: app.authorize(), schema: { tags, response: { 200: z.array(venue) } } }, (req) =>
-    s.listVenues(actor(req).orgId),
+    venues.listVenues(actor(req).orgId),
   );
   typedApp.get(
     '/venues/:id',
     { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: venueWithLocations } } },
-    (req) => s.getVenue(actor(req).orgId, req.params.id),
+    (req) => venues.getVenue(actor(req).orgId, req.params.id),
   );
   typedApp.post(
     '/venues',
     { onRequest: app.authorize(...manage), schema: { tags, body: venueBody, response: { 201: venue } } },
-    async (req, reply) => reply.code(201).send(await s.createVenue(actor(req), req.body)),
+    async (req, reply) => reply.code(201).send(await venues.createVenue(actor(req), req.body)),
   );
   typedApp.patch(
     '/venues/:id',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: venueBody.partial(), response: { 200: venue } } },
-    (req) => s.updateVenue(actor(req), req.params.id, req.body),
+    (req) => venues.updateVenue(actor(req), req.params.id, req.body),
   );
   typedApp.delete(
     '/venues/:id',
     { onRequest: app.authorize('owner'), schema: { tags, params: idParam, response: { 204: noContent } } },
     async (req, reply) => {
-      await s.deleteVenue(actor(req), req.params.id);
+      await venues.deleteVenue(actor(req), req.params.id);
       return reply.code(204).send();
     },
   );
   typedApp.get(
     '/venues/:id/locations',
     { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: z.array(location) } } },
-    (req) => s.listLocations(actor(req).orgId, req.params.id),
+    (req) => venues.listLocations(actor(req).orgId, req.params.id),
   );
   typedApp.post(
     '/venues/:id/locations',
@@ -67,7 +67,7 @@ export default async function venueRoutes(app: App, options: { venues: VenueServ
       onRequest: app.authorize(...manage),
       schema: { tags, params: idParam, body: locationBody.omit({ active: true }), response: { 201: location } },
     },
-    async (req, reply) => reply.code(201).send(await s.createLocation(actor(req), { ...req.body, venueId: req.params.id })),
+    async (req, reply) => reply.code(201).send(await venues.createLocation(actor(req), { ...req.body, venueId: req.params.id })),
   );
   typedApp.post(
     '/inventory/locations',
@@ -75,23 +75,23 @@ export default async function venueRoutes(app: App, options: { venues: VenueServ
       onRequest: app.authorize(...manage),
       schema: { tags, body: locationBody.omit({ active: true }).extend({ venueId: z.uuid() }), response: { 201: location } },
     },
-    async (req, reply) => reply.code(201).send(await s.createLocation(actor(req), req.body)),
+    async (req, reply) => reply.code(201).send(await venues.createLocation(actor(req), req.body)),
   );
   typedApp.get(
     '/inventory/locations/:id',
     { onRequest: app.authorize(), schema: { tags, params: idParam, response: { 200: location } } },
-    (req) => s.getLocation(actor(req).orgId, req.params.id),
+    (req) => venues.getLocation(actor(req).orgId, req.params.id),
   );
   typedApp.patch(
     '/inventory/locations/:id',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, body: locationBody.partial(), response: { 200: location } } },
-    (req) => s.updateLocation(actor(req), req.params.id, req.body),
+    (req) => venues.updateLocation(actor(req), req.params.id, req.body),
   );
   typedApp.delete(
     '/inventory/locations/:id',
     { onRequest: app.authorize(...manage), schema: { tags, params: idParam, response: { 204: noContent } } },
     async (req, reply) => {
-      await s.deleteLocation(actor(req), req.params.id);
+      await venues.deleteLocation(actor(req), req.params.id);
       return reply.code(204).send();
     },
   );

@@ -35,9 +35,9 @@ export class VenueService {
     return (await this.venues.listVenues(orgId)).map(withCountry);
   }
   async getVenue(orgId: string, id: string) {
-    const v = await this.venues.getVenue(orgId, id);
-    if (!v) throw notFound('venue');
-    return { ...withCountry(v), locations: await this.venues.listLocations(orgId, id) };
+    const venue = await this.venues.getVenue(orgId, id);
+    if (!venue) throw notFound('venue');
+    return { ...withCountry(venue), locations: await this.venues.listLocations(orgId, id) };
   }
   async createVenue(a: Actor, v: VenueInput & { name: string }) {
     const venue = await this.venues

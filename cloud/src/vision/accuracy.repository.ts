@@ -82,7 +82,7 @@ export class AccuracyRepository {
 
   /** Replaces the venue's override; all null removes it. */
   async saveThresholds(orgId: string, venueId: string, override: DriftOverride, userId: string): Promise<void> {
-    if (Object.values(override).every((v) => v === null)) {
+    if (Object.values(override).every((value) => value === null)) {
       await this.db.query('DELETE FROM venue_drift_thresholds WHERE org_id = $1 AND venue_id = $2', [orgId, venueId]);
       return;
     }

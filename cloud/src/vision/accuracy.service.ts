@@ -54,9 +54,9 @@ export class AccuracyService {
     const rows = await repo.byDay(orgId, from, to, range.venueId);
     const venues = new Map<string, { venueId: string; venueName: string; timezone: string; rows: DayCorrection[] }>();
     for (const row of rows) {
-      const v = venues.get(row.venueId) ?? { venueId: row.venueId, venueName: row.venueName, timezone: row.timezone, rows: [] };
-      v.rows.push(row);
-      venues.set(row.venueId, v);
+      const venue = venues.get(row.venueId) ?? { venueId: row.venueId, venueName: row.venueName, timezone: row.timezone, rows: [] };
+      venue.rows.push(row);
+      venues.set(row.venueId, venue);
     }
     return {
       from,
@@ -143,7 +143,7 @@ export class AccuracyService {
     const repo = new AccuracyRepository(this.db);
     const longest = Math.max(this.options.defaults.windowDays, (await repo.longestWindowDays()) ?? 0);
     const venues = await repo.venuesWithCorrections(new Date(this.now().getTime() - 2 * longest * DAY_MS));
-    for (const v of venues) await this.watch(v.orgId, v.venueId);
+    for (const venue of venues) await this.watch(venue.orgId, venue.venueId);
     return venues.length;
   }
 }

@@ -79,33 +79,33 @@ export class VisionRunner {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const w = spawnWorker(new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), {
+    const worker = spawnWorker(new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url), {
       threads: this.options.threads,
       modelDir: this.options.modelDir,
     });
-    w.unref();
-    w.on('message', (reply: VisionReply) => {
-      const p = this.pending.get(reply.id);
-      if (!p) return;
+    worker.unref();
+    worker.on('message', (reply: VisionReply) => {
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
       this.pending.delete(reply.id);
-      if (reply.ok) p.resolve({ analysis: reply.analysis, versions: reply.versions });
-      else if (reply.badImage) p.reject(new AppError(400, 'invalid_image', reply.error, 'image'));
-      else p.reject(new AppError(500, 'vision_failed', `the bottle models failed: ${reply.error}`));
+      if (reply.ok) waiting.resolve({ analysis: reply.analysis, versions: reply.versions });
+      else if (reply.badImage) waiting.reject(new AppError(400, 'invalid_image', reply.error, 'image'));
+      else waiting.reject(new AppError(500, 'vision_failed', `the bottle models failed: ${reply.error}`));
     });
     const gone = (why: string) => {
-      if (this.worker !== w) return;
+      if (this.worker !== worker) return;
       this.worker = undefined;
       this.log.error({ why }, 'vision worker stopped; the next photo starts a new one');
       this.failAll(new AppError(500, 'vision_failed', `the vision worker stopped: ${why}`));
     };
-    w.on('error', (e) => gone(e.message));
-    w.on('exit', (code) => gone(`exit ${code}`));
-    this.worker = w;
-    return w;
+    worker.on('error', (err) => gone(err.message));
+    worker.on('exit', (code) => gone(`exit ${code}`));
+    this.worker = worker;
+    return worker;
   }
 
-  private failAll(e: Error): void {
-    for (const p of this.pending.values()) p.reject(e);
+  private failAll(err: Error): void {
+    for (const waiting of this.pending.values()) waiting.reject(err);
     this.pending.clear();
   }
 }

@@ -133,7 +133,12 @@ export class VisionService {
     if (!(await deviceRecords(this.db).get(orgId, deviceId))) throw notFound('device');
     const camera = (await deviceRecords(this.db).cameras(orgId, deviceId)).find((c) => c.id === cameraId);
     if (!camera) throw notFound('camera');
-    return camera.slots.map((s) => ({ id: s.id, itemId: s.itemId, name: s.name ?? null, polygon: s.polygon as [number, number][] }));
+    return camera.slots.map((slot) => ({
+      id: slot.id,
+      itemId: slot.itemId,
+      name: slot.name ?? null,
+      polygon: slot.polygon as [number, number][],
+    }));
   }
 
   private async countShelf(slots: JobSlot[], ctx: JobContext) {
@@ -165,14 +170,14 @@ export function shelfResult(result: VisionResult, slots: JobSlot[]) {
     width: result.analysis.width,
     height: result.analysis.height,
     modelVersions: result.versions,
-    slots: slots.map((s) => {
-      const bottles = bySlot.get(s.id) ?? [];
+    slots: slots.map((slot) => {
+      const bottles = bySlot.get(slot.id) ?? [];
       inSlots += bottles.length;
       const fills = bottles.map((b) => (b.fill === null ? null : round(b.fill)));
       return {
-        slotId: s.id,
-        itemId: s.itemId,
-        name: s.name,
+        slotId: slot.id,
+        itemId: slot.itemId,
+        name: slot.name,
         count: bottles.length,
         fills,
         units: round(unitsOf(fills)),

@@ -15,10 +15,10 @@ parentPort!.on('message', (req: VisionRequest) => {
     let reply: VisionReply;
     try {
       vision ??= loadBottleVision({ threads: opts.threads, ...(opts.modelDir ? { modelDir: opts.modelDir } : {}) });
-      const v = await vision;
-      reply = { id: req.id, ok: true, analysis: await v.analyze(Buffer.from(req.image)), versions: v.versions };
-    } catch (e) {
-      const message = (e as Error).message;
+      const models = await vision;
+      reply = { id: req.id, ok: true, analysis: await models.analyze(Buffer.from(req.image)), versions: models.versions };
+    } catch (err) {
+      const message = (err as Error).message;
       reply = { id: req.id, ok: false, error: message, badImage: /cannot decode image/.test(message) };
     }
     parentPort!.postMessage(reply);

@@ -167,7 +167,7 @@ export class Camera {
       if (!child || this.child !== child || broken) return;
       try {
         const pictures = part === 'jpeg' ? jpegs.push(chunk) : splitters[part].push(chunk);
-        for (const picture of pictures) for (const f of assembler.push(part, picture)) this.onFrame(f);
+        for (const picture of pictures) for (const assembled of assembler.push(part, picture)) this.onFrame(assembled);
       } catch (err) {
         broken = true;
         this.deps.log.warn({ err: (err as Error).message }, 'ffmpeg wrote an unreadable picture: restarting it');
@@ -176,25 +176,25 @@ export class Camera {
       }
     };
     // the pictures come through FIFOs read into one reused buffer (process.ts), else through spawn pipes
-    const fifos = parts.map((p) => openFramePipe((chunk) => feed(p, chunk)));
-    const viaFifos = fifos.every((f) => f !== null);
+    const fifos = parts.map((part) => openFramePipe((chunk) => feed(part, chunk)));
+    const viaFifos = fifos.every((fifo) => fifo !== null);
     if (!viaFifos)
-      for (const f of fifos) {
-        if (!f) continue;
-        closeSync(f.childFd);
-        f.reader.destroy();
+      for (const fifo of fifos) {
+        if (!fifo) continue;
+        closeSync(fifo.childFd);
+        fifo.reader.destroy();
       }
     const raw = parts.slice(1); // frame (fd 3), view (fd 4): PIPES
     const spawned = viaFifos
       ? spawnFfmpeg(
           this.deps.ffmpegPath,
           args,
-          fifos.slice(1).map((f) => f!.childFd),
+          fifos.slice(1).map((fifo) => fifo!.childFd),
           fifos[0]!.childFd,
         )
       : spawnFfmpeg(this.deps.ffmpegPath, args, raw.length);
     this.child = child = spawned;
-    if (!viaFifos) for (const p of parts) pipeOf(spawned, PIPES[p]).on('data', (chunk: Buffer) => feed(p, chunk));
+    if (!viaFifos) for (const part of parts) pipeOf(spawned, PIPES[part]).on('data', (chunk: Buffer) => feed(part, chunk));
     spawned.stderr.on('data', (chunk: Buffer) => {
       for (const line of this.stderr.push(chunk)) this.deps.log.debug({ ffmpeg: line }, 'ffmpeg');
     });

@@ -25,12 +25,12 @@ export class FrameAssembler {
 
   /** Adds one picture; returns the frames it completes (zero or one). */
   push(part: Part, picture: Buffer | RawFrame): FrameParts[] {
-    const q = this.waiting[part];
-    q.push(picture);
-    if (q.length > this.maxWaiting) for (const p of this.parts) this.waiting[p].length = 0;
-    if (!this.parts.every((p) => this.waiting[p].length > 0)) return [];
+    const queue = this.waiting[part];
+    queue.push(picture);
+    if (queue.length > this.maxWaiting) for (const partName of this.parts) this.waiting[partName].length = 0;
+    if (!this.parts.every((partName) => this.waiting[partName].length > 0)) return [];
     const out: Partial<Record<Part, Buffer | RawFrame>> = {};
-    for (const p of this.parts) out[p] = this.waiting[p].shift()!;
+    for (const partName of this.parts) out[partName] = this.waiting[partName].shift()!;
     return [out as FrameParts];
   }
 }

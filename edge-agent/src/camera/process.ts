@@ -16,9 +16,9 @@ process.once('exit', () => {
 
 /** A pipe of the child (stdout, or file descriptor 3, 4, …), opened by spawnFfmpeg. */
 export function pipeOf(child: FfmpegChild, fd: number): Readable {
-  const p = child.stdio[fd];
-  if (!p || !('on' in p)) throw new Error(`ffmpeg child has no pipe ${fd}`);
-  return p as Readable;
+  const pipe = child.stdio[fd];
+  if (!pipe || !('on' in pipe)) throw new Error(`ffmpeg child has no pipe ${fd}`);
+  return pipe as Readable;
 }
 
 /**

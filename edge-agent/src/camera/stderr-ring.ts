@@ -12,9 +12,9 @@ export class StderrRing {
     const parts = text.split(/\r?\n|\r/);
     this.partial = parts.pop() ?? '';
     const added: string[] = [];
-    for (const p of parts) {
-      if (!p.trim()) continue;
-      const line = redactUrl(p);
+    for (const rawLine of parts) {
+      if (!rawLine.trim()) continue;
+      const line = redactUrl(rawLine);
       this.lines.push(line);
       added.push(line);
       if (this.lines.length > this.size) this.lines.shift();

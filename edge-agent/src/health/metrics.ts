@@ -57,7 +57,7 @@ export function createMetrics() {
       registers: [registry],
     }),
     setCameraState(camera: string, state: string): void {
-      for (const s of CAMERA_STATES) m.cameraState.set({ camera, state: s }, s === state ? 1 : 0);
+      for (const known of CAMERA_STATES) m.cameraState.set({ camera, state: known }, known === state ? 1 : 0);
     },
   };
   return m;

@@ -50,8 +50,8 @@ export class HealthServer {
   }
 
   async stop(): Promise<void> {
-    const s = this.server;
+    const server = this.server;
     this.server = null;
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }

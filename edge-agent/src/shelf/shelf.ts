@@ -55,17 +55,17 @@ export class Shelf {
   /** New slot map; trackers of slots whose polygon and SKU are unchanged keep their history. */
   apply(cameras: readonly CameraConfig[]): void {
     const keep = new Map<string, SlotEntry>();
-    this.slotsByCamera = new Map(cameras.map((c) => [c.id, c.slots]));
-    for (const c of cameras) {
-      for (const s of c.slots) {
-        const key = `${c.id}/${s.id}`;
+    this.slotsByCamera = new Map(cameras.map((camera) => [camera.id, camera.slots]));
+    for (const camera of cameras) {
+      for (const slot of camera.slots) {
+        const key = `${camera.id}/${slot.id}`;
         const old = this.slots.get(key);
-        const same = old && JSON.stringify(old.slot) === JSON.stringify(s);
-        keep.set(key, same ? old : { cameraId: c.id, slot: s, tracker: new SlotTracker(this.deps.rules), lastEmitAt: 0, lastFrameAt: 0 });
+        const same = old && JSON.stringify(old.slot) === JSON.stringify(slot);
+        keep.set(key, same ? old : { cameraId: camera.id, slot, tracker: new SlotTracker(this.deps.rules), lastEmitAt: 0, lastFrameAt: 0 });
       }
     }
     this.slots.clear();
-    for (const [k, v] of keep) this.slots.set(k, v);
+    for (const [key, entry] of keep) this.slots.set(key, entry);
   }
 
   slotsOf(cameraId: string): SlotConfig[] {
@@ -74,30 +74,35 @@ export class Shelf {
 
   /** Current value of every slot, for tests and the demo. */
   values(): { cameraId: string; slotId: string; sku: string | null; value: SlotValue | null }[] {
-    return [...this.slots.values()].map((e) => ({ cameraId: e.cameraId, slotId: e.slot.id, sku: e.slot.sku, value: e.tracker.value }));
+    return [...this.slots.values()].map((entry) => ({
+      cameraId: entry.cameraId,
+      slotId: entry.slot.id,
+      sku: entry.slot.sku,
+      value: entry.tracker.value,
+    }));
   }
 
-  private onAnalysis(a: AnalysedFrame): void {
-    const slots = this.slotsOf(a.cameraId);
+  private onAnalysis(analysed: AnalysedFrame): void {
+    const slots = this.slotsOf(analysed.cameraId);
     if (!slots.length) return;
-    const bySlot = assignToSlots(a.analysis, slots);
+    const bySlot = assignToSlots(analysed.analysis, slots);
     const out: Observation[] = [];
-    for (const s of slots) {
-      const e = this.slots.get(`${a.cameraId}/${s.id}`);
-      if (!e) continue;
-      e.lastFrameAt = a.at;
-      const v = e.tracker.read(bySlot.get(s.id) ?? []);
-      if (v) out.push(this.observe(e, v, 'change', a.at));
+    for (const slot of slots) {
+      const entry = this.slots.get(`${analysed.cameraId}/${slot.id}`);
+      if (!entry) continue;
+      entry.lastFrameAt = analysed.at;
+      const value = entry.tracker.read(bySlot.get(slot.id) ?? []);
+      if (value) out.push(this.observe(entry, value, 'change', analysed.at));
     }
     if (out.length) this.deps.bus.emit('observations', out);
   }
 
   private markCameraStale(cameraId: string): void {
     const out: Observation[] = [];
-    for (const e of this.slots.values()) {
-      if (e.cameraId !== cameraId) continue;
-      const v = e.tracker.markStale();
-      if (v) out.push(this.observe(e, v, 'change', this.now()));
+    for (const entry of this.slots.values()) {
+      if (entry.cameraId !== cameraId) continue;
+      const value = entry.tracker.markStale();
+      if (value) out.push(this.observe(entry, value, 'change', this.now()));
     }
     if (out.length) this.deps.bus.emit('observations', out);
   }
@@ -105,9 +110,10 @@ export class Shelf {
   private heartbeat(): void {
     const now = this.now();
     const out: Observation[] = [];
-    for (const e of this.slots.values()) {
-      const v = e.tracker.value;
-      if (v && now - e.lastEmitAt >= this.deps.rules.heartbeatSeconds * 1000) out.push(this.observe(e, v, 'heartbeat', now));
+    for (const entry of this.slots.values()) {
+      const value = entry.tracker.value;
+      if (value && now - entry.lastEmitAt >= this.deps.rules.heartbeatSeconds * 1000)
+        out.push(this.observe(entry, value, 'heartbeat', now));
     }
     if (out.length) this.deps.bus.emit('observations', out);
   }

@@ -51,9 +51,12 @@ export class Outbox {
       getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?'),
       setMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     };
-    const s = this.db.prepare('SELECT count(*) AS n, coalesce(sum(length(body)), 0) AS b FROM outbox').get() as { n: number; b: number };
-    this.rows = s.n;
-    this.bytes = s.b;
+    const totals = this.db.prepare('SELECT count(*) AS n, coalesce(sum(length(body)), 0) AS b FROM outbox').get() as {
+      n: number;
+      b: number;
+    };
+    this.rows = totals.n;
+    this.bytes = totals.b;
     this.dropped = Number(this.getMeta('droppedRows') ?? 0);
   }
 

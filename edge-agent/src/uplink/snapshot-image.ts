@@ -35,18 +35,18 @@ export async function renderSnapshot(
   const base = sharp(pixels, { raw: { width, height, channels: 3 } });
   const sigma = Math.max(8, Math.round(width / 40));
   const blurred = await base.clone().blur(sigma).png().toBuffer();
-  const pts = (s: SlotConfig) => s.polygon.map(([x, y]) => `${(x * width).toFixed(1)},${(y * height).toFixed(1)}`).join(' ');
+  const pts = (slot: SlotConfig) => slot.polygon.map(([x, y]) => `${(x * width).toFixed(1)},${(y * height).toFixed(1)}`).join(' ');
   // People are masked out of the slots (black in an SVG luminance mask) so no slot lets them through sharp.
   const personRects = people
-    .map((p) => {
-      const [mx, my] = [p.w * PERSON_MARGIN, p.h * PERSON_MARGIN];
-      const [x, y, w, h] = [(p.x - mx) * scale, (p.y - my) * scale, (p.w + 2 * mx) * scale, (p.h + 2 * my) * scale];
+    .map((person) => {
+      const [mx, my] = [person.w * PERSON_MARGIN, person.h * PERSON_MARGIN];
+      const [x, y, w, h] = [(person.x - mx) * scale, (person.y - my) * scale, (person.w + 2 * mx) * scale, (person.h + 2 * my) * scale];
       return `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}" fill="#000"/>`;
     })
     .join('');
   const mask = Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><mask id="nobody"><rect width="${width}" height="${height}" fill="#fff"/>${personRects}</mask></defs><g mask="url(#nobody)">${slots
-      .map((s) => `<polygon points="${pts(s)}" fill="#fff"/>`)
+      .map((slot) => `<polygon points="${pts(slot)}" fill="#fff"/>`)
       .join('')}</g></svg>`,
   );
   // The sharp picture survives only where the mask is opaque: the mask's alpha becomes its alpha channel.
@@ -58,7 +58,7 @@ export async function renderSnapshot(
     .toBuffer();
   const drawing = Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${slots
-      .map((s) => `<polygon points="${pts(s)}" fill="none" stroke="#00e0ff" stroke-width="3"/>`)
+      .map((slot) => `<polygon points="${pts(slot)}" fill="none" stroke="#00e0ff" stroke-width="3"/>`)
       .join('')}${bottles
       .map(
         (b) =>

@@ -12,10 +12,10 @@ const NO_MATCHING_SUBSCRIBERS = 16;
  */
 export function watchUnrouted(client: MqttClient): (messageId: number | undefined) => boolean {
   const unrouted = new Set<number>();
-  client.on('packetreceive', (p) => {
-    if (p.cmd !== 'puback' || p.messageId === undefined) return;
-    if (p.reasonCode === NO_MATCHING_SUBSCRIBERS) unrouted.add(p.messageId);
-    else unrouted.delete(p.messageId);
+  client.on('packetreceive', (packet) => {
+    if (packet.cmd !== 'puback' || packet.messageId === undefined) return;
+    if (packet.reasonCode === NO_MATCHING_SUBSCRIBERS) unrouted.add(packet.messageId);
+    else unrouted.delete(packet.messageId);
   });
   return (id) => id !== undefined && unrouted.delete(id);
 }

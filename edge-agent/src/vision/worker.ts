@@ -50,9 +50,9 @@ export class VisionWorker {
   /** Inference time per frame over the last few hundred frames. */
   inferenceMs(): { p50: number; p99: number } {
     if (!this.timings.length) return { p50: 0, p99: 0 };
-    const s = [...this.timings].sort((a, b) => a - b);
-    const q = (p: number) => Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))]! * 10) / 10;
-    return { p50: q(0.5), p99: q(0.99) };
+    const sorted = [...this.timings].sort((a, b) => a - b);
+    const quantile = (fraction: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]! * 10) / 10;
+    return { p50: quantile(0.5), p99: quantile(0.99) };
   }
 
   async stop(): Promise<void> {

@@ -21,7 +21,10 @@ export const observationSchema = z
     reason: z.enum(['change', 'heartbeat']),
   })
   .strict()
-  .refine((o) => o.fills.length === o.count, { message: 'fills must hold one entry per bottle (count)', path: ['fills'] });
+  .refine((observation) => observation.fills.length === observation.count, {
+    message: 'fills must hold one entry per bottle (count)',
+    path: ['fills'],
+  });
 
 export type Observation = z.infer<typeof observationSchema>;
 

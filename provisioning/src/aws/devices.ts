@@ -97,9 +97,9 @@ export async function issueThingCertificate(iot: IoTClient, thingName: string, a
 
 /** The account's ATS data endpoint: the host that chains to AmazonRootCA1. */
 export async function dataEndpoint(iot: IoTClient): Promise<string> {
-  const r = await iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
-  if (!r.endpointAddress) throw new Error('DescribeEndpoint answered without an address');
-  return r.endpointAddress;
+  const answer = await iot.send(new DescribeEndpointCommand({ endpointType: 'iot:Data-ATS' }));
+  if (!answer.endpointAddress) throw new Error('DescribeEndpoint answered without an address');
+  return answer.endpointAddress;
 }
 
 export interface ThingCertificate {
@@ -110,17 +110,17 @@ export interface ThingCertificate {
 }
 
 export async function thingCertificates(iot: IoTClient, thingName: string): Promise<ThingCertificate[]> {
-  const r = await iot.send(new ListThingPrincipalsCommand({ thingName }));
+  const listed = await iot.send(new ListThingPrincipalsCommand({ thingName }));
   const certs: ThingCertificate[] = [];
-  for (const arn of r.principals ?? []) {
+  for (const arn of listed.principals ?? []) {
     if (!arn.includes(':cert/')) continue;
     const certificateId = arn.slice(arn.lastIndexOf('/') + 1);
-    const d = await iot.send(new DescribeCertificateCommand({ certificateId }));
+    const described = await iot.send(new DescribeCertificateCommand({ certificateId }));
     certs.push({
       certificateId,
       certificateArn: arn,
-      status: d.certificateDescription?.status ?? 'UNKNOWN',
-      createdAt: d.certificateDescription?.creationDate?.toISOString(),
+      status: described.certificateDescription?.status ?? 'UNKNOWN',
+      createdAt: described.certificateDescription?.creationDate?.toISOString(),
     });
   }
   return certs;
@@ -129,8 +129,8 @@ export async function thingCertificates(iot: IoTClient, thingName: string): Prom
 /** Deactivates the certificate first (it stops working at once), then detaches it. */
 export async function retireCertificate(iot: IoTClient, thingName: string, cert: ThingCertificate): Promise<void> {
   await iot.send(new UpdateCertificateCommand({ certificateId: cert.certificateId, newStatus: 'INACTIVE' }));
-  await iot.send(new DetachPolicyCommand({ policyName: devicePolicyName(thingName), target: cert.certificateArn })).catch((e: Error) => {
-    if (e.name !== 'ResourceNotFoundException') throw e;
+  await iot.send(new DetachPolicyCommand({ policyName: devicePolicyName(thingName), target: cert.certificateArn })).catch((err: Error) => {
+    if (err.name !== 'ResourceNotFoundException') throw err;
   });
   await iot.send(new DetachThingPrincipalCommand({ thingName, principal: cert.certificateArn }));
 }
@@ -144,11 +144,11 @@ export async function listSmartStockThings(iot: IoTClient): Promise<ThingSummary
   const things: ThingSummary[] = [];
   let nextToken: string | undefined;
   do {
-    const r = await iot.send(
+    const page = await iot.send(
       new ListThingsCommand({ attributeName: SMARTSTOCK_ATTRIBUTE.name, attributeValue: SMARTSTOCK_ATTRIBUTE.value, nextToken }),
     );
-    for (const t of r.things ?? []) if (t.thingName) things.push({ thingName: t.thingName, venue: t.attributes?.venue });
-    nextToken = r.nextToken;
+    for (const thing of page.things ?? []) if (thing.thingName) things.push({ thingName: thing.thingName, venue: thing.attributes?.venue });
+    nextToken = page.nextToken;
   } while (nextToken);
   return things.sort((a, b) => a.thingName.localeCompare(b.thingName));
 }

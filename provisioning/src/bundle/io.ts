@@ -71,10 +71,10 @@ export async function readBundle(path: string): Promise<LoadedBundle> {
   const config = (parse(readFileSync(configPath, 'utf8')) ?? {}) as Record<string, unknown>;
   const mqtt = (config.mqtt ?? {}) as Record<string, unknown>;
   const file = (key: string, fallback: string) => {
-    const p = typeof mqtt[key] === 'string' ? (mqtt[key] as string) : fallback;
+    const configured = typeof mqtt[key] === 'string' ? (mqtt[key] as string) : fallback;
     // an install path (/etc/smartstock/device.crt) is checked in the bundle folder before it is installed
-    const abs = isAbsolute(p) ? (existsSync(p) ? p : join(dir, basename(p))) : join(dir, p);
-    if (!existsSync(abs)) throw new Error(`${path}: mqtt.${key} points at ${p}, which is missing`);
+    const abs = isAbsolute(configured) ? (existsSync(configured) ? configured : join(dir, basename(configured))) : join(dir, configured);
+    if (!existsSync(abs)) throw new Error(`${path}: mqtt.${key} points at ${configured}, which is missing`);
     return readFileSync(abs, 'utf8');
   };
   return {

@@ -16,17 +16,17 @@ export function runFfmpeg(ffmpeg: string, args: string[], timeoutMs: number): Pr
     const child = spawn(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     let timedOut = false;
-    child.stderr.on('data', (d) => {
-      stderr += String(d);
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk);
       if (stderr.length > 4_000_000) stderr = stderr.slice(-2_000_000);
     });
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
-    child.on('error', (e) => {
+    child.on('error', (err) => {
       clearTimeout(timer);
-      reject(new Error(`cannot run ${ffmpeg}: ${e.message}`));
+      reject(new Error(`cannot run ${ffmpeg}: ${err.message}`));
     });
     child.on('close', (code) => {
       clearTimeout(timer);

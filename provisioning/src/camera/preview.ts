@@ -48,7 +48,7 @@ export async function startPreview(cameraUrl: string, o: PreviewOptions): Promis
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let errors = '';
-  ff.stderr.on('data', (d) => (errors = (errors + String(d)).slice(-4000)));
+  ff.stderr.on('data', (chunk) => (errors = (errors + String(chunk)).slice(-4000)));
   let pending = Buffer.alloc(0);
   ff.stdout.on('data', (chunk: Buffer) => {
     pending = Buffer.concat([pending, chunk]);
@@ -60,7 +60,7 @@ export async function startPreview(cameraUrl: string, o: PreviewOptions): Promis
       if (!frame) continue;
       latest = Buffer.from(frame);
       count++;
-      for (const v of viewers) v.write(part(latest));
+      for (const viewer of viewers) viewer.write(part(latest));
     }
   });
   const ended = new Promise<string>((resolve) => ff.once('close', () => resolve(errors.trim())));
@@ -78,7 +78,7 @@ export async function startPreview(cameraUrl: string, o: PreviewOptions): Promis
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
     } else res.writeHead(404).end();
   });
-  server.on('connection', (s) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
+  server.on('connection', (socket) => (sockets.add(socket), socket.on('close', () => sockets.delete(socket))));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, resolve);
@@ -93,9 +93,9 @@ export async function startPreview(cameraUrl: string, o: PreviewOptions): Promis
         ff.kill('SIGTERM');
         await ended;
       }
-      for (const v of viewers) v.end();
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
+      for (const viewer of viewers) viewer.end();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }

@@ -15,10 +15,10 @@ import type { Backend } from '../devices/provision.js';
 export const DEFAULT_CA_DIR = './data/pki';
 
 /** A comma-separated flag value ("a, b,,c") as its non-empty items. */
-export const commaList = (v: string): string[] =>
-  v
+export const commaList = (value: string): string[] =>
+  value
     .split(',')
-    .map((s) => s.trim())
+    .map((item) => item.trim())
     .filter(Boolean);
 
 export function withCloudOptions(cmd: Command): Command {

@@ -12,10 +12,10 @@ export interface CaInitOptions {
  * Creates the local CA once. Re-running keeps the existing one: a new CA
  * would silently orphan every device certificate it signed.
  */
-export function caInit(ctx: Ctx, o: CaInitOptions): void {
-  const dir = resolve(o.caDir);
+export function caInit(ctx: Ctx, options: CaInitOptions): void {
+  const dir = resolve(options.caDir);
   const existed = existsSync(join(dir, CA_FILES.cert));
-  const ca = existed ? loadCa(dir) : createCa(dir, o.name);
+  const ca = existed ? loadCa(dir) : createCa(dir, options.name);
   const result = {
     created: !existed,
     caDir: dir,

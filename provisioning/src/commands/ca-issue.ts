@@ -21,25 +21,25 @@ export interface CaIssueOptions {
  * ACL lets read every device). ca.crt is copied next to them so a container mounting only
  * this folder has everything it needs; the CA key never is.
  */
-export function caIssue(kind: 'server' | 'client'): (ctx: Ctx, o: CaIssueOptions) => void {
-  return (ctx, o) => {
-    const ca = loadCa(resolve(o.caDir));
-    const out = resolve(o.out);
-    const hosts = commaList(o.hosts ?? 'localhost,127.0.0.1');
-    const issued = kind === 'server' ? issueServerCertificate(ca, hosts) : issueDeviceCertificate(ca, o.cn ?? o.name);
+export function caIssue(kind: 'server' | 'client'): (ctx: Ctx, options: CaIssueOptions) => void {
+  return (ctx, options) => {
+    const ca = loadCa(resolve(options.caDir));
+    const out = resolve(options.out);
+    const hosts = commaList(options.hosts ?? 'localhost,127.0.0.1');
+    const issued = kind === 'server' ? issueServerCertificate(ca, hosts) : issueDeviceCertificate(ca, options.cn ?? options.name);
     mkdirSync(out, { recursive: true, mode: 0o700 });
-    const cert = join(out, `${o.name}.crt`);
-    const key = join(out, `${o.name}.key`);
+    const cert = join(out, `${options.name}.crt`);
+    const key = join(out, `${options.name}.key`);
     writeSecret(key, issued.keyPem);
     writeSecret(cert, issued.certPem);
-    copyFileSync(join(resolve(o.caDir), CA_FILES.cert), join(out, CA_FILES.cert));
+    copyFileSync(join(resolve(options.caDir), CA_FILES.cert), join(out, CA_FILES.cert));
     const result = {
       kind,
       cert,
       key,
       caCert: join(out, CA_FILES.cert),
       fingerprint: fingerprintOf(issued.certPem),
-      ...(kind === 'server' ? { hosts } : { commonName: o.cn ?? o.name }),
+      ...(kind === 'server' ? { hosts } : { commonName: options.cn ?? options.name }),
     };
     emit(ctx, result, () =>
       [`Wrote the ${kind} certificate ${cert} and its key ${key} (0600).`, `  sha256  ${result.fingerprint}`].join('\n'),

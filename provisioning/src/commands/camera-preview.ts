@@ -12,20 +12,20 @@ export interface CameraPreviewOptions {
 }
 
 /** Serves the preview until Ctrl-C (or the camera stops), then cleans up. */
-export async function cameraPreview(ctx: Ctx, o: CameraPreviewOptions, args: string[]): Promise<void> {
+export async function cameraPreview(ctx: Ctx, options: CameraPreviewOptions, args: string[]): Promise<void> {
   const url = args[0]!;
   if (!/^(rtsps?|file):\/\//.test(url)) throw usageError('expected an rtsp:// URL');
-  if (!isLoopback(o.host))
-    throw usageError(`--host ${o.host} is not loopback`, 'the preview shows a live camera without a password: use 127.0.0.1');
-  const fps = Number(o.fps);
+  if (!isLoopback(options.host))
+    throw usageError(`--host ${options.host} is not loopback`, 'the preview shows a live camera without a password: use 127.0.0.1');
+  const fps = Number(options.fps);
   if (!(fps > 0 && fps <= 30)) throw usageError('--fps must be between 0 and 30');
   const preview = await startPreview(url, {
-    ffmpeg: findFfmpeg(o.ffmpeg),
-    host: o.host,
-    port: Number(o.port),
+    ffmpeg: findFfmpeg(options.ffmpeg),
+    host: options.host,
+    port: Number(options.port),
     fps,
     maxWidth: 1280,
-    transport: o.transport,
+    transport: options.transport,
   });
   ctx.note(`Preview of ${redactUrl(url)} at ${preview.url} — open it in a browser; Ctrl-C stops.`);
   const stop = new Promise<'signal'>((resolve) => {

@@ -10,30 +10,36 @@ export interface CameraProbeOptions {
   ffmpeg?: string;
 }
 
-export async function cameraProbe(ctx: Ctx, o: CameraProbeOptions, args: string[]): Promise<void> {
+export async function cameraProbe(ctx: Ctx, options: CameraProbeOptions, args: string[]): Promise<void> {
   const url = args[0]!;
   if (!/^(rtsps?|file):\/\//.test(url) && !url.startsWith('/'))
     throw usageError('expected an rtsp:// URL', 'e.g. rtsp://user:pass@192.168.1.20:554/stream1');
-  const seconds = Number(o.seconds);
-  const shelfDistanceM = Number(o.shelfDistance);
+  const seconds = Number(options.seconds);
+  const shelfDistanceM = Number(options.shelfDistance);
   if (!(seconds >= 2 && seconds <= 60)) throw usageError('--seconds must be between 2 and 60');
   if (!(shelfDistanceM > 0 && shelfDistanceM <= 20)) throw usageError('--shelf-distance must be between 0 and 20 metres');
   ctx.note(`reading ${seconds} s of video…`);
-  let r;
+  let probed;
   try {
-    r = await probeCamera(url, { ffmpeg: findFfmpeg(o.ffmpeg), seconds, frameOut: o.frame, transport: o.transport, shelfDistanceM });
-  } catch (e) {
-    if (e instanceof ProbeError) throw new CliError(e.message, EXIT.failure, e.fix);
-    throw e;
+    probed = await probeCamera(url, {
+      ffmpeg: findFfmpeg(options.ffmpeg),
+      seconds,
+      frameOut: options.frame,
+      transport: options.transport,
+      shelfDistanceM,
+    });
+  } catch (err) {
+    if (err instanceof ProbeError) throw new CliError(err.message, EXIT.failure, err.fix);
+    throw err;
   }
-  emit(ctx, r, () =>
+  emit(ctx, probed, () =>
     [
-      `Camera ${r.url}`,
-      `  video        ${r.codec}${r.profile ? ` (${r.profile})` : ''} ${r.width}x${r.height}`,
-      `  frame rate   ${r.fps ?? '?'} fps declared, ${r.measuredFps ?? '?'} measured`,
-      `  keyframes    ${r.keyframeIntervalS === null ? 'fewer than two seen' : `every ${r.keyframeIntervalS} s`}`,
-      `  frame        ${r.frame ?? 'not saved'}`,
-      ...(r.warnings.length ? ['Warnings:', ...r.warnings.map((w) => `  - ${w}`)] : ['No warnings: this camera is ready.']),
+      `Camera ${probed.url}`,
+      `  video        ${probed.codec}${probed.profile ? ` (${probed.profile})` : ''} ${probed.width}x${probed.height}`,
+      `  frame rate   ${probed.fps ?? '?'} fps declared, ${probed.measuredFps ?? '?'} measured`,
+      `  keyframes    ${probed.keyframeIntervalS === null ? 'fewer than two seen' : `every ${probed.keyframeIntervalS} s`}`,
+      `  frame        ${probed.frame ?? 'not saved'}`,
+      ...(probed.warnings.length ? ['Warnings:', ...probed.warnings.map((w) => `  - ${w}`)] : ['No warnings: this camera is ready.']),
     ].join('\n'),
   );
 }

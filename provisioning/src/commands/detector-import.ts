@@ -42,12 +42,13 @@ const exists = (p: string): Promise<boolean> =>
  * so a wrong class list or an unsupported output fails here, at the technician's desk, and not on
  * the bar's mini-PC. The agent then points at the folder (vision.modelDir).
  */
-export async function detectorImport(ctx: Ctx, o: DetectorImportOptions, args: string[]): Promise<void> {
+export async function detectorImport(ctx: Ctx, options: DetectorImportOptions, args: string[]): Promise<void> {
   const onnx = resolve(args[0]!);
   if (!(await exists(onnx))) throw usageError(`no such model ${args[0]}`, 'export one with `yolo export model=yolo11n.pt format=onnx`');
-  if (o.frame && !(await exists(o.frame))) throw usageError(`no such frame ${o.frame}`, 'save one with `camera probe --frame shelf.jpg`');
-  const out = resolve(o.out);
-  const input = parseInput(o.input);
+  if (options.frame && !(await exists(options.frame)))
+    throw usageError(`no such frame ${options.frame}`, 'save one with `camera probe --frame shelf.jpg`');
+  const out = resolve(options.out);
+  const input = parseInput(options.input);
   const models: typeof Models = await import('@smartstock/models');
   let meta: Record<string, unknown>;
   try {
@@ -55,18 +56,18 @@ export async function detectorImport(ctx: Ctx, o: DetectorImportOptions, args: s
     const props = await models.readOnnxMetadata(onnx, bytes);
     const given = {
       version: createHash('sha256').update(bytes).digest('hex').slice(0, 12),
-      ...(o.bottleClasses ? { bottleClasses: commaList(o.bottleClasses) } : {}),
-      ...(o.classes ? { classes: commaList(o.classes) } : {}),
+      ...(options.bottleClasses ? { bottleClasses: commaList(options.bottleClasses) } : {}),
+      ...(options.classes ? { classes: commaList(options.classes) } : {}),
       ...(input ? { input } : {}),
-      ...(o.name ? { name: o.name } : {}),
+      ...(options.name ? { name: options.name } : {}),
     };
     // Ultralytics names its exports in their metadata; YOLOX writes none, its graph's shapes tell
     const ultralytics = props.names !== undefined || props.imgsz !== undefined;
-    const shapes = o.format === 'yolox' || (!o.format && !ultralytics) ? await models.readOnnxShapes(onnx, bytes) : null;
-    const yolox = o.format === 'yolox' || (!o.format && !ultralytics && models.looksLikeYolox(shapes!));
-    if (o.decoded && !yolox) throw new Error('--decoded is for YOLOX exports (--format yolox)');
+    const shapes = options.format === 'yolox' || (!options.format && !ultralytics) ? await models.readOnnxShapes(onnx, bytes) : null;
+    const yolox = options.format === 'yolox' || (!options.format && !ultralytics && models.looksLikeYolox(shapes!));
+    if (options.decoded && !yolox) throw new Error('--decoded is for YOLOX exports (--format yolox)');
     meta = yolox
-      ? models.yoloxDetectorMetadata(onnx, shapes!, { ...given, ...(o.decoded ? { decoded: true } : {}) })
+      ? models.yoloxDetectorMetadata(onnx, shapes!, { ...given, ...(options.decoded ? { decoded: true } : {}) })
       : models.yoloDetectorMetadata(onnx, props, given);
   } catch (e) {
     const m = (e as Error).message;
@@ -81,9 +82,9 @@ export async function detectorImport(ctx: Ctx, o: DetectorImportOptions, args: s
   if (FILL_FILES.includes(String(meta.file)))
     throw usageError(`the export is named ${meta.file}, the fill model's name in a model folder`, 'rename the export, e.g. yolo11n.onnx');
   const outStat = await stat(out).catch(() => null);
-  if (outStat && !outStat.isDirectory()) throw usageError(`--out ${o.out} is a file, not a folder`);
-  if (outStat && (await readdir(out)).length > 0 && !o.force)
-    throw usageError(`${o.out} is not empty`, 'choose a new --out folder, or pass --force to replace its model files');
+  if (outStat && !outStat.isDirectory()) throw usageError(`--out ${options.out} is a file, not a folder`);
+  if (outStat && (await readdir(out)).length > 0 && !options.force)
+    throw usageError(`${options.out} is not empty`, 'choose a new --out folder, or pass --force to replace its model files');
   // Built and checked in a staging folder beside --out, moved in only once it runs: a failed
   // import leaves --out as it was.
   const staging = `${out}.importing-${process.pid}`;
@@ -94,12 +95,12 @@ export async function detectorImport(ctx: Ctx, o: DetectorImportOptions, args: s
       [String(meta.file), onnx],
       ['detector.json', null, `${JSON.stringify(meta, null, 2)}\n`],
     ];
-    if (o.fill)
+    if (options.fill)
       files.push(['fill.onnx', join(models.DEFAULT_MODEL_DIR, 'fill.onnx')], ['fill.json', join(models.DEFAULT_MODEL_DIR, 'fill.json')]);
     for (const [name, from, text] of files) await (from ? copyFile(from, join(staging, name)) : writeFile(join(staging, name), text!));
     let check: Awaited<ReturnType<typeof runOnce>>;
     try {
-      check = await runOnce(models, staging, o.frame);
+      check = await runOnce(models, staging, options.frame);
     } catch (e) {
       throw new CliError(
         `the imported detector does not run: ${(e as Error).message.replace(staging, out)}`,
@@ -112,13 +113,13 @@ export async function detectorImport(ctx: Ctx, o: DetectorImportOptions, args: s
     for (const name of await modelFiles(out)) await rm(join(out, name), { force: true });
     for (const [name] of files) await move(join(staging, name), join(out, name));
     const size = meta.input as { width: number; height: number };
-    emit(ctx, { out, detector: meta, fill: o.fill, check }, () =>
+    emit(ctx, { out, detector: meta, fill: options.fill, check }, () =>
       [
         `${meta.name}: ${classCount(meta.classes as string[])}, ${(meta.bottleClasses as string[]).join(', ')} counted as bottles, input ${size.width}x${size.height} → ${out}`,
-        o.fill ? 'fill levels: the SmartStock fill model, copied beside it' : 'fill levels: off (--no-fill)',
+        options.fill ? 'fill levels: the SmartStock fill model, copied beside it' : 'fill levels: off (--no-fill)',
         `checked on ${check.frame}: ${check.bottles} bottles in ${check.ms.toFixed(0)} ms`,
         `thresholds: score ${meta.scoreThreshold}, NMS IoU ${meta.iouThreshold} (${meta.format === 'yolox' ? "YOLOX's demo" : "Ultralytics'"} defaults; tune them in detector.json)`,
-        `Next: set vision.modelDir: ${out} in the agent's config, or try it: slots suggest --model-dir ${o.out} frame.jpg`,
+        `Next: set vision.modelDir: ${out} in the agent's config, or try it: slots suggest --model-dir ${options.out} frame.jpg`,
       ].join('\n'),
     );
   } finally {

@@ -14,32 +14,32 @@ export interface DeviceCreateOptions extends BackendFlags, CloudFlags {
   installDir?: string;
 }
 
-export async function deviceCreate(ctx: Ctx, o: DeviceCreateOptions): Promise<void> {
-  const id = o.id ?? deviceIdFrom(o.venue, o.name);
+export async function deviceCreate(ctx: Ctx, options: DeviceCreateOptions): Promise<void> {
+  const id = options.id ?? deviceIdFrom(options.venue, options.name);
   if (!id) throw usageError('cannot make a device id from --venue and --name', 'give --id');
-  const backend = backendFrom(o);
-  ctx.note(`creating ${id} on ${backend.kind === 'local' ? `the local CA in ${o.caDir}` : `AWS IoT (${o.region})`}…`);
-  const r = await provisionDevice(
+  const backend = backendFrom(options);
+  ctx.note(`creating ${id} on ${backend.kind === 'local' ? `the local CA in ${options.caDir}` : `AWS IoT (${options.region})`}…`);
+  const provisioned = await provisionDevice(
     {
       id,
-      venueId: o.venue,
-      name: o.name,
-      out: o.out ?? join('bundles', id),
-      force: o.force,
-      dataDir: o.agentDataDir,
-      installDir: o.installDir,
+      venueId: options.venue,
+      name: options.name,
+      out: options.out ?? join('bundles', id),
+      force: options.force,
+      dataDir: options.agentDataDir,
+      installDir: options.installDir,
     },
     backend,
-    cloudFrom(o),
+    cloudFrom(options),
   );
-  emit(ctx, r, () =>
+  emit(ctx, provisioned, () =>
     [
-      `Device ${r.id} created (${r.backend}).`,
-      `  bundle       ${r.bundle}`,
-      `  broker       ${r.mqttUrl}`,
-      `  certificate  sha256 ${r.certFingerprint}${r.certificateId ? ` (AWS id ${r.certificateId})` : ''}`,
-      `  cloud        ${r.cloud === 'not-registered' ? 'not registered (no --cloud-url)' : r.cloud}`,
-      `Next: copy the bundle onto the device, then \`smartstock-provision verify ${r.bundle}\`.`,
+      `Device ${provisioned.id} created (${provisioned.backend}).`,
+      `  bundle       ${provisioned.bundle}`,
+      `  broker       ${provisioned.mqttUrl}`,
+      `  certificate  sha256 ${provisioned.certFingerprint}${provisioned.certificateId ? ` (AWS id ${provisioned.certificateId})` : ''}`,
+      `  cloud        ${provisioned.cloud === 'not-registered' ? 'not registered (no --cloud-url)' : provisioned.cloud}`,
+      `Next: copy the bundle onto the device, then \`smartstock-provision verify ${provisioned.bundle}\`.`,
     ].join('\n'),
   );
 }

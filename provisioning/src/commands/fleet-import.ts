@@ -22,7 +22,7 @@ type Outcome = { line: number; id: string; status: 'created' | 'skipped' | 'fail
  * thing exists is skipped (and its cloud registration finished if an earlier
  * run could not). One bad row or one failure never stops the others.
  */
-export async function fleetImport(ctx: Ctx, o: FleetImportOptions, args: string[]): Promise<void> {
+export async function fleetImport(ctx: Ctx, options: FleetImportOptions, args: string[]): Promise<void> {
   const file = args[0]!;
   if (!existsSync(file)) throw usageError(`no such file ${file}`);
   let parsed;
@@ -32,8 +32,8 @@ export async function fleetImport(ctx: Ctx, o: FleetImportOptions, args: string[
     if (e instanceof FleetFileError) throw usageError(`${file}: ${e.message}`, 'the first row must name the columns, e.g. "id,venue,name"');
     throw e;
   }
-  const backend = backendFrom(o);
-  const cloud = cloudFrom(o);
+  const backend = backendFrom(options);
+  const cloud = cloudFrom(options);
   const outcomes: Outcome[] = parsed.bad.map((b) => ({
     line: b.line,
     id: '',
@@ -48,7 +48,12 @@ export async function fleetImport(ctx: Ctx, o: FleetImportOptions, args: string[
   bar?.start(parsed.rows.length, 0, { id: '' });
   for (const row of parsed.rows) {
     bar?.update({ id: row.id });
-    const req: DeviceRequest = { id: row.id, venueId: row.venueId, name: row.name, out: join(o.outDir, o.tar ? `${row.id}.tgz` : row.id) };
+    const req: DeviceRequest = {
+      id: row.id,
+      venueId: row.venueId,
+      name: row.name,
+      out: join(options.outDir, options.tar ? `${row.id}.tgz` : row.id),
+    };
     try {
       const where = await alreadyProvisioned(req, backend);
       if (where) {
@@ -60,11 +65,11 @@ export async function fleetImport(ctx: Ctx, o: FleetImportOptions, args: string[
           detail: `exists (${where})${registered ? '; registered with the cloud' : ''}`,
         });
       } else {
-        const r = await provisionDevice(req, backend, cloud);
-        outcomes.push({ line: row.line, id: row.id, status: 'created', detail: r.bundle });
+        const provisioned = await provisionDevice(req, backend, cloud);
+        outcomes.push({ line: row.line, id: row.id, status: 'created', detail: provisioned.bundle });
       }
-    } catch (e) {
-      const err = toCliError(e);
+    } catch (caught) {
+      const err = toCliError(caught);
       outcomes.push({ line: row.line, id: row.id, status: 'failed', detail: err.fix ? `${err.message} (${err.fix})` : err.message });
     }
     bar?.increment();
@@ -72,13 +77,13 @@ export async function fleetImport(ctx: Ctx, o: FleetImportOptions, args: string[
   bar?.stop();
 
   outcomes.sort((a, b) => a.line - b.line);
-  const count = (s: Outcome['status']) => outcomes.filter((x) => x.status === s).length;
+  const count = (status: Outcome['status']) => outcomes.filter((outcome) => outcome.status === status).length;
   const summary = { created: count('created'), skipped: count('skipped'), failed: count('failed'), badRows: count('bad-row') };
   emit(ctx, { summary, devices: outcomes }, () =>
     [
       table(
         ['LINE', 'DEVICE', 'RESULT', 'DETAIL'],
-        outcomes.map((x) => [String(x.line), x.id, x.status, x.detail]),
+        outcomes.map((outcome) => [String(outcome.line), outcome.id, outcome.status, outcome.detail]),
       ),
       '',
       `${summary.created} created, ${summary.skipped} skipped, ${summary.failed} failed, ${summary.badRows} bad rows.`,
@@ -95,11 +100,11 @@ async function finishRegistration(cloud: CloudClient | undefined, req: DeviceReq
   if (!cloud) return false;
   const certPath = join(req.out, BUNDLE_FILES.cert);
   const certFingerprint = existsSync(certPath) ? fingerprintOf(readFileSync(certPath, 'utf8')) : undefined;
-  const r = await cloud.registerDevice({
+  const registration = await cloud.registerDevice({
     id: req.id,
     venueId: req.venueId,
     name: req.name,
     ...(certFingerprint ? { certFingerprint } : {}),
   });
-  return r.created;
+  return registration.created;
 }

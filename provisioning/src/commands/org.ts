@@ -7,28 +7,31 @@ export interface OrgCreateOptions extends CloudFlags {
   ownerEmail: string;
 }
 
-const cloudOf = (o: CloudFlags) => {
-  const cloud = cloudFrom(o);
+const cloudOf = (options: CloudFlags) => {
+  const cloud = cloudFrom(options);
   if (!cloud) throw usageError('give --cloud-url, and an operator token or --email and --password');
   return cloud;
 };
 
-export async function orgCreate(ctx: Ctx, o: OrgCreateOptions): Promise<void> {
-  const r = await cloudOf(o).createOrganisation({ organisation: o.name, ownerEmail: o.ownerEmail });
+export async function orgCreate(ctx: Ctx, options: OrgCreateOptions): Promise<void> {
+  const created = await cloudOf(options).createOrganisation({ organisation: options.name, ownerEmail: options.ownerEmail });
   emit(
     ctx,
-    { organisation: r.organisation, invitation: { email: r.invitation.email, link: r.invitation.link, expiresAt: r.invitation.expiresAt } },
+    {
+      organisation: created.organisation,
+      invitation: { email: created.invitation.email, link: created.invitation.link, expiresAt: created.invitation.expiresAt },
+    },
     () =>
       [
-        `Organisation "${r.organisation.name}" created (${r.organisation.id}).`,
-        `Send this link to ${r.invitation.email}; it sets their password and makes them the owner (valid until ${r.invitation.expiresAt}):`,
-        `  ${r.invitation.link}`,
+        `Organisation "${created.organisation.name}" created (${created.organisation.id}).`,
+        `Send this link to ${created.invitation.email}; it sets their password and makes them the owner (valid until ${created.invitation.expiresAt}):`,
+        `  ${created.invitation.link}`,
       ].join('\n'),
   );
 }
 
-export async function orgList(ctx: Ctx, o: CloudFlags): Promise<void> {
-  const orgs = await cloudOf(o).listOrganisations();
+export async function orgList(ctx: Ctx, options: CloudFlags): Promise<void> {
+  const orgs = await cloudOf(options).listOrganisations();
   emit(ctx, { organisations: orgs }, () =>
     table(
       ['ID', 'NAME', 'MEMBERS', 'VENUES', 'STATE'],

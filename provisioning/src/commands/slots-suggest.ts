@@ -12,24 +12,29 @@ export interface SlotsSuggestOptions {
   minScore: string;
 }
 
-export type LoadVision = (o: BottleVisionOptions) => Promise<BottleVision>;
+export type LoadVision = (options: BottleVisionOptions) => Promise<BottleVision>;
 
 /** The models package's loader, looked up at run time: the detector is an optional, heavy part of this tool. */
-const loadModelsVision: LoadVision = async (o) => {
+const loadModelsVision: LoadVision = async (options) => {
   const models = (await import('@smartstock/models')) as { loadBottleVision?: LoadVision };
   if (!models.loadBottleVision) throw new Error('this build of @smartstock/models has no detector');
-  return models.loadBottleVision(o);
+  return models.loadBottleVision(options);
 };
 
 /** Detects the bottles in one frame and writes suggested slots for review, then upload with the camera. */
-export async function slotsSuggest(ctx: Ctx, o: SlotsSuggestOptions, args: string[], load: LoadVision = loadModelsVision): Promise<void> {
+export async function slotsSuggest(
+  ctx: Ctx,
+  options: SlotsSuggestOptions,
+  args: string[],
+  load: LoadVision = loadModelsVision,
+): Promise<void> {
   const image = args[0]!;
   if (!existsSync(image)) throw usageError(`no such image ${image}`, 'save one with `camera probe --frame shelf.jpg`');
-  const scoreThreshold = Number(o.minScore);
+  const scoreThreshold = Number(options.minScore);
   if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) throw usageError('--min-score must be between 0 and 1');
   let vision: BottleVision;
   try {
-    vision = await load({ ...(o.modelDir ? { modelDir: o.modelDir } : {}), scoreThreshold });
+    vision = await load({ ...(options.modelDir ? { modelDir: options.modelDir } : {}), scoreThreshold });
   } catch (e) {
     throw new CliError(
       `cannot load the bottle detector: ${(e as Error).message}`,
@@ -38,37 +43,37 @@ export async function slotsSuggest(ctx: Ctx, o: SlotsSuggestOptions, args: strin
     );
   }
   try {
-    const a = await vision.analyze(readFileSync(image));
-    if (a.bottles.length === 0)
+    const analysis = await vision.analyze(readFileSync(image));
+    if (analysis.bottles.length === 0)
       throw new CliError(
         'no bottles found in the frame',
         EXIT.failure,
-        'aim the camera at the shelves (`camera preview`) and save a sharper, well-lit frame',
+        'aim the camera at the shelves (`camera preview`) and save analysis sharper, well-lit frame',
       );
     const slots = suggestSlots(
-      a.bottles.map((b) => b.box),
-      a.width,
-      a.height,
+      analysis.bottles.map((b) => b.box),
+      analysis.width,
+      analysis.height,
     );
-    for (const s of slots) slotSchema.parse({ id: s.id, sku: s.sku, name: s.name, polygon: s.polygon }); // what the cloud will accept
+    for (const slot of slots) slotSchema.parse({ id: slot.id, sku: slot.sku, name: slot.name, polygon: slot.polygon }); // what the cloud will accept
     const file = {
       v: 1,
-      camera: o.camera,
+      camera: options.camera,
       image: resolve(image),
-      width: a.width,
-      height: a.height,
+      width: analysis.width,
+      height: analysis.height,
       models: vision.versions,
-      note: 'Suggested slots: give each a sku, delete the ones you do not want, then upload with the camera.',
+      note: 'Suggested slots: give each analysis sku, delete the ones you do not want, then upload with the camera.',
       slots: slots.map(({ id, sku, name, polygon, row, bottles }) => ({ id, sku, name, polygon, row, bottles })),
     };
-    writeFileSync(o.out, `${JSON.stringify(file, null, 2)}\n`);
-    const rows = new Set(slots.map((s) => s.row)).size;
-    emit(ctx, { out: resolve(o.out), bottles: a.bottles.length, rows, slots: file.slots }, () =>
+    writeFileSync(options.out, `${JSON.stringify(file, null, 2)}\n`);
+    const rows = new Set(slots.map((slot) => slot.row)).size;
+    emit(ctx, { out: resolve(options.out), bottles: analysis.bottles.length, rows, slots: file.slots }, () =>
       [
-        `${a.bottles.length} bottles on ${rows} shelf rows → ${slots.length} slots, written to ${o.out}`,
+        `${analysis.bottles.length} bottles on ${rows} shelf rows → ${slots.length} slots, written to ${options.out}`,
         table(
           ['SLOT', 'BOTTLES', 'WHERE'],
-          slots.map((s) => [s.id, String(s.bottles), s.name ?? '']),
+          slots.map((slot) => [slot.id, String(slot.bottles), slot.name ?? '']),
         ),
         'Next: fill in each slot’s sku, then upload it with the camera.',
       ].join('\n'),

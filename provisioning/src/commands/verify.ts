@@ -14,9 +14,9 @@ export interface VerifyOptions extends CloudFlags {
  * failed step: later steps would only fail for the same reason. Run it
  * before starting the agent: it connects with the agent's client id.
  */
-export async function verify(ctx: Ctx, o: VerifyOptions, args: string[], now: () => Date = () => new Date()): Promise<void> {
-  const timeoutMs = Number(o.timeout) * 1000;
-  const cloudWaitMs = Number(o.cloudWait) * 1000;
+export async function verify(ctx: Ctx, options: VerifyOptions, args: string[], now: () => Date = () => new Date()): Promise<void> {
+  const timeoutMs = Number(options.timeout) * 1000;
+  const cloudWaitMs = Number(options.cloudWait) * 1000;
   if (!(timeoutMs > 0) || !(cloudWaitMs >= 0)) throw usageError('--timeout and --cloud-wait take seconds');
   let bundle;
   try {
@@ -24,24 +24,26 @@ export async function verify(ctx: Ctx, o: VerifyOptions, args: string[], now: ()
   } catch (e) {
     throw usageError((e as Error).message, 'give the bundle folder or .tgz written by `device create`');
   }
-  const cloud = cloudFrom(o);
+  const cloud = cloudFrom(options);
   const steps: Step[] = [];
-  const run = async (s: () => Step | Promise<Step>) => {
-    if (steps.some((x) => !x.ok)) return;
-    steps.push(await s());
+  const run = async (check: () => Step | Promise<Step>) => {
+    if (steps.some((step) => !step.ok)) return;
+    steps.push(await check());
   };
   await run(() => checkFiles(bundle));
   await run(() => checkClock(bundle, now()));
   await run(() => checkEndpoint(bundle, timeoutMs));
   await run(() => checkBrokerTls(bundle, timeoutMs));
-  if (steps.every((s) => s.ok))
+  if (steps.every((step) => step.ok))
     steps.push(...(await roundTrip(bundle, { timeoutMs, cloudWaitMs, cloud, agentVersion: 'smartstock-provision-verify' })));
-  if (!cloud && steps.every((s) => s.ok)) steps.push({ step: 'cloud', ok: true, detail: 'not checked (no --cloud-url)' });
-  const ok = steps.every((s) => s.ok);
+  if (!cloud && steps.every((step) => step.ok)) steps.push({ step: 'cloud', ok: true, detail: 'not checked (no --cloud-url)' });
+  const ok = steps.every((step) => step.ok);
   emit(ctx, { deviceId: bundle.deviceId, passed: ok, steps }, () =>
     [
       `Verify ${bundle.deviceId} → ${bundle.mqttUrl}`,
-      ...steps.map((s) => `  ${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(8)} ${s.detail}${s.fix ? `\n       fix: ${s.fix}` : ''}`),
+      ...steps.map(
+        (step) => `  ${step.ok ? 'ok  ' : 'FAIL'} ${step.step.padEnd(8)} ${step.detail}${step.fix ? `\n       fix: ${step.fix}` : ''}`,
+      ),
       ok ? 'All checks passed: start the agent.' : 'Fix the failed step and run verify again.',
     ].join('\n'),
   );

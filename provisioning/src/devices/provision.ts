@@ -111,11 +111,11 @@ async function createAndRegister(
   let state: DeviceCreated['cloud'] = 'not-registered';
   if (cloud) {
     try {
-      const r = await cloud.registerDevice({ id: req.id, venueId: req.venueId, name: req.name, certFingerprint });
-      state = r.created ? 'registered' : 'already-registered';
-    } catch (e) {
+      const registered = await cloud.registerDevice({ id: req.id, venueId: req.venueId, name: req.name, certFingerprint });
+      state = registered.created ? 'registered' : 'already-registered';
+    } catch (err) {
       removeBundle(path, outWasThere);
-      throw e;
+      throw err;
     }
   }
   return {

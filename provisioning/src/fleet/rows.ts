@@ -42,11 +42,11 @@ export function readFleetRows(text: string): { rows: FleetRow[]; bad: BadRow[] }
   const rows: FleetRow[] = [];
   const bad: BadRow[] = [];
   const seen = new Map<string, number>();
-  for (const r of records) {
-    const get = (col: string) => (names.includes(col) ? (r.cells[names.indexOf(col)] ?? '').trim() : '');
-    const problem = (column: string, message: string) => bad.push({ line: r.line, column, message });
-    if (r.cells.length !== names.length) {
-      problem('(row)', `has ${r.cells.length} cells, the header has ${names.length}`);
+  for (const record of records) {
+    const get = (col: string) => (names.includes(col) ? (record.cells[names.indexOf(col)] ?? '').trim() : '');
+    const problem = (column: string, message: string) => bad.push({ line: record.line, column, message });
+    if (record.cells.length !== names.length) {
+      problem('(row)', `has ${record.cells.length} cells, the header has ${names.length}`);
       continue;
     }
     const venueId = get('venue');
@@ -69,8 +69,8 @@ export function readFleetRows(text: string): { rows: FleetRow[]; bad: BadRow[] }
       problem('id', `${id} already appears on line ${first}`);
       continue;
     }
-    seen.set(id, r.line);
-    rows.push({ line: r.line, id, venueId, name });
+    seen.set(id, record.line);
+    rows.push({ line: record.line, id, venueId, name });
   }
   return { rows, bad };
 }

@@ -29,13 +29,13 @@ export function groupIntoRows(boxes: Box[]): Box[][] {
   const heights = boxes.map((b) => b.h).sort((a, b) => a - b);
   const tolerance = heights[Math.floor(heights.length / 2)]! * ROW_TOLERANCE;
   const rows: Box[][] = [];
-  for (const b of [...boxes].sort((a, c) => a.y + a.h - (c.y + c.h))) {
+  for (const box of [...boxes].sort((a, c) => a.y + a.h - (c.y + c.h))) {
     const row = rows.at(-1);
-    const bottom = row ? median(row.map((r) => r.y + r.h)) : 0;
-    if (row && Math.abs(b.y + b.h - bottom) <= tolerance) row.push(b);
-    else rows.push([b]);
+    const bottom = row ? median(row.map((placed) => placed.y + placed.h)) : 0;
+    if (row && Math.abs(box.y + box.h - bottom) <= tolerance) row.push(box);
+    else rows.push([box]);
   }
-  return rows.map((r) => r.sort((a, b) => a.x - b.x));
+  return rows.map((row) => row.sort((a, b) => a.x - b.x));
 }
 
 /** Facings along one row, left to right: [left, right] spans with their bottles. */
@@ -88,8 +88,8 @@ function span(bs: Box[]): { left: number; right: number } {
 }
 
 function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 const clamp = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 10_000) / 10_000;

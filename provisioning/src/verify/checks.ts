@@ -77,10 +77,10 @@ export async function checkEndpoint(b: LoadedBundle, timeoutMs: number): Promise
     return fail('endpoint', `${url.hostname} does not resolve: wrong endpoint, or no DNS on this network`, wrong);
   }
   const result = await new Promise<string | null>((resolve) => {
-    const s = tcpConnect({ host: url.hostname, port, timeout: timeoutMs });
-    s.once('connect', () => (s.destroy(), resolve(null)));
-    s.once('timeout', () => (s.destroy(), resolve('timeout')));
-    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    const socket = tcpConnect({ host: url.hostname, port, timeout: timeoutMs });
+    socket.once('connect', () => (socket.destroy(), resolve(null)));
+    socket.once('timeout', () => (socket.destroy(), resolve('timeout')));
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
   });
   if (result === 'ECONNREFUSED') return fail('endpoint', `nothing listens on ${url.hostname}:${port}`, `${wrong}; is the broker running?`);
   if (result)
@@ -96,7 +96,7 @@ export async function checkEndpoint(b: LoadedBundle, timeoutMs: number): Promise
 export async function checkBrokerTls(b: LoadedBundle, timeoutMs: number): Promise<Step> {
   const url = new URL(b.mqttUrl);
   const err = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
-    const s = tlsConnect({
+    const socket = tlsConnect({
       host: url.hostname,
       port: Number(url.port || 8883),
       ...(isIP(url.hostname) ? {} : { servername: url.hostname }),
@@ -105,9 +105,9 @@ export async function checkBrokerTls(b: LoadedBundle, timeoutMs: number): Promis
       key: b.keyPem,
       timeout: timeoutMs,
     });
-    s.once('secureConnect', () => (s.destroy(), resolve(null)));
-    s.once('timeout', () => (s.destroy(), resolve(Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' }))));
-    s.once('error', (e: NodeJS.ErrnoException) => resolve(e));
+    socket.once('secureConnect', () => (socket.destroy(), resolve(null)));
+    socket.once('timeout', () => (socket.destroy(), resolve(Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' }))));
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err));
   });
   if (!err) return pass('tls', "the broker's certificate is trusted by ca.crt");
   if (err.code === 'CERT_NOT_YET_VALID' || err.code === 'CERT_HAS_EXPIRED')

@@ -122,14 +122,15 @@ function publish(client: MqttClient, topic: string, payload: string, timeoutMs: 
 async function arrived(cloud: CloudClient, id: string, previous: string | null, waitMs: number): Promise<Step> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const d = await cloud.getDevice(id);
-    if (d?.lastSeenAt && d.lastSeenAt !== previous) return pass('cloud', `the cloud recorded the status (last seen ${d.lastSeenAt})`);
+    const device = await cloud.getDevice(id);
+    if (device?.lastSeenAt && device.lastSeenAt !== previous)
+      return pass('cloud', `the cloud recorded the status (last seen ${device.lastSeenAt})`);
     if (Date.now() > deadline)
       return fail(
         'cloud',
         `the status did not reach the cloud within ${Math.round(waitMs / 1000)} s`,
         "the cloud is not subscribed to this broker: check the cloud's MQTT_URL points at the same endpoint",
       );
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((resolve) => setTimeout(resolve, 300));
   }
 }

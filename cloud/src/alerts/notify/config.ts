@@ -37,7 +37,8 @@ const smsSchema = z
   .strict()
   .prefault({})
   .refine(
-    (s) => s.provider !== 'twilio' || (s.twilio.accountSid && s.twilio.authToken && (s.twilio.from || s.twilio.messagingServiceSid)),
+    (sms) =>
+      sms.provider !== 'twilio' || (sms.twilio.accountSid && sms.twilio.authToken && (sms.twilio.from || sms.twilio.messagingServiceSid)),
     {
       message: 'twilio needs accountSid, authToken and from or messagingServiceSid',
       path: ['twilio'],

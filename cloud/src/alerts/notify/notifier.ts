@@ -72,8 +72,9 @@ export async function createNotifier(deps: NotifierDeps) {
       ...(await settings.defaultsForVenue(n.alert.orgId, n.alert.venueId)),
     ];
     const push = new Map<string, PushSubscription[]>();
-    for (const r of recipients)
-      if (r.channels.includes('push')) push.set(r.userId, await settings.pushSubscriptions(n.alert.orgId, r.userId));
+    for (const recipient of recipients)
+      if (recipient.channels.includes('push'))
+        push.set(recipient.userId, await settings.pushSubscriptions(n.alert.orgId, recipient.userId));
     const at = now();
     const routes = route({
       kind: n.kind,
@@ -84,20 +85,20 @@ export async function createNotifier(deps: NotifierDeps) {
       push,
     });
     const outbox = new OutboxRepository(tx);
-    for (const r of routes) {
+    for (const routed of routes) {
       await outbox.enqueue({
         orgId: n.alert.orgId,
         venueId: n.alert.venueId,
-        userId: r.userId,
+        userId: routed.userId,
         alertId: n.alert.id,
         kind: n.kind,
-        channel: r.channel,
-        recipient: r.recipient,
+        channel: routed.channel,
+        recipient: routed.recipient,
         subject: null,
         body: n.text,
-        status: r.held ? 'held' : 'pending',
-        releaseAt: r.releaseAt,
-        dedupeKey: `${n.kind}:${n.alert.id}:${r.userId}:${r.channel}:${r.recipient}`,
+        status: routed.held ? 'held' : 'pending',
+        releaseAt: routed.releaseAt,
+        dedupeKey: `${n.kind}:${n.alert.id}:${routed.userId}:${routed.channel}:${routed.recipient}`,
         at,
       });
     }

@@ -186,6 +186,6 @@ export class OutboxRepository {
     const { rows } = await this.db.query<{ status: string; n: number }>(
       `SELECT status, count(*)::int AS n FROM notifications WHERE status IN ('pending', 'failed', 'sending', 'held', 'dead') GROUP BY status`,
     );
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    return Object.fromEntries(rows.map((row) => [row.status, row.n]));
   }
 }

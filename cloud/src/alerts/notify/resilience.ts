@@ -19,7 +19,7 @@ import type { NotifyConfig } from './config.js';
 export function channelBreaker(cfg: NotifyConfig['breaker']): CircuitBreakerPolicy {
   // A permanent refusal says nothing about the channel's health.
   return circuitBreaker(
-    handleWhen((e) => !(e instanceof PermanentDeliveryError)),
+    handleWhen((err) => !(err instanceof PermanentDeliveryError)),
     {
       halfOpenAfter: cfg.halfOpenAfterSeconds * 1000,
       breaker: new ConsecutiveBreaker(cfg.consecutiveFailures),

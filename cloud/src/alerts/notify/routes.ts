@@ -23,9 +23,9 @@ const page = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export async function notificationRoutes(app: FastifyInstance, o: { notifier: Notifier }): Promise<void> {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const n = o.notifier;
+export async function notificationRoutes(app: FastifyInstance, options: { notifier: Notifier }): Promise<void> {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  const notifier = options.notifier;
   const tags = ['notifications'];
   const paging = (q: z.infer<typeof page>) => ({
     ...(q.venueId ? { venueId: q.venueId } : {}),
@@ -33,15 +33,15 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
     limit: q.limit,
   });
 
-  r.get(
+  typedApp.get(
     '/notifications/settings',
     {
       onRequest: app.authorize(),
       schema: { tags, summary: 'Your notification settings, per venue', response: { 200: z.array(notificationSettings) } },
     },
-    (req) => n.settingsFor(actor(req).orgId, actor(req).userId),
+    (req) => notifier.settingsFor(actor(req).orgId, actor(req).userId),
   );
-  r.put(
+  typedApp.put(
     '/notifications/settings/:id',
     {
       onRequest: app.authorize(),
@@ -56,7 +56,7 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
     async (req) => {
       const { orgId, userId } = actor(req);
       try {
-        return (await n.saveSettings(orgId, userId, req.params.id, req.body)) ?? Promise.reject(notFound('venue'));
+        return (await notifier.saveSettings(orgId, userId, req.params.id, req.body)) ?? Promise.reject(notFound('venue'));
       } catch (e) {
         if (e instanceof NotificationInputError) throw new AppError(400, 'validation', e.message, e.field);
         throw e;
@@ -64,14 +64,14 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
     },
   );
 
-  r.get(
+  typedApp.get(
     '/notifications/push/key',
     { onRequest: app.authorize(), schema: { tags, summary: 'The VAPID public key for PushManager.subscribe', response: { 200: pushKey } } },
     () => ({
-      publicKey: n.vapidPublicKey,
+      publicKey: notifier.vapidPublicKey,
     }),
   );
-  r.post(
+  typedApp.post(
     '/notifications/push/subscriptions',
     {
       onRequest: app.authorize(),
@@ -87,12 +87,12 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
     },
     async (req, reply) => {
       const { orgId, userId } = actor(req);
-      await n.addPushSubscription(orgId, userId, { endpoint: req.body.endpoint, ...req.body.keys });
+      await notifier.addPushSubscription(orgId, userId, { endpoint: req.body.endpoint, ...req.body.keys });
       return reply.code(201).send({ endpoint: req.body.endpoint });
     },
   );
 
-  r.get(
+  typedApp.get(
     '/notifications/failed',
     {
       onRequest: app.authorize('owner', 'manager', 'technician'),
@@ -103,9 +103,9 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
         response: { 200: z.array(notification) },
       },
     },
-    (req) => n.failed(actor(req).orgId, paging(req.query)),
+    (req) => notifier.failed(actor(req).orgId, paging(req.query)),
   );
-  r.get(
+  typedApp.get(
     '/notifications',
     {
       onRequest: app.authorize('owner', 'manager'),
@@ -116,18 +116,18 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
         response: { 200: z.array(notification) },
       },
     },
-    (req) => n.list(actor(req).orgId, { ...paging(req.query), ...(req.query.status ? { statuses: [req.query.status] } : {}) }),
+    (req) => notifier.list(actor(req).orgId, { ...paging(req.query), ...(req.query.status ? { statuses: [req.query.status] } : {}) }),
   );
-  r.post(
+  typedApp.post(
     '/notifications/:id/retry',
     {
       onRequest: app.authorize('owner', 'manager'),
       schema: { tags, summary: 'Send a dead-lettered message again', params: idParam, response: { 200: notification } },
     },
-    async (req) => (await n.retry(actor(req).orgId, req.params.id)) ?? Promise.reject(notFound('failed notification')),
+    async (req) => (await notifier.retry(actor(req).orgId, req.params.id)) ?? Promise.reject(notFound('failed notification')),
   );
 
-  r.get(
+  typedApp.get(
     '/notifications/recipients',
     {
       onRequest: app.authorize('owner', 'manager'),
@@ -139,12 +139,12 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
       },
     },
     async (req) => {
-      const recipients = await n.tests.recipients(actor(req).orgId, req.query.venueId);
+      const recipients = await notifier.tests.recipients(actor(req).orgId, req.query.venueId);
       if (!recipients) throw notFound('venue');
-      return { delivery: n.tests.delivery(), recipients };
+      return { delivery: notifier.tests.delivery(), recipients };
     },
   );
-  r.post(
+  typedApp.post(
     '/notifications/test',
     {
       onRequest: app.authorize('owner', 'manager'),
@@ -159,7 +159,7 @@ export async function notificationRoutes(app: FastifyInstance, o: { notifier: No
       const { venueId, userId, channel } = req.body;
       let queued;
       try {
-        queued = await n.tests.send(actor(req).orgId, venueId, userId, channel);
+        queued = await notifier.tests.send(actor(req).orgId, venueId, userId, channel);
       } catch (e) {
         if (e instanceof NotificationInputError) throw new AppError(400, 'validation', e.message, e.field);
         throw e;

@@ -41,32 +41,35 @@ export function wants(s: NotificationSettings, kind: NotificationKind, rule: str
   return (s.rules ?? ROLE_RULES[s.role]).includes(rule);
 }
 
-export function route(i: RouteInput): Route[] {
+export function route(input: RouteInput): Route[] {
   const out: Route[] = [];
-  for (const s of i.recipients) {
-    if (!wants(s, i.kind, i.rule)) continue;
-    const release = quietUntil(s, i.now, i.timezone);
-    for (const t of targetsOf(s, i.push)) {
+  for (const person of input.recipients) {
+    if (!wants(person, input.kind, input.rule)) continue;
+    const release = quietUntil(person, input.now, input.timezone);
+    for (const target of targetsOf(person, input.push)) {
       // The log channel is a record, not a ring: quiet hours do not apply to it.
-      const held = release !== null && t.channel !== 'log';
-      out.push({ userId: s.userId, ...t, held, releaseAt: held ? release : null });
+      const held = release !== null && target.channel !== 'log';
+      out.push({ userId: person.userId, ...target, held, releaseAt: held ? release : null });
     }
   }
   return out;
 }
 
 /** Every address a person's chosen channels reach: their phone, e-mail, each browser, the log. */
-export function targetsOf(s: NotificationSettings, push: Map<string, PushSubscription[]>): { channel: ChannelName; recipient: string }[] {
-  return s.channels.flatMap((channel) => {
+export function targetsOf(
+  settings: NotificationSettings,
+  push: Map<string, PushSubscription[]>,
+): { channel: ChannelName; recipient: string }[] {
+  return settings.channels.flatMap((channel) => {
     const to =
       channel === 'sms'
-        ? [s.phoneE164]
+        ? [settings.phoneE164]
         : channel === 'email'
-          ? [s.email]
+          ? [settings.email]
           : channel === 'push'
-            ? (push.get(s.userId) ?? []).map((p) => p.endpoint)
-            : [s.displayName ?? s.userId];
-    return to.filter((r): r is string => !!r).map((recipient) => ({ channel, recipient }));
+            ? (push.get(settings.userId) ?? []).map((subscription) => subscription.endpoint)
+            : [settings.displayName ?? settings.userId];
+    return to.filter((address): address is string => !!address).map((recipient) => ({ channel, recipient }));
   });
 }
 
@@ -78,7 +81,7 @@ export function localMinutes(now: Date, timezone: string): number {
     hourCycle: 'h23',
     timeZone: knownTimeZone(timezone),
   }).formatToParts(now);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
   return get('hour') * 60 + get('minute');
 }
 

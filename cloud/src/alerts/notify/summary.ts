@@ -31,12 +31,12 @@ export async function scheduleDailySummaries(db: Db, alertSummary: AlertSummary,
   const settings = new NotificationSettingsRepository(db);
   let queued = 0;
   const failed: unknown[] = [];
-  for (const v of await settings.summaryVenues()) {
+  for (const venue of await settings.summaryVenues()) {
     // one venue's failure must not cost every venue after it its summary
     try {
-      queued += await scheduleVenue(db, settings, alertSummary, v, hour, now);
-    } catch (e) {
-      failed.push(e);
+      queued += await scheduleVenue(db, settings, alertSummary, venue, hour, now);
+    } catch (err) {
+      failed.push(err);
     }
   }
   if (failed.length)
@@ -48,34 +48,34 @@ async function scheduleVenue(
   db: Db,
   settings: NotificationSettingsRepository,
   alertSummary: AlertSummary,
-  v: { orgId: string; venueId: string; venueName: string; timezone: string },
+  venue: { orgId: string; venueId: string; venueName: string; timezone: string },
   hour: number,
   now: Date,
 ): Promise<number> {
   let queued = 0;
-  const m = localMinutes(now, v.timezone);
-  if (m < hour * 60 || m >= (hour + 1) * 60) return 0;
-  const date = localDate(now, v.timezone);
-  const body = summaryText(v.venueName, await alertSummary(v.orgId, v.venueId, new Date(now.getTime() - 86_400_000)));
-  for (const s of await settings.listForVenue(v.orgId, v.venueId)) {
-    if (!s.dailySummary) continue;
+  const minutes = localMinutes(now, venue.timezone);
+  if (minutes < hour * 60 || minutes >= (hour + 1) * 60) return 0;
+  const date = localDate(now, venue.timezone);
+  const body = summaryText(venue.venueName, await alertSummary(venue.orgId, venue.venueId, new Date(now.getTime() - 86_400_000)));
+  for (const person of await settings.listForVenue(venue.orgId, venue.venueId)) {
+    if (!person.dailySummary) continue;
     const push = new Map<string, PushSubscription[]>([
-      [s.userId, s.channels.includes('push') ? await settings.pushSubscriptions(v.orgId, s.userId) : []],
+      [person.userId, person.channels.includes('push') ? await settings.pushSubscriptions(venue.orgId, person.userId) : []],
     ]);
-    for (const t of targetsOf(s, push)) {
+    for (const target of targetsOf(person, push)) {
       const added = await new OutboxRepository(db).enqueue({
-        orgId: v.orgId,
-        venueId: v.venueId,
-        userId: s.userId,
+        orgId: venue.orgId,
+        venueId: venue.venueId,
+        userId: person.userId,
         alertId: null,
         kind: 'daily_summary',
-        channel: t.channel,
-        recipient: t.recipient,
-        subject: `SmartStock: ${v.venueName} daily summary`,
+        channel: target.channel,
+        recipient: target.recipient,
+        subject: `SmartStock: ${venue.venueName} daily summary`,
         body,
         status: 'pending',
         releaseAt: null,
-        dedupeKey: `summary:${v.venueId}:${date}:${s.userId}:${t.channel}:${t.recipient}`,
+        dedupeKey: `summary:${venue.venueId}:${date}:${person.userId}:${target.channel}:${target.recipient}`,
         at: now,
       });
       if (added) queued++;

@@ -29,12 +29,15 @@ const LABEL: Record<ChannelName, string> = { sms: 'text message', email: 'e-mail
  * test message to one person on one channel, through the same outbox and worker as an alert.
  */
 export function testMessages(db: Db, providers: Record<ChannelName, string>, now: () => Date, wakeChannel: string) {
-  const everyone = async (s: NotificationSettingsRepository, orgId: string, venueId: string) => [
-    ...(await s.listForVenue(orgId, venueId)).map((r) => ({ ...r, configured: true })),
-    ...(await s.defaultsForVenue(orgId, venueId)).map((r) => ({ ...r, configured: false })),
+  const everyone = async (settings: NotificationSettingsRepository, orgId: string, venueId: string) => [
+    ...(await settings.listForVenue(orgId, venueId)).map((row) => ({ ...row, configured: true })),
+    ...(await settings.defaultsForVenue(orgId, venueId)).map((row) => ({ ...row, configured: false })),
   ];
-  const targets = async (s: NotificationSettingsRepository, r: NotificationSettings) =>
-    targetsOf(r, new Map([[r.userId, r.channels.includes('push') ? await s.pushSubscriptions(r.orgId, r.userId) : []]]));
+  const targets = async (settings: NotificationSettingsRepository, person: NotificationSettings) =>
+    targetsOf(
+      person,
+      new Map([[person.userId, person.channels.includes('push') ? await settings.pushSubscriptions(person.orgId, person.userId) : []]]),
+    );
 
   return {
     delivery: (): ChannelDelivery[] =>
@@ -46,17 +49,20 @@ export function testMessages(db: Db, providers: Record<ChannelName, string>, now
 
     /** Undefined: no such venue in this organisation. */
     async recipients(orgId: string, venueId: string): Promise<Recipient[] | undefined> {
-      const s = new NotificationSettingsRepository(db);
-      if (!(await s.venuePlace(orgId, venueId))) return undefined;
+      const settings = new NotificationSettingsRepository(db);
+      if (!(await settings.venuePlace(orgId, venueId))) return undefined;
       const out: Recipient[] = [];
-      for (const r of await everyone(s, orgId, venueId)) {
-        const t = await targets(s, r);
+      for (const person of await everyone(settings, orgId, venueId)) {
+        const reached = await targets(settings, person);
         out.push({
-          userId: r.userId,
-          name: r.displayName ?? r.userId,
-          role: r.role,
-          configured: r.configured,
-          channels: r.channels.map((channel) => ({ channel, to: t.filter((x) => x.channel === channel).map((x) => x.recipient) })),
+          userId: person.userId,
+          name: person.displayName ?? person.userId,
+          role: person.role,
+          configured: person.configured,
+          channels: person.channels.map((channel) => ({
+            channel,
+            to: reached.filter((target) => target.channel === channel).map((target) => target.recipient),
+          })),
         });
       }
       return out.sort((a, b) => a.name.localeCompare(b.name));
@@ -65,14 +71,14 @@ export function testMessages(db: Db, providers: Record<ChannelName, string>, now
     /** Queues one test message per address the person's channel reaches. Undefined: no such venue or person. */
     async send(orgId: string, venueId: string, userId: string, channel: ChannelName): Promise<Notification[] | undefined> {
       return db.transaction(async (tx) => {
-        const s = new NotificationSettingsRepository(tx);
-        if (!(await s.venuePlace(orgId, venueId))) return undefined;
-        const person = (await everyone(s, orgId, venueId)).find((r) => r.userId === userId);
+        const settings = new NotificationSettingsRepository(tx);
+        if (!(await settings.venuePlace(orgId, venueId))) return undefined;
+        const person = (await everyone(settings, orgId, venueId)).find((candidate) => candidate.userId === userId);
         if (!person) return undefined;
         const name = person.displayName ?? 'you';
         if (!person.channels.includes(channel))
           throw new NotificationInputError('channel', `channel: ${name} does not get alerts by ${LABEL[channel]} at this venue`);
-        const to = (await targets(s, person)).filter((t) => t.channel === channel);
+        const to = (await targets(settings, person)).filter((target) => target.channel === channel);
         if (!to.length)
           throw new NotificationInputError(
             'channel',

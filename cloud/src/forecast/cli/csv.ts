@@ -10,7 +10,7 @@ export interface RowError {
 /** Thrown with every bad row (up to a limit), each by line and column. */
 export class CsvError extends Error {
   constructor(readonly errors: RowError[]) {
-    super(errors.map((e) => `line ${e.line}, column ${e.column}: ${e.message}`).join('\n'));
+    super(errors.map((error) => `line ${error.line}, column ${error.column}: ${error.message}`).join('\n'));
   }
 }
 
@@ -72,5 +72,7 @@ const num = (v: number): string => String(Math.round(v * 1000) / 1000);
 const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 export function forecastRows(id: string, points: readonly ForecastPoint[], model: ModelName): string[] {
-  return points.map((p) => [quote(id), p.date, num(p.mean), num(p.lo80), num(p.hi80), num(p.lo95), num(p.hi95), model].join(','));
+  return points.map((point) =>
+    [quote(id), point.date, num(point.mean), num(point.lo80), num(point.hi80), num(point.lo95), num(point.hi95), model].join(','),
+  );
 }

@@ -50,23 +50,23 @@ export function backtest(
   y: readonly number[],
   known: readonly boolean[],
   model: Model,
-  o: BacktestOptions,
+  options: BacktestOptions,
   historyAt: (origin: number) => readonly number[] = (origin) => y.slice(0, origin),
 ): BacktestRun | undefined {
-  const origins = originsFor(y.length, model, o);
+  const origins = originsFor(y.length, model, options);
   if (origins.length === 0) return undefined;
   const errors: number[] = [];
   const steps: BacktestRun['steps'] = [];
   try {
     for (const origin of origins) {
-      const f = model.fit(historyAt(origin), o.season).predict(o.horizon);
-      for (let h = 0; h < o.horizon; h++) {
+      const forecast = model.fit(historyAt(origin), options.season).predict(options.horizon);
+      for (let h = 0; h < options.horizon; h++) {
         const t = origin + h;
-        const p = Math.max(0, f[h] ?? NaN);
+        const predicted = Math.max(0, forecast[h] ?? NaN);
         if (!known[t]) continue;
-        if (!Number.isFinite(p)) return undefined;
-        errors.push(p - (y[t] ?? 0));
-        steps.push({ t, predicted: p, origin });
+        if (!Number.isFinite(predicted)) return undefined;
+        errors.push(predicted - (y[t] ?? 0));
+        steps.push({ t, predicted, origin });
       }
     }
   } catch {

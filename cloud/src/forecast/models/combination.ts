@@ -13,9 +13,9 @@ export const COMBINED = 3;
 
 /** The middle value; the mean of the two middle ones for an even count. */
 export function median(values: readonly number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** The step-by-step median of forecasts of the same horizon. */
@@ -62,7 +62,7 @@ export function combinedRun(runs: readonly BacktestRun[], k: number, model: Mode
     });
     return { run, steps, sums, total };
   });
-  const origins = [...new Set(runs.flatMap((run) => run.steps.map((s) => s.origin)))];
+  const origins = [...new Set(runs.flatMap((run) => run.steps.map((step) => step.origin)))];
   const out: BacktestRun = { model, errors: [], steps: [] };
   for (const origin of origins) {
     const ranked = rank(

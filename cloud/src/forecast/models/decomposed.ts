@@ -52,10 +52,10 @@ function fromWhole(y: readonly number[], periods: readonly number[], key: string
 
 /** The seasons' value h steps (0-based) past the end of a history of n: each period's last cycle, repeated. */
 export function seasonAhead(split: SeasonalSplit, periods: readonly number[], n: number, h: number): number {
-  let s = 0;
+  let sum = 0;
   for (let k = 0; k < periods.length; k++) {
-    const p = periods[k]!;
-    s += split.seasonals[k]?.[n - p + (h % p)] ?? 0;
+    const period = periods[k]!;
+    sum += split.seasonals[k]?.[n - period + (h % period)] ?? 0;
   }
-  return s;
+  return sum;
 }

@@ -72,11 +72,11 @@ function forecastOne(points: readonly RawPoint[], options: ForecastOptions): Ser
   const lastDay = dayNumber(prepared.start) + (n - 1) * step;
   const season = seasonOf(options.freq, n);
   const y = fillUnknown(values, season);
-  const known = values.map((v) => v !== null);
+  const known = values.map((value) => value !== null);
   const unknown = known.filter((k) => !k).length;
   if (unknown > 0) reasons.push(`${unknown} period(s) of unknown demand (stock-outs) not scored and filled from a season earlier`);
 
-  if (n === 0 || y.every((v) => v === 0)) {
+  if (n === 0 || y.every((demand) => demand === 0)) {
     reasons.push(
       n === 0
         ? 'no history: forecast zero'
@@ -93,7 +93,7 @@ function forecastOne(points: readonly RawPoint[], options: ForecastOptions): Ser
     };
   }
 
-  const zeros = y.filter((v) => v === 0).length / n;
+  const zeros = y.filter((demand) => demand === 0).length / n;
   const candidates = (options.models ?? ALL_MODELS).filter((m) => (m.name !== 'croston' && m.name !== 'tsb') || zeros >= INTERMITTENT);
   const origins = options.origins ?? 5;
   // The origins span at least a season: errors from one stretch of the year (a weekly series'
@@ -183,7 +183,7 @@ function withRegressors(
     reasons.push(`weather and events are used on daily series of regular sellers only: not used`);
     return [];
   }
-  const firstOrigin = Math.min(...run.steps.map((s) => s.t));
+  const firstOrigin = Math.min(...run.steps.map((step) => step.t));
   const before = fitRegressors(y, known, startDay, days, firstOrigin);
   const gain = before && backtestGain(before, y, startDay, days, run.steps);
   const fit = gain?.better ? fitRegressors(y, known, startDay, days) : undefined;
@@ -195,19 +195,25 @@ function withRegressors(
     );
     return [];
   }
-  for (const p of points) {
-    const f = factorOn(fit, days[p.date]);
-    const [mean, down80, up80, down95, up95] = [p.mean, p.mean - p.lo80, p.hi80 - p.mean, p.mean - p.lo95, p.hi95 - p.mean];
-    p.mean = scaled(mean, f);
-    [p.lo80, p.hi80, p.lo95, p.hi95] = [
-      Math.max(0, p.mean - down80 * f),
-      p.mean + up80 * f,
-      Math.max(0, p.mean - down95 * f),
-      p.mean + up95 * f,
+  for (const point of points) {
+    const factor = factorOn(fit, days[point.date]);
+    const [mean, down80, up80, down95, up95] = [
+      point.mean,
+      point.mean - point.lo80,
+      point.hi80 - point.mean,
+      point.mean - point.lo95,
+      point.hi95 - point.mean,
+    ];
+    point.mean = scaled(mean, factor);
+    [point.lo80, point.hi80, point.lo95, point.hi95] = [
+      Math.max(0, point.mean - down80 * factor),
+      point.mean + up80 * factor,
+      Math.max(0, point.mean - down95 * factor),
+      point.mean + up95 * factor,
     ];
   }
   const effects = effectsOf(fit);
-  reasons.push(`weather and events used (${effects.map((e) => `${e.name} ×${e.factor}`).join(', ')})`);
+  reasons.push(`weather and events used (${effects.map((effect) => `${effect.name} ×${effect.factor}`).join(', ')})`);
   return effects;
 }
 

@@ -246,25 +246,25 @@ export function fitForm(x: Float64Array, form: EtsForm, from?: EtsFit, seed?: re
   // An expansion step can carry a coordinate far into the flat end of the squash, where the
   // simplex stalls at the bound (on FPP's livestock series α ran to 0.9999 and the damped
   // fit's SSE stayed 0.04 % above the published optimum at α 0.98): bring it back and search again.
-  if (!warm && best.v.some((v) => Math.abs(v) > SATURATED)) {
+  if (!warm && best.v.some((coordinate) => Math.abs(coordinate) > SATURATED)) {
     const again = nelderMead(
       objective,
-      best.v.map((v) => Math.max(-SATURATED, Math.min(SATURATED, v))),
+      best.v.map((coordinate) => Math.max(-SATURATED, Math.min(SATURATED, coordinate))),
       1,
       40 * dim,
       tol,
     );
     if (again.y < best.y) best = again;
   }
-  const p = params(form, best.v);
+  const parameters = params(form, best.v);
   const end = { level: 0, slope: 0 };
-  const s = sse(x, p, trended, end);
+  const sumOfSquares = sse(x, parameters, trended, end);
   const n = x.length;
   // parameters, initial states and the error variance
   const k = START[form].length + (form === 'ANN' ? 1 : 2) + 1;
-  const aic = n * Math.log(Math.max(s, 1e-12) / n) + 2 * k;
+  const aic = n * Math.log(Math.max(sumOfSquares, 1e-12) / n) + 2 * k;
   const aicc = n - k - 1 > 0 ? aic + (2 * k * (k + 1)) / (n - k - 1) : Infinity;
-  return { form, ...p, level: end.level, slope: end.slope, sse: s, aicc, raw: best.v };
+  return { form, ...parameters, level: end.level, slope: end.slope, sse: sumOfSquares, aicc, raw: best.v };
 }
 
 /** fitForm, made once in a forecast for each array (theta's SES is ets's ANN on the same adjusted history: shared.ts). */

@@ -39,11 +39,11 @@ export interface RegressorFit {
 /** The features of one day, centred and scaled (rain per 10 mm, temperature per 10 °C off the usual). */
 function features(fit: Pick<RegressorFit, 'names' | 'meanTemperature'>, day: RegressorDays[string] | undefined): number[] {
   return fit.names.map((name) => {
-    const v = day?.[name];
-    if (v === undefined || !Number.isFinite(v)) return 0;
-    if (name === 'rain') return Math.min(v, 50) / 10;
-    if (name === 'temperature') return (v - fit.meanTemperature) / 10;
-    return v > 0 ? 1 : 0;
+    const value = day?.[name];
+    if (value === undefined || !Number.isFinite(value)) return 0;
+    if (name === 'rain') return Math.min(value, 50) / 10;
+    if (name === 'temperature') return (value - fit.meanTemperature) / 10;
+    return value > 0 ? 1 : 0;
   });
 }
 
@@ -97,8 +97,8 @@ export function fitRegressors(
 
 /** The factor a day's forecast is multiplied by. */
 export function factorOn(fit: RegressorFit, day: RegressorDays[string] | undefined): number {
-  const x = features(fit, day);
-  return Math.exp(x.reduce((a, v, i) => a + v * (fit.coefficients[i] ?? 0), 0));
+  const dayFeatures = features(fit, day);
+  return Math.exp(dayFeatures.reduce((sum, feature, i) => sum + feature * (fit.coefficients[i] ?? 0), 0));
 }
 
 /** A forecast of v scaled by a factor: on demand + 1, as the effects were learnt. */
@@ -117,10 +117,10 @@ export function backtestGain(
 ): { plain: number; adjusted: number; better: boolean } {
   let plain = 0;
   let adjusted = 0;
-  for (const s of steps) {
-    const actual = y[s.t] ?? 0;
-    plain += Math.abs(s.predicted - actual);
-    adjusted += Math.abs(scaled(s.predicted, factorOn(fit, days[dateOf(startDay + s.t)])) - actual);
+  for (const step of steps) {
+    const actual = y[step.t] ?? 0;
+    plain += Math.abs(step.predicted - actual);
+    adjusted += Math.abs(scaled(step.predicted, factorOn(fit, days[dateOf(startDay + step.t)])) - actual);
   }
   const n = Math.max(1, steps.length);
   return { plain: plain / n, adjusted: adjusted / n, better: adjusted < (1 - MIN_GAIN) * plain };

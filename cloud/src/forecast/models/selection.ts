@@ -11,8 +11,8 @@ const MARGIN = 0.1;
  */
 export function rank<R extends { run: BacktestRun; mae: number }>(runs: readonly R[]): R[] {
   const order = [...runs].sort((a, b) => a.mae - b.mae);
-  const def = order.find((x) => x.run.model.name === 'ets') ?? order.find((x) => x.run.model.name === 'seasonal_naive');
+  const def = order.find((ranked) => ranked.run.model.name === 'ets') ?? order.find((ranked) => ranked.run.model.name === 'seasonal_naive');
   const best = order[0];
   if (!def || !best || best === def || best.mae < (1 - MARGIN) * def.mae) return order;
-  return [def, ...order.filter((x) => x !== def)];
+  return [def, ...order.filter((ranked) => ranked !== def)];
 }

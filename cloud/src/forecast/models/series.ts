@@ -57,35 +57,35 @@ export function prepareSeries(points: readonly RawPoint[], freq: Freq): Prepared
   const byDay = new Map<number, number | null>();
   let duplicates = 0;
   let negatives = 0;
-  for (const p of points) {
-    const day = dayNumber(p.date);
-    let q = p.quantity;
-    if (q !== null && !Number.isFinite(q)) q = null;
-    if (q !== null && q < 0) {
+  for (const point of points) {
+    const day = dayNumber(point.date);
+    let quantity = point.quantity;
+    if (quantity !== null && !Number.isFinite(quantity)) quantity = null;
+    if (quantity !== null && quantity < 0) {
       negatives += 1;
-      q = 0;
+      quantity = 0;
     }
     if (byDay.has(day)) {
       duplicates += 1;
       const prev = byDay.get(day) ?? null;
-      byDay.set(day, prev === null ? q : q === null ? prev : prev + q);
-    } else byDay.set(day, q);
+      byDay.set(day, prev === null ? quantity : quantity === null ? prev : prev + quantity);
+    } else byDay.set(day, quantity);
   }
   if (duplicates > 0) reasons.push(`${duplicates} duplicate date(s) summed`);
   if (negatives > 0) reasons.push(`${negatives} negative quantit(ies) counted as zero`);
   const days = [...byDay.keys()].sort((a, b) => a - b);
   const first = days[0] ?? 0;
   const last = days[days.length - 1] ?? 0;
-  const weeklyInput = days.every((d) => (d - first) % 7 === 0);
+  const weeklyInput = days.every((day) => (day - first) % 7 === 0);
   const step = weeklyInput ? 7 : 1;
   if (freq === 'D' && weeklyInput && days.length > 1)
     throw new Error('the dates are a week apart: this is weekly data, forecast it with --freq W');
 
   let gaps = 0;
   const raw: (number | null)[] = [];
-  for (let d = first; d <= last; d += step) {
-    if (!byDay.has(d)) gaps += 1;
-    raw.push(byDay.has(d) ? (byDay.get(d) ?? null) : 0);
+  for (let day = first; day <= last; day += step) {
+    if (!byDay.has(day)) gaps += 1;
+    raw.push(byDay.has(day) ? (byDay.get(day) ?? null) : 0);
   }
   if (gaps > 0) reasons.push(`${gaps} missing date(s) counted as zero sales`);
   if (freq === 'D' || weeklyInput) return { start: dateOf(first), values: raw, reasons };
@@ -109,11 +109,11 @@ function consecutiveDays(points: readonly RawPoint[]): PreparedSeries | undefine
   const first = dayNumber(points[0]!.date);
   const values = new Array<number | null>(points.length);
   for (let i = 0; i < points.length; i++) {
-    const p = points[i]!;
-    if (i > 0 && dayNumber(p.date) !== first + i) return undefined;
-    const q = p.quantity;
-    if (q !== null && !(Number.isFinite(q) && q >= 0)) return undefined;
-    values[i] = q;
+    const point = points[i]!;
+    if (i > 0 && dayNumber(point.date) !== first + i) return undefined;
+    const quantity = point.quantity;
+    if (quantity !== null && !(Number.isFinite(quantity) && quantity >= 0)) return undefined;
+    values[i] = quantity;
   }
   // one point is a day apart from nothing: the general path tells weekly data from daily
   if (points.length < 2) return undefined;
@@ -125,12 +125,12 @@ function consecutiveDays(points: readonly RawPoint[]): PreparedSeries | undefine
  * mean of the known ones. Its error is never scored (see backtest).
  */
 export function fillUnknown(values: readonly (number | null)[], season: number): number[] {
-  const known = values.filter((v): v is number => v !== null);
+  const known = values.filter((value): value is number => value !== null);
   const avg = known.length === 0 ? 0 : known.reduce((a, b) => a + b, 0) / known.length;
   const out: number[] = [];
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    out.push(v ?? (i >= season && season > 1 ? (out[i - season] ?? avg) : avg));
+    const value = values[i];
+    out.push(value ?? (i >= season && season > 1 ? (out[i - season] ?? avg) : avg));
   }
   return out;
 }

@@ -38,14 +38,14 @@ export function crostonForecast(y: readonly number[], alpha = 0.1): number {
   let z: number | undefined;
   let p = 0;
   let q = 0;
-  for (const v of y) {
+  for (const demand of y) {
     q += 1;
-    if (v <= 0) continue;
+    if (demand <= 0) continue;
     if (z === undefined) {
-      z = v;
+      z = demand;
       p = q;
     } else {
-      z += alpha * (v - z);
+      z += alpha * (demand - z);
       p += alpha * (q - p);
     }
     q = 0;
@@ -59,14 +59,14 @@ export function crostonForecast(y: readonly number[], alpha = 0.1): number {
  * size when there is one; forecast probability × size.
  */
 export function tsbForecast(y: readonly number[], alpha = 0.1, beta = 0.1): number {
-  const first = y.findIndex((v) => v > 0);
+  const first = y.findIndex((demand) => demand > 0);
   if (first < 0) return 0;
   let z = y[first] ?? 0;
   let prob = 1 / (first + 1);
   for (let t = first + 1; t < y.length; t++) {
-    const v = y[t] ?? 0;
-    prob += beta * ((v > 0 ? 1 : 0) - prob);
-    if (v > 0) z += alpha * (v - z);
+    const demand = y[t] ?? 0;
+    prob += beta * ((demand > 0 ? 1 : 0) - prob);
+    if (demand > 0) z += alpha * (demand - z);
   }
   return prob * z;
 }

@@ -12,9 +12,9 @@ export interface Decomposition {
   trend: Float64Array;
 }
 
-const nextOdd = (v: number): number => {
-  const r = Math.round(v);
-  return r % 2 === 0 ? r + 1 : r;
+const nextOdd = (value: number): number => {
+  const rounded = Math.round(value);
+  return rounded % 2 === 0 ? rounded + 1 : rounded;
 };
 
 /**
@@ -61,9 +61,9 @@ function est(
       for (let j = nleft; j <= nright; j++) w[j]! *= b * (j - m) + 1;
     }
   }
-  let s = 0;
-  for (let j = nleft; j <= nright; j++) s += w[j]! * y[j]!;
-  return s;
+  let smoothed = 0;
+  for (let j = nleft; j <= nright; j++) smoothed += w[j]! * y[j]!;
+  return smoothed;
 }
 
 /**
@@ -99,9 +99,9 @@ function ess(y: Float64Array, n: number, len: number, degree: number, out: Float
       }
     }
     if (kernel && i - nleft === nright - i) {
-      let s = 0;
-      for (let k = 0; k < len; k++) s += kernel[k]! * y[nleft + k]!;
-      out[i] = s;
+      let smoothed = 0;
+      for (let k = 0; k < len; k++) smoothed += kernel[k]! * y[nleft + k]!;
+      out[i] = smoothed;
     } else out[i] = est(y, n, len, degree, i, nleft, nright, w) ?? y[i]!;
   }
   if (step === 1) return;
@@ -139,12 +139,12 @@ function symmetricKernel(len: number): Float64Array {
 
 /** Moving average of x[0..n) with window len into out[0..n-len]. */
 function movingAverage(x: Float64Array, n: number, len: number, out: Float64Array): void {
-  let v = 0;
-  for (let i = 0; i < len; i++) v += x[i]!;
-  out[0] = v / len;
+  let windowSum = 0;
+  for (let i = 0; i < len; i++) windowSum += x[i]!;
+  out[0] = windowSum / len;
   for (let j = 1; j <= n - len; j++) {
-    v += x[j + len - 1]! - x[j - 1]!;
-    out[j] = v / len;
+    windowSum += x[j + len - 1]! - x[j - 1]!;
+    out[j] = windowSum / len;
   }
 }
 
@@ -246,12 +246,12 @@ export function mstlDecompose(
   // and put back): the same STL at the cost of another, which R's mstl skips too.
   const rounds = periods.length === 1 ? 1 : iterations;
   for (let it = 0; it < rounds; it++) {
-    periods.forEach((p, i) => {
-      const s = seasonals[i]!;
-      for (let t = 0; t < adjusted.length; t++) adjusted[t]! += s[t]!;
-      const d = stl(adjusted, p, 11 + 4 * i);
-      seasonals[i] = d.seasonal;
-      for (let t = 0; t < adjusted.length; t++) adjusted[t]! -= d.seasonal[t]!;
+    periods.forEach((period, i) => {
+      const seasonal = seasonals[i]!;
+      for (let t = 0; t < adjusted.length; t++) adjusted[t]! += seasonal[t]!;
+      const decomposition = stl(adjusted, period, 11 + 4 * i);
+      seasonals[i] = decomposition.seasonal;
+      for (let t = 0; t < adjusted.length; t++) adjusted[t]! -= decomposition.seasonal[t]!;
     });
   }
   return { seasonals, adjusted };

@@ -22,10 +22,10 @@ const month = (s: string) => MONTHS.indexOf(s.slice(0, 3).toLowerCase()) + 1;
 /** The first date in the text as YYYY-MM-DD, or null. */
 export function findDate(text: string): string | null {
   let best: { at: number; iso: string } | null = null;
-  for (const d of DATES) {
-    const m = d.re.exec(text);
+  for (const format of DATES) {
+    const m = format.re.exec(text);
     if (!m) continue;
-    const [y, mo, da] = d.ymd(m);
+    const [y, mo, da] = format.ymd(m);
     if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || da < 1 || da > 31) continue;
     if (!best || m.index < best.at) best = { at: m.index, iso: `${y}-${pad(mo)}-${pad(da)}` };
   }
@@ -54,9 +54,9 @@ export function headerFields(rows: Row[]): { invoiceNumber: string | null; invoi
         if (inline && /\d/.test(inline[1]!)) invoiceNumber = cleanNumber(inline[1]!);
         else if (NUMBER_LABEL.test(cell.text))
           for (const next of values) {
-            const v = /^[:#\s]*([A-Z0-9$][A-Z0-9\-/]{2,24})\s*$/i.exec(next);
-            if (v && /\d/.test(v[1]!)) {
-              invoiceNumber = cleanNumber(v[1]!);
+            const numberMatch = /^[:#\s]*([A-Z0-9$][A-Z0-9\-/]{2,24})\s*$/i.exec(next);
+            if (numberMatch && /\d/.test(numberMatch[1]!)) {
+              invoiceNumber = cleanNumber(numberMatch[1]!);
               break;
             }
           }

@@ -36,17 +36,17 @@ const tokens = (s: string) =>
 function near(a: string, b: string): boolean {
   if (a === b) return true;
   if (Math.abs(a.length - b.length) > 2 || Math.min(a.length, b.length) < 4) return false;
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const distances = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let prev = d[0]!;
-    d[0] = i;
+    let prev = distances[0]!;
+    distances[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const t = d[j]!;
-      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = t;
+      const above = distances[j]!;
+      distances[j] = Math.min(distances[j]! + 1, distances[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = above;
     }
   }
-  return d[b.length]! <= Math.floor(Math.max(a.length, b.length) / 5);
+  return distances[b.length]! <= Math.floor(Math.max(a.length, b.length) / 5);
 }
 
 /**
@@ -82,7 +82,7 @@ export class ItemMatcher {
     const short = query.length ? this.fuse.search({ $or: query.map((q) => ({ words: q })) }, { limit: 25 }) : [];
     let best: Match = { itemId: null, by: null, score: 0 };
     let bestLen = 0;
-    for (const candidate of short.length ? short.map((s) => s.item) : this.candidates) {
+    for (const candidate of short.length ? short.map((result) => result.item) : this.candidates) {
       const name = tokens(candidate.name);
       if (!name.length) continue;
       const found = name.filter((n) => words.some((w) => near(w, n))).length;

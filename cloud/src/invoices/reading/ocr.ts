@@ -49,11 +49,11 @@ export class Ocr {
     // own layout analysis and straightens the page before reading it
     const { data } = await w.recognize(clean, { rotateAuto: true }, { blocks: true, text: false });
     const words: Word[] = [];
-    for (const b of data.blocks ?? [])
-      for (const p of b.paragraphs)
-        for (const l of p.lines) {
-          const mid = (l.bbox.y0 + l.bbox.y1) / 2;
-          for (const wd of l.words) {
+    for (const block of data.blocks ?? [])
+      for (const paragraph of block.paragraphs)
+        for (const textLine of paragraph.lines) {
+          const mid = (textLine.bbox.y0 + textLine.bbox.y1) / 2;
+          for (const wd of textLine.words) {
             if (wd.confidence < 20 || !wd.text.trim()) continue;
             const h = wd.bbox.y1 - wd.bbox.y0;
             words.push({ text: wd.text, x: wd.bbox.x0, y: mid - h / 2, w: wd.bbox.x1 - wd.bbox.x0, h, page });

@@ -33,16 +33,16 @@ const norm = (s: string) =>
  */
 export function findSupplier<T extends { name: string }>(heading: string[], suppliers: T[]): T | null {
   const words = new Set(norm(heading.join(' ')).split(' '));
-  let best: { s: T; score: number } | null = null;
-  for (const s of suppliers) {
-    const parts = norm(s.name)
+  let best: { supplier: T; score: number } | null = null;
+  for (const supplier of suppliers) {
+    const parts = norm(supplier.name)
       .split(' ')
-      .filter((p) => p.length > 1 || /\d/.test(p));
+      .filter((part) => part.length > 1 || /\d/.test(part));
     if (!parts.length) continue;
-    const score = parts.filter((p) => words.has(p) || words.has(p.replace(/s$/, ''))).length / parts.length;
-    if (score >= 0.66 && (!best || score > best.score)) best = { s, score };
+    const score = parts.filter((part) => words.has(part) || words.has(part.replace(/s$/, ''))).length / parts.length;
+    if (score >= 0.66 && (!best || score > best.score)) best = { supplier, score };
   }
-  return best?.s ?? null;
+  return best?.supplier ?? null;
 }
 
 /** The heading's first line that reads like a name: what an unknown supplier calls itself. */

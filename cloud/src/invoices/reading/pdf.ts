@@ -43,27 +43,34 @@ export async function readPdf(pdf: Buffer): Promise<PdfPages> {
     const out: PdfPages = { pages: doc.numPages, words: [], scans: [] };
     if (doc.numPages > MAX_PAGES)
       throw new AppError(400, 'too_many_pages', `the PDF has ${doc.numPages} pages; an invoice may have at most ${MAX_PAGES}`, 'file');
-    for (let p = 1; p <= doc.numPages; p++) {
-      const page = await doc.getPage(p);
+    for (let pageNumber = 1; pageNumber <= doc.numPages; pageNumber++) {
+      const page = await doc.getPage(pageNumber);
       const height = page.getViewport({ scale: 1 }).height;
       const content = await page.getTextContent();
       const words: Word[] = [];
       for (const it of content.items) {
         if (!('str' in it) || !it.str.trim()) continue;
         const h = it.height || Math.abs(it.transform[3] as number) || 10;
-        words.push({ text: it.str, x: it.transform[4] as number, y: height - (it.transform[5] as number) - h, w: it.width, h, page: p });
+        words.push({
+          text: it.str,
+          x: it.transform[4] as number,
+          y: height - (it.transform[5] as number) - h,
+          w: it.width,
+          h,
+          page: pageNumber,
+        });
       }
       if (words.reduce((n, w) => n + w.text.trim().length, 0) >= 20) {
         out.words.push(...words);
         continue;
       }
-      const images = await extractImages(doc, p);
+      const images = await extractImages(doc, pageNumber);
       const big = images.sort((a, b) => b.width * b.height - a.width * a.height)[0];
       if (!big || big.width < 200 || big.height < 200) continue;
       const png = await sharp(Buffer.from(big.data), { raw: { width: big.width, height: big.height, channels: big.channels } })
         .png()
         .toBuffer();
-      out.scans.push({ page: p, png });
+      out.scans.push({ page: pageNumber, png });
     }
     if (!out.words.length && !out.scans.length)
       throw new AppError(

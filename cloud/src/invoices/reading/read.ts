@@ -42,9 +42,9 @@ export async function readInvoice(body: Buffer, kind: InvoiceFile, ocr: Ocr): Pr
   if (kind !== 'pdf') return { words: await ocr.read(body, 1), pages: 1, source: 'ocr' };
   const pdf = await readPdf(body);
   const words = [...pdf.words];
-  for (const s of pdf.scans) {
+  for (const scan of pdf.scans) {
     // OCR words are in pixels; the row grouping only compares them with words on their own page
-    words.push(...(await ocr.read(s.png, s.page)));
+    words.push(...(await ocr.read(scan.png, scan.page)));
   }
   return { words, pages: pdf.pages, source: !pdf.scans.length ? 'text' : pdf.words.length ? 'mixed' : 'ocr' };
 }

@@ -40,8 +40,8 @@ export function numberOf(text: string): number | null {
       t = t.replace(/[Oo@]/g, '0').replace(/[lI|]/g, '1').replace(/[Ss§]/g, '5').replace(/B/g, '8');
   }
   if (!NUMBER.test(t)) return null;
-  const v = Number(t.replace(/[$£€,() ]/g, ''));
-  return Number.isFinite(v) ? v : null;
+  const value = Number(t.replace(/[$£€,() ]/g, ''));
+  return Number.isFinite(value) ? value : null;
 }
 
 function headerColumns(row: Row): Header | null {

@@ -3,15 +3,15 @@ import { unauthorized } from '../../errors.js';
 
 /** base64(HMAC-SHA256(key, parts joined)): the scheme Square and Toast both sign with, over different parts. */
 export function hmacBase64(key: string, ...parts: (string | Buffer)[]): string {
-  const h = createHmac('sha256', key);
-  for (const p of parts) h.update(p);
-  return h.digest('base64');
+  const hmac = createHmac('sha256', key);
+  for (const part of parts) hmac.update(part);
+  return hmac.digest('base64');
 }
 
 /** One header's value; a repeated header is refused rather than guessed at. */
 export function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const v = headers[name.toLowerCase()];
-  return typeof v === 'string' && v ? v : undefined;
+  const value = headers[name.toLowerCase()];
+  return typeof value === 'string' && value ? value : undefined;
 }
 
 /** Constant-time comparison of the signature sent with the one computed; 401 naming the header otherwise. */

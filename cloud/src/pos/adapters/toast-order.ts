@@ -86,22 +86,22 @@ export function toastOrder(raw: unknown): PosOrder {
   const parsed = toastOrderSchema.parse(raw);
   const gone = !!(parsed.voided || parsed.deleted);
   const lines: PosLine[] = [];
-  for (const c of parsed.checks) {
-    const checkGone = !!(c.voided || c.deleted);
-    for (const s of c.selections) {
-      if (s.deferred || (s.selectionType && NOT_A_DRINK.has(s.selectionType))) continue;
-      const price = s.price ?? 0;
-      const refunded = Math.max(0, s.refundDetails?.refundAmount ?? 0);
+  for (const check of parsed.checks) {
+    const checkGone = !!(check.voided || check.deleted);
+    for (const selection of check.selections) {
+      if (selection.deferred || (selection.selectionType && NOT_A_DRINK.has(selection.selectionType))) continue;
+      const price = selection.price ?? 0;
+      const refunded = Math.max(0, selection.refundDetails?.refundAmount ?? 0);
       const returnedShare = price > 0 ? Math.min(1, refunded / price) : 0;
-      const voided = checkGone || !!s.voided;
+      const voided = checkGone || !!selection.voided;
       lines.push({
-        uid: s.guid,
-        menuKey: s.item?.guid ?? (s.displayName || s.guid),
-        menuName: s.displayName,
-        modifiers: modifiersOf(s),
-        quantity: voided ? 0 : round3(s.quantity * (1 - returnedShare)),
+        uid: selection.guid,
+        menuKey: selection.item?.guid ?? (selection.displayName || selection.guid),
+        menuName: selection.displayName,
+        modifiers: modifiersOf(selection),
+        quantity: voided ? 0 : round3(selection.quantity * (1 - returnedShare)),
         revenueCents: voided ? 0 : Math.max(0, cents(price - refunded)),
-        soldAt: date(s.createdDate),
+        soldAt: date(selection.createdDate),
       });
     }
   }
