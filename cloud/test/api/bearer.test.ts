@@ -37,10 +37,13 @@ describe('the bearer token of a request', () => {
   };
 
   it('a token accepted once is refused once it expires', async () => {
-    const token = app.jwt.sign({ sub: randomUUID(), org: ORG, role: 'owner' }, { expiresIn: 1 });
+    // exp is whole seconds after a floored iat: a 1 s token signed late in a second can expire before its
+    // first use, so give it 3 s and wait until its own exp has passed
+    const token = app.jwt.sign({ sub: randomUUID(), org: ORG, role: 'owner' }, { expiresIn: 3 });
     expect(await venues(`Bearer ${token}`)).toEqual({ status: 200, message: '' });
     expect(await venues(`Bearer ${token}`)).toEqual({ status: 200, message: '' });
-    await new Promise((r) => setTimeout(r, 2100));
+    const { exp } = app.jwt.decode<{ exp: number }>(token)!;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, exp * 1000 - Date.now()) + 100));
     expect(await venues(`Bearer ${token}`)).toEqual({ status: 401, message: 'access token expired' });
   });
 
