@@ -130,7 +130,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const link = createIngestLink();
   const inventory = new InventoryService(db, alerts.feed);
   await inventory.start();
-  const observations = new ObservationService(db, alerts.feed);
+  const observations = new ObservationService(db, alerts.feed, { heartbeatKeepSeconds: config.observations.heartbeatKeepSeconds });
   let broker: EmbeddedBroker | undefined;
   // the embedded broker, once started: revocation ends the device's open connection at once
   const devices = new DeviceService(

@@ -11,7 +11,7 @@ import inventoryRoutes from './routes.js';
 
 export { InventoryService, type Adjustment, type RecordedSales, type SaleDepletion, type Transfer } from './inventory.service.js';
 export { present, type MeasuredStock, type PresentedStock } from './stock.js';
-export { ObservationService, type ObservingDevice } from './observation.service.js';
+export { HEARTBEAT_KEEP_SECONDS, ObservationService, type ObservingDevice } from './observation.service.js';
 export { CatalogueService } from './catalogue.service.js';
 export { ObservationPartitions, type ObservationRetention } from './observation-partitions.js';
 export type { Item, ItemInput, ItemLocation } from './item.repository.js';
