@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from '@smartstock/protocol';
 import type { Db } from '../../src/db/index.js';
 import type { ObservationRow } from '../../src/inventory/observation.repository.js';
+import { ObservationService } from '../../src/inventory/index.js';
 import { repos, type Repos } from '../support/repos.js';
 import type { DbFactory } from '../support/db.js';
 
@@ -80,7 +81,15 @@ export function describeHeartbeatFold(f: DbFactory) {
             [deviceId],
           )
         ).rows[0]!;
-      return { reading, send, stored, latest, at: (minutes: number) => new Date(t0 + minutes * MINUTE_MS) };
+      /** through the service, as ingest records a message: what it came to, and the live events it wrote */
+      const record = async (service: ObservationService, rows: ObservationRow[]) => {
+        const cursor = await r.live.lastId();
+        const device = { id: deviceId, orgId, venueId: venue.id, health: null };
+        const observations = rows.map(({ trusted: _trusted, ...o }) => ({ ...o, reason: o.reason ?? 'change' }));
+        const out = await service.record(device, { v: 1, deviceId, seq: ++seq, sentAt: new Date().toISOString(), observations });
+        return { out, events: (await r.live.after(cursor)).map((e) => e.type) };
+      };
+      return { reading, send, stored, latest, record, at: (minutes: number) => new Date(t0 + minutes * MINUTE_MS) };
     }
 
     it('stores one row for unchanged heartbeats within the window, brings the slot time forward, and a redelivery changes nothing', async () => {
@@ -138,7 +147,23 @@ export function describeHeartbeatFold(f: DbFactory) {
       const s = await slot();
       const rows = [s.reading(3, 0, 'change'), s.reading(3, 5), s.reading(3, 10)];
       for (const row of rows) expect(await s.send([row], 0)).toMatchObject([{ id: row.id, folded: false }]);
-      expect(await s.stored()).toEqual(rows.map((o) => o.id));
+      const kept = new ObservationService(db, undefined, { heartbeatKeepSeconds: 0 });
+      const more = s.reading(3, 15);
+      expect((await s.record(kept, [more])).out).toEqual({ stored: 1, folded: 0, duplicates: 0 });
+      expect(await s.stored()).toEqual([...rows, more].map((o) => o.id));
+    });
+
+    it('a folded heartbeat is news to the live stream (and so the alert engine) once, as its row was', async () => {
+      const s = await slot();
+      const service = new ObservationService(db); // the default keep: an hour
+      expect(await s.record(service, [s.reading(3, 0, 'change')])).toEqual({
+        out: { stored: 1, folded: 0, duplicates: 0 },
+        events: ['observation', 'stock'],
+      });
+      const beat = s.reading(3, 5);
+      expect(await s.record(service, [beat])).toEqual({ out: { stored: 0, folded: 1, duplicates: 0 }, events: ['observation', 'stock'] });
+      expect(await s.record(service, [beat])).toEqual({ out: { stored: 0, folded: 0, duplicates: 1 }, events: [] });
+      expect(await s.stored()).toHaveLength(1);
     });
   });
 }
