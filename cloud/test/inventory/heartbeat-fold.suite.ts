@@ -3,6 +3,7 @@ import { uuidv7 } from '@smartstock/protocol';
 import type { Db } from '../../src/db/index.js';
 import type { ObservationRow } from '../../src/inventory/observation.repository.js';
 import { ObservationService } from '../../src/inventory/index.js';
+import { CorrectionRepository, type CorrectableSlot } from '../../src/corrections/correction.repository.js';
 import { repos, type Repos } from '../support/repos.js';
 import type { DbFactory } from '../support/db.js';
 
@@ -89,7 +90,17 @@ export function describeHeartbeatFold(f: DbFactory) {
         const out = await service.record(device, { v: 1, deviceId, seq: ++seq, sentAt: new Date().toISOString(), observations });
         return { out, events: (await r.live.after(cursor)).map((e) => e.type) };
       };
-      return { reading, send, stored, latest, record, at: (minutes: number) => new Date(t0 + minutes * MINUTE_MS) };
+      const corrected: CorrectableSlot = {
+        deviceId,
+        cameraId: 'cam-1',
+        slotId: 's1',
+        itemId,
+        polygon,
+        locationId: loc.id,
+        venueId: venue.id,
+        deviceOnline: true,
+      };
+      return { reading, send, stored, latest, record, corrected, at: (minutes: number) => new Date(t0 + minutes * MINUTE_MS) };
     }
 
     it('stores one row for unchanged heartbeats within the window, brings the slot time forward, and a redelivery changes nothing', async () => {
@@ -117,6 +128,18 @@ export function describeHeartbeatFold(f: DbFactory) {
       await s.send([s.reading(3, 65)]);
       expect(await s.stored()).toEqual([first.id, late.id]);
       expect((await s.latest()).at).toEqual(s.at(65));
+    });
+
+    it('a correction of the reading the dashboard shows finds a folded heartbeat, and counts from its time', async () => {
+      const s = await slot();
+      await s.send([s.reading(3, 0, 'change')]);
+      const shown = s.reading(3, 5);
+      await s.send([shown]);
+      const corrections = new CorrectionRepository(db);
+      const answer = { observationId: shown.id, observedAt: new Date(shown.at), count: 3, fills: [1, 1, 0.5], units: 2.5, trusted: true };
+      expect(await corrections.latestAnswer(orgId, s.corrected, shown.id)).toMatchObject(answer);
+      expect(await corrections.latestAnswer(orgId, s.corrected)).toMatchObject(answer);
+      expect(await corrections.unitsNow(orgId, s.corrected)).toBe(2.5);
     });
 
     it('stores a heartbeat whose reading differs, every change, and the last heartbeat seen before a change', async () => {
