@@ -78,7 +78,10 @@ const foldedReadingsSql = `r AS (
              AND (lag(o.n) OVER w IS NULL
                   OR lag(ROW(o.trusted, o.item_id, o.count, o.units, o.fills)) OVER w IS NOT DISTINCT FROM ROW(true, o.item_id, o.count, o.units, o.fills)),
              false) AS same
-    FROM o LEFT JOIN slot_readings sr ON sr.device_id = o.device_id AND sr.camera_id = o.camera_id AND sr.slot_id = o.slot_id
+    -- by key, as the slots above: a plain join may hash every slot's reading of the fleet
+    FROM o LEFT JOIN LATERAL (
+      SELECT sr.* FROM slot_readings sr WHERE sr.device_id = o.device_id AND sr.camera_id = o.camera_id AND sr.slot_id = o.slot_id LIMIT 1
+    ) sr ON true
     WINDOW w AS (PARTITION BY o.device_id, o.camera_id, o.slot_id ORDER BY o.at, o.n)
   ), f AS (
     SELECT r.*, r.same AND COALESCE(lead(r.unchanged) OVER w, true) AS folded,
