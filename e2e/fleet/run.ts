@@ -4,7 +4,7 @@
  * cloud processes on PostgreSQL (BENCH_DATABASE_URL, default the machine's; a fresh database a row).
  * For each row: sustained observations/s (a burst of every device's heartbeats, published → last
  * commit; after every camera has reported once, so they are unchanged and the cloud folds most; then a
- * burst of as many changes, every one a row: --burst-kind), then at half that rate p50/p99 publish → committed and p99 commit → dashboard WebSocket
+ * burst of as many changes, every one a row, with the heartbeat each slot last folded: --burst-kind), then at half that rate p50/p99 publish → committed and p99 commit → dashboard WebSocket
  * with `dashboards` sockets open, and CPU and memory of the broker, the clouds and PostgreSQL's
  * backends; the bare UNNEST ceiling of the same run and the ratio. Prints, writes
  * bench-results/fleet.json, asserts nothing. Everything on loopback; every wait is bounded.
@@ -89,7 +89,10 @@ interface Burst {
   kind: BurstKind;
   sustained: number;
   lost: number;
-  /** observations committed in the burst, and how many of them became rows (the rest folded) */
+  /**
+   * observations committed in the burst, and the rows of observations it wrote: fewer for heartbeats (folded),
+   * more for changes after them (each stores the heartbeat its slot last folded, with it)
+   */
   committed: number;
   rows: number;
   usage: Record<'broker' | 'cloud' | 'postgres' | 'devices', Usage>;
@@ -264,7 +267,7 @@ const rows = (
       },
       ...r.bursts.flatMap((b) => [
         {
-          figure: `${r.row}: sustained ingest, ${b.kind} burst (${b.rows} of ${b.committed} stored as rows, the rest folded)`,
+          figure: `${r.row}: sustained ingest, ${b.kind} burst (${b.committed} obs, ${b.rows} rows written)`,
           value: r0(b.sustained),
           unit: 'obs/s',
         },
