@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { loadConfig, type LoadConfigOptions } from '@smartstock/runtime';
 import { alertsConfigSchema, ALERTS_ENV } from './alerts/index.js';
 import { blobsConfigSchema, BLOBS_ENV } from './blobs/index.js';
+import { HEARTBEAT_KEEP_SECONDS } from './inventory/index.js';
 
 const section = <T extends z.ZodRawShape>(shape: T) =>
   z
@@ -128,6 +129,15 @@ export const cloudConfigSchema = z
         .default(90)
         .describe('raw observations are kept this long; older months are rolled up hourly and their partitions dropped'),
       partitionMonthsAhead: z.number().int().min(1).max(24).default(2).describe('monthly partitions created ahead of time'),
+      heartbeatKeepSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(86_400)
+        .default(HEARTBEAT_KEEP_SECONDS)
+        .describe(
+          'one unchanged heartbeat row per slot this often; the heartbeats between are folded into the slot reading (0: every heartbeat stored)',
+        ),
     }),
     blobs: blobsConfigSchema,
     snapshotTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
@@ -276,6 +286,7 @@ export const CLOUD_ENV = {
   REDIS_KEY_PREFIX: 'redis.keyPrefix',
   DEAD_LETTER_RETENTION_DAYS: 'deadLetters.retentionDays',
   OBSERVATION_RETENTION_DAYS: 'observations.retentionDays',
+  OBSERVATION_HEARTBEAT_KEEP_SECONDS: 'observations.heartbeatKeepSeconds',
   LIVE_RETENTION_HOURS: 'live.retentionHours',
   DEAD_LETTERS_PER_DEVICE_PER_MINUTE: 'deadLetters.perDevicePerMinute',
   VISION_MODEL_DIR: 'vision.modelDir',

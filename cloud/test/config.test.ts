@@ -24,11 +24,27 @@ describe('cloud config', () => {
   });
 
   it('keeps raw observations 90 days unless told, and refuses a retention under a week, naming the key', () => {
-    expect(loadCloudConfig({ environment: {} }).observations).toEqual({ retentionDays: 90, partitionMonthsAhead: 2 });
+    expect(loadCloudConfig({ environment: {} }).observations).toEqual({
+      retentionDays: 90,
+      partitionMonthsAhead: 2,
+      heartbeatKeepSeconds: 3600,
+    });
     expect(loadCloudConfig({ environment: { OBSERVATION_RETENTION_DAYS: '365' } }).observations.retentionDays).toBe(365);
     expect(() => loadCloudConfig({ environment: { OBSERVATION_RETENTION_DAYS: '3' } })).toThrow(
       /observations\.retentionDays: .*7.*\(from env OBSERVATION_RETENTION_DAYS\)/,
     );
+  });
+
+  it('keeps an unchanged heartbeat row per slot an hour unless told (0: every one), and refuses a bad keep, naming the key', () => {
+    expect(loadCloudConfig({ environment: { OBSERVATION_HEARTBEAT_KEEP_SECONDS: '0' } }).observations.heartbeatKeepSeconds).toBe(0);
+    expect(loadCloudConfig({ environment: { OBSERVATION_HEARTBEAT_KEEP_SECONDS: '900' } }).observations.heartbeatKeepSeconds).toBe(900);
+    expect(() => loadCloudConfig({ environment: { OBSERVATION_HEARTBEAT_KEEP_SECONDS: '-1' } })).toThrow(
+      /observations\.heartbeatKeepSeconds: .*0.*\(from env OBSERVATION_HEARTBEAT_KEEP_SECONDS\)/,
+    );
+    expect(() => loadCloudConfig({ environment: { OBSERVATION_HEARTBEAT_KEEP_SECONDS: 'hourly' } })).toThrow(
+      /observations\.heartbeatKeepSeconds/,
+    );
+    expect(() => parseCloudConfig({ observations: { heartbeatKeepSeconds: 90_000 } })).toThrow(/heartbeatKeepSeconds/);
   });
 
   it('validates REDIS_URL, naming the key and never echoing its password', () => {

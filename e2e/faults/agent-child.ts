@@ -1,8 +1,9 @@
 /**
  * The edge agent as the fault suite runs it: exactly what `edge-agent/src/main.ts`
  * does (load the config file, start the agent with its real camera, ONNX vision,
- * outbox and uplink, stop on SIGTERM), plus one listener that appends the id of
- * every observation to a truth log.
+ * outbox and uplink, stop on SIGTERM), plus one listener that appends every
+ * observation to a truth log (a JSON line: its id, why it was sent and its reading, so
+ * the runner can tell a heartbeat the cloud folded from one it lost).
  *
  * The listener is registered after the agent's store listener, and the bus
  * calls listeners in order, synchronously: an id reaches the truth log only
@@ -21,7 +22,9 @@ const [configFile, truthFile] = process.argv.slice(2) as [string, string];
 const truth = openSync(truthFile, 'a');
 const agent = await startAgent(loadAgentConfig(configFile));
 agent.bus.on('observations', 'truth', (obs) => {
-  writeSync(truth, obs.map((o) => `${o.id}\n`).join(''));
+  const line = ({ id, reason, cameraId, slotId, at, count, units, fills, state }: (typeof obs)[number]) =>
+    `${JSON.stringify({ id, reason, cameraId, slotId, at, count, units, fills, state })}\n`;
+  writeSync(truth, obs.map(line).join(''));
 });
 // the runner reads the disk-cap drop counter from here: the agent keeps it durably in the outbox
 agent.bus.on('stored', 'truth', () => {

@@ -9,6 +9,8 @@ export interface FaultResult {
   repetitions: number;
   observed: number;
   stored: number;
+  /** heartbeats not stored by id but covered: folded into a stored row with their reading (Stack.covered) */
+  folded: number;
   lost: number;
   doubled: number;
   dropped: number;
@@ -34,33 +36,39 @@ const rand = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
 
 /**
  * Stops the agent cleanly (its truth log is final), drains its outbox with a
- * camera-less restart, then compares. Lost: observed ids not stored, beyond the
- * agent's counted disk-cap drops. Doubled: an id seen twice in the agent's log
- * or the cloud's table, or one reading stored under two ids.
+ * camera-less restart, then compares. Lost: observed ids neither stored nor, for a
+ * heartbeat, covered (folded: Stack.covered), beyond the agent's counted disk-cap
+ * drops; a change is only ever stored by its id. Doubled: an id seen twice in the
+ * agent's log or the cloud's table, or one reading stored under two ids.
  */
 async function settle(stack: Stack, dev: Device, fault: string, reps: number, started: number, notes: string[], extra = true) {
   await stack.agent?.proc.stop('SIGTERM');
   stack.writeAgentConfig(dev, {}, false);
   const agent = await stack.startAgent(dev);
   const truth = stack.truth(dev);
+  const observed = [...new Map(stack.observed(dev).map((o) => [o.id, o])).values()];
   const want = new Set(truth);
   let stored: string[] = [];
-  const end = Date.now() + 120_000;
-  for (;;) {
+  let folded = new Set<string>();
+  const missing = async () => {
     stored = await stack.storedIds(dev);
     const have = new Set(stored);
-    const missing = [...want].filter((id) => !have.has(id)).length;
-    if (missing <= agent.dropped || Date.now() > end) break;
+    const notStored = observed.filter((o) => !have.has(o.id));
+    folded = await stack.covered(dev, notStored);
+    return notStored.filter((o) => !folded.has(o.id)).map((o) => o.id);
+  };
+  const end = Date.now() + 120_000;
+  for (;;) {
+    if ((await missing()).length <= agent.dropped || Date.now() > end) break;
     await sleep(500);
   }
   await sleep(1500); // a redelivered duplicate would land now
-  stored = await stack.storedIds(dev);
+  const lostIds = await missing();
   await agent.proc.stop('SIGTERM');
   const have = new Set(stored);
   const seen = new Set<string>();
   const doubledIds = [...truth, ...stored.map((id) => `cloud:${id}`)].filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
   const sameReading = await stack.sameReadingTwice(dev);
-  const lostIds = [...want].filter((id) => !have.has(id));
   const unlogged = [...have].filter((id) => !want.has(id)).length;
   const dead = await stack.deadLetters(dev);
   const doubled = doubledIds.length + sameReading;
@@ -69,11 +77,14 @@ async function settle(stack: Stack, dev: Device, fault: string, reps: number, st
   const unloggedOk = unlogged <= reps * 64;
   const pass = want.size > 0 && lostBeyondDrops === 0 && doubled === 0 && dead === 0 && unloggedOk && extra;
   if (sameReading) notes.push(`${sameReading} readings stored twice under new ids`);
+  const changes = observed.filter((o) => o.reason === 'change');
+  notes.push(`${changes.filter((o) => have.has(o.id)).length}/${changes.length} changes stored by id`);
   return {
     fault,
     repetitions: reps,
     observed: want.size,
     stored: have.size,
+    folded: folded.size,
     lost: lostBeyondDrops,
     doubled,
     dropped: agent.dropped,
@@ -164,7 +175,7 @@ export async function cloudKill(stack: Stack): Promise<FaultResult> {
     t0,
     [
       `killed while draining a backlog, after ${storedAfter} batches stored`,
-      `restarted instance stored ${a2.stored} from its session (${a2.duplicates} redelivered duplicates absorbed), peer stored ${stack.clouds.b.stored - b} meanwhile`,
+      `restarted instance stored ${a2.stored} (folded ${a2.folded}) from its session (${a2.duplicates} redelivered duplicates absorbed), peer stored ${stack.clouds.b.stored - b} meanwhile`,
     ],
     extra,
   );

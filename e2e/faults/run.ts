@@ -33,7 +33,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { killAll, tails } from '../src/procs.js';
 import { ROOT } from './services.js';
-import { Stack } from './stack.js';
+import { HEARTBEAT_KEEP_S, Stack } from './stack.js';
 import { agentKills, brokerOutage, cameraCut, cloudKill, diskCap, pgRestart, type FaultResult, type Sizes } from './faults.js';
 
 const { values } = parseArgs({
@@ -96,12 +96,24 @@ try {
   if (!interrupted) await stack.stop().catch((e: unknown) => say(`stop: ${(e as Error).message}`));
 }
 
-const cols = ['fault', 'repetitions', 'observed', 'stored', 'lost', 'doubled', 'dropped (disk cap)', 'unlogged', 'result'] as const;
+const cols = [
+  'fault',
+  'repetitions',
+  'observed',
+  'stored',
+  'folded',
+  'lost',
+  'doubled',
+  'dropped (disk cap)',
+  'unlogged',
+  'result',
+] as const;
 const rows = results.map((r) => [
   r.fault,
   String(r.repetitions),
   String(r.observed),
   String(r.stored),
+  String(r.folded),
   String(r.lost),
   String(r.doubled),
   String(r.dropped),
@@ -120,6 +132,7 @@ process.stdout.write(
     ...rows.map(line),
     '',
     ...results.filter((r) => r.notes).map((r) => `  ${r.fault}: ${r.notes}`),
+    `  folded: heartbeats not stored by id, each covered by a stored row of its slot with its reading at or before it within the ${HEARTBEAT_KEEP_S} s keep window (3600 s compressed), its slot's reading at least its time; a change counts only stored by id`,
     '  unlogged: stored ids the truth log missed because a SIGKILL fell between the outbox commit and the log write',
     '',
   ].join('\n'),

@@ -129,6 +129,8 @@ export interface Cloud {
   url: string;
   /** Messages this instance stored, and redelivered duplicates it absorbed, from its "batch stored" log lines. */
   stored: number;
+  /** heartbeats folded into their slot's reading (news, not rows) */
+  folded: number;
   duplicates: number;
 }
 
@@ -153,11 +155,12 @@ export async function startCloud(o: CloudOptions): Promise<Cloud> {
       ...o.env,
     },
   });
-  const cloud: Cloud = { proc, url: `http://127.0.0.1:${port}`, stored: 0, duplicates: 0 };
+  const cloud: Cloud = { proc, url: `http://127.0.0.1:${port}`, stored: 0, folded: 0, duplicates: 0 };
   proc.onLine((l) => {
     if (!l.includes('"batch stored"')) return;
-    const m = JSON.parse(l) as { stored: number; duplicates: number };
+    const m = JSON.parse(l) as { stored: number; folded: number; duplicates: number };
     cloud.stored += m.stored;
+    cloud.folded += m.folded;
     cloud.duplicates += m.duplicates;
   });
   await waitForLine(proc, (l) => l.includes('"ingest subscribed"'), 90_000, 'ingest subscription');

@@ -24,6 +24,24 @@ export const log = createLogger('faults', { level: 'warn' });
 
 /** Production's heartbeat is 300 s; the suite's 1 s makes every slot report each second, the stream the faults cut into. */
 export const HEARTBEAT_S = 1;
+/**
+ * The clouds' observations.heartbeatKeepSeconds, compressed as the heartbeat is (3600 s at 300 s = 12 at 1):
+ * most heartbeats fold, and every slot stores one again each window.
+ */
+export const HEARTBEAT_KEEP_S = 12;
+
+/** One line of the agent's truth log (agent-child.ts). */
+export interface Observed {
+  id: string;
+  reason: 'change' | 'heartbeat';
+  cameraId: string;
+  slotId: string;
+  at: string;
+  count: number;
+  units: number;
+  fills: (number | null)[];
+  state: string;
+}
 
 export interface Agent {
   proc: Proc;
@@ -78,7 +96,14 @@ export class Stack {
   }
 
   async startCloud(name: 'a' | 'b'): Promise<Cloud> {
-    const o = { name, dbUrl: this.pg.url, mqttUrl: this.broker.url, group: `ingest-${this.run}`, run: this.run };
+    const o = {
+      name,
+      dbUrl: this.pg.url,
+      mqttUrl: this.broker.url,
+      group: `ingest-${this.run}`,
+      run: this.run,
+      env: { OBSERVATION_HEARTBEAT_KEEP_SECONDS: String(HEARTBEAT_KEEP_S) },
+    };
     return (this.clouds[name] = await startCloud(o));
   }
 
@@ -151,8 +176,14 @@ export class Stack {
   }
 
   truth(dev: Device): string[] {
+    return this.observed(dev).map((o) => o.id);
+  }
+  observed(dev: Device): Observed[] {
     if (!existsSync(dev.truthFile)) return [];
-    return readFileSync(dev.truthFile, 'utf8').split('\n').filter(Boolean);
+    return readFileSync(dev.truthFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Observed);
   }
 
   async query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
@@ -170,6 +201,37 @@ export class Stack {
     return (await this.query<{ id: string }>('SELECT id FROM observations WHERE device_id = $1', [dev.id])).map((r) => r.id);
   }
 
+  /**
+   * The heartbeats the cloud may have folded rather than stored: those whose slot has a stored row
+   * with the same reading (count, units, fills, trusted) at or before the heartbeat's time, within the
+   * keep window, and whose slot's latest reading is at least the heartbeat's time. A change is never here.
+   */
+  async covered(dev: Device, heartbeats: Observed[]): Promise<Set<string>> {
+    const beats = heartbeats.filter((o) => o.reason === 'heartbeat');
+    if (!beats.length) return new Set();
+    const rows = await this.query<{ id: string }>(
+      `SELECT h.id FROM unnest($2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::numeric[], $8::jsonb[])
+         AS h(id, camera_id, slot_id, at, count, units, fills)
+       WHERE EXISTS (
+         SELECT 1 FROM observations o WHERE o.device_id = $1 AND o.camera_id = h.camera_id AND o.slot_id = h.slot_id AND o.trusted
+           AND o.count = h.count AND o.units = h.units::numeric(10, 3) AND o.fills = h.fills
+           AND o.at <= h.at AND o.at > h.at - make_interval(secs => $9))
+       AND EXISTS (
+         SELECT 1 FROM slot_readings r WHERE r.device_id = $1 AND r.camera_id = h.camera_id AND r.slot_id = h.slot_id AND r.at >= h.at)`,
+      [
+        dev.id,
+        beats.map((o) => o.id),
+        beats.map((o) => o.cameraId),
+        beats.map((o) => o.slotId),
+        beats.map((o) => o.at),
+        beats.map((o) => o.count),
+        beats.map((o) => o.units),
+        beats.map((o) => JSON.stringify(o.fills)),
+        HEARTBEAT_KEEP_S,
+      ],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
   /** The same reading (camera, slot, instant) stored under two ids would be a doubling that the id key cannot catch. */
   async sameReadingTwice(dev: Device): Promise<number> {
     const r = await this.query<{ n: string }>(

@@ -15,10 +15,12 @@ import type { FleetDevice } from './layout.js';
 
 export type ChildCommand =
   | { cmd: 'connect'; brokerUrl: string; protocolVersion: 4 | 5; devices: FleetDevice[]; statusSeconds: number }
-  | { cmd: 'burst'; batchesPerDevice: number }
+  | { cmd: 'burst'; batchesPerDevice: number; kind: BurstKind }
   | { cmd: 'paced'; obsPerSecond: number; seconds: number }
   | { cmd: 'wills'; count: number }
   | { cmd: 'stop' };
+/** heartbeat: every slot's unchanged reading (the cloud folds most); change: every slot's reading moved (all stored) */
+export type BurstKind = 'heartbeat' | 'change';
 export type ChildEvent =
   | { ev: 'connected'; n: number; ms: number }
   | { ev: 'published'; batches: number; obs: number; firstAt: number; lastAt: number; errors: number }
@@ -70,8 +72,9 @@ async function publish(s: Sim, obs: (at: string) => Observation[]): Promise<void
   }
 }
 
-const heartbeat = (s: Sim, cam: FleetDevice['cameras'][number]) =>
-  publish(s, (at) => cam.slots.map((slot) => observation(s, cam.id, slot, 'heartbeat', at)));
+const wholeCamera = (s: Sim, cam: FleetDevice['cameras'][number], reason: BurstKind = 'heartbeat') =>
+  publish(s, (at) => cam.slots.map((slot) => observation(s, cam.id, slot, reason, at)));
+const heartbeat = (s: Sim, cam: FleetDevice['cameras'][number]) => wholeCamera(s, cam);
 const change = (s: Sim, k: number) =>
   publish(s, (at) =>
     Array.from({ length: k }, () => {
@@ -139,12 +142,13 @@ async function handle(m: ChildCommand): Promise<void> {
     return send({ ev: 'connected', n: sims.length, ms: performance.now() - t0 });
   }
   if (m.cmd === 'burst') {
-    // an outbox drained after an outage: every camera's heartbeat, `batchesPerDevice` batches a device, as fast as acked
+    // an outbox drained after an outage: every camera's heartbeat (or every slot changed), `batchesPerDevice`
+    // batches a device, as fast as acked
     reset();
     await Promise.all(
       sims.map(async (s) => {
         const pending: Promise<void>[] = [];
-        for (let i = 0; i < m.batchesPerDevice; i++) pending.push(heartbeat(s, s.d.cameras[i % s.d.cameras.length]!));
+        for (let i = 0; i < m.batchesPerDevice; i++) pending.push(wholeCamera(s, s.d.cameras[i % s.d.cameras.length]!, m.kind));
         await Promise.all(pending);
       }),
     );

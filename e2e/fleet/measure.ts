@@ -2,7 +2,8 @@
  * What the fleet bench reads, all in this process so every instant is on one clock
  * (performance.timeOrigin + now, which the device process shares to the sub-millisecond):
  * - commits: LISTEN on the live channel (PostgreSQL delivers a NOTIFY at commit); each observation
- *   event is read back for its size and its observations' `at`, the instant the device published;
+ *   event is read back for its size and its observations' `at`, the instant the device published
+ *   (a heartbeat the cloud folds is in its commit's event too: storedRows() tells how many were rows);
  * - dashboards: WebSockets on /api/v1/live, each message's arrival against its event's commit;
  * - CPU and memory of processes, from /proc.
  */
@@ -71,7 +72,17 @@ export class CommitWatch {
     while (this.reading || this.pending.length) await (this.reading ?? new Promise((r) => setTimeout(r, 10)));
   }
 
-  /** Observations committed (new rows) since `from`. */
+  /**
+   * Rows of observations now. A folded heartbeat (cloud: observations.heartbeatKeepSeconds) commits
+   * as its slot's reading and is in the commit's observation event as a stored one is, so the events
+   * count every observation taken; this counts the rows, to tell the two apart.
+   */
+  async storedRows(): Promise<number> {
+    const { rows } = await this.read.query<{ n: number }>('SELECT count(*)::int AS n FROM observations');
+    return rows[0]!.n;
+  }
+
+  /** Observations committed (stored as rows, or folded into their slot's reading) since `from`. */
   observationsSince(from: number): { obs: number; lastAt: number } {
     let obs = 0;
     let lastAt = 0;

@@ -118,15 +118,28 @@ export class CorrectionRepository {
     return rows[0];
   }
 
-  /** The slot's latest observation, or the one with this id when it is the slot's. */
+  /**
+   * The slot's latest observation, or the one with this id when it is the slot's. The latest may be a
+   * heartbeat folded into the slot's reading (migration 291), the one the dashboard shows: its reading
+   * is its slot's (it folded only being the same), with the models of the row that stored that reading.
+   */
   async latestAnswer(orgId: string, s: CorrectableSlot, id?: string) {
     const { rows } = await this.db.query<ModelAnswer>(
-      `SELECT id AS "observationId", at AS "observedAt", count, fills, units::float8 AS units, confidence, trusted,
-              model_versions AS "modelVersions"
-       FROM observations
-       WHERE org_id = $1 AND device_id = $2 AND camera_id = $3 AND slot_id = $4
-         AND ($5::uuid IS NULL OR id = $5)
-       ORDER BY at DESC LIMIT 1`,
+      `SELECT * FROM (
+         (SELECT id AS "observationId", at AS "observedAt", count, fills, units::float8 AS units, confidence, trusted,
+                 model_versions AS "modelVersions"
+          FROM observations
+          WHERE org_id = $1 AND device_id = $2 AND camera_id = $3 AND slot_id = $4
+            AND ($5::uuid IS NULL OR id = $5)
+          ORDER BY at DESC LIMIT 1)
+         UNION ALL
+         SELECT r.seen_id, r.at, r.count, r.fills, r.units::float8, r.confidence, true,
+                (SELECT o.model_versions FROM observations o
+                 WHERE o.device_id = r.device_id AND o.camera_id = r.camera_id AND o.slot_id = r.slot_id AND o.at = r.stored_at LIMIT 1)
+         FROM slot_readings r
+         WHERE r.org_id = $1 AND r.device_id = $2 AND r.camera_id = $3 AND r.slot_id = $4 AND r.seen_id IS NOT NULL
+           AND ($5::uuid IS NULL OR r.seen_id = $5)
+       ) answer ORDER BY "observedAt" DESC LIMIT 1`,
       [orgId, s.deviceId, s.cameraId, s.slotId, id ?? null],
     );
     return rows[0];
@@ -135,14 +148,15 @@ export class CorrectionRepository {
   /**
    * What the slot adds to the stock level now: its latest trusted reading plus the
    * stock moves of corrections made on it since, so a second correction before the
-   * camera's next reading replaces the first instead of adding to it.
+   * camera's next reading replaces the first instead of adding to it. The latest reading
+   * is the slot's row of slot_readings, as for the stock level (a folded heartbeat moves
+   * its time, not the observations table).
    */
   async unitsNow(orgId: string, s: CorrectableSlot): Promise<number> {
     const { rows } = await this.db.query<{ units: number }>(
       `WITH lo AS (
-         SELECT units, at FROM observations
-         WHERE org_id = $1 AND device_id = $2 AND camera_id = $3 AND slot_id = $4 AND trusted
-         ORDER BY at DESC LIMIT 1
+         SELECT units, at FROM slot_readings
+         WHERE org_id = $1 AND device_id = $2 AND camera_id = $3 AND slot_id = $4
        )
        SELECT (COALESCE((SELECT units FROM lo), 0) + COALESCE((
          SELECT sum(t.quantity) FROM slot_corrections c JOIN transactions t ON t.org_id = c.org_id AND t.id = c.transaction_id

@@ -107,9 +107,10 @@ export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?
     }
     const outs = admitted.length ? await s.observations.recordMany(admitted.map((a) => ({ device: a.device, batch: a.message }))) : [];
     const committedAt = Date.now();
+    // a folded heartbeat was taken as a stored one is (its slot's reading moved to its time)
     outs.forEach((out, i) =>
       observe?.batch(
-        out.stored,
+        out.stored + out.folded,
         admitted[i]!.message.observations.map((o) => o.at),
         committedAt,
       ),
@@ -147,7 +148,7 @@ export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?
         if (!ok) return;
         const out = await s.observations.record(ok.device, ok.message);
         observe?.batch(
-          out.stored,
+          out.stored + out.folded,
           ok.message.observations.map((o) => o.at),
           Date.now(),
         );

@@ -12,7 +12,7 @@ import inventoryRoutes from './routes.js';
 export { InventoryService, type Adjustment, type Transfer } from './inventory.service.js';
 export type { RecordedSales, SaleDepletion } from './sale-depletion.js';
 export { present, type MeasuredStock, type PresentedStock } from './stock.js';
-export { ObservationService, type ObservingDevice } from './observation.service.js';
+export { HEARTBEAT_KEEP_SECONDS, ObservationService, type ObservingDevice } from './observation.service.js';
 export { CatalogueService } from './catalogue.service.js';
 export { ObservationPartitions, type ObservationRetention } from './observation-partitions.js';
 export type { Item, ItemInput, ItemLocation } from './item.repository.js';

@@ -12,6 +12,8 @@ export interface ObservationRow {
   confidence: number;
   state: 'ok' | 'occluded' | 'stale';
   trusted: boolean;
+  /** what the device said (protocol): a heartbeat re-reports an unchanged slot; absent: a change */
+  reason?: 'change' | 'heartbeat' | undefined;
 }
 export interface StoredObservation {
   id: string;
@@ -26,6 +28,8 @@ export interface StoredObservation {
   state: ObservationRow['state'];
   trusted: boolean;
   at: Date;
+  /** a heartbeat folded into its slot's reading (no row of observations): see foldedReadingsSql */
+  folded: boolean;
 }
 /** One device's batch for insertMany. */
 export interface ObservationBatchRows {
@@ -44,6 +48,47 @@ export interface ObservationPoint {
   confidence: number;
   trusted: boolean;
 }
+
+/**
+ * Folding unchanged heartbeats (a fleet's heartbeats are most of its rows, and say again what is
+ * stored). Per row of the input `o`, beside its slot's reading in slot_readings (migration 291):
+ * - same: a trusted heartbeat with the slot's reading (item, count, units, fills: every figure a row
+ *   holds but the confidence, which moves frame to frame and is no part of the level), at or after
+ *   the time the reading was stored and within $17 seconds of it, and the slot's previous row in this
+ *   statement (by time) a trusted one with that reading too, so a reading that changed and changed
+ *   back within one statement is stored;
+ * - unchanged: trusted, with the slot's reading, whatever its reason and time;
+ * - folded: same, and the slot's next row here (if any) unchanged too: the last heartbeat before a
+ *   reading changes is stored, so the time a reading was last seen before it changed is kept (variance
+ *   reads the sales around a fall from the time of the row before it);
+ * - flushes: the first row after the slot's folded heartbeat (slot_readings.seen_id), and changed:
+ *   that heartbeat is stored with it, for the same reason;
+ * - run_stored_at: for a folded row, the time of the stored row its reading is that of.
+ * A change, an untrusted row, and any row of a slot with no reading is stored.
+ */
+const foldedReadingsSql = `r AS (
+    SELECT o.*, sr.at AS seen_at, sr.stored_at, sr.seen_id, sr.item_id AS seen_item_id, sr.count AS seen_count, sr.fills AS seen_fills,
+           sr.units AS seen_units, sr.confidence AS seen_confidence,
+           COALESCE(o.trusted AND o.item_id IS NOT DISTINCT FROM sr.item_id AND o.count = sr.count
+             AND o.units::numeric(10, 3) = sr.units AND o.fills = sr.fills, false) AS unchanged,
+           COALESCE(o.reason = 'heartbeat' AND o.trusted AND $17::int > 0
+             AND o.at >= sr.stored_at AND o.at < sr.stored_at + make_interval(secs => $17::int)
+             AND o.item_id IS NOT DISTINCT FROM sr.item_id AND o.count = sr.count AND o.units::numeric(10, 3) = sr.units
+             AND o.fills = sr.fills
+             AND (lag(o.n) OVER w IS NULL
+                  OR lag(ROW(o.trusted, o.item_id, o.count, o.units, o.fills)) OVER w IS NOT DISTINCT FROM ROW(true, o.item_id, o.count, o.units, o.fills)),
+             false) AS same
+    -- by key, as the slots above: a plain join may hash every slot's reading of the fleet
+    FROM o LEFT JOIN LATERAL (
+      SELECT sr.* FROM slot_readings sr WHERE sr.device_id = o.device_id AND sr.camera_id = o.camera_id AND sr.slot_id = o.slot_id LIMIT 1
+    ) sr ON true
+    WINDOW w AS (PARTITION BY o.device_id, o.camera_id, o.slot_id ORDER BY o.at, o.n)
+  ), f AS (
+    SELECT r.*, r.same AND COALESCE(lead(r.unchanged) OVER w, true) AS folded,
+           r.seen_id IS NOT NULL AND r.at > r.seen_at AND NOT r.unchanged AND COALESCE(lag(r.at) OVER w <= r.seen_at, true) AS flushes,
+           GREATEST(r.stored_at, max(r.at) FILTER (WHERE NOT r.same) OVER w) AS run_stored_at
+    FROM r WINDOW w AS (PARTITION BY r.device_id, r.camera_id, r.slot_id ORDER BY r.at, r.n)
+  )`;
 
 /** The observation time series. One UNNEST insert per batch; duplicates (redeliveries) are skipped by
  * (id, at): observations is partitioned by month on at, and a device resends an observation's id with the same at.
@@ -69,39 +114,74 @@ export class ObservationRepository {
    * Several devices' batches with one statement (ingest commits a run of small messages together:
    * a statement a message was most of its time). Returns each batch's new rows, in the order given;
    * an id in two batches of the call (a message delivered twice) counts as new in the first only.
+   *
+   * heartbeatKeepSeconds > 0 folds unchanged heartbeats (see foldedReadingsSql): a folded one is
+   * returned with folded: true when it brought its slot's time forward (it is news to the live
+   * stream and the alert engine, as its row was), and not at all when it did not (a redelivery).
    */
-  async insertMany(batches: readonly ObservationBatchRows[]): Promise<StoredObservation[][]> {
+  async insertMany(batches: readonly ObservationBatchRows[], heartbeatKeepSeconds = 0): Promise<StoredObservation[][]> {
     const all = batches.flatMap((b) => b.rows.map((o) => ({ b, o })));
     if (!all.length) return batches.map(() => []);
     const col = <K extends keyof ObservationRow>(k: K) => all.map(({ o }) => o[k]);
-    const { rows } = await this.db.query<StoredObservation>(
-      `WITH ins AS (
-         INSERT INTO observations (id, org_id, device_id, camera_id, slot_id, item_id, sku, at, count, fills, units, confidence, state, trusted, batch_seq, model_versions)
-         SELECT o.id, o.org_id, o.device_id, o.camera_id, o.slot_id, COALESCE(s.item_id, i.id), o.sku, o.at, o.count, o.fills, o.units, o.confidence, o.state, o.trusted, o.seq, o.model_versions
-         FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::jsonb[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::int[], $11::jsonb[], $12::numeric[], $13::real[], $14::text[], $15::bool[])
-              WITH ORDINALITY AS o(org_id, device_id, seq, model_versions, id, camera_id, slot_id, sku, at, count, fills, units, confidence, state, trusted, n)
+    const { rows } = await this.db.query<StoredObservation & { deviceId: string }>(
+      `WITH o AS (
+         SELECT o.*, COALESCE(s.item_id, i.id) AS item_id
+         FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::jsonb[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::int[], $11::jsonb[], $12::numeric[], $13::real[], $14::text[], $15::bool[], $16::text[])
+              WITH ORDINALITY AS o(org_id, device_id, seq, model_versions, id, camera_id, slot_id, sku, at, count, fills, units, confidence, state, trusted, reason, n)
          -- lookups by key (LIMIT 1 keeps them so): as plain joins PostgreSQL hashed every slot of the
          -- fleet for each run (47,000 slots, half the statement's time for a run of 900 observations)
          LEFT JOIN LATERAL (
            SELECT s.item_id FROM slots s WHERE s.device_id = o.device_id AND s.camera_id = o.camera_id AND s.id = o.slot_id LIMIT 1
          ) s ON true
          LEFT JOIN LATERAL (SELECT i.id FROM items i WHERE s.item_id IS NULL AND i.org_id = o.org_id AND i.sku = o.sku LIMIT 1) i ON true
-         ORDER BY o.n
+       ), ${foldedReadingsSql}, ins AS (
+         INSERT INTO observations (id, org_id, device_id, camera_id, slot_id, item_id, sku, at, count, fills, units, confidence, state, trusted, batch_seq, model_versions)
+         SELECT id, org_id, device_id, camera_id, slot_id, item_id, sku, at, count, fills, units, confidence, state, trusted, seq, model_versions
+         FROM (
+           SELECT n, id, org_id, device_id, camera_id, slot_id, item_id, sku, at, count, fills, units, confidence, state, trusted, seq, model_versions
+           FROM f WHERE NOT folded
+           UNION ALL
+           -- the slot's last folded heartbeat, now that a row after it is stored
+           (SELECT DISTINCT ON (device_id, camera_id, slot_id) 0, seen_id, org_id, device_id, camera_id, slot_id, seen_item_id, sku, seen_at,
+                   seen_count, seen_fills, seen_units, seen_confidence, 'ok', true, seq, model_versions
+            FROM f WHERE flushes ORDER BY device_id, camera_id, slot_id)
+         ) w ORDER BY n
          ON CONFLICT (id, at) DO NOTHING
          RETURNING id, org_id, device_id, camera_id, slot_id, item_id, units, count, fills, confidence, state, trusted, at
        ), latest AS (
-         -- each slot's newest trusted reading, for stock levels (migration 250); only rows new here, and never an older one
-         INSERT INTO slot_readings (org_id, device_id, camera_id, slot_id, at, units, confidence)
-         SELECT DISTINCT ON (device_id, camera_id, slot_id) org_id, device_id, camera_id, slot_id, at, units, confidence
-         FROM ins WHERE trusted ORDER BY device_id, camera_id, slot_id, at DESC
+         -- each slot's newest trusted reading, for stock levels (migration 250), stored or folded (migration 291):
+         -- only rows new here, and never an older one
+         INSERT INTO slot_readings (org_id, device_id, camera_id, slot_id, at, units, confidence, item_id, count, fills, stored_at, seen_id)
+         SELECT DISTINCT ON (device_id, camera_id, slot_id) org_id, device_id, camera_id, slot_id, at, units, confidence, item_id, count, fills,
+                stored_at, seen_id
+         FROM (
+           SELECT org_id, device_id, camera_id, slot_id, at, units, confidence, item_id, count, fills, at AS stored_at, NULL::uuid AS seen_id
+           FROM ins WHERE trusted
+           UNION ALL
+           SELECT org_id, device_id, camera_id, slot_id, at, units, confidence, item_id, count, fills, run_stored_at, id FROM f WHERE folded
+         ) x
+         ORDER BY device_id, camera_id, slot_id, at DESC
          ON CONFLICT (device_id, camera_id, slot_id) DO UPDATE
-           SET at = EXCLUDED.at, units = EXCLUDED.units, confidence = EXCLUDED.confidence
+           SET at = EXCLUDED.at, units = EXCLUDED.units, confidence = EXCLUDED.confidence, item_id = EXCLUDED.item_id,
+               count = EXCLUDED.count, fills = EXCLUDED.fills, seen_id = EXCLUDED.seen_id,
+               stored_at = CASE WHEN EXCLUDED.seen_id IS NULL THEN EXCLUDED.stored_at
+                                ELSE GREATEST(slot_readings.stored_at, EXCLUDED.stored_at) END
            WHERE EXCLUDED.at > slot_readings.at
+         RETURNING device_id, camera_id, slot_id
+       ), fresh AS (
+         SELECT id, device_id, camera_id, slot_id, item_id, units, count, fills, confidence, state, trusted, at, false AS folded FROM ins
+         UNION ALL
+         -- folded heartbeats that brought their slot forward (checked under the row's lock, so a
+         -- redelivery, or the same message committing beside it, is not news twice)
+         SELECT f.id, f.device_id, f.camera_id, f.slot_id, f.item_id, f.units, f.count, f.fills, f.confidence, f.state, f.trusted, f.at, true
+         FROM f JOIN latest l ON l.device_id = f.device_id AND l.camera_id = f.camera_id AND l.slot_id = f.slot_id
+         WHERE f.folded AND f.at > f.seen_at
        )
-       SELECT ins.id, ins.device_id AS "deviceId", ins.camera_id AS "cameraId", ins.slot_id AS "slotId", ins.item_id AS "itemId",
-              c.location_id AS "locationId", ins.units, ins.count, ins.fills, ins.confidence, ins.state, ins.trusted, ins.at
-       FROM ins LEFT JOIN LATERAL (
-         SELECT c.location_id FROM cameras c WHERE c.device_id = ins.device_id AND c.id = ins.camera_id LIMIT 1
+       SELECT fresh.id, fresh.device_id AS "deviceId", fresh.camera_id AS "cameraId", fresh.slot_id AS "slotId", fresh.item_id AS "itemId",
+              c.location_id AS "locationId", fresh.units, fresh.count, fresh.fills, fresh.confidence, fresh.state, fresh.trusted, fresh.at,
+              fresh.folded
+       FROM fresh LEFT JOIN LATERAL (
+         SELECT c.location_id FROM cameras c WHERE c.device_id = fresh.device_id AND c.id = fresh.camera_id LIMIT 1
        ) c ON true`,
       [
         all.map(({ b }) => b.orgId),
@@ -119,19 +199,21 @@ export class ObservationRepository {
         col('confidence'),
         col('state'),
         col('trusted'),
+        all.map(({ o }) => o.reason ?? 'change'),
+        heartbeatKeepSeconds,
       ] as never,
       // one SQL text whatever the batches (their rows travel as arrays): planned once per connection
       // rather than on every ingest run (two inserts, four joins)
       { prepare: 'observations_insert_many' },
     );
-    const fresh = new Map(rows.map((r) => [`${(r as StoredObservation & { deviceId: string }).deviceId} ${r.id}`, r]));
+    const fresh = new Map(rows.map((r) => [`${r.deviceId} ${r.id}`, r]));
     return batches.map((b) =>
       b.rows.flatMap((o) => {
         const key = `${b.deviceId} ${o.id}`;
         const row = fresh.get(key);
         if (!row) return [];
         fresh.delete(key);
-        const { deviceId: _deviceId, ...stored } = row as StoredObservation & { deviceId: string };
+        const { deviceId: _deviceId, ...stored } = row;
         return [stored];
       }),
     );

@@ -23,12 +23,32 @@ const UNTRUSTED_CAMERA = new Set(['stale', 'failed', 'connecting', 'disabled']);
 const MAX_ALERT_BACKLOG = 2000;
 /** Clock skew a device may have before its counts stop being trusted. */
 const FUTURE_SKEW_MS = 5 * 60_000;
+/** observations.heartbeatKeepSeconds by default: one unchanged heartbeat row per slot an hour. */
+export const HEARTBEAT_KEEP_SECONDS = 3600;
+
+export interface ObservationOptions {
+  /** an unchanged heartbeat within this many seconds of its reading's stored row is folded, not stored; 0: every one stored */
+  heartbeatKeepSeconds?: number | undefined;
+}
+
+/**
+ * What a batch came to. stored: new rows of observations; folded: heartbeats folded into their slot's
+ * reading that brought its time forward (news, as a stored row is); duplicates: the rest (a redelivery,
+ * or a heartbeat folded behind a newer reading of its slot).
+ */
+export interface Recorded {
+  stored: number;
+  folded: number;
+  duplicates: number;
+}
 
 /**
  * Observation batches from devices. The rows, their live events and the stock
  * levels they move commit in one transaction; the caller acks the MQTT message
  * only after this resolves, so a crash means redelivery, and a redelivery is
- * absorbed by ON CONFLICT (id) DO NOTHING.
+ * absorbed by ON CONFLICT (id) DO NOTHING. An unchanged heartbeat is folded into its slot's reading
+ * rather than stored (options.heartbeatKeepSeconds; observation.repository.ts says when); it is news to
+ * the live stream and the alert engine as its row was, once: only when it moves its slot's time forward.
  */
 export class ObservationService {
   /** committed levels not yet judged, the latest for each item at each location, in commit order */
@@ -39,6 +59,7 @@ export class ObservationService {
   constructor(
     private readonly db: Db,
     private readonly alerts?: AlertFeed,
+    private readonly options: ObservationOptions = {},
   ) {}
 
   /** Resolves once every committed batch's levels have been judged by the alert engine. */
@@ -46,7 +67,7 @@ export class ObservationService {
     return this.judging ?? Promise.resolve();
   }
 
-  async record(device: ObservingDevice, batch: ObservationBatch): Promise<{ stored: number; duplicates: number }> {
+  async record(device: ObservingDevice, batch: ObservationBatch): Promise<Recorded> {
     return (await this.recordMany([{ device, batch }]))[0]!;
   }
 
@@ -55,9 +76,7 @@ export class ObservationService {
    * all of them, which is what lets ingest keep up with a fleet. All or nothing: if it throws, none
    * of them committed.
    */
-  async recordMany(
-    batches: readonly { device: ObservingDevice; batch: ObservationBatch }[],
-  ): Promise<{ stored: number; duplicates: number }[]> {
+  async recordMany(batches: readonly { device: ObservingDevice; batch: ObservationBatch }[]): Promise<Recorded[]> {
     const judged = await this.db.transaction(async (tx) => {
       const r = repos(tx);
       const rows = batches.map(({ device, batch }) => toRows(batch, device));
@@ -69,12 +88,19 @@ export class ObservationService {
           rows: rows[i]!,
           modelVersions: modelVersions(device.health),
         })),
+        this.options.heartbeatKeepSeconds ?? HEARTBEAT_KEEP_SECONDS,
       );
       const levels = await publishLive(
         r,
         batches.map(({ device }, i) => ({ device, fresh: fresh[i]! })),
       );
-      return { levels, out: fresh.map((f, i) => ({ stored: f.length, duplicates: rows[i]!.length - f.length })) };
+      return {
+        levels,
+        out: fresh.map((f, i) => {
+          const folded = f.filter((o) => o.folded).length;
+          return { stored: f.length - folded, folded, duplicates: rows[i]!.length - f.length };
+        }),
+      };
     });
     for (const { orgId, venueId, levels } of judged.levels) if (levels.length) await this.judge(orgId, venueId, levels);
     return judged.out;

@@ -59,7 +59,7 @@ export async function startFeatures({ db, config, logger, dataDir, blobs, metric
   const link = createIngestLink();
   const inventory = new InventoryService(db, alerts.feed);
   await inventory.start();
-  const observations = new ObservationService(db, alerts.feed);
+  const observations = new ObservationService(db, alerts.feed, { heartbeatKeepSeconds: config.observations.heartbeatKeepSeconds });
   let broker: EmbeddedBroker | undefined;
   // the embedded broker, once started: revocation ends the device's open connection at once
   const devices = new DeviceService(

@@ -69,7 +69,9 @@ describe('ObservationService.recordMany, two runs at once on PostgreSQL', () => 
   });
 
   it('keeps each slot at its newest reading, stores a message in both runs once, and never deadlocks', async () => {
-    const service = new ObservationService(db);
+    // every heartbeat stored (keep 0): each round repeats the last one's readings, which would fold,
+    // and this is about two runs writing the same rows at once (heartbeat-fold.suite.ts is about folding)
+    const service = new ObservationService(db, undefined, { heartbeatKeepSeconds: 0 });
     const up = Array.from({ length: SLOTS }, (_, k) => k);
     const down = [...up].reverse();
     let seq = 0;

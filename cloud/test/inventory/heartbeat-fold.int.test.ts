@@ -1,0 +1,4 @@
+import { describeHeartbeatFold } from './heartbeat-fold.suite.js';
+import { pgFactory } from '../support/db.js';
+
+describeHeartbeatFold(pgFactory);
