@@ -104,7 +104,14 @@ export function classifyFailure(stderr: string, transport?: 'tcp' | 'udp'): Prob
       'the camera host name does not resolve',
       'use the camera IP address',
     ],
-    [/Invalid data found|could not find codec parameters/i, 'the stream could not be decoded', 'set the camera to H.264 (or H.265) video'],
+    // ffmpeg's word for an RTSP handshake that got no reply it could read: something took the TCP
+    // connection (a web port, a busy camera, a silent one) but no RTSP camera answered; the codec is not yet known
+    [
+      /Invalid data found when processing input/i,
+      'something took the connection but no RTSP camera answered',
+      "check the port is the camera's RTSP port (usually 554, not its web page's 80 or 443), that RTSP is enabled, and that no other viewer holds the camera",
+    ],
+    [/could not find codec parameters|Invalid data found/i, 'the stream could not be decoded', 'set the camera to H.264 (or H.265) video'],
   ];
   for (const [re, message, fix] of rules) if (re.test(stderr)) return { message, fix };
   return null;

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { redactUrl } from '@smartstock/runtime';
 import { inputArgs, runFfmpeg } from './ffmpeg.js';
 import { classifyFailure, keyframeInterval, parseFrameTimes, parseInputStream, type StreamInfo } from './probe-parse.js';
@@ -43,7 +43,18 @@ const MAX_KEYFRAME_INTERVAL_S = 4;
 export async function probeCamera(url: string, o: ProbeOptions): Promise<ProbeReport> {
   const frame = resolve(o.frameOut);
   mkdirSync(dirname(frame), { recursive: true });
-  rmSync(frame, { force: true }); // a stale frame must not pass for a fresh one
+  // ffmpeg writes beside the frame and the frame is replaced only by a fresh one: a failed probe
+  // keeps the technician's last good frame, and a stale one never passes for fresh (frame: null)
+  const ext = extname(frame); // ffmpeg picks the image format by it
+  const fresh = join(dirname(frame), `.${basename(frame, ext)}.probe-${process.pid}${ext}`);
+  try {
+    return await probeInto(url, o, frame, fresh);
+  } finally {
+    rmSync(fresh, { force: true });
+  }
+}
+
+async function probeInto(url: string, o: ProbeOptions, frame: string, fresh: string): Promise<ProbeReport> {
   const args = [
     '-hide_banner',
     '-nostdin',
@@ -52,7 +63,7 @@ export async function probeCamera(url: string, o: ProbeOptions): Promise<ProbeRe
     ...['-t', String(o.seconds)],
     ...inputArgs(o.ffmpeg, url, o.transport),
     ...['-map', '0:v:0', '-vf', 'showinfo', '-f', 'null', '-'],
-    ...['-map', '0:v:0', '-frames:v', '1', '-update', '1', '-y', frame],
+    ...['-map', '0:v:0', '-frames:v', '1', '-update', '1', '-y', fresh],
   ];
   const run = await runFfmpeg(o.ffmpeg, args, (o.seconds + 30) * 1000);
   const stream = parseInputStream(run.stderr);
@@ -75,7 +86,7 @@ export async function probeCamera(url: string, o: ProbeOptions): Promise<ProbeRe
     measuredFps,
     keyframeIntervalS: interval === null ? null : Math.round(interval * 100) / 100,
     framesRead: times.frames,
-    frame: existsSync(frame) ? frame : null,
+    frame: existsSync(fresh) ? (renameSync(fresh, frame), frame) : null,
     warnings: [],
   };
   report.warnings = warningsFor(report, o);

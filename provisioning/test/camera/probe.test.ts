@@ -1,4 +1,6 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -74,5 +76,25 @@ describe('camera probe', () => {
     expect(r.stdout + r.stderr).not.toContain('hunter2');
     const bad = await cli('camera', 'probe', 'http://nope', '--frame', join(tmp, 'y.jpg'));
     expect(bad.code).toBe(2);
+  });
+
+  it('says no RTSP camera answered when the port takes the connection and says nothing, and keeps the last frame', async () => {
+    // a web port, or a camera that hangs up: what ffmpeg calls "Invalid data found", no codec question yet
+    const silent = createServer((socket) => socket.destroy());
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const dir = mkdtempSync(join(tmp, 'silent-'));
+    const frame = join(dir, 'shelf.jpg');
+    writeFileSync(frame, 'the frame of the last good probe');
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const result = await cli('camera', 'probe', `rtsp://127.0.0.1:${port}/cam`, '--seconds', '2', '--frame', frame, '--json');
+      expect(result.code).toBe(1);
+      expect(result.json).toMatchObject({ ok: false, error: 'something took the connection but no RTSP camera answered' });
+      expect(result.json.fix).toMatch(/RTSP port \(usually 554/);
+      expect(readFileSync(frame, 'utf8')).toBe('the frame of the last good probe');
+      expect(readdirSync(dir)).toEqual(['shelf.jpg']);
+    } finally {
+      await new Promise<void>((done) => silent.close(() => done()));
+    }
   });
 });
