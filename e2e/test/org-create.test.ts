@@ -52,6 +52,7 @@ describe('org create', () => {
       ...flags({ email: 'ana@harbour.test', password: 'ana’s own long password' }),
     );
     expect(r.code).toBe(1);
-    expect(r.json.error).toMatch(/HTTP 403: the account is not an operator of this cloud/);
+    expect(r.json.error).toMatch(/HTTP 403: only an operator of this cloud may do this/);
+    expect(r.json.fix).toMatch(/the account is not an operator of this cloud \(SMARTSTOCK_OPERATORS/);
   });
 });

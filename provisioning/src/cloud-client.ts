@@ -33,9 +33,22 @@ export class CloudError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    readonly fix?: string,
   ) {
     super(message);
     this.name = 'CloudError';
+  }
+}
+
+/** --cloud-url without a way to sign in: a missing flag (exit 2), found before anything is made. */
+export class NoCloudCredentialsError extends CloudError {
+  constructor() {
+    super(
+      'no cloud credentials for --cloud-url',
+      0,
+      'give --token (or SMARTSTOCK_TOKEN), or --email and --password (SMARTSTOCK_EMAIL, SMARTSTOCK_PASSWORD)',
+    );
+    this.name = 'NoCloudCredentialsError';
   }
 }
 
@@ -103,7 +116,7 @@ export class CloudClient {
   }
 
   private async login(): Promise<string> {
-    if (!this.auth.email || !this.auth.password) throw new CloudError('no cloud credentials: give --token, or --email and --password', 401);
+    if (!this.auth.email || !this.auth.password) throw new NoCloudCredentialsError();
     const res = await this.send('POST', '/api/v1/auth/login', { email: this.auth.email, password: this.auth.password }, undefined);
     if (!res.ok) throw new CloudError(`cloud login refused (HTTP ${res.status}): check --email and --password`, res.status);
     const body = (await res.json()) as { accessToken?: string };
@@ -115,14 +128,7 @@ export class CloudClient {
     this.token ??= await this.login();
     const res = await this.send(method, path, body, this.token);
     if (res.ok || tolerated.includes(res.status)) return res;
-    const detail = await res.text().catch(() => '');
-    const hint =
-      res.status === 401 || res.status === 403
-        ? path.startsWith('/api/v1/operator/')
-          ? ': the account is not an operator of this cloud (SMARTSTOCK_OPERATORS on the cloud names them)'
-          : ': the token is missing, expired or lacks the technician role'
-        : '';
-    throw new CloudError(`${method} ${path} failed with HTTP ${res.status}${hint} ${detail.slice(0, 300)}`.trim(), res.status);
+    throw await refusal(method, path, res);
   }
 
   private async send(method: string, path: string, body: unknown, token: string | undefined): Promise<Response> {
@@ -141,4 +147,38 @@ export class CloudClient {
       throw new CloudError(`cannot reach the cloud at ${this.baseUrl} (${cause}): check --cloud-url`, 0);
     }
   }
+}
+
+/**
+ * The cloud's refusal in its own words (`{"error":{"code","message"}}`), with the fix for the codes a
+ * technician meets: a one-time password not yet changed is no expired token.
+ */
+async function refusal(method: string, path: string, res: Response): Promise<CloudError> {
+  const text = await res.text().catch(() => '');
+  let cloudSays: { code?: string; message?: string } | undefined;
+  try {
+    const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } | string };
+    cloudSays = typeof parsed.error === 'string' ? { message: parsed.error } : parsed.error;
+  } catch {
+    cloudSays = text ? { message: text.slice(0, 300) } : undefined;
+  }
+  const said = cloudSays?.message ? `: ${cloudSays.message}` : '';
+  const message = `${method} ${path} failed with HTTP ${res.status}${said}`;
+  if (cloudSays?.code === 'password-change-required')
+    return new CloudError(message, res.status, 'sign in to the dashboard once and choose your own password, then run this again with it');
+  if (res.status === 403 && path.startsWith('/api/v1/operator/'))
+    return new CloudError(
+      message,
+      res.status,
+      'the account is not an operator of this cloud (SMARTSTOCK_OPERATORS on the cloud names them)',
+    );
+  if (res.status === 401)
+    return new CloudError(message, res.status, 'the token is missing or expired: give a fresh --token, or --email and --password');
+  if (res.status === 403)
+    return new CloudError(
+      message,
+      res.status,
+      'the account may not manage devices: sign in as the owner or a technician of the organisation',
+    );
+  return new CloudError(message, res.status);
 }

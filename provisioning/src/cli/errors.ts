@@ -1,6 +1,6 @@
 import { ConfigError } from '@smartstock/runtime';
 import { CliError, EXIT, usageError } from './output.js';
-import { CloudError, UnknownVenueError } from '../cloud-client.js';
+import { CloudError, NoCloudCredentialsError, UnknownVenueError } from '../cloud-client.js';
 import { BundleExistsError } from '../bundle/index.js';
 import { AlreadyProvisionedError } from '../devices/provision.js';
 
@@ -14,7 +14,8 @@ export function toCliError(e: unknown): CliError {
     return new CliError(e.message, EXIT.failure, 'choose another --out, or --force to overwrite (the old key stops being usable)');
   if (e instanceof UnknownVenueError)
     return usageError(e.message, "the dashboard's Devices page shows the venue's id (GET /api/v1/venues lists them all)");
-  if (e instanceof CloudError) return new CliError(e.message, EXIT.failure);
+  if (e instanceof NoCloudCredentialsError) return usageError(e.message, e.fix);
+  if (e instanceof CloudError) return new CliError(e.message, EXIT.failure, e.fix);
   const err = e as Error & { $metadata?: unknown; code?: string };
   if (err.name === 'CredentialsProviderError')
     return new CliError('no AWS credentials found', EXIT.failure, 'set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
