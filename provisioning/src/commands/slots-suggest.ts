@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { slotSchema } from '@smartstock/protocol';
 import type { BottleVision, BottleVisionOptions } from '@smartstock/models';
 import { CliError, EXIT, emit, table, usageError, type Ctx } from '../cli/output.js';
@@ -32,6 +32,10 @@ export async function slotsSuggest(
   if (!existsSync(image)) throw usageError(`no such image ${image}`, 'save one with `camera probe --frame shelf.jpg`');
   const scoreThreshold = Number(options.minScore);
   if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) throw usageError('--min-score must be between 0 and 1');
+  // before the detector's seconds of work, not after them
+  const outFolder = dirname(resolve(options.out));
+  if (!existsSync(outFolder))
+    throw usageError(`--out ${options.out}: there is no folder ${outFolder}`, 'create the folder, or give --out a file in one that exists');
   let vision: BottleVision;
   try {
     vision = await load({ ...(options.modelDir ? { modelDir: options.modelDir } : {}), scoreThreshold });
@@ -43,12 +47,20 @@ export async function slotsSuggest(
     );
   }
   try {
-    const analysis = await vision.analyze(readFileSync(image));
+    const analysis = await vision.analyze(readFileSync(image)).catch((e: unknown) => {
+      // the models name the picture they were handed "image"; their own files by their paths
+      if ((e as { name?: string; file?: string }).name === 'VisionError' && (e as { file?: string }).file === 'image')
+        throw usageError(
+          `${image} is not a picture the detector can read (${(e as Error).message})`,
+          'give a JPEG or PNG frame: `camera probe --frame shelf.jpg` saves one',
+        );
+      throw e;
+    });
     if (analysis.bottles.length === 0)
       throw new CliError(
         'no bottles found in the frame',
         EXIT.failure,
-        'aim the camera at the shelves (`camera preview`) and save analysis sharper, well-lit frame',
+        'aim the camera at the shelves (`camera preview`) and save a sharper, well-lit frame',
       );
     const slots = suggestSlots(
       analysis.bottles.map((b) => b.box),
@@ -63,7 +75,7 @@ export async function slotsSuggest(
       width: analysis.width,
       height: analysis.height,
       models: vision.versions,
-      note: 'Suggested slots: give each analysis sku, delete the ones you do not want, then upload with the camera.',
+      note: 'Suggested slots: give each a sku, delete the ones you do not want, then upload with the camera.',
       slots: slots.map(({ id, sku, name, polygon, row, bottles }) => ({ id, sku, name, polygon, row, bottles })),
     };
     writeFileSync(options.out, `${JSON.stringify(file, null, 2)}\n`);
