@@ -140,7 +140,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   );
   const port = (server.address() as AddressInfo).port;
   const url = `mqtts://${options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host}:${port}`;
-  log.info({ url, topics: TOPICS.all('obs') }, 'embedded broker listening');
+  // under `listen`, like the agent's health server: a `url` is redacted wholesale (it may carry a password), and this one carries none
+  log.info({ listen: url, topics: TOPICS.all('obs') }, 'embedded broker listening');
 
   return {
     url,
