@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { listenError } from '@smartstock/runtime';
 import { inputArgs } from './ffmpeg.js';
 
 /**
@@ -38,6 +39,26 @@ export async function startPreview(cameraUrl: string, o: PreviewOptions): Promis
   let latest: Buffer | null = null;
   let count = 0;
 
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    if (req.url === '/stream') {
+      res.writeHead(200, { 'content-type': `multipart/x-mixed-replace; boundary=${BOUNDARY}`, 'cache-control': 'no-store' });
+      viewers.add(res);
+      if (latest) res.write(part(latest));
+      req.on('close', () => viewers.delete(res));
+    } else if (req.url === '/frame.jpg' && latest) {
+      res.writeHead(200, { 'content-type': 'image/jpeg', 'cache-control': 'no-store' }).end(latest);
+    } else if (req.url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
+    } else res.writeHead(404).end();
+  });
+  server.on('connection', (socket) => (sockets.add(socket), socket.on('close', () => sockets.delete(socket))));
+  // the port first, the camera second: a port in use then leaves no ffmpeg running behind the error
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(listenError(err, '--port', o.host, o.port)));
+    server.listen(o.port, o.host, resolve);
+  });
+
   const ff = spawn(
     o.ffmpeg,
     [
@@ -64,25 +85,6 @@ export async function startPreview(cameraUrl: string, o: PreviewOptions): Promis
     }
   });
   const ended = new Promise<string>((resolve) => ff.once('close', () => resolve(errors.trim())));
-
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
-    if (req.url === '/stream') {
-      res.writeHead(200, { 'content-type': `multipart/x-mixed-replace; boundary=${BOUNDARY}`, 'cache-control': 'no-store' });
-      viewers.add(res);
-      if (latest) res.write(part(latest));
-      req.on('close', () => viewers.delete(res));
-    } else if (req.url === '/frame.jpg' && latest) {
-      res.writeHead(200, { 'content-type': 'image/jpeg', 'cache-control': 'no-store' }).end(latest);
-    } else if (req.url === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
-    } else res.writeHead(404).end();
-  });
-  server.on('connection', (socket) => (sockets.add(socket), socket.on('close', () => sockets.delete(socket))));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, resolve);
-  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}/`,

@@ -1,4 +1,4 @@
-import { ConfigError } from '@smartstock/runtime';
+import { ConfigError, PortInUseError } from '@smartstock/runtime';
 import { CliError, EXIT, usageError } from './output.js';
 import { CloudError, NoCloudCredentialsError, UnknownVenueError } from '../cloud-client.js';
 import { BundleExistsError } from '../bundle/index.js';
@@ -8,6 +8,8 @@ import { AlreadyProvisionedError } from '../devices/provision.js';
 export function toCliError(e: unknown): CliError {
   if (e instanceof CliError) return e;
   if (e instanceof ConfigError) return usageError(e.message);
+  if (e instanceof PortInUseError)
+    return usageError(e.message, `give another ${e.key} (0 takes any free one), or stop the program that holds port ${e.port}`);
   if (e instanceof AlreadyProvisionedError)
     return new CliError(e.message, EXIT.failure, 'pick another --id, or `device rotate-cert` to give it a new certificate');
   if (e instanceof BundleExistsError)

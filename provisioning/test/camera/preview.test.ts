@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPreview, type Preview } from '../../src/camera/preview.js';
 import { findFfmpeg } from '@smartstock/runtime';
@@ -59,6 +62,24 @@ describe('camera preview', () => {
       expect(p.subarray(-2)).toEqual(Buffer.from([0xff, 0xd9]));
     }
     expect(preview.frames()).toBeGreaterThanOrEqual(3);
+  });
+
+  it('names a port in use as a usage error and leaves no ffmpeg running behind it', async () => {
+    const holder = createServer();
+    await new Promise<void>((done) => holder.listen(0, '127.0.0.1', done));
+    const held = (holder.address() as AddressInfo).port;
+    try {
+      const result = await cli('camera', 'preview', source.url, '--port', String(held), '--transport', 'udp');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`port ${held} on 127.0.0.1 is in use (--port)`);
+      expect(result.stderr).toMatch(/fix: give another --port \(0 takes any free one\)/);
+      // the preview's own ffmpeg (the one writing MJPEG to its pipe), not the test camera's
+      const children = execFileSync('ps', ['-o', 'args=', '--ppid', String(process.pid)], { encoding: 'utf8' }).split('\n');
+      const previews = children.filter((args) => args.includes('-f mjpeg pipe:1'));
+      expect(previews).toHaveLength(1); // the one beforeAll started
+    } finally {
+      await new Promise<void>((done) => holder.close(() => done()));
+    }
   });
 
   it('refuses to listen beyond loopback', async () => {
