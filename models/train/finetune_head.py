@@ -3,6 +3,9 @@
 python finetune_head.py [--minutes 90] [--check-minutes 6] [--lr 3e-4] [--log NAME] [--resume]
 Run 9 (real small bottles, nothing pasted, from the shipped state):
 python finetune_head.py --init ../onnx/detector.onnx --synthetic-share 0 --shrunk-share 0.5 --paste-max 0 --lr 1e-4 --stop-on-regression
+Run 10 (run 9c's rule, small bottles a target of 1 and not negatives):
+python finetune_head.py --init ../onnx/detector.onnx --synthetic-share 0 --shrunk-share 0.5 --paste-max 0 --lr 5e-5 --norm batch
+  --pos-target one --ignore-small 32 --keep-checks --log run10
 
 Why the head and not more, nor less: the bottle-row probe (finetune_yolox.py) keeps COCO's boxes, so it can only
 re-rank what COCO already boxes; training the whole network on close-ups forgot small, crowded bottles (issue 22).
@@ -145,7 +148,31 @@ def simota(student, boxes, gts, cells):
     return idx[fg], match[:, fg].argmax(0)
 
 
-def losses(student, teacher, truth, cells, per_image=True):
+def bottle_targets(boxes, t_boxes, truth, cells, pos, pos_iou, pos_target='iou', ignore_small=0.0):
+    """The bottle-score target and loss weight of every cell. Positives (pos, with their box's IoU) get the IoU
+    (YOLOX's IoU-aware target) or, pos_target 'one', 1: a 10-20 px box rarely reaches a high IoU, so the IoU target
+    ranked small bottles under confident cans (run 9). Every other cell is a negative (0), except cells whose box
+    (student's or COCO's) overlaps a labelled or ignored bottle at IoU >= 0.5 and, ignore_small > 0, cells whose
+    centre lies inside a labelled bottle shorter than ignore_small px: their boxes rarely reach IoU 0.5 with it."""
+    bottles, ignored = truth
+    target, weight = torch.zeros(len(boxes)), torch.ones(len(boxes))
+    near = bottles + ignored
+    if near:
+        g = torch.tensor(near, dtype=torch.float32)
+        weight[torch.maximum(box_iou(boxes, g).max(1).values, box_iou(t_boxes, g).max(1).values) >= 0.5] = 0.0
+    small = [b for b in near if b[3] - b[1] < ignore_small]
+    if small:
+        gx, gy, stride = cells
+        cx, cy, g = (gx + 0.5) * stride, (gy + 0.5) * stride, torch.tensor(small, dtype=torch.float32)
+        inside = (cx[None] > g[:, None, 0]) & (cx[None] < g[:, None, 2]) & (cy[None] > g[:, None, 1]) & (cy[None] < g[:, None, 3])
+        weight[inside.any(0)] = 0.0
+    if len(pos):
+        target[pos] = 1.0 if pos_target == 'one' else pos_iou.clamp(min=0.05)
+        weight[pos] = 1.0
+    return target, weight
+
+
+def losses(student, teacher, truth, cells, per_image=True, pos_target='iou', ignore_small=0.0):
     """One image: student and teacher raw logits [N, 85]; truth (bottles, ignored) in input pixels. Divided by the
     image's positives (runs 7-8), or, per_image False, left as sums for the caller to divide by the batch's (YOLOX's
     own rule: a photo without bottles has 1 as its "positives", so its sums over 3,549 cells outweighed a mosaic's
@@ -159,21 +186,14 @@ def losses(student, teacher, truth, cells, per_image=True):
     obj_target = t_obj.clone()
     obj_target[pos] = 1.0
     cls_target = teacher[:, 5:].sigmoid()
-    cls_target[:, BOTTLE] = 0.0
     cls_weight = torch.ones_like(cls_target)
-    near = [b for b in bottles + ignored]
-    if near:
-        g = torch.tensor(near, dtype=torch.float32)
-        overlap = torch.maximum(box_iou(boxes, g).max(1).values, box_iou(t_boxes, g).max(1).values) >= 0.5
-        cls_weight[overlap, BOTTLE] = 0.0
-    box_loss = torch.zeros(())
+    box_loss, iou = torch.zeros(()), torch.zeros(0)
     if len(pos):
         g = torch.tensor(bottles, dtype=torch.float32)[gt_of]
         pred = decode(student[None], SIZE, SIZE)[0][pos]
         iou = torch.diag(box_iou(pred, g))
         box_loss = (1 - iou**2).sum() / n_pos
-        cls_target[pos, BOTTLE] = iou.detach().clamp(min=0.05)
-        cls_weight[pos, BOTTLE] = 1.0
+    cls_target[:, BOTTLE], cls_weight[:, BOTTLE] = bottle_targets(boxes, t_boxes, truth, cells, pos, iou.detach(), pos_target, ignore_small)
     obj_loss = F.binary_cross_entropy_with_logits(student[:, 4], obj_target, reduction='sum') / n_pos
     cls_all = F.binary_cross_entropy_with_logits(student[:, 5:], cls_target, reduction='none') * cls_weight
     # the bottle column carries the detector; the other 79 only keep COCO, so they weigh like one column
@@ -195,6 +215,8 @@ def main():
     ap.add_argument('--shrunk-share', type=float, default=0.0, help='share of each batch that is training photos shrunk into mosaics')
     ap.add_argument('--paste-max', type=int, default=5, help='close-ups pasted per Beverage3 image (0: none)')
     ap.add_argument('--norm', choices=('image', 'batch'), default='image', help="divide the losses by each image's positives or the batch's")
+    ap.add_argument('--pos-target', choices=('iou', 'one'), default='iou', help="positive cells' bottle-score target")
+    ap.add_argument('--ignore-small', type=float, default=0, metavar='PX', help='leave cells inside a bottle under PX tall out of the negatives')
     ap.add_argument('--init', help='ONNX export to start the head from (default: COCO, the teacher)')
     ap.add_argument('--stop-on-regression', action='store_true', help='stop at the first check below the start on an unshrunk real split')
     ap.add_argument('--keep-checks', action='store_true', help='also keep the weights of every check (out/NAME-stepN.pt)')
@@ -269,7 +291,7 @@ def main():
         s = net.head_logits(feats)
         total, n_pos = 0.0, 0
         for i in range(len(truths)):
-            li, k = losses(s[i], t[i], truths[i], cells, per_image=a.norm == 'image')
+            li, k = losses(s[i], t[i], truths[i], cells, a.norm == 'image', a.pos_target, a.ignore_small)
             total = total + li
             n_pos += k
         loss = total / len(truths) if a.norm == 'image' else total / max(1, n_pos)
