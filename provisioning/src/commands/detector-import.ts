@@ -45,6 +45,9 @@ const exists = (p: string): Promise<boolean> =>
 export async function detectorImport(ctx: Ctx, options: DetectorImportOptions, args: string[]): Promise<void> {
   const onnx = resolve(args[0]!);
   if (!(await exists(onnx))) throw usageError(`no such model ${args[0]}`, 'export one with `yolo export model=yolo11n.pt format=onnx`');
+  // a model folder (an Ultralytics run's weights/, or one this command made) is the commonest slip
+  if ((await stat(onnx)).isDirectory())
+    throw usageError(`${args[0]} is a folder, not an ONNX file`, `name the export inside it, e.g. ${join(args[0]!, 'best.onnx')}`);
   if (options.frame && !(await exists(options.frame)))
     throw usageError(`no such frame ${options.frame}`, 'save one with `camera probe --frame shelf.jpg`');
   const out = resolve(options.out);

@@ -106,6 +106,10 @@ describe('detector import', () => {
     expect(readFileSync(join(used, 'detector.json'), 'utf8')).toBe('{"keep": true}');
 
     expect((await cli('detector', 'import', join(tmp, 'none.onnx'))).stderr).toMatch(/no such model/);
+    const folder = await cli('detector', 'import', used, '--out', join(tmp, 'from-folder'));
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/used is a folder, not an ONNX file/);
+    expect(existsSync(join(tmp, 'from-folder'))).toBe(false);
     expect((await cli('detector', 'import', onnx, '--out', join(used, 'detector.json'), '--force')).stderr).toMatch(
       /is a file, not a folder/,
     );
