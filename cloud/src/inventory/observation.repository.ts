@@ -52,12 +52,11 @@ export interface ObservationPoint {
 /**
  * Folding unchanged heartbeats (a fleet's heartbeats are most of its rows, and say again what is
  * stored). Per row of the input `o`, beside its slot's reading in slot_readings (migration 291):
- * - same: a trusted heartbeat with the slot's reading (item, count, units, fills: every figure a row
- *   holds but the confidence, which moves frame to frame and is no part of the level), at or after
- *   the time the reading was stored and within $17 seconds of it, and the slot's previous row in this
- *   statement (by time) a trusted one with that reading too, so a reading that changed and changed
- *   back within one statement is stored;
- * - unchanged: trusted, with the slot's reading, whatever its reason and time;
+ * - unchanged: trusted, with the slot's reading (item, count, units, fills: every figure a row holds
+ *   but the confidence, which moves frame to frame and is no part of the level), whatever its reason and time;
+ * - same: an unchanged heartbeat at or after the time the reading was stored and within $17 seconds
+ *   of it, and the slot's previous row in this statement (by time) a trusted one with that reading
+ *   too, so a reading that changed and changed back within one statement is stored;
  * - folded: same, and the slot's next row here (if any) unchanged too: the last heartbeat before a
  *   reading changes is stored, so the time a reading was last seen before it changed is kept (variance
  *   reads the sales around a fall from the time of the row before it);
@@ -68,13 +67,10 @@ export interface ObservationPoint {
  */
 const foldedReadingsSql = `r AS (
     SELECT o.*, sr.at AS seen_at, sr.stored_at, sr.seen_id, sr.item_id AS seen_item_id, sr.count AS seen_count, sr.fills AS seen_fills,
-           sr.units AS seen_units, sr.confidence AS seen_confidence,
-           COALESCE(o.trusted AND o.item_id IS NOT DISTINCT FROM sr.item_id AND o.count = sr.count
-             AND o.units::numeric(10, 3) = sr.units AND o.fills = sr.fills, false) AS unchanged,
-           COALESCE(o.reason = 'heartbeat' AND o.trusted AND $17::int > 0
+           sr.units AS seen_units, sr.confidence AS seen_confidence, u.unchanged,
+           COALESCE(o.reason = 'heartbeat' AND $17::int > 0
              AND o.at >= sr.stored_at AND o.at < sr.stored_at + make_interval(secs => $17::int)
-             AND o.item_id IS NOT DISTINCT FROM sr.item_id AND o.count = sr.count AND o.units::numeric(10, 3) = sr.units
-             AND o.fills = sr.fills
+             AND u.unchanged
              AND (lag(o.n) OVER w IS NULL
                   OR lag(ROW(o.trusted, o.item_id, o.count, o.units, o.fills)) OVER w IS NOT DISTINCT FROM ROW(true, o.item_id, o.count, o.units, o.fills)),
              false) AS same
@@ -82,6 +78,10 @@ const foldedReadingsSql = `r AS (
     FROM o LEFT JOIN LATERAL (
       SELECT sr.* FROM slot_readings sr WHERE sr.device_id = o.device_id AND sr.camera_id = o.camera_id AND sr.slot_id = o.slot_id LIMIT 1
     ) sr ON true
+    CROSS JOIN LATERAL (
+      SELECT COALESCE(o.trusted AND o.item_id IS NOT DISTINCT FROM sr.item_id AND o.count = sr.count
+        AND o.units::numeric(10, 3) = sr.units AND o.fills = sr.fills, false) AS unchanged
+    ) u
     WINDOW w AS (PARTITION BY o.device_id, o.camera_id, o.slot_id ORDER BY o.at, o.n)
   ), f AS (
     SELECT r.*, r.same AND COALESCE(lead(r.unchanged) OVER w, true) AS folded,
