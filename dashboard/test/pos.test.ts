@@ -69,11 +69,15 @@ describe('sales and variance on the dashboard', () => {
     };
     const cams = [{ id: 'cam-1', name: 'Back bar left', locationId: mainBar, url: 'rtsp://10.0.0.5/stream1', slots: [slot] }];
     expect((await s.api('PUT', `/api/v1/devices/${DEV}/cameras`, { cameras: cams }, ownerToken)).status).toBe(200);
-    // The sale and the reading after it fall in one hour: the venue's open hours are the hours it sold
-    // in, so a reading a minute into the next hour would be a second anomaly (outside hours).
-    const now = Date.now();
-    const hourStart = now - (now % 3_600_000);
-    const lastReadingAt = new Date(now - hourStart >= 3 * 60_000 ? now - 60_000 : hourStart - 60_000);
+    // The sale and the reading after it fall in this hour: the venue's open hours are the hours it sold
+    // in, so a reading a minute into the next hour would be a second anomaly (outside hours). In this
+    // hour, not the last one: just after midnight the last hour is yesterday, and "sold today" would be
+    // empty (CI ran this at 00:01 once). The venue's zone is whole hours from UTC, so an hour never
+    // straddles its midnight.
+    const hourStart = Date.now() - (Date.now() % 3_600_000);
+    if (Date.now() - hourStart < 3_000) await new Promise((done) => setTimeout(done, 3_000));
+    const intoHour = Date.now() - hourStart;
+    const lastReadingAt = new Date(intoHour >= 3 * 60_000 ? Date.now() - 60_000 : hourStart + Math.floor((intoHour * 2) / 3));
     // the camera's readings, written as the ingest would keep them (trusted, one slot)
     await s.cloud.db.query(
       `INSERT INTO observations (id, org_id, device_id, camera_id, slot_id, item_id, sku, at, count, fills, units, confidence, state, trusted, batch_seq)
@@ -95,7 +99,7 @@ describe('sales and variance on the dashboard', () => {
     csvConnection = conn.body.id;
     const columns = { item: 'Item', quantity: 'Qty', revenue: 'Total', soldAt: 'Time' };
     expect((await s.api('PUT', '/api/v1/pos/csv/mapping', { venueId: s.demo.venueId, columns }, ownerToken)).status).toBe(200);
-    const at = new Date(lastReadingAt.getTime() - 60_000).toISOString();
+    const at = new Date(intoHour >= 3 * 60_000 ? lastReadingAt.getTime() - 60_000 : hourStart + Math.floor(intoHour / 3)).toISOString();
     const csv = `Item,Qty,Total,Time\nVodka Soda,6,54.00,${at}\nNegroni,2,26.00,${at}\n`;
     const upload = await fetch(`${s.cloud.url}/api/v1/pos/connections/${csvConnection}/csv`, {
       method: 'POST',
