@@ -10,7 +10,8 @@
  * Options: --count N (images per synthetic split, default 150), --model-dir DIR, --no-latency, --no-baseline, --no-tiling, --no-input-size,
  *   --tiles auto|none|COLSxROWS (the first table's pass; default the detector's metadata, as loadBottleVision).
  * Also: the given detector at 416 / 512 / 640 and with 2x2 tiles on every real split, with the 720p frame and the
- *   input size picked (bench/input-size.ts); small bottles on a 1080p camera, whole frame against tiled passes (bench/tiling.ts).
+ *   input size picked (bench/input-size.ts); small bottles on a 1080p camera, whole frame against tiled passes (bench/tiling.ts);
+ *   a candidate in .cache/candidate against the given model image by image, with paired intervals (bench/paired.ts).
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -45,6 +46,7 @@ import {
 import { parseTiles } from '../src/detect/detect.js';
 import { frameLatency, latencyTable, measureLatency } from './latency.js';
 import { inputSizeSection } from './input-size.js';
+import { pairedTable } from './paired.js';
 import { tilingDetectors, tilingTable } from './tiling.js';
 
 const { values } = parseArgs({
@@ -344,14 +346,20 @@ async function baselineTable(): Promise<void> {
   );
   console.log(`|---|---|${splits.map(() => '---|---|').join('')}---|---|---|`);
   const picked: { size: number; ap: number; ms: number }[] = [];
+  // the given model's and the candidate's results, split by split, for the paired comparison below
+  const givenResults = new Map<string, ImageResult[]>();
+  const candidateResults = new Map<string, ImageResult[]>();
   for (const [name, dir, size] of detectors) {
     const thr = (await readDetectorMetadata(join(dir, 'detector.json'))).scoreThreshold;
     const v = await loadBottleVision({ modelDir: dir, fillDir: fillFolderFor(dir), threads: 1, scoreThreshold: 0.01 });
+    const keep = (which: string, res: ImageResult[]) =>
+      (dir === modelDir ? givenResults : dir === candidate ? candidateResults : undefined)?.set(which, res);
     const cells: string[] = [];
     const notObservable: number[] = [];
     let apSum = 0;
     for (const which of splits) {
       const res = await realSplit(v, values.real, which);
+      keep(which, res);
       const ap = averagePrecision(res, 0.5);
       const [lo, hi] = bootstrapInterval(res, (r) => averagePrecision(r, 0.5));
       const op = operatingPoint(res, thr);
@@ -366,11 +374,16 @@ async function baselineTable(): Promise<void> {
     const synth: ImageResult[] = [];
     for (const r of scenes)
       synth.push({ truth: r.bottles.map(truthBox), preds: (await v.analyze(r.jpeg)).bottles.map((d) => ({ ...d.box, score: d.score })) });
+    keep('synthetic normal', synth);
     cells.push(f(averagePrecision(synth, 0.5)), notObservable.map((v) => f(v, 2)).join(' / '));
     await v.close();
     const ms = await frameLatency(dir, modelDir);
     if (size) picked.push({ size, ap: apSum / 2, ms });
     console.log(`| ${name} | ${thr} | ${cells.join(' | ')} | ${f(ms, 1)} |`);
+  }
+  if (candidateResults.size) {
+    console.log('\n## models: the candidate against the given model, image by image (AP50 of scores ≥ 0.01)\n');
+    console.log(pairedTable(givenResults, candidateResults, (which) => label[which as RealSplit] ?? `${which} (first ${synthCount})`));
   }
   // Latency here moves with the shared machine's load by more than the sizes differ, so the rule
   // rests on AP and on compute, which grows with the input's area: the smallest size whose mean AP50

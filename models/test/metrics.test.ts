@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { averagePrecision, bootstrapInterval, boxIou, mapRange, operatingPoint, recallBy, type ImageResult } from '../src/eval/metrics.js';
+import {
+  averagePrecision,
+  bootstrapInterval,
+  boxIou,
+  mapRange,
+  operatingPoint,
+  pairedDifferenceInterval,
+  recallBy,
+  type ImageResult,
+} from '../src/eval/metrics.js';
 
 const b = (x: number, extra: object = {}) => ({ x, y: 0, w: 10, h: 10, score: 0, ...extra });
 
@@ -39,6 +48,28 @@ describe('detection metrics', () => {
         ap,
       ),
     ).toEqual([1, 1]);
+  });
+
+  it('a paired difference is narrower than the two intervals, zero for the same detector, and sides with the better one', () => {
+    // 40 images of varied difficulty: one bottle each, found by A in 24; B finds the same and 4 more
+    const image = (found: boolean): ImageResult => ({ truth: [b(0)], preds: found ? [b(0, { score: 0.9 })] : [] });
+    const a = Array.from({ length: 40 }, (_, i) => image(i % 10 < 6));
+    const better = a.map((r, i) => (i % 10 === 6 ? image(true) : r));
+    const ap = (r: ImageResult[]) => averagePrecision(r, 0.5);
+    const same = pairedDifferenceInterval(a, a, ap);
+    expect(same).toEqual({ difference: 0, interval: [0, 0], belowZero: 0 });
+    const gain = pairedDifferenceInterval(a, better, ap);
+    expect(gain.difference).toBeCloseTo(ap(better) - ap(a), 9);
+    expect(gain.difference).toBeGreaterThan(0);
+    expect(gain.interval[0]).toBeGreaterThanOrEqual(0);
+    expect(gain.belowZero).toBe(0);
+    // the unpaired intervals overlap although every draw of the pair sides with B
+    const [, aHigh] = bootstrapInterval(a, ap);
+    const [bLow] = bootstrapInterval(better, ap);
+    expect(bLow).toBeLessThan(aHigh);
+    const loss = pairedDifferenceInterval(better, a, ap);
+    expect(loss.interval[1]).toBeLessThanOrEqual(0);
+    expect(() => pairedDifferenceInterval(a, a.slice(1), ap)).toThrow(/40 and 39/);
   });
 
   it('ignored truth boxes are neither misses nor false alarms', () => {

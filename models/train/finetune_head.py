@@ -6,6 +6,9 @@ python finetune_head.py --init ../onnx/detector.onnx --synthetic-share 0 --shrun
 Run 10 (run 9c's rule, small bottles a target of 1 and not negatives):
 python finetune_head.py --init ../onnx/detector.onnx --synthetic-share 0 --shrunk-share 0.5 --paste-max 0 --lr 5e-5 --norm batch
   --pos-target one --ignore-small 32 --keep-checks --log run10
+Run 11 (run 10's rule with the neck learning too, at a fifth of the head's rate, the backbone still frozen):
+python finetune_head.py --init ../onnx/detector.onnx --synthetic-share 0 --shrunk-share 0.5 --paste-max 0 --lr 5e-5 --norm batch
+  --pos-target one --ignore-small 32 --train neck --neck-lr 1e-5 --keep-checks --log run11
 
 Why the head and not more, nor less: the bottle-row probe (finetune_yolox.py) keeps COCO's boxes, so it can only
 re-rank what COCO already boxes; training the whole network on close-ups forgot small, crowded bottles (issue 22).
@@ -220,6 +223,9 @@ def main():
     ap.add_argument('--init', help='ONNX export to start the head from (default: COCO, the teacher)')
     ap.add_argument('--stop-on-regression', action='store_true', help='stop at the first check below the start on an unshrunk real split')
     ap.add_argument('--keep-checks', action='store_true', help='also keep the weights of every check (out/NAME-stepN.pt)')
+    ap.add_argument('--train', choices=['head', 'neck'], default='head',
+                    help='what learns: the head only (runs 1-10), or the neck (the feature pyramid) and the head, the backbone frozen')
+    ap.add_argument('--neck-lr', type=float, default=1e-5, help='the neck\'s rate when --train neck')
     ap.add_argument('--resume', action='store_true')
     ap.add_argument('--log', default='head')
     a = ap.parse_args()
@@ -231,10 +237,16 @@ def main():
     net = load_onnx_weights(YoloxNano(), a.init) if a.init else copy.deepcopy(teacher)
     for p in net.parameters():
         p.requires_grad_(False)
-    trainable = [p for h in net.head for p in h.parameters()]
+    head_params = [p for h in net.head for p in h.parameters()]
+    neck_params = list(net.neck.parameters()) if a.train == 'neck' else []
+    trainable = head_params + neck_params
     for p in trainable:
         p.requires_grad_(True)
-    opt = torch.optim.AdamW(trainable, lr=a.lr, weight_decay=5e-4)
+    # the student's backbone is the teacher's (frozen, never trained by any run), so its features are computed once
+    if any(not torch.equal(p, q) for p, q in zip(net.backbone.parameters(), teacher.backbone.parameters())):
+        raise SystemExit(f'{a.init}: its backbone is not the COCO one this script freezes')
+    groups = [{'params': head_params, 'lr': a.lr}] + ([{'params': neck_params, 'lr': a.neck_lr}] if neck_params else [])
+    opt = torch.optim.AdamW(groups, lr=a.lr, weight_decay=5e-4)
     ckpt = os.path.join(OUT, f'{a.log}.pt')
     step, seconds, best_mean = 0, 0.0, -1.0
     if a.resume and os.path.exists(ckpt):
@@ -243,8 +255,8 @@ def main():
         opt.load_state_dict(st['opt'])
         step, seconds, best_mean = st['step'], st['seconds'], st.get('best_mean', -1.0)
         # a resumed run may go on at a lower rate (run 7's checks stopped improving after ~800 steps at 3e-4)
-        for group in opt.param_groups:
-            group['lr'] = a.lr
+        for group, rate in zip(opt.param_groups, [a.lr, a.neck_lr]):
+            group['lr'] = rate
 
     train_backs = beverage({'train'}, held_out=False)
     train_paste = liquor(held_out=False)
@@ -286,9 +298,10 @@ def main():
             truths.append(([[v * r for v in q] for q in bb], [[v * r for v in q] for q in ig]))
         x = torch.stack(xs)
         with torch.no_grad():
-            feats = teacher.features(x)
+            backbone = teacher.backbone(x)
+            feats = teacher.neck(backbone)
             t = teacher.head_logits(feats)
-        s = net.head_logits(feats)
+        s = net.head_logits(net.neck(backbone) if a.train == 'neck' else feats)
         total, n_pos = 0.0, 0
         for i in range(len(truths)):
             li, k = losses(s[i], t[i], truths[i], cells, a.norm == 'image', a.pos_target, a.ignore_small)
