@@ -137,5 +137,5 @@ describe('detect over a folder', () => {
     const none = await run(join(dir, 'nope'));
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/cannot read the image folder .*nope \(ENOENT\)/);
-  });
+  }, 120_000); // four tsx processes, each compiling the CLI: over 30 s on a loaded machine
 });
