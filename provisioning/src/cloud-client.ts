@@ -1,7 +1,7 @@
 /**
  * The slice of the SmartStock cloud API the technician's tool uses:
- * register, look up and revoke devices. Tokens never reach a log or an
- * error message.
+ * register, look up and revoke devices, set a camera's slots. Tokens never
+ * reach a log or an error message.
  */
 export interface CloudAuth {
   token?: string | undefined;
@@ -11,10 +11,39 @@ export interface CloudAuth {
 
 export interface CloudDevice {
   id: string;
+  venueId?: string;
   online?: boolean;
   lastSeenAt?: string | null;
   health?: unknown;
+  revokedAt?: string | null;
+  configRevision?: number;
+  /** as `GET /api/v1/devices/:id` answers them: `PUT …/cameras` takes the same shape back */
+  cameras?: CloudCamera[];
   [k: string]: unknown;
+}
+
+export interface CloudSlot {
+  id: string;
+  itemId: string | null;
+  name?: string | null;
+  polygon: [number, number][];
+}
+
+/** A camera as the cloud keeps it; fields this tool does not know are sent back as they came. */
+export interface CloudCamera {
+  id: string;
+  locationId: string;
+  name?: string | null;
+  url: string;
+  slots: CloudSlot[];
+  [k: string]: unknown;
+}
+
+/** An item of the organisation's catalogue, as far as this tool needs one. */
+export interface CloudItem {
+  id: string;
+  sku: string;
+  name: string;
 }
 
 export interface RegisterDevice {
@@ -97,6 +126,35 @@ export class CloudClient {
   async getDevice(id: string): Promise<CloudDevice | null> {
     const res = await this.request('GET', `/api/v1/devices/${encodeURIComponent(id)}`, undefined, [404]);
     return res.status === 404 ? null : ((await res.json()) as CloudDevice);
+  }
+
+  /**
+   * Replaces the device's cameras (all of them: the API has no per-camera write); the cloud sends
+   * the device its new config. Answers the device as saved.
+   */
+  async saveCameras(id: string, cameras: CloudCamera[]): Promise<CloudDevice> {
+    const res = await this.request('PUT', `/api/v1/devices/${encodeURIComponent(id)}/cameras`, { cameras });
+    return (await res.json()) as CloudDevice;
+  }
+
+  /** The venue's locations (bars, storage): a camera watches the shelves of one. */
+  async listLocations(venueId: string): Promise<{ id: string; name: string }[]> {
+    const res = await this.request('GET', `/api/v1/venues/${encodeURIComponent(venueId)}/locations`, undefined);
+    return (await res.json()) as { id: string; name: string }[];
+  }
+
+  /** Every item of the organisation's catalogue that is not archived, page by page. */
+  async listItems(): Promise<CloudItem[]> {
+    const items: CloudItem[] = [];
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ limit: '500', ...(cursor ? { cursor } : {}) });
+      const res = await this.request('GET', `/api/v1/inventory/items?${query}`, undefined);
+      const page = (await res.json()) as { items: CloudItem[]; nextCursor: string | null };
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
   }
 
   async revokeDevice(id: string): Promise<void> {

@@ -21,12 +21,40 @@ export const commaList = (value: string): string[] =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-export function withCloudOptions(cmd: Command): Command {
+/** The cloud and how to sign in to it; `purpose` says what this command does there. */
+export function withCloudOptions(cmd: Command, purpose = 'the SmartStock cloud to register devices with'): Command {
   return cmd
-    .addOption(new Option('--cloud-url <url>', 'SmartStock cloud to register devices with').env('SMARTSTOCK_CLOUD_URL'))
-    .addOption(new Option('--token <token>', 'technician API token (prefer the env variable)').env('SMARTSTOCK_TOKEN'))
-    .addOption(new Option('--email <email>', 'technician login, when no token').env('SMARTSTOCK_EMAIL'))
-    .addOption(new Option('--password <password>', 'technician password (prefer the env variable)').env('SMARTSTOCK_PASSWORD'));
+    .addOption(new Option('--cloud-url <url>', `${purpose}, e.g. https://cloud.example`).env('SMARTSTOCK_CLOUD_URL'))
+    .addOption(new Option('--token <token>', 'your API token (prefer the env variable)').env('SMARTSTOCK_TOKEN'))
+    .addOption(new Option('--email <email>', 'your login e-mail, when no token').env('SMARTSTOCK_EMAIL'))
+    .addOption(new Option('--password <password>', 'your password (prefer the env variable)').env('SMARTSTOCK_PASSWORD'));
+}
+
+/**
+ * Commander checks required flags before unknown ones, so `--venu x` was reported as a missing
+ * --venue, hiding the typo. Every required flag (declared with makeOptionMandatory) is instead
+ * checked just before the command runs, after commander has refused unknown flags with its
+ * "did you mean" suggestion; the help marks it "(required)".
+ */
+export function checkRequiredAfterUnknown(program: Command): Command {
+  const required = new WeakMap<Command, Option[]>();
+  const walk = (cmd: Command) => {
+    const own = cmd.options.filter((option) => option.mandatory);
+    for (const option of own) {
+      option.mandatory = false;
+      option.description = `${option.description} (required)`;
+    }
+    if (own.length) required.set(cmd, own);
+    cmd.commands.forEach(walk);
+  };
+  walk(program);
+  return program.hook('preAction', (_program, command) => {
+    for (const option of required.get(command) ?? []) {
+      if (command.getOptionValue(option.attributeName()) !== undefined) continue;
+      const env = option.envVar ? ` (or ${option.envVar})` : '';
+      command.error(`error: missing required option ${option.flags}${env}`, { exitCode: 2, code: 'commander.missingMandatoryOptionValue' });
+    }
+  });
 }
 
 export interface CloudFlags {
