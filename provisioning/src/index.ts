@@ -101,7 +101,10 @@ export function buildProgram(io: Io, box: ExitBox): Command {
         .command('create')
         .description('create a device and write its bundle (agent.yaml, device.crt, device.key, ca.crt)')
         .addOption(
-          new Option('--venue <id>', "the venue's id (a UUID, on the dashboard's Devices page)")
+          new Option(
+            '--venue <id>',
+            "the venue's id (a UUID, on the dashboard's Devices page); only the cloud knows the venues, so it is checked only with --cloud-url",
+          )
             .env('SMARTSTOCK_VENUE')
             .makeOptionMandatory(),
         )

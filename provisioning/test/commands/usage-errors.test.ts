@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+
+/** What a technician reads after a typo: the flag they typed, and the one they meant. */
+describe('usage errors', () => {
+  it('a misspelt required flag is reported as the unknown flag, with the one meant (exit 2)', async () => {
+    const r = await cli('device', 'create', '--venu', 'rooftop', '--name', 'Main bar', '--local');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--venu'");
+    expect(r.stderr).toContain('(Did you mean --venue?)');
+    expect(r.stderr).not.toMatch(/required/);
+  });
+
+  it('a required flag left out is named, with its environment variable, and marked in the help', async () => {
+    const r = await cli('device', 'create', '--name', 'Main bar', '--local');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('missing required option --venue <id> (or SMARTSTOCK_VENUE)');
+    const help = await cli('device', 'create', '--help');
+    expect(help.stdout).toMatch(/--venue <id>\s+the venue's id[^]*\(required\)/);
+  });
+});
