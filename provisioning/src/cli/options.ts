@@ -65,7 +65,16 @@ export interface CloudFlags {
 }
 
 export function cloudFrom(o: CloudFlags): CloudClient | undefined {
-  return o.cloudUrl ? new CloudClient(o.cloudUrl, { token: o.token, email: o.email, password: o.password }) : undefined;
+  if (!o.cloudUrl) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(o.cloudUrl);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol))
+    throw usageError(`--cloud-url ${o.cloudUrl} is not a web address`, "give the cloud's address as the dashboard is opened, e.g. https://cloud.example");
+  return new CloudClient(o.cloudUrl, { token: o.token, email: o.email, password: o.password });
 }
 
 export function withAwsOptions(cmd: Command): Command {
@@ -99,9 +108,14 @@ export interface BackendFlags {
   awsEndpoint?: string;
 }
 
+/** A --ca-dir without the CA is a configuration mistake (exit 2), said before anything is written. */
+export function requireLocalCa(caDir: string): void {
+  if (!existsSync(join(caDir, CA_FILES.cert)) || !existsSync(join(caDir, CA_FILES.key)))
+    throw usageError(`no local CA in ${caDir}`, `run \`smartstock-provision ca init --ca-dir ${caDir}\`, or point --ca-dir at it`);
+}
+
 export function backendFrom(o: BackendFlags): Backend {
-  if (o.local && !existsSync(join(o.caDir, CA_FILES.cert)))
-    throw usageError(`no local CA in ${o.caDir}`, `run \`smartstock-provision ca init --ca-dir ${o.caDir}\`, or point --ca-dir at it`);
+  if (o.local) requireLocalCa(o.caDir);
   return o.local
     ? { kind: 'local', caDir: o.caDir, mqttUrl: o.mqttUrl }
     : { kind: 'aws', iot: iotClient({ region: o.region, endpoint: o.awsEndpoint }) };

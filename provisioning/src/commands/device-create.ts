@@ -18,6 +18,7 @@ export async function deviceCreate(ctx: Ctx, options: DeviceCreateOptions): Prom
   const id = options.id ?? deviceIdFrom(options.venue, options.name);
   if (!id) throw usageError('cannot make a device id from --venue and --name', 'give --id');
   const backend = backendFrom(options);
+  const cloud = cloudFrom(options); // a --cloud-url that is no address is refused before anything is made
   ctx.note(`creating ${id} on ${backend.kind === 'local' ? `the local CA in ${options.caDir}` : `AWS IoT (${options.region})`}…`);
   const provisioned = await provisionDevice(
     {
@@ -30,7 +31,7 @@ export async function deviceCreate(ctx: Ctx, options: DeviceCreateOptions): Prom
       installDir: options.installDir,
     },
     backend,
-    cloudFrom(options),
+    cloud,
   );
   // only the cloud knows the organisation's venues: without it (--local or AWS alike) nothing can check --venue
   const venueChecked = provisioned.cloud !== 'not-registered';
