@@ -318,6 +318,12 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     return box.code;
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
-    return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (e.exitCode === 0) return EXIT.ok;
+    // commander has told a person on stderr; a script that asked for --json reads stdout, and gets its object too
+    if (argv.includes('--json') || process.env.SMARTSTOCK_JSON) {
+      const error = e.message.replace(/^error: /, '').replace(/\n/g, ' ');
+      io.stdout(`${JSON.stringify({ ok: false, error, fix: 'run the command with --help for its usage', exitCode: EXIT.usage })}\n`);
+    }
+    return EXIT.usage;
   }
 }

@@ -18,4 +18,15 @@ describe('usage errors', () => {
     const help = await cli('device', 'create', '--help');
     expect(help.stdout).toMatch(/--venue <id>\s+the venue's id[^]*\(required\)/);
   });
+
+  it('with --json, a usage error is a JSON object on stdout too, as every other failure is', async () => {
+    const r = await cli('device', 'create', '--venu', 'rooftop', '--name', 'Main bar', '--json');
+    expect(r.code).toBe(2);
+    expect(r.json).toEqual({
+      ok: false,
+      error: "unknown option '--venu' (Did you mean --venue?)",
+      fix: 'run the command with --help for its usage',
+      exitCode: 2,
+    });
+  });
 });
