@@ -29,4 +29,11 @@ describe('usage errors', () => {
       exitCode: 2,
     });
   });
+
+  it('a port out of range is a usage error naming --port, not node\'s words', async () => {
+    const r = await cli('camera', 'preview', 'rtsp://127.0.0.1:554/stream1', '--port', '99999');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--port 99999 is not a port: give 0-65535');
+    expect(r.stderr).not.toContain('options.port');
+  });
 });
