@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 
@@ -35,5 +38,17 @@ describe('usage errors', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--port 99999 is not a port: give 0-65535');
     expect(r.stderr).not.toContain('options.port');
+  });
+
+  it('a path through a file is said in plain words, not node\'s ENOTDIR (exit 2)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'prov-usage-')), 'notes.txt');
+    writeFileSync(file, 'not a folder');
+    const r = await cli('ca', 'issue-server', '--ca-dir', join(file, 'pki'), '--out', join(file, 'certs'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`no local CA in ${join(file, 'pki')}`);
+    const init = await cli('ca', 'init', '--ca-dir', join(file, 'pki'));
+    expect(init.code).toBe(2);
+    expect(init.stderr).toContain(`cannot create ${join(file, 'pki')}: part of that path is a file, not a folder`);
+    expect(init.stderr).not.toContain('ENOTDIR');
   });
 });
