@@ -15,7 +15,15 @@ const OWNER = { email: 'owner@slots.test', password: 'correct horse battery stap
 const DEVICE = 'anchor-edge-slots';
 const CAMERA_URL = 'rtsp://viewer:s3cret@192.168.1.20:554/stream1';
 
-type Camera = { id: string; url: string; locationId: string; transport: string; sampleEverySeconds: number; enabled: boolean; slots: any[] };
+type Camera = {
+  id: string;
+  url: string;
+  locationId: string;
+  transport: string;
+  sampleEverySeconds: number;
+  enabled: boolean;
+  slots: any[];
+};
 
 describe('slots apply', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'prov-slots-apply-'));
@@ -74,13 +82,33 @@ describe('slots apply', () => {
           transport: 'udp',
           sampleEverySeconds: 5,
           enabled: true,
-          slots: [{ id: 'old', itemId: seed.items['APEROL-1000'], polygon: [[0, 0], [1, 0], [1, 1]] }],
+          slots: [
+            {
+              id: 'old',
+              itemId: seed.items['APEROL-1000'],
+              polygon: [
+                [0, 0],
+                [1, 0],
+                [1, 1],
+              ],
+            },
+          ],
         },
         {
           id: 'door',
           locationId: seed.locations.rooftop,
           url: 'rtsp://192.168.1.21/stream1',
-          slots: [{ id: 'd1', itemId: seed.items['KRAKEN-750'], polygon: [[0, 0], [1, 0], [1, 1]] }],
+          slots: [
+            {
+              id: 'd1',
+              itemId: seed.items['KRAKEN-750'],
+              polygon: [
+                [0, 0],
+                [1, 0],
+                [1, 1],
+              ],
+            },
+          ],
         },
       ],
     });
@@ -137,10 +165,26 @@ describe('slots apply', () => {
     expect(noCamera.stderr).toContain('device anchor-edge-slots has no camera "bar-top" in the cloud (it has back-bar, door)');
     expect(noCamera.stderr).toContain('--url');
 
-    const added = await cli('slots', 'apply', file, '--device', DEVICE, '--url', 'rtsp://192.168.1.22/s1', '--location', 'rooftop', '--json', ...flags());
+    const added = await cli(
+      'slots',
+      'apply',
+      file,
+      '--device',
+      DEVICE,
+      '--url',
+      'rtsp://192.168.1.22/s1',
+      '--location',
+      'rooftop',
+      '--json',
+      ...flags(),
+    );
     expect(added.code, added.stdout).toBe(0);
     expect(added.json).toMatchObject({ ok: true, added: true, camera: 'bar-top', slots: [{ id: 'r1-s01', sku: 'CAMPARI-1000' }] });
     const barTop = (await device()).cameras.find((camera) => camera.id === 'bar-top');
-    expect(barTop).toMatchObject({ locationId: seed.locations.rooftop, url: 'rtsp://192.168.1.22/s1', slots: [{ itemId: seed.items['CAMPARI-1000'] }] });
+    expect(barTop).toMatchObject({
+      locationId: seed.locations.rooftop,
+      url: 'rtsp://192.168.1.22/s1',
+      slots: [{ itemId: seed.items['CAMPARI-1000'] }],
+    });
   });
 });

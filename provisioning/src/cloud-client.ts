@@ -216,7 +216,11 @@ function unreachable(baseUrl: string, e: unknown): CloudError {
   const code = err.cause?.code ?? '';
   const host = new URL(baseUrl).host;
   if (err.name === 'TimeoutError')
-    return new CloudError(`the cloud at ${baseUrl} did not answer within 15 s`, 0, 'check --cloud-url and this network (a proxy or firewall?)');
+    return new CloudError(
+      `the cloud at ${baseUrl} did not answer within 15 s`,
+      0,
+      'check --cloud-url and this network (a proxy or firewall?)',
+    );
   if (code === 'ECONNREFUSED')
     return new CloudError(
       `nothing answers at ${baseUrl} (connection refused)`,

@@ -73,7 +73,10 @@ export function cloudFrom(o: CloudFlags): CloudClient | undefined {
     url = undefined;
   }
   if (!url || !/^https?:$/.test(url.protocol))
-    throw usageError(`--cloud-url ${o.cloudUrl} is not a web address`, "give the cloud's address as the dashboard is opened, e.g. https://cloud.example");
+    throw usageError(
+      `--cloud-url ${o.cloudUrl} is not a web address`,
+      "give the cloud's address as the dashboard is opened, e.g. https://cloud.example",
+    );
   return new CloudClient(o.cloudUrl, { token: o.token, email: o.email, password: o.password });
 }
 

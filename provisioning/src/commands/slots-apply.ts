@@ -102,7 +102,8 @@ function resolveSkus(slots: SlotsFileSlot[], items: CloudItem[], path: string): 
     });
     problems.push(`no item in your organisation's catalogue has the sku ${named.join(', ')}`);
   }
-  if (withoutSku.length) problems.push(`slot${withoutSku.length > 1 ? 's' : ''} ${withoutSku.join(', ')} ha${withoutSku.length > 1 ? 've' : 's'} no sku`);
+  if (withoutSku.length)
+    problems.push(`slot${withoutSku.length > 1 ? 's' : ''} ${withoutSku.join(', ')} ha${withoutSku.length > 1 ? 've' : 's'} no sku`);
   if (problems.length)
     throw usageError(
       `${path}: ${problems.join('; ')}; nothing was uploaded`,

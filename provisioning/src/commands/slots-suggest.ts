@@ -75,7 +75,7 @@ export async function slotsSuggest(
       width: analysis.width,
       height: analysis.height,
       models: vision.versions,
-      note: 'Suggested slots: give each a sku (the item\'s sku in the catalogue), delete the ones you do not want, then `smartstock-provision slots apply` this file.',
+      note: "Suggested slots: give each a sku (the item's sku in the catalogue), delete the ones you do not want, then `smartstock-provision slots apply` this file.",
       slots: slots.map(({ id, sku, name, polygon, row, bottles }) => ({ id, sku, name, polygon, row, bottles })),
     };
     writeFileSync(options.out, `${JSON.stringify(file, null, 2)}\n`);

@@ -33,14 +33,14 @@ describe('usage errors', () => {
     });
   });
 
-  it('a port out of range is a usage error naming --port, not node\'s words', async () => {
+  it("a port out of range is a usage error naming --port, not node's words", async () => {
     const r = await cli('camera', 'preview', 'rtsp://127.0.0.1:554/stream1', '--port', '99999');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--port 99999 is not a port: give 0-65535');
     expect(r.stderr).not.toContain('options.port');
   });
 
-  it('a path through a file is said in plain words, not node\'s ENOTDIR (exit 2)', async () => {
+  it("a path through a file is said in plain words, not node's ENOTDIR (exit 2)", async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'prov-usage-')), 'notes.txt');
     writeFileSync(file, 'not a folder');
     const r = await cli('ca', 'issue-server', '--ca-dir', join(file, 'pki'), '--out', join(file, 'certs'));
