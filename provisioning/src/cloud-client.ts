@@ -1,7 +1,7 @@
 /**
  * The slice of the SmartStock cloud API the technician's tool uses:
- * register, look up and revoke devices. Tokens never reach a log or an
- * error message.
+ * register, look up and revoke devices, set a camera's slots. Tokens never
+ * reach a log or an error message.
  */
 export interface CloudAuth {
   token?: string | undefined;
@@ -11,10 +11,39 @@ export interface CloudAuth {
 
 export interface CloudDevice {
   id: string;
+  venueId?: string;
   online?: boolean;
   lastSeenAt?: string | null;
   health?: unknown;
+  revokedAt?: string | null;
+  configRevision?: number;
+  /** as `GET /api/v1/devices/:id` answers them: `PUT …/cameras` takes the same shape back */
+  cameras?: CloudCamera[];
   [k: string]: unknown;
+}
+
+export interface CloudSlot {
+  id: string;
+  itemId: string | null;
+  name?: string | null;
+  polygon: [number, number][];
+}
+
+/** A camera as the cloud keeps it; fields this tool does not know are sent back as they came. */
+export interface CloudCamera {
+  id: string;
+  locationId: string;
+  name?: string | null;
+  url: string;
+  slots: CloudSlot[];
+  [k: string]: unknown;
+}
+
+/** An item of the organisation's catalogue, as far as this tool needs one. */
+export interface CloudItem {
+  id: string;
+  sku: string;
+  name: string;
 }
 
 export interface RegisterDevice {
@@ -80,6 +109,7 @@ export class CloudClient {
   async registerDevice(d: RegisterDevice): Promise<{ created: boolean }> {
     const res = await this.request('POST', '/api/v1/devices', d, [400, 404, 409]);
     if (res.status === 400 || res.status === 404) {
+      if (!isJson(res)) throw notTheCloud(res);
       const e = ((await res.json().catch(() => ({}))) as { error?: { field?: string; message?: string } }).error;
       // the cloud's own words name a field of its API; the technician typed --venue
       if (e?.field === 'body.venueId' || e?.message === 'venue not found') throw new UnknownVenueError(d.venueId, res.status);
@@ -96,7 +126,38 @@ export class CloudClient {
   /** The device, or null when the cloud does not know it. */
   async getDevice(id: string): Promise<CloudDevice | null> {
     const res = await this.request('GET', `/api/v1/devices/${encodeURIComponent(id)}`, undefined, [404]);
-    return res.status === 404 ? null : ((await res.json()) as CloudDevice);
+    if (res.status !== 404) return (await answerOf(res)) as CloudDevice;
+    if (!isJson(res)) throw notTheCloud(res); // a web server's "not found" page, not the cloud's
+    return null;
+  }
+
+  /**
+   * Replaces the device's cameras (all of them: the API has no per-camera write); the cloud sends
+   * the device its new config. Answers the device as saved.
+   */
+  async saveCameras(id: string, cameras: CloudCamera[]): Promise<CloudDevice> {
+    const res = await this.request('PUT', `/api/v1/devices/${encodeURIComponent(id)}/cameras`, { cameras });
+    return (await answerOf(res)) as CloudDevice;
+  }
+
+  /** The venue's locations (bars, storage): a camera watches the shelves of one. */
+  async listLocations(venueId: string): Promise<{ id: string; name: string }[]> {
+    const res = await this.request('GET', `/api/v1/venues/${encodeURIComponent(venueId)}/locations`, undefined);
+    return (await answerOf(res)) as { id: string; name: string }[];
+  }
+
+  /** Every item of the organisation's catalogue that is not archived, page by page. */
+  async listItems(): Promise<CloudItem[]> {
+    const items: CloudItem[] = [];
+    let cursor: string | null = null;
+    do {
+      const query = new URLSearchParams({ limit: '500', ...(cursor ? { cursor } : {}) });
+      const res = await this.request('GET', `/api/v1/inventory/items?${query}`, undefined);
+      const page = (await answerOf(res)) as { items: CloudItem[]; nextCursor: string | null };
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
   }
 
   async revokeDevice(id: string): Promise<void> {
@@ -106,20 +167,21 @@ export class CloudClient {
   /** An operator's: a new organisation and its owner's invitation link (the owner sets their password by it). */
   async createOrganisation(o: { organisation: string; ownerEmail: string }): Promise<OrganisationCreated> {
     const res = await this.request('POST', '/api/v1/operator/organisations', o);
-    return (await res.json()) as OrganisationCreated;
+    return (await answerOf(res)) as OrganisationCreated;
   }
 
   /** Every organisation of the cloud (operators only). */
   async listOrganisations(): Promise<{ id: string; name: string; members: number; venues: number; suspendedAt: string | null }[]> {
     const res = await this.request('GET', '/api/v1/operator/organisations', undefined);
-    return (await res.json()) as { id: string; name: string; members: number; venues: number; suspendedAt: string | null }[];
+    return (await answerOf(res)) as { id: string; name: string; members: number; venues: number; suspendedAt: string | null }[];
   }
 
   private async login(): Promise<string> {
     if (!this.auth.email || !this.auth.password) throw new NoCloudCredentialsError();
     const res = await this.send('POST', '/api/v1/auth/login', { email: this.auth.email, password: this.auth.password }, undefined);
+    if (!res.ok && !isJson(res)) throw notTheCloud(res);
     if (!res.ok) throw new CloudError(`cloud login refused (HTTP ${res.status}): check --email and --password`, res.status);
-    const body = (await res.json()) as { accessToken?: string };
+    const body = (await answerOf(res)) as { accessToken?: string };
     if (!body.accessToken) throw new CloudError('cloud login answered without an accessToken', res.status);
     return body.accessToken;
   }
@@ -143,10 +205,57 @@ export class CloudClient {
         signal: AbortSignal.timeout(15_000),
       });
     } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
-      throw new CloudError(`cannot reach the cloud at ${this.baseUrl} (${cause}): check --cloud-url`, 0);
+      throw unreachable(this.baseUrl, e);
     }
   }
+}
+
+/** Why fetch could not reach the cloud, in plain words: "fetch failed" tells a technician nothing. */
+function unreachable(baseUrl: string, e: unknown): CloudError {
+  const err = e as Error & { cause?: { code?: string } };
+  const code = err.cause?.code ?? '';
+  const host = new URL(baseUrl).host;
+  if (err.name === 'TimeoutError')
+    return new CloudError(
+      `the cloud at ${baseUrl} did not answer within 15 s`,
+      0,
+      'check --cloud-url and this network (a proxy or firewall?)',
+    );
+  if (code === 'ECONNREFUSED')
+    return new CloudError(
+      `nothing answers at ${baseUrl} (connection refused)`,
+      0,
+      'is the cloud running? check --cloud-url: its address and port, as the dashboard is opened',
+    );
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new CloudError(`no such host ${host} (the name does not resolve)`, 0, 'check --cloud-url for a typo, and this network');
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code))
+    return new CloudError(
+      `the cloud's TLS certificate at ${host} is not trusted (${code})`,
+      0,
+      'a private CA: NODE_EXTRA_CA_CERTS=/path/to/ca.crt before the command',
+    );
+  return new CloudError(`cannot reach the cloud at ${baseUrl} (${code || err.message})`, 0, 'check --cloud-url and this network');
+}
+
+/** The cloud always answers JSON; anything else means --cloud-url is some other web server. */
+async function answerOf(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw notTheCloud(res);
+  }
+}
+
+const isJson = (res: Response) => /json/i.test(res.headers.get('content-type') ?? '');
+
+function notTheCloud(res: Response): CloudError {
+  return new CloudError(
+    `${new URL(res.url).host} answered ${new URL(res.url).pathname} with ${res.headers.get('content-type')?.split(';')[0] ?? 'something'} (HTTP ${res.status}), not the SmartStock cloud's JSON`,
+    res.status,
+    "check --cloud-url: the cloud's address, as the dashboard is opened (without #/…)",
+  );
 }
 
 /**
@@ -160,6 +269,8 @@ async function refusal(method: string, path: string, res: Response): Promise<Clo
     const parsed = JSON.parse(text) as { error?: { code?: string; message?: string } | string };
     cloudSays = typeof parsed.error === 'string' ? { message: parsed.error } : parsed.error;
   } catch {
+    // a web page or a proxy's error is no refusal of the cloud: do not print it
+    if (/html/i.test(res.headers.get('content-type') ?? '') || /^\s*</.test(text)) return notTheCloud(res);
     cloudSays = text ? { message: text.slice(0, 300) } : undefined;
   }
   const said = cloudSays?.message ? `: ${cloudSays.message}` : '';

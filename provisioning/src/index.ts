@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, processIo, type Io } from './cli/output.js';
 import { action, type ExitBox } from './cli/action.js';
-import { DEFAULT_CA_DIR, withAwsOptions, withBackendOptions, withCloudOptions } from './cli/options.js';
+import { DEFAULT_CA_DIR, checkRequiredAfterUnknown, withAwsOptions, withBackendOptions, withCloudOptions } from './cli/options.js';
 import { caInit } from './commands/ca-init.js';
 import { caIssue } from './commands/ca-issue.js';
 import { deviceCreate } from './commands/device-create.js';
@@ -9,6 +9,7 @@ import { cameraProbe } from './commands/camera-probe.js';
 import { cameraPreview } from './commands/camera-preview.js';
 import { verify } from './commands/verify.js';
 import { slotsSuggest } from './commands/slots-suggest.js';
+import { slotsApply } from './commands/slots-apply.js';
 import { detectorImport } from './commands/detector-import.js';
 import { fleetImport } from './commands/fleet-import.js';
 import { deviceList, deviceRevoke, deviceRotateCert } from './commands/device-manage.js';
@@ -100,7 +101,10 @@ export function buildProgram(io: Io, box: ExitBox): Command {
         .command('create')
         .description('create a device and write its bundle (agent.yaml, device.crt, device.key, ca.crt)')
         .addOption(
-          new Option('--venue <id>', "the venue's id (a UUID, on the dashboard's Devices page)")
+          new Option(
+            '--venue <id>',
+            "the venue's id (a UUID, on the dashboard's Devices page); only the cloud knows the venues, so it is checked only with --cloud-url",
+          )
             .env('SMARTSTOCK_VENUE')
             .makeOptionMandatory(),
         )
@@ -215,8 +219,42 @@ export function buildProgram(io: Io, box: ExitBox): Command {
     .addOption(new Option('--camera <id>', 'the camera these slots belong to').env('SMARTSTOCK_CAMERA_ID').default('cam-1'))
     .addOption(new Option('--model-dir <dir>', 'detector and fill models (default: the committed ones)').env('SMARTSTOCK_MODEL_DIR'))
     .addOption(new Option('--min-score <p>', 'lowest detector score that counts as a bottle').env('SMARTSTOCK_MIN_SCORE').default('0.4'))
-    .addHelpText('after', example('  $ smartstock-provision slots suggest shelf.jpg --camera back-bar --out back-bar.slots.json'))
+    .addHelpText(
+      'after',
+      example(
+        '  $ smartstock-provision slots suggest shelf.jpg --camera back-bar --out back-bar.slots.json\n' +
+          '  then give each slot its sku in back-bar.slots.json, and `slots apply back-bar.slots.json --device …`',
+      ),
+    )
     .action(action(io, box, slotsSuggest));
+  withCloudOptions(
+    slots
+      .command('apply')
+      .description("put a reviewed slots file on the device's camera in the cloud: each sku becomes the catalogue's item")
+      .argument('<slots.json>', 'the file `slots suggest` wrote, with a sku given to each slot')
+      .addOption(
+        new Option('--device <id>', 'the device the camera is on (its id, as `device create` printed it)')
+          .env('SMARTSTOCK_DEVICE_ID')
+          .makeOptionMandatory(),
+      )
+      .addOption(new Option('--camera <id>', 'the camera (default: the one the file names)').env('SMARTSTOCK_CAMERA_ID'))
+      .addOption(new Option('--url <rtsp>', 'to add a camera the device does not have yet: its RTSP URL').env('SMARTSTOCK_CAMERA_URL'))
+      .addOption(
+        new Option('--location <name>', 'to add a camera: the location it watches, by name ("Main Bar") or id').env(
+          'SMARTSTOCK_CAMERA_LOCATION',
+        ),
+      ),
+    'the SmartStock cloud the device is registered with',
+  )
+    .addHelpText(
+      'after',
+      example(
+        '  $ SMARTSTOCK_TOKEN=… smartstock-provision slots apply back-bar.slots.json --device main-bar-k3v9q2m7x4pt --cloud-url https://cloud.example\n' +
+          'Every sku must be an item of the catalogue; if one is not, nothing is uploaded and each such sku is named.\n' +
+          'The camera keeps its URL, location and settings; only its slots are replaced.',
+      ),
+    )
+    .action(action(io, box, slotsApply));
 
   const detector = program.command('detector').description('the bottle detector: bring your own YOLO model');
   detector
@@ -269,7 +307,7 @@ export function buildProgram(io: Io, box: ExitBox): Command {
     .addHelpText('after', example('  $ SMARTSTOCK_TOKEN=… smartstock-provision verify /etc/smartstock --cloud-url https://cloud.example'))
     .action(action(io, box, verify));
 
-  return program;
+  return checkRequiredAfterUnknown(program);
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
@@ -280,6 +318,12 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     return box.code;
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
-    return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (e.exitCode === 0) return EXIT.ok;
+    // commander has told a person on stderr; a script that asked for --json reads stdout, and gets its object too
+    if (argv.includes('--json') || process.env.SMARTSTOCK_JSON) {
+      const error = e.message.replace(/^error: /, '').replace(/\n/g, ' ');
+      io.stdout(`${JSON.stringify({ ok: false, error, fix: 'run the command with --help for its usage', exitCode: EXIT.usage })}\n`);
+    }
+    return EXIT.usage;
   }
 }

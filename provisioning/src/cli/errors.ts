@@ -30,6 +30,37 @@ export function toCliError(e: unknown): CliError {
       'the IAM user needs iot:* for things, certificates and policies',
     );
   if (err.$metadata) return new CliError(`AWS IoT: ${err.name}: ${err.message}`, EXIT.failure);
-  if (err.code === 'ENOENT') return usageError(err.message);
+  const fileProblem = fileError(err as NodeJS.ErrnoException);
+  if (fileProblem) return fileProblem;
   return new CliError(err.message ?? String(e), EXIT.failure);
+}
+
+/**
+ * A file or folder the command could not read or write, in plain words ("ENOTDIR: not a directory,
+ * mkdir …" is node's): a path the technician gave, so a usage error (exit 2).
+ */
+function fileError(err: NodeJS.ErrnoException): CliError | undefined {
+  const path = err.path;
+  if (!path) return err.code === 'ENOENT' ? usageError(err.message) : undefined;
+  const making = err.syscall === 'mkdir';
+  switch (err.code) {
+    case 'ENOENT':
+      return usageError(`no such file or folder ${path}`);
+    case 'EACCES':
+    case 'EPERM':
+      return usageError(
+        `permission denied: cannot ${making ? 'create the folder' : 'open'} ${path}`,
+        'choose a path this user may write to (or read from)',
+      );
+    case 'ENOTDIR':
+      return usageError(`cannot ${making ? 'create' : 'open'} ${path}: part of that path is a file, not a folder`, 'choose another path');
+    case 'EISDIR':
+      return usageError(`${path} is a folder, not a file`, 'name a file inside it');
+    case 'EROFS':
+      return usageError(`${path} is on a read-only disk`, 'choose a path on a writable disk');
+    case 'ENOSPC':
+      return new CliError(`the disk is full (writing ${path})`, EXIT.failure, 'free some space and run it again');
+    default:
+      return undefined;
+  }
 }

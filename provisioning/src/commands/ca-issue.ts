@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CA_FILES, fingerprintOf, issueDeviceCertificate, issueServerCertificate, loadCa, writeSecret } from '@smartstock/pki';
 import { emit, type Ctx } from '../cli/output.js';
-import { commaList } from '../cli/options.js';
+import { commaList, requireLocalCa } from '../cli/options.js';
 
 export interface CaIssueOptions {
   caDir: string;
@@ -23,6 +23,7 @@ export interface CaIssueOptions {
  */
 export function caIssue(kind: 'server' | 'client'): (ctx: Ctx, options: CaIssueOptions) => void {
   return (ctx, options) => {
+    requireLocalCa(options.caDir);
     const ca = loadCa(resolve(options.caDir));
     const out = resolve(options.out);
     const hosts = commaList(options.hosts ?? 'localhost,127.0.0.1');

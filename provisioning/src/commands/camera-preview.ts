@@ -19,10 +19,13 @@ export async function cameraPreview(ctx: Ctx, options: CameraPreviewOptions, arg
     throw usageError(`--host ${options.host} is not loopback`, 'the preview shows a live camera without a password: use 127.0.0.1');
   const fps = Number(options.fps);
   if (!(fps > 0 && fps <= 30)) throw usageError('--fps must be between 0 and 30');
+  const port = Number(options.port);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
+    throw usageError(`--port ${options.port} is not a port: give 0-65535 (0: any free one)`);
   const preview = await startPreview(url, {
     ffmpeg: findFfmpeg(options.ffmpeg),
     host: options.host,
-    port: Number(options.port),
+    port,
     fps,
     maxWidth: 1280,
     transport: options.transport,

@@ -79,7 +79,9 @@ export async function detectorImport(ctx: Ctx, options: DetectorImportOptions, a
       m,
       /no class names|no input size|no fixed size|no names in the file|no class named|has no class "|class names were given/.test(m)
         ? 'pass --classes, --input or --bottle-classes'
-        : undefined,
+        : /not an ONNX model/.test(m)
+          ? 'give the .onnx file the export wrote (`yolo export model=yolo11n.pt format=onnx`), not the .pt or another file'
+          : undefined,
     );
   }
   if (FILL_FILES.includes(String(meta.file)))

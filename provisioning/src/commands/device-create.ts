@@ -18,6 +18,7 @@ export async function deviceCreate(ctx: Ctx, options: DeviceCreateOptions): Prom
   const id = options.id ?? deviceIdFrom(options.venue, options.name);
   if (!id) throw usageError('cannot make a device id from --venue and --name', 'give --id');
   const backend = backendFrom(options);
+  const cloud = cloudFrom(options); // a --cloud-url that is no address is refused before anything is made
   ctx.note(`creating ${id} on ${backend.kind === 'local' ? `the local CA in ${options.caDir}` : `AWS IoT (${options.region})`}…`);
   const provisioned = await provisionDevice(
     {
@@ -30,16 +31,28 @@ export async function deviceCreate(ctx: Ctx, options: DeviceCreateOptions): Prom
       installDir: options.installDir,
     },
     backend,
-    cloudFrom(options),
+    cloud,
   );
-  emit(ctx, provisioned, () =>
+  // only the cloud knows the organisation's venues: without it (--local or AWS alike) nothing can check --venue
+  const venueChecked = provisioned.cloud !== 'not-registered';
+  emit(ctx, { ...provisioned, venueChecked }, () =>
     [
       `Device ${provisioned.id} created (${provisioned.backend}).`,
       `  bundle       ${provisioned.bundle}`,
       `  broker       ${provisioned.mqttUrl}`,
       `  certificate  sha256 ${provisioned.certFingerprint}${provisioned.certificateId ? ` (AWS id ${provisioned.certificateId})` : ''}`,
-      `  cloud        ${provisioned.cloud === 'not-registered' ? 'not registered (no --cloud-url)' : provisioned.cloud}`,
+      `  cloud        ${venueChecked ? provisioned.cloud : 'not registered (no --cloud-url)'}`,
+      `  venue        ${provisioned.venueId}${venueChecked ? '' : uncheckedVenue(provisioned.venueId)}`,
       `Next: copy the bundle onto the device, then \`smartstock-provision verify ${provisioned.bundle}\`.`,
     ].join('\n'),
   );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What can be said of a venue no cloud was asked about: its form only. */
+function uncheckedVenue(venueId: string): string {
+  return UUID.test(venueId)
+    ? ': not checked (only the cloud knows the venues: with --cloud-url it checks it and registers the device)'
+    : ": not checked, and not a venue id (a UUID, on the dashboard's Devices page): the cloud will refuse to register the device with it";
 }

@@ -87,6 +87,8 @@ export async function fleetImport(ctx: Ctx, options: FleetImportOptions, args: s
       ),
       '',
       `${summary.created} created, ${summary.skipped} skipped, ${summary.failed} failed, ${summary.badRows} bad rows.`,
+      // only the cloud knows the venues: without it no row's venue was checked (device create says the same)
+      ...(cloud ? [] : ['Venues not checked and devices not registered (no --cloud-url): a re-run with --cloud-url does both.']),
     ].join('\n'),
   );
   if (summary.failed + summary.badRows > 0) {

@@ -21,7 +21,7 @@ const loadModelsVision: LoadVision = async (options) => {
   return models.loadBottleVision(options);
 };
 
-/** Detects the bottles in one frame and writes suggested slots for review, then upload with the camera. */
+/** Detects the bottles in one frame and writes suggested slots for review; `slots apply` puts the reviewed file on the camera. */
 export async function slotsSuggest(
   ctx: Ctx,
   options: SlotsSuggestOptions,
@@ -75,7 +75,7 @@ export async function slotsSuggest(
       width: analysis.width,
       height: analysis.height,
       models: vision.versions,
-      note: 'Suggested slots: give each a sku, delete the ones you do not want, then upload with the camera.',
+      note: "Suggested slots: give each a sku (the item's sku in the catalogue), delete the ones you do not want, then `smartstock-provision slots apply` this file.",
       slots: slots.map(({ id, sku, name, polygon, row, bottles }) => ({ id, sku, name, polygon, row, bottles })),
     };
     writeFileSync(options.out, `${JSON.stringify(file, null, 2)}\n`);
@@ -87,7 +87,8 @@ export async function slotsSuggest(
           ['SLOT', 'BOTTLES', 'WHERE'],
           slots.map((slot) => [slot.id, String(slot.bottles), slot.name ?? '']),
         ),
-        'Next: fill in each slot’s sku, then upload it with the camera.',
+        `Next: give each slot its sku in ${options.out} (delete the slots you do not want), then`,
+        `  smartstock-provision slots apply ${options.out} --device <device id> --cloud-url …`,
       ].join('\n'),
     );
   } finally {

@@ -40,9 +40,9 @@ describe('ca issue-server / issue-client', () => {
     for (const key of ['server.key', 'cloud.key']) expect(statSync(join(out, key)).mode & 0o777).toBe(0o600);
   });
 
-  it('names the missing CA instead of making a new one', async () => {
+  it('names the missing CA instead of making a new one: a configuration mistake, exit 2 with the fix', async () => {
     const r = await cli('ca', 'issue-server', '--ca-dir', join(tmp, 'nowhere'), '--out', out, '--json');
-    expect(r.code).not.toBe(0);
-    expect(JSON.stringify(r.json)).toMatch(/nowhere/);
+    expect(r.code).toBe(2);
+    expect(r.json).toMatchObject({ ok: false, error: `no local CA in ${join(tmp, 'nowhere')}`, fix: expect.stringContaining('ca init') });
   });
 });

@@ -50,6 +50,51 @@ describe('device create when the cloud refuses the technician', () => {
     expect(existsSync(join(tmp, 'bar-a'))).toBe(false);
   });
 
+  it('says in plain words that nothing answers at the cloud address, or that it is no address (exit 2)', async () => {
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const downUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((done) => closed.close(() => done()));
+    const down = await createLocalDevice(
+      { id: 'bar-c', venue: VENUE, caDir, mqttUrl: 'mqtts://localhost:8883', out: join(tmp, 'bar-c') },
+      '--cloud-url',
+      downUrl,
+      '--token',
+      'tok',
+    );
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain(`nothing answers at ${downUrl} (connection refused)`);
+    expect(down.stderr).toMatch(/fix: is the cloud running\?/);
+    expect(down.stderr).not.toContain('fetch failed');
+    expect(existsSync(join(tmp, 'bar-c'))).toBe(false);
+    const typo = await createLocalDevice(
+      { id: 'bar-d', venue: VENUE, caDir, mqttUrl: 'mqtts://localhost:8883', out: join(tmp, 'bar-d') },
+      '--cloud-url',
+      'cloud.example',
+      '--token',
+      'tok',
+    );
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('--cloud-url cloud.example is not a web address');
+  });
+
+  it('says a web server that is not the cloud is not the cloud, without printing its page', async () => {
+    const page = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Not here</body></html>'));
+    await new Promise<void>((done) => page.listen(0, '127.0.0.1', done));
+    const pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+    const r = await createLocalDevice(
+      { id: 'bar-e', venue: VENUE, caDir, mqttUrl: 'mqtts://localhost:8883', out: join(tmp, 'bar-e') },
+      '--cloud-url',
+      pageUrl,
+      '--token',
+      'tok',
+    );
+    await new Promise<void>((done) => page.close(() => done()));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("with text/html (HTTP 404), not the SmartStock cloud's JSON");
+    expect(r.stderr).not.toContain('<html>');
+  });
+
   it('treats --cloud-url without a token or login as a usage error naming the flags', async () => {
     const result = await create('bar-b');
     expect(result.code).toBe(2);

@@ -119,6 +119,12 @@ describe('detector import', () => {
     expect((await cli('detector', 'import', onnx, '--input', '640', '--out', join(tmp, 'x'))).stderr).toMatch(
       /--input must be WIDTHxHEIGHT/,
     );
+    // the PyTorch weights instead of their export: said, with what to give instead
+    const weights = join(tmp, 'yolo11n.pt');
+    writeFileSync(weights, 'PK\u0003\u0004 not a protobuf at all');
+    const pt = await cli('detector', 'import', weights, '--out', join(tmp, 'pt'));
+    expect(pt.code).toBe(2);
+    expect(pt.stderr).toMatch(/not an ONNX model.*\n {2}fix: give the \.onnx file the export wrote/);
   });
 
   describe('a YOLOX export (no metadata in the file: its graph’s shapes say what it is)', () => {

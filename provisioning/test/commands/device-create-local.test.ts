@@ -82,6 +82,31 @@ describe('device create --local', () => {
     expect((await readBundle(out)).deviceId).toBe('bar-44-edge'); // verify still reads it before installation
   });
 
+  it('says the venue was not checked when no cloud was asked, and when it cannot be a venue id', async () => {
+    const venueId = '6d1f3c1e-8a53-4c8e-9a43-2f7d0c1b9e11';
+    const unchecked = await createLocalDevice({
+      id: 'bar-45-edge',
+      caDir,
+      mqttUrl: broker.url,
+      out: join(tmp, 'bar-45-edge'),
+      venue: venueId,
+    });
+    expect(unchecked.code, unchecked.stderr).toBe(0);
+    expect(unchecked.stdout).toContain(
+      `venue        ${venueId}: not checked (only the cloud knows the venues: with --cloud-url it checks it`,
+    );
+    const named = await createLocalDevice({
+      id: 'bar-46-edge',
+      caDir,
+      mqttUrl: broker.url,
+      out: join(tmp, 'bar-46-edge'),
+      venue: 'Rooftop',
+    });
+    expect(named.stdout).toContain('venue        Rooftop: not checked, and not a venue id (a UUID');
+    const json = await createLocalDevice({ id: 'bar-47-edge', caDir, mqttUrl: broker.url, out: join(tmp, 'bar-47-edge') }, '--json');
+    expect(json.json).toMatchObject({ cloud: 'not-registered', venueChecked: false });
+  });
+
   it('refuses to overwrite a bundle (exit 1 with the fix) and a missing CA is exit 2', async () => {
     const again = await create('bar-42-edge', join(tmp, 'bar-42-edge'));
     expect(again.code).toBe(1);

@@ -80,9 +80,10 @@ describe('fleet import', () => {
   it('a file with only good rows exits 0; a broken header exits 2 and creates nothing', async () => {
     const good = join(tmp, 'good.csv');
     writeFileSync(good, 'venue,name\nrooftop,Main bar\n');
-    const ok = await cli('fleet', 'import', good, '--local', '--ca-dir', caDir, '--out-dir', join(tmp, 'good'), '--tar', '--json');
+    const ok = await cli('fleet', 'import', good, '--local', '--ca-dir', caDir, '--out-dir', join(tmp, 'good'), '--tar');
     expect(ok.code, ok.stdout).toBe(0);
     expect(existsSync(join(tmp, 'good', `${MAIN_BAR}.tgz`))).toBe(true);
+    expect(ok.stdout).toContain('Venues not checked and devices not registered (no --cloud-url): a re-run with --cloud-url does both.');
     const broken = join(tmp, 'broken.csv');
     writeFileSync(broken, 'venue,nmae\nrooftop,Main bar\n');
     const r = await cli('fleet', 'import', broken, '--local', '--ca-dir', caDir, '--out-dir', join(tmp, 'broken'));

@@ -45,6 +45,8 @@ describe('slots suggest with the wrong input', () => {
     const ctx = makeCtx({ stdout: () => undefined, stderr: () => undefined, isTty: false }, true);
     await slotsSuggest(ctx, { out, camera: 'back-bar', minScore: '0.4' }, [frame], async () => vision);
     const written = JSON.parse(readFileSync(out, 'utf8')) as { note: string };
-    expect(written.note).toBe('Suggested slots: give each a sku, delete the ones you do not want, then upload with the camera.');
+    expect(written.note).toBe(
+      "Suggested slots: give each a sku (the item's sku in the catalogue), delete the ones you do not want, then `smartstock-provision slots apply` this file.",
+    );
   });
 });
