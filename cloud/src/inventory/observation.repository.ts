@@ -120,14 +120,22 @@ export class ObservationRepository {
    * stream and the alert engine, as its row was), and not at all when it did not (a redelivery).
    */
   async insertMany(batches: readonly ObservationBatchRows[], heartbeatKeepSeconds = 0): Promise<StoredObservation[][]> {
-    const all = batches.flatMap((b) => b.rows.map((o) => ({ b, o })));
+    const all = batches.flatMap((b, i) => b.rows.map((o) => ({ batch: i + 1, o })));
     if (!all.length) return batches.map(() => []);
     const col = <K extends keyof ObservationRow>(k: K) => all.map(({ o }) => o[k]);
-    const { rows } = await this.db.query<StoredObservation & { deviceId: string }>(
+    const { rows } = await this.db.query<
+      Pick<StoredObservation, 'id' | 'itemId' | 'locationId' | 'units' | 'folded'> & { deviceId: string }
+    >(
       `WITH o AS (
          SELECT o.*, COALESCE(s.item_id, i.id) AS item_id
-         FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::jsonb[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::int[], $11::jsonb[], $12::numeric[], $13::real[], $14::text[], $15::bool[], $16::text[])
-              WITH ORDINALITY AS o(org_id, device_id, seq, model_versions, id, camera_id, slot_id, sku, at, count, fills, units, confidence, state, trusted, reason, n)
+         -- a batch's organisation, device, seq and models once (a run's thousands of rows are a hundred batches)
+         FROM (
+           SELECT b.org_id, b.device_id, b.seq, b.model_versions, x.*
+           FROM unnest($5::uuid[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::int[], $11::jsonb[], $12::numeric[], $13::real[], $14::text[], $15::bool[], $16::text[], $18::int[])
+                WITH ORDINALITY AS x(id, camera_id, slot_id, sku, at, count, fills, units, confidence, state, trusted, reason, batch, n)
+           JOIN unnest($1::uuid[], $2::text[], $3::bigint[], $4::jsonb[]) WITH ORDINALITY AS b(org_id, device_id, seq, model_versions, batch)
+             ON b.batch = x.batch
+         ) o
          -- lookups by key (LIMIT 1 keeps them so): as plain joins PostgreSQL hashed every slot of the
          -- fleet for each run (47,000 slots, half the statement's time for a run of 900 observations)
          LEFT JOIN LATERAL (
@@ -177,17 +185,17 @@ export class ObservationRepository {
          FROM f JOIN latest l ON l.device_id = f.device_id AND l.camera_id = f.camera_id AND l.slot_id = f.slot_id
          WHERE f.folded AND f.at > f.seen_at
        )
-       SELECT fresh.id, fresh.device_id AS "deviceId", fresh.camera_id AS "cameraId", fresh.slot_id AS "slotId", fresh.item_id AS "itemId",
-              c.location_id AS "locationId", fresh.units, fresh.count, fresh.fills, fresh.confidence, fresh.state, fresh.trusted, fresh.at,
-              fresh.folded
+       -- only what the batch's rows do not already say (the rest is theirs, as stored): printing every
+      -- column of every row back was a tenth of the statement
+      SELECT fresh.id, fresh.device_id AS "deviceId", fresh.item_id AS "itemId", c.location_id AS "locationId", fresh.units, fresh.folded
        FROM fresh LEFT JOIN LATERAL (
          SELECT c.location_id FROM cameras c WHERE c.device_id = fresh.device_id AND c.id = fresh.camera_id LIMIT 1
        ) c ON true`,
       [
-        all.map(({ b }) => b.orgId),
-        all.map(({ b }) => b.deviceId),
-        all.map(({ b }) => b.seq),
-        all.map(({ b }) => (b.modelVersions ? JSON.stringify(b.modelVersions) : null)),
+        batches.map((b) => b.orgId),
+        batches.map((b) => b.deviceId),
+        batches.map((b) => b.seq),
+        batches.map((b) => (b.modelVersions ? JSON.stringify(b.modelVersions) : null)),
         col('id'),
         col('cameraId'),
         col('slotId'),
@@ -201,6 +209,7 @@ export class ObservationRepository {
         col('trusted'),
         all.map(({ o }) => o.reason ?? 'change'),
         heartbeatKeepSeconds,
+        all.map(({ batch }) => batch),
       ] as never,
       // one SQL text whatever the batches (their rows travel as arrays): planned once per connection
       // rather than on every ingest run (two inserts, four joins)
@@ -213,8 +222,9 @@ export class ObservationRepository {
         const row = fresh.get(key);
         if (!row) return [];
         fresh.delete(key);
-        const { deviceId: _deviceId, ...stored } = row;
-        return [stored];
+        const { id, cameraId, slotId, count, fills, confidence, state, trusted } = o;
+        const { itemId, locationId, units, folded } = row;
+        return [{ id, cameraId, slotId, itemId, locationId, units, count, fills, confidence, state, trusted, at: new Date(o.at), folded }];
       }),
     );
   }

@@ -78,9 +78,9 @@ export class ObservationService {
    */
   async recordMany(batches: readonly { device: ObservingDevice; batch: ObservationBatch }[]): Promise<Recorded[]> {
     const judged = await this.db.transaction(async (tx) => {
-      const r = repos(tx);
+      const repositories = repos(tx);
       const rows = batches.map(({ device, batch }) => toRows(batch, device));
-      const fresh = await r.observations.insertMany(
+      const fresh = await repositories.observations.insertMany(
         batches.map(({ device, batch }, i) => ({
           orgId: device.orgId,
           deviceId: device.id,
@@ -91,7 +91,7 @@ export class ObservationService {
         this.options.heartbeatKeepSeconds ?? HEARTBEAT_KEEP_SECONDS,
       );
       const levels = await publishLive(
-        r,
+        repositories,
         batches.map(({ device }, i) => ({ device, fresh: fresh[i]! })),
       );
       return {
@@ -183,7 +183,7 @@ function toRows(batch: ObservationBatch, device: ObservingDevice): ObservationRo
  * Returns the levels by venue, for the alert engine.
  */
 async function publishLive(
-  r: Repos,
+  repositories: Repos,
   run: readonly { device: ObservingDevice; fresh: StoredObservation[] }[],
 ): Promise<{ orgId: string; venueId: string; levels: PresentedStock[] }[]> {
   const events: NewLiveEvent[] = [];
@@ -229,7 +229,7 @@ async function publishLive(
     wanted.set(m.orgId, org);
   }
   const read = new Map<string, Map<string, StockLevel[]>>();
-  for (const [orgId, at] of wanted) read.set(orgId, await r.stockMany.levelsAt(orgId, at));
+  for (const [orgId, at] of wanted) read.set(orgId, await repositories.stockMany.levelsAt(orgId, at));
   const byVenue = new Map<string, { orgId: string; venueId: string; levels: PresentedStock[] }>();
   for (const m of moved.values()) {
     const v = byVenue.get(`${m.orgId} ${m.venueId}`) ?? { orgId: m.orgId, venueId: m.venueId, levels: [] };
@@ -240,6 +240,6 @@ async function publishLive(
       events.push({ orgId: m.orgId, venueId: m.venueId, type: 'stock', data: p });
     }
   }
-  await r.live.appendMany(events);
+  await repositories.live.appendMany(events);
   return [...byVenue.values()];
 }

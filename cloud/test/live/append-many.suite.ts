@@ -19,12 +19,22 @@ export function describeAppendMany(f: DbFactory) {
     });
     afterAll(() => f.dispose(db));
 
-    it('stores every event with its own data, in the order given, and announces all their ids', async () => {
+    it('stores every event with its own data (multi-byte text too: the data travels as bytes), in the order given, and announces all their ids', async () => {
       const notified: string[] = [];
       const stop = await db.listen(LIVE_CHANNEL, (p) => notified.push(p));
       const events = Array.from({ length: 700 }, (_, i) =>
         i % 2
-          ? { orgId, venueId, type: 'stock' as const, data: { itemId: `item-${i}`, level: i / 2, quote: 'a "quoted" \\ name' } }
+          ? {
+              orgId,
+              venueId,
+              type: 'stock' as const,
+              data: {
+                itemId: `item-${i}`,
+                level: i / 2,
+                quote: 'a "quoted" \\ name',
+                name: i % 3 ? 'Crème de cassis ☕' : 'Ågua 🍋 Ünïcode',
+              },
+            }
           : { orgId, venueId: null, type: 'device' as const, data: { deviceId: `dev-${i}`, online: true } },
       );
       const ids = await db.transaction((tx) => new LiveEventRepository(tx).appendMany(events as never));
