@@ -37,8 +37,9 @@ describe('device create when the cloud refuses the technician', () => {
   });
   afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
-  const create = (id: string, ...auth: string[]) =>
-    createLocalDevice({ id, venue: VENUE, caDir, mqttUrl: 'mqtts://localhost:8883', out: join(tmp, id) }, '--cloud-url', cloudUrl, ...auth);
+  const createAt = (url: string, id: string, ...auth: string[]) =>
+    createLocalDevice({ id, venue: VENUE, caDir, mqttUrl: 'mqtts://localhost:8883', out: join(tmp, id) }, '--cloud-url', url, ...auth);
+  const create = (id: string, ...auth: string[]) => createAt(cloudUrl, id, ...auth);
 
   it('says to change the one-time password, not that the token expired', async () => {
     const result = await create('bar-a', '--token', 'tok-of-a-one-time-password');
@@ -55,25 +56,13 @@ describe('device create when the cloud refuses the technician', () => {
     await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
     const downUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise<void>((done) => closed.close(() => done()));
-    const down = await createLocalDevice(
-      { id: 'bar-c', venue: VENUE, caDir, mqttUrl: 'mqtts://localhost:8883', out: join(tmp, 'bar-c') },
-      '--cloud-url',
-      downUrl,
-      '--token',
-      'tok',
-    );
+    const down = await createAt(downUrl, 'bar-c', '--token', 'tok');
     expect(down.code).toBe(1);
     expect(down.stderr).toContain(`nothing answers at ${downUrl} (connection refused)`);
     expect(down.stderr).toMatch(/fix: is the cloud running\?/);
     expect(down.stderr).not.toContain('fetch failed');
     expect(existsSync(join(tmp, 'bar-c'))).toBe(false);
-    const typo = await createLocalDevice(
-      { id: 'bar-d', venue: VENUE, caDir, mqttUrl: 'mqtts://localhost:8883', out: join(tmp, 'bar-d') },
-      '--cloud-url',
-      'cloud.example',
-      '--token',
-      'tok',
-    );
+    const typo = await createAt('cloud.example', 'bar-d', '--token', 'tok');
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('--cloud-url cloud.example is not a web address');
   });
@@ -82,17 +71,11 @@ describe('device create when the cloud refuses the technician', () => {
     const page = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Not here</body></html>'));
     await new Promise<void>((done) => page.listen(0, '127.0.0.1', done));
     const pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
-    const r = await createLocalDevice(
-      { id: 'bar-e', venue: VENUE, caDir, mqttUrl: 'mqtts://localhost:8883', out: join(tmp, 'bar-e') },
-      '--cloud-url',
-      pageUrl,
-      '--token',
-      'tok',
-    );
+    const answered = await createAt(pageUrl, 'bar-e', '--token', 'tok');
     await new Promise<void>((done) => page.close(() => done()));
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("with text/html (HTTP 404), not the SmartStock cloud's JSON");
-    expect(r.stderr).not.toContain('<html>');
+    expect(answered.code).toBe(1);
+    expect(answered.stderr).toContain("with text/html (HTTP 404), not the SmartStock cloud's JSON");
+    expect(answered.stderr).not.toContain('<html>');
   });
 
   it('treats --cloud-url without a token or login as a usage error naming the flags', async () => {
