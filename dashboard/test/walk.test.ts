@@ -129,8 +129,11 @@ describe('walking every page (bar manager)', () => {
       await p.goto(`${s.url}/#/orders`);
       const unassigned = p.getByTestId('unassigned');
       await unassigned.waitFor();
-      // no supplier sells the items below par: not "every item with a supplier is above what it needs"
-      expect(await p.getByTestId('nothing-suggested').textContent()).toContain('no supplier sells the items below par');
+      // the items below par have no supplier: not "every item with a supplier is above what it needs",
+      // and not "no supplier sells", which read as nobody in the trade sells them
+      expect(await p.getByTestId('nothing-suggested').textContent()).toContain('the items below par, listed under this, have no supplier yet');
+      expect(await unassigned.getByRole('heading').textContent()).toMatch(/^\s*\d+ items? below par with no supplier yet\s*$/);
+      expect(await p.locator('main').textContent()).not.toContain('no supplier sells');
       const titos = unassigned.getByRole('listitem').filter({ hasText: "Tito's Handmade Vodka" });
       expect(await titos.textContent()).toContain('(all locations) with 0.9 on hand');
       expect(await unassigned.textContent()).not.toMatch(/\d\.\d\d/);
@@ -173,5 +176,53 @@ describe('walking every page (bar manager)', () => {
     const asked = new URL((await report).url());
     expect(asked.searchParams.get('to')).toBe(`${new Date(Date.parse(today) + 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`);
     await shot(p, 'desktop-variance');
+  }, 90_000);
+
+  it('every page’s title sits on its subtitle by one rule (Audit and Devices had a gap of three lines)', async () => {
+    const pages = ['audit', 'devices', 'variance', 'accuracy', 'forecast', 'forecast/accuracy', 'suppliers'];
+    await screens!.each(async (p, screen) => {
+      const gaps: Record<string, number> = {};
+      for (const page of pages) {
+        await p.goto(`${s.url}/#/${page}`);
+        await p.locator('main h1').waitFor();
+        // the subtitle: the first paragraph after the title, however the page wraps them
+        gaps[page] = await p.evaluate(() => {
+          const title = document.querySelector('main h1')!;
+          const subtitle = [...document.querySelectorAll('main p')].find((para) => title.compareDocumentPosition(para) & Node.DOCUMENT_POSITION_FOLLOWING)!;
+          return Math.round(subtitle.getBoundingClientRect().top - title.getBoundingClientRect().bottom);
+        });
+        if (page === 'audit' || page === 'devices') await shot(p, `${screen}-${page}`);
+      }
+      const one = gaps.audit!;
+      expect(one, `${screen}: ${JSON.stringify(gaps)}`).toBeLessThanOrEqual(8);
+      expect(gaps, screen).toEqual(Object.fromEntries(pages.map((page) => [page, one])));
+    });
+  }, 90_000);
+
+  it('figures carry their unit, and a figure with no data says why', async () => {
+    await screens!.each(async (p, screen) => {
+      // a stock level in bottles, not a bare "0.87" (or "6.00" for six counted)
+      await p.goto(`${s.url}/#/items/${s.demo.items['TITOS-750']}`);
+      const level = p.locator(`[data-location="${s.demo.locations.mainBar}"]`).getByTestId('level');
+      await expect.poll(() => level.textContent()).toBe('0.87 bottles');
+
+      // no POS yet: not "– of revenue, – of lines"
+      await p.goto(`${s.url}/#/`);
+      const mapped = p.locator('[data-kpi="mapped"]');
+      await mapped.waitFor();
+      expect(await mapped.textContent()).toContain('no POS sales yet');
+      expect(await mapped.textContent()).not.toContain('of lines');
+
+      // not "actual –" and "0 measured, 53 not"
+      await p.goto(`${s.url}/#/variance`);
+      await expect.poll(() => p.getByTestId('pour-cost-note').textContent()).toBe('no POS sales in this period');
+      expect(await p.getByTestId('measured-note').textContent()).toMatch(/^0 of \d+ items measured, by location$/);
+      await shot(p, `${screen}-variance-empty`);
+
+      await p.goto(`${s.url}/#/devices`);
+      const camera = p.getByRole('article', { name: 'Back bar edge' });
+      await expect.poll(() => camera.textContent()).toContain('Main Bar · 1 slot');
+      expect(await camera.textContent()).not.toContain('1 slots');
+    });
   }, 90_000);
 });
