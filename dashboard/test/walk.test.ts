@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { currencyForLocale } from '../src/lib/signup-currency';
-import { launchChromium, phoneAndDesktop, sidewaysOverflow, SHOTS, type PhoneAndDesktop } from './support/browser';
+import { launchChromium, phoneAndDesktop, PHONE, sidewaysOverflow, signIn, SHOTS, type PhoneAndDesktop } from './support/browser';
 import { DEV, OWNER, startStack, type Stack } from './support/stack';
 
 describe('currencyForLocale', () => {
@@ -141,6 +141,9 @@ describe('walking every page (bar manager)', () => {
 
       await p.goto(`${s.url}/#/suppliers`);
       expect(await p.getByTestId('no-suppliers').textContent()).toContain('say what it sells on each item’s page');
+      // what to type in the currency box, not the name of the standard
+      expect(await p.getByTestId('currency-hint').textContent()).toContain('a three-letter code such as EUR, GBP or USD');
+      expect(await p.getByRole('region', { name: 'Currency' }).textContent()).not.toContain('ISO');
       await p.goto(`${s.url}/#/invoices`);
       expect(await p.getByTestId('no-invoices').textContent()).toContain('take a photo of one');
 
@@ -225,4 +228,51 @@ describe('walking every page (bar manager)', () => {
       expect(await camera.textContent()).not.toContain('1 slots');
     });
   }, 90_000);
+
+  it('the slot editor names the camera and its slots as they were named, not by their ids', async () => {
+    await screens!.each(async (p, screen) => {
+      await p.goto(`${s.url}/#/devices/${DEV}/slots/cam-1`);
+      await expect.poll(() => p.getByRole('heading', { level: 1 }).textContent()).toBe('Slots of Back bar left');
+      const slot = p.getByRole('list', { name: 'Slots' }).getByRole('listitem').first();
+      expect(await slot.locator('strong').textContent()).toBe('Row 1, slot 1');
+      expect(await slot.getByRole('button', { name: 'Delete Row 1, slot 1' }).count()).toBe(1);
+      await shot(p, `${screen}-slots`);
+    });
+  }, 60_000);
+
+  it('forecast accuracy with nothing tested yet says so, not "All 0 tested forecasts" over a table of dashes', async () => {
+    await screens!.each(async (p, screen) => {
+      // the item's page makes its forecast; it has no sales history to test
+      await p.goto(`${s.url}/#/items/${s.demo.items['TITOS-750']}`);
+      await p.getByRole('heading', { name: /Expected sales/ }).waitFor();
+      await p.goto(`${s.url}/#/forecast/accuracy`);
+      const pooled = p.getByTestId('pooled');
+      await expect.poll(() => pooled.getByRole('heading').textContent()).toBe('No forecast tested yet');
+      expect(await pooled.getByTestId('none-tested').textContent()).toMatch(/too little sales history to\s+test yet/);
+      expect(await pooled.getByRole('table').count()).toBe(0);
+      await shot(p, `${screen}-forecast-accuracy`);
+    });
+  }, 60_000);
+
+  it('a manager who follows a link to an owner’s page is told it is the owner’s, not shown a failed load', async () => {
+    const manager = { email: 'max@anchor.test', password: 'a manager password', name: 'Max Manager' };
+    expect((await api('POST', '/users', { ...manager, role: 'manager' })).status).toBe(201);
+    await s.cloud.db.query('UPDATE users SET must_change_password = false WHERE email = $1', [manager.email]);
+    const page = await (await screens!.browser.newContext(PHONE)).newPage();
+    page.setDefaultTimeout(20_000);
+    try {
+      await signIn(page, s.url, manager);
+      for (const [route, what] of [
+        ['audit', 'The audit log'],
+        ['organisation', 'The organisation page'],
+      ] as const) {
+        await page.goto(`${s.url}/#/${route}`);
+        await expect.poll(() => page.getByTestId('owner-only').textContent()).toMatch(new RegExp(`^\\s*${what} is for the organisation's owner only`));
+        expect(await page.locator('main h1').count(), route).toBe(0);
+      }
+      await shot(page, 'phone-manager-owner-only');
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
 });
