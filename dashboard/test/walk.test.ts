@@ -139,6 +139,9 @@ describe('walking every page (bar manager)', () => {
       expect(await unassigned.textContent()).not.toMatch(/\d\.\d\d/);
       await shot(p, `${screen}-orders`);
 
+      // an item with no supplier says what one is for, not a command-bar word ('"order …" needs one')
+      await p.goto(`${s.url}/#/items/${s.demo.items['TITOS-750']}/edit`);
+      await expect.poll(() => p.getByTestId('no-offer').textContent()).toContain('Orders can suggest it');
       await p.goto(`${s.url}/#/suppliers`);
       expect(await p.getByTestId('no-suppliers').textContent()).toContain('say what it sells on each item’s page');
       // what to type in the currency box, not the name of the standard
@@ -151,6 +154,19 @@ describe('walking every page (bar manager)', () => {
       // nothing sold: not "every menu item sold has a recipe"
       await expect.poll(() => p.getByTestId('nothing-waiting').textContent()).toContain('Nothing yet');
       await expect.poll(() => p.getByRole('article', { name: 'Recipes', exact: true }).textContent()).toContain('once sales arrive');
+      // the card's second part reads as a part: smaller than the card's title, and set off from the line above it
+      const [title, part, gap] = await p.evaluate(() => {
+        const h2 = document.getElementById('mapped-title')!;
+        const h3 = document.querySelector('[aria-labelledby="mapped-title"] h3')!;
+        const above = h3.previousElementSibling!;
+        return [
+          parseFloat(getComputedStyle(h2).fontSize),
+          parseFloat(getComputedStyle(h3).fontSize),
+          h3.getBoundingClientRect().top - above.getBoundingClientRect().bottom,
+        ];
+      });
+      expect(part, screen).toBeLessThan(title);
+      expect(gap, screen).toBeGreaterThanOrEqual(12);
       await shot(p, `${screen}-sales`);
     });
   }, 90_000);
@@ -250,6 +266,8 @@ describe('walking every page (bar manager)', () => {
       await expect.poll(() => pooled.getByRole('heading').textContent()).toBe('No forecast tested yet');
       expect(await pooled.getByTestId('none-tested').textContent()).toMatch(/too little sales history to\s+test yet/);
       expect(await pooled.getByRole('table').count()).toBe(0);
+      // said once, not twice over
+      expect((await pooled.textContent())!.match(/too little sales history/gi)).toHaveLength(1);
       await shot(p, `${screen}-forecast-accuracy`);
     });
   }, 60_000);
