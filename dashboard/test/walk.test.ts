@@ -131,7 +131,9 @@ describe('walking every page (bar manager)', () => {
       await unassigned.waitFor();
       // the items below par have no supplier: not "every item with a supplier is above what it needs",
       // and not "no supplier sells", which read as nobody in the trade sells them
-      expect(await p.getByTestId('nothing-suggested').textContent()).toContain('the items below par, listed under this, have no supplier yet');
+      expect(await p.getByTestId('nothing-suggested').textContent()).toContain(
+        'the items below par, listed under this, have no supplier yet',
+      );
       expect(await unassigned.getByRole('heading').textContent()).toMatch(/^\s*\d+ items? below par with no supplier yet\s*$/);
       expect(await p.locator('main').textContent()).not.toContain('no supplier sells');
       const titos = unassigned.getByRole('listitem').filter({ hasText: "Tito's Handmade Vodka" });
@@ -207,7 +209,9 @@ describe('walking every page (bar manager)', () => {
         // the subtitle: the first paragraph after the title, however the page wraps them
         gaps[page] = await p.evaluate(() => {
           const title = document.querySelector('main h1')!;
-          const subtitle = [...document.querySelectorAll('main p')].find((para) => title.compareDocumentPosition(para) & Node.DOCUMENT_POSITION_FOLLOWING)!;
+          const subtitle = [...document.querySelectorAll('main p')].find(
+            (para) => title.compareDocumentPosition(para) & Node.DOCUMENT_POSITION_FOLLOWING,
+          )!;
           return Math.round(subtitle.getBoundingClientRect().top - title.getBoundingClientRect().bottom);
         });
         if (page === 'audit' || page === 'devices') await shot(p, `${screen}-${page}`);
@@ -285,7 +289,9 @@ describe('walking every page (bar manager)', () => {
         ['organisation', 'The organisation page'],
       ] as const) {
         await page.goto(`${s.url}/#/${route}`);
-        await expect.poll(() => page.getByTestId('owner-only').textContent()).toMatch(new RegExp(`^\\s*${what} is for the organisation's owner only`));
+        await expect
+          .poll(() => page.getByTestId('owner-only').textContent())
+          .toMatch(new RegExp(`^\\s*${what} is for the organisation's owner only`));
         expect(await page.locator('main h1').count(), route).toBe(0);
       }
       await shot(page, 'phone-manager-owner-only');
