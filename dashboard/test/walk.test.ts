@@ -1,7 +1,8 @@
 // What walking every page as a bar manager showed, in real Chromium against the real cloud at 390 px
 // and 1280 px: sign-up asks for the currency (from the browser's region), the audit log fits a phone,
 // empty states say what to do, and figures read in the bar's words. Screenshots walk-*.png.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { currencyForLocale } from '../src/lib/signup-currency';
@@ -298,5 +299,23 @@ describe('walking every page (bar manager)', () => {
     } finally {
       await page.context().close();
     }
+  }, 60_000);
+
+  it('the phone’s More menu is a landmark of its own, so a screen reader finds its sections', async () => {
+    const p = screens!.pages.phone;
+    await p.goto(`${s.url}/#/`);
+    await p.getByRole('button', { name: 'More', exact: true }).click();
+    await p.getByRole('list', { name: 'More sections' }).waitFor();
+    await p.addScriptTag({ content: readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') });
+    // axe's "region": content outside every landmark; the menu's lists and buttons were
+    const outside = (
+      (await p.evaluate(
+        `axe.run(document, { runOnly: ['region'] }).then((r) => r.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' '))))`,
+      )) as string[]
+    ).filter((target) => /more-menu|More sections/.test(target));
+    expect(outside).toEqual([]);
+    expect(await p.getByRole('region', { name: 'More' }).getByRole('link', { name: 'Variance' }).count()).toBe(1);
+    await shot(p, 'phone-more');
+    await p.keyboard.press('Escape');
   }, 60_000);
 });
