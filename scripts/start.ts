@@ -9,6 +9,7 @@ import { assertPortFree, exitOnPortInUse, loadConfigOrExit, stopOnSignal } from 
 import { loadCloudConfig, startCloud } from '@smartstock/cloud';
 import { startDemo, type RunningDemo } from './demo/index.js';
 import { DEMO_RTSP_PORT_KEY } from './demo/camera.js';
+import { startBanner } from './banner.js';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -103,19 +104,15 @@ if (!values['no-demo']) {
 }
 
 process.stdout.write(
-  [
-    '',
-    `SmartStock is up.`,
-    `  dashboard  ${cloud.url}/`,
-    `  API docs   ${cloud.url}/docs`,
-    `  broker     ${cloud.brokerUrl}`,
-    demo ? `  demo       edge agent ${demo.deviceId} watching ${demo.cameraUrl}` : '  demo       off',
-    cloud.seededOwner?.oneTimePassword
-      ? `  sign in    ${cloud.seededOwner.email} / ${cloud.seededOwner.oneTimePassword}  (one-time: you will be asked to change it)`
-      : `  sign in    with the owner account made on the first start`,
-    'Press Ctrl-C to stop.',
-    '',
-  ].join('\n'),
+  startBanner({
+    url: cloud.url,
+    brokerUrl: cloud.brokerUrl,
+    pkiDir: cloud.pkiDir,
+    demo,
+    oneTimeSignIn: cloud.seededOwner?.oneTimePassword
+      ? { email: cloud.seededOwner.email, password: cloud.seededOwner.oneTimePassword }
+      : undefined,
+  }),
 );
 
 // a reader that went away (`npm start | head`, or npm shutting down a socket stdout as it
