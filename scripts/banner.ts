@@ -56,3 +56,22 @@ export function startBanner(b: BannerInput): string {
     '',
   ].join('\n');
 }
+
+/** A duration as a person reads it: "0.8 s", "4 min 12 s", "2 h 5 min". */
+export function duration(ms: number): string {
+  if (ms < 60_000) return `${(Math.round(ms / 100) / 10).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** The last line of `npm start`: how long the stop took, how long it ran, and what stopped how. */
+export function stopSummary(s: { stopMs: number; upMs: number; demo: 'stopped' | 'failed' | 'off'; cloud: string }): string {
+  const demo =
+    s.demo === 'off'
+      ? ''
+      : s.demo === 'stopped'
+        ? 'demo agent and camera stopped; '
+        : 'demo did not stop cleanly (see the warn line above); ';
+  return `stopped in ${duration(s.stopMs)} after ${duration(s.upMs)} up: ${demo}cloud: ${s.cloud}.\n`;
+}

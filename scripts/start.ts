@@ -5,11 +5,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { assertPortFree, exitOnPortInUse, loadConfigOrExit, stopOnSignal } from '@smartstock/runtime';
+import { assertPortFree, describeStop, exitOnPortInUse, loadConfigOrExit, stopOnSignal } from '@smartstock/runtime';
 import { loadCloudConfig, startCloud } from '@smartstock/cloud';
 import { startDemo, type RunningDemo } from './demo/index.js';
 import { DEMO_RTSP_PORT_KEY } from './demo/camera.js';
-import { startBanner } from './banner.js';
+import { startBanner, stopSummary } from './banner.js';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -96,10 +96,10 @@ if (!values['no-demo']) {
     demo = await exitOnPortInUse(
       () => startDemo(cloud, options),
       MOVE_WITH,
-      () => cloud.stop(),
+      async () => void (await cloud.stop()),
     );
   } catch (e) {
-    cloud.logger.error({ err: e }, 'the demo could not start; the cloud keeps running');
+    cloud.logger.child({ module: 'demo' }).error({ err: e }, 'the demo could not start; the cloud keeps running');
   }
 }
 
@@ -122,10 +122,22 @@ for (const out of [process.stdout, process.stderr])
     if (e.code !== 'EPIPE') throw e;
   });
 
+const upSince = performance.now();
+let summary = 'stopped.\n';
 stopOnSignal(
   async () => {
-    await demo?.stop().catch((e: unknown) => cloud.logger.warn({ err: e }, 'demo stop'));
-    await cloud.stop();
+    const stopping = performance.now();
+    const demoStop = demo
+      ? await demo.stop().then(
+          () => 'stopped' as const,
+          (e: unknown) => {
+            cloud.logger.child({ module: 'demo' }).warn({ err: e }, 'the demo did not stop cleanly; the cloud stops anyway');
+            return 'failed' as const;
+          },
+        )
+      : ('off' as const);
+    const report = await cloud.stop();
+    summary = stopSummary({ stopMs: performance.now() - stopping, upMs: stopping - upSince, demo: demoStop, cloud: describeStop(report) });
   },
-  { onSignal: () => process.stdout.write('\nstopping…\n'), onStopped: () => process.stdout.write('stopped.\n') },
+  { onSignal: () => process.stdout.write('\nstopping…\n'), onStopped: () => process.stdout.write(summary) },
 );

@@ -14,7 +14,12 @@ const stack = {
 
 /** The flags as a shell would split them. */
 const argv = (command: string): string[] =>
-  JSON.parse(execFileSync('sh', ['-c', `node -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- ${command.replace(/^npx smartstock-provision /, '')}`]).toString()) as string[];
+  JSON.parse(
+    execFileSync('sh', [
+      '-c',
+      `node -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- ${command.replace(/^npx smartstock-provision /, '')}`,
+    ]).toString(),
+  ) as string[];
 
 describe('the start banner', () => {
   it('prints the provisioning command with the broker and CA this stack really uses', () => {

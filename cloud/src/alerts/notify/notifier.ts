@@ -104,7 +104,8 @@ export async function createNotifier(deps: NotifierDeps) {
       });
     }
     // the alert's own line says `notifications: 0`; this is its detail
-    if (routes.length === 0) log.debug({ alertId: n.alert.id, rule: n.alert.rule }, 'alert has no recipients; it shows in the dashboard only');
+    if (routes.length === 0)
+      log.debug({ alertId: n.alert.id, rule: n.alert.rule }, 'alert has no recipients; it shows in the dashboard only');
     else await tx.notify(WAKE_CHANNEL, n.alert.id);
     return routes.length;
   }
