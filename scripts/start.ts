@@ -122,7 +122,6 @@ for (const out of [process.stdout, process.stderr])
     if (e.code !== 'EPIPE') throw e;
   });
 
-const upSince = performance.now();
 let summary = 'stopped.\n';
 stopOnSignal(
   async () => {
@@ -137,7 +136,12 @@ stopOnSignal(
         )
       : ('off' as const);
     const report = await cloud.stop();
-    summary = stopSummary({ stopMs: performance.now() - stopping, upMs: stopping - upSince, demo: demoStop, cloud: describeStop(report) });
+    summary = stopSummary({
+      stopMs: performance.now() - stopping,
+      upMs: stopping /* since the process began */,
+      demo: demoStop,
+      cloud: describeStop(report),
+    });
   },
   { onSignal: () => process.stdout.write('\nstopping…\n'), onStopped: () => process.stdout.write(summary) },
 );

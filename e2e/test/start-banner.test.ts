@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { provisionCommand, startBanner } from '../../scripts/banner.js';
+import { duration, provisionCommand, startBanner, stopSummary } from '../../scripts/banner.js';
 
 const stack = {
   url: 'http://127.0.0.1:18480',
@@ -41,5 +41,17 @@ describe('the start banner', () => {
     expect(banner).not.toContain('--ca-dir');
     expect(banner).toContain('MQTT_URL');
     expect(banner).toContain('demo       off');
+  });
+});
+
+describe('the stop summary', () => {
+  it('says how long the stop took, how long the stack ran, and what stopped how', () => {
+    expect(stopSummary({ stopMs: 512, upMs: 141_000, demo: 'stopped', cloud: '25 parts stopped cleanly' })).toBe(
+      'stopped in 0.5 s after 2 min 21 s up: demo agent and camera stopped; cloud: 25 parts stopped cleanly.\n',
+    );
+    expect(duration(7_530_000)).toBe('2 h 5 min');
+    expect(stopSummary({ stopMs: 10_400, upMs: 9_000, demo: 'failed', cloud: '24 of 25 parts stopped cleanly; late: broker' })).toContain(
+      'demo did not stop cleanly (see the warn line above); cloud: 24 of 25',
+    );
   });
 });
