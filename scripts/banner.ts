@@ -66,12 +66,12 @@ export function duration(ms: number): string {
 }
 
 /** The last line of `npm start`: how long the stop took, how long it ran, and what stopped how. */
-export function stopSummary(s: { stopMs: number; upMs: number; demo: 'stopped' | 'failed' | 'off'; cloud: string }): string {
-  const demo =
-    s.demo === 'off'
-      ? ''
-      : s.demo === 'stopped'
-        ? 'demo agent and camera stopped; '
-        : 'demo did not stop cleanly (see the warn line above); ';
+export function stopSummary(s: { stopMs: number; upMs: number; demo: 'stopped' | 'failed' | 'cut short' | 'off'; cloud: string }): string {
+  const demo = {
+    off: '',
+    stopped: 'demo agent and camera stopped; ',
+    failed: 'demo did not stop cleanly (see the warn line above); ',
+    'cut short': 'demo start cut short; ',
+  }[s.demo];
   return `stopped in ${duration(s.stopMs)} after ${duration(s.upMs)} up: ${demo}cloud: ${s.cloud}.\n`;
 }

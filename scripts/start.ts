@@ -3,10 +3,10 @@
  * Switches win over environment variables, which win over defaults.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { assertPortFree, describeStop, exitOnPortInUse, loadConfigOrExit, stopOnSignal } from '@smartstock/runtime';
-import { loadCloudConfig, startCloud } from '@smartstock/cloud';
+import { loadCloudConfig, startCloud, type RunningCloud } from '@smartstock/cloud';
 import { startDemo, type RunningDemo } from './demo/index.js';
 import { DEMO_RTSP_PORT_KEY } from './demo/camera.js';
 import { startBanner, stopSummary } from './banner.js';
@@ -81,9 +81,68 @@ if (!existsSync(new URL('../dashboard/dist/index.html', import.meta.url))) {
   if (b.status !== 0) process.stderr.write('the dashboard did not build; the API still starts\n');
 }
 
-const cloud = await exitOnPortInUse(() => startCloud(config), MOVE_WITH);
+// a reader that went away (`npm start | head`, or npm shutting down a socket stdout as it
+// exits on Ctrl-C) must not crash the stack halfway through stopping
+for (const out of [process.stdout, process.stderr])
+  out.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+
+/**
+ * A console line written at once: process.stdout may queue on a socket stdout and come out after the
+ * log lines written later (under a parent's pipe the summary was not the last line). The log itself is
+ * flushed before the summary.
+ */
+function say(text: string): void {
+  try {
+    writeSync(1, text);
+  } catch {
+    process.stdout.write(text);
+  }
+}
+
+// Ctrl-C at any point stops what has started, so the handler is in place before the cloud starts.
+// A cloud still starting is let finish (seconds), then stopped; a demo still starting (its first video
+// takes a minute) is not waited for: its ffmpeg children end with this process's pipes.
+let cloudStarting: Promise<RunningCloud> | undefined;
 let demo: RunningDemo | undefined;
-if (!values['no-demo']) {
+let demoStarting = false;
+let stopRequested = false;
+let summary = 'stopped.\n';
+stopOnSignal(
+  async () => {
+    stopRequested = true;
+    const stopping = performance.now();
+    const cloud = await cloudStarting?.catch(() => undefined);
+    const demoStop = demo
+      ? await demo.stop().then(
+          () => 'stopped' as const,
+          (e: unknown) => {
+            cloud?.logger.child({ module: 'demo' }).warn({ err: e }, 'the demo did not stop cleanly; the cloud stops anyway');
+            return 'failed' as const;
+          },
+        )
+      : demoStarting
+        ? ('cut short' as const)
+        : ('off' as const);
+    const report = await cloud?.stop();
+    // the log writes through its own buffer: flushed first, so the summary is the last line
+    if (cloud) await new Promise<void>((resolve) => cloud.logger.flush(() => resolve()));
+    summary = stopSummary({
+      stopMs: performance.now() - stopping,
+      upMs: stopping /* since the process began */,
+      demo: demoStop,
+      cloud: report ? describeStop(report) : 'it had not started',
+    });
+  },
+  { onSignal: () => say('\nstopping…\n'), onStopped: () => say(summary) },
+);
+
+cloudStarting = exitOnPortInUse(() => startCloud(config), MOVE_WITH);
+const cloud = await cloudStarting;
+
+if (!values['no-demo'] && !stopRequested) {
+  demoStarting = true;
   const owner = cloud.seededOwner;
   // a one-time password signs in only to change itself: on the first start the demo is set up with a token of this process's own
   const auth = owner?.oneTimePassword
@@ -99,49 +158,22 @@ if (!values['no-demo']) {
       async () => void (await cloud.stop()),
     );
   } catch (e) {
-    cloud.logger.child({ module: 'demo' }).error({ err: e }, 'the demo could not start; the cloud keeps running');
+    // a stop during its start cuts it short: not a failure to report
+    if (stopRequested) cloud.logger.child({ module: 'demo' }).debug({ err: e }, 'the demo start was cut short by the stop');
+    else cloud.logger.child({ module: 'demo' }).error({ err: e }, 'the demo could not start; the cloud keeps running');
   }
+  demoStarting = false;
 }
 
-process.stdout.write(
-  startBanner({
-    url: cloud.url,
-    brokerUrl: cloud.brokerUrl,
-    pkiDir: cloud.pkiDir,
-    demo,
-    oneTimeSignIn: cloud.seededOwner?.oneTimePassword
-      ? { email: cloud.seededOwner.email, password: cloud.seededOwner.oneTimePassword }
-      : undefined,
-  }),
-);
-
-// a reader that went away (`npm start | head`, or npm shutting down a socket stdout as it
-// exits on Ctrl-C) must not crash the stack halfway through stopping
-for (const out of [process.stdout, process.stderr])
-  out.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-  });
-
-let summary = 'stopped.\n';
-stopOnSignal(
-  async () => {
-    const stopping = performance.now();
-    const demoStop = demo
-      ? await demo.stop().then(
-          () => 'stopped' as const,
-          (e: unknown) => {
-            cloud.logger.child({ module: 'demo' }).warn({ err: e }, 'the demo did not stop cleanly; the cloud stops anyway');
-            return 'failed' as const;
-          },
-        )
-      : ('off' as const);
-    const report = await cloud.stop();
-    summary = stopSummary({
-      stopMs: performance.now() - stopping,
-      upMs: stopping /* since the process began */,
-      demo: demoStop,
-      cloud: describeStop(report),
-    });
-  },
-  { onSignal: () => process.stdout.write('\nstopping…\n'), onStopped: () => process.stdout.write(summary) },
-);
+if (!stopRequested)
+  process.stdout.write(
+    startBanner({
+      url: cloud.url,
+      brokerUrl: cloud.brokerUrl,
+      pkiDir: cloud.pkiDir,
+      demo,
+      oneTimeSignIn: cloud.seededOwner?.oneTimePassword
+        ? { email: cloud.seededOwner.email, password: cloud.seededOwner.oneTimePassword }
+        : undefined,
+    }),
+  );
