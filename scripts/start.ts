@@ -104,7 +104,8 @@ function say(text: string): void {
 // Ctrl-C at any point stops what has started, so the handler is in place before the cloud starts.
 // A cloud still starting is let finish (seconds), then stopped; a demo still starting (its first video
 // takes a minute) is not waited for: its ffmpeg children end with this process's pipes.
-let cloudStarting: Promise<RunningCloud> | undefined;
+/** set once the cloud is starting; read by the stop, which may come first */
+const starting: { cloud?: Promise<RunningCloud> } = {};
 let demo: RunningDemo | undefined;
 let demoStarting = false;
 let stopRequested = false;
@@ -113,7 +114,7 @@ stopOnSignal(
   async () => {
     stopRequested = true;
     const stopping = performance.now();
-    const cloud = await cloudStarting?.catch(() => undefined);
+    const cloud = await starting.cloud?.catch(() => undefined);
     const demoStop = demo
       ? await demo.stop().then(
           () => 'stopped' as const,
@@ -138,8 +139,8 @@ stopOnSignal(
   { onSignal: () => say('\nstopping…\n'), onStopped: () => say(summary) },
 );
 
-cloudStarting = exitOnPortInUse(() => startCloud(config), MOVE_WITH);
-const cloud = await cloudStarting;
+starting.cloud = exitOnPortInUse(() => startCloud(config), MOVE_WITH);
+const cloud = await starting.cloud;
 
 if (!values['no-demo'] && !stopRequested) {
   demoStarting = true;
