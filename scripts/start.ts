@@ -5,7 +5,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { assertPortFree, describeStop, exitOnPortInUse, loadConfigOrExit, stopOnSignal } from '@smartstock/runtime';
+import {
+  assertPortFree,
+  describeStop,
+  exitOnPortInUse,
+  loadConfigOrExit,
+  stopOnSignal,
+  writeBesideLog,
+  type Logger,
+} from '@smartstock/runtime';
 import { loadCloudConfig, startCloud, type RunningCloud } from '@smartstock/cloud';
 import { startDemo, type RunningDemo } from './demo/index.js';
 import { DEMO_RTSP_PORT_KEY } from './demo/camera.js';
@@ -88,17 +96,12 @@ for (const out of [process.stdout, process.stderr])
     if (e.code !== 'EPIPE') throw e;
   });
 
-/**
- * A console line written at once: process.stdout may queue on a socket stdout and come out after the
- * log lines written later (under a parent's pipe the summary was not the last line). The log itself is
- * flushed before the summary.
- */
+/** the cloud's log once it has started: console lines then go out through its buffer, in order with its lines */
+const consoleLog: { logger?: Logger } = {};
+/** A console line among the log's lines; before the cloud has a logger, written at once. */
 function say(text: string): void {
-  try {
-    writeSync(1, text);
-  } catch {
-    process.stdout.write(text);
-  }
+  if (consoleLog.logger) writeBesideLog(consoleLog.logger, text);
+  else writeSync(1, text);
 }
 
 // Ctrl-C at any point stops what has started, so the handler is in place before the cloud starts.
@@ -127,8 +130,6 @@ stopOnSignal(
         ? ('cut short' as const)
         : ('off' as const);
     const report = await cloud?.stop();
-    // the log writes through its own buffer: flushed first, so the summary is the last line
-    if (cloud) await new Promise<void>((resolve) => cloud.logger.flush(() => resolve()));
     summary = stopSummary({
       stopMs: performance.now() - stopping,
       upMs: stopping /* since the process began */,
@@ -141,6 +142,7 @@ stopOnSignal(
 
 starting.cloud = exitOnPortInUse(() => startCloud(config), MOVE_WITH);
 const cloud = await starting.cloud;
+consoleLog.logger = cloud.logger;
 
 if (!values['no-demo'] && !stopRequested) {
   demoStarting = true;
