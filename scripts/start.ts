@@ -3,12 +3,21 @@
  * Switches win over environment variables, which win over defaults.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { assertPortFree, exitOnPortInUse, loadConfigOrExit, stopOnSignal } from '@smartstock/runtime';
-import { loadCloudConfig, startCloud } from '@smartstock/cloud';
+import {
+  assertPortFree,
+  describeStop,
+  exitOnPortInUse,
+  loadConfigOrExit,
+  stopOnSignal,
+  writeBesideLog,
+  type Logger,
+} from '@smartstock/runtime';
+import { loadCloudConfig, startCloud, type RunningCloud } from '@smartstock/cloud';
 import { startDemo, type RunningDemo } from './demo/index.js';
 import { DEMO_RTSP_PORT_KEY } from './demo/camera.js';
+import { startBanner, stopSummary } from './banner.js';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -80,9 +89,63 @@ if (!existsSync(new URL('../dashboard/dist/index.html', import.meta.url))) {
   if (b.status !== 0) process.stderr.write('the dashboard did not build; the API still starts\n');
 }
 
-const cloud = await exitOnPortInUse(() => startCloud(config), MOVE_WITH);
+// a reader that went away (`npm start | head`, or npm shutting down a socket stdout as it
+// exits on Ctrl-C) must not crash the stack halfway through stopping
+for (const out of [process.stdout, process.stderr])
+  out.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+
+/** the cloud's log once it has started: console lines then go out through its buffer, in order with its lines */
+const consoleLog: { logger?: Logger } = {};
+/** A console line among the log's lines; before the cloud has a logger, written at once. */
+function say(text: string): void {
+  if (consoleLog.logger) writeBesideLog(consoleLog.logger, text);
+  else writeSync(1, text);
+}
+
+// Ctrl-C at any point stops what has started, so the handler is in place before the cloud starts.
+// A cloud still starting is let finish (seconds), then stopped; a demo still starting (its first video
+// takes a minute) is not waited for: its ffmpeg children end with this process's pipes.
+/** set once the cloud is starting; read by the stop, which may come first */
+const starting: { cloud?: Promise<RunningCloud> } = {};
 let demo: RunningDemo | undefined;
-if (!values['no-demo']) {
+let demoStarting = false;
+let stopRequested = false;
+let summary = 'stopped.\n';
+stopOnSignal(
+  async () => {
+    stopRequested = true;
+    const stopping = performance.now();
+    const cloud = await starting.cloud?.catch(() => undefined);
+    const demoStop = demo
+      ? await demo.stop().then(
+          () => 'stopped' as const,
+          (e: unknown) => {
+            cloud?.logger.child({ module: 'demo' }).warn({ err: e }, 'the demo did not stop cleanly; the cloud stops anyway');
+            return 'failed' as const;
+          },
+        )
+      : demoStarting
+        ? ('cut short' as const)
+        : ('off' as const);
+    const report = await cloud?.stop();
+    summary = stopSummary({
+      stopMs: performance.now() - stopping,
+      upMs: stopping /* since the process began */,
+      demo: demoStop,
+      cloud: report ? describeStop(report) : 'it had not started',
+    });
+  },
+  { onSignal: () => say('\nstopping…\n'), onStopped: () => say(summary) },
+);
+
+starting.cloud = exitOnPortInUse(() => startCloud(config), MOVE_WITH);
+const cloud = await starting.cloud;
+consoleLog.logger = cloud.logger;
+
+if (!values['no-demo'] && !stopRequested) {
+  demoStarting = true;
   const owner = cloud.seededOwner;
   // a one-time password signs in only to change itself: on the first start the demo is set up with a token of this process's own
   const auth = owner?.oneTimePassword
@@ -95,40 +158,25 @@ if (!values['no-demo']) {
     demo = await exitOnPortInUse(
       () => startDemo(cloud, options),
       MOVE_WITH,
-      () => cloud.stop(),
+      async () => void (await cloud.stop()),
     );
   } catch (e) {
-    cloud.logger.error({ err: e }, 'the demo could not start; the cloud keeps running');
+    // a stop during its start cuts it short: not a failure to report
+    if (stopRequested) cloud.logger.child({ module: 'demo' }).debug({ err: e }, 'the demo start was cut short by the stop');
+    else cloud.logger.child({ module: 'demo' }).error({ err: e }, 'the demo could not start; the cloud keeps running');
   }
+  demoStarting = false;
 }
 
-process.stdout.write(
-  [
-    '',
-    `SmartStock is up.`,
-    `  dashboard  ${cloud.url}/`,
-    `  API docs   ${cloud.url}/docs`,
-    `  broker     ${cloud.brokerUrl}`,
-    demo ? `  demo       edge agent ${demo.deviceId} watching ${demo.cameraUrl}` : '  demo       off',
-    cloud.seededOwner?.oneTimePassword
-      ? `  sign in    ${cloud.seededOwner.email} / ${cloud.seededOwner.oneTimePassword}  (one-time: you will be asked to change it)`
-      : `  sign in    with the owner account made on the first start`,
-    'Press Ctrl-C to stop.',
-    '',
-  ].join('\n'),
-);
-
-// a reader that went away (`npm start | head`, or npm shutting down a socket stdout as it
-// exits on Ctrl-C) must not crash the stack halfway through stopping
-for (const out of [process.stdout, process.stderr])
-  out.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-  });
-
-stopOnSignal(
-  async () => {
-    await demo?.stop().catch((e: unknown) => cloud.logger.warn({ err: e }, 'demo stop'));
-    await cloud.stop();
-  },
-  { onSignal: () => process.stdout.write('\nstopping…\n'), onStopped: () => process.stdout.write('stopped.\n') },
-);
+if (!stopRequested)
+  process.stdout.write(
+    startBanner({
+      url: cloud.url,
+      brokerUrl: cloud.brokerUrl,
+      pkiDir: cloud.pkiDir,
+      demo,
+      oneTimeSignIn: cloud.seededOwner?.oneTimePassword
+        ? { email: cloud.seededOwner.email, password: cloud.seededOwner.oneTimePassword }
+        : undefined,
+    }),
+  );

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createLogger, listenError, stopInOrder, type Logger } from '@smartstock/runtime';
+import { createLogger, describeStop, listenError, stopInOrder, type Logger, type StopReport } from '@smartstock/runtime';
 import { parseCloudConfig, type CloudConfigInput } from './config.js';
 import { buildApp } from './app.js';
 import { migrate, openDb, type Db } from './db/index.js';
@@ -45,12 +45,14 @@ export interface RunningCloud {
    * set-up). It carries no one-time-password mark: the owner is still asked to change theirs at sign-in.
    */
   ownerAccessToken(): string | undefined;
-  stop(): Promise<void>;
+  /** Stops every part (the database last); logs one summary line and returns how it went. */
+  stop(): Promise<StopReport>;
 }
 
 /** Starts the cloud: database and migrations, first-start owner, embedded broker (unless MQTT_URL), ingest, live hub, HTTP. */
 export async function startCloud(input: CloudConfigInput): Promise<RunningCloud> {
   const config = parseCloudConfig(input);
+  const startedAt = Date.now();
   const logger = createLogger('cloud', { level: config.logLevel });
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -59,7 +61,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const redis = config.redis.url ? connectRedis(config.redis.url, config.redis.keyPrefix, logger.child({ module: 'redis' })) : undefined;
   // before anything listens: live events and notifier wake-ups then travel over Redis instead of NOTIFY
   if (redis) db.useBus(redisBus(redis, logger.child({ module: 'bus' })));
-  logger.info({ database: db.kind, migrations: ran, bus: db.bus }, 'database ready');
+  logger.child({ module: 'db' }).info({ database: db.kind, migrations: ran, bus: db.bus }, 'database ready');
 
   const users = new UserService(db, passwordHasher(config.auth.argon2));
   await users.start();
@@ -81,8 +83,11 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
   const blobs = createBlobStore(config.blobs, dataDir);
   // a store that is down at start-up is not fatal: uploads answer 503 until it is back
   await blobs.check().then(
-    () => logger.info({ backend: blobs.backend }, 'object storage ready'),
-    (err: unknown) => logger.warn({ err, backend: blobs.backend }, 'object storage does not answer; uploads will get 503 until it does'),
+    () => logger.child({ module: 'blobs' }).info({ backend: blobs.backend }, 'object storage ready'),
+    (err: unknown) =>
+      logger
+        .child({ module: 'blobs' })
+        .warn({ err, backend: blobs.backend }, 'object storage does not answer; uploads will get 503 until it does'),
   );
 
   // The services are built in startup/ and handed what they need; modules' plugins get their service as register options.
@@ -154,8 +159,8 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
     seedDemo: (intoOrgId?: string) => seedDemo(db, intoOrgId ?? orgId),
     ownerAccessToken: () =>
       seededOwner && signAccessToken ? signAccessToken({ sub: seededOwner.userId, org: seededOwner.orgId, role: 'owner' }) : undefined,
-    stop: () =>
-      stopInOrder(
+    stop: async () => {
+      const report = await stopInOrder(
         [
           ['pruner', () => pruner.stop()],
           ['live pruner', () => livePruner.stop()],
@@ -184,6 +189,12 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
           ['database', () => db.close()],
         ],
         logger,
-      ),
+      );
+      const line = { ...report, upSeconds: Math.round((Date.now() - startedAt) / 1000) };
+      const log = logger.child({ module: 'shutdown' });
+      if (report.late.length || report.failed.length) log.warn(line, `cloud stopped: ${describeStop(report)}`);
+      else log.info(line, `cloud stopped: ${describeStop(report)}`);
+      return report;
+    },
   };
 }

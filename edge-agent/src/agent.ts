@@ -166,7 +166,9 @@ export async function startAgent(input: AgentConfigInput | AgentConfig, deps: Ag
     : null;
   await health?.start();
   await cameras.apply(applied.cameras);
-  root.info(
+  // every line names the part that wrote it: a reader filters by module
+  const life = log('agent');
+  life.info(
     { deviceId: config.deviceId, dataDir: join(config.dataDir), cameras: applied.cameras.length, revision: applied.revision },
     'agent started',
   );
@@ -196,7 +198,7 @@ export async function startAgent(input: AgentConfigInput | AgentConfig, deps: Ag
         if (!deps.vision) await vision.close();
         await privacy.close();
         outbox.close();
-        root.info('agent stopped');
+        life.info('agent stopped');
       })()),
   };
 }

@@ -46,3 +46,13 @@ export function createLogger(name: string, opts: LoggerOptions = {}): Logger {
     ...opts,
   });
 }
+
+/**
+ * Plain text written in order with the logger's JSON lines: through the same buffer, since the log is
+ * written asynchronously and a console write beside it could come out before lines logged earlier.
+ */
+export function writeBesideLog(logger: Logger, text: string): void {
+  const stream = (logger as unknown as Record<symbol, { write(chunk: string): unknown } | undefined>)[pino.symbols.streamSym];
+  if (stream) stream.write(text);
+  else process.stdout.write(text);
+}

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { stopInOrder } from '../src/shutdown.js';
+import { describeStop, stopInOrder } from '../src/shutdown.js';
 
 function recordingLogger() {
   const lines: Record<string, unknown>[] = [];
@@ -61,5 +61,21 @@ describe('stopInOrder', () => {
       { part: 'broker', err: 'socket closed' },
       { part: 'workers', err: 'already gone' },
     ]);
+  });
+
+  it('reports what stopped cleanly and names the parts that did not, for the summary line', async () => {
+    const { logger } = recordingLogger();
+    const report = await stopInOrder(
+      [
+        ['redis subscriber', () => new Promise(() => undefined)],
+        ['broker', () => Promise.reject(new Error('socket closed'))],
+        ['database', () => undefined],
+      ],
+      logger,
+      50,
+    );
+    expect(report).toMatchObject({ parts: 3, late: ['redis subscriber'], failed: ['broker'] });
+    expect(describeStop(report)).toBe('1 of 3 parts stopped cleanly; late: redis subscriber; failed: broker (see the warn lines above)');
+    expect(describeStop(await stopInOrder([['database', () => undefined]], logger))).toBe('1 part stopped cleanly');
   });
 });

@@ -23,6 +23,8 @@ export interface DemoOptions {
 
 export interface RunningDemo {
   deviceId: string;
+  /** the demo venue: where a real device set up beside the demo goes */
+  venueId: string;
   cameraUrl: string;
   stop(): Promise<void>;
 }
@@ -32,8 +34,10 @@ export async function startDemo(cloud: RunningCloud, o: DemoOptions): Promise<Ru
   const dir = resolve(o.dataDir, 'demo');
   const camera: DemoCamera = await openDemoCamera(o.host, o.rtspPort, log);
   let agent: Agent | undefined;
+  let venueId: string;
   try {
     const seed = await cloud.seedDemo();
+    venueId = seed.venueId;
     const video = await ensureDemoVideo(dir, log);
     camera.play(video.path);
     if (!cloud.pkiDir) throw new Error('the demo needs the embedded broker (unset MQTT_URL, or run with --no-demo)');
@@ -74,6 +78,7 @@ export async function startDemo(cloud: RunningCloud, o: DemoOptions): Promise<Ru
   }
   return {
     deviceId: DEMO_DEVICE_ID,
+    venueId,
     cameraUrl: camera.url,
     async stop() {
       await agent?.stop();

@@ -10,6 +10,8 @@ export interface AlertContext {
   unit?: string | undefined;
   supplier?: string | undefined;
   deviceName?: string | undefined;
+  /** the item's par level at the location, for the log line a reader checks the alert against */
+  parLevel?: number | undefined;
 }
 
 export class AlertContextRepository {
@@ -33,13 +35,16 @@ export class AlertContextRepository {
       unit: string | null;
       supplier: string | null;
       deviceName: string | null;
+      parLevel: string | null;
     }>(
       `SELECT v.name AS "venueName", v.timezone, l.name AS "locationName", i.name AS "itemName",
-              i.bottle_size_ml AS "bottleSizeMl", i.unit, i.supplier, d.name AS "deviceName"
+              i.bottle_size_ml AS "bottleSizeMl", i.unit, i.supplier, d.name AS "deviceName",
+              il.par_level AS "parLevel"
        FROM venues v
        LEFT JOIN locations l ON l.org_id = v.org_id AND l.id = $3
        LEFT JOIN items i ON i.org_id = v.org_id AND i.id = $4
        LEFT JOIN devices d ON d.org_id = v.org_id AND d.id = $5
+       LEFT JOIN item_locations il ON il.org_id = v.org_id AND il.item_id = i.id AND il.location_id = l.id
        WHERE v.org_id = $1 AND v.id = $2`,
       [orgId, s.venueId, s.locationId ?? null, s.itemId ?? null, s.deviceId ?? null],
     );
@@ -54,6 +59,8 @@ export class AlertContextRepository {
       unit: row.unit ?? undefined,
       supplier: row.supplier ?? undefined,
       deviceName: row.deviceName ?? undefined,
+      // numeric comes back as a string from pg
+      parLevel: row.parLevel === null ? undefined : Number(row.parLevel),
     };
   }
 

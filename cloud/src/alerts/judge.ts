@@ -14,8 +14,8 @@ export interface AlertEngineDeps {
   config: AlertsConfig;
   logger: Logger;
   now?: () => Date;
-  /** Writes the outbox rows for a raised or escalated alert, in the same transaction: notifier.enqueueAlert. */
-  notify?: (tx: Queryable, notice: AlertNotice) => Promise<void>;
+  /** Writes the outbox rows for a raised or escalated alert, in the same transaction: notifier.enqueueAlert. Returns how many it queued. */
+  notify?: (tx: Queryable, notice: AlertNotice) => Promise<number | void>;
   /** After commit, for every alert that changed: the live WebSocket push. */
   onChange?: (alert: Alert) => void;
   /**
@@ -126,16 +126,35 @@ export function createJudge(deps: AlertEngineDeps) {
         at,
       });
       if (!alert) return [];
-      log.info({ alertId: alert.id, rule: c.rule, subject: c.subject.key }, 'alert raised');
       await announce(tx, alert);
-      await deps.notify?.(tx, { kind: 'alert', alert, text });
+      const queued = await deps.notify?.(tx, { kind: 'alert', alert, text });
+      // the one line of a raised alert: what a reader checks it against, by name and id (never a recipient)
+      log.info(
+        {
+          alertId: alert.id,
+          rule: c.rule,
+          severity: alert.severity,
+          item: ctx.itemName,
+          itemId: c.subject.itemId ?? undefined,
+          location: ctx.locationName,
+          locationId: c.subject.locationId ?? undefined,
+          deviceId: c.subject.deviceId ?? undefined,
+          // not `level`: pino's own key for the line's level
+          stockLevel: facts.level,
+          reorderPoint: facts.reorderPoint,
+          parLevel: c.subject.itemId ? ctx.parLevel : undefined,
+          notifications: typeof queued === 'number' ? queued : undefined,
+          text,
+        },
+        'alert raised',
+      );
       return [alert];
     }
     if (s.action === 'resolve') {
       const open = await repo.findOpen(c.orgId, c.rule, c.subject.key);
       const alert = open && (await repo.transition(c.orgId, open.id, 'resolved', at, null, 'condition cleared'));
       if (!alert) return [];
-      log.info({ alertId: alert.id, rule: c.rule }, 'alert resolved: condition cleared');
+      log.info({ alertId: alert.id, rule: c.rule, subject: c.subject.key }, 'alert resolved: condition cleared');
       await announce(tx, alert);
       return [alert];
     }

@@ -10,6 +10,9 @@ import { listenError, type Logger } from '@smartstock/runtime';
 import { brokerRules, type Identity } from './rules.js';
 import { MAX_PACKET_BYTES, PacketTooLargeError, packetSizeGuard } from './packet-guard.js';
 
+/** How often one address's refused handshakes are worth a warn line. */
+const REFUSAL_WARN_EVERY_MS = 3_600_000;
+
 export interface EmbeddedBrokerOptions {
   dataDir: string;
   host: string;
@@ -132,7 +135,26 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       aedes.handle(conn);
     },
   );
-  server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'TLS handshake refused'));
+  // A device with no certificate, or one from another CA (a bundle made with another --ca-dir), retries every
+  // few seconds and never gets in: the first refusal from an address is a warn that names the fix, its retries
+  // within the hour are debug.
+  const warnedAt = new Map<string, number>();
+  server.on('tlsClientError', (err, socket) => {
+    const from = socket.remoteAddress ?? 'unknown';
+    const last = warnedAt.get(from);
+    if (last !== undefined && Date.now() - last < REFUSAL_WARN_EVERY_MS)
+      return log.debug({ from, err: err.message }, 'TLS handshake refused');
+    if (warnedAt.size >= 1000) warnedAt.clear();
+    warnedAt.set(from, Date.now());
+    log.warn(
+      {
+        from,
+        err: err.message,
+        fix: `give the device a certificate from this broker's CA: smartstock-provision device create --local --ca-dir ${pkiDir}`,
+      },
+      'TLS handshake refused',
+    );
+  });
   await new Promise<void>((res, rej) =>
     server
       .once('error', (err) => rej(listenError(err, 'broker.embedded.port', options.host, options.port)))

@@ -52,7 +52,7 @@ export function apiModules(
     db,
     users,
     auth,
-    logger,
+    logger: logger.child({ module: 'invitations' }),
     defaultTtlHours: config.orgs.invitationTtlHours,
     publicBaseUrl: publicUrl,
   });
@@ -60,7 +60,7 @@ export function apiModules(
     db,
     users,
     auth,
-    logger,
+    logger: logger.child({ module: 'orgs' }),
     invitations,
     operators: config.orgs.operators,
     signupOpen: config.orgs.signupOpen,
@@ -71,7 +71,7 @@ export function apiModules(
       broker,
       awsIot,
       devicesOf: async (id) => (await devices.list(id)).filter((device) => !device.revokedAt).map((device) => device.id),
-      logger,
+      logger: logger.child({ module: 'broker' }),
     }),
   });
   const oidc = new OidcService({
@@ -99,7 +99,7 @@ export function apiModules(
     jobs: features.jobs,
     suppliers: new SupplierService(db),
     orders: { orders, suggestions },
-    invoices: { invoices: features.invoices, approval: { db, orders, inventory, logger } },
+    invoices: { invoices: features.invoices, approval: { db, orders, inventory, logger: logger.child({ module: 'invoices' }) } },
     forecast: features.forecast,
     calendar: features.calendar,
     recipes: features.recipes,

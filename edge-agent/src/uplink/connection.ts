@@ -40,7 +40,15 @@ export function connectMqtt(config: AgentConfig, log: Logger): MqttClient {
     // mqtt.js reads reconnectPeriod when it schedules the next try: grow it here.
     attempt += 1;
     client.options.reconnectPeriod = backoffDelay(attempt, m.reconnectMinMs, m.reconnectMaxMs);
-    log.debug({ attempt, nextInMs: client.options.reconnectPeriod }, 'connection closed');
+    const line = { attempt, nextInMs: client.options.reconnectPeriod };
+    // the first close of a connection the agent did not end itself is news (once, not per retry):
+    // the counts wait in the outbox, and the reader learns where to look
+    if (attempt === 1 && !client.disconnecting)
+      log.warn(
+        { ...line, broker: redactUrl(m.url) },
+        'lost the broker: counts wait in the outbox and go once it is back; retrying (if it lasts, check the network and that the broker is up)',
+      );
+    else log.debug(line, 'connection closed');
   });
   client.on('error', (err) => log.warn({ err: err.message }, 'mqtt error'));
   return client;

@@ -64,7 +64,8 @@ async function deliverOne(d: DeliveryDeps, outbox: OutboxRepository, m: Notifica
     const delivery = await d.breakers[m.channel].execute(() => d.channels[m.channel].send(m));
     await outbox.markSent(m.id, d.now(), delivery.provider, delivery.providerMessageId);
     count(d, stats, m.channel, 'sent');
-    log.info({ provider: delivery.provider, kind: m.kind }, 'notification sent');
+    // every message sent is a row marked sent; a line each at info was noise beside the alert's own line
+    log.debug({ provider: delivery.provider, kind: m.kind }, 'notification sent');
   } catch (e) {
     // Gateways quote the number they refused; it is personal data, so it is masked in the row and the log.
     const reason = (e as Error).message.replace(/\+\d{7,15}/g, maskRecipient).slice(0, 500);

@@ -65,7 +65,8 @@ export async function createNotifier(deps: NotifierDeps) {
   let running: Promise<DeliveryStats> | undefined;
   let unlisten: (() => Promise<void>) | undefined;
 
-  async function enqueueAlert(tx: Queryable, n: AlertNotice): Promise<void> {
+  /** Queues an alert's messages; returns how many, for the alert's own log line (which says the rest). */
+  async function enqueueAlert(tx: Queryable, n: AlertNotice): Promise<number> {
     const settings = new NotificationSettingsRepository(tx);
     const recipients = [
       ...(await settings.listForVenue(n.alert.orgId, n.alert.venueId)),
@@ -102,9 +103,11 @@ export async function createNotifier(deps: NotifierDeps) {
         at,
       });
     }
+    // the alert's own line says `notifications: 0`; this is its detail
     if (routes.length === 0)
-      log.info({ alertId: n.alert.id, rule: n.alert.rule }, 'alert has no recipients; it shows in the dashboard only');
+      log.debug({ alertId: n.alert.id, rule: n.alert.rule }, 'alert has no recipients; it shows in the dashboard only');
     else await tx.notify(WAKE_CHANNEL, n.alert.id);
+    return routes.length;
   }
 
   /** One pass: release finished quiet hours, then send what is due. Never runs twice at once in a process. */

@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { Db } from '../../../src/db/index.js';
 import { alertsConfigSchema, type AlertsConfig } from '../../../src/alerts/config.js';
 import { createAlertEngine } from '../../../src/alerts/engine.js';
@@ -14,10 +14,9 @@ export async function openNotifyDb(): Promise<Db> {
 }
 
 /** A bar with an engine and a notifier wired as startAlerts wires them. */
-export async function notifyHarness(db: Db, config: Record<string, unknown>, now: () => Date) {
+export async function notifyHarness(db: Db, config: Record<string, unknown>, now: () => Date, logger: Logger = pino({ level: 'silent' })) {
   await db.exec('DELETE FROM notifications; DELETE FROM alert_conditions; DELETE FROM alerts;');
   const bar: Bar = await seedBar(db, `Org ${Math.random().toString(36).slice(2)}`);
-  const logger = pino({ level: 'silent' });
   const cfg: AlertsConfig = alertsConfigSchema.parse(config);
   const alertSummary = (orgId: string, venueId: string, since: Date) => new AlertRepository(db).summary(orgId, venueId, since);
   const notifier = await createNotifier({ db, config: cfg, logger, now, alertSummary });
