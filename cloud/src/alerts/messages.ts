@@ -1,3 +1,4 @@
+import { quantity, quantityOf } from '@smartstock/api/quantity';
 import type { AlertContext } from './context.repository.js';
 import type { RuleName } from './rules.js';
 
@@ -35,8 +36,11 @@ export interface AlertFacts {
   windowDays?: number;
 }
 
-const num = (n: number) => String(Math.round(n * 10) / 10);
-const plural = (n: number, word: string) => `${num(n)} ${word}${Math.round(n * 10) / 10 === 1 ? '' : 's'}`;
+/** Days are an estimate ("about"): one decimal says all it knows; stock figures go through quantity(). */
+const days = (n: number) => {
+  const figure = String(Math.round(n * 10) / 10);
+  return `${figure} day${figure === '1' ? '' : 's'}`;
+};
 
 function itemLabel(c: AlertContext): string {
   const name = c.itemName ?? 'An item';
@@ -54,7 +58,7 @@ function clock(iso: string | undefined | null, tz: string): string {
 
 function order(o: OrderSuggestion | undefined): string {
   if (!o) return '';
-  const what = o.caseSize > 1 ? `${plural(o.cases, 'case')} of ${o.caseSize}` : plural(o.cases, 'bottle');
+  const what = o.caseSize > 1 ? `${quantityOf(o.cases, 'case')} of ${o.caseSize}` : quantityOf(o.cases, 'bottle');
   // a link goes last with nothing after it: a phone would take a full stop into the URL
   if (o.draft?.link) return ` Order ${what} from ${o.supplier}, on draft ${o.draft.number}: ${o.draft.link}`;
   return ` Order ${what} from ${o.supplier}${o.draft ? `, on draft ${o.draft.number} in the dashboard` : ''}.`;
@@ -66,15 +70,15 @@ export function alertText(rule: RuleName, f: AlertFacts, c: AlertContext): strin
   switch (rule) {
     // "Low" and "Out of" lead, so the two read apart at a glance on a lock screen
     case 'low_stock':
-      return `Low: ${itemLabel(c)} at ${place(c)}, ${plural(f.level ?? 0, unit)} left (reorder at ${num(f.reorderPoint ?? 0)}).${order(f.order)}`;
+      return `Low: ${itemLabel(c)} at ${place(c)}, ${quantityOf(f.level ?? 0, unit)} left (reorder at ${quantity(f.reorderPoint ?? 0)}).${order(f.order)}`;
     case 'out_of_stock': {
-      const left = Math.round(Math.max(0, f.level ?? 0) * 10) / 10;
-      return `Out of ${itemLabel(c)} at ${place(c)}${left > 0 ? ` (${plural(left, unit)} left)` : ''}.${order(f.order)}`;
+      const left = Math.max(0, f.level ?? 0);
+      return `Out of ${itemLabel(c)} at ${place(c)}${quantity(left) !== '0' ? ` (${quantityOf(left, unit)} left)` : ''}.${order(f.order)}`;
     }
     case 'forecast_stockout':
-      return `${place(c)}: ${itemLabel(c)} runs out in about ${plural(f.days ?? 0, 'day')} at the current pace.${order(f.order)}`;
+      return `${place(c)}: ${itemLabel(c)} runs out in about ${days(f.days ?? 0)} at the current pace.${order(f.order)}`;
     case 'unexplained_loss':
-      return `${place(c)}: ${plural(f.units ?? 0, unit)} of ${itemLabel(c)} gone without a sale, waste or transfer on record.`;
+      return `${place(c)}: ${quantityOf(f.units ?? 0, unit)} of ${itemLabel(c)} gone without a sale, waste or transfer on record.`;
     case 'device_offline':
       return `${c.venueName}: device ${device} offline since ${clock(f.since, c.timezone)}. Its camera counts are paused until it returns.`;
     case 'camera_stale':
@@ -88,12 +92,12 @@ export function alertText(rule: RuleName, f: AlertFacts, c: AlertContext): strin
 
 /** The vision model's counts drift at a venue: how far off, and what to do about it (the fine-tuning set). */
 function driftText(f: AlertFacts, c: AlertContext): string {
-  const days = plural(f.windowDays ?? 7, 'day');
-  const n = plural(f.corrections ?? 0, 'correction');
+  const window = days(f.windowDays ?? 7);
+  const n = quantityOf(f.corrections ?? 0, 'correction');
   const off =
     typeof f.countError === 'number'
-      ? `the camera counts were off by ${plural(f.countError, 'bottle')} a slot on average over the last ${days} (${n})`
-      : `${n} in the last ${days}: the cameras may be miscounting`;
+      ? `the camera counts were off by ${quantityOf(f.countError, 'bottle')} a slot on average over the last ${window} (${n})`
+      : `${n} in the last ${window}: the cameras may be miscounting`;
   const since = f.since ? f.since.slice(0, 10) : undefined;
   const query = since ? `?since=${since}` : '';
   return `${c.venueName}: ${off}. Export its corrections${since ? ` since ${since}` : ''} to fine-tune the model (GET /api/v1/corrections/export${query}, then npm run train:vision).`;

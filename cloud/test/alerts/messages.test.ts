@@ -17,9 +17,18 @@ describe('alert text', () => {
       "Low: Tito's 750 ml at Main Bar, 1.4 bottles left (reorder at 2).",
     );
   });
+  it('writes a fractional reorder point as it was set, never as the level rounded alike', () => {
+    // one decimal printed "0.7 bottles left (reorder at 0.8)" for 0.71 under a reorder point of 0.75
+    expect(alertText('low_stock', { level: 0.71, reorderPoint: 0.75 }, ctx)).toBe(
+      "Low: Tito's 750 ml at Main Bar, 0.71 bottles left (reorder at 0.75).",
+    );
+    expect(alertText('low_stock', { level: 0.5, reorderPoint: 0.5 }, { ...ctx, unit: 'keg' })).toBe(
+      "Low: Tito's 750 ml at Main Bar, 0.5 kegs left (reorder at 0.5).",
+    );
+  });
   it('says out, apart from low, and what is left when it is not quite zero', () => {
     expect(alertText('out_of_stock', { level: 0 }, ctx)).toBe("Out of Tito's 750 ml at Main Bar.");
-    expect(alertText('out_of_stock', { level: 0.08 }, ctx)).toBe("Out of Tito's 750 ml at Main Bar (0.1 bottles left).");
+    expect(alertText('out_of_stock', { level: 0.08 }, ctx)).toBe("Out of Tito's 750 ml at Main Bar (0.08 bottles left).");
     expect(alertText('out_of_stock', { level: -0.4 }, ctx)).toBe("Out of Tito's 750 ml at Main Bar.");
   });
   it('mentions an order only when one is suggested: cases of a size, the supplier and the draft', () => {
