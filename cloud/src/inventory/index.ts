@@ -18,7 +18,7 @@ export { ObservationPartitions, type ObservationRetention } from './observation-
 export type { Item, ItemInput, ItemLocation } from './item.repository.js';
 
 /** What other modules may read or create inside their own transaction (a slot's SKU in device config, the demo seed). */
-export type ItemRecords = Pick<ItemRepository, 'get' | 'bottleSizes' | 'list' | 'create' | 'setStockSettings'>;
+export type ItemRecords = Pick<ItemRepository, 'get' | 'bottleSizes' | 'units' | 'list' | 'create' | 'setStockSettings'>;
 export const itemRecords = (q: Queryable): ItemRecords => new ItemRepository(q);
 
 /**

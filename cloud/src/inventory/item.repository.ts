@@ -88,6 +88,16 @@ export class ItemRepository {
     return new Map(rows.map((row) => [row.id, row.ml]));
   }
 
+  /** The unit each of several items is counted in (bottle, keg...), for the words that say a quantity; an item not found is absent. */
+  async units(orgId: string, ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const { rows } = await this.db.query<{ id: string; unit: string }>(
+      `SELECT id, unit FROM items WHERE org_id = $1 AND id = ANY($2::uuid[])`,
+      [orgId, ids],
+    );
+    return new Map(rows.map((row) => [row.id, row.unit]));
+  }
+
   async get(orgId: string, id: string): Promise<Item | undefined> {
     const { rows } = await this.db.query<Item>(`SELECT ${COLS} FROM items WHERE org_id = $1 AND id = $2`, [orgId, id]);
     return rows[0];

@@ -1,3 +1,4 @@
+import { quantity, quantityOf } from '@smartstock/api/quantity';
 import type { Demand } from './demand.js';
 
 /** What one item needs to be suggested: its case from the chosen supplier, its stock, and its demand when forecast. */
@@ -6,6 +7,8 @@ export interface ItemNeed {
   name: string;
   caseSize: number;
   casePrice: number | null;
+  /** what the item is counted in, as the reasons say it: bottle when absent */
+  unit?: string | undefined;
   /** all the venue's locations, cameras and off-camera */
   onHand: number;
   /** ordered (approved, sent) and not received yet */
@@ -52,10 +55,8 @@ export interface SuggestedOrder {
   minimumNote: string | null;
 }
 
-/** A count as the reasons say it: one decimal ("0.9 on hand", not "0.871"), as the items list shows it. */
-export const fmt = (n: number) => String(Math.round(n * 10) / 10);
-const casesText = (cases: number, caseSize: number) =>
-  caseSize === 1 ? `${cases} bottle${cases === 1 ? '' : 's'}` : `${cases} case${cases === 1 ? '' : 's'} of ${caseSize}`;
+const casesText = (cases: number, caseSize: number, unit = 'bottle') =>
+  caseSize === 1 ? quantityOf(cases, unit) : `${quantityOf(cases, 'case')} of ${caseSize}`;
 
 /** The stock an item should reach, and why: forecast demand over lead time and review period plus safety stock, or par. */
 export function target(n: ItemNeed, t: SupplierTerms): { target: number; basis: 'forecast' | 'par' } {
@@ -66,13 +67,14 @@ export function target(n: ItemNeed, t: SupplierTerms): { target: number; basis: 
 }
 
 function reasonOf(n: ItemNeed, t: SupplierTerms, basis: 'forecast' | 'par', cases: number, extra: number): string {
-  const stock = `${fmt(n.onHand)} on hand${n.onOrder > 0 || basis === 'forecast' ? `, ${fmt(n.onOrder)} on order` : ''}`;
+  // the unit once, on the stock a manager checks against the shelf ("0.87 bottles on hand"); the other figures are in it too
+  const stock = `${quantityOf(n.onHand, n.unit)} on hand${n.onOrder > 0 || basis === 'forecast' ? `, ${quantity(n.onOrder)} on order` : ''}`;
   const head =
     basis === 'forecast'
-      ? `sells ~${fmt(n.demand!.perDay * 7)} a week, ${stock}, delivery in ${t.leadTimeDays} day${t.leadTimeDays === 1 ? '' : 's'}: order`
-      : `no forecast yet: order up to venue par ${fmt(n.par)} (all locations), ${stock}:`;
-  const topUp = extra > 0 ? ` (${casesText(extra, n.caseSize)} more than needed, to reach the supplier's minimum order)` : '';
-  return `${head} ${casesText(cases, n.caseSize)}${topUp}`;
+      ? `sells ~${quantity(n.demand!.perDay * 7)} a week, ${stock}, delivery in ${t.leadTimeDays} day${t.leadTimeDays === 1 ? '' : 's'}: order`
+      : `no forecast yet: order up to venue par ${quantity(n.par)} (all locations), ${stock}:`;
+  const topUp = extra > 0 ? ` (${casesText(extra, n.caseSize, n.unit)} more than needed, to reach the supplier's minimum order)` : '';
+  return `${head} ${casesText(cases, n.caseSize, n.unit)}${topUp}`;
 }
 
 /** Days from the next ordering day to the one after it; a week when the supplier takes orders any day or once a week. */

@@ -5,7 +5,8 @@ import { venueRecords } from '../venues/index.js';
 import { notFound } from '../errors.js';
 import type { DemandSource } from './demand.js';
 import { OrderRepository } from './order.repository.js';
-import { fmt, reviewDays, suggestOrder, type ItemNeed, type SuggestedOrder } from './suggest.js';
+import { quantity, quantityOf } from '@smartstock/api/quantity';
+import { reviewDays, suggestOrder, type ItemNeed, type SuggestedOrder } from './suggest.js';
 
 /** Safety factors (standard normal quantiles) of the service levels an item class may ask for. */
 export const SERVICE_LEVEL_Z = { 0.9: 1.28, 0.95: 1.65, 0.975: 1.96, 0.99: 2.33 } as const;
@@ -60,10 +61,11 @@ export class SuggestionService {
     const itemIds = [...stock.keys()];
     const suppliers = supplierRecords(this.deps.db);
     const byCategory = this.deps.serviceLevel?.byCategory ?? {};
-    const [offers, onOrder, demand, categories] = await Promise.all([
+    const [offers, onOrder, demand, units, categories] = await Promise.all([
       suppliers.offers(orgId, { itemIds }),
       new OrderRepository(this.deps.db).onOrder(orgId, venueId),
       this.deps.demand?.demand(orgId, venueId, itemIds) ?? Promise.resolve(new Map()),
+      itemRecords(this.deps.db).units(orgId, itemIds),
       Object.keys(byCategory).length
         ? itemRecords(this.deps.db)
             .list(orgId, { limit: 100_000 })
@@ -81,6 +83,7 @@ export class SuggestionService {
         name: s.name,
         caseSize: offer?.caseSize ?? 1,
         casePrice: offer?.casePrice ?? null,
+        unit: units.get(itemId),
         onHand: Math.max(0, Math.round(s.onHand * 1000) / 1000),
         onOrder: onOrder.get(itemId) ?? 0,
         par: s.par,
@@ -93,7 +96,7 @@ export class SuggestionService {
           itemId,
           name: s.name,
           // "no supplier sells it" is what these have in common: the page says it once, above them
-          reason: `below venue par ${need.par} (all locations) with ${fmt(need.onHand)} on hand`,
+          reason: `below venue par ${quantity(need.par)} (all locations) with ${quantityOf(need.onHand, need.unit)} on hand`,
         });
     }
     const list = await suppliers.list(orgId, [...needsBySupplier.keys()]);

@@ -72,8 +72,8 @@ describe('suppliers and purchase orders', () => {
     expect(r.status).toBe(200);
     const sg = r.body.suppliers.find((s: any) => s.supplierId === southern);
     expect(sg.lines.map((l: any) => [l.name, l.basis, l.cases, l.reason])).toEqual([
-      ['Aperol', 'par', 2, 'no forecast yet: order up to venue par 11 (all locations), 3 on hand: 2 cases of 6'],
-      ['Campari', 'par', 1, 'no forecast yet: order up to venue par 6 (all locations), 0 on hand: 1 case of 6'],
+      ['Aperol', 'par', 2, 'no forecast yet: order up to venue par 11 (all locations), 3 bottles on hand: 2 cases of 6'],
+      ['Campari', 'par', 1, 'no forecast yet: order up to venue par 6 (all locations), 0 bottles on hand: 1 case of 6'],
     ]);
     expect(sg.value).toBe(170);
     // Republic's only offer is Aperol, which is ordered from the preferred Southern
@@ -89,7 +89,14 @@ describe('suppliers and purchase orders', () => {
     const venuePar = titos.locations.reduce((sum: number, l: { parLevel: number }) => sum + l.parLevel, 0);
     expect(titos.locations.length).toBeGreaterThan(1);
     const line = r.body.unassigned.find((u: any) => u.itemId === item('TITOS-750'));
-    expect(line.reason).toMatch(new RegExp(`^below venue par ${venuePar} \\(all locations\\) with [\\d.]+ on hand$`));
+    expect(line.reason).toMatch(new RegExp(`^below venue par ${venuePar} \\(all locations\\) with [\\d.]+ bottles? on hand$`));
+    // the stock is said in the item's own unit (it read "with 0.9 on hand", no unit at all)
+    expect((await api('PATCH', `/inventory/items/${item('TITOS-750')}`, { unit: 'keg' })).status).toBe(200);
+    const inKegs = (await api('GET', `/orders/suggestions?venue_id=${t.demo.venueId}`)).body.unassigned.find(
+      (u: any) => u.itemId === item('TITOS-750'),
+    );
+    expect(inKegs.reason).toMatch(/ with [\d.]+ kegs? on hand$/);
+    expect((await api('PATCH', `/inventory/items/${item('TITOS-750')}`, { unit: 'bottle' })).status).toBe(200);
     // "no supplier sells it" is what the whole list has in common: the page says it once, above the lines
     expect(r.body.unassigned.filter((u: any) => /supplier/.test(u.reason))).toEqual([]);
   });
@@ -243,7 +250,7 @@ describe('suppliers and purchase orders', () => {
     const r = await suggestions.suggest(t.demo.orgId, t.demo.venueId);
     // 3 × (2 days' lead + 7 days' review) = 27, less 15 on hand (8 at the bar, 7 in storage) = 12: two cases of 6
     expect(r.suppliers.find((s) => s.supplierId === southern)!.lines.map((l) => [l.name, l.basis, l.cases, l.reason])).toEqual([
-      ['Aperol', 'forecast', 2, 'sells ~21 a week, 15 on hand, 0 on order, delivery in 2 days: order 2 cases of 6'],
+      ['Aperol', 'forecast', 2, 'sells ~21 a week, 15 bottles on hand, 0 on order, delivery in 2 days: order 2 cases of 6'],
     ]);
 
     // with a forecast error of 1 a day, safety stock over the 9 days: 1.65 × 3 at 95 %, 2.33 × 3 for a class asking 99 %

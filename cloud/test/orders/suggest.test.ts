@@ -24,21 +24,21 @@ describe('order suggestion arithmetic', () => {
   it('no forecast: up to par, less on hand, rounded up to a whole case, and says so', () => {
     const o = suggestOrder([need()], terms());
     expect(o.lines).toMatchObject([{ basis: 'par', target: 6, cases: 1, units: 6 }]);
-    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to venue par 6 (all locations), 2 on hand: 1 case of 6');
+    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to venue par 6 (all locations), 2 bottles on hand: 1 case of 6');
     expect(o.value).toBe(60);
   });
 
   it('rounds up, not to the nearest case: 7 short of par in cases of 6 is 2 cases', () => {
     const o = suggestOrder([need({ par: 9, onHand: 2 })], terms());
     expect(o.lines[0]).toMatchObject({ cases: 2, units: 12 });
-    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to venue par 9 (all locations), 2 on hand: 2 cases of 6');
+    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to venue par 9 (all locations), 2 bottles on hand: 2 cases of 6');
   });
 
   it('forecast: demand over lead time and review period, less on hand and on order', () => {
     // 9 a week over 2 + 7 days = 11.57; 11.57 - 3 - 6 = 2.57 → one case of 6
     const o = suggestOrder([need({ onHand: 3, onOrder: 6, demand: { perDay: 9 / 7, errorPerDay: 0.5 } })], terms());
     expect(o.lines).toMatchObject([{ basis: 'forecast', cases: 1, units: 6, target: 11.6 }]);
-    expect(o.lines[0]!.reason).toBe('sells ~9 a week, 3 on hand, 6 on order, delivery in 2 days: order 1 case of 6');
+    expect(o.lines[0]!.reason).toBe('sells ~9 a week, 3 bottles on hand, 6 on order, delivery in 2 days: order 1 case of 6');
   });
 
   it('safety stock grows with the forecast error and the square root of the horizon', () => {
@@ -56,7 +56,7 @@ describe('order suggestion arithmetic', () => {
     expect(suggestOrder([need({ onHand: 2, onOrder: 4 })], terms()).lines).toEqual([]);
     const o = suggestOrder([need({ onHand: 1, onOrder: 4, par: 12 })], terms());
     expect(o.lines[0]).toMatchObject({ cases: 2 });
-    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to venue par 12 (all locations), 1 on hand, 4 on order: 2 cases of 6');
+    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to venue par 12 (all locations), 1 bottle on hand, 4 on order: 2 cases of 6');
   });
 
   it('an item at or above par is left off; single bottles read as bottles', () => {
@@ -65,7 +65,16 @@ describe('order suggestion arithmetic', () => {
       terms(),
     );
     expect(o.lines.map((l) => [l.itemId, l.cases])).toEqual([['gin', 3]]);
-    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to venue par 4 (all locations), 1 on hand: 3 bottles');
+    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to venue par 4 (all locations), 1 bottle on hand: 3 bottles');
+  });
+
+  it("says the stock in the item's unit, to two decimals", () => {
+    // one decimal and no unit read "0.9 on hand" for 0.871 bottles
+    const o = suggestOrder([need({ onHand: 0.871 }), need({ itemId: 'ipa', name: 'IPA', unit: 'keg', caseSize: 1, onHand: 0.5, par: 3 })], terms());
+    expect(o.lines.map((l) => l.reason)).toEqual([
+      'no forecast yet: order up to venue par 6 (all locations), 0.87 bottles on hand: 1 case of 6',
+      'no forecast yet: order up to venue par 3 (all locations), 0.5 kegs on hand: 3 kegs',
+    ]);
   });
 
   it('below a minimum order value, whole cases go to the item that would run out soonest until it is met', () => {
