@@ -12,8 +12,12 @@ export function quantity(n: number): string {
   return String(rounded === 0 ? 0 : rounded);
 }
 
-/** A quantity with its unit, plural unless it reads exactly 1: "1 bottle", "0.87 bottles", "6 kegs". */
+/** The unit as it follows the quantity: singular only when the figure reads exactly 1 ("1 bottle", "0.87 bottles"). */
+export function unitFor(n: number, unit = 'bottle'): string {
+  return quantity(n) === '1' ? unit : `${unit}s`;
+}
+
+/** A quantity with its unit: "1 bottle", "0.87 bottles", "6 kegs". */
 export function quantityOf(n: number, unit = 'bottle'): string {
-  const figure = quantity(n);
-  return `${figure} ${unit}${figure === '1' ? '' : 's'}`;
+  return `${quantity(n)} ${unitFor(n, unit)}`;
 }

@@ -147,7 +147,7 @@ describe('dashboard end to end', () => {
     await dialog.getByLabel(/Reason/).fill('end-of-night count');
     await shot('04-adjust-dialog');
     await dialog.getByRole('button', { name: 'Save' }).click();
-    await page.getByText(/Tito's Handmade Vodka: now 1\.00 at Main Bar/).waitFor();
+    await page.getByText(/Tito's Handmade Vodka: now 1 bottle at Main Bar/).waitFor();
     const tx = await s.cloud.db.query<{ reason: string; after: number; counted: string }>(
       `SELECT reason, after, counted FROM transactions ORDER BY at DESC LIMIT 1`,
     );
@@ -165,7 +165,12 @@ describe('dashboard end to end', () => {
     await shot('06-command');
     await page.getByRole('button', { name: 'Confirm' }).click();
     // 1 counted + 24 received
-    await page.getByText("Tito's Handmade Vodka: now 25.00", { exact: true }).waitFor();
+    await page.getByText("Tito's Handmade Vodka: now 25 bottles", { exact: true }).waitFor();
+    // a question's answer says bottles, and a whole count without decimals: it read "25.00 bottles"
+    await page.getByRole('textbox', { name: 'Command' }).fill('how much tito’s at main bar');
+    await page.getByRole('button', { name: 'Go' }).click();
+    await page.getByText(/^Main Bar: 25 bottles \(\w+\)$/).waitFor();
+    await page.getByRole('button', { name: 'Done' }).click();
   });
 
   it('edits slots on the snapshot and shows the device ack', async () => {
@@ -235,6 +240,9 @@ describe('dashboard end to end', () => {
     await page.getByLabel('Location').selectOption({ label: 'Rooftop' });
     await page.getByLabel('Status').selectOption({ label: 'Not counted yet' });
     await page.getByRole('list', { name: 'Items' }).getByText('Not counted yet').first().waitFor();
+    // said once, in words: it read "— bottles" beside the badge
+    const never = page.getByRole('list', { name: 'Items' }).getByRole('listitem').first().locator('.level');
+    expect((await never.textContent())?.replace(/\s+/g, ' ').trim()).toBe('Not counted yet');
   });
 
   it('a bartender can count but cannot edit items', async () => {

@@ -92,7 +92,7 @@ describe('barcode scan with the phone camera', () => {
     await dialog.getByLabel(/Received/).fill('6');
     await shot(page, 'scan-03-receive');
     await dialog.getByRole('button', { name: 'Save' }).click();
-    await page.getByText(/Aperol: now 6\.00 at Main Bar/).waitFor();
+    await page.getByText(/Aperol: now 6 bottles at Main Bar/).waitFor();
 
     const tx = await transactionsOf('APEROL-1000');
     expect(tx).toHaveLength(1);

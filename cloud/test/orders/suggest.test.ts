@@ -56,7 +56,9 @@ describe('order suggestion arithmetic', () => {
     expect(suggestOrder([need({ onHand: 2, onOrder: 4 })], terms()).lines).toEqual([]);
     const o = suggestOrder([need({ onHand: 1, onOrder: 4, par: 12 })], terms());
     expect(o.lines[0]).toMatchObject({ cases: 2 });
-    expect(o.lines[0]!.reason).toBe('no forecast yet: order up to venue par 12 (all locations), 1 bottle on hand, 4 on order: 2 cases of 6');
+    expect(o.lines[0]!.reason).toBe(
+      'no forecast yet: order up to venue par 12 (all locations), 1 bottle on hand, 4 on order: 2 cases of 6',
+    );
   });
 
   it('an item at or above par is left off; single bottles read as bottles', () => {
@@ -70,7 +72,10 @@ describe('order suggestion arithmetic', () => {
 
   it("says the stock in the item's unit, to two decimals", () => {
     // one decimal and no unit read "0.9 on hand" for 0.871 bottles
-    const o = suggestOrder([need({ onHand: 0.871 }), need({ itemId: 'ipa', name: 'IPA', unit: 'keg', caseSize: 1, onHand: 0.5, par: 3 })], terms());
+    const o = suggestOrder(
+      [need({ onHand: 0.871 }), need({ itemId: 'ipa', name: 'IPA', unit: 'keg', caseSize: 1, onHand: 0.5, par: 3 })],
+      terms(),
+    );
     expect(o.lines.map((l) => l.reason)).toEqual([
       'no forecast yet: order up to venue par 6 (all locations), 0.87 bottles on hand: 1 case of 6',
       'no forecast yet: order up to venue par 3 (all locations), 0.5 kegs on hand: 3 kegs',

@@ -11,6 +11,8 @@ export interface CommandItem extends Named {
   bottleSizeMl?: number | null;
   /** bottles in a case; without it 12 (6 for bottles of a litre or more) */
   caseSize?: number;
+  /** what it is counted in (bottle when absent), for the answers' words */
+  unit?: string | undefined;
 }
 export interface CommandContext {
   items: readonly CommandItem[];

@@ -8,6 +8,7 @@ import { CatalogueApi } from './catalogue';
 import { OrderingApi } from './ordering';
 import { invoicePhrase, type InvoiceWaiting } from '../commands/invoice';
 import { normalize } from '../commands/normalize';
+import { quantityOf } from '@smartstock/api/quantity';
 
 export class CommandState {
   text = $state('');
@@ -31,6 +32,7 @@ export class CommandState {
       name: i.name,
       aliases: [i.sku],
       bottleSizeMl: i.bottleSizeMl,
+      unit: i.unit,
     }));
     return this.items;
   }
@@ -89,7 +91,9 @@ export class CommandState {
   }
 
   private async send(r: Extract<Command, { kind: 'adjust' | 'transfer' | 'order' }>): Promise<string> {
-    const n = (x: number) => x.toFixed(2);
+    // an order's item is only named; the others say their unit
+    const unit = 'unit' in r.item ? r.item.unit : undefined;
+    const n = (x: number) => quantityOf(x, unit);
     if (r.kind === 'transfer') {
       const { from, to } = await this.catalogueApi.transfer(r.item.id, r.call.body);
       this.venue.setLevel(from);

@@ -1,5 +1,6 @@
 // Words for the two parts of a stock level and where each figure came from, shared by
 // the item page and the count dialog. Plain functions: no state, no DOM.
+import { quantity } from '@smartstock/api/quantity';
 import type { StockLevel } from './types';
 
 type Part = StockLevel['onShelf'];
@@ -32,4 +33,5 @@ export function countNote(p: Part): string | undefined {
   return c.current ? what : `${what}, replaced by a camera reading since`;
 }
 
-export const units = (n: number | null) => (n === null ? '—' : String(Math.round(n * 100) / 100));
+/** A part's figure by the one rule for quantities (two decimals at most, no trailing zeros); a dash when nothing gave it. */
+export const units = (n: number | null) => (n === null ? '—' : quantity(n));
