@@ -12,9 +12,13 @@ export function quantity(n: number): string {
   return String(rounded === 0 ? 0 : rounded);
 }
 
-/** The unit as it follows the quantity: singular only when the figure reads exactly 1 ("1 bottle", "0.87 bottles"). */
+/** Units of measure written as symbols: "2 kg", never "2 kgs". */
+const SYMBOLS = /^(g|kg|ml|cl|dl|l|oz|fl oz|lb|lbs|gal)$/i;
+
+/** The unit as it follows the quantity: singular only when the figure reads exactly 1 ("1 bottle", "0.87 bottles", "2 boxes", "2 kg"). */
 export function unitFor(n: number, unit = 'bottle'): string {
-  return quantity(n) === '1' ? unit : `${unit}s`;
+  if (quantity(n) === '1' || SYMBOLS.test(unit) || /s$/i.test(unit)) return unit;
+  return /(x|ch|sh)$/i.test(unit) ? `${unit}es` : `${unit}s`;
 }
 
 /** A quantity with its unit: "1 bottle", "0.87 bottles", "6 kegs". */

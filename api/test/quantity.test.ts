@@ -23,4 +23,12 @@ describe('quantity: how a person reads a stock figure', () => {
     expect(quantityOf(1.004)).toBe('1 bottle');
     expect(quantityOf(2, 'keg')).toBe('2 kegs');
   });
+
+  it('leaves symbols and plurals as they are, and writes -es where English does', () => {
+    expect(quantityOf(2.5, 'kg')).toBe('2.5 kg');
+    expect(quantityOf(3, 'l')).toBe('3 l');
+    expect(quantityOf(4, 'boxes')).toBe('4 boxes');
+    expect(quantityOf(4, 'box')).toBe('4 boxes');
+    expect(quantityOf(1, 'box')).toBe('1 box');
+  });
 });
