@@ -69,6 +69,19 @@ export class CloudError extends Error {
   }
 }
 
+/** Someone saved the device's cameras between this tool's read and its write: nothing was uploaded (exit 1). */
+export class StaleCamerasError extends CloudError {
+  constructor(deviceId: string, cloudSays: string | undefined) {
+    super(
+      'the cameras changed since they were read: run it again',
+      409,
+      `another change to device ${deviceId}'s cameras was saved in between${cloudSays ? ` (the cloud says: ${cloudSays})` : ''}; ` +
+        'nothing was uploaded, and running it again puts these slots on the cameras as they are now',
+    );
+    this.name = 'StaleCamerasError';
+  }
+}
+
 /** --cloud-url without a way to sign in: a missing flag (exit 2), found before anything is made. */
 export class NoCloudCredentialsError extends CloudError {
   constructor() {
@@ -133,11 +146,18 @@ export class CloudClient {
 
   /**
    * Replaces the device's cameras (all of them: the API has no per-camera write); the cloud sends
-   * the device its new config. Answers the device as saved.
+   * the device its new config. Answers the device as saved. readAt: the configRevision the cameras
+   * were read at; a change saved since (the dashboard, another technician) is not overwritten but
+   * refused with StaleCamerasError.
    */
-  async saveCameras(id: string, cameras: CloudCamera[]): Promise<CloudDevice> {
-    const res = await this.request('PUT', `/api/v1/devices/${encodeURIComponent(id)}/cameras`, { cameras });
-    return (await answerOf(res)) as CloudDevice;
+  async saveCameras(id: string, cameras: CloudCamera[], readAt?: number): Promise<CloudDevice> {
+    const path = `/api/v1/devices/${encodeURIComponent(id)}/cameras`;
+    const res = await this.request('PUT', path, { cameras, ...(readAt === undefined ? {} : { expectedRevision: readAt }) }, [409]);
+    if (res.status !== 409) return (await answerOf(res)) as CloudDevice;
+    const copy = res.clone();
+    const e = ((await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } }).error;
+    if (e?.code === 'stale_revision') throw new StaleCamerasError(id, e.message);
+    throw await refusal('PUT', path, copy);
   }
 
   /** The venue's locations (bars, storage): a camera watches the shelves of one. */
