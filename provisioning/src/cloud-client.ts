@@ -107,6 +107,7 @@ export class UnknownVenueError extends CloudError {
 
 export class CloudClient {
   private token: string | undefined;
+  private reached: Promise<void> | undefined;
 
   constructor(
     readonly baseUrl: string,
@@ -134,6 +135,18 @@ export class CloudClient {
       `the device id ${d.id} is taken in the cloud by a device that is not in your organisation: give another --id, or leave --id out for an unguessable one`,
       409,
     );
+  }
+
+  /**
+   * Signs in and reaches the cloud, once per client, so bad credentials or a wrong --cloud-url are found
+   * before anything is made. It reads the organisation's devices, which every signed-in member gets (200):
+   * asking for the device about to be made would be a 404 the cloud logs as a refused request.
+   */
+  reach(): Promise<void> {
+    this.reached ??= this.request('GET', '/api/v1/devices', undefined)
+      .then(answerOf)
+      .then(() => undefined);
+    return this.reached;
   }
 
   /** The device, or null when the cloud does not know it. */
