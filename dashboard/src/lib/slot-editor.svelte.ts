@@ -71,7 +71,8 @@ export class SlotEditor {
   /** puts back the slots the manager had drawn before the reload, on top of the cameras as they are now: saving them again is their choice */
   restoreMine(): void {
     if (this.ack.kind !== 'stale') return;
-    this.slots = structuredClone(this.ack.mine);
+    // a snapshot, not structuredClone: ack is deep state, and a state proxy cannot be cloned
+    this.slots = $state.snapshot(this.ack.mine);
     this.dirty = true;
     this.ack = { kind: 'idle' };
   }
