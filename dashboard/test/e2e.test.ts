@@ -212,6 +212,32 @@ describe('dashboard end to end', () => {
     expect(dev.body.cameras[0].slots.map((x: { id: string }) => x.id)).toEqual(['slot-1', 'slot-2', 'slot-3', 'slot-4']);
   });
 
+  it("says so when someone else saved the cameras first, shows theirs and offers the manager's slots back", async () => {
+    await page.getByRole('button', { name: 'Close slot (3 points)' }).click();
+    // meanwhile a technician's `slots apply` saves the device's cameras from a fresh read
+    const read = await s.api('GET', `/api/v1/devices/${DEV}`, undefined, ownerToken);
+    const theirs = read.body.cameras.map((camera: { sampleEverySeconds: number }) => ({ ...camera, sampleEverySeconds: 3 }));
+    const put = await s.api(
+      'PUT',
+      `/api/v1/devices/${DEV}/cameras`,
+      { cameras: theirs, expectedRevision: read.body.configRevision },
+      ownerToken,
+    );
+    expect(put.status).toBe(200);
+    await page.getByRole('button', { name: 'Save and send to device' }).click();
+    await page
+      .getByTestId('ack')
+      .getByText(/Someone else changed this device's cameras while you were editing, so nothing was saved/)
+      .waitFor();
+    const after = await s.api('GET', `/api/v1/devices/${DEV}`, undefined, ownerToken);
+    expect(after.body.configRevision).toBe(put.body.configRevision);
+    expect(after.body.cameras[0].sampleEverySeconds).toBe(3);
+    expect(await page.getByRole('list', { name: 'Slots' }).getByRole('listitem').count()).toBe(4);
+    await page.getByRole('button', { name: 'Put my 5 slots back' }).click();
+    await page.getByTestId('ack').getByText('Unsaved changes.').waitFor();
+    expect(await page.getByRole('list', { name: 'Slots' }).getByRole('listitem').count()).toBe(5);
+  });
+
   it('the item page draws the level chart', async () => {
     await page.goto(`${s.url}/#/items/${s.demo.items['JAMESON-750']}`);
     await page.locator('.chart canvas').waitFor();

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DemoSeed, RunningCloud } from '@smartstock/cloud';
 import { startTestCloud } from './support/cloud.js';
 import { cli } from '../../provisioning/test/helpers/cli.js';
@@ -153,6 +153,45 @@ describe('slots apply', () => {
       [0, 0.5],
     ]);
     expect(door).toEqual(before.cameras[1]);
+  });
+
+  it('refuses to overwrite cameras changed between its read and its write (exit 1), and a second run keeps both changes', async () => {
+    const file = slotsFile('race.slots.json', ['KRAKEN-750', 'CAMPARI-1000']);
+    const realFetch = globalThis.fetch;
+    let editedMeanwhile = false;
+    // the manager saves the door camera on the dashboard while the CLI looks up its skus (after it read the cameras)
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      if (!editedMeanwhile && String(input).includes('/api/v1/inventory/items')) {
+        editedMeanwhile = true;
+        const seen = await device();
+        const cameras = seen.cameras.map((camera) => (camera.id === 'door' ? { ...camera, name: 'Door, renamed meanwhile' } : camera));
+        await api('PUT', `/devices/${DEVICE}/cameras`, { expectedRevision: seen.configRevision, cameras });
+      }
+      return realFetch(input, init);
+    });
+    const before = await device();
+    let refused;
+    try {
+      refused = await cli('slots', 'apply', file, '--device', DEVICE, ...flags());
+    } finally {
+      spy.mockRestore();
+    }
+    expect(editedMeanwhile).toBe(true);
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain('the cameras changed since they were read: run it again');
+    const meanwhile = await device();
+    expect(meanwhile.configRevision).toBe(before.configRevision + 1);
+    expect(meanwhile.cameras.find((camera) => camera.id === 'door')!.name).toBe('Door, renamed meanwhile');
+    expect(meanwhile.cameras.find((camera) => camera.id === 'back-bar')).toEqual(before.cameras.find((camera) => camera.id === 'back-bar'));
+
+    const again = await cli('slots', 'apply', file, '--device', DEVICE, ...flags());
+    expect(again.code, again.stderr).toBe(0);
+    const after = await device();
+    expect(after.cameras.find((camera) => camera.id === 'door')!.name).toBe('Door, renamed meanwhile');
+    expect(after.cameras.find((camera) => camera.id === 'back-bar')!.slots.map((slot) => slot.itemId)).toEqual([
+      seed.items['KRAKEN-750'],
+      seed.items['CAMPARI-1000'],
+    ]);
   });
 
   it('refuses a device or camera the cloud does not have (exit 2), and adds a camera given its URL and location by name', async () => {

@@ -69,6 +69,19 @@ export class CloudError extends Error {
   }
 }
 
+/** Someone saved the device's cameras between this tool's read and its write: nothing was uploaded (exit 1). */
+export class StaleCamerasError extends CloudError {
+  constructor(deviceId: string, cloudSays: string | undefined) {
+    super(
+      'the cameras changed since they were read: run it again',
+      409,
+      `another change to device ${deviceId}'s cameras was saved in between${cloudSays ? ` (the cloud says: ${cloudSays})` : ''}; ` +
+        'nothing was uploaded, and running it again puts these slots on the cameras as they are now',
+    );
+    this.name = 'StaleCamerasError';
+  }
+}
+
 /** --cloud-url without a way to sign in: a missing flag (exit 2), found before anything is made. */
 export class NoCloudCredentialsError extends CloudError {
   constructor() {
@@ -94,6 +107,7 @@ export class UnknownVenueError extends CloudError {
 
 export class CloudClient {
   private token: string | undefined;
+  private reached: Promise<void> | undefined;
 
   constructor(
     readonly baseUrl: string,
@@ -123,6 +137,18 @@ export class CloudClient {
     );
   }
 
+  /**
+   * Signs in and reaches the cloud, once per client, so bad credentials or a wrong --cloud-url are found
+   * before anything is made. It reads the organisation's devices, which every signed-in member gets (200):
+   * asking for the device about to be made would be a 404 the cloud logs as a refused request.
+   */
+  reach(): Promise<void> {
+    this.reached ??= this.request('GET', '/api/v1/devices', undefined)
+      .then(answerOf)
+      .then(() => undefined);
+    return this.reached;
+  }
+
   /** The device, or null when the cloud does not know it. */
   async getDevice(id: string): Promise<CloudDevice | null> {
     const res = await this.request('GET', `/api/v1/devices/${encodeURIComponent(id)}`, undefined, [404]);
@@ -133,11 +159,18 @@ export class CloudClient {
 
   /**
    * Replaces the device's cameras (all of them: the API has no per-camera write); the cloud sends
-   * the device its new config. Answers the device as saved.
+   * the device its new config. Answers the device as saved. readAt: the configRevision the cameras
+   * were read at; a change saved since (the dashboard, another technician) is not overwritten but
+   * refused with StaleCamerasError.
    */
-  async saveCameras(id: string, cameras: CloudCamera[]): Promise<CloudDevice> {
-    const res = await this.request('PUT', `/api/v1/devices/${encodeURIComponent(id)}/cameras`, { cameras });
-    return (await answerOf(res)) as CloudDevice;
+  async saveCameras(id: string, cameras: CloudCamera[], readAt?: number): Promise<CloudDevice> {
+    const path = `/api/v1/devices/${encodeURIComponent(id)}/cameras`;
+    const res = await this.request('PUT', path, { cameras, ...(readAt === undefined ? {} : { expectedRevision: readAt }) }, [409]);
+    if (res.status !== 409) return (await answerOf(res)) as CloudDevice;
+    const copy = res.clone();
+    const e = ((await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } }).error;
+    if (e?.code === 'stale_revision') throw new StaleCamerasError(id, e.message);
+    throw await refusal('PUT', path, copy);
   }
 
   /** The venue's locations (bars, storage): a camera watches the shelves of one. */

@@ -83,8 +83,23 @@ export class DeviceRepository {
     return rows[0];
   }
 
-  /** Replaces every camera and slot of a device and bumps its config revision; returns the new revision. */
-  async replaceCameras(orgId: string, deviceId: string, cameras: Camera[]): Promise<number> {
+  /**
+   * Takes the device's next config revision, locking its row until the transaction ends, so two
+   * writers of its cameras go one after the other. With `expected`, only when the revision is still
+   * that one (re-checked after waiting for the other writer's lock); undefined when it is not.
+   */
+  async nextRevision(orgId: string, deviceId: string, expected?: number): Promise<number | undefined> {
+    const { rows } = await this.db.query<{ revision: number }>(
+      `UPDATE devices SET config_revision = config_revision + 1, config_error = NULL
+       WHERE org_id = $1 AND id = $2 AND ($3::int IS NULL OR config_revision = $3)
+       RETURNING config_revision AS revision`,
+      [orgId, deviceId, expected ?? null],
+    );
+    return rows[0]?.revision;
+  }
+
+  /** Replaces every camera and slot of a device (its revision is taken first, by nextRevision). */
+  async replaceCameras(orgId: string, deviceId: string, cameras: Camera[]): Promise<void> {
     await this.db.query('DELETE FROM cameras WHERE org_id = $1 AND device_id = $2', [orgId, deviceId]);
     for (const camera of cameras) {
       await this.db.query(
@@ -109,12 +124,6 @@ export class DeviceRepository {
         );
       }
     }
-    const { rows } = await this.db.query<{ revision: number }>(
-      `UPDATE devices SET config_revision = config_revision + 1, config_error = NULL WHERE org_id = $1 AND id = $2
-       RETURNING config_revision AS revision`,
-      [orgId, deviceId],
-    );
-    return rows[0]!.revision;
   }
 
   async cameras(orgId: string, deviceId: string): Promise<Camera[]> {

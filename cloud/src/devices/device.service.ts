@@ -85,8 +85,12 @@ export class DeviceService {
     return device;
   }
 
-  /** Saves cameras and slots, then publishes the retained desired config with the new revision; the device's ack is tracked by recordAck. */
-  async saveCameras(a: Actor, deviceId: string, cameras: Camera[]) {
+  /**
+   * Saves cameras and slots, then publishes the retained desired config with the new revision; the device's ack is tracked by recordAck.
+   * expectedRevision: the configRevision the writer read its cameras at; another write since is refused (409 stale_revision)
+   * rather than overwritten. Left out (older clients), the last write wins as before.
+   */
+  async saveCameras(a: Actor, deviceId: string, cameras: Camera[], expectedRevision?: number) {
     const { config, device } = await this.db.transaction(async (tx) => {
       const repositories = repos(tx);
       const device = await repositories.devices.get(a.orgId, deviceId);
@@ -104,7 +108,13 @@ export class DeviceService {
           skus.set(slot.itemId, item.sku);
         }
       }
-      const revision = await repositories.devices.replaceCameras(a.orgId, deviceId, cameras);
+      // the revision first: its row lock orders concurrent writers, and the second sees the first's revision
+      const revision = await repositories.devices.nextRevision(a.orgId, deviceId, expectedRevision);
+      if (revision === undefined) {
+        const now = (await repositories.devices.get(a.orgId, deviceId))?.configRevision;
+        throw staleRevision(expectedRevision!, now);
+      }
+      await repositories.devices.replaceCameras(a.orgId, deviceId, cameras);
       const config: DesiredConfig = {
         v: 1,
         deviceId,
@@ -250,6 +260,17 @@ export class DeviceService {
       return !!device;
     });
   }
+}
+
+/** 409 for a write of cameras read at an older revision: names both, so the writer knows to read them again. */
+export function staleRevision(expected: number, now: number | undefined): AppError {
+  return new AppError(
+    409,
+    'stale_revision',
+    `the cameras changed since they were read: the device's config is at revision ${now ?? 'unknown'}, ` +
+      `not ${expected}; read them again and redo the change`,
+    'expectedRevision',
+  );
 }
 
 /**

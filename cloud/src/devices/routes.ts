@@ -79,8 +79,12 @@ export default async function deviceRoutes(app: App, options: DevicesModuleOptio
       schema: {
         tags,
         summary: "Saves the device's cameras and slots and publishes its retained config with the next revision",
+        description:
+          'expectedRevision: the configRevision the cameras were read at (GET /devices/:id); when the device has moved on ' +
+          'since (another write), 409 stale_revision names the revision it has and nothing is saved. Without it the write replaces whatever is there.',
         params,
         body: z.object({
+          expectedRevision: z.number().int().min(0).optional(),
           cameras: z
             .array(camera)
             .max(32)
@@ -89,7 +93,7 @@ export default async function deviceRoutes(app: App, options: DevicesModuleOptio
         response: { 200: deviceWithCameras },
       },
     },
-    (req) => devices.saveCameras(actor(req), req.params.id, req.body.cameras),
+    (req) => devices.saveCameras(actor(req), req.params.id, req.body.cameras, req.body.expectedRevision),
   );
   typedApp.post(
     '/devices/:id/snapshot',

@@ -186,8 +186,9 @@ export class Api extends ApiClient {
     const qs = new URLSearchParams(Object.entries(f).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
     return this.json<DeadLetterPage>('GET', `/dead-letters${qs ? `?${qs}` : ''}`);
   }
-  saveCameras(id: string, cameras: Camera[]) {
-    return this.json<DeviceWithCameras>('PUT', `/devices/${encodeURIComponent(id)}/cameras`, { cameras });
+  /** readAt: the configRevision the cameras were read at; a change saved since is refused (409 stale_revision), not overwritten */
+  saveCameras(id: string, cameras: Camera[], readAt?: number) {
+    return this.json<DeviceWithCameras>('PUT', `/devices/${encodeURIComponent(id)}/cameras`, { cameras, expectedRevision: readAt });
   }
   changePassword(password: string) {
     return this.json<void>('POST', '/auth/password', { password });

@@ -64,7 +64,8 @@ export async function slotsApply(ctx: Ctx, options: SlotsApplyOptions, args: str
   const updated: CloudCamera[] = existing
     ? cameras.map((known) => (known.id === cameraId ? { ...camera, slots } : known))
     : [...cameras, { ...camera, slots }];
-  const saved = await cloud.saveCameras(device.id, updated);
+  // sent with the revision they were read at: a change saved in between is refused, not undone
+  const saved = await cloud.saveCameras(device.id, updated, device.configRevision);
 
   const result = {
     device: device.id,

@@ -67,7 +67,7 @@ export async function alreadyProvisioned(req: DeviceRequest, backend: Backend): 
 export async function provisionDevice(req: DeviceRequest, backend: Backend, cloud?: CloudClient): Promise<DeviceCreated> {
   assertDeviceId(req.id);
   // sign in and reach the cloud before creating anything, so bad credentials leave nothing half-made
-  await cloud?.getDevice(req.id);
+  await cloud?.reach();
   if (!req.force) {
     const where = await alreadyProvisioned(req, backend);
     if (where) throw new AlreadyProvisionedError(req.id, where);

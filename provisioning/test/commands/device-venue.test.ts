@@ -47,9 +47,13 @@ describe('device create with a venue the cloud does not know', () => {
     expect(r.stderr).toContain('the cloud has no venue "0b0b0b0b-0000-4000-8000-000000000000"');
   });
 
-  it('registers with the venue id', async () => {
+  it('registers with the venue id, and the cloud refuses none of its requests (no 404 for the device not made yet)', async () => {
+    const from = cloud.answered.length;
     const r = await create(VENUE, 'bar-c');
     expect(r.code, r.stderr).toBe(0);
     expect(cloud.devices.get('bar-c')?.venueId).toBe(VENUE);
+    const asked = cloud.answered.slice(from);
+    expect(asked.map((answer) => `${answer.method} ${answer.url}`)).toContain('POST /api/v1/devices');
+    expect(asked.filter((answer) => answer.status >= 400)).toEqual([]);
   });
 });

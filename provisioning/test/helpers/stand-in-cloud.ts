@@ -22,6 +22,8 @@ export interface StandInCloud {
   foreign: Set<string>;
   /** the organisation's venues; when any are given, another venue id is answered as the cloud does (400 not a UUID, 404 unknown) */
   venues: Set<string>;
+  /** every request as answered, in order: the real cloud logs each 4xx as a refusal */
+  answered: { method: string; url: string; status: number }[];
   /** What the broker would tell the real cloud: the device was heard from. */
   heard(id: string): void;
   close(): Promise<void>;
@@ -33,8 +35,10 @@ export async function startStandInCloud(): Promise<StandInCloud> {
   const devices = new Map<string, StandInDevice>();
   const foreign = new Set<string>();
   const venues = new Set<string>();
+  const answered: StandInCloud['answered'] = [];
   const server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => {
+      answered.push({ method: req.method ?? '', url: req.url ?? '', status });
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
     const url = req.url ?? '';
@@ -62,6 +66,7 @@ export async function startStandInCloud(): Promise<StandInCloud> {
       devices.set(d.id, { ...d, ...(b.certFingerprint ? { certFingerprint: String(b.certFingerprint) } : {}) });
       return send(201, devices.get(d.id));
     }
+    if (req.method === 'GET' && !id) return send(200, [...devices.values()]);
     const d = id ? devices.get(id) : undefined;
     if (!d) return send(404, { error: 'no such device' });
     if (req.method === 'GET' && !m[2]) return send(200, d);
@@ -77,6 +82,7 @@ export async function startStandInCloud(): Promise<StandInCloud> {
     devices,
     foreign,
     venues,
+    answered,
     heard: (id) => {
       const d = devices.get(id);
       if (d) Object.assign(d, { online: true, lastSeenAt: new Date().toISOString() });
