@@ -9,9 +9,9 @@
  *   beat) with each one's 720p latency, and per-frame latency at 1 and 2 threads beside bare onnxruntime.
  * Options: --count N (images per synthetic split, default 150), --model-dir DIR, --no-latency, --no-baseline, --no-tiling, --no-input-size,
  *   --tiles auto|none|COLSxROWS (the first table's pass; default the detector's metadata, as loadBottleVision).
- * Also: the given detector at 416 / 512 / 640 and with 2x2 tiles on every real split, with the 720p frame and the
- *   input size picked (bench/input-size.ts); small bottles on a 1080p camera, whole frame against tiled passes (bench/tiling.ts);
- *   a candidate in .cache/candidate against the given model image by image, with paired intervals (bench/paired.ts).
+ * Also: the given detector at 416 / 512 / 640 and 2x2 tiles on every real split, with the 720p frame and the size picked
+ *   (bench/input-size.ts); small bottles on a 1080p camera, whole frame against tiles (bench/tiling.ts); a candidate in
+ *   .cache/candidate against the given model image by image, with paired intervals (bench/paired.ts).
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -346,9 +346,7 @@ async function baselineTable(): Promise<void> {
   );
   console.log(`|---|---|${splits.map(() => '---|---|').join('')}---|---|---|`);
   const picked: { size: number; ap: number; ms: number }[] = [];
-  // the given model's and the candidate's results, split by split, for the paired comparison below
-  const givenResults = new Map<string, ImageResult[]>();
-  const candidateResults = new Map<string, ImageResult[]>();
+  const [givenResults, candidateResults] = [new Map<string, ImageResult[]>(), new Map<string, ImageResult[]>()];
   for (const [name, dir, size] of detectors) {
     const thr = (await readDetectorMetadata(join(dir, 'detector.json'))).scoreThreshold;
     const v = await loadBottleVision({ modelDir: dir, fillDir: fillFolderFor(dir), threads: 1, scoreThreshold: 0.01 });
@@ -382,8 +380,8 @@ async function baselineTable(): Promise<void> {
     console.log(`| ${name} | ${thr} | ${cells.join(' | ')} | ${f(ms, 1)} |`);
   }
   if (candidateResults.size) {
-    console.log('\n## models: the candidate against the given model, image by image (AP50 of scores ≥ 0.01)\n');
-    console.log(pairedTable(givenResults, candidateResults, (which) => label[which as RealSplit] ?? `${which} (first ${synthCount})`));
+    const table = pairedTable(givenResults, candidateResults, (which) => label[which as RealSplit] ?? `${which} (first ${synthCount})`);
+    console.log(`\n## models: the candidate against the given model, image by image (AP50 of scores ≥ 0.01)\n\n${table}`);
   }
   // Latency here moves with the shared machine's load by more than the sizes differ, so the rule
   // rests on AP and on compute, which grows with the input's area: the smallest size whose mean AP50
