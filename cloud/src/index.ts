@@ -1,4 +1,4 @@
 export { startCloud, type RunningCloud } from './server.js';
 export { loadCloudConfig, cloudConfigSchema, type CloudConfig } from './config.js';
 export { buildApp } from './app.js';
-export { DEMO_ITEMS } from './seed/index.js';
+export { DEMO_ITEMS, type DemoSeed } from './seed/index.js';

@@ -7,4 +7,6 @@ const config = loadConfigOrExit(() => loadCloudConfig({ file: fileArg > 0 ? proc
 // a port in use names the environment variable that moves it
 const moveWith = Object.fromEntries(Object.entries(CLOUD_ENV).map(([env, key]) => [key, env]));
 const cloud = await exitOnPortInUse(() => startCloud(config), moveWith);
-stopOnSignal(() => cloud.stop());
+stopOnSignal(async () => {
+  await cloud.stop();
+});

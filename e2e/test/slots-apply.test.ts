@@ -17,6 +17,7 @@ const CAMERA_URL = 'rtsp://viewer:s3cret@192.168.1.20:554/stream1';
 
 type Camera = {
   id: string;
+  name?: string;
   url: string;
   locationId: string;
   transport: string;

@@ -89,6 +89,8 @@ export async function build(over: Partial<CloudConfigInput> = {}): Promise<TestC
       const d = await cloud.seedDemo(org.id);
       return { token: await addUser(org.id, 'owner'), demo: d };
     },
-    close: () => cloud.stop(),
+    close: async () => {
+      await cloud.stop();
+    },
   };
 }
