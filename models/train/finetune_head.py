@@ -81,9 +81,10 @@ def synthetic(name):
     ]
 
 
-def synthetic_scene(rng, items, paste):
+def synthetic_scene(rng, items, paste, paste_max=3):
     """A generated back bar, cropped at a random scale (bottles reach the model at several sizes), flipped half the
-    time, with 0-3 real close-ups pasted in; boxes in the returned image's pixels."""
+    time, with 0-3 real close-ups pasted in (none with --paste-max 0: runs 7-8 learnt the paste, not bottles); boxes
+    in the returned image's pixels."""
     path, bb, ig = items[rng.randrange(len(items))]
     im = Image.open(path).convert('RGB')
     k = rng.uniform(0.55, 1.0)
@@ -101,7 +102,7 @@ def synthetic_scene(rng, items, paste):
         return out
 
     bottles, ignored = clip(bb), clip(ig)
-    for _ in range(rng.randint(0, 3)):
+    for _ in range(rng.randint(0, min(3, paste_max))):
         p, bbox = paste[rng.randrange(len(paste))]
         c = cutout(p, bbox)
         h = rng.uniform(0.15, 0.5) * ch
@@ -220,7 +221,7 @@ def main():
     ap.add_argument('--norm', choices=('image', 'batch'), default='image', help="divide the losses by each image's positives or the batch's")
     ap.add_argument('--pos-target', choices=('iou', 'one'), default='iou', help="positive cells' bottle-score target")
     ap.add_argument('--ignore-small', type=float, default=0, metavar='PX', help='leave cells inside a bottle under PX tall out of the negatives')
-    ap.add_argument('--init', help='ONNX export to start the head from (default: COCO, the teacher)')
+    ap.add_argument('--init', help='ONNX export or checkpoint (.pt) to start from (default: COCO, the teacher)')
     ap.add_argument('--stop-on-regression', action='store_true', help='stop at the first check below the start on an unshrunk real split')
     ap.add_argument('--keep-checks', action='store_true', help='also keep the weights of every check (out/NAME-stepN.pt)')
     ap.add_argument('--train', choices=['head', 'neck'], default='head',
@@ -234,7 +235,11 @@ def main():
     rng = random.Random(0)
     os.makedirs(OUT, exist_ok=True)
     teacher = load_onnx_weights(YoloxNano(), YOLOX_ONNX).eval()
-    net = load_onnx_weights(YoloxNano(), a.init) if a.init else copy.deepcopy(teacher)
+    if a.init and a.init.endswith('.pt'):  # a committed check (train/checkpoints/), weights only
+        net = YoloxNano()
+        net.load_state_dict(torch.load(a.init)['model'])
+    else:
+        net = load_onnx_weights(YoloxNano(), a.init) if a.init else copy.deepcopy(teacher)
     for p in net.parameters():
         p.requires_grad_(False)
     head_params = [p for h in net.head for p in h.parameters()]
@@ -286,7 +291,7 @@ def main():
         xs, truths = [], []
         for b in range(a.batch):
             if b < round(a.batch * a.synthetic_share):
-                img, bb, ig = synthetic_scene(rng, synth, train_paste)
+                img, bb, ig = synthetic_scene(rng, synth, train_paste, a.paste_max)
             elif b >= a.batch - round(a.batch * a.shrunk_share):
                 img, bb, ig = shrunk_scene(rng, train_backs)
             else:

@@ -18,6 +18,8 @@ export interface TruthBox extends Box {
   opaque?: boolean;
   /** share of the bottle not hidden by others (synthetic truth only) */
   visible?: number;
+  /** its height as the detector sees it in one letterboxed pass (real photos: scored by size at the input) */
+  hAtInput?: number;
 }
 
 /** A generated bottle's truth as the metrics read it. */
