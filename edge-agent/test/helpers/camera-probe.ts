@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { CameraConfig, CameraHealth } from '@smartstock/protocol';
@@ -13,6 +14,8 @@ export interface CameraProbe {
   camera: Camera;
   /** JPEG sizes of the frames so far, `WxH`, in order. */
   sizes: string[];
+  /** A digest of each JPEG, in order: the same picture twice in a row is the same digest. */
+  digests: string[];
   /** Raw (analysis) frame sizes, `WxH`. */
   rawSizes: string[];
   /** Every state change, `state: reason`, in order. */
@@ -41,10 +44,12 @@ export function probeCamera(
   const bus = new EventBus(log);
   const sizes: string[] = [];
   const rawSizes: string[] = [];
+  const digests: string[] = [];
   const states: string[] = [];
   bus.on('frame', 'probe', (f) => {
     const size = headerSize(f.jpeg);
     sizes.push(size ? `${size.width}x${size.height}` : '?');
+    digests.push(createHash('sha1').update(f.jpeg).digest('hex'));
     if (f.pixels) rawSizes.push(`${f.pixels.width}x${f.pixels.height}`);
     f.release?.();
   });
@@ -71,7 +76,7 @@ export function probeCamera(
     },
   );
   camera.start();
-  return { camera, sizes, rawSizes, states, logs, health: () => camera.health(), stop: () => camera.stop() };
+  return { camera, sizes, digests, rawSizes, states, logs, health: () => camera.health(), stop: () => camera.stop() };
 }
 
 export const until = async (cond: () => boolean, what: string, timeoutMs = 40_000): Promise<void> => {
