@@ -66,6 +66,7 @@ export class Camera {
       failAfterAttempts: runtime.failAfterAttempts,
       stableRunMs: runtime.stableRunSeconds * 1000,
       firstFrameMs: runtime.firstFrameSeconds * 1000,
+      authRetryMs: runtime.authRetrySeconds * 1000,
     };
   }
 

@@ -32,8 +32,11 @@ export class StderrRing {
   }
 }
 
+/** The summary of a run the camera refused for its user or password (watchdog.ts waits longer after it). */
+export const AUTH_FAILED = 'auth failed: check the camera user and password';
+
 const PATTERNS: [RegExp, string][] = [
-  [/401|unauthori[sz]ed|authenticat/i, 'auth failed: check the camera user and password'],
+  [/401|unauthori[sz]ed|authenticat/i, AUTH_FAILED],
   [/404|not found|no such file/i, 'stream not found (404): check the camera path'],
   [/connection refused/i, 'connection refused: camera offline or wrong port'],
   [/no route to host|network is unreachable|host is down/i, 'camera unreachable on the network'],

@@ -82,6 +82,22 @@ describe.skipIf(gstMissing)('real camera behaviour (gst-rtsp-server)', () => {
     expect(p.logs.some((l) => l.includes('starting ffmpeg') && l.includes('admin:***@'))).toBe(true);
   });
 
+  it('a wrong password: failed with "auth failed" at once, then no retry for authRetrySeconds; no password logged', async () => {
+    const login = { user: 'admin', password: 'right:p@ss' };
+    const wrong = { user: 'admin', password: 'wr@ng/p%ss' };
+    const camera = await serve({ ...login, digest: true });
+    const p = probe(camera.url(wrong), {}, { backoffMinMs: 300, backoffMaxMs: 1500, authRetrySeconds: 300 });
+    await until(() => p.health().state === 'failed', 'failed');
+    expect(p.health().reason).toBe('auth failed: check the camera user and password');
+    const restarts = p.health().restarts;
+    // the short ladder (300 ms, 600 ms, …) would have tried the camera several times by now
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(p.health().restarts).toBe(restarts);
+    const logs = p.logs.join('\n');
+    for (const secret of [wrong.password, encodeURIComponent(wrong.password)]) expect(logs).not.toContain(secret);
+    expect(logs).toMatch(/"retryInMs":300000/);
+  });
+
   it('a resolution change mid-stream gives frames at the new size, not the old size squashed', async () => {
     // 16:9 to 4:3: ffmpeg squashed every later picture into 640x360 for as long as it ran
     const camera = await serve({
