@@ -4,6 +4,7 @@ import { redactUrl } from '@smartstock/runtime';
 export class StderrRing {
   private readonly lines: string[] = [];
   private partial = '';
+  private droppedLast = false;
 
   constructor(private readonly size = 100) {}
 
@@ -14,6 +15,11 @@ export class StderrRing {
     const added: string[] = [];
     for (const rawLine of parts) {
       if (!rawLine.trim()) continue;
+      // noise ffmpeg writes for every JPEG it encodes: within minutes it was all the ring held, and the
+      // "camera restarting" log of a stalled camera showed nothing else
+      const noise = NOISE.test(rawLine) || (this.droppedLast && /^\s*Last message repeated/.test(rawLine));
+      this.droppedLast = noise;
+      if (noise) continue;
       const line = redactUrl(rawLine);
       this.lines.push(line);
       added.push(line);
@@ -31,6 +37,9 @@ export class StderrRing {
     this.partial = '';
   }
 }
+
+/** ffmpeg's swscale warns of the full-range YUV the MJPEG encoder takes, once per picture and scaler. */
+const NOISE = /deprecated pixel format used/;
 
 /** The summary of a run the camera refused for its user or password (watchdog.ts waits longer after it). */
 export const AUTH_FAILED = 'auth failed: check the camera user and password';
