@@ -52,10 +52,10 @@ const PATTERNS: [RegExp, string][] = [
   [/timed? ?out|timeout/i, 'timed out talking to the camera'],
   // before the codec rule: a camera's "461 Unsupported transport" is not a codec problem
   [/461|unsupported transport/i, 'transport refused: try transport udp or tcp'],
-  [
-    /unsupported|decoder .* not found|could not find codec|invalid data found|codec not currently supported/i,
-    'codec: stream format not supported',
-  ],
+  // what ffmpeg says when the answer to its first request is not RTSP at all: the camera's web port (80),
+  // a closed connection; not a codec problem (it used to be reported as one)
+  [/invalid data found when processing input/i, 'the camera did not answer in RTSP: check the port (usually 554) and the path'],
+  [/unsupported|decoder .* not found|could not find codec|codec not currently supported/i, 'codec: stream format not supported'],
 ];
 
 /** One plain sentence for the technician, from ffmpeg's last lines. */

@@ -61,7 +61,7 @@ describe('ffmpeg stderr', () => {
 
   it('summarises 404 and codec failures', () => {
     expect(summariseFfmpegFailure(['method DESCRIBE failed: 404 Not Found'], 1)).toMatch(/404/);
-    expect(summariseFfmpegFailure(['Invalid data found when processing input'], 1)).toMatch(/^codec/);
+    expect(summariseFfmpegFailure(['Could not find codec parameters for stream 0 (Video: none): unknown codec'], 1)).toMatch(/^codec/);
     expect(summariseFfmpegFailure(['something odd'], 3)).toBe('ffmpeg exited (3): something odd');
   });
 });
