@@ -33,9 +33,15 @@ export const REDACT_PATHS = [
   '*.url',
 ];
 
-/** rtsp://user:pass@host → rtsp://user:***@host; also postgres://, mqtts:// and friends. */
+/**
+ * rtsp://user:pass@host → rtsp://user:***@host; also postgres://, mqtts:// and friends. The password runs to
+ * the last @ before the path, as ffmpeg reads it: a camera password typed with a raw @ (p@ss) works, and
+ * must not leave half of itself in the log. A password in the query (?user=admin&password=…, some cameras) too.
+ */
 export function redactUrl(s: string): string {
-  return s.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]+@/gi, '$1:***@');
+  return s
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^/?#\s]*@/gi, '$1:***@')
+    .replace(/([?&](?:password|passwd|pwd|pass)=)[^&#\s]*/gi, '$1***');
 }
 
 export function createLogger(name: string, opts: LoggerOptions = {}): Logger {

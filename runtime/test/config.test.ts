@@ -61,6 +61,17 @@ describe('logging', () => {
     expect(redactUrl('postgres://u:p@db/x and mqtts://a:b@c')).toBe('postgres://u:***@db/x and mqtts://a:***@c');
     // Redis URLs usually carry a password and no user
     expect(redactUrl('redis://:s3cret@cache:6379/0')).toBe('redis://:***@cache:6379/0');
+    // a camera password typed with a raw @ or : (ffmpeg splits at the last @ before the path)
+    expect(redactUrl('rtsp://admin:p@ss:1@10.0.0.5:554/s1: Server returned 401')).toBe(
+      'rtsp://admin:***@10.0.0.5:554/s1: Server returned 401',
+    );
+    expect(redactUrl('rtsp://admin:p@ss@cam/cam/realmonitor?channel=1&subtype=0')).toBe(
+      'rtsp://admin:***@cam/cam/realmonitor?channel=1&subtype=0',
+    );
+    // cameras that take the login in the query string
+    expect(redactUrl('rtsp://cam/live?channel=1&user=admin&password=s3cret&subtype=0')).toBe(
+      'rtsp://cam/live?channel=1&user=admin&password=***&subtype=0',
+    );
     const lines: string[] = [];
     const sink = new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) });
     const log = pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);

@@ -5,7 +5,7 @@ import { redactUrl, type Logger } from '@smartstock/runtime';
 import type { AgentConfig } from '../config/schema.js';
 import type { EventBus } from '../bus.js';
 import type { Metrics } from '../health/metrics.js';
-import { ffmpegArgs, PIPES } from './ffmpeg-args.js';
+import { ffmpegArgs, PIPES, RESOLUTION_CHANGED } from './ffmpeg-args.js';
 import { FrameAssembler, type FrameParts } from './frame-parts.js';
 import { JpegSplitter } from './jpeg-splitter.js';
 import { FramePool, PpmSplitter } from './ppm-splitter.js';
@@ -66,6 +66,7 @@ export class Camera {
       failAfterAttempts: runtime.failAfterAttempts,
       stableRunMs: runtime.stableRunSeconds * 1000,
       firstFrameMs: runtime.firstFrameSeconds * 1000,
+      authRetryMs: runtime.authRetrySeconds * 1000,
     };
   }
 
@@ -196,7 +197,15 @@ export class Camera {
     this.child = child = spawned;
     if (!viaFifos) for (const part of parts) pipeOf(spawned, PIPES[part]).on('data', (chunk: Buffer) => feed(part, chunk));
     spawned.stderr.on('data', (chunk: Buffer) => {
-      for (const line of this.stderr.push(chunk)) this.deps.log.debug({ ffmpeg: line }, 'ffmpeg');
+      for (const line of this.stderr.push(chunk)) {
+        this.deps.log.debug({ ffmpeg: line }, 'ffmpeg');
+        // ffmpeg would squash the new picture size into the old one: a fresh ffmpeg sets up for the new size
+        if (RESOLUTION_CHANGED.test(line) && this.child === spawned && !this.state.exited) {
+          this.deps.log.info('the camera changed its resolution: restarting ffmpeg for the new size');
+          this.state = { ...this.state, exited: { at: this.now(), code: null, summary: 'the camera changed its resolution' } };
+          void this.tick();
+        }
+      }
     });
     spawned.on('error', (err) => {
       if (this.child !== spawned) return;

@@ -35,10 +35,17 @@ export function ffmpegArgs(i: FfmpegInput): string[] {
   if (i.url.startsWith('file://')) {
     args.push('-stream_loop', '-1', '-re', '-i', fileURLToPath(i.url));
   } else {
+    // Real cameras' clocks are not to be trusted: one set by NTP mid-stream moves its RTP timestamps by
+    // hours, and the fps filter then fills the gap with thousands of copies of one picture in a burst.
+    // The agent's own clock stamps each packet as it arrives instead.
+    args.push('-use_wallclock_as_timestamps', '1');
+    // A camera whose resolution is changed mid-stream would otherwise be scaled (squashed) to its first
+    // size for as long as ffmpeg runs; with this ffmpeg warns (RESOLUTION_CHANGED) and camera.ts restarts it.
+    args.push('-reinit_filter', '0');
     args.push('-rtsp_transport', i.transport, '-i', i.url);
   }
   const filters = [`fps=1/${i.sampleEverySeconds}`];
-  if (i.maxWidth > 0) filters.push(`scale='min(${i.maxWidth},iw)':-2`);
+  if (i.maxWidth > 0) filters.push(limitLongestSide(i.maxWidth));
   const jpeg = ['-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2pipe', `pipe:${PIPES.jpeg}`];
   if (!i.rawFrames) {
     args.push('-an', '-sn', '-dn', '-vf', filters.join(','), ...jpeg);
@@ -55,6 +62,14 @@ export function ffmpegArgs(i: FfmpegInput): string[] {
   args.push('-filter_complex', graph.join(';'), '-map', '[jpeg]', ...jpeg, '-map', '[frame]', ...ppm(PIPES.frame));
   if (detector) args.push('-map', '[view]', ...ppm(PIPES.view));
   return args;
+}
+
+/** ffmpeg's warning for a picture whose size or format differs from the one its filters were set up for. */
+export const RESOLUTION_CHANGED = /Changing video frame properties on the fly/;
+
+/** Shrinks the longer side to at most `max` (a portrait camera, 1080x1920, is limited by its height), keeping the aspect. */
+export function limitLongestSide(max: number): string {
+  return `scale='if(gte(iw,ih),min(${max},iw),-2)':'if(gte(iw,ih),-2,min(${max},ih))'`;
 }
 
 /**

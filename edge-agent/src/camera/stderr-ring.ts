@@ -4,6 +4,7 @@ import { redactUrl } from '@smartstock/runtime';
 export class StderrRing {
   private readonly lines: string[] = [];
   private partial = '';
+  private droppedLast = false;
 
   constructor(private readonly size = 100) {}
 
@@ -14,6 +15,11 @@ export class StderrRing {
     const added: string[] = [];
     for (const rawLine of parts) {
       if (!rawLine.trim()) continue;
+      // noise ffmpeg writes for every JPEG it encodes: within minutes it was all the ring held, and the
+      // "camera restarting" log of a stalled camera showed nothing else
+      const noise = NOISE.test(rawLine) || (this.droppedLast && /^\s*Last message repeated/.test(rawLine));
+      this.droppedLast = noise;
+      if (noise) continue;
       const line = redactUrl(rawLine);
       this.lines.push(line);
       added.push(line);
@@ -32,18 +38,24 @@ export class StderrRing {
   }
 }
 
+/** ffmpeg's swscale warns of the full-range YUV the MJPEG encoder takes, once per picture and scaler. */
+const NOISE = /deprecated pixel format used/;
+
+/** The summary of a run the camera refused for its user or password (watchdog.ts waits longer after it). */
+export const AUTH_FAILED = 'auth failed: check the camera user and password';
+
 const PATTERNS: [RegExp, string][] = [
-  [/401|unauthori[sz]ed|authenticat/i, 'auth failed: check the camera user and password'],
+  [/401|unauthori[sz]ed|authenticat/i, AUTH_FAILED],
   [/404|not found|no such file/i, 'stream not found (404): check the camera path'],
   [/connection refused/i, 'connection refused: camera offline or wrong port'],
   [/no route to host|network is unreachable|host is down/i, 'camera unreachable on the network'],
   [/timed? ?out|timeout/i, 'timed out talking to the camera'],
   // before the codec rule: a camera's "461 Unsupported transport" is not a codec problem
   [/461|unsupported transport/i, 'transport refused: try transport udp or tcp'],
-  [
-    /unsupported|decoder .* not found|could not find codec|invalid data found|codec not currently supported/i,
-    'codec: stream format not supported',
-  ],
+  // what ffmpeg says when the answer to its first request is not RTSP at all: the camera's web port (80),
+  // a closed connection; not a codec problem (it used to be reported as one)
+  [/invalid data found when processing input/i, 'the camera did not answer in RTSP: check the port (usually 554) and the path'],
+  [/unsupported|decoder .* not found|could not find codec|codec not currently supported/i, 'codec: stream format not supported'],
 ];
 
 /** One plain sentence for the technician, from ffmpeg's last lines. */

@@ -1,5 +1,6 @@
 import type { CameraHealth } from '@smartstock/protocol';
 import { backoffDelay } from '../backoff.js';
+import { AUTH_FAILED } from './stderr-ring.js';
 
 /**
  * The camera supervisor's brain, kept pure so it can be tested with a fake
@@ -38,6 +39,13 @@ export interface WatchOptions {
    * decodes one, so a short staleAfter alone would restart it before it could ever deliver.
    */
   firstFrameMs?: number;
+  /**
+   * The wait after the camera refused the user or password. A wrong password does not fix itself, and
+   * cameras lock the account (or our address) after a few failed logins: Hikvision and Dahua after 5,
+   * for 30 minutes, locking out the bar's own NVR too. A corrected password arrives as a new config,
+   * which starts a fresh camera at once, so waiting long costs nothing.
+   */
+  authRetryMs?: number;
   random?: () => number;
 }
 
@@ -59,7 +67,10 @@ export function decide(s: WatchState, now: number, options: WatchOptions): Decis
   // A run that streamed steadily resets the ladder: the next try comes after the shortest wait.
   const attempt = ranStable(s, options) ? 0 : s.attempts;
   const delayMs = backoffDelay(attempt, options.backoffMinMs, options.backoffMaxMs, options.random);
-  if (s.exited) return { action: 'backoff', reason: s.exited.summary, delayMs };
+  if (s.exited) {
+    const authFailed = s.exited.summary === AUTH_FAILED;
+    return { action: 'backoff', reason: s.exited.summary, delayMs: authFailed ? Math.max(delayMs, options.authRetryMs ?? 0) : delayMs };
+  }
   const since = Math.max(s.startedAt ?? now, s.lastFrameAt ?? 0);
   const firstFrame = !framedThisRun(s);
   const limit = firstFrame ? Math.max(options.staleAfterMs, options.firstFrameMs ?? 0) : options.staleAfterMs;
@@ -72,12 +83,14 @@ export function decide(s: WatchState, now: number, options: WatchOptions): Decis
 
 /** The state after the shell carried out a restart or backoff decision. */
 export function enterBackoff(s: WatchState, now: number, backoff: { reason: string; delayMs: number }, options: WatchOptions): WatchState {
+  const attempts = ranStable(s, options) ? 1 : s.attempts + 1;
   return {
     ...s,
     phase: 'backoff',
     exited: null,
     startedAt: null,
-    attempts: ranStable(s, options) ? 1 : s.attempts + 1,
+    // a refused password shows `failed` at once: no number of retries will fix it
+    attempts: backoff.reason === AUTH_FAILED ? Math.max(attempts, options.failAfterAttempts) : attempts,
     backoffUntil: now + backoff.delayMs,
     reason: backoff.reason,
   };

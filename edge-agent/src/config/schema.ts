@@ -57,6 +57,8 @@ export const cameraRuntimeSchema = z
     firstFrameSeconds: z.number().positive().default(15),
     backoffMinMs: z.number().int().positive().default(1000),
     backoffMaxMs: z.number().int().positive().default(60_000),
+    /** The wait after a camera refused the user or password (cameras lock an account after a few failed logins). */
+    authRetrySeconds: z.number().positive().default(300),
     /** Consecutive attempts without a frame before a camera shows `failed`. */
     failAfterAttempts: z.number().int().min(1).default(3),
     /** A run must stream this long before the backoff ladder starts again from the shortest wait. */

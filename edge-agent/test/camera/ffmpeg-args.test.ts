@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { findFfmpeg } from '@smartstock/runtime';
-import { ffmpegArgs, shrinkOnLoadWidth } from '../../src/camera/ffmpeg-args.js';
+import { ffmpegArgs, limitLongestSide, shrinkOnLoadWidth } from '../../src/camera/ffmpeg-args.js';
 import { PpmSplitter } from '../../src/camera/ppm-splitter.js';
 
 const base = { sampleEverySeconds: 2, keyframesOnly: true, maxWidth: 1280 };
@@ -16,10 +16,40 @@ describe('ffmpeg arguments', () => {
         '-i',
         'rtsp://u:p@10.0.0.5/s1',
       ]);
-      expect(a[a.indexOf('-vf') + 1]).toBe("fps=1/2,scale='min(1280,iw)':-2");
+      expect(a[a.indexOf('-vf') + 1]).toBe(`fps=1/2,${limitLongestSide(1280)}`);
       expect(a.slice(-3)).toEqual(['-f', 'image2pipe', 'pipe:1']);
       expect(a.indexOf('-skip_frame')).toBeLessThan(a.indexOf('-i'));
     }
+  });
+
+  it("stamps a camera's packets with the agent's clock and does not re-create the filters on a new picture size", () => {
+    const a = ffmpegArgs({ ...base, url: 'rtsp://cam/s1', transport: 'tcp' });
+    const input = a.slice(0, a.indexOf('-i'));
+    expect(input.join(' ')).toContain('-use_wallclock_as_timestamps 1');
+    expect(input.join(' ')).toContain('-reinit_filter 0');
+  });
+
+  it('limits the longest side: landscape by its width, portrait by its height, smaller ones untouched', () => {
+    const sizeOf = (w: number, h: number) => {
+      const r = spawnSync(
+        findFfmpeg(),
+        ['-v', 'error', '-f', 'lavfi', '-i', `color=size=${w}x${h}:duration=0.1`, '-frames:v', '1', '-vf', limitLongestSide(1280)].concat([
+          '-c:v',
+          'ppm',
+          '-f',
+          'image2pipe',
+          '-',
+        ]),
+        { maxBuffer: 64 << 20 },
+      );
+      const [frame] = new PpmSplitter().push(r.stdout);
+      return `${frame!.width}x${frame!.height}`;
+    };
+    expect(sizeOf(2560, 1440)).toBe('1280x720');
+    expect(sizeOf(3840, 2160)).toBe('1280x720');
+    expect(sizeOf(1080, 1920)).toBe('720x1280');
+    expect(sizeOf(2160, 3840)).toBe('720x1280');
+    expect(sizeOf(640, 480)).toBe('640x480');
   });
 
   it('loops a file:// source at its native rate', () => {
@@ -39,7 +69,7 @@ describe('ffmpeg arguments', () => {
     const a = ffmpegArgs({ ...base, url: 'rtsp://cam/s1', transport: 'tcp', rawFrames: true, detectorInput: { width: 416, height: 256 } });
     expect(a).not.toContain('-vf');
     const graph = a[a.indexOf('-filter_complex') + 1]!;
-    expect(graph).toMatch(/^\[0:v\]fps=1\/2,scale='min\(1280,iw\)':-2,split=3\[jpeg\]\[f\]\[v\];/);
+    expect(graph.startsWith(`[0:v]fps=1/2,${limitLongestSide(1280)},split=3[jpeg][f][v];`)).toBe(true);
     expect(graph).toContain('[v]scale=416:256:force_original_aspect_ratio=decrease');
     const out = (label: string) => a.slice(a.indexOf(label) - 1, a.indexOf(label) + (label === '[jpeg]' ? 8 : 6));
     expect(out('[jpeg]')).toEqual(['-map', '[jpeg]', '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2pipe', 'pipe:1']);

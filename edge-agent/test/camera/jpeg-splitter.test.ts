@@ -49,9 +49,19 @@ describe('ffmpeg stderr', () => {
     expect(summariseFfmpegFailure(lines, 1)).toMatch(/^auth failed/);
   });
 
+  it("drops ffmpeg's per-picture pixel format warnings, which pushed everything else out of the ring", () => {
+    const r = new StderrRing(100);
+    r.push('[h264 @ 0x2] RTP: missed 12 packets\n');
+    for (let i = 0; i < 500; i++) {
+      r.push('[swscaler @ 0x55a0] [swscaler @ 0x55a1] deprecated pixel format used, make sure you did set range correctly\n');
+      if (i % 50 === 0) r.push('    Last message repeated 2 times\n');
+    }
+    expect(r.snapshot()).toEqual(['[h264 @ 0x2] RTP: missed 12 packets']);
+  });
+
   it('summarises 404 and codec failures', () => {
     expect(summariseFfmpegFailure(['method DESCRIBE failed: 404 Not Found'], 1)).toMatch(/404/);
-    expect(summariseFfmpegFailure(['Invalid data found when processing input'], 1)).toMatch(/^codec/);
+    expect(summariseFfmpegFailure(['Could not find codec parameters for stream 0 (Video: none): unknown codec'], 1)).toMatch(/^codec/);
     expect(summariseFfmpegFailure(['something odd'], 3)).toBe('ffmpeg exited (3): something odd');
   });
 });

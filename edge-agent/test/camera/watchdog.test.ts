@@ -8,6 +8,7 @@ import {
   onFrame,
   type WatchOptions,
 } from '../../src/camera/watchdog.js';
+import { AUTH_FAILED } from '../../src/camera/stderr-ring.js';
 
 const o: WatchOptions = { staleAfterMs: 20_000, backoffMinMs: 1000, backoffMaxMs: 60_000, failAfterAttempts: 3, random: () => 1 };
 
@@ -51,7 +52,7 @@ describe('camera watchdog', () => {
     let now = 0;
     const delays: number[] = [];
     for (let i = 0; i < 8; i++) {
-      s = { ...s, exited: { at: now, code: 1, summary: 'auth failed: check the camera user and password' } };
+      s = { ...s, exited: { at: now, code: 1, summary: 'connection refused: camera offline or wrong port' } };
       const d = decide(s, now, o);
       expect(d.action).toBe('backoff');
       delays.push((d as { delayMs: number }).delayMs);
@@ -63,8 +64,23 @@ describe('camera watchdog', () => {
     expect(delays).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
     expect(cameraState({ ...s, phase: 'backoff' }, now, o)).toEqual({
       state: 'failed',
-      reason: 'auth failed: check the camera user and password',
+      reason: 'connection refused: camera offline or wrong port',
     });
+  });
+
+  it('after a refused password shows failed at once and waits authRetryMs, not the short ladder (cameras lock the account)', () => {
+    const ao = { ...o, authRetryMs: 300_000 };
+    let s = enterRunning(initialWatchState(), 0);
+    s = { ...s, exited: { at: 500, code: 1, summary: AUTH_FAILED } };
+    const d = decide(s, 500, ao);
+    expect(d).toEqual({ action: 'backoff', reason: AUTH_FAILED, delayMs: 300_000 });
+    s = enterBackoff(s, 500, d as { reason: string; delayMs: number }, ao);
+    expect(cameraState(s, 600, ao)).toEqual({ state: 'failed', reason: AUTH_FAILED });
+    expect(decide(s, 299_000, ao).action).toBe('ok');
+    expect(decide(s, 300_500, ao).action).toBe('start');
+    // anything else keeps the short ladder
+    const other = { ...enterRunning(initialWatchState(), 0), exited: { at: 0, code: 1, summary: 'timed out talking to the camera' } };
+    expect(decide(other, 0, ao)).toMatchObject({ delayMs: 1000 });
   });
 
   it('jitters the delay between half and all of it', () => {

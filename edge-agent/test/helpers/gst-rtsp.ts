@@ -14,8 +14,11 @@ export const gstMissing = PYTHON
   : 'GStreamer RTSP server not installed (apt-get install gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly python3-gi)';
 
 export interface GstRtsp {
-  /** rtsp://[user:password@]127.0.0.1:port/mount */
+  /** rtsp://[user:password@]127.0.0.1:port/mount (rtsps:// with tls); the password is URL-encoded. */
   url(credentials?: { user: string; password: string }): string;
+  /** SIGSTOP / SIGCONT: the camera hangs with its sockets open, then carries on. */
+  pause(): void;
+  resume(): void;
   /** SIGKILL: the camera vanishes mid-stream, as when it loses power. */
   kill(): void;
   /** Serve again on the same port, as a camera does when it boots. */
@@ -25,10 +28,24 @@ export interface GstRtsp {
 
 export interface GstOptions {
   tcpOnly?: boolean;
+  /** Refuse interleaved TCP (461), as some cameras and NVRs do. */
+  udpOnly?: boolean;
   user?: string;
   password?: string;
+  /** Digest instead of Basic authentication. */
+  digest?: boolean;
   /** An H.264 MP4 to serve (each reader plays it from the start) instead of the moving test pattern. */
   video?: string;
+  /** A gst-launch bin with payloaders pay0, pay1, … (H.265, MJPEG, audio, 4K, 1 fps …). */
+  launch?: string;
+  /** RTSP over TLS (rtsps://) with this certificate and key. */
+  tls?: { certFile: string; keyFile: string };
+  /** After `after` seconds the capsfilter named "size" in `launch` gets these caps (a resolution change). */
+  switchCaps?: { caps: string; after: number };
+  /** After `after` seconds every RTP timestamp moves by `seconds` (the camera's clock is set). */
+  tsJump?: { seconds: number; after: number };
+  /** The mount path, query string included (default /shelf). */
+  mount?: string;
 }
 
 /** The command line of the server, for a caller that supervises the process itself (the fault suite). */
@@ -37,13 +54,20 @@ export function gstRtspCommand(port: number, mount: string, o: GstOptions = {}):
   const args = [SCRIPT, String(port), mount];
   if (o.tcpOnly) args.push('--tcp-only');
   if (o.user) args.push('--user', o.user, '--password', o.password ?? '');
+  if (o.udpOnly) args.push('--udp-only');
+  if (o.digest) args.push('--digest');
   if (o.video) args.push('--video', o.video);
+  if (o.launch) args.push('--launch', o.launch);
+  if (o.tls) args.push('--tls-cert', o.tls.certFile, '--tls-key', o.tls.keyFile);
+  if (o.switchCaps) args.push('--switch-caps', o.switchCaps.caps, '--switch-after', String(o.switchCaps.after));
+  if (o.tsJump) args.push('--ts-jump', String(o.tsJump.seconds), '--ts-jump-after', String(o.tsJump.after));
   return { cmd: PYTHON, args };
 }
 
 export async function startGstRtsp(o: GstOptions = {}): Promise<GstRtsp> {
   const port = await freePort();
-  const { cmd, args } = gstRtspCommand(port, 'shelf', o);
+  const mount = o.mount ?? '/shelf';
+  const { cmd, args } = gstRtspCommand(port, mount.split('?')[0]!, o);
   let child: ChildProcess | null = null;
   const start = async () => {
     const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -57,7 +81,10 @@ export async function startGstRtsp(o: GstOptions = {}): Promise<GstRtsp> {
   };
   await start();
   return {
-    url: (cr) => `rtsp://${cr ? `${cr.user}:${cr.password}@` : ''}127.0.0.1:${port}/shelf`,
+    url: (cr) =>
+      `${o.tls ? 'rtsps' : 'rtsp'}://${cr ? `${encodeURIComponent(cr.user)}:${encodeURIComponent(cr.password)}@` : ''}127.0.0.1:${port}${mount}`,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
     kill() {
       child?.kill('SIGKILL');
       child = null;
@@ -68,6 +95,7 @@ export async function startGstRtsp(o: GstOptions = {}): Promise<GstRtsp> {
       child = null;
       if (!c || c.exitCode !== null) return;
       const done = new Promise((r) => c.once('exit', r));
+      c.kill('SIGCONT'); // a paused server would not see the SIGTERM
       c.kill('SIGTERM');
       await done;
     },
