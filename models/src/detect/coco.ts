@@ -53,7 +53,7 @@ export function parseJsonKeepingBigInts(text: string): unknown {
       while (j < text.length && /[0-9eE.+-]/.test(text[j]!)) j++;
       const token = text.slice(i, j);
       if (/^-?\d{16,}$/.test(token) && !Number.isSafeInteger(Number(token))) {
-        out += `${text.slice(last, i)}"${BIG}${token}"`;
+        out += `${text.slice(last, i)}"\\u0000bigint:${token}"`; // the escape, as JSON text: a raw NUL is not allowed in a string
         last = j;
       }
       i = j - 1;
@@ -89,7 +89,10 @@ export function segmentationBox(seg: unknown): Box | null {
     const ys: number[] = [];
     const flat = seg.flat() as unknown[];
     if (!flat.every((v): v is number => typeof v === 'number')) return null;
-    for (let i = 0; i + 1 < flat.length; i += 2) [xs.push(flat[i]!), ys.push(flat[i + 1]!)];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      xs.push(flat[i]!);
+      ys.push(flat[i + 1]!);
+    }
     if (xs.length === 0) return null;
     const [x0, y0] = [Math.min(...xs), Math.min(...ys)];
     return { x: x0, y: y0, w: Math.max(...xs) - x0, h: Math.max(...ys) - y0 };
