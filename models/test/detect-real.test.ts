@@ -48,6 +48,26 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** A 24-bit bottom-up BMP as Paint writes it (libvips reads none; detect does, bmp.ts). */
+function bmp24(rgb: Buffer, width: number, height: number): Buffer {
+  const stride = Math.ceil((width * 3) / 4) * 4;
+  const out = Buffer.alloc(54 + stride * height);
+  out.write('BM', 0, 'latin1');
+  out.writeUInt32LE(out.length, 2);
+  out.writeUInt32LE(54, 10);
+  out.writeUInt32LE(40, 14);
+  out.writeInt32LE(width, 18);
+  out.writeInt32LE(height, 22);
+  out.writeUInt16LE(1, 26);
+  out.writeUInt16LE(24, 28);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const [s, d] = [(y * width + x) * 3, 54 + (height - 1 - y) * stride + x * 3];
+      [out[d], out[d + 1], out[d + 2]] = [rgb[s + 2]!, rgb[s + 1]!, rgb[s]!];
+    }
+  return out;
+}
+
 const coco = async (name: string, body: unknown): Promise<string> => {
   const file = join(dir, name);
   await writeFile(file, typeof body === 'string' ? body : JSON.stringify(body));
@@ -122,6 +142,7 @@ describe('image kinds and folders as people have them', () => {
     await base().png({ palette: true }).toFile(join(photos, 'palette.png'));
     await base().webp().toFile(join(photos, 'photo.webp'));
     await base().tiff().toFile(join(photos, 'scan.TIF'));
+    await writeFile(join(photos, 'paint.bmp'), bmp24(await base().raw().toBuffer(), 128, 64));
     await base()
       .jpeg()
       .toFile(join(photos, 'bar 2', 'fridge', 'Flasche Größe 1.jpg'));
@@ -148,6 +169,7 @@ describe('image kinds and folders as people have them', () => {
         'cmyk.jpg',
         'deep16.png',
         'grey.jpg',
+        'paint.bmp',
         'palette.png',
         'photo.webp',
         'progressive.JPG',

@@ -18,6 +18,7 @@ import { readDetectorMetadata } from '../vision/metadata.js';
 import { storedGeometry } from '../vision/preprocess.js';
 import { VisionError } from '../types.js';
 import type { ImageResult } from '../eval/metrics.js';
+import { decodeBmp, isBmp, type Rgb } from './bmp.js';
 import { CocoFileError, readCoco, type CocoImage, type CocoTruth } from './coco.js';
 import { IMAGE_EXT, listFolder, matcher } from './files.js';
 import type { LabelFrame } from './orientation.js';
@@ -98,6 +99,15 @@ export function parseTiles(v: string | undefined): TilePlan | undefined {
 const few = (names: readonly string[], n = 5): string =>
   names.slice(0, n).join(', ') + (names.length > n ? `, … (${names.length} in all)` : '');
 
+/** A BMP as RGB (libvips reads none), its failure as any unreadable photo's. */
+function readBmp(bytes: Buffer): Rgb {
+  try {
+    return decodeBmp(bytes);
+  } catch (e) {
+    throw new VisionError(`cannot decode BMP (${bytes.length} bytes): ${(e as Error).message}`, 'image');
+  }
+}
+
 /** Why a photo could not be read, with what to do where the format is the reason. */
 function unreadable(path: string, e: unknown): string {
   const message =
@@ -114,8 +124,10 @@ function unreadable(path: string, e: unknown): string {
     ),
   ].join('; ');
   const ext = extname(path).toLowerCase();
-  if (ext === '.heic' || ext === '.heif') return `HEIC/HEIF (HEVC) photos cannot be decoded here: convert them to JPEG first (${reason})`;
-  if (ext === '.bmp') return `BMP cannot be decoded here: convert it to PNG first (${reason})`;
+  // libvips' own words for a HEVC photo are a page of seek errors
+  if (ext === '.heic' || ext === '.heif')
+    return `HEIC/HEIF (HEVC) photos cannot be decoded here: convert them to JPEG first (${reason.slice(0, 60)}…)`;
+  if (ext === '.bmp') return `${reason}: convert it to PNG first`;
   return reason;
 }
 
@@ -175,10 +187,11 @@ export async function detectFolder(o: DetectOptions, log: (line: string) => void
     for (const name of names) {
       try {
         const bytes = await readFile(join(folder, name));
-        const frame = await vision.analyze(bytes);
+        const bmp = isBmp(bytes) ? readBmp(bytes) : null;
+        const frame = await vision.analyze(bmp ?? bytes);
         analysed.push({
           path: name,
-          stored: await storedGeometry(bytes),
+          stored: bmp ? { width: bmp.width, height: bmp.height, orientation: 1 } : await storedGeometry(bytes),
           dets: frame.bottles.map((b) => ({ ...b.box, score: b.score })),
           fills: frame.bottles.map((b) => ({ label: b.label, fill: b.fill })),
           label: labelOf.get(name),

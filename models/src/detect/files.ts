@@ -6,7 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
-/** What sharp decodes here (BMP by bmp.ts). HEIC/HEIF are listed to be refused by name: this libvips has no HEVC. */
+/** What sharp decodes here, and BMP (bmp.ts). HEIC/HEIF are listed to be refused by name: this libvips has no HEVC. */
 export const IMAGE_EXT = new Set([
   '.jpg',
   '.jpeg',
