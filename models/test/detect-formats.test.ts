@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { isBottleName, parseJsonKeepingBigInts, segmentationBox } from '../src/detect/coco.js';
-import { originalName } from '../src/detect/files.js';
+import { matcher, originalName } from '../src/detect/files.js';
 import { shownSize, shownToStored } from '../src/detect/orientation.js';
 
 describe('EXIF orientation: a box of the shown photo back in the stored pixels', () => {
@@ -64,5 +64,20 @@ describe('COCO files as tools write them', () => {
     expect(originalName('IMG_1234_JPG.rf.0123456789abcdef0123456789abcdef.jpg')).toBe('IMG_1234.JPG');
     expect(originalName('1a2b3c4d-IMG_1234.JPG')).toBe('IMG_1234.JPG');
     expect(originalName('IMG_1234.JPG')).toBeNull();
+  });
+
+  it('a file_name to the photo: path, base name, longest common tail, case, URL escapes, tool renames', () => {
+    const find = matcher(['bar1/IMG_1.JPG', 'bar2/IMG_1.JPG', 'IMG 2.jpg', 'Café.jpg', 'x/IMG_3.jpeg']);
+    const at = (n: string): string | undefined => find(n)?.path;
+    expect(at('bar1/IMG_1.JPG')).toBe('bar1/IMG_1.JPG');
+    expect(at('export/images/bar2/IMG_1.JPG')).toBe('bar2/IMG_1.JPG');
+    expect(at('IMG_1.JPG')).toBeUndefined(); // two photos have that name: not guessed
+    expect(at('C:\\data\\IMG 2.jpg')).toBe('IMG 2.jpg');
+    expect(at('/data/upload/3/IMG%202.jpg')).toBe('IMG 2.jpg');
+    expect(at('Cafe\u0301.jpg')).toBe('Café.jpg');
+    expect(find('img_3.JPEG')).toEqual({ path: 'x/IMG_3.jpeg', loose: true });
+    expect(at('images/1a2b3c4d-IMG_3.jpeg')).toBe('x/IMG_3.jpeg');
+    expect(at('IMG_3_jpeg.rf.0123456789abcdef0123456789abcdef.jpg')).toBe('x/IMG_3.jpeg');
+    expect(at('IMG_4.jpg')).toBeUndefined();
   });
 });

@@ -59,6 +59,13 @@ const norm = (p: string): string =>
     .normalize('NFC')
     .replace(/\\/g, '/')
     .replace(/^(\.\/)+/, '');
+const safeDecode = (p: string): string => {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return p;
+  }
+};
 const base = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
 /**
@@ -74,7 +81,7 @@ export function originalName(name: string): string | null {
 
 /**
  * Matches a file_name to a photo of the folder: the same relative path; else the same base name, where
- * several share it the one with the longest common path tail; else the base name ignoring case; else the
+ * several share it the one with the longest common path tail (a URL's %20 decoded); else the base name ignoring case; else the
  * name before Roboflow or Label Studio renamed it. Null when none, or when the match is not unique.
  */
 export function matcher(images: readonly string[]): (fileName: string) => { path: string; loose: boolean } | null {
@@ -99,7 +106,8 @@ export function matcher(images: readonly string[]): (fileName: string) => { path
     return scored[0]!.n > scored[1]!.n ? scored[0]!.p : null;
   };
   return (fileName) => {
-    const name = norm(fileName);
+    // Label Studio's paths are URLs: /data/upload/3/1a2b3c4d-IMG%20001.jpg
+    const name = norm(/%[0-9A-Fa-f]{2}/.test(fileName) && !byPath.has(norm(fileName)) ? safeDecode(fileName) : fileName);
     const exact = byPath.get(name) ?? pick(name, byBase.get(base(name)));
     if (exact) return { path: exact, loose: false };
     const b = base(name);
