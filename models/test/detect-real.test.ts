@@ -244,3 +244,41 @@ describe('COCO files as tools write them', () => {
     expect(r.score!.withUnread!.ap50).toBeCloseTo(0.690594, 6);
   });
 });
+
+describe('a crowded photo', () => {
+  it('is scored on its 100 best detections, as COCOeval (maxDets 100) scores the written results', async () => {
+    // 120 bottles of 4x4 on a 64x64 photo (the input's own size: no letterbox), all found with exact boxes,
+    // scores falling: pycocotools takes the 100 best, so recall stops at 100/120 and AP50 at 84 of 101 steps
+    const crowdDir = join(dir, 'crowd-model');
+    const photos = join(dir, 'crowd');
+    await mkdir(crowdDir);
+    await mkdir(photos);
+    const n = 120;
+    const boxes = Array.from({ length: n }, (_, k) => ({ x: (k % 12) * 5 + 1, y: Math.floor(k / 12) * 6 + 1, w: 4, h: 4 }));
+    const k = new Float32Array(6 * n);
+    boxes.forEach((b, i) => [b.x + 2, b.y + 2, 4, 4, 0, 0.99 - 0.001 * i].forEach((v, j) => (k[j * n + i] = v)));
+    await writeFile(join(crowdDir, 'm.onnx'), constantOutputModel([1, 3, 64, 64], [1, 6, n], k, [1, 6, n]));
+    await writeFile(
+      join(crowdDir, 'detector.json'),
+      JSON.stringify({
+        task: 'detect',
+        name: 'crowd',
+        version: '1',
+        file: 'm.onnx',
+        format: 'yolo',
+        input: { width: 64, height: 64 },
+        classes: ['person', 'bottle'],
+        scoreThreshold: 0.5,
+      }),
+    );
+    await photo(join(photos, 'bar.jpg'), 64, 64);
+    const file = await coco('crowd.json', {
+      images: [{ id: 1, file_name: 'bar.jpg', width: 64, height: 64 }],
+      annotations: boxes.map((b, i) => ({ id: i + 1, image_id: 1, category_id: 1, bbox: [b.x, b.y, b.w, b.h], iscrowd: 0 })),
+      categories: [{ id: 1, name: 'bottle' }],
+    });
+    const r = await detectFolder({ folder: photos, out: join(dir, 'crowd.json.out'), modelDir: crowdDir, coco: file, threshold: 0.01 });
+    expect(r.results).toHaveLength(n); // all written: the cap is the scorer's, as in COCOeval
+    expect(r.score!.ap50).toBeCloseTo(84 / 101, 9);
+  });
+});
