@@ -88,7 +88,8 @@ describe('detect over a folder', () => {
     const r = await detectFolder({ folder: images, out, modelDir }, (l) => log.push(l));
     expect(r.images).toBe(2);
     expect(r.skipped.map((s) => s.file)).toEqual(['broken.jpg']);
-    expect(log.join('\n')).toMatch(/^skipped broken\.jpg: cannot decode image/);
+    expect(log.join('\n')).toMatch(/^skipped broken\.jpg: cannot decode image/m);
+    expect(log.join('\n')).toMatch(/^not images, passed over: notes\.txt$/m);
     const written = JSON.parse(await readFile(out, 'utf8')) as CocoResult[];
     expect(written).toEqual(r.results);
     expect(written.map((p) => [p.file_name, p.bbox, p.score, p.label])).toEqual([

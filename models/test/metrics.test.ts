@@ -132,3 +132,26 @@ describe('detection metrics', () => {
     expect(recallBy(r, 0.1, (t) => (t.h < 20 ? 'small' : 'tall')).get('small')).toEqual({ found: 2, total: 2 });
   });
 });
+
+describe('AP as pycocotools COCOeval scores it', () => {
+  it("its recall steps (linspace: 0.35 is 0.35000000000000003) and crowd regions (overlap over the detection's area)", () => {
+    // 10 images of 10 bottles; a crowd region in the first. Found: 35 bottles, a box inside the crowd,
+    // 10 false alarms, 10 bottles more. pycocotools 2.0.11 on the same case: 0.43564356435643564 at IoU 0.5
+    // and over 0.5:0.95 (the boxes are exact), i.e. 44 of its 101 steps.
+    const truthOf = (k: number): { image: number; box: { x: number; y: number; w: number; h: number } } => ({
+      image: Math.floor(k / 10),
+      box: { x: (k % 10) * 40, y: 0, w: 20, h: 30 },
+    });
+    const results: ImageResult[] = Array.from({ length: 10 }, (_, i) => ({
+      truth: Array.from({ length: 10 }, (_, j) => truthOf(i * 10 + j).box),
+      preds: [],
+    }));
+    results[0]!.truth.push({ x: 500, y: 500, w: 100, h: 100, ignore: true, crowd: true });
+    for (let k = 0; k < 35; k++) results[truthOf(k).image]!.preds.push({ ...truthOf(k).box, score: 0.99 - 0.001 * k });
+    results[0]!.preds.push({ x: 510, y: 510, w: 20, h: 20, score: 0.95 });
+    for (let k = 0; k < 10; k++) results[k]!.preds.push({ x: 0, y: 600, w: 20, h: 30, score: 0.6 - 0.001 * k });
+    for (let k = 35; k < 45; k++) results[truthOf(k).image]!.preds.push({ ...truthOf(k).box, score: 0.5 - 0.001 * k });
+    expect(averagePrecision(results, 0.5)).toBeCloseTo(0.43564356435643564, 12);
+    expect(mapRange(results)).toBeCloseTo(0.43564356435643564, 12);
+  });
+});

@@ -1,11 +1,12 @@
 // npm run detect -- <image folder> --out preds.json [--model-dir DIR] [--fill-dir DIR] [--threshold P]
-//   [--coco annotations.json] [--threads N] [--tiles auto|COLSxROWS|none]   (see detect.ts)
+//   [--coco annotations.json] [--threads N] [--tiles auto|COLSxROWS|none]
+//   [--exif auto|apply|ignore]   (see detect.ts)
 import { parseArgs } from 'node:util';
 import { VisionError } from '../types.js';
 import { detectFolder, DetectUsageError, parseTiles } from './detect.js';
 
 const USAGE =
-  'usage: npm run detect -- <image folder> --out preds.json [--model-dir DIR] [--fill-dir DIR] [--threshold P] [--coco annotations.json] [--threads N] [--tiles auto|COLSxROWS|none]';
+  'usage: npm run detect -- <image folder> --out preds.json [--model-dir DIR] [--fill-dir DIR] [--threshold P] [--coco annotations.json] [--threads N] [--tiles auto|COLSxROWS|none] [--exif auto|apply|ignore]';
 
 function number(flag: string, v: string | undefined, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
@@ -25,9 +26,14 @@ try {
       coco: { type: 'string' },
       threads: { type: 'string' },
       tiles: { type: 'string' },
+      exif: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new DetectUsageError(USAGE);
+  if (a.exif !== undefined && !['auto', 'apply', 'ignore'].includes(a.exif))
+    throw new DetectUsageError(
+      `--exif must be auto, apply (labels as a viewer shows the photo) or ignore (labels in the stored pixels), got "${a.exif}"`,
+    );
   const r = await detectFolder(
     {
       folder: positionals[0]!,
@@ -38,6 +44,7 @@ try {
       coco: a.coco,
       threads: number('threads', a.threads, 1, 64),
       tiles: parseTiles(a.tiles),
+      exif: a.exif as 'auto' | 'apply' | 'ignore' | undefined,
     },
     (line) => console.error(line),
   );
@@ -50,6 +57,10 @@ try {
     console.log(`scored on ${s.images} labelled images, ${s.bottles} bottles (IoU 0.5 unless said):`);
     console.log(`  AP50 ${f(s.ap50)}  AP50:95 ${f(s.ap5095)}`);
     console.log(`  at the operating point (score ≥ ${s.threshold}): precision ${f(s.precision)}  recall ${f(s.recall)}`);
+    if (s.withUnread)
+      console.log(
+        `  counting the ${s.withUnread.images} labelled image(s) not analysed (${s.withUnread.bottles} bottles) as missed, as pycocotools does: AP50 ${f(s.withUnread.ap50)}  recall ${f(s.withUnread.recall)}`,
+      );
   }
 } catch (e) {
   const usage = e instanceof DetectUsageError || e instanceof VisionError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

@@ -10,13 +10,19 @@
  * bottles of a 3000 px photo are not shrunk to 4 px. A corrupt image is reported by
  * name and skipped; the run goes on.
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
 import { DEFAULT_MODEL_DIR, fillFolderFor, loadBottleVision } from '../vision/bottle-vision.js';
 import type { TilePlan } from '../vision/tiles.js';
 import { readDetectorMetadata } from '../vision/metadata.js';
+import { storedGeometry } from '../vision/preprocess.js';
 import { VisionError } from '../types.js';
-import { averagePrecision, mapRange, operatingPoint, type ImageResult, type TruthBox } from '../eval/metrics.js';
+import type { ImageResult } from '../eval/metrics.js';
+import { decodeBmp, isBmp, type Rgb } from './bmp.js';
+import { CocoFileError, readCoco, type CocoImage, type CocoTruth } from './coco.js';
+import { IMAGE_EXT, listFolder, matcher } from './files.js';
+import type { LabelFrame } from './orientation.js';
+import { cocoEvalResults, placeBoxes, round2, round5, scoreResults, type Analysed, type LabelScore } from './labels.js';
 
 export interface DetectOptions {
   folder: string;
@@ -35,9 +41,19 @@ export interface DetectOptions {
    * detector's metadata when it names tiles, else 'auto': photos are checked as they are, often far larger than the detector's input.
    */
   tiles?: TilePlan;
+  /**
+   * With coco: the frame the file's boxes are in for photos with an EXIF orientation: 'apply' (as a viewer
+   * shows them), 'ignore' (the stored pixels), 'auto' (default: read from the file, orientation.ts).
+   */
+  exif?: 'auto' | 'apply' | 'ignore';
 }
 
 export interface CocoResult {
+  /** with --coco: the file's id of the photo, as it spells it (a string past 2^53 is an integer written as digits) */
+  image_id?: number | string;
+  /** with --coco: the file's bottle category */
+  category_id?: number | string;
+  /** the photo's path under the folder */
   file_name: string;
   bbox: [number, number, number, number];
   score: number;
@@ -46,24 +62,24 @@ export interface CocoResult {
   fillObservable: boolean;
 }
 
-export interface CocoScore {
-  images: number;
-  bottles: number;
-  ap50: number;
-  ap5095: number;
-  threshold: number;
-  precision: number;
-  recall: number;
+export interface CocoScore extends LabelScore {
+  /** the categories taken as bottle */
+  categories: string[];
+  /** the frame of the rotated photos' labels, and why (null: no labelled photo has an EXIF orientation) */
+  frame: { frame: LabelFrame; because: string; photos: number } | null;
+  /** labelled photos not analysed (absent from the folder, or unreadable), with their bottles counted as missed, as pycocotools counts them */
+  withUnread?: { images: number; bottles: number; ap50: number; recall: number };
 }
 
 export interface DetectReport {
   results: CocoResult[];
   images: number;
   skipped: { file: string; reason: string }[];
+  /** files of the folder that are not images, passed over */
+  others: string[];
   score?: CocoScore;
 }
 
-const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp']);
 /** Detections kept below the written threshold when scoring, so AP sees the whole curve. */
 const AP_FLOOR = 0.01;
 
@@ -80,19 +96,84 @@ export function parseTiles(v: string | undefined): TilePlan | undefined {
   return { cols: Number(m[1]), rows: Number(m[2]), overlap: 0.2 };
 }
 
+const few = (names: readonly string[], n = 5): string =>
+  names.slice(0, n).join(', ') + (names.length > n ? `, … (${names.length} in all)` : '');
+
+/** A BMP as RGB (libvips reads none), its failure as any unreadable photo's. */
+function readBmp(bytes: Buffer): Rgb {
+  try {
+    return decodeBmp(bytes);
+  } catch (e) {
+    throw new VisionError(`cannot decode BMP (${bytes.length} bytes): ${(e as Error).message}`, 'image');
+  }
+}
+
+/** Why a photo could not be read, with what to do where the format is the reason. */
+function unreadable(path: string, e: unknown): string {
+  const message =
+    e instanceof VisionError
+      ? e.message.replace(/^image: /, '')
+      : `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+  // libvips repeats its lines; one line a photo in the log
+  const reason = [
+    ...new Set(
+      message
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ),
+  ].join('; ');
+  const ext = extname(path).toLowerCase();
+  // libvips' own words for a HEVC photo are a page of seek errors
+  if (ext === '.heic' || ext === '.heif')
+    return `HEIC/HEIF (HEVC) photos cannot be decoded here: convert them to JPEG first (${reason.slice(0, 60)}…)`;
+  if (ext === '.bmp') return `${reason}: convert it to PNG first`;
+  return reason;
+}
+
 export async function detectFolder(o: DetectOptions, log: (line: string) => void = () => {}): Promise<DetectReport> {
   const folder = resolve(o.folder);
-  let names: string[];
+  let listing;
   try {
-    names = (await readdir(folder)).filter((n) => IMAGE_EXT.has(extname(n).toLowerCase())).sort();
+    listing = await listFolder(folder);
   } catch (e) {
     throw new DetectUsageError(`cannot read the image folder ${o.folder} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  if (names.length === 0) throw new DetectUsageError(`no images (.jpg, .jpeg, .png, .webp) in ${o.folder}`);
+  const names = listing.images;
+  if (names.length === 0) throw new DetectUsageError(`no images (${[...IMAGE_EXT].join(', ')}) in ${o.folder} or its subfolders`);
+  if (listing.others.length) log(`not images, passed over: ${few(listing.others)}`);
   const modelDir = resolve(o.modelDir ?? DEFAULT_MODEL_DIR);
   const meta = await readDetectorMetadata(join(modelDir, 'detector.json'));
   const threshold = o.threshold ?? meta.scoreThreshold;
-  const truth = o.coco ? await readCoco(o.coco) : null;
+  let truth: CocoTruth | null = null;
+  try {
+    truth = o.coco ? await readCoco(o.coco) : null;
+  } catch (e) {
+    throw e instanceof CocoFileError ? new DetectUsageError(e.message) : e;
+  }
+  const labelOf = new Map<string, CocoImage>();
+  const absent: string[] = [];
+  if (truth) {
+    log(
+      truth.allCategories
+        ? `no category of ${o.coco} is named bottle: every label counts (${few(truth.bottleCategories, 8)})`
+        : `taken as bottle: ${truth.bottleCategories.join(', ')}`,
+    );
+    for (const n of truth.notes) log(n);
+    const find = matcher(names);
+    const loose: string[] = [];
+    for (const im of truth.images) {
+      const m = find(im.fileName);
+      if (!m) absent.push(im.fileName);
+      else if (labelOf.has(m.path)) log(`${o.coco} lists ${m.path} twice: the first entry counts`);
+      else {
+        labelOf.set(m.path, im);
+        if (m.loose) loose.push(`${im.fileName} → ${m.path}`);
+      }
+    }
+    if (loose.length) log(`matched by a looser name: ${few(loose, 3)}`);
+    if (absent.length) log(`${absent.length} image(s) of ${o.coco} are not in the folder: ${few(absent)}`);
+  }
   const vision = await loadBottleVision({
     modelDir,
     fillDir: o.fillDir ?? fillFolderFor(modelDir),
@@ -100,88 +181,91 @@ export async function detectFolder(o: DetectOptions, log: (line: string) => void
     scoreThreshold: truth ? Math.min(threshold, AP_FLOOR) : threshold,
     tiles: o.tiles !== undefined ? o.tiles : (meta.tiles ?? 'auto'),
   });
-  const results: CocoResult[] = [];
   const skipped: DetectReport['skipped'] = [];
-  const scored: ImageResult[] = [];
+  const analysed: (Analysed & { fills: { label: string; fill: number | null }[] })[] = [];
   try {
     for (const name of names) {
-      let bottles;
       try {
-        bottles = (await vision.analyze(await readFile(join(folder, name)))).bottles;
+        const bytes = await readFile(join(folder, name));
+        const bmp = isBmp(bytes) ? readBmp(bytes) : null;
+        const frame = await vision.analyze(bmp ?? bytes);
+        analysed.push({
+          path: name,
+          stored: bmp ? { width: bmp.width, height: bmp.height, orientation: 1 } : await storedGeometry(bytes),
+          dets: frame.bottles.map((b) => ({ ...b.box, score: b.score })),
+          fills: frame.bottles.map((b) => ({ label: b.label, fill: b.fill })),
+          label: labelOf.get(name),
+        });
       } catch (e) {
-        if (!(e instanceof VisionError)) throw e;
-        const reason = e.message.replace(/^image: /, '');
+        if (!(e instanceof VisionError) && !(e as NodeJS.ErrnoException).code) throw e;
+        const reason = unreadable(name, e);
         skipped.push({ file: name, reason });
         log(`skipped ${name}: ${reason}`);
-        continue;
       }
-      for (const b of bottles.filter((d) => d.score >= threshold))
-        results.push({
-          file_name: name,
-          bbox: [b.box.x, b.box.y, b.box.w, b.box.h].map(round2) as CocoResult['bbox'],
-          score: Math.round(b.score * 1e5) / 1e5,
-          label: b.label,
-          fill: b.fill === null ? null : Math.round(b.fill * 1000) / 1000,
-          fillObservable: b.fill !== null,
-        });
-      const t = truth?.get(name);
-      if (t) scored.push({ truth: t, preds: bottles.map((b) => ({ ...b.box, score: b.score })) });
     }
   } finally {
     await vision.close();
   }
-  await writeFile(o.out, `${JSON.stringify(results)}\n`);
-  const report: DetectReport = { results, images: names.length - skipped.length, skipped };
+
+  const labelled = analysed.filter((a) => a.label);
+  const forced = o.exif === 'apply' ? 'shown' : o.exif === 'ignore' ? 'stored' : undefined;
+  const placement = placeBoxes(labelled, meta.scoreThreshold, forced);
   if (truth) {
-    const unlabelled = names.length - skipped.length - scored.length;
-    if (unlabelled > 0) log(`${unlabelled} image(s) of the folder have no entry in ${o.coco}: not scored`);
-    const absent = [...truth.keys()].filter((n) => !names.includes(n)).length;
-    if (absent > 0) log(`${absent} image(s) of ${o.coco} are not in the folder: not scored`);
-    const op = operatingPoint(scored, meta.scoreThreshold);
+    const d = placement.decision;
+    const rotated = labelled.filter((a) => a.stored.orientation !== 1).length;
+    if (d && rotated)
+      log(
+        `${rotated} labelled photo(s) carry an EXIF orientation: boxes written ${d.frame === 'shown' ? 'as a viewer shows them' : 'in the stored pixels'} (${d.because})`,
+      );
+    for (const n of placement.notes) log(n);
+    const unlabelled = analysed.filter((a) => !a.label).map((a) => a.path);
+    if (unlabelled.length)
+      log(
+        `${unlabelled.length} photo(s) have no entry in ${o.coco}: not scored and not written (pycocotools' loadRes takes only its ids): ${few(unlabelled)}`,
+      );
+  }
+
+  const results: CocoResult[] = [];
+  const lines: string[] = [];
+  for (const a of truth ? labelled : analysed) {
+    a.dets.forEach((d, i) => {
+      if (d.score < threshold) return;
+      const b = truth ? placement.place(a, d) : d;
+      const r: CocoResult = {
+        file_name: a.path,
+        bbox: [b.x, b.y, b.w, b.h].map(round2) as CocoResult['bbox'],
+        score: round5(d.score),
+        label: a.fills[i]!.label,
+        fill: a.fills[i]!.fill === null ? null : Math.round(a.fills[i]!.fill! * 1000) / 1000,
+        fillObservable: a.fills[i]!.fill !== null,
+      };
+      const ids = a.label ? `"image_id":${a.label.idJson},"category_id":${truth!.categoryIdJson},` : '';
+      lines.push(`{${ids}${JSON.stringify(r).slice(1)}`);
+      results.push(a.label ? { image_id: idValue(a.label.idJson), category_id: idValue(truth!.categoryIdJson), ...r } : r);
+    });
+  }
+  await writeFile(o.out, `[${lines.join(',\n')}]\n`);
+  const report: DetectReport = { results, images: analysed.length, skipped, others: listing.others };
+  if (truth) {
+    const scored = cocoEvalResults(labelled, placement.place);
     report.score = {
-      images: scored.length,
-      bottles: scored.reduce((s, r) => s + r.truth.filter((t) => !t.ignore).length, 0),
-      ap50: averagePrecision(scored, 0.5),
-      ap5095: mapRange(scored),
-      threshold: meta.scoreThreshold,
-      precision: op.precision,
-      recall: op.recall,
+      ...scoreResults(scored, meta.scoreThreshold),
+      categories: truth.bottleCategories,
+      frame: placement.decision ? { ...placement.decision, photos: labelled.filter((a) => a.stored.orientation !== 1).length } : null,
     };
+    const analysedIds = new Set(labelled.map((a) => a.label!.idJson));
+    const unread: ImageResult[] = truth.images.filter((im) => !analysedIds.has(im.idJson)).map((im) => ({ truth: im.boxes, preds: [] }));
+    if (unread.length) {
+      const all = scoreResults([...scored, ...unread], meta.scoreThreshold);
+      report.score.withUnread = { images: unread.length, bottles: all.bottles - report.score.bottles, ap50: all.ap50, recall: all.recall };
+    }
   }
   return report;
 }
 
-const round2 = (v: number): number => Math.round(v * 100) / 100;
-
-interface CocoFile {
-  images?: { id: number; file_name: string }[];
-  annotations?: { image_id: number; category_id: number; bbox: number[]; iscrowd?: number }[];
-  categories?: { id: number; name: string }[];
-}
-
-/**
- * Truth boxes by image base name. Only the categories named "bottle" count when there are any
- * (a set that also labels cans or glasses scores those as false alarms); otherwise every box.
- */
-async function readCoco(file: string): Promise<Map<string, TruthBox[]>> {
-  let coco: CocoFile;
-  try {
-    coco = JSON.parse(await readFile(file, 'utf8')) as CocoFile;
-  } catch (e) {
-    throw new DetectUsageError(`cannot read the COCO file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  if (!Array.isArray(coco.images) || !Array.isArray(coco.annotations))
-    throw new DetectUsageError(`${file} is not a COCO annotations file (no images or annotations list)`);
-  const bottleIds = new Set((coco.categories ?? []).filter((c) => c.name.toLowerCase() === 'bottle').map((c) => c.id));
-  const byId = new Map(coco.images.map((im) => [im.id, basename(im.file_name)]));
-  const out = new Map<string, TruthBox[]>([...byId.values()].map((n) => [n, []]));
-  for (const a of coco.annotations) {
-    if (bottleIds.size > 0 && !bottleIds.has(a.category_id)) continue;
-    const name = byId.get(a.image_id);
-    if (!name || !Array.isArray(a.bbox) || a.bbox.length !== 4)
-      throw new DetectUsageError(`${file}: annotation of image ${a.image_id} has no image or no [x, y, w, h] bbox`);
-    const [x, y, w, h] = a.bbox as [number, number, number, number];
-    out.get(name)!.push({ x, y, w, h, ignore: a.iscrowd === 1 });
-  }
-  return out;
+/** An id's JSON text as a value for the report: a number when it is one JavaScript holds exactly, else a string. */
+function idValue(json: string): number | string {
+  if (json.startsWith('"')) return JSON.parse(json) as string;
+  const n = Number(json);
+  return Number.isSafeInteger(n) || !/^-?\d+$/.test(json) ? n : json;
 }

@@ -11,6 +11,8 @@ export interface Box {
 
 export interface TruthBox extends Box {
   ignore?: boolean;
+  /** a COCO iscrowd region (ignored): a detection inside it is absorbed, by the share of the detection it covers */
+  crowd?: boolean;
   fill?: number;
   fillObservable?: boolean;
   /** the liquid line is behind the bottle's own label (fill known only to within the label's band) */
@@ -57,6 +59,13 @@ export function boxIou(a: Box, b: Box): number {
   return union > 0 ? inter / union : 0;
 }
 
+/** COCO's IoU against a crowd region: the intersection over the detection's own area (pycocotools' bbIou with iscrowd). */
+export function crowdOverlap(pred: Box, crowd: Box): number {
+  const ix = Math.max(0, Math.min(pred.x + pred.w, crowd.x + crowd.w) - Math.max(pred.x, crowd.x));
+  const iy = Math.max(0, Math.min(pred.y + pred.h, crowd.y + crowd.h) - Math.max(pred.y, crowd.y));
+  return pred.w * pred.h > 0 ? (ix * iy) / (pred.w * pred.h) : 0;
+}
+
 export interface Match {
   score: number;
   /** true positive, false positive, or dropped (matched an ignored truth box) */
@@ -75,7 +84,7 @@ export function matchImage(r: ImageResult, iouThreshold: number): { matches: Mat
     let bestIou = iouThreshold;
     let bestIgnored = -1;
     r.truth.forEach((t, i) => {
-      const v = boxIou(p, t);
+      const v = t.crowd ? crowdOverlap(p, t) : boxIou(p, t);
       if (t.ignore) {
         if (v >= iouThreshold && bestIgnored < 0) bestIgnored = i;
         return;
@@ -115,7 +124,7 @@ export function averagePrecision(results: ImageResult[], iouThreshold: number): 
   for (let i = prec.length - 2; i >= 0; i--) prec[i] = Math.max(prec[i]!, prec[i + 1]!);
   let sum = 0;
   for (let k = 0; k <= 100; k++) {
-    const r = k / 100;
+    const r = k * 0.01; // numpy's linspace(0, 1, 101) to the bit, as COCOeval's recThrs (k / 100 differs at 0.07...)
     const idx = rec.findIndex((x) => x >= r);
     sum += idx >= 0 ? prec[idx]! : 0;
   }
@@ -173,7 +182,8 @@ export function pairedDifferenceInterval(
 
 export function mapRange(results: ImageResult[]): number {
   let s = 0;
-  for (let k = 0; k < 10; k++) s += averagePrecision(results, 0.5 + 0.05 * k);
+  // COCOeval's iouThrs, np.linspace(0.5, 0.95, 10), to the bit
+  for (let k = 0; k < 10; k++) s += averagePrecision(results, k * ((0.95 - 0.5) / 9) + 0.5);
   return s / 10;
 }
 

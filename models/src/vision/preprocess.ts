@@ -63,6 +63,15 @@ export async function decodeImage(
   }
 }
 
+/**
+ * The stored bitmap's size and EXIF orientation, read as decodeImage reads them (so a caller maps boxes
+ * between the shown and the stored frame with the very orientation the decode applied).
+ */
+export async function storedGeometry(image: Buffer): Promise<{ width: number; height: number; orientation: number }> {
+  const s = headerSize(image) ?? (await sharpSize(image));
+  return s.orientation >= 5 ? { width: s.height, height: s.width, orientation: s.orientation } : { ...s };
+}
+
 async function sharpSize(image: Buffer): Promise<HeaderSize> {
   const m = await sharp(image, { failOn: 'error' }).metadata();
   return { ...m.autoOrient, orientation: m.orientation ?? 1 };
