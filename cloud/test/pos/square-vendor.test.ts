@@ -230,4 +230,38 @@ describe("Square's orders", () => {
     expect(squareOrder(order('1.5')).lines[0]!.quantity).toBe(1.5);
     expect(() => squareOrder(order('two'))).toThrow(/line_items[\s\S]*quantity/);
   });
+
+  // OrderLineItemModifier.quantity: "If the buyer chooses the extra cheese option, the modifier quantity increases to 2.
+  // If the buyer does not want any cheese, the modifier quantity is set to 0." (https://developer.squareup.com/reference/square/objects/OrderLineItemModifier)
+  it('names a modifier as many times as its quantity per drink: none at 0, twice for extra', () => {
+    const order = squareOrder({
+      id: 'O',
+      version: 1,
+      line_items: [
+        {
+          uid: 'a',
+          catalog_object_id: 'MARGARITA',
+          name: 'Margarita',
+          quantity: '2',
+          modifiers: [
+            { uid: 'm1', catalog_object_id: 'SALT', name: 'Salt rim', quantity: '0' },
+            {
+              uid: 'm2',
+              catalog_object_id: 'EXTRA-SHOT',
+              name: 'Extra shot',
+              quantity: '2',
+              base_price_money: { amount: 200, currency: 'USD' },
+            },
+            { uid: 'm3', catalog_object_id: 'LIME', name: 'Lime' },
+          ],
+          total_money: { amount: 3200, currency: 'USD' },
+        },
+      ],
+    });
+    expect(order.lines[0]!.modifiers).toEqual([
+      { key: 'EXTRA-SHOT', name: 'Extra shot' },
+      { key: 'EXTRA-SHOT', name: 'Extra shot' },
+      { key: 'LIME', name: 'Lime' },
+    ]);
+  });
 });

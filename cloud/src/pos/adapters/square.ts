@@ -14,7 +14,13 @@ export function squareSignature(key: string, notificationUrl: string, rawBody: B
 const money = z.object({ amount: z.number().int().optional() }).partial().optional();
 /** Square sends quantities as decimal strings ("1", "1.5"); anything else is refused, naming the field. */
 const quantity = z.string().regex(/^\d+(\.\d+)?$/, 'expected a decimal quantity such as "1" or "1.5"');
-const modifier = z.object({ uid: z.string().optional(), catalog_object_id: z.string().optional(), name: z.string().default('') });
+const modifier = z.object({
+  uid: z.string().optional(),
+  catalog_object_id: z.string().optional(),
+  name: z.string().default(''),
+  // per unit of its line: "0" when the buyer wants none, "2" for extra (absent on older orders: 1)
+  quantity: quantity.optional(),
+});
 const lineItem = z.object({
   uid: z.string(),
   catalog_object_id: z.string().optional(),
@@ -66,8 +72,15 @@ const ORDER_EVENTS = new Set(['order.created', 'order.updated', 'payment.created
 
 const menuName = (l: { name: string; variation_name?: string | undefined }) =>
   l.variation_name ? `${l.name} (${l.variation_name})` : l.name;
+/**
+ * A modifier's quantity is per unit of its line (OrderLineItemModifier.quantity,
+ * https://developer.squareup.com/reference/square/objects/OrderLineItemModifier): 0 is none of it,
+ * 2 is extra. A recipe applies a modifier once each time it is named, so it is named that many times.
+ */
 const modifiersOf = (mods: z.infer<typeof modifier>[] | undefined) =>
-  (mods ?? []).map((m) => ({ key: m.catalog_object_id ?? m.name, name: m.name }));
+  (mods ?? []).flatMap((m) =>
+    Array.from({ length: Math.round(Number(m.quantity ?? '1')) }, () => ({ key: m.catalog_object_id ?? m.name, name: m.name })),
+  );
 
 /**
  * Square's order, in PosOrder's words; a CANCELED order is voided whole.
