@@ -264,4 +264,17 @@ describe("Square's orders", () => {
       { key: 'LIME', name: 'Lime' },
     ]);
   });
+
+  // OrderState DRAFT: "Draft orders can be updated, but cannot be paid or fulfilled" (https://developer.squareup.com/reference/square/objects/OrderState)
+  it('sells nothing while an order is a DRAFT, and what it holds once it is OPEN', () => {
+    const order = (state: string, version: number) =>
+      squareOrder({
+        id: 'ONLINE-1',
+        version,
+        state,
+        line_items: [{ uid: 'a', catalog_object_id: 'C1', name: 'IPA', quantity: '2', total_money: { amount: 1400, currency: 'USD' } }],
+      });
+    expect(order('DRAFT', 1).lines.map((l) => [l.quantity, l.revenueCents])).toEqual([[0, 0]]);
+    expect(order('OPEN', 2).lines.map((l) => [l.quantity, l.revenueCents])).toEqual([[2, 1400]]);
+  });
 });

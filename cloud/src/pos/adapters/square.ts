@@ -130,6 +130,9 @@ export function squareOrder(raw: unknown): PosOrder {
     };
   });
   const updated = parsed.updated_at ? Date.parse(parsed.updated_at) : NaN;
+  // "Draft orders can be updated, but cannot be paid or fulfilled" (OrderState, https://developer.squareup.com/reference/square/objects/OrderState):
+  // nothing is poured until it is OPEN
+  if (parsed.state === 'DRAFT') for (const line of lines) [line.quantity, line.revenueCents] = [0, 0];
   return {
     orderId: parsed.id,
     // a POS sale has no version: its updated_at orders what two fetches of it answered
