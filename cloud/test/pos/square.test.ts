@@ -294,4 +294,31 @@ describe('Square webhooks and orders', () => {
     await deliver(squareEvent('evt-refund-2', 'refund.updated', 'ORDER-RET', 1));
     expect((await sold('JAMESON-750')).q).toBeCloseTo(before.q - 0.066, 6);
   });
+
+  // OrderLineItem.uid: "A unique ID that identifies the line item only within this order" (https://developer.squareup.com/reference/square/objects/OrderLineItem)
+  it('keeps apart two orders whose line items have the same uid (unique only within their order); fetching either again changes nothing', async () => {
+    const before = { jameson: await sold('JAMESON-750'), tanq: await sold('TANQ-750') };
+    square.orders.set(
+      'ORDER-UID-A',
+      squareOrder({ id: 'ORDER-UID-A', version: 1, lines: [{ uid: '1', catalogId: 'SQ-JAMO', name: 'Jameson', qty: 1, cents: 900 }] }),
+    );
+    square.orders.set(
+      'ORDER-UID-B',
+      squareOrder({ id: 'ORDER-UID-B', version: 1, lines: [{ uid: '1', catalogId: 'SQ-NEGRONI', name: 'Negroni', qty: 2, cents: 2400 }] }),
+    );
+    await deliver(squareEvent('evt-uid-a', 'order.created', 'ORDER-UID-A', 1));
+    await deliver(squareEvent('evt-uid-b', 'order.created', 'ORDER-UID-B', 1));
+    await deliver(squareEvent('evt-uid-a2', 'payment.updated', 'ORDER-UID-A', 1));
+    await deliver(squareEvent('evt-uid-b2', 'payment.updated', 'ORDER-UID-B', 1));
+    // one Jameson (50 ml of 750 ml); two Negronis (2 × 1 oz of Tanqueray, recipe saved above)
+    expect((await sold('JAMESON-750')).q).toBeCloseTo(before.jameson.q - 0.067, 6);
+    expect((await sold('TANQ-750')).q).toBeCloseTo(before.tanq.q - 0.079, 6);
+    const { rows } = await t.cloud.db.query<{ orderId: string; lineUid: string; quantity: number }>(
+      `SELECT order_id AS "orderId", line_uid AS "lineUid", quantity::float8 AS quantity FROM pos_sale_lines WHERE order_id LIKE 'ORDER-UID-%' ORDER BY order_id`,
+    );
+    expect(rows).toEqual([
+      { orderId: 'ORDER-UID-A', lineUid: '1', quantity: 1 },
+      { orderId: 'ORDER-UID-B', lineUid: 'ORDER-UID-B:1', quantity: 2 },
+    ]);
+  });
 });
