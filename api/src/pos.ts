@@ -75,7 +75,11 @@ export const menuSales = z.strictObject({
   ),
 });
 
-export const CSV_FIELDS = ['orderId', 'lineId', 'item', 'modifiers', 'quantity', 'revenue', 'soldAt'] as const;
+/**
+ * soldTime: the time of day where the export keeps it apart from the date (Square's Item Sales: Date, Time);
+ * voided: a column saying the row was voided (Toast's ItemSelectionDetails: Void?), which then sold nothing.
+ */
+export const CSV_FIELDS = ['orderId', 'lineId', 'item', 'modifiers', 'quantity', 'revenue', 'soldAt', 'soldTime', 'voided'] as const;
 export const csvMapping = z.strictObject({
   venueId: uuid,
   columns: z.partialRecord(z.enum(CSV_FIELDS), z.string()),

@@ -177,8 +177,14 @@ export const cloudConfigSchema = z
         .int()
         .min(30)
         .max(3600)
-        .default(300)
-        .describe('a Toast webhook whose message timestamp is further than this from now is refused as stale (a replay)'),
+        // Toast resends a message it could not deliver 5 and then 10 minutes later, signed over the
+        // same body and timestamp (https://doc.toasttab.com/doc/devguide/apiRetrySupport.html), and
+        // does not resend after a 401: 300 s refused its first retry and lost the order. A replay of a
+        // delivered message is stopped by its event GUID (pos_events), not by this window.
+        .default(1800)
+        .describe(
+          "a Toast webhook whose message timestamp is further than this from now is refused as stale; at least Toast's retries (5 then 10 minutes after the first attempt)",
+        ),
       fetchRetryDelaySeconds: z
         .number()
         .min(0)

@@ -7,12 +7,13 @@ export interface CsvRecord {
 }
 
 /**
- * RFC 4180 through csv-parse. Line breaks are made "\n" first so a record's line is the one an
+ * RFC 4180 through csv-parse (cells separated by `delimiter`, a comma unless told). Line breaks are made "\n" first so a record's line is the one an
  * editor shows, whichever breaks the file (or a quoted cell) uses. An unclosed quote throws.
  */
-export function parseCsv(text: string): CsvRecord[] {
+export function parseCsv(text: string, options: { delimiter?: string } = {}): CsvRecord[] {
   const records = parse(text.replace(/\r\n?/g, '\n'), {
     bom: true,
+    delimiter: options.delimiter ?? ',',
     info: true,
     record_delimiter: '\n',
     relax_column_count: true,

@@ -36,7 +36,8 @@ export class CsvImportService {
     if (typeof text !== 'string') throw new AppError(415, 'unsupported_media_type', 'send the file as text/csv', 'body');
     const mapping = await new CsvRepository(this.db).mapping(a.orgId, conn.venueId);
     if (!mapping) throw badRequest('save the CSV column mapping of this venue first (PUT /api/v1/pos/csv/mapping)', 'columns');
-    const { rows, errors } = readSales(text, mapping.columns);
+    const venue = await venueRecords(this.db).getVenue(a.orgId, conn.venueId);
+    const { rows, errors } = readSales(text, mapping.columns, { timeZone: venue?.timezone ?? 'UTC' });
     const importId = await new CsvRepository(this.db).createImport(a.orgId, conn.id, rows, errors);
     return {
       importId,

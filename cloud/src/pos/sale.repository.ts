@@ -51,10 +51,14 @@ export class SaleRepository {
     return version < 0 ? undefined : version;
   }
 
-  async orderLines(orgId: string, connectionId: string, orderId: string): Promise<SaleLine[]> {
+  /**
+   * The order's lines, and in the same statement any line of another order already holding one of
+   * these uids (a POS whose line ids are unique only within their order: Square's are).
+   */
+  async orderLines(orgId: string, connectionId: string, orderId: string, uids: string[] = []): Promise<SaleLine[]> {
     const { rows } = await this.db.query<SaleLine>(
-      `SELECT ${COLS} FROM pos_sale_lines WHERE org_id = $1 AND connection_id = $2 AND order_id = $3`,
-      [orgId, connectionId, orderId],
+      `SELECT ${COLS} FROM pos_sale_lines WHERE org_id = $1 AND connection_id = $2 AND (order_id = $3 OR line_uid = ANY($4::text[]))`,
+      [orgId, connectionId, orderId, uids],
     );
     return rows;
   }

@@ -37,11 +37,21 @@ export class SalesLedger {
       const repo = new SaleRepository(tx);
       const stored = await repo.lockOrder(conn.orgId, conn.id, order.orderId, { flushLater: o.inJob ?? false });
       if (stored !== undefined && order.version < stored) return { stale: true, changedLines: 0, recorded: new Map() as RecordedSales };
-      const before = new Map((await repo.orderLines(conn.orgId, conn.id, order.orderId)).map((l) => [l.lineUid, l]));
+      const held = await repo.orderLines(
+        conn.orgId,
+        conn.id,
+        order.orderId,
+        order.lines.map((l) => l.uid),
+      );
+      const before = new Map(held.filter((l) => l.orderId === order.orderId).map((l) => [l.lineUid, l]));
+      // a uid another order already holds (Square's line uids are unique within their order only) is kept apart by this order's id;
+      // the order that held it first keeps it as it is, so lines stored before are found again unchanged
+      const taken = new Set(held.filter((l) => l.orderId !== order.orderId).map((l) => l.lineUid));
+      const uidOf = (uid: string) => (taken.has(uid) ? `${order.orderId}:${uid}` : uid);
       const lines: SaleLine[] = order.lines.map((l) => {
-        const prev = before.get(l.uid);
+        const prev = before.get(uidOf(l.uid));
         return {
-          lineUid: l.uid,
+          lineUid: uidOf(l.uid),
           orderId: order.orderId,
           venueId: conn.venueId,
           menuKey: l.menuKey,

@@ -49,7 +49,12 @@ export async function resolveLines(q: Queryable, orgId: string, venueId: string,
     const item = items.get(line.menuKey);
     const missing = [
       ...(item ? [] : [{ kind: 'item' as const, key: line.menuKey, name: line.menuName }]),
-      ...line.modifiers.filter((m) => !modByKey.has(m.key)).map((m) => ({ kind: 'modifier' as const, key: m.key, name: m.name })),
+      // a modifier named twice (Square's "extra": quantity 2) is missing once
+      ...[...new Map(line.modifiers.filter((m) => !modByKey.has(m.key)).map((m) => [m.key, m])).values()].map((m) => ({
+        kind: 'modifier' as const,
+        key: m.key,
+        name: m.name,
+      })),
     ];
     if (!item || missing.length) return { mapped: false, missing };
     const applied = line.modifiers.map((m) => modByKey.get(m.key)!);

@@ -163,4 +163,31 @@ describe('CSV sales import', () => {
     ]);
     expect(rows[2]!.lineUid).not.toBe(rows[3]!.lineUid);
   });
+
+  it("reads a Square Item Sales export (Date and Time apart) on the venue's clock, and a Toast Void? row as nothing sold", async () => {
+    // The Anchor is in Europe/London: 21:30 on 18 July is 20:30 UTC (BST), whatever the server's zone
+    const columns = {
+      orderId: 'Transaction ID',
+      item: 'Item',
+      modifiers: 'Modifiers Applied',
+      quantity: 'Qty',
+      revenue: 'Net Sales',
+      soldAt: 'Date',
+      soldTime: 'Time',
+      voided: 'Void?',
+    };
+    const mapped = await t.api('PUT', '/api/v1/pos/csv/mapping', { token: t.ownerToken, body: { venueId: t.demo.venueId, columns } });
+    expect(mapped.status, JSON.stringify(mapped.body)).toBe(200);
+    const csv = [
+      'Date,Time,Time Zone,Item,Qty,Modifiers Applied,Net Sales,Transaction ID,Void?',
+      '2026-07-18,21:30:00,London,Jameson,1.0,"Double, Neat",$9.00,T1,false',
+      '2026-07-18,21:31:00,London,Jameson,1.0,"",$9.00,T1,true',
+    ].join('\r\n');
+    const p = await upload(`\uFEFF${csv}`);
+    expect(p.body).toMatchObject({ goodRows: 2, badRows: 0, errors: [] });
+    expect(p.body.preview).toMatchObject([
+      { orderId: 'T1', item: 'Jameson', modifiers: ['Double', 'Neat'], quantity: 1, revenueCents: 900, soldAt: '2026-07-18T20:30:00.000Z' },
+      { orderId: 'T1', item: 'Jameson', quantity: 0, revenueCents: 0, soldAt: '2026-07-18T20:31:00.000Z' },
+    ]);
+  });
 });

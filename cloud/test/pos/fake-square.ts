@@ -131,3 +131,43 @@ export function orderCreated(
     .digest('base64');
   return { body, headers: { 'content-type': 'application/json', 'x-square-hmacsha256-signature': signature } };
 }
+
+/**
+ * A return order as Square makes one for an itemized refund: an order of its own whose returns name
+ * the sale (source_order_id) and each sold line (source_line_item_uid); the sale keeps its line items.
+ * Shape from https://developer.squareup.com/docs/orders-api/order-returns-exchanges and a return order
+ * Square's staff posted in full (https://developer.squareup.com/forums/t/comprehensive-order-view-via-api-order-refunds-returns-quantities-left-etc/14485).
+ */
+export function squareReturnOrder(o: {
+  id: string;
+  sourceOrderId: string;
+  lines: { uid: string; sourceUid: string; catalogId: string; name: string; qty: number; cents: number }[];
+}) {
+  return {
+    id: o.id,
+    location_id: 'L-ANCHOR',
+    created_at: '2026-12-05T22:40:13.000Z',
+    updated_at: '2026-12-05T22:46:03.000Z',
+    state: 'COMPLETED',
+    total_money: { amount: 0, currency: 'USD' },
+    returns: [
+      {
+        source_order_id: o.sourceOrderId,
+        return_line_items: o.lines.map((l) => ({
+          uid: l.uid,
+          source_line_item_uid: l.sourceUid,
+          name: l.name,
+          quantity: String(l.qty),
+          catalog_object_id: l.catalogId,
+          catalog_version: 1733427000000,
+          variation_name: 'Regular',
+          item_type: 'ITEM',
+          base_price_money: { amount: l.cents / l.qty, currency: 'USD' },
+          gross_return_money: { amount: l.cents, currency: 'USD' },
+          total_money: { amount: l.cents, currency: 'USD' },
+        })),
+      },
+    ],
+    return_amounts: { total_money: { amount: o.lines.reduce((s, l) => s + l.cents, 0), currency: 'USD' } },
+  };
+}

@@ -3,7 +3,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type TestCloud } from '../support/cloud.js';
 import { jobDone, postWebhook, sold as soldOf } from './webhook-harness.js';
-import { FakeSquare, squareEvent, squareOrder } from './fake-square.js';
+import { FakeSquare, squareEvent, squareOrder, squareReturnOrder } from './fake-square.js';
 
 const PUBLIC = 'https://bar.example.com';
 const TOKEN = 'EAAAl-test-access-token-never-logged';
@@ -271,5 +271,54 @@ describe('Square webhooks and orders', () => {
     expect(b!.before).toBeCloseTo(a!.after, 3);
     expect(a!.after).toBeCloseTo(a!.before + a!.quantity, 3);
     expect(b!.after).toBeCloseTo(b!.before + b!.quantity, 3);
+  });
+
+  it("reverses an itemized refund from Square's return order (a separate order naming the sale); the sale fetched again changes nothing", async () => {
+    const lines = [{ uid: 'R1', catalogId: 'SQ-JAMO', name: 'Jameson', qty: 2, cents: 1800 }];
+    square.orders.set('ORDER-SALE', squareOrder({ id: 'ORDER-SALE', version: 1, lines }));
+    const before = await sold('JAMESON-750');
+    await deliver(squareEvent('evt-sale', 'payment.updated', 'ORDER-SALE', 1));
+    expect((await sold('JAMESON-750')).q).toBeCloseTo(before.q - 0.133, 6);
+    // one of the two refunded at the till: Square makes return order ORDER-RET; refund.created names it
+    const ret = squareReturnOrder({
+      id: 'ORDER-RET',
+      sourceOrderId: 'ORDER-SALE',
+      lines: [{ uid: 'RET-1', sourceUid: 'R1', catalogId: 'SQ-JAMO', name: 'Jameson', qty: 1, cents: 900 }],
+    });
+    square.orders.set('ORDER-RET', ret);
+    await deliver(squareEvent('evt-refund', 'refund.created', 'ORDER-RET', 1));
+    // 100 ml written as 0.133 bottle, 50 ml back as 0.067 (each row to the ledger's 0.001)
+    expect((await sold('JAMESON-750')).q).toBeCloseTo(before.q - 0.066, 6);
+    // the sale, unchanged at Square, fetched again (its payment updated), and the refund redelivered: nothing moves
+    await deliver(squareEvent('evt-sale-2', 'payment.updated', 'ORDER-SALE', 1));
+    await deliver(squareEvent('evt-refund-2', 'refund.updated', 'ORDER-RET', 1));
+    expect((await sold('JAMESON-750')).q).toBeCloseTo(before.q - 0.066, 6);
+  });
+
+  // OrderLineItem.uid: "A unique ID that identifies the line item only within this order" (https://developer.squareup.com/reference/square/objects/OrderLineItem)
+  it('keeps apart two orders whose line items have the same uid (unique only within their order); fetching either again changes nothing', async () => {
+    const before = { jameson: await sold('JAMESON-750'), tanq: await sold('TANQ-750') };
+    square.orders.set(
+      'ORDER-UID-A',
+      squareOrder({ id: 'ORDER-UID-A', version: 1, lines: [{ uid: '1', catalogId: 'SQ-JAMO', name: 'Jameson', qty: 1, cents: 900 }] }),
+    );
+    square.orders.set(
+      'ORDER-UID-B',
+      squareOrder({ id: 'ORDER-UID-B', version: 1, lines: [{ uid: '1', catalogId: 'SQ-NEGRONI', name: 'Negroni', qty: 2, cents: 2400 }] }),
+    );
+    await deliver(squareEvent('evt-uid-a', 'order.created', 'ORDER-UID-A', 1));
+    await deliver(squareEvent('evt-uid-b', 'order.created', 'ORDER-UID-B', 1));
+    await deliver(squareEvent('evt-uid-a2', 'payment.updated', 'ORDER-UID-A', 1));
+    await deliver(squareEvent('evt-uid-b2', 'payment.updated', 'ORDER-UID-B', 1));
+    // one Jameson (50 ml of 750 ml); two Negronis (2 × 1 oz of Tanqueray, recipe saved above)
+    expect((await sold('JAMESON-750')).q).toBeCloseTo(before.jameson.q - 0.067, 6);
+    expect((await sold('TANQ-750')).q).toBeCloseTo(before.tanq.q - 0.079, 6);
+    const { rows } = await t.cloud.db.query<{ orderId: string; lineUid: string; quantity: number }>(
+      `SELECT order_id AS "orderId", line_uid AS "lineUid", quantity::float8 AS quantity FROM pos_sale_lines WHERE order_id LIKE 'ORDER-UID-%' ORDER BY order_id`,
+    );
+    expect(rows).toEqual([
+      { orderId: 'ORDER-UID-A', lineUid: '1', quantity: 1 },
+      { orderId: 'ORDER-UID-B', lineUid: 'ORDER-UID-B:1', quantity: 2 },
+    ]);
   });
 });

@@ -12,19 +12,39 @@ export function squareSignature(key: string, notificationUrl: string, rawBody: B
 }
 
 const money = z.object({ amount: z.number().int().optional() }).partial().optional();
-const modifier = z.object({ uid: z.string().optional(), catalog_object_id: z.string().optional(), name: z.string().default('') });
+/** Square sends quantities as decimal strings ("1", "1.5"); anything else is refused, naming the field. */
+const quantity = z.string().regex(/^\d+(\.\d+)?$/, 'expected a decimal quantity such as "1" or "1.5"');
+const modifier = z.object({
+  uid: z.string().optional(),
+  catalog_object_id: z.string().optional(),
+  name: z.string().default(''),
+  // per unit of its line: "0" when the buyer wants none, "2" for extra (absent on older orders: 1)
+  quantity: quantity.optional(),
+});
 const lineItem = z.object({
   uid: z.string(),
   catalog_object_id: z.string().optional(),
   name: z.string().default(''),
   variation_name: z.string().optional(),
-  quantity: z.string(),
+  quantity,
   modifiers: z.array(modifier).optional(),
+  total_money: money,
+});
+const returnLineItem = z.object({
+  uid: z.string().optional(),
+  source_line_item_uid: z.string().optional(),
+  catalog_object_id: z.string().optional(),
+  name: z.string().default(''),
+  variation_name: z.string().optional(),
+  item_type: z.string().optional(),
+  quantity,
+  return_modifiers: z.array(modifier).optional(),
   total_money: money,
 });
 const order = z.object({
   id: z.string(),
-  version: z.number().int().default(0),
+  // absent on orders not created through the Orders API (a Square POS sale): updated_at stands in
+  version: z.number().int().optional(),
   state: z.string().default('OPEN'),
   created_at: z.string().optional(),
   updated_at: z.string().optional(),
@@ -32,9 +52,8 @@ const order = z.object({
   returns: z
     .array(
       z.object({
-        return_line_items: z
-          .array(z.object({ source_line_item_uid: z.string().optional(), quantity: z.string(), total_money: money }))
-          .default([]),
+        source_order_id: z.string().optional(),
+        return_line_items: z.array(returnLineItem).default([]),
       }),
     )
     .default([]),
@@ -51,33 +70,76 @@ const event = z.object({
 });
 const ORDER_EVENTS = new Set(['order.created', 'order.updated', 'payment.created', 'payment.updated', 'refund.created', 'refund.updated']);
 
-/** Square's order, in PosOrder's words: returns netted off their lines, a CANCELED order voided whole. */
+const menuName = (l: { name: string; variation_name?: string | undefined }) =>
+  l.variation_name ? `${l.name} (${l.variation_name})` : l.name;
+/**
+ * A modifier's quantity is per unit of its line (OrderLineItemModifier.quantity,
+ * https://developer.squareup.com/reference/square/objects/OrderLineItemModifier): 0 is none of it,
+ * 2 is extra. A recipe applies a modifier once each time it is named, so it is named that many times.
+ */
+const modifiersOf = (mods: z.infer<typeof modifier>[] | undefined) =>
+  (mods ?? []).flatMap((m) =>
+    Array.from({ length: Math.round(Number(m.quantity ?? '1')) }, () => ({ key: m.catalog_object_id ?? m.name, name: m.name })),
+  );
+
+/**
+ * Square's order, in PosOrder's words; a CANCELED order is voided whole.
+ *
+ * A return is its own order in Square: an itemized or custom refund creates a return order whose
+ * `returns[].source_order_id` names the sale and whose `return_line_items[].source_line_item_uid`
+ * names the sold line (https://developer.squareup.com/docs/orders-api/order-returns-exchanges);
+ * the sale itself keeps its line items. So a returned line is a line of the return order with a
+ * negative quantity and revenue, which reverses what its sale poured; the sale, fetched again,
+ * changes nothing. A return naming this very order (none seen from Square, kept for safety) is
+ * netted off the line it names, as before.
+ */
 export function squareOrder(raw: unknown): PosOrder {
   const parsed = order.parse(raw);
   const returned = new Map<string, { qty: number; cents: number }>();
-  for (const refund of parsed.returns)
-    for (const l of refund.return_line_items) {
-      if (!l.source_line_item_uid) continue;
-      const prev = returned.get(l.source_line_item_uid) ?? { qty: 0, cents: 0 };
-      returned.set(l.source_line_item_uid, { qty: prev.qty + Number(l.quantity), cents: prev.cents + (l.total_money?.amount ?? 0) });
+  const returnLines: PosLine[] = [];
+  for (const ret of parsed.returns)
+    for (const [i, l] of ret.return_line_items.entries()) {
+      // a custom amount refunded is money, not a drink: nothing was returned to the bar
+      if (l.item_type === 'CUSTOM_AMOUNT') continue;
+      const qty = Number(l.quantity);
+      const cents = l.total_money?.amount ?? 0;
+      if (ret.source_order_id === parsed.id && l.source_line_item_uid) {
+        const prev = returned.get(l.source_line_item_uid) ?? { qty: 0, cents: 0 };
+        returned.set(l.source_line_item_uid, { qty: prev.qty + qty, cents: prev.cents + cents });
+        continue;
+      }
+      // Square's uids are unique within their order only: the return order's id keeps this one apart
+      returnLines.push({
+        uid: `${parsed.id}:${l.uid ?? `return-${i}`}`,
+        menuKey: l.catalog_object_id ?? (l.name || 'Custom Amount'),
+        menuName: menuName(l) || 'Custom Amount',
+        modifiers: modifiersOf(l.return_modifiers),
+        quantity: -qty,
+        revenueCents: -cents,
+      });
     }
   const lines: PosLine[] = parsed.line_items.map((li) => {
     const back = returned.get(li.uid) ?? { qty: 0, cents: 0 };
     return {
       uid: li.uid,
       menuKey: li.catalog_object_id ?? li.name,
-      menuName: li.variation_name ? `${li.name} (${li.variation_name})` : li.name,
-      modifiers: (li.modifiers ?? []).map((m) => ({ key: m.catalog_object_id ?? m.name, name: m.name })),
+      menuName: menuName(li),
+      modifiers: modifiersOf(li.modifiers),
       quantity: Math.max(0, Number(li.quantity) - back.qty),
       revenueCents: Math.max(0, (li.total_money?.amount ?? 0) - back.cents),
     };
   });
+  const updated = parsed.updated_at ? Date.parse(parsed.updated_at) : NaN;
+  // "Draft orders can be updated, but cannot be paid or fulfilled" (OrderState, https://developer.squareup.com/reference/square/objects/OrderState):
+  // nothing is poured until it is OPEN
+  if (parsed.state === 'DRAFT') for (const line of lines) [line.quantity, line.revenueCents] = [0, 0];
   return {
     orderId: parsed.id,
-    version: parsed.version,
+    // a POS sale has no version: its updated_at orders what two fetches of it answered
+    version: parsed.version ?? (Number.isNaN(updated) ? 0 : updated),
     canceled: parsed.state === 'CANCELED',
     at: new Date(parsed.created_at ?? parsed.updated_at ?? Date.now()),
-    lines,
+    lines: [...lines, ...returnLines],
   };
 }
 
