@@ -62,7 +62,7 @@ export async function startRowStack(broker: BrokerKind, clouds: number, dbUrl: s
   const started: Cloud[] = [];
   // one after the other: two first starts on one database race for pg-boss's queue setup
   for (let i = 0; i < clouds; i++)
-    started.push(await startCloud({ ...common, name: 'ab'[i]!, mqttUrl: `mqtts://localhost:${mosq.port}`, env: { ...env, ...tls } }));
+    started.push(await startCloud({ ...common, name: 'ab'[i]!, mqttUrl: `mqtts://localhost:${mosq.cloudPort}`, env: { ...env, ...tls } }));
   return {
     brokerUrl: `mqtts://127.0.0.1:${mosq.port}`,
     protocolVersion: 5,

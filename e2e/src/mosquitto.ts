@@ -30,7 +30,10 @@ export async function spawnMosquitto(port: number, args: string[]): Promise<{ br
 }
 
 export interface SelfHostedBroker {
+  /** the devices' listener (8883 in the container): a client id is always the certificate's CN */
   port: number;
+  /** the cloud instances' listener (8884 in the container): each keeps the client id it sends */
+  cloudPort: number;
   /** the broker's process id (for /proc figures) */
   pid: number;
   log: () => string;
@@ -56,21 +59,31 @@ export async function startSelfHostedMosquitto(certsDir: string): Promise<SelfHo
   chmodSync(acl, 0o644);
   for (const d of [dir, certs]) chmodSync(d, 0o755);
   const port = await freePort();
+  let cloudPort = await freePort();
+  while (cloudPort === port) cloudPort = await freePort();
   const conf = readFileSync(new URL('../../docker/mosquitto/mosquitto.conf', import.meta.url), 'utf8')
     .replaceAll('/mosquitto/certs/', `${certs}/`)
     .replace('/mosquitto/config/acl', acl)
     .replace('persistence true', 'persistence false')
     .replace(/^persistence_location .*$/m, '')
-    .replace('listener 8883', `listener ${port} 127.0.0.1`);
+    .replace('listener 8883', `listener ${port} 127.0.0.1`)
+    .replace('listener 8884', `listener ${cloudPort} 127.0.0.1`);
   writeFileSync(join(dir, 'mosquitto.conf'), conf);
   const { broker, log } = await spawnMosquitto(port, ['-c', join(dir, 'mosquitto.conf')]);
-  return { port, pid: broker.pid!, log, stop: () => void broker.kill('SIGTERM') };
+  return { port, cloudPort, pid: broker.pid!, log, stop: () => void broker.kill('SIGTERM') };
 }
 
 export interface TestCaBroker extends SelfHostedBroker {
   ca: CertificateAuthority;
-  /** A client with a certificate for `cn` from this broker's CA, as a device (or the cloud) connects. */
-  connect: (cn: string, protocolVersion?: 4 | 5) => Promise<MqttClient>;
+  /**
+   * A client with a certificate for `cn` from this broker's CA, as a device (or the cloud) connects:
+   * by default on the devices' listener with client id `cn`; `listener: 'cloud'` is the cloud instances' one.
+   */
+  connect: (
+    cn: string,
+    protocolVersion?: 4 | 5,
+    o?: { clientId?: string; clean?: boolean; listener?: 'devices' | 'cloud' },
+  ) => Promise<MqttClient>;
   /** Ends the clients connect() opened since the last call. */
   endClients: () => Promise<void>;
 }
@@ -87,11 +100,15 @@ export async function startMosquittoWithTestCa(): Promise<TestCaBroker> {
   writeFileSync(join(certs, 'server.key'), server.keyPem);
   const broker = await startSelfHostedMosquitto(certs);
   const clients: MqttClient[] = [];
-  const connect = async (cn: string, protocolVersion: 4 | 5 = 5) => {
+  const connect: TestCaBroker['connect'] = async (cn, protocolVersion = 5, o = {}) => {
     const cert = issueDeviceCertificate(ca, cn);
-    const c = await mqtt.connectAsync(`mqtts://127.0.0.1:${broker.port}`, {
-      clientId: cn,
+    const clean = o.clean ?? true;
+    const c = await mqtt.connectAsync(`mqtts://127.0.0.1:${o.listener === 'cloud' ? broker.cloudPort : broker.port}`, {
+      clientId: o.clientId ?? cn,
       protocolVersion,
+      clean,
+      // a persistent session outlives its connection (MQTT 5: only with an expiry)
+      ...(!clean && protocolVersion === 5 ? { properties: { sessionExpiryInterval: 3600 } } : {}),
       ca: ca.certPem,
       cert: cert.certPem,
       key: cert.keyPem,

@@ -80,7 +80,7 @@ describe.runIf(hasMosquitto)('docker/compose.yaml outside Docker', () => {
       const port = await freePort();
       Object.assign(env, {
         DATABASE_URL: dbUrl.toString(),
-        MQTT_URL: env.MQTT_URL!.replace('mosquitto:8883', `localhost:${broker.port}`),
+        MQTT_URL: env.MQTT_URL!.replace('mosquitto:8884', `localhost:${broker.cloudPort}`),
         HOST: '127.0.0.1',
         PORT: String(port),
         DATA_DIR: mkdtempSync(join(tmp, `${name}-`)),

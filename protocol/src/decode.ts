@@ -28,15 +28,24 @@ export function validate<T>(schema: z.ZodType<T>, value: unknown): Decoded<T> {
   return { ok: false, error: { field, message: issue.message } };
 }
 
+/** JSON is UTF-8 (RFC 8259): a payload that is not is refused, not read with U+FFFD in place of its bad bytes. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function decodeWith<T>(schema: z.ZodType<T>) {
   return (payload: Uint8Array | string): Decoded<T> => {
     const bytes = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
     if (bytes > MAX_PAYLOAD_BYTES) {
       return { ok: false, error: { field: '(payload)', message: `payload is ${bytes} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit` } };
     }
+    let text: string;
+    try {
+      text = typeof payload === 'string' ? payload : utf8.decode(payload);
+    } catch {
+      return { ok: false, error: { field: '(payload)', message: 'not UTF-8: JSON must be UTF-8 encoded' } };
+    }
     let value: unknown;
     try {
-      value = JSON.parse(typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8'));
+      value = JSON.parse(text);
     } catch (e) {
       return { ok: false, error: { field: '(payload)', message: `not JSON: ${(e as Error).message}` } };
     }

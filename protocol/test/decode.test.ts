@@ -47,6 +47,15 @@ describe('observation batch', () => {
     expectError(decodeObservationBatch(bytes), '(payload)', /over the 131072-byte limit/);
   });
 
+  it('refuses a payload that is not UTF-8 rather than reading U+FFFD into its strings', () => {
+    const bytes = enc(makeBatch({ observations: [makeObservation({ sku: 'TITOS_750' })] }));
+    bytes[bytes.indexOf('_')] = 0xff; // a lone byte no UTF-8 sequence starts with
+    expectError(decodeObservationBatch(bytes), '(payload)', /not UTF-8/);
+    expectError(decodeDeviceStatus(Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), '(payload)', /not UTF-8/); // a truncated sequence
+    // a string payload was UTF-8 on its way in; multi-byte characters are fine
+    expect(decodeObservationBatch(enc(makeBatch({ observations: [makeObservation({ sku: 'AÑEJO-750' })] }))).ok).toBe(true);
+  });
+
   it('allows a null fill for an opaque bottle and a null sku for an unassigned slot', () => {
     const b = makeBatch({ observations: [makeObservation({ fills: [1, null, 0.5], sku: null })] });
     expect(decodeObservationBatch(enc(b)).ok).toBe(true);

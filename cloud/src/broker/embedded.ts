@@ -10,8 +10,22 @@ import { listenError, type Logger } from '@smartstock/runtime';
 import { brokerRules, type Identity } from './rules.js';
 import { MAX_PACKET_BYTES, PacketTooLargeError, packetSizeGuard } from './packet-guard.js';
 
-/** How often one address's refused handshakes are worth a warn line. */
+/** How often one address's refused handshakes (or one device's refused protocol) are worth a warn line. */
 const REFUSAL_WARN_EVERY_MS = 3_600_000;
+/** A client id is the client's to choose (up to 64 KB): a log line carries its start. */
+const LOGGED_ID_CHARS = 200;
+
+/** true the first time a key is seen within the window: a device retrying every few seconds is one warn an hour. */
+function firstInWindow(windowMs: number): (key: string) => boolean {
+  const warnedAt = new Map<string, number>();
+  return (key) => {
+    const last = warnedAt.get(key);
+    if (last !== undefined && Date.now() - last < windowMs) return false;
+    if (warnedAt.size >= 1000) warnedAt.clear();
+    warnedAt.set(key, Date.now());
+    return true;
+  };
+}
 
 export interface EmbeddedBrokerOptions {
   dataDir: string;
@@ -64,12 +78,14 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const internal = new WeakSet<object>();
   // aedes sees each device through its packet size guard; the certificate stays on the TLS socket
   const tlsOf = new WeakMap<object, TLSSocket>();
-  const rules = brokerRules((c) => identities.get(c));
+  // the certificate's CN as the handshake gave it: a refused connection's socket is destroyed before its log line
+  const cnOf = new WeakMap<object, string>();
+  const rules = brokerRules((c) => identities.get(c), log);
   const aedes = await Aedes.createBroker({
     id: 'smartstock-embedded',
     authenticate(client, _u, _p, done) {
       const fail = (why: string) => {
-        log.warn({ clientId: client.id, why }, 'connection refused');
+        log.warn({ clientId: client.id.slice(0, LOGGED_ID_CHARS), why }, 'connection refused');
         const err = Object.assign(new Error(why), { returnCode: 5 as const });
         done(err, false);
       };
@@ -110,7 +126,23 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   aedes.on('clientDisconnect', (c) => {
     if (devices.get(c.id) === c) devices.delete(c.id);
   });
-  aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'client error'));
+  aedes.on('clientError', (client, err) => log.debug({ clientId: client.id.slice(0, LOGGED_ID_CHARS), err: err.message }, 'client error'));
+  // Refused before the client has an id: above all an MQTT 5 client (aedes speaks 3.1 and 3.1.1), which
+  // mqtt.js reports as "Unacceptable protocol version" and retries forever. The warn names the fix.
+  const refusedProtocol = firstInWindow(REFUSAL_WARN_EVERY_MS);
+  aedes.on('connectionError', (client, err) => {
+    const deviceId = cnOf.get(client.conn);
+    const version = (err as { errorCode?: number }).errorCode === 1;
+    const fields = {
+      deviceId,
+      err: err.message,
+      ...(version
+        ? { fix: "the embedded broker speaks MQTT 3.1.1: set the device's mqtt.protocolVersion to 4 (SMARTSTOCK_MQTT_PROTOCOL_VERSION=4)" }
+        : {}),
+    };
+    if (refusedProtocol(`${deviceId} ${err.message}`)) log.warn(fields, 'connection refused');
+    else log.debug(fields, 'connection refused');
+  });
 
   const server: Server = createServer(
     {
@@ -122,30 +154,25 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     },
     (socket) => {
       const guard = packetSizeGuard(MAX_PACKET_BYTES);
+      const cn = socket.getPeerCertificate()?.subject?.CN;
+      const deviceId = typeof cn === 'string' ? cn : undefined;
       pipeline(socket, guard, (err) => {
         // pipeline has destroyed the socket: the sender is cut off before the body is read
-        if (err instanceof PacketTooLargeError)
-          log.warn(
-            { deviceId: socket.getPeerCertificate()?.subject?.CN, size: err.size, limit: err.limit },
-            'packet too large, disconnected',
-          );
+        if (err instanceof PacketTooLargeError) log.warn({ deviceId, size: err.size, limit: err.limit }, 'packet too large, disconnected');
       });
       const conn = Duplex.from({ readable: guard, writable: socket });
       tlsOf.set(conn, socket);
+      if (deviceId) cnOf.set(conn, deviceId);
       aedes.handle(conn);
     },
   );
   // A device with no certificate, or one from another CA (a bundle made with another --ca-dir), retries every
   // few seconds and never gets in: the first refusal from an address is a warn that names the fix, its retries
   // within the hour are debug.
-  const warnedAt = new Map<string, number>();
+  const refusedHandshake = firstInWindow(REFUSAL_WARN_EVERY_MS);
   server.on('tlsClientError', (err, socket) => {
     const from = socket.remoteAddress ?? 'unknown';
-    const last = warnedAt.get(from);
-    if (last !== undefined && Date.now() - last < REFUSAL_WARN_EVERY_MS)
-      return log.debug({ from, err: err.message }, 'TLS handshake refused');
-    if (warnedAt.size >= 1000) warnedAt.clear();
-    warnedAt.set(from, Date.now());
+    if (!refusedHandshake(from)) return log.debug({ from, err: err.message }, 'TLS handshake refused');
     log.warn(
       {
         from,
