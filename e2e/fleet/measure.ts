@@ -82,16 +82,25 @@ export class CommitWatch {
     return rows[0]!.n;
   }
 
-  /** Observations committed (stored as rows, or folded into their slot's reading) since `from`. */
+  /**
+   * Observations published since `from` and committed (stored as rows, or folded into their slot's reading).
+   * By the instant they were published, not the commit's: counting every commit since `from` counted the
+   * previous phase's last batches (published before it, committed after it) as this phase's, so a burst
+   * ended thousands of observations early and the paced phase's latencies included the burst's backlog.
+   */
   observationsSince(from: number): { obs: number; lastAt: number } {
     let obs = 0;
     let lastAt = 0;
-    for (const c of this.commits.values())
-      if (c.at >= from) {
-        obs += c.obs;
-        lastAt = Math.max(lastAt, c.at);
-      }
+    for (const c of this.publishedSince(from)) {
+      obs += c.obs;
+      lastAt = Math.max(lastAt, c.at);
+    }
     return { obs, lastAt };
+  }
+
+  /** The commits of observations published since `from` (an observation's time is whole milliseconds). */
+  publishedSince(from: number): Commit[] {
+    return [...this.commits.values()].filter((c) => c.publishedAt >= Math.floor(from));
   }
 
   async stop(): Promise<void> {
@@ -142,6 +151,8 @@ export class Dashboards {
 /** CPU (% of one core) and memory (MiB) of a set of processes between two samples. */
 export interface Usage {
   cpuPct: number;
+  /** CPU seconds the processes used between the samples (user and system) */
+  cpuS: number;
   rssMiB: number;
 }
 
@@ -199,7 +210,7 @@ export class ProcWatch {
       if (now !== undefined) used += now - t;
     }
     const secs = (wall() - this.t0) / 1000;
-    return { cpuPct: (used / CLK_TCK / secs) * 100, rssMiB: this.peakKiB / 1024 };
+    return { cpuPct: (used / CLK_TCK / secs) * 100, cpuS: used / CLK_TCK, rssMiB: this.peakKiB / 1024 };
   }
 }
 

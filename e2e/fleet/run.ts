@@ -4,7 +4,7 @@
  * cloud processes on PostgreSQL (BENCH_DATABASE_URL, default the machine's; a fresh database a row).
  * For each row: sustained observations/s (a burst of every device's heartbeats, published → last
  * commit; after every camera has reported once, so they are unchanged and the cloud folds most; then a
- * burst of as many changes, every one a row, with the heartbeat each slot last folded: --burst-kind), then at half that rate p50/p99 publish → committed and p99 commit → dashboard WebSocket
+ * burst of as many changes, every one a row, with the heartbeat each slot last folded: --burst-kind), then at half that rate p50/p99 publish → committed (of what was published then) and p99 commit → dashboard WebSocket
  * with `dashboards` sockets open, and CPU and memory of the broker, the clouds and PostgreSQL's
  * backends; the bare UNNEST ceiling of the same run and the ratio. Prints, writes
  * bench-results/fleet.json, asserts nothing. Everything on loopback; every wait is bounded.
@@ -103,6 +103,8 @@ interface RowResult {
   bursts: Burst[];
   p50: number;
   p99: number;
+  /** the clouds' CPU while paced, per observation committed then (µs) */
+  pacedCloudUs: number;
   ws99: number;
   wsMessages: number;
   paced: number;
@@ -185,14 +187,17 @@ async function runRow(row: string): Promise<RowResult> {
     const rate = Math.max(100, Math.round(sustained / 2));
     const from = wall();
     const wsFrom = dash.arrivals.length;
+    await procs.cloud.begin();
     const paced = await dev.ask<Extract<ChildEvent, { ev: 'published' }>>(
       { cmd: 'paced', obsPerSecond: rate, seconds: Number(a.seconds) },
       600_000,
     );
-    await committed(watch, from, paced.obs);
+    const pacedCommitted = await committed(watch, from, paced.obs);
+    const pacedCloud = procs.cloud.end();
     await sleep(2000); // the last pushes reach the sockets
     const lat: number[] = [];
-    for (const c of watch.commits.values()) if (c.at >= from) for (let i = 0; i < c.obs; i++) lat.push(c.at - c.publishedAt);
+    // what was published while paced: a commit of what was published before is the previous phase's
+    for (const c of watch.publishedSince(from)) for (let i = 0; i < c.obs; i++) lat.push(c.at - c.publishedAt);
     const ws = dash.arrivals.slice(wsFrom).flatMap(([cursor, at]) => {
       const c = watch.committedAt(cursor);
       return c === undefined ? [] : [at - c];
@@ -216,6 +221,7 @@ async function runRow(row: string): Promise<RowResult> {
       bursts,
       p50: pct(lat, 50),
       p99: pct(lat, 99),
+      pacedCloudUs: (pacedCloud.cpuS / pacedCommitted.obs) * 1e6,
       ws99: pct(ws, 99),
       wsMessages: ws.length,
       paced: rate,
@@ -278,6 +284,11 @@ const rows = (
           target: '≥ 0.25',
         },
         { figure: `${r.row}: ${b.kind} burst observations not committed`, value: b.lost, unit: 'obs', target: '0' },
+        {
+          figure: `${r.row}: cloud (Node) CPU per observation, ${b.kind} burst`,
+          value: r1((b.usage.cloud.cpuS / b.committed) * 1e6),
+          unit: 'µs',
+        },
         ...Object.entries(b.usage).map(([k, u]) => ({
           figure: `${r.row}: ${k} CPU / memory at sustained, ${b.kind} burst`,
           value: `${r0(u.cpuPct)} % / ${r0(u.rssMiB)} MiB`,
@@ -286,6 +297,7 @@ const rows = (
       ]),
       { figure: `${r.row}: publish → committed p50 at ${r.paced} obs/s`, value: r1(r.p50), unit: 'ms' },
       { figure: `${r.row}: publish → committed p99 at ${r.paced} obs/s`, value: r1(r.p99), unit: 'ms', target: '≤ 250' },
+      { figure: `${r.row}: cloud (Node) CPU per observation at ${r.paced} obs/s`, value: r1(r.pacedCloudUs), unit: 'µs' },
       { figure: `${r.row}: commit → dashboard WebSocket p99 (${r.wsMessages} messages)`, value: r1(r.ws99), unit: 'ms', target: '≤ 200' },
       { figure: `${r.row}: last wills → device offline`, value: r.wills },
     ]),

@@ -151,11 +151,24 @@ export class DeviceRepository {
     return rows[0];
   }
 
-  async recordStatus(deviceId: string, s: { online: boolean; health: Record<string, unknown> | null }): Promise<Device | undefined> {
+  /**
+   * Several devices' statuses with one statement (a fleet's statuses arrive together: a statement and a
+   * transaction each held every message behind them). The ids must be distinct: one UPDATE changes a row
+   * once. Returns the devices changed (known, not revoked), by id.
+   */
+  async recordStatusMany(
+    statuses: readonly { deviceId: string; online: boolean; health: Record<string, unknown> | null }[],
+  ): Promise<Map<string, Device>> {
     const { rows } = await this.db.query<Device>(
-      `UPDATE devices SET online = $2, last_seen_at = now(), health = COALESCE($3::jsonb, health) WHERE id = $1 AND revoked_at IS NULL RETURNING ${COLS}`,
-      [deviceId, s.online, s.health === null ? null : JSON.stringify(s.health)],
+      `UPDATE devices SET online = x.is_online, last_seen_at = now(), health = COALESCE(x.reported, health)
+       FROM unnest($1::text[], $2::bool[], $3::jsonb[]) AS x(device_id, is_online, reported)
+       WHERE id = x.device_id AND revoked_at IS NULL RETURNING ${COLS}`,
+      [
+        statuses.map((s) => s.deviceId),
+        statuses.map((s) => s.online),
+        statuses.map((s) => (s.health === null ? null : JSON.stringify(s.health))),
+      ],
     );
-    return rows[0];
+    return new Map(rows.map((device) => [device.id, device]));
   }
 }

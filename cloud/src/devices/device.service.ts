@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../db/types.js';
 import type { AlertFeed } from '../alerts/index.js';
 import { auditLog } from '../audit/index.js';
 import { itemRecords } from '../inventory/index.js';
-import { liveEvents } from '../live/index.js';
+import { liveEvents, type NewLiveEvent } from '../live/index.js';
 import { venueRecords } from '../venues/index.js';
 import type { Actor } from '../plugins/http.js';
 import { blobKey, kindPrefix, type BlobStore } from '../blobs/index.js';
@@ -31,6 +31,10 @@ export interface DeviceLink {
 
 /** Devices, their cameras and slots, the desired config they are sent, and what they report back. */
 export class DeviceService {
+  /** committed statuses not yet judged by the alert engine, the latest of each device, in commit order */
+  private readonly unjudgedStatuses = new Map<string, DeviceStatus>();
+  private judgingStatuses: Promise<void> | undefined;
+
   constructor(
     private readonly db: Db,
     private readonly link: DeviceLink,
@@ -213,34 +217,71 @@ export class DeviceService {
 
   /** From ingest: the device's retained status or its last will. */
   async recordStatus(deviceId: string, s: DeviceStatus): Promise<boolean> {
-    const state = s.state;
+    return (await this.recordStatusMany([{ deviceId, status: s }]))[0]!;
+  }
+
+  /**
+   * Several statuses (ingest: a fleet's statuses arrive together) in one transaction, in the order
+   * given: each device's row, and its live event with the row as that status left it. Returns, for
+   * each, whether its device was known (and not revoked). The alert engine judges them after the
+   * commit, off the acknowledgement's path (judgeStatuses).
+   */
+  async recordStatusMany(statuses: readonly { deviceId: string; status: DeviceStatus }[]): Promise<boolean[]> {
     const known = await this.db.transaction(async (tx) => {
       const repositories = repos(tx);
-      const health =
-        state === 'online'
-          ? {
-              cameras: s.cameras,
-              agentVersion: s.agentVersion,
-              uptimeS: s.uptimeS,
-              inferenceMs: s.inferenceMs,
-              models: s.models,
-              outbox: s.outbox,
-              configRevision: s.configRevision,
-              at: s.at,
-            }
-          : null;
-      const device = await repositories.devices.recordStatus(deviceId, { online: state === 'online', health });
-      if (device)
-        await repositories.live.append(device.orgId, device.venueId, 'device', {
-          deviceId,
-          online: device.online,
-          lastSeenAt: device.lastSeenAt,
-          health: device.health,
-        });
-      return !!device;
+      const out: boolean[] = [];
+      const events: NewLiveEvent[] = [];
+      // one UPDATE changes a row once: a device's next status in the call starts the next statement
+      for (let from = 0; from < statuses.length;) {
+        const ids = new Set<string>();
+        let end = from;
+        while (end < statuses.length && !ids.has(statuses[end]!.deviceId)) ids.add(statuses[end++]!.deviceId);
+        const run = statuses.slice(from, end);
+        const changed = await repositories.devices.recordStatusMany(
+          run.map(({ deviceId, status }) => ({ deviceId, online: status.state === 'online', health: healthOf(status) })),
+        );
+        for (const { deviceId } of run) {
+          const device = changed.get(deviceId);
+          out.push(!!device);
+          if (device)
+            events.push({
+              orgId: device.orgId,
+              venueId: device.venueId,
+              type: 'device',
+              data: { deviceId, online: device.online, lastSeenAt: device.lastSeenAt, health: device.health },
+            });
+        }
+        from = end;
+      }
+      await repositories.live.appendMany(events);
+      return out;
     });
-    if (known) await this.alerts?.deviceStatus(deviceId, s);
+    statuses.forEach(({ deviceId, status }, i) => known[i] && this.unjudgedStatuses.set(deviceId, status));
+    if (this.alerts && this.unjudgedStatuses.size) this.judgingStatuses ??= this.judgeStatuses(this.alerts);
     return known;
+  }
+
+  /** Resolves once every committed status has been judged by the alert engine. */
+  statusAlertsSettled(): Promise<void> {
+    return this.judgingStatuses ?? Promise.resolve();
+  }
+
+  /**
+   * Judging a status takes a few round trips (alerts/device-health.ts): awaited on ingest's path it
+   * held every message behind it (a fleet's statuses, every 60 s, came to seconds of it, issue #30).
+   * It was never part of the guarantee (a crash after the commit loses it either way), so it runs
+   * after, and a device whose status changed again before it was judged is judged at its latest only.
+   */
+  private async judgeStatuses(alerts: AlertFeed): Promise<void> {
+    try {
+      while (this.unjudgedStatuses.size) {
+        const [deviceId, status] = this.unjudgedStatuses.entries().next().value!;
+        this.unjudgedStatuses.delete(deviceId);
+        await alerts.deviceStatus(deviceId, status); // never throws: it logs an alert problem
+      }
+    } finally {
+      this.judgingStatuses = undefined;
+    }
   }
 
   async recordAck(deviceId: string, ack: ConfigAck): Promise<boolean> {
@@ -260,6 +301,21 @@ export class DeviceService {
       return !!device;
     });
   }
+}
+
+/** What a device's status leaves in its health column: an online status's report; null (kept as it was) for the will. */
+function healthOf(s: DeviceStatus): Record<string, unknown> | null {
+  if (s.state !== 'online') return null;
+  return {
+    cameras: s.cameras,
+    agentVersion: s.agentVersion,
+    uptimeS: s.uptimeS,
+    inferenceMs: s.inferenceMs,
+    models: s.models,
+    outbox: s.outbox,
+    configRevision: s.configRevision,
+    at: s.at,
+  };
 }
 
 /** 409 for a write of cameras read at an older revision: names both, so the writer knows to read them again. */

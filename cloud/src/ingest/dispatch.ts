@@ -5,6 +5,7 @@ import {
   formatDecodeError,
   parseTopic,
   type Decoded,
+  type DeviceStatus,
   type ObservationBatch,
 } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/runtime';
@@ -29,7 +30,8 @@ export interface IngestObserver {
 
 export interface IngestServices {
   observations: Pick<ObservationService, 'record' | 'recordMany'>;
-  devices: Pick<DeviceService, 'forIngest' | 'recordStatus' | 'recordAck'> & Partial<Pick<DeviceService, 'forIngestMany'>>;
+  devices: Pick<DeviceService, 'forIngest' | 'recordStatus' | 'recordAck'> &
+    Partial<Pick<DeviceService, 'forIngestMany' | 'recordStatusMany'>>;
   /** true while the device's organisation is suspended by the operator: what it sends then changes nothing */
   orgSuspended?: (orgId: string) => Promise<boolean>;
 }
@@ -119,25 +121,62 @@ export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?
     for (const a of held) await dead(...a);
   }
 
+  /**
+   * A run of statuses in one transaction (a fleet's statuses come together: each in its own, with its
+   * device read alone, held everything behind it). Dead letters are written once it has committed, as for
+   * observations; a device that is not known by then is one too.
+   */
+  async function statusRun(run: readonly IngestMessage[]): Promise<void> {
+    const held: Parameters<DeadLetterWrite>[] = [];
+    const holdDead: DeadLetterWrite = async (...a) => void held.push(a);
+    const known = await s.devices.forIngestMany!([...new Set(run.map((m) => parseTopic(m.topic)!.deviceId))]);
+    const lookup = async (id: string) => known.get(id);
+    const admitted: { topic: string; payload: Uint8Array; deviceId: string; status: DeviceStatus }[] = [];
+    for (const { topic, payload } of run) {
+      if (payload.byteLength === 0) continue; // a cleared retained message
+      const deviceId = parseTopic(topic)!.deviceId;
+      const ok = await admit(holdDead, lookup, topic, deviceId, payload, 'status', decodeDeviceStatus(payload));
+      if (ok) admitted.push({ topic, payload, deviceId, status: ok.message });
+    }
+    const recorded = admitted.length ? await s.devices.recordStatusMany!(admitted) : [];
+    admitted.forEach((a, i) =>
+      recorded[i] ? observe?.message('status') : held.push([a.topic, a.deviceId, null, a.payload, 'unknown device']),
+    );
+    for (const a of held) await dead(...a);
+  }
+
+  const isStatus = (m: IngestMessage) => parseTopic(m.topic)?.kind === 'status';
+
   const sink: MessageSink = {
     deadLetter: (topic, payload, reason) => dead(topic, parseTopic(topic)?.deviceId ?? null, null, payload, reason),
     async handleMany(messages) {
-      // consecutive observation batches commit together; a status or an ack keeps its place between them
-      let settled = 0;
+      // Statuses and config acks first, in arrival order (consecutive statuses in one transaction), then every
+      // observation batch in one: a status or an ack between two batches made them three transactions, and a
+      // fleet's statuses (every 60 s) cut a run into hundreds. Observations are judged against their device's
+      // health by the reading's time, not the order of arrival (a report speaks for readings up to its time),
+      // and a device's statuses keep their order (the link's orderKey; a status run is in arrival order).
+      const handled = messages.map(() => false);
+      const mark = (indices: readonly number[]) => indices.forEach((i) => (handled[i] = true));
       try {
-        while (settled < messages.length) {
-          let end = settled;
-          while (end < messages.length && parseTopic(messages[end]!.topic)?.kind === 'obs') end++;
-          if (end > settled) await observationRun(messages.slice(settled, end));
+        const others: number[] = [];
+        const observations: number[] = [];
+        messages.forEach((m, i) => (parseTopic(m.topic)?.kind === 'obs' ? observations : others).push(i));
+        for (let k = 0; k < others.length;) {
+          let end = k;
+          if (s.devices.forIngestMany && s.devices.recordStatusMany) while (end < others.length && isStatus(messages[others[end]!]!)) end++;
+          if (end > k) await statusRun(others.slice(k, end).map((i) => messages[i]!));
           else {
-            const { topic, payload } = messages[settled]!;
+            const { topic, payload } = messages[others[k]!]!;
             await sink.handle(topic, payload);
-            end = settled + 1;
+            end = k + 1;
           }
-          settled = end;
+          mark(others.slice(k, end));
+          k = end;
         }
+        if (observations.length) await observationRun(observations.map((i) => messages[i]!));
+        mark(observations);
       } catch (e) {
-        throw new PartlyHandled(settled, e);
+        throw new PartlyHandled(handled, e);
       }
     },
     async handle(topic, payload) {

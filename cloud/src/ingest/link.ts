@@ -37,17 +37,18 @@ export interface IngestMessage {
 export interface MessageSink {
   handle(topic: string, payload: Uint8Array): Promise<void>;
   /**
-   * Several messages in arrival order, committed in as few transactions as it can. If it throws,
-   * it throws PartlyHandled: the first `settled` messages are handled, the rest left untouched.
+   * Several messages in arrival order, committed in as few transactions as it can (not necessarily in
+   * that order: a device's statuses keep theirs). If it throws, it throws PartlyHandled: the messages
+   * `handled` marks are handled, the rest left untouched.
    */
   handleMany?(messages: readonly IngestMessage[]): Promise<void>;
   deadLetter(topic: string, payload: Uint8Array, reason: string): Promise<void>;
 }
 
-/** handleMany's failure: how many leading messages were handled before `cause`. */
+/** handleMany's failure: which messages (by their place in the call) were handled before `cause`. */
 export class PartlyHandled extends Error {
   constructor(
-    readonly settled: number,
+    readonly handled: readonly boolean[],
     cause: unknown,
   ) {
     super((cause as Error)?.message ?? String(cause), { cause });
@@ -137,16 +138,17 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
   };
   /** A batch in one go; if that fails, what it left one message at a time (which finds a poison message). */
   const settle = async (batch: IngestMessage[]): Promise<void> => {
-    let from = 0;
+    let left = batch;
     if (batch.length > 1 && sink.handleMany) {
       try {
         return await sink.handleMany(batch);
       } catch (e) {
-        from = e instanceof PartlyHandled ? e.settled : 0;
-        log.warn({ err: (e as Error).message, messages: batch.length - from }, 'batch failed, handling its messages one by one');
+        const handled = e instanceof PartlyHandled ? e.handled : [];
+        left = batch.filter((_, i) => !handled[i]);
+        log.warn({ err: (e as Error).message, messages: left.length }, 'batch failed, handling its messages one by one');
       }
     }
-    for (const m of batch.slice(from)) await handleOne(m);
+    for (const m of left) await handleOne(m);
   };
 
   // Counts connections (mqtt.js drops an old socket's unread packets once the new one connects): a PUBACK

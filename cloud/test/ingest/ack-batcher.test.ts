@@ -88,14 +88,57 @@ describe('AckBatcher', () => {
     h.releases[1]!(); // the later batch commits first: its PUBACK waits for the earlier one
     await h.tick();
     expect(h.acked).toEqual([]);
-    expect(h.batches).toEqual([[1], [2]]); // a batch waiting to be acknowledged keeps its place
-    h.releases[0]!();
-    await h.tick();
-    expect(h.acked).toEqual([1, 2]);
+    // it gives its place up: what gathered meanwhile settles beside the earlier batch (issue #30)
     expect(h.batches).toEqual([[1], [2], [3, 4]]);
     h.releases[2]!();
     await h.tick();
+    expect(h.acked).toEqual([]); // 2, 3 and 4 committed, held behind 1
+    h.releases[0]!();
+    await h.tick();
     expect(h.acked).toEqual([1, 2, 3, 4]);
+  });
+
+  it('keeps both places busy behind a large batch: a lone message that settled first does not idle its place', async () => {
+    // what one cloud did at half rate: a large batch, then the first message after it alone, its
+    // place idle until the large one committed, so everything else waited for one batch at a time
+    const h = harness({ concurrentBatches: 2 });
+    for (const n of [1, 2, 3]) h.b.push(h.w(n), () => {});
+    await h.tick();
+    expect(h.batches).toEqual([[1], [2]]);
+    h.releases[1]!(); // the lone message commits fast
+    await h.tick();
+    for (const n of [4, 5]) h.b.push(h.w(n), () => {});
+    await h.tick();
+    expect(h.batches).toEqual([[1], [2], [3]]); // 2 gave its place to 3 at once
+    h.releases[2]!();
+    await h.tick();
+    expect(h.batches).toEqual([[1], [2], [3], [4, 5]]);
+    h.releases[3]!();
+    h.releases[0]!();
+    await h.tick();
+    expect(h.acked).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('counts settled messages held behind an earlier batch toward the high-water mark', async () => {
+    const h = harness({ concurrentBatches: 2, maxBatch: 2, highWater: 3 });
+    const resumed: number[] = [];
+    for (const n of [1, 2, 3]) h.b.push(h.w(n), () => resumed.push(n));
+    await h.tick();
+    expect(h.batches).toEqual([[1], [2]]);
+    h.releases[1]!(); // 2 held behind 1
+    await h.tick();
+    expect(h.batches).toEqual([[1], [2], [3]]);
+    h.releases[2]!(); // 2 and 3 held
+    await h.tick();
+    for (const n of [4, 5]) h.b.push(h.w(n), () => resumed.push(n));
+    await h.tick();
+    // 2 and 3 held, 4 queued, then settling beside 1: 5 is the third waiting and is not read on
+    expect(h.batches).toEqual([[1], [2], [3], [4]]);
+    expect(resumed).toEqual([1, 2, 3, 4]);
+    h.releases[0]!();
+    await h.tick();
+    expect(h.acked).toEqual([1, 2, 3]);
+    expect(resumed).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('acknowledges nothing after a failed batch on its connection, even what committed before the failure was known', async () => {
