@@ -21,6 +21,16 @@ export function assertDeviceId(deviceId: string): string {
   return deviceId;
 }
 
+/** The certificate name the self-hosted broker's ACL lets read every device (docker/mosquitto/acl): never a device's. */
+export const CLOUD_CERTIFICATE_NAME = 'smartstock-cloud';
+
+/** Why a device may not be given this id (its certificate would be the cloud's), or null. */
+export function reservedDeviceIdReason(deviceId: string): string | null {
+  return deviceId.toLowerCase() === CLOUD_CERTIFICATE_NAME
+    ? `device id ${JSON.stringify(deviceId)} is the cloud's own certificate name, which the broker lets read every device: choose another`
+    : null;
+}
+
 function topic(deviceId: string, kind: TopicKind): string {
   return `${TOPIC_ROOT}/${assertDeviceId(deviceId)}/${kind}`;
 }

@@ -1,12 +1,17 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DEVICE_ID_PATTERN } from '@smartstock/protocol';
+import { CLOUD_CERTIFICATE_NAME, DEVICE_ID_PATTERN, reservedDeviceIdReason } from '@smartstock/protocol';
 import { binary, device, deviceWithCameras, storedSnapshot } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import { actor } from '../plugins/http.js';
 import type { DevicesModuleOptions } from './index.js';
 
 const deviceId = z.string().regex(DEVICE_ID_PATTERN, 'expected a thing name: 1-128 of [a-zA-Z0-9:_-]');
+// a device certificate with the cloud's name would read every device's topics on the self-hosted broker
+const newDeviceId = deviceId.refine(
+  (id) => reservedDeviceIdReason(id) === null,
+  `that is the cloud's own certificate name (${CLOUD_CERTIFICATE_NAME}), which the broker lets read every device: choose another`,
+);
 const localId = z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'expected 1-64 of [a-zA-Z0-9_.-]');
 const point = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]);
 const camera = z.object({
@@ -43,7 +48,7 @@ export default async function deviceRoutes(app: App, options: DevicesModuleOptio
       schema: {
         tags,
         body: z.object({
-          id: deviceId,
+          id: newDeviceId,
           venueId: z.uuid(),
           name: z.string().min(1).max(200),
           certFingerprint: z

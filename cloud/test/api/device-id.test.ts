@@ -38,3 +38,22 @@ describe('registering a device id that is already held', () => {
     expect(r.body.error).toMatchObject({ code: 'conflict', field: 'id' });
   });
 });
+
+/** A device named as the cloud's certificate would be let read every device's topics by the self-hosted broker's ACL. */
+describe("registering a device under the cloud's certificate name", () => {
+  let t: TestCloud;
+  beforeAll(async () => {
+    t = await build();
+  });
+  afterAll(() => t?.close());
+
+  it('is refused with 400 naming the id field and why', async () => {
+    for (const id of ['smartstock-cloud', 'SmartStock-Cloud']) {
+      const r = await t.api('POST', '/api/v1/devices', { token: t.ownerToken, body: { id, venueId: t.demo.venueId, name: 'Cloud?' } });
+      expect(r.status).toBe(400);
+      expect(JSON.stringify(r.body)).toContain("cloud's own certificate name");
+      expect(JSON.stringify(r.body.error)).toContain('id');
+    }
+    expect((await t.api('GET', '/api/v1/devices/smartstock-cloud', { token: t.ownerToken })).status).toBe(404);
+  });
+});

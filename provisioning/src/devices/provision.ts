@@ -1,12 +1,13 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { IoTClient } from '@aws-sdk/client-iot';
-import { assertDeviceId } from '@smartstock/protocol';
+import { assertDeviceId, reservedDeviceIdReason } from '@smartstock/protocol';
 import { fingerprintOf, issueDeviceCertificate, loadCa } from '@smartstock/pki';
 import { AMAZON_ROOT_CA1, BUNDLE_FILES, isTarPath, writeBundle, type DeviceBundle } from '../bundle/index.js';
 import { createThing, dataEndpoint, issueThingCertificate, thingCertificates, thingExists } from '../aws/devices.js';
 import { undoingOnFailure, type AwsAttempt } from '../aws/attempt.js';
 import type { CloudClient } from '../cloud-client.js';
+import { usageError } from '../cli/output.js';
 
 /**
  * Creating one device, shared by `device create` and `fleet import`:
@@ -66,6 +67,8 @@ export async function alreadyProvisioned(req: DeviceRequest, backend: Backend): 
 
 export async function provisionDevice(req: DeviceRequest, backend: Backend, cloud?: CloudClient): Promise<DeviceCreated> {
   assertDeviceId(req.id);
+  const reserved = reservedDeviceIdReason(req.id);
+  if (reserved) throw usageError(reserved);
   // sign in and reach the cloud before creating anything, so bad credentials leave nothing half-made
   await cloud?.reach();
   if (!req.force) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +126,14 @@ describe('device create --local', () => {
     );
     expect(noCa.code).toBe(2);
     expect(noCa.stderr).toMatch(/ca init/);
+  });
+
+  it("refuses the cloud's certificate name as a device id (exit 2, nothing written)", async () => {
+    const out = join(tmp, 'cloud-named');
+    const r = await create('smartstock-cloud', out);
+    expect(r.code).toBe(2);
+    expect(r.json).toMatchObject({ ok: false, error: expect.stringContaining("cloud's own certificate name") });
+    expect(existsSync(out)).toBe(false);
   });
 
   it('connects over mutual TLS and may publish on its own topics only', async () => {
