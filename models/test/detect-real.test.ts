@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectFolder, type CocoResult } from '../src/index.js';
-import { constantOutputModel } from './helpers/onnx-builder.js';
+import { writeConstantYoloFolder } from './helpers/onnx-builder.js';
 
 /**
  * Real-world folders and COCO files against a constant "detector" (64x64 input): one bottle at input
@@ -28,21 +28,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'detect-real-'));
   modelDir = join(dir, 'model');
   await mkdir(modelDir);
-  const k = new Float32Array([32, 32, 8, 16, 0.0, 0.9]);
-  await writeFile(join(modelDir, 'm.onnx'), constantOutputModel([1, 3, 64, 64], [1, 6, 1], k, [1, 6, 1]));
-  await writeFile(
-    join(modelDir, 'detector.json'),
-    JSON.stringify({
-      task: 'detect',
-      name: 'constant',
-      version: '1',
-      file: 'm.onnx',
-      format: 'yolo',
-      input: { width: 64, height: 64 },
-      classes: ['person', 'bottle'],
-      scoreThreshold: 0.5,
-    }),
-  );
+  await writeConstantYoloFolder(modelDir, [[32, 32, 8, 16, 0.0, 0.9]]);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -255,21 +241,10 @@ describe('a crowded photo', () => {
     await mkdir(photos);
     const n = 120;
     const boxes = Array.from({ length: n }, (_, k) => ({ x: (k % 12) * 5 + 1, y: Math.floor(k / 12) * 6 + 1, w: 4, h: 4 }));
-    const k = new Float32Array(6 * n);
-    boxes.forEach((b, i) => [b.x + 2, b.y + 2, 4, 4, 0, 0.99 - 0.001 * i].forEach((v, j) => (k[j * n + i] = v)));
-    await writeFile(join(crowdDir, 'm.onnx'), constantOutputModel([1, 3, 64, 64], [1, 6, n], k, [1, 6, n]));
-    await writeFile(
-      join(crowdDir, 'detector.json'),
-      JSON.stringify({
-        task: 'detect',
-        name: 'crowd',
-        version: '1',
-        file: 'm.onnx',
-        format: 'yolo',
-        input: { width: 64, height: 64 },
-        classes: ['person', 'bottle'],
-        scoreThreshold: 0.5,
-      }),
+    await writeConstantYoloFolder(
+      crowdDir,
+      boxes.map((b, i) => [b.x + 2, b.y + 2, 4, 4, 0, 0.99 - 0.001 * i]),
+      'crowd',
     );
     await photo(join(photos, 'bar.jpg'), 64, 64);
     const file = await coco('crowd.json', {

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectFolder, type CocoResult } from '../src/index.js';
-import { constantOutputModel } from './helpers/onnx-builder.js';
+import { writeConstantYoloFolder } from './helpers/onnx-builder.js';
 
 /**
  * A generated folder with a known answer: a constant "detector" (64x64 input, classes person and
@@ -30,22 +30,7 @@ beforeAll(async () => {
   images = join(dir, 'photos');
   await mkdir(modelDir);
   await mkdir(images);
-  const k = new Float32Array(6 * COLS.length);
-  COLS.forEach((c, i) => c.forEach((v, j) => (k[j * COLS.length + i] = v)));
-  await writeFile(join(modelDir, 'm.onnx'), constantOutputModel([1, 3, 64, 64], [1, 6, 2], k, [1, 6, 2]));
-  await writeFile(
-    join(modelDir, 'detector.json'),
-    JSON.stringify({
-      task: 'detect',
-      name: 'constant',
-      version: '1',
-      file: 'm.onnx',
-      format: 'yolo',
-      input: { width: 64, height: 64 },
-      classes: ['person', 'bottle'],
-      scoreThreshold: 0.5,
-    }),
-  );
+  await writeConstantYoloFolder(modelDir, COLS);
   for (const [name, colour] of [
     ['a.jpg', '#345'],
     ['b.png', '#654'],

@@ -2,6 +2,8 @@
  * Builds tiny ONNX models byte by byte (protobuf by hand), so tests need neither Python nor
  * the network: the output is a constant tensor (plus 0 × mean(input), so the input is used).
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 function varint(n: number | bigint): number[] {
   let v = BigInt(n);
@@ -81,4 +83,17 @@ export function constantOutputModel(
   const props = Object.entries(extras.metadata ?? {}).flatMap(([k, v]) => bytes(14, [...str(1, k), ...str(2, v)]));
   const model = [...int(1, 8), ...str(2, 'smartstock-test'), ...bytes(7, graph), ...bytes(8, [...str(1, ''), ...int(2, 17)]), ...props];
   return Buffer.from(model);
+}
+
+/**
+ * A model folder (`m.onnx` + `detector.json`) of a 64x64 YOLO detector (person, bottle; threshold 0.5) whose
+ * output is always `columns`: one [cx, cy, w, h, person, bottle] per candidate, in input pixels.
+ */
+export async function writeConstantYoloFolder(dir: string, columns: readonly (readonly number[])[], name = 'constant'): Promise<void> {
+  const n = columns.length;
+  const output = new Float32Array(6 * n);
+  columns.forEach((column, i) => column.forEach((value, j) => (output[j * n + i] = value)));
+  await writeFile(join(dir, 'm.onnx'), constantOutputModel([1, 3, 64, 64], [1, 6, n], output, [1, 6, n]));
+  const meta = { task: 'detect', name, version: '1', file: 'm.onnx', format: 'yolo', input: { width: 64, height: 64 } };
+  await writeFile(join(dir, 'detector.json'), JSON.stringify({ ...meta, classes: ['person', 'bottle'], scoreThreshold: 0.5 }));
 }
