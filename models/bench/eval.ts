@@ -38,15 +38,14 @@ import {
   mapRange,
   matchImage,
   operatingPoint,
-  recallBy,
   truthBox,
   type ImageResult,
-  type TruthBox,
 } from '../src/eval/metrics.js';
 import { parseTiles } from '../src/detect/detect.js';
 import { frameLatency, latencyTable, measureLatency } from './latency.js';
 import { inputSizeSection } from './input-size.js';
 import { pairedTable } from './paired.js';
+import { HEIGHT_BINS, heightBin, realRecallByInputHeightTable, recallByHeightTable } from './recall-tables.js';
 import { tilingDetectors, tilingTable } from './tiling.js';
 
 const { values } = parseArgs({
@@ -78,14 +77,6 @@ const addFillError = (key: string, err: number, sigma: number): void => {
   const e = trueBoxFill.get(key) ?? { sum: 0, sigma: 0, within: 0, n: 0 };
   trueBoxFill.set(key, { sum: e.sum + err, sigma: e.sigma + sigma, within: e.within + (err <= sigma ? 1 : 0), n: e.n + 1 });
 };
-const HEIGHTS = [40, 80, 160] as const;
-const HEIGHT_BINS = [`< ${HEIGHTS[0]} px`, ...HEIGHTS.slice(1).map((t, i) => `${HEIGHTS[i]}-${t} px`), `≥ ${HEIGHTS.at(-1)} px`];
-const heightBin = (h: number): string => {
-  const i = HEIGHTS.findIndex((t) => h < t);
-  return HEIGHT_BINS[i < 0 ? HEIGHTS.length : i]!;
-};
-const VISIBLE_BINS = ['30-60 % seen', '60-90 % seen', '≥ 90 % seen'];
-const visibleBin = (v: number): string => VISIBLE_BINS[v < 0.6 ? 0 : v < 0.9 ? 1 : 2]!;
 const fillModel = await loadFill(join(fillFolderFor(modelDir), 'fill.json'), 1);
 
 async function syntheticSplit(vision: BottleVision, split: Split): Promise<ImageResult[]> {
@@ -243,41 +234,14 @@ for (const split of ['normal', 'hard'])
   console.log(
     `| ${split} | ${mae(`${split} all`)} | ${mae(`${split} behind label`, true)} | ${mae(`${split} in view`, true)} | ${glasses.map((g) => mae(`${split} glass ${g}`)).join(' | ')} | ${HEIGHT_BINS.map((h) => mae(`${split} height ${h}`)).join(' | ')} |`,
   );
-console.log(`\n## models: recall at the operating point by bottle height and by how much of it is seen (found / bottles)\n`);
-const recallCols = [...HEIGHT_BINS, ...VISIBLE_BINS];
-console.log(`| split | ${recallCols.join(' | ')} |`);
-console.log(`|---|${recallCols.map(() => '---|').join('')}`);
-for (const [, res, split] of rows) {
-  if (!split) continue;
-  const by = (g: (t: TruthBox) => string) => recallBy(res, threshold, g);
-  const cells = new Map([...by((t) => heightBin(t.h)), ...by((t) => visibleBin(t.visible ?? 1))]);
-  const cell = (k: string): string => {
-    const e = cells.get(k);
-    return e ? `${f(e.found / e.total, 2)} (${e.total})` : 'n/a';
-  };
-  console.log(`| ${split} | ${recallCols.map(cell).join(' | ')} |`);
-}
-// real bottles by their height at the detector's input in one pass (the issue's private photos hold 187 of 409
-// bottles under 32 px): where the network, not the photo, loses them
-const INPUT_HEIGHTS = [20, 32, 64] as const;
-const INPUT_BINS = [`< ${INPUT_HEIGHTS[0]} px`, '20-32 px', '32-64 px', `≥ ${INPUT_HEIGHTS.at(-1)} px`];
-const inputBin = (h: number): string => INPUT_BINS[INPUT_HEIGHTS.filter((t) => h >= t).length]!;
-const realRows = rows.filter(([, , split]) => split === null);
-if (realRows.length > 0) {
-  console.log(
-    `\n## models: real photos, recall at the operating point by bottle height at the ${detMeta.input.width}x${detMeta.input.height} input, one pass (found / bottles${pass === null ? '' : '; this run tiles, so its bottles reach the network larger'})\n`,
-  );
-  console.log(`| set | ${INPUT_BINS.join(' | ')} |`);
-  console.log(`|---|${INPUT_BINS.map(() => '---|').join('')}`);
-  for (const [name, res] of realRows) {
-    const cells = recallBy(res, threshold, (t) => inputBin(t.hAtInput ?? t.h));
-    const cell = (k: string): string => {
-      const e = cells.get(k);
-      return e ? `${e.found} / ${e.total}` : '–';
-    };
-    console.log(`| ${name.split(' (')[0]} | ${INPUT_BINS.map(cell).join(' | ')} |`);
-  }
-}
+console.log(recallByHeightTable(rows, threshold));
+const byInputHeight = realRecallByInputHeightTable(
+  rows.filter(([, , split]) => split === null),
+  threshold,
+  detMeta.input,
+  pass !== null,
+);
+if (byInputHeight) console.log(byInputHeight);
 // the operating point is a trade: precision and recall at other thresholds, split by split, to choose one on
 // the held-out splits with many bottles (never on valid+test alone: 17 bottles among ~150 cans)
 const SWEEP = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6];
