@@ -59,10 +59,6 @@ export class AckBatcher<M> {
   /** batches handed to settle() and not yet acknowledged, in arrival order */
   private readonly inFlight: InFlight<M>[] = [];
   private readonly concurrentBatches: number;
-  /** batches of inFlight still settling (the others wait only for their turn to be acknowledged) */
-  private settling = 0;
-  /** messages of settled batches held behind an earlier batch still settling */
-  private held = 0;
   /** a batch failed: nothing that arrived on this connection or an earlier one is acknowledged */
   private withheldThrough = -Infinity;
   private stopped = false;
@@ -90,7 +86,16 @@ export class AckBatcher<M> {
 
   /** Messages the high-water mark counts: queued, and settled but held for their turn. */
   private waiting(): number {
-    return this.queue.length + this.held;
+    let held = 0;
+    for (const flight of this.inFlight) if (flight.outcome !== 'settling') held += flight.batch.length;
+    return this.queue.length + held;
+  }
+
+  /** Batches of inFlight still settling (the others wait only for their turn to be acknowledged). */
+  private settling(): number {
+    let settling = 0;
+    for (const flight of this.inFlight) if (flight.outcome === 'settling') settling++;
+    return settling;
   }
 
   private resumeBelowHighWater(): void {
@@ -98,14 +103,13 @@ export class AckBatcher<M> {
   }
 
   private startBatches(): void {
-    while (this.queue.length && !this.stopped && this.settling < this.concurrentBatches) {
+    while (this.queue.length && !this.stopped && this.settling() < this.concurrentBatches) {
       const size = this.nextBatchSize();
       if (!size) return; // its first message waits for a batch holding its key
       const batch = this.queue.splice(0, size);
       const flight: InFlight<M> = { batch, keys: this.keysOf(batch), outcome: 'settling' };
       this.resumeBelowHighWater();
       this.inFlight.push(flight);
-      this.settling++;
       this.options
         .settle(flight.batch.map((w) => w.message))
         .then(
@@ -118,11 +122,7 @@ export class AckBatcher<M> {
             this.options.onError(e);
           },
         )
-        .then(() => {
-          this.settling--;
-          this.held += flight.batch.length;
-          this.ackSettled();
-        })
+        .then(() => this.ackSettled())
         .catch((e: unknown) => this.options.onError(e));
     }
   }
@@ -159,7 +159,6 @@ export class AckBatcher<M> {
   private ackSettled(): void {
     while (this.inFlight[0] && this.inFlight[0].outcome !== 'settling') {
       const { batch, outcome } = this.inFlight.shift()!;
-      this.held -= batch.length;
       if (this.stopped) continue;
       if (outcome === 'failed') for (const w of batch) this.withheldThrough = Math.max(this.withheldThrough, w.connection);
       else for (const w of batch) if (w.connection > this.withheldThrough) this.options.ack(w);
