@@ -22,16 +22,16 @@ const LOGGED_TOPIC_CHARS = 200;
 export function topicRefusal(
   id: Identity | undefined,
   topic: string,
-  o: { action: 'publish' | 'subscribe'; retain?: boolean },
+  use: { action: 'publish' | 'subscribe'; retain?: boolean },
 ): string | undefined {
   if (!id) return 'not signed in';
   if (id.kind === 'cloud') return topic.startsWith(`${TOPIC_ROOT}/`) ? undefined : `not a ${TOPIC_ROOT} topic`;
   const t = parseTopic(topic);
   if (!t) return `not a ${TOPIC_ROOT} topic of the contract (device topics: ${TOPIC_ROOT}/<its thing name>/<kind>, no wildcards)`;
   if (t.deviceId !== id.deviceId) return `another device's topic (this one is ${id.deviceId})`;
-  const allowed = o.action === 'publish' ? DEVICE_PUBLISHES : DEVICE_SUBSCRIBES;
-  if (!allowed.includes(t.kind)) return `a device does not ${o.action} on "${t.kind}" (it may: ${allowed.join(', ')})`;
-  if (o.retain && !DEVICE_RETAINS.includes(t.kind)) return `a device retains only its status, not "${t.kind}"`;
+  const allowed = use.action === 'publish' ? DEVICE_PUBLISHES : DEVICE_SUBSCRIBES;
+  if (!allowed.includes(t.kind)) return `a device does not ${use.action} on "${t.kind}" (it may: ${allowed.join(', ')})`;
+  if (use.retain && !DEVICE_RETAINS.includes(t.kind)) return `a device retains only its status, not "${t.kind}"`;
   return undefined;
 }
 

@@ -93,18 +93,40 @@ export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?
    * A run of observation batches in one transaction. The run's dead letters are written only once
    * it has committed, so a run that fails has written nothing and can be handled again one by one.
    */
-  async function observationRun(run: readonly IngestMessage[]): Promise<void> {
+  /** Dead letters kept until the run has committed, so a run that fails has written none. */
+  function deadLettersAfterCommit() {
     const held: Parameters<DeadLetterWrite>[] = [];
-    const holdDead: DeadLetterWrite = async (...a) => void held.push(a);
+    const hold: DeadLetterWrite = async (...letter) => void held.push(letter);
+    const flush = async () => {
+      for (const letter of held) await dead(...letter);
+    };
+    return { held, hold, flush };
+  }
+
+  /**
+   * The run's devices in one query (a query a message was a fifth of a small message's statements),
+   * read afresh for every run, so a revocation counts from the next run on as it did message by message.
+   */
+  async function runLookup(run: readonly IngestMessage[]): Promise<typeof forIngest> {
+    if (!s.devices.forIngestMany) return forIngest;
+    const known = await s.devices.forIngestMany([...new Set(run.map((m) => parseTopic(m.topic)!.deviceId))]);
+    return async (id: string) => known.get(id);
+  }
+
+  async function observationRun(run: readonly IngestMessage[]): Promise<void> {
+    const deadLetters = deadLettersAfterCommit();
     const admitted: { message: ObservationBatch; device: Device }[] = [];
-    // the run's devices in one query (a query a message was a fifth of a small message's statements),
-    // read afresh for every run, so a revocation counts from the next run on as it did message by message
-    const known = s.devices.forIngestMany
-      ? await s.devices.forIngestMany([...new Set(run.map((m) => parseTopic(m.topic)!.deviceId))])
-      : undefined;
-    const lookup = known ? async (id: string) => known.get(id) : forIngest;
+    const lookup = await runLookup(run);
     for (const { topic, payload } of run) {
-      const ok = await admit(holdDead, lookup, topic, parseTopic(topic)!.deviceId, payload, 'batch', decodeObservationBatch(payload));
+      const ok = await admit(
+        deadLetters.hold,
+        lookup,
+        topic,
+        parseTopic(topic)!.deviceId,
+        payload,
+        'batch',
+        decodeObservationBatch(payload),
+      );
       if (ok) admitted.push(ok);
     }
     const outs = admitted.length ? await s.observations.recordMany(admitted.map((a) => ({ device: a.device, batch: a.message }))) : [];
@@ -118,7 +140,7 @@ export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?
       ),
     );
     log.debug({ batches: admitted.length, stored: outs.reduce((n, o) => n + o.stored, 0) }, 'batches stored');
-    for (const a of held) await dead(...a);
+    await deadLetters.flush();
   }
 
   /**
@@ -127,22 +149,22 @@ export function dispatcher(s: IngestServices, db: Queryable, log: Logger, limit?
    * observations; a device that is not known by then is one too.
    */
   async function statusRun(run: readonly IngestMessage[]): Promise<void> {
-    const held: Parameters<DeadLetterWrite>[] = [];
-    const holdDead: DeadLetterWrite = async (...a) => void held.push(a);
-    const known = await s.devices.forIngestMany!([...new Set(run.map((m) => parseTopic(m.topic)!.deviceId))]);
-    const lookup = async (id: string) => known.get(id);
+    const deadLetters = deadLettersAfterCommit();
+    const lookup = await runLookup(run);
     const admitted: { topic: string; payload: Uint8Array; deviceId: string; status: DeviceStatus }[] = [];
     for (const { topic, payload } of run) {
       if (payload.byteLength === 0) continue; // a cleared retained message
       const deviceId = parseTopic(topic)!.deviceId;
-      const ok = await admit(holdDead, lookup, topic, deviceId, payload, 'status', decodeDeviceStatus(payload));
+      const ok = await admit(deadLetters.hold, lookup, topic, deviceId, payload, 'status', decodeDeviceStatus(payload));
       if (ok) admitted.push({ topic, payload, deviceId, status: ok.message });
     }
     const recorded = admitted.length ? await s.devices.recordStatusMany!(admitted) : [];
-    admitted.forEach((a, i) =>
-      recorded[i] ? observe?.message('status') : held.push([a.topic, a.deviceId, null, a.payload, 'unknown device']),
+    admitted.forEach((status, i) =>
+      recorded[i]
+        ? observe?.message('status')
+        : deadLetters.held.push([status.topic, status.deviceId, null, status.payload, 'unknown device']),
     );
-    for (const a of held) await dead(...a);
+    await deadLetters.flush();
   }
 
   const isStatus = (m: IngestMessage) => parseTopic(m.topic)?.kind === 'status';
