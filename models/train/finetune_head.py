@@ -208,6 +208,23 @@ def losses(student, teacher, truth, cells, per_image=True, pos_target='iou', ign
     return 5.0 * box_loss + obj_loss + bottle_loss + keep_loss + distil_box, len(pos)
 
 
+def check_sets():
+    """The splits every check measures, none of them trained on: the three real ones, the generated check scenes
+    and, when written, the shrunk mosaics."""
+    sets = {
+        'beverage3 valid+test': [(*tensor(Image.open(p)), b) for p, b, _ in beverage({'valid', 'test'})],
+        'beverage3 train, held-out sources': [(*tensor(Image.open(p)), b) for p, b, _ in beverage({'train'}, held_out=True)],
+        'held-out SKUs pasted on valid+test, 2x2': [(*tensor(img), bb) for img, bb in composites()],
+    }
+    check = synthetic('check')
+    if check:
+        sets['generated scenes 3,000,000+'] = [(*tensor(Image.open(p)), b) for p, b, _ in check]
+    if os.path.exists(os.path.join(SHRUNK, 'annotations.json')):
+        for group, items in load_shrunk(SHRUNK).items():
+            sets[f'{group} shrunk'] = [(*tensor(img), bb) for img, bb in items]
+    return sets
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--minutes', type=float, default=90)
@@ -268,17 +285,7 @@ def main():
     synth = synthetic('normal') + synthetic('hard')
     if not synth and a.synthetic_share > 0:
         raise SystemExit(f'no generated scenes under {SYNTH}: write them first (see the card)')
-    check = synthetic('check')
-    sets = {
-        'beverage3 valid+test': [(*tensor(Image.open(p)), b) for p, b, _ in beverage({'valid', 'test'})],
-        'beverage3 train, held-out sources': [(*tensor(Image.open(p)), b) for p, b, _ in beverage({'train'}, held_out=True)],
-        'held-out SKUs pasted on valid+test, 2x2': [(*tensor(img), bb) for img, bb in composites()],
-    }
-    if check:
-        sets['generated scenes 3,000,000+'] = [(*tensor(Image.open(p)), b) for p, b, _ in check]
-    if os.path.exists(os.path.join(SHRUNK, 'annotations.json')):
-        for group, items in load_shrunk(SHRUNK).items():
-            sets[f'{group} shrunk'] = [(*tensor(img), bb) for img, bb in items]
+    sets = check_sets()
     real = [k for k in PHOTO_SPLITS + SHRUNK_SPLITS if k in sets]
     base = evaluate(teacher, sets)
     start = evaluate(net, sets)
