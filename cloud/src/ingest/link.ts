@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { connect, MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
-import { TOPICS, decodeSnapshot, parseTopic, type TopicKind } from '@smartstock/protocol';
+import { TOPICS, parseTopic, type TopicKind } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/runtime';
-import type { DeviceLink, SnapshotAnswer } from '../devices/index.js';
+import type { DeviceLink } from '../devices/index.js';
 import { pgCode } from '../errors.js';
 import { AckBatcher } from './ack-batcher.js';
 import { isTransient, POISON_ATTEMPTS } from './retry.js';
+import { SnapshotReplies } from './snapshot-replies.js';
 
 /** mqtt.js's own packet writer: queues while the socket is busy, as its own PUBACKs do. */
 interface PubackSender {
@@ -113,7 +114,7 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
   };
   const client = o.url ? connect(o.url, opts) : new MqttClient(() => o.connectInternal!(), opts);
   let stopping = false;
-  const snapshots = new Map<string, (answer: SnapshotAnswer) => void>();
+  const snapshots = new SnapshotReplies(log);
 
   /** Handles one message, retrying while the database fails; dead-letters a message that keeps failing for its own sake. */
   const handleOne = async ({ topic, payload }: IngestMessage): Promise<void> => {
@@ -177,13 +178,7 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
   client.handleMessage = (packet: IPublishPacket, done: (err?: Error) => void) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     if (packet.topic.endsWith('/snapshot')) {
-      const d = decodeSnapshot(payload);
-      if (d.ok)
-        snapshots.get(d.value.header.requestId)?.(
-          d.value.header.status === 'ok' && d.value.jpeg
-            ? { jpeg: d.value.jpeg }
-            : { error: d.value.header.error ?? 'the device sent no picture' },
-        );
+      snapshots.receive(packet.topic, payload);
       return done();
     }
     // mqtt.js reads the next packet only once `done` is called, and sends the PUBACK itself unless it is
@@ -233,23 +228,14 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
     },
     async requestSnapshot(deviceId: string, cameraId: string, timeoutMs: number, o?: { overlay: boolean }) {
       const requestId = randomUUID();
-      const got = new Promise<SnapshotAnswer | undefined>((res) => {
-        const timer = setTimeout(() => res(undefined), timeoutMs);
-        snapshots.set(requestId, (answer) => {
-          clearTimeout(timer);
-          res(answer);
-        });
-      });
-      await client.publishAsync(
-        TOPICS.snapshotRequest(deviceId),
-        JSON.stringify({ v: 1, requestId, cameraId, ...(o ? { overlay: o.overlay } : {}) }),
-        { qos: 0 },
-      );
-      try {
-        return await got;
-      } finally {
-        snapshots.delete(requestId);
-      }
+      const ask = async () => {
+        await client.publishAsync(
+          TOPICS.snapshotRequest(deviceId),
+          JSON.stringify({ v: 1, requestId, cameraId, ...(o ? { overlay: o.overlay } : {}) }),
+          { qos: 0 },
+        );
+      };
+      return snapshots.wait(deviceId, requestId, timeoutMs, ask);
     },
     async stop() {
       stopping = true;
