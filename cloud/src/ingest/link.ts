@@ -7,6 +7,7 @@ import type { DeviceLink } from '../devices/index.js';
 import { pgCode } from '../errors.js';
 import { AckBatcher } from './ack-batcher.js';
 import { isTransient, POISON_ATTEMPTS } from './retry.js';
+import { retainedSweeper } from './retained-sweep.js';
 import { SnapshotReplies } from './snapshot-replies.js';
 
 /** mqtt.js's own packet writer: queues while the socket is busy, as its own PUBACKs do. */
@@ -115,6 +116,7 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
   const client = o.url ? connect(o.url, opts) : new MqttClient(() => o.connectInternal!(), opts);
   let stopping = false;
   const snapshots = new SnapshotReplies(log);
+  const retained = retainedSweeper((topic) => client.publishAsync(topic, '', { qos: 1, retain: true }), log);
 
   /** Handles one message, retrying while the database fails; dead-letters a message that keeps failing for its own sake. */
   const handleOne = async ({ topic, payload }: IngestMessage): Promise<void> => {
@@ -177,6 +179,7 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
 
   client.handleMessage = (packet: IPublishPacket, done: (err?: Error) => void) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    if (retained.sweep(packet.topic, payload, packet.retain)) return done();
     if (packet.topic.endsWith('/snapshot')) {
       snapshots.receive(packet.topic, payload);
       return done();
@@ -201,9 +204,11 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
   const filters = INGEST_KINDS.map((k) => (external && o.sharedGroup ? TOPICS.shared(o.sharedGroup, k) : TOPICS.all(k)));
   // snapshot replies go to the instance that asked, so every instance sees them (QoS 0, small)
   const subscribe = async () => {
+    // retain as published (MQTT 5): a device's retained message keeps its flag, so retained-sweep.ts sees it
+    const rap = external ? { rap: true } : {};
     await client.subscribeAsync({
-      ...Object.fromEntries(filters.map((t) => [t, { qos: 1 as const }])),
-      [TOPICS.all('snapshot')]: { qos: 0 as const },
+      ...Object.fromEntries(filters.map((t) => [t, { qos: 1 as const, ...rap }])),
+      [TOPICS.all('snapshot')]: { qos: 0 as const, ...rap },
     });
     log.info({ filters, external }, 'ingest subscribed');
   };
