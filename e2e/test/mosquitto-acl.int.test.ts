@@ -64,7 +64,12 @@ describe.runIf(hasMosquitto)('self-hosted Mosquitto with per-device ACLs', () =>
     await cloud.publishAsync(TOPICS.config('bar-5'), 'desired', { qos: 1, retain: true });
     const device = await connect('bar-5');
     await device.publishAsync(TOPICS.status('bar-5'), 'online', { qos: 1, retain: true }); // its status is retained
-    for (const topic of [TOPICS.config('bar-5'), TOPICS.snapshotRequest('bar-5'), 'smartstock/v1/bar-5/junk/1', 'smartstock/v1/bar-5/status/x'])
+    for (const topic of [
+      TOPICS.config('bar-5'),
+      TOPICS.snapshotRequest('bar-5'),
+      'smartstock/v1/bar-5/junk/1',
+      'smartstock/v1/bar-5/status/x',
+    ])
       await expect(device.publishAsync(topic, 'overwritten', { qos: 1, retain: true }), topic).rejects.toThrow(/Not authorized/);
     // a new reader is handed the cloud's config and the device's status, and nothing the device tried to leave
     const reader = await connect('smartstock-cloud', 5, { clientId: 'acl-reader', listener: 'cloud' });

@@ -18,7 +18,9 @@ export function retainedSweeper(publishClear: (topic: string) => Promise<unknown
       if (!t || DEVICE_RETAINS.includes(t.kind)) return false;
       if (!payload.length) return true;
       log.warn({ deviceId: t.deviceId, topic, kind: t.kind }, 'retained message cleared: a device retains only its status');
-      publishClear(topic).catch((err: Error) => log.error({ deviceId: t.deviceId, topic, err: err.message }, 'clearing a retained message failed'));
+      publishClear(topic).catch((err: Error) =>
+        log.error({ deviceId: t.deviceId, topic, err: err.message }, 'clearing a retained message failed'),
+      );
       return false;
     },
   };

@@ -24,7 +24,7 @@ describe.runIf(hasMosquitto)('hostile devices through the self-hosted Mosquitto'
   let broker: SelfHostedBroker | undefined;
   let t: TestCloud;
   let url: string;
-  let cloudCert: { certPem: string; keyPem: string };
+  let cloudCert: ReturnType<typeof deviceCert>;
   let caPem: string;
   const register = async (id: string) =>
     expect((await t.api('POST', '/api/v1/devices', { token: t.ownerToken, body: { id, venueId: t.demo.venueId, name: id } })).status).toBe(
@@ -109,23 +109,30 @@ describe.runIf(hasMosquitto)('hostile devices through the self-hosted Mosquitto'
     }
   };
 
-  it("clears a device's retained observation (Mosquitto's ACL cannot refuse it) yet stores it, and keeps its retained status", { timeout: 30_000 }, async () => {
-    await register('retain-edge');
-    const dev = await connectDevice(url, 'retain-edge');
-    try {
-      const batch = makeBatch({ deviceId: 'retain-edge', observations: [makeObservation()] });
-      await dev.publishAsync(TOPICS.status('retain-edge'), JSON.stringify(makeOnlineStatus({ deviceId: 'retain-edge' })), { qos: 1, retain: true });
-      await dev.publishAsync(TOPICS.obs('retain-edge'), JSON.stringify(batch), { qos: 1, retain: true });
-      await waitFor(() => stored(batch.observations[0]!.id));
-      // the cloud clears it as it arrives; until then a new subscriber would still be handed it
-      await waitFor(async () => !(await retainedFor([TOPICS.obs('retain-edge')])).length, 200);
-      expect(await retainedFor([TOPICS.obs('retain-edge'), TOPICS.status('retain-edge')])).toEqual([TOPICS.status('retain-edge')]);
-      const dead = await t.cloud.db.query<{ n: number }>("SELECT count(*)::int AS n FROM dead_letters WHERE device_id = 'retain-edge'");
-      expect(dead.rows[0]!.n).toBe(0);
-    } finally {
-      await dev.endAsync(true);
-    }
-  });
+  it(
+    "clears a device's retained observation (Mosquitto's ACL cannot refuse it) yet stores it, and keeps its retained status",
+    { timeout: 30_000 },
+    async () => {
+      await register('retain-edge');
+      const dev = await connectDevice(url, 'retain-edge');
+      try {
+        const batch = makeBatch({ deviceId: 'retain-edge', observations: [makeObservation()] });
+        await dev.publishAsync(TOPICS.status('retain-edge'), JSON.stringify(makeOnlineStatus({ deviceId: 'retain-edge' })), {
+          qos: 1,
+          retain: true,
+        });
+        await dev.publishAsync(TOPICS.obs('retain-edge'), JSON.stringify(batch), { qos: 1, retain: true });
+        await waitFor(() => stored(batch.observations[0]!.id));
+        // the cloud clears it as it arrives; until then a new subscriber would still be handed it
+        await waitFor(async () => !(await retainedFor([TOPICS.obs('retain-edge')])).length, 200);
+        expect(await retainedFor([TOPICS.obs('retain-edge'), TOPICS.status('retain-edge')])).toEqual([TOPICS.status('retain-edge')]);
+        const dead = await t.cloud.db.query<{ n: number }>("SELECT count(*)::int AS n FROM dead_letters WHERE device_id = 'retain-edge'");
+        expect(dead.rows[0]!.n).toBe(0);
+      } finally {
+        await dev.endAsync(true);
+      }
+    },
+  );
 
   it("dead-letters a revoked device's messages with reason revoked while Mosquitto keeps its session", async () => {
     await register('revoked-edge');

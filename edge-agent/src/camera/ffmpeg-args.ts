@@ -38,12 +38,14 @@ export const CAMERA_PROTOCOLS = 'pipe,rtsp,rtsps,rtp,srtp,tcp,udp,tls,crypto,dat
 export function cameraScript(url: string, transport: 'tcp' | 'udp'): string {
   // concat's quoting (av_get_token): inside '…' all is literal, a quote is closed, escaped, reopened;
   // a line break would start a directive of the URL's own, so control characters stay percent-encoded
-  const oneLine = url.replace(/[\u0000-\u001f\u007f]/g, (c) => encodeURIComponent(c));
+  const oneLine = url.replace(/\p{Cc}/gu, (c) => encodeURIComponent(c));
   const quoted = `'${oneLine.replaceAll("'", "'\\''")}'`;
   // Real cameras' clocks are not to be trusted: one set by NTP mid-stream moves its RTP timestamps by
   // hours, and the fps filter then fills the gap with thousands of copies of one picture in a burst.
   // The agent's own clock stamps each packet as it arrives instead.
-  return ['ffconcat version 1.0', `file ${quoted}`, `option rtsp_transport ${transport}`, 'option use_wallclock_as_timestamps 1', ''].join('\n');
+  return ['ffconcat version 1.0', `file ${quoted}`, `option rtsp_transport ${transport}`, 'option use_wallclock_as_timestamps 1', ''].join(
+    '\n',
+  );
 }
 
 /** The pipe (file descriptor of the child) each picture of a sampled frame comes out of. */

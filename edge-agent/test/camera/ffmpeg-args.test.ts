@@ -20,7 +20,7 @@ describe('ffmpeg arguments', () => {
   });
 
   it("keeps a camera's URL and password off the command line: ffmpeg reads them from stdin", () => {
-    const url = "rtsp://admin:s3cret%40pass@10.0.0.5:554/Streaming/Channels/101?transportmode=unicast";
+    const url = 'rtsp://admin:s3cret%40pass@10.0.0.5:554/Streaming/Channels/101?transportmode=unicast';
     const { args, stdin } = ffmpegArgs({ ...base, url, transport: 'tcp' });
     expect(args.join(' ')).not.toContain('s3cret');
     expect(args.join(' ')).not.toContain('10.0.0.5');
@@ -33,7 +33,7 @@ describe('ffmpeg arguments', () => {
     ]);
     // a quote is closed, escaped and reopened (concat's quoting); a line break never starts a directive of its own
     expect(cameraScript("rtsp://u:it's@cam/s1", 'udp').split('\n')[1]).toBe("file 'rtsp://u:it'\\''s@cam/s1'");
-    expect(cameraScript("rtsp://u:p@cam/s1\noption protocol_whitelist file", 'tcp').split('\n')[1]).toBe(
+    expect(cameraScript('rtsp://u:p@cam/s1\noption protocol_whitelist file', 'tcp').split('\n')[1]).toBe(
       "file 'rtsp://u:p@cam/s1%0Aoption protocol_whitelist file'",
     );
   });
@@ -83,7 +83,13 @@ describe('ffmpeg arguments', () => {
   });
 
   it('with raw frames, writes the JPEG on stdout, the frame on pipe 3 and the detector view on pipe 4', () => {
-    const { args: a } = ffmpegArgs({ ...base, url: 'rtsp://cam/s1', transport: 'tcp', rawFrames: true, detectorInput: { width: 416, height: 256 } });
+    const { args: a } = ffmpegArgs({
+      ...base,
+      url: 'rtsp://cam/s1',
+      transport: 'tcp',
+      rawFrames: true,
+      detectorInput: { width: 416, height: 256 },
+    });
     expect(a).not.toContain('-vf');
     const graph = a[a.indexOf('-filter_complex') + 1]!;
     expect(graph.startsWith(`[0:v]fps=1/2,${limitLongestSide(1280)},split=3[jpeg][f][v];`)).toBe(true);
