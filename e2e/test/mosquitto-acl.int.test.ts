@@ -1,7 +1,7 @@
 /**
  * The self-hosted broker's configuration (docker/mosquitto) run for real:
  * mutual TLS with certificates from our own CA, and the ACL that gives each
- * device only its own subtree, as AWS IoT's per-thing policy does.
+ * device only its own contract topics under its name, as AWS IoT's per-thing policy does.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +57,28 @@ describe.runIf(hasMosquitto)('self-hosted Mosquitto with per-device ACLs', () =>
     await waitFor(() => got.length > 0, 5000, 'own config');
     await new Promise((r) => setTimeout(r, 300));
     expect(got).toEqual([TOPICS.config('bar-3')]);
+  });
+
+  it('lets a device write only its contract topics: never the config the cloud retains for it, nor retained junk under its name', async () => {
+    const cloud = await connect('smartstock-cloud');
+    await cloud.publishAsync(TOPICS.config('bar-5'), 'desired', { qos: 1, retain: true });
+    const device = await connect('bar-5');
+    await device.publishAsync(TOPICS.status('bar-5'), 'online', { qos: 1, retain: true }); // its status is retained
+    for (const topic of [
+      TOPICS.config('bar-5'),
+      TOPICS.snapshotRequest('bar-5'),
+      'smartstock/v1/bar-5/junk/1',
+      'smartstock/v1/bar-5/status/x',
+    ])
+      await expect(device.publishAsync(topic, 'overwritten', { qos: 1, retain: true }), topic).rejects.toThrow(/Not authorized/);
+    // a new reader is handed the cloud's config and the device's status, and nothing the device tried to leave
+    const reader = await connect('smartstock-cloud', 5, { clientId: 'acl-reader', listener: 'cloud' });
+    const retained = new Map<string, string>();
+    reader.on('message', (topic, payload, packet) => void (packet.retain && retained.set(topic, payload.toString())));
+    await reader.subscribeAsync('smartstock/v1/bar-5/#', { qos: 1 });
+    await waitFor(() => retained.size >= 2, 5000, 'retained messages');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(Object.fromEntries(retained)).toEqual({ [TOPICS.config('bar-5')]: 'desired', [TOPICS.status('bar-5')]: 'online' });
   });
 
   it('refuses a client without a certificate from our CA', async () => {

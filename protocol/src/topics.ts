@@ -14,6 +14,18 @@ export const DEVICE_ID_PATTERN = /^[a-zA-Z0-9:_-]{1,128}$/;
 export const TOPIC_KINDS = ['obs', 'status', 'config', 'config/ack', 'snapshot/req', 'snapshot'] as const;
 export type TopicKind = (typeof TOPIC_KINDS)[number];
 
+/**
+ * What a device may do on its own topics, the one rule every broker enforces (the embedded one in
+ * cloud/src/broker/rules.ts, AWS IoT's per-thing policy, docker/mosquitto/acl as far as its ACL can).
+ * Only its status is retained: a retained observation or config ack would be a stored message every
+ * new subscriber replays, and the broker keeps it (aedes in the cloud's memory).
+ */
+export const DEVICE_PUBLISHES: readonly TopicKind[] = ['obs', 'status', 'config/ack', 'snapshot'];
+/** What the cloud sends a device. */
+export const DEVICE_SUBSCRIBES: readonly TopicKind[] = ['config', 'snapshot/req'];
+/** A device's only retained topic: its status (and its last will there). */
+export const DEVICE_RETAINS: readonly TopicKind[] = ['status'];
+
 export function assertDeviceId(deviceId: string): string {
   if (!DEVICE_ID_PATTERN.test(deviceId)) {
     throw new Error(`invalid device id ${JSON.stringify(deviceId)}: expected 1-128 of [a-zA-Z0-9:_-]`);

@@ -1,15 +1,9 @@
 import type { Client, PublishPacket, Subscription } from 'aedes';
-import { TOPIC_ROOT, parseTopic, type TopicKind } from '@smartstock/protocol';
+import { DEVICE_PUBLISHES, DEVICE_RETAINS, DEVICE_SUBSCRIBES, TOPIC_ROOT, parseTopic } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/runtime';
 
 export type Identity = { kind: 'cloud' } | { kind: 'device'; deviceId: string; orgId?: string | undefined };
 
-/** The contract's topics (DESIGN.md) a device sends on: nothing else of its subtree is anyone's to read. */
-const DEVICE_PUBLISHES: readonly TopicKind[] = ['obs', 'status', 'config/ack', 'snapshot'];
-/** What the cloud sends a device. */
-const DEVICE_SUBSCRIBES: readonly TopicKind[] = ['config', 'snapshot/req'];
-/** A device's only retained topic: its status (and its last will there). */
-const DEVICE_RETAINS: readonly TopicKind[] = ['status'];
 /** A topic is the client's to choose (up to 64 KB): a log line carries its start. */
 const LOGGED_TOPIC_CHARS = 200;
 

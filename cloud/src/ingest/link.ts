@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { connect, MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
-import { TOPICS, decodeSnapshot, parseTopic, type TopicKind } from '@smartstock/protocol';
+import { TOPICS, parseTopic, type TopicKind } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/runtime';
-import type { DeviceLink, SnapshotAnswer } from '../devices/index.js';
+import type { DeviceLink } from '../devices/index.js';
 import { pgCode } from '../errors.js';
 import { AckBatcher } from './ack-batcher.js';
 import { isTransient, POISON_ATTEMPTS } from './retry.js';
+import { retainedSweeper } from './retained-sweep.js';
+import { SnapshotReplies } from './snapshot-replies.js';
 
 /** mqtt.js's own packet writer: queues while the socket is busy, as its own PUBACKs do. */
 interface PubackSender {
@@ -113,7 +115,8 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
   };
   const client = o.url ? connect(o.url, opts) : new MqttClient(() => o.connectInternal!(), opts);
   let stopping = false;
-  const snapshots = new Map<string, (answer: SnapshotAnswer) => void>();
+  const snapshots = new SnapshotReplies(log);
+  const retained = retainedSweeper((topic) => client.publishAsync(topic, '', { qos: 1, retain: true }), log);
 
   /** Handles one message, retrying while the database fails; dead-letters a message that keeps failing for its own sake. */
   const handleOne = async ({ topic, payload }: IngestMessage): Promise<void> => {
@@ -176,14 +179,9 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
 
   client.handleMessage = (packet: IPublishPacket, done: (err?: Error) => void) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    if (retained.sweep(packet.topic, payload, packet.retain)) return done();
     if (packet.topic.endsWith('/snapshot')) {
-      const d = decodeSnapshot(payload);
-      if (d.ok)
-        snapshots.get(d.value.header.requestId)?.(
-          d.value.header.status === 'ok' && d.value.jpeg
-            ? { jpeg: d.value.jpeg }
-            : { error: d.value.header.error ?? 'the device sent no picture' },
-        );
+      snapshots.receive(packet.topic, payload);
       return done();
     }
     // mqtt.js reads the next packet only once `done` is called, and sends the PUBACK itself unless it is
@@ -206,9 +204,11 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
   const filters = INGEST_KINDS.map((k) => (external && o.sharedGroup ? TOPICS.shared(o.sharedGroup, k) : TOPICS.all(k)));
   // snapshot replies go to the instance that asked, so every instance sees them (QoS 0, small)
   const subscribe = async () => {
+    // retain as published (MQTT 5): a device's retained message keeps its flag, so retained-sweep.ts sees it
+    const rap = external ? { rap: true } : {};
     await client.subscribeAsync({
-      ...Object.fromEntries(filters.map((t) => [t, { qos: 1 as const }])),
-      [TOPICS.all('snapshot')]: { qos: 0 as const },
+      ...Object.fromEntries(filters.map((t) => [t, { qos: 1 as const, ...rap }])),
+      [TOPICS.all('snapshot')]: { qos: 0 as const, ...rap },
     });
     log.info({ filters, external }, 'ingest subscribed');
   };
@@ -233,23 +233,14 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
     },
     async requestSnapshot(deviceId: string, cameraId: string, timeoutMs: number, o?: { overlay: boolean }) {
       const requestId = randomUUID();
-      const got = new Promise<SnapshotAnswer | undefined>((res) => {
-        const timer = setTimeout(() => res(undefined), timeoutMs);
-        snapshots.set(requestId, (answer) => {
-          clearTimeout(timer);
-          res(answer);
-        });
-      });
-      await client.publishAsync(
-        TOPICS.snapshotRequest(deviceId),
-        JSON.stringify({ v: 1, requestId, cameraId, ...(o ? { overlay: o.overlay } : {}) }),
-        { qos: 0 },
-      );
-      try {
-        return await got;
-      } finally {
-        snapshots.delete(requestId);
-      }
+      const ask = async () => {
+        await client.publishAsync(
+          TOPICS.snapshotRequest(deviceId),
+          JSON.stringify({ v: 1, requestId, cameraId, ...(o ? { overlay: o.overlay } : {}) }),
+          { qos: 0 },
+        );
+      };
+      return snapshots.wait(deviceId, requestId, timeoutMs, ask);
     },
     async stop() {
       stopping = true;

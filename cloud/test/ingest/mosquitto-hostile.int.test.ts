@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS } from '@smartstock/protocol';
-import { makeBatch, makeObservation } from '@smartstock/protocol/testing';
+import { makeBatch, makeObservation, makeOnlineStatus } from '@smartstock/protocol/testing';
+import { connectAsync } from 'mqtt';
 import { hasMosquitto, startSelfHostedMosquitto, type SelfHostedBroker } from '../../../e2e/src/mosquitto.js';
 import { build, type TestCloud } from '../support/cloud.js';
 import { connectDevice, waitFor } from '../support/device.js';
@@ -23,6 +24,8 @@ describe.runIf(hasMosquitto)('hostile devices through the self-hosted Mosquitto'
   let broker: SelfHostedBroker | undefined;
   let t: TestCloud;
   let url: string;
+  let cloudCert: ReturnType<typeof deviceCert>;
+  let caPem: string;
   const register = async (id: string) =>
     expect((await t.api('POST', '/api/v1/devices', { token: t.ownerToken, body: { id, venueId: t.demo.venueId, name: id } })).status).toBe(
       201,
@@ -41,7 +44,8 @@ describe.runIf(hasMosquitto)('hostile devices through the self-hosted Mosquitto'
     broker = await startSelfHostedMosquitto(certs);
     url = `mqtts://127.0.0.1:${broker.port}`;
     // the ACL knows the cloud by its CN and reads through the shared group "cloud"
-    const cloudCert = deviceCert('smartstock-cloud');
+    cloudCert = deviceCert('smartstock-cloud');
+    caPem = cloudCert.caPem;
     writeFileSync(join(dir, 'cloud.crt'), cloudCert.certPem);
     writeFileSync(join(dir, 'cloud.key'), cloudCert.keyPem);
     t = await build({
@@ -77,6 +81,58 @@ describe.runIf(hasMosquitto)('hostile devices through the self-hosted Mosquitto'
       await quiet.endAsync(true);
     }
   });
+
+  /** The topics whose retained message a new subscriber (another cloud instance, say) is handed now. */
+  const retainedFor = async (topics: string[]): Promise<string[]> => {
+    const reader = await connectAsync(`mqtts://127.0.0.1:${broker!.cloudPort}`, {
+      clientId: `retained-reader-${randomBytes(3).toString('hex')}`,
+      protocolVersion: 5,
+      ca: caPem,
+      cert: cloudCert.certPem,
+      key: cloudCert.keyPem,
+      servername: 'localhost',
+      reconnectPeriod: 0,
+    });
+    try {
+      const retained: string[] = [];
+      reader.on('message', (topic, _payload, packet) => void (packet.retain && retained.push(topic)));
+      await reader.subscribeAsync(topics, { qos: 1 });
+      // Mosquitto sends the retained messages before anything published after the SUBACK: a round trip orders them
+      const marker = `smartstock/v1/marker-${randomBytes(3).toString('hex')}/status`;
+      const seen = new Promise<void>((r) => reader.on('message', (topic) => topic === marker && r()));
+      await reader.subscribeAsync(marker, { qos: 1 });
+      await reader.publishAsync(marker, 'x', { qos: 1 });
+      await seen;
+      return retained;
+    } finally {
+      await reader.endAsync(true);
+    }
+  };
+
+  it(
+    "clears a device's retained observation (Mosquitto's ACL cannot refuse it) yet stores it, and keeps its retained status",
+    { timeout: 30_000 },
+    async () => {
+      await register('retain-edge');
+      const dev = await connectDevice(url, 'retain-edge');
+      try {
+        const batch = makeBatch({ deviceId: 'retain-edge', observations: [makeObservation()] });
+        await dev.publishAsync(TOPICS.status('retain-edge'), JSON.stringify(makeOnlineStatus({ deviceId: 'retain-edge' })), {
+          qos: 1,
+          retain: true,
+        });
+        await dev.publishAsync(TOPICS.obs('retain-edge'), JSON.stringify(batch), { qos: 1, retain: true });
+        await waitFor(() => stored(batch.observations[0]!.id));
+        // the cloud clears it as it arrives; until then a new subscriber would still be handed it
+        await waitFor(async () => !(await retainedFor([TOPICS.obs('retain-edge')])).length, 200);
+        expect(await retainedFor([TOPICS.obs('retain-edge'), TOPICS.status('retain-edge')])).toEqual([TOPICS.status('retain-edge')]);
+        const dead = await t.cloud.db.query<{ n: number }>("SELECT count(*)::int AS n FROM dead_letters WHERE device_id = 'retain-edge'");
+        expect(dead.rows[0]!.n).toBe(0);
+      } finally {
+        await dev.endAsync(true);
+      }
+    },
+  );
 
   it("dead-letters a revoked device's messages with reason revoked while Mosquitto keeps its session", async () => {
     await register('revoked-edge');

@@ -141,7 +141,7 @@ export class Camera {
 
   private spawn(): void {
     const transport = this.config.transport === 'auto' ? this.autoTransport : this.config.transport;
-    const args = ffmpegArgs({
+    const command = ffmpegArgs({
       url: this.config.url,
       transport,
       sampleEverySeconds: this.config.sampleEverySeconds,
@@ -189,11 +189,11 @@ export class Camera {
     const spawned = viaFifos
       ? spawnFfmpeg(
           this.deps.ffmpegPath,
-          args,
+          command,
           fifos.slice(1).map((fifo) => fifo!.childFd),
           fifos[0]!.childFd,
         )
-      : spawnFfmpeg(this.deps.ffmpegPath, args, raw.length);
+      : spawnFfmpeg(this.deps.ffmpegPath, command, raw.length);
     this.child = child = spawned;
     if (!viaFifos) for (const part of parts) pipeOf(spawned, PIPES[part]).on('data', (chunk: Buffer) => feed(part, chunk));
     spawned.stderr.on('data', (chunk: Buffer) => {

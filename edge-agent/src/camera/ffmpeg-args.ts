@@ -16,6 +16,38 @@ export interface FfmpegInput {
   detectorInput?: { width: number; height: number } | undefined;
 }
 
+/** What the agent runs for one camera: ffmpeg's arguments, and what it writes to ffmpeg's stdin. */
+export interface FfmpegCommand {
+  args: string[];
+  /** A script ffmpeg reads as its input (pipe:0): it names the camera's URL, kept off the command line. */
+  stdin?: string | undefined;
+}
+
+/**
+ * The protocols a camera's stream may use once ffmpeg reads its URL from stdin: a nested input
+ * otherwise inherits pipe:0's own short list and the camera is refused (rtsps needs tls, UDP rtp).
+ */
+export const CAMERA_PROTOCOLS = 'pipe,rtsp,rtsps,rtp,srtp,tcp,udp,tls,crypto,data';
+
+/**
+ * A camera's URL carries its password, and a process's arguments are anyone's to read (`ps`,
+ * /proc/<pid>/cmdline). ffmpeg 5 has no option that reads a URL or its credentials from a file or
+ * the environment, and its RTSP demuxer takes them only in the URL; but its concat demuxer reads
+ * a script naming the URL, and its per-input options, from any input: stdin, a pipe only the agent holds.
+ */
+export function cameraScript(url: string, transport: 'tcp' | 'udp'): string {
+  // concat's quoting (av_get_token): inside '…' all is literal, a quote is closed, escaped, reopened;
+  // a line break would start a directive of the URL's own, so control characters stay percent-encoded
+  const oneLine = url.replace(/\p{Cc}/gu, (c) => encodeURIComponent(c));
+  const quoted = `'${oneLine.replaceAll("'", "'\\''")}'`;
+  // Real cameras' clocks are not to be trusted: one set by NTP mid-stream moves its RTP timestamps by
+  // hours, and the fps filter then fills the gap with thousands of copies of one picture in a burst.
+  // The agent's own clock stamps each packet as it arrives instead.
+  return ['ffconcat version 1.0', `file ${quoted}`, `option rtsp_transport ${transport}`, 'option use_wallclock_as_timestamps 1', ''].join(
+    '\n',
+  );
+}
+
 /** The pipe (file descriptor of the child) each picture of a sampled frame comes out of. */
 export const PIPES = { jpeg: 1, frame: 3, view: 4 } as const;
 
@@ -29,27 +61,26 @@ export const PIPES = { jpeg: 1, frame: 3, view: 4 } as const;
  * loop at their native rate, which stands in for a live camera in the demo and
  * the benchmark.
  */
-export function ffmpegArgs(i: FfmpegInput): string[] {
+export function ffmpegArgs(i: FfmpegInput): FfmpegCommand {
+  // -nostdin: no keyboard commands; a camera's script is still read from stdin as its input
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'warning'];
   if (i.keyframesOnly) args.push('-skip_frame', 'nokey');
+  let stdin: string | undefined;
   if (i.url.startsWith('file://')) {
     args.push('-stream_loop', '-1', '-re', '-i', fileURLToPath(i.url));
   } else {
-    // Real cameras' clocks are not to be trusted: one set by NTP mid-stream moves its RTP timestamps by
-    // hours, and the fps filter then fills the gap with thousands of copies of one picture in a burst.
-    // The agent's own clock stamps each packet as it arrives instead.
-    args.push('-use_wallclock_as_timestamps', '1');
     // A camera whose resolution is changed mid-stream would otherwise be scaled (squashed) to its first
     // size for as long as ffmpeg runs; with this ffmpeg warns (RESOLUTION_CHANGED) and camera.ts restarts it.
     args.push('-reinit_filter', '0');
-    args.push('-rtsp_transport', i.transport, '-i', i.url);
+    args.push('-protocol_whitelist', CAMERA_PROTOCOLS, '-f', 'concat', '-safe', '0', '-i', 'pipe:0');
+    stdin = cameraScript(i.url, i.transport);
   }
   const filters = [`fps=1/${i.sampleEverySeconds}`];
   if (i.maxWidth > 0) filters.push(limitLongestSide(i.maxWidth));
   const jpeg = ['-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2pipe', `pipe:${PIPES.jpeg}`];
   if (!i.rawFrames) {
     args.push('-an', '-sn', '-dn', '-vf', filters.join(','), ...jpeg);
-    return args;
+    return { args, stdin };
   }
   const detector = i.detectorInput;
   const rgb = (scale: string) => `scale=${scale}:flags=bilinear,format=rgb24`;
@@ -61,7 +92,7 @@ export function ffmpegArgs(i: FfmpegInput): string[] {
   const ppm = (pipe: number) => ['-c:v', 'ppm', '-f', 'image2pipe', `pipe:${pipe}`];
   args.push('-filter_complex', graph.join(';'), '-map', '[jpeg]', ...jpeg, '-map', '[frame]', ...ppm(PIPES.frame));
   if (detector) args.push('-map', '[view]', ...ppm(PIPES.view));
-  return args;
+  return { args, stdin };
 }
 
 /** ffmpeg's warning for a picture whose size or format differs from the one its filters were set up for. */

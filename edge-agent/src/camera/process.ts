@@ -3,10 +3,11 @@ import { closeSync, constants, mkdtempSync, openSync, rmSync, unlinkSync } from 
 import { Socket, type SocketConstructorOpts, type OnReadOpts } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import type { FfmpegCommand } from './ffmpeg-args.js';
 
-/** stdout is null where spawnFfmpeg handed ffmpeg a FIFO as its stdout. */
-export type FfmpegChild = ChildProcessByStdio<null, Readable | null, Readable>;
+/** stdin is null unless ffmpeg reads its input script there; stdout is null where spawnFfmpeg handed ffmpeg a FIFO as its stdout. */
+export type FfmpegChild = ChildProcessByStdio<Writable | null, Readable | null, Readable>;
 
 const living = new Set<{ kill(signal: NodeJS.Signals): boolean }>();
 // last resort when the agent exits without stopping its cameras (an uncaught error): no ffmpeg outlives it
@@ -82,13 +83,18 @@ export function openFramePipe(onChunk: (chunk: Buffer) => void): FramePipe | nul
  * to hand over as those (FramePipe.childFd); `stdout` likewise replaces the stdout pipe (child.stdout is
  * then null). The child gets them, and the agent's copies are closed.
  */
-export function spawnFfmpeg(path: string, args: string[], extra: number | readonly number[] = 0, stdout?: number): FfmpegChild {
+export function spawnFfmpeg(path: string, command: FfmpegCommand, extra: number | readonly number[] = 0, stdout?: number): FfmpegChild {
   const fds = typeof extra === 'number' ? Array<'pipe'>(extra).fill('pipe') : extra;
-  const stdio: ('ignore' | 'pipe' | number)[] = ['ignore', stdout ?? 'pipe', 'pipe', ...fds];
+  const stdin = command.stdin === undefined ? 'ignore' : 'pipe';
+  const stdio: ('ignore' | 'pipe' | number)[] = [stdin, stdout ?? 'pipe', 'pipe', ...fds];
   try {
-    const child = spawn(path, args, { stdio, detached: true }) as FfmpegChild;
+    const child = spawn(path, command.args, { stdio, detached: true }) as FfmpegChild;
     living.add(child);
     child.once('exit', () => living.delete(child));
+    if (command.stdin !== undefined && child.stdin) {
+      child.stdin.on('error', () => {}); // an ffmpeg that dies before reading it says why on stderr and by its exit
+      child.stdin.end(command.stdin);
+    }
     return child;
   } finally {
     for (const fd of [stdout, ...fds]) if (typeof fd === 'number') closeSync(fd);

@@ -44,14 +44,16 @@ const NOISE = /deprecated pixel format used/;
 /** The summary of a run the camera refused for its user or password (watchdog.ts waits longer after it). */
 export const AUTH_FAILED = 'auth failed: check the camera user and password';
 
+// Status codes as whole words: ffmpeg's lines carry its objects' addresses ("[rtsp @ 0x55d2a401c980]") and
+// the URL it could not open, whose port (44011) once read as a 401 and called a missing path a wrong password
 const PATTERNS: [RegExp, string][] = [
-  [/401|unauthori[sz]ed|authenticat/i, AUTH_FAILED],
-  [/404|not found|no such file/i, 'stream not found (404): check the camera path'],
+  [/\b401\b|unauthori[sz]ed|authenticat/i, AUTH_FAILED],
+  [/\b404\b|not found|no such file/i, 'stream not found (404): check the camera path'],
   [/connection refused/i, 'connection refused: camera offline or wrong port'],
   [/no route to host|network is unreachable|host is down/i, 'camera unreachable on the network'],
   [/timed? ?out|timeout/i, 'timed out talking to the camera'],
   // before the codec rule: a camera's "461 Unsupported transport" is not a codec problem
-  [/461|unsupported transport/i, 'transport refused: try transport udp or tcp'],
+  [/\b461\b|unsupported transport/i, 'transport refused: try transport udp or tcp'],
   // what ffmpeg says when the answer to its first request is not RTSP at all: the camera's web port (80),
   // a closed connection; not a codec problem (it used to be reported as one)
   [/invalid data found when processing input/i, 'the camera did not answer in RTSP: check the port (usually 554) and the path'],

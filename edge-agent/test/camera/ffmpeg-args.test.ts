@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { findFfmpeg } from '@smartstock/runtime';
-import { ffmpegArgs, limitLongestSide, shrinkOnLoadWidth } from '../../src/camera/ffmpeg-args.js';
+import { cameraScript, ffmpegArgs, limitLongestSide, shrinkOnLoadWidth } from '../../src/camera/ffmpeg-args.js';
 import { PpmSplitter } from '../../src/camera/ppm-splitter.js';
 
 const base = { sampleEverySeconds: 2, keyframesOnly: true, maxWidth: 1280 };
@@ -9,23 +9,39 @@ const base = { sampleEverySeconds: 2, keyframesOnly: true, maxWidth: 1280 };
 describe('ffmpeg arguments', () => {
   it('asks for the configured RTSP transport and samples one frame every N seconds as MJPEG on stdout', () => {
     for (const transport of ['tcp', 'udp'] as const) {
-      const a = ffmpegArgs({ ...base, url: 'rtsp://u:p@10.0.0.5/s1', transport });
-      expect(a.slice(a.indexOf('-rtsp_transport'), a.indexOf('-rtsp_transport') + 4)).toEqual([
-        '-rtsp_transport',
-        transport,
-        '-i',
-        'rtsp://u:p@10.0.0.5/s1',
-      ]);
+      const { args: a, stdin } = ffmpegArgs({ ...base, url: 'rtsp://u:p@10.0.0.5/s1', transport });
+      expect(a.slice(a.indexOf('-f'), a.indexOf('-f') + 6)).toEqual(['-f', 'concat', '-safe', '0', '-i', 'pipe:0']);
+      expect(stdin).toBe(cameraScript('rtsp://u:p@10.0.0.5/s1', transport));
+      expect(stdin).toContain(`option rtsp_transport ${transport}\n`);
       expect(a[a.indexOf('-vf') + 1]).toBe(`fps=1/2,${limitLongestSide(1280)}`);
       expect(a.slice(-3)).toEqual(['-f', 'image2pipe', 'pipe:1']);
       expect(a.indexOf('-skip_frame')).toBeLessThan(a.indexOf('-i'));
     }
   });
 
+  it("keeps a camera's URL and password off the command line: ffmpeg reads them from stdin", () => {
+    const url = 'rtsp://admin:s3cret%40pass@10.0.0.5:554/Streaming/Channels/101?transportmode=unicast';
+    const { args, stdin } = ffmpegArgs({ ...base, url, transport: 'tcp' });
+    expect(args.join(' ')).not.toContain('s3cret');
+    expect(args.join(' ')).not.toContain('10.0.0.5');
+    expect(stdin!.split('\n')).toEqual([
+      'ffconcat version 1.0',
+      `file '${url}'`,
+      'option rtsp_transport tcp',
+      'option use_wallclock_as_timestamps 1',
+      '',
+    ]);
+    // a quote is closed, escaped and reopened (concat's quoting); a line break never starts a directive of its own
+    expect(cameraScript("rtsp://u:it's@cam/s1", 'udp').split('\n')[1]).toBe("file 'rtsp://u:it'\\''s@cam/s1'");
+    expect(cameraScript('rtsp://u:p@cam/s1\noption protocol_whitelist file', 'tcp').split('\n')[1]).toBe(
+      "file 'rtsp://u:p@cam/s1%0Aoption protocol_whitelist file'",
+    );
+  });
+
   it("stamps a camera's packets with the agent's clock and does not re-create the filters on a new picture size", () => {
-    const a = ffmpegArgs({ ...base, url: 'rtsp://cam/s1', transport: 'tcp' });
+    const { args: a, stdin } = ffmpegArgs({ ...base, url: 'rtsp://cam/s1', transport: 'tcp' });
     const input = a.slice(0, a.indexOf('-i'));
-    expect(input.join(' ')).toContain('-use_wallclock_as_timestamps 1');
+    expect(stdin).toContain('option use_wallclock_as_timestamps 1\n');
     expect(input.join(' ')).toContain('-reinit_filter 0');
   });
 
@@ -53,8 +69,9 @@ describe('ffmpeg arguments', () => {
   });
 
   it('loops a file:// source at its native rate', () => {
-    const a = ffmpegArgs({ ...base, url: 'file:///srv/demo/shelf.mp4', transport: 'tcp', keyframesOnly: false });
-    expect(a).not.toContain('-rtsp_transport');
+    const { args: a, stdin } = ffmpegArgs({ ...base, url: 'file:///srv/demo/shelf.mp4', transport: 'tcp', keyframesOnly: false });
+    expect(stdin).toBeUndefined();
+    expect(a).not.toContain('concat');
     expect(a).not.toContain('-skip_frame');
     expect(a.slice(a.indexOf('-stream_loop'), a.indexOf('-stream_loop') + 5)).toEqual([
       '-stream_loop',
@@ -66,7 +83,13 @@ describe('ffmpeg arguments', () => {
   });
 
   it('with raw frames, writes the JPEG on stdout, the frame on pipe 3 and the detector view on pipe 4', () => {
-    const a = ffmpegArgs({ ...base, url: 'rtsp://cam/s1', transport: 'tcp', rawFrames: true, detectorInput: { width: 416, height: 256 } });
+    const { args: a } = ffmpegArgs({
+      ...base,
+      url: 'rtsp://cam/s1',
+      transport: 'tcp',
+      rawFrames: true,
+      detectorInput: { width: 416, height: 256 },
+    });
     expect(a).not.toContain('-vf');
     const graph = a[a.indexOf('-filter_complex') + 1]!;
     expect(graph.startsWith(`[0:v]fps=1/2,${limitLongestSide(1280)},split=3[jpeg][f][v];`)).toBe(true);
@@ -76,7 +99,7 @@ describe('ffmpeg arguments', () => {
     expect(out('[frame]')).toEqual(['-map', '[frame]', '-c:v', 'ppm', '-f', 'image2pipe', 'pipe:3']);
     expect(out('[view]')).toEqual(['-map', '[view]', '-c:v', 'ppm', '-f', 'image2pipe', 'pipe:4']);
     // a tiled detector says no input size: the raw frame keeps the JPEG's size and there is no view
-    const tiled = ffmpegArgs({ ...base, url: 'rtsp://cam/s1', transport: 'tcp', rawFrames: true });
+    const { args: tiled } = ffmpegArgs({ ...base, url: 'rtsp://cam/s1', transport: 'tcp', rawFrames: true });
     expect(tiled[tiled.indexOf('-filter_complex') + 1]).toMatch(/split=2\[jpeg\]\[f\];\[f\]format=rgb24\[frame\]$/);
     expect(tiled).not.toContain('pipe:4');
   });

@@ -8,7 +8,7 @@ describe('frame pipe (FIFO read into one reused buffer)', () => {
     expect(pipe).not.toBeNull();
     const closed = new Promise<void>((r) => pipe!.reader.once('close', () => r()));
     // 300,000 bytes: more than a pipe holds, so the child waits for the agent's reads
-    const child = spawnFfmpeg('sh', ['-c', 'printf P6 >&3; head -c 300000 /dev/zero | tr "\\0" x >&3'], [pipe!.childFd]);
+    const child = spawnFfmpeg('sh', { args: ['-c', 'printf P6 >&3; head -c 300000 /dev/zero | tr "\\0" x >&3'] }, [pipe!.childFd]);
     await closed;
     const all = Buffer.concat(chunks);
     expect(all.length).toBe(300_002);

@@ -64,4 +64,13 @@ describe('ffmpeg stderr', () => {
     expect(summariseFfmpegFailure(['Could not find codec parameters for stream 0 (Video: none): unknown codec'], 1)).toMatch(/^codec/);
     expect(summariseFfmpegFailure(['something odd'], 3)).toBe('ffmpeg exited (3): something odd');
   });
+
+  it('reads a status code only as a whole word, not in a port or an address ffmpeg prints', () => {
+    const missing = [
+      '[rtsp @ 0x55d2a401c980] method DESCRIBE failed: 404 Not Found',
+      "[concat @ 0x55d2a4011fc0] Impossible to open 'rtsp://127.0.0.1:44011/nope'",
+      'pipe:0: Server returned 404 Not Found',
+    ];
+    expect(summariseFfmpegFailure(missing, 1)).toBe('stream not found (404): check the camera path');
+  });
 });

@@ -1,4 +1,4 @@
-import { TOPIC_ROOT, assertDeviceId } from '@smartstock/protocol';
+import { DEVICE_PUBLISHES, DEVICE_RETAINS, DEVICE_SUBSCRIBES, TOPIC_ROOT, assertDeviceId, type TopicKind } from '@smartstock/protocol';
 
 /**
  * The per-thing AWS IoT policy. Topics are confined with the
@@ -25,9 +25,18 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
-/** `arnPrefix` is `arn:aws:iot:{region}:{account}`, taken from the certificate's ARN. */
+/**
+ * `arnPrefix` is `arn:aws:iot:{region}:{account}`, taken from the certificate's ARN.
+ *
+ * The device's own contract topics only, as the embedded broker allows them (protocol's
+ * DEVICE_PUBLISHES, DEVICE_SUBSCRIBES, DEVICE_RETAINS). AWS IoT checks `iot:RetainPublish` besides
+ * `iot:Publish` for a message with the RETAIN flag, the last will included, so granting it on the
+ * status topic alone is the "retain only the status" rule: a retained observation or config ack is
+ * refused (and the connection closed) by IoT itself.
+ */
 export function devicePolicyDocument(arnPrefix: string, thingName: string): PolicyDocument {
-  const subtree = `${TOPIC_ROOT}/${THING_VARIABLE}/*`;
+  const own = (kinds: readonly TopicKind[], resource: 'topic' | 'topicfilter') =>
+    kinds.map((kind) => `${arnPrefix}:${resource}/${TOPIC_ROOT}/${THING_VARIABLE}/${kind}`);
   return {
     Version: '2012-10-17',
     Statement: [
@@ -37,8 +46,10 @@ export function devicePolicyDocument(arnPrefix: string, thingName: string): Poli
         Resource: [`${arnPrefix}:client/${assertDeviceId(thingName)}`],
         Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } },
       },
-      { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: [`${arnPrefix}:topic/${subtree}`] },
-      { Effect: 'Allow', Action: ['iot:Subscribe'], Resource: [`${arnPrefix}:topicfilter/${subtree}`] },
+      { Effect: 'Allow', Action: ['iot:Publish'], Resource: own(DEVICE_PUBLISHES, 'topic') },
+      { Effect: 'Allow', Action: ['iot:RetainPublish'], Resource: own(DEVICE_RETAINS, 'topic') },
+      { Effect: 'Allow', Action: ['iot:Receive'], Resource: own(DEVICE_SUBSCRIBES, 'topic') },
+      { Effect: 'Allow', Action: ['iot:Subscribe'], Resource: own(DEVICE_SUBSCRIBES, 'topicfilter') },
     ],
   };
 }

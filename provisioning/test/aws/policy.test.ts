@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TOPICS, TOPIC_KINDS, TOPIC_ROOT } from '@smartstock/protocol';
+import { DEVICE_PUBLISHES, DEVICE_SUBSCRIBES, TOPICS, TOPIC_KINDS, TOPIC_ROOT } from '@smartstock/protocol';
 import { arnPrefixOf, devicePolicyDocument, devicePolicyName } from '../../src/aws/policy.js';
 import { allows } from '../helpers/iot-policy.js';
 
@@ -18,16 +18,29 @@ describe('device policy document', () => {
     expect(() => arnPrefixOf('nonsense')).toThrow();
   });
 
-  it('allows every topic of the protocol under its own thing name', () => {
-    for (const kind of TOPIC_KINDS) {
-      const t = `${TOPIC_ROOT}/${me}/${kind}`;
-      for (const action of ['iot:Publish', 'iot:Receive']) expect(allows(doc, action, topic(t), conn), `${action} ${t}`).toBe(true);
-      expect(allows(doc, 'iot:Subscribe', filter(t), conn), `subscribe ${t}`).toBe(true);
+  it('allows its own contract topics: it sends obs, status, config acks and snapshots, and is sent configs and snapshot requests', () => {
+    for (const kind of DEVICE_PUBLISHES) expect(allows(doc, 'iot:Publish', topic(`${TOPIC_ROOT}/${me}/${kind}`), conn), kind).toBe(true);
+    for (const kind of DEVICE_SUBSCRIBES) {
+      expect(allows(doc, 'iot:Receive', topic(`${TOPIC_ROOT}/${me}/${kind}`), conn), kind).toBe(true);
+      expect(allows(doc, 'iot:Subscribe', filter(`${TOPIC_ROOT}/${me}/${kind}`), conn), kind).toBe(true);
     }
     // the builders the agent calls, not just the kinds
     for (const build of [TOPICS.obs, TOPICS.status, TOPICS.configAck, TOPICS.snapshot])
       expect(allows(doc, 'iot:Publish', topic(build(me)), conn)).toBe(true);
     for (const build of [TOPICS.config, TOPICS.snapshotRequest]) expect(allows(doc, 'iot:Subscribe', filter(build(me)), conn)).toBe(true);
+    // what the cloud sends it is not its to write, nor is anything off the contract under its name
+    for (const t of [TOPICS.config(me), TOPICS.snapshotRequest(me), `${TOPIC_ROOT}/${me}/junk/1`])
+      expect(allows(doc, 'iot:Publish', topic(t), conn), t).toBe(false);
+    expect(allows(doc, 'iot:Subscribe', filter(`${TOPIC_ROOT}/${me}/#`), conn)).toBe(false);
+  });
+
+  it('retains only its status (and its last will there): a retained observation or config ack is refused', () => {
+    // AWS IoT checks iot:RetainPublish besides iot:Publish for a message with the RETAIN flag
+    const retains = (t: string) => allows(doc, 'iot:Publish', topic(t), conn) && allows(doc, 'iot:RetainPublish', topic(t), conn);
+    expect(retains(TOPICS.status(me))).toBe(true);
+    for (const kind of TOPIC_KINDS.filter((k) => k !== 'status')) expect(retains(`${TOPIC_ROOT}/${me}/${kind}`), kind).toBe(false);
+    expect(retains(TOPICS.status('bar-43-edge'))).toBe(false);
+    expect(retains(`${TOPIC_ROOT}/${me}/status/x`)).toBe(false);
   });
 
   it("denies other things' topics, wildcards across devices and AWS-reserved topics", () => {
