@@ -1,6 +1,7 @@
 import type { DeviceStatus } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
+import { AfterCommitQueue } from './after-commit.js';
 import type { AlertEngine } from './engine.js';
 import type { DriftReading, ForecastReading } from './rules.js';
 import { AlertContextRepository } from './context.repository.js';
@@ -16,6 +17,13 @@ export interface StockLevelEvent {
   /** 'not_counted': nobody has read or counted it there, so there is nothing to judge */
   status?: string;
 }
+
+/** What ingest hands the feed after a commit: an item's level at a location, or a device's status. */
+type AfterCommit =
+  { kind: 'stock'; orgId: string; venueId: string; level: StockLevelEvent } | { kind: 'device'; deviceId: string; status: DeviceStatus };
+
+/** The most judgements one after-commit step takes (one stockLevels call, at most a few statements a level). */
+const AFTER_COMMIT_CHUNK = 500;
 
 /** An item-location's unexplained loss, from a variance report. */
 export interface LossEvent {
@@ -66,7 +74,70 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
       );
     });
 
+  const deviceStatus = (deviceId: string, status: DeviceStatus) =>
+    guard('device', async () => {
+      const context = new AlertContextRepository(db);
+      const owner = await context.deviceOwner(deviceId);
+      if (!owner) return;
+      // The device's clock may be off; judge freshness by when the cloud heard it.
+      const at = now();
+      const device = { ...owner, deviceId, online: status.state === 'online', at };
+      if (status.state !== 'online') return void (await engine.deviceHealth(device, [], undefined));
+      const where = new Map((await context.cameraLocations(deviceId)).map((camera) => [camera.id, camera.locationId]));
+      const skew = at.getTime() - Date.parse(status.at);
+      const cameras = status.cameras.map((camera) => ({
+        ...owner,
+        deviceId,
+        cameraId: camera.id,
+        locationId: where.get(camera.id),
+        lastFrameAt: camera.lastFrameAt ? new Date(Date.parse(camera.lastFrameAt) + skew) : null,
+        state: camera.state,
+        at,
+      }));
+      await engine.deviceHealth(device, cameras, { ...owner, deviceId, depth: status.outbox.depth, at });
+    });
+
+  /** A chunk of ingest's judgements: levels by organisation and venue (the engine reads once an organisation), then statuses. */
+  const judgeAfterCommit = async (chunk: readonly AfterCommit[]) => {
+    const byOrg = new Map<string, Map<string, StockLevelEvent[]>>();
+    for (const j of chunk) {
+      if (j.kind !== 'stock') continue;
+      const venues = byOrg.get(j.orgId) ?? new Map<string, StockLevelEvent[]>();
+      byOrg.set(j.orgId, venues);
+      const levels = venues.get(j.venueId) ?? [];
+      venues.set(j.venueId, levels);
+      levels.push(j.level);
+    }
+    for (const [orgId, venues] of byOrg)
+      await stockLevelsAt(
+        orgId,
+        [...venues].map(([venueId, levels]) => ({ venueId, levels })),
+      );
+    for (const j of chunk) if (j.kind === 'device') await deviceStatus(j.deviceId, j.status);
+  };
+  const afterCommit = new AfterCommitQueue<AfterCommit>({
+    judge: judgeAfterCommit,
+    chunk: AFTER_COMMIT_CHUNK,
+    onError: (e) => log.error({ err: e }, 'alert evaluation failed'),
+  });
+
   return {
+    /**
+     * Levels an ingest commit moved, judged after it and off its acknowledgement's path: returns at
+     * once. An item whose level moves again before it is judged is judged at its latest only.
+     */
+    stockLevelsAfterCommit(orgId: string, venueId: string, levels: readonly StockLevelEvent[]): void {
+      for (const level of levels)
+        afterCommit.put(`stock ${orgId} ${level.locationId} ${level.itemId}`, { kind: 'stock', orgId, venueId, level });
+    },
+    /** A committed status (or last will), judged after its commit as stockLevelsAfterCommit's levels are; the latest a device. */
+    deviceStatusAfterCommit(deviceId: string, status: DeviceStatus): void {
+      afterCommit.put(`device ${deviceId}`, { kind: 'device', deviceId, status });
+    },
+    /** Resolves once everything handed to the *AfterCommit methods so far has been judged. */
+    afterCommitSettled: () => afterCommit.settled(),
+    /** Drops the judgements still waiting and waits for the one under way (shutdown). */
+    stop: () => afterCommit.stop(),
     /**
      * Levels recomputed from trusted observations or a person's count. The
      * core computes levels only from trusted counts, so these are trusted;
@@ -97,28 +168,7 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
     forecast: (reading: ForecastReading) => guard('forecast', () => engine.forecast(reading)),
 
     /** A device's retained status or last will: online/offline, each camera's health, its outbox depth. */
-    deviceStatus: (deviceId: string, status: DeviceStatus) =>
-      guard('device', async () => {
-        const context = new AlertContextRepository(db);
-        const owner = await context.deviceOwner(deviceId);
-        if (!owner) return;
-        // The device's clock may be off; judge freshness by when the cloud heard it.
-        const at = now();
-        const device = { ...owner, deviceId, online: status.state === 'online', at };
-        if (status.state !== 'online') return void (await engine.deviceHealth(device, [], undefined));
-        const where = new Map((await context.cameraLocations(deviceId)).map((camera) => [camera.id, camera.locationId]));
-        const skew = at.getTime() - Date.parse(status.at);
-        const cameras = status.cameras.map((camera) => ({
-          ...owner,
-          deviceId,
-          cameraId: camera.id,
-          locationId: where.get(camera.id),
-          lastFrameAt: camera.lastFrameAt ? new Date(Date.parse(camera.lastFrameAt) + skew) : null,
-          state: camera.state,
-          at,
-        }));
-        await engine.deviceHealth(device, cameras, { ...owner, deviceId, depth: status.outbox.depth, at });
-      }),
+    deviceStatus,
   };
 }
 

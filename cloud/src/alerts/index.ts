@@ -66,6 +66,7 @@ export async function startAlerts(d: StartAlertsDeps) {
     routeOptions: { engine, notifier, smsReplies } satisfies AlertRoutesOptions,
     async stop(): Promise<void> {
       clearInterval(timer);
+      await feed.stop();
       await ticking;
       await notifier.stop();
     },

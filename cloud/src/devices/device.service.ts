@@ -31,10 +31,6 @@ export interface DeviceLink {
 
 /** Devices, their cameras and slots, the desired config they are sent, and what they report back. */
 export class DeviceService {
-  /** committed statuses not yet judged by the alert engine, the latest of each device, in commit order */
-  private readonly unjudgedStatuses = new Map<string, DeviceStatus>();
-  private judgingStatuses: Promise<void> | undefined;
-
   constructor(
     private readonly db: Db,
     private readonly link: DeviceLink,
@@ -224,7 +220,9 @@ export class DeviceService {
    * Several statuses (ingest: a fleet's statuses arrive together) in one transaction, in the order
    * given: each device's row, and its live event with the row as that status left it. Returns, for
    * each, whether its device was known (and not revoked). The alert engine judges them after the
-   * commit, off the acknowledgement's path (judgeStatuses).
+   * commit, off the acknowledgement's path: judging a status takes a few round trips
+   * (alerts/device-health.ts), and awaited here it held every message behind it (a fleet's statuses,
+   * every 60 s, came to seconds of it, issue #30).
    */
   async recordStatusMany(statuses: readonly { deviceId: string; status: DeviceStatus }[]): Promise<boolean[]> {
     const known = await this.db.transaction(async (tx) => {
@@ -256,32 +254,8 @@ export class DeviceService {
       await repositories.live.appendMany(events);
       return out;
     });
-    statuses.forEach(({ deviceId, status }, i) => known[i] && this.unjudgedStatuses.set(deviceId, status));
-    if (this.alerts && this.unjudgedStatuses.size) this.judgingStatuses ??= this.judgeStatuses(this.alerts);
+    statuses.forEach(({ deviceId, status }, i) => known[i] && this.alerts?.deviceStatusAfterCommit(deviceId, status));
     return known;
-  }
-
-  /** Resolves once every committed status has been judged by the alert engine. */
-  statusAlertsSettled(): Promise<void> {
-    return this.judgingStatuses ?? Promise.resolve();
-  }
-
-  /**
-   * Judging a status takes a few round trips (alerts/device-health.ts): awaited on ingest's path it
-   * held every message behind it (a fleet's statuses, every 60 s, came to seconds of it, issue #30).
-   * It was never part of the guarantee (a crash after the commit loses it either way), so it runs
-   * after, and a device whose status changed again before it was judged is judged at its latest only.
-   */
-  private async judgeStatuses(alerts: AlertFeed): Promise<void> {
-    try {
-      while (this.unjudgedStatuses.size) {
-        const [deviceId, status] = this.unjudgedStatuses.entries().next().value!;
-        this.unjudgedStatuses.delete(deviceId);
-        await alerts.deviceStatus(deviceId, status); // never throws: it logs an alert problem
-      }
-    } finally {
-      this.judgingStatuses = undefined;
-    }
   }
 
   async recordAck(deviceId: string, ack: ConfigAck): Promise<boolean> {

@@ -19,8 +19,6 @@ export interface ObservingDevice {
 
 /** Camera states whose counts cannot be trusted: the picture is old or absent. */
 const UNTRUSTED_CAMERA = new Set(['stale', 'failed', 'connecting', 'disabled']);
-/** Levels waiting for the alert engine before record() waits for them (backpressure). */
-const MAX_ALERT_BACKLOG = 2000;
 /** Clock skew a device may have before its counts stop being trusted. */
 const FUTURE_SKEW_MS = 5 * 60_000;
 /** observations.heartbeatKeepSeconds by default: one unchanged heartbeat row per slot an hour. */
@@ -51,21 +49,11 @@ export interface Recorded {
  * the live stream and the alert engine as its row was, once: only when it moves its slot's time forward.
  */
 export class ObservationService {
-  /** committed levels not yet judged, the latest for each item at each location, in commit order */
-  private readonly unjudged = new Map<string, { orgId: string; venueId: string; level: PresentedStock }>();
-  /** the alert engine working through `unjudged`, off the acknowledgement's path */
-  private judging: Promise<void> | undefined;
-
   constructor(
     private readonly db: Db,
     private readonly alerts?: AlertFeed,
     private readonly options: ObservationOptions = {},
   ) {}
-
-  /** Resolves once every committed batch's levels have been judged by the alert engine. */
-  alertsSettled(): Promise<void> {
-    return this.judging ?? Promise.resolve();
-  }
 
   async record(device: ObservingDevice, batch: ObservationBatch): Promise<Recorded> {
     return (await this.recordMany([{ device, batch }]))[0]!;
@@ -102,49 +90,12 @@ export class ObservationService {
         }),
       };
     });
-    for (const { orgId, venueId, levels } of judged.levels) if (levels.length) await this.judge(orgId, venueId, levels);
+    // Judging a level takes a few round trips, more when it raises (alerts/stock-levels.ts): it was never
+    // part of the guarantee (a crash after the commit loses it either way), so the feed judges it after,
+    // off the acknowledgement's path, and never makes this wait (it once did past 2,000 levels waiting:
+    // a fleet's PUBACKs paused for seconds, issue #30).
+    for (const { orgId, venueId, levels } of judged.levels) if (levels.length) this.alerts?.stockLevelsAfterCommit(orgId, venueId, levels);
     return judged.out;
-  }
-
-  private async judge(orgId: string, venueId: string, levels: PresentedStock[]): Promise<void> {
-    if (!this.alerts) return;
-    // Judging a level takes a few round trips, more when it raises (alerts/stock-levels.ts): awaited here it
-    // held the ack of every batch behind it. It was never part of the guarantee (a crash after the
-    // commit loses it either way; the redelivery is a duplicate and moves nothing), so it runs after,
-    // and an item's level that moved again before it was judged is judged at its latest only: judging
-    // each batch's levels in turn made a busy fleet's ingest wait on the alert engine.
-    for (const level of levels) {
-      const key = `${orgId} ${level.locationId} ${level.itemId}`;
-      this.unjudged.delete(key); // re-added last: judged after what committed before it
-      this.unjudged.set(key, { orgId, venueId, level });
-    }
-    this.judging ??= this.judgeAll(this.alerts);
-    if (this.unjudged.size > MAX_ALERT_BACKLOG) await this.judging;
-  }
-
-  private async judgeAll(alerts: AlertFeed): Promise<void> {
-    try {
-      while (this.unjudged.size) {
-        // by organisation, then venue: the engine reads the conditions once an organisation, not twice a venue
-        const byOrg = new Map<string, Map<string, PresentedStock[]>>();
-        for (const { orgId, venueId, level } of this.unjudged.values()) {
-          const venues = byOrg.get(orgId) ?? new Map<string, PresentedStock[]>();
-          byOrg.set(orgId, venues);
-          const levels = venues.get(venueId) ?? [];
-          venues.set(venueId, levels);
-          levels.push(level);
-        }
-        this.unjudged.clear();
-        // the feed never throws (it logs an alert problem)
-        for (const [orgId, venues] of byOrg)
-          await alerts.stockLevelsAt(
-            orgId,
-            [...venues].map(([venueId, levels]) => ({ venueId, levels })),
-          );
-      }
-    } finally {
-      this.judging = undefined;
-    }
   }
 }
 
