@@ -13,6 +13,7 @@ import { slotsApply } from './commands/slots-apply.js';
 import { detectorImport } from './commands/detector-import.js';
 import { fleetImport } from './commands/fleet-import.js';
 import { deviceList, deviceRevoke, deviceRotateCert } from './commands/device-manage.js';
+import { deviceUpdatePolicy } from './commands/device-policy.js';
 import { orgCreate, orgList } from './commands/org.js';
 
 /**
@@ -164,6 +165,21 @@ export function buildProgram(io: Io, box: ExitBox): Command {
       ),
     )
     .action(action(io, box, deviceRotateCert));
+
+  withAwsOptions(
+    device
+      .command('update-policy')
+      .description("give every device's AWS IoT policy (or --id's) the document `device create` writes now, as a new default version"),
+  )
+    .addOption(new Option('--id <thing>', 'only this device (default: every smartstock-device-* policy)').env('SMARTSTOCK_DEVICE_ID'))
+    .addOption(new Option('--dry-run', 'print what would change, change nothing').env('SMARTSTOCK_DRY_RUN'))
+    .addHelpText(
+      'after',
+      example(
+        '  $ smartstock-provision device update-policy --region eu-west-1 --dry-run\n  $ smartstock-provision device update-policy --region eu-west-1',
+      ),
+    )
+    .action(action(io, box, deviceUpdatePolicy));
 
   const fleet = program.command('fleet').description('many devices at once');
   withCloudOptions(

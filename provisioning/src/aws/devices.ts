@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-iot';
 import { arnPrefixOf, devicePolicyDocument, devicePolicyName } from './policy.js';
 import { undoingOnFailure, type AwsAttempt } from './attempt.js';
+import { checkDevicePolicy } from './policy-rollout.js';
 
 /**
  * Devices on AWS IoT Core: thing, certificate and per-thing policy. Every
@@ -41,6 +42,18 @@ export interface AwsCertificate {
   certificateArn: string;
   certPem: string;
   keyPem: string;
+  policy: ThingPolicy;
+}
+
+/**
+ * The policy the certificate was attached to: made by this call, or kept from before (a re-run, a
+ * rotation) and then either granting what this code writes, or out of date (`device update-policy`
+ * brings it up), or not checked because reading it failed (the reason is kept).
+ */
+export interface ThingPolicy {
+  name: string;
+  state: 'created' | 'current' | 'out-of-date' | 'unchecked';
+  reason?: string;
 }
 
 export async function thingExists(iot: IoTClient, thingName: string): Promise<boolean> {
@@ -78,6 +91,7 @@ export async function issueThingCertificate(iot: IoTClient, thingName: string, a
   const keyPem = c.keyPair.PrivateKey;
   const policyName = devicePolicyName(thingName);
   const own: AwsAttempt = { thingName, certificate: { certificateId, certificateArn }, policyName };
+  const policy: ThingPolicy = { name: policyName, state: 'created' };
   await undoingOnFailure(iot, own, async () => {
     try {
       const policyDocument = JSON.stringify(devicePolicyDocument(arnPrefixOf(certificateArn), thingName));
@@ -85,6 +99,7 @@ export async function issueThingCertificate(iot: IoTClient, thingName: string, a
       own.policyCreated = true;
     } catch (e) {
       if ((e as Error).name !== 'ResourceAlreadyExistsException') throw e; // a re-run or a rotation
+      Object.assign(policy, await existingPolicyState(iot, policyName));
     }
     await iot.send(new AttachPolicyCommand({ policyName, target: certificateArn }));
     own.policyAttached = true;
@@ -92,7 +107,16 @@ export async function issueThingCertificate(iot: IoTClient, thingName: string, a
     own.principalAttached = true;
   });
   if (attempt) Object.assign(attempt, own); // own has no thingCreated: the caller's stays
-  return { certificateId, certificateArn, certPem: certificatePem, keyPem };
+  return { certificateId, certificateArn, certPem: certificatePem, keyPem, policy };
+}
+
+/** A kept policy is attached as it is; whether it grants what this code writes is only reported, never a failure. */
+async function existingPolicyState(iot: IoTClient, policyName: string): Promise<Pick<ThingPolicy, 'state' | 'reason'>> {
+  try {
+    return { state: (await checkDevicePolicy(iot, policyName)).state };
+  } catch (e) {
+    return { state: 'unchecked', reason: `${(e as Error).name}: ${(e as Error).message}` };
+  }
 }
 
 /** The account's ATS data endpoint: the host that chains to AmazonRootCA1. */

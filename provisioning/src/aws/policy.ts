@@ -1,4 +1,12 @@
-import { DEVICE_PUBLISHES, DEVICE_RETAINS, DEVICE_SUBSCRIBES, TOPIC_ROOT, assertDeviceId, type TopicKind } from '@smartstock/protocol';
+import {
+  DEVICE_ID_PATTERN,
+  DEVICE_PUBLISHES,
+  DEVICE_RETAINS,
+  DEVICE_SUBSCRIBES,
+  TOPIC_ROOT,
+  assertDeviceId,
+  type TopicKind,
+} from '@smartstock/protocol';
 
 /**
  * The per-thing AWS IoT policy. Topics are confined with the
@@ -9,8 +17,17 @@ import { DEVICE_PUBLISHES, DEVICE_RETAINS, DEVICE_SUBSCRIBES, TOPIC_ROOT, assert
  */
 export const THING_VARIABLE = '${iot:Connection.Thing.ThingName}';
 
+export const DEVICE_POLICY_PREFIX = 'smartstock-device-';
+
 export function devicePolicyName(thingName: string): string {
-  return `smartstock-device-${assertDeviceId(thingName)}`;
+  return `${DEVICE_POLICY_PREFIX}${assertDeviceId(thingName)}`;
+}
+
+/** The thing a device policy was made for, or null for a policy `devicePolicyName` did not name. */
+export function thingOfDevicePolicy(policyName: string): string | null {
+  if (!policyName.startsWith(DEVICE_POLICY_PREFIX)) return null;
+  const thingName = policyName.slice(DEVICE_POLICY_PREFIX.length);
+  return DEVICE_ID_PATTERN.test(thingName) ? thingName : null;
 }
 
 export interface PolicyStatement {
@@ -54,9 +71,12 @@ export function devicePolicyDocument(arnPrefix: string, thingName: string): Poli
   };
 }
 
-/** `arn:aws:iot:eu-west-1:123456789012:cert/abc` → `arn:aws:iot:eu-west-1:123456789012`. */
-export function arnPrefixOf(certificateArn: string): string {
-  const m = /^(arn:[^:]+:iot:[^:]+:\d+):cert\//.exec(certificateArn);
-  if (!m) throw new Error(`unexpected certificate ARN ${certificateArn}`);
+/**
+ * `arn:aws:iot:eu-west-1:123456789012:cert/abc` → `arn:aws:iot:eu-west-1:123456789012`; a policy's
+ * ARN (`…:policy/name`) gives the same prefix, so an existing policy is checked without a certificate.
+ */
+export function arnPrefixOf(arn: string): string {
+  const m = /^(arn:[^:]+:iot:[^:]+:\d+):(?:cert|policy)\//.exec(arn);
+  if (!m) throw new Error(`unexpected certificate or policy ARN ${arn}`);
   return m[1]!;
 }

@@ -3,6 +3,7 @@ import { usageError, emit, type Ctx } from '../cli/output.js';
 import { backendFrom, cloudFrom, type BackendFlags, type CloudFlags } from '../cli/options.js';
 import { provisionDevice } from '../devices/provision.js';
 import { deviceIdFrom } from '../devices/device-id.js';
+import { policyReport } from './device-policy.js';
 
 export interface DeviceCreateOptions extends BackendFlags, CloudFlags {
   venue: string;
@@ -35,12 +36,14 @@ export async function deviceCreate(ctx: Ctx, options: DeviceCreateOptions): Prom
   );
   // only the cloud knows the organisation's venues: without it (--local or AWS alike) nothing can check --venue
   const venueChecked = provisioned.cloud !== 'not-registered';
-  emit(ctx, { ...provisioned, venueChecked }, () =>
+  const policy = provisioned.policy && policyReport(provisioned.policy, provisioned.id);
+  emit(ctx, { ...provisioned, ...(policy ? { policy } : {}), venueChecked }, () =>
     [
       `Device ${provisioned.id} created (${provisioned.backend}).`,
       `  bundle       ${provisioned.bundle}`,
       `  broker       ${provisioned.mqttUrl}`,
       `  certificate  sha256 ${provisioned.certFingerprint}${provisioned.certificateId ? ` (AWS id ${provisioned.certificateId})` : ''}`,
+      ...(policy ? [`  policy       ${policy.text}`] : []),
       `  cloud        ${venueChecked ? provisioned.cloud : 'not registered (no --cloud-url)'}`,
       `  venue        ${provisioned.venueId}${venueChecked ? '' : uncheckedVenue(provisioned.venueId)}`,
       `Next: copy the bundle onto the device, then \`smartstock-provision verify ${provisioned.bundle}\`.`,

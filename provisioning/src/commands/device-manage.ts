@@ -14,6 +14,7 @@ import {
 import { AMAZON_ROOT_CA1, writeBundle } from '../bundle/index.js';
 import { undoingOnFailure, type AwsAttempt } from '../aws/attempt.js';
 import { fingerprintOf } from '@smartstock/pki';
+import { policyReport } from './device-policy.js';
 
 /** `device list`, `device revoke` and `device rotate-cert`: the AWS IoT side of a device's life. */
 export interface AwsFlags {
@@ -139,17 +140,20 @@ export async function deviceRotateCert(ctx: Ctx, options: RotateOptions): Promis
     return { cert: issued, bundle: written };
   });
   const next = `smartstock-provision device rotate-cert --id ${options.id} --retire-old --keep ${cert.certificateId}`;
+  const policy = policyReport(cert.policy, options.id);
   const result = {
     id: options.id,
     bundle,
     certificateId: cert.certificateId,
     certFingerprint: fingerprintOf(cert.certPem),
+    policy,
     stillActive: before.filter((c) => c.status === 'ACTIVE').map((c) => c.certificateId),
     next,
   };
   emit(ctx, result, () =>
     [
       `Device ${options.id}: new certificate ${cert.certificateId}; new bundle at ${bundle}.`,
+      `Policy ${policy.text}.`,
       `The old certificate(s) still work. Install the new bundle on the device, check it with \`verify\`, then:`,
       `  ${next}`,
     ].join('\n'),

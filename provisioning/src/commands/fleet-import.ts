@@ -9,6 +9,7 @@ import { FleetFileError, readFleetRows } from '../fleet/rows.js';
 import { BUNDLE_FILES } from '../bundle/index.js';
 import { fingerprintOf } from '@smartstock/pki';
 import type { CloudClient } from '../cloud-client.js';
+import { policyReport } from './device-policy.js';
 
 export interface FleetImportOptions extends BackendFlags, CloudFlags {
   outDir: string;
@@ -66,7 +67,9 @@ export async function fleetImport(ctx: Ctx, options: FleetImportOptions, args: s
         });
       } else {
         const provisioned = await provisionDevice(req, backend, cloud);
-        outcomes.push({ line: row.line, id: row.id, status: 'created', detail: provisioned.bundle });
+        const policy = provisioned.policy && policyReport(provisioned.policy, row.id);
+        const kept = policy && policy.state !== 'created' && policy.state !== 'current' ? `; policy ${policy.text}` : '';
+        outcomes.push({ line: row.line, id: row.id, status: 'created', detail: `${provisioned.bundle}${kept}` });
       }
     } catch (caught) {
       const err = toCliError(caught);

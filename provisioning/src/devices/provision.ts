@@ -4,7 +4,7 @@ import type { IoTClient } from '@aws-sdk/client-iot';
 import { assertDeviceId, reservedDeviceIdReason } from '@smartstock/protocol';
 import { fingerprintOf, issueDeviceCertificate, loadCa } from '@smartstock/pki';
 import { AMAZON_ROOT_CA1, BUNDLE_FILES, isTarPath, writeBundle, type DeviceBundle } from '../bundle/index.js';
-import { createThing, dataEndpoint, issueThingCertificate, thingCertificates, thingExists } from '../aws/devices.js';
+import { createThing, dataEndpoint, issueThingCertificate, thingCertificates, thingExists, type ThingPolicy } from '../aws/devices.js';
 import { undoingOnFailure, type AwsAttempt } from '../aws/attempt.js';
 import type { CloudClient } from '../cloud-client.js';
 import { usageError } from '../cli/output.js';
@@ -40,6 +40,8 @@ export interface DeviceCreated {
   mqttUrl: string;
   certFingerprint: string;
   certificateId?: string;
+  /** AWS: the thing's policy, and whether a kept one is out of date. */
+  policy?: ThingPolicy;
   cloud: 'registered' | 'already-registered' | 'not-registered';
 }
 
@@ -89,7 +91,7 @@ export async function provisionDevice(req: DeviceRequest, backend: Backend, clou
       keyPem: cert.keyPem,
       caPem: AMAZON_ROOT_CA1,
     };
-    return { ...(await createAndRegister(req, 'aws', bundle, cloud)), certificateId: cert.certificateId };
+    return { ...(await createAndRegister(req, 'aws', bundle, cloud)), certificateId: cert.certificateId, policy: cert.policy };
   });
 }
 
