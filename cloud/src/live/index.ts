@@ -11,7 +11,7 @@ import liveRoutes from './routes.js';
 export { LIVE_PROTOCOL } from './routes.js';
 export { STOCK_CHANNEL } from './live-event.repository.js';
 
-export { LiveHub, type LiveSubscriber } from './hub.js';
+export { LiveHub, type LiveSubscriber, type LiveFrame } from './hub.js';
 export { startLiveEventPruner } from './live-event-pruner.js';
 
 /** The live feed as other modules write it: an event appended inside their transaction, pushed once it commits. */

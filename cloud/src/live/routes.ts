@@ -1,6 +1,6 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { liveMessage, type LiveMessage } from '@smartstock/api';
+import { liveMessage } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import type { Principal } from '../plugins/principal.js';
 import type { LiveModuleOptions } from './index.js';
@@ -63,8 +63,8 @@ export default async function liveRoutes(app: App, o: LiveModuleOptions) {
     },
     // the socket is open when this runs (@fastify/websocket calls it once the upgrade is done)
     async (socket, req) => {
-      const send = (m: LiveMessage) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
+      const send = (frame: Buffer) => {
+        if (socket.readyState === socket.OPEN) socket.send(frame);
       };
       const unsubscribe = await o.hub.subscribe({ orgId: req.user.org, venueId: req.query.venueId, send }, req.query.cursor);
       // a client that left while its replay was read has already had its 'close': the hub must not keep it
