@@ -159,7 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(venuesModule, { venues: modules.venues });
       await api.register(inventoryModule, { inventory: modules.inventory, catalogue: modules.catalogue });
       await api.register(devicesModule, { devices: modules.devices, snapshotTimeoutMs: deps.config.snapshotTimeoutMs });
-      await api.register(liveModule, { hub: modules.live, venues: modules.venues });
+      await api.register(liveModule, { hub: modules.live, venues: modules.venues, maxBehindBytes: deps.config.live.maxBehindBytes });
       if (modules.alerts) await api.register(alertsModule, modules.alerts);
       if (modules.vision) await api.register(visionModule, { vision: modules.vision, accuracy: modules.accuracy });
       if (modules.corrections) await api.register(correctionsModule, { corrections: modules.corrections });

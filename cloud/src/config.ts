@@ -119,6 +119,12 @@ export const cloudConfigSchema = z
         .max(8760)
         .default(24)
         .describe('live events are kept this long for reconnecting dashboards; an older cursor gets a resync'),
+      maxBehindBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(4 * 1024 * 1024)
+        .describe('a dashboard WebSocket with more than this unsent is closed (code 4008) and reconnects from its cursor'),
     }),
     observations: section({
       retentionDays: z
@@ -294,6 +300,7 @@ export const CLOUD_ENV = {
   OBSERVATION_RETENTION_DAYS: 'observations.retentionDays',
   OBSERVATION_HEARTBEAT_KEEP_SECONDS: 'observations.heartbeatKeepSeconds',
   LIVE_RETENTION_HOURS: 'live.retentionHours',
+  LIVE_MAX_BEHIND_BYTES: 'live.maxBehindBytes',
   DEAD_LETTERS_PER_DEVICE_PER_MINUTE: 'deadLetters.perDevicePerMinute',
   VISION_MODEL_DIR: 'vision.modelDir',
   VISION_THREADS: 'vision.threads',

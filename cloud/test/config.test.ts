@@ -15,12 +15,19 @@ describe('cloud config', () => {
   });
 
   it('keeps live events a day unless told, and refuses a retention under an hour, naming the key', () => {
-    expect(loadCloudConfig({ environment: {} }).live).toEqual({ retentionHours: 24 });
+    expect(loadCloudConfig({ environment: {} }).live).toEqual({ retentionHours: 24, maxBehindBytes: 4 * 1024 * 1024 });
     expect(loadCloudConfig({ environment: { LIVE_RETENTION_HOURS: '72' } }).live.retentionHours).toBe(72);
     expect(() => loadCloudConfig({ environment: { LIVE_RETENTION_HOURS: '0' } })).toThrow(
       /live\.retentionHours: .*1.*\(from env LIVE_RETENTION_HOURS\)/,
     );
     expect(() => parseCloudConfig({ live: { retentionHours: 1.5 } })).toThrow(/retentionHours/);
+  });
+
+  it('closes a dashboard socket 4 MiB behind unless told, and refuses a limit under 1 KiB, naming the key', () => {
+    expect(loadCloudConfig({ environment: { LIVE_MAX_BEHIND_BYTES: '65536' } }).live.maxBehindBytes).toBe(65536);
+    expect(() => loadCloudConfig({ environment: { LIVE_MAX_BEHIND_BYTES: '10' } })).toThrow(
+      /live\.maxBehindBytes: .*1024.*\(from env LIVE_MAX_BEHIND_BYTES\)/,
+    );
   });
 
   it('keeps raw observations 90 days unless told, and refuses a retention under a week, naming the key', () => {

@@ -115,6 +115,9 @@ export class CommitWatch {
 export class Dashboards {
   /** [cursor, arrival] of every message every dashboard received */
   readonly arrivals: [number, number][] = [];
+  /** close codes of the sockets the cloud closed before the bench did (4008: too far behind): they stop counting */
+  readonly closedByCloud: number[] = [];
+  private closing = false;
   private sockets: WebSocket[] = [];
 
   async open(baseUrls: string[], token: string, venueIds: string[], count: number): Promise<void> {
@@ -127,6 +130,7 @@ export class Dashboards {
         const cursor = /"cursor":(\d+)/.exec(m.toString('utf8', 0, 64));
         if (cursor) this.arrivals.push([Number(cursor[1]), at]);
       });
+      ws.on('close', (code: number) => void (this.closing || this.closedByCloud.push(code)));
       this.sockets.push(ws);
       opening.push(
         new Promise((res, rej) => {
@@ -144,6 +148,7 @@ export class Dashboards {
   }
 
   close(): void {
+    this.closing = true;
     for (const s of this.sockets) s.terminate();
   }
 }

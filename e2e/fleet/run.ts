@@ -202,7 +202,10 @@ async function runRow(row: string): Promise<RowResult> {
       const c = watch.committedAt(cursor);
       return c === undefined ? [] : [at - c];
     });
-    log(`${row}: paced ${paced.obs} obs at ${rate}/s offered, ${ws.length} dashboard messages`);
+    log(
+      `${row}: paced ${paced.obs} obs at ${rate}/s offered, ${ws.length} dashboard messages, ` +
+        `${dash.closedByCloud.length} dashboards closed by the cloud so far${dash.closedByCloud.length ? ` (codes ${[...new Set(dash.closedByCloud)].join(', ')})` : ''}`,
+    );
 
     // power cuts: the broker publishes the retained will, the cloud marks the device offline
     const cut = Math.min(10, N);

@@ -3,14 +3,30 @@ import { LIVE_CHANNEL, LiveEventRepository, type LiveEvent } from './live-event.
 import type { Logger } from '@smartstock/runtime';
 import type { LiveMessage } from '@smartstock/api';
 
+/**
+ * A LiveMessage as the socket carries it: JSON, UTF-8. One frame per event is built and the same
+ * Buffer handed to every socket it goes to (ws writes a Buffer as it is; a string it encodes per socket).
+ */
+export type LiveFrame = Buffer;
+
 export interface LiveSubscriber {
   orgId: string;
   venueId: string;
-  send(m: LiveMessage): void;
+  send(frame: LiveFrame): void;
 }
 
-/** Rows are only written through LiveEventRepository.append, whose data is typed by the message's type. */
-const toMessage = (e: LiveEvent): LiveMessage => ({ type: e.type, cursor: e.id, data: e.data }) as LiveMessage;
+/**
+ * An event's message, its data the stored JSON text as it is (never parsed and stringified again);
+ * the keys in LiveMessage's order: type, cursor, data (a client may read the cursor from the first bytes).
+ */
+const frameOf = (e: LiveEvent): LiveFrame => Buffer.from(`{"type":${JSON.stringify(e.type)},"cursor":${Number(e.id)},"data":${e.json}}`);
+const frameOfMessage = (m: LiveMessage): LiveFrame => Buffer.from(JSON.stringify(m));
+
+/** An event on its way to the sockets: its id and its one frame. */
+interface Push {
+  id: number;
+  frame: LiveFrame;
+}
 
 /** Ids already pushed, remembered so a catch-up after a bus outage does not push them twice. */
 const REMEMBERED = 10_000;
@@ -21,7 +37,7 @@ const REPLAY = 10_000;
 interface Socket {
   subscriber: LiveSubscriber;
   /** events pushed while its replay is being read, sent after the replay; undefined once it is live */
-  held: LiveEvent[] | undefined;
+  held: Push[] | undefined;
   /** ids the replay sent whose push is still to come: each dropped once, when it comes */
   replayed: Set<number>;
 }
@@ -132,7 +148,7 @@ export class LiveHub {
     const reason = cursor > 0 && cursor + 1 < oldest ? 'pruned' : missed.length >= REPLAY ? 'too-many' : undefined;
     if (!reason) {
       const sent = new Set(missed.map((e) => Number(e.id)));
-      for (const e of missed) s.send(toMessage(e));
+      for (const e of missed) s.send(frameOf(e));
       this.goLive(socket, (id) => sent.has(id));
       // a push of a replayed event may still come: its notify not handled yet (past the highest, or queued),
       // or in the batch being fanned out. Only those are kept, so the set empties as they come; a writer that
@@ -145,7 +161,7 @@ export class LiveHub {
     // pruned ones when none is kept (else the next reconnect would resync again)
     const newest = Math.max(Number(await this.events.lastId()), oldest - 1, Number(missed.at(-1)?.id ?? 0));
     this.log.info({ cursor, oldest, reason }, 'live cursor cannot be replayed; client told to resync');
-    s.send({ type: 'resync', cursor: newest, data: { reason } });
+    s.send(frameOfMessage({ type: 'resync', cursor: newest, data: { reason } }));
     // what is held up to the resync's cursor is in the reload; a later push of an older id (its writer
     // committed late) still goes out: the client keeps the highest cursor, and nothing is lost
     this.goLive(socket, (id) => id <= newest);
@@ -153,14 +169,14 @@ export class LiveHub {
 
   /** Sends what was held during the replay, in id order, once each and without what `sent` says went already; then pushes go straight out. */
   private goLive(socket: Socket, sent: (id: number) => boolean): void {
-    const held = new Map((socket.held ?? []).map((e) => [Number(e.id), e]));
+    const held = new Map((socket.held ?? []).map((push) => [push.id, push.frame]));
     socket.held = undefined;
-    for (const id of [...held.keys()].sort((a, b) => a - b)) if (!sent(id)) socket.subscriber.send(toMessage(held.get(id)!));
+    for (const id of [...held.keys()].sort((a, b) => a - b)) if (!sent(id)) socket.subscriber.send(held.get(id)!);
   }
 
-  private deliver(socket: Socket, e: LiveEvent): void {
-    if (socket.held) socket.held.push(e);
-    else if (!socket.replayed.delete(Number(e.id))) socket.subscriber.send(toMessage(e));
+  private deliver(socket: Socket, push: Push): void {
+    if (socket.held) socket.held.push(push);
+    else if (!socket.replayed.delete(push.id)) socket.subscriber.send(push.frame);
   }
 
   private remember(id: number): void {
@@ -186,12 +202,14 @@ export class LiveHub {
           if (!venues) continue;
           // an event of no venue goes to every socket of its organisation
           const to = e.venueId === null ? [...venues.values()] : [venues.get(e.venueId) ?? []];
-          for (const set of to) for (const socket of set) this.deliver(socket, e);
+          // built once, after it is known someone gets it; a socket dropped as too slow leaves its set meanwhile
+          let push: Push | undefined;
+          for (const set of to) for (const socket of set) this.deliver(socket, (push ??= { id: Number(e.id), frame: frameOf(e) }));
         }
       } catch (err) {
         // which organisations the batch was for is in the rows not read: every socket reloads what it shows
         this.log.warn({ err: (err as Error).message, sockets: this.subs.size }, 'live events could not be read; clients told to resync');
-        const resync: LiveMessage = { type: 'resync', cursor: this.highest, data: { reason: 'unread' } };
+        const resync = frameOfMessage({ type: 'resync', cursor: this.highest, data: { reason: 'unread' } });
         for (const socket of this.subs) socket.subscriber.send(resync);
       } finally {
         this.fanning = new Set();

@@ -11,7 +11,8 @@ import liveRoutes from './routes.js';
 export { LIVE_PROTOCOL } from './routes.js';
 export { STOCK_CHANNEL } from './live-event.repository.js';
 
-export { LiveHub, type LiveSubscriber } from './hub.js';
+export { LiveHub, type LiveSubscriber, type LiveFrame } from './hub.js';
+export { TOO_FAR_BEHIND } from './socket-sender.js';
 export { startLiveEventPruner } from './live-event-pruner.js';
 
 /** The live feed as other modules write it: an event appended inside their transaction, pushed once it commits. */
@@ -27,6 +28,8 @@ export interface LiveModuleOptions {
   hub: LiveHub;
   /** a socket opens only on a venue of the caller's organisation */
   venues: VenueService;
+  /** live.maxBehindBytes: a socket with more unsent than this is closed (socket-sender.ts) */
+  maxBehindBytes: number;
 }
 
 /** GET /live: the WebSocket. */

@@ -22,8 +22,12 @@ export interface LiveEvent {
   orgId: string;
   venueId: string | null;
   type: LiveType;
-  /** as JSON: LiveData<type> with its timestamps as strings */
-  data: unknown;
+  /**
+   * LiveData<type> as the JSON text it was stored as (json, migration 276: kept as written): read as text,
+   * not parsed, so the hub puts it into its message as it is (pg parses a json column, which the hub
+   * would only stringify again)
+   */
+  json: string;
 }
 
 /**
@@ -111,7 +115,7 @@ export class LiveEventRepository {
             -- the snapshot the cursor's event was written in; with no such event, one that sees no transaction
             cursor_event AS (SELECT tx, snapshot FROM live_events WHERE id = $1),
             written AS (SELECT coalesce((SELECT snapshot FROM cursor_event), '1:1:'::pg_snapshot) AS snapshot, (SELECT tx FROM cursor_event) AS tx)
-       SELECT id, "orgId", "venueId", type, data FROM (
+       SELECT id, "orgId", "venueId", type, data::text AS json FROM (
          (SELECT * FROM scoped WHERE id > $1 ORDER BY id LIMIT $2)
          UNION ALL
          (SELECT * FROM scoped WHERE id < $1 AND tx >= pg_snapshot_xmin((SELECT snapshot FROM written))
@@ -158,7 +162,7 @@ export class LiveEventRepository {
 
   async byIds(ids: number[]): Promise<LiveEvent[]> {
     const { rows } = await this.db.query<LiveEvent>(
-      'SELECT id, org_id AS "orgId", venue_id AS "venueId", type, data FROM live_events WHERE id = ANY($1::bigint[]) ORDER BY id',
+      'SELECT id, org_id AS "orgId", venue_id AS "venueId", type, data::text AS json FROM live_events WHERE id = ANY($1::bigint[]) ORDER BY id',
       [ids],
     );
     return rows;

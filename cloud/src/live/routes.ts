@@ -1,9 +1,10 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { liveMessage, type LiveMessage } from '@smartstock/api';
+import { liveMessage } from '@smartstock/api';
 import type { App } from '../plugins/http.js';
 import type { Principal } from '../plugins/principal.js';
 import type { LiveModuleOptions } from './index.js';
+import { liveSocketSender } from './socket-sender.js';
 
 /** The subprotocol the server answers; the client offers it first, then `bearer.<access token>`. */
 export const LIVE_PROTOCOL = 'smartstock.v1';
@@ -63,12 +64,12 @@ export default async function liveRoutes(app: App, o: LiveModuleOptions) {
     },
     // the socket is open when this runs (@fastify/websocket calls it once the upgrade is done)
     async (socket, req) => {
-      const send = (m: LiveMessage) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
-      };
+      const sender = liveSocketSender(socket, { maxBehindBytes: o.maxBehindBytes, log: req.log });
+      const send = (frame: Buffer) => sender.send(frame);
       const unsubscribe = await o.hub.subscribe({ orgId: req.user.org, venueId: req.query.venueId, send }, req.query.cursor);
       // a client that left while its replay was read has already had its 'close': the hub must not keep it
       if (socket.readyState !== socket.OPEN) return unsubscribe();
+      sender.live(unsubscribe);
       socket.on('close', unsubscribe);
       socket.on('error', unsubscribe);
     },

@@ -130,6 +130,6 @@ describe('live messages (@smartstock/api liveMessage)', () => {
     expect(adjusted.status).toBe(201);
     const events = await repos(t.cloud.db).live.after(0);
     expect(events.length).toBeGreaterThan(0);
-    for (const e of events) expect(liveMessage.safeParse({ type: e.type, cursor: e.id, data: e.data }).error).toBeUndefined();
+    for (const e of events) expect(liveMessage.safeParse({ type: e.type, cursor: e.id, data: JSON.parse(e.json) }).error).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import type { LiveMessage } from '@smartstock/api';
 import type { Db, Queryable } from '../../src/db/index.js';
 import { LiveEventRepository } from '../../src/live/live-event.repository.js';
 import { LiveHub } from '../../src/live/hub.js';
+import { messageOf } from './frames.js';
 import { VenueRepository } from '../../src/venues/venue.repository.js';
 import { pgFactory } from '../support/db.js';
 
@@ -42,7 +43,8 @@ describe('live events committed out of id order, on PostgreSQL', () => {
     await hub.subscribe({
       orgId,
       venueId,
-      send: (m) => {
+      send: (frame) => {
+        const m = messageOf(frame);
         pushed.push(m);
         waiting.get(Number(m.cursor))?.();
       },
@@ -75,7 +77,7 @@ describe('live events committed out of id order, on PostgreSQL', () => {
 
   const reconnect = async (cursor: number) => {
     const got: LiveMessage[] = [];
-    const unsubscribe = await hub.subscribe({ orgId, venueId, send: (m) => got.push(m) }, cursor);
+    const unsubscribe = await hub.subscribe({ orgId, venueId, send: (frame) => got.push(messageOf(frame)) }, cursor);
     unsubscribe();
     return got;
   };

@@ -5,6 +5,7 @@ import type { Db } from '../../src/db/index.js';
 import { LiveEventRepository } from '../../src/live/live-event.repository.js';
 import { pruneLiveEvents } from '../../src/live/live-event-pruner.js';
 import { LiveHub } from '../../src/live/hub.js';
+import { messageOf } from './frames.js';
 import { VenueRepository } from '../../src/venues/venue.repository.js';
 import type { DbFactory } from '../support/db.js';
 
@@ -34,7 +35,7 @@ export function describeLivePrune(f: DbFactory) {
 
     const received = async (cursor: number) => {
       const messages: LiveMessage[] = [];
-      const unsubscribe = await hub.subscribe({ orgId, venueId, send: (m) => messages.push(m) }, cursor);
+      const unsubscribe = await hub.subscribe({ orgId, venueId, send: (frame) => messages.push(messageOf(frame)) }, cursor);
       unsubscribe();
       return messages;
     };

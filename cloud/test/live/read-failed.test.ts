@@ -3,7 +3,8 @@ import { createLogger } from '@smartstock/runtime';
 import type { LiveMessage } from '@smartstock/api';
 import type { Db } from '../../src/db/index.js';
 import { LiveEventRepository } from '../../src/live/live-event.repository.js';
-import { LiveHub } from '../../src/live/hub.js';
+import { LiveHub, type LiveFrame } from '../../src/live/hub.js';
+import { messageOf } from './frames.js';
 import { VenueRepository } from '../../src/venues/venue.repository.js';
 import { pgliteFactory } from '../support/db.js';
 
@@ -35,7 +36,15 @@ describe('LiveHub when a batch of events cannot be read', () => {
   const socket = (org: string, venue: string) => {
     const got: LiveMessage[] = [];
     let next: (m: LiveMessage) => void = () => undefined;
-    const subscriber = { orgId: org, venueId: venue, send: (m: LiveMessage) => (got.push(m), next(m)) };
+    const subscriber = {
+      orgId: org,
+      venueId: venue,
+      send: (frame: LiveFrame) => {
+        const m = messageOf(frame);
+        got.push(m);
+        next(m);
+      },
+    };
     return { got, subscriber, nextMessage: () => new Promise<LiveMessage>((resolve) => (next = resolve)) };
   };
 

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@smartstock/runtime';
-import type { LiveMessage } from '@smartstock/api';
 import type { Db } from '../../src/db/index.js';
 import { LiveEventRepository } from '../../src/live/live-event.repository.js';
-import { LiveHub } from '../../src/live/hub.js';
+import { LiveHub, type LiveFrame } from '../../src/live/hub.js';
+import { messageOf } from './frames.js';
 import { VenueRepository } from '../../src/venues/venue.repository.js';
 import { pgliteFactory } from '../support/db.js';
 
@@ -34,7 +34,8 @@ describe('LiveHub subscribe with a cursor while events are pushed', () => {
     await hub.subscribe({
       orgId,
       venueId,
-      send: (m) => {
+      send: (frame) => {
+        const m = messageOf(frame);
         seen.add(Number(m.cursor));
         waiting.get(Number(m.cursor))?.();
       },
@@ -57,7 +58,11 @@ describe('LiveHub subscribe with a cursor while events are pushed', () => {
   const socket = () => {
     const cursors: number[] = [];
     const types: string[] = [];
-    const send = (m: LiveMessage) => (cursors.push(Number(m.cursor)), types.push(m.type));
+    const send = (frame: LiveFrame) => {
+      const m = messageOf(frame);
+      cursors.push(Number(m.cursor));
+      types.push(m.type);
+    };
     return { cursors, types, subscriber: { orgId, venueId, send } };
   };
 
