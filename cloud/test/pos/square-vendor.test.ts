@@ -231,6 +231,19 @@ describe("Square's orders", () => {
     expect(() => squareOrder(order('two'))).toThrow(/line_items[\s\S]*quantity/);
   });
 
+  // OrderLineItem.name and catalog_object_id are both optional (https://developer.squareup.com/reference/square/objects/OrderLineItem);
+  // a CUSTOM_AMOUNT line may have neither
+  it('keeps a line with neither a catalog id nor a name, under a key a recipe can name', () => {
+    const order = squareOrder({
+      id: 'O',
+      version: 1,
+      line_items: [{ uid: 'a', quantity: '1', item_type: 'CUSTOM_AMOUNT', total_money: { amount: 500, currency: 'USD' } }],
+    });
+    expect(order.lines).toEqual([
+      { uid: 'a', menuKey: 'Custom Amount', menuName: 'Custom Amount', modifiers: [], quantity: 1, revenueCents: 500 },
+    ]);
+  });
+
   // OrderLineItemModifier.quantity: "If the buyer chooses the extra cheese option, the modifier quantity increases to 2.
   // If the buyer does not want any cheese, the modifier quantity is set to 0." (https://developer.squareup.com/reference/square/objects/OrderLineItemModifier)
   it('names a modifier as many times as its quantity per drink: none at 0, twice for extra', () => {

@@ -104,7 +104,7 @@ export function toastOrderJson(o: { guid: string; modified: string; voided?: boo
   };
 }
 
-/** A webhook message of the orders category, as Toast posts it. */
+/** A webhook message of the orders webhook, as Toast posts it: its eventCategory is its eventType (order_updated), devOrdersWebhookRef.html. */
 export function toastMessage(eventGuid: string, order: unknown, timestamp = new Date().toISOString(), eventType = 'order_updated') {
-  return { timestamp, eventCategory: 'orders', eventType, guid: eventGuid, details: { restaurantGuid: RESTAURANT, order } };
+  return { timestamp, eventCategory: eventType, eventType, guid: eventGuid, details: { restaurantGuid: RESTAURANT, order } };
 }

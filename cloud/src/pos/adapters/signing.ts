@@ -14,13 +14,17 @@ export function headerValue(headers: Record<string, string | string[] | undefine
   return typeof value === 'string' && value ? value : undefined;
 }
 
-/** Constant-time comparison of the signature sent with the one computed; 401 naming the header otherwise. */
-export function checkSignature(given: string | undefined, expected: string, header: string): void {
-  if (!given) throw unauthorized(`missing ${header} header`);
+/** Constant-time comparison of the signature sent with one computed. */
+export function signatureMatches(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
-  if (a.length !== b.length || !timingSafeEqual(a, b))
-    throw unauthorized(`${header} does not match the body: wrong key or altered message`);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The signature sent must be the one computed; 401 naming the header otherwise. */
+export function checkSignature(given: string | undefined, expected: string, header: string): void {
+  if (!given) throw unauthorized(`missing ${header} header`);
+  if (!signatureMatches(given, expected)) throw unauthorized(`${header} does not match the body: wrong key or altered message`);
 }
 
 /** The secret a connection must hold to check its webhooks; 401 when it has none. */

@@ -122,8 +122,9 @@ export function squareOrder(raw: unknown): PosOrder {
     const back = returned.get(li.uid) ?? { qty: 0, cents: 0 };
     return {
       uid: li.uid,
-      menuKey: li.catalog_object_id ?? li.name,
-      menuName: menuName(li),
+      // a non-itemized sale (item_type CUSTOM_AMOUNT) may carry neither a catalog id nor a name: kept, under one key
+      menuKey: li.catalog_object_id ?? (li.name || 'Custom Amount'),
+      menuName: menuName(li) || 'Custom Amount',
       modifiers: modifiersOf(li.modifiers),
       quantity: Math.max(0, Number(li.quantity) - back.qty),
       revenueCents: Math.max(0, (li.total_money?.amount ?? 0) - back.cents),

@@ -15,6 +15,12 @@
  *             voided, returnedQuantity, createdAt, modifiers: [{ id, name }] }] } };
  *   - the event carries the whole order; there is no order API to fetch from or back-fill with.
  *
+ * Searched again for a Tabit feed (vendor docs, public code, integration pages): none. Tabit's
+ * public hosts seen in code (tgm-api.tabit.cloud, ros-rp.tabit.cloud) serve reservations, loyalty
+ * and its own reporting, and a hotel PMS's Tabit page says "There are no webhooks in use" there.
+ * So nothing below is confirmed: not the header, not what is signed, not the money unit (shekels
+ * as a decimal is a guess; agorot as integers is as likely), not the field names.
+ *
  * Until Tabit confirms it, a Tabit venue is fed by the CSV import of its sales export (a
  * connection of provider csv, with the venue's column mapping); once confirmed only the field
  * names here change: the rest of the path (ledger, recipes, unmapped queue) is every POS's.

@@ -30,8 +30,16 @@ const selection: z.ZodType<Selection> = z.lazy(() =>
   z.object({
     guid: z.string().min(1),
     item: reference,
-    displayName: z.string().default(''),
-    quantity: z.number().min(0).default(1),
+    // Toast writes null where it has nothing (its sample message throughout): null reads as absent
+    displayName: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? ''),
+    quantity: z
+      .number()
+      .min(0)
+      .nullish()
+      .transform((v) => v ?? 1),
     voided: z.boolean().nullish(),
     price: z.number().nullish(),
     selectionType: z.string().nullish(),
@@ -45,7 +53,10 @@ const check = z.object({
   guid: z.string().min(1),
   voided: z.boolean().nullish(),
   deleted: z.boolean().nullish(),
-  selections: z.array(selection).default([]),
+  selections: z
+    .array(selection)
+    .nullish()
+    .transform((v) => v ?? []),
 });
 export const toastOrderSchema = z.object({
   guid: z.string().min(1),
@@ -54,7 +65,10 @@ export const toastOrderSchema = z.object({
   openedDate: z.string().nullish(),
   createdDate: z.string().nullish(),
   modifiedDate: z.string().nullish(),
-  checks: z.array(check).default([]),
+  checks: z
+    .array(check)
+    .nullish()
+    .transform((v) => v ?? []),
 });
 
 /** Sales of money, not drinks: a gift card sold or reloaded, a house account paid off. */
@@ -64,10 +78,17 @@ const cents = (dollars: number) => Math.round(dollars * 100);
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 const date = (s: string | null | undefined) => (s && !Number.isNaN(Date.parse(s)) ? new Date(s) : undefined);
 
-/** A modifier's own modifiers ("double" on "add a shot") count as the drink's. */
+/**
+ * A modifier's own modifiers ("double" on "add a shot") count as the drink's. A special request
+ * is free text a guest asked for ("no ice"), carried as a modifier with selectionType SPECIAL_REQUEST
+ * (https://doc.toasttab.com/doc/devguide/apiSpecifyingModifiersAndInstructions.html): no recipe can
+ * name it, so counting it would leave the drink unmapped; the drink is poured by its own recipe.
+ * A modifier's quantity is not read: Toast requires it to equal its selection's, and an extra
+ * serving is the same modifier listed again (same page, "Requirements for modifier quantities").
+ */
 function modifiersOf(s: Selection): PosLine['modifiers'] {
   return (s.modifiers ?? [])
-    .filter((m) => !m.voided)
+    .filter((m) => !m.voided && m.selectionType !== 'SPECIAL_REQUEST')
     .flatMap((m) => [{ key: m.item?.guid ?? (m.displayName || m.guid), name: m.displayName }, ...modifiersOf(m)]);
 }
 

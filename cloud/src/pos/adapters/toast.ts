@@ -2,44 +2,48 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { badRequest, unauthorized } from '../../errors.js';
 import type { PosSecrets } from '../secrets.js';
-import { checkSignature, headerValue, hmacBase64, webhookKey } from './signing.js';
+import { checkSignature, headerValue, hmacBase64, signatureMatches, webhookKey } from './signing.js';
 import { toastOrder } from './toast-order.js';
 import type { AdapterContext, PosAdapter, PosOrder, WebhookEvent, WebhookRequest } from './types.js';
 
 export const TOAST_SIGNATURE_HEADER = 'Toast-Signature';
 /**
- * UNCONFIRMED: Toast documents no such header (see messageTimestamp below); it is read when sent,
- * and the message's own `timestamp` field otherwise, until a real Toast delivery shows which.
+ * NOT A TOAST HEADER: Toast's header list (https://doc.toasttab.com/doc/devguide/apiHttpHeaders.html:
+ * Toast-Attempt-Number, Toast-Signature, Toast-Event-Type, Toast-Restaurant-External-ID,
+ * Toast-Event-Category) has no timestamp. It is still tried after the message's own timestamp,
+ * since a relay in front of us may stamp it; the signature must match either way.
  */
 export const TOAST_TIMESTAMP_HEADER = 'Toast-Timestamp';
 
 /**
  * Toast's message signing, as its developer guide documents it ("Message signing",
  * https://doc.toasttab.com/doc/devguide/apiMessageSigning.html): the body and the timestamp
- * of the message concatenated into one string (body first), HMAC-SHA256 with the webhook
- * subscription's secret key, base64, sent in the Toast-Signature header.
+ * of the message concatenated into one string (body first, `String signature = body + timestamp`
+ * in Toast's Java sample), HMAC-SHA256 keyed by the webhook subscription's secret (its UTF-8
+ * bytes, not decoded), base64, sent in the Toast-Signature header.
  */
 export function toastSignature(secret: string, rawBody: Buffer, timestamp: string): string {
   return hmacBase64(secret, rawBody, timestamp);
 }
 
 /**
- * Which timestamp: the guide says "the timestamp of the message" without naming a header, and
- * its header list (https://doc.toasttab.com/doc/devguide/apiHttpHeaders.html) has no
- * Toast-Timestamp; the message data schema (apiMessageDataSchema.html) has a `timestamp` field
- * (ISO 8601, UTC). So a Toast-Timestamp header is used when sent, and the message's own
- * `timestamp` otherwise; either way it must match the signature and be recent. Unconfirmed
- * against a live Toast delivery: the first recorded one should settle which it is.
+ * The timestamps a message may be signed with, the documented one first. "The timestamp of the
+ * message" is the `timestamp` field every message carries (message data schema, apiMessageDataSchema.html;
+ * the orders webhook documents it as "The date and time the update event occurred, [...] ISO-8601
+ * string in UTC"), taken exactly as written in the body. Toast publishes no signed sample, so which
+ * string is concatenated is read from its prose and Java sample, not from a test vector.
  */
-function messageTimestamp(req: WebhookRequest): string | undefined {
-  const sent = headerValue(req.headers, TOAST_TIMESTAMP_HEADER);
-  if (sent) return sent;
+function messageTimestamps(req: WebhookRequest): string[] {
+  const candidates: string[] = [];
   try {
     const t = (JSON.parse(req.rawBody.toString('utf8')) as { timestamp?: unknown }).timestamp;
-    return typeof t === 'string' && t ? t : undefined;
+    if (typeof t === 'string' && t) candidates.push(t);
   } catch {
-    return undefined;
+    // not JSON: no timestamp of its own (the signature then fails, and the body would be refused anyway)
   }
+  const sent = headerValue(req.headers, TOAST_TIMESTAMP_HEADER);
+  if (sent && !candidates.includes(sent)) candidates.push(sent);
+  return candidates;
 }
 
 /** Epoch milliseconds of an ISO 8601 time or of epoch seconds/milliseconds. */
@@ -93,14 +97,16 @@ export class ToastAdapter implements PosAdapter {
     const key = webhookKey(secrets.webhookSignatureKey);
     const given = headerValue(req.headers, TOAST_SIGNATURE_HEADER);
     if (!given) throw unauthorized(`missing ${TOAST_SIGNATURE_HEADER} header`);
-    const ts = messageTimestamp(req);
-    if (!ts) throw unauthorized(`missing ${TOAST_TIMESTAMP_HEADER} header (and the message has no timestamp)`);
+    const candidates = messageTimestamps(req);
+    if (!candidates.length) throw unauthorized('the message has no timestamp field to check its Toast-Signature with');
+    // each candidate is a full HMAC check: the secret is needed whichever timestamp matches
+    const ts = candidates.find((t) => signatureMatches(given, toastSignature(key, req.rawBody, t))) ?? candidates[0]!;
     checkSignature(given, toastSignature(key, req.rawBody, ts), TOAST_SIGNATURE_HEADER);
     const at = toastTime(ts);
-    if (at === undefined) throw unauthorized(`${TOAST_TIMESTAMP_HEADER} "${ts.slice(0, 40)}" is not a time`);
+    if (at === undefined) throw unauthorized(`the message timestamp "${ts.slice(0, 40)}" is not a time`);
     const off = Math.abs(this.now() - at) / 1000;
     if (off > this.options.toleranceSeconds)
-      throw unauthorized(`stale ${TOAST_TIMESTAMP_HEADER}: ${Math.round(off)} s from now, more than ${this.options.toleranceSeconds} s`);
+      throw unauthorized(`stale message timestamp: ${Math.round(off)} s from now, more than ${this.options.toleranceSeconds} s`);
   }
 
   readEvent(body: unknown): WebhookEvent {
