@@ -10,8 +10,8 @@
 -- Only stored rows are claimed (a folded heartbeat is no row: its id is claimed if a change stores it, and
 -- is known meanwhile as its slot's slot_readings.seen_id), so this grows as observations does, not with
 -- every heartbeat. `at` is the stored row's: the ids go when their month is rolled up and dropped
--- (ObservationPartitionRepository.rollUpAndDrop). No foreign key: its per-row check would be ingest's cost
--- for nothing, as the rows go with their month.
+-- (ObservationPartitionRepository.rollUpAndDrop). No foreign key (its check is a query a stored row on
+-- ingest's path): an organisation's deletion deletes its ids (OrgRepository.deleteOrganisation).
 CREATE TABLE observation_ids (
   device_id text NOT NULL,
   id uuid NOT NULL,
