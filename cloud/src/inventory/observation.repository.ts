@@ -117,16 +117,24 @@ export class ObservationRepository {
    * stream and the alert engine, as its row was), and not at all when it did not (a redelivery).
    */
   async insertMany(batches: readonly ObservationBatchRows[], heartbeatKeepSeconds = 0): Promise<StoredObservation[][]> {
-    const all = batches.flatMap((b, i) => b.rows.map((o) => ({ batch: i + 1, o })));
+    // an id once per device, its first in the call (a message delivered twice, or re-stamped), dropped here:
+    // DISTINCT ON in the statement was a sort, and its estimate (one row) made the joins after it nested loops
+    const sent = new Set<string>();
+    const all = batches.flatMap((b, i) =>
+      b.rows.flatMap((o) => {
+        const key = `${b.deviceId} ${o.id}`;
+        return sent.has(key) ? [] : (sent.add(key), [{ batch: i + 1, o }]);
+      }),
+    );
     if (!all.length) return batches.map(() => []);
     const col = <K extends keyof ObservationRow>(k: K) => all.map(({ o }) => o[k]);
     const { rows } = await this.db.query<
       Pick<StoredObservation, 'id' | 'itemId' | 'locationId' | 'units' | 'folded'> & { deviceId: string }
     >(
       `WITH o AS (
-         -- an id once per device (the first of the call), and only one this device has not had stored:
-         -- claimed in observation_ids (migration 281) or folded as its slot's last heartbeat (seen_id)
-         SELECT DISTINCT ON (o.device_id, o.id) o.*, COALESCE(s.item_id, i.id) AS item_id,
+         -- only an id this device has not had stored (each once in the call, see above): claimed in
+         -- observation_ids (migration 281) or folded as its slot's last heartbeat (seen_id)
+         SELECT o.*, COALESCE(s.item_id, i.id) AS item_id,
                 sr.at AS seen_at, sr.stored_at, sr.seen_id, sr.item_id AS seen_item_id, sr.count AS seen_count,
                 sr.fills AS seen_fills, sr.units AS seen_units, sr.confidence AS seen_confidence
          -- a batch's organisation, device, seq and models once (a run's thousands of rows are a hundred batches)
@@ -150,7 +158,6 @@ export class ObservationRepository {
          -- every join after it a nested loop (the folded rows against the slots they moved: seconds a run)
          WHERE NOT EXISTS (SELECT FROM observation_ids k WHERE k.device_id = o.device_id AND k.id = o.id)
            AND o.id IS DISTINCT FROM sr.seen_id
-         ORDER BY o.device_id, o.id, o.n
        ), ${foldedReadingsSql}, keep AS (
          SELECT n, id, org_id, device_id, camera_id, slot_id, item_id, sku, at, count, fills, units, confidence, state, trusted, seq, model_versions
          FROM f WHERE NOT folded
