@@ -106,6 +106,8 @@ export class ObservationPartitionRepository {
       await tx.exec(`DROP TABLE ${p.name}`);
       // a slot whose latest reading went with the month has none left to show, as before slot_readings
       await tx.query('DELETE FROM slot_readings WHERE at < $1', [p.to]);
+      // the month's ids (migration 281) go with it: a scan of observation_ids a month, not a per-row index on ingest's path
+      await tx.query('DELETE FROM observation_ids WHERE at < $1', [p.to]);
       await tx.exec(`ALTER TABLE observations DETACH PARTITION ${BEFORE}`);
       await tx.exec(`ALTER TABLE observations ATTACH PARTITION ${BEFORE} FOR VALUES FROM (MINVALUE) TO ('${p.to.toISOString()}')`);
       return rowCount;

@@ -66,21 +66,16 @@ export interface ObservationPoint {
  * A change, an untrusted row, and any row of a slot with no reading is stored.
  */
 const foldedReadingsSql = `r AS (
-    SELECT o.*, sr.at AS seen_at, sr.stored_at, sr.seen_id, sr.item_id AS seen_item_id, sr.count AS seen_count, sr.fills AS seen_fills,
-           sr.units AS seen_units, sr.confidence AS seen_confidence, u.unchanged,
+    SELECT o.*, u.unchanged,
            COALESCE(o.reason = 'heartbeat' AND $17::int > 0
-             AND o.at >= sr.stored_at AND o.at < sr.stored_at + make_interval(secs => $17::int)
+             AND o.at >= o.stored_at AND o.at < o.stored_at + make_interval(secs => $17::int)
              AND u.unchanged
              AND (lag(o.n) OVER w IS NULL
                   OR lag(ROW(o.trusted, o.item_id, o.count, o.units, o.fills)) OVER w IS NOT DISTINCT FROM ROW(true, o.item_id, o.count, o.units, o.fills)),
              false) AS same
-    -- by key, as the slots above: a plain join may hash every slot's reading of the fleet
-    FROM o LEFT JOIN LATERAL (
-      SELECT sr.* FROM slot_readings sr WHERE sr.device_id = o.device_id AND sr.camera_id = o.camera_id AND sr.slot_id = o.slot_id LIMIT 1
-    ) sr ON true
-    CROSS JOIN LATERAL (
-      SELECT COALESCE(o.trusted AND o.item_id IS NOT DISTINCT FROM sr.item_id AND o.count = sr.count
-        AND o.units::numeric(10, 3) = sr.units AND o.fills = sr.fills, false) AS unchanged
+    FROM o CROSS JOIN LATERAL (
+      SELECT COALESCE(o.trusted AND o.item_id IS NOT DISTINCT FROM o.seen_item_id AND o.count = o.seen_count
+        AND o.units::numeric(10, 3) = o.seen_units AND o.fills = o.seen_fills, false) AS unchanged
     ) u
     WINDOW w AS (PARTITION BY o.device_id, o.camera_id, o.slot_id ORDER BY o.at, o.n)
   ), f AS (
@@ -90,8 +85,10 @@ const foldedReadingsSql = `r AS (
     FROM r WINDOW w AS (PARTITION BY r.device_id, r.camera_id, r.slot_id ORDER BY r.at, r.n)
   )`;
 
-/** The observation time series. One UNNEST insert per batch; duplicates (redeliveries) are skipped by
- * (id, at): observations is partitioned by month on at, and a device resends an observation's id with the same at.
+/** The observation time series. One UNNEST insert per batch. An id a device has had stored before is skipped
+ * whatever its time (a redelivery, or a replay re-stamped): the first arrival wins, as it is the one acknowledged.
+ * observations is partitioned by month on at, so its key (id, at) cannot say that: the statement claims each
+ * stored id in observation_ids (migration 281), and a folded heartbeat's id is known as its slot's seen_id.
  * The same statement keeps slot_readings, each slot's latest trusted reading, which stock levels read. */
 export class ObservationRepository {
   constructor(private readonly db: Queryable) {}
@@ -120,14 +117,26 @@ export class ObservationRepository {
    * stream and the alert engine, as its row was), and not at all when it did not (a redelivery).
    */
   async insertMany(batches: readonly ObservationBatchRows[], heartbeatKeepSeconds = 0): Promise<StoredObservation[][]> {
-    const all = batches.flatMap((b, i) => b.rows.map((o) => ({ batch: i + 1, o })));
+    // an id once per device, its first in the call (a message delivered twice, or re-stamped), dropped here:
+    // DISTINCT ON in the statement was a sort, and its estimate (one row) made the joins after it nested loops
+    const sent = new Set<string>();
+    const all = batches.flatMap((b, i) =>
+      b.rows.flatMap((o) => {
+        const key = `${b.deviceId} ${o.id}`;
+        return sent.has(key) ? [] : (sent.add(key), [{ batch: i + 1, o }]);
+      }),
+    );
     if (!all.length) return batches.map(() => []);
     const col = <K extends keyof ObservationRow>(k: K) => all.map(({ o }) => o[k]);
     const { rows } = await this.db.query<
       Pick<StoredObservation, 'id' | 'itemId' | 'locationId' | 'units' | 'folded'> & { deviceId: string }
     >(
       `WITH o AS (
-         SELECT o.*, COALESCE(s.item_id, i.id) AS item_id
+         -- only an id this device has not had stored (each once in the call, see above): claimed in
+         -- observation_ids (migration 281) or folded as its slot's last heartbeat (seen_id)
+         SELECT o.*, COALESCE(s.item_id, i.id) AS item_id,
+                sr.at AS seen_at, sr.stored_at, sr.seen_id, sr.item_id AS seen_item_id, sr.count AS seen_count,
+                sr.fills AS seen_fills, sr.units AS seen_units, sr.confidence AS seen_confidence
          -- a batch's organisation, device, seq and models once (a run's thousands of rows are a hundred batches)
          FROM (
            SELECT b.org_id, b.device_id, b.seq, b.model_versions, x.*
@@ -142,18 +151,33 @@ export class ObservationRepository {
            SELECT s.item_id FROM slots s WHERE s.device_id = o.device_id AND s.camera_id = o.camera_id AND s.id = o.slot_id LIMIT 1
          ) s ON true
          LEFT JOIN LATERAL (SELECT i.id FROM items i WHERE s.item_id IS NULL AND i.org_id = o.org_id AND i.sku = o.sku LIMIT 1) i ON true
-       ), ${foldedReadingsSql}, ins AS (
+         LEFT JOIN LATERAL (
+           SELECT sr.* FROM slot_readings sr WHERE sr.device_id = o.device_id AND sr.camera_id = o.camera_id AND sr.slot_id = o.slot_id LIMIT 1
+         ) sr ON true
+         -- an anti join (probes of its key), not a lateral filter: estimated as one row in a thousand, that made
+         -- every join after it a nested loop (the folded rows against the slots they moved: seconds a run)
+         WHERE NOT EXISTS (SELECT FROM observation_ids k WHERE k.device_id = o.device_id AND k.id = o.id)
+           AND o.id IS DISTINCT FROM sr.seen_id
+       ), ${foldedReadingsSql}, keep AS (
+         SELECT n, id, org_id, device_id, camera_id, slot_id, item_id, sku, at, count, fills, units, confidence, state, trusted, seq, model_versions
+         FROM f WHERE NOT folded
+         UNION ALL
+         -- the slot's last folded heartbeat, now that a row after it is stored
+         (SELECT DISTINCT ON (device_id, camera_id, slot_id) 0, seen_id, org_id, device_id, camera_id, slot_id, seen_item_id, sku, seen_at,
+                 seen_count, seen_fills, seen_units, seen_confidence, 'ok', true, seq, model_versions
+          FROM f WHERE flushes ORDER BY device_id, camera_id, slot_id)
+       ), claimed AS (
+         -- the first arrival of an id is the one stored, whatever the time of a later one (migration 281)
+         INSERT INTO observation_ids (device_id, id, org_id, at)
+         SELECT device_id, id, org_id, at FROM keep ORDER BY n
+         ON CONFLICT (device_id, id) DO NOTHING
+         RETURNING device_id, id
+       ), ins AS (
          INSERT INTO observations (id, org_id, device_id, camera_id, slot_id, item_id, sku, at, count, fills, units, confidence, state, trusted, batch_seq, model_versions)
          SELECT id, org_id, device_id, camera_id, slot_id, item_id, sku, at, count, fills, units, confidence, state, trusted, seq, model_versions
-         FROM (
-           SELECT n, id, org_id, device_id, camera_id, slot_id, item_id, sku, at, count, fills, units, confidence, state, trusted, seq, model_versions
-           FROM f WHERE NOT folded
-           UNION ALL
-           -- the slot's last folded heartbeat, now that a row after it is stored
-           (SELECT DISTINCT ON (device_id, camera_id, slot_id) 0, seen_id, org_id, device_id, camera_id, slot_id, seen_item_id, sku, seen_at,
-                   seen_count, seen_fills, seen_units, seen_confidence, 'ok', true, seq, model_versions
-            FROM f WHERE flushes ORDER BY device_id, camera_id, slot_id)
-         ) w ORDER BY n
+         FROM keep JOIN claimed USING (device_id, id)
+         ORDER BY n
+         -- another device's id at the same time (ids are per device): skipped, as before
          ON CONFLICT (id, at) DO NOTHING
          RETURNING id, org_id, device_id, camera_id, slot_id, item_id, units, count, fills, confidence, state, trusted, at
        ), latest AS (

@@ -44,7 +44,7 @@ export interface Recorded {
  * Observation batches from devices. The rows, their live events and the stock
  * levels they move commit in one transaction; the caller acks the MQTT message
  * only after this resolves, so a crash means redelivery, and a redelivery is
- * absorbed by ON CONFLICT (id) DO NOTHING. An unchanged heartbeat is folded into its slot's reading
+ * absorbed by the insert (an id a device has had stored is skipped whatever its time: observation.repository.ts). An unchanged heartbeat is folded into its slot's reading
  * rather than stored (options.heartbeatKeepSeconds; observation.repository.ts says when); it is news to
  * the live stream and the alert engine as its row was, once: only when it moves its slot's time forward.
  */

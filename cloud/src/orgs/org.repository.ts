@@ -71,7 +71,7 @@ export class OrgRepository {
 
   /**
    * Deletes the organisation and everything it owns: its rows go by ON DELETE CASCADE, the rows
-   * kept without a foreign key (dead letters) here, and the people who belonged to no other organisation.
+   * kept without a foreign key (dead letters, observation ids) here, and the people who belonged to no other organisation.
    * Only while the deletion is still due: a cancellation that raced the job wins.
    */
   async deleteOrganisation(orgId: string): Promise<boolean> {
@@ -84,6 +84,8 @@ export class OrgRepository {
     const result = await this.db.query('DELETE FROM organisations WHERE id = $1 AND deletion_due_at <= now()', [orgId]);
     if (result.rowCount === 0) return false;
     await this.db.query('DELETE FROM dead_letters WHERE org_id = $1', [orgId]);
+    // the ids its observations claimed have no key to cascade by (migration 281: a check a stored row on ingest's path)
+    await this.db.query('DELETE FROM observation_ids WHERE org_id = $1', [orgId]);
     return true;
   }
 }

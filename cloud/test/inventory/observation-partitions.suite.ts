@@ -101,12 +101,21 @@ export function describeObservationPartitions(f: DbFactory) {
       const ancient = row('2019-06-01T12:30:00.000Z', 9);
       await r.observations.insertBatch(orgId, 'dev-1', 4, [...sameHour, ancient]);
       expect(await inPartition(db, ancient.id)).toEqual(['observations_before']);
+      const claimed = async () =>
+        (
+          await db.query<{ n: number }>('SELECT count(*)::int AS n FROM observation_ids WHERE id = ANY($1::uuid[])', [
+            [...sameHour, ancient].map((o) => o.id),
+          ])
+        ).rows[0]!.n;
+      expect(await claimed()).toBe(3);
       const job = new ObservationPartitions(db, { retentionDays: 90, monthsAhead: 1 });
       const done = await job.maintain(Date.parse('2026-05-10T00:00:00Z'));
       expect(done.dropped).toEqual(expect.arrayContaining(['observations_y2025m11', 'observations_y2026m01']));
       expect(done.dropped).not.toContain('observations_y2026m02'); // Feb ends after the cutoff (Feb 9)
       expect(await partitions(db)).not.toContain('observations_y2026m01');
       expect(await r.observations.countByIds([old.id, older.id, ancient.id, ...sameHour.map((o) => o.id)])).toBe(0);
+      // their ids (migration 281) went with their months
+      expect(await claimed()).toBe(0);
       const { rows } = await db.query<Record<string, unknown>>(
         `SELECT hour, min_units::float8 AS min, max_units::float8 AS max, last_units::float8 AS last, count
          FROM observation_hourly WHERE org_id = $1 ORDER BY hour`,

@@ -80,6 +80,12 @@ export function describeStockLevelsMany(f: DbFactory) {
           { itemId: item.VODKA!, type: 'RECEIVE', quantity: 4, part: 'off_camera', userId: null, sourceType: 'manual' },
         ]),
       );
+      // a part whose newest row is not its newest count: the count is looked up, not taken from the newest row
+      for (const entry of [
+        { itemId: item.GIN!, type: 'COUNT' as const, quantity: 2, part: 'off_camera' as const },
+        { itemId: item.GIN!, type: 'RECEIVE' as const, quantity: 1, part: 'off_camera' as const },
+      ])
+        await db.transaction((tx) => enterMany(inventoryRepos(tx), orgId, loc[1]!, [{ ...entry, userId: null, sourceType: 'manual' }]));
     });
     afterAll(() => f.dispose(db));
 
@@ -99,6 +105,10 @@ export function describeStockLevelsMany(f: DbFactory) {
       expect(many.get(loc[0]!.id)!.find((l) => l.itemId === item.GIN)).toMatchObject({ cameraUnits: 2.5, shelfRows: 1 });
       expect(many.get(loc[1]!.id)!.find((l) => l.itemId === item.VODKA)).toMatchObject({ offCamera: 4, watched: false });
       expect(many.get(loc[1]!.id)!.map((l) => l.itemId)).not.toContain(item.RUM);
+      expect(many.get(loc[1]!.id)!.find((l) => l.itemId === item.GIN)).toMatchObject({
+        offLast: { type: 'RECEIVE' },
+        offCount: { type: 'COUNT' },
+      });
     });
 
     it('answers the same when asked again and again with other numbers of pairs (one prepared statement, which PostgreSQL plans generically after five runs)', async () => {
