@@ -45,6 +45,8 @@ export async function judgeStockLevels(judge: Judge, orgId: string, readings: re
     ...new Set(trusted.map((r) => RULES.low_stock.subject(r).key)),
   ]);
   const todo: Judged[] = [];
+  /** subjects whose condition this chunk may move: one held, or a reading before that was not clear */
+  const moving = new Set(known.keys());
   for (const r of trusted) {
     if (stale.has(r.locationId)) {
       log.debug({ itemId: r.itemId, locationId: r.locationId }, 'stock reading at a stale camera not judged');
@@ -55,7 +57,8 @@ export async function judgeStockLevels(judge: Judge, orgId: string, readings: re
       const key = RULES[name].subject(r).key;
       const verdict = RULES[name].classify(r, rules);
       // most levels of a busy fleet are fine and hold no condition: nothing to lock or write
-      if (verdict === 'clear' && !known.has(`${name} ${key}`)) continue;
+      if (verdict === 'clear' && !moving.has(`${name} ${key}`)) continue;
+      moving.add(`${name} ${key}`);
       todo.push({ name, r, facts, key, verdict });
     }
   }
