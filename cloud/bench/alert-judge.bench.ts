@@ -30,7 +30,11 @@ const TRACE = new Map<string, number>();
 /** db with every statement counted, BEGIN and COMMIT included: the round trips the engine makes. */
 function counting(db: Db, count: { trips: number }): Db {
   const counted = (q: Queryable): Queryable => ({
-    query: (text, params, o) => (count.trips++, process.env.BENCH_ALERT_TRACE && (TRACE.set(text.slice(0, 60), (TRACE.get(text.slice(0, 60)) ?? 0) + 1)), q.query(text, params, o)),
+    query: (text, params, o) => (
+      count.trips++,
+      process.env.BENCH_ALERT_TRACE && TRACE.set(text.slice(0, 60), (TRACE.get(text.slice(0, 60)) ?? 0) + 1),
+      q.query(text, params, o)
+    ),
     exec: (text) => (count.trips++, q.exec(text)),
     notify: (c, p) => q.notify(c, p),
     announce: (c, p) => q.announce(c, p),
@@ -139,13 +143,21 @@ async function measure(label: string, raw: Db): Promise<Figure[]> {
       value: Math.round(((rounds.length * pairs.length) / totalMs) * 1000),
       unit: 'levels/s',
     },
-    { figure: `alerts: round trips per level over the 5 rounds (${label})`, value: totalTrips / (rounds.length * pairs.length), unit: 'trips' },
+    {
+      figure: `alerts: round trips per level over the 5 rounds (${label})`,
+      value: totalTrips / (rounds.length * pairs.length),
+      unit: 'trips',
+    },
   );
   await raw.close();
   return out;
 }
 
-process.stdout.write(`alert judging bench: load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+process.stdout.write(
+  `alert judging bench: load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}\n`,
+);
 const figures: Figure[] = await measure('PGlite', await openDb({ dataDir: 'memory://' }));
 const admin = new pg.Pool({ connectionString: serverUrl, max: 1 });
 try {

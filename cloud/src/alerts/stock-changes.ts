@@ -42,7 +42,8 @@ export async function writeStockChanges(
     at,
     'condition cleared',
   );
-  for (const alert of resolved) log.info({ alertId: alert.id, rule: alert.rule, subject: alert.subjectKey }, 'alert resolved: condition cleared');
+  for (const alert of resolved)
+    log.info({ alertId: alert.id, rule: alert.rule, subject: alert.subjectKey }, 'alert resolved: condition cleared');
   const raising = changes.filter((c): c is StockChange & { raise: AlertFacts } => c.raise !== undefined);
   const contexts = await new AlertContextRepository(tx).describeStock(
     orgId,
@@ -51,7 +52,10 @@ export async function writeStockChanges(
   const drafts = raising.map((c) => {
     const order = deps.orderSuggestion ? orders.get(`${c.subject.itemId} ${c.subject.locationId}`) : undefined;
     const facts: AlertFacts = order ? { ...c.raise, order } : { ...c.raise };
-    const context = contexts.get(`${c.venueId} ${c.subject.itemId} ${c.subject.locationId}`) ?? { venueName: 'Unknown venue', timezone: 'UTC' };
+    const context = contexts.get(`${c.venueId} ${c.subject.itemId} ${c.subject.locationId}`) ?? {
+      venueName: 'Unknown venue',
+      timezone: 'UTC',
+    };
     return { change: c, facts, context, text: alertText(c.rule, facts, context) };
   });
   const raised = await repo.raiseMany(
@@ -74,7 +78,11 @@ export async function writeStockChanges(
     if (!held || SEVERITY_RANK[alert.severity] < SEVERITY_RANK[held.severity]) texted.set(alert.subjectKey, alert);
   }
   const draftOf = new Map(drafts.map((d) => [`${d.change.rule} ${d.change.subject.key}`, d]));
-  const notices = [...texted.values()].map((alert) => ({ kind: 'alert' as const, alert, text: draftOf.get(`${alert.rule} ${alert.subjectKey}`)!.text }));
+  const notices = [...texted.values()].map((alert) => ({
+    kind: 'alert' as const,
+    alert,
+    text: draftOf.get(`${alert.rule} ${alert.subjectKey}`)!.text,
+  }));
   const counts = await judge.notifyAll(tx, notices);
   const queued = new Map(notices.map((n, i) => [n.alert.id, counts[i]]));
   for (const alert of raised) {

@@ -93,7 +93,8 @@ export function describeStockSet(f: DbFactory) {
       return sql.length;
     };
     const texts = async () =>
-      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications WHERE org_id = $1 AND channel = 'sms'`, [bar.orgId])).rows[0]!.n;
+      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications WHERE org_id = $1 AND channel = 'sms'`, [bar.orgId]))
+        .rows[0]!.n;
     const open = async () => (await engine.list(bar.orgId, { states: ['raised'], limit: 10_000 })).filter((a) => a.rule === 'low_stock');
 
     it('raises 400 low-stock alerts, each texted once, with a bounded number of statements a chunk of 500', async () => {
@@ -134,9 +135,10 @@ export function describeStockSet(f: DbFactory) {
       const changed = await engine.stockLevels(bar.orgId, levels);
       expect(changed.map((a) => [a.rule, a.state])).toEqual([['out_of_stock', 'raised']]);
       expect(await texts()).toBe(before + 1);
-      const { rows } = await db.query<{ body: string }>(`SELECT body FROM notifications WHERE org_id = $1 ORDER BY created_at DESC, id LIMIT 1`, [
-        bar.orgId,
-      ]);
+      const { rows } = await db.query<{ body: string }>(
+        `SELECT body FROM notifications WHERE org_id = $1 ORDER BY created_at DESC, id LIMIT 1`,
+        [bar.orgId],
+      );
       expect(rows[0]!.body).toBe('Out of Gin 1000 700 ml at Rooftop.');
     });
   });

@@ -13,7 +13,7 @@ import { OutboxRepository, type NewNotification } from './outbox.repository.js';
 import { channelBreakers } from './resilience.js';
 import { route } from './routing.js';
 import { notificationService } from './preferences.js';
-import { NotificationSettingsRepository, type PushSubscription } from './settings.repository.js';
+import { NotificationSettingsRepository } from './settings.repository.js';
 import { scheduleDailySummaries } from './summary.js';
 import { ensureVapidKeys, type VapidKeys } from './vapid.js';
 import { testMessages } from './test-message.js';
