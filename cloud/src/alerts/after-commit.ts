@@ -5,6 +5,15 @@ export interface AfterCommitOptions<T> {
   /** the most values one judge() call takes: bounds its statements and its turn of the event loop */
   chunk: number;
   onError(e: unknown): void;
+  /** the clock the lag is read by (ms) */
+  now?: () => number;
+}
+
+/** How far judging is behind: what waits (the chunk under way included) and for how long the oldest has. */
+export interface AfterCommitLag {
+  waiting: number;
+  /** seconds since the oldest waiting value's key first waited with nothing judged since (0 when none waits) */
+  oldestSeconds: number;
 }
 
 /**
@@ -18,26 +27,40 @@ export interface AfterCommitOptions<T> {
  */
 export class AfterCommitQueue<T> {
   /** the latest value of each key not judged yet, in the order the keys last committed */
-  private readonly pending = new Map<string, T>();
+  private readonly pending = new Map<string, { value: T; since: number }>();
+  /** the chunk being judged: how many, and since when its oldest waited */
+  private judging = { size: 0, since: Infinity };
   private running: Promise<void> | undefined;
   private stopped = false;
+  private readonly now: () => number;
 
   constructor(private readonly options: AfterCommitOptions<T>) {
     if (!Number.isInteger(options.chunk) || options.chunk < 1)
       throw new Error(`chunk must be a whole number of at least 1, not ${options.chunk}`);
+    this.now = options.now ?? Date.now;
   }
 
   /** Records key's latest value (judged after what committed before it) and returns at once. */
   put(key: string, value: T): void {
     if (this.stopped) return;
+    // a key that moves again keeps its first wait: what the alerts show of it is as old as that
+    const since = this.pending.get(key)?.since ?? this.now();
     this.pending.delete(key);
-    this.pending.set(key, value);
+    this.pending.set(key, { value, since });
     this.running ??= this.drain();
   }
 
   /** Values waiting to be judged (one a key). */
   get size(): number {
     return this.pending.size;
+  }
+
+  /** For the metrics: judgements waiting, and the age of the oldest (judging falls behind a fleet's levels: issue #30). */
+  lag(): AfterCommitLag {
+    let since = this.judging.since;
+    for (const { since: at } of this.pending.values()) since = Math.min(since, at);
+    const waiting = this.pending.size + this.judging.size;
+    return { waiting, oldestSeconds: waiting && Number.isFinite(since) ? Math.max(0, (this.now() - since) / 1000) : 0 };
   }
 
   /** Resolves once every value put so far has been judged. */
@@ -59,14 +82,19 @@ export class AfterCommitQueue<T> {
         await new Promise((resolve) => setImmediate(resolve));
         if (!this.pending.size) return;
         const chunk: T[] = [];
-        for (const [key, value] of this.pending) {
+        let since = Infinity;
+        for (const [key, waiting] of this.pending) {
           if (chunk.length >= this.options.chunk) break;
-          chunk.push(value);
+          chunk.push(waiting.value);
+          since = Math.min(since, waiting.since);
           this.pending.delete(key);
         }
+        this.judging = { size: chunk.length, since };
         await this.options.judge(chunk).catch(this.options.onError);
+        this.judging = { size: 0, since: Infinity };
       }
     } finally {
+      this.judging = { size: 0, since: Infinity };
       this.running = undefined;
     }
   }

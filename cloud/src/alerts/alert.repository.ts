@@ -33,7 +33,7 @@ export interface AlertEvent {
   note: string | null;
 }
 
-const COLUMNS = `id, org_id AS "orgId", venue_id AS "venueId", rule, subject_key AS "subjectKey", item_id AS "itemId",
+export const ALERT_COLUMNS = `id, org_id AS "orgId", venue_id AS "venueId", rule, subject_key AS "subjectKey", item_id AS "itemId",
   location_id AS "locationId", device_id AS "deviceId", camera_id AS "cameraId", severity, state, message, details,
   raised_at AS "raisedAt", escalated_at AS "escalatedAt", acknowledged_at AS "acknowledgedAt",
   acknowledged_by AS "acknowledgedBy", resolved_at AS "resolvedAt", resolved_by AS "resolvedBy", updated_at AS "updatedAt"`;
@@ -163,7 +163,7 @@ export class AlertRepository {
       `INSERT INTO alerts (org_id, venue_id, rule, subject_key, item_id, location_id, device_id, camera_id, severity, state, message, details, raised_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'raised', $10, $11::jsonb, $12, $12)
        ON CONFLICT (org_id, rule, subject_key) WHERE state <> 'resolved' DO NOTHING
-       RETURNING ${COLUMNS}`,
+       RETURNING ${ALERT_COLUMNS}`,
       [
         a.orgId,
         a.venueId,
@@ -201,7 +201,7 @@ export class AlertRepository {
     const params = [orgId, id, to, at, FROM[to], ...(to === 'escalated' ? [] : [byUser])];
     const { rows } = await this.db.query<Alert>(
       `UPDATE alerts SET state = $3, ${stamp}, updated_at = $4
-       WHERE org_id = $1 AND id = $2 AND state = ANY($5::text[]) RETURNING ${COLUMNS}`,
+       WHERE org_id = $1 AND id = $2 AND state = ANY($5::text[]) RETURNING ${ALERT_COLUMNS}`,
       params,
     );
     const alert = rows[0];
@@ -211,20 +211,20 @@ export class AlertRepository {
 
   async findOpen(orgId: string, rule: RuleName, subjectKey: string): Promise<Alert | undefined> {
     const { rows } = await this.db.query<Alert>(
-      `SELECT ${COLUMNS} FROM alerts WHERE org_id = $1 AND rule = $2 AND subject_key = $3 AND state <> 'resolved'`,
+      `SELECT ${ALERT_COLUMNS} FROM alerts WHERE org_id = $1 AND rule = $2 AND subject_key = $3 AND state <> 'resolved'`,
       [orgId, rule, subjectKey],
     );
     return rows[0];
   }
 
   async get(orgId: string, id: string): Promise<Alert | undefined> {
-    const { rows } = await this.db.query<Alert>(`SELECT ${COLUMNS} FROM alerts WHERE org_id = $1 AND id = $2`, [orgId, id]);
+    const { rows } = await this.db.query<Alert>(`SELECT ${ALERT_COLUMNS} FROM alerts WHERE org_id = $1 AND id = $2`, [orgId, id]);
     return rows[0];
   }
 
   async list(orgId: string, f: AlertFilter = {}): Promise<Alert[]> {
     const { rows } = await this.db.query<Alert>(
-      `SELECT ${COLUMNS} FROM alerts WHERE org_id = $1 AND ($2::uuid IS NULL OR venue_id = $2)
+      `SELECT ${ALERT_COLUMNS} FROM alerts WHERE org_id = $1 AND ($2::uuid IS NULL OR venue_id = $2)
        AND ($3::text[] IS NULL OR state = ANY($3::text[])) AND ($4::timestamptz IS NULL OR raised_at < $4)
        ORDER BY raised_at DESC, id LIMIT $5`,
       [orgId, f.venueId ?? null, f.states ?? null, f.before ?? null, f.limit ?? 100],
@@ -243,7 +243,7 @@ export class AlertRepository {
   /** Raised and still unacknowledged since before `cutoff`, across organisations (escalation). */
   async unacknowledgedSince(cutoff: Date, limit = 200): Promise<Alert[]> {
     const { rows } = await this.db.query<Alert>(
-      `SELECT ${COLUMNS} FROM alerts WHERE state = 'raised' AND raised_at <= $1 ORDER BY raised_at LIMIT $2`,
+      `SELECT ${ALERT_COLUMNS} FROM alerts WHERE state = 'raised' AND raised_at <= $1 ORDER BY raised_at LIMIT $2`,
       [cutoff, limit],
     );
     return rows;

@@ -64,6 +64,52 @@ export class AlertContextRepository {
     };
   }
 
+  /**
+   * describe() for many item-locations of one organisation with one statement, keyed
+   * `venueId itemId locationId` (a chunk's raised stock alerts); a venue not found is left out.
+   */
+  async describeStock(
+    orgId: string,
+    subjects: readonly { venueId: string; itemId: string; locationId: string }[],
+  ): Promise<Map<string, AlertContext>> {
+    if (!subjects.length) return new Map();
+    const { rows } = await this.db.query<{
+      key: string;
+      venueName: string;
+      timezone: string;
+      locationName: string | null;
+      itemName: string | null;
+      bottleSizeMl: number | null;
+      unit: string | null;
+      supplier: string | null;
+      parLevel: string | null;
+    }>(
+      `SELECT x.v || ' ' || x.i || ' ' || x.l AS key, v.name AS "venueName", v.timezone, l.name AS "locationName",
+              i.name AS "itemName", i.bottle_size_ml AS "bottleSizeMl", i.unit, i.supplier, il.par_level AS "parLevel"
+       FROM unnest($2::uuid[], $3::uuid[], $4::uuid[]) AS x(v, i, l)
+       JOIN venues v ON v.org_id = $1 AND v.id = x.v
+       LEFT JOIN locations l ON l.org_id = $1 AND l.id = x.l
+       LEFT JOIN items i ON i.org_id = $1 AND i.id = x.i
+       LEFT JOIN item_locations il ON il.org_id = $1 AND il.item_id = x.i AND il.location_id = x.l`,
+      [orgId, subjects.map((s) => s.venueId), subjects.map((s) => s.itemId), subjects.map((s) => s.locationId)],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.key,
+        {
+          venueName: row.venueName,
+          timezone: row.timezone,
+          locationName: row.locationName ?? undefined,
+          itemName: row.itemName ?? undefined,
+          bottleSizeMl: row.bottleSizeMl ?? undefined,
+          unit: row.unit ?? undefined,
+          supplier: row.supplier ?? undefined,
+          parLevel: row.parLevel === null ? undefined : Number(row.parLevel),
+        },
+      ]),
+    );
+  }
+
   /** Whose a device is, for its status readings. */
   async deviceOwner(deviceId: string): Promise<{ orgId: string; venueId: string } | undefined> {
     const { rows } = await this.db.query<{ orgId: string; venueId: string }>(

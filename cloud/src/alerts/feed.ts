@@ -119,6 +119,7 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
     judge: judgeAfterCommit,
     chunk: AFTER_COMMIT_CHUNK,
     onError: (e) => log.error({ err: e }, 'alert evaluation failed'),
+    now: () => now().getTime(),
   });
 
   return {
@@ -134,6 +135,8 @@ export function createAlertFeed(engine: AlertEngine, db: Db, logger: Logger, now
     deviceStatusAfterCommit(deviceId: string, status: DeviceStatus): void {
       afterCommit.put(`device ${deviceId}`, { kind: 'device', deviceId, status });
     },
+    /** Judgements handed over and not done yet, and how long the oldest has waited (the metrics' gauges). */
+    afterCommitLag: () => afterCommit.lag(),
     /** Resolves once everything handed to the *AfterCommit methods so far has been judged. */
     afterCommitSettled: () => afterCommit.settled(),
     /** Drops the judgements still waiting and waits for the one under way (shutdown). */

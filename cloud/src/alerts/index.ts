@@ -42,7 +42,7 @@ export async function startAlerts(d: StartAlertsDeps) {
     ...(d.now ? { now: d.now } : {}),
     onDelivery: d.onDelivery,
   });
-  const engine = createAlertEngine({ ...d, notify: notifier.enqueueAlert });
+  const engine = createAlertEngine({ ...d, notify: notifier.enqueueAlert, notifyMany: notifier.enqueueAlerts });
   const feed = createAlertFeed(engine, d.db, d.logger, d.now);
   await notifier.start();
   let ticking: Promise<unknown> | undefined;

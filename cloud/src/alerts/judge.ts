@@ -16,6 +16,8 @@ export interface AlertEngineDeps {
   now?: () => Date;
   /** Writes the outbox rows for a raised or escalated alert, in the same transaction: notifier.enqueueAlert. Returns how many it queued. */
   notify?: (tx: Queryable, notice: AlertNotice) => Promise<number | void>;
+  /** notify for a chunk's alerts with a few statements in all, not a few an alert: notifier.enqueueAlerts. How many each queued. */
+  notifyMany?: (tx: Queryable, notices: readonly AlertNotice[]) => Promise<number[]>;
   /** After commit, for every alert that changed: the live WebSocket push. */
   onChange?: (alert: Alert) => void;
   /**
@@ -167,6 +169,25 @@ export function createJudge(deps: AlertEngineDeps) {
     await liveEvents(tx).append(a.orgId, a.venueId, 'alert', view);
   }
 
+  /** announce for a chunk's changes: one statement. */
+  async function announceMany(tx: Queryable, alerts: readonly Alert[]): Promise<void> {
+    await liveEvents(tx).appendMany(
+      alerts.map((a) => {
+        const { details: _details, ...view } = a;
+        return { orgId: a.orgId, venueId: a.venueId, type: 'alert' as const, data: view };
+      }),
+    );
+  }
+
+  /** The outbox rows of several notices, in one go when the notifier can (notifyMany); how many each queued. */
+  async function notifyAll(tx: Queryable, notices: readonly AlertNotice[]): Promise<(number | undefined)[]> {
+    if (!notices.length) return [];
+    if (deps.notifyMany) return deps.notifyMany(tx, notices);
+    const counts: (number | undefined)[] = [];
+    for (const notice of notices) counts.push((await deps.notify?.(tx, notice)) ?? undefined);
+    return counts;
+  }
+
   function publish(alerts: Alert[]): void {
     for (const a of alerts) {
       try {
@@ -177,5 +198,5 @@ export function createJudge(deps: AlertEngineDeps) {
     }
   }
 
-  return { deps, now, log, rules, evaluate, withOrder, apply, announce, publish };
+  return { deps, now, log, rules, evaluate, withOrder, apply, announce, announceMany, notifyAll, publish };
 }

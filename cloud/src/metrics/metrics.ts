@@ -20,6 +20,8 @@ export interface MetricSources {
   jobDepths?: () => Promise<Record<string, number>>;
   /** open live WebSockets on this instance */
   webSocketClients?: () => number;
+  /** alert judgements committed and not judged yet on this instance, and the oldest one's age */
+  alertJudgements?: () => { waiting: number; oldestSeconds: number };
 }
 
 /**
@@ -90,6 +92,23 @@ export function createMetrics() {
     registers,
     collect() {
       this.set(sources.webSocketClients?.() ?? 0);
+    },
+  });
+
+  new Gauge({
+    name: 'smartstock_alert_judgements_waiting',
+    help: 'stock levels and device statuses committed and waiting for the alert engine on this instance (one a key: its latest)',
+    registers,
+    collect() {
+      this.set(sources.alertJudgements?.().waiting ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'smartstock_alert_judgement_oldest_seconds',
+    help: 'how long the oldest waiting alert judgement has waited on this instance: how far alerts lag behind the stock (0 when none waits)',
+    registers,
+    collect() {
+      this.set(sources.alertJudgements?.().oldestSeconds ?? 0);
     },
   });
 

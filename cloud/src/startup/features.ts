@@ -55,6 +55,7 @@ export async function startFeatures({ db, config, logger, dataDir, blobs, metric
       return order && orderInMessage(order, dashboardUrl);
     },
   });
+  metrics.sources.alertJudgements = () => alerts.feed.afterCommitLag();
   // connected after the HTTP port is known (it names the MQTT client); services hold it from the start
   const link = createIngestLink();
   const inventory = new InventoryService(db, alerts.feed);

@@ -94,6 +94,34 @@ describe('AfterCommitQueue (ingest hands its judgements to the alert engine afte
     expect(q.size).toBe(0);
   });
 
+  it('tells how far judging is behind: what waits (the chunk under way too) and since when the oldest has', async () => {
+    let clock = 1_000_000;
+    const gates: (() => void)[] = [];
+    const q = new AfterCommitQueue<string>({
+      chunk: 1,
+      judge: () => new Promise<void>((resolve) => gates.push(resolve)),
+      onError: () => undefined,
+      now: () => clock,
+    });
+    expect(q.lag()).toEqual({ waiting: 0, oldestSeconds: 0 });
+    q.put('a', 'a1');
+    clock += 2_000;
+    q.put('b', 'b1');
+    while (!gates.length) await new Promise((resolve) => setImmediate(resolve));
+    clock += 3_000;
+    // a1 is being judged: still waiting, for 5 s; b1 for 3 s
+    expect(q.lag()).toEqual({ waiting: 2, oldestSeconds: 5 });
+    q.put('b', 'b2');
+    clock += 1_000;
+    // b's new value keeps b's first wait: the alerts show b as it was 4 s ago
+    gates.shift()!();
+    while (!gates.length) await new Promise((resolve) => setImmediate(resolve));
+    expect(q.lag()).toEqual({ waiting: 1, oldestSeconds: 4 });
+    gates.shift()!();
+    await q.settled();
+    expect(q.lag()).toEqual({ waiting: 0, oldestSeconds: 0 });
+  });
+
   it('refuses a chunk that is not a whole number of at least 1', () => {
     expect(() => new AfterCommitQueue({ chunk: 0, judge: async () => undefined, onError: () => undefined })).toThrow(/chunk/);
   });

@@ -36,6 +36,21 @@ describe('who may read /metrics', () => {
     expect((await a.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}x` } })).statusCode).toBe(401);
   });
 
+  it('reports the alert judgements waiting and the age of the oldest, as the alert feed tells them', async () => {
+    const metrics = createMetrics();
+    a = Fastify();
+    await a.register(errors);
+    await a.register(metricsPlugin, { metrics });
+    const gauge = (body: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(body)?.[1]);
+    let body = (await a.inject({ url: '/metrics', remoteAddress: '127.0.0.1' })).body;
+    expect(gauge(body, 'smartstock_alert_judgements_waiting')).toBe(0);
+    expect(gauge(body, 'smartstock_alert_judgement_oldest_seconds')).toBe(0);
+    metrics.sources.alertJudgements = () => ({ waiting: 1200, oldestSeconds: 42.5 });
+    body = (await a.inject({ url: '/metrics', remoteAddress: '127.0.0.1' })).body;
+    expect(gauge(body, 'smartstock_alert_judgements_waiting')).toBe(1200);
+    expect(gauge(body, 'smartstock_alert_judgement_oldest_seconds')).toBe(42.5);
+  });
+
   it('labels dead letters by the kind of reason, never its details', () => {
     expect(reasonLabel('invalid batch: observations.0.count: expected a number')).toBe('invalid batch');
     expect(reasonLabel('device mismatch: payload says a, topic says b')).toBe('device mismatch');

@@ -30,6 +30,7 @@ describe('the Grafana dashboard and the scrape config', () => {
       'Job runs',
       'WebSocket',
       'Notifications',
+      'Alert lag',
     ])
       expect(titles).toContain(what);
   });

@@ -9,11 +9,11 @@ import { snsChannel } from './channels/sns.js';
 import { twilioChannel } from './channels/twilio.js';
 import { deliverDue, type DeliveryDeps, type DeliveryStats } from './delivery.js';
 import { releaseHeld } from './digest.js';
-import { OutboxRepository } from './outbox.repository.js';
+import { OutboxRepository, type NewNotification } from './outbox.repository.js';
 import { channelBreakers } from './resilience.js';
 import { route } from './routing.js';
 import { notificationService } from './preferences.js';
-import { NotificationSettingsRepository, type PushSubscription } from './settings.repository.js';
+import { NotificationSettingsRepository } from './settings.repository.js';
 import { scheduleDailySummaries } from './summary.js';
 import { ensureVapidKeys, type VapidKeys } from './vapid.js';
 import { testMessages } from './test-message.js';
@@ -66,48 +66,60 @@ export async function createNotifier(deps: NotifierDeps) {
   let unlisten: (() => Promise<void>) | undefined;
 
   /** Queues an alert's messages; returns how many, for the alert's own log line (which says the rest). */
-  async function enqueueAlert(tx: Queryable, n: AlertNotice): Promise<number> {
+  const enqueueAlert = async (tx: Queryable, n: AlertNotice): Promise<number> => (await enqueueAlerts(tx, [n]))[0]!;
+
+  /**
+   * Queues several alerts' messages with a few statements an organisation in all (who hears, their
+   * push subscriptions, the venues' time zones, the rows), not a few an alert; how many each queued.
+   */
+  async function enqueueAlerts(tx: Queryable, notices: readonly AlertNotice[]): Promise<number[]> {
     const settings = new NotificationSettingsRepository(tx);
-    const recipients = [
-      ...(await settings.listForVenue(n.alert.orgId, n.alert.venueId)),
-      ...(await settings.defaultsForVenue(n.alert.orgId, n.alert.venueId)),
-    ];
-    const push = new Map<string, PushSubscription[]>();
-    for (const recipient of recipients)
-      if (recipient.channels.includes('push'))
-        push.set(recipient.userId, await settings.pushSubscriptions(n.alert.orgId, recipient.userId));
     const at = now();
-    const routes = route({
-      kind: n.kind,
-      rule: n.alert.rule,
-      now: at,
-      timezone: await settings.venueTimezone(n.alert.orgId, n.alert.venueId),
-      recipients,
-      push,
-    });
-    const outbox = new OutboxRepository(tx);
-    for (const routed of routes) {
-      await outbox.enqueue({
-        orgId: n.alert.orgId,
-        venueId: n.alert.venueId,
-        userId: routed.userId,
-        alertId: n.alert.id,
-        kind: n.kind,
-        channel: routed.channel,
-        recipient: routed.recipient,
-        subject: null,
-        body: n.text,
-        status: routed.held ? 'held' : 'pending',
-        releaseAt: routed.releaseAt,
-        dedupeKey: `${n.kind}:${n.alert.id}:${routed.userId}:${routed.channel}:${routed.recipient}`,
-        at,
-      });
+    const rows: NewNotification[] = [];
+    const counts = new Map<AlertNotice, number>();
+    for (const orgId of new Set(notices.map((n) => n.alert.orgId))) {
+      const ofOrg = notices.filter((n) => n.alert.orgId === orgId);
+      const venueIds = [...new Set(ofOrg.map((n) => n.alert.venueId))];
+      const recipients = await settings.recipientsForVenues(orgId, venueIds);
+      const pushUsers = [...new Set(recipients.filter((r) => r.channels.includes('push')).map((r) => r.userId))];
+      const push = await settings.pushSubscriptionsOf(orgId, pushUsers);
+      const timezones = await settings.venueTimezones(orgId, venueIds);
+      for (const n of ofOrg) {
+        const routes = route({
+          kind: n.kind,
+          rule: n.alert.rule,
+          now: at,
+          timezone: timezones.get(n.alert.venueId) ?? 'UTC',
+          recipients: recipients.filter((r) => r.venueId === n.alert.venueId),
+          push,
+        });
+        counts.set(n, routes.length);
+        // the alert's own line says `notifications: 0`; this is its detail
+        if (routes.length === 0)
+          log.debug({ alertId: n.alert.id, rule: n.alert.rule }, 'alert has no recipients; it shows in the dashboard only');
+        for (const routed of routes)
+          rows.push({
+            orgId: n.alert.orgId,
+            venueId: n.alert.venueId,
+            userId: routed.userId,
+            alertId: n.alert.id,
+            kind: n.kind,
+            channel: routed.channel,
+            recipient: routed.recipient,
+            subject: null,
+            body: n.text,
+            status: routed.held ? 'held' : 'pending',
+            releaseAt: routed.releaseAt,
+            dedupeKey: `${n.kind}:${n.alert.id}:${routed.userId}:${routed.channel}:${routed.recipient}`,
+            at,
+          });
+      }
     }
-    // the alert's own line says `notifications: 0`; this is its detail
-    if (routes.length === 0)
-      log.debug({ alertId: n.alert.id, rule: n.alert.rule }, 'alert has no recipients; it shows in the dashboard only');
-    else await tx.notify(WAKE_CHANNEL, n.alert.id);
-    return routes.length;
+    if (rows.length) {
+      await new OutboxRepository(tx).enqueueMany(rows);
+      await tx.notify(WAKE_CHANNEL, rows[0]!.alertId!);
+    }
+    return notices.map((n) => counts.get(n) ?? 0);
   }
 
   /** One pass: release finished quiet hours, then send what is due. Never runs twice at once in a process. */
@@ -137,6 +149,7 @@ export async function createNotifier(deps: NotifierDeps) {
       WAKE_CHANNEL,
     ),
     enqueueAlert,
+    enqueueAlerts,
     drain,
     /** Scheduled messages (daily summary); call it every minute or so, from every instance. */
     tick,

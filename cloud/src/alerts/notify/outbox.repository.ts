@@ -68,6 +68,34 @@ export class OutboxRepository {
     return rowCount > 0;
   }
 
+  /** enqueue for several rows with one statement; how many were new. */
+  async enqueueMany(ns: readonly NewNotification[]): Promise<number> {
+    if (!ns.length) return 0;
+    const { rowCount } = await this.db.query(
+      `INSERT INTO notifications (org_id, venue_id, user_id, alert_id, kind, channel, recipient, subject, body, status, next_attempt_at, release_at, dedupe_key, created_at)
+       SELECT o, v, u, a, k, c, r, s, b, st, t, rl, d, t
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                   $11::timestamptz[], $12::timestamptz[], $13::text[]) AS x(o, v, u, a, k, c, r, s, b, st, t, rl, d)
+       ON CONFLICT (org_id, dedupe_key) DO NOTHING`,
+      [
+        ns.map((n) => n.orgId),
+        ns.map((n) => n.venueId),
+        ns.map((n) => n.userId),
+        ns.map((n) => n.alertId),
+        ns.map((n) => n.kind),
+        ns.map((n) => n.channel),
+        ns.map((n) => n.recipient),
+        ns.map((n) => n.subject),
+        ns.map((n) => n.body),
+        ns.map((n) => n.status),
+        ns.map((n) => n.at),
+        ns.map((n) => n.releaseAt),
+        ns.map((n) => n.dedupeKey),
+      ],
+    );
+    return rowCount;
+  }
+
   /**
    * Takes up to `limit` due rows for sending. The lease (next_attempt_at moved
    * ahead) is what makes a crashed sender's rows due again; SKIP LOCKED keeps

@@ -111,6 +111,50 @@ export class NotificationSettingsRepository {
     return rows;
   }
 
+  /**
+   * listForVenue and defaultsForVenue for several venues of one organisation, two statements in all
+   * (a chunk's alerts): the configured first, then the defaults, each by venue and person.
+   */
+  async recipientsForVenues(orgId: string, venueIds: readonly string[]): Promise<NotificationSettings[]> {
+    if (!venueIds.length) return [];
+    const configured = await this.db.query<NotificationSettings>(
+      `${SELECT} WHERE s.org_id = $1 AND s.venue_id = ANY($2::uuid[]) AND s.enabled AND u.disabled_at IS NULL ORDER BY s.venue_id, s.user_id`,
+      [orgId, [...venueIds]],
+    );
+    const defaults = await this.db.query<NotificationSettings>(
+      `SELECT m.org_id AS "orgId", m.user_id AS "userId", x.v AS "venueId", m.role, u.name AS "displayName",
+              NULL AS "phoneE164", u.email, ARRAY['log']::text[] AS channels, NULL::text[] AS rules,
+              NULL::smallint AS "quietStart", NULL::smallint AS "quietEnd", false AS "dailySummary", true AS enabled
+       FROM unnest($2::uuid[]) AS x(v) CROSS JOIN memberships m JOIN users u ON u.id = m.user_id
+       WHERE m.org_id = $1 AND u.disabled_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM notification_settings s WHERE s.org_id = m.org_id AND s.user_id = m.user_id AND s.venue_id = x.v)
+       ORDER BY x.v, m.user_id`,
+      [orgId, [...venueIds]],
+    );
+    return [...configured.rows, ...defaults.rows];
+  }
+
+  /** Several venues' time zones, by venue id (a venue not found is left out). */
+  async venueTimezones(orgId: string, venueIds: readonly string[]): Promise<Map<string, string>> {
+    const { rows } = await this.db.query<{ id: string; timezone: string }>(
+      'SELECT id, timezone FROM venues WHERE org_id = $1 AND id = ANY($2::uuid[])',
+      [orgId, [...venueIds]],
+    );
+    return new Map(rows.map((row) => [row.id, row.timezone]));
+  }
+
+  /** Several people's push subscriptions, by user id, each person's oldest first. */
+  async pushSubscriptionsOf(orgId: string, userIds: readonly string[]): Promise<Map<string, PushSubscription[]>> {
+    const out = new Map<string, PushSubscription[]>(userIds.map((id) => [id, []]));
+    if (!userIds.length) return out;
+    const { rows } = await this.db.query<PushSubscription & { userId: string }>(
+      'SELECT user_id AS "userId", endpoint, p256dh, auth FROM push_subscriptions WHERE org_id = $1 AND user_id = ANY($2::uuid[]) ORDER BY created_at',
+      [orgId, [...userIds]],
+    );
+    for (const { userId, ...subscription } of rows) out.get(userId)?.push(subscription);
+    return out;
+  }
+
   /** Venues where someone wants the daily summary, across organisations (the scheduler). */
   async summaryVenues(): Promise<{ orgId: string; venueId: string; venueName: string; timezone: string }[]> {
     const { rows } = await this.db.query<{ orgId: string; venueId: string; venueName: string; timezone: string }>(
