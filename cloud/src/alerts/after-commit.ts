@@ -26,7 +26,7 @@ export interface AfterCommitLag {
  * loop than the last, so messages and PUBACKs come and go between chunks.
  */
 export class AfterCommitQueue<T> {
-  /** the latest value of each key not judged yet, in the order the keys last committed */
+  /** the latest value of each key not judged yet, in the order the keys first waited */
   private readonly pending = new Map<string, { value: T; since: number }>();
   /** the chunk being judged: how many, and since when its oldest waited */
   private judging = { size: 0, since: Infinity };
@@ -43,9 +43,10 @@ export class AfterCommitQueue<T> {
   /** Records key's latest value (judged after what committed before it) and returns at once. */
   put(key: string, value: T): void {
     if (this.stopped) return;
-    // a key that moves again keeps its first wait: what the alerts show of it is as old as that
+    // a key that moves again keeps its first wait and its place: what the alerts show of it is as old as
+    // that, and a key that never stops moving (a bottle poured all night) must not be starved by going
+    // to the back each time (Map.set on a present key keeps its place)
     const since = this.pending.get(key)?.since ?? this.now();
-    this.pending.delete(key);
     this.pending.set(key, { value, since });
     this.running ??= this.drain();
   }

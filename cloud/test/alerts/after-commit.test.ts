@@ -35,7 +35,7 @@ describe('AfterCommitQueue (ingest hands its judgements to the alert engine afte
     expect(chunks[1]).toHaveLength(500);
   });
 
-  it('keeps the latest value a key, judged after what committed before it, in chunks of at most `chunk`', async () => {
+  it('keeps the latest value a key, in the order keys first waited (a busy key is not starved), in chunks of at most `chunk`', async () => {
     const { q, chunks, release } = queue(2);
     q.put('a', 'a1');
     await new Promise((resolve) => setImmediate(resolve));
@@ -50,7 +50,7 @@ describe('AfterCommitQueue (ingest hands its judgements to the alert engine afte
     await release();
     await release();
     await q.settled();
-    expect(chunks).toEqual([['a1'], ['a2', 'c1'], ['b2']]);
+    expect(chunks).toEqual([['a1'], ['b2', 'a2'], ['c1']]);
   });
 
   it('judges each chunk on a later turn of the event loop: what waits on I/O runs between two chunks', async () => {
