@@ -14,6 +14,33 @@ export interface AlertContext {
   parLevel?: number | undefined;
 }
 
+/** An alert context as the statements below select it (numeric comes back from pg as a string). */
+interface ContextRow {
+  venueName: string;
+  timezone: string;
+  locationName: string | null;
+  itemName: string | null;
+  bottleSizeMl: number | null;
+  unit: string | null;
+  supplier: string | null;
+  deviceName?: string | null;
+  parLevel: string | null;
+}
+
+function contextOf(row: ContextRow): AlertContext {
+  return {
+    venueName: row.venueName,
+    timezone: row.timezone,
+    locationName: row.locationName ?? undefined,
+    itemName: row.itemName ?? undefined,
+    bottleSizeMl: row.bottleSizeMl ?? undefined,
+    unit: row.unit ?? undefined,
+    supplier: row.supplier ?? undefined,
+    deviceName: row.deviceName ?? undefined,
+    parLevel: row.parLevel === null ? undefined : Number(row.parLevel),
+  };
+}
+
 export class AlertContextRepository {
   constructor(private readonly db: Queryable) {}
 
@@ -26,17 +53,7 @@ export class AlertContextRepository {
       deviceId?: string | null | undefined;
     },
   ): Promise<AlertContext> {
-    const { rows } = await this.db.query<{
-      venueName: string;
-      timezone: string;
-      locationName: string | null;
-      itemName: string | null;
-      bottleSizeMl: number | null;
-      unit: string | null;
-      supplier: string | null;
-      deviceName: string | null;
-      parLevel: string | null;
-    }>(
+    const { rows } = await this.db.query<ContextRow>(
       `SELECT v.name AS "venueName", v.timezone, l.name AS "locationName", i.name AS "itemName",
               i.bottle_size_ml AS "bottleSizeMl", i.unit, i.supplier, d.name AS "deviceName",
               il.par_level AS "parLevel"
@@ -50,18 +67,7 @@ export class AlertContextRepository {
     );
     const row = rows[0];
     if (!row) return { venueName: 'Unknown venue', timezone: 'UTC' };
-    return {
-      venueName: row.venueName,
-      timezone: row.timezone,
-      locationName: row.locationName ?? undefined,
-      itemName: row.itemName ?? undefined,
-      bottleSizeMl: row.bottleSizeMl ?? undefined,
-      unit: row.unit ?? undefined,
-      supplier: row.supplier ?? undefined,
-      deviceName: row.deviceName ?? undefined,
-      // numeric comes back as a string from pg
-      parLevel: row.parLevel === null ? undefined : Number(row.parLevel),
-    };
+    return contextOf(row);
   }
 
   /**
@@ -73,17 +79,7 @@ export class AlertContextRepository {
     subjects: readonly { venueId: string; itemId: string; locationId: string }[],
   ): Promise<Map<string, AlertContext>> {
     if (!subjects.length) return new Map();
-    const { rows } = await this.db.query<{
-      key: string;
-      venueName: string;
-      timezone: string;
-      locationName: string | null;
-      itemName: string | null;
-      bottleSizeMl: number | null;
-      unit: string | null;
-      supplier: string | null;
-      parLevel: string | null;
-    }>(
+    const { rows } = await this.db.query<ContextRow & { key: string }>(
       `SELECT x.v || ' ' || x.i || ' ' || x.l AS key, v.name AS "venueName", v.timezone, l.name AS "locationName",
               i.name AS "itemName", i.bottle_size_ml AS "bottleSizeMl", i.unit, i.supplier, il.par_level AS "parLevel"
        FROM unnest($2::uuid[], $3::uuid[], $4::uuid[]) AS x(v, i, l)
@@ -93,21 +89,7 @@ export class AlertContextRepository {
        LEFT JOIN item_locations il ON il.org_id = $1 AND il.item_id = x.i AND il.location_id = x.l`,
       [orgId, subjects.map((s) => s.venueId), subjects.map((s) => s.itemId), subjects.map((s) => s.locationId)],
     );
-    return new Map(
-      rows.map((row) => [
-        row.key,
-        {
-          venueName: row.venueName,
-          timezone: row.timezone,
-          locationName: row.locationName ?? undefined,
-          itemName: row.itemName ?? undefined,
-          bottleSizeMl: row.bottleSizeMl ?? undefined,
-          unit: row.unit ?? undefined,
-          supplier: row.supplier ?? undefined,
-          parLevel: row.parLevel === null ? undefined : Number(row.parLevel),
-        },
-      ]),
-    );
+    return new Map(rows.map((row) => [row.key, contextOf(row)]));
   }
 
   /** Whose a device is, for its status readings. */

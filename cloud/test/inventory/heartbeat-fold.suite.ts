@@ -6,6 +6,7 @@ import { ObservationService } from '../../src/inventory/index.js';
 import { CorrectionRepository, type CorrectableSlot } from '../../src/corrections/correction.repository.js';
 import { repos, type Repos } from '../support/repos.js';
 import type { DbFactory } from '../support/db.js';
+import { oneSlotDevice, SLOT_POLYGON } from './one-slot-device.js';
 
 const HOUR = 3600;
 const MINUTE_MS = 60_000;
@@ -30,25 +31,7 @@ export function describeHeartbeatFold(f: DbFactory) {
     /** A device of its own for each test, one slot showing the item. */
     async function slot() {
       const deviceId = `fold-${++devices}`;
-      const venue = await r.venues.createVenue(orgId, { name: deviceId });
-      const loc = await r.venues.createLocation(orgId, { venueId: venue.id, name: 'Bar' });
-      await r.devices.create(orgId, { id: deviceId, venueId: venue.id, name: deviceId });
-      const polygon: [number, number][] = [
-        [0, 0],
-        [1, 0],
-        [1, 1],
-      ];
-      await r.devices.replaceCameras(orgId, deviceId, [
-        {
-          id: 'cam-1',
-          locationId: loc.id,
-          url: 'rtsp://x/y',
-          transport: 'tcp',
-          sampleEverySeconds: 2,
-          enabled: true,
-          slots: [{ id: 's1', itemId, polygon }],
-        },
-      ]);
+      const { venue, location: loc } = await oneSlotDevice(r, orgId, itemId, deviceId);
       const t0 = Date.now() - 6 * HOUR * 1000;
       let seq = 0;
       /** count bottles, the last one half full, `minutes` after t0 */
@@ -95,7 +78,7 @@ export function describeHeartbeatFold(f: DbFactory) {
         cameraId: 'cam-1',
         slotId: 's1',
         itemId,
-        polygon,
+        polygon: SLOT_POLYGON,
         locationId: loc.id,
         venueId: venue.id,
         deviceOnline: true,

@@ -4,14 +4,10 @@ import type { Db } from '../../src/db/index.js';
 import type { ObservationRow } from '../../src/inventory/observation.repository.js';
 import { repos, type Repos } from '../support/repos.js';
 import type { DbFactory } from '../support/db.js';
+import { oneSlotDevice } from './one-slot-device.js';
 
 const HOUR = 3600;
 const DAY_MS = 86_400_000;
-const triangle: [number, number][] = [
-  [0, 0],
-  [1, 0],
-  [1, 1],
-];
 
 /**
  * An observation's id is the device's promise that it is one observation: a second arrival of the id
@@ -37,20 +33,7 @@ export function describeObservationIds(f: DbFactory) {
     /** A device of its own for each test, one slot showing the item. */
     async function slot() {
       const deviceId = `ids-${++devices}`;
-      const venue = await r.venues.createVenue(orgId, { name: deviceId });
-      const loc = await r.venues.createLocation(orgId, { venueId: venue.id, name: 'Bar' });
-      await r.devices.create(orgId, { id: deviceId, venueId: venue.id, name: deviceId });
-      await r.devices.replaceCameras(orgId, deviceId, [
-        {
-          id: 'cam-1',
-          locationId: loc.id,
-          url: 'rtsp://x/y',
-          transport: 'tcp',
-          sampleEverySeconds: 2,
-          enabled: true,
-          slots: [{ id: 's1', itemId, polygon: triangle }],
-        },
-      ]);
+      await oneSlotDevice(r, orgId, itemId, deviceId);
       const t0 = Date.now() - 6 * HOUR * 1000;
       let seq = 0;
       const reading = (count: number, at: number, reason: ObservationRow['reason'] = 'change'): ObservationRow => ({
