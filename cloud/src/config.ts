@@ -197,6 +197,22 @@ export const cloudConfigSchema = z
         .max(3600)
         .default(5)
         .describe('before the first retry of an order fetch from a POS API that failed; doubled for each one after'),
+      nightlyBackfill: z
+        .boolean()
+        .default(true)
+        .describe(
+          "pull each connection's previous business day every night (POS with a day API: Toast), recovering sales whose webhook never came",
+        ),
+      nightlyBackfillHour: z
+        .number()
+        .int()
+        .min(0)
+        // the daily variance report runs 6 hours after the venue's local midnight (variance/DAILY_AFTER_HOURS) and must see the pull
+        .max(5, 'must be before 6, when the daily variance report runs')
+        .default(5)
+        .describe(
+          "the venue's local hour (0-5) from which its previous business day is pulled; after the POS closes its day, before the variance report at 6",
+        ),
     }),
     orgs: section({
       operators: z
@@ -315,6 +331,8 @@ export const CLOUD_ENV = {
   OPEN_METEO_ARCHIVE_URL: 'forecast.weatherArchiveUrl',
   FORECAST_WEATHER: 'forecast.weather',
   TOAST_API_URL: 'pos.toastApiUrl',
+  POS_NIGHTLY_BACKFILL: 'pos.nightlyBackfill',
+  POS_NIGHTLY_BACKFILL_HOUR: 'pos.nightlyBackfillHour',
   SMARTSTOCK_METRICS_TOKEN: 'metrics.token',
   ...ALERTS_ENV,
   ...BLOBS_ENV,

@@ -171,6 +171,7 @@ export async function startCloud(input: CloudConfigInput): Promise<RunningCloud>
           ['ingest link', () => link.stop()],
           ['http', () => app.close()],
           ['variance', () => features.variance.stop()],
+          ['pos nightly back-fill', () => features.posNightly.stop()],
           ['retention', () => features.retention.stop()],
           ['crop mover', () => features.cropMover.stop()],
           ['jobs', () => jobs.stop()],

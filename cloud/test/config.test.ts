@@ -23,6 +23,16 @@ describe('cloud config', () => {
     expect(() => parseCloudConfig({ live: { retentionHours: 1.5 } })).toThrow(/retentionHours/);
   });
 
+  it("pulls each POS connection's previous day nightly at 05:00 local unless told, and refuses an hour from 6 on, naming the key", () => {
+    expect(loadCloudConfig({ environment: {} }).pos).toMatchObject({ nightlyBackfill: true, nightlyBackfillHour: 5 });
+    const set = loadCloudConfig({ environment: { POS_NIGHTLY_BACKFILL: 'false', POS_NIGHTLY_BACKFILL_HOUR: '3' } }).pos;
+    expect(set).toMatchObject({ nightlyBackfill: false, nightlyBackfillHour: 3 });
+    expect(() => loadCloudConfig({ environment: { POS_NIGHTLY_BACKFILL_HOUR: '6' } })).toThrow(
+      /pos\.nightlyBackfillHour: must be before 6, when the daily variance report runs \(from env POS_NIGHTLY_BACKFILL_HOUR\)/,
+    );
+    expect(() => loadCloudConfig({ environment: { POS_NIGHTLY_BACKFILL: 'sometimes' } })).toThrow(/pos\.nightlyBackfill: /);
+  });
+
   it('closes a dashboard socket 4 MiB behind unless told, and refuses a limit under 1 KiB, naming the key', () => {
     expect(loadCloudConfig({ environment: { LIVE_MAX_BEHIND_BYTES: '65536' } }).live.maxBehindBytes).toBe(65536);
     expect(() => loadCloudConfig({ environment: { LIVE_MAX_BEHIND_BYTES: '10' } })).toThrow(

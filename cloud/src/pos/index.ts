@@ -8,6 +8,7 @@ import webhookRoutes from './webhook.routes.js';
 
 export { PosService, FETCH_ORDER_JOB, BACKFILL_JOB, type ConnectionRequest } from './pos.service.js';
 export { CsvImportService } from './csv.service.js';
+export { NightlyBackfill } from './nightly-backfill.js';
 export { SalesLedger } from './sales.js';
 export { SecretBox, posSecretKey, type PosSecrets } from './secrets.js';
 export { SquareAdapter, squareSignature, SIGNATURE_HEADER } from './adapters/square.js';

@@ -74,7 +74,12 @@ export class PosService {
       retryDelaySeconds: this.options.fetchRetryDelaySeconds,
       timeoutSeconds: 600,
       concurrency: 2,
-      run: (p, ctx) => this.backfillDay(ctx.orgId, p.connectionId, p.businessDate, ctx.signal),
+      run: (p, ctx) =>
+        this.backfillDay(ctx.orgId, p.connectionId, p.businessDate, ctx.signal).catch((err: unknown) => {
+          // the queue's own line names only the job: say which connection and day (the error carries no secret)
+          ctx.log.warn({ err, connectionId: p.connectionId, businessDate: p.businessDate }, 'POS back-fill of a day failed');
+          throw err;
+        }),
     });
   }
 

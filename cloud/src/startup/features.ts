@@ -16,7 +16,16 @@ import { CalendarService, ForecastRunner, ForecastService, OpenMeteo } from '../
 import { OrderService, SuggestionService, orderInMessage } from '../orders/index.js';
 import { InvoiceService, Ocr } from '../invoices/index.js';
 import { RecipeService } from '../recipes/index.js';
-import { PosService, SalesLedger, SecretBox, SquareAdapter, TabitAdapter, ToastAdapter, posSecretKey } from '../pos/index.js';
+import {
+  NightlyBackfill,
+  PosService,
+  SalesLedger,
+  SecretBox,
+  SquareAdapter,
+  TabitAdapter,
+  ToastAdapter,
+  posSecretKey,
+} from '../pos/index.js';
 import { VarianceService } from '../variance/index.js';
 import { ExportService } from '../orgs/index.js';
 import type { CloudMetrics } from '../metrics/index.js';
@@ -120,16 +129,17 @@ export async function startFeatures({ db, config, logger, dataDir, blobs, metric
   await forecast.registerJobs();
   const recipes = new RecipeService(db);
   const ledger = new SalesLedger(db, inventory);
+  const posAdapters = [
+    new SquareAdapter({ baseUrl: config.pos.squareApiUrl, version: config.pos.squareVersion }),
+    new ToastAdapter({ baseUrl: config.pos.toastApiUrl, toleranceSeconds: config.pos.toastTimestampToleranceSeconds }),
+    new TabitAdapter(),
+  ];
   const pos = new PosService({
     db,
     jobs,
     ledger,
     box: new SecretBox(posSecretKey(config.pos.secretKey, dataDir)),
-    adapters: [
-      new SquareAdapter({ baseUrl: config.pos.squareApiUrl, version: config.pos.squareVersion }),
-      new ToastAdapter({ baseUrl: config.pos.toastApiUrl, toleranceSeconds: config.pos.toastTimestampToleranceSeconds }),
-      new TabitAdapter(),
-    ],
+    adapters: posAdapters,
     publicBaseUrl: () => config.pos.publicBaseUrl ?? listeningUrl(),
     fetchRetryDelaySeconds: config.pos.fetchRetryDelaySeconds,
   });
@@ -145,9 +155,11 @@ export async function startFeatures({ db, config, logger, dataDir, blobs, metric
   await variance.registerJobs();
   const exports = new ExportService(db, jobs, config.orgs.exportRetentionDays, blobs);
   await exports.registerJobs();
+  const posNightly = new NightlyBackfill({ db, jobs, adapters: posAdapters, hour: config.pos.nightlyBackfillHour, logger });
   await jobs.start();
   forecast.startNightly();
   variance.start();
+  if (config.pos.nightlyBackfill) posNightly.start();
   retention.start();
   const corrections = new CorrectionService(
     db,
@@ -193,6 +205,7 @@ export async function startFeatures({ db, config, logger, dataDir, blobs, metric
     recipes,
     ledger,
     pos,
+    posNightly,
     variance,
     exports,
     corrections,
