@@ -23,7 +23,7 @@ export interface LiveSocketSender {
  * would otherwise hold every event pushed to it. A send never waits, so a slow socket delays no other;
  * closing it bounds what it holds to the limit (plus what its replay left unsent).
  */
-export function liveSocketSender(socket: WebSocket, o: { maxBehindBytes: number; log: FastifyBaseLogger }): LiveSocketSender {
+export function liveSocketSender(socket: WebSocket, options: { maxBehindBytes: number; log: FastifyBaseLogger }): LiveSocketSender {
   /** unsent bytes the replay left, shrinking as the client reads them; undefined while the replay is sent */
   let replayLeft: number | undefined;
   let dropped = () => {};
@@ -33,9 +33,9 @@ export function liveSocketSender(socket: WebSocket, o: { maxBehindBytes: number;
       if (replayLeft !== undefined) {
         const unsent = socket.bufferedAmount;
         replayLeft = Math.min(replayLeft, unsent);
-        if (unsent - replayLeft > o.maxBehindBytes) {
-          o.log.warn(
-            { unsentBytes: unsent, maxBehindBytes: o.maxBehindBytes, code: TOO_FAR_BEHIND },
+        if (unsent - replayLeft > options.maxBehindBytes) {
+          options.log.warn(
+            { unsentBytes: unsent, maxBehindBytes: options.maxBehindBytes, code: TOO_FAR_BEHIND },
             'live socket too far behind: closed; the dashboard reconnects from its cursor',
           );
           // the close frame waits behind what is unsent; ws destroys the socket if it is not answered in 30 s
@@ -44,7 +44,9 @@ export function liveSocketSender(socket: WebSocket, o: { maxBehindBytes: number;
           return;
         }
       }
-      socket.send(frame);
+      // text frames: the frame is built once as bytes, but ws would send a Buffer as a binary frame, which a
+      // browser hands over as a Blob the dashboard cannot parse
+      socket.send(frame, { binary: false });
     },
     live(onDrop) {
       replayLeft = socket.bufferedAmount;
