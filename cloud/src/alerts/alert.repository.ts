@@ -234,7 +234,7 @@ export class AlertRepository {
 
   async history(orgId: string, alertId: string): Promise<AlertEvent[]> {
     const { rows } = await this.db.query<AlertEvent>(
-      `SELECT id::text, state, at, by_user AS "byUser", note FROM alert_events WHERE org_id = $1 AND alert_id = $2 ORDER BY id`,
+      `SELECT id::text, state, at, by_user AS "byUser", note FROM alert_events WHERE org_id = $1 AND alert_id = $2 ORDER BY alert_events.id`,
       [orgId, alertId],
     );
     return rows;

@@ -96,5 +96,14 @@ export function describeAlertRepository(f: DbFactory) {
       const other = await seedBar(db, 'Other Org');
       expect(await ctx.describe(other.orgId, { venueId: other.venueId, itemId: bar.itemId })).toMatchObject({ itemName: undefined });
     });
+
+    it('keeps the history in the order it happened when event ids pass a power of ten', async () => {
+      // the history once sorted by its id cast to text, where 10000 comes before 9999
+      const alert = (await repo.findOpen(bar.orgId, 'low_stock', lowStock().subject.key))!;
+      await db.query(`SELECT setval(pg_get_serial_sequence('alert_events', 'id'), 9998)`);
+      await repo.transition(bar.orgId, alert.id, 'escalated', new Date(at.getTime() + 5), null);
+      await repo.transition(bar.orgId, alert.id, 'resolved', new Date(at.getTime() + 6), null, 'ordered');
+      expect((await repo.history(bar.orgId, alert.id)).map((event) => event.state)).toEqual(['raised', 'escalated', 'resolved']);
+    });
   });
 }
