@@ -8,6 +8,7 @@ import type { Db } from './db/index.js';
 import type { CloudConfig } from './config.js';
 import errors from './plugins/errors.js';
 import requestLog from './plugins/request-log.js';
+import { requestLogger } from './plugins/request-logger.js';
 import textInput from './plugins/text-input.js';
 import auth from './plugins/auth.js';
 import docs from './plugins/docs.js';
@@ -107,6 +108,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 16 * 1024 },
     // one line a request, at a level by its outcome (request-log.ts), instead of two at info
     logController: new LogController({ disableRequestLogging: true }),
+    // req.log's pino child made only when the request logs something (request-logger.ts)
+    childLoggerFactory: requestLogger,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -38,9 +38,11 @@ function check(req: FastifyRequest, token: string | undefined): void {
 /** HTTP latency of every route (by its pattern), and GET /metrics in Prometheus' text format. */
 export const metricsPlugin = fp(
   async (app: FastifyInstance, options: MetricsOptions) => {
-    app.addHook('onResponse', async (req, reply) => {
+    // a callback, not an async hook: no promise made and awaited on every request
+    app.addHook('onResponse', (req, reply, done) => {
       // the pattern, never the raw URL: ids in paths and scanners' junk must not become label values
       options.metrics.http(req.method, req.routeOptions.url ?? '(unmatched)', reply.statusCode, reply.elapsedTime / 1000);
+      done();
     });
     app.get('/metrics', { schema: { hide: true }, config: { rateLimit: false } }, async (req, reply) => {
       check(req, options.token);
