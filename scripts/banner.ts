@@ -2,6 +2,7 @@
  * What `npm start` prints once the stack is up. Pure, so the exact wording, and the exact
  * flags a technician copies, are tested without starting anything.
  */
+import { hostname, networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface BannerInput {
@@ -12,6 +13,48 @@ export interface BannerInput {
   demo: { deviceId: string; cameraUrl: string; venueId: string } | undefined;
   /** set only on the first start */
   oneTimeSignIn: { email: string; password: string } | undefined;
+  /**
+   * The addresses the cloud (http.host) and its embedded broker (broker.embedded.host; undefined with an
+   * external broker) listen on. With none, the URLs are printed as given.
+   */
+  listen?: { http: string; broker: string | undefined };
+  /** This machine's name on the network (networkName()), printed where a server listens on every address. */
+  networkName?: string;
+}
+
+/** The addresses that mean "every address of this machine": no one can connect to them. */
+const EVERY_ADDRESS = new Set(['0.0.0.0', '::', '[::]', '::0', '0::0', '0:0:0:0:0:0:0:0']);
+export const listensOnEveryAddress = (host: string): boolean => EVERY_ADDRESS.has(host.trim().toLowerCase());
+
+/**
+ * Where a technician elsewhere in the bar reaches this machine: its first non-internal IPv4 address
+ * (no name service needed), else its host name.
+ */
+export function networkName(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(), name: string = hostname()): string {
+  const external = Object.values(interfaces)
+    .flatMap((addresses) => addresses ?? [])
+    .find((address) => address.family === 'IPv4' && !address.internal);
+  return external?.address ?? name;
+}
+
+/** The URL with its host replaced by `host`. */
+const withHost = (url: string, host: string) =>
+  url.replace(/^([a-z][\w+.-]*:\/\/)(\[[^\]]*\]|[^:/]*)/i, `$1${host.includes(':') ? `[${host}]` : host}`);
+
+/**
+ * The URLs as a technician connects to them. A cloud listening on every address reports a URL of
+ * 0.0.0.0, [::] or 127.0.0.1, which names nothing a phone or a device elsewhere can reach: the
+ * machine's network name stands in. The embedded broker always listens on every address and names
+ * itself localhost (the name its certificate holds); it takes the network name only when the cloud
+ * too was opened to the network (--host 0.0.0.0), a stack for this machine alone keeping localhost.
+ */
+export function reachableUrls(b: Pick<BannerInput, 'url' | 'brokerUrl' | 'listen' | 'networkName'>): { url: string; brokerUrl: string } {
+  if (!b.listen || !b.networkName || !listensOnEveryAddress(b.listen.http)) return { url: b.url, brokerUrl: b.brokerUrl };
+  const broker = b.listen.broker;
+  return {
+    url: withHost(b.url, b.networkName),
+    brokerUrl: broker !== undefined && listensOnEveryAddress(broker) ? withHost(b.brokerUrl, b.networkName) : b.brokerUrl,
+  };
 }
 
 /** A value as one shell word: quoted only when it needs to be. */
@@ -34,7 +77,8 @@ export function provisionCommand(b: Pick<BannerInput, 'url' | 'brokerUrl' | 'pki
   ].join(' ');
 }
 
-export function startBanner(b: BannerInput): string {
+export function startBanner(input: BannerInput): string {
+  const b = { ...input, ...reachableUrls(input) };
   const provision = provisionCommand(b);
   return [
     '',

@@ -17,7 +17,7 @@ import {
 import { loadCloudConfig, startCloud, type RunningCloud } from '@smartstock/cloud';
 import { startDemo, type RunningDemo } from './demo/index.js';
 import { DEMO_RTSP_PORT_KEY } from './demo/camera.js';
-import { startBanner, stopSummary } from './banner.js';
+import { networkName, startBanner, stopSummary } from './banner.js';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -178,5 +178,7 @@ if (!stopRequested)
       oneTimeSignIn: cloud.seededOwner?.oneTimePassword
         ? { email: cloud.seededOwner.email, password: cloud.seededOwner.oneTimePassword }
         : undefined,
+      listen: { http: config.http.host, broker: config.broker.url ? undefined : config.broker.embedded.host },
+      networkName: networkName(),
     }),
   );

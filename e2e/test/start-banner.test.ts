@@ -1,8 +1,9 @@
 /** The start banner gives a technician the exact flags for this stack's broker and CA, whatever ports it took. */
 import { execFileSync } from 'node:child_process';
+import type { NetworkInterfaceInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { duration, provisionCommand, startBanner, stopSummary } from '../../scripts/banner.js';
+import { duration, networkName, provisionCommand, startBanner, stopSummary } from '../../scripts/banner.js';
 
 const stack = {
   url: 'http://127.0.0.1:18480',
@@ -41,6 +42,66 @@ describe('the start banner', () => {
     expect(banner).not.toContain('--ca-dir');
     expect(banner).toContain('MQTT_URL');
     expect(banner).toContain('demo       off');
+  });
+});
+
+describe('the start banner of a stack open to the network (--host 0.0.0.0)', () => {
+  const lan = '192.168.1.23';
+  const line = (banner: string, label: string) => banner.split('\n').find((l) => l.startsWith(`  ${label} `))!;
+
+  it('names the machine, not the address it listens on, in the dashboard, broker and provisioning URLs', () => {
+    // what fastify reports for 0.0.0.0 and for ::, and the broker's own name for itself on every address
+    for (const [host, url] of [
+      ['0.0.0.0', 'http://127.0.0.1:18480'],
+      ['::', 'http://[::]:18480'],
+      ['0.0.0.0', 'http://0.0.0.0:18480'],
+    ]) {
+      const banner = startBanner({ ...stack, url: url!, listen: { http: host!, broker: '0.0.0.0' }, networkName: lan });
+      expect(line(banner, 'dashboard')).toBe(`  dashboard  http://${lan}:18480/`);
+      expect(line(banner, 'API docs')).toBe(`  API docs   http://${lan}:18480/docs`);
+      expect(line(banner, 'broker')).toBe(`  broker     mqtts://${lan}:18883`);
+      // the demo's camera stays on loopback: only the demo agent, on this machine, reads it
+      const rest = banner.split('\n').filter((l) => !l.startsWith('  demo '));
+      expect(rest.join('\n')).not.toMatch(/0\.0\.0\.0|\[::\]|127\.0\.0\.1|localhost/);
+      const args = argv(
+        banner
+          .split('\n')
+          .find((l) => l.includes('smartstock-provision'))!
+          .trim(),
+      );
+      expect(args[args.indexOf('--mqtt-url') + 1]).toBe(`mqtts://${lan}:18883`);
+      expect(args[args.indexOf('--cloud-url') + 1]).toBe(`http://${lan}:18480`);
+    }
+  });
+
+  it('keeps the URLs of a stack for this machine alone, and an external broker as configured', () => {
+    const local = startBanner({ ...stack, listen: { http: '127.0.0.1', broker: '0.0.0.0' }, networkName: lan });
+    expect(local).toBe(startBanner(stack));
+    const external = startBanner({
+      ...stack,
+      url: 'http://127.0.0.1:18480',
+      brokerUrl: 'mqtts://broker.example.com:8883',
+      pkiDir: undefined,
+      listen: { http: '0.0.0.0', broker: undefined },
+      networkName: lan,
+    });
+    expect(line(external, 'dashboard')).toBe(`  dashboard  http://${lan}:18480/`);
+    expect(line(external, 'broker')).toBe('  broker     mqtts://broker.example.com:8883');
+  });
+
+  it("takes the machine's first non-internal IPv4 address, else its host name", () => {
+    const address = (address: string, family: 'IPv4' | 'IPv6', internal: boolean): NetworkInterfaceInfo =>
+      family === 'IPv4'
+        ? { address, family, internal, netmask: '255.255.255.0', mac: '', cidr: null }
+        : { address, family, internal, netmask: 'ffff::', mac: '', cidr: null, scopeid: 0 };
+    const interfaces = {
+      lo: [address('127.0.0.1', 'IPv4', true), address('::1', 'IPv6', true)],
+      docker0: [address('fe80::1', 'IPv6', false)],
+      eth0: [address('fe80::2', 'IPv6', false), address('192.168.1.23', 'IPv4', false)],
+      wlan0: [address('10.0.0.7', 'IPv4', false)],
+    };
+    expect(networkName(interfaces, 'backbar-pc')).toBe('192.168.1.23');
+    expect(networkName({ lo: interfaces.lo }, 'backbar-pc')).toBe('backbar-pc');
   });
 });
 

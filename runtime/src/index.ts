@@ -4,3 +4,4 @@ export * from './shutdown.js';
 export * from './binaries.js';
 export * from './ports.js';
 export * from './csv.js';
+export * from './camera-input.js';

@@ -240,7 +240,7 @@ async function connectIngest(o: IngestOptions, sink: MessageSink) {
           { qos: 0 },
         );
       };
-      return snapshots.wait(deviceId, requestId, timeoutMs, ask);
+      return snapshots.wait({ deviceId, cameraId, requestId }, timeoutMs, ask);
     },
     async stop() {
       stopping = true;

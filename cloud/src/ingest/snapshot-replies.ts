@@ -2,8 +2,16 @@ import { decodeSnapshot, parseTopic } from '@smartstock/protocol';
 import type { Logger } from '@smartstock/runtime';
 import type { SnapshotAnswer } from '../devices/index.js';
 
+/** Which device's camera a snapshot request asked, and the request's id. */
+export interface SnapshotAsked {
+  deviceId: string;
+  cameraId: string;
+  requestId: string;
+}
+
 interface Waiting {
   deviceId: string;
+  cameraId: string;
   settle: (answer: SnapshotAnswer) => void;
 }
 
@@ -12,19 +20,22 @@ interface Waiting {
  * topic of the device that was asked: the broker binds a topic's device id to the sender's
  * certificate, whereas the request id travels in the clear and a header's device id is whatever
  * its sender wrote. Matched by request id alone, a device that learnt one could answer for a
- * camera of a bar it does not belong to.
+ * camera of a bar it does not belong to. The right device's picture of another camera (a reply
+ * mixed up on the device) is no answer either: the caller would show or store it as the camera asked.
  */
 export class SnapshotReplies {
   private readonly waiting = new Map<string, Waiting>();
 
   constructor(private readonly log: Logger) {}
 
-  /** Waits up to timeoutMs for deviceId's reply to requestId; undefined when none came in time. */
-  async wait(deviceId: string, requestId: string, timeoutMs: number, ask: () => Promise<void>): Promise<SnapshotAnswer | undefined> {
+  /** Waits up to timeoutMs for the reply of the device and camera asked; undefined when none came in time. */
+  async wait(asked: SnapshotAsked, timeoutMs: number, ask: () => Promise<void>): Promise<SnapshotAnswer | undefined> {
+    const { deviceId, cameraId, requestId } = asked;
     const got = new Promise<SnapshotAnswer | undefined>((res) => {
       const timer = setTimeout(() => res(undefined), timeoutMs);
       this.waiting.set(requestId, {
         deviceId,
+        cameraId,
         settle: (answer) => {
           clearTimeout(timer);
           res(answer);
@@ -39,7 +50,7 @@ export class SnapshotReplies {
     }
   }
 
-  /** A message on a device's snapshot topic: settles the request it answers, if its device was the one asked. */
+  /** A message on a device's snapshot topic: settles the request it answers, if its device and camera were the ones asked. */
   receive(topic: string, payload: Uint8Array): void {
     const from = parseTopic(topic)?.deviceId;
     const decoded = decodeSnapshot(payload);
@@ -51,6 +62,13 @@ export class SnapshotReplies {
       this.log.warn(
         { deviceId: from, headerDeviceId: header.deviceId, askedDeviceId: waiting.deviceId, requestId: header.requestId },
         'snapshot reply dropped: it is not from the device asked',
+      );
+      return;
+    }
+    if (header.cameraId !== waiting.cameraId) {
+      this.log.warn(
+        { deviceId: from, cameraId: header.cameraId, askedCameraId: waiting.cameraId, requestId: header.requestId },
+        'snapshot reply dropped: it is not of the camera asked',
       );
       return;
     }

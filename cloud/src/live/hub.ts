@@ -19,8 +19,9 @@ export interface LiveSubscriber {
  * An event's message, its data the stored JSON text as it is (never parsed and stringified again);
  * the keys in LiveMessage's order: type, cursor, data (a client may read the cursor from the first bytes).
  */
-const frameOf = (e: LiveEvent): LiveFrame => Buffer.from(`{"type":${JSON.stringify(e.type)},"cursor":${Number(e.id)},"data":${e.json}}`);
-const frameOfMessage = (m: LiveMessage): LiveFrame => Buffer.from(JSON.stringify(m));
+const frameOf = (event: LiveEvent): LiveFrame =>
+  Buffer.from(`{"type":${JSON.stringify(event.type)},"cursor":${Number(event.id)},"data":${event.json}}`);
+const frameOfMessage = (message: LiveMessage): LiveFrame => Buffer.from(JSON.stringify(message));
 
 /** An event on its way to the sockets: its id and its one frame. */
 interface Push {
@@ -92,7 +93,7 @@ export class LiveHub {
     try {
       const missed = await this.events.after(this.highest, 10_000);
       this.log.info({ after: this.highest, missed: missed.length }, 'live bus back; pushing what it missed');
-      this.enqueue(missed.map((e) => e.id));
+      this.enqueue(missed.map((event) => event.id));
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'live catch-up failed; clients resync from their cursor');
     }
@@ -110,8 +111,8 @@ export class LiveHub {
    * The socket is held from the start: what is pushed while the replay is read waits and follows it,
    * in id order, without what the replay already sent.
    */
-  async subscribe(s: LiveSubscriber, cursor?: number): Promise<() => void> {
-    const socket: Socket = { subscriber: s, held: cursor === undefined ? undefined : [], replayed: new Set() };
+  async subscribe(subscriber: LiveSubscriber, cursor?: number): Promise<() => void> {
+    const socket: Socket = { subscriber, held: cursor === undefined ? undefined : [], replayed: new Set() };
     const unsubscribe = this.add(socket);
     if (cursor === undefined) return unsubscribe;
     try {
@@ -140,15 +141,15 @@ export class LiveHub {
   }
 
   private async replay(socket: Socket, cursor: number): Promise<void> {
-    const s = socket.subscriber;
-    const missed = await this.events.after(cursor, REPLAY, { orgId: s.orgId, venueId: s.venueId });
+    const subscriber = socket.subscriber;
+    const missed = await this.events.after(cursor, REPLAY, { orgId: subscriber.orgId, venueId: subscriber.venueId });
     // read after the replay: a prune in between then costs a needless resync, never a silent gap
     const oldest = await this.events.oldestKept();
     // cursor 0 is a fresh start, not a reconnect: it has missed nothing, so what is kept is its history
     const reason = cursor > 0 && cursor + 1 < oldest ? 'pruned' : missed.length >= REPLAY ? 'too-many' : undefined;
     if (!reason) {
-      const sent = new Set(missed.map((e) => Number(e.id)));
-      for (const e of missed) s.send(frameOf(e));
+      const sent = new Set(missed.map((event) => Number(event.id)));
+      for (const event of missed) subscriber.send(frameOf(event));
       this.goLive(socket, (id) => sent.has(id));
       // a push of a replayed event may still come: its notify not handled yet (past the highest, or queued),
       // or in the batch being fanned out. Only those are kept, so the set empties as they come; a writer that
@@ -161,7 +162,7 @@ export class LiveHub {
     // pruned ones when none is kept (else the next reconnect would resync again)
     const newest = Math.max(Number(await this.events.lastId()), oldest - 1, Number(missed.at(-1)?.id ?? 0));
     this.log.info({ cursor, oldest, reason }, 'live cursor cannot be replayed; client told to resync');
-    s.send(frameOfMessage({ type: 'resync', cursor: newest, data: { reason } }));
+    subscriber.send(frameOfMessage({ type: 'resync', cursor: newest, data: { reason } }));
     // what is held up to the resync's cursor is in the reload; a later push of an older id (its writer
     // committed late) still goes out: the client keeps the highest cursor, and nothing is lost
     this.goLive(socket, (id) => id <= newest);
@@ -197,14 +198,14 @@ export class LiveHub {
       if (!this.subs.size || !ids.length) continue;
       this.fanning = new Set(ids);
       try {
-        for (const e of await this.events.byIds(ids)) {
-          const venues = this.byOrg.get(e.orgId);
+        for (const event of await this.events.byIds(ids)) {
+          const venues = this.byOrg.get(event.orgId);
           if (!venues) continue;
           // an event of no venue goes to every socket of its organisation
-          const to = e.venueId === null ? [...venues.values()] : [venues.get(e.venueId) ?? []];
+          const to = event.venueId === null ? [...venues.values()] : [venues.get(event.venueId) ?? []];
           // built once, after it is known someone gets it; a socket dropped as too slow leaves its set meanwhile
           let push: Push | undefined;
-          for (const set of to) for (const socket of set) this.deliver(socket, (push ??= { id: Number(e.id), frame: frameOf(e) }));
+          for (const set of to) for (const socket of set) this.deliver(socket, (push ??= { id: Number(event.id), frame: frameOf(event) }));
         }
       } catch (err) {
         // which organisations the batch was for is in the rows not read: every socket reloads what it shows

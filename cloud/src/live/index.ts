@@ -22,7 +22,7 @@ export interface LiveEvents {
   appendMany(events: NewLiveEvent[]): Promise<number[]>;
 }
 export type { NewLiveEvent } from './live-event.repository.js';
-export const liveEvents = (q: Queryable): LiveEvents => new LiveEventRepository(q);
+export const liveEvents = (db: Queryable): LiveEvents => new LiveEventRepository(db);
 
 export interface LiveModuleOptions {
   hub: LiveHub;
@@ -33,6 +33,6 @@ export interface LiveModuleOptions {
 }
 
 /** GET /live: the WebSocket. */
-export async function liveModule(app: FastifyInstance, o: LiveModuleOptions): Promise<void> {
-  await app.register(liveRoutes, o);
+export async function liveModule(app: FastifyInstance, options: LiveModuleOptions): Promise<void> {
+  await app.register(liveRoutes, options);
 }

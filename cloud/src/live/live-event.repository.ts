@@ -61,12 +61,12 @@ export class LiveEventRepository {
     // parsing it twice there (~2x the time), and one JSON array (json_array_elements) was parsed twice and
     // spilled to a temporary file (an ingest run's events are megabytes): ~20% of the statement's CPU.
     // json, not jsonb (migration 276): each element's text is stored as it is, not rebuilt
-    const texts = events.map((e) => Buffer.from(JSON.stringify(e.data)));
+    const texts = events.map((event) => Buffer.from(JSON.stringify(event.data)));
     const starts: number[] = [];
     let at = 1;
-    for (const t of texts) {
+    for (const text of texts) {
       starts.push(at);
-      at += t.length;
+      at += text.length;
     }
     const { rows } = await this.db.query<{ id: number }>(
       `INSERT INTO live_events (org_id, venue_id, type, data)
@@ -75,17 +75,17 @@ export class LiveEventRepository {
        ORDER BY e.n
        RETURNING id`,
       [
-        events.map((e) => e.orgId),
-        events.map((e) => e.venueId),
-        events.map((e) => e.type),
+        events.map((event) => event.orgId),
+        events.map((event) => event.venueId),
+        events.map((event) => event.type),
         Buffer.concat(texts),
         starts,
-        texts.map((t) => t.length),
+        texts.map((text) => text.length),
       ] as never,
       // one SQL text whatever the events (arrays and one byte string): planned once per connection
       { prepare: 'live_events_append_many_bytes' },
     );
-    const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+    const ids = rows.map((row) => Number(row.id)).sort((a, b) => a - b);
     for (let i = 0; i < ids.length; i += IDS_PER_NOTIFY) await this.db.notify(LIVE_CHANNEL, ids.slice(i, i + IDS_PER_NOTIFY).join(','));
     await this.stockMoved(events);
     return ids;
@@ -94,7 +94,7 @@ export class LiveEventRepository {
   /** Announces the locations of the stock events among `events` (one announce for up to 100 of them). */
   private async stockMoved(events: readonly NewLiveEvent[]): Promise<void> {
     const pairs = new Set<string>();
-    for (const e of events) if (e.type === 'stock') pairs.add(`${e.orgId} ${e.data.locationId}`);
+    for (const event of events) if (event.type === 'stock') pairs.add(`${event.orgId} ${event.data.locationId}`);
     const all = [...pairs];
     for (let i = 0; i < all.length; i += PAIRS_PER_ANNOUNCE)
       await this.db.announce(STOCK_CHANNEL, all.slice(i, i + PAIRS_PER_ANNOUNCE).join(','));

@@ -14,9 +14,9 @@ const BEARER = 'bearer.';
 function offeredToken(header: string | string[] | undefined): string | undefined {
   const offered = String(header ?? '')
     .split(',')
-    .map((p) => p.trim());
+    .map((protocol) => protocol.trim());
   if (!offered.includes(LIVE_PROTOCOL)) return undefined;
-  return offered.find((p) => p.startsWith(BEARER))?.slice(BEARER.length);
+  return offered.find((protocol) => protocol.startsWith(BEARER))?.slice(BEARER.length);
 }
 
 /**
@@ -26,9 +26,9 @@ function offeredToken(header: string | string[] | undefined): string | undefined
  * Messages: @smartstock/api's liveMessage
  * (a WebSocket route is hidden from OpenAPI: /docs shows it as the component LiveMessage).
  */
-export default async function liveRoutes(app: App, o: LiveModuleOptions) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get(
+export default async function liveRoutes(app: App, options: LiveModuleOptions) {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get(
     '/live',
     {
       websocket: true,
@@ -48,25 +48,25 @@ export default async function liveRoutes(app: App, o: LiveModuleOptions) {
           throw Object.assign(new Error(`sign in required: offer the subprotocols ${LIVE_PROTOCOL} and bearer.<token>`), {
             statusCode: 401,
           });
-        let p: Principal;
+        let principal: Principal;
         try {
-          p = app.jwt.verify<Principal>(token);
+          principal = app.jwt.verify<Principal>(token);
         } catch {
           throw Object.assign(new Error('access token is not valid'), { statusCode: 401 });
         }
-        req.user = p;
+        req.user = principal;
         await app.requireMember(req);
         await app.requirePasswordChanged(req);
-        const venue = await o.venues.listVenues(p.org);
-        if (!venue.some((v) => v.id === (req.query as { venueId?: string }).venueId))
+        const venues = await options.venues.listVenues(principal.org);
+        if (!venues.some((venue) => venue.id === (req.query as { venueId?: string }).venueId))
           throw Object.assign(new Error('venue not found'), { statusCode: 404 });
       },
     },
     // the socket is open when this runs (@fastify/websocket calls it once the upgrade is done)
     async (socket, req) => {
-      const sender = liveSocketSender(socket, { maxBehindBytes: o.maxBehindBytes, log: req.log });
+      const sender = liveSocketSender(socket, { maxBehindBytes: options.maxBehindBytes, log: req.log });
       const send = (frame: Buffer) => sender.send(frame);
-      const unsubscribe = await o.hub.subscribe({ orgId: req.user.org, venueId: req.query.venueId, send }, req.query.cursor);
+      const unsubscribe = await options.hub.subscribe({ orgId: req.user.org, venueId: req.query.venueId, send }, req.query.cursor);
       // a client that left while its replay was read has already had its 'close': the hub must not keep it
       if (socket.readyState !== socket.OPEN) return unsubscribe();
       sender.live(unsubscribe);

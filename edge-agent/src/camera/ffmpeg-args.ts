@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { cameraInput } from '@smartstock/runtime';
 
 export interface FfmpegInput {
   url: string;
@@ -21,31 +22,6 @@ export interface FfmpegCommand {
   args: string[];
   /** A script ffmpeg reads as its input (pipe:0): it names the camera's URL, kept off the command line. */
   stdin?: string | undefined;
-}
-
-/**
- * The protocols a camera's stream may use once ffmpeg reads its URL from stdin: a nested input
- * otherwise inherits pipe:0's own short list and the camera is refused (rtsps needs tls, UDP rtp).
- */
-export const CAMERA_PROTOCOLS = 'pipe,rtsp,rtsps,rtp,srtp,tcp,udp,tls,crypto,data';
-
-/**
- * A camera's URL carries its password, and a process's arguments are anyone's to read (`ps`,
- * /proc/<pid>/cmdline). ffmpeg 5 has no option that reads a URL or its credentials from a file or
- * the environment, and its RTSP demuxer takes them only in the URL; but its concat demuxer reads
- * a script naming the URL, and its per-input options, from any input: stdin, a pipe only the agent holds.
- */
-export function cameraScript(url: string, transport: 'tcp' | 'udp'): string {
-  // concat's quoting (av_get_token): inside '…' all is literal, a quote is closed, escaped, reopened;
-  // a line break would start a directive of the URL's own, so control characters stay percent-encoded
-  const oneLine = url.replace(/\p{Cc}/gu, (c) => encodeURIComponent(c));
-  const quoted = `'${oneLine.replaceAll("'", "'\\''")}'`;
-  // Real cameras' clocks are not to be trusted: one set by NTP mid-stream moves its RTP timestamps by
-  // hours, and the fps filter then fills the gap with thousands of copies of one picture in a burst.
-  // The agent's own clock stamps each packet as it arrives instead.
-  return ['ffconcat version 1.0', `file ${quoted}`, `option rtsp_transport ${transport}`, 'option use_wallclock_as_timestamps 1', ''].join(
-    '\n',
-  );
 }
 
 /** The pipe (file descriptor of the child) each picture of a sampled frame comes out of. */
@@ -72,8 +48,13 @@ export function ffmpegArgs(i: FfmpegInput): FfmpegCommand {
     // A camera whose resolution is changed mid-stream would otherwise be scaled (squashed) to its first
     // size for as long as ffmpeg runs; with this ffmpeg warns (RESOLUTION_CHANGED) and camera.ts restarts it.
     args.push('-reinit_filter', '0');
-    args.push('-protocol_whitelist', CAMERA_PROTOCOLS, '-f', 'concat', '-safe', '0', '-i', 'pipe:0');
-    stdin = cameraScript(i.url, i.transport);
+    // the URL and its password reach ffmpeg on stdin, never its command line (cameraInput, @smartstock/runtime).
+    // Real cameras' clocks are not to be trusted: one set by NTP mid-stream moves its RTP timestamps by
+    // hours, and the fps filter then fills the gap with thousands of copies of one picture in a burst.
+    // The agent's own clock stamps each packet as it arrives instead.
+    const input = cameraInput(i.url, { rtsp_transport: i.transport, use_wallclock_as_timestamps: 1 });
+    args.push(...input.args);
+    stdin = input.stdin;
   }
   const filters = [`fps=1/${i.sampleEverySeconds}`];
   if (i.maxWidth > 0) filters.push(limitLongestSide(i.maxWidth));

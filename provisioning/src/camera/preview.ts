@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { listenError } from '@smartstock/runtime';
-import { inputArgs } from './ffmpeg.js';
+import { cameraFfmpegInput, spawnWithInput } from './ffmpeg.js';
 
 /**
  * `camera preview`: the camera, live, on a loopback web page, for aiming.
@@ -35,6 +34,7 @@ export const isLoopback = (host: string): boolean => host === 'localhost' || hos
 
 export async function startPreview(cameraUrl: string, o: PreviewOptions): Promise<Preview> {
   if (!isLoopback(o.host)) throw new Error('the preview listens on loopback only: it shows a live camera without a password');
+  const input = cameraFfmpegInput(o.ffmpeg, cameraUrl, o.transport);
   const viewers = new Set<ServerResponse>();
   let latest: Buffer | null = null;
   let count = 0;
@@ -59,19 +59,17 @@ export async function startPreview(cameraUrl: string, o: PreviewOptions): Promis
     server.listen(o.port, o.host, resolve);
   });
 
-  const ff = spawn(
-    o.ffmpeg,
-    [
-      ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
-      ...inputArgs(o.ffmpeg, cameraUrl, o.transport),
-      ...['-an', '-vf', `fps=${o.fps},scale='min(${o.maxWidth},iw)':-2`, '-q:v', '5', '-f', 'mjpeg', 'pipe:1'],
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const args = [
+    // -nostdin: no keyboard commands; a camera's script is still read from stdin as its input
+    ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
+    ...input.args,
+    ...['-an', '-vf', `fps=${o.fps},scale='min(${o.maxWidth},iw)':-2`, '-q:v', '5', '-f', 'mjpeg', 'pipe:1'],
+  ];
+  const ff = spawnWithInput(o.ffmpeg, { args, stdin: input.stdin }, ['pipe', 'pipe']);
   let errors = '';
-  ff.stderr.on('data', (chunk) => (errors = (errors + String(chunk)).slice(-4000)));
+  ff.stderr!.on('data', (chunk) => (errors = (errors + String(chunk)).slice(-4000)));
   let pending = Buffer.alloc(0);
-  ff.stdout.on('data', (chunk: Buffer) => {
+  ff.stdout!.on('data', (chunk: Buffer) => {
     pending = Buffer.concat([pending, chunk]);
     // JPEG entropy data stuffs 0xFF bytes, so FFD9 marks the end of a frame
     for (let end = pending.indexOf(EOI); end >= 0; end = pending.indexOf(EOI)) {

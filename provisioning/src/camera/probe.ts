@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { redactUrl } from '@smartstock/runtime';
-import { inputArgs, runFfmpeg } from './ffmpeg.js';
+import { CameraError, cameraFfmpegInput, runFfmpeg } from './ffmpeg.js';
 import { classifyFailure, keyframeInterval, parseFrameTimes, parseInputStream, type StreamInfo } from './probe-parse.js';
 
 /**
@@ -27,14 +27,7 @@ export interface ProbeReport extends StreamInfo {
   warnings: string[];
 }
 
-export class ProbeError extends Error {
-  constructor(
-    message: string,
-    readonly fix: string,
-  ) {
-    super(message);
-  }
-}
+export class ProbeError extends CameraError {}
 
 /** Pixels of width we want per metre of shelf distance: a 750 ml bottle then spans ~25 px, enough for the detector. */
 const WIDTH_PER_METRE = 640;
@@ -55,17 +48,19 @@ export async function probeCamera(url: string, o: ProbeOptions): Promise<ProbeRe
 }
 
 async function probeInto(url: string, o: ProbeOptions, frame: string, fresh: string): Promise<ProbeReport> {
+  const input = cameraFfmpegInput(o.ffmpeg, url, o.transport);
   const args = [
     '-hide_banner',
+    // no keyboard commands; a camera's script is still read from stdin as its input
     '-nostdin',
     // the time limit on the input, not the output: ffmpeg 4 (the npm build) keeps reading a live
     // stream after both outputs have finished when the limit is an output's
     ...['-t', String(o.seconds)],
-    ...inputArgs(o.ffmpeg, url, o.transport),
+    ...input.args,
     ...['-map', '0:v:0', '-vf', 'showinfo', '-f', 'null', '-'],
     ...['-map', '0:v:0', '-frames:v', '1', '-update', '1', '-y', fresh],
   ];
-  const run = await runFfmpeg(o.ffmpeg, args, (o.seconds + 30) * 1000);
+  const run = await runFfmpeg(o.ffmpeg, { args, stdin: input.stdin }, (o.seconds + 30) * 1000);
   const stream = parseInputStream(run.stderr);
   if (!stream) {
     const known = classifyFailure(run.stderr, o.transport);

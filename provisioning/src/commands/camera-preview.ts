@@ -1,6 +1,7 @@
 import { redactUrl } from '@smartstock/runtime';
 import { CliError, EXIT, emit, usageError, type Ctx } from '../cli/output.js';
 import { findFfmpeg } from '@smartstock/runtime';
+import { CameraError } from '../camera/ffmpeg.js';
 import { isLoopback, startPreview } from '../camera/preview.js';
 
 export interface CameraPreviewOptions {
@@ -22,14 +23,20 @@ export async function cameraPreview(ctx: Ctx, options: CameraPreviewOptions, arg
   const port = Number(options.port);
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
     throw usageError(`--port ${options.port} is not a port: give 0-65535 (0: any free one)`);
-  const preview = await startPreview(url, {
-    ffmpeg: findFfmpeg(options.ffmpeg),
-    host: options.host,
-    port,
-    fps,
-    maxWidth: 1280,
-    transport: options.transport,
-  });
+  let preview;
+  try {
+    preview = await startPreview(url, {
+      ffmpeg: findFfmpeg(options.ffmpeg),
+      host: options.host,
+      port,
+      fps,
+      maxWidth: 1280,
+      transport: options.transport,
+    });
+  } catch (err) {
+    if (err instanceof CameraError) throw new CliError(err.message, EXIT.failure, err.fix);
+    throw err;
+  }
   ctx.note(`Preview of ${redactUrl(url)} at ${preview.url} — open it in a browser; Ctrl-C stops.`);
   const stop = new Promise<'signal'>((resolve) => {
     process.once('SIGINT', () => resolve('signal'));

@@ -1,6 +1,7 @@
 import { CliError, EXIT, emit, usageError, type Ctx } from '../cli/output.js';
 import { findFfmpeg } from '@smartstock/runtime';
-import { ProbeError, probeCamera } from '../camera/probe.js';
+import { CameraError } from '../camera/ffmpeg.js';
+import { probeCamera } from '../camera/probe.js';
 
 export interface CameraProbeOptions {
   seconds: string;
@@ -29,7 +30,7 @@ export async function cameraProbe(ctx: Ctx, options: CameraProbeOptions, args: s
       shelfDistanceM,
     });
   } catch (err) {
-    if (err instanceof ProbeError) throw new CliError(err.message, EXIT.failure, err.fix);
+    if (err instanceof CameraError) throw new CliError(err.message, EXIT.failure, err.fix);
     throw err;
   }
   emit(ctx, probed, () =>

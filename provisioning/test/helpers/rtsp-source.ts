@@ -39,7 +39,8 @@ export async function startRtspSource(
     if (Date.now() > deadline) throw new Error('the RTSP publisher did not connect');
     await new Promise((r) => setTimeout(r, 100));
   }
-  const auth = creds ? `${creds.user}:${creds.password}@` : '';
+  // a URL's user and password are percent-encoded: a password may hold '@', ':' or '/'
+  const auth = creds ? `${encodeURIComponent(creds.user)}:${encodeURIComponent(creds.password)}@` : '';
   return {
     url: relay.readUrl('/cam').replace('rtsp://', `rtsp://${auth}`),
     port: relay.readPort,
