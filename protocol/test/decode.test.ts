@@ -65,6 +65,19 @@ describe('observation batch', () => {
 describe('device status', () => {
   it('accepts online and last-will offline forms', () => {
     expect(decodeDeviceStatus(enc(makeOnlineStatus())).ok).toBe(true);
+    // a camera that decodes every frame because its keyframes are far apart: optional fields, absent otherwise
+    const [camera] = makeOnlineStatus().cameras;
+    const everyFrame = {
+      ...camera!,
+      decoding: 'every-frame',
+      keyframeIntervalS: 24.9,
+      reason: 'keyframes 24.9 s apart: decoding every frame (more CPU)',
+    };
+    expect(decodeDeviceStatus(enc(makeOnlineStatus({ cameras: [everyFrame as never] }))).ok).toBe(true);
+    expectError(
+      decodeDeviceStatus(enc(makeOnlineStatus({ cameras: [{ ...everyFrame, keyframeIntervalS: -1 } as never] }))),
+      'cameras.0.keyframeIntervalS',
+    );
     expect(decodeDeviceStatus(enc({ v: 1, deviceId: 'bar-42-edge', state: 'offline' })).ok).toBe(true);
   });
   it('rejects bad values', () => {

@@ -8,6 +8,7 @@ import type { Metrics } from '../health/metrics.js';
 import { ffmpegArgs, PIPES, RESOLUTION_CHANGED } from './ffmpeg-args.js';
 import { FrameAssembler, type FrameParts } from './frame-parts.js';
 import { JpegSplitter } from './jpeg-splitter.js';
+import { PacketLines } from './packet-lines.js';
 import { FramePool, PpmSplitter } from './ppm-splitter.js';
 import { openFramePipe, pipeOf, spawnFfmpeg, stopProcess, type FfmpegChild } from './process.js';
 import { StderrRing, summariseFfmpegFailure } from './stderr-ring.js';
@@ -15,9 +16,11 @@ import {
   cameraState,
   decide,
   enterBackoff,
+  enterEveryFrame,
   enterRunning,
   initialWatchState,
   onFrame,
+  onPacket,
   type WatchOptions,
   type WatchState,
 } from './watchdog.js';
@@ -35,9 +38,12 @@ export interface CameraDeps {
   now?: () => number;
 }
 
+/** The longest keyframe interval we expect of a camera (smart codecs: up to 60 s); see WatchOptions.keyframeWaitMs. */
+const KEYFRAME_WAIT_MS = 65_000;
+
 /** One camera: one ffmpeg child, supervised by the pure watchdog in watchdog.ts. */
 export class Camera {
-  private state: WatchState = initialWatchState();
+  private state: WatchState;
   private child: FfmpegChild | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly stderr = new StderrRing(100);
@@ -51,6 +57,10 @@ export class Camera {
   private readonly pools = { frame: new FramePool(), view: new FramePool() };
   /** Which transport an `auto` camera tries next; the one that worked is kept. */
   private autoTransport: 'tcp' | 'udp' = 'tcp';
+  /** Why this camera decodes every frame although keyframesOnly is set (its keyframes proved too far apart). */
+  private everyFrame: { apartOverS: number } | null = null;
+  /** Seconds between the camera's last two keyframes, where ffmpeg's packet list showed them. */
+  private keyframeIntervalS: number | null = null;
   dropped = 0;
 
   constructor(
@@ -59,6 +69,7 @@ export class Camera {
   ) {
     this.now = deps.now ?? Date.now;
     const runtime = deps.runtime;
+    this.state = initialWatchState(runtime.keyframesOnly ? 'keyframes' : 'every-frame');
     this.opts = {
       staleAfterMs: runtime.staleAfterSeconds * 1000,
       backoffMinMs: runtime.backoffMinMs,
@@ -67,6 +78,8 @@ export class Camera {
       stableRunMs: runtime.stableRunSeconds * 1000,
       firstFrameMs: runtime.firstFrameSeconds * 1000,
       authRetryMs: runtime.authRetrySeconds * 1000,
+      keyframesFallback: runtime.keyframesFallback,
+      keyframeWaitMs: runtime.keyframesFallback ? KEYFRAME_WAIT_MS : 0,
     };
   }
 
@@ -79,7 +92,7 @@ export class Camera {
       this.report();
       return;
     }
-    this.state = enterRunning(this.state, this.now());
+    this.state = enterRunning(this.state, this.now(), this.deps.runtime.keyframesFallback);
     this.spawn();
     const every = Math.max(100, Math.min(1000, this.opts.staleAfterMs / 4));
     this.timer = setInterval(() => void this.tick(), every);
@@ -104,10 +117,18 @@ export class Camera {
     const { state, reason } = cameraState(this.state, now, this.opts);
     const recent = this.frameTimes.filter((t) => now - t <= 60_000);
     const fps = recent.length >= 2 ? (recent.length - 1) / ((recent.at(-1)! - recent[0]!) / 1000) : 0;
+    // only a camera that fell back carries the fields, so other statuses stay as a cloud before them expects
+    const fellBack = this.everyFrame;
+    const interval = this.keyframeIntervalS;
+    const note = fellBack
+      ? `${interval ? `keyframes ${interval} s apart` : `keyframes more than ${fellBack.apartOverS} s apart`}: decoding every frame (more CPU)`
+      : undefined;
+    const why = reason ?? (state === 'streaming' ? note : undefined);
     return {
       id: this.id,
       state,
-      ...(reason ? { reason: reason.slice(0, 500) } : {}),
+      ...(why ? { reason: why.slice(0, 500) } : {}),
+      ...(fellBack ? { decoding: 'every-frame' as const, ...(interval ? { keyframeIntervalS: interval } : {}) } : {}),
       fps: Number.isFinite(fps) ? Math.round(fps * 1000) / 1000 : 0,
       lastFrameAt: this.state.lastFrameAt === null ? null : new Date(this.state.lastFrameAt).toISOString(),
       restarts: this.restarts,
@@ -119,8 +140,24 @@ export class Camera {
     const now = this.now();
     const decision = decide(this.state, now, this.opts);
     if (decision.action === 'start') {
-      this.state = enterRunning(this.state, now);
+      this.state = enterRunning(this.state, now, this.deps.runtime.keyframesFallback);
       this.spawn();
+    } else if (decision.action === 'every-frame') {
+      this.everyFrame = { apartOverS: decision.waitedS };
+      this.deps.log.warn(
+        {
+          keyframesApartOverS: decision.waitedS,
+          keyframeIntervalS: this.keyframeIntervalS ?? undefined,
+          setting: 'camera.keyframesFallback',
+        },
+        `the camera's keyframes are more than ${decision.waitedS} s apart while its video keeps coming: decoding every frame from now on, which costs more CPU (a keyframe every 1-4 s on the camera saves it)`,
+      );
+      this.state = enterEveryFrame(this.state, now, decision.reason);
+      this.restarts += 1; // a new ffmpeg all the same
+      this.deps.metrics.cameraRestarts.inc({ camera: this.id });
+      const child = this.child;
+      this.child = null;
+      if (child) await stopProcess(child, this.deps.runtime.stopGraceMs);
     } else if (decision.action === 'restart' || decision.action === 'backoff') {
       const streamed = this.state.lastFrameAt !== null && this.state.startedAt !== null && this.state.lastFrameAt >= this.state.startedAt;
       this.state = enterBackoff(this.state, now, decision, this.opts);
@@ -145,7 +182,8 @@ export class Camera {
       url: this.config.url,
       transport,
       sampleEverySeconds: this.config.sampleEverySeconds,
-      keyframesOnly: this.deps.runtime.keyframesOnly,
+      keyframesOnly: this.state.decodes === 'keyframes',
+      packetLog: this.deps.runtime.keyframesFallback,
       maxWidth: this.deps.runtime.maxWidth,
       rawFrames: this.deps.runtime.rawFrames,
       detectorInput: this.deps.detectorInput,
@@ -196,8 +234,18 @@ export class Camera {
       : spawnFfmpeg(this.deps.ffmpegPath, command, raw.length);
     this.child = child = spawned;
     if (!viaFifos) for (const part of parts) pipeOf(spawned, PIPES[part]).on('data', (chunk: Buffer) => feed(part, chunk));
+    const packets = new PacketLines();
+    // the packet list (ffmpeg-args.ts packetLog) shares stderr with ffmpeg's log: it feeds the watchdog, not the ring
+    const onPacketLine = (line: string): boolean => {
+      const packet = packets.read(line);
+      if (packet === null) return false;
+      if (packet === 'own' || this.child !== spawned) return true;
+      this.state = onPacket(this.state, this.now(), packet.key);
+      if (packets.keyframeIntervalS !== null) this.keyframeIntervalS = packets.keyframeIntervalS;
+      return true;
+    };
     spawned.stderr.on('data', (chunk: Buffer) => {
-      for (const line of this.stderr.push(chunk)) {
+      for (const line of this.stderr.push(chunk, onPacketLine)) {
         this.deps.log.debug({ ffmpeg: line }, 'ffmpeg');
         // ffmpeg would squash the new picture size into the old one: a fresh ffmpeg sets up for the new size
         if (RESOLUTION_CHANGED.test(line) && this.child === spawned && !this.state.exited) {

@@ -15,6 +15,13 @@ export interface FfmpegInput {
    * Without it (a tiled detector) the raw frame keeps the JPEG's size.
    */
   detectorInput?: { width: number; height: number } | undefined;
+  /**
+   * Also list every video packet on stderr as it arrives (a stream copy into the framecrc muxer, one short
+   * line a packet, keyframes flagged; packet-lines.ts reads them). A keyframe-only decoder is silent between
+   * keyframes: this tells a camera whose keyframes are far apart from one that stalled, for little CPU
+   * (no decoding, a checksum of each packet).
+   */
+  packetLog?: boolean;
 }
 
 /** What the agent runs for one camera: ffmpeg's arguments, and what it writes to ffmpeg's stdin. */
@@ -59,8 +66,10 @@ export function ffmpegArgs(i: FfmpegInput): FfmpegCommand {
   const filters = [`fps=1/${i.sampleEverySeconds}`];
   if (i.maxWidth > 0) filters.push(limitLongestSide(i.maxWidth));
   const jpeg = ['-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2pipe', `pipe:${PIPES.jpeg}`];
+  // flushed a packet at a time: the watchdog reads when each one arrived
+  const packets = i.packetLog ? ['-map', '0:v:0', '-c', 'copy', '-flush_packets', '1', '-f', 'framecrc', 'pipe:2'] : [];
   if (!i.rawFrames) {
-    args.push('-an', '-sn', '-dn', '-vf', filters.join(','), ...jpeg);
+    args.push('-an', '-sn', '-dn', '-vf', filters.join(','), ...jpeg, ...packets);
     return { args, stdin };
   }
   const detector = i.detectorInput;
@@ -73,6 +82,7 @@ export function ffmpegArgs(i: FfmpegInput): FfmpegCommand {
   const ppm = (pipe: number) => ['-c:v', 'ppm', '-f', 'image2pipe', `pipe:${pipe}`];
   args.push('-filter_complex', graph.join(';'), '-map', '[jpeg]', ...jpeg, '-map', '[frame]', ...ppm(PIPES.frame));
   if (detector) args.push('-map', '[view]', ...ppm(PIPES.view));
+  args.push(...packets);
   return { args, stdin };
 }
 

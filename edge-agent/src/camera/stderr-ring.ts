@@ -8,13 +8,14 @@ export class StderrRing {
 
   constructor(private readonly size = 100) {}
 
-  push(chunk: Buffer | string): string[] {
+  /** Adds ffmpeg's lines; those `claim` takes (the packet list, packet-lines.ts) are neither kept nor returned. */
+  push(chunk: Buffer | string, claim?: (line: string) => boolean): string[] {
     const text = this.partial + chunk.toString();
     const parts = text.split(/\r?\n|\r/);
     this.partial = parts.pop() ?? '';
     const added: string[] = [];
     for (const rawLine of parts) {
-      if (!rawLine.trim()) continue;
+      if (!rawLine.trim() || claim?.(rawLine)) continue;
       // noise ffmpeg writes for every JPEG it encodes: within minutes it was all the ring held, and the
       // "camera restarting" log of a stalled camera showed nothing else
       const noise = NOISE.test(rawLine) || (this.droppedLast && /^\s*Last message repeated/.test(rawLine));

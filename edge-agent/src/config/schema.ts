@@ -65,6 +65,15 @@ export const cameraRuntimeSchema = z
     stableRunSeconds: z.number().positive().default(30),
     /** Decode only keyframes (-skip_frame nokey): far less CPU; frames still sampled at the camera's rate. */
     keyframesOnly: z.boolean().default(true),
+    /**
+     * "Smart codec" cameras (H.264+/H.265+, Smart Codec, Zipstream) and long GOPs at low frame rates send
+     * keyframes 10-60 s apart: keyframes only, such a camera never gave a picture within the limits and was
+     * restarted forever. With this, a camera whose video keeps arriving without a picture from keyframes
+     * decodes every frame from then on (logged once, shown in its status), and a run waits for the first
+     * keyframe while video arrives. ffmpeg then also lists the video packets (a stream copy, no decoding)
+     * so that a camera that stalls is still told apart and restarted. false: as before.
+     */
+    keyframesFallback: z.boolean().default(true),
     /** Longest side of the sampled JPEG; 0 keeps the camera's size. */
     maxWidth: z.number().int().min(0).default(1280),
     /**

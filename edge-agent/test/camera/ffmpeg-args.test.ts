@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { findFfmpeg } from '@smartstock/runtime';
 import { ffmpegArgs, limitLongestSide, shrinkOnLoadWidth } from '../../src/camera/ffmpeg-args.js';
+import { PacketLines } from '../../src/camera/packet-lines.js';
 import { PpmSplitter } from '../../src/camera/ppm-splitter.js';
 
 const base = { sampleEverySeconds: 2, keyframesOnly: true, maxWidth: 1280 };
@@ -125,5 +126,30 @@ describe('ffmpeg arguments', () => {
     expect(widthOf(1920, 1080)).toBe('960x540');
     expect(widthOf(2560, 1440)).toBe('640x360');
     expect(widthOf(320, 240)).toBe('320x240');
+  });
+
+  it('with packetLog, also lists each video packet on stderr (a stream copy), keyframes flagged, for the watchdog', () => {
+    const packets = ['-map', '0:v:0', '-c', 'copy', '-flush_packets', '1', '-f', 'framecrc', 'pipe:2'];
+    for (const rawFrames of [false, true]) {
+      const { args: a } = ffmpegArgs({ ...base, url: 'rtsp://cam/s1', transport: 'tcp', rawFrames, packetLog: true });
+      expect(a.slice(-packets.length)).toEqual(packets);
+    }
+    // real ffmpeg, keyframes only, 2 s of 10 fps video with a keyframe every 0.5 s: 20 packets, 4 keyframes
+    const { args } = ffmpegArgs({ ...base, url: 'file:///dev/null', transport: 'tcp', packetLog: true });
+    const input = ['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10:duration=2', '-c:v', 'libx264', '-g', '5', '-f', 'h264', 'pipe:1'];
+    const video = spawnSync(findFfmpeg(), ['-v', 'error', ...input], { maxBuffer: 64 << 20 }).stdout;
+    const withInput = args
+      .map((arg) => (arg === '/dev/null' ? 'pipe:0' : arg))
+      .filter((arg) => !['-re', '-stream_loop', '-1'].includes(arg));
+    const run = spawnSync(findFfmpeg(), withInput, { input: video, maxBuffer: 64 << 20 });
+    const lines = new PacketLines();
+    const read = run.stderr
+      .toString()
+      .split('\n')
+      .map((l) => lines.read(l));
+    const seen = read.filter((p) => p !== null && p !== 'own');
+    expect(seen).toHaveLength(20);
+    expect(seen.filter((p) => p.key)).toHaveLength(4);
+    expect(run.stdout.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
   });
 });

@@ -3,10 +3,13 @@ import {
   cameraState,
   decide,
   enterBackoff,
+  enterEveryFrame,
   enterRunning,
   initialWatchState,
   onFrame,
+  onPacket,
   type WatchOptions,
+  type WatchState,
 } from '../../src/camera/watchdog.js';
 import { AUTH_FAILED } from '../../src/camera/stderr-ring.js';
 
@@ -118,5 +121,55 @@ describe('camera watchdog', () => {
     s = { ...s, exited: { at: now + 31_500, code: 1, summary: 'connection reset by peer' } };
     expect(decide(s, now + 31_500, so)).toMatchObject({ delayMs: 1000 });
     expect(enterBackoff(s, now + 31_500, { reason: 'x', delayMs: 1000 }, so).attempts).toBe(1);
+  });
+});
+
+describe('camera watchdog: keyframes far apart', () => {
+  const ko: WatchOptions = { ...o, staleAfterMs: 20_000, firstFrameMs: 15_000, keyframesFallback: true, keyframeWaitMs: 65_000 };
+  /** A run that gets a video packet every 100 ms from `from` to `to`, keyframes at the times in `keys`. */
+  const packets = (s: WatchState, from: number, to: number, keys: number[] = []): WatchState => {
+    for (let at = from; at <= to; at += 100) s = onPacket(s, at, keys.includes(at));
+    return s;
+  };
+
+  it('a keyframes-only run with video arriving but no picture in the limits decodes every frame next, not counted as a failure', () => {
+    // the first-frame limit is the larger of firstFrameMs and staleAfterMs: 20 s
+    let s = packets(enterRunning(initialWatchState(), 0, true), 2000, 20_000, [2000]);
+    expect(decide(s, 20_000, ko)).toEqual({ action: 'ok' });
+    const d = decide(s, 20_001, ko);
+    expect(d).toEqual({ action: 'every-frame', reason: 'keyframes more than 20 s apart', waitedS: 20 });
+    s = enterEveryFrame(s, 20_001, 'keyframes more than 20 s apart');
+    expect(s).toMatchObject({ decodes: 'every-frame', attempts: 0, phase: 'backoff' });
+    expect(decide(s, 20_001, ko).action).toBe('start');
+    // and between two keyframes of a run that streamed: no picture for staleAfter while packets keep coming
+    let streamed = onFrame(packets(enterRunning(initialWatchState(), 0, true), 0, 2000, [0, 1000]), 2000);
+    streamed = packets(streamed, 2100, 22_000);
+    expect(decide(streamed, 22_001, ko)).toMatchObject({ action: 'every-frame', waitedS: 20 });
+  });
+
+  it('a stall is restarted as before: no packets lately, or keyframes that came and gave no picture', () => {
+    const stalled = packets(onFrame(enterRunning(initialWatchState(), 0, true), 1000), 0, 10_000);
+    expect(decide(stalled, 21_001, ko)).toMatchObject({ action: 'restart', reason: 'no frame for 20 s' });
+    const broken = packets(onFrame(enterRunning(initialWatchState(), 0, true), 1000), 0, 21_000, [5000, 10_000]);
+    expect(decide(broken, 21_001, ko)).toMatchObject({ action: 'restart' });
+    // without the packet list, or with the fallback off, nothing changes
+    expect(decide(onFrame(enterRunning(initialWatchState(), 0), 1000), 21_001, ko)).toMatchObject({ action: 'restart' });
+    const flowing = packets(onFrame(enterRunning(initialWatchState(), 0, true), 1000), 0, 21_000);
+    expect(decide(flowing, 21_001, { ...ko, keyframesFallback: false })).toMatchObject({ action: 'restart' });
+  });
+
+  it('a run decoding every frame waits for its first keyframe while packets come, up to keyframeWaitMs', () => {
+    const fresh = enterRunning(initialWatchState('every-frame'), 0, true);
+    expect(decide(packets(fresh, 1000, 40_000), 40_001, ko)).toEqual({ action: 'ok' });
+    // 20 s (the first-frame limit) + 65 s
+    expect(decide(packets(fresh, 1000, 85_000), 85_000, ko)).toEqual({ action: 'ok' });
+    expect(decide(packets(fresh, 1000, 85_001), 85_001, ko)).toMatchObject({ action: 'restart', reason: 'no first frame after 85 s' });
+    // the camera stops sending while it waits: restarted at once, as any stall
+    expect(decide(packets(fresh, 1000, 20_000), 40_001, ko)).toMatchObject({ action: 'restart' });
+    // a keyframe came and still no picture: not a wait for one
+    expect(decide(packets(fresh, 1000, 40_000, [3000]), 40_001, ko)).toMatchObject({ action: 'restart' });
+    // once it streamed, staleAfter holds as before: every frame is decoded, so a gap is a stall
+    const streamed = packets(onFrame(fresh, 2000), 1000, 30_000);
+    expect(decide(streamed, 22_001, ko)).toMatchObject({ action: 'restart', reason: 'no frame for 20 s' });
   });
 });

@@ -8,8 +8,11 @@ import { startRtspRelay } from '../../../scripts/demo/rtsp-relay.js';
 
 export const ffmpeg = findFfmpeg();
 
-/** A short H.264 test clip with a keyframe every second, like a camera's GOP. */
-export function makeTestVideo(seconds = 6): string {
+/**
+ * A short H.264 test clip with a keyframe every `keyframeEverySeconds` (1: like a camera's usual GOP; 8 or
+ * more: a "smart codec" camera or a long GOP at a low rate), and none in between (no scene-cut keyframes).
+ */
+export function makeTestVideo(seconds = 6, keyframeEverySeconds = 1): string {
   const out = join(mkdtempSync(join(tmpdir(), 'ss-video-')), 'test.mp4');
   const r = spawnSync(ffmpeg, [
     '-hide_banner',
@@ -24,7 +27,9 @@ export function makeTestVideo(seconds = 6): string {
     '-preset',
     'ultrafast',
     '-g',
-    '10',
+    String(10 * keyframeEverySeconds),
+    '-sc_threshold',
+    '0',
     '-pix_fmt',
     'yuv420p',
     out,

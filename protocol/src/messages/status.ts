@@ -7,11 +7,21 @@ export const cameraHealthSchema = z
   .object({
     id: localId,
     state: z.enum(CAMERA_STATES),
-    reason: z.string().max(500).optional().describe('why stale or failed, in plain words'),
+    reason: z
+      .string()
+      .max(500)
+      .optional()
+      .describe('why stale or failed, in plain words; on a streaming camera, a note such as why it decodes every frame'),
     fps: z.number().min(0),
     lastFrameAt: isoTime.nullable(),
     restarts: z.number().int().min(0),
     droppedFrames: z.number().int().min(0),
+    // optional, and sent only for a camera that fell back: a status without them is what it was before
+    decoding: z
+      .enum(['keyframes', 'every-frame'])
+      .optional()
+      .describe('every-frame: the agent decodes every frame (more CPU) because the camera sends keyframes too far apart'),
+    keyframeIntervalS: z.number().positive().optional().describe("seconds between the camera's keyframes, where the agent measured it"),
   })
   .strict();
 
