@@ -3,41 +3,17 @@
  * user reads it (`ps`, /proc/<pid>/cmdline), nor in any log line the agent writes: ffmpeg's own error
  * lines echo the URL they failed to open.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childCommandLines, commandLines } from '@smartstock/runtime/testing';
 import { probeCamera, until, type CameraProbe } from '../helpers/camera-probe.js';
 import { makeTestVideo, publishLoop, startRtspServer, type Publisher, type RtspRelay } from '../helpers/rtsp.js';
 
 const PASSWORD = 'Sh3lf-s3cret';
 const withLogin = (url: string) => url.replace('rtsp://', `rtsp://viewer:${PASSWORD}@`);
 
-/** Every process's arguments, as `ps -ef` shows them, by process id. */
-function commandLines(): Map<number, string> {
-  const out = new Map<number, string>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      out.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'latin1').replaceAll('\0', ' '));
-    } catch {
-      // gone since the listing
-    }
-  }
-  return out;
-}
-
 /** The ffmpeg children of this test process that read a camera. */
 function cameraFfmpegs(): string[] {
-  const lines = commandLines();
-  return [...lines]
-    .filter(([pid]) => {
-      try {
-        return Number(readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ')[1]) === process.pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(([, line]) => line)
-    .filter((line) => line.includes('image2pipe') && !line.includes('-stream_loop'));
+  return childCommandLines().filter((line) => line.includes('image2pipe') && !line.includes('-stream_loop'));
 }
 
 describe("a camera's password", () => {

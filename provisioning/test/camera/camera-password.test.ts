@@ -4,45 +4,19 @@
  * and must still open a camera whose password holds the characters a URL and concat's quoting treat
  * specially.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFfmpeg } from '@smartstock/runtime';
+import { childCommandLines, commandLines } from '@smartstock/runtime/testing';
 import { startPreview } from '../../src/camera/preview.js';
 import { probeCamera } from '../../src/camera/probe.js';
 import { startRtspSource, type RtspSource } from '../helpers/rtsp-source.js';
 import { cli } from '../helpers/cli.js';
 
 const PASSWORD = "Sh3lf@:/%#?&'pw";
-
-/** Every process's arguments, as `ps -ef` shows them, by process id. */
-function commandLines(): Map<number, string> {
-  const out = new Map<number, string>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      out.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'latin1').replaceAll('\0', ' '));
-    } catch {
-      // gone since the listing
-    }
-  }
-  return out;
-}
-
-/** This test process's children's command lines, as they are now. */
-function childCommandLines(): string[] {
-  return [...commandLines()]
-    .filter(([pid]) => {
-      try {
-        return Number(readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ')[1]) === process.pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(([, line]) => line);
-}
 
 /** Watches every command line until stopped: what held the password (raw or as the URL spells it), and this process's children seen. */
 function watchCommandLines(): { stop(): { leaks: string[]; children: Set<string> } } {
