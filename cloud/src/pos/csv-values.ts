@@ -4,6 +4,7 @@
  * money as `$8.00` / `-$8.00`; US exports write `$1,234.50` and M/D/Y dates; European ones separate
  * cells with `;` and decimals with `,` (`1.234,50 €`, `31.12.2026 23:15`).
  */
+import { fromWallClock } from './wall-clock.js';
 
 /** How a file writes its numbers and dates, decided once from the whole file. */
 export interface CsvStyle {
@@ -93,29 +94,4 @@ export function parseSoldAt(dateCell: string, timeCell: string, style: CsvStyle)
   const wall = Date.UTC(y, mo - 1, d, h, mi, s);
   if (new Date(wall).getUTCDate() !== d) return undefined; // 31 June
   return new Date(fromWallClock(wall, style.timeZone));
-}
-
-/** The instant whose wall clock in `timeZone` reads `wall` (a UTC-encoded wall time); in a DST gap, the later reading. */
-function fromWallClock(wall: number, timeZone: string): number {
-  let at = wall - offsetAt(wall, timeZone);
-  // the offset at the guess may differ from the offset at the answer (the guess crossed a DST change)
-  at = wall - offsetAt(at, timeZone);
-  return at;
-}
-
-/** The zone's offset from UTC at an instant, in ms. */
-function offsetAt(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - Math.floor(instant / 1000) * 1000;
 }

@@ -6,6 +6,7 @@ import { venueRecords } from '../venues/index.js';
 import { auditLog } from '../audit/index.js';
 import type { Actor } from '../plugins/http.js';
 import { badRequest, notFound } from '../errors.js';
+import { knownTimeZone } from '../plugins/time-zone.js';
 import { ConnectionRepository, type Connection } from './connection.repository.js';
 import { SaleRepository } from './sale.repository.js';
 import type { SecretBox, PosSecrets } from './secrets.js';
@@ -264,7 +265,10 @@ export class PosService {
   /** Every order of the day, each applied as a webhook's would be: a day pulled twice writes nothing twice. */
   private async backfillDay(orgId: string, connectionId: string, businessDate: string, signal: AbortSignal) {
     return this.withConnection(orgId, connectionId, async (conn, adapter) => {
-      const orders = await adapter.fetchDay!(businessDate, this.context(conn, signal));
+      // the business date is the venue's: a POS searched by instants (Square) bounds it by the venue's zone
+      const venue = await venueRecords(this.options.db).getVenue(orgId, conn.venueId);
+      const timeZone = knownTimeZone(venue?.timezone ?? 'UTC');
+      const orders = await adapter.fetchDay!(businessDate, { ...this.context(conn, signal), timeZone });
       let changedLines = 0;
       let stale = 0;
       for (const order of orders) {
@@ -291,7 +295,7 @@ export class PosService {
   }
 
   private context(c: Connection, signal: AbortSignal) {
-    return { secrets: this.secrets(c), providerLocationId: c.providerLocationId, signal };
+    return { secrets: this.secrets(c), providerLocationId: c.providerLocationId, connectionId: c.id, signal };
   }
 
   private secrets(c: Connection): PosSecrets {

@@ -99,7 +99,7 @@ export default async function posRoutes(app: App, options: { pos: PosService; cs
       onRequest: app.authorize(...manage),
       schema: {
         tags,
-        summary: "Pull one business day of the connection's orders from its POS (Toast) on the job queue",
+        summary: "Pull one business day of the connection's orders from its POS (Square, Toast) on the job queue",
         params: idParam,
         body: z.object({
           businessDate: z

@@ -3,26 +3,35 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A local stand-in for Square's Orders API (GET /v2/orders/{id}), answering with example
- * orders written for the tests in Square's documented shape. It checks the bearer token and
- * the Square-Version header as Square does, and can be told to be down.
+ * A local stand-in for Square's Orders API (GET /v2/orders/{id} and SearchOrders, POST
+ * /v2/orders/search), answering with example orders written for the tests in Square's documented
+ * shape. It checks the bearer token and the Square-Version header as Square does, and can be told
+ * to be down. The search holds Square's documented rules (see searchOrders below).
  */
 export class FakeSquare {
   readonly orders = new Map<string, unknown>();
-  readonly requests: { path: string; authorization?: string | undefined; version?: string | undefined }[] = [];
-  /** answers this many requests with 503 before answering again */
+  readonly requests: { path: string; authorization?: string | undefined; version?: string | undefined; body?: any }[] = [];
+  /** answers this many requests with downStatus (503: down; 429: rate limited) before answering again */
   downFor = 0;
+  downStatus = 503;
+  /** the most orders a search page holds here, whatever the limit asked ("fewer results than the specified limit" is allowed) */
+  pageSize = 1000;
   private server: Server | undefined;
+  private readonly cursors = new Map<string, { query: string; offset: number }>();
   url = '';
 
   constructor(private readonly token: string) {}
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
+    this.server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const text = Buffer.concat(chunks).toString('utf8');
       this.requests.push({
         path: req.url ?? '',
         authorization: req.headers.authorization,
         version: req.headers['square-version'] as string | undefined,
+        ...(text ? { body: JSON.parse(text) } : {}),
       });
       const json = (status: number, body: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
@@ -30,10 +39,19 @@ export class FakeSquare {
       };
       if (this.downFor > 0) {
         this.downFor--;
-        return json(503, { errors: [{ category: 'API_ERROR', code: 'SERVICE_UNAVAILABLE' }] });
+        const limited = this.downStatus === 429;
+        return json(this.downStatus, {
+          errors: [{ category: limited ? 'RATE_LIMIT_ERROR' : 'API_ERROR', code: limited ? 'RATE_LIMITED' : 'SERVICE_UNAVAILABLE' }],
+        });
       }
       if (req.headers.authorization !== `Bearer ${this.token}`)
-        return json(401, { errors: [{ category: 'AUTHENTICATION_ERROR', code: 'UNAUTHORIZED' }] });
+        return json(401, {
+          errors: [{ category: 'AUTHENTICATION_ERROR', code: 'UNAUTHORIZED', detail: 'This request could not be authorized.' }],
+        });
+      if (req.method === 'POST' && req.url === '/v2/orders/search') {
+        const answer = this.searchOrders(JSON.parse(text || '{}'));
+        return 'error' in answer ? json(400, { errors: [{ category: 'INVALID_REQUEST_ERROR', ...answer.error }] }) : json(200, answer);
+      }
       const m = /^\/v2\/orders\/([^/?]+)$/.exec(req.url ?? '');
       const order = m ? this.orders.get(decodeURIComponent(m[1]!)) : undefined;
       if (!order) return json(404, { errors: [{ category: 'INVALID_REQUEST_ERROR', code: 'NOT_FOUND' }] });
@@ -42,6 +60,54 @@ export class FakeSquare {
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
+  }
+
+  /**
+   * SearchOrders as Square documents it (https://developer.squareup.com/reference/square/orders-api/search-orders):
+   * location_ids 1 to 10, limit at most 1000 (default 500); a closed_at range needs sort_field CLOSED_AT,
+   * and CLOSED_AT needs a state filter of closed states; the range includes both ends; whole orders in
+   * `orders` (absent when none), OrderEntries only with return_entries; a cursor continues the same query.
+   */
+  private searchOrders(
+    body: any,
+  ): { orders?: unknown[]; order_entries?: unknown[]; cursor?: string } | { error: { code: string; detail: string } } {
+    const bad = (detail: string) => ({ error: { code: 'INVALID_VALUE', detail } });
+    const locations: unknown = body.location_ids;
+    if (!Array.isArray(locations) || locations.length < 1 || locations.length > 10) return bad('location_ids: 1 to 10 location ids');
+    const limit = body.limit ?? 500;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return bad('limit must be from 1 to 1000');
+    const query = body.query ?? {};
+    let offset = 0;
+    if (body.cursor !== undefined) {
+      const held = this.cursors.get(body.cursor);
+      if (!held) return bad('cursor is not valid');
+      if (held.query !== JSON.stringify(query)) return bad('the query must be the one the cursor was issued for');
+      offset = held.offset;
+    }
+    const range = query.filter?.date_time_filter?.closed_at;
+    const states: string[] | undefined = query.filter?.state_filter?.states;
+    const sortField = query.sort?.sort_field ?? 'CREATED_AT';
+    if (range && sortField !== 'CLOSED_AT') return bad('sort_field must be CLOSED_AT when the date_time_filter filters closed_at');
+    if (sortField === 'CLOSED_AT' && !states?.every((state) => state === 'COMPLETED' || state === 'CANCELED'))
+      return bad('sorting by CLOSED_AT needs a state_filter of closed states');
+    const closed = (o: any) => Date.parse(o.closed_at ?? '');
+    const matching = [...this.orders.values()]
+      .map((o) => o as any)
+      .filter((o) => locations.includes(o.location_id))
+      .filter((o) => !states || states.includes(o.state))
+      .filter((o) => !range?.start_at || closed(o) >= Date.parse(range.start_at))
+      .filter((o) => !range?.end_at || closed(o) <= Date.parse(range.end_at))
+      .sort((a, b) => (query.sort?.sort_order === 'ASC' ? 1 : -1) * (closed(a) - closed(b)));
+    const page = matching.slice(offset, offset + Math.min(limit, this.pageSize));
+    const answer: { orders?: unknown[]; order_entries?: unknown[]; cursor?: string } = {};
+    if (page.length && body.return_entries)
+      answer.order_entries = page.map((o) => ({ order_id: o.id, version: o.version, location_id: o.location_id }));
+    else if (page.length) answer.orders = page;
+    if (offset + page.length < matching.length) {
+      answer.cursor = `cursor-${this.cursors.size + 1}`;
+      this.cursors.set(answer.cursor, { query: JSON.stringify(query), offset: offset + page.length });
+    }
+    return answer;
   }
 
   close(): Promise<void> {
@@ -54,6 +120,8 @@ export function squareOrder(o: {
   id: string;
   version: number;
   state?: 'OPEN' | 'COMPLETED' | 'CANCELED';
+  /** when it was paid and closed (a COMPLETED order has one), RFC 3339 */
+  closedAt?: string;
   lines: { uid: string; catalogId: string; name: string; qty: number; cents: number; modifiers?: { id: string; name: string }[] }[];
   returns?: { uid: string; qty: number; cents: number }[];
 }) {
@@ -64,6 +132,7 @@ export function squareOrder(o: {
     state: o.state ?? 'COMPLETED',
     created_at: '2026-12-05T21:30:00.000Z',
     updated_at: '2026-12-05T21:31:00.000Z',
+    ...(o.closedAt ? { closed_at: o.closedAt } : {}),
     line_items: o.lines.map((l) => ({
       uid: l.uid,
       catalog_object_id: l.catalogId,
@@ -141,6 +210,7 @@ export function orderCreated(
 export function squareReturnOrder(o: {
   id: string;
   sourceOrderId: string;
+  closedAt?: string;
   lines: { uid: string; sourceUid: string; catalogId: string; name: string; qty: number; cents: number }[];
 }) {
   return {
@@ -148,6 +218,7 @@ export function squareReturnOrder(o: {
     location_id: 'L-ANCHOR',
     created_at: '2026-12-05T22:40:13.000Z',
     updated_at: '2026-12-05T22:46:03.000Z',
+    ...(o.closedAt ? { closed_at: o.closedAt } : {}),
     state: 'COMPLETED',
     total_money: { amount: 0, currency: 'USD' },
     returns: [

@@ -1,4 +1,4 @@
-/** The nightly back-fill: on a real cloud (PGlite) against a local stand-in of Toast's APIs, with the clock given. */
+/** The nightly back-fill: on a real cloud (PGlite) against local stand-ins of Toast's and Square's APIs, with the clock given. */
 import { createHmac } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,10 +7,12 @@ import { build, type TestCloud } from '../support/cloud.js';
 import { repos } from '../support/repos.js';
 import { jobDone, postWebhook, sold as soldOf } from './webhook-harness.js';
 import { FakeToast } from './fake-toast.js';
+import { FakeSquare, squareOrder } from './fake-square.js';
 import { RESTAURANT, toastMessage, toastOrderJson } from './toast-payloads.js';
 
 const CLIENT = { id: 'toast-client-nightly', secret: 'toast-secret-never-logged', restaurant: RESTAURANT };
 const KEY = 'toast-webhook-secret-nightly-0123456789';
+const SQUARE_TOKEN = 'EAAAl-nightly-square-token';
 const MARG = '7a1d0c1e-0000-4000-8000-0000000000a1';
 const JAMO = '7a1d0c1e-0000-4000-8000-0000000000a2';
 /** 18:00 in London (UTC in January): its previous day is 9 January. */
@@ -26,6 +28,7 @@ const order = (guid: string, item: string, price: number) =>
 describe('nightly POS back-fill', () => {
   let t: TestCloud;
   let toast: FakeToast;
+  let square: FakeSquare;
   let london: string;
   let auckland: string;
   const logged: string[] = [];
@@ -35,7 +38,7 @@ describe('nightly POS back-fill', () => {
       db: t.cloud.db,
       jobs,
       adapters: [
-        new SquareAdapter({ baseUrl: toast.url, version: '2025-01-23' }),
+        new SquareAdapter({ baseUrl: square.url, version: '2025-01-23' }),
         new ToastAdapter({ baseUrl: toast.url, toleranceSeconds: 1800 }),
         new TabitAdapter(),
       ],
@@ -69,9 +72,10 @@ describe('nightly POS back-fill', () => {
 
   beforeAll(async () => {
     toast = await new FakeToast(CLIENT).start();
+    square = await new FakeSquare(SQUARE_TOKEN).start();
     t = await build({
       // the cloud's own timer stays off: each test gives the clock it runs at
-      pos: { toastApiUrl: toast.url, fetchRetryDelaySeconds: 0, nightlyBackfill: false },
+      pos: { toastApiUrl: toast.url, squareApiUrl: square.url, fetchRetryDelaySeconds: 0, nightlyBackfill: false },
       jobs: { pollingIntervalSeconds: 0.5, maintenanceIntervalSeconds: 1 },
     });
     london = await connectToast(t.demo.venueId, t.demo.locations.mainBar);
@@ -90,6 +94,7 @@ describe('nightly POS back-fill', () => {
   afterAll(async () => {
     await t?.close();
     await toast?.close();
+    await square?.close();
   });
 
   it('stores a sale whose webhook never arrived, and the one that did only once', async () => {
@@ -170,5 +175,53 @@ describe('nightly POS back-fill', () => {
     expect(await nightly().schedule(at)).toBe(1);
     const eleventh = (await runs()).filter((x) => x.day === '2030-01-11').map((x) => x.connectionId);
     expect(eleventh.sort()).toEqual([london, auckland, failing].sort());
+  });
+
+  it("queues a Square connection's previous local day, and its pull stores the sale whose webhook was lost", async () => {
+    const r = repos(t.cloud.db);
+    const venue = await r.venues.createVenue(t.demo.orgId, { name: 'Harbour New York', timezone: 'America/New_York' });
+    const bar = await r.venues.createLocation(t.demo.orgId, { venueId: venue.id, name: 'Bar' });
+    const recipe = {
+      venueId: venue.id,
+      kind: 'item',
+      posKey: 'SQ-JAMO',
+      name: 'Jameson',
+      components: [{ itemId: t.demo.items['JAMESON-750']!, quantity: 50 }],
+    };
+    expect((await t.api('PUT', '/api/v1/recipes', { token: t.ownerToken, body: recipe })).status).toBe(200);
+    const c = await t.api('POST', '/api/v1/pos/connections', {
+      token: t.ownerToken,
+      body: {
+        venueId: venue.id,
+        locationId: bar.id,
+        provider: 'square',
+        providerLocationId: 'L-ANCHOR',
+        credentials: { accessToken: SQUARE_TOKEN },
+        webhookSignatureKey: 'square-webhook-key-nightly',
+      },
+    });
+    expect(c.status, JSON.stringify(c.body)).toBe(201);
+    // 23:30 on 11 January in New York (UTC-5), closed and never delivered
+    square.orders.set(
+      'sq-lost',
+      squareOrder({
+        id: 'sq-lost',
+        version: 1,
+        closedAt: '2030-01-12T04:30:00.000Z',
+        lines: [{ uid: 'sq-lost-1', catalogId: 'SQ-JAMO', name: 'Jameson', qty: 1, cents: 900 }],
+      }),
+    );
+    // 05:30 on 12 January in New York: its 11th is due; London's and Auckland's 11th are claimed already
+    expect(await nightly().schedule(new Date('2030-01-12T10:30:00Z'))).toBe(1);
+    const run = (await runs()).find((x) => x.connectionId === c.body.id);
+    expect(run).toMatchObject({ day: '2030-01-11' });
+    const before = await sold('JAMESON-750');
+    expect((await jobDone(t, run!.jobId)).result).toEqual({ businessDate: '20300111', orders: 1, changedLines: 1, stale: 0 });
+    expect(await sold('JAMESON-750')).toMatchObject({ n: before.n + 1 });
+    const search = square.requests.find((q) => q.path === '/v2/orders/search');
+    expect(search!.body.query.filter.date_time_filter.closed_at).toEqual({
+      start_at: '2030-01-11T05:00:00.000Z',
+      end_at: '2030-01-12T04:59:59.999Z',
+    });
   });
 });

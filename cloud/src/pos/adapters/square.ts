@@ -3,6 +3,7 @@ import { badRequest } from '../../errors.js';
 import type { AdapterContext, PosAdapter, PosLine, PosOrder, WebhookEvent, WebhookRequest } from './types.js';
 import type { PosSecrets } from '../secrets.js';
 import { checkSignature, headerValue, hmacBase64, webhookKey } from './signing.js';
+import { localDayBounds } from '../wall-clock.js';
 
 export const SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
 
@@ -68,6 +69,12 @@ const event = z.object({
     })
     .optional(),
 });
+/** SearchOrders: a page of at most 1000 (default 500); Square's staff say a page holds 500 at most in practice */
+const SEARCH_LIMIT = 500;
+/** a bar's day is hundreds of orders: this bounds a cursor that never ends, at 100 000 orders */
+const MAX_SEARCH_PAGES = 200;
+const searchAnswer = z.object({ orders: z.array(z.unknown()).optional(), cursor: z.string().optional() });
+const squareErrors = z.object({ errors: z.array(z.object({ code: z.string().optional(), detail: z.string().optional() })).optional() });
 const ORDER_EVENTS = new Set(['order.created', 'order.updated', 'payment.created', 'payment.updated', 'refund.created', 'refund.updated']);
 
 const menuName = (l: { name: string; variation_name?: string | undefined }) =>
@@ -172,19 +179,98 @@ export class SquareAdapter implements PosAdapter {
 
   /** GET /v2/orders/{id} (Square's documented Orders API), Bearer token and Square-Version. */
   async fetchOrder(orderId: string, ctx: AdapterContext): Promise<PosOrder> {
-    if (!ctx.secrets.accessToken) throw new Error('this Square connection has no access token');
-    const res = await fetch(`${this.api.baseUrl.replace(/\/$/, '')}/v2/orders/${encodeURIComponent(orderId)}`, {
-      headers: {
-        authorization: `Bearer ${ctx.secrets.accessToken}`,
-        'square-version': this.api.version,
-        accept: 'application/json',
-      },
-      signal: ctx.signal ?? AbortSignal.timeout(10_000),
-    });
+    const res = await this.call(`/v2/orders/${encodeURIComponent(orderId)}`, ctx, AbortSignal.timeout(10_000));
     if (!res.ok) throw new Error(`Square Orders API answered ${res.status} for order ${orderId}`);
     const body = (await res.json()) as { order?: unknown };
     return squareOrder(body.order);
   }
+
+  /**
+   * Every order closed on the venue's local day, by SearchOrders (POST /v2/orders/search,
+   * https://developer.squareup.com/reference/square/orders-api/search-orders), each read by
+   * squareOrder as a fetched one is: a return order (a refund) is an order of its own, closed when
+   * refunded, so it comes back here too. What Square documents and this relies on:
+   * - the date_time_filter's time range is inclusive at both ends (reference/square/objects/
+   *   SearchOrdersDateTimeFilter), so
+   *   the day ends at its last millisecond, not at the next midnight, which belongs to the next day;
+   * - filtering by closed_at requires sort_field CLOSED_AT (SearchOrdersSort: "sort_field must match
+   *   the timestamp field that the DateTimeFilter uses", objects/SearchOrdersSort), and sorting by
+   *   CLOSED_AT requires a state_filter of closed states (objects/SearchOrdersSortField; also
+   *   docs/orders-api/manage-orders/search-orders); COMPLETED is the state that sold;
+   * - full orders come in `orders` unless return_entries is true; `orders` is absent when none match;
+   *   `cursor` is absent on the last page, and a cursor is sent with the original query unchanged;
+   * - limit: default 500, at most 1000 (developer.squareup.com/explorer/square/orders-api/SearchOrders),
+   *   and a page may hold fewer than asked.
+   * A 429 or 5xx fails the pull, which the job queue retries with backoff as it does Toast's.
+   */
+  async fetchDay(businessDate: string, ctx: AdapterContext): Promise<PosOrder[]> {
+    const day = `${businessDate.slice(0, 4)}-${businessDate.slice(4, 6)}-${businessDate.slice(6, 8)}`;
+    const who = `Square connection ${ctx.connectionId ?? '(unnamed)'}, day ${day}`;
+    if (!ctx.providerLocationId)
+      throw new Error(`${who}: no Square location id (providerLocationId), which SearchOrders needs to search a day`);
+    if (!ctx.timeZone) throw new Error(`${who}: the venue's time zone was not given, so the day has no bounds`);
+    if (!ctx.secrets.accessToken) throw new Error(`${who}: no access token (credentials.accessToken)`);
+    const { start, last } = localDayBounds(day, ctx.timeZone);
+    const query = {
+      filter: {
+        date_time_filter: { closed_at: { start_at: start.toISOString(), end_at: last.toISOString() } },
+        state_filter: { states: ['COMPLETED'] },
+      },
+      sort: { sort_field: 'CLOSED_AT', sort_order: 'ASC' },
+    };
+    const signal = ctx.signal ?? AbortSignal.timeout(60_000);
+    const orders: PosOrder[] = [];
+    let cursor: string | undefined;
+    for (let page = 1; page <= MAX_SEARCH_PAGES; page++) {
+      const body = { location_ids: [ctx.providerLocationId], query, limit: SEARCH_LIMIT, ...(cursor ? { cursor } : {}) };
+      const res = await this.call('/v2/orders/search', ctx, signal, body);
+      if (!res.ok) throw new Error(await searchFailure(res, `${who}, page ${page}`));
+      const answer = searchAnswer.safeParse(await res.json());
+      if (!answer.success) throw new Error(`${who}, page ${page}: SearchOrders answered without an orders list`);
+      for (const raw of answer.data.orders ?? []) orders.push(readSearched(raw, who));
+      if (!answer.data.cursor) return orders;
+      cursor = answer.data.cursor;
+    }
+    throw new Error(`${who}: Square returned more than ${MAX_SEARCH_PAGES} pages of orders`);
+  }
+
+  /** One Orders API call: GET, or POST with a JSON body; Bearer token and Square-Version as Square requires. */
+  private async call(path: string, ctx: AdapterContext, timeout: AbortSignal, body?: unknown): Promise<Response> {
+    if (!ctx.secrets.accessToken) throw new Error('this Square connection has no access token');
+    return fetch(`${this.api.baseUrl.replace(/\/$/, '')}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: {
+        authorization: `Bearer ${ctx.secrets.accessToken}`,
+        'square-version': this.api.version,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: ctx.signal ?? timeout,
+    });
+  }
+}
+
+/** A searched order, read as a fetched one; one Square cannot be read names itself and the day. */
+function readSearched(raw: unknown, who: string): PosOrder {
+  try {
+    return squareOrder(raw);
+  } catch (err) {
+    if (!(err instanceof z.ZodError)) throw err;
+    const id = str((raw as { id?: unknown } | null)?.id) ?? '(no id)';
+    throw new Error(`${who}: order ${id} cannot be read (${err.issues[0]?.path.join('.') || 'order'}: ${err.issues[0]?.message})`);
+  }
+}
+
+/** What a failed search says: a refused token named as the credentials to check, Square's own error code otherwise. */
+async function searchFailure(res: Response, where: string): Promise<string> {
+  const first = squareErrors.safeParse(await res.json().catch(() => undefined)).data?.errors?.[0];
+  const said = first?.code || first?.detail ? ` ${[first.code, first.detail].filter(Boolean).join(': ').slice(0, 200)}` : '';
+  if (res.status === 401) return `${where}: Square refused the access token (401${said}); check the connection's credentials.accessToken`;
+  if (res.status === 403)
+    return `${where}: the access token may not read orders (403${said}); it needs Square's ORDERS_READ permission (credentials.accessToken)`;
+  if (res.status === 429 || res.status >= 500) return `${where}: Square Orders API answered ${res.status}${said}; the back-fill is retried`;
+  return `${where}: Square SearchOrders answered ${res.status}${said}`;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);

@@ -48,6 +48,10 @@ export interface AdapterContext {
   secrets: PosSecrets;
   /** the POS's id of the venue (Toast: the restaurant GUID every API call is scoped by) */
   providerLocationId: string | null;
+  /** the connection the call is for: a back-fill's errors name it (the queue's own line names only the job) */
+  connectionId?: string | undefined;
+  /** the venue's IANA time zone, given to a day's pull: a POS that searches by instants (Square) bounds the day by it */
+  timeZone?: string | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -72,6 +76,6 @@ export interface PosAdapter {
   readEvent(body: unknown): WebhookEvent;
   /** the order as it stands now, from the POS's API (absent where the POS documents no such API) */
   fetchOrder?(orderId: string, ctx: AdapterContext): Promise<PosOrder>;
-  /** every order of one business day (yyyyMMdd), for a back-fill */
+  /** every order of one business day (yyyyMMdd, the venue's local date), for a back-fill */
   fetchDay?(businessDate: string, ctx: AdapterContext): Promise<PosOrder[]>;
 }
