@@ -268,7 +268,7 @@ export class PosService {
       // the business date is the venue's: a POS searched by instants (Square) bounds it by the venue's zone
       const venue = await venueRecords(this.options.db).getVenue(orgId, conn.venueId);
       const timeZone = knownTimeZone(venue?.timezone ?? 'UTC');
-      const orders = await adapter.fetchDay!(businessDate, { ...this.context(conn, signal), timeZone });
+      const { orders, unreadable } = await adapter.fetchDay!(businessDate, { ...this.context(conn, signal), timeZone });
       let changedLines = 0;
       let stale = 0;
       for (const order of orders) {
@@ -276,6 +276,12 @@ export class PosService {
         changedLines += result.changedLines;
         if (result.stale) stale++;
       }
+      // the readable orders are in; the job still fails, so the connection's last error names what was left
+      // out and the queue pulls the day again (what is in is not written twice)
+      if (unreadable.length)
+        throw new Error(
+          `${unreadable.length} of the ${orders.length + unreadable.length} orders of ${businessDate} could not be read and were left out (the rest are applied): ${unreadable.slice(0, 3).join('; ')}`,
+        );
       return { businessDate, orders: orders.length, changedLines, stale };
     });
   }

@@ -189,6 +189,23 @@ describe('Square back-fill of a business day', () => {
     );
   });
 
+  it("applies the readable orders of a day when one cannot be read, and names that one in the connection's last error", async () => {
+    square.orders.set('W-GOOD', jameson('W-GOOD', '2026-11-26T15:00:00.000Z'));
+    // a shape this adapter does not know (its line items not a list): it must not keep the day's other sales out
+    square.orders.set('W-ODD', { ...(jameson('W-ODD', '2026-11-26T16:00:00.000Z') as object), line_items: 'two Jamesons' });
+    const jamesonBefore = await sold('JAMESON-750');
+    await backfill('2026-11-26');
+    const lastError = await waitFor(async () => {
+      const list = await t.api('GET', '/api/v1/pos/connections', { token: t.ownerToken });
+      const error = list.body.find((c: any) => c.id === conn.id).health.lastError as string | null;
+      return error?.includes('W-ODD') ? error : null;
+    });
+    expect(lastError).toContain('1 of the 2 orders of 20261126 could not be read and were left out');
+    expect(lastError).toContain('order W-ODD: line_items');
+    expect(await ordersStored()).toContain('W-GOOD');
+    expect(await sold('JAMESON-750')).toMatchObject({ n: jamesonBefore.n + 1 });
+  });
+
   it('names the connection, the day and its credentials when Square refuses the token', async () => {
     const revoked = await connect('EAAAl-revoked-token');
     await backfill('2026-11-24', revoked.id);

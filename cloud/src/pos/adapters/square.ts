@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { badRequest } from '../../errors.js';
-import type { AdapterContext, PosAdapter, PosLine, PosOrder, WebhookEvent, WebhookRequest } from './types.js';
+import type { AdapterContext, PosAdapter, PosLine, PosOrder, PulledDay, WebhookEvent, WebhookRequest } from './types.js';
+import { readPulled } from './pulled-day.js';
 import type { PosSecrets } from '../secrets.js';
 import { checkSignature, headerValue, hmacBase64, webhookKey } from './signing.js';
 import { localDayBounds } from '../wall-clock.js';
@@ -203,7 +204,7 @@ export class SquareAdapter implements PosAdapter {
    *   and a page may hold fewer than asked.
    * A 429 or 5xx fails the pull, which the job queue retries with backoff as it does Toast's.
    */
-  async fetchDay(businessDate: string, ctx: AdapterContext): Promise<PosOrder[]> {
+  async fetchDay(businessDate: string, ctx: AdapterContext): Promise<PulledDay> {
     const day = `${businessDate.slice(0, 4)}-${businessDate.slice(4, 6)}-${businessDate.slice(6, 8)}`;
     const who = `Square connection ${ctx.connectionId ?? '(unnamed)'}, day ${day}`;
     if (!ctx.providerLocationId)
@@ -219,7 +220,7 @@ export class SquareAdapter implements PosAdapter {
       sort: { sort_field: 'CLOSED_AT', sort_order: 'ASC' },
     };
     const signal = ctx.signal ?? AbortSignal.timeout(60_000);
-    const orders: PosOrder[] = [];
+    const pulled: PulledDay = { orders: [], unreadable: [] };
     let cursor: string | undefined;
     for (let page = 1; page <= MAX_SEARCH_PAGES; page++) {
       const body = { location_ids: [ctx.providerLocationId], query, limit: SEARCH_LIMIT, ...(cursor ? { cursor } : {}) };
@@ -227,8 +228,8 @@ export class SquareAdapter implements PosAdapter {
       if (!res.ok) throw new Error(await searchFailure(res, `${who}, page ${page}`));
       const answer = searchAnswer.safeParse(await res.json());
       if (!answer.success) throw new Error(`${who}, page ${page}: SearchOrders answered without an orders list`);
-      for (const raw of answer.data.orders ?? []) orders.push(readSearched(raw, who));
-      if (!answer.data.cursor) return orders;
+      for (const raw of answer.data.orders ?? []) readPulled(pulled, raw, squareOrder);
+      if (!answer.data.cursor) return pulled;
       cursor = answer.data.cursor;
     }
     throw new Error(`${who}: Square returned more than ${MAX_SEARCH_PAGES} pages of orders`);
@@ -248,17 +249,6 @@ export class SquareAdapter implements PosAdapter {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: ctx.signal ?? timeout,
     });
-  }
-}
-
-/** A searched order, read as a fetched one; one Square cannot be read names itself and the day. */
-function readSearched(raw: unknown, who: string): PosOrder {
-  try {
-    return squareOrder(raw);
-  } catch (err) {
-    if (!(err instanceof z.ZodError)) throw err;
-    const id = str((raw as { id?: unknown } | null)?.id) ?? '(no id)';
-    throw new Error(`${who}: order ${id} cannot be read (${err.issues[0]?.path.join('.') || 'order'}: ${err.issues[0]?.message})`);
   }
 }
 

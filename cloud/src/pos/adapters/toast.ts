@@ -4,7 +4,8 @@ import { badRequest, unauthorized } from '../../errors.js';
 import type { PosSecrets } from '../secrets.js';
 import { checkSignature, headerValue, hmacBase64, signatureMatches, webhookKey } from './signing.js';
 import { toastOrder } from './toast-order.js';
-import type { AdapterContext, PosAdapter, PosOrder, WebhookEvent, WebhookRequest } from './types.js';
+import type { AdapterContext, PosAdapter, PosOrder, PulledDay, WebhookEvent, WebhookRequest } from './types.js';
+import { readPulled } from './pulled-day.js';
 
 export const TOAST_SIGNATURE_HEADER = 'Toast-Signature';
 /**
@@ -139,15 +140,15 @@ export class ToastAdapter implements PosAdapter {
   }
 
   /** GET /orders/v2/ordersBulk?businessDate= page by page (ordersBulkGet: pageSize at most 100, page from 1). */
-  async fetchDay(businessDate: string, ctx: AdapterContext): Promise<PosOrder[]> {
-    const orders: PosOrder[] = [];
+  async fetchDay(businessDate: string, ctx: AdapterContext): Promise<PulledDay> {
+    const day: PulledDay = { orders: [], unreadable: [] };
     for (let page = 1; page <= MAX_PAGES; page++) {
       const q = new URLSearchParams({ businessDate, pageSize: String(PAGE_SIZE), page: String(page) });
       const res = await this.get(`/orders/v2/ordersBulk?${q}`, ctx);
       if (!res.ok) throw new Error(`Toast orders API answered ${res.status} for business date ${businessDate}, page ${page}`);
       const batch = z.array(z.unknown()).parse(await res.json());
-      for (const rawOrder of batch) orders.push(toastOrder(rawOrder));
-      if (batch.length < PAGE_SIZE) return orders;
+      for (const rawOrder of batch) readPulled(day, rawOrder, toastOrder);
+      if (batch.length < PAGE_SIZE) return day;
     }
     throw new Error(`Toast returned more than ${MAX_PAGES} pages of orders for ${businessDate}`);
   }

@@ -77,5 +77,15 @@ export interface PosAdapter {
   /** the order as it stands now, from the POS's API (absent where the POS documents no such API) */
   fetchOrder?(orderId: string, ctx: AdapterContext): Promise<PosOrder>;
   /** every order of one business day (yyyyMMdd, the venue's local date), for a back-fill */
-  fetchDay?(businessDate: string, ctx: AdapterContext): Promise<PosOrder[]>;
+  fetchDay?(businessDate: string, ctx: AdapterContext): Promise<PulledDay>;
+}
+
+/**
+ * A day's orders as pulled. An order the adapter cannot read is named in `unreadable` rather than
+ * failing the pull: one order of a shape we do not know must not keep the rest of the day's sales out.
+ */
+export interface PulledDay {
+  orders: PosOrder[];
+  /** each unreadable order as "order <id>: <what is wrong>" */
+  unreadable: string[];
 }
