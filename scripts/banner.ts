@@ -2,8 +2,8 @@
  * What `npm start` prints once the stack is up. Pure, so the exact wording, and the exact
  * flags a technician copies, are tested without starting anything.
  */
-import { hostname, networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { resolve } from 'node:path';
+import { listensOnEveryAddress } from '@smartstock/runtime';
 
 export interface BannerInput {
   url: string;
@@ -22,20 +22,8 @@ export interface BannerInput {
   networkName?: string;
 }
 
-/** The addresses that mean "every address of this machine": no one can connect to them. */
-const EVERY_ADDRESS = new Set(['0.0.0.0', '::', '[::]', '::0', '0::0', '0:0:0:0:0:0:0:0']);
-export const listensOnEveryAddress = (host: string): boolean => EVERY_ADDRESS.has(host.trim().toLowerCase());
-
-/**
- * Where a technician elsewhere in the bar reaches this machine: its first non-internal IPv4 address
- * (no name service needed), else its host name.
- */
-export function networkName(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(), name: string = hostname()): string {
-  const external = Object.values(interfaces)
-    .flatMap((addresses) => addresses ?? [])
-    .find((address) => address.family === 'IPv4' && !address.internal);
-  return external?.address ?? name;
-}
+// where this machine is reached from elsewhere: shared with the broker, whose certificate must hold the same names
+export { listensOnEveryAddress, networkName } from '@smartstock/runtime';
 
 /** The URL with its host replaced by `host`. */
 const withHost = (url: string, host: string) =>
