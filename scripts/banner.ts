@@ -3,7 +3,7 @@
  * flags a technician copies, are tested without starting anything.
  */
 import { resolve } from 'node:path';
-import { listensOnEveryAddress } from '@smartstock/runtime';
+import { advertisedHost, isLoopback, listensOnEveryAddress } from '@smartstock/runtime';
 
 export interface BannerInput {
   url: string;
@@ -33,15 +33,16 @@ const withHost = (url: string, host: string) =>
  * The URLs as a technician connects to them. A cloud listening on every address reports a URL of
  * 0.0.0.0, [::] or 127.0.0.1, which names nothing a phone or a device elsewhere can reach: the
  * machine's network name stands in. The embedded broker always listens on every address and names
- * itself localhost (the name its certificate holds); it takes the network name only when the cloud
- * too was opened to the network (--host 0.0.0.0), a stack for this machine alone keeping localhost.
+ * itself localhost: it takes the name the cloud was opened on (the network name for --host 0.0.0.0,
+ * the address itself for --host 192.168.1.23), which its certificate holds (advertisedHost, shared
+ * with the broker); a stack for this machine alone keeps localhost.
  */
 export function reachableUrls(b: Pick<BannerInput, 'url' | 'brokerUrl' | 'listen' | 'networkName'>): { url: string; brokerUrl: string } {
-  if (!b.listen || !b.networkName || !listensOnEveryAddress(b.listen.http)) return { url: b.url, brokerUrl: b.brokerUrl };
-  const broker = b.listen.broker;
+  if (!b.listen || !b.networkName || isLoopback(b.listen.http)) return { url: b.url, brokerUrl: b.brokerUrl };
+  const brokerHost = b.listen.broker === undefined ? undefined : advertisedHost(b.listen.broker, b.listen.http, b.networkName);
   return {
-    url: withHost(b.url, b.networkName),
-    brokerUrl: broker !== undefined && listensOnEveryAddress(broker) ? withHost(b.brokerUrl, b.networkName) : b.brokerUrl,
+    url: listensOnEveryAddress(b.listen.http) ? withHost(b.url, b.networkName) : b.url,
+    brokerUrl: brokerHost ? withHost(b.brokerUrl, brokerHost) : b.brokerUrl,
   };
 }
 
