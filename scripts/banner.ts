@@ -2,8 +2,8 @@
  * What `npm start` prints once the stack is up. Pure, so the exact wording, and the exact
  * flags a technician copies, are tested without starting anything.
  */
-import { hostname, networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { resolve } from 'node:path';
+import { advertisedHost, isLoopback, listensOnEveryAddress } from '@smartstock/runtime';
 
 export interface BannerInput {
   url: string;
@@ -22,20 +22,8 @@ export interface BannerInput {
   networkName?: string;
 }
 
-/** The addresses that mean "every address of this machine": no one can connect to them. */
-const EVERY_ADDRESS = new Set(['0.0.0.0', '::', '[::]', '::0', '0::0', '0:0:0:0:0:0:0:0']);
-export const listensOnEveryAddress = (host: string): boolean => EVERY_ADDRESS.has(host.trim().toLowerCase());
-
-/**
- * Where a technician elsewhere in the bar reaches this machine: its first non-internal IPv4 address
- * (no name service needed), else its host name.
- */
-export function networkName(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(), name: string = hostname()): string {
-  const external = Object.values(interfaces)
-    .flatMap((addresses) => addresses ?? [])
-    .find((address) => address.family === 'IPv4' && !address.internal);
-  return external?.address ?? name;
-}
+// where this machine is reached from elsewhere: shared with the broker, whose certificate must hold the same names
+export { listensOnEveryAddress, networkName } from '@smartstock/runtime';
 
 /** The URL with its host replaced by `host`. */
 const withHost = (url: string, host: string) =>
@@ -45,15 +33,16 @@ const withHost = (url: string, host: string) =>
  * The URLs as a technician connects to them. A cloud listening on every address reports a URL of
  * 0.0.0.0, [::] or 127.0.0.1, which names nothing a phone or a device elsewhere can reach: the
  * machine's network name stands in. The embedded broker always listens on every address and names
- * itself localhost (the name its certificate holds); it takes the network name only when the cloud
- * too was opened to the network (--host 0.0.0.0), a stack for this machine alone keeping localhost.
+ * itself localhost: it takes the name the cloud was opened on (the network name for --host 0.0.0.0,
+ * the address itself for --host 192.168.1.23), which its certificate holds (advertisedHost, shared
+ * with the broker); a stack for this machine alone keeps localhost.
  */
 export function reachableUrls(b: Pick<BannerInput, 'url' | 'brokerUrl' | 'listen' | 'networkName'>): { url: string; brokerUrl: string } {
-  if (!b.listen || !b.networkName || !listensOnEveryAddress(b.listen.http)) return { url: b.url, brokerUrl: b.brokerUrl };
-  const broker = b.listen.broker;
+  if (!b.listen || !b.networkName || isLoopback(b.listen.http)) return { url: b.url, brokerUrl: b.brokerUrl };
+  const brokerHost = b.listen.broker === undefined ? undefined : advertisedHost(b.listen.broker, b.listen.http, b.networkName);
   return {
-    url: withHost(b.url, b.networkName),
-    brokerUrl: broker !== undefined && listensOnEveryAddress(broker) ? withHost(b.brokerUrl, b.networkName) : b.brokerUrl,
+    url: listensOnEveryAddress(b.listen.http) ? withHost(b.url, b.networkName) : b.url,
+    brokerUrl: brokerHost ? withHost(b.brokerUrl, brokerHost) : b.brokerUrl,
   };
 }
 

@@ -29,8 +29,14 @@ one that counts the shelf. A second start reuses the data.
 
 Options:
   --port <n>         HTTP port of the cloud and dashboard (env PORT, default 8080)
-  --host <addr>      address to listen on (env HOST, default 127.0.0.1)
+  --host <addr>      address to listen on (env HOST, default 127.0.0.1); 0.0.0.0 opens
+                     the stack to devices on the bar's network
   --broker-port <n>  embedded MQTT broker's TLS port (env BROKER_PORT, default 8883)
+  --broker-name <name>
+                     one more host name or IP address for the broker's TLS certificate,
+                     repeatable (env BROKER_HOSTNAMES, comma-separated); localhost, this
+                     machine's IPv4 addresses and its host name are in it already. A kept
+                     certificate lacking a name is re-issued from the same CA
   --rtsp-port <n>    the demo camera's RTSP ports n and n+1 (env RTSP_PORT, default 8554)
   --data-dir <dir>   where the database and files live (env DATA_DIR, default ./data)
   --no-demo          start without the demo venue, camera and edge agent
@@ -42,6 +48,7 @@ const { values } = parseArgs({
     port: { type: 'string' },
     host: { type: 'string' },
     'broker-port': { type: 'string' },
+    'broker-name': { type: 'string', multiple: true },
     'rtsp-port': { type: 'string' },
     'data-dir': { type: 'string' },
     'no-demo': { type: 'boolean', default: false },
@@ -72,6 +79,7 @@ const config = loadConfigOrExit(() =>
       'http.port': num(values.port),
       'http.host': values.host,
       'broker.embedded.port': num(values['broker-port']),
+      'broker.embedded.hostnames': values['broker-name'],
       dataDir: values['data-dir'],
     },
   }),

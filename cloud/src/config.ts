@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfig, type LoadConfigOptions } from '@smartstock/runtime';
+import { isCertificateName, loadConfig, type LoadConfigOptions } from '@smartstock/runtime';
 import { alertsConfigSchema, ALERTS_ENV } from './alerts/index.js';
 import { blobsConfigSchema, BLOBS_ENV } from './blobs/index.js';
 import { HEARTBEAT_KEEP_SECONDS } from './inventory/index.js';
@@ -78,7 +78,13 @@ export const cloudConfigSchema = z
       embedded: section({
         host: z.string().min(1).default('0.0.0.0'),
         port: z.number().int().min(0).max(65535).default(8883),
-        hostnames: z.array(z.string().min(1)).default([]),
+        hostnames: z
+          .preprocess(
+            (v) => (typeof v === 'string' ? v.split(',').map((name) => name.trim()) : v),
+            z.array(z.string().refine(isCertificateName, 'expected a host name (letters, digits, - and .) or an IP address')),
+          )
+          .default([])
+          .describe("more names for the broker's certificate, besides localhost and this machine's addresses and host name"),
       }),
       /** AWS IoT Core as the broker: a suspension sets the organisation's device certificates INACTIVE, a resume ACTIVE */
       awsIot: section({
@@ -308,6 +314,7 @@ export const CLOUD_ENV = {
   MQTT_KEY_FILE: 'broker.keyFile',
   BROKER_HOST: 'broker.embedded.host',
   BROKER_PORT: 'broker.embedded.port',
+  BROKER_HOSTNAMES: 'broker.embedded.hostnames',
   AWS_IOT_REGION: 'broker.awsIot.region',
   AWS_IOT_ENDPOINT: 'broker.awsIot.endpoint',
   REDIS_URL: 'redis.url',

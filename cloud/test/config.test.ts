@@ -81,6 +81,18 @@ describe('cloud config', () => {
     expect(() => loadCloudConfig({ environment: { SMARTSTOCK_PUBLIC_URL: 'bar.example' } })).toThrow(/^config error: orgs\.publicUrl: /);
   });
 
+  it("takes more names for the embedded broker's certificate from BROKER_HOSTNAMES or the command line, naming the key of a bad one", () => {
+    expect(loadCloudConfig({ environment: {} }).broker.embedded.hostnames).toEqual([]);
+    const env = { BROKER_HOSTNAMES: 'backbar-pc.lan, 192.168.1.23,fd00::2' };
+    expect(loadCloudConfig({ environment: env }).broker.embedded.hostnames).toEqual(['backbar-pc.lan', '192.168.1.23', 'fd00::2']);
+    expect(() => loadCloudConfig({ environment: { BROKER_HOSTNAMES: 'backbar-pc.lan,bar pc' } })).toThrow(
+      /broker\.embedded\.hostnames\.1: expected a host name .* or an IP address \(from env BROKER_HOSTNAMES\)/,
+    );
+    const flag = { 'broker.embedded.hostnames': ['mqtts://backbar-pc.lan'] };
+    expect(() => loadCloudConfig({ environment: {}, overrides: flag })).toThrow(/broker\.embedded\.hostnames\.0: .*\(from command line\)/);
+    expect(() => loadCloudConfig({ environment: { BROKER_HOSTNAMES: 'a,,b' } })).toThrow(/broker\.embedded\.hostnames\.1: /);
+  });
+
   it('a bad value prints one line naming the key and exits 2', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: new URL('..', import.meta.url),

@@ -89,6 +89,32 @@ describe('the start banner of a stack open to the network (--host 0.0.0.0)', () 
     expect(line(external, 'broker')).toBe('  broker     mqtts://broker.example.com:8883');
   });
 
+  it('gives the broker the address a stack opened on one chosen address listens on, not localhost', () => {
+    const banner = startBanner({
+      ...stack,
+      url: 'http://192.168.1.23:18480',
+      listen: { http: '192.168.1.23', broker: '0.0.0.0' },
+      networkName: '10.0.0.7',
+    });
+    expect(line(banner, 'dashboard')).toBe('  dashboard  http://192.168.1.23:18480/');
+    expect(line(banner, 'broker')).toBe('  broker     mqtts://192.168.1.23:18883');
+    const args = argv(
+      banner
+        .split('\n')
+        .find((l) => l.includes('smartstock-provision'))!
+        .trim(),
+    );
+    expect(args[args.indexOf('--mqtt-url') + 1]).toBe('mqtts://192.168.1.23:18883');
+    // a broker bound to an address of its own keeps the URL it reports
+    const own = startBanner({
+      ...stack,
+      brokerUrl: 'mqtts://10.0.0.7:18883',
+      listen: { http: '0.0.0.0', broker: '10.0.0.7' },
+      networkName: lan,
+    });
+    expect(line(own, 'broker')).toBe('  broker     mqtts://10.0.0.7:18883');
+  });
+
   it("takes the machine's first non-internal IPv4 address, else its host name", () => {
     const address = (address: string, family: 'IPv4' | 'IPv6', internal: boolean): NetworkInterfaceInfo =>
       family === 'IPv4'

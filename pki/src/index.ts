@@ -1,1 +1,2 @@
 export * from './ca.js';
+export * from './server-cert.js';

@@ -5,3 +5,4 @@ export * from './binaries.js';
 export * from './ports.js';
 export * from './csv.js';
 export * from './camera-input.js';
+export * from './network.js';

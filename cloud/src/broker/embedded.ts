@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Duplex, pipeline } from 'node:stream';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { Aedes, type Client } from 'aedes';
 import { TOPICS } from '@smartstock/protocol';
-import { ensureCa, issueServerCertificate, writeSecret, CA_FILES } from '@smartstock/pki';
-import { listenError, type Logger } from '@smartstock/runtime';
+import { ensureCa, ensureServerCertificate, CA_FILES } from '@smartstock/pki';
+import { listenError, reachableNames, type Logger } from '@smartstock/runtime';
 import { brokerRules, type Identity } from './rules.js';
 import { MAX_PACKET_BYTES, PacketTooLargeError, packetSizeGuard } from './packet-guard.js';
 
@@ -31,8 +31,13 @@ export interface EmbeddedBrokerOptions {
   dataDir: string;
   host: string;
   port: number;
-  /** names the server certificate is valid for, besides localhost */
+  /**
+   * names the server certificate is valid for, besides localhost and the names the broker is reached by
+   * from another machine (reachableNames: the machine's addresses and host name when it listens beyond loopback)
+   */
   hostnames: string[];
+  /** the cloud's HTTP address (http.host): a stack opened on one chosen address advertises it for the broker too */
+  httpHost?: string;
   logger: Logger;
   /**
    * Who a device is, asked when it connects: its organisation, or why it is refused outright
@@ -65,14 +70,15 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const log = options.logger.child({ module: 'broker' });
   const pkiDir = join(options.dataDir, 'pki');
   const ca = ensureCa(pkiDir);
-  const serverCert = join(pkiDir, 'broker.crt');
-  const serverKey = join(pkiDir, 'broker.key');
-  if (!existsSync(serverCert) || !existsSync(serverKey)) {
-    mkdirSync(pkiDir, { recursive: true });
-    const issued = issueServerCertificate(ca, ['localhost', '127.0.0.1', '::1', ...options.hostnames]);
-    writeSecret(serverKey, issued.keyPem);
-    writeFileSync(serverCert, issued.certPem);
-  }
+  mkdirSync(pkiDir, { recursive: true });
+  // every name a device may be given for this broker: one it is told but the certificate lacks fails the TLS hostname check
+  const names = ['localhost', '127.0.0.1', '::1', ...reachableNames(options.host, options.httpHost ?? options.host), ...options.hostnames];
+  const serverCert = ensureServerCertificate(ca, { cert: join(pkiDir, 'broker.crt'), key: join(pkiDir, 'broker.key') }, names);
+  if (serverCert.outcome === 'reissued')
+    log.info(
+      serverCert.added.length ? { added: serverCert.added } : { reason: "the kept one did not match its key or this broker's CA" },
+      'broker certificate re-issued from the same CA',
+    );
 
   const identities = new WeakMap<Client, Identity>();
   const internal = new WeakSet<object>();
@@ -146,8 +152,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
 
   const server: Server = createServer(
     {
-      key: readFileSync(serverKey),
-      cert: readFileSync(serverCert),
+      key: serverCert.keyPem,
+      cert: serverCert.certPem,
       ca: ca.certPem,
       requestCert: true,
       rejectUnauthorized: true,

@@ -86,6 +86,7 @@ export async function startFeatures({ db, config, logger, dataDir, blobs, metric
       host: config.broker.embedded.host,
       port: config.broker.embedded.port,
       hostnames: config.broker.embedded.hostnames,
+      httpHost: config.http.host,
       logger,
       admit: async (id) => {
         const device = await devices.forIngest(id);

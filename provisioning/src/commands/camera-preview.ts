@@ -2,6 +2,7 @@ import { redactUrl } from '@smartstock/runtime';
 import { CliError, EXIT, emit, usageError, type Ctx } from '../cli/output.js';
 import { findFfmpeg } from '@smartstock/runtime';
 import { CameraError } from '../camera/ffmpeg.js';
+import { cameraUrlFrom } from '../camera/url-input.js';
 import { isLoopback, startPreview } from '../camera/preview.js';
 
 export interface CameraPreviewOptions {
@@ -14,7 +15,7 @@ export interface CameraPreviewOptions {
 
 /** Serves the preview until Ctrl-C (or the camera stops), then cleans up. */
 export async function cameraPreview(ctx: Ctx, options: CameraPreviewOptions, args: string[]): Promise<void> {
-  const url = args[0]!;
+  const url = await cameraUrlFrom(args[0]);
   if (!/^(rtsps?|file):\/\//.test(url)) throw usageError('expected an rtsp:// URL');
   if (!isLoopback(options.host))
     throw usageError(`--host ${options.host} is not loopback`, 'the preview shows a live camera without a password: use 127.0.0.1');

@@ -1,6 +1,7 @@
 import { CliError, EXIT, emit, usageError, type Ctx } from '../cli/output.js';
 import { findFfmpeg } from '@smartstock/runtime';
 import { CameraError } from '../camera/ffmpeg.js';
+import { cameraUrlFrom } from '../camera/url-input.js';
 import { probeCamera } from '../camera/probe.js';
 
 export interface CameraProbeOptions {
@@ -12,7 +13,7 @@ export interface CameraProbeOptions {
 }
 
 export async function cameraProbe(ctx: Ctx, options: CameraProbeOptions, args: string[]): Promise<void> {
-  const url = args[0]!;
+  const url = await cameraUrlFrom(args[0]);
   if (!/^(rtsps?|file):\/\//.test(url) && !url.startsWith('/'))
     throw usageError('expected an rtsp:// URL', 'e.g. rtsp://user:pass@192.168.1.20:554/stream1');
   const seconds = Number(options.seconds);

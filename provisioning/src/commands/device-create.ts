@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { isLoopback } from '@smartstock/runtime';
 import { usageError, emit, type Ctx } from '../cli/output.js';
 import { backendFrom, cloudFrom, type BackendFlags, type CloudFlags } from '../cli/options.js';
 import { provisionDevice } from '../devices/provision.js';
@@ -34,6 +35,11 @@ export async function deviceCreate(ctx: Ctx, options: DeviceCreateOptions): Prom
     backend,
     cloud,
   );
+  // the CLI's default broker is this machine's: a bundle for an edge box elsewhere in the bar must name the stack's network address
+  if (provisioned.backend === 'local' && brokerIsThisMachine(provisioned.mqttUrl))
+    ctx.note(
+      `note: the bundle's broker ${provisioned.mqttUrl} is this machine only; for a device elsewhere give --mqtt-url with the broker address \`npm start -- --host 0.0.0.0\` prints`,
+    );
   // only the cloud knows the organisation's venues: without it (--local or AWS alike) nothing can check --venue
   const venueChecked = provisioned.cloud !== 'not-registered';
   const policy = provisioned.policy && policyReport(provisioned.policy, provisioned.id);
@@ -49,6 +55,14 @@ export async function deviceCreate(ctx: Ctx, options: DeviceCreateOptions): Prom
       `Next: copy the bundle onto the device, then \`smartstock-provision verify ${provisioned.bundle}\`.`,
     ].join('\n'),
   );
+}
+
+function brokerIsThisMachine(mqttUrl: string): boolean {
+  try {
+    return isLoopback(new URL(mqttUrl).hostname);
+  } catch {
+    return false;
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

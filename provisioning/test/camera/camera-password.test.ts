@@ -4,10 +4,12 @@
  * and must still open a camera whose password holds the characters a URL and concat's quoting treat
  * specially.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFfmpeg } from '@smartstock/runtime';
 import { childCommandLines, commandLines } from '@smartstock/runtime/testing';
@@ -17,6 +19,21 @@ import { startRtspSource, type RtspSource } from '../helpers/rtsp-source.js';
 import { cli } from '../helpers/cli.js';
 
 const PASSWORD = "Sh3lf@:/%#?&'pw";
+const BIN = fileURLToPath(new URL('../../bin/smartstock-provision.js', import.meta.url));
+
+/** The real CLI as a technician runs it, in its own process (its command line is what `ps` shows). */
+function runBin(
+  args: string[],
+  o: { stdin?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...o.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdin.end(o.stdin ?? '');
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
 
 /** Watches every command line until stopped: what held the password (raw or as the URL spells it), and this process's children seen. */
 function watchCommandLines(): { stop(): { leaks: string[]; children: Set<string> } } {
@@ -81,6 +98,22 @@ describe("a camera's password in camera probe and camera preview", () => {
       await preview.close();
     }
   });
+
+  it("takes the URL from stdin (`-`) or SMARTSTOCK_CAMERA_URL, and the CLI's own command line never holds it", async () => {
+    const frame = join(mkdtempSync(join(tmpdir(), 'prov-password-')), 'frame.jpg');
+    const probe = ['camera', 'probe', '--frame', frame, '--seconds', '3', '--transport', 'udp', '--json'];
+    const watch = watchCommandLines();
+    const fromStdin = await runBin([...probe, '-'], { stdin: `${source.url}\nnot read\n` });
+    const fromEnv = await runBin(probe, { env: { SMARTSTOCK_CAMERA_URL: source.url } });
+    const { leaks, children } = watch.stop();
+    // the CLI itself was seen while it ran, so the watch was not looking at nothing
+    expect([...children].some((line) => line.includes('smartstock-provision.js camera probe'))).toBe(true);
+    expect(leaks).toEqual([]);
+    for (const result of [fromStdin, fromEnv]) {
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, codec: 'h264', width: 640, url: expect.stringContaining('viewer:***@') });
+    }
+  }, 60_000);
 
   it('refuses an ffmpeg older than 5, which could read the URL only from its command line, and names the fix', async () => {
     const npmBuild = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;

@@ -61,6 +61,15 @@ describe('device create --local', () => {
     expect(r.stdout).not.toContain('PRIVATE KEY');
   });
 
+  it('says when the bundle tells the device a broker only this machine reaches, and not otherwise', async () => {
+    const local = await createLocalDevice({ id: 'note-local', caDir, mqttUrl: 'mqtts://localhost:8883', out: join(tmp, 'note-local') });
+    expect(local.code, local.stderr).toBe(0);
+    expect(local.stderr).toMatch(/the bundle's broker mqtts:\/\/localhost:8883 is this machine only; .*--mqtt-url/);
+    const lan = await createLocalDevice({ id: 'note-lan', caDir, mqttUrl: 'mqtts://192.168.1.23:8883', out: join(tmp, 'note-lan') });
+    expect(lan.code, lan.stderr).toBe(0);
+    expect(lan.stderr).not.toMatch(/this machine only/);
+  });
+
   it("the edge agent's own config loader accepts the bundle, with install paths when asked", async () => {
     // loaded by name at run time: provisioning's typecheck should not compile the agent
     const agent = (await import(EDGE_AGENT)) as {

@@ -4,10 +4,14 @@ import { action, type ExitBox } from '../action.js';
 import { withCloudOptions } from '../options.js';
 import { cameraProbe } from '../../commands/camera-probe.js';
 import { cameraPreview } from '../../commands/camera-preview.js';
+import { CAMERA_URL_ENV } from '../../camera/url-input.js';
 import { slotsSuggest } from '../../commands/slots-suggest.js';
 import { slotsApply } from '../../commands/slots-apply.js';
 import { detectorImport } from '../../commands/detector-import.js';
 import { example } from './help.js';
+
+/** The camera URL argument: its password is never printed, and need not be on the command line at all. */
+const CAMERA_URL_HELP = `rtsp://user:pass@host:554/path (the password is never printed); \`-\` reads it from stdin (one line), none takes ${CAMERA_URL_ENV}: either keeps the password out of \`ps\``;
 
 /** `camera …`, `slots …` and `detector …`: setting up what a device's cameras see and how it counts it. */
 export function addCameraCommands(program: Command, io: Io, box: ExitBox): void {
@@ -15,19 +19,25 @@ export function addCameraCommands(program: Command, io: Io, box: ExitBox): void 
   camera
     .command('probe')
     .description('read a few seconds of a camera: codec, resolution, frame rate, keyframe interval, one frame, warnings')
-    .argument('<url>', 'rtsp://user:pass@host:554/path (the password is never printed)')
+    .argument('[url]', CAMERA_URL_HELP)
     .addOption(new Option('--seconds <s>', 'how long to read').env('SMARTSTOCK_PROBE_SECONDS').default('6'))
     .addOption(new Option('--frame <file>', 'where to save one frame').env('SMARTSTOCK_PROBE_FRAME').default('camera-frame.jpg'))
     .addOption(new Option('--transport <t>', 'RTSP transport').choices(['tcp', 'udp']).env('SMARTSTOCK_RTSP_TRANSPORT').default('tcp'))
     .addOption(new Option('--shelf-distance <m>', 'metres to the farthest shelf').env('SMARTSTOCK_SHELF_DISTANCE').default('2'))
     .addOption(new Option('--ffmpeg <path>', 'ffmpeg binary (default: ffmpeg on PATH, else the npm build)').env('SMARTSTOCK_FFMPEG'))
-    .addHelpText('after', example('  $ smartstock-provision camera probe rtsp://admin:secret@192.168.1.20:554/stream1 --frame shelf.jpg'))
+    .addHelpText(
+      'after',
+      example(
+        '  $ smartstock-provision camera probe rtsp://admin:secret@192.168.1.20:554/stream1 --frame shelf.jpg\n' +
+          '  $ printf \'%s\\n\' "$CAMERA_URL" | smartstock-provision camera probe -     # the password stays out of ps',
+      ),
+    )
     .action(action(io, box, cameraProbe));
 
   camera
     .command('preview')
     .description('show the camera live on a loopback web page (MJPEG), for aiming; Ctrl-C stops')
-    .argument('<url>', 'rtsp://user:pass@host:554/path (the password is never printed)')
+    .argument('[url]', CAMERA_URL_HELP)
     .addOption(new Option('--host <host>', 'loopback address to listen on').env('SMARTSTOCK_PREVIEW_HOST').default('127.0.0.1'))
     .addOption(new Option('--port <port>', 'port (0: any free one)').env('SMARTSTOCK_PREVIEW_PORT').default('8090'))
     .addOption(new Option('--fps <n>', 'frames per second on the page').env('SMARTSTOCK_PREVIEW_FPS').default('5'))
@@ -35,7 +45,10 @@ export function addCameraCommands(program: Command, io: Io, box: ExitBox): void 
     .addOption(new Option('--ffmpeg <path>', 'ffmpeg binary (default: ffmpeg on PATH, else the npm build)').env('SMARTSTOCK_FFMPEG'))
     .addHelpText(
       'after',
-      example('  $ smartstock-provision camera preview rtsp://admin:secret@192.168.1.20:554/stream1   # then open http://127.0.0.1:8090/'),
+      example(
+        '  $ smartstock-provision camera preview rtsp://admin:secret@192.168.1.20:554/stream1   # then open http://127.0.0.1:8090/\n' +
+          '  $ SMARTSTOCK_CAMERA_URL=$CAMERA_URL smartstock-provision camera preview               # the password stays out of ps',
+      ),
     )
     .action(action(io, box, cameraPreview));
 
