@@ -1,9 +1,8 @@
 /** The start banner gives a technician the exact flags for this stack's broker and CA, whatever ports it took. */
 import { execFileSync } from 'node:child_process';
-import type { NetworkInterfaceInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { duration, networkName, provisionCommand, startBanner, stopSummary } from '../../scripts/banner.js';
+import { duration, provisionCommand, startBanner, stopSummary } from '../../scripts/banner.js';
 
 const stack = {
   url: 'http://127.0.0.1:18480',
@@ -113,21 +112,6 @@ describe('the start banner of a stack open to the network (--host 0.0.0.0)', () 
       networkName: lan,
     });
     expect(line(own, 'broker')).toBe('  broker     mqtts://10.0.0.7:18883');
-  });
-
-  it("takes the machine's first non-internal IPv4 address, else its host name", () => {
-    const address = (address: string, family: 'IPv4' | 'IPv6', internal: boolean): NetworkInterfaceInfo =>
-      family === 'IPv4'
-        ? { address, family, internal, netmask: '255.255.255.0', mac: '', cidr: null }
-        : { address, family, internal, netmask: 'ffff::', mac: '', cidr: null, scopeid: 0 };
-    const interfaces = {
-      lo: [address('127.0.0.1', 'IPv4', true), address('::1', 'IPv6', true)],
-      docker0: [address('fe80::1', 'IPv6', false)],
-      eth0: [address('fe80::2', 'IPv6', false), address('192.168.1.23', 'IPv4', false)],
-      wlan0: [address('10.0.0.7', 'IPv4', false)],
-    };
-    expect(networkName(interfaces, 'backbar-pc')).toBe('192.168.1.23');
-    expect(networkName({ lo: interfaces.lo }, 'backbar-pc')).toBe('backbar-pc');
   });
 });
 

@@ -34,6 +34,11 @@ describe('the names a server on this machine is reached by', () => {
     ]);
   });
 
+  it("is, for a person, the machine's first non-internal IPv4 address, else its host name", () => {
+    expect(networkName({ docker0: [address('fe80::1', 'IPv6', false)], ...interfaces }, 'backbar-pc')).toBe('192.168.1.23');
+    expect(networkName({ lo: interfaces.lo }, 'backbar-pc')).toBe('backbar-pc');
+  });
+
   it('is the address itself for a server bound to one', () => {
     expect(reachableNames('10.0.0.7', '0.0.0.0', interfaces, 'backbar-pc')).toEqual(['10.0.0.7']);
   });
