@@ -1,6 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { listenError } from '@smartstock/runtime';
+import { isLoopback, listenError } from '@smartstock/runtime';
 import { cameraFfmpegInput, spawnWithInput } from './ffmpeg.js';
 
 /**
@@ -29,8 +29,6 @@ export interface Preview {
 }
 
 const BOUNDARY = 'smartstockframe';
-
-export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
 export async function startPreview(cameraUrl: string, o: PreviewOptions): Promise<Preview> {
   if (!isLoopback(o.host)) throw new Error('the preview listens on loopback only: it shows a live camera without a password');

@@ -1,9 +1,9 @@
 import { redactUrl } from '@smartstock/runtime';
 import { CliError, EXIT, emit, usageError, type Ctx } from '../cli/output.js';
-import { findFfmpeg } from '@smartstock/runtime';
+import { findFfmpeg, isLoopback } from '@smartstock/runtime';
 import { CameraError } from '../camera/ffmpeg.js';
 import { cameraUrlFrom } from '../camera/url-input.js';
-import { isLoopback, startPreview } from '../camera/preview.js';
+import { startPreview } from '../camera/preview.js';
 
 export interface CameraPreviewOptions {
   host: string;
