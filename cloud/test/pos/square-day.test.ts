@@ -91,7 +91,7 @@ describe('Square back-fill of a business day', () => {
       query: {
         filter: {
           date_time_filter: { closed_at: { start_at: '2026-12-04T05:00:00.000Z', end_at: '2026-12-05T04:59:59.999Z' } },
-          state_filter: { states: ['COMPLETED'] },
+          state_filter: { states: ['COMPLETED', 'CANCELED'] },
         },
         sort: { sort_field: 'CLOSED_AT', sort_order: 'ASC' },
       },
@@ -173,6 +173,31 @@ describe('Square back-fill of a business day', () => {
     expect((await jobDone(t, await backfill('2026-11-23'))).result).toMatchObject({ orders: 1, changedLines: 1 });
     expect((await sold('PATRON-750')).q).toBeCloseTo(before.q - 0.06, 6);
     expect(await ordersStored()).toEqual(expect.arrayContaining(['R-SALE', 'R-RETURN']));
+  });
+
+  it('voids a tab poured while open whose cancelling webhook was lost', async () => {
+    const before = await sold('PATRON-750');
+    const tab = (state: 'OPEN' | 'CANCELED', version: number, closedAt?: string) =>
+      squareOrder({
+        id: 'C-TAB',
+        version,
+        state,
+        closedAt,
+        lines: [{ uid: 'CT1', catalogId: 'SQ-MARG', name: 'Margarita', qty: 1, cents: 1200 }],
+      });
+    square.orders.set('C-TAB', tab('OPEN', 1));
+    const body = JSON.stringify(squareEvent('evt-tab-1', 'order.updated', 'C-TAB', 1));
+    const signature = createHmac('sha256', KEY)
+      .update(conn.webhookUrl + body)
+      .digest('base64');
+    const r = await postWebhook(t, 'square', conn.id, body, { 'x-square-hmacsha256-signature': signature });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    for (const id of r.body.jobIds as string[]) await jobDone(t, id);
+    expect((await sold('PATRON-750')).q).toBeCloseTo(before.q - 0.06, 6);
+    // cancelled at 22:00 in New York on 27 November; Square's webhook for it never arrived
+    square.orders.set('C-TAB', tab('CANCELED', 2, '2026-11-28T03:00:00.000Z'));
+    expect((await jobDone(t, await backfill('2026-11-27'))).result).toMatchObject({ orders: 1, changedLines: 1 });
+    expect((await sold('PATRON-750')).q).toBeCloseTo(before.q, 6);
   });
 
   it('retries a day while Square is rate limited or down', async () => {

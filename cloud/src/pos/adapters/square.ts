@@ -197,7 +197,8 @@ export class SquareAdapter implements PosAdapter {
    * - filtering by closed_at requires sort_field CLOSED_AT (SearchOrdersSort: "sort_field must match
    *   the timestamp field that the DateTimeFilter uses", objects/SearchOrdersSort), and sorting by
    *   CLOSED_AT requires a state_filter of closed states (objects/SearchOrdersSortField; also
-   *   docs/orders-api/manage-orders/search-orders); COMPLETED is the state that sold;
+   *   docs/orders-api/manage-orders/search-orders): COMPLETED, and CANCELED, closed when cancelled, so a
+   *   tab poured while OPEN and then cancelled, whose cancelling webhook was lost, is voided here too;
    * - full orders come in `orders` unless return_entries is true; `orders` is absent when none match;
    *   `cursor` is absent on the last page, and a cursor is sent with the original query unchanged;
    * - limit: default 500, at most 1000 (developer.squareup.com/explorer/square/orders-api/SearchOrders),
@@ -215,7 +216,7 @@ export class SquareAdapter implements PosAdapter {
     const query = {
       filter: {
         date_time_filter: { closed_at: { start_at: start.toISOString(), end_at: last.toISOString() } },
-        state_filter: { states: ['COMPLETED'] },
+        state_filter: { states: ['COMPLETED', 'CANCELED'] },
       },
       sort: { sort_field: 'CLOSED_AT', sort_order: 'ASC' },
     };
