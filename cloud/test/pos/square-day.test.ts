@@ -1,10 +1,9 @@
 /** A Square connection's day pulled back (SearchOrders), on a real cloud (PGlite) against a local stand-in of Square's Orders API. */
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SquareAdapter } from '../../src/pos/index.js';
 import { build, type TestCloud } from '../support/cloud.js';
 import { waitFor } from '../support/device.js';
-import { jobDone, postWebhook, sold as soldOf } from './webhook-harness.js';
+import { connectSquare, deliverSquare, jobDone, sold as soldOf } from './webhook-harness.js';
 import { FakeSquare, squareEvent, squareOrder, squareReturnOrder } from './fake-square.js';
 
 const TOKEN = 'EAAAl-day-access-token-never-logged';
@@ -22,21 +21,7 @@ describe('Square back-fill of a business day', () => {
   let conn: { id: string; webhookUrl: string };
   const sold = (sku: string) => soldOf(t, t.demo.items[sku]!);
   const searches = () => square.requests.filter((r) => r.path === '/v2/orders/search');
-  const connect = async (accessToken: string) => {
-    const c = await t.api('POST', '/api/v1/pos/connections', {
-      token: t.ownerToken,
-      body: {
-        provider: 'square',
-        venueId: t.demo.venueId,
-        locationId: t.demo.locations.mainBar,
-        providerLocationId: 'L-ANCHOR',
-        credentials: { accessToken },
-        webhookSignatureKey: KEY,
-      },
-    });
-    expect(c.status, JSON.stringify(c.body)).toBe(201);
-    return c.body as { id: string; webhookUrl: string };
-  };
+  const connect = (accessToken: string) => connectSquare(t, { accessToken, key: KEY });
   const backfill = async (businessDate: string, id = conn.id) => {
     const q = await t.api('POST', `/api/v1/pos/connections/${id}/backfill`, { token: t.ownerToken, body: { businessDate } });
     expect(q.status, JSON.stringify(q.body)).toBe(202);
@@ -128,13 +113,7 @@ describe('Square back-fill of a business day', () => {
       lines: [{ uid: 'W1', catalogId: 'SQ-MARG', name: 'Margarita', qty: 2, cents: 2400 }],
     });
     square.orders.set('W-SEEN', delivered);
-    const body = JSON.stringify(squareEvent('evt-day-1', 'order.updated', 'W-SEEN', 2));
-    const signature = createHmac('sha256', KEY)
-      .update(conn.webhookUrl + body)
-      .digest('base64');
-    const r = await postWebhook(t, 'square', conn.id, body, { 'x-square-hmacsha256-signature': signature });
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-    for (const id of r.body.jobIds as string[]) await jobDone(t, id);
+    await deliverSquare(t, conn, KEY, squareEvent('evt-day-1', 'order.updated', 'W-SEEN', 2));
     const afterWebhook = await sold('PATRON-750');
     square.orders.set('W-LOST', jameson('W-LOST', '2026-11-22T03:00:00.000Z'));
     const jamesonBefore = await sold('JAMESON-750');
@@ -186,13 +165,7 @@ describe('Square back-fill of a business day', () => {
         lines: [{ uid: 'CT1', catalogId: 'SQ-MARG', name: 'Margarita', qty: 1, cents: 1200 }],
       });
     square.orders.set('C-TAB', tab('OPEN', 1));
-    const body = JSON.stringify(squareEvent('evt-tab-1', 'order.updated', 'C-TAB', 1));
-    const signature = createHmac('sha256', KEY)
-      .update(conn.webhookUrl + body)
-      .digest('base64');
-    const r = await postWebhook(t, 'square', conn.id, body, { 'x-square-hmacsha256-signature': signature });
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-    for (const id of r.body.jobIds as string[]) await jobDone(t, id);
+    await deliverSquare(t, conn, KEY, squareEvent('evt-tab-1', 'order.updated', 'C-TAB', 1));
     expect((await sold('PATRON-750')).q).toBeCloseTo(before.q - 0.06, 6);
     // cancelled at 22:00 in New York on 27 November; Square's webhook for it never arrived
     square.orders.set('C-TAB', tab('CANCELED', 2, '2026-11-28T03:00:00.000Z'));

@@ -1,19 +1,13 @@
 /** Square → sales → SALE rows, on a real cloud (PGlite) against a local stand-in of Square's Orders API. */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type TestCloud } from '../support/cloud.js';
-import { jobDone, postWebhook, sold as soldOf } from './webhook-harness.js';
+import { connectSquare, deliverSquare, postWebhook, sold as soldOf, squareSignature as sign } from './webhook-harness.js';
 import { FakeSquare, squareEvent, squareOrder, squareReturnOrder } from './fake-square.js';
 
 const PUBLIC = 'https://bar.example.com';
 const TOKEN = 'EAAAl-test-access-token-never-logged';
 const KEY = 'whsk-test-signature-key-0123456789';
-
-/** Square's documented signature, computed here on its own: base64(HMAC-SHA256(key, url + body)). */
-const sign = (key: string, url: string, body: string) =>
-  createHmac('sha256', key)
-    .update(url + body)
-    .digest('base64');
 
 describe('Square webhooks and orders', () => {
   let t: TestCloud;
@@ -22,13 +16,7 @@ describe('Square webhooks and orders', () => {
   const item = (sku: string) => t.demo.items[sku]!;
 
   const post = (body: string, headers: Record<string, string>, id = conn.id) => postWebhook(t, 'square', id, body, headers);
-  const deliver = async (event: unknown) => {
-    const body = JSON.stringify(event);
-    const r = await post(body, { 'x-square-hmacsha256-signature': sign(KEY, conn.webhookUrl, body) });
-    expect(r.status).toBe(200);
-    for (const id of r.body.jobIds as string[]) await jobDone(t, id);
-    return r.body as { duplicate: boolean; jobIds: string[] };
-  };
+  const deliver = (event: unknown) => deliverSquare(t, conn, KEY, event);
   const sold = (sku: string) => soldOf(t, item(sku));
   /** an order's SALE rows, depletions in the order written (each leaves less than the one before) */
   const sales = async (orderId: string) =>
@@ -54,19 +42,7 @@ describe('Square webhooks and orders', () => {
       pos: { squareApiUrl: square.url, publicBaseUrl: PUBLIC, fetchRetryDelaySeconds: 0 },
       jobs: { pollingIntervalSeconds: 0.5, maintenanceIntervalSeconds: 1 },
     });
-    const c = await t.api('POST', '/api/v1/pos/connections', {
-      token: t.ownerToken,
-      body: {
-        provider: 'square',
-        venueId: t.demo.venueId,
-        locationId: t.demo.locations.mainBar,
-        providerLocationId: 'L-ANCHOR',
-        credentials: { accessToken: TOKEN },
-        webhookSignatureKey: KEY,
-      },
-    });
-    expect(c.status, JSON.stringify(c.body)).toBe(201);
-    conn = c.body;
+    conn = await connectSquare(t, { accessToken: TOKEN, key: KEY });
     for (const r of [
       {
         kind: 'item',

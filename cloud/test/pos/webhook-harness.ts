@@ -1,4 +1,6 @@
 /** What the POS webhook tests (Square, Toast) share: posting to a connection's webhook, waiting on its jobs, reading SALE rows. */
+import { createHmac } from 'node:crypto';
+import { expect } from 'vitest';
 import type { TestCloud } from '../support/cloud.js';
 import { waitFor } from '../support/device.js';
 
@@ -27,4 +29,36 @@ export async function sold(t: TestCloud, itemId: string) {
     [t.demo.orgId, itemId],
   );
   return rows[0]!;
+}
+
+/** Square's documented signature, computed here on its own: base64(HMAC-SHA256(key, notification URL + body)). */
+export const squareSignature = (key: string, url: string, body: string) =>
+  createHmac('sha256', key)
+    .update(url + body)
+    .digest('base64');
+
+/** Delivers a Square event to a connection, signed as Square signs it, and waits for the jobs it queued. */
+export async function deliverSquare(t: TestCloud, conn: { id: string; webhookUrl: string }, key: string, event: unknown) {
+  const body = JSON.stringify(event);
+  const r = await postWebhook(t, 'square', conn.id, body, { 'x-square-hmacsha256-signature': squareSignature(key, conn.webhookUrl, body) });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  for (const id of r.body.jobIds as string[]) await jobDone(t, id);
+  return r.body as { duplicate: boolean; jobIds: string[] };
+}
+
+/** A Square connection of the demo venue's main bar, at Square location L-ANCHOR. */
+export async function connectSquare(t: TestCloud, o: { accessToken: string; key: string }) {
+  const c = await t.api('POST', '/api/v1/pos/connections', {
+    token: t.ownerToken,
+    body: {
+      provider: 'square',
+      venueId: t.demo.venueId,
+      locationId: t.demo.locations.mainBar,
+      providerLocationId: 'L-ANCHOR',
+      credentials: { accessToken: o.accessToken },
+      webhookSignatureKey: o.key,
+    },
+  });
+  expect(c.status, JSON.stringify(c.body)).toBe(201);
+  return c.body as { id: string; webhookUrl: string };
 }
