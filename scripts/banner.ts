@@ -3,6 +3,7 @@
  * flags a technician copies, are tested without starting anything.
  */
 import { resolve } from 'node:path';
+// where this machine is reached from elsewhere: shared with the broker, whose certificate must hold the same names
 import { advertisedHost, isLoopback, listensOnEveryAddress } from '@smartstock/runtime';
 
 export interface BannerInput {
@@ -21,9 +22,6 @@ export interface BannerInput {
   /** This machine's name on the network (networkName()), printed where a server listens on every address. */
   networkName?: string;
 }
-
-// where this machine is reached from elsewhere: shared with the broker, whose certificate must hold the same names
-export { listensOnEveryAddress, networkName } from '@smartstock/runtime';
 
 /** The URL with its host replaced by `host`. */
 const withHost = (url: string, host: string) =>

@@ -17,7 +17,8 @@ import {
 import { loadCloudConfig, startCloud, type RunningCloud } from '@smartstock/cloud';
 import { startDemo, type RunningDemo } from './demo/index.js';
 import { DEMO_RTSP_PORT_KEY } from './demo/camera.js';
-import { networkName, startBanner, stopSummary } from './banner.js';
+import { networkName } from '@smartstock/runtime';
+import { startBanner, stopSummary } from './banner.js';
 
 const HELP = `Usage: npm start -- [options]
 
