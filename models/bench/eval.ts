@@ -4,7 +4,8 @@
  *   the real photos' held-out splits when /work/shared/datasets is present (Beverage3 valid + test,
  *   a fifth of its train split's source photos, picked by a hash of the source name, and, when written,
  *   the held-out-SKU liquor composites of train/finetune_yolox.py --write-composites, and the never-trained
- *   photos shrunk whole into mosaics of train/shrunk.py --write: real bottles at 6-60 px, nothing pasted),
+ *   photos shrunk whole into mosaics of train/shrunk.py --write: real bottles at 6-60 px, nothing pasted, and turned a
+ *   quarter by train/lying.py --write: bottles lying),
  *   the same real splits through the zero-shot COCO YOLOX-Nano at 416, 512 and 640 (the baseline to
  *   beat) with each one's 720p latency, and per-frame latency at 1 and 2 threads beside bare onnxruntime.
  * Options: --count N (images per synthetic split, default 150), --model-dir DIR, --no-latency, --no-baseline, --no-tiling, --no-input-size,
@@ -118,33 +119,48 @@ interface Coco {
  * YOLOX fine-tune (train/finetune_yolox.py, same rule): 150 bottle boxes, where valid + test hold 17.
  */
 const heldOutSource = (stem: string): boolean => '012'.includes(createHash('sha256').update(stem).digest('hex')[0]!);
-type RealSplit = 'valid+test' | 'held-out sources' | 'composites' | 'valid+test shrunk' | 'held-out sources shrunk';
-const SHRUNK_SPLITS = ['valid+test shrunk', 'held-out sources shrunk'] as const;
-const isShrunk = (which: RealSplit): boolean => (SHRUNK_SPLITS as readonly string[]).includes(which);
-const inSplit = (im: Coco['images'][number], which: RealSplit): boolean =>
-  which === 'composites' ||
-  (isShrunk(which)
-    ? `${im.group} shrunk` === which
-    : which === 'valid+test'
-      ? im.split === 'valid' || im.split === 'test'
-      : im.split === 'train' && heldOutSource(im.source_stem ?? im.file_name));
+/**
+ * The same never-trained photos (valid+test; held-out sources) remade by a train/ script, each kept under its
+ * `group` in the folder's COCO file (photos never committed):
+ *   shrunk: whole into 3x3, 4x4 and 6x6 mosaics of 640x640, nothing pasted, so their real bottles reach the
+ *     detector at about 6-60 px (train/shrunk.py, run 9);
+ *   lying: turned a quarter, so their bottles lie as in an ice bucket, a crate or a wine rack (train/lying.py, run 15).
+ */
+const REMADE = {
+  shrunk: { what: 'shrunk whole into 3x3-6x6 mosaics (nothing pasted)', script: 'shrunk.py' },
+  lying: { what: 'turned a quarter (bottles lying)', script: 'lying.py' },
+} as const;
+type Remade = keyof typeof REMADE;
+const GROUPS = ['valid+test', 'held-out sources'] as const;
+type RemadeSplit = `${(typeof GROUPS)[number]} ${Remade}`;
+type RealSplit = 'valid+test' | 'held-out sources' | 'composites' | RemadeSplit;
+const remadeDir = (kind: Remade): string => resolve(dirname(fileURLToPath(import.meta.url)), '..', '.cache', kind);
+const remadeKind = (which: RealSplit): Remade | undefined => (Object.keys(REMADE) as Remade[]).find((kind) => which.endsWith(` ${kind}`));
+/** The remade splits whose folder is written, in table order; a missing folder is named with the command that writes it. */
+const REMADE_SPLITS: RemadeSplit[] = (Object.keys(REMADE) as Remade[]).flatMap((kind) => {
+  if (existsSync(join(remadeDir(kind), 'annotations.json'))) return GROUPS.map((group): RemadeSplit => `${group} ${kind}`);
+  console.error(`(${remadeDir(kind)} missing: cd train && .venv/bin/python ${REMADE[kind].script} --write ../.cache/${kind})`);
+  return [];
+});
+const inSplit = (im: Coco['images'][number], which: RealSplit): boolean => {
+  const kind = remadeKind(which);
+  if (which === 'composites') return true;
+  if (kind) return `${im.group} ${kind}` === which;
+  return which === 'valid+test'
+    ? im.split === 'valid' || im.split === 'test'
+    : im.split === 'train' && heldOutSource(im.source_stem ?? im.file_name);
+};
 /**
  * Liquor close-ups of SKUs the fine-tune never pasted (id % 5 == 0), cut out and pasted 18-90 px tall on
  * 2x2 mosaics of Beverage3 valid+test: the fine-tune's own check set, written by
  * `cd train && .venv/bin/python finetune_yolox.py --write-composites ../.cache/composites` (photos never committed).
  */
 const COMPOSITES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '.cache', 'composites');
-/**
- * The same never-trained photos (valid+test; held-out sources) shrunk whole into 3x3, 4x4 and 6x6 mosaics of
- * 640x640, nothing pasted, so their real bottles reach the detector at about 6-60 px (train/shrunk.py, run 9):
- * `cd train && .venv/bin/python shrunk.py --write ../.cache/shrunk`.
- */
-const SHRUNK = resolve(dirname(fileURLToPath(import.meta.url)), '..', '.cache', 'shrunk');
-const hasShrunk = existsSync(join(SHRUNK, 'annotations.json'));
 
 async function realSplit(vision: BottleVision, dir: string, which: RealSplit): Promise<ImageResult[]> {
+  const kind = remadeKind(which);
   if (which === 'composites') dir = COMPOSITES;
-  if (isShrunk(which)) dir = SHRUNK;
+  if (kind) dir = remadeDir(kind);
   const cocoFile = join(dir, dir === values.real ? 'annotations.coco.json' : 'annotations.json');
   const coco = JSON.parse(await readFile(cocoFile, 'utf8')) as Coco;
   const bottle = coco.categories.find((c) => c.name === 'bottle')?.id;
@@ -196,14 +212,14 @@ if (hasReal) {
       await realSplit(vision, values.real, 'composites'),
       null,
     ]);
-  if (hasShrunk)
-    for (const which of SHRUNK_SPLITS)
-      rows.push([
-        `real photos, Beverage3 ${which.replace(' shrunk', '')} shrunk whole into 3x3-6x6 mosaics (nothing pasted)`,
-        await realSplit(vision, values.real, which),
-        null,
-      ]);
-  else console.error(`(${SHRUNK} missing: cd train && .venv/bin/python shrunk.py --write ../.cache/shrunk)`);
+  for (const which of REMADE_SPLITS) {
+    const kind = remadeKind(which)!;
+    rows.push([
+      `real photos, Beverage3 ${which.replace(` ${kind}`, '')} ${REMADE[kind].what}`,
+      await realSplit(vision, values.real, which),
+      null,
+    ]);
+  }
 } else console.error(`(real photos not found at ${values.real}: skipped)`);
 for (const [name, res, split] of rows) {
   const synth = split !== null;
@@ -262,7 +278,7 @@ if (hasReal && !values['no-input-size']) {
   );
   const splits: RealSplit[] = ['valid+test', 'held-out sources'];
   if (existsSync(join(COMPOSITES, 'annotations.json'))) splits.push('composites');
-  if (hasShrunk) splits.push(...SHRUNK_SPLITS);
+  splits.push(...REMADE_SPLITS);
   console.log(await inputSizeSection(modelDir, splits, (v, which) => realSplit(v, values.real, which as RealSplit)));
 }
 if (!values['no-tiling']) {
@@ -320,13 +336,15 @@ async function baselineTable(): Promise<void> {
   const splits: RealSplit[] = ['valid+test', 'held-out sources'];
   if (existsSync(join(COMPOSITES, 'annotations.json'))) splits.push('composites');
   else console.error(`(${COMPOSITES} missing: cd train && .venv/bin/python finetune_yolox.py --write-composites ../.cache/composites)`);
-  if (hasShrunk) splits.push(...SHRUNK_SPLITS);
+  splits.push(...REMADE_SPLITS);
   const label: Record<RealSplit, string> = {
     'valid+test': 'Beverage3 valid+test',
     'held-out sources': 'held-out source photos',
     composites: 'held-out-SKU composites',
     'valid+test shrunk': 'valid+test shrunk',
     'held-out sources shrunk': 'held-out sources shrunk',
+    'valid+test lying': 'valid+test lying',
+    'held-out sources lying': 'held-out sources lying',
   };
   console.log(
     `| detector | operating threshold | ${splits.map((w) => `${label[w]} AP50 | P / R`).join(' | ')} | synthetic normal AP50 (first ${synthCount}) | fill "not observable" on its false alarms, split by split | 720p frame ms |`,

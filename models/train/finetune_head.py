@@ -41,14 +41,17 @@ from PIL import Image
 
 from common import MODELS, OUT
 from finetune_yolox import SIZE, beverage, box_iou, composites, covered, cutout, evaluate, liquor, scene, tensor
-from shrunk import load_shrunk, mosaic
+from lying import turn
+from shrunk import load_groups, mosaic
 from yolox import BOTTLE, YOLOX_ONNX, YoloxNano, decode, grids, load_onnx_weights
 
 SYNTH = os.path.join(MODELS, '.cache', 'synth')
 SHRUNK = os.path.join(MODELS, '.cache', 'shrunk')
+LYING = os.path.join(MODELS, '.cache', 'lying')
 # the unshrunk real splits (the stop rule watches these) and all the real ones (the best state's mean)
 PHOTO_SPLITS = ['beverage3 valid+test', 'beverage3 train, held-out sources', 'held-out SKUs pasted on valid+test, 2x2']
 SHRUNK_SPLITS = ['valid+test shrunk', 'held-out sources shrunk']
+LYING_SPLITS = ['valid+test lying', 'held-out sources lying']
 
 
 def shrunk_scene(rng, backs, photos={}):
@@ -208,6 +211,16 @@ def losses(student, teacher, truth, cells, per_image=True, pos_target='iou', ign
     return 5.0 * box_loss + obj_loss + bottle_loss + keep_loss + distil_box, len(pos)
 
 
+def turn_all(img, box_lists, quarters):
+    """img turned (lying.turn) with each of its box lists."""
+    img, turned = turn(img, [b for boxes in box_lists for b in boxes], quarters)
+    out = []
+    for boxes in box_lists:
+        out.append(turned[: len(boxes)])
+        turned = turned[len(boxes) :]
+    return img, out
+
+
 def check_sets():
     """The splits every check measures, none of them trained on: the three real ones, the generated check scenes
     and, when written, the shrunk mosaics."""
@@ -220,8 +233,11 @@ def check_sets():
     if check:
         sets['generated scenes 3,000,000+'] = [(*tensor(Image.open(p)), b) for p, b, _ in check]
     if os.path.exists(os.path.join(SHRUNK, 'annotations.json')):
-        for group, items in load_shrunk(SHRUNK).items():
+        for group, items in load_groups(SHRUNK).items():
             sets[f'{group} shrunk'] = [(*tensor(img), bb) for img, bb in items]
+    if os.path.exists(os.path.join(LYING, 'annotations.json')):
+        for group, items in load_groups(LYING).items():
+            sets[f'{group} lying'] = [(*tensor(img), bb) for img, bb in items]
     return sets
 
 
@@ -238,6 +254,8 @@ def main():
     ap.add_argument('--norm', choices=('image', 'batch'), default='image', help="divide the losses by each image's positives or the batch's")
     ap.add_argument('--pos-target', choices=('iou', 'one'), default='iou', help="positive cells' bottle-score target")
     ap.add_argument('--ignore-small', type=float, default=0, metavar='PX', help='leave cells inside a bottle under PX tall out of the negatives')
+    ap.add_argument('--lying-share', type=float, default=0.0,
+                    help='chance that a real training image (a photo or a mosaic) is turned a quarter, so its bottles lie (run 15)')
     ap.add_argument('--init', help='ONNX export or checkpoint (.pt) to start from (default: COCO, the teacher)')
     ap.add_argument('--stop-on-regression', action='store_true', help='stop at the first check below the start on an unshrunk real split')
     ap.add_argument('--keep-checks', action='store_true', help='also keep the weights of every check (out/NAME-stepN.pt)')
@@ -286,7 +304,7 @@ def main():
     if not synth and a.synthetic_share > 0:
         raise SystemExit(f'no generated scenes under {SYNTH}: write them first (see the card)')
     sets = check_sets()
-    real = [k for k in PHOTO_SPLITS + SHRUNK_SPLITS if k in sets]
+    real = [k for k in PHOTO_SPLITS + SHRUNK_SPLITS + LYING_SPLITS if k in sets]
     base = evaluate(teacher, sets)
     start = evaluate(net, sets)
     print(json.dumps({'zero-shot': base, 'start': start, 'step': step, 'train': {'beverage3': len(train_backs), 'generated': len(synth)}}), flush=True)
@@ -305,6 +323,8 @@ def main():
                 paste = (min(2, a.paste_max), a.paste_max)
                 img, bb, cc = scene(rng, train_backs, train_paste, mosaic=b % 4 == 0 and a.shrunk_share == 0, paste=paste)
                 ig = []
+            if a.lying_share > 0 and b >= round(a.batch * a.synthetic_share) and rng.random() < a.lying_share:
+                img, (bb, ig) = turn_all(img, (bb, ig), rng.choice((1, 3)))
             x, r = tensor(img)
             xs.append(x)
             truths.append(([[v * r for v in q] for q in bb], [[v * r for v in q] for q in ig]))

@@ -310,10 +310,10 @@ def main():
         'held-out SKUs pasted on valid+test, 2x2': [(*tensor(img), bb) for img, bb in composites()],
     }
     photo_splits = list(sets)
-    from finetune_head import SHRUNK, load_shrunk, shrunk_scene
+    from finetune_head import SHRUNK, load_groups, shrunk_scene
 
     if os.path.exists(os.path.join(SHRUNK, 'annotations.json')):
-        sets.update({f'{g} shrunk': [(*tensor(img), bb) for img, bb in items] for g, items in load_shrunk(SHRUNK).items()})
+        sets.update({f'{g} shrunk': [(*tensor(img), bb) for img, bb in items] for g, items in load_groups(SHRUNK).items()})
     base = evaluate(teacher, sets)
     best = dict(evaluate(net, sets)) if step or a.init else dict(base)
     start = dict(best)

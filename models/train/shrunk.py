@@ -85,8 +85,8 @@ def write_shrunk(out):
     print(f'wrote {len(images)} shrunk mosaics with {len(anns)} bottles to {out}')
 
 
-def load_shrunk(out):
-    """{group: [(PIL image, boxes x0y0x1y1)]} from write_shrunk's folder (the training's checks use the same files)."""
+def load_groups(out):
+    """{group: [(PIL image, boxes x0y0x1y1)]} from write_shrunk's (or lying.py's) folder (the training's checks use the same files)."""
     coco = json.load(open(os.path.join(out, 'annotations.json')))
     by = {}
     for a in coco['annotations']:
