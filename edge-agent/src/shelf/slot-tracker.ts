@@ -15,14 +15,18 @@ type Rules = AgentConfig['shelf'];
  * One slot's count over time. A new count is believed only after
  * `consistentReadings` readings agree (Frigate's state classification habit).
  * A reading that looks like someone standing in front (low scores, or most
- * bottles vanishing at once) holds the last good value and marks it occluded;
- * it is believed only if it persists for `occlusionHoldReadings`.
+ * bottles vanishing at once) holds the last good value and, when its count
+ * differs, marks it occluded; it is believed only if it persists for
+ * `occlusionHoldReadings`. A weak reading of the same count changes nothing:
+ * the count it shows is the one held, so there is nothing to call hidden, and
+ * its fills (perhaps of a bottle half behind an arm) are not averaged in.
  */
 export class SlotTracker {
   private stable: SlotValue | null = null;
   private candidate: { count: number; n: number; suspect: boolean } | null = null;
   private fillHistory: (number | null)[][] = [];
-  private readonly recentAgree: boolean[] = [];
+  /** The counts of the last readings, for how sure a value is: the share of them that agree with it. */
+  private readonly recentCounts: number[] = [];
 
   constructor(private readonly rules: Rules) {}
 
@@ -39,14 +43,14 @@ export class SlotTracker {
     const bigDrop = prev !== null && prev.count > 1 && prev.count - count > prev.count * rules.occlusionDropFraction;
     const suspect = meanScore < rules.occlusionScore || bigDrop;
     const fills = bottles.map((b) => b.fill);
+    this.remember(count);
 
-    if (prev && count === prev.count && !suspect) {
+    if (prev && count === prev.count) {
       this.candidate = null;
-      this.agree(true);
+      if (suspect) return prev.state === 'occluded' ? this.update({ ...prev, state: 'ok' }) : null;
       this.pushFills(fills);
       return this.update({ ...this.valueOf(count, meanScore), state: 'ok' });
     }
-    this.agree(false);
     this.candidate =
       this.candidate && this.candidate.count === count ? { count, n: this.candidate.n + 1, suspect } : { count, n: 1, suspect };
     const needed = suspect ? rules.occlusionHoldReadings : rules.consistentReadings;
@@ -71,9 +75,9 @@ export class SlotTracker {
     if (this.fillHistory.length > this.rules.consistentReadings) this.fillHistory.shift();
   }
 
-  private agree(ok: boolean): void {
-    this.recentAgree.push(ok);
-    if (this.recentAgree.length > 10) this.recentAgree.shift();
+  private remember(count: number): void {
+    this.recentCounts.push(count);
+    if (this.recentCounts.length > 10) this.recentCounts.shift();
   }
 
   /** Fills averaged per bottle over the recent readings that agreed on the count. */
@@ -85,7 +89,8 @@ export class SlotTracker {
     }
     // units = full bottles + the open bottles' fill; an opaque bottle (null) counts as one unit.
     const units = unitsOf(fills, this.rules.fullAbove);
-    const agreement = this.recentAgree.length ? this.recentAgree.filter(Boolean).length / this.recentAgree.length : 1;
+    // a count just confirmed by `consistentReadings` equal readings is as sure as those readings, not half as
+    const agreement = this.recentCounts.filter((c) => c === count).length / this.recentCounts.length;
     return { count, fills, units: round(units, 3), confidence: round(Math.min(1, Math.max(0, meanScore * (0.5 + agreement / 2))), 3) };
   }
 

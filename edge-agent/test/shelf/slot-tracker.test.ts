@@ -35,6 +35,27 @@ describe('slot tracker', () => {
     expect(t.read(bottles(4))).toMatchObject({ count: 4, state: 'ok' });
   });
 
+  it('is as sure of a count confirmed by agreeing readings as their scores say', () => {
+    const t = new SlotTracker(rules);
+    t.read(bottles(2, 1, 0.8));
+    t.read(bottles(2, 1, 0.8));
+    expect(t.read(bottles(2, 1, 0.8))).toMatchObject({ count: 2, confidence: 0.8 });
+    // readings that disagree make it less sure: 3 of the last 5 agree
+    const u = new SlotTracker(rules);
+    for (const n of [1, 3, 2, 2, 2]) u.read(bottles(n, 1, 0.8));
+    expect(u.value).toMatchObject({ count: 2, confidence: 0.64 });
+  });
+
+  it('a weak reading of the count it holds neither calls the slot occluded nor moves its fills', () => {
+    const t = new SlotTracker(rules);
+    for (let i = 0; i < 3; i++) t.read(bottles(2, 0.5));
+    expect(t.read(bottles(2, 0.1, 0.3))).toBeNull(); // one bottle behind an arm, seen faintly
+    expect(t.value).toMatchObject({ count: 2, fills: [1, 0.5], state: 'ok' });
+    const occluded = t.read([]);
+    expect(occluded).toMatchObject({ count: 2, state: 'occluded' });
+    expect(t.read(bottles(2, 0.5, 0.3))).toMatchObject({ count: 2, state: 'ok' }); // back, even if faint
+  });
+
   it('believes a clear-out that lasts', () => {
     const t = new SlotTracker(rules);
     for (let i = 0; i < 3; i++) t.read(bottles(4));
