@@ -9,7 +9,8 @@
  *   the same real splits through the zero-shot COCO YOLOX-Nano at 416, 512 and 640 (the baseline to
  *   beat) with each one's 720p latency, and per-frame latency at 1 and 2 threads beside bare onnxruntime.
  * Options: --count N (images per synthetic split, default 150), --model-dir DIR, --no-latency, --no-baseline, --no-tiling, --no-input-size,
- *   --tiles auto|none|COLSxROWS (the first table's pass; default the detector's metadata, as loadBottleVision).
+ *   --tiles auto|none|COLSxROWS (the first table's pass; default the detector's metadata, as loadBottleVision),
+ *   --lying on|off (the first table's lying pass, the frame also turned, src/vision/turn.ts; default the detector's metadata).
  * Also: the given detector at 416 / 512 / 640 and 2x2 tiles on every real split, with the 720p frame and the size picked
  *   (bench/input-size.ts); small bottles on a 1080p camera, whole frame against tiles (bench/tiling.ts); a candidate in
  *   .cache/candidate against the given model image by image, with paired intervals (bench/paired.ts).
@@ -58,11 +59,15 @@ const { values } = parseArgs({
     'no-tiling': { type: 'boolean', default: false },
     'no-input-size': { type: 'boolean', default: false },
     tiles: { type: 'string' },
+    lying: { type: 'string' },
     real: { type: 'string', default: process.env.SMARTSTOCK_REAL_DATA ?? '/work/shared/datasets/beverage3-bottle-can' },
   },
 });
 const count = Number(values.count);
 const tiles = parseTiles(values.tiles);
+if (values.lying !== undefined && values.lying !== 'on' && values.lying !== 'off')
+  throw new Error(`--lying must be on or off, got "${values.lying}"`);
+const lyingPass = values.lying === undefined ? undefined : values.lying === 'on';
 const modelDir = values['model-dir'];
 const FIRST_SEED: Record<Split, number> = { normal: 1_000_000, hard: 2_000_000 };
 
@@ -124,11 +129,14 @@ const heldOutSource = (stem: string): boolean => '012'.includes(createHash('sha2
  * `group` in the folder's COCO file (photos never committed):
  *   shrunk: whole into 3x3, 4x4 and 6x6 mosaics of 640x640, nothing pasted, so their real bottles reach the
  *     detector at about 6-60 px (train/shrunk.py, run 9);
- *   lying: turned a quarter, so their bottles lie as in an ice bucket, a crate or a wine rack (train/lying.py, run 15).
+ *   lying: turned a quarter, so their bottles lie as in a crate or a wine rack (train/lying.py, run 15);
+ *   tilted: turned 45°, as bottles lean in an ice bucket (train/lying.py --degrees 45; boxes around the turned
+ *     boxes' corners, a little larger than the bottles).
  */
 const REMADE = {
   shrunk: { what: 'shrunk whole into 3x3-6x6 mosaics (nothing pasted)', script: 'shrunk.py' },
   lying: { what: 'turned a quarter (bottles lying)', script: 'lying.py' },
+  tilted: { what: 'turned 45° (bottles tilted, as in an ice bucket)', script: 'lying.py --degrees 45' },
 } as const;
 type Remade = keyof typeof REMADE;
 const GROUPS = ['valid+test', 'held-out sources'] as const;
@@ -139,7 +147,10 @@ const remadeKind = (which: RealSplit): Remade | undefined => (Object.keys(REMADE
 /** The remade splits whose folder is written, in table order; a missing folder is named with the command that writes it. */
 const REMADE_SPLITS: RemadeSplit[] = (Object.keys(REMADE) as Remade[]).flatMap((kind) => {
   if (existsSync(join(remadeDir(kind), 'annotations.json'))) return GROUPS.map((group): RemadeSplit => `${group} ${kind}`);
-  console.error(`(${remadeDir(kind)} missing: cd train && .venv/bin/python ${REMADE[kind].script} --write ../.cache/${kind})`);
+  const [script, ...flags] = REMADE[kind].script.split(' ');
+  console.error(
+    `(${remadeDir(kind)} missing: cd train && .venv/bin/python ${[script, '--write', `../.cache/${kind}`, ...flags].join(' ')})`,
+  );
   return [];
 });
 const inSplit = (im: Coco['images'][number], which: RealSplit): boolean => {
@@ -181,10 +192,17 @@ const f = (n: number, d = 3): string => (Number.isNaN(n) ? 'n/a' : n.toFixed(d))
 
 const detMeta = await readDetectorMetadata(join(modelDir, 'detector.json'));
 const threshold = detMeta.scoreThreshold;
-const vision = await loadBottleVision({ modelDir, fillDir: fillFolderFor(modelDir), threads: 1, scoreThreshold: 0.05, tiles });
+const vision = await loadBottleVision({
+  modelDir,
+  fillDir: fillFolderFor(modelDir),
+  threads: 1,
+  scoreThreshold: 0.05,
+  tiles,
+  lying: lyingPass,
+});
 const pass = tiles === undefined ? detMeta.tiles : tiles;
 console.log(
-  `## models: vision evaluation (${JSON.stringify(vision.versions)}, operating threshold ${threshold}, NMS IoU ${detMeta.iouThreshold}, tiles ${pass === null ? 'none' : typeof pass === 'string' ? pass : `${pass.cols}x${pass.rows}`})\n`,
+  `## models: vision evaluation (${JSON.stringify(vision.versions)}, operating threshold ${threshold}, NMS IoU ${detMeta.iouThreshold}, tiles ${pass === null ? 'none' : typeof pass === 'string' ? pass : `${pass.cols}x${pass.rows}`}, lying pass ${(lyingPass ?? detMeta.lying) ? 'on' : 'off'})\n`,
 );
 console.log(
   '| set | images | bottles | mAP@0.5 | its 90 % bootstrap interval | mAP@0.5:0.95 | precision | recall | fill MAE, level in view (points) | fill MAE, level behind its label | fills given / observable | opaque called not observable |',
@@ -345,6 +363,8 @@ async function baselineTable(): Promise<void> {
     'held-out sources shrunk': 'held-out sources shrunk',
     'valid+test lying': 'valid+test lying',
     'held-out sources lying': 'held-out sources lying',
+    'valid+test tilted': 'valid+test tilted',
+    'held-out sources tilted': 'held-out sources tilted',
   };
   console.log(
     `| detector | operating threshold | ${splits.map((w) => `${label[w]} AP50 | P / R`).join(' | ')} | synthetic normal AP50 (first ${synthCount}) | fill "not observable" on its false alarms, split by split | 720p frame ms |`,

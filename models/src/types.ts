@@ -14,6 +14,8 @@ export interface BottleDetection {
   fill: number | null;
   /** The fill model's uncertainty (standard deviation, 0-1); 1 when fill is null. */
   fillSigma: number;
+  /** Found on its side by the lying pass (`lying`); its fill is not read (null). */
+  lying?: boolean;
 }
 
 export interface FrameAnalysis {
@@ -39,6 +41,12 @@ export interface BottleVisionOptions {
    * picked from each image's size (none for an image near the detector's input); null: one pass. Default: the detector's metadata.
    */
   tiles?: TilePlan;
+  /**
+   * Also look at the frame turned a quarter each way and 45° each way (turn.ts), for bottles lying on their side
+   * (a crate, a wine rack) or leaning (an ice bucket): five times the detector's work. Default: the detector's
+   * metadata (`"lying": true`), else off.
+   */
+  lying?: boolean;
 }
 
 /**

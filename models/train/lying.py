@@ -1,6 +1,7 @@
 """Lying bottles: real photos turned a quarter (run 15).
 
 python lying.py --write ../.cache/lying     (the eval split, for eval:vision and finetune_head.py's checks)
+python lying.py --write ../.cache/tilted --degrees 45     (bottles tilted half way, as in an ice bucket: eval:vision)
 
 A bottle on its side (in an ice bucket, a crate, a wine rack, knocked over on the bar) is seen rotated by 90°.
 Every photo this project trains on holds its bottles upright, and the COCO YOLOX-Nano and every fine-tune so far
@@ -13,6 +14,7 @@ source photos), each turned once: odd photos clockwise, even ones counter-clockw
 """
 import argparse
 import json
+import math
 import os
 
 from PIL import Image
@@ -29,20 +31,42 @@ def turn(img, boxes, quarters):
     return img, boxes
 
 
-def lying_split(items):
-    """items: [(path, bottle boxes)]; yields (photo turned a quarter, its boxes), alternating the direction."""
+def tilt(img, boxes, degrees, pad=(114, 114, 114)):
+    """img turned counter-clockwise by any angle (the canvas grows to hold it), and each box as the box around
+    its turned corners: a little larger than the turned bottle's own box (its shoulders and neck do not fill
+    the box's corners), as YOLOX's own rotation augmentation takes it."""
+    turned = img.rotate(degrees, resample=Image.BILINEAR, expand=True, fillcolor=pad)
+    a = math.radians(degrees)
+    cx, cy, ncx, ncy = img.width / 2, img.height / 2, turned.width / 2, turned.height / 2
+
+    def moved(x, y):  # counter-clockwise on screen, y pointing down
+        dx, dy = x - cx, y - cy
+        return ncx + dx * math.cos(a) + dy * math.sin(a), ncy - dx * math.sin(a) + dy * math.cos(a)
+
+    out = []
+    for x0, y0, x1, y1 in boxes:
+        corners = [moved(x, y) for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        out.append([min(xs), min(ys), max(xs), max(ys)])
+    return turned, out
+
+
+def lying_split(items, degrees=90):
+    """items: [(path, bottle boxes)]; yields (photo turned by degrees, its boxes), alternating the direction."""
     for i, (path, boxes) in enumerate(items):
-        yield turn(Image.open(path).convert('RGB'), boxes, 1 if i % 2 == 0 else 3)
+        img = Image.open(path).convert('RGB')
+        angle = degrees if i % 2 == 0 else -degrees
+        yield turn(img, boxes, angle // 90) if degrees % 90 == 0 else tilt(img, boxes, angle)
 
 
-def write_lying(out):
+def write_lying(out, degrees=90):
     """The eval split as PNGs + one COCO file (each image's `group` names its photo set); models/.cache, never committed."""
     from shrunk import eval_groups
 
     os.makedirs(os.path.join(out, 'images'), exist_ok=True)
     images, anns = [], []
     for group, items in eval_groups().items():
-        for img, boxes in lying_split(items):
+        for img, boxes in lying_split(items, degrees):
             i = len(images)
             name = f'images/lying-{i:03d}.png'
             img.save(os.path.join(out, name))
@@ -55,4 +79,6 @@ def write_lying(out):
 if __name__ == '__main__':
     ap = argparse.ArgumentParser()
     ap.add_argument('--write', metavar='DIR', required=True)
-    write_lying(ap.parse_args().write)
+    ap.add_argument('--degrees', type=int, default=90, help='how far each photo is turned, each way in turn (45: tilted, as in an ice bucket)')
+    args = ap.parse_args()
+    write_lying(args.write, args.degrees)

@@ -93,6 +93,12 @@ export const visionSchema = z
     modelDir: file.optional(),
     threads: z.number().int().min(1).max(64).optional(),
     scoreThreshold: z.number().min(0).max(1).optional(),
+    /**
+     * Also look at each frame turned (a quarter and 45° each way), for bottles lying on their side (a wine rack,
+     * a crate) or leaning (an ice well): five times the detector's work a frame. Default: the model folder's
+     * detector.json (the shipped one: off).
+     */
+    lying: z.boolean().optional(),
     queueSize: z.number().int().min(1).max(256).default(16),
   })
   .strict();

@@ -16,5 +16,6 @@ export async function loadDetector(v: AgentConfig['vision']): Promise<BottleVisi
     ...(v.modelDir ? { modelDir: v.modelDir } : {}),
     ...(v.threads ? { threads: v.threads } : {}),
     ...(v.scoreThreshold !== undefined ? { scoreThreshold: v.scoreThreshold } : {}),
+    ...(v.lying !== undefined ? { lying: v.lying } : {}),
   });
 }

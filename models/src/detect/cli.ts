@@ -1,12 +1,12 @@
 // npm run detect -- <image folder> --out preds.json [--model-dir DIR] [--fill-dir DIR] [--threshold P]
-//   [--coco annotations.json] [--threads N] [--tiles auto|COLSxROWS|none]
+//   [--coco annotations.json] [--threads N] [--tiles auto|COLSxROWS|none] [--lying on|off]
 //   [--exif auto|apply|ignore]   (see detect.ts)
 import { parseArgs } from 'node:util';
 import { VisionError } from '../types.js';
-import { detectFolder, DetectUsageError, parseTiles } from './detect.js';
+import { detectFolder, DetectUsageError, parseLying, parseTiles } from './detect.js';
 
 const USAGE =
-  'usage: npm run detect -- <image folder> --out preds.json [--model-dir DIR] [--fill-dir DIR] [--threshold P] [--coco annotations.json] [--threads N] [--tiles auto|COLSxROWS|none] [--exif auto|apply|ignore]';
+  'usage: npm run detect -- <image folder> --out preds.json [--model-dir DIR] [--fill-dir DIR] [--threshold P] [--coco annotations.json] [--threads N] [--tiles auto|COLSxROWS|none] [--lying on|off] [--exif auto|apply|ignore]';
 
 function number(flag: string, v: string | undefined, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
@@ -26,6 +26,7 @@ try {
       coco: { type: 'string' },
       threads: { type: 'string' },
       tiles: { type: 'string' },
+      lying: { type: 'string' },
       exif: { type: 'string' },
     },
   });
@@ -44,6 +45,7 @@ try {
       coco: a.coco,
       threads: number('threads', a.threads, 1, 64),
       tiles: parseTiles(a.tiles),
+      lying: parseLying(a.lying),
       exif: a.exif as 'auto' | 'apply' | 'ignore' | undefined,
     },
     (line) => console.error(line),

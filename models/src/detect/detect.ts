@@ -1,5 +1,5 @@
 /**
- * npm run detect -- <image folder> --out preds.json [--model-dir DIR] [--threshold P] [--coco annotations.json] [--tiles auto|3x2|none]
+ * npm run detect -- <image folder> --out preds.json [--model-dir DIR] [--threshold P] [--coco annotations.json] [--tiles auto|3x2|none] [--lying on|off]
  *
  * Runs a detector (the shipped one, or a model folder) and the fill model over every image of a
  * folder and writes COCO-style results, one entry per bottle: file_name, bbox [x, y, w, h] in the
@@ -7,7 +7,9 @@
  * against a user's own labelled photos: AP50 and AP50:95, and precision / recall at the operating point.
  * This is how a bar, or anyone, checks a model on their own images. By default a large photo is cut
  * into tiles picked from its size (tiles.ts autoTiles) beside the whole-frame pass, so that the 20-30 px
- * bottles of a 3000 px photo are not shrunk to 4 px. A corrupt image is reported by
+ * bottles of a 3000 px photo are not shrunk to 4 px, and each photo is also seen turned a quarter each way and 45°
+ * each way, so that bottles lying in a crate or leaning in an ice bucket are found (turn.ts; --lying off for upright
+ * shelves only, a fifth of the time). A corrupt image is reported by
  * name and skipped; the run goes on.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -41,6 +43,11 @@ export interface DetectOptions {
    * detector's metadata when it names tiles, else 'auto': photos are checked as they are, often far larger than the detector's input.
    */
   tiles?: TilePlan;
+  /**
+   * Also look at each photo turned (turn.ts LYING_TURNS), for bottles lying or leaning; default the detector's
+   * metadata when it says `"lying": true`, else on: photos are checked as they come, bottles in crates and ice buckets too.
+   */
+  lying?: boolean;
   /**
    * With coco: the frame the file's boxes are in for photos with an EXIF orientation: 'apply' (as a viewer
    * shows them), 'ignore' (the stored pixels), 'auto' (default: read from the file, orientation.ts).
@@ -85,6 +92,16 @@ const AP_FLOOR = 0.01;
 
 /** A usage or input problem: the CLI prints it and exits 2. */
 export class DetectUsageError extends Error {}
+
+/** detect's lying pass when neither --lying nor the detector's metadata asks (measured: cards/yolox-nano.md, "Lying bottles"). */
+export const LYING_BY_DEFAULT = true;
+
+/** --lying on|off; absent: undefined (the detector's metadata, else LYING_BY_DEFAULT). */
+export function parseLying(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (v !== 'on' && v !== 'off') throw new DetectUsageError(`--lying must be on or off, got "${v}"`);
+  return v === 'on';
+}
 
 /** --tiles auto, 3x2 (cols x rows, 20 % overlap) or none; absent: the detector's metadata, else auto (detect.ts). */
 export function parseTiles(v: string | undefined): TilePlan | undefined {
@@ -180,6 +197,7 @@ export async function detectFolder(o: DetectOptions, log: (line: string) => void
     threads: o.threads ?? 1,
     scoreThreshold: truth ? Math.min(threshold, AP_FLOOR) : threshold,
     tiles: o.tiles !== undefined ? o.tiles : (meta.tiles ?? 'auto'),
+    lying: o.lying ?? (meta.lying || LYING_BY_DEFAULT),
   });
   const skipped: DetectReport['skipped'] = [];
   const analysed: (Analysed & { fills: { label: string; fill: number | null }[] })[] = [];

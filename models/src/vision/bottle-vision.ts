@@ -8,7 +8,8 @@ import { VisionError, type BottleDetection, type BottleVision, type BottleVision
 import { decodeDetections, nms, type Candidate } from './decode.js';
 import { readDetectorMetadata, readFillMetadata, type DetectorMetadata, type FillMetadata } from './metadata.js';
 import { cropInto } from './crop.js';
-import { autoTiles, cropTile, fromTile, tilesOf, type TileGrid } from './tiles.js';
+import { autoTiles, cropTile, fromTile, tilesOf, type TileGrid, type TilePlan } from './tiles.js';
+import { fromTurned, LYING_TURNS, TURNED_SCORE_SCALE, turnImage } from './turn.js';
 import { decodeImage, letterbox, letterboxGeometry, YOLO_STYLE, YOLOX_STYLE, type Letterbox, type RgbImage } from './preprocess.js';
 
 /** The committed models: models/onnx, found from this file, not from the working directory. */
@@ -175,6 +176,43 @@ export async function detectTiled(
   return nms(all, iouThreshold);
 }
 
+/** One image's bottles by the tile plan: one pass, a fixed grid, or a grid picked from its size. */
+async function detectPlanned(
+  detector: LoadedModel<DetectorMetadata>,
+  img: RgbImage,
+  tiles: TilePlan,
+  threshold: number,
+  iouThreshold: number,
+  view?: RgbImage,
+): Promise<Candidate[]> {
+  const grid = tiles === 'auto' ? autoTiles(img.width, img.height, detector.meta.input) : tiles;
+  const classes = detector.meta.bottleClasses;
+  return grid
+    ? detectTiled(detector, img, classes, threshold, iouThreshold, grid)
+    : detectBoxes(detector, img, classes, threshold, iouThreshold, view);
+}
+
+/** The lying pass (turn.ts): the image turned each of LYING_TURNS, each view's boxes turned back onto it. */
+async function detectLying(
+  detector: LoadedModel<DetectorMetadata>,
+  img: RgbImage,
+  tiles: TilePlan,
+  threshold: number,
+  iouThreshold: number,
+): Promise<Candidate[]> {
+  // a fixed grid turns with the frame: 3x2 tiles of a landscape frame are 2x3 of it turned a quarter
+  // (auto picks each turned view's grid from its own size)
+  const turnedTiles = tiles && tiles !== 'auto' ? { ...tiles, cols: tiles.rows, rows: tiles.cols } : tiles;
+  const found: Candidate[] = [];
+  for (const degrees of LYING_TURNS) {
+    const turned = await turnImage(img, degrees, detector.meta.input.pad);
+    // scaled down once turned back: only what reaches the threshold then is asked for
+    const boxes = await detectPlanned(detector, turned, turnedTiles, threshold / TURNED_SCORE_SCALE, iouThreshold);
+    found.push(...fromTurned(boxes, degrees, img, turned));
+  }
+  return found;
+}
+
 /** Where the tools (detect, the evals) read fills for a detector folder: its own fill model, else the shipped one. */
 export function fillFolderFor(modelDir: string): string {
   return existsSync(join(modelDir, 'fill.json')) ? modelDir : DEFAULT_MODEL_DIR;
@@ -199,6 +237,7 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
   const threshold = opts.scoreThreshold ?? detector.meta.scoreThreshold;
   const iouThreshold = opts.iouThreshold ?? detector.meta.iouThreshold;
   const tiles = opts.tiles === undefined ? detector.meta.tiles : opts.tiles;
+  const lying = opts.lying ?? detector.meta.lying;
   // a tiled frame is decoded at up to the tiles' combined input size (shrink-on-load keeps the rest);
   // 'auto' decodes every pixel, since its grid is picked from the image's own size
   const decodeFor =
@@ -220,10 +259,8 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
       const sx = img.sourceWidth / img.width;
       const sy = img.sourceHeight / img.height;
       const t1 = performance.now();
-      const grid = tiles === 'auto' ? autoTiles(img.width, img.height, detector.meta.input) : tiles;
-      const cands = grid
-        ? await detectTiled(detector, img, detector.meta.bottleClasses, threshold, iouThreshold, grid)
-        : await detectBoxes(detector, img, detector.meta.bottleClasses, threshold, iouThreshold, view);
+      let cands = await detectPlanned(detector, img, tiles, threshold, iouThreshold, view);
+      if (lying) cands = nms([...cands, ...(await detectLying(detector, img, tiles, threshold, iouThreshold))], iouThreshold);
       const t2 = performance.now();
       const bottles: BottleDetection[] = cands.map((c) => ({
         box: { x: c.x, y: c.y, w: c.w, h: c.h },
@@ -231,11 +268,18 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
         label: c.label,
         fill: null,
         fillSigma: 1,
+        ...(c.lying ? { lying: true } : {}),
       }));
-      const boxes = bottles.map((b) => b.box);
-      const fills = fill ? await readFills(fill, img, boxes) : [];
+      const upright = bottles.filter((b) => !b.lying);
+      const fills = fill
+        ? await readFills(
+            fill,
+            img,
+            upright.map((b) => b.box),
+          )
+        : [];
       fills.forEach((f, i) => {
-        if (f) [bottles[i]!.fill, bottles[i]!.fillSigma] = [f.fill, f.sigma];
+        if (f) [upright[i]!.fill, upright[i]!.fillSigma] = [f.fill, f.sigma];
       });
       if (sx !== 1 || sy !== 1) for (const b of bottles) b.box = { x: b.box.x * sx, y: b.box.y * sy, w: b.box.w * sx, h: b.box.h * sy };
       const t3 = performance.now();

@@ -10,6 +10,8 @@ export interface Candidate {
   h: number;
   score: number;
   label: string;
+  /** Found lying, by the turned pass (turn.ts). */
+  lying?: boolean;
 }
 
 /**

@@ -37,6 +37,8 @@ export interface DetectorMetadata {
    * from each image's size); absent: the whole frame in one pass.
    */
   tiles: TilePlan;
+  /** Also passes over the frame turned (turn.ts), for bottles lying on their side or leaning; absent: false. */
+  lying: boolean;
 }
 
 export type DetectorFormat = 'yolo' | 'yolox';
@@ -68,6 +70,12 @@ function num(file: string, o: Record<string, unknown>, key: string, min: number,
 function str(file: string, o: Record<string, unknown>, key: string): string {
   const v = o[key];
   if (typeof v !== 'string' || v.length === 0) fail(file, `${key} must be a non-empty string`);
+  return v;
+}
+
+function bool(file: string, o: Record<string, unknown>, key: string): boolean {
+  const v = o[key];
+  if (typeof v !== 'boolean') fail(file, `${key} must be true or false, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -124,6 +132,7 @@ export async function readDetectorMetadata(file: string): Promise<DetectorMetada
     scoreThreshold: o.scoreThreshold === undefined ? 0.3 : num(file, o, 'scoreThreshold', 0, 1),
     iouThreshold: o.iouThreshold === undefined ? 0.5 : num(file, o, 'iouThreshold', 0, 1),
     tiles: o.tiles === undefined || o.tiles === null ? null : o.tiles === 'auto' ? 'auto' : readTiles(file, tilesObject(file, o.tiles)),
+    lying: o.lying === undefined ? false : bool(file, o, 'lying'),
   };
   if (format === 'yolox' && (meta.input.width % 32 !== 0 || meta.input.height % 32 !== 0))
     fail(file, `a YOLOX input must be a multiple of 32 on each side (its coarsest grid), got ${meta.input.width}x${meta.input.height}`);
