@@ -13,9 +13,7 @@ The eval split is the photos no fine-tune trains on (Beverage3 valid+test, and t
 source photos), each turned once: odd photos clockwise, even ones counter-clockwise, each set its own `group`.
 """
 import argparse
-import json
 import math
-import os
 
 from PIL import Image
 
@@ -60,20 +58,11 @@ def lying_split(items, degrees=90):
 
 
 def write_lying(out, degrees=90):
-    """The eval split as PNGs + one COCO file (each image's `group` names its photo set); models/.cache, never committed."""
-    from shrunk import eval_groups
+    """The eval split (shrunk.write_groups: the same photo sets, the same COCO layout)."""
+    from shrunk import write_groups
 
-    os.makedirs(os.path.join(out, 'images'), exist_ok=True)
-    images, anns = [], []
-    for group, items in eval_groups().items():
-        for img, boxes in lying_split(items, degrees):
-            i = len(images)
-            name = f'images/lying-{i:03d}.png'
-            img.save(os.path.join(out, name))
-            images.append({'id': i, 'file_name': name, 'width': img.width, 'height': img.height, 'group': group})
-            anns += [{'id': len(anns), 'image_id': i, 'category_id': 1, 'bbox': [b[0], b[1], b[2] - b[0], b[3] - b[1]], 'iscrowd': 0} for b in boxes]
-    json.dump({'images': images, 'annotations': anns, 'categories': [{'id': 1, 'name': 'bottle'}]}, open(os.path.join(out, 'annotations.json'), 'w'))
-    print(f'wrote {len(images)} turned photos with {len(anns)} bottles to {out}')
+    images, bottles = write_groups(out, 'lying', lambda items: lying_split(items, degrees))
+    print(f'wrote {images} photos turned {degrees}° with {bottles} bottles to {out}')
 
 
 if __name__ == '__main__':

@@ -70,19 +70,26 @@ def eval_groups():
     }
 
 
-def write_shrunk(out):
-    """The eval split as PNGs + one COCO file (each image's `group` names its photo set); models/.cache, never committed."""
+def write_groups(out, prefix, remake):
+    """Every never-trained photo set of eval_groups remade (remake(items) yields (image, boxes)) as PNGs + one COCO
+    file, each image's `group` naming its set; models/.cache, never committed. Returns (images, bottles)."""
     os.makedirs(os.path.join(out, 'images'), exist_ok=True)
     images, anns = [], []
     for group, items in eval_groups().items():
-        for img, bb in shrunk_split(items):
+        for img, bb in remake(items):
             i = len(images)
-            name = f'images/shrunk-{i:03d}.png'
+            name = f'images/{prefix}-{i:03d}.png'
             img.save(os.path.join(out, name))
             images.append({'id': i, 'file_name': name, 'width': img.width, 'height': img.height, 'group': group})
             anns += [{'id': len(anns), 'image_id': i, 'category_id': 1, 'bbox': [b[0], b[1], b[2] - b[0], b[3] - b[1]], 'iscrowd': 0} for b in bb]
     json.dump({'images': images, 'annotations': anns, 'categories': [{'id': 1, 'name': 'bottle'}]}, open(os.path.join(out, 'annotations.json'), 'w'))
-    print(f'wrote {len(images)} shrunk mosaics with {len(anns)} bottles to {out}')
+    return len(images), len(anns)
+
+
+def write_shrunk(out):
+    """The eval split (write_groups)."""
+    images, bottles = write_groups(out, 'shrunk', shrunk_split)
+    print(f'wrote {images} shrunk mosaics with {bottles} bottles to {out}')
 
 
 def load_groups(out):
