@@ -78,9 +78,16 @@ export async function measureLatency(threads: number, runs = 30, modelDir = DEFA
 }
 
 /** Median analyze() time of one 720p frame (decode, detect, fills), for comparing detectors and input sizes. */
-export async function frameLatency(modelDir: string, fillDir: string, runs = 15, threads = 1, tiles?: TilePlan): Promise<number> {
+export async function frameLatency(
+  modelDir: string,
+  fillDir: string,
+  runs = 15,
+  threads = 1,
+  tiles?: TilePlan,
+  lying?: boolean,
+): Promise<number> {
   const jpeg = await latencyFrame();
-  const vision = await loadBottleVision({ modelDir, fillDir, threads, tiles });
+  const vision = await loadBottleVision({ modelDir, fillDir, threads, tiles, lying });
   const ms: number[] = [];
   try {
     for (let i = 0; i < runs + 2; i++) {
