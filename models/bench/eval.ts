@@ -154,8 +154,8 @@ const REMADE_SPLITS: RemadeSplit[] = (Object.keys(REMADE) as Remade[]).flatMap((
   return [];
 });
 const inSplit = (im: Coco['images'][number], which: RealSplit): boolean => {
-  const kind = remadeKind(which);
   if (which === 'composites') return true;
+  const kind = remadeKind(which);
   if (kind) return `${im.group} ${kind}` === which;
   return which === 'valid+test'
     ? im.split === 'valid' || im.split === 'test'

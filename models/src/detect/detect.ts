@@ -93,7 +93,7 @@ const AP_FLOOR = 0.01;
 /** A usage or input problem: the CLI prints it and exits 2. */
 export class DetectUsageError extends Error {}
 
-/** detect's lying pass when neither --lying nor the detector's metadata asks (measured: cards/yolox-nano.md, "Lying bottles"). */
+/** detect's lying pass when neither --lying nor the detector's metadata asks (measured: cards/yolox-nano.md, "Lying and leaning bottles"). */
 export const LYING_BY_DEFAULT = true;
 
 /** --lying on|off; absent: undefined (the detector's metadata, else LYING_BY_DEFAULT). */

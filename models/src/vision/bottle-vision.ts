@@ -270,14 +270,10 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
         fillSigma: 1,
         ...(c.lying ? { lying: true } : {}),
       }));
+      // a lying bottle's level runs along it, which the fill model never saw: no number (cards/yolox-nano.md)
       const upright = bottles.filter((b) => !b.lying);
-      const fills = fill
-        ? await readFills(
-            fill,
-            img,
-            upright.map((b) => b.box),
-          )
-        : [];
+      const uprightBoxes = upright.map((b) => b.box);
+      const fills = fill ? await readFills(fill, img, uprightBoxes) : [];
       fills.forEach((f, i) => {
         if (f) [upright[i]!.fill, upright[i]!.fillSigma] = [f.fill, f.sigma];
       });
