@@ -15,7 +15,6 @@
  *   (bench/input-size.ts); small bottles on a 1080p camera, whole frame against tiles (bench/tiling.ts); a candidate in
  *   .cache/candidate against the given model image by image, with paired intervals (bench/paired.ts).
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -43,12 +42,13 @@ import {
   truthBox,
   type ImageResult,
 } from '../src/eval/metrics.js';
-import { parseTiles } from '../src/detect/detect.js';
+import { parseLying, parseTiles } from '../src/detect/detect.js';
 import { frameLatency, latencyTable, measureLatency } from './latency.js';
 import { inputSizeSection } from './input-size.js';
 import { pairedTable } from './paired.js';
 import { HEIGHT_BINS, heightBin, realRecallByInputHeightTable, recallByHeightTable } from './recall-tables.js';
 import { tilingDetectors, tilingTable } from './tiling.js';
+import { HAS_COMPOSITES, REAL_SPLITS, REMADE, REMADE_SPLITS, realSplit, remadeKind, splitLabel, type RealSplit } from './real-splits.js';
 
 const { values } = parseArgs({
   options: {
@@ -65,9 +65,7 @@ const { values } = parseArgs({
 });
 const count = Number(values.count);
 const tiles = parseTiles(values.tiles);
-if (values.lying !== undefined && values.lying !== 'on' && values.lying !== 'off')
-  throw new Error(`--lying must be on or off, got "${values.lying}"`);
-const lyingPass = values.lying === undefined ? undefined : values.lying === 'on';
+const lyingPass = parseLying(values.lying);
 const modelDir = values['model-dir'];
 const FIRST_SEED: Record<Split, number> = { normal: 1_000_000, hard: 2_000_000 };
 
@@ -113,81 +111,6 @@ async function syntheticSplit(vision: BottleVision, split: Split): Promise<Image
   return out;
 }
 
-interface Coco {
-  images: { id: number; file_name: string; width: number; height: number; split?: string; source_stem?: string; group?: string }[];
-  annotations: { image_id: number; category_id: number; bbox: [number, number, number, number] }[];
-  categories: { id: number; name: string }[];
-}
-
-/**
- * A fifth of Beverage3's train source photos (with all their augmented copies), held out of the
- * YOLOX fine-tune (train/finetune_yolox.py, same rule): 150 bottle boxes, where valid + test hold 17.
- */
-const heldOutSource = (stem: string): boolean => '012'.includes(createHash('sha256').update(stem).digest('hex')[0]!);
-/**
- * The same never-trained photos (valid+test; held-out sources) remade by a train/ script, each kept under its
- * `group` in the folder's COCO file (photos never committed):
- *   shrunk: whole into 3x3, 4x4 and 6x6 mosaics of 640x640, nothing pasted, so their real bottles reach the
- *     detector at about 6-60 px (train/shrunk.py, run 9);
- *   lying: turned a quarter, so their bottles lie as in a crate or a wine rack (train/lying.py, run 15);
- *   tilted: turned 45°, as bottles lean in an ice bucket (train/lying.py --degrees 45; boxes around the turned
- *     boxes' corners, a little larger than the bottles).
- */
-const REMADE = {
-  shrunk: { what: 'shrunk whole into 3x3-6x6 mosaics (nothing pasted)', script: 'shrunk.py' },
-  lying: { what: 'turned a quarter (bottles lying)', script: 'lying.py' },
-  tilted: { what: 'turned 45° (bottles tilted, as in an ice bucket)', script: 'lying.py --degrees 45' },
-} as const;
-type Remade = keyof typeof REMADE;
-const GROUPS = ['valid+test', 'held-out sources'] as const;
-type RemadeSplit = `${(typeof GROUPS)[number]} ${Remade}`;
-type RealSplit = 'valid+test' | 'held-out sources' | 'composites' | RemadeSplit;
-const remadeDir = (kind: Remade): string => resolve(dirname(fileURLToPath(import.meta.url)), '..', '.cache', kind);
-const remadeKind = (which: RealSplit): Remade | undefined => (Object.keys(REMADE) as Remade[]).find((kind) => which.endsWith(` ${kind}`));
-/** The remade splits whose folder is written, in table order; a missing folder is named with the command that writes it. */
-const REMADE_SPLITS: RemadeSplit[] = (Object.keys(REMADE) as Remade[]).flatMap((kind) => {
-  if (existsSync(join(remadeDir(kind), 'annotations.json'))) return GROUPS.map((group): RemadeSplit => `${group} ${kind}`);
-  const [script, ...flags] = REMADE[kind].script.split(' ');
-  console.error(
-    `(${remadeDir(kind)} missing: cd train && .venv/bin/python ${[script, '--write', `../.cache/${kind}`, ...flags].join(' ')})`,
-  );
-  return [];
-});
-const inSplit = (im: Coco['images'][number], which: RealSplit): boolean => {
-  if (which === 'composites') return true;
-  const kind = remadeKind(which);
-  if (kind) return `${im.group} ${kind}` === which;
-  return which === 'valid+test'
-    ? im.split === 'valid' || im.split === 'test'
-    : im.split === 'train' && heldOutSource(im.source_stem ?? im.file_name);
-};
-/**
- * Liquor close-ups of SKUs the fine-tune never pasted (id % 5 == 0), cut out and pasted 18-90 px tall on
- * 2x2 mosaics of Beverage3 valid+test: the fine-tune's own check set, written by
- * `cd train && .venv/bin/python finetune_yolox.py --write-composites ../.cache/composites` (photos never committed).
- */
-const COMPOSITES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '.cache', 'composites');
-
-async function realSplit(vision: BottleVision, dir: string, which: RealSplit): Promise<ImageResult[]> {
-  const kind = remadeKind(which);
-  if (which === 'composites') dir = COMPOSITES;
-  if (kind) dir = remadeDir(kind);
-  const cocoFile = join(dir, dir === values.real ? 'annotations.coco.json' : 'annotations.json');
-  const coco = JSON.parse(await readFile(cocoFile, 'utf8')) as Coco;
-  const bottle = coco.categories.find((c) => c.name === 'bottle')?.id;
-  const out: ImageResult[] = [];
-  for (const im of coco.images.filter((i) => inSplit(i, which))) {
-    const a = await vision.analyze(await readFile(join(dir, im.file_name)));
-    // one letterboxed pass shrinks the photo by this much: what "a 20 px bottle" means to the network
-    const toInput = Math.min(detMeta.input.width / im.width, detMeta.input.height / im.height);
-    const truth = coco.annotations
-      .filter((x) => x.image_id === im.id && x.category_id === bottle)
-      .map((x) => ({ x: x.bbox[0], y: x.bbox[1], w: x.bbox[2], h: x.bbox[3], hAtInput: x.bbox[3] * toInput }));
-    out.push({ truth, preds: a.bottles.map((d) => ({ ...d.box, score: d.score, fill: d.fill })) });
-  }
-  return out;
-}
-
 const f = (n: number, d = 3): string => (Number.isNaN(n) ? 'n/a' : n.toFixed(d));
 
 const detMeta = await readDetectorMetadata(join(modelDir, 'detector.json'));
@@ -216,25 +139,25 @@ const hasReal = existsSync(join(values.real, 'annotations.coco.json'));
 if (hasReal) {
   rows.push([
     'real photos, Beverage3 valid+test (bottle only; cans count as false alarms)',
-    await realSplit(vision, values.real, 'valid+test'),
+    await realSplit(vision, values.real, 'valid+test', detMeta.input),
     null,
   ]);
   rows.push([
     'real photos, Beverage3 train, held-out source photos (never trained on by the YOLOX fine-tunes; the generated-shelves detector 0.7.0 trained on them)',
-    await realSplit(vision, values.real, 'held-out sources'),
+    await realSplit(vision, values.real, 'held-out sources', detMeta.input),
     null,
   ]);
-  if (existsSync(join(COMPOSITES, 'annotations.json')))
+  if (HAS_COMPOSITES)
     rows.push([
       'liquor close-ups of held-out SKUs pasted 18-90 px on 2x2 mosaics of Beverage3 valid+test (60 composites)',
-      await realSplit(vision, values.real, 'composites'),
+      await realSplit(vision, values.real, 'composites', detMeta.input),
       null,
     ]);
   for (const which of REMADE_SPLITS) {
     const kind = remadeKind(which)!;
     rows.push([
       `real photos, Beverage3 ${which.replace(` ${kind}`, '')} ${REMADE[kind].what}`,
-      await realSplit(vision, values.real, which),
+      await realSplit(vision, values.real, which, detMeta.input),
       null,
     ]);
   }
@@ -294,10 +217,7 @@ if (hasReal && !values['no-input-size']) {
   console.log(
     '\n## models: input size, the given detector at 416 / 512 / 640 and tiled (AP50 of scores ≥ 0.01 [90 % bootstrap interval])\n',
   );
-  const splits: RealSplit[] = ['valid+test', 'held-out sources'];
-  if (existsSync(join(COMPOSITES, 'annotations.json'))) splits.push('composites');
-  splits.push(...REMADE_SPLITS);
-  console.log(await inputSizeSection(modelDir, splits, (v, which) => realSplit(v, values.real, which as RealSplit)));
+  console.log(await inputSizeSection(modelDir, REAL_SPLITS, (v, which) => realSplit(v, values.real, which as RealSplit, detMeta.input)));
 }
 if (!values['no-tiling']) {
   console.log('\n## models: small bottles on a 1080p camera, whole frame against tiled passes\n');
@@ -351,23 +271,9 @@ async function baselineTable(): Promise<void> {
   const scenes = [];
   for (let i = 0; i < synthCount; i++)
     scenes.push(await renderScene(makeScene({ seed: FIRST_SEED.normal + i, split: 'normal', width: 640, height: 360 })));
-  const splits: RealSplit[] = ['valid+test', 'held-out sources'];
-  if (existsSync(join(COMPOSITES, 'annotations.json'))) splits.push('composites');
-  else console.error(`(${COMPOSITES} missing: cd train && .venv/bin/python finetune_yolox.py --write-composites ../.cache/composites)`);
-  splits.push(...REMADE_SPLITS);
-  const label: Record<RealSplit, string> = {
-    'valid+test': 'Beverage3 valid+test',
-    'held-out sources': 'held-out source photos',
-    composites: 'held-out-SKU composites',
-    'valid+test shrunk': 'valid+test shrunk',
-    'held-out sources shrunk': 'held-out sources shrunk',
-    'valid+test lying': 'valid+test lying',
-    'held-out sources lying': 'held-out sources lying',
-    'valid+test tilted': 'valid+test tilted',
-    'held-out sources tilted': 'held-out sources tilted',
-  };
+  const splits = REAL_SPLITS;
   console.log(
-    `| detector | operating threshold | ${splits.map((w) => `${label[w]} AP50 | P / R`).join(' | ')} | synthetic normal AP50 (first ${synthCount}) | fill "not observable" on its false alarms, split by split | 720p frame ms |`,
+    `| detector | operating threshold | ${splits.map((w) => `${splitLabel(w)} AP50 | P / R`).join(' | ')} | synthetic normal AP50 (first ${synthCount}) | fill "not observable" on its false alarms, split by split | 720p frame ms |`,
   );
   console.log(`|---|---|${splits.map(() => '---|---|').join('')}---|---|---|`);
   const picked: { size: number; ap: number; ms: number }[] = [];
@@ -381,7 +287,7 @@ async function baselineTable(): Promise<void> {
     const notObservable: number[] = [];
     let apSum = 0;
     for (const which of splits) {
-      const res = await realSplit(v, values.real, which);
+      const res = await realSplit(v, values.real, which, detMeta.input);
       keep(which, res);
       const ap = averagePrecision(res, 0.5);
       const [lo, hi] = bootstrapInterval(res, (r) => averagePrecision(r, 0.5));
@@ -405,7 +311,9 @@ async function baselineTable(): Promise<void> {
     console.log(`| ${name} | ${thr} | ${cells.join(' | ')} | ${f(ms, 1)} |`);
   }
   if (candidateResults.size) {
-    const table = pairedTable(givenResults, candidateResults, (which) => label[which as RealSplit] ?? `${which} (first ${synthCount})`);
+    const table = pairedTable(givenResults, candidateResults, (which) =>
+      which === 'synthetic normal' ? `${which} (first ${synthCount})` : splitLabel(which as RealSplit),
+    );
     console.log(`\n## models: the candidate against the given model, image by image (AP50 of scores ≥ 0.01)\n\n${table}`);
   }
   // Latency here moves with the shared machine's load by more than the sizes differ, so the rule

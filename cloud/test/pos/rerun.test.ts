@@ -4,13 +4,12 @@
  * (committed with the delivery) and that running it again writes only what is not written.
  * These tests show both, on PGlite.
  */
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FETCH_ORDER_JOB } from '../../src/pos/index.js';
 import { SaleRepository } from '../../src/pos/sale.repository.js';
 import { build, type TestCloud } from '../support/cloud.js';
 import { FakeSquare, squareEvent, squareOrder } from './fake-square.js';
-import { jobDone, postWebhook } from './webhook-harness.js';
+import { connectSquare, jobDone, postWebhook, squareSignature } from './webhook-harness.js';
 
 const TOKEN = 'rerun-token';
 const KEY = 'rerun-signature-key';
@@ -36,10 +35,9 @@ describe('an order job run here, and run again', () => {
     ];
     square.orders.set(orderId, squareOrder({ id: orderId, version: 1, lines }));
     const body = JSON.stringify(squareEvent(`evt-${orderId}`, 'order.created', orderId, 1));
-    const sig = createHmac('sha256', KEY)
-      .update(conn.webhookUrl + body)
-      .digest('base64');
-    const r = await postWebhook(t, 'square', conn.id, body, { 'x-square-hmacsha256-signature': sig });
+    const r = await postWebhook(t, 'square', conn.id, body, {
+      'x-square-hmacsha256-signature': squareSignature(KEY, conn.webhookUrl, body),
+    });
     expect(r.status).toBe(200);
     return r.body as { jobIds: string[] };
   };
@@ -57,18 +55,7 @@ describe('an order job run here, and run again', () => {
       pos: { squareApiUrl: square.url, fetchRetryDelaySeconds: 0 },
       jobs: { pollingIntervalSeconds: 60, maintenanceIntervalSeconds: 60 },
     });
-    const c = await t.api('POST', '/api/v1/pos/connections', {
-      token: t.ownerToken,
-      body: {
-        provider: 'square',
-        venueId: t.demo.venueId,
-        locationId: t.demo.locations.mainBar,
-        credentials: { accessToken: TOKEN },
-        webhookSignatureKey: KEY,
-      },
-    });
-    expect(c.status).toBe(201);
-    conn = c.body;
+    conn = await connectSquare(t, { accessToken: TOKEN, key: KEY });
     const saved = await t.api('PUT', '/api/v1/recipes', {
       token: t.ownerToken,
       body: {
