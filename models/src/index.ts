@@ -8,6 +8,7 @@ export {
   detectorInput,
   fillFolderFor,
   DEFAULT_MODEL_DIR,
+  PEOPLE_IN_FRONT_THRESHOLD,
 } from './vision/bottle-vision.js';
 export { autoTiles, tilesOf, AUTO_TILE_MAX_SIDE, type TileGrid, type TilePlan } from './vision/tiles.js';
 export {
@@ -18,7 +19,7 @@ export {
   type PeopleFinderOptions,
   type PersonBox,
 } from './vision/people.js';
-export { assignToSlots, pointInPolygon, unitsOf, DEFAULT_FULL_ABOVE, type SlotShape } from './vision/slots.js';
+export { assignToSlots, pointInPolygon, slotCovered, unitsOf, DEFAULT_FULL_ABOVE, type SlotShape } from './vision/slots.js';
 export { decodeYolo, decodeYolox, decodeDetections, yoloxRows, YOLOX_STRIDES, nms, iou, type Candidate } from './vision/decode.js';
 export {
   readDetectorMetadata,

@@ -18,10 +18,22 @@ export interface BottleDetection {
   lying?: boolean;
 }
 
+/** A person the detector saw in the frame (its own `person` class, the same pass as the bottles). */
+export interface PersonDetection {
+  box: { x: number; y: number; w: number; h: number };
+  score: number;
+}
+
 export interface FrameAnalysis {
   width: number;
   height: number;
   bottles: BottleDetection[];
+  /**
+   * People standing in the frame, from the same detector pass (no extra work): a bartender in front of a shelf
+   * hides its bottles, and the edge agent holds those slots' counts rather than counting them gone. Absent when
+   * the detector has no `person` class (a bottles-only export).
+   */
+  people?: PersonDetection[];
   timings: { decodeMs: number; detectMs: number; fillMs: number; totalMs: number };
 }
 

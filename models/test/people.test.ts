@@ -3,7 +3,15 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boxIou } from '../src/eval/metrics.js';
-import { loadPeopleFinder, makeScene, renderScene, VisionError, type PeopleFinder } from '../src/index.js';
+import {
+  loadBottleVision,
+  loadPeopleFinder,
+  makeScene,
+  PEOPLE_IN_FRONT_THRESHOLD,
+  renderScene,
+  VisionError,
+  type PeopleFinder,
+} from '../src/index.js';
 
 const PERSON = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/people/astronaut.jpg');
 
@@ -57,5 +65,34 @@ describe('people finder (COCO YOLOX-Nano, person class)', () => {
     const bottleOnly = join(dirname(fileURLToPath(import.meta.url)), '../onnx/drawn-shelves/detector.json');
     await expect(loadPeopleFinder({ metaFile: bottleOnly })).rejects.toThrow(VisionError);
     await expect(loadPeopleFinder({ metaFile: bottleOnly })).rejects.toThrow(/no "person" class/);
+  });
+});
+
+describe('the people of the bottle pass (FrameAnalysis.people)', () => {
+  it('come from the shipped detector with the bottles, in the frame pixels, and not on an empty shelf', async () => {
+    const vision = await loadBottleVision();
+    try {
+      const [left, size] = [400, 420];
+      const withPerson = await vision.analyze(await shelf(5_100_021, { left, top: 720 - size, size }));
+      const best = Math.max(0, ...(withPerson.people ?? []).map((p) => boxIou(p.box, { x: left, y: 720 - size, w: size, h: size })));
+      expect(best, JSON.stringify(withPerson.people)).toBeGreaterThan(0.3);
+      expect(withPerson.people!.every((p) => p.score >= PEOPLE_IN_FRONT_THRESHOLD)).toBe(true);
+      expect(withPerson.bottles.length).toBeGreaterThan(0);
+      const empty = await vision.analyze(await shelf(5_100_021));
+      expect(empty.people).toEqual([]);
+    } finally {
+      await vision.close();
+    }
+  });
+
+  it('are absent for a detector that never learnt people', async () => {
+    const modelDir = join(dirname(fileURLToPath(import.meta.url)), '../onnx/drawn-shelves');
+    const vision = await loadBottleVision({ modelDir, fillDir: join(modelDir, '..') });
+    try {
+      const a = await vision.analyze(await shelf(5_100_021, { left: 400, top: 300, size: 420 }));
+      expect(a.people).toBeUndefined();
+    } finally {
+      await vision.close();
+    }
   });
 });

@@ -113,6 +113,17 @@ export const shelfSchema = z
     occlusionDropFraction: z.number().min(0).max(1).default(0.5),
     /** An occluded-looking reading is accepted only after this many in a row (a real clear-out). */
     occlusionHoldReadings: z.number().int().min(1).default(10),
+    /**
+     * A slot counts as hidden, and its reading as occluded, when a person the detector sees in the frame covers at
+     * least this share of the slot's box (1: only when wholly covered). Needs a detector with a `person` class (the shipped one).
+     */
+    personCover: z.number().gt(0).max(1).default(0.1),
+    /**
+     * A different count read while a person hides the slot is believed only after this many readings in a row:
+     * a bartender pouring stands there a while; something the detector takes for a person that never leaves
+     * (a poster, a television over the bar) delays that slot's changes by this many readings, no more.
+     */
+    personHoldReadings: z.number().int().min(1).default(30),
     heartbeatSeconds: z.number().positive().default(300),
     /** Units move by at least this much before an observation is emitted for a fill change. */
     unitsEpsilon: z.number().min(0).default(0.1),

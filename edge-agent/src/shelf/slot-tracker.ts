@@ -17,7 +17,10 @@ type Rules = AgentConfig['shelf'];
  * A reading that looks like someone standing in front (low scores, or most
  * bottles vanishing at once) holds the last good value and, when its count
  * differs, marks it occluded; it is believed only if it persists for
- * `occlusionHoldReadings`. A weak reading of the same count changes nothing:
+ * `occlusionHoldReadings`. A person the detector sees in front of the slot
+ * makes a reading suspect the same way (`hidden`), held for
+ * `personHoldReadings`: one bottle behind a bartender is not a slot gone
+ * empty, nor a bottle in their hand one more. A weak reading of the same count changes nothing:
  * the count it shows is the one held, so there is nothing to call hidden, and
  * its fills (perhaps of a bottle half behind an arm) are not averaged in.
  */
@@ -34,14 +37,14 @@ export class SlotTracker {
     return this.stable;
   }
 
-  /** Feeds one reading; returns the value when it changed enough to report. */
-  read(bottles: readonly BottleDetection[]): SlotValue | null {
+  /** Feeds one reading (`hidden`: a person stands in front of the slot); returns the value when it changed enough to report. */
+  read(bottles: readonly BottleDetection[], hidden = false): SlotValue | null {
     const rules = this.rules;
     const count = bottles.length;
     const meanScore = count ? bottles.reduce((s, b) => s + b.score, 0) / count : 1;
     const prev = this.stable;
     const bigDrop = prev !== null && prev.count > 1 && prev.count - count > prev.count * rules.occlusionDropFraction;
-    const suspect = meanScore < rules.occlusionScore || bigDrop;
+    const suspect = hidden || meanScore < rules.occlusionScore || bigDrop;
     const fills = bottles.map((b) => b.fill);
     this.remember(count);
 
@@ -53,7 +56,7 @@ export class SlotTracker {
     }
     this.candidate =
       this.candidate && this.candidate.count === count ? { count, n: this.candidate.n + 1, suspect } : { count, n: 1, suspect };
-    const needed = suspect ? rules.occlusionHoldReadings : rules.consistentReadings;
+    const needed = hidden ? rules.personHoldReadings : suspect ? rules.occlusionHoldReadings : rules.consistentReadings;
     if (this.candidate.n >= needed) {
       this.candidate = null;
       this.fillHistory = [];

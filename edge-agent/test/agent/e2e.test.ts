@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_DIR, assignToSlots, loadBottleVision, type VideoFrameTruth } from '@smartstock/models';
-import { TOPICS, decodeObservationBatch, type Observation, type SlotConfig } from '@smartstock/protocol';
+import { DEFAULT_MODEL_DIR, assignToSlots, loadBottleVision } from '@smartstock/models';
+import { TOPICS, decodeObservationBatch, type Observation } from '@smartstock/protocol';
 import { startAgent, type Agent } from '../../src/index.js';
 import { makePki, startTlsBroker, subscriber, type Collected, type TlsBroker } from '../helpers/broker.js';
 import { testAgentConfig } from '../helpers/agent-config.js';
 import { publishLoop, startRtspServer, type Publisher, type RtspRelay } from '../helpers/rtsp.js';
 import { makeShelfVideo } from '../helpers/shelf-video.js';
+import { rowSlots } from '../helpers/passer-by.js';
 
 /**
  * End to end with every real part: the generator's shelf video published to a
@@ -22,32 +23,6 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-/** One slot per shelf row: the row's bottle boxes, grown a little, in normalised coordinates. */
-function slotsFromTruth(t: VideoFrameTruth, width: number, height: number): { slot: SlotConfig; expected: number }[] {
-  const bottles = t.bottles.filter((b) => !b.ignore);
-  const rows: (typeof bottles)[] = [];
-  for (const b of [...bottles].sort((p, q) => p.box[1] + p.box[3] - (q.box[1] + q.box[3]))) {
-    const bottom = b.box[1] + b.box[3];
-    const row = rows.find((r) => Math.abs(r[0]!.box[1] + r[0]!.box[3] - bottom) < height * 0.05);
-    if (row) row.push(b);
-    else rows.push([b]);
-  }
-  const clamp = (v: number) => Math.min(1, Math.max(0, v));
-  return rows.map((r, i) => {
-    const x0 = clamp(Math.min(...r.map((b) => b.box[0])) / width - 0.02);
-    const y0 = clamp(Math.min(...r.map((b) => b.box[1])) / height - 0.02);
-    const x1 = clamp(Math.max(...r.map((b) => b.box[0] + b.box[2])) / width + 0.02);
-    const y1 = clamp(Math.max(...r.map((b) => b.box[1] + b.box[3])) / height + 0.02);
-    const polygon: [number, number][] = [
-      [x0, y0],
-      [x1, y0],
-      [x1, y1],
-      [x0, y1],
-    ];
-    return { slot: { id: `row-${i}`, sku: `SKU-${i}`, polygon }, expected: r.length };
-  });
-}
-
 describe.skipIf(!HAVE_MODELS)('edge agent end to end with the real models', () => {
   let broker: TlsBroker;
   let cloud: Collected;
@@ -60,7 +35,11 @@ describe.skipIf(!HAVE_MODELS)('edge agent end to end with the real models', () =
     cloud = await subscriber(pki, broker.url, [TOPICS.obs(DEVICE)]);
     cleanups.push(() => cloud.close());
     const shelf = await makeShelfVideo({ seed: 3, frames: 20, fps: 5, width: 960, height: 540, still: true });
-    const slots = slotsFromTruth(shelf.truth[0]!, shelf.width, shelf.height);
+    const slots = rowSlots(
+      shelf.truth[0]!.bottles.filter((b) => !b.ignore),
+      shelf.width,
+      shelf.height,
+    );
     // What the vision library itself sees in this frame: the agent must deliver that through
     // RTSP, ffmpeg, sampling, smoothing and MQTT. Model accuracy against the truth is the
     // Vision issue's evaluation; it is printed here, not asserted.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shelfSchema } from '../../src/config/schema.js';
 import { SlotTracker } from '../../src/shelf/slot-tracker.js';
-import { assignToSlots, pointInPolygon } from '@smartstock/models';
+import { assignToSlots, pointInPolygon, slotCovered } from '@smartstock/models';
 import { bottleAt } from '../helpers/scripted-vision.js';
 
 const rules = shelfSchema.parse({ consistentReadings: 3, occlusionHoldReadings: 6 });
@@ -65,6 +65,43 @@ describe('slot tracker', () => {
     expect(last).toMatchObject({ count: 0 });
   });
 
+  it('holds a lone bottle behind a person, which no drop rule can tell from the slot gone empty', () => {
+    const t = new SlotTracker(rules);
+    for (let i = 0; i < 3; i++) t.read(bottles(1));
+    // the same empty readings, first with nobody seen in front: believed once consistent
+    const plain = new SlotTracker(rules);
+    for (let i = 0; i < 3; i++) plain.read(bottles(1));
+    for (let i = 0; i < 3; i++) plain.read([]);
+    expect(plain.value).toMatchObject({ count: 0, state: 'ok' });
+    // with a person over the slot: held and marked, however many readings they stand there (up to the hold)
+    expect(t.read([], true)).toMatchObject({ count: 1, state: 'occluded' });
+    for (let i = 0; i < 4; i++) expect(t.read([], true)).toBeNull();
+    expect(t.value).toMatchObject({ count: 1, state: 'occluded' });
+    // they step away and the bottle is there: nothing changed but the state
+    expect(t.read(bottles(1))).toMatchObject({ count: 1, state: 'ok' });
+  });
+
+  it("does not count the bottle in a bartender's hand, and believes a change that outlasts them", () => {
+    const t = new SlotTracker(rules);
+    for (let i = 0; i < 3; i++) t.read(bottles(2));
+    expect(t.read(bottles(3), true)).toMatchObject({ count: 2, state: 'occluded' });
+    expect(t.read(bottles(3), true)).toBeNull();
+    // they took one and left: once nobody is in front the new count needs only the usual agreement
+    expect(t.read(bottles(1))).toBeNull();
+    expect(t.read(bottles(1))).toBeNull();
+    expect(t.read(bottles(1))).toMatchObject({ count: 1, state: 'ok' });
+  });
+
+  it('holds while a person stays longer than the occlusion hold, and gives way after the person hold', () => {
+    const t = new SlotTracker({ ...rules, personHoldReadings: 12 });
+    for (let i = 0; i < 3; i++) t.read(bottles(2));
+    // a bartender pouring in front for twice the occlusion hold: still held
+    for (let i = 0; i < 11; i++) t.read([], true);
+    expect(t.value).toMatchObject({ count: 2, state: 'occluded' });
+    // "a person" that never leaves (a poster): the 12th reading in a row is believed
+    expect(t.read([], true)).toMatchObject({ count: 0, state: 'ok' });
+  });
+
   it('treats an opaque bottle as a full unit', () => {
     const t = new SlotTracker({ ...rules, consistentReadings: 1 });
     expect(t.read([bottleAt(10, 10, null), bottleAt(40, 10, 0.5)])).toMatchObject({ fills: [null, 0.5], units: 1.5 });
@@ -82,6 +119,14 @@ describe('slot geometry', () => {
     expect(pointInPolygon(0.3, 0.3, square)).toBe(true);
     expect(pointInPolygon(0.6, 0.3, square)).toBe(false);
   });
+  it('measures how much of a slot a person covers, in frame pixels against the normalised polygon', () => {
+    const frame = { width: 1000, height: 500 }; // the square is x 100-500, y 50-250
+    expect(slotCovered({ x: 100, y: 50, w: 400, h: 200 }, frame, { id: 's', polygon: square })).toBeCloseTo(1);
+    expect(slotCovered({ x: 300, y: 0, w: 600, h: 500 }, frame, { id: 's', polygon: square })).toBeCloseTo(0.5);
+    expect(slotCovered({ x: 400, y: 200, w: 50, h: 50 }, frame, { id: 's', polygon: square })).toBeCloseTo((50 * 50) / (400 * 200));
+    expect(slotCovered({ x: 600, y: 0, w: 100, h: 100 }, frame, { id: 's', polygon: square })).toBe(0);
+  });
+
   it('assigns bottles by their box centre, left to right', () => {
     const slots = [
       { id: 'a', sku: 'A', polygon: square },

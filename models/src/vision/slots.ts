@@ -39,6 +39,25 @@ export function assignToSlots(a: FrameAnalysis, slots: readonly SlotShape[]): Ma
   return out;
 }
 
+/**
+ * The share of a slot's bounding box (normalised polygon) that a box in the frame's pixels covers: how much of
+ * the slot a person standing in front hides.
+ */
+export function slotCovered(
+  box: { x: number; y: number; w: number; h: number },
+  frame: { width: number; height: number },
+  slot: SlotShape,
+): number {
+  const xs = slot.polygon.map((p) => p[0] * frame.width);
+  const ys = slot.polygon.map((p) => p[1] * frame.height);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const area = (x1 - x0) * (y1 - y0);
+  if (!(area > 0)) return 0;
+  const w = Math.max(0, Math.min(x1, box.x + box.w) - Math.max(x0, box.x));
+  const h = Math.max(0, Math.min(y1, box.y + box.h) - Math.max(y0, box.y));
+  return (w * h) / area;
+}
+
 /** Units on the shelf: full bottles count one each, open ones their fill; an opaque bottle (null) counts as one. */
 export function unitsOf(fills: readonly (number | null)[], fullAbove = DEFAULT_FULL_ABOVE): number {
   return fills.reduce<number>((u, f) => u + (f === null || f >= fullAbove ? 1 : f), 0);
