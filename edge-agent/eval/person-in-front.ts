@@ -10,7 +10,9 @@ import { loadBottleVision } from '@smartstock/models';
 import { shelfSchema } from '../src/config/schema.js';
 import { countThrough, passerBy } from '../test/helpers/passer-by.js';
 
-const { values } = parseArgs({ options: { seeds: { type: 'string', default: '12' }, stand: { type: 'string', default: '6' }, 'person-cover': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { seeds: { type: 'string', default: '12' }, stand: { type: 'string', default: '6' }, 'person-cover': { type: 'string' } },
+});
 const seeds = Number(values.seeds);
 const stand = Number(values.stand);
 const rules = shelfSchema.parse(values['person-cover'] ? { personCover: Number(values['person-cover']) } : {});
