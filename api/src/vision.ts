@@ -6,6 +6,7 @@ const bottle = z.strictObject({
   score: z.number(),
   fill: z.number().nullable(),
   fillSigma: z.number(),
+  lying: z.boolean().describe('found on its side or leaning (the photo also seen turned); its fill is not read: null'),
 });
 export const bottleDetection = z.strictObject({
   width: z.number(),

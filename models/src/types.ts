@@ -50,15 +50,23 @@ export interface BottleVisionOptions {
   iouThreshold?: number;
   /**
    * A tiled pass (cols x rows overlapping tiles plus the whole frame) for high-resolution cameras; 'auto': a grid
-   * picked from each image's size (none for an image near the detector's input); null: one pass. Default: the detector's metadata.
+   * picked from each image's size (none for an image near the detector's input); null: one pass. Default: the detector's
+   * metadata, else 'auto' for `photos`, else one pass.
    */
   tiles?: TilePlan;
   /**
    * Also look at the frame turned a quarter each way and 45° each way (turn.ts), for bottles lying on their side
-   * (a crate, a wine rack) or leaning (an ice bucket): five times the detector's work. Default: the detector's
-   * metadata (`"lying": true`), else off.
+   * (a crate, a wine rack) or leaning (an ice bucket): five times the detector's work. Default: on for `photos`,
+   * else the detector's metadata (`"lying": true`), else off.
    */
   lying?: boolean;
+  /**
+   * The images are photos someone took (a phone at a shelf, an ice well, a crate; `npm run detect`, the cloud's
+   * photo endpoints), not a camera's frames with a per-frame budget: a large photo is tiled (`tiles` 'auto') and
+   * the lying pass is on, unless `tiles` / `lying` or the detector's metadata say otherwise. Measured in
+   * cards/yolox-nano.md ("Small bottles", "Lying and leaning bottles"): a 12 MP photo takes about 7 s on one thread.
+   */
+  photos?: boolean;
 }
 
 /**

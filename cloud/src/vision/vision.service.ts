@@ -52,6 +52,7 @@ const bottle = (b: BottleDetection) => ({
   score: round(b.score),
   fill: b.fill === null ? null : round(b.fill),
   fillSigma: round(b.fillSigma),
+  lying: b.lying === true,
 });
 
 /** A JPEG or PNG by its first bytes: anything else is refused before it costs a worker's time or a blob. */

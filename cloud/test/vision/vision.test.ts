@@ -1,4 +1,5 @@
 /** The photo endpoints through real HTTP, with the real bottle models in the worker thread. */
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeScene, renderScene, type RenderedScene } from '@smartstock/models';
 import { build, type TestCloud } from '../support/cloud.js';
@@ -56,6 +57,21 @@ describe('vision photo endpoints', () => {
       expect(b.box.x + b.box.w).toBeLessThanOrEqual(961);
       expect(b.fill === null || (b.fill >= 0 && b.fill <= 1)).toBe(true);
     }
+  });
+
+  it('detect-bottles reads a photo as one taken by hand: bottles lying on their side are found, and given no fill', async () => {
+    // the shelf photographed turned a quarter: every bottle lies on its side (a crate, a wine rack)
+    const lying = await sharp(shelf.jpeg).rotate(90).jpeg({ quality: 90 }).toBuffer();
+    const r = await post('/api/v1/vision/detect-bottles', lying, 'image/jpeg');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ width: 540, height: 960 });
+    const found = r.body.bottles.filter((b: { lying: boolean }) => b.lying);
+    const truth = shelf.bottles.filter((b) => !b.ignore).length;
+    expect(found.length, `${found.length} lying of ${r.body.bottles.length} found, ${truth} there`).toBeGreaterThan(truth / 3);
+    for (const b of found) expect(b.fill).toBeNull();
+    // upright, the same shelf gives lying bottles no more than a few stray turned boxes
+    const upright = await post('/api/v1/vision/detect-bottles', shelf.jpeg, 'image/jpeg');
+    expect(upright.body.bottles.filter((b: { lying: boolean }) => b.lying).length).toBeLessThan(truth / 5);
   });
 
   it('refuses what is not a photo, naming it', async () => {

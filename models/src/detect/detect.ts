@@ -44,8 +44,8 @@ export interface DetectOptions {
    */
   tiles?: TilePlan;
   /**
-   * Also look at each photo turned (turn.ts LYING_TURNS), for bottles lying or leaning; default the detector's
-   * metadata when it says `"lying": true`, else on: photos are checked as they come, bottles in crates and ice buckets too.
+   * Also look at each photo turned (turn.ts LYING_TURNS), for bottles lying or leaning; default on: photos are
+   * checked as they come, bottles in crates and ice buckets too (BottleVisionOptions.photos).
    */
   lying?: boolean;
   /**
@@ -93,10 +93,7 @@ const AP_FLOOR = 0.01;
 /** A usage or input problem: the CLI prints it and exits 2. */
 export class DetectUsageError extends Error {}
 
-/** detect's lying pass when neither --lying nor the detector's metadata asks (measured: cards/yolox-nano.md, "Lying and leaning bottles"). */
-export const LYING_BY_DEFAULT = true;
-
-/** --lying on|off; absent: undefined (the detector's metadata, else LYING_BY_DEFAULT). */
+/** --lying on|off; absent: undefined (on: detect reads photos, BottleVisionOptions.photos). */
 export function parseLying(v: string | undefined): boolean | undefined {
   if (v === undefined) return undefined;
   if (v !== 'on' && v !== 'off') throw new DetectUsageError(`--lying must be on or off, got "${v}"`);
@@ -196,8 +193,9 @@ export async function detectFolder(o: DetectOptions, log: (line: string) => void
     fillDir: o.fillDir ?? fillFolderFor(modelDir),
     threads: o.threads ?? 1,
     scoreThreshold: truth ? Math.min(threshold, AP_FLOOR) : threshold,
-    tiles: o.tiles !== undefined ? o.tiles : (meta.tiles ?? 'auto'),
-    lying: o.lying ?? (meta.lying || LYING_BY_DEFAULT),
+    photos: true,
+    ...(o.tiles !== undefined ? { tiles: o.tiles } : {}),
+    ...(o.lying !== undefined ? { lying: o.lying } : {}),
   });
   const skipped: DetectReport['skipped'] = [];
   const analysed: (Analysed & { fills: { label: string; fill: number | null }[] })[] = [];

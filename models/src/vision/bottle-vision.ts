@@ -277,8 +277,8 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
   }
   const threshold = opts.scoreThreshold ?? detector.meta.scoreThreshold;
   const iouThreshold = opts.iouThreshold ?? detector.meta.iouThreshold;
-  const tiles = opts.tiles === undefined ? detector.meta.tiles : opts.tiles;
-  const lying = opts.lying ?? detector.meta.lying;
+  const tiles = opts.tiles !== undefined ? opts.tiles : (detector.meta.tiles ?? (opts.photos ? 'auto' : null));
+  const lying = opts.lying ?? (opts.photos || detector.meta.lying);
   const seesPeople = detector.meta.classes.includes('person');
   // a tiled frame is decoded at up to the tiles' combined input size (shrink-on-load keeps the rest);
   // 'auto' decodes every pixel, since its grid is picked from the image's own size
