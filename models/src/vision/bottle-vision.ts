@@ -107,33 +107,19 @@ export async function readFills(
 }
 
 /** What one detector pass found: the asked-for classes' boxes and, when asked, the people. */
-interface PassFinds {
+export interface PassFinds {
   found: Candidate[];
   people: Candidate[];
 }
 
 /**
- * One detector pass over a decoded image: the boxes of the named classes (in img's pixels),
- * after NMS. Bottles use the metadata's bottleClasses; the snapshot privacy pass asks for people.
+ * One detector pass over a decoded image: the boxes of the named classes (in img's pixels), after NMS. Bottles
+ * use the metadata's bottleClasses; the snapshot privacy pass asks for people. With `peopleThreshold`, the
+ * `person` boxes of the same output too (read twice, run once: a second decode of 3,549 rows, not a second
+ * inference), with their own NMS, so a bottle held in front of a chest is not suppressed by the person holding it.
  * `view`, the same picture already at the letterboxed size (RawFrame.detectorView), saves the resize.
  */
 export async function detectBoxes(
-  detector: LoadedModel<DetectorMetadata>,
-  img: RgbImage,
-  classes: readonly string[],
-  threshold: number,
-  iouThreshold: number,
-  view?: RgbImage,
-): Promise<Candidate[]> {
-  return (await onePass(detector, img, classes, threshold, iouThreshold, view)).found;
-}
-
-/**
- * detectBoxes, and with `peopleThreshold` the `person` boxes of the same output too (read twice, run once:
- * a second decode of 3,549 rows, not a second inference). People get their own NMS, so a bottle held in
- * front of a chest is not suppressed by the person holding it.
- */
-async function onePass(
   detector: LoadedModel<DetectorMetadata>,
   img: RgbImage,
   classes: readonly string[],
@@ -214,12 +200,13 @@ async function detectPlanned(
   peopleThreshold?: number,
 ): Promise<PassFinds> {
   const grid = tiles === 'auto' ? autoTiles(img.width, img.height, detector.meta.input) : tiles;
-  const whole = await onePass(detector, img, classes, threshold, iouThreshold, grid ? undefined : view, peopleThreshold);
+  const whole = await detectBoxes(detector, img, classes, threshold, iouThreshold, grid ? undefined : view, peopleThreshold);
   if (!grid) return whole;
   const all = whole.found;
   for (const tile of tilesOf(img.width, img.height, grid)) {
     if (tile.w === img.width && tile.h === img.height) continue;
-    all.push(...fromTile(await detectBoxes(detector, cropTile(img, tile), classes, threshold, iouThreshold), tile, img));
+    const inTile = await detectBoxes(detector, cropTile(img, tile), classes, threshold, iouThreshold);
+    all.push(...fromTile(inTile.found, tile, img));
   }
   return { found: nms(all, iouThreshold), people: whole.people };
 }

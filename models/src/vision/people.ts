@@ -49,7 +49,7 @@ export async function loadPeopleFinder(opts: PeopleFinderOptions = {}): Promise<
       const img = await decodeImage(image, 'image', detector.meta.input);
       const sx = img.sourceWidth / img.width;
       const sy = img.sourceHeight / img.height;
-      const found = await detectBoxes(detector, img, ['person'], threshold, detector.meta.iouThreshold);
+      const { found } = await detectBoxes(detector, img, ['person'], threshold, detector.meta.iouThreshold);
       return found.map((c) => ({ x: c.x * sx, y: c.y * sy, w: c.w * sx, h: c.h * sy, score: c.score }));
     },
     close: () => detector.session.release(),
