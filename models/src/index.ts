@@ -10,7 +10,16 @@ export {
   DEFAULT_MODEL_DIR,
   PEOPLE_IN_FRONT_THRESHOLD,
 } from './vision/bottle-vision.js';
-export { autoTiles, tilesOf, AUTO_TILE_MAX_SIDE, type TileGrid, type TilePlan } from './vision/tiles.js';
+export {
+  autoTiles,
+  tilesOf,
+  tilePlanFromText,
+  TILE_PLAN_TEXT,
+  TILE_PLAN_TEXT_RULE,
+  AUTO_TILE_MAX_SIDE,
+  type TileGrid,
+  type TilePlan,
+} from './vision/tiles.js';
 export {
   loadPeopleFinder,
   DEFAULT_PEOPLE_MODEL,

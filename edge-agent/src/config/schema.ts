@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN, cameraListSchema } from '@smartstock/protocol';
-import { DEFAULT_FULL_ABOVE } from '@smartstock/models';
+import { DEFAULT_FULL_ABOVE, TILE_PLAN_TEXT, TILE_PLAN_TEXT_RULE } from '@smartstock/models';
 
 /**
  * The agent's one config file. Every section is strict so a typo'd key is an
@@ -99,6 +99,13 @@ export const visionSchema = z
      * detector.json (the shipped one: off).
      */
     lying: z.boolean().optional(),
+    /**
+     * Cut each frame into tiles, each seen at about the detector's scale, beside the whole frame: a camera far from
+     * its shelf, whose bottles are 20-40 px tall in the frame. `auto` picks the grid from the frame's size (5x3 and
+     * the whole frame at 720p: about six times the detector's work), `3x2` names one, `none` one pass.
+     * Default: the model folder's detector.json (the shipped one: none).
+     */
+    tiles: z.string().regex(TILE_PLAN_TEXT, TILE_PLAN_TEXT_RULE).optional(),
     queueSize: z.number().int().min(1).max(256).default(16),
   })
   .strict();

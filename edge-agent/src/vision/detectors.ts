@@ -1,4 +1,4 @@
-import { loadBottleVision, type BottleVision, type BottleVisionOptions } from '@smartstock/models';
+import { loadBottleVision, tilePlanFromText, type BottleVision, type BottleVisionOptions } from '@smartstock/models';
 import type { AgentConfig } from '../config/schema.js';
 
 type Loader = (opts: BottleVisionOptions) => Promise<BottleVision>;
@@ -17,5 +17,6 @@ export async function loadDetector(v: AgentConfig['vision']): Promise<BottleVisi
     ...(v.threads ? { threads: v.threads } : {}),
     ...(v.scoreThreshold !== undefined ? { scoreThreshold: v.scoreThreshold } : {}),
     ...(v.lying !== undefined ? { lying: v.lying } : {}),
+    ...(v.tiles !== undefined ? { tiles: tilePlanFromText(v.tiles) } : {}),
   });
 }

@@ -15,7 +15,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { DEFAULT_MODEL_DIR, fillFolderFor, loadBottleVision } from '../vision/bottle-vision.js';
-import type { TilePlan } from '../vision/tiles.js';
+import { TILE_PLAN_TEXT, TILE_PLAN_TEXT_RULE, tilePlanFromText, type TilePlan } from '../vision/tiles.js';
 import { readDetectorMetadata } from '../vision/metadata.js';
 import { storedGeometry } from '../vision/preprocess.js';
 import { VisionError } from '../types.js';
@@ -103,11 +103,8 @@ export function parseLying(v: string | undefined): boolean | undefined {
 /** --tiles auto, 3x2 (cols x rows, 20 % overlap) or none; absent: the detector's metadata, else auto (detect.ts). */
 export function parseTiles(v: string | undefined): TilePlan | undefined {
   if (v === undefined) return undefined;
-  if (v === 'none') return null;
-  if (v === 'auto') return 'auto';
-  const m = /^([1-8])x([1-8])$/.exec(v);
-  if (!m) throw new DetectUsageError(`--tiles must be auto, none or COLSxROWS (1-8 each, e.g. 3x2), got "${v}"`);
-  return { cols: Number(m[1]), rows: Number(m[2]), overlap: 0.2 };
+  if (!TILE_PLAN_TEXT.test(v)) throw new DetectUsageError(`--tiles must be ${TILE_PLAN_TEXT_RULE}, got "${v}"`);
+  return tilePlanFromText(v);
 }
 
 const few = (names: readonly string[], n = 5): string =>

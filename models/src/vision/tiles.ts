@@ -20,6 +20,19 @@ export interface TileGrid {
  */
 export type TilePlan = TileGrid | 'auto' | null;
 
+/** A tile plan as people write it (`npm run detect --tiles`, the agent's `vision.tiles`): auto, none or COLSxROWS. */
+export const TILE_PLAN_TEXT = /^(auto|none|[1-8]x[1-8])$/;
+export const TILE_PLAN_TEXT_RULE = 'auto, none or COLSxROWS (1-8 each, e.g. 3x2)';
+
+/** The plan a text matching TILE_PLAN_TEXT names; a grid gets 20 % overlap. */
+export function tilePlanFromText(text: string): TilePlan {
+  if (!TILE_PLAN_TEXT.test(text)) throw new RangeError(`tiles must be ${TILE_PLAN_TEXT_RULE}, got "${text}"`);
+  if (text === 'none') return null;
+  if (text === 'auto') return 'auto';
+  const [cols, rows] = text.split('x').map(Number) as [number, number];
+  return { cols, rows, overlap: AUTO_TILE_OVERLAP };
+}
+
 /**
  * auto: an image no larger than this many times the detector's input on either side is seen in one pass
  * (measured: 2x2 tiles on 640x640 close-up photos cost AP50, cards/yolox-nano.md).
