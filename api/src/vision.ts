@@ -24,6 +24,9 @@ export const shelfCount = bottleDetection.extend({
       fills: z.array(z.number().nullable()),
       units: z.number(),
       confidence: z.number().nullable(),
+      hiddenByPerson: z
+        .boolean()
+        .describe('someone stands in front of the slot in the photo: its count is of what can be seen, not of the shelf'),
     }),
   ),
   bottlesOutsideSlots: z.number(),

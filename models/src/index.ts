@@ -28,7 +28,16 @@ export {
   type PeopleFinderOptions,
   type PersonBox,
 } from './vision/people.js';
-export { assignToSlots, pointInPolygon, slotCovered, unitsOf, DEFAULT_FULL_ABOVE, type SlotShape } from './vision/slots.js';
+export {
+  assignToSlots,
+  pointInPolygon,
+  slotCovered,
+  slotsHiddenByPeople,
+  PERSON_COVER,
+  unitsOf,
+  DEFAULT_FULL_ABOVE,
+  type SlotShape,
+} from './vision/slots.js';
 export { decodeYolo, decodeYolox, decodeDetections, yoloxRows, YOLOX_STRIDES, nms, iou, type Candidate } from './vision/decode.js';
 export {
   readDetectorMetadata,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { assignToSlots, unitsOf, type BottleDetection } from '@smartstock/models';
+import { assignToSlots, slotsHiddenByPeople, unitsOf, type BottleDetection } from '@smartstock/models';
 import type { Logger } from '@smartstock/runtime';
 import type { Db } from '../db/types.js';
 import { AppError, notFound } from '../errors.js';
@@ -166,6 +166,7 @@ export class VisionService {
 /** Per slot: bottles, their fills and the units they make, counted exactly as the edge agent counts. */
 export function shelfResult(result: VisionResult, slots: JobSlot[]) {
   const bySlot = assignToSlots(result.analysis, slots);
+  const hidden = slotsHiddenByPeople(result.analysis, slots);
   let inSlots = 0;
   return {
     width: result.analysis.width,
@@ -183,6 +184,7 @@ export function shelfResult(result: VisionResult, slots: JobSlot[]) {
         fills,
         units: round(unitsOf(fills)),
         confidence: bottles.length ? round(bottles.reduce((t, b) => t + b.score, 0) / bottles.length) : null,
+        hiddenByPerson: hidden.has(slot.id),
       };
     }),
     bottlesOutsideSlots: result.analysis.bottles.length - inSlots,

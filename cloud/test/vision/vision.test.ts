@@ -1,7 +1,8 @@
 /** The photo endpoints through real HTTP, with the real bottle models in the worker thread. */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeScene, renderScene, type RenderedScene } from '@smartstock/models';
+import { dirname, join } from 'node:path';
+import { DEFAULT_MODEL_DIR, makeScene, renderScene, type RenderedScene } from '@smartstock/models';
 import { build, type TestCloud } from '../support/cloud.js';
 import { waitFor } from '../support/device.js';
 
@@ -113,6 +114,27 @@ describe('vision photo endpoints', () => {
       expect(s.fills).toHaveLength(s.count);
       expect(s.units).toBeLessThanOrEqual(s.count + 1e-9);
     }
+  });
+
+  it('analyze-shelf says which slots someone stands in front of in the photo', async () => {
+    const person = await sharp(join(dirname(DEFAULT_MODEL_DIR), 'test/fixtures/people/astronaut.jpg'))
+      .resize(420, 420)
+      .toBuffer();
+    const photo = await sharp(shelf.jpeg)
+      .composite([{ input: person, left: 40, top: 120 }])
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const slots = [
+      { id: 'left', polygon: half(true) },
+      { id: 'right', polygon: half(false) },
+    ];
+    const r = await post('/api/v1/vision/analyze-shelf', JSON.stringify({ image: photo.toString('base64'), slots }), 'application/json');
+    const job = await poll(r.body.jobId);
+    expect(job.status).toBe('done');
+    expect(job.result.slots.map((s: { slotId: string; hiddenByPerson: boolean }) => [s.slotId, s.hiddenByPerson])).toEqual([
+      ['left', true],
+      ['right', false],
+    ]);
   });
 
   it("analyze-shelf with a device camera's saved slots; another organisation cannot see the job", async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN, cameraListSchema } from '@smartstock/protocol';
-import { DEFAULT_FULL_ABOVE, TILE_PLAN_TEXT, TILE_PLAN_TEXT_RULE } from '@smartstock/models';
+import { DEFAULT_FULL_ABOVE, PERSON_COVER, TILE_PLAN_TEXT, TILE_PLAN_TEXT_RULE } from '@smartstock/models';
 
 /**
  * The agent's one config file. Every section is strict so a typo'd key is an
@@ -124,7 +124,7 @@ export const shelfSchema = z
      * A slot counts as hidden, and its reading as occluded, when a person the detector sees in the frame covers at
      * least this share of the slot's box (1: only when wholly covered). Needs a detector with a `person` class (the shipped one).
      */
-    personCover: z.number().gt(0).max(1).default(0.1),
+    personCover: z.number().gt(0).max(1).default(PERSON_COVER),
     /**
      * A different count read while a person hides the slot is believed only after this many readings in a row:
      * a bartender pouring stands there a while; something the detector takes for a person that never leaves

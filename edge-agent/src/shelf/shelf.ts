@@ -2,7 +2,7 @@ import { uuidv7, type CameraConfig, type Observation, type SlotConfig } from '@s
 import type { Logger } from '@smartstock/runtime';
 import type { AgentConfig } from '../config/schema.js';
 import type { AnalysedFrame, EventBus } from '../bus.js';
-import { assignToSlots, slotCovered } from '@smartstock/models';
+import { assignToSlots, slotsHiddenByPeople } from '@smartstock/models';
 import { SlotTracker, type SlotValue } from './slot-tracker.js';
 
 export interface ShelfDeps {
@@ -87,14 +87,13 @@ export class Shelf {
     if (!slots.length) return;
     const { analysis } = analysed;
     const bySlot = assignToSlots(analysis, slots);
-    const people = analysis.people ?? [];
+    const hidden = slotsHiddenByPeople(analysis, slots, this.deps.rules.personCover);
     const out: Observation[] = [];
     for (const slot of slots) {
       const entry = this.slots.get(`${analysed.cameraId}/${slot.id}`);
       if (!entry) continue;
       entry.lastFrameAt = analysed.at;
-      const hidden = people.some((p) => slotCovered(p.box, analysis, slot) >= this.deps.rules.personCover);
-      const value = entry.tracker.read(bySlot.get(slot.id) ?? [], hidden);
+      const value = entry.tracker.read(bySlot.get(slot.id) ?? [], hidden.has(slot.id));
       if (value) out.push(this.observe(entry, value, 'change', analysed.at));
     }
     if (out.length) this.deps.bus.emit('observations', out);

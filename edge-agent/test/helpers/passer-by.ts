@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
-import { DEFAULT_MODEL_DIR, makeScene, renderScene, slotCovered, type BottleTruth, type FrameAnalysis } from '@smartstock/models';
+import { DEFAULT_MODEL_DIR, makeScene, renderScene, slotsHiddenByPeople, type BottleTruth, type FrameAnalysis } from '@smartstock/models';
 import { cameraConfigSchema, type Observation, type SlotConfig } from '@smartstock/protocol';
 import { createLogger } from '@smartstock/runtime';
 import { EventBus } from '../../src/bus.js';
@@ -179,8 +179,7 @@ export function countThrough(
     analyses.forEach((analysis, frame) => {
       const people = analysis.people ?? [];
       if (scenario.personIn[frame] && people.length) result.personSeen += 1;
-      for (const slot of scenario.slots)
-        if (people.some((p) => slotCovered(p.box, analysis, slot) >= rules.personCover)) hiddenBy.add(slot.id);
+      for (const id of slotsHiddenByPeople(analysis, scenario.slots, rules.personCover)) hiddenBy.add(id);
       const given = withPeople ? analysis : { ...analysis, people: [] };
       observations.length = 0;
       bus.emit('analysis', { cameraId: 'back-bar', at: frame * 1000, analysis: given });

@@ -58,6 +58,18 @@ export function slotCovered(
   return (w * h) / area;
 }
 
+/** The share of a slot's box a person must cover for its bottles to count as hidden (the agent's `shelf.personCover`). */
+export const PERSON_COVER = 0.1;
+
+/**
+ * The slots someone stands in front of: a person of the analysis (FrameAnalysis.people) covers at least `cover` of
+ * the slot's box. Their count is not what is on the shelf: the edge agent holds it, a photo's count says so.
+ */
+export function slotsHiddenByPeople(a: FrameAnalysis, slots: readonly SlotShape[], cover = PERSON_COVER): Set<string> {
+  const people = a.people ?? [];
+  return new Set(slots.filter((slot) => people.some((p) => slotCovered(p.box, a, slot) >= cover)).map((slot) => slot.id));
+}
+
 /** Units on the shelf: full bottles count one each, open ones their fill; an opaque bottle (null) counts as one. */
 export function unitsOf(fills: readonly (number | null)[], fullAbove = DEFAULT_FULL_ABOVE): number {
   return fills.reduce<number>((u, f) => u + (f === null || f >= fullAbove ? 1 : f), 0);
