@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { loadBottleVision } from '@smartstock/models';
 import { shelfSchema } from '../src/config/schema.js';
-import { countThrough, passerBy } from '../test/helpers/passer-by.js';
+import { countThrough, PEOPLE, passerBy, type PersonName } from '../test/helpers/passer-by.js';
 
 const { values } = parseArgs({
   options: { seeds: { type: 'string', default: '12' }, stand: { type: 'string', default: '6' }, 'person-cover': { type: 'string' } },
@@ -21,11 +21,13 @@ const totals = {
   held: { falseChanges: 0, notHidden: 0, wrong: 0, occluded: 0, slots: 0, slotsHit: 0 },
   plain: { falseChanges: 0, notHidden: 0, wrong: 0, occluded: 0, slots: 0, slotsHit: 0 },
 };
-let personFrames = 0;
-let personSeen = 0;
+const people = Object.keys(PEOPLE) as PersonName[];
+const seenBy = new Map(people.map((name) => [name, { frames: 0, seen: 0 }]));
 let slotFrames = 0;
 for (let i = 0; i < seeds; i++) {
-  const scenario = await passerBy({ seed: 5_300_001 + i, stand });
+  // the photographed people take turns
+  const person = people[i % people.length]!;
+  const scenario = await passerBy({ seed: 5_300_001 + i, stand, person });
   const analyses = [];
   for (const jpeg of scenario.frames) analyses.push(await vision.analyze(jpeg));
   for (const [name, withPeople] of [
@@ -40,20 +42,20 @@ for (let i = 0; i < seeds; i++) {
     t.occluded += c.occludedSlotFrames;
     t.slots += scenario.slots.length;
     t.slotsHit += new Set(c.falseChanges.map((f) => f.slotId)).size;
-    if (withPeople) personSeen += c.personSeen;
+    if (withPeople) seenBy.get(person)!.seen += c.personSeen;
   }
-  personFrames += scenario.personIn.filter(Boolean).length;
+  seenBy.get(person)!.frames += scenario.personIn.filter(Boolean).length;
   slotFrames += scenario.slots.length * (scenario.frames.length - scenario.personIn.indexOf(true));
 }
 await vision.close();
 console.log(
   `\n## edge-agent: a person walking in front of a shelf that does not change (${seeds} generated back bars, 1280x720, ` +
-    `a photographed person ${Math.round(0.75 * 720)} px tall walking in over 4 frames, standing ${stand}, walking out over 4, shelf rules as shipped: ` +
+    `photographed people (${people.join(', ')}, in turn) ${Math.round(0.75 * 720)} px tall walking in over 4 frames, standing ${stand}, walking out over 4, shelf rules as shipped: ` +
     `${rules.consistentReadings} consistent readings, hold ${rules.occlusionHoldReadings}, personCover ${rules.personCover})\n`,
 );
-console.log(
-  `Frames with the person: ${personFrames}; a person seen by the detector in ${personSeen} (${((100 * personSeen) / personFrames).toFixed(0)} %).\n`,
-);
+for (const [name, { frames, seen }] of seenBy)
+  console.log(`The ${name}: in ${frames} frames, seen by the detector in ${seen} (${((100 * seen) / frames).toFixed(0)} %).`);
+console.log('');
 console.log(
   '| shelf | false count changes reported | of them in slots the person never covered | slots with one (of all) | slot-frames at a wrong count (of all after settling) | slot-frames marked occluded |',
 );

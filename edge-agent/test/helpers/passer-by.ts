@@ -9,26 +9,37 @@ import { Shelf } from '../../src/shelf/shelf.js';
 
 type ShelfRules = AgentConfig['shelf'];
 
-/**
- * A real photograph of a person (models' privacy fixture, public domain: its README): the generator draws people
- * as silhouettes no COCO-trained detector calls a person, so a test of "someone in front of the shelf" pastes a
- * photographed one.
- */
-export const PERSON_PHOTO = join(dirname(DEFAULT_MODEL_DIR), 'test/fixtures/people/astronaut.jpg');
+const PEOPLE_DIR = join(dirname(DEFAULT_MODEL_DIR), 'test/fixtures/people');
 
 /**
- * The photographed person cut out of their photo (head and suit, as a PNG with alpha), `side` px square: pasted
- * whole, the photo's flag and its model space shuttle (which the detector calls a bottle) would stand in front of
- * the shelf too, as no real person's background does.
+ * Real photographs of people (models' privacy fixtures, public domain and CC0: their README), each with the
+ * outline of the person in it (unit-square SVG shapes): the generator draws people as silhouettes no COCO-trained
+ * detector calls a person, so "someone in front of the shelf" is a photographed one, cut out of their background.
  */
-export async function personCutout(side: number): Promise<Buffer> {
+export const PEOPLE = {
+  // head and orange suit, facing the camera; her photo's flag and model space shuttle (a bottle to the detector) left out
+  astronaut: {
+    file: join(PEOPLE_DIR, 'astronaut.jpg'),
+    outline: '<ellipse cx="0.44" cy="0.2" rx="0.15" ry="0.19"/><polygon points="0.22,0.33 0.62,0.33 0.72,0.6 0.72,1 0.04,1 0.06,0.6"/>',
+  },
+  // a man in a dark coat seen from the side, arms out to his camera; the tripod and the field behind him left out
+  cameraman: {
+    file: join(PEOPLE_DIR, 'cameraman.jpg'),
+    outline:
+      '<ellipse cx="0.42" cy="0.22" rx="0.11" ry="0.11"/>' +
+      '<polygon points="0.30,0.24 0.36,0.30 0.50,0.36 0.64,0.34 0.66,0.46 0.50,0.53 0.33,0.58 0.27,1 0,1 0,0.5 0.12,0.30"/>',
+  },
+} as const;
+export type PersonName = keyof typeof PEOPLE;
+
+/** A person cut out of their photo (a PNG with alpha), `side` px square. */
+export async function personCutout(side: number, name: PersonName = 'astronaut'): Promise<Buffer> {
+  const { file, outline } = PEOPLE[name];
   const mask = Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${side}" height="${side}" viewBox="0 0 1 1">` +
-      '<ellipse cx="0.44" cy="0.2" rx="0.15" ry="0.19" fill="white"/>' +
-      '<polygon points="0.22,0.33 0.62,0.33 0.72,0.6 0.72,1 0.04,1 0.06,0.6" fill="white"/></svg>',
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${side}" height="${side}" viewBox="0 0 1 1"><g fill="white">${outline}</g></svg>`,
   );
   const alpha = await sharp(mask).resize(side, side).greyscale().raw().toBuffer();
-  const rgb = await sharp(PERSON_PHOTO).resize(side, side).removeAlpha().raw().toBuffer();
+  const rgb = await sharp(file).resize(side, side).removeAlpha().toColourspace('srgb').raw().toBuffer();
   return sharp(rgb, { raw: { width: side, height: side, channels: 3 } })
     .joinChannel(alpha, { raw: { width: side, height: side, channels: 1 } })
     .png()
@@ -88,6 +99,7 @@ export async function passerBy(o: {
   walk?: number;
   stand?: number;
   size?: number;
+  person?: PersonName;
 }): Promise<PasserBy> {
   const width = o.width ?? 1280;
   const height = o.height ?? 720;
@@ -98,7 +110,7 @@ export async function passerBy(o: {
   scene.props = scene.props.filter((p) => p.kind !== 'person' && p.kind !== 'hand');
   const { jpeg, bottles } = await renderScene(scene);
   const side = Math.round(height * (o.size ?? 0.75));
-  const photo = await personCutout(side);
+  const photo = await personCutout(side, o.person);
   // where they stop, from the seed: anywhere from a quarter to three quarters across
   const stop = Math.round(width * (0.25 + 0.5 * ((o.seed * 0.618034) % 1)) - side / 2);
   const path = [
