@@ -10,7 +10,8 @@
  *   beat) with each one's 720p latency, and per-frame latency at 1 and 2 threads beside bare onnxruntime.
  * Options: --count N (images per synthetic split, default 150), --model-dir DIR, --no-latency, --no-baseline, --no-tiling, --no-input-size,
  *   --tiles auto|none|COLSxROWS (the first table's pass; default the detector's metadata, as loadBottleVision),
- *   --lying on|off (the first table's lying pass, the frame also turned, src/vision/turn.ts; default the detector's metadata).
+ *   --lying on|off (the first table's lying pass, the frame also turned, src/vision/turn.ts; default the detector's metadata),
+ *   --grey (the first table's images in greyscale, as a camera sends them at night: bench/grey.ts).
  * Also: the given detector at 416 / 512 / 640 and 2x2 tiles on every real split, with the 720p frame and the size picked
  *   (bench/input-size.ts); small bottles on a 1080p camera, whole frame against tiles (bench/tiling.ts); a candidate in
  *   .cache/candidate against the given model image by image, with paired intervals (bench/paired.ts).
@@ -48,6 +49,7 @@ import { inputSizeSection } from './input-size.js';
 import { pairedTable } from './paired.js';
 import { HEIGHT_BINS, heightBin, realRecallByInputHeightTable, recallByHeightTable } from './recall-tables.js';
 import { tilingDetectors, tilingTable } from './tiling.js';
+import { greyPixels, greyVision } from './grey.js';
 import { HAS_COMPOSITES, REAL_SPLITS, REMADE, REMADE_SPLITS, realSplit, remadeKind, splitLabel, type RealSplit } from './real-splits.js';
 
 const { values } = parseArgs({
@@ -60,6 +62,7 @@ const { values } = parseArgs({
     'no-input-size': { type: 'boolean', default: false },
     tiles: { type: 'string' },
     lying: { type: 'string' },
+    grey: { type: 'boolean', default: false },
     real: { type: 'string', default: process.env.SMARTSTOCK_REAL_DATA ?? '/work/shared/datasets/beverage3-bottle-can' },
   },
 });
@@ -89,6 +92,7 @@ async function syntheticSplit(vision: BottleVision, split: Split): Promise<Image
     const r = await renderScene(makeScene({ seed: FIRST_SEED[split] + i, split, width: 640, height: 360 }));
     // decoded once: analyze() takes the pixels, and the true-box fills are cut from the same ones
     const img = await decodeImage(r.jpeg);
+    if (values.grey) greyPixels(img.data);
     const a = await vision.analyze({ data: img.data, width: img.width, height: img.height, channels: 3 });
     const seen = r.bottles.filter((b) => !b.ignore && b.fillObservable);
     const boxes = seen.map(truthBox);
@@ -115,7 +119,7 @@ const f = (n: number, d = 3): string => (Number.isNaN(n) ? 'n/a' : n.toFixed(d))
 
 const detMeta = await readDetectorMetadata(join(modelDir, 'detector.json'));
 const threshold = detMeta.scoreThreshold;
-const vision = await loadBottleVision({
+const loaded = await loadBottleVision({
   modelDir,
   fillDir: fillFolderFor(modelDir),
   threads: 1,
@@ -123,9 +127,11 @@ const vision = await loadBottleVision({
   tiles,
   lying: lyingPass,
 });
+// the synthetic splits are made grey where they are decoded, the true-box fills reading the same pixels
+const vision = values.grey ? greyVision(loaded) : loaded;
 const pass = tiles === undefined ? detMeta.tiles : tiles;
 console.log(
-  `## models: vision evaluation (${JSON.stringify(vision.versions)}, operating threshold ${threshold}, NMS IoU ${detMeta.iouThreshold}, tiles ${pass === null ? 'none' : typeof pass === 'string' ? pass : `${pass.cols}x${pass.rows}`}, lying pass ${(lyingPass ?? detMeta.lying) ? 'on' : 'off'})\n`,
+  `## models: vision evaluation (${JSON.stringify(vision.versions)}, operating threshold ${threshold}, NMS IoU ${detMeta.iouThreshold}, tiles ${pass === null ? 'none' : typeof pass === 'string' ? pass : `${pass.cols}x${pass.rows}`}, lying pass ${(lyingPass ?? detMeta.lying) ? 'on' : 'off'}${values.grey ? ', every image in greyscale' : ''})\n`,
 );
 console.log(
   '| set | images | bottles | mAP@0.5 | its 90 % bootstrap interval | mAP@0.5:0.95 | precision | recall | fill MAE, level in view (points) | fill MAE, level behind its label | fills given / observable | opaque called not observable |',

@@ -221,14 +221,23 @@ def turn_all(img, box_lists, quarters):
     return img, out
 
 
-def check_sets():
+def grey(img):
+    """A camera's night picture: infrared, no colour (Rec. 601 luma in all three channels, as eval:vision --grey)."""
+    return img.convert('L').convert('RGB')
+
+
+def check_sets(greys=False):
     """The splits every check measures, none of them trained on: the three real ones, the generated check scenes
-    and, when written, the shrunk mosaics."""
+    and, when written, the shrunk mosaics; with `greys`, the two photo splits in greyscale too."""
     sets = {
         'beverage3 valid+test': [(*tensor(Image.open(p)), b) for p, b, _ in beverage({'valid', 'test'})],
         'beverage3 train, held-out sources': [(*tensor(Image.open(p)), b) for p, b, _ in beverage({'train'}, held_out=True)],
         'held-out SKUs pasted on valid+test, 2x2': [(*tensor(img), bb) for img, bb in composites()],
     }
+    if greys:
+        sets['beverage3 valid+test grey'] = [(*tensor(grey(Image.open(p).convert('RGB'))), b) for p, b, _ in beverage({'valid', 'test'})]
+        held = beverage({'train'}, held_out=True)
+        sets['beverage3 train, held-out sources grey'] = [(*tensor(grey(Image.open(p).convert('RGB'))), b) for p, b, _ in held]
     check = synthetic('check')
     if check:
         sets['generated scenes 3,000,000+'] = [(*tensor(Image.open(p)), b) for p, b, _ in check]
@@ -256,6 +265,8 @@ def main():
     ap.add_argument('--ignore-small', type=float, default=0, metavar='PX', help='leave cells inside a bottle under PX tall out of the negatives')
     ap.add_argument('--lying-share', type=float, default=0.0,
                     help='chance that a real training image (a photo or a mosaic) is turned a quarter, so its bottles lie (run 15)')
+    ap.add_argument('--grey-share', type=float, default=0.0,
+                    help='chance that a training image is made greyscale, as a camera sends it at night (run 16); adds grey checks')
     ap.add_argument('--init', help='ONNX export or checkpoint (.pt) to start from (default: COCO, the teacher)')
     ap.add_argument('--stop-on-regression', action='store_true', help='stop at the first check below the start on an unshrunk real split')
     ap.add_argument('--keep-checks', action='store_true', help='also keep the weights of every check (out/NAME-stepN.pt)')
@@ -303,7 +314,7 @@ def main():
     synth = synthetic('normal') + synthetic('hard')
     if not synth and a.synthetic_share > 0:
         raise SystemExit(f'no generated scenes under {SYNTH}: write them first (see the card)')
-    sets = check_sets()
+    sets = check_sets(greys=a.grey_share > 0)
     real = [k for k in PHOTO_SPLITS + SHRUNK_SPLITS + LYING_SPLITS if k in sets]
     base = evaluate(teacher, sets)
     start = evaluate(net, sets)
@@ -325,6 +336,8 @@ def main():
                 ig = []
             if a.lying_share > 0 and b >= round(a.batch * a.synthetic_share) and rng.random() < a.lying_share:
                 img, (bb, ig) = turn_all(img, (bb, ig), rng.choice((1, 3)))
+            if a.grey_share > 0 and rng.random() < a.grey_share:
+                img = grey(img)
             x, r = tensor(img)
             xs.append(x)
             truths.append(([[v * r for v in q] for q in bb], [[v * r for v in q] for q in ig]))
