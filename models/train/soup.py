@@ -38,6 +38,7 @@ def main():
     ap.add_argument('--shares', default='0,0.25,0.5,0.75,1', help="B's part of each mix measured, comma-separated")
     ap.add_argument('--write', nargs=2, metavar=('SHARE', 'OUT'), help='write one mix (weights only) and exit')
     ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--greys', action='store_true', help='also measure the photo splits in greyscale (finetune_head.py --grey-share)')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     a_state, b_state = (torch.load(path)['model'] for path in (args.a, args.b))
@@ -46,7 +47,7 @@ def main():
         torch.save({'model': mixed(a_state, b_state, share), 'mix': {'a': args.a, 'b': args.b, 'share': share}}, out)
         print(f'wrote {out}: {1 - share:g} x {args.a} + {share:g} x {args.b}')
         return
-    sets = check_sets()
+    sets = check_sets(greys=args.greys)
     real = [name for name in PHOTO_SPLITS + SHRUNK_SPLITS if name in sets]
     started = time.time()
     print(json.dumps({'zero-shot': evaluate(load_onnx_weights(YoloxNano(), YOLOX_ONNX), sets)}), flush=True)
