@@ -127,7 +127,7 @@ const loaded = await loadBottleVision({
   tiles,
   lying: lyingPass,
 });
-// the synthetic splits are made grey where they are decoded, the true-box fills reading the same pixels
+// the synthetic splits' raw frames are made grey where they are decoded (greyVision passes raw frames as they are)
 const vision = values.grey ? greyVision(loaded) : loaded;
 const pass = tiles === undefined ? detMeta.tiles : tiles;
 console.log(

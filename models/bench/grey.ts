@@ -14,13 +14,16 @@ export function greyPixels(rgb: Buffer): Buffer {
   return rgb;
 }
 
-/** The same vision, shown each image in greyscale. */
+/**
+ * The same vision, shown each encoded image in greyscale. A raw frame is passed as it is: its caller holds the
+ * pixels and makes them grey where it decodes them (eval's synthetic splits, whose true-box fills read the same ones).
+ */
 export function greyVision(vision: BottleVision): BottleVision {
   return {
     versions: vision.versions,
     ...(vision.input ? { input: vision.input } : {}),
     async analyze(image: Buffer | RawFrame) {
-      if (!Buffer.isBuffer(image)) return vision.analyze({ ...image, data: greyPixels(Buffer.from(image.data)) });
+      if (!Buffer.isBuffer(image)) return vision.analyze(image);
       return vision.analyze(await sharp(image, { autoOrient: true }).greyscale().toColourspace('srgb').jpeg({ quality: 95 }).toBuffer());
     },
     close: () => vision.close(),

@@ -223,10 +223,10 @@ async function detectLying(
   // (auto picks each turned view's grid from its own size)
   const turnedTiles = tiles && tiles !== 'auto' ? { ...tiles, cols: tiles.rows, rows: tiles.cols } : tiles;
   const found: Candidate[] = [];
+  const classes = detector.meta.bottleClasses;
   for (const degrees of LYING_TURNS) {
     const turned = await turnImage(img, degrees, detector.meta.input.pad);
     // scaled down once turned back: only what reaches the threshold then is asked for
-    const classes = detector.meta.bottleClasses;
     const { found: boxes } = await detectPlanned(detector, turned, classes, turnedTiles, threshold / TURNED_SCORE_SCALE, iouThreshold);
     found.push(...fromTurned(boxes, degrees, img, turned));
   }
