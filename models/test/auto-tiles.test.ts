@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { truthBox } from '../src/eval/metrics.js';
 import { detectFolder, DetectUsageError, parseTiles } from '../src/detect/detect.js';
-import { autoTiles, DEFAULT_MODEL_DIR, loadBottleVision, renderWideScene } from '../src/index.js';
+import sharp from 'sharp';
+import { autoTiles, DEFAULT_MODEL_DIR, loadBottleVision, makeScene, renderScene, renderWideScene } from '../src/index.js';
 import { readDetectorMetadata } from '../src/vision/metadata.js';
-import { AUTO_TILE_MAX_SIDE, tilesOf } from '../src/vision/tiles.js';
+import { AUTO_TILE_MAX_SIDE, showsSmallBottles, SMALL_BOTTLE_PX, SMALL_BOTTLE_SCORE, tilesOf } from '../src/vision/tiles.js';
 
 const INPUT = { width: 416, height: 416 };
 
@@ -139,5 +140,80 @@ describe('detect on a large photo of small bottles', () => {
     );
     expect(auto.recall).toBeGreaterThan(one.recall + 0.15);
     expect(auto.ap50).toBeGreaterThan(one.ap50 + 0.1);
+  }, 120_000);
+});
+
+describe('auto on a frame small enough for one pass: 2x2 tiles where the whole pass shows small bottles', () => {
+  const bottle = (h: number, score: number) => ({ x: 10, y: 10, w: h / 3, h, score, label: 'bottle' });
+
+  it('showsSmallBottles: a candidate scored SMALL_BOTTLE_SCORE or more, under SMALL_BOTTLE_PX tall at the input', () => {
+    expect([SMALL_BOTTLE_SCORE, SMALL_BOTTLE_PX]).toEqual([0.1, 64]);
+    const photo = { width: 832, height: 832 }; // shrunk by half into the 416 input
+    expect(showsSmallBottles([bottle(126, 0.1)], photo, INPUT)).toBe(true); // 63 px at the input
+    expect(showsSmallBottles([bottle(128, 0.9)], photo, INPUT)).toBe(false); // 64 px
+    expect(showsSmallBottles([bottle(40, 0.09)], photo, INPUT)).toBe(false); // too faint to say
+    expect(showsSmallBottles([bottle(300, 0.8), bottle(60, 0.2)], photo, INPUT)).toBe(true);
+    expect(showsSmallBottles([], photo, INPUT)).toBe(false);
+    // a landscape frame letterboxed by its width: 640x360 into 416 is 0.65
+    expect(showsSmallBottles([bottle(97, 0.5)], { width: 640, height: 360 }, INPUT)).toBe(true);
+    expect(showsSmallBottles([bottle(99, 0.5)], { width: 640, height: 360 }, INPUT)).toBe(false);
+  });
+
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'auto-tiles-small-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A folder of one photo and its COCO file; boxes [x, y, w, h] in its pixels. */
+  async function labelled(name: string, jpeg: Buffer, boxes: number[][]): Promise<{ folder: string; coco: string }> {
+    const folder = join(dir, name);
+    await mkdir(folder);
+    await writeFile(join(folder, 'photo.jpg'), jpeg);
+    const coco = join(dir, `${name}.json`);
+    await writeFile(
+      coco,
+      JSON.stringify({
+        images: [{ id: 1, file_name: 'photo.jpg' }],
+        annotations: boxes.map((bbox) => ({ image_id: 1, category_id: 1, bbox })),
+        categories: [{ id: 1, name: 'bottle' }],
+      }),
+    );
+    return { folder, coco };
+  }
+
+  it('tiles a 800x450 photo of four shelves (bottles 19-40 px at the input) and finds more than one pass', async () => {
+    const wide = await renderWideScene({ firstSeed: 3_300_000, cols: 2, rows: 2 });
+    const k = 800 / wide.width;
+    const jpeg = await sharp(wide.jpeg).resize(800, 450).jpeg({ quality: 92 }).toBuffer();
+    const boxes = wide.bottles
+      .filter((b) => !b.ignore)
+      .map((b) => truthBox(b))
+      .map((t) => [t.x * k, t.y * k, t.w * k, t.h * k]);
+    const { folder, coco } = await labelled('shelves', jpeg, boxes);
+    const auto = (await detectFolder({ folder, out: join(dir, 'shelves-auto.json'), coco, lying: false })).score!;
+    const one = (await detectFolder({ folder, out: join(dir, 'shelves-one.json'), coco, tiles: null, lying: false })).score!;
+    console.log(`${auto.bottles} bottles at 800x450: recall auto ${auto.recall.toFixed(2)} / one pass ${one.recall.toFixed(2)}`);
+    expect(auto.recall).toBeGreaterThan(one.recall + 0.15);
+  }, 120_000);
+
+  it('leaves a close-up in one pass: the same boxes as --tiles none', async () => {
+    const scene = await renderScene(makeScene({ seed: 3_300_100, split: 'normal', width: 640, height: 360 }));
+    const [x, y, w, h] = scene.bottles.filter((b) => !b.ignore).sort((a, b) => b.box[3] - a.box[3])[0]!.box;
+    // the tallest bottle with a margin of a third of its height, stretched to 640x640 as a phone photo
+    const m = Math.round(h / 3);
+    const left = Math.max(0, Math.round(x - m));
+    const top = Math.max(0, Math.round(y - m));
+    const crop = { left, top, width: Math.min(640 - left, Math.round(w + 2 * m)), height: Math.min(360 - top, Math.round(h + 2 * m)) };
+    const jpeg = await sharp(scene.jpeg).extract(crop).resize(640, 640, { fit: 'fill' }).jpeg({ quality: 92 }).toBuffer();
+    const { folder } = await labelled('close-up', jpeg, []);
+    const read = async (name: string) => JSON.parse(await readFile(join(dir, name), 'utf8')) as { bbox: number[]; score: number }[];
+    await detectFolder({ folder, out: join(dir, 'close-auto.json'), lying: false, threshold: 0.01 });
+    await detectFolder({ folder, out: join(dir, 'close-one.json'), tiles: null, lying: false, threshold: 0.01 });
+    const [auto, one] = [await read('close-auto.json'), await read('close-one.json')];
+    expect(one.some((p) => p.score >= 0.25)).toBe(true);
+    expect(auto).toEqual(one);
   }, 120_000);
 });

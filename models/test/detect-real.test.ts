@@ -10,6 +10,8 @@ import { writeConstantYoloFolder } from './helpers/onnx-builder.js';
  * Real-world folders and COCO files against a constant "detector" (64x64 input): one bottle at input
  * (cx 32, cy 32, 8 x 16), score 0.9. A 64x128 portrait (as shown) is letterboxed by 0.5 with 16 px
  * bands left and right, so its bottle is [24, 48, 16, 32] as shown; a 128x64 photo's is [56, 16, 16, 32].
+ * One pass (tiles: null): the constant box, 16 px at the input, would make auto tile every photo and be found
+ * again in each tile (auto tiles are auto-tiles.test.ts's).
  */
 let dir: string;
 let modelDir: string;
@@ -78,7 +80,7 @@ describe('EXIF-rotated phone photos: boxes in the frame the COCO file uses', () 
         annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: SHOWN, iscrowd: 0 }],
         categories: [{ id: 1, name: 'bottle' }],
       });
-      const r = await detectFolder({ folder: photos, out: join(dir, 'p.json'), modelDir, coco: file });
+      const r = await detectFolder({ folder: photos, out: join(dir, 'p.json'), modelDir, coco: file, tiles: null });
       expect(r.results.map((p) => p.bbox)).toEqual([SHOWN]);
       expect(r.score).toMatchObject({ ap50: 1, recall: 1, frame: { frame: 'shown' } });
     }
@@ -91,12 +93,12 @@ describe('EXIF-rotated phone photos: boxes in the frame the COCO file uses', () 
       categories: [{ id: 1, name: 'bottle' }],
     });
     const log: string[] = [];
-    const r = await detectFolder({ folder: photos, out: join(dir, 'p.json'), modelDir, coco: file }, (l) => log.push(l));
+    const r = await detectFolder({ folder: photos, out: join(dir, 'p.json'), modelDir, coco: file, tiles: null }, (l) => log.push(l));
     expect(r.results.map((p) => p.bbox)).toEqual([STORED_6]);
     expect(r.score).toMatchObject({ ap50: 1, recall: 1, frame: { frame: 'stored' } });
     expect(log.join('\n')).toMatch(/1 labelled photo\(s\) carry an EXIF orientation: boxes written in the stored pixels/);
     // --exif overrides what the file seems to say
-    const forced = await detectFolder({ folder: photos, out: join(dir, 'p.json'), modelDir, coco: file, exif: 'apply' });
+    const forced = await detectFolder({ folder: photos, out: join(dir, 'p.json'), modelDir, coco: file, exif: 'apply', tiles: null });
     expect(forced.results.map((p) => p.bbox)).toEqual([SHOWN]);
     expect(forced.score!.ap50).toBe(0);
   });
@@ -107,7 +109,7 @@ describe('EXIF-rotated phone photos: boxes in the frame the COCO file uses', () 
       annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: SHOWN.map((v) => v / 2) }],
       categories: [{ id: 1, name: 'bottle' }],
     });
-    const r = await detectFolder({ folder: photos, out: join(dir, 'p.json'), modelDir, coco: file });
+    const r = await detectFolder({ folder: photos, out: join(dir, 'p.json'), modelDir, coco: file, tiles: null });
     expect(r.results.map((p) => p.bbox)).toEqual([SHOWN.map((v) => v / 2)]);
     expect(r.score!.ap50).toBe(1);
   });
@@ -142,7 +144,7 @@ describe('image kinds and folders as people have them', () => {
 
   it('reads every kind, subfolders too, and skips the unreadable by name', async () => {
     const log: string[] = [];
-    const r = await detectFolder({ folder: photos, out: join(dir, 'k.json'), modelDir }, (l) => log.push(l));
+    const r = await detectFolder({ folder: photos, out: join(dir, 'k.json'), modelDir, tiles: null }, (l) => log.push(l));
     expect(r.skipped.map((s) => s.file)).toEqual(['IMG_9.HEIC', 'empty.jpg', 'truncated.jpg']);
     expect(r.skipped[0]!.reason).toMatch(/^HEIC\/HEIF \(HEVC\) photos cannot be decoded here: convert them to JPEG first/);
     expect(r.others).toEqual(['readme.txt']);
@@ -198,7 +200,7 @@ describe('COCO files as tools write them', () => {
     );
     const log: string[] = [];
     const out = join(dir, 'tools-preds.json');
-    const r = await detectFolder({ folder: photos, out, modelDir, coco: file }, (l) => log.push(l));
+    const r = await detectFolder({ folder: photos, out, modelDir, coco: file, tiles: null }, (l) => log.push(l));
     if (process.env.KEEP_DETECT_CASE)
       await Promise.all([
         writeFile(`${process.env.KEEP_DETECT_CASE}.gt.json`, await readFile(file)),
@@ -260,6 +262,7 @@ describe('a crowded photo', () => {
       coco: file,
       threshold: 0.01,
       lying: false,
+      tiles: null,
     });
     expect(r.results).toHaveLength(n); // all written: the cap is the scorer's, as in COCOeval
     expect(r.score!.ap50).toBeCloseTo(84 / 101, 9);

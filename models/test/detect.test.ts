@@ -70,8 +70,9 @@ describe('detect over a folder', () => {
   it('writes COCO results in the photos’ pixels at the operating point, skipping a corrupt photo by name', async () => {
     const out = join(dir, 'preds.json');
     const log: string[] = [];
-    // the constant detector sees the same boxes in every turned view too: the lying pass is lying.test.ts's
-    const r = await detectFolder({ folder: images, out, modelDir, lying: false }, (l) => log.push(l));
+    // the constant detector sees the same boxes in every turned view and every tile too: the lying pass is
+    // lying.test.ts's, auto tiles auto-tiles.test.ts's
+    const r = await detectFolder({ folder: images, out, modelDir, lying: false, tiles: null }, (l) => log.push(l));
     expect(r.images).toBe(2);
     expect(r.skipped.map((s) => s.file)).toEqual(['broken.jpg']);
     expect(log.join('\n')).toMatch(/^skipped broken\.jpg: cannot decode image/m);
@@ -87,7 +88,7 @@ describe('detect over a folder', () => {
   });
 
   it('--threshold lowers what is written; --coco scores AP and the operating point against the labels', async () => {
-    const r = await detectFolder({ folder: images, out: join(dir, 'all.json'), modelDir, threshold: 0.1, coco, lying: false });
+    const r = await detectFolder({ folder: images, out: join(dir, 'all.json'), modelDir, threshold: 0.1, coco, lying: false, tiles: null });
     expect(r.results.map((p) => [p.file_name, p.bbox, p.score])).toEqual([
       ['a.jpg', [56, 16, 16, 32], 0.9],
       ['a.jpg', [16, 44, 8, 8], 0.2],
@@ -109,7 +110,19 @@ describe('detect over a folder', () => {
         (r) => ({ code: 0, ...r }),
         (e: { code: number; stdout: string; stderr: string }) => e,
       );
-    const ok = await run(images, '--out', join(dir, 'cli.json'), '--model-dir', modelDir, '--coco', coco, '--lying', 'off');
+    const ok = await run(
+      images,
+      '--out',
+      join(dir, 'cli.json'),
+      '--model-dir',
+      modelDir,
+      '--coco',
+      coco,
+      '--lying',
+      'off',
+      '--tiles',
+      'none',
+    );
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/2 bottles in 2 images → .*cli\.json \(1 skipped: broken\.jpg\)/);
     expect(ok.stdout).toMatch(/AP50 0\.663 {2}AP50:95 0\.663/);

@@ -7,7 +7,8 @@
  * against a user's own labelled photos: AP50 and AP50:95, and precision / recall at the operating point.
  * This is how a bar, or anyone, checks a model on their own images. By default a large photo is cut
  * into tiles picked from its size (tiles.ts autoTiles) beside the whole-frame pass, so that the 20-30 px
- * bottles of a 3000 px photo are not shrunk to 4 px, and each photo is also seen turned a quarter each way and 45°
+ * bottles of a 3000 px photo are not shrunk to 4 px (a smaller one into 2x2 where the whole pass shows small
+ * bottles, tiles.ts showsSmallBottles), and each photo is also seen turned a quarter each way and 45°
  * each way, so that bottles lying in a crate or leaning in an ice bucket are found (turn.ts; --lying off for upright
  * shelves only, a fifth of the time). A corrupt image is reported by
  * name and skipped; the run goes on.
@@ -39,7 +40,7 @@ export interface DetectOptions {
   coco?: string;
   threads?: number;
   /**
-   * A tiled pass: a grid (e.g. 3 x 2), 'auto' (picked from each image's size) or null (one pass); default the
+   * A tiled pass: a grid (e.g. 3 x 2), 'auto' (picked from each image's size and, up to 2x the input, what the whole pass shows) or null (one pass); default the
    * detector's metadata when it names tiles, else 'auto': photos are checked as they are, often far larger than the detector's input.
    */
   tiles?: TilePlan;

@@ -8,7 +8,17 @@ import { VisionError, type BottleDetection, type BottleVision, type BottleVision
 import { decodeDetections, nms, type Candidate } from './decode.js';
 import { readDetectorMetadata, readFillMetadata, type DetectorMetadata, type FillMetadata } from './metadata.js';
 import { cropInto } from './crop.js';
-import { autoTiles, cropTile, fromTile, tilesOf, type TileGrid, type TilePlan } from './tiles.js';
+import {
+  autoTiles,
+  cropTile,
+  fromTile,
+  showsSmallBottles,
+  SMALL_BOTTLE_SCORE,
+  SMALL_FRAME_GRID,
+  tilesOf,
+  type TileGrid,
+  type TilePlan,
+} from './tiles.js';
 import { fromTurned, LYING_TURNS, TURNED_SCORE_SCALE, turnImage } from './turn.js';
 import { decodeImage, letterbox, letterboxGeometry, YOLO_STYLE, YOLOX_STYLE, type Letterbox, type RgbImage } from './preprocess.js';
 
@@ -140,8 +150,8 @@ export async function detectBoxes(
         decodeDetections(out.data as Float32Array, out.dims, { ...detector.meta, bottleClasses: [...wanted] }, lb, img, min),
         iouThreshold,
       );
-    const seesPeople = peopleThreshold !== undefined && detector.meta.classes.includes('person');
-    return { found: decode(classes, threshold), people: seesPeople ? decode(['person'], peopleThreshold) : [] };
+    const people = peopleThreshold !== undefined && seesPeople(detector.meta) ? decode(['person'], peopleThreshold) : [];
+    return { found: decode(classes, threshold), people };
   } finally {
     free.push(into);
   }
@@ -199,10 +209,15 @@ async function detectPlanned(
   view?: RgbImage,
   peopleThreshold?: number,
 ): Promise<PassFinds> {
-  const grid = tiles === 'auto' ? autoTiles(img.width, img.height, detector.meta.input) : tiles;
-  const whole = await detectBoxes(detector, img, classes, threshold, iouThreshold, grid ? undefined : view, peopleThreshold);
-  if (!grid) return whole;
-  const all = whole.found;
+  let grid = tiles === 'auto' ? autoTiles(img.width, img.height, detector.meta.input) : tiles;
+  // auto on a frame small enough for one pass: the whole pass decides (showsSmallBottles), read down to its own score
+  const decides = tiles === 'auto' && !grid;
+  const least = decides ? Math.min(threshold, SMALL_BOTTLE_SCORE) : threshold;
+  const whole = await detectBoxes(detector, img, classes, least, iouThreshold, grid ? undefined : view, peopleThreshold);
+  if (decides && showsSmallBottles(whole.found, img, detector.meta.input)) grid = SMALL_FRAME_GRID;
+  // NMS keeps a box only against higher-scored ones, so dropping those under the threshold after it changes nothing
+  const all = least < threshold ? whole.found.filter((c) => c.score >= threshold) : whole.found;
+  if (!grid) return { found: all, people: whole.people };
   for (const tile of tilesOf(img.width, img.height, grid)) {
     if (tile.w === img.width && tile.h === img.height) continue;
     const inTile = await detectBoxes(detector, cropTile(img, tile), classes, threshold, iouThreshold);
@@ -241,6 +256,11 @@ async function detectLying(
  */
 export const PEOPLE_IN_FRONT_THRESHOLD = 0.3;
 
+/** Whether a detector reports people (a COCO export keeps the class; ours, trained on bottles alone, has none). */
+function seesPeople(meta: DetectorMetadata): boolean {
+  return meta.classes.includes('person');
+}
+
 /** Where the tools (detect, the evals) read fills for a detector folder: its own fill model, else the shipped one. */
 export function fillFolderFor(modelDir: string): string {
   return existsSync(join(modelDir, 'fill.json')) ? modelDir : DEFAULT_MODEL_DIR;
@@ -266,7 +286,6 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
   const iouThreshold = opts.iouThreshold ?? detector.meta.iouThreshold;
   const tiles = opts.tiles !== undefined ? opts.tiles : (detector.meta.tiles ?? (opts.photos ? 'auto' : null));
   const lying = opts.lying ?? (opts.photos || detector.meta.lying);
-  const seesPeople = detector.meta.classes.includes('person');
   // a tiled frame is decoded at up to the tiles' combined input size (shrink-on-load keeps the rest);
   // 'auto' decodes every pixel, since its grid is picked from the image's own size
   const decodeFor =
@@ -321,7 +340,7 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
         width: img.sourceWidth,
         height: img.sourceHeight,
         bottles,
-        ...(seesPeople ? { people } : {}),
+        ...(seesPeople(detector.meta) ? { people } : {}),
         timings: { decodeMs: t1 - t0, detectMs: t2 - t1, fillMs: t3 - t2, totalMs: t3 - t0 },
       };
     },

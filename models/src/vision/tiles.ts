@@ -15,8 +15,9 @@ export interface TileGrid {
 }
 
 /**
- * What a caller asks for: a fixed grid, 'auto' (a grid picked from each image's size, autoTiles), or
- * null (the whole frame in one pass).
+ * What a caller asks for: a fixed grid, 'auto' (a grid picked from each image's size, autoTiles, or for an image
+ * up to AUTO_TILES_FROM x the input 2x2 where the whole pass shows small bottles), or null (the whole frame in one
+ * pass).
  */
 export type TilePlan = TileGrid | 'auto' | null;
 
@@ -65,6 +66,28 @@ export function autoTiles(
     return Math.min(MAX_TILES_PER_SIDE, Math.max(1, n));
   };
   return { cols: count(width, input.width), rows: count(height, input.height), overlap };
+}
+
+/**
+ * auto, an image up to AUTO_TILES_FROM times the input (one pass by size): 2x2 tiles as well when the
+ * whole-frame pass shows small bottles, a candidate scored SMALL_BOTTLE_SCORE or more under SMALL_BOTTLE_PX
+ * tall at the input. A shelf or a table seen from across the room holds them; a close-up of one bottle or
+ * can does not, and there tiles cost AP50 (they see the can large and call it a bottle). The threshold
+ * is not the caller's, so an AP-curve run (0.01) tiles the same photos as the operating point does.
+ */
+export const SMALL_BOTTLE_SCORE = 0.1;
+/** Twice the ~32 px under which the shipped detector finds few bottles: a 2x2 tile brings them to it. */
+export const SMALL_BOTTLE_PX = 64;
+export const SMALL_FRAME_GRID: TileGrid = { cols: 2, rows: 2, overlap: AUTO_TILE_OVERLAP };
+
+/** Whether a whole-frame pass (boxes in the image's pixels) shows small bottles, as SMALL_BOTTLE_PX says. */
+export function showsSmallBottles(
+  cands: readonly Candidate[],
+  image: { width: number; height: number },
+  input: { width: number; height: number },
+): boolean {
+  const scale = Math.min(input.width / image.width, input.height / image.height);
+  return cands.some((c) => c.score >= SMALL_BOTTLE_SCORE && c.h * scale < SMALL_BOTTLE_PX);
 }
 
 export interface Tile {
