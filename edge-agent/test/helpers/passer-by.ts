@@ -154,8 +154,10 @@ export interface PasserByCounts {
   /** Each slot's count once the clear frames settled it (the tracker's own, not the generator's truth). */
   settled: Map<string, number>;
   /**
-   * Count changes reported after settling: every one is false, the shelf never changes. `hidden`: the person had
-   * covered that slot (personCover) by then; false: the count moved in a slot they never stood in front of.
+   * Count changes reported after settling, away from the settled count: every one is false, the shelf never
+   * changes (a change back to it, or a state change at the count last reported, is not one). `hidden`: the
+   * person had covered that slot (personCover) by then; false: the count moved in a slot they never stood in
+   * front of.
    */
   falseChanges: { slotId: string; count: number; frame: number; hidden: boolean }[];
   /** Slot-frames whose held count differed from the settled one. */
@@ -187,6 +189,7 @@ export function countThrough(
   const result: PasserByCounts = { settled, falseChanges: [], wrongSlotFrames: 0, occludedSlotFrames: 0, personSeen: 0 };
   const clear = scenario.personIn.indexOf(true);
   const hiddenBy = new Set<string>();
+  const reported = new Map<string, number>();
   try {
     analyses.forEach((analysis, frame) => {
       const people = analysis.people ?? [];
@@ -197,10 +200,15 @@ export function countThrough(
       bus.emit('analysis', { cameraId: 'back-bar', at: frame * 1000, analysis: given });
       const values = shelf.values();
       if (frame === clear - 1) for (const v of values) settled.set(v.slotId, v.value?.count ?? 0);
+      if (frame === clear - 1) for (const [slotId, count] of settled) reported.set(slotId, count);
       if (frame < clear) return;
-      for (const o of observations.flat())
+      for (const o of observations.flat()) {
+        // a report at the count last reported is a state change (occluded, seen again), not a count change
+        if (o.count === reported.get(o.slotId)) continue;
+        reported.set(o.slotId, o.count);
         if (o.count !== settled.get(o.slotId))
           result.falseChanges.push({ slotId: o.slotId, count: o.count, frame, hidden: hiddenBy.has(o.slotId) });
+      }
       for (const v of values) {
         if ((v.value?.count ?? 0) !== settled.get(v.slotId)) result.wrongSlotFrames += 1;
         if (v.value?.state === 'occluded') result.occludedSlotFrames += 1;
