@@ -34,6 +34,8 @@ export interface FrameAnalysis {
    * the detector has no `person` class (a bottles-only export).
    */
   people?: PersonDetection[];
+  /** The grid the upright frame was also cut into (BottleVisionOptions.tiles); absent: the whole frame in one pass. */
+  tiles?: { cols: number; rows: number };
   timings: { decodeMs: number; detectMs: number; fillMs: number; totalMs: number };
 }
 

@@ -135,6 +135,7 @@ describe('detect on a large photo of small bottles', () => {
     const byDefault = await detectFolder({ folder: photos, out: join(dir, 'auto.json'), coco });
     const onePass = await detectFolder({ folder: photos, out: join(dir, 'none.json'), coco, tiles: null });
     const [auto, one] = [byDefault.score!, onePass.score!];
+    expect([byDefault.tiled, onePass.tiled]).toEqual([1, 0]);
     console.log(
       `${auto.bottles} bottles: recall auto ${auto.recall.toFixed(2)} / one pass ${one.recall.toFixed(2)}, AP50 ${auto.ap50.toFixed(3)} / ${one.ap50.toFixed(3)}`,
     );
@@ -193,8 +194,10 @@ describe('auto on a frame small enough for one pass: 2x2 tiles where the whole p
       .map((b) => truthBox(b))
       .map((t) => [t.x * k, t.y * k, t.w * k, t.h * k]);
     const { folder, coco } = await labelled('shelves', jpeg, boxes);
-    const auto = (await detectFolder({ folder, out: join(dir, 'shelves-auto.json'), coco, lying: false })).score!;
-    const one = (await detectFolder({ folder, out: join(dir, 'shelves-one.json'), coco, tiles: null, lying: false })).score!;
+    const byDefault = await detectFolder({ folder, out: join(dir, 'shelves-auto.json'), coco, lying: false });
+    const onePass = await detectFolder({ folder, out: join(dir, 'shelves-one.json'), coco, tiles: null, lying: false });
+    expect([byDefault.tiled, onePass.tiled]).toEqual([1, 0]);
+    const [auto, one] = [byDefault.score!, onePass.score!];
     console.log(`${auto.bottles} bottles at 800x450: recall auto ${auto.recall.toFixed(2)} / one pass ${one.recall.toFixed(2)}`);
     expect(auto.recall).toBeGreaterThan(one.recall + 0.15);
   }, 120_000);
@@ -210,7 +213,7 @@ describe('auto on a frame small enough for one pass: 2x2 tiles where the whole p
     const jpeg = await sharp(scene.jpeg).extract(crop).resize(640, 640, { fit: 'fill' }).jpeg({ quality: 92 }).toBuffer();
     const { folder } = await labelled('close-up', jpeg, []);
     const read = async (name: string) => JSON.parse(await readFile(join(dir, name), 'utf8')) as { bbox: number[]; score: number }[];
-    await detectFolder({ folder, out: join(dir, 'close-auto.json'), lying: false, threshold: 0.01 });
+    expect((await detectFolder({ folder, out: join(dir, 'close-auto.json'), lying: false, threshold: 0.01 })).tiled).toBe(0);
     await detectFolder({ folder, out: join(dir, 'close-one.json'), tiles: null, lying: false, threshold: 0.01 });
     const [auto, one] = [await read('close-auto.json'), await read('close-one.json')];
     expect(one.some((p) => p.score >= 0.25)).toBe(true);

@@ -51,7 +51,7 @@ try {
     (line) => console.error(line),
   );
   console.log(
-    `${r.results.length} bottles in ${r.images} images → ${a.out}${r.skipped.length ? ` (${r.skipped.length} skipped: ${r.skipped.map((s) => s.file).join(', ')})` : ''}`,
+    `${r.results.length} bottles in ${r.images} images${r.tiled ? ` (${r.tiled} also seen in tiles)` : ''} → ${a.out}${r.skipped.length ? ` (${r.skipped.length} skipped: ${r.skipped.map((s) => s.file).join(', ')})` : ''}`,
   );
   if (r.score) {
     const s = r.score;

@@ -85,6 +85,8 @@ export interface DetectReport {
   skipped: { file: string; reason: string }[];
   /** files of the folder that are not images, passed over */
   others: string[];
+  /** images also cut into tiles (auto: by their size, or 2x2 where the whole pass showed small bottles) */
+  tiled: number;
   score?: CocoScore;
 }
 
@@ -197,12 +199,14 @@ export async function detectFolder(o: DetectOptions, log: (line: string) => void
   });
   const skipped: DetectReport['skipped'] = [];
   const analysed: (Analysed & { fills: { label: string; fill: number | null }[] })[] = [];
+  let tiled = 0;
   try {
     for (const name of names) {
       try {
         const bytes = await readFile(join(folder, name));
         const bmp = isBmp(bytes) ? readBmp(bytes) : null;
         const frame = await vision.analyze(bmp ?? bytes);
+        if (frame.tiles) tiled += 1;
         analysed.push({
           path: name,
           stored: bmp ? { width: bmp.width, height: bmp.height, orientation: 1 } : await storedGeometry(bytes),
@@ -259,7 +263,7 @@ export async function detectFolder(o: DetectOptions, log: (line: string) => void
     });
   }
   await writeFile(o.out, `[${lines.join(',\n')}]\n`);
-  const report: DetectReport = { results, images: analysed.length, skipped, others: listing.others };
+  const report: DetectReport = { results, images: analysed.length, skipped, others: listing.others, tiled };
   if (truth) {
     const scored = cocoEvalResults(labelled, placement.place);
     report.score = {

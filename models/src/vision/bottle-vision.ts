@@ -208,7 +208,7 @@ async function detectPlanned(
   iouThreshold: number,
   view?: RgbImage,
   peopleThreshold?: number,
-): Promise<PassFinds> {
+): Promise<PassFinds & { grid: TileGrid | null }> {
   let grid = tiles === 'auto' ? autoTiles(img.width, img.height, detector.meta.input) : tiles;
   // auto on a frame small enough for one pass: the whole pass decides (showsSmallBottles), read down to its own score
   const decides = tiles === 'auto' && !grid;
@@ -217,13 +217,13 @@ async function detectPlanned(
   if (decides && showsSmallBottles(whole.found, img, detector.meta.input)) grid = SMALL_FRAME_GRID;
   // NMS keeps a box only against higher-scored ones, so dropping those under the threshold after it changes nothing
   const all = least < threshold ? whole.found.filter((c) => c.score >= threshold) : whole.found;
-  if (!grid) return { found: all, people: whole.people };
+  if (!grid) return { found: all, people: whole.people, grid };
   for (const tile of tilesOf(img.width, img.height, grid)) {
     if (tile.w === img.width && tile.h === img.height) continue;
     const inTile = await detectBoxes(detector, cropTile(img, tile), classes, threshold, iouThreshold);
     all.push(...fromTile(inTile.found, tile, img));
   }
-  return { found: nms(all, iouThreshold), people: whole.people };
+  return { found: nms(all, iouThreshold), people: whole.people, grid };
 }
 
 /** The lying pass (turn.ts): the image turned each of LYING_TURNS, each view's boxes turned back onto it. */
@@ -341,6 +341,7 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
         height: img.sourceHeight,
         bottles,
         ...(seesPeople(detector.meta) ? { people } : {}),
+        ...(frame.grid ? { tiles: { cols: frame.grid.cols, rows: frame.grid.rows } } : {}),
         timings: { decodeMs: t1 - t0, detectMs: t2 - t1, fillMs: t3 - t2, totalMs: t3 - t0 },
       };
     },
