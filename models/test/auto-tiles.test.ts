@@ -1,10 +1,10 @@
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { truthBox } from '../src/eval/metrics.js';
 import { detectFolder, DetectUsageError, parseTiles } from '../src/detect/detect.js';
-import sharp from 'sharp';
 import { autoTiles, DEFAULT_MODEL_DIR, loadBottleVision, makeScene, renderScene, renderWideScene } from '../src/index.js';
 import { readDetectorMetadata } from '../src/vision/metadata.js';
 import { AUTO_TILE_MAX_SIDE, showsSmallBottles, SMALL_BOTTLE_PX, SMALL_BOTTLE_SCORE, tilesOf } from '../src/vision/tiles.js';

@@ -40,8 +40,9 @@ export interface DetectOptions {
   coco?: string;
   threads?: number;
   /**
-   * A tiled pass: a grid (e.g. 3 x 2), 'auto' (picked from each image's size and, up to 2x the input, what the whole pass shows) or null (one pass); default the
-   * detector's metadata when it names tiles, else 'auto': photos are checked as they are, often far larger than the detector's input.
+   * A tiled pass: a grid (e.g. 3 x 2), 'auto' (picked from each image's size and, up to 2x the input, from what
+   * the whole pass shows) or null (one pass); default the detector's metadata when it names tiles, else 'auto':
+   * photos are checked as they are, often far larger than the detector's input.
    */
   tiles?: TilePlan;
   /**
