@@ -1,6 +1,6 @@
 /**
  * Small bottles, issue 22 item 3: the given detector at 416, 512 and 640 input in one pass and at its own input
- * with 2x2 tiles and with auto tiles (2x2 where the whole pass shows small bottles, as `npm run detect`), each on
+ * with 2x2 tiles and with auto tiles (tiles where the whole pass shows small bottles, as `npm run detect`), each on
  * every real split with its bootstrap interval and its 720p frame time (decode, detect, fills; 1 thread), then the
  * camera frame's default picked by the numbers (pickInputSize). The 512 and 640 exports are the same weights
  * (YOLOX is fully convolutional), written by `cd train && sh export_sizes.sh` into .cache/input-size/N.
@@ -69,9 +69,9 @@ async function variants(modelDir: string): Promise<[string, string, TilePlan][]>
     else console.error(`(${dir} missing: cd train && sh export_sizes.sh)`);
   }
   out.push([`${size}, 2x2 tiles + the whole frame`, modelDir, { cols: 2, rows: 2, overlap: 0.2 }]);
-  // what npm run detect does: on these splits' <= 2x-input images, 2x2 tiles only where the whole pass shows small
+  // what npm run detect does: on these splits' <= 2x-input images, tiles only where the whole pass shows small
   // bottles (a 720p frame is above 2x, so its frame time is the 5x3 grid's)
-  out.push([`${size}, auto (2x2 tiles where the whole pass shows small bottles)`, modelDir, 'auto']);
+  out.push([`${size}, auto (tiles where the whole pass shows small bottles)`, modelDir, 'auto']);
   return out;
 }
 

@@ -52,7 +52,7 @@ export interface BottleVisionOptions {
   iouThreshold?: number;
   /**
    * A tiled pass (cols x rows overlapping tiles plus the whole frame) for high-resolution cameras; 'auto': a grid
-   * picked from each image's size (for an image up to 2x the detector's input, 2x2 only where the whole pass shows
+   * picked from each image's size (for an image up to 2x the detector's input, only where the whole pass shows
    * small bottles); null: one pass. Default: the detector's metadata, else 'auto' for `photos`, else one pass.
    */
   tiles?: TilePlan;

@@ -7,7 +7,7 @@ import { truthBox } from '../src/eval/metrics.js';
 import { detectFolder, DetectUsageError, parseTiles } from '../src/detect/detect.js';
 import { autoTiles, DEFAULT_MODEL_DIR, loadBottleVision, makeScene, renderScene, renderWideScene } from '../src/index.js';
 import { readDetectorMetadata } from '../src/vision/metadata.js';
-import { AUTO_TILE_MAX_SIDE, showsSmallBottles, SMALL_BOTTLE_PX, SMALL_BOTTLE_SCORE, tilesOf } from '../src/vision/tiles.js';
+import { AUTO_TILE_MAX_SIDE, showsSmallBottles, SMALL_BOTTLE_PX, SMALL_BOTTLE_SCORE, tileGrid, tilesOf } from '../src/vision/tiles.js';
 
 const INPUT = { width: 416, height: 416 };
 
@@ -144,8 +144,15 @@ describe('detect on a large photo of small bottles', () => {
   }, 120_000);
 });
 
-describe('auto on a frame small enough for one pass: 2x2 tiles where the whole pass shows small bottles', () => {
+describe('auto on a frame small enough for one pass: tiles where the whole pass shows small bottles', () => {
   const bottle = (h: number, score: number) => ({ x: 10, y: 10, w: h / 3, h, score, label: 'bottle' });
+
+  it('tiles as autoTiles would, no tile above 0.75x the input: 3x3 for a 640x640 photo, 2x2 for 416x416', () => {
+    expect(tileGrid(640, 640, INPUT)).toEqual({ cols: 3, rows: 3, overlap: 0.2 });
+    expect(tileGrid(416, 416, INPUT)).toEqual({ cols: 2, rows: 2, overlap: 0.2 });
+    expect(tileGrid(800, 450, INPUT)).toEqual({ cols: 3, rows: 2, overlap: 0.2 });
+    expect(tileGrid(1920, 1080, INPUT)).toEqual(autoTiles(1920, 1080, INPUT));
+  });
 
   it('showsSmallBottles: a candidate scored SMALL_BOTTLE_SCORE or more, under SMALL_BOTTLE_PX tall at the input', () => {
     expect([SMALL_BOTTLE_SCORE, SMALL_BOTTLE_PX]).toEqual([0.1, 64]);

@@ -7,7 +7,7 @@
  * against a user's own labelled photos: AP50 and AP50:95, and precision / recall at the operating point.
  * This is how a bar, or anyone, checks a model on their own images. By default a large photo is cut
  * into tiles picked from its size (tiles.ts autoTiles) beside the whole-frame pass, so that the 20-30 px
- * bottles of a 3000 px photo are not shrunk to 4 px (a smaller one into 2x2 where the whole pass shows small
+ * bottles of a 3000 px photo are not shrunk to 4 px (a smaller one too where the whole pass shows small
  * bottles, tiles.ts showsSmallBottles), and each photo is also seen turned a quarter each way and 45°
  * each way, so that bottles lying in a crate or leaning in an ice bucket are found (turn.ts; --lying off for upright
  * shelves only, a fifth of the time). A corrupt image is reported by
@@ -86,7 +86,7 @@ export interface DetectReport {
   skipped: { file: string; reason: string }[];
   /** files of the folder that are not images, passed over */
   others: string[];
-  /** images also cut into tiles (auto: by their size, or 2x2 where the whole pass showed small bottles) */
+  /** images also cut into tiles (auto: by their size, or, up to 2x the input, where the whole pass showed small bottles) */
   tiled: number;
   score?: CocoScore;
 }

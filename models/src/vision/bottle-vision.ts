@@ -14,7 +14,7 @@ import {
   fromTile,
   showsSmallBottles,
   SMALL_BOTTLE_SCORE,
-  SMALL_FRAME_GRID,
+  tileGrid,
   tilesOf,
   type TileGrid,
   type TilePlan,
@@ -214,7 +214,7 @@ async function detectPlanned(
   const decides = tiles === 'auto' && !grid;
   const least = decides ? Math.min(threshold, SMALL_BOTTLE_SCORE) : threshold;
   const whole = await detectBoxes(detector, img, classes, least, iouThreshold, grid ? undefined : view, peopleThreshold);
-  if (decides && showsSmallBottles(whole.found, img, detector.meta.input)) grid = SMALL_FRAME_GRID;
+  if (decides && showsSmallBottles(whole.found, img, detector.meta.input)) grid = tileGrid(img.width, img.height, detector.meta.input);
   // NMS keeps a box only against higher-scored ones, so dropping those under the threshold after it changes nothing
   const all = least < threshold ? whole.found.filter((c) => c.score >= threshold) : whole.found;
   if (!grid) return { found: all, people: whole.people, grid };

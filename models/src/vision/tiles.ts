@@ -16,7 +16,7 @@ export interface TileGrid {
 
 /**
  * What a caller asks for: a fixed grid, 'auto' (a grid picked from each image's size, autoTiles, or for an image
- * up to AUTO_TILES_FROM x the input 2x2 where the whole pass shows small bottles), or null (the whole frame in one
+ * up to AUTO_TILES_FROM x the input only where the whole pass shows small bottles), or null (the whole frame in one
  * pass).
  */
 export type TilePlan = TileGrid | 'auto' | null;
@@ -35,8 +35,9 @@ export function tilePlanFromText(text: string): TilePlan {
 }
 
 /**
- * auto: an image no larger than this many times the detector's input on either side is seen in one pass
- * (measured: 2x2 tiles on 640x640 close-up photos cost AP50, cards/yolox-nano.md).
+ * auto: an image no larger than this many times the detector's input on either side is seen in one pass unless
+ * its whole pass shows small bottles (measured: 2x2 tiles on 640x640 close-up photos cost AP50,
+ * cards/yolox-nano.md).
  */
 export const AUTO_TILES_FROM = 2;
 /** auto: no tile wider or taller than this many times the detector's input side (measured, ibid.). */
@@ -48,9 +49,8 @@ export const MAX_TILES_PER_SIDE = 8;
 
 /**
  * The grid for an image of width x height: null when it is at most AUTO_TILES_FROM times the detector's
- * input on each side (a 640x640 photo into a 416 detector); else the fewest tiles (20 % overlap) such that
- * none is more than AUTO_TILE_MAX_SIDE times the input on a side, so a 25 px bottle of a 1080p frame
- * reaches the detector at 25 px or more, not at 5 px.
+ * input on each side (a 640x640 photo into a 416 detector: its whole pass decides, showsSmallBottles); else
+ * tileGrid's, so a 25 px bottle of a 1080p frame reaches the detector at 25 px or more, not at 5 px.
  */
 export function autoTiles(
   width: number,
@@ -60,6 +60,17 @@ export function autoTiles(
   overlap = AUTO_TILE_OVERLAP,
 ): TileGrid | null {
   if (width <= AUTO_TILES_FROM * input.width && height <= AUTO_TILES_FROM * input.height) return null;
+  return tileGrid(width, height, input, maxSide, overlap);
+}
+
+/** The fewest tiles (20 % overlap) none of which is more than maxSide times the input on a side. */
+export function tileGrid(
+  width: number,
+  height: number,
+  input: { width: number; height: number },
+  maxSide = AUTO_TILE_MAX_SIDE,
+  overlap = AUTO_TILE_OVERLAP,
+): TileGrid {
   // n tiles overlapping by overlap*s cover s * (n - (n - 1) * overlap); solve for the n that keeps s <= maxSide * input
   const count = (total: number, side: number): number => {
     const n = Math.ceil((total / (maxSide * side) - overlap) / (1 - overlap) - 1e-9);
@@ -69,16 +80,16 @@ export function autoTiles(
 }
 
 /**
- * auto, an image up to AUTO_TILES_FROM times the input (one pass by size): 2x2 tiles as well when the
- * whole-frame pass shows small bottles, a candidate scored SMALL_BOTTLE_SCORE or more under SMALL_BOTTLE_PX
- * tall at the input. A shelf or a table seen from across the room holds them; a close-up of one bottle or
- * can does not, and there tiles cost AP50 (they see the can large and call it a bottle). The threshold
- * is not the caller's, so an AP-curve run (0.01) tiles the same photos as the operating point does.
+ * auto, an image up to AUTO_TILES_FROM times the input (one pass by size): tiles as well (tileGrid's: 3x3 for a
+ * 640x640 photo, 2x2 for a 416 one) when the whole-frame pass shows small bottles, a candidate scored
+ * SMALL_BOTTLE_SCORE or more under SMALL_BOTTLE_PX tall at the input. A shelf or a table seen from across the
+ * room holds them; a close-up of one bottle or can does not, and there tiles cost AP50 (they see the can large
+ * and call it a bottle). The score is not the caller's threshold, so an AP-curve run (0.01) tiles the same
+ * photos as the operating point does.
  */
 export const SMALL_BOTTLE_SCORE = 0.1;
-/** Twice the ~32 px under which the shipped detector finds few bottles: a 2x2 tile brings them to it. */
+/** Twice the ~32 px under which the shipped detector finds few bottles. */
 export const SMALL_BOTTLE_PX = 64;
-export const SMALL_FRAME_GRID: TileGrid = { cols: 2, rows: 2, overlap: AUTO_TILE_OVERLAP };
 
 /** Whether a whole-frame pass (boxes in the image's pixels) shows small bottles, as SMALL_BOTTLE_PX says. */
 export function showsSmallBottles(
