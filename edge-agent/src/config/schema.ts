@@ -102,7 +102,8 @@ export const visionSchema = z
     /**
      * Cut each frame into tiles, each seen at about the detector's scale, beside the whole frame: a camera far from
      * its shelf, whose bottles are 20-40 px tall in the frame. `auto` picks the grid from the frame's size (5x3 and
-     * the whole frame at 720p: about six times the detector's work), `3x2` names one, `none` one pass.
+     * the whole frame at 720p: about six times the detector's work; a frame up to twice the detector's input is
+     * tiled only when its whole pass shows small bottles), `3x2` names one, `none` one pass.
      * Default: the model folder's detector.json (the shipped one: none).
      */
     tiles: z.string().regex(TILE_PLAN_TEXT, TILE_PLAN_TEXT_RULE).optional(),
