@@ -152,6 +152,7 @@ describe('auto on a frame small enough for one pass: tiles where the whole pass 
     expect(tileGrid(416, 416, INPUT)).toEqual({ cols: 2, rows: 2, overlap: 0.2 });
     expect(tileGrid(800, 450, INPUT)).toEqual({ cols: 3, rows: 2, overlap: 0.2 });
     expect(tileGrid(1920, 1080, INPUT)).toEqual(autoTiles(1920, 1080, INPUT));
+    expect(tileGrid(300, 300, INPUT)).toEqual({ cols: 1, rows: 1, overlap: 0.2 }); // its own only tile: not tiled
   });
 
   it('showsSmallBottles: a candidate scored SMALL_BOTTLE_SCORE or more, under SMALL_BOTTLE_PX tall at the input', () => {

@@ -86,7 +86,7 @@ export interface DetectReport {
   skipped: { file: string; reason: string }[];
   /** files of the folder that are not images, passed over */
   others: string[];
-  /** images also cut into tiles (auto: by their size, or, up to 2x the input, where the whole pass showed small bottles) */
+  /** images also cut into tiles (auto: by their size or, up to 2x the input, where the whole pass showed small bottles) */
   tiled: number;
   score?: CocoScore;
 }

@@ -214,7 +214,11 @@ async function detectPlanned(
   const decides = tiles === 'auto' && !grid;
   const least = decides ? Math.min(threshold, SMALL_BOTTLE_SCORE) : threshold;
   const whole = await detectBoxes(detector, img, classes, least, iouThreshold, grid ? undefined : view, peopleThreshold);
-  if (decides && showsSmallBottles(whole.found, img, detector.meta.input)) grid = tileGrid(img.width, img.height, detector.meta.input);
+  if (decides && showsSmallBottles(whole.found, img, detector.meta.input)) {
+    const closer = tileGrid(img.width, img.height, detector.meta.input);
+    // an image under 0.75x the input is its own only tile: the whole pass has seen it
+    if (closer.cols * closer.rows > 1) grid = closer;
+  }
   // NMS keeps a box only against higher-scored ones, so dropping those under the threshold after it changes nothing
   const all = least < threshold ? whole.found.filter((c) => c.score >= threshold) : whole.found;
   if (!grid) return { found: all, people: whole.people, grid };
