@@ -14,7 +14,7 @@ parentPort!.on('message', (req: VisionRequest) => {
   void (async () => {
     let reply: VisionReply;
     try {
-      // a manager's phone photo, not a camera frame: tiled when large, and bottles lying in a crate or an ice well looked for
+      // a manager's phone photo, not a camera frame: tiled when large or when small bottles show, and bottles lying in a crate or an ice well looked for
       vision ??= loadBottleVision({ threads: opts.threads, photos: true, ...(opts.modelDir ? { modelDir: opts.modelDir } : {}) });
       const models = await vision;
       reply = { id: req.id, ok: true, analysis: await models.analyze(Buffer.from(req.image)), versions: models.versions };
