@@ -52,15 +52,9 @@ export const MAX_TILES_PER_SIDE = 8;
  * input on each side (a 640x640 photo into a 416 detector: its whole pass decides, showsSmallBottles); else
  * tileGrid's, so a 25 px bottle of a 1080p frame reaches the detector at 25 px or more, not at 5 px.
  */
-export function autoTiles(
-  width: number,
-  height: number,
-  input: { width: number; height: number },
-  maxSide = AUTO_TILE_MAX_SIDE,
-  overlap = AUTO_TILE_OVERLAP,
-): TileGrid | null {
+export function autoTiles(width: number, height: number, input: { width: number; height: number }): TileGrid | null {
   if (width <= AUTO_TILES_FROM * input.width && height <= AUTO_TILES_FROM * input.height) return null;
-  return tileGrid(width, height, input, maxSide, overlap);
+  return tileGrid(width, height, input);
 }
 
 /** The fewest tiles (20 % overlap) none of which is more than maxSide times the input on a side. */
