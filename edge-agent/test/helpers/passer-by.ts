@@ -199,8 +199,11 @@ export function countThrough(
       observations.length = 0;
       bus.emit('analysis', { cameraId: 'back-bar', at: frame * 1000, analysis: given });
       const values = shelf.values();
-      if (frame === clear - 1) for (const v of values) settled.set(v.slotId, v.value?.count ?? 0);
-      if (frame === clear - 1) for (const [slotId, count] of settled) reported.set(slotId, count);
+      if (frame === clear - 1)
+        for (const v of values) {
+          settled.set(v.slotId, v.value?.count ?? 0);
+          reported.set(v.slotId, v.value?.count ?? 0);
+        }
       if (frame < clear) return;
       for (const o of observations.flat()) {
         // a report at the count last reported is a state change (occluded, seen again), not a count change

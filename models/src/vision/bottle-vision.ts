@@ -8,17 +8,7 @@ import { VisionError, type BottleDetection, type BottleVision, type BottleVision
 import { decodeDetections, nms, type Candidate } from './decode.js';
 import { readDetectorMetadata, readFillMetadata, type DetectorMetadata, type FillMetadata } from './metadata.js';
 import { cropInto } from './crop.js';
-import {
-  autoTiles,
-  cropTile,
-  fromTile,
-  showsSmallBottles,
-  SMALL_BOTTLE_SCORE,
-  tileGrid,
-  tilesOf,
-  type TileGrid,
-  type TilePlan,
-} from './tiles.js';
+import { autoTiles, cropTile, fromTile, lookedFirstGrid, SMALL_BOTTLE_SCORE, tilesOf, type TileGrid, type TilePlan } from './tiles.js';
 import { fromTurned, LYING_TURNS, TURNED_SCORE_SCALE, turnImage } from './turn.js';
 import { decodeImage, letterbox, letterboxGeometry, YOLO_STYLE, YOLOX_STYLE, type Letterbox, type RgbImage } from './preprocess.js';
 
@@ -210,15 +200,11 @@ async function detectPlanned(
   peopleThreshold?: number,
 ): Promise<PassFinds & { grid: TileGrid | null }> {
   let grid = tiles === 'auto' ? autoTiles(img.width, img.height, detector.meta.input) : tiles;
-  // auto on a frame small enough for one pass: the whole pass decides (showsSmallBottles), read down to its own score
+  // auto on a frame small enough for one pass: the whole pass decides (lookedFirstGrid), read down to its own score
   const decides = tiles === 'auto' && !grid;
   const least = decides ? Math.min(threshold, SMALL_BOTTLE_SCORE) : threshold;
   const whole = await detectBoxes(detector, img, classes, least, iouThreshold, grid ? undefined : view, peopleThreshold);
-  if (decides && showsSmallBottles(whole.found, img, detector.meta.input)) {
-    const closer = tileGrid(img.width, img.height, detector.meta.input);
-    // an image under 0.75x the input is its own only tile: the whole pass has seen it
-    if (closer.cols * closer.rows > 1) grid = closer;
-  }
+  if (decides) grid = lookedFirstGrid(whole.found, img, detector.meta.input);
   // NMS keeps a box only against higher-scored ones, so dropping those under the threshold after it changes nothing
   const all = least < threshold ? whole.found.filter((c) => c.score >= threshold) : whole.found;
   if (!grid) return { found: all, people: whole.people, grid };
@@ -290,6 +276,7 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
   const iouThreshold = opts.iouThreshold ?? detector.meta.iouThreshold;
   const tiles = opts.tiles !== undefined ? opts.tiles : (detector.meta.tiles ?? (opts.photos ? 'auto' : null));
   const lying = opts.lying ?? (opts.photos || detector.meta.lying);
+  const reportsPeople = seesPeople(detector.meta);
   // a tiled frame is decoded at up to the tiles' combined input size (shrink-on-load keeps the rest);
   // 'auto' decodes every pixel, since its grid is picked from the image's own size
   const decodeFor =
@@ -344,7 +331,7 @@ export async function loadBottleVision(opts: BottleVisionOptions = {}): Promise<
         width: img.sourceWidth,
         height: img.sourceHeight,
         bottles,
-        ...(seesPeople(detector.meta) ? { people } : {}),
+        ...(reportsPeople ? { people } : {}),
         ...(frame.grid ? { tiles: { cols: frame.grid.cols, rows: frame.grid.rows } } : {}),
         timings: { decodeMs: t1 - t0, detectMs: t2 - t1, fillMs: t3 - t2, totalMs: t3 - t0 },
       };

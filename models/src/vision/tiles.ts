@@ -5,7 +5,7 @@
  * for a tile; the boxes meet in one NMS.
  */
 import type { Candidate } from './decode.js';
-import type { RgbImage } from './preprocess.js';
+import { letterboxGeometry, type RgbImage } from './preprocess.js';
 
 export interface TileGrid {
   cols: number;
@@ -49,7 +49,7 @@ export const MAX_TILES_PER_SIDE = 8;
 
 /**
  * The grid for an image of width x height: null when it is at most AUTO_TILES_FROM times the detector's
- * input on each side (a 640x640 photo into a 416 detector: its whole pass decides, showsSmallBottles); else
+ * input on each side (a 640x640 photo into a 416 detector: its whole pass decides, lookedFirstGrid); else
  * tileGrid's, so a 25 px bottle of a 1080p frame reaches the detector at 25 px or more, not at 5 px.
  */
 export function autoTiles(width: number, height: number, input: { width: number; height: number }): TileGrid | null {
@@ -57,14 +57,9 @@ export function autoTiles(width: number, height: number, input: { width: number;
   return tileGrid(width, height, input);
 }
 
-/** The fewest tiles (20 % overlap) none of which is more than maxSide times the input on a side. */
-export function tileGrid(
-  width: number,
-  height: number,
-  input: { width: number; height: number },
-  maxSide = AUTO_TILE_MAX_SIDE,
-  overlap = AUTO_TILE_OVERLAP,
-): TileGrid {
+/** The fewest tiles (AUTO_TILE_OVERLAP) none of which is more than AUTO_TILE_MAX_SIDE times the input on a side. */
+export function tileGrid(width: number, height: number, input: { width: number; height: number }): TileGrid {
+  const [maxSide, overlap] = [AUTO_TILE_MAX_SIDE, AUTO_TILE_OVERLAP];
   // n tiles overlapping by overlap*s cover s * (n - (n - 1) * overlap); solve for the n that keeps s <= maxSide * input
   const count = (total: number, side: number): number => {
     const n = Math.ceil((total / (maxSide * side) - overlap) / (1 - overlap) - 1e-9);
@@ -91,8 +86,22 @@ export function showsSmallBottles(
   image: { width: number; height: number },
   input: { width: number; height: number },
 ): boolean {
-  const scale = Math.min(input.width / image.width, input.height / image.height);
+  const { scale } = letterboxGeometry(image.width, image.height, input.width, input.height);
   return cands.some((c) => c.score >= SMALL_BOTTLE_SCORE && c.h * scale < SMALL_BOTTLE_PX);
+}
+
+/**
+ * auto's grid for an image up to AUTO_TILES_FROM times the input, from its whole pass: tileGrid's when that pass
+ * shows small bottles, else none. An image under AUTO_TILE_MAX_SIDE x the input is its own only tile: none.
+ */
+export function lookedFirstGrid(
+  cands: readonly Candidate[],
+  image: { width: number; height: number },
+  input: { width: number; height: number },
+): TileGrid | null {
+  if (!showsSmallBottles(cands, image, input)) return null;
+  const grid = tileGrid(image.width, image.height, input);
+  return grid.cols * grid.rows > 1 ? grid : null;
 }
 
 export interface Tile {
